@@ -1,0 +1,370 @@
+//! The records that cross from the eBPF programs to userspace through the ring buffer, and the
+//! configuration userspace hands the programs at load time.
+//!
+//! Both sides compile this crate: the eBPF side as `no_std` for the BPF target, userspace with
+//! the `user` feature. Every struct is `#[repr(C)]` with explicit padding, so the layout is the
+//! same on both sides and no uninitialised bytes reach userspace. Userspace validates every
+//! discriminant it reads ([`EventKind::from_raw`], [`SyscallId::from_raw`]) instead of
+//! transmuting: the kernel side is trusted to be ours, not to be bug-free.
+#![no_std]
+
+pub mod file;
+pub mod network;
+pub mod privilege;
+pub mod process;
+
+/// Bytes kept of one path or string argument, including its NUL. Longer values are cut, flagged
+/// with [`flags::PATH_TRUNCATED`] / [`flags::PATH2_TRUNCATED`] and counted per kind.
+pub const PATH_CAP: usize = 256;
+/// Bytes kept of one socket address: `sizeof(struct sockaddr_storage)`.
+pub const ADDR_CAP: usize = 128;
+/// Slots in the per-kind counter arrays. Every [`EventKind`] value is below it.
+pub const MAX_KINDS: u32 = 64;
+/// Syscall numbers the programs look up in the number → [`SyscallId`] table; x86_64 and
+/// aarch64 both stay below it.
+pub const MAX_SYSCALL_NR: u32 = 512;
+
+/// Which family an event kind belongs to. The numbering of [`EventKind`] groups them.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "user", derive(Hash, PartialOrd, Ord))]
+pub enum Family {
+    Process,
+    File,
+    Network,
+    Privilege,
+}
+
+macro_rules! numbered_enum {
+    ($(#[$meta:meta])* $name:ident : $repr:ty { $($(#[$vmeta:meta])* $variant:ident = $value:expr => $text:literal,)* }) => {
+        $(#[$meta])*
+        #[repr($repr)]
+        #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+        #[cfg_attr(feature = "user", derive(Hash, PartialOrd, Ord))]
+        pub enum $name {
+            $($(#[$vmeta])* $variant = $value,)*
+        }
+
+        impl $name {
+            /// Every value, in numbering order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            /// The value for a raw number read from the kernel, if it is one of ours.
+            pub const fn from_raw(raw: $repr) -> Option<Self> {
+                match raw {
+                    $($value => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+
+            /// The stable lower-case name used in the trace file.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                }
+            }
+        }
+    };
+}
+
+numbered_enum! {
+    /// What an event records. The numbers are grouped by family (process 1–7, file 8–31,
+    /// network 32–47, privilege 48–63), index the per-kind counters, and are never reused.
+    EventKind: u16 {
+        Fork = 1 => "fork",
+        Exec = 2 => "exec",
+        Exit = 3 => "exit",
+        Open = 8 => "open",
+        Unlink = 9 => "unlink",
+        Rename = 10 => "rename",
+        Mkdir = 11 => "mkdir",
+        Rmdir = 12 => "rmdir",
+        Chmod = 13 => "chmod",
+        Chown = 14 => "chown",
+        Link = 15 => "link",
+        Symlink = 16 => "symlink",
+        Truncate = 17 => "truncate",
+        Mknod = 18 => "mknod",
+        MemfdCreate = 19 => "memfd_create",
+        Chdir = 20 => "chdir",
+        Socket = 32 => "socket",
+        Bind = 33 => "bind",
+        Listen = 34 => "listen",
+        Accept = 35 => "accept",
+        Connect = 36 => "connect",
+        Send = 37 => "send",
+        SetUid = 48 => "setuid",
+        SetGid = 49 => "setgid",
+        SetGroups = 50 => "setgroups",
+        Capset = 51 => "capset",
+        Prctl = 52 => "prctl",
+        Mount = 53 => "mount",
+        Umount = 54 => "umount",
+        Unshare = 55 => "unshare",
+        Setns = 56 => "setns",
+        Chroot = 57 => "chroot",
+        PivotRoot = 58 => "pivot_root",
+        Ptrace = 59 => "ptrace",
+        Bpf = 60 => "bpf",
+        ModuleLoad = 61 => "module_load",
+    }
+}
+
+impl EventKind {
+    pub const fn family(self) -> Family {
+        match self as u16 {
+            0..=7 => Family::Process,
+            8..=31 => Family::File,
+            32..=47 => Family::Network,
+            _ => Family::Privilege,
+        }
+    }
+
+    /// Index into the per-kind counter arrays.
+    pub const fn index(self) -> u32 {
+        self as u32
+    }
+}
+
+numbered_enum! {
+    /// The syscalls the programs hook, by our own stable number (the kernel's numbers differ per
+    /// architecture; userspace fills the kernel-number → `SyscallId` table at load time).
+    SyscallId: u16 {
+        Execve = 1 => "execve",
+        Execveat = 2 => "execveat",
+        Clone = 3 => "clone",
+        Clone3 = 4 => "clone3",
+        Fork = 5 => "fork",
+        Vfork = 6 => "vfork",
+        Open = 16 => "open",
+        Openat = 17 => "openat",
+        Openat2 = 18 => "openat2",
+        Creat = 19 => "creat",
+        Unlink = 20 => "unlink",
+        Unlinkat = 21 => "unlinkat",
+        Rename = 22 => "rename",
+        Renameat = 23 => "renameat",
+        Renameat2 = 24 => "renameat2",
+        Mkdir = 25 => "mkdir",
+        Mkdirat = 26 => "mkdirat",
+        Rmdir = 27 => "rmdir",
+        Chmod = 28 => "chmod",
+        Fchmod = 29 => "fchmod",
+        Fchmodat = 30 => "fchmodat",
+        Fchmodat2 = 31 => "fchmodat2",
+        Chown = 32 => "chown",
+        Fchown = 33 => "fchown",
+        Lchown = 34 => "lchown",
+        Fchownat = 35 => "fchownat",
+        Link = 36 => "link",
+        Linkat = 37 => "linkat",
+        Symlink = 38 => "symlink",
+        Symlinkat = 39 => "symlinkat",
+        Truncate = 40 => "truncate",
+        Ftruncate = 41 => "ftruncate",
+        Mknod = 42 => "mknod",
+        Mknodat = 43 => "mknodat",
+        MemfdCreate = 44 => "memfd_create",
+        Chdir = 45 => "chdir",
+        Fchdir = 46 => "fchdir",
+        Socket = 64 => "socket",
+        Bind = 65 => "bind",
+        Listen = 66 => "listen",
+        Accept = 67 => "accept",
+        Accept4 = 68 => "accept4",
+        Connect = 69 => "connect",
+        Sendto = 70 => "sendto",
+        Sendmsg = 71 => "sendmsg",
+        Setuid = 96 => "setuid",
+        Setgid = 97 => "setgid",
+        Setreuid = 98 => "setreuid",
+        Setregid = 99 => "setregid",
+        Setresuid = 100 => "setresuid",
+        Setresgid = 101 => "setresgid",
+        Setfsuid = 102 => "setfsuid",
+        Setfsgid = 103 => "setfsgid",
+        Setgroups = 104 => "setgroups",
+        Capset = 105 => "capset",
+        Prctl = 106 => "prctl",
+        Mount = 107 => "mount",
+        Umount2 = 108 => "umount2",
+        Unshare = 109 => "unshare",
+        Setns = 110 => "setns",
+        Chroot = 111 => "chroot",
+        PivotRoot = 112 => "pivot_root",
+        Ptrace = 113 => "ptrace",
+        Bpf = 114 => "bpf",
+        InitModule = 115 => "init_module",
+        FinitModule = 116 => "finit_module",
+    }
+}
+
+impl SyscallId {
+    /// The event kind a completed call of this syscall produces. Process-creating calls produce
+    /// their event from `sched_process_fork`/`sched_process_exec`; their syscall entry is kept
+    /// only for the arguments (clone flags, argv).
+    pub const fn kind(self) -> EventKind {
+        use SyscallId::*;
+        match self {
+            Execve | Execveat => EventKind::Exec,
+            Clone | Clone3 | Fork | Vfork => EventKind::Fork,
+            Open | Openat | Openat2 | Creat => EventKind::Open,
+            Unlink | Unlinkat => EventKind::Unlink,
+            Rename | Renameat | Renameat2 => EventKind::Rename,
+            Mkdir | Mkdirat => EventKind::Mkdir,
+            Rmdir => EventKind::Rmdir,
+            Chmod | Fchmod | Fchmodat | Fchmodat2 => EventKind::Chmod,
+            Chown | Fchown | Lchown | Fchownat => EventKind::Chown,
+            Link | Linkat => EventKind::Link,
+            Symlink | Symlinkat => EventKind::Symlink,
+            Truncate | Ftruncate => EventKind::Truncate,
+            Mknod | Mknodat => EventKind::Mknod,
+            MemfdCreate => EventKind::MemfdCreate,
+            Chdir | Fchdir => EventKind::Chdir,
+            Socket => EventKind::Socket,
+            Bind => EventKind::Bind,
+            Listen => EventKind::Listen,
+            Accept | Accept4 => EventKind::Accept,
+            Connect => EventKind::Connect,
+            Sendto | Sendmsg => EventKind::Send,
+            Setuid | Setreuid | Setresuid | Setfsuid => EventKind::SetUid,
+            Setgid | Setregid | Setresgid | Setfsgid => EventKind::SetGid,
+            Setgroups => EventKind::SetGroups,
+            Capset => EventKind::Capset,
+            Prctl => EventKind::Prctl,
+            Mount => EventKind::Mount,
+            Umount2 => EventKind::Umount,
+            Unshare => EventKind::Unshare,
+            Setns => EventKind::Setns,
+            Chroot => EventKind::Chroot,
+            PivotRoot => EventKind::PivotRoot,
+            Ptrace => EventKind::Ptrace,
+            Bpf => EventKind::Bpf,
+            InitModule | FinitModule => EventKind::ModuleLoad,
+        }
+    }
+}
+
+/// Bits of [`Header::flags`].
+pub mod flags {
+    /// The first path or string was longer than [`crate::PATH_CAP`] and was cut.
+    pub const PATH_TRUNCATED: u32 = 1 << 0;
+    /// The second path or string was cut.
+    pub const PATH2_TRUNCATED: u32 = 1 << 1;
+    /// argv had more arguments or bytes than the exec record keeps.
+    pub const ARGV_TRUNCATED: u32 = 1 << 2;
+    /// A user pointer could not be read (bad address, or paged out at the time).
+    pub const READ_FAILED: u32 = 1 << 3;
+    /// The credential fields are real: the task offsets were known. Without it only uid and gid
+    /// (from `bpf_get_current_uid_gid`) are filled and the rest is `u32::MAX`.
+    pub const CREDS_FULL: u32 = 1 << 4;
+    /// `ppid` was read from `task->real_parent`; without it userspace fills it from the fork tree.
+    pub const PPID_KNOWN: u32 = 1 << 5;
+}
+
+/// The part every event starts with.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct Header {
+    /// CLOCK_MONOTONIC (`bpf_ktime_get_ns`) at syscall entry, or at the scheduler event.
+    pub ts_ns: u64,
+    /// cgroup v2 id of the task (the inode number of its cgroup directory).
+    pub cgroup_id: u64,
+    /// The syscall's return value; 0 for scheduler events.
+    pub ret: i64,
+    /// Thread-group id (what userspace calls the pid).
+    pub pid: u32,
+    /// Thread id.
+    pub tid: u32,
+    pub ppid: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub euid: u32,
+    pub egid: u32,
+    /// [`EventKind`] number.
+    pub kind: u16,
+    /// [`SyscallId`] number, 0 for scheduler events.
+    pub syscall: u16,
+    /// [`flags`] bits.
+    pub flags: u32,
+    pub _pad: u32,
+    pub comm: [u8; 16],
+}
+
+/// One ring-buffer record: the header and the kind's payload.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct Event<T> {
+    pub header: Header,
+    pub data: T,
+}
+
+/// The eight ids of `struct cred`, in the kernel's order (uid, gid, suid, sgid, euid, egid,
+/// fsuid, fsgid), read in one go.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Creds {
+    pub uid: u32,
+    pub gid: u32,
+    pub suid: u32,
+    pub sgid: u32,
+    pub euid: u32,
+    pub egid: u32,
+    pub fsuid: u32,
+    pub fsgid: u32,
+}
+
+/// Which tasks the programs record.
+pub mod scope {
+    /// Tasks whose tid is in the `TRACKED` map; children join at fork.
+    pub const TRACKED: u32 = 0;
+    /// Tasks in the cgroup `Config::cgroup_id` or below it, plus `TRACKED` ones.
+    pub const CGROUP: u32 = 1;
+    /// Every task but the tracer's own.
+    pub const ALL: u32 = 2;
+}
+
+/// Set by userspace as a read-only global before load, so the verifier sees constants.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Config {
+    /// A [`scope`] value.
+    pub scope: u32,
+    /// Depth of the target cgroup below the root (root = 0), for
+    /// `bpf_get_current_ancestor_cgroup_id`.
+    pub cgroup_level: u32,
+    pub cgroup_id: u64,
+    /// The tracer's own thread-group id: never recorded, whatever the scope.
+    pub self_tgid: u32,
+    /// 1 when the offsets below were found in the kernel's BTF.
+    pub has_offsets: u32,
+    /// `offsetof(struct task_struct, cred)`.
+    pub off_task_cred: u32,
+    /// `offsetof(struct task_struct, real_parent)`.
+    pub off_task_real_parent: u32,
+    /// `offsetof(struct task_struct, tgid)`.
+    pub off_task_tgid: u32,
+    /// `offsetof(struct task_struct, exit_code)`.
+    pub off_task_exit_code: u32,
+    /// `offsetof(struct cred, uid)`: the eight ids follow it.
+    pub off_cred_uid: u32,
+    pub _pad: u32,
+}
+
+/// What the enter program saves per thread for the exit program.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct Inflight {
+    pub ts_ns: u64,
+    pub args: [u64; 6],
+    pub syscall: u16,
+    pub _pad: [u16; 3],
+}
+
+#[cfg(feature = "user")]
+mod pod {
+    // SAFETY: all of these are `#[repr(C)]`, `Copy`, made of integers and integer arrays with
+    // explicit padding, so every bit pattern is a valid value.
+    unsafe impl aya::Pod for super::Config {}
+    unsafe impl aya::Pod for super::Inflight {}
+    unsafe impl aya::Pod for super::Header {}
+}

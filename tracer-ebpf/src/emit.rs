@@ -1,0 +1,173 @@
+//! Writing records: reserving ring-buffer space (counting every failure), filling the common
+//! header, and copying user strings with truncation detection.
+
+use aya_ebpf::{
+    helpers::{
+        bpf_get_current_comm, bpf_get_current_pid_tgid, bpf_get_current_uid_gid,
+        bpf_probe_read_user,
+        generated::{bpf_get_current_cgroup_id, bpf_probe_read_user_str},
+    },
+    maps::ring_buf::RingBufEntry,
+};
+use tracer_common::{Config, Event, EventKind, Header, flags};
+
+use crate::{
+    maps::{EVENTS, LOST, TRUNCATED, count},
+    task,
+};
+
+/// Space for one record of `kind`, or `None` after counting it as lost.
+#[inline(always)]
+pub fn reserve<T: 'static>(kind: EventKind) -> Option<RingBufEntry<Event<T>>> {
+    let entry = EVENTS.reserve::<Event<T>>(0);
+    if entry.is_none() {
+        count(&LOST, kind);
+    }
+    entry
+}
+
+/// Fills the header of a record about the current task.
+///
+/// # Safety
+/// `h` must point to writable record memory.
+#[inline(always)]
+pub unsafe fn fill_header(
+    h: *mut Header,
+    cfg: &Config,
+    kind: EventKind,
+    syscall: u16,
+    ts_ns: u64,
+    ret: i64,
+) {
+    let pid_tgid = bpf_get_current_pid_tgid();
+    let uid_gid = bpf_get_current_uid_gid();
+    let mut hdr_flags = 0;
+    let (uid, gid, euid, egid) = match task::creds(cfg) {
+        Some(c) => {
+            hdr_flags |= flags::CREDS_FULL;
+            (c.uid, c.gid, c.euid, c.egid)
+        }
+        None => (uid_gid as u32, (uid_gid >> 32) as u32, u32::MAX, u32::MAX),
+    };
+    let ppid = match task::ppid(cfg) {
+        Some(p) => {
+            hdr_flags |= flags::PPID_KNOWN;
+            p
+        }
+        None => 0,
+    };
+    // SAFETY: the caller guarantees `h` is writable; every field is written.
+    unsafe {
+        (*h).ts_ns = ts_ns;
+        (*h).cgroup_id = bpf_get_current_cgroup_id();
+        (*h).ret = ret;
+        (*h).pid = (pid_tgid >> 32) as u32;
+        (*h).tid = pid_tgid as u32;
+        (*h).ppid = ppid;
+        (*h).uid = uid;
+        (*h).gid = gid;
+        (*h).euid = euid;
+        (*h).egid = egid;
+        (*h).kind = kind as u16;
+        (*h).syscall = syscall;
+        (*h).flags = hdr_flags;
+        (*h)._pad = 0;
+        (*h).comm = bpf_get_current_comm().unwrap_or([0; 16]);
+    }
+}
+
+/// Outcome of copying one NUL-terminated user string.
+pub struct StrRead {
+    /// Bytes copied, without the NUL.
+    pub len: u32,
+    pub truncated: bool,
+    pub failed: bool,
+}
+
+/// Copies the user string at `src` into `dst` (always NUL-terminated).
+///
+/// # Safety
+/// `dst` must point to `N` writable bytes.
+#[inline(always)]
+pub unsafe fn read_user_str<const N: usize>(src: u64, dst: *mut [u8; N]) -> StrRead {
+    if src == 0 {
+        // SAFETY: dst has N ≥ 1 bytes.
+        unsafe { (*dst)[0] = 0 };
+        return StrRead {
+            len: 0,
+            truncated: false,
+            failed: false,
+        };
+    }
+    // SAFETY: dst has N bytes; the helper checks the user address.
+    let n = unsafe { bpf_probe_read_user_str(dst.cast(), N as u32, src as *const _) };
+    if n <= 0 {
+        // SAFETY: as above.
+        unsafe { (*dst)[0] = 0 };
+        return StrRead {
+            len: 0,
+            truncated: false,
+            failed: true,
+        };
+    }
+    let n = n as usize;
+    if n < N {
+        return StrRead {
+            len: (n - 1) as u32,
+            truncated: false,
+            failed: false,
+        };
+    }
+    // The helper filled the buffer: the string was N-1 bytes long or longer. The byte after the
+    // last one kept tells which.
+    // SAFETY: a user read checked by the helper.
+    let next: u8 = unsafe { bpf_probe_read_user((src + (N as u64) - 1) as *const u8) }.unwrap_or(0);
+    StrRead {
+        len: (N - 1) as u32,
+        truncated: next != 0,
+        failed: false,
+    }
+}
+
+/// Records the outcome of a string copy in the header flags and the per-kind counter.
+#[inline(always)]
+pub fn note_str(hdr_flags: &mut u32, read: &StrRead, truncated_bit: u32) {
+    if read.truncated {
+        *hdr_flags |= truncated_bit;
+    }
+    if read.failed {
+        *hdr_flags |= flags::READ_FAILED;
+    }
+}
+
+/// Counts a record whose header carries any truncation bit.
+#[inline(always)]
+pub fn count_truncation(kind: EventKind, hdr_flags: u32) {
+    if hdr_flags & (flags::PATH_TRUNCATED | flags::PATH2_TRUNCATED | flags::ARGV_TRUNCATED) != 0 {
+        count(&TRUNCATED, kind);
+    }
+}
+
+/// Copies `len` bytes (at most `N`) from user memory; returns the bytes copied, 0 on failure.
+///
+/// # Safety
+/// `dst` must point to `N` writable bytes.
+#[inline(always)]
+pub unsafe fn read_user_bytes<const N: usize>(src: u64, len: u64, dst: *mut [u8; N]) -> u32 {
+    if src == 0 || len == 0 {
+        return 0;
+    }
+    let n = if len > N as u64 { N as u32 } else { len as u32 };
+    // SAFETY: `n` ≤ N bytes into `dst`; the helper checks the user address.
+    let r = unsafe {
+        aya_ebpf::helpers::generated::bpf_probe_read_user(dst.cast(), n, src as *const _)
+    };
+    if r == 0 { n } else { 0 }
+}
+
+/// CLOCK_MONOTONIC in nanoseconds.
+#[inline(always)]
+pub fn now() -> u64 {
+    // SAFETY: a helper without arguments.
+    unsafe { aya_ebpf::helpers::bpf_ktime_get_ns() }
+}

@@ -1,0 +1,71 @@
+//! Every map the programs share with userspace, and the load-time configuration.
+
+use aya_ebpf::{
+    macros::map,
+    maps::{Array, HashMap, LruHashMap, PerCpuArray, RingBuf},
+};
+use tracer_common::{Config, Inflight, MAX_KINDS, MAX_SYSCALL_NR, process::ExecData};
+
+/// The records. Userspace sets the real size at load time (`--buffer-size`).
+#[map]
+pub static EVENTS: RingBuf = RingBuf::with_byte_size(1 << 24, 0);
+
+/// Threads being recorded (key: tid). Userspace seeds it with the target; `sched_process_fork`
+/// adds children of tracked threads, `sched_process_exit` removes the dead.
+#[map]
+pub static TRACKED: HashMap<u32, u8> = HashMap::with_max_entries(1 << 16, 0);
+
+/// Arguments of the syscall each recorded thread is in (key: tid). LRU so that threads that die
+/// inside a syscall cannot fill it.
+#[map]
+pub static INFLIGHT: LruHashMap<u32, Inflight> = LruHashMap::with_max_entries(1 << 16, 0);
+
+/// exec records being built between `execve` entry and `sched_process_exec` (key: tid).
+#[map]
+pub static EXECS: LruHashMap<u32, ExecData> = LruHashMap::with_max_entries(1 << 10, 0);
+
+/// Zeroed template for a new `EXECS` entry: an `ExecData` does not fit on the 512-byte stack.
+#[map]
+pub static EXEC_ZERO: PerCpuArray<ExecData> = PerCpuArray::with_max_entries(1, 0);
+
+/// Kernel syscall number → our `SyscallId` (0: not hooked). Filled by userspace.
+#[map]
+pub static SYSCALLS: Array<u16> = Array::with_max_entries(MAX_SYSCALL_NR, 0);
+
+/// Records the ring buffer had no room for, per `EventKind`.
+#[map]
+pub static LOST: PerCpuArray<u64> = PerCpuArray::with_max_entries(MAX_KINDS, 0);
+
+/// Records with a cut path, argv or address, per `EventKind`.
+#[map]
+pub static TRUNCATED: PerCpuArray<u64> = PerCpuArray::with_max_entries(MAX_KINDS, 0);
+
+/// Set by userspace before load (read-only data, so the verifier prunes what the scope rules out).
+#[unsafe(no_mangle)]
+static CONFIG: Config = Config {
+    scope: 0,
+    cgroup_level: 0,
+    cgroup_id: 0,
+    self_tgid: 0,
+    has_offsets: 0,
+    off_task_cred: 0,
+    off_task_real_parent: 0,
+    off_task_tgid: 0,
+    off_task_exit_code: 0,
+    off_cred_uid: 0,
+    _pad: 0,
+};
+
+#[inline(always)]
+pub fn config() -> Config {
+    // SAFETY: a plain read of a global; volatile so the compiler does not fold the zeroes above.
+    unsafe { core::ptr::read_volatile(&CONFIG) }
+}
+
+#[inline(always)]
+pub fn count(map: &PerCpuArray<u64>, kind: tracer_common::EventKind) {
+    if let Some(slot) = map.get_ptr_mut(kind.index()) {
+        // SAFETY: a per-CPU slot; BPF programs do not migrate while they run.
+        unsafe { *slot += 1 };
+    }
+}

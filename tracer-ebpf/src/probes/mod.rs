@@ -1,0 +1,6 @@
+//! One module per probe family, named like its userspace decoder in `tracer::events`.
+pub mod file;
+pub mod network;
+pub mod privilege;
+pub mod process;
+pub mod syscalls;

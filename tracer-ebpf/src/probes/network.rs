@@ -1,0 +1,96 @@
+//! Network family: socket, bind, listen, accept/accept4, connect, and sendto/sendmsg when they
+//! name a destination (a send on a connected socket names none and is not recorded: its peer is
+//! the connect's). Addresses are copied raw and decoded in userspace.
+
+use aya_ebpf::{helpers::bpf_probe_read_user, macros::tracepoint, programs::TracePointContext};
+use tracer_common::{SyscallId, network::NetData};
+
+use crate::{
+    emit::{fill_header, read_user_bytes, reserve},
+    maps::config,
+    probes::syscalls::complete,
+};
+
+#[tracepoint]
+pub fn network_exit(ctx: TracePointContext) -> u32 {
+    let _ = try_network_exit(&ctx);
+    0
+}
+
+/// The head of `struct msghdr`: `void *msg_name; int msg_namelen;`.
+#[repr(C)]
+struct MsgName {
+    name: u64,
+    namelen: u32,
+}
+
+fn try_network_exit(ctx: &TracePointContext) -> Option<()> {
+    let done = complete(ctx)?;
+    let a = done.inflight.args;
+    let (mut fd, mut domain, mut sock_type, mut protocol, mut backlog, mut sflags) =
+        (-1i64, 0u64, 0u64, 0u64, 0u64, 0u64);
+    // (address pointer, its length)
+    let mut addr: (u64, u64) = (0, 0);
+    match done.syscall {
+        SyscallId::Socket => (domain, sock_type, protocol) = (a[0], a[1], a[2]),
+        SyscallId::Bind | SyscallId::Connect => {
+            fd = a[0] as i64;
+            addr = (a[1], a[2]);
+        }
+        SyscallId::Listen => (fd, backlog) = (a[0] as i64, a[1]),
+        SyscallId::Accept | SyscallId::Accept4 => {
+            fd = a[0] as i64;
+            if done.syscall == SyscallId::Accept4 {
+                sflags = a[3];
+            }
+            if done.ret >= 0 && a[1] != 0 && a[2] != 0 {
+                // SAFETY: a user read checked by the helper; the kernel wrote the peer's length.
+                let len: u32 = unsafe { bpf_probe_read_user(a[2] as *const u32) }.unwrap_or(0);
+                addr = (a[1], len as u64);
+            }
+        }
+        SyscallId::Sendto => {
+            if a[4] == 0 {
+                return None;
+            }
+            (fd, sflags) = (a[0] as i64, a[3]);
+            addr = (a[4], a[5]);
+        }
+        SyscallId::Sendmsg => {
+            // SAFETY: a user read checked by the helper.
+            let msg: MsgName = unsafe { bpf_probe_read_user(a[1] as *const MsgName) }.ok()?;
+            if msg.name == 0 {
+                return None;
+            }
+            (fd, sflags) = (a[0] as i64, a[2]);
+            addr = (msg.name, msg.namelen as u64);
+        }
+        _ => return None,
+    }
+    let cfg = config();
+    let kind = done.syscall.kind();
+    let mut entry = reserve::<NetData>(kind)?;
+    let ev = entry.as_mut_ptr();
+    // SAFETY: reserved record memory.
+    unsafe {
+        fill_header(
+            &raw mut (*ev).header,
+            &cfg,
+            kind,
+            done.syscall as u16,
+            done.inflight.ts_ns,
+            done.ret,
+        );
+        let d = &raw mut (*ev).data;
+        (*d).fd = fd as i32;
+        (*d).domain = domain as i32;
+        (*d).sock_type = sock_type as i32;
+        (*d).protocol = protocol as i32;
+        (*d).backlog = backlog as i32;
+        (*d).flags = sflags as i32;
+        (*d)._pad = 0;
+        (*d).addr_len = read_user_bytes(addr.0, addr.1, &raw mut (*d).addr);
+    }
+    entry.submit(0);
+    Some(())
+}

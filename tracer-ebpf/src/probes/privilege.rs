@@ -1,0 +1,77 @@
+//! Privilege family: the set*id calls, setgroups, capset, prctl, mount/umount2, unshare, setns,
+//! chroot, pivot_root, ptrace, bpf and (f)init_module. The raw arguments always travel; the
+//! strings and small structs some of them point to are copied as well.
+
+use aya_ebpf::{macros::tracepoint, programs::TracePointContext};
+use tracer_common::{SyscallId, flags, privilege::PrivData};
+
+use crate::{
+    emit::{count_truncation, fill_header, note_str, read_user_bytes, read_user_str, reserve},
+    maps::config,
+    probes::syscalls::complete,
+};
+
+/// `struct __user_cap_header_struct` + two `struct __user_cap_data_struct`.
+const CAP_HEADER_LEN: u64 = 8;
+const CAP_DATA_LEN: u64 = 24;
+
+#[tracepoint]
+pub fn privilege_exit(ctx: TracePointContext) -> u32 {
+    let _ = try_privilege_exit(&ctx);
+    0
+}
+
+fn try_privilege_exit(ctx: &TracePointContext) -> Option<()> {
+    let done = complete(ctx)?;
+    let a = done.inflight.args;
+    // (data pointer, data length), three strings
+    let (mut data, mut s1, mut s2, mut s3) = ((0u64, 0u64), 0u64, 0u64, 0u64);
+    use SyscallId::*;
+    match done.syscall {
+        Setgroups => data = (a[1], a[0].saturating_mul(4)),
+        Capset => data = (a[1], CAP_DATA_LEN),
+        Mount => (s1, s2, s3) = (a[0], a[1], a[2]),
+        Umount2 | Chroot => s1 = a[0],
+        PivotRoot => (s1, s2) = (a[0], a[1]),
+        InitModule => s1 = a[2],
+        FinitModule => s1 = a[1],
+        _ => {}
+    }
+    let cfg = config();
+    let kind = done.syscall.kind();
+    let mut entry = reserve::<PrivData>(kind)?;
+    let ev = entry.as_mut_ptr();
+    // SAFETY: reserved record memory.
+    unsafe {
+        fill_header(
+            &raw mut (*ev).header,
+            &cfg,
+            kind,
+            done.syscall as u16,
+            done.inflight.ts_ns,
+            done.ret,
+        );
+        let d = &raw mut (*ev).data;
+        (*d).args = a;
+        if done.syscall == Capset {
+            // Header first (version, pid), then the data structs.
+            let base = (&raw mut (*d).data).cast::<u8>();
+            let _ = read_user_bytes(a[0], CAP_HEADER_LEN, base.cast::<[u8; 8]>());
+            let n = read_user_bytes(data.0, data.1, base.add(8).cast::<[u8; 24]>());
+            (*d).data_len = if n == 0 { 8 } else { 32 };
+        } else {
+            (*d).data_len = read_user_bytes(data.0, data.1, &raw mut (*d).data);
+        }
+        let r1 = read_user_str(s1, &raw mut (*d).str1);
+        (*d).str1_len = r1.len;
+        note_str(&mut (*ev).header.flags, &r1, flags::PATH_TRUNCATED);
+        let r2 = read_user_str(s2, &raw mut (*d).str2);
+        (*d).str2_len = r2.len;
+        note_str(&mut (*ev).header.flags, &r2, flags::PATH2_TRUNCATED);
+        let r3 = read_user_str(s3, &raw mut (*d).str3);
+        (*d).str3_len = r3.len;
+        count_truncation(kind, (*ev).header.flags);
+    }
+    entry.submit(0);
+    Some(())
+}

@@ -1,0 +1,341 @@
+//! Process family: fork/clone/vfork/clone3, exec and exit.
+//!
+//! - `sched/sched_process_fork` (parent_pid @12, child_pid @20) fires for every new task, in the
+//!   parent; a child of a tracked task is tracked from here on, before it runs. The clone flags
+//!   come from the parent's saved syscall entry (clone: arg0; clone3: `clone_args.flags`, the
+//!   first field of the user struct; fork: none; vfork: `CLONE_VM|CLONE_VFORK`).
+//! - exec: argv dies with the old mm, so `sys_enter_execve(at)` copies filename and argv into
+//!   `EXECS`; `sched/sched_process_exec` (filename @8 as __data_loc, pid @12, old_pid @16) emits
+//!   the record with the credentials of the new image; a failed exec is emitted at
+//!   `sys_exit_execve(at)` with its error.
+//! - `sched/sched_process_exit` (pid @24, group_dead @32) emits one exit record per process,
+//!   when its last thread dies, with `task->exit_code`.
+
+use aya_ebpf::{
+    helpers::{
+        bpf_get_current_pid_tgid, bpf_get_current_uid_gid, bpf_probe_read_user,
+        generated::{bpf_probe_read_kernel, bpf_probe_read_kernel_str, bpf_probe_read_user_str},
+    },
+    macros::tracepoint,
+    programs::TracePointContext,
+};
+use tracer_common::{
+    Config, Creds, EventKind, Inflight, SyscallId, flags,
+    process::{ARG_CHUNK, ARGV_CAP, ExecData, ExitData, ForkData, MAX_ARGS},
+    scope,
+};
+
+use crate::{
+    emit::{count_truncation, fill_header, note_str, read_user_str, reserve},
+    maps::{EXEC_ZERO, EXECS, INFLIGHT, TRACKED, config},
+    probes::syscalls::complete,
+    scope::in_scope,
+    task,
+};
+
+const AT_FDCWD: i32 = -100;
+const CLONE_VM: u64 = 0x100;
+const CLONE_VFORK: u64 = 0x4000;
+const CLONE_THREAD: u64 = 0x10000;
+
+fn creds_now(cfg: &Config) -> Creds {
+    task::creds(cfg).unwrap_or_else(|| {
+        let ids = bpf_get_current_uid_gid();
+        let (uid, gid) = (ids as u32, (ids >> 32) as u32);
+        Creds {
+            uid,
+            gid,
+            suid: u32::MAX,
+            sgid: u32::MAX,
+            euid: u32::MAX,
+            egid: u32::MAX,
+            fsuid: u32::MAX,
+            fsgid: u32::MAX,
+        }
+    })
+}
+
+/// Copies filename and argv of an `execve`/`execveat` at entry, while they are still mapped.
+#[inline(always)]
+pub fn capture_exec(tid: u32, inflight: &Inflight, cfg: &Config) -> Option<()> {
+    let zero = EXEC_ZERO.get_ptr(0)?;
+    // SAFETY: a per-CPU map value, copied into the hash map.
+    EXECS.insert(tid, unsafe { &*zero }, 0).ok()?;
+    let e = EXECS.get_ptr_mut(tid)?;
+    let a = inflight.args;
+    let (dirfd, filename, argv, at_flags) = if inflight.syscall == SyscallId::Execve as u16 {
+        (AT_FDCWD, a[0], a[1], 0)
+    } else {
+        (a[0] as i32, a[1], a[2], a[4] as u32)
+    };
+    let mut hdr_flags = 0;
+    // SAFETY: `e` points to a map value we own until it is removed.
+    unsafe {
+        (*e).before = creds_now(cfg);
+        (*e).dirfd = dirfd;
+        (*e).at_flags = at_flags;
+        let read = read_user_str(filename, &raw mut (*e).filename);
+        note_str(&mut hdr_flags, &read, flags::PATH_TRUNCATED);
+        (*e).filename_len = read.len;
+
+        let buf = (*e).argv.as_mut_ptr();
+        let mut off: usize = 0;
+        let mut argc: u32 = 0;
+        let mut i: u32 = 0;
+        while i < MAX_ARGS {
+            let arg: u64 = bpf_probe_read_user((argv + 8 * i as u64) as *const u64).unwrap_or(0);
+            if arg == 0 {
+                break;
+            }
+            if off >= ARGV_CAP {
+                hdr_flags |= flags::ARGV_TRUNCATED;
+                break;
+            }
+            // `off & (ARGV_CAP - 1)` is `off` (it is below ARGV_CAP); the mask shows the
+            // verifier that `ARG_CHUNK` bytes from there stay inside the buffer.
+            let n = bpf_probe_read_user_str(
+                buf.add(off & (ARGV_CAP - 1)).cast(),
+                ARG_CHUNK as u32,
+                arg as *const _,
+            );
+            if n <= 0 {
+                hdr_flags |= flags::READ_FAILED;
+                break;
+            }
+            if n as usize >= ARG_CHUNK {
+                hdr_flags |= flags::ARGV_TRUNCATED;
+            }
+            off += n as usize;
+            argc += 1;
+            i += 1;
+        }
+        if i == MAX_ARGS {
+            let more: u64 =
+                bpf_probe_read_user((argv + 8 * MAX_ARGS as u64) as *const u64).unwrap_or(0);
+            if more != 0 {
+                hdr_flags |= flags::ARGV_TRUNCATED;
+            }
+        }
+        (*e).argc = argc;
+        (*e).argv_len = off as u32;
+        (*e).flags = hdr_flags;
+    }
+    Some(())
+}
+
+/// Emits the exec record built in `EXECS[key]`, then forgets it.
+#[inline(always)]
+fn emit_exec(key: u32, cfg: &Config, syscall: u16, ret: i64, after: Creds) -> Option<()> {
+    let src = EXECS.get_ptr(key)?;
+    let kind = EventKind::Exec;
+    let result = match reserve::<ExecData>(kind) {
+        Some(mut entry) => {
+            let ev = entry.as_mut_ptr();
+            // SAFETY: `ev` is reserved record memory; `src` a map value of the same type.
+            unsafe {
+                bpf_probe_read_kernel(
+                    (&raw mut (*ev).data).cast(),
+                    size_of::<ExecData>() as u32,
+                    src.cast(),
+                );
+                fill_header(
+                    &raw mut (*ev).header,
+                    cfg,
+                    kind,
+                    syscall,
+                    crate::emit::now(),
+                    ret,
+                );
+                (*ev).data.after = after;
+                (*ev).header.flags |= (*ev).data.flags;
+                count_truncation(kind, (*ev).header.flags);
+            }
+            entry.submit(0);
+            Some(())
+        }
+        None => None,
+    };
+    let _ = EXECS.remove(key);
+    result
+}
+
+#[tracepoint]
+pub fn sched_process_exec(ctx: TracePointContext) -> u32 {
+    let _ = try_sched_process_exec(&ctx);
+    0
+}
+
+fn try_sched_process_exec(ctx: &TracePointContext) -> Option<()> {
+    let cfg = config();
+    let pid_tgid = bpf_get_current_pid_tgid();
+    let tid = pid_tgid as u32;
+    // SAFETY: reads inside the tracepoint record.
+    let old_pid: i32 = unsafe { ctx.read_at(16) }.ok()?;
+    let old_tid = old_pid as u32;
+    if old_tid != tid && TRACKED.get_ptr(old_tid).is_some() {
+        // A non-leader thread exec'd and took over the leader's tid (de_thread), after the
+        // old leader's exit removed that tid: keep following it.
+        TRACKED.insert(tid, 1, 0).ok()?;
+    }
+    let after = creds_now(&cfg);
+    if EXECS.get_ptr(old_tid).is_some() {
+        let syscall =
+            unsafe { INFLIGHT.get(old_tid) }.map_or(SyscallId::Execve as u16, |i| i.syscall);
+        return emit_exec(old_tid, &cfg, syscall, 0, after);
+    }
+    if !in_scope(pid_tgid, &cfg) {
+        return None;
+    }
+    // In scope but its entry was not seen (it started before recording, or the task joined the
+    // scope by cgroup mid-exec): emit what the tracepoint itself knows, argv marked unread.
+    let kind = EventKind::Exec;
+    let mut entry = reserve::<ExecData>(kind)?;
+    let ev = entry.as_mut_ptr();
+    // SAFETY: reserved record memory; the __data_loc field gives offset (low 16 bits) and
+    // length (high 16 bits) of the filename inside the record.
+    unsafe {
+        fill_header(&raw mut (*ev).header, &cfg, kind, 0, crate::emit::now(), 0);
+        let loc: u32 = ctx.read_at(8).unwrap_or(0);
+        let base: *const u8 = aya_ebpf::EbpfContext::as_ptr(ctx).cast();
+        let n = bpf_probe_read_kernel_str(
+            (&raw mut (*ev).data.filename).cast(),
+            tracer_common::PATH_CAP as u32,
+            base.add((loc & 0xffff) as usize).cast(),
+        );
+        (*ev).data.filename_len = if n > 0 { (n - 1) as u32 } else { 0 };
+        (*ev).data.before = Creds {
+            uid: u32::MAX,
+            gid: u32::MAX,
+            suid: u32::MAX,
+            sgid: u32::MAX,
+            euid: u32::MAX,
+            egid: u32::MAX,
+            fsuid: u32::MAX,
+            fsgid: u32::MAX,
+        };
+        (*ev).data.after = after;
+        (*ev).data.argc = 0;
+        (*ev).data.argv_len = 0;
+        (*ev).data.at_flags = 0;
+        (*ev).data.dirfd = AT_FDCWD;
+        (*ev).data.flags = flags::READ_FAILED;
+        (*ev).header.flags |= flags::READ_FAILED;
+    }
+    entry.submit(0);
+    Some(())
+}
+
+/// Exit of execve/execveat/clone/clone3/fork/vfork. Only a failed exec produces a record here:
+/// a successful one was emitted by `sched_process_exec`, new tasks by `sched_process_fork`.
+#[tracepoint]
+pub fn process_exit(ctx: TracePointContext) -> u32 {
+    let _ = try_process_exit(&ctx);
+    0
+}
+
+fn try_process_exit(ctx: &TracePointContext) -> Option<()> {
+    let done = complete(ctx)?;
+    if done.syscall.kind() != EventKind::Exec {
+        return None;
+    }
+    let tid = bpf_get_current_pid_tgid() as u32;
+    if done.ret < 0 {
+        let cfg = config();
+        return emit_exec(tid, &cfg, done.syscall as u16, done.ret, creds_now(&cfg));
+    }
+    let _ = EXECS.remove(tid);
+    None
+}
+
+#[tracepoint]
+pub fn sched_process_fork(ctx: TracePointContext) -> u32 {
+    let _ = try_sched_process_fork(&ctx);
+    0
+}
+
+fn try_sched_process_fork(ctx: &TracePointContext) -> Option<()> {
+    let cfg = config();
+    let pid_tgid = bpf_get_current_pid_tgid();
+    if !in_scope(pid_tgid, &cfg) {
+        return None;
+    }
+    // SAFETY: reads inside the tracepoint record.
+    let child_tid: i32 = unsafe { ctx.read_at(20) }.ok()?;
+    let child_tid = child_tid as u32;
+    if cfg.scope != scope::ALL {
+        TRACKED.insert(child_tid, 1, 0).ok()?;
+    }
+    let tid = pid_tgid as u32;
+    let (syscall, clone_flags) = match unsafe { INFLIGHT.get(tid) } {
+        Some(i) => {
+            let flags = match SyscallId::from_raw(i.syscall) {
+                Some(SyscallId::Clone) => i.args[0],
+                // SAFETY: a user read checked by the helper.
+                Some(SyscallId::Clone3) => {
+                    unsafe { bpf_probe_read_user(i.args[0] as *const u64) }.unwrap_or(0)
+                }
+                Some(SyscallId::Vfork) => CLONE_VM | CLONE_VFORK,
+                _ => 0,
+            };
+            (i.syscall, flags)
+        }
+        None => (0, 0),
+    };
+    let kind = EventKind::Fork;
+    let mut entry = reserve::<ForkData>(kind)?;
+    let ev = entry.as_mut_ptr();
+    // SAFETY: reserved record memory.
+    unsafe {
+        fill_header(
+            &raw mut (*ev).header,
+            &cfg,
+            kind,
+            syscall,
+            crate::emit::now(),
+            child_tid as i64,
+        );
+        (*ev).data.clone_flags = clone_flags;
+        (*ev).data.child_tid = child_tid;
+        (*ev).data.child_pid = if clone_flags & CLONE_THREAD != 0 {
+            (pid_tgid >> 32) as u32
+        } else {
+            child_tid
+        };
+    }
+    entry.submit(0);
+    Some(())
+}
+
+#[tracepoint]
+pub fn sched_process_exit(ctx: TracePointContext) -> u32 {
+    let _ = try_sched_process_exit(&ctx);
+    0
+}
+
+fn try_sched_process_exit(ctx: &TracePointContext) -> Option<()> {
+    let cfg = config();
+    let pid_tgid = bpf_get_current_pid_tgid();
+    if !in_scope(pid_tgid, &cfg) {
+        return None;
+    }
+    let tid = pid_tgid as u32;
+    let _ = TRACKED.remove(tid);
+    let _ = INFLIGHT.remove(tid);
+    let _ = EXECS.remove(tid);
+    // SAFETY: a read inside the tracepoint record.
+    let group_dead: u8 = unsafe { ctx.read_at(32) }.ok()?;
+    if group_dead == 0 {
+        return None;
+    }
+    let kind = EventKind::Exit;
+    let mut entry = reserve::<ExitData>(kind)?;
+    let ev = entry.as_mut_ptr();
+    // SAFETY: reserved record memory.
+    unsafe {
+        fill_header(&raw mut (*ev).header, &cfg, kind, 0, crate::emit::now(), 0);
+        (*ev).data.exit_status = task::exit_code(&cfg).unwrap_or(-1);
+        (*ev).data._pad = 0;
+    }
+    entry.submit(0);
+    Some(())
+}

@@ -1,0 +1,81 @@
+//! The shared syscall entry program and the entry/exit pairing.
+//!
+//! `sys_enter` is attached to `syscalls/sys_enter_<name>` of every hooked syscall. Those
+//! tracepoints share one layout (`__syscall_nr` at 8, six `unsigned long` args from 16) and the
+//! exit ones another (`long ret` at 16), as every `format` file under
+//! /sys/kernel/tracing/events/syscalls/ shows; fields are read with `bpf_probe_read_kernel`, so
+//! one program fits tracepoints of any record size.
+
+use aya_ebpf::{
+    helpers::bpf_get_current_pid_tgid, macros::tracepoint, programs::TracePointContext,
+};
+use tracer_common::{Inflight, SyscallId};
+
+use crate::{
+    maps::{INFLIGHT, SYSCALLS, config},
+    probes::process,
+    scope::in_scope,
+};
+
+const NR_OFFSET: usize = 8;
+const ARGS_OFFSET: usize = 16;
+const RET_OFFSET: usize = 16;
+
+#[tracepoint]
+pub fn sys_enter(ctx: TracePointContext) -> u32 {
+    let _ = try_sys_enter(&ctx);
+    0
+}
+
+fn try_sys_enter(ctx: &TracePointContext) -> Option<()> {
+    let cfg = config();
+    let pid_tgid = bpf_get_current_pid_tgid();
+    if !in_scope(pid_tgid, &cfg) {
+        return None;
+    }
+    // SAFETY: reads inside the tracepoint record, checked by the helper.
+    let nr: i32 = unsafe { ctx.read_at(NR_OFFSET) }.ok()?;
+    let syscall = *SYSCALLS.get(nr as u32)?;
+    if syscall == 0 {
+        return None;
+    }
+    // SAFETY: as above.
+    let args: [u64; 6] = unsafe { ctx.read_at(ARGS_OFFSET) }.ok()?;
+    let inflight = Inflight {
+        ts_ns: crate::emit::now(),
+        args,
+        syscall,
+        _pad: [0; 3],
+    };
+    let tid = pid_tgid as u32;
+    INFLIGHT.insert(tid, inflight, 0).ok()?;
+    if syscall == SyscallId::Execve as u16 || syscall == SyscallId::Execveat as u16 {
+        process::capture_exec(tid, &inflight, &cfg);
+    }
+    Some(())
+}
+
+/// A completed syscall of a recorded thread.
+pub struct Completed {
+    pub inflight: Inflight,
+    pub syscall: SyscallId,
+    pub ret: i64,
+}
+
+/// Pairs a `sys_exit_*` hit with the saved entry of the same thread and forgets the entry.
+/// `None` for threads outside the scope (they have no entry): the only cost they pay here.
+#[inline(always)]
+pub fn complete(ctx: &TracePointContext) -> Option<Completed> {
+    let tid = bpf_get_current_pid_tgid() as u32;
+    // SAFETY: the entry is copied out before it is removed.
+    let inflight = *unsafe { INFLIGHT.get(tid) }?;
+    let _ = INFLIGHT.remove(tid);
+    // SAFETY: a read inside the tracepoint record, checked by the helper.
+    let ret: i64 = unsafe { ctx.read_at(RET_OFFSET) }.ok()?;
+    let syscall = SyscallId::from_raw(inflight.syscall)?;
+    Some(Completed {
+        inflight,
+        syscall,
+        ret,
+    })
+}

@@ -1,0 +1,6 @@
+//! `tracer`: records what a package's daemons really do and checks review claims against it.
+//!
+//! The pipeline, one module per stage, each reading only the previous stage's public output:
+//! `record` (eBPF programs → ring buffer → collector) → `trace` (the JSON Lines file, the
+//! durable artifact) → `summary` → `claims` → `verdict` → `report`; `vm` runs the whole thing
+//! around a package inside a throwaway VM.

@@ -1,0 +1,56 @@
+//! Project tasks. `cargo xtask <task>`; each task is one module.
+//!
+//! - `setup`: installs what a fresh machine lacks (Debian packages, bpf-linker), idempotently.
+//! - `build-ebpf`: builds the eBPF object alone, for quick kernel-side iterations.
+//! - `test`: the project's test command (what `.ci/run` runs).
+//! - `vm-image`: builds the guest image from Debian packages.
+//! - `bench`: the overhead and loss benchmarks.
+
+mod bench;
+mod setup;
+mod test;
+mod util;
+mod vm_image;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "tracer project tasks")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Install the eBPF toolchain and tools this project needs (idempotent).
+    Setup(setup::Args),
+    /// Build the eBPF object only (release, BPF target) and print its path.
+    BuildEbpf,
+    /// Run fmt, clippy and every test, including the ones that need root and a kernel.
+    Test(test::Args),
+    /// Build (or reuse) a guest VM image.
+    VmImage(vm_image::Args),
+    /// Measure tracing overhead and loss accounting.
+    Bench(bench::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.task {
+        Task::Setup(args) => setup::run(&args),
+        Task::BuildEbpf => setup::build_ebpf().map(|path| println!("{}", path.display())),
+        Task::Test(args) => test::run(&args),
+        Task::VmImage(args) => vm_image::run(&args),
+        Task::Bench(args) => bench::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

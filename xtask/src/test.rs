@@ -1,0 +1,54 @@
+//! `cargo xtask test`: the project's one test command, run by `.ci/run` and named in the README.
+//!
+//! Order: setup check (installs what is missing), formatting, clippy with warnings as errors,
+//! then every test of the workspace. The end-to-end tests record real processes with eBPF, so
+//! this needs root; it refuses early rather than letting those tests fail one by one.
+
+use std::process::Command;
+
+use anyhow::bail;
+
+use crate::util::{is_root, run_cmd, workspace_root};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Skip `cargo fmt --check` and clippy (for quick local iterations).
+    #[arg(long)]
+    pub no_lint: bool,
+    /// Extra arguments for `cargo test` (a filter, `--nocapture`, …).
+    #[arg(last = true)]
+    pub cargo_test_args: Vec<String>,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    if !is_root() {
+        bail!(
+            "the tests record real processes with eBPF and need root: run `sudo -E cargo xtask test`"
+        );
+    }
+    crate::setup::run(&crate::setup::Args { check: false })?;
+    let root = workspace_root();
+    let cargo = || {
+        let mut cmd = Command::new("cargo");
+        cmd.current_dir(&root);
+        cmd
+    };
+    if !args.no_lint {
+        run_cmd(cargo().args(["fmt", "--all", "--check"]))?;
+        run_cmd(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+    }
+    run_cmd(cargo().args(["build", "--workspace", "--bins"]))?;
+    run_cmd(
+        cargo()
+            .env("TRACER_BIN", root.join("target/debug/tracer"))
+            .args(["test", "--workspace", "--"])
+            .args(&args.cargo_test_args),
+    )
+}
