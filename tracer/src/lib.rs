@@ -4,3 +4,5 @@
 //! `record` (eBPF programs → ring buffer → collector) → `trace` (the JSON Lines file, the
 //! durable artifact) → `summary` → `claims` → `verdict` → `report`; `vm` runs the whole thing
 //! around a package inside a throwaway VM.
+
+pub mod trace;

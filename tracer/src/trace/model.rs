@@ -1,0 +1,506 @@
+//! The lines of a trace file, as Rust types. Field names here are the format: see
+//! docs/trace-format.md, which documents each one.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// One line of the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Line {
+    Header(Box<Header>),
+    Event(Box<Event>),
+    Footer(Box<Footer>),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    /// Always [`super::FORMAT_NAME`].
+    pub format: String,
+    /// [`super::FORMAT_VERSION`] of the writer.
+    pub version: u32,
+    pub tool: Tool,
+    pub kernel: Kernel,
+    pub hostname: String,
+    /// Wall-clock start, RFC 3339 with nanoseconds, UTC.
+    pub start_time: String,
+    /// CLOCK_MONOTONIC at start, to relate `ts_ns` of events to `start_time`.
+    pub start_ts_ns: u64,
+    pub target: Target,
+    pub hooks: Hooks,
+    pub capabilities: Capabilities,
+    pub limits: Limits,
+    /// Ring buffer size in bytes.
+    pub buffer_bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Kernel {
+    /// `uname -r`.
+    pub release: String,
+    /// `uname -v`.
+    pub version: String,
+    /// `uname -m`.
+    pub machine: String,
+}
+
+/// What was recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum Target {
+    /// A command the tracer started; its process tree, followed at fork.
+    Command { argv: Vec<String>, pid: u32 },
+    /// A running process and its descendants (children that existed at start included).
+    Pid { pid: u32, comm: String },
+    /// Every task in a cgroup (v2) and below it.
+    Cgroup { path: String, id: u64 },
+    /// A systemd unit: its cgroup.
+    Unit {
+        name: String,
+        cgroup: String,
+        id: u64,
+    },
+    /// Every task on the machine but the tracer.
+    System,
+}
+
+/// Which kernel hooks were attached. A hook that failed to attach means its events are missing
+/// from the trace: verdicts that need them are inconclusive.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Hooks {
+    /// `tracepoint:CATEGORY/NAME` strings.
+    pub attached: Vec<String>,
+    pub failed: Vec<FailedHook>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailedHook {
+    pub hook: String,
+    pub error: String,
+}
+
+/// What the kernel side could read on this kernel.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Capabilities {
+    /// euid/egid/saved/fs ids and `task->real_parent` were readable (task offsets found in
+    /// /sys/kernel/btf/vmlinux). Without it euid/egid are null and ppid comes from the fork tree.
+    pub task_fields: bool,
+}
+
+/// Capture limits of this recorder build: longer values are cut and flagged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Limits {
+    pub path_bytes: u32,
+    pub argv_bytes: u32,
+    pub arg_bytes: u32,
+    pub max_args: u32,
+    pub addr_bytes: u32,
+}
+
+/// One observed action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Position in the file, from 0; gaps never occur (lost events are only counted).
+    pub seq: u64,
+    /// Wall clock, RFC 3339 with nanoseconds, UTC.
+    pub time: String,
+    /// CLOCK_MONOTONIC nanoseconds at syscall entry (scheduler events: when they fired).
+    pub ts_ns: u64,
+    /// Thread-group id.
+    pub pid: u32,
+    pub tid: u32,
+    /// Parent's thread-group id; null when unknown.
+    pub ppid: Option<u32>,
+    pub comm: String,
+    pub ids: Ids,
+    pub cgroup_id: u64,
+    /// The syscall that produced it; null for scheduler events (fork, exit, some execs).
+    pub syscall: Option<String>,
+    /// The syscall's return; null for scheduler events.
+    pub result: Option<SysResult>,
+    /// Set when a path, argv or address was cut or could not be read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
+    #[serde(flatten)]
+    pub data: EventData,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ids {
+    pub uid: u32,
+    pub gid: u32,
+    /// Null when the kernel side could not read it (see `capabilities.task_fields`).
+    pub euid: Option<u32>,
+    pub egid: Option<u32>,
+}
+
+/// A syscall return value; `errno` names a negative one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SysResult {
+    pub ret: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errno: Option<String>,
+}
+
+impl SysResult {
+    pub fn ok(&self) -> bool {
+        self.ret >= 0
+    }
+}
+
+/// A path as the process gave it and, when it could be made absolute, the absolute form
+/// (lexically normalised; symlinks are not followed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathRef {
+    /// Absolute path; null when the base of a relative path was unknown.
+    pub resolved: Option<String>,
+    /// The path as passed, when it differs from `resolved`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given: Option<String>,
+}
+
+impl PathRef {
+    /// The absolute path if known, else the path as given.
+    pub fn best(&self) -> &str {
+        self.resolved
+            .as_deref()
+            .or(self.given.as_deref())
+            .unwrap_or("")
+    }
+}
+
+/// A socket address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "family", rename_all = "snake_case")]
+pub enum SockAddr {
+    Inet {
+        ip: String,
+        port: u16,
+    },
+    Inet6 {
+        ip: String,
+        port: u16,
+    },
+    /// `path` for a filesystem socket, `abstract_name` for an abstract one (Linux's leading NUL
+    /// dropped), neither for an unnamed one.
+    Unix {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        path: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        abstract_name: Option<String>,
+    },
+    /// Another family: its number and the raw bytes in hex.
+    Other {
+        number: u16,
+        hex: String,
+    },
+}
+
+/// The eight ids of a credential set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Creds {
+    pub uid: u32,
+    pub gid: u32,
+    pub suid: u32,
+    pub sgid: u32,
+    pub euid: u32,
+    pub egid: u32,
+    pub fsuid: u32,
+    pub fsgid: u32,
+}
+
+/// What happened: `kind` names the variant, `fields` holds its data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "fields", rename_all = "snake_case")]
+pub enum EventData {
+    // -- process
+    Fork {
+        child_pid: u32,
+        child_tid: u32,
+        /// A thread (CLONE_THREAD) rather than a process.
+        thread: bool,
+        clone_flags: u64,
+    },
+    Exec {
+        /// The program as passed to execve, made absolute.
+        path: PathRef,
+        argv: Vec<String>,
+        argv_truncated: bool,
+        /// Null when the entry was not seen (the task joined the scope mid-exec).
+        before: Option<Creds>,
+        after: Option<Creds>,
+        /// The effective uid or gid changed (a setuid/setgid program).
+        setid: bool,
+    },
+    Exit {
+        /// Raw wait status; null when unknown.
+        status: Option<i32>,
+        /// Exit code when it exited.
+        code: Option<i32>,
+        /// Signal number when a signal killed it.
+        signal: Option<i32>,
+        core_dumped: bool,
+    },
+    // -- file
+    Open {
+        path: PathRef,
+        /// `O_*` names.
+        flags: Vec<String>,
+        flags_raw: u64,
+        /// Only with O_CREAT or O_TMPFILE.
+        mode: Option<u32>,
+        /// "read", "write" or "read_write" from O_ACCMODE (O_PATH: "path").
+        access: String,
+        /// openat2's RESOLVE_* bits.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        resolve: u64,
+    },
+    Unlink {
+        path: PathRef,
+        /// AT_REMOVEDIR: a directory removed through unlinkat.
+        dir: bool,
+    },
+    Rename {
+        from: PathRef,
+        to: PathRef,
+        flags: u64,
+    },
+    Mkdir {
+        path: PathRef,
+        mode: u32,
+    },
+    Rmdir {
+        path: PathRef,
+    },
+    Chmod {
+        /// The file, or for fchmod the file behind the fd when it is known.
+        path: Option<PathRef>,
+        fd: Option<i32>,
+        mode: u32,
+    },
+    Chown {
+        path: Option<PathRef>,
+        fd: Option<i32>,
+        /// -1 (u32::MAX) leaves the id unchanged.
+        uid: u32,
+        gid: u32,
+        /// AT_SYMLINK_NOFOLLOW / lchown.
+        nofollow: bool,
+    },
+    Link {
+        /// The existing file.
+        target: PathRef,
+        /// The new name.
+        path: PathRef,
+    },
+    Symlink {
+        /// The link's content, as written (not resolved: it is what the link will point to).
+        target: String,
+        path: PathRef,
+    },
+    Truncate {
+        path: Option<PathRef>,
+        fd: Option<i32>,
+        length: i64,
+    },
+    Mknod {
+        path: PathRef,
+        mode: u32,
+        dev: u64,
+    },
+    MemfdCreate {
+        name: String,
+        flags: u64,
+    },
+    Chdir {
+        path: Option<PathRef>,
+        fd: Option<i32>,
+    },
+    // -- network
+    Socket {
+        domain: String,
+        #[serde(rename = "type")]
+        sock_type: String,
+        protocol: i32,
+    },
+    Bind {
+        fd: i32,
+        addr: Option<SockAddr>,
+    },
+    Listen {
+        fd: i32,
+        backlog: i32,
+        /// The address bound to this fd earlier in the trace, when seen.
+        addr: Option<SockAddr>,
+    },
+    Accept {
+        fd: i32,
+        /// The peer, when the process asked for it.
+        peer: Option<SockAddr>,
+        /// The listening address, when its bind was seen.
+        local: Option<SockAddr>,
+    },
+    Connect {
+        fd: i32,
+        addr: Option<SockAddr>,
+    },
+    Send {
+        fd: i32,
+        addr: Option<SockAddr>,
+    },
+    // -- privilege
+    Setuid {
+        /// The ids asked for, in the call's order (setresuid: real, effective, saved; -1 as
+        /// u32::MAX keeps one).
+        requested: Vec<u32>,
+    },
+    Setgid {
+        requested: Vec<u32>,
+    },
+    Setgroups {
+        groups: Vec<u32>,
+        count: u32,
+    },
+    Capset {
+        /// Capability sets as hex masks; null when the data could not be read.
+        effective: Option<String>,
+        permitted: Option<String>,
+        inheritable: Option<String>,
+    },
+    Prctl {
+        option: String,
+        arg2: u64,
+    },
+    Mount {
+        source: Option<String>,
+        target: PathRef,
+        fstype: Option<String>,
+        flags: u64,
+    },
+    Umount {
+        target: PathRef,
+        flags: u64,
+    },
+    Unshare {
+        flags: Vec<String>,
+    },
+    Setns {
+        fd: i32,
+        nstype: Vec<String>,
+    },
+    Chroot {
+        path: PathRef,
+    },
+    PivotRoot {
+        new_root: PathRef,
+        put_old: PathRef,
+    },
+    Ptrace {
+        request: String,
+        target_pid: i32,
+    },
+    Bpf {
+        cmd: String,
+    },
+    ModuleLoad {
+        params: Option<String>,
+    },
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
+}
+
+impl EventData {
+    /// The `kind` string of this variant, as written in the trace.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EventData::Fork { .. } => "fork",
+            EventData::Exec { .. } => "exec",
+            EventData::Exit { .. } => "exit",
+            EventData::Open { .. } => "open",
+            EventData::Unlink { .. } => "unlink",
+            EventData::Rename { .. } => "rename",
+            EventData::Mkdir { .. } => "mkdir",
+            EventData::Rmdir { .. } => "rmdir",
+            EventData::Chmod { .. } => "chmod",
+            EventData::Chown { .. } => "chown",
+            EventData::Link { .. } => "link",
+            EventData::Symlink { .. } => "symlink",
+            EventData::Truncate { .. } => "truncate",
+            EventData::Mknod { .. } => "mknod",
+            EventData::MemfdCreate { .. } => "memfd_create",
+            EventData::Chdir { .. } => "chdir",
+            EventData::Socket { .. } => "socket",
+            EventData::Bind { .. } => "bind",
+            EventData::Listen { .. } => "listen",
+            EventData::Accept { .. } => "accept",
+            EventData::Connect { .. } => "connect",
+            EventData::Send { .. } => "send",
+            EventData::Setuid { .. } => "setuid",
+            EventData::Setgid { .. } => "setgid",
+            EventData::Setgroups { .. } => "setgroups",
+            EventData::Capset { .. } => "capset",
+            EventData::Prctl { .. } => "prctl",
+            EventData::Mount { .. } => "mount",
+            EventData::Umount { .. } => "umount",
+            EventData::Unshare { .. } => "unshare",
+            EventData::Setns { .. } => "setns",
+            EventData::Chroot { .. } => "chroot",
+            EventData::PivotRoot { .. } => "pivot_root",
+            EventData::Ptrace { .. } => "ptrace",
+            EventData::Bpf { .. } => "bpf",
+            EventData::ModuleLoad { .. } => "module_load",
+        }
+    }
+}
+
+/// Why recording stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// The command (or the `--pid` process) exited.
+    TargetExited,
+    /// `--duration` ran out.
+    Duration,
+    /// SIGINT or SIGTERM.
+    Signal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Footer {
+    pub end_time: String,
+    pub duration_ms: u64,
+    pub stop_reason: StopReason,
+    /// Exit status of a command target (`code` or `signal`), when it exited.
+    pub target_exit: Option<TargetExit>,
+    /// Events written, per kind (kinds with none are left out).
+    pub events: BTreeMap<String, u64>,
+    /// Events the kernel could not deliver (ring buffer full), per kind; every kind is listed.
+    pub lost: BTreeMap<String, u64>,
+    /// Events with a cut path, argv or address, per kind.
+    pub truncated: BTreeMap<String, u64>,
+    /// Relative paths whose base (cwd or dirfd) was unknown, per kind.
+    pub unresolved_paths: BTreeMap<String, u64>,
+    /// Ring-buffer records userspace could not decode (a bug if ever non-zero).
+    pub malformed: u64,
+}
+
+impl Footer {
+    pub fn total_lost(&self) -> u64 {
+        self.lost.values().sum()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetExit {
+    pub code: Option<i32>,
+    pub signal: Option<i32>,
+}
