@@ -1,0 +1,291 @@
+//! Loss accounting: every operation a workload performed must be in the trace or counted lost.
+//!
+//! The check is per kind: `performed = in trace + lost`. Both sides of a trace are read: the
+//! event lines themselves (counted by their `kind`) and the footer's `events` and `lost` maps
+//! (docs/trace-format.md). The event lines are what counts as "in the trace"; a footer whose
+//! `events` disagree with the lines is reported as its own error, since a reader trusting the
+//! footer would then be misled.
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    io::BufRead as _,
+    path::Path,
+};
+
+/// Per-kind counts.
+pub type Counts = BTreeMap<String, u64>;
+
+/// What one trace file holds, as far as accounting goes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TraceCounts {
+    /// Event lines, per `kind`.
+    pub lines: Counts,
+    /// The footer's `events`.
+    pub footer_events: Counts,
+    /// The footer's `lost`.
+    pub lost: Counts,
+    /// Bytes of all event lines, newlines included.
+    pub event_bytes: u64,
+    /// Bytes of the whole file.
+    pub file_bytes: u64,
+    /// Process ids seen in event lines (to check a `--pid` run recorded the right process).
+    pub pids: BTreeSet<u32>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TraceError {
+    #[error("reading {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path} line {line}: not a JSON object with a \"type\": {detail}")]
+    Malformed {
+        path: String,
+        line: usize,
+        detail: String,
+    },
+    #[error("{0} has no footer line: the recording did not finish")]
+    NoFooter(String),
+}
+
+impl TraceCounts {
+    /// Reads a JSON Lines trace file.
+    pub fn read(path: &Path) -> Result<TraceCounts, TraceError> {
+        let name = path.display().to_string();
+        let io = |source| TraceError::Io {
+            path: name.clone(),
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let mut t = TraceCounts {
+            file_bytes: file.metadata().map_err(io)?.len(),
+            ..TraceCounts::default()
+        };
+        let mut footer = false;
+        for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+            let line = line.map_err(io)?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let malformed = |detail: String| TraceError::Malformed {
+                path: name.clone(),
+                line: i + 1,
+                detail,
+            };
+            let v: serde_json::Value =
+                serde_json::from_str(&line).map_err(|e| malformed(e.to_string()))?;
+            match v.get("type").and_then(|t| t.as_str()) {
+                Some("event") => {
+                    let kind = v
+                        .get("kind")
+                        .and_then(|k| k.as_str())
+                        .ok_or_else(|| malformed("event without a kind".into()))?;
+                    *t.lines.entry(kind.to_owned()).or_default() += 1;
+                    t.event_bytes += line.len() as u64 + 1;
+                    if let Some(pid) = v.get("pid").and_then(|p| p.as_u64()) {
+                        t.pids.insert(pid as u32);
+                    }
+                }
+                Some("footer") => {
+                    footer = true;
+                    t.footer_events = counts(v.get("events"));
+                    t.lost = counts(v.get("lost"));
+                }
+                Some(_) => {}
+                None => return Err(malformed("no \"type\"".into())),
+            }
+        }
+        if !footer {
+            return Err(TraceError::NoFooter(name));
+        }
+        Ok(t)
+    }
+
+    pub fn total_events(&self) -> u64 {
+        self.lines.values().sum()
+    }
+
+    pub fn total_lost(&self) -> u64 {
+        self.lost.values().sum()
+    }
+
+    /// Mean bytes of one event line, when there are events.
+    pub fn bytes_per_event(&self) -> Option<f64> {
+        let n = self.total_events();
+        (n > 0).then(|| self.event_bytes as f64 / n as f64)
+    }
+
+    /// Whether the footer's `events` equal the event lines (zero counts ignored).
+    pub fn footer_matches_lines(&self) -> bool {
+        nonzero(&self.footer_events) == nonzero(&self.lines)
+    }
+}
+
+fn counts(v: Option<&serde_json::Value>) -> Counts {
+    v.and_then(|v| v.as_object())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, n)| Some((k.clone(), n.as_u64()?)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn nonzero(c: &Counts) -> Counts {
+    c.iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, n)| (k.clone(), *n))
+        .collect()
+}
+
+/// One kind's line of the balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct KindBalance {
+    pub performed: u64,
+    pub in_trace: u64,
+    pub lost: u64,
+}
+
+impl KindBalance {
+    /// Events neither in the trace nor counted lost (negative: more events than operations).
+    pub fn unaccounted(&self) -> i128 {
+        self.performed as i128 - self.in_trace as i128 - self.lost as i128
+    }
+}
+
+/// The per-kind balance `performed = in_trace + lost`, over every kind any side names.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Balance {
+    pub kinds: BTreeMap<String, KindBalance>,
+}
+
+impl Balance {
+    pub fn new(performed: &Counts, in_trace: &Counts, lost: &Counts) -> Balance {
+        let mut kinds: BTreeMap<String, KindBalance> = BTreeMap::new();
+        for (k, n) in performed {
+            kinds.entry(k.clone()).or_default().performed = *n;
+        }
+        for (k, n) in in_trace {
+            kinds.entry(k.clone()).or_default().in_trace = *n;
+        }
+        for (k, n) in lost {
+            kinds.entry(k.clone()).or_default().lost = *n;
+        }
+        kinds.retain(|_, b| *b != KindBalance::default());
+        Balance { kinds }
+    }
+
+    /// Every kind balances exactly.
+    pub fn exact(&self) -> bool {
+        self.kinds.values().all(|b| b.unaccounted() == 0)
+    }
+
+    /// Every operation performed is in the trace or counted lost; extra events (the dynamic
+    /// loader's opens, the recorder's own exec of the command) are allowed. The check for runs
+    /// recorded from the command's start, where such events cannot be avoided.
+    pub fn covered(&self) -> bool {
+        self.kinds.values().all(|b| b.unaccounted() <= 0)
+    }
+
+    pub fn total_lost(&self) -> u64 {
+        self.kinds.values().map(|b| b.lost).sum()
+    }
+
+    /// The kinds that do not balance, as `kind: performed ≠ trace + lost` text.
+    pub fn mismatches(&self) -> Vec<String> {
+        self.kinds
+            .iter()
+            .filter(|(_, b)| b.unaccounted() != 0)
+            .map(|(k, b)| {
+                format!(
+                    "{k}: performed {} ≠ {} in trace + {} lost",
+                    b.performed, b.in_trace, b.lost
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(pairs: &[(&str, u64)]) -> Counts {
+        pairs.iter().map(|(k, n)| ((*k).to_owned(), *n)).collect()
+    }
+
+    #[test]
+    fn balances_per_kind() {
+        let b = Balance::new(
+            &c(&[("open", 100), ("exit", 1)]),
+            &c(&[("open", 60), ("exit", 1)]),
+            &c(&[("open", 40), ("exit", 0), ("fork", 0)]),
+        );
+        assert!(b.exact());
+        assert!(b.covered());
+        assert_eq!(b.total_lost(), 40);
+        // kinds that are zero everywhere do not appear
+        assert!(!b.kinds.contains_key("fork"));
+    }
+
+    #[test]
+    fn a_missing_event_is_unaccounted() {
+        let b = Balance::new(
+            &c(&[("open", 100)]),
+            &c(&[("open", 60)]),
+            &c(&[("open", 39)]),
+        );
+        assert!(!b.exact());
+        assert!(!b.covered());
+        assert_eq!(b.kinds["open"].unaccounted(), 1);
+        assert_eq!(
+            b.mismatches(),
+            vec!["open: performed 100 ≠ 60 in trace + 39 lost"]
+        );
+    }
+
+    #[test]
+    fn extra_events_break_exactness_but_not_coverage() {
+        let b = Balance::new(
+            &c(&[("open", 10)]),
+            &c(&[("open", 12), ("exec", 1)]),
+            &c(&[]),
+        );
+        assert!(!b.exact());
+        assert!(b.covered());
+    }
+
+    #[test]
+    fn reads_lines_and_footer() {
+        let dir = std::env::temp_dir().join(format!("tracer-bench-acct-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.jsonl");
+        std::fs::write(
+            &path,
+            concat!(
+                "{\"type\":\"header\",\"format\":\"x\"}\n",
+                "{\"type\":\"event\",\"seq\":0,\"pid\":7,\"kind\":\"open\",\"fields\":{}}\n",
+                "{\"type\":\"event\",\"seq\":1,\"pid\":7,\"kind\":\"open\",\"fields\":{}}\n",
+                "{\"type\":\"event\",\"seq\":2,\"pid\":7,\"kind\":\"exit\",\"fields\":{}}\n",
+                "{\"type\":\"footer\",\"events\":{\"open\":2,\"exit\":1},\"lost\":{\"open\":5,\"exit\":0}}\n",
+            ),
+        )
+        .unwrap();
+        let t = TraceCounts::read(&path).unwrap();
+        assert_eq!(t.lines, c(&[("open", 2), ("exit", 1)]));
+        assert_eq!(t.lost, c(&[("open", 5), ("exit", 0)]));
+        assert!(t.footer_matches_lines());
+        assert_eq!(t.pids, BTreeSet::from([7]));
+        assert_eq!(t.total_events(), 3);
+        let b = Balance::new(&c(&[("open", 7), ("exit", 1)]), &t.lines, &t.lost);
+        assert!(b.exact());
+
+        std::fs::write(&path, "{\"type\":\"header\"}\n").unwrap();
+        assert!(matches!(
+            TraceCounts::read(&path),
+            Err(TraceError::NoFooter(_))
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,32 @@
+//! The flood: `openat` + `close` as fast as one thread can (or paced with `--rate`), meant to
+//! outrun a small ring buffer. Run with `--wait-go` under `tracer record --pid`, every event of
+//! the recorded window is one counted here: its opens and its own exit.
+
+use std::ffi::CString;
+
+use tracer_bench::helper::{Opts, Run, open_close, work_dir};
+
+/// Enough to overflow a small buffer many times over; the throughput search passes its own.
+const FULL: u64 = 200_000;
+
+fn main() {
+    let opts = Opts::from_args();
+    let n = opts.count_or(FULL);
+    let dir = work_dir(&opts, "flood");
+    let file = dir.join("f");
+    std::fs::write(&file, b"x").expect("creating the file to open");
+    let path = CString::new(file.to_str().expect("a UTF-8 temp path")).expect("no NUL");
+    opts.handshake();
+    let pacer = opts.pacer();
+    let run = Run::start("flood");
+    for i in 0..n {
+        pacer.before_op(i);
+        open_close(&path, libc::O_RDONLY);
+    }
+    // The process exit that follows is one event of kind `exit` too.
+    run.finish(&[("open", n), ("exit", 1)]);
+    // Removing the directory would add unlink/rmdir events: leave it when recorded by pid.
+    if !opts.wait_go {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,72 @@
+//! The one JSON line each workload prints on stdout.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// What a workload did and how long its work took.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// The workload's name (`open`, `forkexec`, `connect`, `startup`, `flood`).
+    pub workload: String,
+    /// The workload's process id: the `--pid` scoped runs check they recorded this process.
+    pub pid: u32,
+    /// Operations performed, per trace event kind (the `kind` names of the trace format).
+    pub ops: BTreeMap<String, u64>,
+    /// Wall-clock nanoseconds of the work loop alone.
+    pub elapsed_ns: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("the workload printed no report line (stdout: {0:?})")]
+    Missing(String),
+    #[error("the workload's report line is not valid: {0}")]
+    Invalid(#[from] serde_json::Error),
+}
+
+impl Report {
+    /// Prints the report as one line on stdout.
+    pub fn print(&self) {
+        println!(
+            "{}",
+            serde_json::to_string(self).expect("a report always serializes")
+        );
+    }
+
+    /// The report in a workload's stdout: its last line starting with `{`.
+    pub fn from_stdout(stdout: &str) -> Result<Report, ReportError> {
+        let line = stdout
+            .lines()
+            .rev()
+            .find(|l| l.trim_start().starts_with('{'))
+            .ok_or_else(|| ReportError::Missing(stdout.chars().take(200).collect()))?;
+        Ok(serde_json::from_str(line)?)
+    }
+
+    /// Operations in total, all kinds.
+    pub fn total_ops(&self) -> u64 {
+        self.ops.values().sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_stdout_with_other_lines() {
+        let r = Report {
+            workload: "open".into(),
+            pid: 42,
+            ops: BTreeMap::from([("open".into(), 3)]),
+            elapsed_ns: 7,
+        };
+        let out = format!("ready\n{}\n", serde_json::to_string(&r).unwrap());
+        assert_eq!(Report::from_stdout(&out).unwrap(), r);
+        assert!(matches!(
+            Report::from_stdout("ready\n"),
+            Err(ReportError::Missing(_))
+        ));
+    }
+}
