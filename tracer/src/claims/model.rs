@@ -1,0 +1,283 @@
+//! What a claim is: a runtime-checkable statement about the package, where it came from, and what
+//! the reviewer allows.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The runtime behaviours a claim can speak of. Each is defined precisely in docs/claims.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Check {
+    /// The daemon starts other processes.
+    ProcessesSpawned,
+    /// The daemon changes files outside its own directories.
+    FileIo,
+    /// The daemon creates temporary files.
+    TempFiles,
+    /// The daemon reads environment variables.
+    Environment,
+    /// The daemon calls privileged functions (set*id, capset, mount, namespaces, …).
+    PrivilegedFunctions,
+    /// The daemon uses cryptography or random sources.
+    Crypto,
+    /// The daemon uses IP networking at all.
+    Networking,
+    /// The daemon listens on a non-loopback address.
+    ExternalEndpoint,
+    /// The daemon binds a port below 1024.
+    PrivilegedPorts,
+    /// The daemon connects only to the listed destinations.
+    OutgoingDestinations,
+    /// The daemon runs as root.
+    RunsAsRoot,
+    /// The daemon runs sudo, gksu, pkexec or su.
+    Sudo,
+    /// The daemon sets LD_LIBRARY_PATH.
+    LdLibraryPath,
+    /// The daemon switches to user or group nobody.
+    UserNobody,
+    /// The daemon calls setuid/setgid (or runs a setuid program).
+    SetuidCalls,
+    /// A secret (password, token) appears in a command line, visible in ps.
+    SecretInArgv,
+    /// chmod through a path (following symlinks) rather than on an open fd.
+    ChmodByPath,
+    /// A maintainer script adds users or groups.
+    MaintainerAddsGroups,
+    /// chmod run with an owner argument or chown with a mode argument (a typo).
+    ChmodChownMixup,
+}
+
+impl Check {
+    pub const ALL: [Check; 19] = [
+        Check::ProcessesSpawned,
+        Check::FileIo,
+        Check::TempFiles,
+        Check::Environment,
+        Check::PrivilegedFunctions,
+        Check::Crypto,
+        Check::Networking,
+        Check::ExternalEndpoint,
+        Check::PrivilegedPorts,
+        Check::OutgoingDestinations,
+        Check::RunsAsRoot,
+        Check::Sudo,
+        Check::LdLibraryPath,
+        Check::UserNobody,
+        Check::SetuidCalls,
+        Check::SecretInArgv,
+        Check::ChmodByPath,
+        Check::MaintainerAddsGroups,
+        Check::ChmodChownMixup,
+    ];
+
+    /// The TOML / JSON name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Check::ProcessesSpawned => "processes_spawned",
+            Check::FileIo => "file_io",
+            Check::TempFiles => "temp_files",
+            Check::Environment => "environment",
+            Check::PrivilegedFunctions => "privileged_functions",
+            Check::Crypto => "crypto",
+            Check::Networking => "networking",
+            Check::ExternalEndpoint => "external_endpoint",
+            Check::PrivilegedPorts => "privileged_ports",
+            Check::OutgoingDestinations => "outgoing_destinations",
+            Check::RunsAsRoot => "runs_as_root",
+            Check::Sudo => "sudo",
+            Check::LdLibraryPath => "ld_library_path",
+            Check::UserNobody => "user_nobody",
+            Check::SetuidCalls => "setuid_calls",
+            Check::SecretInArgv => "secret_in_argv",
+            Check::ChmodByPath => "chmod_by_path",
+            Check::MaintainerAddsGroups => "maintainer_adds_groups",
+            Check::ChmodChownMixup => "chmod_chown_mixup",
+        }
+    }
+
+    /// The claim in words, for the given polarity.
+    pub fn describe(self, expect: Expect) -> &'static str {
+        use Expect::{Absent as A, Present as P};
+        match (self, expect) {
+            (Check::ProcessesSpawned, A) => "No processes spawned",
+            (Check::ProcessesSpawned, P) => "Processes are spawned",
+            (Check::FileIo, A) => "No notable file IO (writes outside the package's dirs)",
+            (Check::FileIo, P) => "Writes files outside the package's dirs",
+            (Check::TempFiles, A) => "No use of temp files",
+            (Check::TempFiles, P) => "Uses temp files",
+            (Check::Environment, A) => "No environment variable usage",
+            (Check::Environment, P) => "Uses environment variables",
+            (Check::PrivilegedFunctions, A) => "No use of privileged functions",
+            (Check::PrivilegedFunctions, P) => "Uses privileged functions",
+            (Check::Crypto, A) => "No use of cryptography / random number sources",
+            (Check::Crypto, P) => "Uses cryptography / random number sources",
+            (Check::Networking, A) => "No use of networking",
+            (Check::Networking, P) => "Uses networking",
+            (Check::ExternalEndpoint, A) => "Does not expose any external endpoint",
+            (Check::ExternalEndpoint, P) => "Exposes an external endpoint",
+            (Check::PrivilegedPorts, A) => "Does not open privileged ports",
+            (Check::PrivilegedPorts, P) => "Opens privileged ports",
+            (Check::OutgoingDestinations, A) => "Outgoing connections only to the allowlist",
+            (Check::OutgoingDestinations, P) => "Makes outgoing connections",
+            (Check::RunsAsRoot, A) => "Does not run a daemon as root",
+            (Check::RunsAsRoot, P) => "Runs the daemon as root",
+            (Check::Sudo, A) => "No use of sudo, gksu, pkexec",
+            (Check::Sudo, P) => "Uses sudo, gksu or pkexec",
+            (Check::LdLibraryPath, A) => "No use of LD_LIBRARY_PATH",
+            (Check::LdLibraryPath, P) => "Uses LD_LIBRARY_PATH",
+            (Check::UserNobody, A) => "No use of user nobody",
+            (Check::UserNobody, P) => "Uses user nobody",
+            (Check::SetuidCalls, A) => "No use of setuid/setgid",
+            (Check::SetuidCalls, P) => "Uses setuid/setgid",
+            (Check::SecretInArgv, A) => "No secrets in command lines",
+            (Check::SecretInArgv, P) => "A secret is visible in a command line (ps)",
+            (Check::ChmodByPath, A) => "No chmod through paths (symlink race)",
+            (Check::ChmodByPath, P) => "chmod through paths, racing against symlinks",
+            (Check::MaintainerAddsGroups, A) => "Maintainer scripts add no users or groups",
+            (Check::MaintainerAddsGroups, P) => "A maintainer script adds users or groups",
+            (Check::ChmodChownMixup, A) => "No chmod/chown mix-up",
+            (Check::ChmodChownMixup, P) => "chmod called where chown was meant (or reverse)",
+        }
+    }
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Whether the claim says the behaviour never happens or that it happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expect {
+    /// "No X": one event of X contradicts it.
+    Absent,
+    /// "Does X": seen X supports it; a trace cannot show it never happens.
+    Present,
+}
+
+/// Where a claim came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum Source {
+    /// Extracted from the review text.
+    Review {
+        /// 1-based line of the statement's start.
+        line: usize,
+        /// The statement, whitespace collapsed.
+        text: String,
+        /// Later lines that state the same claim.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        also_lines: Vec<usize>,
+    },
+    /// Written in the claims file.
+    ClaimsFile {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+}
+
+/// What a claim tolerates. Defaults for the package's own dirs are added by
+/// [`super::Package::default_paths`] at verdict time, so they always show in the report.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Allow {
+    /// Programs (absolute path or basename) the daemon may run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub programs: Vec<String>,
+    /// Path prefixes (a directory covers everything below it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
+    /// `IP` or `IP:PORT` (IPv6 as `[IP]:PORT`) destinations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub destinations: Vec<String>,
+    /// Ports the daemon may listen on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<u16>,
+}
+
+impl Allow {
+    pub fn is_empty(&self) -> bool {
+        self.programs.is_empty()
+            && self.paths.is_empty()
+            && self.destinations.is_empty()
+            && self.ports.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claim {
+    /// `C1`, `C2`, … in order of appearance.
+    pub id: String,
+    pub check: Check,
+    pub expect: Expect,
+    pub source: Source,
+    #[serde(default, skip_serializing_if = "Allow::is_empty")]
+    pub allow: Allow,
+}
+
+impl Claim {
+    pub fn statement(&self) -> &'static str {
+        self.check.describe(self.expect)
+    }
+}
+
+/// A review line the extractor understood but that no trace can check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotCheckable {
+    pub line: usize,
+    pub text: String,
+    /// What it is about, and why a trace cannot speak to it.
+    pub why: String,
+}
+
+/// A review line the extractor did not recognise: listed so nothing is dropped silently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unrecognised {
+    pub line: usize,
+    pub text: String,
+}
+
+/// The package the claims are about: its name gives the default allowlists.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Package {
+    pub name: Option<String>,
+    /// Programs (absolute path or basename) whose processes are the package's daemons. Empty:
+    /// every process that is not the harness or a maintainer script is the package's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub daemons: Vec<String>,
+    /// Extra directories of the package, added to the defaults.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dirs: Vec<String>,
+    /// Ports the package is known to listen on (never guessed: only what the reviewer lists).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<u16>,
+}
+
+impl Package {
+    /// /var/lib/PKG, /var/log/PKG, /run/PKG, /etc/PKG, plus `dirs`.
+    pub fn default_paths(&self) -> Vec<String> {
+        let mut v: Vec<String> = match &self.name {
+            Some(n) => ["/var/lib", "/var/log", "/run", "/etc"]
+                .iter()
+                .map(|d| format!("{d}/{n}"))
+                .collect(),
+            None => Vec::new(),
+        };
+        v.extend(self.dirs.iter().cloned());
+        v
+    }
+}
+
+/// Everything read from a review (and a claims file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimSet {
+    pub package: Package,
+    pub claims: Vec<Claim>,
+    pub not_checkable: Vec<NotCheckable>,
+    pub unrecognised: Vec<Unrecognised>,
+}

@@ -1,0 +1,494 @@
+//! Folding a trace's events into a [`Summary`].
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::{
+    Connection, DirGroup, ExecInfo, ExitInfo, FileEntry, Files, Listening, Loss, PrivilegeChange,
+    ProcessNode, Recording, SUMMARY_VERSION, Sockets, Summary, addr_label, failed, result_label,
+};
+use crate::trace::{Event, EventData, PathRef, Target, Trace};
+
+pub fn summarize(trace: &Trace) -> Summary {
+    Summary {
+        summary_version: SUMMARY_VERSION,
+        recording: recording(trace),
+        processes: process_tree(&trace.events),
+        files: files(&trace.events),
+        sockets: sockets(&trace.events),
+        privilege: privilege(&trace.events),
+        loss: loss(trace),
+    }
+}
+
+fn recording(trace: &Trace) -> Recording {
+    let h = &trace.header;
+    Recording {
+        tool_version: format!("{} {}", h.tool.name, h.tool.version),
+        kernel: format!("{} {}", h.kernel.release, h.kernel.machine),
+        hostname: h.hostname.clone(),
+        start_time: h.start_time.clone(),
+        target: target_label(&h.target),
+        duration_ms: trace.footer.as_ref().map(|f| f.duration_ms),
+        stop_reason: trace.footer.as_ref().map(|f| {
+            serde_json::to_value(f.stop_reason)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        }),
+        events: trace.events.len() as u64,
+        hooks_attached: h.hooks.attached.len(),
+        hooks_failed: h
+            .hooks
+            .failed
+            .iter()
+            .map(|f| format!("{}: {}", f.hook, f.error))
+            .collect(),
+    }
+}
+
+pub(crate) fn target_label(target: &Target) -> String {
+    match target {
+        Target::Command { argv, pid } => format!("command (pid {pid}): {}", argv.join(" ")),
+        Target::Pid { pid, comm } => format!("pid {pid} ({comm}) and descendants"),
+        Target::Cgroup { path, .. } => format!("cgroup {path}"),
+        Target::Unit { name, cgroup, .. } => format!("unit {name} (cgroup {cgroup})"),
+        Target::System => "the whole system".to_owned(),
+    }
+}
+
+struct Flat {
+    node: ProcessNode,
+    parent: Option<usize>,
+}
+
+/// Builds the fork tree. A pid seen again after its exit and a new fork is a new process (pid
+/// reuse), so nodes are keyed by the latest holder of each pid.
+fn process_tree(events: &[Event]) -> Vec<ProcessNode> {
+    let mut flat: Vec<Flat> = Vec::new();
+    let mut by_pid: HashMap<u32, usize> = HashMap::new();
+    let new_node = |pid, ppid, ev: &Event| ProcessNode {
+        pid,
+        ppid,
+        comm: ev.comm.clone(),
+        uid: ev.ids.uid,
+        euid: ev.ids.euid,
+        execs: Vec::new(),
+        exit: None,
+        children: Vec::new(),
+    };
+    for ev in events {
+        let idx = match by_pid.get(&ev.pid) {
+            Some(&i) => i,
+            None => {
+                let parent = ev.ppid.and_then(|pp| by_pid.get(&pp).copied());
+                flat.push(Flat {
+                    node: new_node(ev.pid, ev.ppid, ev),
+                    parent,
+                });
+                by_pid.insert(ev.pid, flat.len() - 1);
+                flat.len() - 1
+            }
+        };
+        {
+            let node = &mut flat[idx].node;
+            node.comm.clone_from(&ev.comm);
+            node.uid = ev.ids.uid;
+            node.euid = ev.ids.euid;
+        }
+        match &ev.data {
+            EventData::Fork {
+                child_pid, thread, ..
+            } if !*thread => {
+                let mut child = new_node(*child_pid, Some(ev.pid), ev);
+                child.comm.clone_from(&ev.comm);
+                flat.push(Flat {
+                    node: child,
+                    parent: Some(idx),
+                });
+                by_pid.insert(*child_pid, flat.len() - 1);
+            }
+            EventData::Exec {
+                path,
+                argv,
+                argv_truncated,
+                setid,
+                ..
+            } => flat[idx].node.execs.push(ExecInfo {
+                seq: ev.seq,
+                path: path.best().to_owned(),
+                argv: argv.clone(),
+                argv_truncated: *argv_truncated,
+                setid: *setid,
+                result: if ev.result.is_none() {
+                    "ok".to_owned()
+                } else {
+                    result_label(ev.result.as_ref())
+                },
+            }),
+            EventData::Exit {
+                code,
+                signal,
+                core_dumped,
+                ..
+            } => {
+                flat[idx].node.exit = Some(ExitInfo {
+                    code: *code,
+                    signal: *signal,
+                    core_dumped: *core_dumped,
+                })
+            }
+            _ => {}
+        }
+    }
+    // Nest children under parents, deepest first (a child always comes after its parent).
+    let mut children: Vec<Vec<ProcessNode>> = vec![Vec::new(); flat.len()];
+    let mut roots = Vec::new();
+    for i in (0..flat.len()).rev() {
+        let mut node = flat[i].node.clone();
+        node.children = std::mem::take(&mut children[i]);
+        node.children.reverse();
+        match flat[i].parent {
+            Some(p) if p < i => children[p].push(node),
+            _ => roots.push(node),
+        }
+    }
+    roots.reverse();
+    roots
+}
+
+/// What a file event did to its path(s), for the "changed" list; `None` for reads.
+pub(crate) fn file_changes(ev: &Event) -> Vec<(&PathRef, String)> {
+    match &ev.data {
+        EventData::Open {
+            path,
+            flags,
+            access,
+            ..
+        } => {
+            let has = |f: &str| flags.iter().any(|x| x == f);
+            if has("O_TMPFILE") {
+                vec![(path, "tmpfile".to_owned())]
+            } else if has("O_CREAT") {
+                vec![(path, "create".to_owned())]
+            } else if access == "write" || access == "read_write" || has("O_TRUNC") {
+                vec![(path, "write".to_owned())]
+            } else {
+                vec![]
+            }
+        }
+        EventData::Unlink { path, dir } => {
+            vec![(path, if *dir { "rmdir" } else { "remove" }.to_owned())]
+        }
+        EventData::Rename { from, to, .. } => vec![
+            (from, "rename away".to_owned()),
+            (to, "rename into".to_owned()),
+        ],
+        EventData::Mkdir { path, mode } => vec![(path, format!("mkdir {mode:04o}"))],
+        EventData::Rmdir { path } => vec![(path, "rmdir".to_owned())],
+        EventData::Chmod {
+            path: Some(path),
+            mode,
+            ..
+        } => vec![(path, format!("chmod {mode:04o}"))],
+        EventData::Chown {
+            path: Some(path),
+            uid,
+            gid,
+            ..
+        } => vec![(path, format!("chown {}:{}", id_label(*uid), id_label(*gid)))],
+        EventData::Link { path, .. } => vec![(path, "link".to_owned())],
+        EventData::Symlink { path, .. } => vec![(path, "symlink".to_owned())],
+        EventData::Truncate {
+            path: Some(path), ..
+        } => vec![(path, "truncate".to_owned())],
+        EventData::Mknod { path, .. } => vec![(path, "mknod".to_owned())],
+        _ => vec![],
+    }
+}
+
+fn id_label(id: u32) -> String {
+    if id == u32::MAX {
+        "-1".to_owned()
+    } else {
+        id.to_string()
+    }
+}
+
+/// Splits an absolute path into directory and name; a relative or unknown one goes under
+/// `(unresolved)`.
+pub(crate) fn split_path(path: &str) -> (String, String) {
+    if !path.starts_with('/') {
+        return ("(unresolved)".to_owned(), path.to_owned());
+    }
+    match path.rfind('/') {
+        Some(0) => ("/".to_owned(), path[1..].to_owned()),
+        Some(i) => (path[..i].to_owned(), path[i + 1..].to_owned()),
+        None => ("/".to_owned(), path.to_owned()),
+    }
+}
+
+type Grouped = BTreeMap<String, BTreeMap<String, (BTreeSet<String>, BTreeSet<u32>)>>;
+
+fn groups(map: Grouped) -> Vec<DirGroup> {
+    map.into_iter()
+        .map(|(dir, files)| DirGroup {
+            dir,
+            files: files
+                .into_iter()
+                .map(|(name, (ops, pids))| FileEntry {
+                    name,
+                    ops: ops.into_iter().collect(),
+                    pids: pids.into_iter().collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn files(events: &[Event]) -> Files {
+    let mut changed: Grouped = BTreeMap::new();
+    let mut read: Grouped = BTreeMap::new();
+    let mut read_failed = 0;
+    for ev in events {
+        let changes = file_changes(ev);
+        if changes.is_empty() {
+            if let EventData::Open { path, .. } = &ev.data {
+                if failed(ev.result.as_ref()) {
+                    read_failed += 1;
+                } else {
+                    let (dir, name) = split_path(path.best());
+                    let entry = read.entry(dir).or_default().entry(name).or_default();
+                    entry.0.insert("read".to_owned());
+                    entry.1.insert(ev.pid);
+                }
+            }
+            continue;
+        }
+        for (path, op) in changes {
+            let op = if failed(ev.result.as_ref()) {
+                format!("{op} ({})", result_label(ev.result.as_ref()))
+            } else {
+                op
+            };
+            let (dir, name) = split_path(path.best());
+            let entry = changed.entry(dir).or_default().entry(name).or_default();
+            entry.0.insert(op);
+            entry.1.insert(ev.pid);
+        }
+    }
+    Files {
+        changed: groups(changed),
+        read: groups(read),
+        read_failed,
+    }
+}
+
+type ConnKey = (String, String);
+
+fn connections(map: BTreeMap<ConnKey, (u64, BTreeSet<u32>)>) -> Vec<Connection> {
+    map.into_iter()
+        .map(|((addr, result), (count, pids))| Connection {
+            addr,
+            result,
+            count,
+            pids: pids.into_iter().collect(),
+        })
+        .collect()
+}
+
+fn sockets(events: &[Event]) -> Sockets {
+    let mut listening = Vec::new();
+    let mut listened: BTreeSet<(u32, i32)> = BTreeSet::new();
+    let mut binds: Vec<(u32, i32, Listening)> = Vec::new();
+    let mut connected = BTreeMap::new();
+    let mut sent_to = BTreeMap::new();
+    let mut accepted = BTreeMap::new();
+    let bump = |map: &mut BTreeMap<ConnKey, (u64, BTreeSet<u32>)>, addr: String, ev: &Event| {
+        let e = map
+            .entry((addr, result_label(ev.result.as_ref())))
+            .or_default();
+        e.0 += 1;
+        e.1.insert(ev.pid);
+    };
+    for ev in events {
+        match &ev.data {
+            EventData::Listen { fd, addr, .. } => {
+                listened.insert((ev.pid, *fd));
+                listening.push(Listening {
+                    pid: ev.pid,
+                    comm: ev.comm.clone(),
+                    addr: addr.as_ref().map(addr_label),
+                    result: result_label(ev.result.as_ref()),
+                });
+            }
+            EventData::Bind {
+                fd,
+                addr: Some(addr),
+            } if is_server_bind(addr) => binds.push((
+                ev.pid,
+                *fd,
+                Listening {
+                    pid: ev.pid,
+                    comm: ev.comm.clone(),
+                    addr: Some(addr_label(addr)),
+                    result: result_label(ev.result.as_ref()),
+                },
+            )),
+            EventData::Connect { addr, .. } => bump(
+                &mut connected,
+                addr.as_ref()
+                    .map_or_else(|| "(unknown)".to_owned(), addr_label),
+                ev,
+            ),
+            EventData::Send {
+                addr: Some(addr), ..
+            } => bump(&mut sent_to, addr_label(addr), ev),
+            EventData::Accept { local, .. } => bump(
+                &mut accepted,
+                local
+                    .as_ref()
+                    .map_or_else(|| "(unknown)".to_owned(), addr_label),
+                ev,
+            ),
+            _ => {}
+        }
+    }
+    Sockets {
+        listening,
+        bound: binds
+            .into_iter()
+            .filter(|(pid, fd, _)| !listened.contains(&(*pid, *fd)))
+            .map(|(_, _, l)| l)
+            .collect(),
+        connected: connections(connected),
+        sent_to: connections(sent_to),
+        accepted: connections(accepted),
+    }
+}
+
+/// A bind that makes an address others can reach: a fixed port, or a named unix socket.
+pub(crate) fn is_server_bind(addr: &crate::trace::SockAddr) -> bool {
+    use crate::trace::SockAddr;
+    match addr {
+        SockAddr::Inet { port, .. } | SockAddr::Inet6 { port, .. } => *port != 0,
+        SockAddr::Unix {
+            path,
+            abstract_name,
+        } => path.is_some() || abstract_name.is_some(),
+        SockAddr::Other { .. } => false,
+    }
+}
+
+/// The privilege-relevant part of an event, as `(kind, detail)`; `None` for other events.
+pub(crate) fn privilege_detail(ev: &Event) -> Option<String> {
+    let ids = |v: &[u32]| v.iter().map(|i| id_label(*i)).collect::<Vec<_>>().join(",");
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "?".to_owned());
+    Some(match &ev.data {
+        EventData::Setuid { requested } => format!("uid -> {}", ids(requested)),
+        EventData::Setgid { requested } => format!("gid -> {}", ids(requested)),
+        EventData::Setgroups { groups, count } => format!("groups ({count}) -> {}", ids(groups)),
+        EventData::Capset {
+            effective,
+            permitted,
+            inheritable,
+        } => format!(
+            "effective {} permitted {} inheritable {}",
+            opt(effective),
+            opt(permitted),
+            opt(inheritable)
+        ),
+        EventData::Prctl { option, arg2 } => format!("{option} {arg2}"),
+        EventData::Mount {
+            source,
+            target,
+            fstype,
+            flags,
+        } => format!(
+            "{} on {} type {} flags {flags:#x}",
+            opt(source),
+            target.best(),
+            opt(fstype)
+        ),
+        EventData::Umount { target, .. } => format!("umount {}", target.best()),
+        EventData::Unshare { flags } => flags.join("|"),
+        EventData::Setns { nstype, .. } => nstype.join("|"),
+        EventData::Chroot { path } => path.best().to_owned(),
+        EventData::PivotRoot { new_root, put_old } => {
+            format!("{} (old root to {})", new_root.best(), put_old.best())
+        }
+        EventData::Ptrace {
+            request,
+            target_pid,
+        } => format!("{request} pid {target_pid}"),
+        EventData::Bpf { cmd } => cmd.clone(),
+        EventData::ModuleLoad { params } => format!("params {}", opt(params)),
+        EventData::Exec {
+            path,
+            setid: true,
+            before,
+            after,
+            ..
+        } => match (before, after) {
+            (Some(b), Some(a)) => format!(
+                "setuid program {}: euid {} -> {}, egid {} -> {}",
+                path.best(),
+                b.euid,
+                a.euid,
+                b.egid,
+                a.egid
+            ),
+            _ => format!("setuid program {}", path.best()),
+        },
+        _ => return None,
+    })
+}
+
+fn privilege(events: &[Event]) -> Vec<PrivilegeChange> {
+    events
+        .iter()
+        .filter_map(|ev| {
+            privilege_detail(ev).map(|detail| PrivilegeChange {
+                seq: ev.seq,
+                time: ev.time.clone(),
+                pid: ev.pid,
+                comm: ev.comm.clone(),
+                kind: ev.data.kind().to_owned(),
+                detail,
+                result: if ev.result.is_none() {
+                    "ok".to_owned()
+                } else {
+                    result_label(ev.result.as_ref())
+                },
+            })
+        })
+        .collect()
+}
+
+fn loss(trace: &Trace) -> Loss {
+    match &trace.footer {
+        None => Loss {
+            finished: false,
+            lost: BTreeMap::new(),
+            total_lost: 0,
+            truncated: BTreeMap::new(),
+            unresolved_paths: BTreeMap::new(),
+            malformed: 0,
+        },
+        Some(f) => {
+            let nonzero = |m: &BTreeMap<String, u64>| {
+                m.iter()
+                    .filter(|(_, v)| **v > 0)
+                    .map(|(k, v)| (k.clone(), *v))
+                    .collect()
+            };
+            Loss {
+                finished: true,
+                lost: nonzero(&f.lost),
+                total_lost: f.total_lost(),
+                truncated: nonzero(&f.truncated),
+                unresolved_paths: nonzero(&f.unresolved_paths),
+                malformed: f.malformed,
+            }
+        }
+    }
+}
