@@ -5,11 +5,6 @@
 //! durable artifact) → `summary` → `claims` → `verdict` → `report`; `vm` runs the whole thing
 //! around a package inside a throwaway VM.
 
-pub mod events;
-pub mod record;
 pub mod claims;
-pub mod report;
 pub mod summary;
 pub mod trace;
-pub mod verdict;
-pub mod vm;
