@@ -8,3 +8,4 @@
 pub mod claims;
 pub mod summary;
 pub mod trace;
+pub mod vm;

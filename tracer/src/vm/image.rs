@@ -1,0 +1,359 @@
+//! Building and caching the guest image.
+//!
+//! mmdebstrap (variant apt + the recipe in vm-images/<suite>/) into a directory, the kernel and
+//! initrd copied out for direct boot, then `mke2fs -d` into an ext4 file and `qemu-img convert`
+//! to qcow2. No loop device, no device-mapper, no partition table: the kernel is booted by
+//! qemu directly and finds the root file system by label. Images are cached by suite,
+//! architecture, extra packages and recipe content; a rebuild happens only when one changes.
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::Command,
+    time::Instant,
+};
+
+use super::{
+    Result, VmError, sources,
+    util::{fnv1a, io_err, is_root, require, run_quiet, run_visible},
+};
+
+/// The recipe, compiled in so the binary builds images wherever it runs.
+const RECIPE: &[(&str, &str)] = &[
+    (
+        "packages",
+        include_str!("../../../vm-images/bookworm/packages"),
+    ),
+    (
+        "customize.sh",
+        include_str!("../../../vm-images/bookworm/customize.sh"),
+    ),
+    (
+        "tracer-job",
+        include_str!("../../../vm-images/bookworm/tracer-job"),
+    ),
+    (
+        "tracer-job.service",
+        include_str!("../../../vm-images/bookworm/tracer-job.service"),
+    ),
+];
+pub const ROOT_LABEL: &str = "tracer-root";
+pub const CACHE_ENV: &str = "TRACER_VM_CACHE";
+/// Free space left in the root file system for the packages a job installs.
+const HEADROOM_MIB: u64 = 3072;
+
+/// What an image is made of; its key names the cache entry.
+#[derive(Debug, Clone)]
+pub struct ImageSpec {
+    pub suite: String,
+    pub arch: String,
+    pub extra_packages: Vec<String>,
+    /// `--mirror` / `TRACER_DEBIAN_MIRROR`; `None` reads this machine's apt sources.
+    pub mirror: Option<String>,
+    pub cache_dir: PathBuf,
+}
+
+/// A built image in the cache.
+#[derive(Debug, Clone)]
+pub struct Image {
+    pub dir: PathBuf,
+    pub disk: PathBuf,
+    pub kernel: PathBuf,
+    pub initrd: PathBuf,
+    /// The image's dpkg status: the host resolves a package's dependencies against it.
+    pub dpkg_status: PathBuf,
+    pub suite: String,
+    pub arch: String,
+}
+
+/// `$TRACER_VM_CACHE`, else `$XDG_CACHE_HOME/tracer/vm`, else `~/.cache/tracer/vm`.
+pub fn default_cache_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os(CACHE_ENV).filter(|v| !v.is_empty()) {
+        return d.into();
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))
+        .unwrap_or_else(|| PathBuf::from("/var/cache"));
+    base.join("tracer/vm")
+}
+
+impl ImageSpec {
+    pub fn new(
+        suite: &str,
+        extra: &[String],
+        mirror: Option<String>,
+        cache_dir: PathBuf,
+    ) -> Result<Self> {
+        for p in extra {
+            check_package_name(p)?;
+        }
+        let mut extra_packages = extra.to_vec();
+        extra_packages.sort();
+        extra_packages.dedup();
+        Ok(Self {
+            suite: suite.to_owned(),
+            arch: "amd64".into(),
+            extra_packages,
+            mirror,
+            cache_dir,
+        })
+    }
+
+    /// `<suite>-<arch>[-<extras>]-<hash>`: readable, and new whenever the recipe changes.
+    pub fn key(&self) -> String {
+        let mut parts: Vec<&[u8]> = vec![self.suite.as_bytes(), self.arch.as_bytes()];
+        parts.extend(self.extra_packages.iter().map(|p| p.as_bytes()));
+        parts.extend(
+            RECIPE
+                .iter()
+                .flat_map(|(n, c)| [n.as_bytes(), c.as_bytes()]),
+        );
+        let hash = fnv1a(&parts);
+        let mut key = format!("{}-{}", self.suite, self.arch);
+        if !self.extra_packages.is_empty() {
+            key.push('-');
+            key.push_str(&self.extra_packages.join("+"));
+        }
+        format!("{key}-{:08x}", hash as u32)
+    }
+
+    pub fn dir(&self) -> PathBuf {
+        self.cache_dir.join("images").join(self.key())
+    }
+
+    /// The cached image, if it was built and completed.
+    pub fn cached(&self) -> Option<Image> {
+        let dir = self.dir();
+        let img = self.image_at(&dir);
+        (img.disk.is_file() && img.kernel.is_file() && img.initrd.is_file()).then_some(img)
+    }
+
+    fn image_at(&self, dir: &Path) -> Image {
+        Image {
+            dir: dir.to_path_buf(),
+            disk: dir.join("root.qcow2"),
+            kernel: dir.join("vmlinuz"),
+            initrd: dir.join("initrd.img"),
+            dpkg_status: dir.join("dpkg-status"),
+            suite: self.suite.clone(),
+            arch: self.arch.clone(),
+        }
+    }
+
+    /// Returns the cached image or builds it (root only: mmdebstrap makes device nodes and
+    /// chowns files, and `mke2fs -d` copies ownership as it finds it).
+    pub fn ensure(&self, rebuild: bool) -> Result<Image> {
+        if !rebuild && let Some(img) = self.cached() {
+            tracing::info!(image = %img.dir.display(), "vm image: cached");
+            return Ok(img);
+        }
+        self.build()
+    }
+
+    fn build(&self) -> Result<Image> {
+        if !is_root() {
+            return Err(VmError::NeedsRoot);
+        }
+        for tool in ["mmdebstrap", "mke2fs", "qemu-img"] {
+            require(tool)?;
+        }
+        let started = Instant::now();
+        let final_dir = self.dir();
+        let work = self.cache_dir.join("images").join(format!(
+            ".{}.build-{}",
+            self.key(),
+            std::process::id()
+        ));
+        let _cleanup = RemoveOnDrop(work.clone());
+        let rootfs = work.join("rootfs");
+        let recipe = work.join("recipe");
+        fs::create_dir_all(&recipe).map_err(io_err(&recipe))?;
+        for (name, content) in RECIPE {
+            let p = recipe.join(name);
+            fs::write(&p, content).map_err(io_err(&p))?;
+            if name.ends_with(".sh") || *name == "tracer-job" {
+                use std::os::unix::fs::PermissionsExt as _;
+                fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).map_err(io_err(&p))?;
+            }
+        }
+        let sources_text = sources::resolve(self.mirror.as_deref(), &self.suite, false)?;
+        let sources_file = work.join("debian.sources");
+        fs::write(&sources_file, &sources_text).map_err(io_err(&sources_file))?;
+
+        let mut packages: Vec<String> = RECIPE[0]
+            .1
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_owned)
+            .collect();
+        packages.extend(self.extra_packages.iter().cloned());
+        tracing::info!(
+            key = %self.key(),
+            packages = %packages.join(","),
+            "vm image: mmdebstrap (about a minute; its progress follows)"
+        );
+        run_visible(
+            Command::new("mmdebstrap")
+                .arg("--variant=apt")
+                .arg(format!("--architectures={}", self.arch))
+                .arg(format!("--include={}", packages.join(",")))
+                .arg(format!(
+                    "--customize-hook={}",
+                    recipe.join("customize.sh").display()
+                ))
+                .arg(&self.suite)
+                .arg(&rootfs)
+                .arg(&sources_file),
+        )?;
+        tracing::info!(
+            elapsed_s = started.elapsed().as_secs(),
+            "vm image: root file system ready"
+        );
+
+        let boot = rootfs.join("boot");
+        let kernel = newest(&boot, "vmlinuz-")?.ok_or(VmError::NoKernel {
+            path: rootfs.clone(),
+        })?;
+        let initrd = newest(&boot, "initrd.img-")?.ok_or(VmError::NoKernel {
+            path: rootfs.clone(),
+        })?;
+        let out = self.image_at(&work);
+        copy(&kernel, &out.kernel)?;
+        copy(&initrd, &out.initrd)?;
+        copy(&rootfs.join("var/lib/dpkg/status"), &out.dpkg_status)?;
+
+        let used = run_quiet(Command::new("du").args(["-s", "-m", "-x"]).arg(&rootfs))?;
+        let used_mib: u64 = used
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1024);
+        let size_mib = used_mib + HEADROOM_MIB;
+        let raw = work.join("root.ext4");
+        tracing::info!(size_mib, "vm image: mke2fs -d");
+        run_quiet(
+            Command::new("mke2fs")
+                .args([
+                    "-q",
+                    "-F",
+                    "-t",
+                    "ext4",
+                    "-L",
+                    ROOT_LABEL,
+                    "-E",
+                    "root_owner=0:0",
+                    "-d",
+                ])
+                .arg(&rootfs)
+                .arg(&raw)
+                .arg(format!("{size_mib}M")),
+        )?;
+        tracing::info!("vm image: qemu-img convert to qcow2");
+        run_quiet(
+            Command::new("qemu-img")
+                .args(["convert", "-f", "raw", "-O", "qcow2"])
+                .arg(&raw)
+                .arg(&out.disk),
+        )?;
+        fs::remove_file(&raw).map_err(io_err(&raw))?;
+        fs::remove_dir_all(&rootfs).map_err(io_err(&rootfs))?;
+        let manifest = serde_json::json!({
+            "suite": self.suite,
+            "arch": self.arch,
+            "packages": packages,
+            "extra_packages": self.extra_packages,
+            "kernel": kernel.file_name().map(|n| n.to_string_lossy().into_owned()),
+            "sources": sources_text,
+            "build_seconds": started.elapsed().as_secs(),
+        });
+        let mpath = work.join("image.json");
+        fs::write(
+            &mpath,
+            serde_json::to_vec_pretty(&manifest).unwrap_or_default(),
+        )
+        .map_err(io_err(&mpath))?;
+        if final_dir.exists() {
+            fs::remove_dir_all(&final_dir).map_err(io_err(&final_dir))?;
+        }
+        fs::rename(&work, &final_dir).map_err(io_err(&final_dir))?;
+        tracing::info!(
+            image = %final_dir.display(),
+            elapsed_s = started.elapsed().as_secs(),
+            "vm image: built"
+        );
+        Ok(self.image_at(&final_dir))
+    }
+}
+
+/// Debian package names: lowercase alphanumerics and `+-.`, starting alphanumeric.
+pub fn check_package_name(name: &str) -> Result<()> {
+    let ok = name.len() >= 2
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(VmError::BadPackage { name: name.into() })
+    }
+}
+
+fn newest(dir: &Path, prefix: &str) -> Result<Option<PathBuf>> {
+    let mut found: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(io_err(dir))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+        })
+        .collect();
+    found.sort();
+    Ok(found.pop())
+}
+
+fn copy(from: &Path, to: &Path) -> Result<()> {
+    fs::copy(from, to).map(|_| ()).map_err(io_err(from))
+}
+
+/// Removes a build directory on every exit path, so a failed build leaves nothing behind.
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        if self.0.exists() {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_depends_on_extras_not_their_order() {
+        let c = PathBuf::from("/c");
+        let a =
+            ImageSpec::new("bookworm", &["cron".into(), "bash".into()], None, c.clone()).unwrap();
+        let b =
+            ImageSpec::new("bookworm", &["bash".into(), "cron".into()], None, c.clone()).unwrap();
+        let n = ImageSpec::new("bookworm", &[], None, c).unwrap();
+        assert_eq!(a.key(), b.key());
+        assert_ne!(a.key(), n.key());
+        assert!(a.key().starts_with("bookworm-amd64-bash+cron-"));
+    }
+
+    #[test]
+    fn rejects_odd_package_names() {
+        assert!(check_package_name("masakari-api").is_ok());
+        assert!(check_package_name("libc6:amd64").is_err());
+        assert!(check_package_name("../x").is_err());
+    }
+}

@@ -1,0 +1,191 @@
+//! One boot, one job: the host stages a payload directory (with `job.sh` at its top), the guest
+//! runs it at boot (the `tracer-job` unit of the image), writes to the output disk and powers
+//! off; the host copies the results out. Nothing else crosses between host and guest.
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    time::{Duration, Instant},
+};
+
+use super::{
+    Result, VmError, disk,
+    image::Image,
+    qemu::{self, Accel, Disk, Vm},
+    util::io_err,
+};
+
+/// How to run a job.
+#[derive(Debug, Clone)]
+pub struct JobOptions {
+    /// Hard limit for the whole boot; the guest is killed after it.
+    pub timeout: Duration,
+    pub output_mib: u64,
+    pub memory_mib: u32,
+}
+
+impl Default for JobOptions {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(600),
+            output_mib: 1024,
+            memory_mib: 1024,
+        }
+    }
+}
+
+/// What came back.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct JobOutcome {
+    /// `job.sh`'s exit status in the guest.
+    pub exit_status: i32,
+    pub accel: Accel,
+    /// Host time from qemu start to the guest starting the job.
+    pub boot_seconds: Option<f64>,
+    /// Host time from qemu start to qemu exit.
+    pub total_seconds: f64,
+    pub console_log: PathBuf,
+    /// Where the guest's `$TRACER_OUT` ended up on the host.
+    pub result_dir: PathBuf,
+}
+
+const STARTED_MARK: &str = "tracer-job: started";
+
+/// Boots `image` with `payload` (a directory holding `job.sh`), and copies what the job wrote
+/// to `$TRACER_OUT` into `out_dir`, with the console log as `out_dir/console.log`.
+pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> Result<JobOutcome> {
+    for p in [&image.disk, &image.kernel, &image.initrd] {
+        if !p.is_file() {
+            return Err(VmError::NoImage { path: p.clone() });
+        }
+    }
+    fs::create_dir_all(out_dir).map_err(io_err(out_dir))?;
+    let scratch = tempdir(out_dir)?;
+    let _cleanup = RemoveOnDrop(scratch.clone());
+    let payload_img = scratch.join("payload.ext4");
+    let output_img = scratch.join("output.ext4");
+    disk::make_payload(payload, &payload_img)?;
+    disk::make_output(&output_img, opts.output_mib)?;
+    let console = out_dir.join("console.log");
+    let _ = fs::remove_file(&console);
+
+    let accel = qemu::choose_accel(image, &scratch)?;
+    let disks = [
+        Disk {
+            path: image.disk.clone(),
+            serial: "tracer-root",
+            format: "qcow2",
+            readonly: false,
+            snapshot: true,
+        },
+        Disk {
+            path: payload_img,
+            serial: disk::PAYLOAD_LABEL,
+            format: "raw",
+            readonly: true,
+            snapshot: false,
+        },
+        Disk {
+            path: output_img.clone(),
+            serial: disk::OUTPUT_LABEL,
+            format: "raw",
+            readonly: false,
+            snapshot: false,
+        },
+    ];
+    let cmd = qemu::command(image, accel, &disks, &console, opts.memory_mib);
+    tracing::info!(%accel, timeout_s = opts.timeout.as_secs(), "vm: booting the guest");
+    let started = Instant::now();
+    let mut vm = Vm::spawn(cmd, console.clone())?;
+    let mut boot_seconds = None;
+    let status = loop {
+        if let Some(s) = vm.wait(Duration::from_millis(500))? {
+            break s;
+        }
+        if boot_seconds.is_none()
+            && fs::read(&console).is_ok_and(|b| String::from_utf8_lossy(&b).contains(STARTED_MARK))
+        {
+            let s = started.elapsed().as_secs_f64();
+            tracing::info!(seconds = format!("{s:.1}"), "vm: guest booted, job running");
+            boot_seconds = Some(s);
+        }
+        if started.elapsed() >= opts.timeout {
+            vm.kill();
+            return Err(VmError::Timeout {
+                seconds: opts.timeout.as_secs(),
+                tail: vm.console_tail(25),
+            });
+        }
+    };
+    let total_seconds = started.elapsed().as_secs_f64();
+    if !status.success() {
+        let qemu_err = vm.stderr();
+        return Err(VmError::Command {
+            command: "qemu-system-x86_64".into(),
+            status: status.to_string(),
+            detail: format!(
+                "{}\nconsole tail:\n{}",
+                qemu_err.trim(),
+                vm.console_tail(15)
+            ),
+        });
+    }
+    tracing::info!(
+        seconds = format!("{total_seconds:.1}"),
+        "vm: guest powered off"
+    );
+
+    let dumped = scratch.join("dump");
+    if !disk::read_output(&output_img, "result", &dumped)? {
+        return Err(VmError::NoResult {
+            tail: vm.console_tail(25),
+        });
+    }
+    let result_dir = out_dir.to_path_buf();
+    for entry in fs::read_dir(dumped.join("result")).map_err(io_err(&dumped))? {
+        let entry = entry.map_err(io_err(&dumped))?;
+        let to = result_dir.join(entry.file_name());
+        if to.is_dir() {
+            fs::remove_dir_all(&to).map_err(io_err(&to))?;
+        }
+        fs::rename(entry.path(), &to).map_err(io_err(&to))?;
+    }
+    let exit_file = result_dir.join("exit-status");
+    let exit_status = fs::read_to_string(&exit_file)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .ok_or_else(|| VmError::NoResult {
+            tail: vm.console_tail(25),
+        })?;
+    Ok(JobOutcome {
+        exit_status,
+        accel,
+        boot_seconds,
+        total_seconds,
+        console_log: console,
+        result_dir,
+    })
+}
+
+fn tempdir(near: &Path) -> Result<PathBuf> {
+    let base = std::env::temp_dir();
+    let _ = near;
+    let dir = base.join(format!(
+        "tracer-vm-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    ));
+    fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+    Ok(dir)
+}
+
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}

@@ -1,0 +1,76 @@
+//! The disposable VM: a Debian guest image built from packages, booted under qemu with no NIC,
+//! handed a read-only payload disk and read back through a scratch output disk after power-off.
+//!
+//! One module per concern: `sources` (which Debian mirror, from this machine's apt sources),
+//! `image` (build and cache the guest image), `disk` (payload/output ext4 images),
+//! `qemu` (accelerator choice and the qemu process), `job` (one boot = one job),
+//! `debs` (fetch a package and its dependencies on the host), `check` (the `vm check` flow).
+//! Nothing here needs loop devices or device-mapper: images are made with `mke2fs -d` and read
+//! with `debugfs`, so it works in containers that have neither.
+
+// pub mod check;
+pub mod debs;
+pub mod disk;
+pub mod image;
+pub mod job;
+pub mod qemu;
+pub mod sources;
+mod util;
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong around the VM, each naming what was expected and a way out.
+#[derive(Debug, thiserror::Error)]
+pub enum VmError {
+    #[error("`{program}` is not installed ({package}); run `cargo xtask setup --vm`")]
+    MissingTool {
+        program: &'static str,
+        package: &'static str,
+    },
+    #[error("`{command}` failed ({status}): {detail}")]
+    Command {
+        command: String,
+        status: String,
+        detail: String,
+    },
+    #[error("could not run `{command}`: {source}")]
+    Spawn {
+        command: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "no Debian entry in this machine's apt sources ({searched}); pass --mirror URI or set TRACER_DEBIAN_MIRROR"
+    )]
+    NoDebianSource { searched: String },
+    #[error("bad mirror {value:?}: expected an http(s) URI or a deb822 .sources file")]
+    BadMirror { value: String },
+    #[error("bad package name {name:?}: expected a Debian package name such as `cron`")]
+    BadPackage { name: String },
+    #[error("{path}: not a .deb file (expected a Debian binary package)")]
+    BadDeb { path: PathBuf },
+    #[error(
+        "no guest image at {path}; build it with `tracer vm image` (or `cargo xtask vm-image`)"
+    )]
+    NoImage { path: PathBuf },
+    #[error("the image build produced no kernel or initrd in {path}/boot")]
+    NoKernel { path: PathBuf },
+    #[error("building the guest image needs root (mmdebstrap, device nodes); run it with sudo")]
+    NeedsRoot,
+    #[error("guest did not finish within {seconds} s (killed); console tail:\n{tail}")]
+    Timeout { seconds: u64, tail: String },
+    #[error("guest stopped without finishing its job (boot failure?); console tail:\n{tail}")]
+    NoResult { tail: String },
+    #[error(
+        "the tracer binary for the guest is missing: {path} (build it with `cargo build --release -p tracer`)"
+    )]
+    NoTracer { path: PathBuf },
+    #[error("package {package} ships no systemd unit and no --unit was given")]
+    NoUnits { package: String },
+}
+
+pub type Result<T, E = VmError> = std::result::Result<T, E>;

@@ -1,0 +1,116 @@
+//! Running the external tools (mmdebstrap, mke2fs, debugfs, qemu-img, apt-get) with errors
+//! that say which tool, and the tail of what it printed.
+
+use std::{
+    path::Path,
+    process::{Command, Stdio},
+};
+
+use super::{Result, VmError};
+
+/// Tools this module shells out to, with the Debian package that ships each.
+pub const TOOLS: &[(&str, &str)] = &[
+    ("mmdebstrap", "mmdebstrap"),
+    ("mke2fs", "e2fsprogs"),
+    ("debugfs", "e2fsprogs"),
+    ("qemu-img", "qemu-utils"),
+    ("qemu-system-x86_64", "qemu-system-x86"),
+    ("apt-get", "apt"),
+];
+
+/// Fails with the package to install when `program` is not on PATH.
+pub fn require(program: &'static str) -> Result<()> {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|p| p.join(program).is_file()));
+    if found {
+        return Ok(());
+    }
+    let package = TOOLS
+        .iter()
+        .find(|(p, _)| *p == program)
+        .map_or(program, |(_, pkg)| pkg);
+    Err(VmError::MissingTool { program, package })
+}
+
+pub fn describe(cmd: &Command) -> String {
+    let mut s = cmd.get_program().to_string_lossy().into_owned();
+    for a in cmd.get_args() {
+        s.push(' ');
+        s.push_str(&a.to_string_lossy());
+    }
+    s
+}
+
+/// Runs `cmd` with its output captured; on failure the error carries its last lines.
+pub fn run_quiet(cmd: &mut Command) -> Result<String> {
+    let command = describe(cmd);
+    tracing::debug!(%command, "running");
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|source| VmError::Spawn {
+            command: command.clone(),
+            source,
+        })?;
+    if !out.status.success() {
+        let mut text = String::from_utf8_lossy(&out.stderr).into_owned();
+        text.push_str(&String::from_utf8_lossy(&out.stdout));
+        return Err(VmError::Command {
+            command,
+            status: out.status.to_string(),
+            detail: tail(&text, 8),
+        });
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Runs `cmd` with its output going to our stderr: the long steps (mmdebstrap, apt) show
+/// their own progress.
+pub fn run_visible(cmd: &mut Command) -> Result<()> {
+    let command = describe(cmd);
+    tracing::debug!(%command, "running");
+    let status = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(std::io::stderr()))
+        .status()
+        .map_err(|source| VmError::Spawn {
+            command: command.clone(),
+            source,
+        })?;
+    if !status.success() {
+        return Err(VmError::Command {
+            command,
+            status: status.to_string(),
+            detail: "see its output above".into(),
+        });
+    }
+    Ok(())
+}
+
+pub fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+pub fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> VmError + '_ {
+    move |source| VmError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+pub fn is_root() -> bool {
+    nix::unistd::geteuid().is_root()
+}
+
+/// FNV-1a: a stable, dependency-free hash for cache keys (not for security).
+pub fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.iter().chain(std::iter::once(&0u8)) {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
