@@ -8,4 +8,6 @@
 
 pub mod accounting;
 pub mod helper;
+pub mod process;
+pub mod recorded;
 pub mod report;

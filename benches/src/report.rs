@@ -34,14 +34,24 @@ impl Report {
         );
     }
 
-    /// The report in a workload's stdout: its last line starting with `{`.
+    /// The report in a workload's stdout: its last line that is one (a recorder around the
+    /// workload may print lines of its own to the same stdout).
     pub fn from_stdout(stdout: &str) -> Result<Report, ReportError> {
-        let line = stdout
+        let mut last_err = None;
+        for line in stdout
             .lines()
             .rev()
-            .find(|l| l.trim_start().starts_with('{'))
-            .ok_or_else(|| ReportError::Missing(stdout.chars().take(200).collect()))?;
-        Ok(serde_json::from_str(line)?)
+            .filter(|l| l.trim_start().starts_with('{'))
+        {
+            match serde_json::from_str(line) {
+                Ok(r) => return Ok(r),
+                Err(e) => last_err = Some(e),
+            }
+        }
+        Err(match last_err {
+            Some(e) => ReportError::Invalid(e),
+            None => ReportError::Missing(stdout.chars().take(200).collect()),
+        })
     }
 
     /// Operations in total, all kinds.
@@ -64,6 +74,8 @@ mod tests {
         };
         let out = format!("ready\n{}\n", serde_json::to_string(&r).unwrap());
         assert_eq!(Report::from_stdout(&out).unwrap(), r);
+        let noisy = format!("{out}{{\"summary\":1}}\n");
+        assert_eq!(Report::from_stdout(&noisy).unwrap(), r);
         assert!(matches!(
             Report::from_stdout("ready\n"),
             Err(ReportError::Missing(_))

@@ -1,8 +1,316 @@
-//! Owned by the bench work in progress; replaced by its implementation.
+//! `cargo xtask bench`: what tracing costs, beside strace and bpftrace, and exact loss
+//! accounting under flood (issue 6). docs/bench.md explains the method and how to read it.
+//!
+//! Each round runs every workload once under every configuration (the order rotates per round,
+//! so slow drift of the machine does not always hit the same configuration), then the collector
+//! section runs. The table goes to stdout and to benches/results/latest.md.
+
+mod bpftrace;
+mod collector;
+mod configs;
+mod table;
+mod workloads;
+
+use std::{
+    fmt::Write as _,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use anyhow::{Context as _, bail};
+
+use crate::util::{is_root, run_cmd, workspace_root};
+use configs::{CONFIGS, Ctx};
+use workloads::WORKLOADS;
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Rounds: each workload runs this many times under each configuration.
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
+    /// Scaled-down work counts (about 1/20), for development; labelled QUICK in the table.
+    #[arg(long)]
+    pub quick: bool,
+    /// Use this tracer binary instead of building `tracer` in release.
+    #[arg(long)]
+    pub tracer: Option<PathBuf>,
+    /// Only these workloads (comma-separated: open, forkexec, connect, startup).
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Skip the collector throughput and flood section.
+    #[arg(long)]
+    pub no_collector: bool,
+    /// Where to write the table (besides stdout).
+    #[arg(long, default_value = "benches/results/latest.md")]
+    pub out: PathBuf,
+}
 
-pub fn run(_args: &Args) -> anyhow::Result<()> {
-    anyhow::bail!("`cargo xtask bench` is not implemented yet")
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    if !is_root() {
+        bail!("the bench loads eBPF programs (tracer, bpftrace): run `sudo -E cargo xtask bench`");
+    }
+    if args.rounds == 0 {
+        bail!("--rounds must be at least 1");
+    }
+    let root = workspace_root();
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let target_dir = if target_dir.is_relative() {
+        root.join(target_dir)
+    } else {
+        target_dir
+    };
+
+    let tools = install_tools();
+    run_cmd(Command::new("cargo").current_dir(&root).args([
+        "build",
+        "--release",
+        "--quiet",
+        "-p",
+        "tracer-bench",
+        "--bins",
+    ]))
+    .context("building the workloads")?;
+    let (tracer, tracer_help) = find_tracer(args, &root);
+    let tmp = std::env::temp_dir().join(format!("tracer-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp)?;
+    let ctx = Ctx {
+        bins: target_dir.join("release"),
+        tmp: tmp.clone(),
+        quick: args.quick,
+        tracer,
+        strace: tools.clone().and_then(|()| tool_ok("strace", &["-V"])),
+        bpftrace: tools.and_then(|()| tool_ok("bpftrace", &["--version"])),
+        syscalls: bpftrace::syscall_tracepoints(),
+    };
+    let load_before = loadavg();
+    let workloads: Vec<_> = WORKLOADS
+        .iter()
+        .filter(|w| args.only.is_empty() || args.only.iter().any(|o| o == w.name))
+        .collect();
+    if workloads.is_empty() {
+        bail!("--only names no workload (have: open, forkexec, connect, startup)");
+    }
+
+    let mut cells: Vec<table::Cell> = workloads
+        .iter()
+        .flat_map(|w| {
+            CONFIGS.iter().map(|&config| table::Cell {
+                workload: w,
+                config,
+                outcomes: Vec::new(),
+            })
+        })
+        .collect();
+    for round in 0..args.rounds {
+        for w in &workloads {
+            for i in 0..CONFIGS.len() {
+                let config = CONFIGS[(i + round) % CONFIGS.len()];
+                eprintln!(
+                    "bench: round {}/{} {} × {}",
+                    round + 1,
+                    args.rounds,
+                    w.name,
+                    config.label()
+                );
+                let outcome = ctx.run(w, config);
+                if let Err(e) = &outcome {
+                    eprintln!("bench:   {e}");
+                }
+                let cell = cells
+                    .iter_mut()
+                    .find(|c| c.workload.name == w.name && c.config == config)
+                    .expect("every pair has a cell");
+                cell.outcomes.push(outcome);
+            }
+        }
+    }
+    let collector = (!args.no_collector).then(|| collector::run(&ctx, &tracer_help));
+    let load_after = loadavg();
+    let _ = std::fs::remove_dir_all(&tmp);
+
+    let mut md = header(args, &ctx, &load_before, &load_after);
+    md.push_str(&table::render(&cells, args.quick));
+    md.push('\n');
+    if let Some(c) = collector {
+        md.push_str(&c.render());
+    }
+    print!("{md}");
+    let out = if args.out.is_relative() {
+        root.join(&args.out)
+    } else {
+        args.out.clone()
+    };
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&out, &md).with_context(|| format!("writing {}", out.display()))?;
+    eprintln!("bench: table written to {}", out.display());
+    Ok(())
+}
+
+/// strace and bpftrace, installed through setup's helpers (apt, root); `Err` says why not.
+fn install_tools() -> Result<(), String> {
+    let missing = crate::setup::missing_packages(&["strace", "bpftrace"]);
+    crate::setup::ensure_packages(&missing)
+        .map_err(|e| format!("installing {}: {e:#}", missing.join(" ")))
+}
+
+fn tool_ok(tool: &str, version_arg: &[&str]) -> Result<(), String> {
+    match Command::new(tool).args(version_arg).output() {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => Err(format!(
+            "`{tool}` fails: {}",
+            String::from_utf8_lossy(&o.stderr).trim()
+        )),
+        Err(e) => Err(format!("`{tool}` cannot run: {e}")),
+    }
+}
+
+/// The tracer binary and its `record --help`, or why the tracer rows cannot run.
+fn find_tracer(args: &Args, root: &Path) -> (Result<PathBuf, String>, String) {
+    let bin = match &args.tracer {
+        Some(t) => t.clone(),
+        None => {
+            let built = run_cmd(Command::new("cargo").current_dir(root).args([
+                "build",
+                "--release",
+                "--quiet",
+                "-p",
+                "tracer",
+                "--bin",
+                "tracer",
+            ]));
+            if let Err(e) = built {
+                return (Err(format!("building tracer failed: {e:#}")), String::new());
+            }
+            let dir = std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root.join("target"));
+            let dir = if dir.is_relative() {
+                root.join(dir)
+            } else {
+                dir
+            };
+            dir.join("release/tracer")
+        }
+    };
+    match Command::new(&bin).args(["record", "--help"]).output() {
+        Ok(o) if o.status.success() => {
+            let help = String::from_utf8_lossy(&o.stdout).into_owned();
+            if !help.contains("--pid") {
+                return (Err("`tracer record` has no --pid option yet".into()), help);
+            }
+            (Ok(bin), help)
+        }
+        Ok(o) => (
+            Err(format!(
+                "`tracer record --help` fails ({}): the recorder is not there yet",
+                o.status
+            )),
+            String::new(),
+        ),
+        Err(e) => (
+            Err(format!("{} cannot run: {e}", bin.display())),
+            String::new(),
+        ),
+    }
+}
+
+fn cmd_line(cmd: &str, args: &[&str]) -> String {
+    Command::new(cmd)
+        .args(args)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_owned()
+        })
+        .unwrap_or_else(|| "unavailable".into())
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
+}
+
+fn header(args: &Args, ctx: &Ctx, load_before: &str, load_after: &str) -> String {
+    let mut h = String::new();
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_owned())
+        })
+        .unwrap_or_else(|| "?".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let commit = cmd_line(
+        "git",
+        &[
+            "-C",
+            &workspace_root().to_string_lossy(),
+            "describe",
+            "--always",
+            "--dirty",
+        ],
+    );
+    let tracer_version = match &ctx.tracer {
+        Ok(t) => cmd_line(&t.to_string_lossy(), &["--version"]),
+        Err(_) => "not available".into(),
+    };
+    let _ = writeln!(h, "# tracer benchmarks\n");
+    if args.quick {
+        let _ = writeln!(
+            h,
+            "**QUICK MODE: work counts scaled down to about 1/20 of issue 6's sizes; for development, not for conclusions.**\n"
+        );
+    }
+    let _ = writeln!(
+        h,
+        "- date: {}",
+        cmd_line("date", &["-u", "+%Y-%m-%d %H:%M UTC"])
+    );
+    let _ = writeln!(h, "- kernel: {}", kernel.trim());
+    let _ = writeln!(h, "- cores: {cores} ({cpu})");
+    let _ = writeln!(
+        h,
+        "- tool: tracer {} (workspace {} at {commit})",
+        tracer_version,
+        env!("CARGO_PKG_VERSION")
+    );
+    let _ = writeln!(h, "- strace: {}", cmd_line("strace", &["-V"]));
+    let _ = writeln!(h, "- bpftrace: {}", cmd_line("bpftrace", &["--version"]));
+    let _ = writeln!(
+        h,
+        "- hooks: {} tracepoints ({} syscalls × enter/exit + 3 sched), the recorder's list",
+        bpftrace::hook_count(&ctx.syscalls),
+        ctx.syscalls.len()
+    );
+    let _ = writeln!(
+        h,
+        "- rounds: {} (configurations interleaved, order rotated per round); load average before: {load_before}, after: {load_after}",
+        args.rounds
+    );
+    let _ = writeln!(
+        h,
+        "- times: the workload's own measurement of its work loop (setup of the tracer or bpftrace not included); × floor = median / median of bpftrace with empty programs\n"
+    );
+    for w in WORKLOADS
+        .iter()
+        .filter(|w| args.only.is_empty() || args.only.iter().any(|o| o == w.name))
+    {
+        let _ = writeln!(h, "- `{}`: {} × {}", w.name, w.count(args.quick), w.unit);
+    }
+    h.push('\n');
+    h
 }

@@ -1,10 +1,14 @@
 //! The flood: `openat` + `close` as fast as one thread can (or paced with `--rate`), meant to
 //! outrun a small ring buffer. Run with `--wait-go` under `tracer record --pid`, every event of
 //! the recorded window is one counted here: its opens and its own exit.
+//!
+//! `FLOOD_OP=socket` replaces the open with `socket(AF_INET, -1, 0)`, which fails at once with
+//! EINVAL: the cheapest hooked syscall, so the producer outruns the collector's throughput
+//! rather than being the bottleneck itself (the recorder records failed calls too).
 
 use std::ffi::CString;
 
-use tracer_bench::helper::{Opts, Run, open_close, work_dir};
+use tracer_bench::helper::{Opts, Run, die, open_close, work_dir};
 
 /// Enough to overflow a small buffer many times over; the throughput search passes its own.
 const FULL: u64 = 200_000;
@@ -18,13 +22,23 @@ fn main() {
     let path = CString::new(file.to_str().expect("a UTF-8 temp path")).expect("no NUL");
     opts.handshake();
     let pacer = opts.pacer();
+    let socket = std::env::var("FLOOD_OP").is_ok_and(|v| v == "socket");
     let run = Run::start("flood");
     for i in 0..n {
         pacer.before_op(i);
-        open_close(&path, libc::O_RDONLY);
+        if socket {
+            // SAFETY: no pointers; the call fails and returns no fd.
+            let fd = unsafe { libc::socket(libc::AF_INET, -1, 0) };
+            if fd >= 0 {
+                die("socket(AF_INET, -1) unexpectedly succeeded");
+            }
+        } else {
+            open_close(&path, libc::O_RDONLY);
+        }
     }
     // The process exit that follows is one event of kind `exit` too.
-    run.finish(&[("open", n), ("exit", 1)]);
+    let kind = if socket { "socket" } else { "open" };
+    run.finish(&[(kind, n), ("exit", 1)]);
     // Removing the directory would add unlink/rmdir events: leave it when recorded by pid.
     if !opts.wait_go {
         let _ = std::fs::remove_dir_all(&dir);

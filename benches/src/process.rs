@@ -1,0 +1,242 @@
+//! Process control for the bench and the flood test: spawning with a deadline, signals, the
+//! `--wait-go` handshake, and the peak RSS of a child (from `wait4`: `getrusage(RUSAGE_CHILDREN)`
+//! would mix every child's peak together).
+
+use std::{
+    io::{BufRead as _, BufReader, Read as _},
+    path::Path,
+    process::{Child, ChildStdout, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+/// Why a child could not be run to its end.
+#[derive(Debug, thiserror::Error)]
+pub enum ProcError {
+    #[error("starting {cmd}: {source}")]
+    Spawn { cmd: String, source: std::io::Error },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Failed(String),
+}
+
+macro_rules! bail {
+    ($($t:tt)*) => { return Err(ProcError::Failed(format!($($t)*))) };
+}
+
+fn spawn_err(cmd: &Command) -> impl FnOnce(std::io::Error) -> ProcError + '_ {
+    move |source| ProcError::Spawn {
+        cmd: format!("{cmd:?}"),
+        source,
+    }
+}
+
+/// How a finished child ended.
+pub struct Finished {
+    pub success: bool,
+    pub status: String,
+    pub stdout: String,
+    pub stderr: String,
+    /// Peak resident set of the child (and of the children it waited for), in KiB.
+    pub max_rss_kib: u64,
+}
+
+/// A spawned child whose stdout and stderr are read on threads (so a chatty child never blocks
+/// on a full pipe) and that is killed if it outlives its deadline.
+pub struct Running {
+    pub child: Child,
+    stdout: Option<std::thread::JoinHandle<String>>,
+    stderr: Option<std::thread::JoinHandle<String>>,
+}
+
+impl Running {
+    pub fn spawn(cmd: &mut Command) -> Result<Running, ProcError> {
+        Running::spawn_to(cmd, None)
+    }
+
+    /// Like [`Running::spawn`], with stdout going to `file` instead of a pipe.
+    pub fn spawn_to(cmd: &mut Command, file: Option<std::fs::File>) -> Result<Running, ProcError> {
+        let to_file = file.is_some();
+        let stdout = match file {
+            Some(f) => Stdio::from(f),
+            None => Stdio::piped(),
+        };
+        cmd.stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().map_err(spawn_err(cmd))?;
+        debug_assert!(to_file == child.stdout.is_none());
+        let stdout = child
+            .stdout
+            .take()
+            .map(|s| std::thread::spawn(move || slurp(s)));
+        let stderr = child
+            .stderr
+            .take()
+            .map(|s| std::thread::spawn(move || slurp(s)));
+        Ok(Running {
+            child,
+            stdout,
+            stderr,
+        })
+    }
+
+    pub fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    /// Whether it has exited (without reaping it, so `wait` still gets its usage).
+    pub fn exited(&self) -> bool {
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        // SAFETY: WNOWAIT leaves the child waitable; `info` is a valid out pointer.
+        let r = unsafe {
+            libc::waitid(
+                libc::P_PID,
+                self.pid() as libc::id_t,
+                &mut info,
+                libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+            )
+        };
+        // SAFETY: reading the pid field waitid filled (0 when nothing has exited).
+        r == 0 && unsafe { info.si_pid() } != 0
+    }
+
+    pub fn signal(&self, sig: i32) {
+        // SAFETY: signalling our own child, which has not been reaped yet.
+        unsafe { libc::kill(self.pid(), sig) };
+    }
+
+    /// Waits up to `limit`, then SIGKILLs; reports how it ended and its peak RSS.
+    pub fn wait(mut self, limit: Duration) -> Result<Finished, ProcError> {
+        let deadline = Instant::now() + limit;
+        let mut timed_out = false;
+        while !self.exited() {
+            if Instant::now() > deadline {
+                self.signal(libc::SIGKILL);
+                timed_out = true;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let mut status = 0;
+        // SAFETY: an all-zero rusage is a valid value to be overwritten.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: waiting for our own child with valid out pointers.
+        let r = unsafe { libc::wait4(self.pid(), &mut status, 0, &mut usage) };
+        if r != self.pid() {
+            bail!("wait4: {}", std::io::Error::last_os_error());
+        }
+        let out = self
+            .stdout
+            .take()
+            .map(|h| h.join().unwrap_or_default())
+            .unwrap_or_default();
+        let err = self
+            .stderr
+            .take()
+            .map(|h| h.join().unwrap_or_default())
+            .unwrap_or_default();
+        let status_text = if timed_out {
+            format!("killed after {}s", limit.as_secs())
+        } else if libc::WIFEXITED(status) {
+            format!("exit {}", libc::WEXITSTATUS(status))
+        } else {
+            format!("signal {}", libc::WTERMSIG(status))
+        };
+        Ok(Finished {
+            success: !timed_out && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+            status: status_text,
+            stdout: out,
+            stderr: err,
+            max_rss_kib: usage.ru_maxrss.max(0) as u64,
+        })
+    }
+}
+
+fn slurp(mut r: impl std::io::Read) -> String {
+    let mut s = Vec::new();
+    let _ = r.read_to_end(&mut s);
+    String::from_utf8_lossy(&s).into_owned()
+}
+
+/// A workload started with `--wait-go`: spawned, then held at the `ready` line until `go`.
+pub struct Held {
+    pub child: Child,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Held {
+    pub fn spawn(cmd: &mut Command) -> Result<Held, ProcError> {
+        cmd.arg("--wait-go")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        let mut child = cmd.spawn().map_err(spawn_err(cmd))?;
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+        let mut line = String::new();
+        stdout.read_line(&mut line)?;
+        if line.trim() != "ready" {
+            let _ = child.kill();
+            bail!("workload did not get ready: {line:?}");
+        }
+        Ok(Held { child, stdout })
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Lets it run and waits for it; returns its stdout.
+    pub fn go(mut self, limit: Duration) -> Result<String, ProcError> {
+        use std::io::Write as _;
+        let mut stdin = self.child.stdin.take().expect("stdin is piped");
+        stdin.write_all(b"go\n")?;
+        drop(stdin);
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                let mut out = String::new();
+                self.stdout.read_to_string(&mut out)?;
+                if !status.success() {
+                    bail!("workload failed: {status}");
+                }
+                return Ok(out);
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                bail!("workload killed after {}s", limit.as_secs());
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+/// Waits until `path` holds at least one full line (a recorder writes its header once its
+/// programs are attached), or `child` died, or `limit` passed.
+pub fn wait_for_first_line(path: &Path, child: &Running, limit: Duration) -> Result<(), ProcError> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if std::fs::read(path).is_ok_and(|b| b.contains(&b'\n')) {
+            return Ok(());
+        }
+        if child.exited() {
+            bail!("it exited before writing anything to {}", path.display());
+        }
+        if Instant::now() > deadline {
+            bail!("nothing in {} after {}s", path.display(), limit.as_secs());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+impl Drop for Held {
+    /// A held workload that is never let go is killed, not released: closing its stdin would
+    /// start its work unobserved.
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! The configurations each workload runs under, and running one workload once under one.
+//!
+//! Every run's time is the workload's own measurement of its work loop (its report line), so
+//! what a configuration costs to set up (loading eBPF programs, bpftrace's compile) is not
+//! billed to the workload: the table compares the cost per operation while traced.
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+    time::Duration,
+};
+
+use tracer_bench::{
+    accounting::{Balance, TraceCounts},
+    process::{Running, wait_for_first_line},
+    recorded,
+    report::Report,
+};
+
+use super::workloads::Workload;
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub enum Config {
+    Untraced,
+    TracerScoped,
+    TracerOther,
+    Strace,
+    BpftracePrint,
+    BpftraceEmpty,
+}
+
+pub const CONFIGS: &[Config] = &[
+    Config::Untraced,
+    Config::BpftraceEmpty,
+    Config::TracerScoped,
+    Config::TracerOther,
+    Config::BpftracePrint,
+    Config::Strace,
+];
+
+impl Config {
+    pub fn label(self) -> &'static str {
+        match self {
+            Config::Untraced => "untraced",
+            Config::TracerScoped => "tracer record -- WORKLOAD",
+            Config::TracerOther => "tracer record --pid IDLE (workload unscoped)",
+            Config::Strace => "strace -f -o FILE",
+            Config::BpftracePrint => "bpftrace, same hooks, printf to file",
+            Config::BpftraceEmpty => "bpftrace, same hooks, empty (floor)",
+        }
+    }
+}
+
+/// One run's result.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    pub secs: f64,
+    /// Events in the trace / lost, for recorder runs.
+    pub events: Option<u64>,
+    pub lost: Option<u64>,
+    /// Every operation is in the trace or counted lost (recorder runs).
+    pub covered: Option<bool>,
+    /// Anything unusual about this run (bpftrace's own lost-event reports, a scope leak).
+    pub note: Option<String>,
+    /// The workload's pid.
+    pub pid: u32,
+}
+
+pub type Outcome = Result<Sample, String>;
+
+/// What the runs need: paths and which tools are usable (`Err` says why not).
+pub struct Ctx {
+    pub bins: PathBuf,
+    pub tmp: PathBuf,
+    pub quick: bool,
+    pub tracer: Result<PathBuf, String>,
+    pub strace: Result<(), String>,
+    pub bpftrace: Result<(), String>,
+    pub syscalls: Vec<&'static str>,
+}
+
+impl Ctx {
+    fn workload_cmd(&self, w: &Workload) -> Command {
+        let mut cmd = Command::new(self.bins.join(w.bin));
+        cmd.arg("--count")
+            .arg(w.count(self.quick).to_string())
+            .arg("--dir")
+            .arg(&self.tmp);
+        cmd
+    }
+
+    /// Why `cfg` cannot run at all, if it cannot.
+    pub fn unavailable(&self, cfg: Config) -> Option<String> {
+        match cfg {
+            Config::Untraced => None,
+            Config::TracerScoped | Config::TracerOther => self.tracer.as_ref().err().cloned(),
+            Config::Strace => self.strace.as_ref().err().cloned(),
+            Config::BpftracePrint | Config::BpftraceEmpty => self.bpftrace.as_ref().err().cloned(),
+        }
+    }
+
+    pub fn run(&self, w: &Workload, cfg: Config) -> Outcome {
+        if let Some(why) = self.unavailable(cfg) {
+            return Err(format!("not run: {why}"));
+        }
+        let limit = w.limit(self.quick);
+        match cfg {
+            Config::Untraced => plain(&mut self.workload_cmd(w), limit),
+            Config::Strace => {
+                let out = self.tmp.join("strace.out");
+                let mut cmd = Command::new("strace");
+                cmd.arg("-f").arg("-o").arg(&out);
+                let wl = self.workload_cmd(w);
+                cmd.arg(wl.get_program()).args(wl.get_args());
+                let r = plain(&mut cmd, limit);
+                let _ = std::fs::remove_file(&out);
+                r
+            }
+            Config::BpftracePrint | Config::BpftraceEmpty => self.bpftrace(w, cfg, limit),
+            Config::TracerScoped => self.tracer_scoped(w, limit),
+            Config::TracerOther => self.tracer_other(w, limit),
+        }
+    }
+
+    fn bpftrace(&self, w: &Workload, cfg: Config, limit: Duration) -> Outcome {
+        let prog = if cfg == Config::BpftraceEmpty {
+            super::bpftrace::empty_program(&self.syscalls)
+        } else {
+            super::bpftrace::print_program(&self.syscalls)
+        };
+        let prog_path = self.tmp.join("bench.bt");
+        let out_path = self.tmp.join("bpftrace.out");
+        std::fs::write(&prog_path, prog).map_err(|e| e.to_string())?;
+        let out = std::fs::File::create(&out_path).map_err(|e| e.to_string())?;
+        let mut cmd = Command::new("bpftrace");
+        cmd.arg(&prog_path);
+        let bt = Running::spawn_to(&mut cmd, Some(out)).map_err(|e| e.to_string())?;
+        let ready = wait_until_contains(&out_path, "ready\n", &bt, Duration::from_secs(120));
+        if let Err(e) = ready {
+            bt.signal(libc::SIGINT);
+            let stderr = bt
+                .wait(Duration::from_secs(30))
+                .map(|f| f.stderr)
+                .unwrap_or_default();
+            return Err(format!(
+                "bpftrace did not start: {e}; {}",
+                first_line(&stderr)
+            ));
+        }
+        let result = plain(&mut self.workload_cmd(w), limit);
+        bt.signal(libc::SIGINT);
+        let fin = bt
+            .wait(Duration::from_secs(120))
+            .map_err(|e| e.to_string())?;
+        // bpftrace reports what its perf buffer dropped as "Lost N events".
+        let lost: u64 = std::fs::read_to_string(&out_path)
+            .unwrap_or_default()
+            .lines()
+            .chain(fin.stderr.lines())
+            .filter_map(|l| {
+                l.strip_prefix("Lost ")?
+                    .split_whitespace()
+                    .next()?
+                    .parse::<u64>()
+                    .ok()
+            })
+            .sum();
+        let _ = std::fs::remove_file(&out_path);
+        let mut s = result?;
+        if lost > 0 {
+            s.note = Some(format!("bpftrace lost {lost} events"));
+        }
+        Ok(s)
+    }
+
+    fn tracer_scoped(&self, w: &Workload, limit: Duration) -> Outcome {
+        let tracer = self.tracer.as_ref().map_err(Clone::clone)?;
+        let trace = self.tmp.join("scoped.jsonl");
+        let wl = self.workload_cmd(w);
+        let mut cmd = Command::new(tracer);
+        cmd.arg("record").arg("-o").arg(&trace).arg("--");
+        cmd.arg(wl.get_program()).args(wl.get_args());
+        let fin = Running::spawn(&mut cmd)
+            .and_then(|r| r.wait(limit))
+            .map_err(|e| e.to_string())?;
+        if !fin.success {
+            return Err(format!(
+                "tracer {}: {}",
+                fin.status,
+                first_line(&fin.stderr)
+            ));
+        }
+        let report = Report::from_stdout(&fin.stdout).map_err(|e| e.to_string())?;
+        let t = TraceCounts::read(&trace).map_err(|e| e.to_string())?;
+        let _ = std::fs::remove_file(&trace);
+        let balance = Balance::new(&report.ops, &t.lines, &t.lost);
+        let mut note = None;
+        if !balance.covered() {
+            note = Some(format!("UNACCOUNTED: {}", balance.mismatches().join("; ")));
+        } else if !t.footer_matches_lines() {
+            note = Some("footer events differ from the event lines".into());
+        }
+        Ok(Sample {
+            secs: report.elapsed_ns as f64 / 1e9,
+            events: Some(t.total_events()),
+            lost: Some(t.total_lost()),
+            covered: Some(balance.covered()),
+            note,
+            pid: report.pid,
+        })
+    }
+
+    fn tracer_other(&self, w: &Workload, limit: Duration) -> Outcome {
+        let tracer = self.tracer.as_ref().map_err(Clone::clone)?;
+        let trace = self.tmp.join("other.jsonl");
+        let _ = std::fs::remove_file(&trace);
+        let mut idle = Command::new("sleep")
+            .arg("100000")
+            .spawn()
+            .map_err(|e| format!("starting the idle process: {e}"))?;
+        let mut cmd = Command::new(tracer);
+        cmd.arg("record")
+            .arg("--pid")
+            .arg(idle.id().to_string())
+            .arg("-o")
+            .arg(&trace);
+        let result = (|| {
+            let rec = Running::spawn(&mut cmd).map_err(|e| e.to_string())?;
+            if let Err(e) = wait_for_first_line(&trace, &rec, Duration::from_secs(60)) {
+                rec.signal(libc::SIGINT);
+                let stderr = rec
+                    .wait(Duration::from_secs(10))
+                    .map(|f| f.stderr)
+                    .unwrap_or_default();
+                return Err(format!(
+                    "tracer did not start: {e}; {}",
+                    first_line(&stderr)
+                ));
+            }
+            let s = plain(&mut self.workload_cmd(w), limit);
+            let _ = idle.kill();
+            let _ = idle.wait();
+            let fin = recorded::stop(rec).map_err(|e| e.to_string())?;
+            if !fin.success {
+                return Err(format!(
+                    "tracer {}: {}",
+                    fin.status,
+                    first_line(&fin.stderr)
+                ));
+            }
+            let mut s = s?;
+            let t = TraceCounts::read(&trace).map_err(|e| e.to_string())?;
+            // The workload is outside the scope: any event of it is a scope leak.
+            if t.pids.contains(&s.pid) {
+                s.note = Some("SCOPE LEAK: the unscoped workload is in the trace".into());
+            }
+            s.events = Some(t.total_events());
+            s.lost = Some(t.total_lost());
+            Ok(s)
+        })();
+        let _ = idle.kill();
+        let _ = idle.wait();
+        let _ = std::fs::remove_file(&trace);
+        result
+    }
+}
+
+/// Runs a command whose stdout carries a workload's report; the sample is the report's time.
+fn plain(cmd: &mut Command, limit: Duration) -> Outcome {
+    let fin = Running::spawn(cmd)
+        .and_then(|r| r.wait(limit))
+        .map_err(|e| e.to_string())?;
+    if !fin.success {
+        return Err(format!("{}: {}", fin.status, first_line(&fin.stderr)));
+    }
+    let report = Report::from_stdout(&fin.stdout).map_err(|e| e.to_string())?;
+    Ok(Sample {
+        secs: report.elapsed_ns as f64 / 1e9,
+        events: None,
+        lost: None,
+        covered: None,
+        note: None,
+        pid: report.pid,
+    })
+}
+
+fn wait_until_contains(
+    path: &Path,
+    needle: &str,
+    child: &Running,
+    limit: Duration,
+) -> Result<(), String> {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if std::fs::read_to_string(path).is_ok_and(|s| s.contains(needle)) {
+            return Ok(());
+        }
+        if child.exited() {
+            return Err("it exited".into());
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(format!("no {needle:?} after {}s", limit.as_secs()));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn first_line(s: &str) -> String {
+    let l = s
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    l.chars().take(160).collect()
+}
