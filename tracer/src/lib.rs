@@ -6,6 +6,8 @@
 //! around a package inside a throwaway VM.
 
 pub mod claims;
+pub mod events;
+pub mod record;
 pub mod summary;
 pub mod trace;
 pub mod vm;

@@ -1,0 +1,177 @@
+//! File family records (see `tracer-ebpf/src/probes/file.rs`).
+
+use tracer_common::{
+    Event as RawEvent, EventKind, SyscallId,
+    file::{FileData, OpenData},
+};
+
+use super::{Cx, DecodeError, bit_names, procs::Fd, read_record, text};
+use crate::trace::{EventData, PathRef};
+
+const AT_REMOVEDIR: u64 = 0x200;
+const AT_SYMLINK_NOFOLLOW: u64 = 0x100;
+
+/// `O_*` names, compound ones first so that `O_TMPFILE` is not shown as `O_DIRECTORY`.
+const OPEN_FLAGS: &[(u64, &str)] = &[
+    (libc::O_TMPFILE as u64, "O_TMPFILE"),
+    (libc::O_SYNC as u64, "O_SYNC"),
+    (libc::O_WRONLY as u64, "O_WRONLY"),
+    (libc::O_RDWR as u64, "O_RDWR"),
+    (libc::O_CREAT as u64, "O_CREAT"),
+    (libc::O_EXCL as u64, "O_EXCL"),
+    (libc::O_NOCTTY as u64, "O_NOCTTY"),
+    (libc::O_TRUNC as u64, "O_TRUNC"),
+    (libc::O_APPEND as u64, "O_APPEND"),
+    (libc::O_NONBLOCK as u64, "O_NONBLOCK"),
+    (libc::O_DSYNC as u64, "O_DSYNC"),
+    (libc::O_DIRECT as u64, "O_DIRECT"),
+    (libc::O_LARGEFILE as u64, "O_LARGEFILE"),
+    (libc::O_DIRECTORY as u64, "O_DIRECTORY"),
+    (libc::O_NOFOLLOW as u64, "O_NOFOLLOW"),
+    (libc::O_NOATIME as u64, "O_NOATIME"),
+    (libc::O_CLOEXEC as u64, "O_CLOEXEC"),
+    (libc::O_PATH as u64, "O_PATH"),
+];
+
+pub(super) fn decode(
+    kind: EventKind,
+    bytes: &[u8],
+    cx: &mut Cx<'_>,
+) -> Result<Option<EventData>, DecodeError> {
+    if kind == EventKind::Open {
+        return decode_open(bytes, cx).map(Some);
+    }
+    let d = Box::new(read_record::<RawEvent<FileData>>(bytes)?.data);
+    let pid = cx.header.pid;
+    let p1 = text(&d.path, d.path_len);
+    let p2 = text(&d.path2, d.path2_len);
+    let syscall = cx.syscall;
+    // The f* variants name a file by fd: show its path when the fd table knows it.
+    let by_fd = |cx: &mut Cx<'_>, fd: i32| -> Option<PathRef> {
+        cx.procs.fd_path(pid, fd).map(|p| PathRef {
+            resolved: Some(p),
+            given: None,
+        })
+    };
+    let fd_call = matches!(
+        syscall,
+        Some(SyscallId::Fchmod | SyscallId::Fchown | SyscallId::Ftruncate | SyscallId::Fchdir)
+    );
+    Ok(Some(match kind {
+        EventKind::Unlink => EventData::Unlink {
+            path: cx.path(d.dirfd, p1),
+            dir: d.flags & AT_REMOVEDIR != 0,
+        },
+        EventKind::Rename => EventData::Rename {
+            from: cx.path(d.dirfd, p1),
+            to: cx.path(d.dirfd2, p2),
+            flags: d.flags,
+        },
+        EventKind::Mkdir => EventData::Mkdir {
+            path: cx.path(d.dirfd, p1),
+            mode: d.mode,
+        },
+        EventKind::Rmdir => EventData::Rmdir {
+            path: cx.path(d.dirfd, p1),
+        },
+        EventKind::Chmod => EventData::Chmod {
+            path: if fd_call {
+                by_fd(cx, d.fd)
+            } else {
+                Some(cx.path(d.dirfd, p1))
+            },
+            fd: fd_call.then_some(d.fd),
+            mode: d.mode,
+        },
+        EventKind::Chown => EventData::Chown {
+            path: if fd_call {
+                by_fd(cx, d.fd)
+            } else {
+                Some(cx.path(d.dirfd, p1))
+            },
+            fd: fd_call.then_some(d.fd),
+            uid: d.uid,
+            gid: d.gid,
+            nofollow: d.flags & AT_SYMLINK_NOFOLLOW != 0,
+        },
+        EventKind::Link => EventData::Link {
+            target: cx.path(d.dirfd, p1),
+            path: cx.path(d.dirfd2, p2),
+        },
+        EventKind::Symlink => EventData::Symlink {
+            target: p1,
+            path: cx.path(d.dirfd2, p2),
+        },
+        EventKind::Truncate => EventData::Truncate {
+            path: if fd_call {
+                by_fd(cx, d.fd)
+            } else {
+                Some(cx.path(d.dirfd, p1))
+            },
+            fd: fd_call.then_some(d.fd),
+            length: d.length,
+        },
+        EventKind::Mknod => EventData::Mknod {
+            path: cx.path(d.dirfd, p1),
+            mode: d.mode,
+            dev: d.dev,
+        },
+        EventKind::MemfdCreate => EventData::MemfdCreate {
+            name: p1,
+            flags: d.flags,
+        },
+        EventKind::Chdir => {
+            let path = if fd_call {
+                by_fd(cx, d.fd)
+            } else {
+                Some(cx.path(d.dirfd, p1))
+            };
+            if cx.ok() {
+                cx.procs
+                    .set_cwd(pid, path.as_ref().and_then(|p| p.resolved.clone()));
+            }
+            EventData::Chdir {
+                path,
+                fd: fd_call.then_some(d.fd),
+            }
+        }
+        _ => unreachable!("file family kinds"),
+    }))
+}
+
+fn decode_open(bytes: &[u8], cx: &mut Cx<'_>) -> Result<EventData, DecodeError> {
+    let d = Box::new(read_record::<RawEvent<OpenData>>(bytes)?.data);
+    let path = cx.path(d.dirfd, text(&d.path, d.path_len));
+    if cx.ok()
+        && let Some(resolved) = &path.resolved
+    {
+        cx.procs.set_fd(
+            cx.header.pid,
+            cx.header.ret as i32,
+            Fd::Path(resolved.clone()),
+        );
+    }
+    let flags = d.flags;
+    let tmpfile = flags & libc::O_TMPFILE as u64 == libc::O_TMPFILE as u64;
+    let access = if flags & libc::O_PATH as u64 != 0 {
+        "path"
+    } else {
+        match flags & libc::O_ACCMODE as u64 {
+            0 => "read",
+            1 => "write",
+            _ => "read_write",
+        }
+    };
+    let mut names = bit_names(flags, OPEN_FLAGS);
+    if flags & libc::O_ACCMODE as u64 == 0 {
+        names.insert(0, "O_RDONLY".to_owned());
+    }
+    Ok(EventData::Open {
+        path,
+        flags: names,
+        flags_raw: flags,
+        mode: (flags & libc::O_CREAT as u64 != 0 || tmpfile).then_some(d.mode),
+        access: access.to_owned(),
+        resolve: d.resolve,
+    })
+}

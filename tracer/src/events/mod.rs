@@ -1,0 +1,278 @@
+//! From ring-buffer records to trace events.
+//!
+//! [`Decoder::decode`] validates a raw record (size, kind, syscall number: nothing from the
+//! kernel is transmuted unchecked), then the family module (`process`, `file`, `network`,
+//! `privilege`, matching `tracer-ebpf/src/probes/`) turns its payload into [`EventData`],
+//! while [`procs::Processes`] keeps what the kernel side cannot know: each process's cwd and
+//! fd table, to make relative paths absolute, and the fork tree, for the parent when the
+//! kernel could not read it.
+
+mod file;
+mod network;
+mod privilege;
+mod process;
+pub mod procs;
+
+use std::{collections::BTreeMap, time::SystemTime};
+
+use tracer_common::{EventKind, Family, Header, SyscallId, flags};
+
+use crate::trace::{Event, EventData, Ids, SysResult};
+
+/// A record userspace cannot make sense of. Counted in the footer (`malformed`); never expected.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DecodeError {
+    #[error("record of {len} bytes is shorter than its {need}-byte layout")]
+    Short { len: usize, need: usize },
+    #[error("unknown event kind {0}")]
+    Kind(u16),
+    #[error("unknown syscall id {0}")]
+    Syscall(u16),
+}
+
+/// Reads a `#[repr(C)]` record from the front of `bytes`.
+pub(crate) fn read_record<T: Copy>(bytes: &[u8]) -> Result<T, DecodeError> {
+    let need = size_of::<T>();
+    if bytes.len() < need {
+        return Err(DecodeError::Short {
+            len: bytes.len(),
+            need,
+        });
+    }
+    // SAFETY: the length was checked; T is a plain-old-data record (integers and arrays only,
+    // every bit pattern valid), read unaligned because ring-buffer data is only 8-byte aligned.
+    Ok(unsafe { std::ptr::read_unaligned(bytes.as_ptr().cast::<T>()) })
+}
+
+/// A NUL-padded byte buffer's first `len` bytes as text (invalid UTF-8 replaced).
+pub(crate) fn text(buf: &[u8], len: u32) -> String {
+    let bytes = &buf[..(len as usize).min(buf.len())];
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    String::from_utf8_lossy(&bytes[..end]).into_owned()
+}
+
+/// Converts monotonic kernel timestamps to wall-clock time.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    pub start_wall: SystemTime,
+    pub start_mono_ns: u64,
+}
+
+impl Clock {
+    pub fn now() -> Self {
+        let mono = nix::time::clock_gettime(nix::time::ClockId::CLOCK_MONOTONIC)
+            .map(|t| t.tv_sec() as u64 * 1_000_000_000 + t.tv_nsec() as u64)
+            .unwrap_or(0);
+        Self {
+            start_wall: SystemTime::now(),
+            start_mono_ns: mono,
+        }
+    }
+
+    pub fn wall(&self, ts_ns: u64) -> SystemTime {
+        let delta = ts_ns as i128 - self.start_mono_ns as i128;
+        if delta >= 0 {
+            self.start_wall + std::time::Duration::from_nanos(delta as u64)
+        } else {
+            self.start_wall - std::time::Duration::from_nanos((-delta) as u64)
+        }
+    }
+
+    pub fn rfc3339(&self, ts_ns: u64) -> String {
+        humantime::format_rfc3339_nanos(self.wall(ts_ns)).to_string()
+    }
+}
+
+/// Turns records into events, keeping per-process state and per-kind counts.
+pub struct Decoder {
+    clock: Clock,
+    seq: u64,
+    pub procs: procs::Processes,
+    /// Events produced, per kind name.
+    pub counts: BTreeMap<&'static str, u64>,
+    /// Relative paths left unresolved, per kind name.
+    pub unresolved: BTreeMap<&'static str, u64>,
+    pub malformed: u64,
+}
+
+impl Decoder {
+    pub fn new(clock: Clock, procs: procs::Processes) -> Self {
+        Self {
+            clock,
+            seq: 0,
+            procs,
+            counts: BTreeMap::new(),
+            unresolved: BTreeMap::new(),
+            malformed: 0,
+        }
+    }
+
+    /// One ring-buffer record → one event (`Ok(None)`: a record that only updates state).
+    pub fn decode(&mut self, bytes: &[u8]) -> Result<Option<Event>, DecodeError> {
+        let result = self.decode_inner(bytes);
+        if result.is_err() {
+            self.malformed += 1;
+        }
+        result
+    }
+
+    fn decode_inner(&mut self, bytes: &[u8]) -> Result<Option<Event>, DecodeError> {
+        let header: Header = read_record(bytes)?;
+        let kind = EventKind::from_raw(header.kind).ok_or(DecodeError::Kind(header.kind))?;
+        let syscall = match header.syscall {
+            0 => None,
+            raw => Some(SyscallId::from_raw(raw).ok_or(DecodeError::Syscall(raw))?),
+        };
+        let mut unresolved = 0;
+        let data = {
+            let mut cx = Cx {
+                header: &header,
+                syscall,
+                procs: &mut self.procs,
+                unresolved: &mut unresolved,
+            };
+            match kind.family() {
+                Family::Process => process::decode(kind, bytes, &mut cx)?,
+                Family::File => file::decode(kind, bytes, &mut cx)?,
+                Family::Network => network::decode(kind, bytes, &mut cx)?,
+                Family::Privilege => privilege::decode(bytes, &mut cx)?,
+            }
+        };
+        let Some(data) = data else { return Ok(None) };
+        let name = data.kind();
+        *self.counts.entry(name).or_default() += 1;
+        if unresolved > 0 {
+            *self.unresolved.entry(name).or_default() += unresolved;
+        }
+        let event = Event {
+            seq: self.seq,
+            time: self.clock.rfc3339(header.ts_ns),
+            ts_ns: header.ts_ns,
+            pid: header.pid,
+            tid: header.tid,
+            ppid: if header.flags & flags::PPID_KNOWN != 0 {
+                Some(header.ppid)
+            } else {
+                self.procs.ppid(header.pid)
+            },
+            comm: text(&header.comm, 16),
+            ids: ids(&header),
+            cgroup_id: header.cgroup_id,
+            syscall: syscall.map(|s| s.name().to_owned()),
+            result: syscall.map(|_| sys_result(header.ret)),
+            flags: flag_names(header.flags),
+            data,
+        };
+        self.seq += 1;
+        // The process is gone after its exit record: forget its state.
+        if let EventData::Exit { .. } = event.data {
+            self.procs.remove(header.pid);
+        }
+        Ok(Some(event))
+    }
+}
+
+/// What a family decoder needs besides its payload.
+pub(crate) struct Cx<'a> {
+    pub header: &'a Header,
+    pub syscall: Option<SyscallId>,
+    pub procs: &'a mut procs::Processes,
+    /// Paths of this event whose base was unknown.
+    pub unresolved: &'a mut u64,
+}
+
+impl Cx<'_> {
+    pub fn ok(&self) -> bool {
+        self.header.ret >= 0
+    }
+
+    /// Makes `given` absolute against `dirfd` (or the cwd) of the current process.
+    pub fn path(&mut self, dirfd: i32, given: String) -> crate::trace::PathRef {
+        let path = self.procs.resolve(self.header.pid, dirfd, given);
+        if path.resolved.is_none() {
+            *self.unresolved += 1;
+        }
+        path
+    }
+}
+
+fn ids(h: &Header) -> Ids {
+    let full = h.flags & flags::CREDS_FULL != 0;
+    Ids {
+        uid: h.uid,
+        gid: h.gid,
+        euid: full.then_some(h.euid),
+        egid: full.then_some(h.egid),
+    }
+}
+
+pub(crate) fn sys_result(ret: i64) -> SysResult {
+    let errno = (-4095..0)
+        .contains(&ret)
+        .then(|| format!("{:?}", nix::errno::Errno::from_raw((-ret) as i32)));
+    SysResult { ret, errno }
+}
+
+fn flag_names(bits: u32) -> Vec<String> {
+    [
+        (flags::PATH_TRUNCATED, "path_truncated"),
+        (flags::PATH2_TRUNCATED, "path2_truncated"),
+        (flags::ARGV_TRUNCATED, "argv_truncated"),
+        (flags::READ_FAILED, "read_failed"),
+    ]
+    .iter()
+    .filter(|(bit, _)| bits & bit != 0)
+    .map(|(_, name)| (*name).to_owned())
+    .collect()
+}
+
+/// Names of the set bits of `value` from `table`, plus the leftover bits in hex.
+pub(crate) fn bit_names(value: u64, table: &[(u64, &str)]) -> Vec<String> {
+    let mut rest = value;
+    let mut names = Vec::new();
+    for &(bit, name) in table {
+        if bit != 0 && rest & bit == bit {
+            names.push(name.to_owned());
+            rest &= !bit;
+        }
+    }
+    if rest != 0 {
+        names.push(format!("{rest:#x}"));
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errno_names() {
+        assert_eq!(sys_result(-111).errno.as_deref(), Some("ECONNREFUSED"));
+        assert_eq!(sys_result(3).errno, None);
+    }
+
+    #[test]
+    fn short_record_is_an_error_not_a_panic() {
+        let mut d = Decoder::new(Clock::now(), procs::Processes::default());
+        assert!(matches!(
+            d.decode(&[0u8; 10]),
+            Err(DecodeError::Short { .. })
+        ));
+        assert_eq!(d.malformed, 1);
+    }
+
+    #[test]
+    fn unknown_kind_is_rejected() {
+        let mut bytes = vec![0u8; size_of::<Header>()];
+        let off = std::mem::offset_of!(Header, kind);
+        bytes[off..off + 2].copy_from_slice(&999u16.to_le_bytes());
+        let mut d = Decoder::new(Clock::now(), procs::Processes::default());
+        assert_eq!(d.decode(&bytes), Err(DecodeError::Kind(999)));
+    }
+
+    #[test]
+    fn bit_names_keep_unknown_bits() {
+        assert_eq!(bit_names(0b101, &[(1, "A"), (2, "B")]), vec!["A", "0x4"]);
+    }
+}

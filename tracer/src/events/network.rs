@@ -1,0 +1,198 @@
+//! Network family records (see `tracer-ebpf/src/probes/network.rs`).
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use tracer_common::{Event as RawEvent, EventKind, network::NetData};
+
+use super::{Cx, DecodeError, procs::Fd, read_record};
+use crate::trace::{EventData, SockAddr};
+
+pub(super) fn decode(
+    kind: EventKind,
+    bytes: &[u8],
+    cx: &mut Cx<'_>,
+) -> Result<Option<EventData>, DecodeError> {
+    let d = Box::new(read_record::<RawEvent<NetData>>(bytes)?.data);
+    let pid = cx.header.pid;
+    let addr = sockaddr(&d.addr[..(d.addr_len as usize).min(d.addr.len())]);
+    let ret = cx.header.ret;
+    let ok = cx.ok();
+    Ok(Some(match kind {
+        EventKind::Socket => {
+            if ok {
+                cx.procs.set_fd(pid, ret as i32, Fd::Socket { bound: None });
+            }
+            EventData::Socket {
+                domain: domain_name(d.domain),
+                sock_type: type_name(d.sock_type),
+                protocol: d.protocol,
+            }
+        }
+        EventKind::Bind => {
+            if ok {
+                cx.procs.set_fd(
+                    pid,
+                    d.fd,
+                    Fd::Socket {
+                        bound: addr.clone(),
+                    },
+                );
+            }
+            EventData::Bind { fd: d.fd, addr }
+        }
+        EventKind::Listen => EventData::Listen {
+            fd: d.fd,
+            backlog: d.backlog,
+            addr: cx.procs.bound_addr(pid, d.fd),
+        },
+        EventKind::Accept => {
+            let local = cx.procs.bound_addr(pid, d.fd);
+            if ok {
+                cx.procs.set_fd(
+                    pid,
+                    ret as i32,
+                    Fd::Socket {
+                        bound: local.clone(),
+                    },
+                );
+            }
+            EventData::Accept {
+                fd: d.fd,
+                peer: addr,
+                local,
+            }
+        }
+        EventKind::Connect => EventData::Connect { fd: d.fd, addr },
+        EventKind::Send => EventData::Send { fd: d.fd, addr },
+        _ => unreachable!("network family kinds"),
+    }))
+}
+
+/// Decodes a raw `struct sockaddr_*` (native byte order for the family, network order for
+/// ports and IPv4/IPv6 addresses).
+pub fn sockaddr(raw: &[u8]) -> Option<SockAddr> {
+    if raw.len() < 2 {
+        return None;
+    }
+    let family = u16::from_ne_bytes([raw[0], raw[1]]);
+    let port = || raw.get(2..4).map(|p| u16::from_be_bytes([p[0], p[1]]));
+    Some(match family as i32 {
+        libc::AF_INET if raw.len() >= 8 => SockAddr::Inet {
+            ip: Ipv4Addr::new(raw[4], raw[5], raw[6], raw[7]).to_string(),
+            port: port()?,
+        },
+        libc::AF_INET6 if raw.len() >= 24 => {
+            let octets: [u8; 16] = raw[8..24].try_into().ok()?;
+            SockAddr::Inet6 {
+                ip: Ipv6Addr::from(octets).to_string(),
+                port: port()?,
+            }
+        }
+        libc::AF_UNIX => {
+            let name = &raw[2..];
+            match name.first() {
+                None => SockAddr::Unix {
+                    path: None,
+                    abstract_name: None,
+                },
+                // Linux abstract namespace: a leading NUL, then bytes up to the length given.
+                Some(0) => SockAddr::Unix {
+                    path: None,
+                    abstract_name: Some(String::from_utf8_lossy(&name[1..]).replace('\0', "@")),
+                },
+                Some(_) => {
+                    let end = name.iter().position(|&b| b == 0).unwrap_or(name.len());
+                    SockAddr::Unix {
+                        path: Some(String::from_utf8_lossy(&name[..end]).into_owned()),
+                        abstract_name: None,
+                    }
+                }
+            }
+        }
+        _ => SockAddr::Other {
+            number: family,
+            hex: raw.iter().map(|b| format!("{b:02x}")).collect(),
+        },
+    })
+}
+
+fn domain_name(domain: i32) -> String {
+    match domain {
+        libc::AF_UNIX => "AF_UNIX".into(),
+        libc::AF_INET => "AF_INET".into(),
+        libc::AF_INET6 => "AF_INET6".into(),
+        libc::AF_NETLINK => "AF_NETLINK".into(),
+        libc::AF_PACKET => "AF_PACKET".into(),
+        libc::AF_VSOCK => "AF_VSOCK".into(),
+        other => format!("AF_{other}"),
+    }
+}
+
+fn type_name(sock_type: i32) -> String {
+    let base = match sock_type & 0xf {
+        libc::SOCK_STREAM => "SOCK_STREAM".to_owned(),
+        libc::SOCK_DGRAM => "SOCK_DGRAM".to_owned(),
+        libc::SOCK_RAW => "SOCK_RAW".to_owned(),
+        libc::SOCK_SEQPACKET => "SOCK_SEQPACKET".to_owned(),
+        other => format!("SOCK_{other}"),
+    };
+    let mut parts = vec![base];
+    if sock_type & libc::SOCK_NONBLOCK != 0 {
+        parts.push("SOCK_NONBLOCK".into());
+    }
+    if sock_type & libc::SOCK_CLOEXEC != 0 {
+        parts.push("SOCK_CLOEXEC".into());
+    }
+    parts.join("|")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_inet_inet6_unix() {
+        let mut v4 = vec![0u8; 16];
+        v4[..2].copy_from_slice(&(libc::AF_INET as u16).to_ne_bytes());
+        v4[2..4].copy_from_slice(&9u16.to_be_bytes());
+        v4[4..8].copy_from_slice(&[127, 0, 0, 1]);
+        assert_eq!(
+            sockaddr(&v4),
+            Some(SockAddr::Inet {
+                ip: "127.0.0.1".into(),
+                port: 9
+            })
+        );
+
+        let mut v6 = vec![0u8; 28];
+        v6[..2].copy_from_slice(&(libc::AF_INET6 as u16).to_ne_bytes());
+        v6[2..4].copy_from_slice(&443u16.to_be_bytes());
+        v6[23] = 1;
+        assert_eq!(
+            sockaddr(&v6),
+            Some(SockAddr::Inet6 {
+                ip: "::1".into(),
+                port: 443
+            })
+        );
+
+        let mut un = (libc::AF_UNIX as u16).to_ne_bytes().to_vec();
+        un.extend_from_slice(b"\0tracer-test");
+        assert_eq!(
+            sockaddr(&un),
+            Some(SockAddr::Unix {
+                path: None,
+                abstract_name: Some("tracer-test".into())
+            })
+        );
+        let mut path = (libc::AF_UNIX as u16).to_ne_bytes().to_vec();
+        path.extend_from_slice(b"/run/x.sock\0\0\0");
+        assert_eq!(
+            sockaddr(&path),
+            Some(SockAddr::Unix {
+                path: Some("/run/x.sock".into()),
+                abstract_name: None
+            })
+        );
+    }
+}

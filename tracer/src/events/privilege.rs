@@ -1,0 +1,158 @@
+//! Privilege family records (see `tracer-ebpf/src/probes/privilege.rs`).
+
+use tracer_common::{Event as RawEvent, SyscallId, privilege::PrivData};
+
+use super::{Cx, DecodeError, bit_names, read_record, text};
+use crate::trace::EventData;
+
+const AT_FDCWD: i32 = -100;
+
+const NS_FLAGS: &[(u64, &str)] = &[
+    (0x0000_0080, "CLONE_NEWTIME"),
+    (0x0000_0200, "CLONE_FS"),
+    (0x0000_0400, "CLONE_FILES"),
+    (0x0002_0000, "CLONE_NEWNS"),
+    (0x0004_0000, "CLONE_SYSVSEM"),
+    (0x0200_0000, "CLONE_NEWCGROUP"),
+    (0x0400_0000, "CLONE_NEWUTS"),
+    (0x0800_0000, "CLONE_NEWIPC"),
+    (0x1000_0000, "CLONE_NEWUSER"),
+    (0x2000_0000, "CLONE_NEWPID"),
+    (0x4000_0000, "CLONE_NEWNET"),
+];
+
+pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>, DecodeError> {
+    let d = Box::new(read_record::<RawEvent<PrivData>>(bytes)?.data);
+    let a = d.args;
+    let s1 = text(&d.str1, d.str1_len);
+    let s2 = text(&d.str2, d.str2_len);
+    let s3 = text(&d.str3, d.str3_len);
+    let opt = |s: String| (!s.is_empty()).then_some(s);
+    use SyscallId::*;
+    let Some(syscall) = cx.syscall else {
+        return Ok(None);
+    };
+    Ok(Some(match syscall {
+        Setuid | Setfsuid => EventData::Setuid {
+            requested: vec![a[0] as u32],
+        },
+        Setreuid => EventData::Setuid {
+            requested: vec![a[0] as u32, a[1] as u32],
+        },
+        Setresuid => EventData::Setuid {
+            requested: vec![a[0] as u32, a[1] as u32, a[2] as u32],
+        },
+        Setgid | Setfsgid => EventData::Setgid {
+            requested: vec![a[0] as u32],
+        },
+        Setregid => EventData::Setgid {
+            requested: vec![a[0] as u32, a[1] as u32],
+        },
+        Setresgid => EventData::Setgid {
+            requested: vec![a[0] as u32, a[1] as u32, a[2] as u32],
+        },
+        Setgroups => EventData::Setgroups {
+            groups: d.data[..(d.data_len as usize).min(d.data.len())]
+                .chunks_exact(4)
+                .map(|c| u32::from_ne_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+            count: a[0] as u32,
+        },
+        Capset => {
+            // data: header (version, pid), then two {effective, permitted, inheritable} u32 triples.
+            let word =
+                |i: usize| u32::from_ne_bytes(d.data[i..i + 4].try_into().expect("4 bytes")) as u64;
+            let set = |lo: usize| {
+                (d.data_len >= 32).then(|| format!("{:#x}", word(8 + lo) | word(20 + lo) << 32))
+            };
+            EventData::Capset {
+                effective: set(0),
+                permitted: set(4),
+                inheritable: set(8),
+            }
+        }
+        Prctl => EventData::Prctl {
+            option: prctl_name(a[0]),
+            arg2: a[1],
+        },
+        Mount => EventData::Mount {
+            source: opt(s1),
+            target: cx.path(AT_FDCWD, s2),
+            fstype: opt(s3),
+            flags: a[3],
+        },
+        Umount2 => EventData::Umount {
+            target: cx.path(AT_FDCWD, s1),
+            flags: a[1],
+        },
+        Unshare => EventData::Unshare {
+            flags: bit_names(a[0], NS_FLAGS),
+        },
+        Setns => EventData::Setns {
+            fd: a[0] as i32,
+            nstype: bit_names(a[1], NS_FLAGS),
+        },
+        Chroot => EventData::Chroot {
+            path: cx.path(AT_FDCWD, s1),
+        },
+        PivotRoot => EventData::PivotRoot {
+            new_root: cx.path(AT_FDCWD, s1),
+            put_old: cx.path(AT_FDCWD, s2),
+        },
+        Ptrace => EventData::Ptrace {
+            request: ptrace_name(a[0]),
+            target_pid: a[1] as i32,
+        },
+        Bpf => EventData::Bpf {
+            cmd: bpf_cmd_name(a[0]),
+        },
+        InitModule | FinitModule => EventData::ModuleLoad { params: opt(s1) },
+        _ => return Ok(None),
+    }))
+}
+
+fn prctl_name(option: u64) -> String {
+    match option {
+        1 => "PR_SET_PDEATHSIG".into(),
+        4 => "PR_SET_DUMPABLE".into(),
+        8 => "PR_SET_KEEPCAPS".into(),
+        15 => "PR_SET_NAME".into(),
+        22 => "PR_SET_SECCOMP".into(),
+        24 => "PR_CAPBSET_DROP".into(),
+        28 => "PR_SET_SECUREBITS".into(),
+        36 => "PR_SET_CHILD_SUBREAPER".into(),
+        38 => "PR_SET_NO_NEW_PRIVS".into(),
+        47 => "PR_CAP_AMBIENT".into(),
+        other => format!("PR_{other}"),
+    }
+}
+
+fn ptrace_name(request: u64) -> String {
+    match request {
+        0 => "PTRACE_TRACEME".into(),
+        1 => "PTRACE_PEEKTEXT".into(),
+        2 => "PTRACE_PEEKDATA".into(),
+        4 => "PTRACE_POKETEXT".into(),
+        5 => "PTRACE_POKEDATA".into(),
+        16 => "PTRACE_ATTACH".into(),
+        17 => "PTRACE_DETACH".into(),
+        0x4206 => "PTRACE_SEIZE".into(),
+        other => format!("PTRACE_{other}"),
+    }
+}
+
+fn bpf_cmd_name(cmd: u64) -> String {
+    match cmd {
+        0 => "BPF_MAP_CREATE".into(),
+        1 => "BPF_MAP_LOOKUP_ELEM".into(),
+        2 => "BPF_MAP_UPDATE_ELEM".into(),
+        3 => "BPF_MAP_DELETE_ELEM".into(),
+        4 => "BPF_MAP_GET_NEXT_KEY".into(),
+        5 => "BPF_PROG_LOAD".into(),
+        6 => "BPF_OBJ_PIN".into(),
+        7 => "BPF_OBJ_GET".into(),
+        8 => "BPF_PROG_ATTACH".into(),
+        28 => "BPF_LINK_CREATE".into(),
+        other => format!("BPF_CMD_{other}"),
+    }
+}

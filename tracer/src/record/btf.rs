@@ -1,0 +1,242 @@
+//! Struct member offsets from the kernel's BTF (/sys/kernel/btf/vmlinux).
+//!
+//! Rust eBPF programs built with aya get no CO-RE field relocations, so the few `task_struct`
+//! and `cred` fields the kernel side reads are located here, on the running kernel, and handed
+//! to it in `Config`. Only what that needs is parsed: the type section's structs and unions,
+//! walking into anonymous members (the kernel nests fields in unnamed structs and unions).
+//! aya-obj has a full BTF parser but keeps its type accessors private.
+
+use std::path::Path;
+
+const BTF_MAGIC: u16 = 0xeb9f;
+const KIND_STRUCT: u32 = 4;
+const KIND_UNION: u32 = 5;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BtfError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("kernel BTF is malformed: {0}")]
+    Malformed(&'static str),
+    #[error("kernel BTF has no {0}")]
+    Missing(String),
+}
+
+struct Member {
+    name_off: u32,
+    type_id: u32,
+    /// Bit offset (the kind flag's bitfield size is masked off).
+    bit_offset: u32,
+}
+
+enum Ty {
+    Composite {
+        name_off: u32,
+        members: Vec<Member>,
+    },
+    Other,
+    /// A modifier or typedef pointing to another type id.
+    Alias {
+        target: u32,
+    },
+}
+
+pub struct Btf {
+    types: Vec<Ty>,
+    strings: Vec<u8>,
+}
+
+impl Btf {
+    pub fn from_sys_fs() -> Result<Self, BtfError> {
+        Self::from_file(Path::new("/sys/kernel/btf/vmlinux"))
+    }
+
+    pub fn from_file(path: &Path) -> Result<Self, BtfError> {
+        let data = std::fs::read(path).map_err(|source| BtfError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::parse(&data)
+    }
+
+    pub fn parse(data: &[u8]) -> Result<Self, BtfError> {
+        let u16_at = |o: usize| data.get(o..o + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+        let u32_at = |o: usize| {
+            data.get(o..o + 4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        };
+        if u16_at(0) != Some(BTF_MAGIC) {
+            return Err(BtfError::Malformed(
+                "bad magic (big-endian BTF is not supported)",
+            ));
+        }
+        let bad = BtfError::Malformed;
+        let hdr_len = u32_at(4).ok_or(bad("short header"))? as usize;
+        let type_off = u32_at(8).ok_or(bad("short header"))? as usize;
+        let type_len = u32_at(12).ok_or(bad("short header"))? as usize;
+        let str_off = u32_at(16).ok_or(bad("short header"))? as usize;
+        let str_len = u32_at(20).ok_or(bad("short header"))? as usize;
+        let types_start = hdr_len + type_off;
+        let types_end = types_start + type_len;
+        let strings = data
+            .get(hdr_len + str_off..hdr_len + str_off + str_len)
+            .ok_or(bad("string section out of bounds"))?
+            .to_vec();
+        // Type id 0 is void.
+        let mut types = vec![Ty::Other];
+        let mut pos = types_start;
+        while pos < types_end {
+            let name_off = u32_at(pos).ok_or(bad("truncated type"))?;
+            let info = u32_at(pos + 4).ok_or(bad("truncated type"))?;
+            let size_or_type = u32_at(pos + 8).ok_or(bad("truncated type"))?;
+            pos += 12;
+            let vlen = (info & 0xffff) as usize;
+            let kind = (info >> 24) & 0x1f;
+            let kind_flag = info >> 31 == 1;
+            let ty = match kind {
+                KIND_STRUCT | KIND_UNION => {
+                    let mut members = Vec::with_capacity(vlen);
+                    for i in 0..vlen {
+                        let m = pos + i * 12;
+                        let offset = u32_at(m + 8).ok_or(bad("truncated member"))?;
+                        members.push(Member {
+                            name_off: u32_at(m).ok_or(bad("truncated member"))?,
+                            type_id: u32_at(m + 4).ok_or(bad("truncated member"))?,
+                            bit_offset: if kind_flag {
+                                offset & 0x00ff_ffff
+                            } else {
+                                offset
+                            },
+                        });
+                    }
+                    Ty::Composite { name_off, members }
+                }
+                // typedef, volatile, const, restrict, type_tag
+                8..=11 | 18 => Ty::Alias {
+                    target: size_or_type,
+                },
+                _ => Ty::Other,
+            };
+            pos += match kind {
+                1 => 4,             // int
+                3 => 12,            // array
+                4 | 5 => vlen * 12, // struct, union
+                6 => vlen * 8,      // enum
+                13 => vlen * 8,     // func_proto
+                14 => 4,            // var
+                15 => vlen * 12,    // datasec
+                17 => 4,            // decl_tag
+                19 => vlen * 12,    // enum64
+                2 | 7..=12 | 16 | 18 => 0,
+                _ => return Err(bad("unknown type kind")),
+            };
+            types.push(ty);
+        }
+        Ok(Self { types, strings })
+    }
+
+    fn name(&self, off: u32) -> &[u8] {
+        let rest = self.strings.get(off as usize..).unwrap_or(&[]);
+        let end = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
+        &rest[..end]
+    }
+
+    fn resolve(&self, mut id: u32) -> Option<&Ty> {
+        for _ in 0..32 {
+            match self.types.get(id as usize)? {
+                Ty::Alias { target } => id = *target,
+                ty => return Some(ty),
+            }
+        }
+        None
+    }
+
+    /// Byte offset of `member` in `struct name`, searching anonymous members too.
+    pub fn member_offset(&self, struct_name: &str, member: &str) -> Result<u32, BtfError> {
+        let missing = || BtfError::Missing(format!("{struct_name}.{member}"));
+        let members = self
+            .types
+            .iter()
+            .find_map(|t| match t {
+                Ty::Composite { name_off, members }
+                    if self.name(*name_off) == struct_name.as_bytes() =>
+                {
+                    Some(members)
+                }
+                _ => None,
+            })
+            .ok_or_else(|| BtfError::Missing(format!("struct {struct_name}")))?;
+        let bits = self
+            .find(members, member.as_bytes(), 0)
+            .ok_or_else(missing)?;
+        if bits % 8 != 0 {
+            return Err(missing());
+        }
+        Ok(bits / 8)
+    }
+
+    fn find(&self, members: &[Member], name: &[u8], depth: u32) -> Option<u32> {
+        if depth > 8 {
+            return None;
+        }
+        for m in members {
+            let mname = self.name(m.name_off);
+            if mname == name {
+                return Some(m.bit_offset);
+            }
+            if mname.is_empty()
+                && let Some(Ty::Composite { members: inner, .. }) = self.resolve(m.type_id)
+                && let Some(off) = self.find(inner, name, depth + 1)
+            {
+                return Some(m.bit_offset + off);
+            }
+        }
+        None
+    }
+}
+
+/// The offsets `Config` carries, found together or not at all.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskOffsets {
+    pub task_cred: u32,
+    pub task_real_parent: u32,
+    pub task_tgid: u32,
+    pub task_exit_code: u32,
+    pub cred_uid: u32,
+}
+
+impl TaskOffsets {
+    pub fn from_btf(btf: &Btf) -> Result<Self, BtfError> {
+        Ok(Self {
+            task_cred: btf.member_offset("task_struct", "cred")?,
+            task_real_parent: btf.member_offset("task_struct", "real_parent")?,
+            task_tgid: btf.member_offset("task_struct", "tgid")?,
+            task_exit_code: btf.member_offset("task_struct", "exit_code")?,
+            cred_uid: btf.member_offset("cred", "uid")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The running kernel's BTF parses and yields plausible offsets. Where the machine has no
+    /// BTF this fails rather than passing vacuously: every supported kernel has it.
+    #[test]
+    fn running_kernel_offsets() {
+        let btf = Btf::from_sys_fs().expect("/sys/kernel/btf/vmlinux must be readable");
+        let off = TaskOffsets::from_btf(&btf).expect("task_struct/cred offsets");
+        // `struct cred` starts with an atomic usage count, then uid.
+        assert!(off.cred_uid >= 4 && off.cred_uid <= 16, "{off:?}");
+        assert!(
+            off.task_tgid > 0 && off.task_cred > off.task_tgid,
+            "{off:?}"
+        );
+        assert_ne!(off.task_real_parent, off.task_cred);
+    }
+}

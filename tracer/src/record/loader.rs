@@ -1,0 +1,154 @@
+//! Loading the eBPF object and attaching its programs hook by hook.
+
+use aya::{
+    Ebpf, EbpfLoader,
+    maps::{Array, MapData},
+    programs::TracePoint,
+};
+use tracer_common::{Config, SyscallId};
+
+use super::{
+    RecordError,
+    btf::{Btf, TaskOffsets},
+    hooks::{self, Hook},
+    target::Scope,
+};
+use crate::trace::{FailedHook, Hooks};
+
+/// The eBPF object built by build.rs, or `None` in a userspace-only build.
+pub fn object() -> Option<&'static [u8]> {
+    #[cfg(not(tracer_no_ebpf))]
+    {
+        Some(aya::include_bytes_aligned!(concat!(
+            env!("OUT_DIR"),
+            "/tracer"
+        )))
+    }
+    #[cfg(tracer_no_ebpf)]
+    {
+        None
+    }
+}
+
+pub struct Loaded {
+    pub ebpf: Ebpf,
+    pub hooks: Hooks,
+    /// The task_struct offsets were found: full credentials and real ppid.
+    pub task_fields: bool,
+}
+
+pub fn load(object: &[u8], scope: &Scope, buffer_bytes: u32) -> Result<Loaded, RecordError> {
+    let offsets = Btf::from_sys_fs()
+        .and_then(|btf| TaskOffsets::from_btf(&btf))
+        .map_err(|err| {
+            tracing::warn!("no task offsets ({err}): euid/egid and real ppid will be unknown")
+        })
+        .ok();
+    let mut config = Config {
+        scope: scope.mode,
+        cgroup_level: scope.cgroup_level,
+        cgroup_id: scope.cgroup_id,
+        self_tgid: std::process::id(),
+        ..Config::default()
+    };
+    if let Some(off) = offsets {
+        config.has_offsets = 1;
+        config.off_task_cred = off.task_cred;
+        config.off_task_real_parent = off.task_real_parent;
+        config.off_task_tgid = off.task_tgid;
+        config.off_task_exit_code = off.task_exit_code;
+        config.off_cred_uid = off.cred_uid;
+    }
+    let mut ebpf = EbpfLoader::new()
+        .override_global("CONFIG", &config, true)
+        .map_max_entries("EVENTS", buffer_bytes)
+        .load(object)
+        .map_err(|e| RecordError::Load(error_chain(&e)))?;
+
+    let mut syscalls: Array<&mut MapData, u16> = Array::try_from(
+        ebpf.map_mut("SYSCALLS")
+            .ok_or(RecordError::MissingMap("SYSCALLS"))?,
+    )
+    .map_err(|e| RecordError::Load(e.to_string()))?;
+    for &id in SyscallId::ALL {
+        if let Some(nr) = hooks::kernel_nr(id) {
+            syscalls
+                .set(nr as u32, id as u16, 0)
+                .map_err(|e| RecordError::Load(format!("SYSCALLS[{nr}]: {e}")))?;
+        }
+    }
+
+    let hooks = attach_all(&mut ebpf);
+    if hooks.attached.is_empty() {
+        let first_error = hooks.failed.first().map_or_else(
+            || "no hooks".to_owned(),
+            |f| format!("{}: {}", f.hook, f.error),
+        );
+        return Err(RecordError::NothingAttached { first_error });
+    }
+    Ok(Loaded {
+        ebpf,
+        hooks,
+        task_fields: offsets.is_some(),
+    })
+}
+
+/// Loads each program once and attaches it to each of its tracepoints, keeping going past
+/// failures: what attached is recorded, what did not is named with its error.
+fn attach_all(ebpf: &mut Ebpf) -> Hooks {
+    let mut result = Hooks::default();
+    let mut load_failed: std::collections::HashMap<&'static str, String> = Default::default();
+    let all = hooks::all_hooks();
+    for hook in &all {
+        let outcome = attach_one(ebpf, hook, &mut load_failed);
+        match outcome {
+            Ok(()) => result.attached.push(hook.label()),
+            Err(error) => {
+                tracing::debug!("{} not attached: {error}", hook.label());
+                result.failed.push(FailedHook {
+                    hook: hook.label(),
+                    error,
+                });
+            }
+        }
+    }
+    result
+}
+
+fn attach_one(
+    ebpf: &mut Ebpf,
+    hook: &Hook,
+    load_failed: &mut std::collections::HashMap<&'static str, String>,
+) -> Result<(), String> {
+    if let Some(err) = load_failed.get(hook.program) {
+        return Err(err.clone());
+    }
+    let program: &mut TracePoint = ebpf
+        .program_mut(hook.program)
+        .ok_or_else(|| format!("program {} missing from the object", hook.program))?
+        .try_into()
+        .map_err(|e: aya::programs::ProgramError| e.to_string())?;
+    if program.fd().is_err() {
+        if let Err(e) = program.load() {
+            let msg = format!("program {} did not load: {}", hook.program, error_chain(&e));
+            tracing::warn!("{msg}");
+            load_failed.insert(hook.program, msg.clone());
+            return Err(msg);
+        }
+    }
+    program
+        .attach(hook.category, &hook.name)
+        .map(|_| ())
+        .map_err(|e| error_chain(&e))
+}
+
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut msg = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}

@@ -1,0 +1,113 @@
+//! The recorder: loads the eBPF programs, attaches what this kernel allows, starts or selects
+//! the target, and writes every event the ring buffer delivers to the trace file until the
+//! target exits, the duration runs out, or SIGINT/SIGTERM arrives.
+//!
+//! Nothing is lost silently: records the kernel could not queue are counted per kind in the
+//! `LOST` map and written to the footer, as are truncations and unresolved paths; hooks that
+//! failed to attach are named in the header.
+
+pub mod btf;
+mod collector;
+pub mod hooks;
+mod loader;
+pub mod mounts;
+mod target;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use collector::RecordOutcome;
+
+/// What to record.
+#[derive(Debug, Clone)]
+pub enum TargetSpec {
+    /// Start this command and follow its process tree.
+    Command(Vec<String>),
+    /// A running process and its descendants.
+    Pid(u32),
+    /// A cgroup v2 directory (absolute, or relative to /sys/fs/cgroup).
+    Cgroup(PathBuf),
+    /// A systemd unit, through its cgroup.
+    Unit(String),
+    /// Every process but the tracer.
+    System,
+}
+
+#[derive(Debug, Clone)]
+pub struct RecordOptions {
+    pub target: TargetSpec,
+    pub output: PathBuf,
+    pub duration: Option<Duration>,
+    /// Ring buffer size; a power of two, at least one page.
+    pub buffer_bytes: u32,
+}
+
+pub const DEFAULT_BUFFER_BYTES: u32 = 16 << 20;
+
+/// Why recording could not start or finish. Each message names the problem and the fix.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordError {
+    #[error(
+        "recording needs root (loading eBPF programs needs CAP_BPF and CAP_PERFMON); run it with sudo"
+    )]
+    NotRoot,
+    #[error(
+        "this tracer was built without its eBPF programs (AYA_BUILD_SKIP); rebuild without it after `cargo xtask setup`"
+    )]
+    NoEbpfObject,
+    #[error(
+        "tracefs is not mounted on /sys/kernel/tracing and mounting it failed ({errno}); mount it with `mount -t tracefs tracefs /sys/kernel/tracing`"
+    )]
+    Tracefs { errno: nix::errno::Errno },
+    #[error(
+        "this kernel refused the eBPF programs ({0}); it needs BPF, BTF-less tracepoint programs and ring buffers (Linux 5.8 or later)"
+    )]
+    Load(String),
+    #[error("no hook could be attached; nothing would be recorded ({first_error})")]
+    NothingAttached { first_error: String },
+    #[error("cannot write the trace to {path}: {source}; choose a writable path with -o")]
+    Output {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot start {command}: {source}; check the command name and PATH")]
+    Spawn {
+        command: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("no process {pid}; give the pid of a running process")]
+    NoSuchPid { pid: u32 },
+    #[error("cgroup {path} not found; expected a cgroup v2 directory under /sys/fs/cgroup")]
+    NoSuchCgroup { path: PathBuf },
+    #[error("unit {unit}: {reason}; give a loaded systemd unit (e.g. cron.service)")]
+    Unit { unit: String, reason: String },
+    #[error("--buffer-size {0}: expected a power of two of at least 4096 bytes")]
+    BufferSize(u32),
+    #[error("reading the ring buffer failed: {0}")]
+    Ring(std::io::Error),
+    #[error("recorder map {0} is missing from the eBPF object")]
+    MissingMap(&'static str),
+}
+
+/// Records until the target exits, the duration ends, or a signal arrives.
+pub async fn record(opts: RecordOptions) -> Result<RecordOutcome, RecordError> {
+    if !nix::unistd::geteuid().is_root() {
+        return Err(RecordError::NotRoot);
+    }
+    if opts.buffer_bytes < 4096 || !opts.buffer_bytes.is_power_of_two() {
+        return Err(RecordError::BufferSize(opts.buffer_bytes));
+    }
+    let object = loader::object().ok_or(RecordError::NoEbpfObject)?;
+    let output = std::fs::File::create(&opts.output).map_err(|source| RecordError::Output {
+        path: opts.output.clone(),
+        source,
+    })?;
+    mounts::ensure_tracefs()?;
+    mounts::ensure_bpffs();
+    let scope = target::resolve_scope(&opts.target)?;
+    let mut loaded = loader::load(object, &scope, opts.buffer_bytes)?;
+    collector::run(&mut loaded, &opts, scope, output).await
+}

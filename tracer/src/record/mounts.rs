@@ -1,0 +1,43 @@
+//! The pseudo filesystems recording needs, mounted when absent (idempotent).
+
+use std::path::Path;
+
+use nix::mount::{MsFlags, mount};
+
+use super::RecordError;
+
+const TRACEFS: &str = "/sys/kernel/tracing";
+const BPFFS: &str = "/sys/fs/bpf";
+
+/// tracefs must be mounted for tracepoints to be attached by name.
+pub fn ensure_tracefs() -> Result<(), RecordError> {
+    if Path::new(TRACEFS).join("events").is_dir() {
+        return Ok(());
+    }
+    mount(
+        Some("tracefs"),
+        TRACEFS,
+        Some("tracefs"),
+        MsFlags::empty(),
+        None::<&str>,
+    )
+    .map_err(|errno| RecordError::Tracefs { errno })
+}
+
+/// bpffs is only needed to pin objects; mounted for tools that inspect a running recorder.
+/// A failure is not fatal and is only logged.
+pub fn ensure_bpffs() {
+    let magic_ok = nix::sys::statfs::statfs(BPFFS)
+        .is_ok_and(|s| s.filesystem_type() == nix::sys::statfs::BPF_FS_MAGIC);
+    if !magic_ok
+        && let Err(err) = mount(
+            Some("bpf"),
+            BPFFS,
+            Some("bpf"),
+            MsFlags::empty(),
+            None::<&str>,
+        )
+    {
+        tracing::debug!("bpffs not mounted on {BPFFS}: {err}");
+    }
+}
