@@ -25,6 +25,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Record(cli::record::Args),
+    Vm(cli::vm::Args),
 }
 
 /// Exit code for bad input and infrastructure failures.
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
     init_logging(cli.verbose);
     let result = match cli.command {
         Command::Record(args) => cli::record::run(args),
+        Command::Vm(args) => cli::vm::run(args),
     };
     match result {
         Ok(code) => code,

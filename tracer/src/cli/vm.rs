@@ -1,0 +1,224 @@
+//! `tracer vm`: the disposable Debian guest (image, one-off job, package check).
+
+use std::{path::PathBuf, process::ExitCode, time::Duration};
+
+use anyhow::Context as _;
+use tracer::vm::{
+    check::{self, CheckSpec, Exercise},
+    debs::AptRoot,
+    image::{ImageSpec, default_cache_dir},
+    job::{self, JobOptions},
+};
+
+#[derive(clap::Args)]
+#[command(about = "Run packages in a throwaway Debian VM (no network, snapshot disk)")]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Build (or reuse) the guest image and print its directory.
+    Image(ImageArgs),
+    /// Boot the guest once with a payload directory holding `job.sh`; results go to -o.
+    Run(RunArgs),
+    /// Install packages in the guest with their maintainer scripts, daemons and purge recorded.
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args)]
+struct ImageOpts {
+    /// Debian suite of the guest.
+    #[arg(long, default_value = "bookworm")]
+    suite: String,
+    /// Debian mirror: an http(s) URI or a deb822 .sources file. Default: this machine's apt
+    /// sources (/etc/apt/sources.list.d/*.sources). Env: TRACER_DEBIAN_MIRROR.
+    #[arg(long)]
+    mirror: Option<String>,
+    /// Where images and the private apt state are cached. Env: TRACER_VM_CACHE; default
+    /// ~/.cache/tracer/vm.
+    #[arg(long)]
+    cache_dir: Option<PathBuf>,
+    /// Rebuild the image even if it is cached.
+    #[arg(long)]
+    rebuild: bool,
+}
+
+impl ImageOpts {
+    fn spec(&self, extra: &[String]) -> anyhow::Result<ImageSpec> {
+        let cache = self.cache_dir.clone().unwrap_or_else(default_cache_dir);
+        Ok(ImageSpec::new(
+            &self.suite,
+            extra,
+            self.mirror.clone(),
+            cache,
+        )?)
+    }
+}
+
+#[derive(clap::Args)]
+struct ImageArgs {
+    #[command(flatten)]
+    image: ImageOpts,
+    /// Extra Debian package baked into the image (repeatable; part of the cache key).
+    #[arg(long = "package", value_name = "PKG")]
+    packages: Vec<String>,
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    #[command(flatten)]
+    image: ImageOpts,
+    /// Directory copied onto the read-only payload disk; must hold `job.sh`.
+    #[arg(long)]
+    payload: PathBuf,
+    /// Output directory (job.log, exit-status, console.log and what the job wrote).
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Hard limit for the boot ("10m", or seconds); the guest is killed after it.
+    #[arg(long, default_value = "10m", value_parser = parse_duration)]
+    timeout: Duration,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    image: ImageOpts,
+    /// Debian packages to check, comma-separated (e.g. masakari-api,masakari-engine).
+    #[arg(long = "package", value_delimiter = ',', value_name = "PKG")]
+    packages: Vec<String>,
+    /// A local .deb to install too (repeatable): an upload not in the archive yet.
+    #[arg(long = "deb", value_name = "FILE")]
+    debs: Vec<PathBuf>,
+    /// Units to run (default: every .service the packages ship).
+    #[arg(long = "unit", value_delimiter = ',')]
+    units: Vec<String>,
+    /// Review text whose claims are checked against the traces.
+    #[arg(long)]
+    review: Option<PathBuf>,
+    /// Claims file (TOML) adding to or replacing the claims read from the review.
+    #[arg(long)]
+    claims: Option<PathBuf>,
+    /// Shell command run as root in the guest while the daemons run.
+    #[arg(long, conflicts_with = "wait")]
+    exercise: Option<String>,
+    /// Let the daemons run this long when no --exercise is given.
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    wait: Duration,
+    /// Output directory on the host.
+    #[arg(short, long, default_value = "vm-check")]
+    output: PathBuf,
+    /// The tracer binary run in the guest (default: this one; it must be a full build).
+    #[arg(long)]
+    guest_tracer: Option<PathBuf>,
+    /// Hard limit for the whole guest run ("20m", or seconds).
+    #[arg(long, default_value = "20m", value_parser = parse_duration)]
+    timeout: Duration,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    if let Ok(secs) = s.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    humantime::parse_duration(s)
+        .map_err(|e| format!("{e}; expected e.g. 30s, 10m or a number of seconds"))
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    match args.command {
+        Command::Image(a) => {
+            let image = a.image.spec(&a.packages)?.ensure(a.image.rebuild)?;
+            println!("{}", image.dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run(a) => {
+            if !a.payload.join("job.sh").is_file() {
+                anyhow::bail!(
+                    "{}: no job.sh in the payload directory (the guest runs `sh job.sh`)",
+                    a.payload.display()
+                );
+            }
+            let image = a.image.spec(&[])?.ensure(a.image.rebuild)?;
+            let opts = JobOptions {
+                timeout: a.timeout,
+                ..JobOptions::default()
+            };
+            let out = job::run(&image, &a.payload, &a.output, &opts)?;
+            eprintln!(
+                "tracer: guest job exited with {} ({}; boot {}, total {:.1} s); results in {}",
+                out.exit_status,
+                out.accel,
+                out.boot_seconds.map_or("?".into(), |s| format!("{s:.1} s")),
+                out.total_seconds,
+                a.output.display()
+            );
+            Ok(ExitCode::from(u8::try_from(out.exit_status).unwrap_or(1)))
+        }
+        Command::Check(a) => check_cmd(a),
+    }
+}
+
+fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
+    if a.packages.is_empty() && a.debs.is_empty() {
+        anyhow::bail!("nothing to check: give --package NAME[,NAME…] and/or --deb FILE");
+    }
+    for f in a.review.iter().chain(a.claims.iter()) {
+        anyhow::ensure!(
+            f.is_file(),
+            "{}: no such file (expected a review or claims file)",
+            f.display()
+        );
+    }
+    let guest_tracer = match a.guest_tracer {
+        Some(p) => p,
+        None => std::env::current_exe().context("locating this tracer binary")?,
+    };
+    let spec_img = a.image.spec(&[])?;
+    let image = spec_img.ensure(a.image.rebuild)?;
+    let apt = AptRoot::prepare(&image, &spec_img.cache_dir, a.image.mirror.as_deref())?;
+    let spec = CheckSpec {
+        packages: a.packages,
+        debs: a.debs,
+        units: a.units,
+        exercise: match a.exercise {
+            Some(c) => Exercise::Command(c),
+            None => Exercise::Wait(a.wait),
+        },
+        guest_tracer,
+        out_dir: a.output.clone(),
+        job: JobOptions {
+            timeout: a.timeout,
+            ..JobOptions::default()
+        },
+    };
+    let outcome = check::run(&image, &apt, &spec)?;
+    let vm_json = a.output.join("vm.json");
+    std::fs::write(&vm_json, serde_json::to_vec_pretty(&outcome)?)
+        .with_context(|| format!("writing {}", vm_json.display()))?;
+    eprintln!(
+        "tracer: guest ran under {} (boot {}, whole run {:.1} s); units: {}",
+        outcome.job.accel,
+        outcome
+            .job
+            .boot_seconds
+            .map_or("?".into(), |s| format!("{s:.1} s")),
+        outcome.job.total_seconds,
+        if outcome.units.is_empty() {
+            "none".to_owned()
+        } else {
+            outcome.units.join(" ")
+        }
+    );
+    for p in &outcome.phases {
+        eprintln!(
+            "tracer:   phase {:<9} {:>7} s  status {}  trace {}",
+            p.phase,
+            p.seconds.map_or("?".into(), |s| format!("{s:.1}")),
+            p.status.map_or("?".into(), |s| s.to_string()),
+            p.trace.as_deref().unwrap_or("-")
+        );
+    }
+    eprintln!("tracer: results in {}", a.output.display());
+    Ok(ExitCode::SUCCESS)
+}

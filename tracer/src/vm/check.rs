@@ -1,0 +1,391 @@
+//! `tracer vm check`: a package's install, daemons, exercise and purge recorded in a throwaway
+//! guest, one trace per phase, brought back to the host.
+//!
+//! The guest side is a generated shell script (`job.sh` on the payload disk) that drives the
+//! recorder through its CLI, so the guest needs nothing but the `tracer` binary:
+//! - install: `tracer record -- apt-get install <debs>` with a policy-rc.d that holds every
+//!   daemon back, so maintainer scripts are recorded and no daemon starts outside a recording;
+//! - daemons: each unit the packages ship gets a drop-in moving it into `tracertarget.slice`;
+//!   `tracer record --cgroup` on that slice starts before the first unit does, so each daemon is
+//!   recorded from its first exec; then start, exercise, stop — all in that one trace;
+//! - purge: `tracer record -- apt-get purge <packages>`.
+//!
+//! Phase boundaries go to `phases.jsonl` (guest wall clock, same clock as the traces' `time`).
+
+use std::{
+    fmt::Write as _,
+    fs,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use super::{
+    Result, VmError,
+    debs::AptRoot,
+    image::{Image, check_package_name},
+    job::{self, JobOptions, JobOutcome},
+    util::{io_err, tail},
+};
+
+/// What to do while the daemons run.
+#[derive(Debug, Clone)]
+pub enum Exercise {
+    /// Let them run for this long (start-up work, timers that fire early).
+    Wait(Duration),
+    /// A shell command run as root in the guest.
+    Command(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckSpec {
+    /// Debian packages to install (and purge afterwards).
+    pub packages: Vec<String>,
+    /// Local .deb files installed with them (`--deb`).
+    pub debs: Vec<PathBuf>,
+    /// Units to run; empty: every `.service` the packages ship (templates excluded).
+    pub units: Vec<String>,
+    pub exercise: Exercise,
+    /// The `tracer` binary the guest runs: a full build (with the eBPF object).
+    pub guest_tracer: PathBuf,
+    pub out_dir: PathBuf,
+    pub job: JobOptions,
+}
+
+/// One phase as the guest recorded it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Phase {
+    pub phase: String,
+    pub start: String,
+    pub end: Option<String>,
+    pub seconds: Option<f64>,
+    pub status: Option<i32>,
+    /// Trace file for this phase, relative to the output directory.
+    pub trace: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CheckOutcome {
+    pub job: JobOutcome,
+    pub phases: Vec<Phase>,
+    pub units: Vec<String>,
+    pub debs: Vec<String>,
+    /// Trace files in the output directory, in phase order.
+    pub traces: Vec<PathBuf>,
+}
+
+/// Fetches the packages, runs the guest job and returns what came back. The VM is gone when
+/// this returns, whatever the result.
+pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcome> {
+    for p in &spec.packages {
+        check_package_name(p)?;
+    }
+    for u in &spec.units {
+        check_unit_name(u)?;
+    }
+    if !spec.guest_tracer.is_file() {
+        return Err(VmError::NoTracer {
+            path: spec.guest_tracer.clone(),
+        });
+    }
+    let payload = spec.out_dir.join(".payload");
+    if payload.exists() {
+        fs::remove_dir_all(&payload).map_err(io_err(&payload))?;
+    }
+    fs::create_dir_all(&payload).map_err(io_err(&payload))?;
+    let _cleanup = RemoveOnDrop(payload.clone());
+
+    let files = apt.fetch(&spec.packages, &spec.debs, &payload.join("debs"))?;
+    let debs: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    tracing::info!(
+        count = debs.len(),
+        "vm check: packages staged for the guest"
+    );
+    let tracer = payload.join("tracer");
+    fs::copy(&spec.guest_tracer, &tracer).map_err(io_err(&spec.guest_tracer))?;
+    // The names of the packages to purge: the ones asked for, and those of the local .debs.
+    let mut purge = spec.packages.clone();
+    for d in &spec.debs {
+        if let Some(name) = d
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.split('_').next())
+        {
+            check_package_name(name)?;
+            purge.push(name.to_owned());
+        }
+    }
+    let script = job_script(&purge, &spec.units, &spec.exercise);
+    let js = payload.join("job.sh");
+    fs::write(&js, script).map_err(io_err(&js))?;
+
+    let outcome = job::run(image, &payload, &spec.out_dir, &spec.job)?;
+    let phases = read_phases(&spec.out_dir.join("phases.jsonl"));
+    let units = fs::read_to_string(spec.out_dir.join("units.txt"))
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    if outcome.exit_status != 0 {
+        let log = fs::read_to_string(spec.out_dir.join("job.log")).unwrap_or_default();
+        return Err(VmError::Command {
+            command: "the guest job".into(),
+            status: format!("exit status {}", outcome.exit_status),
+            detail: format!("job.log tail:\n{}", tail(&log, 15)),
+        });
+    }
+    let traces = phases
+        .iter()
+        .filter_map(|p| p.trace.as_ref())
+        .map(|t| spec.out_dir.join(t))
+        .filter(|p| p.is_file())
+        .collect();
+    Ok(CheckOutcome {
+        job: outcome,
+        phases,
+        units,
+        debs,
+        traces,
+    })
+}
+
+/// systemd unit names as a unit file may be named: no path, no quoting needed in sh.
+fn check_unit_name(unit: &str) -> Result<()> {
+    let ok = !unit.is_empty()
+        && unit
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.@:".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(VmError::BadPackage { name: unit.into() })
+    }
+}
+
+/// Single-quotes `s` for sh.
+fn sq(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// The guest's `job.sh`. Exit status: 0 all phases ran; 10 the install failed; 11 the recorder
+/// did not start. Later failures (a unit that does not start) are recorded, not fatal: a
+/// daemon failing is part of what a reviewer needs to see.
+pub fn job_script(packages: &[String], units: &[String], exercise: &Exercise) -> String {
+    // Package and unit names are checked (no shell metacharacters) before they get here.
+    let mut s = String::new();
+    s.push_str(GUEST_PRELUDE);
+    let _ = writeln!(s, "PACKAGES={}", sq(&packages.join(" ")));
+    let _ = writeln!(
+        s,
+        "UNITS={}",
+        sq(&units
+            .iter()
+            .map(|u| u.as_str())
+            .collect::<Vec<_>>()
+            .join(" "))
+    );
+    match exercise {
+        Exercise::Wait(d) => {
+            let _ = writeln!(
+                s,
+                "EXERCISE={}",
+                sq(&format!("sleep {}", d.as_secs().max(1)))
+            );
+        }
+        Exercise::Command(c) => {
+            let _ = writeln!(s, "EXERCISE={}", sq(c));
+        }
+    }
+    s.push_str(GUEST_MAIN);
+    s
+}
+
+const GUEST_PRELUDE: &str = r#"# Generated by `tracer vm check`; runs as root in the guest (see tracer/src/vm/check.rs).
+set -u
+T="$TRACER_PAYLOAD/tracer"
+O="$TRACER_OUT"
+SLICE=tracertarget.slice
+now() { date -u +%Y-%m-%dT%H:%M:%S.%NZ; }
+mark() {  # phase start|end [status] [trace]
+    printf '{"phase":"%s","event":"%s","time":"%s","status":%s,"trace":%s}\n' \
+        "$1" "$2" "$(now)" "${3:-null}" "${4:-null}" >> "$O/phases.jsonl"
+    echo "tracer-job: phase $1 $2 ${3:-}" > /dev/console
+}
+"#;
+
+const GUEST_MAIN: &str = r#"
+uname -a > "$O/uname.txt"
+cat /sys/kernel/security/lsm > "$O/lsm.txt" 2>&1
+"$T" --version > "$O/tracer-version.txt" 2>&1
+
+# --- install: maintainer scripts recorded, daemons held back (policy-rc.d says no) ---
+printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+chmod 0755 /usr/sbin/policy-rc.d
+mark install start
+"$T" record -o "$O/install.jsonl" -- \
+    apt-get install -y --no-install-recommends -o Dpkg::Use-Pty=0 "$TRACER_PAYLOAD"/debs/*.deb \
+    > "$O/install.log" 2>&1
+st=$?
+mark install end "$st" '"install.jsonl"'
+rm -f /usr/sbin/policy-rc.d
+if [ "$st" != 0 ]; then
+    echo "install failed (status $st):"; tail -n 20 "$O/install.log"
+    exit 10
+fi
+
+# --- the units the packages ship (templates need an instance name: skipped) ---
+if [ -z "$UNITS" ]; then
+    for p in $PACKAGES; do
+        dpkg -L "$p" 2>/dev/null | grep -E '^/(usr/)?lib/systemd/system/[^/@]+\.service$'
+    done | sed 's#.*/##' | sort -u > "$O/units.txt"
+else
+    printf '%s\n' $UNITS > "$O/units.txt"
+fi
+UNITS=$(cat "$O/units.txt")
+echo "units: $UNITS"
+
+# --- daemons: one recording of the slice, opened before the first unit starts ---
+for u in $UNITS; do
+    mkdir -p "/etc/systemd/system/$u.d"
+    printf '[Service]\nSlice=%s\n' "$SLICE" > "/etc/systemd/system/$u.d/zz-tracer.conf"
+done
+systemctl daemon-reload
+systemctl stop $UNITS 2>/dev/null
+systemctl start "$SLICE"
+CG=/sys/fs/cgroup/$SLICE
+"$T" record -o "$O/daemons.jsonl" --cgroup "$CG" > "$O/record-daemons.log" 2>&1 &
+rec=$!
+i=0
+while [ ! -s "$O/daemons.jsonl" ] && kill -0 "$rec" 2>/dev/null && [ $i -lt 600 ]; do
+    sleep 0.1; i=$((i + 1))
+done
+if ! kill -0 "$rec" 2>/dev/null; then
+    echo "the recorder did not start:"; cat "$O/record-daemons.log"
+    exit 11
+fi
+mark start start
+st=0
+for u in $UNITS; do systemctl start "$u" || st=$?; done
+mark start end "$st" '"daemons.jsonl"'
+systemctl --no-pager status $UNITS > "$O/units-status.txt" 2>&1
+ps -e -o pid,ppid,user,args --forest > "$O/ps.txt"
+ss -tulpnxa > "$O/sockets.txt" 2>&1
+
+mark exercise start
+sh -c "$EXERCISE" > "$O/exercise.log" 2>&1
+mark exercise end "$?" '"daemons.jsonl"'
+
+mark stop start
+st=0
+for u in $UNITS; do systemctl stop "$u" || st=$?; done
+mark stop end "$st" '"daemons.jsonl"'
+kill -INT "$rec"
+wait "$rec"
+echo "daemon recorder exited with $?"
+
+# --- purge ---
+mark purge start
+"$T" record -o "$O/purge.jsonl" -- apt-get purge -y -o Dpkg::Use-Pty=0 $PACKAGES \
+    > "$O/purge.log" 2>&1
+mark purge end "$?" '"purge.jsonl"'
+journalctl -b --no-pager > "$O/journal.txt" 2>&1
+exit 0
+"#;
+
+/// Folds start/end lines into phases.
+fn read_phases(path: &Path) -> Vec<Phase> {
+    #[derive(serde::Deserialize)]
+    struct Mark {
+        phase: String,
+        event: String,
+        time: String,
+        status: Option<i32>,
+        trace: Option<String>,
+    }
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let mut phases: Vec<Phase> = Vec::new();
+    for m in text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Mark>(l).ok())
+    {
+        if m.event == "start" {
+            phases.push(Phase {
+                phase: m.phase,
+                start: m.time,
+                end: None,
+                seconds: None,
+                status: None,
+                trace: None,
+            });
+        } else if let Some(p) = phases
+            .iter_mut()
+            .rev()
+            .find(|p| p.phase == m.phase && p.end.is_none())
+        {
+            p.seconds = seconds_between(&p.start, &m.time);
+            p.end = Some(m.time);
+            p.status = m.status;
+            p.trace = m.trace;
+        }
+    }
+    phases
+}
+
+/// Seconds between two `date -u +%Y-%m-%dT%H:%M:%S.%NZ` stamps of the same day or the next.
+fn seconds_between(a: &str, b: &str) -> Option<f64> {
+    let secs = |t: &str| -> Option<f64> {
+        let time = t.split('T').nth(1)?.trim_end_matches('Z');
+        let mut it = time.split(':');
+        let h: f64 = it.next()?.parse().ok()?;
+        let m: f64 = it.next()?.parse().ok()?;
+        let s: f64 = it.next()?.parse().ok()?;
+        Some(h * 3600.0 + m * 60.0 + s)
+    };
+    let (x, y) = (secs(a)?, secs(b)?);
+    let d = if y >= x { y - x } else { y + 86400.0 - x };
+    Some((d * 1000.0).round() / 1000.0)
+}
+
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phases_fold_start_and_end() {
+        let dir = std::env::temp_dir().join(format!("tracer-phases-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("phases.jsonl");
+        fs::write(
+            &p,
+            "{\"phase\":\"install\",\"event\":\"start\",\"time\":\"2026-11-23T10:00:00.500000000Z\",\"status\":null,\"trace\":null}\n\
+             {\"phase\":\"install\",\"event\":\"end\",\"time\":\"2026-11-23T10:00:03.000000000Z\",\"status\":0,\"trace\":\"install.jsonl\"}\n",
+        )
+        .unwrap();
+        let ph = read_phases(&p);
+        assert_eq!(ph.len(), 1);
+        assert_eq!(ph[0].seconds, Some(2.5));
+        assert_eq!(ph[0].trace.as_deref(), Some("install.jsonl"));
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn script_quotes_user_values() {
+        let s = job_script(
+            &["cron".into()],
+            &[],
+            &Exercise::Command("echo 'hi'; true".into()),
+        );
+        assert!(s.contains(r#"EXERCISE='echo '\''hi'\''; true'"#));
+        assert!(s.contains("PACKAGES='cron'"));
+    }
+}
