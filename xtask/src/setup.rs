@@ -26,6 +26,9 @@ pub struct Args {
     /// Only report what is missing; install nothing.
     #[arg(long)]
     pub check: bool,
+    /// Also install the VM tools (mmdebstrap, qemu from backports, e2fsprogs, qemu-utils).
+    #[arg(long)]
+    pub vm: bool,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
@@ -47,6 +50,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     ensure_packages(&missing)?;
     if !linker_ok {
         install_bpf_linker()?;
+    }
+    if args.vm {
+        crate::vm_image::ensure_vm_tools()?;
     }
     println!("setup: toolchain ready (rustc-web, BPF core, bpf-linker {BPF_LINKER_VERSION})");
     Ok(())

@@ -26,7 +26,11 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             "the tests record real processes with eBPF and need root: run `sudo -E cargo xtask test`"
         );
     }
-    crate::setup::run(&crate::setup::Args { check: false })?;
+    // vm: the VM test (tracer/tests/vm.rs) boots a real guest and needs qemu and mmdebstrap.
+    crate::setup::run(&crate::setup::Args {
+        check: false,
+        vm: true,
+    })?;
     let root = workspace_root();
     let cargo = || {
         let mut cmd = Command::new("cargo");
