@@ -8,6 +8,8 @@
 pub mod claims;
 pub mod events;
 pub mod record;
+pub mod report;
 pub mod summary;
 pub mod trace;
+pub mod verdict;
 pub mod vm;

@@ -25,6 +25,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Record(cli::record::Args),
+    Summarize(cli::summarize::Args),
+    Claims(cli::claims::Args),
+    Check(cli::check::Args),
     Vm(cli::vm::Args),
 }
 
@@ -43,6 +46,9 @@ fn main() -> ExitCode {
     init_logging(cli.verbose);
     let result = match cli.command {
         Command::Record(args) => cli::record::run(args),
+        Command::Summarize(args) => cli::summarize::run(args),
+        Command::Claims(args) => cli::claims::run(args),
+        Command::Check(args) => cli::check::run(args),
         Command::Vm(args) => cli::vm::run(args),
     };
     match result {

@@ -52,7 +52,7 @@ fn statements(text: &str) -> Vec<Statement> {
                 !starts_with_bullet(raw)
                     && prev_t.chars().count() >= WRAP_HINT
                     && !prev_t.ends_with([':', '.'])
-                    && (first.is_lowercase() || first.is_ascii_digit() || first == '(')
+                    && !first.is_uppercase()
             }
             _ => false,
         };
@@ -104,113 +104,220 @@ fn sentences(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether a sentence denies what it names.
+/// Whether a clause denies what follows it.
 fn negated(s: &str) -> bool {
-    let s = s.trim_start_matches(['-', ' ']);
-    s.starts_with("no ")
-        || s.starts_with("not ")
-        || s.starts_with("none ")
-        || [
-            " no ",
-            "does not ",
-            "doesn't ",
-            "do not ",
-            "did not ",
-            "never ",
-            " not ",
-            "without ",
-        ]
+    let s = format!(" {}", s.trim_start_matches(['-', ' ']));
+    [
+        " no ",
+        " not ",
+        " none ",
+        "n't ",
+        " never ",
+        " without ",
+        " nor ",
+    ]
+    .iter()
+    .any(|n| s.contains(n))
+}
+
+/// The clause before `pos`: back to the last `;`, ` - `, ` but `, parenthesis or colon.
+fn clause_before(s: &str, pos: usize) -> &str {
+    let head = &s[..pos];
+    let cut = [";", " - ", " but ", "(", ")", ":", " -- "]
         .iter()
-        .any(|n| s.contains(n))
+        .filter_map(|b| head.rfind(b).map(|i| i + b.len()))
+        .max()
+        .unwrap_or(0);
+    &head[cut..]
+}
+
+/// "No X" or "X": absent when any mention of an anchor is denied in its own clause, so that
+/// "appears in vendored libraries, but the application does not call setuid" is a denial and
+/// "runs as root as User= is not defined" is not.
+fn polarity(s: &str, anchors: &[&str]) -> Expect {
+    let denied = anchors.iter().any(|a| {
+        s.match_indices(a)
+            .any(|(pos, _)| negated(clause_before(s, pos)))
+    });
+    if denied {
+        Expect::Absent
+    } else {
+        Expect::Present
+    }
 }
 
 fn any(s: &str, words: &[&str]) -> bool {
     words.iter().any(|w| s.contains(w))
 }
 
-/// Runtime rules: a sentence may yield several claims (the MIR "sudo … or LD_LIBRARY_PATH" line).
-fn runtime_claims(s: &str) -> Vec<(Check, Expect, Allow)> {
-    let expect = if negated(s) {
-        Expect::Absent
-    } else {
-        Expect::Present
-    };
-    let mut out = Vec::new();
-    let mut add = |c: Check, e: Expect| out.push((c, e, Allow::default()));
-    if s.contains("process") && s.contains("spawn") {
-        add(Check::ProcessesSpawned, expect);
-    }
-    if any(s, &["file io", "file i/o", "file access"]) {
-        add(Check::FileIo, expect);
-    }
-    if any(s, &["temp file", "temporary file", "tmp file", "tempfile"]) {
-        add(Check::TempFiles, expect);
-    }
-    if any(s, &["environment variable", "env var"]) {
-        add(Check::Environment, expect);
-    }
-    if s.contains("privileged function") {
-        add(Check::PrivilegedFunctions, expect);
-    }
-    if any(
-        s,
-        &["cryptograph", "random number", "random source", "crypto "],
-    ) {
-        add(Check::Crypto, expect);
-    }
-    if any(
-        s,
-        &[
-            "use of networking",
-            "no networking",
-            "use the network",
-            "uses networking",
+/// Removes double-quoted spans: a quoted command ("sudo adduser me lxd") is an example, not a
+/// statement about the package.
+fn unquoted(s: &str) -> String {
+    s.split('"').step_by(2).collect::<Vec<_>>().join(" ")
+}
+
+/// One rule: the check, whether the sentence speaks of it, and the words whose clause decides
+/// the polarity.
+struct Rule {
+    check: Check,
+    applies: fn(&str) -> bool,
+    anchors: &'static [&'static str],
+}
+
+const RULES: &[Rule] = &[
+    Rule {
+        check: Check::ProcessesSpawned,
+        applies: |s| s.contains("process") && s.contains("spawn"),
+        anchors: &["spawn"],
+    },
+    Rule {
+        check: Check::FileIo,
+        applies: |s| any(s, &["file io", "file i/o", "file access"]),
+        anchors: &["file io", "file i/o", "file access"],
+    },
+    Rule {
+        check: Check::TempFiles,
+        applies: |s| any(s, &["temp file", "temporary file", "tmp file", "tempfile"]),
+        anchors: &["temp file", "temporary file", "tmp file", "tempfile"],
+    },
+    Rule {
+        check: Check::Environment,
+        applies: |s| any(s, &["environment variable", "env var"]),
+        anchors: &["environment variable", "env var"],
+    },
+    Rule {
+        check: Check::PrivilegedFunctions,
+        applies: |s| s.contains("privileged function"),
+        anchors: &["privileged function"],
+    },
+    Rule {
+        check: Check::Crypto,
+        applies: |s| any(s, &["cryptograph", "random number", "random source"]),
+        anchors: &["cryptograph", "random number", "random source"],
+    },
+    Rule {
+        check: Check::Networking,
+        applies: |s| {
+            any(
+                s,
+                &[
+                    "use of networking",
+                    "no networking",
+                    "use the network",
+                    "uses networking",
+                ],
+            )
+        },
+        anchors: &["networking", "network"],
+    },
+    Rule {
+        check: Check::ExternalEndpoint,
+        applies: |s| {
+            s.contains("external endpoint")
+                || (s.contains("expose") && any(s, &[" port", "socket"]))
+        },
+        anchors: &["expose", "external endpoint"],
+    },
+    Rule {
+        check: Check::PrivilegedPorts,
+        applies: |s| s.contains("privileged port"),
+        anchors: &["privileged port"],
+    },
+    Rule {
+        check: Check::RunsAsRoot,
+        applies: |s| s.contains("as root") && any(s, &["daemon", "service", "run"]),
+        anchors: &["as root"],
+    },
+    Rule {
+        check: Check::Sudo,
+        applies: |s| any(s, &["sudo", "gksu", "pkexec"]) && !any(s, &["fragment", "sudoers"]),
+        anchors: &["sudo", "gksu", "pkexec"],
+    },
+    Rule {
+        check: Check::LdLibraryPath,
+        applies: |s| s.contains("ld_library_path"),
+        anchors: &["ld_library_path"],
+    },
+    Rule {
+        check: Check::UserNobody,
+        applies: |s| s.contains("nobody"),
+        anchors: &["nobody"],
+    },
+    Rule {
+        check: Check::SetuidCalls,
+        applies: |s| any(s, &["setuid", "setgid"]) && !s.contains("binar"),
+        anchors: &["setuid", "setgid"],
+    },
+    Rule {
+        check: Check::SecretInArgv,
+        applies: |s| {
+            any(s, &["password", "secret", "token", "credential"])
+                && any(
+                    s,
+                    &[" ps", "argv", "command line", "command-line", "expose"],
+                )
+        },
+        anchors: &["password", "secret", "token", "credential"],
+    },
+    Rule {
+        check: Check::ChmodByPath,
+        applies: |s| s.contains("chmod") && any(s, &["race", "symlink", "symbolic link"]),
+        anchors: &["chmod"],
+    },
+    Rule {
+        check: Check::ChmodChownMixup,
+        applies: |s| {
+            s.contains("chmod") && s.contains("chown") && any(s, &["typo", "instead", "mix"])
+        },
+        anchors: &["typo", "instead", "mix"],
+    },
+    Rule {
+        check: Check::MaintainerAddsGroups,
+        applies: |s| {
+            any(s, &["postinst", "maintainer script", "preinst"])
+                && any(
+                    s,
+                    &[
+                        "add_group",
+                        "addgroup",
+                        "adduser",
+                        "groupadd",
+                        "useradd",
+                        "to add",
+                        "adds",
+                    ],
+                )
+        },
+        anchors: &[
+            "add_group",
+            "addgroup",
+            "adduser",
+            "groupadd",
+            "useradd",
+            "to add",
+            "adds",
         ],
-    ) {
-        add(Check::Networking, expect);
-    }
-    if s.contains("external endpoint") || (s.contains("expose") && any(s, &["port", "socket"])) {
-        add(Check::ExternalEndpoint, expect);
-    }
-    if s.contains("privileged port") {
-        add(Check::PrivilegedPorts, expect);
-    }
-    if s.contains("as root") && any(s, &["daemon", "service", "run"]) {
-        add(Check::RunsAsRoot, expect);
-    }
-    if any(s, &["sudo", "gksu", "pkexec"]) && !any(s, &["fragment", "sudoers"]) {
-        add(Check::Sudo, expect);
-    }
-    if s.contains("ld_library_path") {
-        add(Check::LdLibraryPath, expect);
-    }
-    if s.contains("nobody") {
-        add(Check::UserNobody, expect);
-    }
-    if any(s, &["setuid", "setgid"]) && !s.contains("binar") {
-        add(Check::SetuidCalls, expect);
-    }
-    if any(s, &["password", "secret", "token", "credential"])
-        && any(
-            s,
-            &[" ps", "argv", "command line", "command-line", "expose"],
-        )
-    {
-        add(Check::SecretInArgv, expect);
-    }
-    if s.contains("chmod") && any(s, &["race", "symlink", "symbolic link"]) {
-        add(Check::ChmodByPath, expect);
-    }
-    if s.contains("chmod") && s.contains("chown") && any(s, &["typo", "instead", "mix"]) {
-        add(Check::ChmodChownMixup, expect);
-    }
-    if any(s, &["postinst", "maintainer script", "preinst"])
-        && s.contains("add")
-        && any(s, &["group", "user"])
-    {
-        add(Check::MaintainerAddsGroups, expect);
-    }
-    if let Some(allow) = destinations(s) {
+    },
+];
+
+/// Runtime rules: a sentence may yield several claims (the MIR "sudo … or LD_LIBRARY_PATH" line).
+fn runtime_claims(sentence: &str) -> Vec<(Check, Expect, Allow)> {
+    let plain = unquoted(sentence);
+    let mut out: Vec<(Check, Expect, Allow)> = RULES
+        .iter()
+        .filter(|r| {
+            (r.applies)(&plain) || (r.check == Check::SecretInArgv && (r.applies)(sentence))
+        })
+        .map(|r| {
+            let text = if (r.applies)(&plain) {
+                plain.as_str()
+            } else {
+                sentence
+            };
+            (r.check, polarity(text, r.anchors), Allow::default())
+        })
+        .collect();
+    if let Some(allow) = destinations(&plain) {
         out.push((Check::OutgoingDestinations, Expect::Absent, allow));
     }
     out
@@ -439,10 +546,10 @@ pub fn extract(text: &str) -> ClaimSet {
                 if let Source::Review {
                     also_lines, line, ..
                 } = &mut same.source
+                    && *line != st.line
+                    && !also_lines.contains(&st.line)
                 {
-                    if *line != st.line && !also_lines.contains(&st.line) {
-                        also_lines.push(st.line);
-                    }
+                    also_lines.push(st.line);
                 }
                 continue;
             }

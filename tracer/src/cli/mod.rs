@@ -1,3 +1,6 @@
 //! One module per subcommand.
+pub mod check;
+pub mod claims;
 pub mod record;
+pub mod summarize;
 pub mod vm;

@@ -11,13 +11,22 @@ mod model;
 mod text;
 
 pub use build::summarize;
+pub(crate) use build::{file_changes, privilege_detail, target_label};
 pub use model::*;
-pub use text::render_text;
+pub use text::{loss_line, render_text};
 
 use crate::trace::{SockAddr, SysResult};
 
 /// Bumped on any change a consumer of the summary JSON would misread.
 pub const SUMMARY_VERSION: u32 = 1;
+
+/// The paths an event changes, absolute when known, each with what was done to it.
+pub(crate) fn changed_paths(ev: &crate::trace::Event) -> Vec<(String, String)> {
+    file_changes(ev)
+        .into_iter()
+        .map(|(p, op)| (p.best().to_owned(), op))
+        .collect()
+}
 
 /// A syscall result as a reviewer reads it: `ok`, the errno name, or the raw value.
 pub fn result_label(result: Option<&SysResult>) -> String {

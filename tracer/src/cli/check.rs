@@ -1,0 +1,87 @@
+//! `tracer check`: judge a review's claims against a trace and write the report.
+//!
+//! Exit codes (also in docs/claims.md): 0 nothing contradicted or inconclusive; 1 a claim is
+//! contradicted; 2 bad input or infrastructure failure; 3 a claim is inconclusive (and none
+//! contradicted).
+
+use std::{io::Write as _, path::PathBuf, process::ExitCode};
+
+use anyhow::Context as _;
+use tracer::{
+    report::{Inputs, Report, render_markdown},
+    trace::read_trace,
+    verdict,
+};
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Markdown,
+    Json,
+}
+
+#[derive(clap::Args)]
+#[command(
+    about = "Check a review's claims against a trace; exit 0 ok, 1 contradicted, 2 bad input, 3 inconclusive",
+    group(clap::ArgGroup::new("claims_source").required(true).multiple(true).args(["review", "claims"]))
+)]
+pub struct Args {
+    /// The review text.
+    #[arg(long)]
+    review: Option<PathBuf>,
+    /// A claims file (TOML): claims written or corrected by hand, allowlists, the package.
+    #[arg(long)]
+    claims: Option<PathBuf>,
+    /// The trace written by `tracer record`.
+    #[arg(long)]
+    trace: PathBuf,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "markdown")]
+    format: Format,
+    /// Write the report here instead of stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// The package's name (for the default allowlists of its own directories), when neither
+    /// the review nor the claims file names it.
+    #[arg(long)]
+    package: Option<String>,
+    /// A program of the package's daemons (repeatable); default: every process that is not the
+    /// harness or a maintainer script.
+    #[arg(long = "daemon")]
+    daemons: Vec<String>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut set = super::claims::load(args.review.as_ref(), args.claims.as_ref())?;
+    if let Some(p) = args.package {
+        set.package.name = Some(p);
+    }
+    set.package.daemons.extend(args.daemons);
+    let trace = read_trace(&args.trace)?;
+    let judgement = verdict::judge(&trace, &set);
+    let code = judgement.exit_code();
+    let inputs = Inputs {
+        review: args.review.as_ref().map(|p| p.display().to_string()),
+        claims_file: args.claims.as_ref().map(|p| p.display().to_string()),
+        trace: args.trace.display().to_string(),
+        package: set.package.name.clone(),
+        daemons: set.package.daemons.clone(),
+    };
+    let report = Report::build(&trace, &set, judgement, inputs);
+    let text = match args.format {
+        Format::Markdown => render_markdown(&report),
+        Format::Json => report.to_json().context("serialising the report")?,
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text).with_context(|| {
+            format!(
+                "cannot write the report to {}; check the directory exists and is writable",
+                path.display()
+            )
+        })?,
+        None => std::io::stdout()
+            .write_all(text.as_bytes())
+            .context("writing to stdout")?,
+    }
+    tracing::info!(exit = code, "checked {} claims", report.verdicts.len());
+    Ok(ExitCode::from(code))
+}

@@ -1,0 +1,30 @@
+//! `tracer summarize`: what a trace shows, for a human or (`--json`) a tool.
+
+use std::{io::Write as _, path::PathBuf, process::ExitCode};
+
+use anyhow::Context as _;
+use tracer::{summary, trace::read_trace};
+
+#[derive(clap::Args)]
+#[command(about = "Summarize a trace: process tree, files, sockets, privilege changes, loss")]
+pub struct Args {
+    /// Trace file written by `tracer record`.
+    trace: PathBuf,
+    /// Print the versioned JSON summary (docs/summary.md) instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let trace = read_trace(&args.trace)?;
+    let s = summary::summarize(&trace);
+    let text = if args.json {
+        serde_json::to_string_pretty(&s).context("serialising the summary")? + "\n"
+    } else {
+        summary::render_text(&s)
+    };
+    std::io::stdout()
+        .write_all(text.as_bytes())
+        .context("writing to stdout")?;
+    Ok(ExitCode::SUCCESS)
+}

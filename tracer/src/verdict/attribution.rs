@@ -1,0 +1,160 @@
+//! Whose action an event is. A trace of an install records apt, dpkg, maintainer scripts and
+//! systemctl beside the daemon; only the daemon's tree may contradict a claim about the daemon,
+//! maintainer-script actions are reported under their own name, and the harness is never held
+//! against the package.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    claims::Package,
+    trace::{EventData, Target, Trace},
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// The package's daemon tree.
+    Package,
+    /// A dpkg maintainer script (preinst, postinst, prerm, postrm, config) and its children.
+    MaintainerScript,
+    /// The recording harness: tracer, systemctl, apt, dpkg and their children.
+    Harness,
+    /// Recorded, but outside the package's configured daemons (e.g. the shell that started them).
+    Other,
+}
+
+/// Programs that drive a recording or an install, never the package under review.
+const HARNESS: &[&str] = &[
+    "tracer",
+    "systemctl",
+    "apt",
+    "apt-get",
+    "apt-cache",
+    "apt-config",
+    "apt-mark",
+    "aptitude",
+    "dpkg",
+    "dpkg-deb",
+    "dpkg-query",
+    "dpkg-split",
+    "dpkg-trigger",
+    "dpkg-divert",
+    "dpkg-statoverride",
+    "unattended-upgr",
+];
+
+pub(crate) fn basename(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn is_harness(name: &str) -> bool {
+    HARNESS.contains(&basename(name))
+}
+
+/// dpkg runs maintainer scripts from its info directory (or tmp.ci while unpacking).
+pub(crate) fn is_maintainer_script(path: &str) -> bool {
+    let in_dpkg =
+        path.starts_with("/var/lib/dpkg/info/") || path.starts_with("/var/lib/dpkg/tmp.ci/");
+    let name = basename(path);
+    in_dpkg
+        && ["preinst", "postinst", "prerm", "postrm", "config"]
+            .iter()
+            .any(|s| name == *s || name.ends_with(&format!(".{s}")))
+}
+
+fn is_daemon(package: &Package, path: &str, comm: &str) -> bool {
+    package.daemons.iter().any(|d| {
+        if d.contains('/') {
+            d == path
+        } else {
+            // comm is cut at 15 bytes by the kernel.
+            d == basename(path) || (d.len() >= 15 && d.starts_with(comm) && comm.len() == 15)
+        }
+    })
+}
+
+/// Origin of every event, and which package processes were spawned by the package.
+#[derive(Debug, Clone)]
+pub struct Attribution {
+    /// Parallel to `trace.events`.
+    pub per_event: Vec<Origin>,
+    /// Pids forked by a package process (not the daemon roots themselves).
+    pub spawned: HashSet<u32>,
+    /// Pids that ran a successful exec.
+    pub execed: HashSet<u32>,
+}
+
+impl Attribution {
+    pub fn compute(trace: &Trace, package: &Package) -> Self {
+        let target_pid = match &trace.header.target {
+            Target::Command { pid, .. } | Target::Pid { pid, .. } => Some(*pid),
+            _ => None,
+        };
+        let configured = !package.daemons.is_empty();
+        let outside = if configured {
+            Origin::Other
+        } else {
+            Origin::Package
+        };
+        let mut state: HashMap<u32, Origin> = HashMap::new();
+        let mut spawned = HashSet::new();
+        let mut execed = HashSet::new();
+        let mut per_event = Vec::with_capacity(trace.events.len());
+        for ev in &trace.events {
+            let mut origin = *state.entry(ev.pid).or_insert_with(|| {
+                if Some(ev.pid) == target_pid && ev.comm != "tracer" {
+                    outside
+                } else if is_harness(&ev.comm) {
+                    Origin::Harness
+                } else if configured && is_daemon(package, "", &ev.comm) {
+                    Origin::Package
+                } else {
+                    outside
+                }
+            });
+            match &ev.data {
+                EventData::Fork {
+                    child_pid,
+                    thread: false,
+                    ..
+                } => {
+                    state.insert(*child_pid, origin);
+                    if origin == Origin::Package {
+                        spawned.insert(*child_pid);
+                    } else {
+                        spawned.remove(child_pid);
+                    }
+                    execed.remove(child_pid);
+                }
+                EventData::Exec { path, argv, .. } if ev.result.as_ref().is_none_or(|r| r.ok()) => {
+                    let path = path.best();
+                    let script_arg = argv.get(1).is_some_and(|a| is_maintainer_script(a));
+                    origin = if is_maintainer_script(path) || script_arg {
+                        Origin::MaintainerScript
+                    } else if configured && is_daemon(package, path, &ev.comm) {
+                        Origin::Package
+                    } else if is_harness(path) && matches!(origin, Origin::Harness | Origin::Other)
+                    {
+                        Origin::Harness
+                    } else if origin == Origin::Harness && Some(ev.pid) == target_pid {
+                        // The recorded command, replacing the tracer's forked child.
+                        outside
+                    } else {
+                        origin
+                    };
+                    state.insert(ev.pid, origin);
+                    execed.insert(ev.pid);
+                }
+                _ => {}
+            }
+            per_event.push(origin);
+        }
+        Attribution {
+            per_event,
+            spawned,
+            execed,
+        }
+    }
+}

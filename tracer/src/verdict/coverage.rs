@@ -1,0 +1,172 @@
+//! Whether a trace could have seen what a claim needs. An absence of evidence only means "held"
+//! when every event of the needed kinds was recorded: the recorder finished (footer present),
+//! lost none of them, and every hook that produces them attached.
+
+use crate::{claims::Check, trace::Trace};
+
+/// The event kinds (as in the trace's `kind`) whose absence a claim relies on.
+pub fn needed_kinds(check: Check) -> &'static [&'static str] {
+    match check {
+        Check::ProcessesSpawned => &["fork", "exec"],
+        Check::FileIo => &[
+            "open", "unlink", "rename", "mkdir", "rmdir", "chmod", "chown", "link", "symlink",
+            "truncate", "mknod",
+        ],
+        Check::TempFiles => &[
+            "open",
+            "mkdir",
+            "rename",
+            "link",
+            "symlink",
+            "mknod",
+            "memfd_create",
+        ],
+        Check::Environment | Check::LdLibraryPath => &["exec"],
+        Check::PrivilegedFunctions => &[
+            "setuid",
+            "setgid",
+            "setgroups",
+            "capset",
+            "prctl",
+            "mount",
+            "umount",
+            "unshare",
+            "setns",
+            "chroot",
+            "pivot_root",
+            "ptrace",
+            "bpf",
+            "module_load",
+            "exec",
+        ],
+        Check::Crypto => &["open"],
+        Check::Networking => &["socket", "bind", "listen", "connect", "accept", "send"],
+        Check::ExternalEndpoint => &["bind", "listen"],
+        Check::PrivilegedPorts => &["bind"],
+        Check::OutgoingDestinations => &["connect", "send"],
+        Check::RunsAsRoot => &["fork", "exec", "setuid"],
+        Check::Sudo | Check::SecretInArgv | Check::MaintainerAddsGroups => &["fork", "exec"],
+        Check::UserNobody => &["setuid", "setgid", "setgroups", "exec"],
+        Check::SetuidCalls => &["setuid", "setgid", "exec"],
+        Check::ChmodByPath => &["chmod"],
+        Check::ChmodChownMixup => &["exec"],
+    }
+}
+
+/// Evidence no recorder hook collects yet: the claim can be contradicted by what is recorded,
+/// but never held.
+pub fn missing_hook(check: Check) -> Option<&'static str> {
+    match check {
+        Check::Environment => Some(
+            "no hook for getenv/secure_getenv in this trace (environment reads are not recorded)",
+        ),
+        Check::LdLibraryPath => Some(
+            "no hook for getenv in this trace and exec environments are not recorded; only \
+             `LD_LIBRARY_PATH=` in a command line can be seen",
+        ),
+        Check::Crypto => Some(
+            "no hook for getrandom in this trace; only opens of /dev/random, /dev/urandom and \
+             crypto libraries are recorded",
+        ),
+        _ => None,
+    }
+}
+
+/// The event kind a hook (`tracepoint:CATEGORY/NAME`) produces; `None` when unknown.
+pub fn hook_kind(hook: &str) -> Option<&'static str> {
+    let name = hook.rsplit('/').next().unwrap_or(hook);
+    let name = name.rsplit(':').next().unwrap_or(name);
+    let sys = name
+        .strip_prefix("sys_enter_")
+        .or_else(|| name.strip_prefix("sys_exit_"))
+        .unwrap_or(name);
+    Some(match sys {
+        "sched_process_fork" | "clone" | "clone3" | "fork" | "vfork" => "fork",
+        "sched_process_exec" | "execve" | "execveat" => "exec",
+        "sched_process_exit" => "exit",
+        "open" | "openat" | "openat2" | "creat" => "open",
+        "unlink" | "unlinkat" => "unlink",
+        "rename" | "renameat" | "renameat2" => "rename",
+        "mkdir" | "mkdirat" => "mkdir",
+        "rmdir" => "rmdir",
+        "chmod" | "fchmod" | "fchmodat" | "fchmodat2" => "chmod",
+        "chown" | "fchown" | "lchown" | "fchownat" => "chown",
+        "link" | "linkat" => "link",
+        "symlink" | "symlinkat" => "symlink",
+        "truncate" | "ftruncate" => "truncate",
+        "mknod" | "mknodat" => "mknod",
+        "memfd_create" => "memfd_create",
+        "chdir" | "fchdir" => "chdir",
+        "socket" => "socket",
+        "bind" => "bind",
+        "listen" => "listen",
+        "accept" | "accept4" => "accept",
+        "connect" => "connect",
+        "sendto" | "sendmsg" | "sendmmsg" => "send",
+        "setuid" | "setreuid" | "setresuid" | "setfsuid" => "setuid",
+        "setgid" | "setregid" | "setresgid" | "setfsgid" => "setgid",
+        "setgroups" => "setgroups",
+        "capset" => "capset",
+        "prctl" => "prctl",
+        "mount" => "mount",
+        "umount" | "umount2" => "umount",
+        "unshare" => "unshare",
+        "setns" => "setns",
+        "chroot" => "chroot",
+        "pivot_root" => "pivot_root",
+        "ptrace" => "ptrace",
+        "bpf" => "bpf",
+        "init_module" | "finit_module" => "module_load",
+        _ => return None,
+    })
+}
+
+/// Why the trace cannot support "held" for this check: each reason is a sentence.
+pub fn gaps(trace: &Trace, check: Check) -> Vec<String> {
+    let mut out = Vec::new();
+    let kinds = needed_kinds(check);
+    match &trace.footer {
+        None => out.push(
+            "the trace has no footer: the recording did not finish, so events may be missing"
+                .to_owned(),
+        ),
+        Some(f) => {
+            for k in kinds {
+                if let Some(n) = f.lost.get(*k).filter(|n| **n > 0) {
+                    out.push(format!("{n} {k} events were lost"));
+                }
+            }
+        }
+    }
+    for failed in &trace.header.hooks.failed {
+        match hook_kind(&failed.hook) {
+            Some(k) if !kinds.contains(&k) => {}
+            Some(_) => out.push(format!(
+                "hook {} failed to attach ({})",
+                failed.hook, failed.error
+            )),
+            None => out.push(format!(
+                "hook {} failed to attach ({}) and its events are unknown to this checker",
+                failed.hook, failed.error
+            )),
+        }
+    }
+    // A recorder that never tried a hook lists it neither as attached nor as failed.
+    let attached: Vec<&str> = trace
+        .header
+        .hooks
+        .attached
+        .iter()
+        .filter_map(|h| hook_kind(h))
+        .collect();
+    for k in kinds {
+        if !attached.contains(k) {
+            out.push(format!("no hook for {k} events was attached"));
+        }
+    }
+    if let Some(m) = missing_hook(check) {
+        out.push(m.to_owned());
+    }
+    out.dedup();
+    out
+}

@@ -1,0 +1,183 @@
+//! What reviewers care about whether or not the review mentions it: the same behaviours as the
+//! claims, reported for the package and its maintainer scripts even without a claim to judge.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    attribution::{Attribution, Origin},
+    rules::{Hit, Rules, chmod_chown_mixup, secret_in_argv},
+};
+use crate::{
+    claims::{Allow, Check, Package},
+    summary::{addr_label, failed, privilege_detail, result_label},
+    trace::{Event, EventData, Trace},
+};
+
+/// Distinct items listed per finding; the rest are counted.
+pub const LISTED: usize = 10;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingItem {
+    pub origin: Origin,
+    /// What was done, in words (secrets masked).
+    pub what: String,
+    /// How many events did it.
+    pub count: u64,
+    /// The first of them.
+    pub first_seq: u64,
+    pub pid: u32,
+    pub comm: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FindingList {
+    /// Distinct items.
+    pub total: u64,
+    pub items: Vec<FindingItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Findings {
+    pub processes_spawned: FindingList,
+    /// Outside /var/lib/PKG, /var/log/PKG, /run/PKG, /etc/PKG and the package's `dirs`.
+    pub files_written_outside: FindingList,
+    pub listening_sockets: FindingList,
+    pub outgoing_destinations: FindingList,
+    pub privilege_changes: FindingList,
+    pub secrets_in_argv: FindingList,
+    /// chmod to a mode with the world-write bit (directories with the sticky bit excepted).
+    pub world_writable: FindingList,
+    pub chmod_chown_mixups: FindingList,
+}
+
+#[derive(Default)]
+struct Acc {
+    map: BTreeMap<(Origin, String), FindingItem>,
+    order: Vec<(Origin, String)>,
+}
+
+impl Acc {
+    fn add(&mut self, ev: &Event, origin: Origin, what: String) {
+        let key = (origin, what);
+        match self.map.get_mut(&key) {
+            Some(i) => i.count += 1,
+            None => {
+                self.map.insert(
+                    key.clone(),
+                    FindingItem {
+                        origin,
+                        what: key.1.clone(),
+                        count: 1,
+                        first_seq: ev.seq,
+                        pid: ev.pid,
+                        comm: ev.comm.clone(),
+                    },
+                );
+                self.order.push(key);
+            }
+        }
+    }
+
+    fn finish(mut self) -> FindingList {
+        let total = self.order.len() as u64;
+        let items = self
+            .order
+            .iter()
+            .take(LISTED)
+            .filter_map(|k| self.map.remove(k))
+            .collect();
+        FindingList { total, items }
+    }
+}
+
+pub(super) fn collect(
+    trace: &Trace,
+    package: &Package,
+    attribution: &Attribution,
+    listened: &HashSet<(u32, i32)>,
+) -> Findings {
+    let own_dirs = Allow {
+        paths: package.default_paths(),
+        ..Allow::default()
+    };
+    let rules = Rules {
+        allow: &own_dirs,
+        attribution,
+        listened,
+    };
+    let mut spawned = Acc::default();
+    let mut files = Acc::default();
+    let mut listening = Acc::default();
+    let mut outgoing = Acc::default();
+    let mut privilege = Acc::default();
+    let mut secrets = Acc::default();
+    let mut world = Acc::default();
+    let mut mixups = Acc::default();
+    for (ev, origin) in trace.events.iter().zip(&attribution.per_event) {
+        let origin = *origin;
+        if !matches!(origin, Origin::Package | Origin::MaintainerScript) {
+            continue;
+        }
+        if let Hit::Yes(what) = rules.hit(Check::ProcessesSpawned, ev) {
+            spawned.add(ev, origin, what);
+        }
+        if let Hit::Yes(what) = rules.hit(Check::FileIo, ev) {
+            files.add(ev, origin, what);
+        }
+        let res = result_label(ev.result.as_ref());
+        match &ev.data {
+            EventData::Listen { addr, .. } => listening.add(
+                ev,
+                origin,
+                format!(
+                    "listen on {} [{res}]",
+                    addr.as_ref()
+                        .map_or_else(|| "(address not seen)".to_owned(), addr_label)
+                ),
+            ),
+            EventData::Connect { addr: Some(a), .. } | EventData::Send { addr: Some(a), .. } => {
+                outgoing.add(
+                    ev,
+                    origin,
+                    format!("{} {} [{res}]", ev.data.kind(), addr_label(a)),
+                )
+            }
+            EventData::Exec { argv, .. } => {
+                if let Some(masked) = secret_in_argv(argv) {
+                    secrets.add(ev, origin, masked);
+                }
+                if let Some(why) = chmod_chown_mixup(argv) {
+                    mixups.add(ev, origin, format!("{why}: {}", argv.join(" ")));
+                }
+            }
+            EventData::Chmod { path, mode, .. }
+                if !failed(ev.result.as_ref()) && mode & 0o002 != 0 && mode & 0o1000 == 0 =>
+            {
+                world.add(
+                    ev,
+                    origin,
+                    format!(
+                        "chmod {mode:04o} {}",
+                        path.as_ref().map_or("(fd, path unknown)", |p| p.best())
+                    ),
+                )
+            }
+            _ => {}
+        }
+        if let Some(d) = privilege_detail(ev) {
+            privilege.add(ev, origin, format!("{}: {d} [{res}]", ev.data.kind()));
+        }
+    }
+    Findings {
+        processes_spawned: spawned.finish(),
+        files_written_outside: files.finish(),
+        listening_sockets: listening.finish(),
+        outgoing_destinations: outgoing.finish(),
+        privilege_changes: privilege.finish(),
+        secrets_in_argv: secrets.finish(),
+        world_writable: world.finish(),
+        chmod_chown_mixups: mixups.finish(),
+    }
+}

@@ -1,0 +1,388 @@
+//! Judging claims against a trace.
+//!
+//! A trace is a record of one run: it can show that something happened, never that it cannot.
+//! So an "absent" claim is *contradicted* by one event, and *held* only in the weak sense that
+//! nothing in this run contradicts it, and only when the run could have seen a contradiction:
+//! the package ran, the recorder finished, and no event or hook of a needed kind is missing.
+//! Otherwise it is *not exercised* or *inconclusive*, saying why.
+
+mod attribution;
+mod coverage;
+mod findings;
+mod rules;
+
+use std::collections::HashSet;
+
+pub use attribution::{Attribution, Origin};
+pub use coverage::{gaps, hook_kind, missing_hook, needed_kinds};
+pub use findings::{FindingItem, FindingList, Findings};
+pub use rules::{chmod_chown_mixup, destination_allowed, is_loopback, secret_in_argv};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    claims::{Allow, Check, Claim, ClaimSet, Expect, Package},
+    summary::result_label,
+    trace::{Event, EventData, Trace},
+};
+use rules::{Hit, Rules, scope};
+
+/// How many evidence events a verdict shows; the rest are counted.
+pub const SHOWN: usize = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Events in the trace show the claim is false.
+    Contradicted,
+    /// The package ran, the trace is complete for what the claim needs, and nothing contradicts
+    /// it (or, for a "does X" claim, X was seen).
+    Held,
+    /// What the claim speaks of did not run, or was not seen.
+    NotExercised,
+    /// The trace may be missing what would contradict the claim.
+    Inconclusive,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Contradicted => "contradicted",
+            Status::Held => "held",
+            Status::NotExercised => "not exercised",
+            Status::Inconclusive => "inconclusive",
+        }
+    }
+}
+
+/// One event shown as evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceItem {
+    pub seq: u64,
+    pub time: String,
+    pub pid: u32,
+    pub comm: String,
+    pub origin: Origin,
+    /// What the event did, in words (secrets masked).
+    pub what: String,
+    /// `ok`, or the errno of a failed call.
+    pub result: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Every matching event.
+    pub total: u64,
+    /// The first [`SHOWN`] of them.
+    pub shown: Vec<EvidenceItem>,
+}
+
+impl Evidence {
+    fn push(&mut self, item: EvidenceItem) {
+        self.total += 1;
+        if self.shown.len() < SHOWN {
+            self.shown.push(item);
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub claim: Claim,
+    pub status: Status,
+    /// One or two sentences, never claiming more than the trace shows.
+    pub reason: String,
+    pub evidence: Evidence,
+    /// The same behaviour by maintainer scripts, when the claim is about the daemon: reported,
+    /// not held against it.
+    pub maintainer_scripts: Evidence,
+    /// Instances the allowlist accepted.
+    pub allowed: u64,
+    /// The allowlist in force: the claim's plus the package defaults.
+    pub allow: Allow,
+    /// What this trace could not have seen for this claim.
+    pub gaps: Vec<String>,
+}
+
+/// Events per origin: what was and was not held against the package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct OriginCounts {
+    pub package: u64,
+    pub maintainer_script: u64,
+    pub harness: u64,
+    pub other: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Judgement {
+    pub verdicts: Vec<Verdict>,
+    pub findings: Findings,
+    pub origins: OriginCounts,
+}
+
+impl Judgement {
+    /// The CLI's exit code: 1 when a claim is contradicted, else 3 when one is inconclusive,
+    /// else 0.
+    pub fn exit_code(&self) -> u8 {
+        let any = |s| self.verdicts.iter().any(|v| v.status == s);
+        if any(Status::Contradicted) {
+            1
+        } else if any(Status::Inconclusive) {
+            3
+        } else {
+            0
+        }
+    }
+}
+
+/// The allowlist a claim is judged with: its own plus the package's defaults for that check.
+pub fn effective_allow(claim: &Claim, package: &Package) -> Allow {
+    let mut allow = claim.allow.clone();
+    match claim.check {
+        Check::FileIo | Check::TempFiles => {
+            for p in package.default_paths() {
+                if !allow.paths.contains(&p) {
+                    allow.paths.push(p);
+                }
+            }
+        }
+        Check::ExternalEndpoint | Check::PrivilegedPorts => {
+            for p in &package.ports {
+                if !allow.ports.contains(p) {
+                    allow.ports.push(*p);
+                }
+            }
+        }
+        _ => {}
+    }
+    allow
+}
+
+fn item(ev: &Event, origin: Origin, what: String) -> EvidenceItem {
+    EvidenceItem {
+        seq: ev.seq,
+        time: ev.time.clone(),
+        pid: ev.pid,
+        comm: ev.comm.clone(),
+        origin,
+        what,
+        result: if ev.result.is_none() {
+            "ok".to_owned()
+        } else {
+            result_label(ev.result.as_ref())
+        },
+    }
+}
+
+pub(crate) fn listened(trace: &Trace) -> HashSet<(u32, i32)> {
+    trace
+        .events
+        .iter()
+        .filter_map(|ev| match &ev.data {
+            EventData::Listen { fd, .. } => Some((ev.pid, *fd)),
+            _ => None,
+        })
+        .collect()
+}
+
+pub fn judge(trace: &Trace, claims: &ClaimSet) -> Judgement {
+    let attribution = Attribution::compute(trace, &claims.package);
+    let listened = listened(trace);
+    let mut origins = OriginCounts::default();
+    for o in &attribution.per_event {
+        match o {
+            Origin::Package => origins.package += 1,
+            Origin::MaintainerScript => origins.maintainer_script += 1,
+            Origin::Harness => origins.harness += 1,
+            Origin::Other => origins.other += 1,
+        }
+    }
+    let verdicts = claims
+        .claims
+        .iter()
+        .map(|c| judge_one(trace, c, &claims.package, &attribution, &listened))
+        .collect();
+    Judgement {
+        verdicts,
+        findings: findings::collect(trace, &claims.package, &attribution, &listened),
+        origins,
+    }
+}
+
+fn judge_one(
+    trace: &Trace,
+    claim: &Claim,
+    package: &Package,
+    attribution: &Attribution,
+    listened: &HashSet<(u32, i32)>,
+) -> Verdict {
+    let allow = effective_allow(claim, package);
+    let in_scope = scope(claim.check);
+    let exercised = attribution.per_event.iter().any(|o| in_scope.contains(o));
+    let gaps = gaps(trace, claim.check);
+    let mut evidence = Evidence::default();
+    let mut maintainer_scripts = Evidence::default();
+    let mut allowed = 0;
+
+    if claim.check == Check::RunsAsRoot {
+        let (root, non_root) = run_as(trace, attribution);
+        for (ev, what) in &root {
+            evidence.push(item(ev, Origin::Package, what.clone()));
+        }
+        let (status, reason) = match (claim.expect, root.is_empty(), non_root.is_empty()) {
+            (_, true, true) => (
+                Status::NotExercised,
+                "no process of the package ran in this trace".to_owned(),
+            ),
+            (Expect::Absent, false, _) => (
+                Status::Contradicted,
+                format!("{} package process(es) ran as root", root.len()),
+            ),
+            (Expect::Present, false, _) => (
+                Status::Held,
+                format!("{} package process(es) ran as root", root.len()),
+            ),
+            (Expect::Absent, true, false) if gaps.is_empty() => (
+                Status::Held,
+                format!(
+                    "all {} package process(es) seen ran with a non-root effective uid",
+                    non_root.len()
+                ),
+            ),
+            (Expect::Present, true, false) => {
+                for (ev, what) in &non_root {
+                    evidence.push(item(ev, Origin::Package, what.clone()));
+                }
+                (
+                    Status::Contradicted,
+                    format!(
+                        "none of the {} package process(es) seen ran as root",
+                        non_root.len()
+                    ),
+                )
+            }
+            (Expect::Absent, true, false) => (
+                Status::Inconclusive,
+                format!("no package process seen as root, but: {}", gaps.join("; ")),
+            ),
+        };
+        return Verdict {
+            claim: claim.clone(),
+            status,
+            reason: with_uid_note(trace, reason),
+            evidence,
+            maintainer_scripts,
+            allowed,
+            allow,
+            gaps,
+        };
+    }
+
+    let rules = Rules {
+        allow: &allow,
+        attribution,
+        listened,
+    };
+    for (ev, origin) in trace.events.iter().zip(&attribution.per_event) {
+        let counts = in_scope.contains(origin);
+        if !counts && *origin != Origin::MaintainerScript {
+            continue;
+        }
+        match rules.hit(claim.check, ev) {
+            Hit::No => {}
+            Hit::Allowed => allowed += u64::from(counts),
+            Hit::Yes(what) if counts => evidence.push(item(ev, *origin, what)),
+            Hit::Yes(what) => maintainer_scripts.push(item(ev, *origin, what)),
+        }
+    }
+    let who = if in_scope == [Origin::MaintainerScript] {
+        "no maintainer script ran in this trace"
+    } else {
+        "no process of the package ran in this trace"
+    };
+    let (status, reason) = match claim.expect {
+        Expect::Absent if evidence.total > 0 => (
+            Status::Contradicted,
+            format!("{} event(s) in this trace contradict it", evidence.total),
+        ),
+        Expect::Present if evidence.total > 0 => (
+            Status::Held,
+            format!("seen in this trace: {} event(s)", evidence.total),
+        ),
+        _ if !exercised => (Status::NotExercised, who.to_owned()),
+        _ if !gaps.is_empty() => (
+            Status::Inconclusive,
+            format!("nothing seen, but: {}", gaps.join("; ")),
+        ),
+        Expect::Absent => (
+            Status::Held,
+            format!(
+                "nothing in this trace contradicts it ({} events of the package, none a {} event that counts); this covers only what ran while recording",
+                attribution
+                    .per_event
+                    .iter()
+                    .filter(|o| in_scope.contains(o))
+                    .count(),
+                needed_kinds(claim.check).join("/")
+            ),
+        ),
+        Expect::Present => (
+            Status::NotExercised,
+            "not seen in this trace; a trace cannot show that it never happens".to_owned(),
+        ),
+    };
+    Verdict {
+        claim: claim.clone(),
+        status,
+        reason,
+        evidence,
+        maintainer_scripts,
+        allowed,
+        allow,
+        gaps,
+    }
+}
+
+fn with_uid_note(trace: &Trace, reason: String) -> String {
+    if trace.header.capabilities.task_fields {
+        reason
+    } else {
+        format!("{reason} (effective uid unreadable on this kernel: real uid used)")
+    }
+}
+
+/// Events, each with what it shows in words.
+type Described<'a> = Vec<(&'a Event, String)>;
+
+/// Package processes by the ids of their last event: root and non-root.
+fn run_as<'a>(trace: &'a Trace, attribution: &Attribution) -> (Described<'a>, Described<'a>) {
+    let mut last: Vec<(u32, &Event)> = Vec::new();
+    for (ev, o) in trace.events.iter().zip(&attribution.per_event) {
+        if *o != Origin::Package {
+            continue;
+        }
+        match last.iter_mut().find(|(p, _)| *p == ev.pid) {
+            Some(slot) => slot.1 = ev,
+            None => last.push((ev.pid, ev)),
+        }
+    }
+    let mut root = Vec::new();
+    let mut non_root = Vec::new();
+    for (_, ev) in last {
+        let euid = ev.ids.euid.unwrap_or(ev.ids.uid);
+        let what = format!(
+            "process {} ({}) last seen with uid {} euid {}",
+            ev.pid,
+            ev.comm,
+            ev.ids.uid,
+            ev.ids
+                .euid
+                .map_or_else(|| "unknown".to_owned(), |e| e.to_string())
+        );
+        if euid == 0 {
+            root.push((ev, what));
+        } else {
+            non_root.push((ev, what));
+        }
+    }
+    (root, non_root)
+}

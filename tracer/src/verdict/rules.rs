@@ -1,0 +1,448 @@
+//! Which events speak to which claim. Each rule looks at one event and says whether it is an
+//! instance of the claim's behaviour (a hit), an instance the allowlist accepts, or neither.
+//! The definitions are the ones docs/claims.md gives; change both together.
+
+use std::{collections::HashSet, net::IpAddr};
+
+use super::attribution::{Attribution, Origin, basename};
+use crate::{
+    claims::{Allow, Check},
+    summary::{addr_label, failed},
+    trace::{Event, EventData, SockAddr},
+};
+
+pub enum Hit {
+    /// Not an instance of the behaviour.
+    No,
+    /// An instance the claim's allowlist accepts.
+    Allowed,
+    /// An instance: what it was, in words.
+    Yes(String),
+}
+
+/// Which origins a check looks at.
+pub fn scope(check: Check) -> &'static [Origin] {
+    match check {
+        Check::MaintainerAddsGroups => &[Origin::MaintainerScript],
+        Check::ChmodChownMixup | Check::SecretInArgv => {
+            &[Origin::Package, Origin::MaintainerScript]
+        }
+        _ => &[Origin::Package],
+    }
+}
+
+/// Paths every process touches without it being notable file IO.
+const BENIGN: &[&str] = &[
+    "/dev/null",
+    "/dev/zero",
+    "/dev/full",
+    "/dev/tty",
+    "/dev/pts/",
+    "/dev/stdout",
+    "/dev/stderr",
+    "/proc/self/",
+    "/proc/thread-self/",
+];
+
+const TEMP_DIRS: &[&str] = &["/tmp", "/var/tmp", "/dev/shm"];
+
+/// Whether `path` is `prefix` or below it.
+pub fn under(path: &str, prefix: &str) -> bool {
+    let p = prefix.trim_end_matches('/');
+    if prefix.ends_with('/') && path.starts_with(prefix) {
+        return true;
+    }
+    path == p || path.strip_prefix(p).is_some_and(|r| r.starts_with('/'))
+}
+
+fn allowed_path(path: &str, allow_paths: &[String]) -> bool {
+    allow_paths.iter().any(|a| under(path, a))
+}
+
+pub struct Rules<'a> {
+    /// Claim allowlist plus the package defaults that apply to this check.
+    pub allow: &'a Allow,
+    pub attribution: &'a Attribution,
+    /// (pid, fd) pairs that called listen: their bind is reported at the listen.
+    pub listened: &'a HashSet<(u32, i32)>,
+}
+
+const CRYPTO_LIBS: &[&str] = &[
+    "libcrypto.so",
+    "libssl.so",
+    "libgcrypt.so",
+    "libsodium.so",
+    "libnettle.so",
+    "libhogweed.so",
+    "libgnutls.so",
+    "libmbedcrypto.so",
+    "libk5crypto.so",
+    "libnss3.so",
+];
+
+const SUDO_LIKE: &[&str] = &["sudo", "gksu", "gksudo", "pkexec", "su", "doas"];
+const ADD_GROUPS: &[&str] = &[
+    "addgroup", "groupadd", "adduser", "useradd", "usermod", "gpasswd",
+];
+const NOBODY: u32 = 65534;
+
+pub fn is_loopback(ip: &str) -> bool {
+    match ip.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => v4.is_loopback(),
+        Ok(IpAddr::V6(v6)) => {
+            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        Err(_) => false,
+    }
+}
+
+fn inet(addr: &SockAddr) -> Option<(&str, u16)> {
+    match addr {
+        SockAddr::Inet { ip, port } | SockAddr::Inet6 { ip, port } => Some((ip, *port)),
+        _ => None,
+    }
+}
+
+/// `IP` or `IP:PORT` / `[IP6]:PORT` allowlist entries.
+pub fn destination_allowed(ip: &str, port: u16, allow: &[String]) -> bool {
+    let same_ip = |a: &str| match (a.parse::<IpAddr>(), ip.parse::<IpAddr>()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == ip,
+    };
+    allow.iter().any(|entry| {
+        let entry = entry.trim();
+        if same_ip(entry) {
+            return true;
+        }
+        let (host, p) = match entry.rsplit_once(':') {
+            Some((h, p)) => (h.trim_start_matches('[').trim_end_matches(']'), p),
+            None => return false,
+        };
+        same_ip(host) && p.parse::<u16>().is_ok_and(|p| p == port)
+    })
+}
+
+/// Looks for a secret in a command line; returns the command line with the secret masked.
+pub fn secret_in_argv(argv: &[String]) -> Option<String> {
+    const KEYS: &[&str] = &[
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "api_key",
+        "apikey",
+        "api-key",
+        "credential",
+    ];
+    let is_key = |s: &str| {
+        let l = s.to_lowercase();
+        KEYS.iter().any(|k| l.contains(k)) && !l.contains("file") && !l.contains("stdin")
+    };
+    let mut masked: Vec<String> = argv.to_vec();
+    let mut found = false;
+    for i in 1..argv.len() {
+        let a = &argv[i];
+        if let Some((k, v)) = a.split_once('=')
+            && is_key(k)
+            && !v.is_empty()
+        {
+            masked[i] = format!("{k}=****");
+            found = true;
+            continue;
+        }
+        if is_key(a) && i + 1 < argv.len() && !argv[i + 1].starts_with('-') {
+            masked[i + 1] = "****".to_owned();
+            found = true;
+        }
+    }
+    found.then(|| masked.join(" "))
+}
+
+fn octal_mode(s: &str) -> bool {
+    (1..=4).contains(&s.len()) && s.chars().all(|c| ('0'..='7').contains(&c))
+}
+
+fn symbolic_mode(s: &str) -> bool {
+    s.split(',').all(|part| {
+        let who_end = part
+            .find(|c: char| !"ugoa".contains(c))
+            .unwrap_or(part.len());
+        let rest = &part[who_end..];
+        !rest.is_empty()
+            && rest.starts_with(['+', '-', '='])
+            && rest[1..].chars().all(|c| "rwxXstugo+-=".contains(c))
+    })
+}
+
+/// `chmod user:group FILE` or `chown 0644 FILE`: the other tool's argument.
+pub fn chmod_chown_mixup(argv: &[String]) -> Option<String> {
+    let tool = basename(argv.first()?);
+    let first = argv.iter().skip(1).find(|a| !a.starts_with('-'))?;
+    match tool {
+        "chmod" if !(octal_mode(first) || symbolic_mode(first) || first.starts_with("--")) => Some(
+            format!("chmod given `{first}`, not a mode (an owner: chown was meant?)"),
+        ),
+        "chown" | "chgrp"
+            if (first.len() >= 3 && octal_mode(first) && first.starts_with('0'))
+                || symbolic_mode(first) =>
+        {
+            Some(format!("{tool} given `{first}`, a mode (chmod was meant?)"))
+        }
+        _ => None,
+    }
+}
+
+impl Rules<'_> {
+    pub fn hit(&self, check: Check, ev: &Event) -> Hit {
+        let ok = !failed(ev.result.as_ref());
+        let allow = self.allow;
+        match (check, &ev.data) {
+            (Check::ProcessesSpawned, EventData::Exec { path, argv, .. })
+                if ok && self.attribution.spawned.contains(&ev.pid) =>
+            {
+                let p = path.best();
+                if allow.programs.iter().any(|a| a == p || a == basename(p)) {
+                    Hit::Allowed
+                } else {
+                    Hit::Yes(format!("exec {p} [{}]", argv.join(" ")))
+                }
+            }
+            (
+                Check::ProcessesSpawned,
+                EventData::Fork {
+                    child_pid,
+                    thread: false,
+                    ..
+                },
+            ) if !self.attribution.execed.contains(child_pid) => {
+                // A child that never ran another program: still a process spawned.
+                Hit::Yes(format!("fork of child {child_pid} (no exec seen)"))
+            }
+            (Check::FileIo, _) if ok => {
+                let changes = crate::summary::changed_paths(ev);
+                if changes.is_empty() {
+                    return Hit::No;
+                }
+                let notable: Vec<&(String, String)> = changes
+                    .iter()
+                    .filter(|(p, _)| {
+                        !(BENIGN.iter().any(|b| under(p, b)) || allowed_path(p, &allow.paths))
+                    })
+                    .collect();
+                if notable.is_empty() {
+                    Hit::Allowed
+                } else {
+                    Hit::Yes(
+                        notable
+                            .iter()
+                            .map(|(p, op)| format!("{op} {p}"))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    )
+                }
+            }
+            (Check::TempFiles, EventData::MemfdCreate { name, .. }) if ok => {
+                Hit::Yes(format!("memfd_create {name} (an anonymous in-memory file)"))
+            }
+            (Check::TempFiles, EventData::Open { flags, path, .. })
+                if ok && flags.iter().any(|f| f == "O_TMPFILE") =>
+            {
+                Hit::Yes(format!("open O_TMPFILE in {}", path.best()))
+            }
+            (Check::TempFiles, _) if ok => {
+                let temp: Vec<(String, String)> = crate::summary::changed_paths(ev)
+                    .into_iter()
+                    .filter(|(p, _)| TEMP_DIRS.iter().any(|t| under(p, t) && p != t))
+                    .collect();
+                if temp.is_empty() {
+                    Hit::No
+                } else if temp.iter().all(|(p, _)| allowed_path(p, &allow.paths)) {
+                    Hit::Allowed
+                } else {
+                    Hit::Yes(
+                        temp.iter()
+                            .map(|(p, op)| format!("{op} {p}"))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    )
+                }
+            }
+            (Check::PrivilegedFunctions, EventData::Prctl { option, .. }) => {
+                const PRIV: &[&str] = &[
+                    "KEEPCAPS",
+                    "SECUREBITS",
+                    "NO_NEW_PRIVS",
+                    "CAPBSET",
+                    "CAP_AMBIENT",
+                    "SECCOMP",
+                ];
+                if PRIV.iter().any(|p| option.contains(p)) {
+                    Hit::Yes(format!("prctl {option}"))
+                } else {
+                    Hit::No
+                }
+            }
+            (Check::PrivilegedFunctions, _) => match crate::summary::privilege_detail(ev) {
+                Some(d) => Hit::Yes(format!("{}: {d}", ev.data.kind())),
+                None => Hit::No,
+            },
+            (Check::Crypto, EventData::Open { path, .. }) if ok => {
+                let p = path.best();
+                let name = basename(p);
+                if p == "/dev/random" || p == "/dev/urandom" {
+                    Hit::Yes(format!("open {p} (random source)"))
+                } else if CRYPTO_LIBS.iter().any(|l| name.starts_with(l)) {
+                    Hit::Yes(format!("open {p} (crypto library mapped)"))
+                } else {
+                    Hit::No
+                }
+            }
+            (Check::Networking, EventData::Socket { domain, .. }) if ok => {
+                if domain.contains("INET") {
+                    Hit::Yes(format!("socket {domain}"))
+                } else {
+                    Hit::No
+                }
+            }
+            (
+                Check::Networking,
+                EventData::Bind { addr: Some(a), .. }
+                | EventData::Connect { addr: Some(a), .. }
+                | EventData::Send { addr: Some(a), .. },
+            ) if inet(a).is_some() => Hit::Yes(format!("{} {}", ev.data.kind(), addr_label(a))),
+            (Check::ExternalEndpoint, EventData::Listen { addr: Some(a), .. }) if ok => {
+                match inet(a) {
+                    Some((ip, port)) if !is_loopback(ip) => {
+                        if allow.ports.contains(&port) {
+                            Hit::Allowed
+                        } else {
+                            Hit::Yes(format!("listen on {}", addr_label(a)))
+                        }
+                    }
+                    _ => Hit::No,
+                }
+            }
+            (Check::ExternalEndpoint, EventData::Bind { addr: Some(a), fd })
+                if ok && !self.listened(ev.pid, *fd) =>
+            {
+                match inet(a) {
+                    Some((ip, port)) if port != 0 && !is_loopback(ip) => {
+                        if allow.ports.contains(&port) {
+                            Hit::Allowed
+                        } else {
+                            Hit::Yes(format!("bind to {} (no listen: UDP?)", addr_label(a)))
+                        }
+                    }
+                    _ => Hit::No,
+                }
+            }
+            (Check::PrivilegedPorts, EventData::Bind { addr: Some(a), .. }) if ok => {
+                match inet(a) {
+                    Some((_, port)) if (1..1024).contains(&port) => {
+                        if allow.ports.contains(&port) {
+                            Hit::Allowed
+                        } else {
+                            Hit::Yes(format!("bind to {}", addr_label(a)))
+                        }
+                    }
+                    _ => Hit::No,
+                }
+            }
+            (
+                Check::OutgoingDestinations,
+                EventData::Connect { addr: Some(a), .. } | EventData::Send { addr: Some(a), .. },
+            ) => match inet(a) {
+                Some((ip, port)) => {
+                    if destination_allowed(ip, port, &allow.destinations) {
+                        Hit::Allowed
+                    } else {
+                        Hit::Yes(format!("{} {}", ev.data.kind(), addr_label(a)))
+                    }
+                }
+                None => Hit::No,
+            },
+            (Check::Sudo, EventData::Exec { path, argv, .. }) if ok => {
+                if SUDO_LIKE.contains(&basename(path.best())) {
+                    Hit::Yes(format!("exec {} [{}]", path.best(), argv.join(" ")))
+                } else {
+                    Hit::No
+                }
+            }
+            (Check::LdLibraryPath, EventData::Exec { path, argv, .. }) => {
+                if argv.iter().any(|a| a.starts_with("LD_LIBRARY_PATH=")) {
+                    Hit::Yes(format!("exec {} [{}]", path.best(), argv.join(" ")))
+                } else {
+                    Hit::No
+                }
+            }
+            (
+                Check::UserNobody,
+                EventData::Setuid { requested } | EventData::Setgid { requested },
+            ) if requested.contains(&NOBODY) => {
+                Hit::Yes(format!("{} to {NOBODY} (nobody/nogroup)", ev.data.kind()))
+            }
+            (Check::UserNobody, EventData::Setgroups { groups, .. })
+                if groups.contains(&NOBODY) =>
+            {
+                Hit::Yes("setgroups with nogroup (65534)".to_owned())
+            }
+            (Check::UserNobody, EventData::Exec { path, .. })
+                if ok && (ev.ids.uid == NOBODY || ev.ids.euid == Some(NOBODY)) =>
+            {
+                Hit::Yes(format!("exec {} running as nobody", path.best()))
+            }
+            (Check::SetuidCalls, EventData::Setuid { .. } | EventData::Setgid { .. }) => {
+                match crate::summary::privilege_detail(ev) {
+                    Some(d) => Hit::Yes(format!("{}: {d}", ev.data.kind())),
+                    None => Hit::No,
+                }
+            }
+            (
+                Check::SetuidCalls,
+                EventData::Exec {
+                    setid: true, path, ..
+                },
+            ) if ok => Hit::Yes(format!("exec of setuid/setgid program {}", path.best())),
+            (Check::SecretInArgv, EventData::Exec { argv, .. }) => match secret_in_argv(argv) {
+                Some(masked) => Hit::Yes(format!("command line: {masked}")),
+                None => Hit::No,
+            },
+            (
+                Check::ChmodByPath,
+                EventData::Chmod {
+                    path: Some(p),
+                    fd: None,
+                    mode,
+                },
+            ) => {
+                if ev.syscall.as_deref() == Some("fchmodat2") {
+                    Hit::No
+                } else {
+                    Hit::Yes(format!(
+                        "{} {} {mode:04o} (follows symlinks)",
+                        ev.syscall.as_deref().unwrap_or("chmod"),
+                        p.best()
+                    ))
+                }
+            }
+            (Check::MaintainerAddsGroups, EventData::Exec { path, argv, .. }) if ok => {
+                if ADD_GROUPS.contains(&basename(path.best())) {
+                    Hit::Yes(format!("exec {} [{}]", path.best(), argv.join(" ")))
+                } else {
+                    Hit::No
+                }
+            }
+            (Check::ChmodChownMixup, EventData::Exec { argv, .. }) if ok => {
+                match chmod_chown_mixup(argv) {
+                    Some(why) => Hit::Yes(format!("{} [{}]", why, argv.join(" "))),
+                    None => Hit::No,
+                }
+            }
+            _ => Hit::No,
+        }
+    }
+
+    fn listened(&self, pid: u32, fd: i32) -> bool {
+        self.listened.contains(&(pid, fd))
+    }
+}
