@@ -3,7 +3,7 @@
 use aya::{
     Ebpf, EbpfLoader,
     maps::{Array, MapData},
-    programs::TracePoint,
+    programs::{TracePoint, trace_point::TracePointLinkId},
 };
 use tracer_common::{Config, SyscallId};
 
@@ -35,6 +35,28 @@ pub struct Loaded {
     pub hooks: Hooks,
     /// The task_struct offsets were found: full credentials and real ppid.
     pub task_fields: bool,
+    links: Vec<(&'static str, TracePointLinkId)>,
+}
+
+impl Loaded {
+    /// Detaches every hook. Closing a tracepoint's perf event waits for an RCU grace period
+    /// (about 0.1 s here), so 130 hooks closed one after the other take seconds; closed from
+    /// one thread each, the waits overlap.
+    pub fn detach(&mut self) {
+        let mut links = Vec::with_capacity(self.links.len());
+        for (name, id) in self.links.drain(..) {
+            let program: Option<&mut TracePoint> =
+                self.ebpf.program_mut(name).and_then(|p| p.try_into().ok());
+            if let Some(link) = program.and_then(|p| p.take_link(id).ok()) {
+                links.push(link);
+            }
+        }
+        std::thread::scope(|scope| {
+            for link in links {
+                scope.spawn(move || drop(link));
+            }
+        });
+    }
 }
 
 pub fn load(object: &[u8], scope: &Scope, buffer_bytes: u32) -> Result<Loaded, RecordError> {
@@ -78,7 +100,7 @@ pub fn load(object: &[u8], scope: &Scope, buffer_bytes: u32) -> Result<Loaded, R
         }
     }
 
-    let hooks = attach_all(&mut ebpf);
+    let (hooks, links) = attach_all(&mut ebpf);
     if hooks.attached.is_empty() {
         let first_error = hooks.failed.first().map_or_else(
             || "no hooks".to_owned(),
@@ -90,19 +112,24 @@ pub fn load(object: &[u8], scope: &Scope, buffer_bytes: u32) -> Result<Loaded, R
         ebpf,
         hooks,
         task_fields: offsets.is_some(),
+        links,
     })
 }
 
 /// Loads each program once and attaches it to each of its tracepoints, keeping going past
 /// failures: what attached is recorded, what did not is named with its error.
-fn attach_all(ebpf: &mut Ebpf) -> Hooks {
+fn attach_all(ebpf: &mut Ebpf) -> (Hooks, Vec<(&'static str, TracePointLinkId)>) {
     let mut result = Hooks::default();
+    let mut links = Vec::new();
     let mut load_failed: std::collections::HashMap<&'static str, String> = Default::default();
     let all = hooks::all_hooks();
     for hook in &all {
         let outcome = attach_one(ebpf, hook, &mut load_failed);
         match outcome {
-            Ok(()) => result.attached.push(hook.label()),
+            Ok(id) => {
+                result.attached.push(hook.label());
+                links.push((hook.program, id));
+            }
             Err(error) => {
                 tracing::debug!("{} not attached: {error}", hook.label());
                 result.failed.push(FailedHook {
@@ -112,14 +139,14 @@ fn attach_all(ebpf: &mut Ebpf) -> Hooks {
             }
         }
     }
-    result
+    (result, links)
 }
 
 fn attach_one(
     ebpf: &mut Ebpf,
     hook: &Hook,
     load_failed: &mut std::collections::HashMap<&'static str, String>,
-) -> Result<(), String> {
+) -> Result<TracePointLinkId, String> {
     if let Some(err) = load_failed.get(hook.program) {
         return Err(err.clone());
     }
@@ -138,7 +165,6 @@ fn attach_one(
     }
     program
         .attach(hook.category, &hook.name)
-        .map(|_| ())
         .map_err(|e| error_chain(&e))
 }
 

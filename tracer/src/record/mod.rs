@@ -11,7 +11,7 @@ mod collector;
 pub mod hooks;
 mod loader;
 pub mod mounts;
-mod target;
+pub mod target;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -80,7 +80,7 @@ pub enum RecordError {
     },
     #[error("no process {pid}; give the pid of a running process")]
     NoSuchPid { pid: u32 },
-    #[error("cgroup {path} not found; expected a cgroup v2 directory under /sys/fs/cgroup")]
+    #[error("cgroup {path} not found; expected a directory of the cgroup v2 hierarchy")]
     NoSuchCgroup { path: PathBuf },
     #[error("unit {unit}: {reason}; give a loaded systemd unit (e.g. cron.service)")]
     Unit { unit: String, reason: String },
@@ -109,5 +109,7 @@ pub async fn record(opts: RecordOptions) -> Result<RecordOutcome, RecordError> {
     mounts::ensure_bpffs();
     let scope = target::resolve_scope(&opts.target)?;
     let mut loaded = loader::load(object, &scope, opts.buffer_bytes)?;
-    collector::run(&mut loaded, &opts, scope, output).await
+    let outcome = collector::run(&mut loaded, &opts, scope, output).await;
+    loaded.detach();
+    outcome
 }

@@ -23,7 +23,20 @@ use crate::{
     trace::Target,
 };
 
-const CGROUP_ROOT: &str = "/sys/fs/cgroup";
+/// Where cgroup v2 is mounted: /sys/fs/cgroup on a unified system, /sys/fs/cgroup/unified on a
+/// hybrid one (v1 controllers beside it). `bpf_get_current_cgroup_id` speaks of this hierarchy.
+pub fn cgroup2_root() -> PathBuf {
+    std::fs::read_to_string("/proc/self/mountinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines().find_map(|line| {
+                let (left, right) = line.split_once(" - ")?;
+                let mount_point = left.split_whitespace().nth(4)?;
+                (right.split_whitespace().next()? == "cgroup2").then(|| PathBuf::from(mount_point))
+            })
+        })
+        .unwrap_or_else(|| PathBuf::from("/sys/fs/cgroup"))
+}
 
 /// The kernel-side scope (`Config` fields) and how the header will name the target.
 #[derive(Debug, Clone)]
@@ -88,9 +101,10 @@ pub fn resolve_scope(spec: &TargetSpec) -> Result<Scope, RecordError> {
 /// The cgroup directory, its id (the directory's inode number: what
 /// `bpf_get_current_cgroup_id` returns) and its depth below the root.
 fn cgroup(path: &Path) -> Result<(PathBuf, u64, u32), RecordError> {
-    let rel = path.strip_prefix(CGROUP_ROOT).unwrap_or(path);
+    let root = cgroup2_root();
+    let rel = path.strip_prefix(&root).unwrap_or(path);
     let rel = rel.strip_prefix("/").unwrap_or(rel);
-    let dir = Path::new(CGROUP_ROOT).join(rel);
+    let dir = root.join(rel);
     let meta =
         std::fs::metadata(&dir).map_err(|_| RecordError::NoSuchCgroup { path: dir.clone() })?;
     if !meta.is_dir() || !dir.join("cgroup.procs").exists() {

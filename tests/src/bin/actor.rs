@@ -1,0 +1,421 @@
+//! The test helper: performs one family's actions with the exact syscalls the recorder hooks,
+//! so that a test can look for each of them in the trace. `actor FAMILY DIR` works inside DIR.
+//! It prints one line per action it could not perform (to stderr) and exits non-zero then.
+
+use std::{ffi::CString, process::exit};
+
+fn c(s: &str) -> CString {
+    CString::new(s).expect("no NUL in test strings")
+}
+
+/// Runs `f` in a forked child and waits for it; returns the child's pid and wait status.
+fn in_child(f: impl FnOnce() -> i32) -> (i32, i32) {
+    // SAFETY: the child only runs `f` and _exits; the actor is single-threaded here.
+    let pid = unsafe { libc::fork() };
+    if pid == 0 {
+        let code = f();
+        // SAFETY: leaving the child without running the parent's destructors.
+        unsafe { libc::_exit(code) };
+    }
+    let mut status = 0;
+    // SAFETY: waiting for our own child.
+    unsafe { libc::waitpid(pid, &mut status, 0) };
+    (pid, status)
+}
+
+fn check(what: &str, ret: i64) -> i64 {
+    if ret < 0 {
+        eprintln!("actor: {what} failed: {}", std::io::Error::last_os_error());
+    }
+    ret
+}
+
+fn process(dir: &str) {
+    // exec with a known argv, in a child that exits 0.
+    let (_, st) = in_child(|| {
+        let argv = [c("/bin/true"), c("tracer-arg-1"), c("tracer arg 2")];
+        let ptrs: Vec<*const libc::c_char> = argv
+            .iter()
+            .map(|a| a.as_ptr())
+            .chain([std::ptr::null()])
+            .collect();
+        // SAFETY: NUL-terminated argv and envp arrays.
+        unsafe { libc::execve(argv[0].as_ptr(), ptrs.as_ptr(), [std::ptr::null()].as_ptr()) };
+        127
+    });
+    assert_eq!(st, 0, "child exec /bin/true");
+    // A child that exits with 7, one killed by SIGKILL.
+    in_child(|| 7);
+    in_child(|| {
+        // SAFETY: signalling ourselves.
+        unsafe { libc::kill(libc::getpid(), libc::SIGKILL) };
+        0
+    });
+    // A thread.
+    std::thread::spawn(|| ()).join().expect("thread");
+    // vfork-style spawn (posix_spawn uses CLONE_VFORK).
+    let status = std::process::Command::new("/bin/true")
+        .arg("spawned-by-actor")
+        .status()
+        .expect("spawn");
+    assert!(status.success());
+    // A failed exec.
+    let missing = c(&format!("{dir}/no-such-program"));
+    let argv = [missing.as_ptr(), std::ptr::null()];
+    // SAFETY: valid argv/envp; the call fails with ENOENT and returns.
+    unsafe { libc::execve(missing.as_ptr(), argv.as_ptr(), [std::ptr::null()].as_ptr()) };
+    // argv longer than the recorder keeps: 100 arguments.
+    in_child(|| {
+        let args: Vec<CString> = std::iter::once(c("/bin/true"))
+            .chain((0..100).map(|i| c(&format!("many-{i:03}"))))
+            .collect();
+        let ptrs: Vec<*const libc::c_char> = args
+            .iter()
+            .map(|a| a.as_ptr())
+            .chain([std::ptr::null()])
+            .collect();
+        // SAFETY: as above.
+        unsafe { libc::execve(ptrs[0], ptrs.as_ptr(), [std::ptr::null()].as_ptr()) };
+        127
+    });
+    // A setuid-root program run by an unprivileged user: the exec record shows euid change.
+    let suid = format!("{dir}/suid-true");
+    std::fs::copy("/bin/true", &suid).expect("copy /bin/true");
+    let suid_c = c(&suid);
+    // SAFETY: plain syscalls on our own file.
+    unsafe {
+        check("chown suid", libc::chown(suid_c.as_ptr(), 0, 0) as i64);
+        check("chmod suid", libc::chmod(suid_c.as_ptr(), 0o4755) as i64);
+    }
+    in_child(|| {
+        // SAFETY: dropping privileges in the child, then exec.
+        unsafe {
+            libc::setresgid(65534, 65534, 65534);
+            libc::setresuid(65534, 65534, 65534);
+            let argv = [suid_c.as_ptr(), std::ptr::null()];
+            libc::execve(suid_c.as_ptr(), argv.as_ptr(), [std::ptr::null()].as_ptr());
+        }
+        127
+    });
+}
+
+fn file(dir: &str) {
+    let p = |name: &str| c(&format!("{dir}/{name}"));
+    // SAFETY: plain syscalls with valid NUL-terminated paths; results are checked or recorded.
+    unsafe {
+        let fd = check(
+            "openat abs",
+            libc::openat(
+                libc::AT_FDCWD,
+                p("created").as_ptr(),
+                libc::O_CREAT | libc::O_WRONLY,
+                0o640,
+            ) as i64,
+        );
+        check("ftruncate", libc::ftruncate(fd as i32, 42) as i64);
+        check("fchmod", libc::fchmod(fd as i32, 0o600) as i64);
+        check("fchown", libc::fchown(fd as i32, 65534, 65534) as i64);
+        libc::close(fd as i32);
+        check("chdir", libc::chdir(c(dir).as_ptr()) as i64);
+        let fd = check(
+            "open relative",
+            libc::syscall(
+                libc::SYS_open,
+                c("relative").as_ptr(),
+                libc::O_CREAT | libc::O_RDWR,
+                0o644,
+            ),
+        );
+        libc::close(fd as i32);
+        let fd = check(
+            "creat",
+            libc::syscall(libc::SYS_creat, c("creat-file").as_ptr(), 0o600),
+        );
+        libc::close(fd as i32);
+        // openat2 with struct open_how {flags, mode, resolve}.
+        let how: [u64; 3] = [
+            (libc::O_CREAT | libc::O_WRONLY) as u64,
+            0o600,
+            0x08, /* RESOLVE_NO_SYMLINKS */
+        ];
+        let fd = check(
+            "openat2",
+            libc::syscall(
+                libc::SYS_openat2,
+                libc::AT_FDCWD,
+                c("openat2-file").as_ptr(),
+                how.as_ptr(),
+                24usize,
+            ),
+        );
+        libc::close(fd as i32);
+        // A dirfd-relative open.
+        let dfd = check(
+            "open dir",
+            libc::open(c(dir).as_ptr(), libc::O_DIRECTORY | libc::O_RDONLY) as i64,
+        ) as i32;
+        let fd = check(
+            "openat dirfd",
+            libc::openat(
+                dfd,
+                c("via-dirfd").as_ptr(),
+                libc::O_CREAT | libc::O_WRONLY,
+                0o644,
+            ) as i64,
+        );
+        libc::close(fd as i32);
+        check(
+            "rename",
+            libc::syscall(
+                libc::SYS_rename,
+                c("relative").as_ptr(),
+                c("renamed").as_ptr(),
+            ),
+        );
+        check(
+            "renameat2",
+            libc::syscall(
+                libc::SYS_renameat2,
+                dfd,
+                c("renamed").as_ptr(),
+                dfd,
+                c("renamed2").as_ptr(),
+                1u32, /* RENAME_NOREPLACE */
+            ),
+        );
+        check(
+            "mkdir",
+            libc::syscall(libc::SYS_mkdir, c("subdir").as_ptr(), 0o750),
+        );
+        check(
+            "mkdirat",
+            libc::mkdirat(dfd, c("subdir2").as_ptr(), 0o700) as i64,
+        );
+        check(
+            "rmdir",
+            libc::syscall(libc::SYS_rmdir, c("subdir").as_ptr()),
+        );
+        check(
+            "unlinkat removedir",
+            libc::unlinkat(dfd, c("subdir2").as_ptr(), libc::AT_REMOVEDIR) as i64,
+        );
+        check(
+            "chmod",
+            libc::syscall(libc::SYS_chmod, c("renamed2").as_ptr(), 0o604),
+        );
+        check(
+            "fchmodat",
+            libc::fchmodat(dfd, c("creat-file").as_ptr(), 0o640, 0) as i64,
+        );
+        check(
+            "chown",
+            libc::syscall(libc::SYS_chown, c("renamed2").as_ptr(), 65534, 65534),
+        );
+        check(
+            "fchownat",
+            libc::fchownat(dfd, c("creat-file").as_ptr(), 0, 65534, 0) as i64,
+        );
+        check(
+            "link",
+            libc::syscall(
+                libc::SYS_link,
+                c("renamed2").as_ptr(),
+                c("hardlink").as_ptr(),
+            ),
+        );
+        check(
+            "symlink",
+            libc::syscall(
+                libc::SYS_symlink,
+                c("renamed2").as_ptr(),
+                c("symlink").as_ptr(),
+            ),
+        );
+        check(
+            "lchown",
+            libc::syscall(libc::SYS_lchown, c("symlink").as_ptr(), 65534, 65534),
+        );
+        check("truncate", libc::truncate(c("renamed2").as_ptr(), 7) as i64);
+        check(
+            "mknod fifo",
+            libc::syscall(
+                libc::SYS_mknod,
+                c("fifo").as_ptr(),
+                libc::S_IFIFO | 0o600,
+                0,
+            ),
+        );
+        check(
+            "unlink",
+            libc::syscall(libc::SYS_unlink, c("hardlink").as_ptr()),
+        );
+        let m = check(
+            "memfd_create",
+            libc::syscall(
+                libc::SYS_memfd_create,
+                c("tracer-memfd").as_ptr(),
+                libc::MFD_CLOEXEC,
+            ),
+        );
+        libc::close(m as i32);
+        check("fchdir", libc::fchdir(dfd) as i64);
+        // A failed open: the error must be recorded too.
+        libc::open(c("/nonexistent-tracer-dir/x").as_ptr(), libc::O_RDONLY);
+    }
+}
+
+fn network(dir: &str) {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream, UdpSocket};
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let port = listener.local_addr().expect("local addr").port();
+    println!("{{\"tcp_port\":{port}}}");
+    let mut client = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let (mut server, _) = listener.accept().expect("accept");
+    client.write_all(b"x").expect("write");
+    let mut b = [0u8; 1];
+    server.read_exact(&mut b).expect("read");
+    // A refused connect: a 127.0.0.x port with nothing listening (bound then dropped).
+    let free = TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    println!("{{\"refused_port\":{free}}}");
+    assert!(TcpStream::connect(("127.0.0.1", free)).is_err());
+    // UDP sendto with a destination.
+    let udp = UdpSocket::bind("127.0.0.1:0").expect("udp bind");
+    let udp_dst = UdpSocket::bind("127.0.0.1:0").expect("udp bind 2");
+    udp.send_to(b"ping", udp_dst.local_addr().expect("addr"))
+        .expect("sendto");
+    // IPv6 loopback.
+    if let Ok(l6) = TcpListener::bind("[::1]:0") {
+        let p6 = l6.local_addr().expect("addr").port();
+        println!("{{\"tcp6_port\":{p6}}}");
+        let _ = TcpStream::connect(("::1", p6)).expect("connect ::1");
+    }
+    // AF_UNIX: a path socket and an abstract one.
+    let path = format!("{dir}/actor.sock");
+    let _unix = std::os::unix::net::UnixListener::bind(&path).expect("unix bind");
+    let _c = std::os::unix::net::UnixStream::connect(&path).expect("unix connect");
+    // SAFETY: an abstract-namespace bind with a hand-built sockaddr_un.
+    unsafe {
+        let s = libc::socket(libc::AF_UNIX, libc::SOCK_STREAM, 0);
+        let mut addr: libc::sockaddr_un = std::mem::zeroed();
+        addr.sun_family = libc::AF_UNIX as u16;
+        let name = b"\0tracer-abstract";
+        for (i, b) in name.iter().enumerate() {
+            addr.sun_path[i] = *b as libc::c_char;
+        }
+        let len = (2 + name.len()) as u32;
+        check(
+            "abstract bind",
+            libc::bind(s, &addr as *const _ as *const libc::sockaddr, len) as i64,
+        );
+        libc::close(s);
+    }
+}
+
+fn privilege(dir: &str) {
+    // Credentials: in a child, drop to nobody the usual way.
+    in_child(|| {
+        // SAFETY: plain syscalls in a throwaway child.
+        unsafe {
+            let groups = [65534 as libc::gid_t];
+            check("setgroups", libc::setgroups(1, groups.as_ptr()) as i64);
+            check("setresgid", libc::setresgid(65534, 65534, 65534) as i64);
+            check(
+                "prctl keepcaps",
+                libc::prctl(libc::PR_SET_KEEPCAPS, 1, 0, 0, 0) as i64,
+            );
+            check("setuid", libc::setuid(65534) as i64);
+            // capset: header v3 for ourselves, all sets empty.
+            let header: [u32; 2] = [0x2008_0522, 0];
+            let data = [0u32; 6];
+            check(
+                "capset",
+                libc::syscall(libc::SYS_capset, header.as_ptr(), data.as_ptr()),
+            );
+            check(
+                "no_new_privs",
+                libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) as i64,
+            );
+        }
+        0
+    });
+    // Namespaces and mounts, in a child that keeps them to itself.
+    let mnt = format!("{dir}/mnt");
+    std::fs::create_dir_all(&mnt).expect("mkdir mnt");
+    in_child(|| {
+        // SAFETY: plain syscalls in a throwaway child.
+        unsafe {
+            check("unshare", libc::unshare(libc::CLONE_NEWNS) as i64);
+            check(
+                "make private",
+                libc::mount(
+                    c("none").as_ptr(),
+                    c("/").as_ptr(),
+                    std::ptr::null(),
+                    libc::MS_REC | libc::MS_PRIVATE,
+                    std::ptr::null(),
+                ) as i64,
+            );
+            check(
+                "mount tmpfs",
+                libc::mount(
+                    c("tracer-tmpfs").as_ptr(),
+                    c(&mnt).as_ptr(),
+                    c("tmpfs").as_ptr(),
+                    0,
+                    std::ptr::null(),
+                ) as i64,
+            );
+            check("umount2", libc::umount2(c(&mnt).as_ptr(), 0) as i64);
+            // pivot_root on a non-mount point fails (EINVAL); the attempt is what is recorded.
+            libc::syscall(libc::SYS_pivot_root, c(&mnt).as_ptr(), c(&mnt).as_ptr());
+            let ns = libc::open(c("/proc/self/ns/net").as_ptr(), libc::O_RDONLY);
+            check("setns", libc::setns(ns, libc::CLONE_NEWNET) as i64);
+            check("chroot", libc::chroot(c(dir).as_ptr()) as i64);
+        }
+        0
+    });
+    in_child(|| {
+        // SAFETY: a throwaway child asking to be traced by its parent, which never does.
+        unsafe { check("ptrace", libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0)) };
+        0
+    });
+    // bpf(): an invalid map creation (EINVAL); the attempt is recorded.
+    let attr = [0u8; 64];
+    // SAFETY: a bpf() call with a zeroed attr of the right size.
+    unsafe { libc::syscall(libc::SYS_bpf, 0, attr.as_ptr(), attr.len()) };
+}
+
+fn busy() {
+    // Stands beside a recording: loops on opens until killed.
+    loop {
+        let _ = std::fs::read("/etc/hostname");
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (family, dir) = match args.as_slice() {
+        [_, f, d] => (f.as_str(), d.as_str()),
+        [_, f] if f == "busy" => ("busy", ""),
+        _ => {
+            eprintln!("usage: actor process|file|network|privilege DIR | actor busy");
+            exit(2);
+        }
+    };
+    match family {
+        "process" => process(dir),
+        "file" => file(dir),
+        "network" => network(dir),
+        "privilege" => privilege(dir),
+        "busy" => busy(),
+        other => {
+            eprintln!("actor: unknown family {other}");
+            exit(2);
+        }
+    }
+}

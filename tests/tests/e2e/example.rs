@@ -1,0 +1,170 @@
+//! The issue's own example: a shell that lists, creates, reads a secret and connects; a busy
+//! process beside it must not appear; nothing may be lost.
+
+use std::process::{Command, Stdio};
+
+use tracer::trace::{EventData, SockAddr};
+
+use crate::common::*;
+
+#[test]
+fn shell_example_is_recorded_and_neighbours_are_not() {
+    require_root();
+    let mut busy = Command::new(actor_bin())
+        .arg("busy")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start busy neighbour");
+    let work = TempDir::new("example-work");
+    let x = work.join("x");
+    let script = format!(
+        "ls /; touch {}; cat /etc/shadow; python3 -c 'import socket; s=socket.socket(); s.connect((\"127.0.0.1\", 9))'",
+        x.display()
+    );
+    let rec = record("example", &["--", "sh", "-c", &script]);
+    let busy_pid = busy.id();
+    busy.kill().expect("stop busy neighbour");
+    let _ = busy.wait();
+    let t = &rec.trace;
+
+    for (prog, arg) in [
+        ("sh", "-c"),
+        ("ls", "/"),
+        ("touch", x.to_str().unwrap()),
+        ("cat", "/etc/shadow"),
+    ] {
+        find(t, &format!("exec of {prog} {arg}"), |e| {
+            e.result.as_ref().is_some_and(|r| r.ret == 0)
+                && exec_argv(e).is_some_and(|a| {
+                    a.first().is_some_and(|p| p.ends_with(prog))
+                        && a.get(1).map(String::as_str) == Some(arg)
+                })
+        });
+    }
+    find(t, "exec of python3", |e| {
+        e.result.as_ref().is_some_and(|r| r.ret == 0)
+            && matches!(&e.data, EventData::Exec { path, .. } if path.best().contains("python3"))
+    });
+    find(
+        t,
+        "O_CREAT open of x",
+        |e| matches!(&e.data, EventData::Open { path, flags, .. } if path_is(path, x.to_str().unwrap()) && flags.iter().any(|f| f == "O_CREAT")),
+    );
+    find(
+        t,
+        "open of /etc/shadow",
+        |e| matches!(&e.data, EventData::Open { path, access, .. } if path_is(path, "/etc/shadow") && access == "read"),
+    );
+    let connect = find(
+        t,
+        "connect to 127.0.0.1:9",
+        |e| matches!(&e.data, EventData::Connect { addr: Some(SockAddr::Inet { ip, port: 9 }), .. } if ip == "127.0.0.1"),
+    );
+    assert_eq!(
+        connect.result.as_ref().and_then(|r| r.errno.as_deref()),
+        Some("ECONNREFUSED")
+    );
+
+    assert!(
+        t.events.iter().all(|e| e.pid != busy_pid),
+        "the busy neighbour {busy_pid} was recorded"
+    );
+    assert!(
+        !t.events.iter().any(
+            |e| matches!(&e.data, EventData::Open { path, .. } if path_is(path, "/etc/hostname"))
+        ),
+        "the neighbour's opens were recorded"
+    );
+    let footer = t.footer.as_ref().expect("footer");
+    assert_eq!(footer.total_lost(), 0, "{:?}", footer.lost);
+    assert!(
+        footer.lost.contains_key("open") && footer.lost.contains_key("exec"),
+        "every kind is listed in lost"
+    );
+    assert_eq!(
+        footer.target_exit.and_then(|e| e.code),
+        Some(1),
+        "python's refused connect makes sh exit 1"
+    );
+
+    // The header names the kernel and the hooks.
+    let h = &t.header;
+    assert!(!h.kernel.release.is_empty());
+    for hook in [
+        "tracepoint:sched/sched_process_exec",
+        "tracepoint:syscalls/sys_exit_openat",
+        "tracepoint:syscalls/sys_exit_connect",
+    ] {
+        assert!(
+            h.hooks.attached.iter().any(|a| a == hook),
+            "{hook} not attached"
+        );
+    }
+}
+
+#[test]
+fn pid_mode_follows_a_running_process_and_its_children() {
+    require_root();
+    let work = TempDir::new("pid-work");
+    let marker = work.join("marker");
+    // A process that waits, then spawns a child that creates a file.
+    let mut target = Command::new("sh")
+        .arg("-c")
+        .arg(format!("sleep 1; touch {}", marker.display()))
+        .spawn()
+        .expect("start target");
+    let pid = target.id().to_string();
+    let rec = record("pid", &["--pid", &pid]);
+    let _ = target.wait();
+    let t = &rec.trace;
+    assert!(matches!(t.header.target, tracer::trace::Target::Pid { .. }));
+    find(t, "the child's exec of touch", |e| {
+        exec_argv(e).is_some_and(|a| a.first().is_some_and(|p| p == "touch"))
+    });
+    find(
+        t,
+        "the file it created",
+        |e| matches!(&e.data, EventData::Open { path, .. } if path_is(path, marker.to_str().unwrap())),
+    );
+    assert_eq!(
+        t.footer.as_ref().map(|f| f.stop_reason),
+        Some(tracer::trace::StopReason::TargetExited)
+    );
+}
+
+#[test]
+fn cgroup_mode_records_only_the_cgroup() {
+    require_root();
+    let cg =
+        tracer::record::target::cgroup2_root().join(format!("tracer-e2e-{}", std::process::id()));
+    std::fs::create_dir(&cg).expect("create a cgroup v2 directory");
+    let work = TempDir::new("cgroup-work");
+    let marker = work.join("in-cgroup");
+    // A shell that moves itself into the cgroup, then acts; recorded for 3 seconds.
+    let mut inside = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "echo $$ > {}/cgroup.procs; sleep 1.5; touch {}",
+            cg.display(),
+            marker.display()
+        ))
+        .spawn()
+        .expect("start");
+    let cg_arg = cg.display().to_string();
+    let rec = record("cgroup", &["--cgroup", &cg_arg, "--duration", "3s"]);
+    let _ = inside.wait();
+    // The cgroup can only be removed once empty: the shell has exited.
+    std::fs::remove_dir(&cg).expect("remove the test cgroup");
+    let t = &rec.trace;
+    find(
+        t,
+        "touch in the cgroup",
+        |e| matches!(&e.data, EventData::Open { path, .. } if path_is(path, marker.to_str().unwrap())),
+    );
+    let ids: std::collections::BTreeSet<u64> = t.events.iter().map(|e| e.cgroup_id).collect();
+    assert_eq!(ids.len(), 1, "events from other cgroups: {ids:?}");
+    assert_eq!(
+        t.footer.as_ref().map(|f| f.stop_reason),
+        Some(tracer::trace::StopReason::Duration)
+    );
+}

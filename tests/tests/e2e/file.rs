@@ -1,0 +1,184 @@
+//! File family: every hooked call, with resolved paths, flags, modes and ids.
+
+use tracer::trace::{EventData, PathRef};
+
+use crate::common::*;
+
+fn has_path(p: &PathRef, dir: &str, name: &str) -> bool {
+    path_is(p, &format!("{dir}/{name}"))
+}
+
+#[test]
+fn records_file_operations_with_absolute_paths() {
+    let (rec, dir, _work) = record_actor("file");
+    let t = &rec.trace;
+    let d = dir.as_str();
+
+    let created = find(t, "openat O_CREAT of created", |e| {
+        syscall_is(e, "openat")
+            && matches!(&e.data, EventData::Open { path, .. } if has_path(path, d, "created"))
+    });
+    let EventData::Open {
+        flags,
+        mode,
+        access,
+        ..
+    } = &created.data
+    else {
+        unreachable!()
+    };
+    assert!(flags.iter().any(|f| f == "O_CREAT"), "{flags:?}");
+    assert_eq!((*mode, access.as_str()), (Some(0o640), "write"));
+    assert!(created.result.as_ref().is_some_and(|r| r.ret >= 0));
+
+    // Relative to the cwd (after chdir), through legacy open and creat, and openat2.
+    find(t, "open relative after chdir", |e| {
+        syscall_is(e, "open")
+            && matches!(&e.data, EventData::Open { path, .. } if has_path(path, d, "relative") && path.given.as_deref() == Some("relative"))
+    });
+    find(t, "creat", |e| {
+        syscall_is(e, "creat")
+            && matches!(&e.data, EventData::Open { path, mode: Some(0o600), .. } if has_path(path, d, "creat-file"))
+    });
+    find(t, "openat2 with RESOLVE_NO_SYMLINKS", |e| {
+        syscall_is(e, "openat2")
+            && matches!(&e.data, EventData::Open { path, resolve: 8, .. } if has_path(path, d, "openat2-file"))
+    });
+    // Relative to a directory fd.
+    find(
+        t,
+        "openat via dirfd",
+        |e| matches!(&e.data, EventData::Open { path, .. } if has_path(path, d, "via-dirfd") && path.given.as_deref() == Some("via-dirfd")),
+    );
+    find(t, "failed open", |e| {
+        matches!(&e.data, EventData::Open { path, .. } if path_is(path, "/nonexistent-tracer-dir/x"))
+            && e.result.as_ref().and_then(|r| r.errno.as_deref()) == Some("ENOENT")
+    });
+
+    find(
+        t,
+        "rename",
+        |e| matches!(&e.data, EventData::Rename { from, to, flags: 0 } if has_path(from, d, "relative") && has_path(to, d, "renamed")),
+    );
+    find(t, "renameat2 RENAME_NOREPLACE", |e| {
+        syscall_is(e, "renameat2")
+            && matches!(&e.data, EventData::Rename { to, flags: 1, .. } if has_path(to, d, "renamed2"))
+    });
+    find(
+        t,
+        "mkdir 0750",
+        |e| matches!(&e.data, EventData::Mkdir { path, mode: 0o750 } if has_path(path, d, "subdir")),
+    );
+    find(t, "mkdirat", |e| {
+        syscall_is(e, "mkdirat")
+            && matches!(&e.data, EventData::Mkdir { path, .. } if has_path(path, d, "subdir2"))
+    });
+    find(
+        t,
+        "rmdir",
+        |e| matches!(&e.data, EventData::Rmdir { path } if has_path(path, d, "subdir")),
+    );
+    find(
+        t,
+        "unlinkat AT_REMOVEDIR",
+        |e| matches!(&e.data, EventData::Unlink { path, dir: true } if has_path(path, d, "subdir2")),
+    );
+    find(
+        t,
+        "unlink",
+        |e| matches!(&e.data, EventData::Unlink { path, dir: false } if has_path(path, d, "hardlink")),
+    );
+
+    find(
+        t,
+        "chmod",
+        |e| matches!(&e.data, EventData::Chmod { path: Some(p), mode: 0o604, .. } if has_path(p, d, "renamed2")),
+    );
+    find(
+        t,
+        "fchmod by fd, path from the fd table",
+        |e| matches!(&e.data, EventData::Chmod { path: Some(p), fd: Some(_), mode: 0o600 } if has_path(p, d, "created")),
+    );
+    find(t, "fchmodat", |e| {
+        syscall_is(e, "fchmodat") && matches!(&e.data, EventData::Chmod { mode: 0o640, .. })
+    });
+    find(
+        t,
+        "chown to nobody",
+        |e| matches!(&e.data, EventData::Chown { path: Some(p), uid: 65534, gid: 65534, nofollow: false, .. } if has_path(p, d, "renamed2")),
+    );
+    find(
+        t,
+        "fchown",
+        |e| matches!(&e.data, EventData::Chown { fd: Some(_), path: Some(p), .. } if has_path(p, d, "created")),
+    );
+    find(
+        t,
+        "lchown",
+        |e| matches!(&e.data, EventData::Chown { nofollow: true, path: Some(p), .. } if has_path(p, d, "symlink")),
+    );
+    find(t, "fchownat", |e| {
+        syscall_is(e, "fchownat")
+            && matches!(
+                &e.data,
+                EventData::Chown {
+                    uid: 0,
+                    gid: 65534,
+                    ..
+                }
+            )
+    });
+
+    find(
+        t,
+        "link",
+        |e| matches!(&e.data, EventData::Link { target, path } if has_path(target, d, "renamed2") && has_path(path, d, "hardlink")),
+    );
+    find(
+        t,
+        "symlink",
+        |e| matches!(&e.data, EventData::Symlink { target, path } if target == "renamed2" && has_path(path, d, "symlink")),
+    );
+    find(
+        t,
+        "truncate",
+        |e| matches!(&e.data, EventData::Truncate { path: Some(p), length: 7, .. } if has_path(p, d, "renamed2")),
+    );
+    find(t, "ftruncate", |e| {
+        matches!(
+            &e.data,
+            EventData::Truncate {
+                fd: Some(_),
+                length: 42,
+                ..
+            }
+        )
+    });
+    find(
+        t,
+        "mknod fifo",
+        |e| matches!(&e.data, EventData::Mknod { path, mode, .. } if has_path(path, d, "fifo") && mode & 0o170000 == 0o010000),
+    );
+    find(
+        t,
+        "memfd_create",
+        |e| matches!(&e.data, EventData::MemfdCreate { name, .. } if name == "tracer-memfd"),
+    );
+    find(
+        t,
+        "chdir",
+        |e| matches!(&e.data, EventData::Chdir { path: Some(p), fd: None } if path_is(p, d)),
+    );
+    find(
+        t,
+        "fchdir",
+        |e| matches!(&e.data, EventData::Chdir { path: Some(p), fd: Some(_) } if path_is(p, d)),
+    );
+
+    let footer = t.footer.as_ref().expect("footer");
+    assert!(
+        footer.unresolved_paths.is_empty(),
+        "unresolved: {:?}",
+        footer.unresolved_paths
+    );
+}

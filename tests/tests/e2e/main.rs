@@ -1,0 +1,14 @@
+//! End-to-end tests: the real `tracer` binary records the real `actor` helper (or a shell
+//! command), and each test finds what the process did, with the right fields, in the trace.
+//!
+//! They need root (eBPF) and the tracer binary, whose path comes from `TRACER_BIN` (set by
+//! `cargo xtask test`). Without either they fail with a message saying so: never skipped.
+
+mod common;
+mod errors;
+mod example;
+mod file;
+mod network;
+mod privilege;
+mod process;
+mod snapshot;
