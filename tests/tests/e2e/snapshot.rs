@@ -14,8 +14,10 @@ fn is_runtime_noise(event: &Value) -> bool {
         .pointer("/fields/path/resolved")
         .and_then(Value::as_str)
         .unwrap_or("");
+    // ld.so also searches LD_LIBRARY_PATH, which cargo points into the checkout.
     event["kind"] == "open"
-        && (path.starts_with("/lib")
+        && (path.contains(".so")
+            || path.starts_with("/lib")
             || path.starts_with("/usr/lib")
             || path.starts_with("/etc/ld.so")
             || path.starts_with("/proc/")
