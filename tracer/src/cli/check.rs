@@ -9,7 +9,6 @@ use std::{io::Write as _, path::PathBuf, process::ExitCode};
 use anyhow::Context as _;
 use tracer::{
     report::{Inputs, Report, render_markdown},
-    trace::read_trace,
     verdict,
 };
 
@@ -56,7 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         set.package.name = Some(p);
     }
     set.package.daemons.extend(args.daemons);
-    let trace = read_trace(&args.trace)?;
+    let trace = super::claims::load_trace(&args.trace)?;
     let judgement = verdict::judge(&trace, &set);
     let code = judgement.exit_code();
     let inputs = Inputs {

@@ -124,3 +124,14 @@ fn render(set: &ClaimSet) -> String {
     );
     out
 }
+
+/// A trace that cannot be read, as one line with a hint (the library's error already names the
+/// file and what was expected; an I/O error gets the hint here).
+pub fn load_trace(path: &std::path::Path) -> anyhow::Result<tracer::trace::Trace> {
+    tracer::trace::read_trace(path).map_err(|e| match e {
+        tracer::trace::TraceError::Io { .. } => {
+            anyhow::anyhow!("{e}; expected a trace file written by `tracer record -o FILE`")
+        }
+        other => anyhow::anyhow!("{other}"),
+    })
+}

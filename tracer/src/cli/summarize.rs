@@ -3,7 +3,7 @@
 use std::{io::Write as _, path::PathBuf, process::ExitCode};
 
 use anyhow::Context as _;
-use tracer::{summary, trace::read_trace};
+use tracer::summary;
 
 #[derive(clap::Args)]
 #[command(about = "Summarize a trace: process tree, files, sockets, privilege changes, loss")]
@@ -16,7 +16,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let trace = read_trace(&args.trace)?;
+    let trace = super::claims::load_trace(&args.trace)?;
     let s = summary::summarize(&trace);
     let text = if args.json {
         serde_json::to_string_pretty(&s).context("serialising the summary")? + "\n"

@@ -379,6 +379,21 @@ pub(crate) fn is_server_bind(addr: &crate::trace::SockAddr) -> bool {
     }
 }
 
+/// prctl options that change what the process may do (PR_SET_NAME and the like do not).
+pub(crate) fn is_privilege_prctl(option: &str) -> bool {
+    [
+        "KEEPCAPS",
+        "SECUREBITS",
+        "NO_NEW_PRIVS",
+        "CAPBSET",
+        "CAP_AMBIENT",
+        "SECCOMP",
+        "DUMPABLE",
+    ]
+    .iter()
+    .any(|p| option.contains(p))
+}
+
 /// The privilege-relevant part of an event, as `(kind, detail)`; `None` for other events.
 pub(crate) fn privilege_detail(ev: &Event) -> Option<String> {
     let ids = |v: &[u32]| v.iter().map(|i| id_label(*i)).collect::<Vec<_>>().join(",");
@@ -397,7 +412,9 @@ pub(crate) fn privilege_detail(ev: &Event) -> Option<String> {
             opt(permitted),
             opt(inheritable)
         ),
-        EventData::Prctl { option, arg2 } => format!("{option} {arg2}"),
+        EventData::Prctl { option, arg2 } if is_privilege_prctl(option) => {
+            format!("{option} {arg2}")
+        }
         EventData::Mount {
             source,
             target,

@@ -267,21 +267,6 @@ impl Rules<'_> {
                     )
                 }
             }
-            (Check::PrivilegedFunctions, EventData::Prctl { option, .. }) => {
-                const PRIV: &[&str] = &[
-                    "KEEPCAPS",
-                    "SECUREBITS",
-                    "NO_NEW_PRIVS",
-                    "CAPBSET",
-                    "CAP_AMBIENT",
-                    "SECCOMP",
-                ];
-                if PRIV.iter().any(|p| option.contains(p)) {
-                    Hit::Yes(format!("prctl {option}"))
-                } else {
-                    Hit::No
-                }
-            }
             (Check::PrivilegedFunctions, _) => match crate::summary::privilege_detail(ev) {
                 Some(d) => Hit::Yes(format!("{}: {d}", ev.data.kind())),
                 None => Hit::No,
