@@ -10,6 +10,18 @@ use crate::{
     verdict::{Evidence, FindingList, Origin, Status, Verdict},
 };
 
+/// Review statements are quoted up to this many characters: a pasted paragraph would bury the
+/// table.
+const QUOTE_CHARS: usize = 200;
+
+fn clip(s: &str) -> String {
+    if s.chars().count() <= QUOTE_CHARS {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(QUOTE_CHARS).collect::<String>())
+    }
+}
+
 /// Not-checkable review lines listed before "and N more".
 const NOT_CHECKABLE_LISTED: usize = 12;
 
@@ -129,7 +141,7 @@ pub fn render_markdown(r: &Report) -> String {
             md(&v.reason)
         );
         if let Source::Review { text, .. } = &v.claim.source {
-            let _ = writeln!(out, "> {}", md(text));
+            let _ = writeln!(out, "> {}", md(&clip(text)));
         }
         evidence_list(&mut out, &v.evidence);
         if v.maintainer_scripts.total > 0 {
@@ -191,7 +203,13 @@ pub fn render_markdown(r: &Report) -> String {
             r.not_checkable.len()
         );
         for n in r.not_checkable.iter().take(NOT_CHECKABLE_LISTED) {
-            let _ = writeln!(out, "- line {}: {} — {}", n.line, md(&n.text), md(&n.why));
+            let _ = writeln!(
+                out,
+                "- line {}: {} — {}",
+                n.line,
+                md(&clip(&n.text)),
+                md(&n.why)
+            );
         }
         if r.not_checkable.len() > NOT_CHECKABLE_LISTED {
             let _ = writeln!(

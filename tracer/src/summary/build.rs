@@ -48,7 +48,9 @@ fn recording(trace: &Trace) -> Recording {
 
 pub(crate) fn target_label(target: &Target) -> String {
     match target {
-        Target::Command { argv, pid } => format!("command (pid {pid}): {}", argv.join(" ")),
+        Target::Command { argv, pid } => {
+            format!("command (pid {pid}): {}", crate::verdict::shown_argv(argv))
+        }
         Target::Pid { pid, comm } => format!("pid {pid} ({comm}) and descendants"),
         Target::Cgroup { path, .. } => format!("cgroup {path}"),
         Target::Unit { name, cgroup, .. } => format!("unit {name} (cgroup {cgroup})"),

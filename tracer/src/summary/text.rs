@@ -157,12 +157,13 @@ fn process(out: &mut String, p: &ProcessNode, depth: usize) {
         printable(&p.comm)
     );
     for e in &p.execs {
-        let argv: Vec<String> = e.argv.iter().map(|a| printable(a)).collect();
+        // Secrets masked: a summary gets pasted into bugs.
+        let argv = printable(&crate::verdict::shown_argv(&e.argv));
         let _ = writeln!(
             out,
             "{indent}  exec {} [{}]{}{}{}",
             printable(&e.path),
-            argv.join(" "),
+            argv,
             if e.argv_truncated { " (argv cut)" } else { "" },
             if e.setid { " SETID" } else { "" },
             if e.result == "ok" {

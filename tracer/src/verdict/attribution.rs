@@ -135,8 +135,12 @@ impl Attribution {
                         Origin::MaintainerScript
                     } else if configured && is_daemon(package, path, &ev.comm) {
                         Origin::Package
-                    } else if is_harness(path) && matches!(origin, Origin::Harness | Origin::Other)
+                    } else if is_harness(path)
+                        && origin != Origin::MaintainerScript
+                        && !(configured && origin == Origin::Package)
                     {
+                        // The harness is never the package; but a configured daemon that runs
+                        // systemctl or dpkg itself is doing so as the package.
                         Origin::Harness
                     } else if origin == Origin::Harness && Some(ev.pid) == target_pid {
                         // The recorded command, replacing the tracer's forked child.

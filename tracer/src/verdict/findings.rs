@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     attribution::{Attribution, Origin},
-    rules::{Hit, Rules, chmod_chown_mixup, secret_in_argv},
+    rules::{Hit, Rules, chmod_chown_mixup, secret_in_argv, shown_argv},
 };
 use crate::{
     claims::{Allow, Check, Package},
@@ -149,7 +149,7 @@ pub(super) fn collect(
                     secrets.add(ev, origin, masked);
                 }
                 if let Some(why) = chmod_chown_mixup(argv) {
-                    mixups.add(ev, origin, format!("{why}: {}", argv.join(" ")));
+                    mixups.add(ev, origin, format!("{why}: {}", shown_argv(argv)));
                 }
             }
             EventData::Chmod { path, mode, .. }

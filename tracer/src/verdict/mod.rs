@@ -16,7 +16,7 @@ use std::collections::HashSet;
 pub use attribution::{Attribution, Origin};
 pub use coverage::{gaps, hook_kind, missing_hook, needed_kinds};
 pub use findings::{FindingItem, FindingList, Findings};
-pub use rules::{chmod_chown_mixup, destination_allowed, is_loopback, secret_in_argv};
+pub use rules::{chmod_chown_mixup, destination_allowed, is_loopback, secret_in_argv, shown_argv};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -248,6 +248,13 @@ fn judge_one(
                     non_root.len()
                 ),
             ),
+            (Expect::Present, true, false) if !gaps.is_empty() => (
+                Status::Inconclusive,
+                format!(
+                    "no package process seen as root, but a root one may be missing: {}",
+                    gaps.join("; ")
+                ),
+            ),
             (Expect::Present, true, false) => {
                 for (ev, what) in &non_root {
                     evidence.push(item(ev, Origin::Package, what.clone()));
@@ -316,7 +323,7 @@ fn judge_one(
         Expect::Absent => (
             Status::Held,
             format!(
-                "nothing in this trace contradicts it ({} events of the package, none a {} event that counts); this covers only what ran while recording",
+                "nothing in this trace contradicts it: the package's processes ran ({} events) and none of their {} events matches; this covers only what ran while recording",
                 attribution
                     .per_event
                     .iter()

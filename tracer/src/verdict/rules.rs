@@ -122,6 +122,11 @@ pub fn destination_allowed(ip: &str, port: u16, allow: &[String]) -> bool {
     })
 }
 
+/// A command line for a report: secrets masked, so the report does not repeat the leak.
+pub fn shown_argv(argv: &[String]) -> String {
+    secret_in_argv(argv).unwrap_or_else(|| argv.join(" "))
+}
+
 /// Looks for a secret in a command line; returns the command line with the secret masked.
 pub fn secret_in_argv(argv: &[String]) -> Option<String> {
     const KEYS: &[&str] = &[
@@ -138,24 +143,58 @@ pub fn secret_in_argv(argv: &[String]) -> Option<String> {
         let l = s.to_lowercase();
         KEYS.iter().any(|k| l.contains(k)) && !l.contains("file") && !l.contains("stdin")
     };
-    let mut masked: Vec<String> = argv.to_vec();
+    // Tokens of every argument, so that `sh -c "… --password x"` is seen too; argv[0] is the
+    // program and never a secret.
+    let mut tokens: Vec<(usize, String)> = argv
+        .iter()
+        .enumerate()
+        .skip(1)
+        .flat_map(|(i, a)| {
+            let parts: Vec<&str> = a.split_whitespace().collect();
+            if parts.len() <= 1 {
+                vec![(i, a.clone())]
+            } else {
+                parts.into_iter().map(|p| (i, p.to_owned())).collect()
+            }
+        })
+        .collect();
     let mut found = false;
-    for i in 1..argv.len() {
-        let a = &argv[i];
-        if let Some((k, v)) = a.split_once('=')
+    for t in 0..tokens.len() {
+        let tok = tokens[t].1.clone();
+        if let Some((k, v)) = tok.split_once('=')
             && is_key(k)
             && !v.is_empty()
         {
-            masked[i] = format!("{k}=****");
+            tokens[t].1 = format!("{k}=****");
             found = true;
             continue;
         }
-        if is_key(a) && i + 1 < argv.len() && !argv[i + 1].starts_with('-') {
-            masked[i + 1] = "****".to_owned();
+        if is_key(&tok) && t + 1 < tokens.len() && !tokens[t + 1].1.starts_with('-') {
+            tokens[t + 1].1 = "****".to_owned();
             found = true;
         }
     }
-    found.then(|| masked.join(" "))
+    if !found {
+        return None;
+    }
+    let Some(program) = argv.first() else {
+        return None;
+    };
+    let mut masked: Vec<String> = vec![program.clone()];
+    let mut current = None;
+    for (i, tok) in tokens {
+        match masked.last_mut() {
+            Some(m) if current == Some(i) => {
+                m.push(' ');
+                m.push_str(&tok);
+            }
+            _ => {
+                masked.push(tok);
+                current = Some(i);
+            }
+        }
+    }
+    Some(masked.join(" "))
 }
 
 fn octal_mode(s: &str) -> bool {
@@ -204,7 +243,7 @@ impl Rules<'_> {
                 if allow.programs.iter().any(|a| a == p || a == basename(p)) {
                     Hit::Allowed
                 } else {
-                    Hit::Yes(format!("exec {p} [{}]", argv.join(" ")))
+                    Hit::Yes(format!("exec {p} [{}]", shown_argv(argv)))
                 }
             }
             (
@@ -348,14 +387,14 @@ impl Rules<'_> {
             },
             (Check::Sudo, EventData::Exec { path, argv, .. }) if ok => {
                 if SUDO_LIKE.contains(&basename(path.best())) {
-                    Hit::Yes(format!("exec {} [{}]", path.best(), argv.join(" ")))
+                    Hit::Yes(format!("exec {} [{}]", path.best(), shown_argv(argv)))
                 } else {
                     Hit::No
                 }
             }
             (Check::LdLibraryPath, EventData::Exec { path, argv, .. }) => {
                 if argv.iter().any(|a| a.starts_with("LD_LIBRARY_PATH=")) {
-                    Hit::Yes(format!("exec {} [{}]", path.best(), argv.join(" ")))
+                    Hit::Yes(format!("exec {} [{}]", path.best(), shown_argv(argv)))
                 } else {
                     Hit::No
                 }
@@ -412,14 +451,14 @@ impl Rules<'_> {
             }
             (Check::MaintainerAddsGroups, EventData::Exec { path, argv, .. }) if ok => {
                 if ADD_GROUPS.contains(&basename(path.best())) {
-                    Hit::Yes(format!("exec {} [{}]", path.best(), argv.join(" ")))
+                    Hit::Yes(format!("exec {} [{}]", path.best(), shown_argv(argv)))
                 } else {
                     Hit::No
                 }
             }
             (Check::ChmodChownMixup, EventData::Exec { argv, .. }) if ok => {
                 match chmod_chown_mixup(argv) {
-                    Some(why) => Hit::Yes(format!("{} [{}]", why, argv.join(" "))),
+                    Some(why) => Hit::Yes(format!("{} [{}]", why, shown_argv(argv))),
                     None => Hit::No,
                 }
             }
@@ -429,5 +468,68 @@ impl Rules<'_> {
 
     fn listened(&self, pid: u32, fd: i32) -> bool {
         self.listened.contains(&(pid, fd))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| (*x).to_owned()).collect()
+    }
+
+    #[test]
+    fn secrets_are_found_and_masked() {
+        assert_eq!(
+            secret_in_argv(&v(&[
+                "lxc",
+                "config",
+                "set",
+                "core.trust_password",
+                "hunter2"
+            ]))
+            .as_deref(),
+            Some("lxc config set core.trust_password ****")
+        );
+        assert_eq!(
+            secret_in_argv(&v(&["sh", "-c", "x --password=s3cret; y"])).as_deref(),
+            Some("sh -c x --password=**** y")
+        );
+        assert_eq!(
+            secret_in_argv(&v(&["app", "--password-file", "/etc/p"])),
+            None
+        );
+        assert_eq!(secret_in_argv(&v(&["ls", "-l"])), None);
+    }
+
+    #[test]
+    fn chmod_chown_mixups() {
+        assert!(chmod_chown_mixup(&v(&["chmod", "masakari:masakari", "/f"])).is_some());
+        assert!(chmod_chown_mixup(&v(&["chown", "0640", "/f"])).is_some());
+        assert!(chmod_chown_mixup(&v(&["chown", "u+rw", "/f"])).is_some());
+        assert!(chmod_chown_mixup(&v(&["chmod", "0640", "/f"])).is_none());
+        assert!(chmod_chown_mixup(&v(&["chmod", "-R", "g+w,o-rwx", "/f"])).is_none());
+        assert!(chmod_chown_mixup(&v(&["chown", "masakari:masakari", "/f"])).is_none());
+    }
+
+    #[test]
+    fn destinations_and_loopback() {
+        let allow = v(&["127.0.0.1", "169.254.169.254:80", "[::1]:53"]);
+        assert!(destination_allowed("127.0.0.1", 9, &allow));
+        assert!(destination_allowed("169.254.169.254", 80, &allow));
+        assert!(!destination_allowed("169.254.169.254", 443, &allow));
+        assert!(destination_allowed("::1", 53, &allow));
+        assert!(!destination_allowed("127.0.0.2", 9, &allow));
+        assert!(is_loopback("127.0.0.5") && is_loopback("::1") && is_loopback("::ffff:127.0.0.1"));
+        assert!(!is_loopback("0.0.0.0") && !is_loopback("::"));
+    }
+
+    #[test]
+    fn under_is_path_aware() {
+        assert!(under("/var/lib/pkg/x", "/var/lib/pkg"));
+        assert!(under("/var/lib/pkg", "/var/lib/pkg"));
+        assert!(!under("/var/lib/pkgother/x", "/var/lib/pkg"));
+        assert!(under("/dev/pts/3", "/dev/pts/"));
     }
 }

@@ -1,0 +1,545 @@
+//! Claims, summaries, verdicts and reports from saved traces and the three real reviews.
+//!
+//! The traces are the hand-made `fixtures/fixture-*.jsonl` (see fixtures/make_fixtures.py) and
+//! real recordings `fixtures/recorded-*.jsonl`; snapshots are under `snapshots/`.
+
+use std::path::{Path, PathBuf};
+
+use tracer::{
+    claims::{self, Allow, Check, Claim, ClaimSet, Expect, Package, Source},
+    report::{Inputs, Report, render_markdown},
+    summary::{render_text, summarize},
+    trace::{Trace, read_trace},
+    verdict::{Judgement, Origin, Status, Verdict, judge},
+};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn trace(name: &str) -> Trace {
+    read_trace(&fixture(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+fn review(name: &str) -> ClaimSet {
+    let text = std::fs::read_to_string(fixture(&format!("reviews/{name}")))
+        .unwrap_or_else(|e| panic!("review {name}: {e}"));
+    claims::extract(&text)
+}
+
+// ---- claims extracted from the real reviews
+
+#[test]
+fn claims_of_masakari_review() {
+    insta::assert_yaml_snapshot!(review("masakari.security-review.txt"));
+}
+
+#[test]
+fn claims_of_azure_proxy_agent_review() {
+    insta::assert_yaml_snapshot!(review("azure-proxy-agent.mir-review.txt"));
+}
+
+#[test]
+fn claims_of_lxd_review() {
+    insta::assert_yaml_snapshot!(review("lxd.security-review.txt"));
+}
+
+#[test]
+fn review_claims_have_the_expected_checks() {
+    let checks = |set: ClaimSet| -> Vec<(Check, Expect)> {
+        set.claims.iter().map(|c| (c.check, c.expect)).collect()
+    };
+    let m = checks(review("masakari.security-review.txt"));
+    for c in [
+        Check::ProcessesSpawned,
+        Check::FileIo,
+        Check::TempFiles,
+        Check::Environment,
+        Check::PrivilegedFunctions,
+        Check::Crypto,
+    ] {
+        assert!(m.contains(&(c, Expect::Absent)), "masakari: {c} absent");
+    }
+    assert!(m.contains(&(Check::ChmodChownMixup, Expect::Present)));
+    let a = review("azure-proxy-agent.mir-review.txt");
+    assert!(checks(a.clone()).contains(&(Check::RunsAsRoot, Expect::Present)));
+    assert!(checks(a.clone()).contains(&(Check::SetuidCalls, Expect::Absent)));
+    let dest = a
+        .claims
+        .iter()
+        .find(|c| c.check == Check::OutgoingDestinations)
+        .expect("azure: outgoing destinations");
+    assert_eq!(
+        dest.allow.destinations,
+        ["127.0.0.1", "168.63.129.16", "169.254.169.254"]
+    );
+    let l = checks(review("lxd.security-review.txt"));
+    assert!(l.contains(&(Check::SecretInArgv, Expect::Present)));
+    assert!(l.contains(&(Check::MaintainerAddsGroups, Expect::Present)));
+    assert!(l.contains(&(Check::ChmodByPath, Expect::Present)));
+}
+
+// ---- summary
+
+#[test]
+fn summary_of_daemon_fixture() {
+    let s = summarize(&trace("fixture-daemon.jsonl"));
+    assert_eq!(s.summary_version, 1);
+    insta::assert_json_snapshot!("summary_daemon_json", s);
+    insta::assert_snapshot!("summary_daemon_text", render_text(&s));
+}
+
+#[test]
+fn summary_of_install_fixture_masks_secrets_in_text() {
+    let text = render_text(&summarize(&trace("fixture-install.jsonl")));
+    assert!(!text.contains("hunter2"), "{text}");
+    insta::assert_snapshot!("summary_install_text", text);
+}
+
+#[test]
+fn summary_loss_lines() {
+    let lost = summarize(&trace("fixture-quiet-lost.jsonl"));
+    assert_eq!(lost.loss.total_lost, 13);
+    assert!(render_text(&lost).contains("loss: 13 events LOST (exec 1, open 12)"));
+    let unfinished = summarize(&trace("fixture-quiet-nofooter.jsonl"));
+    assert!(!unfinished.loss.finished);
+    assert!(render_text(&unfinished).contains("loss: UNKNOWN"));
+}
+
+// ---- verdicts, rule by rule
+
+fn claim(check: Check, expect: Expect, allow: Allow) -> Claim {
+    Claim {
+        id: format!("T-{}", check.name()),
+        check,
+        expect,
+        source: Source::ClaimsFile { note: None },
+        allow,
+    }
+}
+
+fn set(package: Package, claims: Vec<Claim>) -> ClaimSet {
+    ClaimSet {
+        package,
+        claims,
+        not_checkable: Vec::new(),
+        unrecognised: Vec::new(),
+    }
+}
+
+fn pkg(name: &str) -> Package {
+    Package {
+        name: Some(name.to_owned()),
+        ..Package::default()
+    }
+}
+
+fn absent(check: Check) -> Claim {
+    claim(check, Expect::Absent, Allow::default())
+}
+
+fn judge_one(trace_name: &str, package: Package, c: Claim) -> Verdict {
+    let j: Judgement = judge(&trace(trace_name), &set(package, vec![c]));
+    j.verdicts.into_iter().next().expect("one verdict")
+}
+
+fn whats(v: &Verdict) -> Vec<String> {
+    v.evidence.shown.iter().map(|e| e.what.clone()).collect()
+}
+
+/// Every "No X" claim a clean daemon keeps.
+const KEPT_BY_QUIET: [Check; 11] = [
+    Check::ProcessesSpawned,
+    Check::FileIo,
+    Check::TempFiles,
+    Check::PrivilegedFunctions,
+    Check::Networking,
+    Check::ExternalEndpoint,
+    Check::PrivilegedPorts,
+    Check::OutgoingDestinations,
+    Check::Sudo,
+    Check::SetuidCalls,
+    Check::UserNobody,
+];
+
+#[test]
+fn quiet_daemon_holds_what_it_keeps() {
+    for check in KEPT_BY_QUIET {
+        let v = judge_one("fixture-quiet.jsonl", pkg("quietd"), absent(check));
+        assert_eq!(v.status, Status::Held, "{check}: {}", v.reason);
+        assert_eq!(v.evidence.total, 0);
+        assert!(v.gaps.is_empty(), "{check}: {:?}", v.gaps);
+    }
+    let v = judge_one(
+        "fixture-quiet.jsonl",
+        pkg("quietd"),
+        absent(Check::RunsAsRoot),
+    );
+    assert_eq!(v.status, Status::Held, "{}", v.reason);
+}
+
+#[test]
+fn quiet_daemon_file_io_needs_the_package_dirs() {
+    // Without the package name, /var/log/quietd is not the package's own: a contradiction.
+    let v = judge_one(
+        "fixture-quiet.jsonl",
+        Package::default(),
+        absent(Check::FileIo),
+    );
+    assert_eq!(v.status, Status::Contradicted);
+    assert_eq!(whats(&v), ["create /var/log/quietd/quietd.log"]);
+}
+
+#[test]
+fn claims_without_a_hook_are_never_held() {
+    for check in [Check::Environment, Check::Crypto, Check::LdLibraryPath] {
+        let v = judge_one("fixture-quiet.jsonl", pkg("quietd"), absent(check));
+        assert_eq!(v.status, Status::Inconclusive, "{check}: {}", v.reason);
+        assert!(v.reason.contains("no hook for"), "{check}: {}", v.reason);
+    }
+    let v = judge_one(
+        "fixture-quiet.jsonl",
+        pkg("quietd"),
+        absent(Check::Environment),
+    );
+    assert!(v.reason.contains("getenv"), "{}", v.reason);
+    let v = judge_one("fixture-quiet.jsonl", pkg("quietd"), absent(Check::Crypto));
+    assert!(v.reason.contains("getrandom"), "{}", v.reason);
+}
+
+#[test]
+fn lost_events_of_a_needed_kind_make_it_inconclusive() {
+    // fixture-quiet-lost lost 12 open and 1 exec events, nothing else.
+    for check in [
+        Check::FileIo,
+        Check::TempFiles,
+        Check::ProcessesSpawned,
+        Check::Sudo,
+        Check::SetuidCalls,
+    ] {
+        let v = judge_one("fixture-quiet-lost.jsonl", pkg("quietd"), absent(check));
+        assert_eq!(v.status, Status::Inconclusive, "{check}: {}", v.reason);
+        assert!(v.reason.contains("were lost"), "{check}: {}", v.reason);
+    }
+    // Kinds not lost still hold.
+    for check in [
+        Check::Networking,
+        Check::OutgoingDestinations,
+        Check::ExternalEndpoint,
+    ] {
+        let v = judge_one("fixture-quiet-lost.jsonl", pkg("quietd"), absent(check));
+        assert_eq!(v.status, Status::Held, "{check}: {}", v.reason);
+    }
+}
+
+#[test]
+fn a_trace_without_footer_holds_nothing() {
+    for check in KEPT_BY_QUIET {
+        let v = judge_one("fixture-quiet-nofooter.jsonl", pkg("quietd"), absent(check));
+        assert_eq!(v.status, Status::Inconclusive, "{check}: {}", v.reason);
+        assert!(v.reason.contains("no footer"), "{check}: {}", v.reason);
+    }
+}
+
+#[test]
+fn a_failed_hook_makes_its_claims_inconclusive() {
+    let v = judge_one(
+        "fixture-quiet-hookfailed.jsonl",
+        pkg("quietd"),
+        absent(Check::OutgoingDestinations),
+    );
+    assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
+    assert!(
+        v.reason.contains("sys_exit_connect failed to attach"),
+        "{}",
+        v.reason
+    );
+    let v = judge_one(
+        "fixture-quiet-hookfailed.jsonl",
+        pkg("quietd"),
+        absent(Check::FileIo),
+    );
+    assert_eq!(v.status, Status::Held, "{}", v.reason);
+}
+
+#[test]
+fn daemon_contradicts_with_evidence() {
+    let d = "fixture-daemon.jsonl";
+    let m = || pkg("masakari");
+    let v = judge_one(d, m(), absent(Check::ProcessesSpawned));
+    assert_eq!(v.status, Status::Contradicted);
+    assert_eq!(
+        whats(&v),
+        [
+            "exec /usr/bin/sh [sh -c ip link show]",
+            "exec /usr/sbin/ip [ip link show]"
+        ]
+    );
+    assert_eq!(v.evidence.shown[0].pid, 501);
+    assert_eq!(v.evidence.shown[0].origin, Origin::Package);
+
+    let v = judge_one(d, m(), absent(Check::TempFiles));
+    assert_eq!(v.status, Status::Contradicted);
+    assert_eq!(v.evidence.total, 2);
+    assert_eq!(whats(&v)[0], "create /tmp/tmpk3j2x9");
+
+    let v = judge_one(d, m(), absent(Check::FileIo));
+    assert_eq!(v.status, Status::Contradicted);
+    assert_eq!(v.allowed, 3, "log, sqlite and chmod under the package dirs");
+
+    let v = judge_one(d, m(), absent(Check::Crypto));
+    assert_eq!(v.status, Status::Contradicted);
+    assert_eq!(
+        whats(&v),
+        [
+            "open /usr/lib/x86_64-linux-gnu/libcrypto.so.3 (crypto library mapped)",
+            "open /dev/urandom (random source)"
+        ]
+    );
+
+    let v = judge_one(d, m(), absent(Check::PrivilegedFunctions));
+    assert_eq!(v.status, Status::Contradicted);
+    assert_eq!(
+        v.evidence.total, 3,
+        "setgroups, setresgid, setresuid; not PR_SET_NAME"
+    );
+
+    let v = judge_one(d, m(), absent(Check::SetuidCalls));
+    assert_eq!(v.status, Status::Contradicted);
+    assert_eq!(v.evidence.total, 2);
+
+    let v = judge_one(d, m(), absent(Check::ExternalEndpoint));
+    assert_eq!(v.status, Status::Contradicted);
+    assert_eq!(whats(&v), ["listen on 0.0.0.0:15868"]);
+
+    let v = judge_one(d, m(), absent(Check::Networking));
+    assert_eq!(v.status, Status::Contradicted);
+
+    let v = judge_one(d, m(), absent(Check::PrivilegedPorts));
+    assert_eq!(v.status, Status::Held, "15868 and 8125 are not privileged");
+
+    // The daemon dropped to 64000, but the children it spawned before that ran as root.
+    let v = judge_one(d, m(), absent(Check::RunsAsRoot));
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    assert_eq!(
+        whats(&v),
+        [
+            "process 501 (sh) last seen with uid 0 euid 0",
+            "process 502 (ip) last seen with uid 0 euid 0"
+        ]
+    );
+}
+
+#[test]
+fn package_ports_allow_its_own_endpoint() {
+    let p = Package {
+        ports: vec![15868],
+        ..pkg("masakari")
+    };
+    let v = judge_one("fixture-daemon.jsonl", p, absent(Check::ExternalEndpoint));
+    assert_eq!(v.status, Status::Held, "{}", v.reason);
+    assert_eq!(v.allowed, 1);
+}
+
+#[test]
+fn outgoing_destinations_follow_the_allowlist() {
+    let allow = |d: &[&str]| Allow {
+        destinations: d.iter().map(|s| (*s).to_owned()).collect(),
+        ..Allow::default()
+    };
+    let c = |d: &[&str]| claim(Check::OutgoingDestinations, Expect::Absent, allow(d));
+    let v = judge_one("fixture-daemon.jsonl", pkg("masakari"), c(&["127.0.0.1"]));
+    assert_eq!(v.status, Status::Contradicted);
+    assert_eq!(whats(&v), ["connect 192.0.2.10:3306"]);
+    assert_eq!(v.evidence.shown[0].result, "ECONNREFUSED");
+    assert_eq!(v.allowed, 1);
+    let v = judge_one(
+        "fixture-daemon.jsonl",
+        pkg("masakari"),
+        c(&["127.0.0.1:5672", "192.0.2.10"]),
+    );
+    assert_eq!(v.status, Status::Held, "{}", v.reason);
+    let v = judge_one(
+        "fixture-daemon.jsonl",
+        pkg("masakari"),
+        c(&["127.0.0.1:80", "192.0.2.10"]),
+    );
+    assert_eq!(v.status, Status::Contradicted, "port outside the allowlist");
+    assert_eq!(whats(&v), ["connect 127.0.0.1:5672"]);
+}
+
+#[test]
+fn runs_as_root_positive_claim() {
+    let present = claim(Check::RunsAsRoot, Expect::Present, Allow::default());
+    let v = judge_one("fixture-quiet.jsonl", pkg("quietd"), present.clone());
+    assert_eq!(v.status, Status::Contradicted, "quietd runs as uid 111");
+    let v = judge_one("fixture-install.jsonl", pkg("masakari"), present);
+    assert_eq!(v.status, Status::Held);
+}
+
+#[test]
+fn daemon_that_did_not_run_is_not_exercised() {
+    // Only the daemon named in the package is the package: here, one that never ran.
+    let p = Package {
+        daemons: vec!["/usr/bin/never-started".to_owned()],
+        ..pkg("ghost")
+    };
+    let v = judge_one("fixture-install.jsonl", p, absent(Check::ProcessesSpawned));
+    assert_eq!(v.status, Status::NotExercised, "{}", v.reason);
+}
+
+fn install_package() -> Package {
+    Package {
+        daemons: vec!["/usr/bin/masakari-engine".to_owned(), "lxc".to_owned()],
+        ..pkg("masakari")
+    }
+}
+
+#[test]
+fn harness_and_maintainer_scripts_are_attributed() {
+    let t = trace("fixture-install.jsonl");
+    let j = judge(
+        &t,
+        &set(
+            install_package(),
+            vec![
+                absent(Check::FileIo),
+                absent(Check::ProcessesSpawned),
+                claim(
+                    Check::MaintainerAddsGroups,
+                    Expect::Present,
+                    Allow::default(),
+                ),
+                claim(Check::ChmodChownMixup, Expect::Present, Allow::default()),
+                claim(Check::SecretInArgv, Expect::Present, Allow::default()),
+            ],
+        ),
+    );
+    let v = &j.verdicts;
+    // apt-get writes /var/cache/apt, dpkg /var/lib/dpkg/status, adduser /etc/group: none is the
+    // daemon's. adduser's write is reported as a maintainer script's.
+    assert_eq!(v[0].status, Status::Held, "{}", v[0].reason);
+    assert_eq!(v[0].maintainer_scripts.total, 1);
+    assert_eq!(v[0].maintainer_scripts.shown[0].what, "write /etc/group");
+    assert_eq!(v[1].status, Status::Held, "{}", v[1].reason);
+    assert_eq!(v[2].status, Status::Held);
+    assert_eq!(v[2].evidence.shown[0].origin, Origin::MaintainerScript);
+    assert!(
+        v[2].evidence.shown[0]
+            .what
+            .starts_with("exec /usr/sbin/adduser")
+    );
+    assert_eq!(v[3].status, Status::Held);
+    assert!(
+        v[3].evidence.shown[0]
+            .what
+            .starts_with("chmod given `masakari:masakari`, not a mode")
+    );
+    assert_eq!(v[4].status, Status::Held);
+    assert_eq!(
+        v[4].evidence.shown[0].what,
+        "command line: lxc config set core.trust_password ****"
+    );
+    assert!(j.origins.harness >= 6, "{:?}", j.origins);
+    assert!(j.origins.maintainer_script >= 8, "{:?}", j.origins);
+    assert_eq!(j.findings.chmod_chown_mixups.total, 1);
+    assert_eq!(j.findings.secrets_in_argv.total, 1);
+}
+
+#[test]
+fn exit_codes() {
+    let t = trace("fixture-daemon.jsonl");
+    let code = |claims: Vec<Claim>| judge(&t, &set(pkg("masakari"), claims)).exit_code();
+    assert_eq!(code(vec![absent(Check::PrivilegedPorts)]), 0);
+    assert_eq!(
+        code(vec![absent(Check::TempFiles), absent(Check::Environment)]),
+        1
+    );
+    assert_eq!(
+        code(vec![
+            absent(Check::Environment),
+            absent(Check::PrivilegedPorts)
+        ]),
+        3
+    );
+}
+
+// ---- reports
+
+fn report(review_name: &str, trace_name: &str, package: Option<Package>) -> Report {
+    let mut claims = review(review_name);
+    if let Some(p) = package {
+        claims.package = p;
+    }
+    let t = trace(trace_name);
+    let j = judge(&t, &claims);
+    Report::build(
+        &t,
+        &claims,
+        j,
+        Inputs {
+            review: Some(review_name.to_owned()),
+            claims_file: None,
+            trace: trace_name.to_owned(),
+            package: claims.package.name.clone(),
+            daemons: claims.package.daemons.clone(),
+        },
+    )
+}
+
+#[test]
+fn report_masakari_on_daemon_fixture() {
+    let r = report("masakari.security-review.txt", "fixture-daemon.jsonl", None);
+    assert_eq!(r.report_version, 1);
+    assert_eq!(r.outcome.exit_code, 1);
+    let md = render_markdown(&r);
+    // The hostile file name cannot add a table row, a tag or a colour.
+    assert!(!md.contains("\n| C9"), "{md}");
+    assert!(!md.contains("<img"), "{md}");
+    assert!(!md.contains('\x1b'), "{md}");
+    assert!(
+        md.len() < 12_000,
+        "short enough for a comment: {} bytes",
+        md.len()
+    );
+    insta::assert_snapshot!("report_masakari_daemon_md", md);
+    insta::assert_snapshot!(
+        "report_masakari_daemon_json",
+        r.to_json().expect("report JSON")
+    );
+}
+
+#[test]
+fn report_lxd_on_install_fixture() {
+    let r = report(
+        "lxd.security-review.txt",
+        "fixture-install.jsonl",
+        Some(install_package()),
+    );
+    let md = render_markdown(&r);
+    assert!(!md.contains("hunter2"), "{md}");
+    insta::assert_snapshot!("report_lxd_install_md", md);
+}
+
+#[test]
+fn report_azure_on_lost_fixture() {
+    let r = report(
+        "azure-proxy-agent.mir-review.txt",
+        "fixture-quiet-lost.jsonl",
+        None,
+    );
+    // Lost open and exec events: no claim that needs them is held; network claims still can be.
+    for v in &r.verdicts {
+        let needs_lost = tracer::verdict::needed_kinds(v.claim.check)
+            .iter()
+            .any(|k| *k == "open" || *k == "exec");
+        if needs_lost {
+            assert_ne!(v.status, Status::Held, "{}: {}", v.claim.check, v.reason);
+        }
+    }
+    assert!(r.outcome.inconclusive >= 4, "{:?}", r.outcome);
+    insta::assert_snapshot!("report_azure_lost_md", render_markdown(&r));
+    insta::assert_snapshot!("report_azure_lost_json", r.to_json().expect("report JSON"));
+}
