@@ -176,6 +176,40 @@ impl Balance {
         Balance { kinds }
     }
 
+    /// The balance of a run recorded by pid after a probe handshake: `probes` operations of
+    /// `probe_kind` were made, only the ones after the recorder attached can be in the trace
+    /// or lost, so that kind must satisfy `in trace + lost ≤ probes` (and ≥ 1: the handshake
+    /// waited for one); every other kind must balance exactly. A probe-kind violation is
+    /// recorded as a mismatch of the probe kind.
+    pub fn with_probes(
+        performed: &Counts,
+        in_trace: &Counts,
+        lost: &Counts,
+        probe_kind: &str,
+        probes: u64,
+    ) -> Balance {
+        let mut b = Balance::new(performed, in_trace, lost);
+        if let Some(p) = b.kinds.get_mut(probe_kind) {
+            let seen = p.in_trace + p.lost;
+            // Balanced when the recorder saw between 1 and all of the probes.
+            p.performed = if (1..=probes).contains(&seen) {
+                seen
+            } else {
+                probes
+            };
+        } else if probes > 0 {
+            b.kinds.insert(
+                probe_kind.to_owned(),
+                KindBalance {
+                    performed: probes,
+                    in_trace: 0,
+                    lost: 0,
+                },
+            );
+        }
+        b
+    }
+
     /// Every kind balances exactly.
     pub fn exact(&self) -> bool {
         self.kinds.values().all(|b| b.unaccounted() == 0)
@@ -227,6 +261,34 @@ mod tests {
         assert_eq!(b.total_lost(), 40);
         // kinds that are zero everywhere do not appear
         assert!(!b.kinds.contains_key("fork"));
+    }
+
+    #[test]
+    fn probes_before_the_recorder_attached_are_not_owed() {
+        let ops = c(&[("open", 10)]);
+        let ok = Balance::with_probes(&ops, &c(&[("open", 10), ("chdir", 2)]), &c(&[]), "chdir", 5);
+        assert!(ok.exact(), "{:?}", ok.mismatches());
+        let lost_probe = Balance::with_probes(
+            &ops,
+            &c(&[("open", 10), ("chdir", 1)]),
+            &c(&[("chdir", 1)]),
+            "chdir",
+            5,
+        );
+        assert!(lost_probe.exact());
+        // more probe events than probes made, or none at all, do not balance
+        let extra =
+            Balance::with_probes(&ops, &c(&[("open", 10), ("chdir", 6)]), &c(&[]), "chdir", 5);
+        assert!(!extra.exact());
+        let none = Balance::with_probes(&ops, &c(&[("open", 10)]), &c(&[]), "chdir", 5);
+        assert!(!none.exact());
+        // the other kinds still balance exactly
+        let short =
+            Balance::with_probes(&ops, &c(&[("open", 9), ("chdir", 1)]), &c(&[]), "chdir", 5);
+        assert_eq!(
+            short.mismatches(),
+            vec!["open: performed 10 ≠ 9 in trace + 0 lost"]
+        );
     }
 
     #[test]

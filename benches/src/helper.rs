@@ -10,10 +10,33 @@
 use std::{
     ffi::CString,
     io::{BufRead as _, Write as _},
+    sync::atomic::{AtomicU64, Ordering},
     time::{Duration, Instant},
 };
 
 use crate::report::Report;
+
+/// Probes answered during the handshake.
+static PROBES: AtomicU64 = AtomicU64::new(0);
+
+/// The trace kind of a handshake probe.
+pub const PROBE_KIND: &str = "chdir";
+
+fn say(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
+/// `socket(AF_INET, -1, 0)`: fails at once with EINVAL and is recorded (as kind `socket`).
+/// The cheapest hooked syscall.
+pub fn failed_socket() {
+    // SAFETY: no pointers; the call fails and returns no fd.
+    let fd = unsafe { libc::socket(libc::AF_INET, -1, 0) };
+    if fd >= 0 {
+        die("socket(AF_INET, -1, 0) unexpectedly succeeded");
+    }
+}
 
 /// Parsed command-line options of a workload.
 #[derive(Debug, Clone, Default)]
@@ -58,18 +81,37 @@ impl Opts {
         self.count.unwrap_or(full)
     }
 
-    /// With `--wait-go`: prints `ready` and waits for one line on stdin. Neither `write` nor
-    /// `read` is a hooked syscall, so the handshake adds no event.
+    /// With `--wait-go`: prints `ready`, then answers `probe` lines until a `go` line (or the
+    /// end of stdin). A probe is one `chdir(".")` (kind [`PROBE_KIND`], which no workload uses
+    /// otherwise), answered with `probed`: the bench probes until a probe shows up in the
+    /// trace, which proves the recorder is attached (its header alone is not flushed before
+    /// the first event). Probes made before the recorder attached are not in the trace, so they
+    /// are reported apart from `ops` (see [`crate::accounting::Balance::with_probes`]). Neither
+    /// `read` nor `write` is hooked, so the handshake adds no other event.
     pub fn handshake(&self) {
         if !self.wait_go {
             return;
         }
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "ready");
-        let _ = out.flush();
-        drop(out);
+        say("ready");
+        let stdin = std::io::stdin();
         let mut line = String::new();
-        let _ = std::io::stdin().lock().read_line(&mut line);
+        loop {
+            line.clear();
+            if stdin.lock().read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            match line.trim() {
+                "probe" => {
+                    // SAFETY: a valid C string; "." leaves the working directory as it is.
+                    if unsafe { libc::chdir(c".".as_ptr()) } != 0 {
+                        die("chdir(\".\") failed");
+                    }
+                    PROBES.fetch_add(1, Ordering::Relaxed);
+                    say("probed");
+                }
+                _ => return,
+            }
+        }
     }
 
     /// A pacer for `--rate`, or one that never waits.
@@ -121,6 +163,7 @@ impl Run {
         }
     }
 
+    /// Prints the report: `ops` and the handshake's probes.
     pub fn finish(self, ops: &[(&str, u64)]) {
         let elapsed_ns = self.start.elapsed().as_nanos() as u64;
         Report {
@@ -131,6 +174,7 @@ impl Run {
                 .filter(|(_, n)| *n > 0)
                 .map(|(k, n)| ((*k).to_owned(), *n))
                 .collect(),
+            probes: PROBES.load(Ordering::Relaxed),
             elapsed_ns,
         }
         .print();

@@ -3,9 +3,9 @@
 //! would mix every child's peak together).
 
 use std::{
-    io::{BufRead as _, BufReader, Read as _},
+    io::{BufRead as _, BufReader, Read as _, Write as _},
     path::Path,
-    process::{Child, ChildStdout, Command, Stdio},
+    process::{Child, ChildStdin, ChildStdout, Command, Stdio},
     time::{Duration, Instant},
 };
 
@@ -159,9 +159,11 @@ fn slurp(mut r: impl std::io::Read) -> String {
     String::from_utf8_lossy(&s).into_owned()
 }
 
-/// A workload started with `--wait-go`: spawned, then held at the `ready` line until `go`.
+/// A workload started with `--wait-go`: spawned, then held at the `ready` line until `go`,
+/// answering probes meanwhile (see `helper::Opts::handshake`).
 pub struct Held {
     pub child: Child,
+    stdin: Option<ChildStdin>,
     stdout: BufReader<ChildStdout>,
 }
 
@@ -172,26 +174,47 @@ impl Held {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         let mut child = cmd.spawn().map_err(spawn_err(cmd))?;
-        let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
-        let mut line = String::new();
-        stdout.read_line(&mut line)?;
-        if line.trim() != "ready" {
-            let _ = child.kill();
-            bail!("workload did not get ready: {line:?}");
-        }
-        Ok(Held { child, stdout })
+        let stdin = child.stdin.take();
+        let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+        let mut held = Held {
+            child,
+            stdin,
+            stdout,
+        };
+        held.expect_line("ready")?;
+        Ok(held)
     }
 
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
 
-    /// Lets it run and waits for it; returns its stdout.
+    fn expect_line(&mut self, want: &str) -> Result<(), ProcError> {
+        let mut line = String::new();
+        self.stdout.read_line(&mut line)?;
+        if line.trim() != want {
+            bail!("workload said {line:?}, expected {want:?}");
+        }
+        Ok(())
+    }
+
+    fn send(&mut self, line: &str) -> Result<(), ProcError> {
+        let stdin = self.stdin.as_mut().expect("stdin is open until go");
+        stdin.write_all(line.as_bytes())?;
+        stdin.flush()?;
+        Ok(())
+    }
+
+    /// Makes the workload do one probe operation (a recorded `socket` call) and waits for it.
+    pub fn probe(&mut self) -> Result<(), ProcError> {
+        self.send("probe\n")?;
+        self.expect_line("probed")
+    }
+
+    /// Lets it run and waits for it; returns the rest of its stdout.
     pub fn go(mut self, limit: Duration) -> Result<String, ProcError> {
-        use std::io::Write as _;
-        let mut stdin = self.child.stdin.take().expect("stdin is piped");
-        stdin.write_all(b"go\n")?;
-        drop(stdin);
+        self.send("go\n")?;
+        drop(self.stdin.take());
         let deadline = Instant::now() + limit;
         loop {
             if let Some(status) = self.child.try_wait()? {
@@ -210,23 +233,39 @@ impl Held {
             std::thread::sleep(Duration::from_millis(5));
         }
     }
-}
 
-/// Waits until `path` holds at least one full line (a recorder writes its header once its
-/// programs are attached), or `child` died, or `limit` passed.
-pub fn wait_for_first_line(path: &Path, child: &Running, limit: Duration) -> Result<(), ProcError> {
-    let deadline = Instant::now() + limit;
-    loop {
-        if std::fs::read(path).is_ok_and(|b| b.contains(&b'\n')) {
-            return Ok(());
+    /// Probes until `trace` holds an event line (the header alone is not proof: a recorder may
+    /// write it before attaching, or buffer it until the first event), or `rec` died, or
+    /// `limit` passed. Returns the number of probes made.
+    pub fn probe_until_recorded(
+        &mut self,
+        trace: &Path,
+        rec: &Running,
+        limit: Duration,
+    ) -> Result<u64, ProcError> {
+        let deadline = Instant::now() + limit;
+        let mut probes = 0;
+        loop {
+            self.probe()?;
+            probes += 1;
+            std::thread::sleep(Duration::from_millis(50));
+            let lines = std::fs::read(trace)
+                .map(|b| b.iter().filter(|&&c| c == b'\n').count())
+                .unwrap_or(0);
+            if lines >= 2 {
+                return Ok(probes);
+            }
+            if rec.exited() {
+                bail!("the recorder exited before recording anything");
+            }
+            if Instant::now() > deadline {
+                bail!(
+                    "{probes} probes in {}s and no event in {}",
+                    limit.as_secs(),
+                    trace.display()
+                );
+            }
         }
-        if child.exited() {
-            bail!("it exited before writing anything to {}", path.display());
-        }
-        if Instant::now() > deadline {
-            bail!("nothing in {} after {}s", path.display(), limit.as_secs());
-        }
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

@@ -1,10 +1,11 @@
 //! A workload recorded by `tracer record --pid`, attached after the workload's own start-up.
 //!
 //! The workload is started with `--wait-go` and held at its `ready` line; the recorder is
-//! started on its pid; once the recorder's trace file holds its header line the recorder is
-//! taken as attached and the workload is let go. Every event of the recorded window is then one
-//! the workload counted, so `performed = in trace + lost` must hold exactly, per kind. The
-//! bench's throughput and flood sections and `tests/flood.rs` all use this.
+//! started on its pid; the workload is probed (one recorded `chdir(".")` each, counted apart in
+//! its report) until a probe shows up in the trace, which proves the recorder is attached; then
+//! the workload is let go. Every event of the recorded window is one the workload counted, so
+//! `performed = in trace + lost` must hold exactly, per kind. The bench's throughput and flood
+//! sections and `tests/flood.rs` all use this.
 
 use std::{
     path::Path,
@@ -14,7 +15,7 @@ use std::{
 
 use crate::{
     accounting::{Balance, TraceCounts, TraceError},
-    process::{Held, ProcError, Running, wait_for_first_line},
+    process::{Held, ProcError, Running},
     report::{Report, ReportError},
 };
 
@@ -55,7 +56,7 @@ pub fn record_by_pid(
     limit: Duration,
 ) -> Result<RecordedRun, RecordError> {
     let _ = std::fs::remove_file(trace);
-    let held = Held::spawn(workload).map_err(RecordError::Workload)?;
+    let mut held = Held::spawn(workload).map_err(RecordError::Workload)?;
     let mut cmd = Command::new(tracer);
     cmd.arg("record")
         .arg("--pid")
@@ -70,7 +71,7 @@ pub fn record_by_pid(
             return Err(RecordError::Tracer(e));
         }
     };
-    if let Err(err) = wait_for_first_line(trace, &rec, Duration::from_secs(60)) {
+    if let Err(err) = held.probe_until_recorded(trace, &rec, Duration::from_secs(60)) {
         rec.signal(libc::SIGINT);
         let stderr = rec
             .wait(Duration::from_secs(10))
@@ -95,7 +96,13 @@ pub fn record_by_pid(
         });
     }
     let trace = TraceCounts::read(trace)?;
-    let balance = Balance::new(&report.ops, &trace.lines, &trace.lost);
+    let balance = Balance::with_probes(
+        &report.ops,
+        &trace.lines,
+        &trace.lost,
+        crate::helper::PROBE_KIND,
+        report.probes,
+    );
     Ok(RecordedRun {
         report,
         trace,

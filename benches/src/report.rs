@@ -13,6 +13,10 @@ pub struct Report {
     pub pid: u32,
     /// Operations performed, per trace event kind (the `kind` names of the trace format).
     pub ops: BTreeMap<String, u64>,
+    /// Handshake probes (`--wait-go`), of kind `helper::PROBE_KIND`; not in `ops`, since
+    /// the ones made before the recorder attached cannot be in the trace.
+    #[serde(default)]
+    pub probes: u64,
     /// Wall-clock nanoseconds of the work loop alone.
     pub elapsed_ns: u64,
 }
@@ -70,6 +74,7 @@ mod tests {
             workload: "open".into(),
             pid: 42,
             ops: BTreeMap::from([("open".into(), 3)]),
+            probes: 0,
             elapsed_ns: 7,
         };
         let out = format!("ready\n{}\n", serde_json::to_string(&r).unwrap());

@@ -8,7 +8,7 @@
 
 use std::ffi::CString;
 
-use tracer_bench::helper::{Opts, Run, die, open_close, work_dir};
+use tracer_bench::helper::{Opts, Run, failed_socket, open_close, work_dir};
 
 /// Enough to overflow a small buffer many times over; the throughput search passes its own.
 const FULL: u64 = 200_000;
@@ -27,11 +27,7 @@ fn main() {
     for i in 0..n {
         pacer.before_op(i);
         if socket {
-            // SAFETY: no pointers; the call fails and returns no fd.
-            let fd = unsafe { libc::socket(libc::AF_INET, -1, 0) };
-            if fd >= 0 {
-                die("socket(AF_INET, -1) unexpectedly succeeded");
-            }
+            failed_socket();
         } else {
             open_close(&path, libc::O_RDONLY);
         }

@@ -12,7 +12,7 @@ use std::{
 
 use tracer_bench::{
     accounting::{Balance, TraceCounts},
-    process::{Running, wait_for_first_line},
+    process::{Held, Running},
     recorded,
     report::Report,
 };
@@ -210,37 +210,39 @@ impl Ctx {
         })
     }
 
+    /// The recorder scoped to another process (a held `bench-flood --count 0`, idle on its
+    /// stdin) while the workload runs outside the scope: what scoping costs everyone else.
     fn tracer_other(&self, w: &Workload, limit: Duration) -> Outcome {
         let tracer = self.tracer.as_ref().map_err(Clone::clone)?;
         let trace = self.tmp.join("other.jsonl");
         let _ = std::fs::remove_file(&trace);
-        let mut idle = Command::new("sleep")
-            .arg("100000")
-            .spawn()
-            .map_err(|e| format!("starting the idle process: {e}"))?;
+        let mut idle_cmd = Command::new(self.bins.join("bench-flood"));
+        idle_cmd.args(["--count", "0", "--dir"]).arg(&self.tmp);
+        let mut idle =
+            Held::spawn(&mut idle_cmd).map_err(|e| format!("starting the idle process: {e}"))?;
         let mut cmd = Command::new(tracer);
         cmd.arg("record")
             .arg("--pid")
-            .arg(idle.id().to_string())
+            .arg(idle.pid().to_string())
             .arg("-o")
             .arg(&trace);
+        let rec = Running::spawn(&mut cmd).map_err(|e| e.to_string())?;
+        if let Err(e) = idle.probe_until_recorded(&trace, &rec, Duration::from_secs(60)) {
+            rec.signal(libc::SIGINT);
+            let stderr = rec
+                .wait(Duration::from_secs(10))
+                .map(|f| f.stderr)
+                .unwrap_or_default();
+            return Err(format!(
+                "tracer did not start: {e}; {}",
+                first_line(&stderr)
+            ));
+        }
+        let s = plain(&mut self.workload_cmd(w), limit);
+        let idle_done = idle.go(Duration::from_secs(30));
+        let fin = recorded::stop(rec).map_err(|e| e.to_string())?;
         let result = (|| {
-            let rec = Running::spawn(&mut cmd).map_err(|e| e.to_string())?;
-            if let Err(e) = wait_for_first_line(&trace, &rec, Duration::from_secs(60)) {
-                rec.signal(libc::SIGINT);
-                let stderr = rec
-                    .wait(Duration::from_secs(10))
-                    .map(|f| f.stderr)
-                    .unwrap_or_default();
-                return Err(format!(
-                    "tracer did not start: {e}; {}",
-                    first_line(&stderr)
-                ));
-            }
-            let s = plain(&mut self.workload_cmd(w), limit);
-            let _ = idle.kill();
-            let _ = idle.wait();
-            let fin = recorded::stop(rec).map_err(|e| e.to_string())?;
+            idle_done.map_err(|e| format!("idle process: {e}"))?;
             if !fin.success {
                 return Err(format!(
                     "tracer {}: {}",
@@ -258,8 +260,6 @@ impl Ctx {
             s.lost = Some(t.total_lost());
             Ok(s)
         })();
-        let _ = idle.kill();
-        let _ = idle.wait();
         let _ = std::fs::remove_file(&trace);
         result
     }
