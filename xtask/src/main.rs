@@ -1,5 +1,6 @@
 //! Project tasks. `cargo xtask <task>`; each task is one module.
 //!
+//! - `demo`: the README's first command: set up, build, record the example, check a review.
 //! - `setup`: installs what a fresh machine lacks (Debian packages, bpf-linker), idempotently.
 //! - `build-ebpf`: builds the eBPF object alone, for quick kernel-side iterations.
 //! - `test`: the project's test command (what `.ci/run` runs).
@@ -7,6 +8,7 @@
 //! - `bench`: the overhead and loss benchmarks.
 
 mod bench;
+mod demo;
 mod setup;
 mod test;
 mod util;
@@ -25,6 +27,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
+    /// Set up, build, record the built-in example and check the demo review against it.
+    Demo,
     /// Install the eBPF toolchain and tools this project needs (idempotent).
     Setup(setup::Args),
     /// Build the eBPF object only (release, BPF target) and print its path.
@@ -40,6 +44,7 @@ enum Task {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.task {
+        Task::Demo => demo::run(),
         Task::Setup(args) => setup::run(&args),
         Task::BuildEbpf => setup::build_ebpf().map(|path| println!("{}", path.display())),
         Task::Test(args) => test::run(&args),
