@@ -156,21 +156,24 @@ fn process(out: &mut String, p: &ProcessNode, depth: usize) {
         p.pid,
         printable(&p.comm)
     );
-    for e in &p.execs {
+    // Failed execs are mostly a shell's PATH search: counted here, listed in the JSON.
+    let failed = p.execs.iter().filter(|e| e.result != "ok").count();
+    for e in p.execs.iter().filter(|e| e.result == "ok") {
         // Secrets masked: a summary gets pasted into bugs.
         let argv = printable(&crate::verdict::shown_argv(&e.argv));
         let _ = writeln!(
             out,
-            "{indent}  exec {} [{}]{}{}{}",
+            "{indent}  exec {} [{}]{}{}",
             printable(&e.path),
             argv,
             if e.argv_truncated { " (argv cut)" } else { "" },
             if e.setid { " SETID" } else { "" },
-            if e.result == "ok" {
-                String::new()
-            } else {
-                format!(" -> {}", e.result)
-            }
+        );
+    }
+    if failed > 0 {
+        let _ = writeln!(
+            out,
+            "{indent}  ({failed} failed exec attempt(s), e.g. PATH search; see --json)"
         );
     }
     for c in &p.children {

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     claims::{Allow, Check, Claim, ClaimSet, Expect, Package},
-    summary::result_label,
+    summary::{self, result_label},
     trace::{Event, EventData, Trace},
 };
 use rules::{Hit, Rules, scope};
@@ -218,7 +218,12 @@ fn judge_one(
     let allow = effective_allow(claim, package);
     let in_scope = scope(claim.check);
     let exercised = attribution.per_event.iter().any(|o| in_scope.contains(o));
-    let gaps = gaps(trace, claim.check);
+    let mut gaps = gaps(trace, claim.check);
+    if claim.check == Check::Environment
+        && !gaps.iter().any(|g| g.starts_with("no hook for getenv"))
+    {
+        gaps.extend(env_blind_spots(trace, attribution));
+    }
     let mut evidence = Evidence::default();
     let mut maintainer_scripts = Evidence::default();
     let mut allowed = 0;
@@ -347,6 +352,59 @@ fn judge_one(
         allow,
         gaps,
     }
+}
+
+/// Interpreters keep their own copy of the environment (Python's os.environ) and static
+/// binaries (Go) have no libc: a getenv uprobe sees neither.
+fn env_blind_spots(trace: &Trace, attribution: &Attribution) -> Vec<String> {
+    const INTERPRETERS: &[&str] = &["python", "perl", "ruby", "node", "java", "php", "lua"];
+    let mut out = Vec::new();
+    let mut libc_loaded: HashSet<u32> = HashSet::new();
+    let mut execed: Vec<(u32, String)> = Vec::new();
+    for (ev, o) in trace.events.iter().zip(&attribution.per_event) {
+        if *o != Origin::Package {
+            continue;
+        }
+        match &ev.data {
+            EventData::Exec { path, argv, .. } if !summary::failed(ev.result.as_ref()) => {
+                let name = path.best().rsplit('/').next().unwrap_or("").to_owned();
+                // A script's interpreter shows in argv[0] when it was started by name.
+                let arg0 = argv
+                    .first()
+                    .and_then(|a| a.rsplit('/').next())
+                    .unwrap_or("")
+                    .to_owned();
+                if let Some(name) = [&name, &arg0]
+                    .into_iter()
+                    .find(|n| INTERPRETERS.iter().any(|i| n.starts_with(i)))
+                {
+                    let spot = format!(
+                        "the package runs {name}, an interpreter that reads its environment without libc getenv"
+                    );
+                    if !out.contains(&spot) {
+                        out.push(spot);
+                    }
+                }
+                libc_loaded.remove(&ev.pid);
+                execed.push((ev.pid, name));
+            }
+            EventData::Open { path, .. } if path.best().contains("/libc.so") => {
+                libc_loaded.insert(ev.pid);
+            }
+            _ => {}
+        }
+    }
+    for (pid, name) in execed {
+        if !libc_loaded.contains(&pid) {
+            let spot = format!(
+                "{name} (pid {pid}) loaded no libc (a static binary, e.g. Go): its environment reads are invisible to a getenv hook"
+            );
+            if !out.contains(&spot) {
+                out.push(spot);
+            }
+        }
+    }
+    out
 }
 
 fn with_uid_note(trace: &Trace, reason: String) -> String {

@@ -122,6 +122,24 @@ pub fn destination_allowed(ip: &str, port: u16, allow: &[String]) -> bool {
     })
 }
 
+/// The first string (or else number) field of an event's data, to name it in evidence.
+fn first_string_field(data: &EventData) -> String {
+    let v = serde_json::to_value(data).unwrap_or_default();
+    let Some(fields) = v.get("fields").and_then(|f| f.as_object()) else {
+        return String::new();
+    };
+    fields
+        .values()
+        .find_map(|x| x.as_str().map(str::to_owned))
+        .or_else(|| {
+            fields
+                .values()
+                .find(|x| x.is_number())
+                .map(|x| x.to_string())
+        })
+        .unwrap_or_default()
+}
+
 /// A command line for a report: secrets masked, so the report does not repeat the leak.
 pub fn shown_argv(argv: &[String]) -> String {
     secret_in_argv(argv).unwrap_or_else(|| argv.join(" "))
@@ -177,9 +195,7 @@ pub fn secret_in_argv(argv: &[String]) -> Option<String> {
     if !found {
         return None;
     }
-    let Some(program) = argv.first() else {
-        return None;
-    };
+    let program = argv.first()?;
     let mut masked: Vec<String> = vec![program.clone()];
     let mut current = None;
     for (i, tok) in tokens {
@@ -310,6 +326,15 @@ impl Rules<'_> {
                 Some(d) => Hit::Yes(format!("{}: {d}", ev.data.kind())),
                 None => Hit::No,
             },
+            // Kinds newer than this checker's match arms are read through their JSON form.
+            (Check::Environment, data) if data.kind() == "getenv" => {
+                Hit::Yes(format!("getenv {}", first_string_field(data)))
+            }
+            (Check::Crypto, data) if data.kind() == "getrandom" => Hit::Yes(
+                format!("getrandom {}", first_string_field(data))
+                    .trim_end()
+                    .to_owned(),
+            ),
             (Check::Crypto, EventData::Open { path, .. }) if ok => {
                 let p = path.best();
                 let name = basename(p);

@@ -1,0 +1,309 @@
+//! Real processes, recorded by the real recorder, breaking and keeping claims; the verdicts and
+//! their evidence are checked. Needs root and the tracer binary in `TRACER_BIN` (`cargo xtask
+//! test` sets both up); without them every test fails saying so, none is skipped.
+//!
+//! Network actions only ever target 127.0.0.x.
+
+use std::{
+    path::PathBuf,
+    process::Command,
+    sync::atomic::{AtomicU32, Ordering},
+};
+
+use tracer::{
+    claims::{Allow, Check, Claim, ClaimSet, Expect, Package, Source},
+    trace::{Trace, read_trace},
+    verdict::{Status, Verdict, judge},
+};
+
+/// The package the recorded shell stands for; its own dirs are allowlisted by default.
+const PKG: &str = "tracer-claims-test";
+
+fn tracer_bin() -> PathBuf {
+    let bin = std::env::var_os("TRACER_BIN").unwrap_or_else(|| {
+        panic!(
+            "TRACER_BIN is not set: these tests record real processes with the tracer binary; \
+             run them with `sudo -E cargo xtask test`, which builds it and sets TRACER_BIN"
+        )
+    });
+    let bin = PathBuf::from(bin);
+    assert!(
+        bin.is_file(),
+        "TRACER_BIN={} is not a file: build it with `cargo build -p tracer` (eBPF included)",
+        bin.display()
+    );
+    bin
+}
+
+fn require_root() {
+    // SAFETY: geteuid has no preconditions.
+    let euid = unsafe { libc::geteuid() };
+    assert_eq!(
+        euid, 0,
+        "recording needs root (eBPF): run `sudo -E cargo xtask test`"
+    );
+}
+
+fn workdir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tracer-recorded-claims-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("create the test's work directory");
+    dir
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// Records `sh -c SCRIPT` (PATH limited to the system's, so no user shims add noise).
+fn record(name: &str, script: &str) -> Trace {
+    require_root();
+    let bin = tracer_bin();
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let out = workdir().join(format!("{name}-{n}.jsonl"));
+    let status = Command::new(&bin)
+        .args(["record", "-o"])
+        .arg(&out)
+        .args(["--", "/bin/sh", "-c", script])
+        .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+        .status()
+        .unwrap_or_else(|e| panic!("running {}: {e}", bin.display()));
+    assert!(status.success(), "tracer record {name} failed: {status}");
+    let trace = read_trace(&out).unwrap_or_else(|e| panic!("{e}"));
+    let footer = trace
+        .footer
+        .as_ref()
+        .expect("the recorder wrote its footer");
+    assert_eq!(
+        footer.total_lost(),
+        0,
+        "{name}: events lost: {:?}",
+        footer.lost
+    );
+    trace
+}
+
+fn claim(check: Check, expect: Expect, allow: Allow) -> Claim {
+    Claim {
+        id: "C1".to_owned(),
+        check,
+        expect,
+        source: Source::ClaimsFile { note: None },
+        allow,
+    }
+}
+
+fn verdict(trace: &Trace, c: Claim) -> Verdict {
+    let set = ClaimSet {
+        package: Package {
+            name: Some(PKG.to_owned()),
+            ..Package::default()
+        },
+        claims: vec![c],
+        not_checkable: Vec::new(),
+        unrecognised: Vec::new(),
+    };
+    judge(trace, &set).verdicts.remove(0)
+}
+
+fn absent(trace: &Trace, check: Check) -> Verdict {
+    verdict(trace, claim(check, Expect::Absent, Allow::default()))
+}
+
+fn whats(v: &Verdict) -> Vec<&str> {
+    v.evidence.shown.iter().map(|e| e.what.as_str()).collect()
+}
+
+fn assert_status(v: &Verdict, want: Status) {
+    assert_eq!(
+        v.status, want,
+        "{}: {} (evidence {:?})",
+        v.claim.check, v.reason, v.evidence.shown
+    );
+}
+
+#[test]
+fn spawning_a_child_contradicts_no_processes_spawned() {
+    let t = record("spawn", "/bin/true; exit 0");
+    let v = absent(&t, Check::ProcessesSpawned);
+    assert_status(&v, Status::Contradicted);
+    assert!(
+        whats(&v).iter().any(|w| w.starts_with("exec /bin/true")),
+        "{:?}",
+        whats(&v)
+    );
+    assert_ne!(
+        v.evidence.shown[0].pid,
+        match &t.header.target {
+            tracer::trace::Target::Command { pid, .. } => *pid,
+            _ => 0,
+        },
+        "the child, not the shell itself"
+    );
+}
+
+#[test]
+fn builtins_only_keep_no_processes_spawned() {
+    let t = record("nospawn", ": nothing; exit 0");
+    let v = absent(&t, Check::ProcessesSpawned);
+    assert_status(&v, Status::Held);
+    let v = absent(&t, Check::SetuidCalls);
+    assert_status(&v, Status::Held);
+}
+
+#[test]
+fn a_temp_file_contradicts_no_temp_files_and_no_file_io() {
+    let path = format!("/tmp/tracer-claims-{}.tmp", std::process::id());
+    let t = record("tempfile", &format!("echo x > {path}; rm -f {path}"));
+    let _ = std::fs::remove_file(&path);
+    let v = absent(&t, Check::TempFiles);
+    assert_status(&v, Status::Contradicted);
+    assert!(
+        whats(&v).contains(&format!("create {path}").as_str()),
+        "{:?}",
+        whats(&v)
+    );
+    let v = absent(&t, Check::FileIo);
+    assert_status(&v, Status::Contradicted);
+}
+
+#[test]
+fn writing_in_the_package_dir_keeps_no_notable_file_io() {
+    let dir = format!("/var/lib/{PKG}");
+    std::fs::create_dir_all(&dir).expect("create the package dir");
+    let t = record(
+        "owndir",
+        &format!("echo x > {dir}/state; echo y >> {dir}/state"),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let v = absent(&t, Check::FileIo);
+    assert_status(&v, Status::Held);
+    assert_eq!(v.allowed, 2, "both writes allowed as the package's own");
+    let v = absent(&t, Check::TempFiles);
+    assert_status(&v, Status::Held);
+}
+
+#[test]
+fn reading_dev_urandom_contradicts_no_crypto_and_otherwise_it_stays_inconclusive() {
+    let t = record("urandom", "head -c 16 /dev/urandom > /dev/null");
+    let v = absent(&t, Check::Crypto);
+    assert_status(&v, Status::Contradicted);
+    assert!(
+        whats(&v).contains(&"open /dev/urandom (random source)"),
+        "{:?}",
+        whats(&v)
+    );
+    // Without an open of a random source, getrandom (not hooked) could still have been called.
+    let t = record("norandom", ": nothing");
+    let v = absent(&t, Check::Crypto);
+    assert_status(&v, Status::Inconclusive);
+    assert!(v.reason.contains("no hook for getrandom"), "{}", v.reason);
+}
+
+#[test]
+fn environment_reads_are_never_held() {
+    // Reads a path that depends on $HOME: the environment was used, but no hook records it.
+    let t = record("envpath", "cat \"$HOME/.profile\" > /dev/null 2>&1; exit 0");
+    let v = absent(&t, Check::Environment);
+    assert_status(&v, Status::Inconclusive);
+    assert!(v.reason.contains("getenv"), "{}", v.reason);
+}
+
+#[test]
+fn listening_on_all_addresses_contradicts_no_external_endpoint() {
+    let listen = |ip: &str| {
+        format!(
+            "/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind((\"{ip}\", 0)); s.listen(1); s.close()'"
+        )
+    };
+    let t = record("listen-any", &listen("0.0.0.0"));
+    let v = absent(&t, Check::ExternalEndpoint);
+    assert_status(&v, Status::Contradicted);
+    assert!(
+        whats(&v)
+            .iter()
+            .any(|w| w.starts_with("listen on 0.0.0.0:")),
+        "{:?}",
+        whats(&v)
+    );
+    let t = record("listen-lo", &listen("127.0.0.1"));
+    let v = absent(&t, Check::ExternalEndpoint);
+    assert_status(&v, Status::Held);
+    let v = absent(&t, Check::Networking);
+    assert_status(&v, Status::Contradicted);
+}
+
+#[test]
+fn connecting_outside_the_allowlist_contradicts_it() {
+    // Nothing listens on 127.0.0.1:9: the connect fails with ECONNREFUSED, and still counts.
+    let t = record(
+        "connect",
+        "/bin/bash -c 'echo > /dev/tcp/127.0.0.1/9' 2>/dev/null; exit 0",
+    );
+    let allow = |d: &[&str]| Allow {
+        destinations: d.iter().map(|s| (*s).to_owned()).collect(),
+        ..Allow::default()
+    };
+    let v = verdict(
+        &t,
+        claim(
+            Check::OutgoingDestinations,
+            Expect::Absent,
+            allow(&["127.0.0.1:80", "169.254.169.254"]),
+        ),
+    );
+    assert_status(&v, Status::Contradicted);
+    assert_eq!(whats(&v), ["connect 127.0.0.1:9"]);
+    assert_eq!(v.evidence.shown[0].result, "ECONNREFUSED");
+    let v = verdict(
+        &t,
+        claim(
+            Check::OutgoingDestinations,
+            Expect::Absent,
+            allow(&["127.0.0.1"]),
+        ),
+    );
+    assert_status(&v, Status::Held);
+    assert_eq!(v.allowed, 1);
+}
+
+#[test]
+fn setuid_to_nobody_contradicts_privilege_claims() {
+    let t = record(
+        "setuid",
+        "setpriv --reuid=65534 --regid=65534 --clear-groups /bin/true",
+    );
+    for check in [
+        Check::SetuidCalls,
+        Check::PrivilegedFunctions,
+        Check::UserNobody,
+    ] {
+        let v = absent(&t, check);
+        assert_status(&v, Status::Contradicted);
+    }
+    let v = absent(&t, Check::SetuidCalls);
+    assert!(
+        whats(&v).iter().any(|w| w.contains("uid -> 65534")),
+        "{:?}",
+        whats(&v)
+    );
+    let v = verdict(
+        &t,
+        claim(Check::RunsAsRoot, Expect::Absent, Allow::default()),
+    );
+    assert_status(&v, Status::Contradicted);
+}
+
+#[test]
+fn a_password_on_the_command_line_is_seen_and_masked() {
+    let t = record("secret", "/bin/echo --password hunter2 > /dev/null");
+    let v = verdict(
+        &t,
+        claim(Check::SecretInArgv, Expect::Present, Allow::default()),
+    );
+    assert_status(&v, Status::Held);
+    assert!(
+        whats(&v).contains(&"command line: /bin/echo --password ****"),
+        "{:?}",
+        whats(&v)
+    );
+    let json = serde_json::to_string(&v).expect("verdict JSON");
+    assert!(!json.contains("hunter2"), "{json}");
+}
