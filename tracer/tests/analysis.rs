@@ -790,3 +790,18 @@ fn recorded_fixtures_still_parse() {
     }
     assert!(n > 0, "no recorded-*.jsonl fixture in {}", dir.display());
 }
+
+#[test]
+fn example_claims_files_parse() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("examples dir") {
+        let p = entry.expect("dir entry").path();
+        if p.to_string_lossy().ends_with(".claims.toml") {
+            let f = claims::read_claims_file(&p).unwrap_or_else(|e| panic!("{e}"));
+            assert!(f.package.name.is_some(), "{}", p.display());
+            n += 1;
+        }
+    }
+    assert!(n >= 3, "example claims files in {}", dir.display());
+}
