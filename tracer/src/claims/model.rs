@@ -197,6 +197,9 @@ pub struct Allow {
     /// Ports the daemon may listen on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<u16>,
+    /// Environment variables the daemon may read; `PREFIX*` covers a family (`LC_*`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variables: Vec<String>,
 }
 
 impl Allow {
@@ -205,8 +208,26 @@ impl Allow {
             && self.paths.is_empty()
             && self.destinations.is_empty()
             && self.ports.is_empty()
+            && self.variables.is_empty()
     }
 }
+
+/// Variables libc itself reads on the program's behalf (locale, time zone, allocator tunables):
+/// a getenv uprobe sees those lookups too, but they are not the program's "environment
+/// variable usage".
+pub const LIBC_VARIABLES: &[&str] = &[
+    "LANG",
+    "LANGUAGE",
+    "LC_*",
+    "TZ",
+    "TZDIR",
+    "LOCPATH",
+    "NLSPATH",
+    "MALLOC_*",
+    "GLIBC_TUNABLES",
+    "POSIXLY_CORRECT",
+    "GCONV_PATH",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claim {

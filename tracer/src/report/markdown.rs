@@ -157,6 +157,17 @@ pub fn render_markdown(r: &Report) -> String {
         allow.extend(v.allow.paths.iter().map(|p| md(p)));
         allow.extend(v.allow.destinations.iter().map(|p| md(p)));
         allow.extend(v.allow.ports.iter().map(|p| format!("port {p}")));
+        if !v.allow.variables.is_empty() {
+            allow.push(format!(
+                "variables {}",
+                v.allow
+                    .variables
+                    .iter()
+                    .map(|x| md(x))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+        }
         if !allow.is_empty() {
             let _ = writeln!(
                 out,

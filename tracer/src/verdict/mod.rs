@@ -145,6 +145,13 @@ pub fn effective_allow(claim: &Claim, package: &Package) -> Allow {
                 }
             }
         }
+        Check::Environment => {
+            for v in crate::claims::LIBC_VARIABLES {
+                if !allow.variables.iter().any(|a| a == v) {
+                    allow.variables.push((*v).to_owned());
+                }
+            }
+        }
         Check::ExternalEndpoint | Check::PrivilegedPorts => {
             for p in &package.ports {
                 if !allow.ports.contains(p) {
@@ -219,6 +226,7 @@ fn judge_one(
     let in_scope = scope(claim.check);
     let exercised = attribution.per_event.iter().any(|o| in_scope.contains(o));
     let mut gaps = gaps(trace, claim.check);
+    gaps.extend(unknown_addresses(trace, attribution, claim.check));
     if claim.check == Check::Environment
         && !gaps.iter().any(|g| g.starts_with("no hook for getenv"))
     {
@@ -352,6 +360,38 @@ fn judge_one(
         allow,
         gaps,
     }
+}
+
+/// Listens and connects whose address the recorder could not read: they may be the instance
+/// that contradicts an endpoint or destination claim.
+fn unknown_addresses(trace: &Trace, attribution: &Attribution, check: Check) -> Vec<String> {
+    let n = trace
+        .events
+        .iter()
+        .zip(&attribution.per_event)
+        .filter(|(_, o)| **o == Origin::Package)
+        .filter(|(ev, _)| {
+            matches!(
+                (check, &ev.data),
+                (
+                    Check::ExternalEndpoint,
+                    EventData::Listen { addr: None, .. }
+                ) | (
+                    Check::OutgoingDestinations | Check::Networking,
+                    EventData::Connect { addr: None, .. }
+                )
+            )
+        })
+        .count();
+    if n == 0 {
+        return Vec::new();
+    }
+    let what = if check == Check::ExternalEndpoint {
+        "listen(s) on a socket whose bind was not seen"
+    } else {
+        "connect(s) whose address could not be read"
+    };
+    vec![format!("{n} {what}")]
 }
 
 /// Interpreters keep their own copy of the environment (Python's os.environ) and static

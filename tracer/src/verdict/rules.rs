@@ -328,7 +328,16 @@ impl Rules<'_> {
             },
             // Kinds newer than this checker's match arms are read through their JSON form.
             (Check::Environment, data) if data.kind() == "getenv" => {
-                Hit::Yes(format!("getenv {}", first_string_field(data)))
+                let name = first_string_field(data);
+                let allowed = allow.variables.iter().any(|v| match v.strip_suffix('*') {
+                    Some(prefix) => name.starts_with(prefix),
+                    None => *v == name,
+                });
+                if allowed {
+                    Hit::Allowed
+                } else {
+                    Hit::Yes(format!("getenv {name}"))
+                }
             }
             (Check::Crypto, data) if data.kind() == "getrandom" => Hit::Yes(
                 format!("getrandom {}", first_string_field(data))
