@@ -30,6 +30,9 @@ pub struct TraceCounts {
     pub file_bytes: u64,
     /// Process ids seen in event lines (to check a `--pid` run recorded the right process).
     pub pids: BTreeSet<u32>,
+    /// The header's `hooks.attached` (`tracepoint:CATEGORY/NAME`), to compare the bpftrace
+    /// programs' hook list with what the recorder really attached.
+    pub attached: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +89,17 @@ impl TraceCounts {
                     if let Some(pid) = v.get("pid").and_then(|p| p.as_u64()) {
                         t.pids.insert(pid as u32);
                     }
+                }
+                Some("header") => {
+                    t.attached = v
+                        .pointer("/hooks/attached")
+                        .and_then(|a| a.as_array())
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|h| h.as_str().map(str::to_owned))
+                                .collect()
+                        })
+                        .unwrap_or_default();
                 }
                 Some("footer") => {
                     footer = true;
@@ -326,7 +340,7 @@ mod tests {
         std::fs::write(
             &path,
             concat!(
-                "{\"type\":\"header\",\"format\":\"x\"}\n",
+                "{\"type\":\"header\",\"hooks\":{\"attached\":[\"tracepoint:sched/sched_process_exit\"]}}\n",
                 "{\"type\":\"event\",\"seq\":0,\"pid\":7,\"kind\":\"open\",\"fields\":{}}\n",
                 "{\"type\":\"event\",\"seq\":1,\"pid\":7,\"kind\":\"open\",\"fields\":{}}\n",
                 "{\"type\":\"event\",\"seq\":2,\"pid\":7,\"kind\":\"exit\",\"fields\":{}}\n",
@@ -339,6 +353,7 @@ mod tests {
         assert_eq!(t.lost, c(&[("open", 5), ("exit", 0)]));
         assert!(t.footer_matches_lines());
         assert_eq!(t.pids, BTreeSet::from([7]));
+        assert_eq!(t.attached, vec!["tracepoint:sched/sched_process_exit"]);
         assert_eq!(t.total_events(), 3);
         let b = Balance::new(&c(&[("open", 7), ("exit", 1)]), &t.lines, &t.lost);
         assert!(b.exact());

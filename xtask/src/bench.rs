@@ -284,7 +284,7 @@ fn header(args: &Args, ctx: &Ctx, load_before: &str, load_after: &str) -> String
     let _ = writeln!(h, "- cores: {cores} ({cpu})");
     let _ = writeln!(
         h,
-        "- tool: tracer {} (workspace {} at {commit})",
+        "- tool: {} (workspace {} at {commit})",
         tracer_version,
         env!("CARGO_PKG_VERSION")
     );

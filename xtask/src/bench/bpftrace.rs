@@ -44,6 +44,20 @@ pub fn syscall_tracepoints() -> Vec<&'static str> {
         .collect()
 }
 
+/// The hooks in the recorder's trace-header notation (`tracepoint:CATEGORY/NAME`).
+pub fn hook_labels(syscalls: &[&str]) -> std::collections::BTreeSet<String> {
+    syscalls
+        .iter()
+        .flat_map(|s| {
+            [
+                format!("tracepoint:syscalls/sys_enter_{s}"),
+                format!("tracepoint:syscalls/sys_exit_{s}"),
+            ]
+        })
+        .chain(SCHED.iter().map(|s| format!("tracepoint:sched/{s}")))
+        .collect()
+}
+
 pub fn hook_count(syscalls: &[&str]) -> usize {
     2 * syscalls.len() + SCHED.len()
 }

@@ -77,7 +77,12 @@ pub fn run(ctx: &Ctx, tracer_help: &str) -> Collector {
     let secs: u64 = if ctx.quick { 1 } else { 3 };
     let rates: &[u64] = &[125_000, 250_000, 500_000, 1_000_000, 2_000_000, 4_000_000];
     let mut steps = Vec::new();
+    let mut producer_bound = false;
     for rate in rates.iter().map(|&r| Some(r)).chain([None]) {
+        if producer_bound && rate.is_some() {
+            // The producer cannot go faster paced: one unpaced step shows its ceiling.
+            continue;
+        }
         let count = rate.unwrap_or(4_000_000) * secs;
         eprintln!("bench: collector throughput, rate {rate:?}/s, {count} ops");
         let step = record(
@@ -100,7 +105,10 @@ pub fn run(ctx: &Ctx, tracer_help: &str) -> Collector {
         });
         let stop = match &step {
             Err(_) => true,
-            Ok(s) => s.lost > 0 || rate.is_some_and(|r| s.produced_per_s < 0.9 * r as f64),
+            Ok(s) => {
+                producer_bound = rate.is_some_and(|r| s.produced_per_s < 0.9 * r as f64);
+                s.lost > 0
+            }
         };
         steps.push(step);
         if stop {

@@ -195,6 +195,15 @@ impl Ctx {
         let _ = std::fs::remove_file(&trace);
         let balance = Balance::new(&report.ops, &t.lines, &t.lost);
         let mut note = None;
+        let ours = super::bpftrace::hook_labels(&self.syscalls);
+        let theirs: std::collections::BTreeSet<String> = t.attached.iter().cloned().collect();
+        if !t.attached.is_empty() && ours != theirs {
+            let only_bt: Vec<_> = ours.difference(&theirs).cloned().collect();
+            let only_tr: Vec<_> = theirs.difference(&ours).cloned().collect();
+            note = Some(format!(
+                "hooks differ from bpftrace's: only bpftrace {only_bt:?}, only tracer {only_tr:?}"
+            ));
+        }
         if !balance.covered() {
             note = Some(format!("UNACCOUNTED: {}", balance.mismatches().join("; ")));
         } else if !t.footer_matches_lines() {
