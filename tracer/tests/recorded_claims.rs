@@ -190,11 +190,16 @@ fn reading_dev_urandom_contradicts_no_crypto_and_otherwise_it_stays_inconclusive
         "{:?}",
         whats(&v)
     );
-    // Without an open of a random source, getrandom (not hooked) could still have been called.
+    // Builtins only: the shell's own start-up getrandom (glibc malloc, 8 bytes, GRND_NONBLOCK)
+    // is allowed. Held when getrandom is hooked; without the hook it could have been missed.
     let t = record("norandom", ": nothing");
     let v = absent(&t, Check::Crypto);
-    assert_status(&v, Status::Inconclusive);
-    assert!(v.reason.contains("no hook for getrandom"), "{}", v.reason);
+    if hooked(&t, "getrandom") {
+        assert_status(&v, Status::Held);
+    } else {
+        assert_status(&v, Status::Inconclusive);
+        assert!(v.reason.contains("no hook for getrandom"), "{}", v.reason);
+    }
 }
 
 #[test]
@@ -306,4 +311,60 @@ fn a_password_on_the_command_line_is_seen_and_masked() {
     );
     let json = serde_json::to_string(&v).expect("verdict JSON");
     assert!(!json.contains("hunter2"), "{json}");
+}
+
+/// Whether the recorder attached a hook whose name contains `what`.
+fn hooked(t: &Trace, what: &str) -> bool {
+    t.header.hooks.attached.iter().any(|h| h.contains(what))
+}
+
+#[test]
+fn getrandom_contradicts_no_crypto_when_hooked_else_inconclusive() {
+    let t = record(
+        "getrandom",
+        "/usr/bin/python3 -c 'import os; os.getrandom(16)'",
+    );
+    let v = absent(&t, Check::Crypto);
+    if hooked(&t, "getrandom") {
+        assert_status(&v, Status::Contradicted);
+        assert!(
+            whats(&v)
+                .iter()
+                .any(|w| w.starts_with("getrandom of 16 bytes")),
+            "{:?}",
+            whats(&v)
+        );
+    } else {
+        // Python reads no /dev/urandom for this: only a getrandom hook could see it.
+        assert_status(&v, Status::Inconclusive);
+        assert!(v.reason.contains("no hook for getrandom"), "{}", v.reason);
+    }
+}
+
+#[test]
+fn getenv_contradicts_no_environment_usage_when_hooked_else_inconclusive() {
+    // ls looks up QUOTING_STYLE, LS_BLOCK_SIZE, … through getenv (and LC_*, TZ through libc).
+    let t = record("getenv", "/usr/bin/ls / > /dev/null");
+    let v = absent(&t, Check::Environment);
+    if hooked(&t, "getenv") {
+        assert_status(&v, Status::Contradicted);
+        assert!(
+            whats(&v).iter().all(|w| w.starts_with("getenv ")
+                && !w.starts_with("getenv LC_")
+                && !w.starts_with("getenv LANG")),
+            "libc's own lookups are allowed: {:?}",
+            whats(&v)
+        );
+        assert!(v.evidence.total >= 2 && v.allowed > 0, "{v:?}");
+    } else {
+        assert_status(&v, Status::Inconclusive);
+        assert!(v.reason.contains("no hook for getenv"), "{}", v.reason);
+    }
+    // printenv walks environ without getenv: nothing seen, and still never "held".
+    let t = record("environ", "/usr/bin/printenv HOME > /dev/null");
+    let v = absent(&t, Check::Environment);
+    assert_status(&v, Status::Inconclusive);
+    if hooked(&t, "getenv") {
+        assert!(v.reason.contains("without getenv"), "{}", v.reason);
+    }
 }

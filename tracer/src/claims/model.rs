@@ -212,9 +212,9 @@ impl Allow {
     }
 }
 
-/// Variables libc itself reads on the program's behalf (locale, time zone, allocator tunables):
-/// a getenv uprobe sees those lookups too, but they are not the program's "environment
-/// variable usage".
+/// Variables libc (locale, time zone, allocator tunables) or the interpreter (CPython's start-up
+/// configuration) reads on the program's behalf: a getenv uprobe sees those lookups too, but
+/// they are not the program's "environment variable usage".
 pub const LIBC_VARIABLES: &[&str] = &[
     "LANG",
     "LANGUAGE",
@@ -227,6 +227,9 @@ pub const LIBC_VARIABLES: &[&str] = &[
     "GLIBC_TUNABLES",
     "POSIXLY_CORRECT",
     "GCONV_PATH",
+    // CPython's start-up configuration lookups (the interpreter, not the program).
+    "PYTHON*",
+    "__PYVENV_LAUNCHER__",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

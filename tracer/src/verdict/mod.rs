@@ -227,6 +227,23 @@ fn judge_one(
     let exercised = attribution.per_event.iter().any(|o| in_scope.contains(o));
     let mut gaps = gaps(trace, claim.check);
     gaps.extend(unknown_addresses(trace, attribution, claim.check));
+    if claim.check == Check::Environment {
+        let n = trace
+            .events
+            .iter()
+            .zip(&attribution.per_event)
+            .filter(|(ev, o)| {
+                **o == Origin::Package
+                    && ev.data.kind() == "getenv"
+                    && rules::event_name(&ev.data).is_empty()
+            })
+            .count();
+        if n > 0 {
+            gaps.push(format!(
+                "{n} getenv call(s) whose variable name could not be read"
+            ));
+        }
+    }
     if claim.check == Check::Environment
         && !gaps.iter().any(|g| g.starts_with("no hook for getenv"))
     {
@@ -394,11 +411,15 @@ fn unknown_addresses(trace: &Trace, attribution: &Attribution, check: Check) -> 
     vec![format!("{n} {what}")]
 }
 
-/// Interpreters keep their own copy of the environment (Python's os.environ) and static
-/// binaries (Go) have no libc: a getenv uprobe sees neither.
+/// A getenv uprobe sees calls of getenv, not reads of `environ` (printenv walks it),
+/// interpreters' own copies (Python's os.environ) or static binaries without libc (Go): an
+/// environment claim is never held, and the specific reasons are named.
 fn env_blind_spots(trace: &Trace, attribution: &Attribution) -> Vec<String> {
     const INTERPRETERS: &[&str] = &["python", "perl", "ruby", "node", "java", "php", "lua"];
-    let mut out = Vec::new();
+    let mut out = vec![
+        "reads of the environment without getenv (walking environ, as printenv does) are not recorded"
+            .to_owned(),
+    ];
     let mut libc_loaded: HashSet<u32> = HashSet::new();
     let mut execed: Vec<(u32, String)> = Vec::new();
     for (ev, o) in trace.events.iter().zip(&attribution.per_event) {
