@@ -3,8 +3,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{
-    Connection, DirGroup, ExecInfo, ExitInfo, FileEntry, Files, Listening, Loss, PrivilegeChange,
-    ProcessNode, Recording, SUMMARY_VERSION, Sockets, Summary, addr_label, failed, result_label,
+    Connection, DirGroup, EnvironmentUse, ExecInfo, ExitInfo, FileEntry, Files, Listening, Lookup,
+    Loss, PrivilegeChange, ProcessNode, Recording, SUMMARY_VERSION, Sockets, Summary, addr_label,
+    failed, result_label,
 };
 use crate::trace::{Event, EventData, PathRef, Target, Trace};
 
@@ -16,6 +17,7 @@ pub fn summarize(trace: &Trace) -> Summary {
         files: files(&trace.events),
         sockets: sockets(&trace.events),
         privilege: privilege(&trace.events),
+        environment: environment(&trace.events),
         loss: loss(trace),
     }
 }
@@ -510,4 +512,44 @@ fn loss(trace: &Trace) -> Loss {
             }
         }
     }
+}
+
+/// getenv and getrandom events, read through their JSON form so that this stage does not
+/// depend on when the recorder gained those kinds.
+fn environment(events: &[Event]) -> EnvironmentUse {
+    let mut names: BTreeMap<String, (u64, BTreeSet<u32>)> = BTreeMap::new();
+    let mut out = EnvironmentUse::default();
+    for ev in events {
+        match ev.data.kind() {
+            "getenv" => {
+                let v = serde_json::to_value(&ev.data).unwrap_or_default();
+                let name = v
+                    .pointer("/fields/name")
+                    .and_then(|n| n.as_str())
+                    .unwrap_or("")
+                    .to_owned();
+                let e = names.entry(name).or_default();
+                e.0 += 1;
+                e.1.insert(ev.pid);
+            }
+            "getrandom" => {
+                let v = serde_json::to_value(&ev.data).unwrap_or_default();
+                out.getrandom_calls += 1;
+                out.getrandom_bytes += v
+                    .pointer("/fields/bytes")
+                    .and_then(|b| b.as_u64())
+                    .unwrap_or(0);
+            }
+            _ => {}
+        }
+    }
+    out.getenv = names
+        .into_iter()
+        .map(|(name, (count, pids))| Lookup {
+            name,
+            count,
+            pids: pids.into_iter().collect(),
+        })
+        .collect();
+    out
 }

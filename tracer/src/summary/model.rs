@@ -14,7 +14,26 @@ pub struct Summary {
     pub files: Files,
     pub sockets: Sockets,
     pub privilege: Vec<PrivilegeChange>,
+    /// getenv lookups and getrandom draws (empty when the recorder had no such hooks: see
+    /// `recording`).
+    #[serde(default)]
+    pub environment: EnvironmentUse,
     pub loss: Loss,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EnvironmentUse {
+    /// Variables looked up through libc getenv/secure_getenv, by name (`""` when unreadable).
+    pub getenv: Vec<Lookup>,
+    pub getrandom_calls: u64,
+    pub getrandom_bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lookup {
+    pub name: String,
+    pub count: u64,
+    pub pids: Vec<u32>,
 }
 
 /// Where and how the trace was recorded, from its header and footer.

@@ -103,6 +103,37 @@ pub fn render_text(s: &Summary) -> String {
             p.result
         );
     }
+    let env = &s.environment;
+    let _ = writeln!(out, "\nenvironment and randomness");
+    if env.getenv.is_empty() && env.getrandom_calls == 0 {
+        let _ = writeln!(out, "  (none recorded)");
+    }
+    if !env.getenv.is_empty() {
+        let names: Vec<String> = env
+            .getenv
+            .iter()
+            .map(|l| {
+                let name = if l.name.is_empty() {
+                    "(unreadable)".to_owned()
+                } else {
+                    printable(&l.name)
+                };
+                if l.count > 1 {
+                    format!("{name} x{}", l.count)
+                } else {
+                    name
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "  getenv: {}", names.join(", "));
+    }
+    if env.getrandom_calls > 0 {
+        let _ = writeln!(
+            out,
+            "  getrandom: {} call(s), {} bytes",
+            env.getrandom_calls, env.getrandom_bytes
+        );
+    }
     out
 }
 
