@@ -2,15 +2,20 @@
 //! guest, one trace per phase, brought back to the host.
 //!
 //! The guest side is a generated shell script (`job.sh` on the payload disk) that drives the
-//! recorder through its CLI, so the guest needs nothing but the `tracer` binary:
-//! - install: `tracer record -- apt-get install <debs>` with a policy-rc.d that holds every
-//!   daemon back, so maintainer scripts are recorded and no daemon starts outside a recording;
-//! - daemons: each unit the packages ship gets a drop-in moving it into `tracertarget.slice`;
-//!   `tracer record --cgroup` on that slice starts before the first unit does, so each daemon is
-//!   recorded from its first exec; then start, exercise, stop — all in that one trace;
-//! - purge: `tracer record -- apt-get purge <packages>`.
+//! recorder through its CLI, so the guest needs nothing but the `tracer` binary. One
+//! `tracer record --cgroup /sys/fs/cgroup/tracertarget.slice` runs for the whole job (each
+//! recorder start is a BPF load and verification: tens of seconds under TCG), and everything
+//! recorded is put in that slice:
+//! - install: `systemd-run --scope --slice=… apt-get install <debs>`, with a policy-rc.d that
+//!   holds every daemon back, so dpkg and the maintainer scripts are recorded (cgroup scoping
+//!   follows every descendant) and no daemon starts before its own phase;
+//! - daemons: each unit the packages ship gets a drop-in `Slice=tracertarget.slice`, so it is
+//!   recorded from its first exec; start, exercise (run outside the slice: the client is not
+//!   the daemon), stop;
+//! - purge: `systemd-run --scope --slice=… apt-get purge <packages>`.
 //!
-//! Phase boundaries go to `phases.jsonl` (guest wall clock, same clock as the traces' `time`).
+//! Phase boundaries go to `phases.jsonl` (guest wall clock, the clock of the trace's `time`);
+//! events also carry the cgroup id of their scope or service.
 
 use std::{
     fmt::Write as _,
@@ -220,18 +225,41 @@ uname -a > "$O/uname.txt"
 cat /sys/kernel/security/lsm > "$O/lsm.txt" 2>&1
 "$T" --version > "$O/tracer-version.txt" 2>&1
 
+# --- one recording of the slice for every phase: each recorder start costs a BPF load and
+# verification (tens of seconds under TCG), and cgroup scoping follows every descendant ---
+systemctl start "$SLICE"
+CG=/sys/fs/cgroup/$SLICE
+# Ready = the header is on disk. The recorder buffers its header until the first events, so
+# while it is missing a probe (`true` in a scope of the slice, phase "ready") makes one.
+mark ready start
+"$T" record -o "$O/trace.jsonl" --cgroup "$CG" > "$O/record.log" 2>&1 &
+rec=$!
+t0=$(date +%s)
+while [ ! -s "$O/trace.jsonl" ] && kill -0 "$rec" 2>/dev/null \
+    && [ $(( $(date +%s) - t0 )) -lt 900 ]; do
+    sleep 3
+    [ -s "$O/trace.jsonl" ] || systemd-run --quiet --scope --slice="$SLICE" \
+        --unit="tracer-ready-$(date +%s%N)" -- true
+done
+if ! kill -0 "$rec" 2>/dev/null || [ ! -s "$O/trace.jsonl" ]; then
+    echo "the recorder did not start:"; tail -n 5 "$O/record.log"
+    exit 11
+fi
+mark ready end 0
+
 # --- install: maintainer scripts recorded, daemons held back (policy-rc.d says no) ---
 printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
 chmod 0755 /usr/sbin/policy-rc.d
 mark install start
-"$T" record -o "$O/install.jsonl" -- \
+systemd-run --quiet --scope --slice="$SLICE" --unit=tracer-install -- \
     apt-get install -y --no-install-recommends -o Dpkg::Use-Pty=0 "$TRACER_PAYLOAD"/debs/*.deb \
     > "$O/install.log" 2>&1
 st=$?
-mark install end "$st" '"install.jsonl"'
+mark install end "$st" '"trace.jsonl"'
 rm -f /usr/sbin/policy-rc.d
 if [ "$st" != 0 ]; then
     echo "install failed (status $st):"; tail -n 20 "$O/install.log"
+    kill -INT "$rec"; wait "$rec"
     exit 10
 fi
 
@@ -246,50 +274,39 @@ fi
 UNITS=$(cat "$O/units.txt")
 echo "units: $UNITS"
 
-# --- daemons: one recording of the slice, opened before the first unit starts ---
+# --- daemons: moved into the recorded slice, started, exercised (from outside the slice, so
+# the exercising client is not taken for the daemon), stopped ---
 for u in $UNITS; do
     mkdir -p "/etc/systemd/system/$u.d"
     printf '[Service]\nSlice=%s\n' "$SLICE" > "/etc/systemd/system/$u.d/zz-tracer.conf"
 done
 systemctl daemon-reload
-systemctl stop $UNITS 2>/dev/null
-systemctl start "$SLICE"
-CG=/sys/fs/cgroup/$SLICE
-"$T" record -o "$O/daemons.jsonl" --cgroup "$CG" > "$O/record-daemons.log" 2>&1 &
-rec=$!
-i=0
-while [ ! -s "$O/daemons.jsonl" ] && kill -0 "$rec" 2>/dev/null && [ $i -lt 600 ]; do
-    sleep 0.1; i=$((i + 1))
-done
-if ! kill -0 "$rec" 2>/dev/null; then
-    echo "the recorder did not start:"; cat "$O/record-daemons.log"
-    exit 11
-fi
 mark start start
 st=0
 for u in $UNITS; do systemctl start "$u" || st=$?; done
-mark start end "$st" '"daemons.jsonl"'
+mark start end "$st" '"trace.jsonl"'
 systemctl --no-pager status $UNITS > "$O/units-status.txt" 2>&1
 ps -e -o pid,ppid,user,args --forest > "$O/ps.txt"
 ss -tulpnxa > "$O/sockets.txt" 2>&1
 
 mark exercise start
 sh -c "$EXERCISE" > "$O/exercise.log" 2>&1
-mark exercise end "$?" '"daemons.jsonl"'
+mark exercise end "$?" '"trace.jsonl"'
 
 mark stop start
 st=0
 for u in $UNITS; do systemctl stop "$u" || st=$?; done
-mark stop end "$st" '"daemons.jsonl"'
-kill -INT "$rec"
-wait "$rec"
-echo "daemon recorder exited with $?"
+mark stop end "$st" '"trace.jsonl"'
 
 # --- purge ---
 mark purge start
-"$T" record -o "$O/purge.jsonl" -- apt-get purge -y -o Dpkg::Use-Pty=0 $PACKAGES \
-    > "$O/purge.log" 2>&1
-mark purge end "$?" '"purge.jsonl"'
+systemd-run --quiet --scope --slice="$SLICE" --unit=tracer-purge -- \
+    apt-get purge -y -o Dpkg::Use-Pty=0 $PACKAGES > "$O/purge.log" 2>&1
+mark purge end "$?" '"trace.jsonl"'
+
+kill -INT "$rec"
+wait "$rec"
+echo "recorder exited with $?"
 journalctl -b --no-pager > "$O/journal.txt" 2>&1
 exit 0
 "#;

@@ -260,6 +260,8 @@ impl ImageSpec {
         )?;
         fs::remove_file(&raw).map_err(io_err(&raw))?;
         fs::remove_dir_all(&rootfs).map_err(io_err(&rootfs))?;
+        fs::remove_dir_all(&recipe).map_err(io_err(&recipe))?;
+        fs::remove_file(&sources_file).map_err(io_err(&sources_file))?;
         let manifest = serde_json::json!({
             "suite": self.suite,
             "arch": self.arch,
