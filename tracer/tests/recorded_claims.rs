@@ -5,7 +5,7 @@
 //! Network actions only ever target 127.0.0.x.
 
 use std::{
-    path::PathBuf,
+    path::{Path, PathBuf},
     process::Command,
     sync::atomic::{AtomicU32, Ordering},
 };
@@ -367,4 +367,79 @@ fn getenv_contradicts_no_environment_usage_when_hooked_else_inconclusive() {
     if hooked(&t, "getenv") {
         assert!(v.reason.contains("without getenv"), "{}", v.reason);
     }
+}
+
+#[test]
+fn record_then_check_end_to_end() {
+    // The whole pipeline through the binary: record, then `check` with a real review.
+    let t_path = workdir().join("e2e-check.jsonl");
+    require_root();
+    let bin = tracer_bin();
+    let status = Command::new(&bin)
+        .args(["record", "-o"])
+        .arg(&t_path)
+        .args([
+            "--",
+            "/bin/sh",
+            "-c",
+            "/bin/true; echo x > /tmp/tracer-e2e-check.tmp; rm -f /tmp/tracer-e2e-check.tmp",
+        ])
+        .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+        .status()
+        .expect("run tracer record");
+    assert!(status.success());
+    let review = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/reviews/masakari.security-review.txt");
+    let out = Command::new(&bin)
+        .args(["check", "--format", "json", "--review"])
+        .arg(&review)
+        .arg("--trace")
+        .arg(&t_path)
+        .output()
+        .expect("run tracer check");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert_eq!(report["report_version"], 1);
+    let status_of = |check: &str| {
+        report["verdicts"]
+            .as_array()
+            .and_then(|v| v.iter().find(|x| x["claim"]["check"] == check))
+            .map(|x| x["status"].as_str().unwrap_or("").to_owned())
+    };
+    assert_eq!(
+        status_of("processes_spawned").as_deref(),
+        Some("contradicted")
+    );
+    assert_eq!(status_of("temp_files").as_deref(), Some("contradicted"));
+    // Contradicted when getenv is hooked (the shell and coreutils look up variables of their
+    // own), inconclusive otherwise; never held.
+    assert!(
+        matches!(
+            status_of("environment").as_deref(),
+            Some("contradicted" | "inconclusive")
+        ),
+        "{:?}",
+        status_of("environment")
+    );
+    let md = Command::new(&bin)
+        .args(["check", "--review"])
+        .arg(&review)
+        .arg("--trace")
+        .arg(&t_path)
+        .output()
+        .expect("run tracer check");
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(
+        md.starts_with("### Runtime check of review claims: masakari"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| C3 | No processes spawned | review line 57 | **contradicted** |"),
+        "{md}"
+    );
 }
