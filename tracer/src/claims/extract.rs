@@ -651,4 +651,73 @@ mod tests {
             Some("masakari")
         );
     }
+
+    #[test]
+    fn mir_template_and_checklist_wording() {
+        use Check as C;
+        use Expect::{Absent as A, Present as P};
+        let cases: &[(&str, Check, Expect)] = &[
+            ("does not run a daemon as root", C::RunsAsRoot, A),
+            ("does run a daemon as root", C::RunsAsRoot, P),
+            (
+                "does not open privileged ports (ports < 1024)",
+                C::PrivilegedPorts,
+                A,
+            ),
+            (
+                "does open privileged ports (ports < 1024)",
+                C::PrivilegedPorts,
+                P,
+            ),
+            (
+                "does not expose any external endpoint (port/socket/... or similar)",
+                C::ExternalEndpoint,
+                A,
+            ),
+            (
+                "does expose an external endpoint, port 8443",
+                C::ExternalEndpoint,
+                P,
+            ),
+            (
+                "does not deal with cryptography (en-/decryption, certificates, signing, ...)",
+                C::Crypto,
+                A,
+            ),
+            (
+                "does deal with cryptography (en-/decryption, certificates, signing, ...)",
+                C::Crypto,
+                P,
+            ),
+            ("no use of setuid / setgid", C::SetuidCalls, A),
+            (
+                "use of setuid, but ok because it drops privileges",
+                C::SetuidCalls,
+                P,
+            ),
+            ("no use of user 'nobody' outside of tests", C::UserNobody, A),
+            (
+                "- Processes spawned: uses subprocess to run ip",
+                C::ProcessesSpawned,
+                P,
+            ),
+            (
+                "- Environment variable usage: reads HOME",
+                C::Environment,
+                P,
+            ),
+            (
+                "- Use of privileged functions: setgroups",
+                C::PrivilegedFunctions,
+                P,
+            ),
+            ("- No use of networking", C::Networking, A),
+            ("- Use of networking: talks to rabbitmq", C::Networking, P),
+            ("- No notable File IO", C::FileIo, A),
+        ];
+        for (text, check, expect) in cases {
+            let got = one(text);
+            assert!(got.contains(&(*check, *expect)), "{text:?}: {got:?}");
+        }
+    }
 }
