@@ -608,6 +608,14 @@ fn summary_of_recorded_mixed() {
 }
 
 #[test]
+fn summary_json_of_recorded_quiet() {
+    insta::assert_json_snapshot!(
+        "summary_recorded_quiet_json",
+        summarize(&trace("recorded-quiet.jsonl"))
+    );
+}
+
+#[test]
 fn report_masakari_on_recorded_mixed() {
     let r = report("masakari.security-review.txt", "recorded-mixed.jsonl", None);
     let status = |c: Check| {
