@@ -107,3 +107,142 @@ ip -o link > "$TRACER_OUT/links.txt"
     let _ = std::fs::remove_dir_all(&payload);
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// `tracer vm check` end to end with the real recorder in the guest: cron from Debian is
+/// installed (maintainer scripts recorded), run as a unit, stopped and purged, and a claims
+/// file is judged on the host. Needs the full `tracer` build (with the eBPF object): the guest
+/// runs this very binary. Second and last boot of this file.
+#[test]
+fn vm_check_records_cron_and_judges_claims() {
+    require_root();
+    let tracer = PathBuf::from(env!("CARGO_BIN_EXE_tracer"));
+    let dir = scratch("check");
+    let claims = dir.join("cron.claims.toml");
+    std::fs::write(
+        &claims,
+        r#"[package]
+name = "cron"
+daemons = ["/usr/sbin/cron"]
+
+[[claim]]
+check = "networking"
+expect = "absent"
+
+[[claim]]
+check = "external_endpoint"
+expect = "absent"
+
+[[claim]]
+check = "runs_as_root"
+expect = "absent"
+"#,
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let result = std::process::Command::new(&tracer)
+        .args(["-v", "vm", "check", "--package", "cron", "--wait", "3s"])
+        .arg("--claims")
+        .arg(&claims)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("tracer runs");
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    // cron runs as root: the runs_as_root claim is contradicted, so the exit code is 1.
+    assert_eq!(
+        result.status.code(),
+        Some(1),
+        "tracer vm check: expected exit 1 (one claim contradicted); stderr:\n{stderr}"
+    );
+
+    // Phases: all ran, in order, with a status of 0.
+    let vm: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("vm.json")).unwrap()).unwrap();
+    let phases: Vec<(&str, i64)> = vm["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["phase"].as_str().unwrap(),
+                p["status"].as_i64().unwrap_or(-1),
+            )
+        })
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            ("ready", 0),
+            ("install", 0),
+            ("start", 0),
+            ("exercise", 0),
+            ("stop", 0),
+            ("purge", 0)
+        ],
+        "{vm:#}"
+    );
+    assert_eq!(vm["units"], serde_json::json!(["cron.service"]));
+    assert_eq!(vm["daemons"], serde_json::json!(["/usr/sbin/cron"]));
+    assert!(
+        matches!(vm["job"]["accel"].as_str(), Some("kvm" | "tcg")),
+        "{vm:#}"
+    );
+
+    // The trace: the daemon's own exec, the maintainer scripts, no loss.
+    let trace = std::fs::read_to_string(out.join("trace.jsonl")).unwrap();
+    let events: Vec<serde_json::Value> = trace
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ok_execs: Vec<&str> = events
+        .iter()
+        .filter(|e| e["type"] == "event" && e["kind"] == "exec" && e["result"]["ret"] == 0)
+        .filter_map(|e| e["fields"]["path"]["resolved"].as_str())
+        .collect();
+    for wanted in [
+        "/usr/sbin/cron",
+        "/var/lib/dpkg/info/cron.postinst",
+        "/var/lib/dpkg/info/cron.prerm",
+        "/var/lib/dpkg/info/cron.postrm",
+    ] {
+        assert!(
+            ok_execs.contains(&wanted),
+            "no exec of {wanted} in {ok_execs:?}"
+        );
+    }
+    let footer = events.last().unwrap();
+    assert_eq!(footer["type"], "footer", "the recorder finished its trace");
+    let lost: u64 = footer["lost"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(lost, 0, "events lost: {footer}");
+
+    // The verdicts, from the JSON report.
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let verdict = |check: &str| {
+        report["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["claim"]["check"] == check)
+            .map(|v| v["status"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(verdict("networking").as_deref(), Some("held"), "{report:#}");
+    assert_eq!(
+        verdict("external_endpoint").as_deref(),
+        Some("held"),
+        "{report:#}"
+    );
+    assert_eq!(
+        verdict("runs_as_root").as_deref(),
+        Some("contradicted"),
+        "{report:#}"
+    );
+    assert!(out.join("report.md").is_file() && out.join("console.log").is_file());
+
+    let _ = std::fs::remove_dir_all(&dir);
+}

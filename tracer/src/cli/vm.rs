@@ -178,7 +178,7 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
     let image = spec_img.ensure(a.image.rebuild)?;
     let apt = AptRoot::prepare(&image, &spec_img.cache_dir, a.image.mirror.as_deref())?;
     let spec = CheckSpec {
-        packages: a.packages,
+        packages: a.packages.clone(),
         debs: a.debs,
         units: a.units,
         exercise: match a.exercise {
@@ -219,6 +219,65 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
             p.trace.as_deref().unwrap_or("-")
         );
     }
-    eprintln!("tracer: results in {}", a.output.display());
-    Ok(ExitCode::SUCCESS)
+    if a.review.is_none() && a.claims.is_none() {
+        eprintln!(
+            "tracer: results in {} (no --review/--claims: no verdicts)",
+            a.output.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let code = verdicts(
+        &a.output,
+        a.review.as_deref(),
+        a.claims.as_deref(),
+        &a.packages,
+        &outcome.daemons,
+    )?;
+    eprintln!("tracer: results and report in {}", a.output.display());
+    Ok(code)
+}
+
+/// Runs `tracer check` (this binary) on the guest's trace, once per report format, and prints
+/// the Markdown report. Its exit code (0 ok, 1 contradicted, 3 inconclusive) is ours.
+fn verdicts(
+    out: &std::path::Path,
+    review: Option<&std::path::Path>,
+    claims: Option<&std::path::Path>,
+    packages: &[String],
+    daemons: &[String],
+) -> anyhow::Result<ExitCode> {
+    let exe = std::env::current_exe().context("locating this tracer binary")?;
+    let mut code = 0;
+    for (format, file) in [("json", "report.json"), ("markdown", "report.md")] {
+        let mut cmd = std::process::Command::new(&exe);
+        cmd.arg("check").arg("--trace").arg(out.join("trace.jsonl"));
+        if let Some(r) = review {
+            cmd.arg("--review").arg(r);
+        }
+        if let Some(c) = claims {
+            cmd.arg("--claims").arg(c);
+        }
+        if let Some(p) = packages.first() {
+            cmd.args(["--package", p]);
+        }
+        for d in daemons {
+            cmd.args(["--daemon", d]);
+        }
+        cmd.args(["--format", format]).arg("-o").arg(out.join(file));
+        let status = cmd
+            .status()
+            .with_context(|| format!("running {} check", exe.display()))?;
+        code = match status.code() {
+            Some(c @ (0 | 1 | 3)) => c,
+            _ => anyhow::bail!(
+                "`tracer check` on {} failed ({status}); the trace and logs are in {}",
+                out.join("trace.jsonl").display(),
+                out.display()
+            ),
+        };
+    }
+    let md = std::fs::read_to_string(out.join("report.md"))
+        .with_context(|| format!("reading {}", out.join("report.md").display()))?;
+    print!("{md}");
+    Ok(ExitCode::from(u8::try_from(code).unwrap_or(2)))
 }

@@ -73,6 +73,8 @@ pub struct CheckOutcome {
     pub job: JobOutcome,
     pub phases: Vec<Phase>,
     pub units: Vec<String>,
+    /// The units' programs (ExecStart paths), as the guest reported them.
+    pub daemons: Vec<String>,
     pub debs: Vec<String>,
     /// Trace files in the output directory, in phase order.
     pub traces: Vec<PathBuf>,
@@ -128,11 +130,15 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
 
     let outcome = job::run(image, &payload, &spec.out_dir, &spec.job)?;
     let phases = read_phases(&spec.out_dir.join("phases.jsonl"));
-    let units = fs::read_to_string(spec.out_dir.join("units.txt"))
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect();
+    let words = |name: &str| -> Vec<String> {
+        fs::read_to_string(spec.out_dir.join(name))
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect()
+    };
+    let units = words("units.txt");
+    let daemons = words("daemons.txt");
     if outcome.exit_status != 0 {
         let log = fs::read_to_string(spec.out_dir.join("job.log")).unwrap_or_default();
         return Err(VmError::Command {
@@ -151,6 +157,7 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
         job: outcome,
         phases,
         units,
+        daemons,
         debs,
         traces,
     })
@@ -286,6 +293,10 @@ st=0
 for u in $UNITS; do systemctl start "$u" || st=$?; done
 mark start end "$st" '"trace.jsonl"'
 systemctl --no-pager status $UNITS > "$O/units-status.txt" 2>&1
+# The daemons' programs, for attribution on the host (`tracer check --daemon`).
+for u in $UNITS; do
+    systemctl show -p ExecStart --value "$u" | sed -n 's/.*path=\([^ ;]*\).*/\1/p'
+done | sort -u > "$O/daemons.txt"
 ps -e -o pid,ppid,user,args --forest > "$O/ps.txt"
 ss -tulpnxa > "$O/sockets.txt" 2>&1
 
