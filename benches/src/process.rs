@@ -39,6 +39,8 @@ pub struct Finished {
     pub stderr: String,
     /// Peak resident set of the child (and of the children it waited for), in KiB.
     pub max_rss_kib: u64,
+    /// Voluntary context switches: for a collector, about how often it was woken for data.
+    pub voluntary_switches: u64,
 }
 
 /// A spawned child whose stdout and stderr are read on threads (so a chatty child never blocks
@@ -149,6 +151,7 @@ impl Running {
             stdout: out,
             stderr: err,
             max_rss_kib: usage.ru_maxrss.max(0) as u64,
+            voluntary_switches: usage.ru_nvcsw.max(0) as u64,
         })
     }
 }

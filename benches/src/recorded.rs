@@ -27,6 +27,8 @@ pub struct RecordedRun {
     pub balance: Balance,
     /// The recorder's peak RSS, KiB (it has no children in `--pid` mode: this is its own).
     pub tracer_max_rss_kib: u64,
+    /// The recorder's voluntary context switches over the whole run (start-up included).
+    pub tracer_wakeups: u64,
     pub tracer_status: String,
     pub tracer_stderr: String,
 }
@@ -108,6 +110,7 @@ pub fn record_by_pid(
         trace,
         balance,
         tracer_max_rss_kib: fin.max_rss_kib,
+        tracer_wakeups: fin.voluntary_switches,
         tracer_status: fin.status,
         tracer_stderr: fin.stderr,
     })

@@ -82,8 +82,17 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         tracer,
         strace: tools.clone().and_then(|()| tool_ok("strace", &["-V"])),
         bpftrace: tools.and_then(|()| tool_ok("bpftrace", &["--version"])),
-        syscalls: bpftrace::syscall_tracepoints(),
+        hooks: bpftrace::Hooks::fallback(),
     };
+    let mut ctx = ctx;
+    if let Ok(t) = &ctx.tracer {
+        match recorder_hooks(t, &tmp) {
+            Ok(h) => ctx.hooks = h,
+            Err(e) => eprintln!(
+                "bench: asking the recorder for its hooks failed ({e}); using the fallback list"
+            ),
+        }
+    }
     let load_before = loadavg();
     let workloads: Vec<_> = WORKLOADS
         .iter()
@@ -148,6 +157,29 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     std::fs::write(&out, &md).with_context(|| format!("writing {}", out.display()))?;
     eprintln!("bench: table written to {}", out.display());
     Ok(())
+}
+
+/// The recorder's attached hooks: one short recording of `/bin/true`, read back.
+fn recorder_hooks(tracer: &Path, tmp: &Path) -> anyhow::Result<bpftrace::Hooks> {
+    let trace = tmp.join("hooks.jsonl");
+    let out = Command::new(tracer)
+        .arg("record")
+        .arg("-o")
+        .arg(&trace)
+        .args(["--", "/bin/true"])
+        .output()?;
+    if !out.status.success() {
+        bail!(
+            "tracer record -- /bin/true: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    let t = tracer_bench::accounting::TraceCounts::read(&trace)?;
+    let _ = std::fs::remove_file(&trace);
+    if t.attached.is_empty() {
+        bail!("the trace header lists no attached hooks");
+    }
+    Ok(bpftrace::Hooks::from_recorder(&t.attached))
 }
 
 /// strace and bpftrace, installed through setup's helpers (apt, root); `Err` says why not.
@@ -292,9 +324,9 @@ fn header(args: &Args, ctx: &Ctx, load_before: &str, load_after: &str) -> String
     let _ = writeln!(h, "- bpftrace: {}", cmd_line("bpftrace", &["--version"]));
     let _ = writeln!(
         h,
-        "- hooks: {} tracepoints ({} syscalls × enter/exit + 3 sched), the recorder's list",
-        bpftrace::hook_count(&ctx.syscalls),
-        ctx.syscalls.len()
+        "- hooks (bpftrace programs): {}, from {}",
+        ctx.hooks.len(),
+        ctx.hooks.source
     );
     let _ = writeln!(
         h,

@@ -20,9 +20,10 @@ fn main() {
     let file = dir.join("f");
     std::fs::write(&file, b"x").expect("creating the file to open");
     let path = CString::new(file.to_str().expect("a UTF-8 temp path")).expect("no NUL");
+    // Read before the handshake: `std::env::var` calls libc's getenv, which is recorded.
+    let socket = std::env::var("FLOOD_OP").is_ok_and(|v| v == "socket");
     opts.handshake();
     let pacer = opts.pacer();
-    let socket = std::env::var("FLOOD_OP").is_ok_and(|v| v == "socket");
     let run = Run::start("flood");
     for i in 0..n {
         pacer.before_op(i);

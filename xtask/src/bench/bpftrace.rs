@@ -1,18 +1,21 @@
-//! The bpftrace comparison programs, on the tracepoints the recorder attaches.
+//! The bpftrace comparison programs, on the hooks the recorder attaches.
 //!
-//! The list comes from the same source the recorder's hook table uses (`tracer_common::
-//! SyscallId::ALL`, plus the three `sched` tracepoints), filtered to the tracepoints this kernel
-//! has; `umount2`'s tracepoint is `umount`, as in `tracer/src/record/hooks.rs`. Two programs:
-//! - `empty`: nothing but an empty action on every tracepoint. Enabling syscall tracepoints at
-//!   all sends every task through the kernel's slow syscall path; this is the floor.
-//! - `print`: what a bpftrace one-liner that records the same events does: the entry stores a
-//!   timestamp per thread (the recorder stores the arguments), the exit prints one line per
-//!   event and forgets the entry, the `sched` tracepoints print one line each.
+//! The hook list is the recorder's own: the bench records `/bin/true` once and takes the trace
+//! header's `hooks.attached` (syscall and `sched` tracepoints, and uprobes on libc's `getenv`
+//! family). Without a working recorder it falls back to `tracer_common::SyscallId::ALL` (enter
+//! and exit; `umount2`'s tracepoint is `umount`) plus the three `sched` tracepoints, filtered
+//! to the tracepoints this kernel has. Two programs:
+//! - `empty`: nothing but an empty action on every hook. Enabling syscall tracepoints at all
+//!   sends every task through the kernel's slow syscall path; this is the floor.
+//! - `print`: what a bpftrace script that records the same events does: a syscall entry stores
+//!   a timestamp per thread (the recorder stores the arguments), the exit prints one line per
+//!   event and forgets the entry; `sched` tracepoints print one line; uprobes print the name
+//!   looked up.
 //!
 //! Both are system-wide (bpftrace has no cheap per-tree scope); the workload dominates either.
 //! `BEGIN` prints `ready`: bpftrace fires it after every probe is attached.
 
-use std::path::Path;
+use std::{collections::BTreeSet, path::Path};
 
 use tracer_common::SyscallId;
 
@@ -23,85 +26,143 @@ const SCHED: &[&str] = &[
     "sched_process_exit",
 ];
 
-/// The syscall tracepoint names (without `sys_enter_`/`sys_exit_`) the recorder hooks and this
-/// kernel has.
-pub fn syscall_tracepoints() -> Vec<&'static str> {
-    let events = TRACEFS
-        .iter()
-        .map(|t| Path::new(t).join("events/syscalls"))
-        .find(|p| p.is_dir());
-    SyscallId::ALL
-        .iter()
-        .map(|&id| match id {
-            SyscallId::Umount2 => "umount",
-            other => other.name(),
-        })
-        .filter(|name| {
-            events
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Class {
+    SysEnter,
+    SysExit,
+    Tracepoint,
+    Uprobe,
+}
+
+/// The hooks, each as the recorder names it and as bpftrace does.
+#[derive(Debug, Clone)]
+pub struct Hooks {
+    hooks: Vec<(String, String, Class)>,
+    /// Where the list came from, for the report's head.
+    pub source: &'static str,
+}
+
+impl Hooks {
+    /// From a trace header's `hooks.attached` (`tracepoint:CATEGORY/NAME`,
+    /// `uprobe:LIBRARY:SYMBOL`). Unknown notations are skipped.
+    pub fn from_recorder(attached: &[String]) -> Hooks {
+        let hooks = attached
+            .iter()
+            .filter_map(|label| {
+                if let Some(tp) = label.strip_prefix("tracepoint:") {
+                    let (cat, name) = tp.split_once('/')?;
+                    let class = if cat != "syscalls" {
+                        Class::Tracepoint
+                    } else if name.starts_with("sys_enter_") {
+                        Class::SysEnter
+                    } else {
+                        Class::SysExit
+                    };
+                    Some((label.clone(), format!("tracepoint:{cat}:{name}"), class))
+                } else if label.starts_with("uprobe:") {
+                    Some((label.clone(), label.clone(), Class::Uprobe))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        Hooks {
+            hooks,
+            source: "the recorder's trace header (hooks.attached)",
+        }
+    }
+
+    /// The recorder's tracepoint list from `SyscallId::ALL`, for when no recorder runs.
+    pub fn fallback() -> Hooks {
+        let events = TRACEFS
+            .iter()
+            .map(|t| Path::new(t).join("events/syscalls"))
+            .find(|p| p.is_dir());
+        let mut hooks = Vec::new();
+        for &id in SyscallId::ALL {
+            let name = match id {
+                SyscallId::Umount2 => "umount",
+                other => other.name(),
+            };
+            if events
                 .as_ref()
-                .is_none_or(|e| e.join(format!("sys_enter_{name}")).is_dir())
-        })
-        .collect()
-}
+                .is_some_and(|e| !e.join(format!("sys_enter_{name}")).is_dir())
+            {
+                continue;
+            }
+            for (dir, class) in [("enter", Class::SysEnter), ("exit", Class::SysExit)] {
+                hooks.push((
+                    format!("tracepoint:syscalls/sys_{dir}_{name}"),
+                    format!("tracepoint:syscalls:sys_{dir}_{name}"),
+                    class,
+                ));
+            }
+        }
+        for s in SCHED {
+            hooks.push((
+                format!("tracepoint:sched/{s}"),
+                format!("tracepoint:sched:{s}"),
+                Class::Tracepoint,
+            ));
+        }
+        Hooks {
+            hooks,
+            source: "tracer_common::SyscallId::ALL + sched (no recorder to ask)",
+        }
+    }
 
-/// The hooks in the recorder's trace-header notation (`tracepoint:CATEGORY/NAME`).
-pub fn hook_labels(syscalls: &[&str]) -> std::collections::BTreeSet<String> {
-    syscalls
-        .iter()
-        .flat_map(|s| {
-            [
-                format!("tracepoint:syscalls/sys_enter_{s}"),
-                format!("tracepoint:syscalls/sys_exit_{s}"),
-            ]
-        })
-        .chain(SCHED.iter().map(|s| format!("tracepoint:sched/{s}")))
-        .collect()
-}
+    pub fn len(&self) -> usize {
+        self.hooks.len()
+    }
 
-pub fn hook_count(syscalls: &[&str]) -> usize {
-    2 * syscalls.len() + SCHED.len()
-}
+    /// The hooks in the recorder's notation.
+    pub fn labels(&self) -> BTreeSet<String> {
+        self.hooks.iter().map(|h| h.0.clone()).collect()
+    }
 
-fn list(prefix: &str, syscalls: &[&str]) -> String {
-    syscalls
-        .iter()
-        .map(|s| format!("tracepoint:syscalls:{prefix}{s}"))
-        .collect::<Vec<_>>()
-        .join(",\n")
-}
+    fn probes(&self, class: Class) -> Option<String> {
+        let v: Vec<&str> = self
+            .hooks
+            .iter()
+            .filter(|h| h.2 == class)
+            .map(|h| h.1.as_str())
+            .collect();
+        (!v.is_empty()).then(|| v.join(",\n"))
+    }
 
-fn sched() -> String {
-    SCHED
-        .iter()
-        .map(|s| format!("tracepoint:sched:{s}"))
-        .collect::<Vec<_>>()
-        .join(",\n")
-}
+    /// Empty actions on every hook: the floor.
+    pub fn empty_program(&self) -> String {
+        let all: Vec<&str> = self.hooks.iter().map(|h| h.1.as_str()).collect();
+        format!(
+            "BEGIN {{ printf(\"ready\\n\"); }}\n{}\n{{ }}\n",
+            all.join(",\n")
+        )
+    }
 
-/// Empty actions on every hook: the floor.
-pub fn empty_program(syscalls: &[&str]) -> String {
-    format!(
-        "BEGIN {{ printf(\"ready\\n\"); }}\n{},\n{},\n{}\n{{ }}\n",
-        list("sys_enter_", syscalls),
-        list("sys_exit_", syscalls),
-        sched()
-    )
-}
-
-/// One printed line per event.
-pub fn print_program(syscalls: &[&str]) -> String {
-    format!(
-        concat!(
-            "BEGIN {{ printf(\"ready\\n\"); }}\n",
-            "{enter}\n{{ @entry[tid] = nsecs; }}\n",
-            "{exit}\n{{ printf(\"%llu %d %d %s %s %d\\n\", @entry[tid], pid, tid, comm, probe, args->ret); delete(@entry[tid]); }}\n",
-            "{sched}\n{{ printf(\"%llu %d %d %s %s\\n\", nsecs, pid, tid, comm, probe); }}\n",
-            "END {{ clear(@entry); }}\n",
-        ),
-        enter = list("sys_enter_", syscalls),
-        exit = list("sys_exit_", syscalls),
-        sched = sched(),
-    )
+    /// One printed line per event.
+    pub fn print_program(&self) -> String {
+        let mut p = String::from("BEGIN { printf(\"ready\\n\"); }\n");
+        if let Some(l) = self.probes(Class::SysEnter) {
+            p.push_str(&format!("{l}\n{{ @entry[tid] = nsecs; }}\n"));
+        }
+        if let Some(l) = self.probes(Class::SysExit) {
+            p.push_str(&format!(
+                "{l}\n{{ printf(\"%llu %d %d %s %s %d\\n\", @entry[tid], pid, tid, comm, probe, args->ret); delete(@entry[tid]); }}\n"
+            ));
+        }
+        if let Some(l) = self.probes(Class::Tracepoint) {
+            p.push_str(&format!(
+                "{l}\n{{ printf(\"%llu %d %d %s %s\\n\", nsecs, pid, tid, comm, probe); }}\n"
+            ));
+        }
+        if let Some(l) = self.probes(Class::Uprobe) {
+            p.push_str(&format!(
+                "{l}\n{{ printf(\"%llu %d %d %s %s %s\\n\", nsecs, pid, tid, comm, probe, str(arg0)); }}\n"
+            ));
+        }
+        p.push_str("END { clear(@entry); }\n");
+        p
+    }
 }
 
 #[cfg(test)]
@@ -109,24 +170,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn programs_name_every_hook() {
-        let s = ["openat", "umount"];
-        let p = print_program(&s);
-        for tp in [
-            "tracepoint:syscalls:sys_enter_openat",
-            "tracepoint:syscalls:sys_exit_umount",
-            "tracepoint:sched:sched_process_exec",
+    fn programs_follow_the_recorders_hooks() {
+        let attached: Vec<String> = [
+            "tracepoint:syscalls/sys_enter_openat",
+            "tracepoint:syscalls/sys_exit_openat",
+            "tracepoint:sched/sched_process_exec",
+            "uprobe:/usr/lib/x86_64-linux-gnu/libc.so.6:getenv",
+        ]
+        .map(String::from)
+        .to_vec();
+        let h = Hooks::from_recorder(&attached);
+        assert_eq!(h.len(), 4);
+        assert_eq!(h.labels(), attached.iter().cloned().collect());
+        let p = h.print_program();
+        for probe in [
+            "tracepoint:syscalls:sys_enter_openat\n{ @entry",
+            "tracepoint:syscalls:sys_exit_openat\n{ printf",
+            "tracepoint:sched:sched_process_exec\n{ printf",
+            "uprobe:/usr/lib/x86_64-linux-gnu/libc.so.6:getenv\n{ printf",
         ] {
-            assert!(p.contains(tp), "{tp} missing from\n{p}");
-            assert!(empty_program(&s).contains(tp));
+            assert!(p.contains(probe), "{probe} missing from\n{p}");
         }
-        assert_eq!(hook_count(&s), 7);
+        let e = h.empty_program();
+        assert!(e.contains("tracepoint:syscalls:sys_exit_openat,\n"));
+        assert!(e.ends_with("{ }\n"));
     }
 
     #[test]
-    fn the_hook_list_follows_the_recorders() {
-        let all = syscall_tracepoints();
-        assert!(all.contains(&"openat"));
-        assert!(!all.contains(&"umount2"));
+    fn the_fallback_names_the_recorders_syscalls() {
+        let labels = Hooks::fallback().labels();
+        assert!(labels.contains("tracepoint:syscalls/sys_exit_openat"));
+        assert!(labels.contains("tracepoint:sched/sched_process_fork"));
+        assert!(!labels.iter().any(|l| l.contains("umount2")));
     }
 }

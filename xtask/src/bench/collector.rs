@@ -26,6 +26,8 @@ struct Step {
     exact: bool,
     bytes_per_event: Option<f64>,
     rss_kib: u64,
+    /// Events per voluntary context switch of the recorder: how many it takes per wake-up.
+    events_per_wakeup: f64,
 }
 
 pub struct Collector {
@@ -83,7 +85,7 @@ pub fn run(ctx: &Ctx, tracer_help: &str) -> Collector {
             // The producer cannot go faster paced: one unpaced step shows its ceiling.
             continue;
         }
-        let count = rate.unwrap_or(4_000_000) * secs;
+        let count = rate.unwrap_or(1_000_000) * secs;
         eprintln!("bench: collector throughput, rate {rate:?}/s, {count} ops");
         let step = record(
             ctx,
@@ -101,6 +103,8 @@ pub fn run(ctx: &Ctx, tracer_help: &str) -> Collector {
                 exact: run.balance.exact(),
                 bytes_per_event: run.trace.bytes_per_event(),
                 rss_kib: run.tracer_max_rss_kib,
+                events_per_wakeup: run.trace.total_events() as f64
+                    / run.tracer_wakeups.max(1) as f64,
             }
         });
         let stop = match &step {
@@ -148,9 +152,9 @@ impl Collector {
         );
         let _ = writeln!(
             out,
-            "| requested rate | produced ops/s | events written/s | lost | balance exact | bytes/event | tracer peak RSS |"
+            "| requested rate | produced ops/s | events written/s | lost | balance exact | bytes/event | events per tracer wake-up | tracer peak RSS |"
         );
-        let _ = writeln!(out, "|---|---|---|---|---|---|---|");
+        let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
         let mut best: Option<&Step> = None;
         let mut rss = 0;
         for s in &self.steps {
@@ -158,13 +162,14 @@ impl Collector {
                 Ok(s) => {
                     let _ = writeln!(
                         out,
-                        "| {} | {:.0} | {:.0} | {} | {} | {} | {} MiB |",
+                        "| {} | {:.0} | {:.0} | {} | {} | {} | {:.1} | {} MiB |",
                         s.rate.map_or("unpaced".into(), |r| r.to_string()),
                         s.produced_per_s,
                         s.written_per_s,
                         s.lost,
                         if s.exact { "yes" } else { "**NO**" },
                         s.bytes_per_event.map_or("–".into(), |b| format!("{b:.0}")),
+                        s.events_per_wakeup,
                         s.rss_kib / 1024
                     );
                     rss = rss.max(s.rss_kib);
@@ -176,7 +181,11 @@ impl Collector {
                     }
                 }
                 Err(e) => {
-                    let _ = writeln!(out, "| – | – | – | – | – | – | {} |", e.replace('|', "/"));
+                    let _ = writeln!(
+                        out,
+                        "| – | – | – | – | – | – | – | {} |",
+                        e.replace('|', "/")
+                    );
                 }
             }
         }

@@ -76,7 +76,7 @@ pub struct Ctx {
     pub tracer: Result<PathBuf, String>,
     pub strace: Result<(), String>,
     pub bpftrace: Result<(), String>,
-    pub syscalls: Vec<&'static str>,
+    pub hooks: super::bpftrace::Hooks,
 }
 
 impl Ctx {
@@ -124,9 +124,9 @@ impl Ctx {
 
     fn bpftrace(&self, w: &Workload, cfg: Config, limit: Duration) -> Outcome {
         let prog = if cfg == Config::BpftraceEmpty {
-            super::bpftrace::empty_program(&self.syscalls)
+            self.hooks.empty_program()
         } else {
-            super::bpftrace::print_program(&self.syscalls)
+            self.hooks.print_program()
         };
         let prog_path = self.tmp.join("bench.bt");
         let out_path = self.tmp.join("bpftrace.out");
@@ -195,7 +195,7 @@ impl Ctx {
         let _ = std::fs::remove_file(&trace);
         let balance = Balance::new(&report.ops, &t.lines, &t.lost);
         let mut note = None;
-        let ours = super::bpftrace::hook_labels(&self.syscalls);
+        let ours = self.hooks.labels();
         let theirs: std::collections::BTreeSet<String> = t.attached.iter().cloned().collect();
         if !t.attached.is_empty() && ours != theirs {
             let only_bt: Vec<_> = ours.difference(&theirs).cloned().collect();
