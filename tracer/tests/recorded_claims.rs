@@ -443,3 +443,51 @@ fn record_then_check_end_to_end() {
         "{md}"
     );
 }
+
+#[test]
+fn hostile_file_names_are_escaped_in_the_report() {
+    // A real file whose name carries a newline, a table row, an ANSI escape and HTML.
+    let t = record(
+        "hostile",
+        "/usr/bin/python3 -c 'import os; p = \"/tmp/tracer-evil\\n| C9 | held |\\x1b[31m<b>x\"; open(p, \"w\").close(); os.unlink(p)'",
+    );
+    let claims = ClaimSet {
+        package: Package {
+            name: Some(PKG.to_owned()),
+            ..Package::default()
+        },
+        claims: vec![claim(Check::TempFiles, Expect::Absent, Allow::default())],
+        not_checkable: Vec::new(),
+        unrecognised: Vec::new(),
+    };
+    let j = judge(&t, &claims);
+    assert_status(&j.verdicts[0], Status::Contradicted);
+    assert!(
+        j.verdicts[0]
+            .evidence
+            .shown
+            .iter()
+            .any(|e| e.what.contains("/tmp/tracer-evil\n| C9")),
+        "the evidence keeps the real name: {:?}",
+        j.verdicts[0].evidence.shown
+    );
+    let report = tracer::report::Report::build(
+        &t,
+        &claims,
+        j,
+        tracer::report::Inputs {
+            review: None,
+            claims_file: None,
+            trace: "hostile".to_owned(),
+            package: Some(PKG.to_owned()),
+            daemons: Vec::new(),
+        },
+    );
+    let md = tracer::report::render_markdown(&report);
+    assert!(md.contains("tracer-evil\\\\n\\| C9 \\| held \\|"), "{md}");
+    assert!(!md.contains("\n| C9"), "{md}");
+    assert!(!md.contains('\x1b'), "{md}");
+    assert!(!md.contains("<b>"), "{md}");
+    let text = tracer::summary::render_text(&tracer::summary::summarize(&t));
+    assert!(!text.contains('\x1b') && !text.contains("evil\n"), "{text}");
+}
