@@ -123,6 +123,30 @@ impl ImageSpec {
         self.cache_dir.join("images").join(self.key())
     }
 
+    /// Removes images of the same suite, architecture and extras built from an older recipe:
+    /// nothing can ask for them again, and each is ~700 MB.
+    fn remove_stale(&self) {
+        let key = self.key();
+        let Some((stem, _)) = key.rsplit_once('-') else {
+            return;
+        };
+        let Ok(entries) = fs::read_dir(self.cache_dir.join("images")) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let stale = name != key
+                && name
+                    .strip_prefix(stem)
+                    .and_then(|r| r.strip_prefix('-'))
+                    .is_some_and(|h| h.len() == 8 && h.chars().all(|c| c.is_ascii_hexdigit()));
+            if stale {
+                tracing::info!(image = %name, "vm image: removing an image of an older recipe");
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
+    }
+
     /// The cached image, if it was built and completed.
     pub fn cached(&self) -> Option<Image> {
         let dir = self.dir();
@@ -281,6 +305,7 @@ impl ImageSpec {
             fs::remove_dir_all(&final_dir).map_err(io_err(&final_dir))?;
         }
         fs::rename(&work, &final_dir).map_err(io_err(&final_dir))?;
+        self.remove_stale();
         tracing::info!(
             image = %final_dir.display(),
             elapsed_s = started.elapsed().as_secs(),
