@@ -8,6 +8,7 @@
 //! transmuting: the kernel side is trusted to be ours, not to be bug-free.
 #![no_std]
 
+pub mod environment;
 pub mod file;
 pub mod network;
 pub mod privilege;
@@ -19,7 +20,7 @@ pub const PATH_CAP: usize = 256;
 /// Bytes kept of one socket address: `sizeof(struct sockaddr_storage)`.
 pub const ADDR_CAP: usize = 128;
 /// Slots in the per-kind counter arrays. Every [`EventKind`] value is below it.
-pub const MAX_KINDS: u32 = 64;
+pub const MAX_KINDS: u32 = 96;
 /// Syscall numbers the programs look up in the number → [`SyscallId`] table; x86_64 and
 /// aarch64 both stay below it.
 pub const MAX_SYSCALL_NR: u32 = 512;
@@ -32,6 +33,8 @@ pub enum Family {
     File,
     Network,
     Privilege,
+    /// Environment variables and randomness sources.
+    Environment,
 }
 
 macro_rules! numbered_enum {
@@ -68,7 +71,8 @@ macro_rules! numbered_enum {
 
 numbered_enum! {
     /// What an event records. The numbers are grouped by family (process 1–7, file 8–31,
-    /// network 32–47, privilege 48–63), index the per-kind counters, and are never reused.
+    /// network 32–47, privilege 48–63, environment 64–79), index the per-kind counters, and are
+    /// never reused.
     EventKind: u16 {
         Fork = 1 => "fork",
         Exec = 2 => "exec",
@@ -106,6 +110,8 @@ numbered_enum! {
         Ptrace = 59 => "ptrace",
         Bpf = 60 => "bpf",
         ModuleLoad = 61 => "module_load",
+        Getrandom = 64 => "getrandom",
+        Getenv = 65 => "getenv",
     }
 }
 
@@ -115,7 +121,8 @@ impl EventKind {
             0..=7 => Family::Process,
             8..=31 => Family::File,
             32..=47 => Family::Network,
-            _ => Family::Privilege,
+            48..=63 => Family::Privilege,
+            _ => Family::Environment,
         }
     }
 
@@ -195,6 +202,7 @@ numbered_enum! {
         Bpf = 114 => "bpf",
         InitModule = 115 => "init_module",
         FinitModule = 116 => "finit_module",
+        Getrandom = 128 => "getrandom",
     }
 }
 
@@ -240,6 +248,7 @@ impl SyscallId {
             Ptrace => EventKind::Ptrace,
             Bpf => EventKind::Bpf,
             InitModule | FinitModule => EventKind::ModuleLoad,
+            Getrandom => EventKind::Getrandom,
         }
     }
 }

@@ -20,11 +20,19 @@ pub fn run() -> anyhow::Result<()> {
     if !is_root() {
         bail!("the demo records with eBPF and needs root: run `sudo -E cargo xtask demo`");
     }
-    crate::setup::run(&crate::setup::Args { check: false, vm: false })?;
+    crate::setup::run(&crate::setup::Args {
+        check: false,
+        vm: false,
+    })?;
     let root = workspace_root();
-    run_cmd(Command::new("cargo")
-        .current_dir(&root)
-        .args(["build", "--release", "--package", "tracer", "--bin", "tracer"]))?;
+    run_cmd(Command::new("cargo").current_dir(&root).args([
+        "build",
+        "--release",
+        "--package",
+        "tracer",
+        "--bin",
+        "tracer",
+    ]))?;
     let tracer = root.join("target/release/tracer");
     let out = root.join("out/demo");
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
@@ -32,10 +40,12 @@ pub fn run() -> anyhow::Result<()> {
     let report = out.join("report.md");
 
     println!("\n== recording: sh -c '{EXAMPLE}'");
-    run_cmd(Command::new(&tracer)
-        .args(["record", "-o"])
-        .arg(&trace)
-        .args(["--", "/bin/sh", "-c", EXAMPLE]))?;
+    run_cmd(
+        Command::new(&tracer)
+            .args(["record", "-o"])
+            .arg(&trace)
+            .args(["--", "/bin/sh", "-c", EXAMPLE]),
+    )?;
 
     println!("\n== tracer summarize {}", trace.display());
     run_cmd(Command::new(&tracer).arg("summarize").arg(&trace))?;
@@ -54,7 +64,8 @@ pub fn run() -> anyhow::Result<()> {
     if !matches!(status.code(), Some(0 | 1 | 3)) {
         bail!("tracer check failed: {status}");
     }
-    let text = std::fs::read_to_string(&report).with_context(|| format!("reading {}", report.display()))?;
+    let text = std::fs::read_to_string(&report)
+        .with_context(|| format!("reading {}", report.display()))?;
     println!("{text}");
     println!(
         "== done: trace {}, report {} (tracer check exited {}: 1 means a claim is contradicted, as this demo review is meant to be)",

@@ -42,17 +42,20 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         run_cmd(cargo().args([
             "clippy",
             "--workspace",
+            // The eBPF crate only builds for the BPF target; tracer's build script builds it.
+            "--exclude",
+            "tracer-ebpf",
             "--all-targets",
             "--",
             "-D",
             "warnings",
         ]))?;
     }
-    run_cmd(cargo().args(["build", "--workspace", "--bins"]))?;
+    run_cmd(cargo().args(["build", "--workspace", "--exclude", "tracer-ebpf", "--bins"]))?;
     run_cmd(
         cargo()
             .env("TRACER_BIN", root.join("target/debug/tracer"))
-            .args(["test", "--workspace", "--"])
+            .args(["test", "--workspace", "--exclude", "tracer-ebpf", "--"])
             .args(&args.cargo_test_args),
     )
 }

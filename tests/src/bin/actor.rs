@@ -390,6 +390,24 @@ fn privilege(dir: &str) {
     unsafe { libc::syscall(libc::SYS_bpf, 0, attr.as_ptr(), attr.len()) };
 }
 
+unsafe extern "C" {
+    fn secure_getenv(name: *const libc::c_char) -> *mut libc::c_char;
+}
+
+fn environment() {
+    let mut buf = [0u8; 16];
+    // SAFETY: getrandom into a local buffer.
+    let n = unsafe { libc::getrandom(buf.as_mut_ptr().cast(), buf.len(), 0) };
+    check("getrandom", n as i64);
+    // std's env lookup goes through libc's getenv.
+    let _ = std::env::var_os("TRACER_E2E_VAR");
+    // SAFETY: glibc's secure_getenv (the libc crate does not bind it) with a NUL-terminated name.
+    unsafe { secure_getenv(c("TRACER_E2E_SECURE").as_ptr()) };
+    let _ = std::fs::read("/dev/null");
+    let mut f = std::fs::File::open("/dev/urandom").expect("open /dev/urandom");
+    std::io::Read::read_exact(&mut f, &mut buf).expect("read /dev/urandom");
+}
+
 fn busy() {
     // Stands beside a recording: loops on opens until killed.
     loop {
@@ -403,7 +421,7 @@ fn main() {
         [_, f, d] => (f.as_str(), d.as_str()),
         [_, f] if f == "busy" => ("busy", ""),
         _ => {
-            eprintln!("usage: actor process|file|network|privilege DIR | actor busy");
+            eprintln!("usage: actor process|file|network|privilege|environment DIR | actor busy");
             exit(2);
         }
     };
@@ -412,6 +430,7 @@ fn main() {
         "file" => file(dir),
         "network" => network(dir),
         "privilege" => privilege(dir),
+        "environment" => environment(),
         "busy" => busy(),
         other => {
             eprintln!("actor: unknown family {other}");

@@ -139,3 +139,70 @@ pub fn exec_argv(e: &Event) -> Option<&[String]> {
         _ => None,
     }
 }
+
+/// A recording running in the background (for `--pid`, `--cgroup`: targets the test drives).
+/// Dropped without being waited for (a panicking test), it kills the recorder, which would
+/// otherwise hold the test's stdout open.
+pub struct Running(Option<(std::process::Child, TempDir)>);
+
+/// Starts `tracer record -o DIR/trace.jsonl ARGS…` and returns once it records: the header
+/// line is written only after every hook is attached and the target is tracked.
+pub fn start_recording(tag: &str, args: &[&str]) -> Running {
+    require_root();
+    let dir = TempDir::new(tag);
+    let trace_path = dir.join("trace.jsonl");
+    let mut child = Command::new(tracer_bin())
+        .arg("record")
+        .arg("-o")
+        .arg(&trace_path)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run tracer");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !std::fs::read_to_string(&trace_path).is_ok_and(|t| t.contains('\n')) {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("tracer exited before recording: {status}");
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "tracer did not start recording within 60 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Running(Some((child, dir)))
+}
+
+impl Running {
+    /// SIGINT, as Ctrl-C would: the tracer drains, writes the footer and exits 0.
+    pub fn stop(self) -> Recorded {
+        if let Some((child, _)) = &self.0 {
+            // SAFETY: signalling our own child.
+            unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+        }
+        self.wait_exit()
+    }
+
+    /// Waits for the tracer to stop by itself.
+    pub fn wait_exit(mut self) -> Recorded {
+        let (child, dir) = self.0.take().expect("waited for once");
+        let output = child.wait_with_output().expect("wait for tracer");
+        assert!(
+            output.status.success(),
+            "tracer: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let trace = read_trace(&dir.join("trace.jsonl")).unwrap_or_else(|e| panic!("{e}"));
+        Recorded { trace, output, dir }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some((mut child, _)) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}

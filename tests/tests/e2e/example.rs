@@ -107,15 +107,23 @@ fn pid_mode_follows_a_running_process_and_its_children() {
     require_root();
     let work = TempDir::new("pid-work");
     let marker = work.join("marker");
-    // A process that waits, then spawns a child that creates a file.
+    let go = work.join("go");
+    // A process that waits for the go file, then starts a child that creates a file.
     let mut target = Command::new("sh")
         .arg("-c")
-        .arg(format!("sleep 1; touch {}", marker.display()))
+        .arg(format!(
+            "while [ ! -e {} ]; do sleep 0.02; done; touch {}",
+            go.display(),
+            marker.display()
+        ))
         .spawn()
         .expect("start target");
     let pid = target.id().to_string();
-    let rec = record("pid", &["--pid", &pid]);
+    let running = start_recording("pid", &["--pid", &pid]);
+    std::fs::write(&go, b"").expect("go");
     let _ = target.wait();
+    // The tracer stops by itself when the target exits (its pidfd becomes readable).
+    let rec = running.wait_exit();
     let t = &rec.trace;
     assert!(matches!(t.header.target, tracer::trace::Target::Pid { .. }));
     find(t, "the child's exec of touch", |e| {
@@ -140,19 +148,20 @@ fn cgroup_mode_records_only_the_cgroup() {
     std::fs::create_dir(&cg).expect("create a cgroup v2 directory");
     let work = TempDir::new("cgroup-work");
     let marker = work.join("in-cgroup");
-    // A shell that moves itself into the cgroup, then acts; recorded for 3 seconds.
-    let mut inside = Command::new("sh")
+    let cg_arg = cg.display().to_string();
+    let running = start_recording("cgroup", &["--cgroup", &cg_arg]);
+    // A shell that moves itself into the cgroup, then acts.
+    let status = Command::new("sh")
         .arg("-c")
         .arg(format!(
-            "echo $$ > {}/cgroup.procs; sleep 1.5; touch {}",
+            "echo $$ > {}/cgroup.procs; touch {}",
             cg.display(),
             marker.display()
         ))
-        .spawn()
-        .expect("start");
-    let cg_arg = cg.display().to_string();
-    let rec = record("cgroup", &["--cgroup", &cg_arg, "--duration", "3s"]);
-    let _ = inside.wait();
+        .status()
+        .expect("run the shell");
+    assert!(status.success());
+    let rec = running.stop();
     // The cgroup can only be removed once empty: the shell has exited.
     std::fs::remove_dir(&cg).expect("remove the test cgroup");
     let t = &rec.trace;
@@ -165,6 +174,6 @@ fn cgroup_mode_records_only_the_cgroup() {
     assert_eq!(ids.len(), 1, "events from other cgroups: {ids:?}");
     assert_eq!(
         t.footer.as_ref().map(|f| f.stop_reason),
-        Some(tracer::trace::StopReason::Duration)
+        Some(tracer::trace::StopReason::Signal)
     );
 }

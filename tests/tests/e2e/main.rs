@@ -5,6 +5,7 @@
 //! `cargo xtask test`). Without either they fail with a message saying so: never skipped.
 
 mod common;
+mod environment;
 mod errors;
 mod example;
 mod file;

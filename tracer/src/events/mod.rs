@@ -2,11 +2,12 @@
 //!
 //! [`Decoder::decode`] validates a raw record (size, kind, syscall number: nothing from the
 //! kernel is transmuted unchecked), then the family module (`process`, `file`, `network`,
-//! `privilege`, matching `tracer-ebpf/src/probes/`) turns its payload into [`EventData`],
+//! `privilege`, `environment`, matching `tracer-ebpf/src/probes/`) turns its payload into [`EventData`],
 //! while [`procs::Processes`] keeps what the kernel side cannot know: each process's cwd and
 //! fd table, to make relative paths absolute, and the fork tree, for the parent when the
 //! kernel could not read it.
 
+mod environment;
 mod file;
 mod network;
 mod privilege;
@@ -136,6 +137,7 @@ impl Decoder {
                 Family::File => file::decode(kind, bytes, &mut cx)?,
                 Family::Network => network::decode(kind, bytes, &mut cx)?,
                 Family::Privilege => privilege::decode(bytes, &mut cx)?,
+                Family::Environment => environment::decode(kind, bytes, &mut cx)?,
             }
         };
         let Some(data) = data else { return Ok(None) };

@@ -56,6 +56,8 @@ pub async fn run(
     let header = header(&clock, started.target.clone(), loaded, opts.buffer_bytes);
     let mut writer = TraceWriter::new(BufWriter::with_capacity(1 << 20, output));
     writer.header(&header).map_err(out_err)?;
+    // On disk at once: a header means "recording", for whoever waits on the file.
+    writer.flush().map_err(out_err)?;
 
     let ring = RingBuf::try_from(
         loaded

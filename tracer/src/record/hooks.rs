@@ -7,20 +7,62 @@
 
 use tracer_common::{Family, SyscallId};
 
-/// A tracepoint a program is attached to.
+/// Where a program is attached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Point {
+    Tracepoint {
+        category: &'static str,
+        name: String,
+    },
+    /// A function of a shared library, in every process that maps it.
+    Uprobe {
+        library: String,
+        symbol: &'static str,
+    },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hook {
     pub program: &'static str,
-    pub category: &'static str,
-    pub name: String,
+    pub point: Point,
 }
 
 impl Hook {
     /// How the trace header names it.
     pub fn label(&self) -> String {
-        format!("tracepoint:{}/{}", self.category, self.name)
+        match &self.point {
+            Point::Tracepoint { category, name } => format!("tracepoint:{category}/{name}"),
+            Point::Uprobe { library, symbol } => format!("uprobe:{library}:{symbol}"),
+        }
+    }
+
+    fn tracepoint(program: &'static str, category: &'static str, name: String) -> Self {
+        Self {
+            program,
+            point: Point::Tracepoint { category, name },
+        }
     }
 }
+
+/// The C library this process runs with: the one the system's dynamically linked programs
+/// use too. Taken from our own mappings rather than guessed from a path list.
+pub fn libc_path() -> Option<String> {
+    let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
+    maps.lines()
+        .filter_map(|line| line.split_whitespace().nth(5))
+        .find(|path| {
+            path.rsplit('/')
+                .next()
+                .is_some_and(|name| name == "libc.so.6" || name.starts_with("libc-"))
+        })
+        .map(str::to_owned)
+}
+
+/// libc functions recorded with uprobes: (program, symbol).
+pub const UPROBES: &[(&str, &str)] = &[
+    ("getenv_enter", "getenv"),
+    ("secure_getenv_enter", "secure_getenv"),
+];
 
 /// The scheduler tracepoints, each with its own program of the same name.
 pub const SCHED_PROGRAMS: &[&str] = &[
@@ -36,6 +78,7 @@ pub fn exit_program(id: SyscallId) -> &'static str {
         Family::File => "file_exit",
         Family::Network => "network_exit",
         Family::Privilege => "privilege_exit",
+        Family::Environment => "environment_exit",
     }
 }
 
@@ -52,23 +95,29 @@ pub fn tracepoint_name(id: SyscallId) -> &'static str {
 pub fn all_hooks() -> Vec<Hook> {
     let mut hooks: Vec<Hook> = SCHED_PROGRAMS
         .iter()
-        .map(|p| Hook {
-            program: p,
-            category: "sched",
-            name: (*p).to_owned(),
-        })
+        .map(|p| Hook::tracepoint(p, "sched", (*p).to_owned()))
         .collect();
     for &id in SyscallId::ALL {
         let tp = tracepoint_name(id);
+        hooks.push(Hook::tracepoint(
+            "sys_enter",
+            "syscalls",
+            format!("sys_enter_{tp}"),
+        ));
+        hooks.push(Hook::tracepoint(
+            exit_program(id),
+            "syscalls",
+            format!("sys_exit_{tp}"),
+        ));
+    }
+    let libc = libc_path().unwrap_or_else(|| "libc.so.6".to_owned());
+    for &(program, symbol) in UPROBES {
         hooks.push(Hook {
-            program: "sys_enter",
-            category: "syscalls",
-            name: format!("sys_enter_{tp}"),
-        });
-        hooks.push(Hook {
-            program: exit_program(id),
-            category: "syscalls",
-            name: format!("sys_exit_{tp}"),
+            program,
+            point: Point::Uprobe {
+                library: libc.clone(),
+                symbol,
+            },
         });
     }
     hooks
@@ -132,6 +181,7 @@ pub fn kernel_nr(id: SyscallId) -> Option<i64> {
         Bpf => libc::SYS_bpf,
         InitModule => libc::SYS_init_module,
         FinitModule => libc::SYS_finit_module,
+        Getrandom => libc::SYS_getrandom,
         #[cfg(target_arch = "x86_64")]
         Fork => libc::SYS_fork,
         #[cfg(target_arch = "x86_64")]
@@ -177,9 +227,12 @@ mod tests {
         crate::record::mounts::ensure_tracefs().expect("tracefs must be mountable (run as root)");
         let mut missing = Vec::new();
         for hook in all_hooks() {
-            let dir = format!("/sys/kernel/tracing/events/{}/{}", hook.category, hook.name);
+            let Point::Tracepoint { category, name } = hook.point else {
+                continue;
+            };
+            let dir = format!("/sys/kernel/tracing/events/{category}/{name}");
             if !std::path::Path::new(&dir).exists() {
-                missing.push(hook.name);
+                missing.push(name);
             }
         }
         missing.retain(|m| !m.contains("init_module"));

@@ -3,14 +3,18 @@
 use aya::{
     Ebpf, EbpfLoader,
     maps::{Array, MapData},
-    programs::{TracePoint, trace_point::TracePointLinkId},
+    programs::{
+        TracePoint, UProbe,
+        trace_point::TracePointLinkId,
+        uprobe::{UProbeLinkId, UProbeScope},
+    },
 };
 use tracer_common::{Config, SyscallId};
 
 use super::{
     RecordError,
     btf::{Btf, TaskOffsets},
-    hooks::{self, Hook},
+    hooks::{self, Hook, Point},
     target::Scope,
 };
 use crate::trace::{FailedHook, Hooks};
@@ -35,7 +39,12 @@ pub struct Loaded {
     pub hooks: Hooks,
     /// The task_struct offsets were found: full credentials and real ppid.
     pub task_fields: bool,
-    links: Vec<(&'static str, TracePointLinkId)>,
+    links: Vec<(&'static str, LinkId)>,
+}
+
+enum LinkId {
+    Tracepoint(TracePointLinkId),
+    Uprobe(UProbeLinkId),
 }
 
 impl Loaded {
@@ -43,16 +52,28 @@ impl Loaded {
     /// (about 0.1 s here), so 130 hooks closed one after the other take seconds; closed from
     /// one thread each, the waits overlap.
     pub fn detach(&mut self) {
-        let mut links = Vec::with_capacity(self.links.len());
+        let mut tracepoints = Vec::with_capacity(self.links.len());
+        let mut uprobes = Vec::new();
         for (name, id) in self.links.drain(..) {
-            let program: Option<&mut TracePoint> =
-                self.ebpf.program_mut(name).and_then(|p| p.try_into().ok());
-            if let Some(link) = program.and_then(|p| p.take_link(id).ok()) {
-                links.push(link);
+            let Some(program) = self.ebpf.program_mut(name) else {
+                continue;
+            };
+            match id {
+                LinkId::Tracepoint(id) => {
+                    let tp: Option<&mut TracePoint> = program.try_into().ok();
+                    tracepoints.extend(tp.and_then(|p| p.take_link(id).ok()));
+                }
+                LinkId::Uprobe(id) => {
+                    let up: Option<&mut UProbe> = program.try_into().ok();
+                    uprobes.extend(up.and_then(|p| p.take_link(id).ok()));
+                }
             }
         }
         std::thread::scope(|scope| {
-            for link in links {
+            for link in tracepoints {
+                scope.spawn(move || drop(link));
+            }
+            for link in uprobes {
                 scope.spawn(move || drop(link));
             }
         });
@@ -118,7 +139,7 @@ pub fn load(object: &[u8], scope: &Scope, buffer_bytes: u32) -> Result<Loaded, R
 
 /// Loads each program once and attaches it to each of its tracepoints, keeping going past
 /// failures: what attached is recorded, what did not is named with its error.
-fn attach_all(ebpf: &mut Ebpf) -> (Hooks, Vec<(&'static str, TracePointLinkId)>) {
+fn attach_all(ebpf: &mut Ebpf) -> (Hooks, Vec<(&'static str, LinkId)>) {
     let mut result = Hooks::default();
     let mut links = Vec::new();
     let mut load_failed: std::collections::HashMap<&'static str, String> = Default::default();
@@ -146,26 +167,45 @@ fn attach_one(
     ebpf: &mut Ebpf,
     hook: &Hook,
     load_failed: &mut std::collections::HashMap<&'static str, String>,
-) -> Result<TracePointLinkId, String> {
+) -> Result<LinkId, String> {
     if let Some(err) = load_failed.get(hook.program) {
         return Err(err.clone());
     }
-    let program: &mut TracePoint = ebpf
+    let program = ebpf
         .program_mut(hook.program)
-        .ok_or_else(|| format!("program {} missing from the object", hook.program))?
-        .try_into()
-        .map_err(|e: aya::programs::ProgramError| e.to_string())?;
-    if program.fd().is_err() {
-        if let Err(e) = program.load() {
-            let msg = format!("program {} did not load: {}", hook.program, error_chain(&e));
-            tracing::warn!("{msg}");
-            load_failed.insert(hook.program, msg.clone());
-            return Err(msg);
+        .ok_or_else(|| format!("program {} missing from the object", hook.program))?;
+    let mut note_load_failure = |e: &dyn std::error::Error| {
+        let msg = format!("program {} did not load: {}", hook.program, error_chain(e));
+        tracing::warn!("{msg}");
+        load_failed.insert(hook.program, msg.clone());
+        msg
+    };
+    match &hook.point {
+        Point::Tracepoint { category, name } => {
+            let program: &mut TracePoint = program
+                .try_into()
+                .map_err(|e: aya::programs::ProgramError| e.to_string())?;
+            if program.fd().is_err() {
+                program.load().map_err(|e| note_load_failure(&e))?;
+            }
+            program
+                .attach(category, name)
+                .map(LinkId::Tracepoint)
+                .map_err(|e| error_chain(&e))
+        }
+        Point::Uprobe { library, symbol } => {
+            let program: &mut UProbe = program
+                .try_into()
+                .map_err(|e: aya::programs::ProgramError| e.to_string())?;
+            if program.fd().is_err() {
+                program.load().map_err(|e| note_load_failure(&e))?;
+            }
+            program
+                .attach(*symbol, library.as_str(), UProbeScope::AllProcesses)
+                .map(LinkId::Uprobe)
+                .map_err(|e| error_chain(&e))
         }
     }
-    program
-        .attach(hook.category, &hook.name)
-        .map_err(|e| error_chain(&e))
 }
 
 fn error_chain(err: &dyn std::error::Error) -> String {

@@ -412,6 +412,20 @@ pub enum EventData {
     ModuleLoad {
         params: Option<String>,
     },
+    // -- environment
+    /// Random bytes drawn with getrandom(2). Opens of /dev/random and /dev/urandom are `open`
+    /// events.
+    Getrandom {
+        bytes: u64,
+        /// `GRND_*` names.
+        flags: Vec<String>,
+    },
+    /// An environment variable looked up through libc (a uprobe on getenv/secure_getenv).
+    Getenv {
+        name: String,
+        /// secure_getenv, which returns nothing in setuid programs.
+        secure: bool,
+    },
 }
 
 fn is_zero(v: &u64) -> bool {
@@ -458,6 +472,8 @@ impl EventData {
             EventData::Ptrace { .. } => "ptrace",
             EventData::Bpf { .. } => "bpf",
             EventData::ModuleLoad { .. } => "module_load",
+            EventData::Getrandom { .. } => "getrandom",
+            EventData::Getenv { .. } => "getenv",
         }
     }
 }

@@ -1,0 +1,24 @@
+//! Payloads of the environment family: randomness drawn with `getrandom(2)` and environment
+//! variables looked up through libc's `getenv`/`secure_getenv` (uprobes).
+
+/// Bytes kept of a variable name.
+pub const ENV_NAME_CAP: usize = 128;
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct GetrandomData {
+    /// Bytes asked for.
+    pub count: u64,
+    /// `GRND_*` flags.
+    pub flags: u32,
+    pub _pad: u32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct GetenvData {
+    /// 1 for `secure_getenv`.
+    pub secure: u32,
+    pub name_len: u32,
+    pub name: [u8; ENV_NAME_CAP],
+}
