@@ -156,6 +156,7 @@ fn attach_all(ebpf: &mut Ebpf) -> (Hooks, Vec<(&'static str, LinkId)>) {
                 result.failed.push(FailedHook {
                     hook: hook.label(),
                     error,
+                    absent: point_absent(&hook.point),
                 });
             }
         }
@@ -205,6 +206,17 @@ fn attach_one(
                 .map(LinkId::Uprobe)
                 .map_err(|e| error_chain(&e))
         }
+    }
+}
+
+/// A tracepoint the kernel does not have (its tracefs directory is missing), as opposed to one
+/// that exists but could not be attached.
+fn point_absent(point: &Point) -> bool {
+    match point {
+        Point::Tracepoint { category, name } => {
+            !std::path::Path::new(&format!("/sys/kernel/tracing/events/{category}/{name}")).exists()
+        }
+        Point::Uprobe { .. } => false,
     }
 }
 

@@ -84,6 +84,10 @@ pub struct Hooks {
 pub struct FailedHook {
     pub hook: String,
     pub error: String,
+    /// The kernel has no such hook point at all (a syscall not built in, e.g. `init_module`
+    /// without module support): nothing can happen through it, so nothing is missing.
+    #[serde(default)]
+    pub absent: bool,
 }
 
 /// What the kernel side could read on this kernel.

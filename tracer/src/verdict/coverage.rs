@@ -133,12 +133,6 @@ pub fn hook_kind(hook: &str) -> Option<&'static str> {
     })
 }
 
-/// A syscall tracepoint that does not exist: the syscall is not built into this kernel.
-fn syscall_absent(hook: &str, error: &str) -> bool {
-    hook.starts_with("tracepoint:syscalls/")
-        && (error.contains("No such file or directory") || error.contains("os error 2"))
-}
-
 /// Why the trace cannot support "held" for this check: each reason is a sentence.
 pub fn gaps(trace: &Trace, check: Check) -> Vec<String> {
     let mut out = Vec::new();
@@ -157,7 +151,7 @@ pub fn gaps(trace: &Trace, check: Check) -> Vec<String> {
         }
     }
     for failed in &trace.header.hooks.failed {
-        if syscall_absent(&failed.hook, &failed.error) {
+        if failed.absent {
             // The kernel has no such syscall (e.g. init_module without CONFIG_MODULES): nothing
             // could succeed through it, so nothing is missing. docs/claims.md lists it.
             continue;
@@ -187,7 +181,7 @@ pub fn gaps(trace: &Trace, check: Check) -> Vec<String> {
         .hooks
         .failed
         .iter()
-        .filter(|f| syscall_absent(&f.hook, &f.error))
+        .filter(|f| f.absent)
         .filter_map(|f| hook_kind(&f.hook))
         .collect();
     for k in kinds {
