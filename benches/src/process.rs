@@ -41,6 +41,8 @@ pub struct Finished {
     pub max_rss_kib: u64,
     /// Voluntary context switches: for a collector, about how often it was woken for data.
     pub voluntary_switches: u64,
+    /// User + system CPU seconds (with the children it waited for).
+    pub cpu_secs: f64,
 }
 
 /// A spawned child whose stdout and stderr are read on threads (so a chatty child never blocks
@@ -152,8 +154,13 @@ impl Running {
             stderr: err,
             max_rss_kib: usage.ru_maxrss.max(0) as u64,
             voluntary_switches: usage.ru_nvcsw.max(0) as u64,
+            cpu_secs: secs(usage.ru_utime) + secs(usage.ru_stime),
         })
     }
+}
+
+fn secs(t: libc::timeval) -> f64 {
+    t.tv_sec as f64 + t.tv_usec as f64 / 1e6
 }
 
 fn slurp(mut r: impl std::io::Read) -> String {

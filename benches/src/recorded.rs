@@ -29,6 +29,8 @@ pub struct RecordedRun {
     pub tracer_max_rss_kib: u64,
     /// The recorder's voluntary context switches over the whole run (start-up included).
     pub tracer_wakeups: u64,
+    /// The recorder's CPU seconds over the whole run (loading its programs included).
+    pub tracer_cpu_secs: f64,
     pub tracer_status: String,
     pub tracer_stderr: String,
 }
@@ -111,6 +113,7 @@ pub fn record_by_pid(
         balance,
         tracer_max_rss_kib: fin.max_rss_kib,
         tracer_wakeups: fin.voluntary_switches,
+        tracer_cpu_secs: fin.cpu_secs,
         tracer_status: fin.status,
         tracer_stderr: fin.stderr,
     })

@@ -28,6 +28,8 @@ struct Step {
     rss_kib: u64,
     /// Events per voluntary context switch of the recorder: how many it takes per wake-up.
     events_per_wakeup: f64,
+    /// The recorder's CPU time per event written, µs (its start-up included: an upper bound).
+    cpu_us_per_event: f64,
 }
 
 pub struct Collector {
@@ -105,6 +107,8 @@ pub fn run(ctx: &Ctx, tracer_help: &str) -> Collector {
                 rss_kib: run.tracer_max_rss_kib,
                 events_per_wakeup: run.trace.total_events() as f64
                     / run.tracer_wakeups.max(1) as f64,
+                cpu_us_per_event: run.tracer_cpu_secs * 1e6
+                    / run.trace.total_events().max(1) as f64,
             }
         });
         let stop = match &step {
@@ -152,9 +156,9 @@ impl Collector {
         );
         let _ = writeln!(
             out,
-            "| requested rate | produced ops/s | events written/s | lost | balance exact | bytes/event | events per tracer wake-up | tracer peak RSS |"
+            "| requested rate | produced ops/s | events written/s | lost | balance exact | bytes/event | events per tracer wake-up | tracer CPU µs/event | tracer peak RSS |"
         );
-        let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+        let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
         let mut best: Option<&Step> = None;
         let mut rss = 0;
         for s in &self.steps {
@@ -162,7 +166,7 @@ impl Collector {
                 Ok(s) => {
                     let _ = writeln!(
                         out,
-                        "| {} | {:.0} | {:.0} | {} | {} | {} | {:.1} | {} MiB |",
+                        "| {} | {:.0} | {:.0} | {} | {} | {} | {:.1} | {:.2} | {} MiB |",
                         s.rate.map_or("unpaced".into(), |r| r.to_string()),
                         s.produced_per_s,
                         s.written_per_s,
@@ -170,6 +174,7 @@ impl Collector {
                         if s.exact { "yes" } else { "**NO**" },
                         s.bytes_per_event.map_or("–".into(), |b| format!("{b:.0}")),
                         s.events_per_wakeup,
+                        s.cpu_us_per_event,
                         s.rss_kib / 1024
                     );
                     rss = rss.max(s.rss_kib);
@@ -183,7 +188,7 @@ impl Collector {
                 Err(e) => {
                     let _ = writeln!(
                         out,
-                        "| – | – | – | – | – | – | – | {} |",
+                        "| – | – | – | – | – | – | – | – | {} |",
                         e.replace('|', "/")
                     );
                 }
