@@ -322,6 +322,20 @@ pub struct Creds {
     pub fsgid: u32,
 }
 
+impl Creds {
+    /// Credentials that could not be read: every id `u32::MAX` (which no task can have).
+    pub const UNKNOWN: Creds = Creds {
+        uid: u32::MAX,
+        gid: u32::MAX,
+        suid: u32::MAX,
+        sgid: u32::MAX,
+        euid: u32::MAX,
+        egid: u32::MAX,
+        fsuid: u32::MAX,
+        fsgid: u32::MAX,
+    };
+}
+
 /// Which tasks the programs record.
 pub mod scope {
     /// Tasks whose tid is in the `TRACKED` map; children join at fork.

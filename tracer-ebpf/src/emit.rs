@@ -171,3 +171,52 @@ pub fn now() -> u64 {
     // SAFETY: a helper without arguments.
     unsafe { aya_ebpf::helpers::bpf_ktime_get_ns() }
 }
+
+/// Writes one record: reserves it (counting a failure as lost), fills the header about the
+/// current task, lets `fill` write the payload (and add header flag bits), counts a truncation,
+/// and submits. Every probe emits through here.
+#[inline(always)]
+pub fn event<T: 'static>(
+    cfg: &Config,
+    kind: EventKind,
+    syscall: u16,
+    ts_ns: u64,
+    ret: i64,
+    fill: impl FnOnce(*mut T, &mut u32),
+) -> Option<()> {
+    let mut entry = reserve::<T>(kind)?;
+    let ev = entry.as_mut_ptr();
+    // SAFETY: `ev` is reserved record memory of the right size for `Event<T>`.
+    unsafe {
+        fill_header(&raw mut (*ev).header, cfg, kind, syscall, ts_ns, ret);
+        let mut hdr_flags = (*ev).header.flags;
+        fill(&raw mut (*ev).data, &mut hdr_flags);
+        (*ev).header.flags = hdr_flags;
+    }
+    count_truncation(kind, hdr_flags_of(&entry));
+    entry.submit(0);
+    Some(())
+}
+
+#[inline(always)]
+fn hdr_flags_of<T>(entry: &RingBufEntry<Event<T>>) -> u32 {
+    // SAFETY: the header was fully written by `event` before this is called.
+    unsafe { (*entry.as_ptr()).header.flags }
+}
+
+/// `event` for a completed syscall: its kind, entry time and return value.
+#[inline(always)]
+pub fn syscall_event<T: 'static>(
+    done: &crate::probes::syscalls::Completed,
+    cfg: &Config,
+    fill: impl FnOnce(*mut T, &mut u32),
+) -> Option<()> {
+    event(
+        cfg,
+        done.syscall.kind(),
+        done.syscall as u16,
+        done.inflight.ts_ns,
+        done.ret,
+        fill,
+    )
+}

@@ -15,7 +15,7 @@ use tracer_common::{
 };
 
 use crate::{
-    emit::{count_truncation, fill_header, note_str, now, read_user_str, reserve},
+    emit::{event, note_str, now, read_user_str, syscall_event},
     maps::config,
     probes::syscalls::complete,
     scope::in_scope,
@@ -30,25 +30,12 @@ pub fn environment_exit(ctx: TracePointContext) -> u32 {
 fn try_environment_exit(ctx: &TracePointContext) -> Option<()> {
     let done = complete(ctx)?;
     let cfg = config();
-    let kind = done.syscall.kind();
-    let mut entry = reserve::<GetrandomData>(kind)?;
-    let ev = entry.as_mut_ptr();
-    // SAFETY: reserved record memory.
-    unsafe {
-        fill_header(
-            &raw mut (*ev).header,
-            &cfg,
-            kind,
-            done.syscall as u16,
-            done.inflight.ts_ns,
-            done.ret,
-        );
-        (*ev).data.count = done.inflight.args[1];
-        (*ev).data.flags = done.inflight.args[2] as u32;
-        (*ev).data._pad = 0;
-    }
-    entry.submit(0);
-    Some(())
+    // SAFETY: `d` is the reserved record's payload.
+    syscall_event::<GetrandomData>(&done, &cfg, |d, _| unsafe {
+        (*d).count = done.inflight.args[1];
+        (*d).flags = done.inflight.args[2] as u32;
+        (*d)._pad = 0;
+    })
 }
 
 #[uprobe]
@@ -69,18 +56,18 @@ fn emit_getenv(ctx: &ProbeContext, secure: u32) -> Option<()> {
         return None;
     }
     let name: u64 = ctx.arg(0)?;
-    let kind = EventKind::Getenv;
-    let mut entry = reserve::<GetenvData>(kind)?;
-    let ev = entry.as_mut_ptr();
-    // SAFETY: reserved record memory.
-    unsafe {
-        fill_header(&raw mut (*ev).header, &cfg, kind, 0, now(), 0);
-        (*ev).data.secure = secure;
-        let read = read_user_str(name, &raw mut (*ev).data.name);
-        (*ev).data.name_len = read.len;
-        note_str(&mut (*ev).header.flags, &read, flags::PATH_TRUNCATED);
-        count_truncation(kind, (*ev).header.flags);
-    }
-    entry.submit(0);
-    Some(())
+    // SAFETY: `d` is the reserved record's payload.
+    event::<GetenvData>(
+        &cfg,
+        EventKind::Getenv,
+        0,
+        now(),
+        0,
+        |d, hdr_flags| unsafe {
+            (*d).secure = secure;
+            let read = read_user_str(name, &raw mut (*d).name);
+            (*d).name_len = read.len;
+            note_str(hdr_flags, &read, flags::PATH_TRUNCATED);
+        },
+    )
 }

@@ -11,7 +11,7 @@ use tracer_common::{
 };
 
 use crate::{
-    emit::{count_truncation, fill_header, note_str, read_user_str, reserve},
+    emit::{note_str, read_user_str, syscall_event},
     maps::config,
     probes::syscalls::{Completed, complete},
 };
@@ -58,31 +58,17 @@ fn emit_open(done: &Completed, cfg: &Config) -> Option<()> {
         }
         _ => (AT_FDCWD, a[0], O_CREAT | O_WRONLY | O_TRUNC, a[1], 0),
     };
-    let kind = EventKind::Open;
-    let mut entry = reserve::<OpenData>(kind)?;
-    let ev = entry.as_mut_ptr();
-    // SAFETY: reserved record memory.
-    unsafe {
-        fill_header(
-            &raw mut (*ev).header,
-            cfg,
-            kind,
-            done.syscall as u16,
-            done.inflight.ts_ns,
-            done.ret,
-        );
-        (*ev).data.flags = open_flags;
-        (*ev).data.resolve = resolve;
-        (*ev).data.dirfd = dirfd as i32;
-        (*ev).data.mode = mode as u32;
-        (*ev).data._pad = 0;
-        let read = read_user_str(path, &raw mut (*ev).data.path);
-        (*ev).data.path_len = read.len;
-        note_str(&mut (*ev).header.flags, &read, flags::PATH_TRUNCATED);
-        count_truncation(kind, (*ev).header.flags);
-    }
-    entry.submit(0);
-    Some(())
+    // SAFETY: `d` is the reserved record's payload.
+    syscall_event::<OpenData>(done, cfg, |d, hdr_flags| unsafe {
+        (*d).flags = open_flags;
+        (*d).resolve = resolve;
+        (*d).dirfd = dirfd as i32;
+        (*d).mode = mode as u32;
+        (*d)._pad = 0;
+        let read = read_user_str(path, &raw mut (*d).path);
+        (*d).path_len = read.len;
+        note_str(hdr_flags, &read, flags::PATH_TRUNCATED);
+    })
 }
 
 /// Where each argument of a non-open file syscall goes.
@@ -148,20 +134,8 @@ fn layout(syscall: SyscallId, a: &[u64; 6]) -> Layout {
 
 fn emit_file(done: &Completed, cfg: &Config) -> Option<()> {
     let l = layout(done.syscall, &done.inflight.args);
-    let kind = done.syscall.kind();
-    let mut entry = reserve::<FileData>(kind)?;
-    let ev = entry.as_mut_ptr();
-    // SAFETY: reserved record memory.
-    unsafe {
-        fill_header(
-            &raw mut (*ev).header,
-            cfg,
-            kind,
-            done.syscall as u16,
-            done.inflight.ts_ns,
-            done.ret,
-        );
-        let d = &raw mut (*ev).data;
+    // SAFETY: `d` is the reserved record's payload.
+    syscall_event::<FileData>(done, cfg, |d, hdr_flags| unsafe {
         (*d).flags = l.flags;
         (*d).length = l.length as i64;
         (*d).dev = l.dev;
@@ -173,12 +147,9 @@ fn emit_file(done: &Completed, cfg: &Config) -> Option<()> {
         (*d).gid = l.gid as u32;
         let read = read_user_str(l.path, &raw mut (*d).path);
         (*d).path_len = read.len;
-        note_str(&mut (*ev).header.flags, &read, flags::PATH_TRUNCATED);
+        note_str(hdr_flags, &read, flags::PATH_TRUNCATED);
         let read2 = read_user_str(l.path2, &raw mut (*d).path2);
         (*d).path2_len = read2.len;
-        note_str(&mut (*ev).header.flags, &read2, flags::PATH2_TRUNCATED);
-        count_truncation(kind, (*ev).header.flags);
-    }
-    entry.submit(0);
-    Some(())
+        note_str(hdr_flags, &read2, flags::PATH2_TRUNCATED);
+    })
 }

@@ -6,7 +6,7 @@ use aya_ebpf::{helpers::bpf_probe_read_user, macros::tracepoint, programs::Trace
 use tracer_common::{SyscallId, network::NetData};
 
 use crate::{
-    emit::{fill_header, read_user_bytes, reserve},
+    emit::{read_user_bytes, syscall_event},
     maps::config,
     probes::syscalls::complete,
 };
@@ -68,20 +68,8 @@ fn try_network_exit(ctx: &TracePointContext) -> Option<()> {
         _ => return None,
     }
     let cfg = config();
-    let kind = done.syscall.kind();
-    let mut entry = reserve::<NetData>(kind)?;
-    let ev = entry.as_mut_ptr();
-    // SAFETY: reserved record memory.
-    unsafe {
-        fill_header(
-            &raw mut (*ev).header,
-            &cfg,
-            kind,
-            done.syscall as u16,
-            done.inflight.ts_ns,
-            done.ret,
-        );
-        let d = &raw mut (*ev).data;
+    // SAFETY: `d` is the reserved record's payload.
+    syscall_event::<NetData>(&done, &cfg, |d, _| unsafe {
         (*d).fd = fd as i32;
         (*d).domain = domain as i32;
         (*d).sock_type = sock_type as i32;
@@ -90,7 +78,5 @@ fn try_network_exit(ctx: &TracePointContext) -> Option<()> {
         (*d).flags = sflags as i32;
         (*d)._pad = 0;
         (*d).addr_len = read_user_bytes(addr.0, addr.1, &raw mut (*d).addr);
-    }
-    entry.submit(0);
-    Some(())
+    })
 }

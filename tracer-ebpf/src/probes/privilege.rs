@@ -6,7 +6,7 @@ use aya_ebpf::{macros::tracepoint, programs::TracePointContext};
 use tracer_common::{SyscallId, flags, privilege::PrivData};
 
 use crate::{
-    emit::{count_truncation, fill_header, note_str, read_user_bytes, read_user_str, reserve},
+    emit::{note_str, read_user_bytes, read_user_str, syscall_event},
     maps::config,
     probes::syscalls::complete,
 };
@@ -38,20 +38,8 @@ fn try_privilege_exit(ctx: &TracePointContext) -> Option<()> {
         _ => {}
     }
     let cfg = config();
-    let kind = done.syscall.kind();
-    let mut entry = reserve::<PrivData>(kind)?;
-    let ev = entry.as_mut_ptr();
-    // SAFETY: reserved record memory.
-    unsafe {
-        fill_header(
-            &raw mut (*ev).header,
-            &cfg,
-            kind,
-            done.syscall as u16,
-            done.inflight.ts_ns,
-            done.ret,
-        );
-        let d = &raw mut (*ev).data;
+    // SAFETY: `d` is the reserved record's payload.
+    syscall_event::<PrivData>(&done, &cfg, |d, hdr_flags| unsafe {
         (*d).args = a;
         if done.syscall == Capset {
             // Header first (version, pid), then the data structs.
@@ -64,14 +52,11 @@ fn try_privilege_exit(ctx: &TracePointContext) -> Option<()> {
         }
         let r1 = read_user_str(s1, &raw mut (*d).str1);
         (*d).str1_len = r1.len;
-        note_str(&mut (*ev).header.flags, &r1, flags::PATH_TRUNCATED);
+        note_str(hdr_flags, &r1, flags::PATH_TRUNCATED);
         let r2 = read_user_str(s2, &raw mut (*d).str2);
         (*d).str2_len = r2.len;
-        note_str(&mut (*ev).header.flags, &r2, flags::PATH2_TRUNCATED);
+        note_str(hdr_flags, &r2, flags::PATH2_TRUNCATED);
         let r3 = read_user_str(s3, &raw mut (*d).str3);
         (*d).str3_len = r3.len;
-        count_truncation(kind, (*ev).header.flags);
-    }
-    entry.submit(0);
-    Some(())
+    })
 }

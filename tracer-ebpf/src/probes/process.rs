@@ -26,7 +26,7 @@ use tracer_common::{
 };
 
 use crate::{
-    emit::{count_truncation, fill_header, note_str, read_user_str, reserve},
+    emit::{event, note_str, now, read_user_str},
     maps::{EXEC_ZERO, EXECS, INFLIGHT, TRACKED, config},
     probes::syscalls::complete,
     scope::in_scope,
@@ -41,16 +41,10 @@ const CLONE_THREAD: u64 = 0x10000;
 fn creds_now(cfg: &Config) -> Creds {
     task::creds(cfg).unwrap_or_else(|| {
         let ids = bpf_get_current_uid_gid();
-        let (uid, gid) = (ids as u32, (ids >> 32) as u32);
         Creds {
-            uid,
-            gid,
-            suid: u32::MAX,
-            sgid: u32::MAX,
-            euid: u32::MAX,
-            egid: u32::MAX,
-            fsuid: u32::MAX,
-            fsgid: u32::MAX,
+            uid: ids as u32,
+            gid: (ids >> 32) as u32,
+            ..Creds::UNKNOWN
         }
     })
 }
@@ -127,34 +121,19 @@ pub fn capture_exec(tid: u32, inflight: &Inflight, cfg: &Config) -> Option<()> {
 #[inline(always)]
 fn emit_exec(key: u32, cfg: &Config, syscall: u16, ret: i64, after: Creds) -> Option<()> {
     let src = EXECS.get_ptr(key)?;
-    let kind = EventKind::Exec;
-    let result = match reserve::<ExecData>(kind) {
-        Some(mut entry) => {
-            let ev = entry.as_mut_ptr();
-            // SAFETY: `ev` is reserved record memory; `src` a map value of the same type.
-            unsafe {
-                bpf_probe_read_kernel(
-                    (&raw mut (*ev).data).cast(),
-                    size_of::<ExecData>() as u32,
-                    src.cast(),
-                );
-                fill_header(
-                    &raw mut (*ev).header,
-                    cfg,
-                    kind,
-                    syscall,
-                    crate::emit::now(),
-                    ret,
-                );
-                (*ev).data.after = after;
-                (*ev).header.flags |= (*ev).data.flags;
-                count_truncation(kind, (*ev).header.flags);
-            }
-            entry.submit(0);
-            Some(())
-        }
-        None => None,
-    };
+    // SAFETY: `d` is the reserved record's payload; `src` a map value of the same type.
+    let result = event::<ExecData>(
+        cfg,
+        EventKind::Exec,
+        syscall,
+        now(),
+        ret,
+        |d, hdr_flags| unsafe {
+            bpf_probe_read_kernel(d.cast(), size_of::<ExecData>() as u32, src.cast());
+            (*d).after = after;
+            *hdr_flags |= (*d).flags;
+        },
+    );
     let _ = EXECS.remove(key);
     result
 }
@@ -188,41 +167,26 @@ fn try_sched_process_exec(ctx: &TracePointContext) -> Option<()> {
     }
     // In scope but its entry was not seen (it started before recording, or the task joined the
     // scope by cgroup mid-exec): emit what the tracepoint itself knows, argv marked unread.
-    let kind = EventKind::Exec;
-    let mut entry = reserve::<ExecData>(kind)?;
-    let ev = entry.as_mut_ptr();
-    // SAFETY: reserved record memory; the __data_loc field gives offset (low 16 bits) and
-    // length (high 16 bits) of the filename inside the record.
-    unsafe {
-        fill_header(&raw mut (*ev).header, &cfg, kind, 0, crate::emit::now(), 0);
+    // SAFETY: `d` is the reserved record's payload; the __data_loc field gives offset (low 16
+    // bits) and length (high 16 bits) of the filename inside the tracepoint record.
+    event::<ExecData>(&cfg, EventKind::Exec, 0, now(), 0, |d, hdr_flags| unsafe {
         let loc: u32 = ctx.read_at(8).unwrap_or(0);
         let base: *const u8 = aya_ebpf::EbpfContext::as_ptr(ctx).cast();
         let n = bpf_probe_read_kernel_str(
-            (&raw mut (*ev).data.filename).cast(),
+            (&raw mut (*d).filename).cast(),
             tracer_common::PATH_CAP as u32,
             base.add((loc & 0xffff) as usize).cast(),
         );
-        (*ev).data.filename_len = if n > 0 { (n - 1) as u32 } else { 0 };
-        (*ev).data.before = Creds {
-            uid: u32::MAX,
-            gid: u32::MAX,
-            suid: u32::MAX,
-            sgid: u32::MAX,
-            euid: u32::MAX,
-            egid: u32::MAX,
-            fsuid: u32::MAX,
-            fsgid: u32::MAX,
-        };
-        (*ev).data.after = after;
-        (*ev).data.argc = 0;
-        (*ev).data.argv_len = 0;
-        (*ev).data.at_flags = 0;
-        (*ev).data.dirfd = AT_FDCWD;
-        (*ev).data.flags = flags::READ_FAILED;
-        (*ev).header.flags |= flags::READ_FAILED;
-    }
-    entry.submit(0);
-    Some(())
+        (*d).filename_len = if n > 0 { (n - 1) as u32 } else { 0 };
+        (*d).before = Creds::UNKNOWN;
+        (*d).after = after;
+        (*d).argc = 0;
+        (*d).argv_len = 0;
+        (*d).at_flags = 0;
+        (*d).dirfd = AT_FDCWD;
+        (*d).flags = flags::READ_FAILED;
+        *hdr_flags |= flags::READ_FAILED;
+    })
 }
 
 /// Exit of execve/execveat/clone/clone3/fork/vfork. Only a failed exec produces a record here:
@@ -281,29 +245,24 @@ fn try_sched_process_fork(ctx: &TracePointContext) -> Option<()> {
         }
         None => (0, 0),
     };
-    let kind = EventKind::Fork;
-    let mut entry = reserve::<ForkData>(kind)?;
-    let ev = entry.as_mut_ptr();
-    // SAFETY: reserved record memory.
-    unsafe {
-        fill_header(
-            &raw mut (*ev).header,
-            &cfg,
-            kind,
-            syscall,
-            crate::emit::now(),
-            child_tid as i64,
-        );
-        (*ev).data.clone_flags = clone_flags;
-        (*ev).data.child_tid = child_tid;
-        (*ev).data.child_pid = if clone_flags & CLONE_THREAD != 0 {
-            (pid_tgid >> 32) as u32
-        } else {
-            child_tid
-        };
-    }
-    entry.submit(0);
-    Some(())
+    let child_pid = if clone_flags & CLONE_THREAD != 0 {
+        (pid_tgid >> 32) as u32
+    } else {
+        child_tid
+    };
+    // SAFETY: `d` is the reserved record's payload.
+    event::<ForkData>(
+        &cfg,
+        EventKind::Fork,
+        syscall,
+        now(),
+        child_tid as i64,
+        |d, _| unsafe {
+            (*d).clone_flags = clone_flags;
+            (*d).child_tid = child_tid;
+            (*d).child_pid = child_pid;
+        },
+    )
 }
 
 #[tracepoint]
@@ -327,15 +286,10 @@ fn try_sched_process_exit(ctx: &TracePointContext) -> Option<()> {
     if group_dead == 0 {
         return None;
     }
-    let kind = EventKind::Exit;
-    let mut entry = reserve::<ExitData>(kind)?;
-    let ev = entry.as_mut_ptr();
-    // SAFETY: reserved record memory.
-    unsafe {
-        fill_header(&raw mut (*ev).header, &cfg, kind, 0, crate::emit::now(), 0);
-        (*ev).data.exit_status = task::exit_code(&cfg).unwrap_or(-1);
-        (*ev).data._pad = 0;
-    }
-    entry.submit(0);
-    Some(())
+    let exit_status = task::exit_code(&cfg).unwrap_or(-1);
+    // SAFETY: `d` is the reserved record's payload.
+    event::<ExitData>(&cfg, EventKind::Exit, 0, now(), 0, |d, _| unsafe {
+        (*d).exit_status = exit_status;
+        (*d)._pad = 0;
+    })
 }

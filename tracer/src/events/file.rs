@@ -46,17 +46,22 @@ pub(super) fn decode(
     let p1 = text(&d.path, d.path_len);
     let p2 = text(&d.path2, d.path2_len);
     let syscall = cx.syscall;
-    // The f* variants name a file by fd: show its path when the fd table knows it.
-    let by_fd = |cx: &mut Cx<'_>, fd: i32| -> Option<PathRef> {
-        cx.procs.fd_path(pid, fd).map(|p| PathRef {
-            resolved: Some(p),
-            given: None,
-        })
-    };
+    // The f* variants name a file by fd: its path when the fd table knows it; the others by path.
     let fd_call = matches!(
         syscall,
         Some(SyscallId::Fchmod | SyscallId::Fchown | SyscallId::Ftruncate | SyscallId::Fchdir)
     );
+    let fd = fd_call.then_some(d.fd);
+    let target = |cx: &mut Cx<'_>, given: String| -> Option<PathRef> {
+        if fd_call {
+            cx.procs.fd_path(pid, d.fd).map(|p| PathRef {
+                resolved: Some(p),
+                given: None,
+            })
+        } else {
+            Some(cx.path(d.dirfd, given))
+        }
+    };
     Ok(Some(match kind {
         EventKind::Unlink => EventData::Unlink {
             path: cx.path(d.dirfd, p1),
@@ -75,21 +80,13 @@ pub(super) fn decode(
             path: cx.path(d.dirfd, p1),
         },
         EventKind::Chmod => EventData::Chmod {
-            path: if fd_call {
-                by_fd(cx, d.fd)
-            } else {
-                Some(cx.path(d.dirfd, p1))
-            },
-            fd: fd_call.then_some(d.fd),
+            path: target(cx, p1),
+            fd,
             mode: d.mode,
         },
         EventKind::Chown => EventData::Chown {
-            path: if fd_call {
-                by_fd(cx, d.fd)
-            } else {
-                Some(cx.path(d.dirfd, p1))
-            },
-            fd: fd_call.then_some(d.fd),
+            path: target(cx, p1),
+            fd,
             uid: d.uid,
             gid: d.gid,
             nofollow: d.flags & AT_SYMLINK_NOFOLLOW != 0,
@@ -103,12 +100,8 @@ pub(super) fn decode(
             path: cx.path(d.dirfd2, p2),
         },
         EventKind::Truncate => EventData::Truncate {
-            path: if fd_call {
-                by_fd(cx, d.fd)
-            } else {
-                Some(cx.path(d.dirfd, p1))
-            },
-            fd: fd_call.then_some(d.fd),
+            path: target(cx, p1),
+            fd,
             length: d.length,
         },
         EventKind::Mknod => EventData::Mknod {
@@ -121,19 +114,12 @@ pub(super) fn decode(
             flags: d.flags,
         },
         EventKind::Chdir => {
-            let path = if fd_call {
-                by_fd(cx, d.fd)
-            } else {
-                Some(cx.path(d.dirfd, p1))
-            };
+            let path = target(cx, p1);
             if cx.ok() {
                 cx.procs
                     .set_cwd(pid, path.as_ref().and_then(|p| p.resolved.clone()));
             }
-            EventData::Chdir {
-                path,
-                fd: fd_call.then_some(d.fd),
-            }
+            EventData::Chdir { path, fd }
         }
         _ => unreachable!("file family kinds"),
     }))
