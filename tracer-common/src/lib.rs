@@ -370,7 +370,10 @@ pub struct Config {
     pub off_task_exit_code: u32,
     /// `offsetof(struct cred, uid)`: the eight ids follow it.
     pub off_cred_uid: u32,
-    pub _pad: u32,
+    /// Unread bytes in the ring buffer above which a record wakes the collector. Below it,
+    /// records are queued silently and the collector drains them on its timer: one wake-up per
+    /// batch instead of one per few records.
+    pub wakeup_bytes: u32,
 }
 
 /// What the enter program saves per thread for the exit program.

@@ -194,8 +194,22 @@ pub fn event<T: 'static>(
         (*ev).header.flags = hdr_flags;
     }
     count_truncation(kind, hdr_flags_of(&entry));
-    entry.submit(0);
+    entry.submit(wakeup_flag(cfg));
     Some(())
+}
+
+const BPF_RB_AVAIL_DATA: u64 = 0;
+const BPF_RB_NO_WAKEUP: u64 = 1;
+const BPF_RB_FORCE_WAKEUP: u64 = 2;
+
+/// Wake the collector only once the ring holds `wakeup_bytes` of unread records.
+#[inline(always)]
+fn wakeup_flag(cfg: &Config) -> u64 {
+    if EVENTS.query(BPF_RB_AVAIL_DATA) >= cfg.wakeup_bytes as u64 {
+        BPF_RB_FORCE_WAKEUP
+    } else {
+        BPF_RB_NO_WAKEUP
+    }
 }
 
 #[inline(always)]

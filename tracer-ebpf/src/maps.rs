@@ -53,7 +53,7 @@ static CONFIG: Config = Config {
     off_task_tgid: 0,
     off_task_exit_code: 0,
     off_cred_uid: 0,
-    _pad: 0,
+    wakeup_bytes: 0,
 };
 
 #[inline(always)]

@@ -39,6 +39,10 @@ pub struct RecordOutcome {
 
 type Writer = TraceWriter<BufWriter<File>>;
 
+/// How often records queued below the wake-up mark are drained: the trace lags the kernel by
+/// at most this much.
+const DRAIN_INTERVAL: std::time::Duration = std::time::Duration::from_millis(50);
+
 pub async fn run(
     loaded: &mut Loaded,
     opts: &RecordOptions,
@@ -79,6 +83,9 @@ pub async fn run(
     let mut sigint = signal(SignalKind::interrupt()).map_err(RecordError::Ring)?;
     let mut sigterm = signal(SignalKind::terminate()).map_err(RecordError::Ring)?;
     let deadline = opts.duration.map(|d| tokio::time::Instant::now() + d);
+    // Records below the wake-up mark are queued without waking us: drain them on a timer.
+    let mut tick = tokio::time::interval(DRAIN_INTERVAL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
     let (stop_reason, target_exit) = loop {
         tokio::select! {
@@ -86,6 +93,10 @@ pub async fn run(
                 let mut guard = guard.map_err(RecordError::Ring)?;
                 drain(guard.get_inner_mut(), &mut decoder, &mut writer).map_err(out_err)?;
                 guard.clear_ready();
+                writer.flush().map_err(out_err)?;
+            }
+            _ = tick.tick() => {
+                drain(ring.get_mut(), &mut decoder, &mut writer).map_err(out_err)?;
                 writer.flush().map_err(out_err)?;
             }
             status = wait_child(&mut child) => {

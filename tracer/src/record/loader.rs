@@ -34,6 +34,10 @@ pub fn object() -> Option<&'static [u8]> {
     }
 }
 
+/// The collector is woken when the ring is this fraction full (and drains on its timer
+/// otherwise): far enough from full that a burst arriving while it wakes up still fits.
+const WAKEUP_FRACTION: u32 = 16;
+
 pub struct Loaded {
     pub ebpf: Ebpf,
     pub hooks: Hooks,
@@ -92,6 +96,7 @@ pub fn load(object: &[u8], scope: &Scope, buffer_bytes: u32) -> Result<Loaded, R
         cgroup_level: scope.cgroup_level,
         cgroup_id: scope.cgroup_id,
         self_tgid: std::process::id(),
+        wakeup_bytes: buffer_bytes / WAKEUP_FRACTION,
         ..Config::default()
     };
     if let Some(off) = offsets {
