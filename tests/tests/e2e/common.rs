@@ -175,6 +175,10 @@ pub fn start_recording(tag: &str, args: &[&str]) -> Running {
 }
 
 impl Running {
+    pub fn pid(&self) -> u32 {
+        self.0.as_ref().map_or(0, |(child, _)| child.id())
+    }
+
     /// SIGINT, as Ctrl-C would: the tracer drains, writes the footer and exits 0.
     pub fn stop(self) -> Recorded {
         if let Some((child, _)) = &self.0 {

@@ -177,3 +177,34 @@ fn cgroup_mode_records_only_the_cgroup() {
         Some(tracer::trace::StopReason::Signal)
     );
 }
+
+#[test]
+fn system_mode_records_unrelated_processes_but_not_itself() {
+    require_root();
+    let work = TempDir::new("system-work");
+    let marker = work.join("system-marker");
+    // A large ring: everything on the machine is recorded, other tests included.
+    let running = start_recording("system", &["--system", "--buffer-size", "67108864"]);
+    let tracer_pid = running.pid();
+    let status = Command::new("touch").arg(&marker).status().expect("touch");
+    assert!(status.success());
+    let rec = running.stop();
+    let t = &rec.trace;
+    assert!(matches!(t.header.target, tracer::trace::Target::System));
+    let footer = t.footer.as_ref().expect("footer");
+    assert_eq!(
+        footer.total_lost(),
+        0,
+        "lost with a 64 MiB ring: {:?}",
+        footer.lost
+    );
+    find(
+        t,
+        "an unrelated process's open",
+        |e| matches!(&e.data, EventData::Open { path, .. } if path_is(path, marker.to_str().unwrap())),
+    );
+    assert!(
+        t.events.iter().all(|e| e.pid != tracer_pid),
+        "the tracer recorded itself"
+    );
+}
