@@ -53,6 +53,10 @@ pub async fn run(
         path: opts.output.clone(),
         source,
     };
+    // Before anything is announced (the header): a Ctrl-C from then on must end the recording
+    // cleanly, with its footer, not kill it.
+    let mut sigint = signal(SignalKind::interrupt()).map_err(RecordError::Ring)?;
+    let mut sigterm = signal(SignalKind::terminate()).map_err(RecordError::Ring)?;
     let clock = Clock::now();
     let started_at = Instant::now();
     let mut procs = Processes::with_procfs();
@@ -80,8 +84,6 @@ pub async fn run(
         Some(fd) => Some(unsafe { AsyncFd::register(fd) }.map_err(register_err)?),
         None => None,
     };
-    let mut sigint = signal(SignalKind::interrupt()).map_err(RecordError::Ring)?;
-    let mut sigterm = signal(SignalKind::terminate()).map_err(RecordError::Ring)?;
     let deadline = opts.duration.map(|d| tokio::time::Instant::now() + d);
     // Records below the wake-up mark are queued without waking us: drain them on a timer.
     let mut tick = tokio::time::interval(DRAIN_INTERVAL);
