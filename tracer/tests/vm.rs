@@ -138,9 +138,12 @@ expect = "absent"
 "#,
     )
     .unwrap();
+    let standin = standin_deb(&dir);
     let out = dir.join("out");
     let result = std::process::Command::new(&tracer)
         .args(["-v", "vm", "check", "--package", "cron", "--wait", "3s"])
+        .arg("--deb")
+        .arg(&standin)
         .arg("--claims")
         .arg(&claims)
         .arg("-o")
@@ -181,8 +184,14 @@ expect = "absent"
         ],
         "{vm:#}"
     );
-    assert_eq!(vm["units"], serde_json::json!(["cron.service"]));
-    assert_eq!(vm["daemons"], serde_json::json!(["/usr/sbin/cron"]));
+    assert_eq!(
+        vm["units"],
+        serde_json::json!(["cron.service", "tracer-standin.service"])
+    );
+    assert_eq!(
+        vm["daemons"],
+        serde_json::json!(["/usr/sbin/cron", "/usr/sbin/tracer-standin"])
+    );
     assert!(
         matches!(vm["job"]["accel"].as_str(), Some("kvm" | "tcg")),
         "{vm:#}"
@@ -204,6 +213,8 @@ expect = "absent"
         "/var/lib/dpkg/info/cron.postinst",
         "/var/lib/dpkg/info/cron.prerm",
         "/var/lib/dpkg/info/cron.postrm",
+        "/usr/sbin/tracer-standin",
+        "/var/lib/dpkg/info/tracer-standin.postinst",
     ] {
         assert!(
             ok_execs.contains(&wanted),
@@ -245,4 +256,49 @@ expect = "absent"
     assert!(out.join("report.md").is_file() && out.join("console.log").is_file());
 
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A local package for `--deb`: a daemon that is not in the archive (what a reviewer checking
+/// an upload has). A shell daemon with a unit and a postinst, built with dpkg-deb.
+fn standin_deb(dir: &std::path::Path) -> PathBuf {
+    let root = dir.join("standin");
+    let write = |rel: &str, text: &str, mode: u32| {
+        use std::os::unix::fs::PermissionsExt as _;
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    write(
+        "DEBIAN/control",
+        "Package: tracer-standin\nVersion: 0.1\nArchitecture: all\n\
+         Maintainer: tracer tests <tests@localhost>\n\
+         Description: stand-in daemon for tracer's VM test (not a real package)\n",
+        0o644,
+    );
+    write(
+        "DEBIAN/postinst",
+        "#!/bin/sh\nset -e\nmkdir -p /var/lib/tracer-standin\n",
+        0o755,
+    );
+    write(
+        "usr/sbin/tracer-standin",
+        "#!/bin/sh\necho started > /var/lib/tracer-standin/state\nexec sleep 100000\n",
+        0o755,
+    );
+    write(
+        "lib/systemd/system/tracer-standin.service",
+        "[Unit]\nDescription=tracer stand-in daemon\n\n[Service]\nExecStart=/usr/sbin/tracer-standin\n\n\
+         [Install]\nWantedBy=multi-user.target\n",
+        0o644,
+    );
+    let deb = dir.join("tracer-standin_0.1_all.deb");
+    let st = std::process::Command::new("dpkg-deb")
+        .args(["--root-owner-group", "--build"])
+        .arg(&root)
+        .arg(&deb)
+        .status()
+        .expect("dpkg-deb runs");
+    assert!(st.success(), "dpkg-deb --build failed");
+    deb
 }

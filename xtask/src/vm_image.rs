@@ -119,7 +119,9 @@ fn ensure_backports_source(codename: &str) -> anyhow::Result<()> {
             let field = |name: &str| {
                 stanza.lines().find_map(|l| {
                     let (k, v) = l.split_once(':')?;
-                    k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+                    k.trim()
+                        .eq_ignore_ascii_case(name)
+                        .then(|| v.trim().to_owned())
                 })
             };
             let suites = field("Suites").unwrap_or_default();
