@@ -60,7 +60,7 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
         }
     }
     fs::create_dir_all(out_dir).map_err(io_err(out_dir))?;
-    let scratch = tempdir(out_dir)?;
+    let scratch = tempdir()?;
     let _cleanup = RemoveOnDrop(scratch.clone());
     let payload_img = scratch.join("payload.ext4");
     let output_img = scratch.join("output.ext4");
@@ -98,17 +98,20 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
     let started = Instant::now();
     let mut vm = Vm::spawn(cmd, console.clone())?;
     let mut boot_seconds = None;
+    let mut relayed = 0;
     let status = loop {
         if let Some(s) = vm.wait(Duration::from_millis(500))? {
             break s;
         }
-        if boot_seconds.is_none()
-            && fs::read(&console).is_ok_and(|b| String::from_utf8_lossy(&b).contains(STARTED_MARK))
-        {
+        let text = fs::read(&console)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        if boot_seconds.is_none() && text.contains(STARTED_MARK) {
             let s = started.elapsed().as_secs_f64();
             tracing::info!(seconds = format!("{s:.1}"), "vm: guest booted, job running");
             boot_seconds = Some(s);
         }
+        relayed = relay_progress(&text, relayed);
         if started.elapsed() >= opts.timeout {
             vm.kill();
             return Err(VmError::Timeout {
@@ -167,10 +170,25 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
     })
 }
 
-fn tempdir(near: &Path) -> Result<PathBuf> {
-    let base = std::env::temp_dir();
-    let _ = near;
-    let dir = base.join(format!(
+/// Logs the guest's `tracer-job:` console lines past byte `from` (whole lines only): the
+/// progress of a job that runs for minutes. Returns the new offset.
+fn relay_progress(text: &str, from: usize) -> usize {
+    let Some(chunk) = text.get(from..) else {
+        return from;
+    };
+    let Some(end) = chunk.rfind('\n') else {
+        return from;
+    };
+    for line in chunk[..end].lines() {
+        if let Some(msg) = line.trim_end_matches('\r').split("tracer-job: ").nth(1) {
+            tracing::info!("guest: {msg}");
+        }
+    }
+    from + end + 1
+}
+
+fn tempdir() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!(
         "tracer-vm-{}-{}",
         std::process::id(),
         std::time::SystemTime::now()

@@ -170,6 +170,19 @@ impl Vm {
         require("qemu-system-x86_64")?;
         let command = describe(&cmd);
         tracing::debug!(%command, "vm: starting qemu");
+        // Drop covers every error path but not our own death by signal: the kernel then kills
+        // qemu, so no guest outlives the tracer that started it.
+        // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
+        unsafe {
+            use std::os::unix::process::CommandExt as _;
+            cmd.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == 0 {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::last_os_error())
+                }
+            });
+        }
         let child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::null())
