@@ -38,8 +38,11 @@ pub struct Args {
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Skip the collector throughput and flood section.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "collector_only")]
     pub no_collector: bool,
+    /// Only the collector throughput and flood section (no overhead rounds).
+    #[arg(long)]
+    pub collector_only: bool,
     /// Where to write the table (besides stdout).
     #[arg(long, default_value = "benches/results/latest.md")]
     pub out: PathBuf,
@@ -112,7 +115,11 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             })
         })
         .collect();
-    for round in 0..args.rounds {
+    let rounds = if args.collector_only { 0 } else { args.rounds };
+    if args.collector_only {
+        cells.clear();
+    }
+    for round in 0..rounds {
         for w in &workloads {
             for i in 0..CONFIGS.len() {
                 let config = CONFIGS[(i + round) % CONFIGS.len()];
@@ -140,8 +147,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let _ = std::fs::remove_dir_all(&tmp);
 
     let mut md = header(args, &ctx, &load_before, &load_after);
-    md.push_str(&table::render(&cells, args.quick));
-    md.push('\n');
+    if !cells.is_empty() {
+        md.push_str(&table::render(&cells, args.quick));
+        md.push('\n');
+    }
     if let Some(c) = collector {
         md.push_str(&c.render());
     }
@@ -331,7 +340,11 @@ fn header(args: &Args, ctx: &Ctx, load_before: &str, load_after: &str) -> String
     let _ = writeln!(
         h,
         "- rounds: {} (configurations interleaved, order rotated per round); load average before: {load_before}, after: {load_after}",
-        args.rounds
+        if args.collector_only {
+            "none (--collector-only)".to_owned()
+        } else {
+            args.rounds.to_string()
+        }
     );
     let _ = writeln!(
         h,

@@ -76,10 +76,13 @@ pub fn run(ctx: &Ctx, tracer_help: &str) -> Collector {
             };
         }
     };
-    // Seconds of work per step; rates double until events are lost or the producer (one
+    // Seconds of work per step; rates rise by ~1.5× until events are lost or the producer (one
     // thread, failing socket() calls: the cheapest hooked syscall) cannot go faster.
     let secs: u64 = if ctx.quick { 1 } else { 3 };
-    let rates: &[u64] = &[125_000, 250_000, 500_000, 1_000_000, 2_000_000, 4_000_000];
+    let rates: &[u64] = &[
+        100_000, 150_000, 200_000, 300_000, 450_000, 700_000, 1_000_000, 1_500_000, 2_000_000,
+        3_000_000,
+    ];
     let mut steps = Vec::new();
     let mut producer_bound = false;
     for rate in rates.iter().map(|&r| Some(r)).chain([None]) {
@@ -151,7 +154,7 @@ impl Collector {
         );
         let _ = writeln!(
             out,
-            "Producer: one thread calling `socket(AF_INET, -1, 0)` (fails at once; recorded) at a set rate for {} s per step, then unpaced.\n",
+            "Producer: one thread calling `socket(AF_INET, -1, 0)` (fails at once; recorded) at a set rate for {} s per step (rates rise ~1.5× a step), then unpaced; the ramp stops at the first loss.\n",
             if self.quick { "1 (QUICK)" } else { "3" }
         );
         let _ = writeln!(
