@@ -163,6 +163,13 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
     if a.packages.is_empty() && a.debs.is_empty() {
         anyhow::bail!("nothing to check: give --package NAME[,NAME…] and/or --deb FILE");
     }
+    // Bad names and files fail here, before minutes of image, apt and boot.
+    for p in &a.packages {
+        tracer::vm::image::check_package_name(p)?;
+    }
+    for d in &a.debs {
+        tracer::vm::debs::check_deb(d)?;
+    }
     for f in a.review.iter().chain(a.claims.iter()) {
         anyhow::ensure!(
             f.is_file(),

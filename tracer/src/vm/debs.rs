@@ -92,11 +92,7 @@ impl AptRoot {
             check_package_name(name)?;
         }
         for d in local_debs {
-            let is_deb = d.extension().is_some_and(|e| e == "deb")
-                && fs::read(d).is_ok_and(|b| b.starts_with(b"!<arch>\ndebian-binary"));
-            if !is_deb {
-                return Err(VmError::BadDeb { path: d.clone() });
-            }
+            check_deb(d)?;
         }
         fs::create_dir_all(dest).map_err(io_err(dest))?;
         let archives = dest.join(".partial-archives");
@@ -129,5 +125,21 @@ impl AptRoot {
         fs::remove_dir_all(&archives).map_err(io_err(&archives))?;
         files.sort();
         Ok(files)
+    }
+}
+
+/// A Debian binary package: an `ar` archive whose first member is `debian-binary`.
+pub fn check_deb(path: &Path) -> Result<()> {
+    use std::io::Read as _;
+    let mut head = [0u8; 21];
+    let ok = path.extension().is_some_and(|e| e == "deb")
+        && fs::File::open(path).is_ok_and(|mut f| f.read_exact(&mut head).is_ok())
+        && head.starts_with(b"!<arch>\ndebian-binary");
+    if ok {
+        Ok(())
+    } else {
+        Err(VmError::BadDeb {
+            path: path.to_path_buf(),
+        })
     }
 }

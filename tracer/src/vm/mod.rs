@@ -33,15 +33,17 @@ pub enum VmError {
         status: String,
         detail: String,
     },
-    #[error("could not run `{command}`: {source}")]
+    // `error`, not `source`: the message already carries it, and a chained source would
+    // print it twice in `{:#}`.
+    #[error("could not run `{command}`: {error}")]
     Spawn {
         command: String,
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error(
         "no Debian entry in this machine's apt sources ({searched}); pass --mirror URI or set TRACER_DEBIAN_MIRROR"

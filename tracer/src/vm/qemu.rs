@@ -188,9 +188,9 @@ impl Vm {
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|source| VmError::Spawn {
+            .map_err(|error| VmError::Spawn {
                 command: command.clone(),
-                source,
+                error,
             })?;
         Ok(Self {
             child,

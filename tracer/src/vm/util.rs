@@ -48,9 +48,9 @@ pub fn run_quiet(cmd: &mut Command) -> Result<String> {
     let out = cmd
         .stdin(Stdio::null())
         .output()
-        .map_err(|source| VmError::Spawn {
+        .map_err(|error| VmError::Spawn {
             command: command.clone(),
-            source,
+            error,
         })?;
     if !out.status.success() {
         let mut text = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -73,9 +73,9 @@ pub fn run_visible(cmd: &mut Command) -> Result<()> {
         .stdin(Stdio::null())
         .stdout(Stdio::from(std::io::stderr()))
         .status()
-        .map_err(|source| VmError::Spawn {
+        .map_err(|error| VmError::Spawn {
             command: command.clone(),
-            source,
+            error,
         })?;
     if !status.success() {
         return Err(VmError::Command {
@@ -93,9 +93,9 @@ pub fn tail(text: &str, lines: usize) -> String {
 }
 
 pub fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> VmError + '_ {
-    move |source| VmError::Io {
+    move |error| VmError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 
