@@ -2,13 +2,19 @@
 //! outrun a small ring buffer. Run with `--wait-go` under `tracer record --pid`, every event of
 //! the recorded window is one counted here: its opens and its own exit.
 //!
+//! `FLOOD_THREADS=N` splits the work over N threads (unpaced), for producing faster than one
+//! thread can.
+//!
 //! `FLOOD_OP=socket` replaces the open with `socket(AF_INET, -1, 0)`, which fails at once with
 //! EINVAL: the cheapest hooked syscall, so the producer outruns the collector's throughput
 //! rather than being the bottleneck itself (the recorder records failed calls too).
 
-use std::ffi::CString;
+use std::{
+    ffi::CString,
+    sync::{Arc, Barrier},
+};
 
-use tracer_bench::helper::{Opts, Run, failed_socket, open_close, work_dir};
+use tracer_bench::helper::{Opts, Run, die, failed_socket, open_close, work_dir};
 
 /// Enough to overflow a small buffer many times over; the throughput search passes its own.
 const FULL: u64 = 200_000;
@@ -22,16 +28,48 @@ fn main() {
     let path = CString::new(file.to_str().expect("a UTF-8 temp path")).expect("no NUL");
     // Read before the handshake: `std::env::var` calls libc's getenv, which is recorded.
     let socket = std::env::var("FLOOD_OP").is_ok_and(|v| v == "socket");
-    opts.handshake();
-    let pacer = opts.pacer();
-    let run = Run::start("flood");
-    for i in 0..n {
-        pacer.before_op(i);
+    let threads: u64 = std::env::var("FLOOD_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let op = move || {
         if socket {
             failed_socket();
         } else {
             open_close(&path, libc::O_RDONLY);
         }
+    };
+    // Extra threads are started before the handshake, so that their creation is not in the
+    // recorded window (a recorder attaching by pid picks up the threads that exist), and wait
+    // on a barrier (futexes: not hooked) until the work starts.
+    let start = Arc::new(Barrier::new(threads as usize));
+    let workers: Vec<_> = (1..threads)
+        .map(|_| {
+            let start = Arc::clone(&start);
+            let op = op.clone();
+            let share = n / threads;
+            std::thread::spawn(move || {
+                start.wait();
+                for _ in 0..share {
+                    op();
+                }
+            })
+        })
+        .collect();
+    opts.handshake();
+    let pacer = opts.pacer();
+    let run = Run::start("flood");
+    start.wait();
+    let mine = n - (n / threads) * (threads - 1);
+    for i in 0..mine {
+        if threads == 1 {
+            pacer.before_op(i);
+        }
+        op();
+    }
+    for w in workers {
+        w.join().unwrap_or_else(|_| die("a flood thread panicked"));
     }
     // The process exit that follows is one event of kind `exit` too.
     let kind = if socket { "socket" } else { "open" };
