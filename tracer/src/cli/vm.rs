@@ -254,6 +254,11 @@ fn verdicts(
     daemons: &[String],
 ) -> anyhow::Result<ExitCode> {
     let exe = std::env::current_exe().context("locating this tracer binary")?;
+    // A rebuild during a long guest run replaces the file: run the new one at the same path.
+    let exe = match exe.to_str().and_then(|s| s.strip_suffix(" (deleted)")) {
+        Some(s) => PathBuf::from(s),
+        None => exe,
+    };
     let mut code = 0;
     for (format, file) in [("json", "report.json"), ("markdown", "report.md")] {
         let mut cmd = std::process::Command::new(&exe);

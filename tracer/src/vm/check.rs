@@ -304,9 +304,22 @@ st=0
 for u in $UNITS; do systemctl start "$u" || st=$?; done
 mark start end "$st" '"trace.jsonl"'
 systemctl --no-pager status $UNITS > "$O/units-status.txt" 2>&1
-# The daemons' programs, for attribution on the host (`tracer check --daemon`).
+# The daemons' programs, for attribution on the host (`tracer check --daemon`): ExecStart's
+# program, unless it is an init script wrapper (openstack packages: /etc/init.d/X
+# systemd-start), then what the main process runs now (an interpreter's script argument).
 for u in $UNITS; do
-    systemctl show -p ExecStart --value "$u" | sed -n 's/.*path=\([^ ;]*\).*/\1/p'
+    p=$(systemctl show -p ExecStart --value "$u" | sed -n 's/.*path=\([^ ;]*\).*/\1/p')
+    pid=$(systemctl show -p MainPID --value "$u")
+    case "$p" in /etc/init.d/*|"")
+        if [ "${pid:-0}" != 0 ] && [ -r "/proc/$pid/cmdline" ]; then
+            set -- $(tr '\0' ' ' < "/proc/$pid/cmdline")
+            case "${1##*/}" in
+                python*|perl*|ruby*|sh|bash|dash|node*) p=${2:-$1} ;;
+                *) p=${1:-$p} ;;
+            esac
+        fi ;;
+    esac
+    [ -n "$p" ] && echo "$p"
 done | sort -u > "$O/daemons.txt"
 ps -e -o pid,ppid,user,args --forest > "$O/ps.txt"
 ss -tulpnxa > "$O/sockets.txt" 2>&1
