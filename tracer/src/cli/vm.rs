@@ -100,9 +100,14 @@ struct CheckArgs {
     /// Claims file (TOML) adding to or replacing the claims read from the review.
     #[arg(long)]
     claims: Option<PathBuf>,
-    /// Shell command run as root in the guest while the daemons run.
+    /// Shell command run as root in the guest while the daemons run (not recorded: a client
+    /// is not the daemon).
     #[arg(long, conflicts_with = "wait")]
     exercise: Option<String>,
+    /// Record the --exercise command too: for claims about the package's own client (its
+    /// programs must be among the claims file's daemons).
+    #[arg(long, requires = "exercise")]
+    record_exercise: bool,
     /// Let the daemons run this long when no --exercise is given.
     #[arg(long, default_value = "10s", value_parser = parse_duration)]
     wait: Duration,
@@ -189,6 +194,7 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
         debs: a.debs,
         units: a.units,
         exercise: match a.exercise {
+            Some(c) if a.record_exercise => Exercise::RecordedCommand(c),
             Some(c) => Exercise::Command(c),
             None => Exercise::Wait(a.wait),
         },

@@ -37,8 +37,12 @@ use super::{
 pub enum Exercise {
     /// Let them run for this long (start-up work, timers that fire early).
     Wait(Duration),
-    /// A shell command run as root in the guest.
+    /// A shell command run as root in the guest, outside the recorded slice (a client is not
+    /// the daemon).
     Command(String),
+    /// A shell command run inside the recorded slice: for claims about the package's own
+    /// client (e.g. a password in `lxc config set`'s argv).
+    RecordedCommand(String),
 }
 
 #[derive(Debug, Clone)]
@@ -209,6 +213,9 @@ pub fn job_script(packages: &[String], units: &[String], exercise: &Exercise) ->
         Exercise::Command(c) => {
             let _ = writeln!(s, "EXERCISE={}", sq(c));
         }
+        Exercise::RecordedCommand(c) => {
+            let _ = writeln!(s, "EXERCISE={}\nEXERCISE_RECORDED=1", sq(c));
+        }
     }
     s.push_str(GUEST_MAIN);
     s
@@ -325,7 +332,12 @@ ps -e -o pid,ppid,user,args --forest > "$O/ps.txt"
 ss -tulpnxa > "$O/sockets.txt" 2>&1
 
 mark exercise start
-sh -c "$EXERCISE" > "$O/exercise.log" 2>&1
+if [ -n "${EXERCISE_RECORDED:-}" ]; then
+    systemd-run --quiet --scope --slice="$SLICE" --unit=tracer-exercise -- \
+        sh -c "$EXERCISE" > "$O/exercise.log" 2>&1
+else
+    sh -c "$EXERCISE" > "$O/exercise.log" 2>&1
+fi
 mark exercise end "$?" '"trace.jsonl"'
 
 mark stop start
@@ -428,6 +440,17 @@ mod tests {
         assert_eq!(ph[0].seconds, Some(2.5));
         assert_eq!(ph[0].trace.as_deref(), Some("install.jsonl"));
         let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn recorded_exercise_runs_in_the_slice() {
+        let s = job_script(
+            &["lxd".into()],
+            &[],
+            &Exercise::RecordedCommand("lxc list".into()),
+        );
+        assert!(s.contains("EXERCISE='lxc list'\nEXERCISE_RECORDED=1\n"));
+        assert!(s.contains("--unit=tracer-exercise"));
     }
 
     #[test]
