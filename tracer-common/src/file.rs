@@ -44,3 +44,48 @@ pub struct FileData {
     /// rename: new path; link and symlink: the new name.
     pub path2: [u8; PATH_CAP],
 }
+
+/// Marks an argument a syscall does not have in [`ArgLayout`].
+pub const NO_ARG: u8 = 0xff;
+
+/// Where each argument of a non-open file syscall is (position 0–5, or [`NO_ARG`]).
+///
+/// Userspace fills one per syscall into the `FILE_ARGS` map, and the exit program copies
+/// `args[position]` (0 when absent) into [`FileData`]: one code path for every syscall. A
+/// `match` on the syscall with constants per arm gave the verifier one state per arm through
+/// the rest of the program, which Linux 6.1 rejects (E2BIG, a million instructions processed).
+/// Userspace, which knows the syscall, turns absent arguments into their meaning (`AT_FDCWD`,
+/// no fd).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ArgLayout {
+    pub path: u8,
+    pub dirfd: u8,
+    pub path2: u8,
+    pub dirfd2: u8,
+    pub fd: u8,
+    pub mode: u8,
+    pub uid: u8,
+    pub gid: u8,
+    pub flags: u8,
+    pub length: u8,
+    pub dev: u8,
+    pub _pad: [u8; 5],
+}
+
+impl ArgLayout {
+    pub const NONE: ArgLayout = ArgLayout {
+        path: NO_ARG,
+        dirfd: NO_ARG,
+        path2: NO_ARG,
+        dirfd2: NO_ARG,
+        fd: NO_ARG,
+        mode: NO_ARG,
+        uid: NO_ARG,
+        gid: NO_ARG,
+        flags: NO_ARG,
+        length: NO_ARG,
+        dev: NO_ARG,
+        _pad: [0; 5],
+    };
+}

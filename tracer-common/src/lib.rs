@@ -370,6 +370,12 @@ pub struct Config {
     pub off_task_exit_code: u32,
     /// `offsetof(struct cred, uid)`: the eight ids follow it.
     pub off_cred_uid: u32,
+    /// Offset of `child_pid` in the `sched_process_fork` record (20 on 6.18, where the comms are
+    /// `__data_loc`; 44 on 6.1, where they are `char[16]`), read from its `format` file.
+    pub off_fork_child_pid: u32,
+    /// Offset of `group_dead` in the `sched_process_exit` record, 0 where the kernel has no
+    /// such field (before 6.16): then a process's exit is its leader thread's exit.
+    pub off_exit_group_dead: u32,
     /// Unread bytes in the ring buffer above which a record wakes the collector. Below it,
     /// records are queued silently and the collector drains them on its timer: one wake-up per
     /// batch instead of one per few records.
@@ -393,4 +399,5 @@ mod pod {
     unsafe impl aya::Pod for super::Config {}
     unsafe impl aya::Pod for super::Inflight {}
     unsafe impl aya::Pod for super::Header {}
+    unsafe impl aya::Pod for super::file::ArgLayout {}
 }

@@ -4,7 +4,9 @@ use aya_ebpf::{
     macros::map,
     maps::{Array, HashMap, LruHashMap, PerCpuArray, RingBuf},
 };
-use tracer_common::{Config, Inflight, MAX_KINDS, MAX_SYSCALL_NR, process::ExecData};
+use tracer_common::{
+    Config, Inflight, MAX_KINDS, MAX_SYSCALL_NR, file::ArgLayout, process::ExecData,
+};
 
 /// The records. Userspace sets the real size at load time (`--buffer-size`).
 #[map]
@@ -32,6 +34,10 @@ pub static EXEC_ZERO: PerCpuArray<ExecData> = PerCpuArray::with_max_entries(1, 0
 #[map]
 pub static SYSCALLS: Array<u16> = Array::with_max_entries(MAX_SYSCALL_NR, 0);
 
+/// `SyscallId` → argument positions of the non-open file syscalls. Filled by userspace.
+#[map]
+pub static FILE_ARGS: Array<ArgLayout> = Array::with_max_entries(256, 0);
+
 /// Records the ring buffer had no room for, per `EventKind`.
 #[map]
 pub static LOST: PerCpuArray<u64> = PerCpuArray::with_max_entries(MAX_KINDS, 0);
@@ -53,6 +59,8 @@ static CONFIG: Config = Config {
     off_task_tgid: 0,
     off_task_exit_code: 0,
     off_cred_uid: 0,
+    off_fork_child_pid: 0,
+    off_exit_group_dead: 0,
     wakeup_bytes: 0,
 };
 

@@ -1,15 +1,16 @@
 //! Process family: fork/clone/vfork/clone3, exec and exit.
 //!
-//! - `sched/sched_process_fork` (parent_pid @12, child_pid @20) fires for every new task, in the
-//!   parent; a child of a tracked task is tracked from here on, before it runs. The clone flags
+//! - `sched/sched_process_fork` fires for every new task, in the parent (`child_pid`'s offset
+//!   differs between kernels and comes from its `format` file through `Config`); a child of a tracked task is tracked from here on, before it runs. The clone flags
 //!   come from the parent's saved syscall entry (clone: arg0; clone3: `clone_args.flags`, the
 //!   first field of the user struct; fork: none; vfork: `CLONE_VM|CLONE_VFORK`).
 //! - exec: argv dies with the old mm, so `sys_enter_execve(at)` copies filename and argv into
 //!   `EXECS`; `sched/sched_process_exec` (filename @8 as __data_loc, pid @12, old_pid @16) emits
 //!   the record with the credentials of the new image; a failed exec is emitted at
 //!   `sys_exit_execve(at)` with its error.
-//! - `sched/sched_process_exit` (pid @24, group_dead @32) emits one exit record per process,
-//!   when its last thread dies, with `task->exit_code`.
+//! - `sched/sched_process_exit` emits one exit record per process, with `task->exit_code`:
+//!   when its last thread dies (`group_dead`, on kernels that have the field) or else when its
+//!   leader thread exits.
 
 use aya_ebpf::{
     helpers::{
@@ -224,7 +225,7 @@ fn try_sched_process_fork(ctx: &TracePointContext) -> Option<()> {
         return None;
     }
     // SAFETY: reads inside the tracepoint record.
-    let child_tid: i32 = unsafe { ctx.read_at(20) }.ok()?;
+    let child_tid: i32 = unsafe { ctx.read_at(cfg.off_fork_child_pid as usize) }.ok()?;
     let child_tid = child_tid as u32;
     if cfg.scope != scope::ALL {
         TRACKED.insert(child_tid, 1, 0).ok()?;
@@ -281,9 +282,13 @@ fn try_sched_process_exit(ctx: &TracePointContext) -> Option<()> {
     let _ = TRACKED.remove(tid);
     let _ = INFLIGHT.remove(tid);
     let _ = EXECS.remove(tid);
-    // SAFETY: a read inside the tracepoint record.
-    let group_dead: u8 = unsafe { ctx.read_at(32) }.ok()?;
-    if group_dead == 0 {
+    let process_dead = if cfg.off_exit_group_dead != 0 {
+        // SAFETY: a read inside the tracepoint record.
+        unsafe { ctx.read_at::<u8>(cfg.off_exit_group_dead as usize) }.ok()? != 0
+    } else {
+        tid == (pid_tgid >> 32) as u32
+    };
+    if !process_dead {
         return None;
     }
     let exit_status = task::exit_code(&cfg).unwrap_or(-1);

@@ -2,12 +2,13 @@
 
 use tracer_common::{
     Event as RawEvent, EventKind, SyscallId,
-    file::{FileData, OpenData},
+    file::{ArgLayout, FileData, NO_ARG, OpenData},
 };
 
 use super::{Cx, DecodeError, bit_names, procs::Fd, read_record, text};
 use crate::trace::{EventData, PathRef};
 
+const AT_FDCWD: i32 = -100;
 const AT_REMOVEDIR: u64 = 0x200;
 const AT_SYMLINK_NOFOLLOW: u64 = 0x100;
 
@@ -33,6 +34,122 @@ const OPEN_FLAGS: &[(u64, &str)] = &[
     (libc::O_PATH as u64, "O_PATH"),
 ];
 
+/// Argument positions of the non-open file syscalls (`include/linux/syscalls.h`). The kernel side
+/// copies `args[position]` by this table (the `FILE_ARGS` map); the decoder reads it back to know
+/// which fields are real.
+pub fn arg_layout(id: SyscallId) -> Option<ArgLayout> {
+    use SyscallId::*;
+    let n = ArgLayout::NONE;
+    Some(match id {
+        Unlink | Rmdir | Chdir => ArgLayout { path: 0, ..n },
+        Unlinkat => ArgLayout {
+            dirfd: 0,
+            path: 1,
+            flags: 2,
+            ..n
+        },
+        Rename | Link | Symlink => ArgLayout {
+            path: 0,
+            path2: 1,
+            ..n
+        },
+        Renameat => ArgLayout {
+            dirfd: 0,
+            path: 1,
+            dirfd2: 2,
+            path2: 3,
+            ..n
+        },
+        Renameat2 | Linkat => ArgLayout {
+            dirfd: 0,
+            path: 1,
+            dirfd2: 2,
+            path2: 3,
+            flags: 4,
+            ..n
+        },
+        Symlinkat => ArgLayout {
+            path: 0,
+            dirfd2: 1,
+            path2: 2,
+            ..n
+        },
+        Mkdir | Chmod => ArgLayout {
+            path: 0,
+            mode: 1,
+            ..n
+        },
+        Mkdirat | Fchmodat => ArgLayout {
+            dirfd: 0,
+            path: 1,
+            mode: 2,
+            ..n
+        },
+        Fchmodat2 => ArgLayout {
+            dirfd: 0,
+            path: 1,
+            mode: 2,
+            flags: 3,
+            ..n
+        },
+        Fchmod => ArgLayout {
+            fd: 0,
+            mode: 1,
+            ..n
+        },
+        Chown | Lchown => ArgLayout {
+            path: 0,
+            uid: 1,
+            gid: 2,
+            ..n
+        },
+        Fchown => ArgLayout {
+            fd: 0,
+            uid: 1,
+            gid: 2,
+            ..n
+        },
+        Fchownat => ArgLayout {
+            dirfd: 0,
+            path: 1,
+            uid: 2,
+            gid: 3,
+            flags: 4,
+            ..n
+        },
+        Truncate => ArgLayout {
+            path: 0,
+            length: 1,
+            ..n
+        },
+        Ftruncate => ArgLayout {
+            fd: 0,
+            length: 1,
+            ..n
+        },
+        Mknod => ArgLayout {
+            path: 0,
+            mode: 1,
+            dev: 2,
+            ..n
+        },
+        Mknodat => ArgLayout {
+            dirfd: 0,
+            path: 1,
+            mode: 2,
+            dev: 3,
+            ..n
+        },
+        MemfdCreate => ArgLayout {
+            path: 0,
+            flags: 1,
+            ..n
+        },
+        Fchdir => ArgLayout { fd: 0, ..n },
+        _ => return None,
+    })
+}
+
 pub(super) fn decode(
     kind: EventKind,
     bytes: &[u8],
@@ -41,8 +158,19 @@ pub(super) fn decode(
     if kind == EventKind::Open {
         return decode_open(bytes, cx).map(Some);
     }
-    let d = Box::new(read_record::<RawEvent<FileData>>(bytes)?.data);
+    let mut d = Box::new(read_record::<RawEvent<FileData>>(bytes)?.data);
     let pid = cx.header.pid;
+    // The kernel copied 0 for arguments the syscall lacks: give them their meaning.
+    let layout = cx.syscall.and_then(arg_layout).unwrap_or(ArgLayout::NONE);
+    if layout.dirfd == NO_ARG {
+        d.dirfd = AT_FDCWD;
+    }
+    if layout.dirfd2 == NO_ARG {
+        d.dirfd2 = AT_FDCWD;
+    }
+    if cx.syscall == Some(SyscallId::Lchown) {
+        d.flags |= AT_SYMLINK_NOFOLLOW;
+    }
     let p1 = text(&d.path, d.path_len);
     let p2 = text(&d.path2, d.path2_len);
     let syscall = cx.syscall;

@@ -14,6 +14,8 @@ mod privilege;
 mod process;
 pub mod procs;
 
+pub use file::arg_layout as file_arg_layout;
+
 use std::{collections::BTreeMap, time::SystemTime};
 
 use tracer_common::{EventKind, Family, Header, SyscallId, flags};

@@ -75,6 +75,7 @@ pub const SCHED_PROGRAMS: &[&str] = &[
 pub fn exit_program(id: SyscallId) -> &'static str {
     match id.kind().family() {
         Family::Process => "process_exit",
+        Family::File if id.kind() == tracer_common::EventKind::Open => "open_exit",
         Family::File => "file_exit",
         Family::Network => "network_exit",
         Family::Privilege => "privilege_exit",

@@ -9,7 +9,7 @@ use aya::{
         uprobe::{UProbeLinkId, UProbeScope},
     },
 };
-use tracer_common::{Config, SyscallId};
+use tracer_common::{Config, SyscallId, file::ArgLayout};
 
 use super::{
     RecordError,
@@ -91,12 +91,15 @@ pub fn load(object: &[u8], scope: &Scope, buffer_bytes: u32) -> Result<Loaded, R
             tracing::warn!("no task offsets ({err}): euid/egid and real ppid will be unknown")
         })
         .ok();
+    let sched = super::tpformat::sched_offsets()?;
     let mut config = Config {
         scope: scope.mode,
         cgroup_level: scope.cgroup_level,
         cgroup_id: scope.cgroup_id,
         self_tgid: std::process::id(),
         wakeup_bytes: buffer_bytes / WAKEUP_FRACTION,
+        off_fork_child_pid: sched.fork_child_pid,
+        off_exit_group_dead: sched.exit_group_dead,
         ..Config::default()
     };
     if let Some(off) = offsets {
@@ -123,6 +126,19 @@ pub fn load(object: &[u8], scope: &Scope, buffer_bytes: u32) -> Result<Loaded, R
             syscalls
                 .set(nr as u32, id as u16, 0)
                 .map_err(|e| RecordError::Load(format!("SYSCALLS[{nr}]: {e}")))?;
+        }
+    }
+
+    let mut file_args: Array<&mut MapData, ArgLayout> = Array::try_from(
+        ebpf.map_mut("FILE_ARGS")
+            .ok_or(RecordError::MissingMap("FILE_ARGS"))?,
+    )
+    .map_err(|e| RecordError::Load(e.to_string()))?;
+    for &id in SyscallId::ALL {
+        if let Some(layout) = crate::events::file_arg_layout(id) {
+            file_args
+                .set(id as u32, layout, 0)
+                .map_err(|e| RecordError::Load(format!("FILE_ARGS[{}]: {e}", id.name())))?;
         }
     }
 

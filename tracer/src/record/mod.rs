@@ -12,6 +12,7 @@ pub mod hooks;
 mod loader;
 pub mod mounts;
 pub mod target;
+pub mod tpformat;
 
 use std::path::PathBuf;
 use std::time::Duration;
