@@ -22,7 +22,7 @@ impl Format {
         Ok(Self::parse(&text))
     }
 
-    /// Parses lines like `field:pid_t child_pid;	offset:44;	size:4;	signed:1;`.
+    /// Parses lines like `field:pid_t child_pid; offset:44; size:4; signed:1;` (tab-separated).
     pub fn parse(text: &str) -> Self {
         let mut fields = HashMap::new();
         for line in text.lines() {
