@@ -197,7 +197,11 @@ fn attach_one(
         .program_mut(hook.program)
         .ok_or_else(|| format!("program {} missing from the object", hook.program))?;
     let mut note_load_failure = |e: &dyn std::error::Error| {
-        let msg = format!("program {} did not load: {}", hook.program, error_chain(e));
+        let msg = format!(
+            "program {} did not load: {}",
+            hook.program,
+            shorten(&error_chain(e))
+        );
         tracing::warn!("{msg}");
         load_failed.insert(hook.program, msg.clone());
         msg
@@ -241,6 +245,24 @@ fn point_absent(point: &Point) -> bool {
     }
 }
 
+/// A verifier log can be megabytes and is repeated for every hook of the program: keep its
+/// start (the error) and its end (the verifier's summary, e.g. "processed 1000001 insns").
+fn shorten(msg: &str) -> String {
+    const HEAD: usize = 300;
+    const TAIL: usize = 700;
+    if msg.len() <= HEAD + TAIL {
+        return msg.to_owned();
+    }
+    let head_end = (0..=HEAD)
+        .rev()
+        .find(|&i| msg.is_char_boundary(i))
+        .unwrap_or(0);
+    let tail_start = (msg.len() - TAIL..msg.len())
+        .find(|&i| msg.is_char_boundary(i))
+        .unwrap_or(msg.len());
+    format!("{} […] {}", &msg[..head_end], &msg[tail_start..])
+}
+
 fn error_chain(err: &dyn std::error::Error) -> String {
     let mut msg = err.to_string();
     let mut source = err.source();
@@ -250,4 +272,18 @@ fn error_chain(err: &dyn std::error::Error) -> String {
         source = s.source();
     }
     msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shorten;
+
+    #[test]
+    fn long_verifier_logs_keep_their_start_and_summary() {
+        let log = format!("E2BIG. Verifier output: {}processed 1000001 insns", "x".repeat(2_000_000));
+        let short = shorten(&log);
+        assert!(short.len() < 1100, "{}", short.len());
+        assert!(short.starts_with("E2BIG") && short.ends_with("processed 1000001 insns"));
+        assert_eq!(shorten("short"), "short");
+    }
 }
