@@ -238,7 +238,13 @@ fn symbolic_mode(s: &str) -> bool {
 /// `chmod user:group FILE` or `chown 0644 FILE`: the other tool's argument.
 pub fn chmod_chown_mixup(argv: &[String]) -> Option<String> {
     let tool = basename(argv.first()?);
-    let first = argv.iter().skip(1).find(|a| !a.starts_with('-'))?;
+    // GNU chmod takes a mode that starts with '-' (`chmod -x FILE`), and --reference instead
+    // of a mode: neither is an option to skip nor a mix-up.
+    if tool == "chmod" && argv.iter().any(|a| a.starts_with("--reference")) {
+        return None;
+    }
+    let is_option = |a: &str| a.starts_with('-') && !(tool == "chmod" && symbolic_mode(a));
+    let first = argv.iter().skip(1).find(|a| !is_option(a))?;
     match tool {
         "chmod" if !(octal_mode(first) || symbolic_mode(first) || first.starts_with("--")) => Some(
             format!("chmod given `{first}`, not a mode (an owner: chown was meant?)"),
@@ -568,6 +574,10 @@ mod tests {
         assert!(chmod_chown_mixup(&v(&["chmod", "0640", "/f"])).is_none());
         assert!(chmod_chown_mixup(&v(&["chmod", "-R", "g+w,o-rwx", "/f"])).is_none());
         assert!(chmod_chown_mixup(&v(&["chown", "masakari:masakari", "/f"])).is_none());
+        // Seen in masakari's postinst: a mode that starts with '-' is not an option.
+        assert!(chmod_chown_mixup(&v(&["chmod", "-x", "/etc/init.d/masakari-api"])).is_none());
+        assert!(chmod_chown_mixup(&v(&["chmod", "--reference=/a", "/f"])).is_none());
+        assert!(chmod_chown_mixup(&v(&["chmod", "-R", "masakari:masakari", "/f"])).is_some());
     }
 
     #[test]
