@@ -280,7 +280,10 @@ mod tests {
 
     #[test]
     fn long_verifier_logs_keep_their_start_and_summary() {
-        let log = format!("E2BIG. Verifier output: {}processed 1000001 insns", "x".repeat(2_000_000));
+        let log = format!(
+            "E2BIG. Verifier output: {}processed 1000001 insns",
+            "x".repeat(2_000_000)
+        );
         let short = shorten(&log);
         assert!(short.len() < 1100, "{}", short.len());
         assert!(short.starts_with("E2BIG") && short.ends_with("processed 1000001 insns"));

@@ -23,6 +23,10 @@ pub struct AptRoot {
     dir: PathBuf,
     status: PathBuf,
     arch: String,
+    /// Held from `prepare` until dropped: two `vm check` runs (or two tests) sharing the tree
+    /// would otherwise read lists while the other's `apt-get update` rewrites them. A check
+    /// keeps its `AptRoot` for its whole run, so checks on one cache run one after another.
+    _lock: nix::fcntl::Flock<fs::File>,
 }
 
 impl AptRoot {
@@ -42,6 +46,15 @@ impl AptRoot {
             let p = dir.join(sub);
             fs::create_dir_all(&p).map_err(io_err(&p))?;
         }
+        let lock_path = dir.join("lock");
+        let lock_file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io_err(&lock_path))?;
+        let lock = nix::fcntl::Flock::lock(lock_file, nix::fcntl::FlockArg::LockExclusive)
+            .map_err(|(_, errno)| io_err(&lock_path)(std::io::Error::from(errno)))?;
         let text = sources::resolve(mirror, &image.suite, true)?;
         let f = dir.join("sources.list.d/debian.sources");
         fs::write(&f, text).map_err(io_err(&f))?;
@@ -49,6 +62,7 @@ impl AptRoot {
             dir,
             status: image.dpkg_status.clone(),
             arch: image.arch.clone(),
+            _lock: lock,
         };
         tracing::info!("vm: apt-get update (private lists for the guest's suite)");
         run_visible(root.apt().args(["-q", "update"]))?;
