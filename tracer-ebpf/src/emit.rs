@@ -186,14 +186,15 @@ pub fn event<T: 'static>(
 ) -> Option<()> {
     let mut entry = reserve::<T>(kind)?;
     let ev = entry.as_mut_ptr();
+    let mut hdr_flags;
     // SAFETY: `ev` is reserved record memory of the right size for `Event<T>`.
     unsafe {
         fill_header(&raw mut (*ev).header, cfg, kind, syscall, ts_ns, ret);
-        let mut hdr_flags = (*ev).header.flags;
+        hdr_flags = (*ev).header.flags;
         fill(&raw mut (*ev).data, &mut hdr_flags);
         (*ev).header.flags = hdr_flags;
     }
-    count_truncation(kind, hdr_flags_of(&entry));
+    count_truncation(kind, hdr_flags);
     entry.submit(wakeup_flag(cfg));
     Some(())
 }
@@ -210,12 +211,6 @@ fn wakeup_flag(cfg: &Config) -> u64 {
     } else {
         BPF_RB_NO_WAKEUP
     }
-}
-
-#[inline(always)]
-fn hdr_flags_of<T>(entry: &RingBufEntry<Event<T>>) -> u32 {
-    // SAFETY: the header was fully written by `event` before this is called.
-    unsafe { (*entry.as_ptr()).header.flags }
 }
 
 /// `event` for a completed syscall: its kind, entry time and return value.
