@@ -95,11 +95,9 @@ pub async fn run(
                 let mut guard = guard.map_err(RecordError::Ring)?;
                 drain(guard.get_inner_mut(), &mut decoder, &mut writer).map_err(out_err)?;
                 guard.clear_ready();
-                writer.flush().map_err(out_err)?;
             }
             _ = tick.tick() => {
                 drain(ring.get_mut(), &mut decoder, &mut writer).map_err(out_err)?;
-                writer.flush().map_err(out_err)?;
             }
             status = wait_child(&mut child) => {
                 let exit = status.map(|s| TargetExit { code: s.code(), signal: s.signal() });
@@ -148,6 +146,8 @@ pub async fn run(
     })
 }
 
+/// Writes every queued record, then flushes: what a drain read is on disk, so a killed recorder
+/// leaves a trace that ends with whole events.
 fn drain(
     ring: &mut RingBuf<MapData>,
     decoder: &mut Decoder,
@@ -162,7 +162,7 @@ fn drain(
             }
         }
     }
-    Ok(())
+    writer.flush()
 }
 
 /// Sums a per-CPU, per-kind counter map; every kind is listed, zeros included.
