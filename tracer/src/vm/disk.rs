@@ -19,19 +19,17 @@ pub fn make_payload(dir: &Path, image: &Path) -> Result<()> {
     let bytes = dir_size(dir)?;
     // ext4 metadata and per-file block rounding: generous, the file is sparse anyway.
     let mib = bytes / (1024 * 1024) * 5 / 4 + 64;
+    ext4_from_dir(dir, image, PAYLOAD_LABEL, mib)
+}
+
+/// `mke2fs -d`: an ext4 image of `mib` MiB labelled `label` holding a copy of `dir`, owned by
+/// root whatever the files' owners on the host (no loop device, no mount).
+pub fn ext4_from_dir(dir: &Path, image: &Path, label: &str, mib: u64) -> Result<()> {
+    require("mke2fs")?;
     run_quiet(
         Command::new("mke2fs")
-            .args([
-                "-q",
-                "-F",
-                "-t",
-                "ext4",
-                "-L",
-                PAYLOAD_LABEL,
-                "-E",
-                "root_owner=0:0",
-                "-d",
-            ])
+            .args(["-q", "-F", "-t", "ext4", "-L", label])
+            .args(["-E", "root_owner=0:0", "-d"])
             .arg(dir)
             .arg(image)
             .arg(format!("{mib}M")),

@@ -258,23 +258,7 @@ impl ImageSpec {
         let size_mib = used_mib + HEADROOM_MIB;
         let raw = work.join("root.ext4");
         tracing::info!(size_mib, "vm image: mke2fs -d");
-        run_quiet(
-            Command::new("mke2fs")
-                .args([
-                    "-q",
-                    "-F",
-                    "-t",
-                    "ext4",
-                    "-L",
-                    ROOT_LABEL,
-                    "-E",
-                    "root_owner=0:0",
-                    "-d",
-                ])
-                .arg(&rootfs)
-                .arg(&raw)
-                .arg(format!("{size_mib}M")),
-        )?;
+        super::disk::ext4_from_dir(&rootfs, &raw, ROOT_LABEL, size_mib)?;
         tracing::info!("vm image: qemu-img convert to qcow2");
         run_quiet(
             Command::new("qemu-img")
