@@ -70,14 +70,7 @@ pub fn choose_accel(image: &Image, scratch: &Path) -> Result<Accel> {
     let mut cmd = Command::new(QEMU);
     cmd.args(["-machine", "q35", "-m", "256", "-smp", "1"])
         .args(Accel::Kvm.qemu_args())
-        .args([
-            "-display",
-            "none",
-            "-nodefaults",
-            "-no-reboot",
-            "-nic",
-            "none",
-        ])
+        .args(ISOLATION)
         .arg("-serial")
         .arg(format!("file:{}", log.display()))
         .arg("-kernel")
@@ -94,6 +87,17 @@ pub fn choose_accel(image: &Image, scratch: &Path) -> Result<Accel> {
     tracing::info!(%accel, "vm: accelerator probed (KVM must boot a kernel to be used)");
     Ok(accel)
 }
+
+/// Arguments every boot gets, the KVM probe included: no display, no default devices, no
+/// network card, and power-off instead of reboot.
+const ISOLATION: &[&str] = &[
+    "-display",
+    "none",
+    "-nodefaults",
+    "-no-reboot",
+    "-nic",
+    "none",
+];
 
 /// A disk attached to the guest, identified inside by /dev/disk/by-id/virtio-<serial>.
 #[derive(Debug, Clone)]
@@ -117,14 +121,7 @@ pub fn command(
     cmd.args(["-machine", "q35"])
         .args(accel.qemu_args())
         .args(["-smp", "2", "-m", &memory_mib.to_string()])
-        .args([
-            "-display",
-            "none",
-            "-nodefaults",
-            "-no-reboot",
-            "-nic",
-            "none",
-        ])
+        .args(ISOLATION)
         .args(["-monitor", "none"])
         .arg("-serial")
         .arg(format!("file:{}", console.display()))
