@@ -1,7 +1,7 @@
 //! Payloads of the file family. Paths are as the process passed them; userspace makes them
 //! absolute from the cwd and fd table it keeps per process.
 
-use crate::PATH_CAP;
+use crate::{PATH_CAP, RealPath};
 
 /// open, openat, openat2, creat.
 #[repr(C)]
@@ -17,6 +17,16 @@ pub struct OpenData {
     pub path_len: u32,
     pub _pad: u32,
     pub path: [u8; PATH_CAP],
+}
+
+/// An open that an LSM `file_open` program saw (header flag [`crate::flags::REAL_PATH`]): the
+/// syscall's fields and the kernel's name of the file it opened. Only such opens carry the
+/// extra bytes.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct OpenRealData {
+    pub open: OpenData,
+    pub real: RealPath,
 }
 
 /// Every other file operation; unused fields are 0 (fds: -1).

@@ -268,6 +268,10 @@ pub mod flags {
     pub const CREDS_FULL: u32 = 1 << 4;
     /// `ppid` was read from `task->real_parent`; without it userspace fills it from the fork tree.
     pub const PPID_KNOWN: u32 = 1 << 5;
+    /// An open record carries the kernel's name of the opened file after the syscall's own
+    /// fields ([`crate::file::OpenRealData`] instead of [`crate::file::OpenData`]): an LSM
+    /// `file_open` program saw the open.
+    pub const REAL_PATH: u32 = 1 << 6;
 }
 
 /// The part every event starts with.
@@ -380,6 +384,29 @@ pub struct Config {
     /// records are queued silently and the collector drains them on its timer: one wake-up per
     /// batch instead of one per few records.
     pub wakeup_bytes: u32,
+    /// 1 when the LSM programs that name opened and executed files (`lsm_file_open`,
+    /// `lsm_bprm_check_security`) may run: the kernel's LSM list has `bpf` and the offsets
+    /// below were found. With 0 the verifier prunes every lookup of their results.
+    pub lsm_paths: u32,
+    /// `offsetof(struct file, f_path)`.
+    pub off_file_path: u32,
+    /// `offsetof(struct linux_binprm, file)`.
+    pub off_bprm_file: u32,
+    pub _pad: u32,
+}
+
+/// A file's name as the kernel itself builds it from the open file (`bpf_d_path` on
+/// `file->f_path`, in an LSM hook): absolute, symlinks followed, after the kernel has let the
+/// open or exec go ahead. Relative to the process's root, like every path it passes.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct RealPath {
+    /// Bytes in `path` without the NUL; 0 when no LSM hook named the file.
+    pub len: u32,
+    /// `bpf_d_path`'s error (a negative errno: `-ENAMETOOLONG` for a name longer than
+    /// [`PATH_CAP`]), 0 otherwise.
+    pub error: i32,
+    pub path: [u8; PATH_CAP],
 }
 
 /// What the enter program saves per thread for the exit program.
@@ -400,4 +427,5 @@ mod pod {
     unsafe impl aya::Pod for super::Inflight {}
     unsafe impl aya::Pod for super::Header {}
     unsafe impl aya::Pod for super::file::ArgLayout {}
+    unsafe impl aya::Pod for super::RealPath {}
 }

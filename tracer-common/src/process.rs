@@ -2,7 +2,7 @@
 //! `execve` entry, emitted at `sched_process_exec` or at a failed `execve` exit) and exit (from
 //! `sched_process_exit`).
 
-use crate::{Creds, PATH_CAP};
+use crate::{Creds, PATH_CAP, RealPath};
 
 /// Bytes of argv kept in one exec record (NUL-separated arguments).
 pub const ARGV_CAP: usize = 1024;
@@ -46,6 +46,9 @@ pub struct ExecData {
     /// The path as passed to execve.
     pub filename: [u8; PATH_CAP],
     pub argv: [u8; super::process::ARGV_BUF],
+    /// The executed file as the kernel named it (LSM `bprm_check_security`, the first check:
+    /// the program or script execve was given, not its interpreter); `len` 0 without the hook.
+    pub real: RealPath,
 }
 
 #[repr(C)]

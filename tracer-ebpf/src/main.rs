@@ -5,13 +5,16 @@
 //! family's `syscalls/sys_exit_*`) pairs them with the return value, reads the strings and
 //! addresses the arguments point to, and writes one record to the `EVENTS` ring buffer. Process
 //! creation, exec and exit come from the `sched/*` tracepoints, which see them whatever syscall
-//! caused them. This host attaches tracepoints but not kprobes, fentry or LSM, so everything here
-//! is a tracepoint program; `task` reads the few `task_struct` fields we need through offsets
-//! userspace found in the kernel's BTF.
+//! caused them. Every record comes from tracepoints, which attach on every kernel we target (this
+//! host refuses kprobes, fentry and LSM programs); `task` reads the few `task_struct` fields we
+//! need through offsets userspace found in the kernel's BTF. Where the kernel runs BPF LSM
+//! programs (a Debian guest), two of them (`lsm_file_open`, `lsm_bprm_check_security`, see
+//! `lsm`) add the kernel's name of opened and executed files to the records.
 #![no_std]
 #![no_main]
 
 mod emit;
+mod lsm;
 mod maps;
 mod probes;
 mod scope;

@@ -5,7 +5,7 @@ use aya_ebpf::{
     maps::{Array, HashMap, LruHashMap, PerCpuArray, RingBuf},
 };
 use tracer_common::{
-    Config, Inflight, MAX_KINDS, MAX_SYSCALL_NR, file::ArgLayout, process::ExecData,
+    Config, Inflight, MAX_KINDS, MAX_SYSCALL_NR, RealPath, file::ArgLayout, process::ExecData,
 };
 
 /// The records. Userspace sets the real size at load time (`--buffer-size`).
@@ -29,6 +29,15 @@ pub static EXECS: LruHashMap<u32, ExecData> = LruHashMap::with_max_entries(1 << 
 /// Zeroed template for a new `EXECS` entry: an `ExecData` does not fit on the 512-byte stack.
 #[map]
 pub static EXEC_ZERO: PerCpuArray<ExecData> = PerCpuArray::with_max_entries(1, 0);
+
+/// The kernel's name of the file an open syscall in progress opened (key: tid), written by the
+/// LSM `file_open` program and taken by `open_exit`. LRU for the same reason as `INFLIGHT`.
+#[map]
+pub static REAL_PATHS: LruHashMap<u32, RealPath> = LruHashMap::with_max_entries(1 << 12, 0);
+
+/// Zeroed template for a new `REAL_PATHS` entry (a `RealPath` is half the stack).
+#[map]
+pub static REAL_ZERO: PerCpuArray<RealPath> = PerCpuArray::with_max_entries(1, 0);
 
 /// Kernel syscall number → our `SyscallId` (0: not hooked). Filled by userspace.
 #[map]
@@ -62,6 +71,10 @@ static CONFIG: Config = Config {
     off_fork_child_pid: 0,
     off_exit_group_dead: 0,
     wakeup_bytes: 0,
+    lsm_paths: 0,
+    off_file_path: 0,
+    off_bprm_file: 0,
+    _pad: 0,
 };
 
 #[inline(always)]

@@ -5,19 +5,32 @@
 //! map (userspace's table, from each syscall's `format` file), so that it has one code path
 //! for every syscall: old verifiers (Linux 6.1) reject a program whose states multiply by the
 //! number of syscalls.
+//!
+//! Where the kernel runs BPF LSM programs (a guest kernel with `bpf` in its LSM list; not this
+//! host), `lsm_file_open` on the `file_open` hook names the file an open syscall in progress
+//! actually opened (symlinks followed, dirfd and cwd applied by the kernel), and `open_exit`
+//! adds that name to the record. Opens the hook did not see (failed ones, `O_PATH`) keep the
+//! syscall's own path only.
 
-use aya_ebpf::{helpers::bpf_probe_read_user, macros::tracepoint, programs::TracePointContext};
+use aya_ebpf::{
+    helpers::{bpf_get_current_pid_tgid, bpf_probe_read_user, generated::bpf_probe_read_kernel},
+    macros::{lsm, tracepoint},
+    programs::{LsmContext, TracePointContext},
+};
 use tracer_common::{
-    Config, SyscallId,
-    file::{FileData, OpenData},
+    Config, EventKind, RealPath, SyscallId,
+    file::{FileData, OpenData, OpenRealData},
     flags,
 };
 
 use crate::{
     emit::{note_str, read_user_str, syscall_event},
-    maps::{FILE_ARGS, config},
+    lsm,
+    maps::{FILE_ARGS, INFLIGHT, REAL_PATHS, REAL_ZERO, config},
     probes::syscalls::{Completed, complete},
 };
+
+const BPF_NOEXIST: u64 = 1;
 
 const AT_FDCWD: i64 = -100;
 const O_WRONLY: u64 = 0o1;
@@ -30,6 +43,39 @@ pub fn open_exit(ctx: TracePointContext) -> u32 {
         let _ = emit_open(&done, &config());
     }
     0
+}
+
+/// Only watches: returns the decision of the LSM programs before it (its last argument).
+#[lsm(hook = "file_open")]
+pub fn lsm_file_open(ctx: LsmContext) -> i32 {
+    let cfg = config();
+    if cfg.lsm_paths != 0 {
+        let _ = note_real_open(&ctx, &cfg);
+    }
+    ctx.arg(1)
+}
+
+fn note_real_open(ctx: &LsmContext, cfg: &Config) -> Option<()> {
+    let tid = bpf_get_current_pid_tgid() as u32;
+    // An open syscall of a recorded thread is in progress: the scope check, and no name is
+    // kept for the files the kernel opens on its own behalf (an exec's binary, its loader).
+    // SAFETY: a map value read by copy.
+    let syscall = unsafe { INFLIGHT.get(tid) }?.syscall;
+    if SyscallId::from_raw(syscall)?.kind() != EventKind::Open {
+        return None;
+    }
+    let zero = REAL_ZERO.get_ptr(0)?;
+    // NOEXIST keeps the first name: an overlayfs open opens its backing file again inside
+    // the same syscall, and the name the process sees is the first one.
+    // SAFETY: a per-CPU map value, copied into the hash map.
+    REAL_PATHS
+        .insert(tid, unsafe { &*zero }, BPF_NOEXIST)
+        .ok()?;
+    let real = REAL_PATHS.get_ptr_mut(tid)?;
+    let file: *const u8 = ctx.arg(0);
+    // SAFETY: `file` is the hook's `struct file *`; `off_file_path` is its `f_path` member.
+    unsafe { lsm::name_into(file.add(cfg.off_file_path as usize), real) };
+    Some(())
 }
 
 #[tracepoint]
@@ -49,6 +95,36 @@ struct OpenHow {
 }
 
 fn emit_open(done: &Completed, cfg: &Config) -> Option<()> {
+    if cfg.lsm_paths != 0 {
+        let tid = bpf_get_current_pid_tgid() as u32;
+        if let Some(real) = REAL_PATHS.get_ptr(tid) {
+            let result = emit_open_as::<OpenRealData>(done, cfg, |d, hdr_flags| {
+                // SAFETY: `d` is the reserved record's payload, `real` a map value.
+                unsafe {
+                    bpf_probe_read_kernel(
+                        (&raw mut (*d).real).cast(),
+                        size_of::<RealPath>() as u32,
+                        real.cast(),
+                    );
+                    *hdr_flags |= flags::REAL_PATH;
+                    &raw mut (*d).open
+                }
+            });
+            let _ = REAL_PATHS.remove(tid);
+            return result;
+        }
+    }
+    emit_open_as::<OpenData>(done, cfg, |d, _| d)
+}
+
+/// Writes an open record whose payload `T` holds an `OpenData` that `open_part` points to
+/// (after filling anything else of `T`).
+#[inline(always)]
+fn emit_open_as<T: 'static>(
+    done: &Completed,
+    cfg: &Config,
+    open_part: impl FnOnce(*mut T, &mut u32) -> *mut OpenData,
+) -> Option<()> {
     let a = done.inflight.args;
     let (dirfd, path, open_flags, mode, resolve) = match done.syscall {
         SyscallId::Open => (AT_FDCWD, a[0], a[1], a[2], 0),
@@ -61,7 +137,8 @@ fn emit_open(done: &Completed, cfg: &Config) -> Option<()> {
         _ => (AT_FDCWD, a[0], O_CREAT | O_WRONLY | O_TRUNC, a[1], 0),
     };
     // SAFETY: `d` is the reserved record's payload.
-    syscall_event::<OpenData>(done, cfg, |d, hdr_flags| unsafe {
+    syscall_event::<T>(done, cfg, |t, hdr_flags| unsafe {
+        let d = open_part(t, hdr_flags);
         (*d).flags = open_flags;
         (*d).resolve = resolve;
         (*d).dirfd = dirfd as i32;

@@ -8,6 +8,8 @@
 //!   `EXECS`; `sched/sched_process_exec` (filename @8 as __data_loc, pid @12, old_pid @16) emits
 //!   the record with the credentials of the new image; a failed exec is emitted at
 //!   `sys_exit_execve(at)` with its error.
+//! - where BPF LSM programs run (a guest kernel; not this host), `lsm_bprm_check_security` adds
+//!   the kernel's name of the executed file to the record being built (see `crate::lsm`);
 //! - `sched/sched_process_exit` emits one exit record per process, with `task->exit_code`:
 //!   when its last thread dies (`group_dead`, on kernels that have the field) or else when its
 //!   leader thread exits.
@@ -17,8 +19,8 @@ use aya_ebpf::{
         bpf_get_current_pid_tgid, bpf_get_current_uid_gid, bpf_probe_read_user,
         generated::{bpf_probe_read_kernel, bpf_probe_read_kernel_str, bpf_probe_read_user_str},
     },
-    macros::tracepoint,
-    programs::TracePointContext,
+    macros::{lsm, tracepoint},
+    programs::{LsmContext, TracePointContext},
 };
 use tracer_common::{
     Config, Creds, EventKind, Inflight, SyscallId, flags,
@@ -28,7 +30,8 @@ use tracer_common::{
 
 use crate::{
     emit::{event, note_str, now, read_user_str},
-    maps::{EXEC_ZERO, EXECS, INFLIGHT, TRACKED, config},
+    lsm,
+    maps::{EXEC_ZERO, EXECS, INFLIGHT, REAL_PATHS, TRACKED, config},
     probes::syscalls::complete,
     scope::in_scope,
     task,
@@ -139,6 +142,34 @@ fn emit_exec(key: u32, cfg: &Config, syscall: u16, ret: i64, after: Creds) -> Op
     result
 }
 
+/// Only watches: returns the decision of the LSM programs before it (its last argument).
+#[lsm(hook = "bprm_check_security")]
+pub fn lsm_bprm_check_security(ctx: LsmContext) -> i32 {
+    let cfg = config();
+    if cfg.lsm_paths != 0 {
+        let _ = note_real_exec(&ctx, &cfg);
+    }
+    ctx.arg(1)
+}
+
+fn note_real_exec(ctx: &LsmContext, cfg: &Config) -> Option<()> {
+    // Only execs whose entry was captured: the scope check.
+    let e = EXECS.get_ptr_mut(bpf_get_current_pid_tgid() as u32)?;
+    // SAFETY: `e` is a map value we own until the exec record is emitted.
+    unsafe {
+        // The hook runs again for a script's interpreter: keep the first, the file execve named.
+        if (*e).real.len != 0 || (*e).real.error != 0 {
+            return None;
+        }
+        let bprm: *const u8 = ctx.arg(0);
+        // A load through the typed `struct linux_binprm *`, so the verifier types the result as
+        // a `struct file *` (bpf_d_path needs that; a probe read would not give it).
+        let file: *const u8 = *(bprm.add(cfg.off_bprm_file as usize) as *const *const u8);
+        lsm::name_into(file.add(cfg.off_file_path as usize), &raw mut (*e).real);
+    }
+    Some(())
+}
+
 #[tracepoint]
 pub fn sched_process_exec(ctx: TracePointContext) -> u32 {
     let _ = try_sched_process_exec(&ctx);
@@ -186,6 +217,8 @@ fn try_sched_process_exec(ctx: &TracePointContext) -> Option<()> {
         (*d).at_flags = 0;
         (*d).dirfd = AT_FDCWD;
         (*d).flags = flags::READ_FAILED;
+        (*d).real.len = 0;
+        (*d).real.error = 0;
         *hdr_flags |= flags::READ_FAILED;
     })
 }
@@ -282,6 +315,9 @@ fn try_sched_process_exit(ctx: &TracePointContext) -> Option<()> {
     let _ = TRACKED.remove(tid);
     let _ = INFLIGHT.remove(tid);
     let _ = EXECS.remove(tid);
+    if cfg.lsm_paths != 0 {
+        let _ = REAL_PATHS.remove(tid);
+    }
     let process_dead = if cfg.off_exit_group_dead != 0 {
         // SAFETY: a read inside the tracepoint record.
         unsafe { ctx.read_at::<u8>(cfg.off_exit_group_dead as usize) }.ok()? != 0

@@ -2,10 +2,11 @@
 
 use tracer_common::{
     Event as RawEvent, EventKind, SyscallId,
-    file::{ArgLayout, FileData, NO_ARG, OpenData},
+    file::{ArgLayout, FileData, NO_ARG, OpenData, OpenRealData},
+    flags::REAL_PATH,
 };
 
-use super::{Cx, DecodeError, bit_names, procs::Fd, read_record, text};
+use super::{Cx, DecodeError, bit_names, procs::Fd, read_record, real_name, text};
 use crate::trace::{EventData, PathRef};
 
 const AT_FDCWD: i32 = -100;
@@ -185,6 +186,7 @@ pub(super) fn decode(
             cx.procs.fd_path(pid, d.fd).map(|p| PathRef {
                 resolved: Some(p),
                 given: None,
+                real: None,
             })
         } else {
             Some(cx.path(d.dirfd, given))
@@ -254,16 +256,24 @@ pub(super) fn decode(
 }
 
 fn decode_open(bytes: &[u8], cx: &mut Cx<'_>) -> Result<EventData, DecodeError> {
-    let d = Box::new(read_record::<RawEvent<OpenData>>(bytes)?.data);
-    let path = cx.path(d.dirfd, text(&d.path, d.path_len));
+    let (d, real) = if cx.header.flags & REAL_PATH != 0 {
+        let r = Box::new(read_record::<RawEvent<OpenRealData>>(bytes)?.data);
+        (Box::new(r.open), real_name(&r.real))
+    } else {
+        (
+            Box::new(read_record::<RawEvent<OpenData>>(bytes)?.data),
+            None,
+        )
+    };
+    let mut path = cx.path(d.dirfd, text(&d.path, d.path_len));
+    path.real = real.filter(|r| path.resolved.as_ref() != Some(r));
+    // The fd table keeps the kernel's name when there is one: later fchmod/fchown by fd then
+    // name the file itself, not the link it was opened through.
     if cx.ok()
-        && let Some(resolved) = &path.resolved
+        && let Some(name) = path.real.as_ref().or(path.resolved.as_ref())
     {
-        cx.procs.set_fd(
-            cx.header.pid,
-            cx.header.ret as i32,
-            Fd::Path(resolved.clone()),
-        );
+        cx.procs
+            .set_fd(cx.header.pid, cx.header.ret as i32, Fd::Path(name.clone()));
     }
     let flags = d.flags;
     let tmpfile = flags & libc::O_TMPFILE as u64 == libc::O_TMPFILE as u64;

@@ -47,6 +47,11 @@ pub(crate) fn read_record<T: Copy>(bytes: &[u8]) -> Result<T, DecodeError> {
     Ok(unsafe { std::ptr::read_unaligned(bytes.as_ptr().cast::<T>()) })
 }
 
+/// The kernel's name of a file from an LSM hook, if one named it.
+pub(crate) fn real_name(real: &tracer_common::RealPath) -> Option<String> {
+    (real.len > 0).then(|| text(&real.path, real.len))
+}
+
 /// A NUL-padded byte buffer's first `len` bytes as text (invalid UTF-8 replaced).
 pub(crate) fn text(buf: &[u8], len: u32) -> String {
     let bytes = &buf[..(len as usize).min(buf.len())];
@@ -273,6 +278,61 @@ mod tests {
         bytes[off..off + 2].copy_from_slice(&999u16.to_le_bytes());
         let mut d = Decoder::new(Clock::now(), procs::Processes::default());
         assert_eq!(d.decode(&bytes), Err(DecodeError::Kind(999)));
+    }
+
+    /// An open record as the kernel side writes it, with the LSM's name of the file or not.
+    fn open_record(given: &str, real: Option<&str>, ret: i64) -> Vec<u8> {
+        use tracer_common::file::{OpenData, OpenRealData};
+        // SAFETY: integers and byte arrays only: all-zero is a valid value.
+        let mut ev: tracer_common::Event<OpenRealData> = unsafe { std::mem::zeroed() };
+        ev.header.kind = EventKind::Open as u16;
+        ev.header.syscall = SyscallId::Openat as u16;
+        ev.header.pid = 42;
+        ev.header.tid = 42;
+        ev.header.ret = ret;
+        ev.data.open.dirfd = -100;
+        ev.data.open.path[..given.len()].copy_from_slice(given.as_bytes());
+        ev.data.open.path_len = given.len() as u32;
+        if let Some(r) = real {
+            ev.header.flags |= flags::REAL_PATH;
+            ev.data.real.path[..r.len()].copy_from_slice(r.as_bytes());
+            ev.data.real.len = r.len() as u32;
+        }
+        let len = if real.is_some() {
+            size_of::<tracer_common::Event<OpenRealData>>()
+        } else {
+            size_of::<tracer_common::Event<OpenData>>()
+        };
+        // SAFETY: reading the first `len` bytes of a plain-old-data value.
+        unsafe { std::slice::from_raw_parts((&raw const ev).cast::<u8>(), len) }.to_vec()
+    }
+
+    fn open_path(d: &mut Decoder, bytes: &[u8]) -> crate::trace::PathRef {
+        match d.decode(bytes).unwrap().unwrap().data {
+            crate::trace::EventData::Open { path, .. } => path,
+            other => panic!("not an open: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn open_records_carry_the_kernels_name_when_an_lsm_hook_gave_one() {
+        let mut d = Decoder::new(Clock::now(), procs::Processes::default());
+        let linked = open_path(&mut d, &open_record("/root/link", Some("/etc/hostname"), 3));
+        assert_eq!(linked.best(), "/root/link");
+        assert_eq!(linked.real.as_deref(), Some("/etc/hostname"));
+        assert_eq!(
+            linked.names().collect::<Vec<_>>(),
+            ["/root/link", "/etc/hostname"]
+        );
+        // The fd table keeps the file itself, for later calls by fd.
+        assert_eq!(d.procs.fd_path(42, 3).as_deref(), Some("/etc/hostname"));
+        // The same name as the path used is not repeated.
+        let plain = open_path(&mut d, &open_record("/etc/passwd", Some("/etc/passwd"), 4));
+        assert_eq!(plain.real, None);
+        // Without the hook (this host), the record is the short one.
+        let bare = open_path(&mut d, &open_record("/etc/group", None, 5));
+        assert_eq!(bare.real, None);
+        assert_eq!(bare.best(), "/etc/group");
     }
 
     #[test]

@@ -34,12 +34,13 @@ pub(super) fn decode(
         EventKind::Exec => {
             let d = Box::new(read_record::<RawEvent<ExecData>>(bytes)?.data);
             let given = text(&d.filename, d.filename_len);
-            let path = if given.is_empty() && d.at_flags & AT_EMPTY_PATH != 0 {
+            let mut path = if given.is_empty() && d.at_flags & AT_EMPTY_PATH != 0 {
                 // execveat(fd, "", AT_EMPTY_PATH): the program is the fd itself.
                 cx.path(d.dirfd, String::new())
             } else {
                 cx.path(d.dirfd, given)
             };
+            path.real = super::real_name(&d.real).filter(|r| path.resolved.as_ref() != Some(r));
             let argv_bytes = &d.argv[..(d.argv_len as usize).min(d.argv.len())];
             let argv: Vec<String> = argv_bytes
                 .split(|&b| b == 0)

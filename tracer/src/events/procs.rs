@@ -109,6 +109,7 @@ impl Processes {
             return PathRef {
                 resolved: Some(resolved),
                 given,
+                real: None,
             };
         }
         let base = if dirfd == AT_FDCWD {
@@ -126,11 +127,13 @@ impl Processes {
                 PathRef {
                     resolved: Some(normalize(&joined)),
                     given: Some(given),
+                    real: None,
                 }
             }
             None => PathRef {
                 resolved: None,
                 given: Some(given),
+                real: None,
             },
         }
     }

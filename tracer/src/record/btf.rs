@@ -221,6 +221,22 @@ impl TaskOffsets {
     }
 }
 
+/// Where the LSM programs find the `struct path` of the file a hook is about.
+#[derive(Debug, Clone, Copy)]
+pub struct FileOffsets {
+    pub file_path: u32,
+    pub bprm_file: u32,
+}
+
+impl FileOffsets {
+    pub fn from_btf(btf: &Btf) -> Result<Self, BtfError> {
+        Ok(Self {
+            file_path: btf.member_offset("file", "f_path")?,
+            bprm_file: btf.member_offset("linux_binprm", "file")?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,5 +254,12 @@ mod tests {
             "{off:?}"
         );
         assert_ne!(off.task_real_parent, off.task_cred);
+        let files = FileOffsets::from_btf(&btf).expect("file/linux_binprm offsets");
+        // `f_path` follows at least a lock and a list head or rcu head in every kernel.
+        assert!(
+            files.file_path >= 8 && files.file_path.is_multiple_of(8),
+            "{files:?}"
+        );
+        assert!(files.bprm_file.is_multiple_of(8), "{files:?}");
     }
 }

@@ -4,8 +4,12 @@
 //! its family's exit program on `syscalls/sys_exit_<name>`. Attaching is tried hook by hook:
 //! a kernel without a syscall (no `init_module` tracepoint on a kernel without modules, no
 //! `fchmodat2` before 6.6) loses only that hook, and the trace header says so.
+//!
+//! LSM programs come on top where the kernel runs them (see [`LSM_PROGRAMS`]): they add the
+//! kernel's name of opened and executed files to records the tracepoints make, so a kernel
+//! without them loses that detail and nothing else.
 
-use tracer_common::{Family, SyscallId};
+use tracer_common::{EventKind, Family, SyscallId};
 
 /// Where a program is attached.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,12 +23,18 @@ pub enum Point {
         library: String,
         symbol: &'static str,
     },
+    /// A BPF LSM hook (`security_<hook>` in the kernel).
+    Lsm { hook: &'static str },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hook {
     pub program: &'static str,
     pub point: Point,
+    /// The kind of the records this hook's program writes or completes; `None` for the
+    /// syscall entry hooks, which only save arguments, and for the exits of process-creating
+    /// calls, whose records come from `sched_process_fork`.
+    pub feeds: Option<EventKind>,
 }
 
 impl Hook {
@@ -33,15 +43,46 @@ impl Hook {
         match &self.point {
             Point::Tracepoint { category, name } => format!("tracepoint:{category}/{name}"),
             Point::Uprobe { library, symbol } => format!("uprobe:{library}:{symbol}"),
+            Point::Lsm { hook } => format!("lsm:{hook}"),
         }
     }
 
-    fn tracepoint(program: &'static str, category: &'static str, name: String) -> Self {
+    fn tracepoint(
+        program: &'static str,
+        category: &'static str,
+        name: String,
+        feeds: Option<EventKind>,
+    ) -> Self {
         Self {
             program,
             point: Point::Tracepoint { category, name },
+            feeds,
         }
     }
+}
+
+/// LSM programs and the kind of record each adds the kernel's file name to. Both hooks run
+/// after the kernel resolved the path and every earlier security module allowed the operation,
+/// on the file the process gets, and both allow `bpf_d_path`.
+pub const LSM_PROGRAMS: &[(&str, &str, EventKind)] = &[
+    ("lsm_file_open", "file_open", EventKind::Open),
+    (
+        "lsm_bprm_check_security",
+        "bprm_check_security",
+        EventKind::Exec,
+    ),
+];
+
+/// The LSM hooks, tried after [`all_hooks`] where the kernel runs BPF LSM programs.
+pub fn lsm_hooks() -> Vec<Hook> {
+    LSM_PROGRAMS
+        .iter()
+        .map(|&(program, hook, kind)| Hook {
+            program,
+            point: Point::Lsm { hook },
+            feeds: Some(kind),
+        })
+        .collect()
 }
 
 /// The C library this process runs with: the one the system's dynamically linked programs
@@ -96,7 +137,8 @@ pub fn tracepoint_name(id: SyscallId) -> &'static str {
 pub fn all_hooks() -> Vec<Hook> {
     let mut hooks: Vec<Hook> = SCHED_PROGRAMS
         .iter()
-        .map(|p| Hook::tracepoint(p, "sched", (*p).to_owned()))
+        .zip([EventKind::Fork, EventKind::Exec, EventKind::Exit])
+        .map(|(p, kind)| Hook::tracepoint(p, "sched", (*p).to_owned(), Some(kind)))
         .collect();
     for &id in SyscallId::ALL {
         let tp = tracepoint_name(id);
@@ -104,11 +146,14 @@ pub fn all_hooks() -> Vec<Hook> {
             "sys_enter",
             "syscalls",
             format!("sys_enter_{tp}"),
+            None,
         ));
+        let feeds = (id.kind() != EventKind::Fork).then_some(id.kind());
         hooks.push(Hook::tracepoint(
             exit_program(id),
             "syscalls",
             format!("sys_exit_{tp}"),
+            feeds,
         ));
     }
     let libc = libc_path().unwrap_or_else(|| "libc.so.6".to_owned());
@@ -119,6 +164,7 @@ pub fn all_hooks() -> Vec<Hook> {
                 library: libc.clone(),
                 symbol,
             },
+            feeds: Some(EventKind::Getenv),
         });
     }
     hooks

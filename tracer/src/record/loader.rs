@@ -4,7 +4,8 @@ use aya::{
     Ebpf, EbpfLoader,
     maps::{Array, MapData},
     programs::{
-        TracePoint, UProbe,
+        Lsm, TracePoint, UProbe,
+        lsm::LsmLinkId,
         trace_point::TracePointLinkId,
         uprobe::{UProbeLinkId, UProbeScope},
     },
@@ -13,8 +14,9 @@ use tracer_common::{Config, SyscallId, file::ArgLayout};
 
 use super::{
     RecordError,
-    btf::{Btf, TaskOffsets},
+    btf::{Btf, FileOffsets, TaskOffsets},
     hooks::{self, Hook, Point},
+    mounts,
     target::Scope,
 };
 use crate::trace::{FailedHook, Hooks};
@@ -49,6 +51,7 @@ pub struct Loaded {
 enum LinkId {
     Tracepoint(TracePointLinkId),
     Uprobe(UProbeLinkId),
+    Lsm(LsmLinkId),
 }
 
 impl Loaded {
@@ -58,6 +61,7 @@ impl Loaded {
     pub fn detach(&mut self) {
         let mut tracepoints = Vec::with_capacity(self.links.len());
         let mut uprobes = Vec::new();
+        let mut lsms = Vec::new();
         for (name, id) in self.links.drain(..) {
             let Some(program) = self.ebpf.program_mut(name) else {
                 continue;
@@ -71,8 +75,13 @@ impl Loaded {
                     let up: Option<&mut UProbe> = program.try_into().ok();
                     uprobes.extend(up.and_then(|p| p.take_link(id).ok()));
                 }
+                LinkId::Lsm(id) => {
+                    let lsm: Option<&mut Lsm> = program.try_into().ok();
+                    lsms.extend(lsm.and_then(|p| p.take_link(id).ok()));
+                }
             }
         }
+        drop(lsms);
         std::thread::scope(|scope| {
             for link in tracepoints {
                 scope.spawn(move || drop(link));
@@ -84,13 +93,32 @@ impl Loaded {
     }
 }
 
+/// Whether the LSM programs can name files here, and if not, why.
+fn lsm_readiness(btf: Option<&Btf>) -> Result<FileOffsets, String> {
+    let lsms = mounts::active_lsms()?;
+    if !lsms.iter().any(|l| l == "bpf") {
+        return Err(format!(
+            "BPF LSM programs do not run on this kernel: `bpf` is not in its LSM list ({}); \
+             boot with lsm=...,bpf for kernel file names",
+            lsms.join(",")
+        ));
+    }
+    let btf = btf.ok_or("the kernel's BTF is unreadable")?;
+    FileOffsets::from_btf(btf).map_err(|e| e.to_string())
+}
+
 pub fn load(object: &[u8], scope: &Scope, buffer_bytes: u32) -> Result<Loaded, RecordError> {
-    let offsets = Btf::from_sys_fs()
-        .and_then(|btf| TaskOffsets::from_btf(&btf))
-        .map_err(|err| {
-            tracing::warn!("no task offsets ({err}): euid/egid and real ppid will be unknown")
-        })
+    let btf = Btf::from_sys_fs()
+        .map_err(|err| tracing::warn!("kernel BTF unreadable: {err}"))
         .ok();
+    let offsets = btf.as_ref().and_then(|btf| {
+        TaskOffsets::from_btf(btf)
+            .map_err(|err| {
+                tracing::warn!("no task offsets ({err}): euid/egid and real ppid will be unknown")
+            })
+            .ok()
+    });
+    let lsm = lsm_readiness(btf.as_ref());
     let sched = super::tpformat::sched_offsets()?;
     let mut config = Config {
         scope: scope.mode,
@@ -109,6 +137,11 @@ pub fn load(object: &[u8], scope: &Scope, buffer_bytes: u32) -> Result<Loaded, R
         config.off_task_tgid = off.task_tgid;
         config.off_task_exit_code = off.task_exit_code;
         config.off_cred_uid = off.cred_uid;
+    }
+    if let Ok(files) = &lsm {
+        config.lsm_paths = 1;
+        config.off_file_path = files.file_path;
+        config.off_bprm_file = files.bprm_file;
     }
     let mut ebpf = EbpfLoader::new()
         .override_global("CONFIG", &config, true)
@@ -142,7 +175,9 @@ pub fn load(object: &[u8], scope: &Scope, buffer_bytes: u32) -> Result<Loaded, R
         }
     }
 
-    let (hooks, links) = attach_all(&mut ebpf);
+    let (mut hooks, mut links) = attach_all(&mut ebpf);
+    attach_lsm(&mut ebpf, lsm.err(), &mut hooks, &mut links);
+    hooks.sources = sources(&hooks.attached);
     if hooks.attached.is_empty() {
         let first_error = hooks.failed.first().map_or_else(
             || "no hooks".to_owned(),
@@ -185,6 +220,53 @@ fn attach_all(ebpf: &mut Ebpf) -> (Hooks, Vec<(&'static str, LinkId)>) {
     (result, links)
 }
 
+/// Attaches the LSM programs where they can run; otherwise, or when one fails, the header
+/// says why under `detail_unavailable` (their records still come from the tracepoints).
+fn attach_lsm(
+    ebpf: &mut Ebpf,
+    not_ready: Option<String>,
+    hooks: &mut Hooks,
+    links: &mut Vec<(&'static str, LinkId)>,
+) {
+    let mut load_failed = Default::default();
+    for hook in hooks::lsm_hooks() {
+        let outcome = match &not_ready {
+            Some(why) => Err(why.clone()),
+            None => attach_one(ebpf, &hook, &mut load_failed),
+        };
+        match outcome {
+            Ok(id) => {
+                hooks.attached.push(hook.label());
+                links.push((hook.program, id));
+            }
+            Err(error) => {
+                tracing::debug!("{} not attached: {error}", hook.label());
+                hooks.detail_unavailable.push(FailedHook {
+                    hook: hook.label(),
+                    error,
+                    absent: false,
+                });
+            }
+        }
+    }
+}
+
+/// Which attached hooks fed each event kind, by kind name.
+fn sources(attached: &[String]) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut all = hooks::all_hooks();
+    all.extend(hooks::lsm_hooks());
+    let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for hook in all {
+        let label = hook.label();
+        if let Some(kind) = hook.feeds
+            && attached.contains(&label)
+        {
+            out.entry(kind.name().to_owned()).or_default().push(label);
+        }
+    }
+    out
+}
+
 fn attach_one(
     ebpf: &mut Ebpf,
     hook: &Hook,
@@ -202,7 +284,13 @@ fn attach_one(
             hook.program,
             shorten(&error_chain(e))
         );
-        tracing::warn!("{msg}");
+        // An LSM program only adds detail (kernel file names); where it cannot load, the
+        // header says why, and the user is not warned on every recording.
+        if matches!(hook.point, Point::Lsm { .. }) {
+            tracing::info!("{msg}");
+        } else {
+            tracing::warn!("{msg}");
+        }
         load_failed.insert(hook.program, msg.clone());
         msg
     };
@@ -231,6 +319,21 @@ fn attach_one(
                 .map(LinkId::Uprobe)
                 .map_err(|e| error_chain(&e))
         }
+        Point::Lsm { hook: name } => {
+            let program: &mut Lsm = program
+                .try_into()
+                .map_err(|e: aya::programs::ProgramError| e.to_string())?;
+            if program.fd().is_err() {
+                let btf = aya::Btf::from_sys_fs().map_err(|e| error_chain(&e))?;
+                program
+                    .load(name, &btf)
+                    .map_err(|e| note_load_failure(&e))?;
+            }
+            program
+                .attach()
+                .map(LinkId::Lsm)
+                .map_err(|e| error_chain(&e))
+        }
     }
 }
 
@@ -241,7 +344,7 @@ fn point_absent(point: &Point) -> bool {
         Point::Tracepoint { category, name } => {
             !std::path::Path::new(&format!("/sys/kernel/tracing/events/{category}/{name}")).exists()
         }
-        Point::Uprobe { .. } => false,
+        Point::Uprobe { .. } | Point::Lsm { .. } => false,
     }
 }
 

@@ -8,6 +8,7 @@ use super::RecordError;
 
 const TRACEFS: &str = "/sys/kernel/tracing";
 const BPFFS: &str = "/sys/fs/bpf";
+const SECURITYFS: &str = "/sys/kernel/security";
 
 /// tracefs must be mounted for tracepoints to be attached by name.
 pub fn ensure_tracefs() -> Result<(), RecordError> {
@@ -40,4 +41,28 @@ pub fn ensure_bpffs() {
     {
         tracing::debug!("bpffs not mounted on {BPFFS}: {err}");
     }
+}
+
+/// The kernel's active security modules, in order (`/sys/kernel/security/lsm`), mounting
+/// securityfs first if needed. BPF LSM programs load and attach whether or not `bpf` is
+/// among them, but only run when it is: this list, not a successful attach, says whether they
+/// will see anything. `Err` says why the list could not be read.
+pub fn active_lsms() -> Result<Vec<String>, String> {
+    let list = Path::new(SECURITYFS).join("lsm");
+    if !list.exists()
+        && let Err(err) = mount(
+            Some("securityfs"),
+            SECURITYFS,
+            Some("securityfs"),
+            MsFlags::empty(),
+            None::<&str>,
+        )
+    {
+        return Err(format!(
+            "securityfs could not be mounted on {SECURITYFS}: {err}"
+        ));
+    }
+    std::fs::read_to_string(&list)
+        .map(|s| s.trim().split(',').map(str::to_owned).collect())
+        .map_err(|err| format!("{}: {err}", list.display()))
 }

@@ -20,11 +20,17 @@ use crate::trace::{SockAddr, SysResult};
 /// Bumped on any change a consumer of the summary JSON would misread.
 pub const SUMMARY_VERSION: u32 = 1;
 
-/// The paths an event changes, absolute when known, each with what was done to it.
+/// The paths an event changes, absolute when known, each with what was done to it; a file
+/// the kernel named otherwise (the path was a symlink) is listed under both names, so a write
+/// through a link into /tmp counts as a write in /tmp.
 pub(crate) fn changed_paths(ev: &crate::trace::Event) -> Vec<(String, String)> {
     file_changes(ev)
         .into_iter()
-        .map(|(p, op)| (p.best().to_owned(), op))
+        .flat_map(|(p, op)| {
+            p.names()
+                .map(|n| (n.to_owned(), op.clone()))
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 

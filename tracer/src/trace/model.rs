@@ -75,9 +75,17 @@ pub enum Target {
 /// from the trace: verdicts that need them are inconclusive.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Hooks {
-    /// `tracepoint:CATEGORY/NAME` strings.
+    /// `tracepoint:CATEGORY/NAME`, `uprobe:LIBRARY:SYMBOL` and `lsm:HOOK` strings.
     pub attached: Vec<String>,
     pub failed: Vec<FailedHook>,
+    /// Hooks that only add detail to records other hooks make (the LSM programs' kernel names
+    /// of opened and executed files) and could not be used here, with why: their events are
+    /// still recorded, without that detail, so nothing is missing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub detail_unavailable: Vec<FailedHook>,
+    /// For each event kind, the attached hooks whose programs wrote or completed its records.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sources: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,7 +168,8 @@ impl SysResult {
 }
 
 /// A path as the process gave it and, when it could be made absolute, the absolute form
-/// (lexically normalised; symlinks are not followed).
+/// (lexically normalised; symlinks are not followed); and, where an LSM hook saw the file
+/// opened or executed, the kernel's own name for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PathRef {
     /// Absolute path; null when the base of a relative path was unknown.
@@ -168,10 +177,23 @@ pub struct PathRef {
     /// The path as passed, when it differs from `resolved`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given: Option<String>,
+    /// The file the kernel actually opened or executed, named from the open file (LSM
+    /// `file_open` / `bprm_check_security` with `bpf_d_path`): symlinks followed. Absent when no
+    /// such hook fed the event (the header's `hooks.sources` says which did), and when it is
+    /// the same as `resolved`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub real: Option<String>,
 }
 
 impl PathRef {
-    /// The absolute path if known, else the path as given.
+    /// Every distinct name the event has for the file: the absolute (or given) path, then
+    /// the kernel's name when it differs (a symlink, a bind mount).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.best()).chain(self.real.as_deref())
+    }
+
+    /// The absolute path if known, else the path as given. The name the process used: a
+    /// reviewer recognises it, and a program's name in argv and unit files is this one.
     pub fn best(&self) -> &str {
         self.resolved
             .as_deref()

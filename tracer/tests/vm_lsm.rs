@@ -1,0 +1,164 @@
+//! The guest kernel's LSM hooks, for real: this host cannot load BPF LSM programs (EPERM), the
+//! Debian guest's 6.1 kernel runs them (`bpf` is in its LSM list). One boot of the guest image
+//! (see tests/vm.rs), the recorder run in it on a command that opens, writes and executes files
+//! through symlinks, and the trace brought back and judged on the host.
+//!
+//! What it proves: the header names the LSM hooks as attached and as sources of the open and
+//! exec kinds; opens and execs carry the kernel's name of the file (`real`) where it differs
+//! from the path the process used; failed opens carry none; and a verdict sees a write through
+//! a symlink into /tmp for what it is.
+
+use std::{path::PathBuf, time::Duration};
+
+use tracer::vm::{
+    image::{ImageSpec, default_cache_dir},
+    job::{self, JobOptions},
+};
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("tracer-vm-lsm-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Links are made before recording; the recorded command only uses them.
+const JOB: &str = r#"set -ex
+ln -s /etc/hostname /root/name-link
+ln -s /usr/bin/true /root/true-link
+ln -s /tmp/written /root/write-link
+printf '#!/bin/sh\nexit 0\n' > /root/script.sh
+chmod +x /root/script.sh
+cat /sys/kernel/security/lsm > "$TRACER_OUT/lsm.txt"
+"$TRACER_PAYLOAD/tracer" record -o "$TRACER_OUT/trace.jsonl" -- sh -c \
+  'cat /root/name-link > /dev/null; /root/true-link; /root/script.sh; cat /root/missing 2> /dev/null; echo x > /root/write-link; exit 0' \
+  > "$TRACER_OUT/record.log" 2>&1
+"#;
+
+#[test]
+fn guest_lsm_hooks_name_the_files_behind_symlinks() {
+    assert!(
+        nix::unistd::geteuid().is_root(),
+        "the VM test needs root (it builds a Debian image and boots it): run it with sudo"
+    );
+    let tracer = PathBuf::from(env!("CARGO_BIN_EXE_tracer"));
+    let cache = default_cache_dir();
+    let image = ImageSpec::new("bookworm", &[], None, cache)
+        .expect("valid spec")
+        .ensure(false)
+        .expect("guest image");
+    let payload = scratch("payload");
+    std::fs::copy(&tracer, payload.join("tracer")).expect("tracer copied to the payload");
+    std::fs::write(payload.join("job.sh"), JOB).unwrap();
+    let out = scratch("out");
+    let outcome = job::run(
+        &image,
+        &payload,
+        &out,
+        &JobOptions {
+            timeout: Duration::from_secs(600),
+            ..JobOptions::default()
+        },
+    )
+    .expect("the job ran and the guest powered off");
+    let log = std::fs::read_to_string(out.join("job.log")).unwrap_or_default();
+    let record_log = std::fs::read_to_string(out.join("record.log")).unwrap_or_default();
+    assert_eq!(
+        outcome.exit_status, 0,
+        "job failed in the guest:\n{log}\n{record_log}"
+    );
+    let lsms = std::fs::read_to_string(out.join("lsm.txt")).unwrap();
+    assert!(
+        lsms.split(',').any(|l| l.trim() == "bpf"),
+        "the guest kernel runs BPF LSM programs: {lsms}"
+    );
+
+    let trace = std::fs::read_to_string(out.join("trace.jsonl")).unwrap();
+    let events: Vec<serde_json::Value> = trace
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let hooks = &events[0]["hooks"];
+    for hook in ["lsm:file_open", "lsm:bprm_check_security"] {
+        assert!(
+            hooks["attached"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h == hook),
+            "{hook} not attached: {hooks:#}"
+        );
+    }
+    assert!(
+        hooks.get("detail_unavailable").is_none(),
+        "every detail hook was usable: {hooks:#}"
+    );
+    let sources = |kind: &str| -> Vec<String> {
+        hooks["sources"][kind]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(sources("open").contains(&"lsm:file_open".to_owned()));
+    assert!(sources("open").contains(&"tracepoint:syscalls/sys_exit_openat".to_owned()));
+    assert!(sources("exec").contains(&"lsm:bprm_check_security".to_owned()));
+    assert!(sources("exec").contains(&"tracepoint:sched/sched_process_exec".to_owned()));
+
+    let first = |kind: &str, resolved: &str| {
+        events
+            .iter()
+            .find(|e| e["kind"] == kind && e["fields"]["path"]["resolved"] == resolved)
+            .unwrap_or_else(|| panic!("no {kind} of {resolved} in the trace"))
+    };
+    // Read through a link: the kernel names the file itself.
+    let read = first("open", "/root/name-link");
+    assert_eq!(read["fields"]["path"]["real"], "/etc/hostname", "{read}");
+    // Executed through a link.
+    let exec = first("exec", "/root/true-link");
+    assert_eq!(exec["fields"]["path"]["real"], "/usr/bin/true", "{exec}");
+    // A script: the first check is the script, not its interpreter; the same name is not
+    // repeated.
+    let script = first("exec", "/root/script.sh");
+    assert!(script["fields"]["path"].get("real").is_none(), "{script}");
+    // A failed open never reached the hook.
+    let missing = first("open", "/root/missing");
+    assert_eq!(missing["result"]["errno"], "ENOENT", "{missing}");
+    assert!(missing["fields"]["path"].get("real").is_none(), "{missing}");
+    // Written through a link into /tmp.
+    let write = first("open", "/root/write-link");
+    assert_eq!(write["fields"]["path"]["real"], "/tmp/written", "{write}");
+
+    let footer = events.last().unwrap();
+    assert_eq!(footer["type"], "footer", "the recorder finished its trace");
+
+    // On the host, from the trace alone: the write through the link is a temp file.
+    let claims = out.join("claims.toml");
+    std::fs::write(
+        &claims,
+        "[package]\nname = \"linkwriter\"\n\n[[claim]]\ncheck = \"temp_files\"\nexpect = \"absent\"\n",
+    )
+    .unwrap();
+    let check = std::process::Command::new(&tracer)
+        .args(["check", "--format", "json", "--claims"])
+        .arg(&claims)
+        .arg("--trace")
+        .arg(out.join("trace.jsonl"))
+        .output()
+        .expect("tracer check runs");
+    assert_eq!(
+        check.status.code(),
+        Some(1),
+        "the temp-file claim is contradicted: {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let verdict = &report["verdicts"][0];
+    assert_eq!(verdict["status"], "contradicted", "{verdict:#}");
+    let shown = verdict["evidence"]["shown"].to_string();
+    assert!(shown.contains("/tmp/written"), "{shown}");
+
+    let _ = std::fs::remove_dir_all(&payload);
+    let _ = std::fs::remove_dir_all(&out);
+}
