@@ -282,6 +282,20 @@ pub fn render_markdown(r: &Report) -> String {
             )
         }
     );
+    let _ = writeln!(
+        out,
+        "- file names: {}",
+        if e.kernel_file_names.is_empty() {
+            "as the processes gave them (made absolute; symlinks not followed: no LSM hook named \
+             files in this recording)"
+                .to_owned()
+        } else {
+            format!(
+                "as given, and the kernel's own names of opened and executed files ({})",
+                e.kernel_file_names.join(", ")
+            )
+        }
+    );
     let counts: Vec<String> = e.events.iter().map(|(k, v)| format!("{k} {v}")).collect();
     let _ = writeln!(
         out,

@@ -61,6 +61,10 @@ pub struct Environment {
     pub stop_reason: Option<String>,
     pub hooks_attached: usize,
     pub hooks_failed: Vec<String>,
+    /// The LSM hooks that named opened and executed files (paths' `real`, symlinks followed);
+    /// empty where the kernel does not run them, and then paths are as the processes gave them.
+    #[serde(default)]
+    pub kernel_file_names: Vec<String>,
     /// Whether euid/egid were readable (else the real uid stands in).
     pub task_fields: bool,
     /// Events per kind, as in the trace.
@@ -107,6 +111,13 @@ impl Report {
                 stop_reason: summary.recording.stop_reason,
                 hooks_attached: h.hooks.attached.len(),
                 hooks_failed: summary.recording.hooks_failed,
+                kernel_file_names: h
+                    .hooks
+                    .attached
+                    .iter()
+                    .filter(|a| a.starts_with("lsm:"))
+                    .cloned()
+                    .collect(),
                 task_fields: h.capabilities.task_fields,
                 events,
                 loss: summary.loss,
