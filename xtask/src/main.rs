@@ -6,8 +6,12 @@
 //! - `test`: the project's test command (what `.ci/run` runs).
 //! - `vm-image`: builds the guest image from Debian packages.
 //! - `bench`: the overhead and loss benchmarks.
+//! - `deb`: the full tracer as a Debian package (for autopkgtest testbeds).
+//! - `autopkgtest-testbed`: a guest image for `autopkgtest -- qemu` and its command line.
 
+mod autopkgtest;
 mod bench;
+mod deb;
 mod demo;
 mod setup;
 mod test;
@@ -39,6 +43,10 @@ enum Task {
     VmImage(vm_image::Args),
     /// Measure tracing overhead and loss accounting.
     Bench(bench::Args),
+    /// Build the full tracer (eBPF included) as out/deb/tracer_<version>_<arch>.deb.
+    Deb(deb::Args),
+    /// Build (or reuse) the guest image for `autopkgtest -- qemu` and print how to run it.
+    AutopkgtestTestbed(autopkgtest::Args),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +58,8 @@ fn main() -> ExitCode {
         Task::Test(args) => test::run(&args),
         Task::VmImage(args) => vm_image::run(&args),
         Task::Bench(args) => bench::run(&args),
+        Task::Deb(args) => deb::run(&args),
+        Task::AutopkgtestTestbed(args) => autopkgtest::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
