@@ -292,7 +292,7 @@ pub fn render_markdown(r: &Report) -> String {
         } else {
             format!(
                 "as given, and the kernel's own names of opened and executed files ({})",
-                e.kernel_file_names.join(", ")
+                md(&e.kernel_file_names.join(", "))
             )
         }
     );

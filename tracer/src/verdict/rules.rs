@@ -163,9 +163,15 @@ pub fn secret_in_argv(argv: &[String]) -> Option<String> {
         "api-key",
         "credential",
     ];
+    // Not keys: a path (`/etc/passwd`) and a bare database or command name (`getent passwd
+    // lxd`, seen in lxd's postinst), whose next word is a name, not a secret.
     let is_key = |s: &str| {
         let l = s.to_lowercase();
-        KEYS.iter().any(|k| l.contains(k)) && !l.contains("file") && !l.contains("stdin")
+        KEYS.iter().any(|k| l.contains(k))
+            && !l.contains("file")
+            && !l.contains("stdin")
+            && !l.contains('/')
+            && l != "passwd"
     };
     // Tokens of every argument, so that `sh -c "… --password x"` is seen too; argv[0] is the
     // program and never a secret.
@@ -564,6 +570,12 @@ mod tests {
             None
         );
         assert_eq!(secret_in_argv(&v(&["ls", "-l"])), None);
+        assert_eq!(secret_in_argv(&v(&["getent", "passwd", "lxd"])), None);
+        assert_eq!(secret_in_argv(&v(&["grep", "/etc/passwd", "x"])), None);
+        assert_eq!(
+            secret_in_argv(&v(&["usermod", "--password", "h4sh", "u"])).as_deref(),
+            Some("usermod --password **** u")
+        );
     }
 
     #[test]
