@@ -282,6 +282,13 @@ pub fn render_markdown(r: &Report) -> String {
             )
         }
     );
+    if !e.hooks_absent.is_empty() {
+        let _ = writeln!(
+            out,
+            "- not in this kernel, so nothing missing: {}",
+            md(&e.hooks_absent.join(", "))
+        );
+    }
     let _ = writeln!(
         out,
         "- file names: {}",

@@ -61,6 +61,9 @@ pub struct Environment {
     pub stop_reason: Option<String>,
     pub hooks_attached: usize,
     pub hooks_failed: Vec<String>,
+    /// Hooks this kernel does not have (see the summary's `hooks_absent`).
+    #[serde(default)]
+    pub hooks_absent: Vec<String>,
     /// The LSM hooks that named opened and executed files (paths' `real`, symlinks followed);
     /// empty where the kernel does not run them, and then paths are as the processes gave them.
     #[serde(default)]
@@ -111,6 +114,7 @@ impl Report {
                 stop_reason: summary.recording.stop_reason,
                 hooks_attached: h.hooks.attached.len(),
                 hooks_failed: summary.recording.hooks_failed,
+                hooks_absent: summary.recording.hooks_absent,
                 kernel_file_names: h
                     .hooks
                     .attached

@@ -43,7 +43,15 @@ fn recording(trace: &Trace) -> Recording {
             .hooks
             .failed
             .iter()
+            .filter(|f| !f.absent)
             .map(|f| format!("{}: {}", f.hook, f.error))
+            .collect(),
+        hooks_absent: h
+            .hooks
+            .failed
+            .iter()
+            .filter(|f| f.absent)
+            .map(|f| f.hook.clone())
             .collect(),
     }
 }

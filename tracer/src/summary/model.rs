@@ -50,7 +50,12 @@ pub struct Recording {
     pub stop_reason: Option<String>,
     pub events: u64,
     pub hooks_attached: usize,
+    /// Hooks that exist in the kernel but could not be attached: their events are missing.
     pub hooks_failed: Vec<String>,
+    /// Hooks whose point this kernel does not have at all (no module support, a syscall newer
+    /// than the kernel): nothing can happen through them, so nothing is missing.
+    #[serde(default)]
+    pub hooks_absent: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -30,6 +30,9 @@ pub fn render_text(s: &Summary) -> String {
     for f in &r.hooks_failed {
         let _ = writeln!(out, "    failed: {}", printable(f));
     }
+    for a in &r.hooks_absent {
+        let _ = writeln!(out, "    not in this kernel: {}", printable(a));
+    }
     let _ = writeln!(out, "{}", loss_line(&s.loss));
 
     let _ = writeln!(out, "\nprocesses");
