@@ -24,8 +24,13 @@ pub struct Stanza {
 
 impl Stanza {
     pub fn render(&self) -> String {
+        self.render_as("deb")
+    }
+
+    /// The stanza with another `Types:` (`deb-src` for the source packages).
+    pub fn render_as(&self, types: &str) -> String {
         let mut s = format!(
-            "Types: deb\nURIs: {}\nSuites: {}\nComponents: {}\n",
+            "Types: {types}\nURIs: {}\nSuites: {}\nComponents: {}\n",
             self.uris.join(" "),
             self.suites.join(" "),
             self.components.join(" ")
@@ -139,6 +144,18 @@ pub fn resolve(mirror: Option<&str>, suite: &str, backports: bool) -> Result<Str
     })
 }
 
+/// The `deb-src` entries matching [`resolve`]'s `deb` entries for `suite` (the suite, its
+/// -updates and -security), derived at run time like backports: the archive serves sources
+/// next to binaries. Used for the source package's `debian/tests`.
+pub fn resolve_sources(mirror: Option<&str>, suite: &str) -> Result<String> {
+    let text = resolve(mirror, suite, false)?;
+    Ok(parse_deb822(&text)
+        .iter()
+        .map(|s| s.render_as("deb-src"))
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
 fn from_override(value: &str, suite: &str, backports: bool) -> Result<String> {
     let path = Path::new(value);
     if path.is_file() {
@@ -204,6 +221,19 @@ mod tests {
     fn disabled_and_source_stanzas_are_skipped() {
         let text = "Types: deb-src\nURIs: http://a/debian\nSuites: bookworm\n\nTypes: deb\nEnabled: no\nURIs: http://b/debian\nSuites: bookworm\n";
         assert!(parse_deb822(text).is_empty());
+    }
+
+    #[test]
+    fn source_entries_mirror_the_binary_ones() {
+        let text = for_suite(&parse_deb822(HOST), "bookworm", false).unwrap();
+        let src: Vec<String> = parse_deb822(&text)
+            .iter()
+            .map(|s| s.render_as("deb-src"))
+            .collect();
+        assert_eq!(src.len(), 2);
+        assert!(src[0].starts_with("Types: deb-src\nURIs: http://mirror.example/debian\n"));
+        assert!(src[0].contains("Suites: bookworm bookworm-updates\n"));
+        assert!(src[1].contains("Suites: bookworm-security\n"));
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub const TOOLS: &[(&str, &str)] = &[
     ("qemu-img", "qemu-utils"),
     ("qemu-system-x86_64", "qemu-system-x86"),
     ("apt-get", "apt"),
+    ("dpkg-source", "dpkg-dev"),
 ];
 
 /// Fails with the package to install when `program` is not on PATH.
