@@ -4,7 +4,7 @@ use std::{path::PathBuf, process::ExitCode, time::Duration};
 
 use anyhow::Context as _;
 use tracer::vm::{
-    check::{self, CheckSpec, Exercise},
+    check::{self, CheckOutcome, CheckSpec, Exercise, ExerciseReport},
     debs::AptRoot,
     image::{ImageSpec, default_cache_dir},
     job::{self, JobOptions},
@@ -100,17 +100,24 @@ struct CheckArgs {
     /// Claims file (TOML) adding to or replacing the claims read from the review.
     #[arg(long)]
     claims: Option<PathBuf>,
-    /// Shell command run as root in the guest while the daemons run (not recorded: a client
-    /// is not the daemon).
-    #[arg(long, conflicts_with = "wait")]
+    /// Shell command run as root in the guest while the daemons run, instead of the
+    /// package's autopkgtest (not recorded: a client is not the daemon).
+    #[arg(long, conflicts_with_all = ["wait", "no_autopkgtest"])]
     exercise: Option<String>,
     /// Record the --exercise command too: for claims about the package's own client (its
     /// programs must be among the claims file's daemons).
     #[arg(long, requires = "exercise")]
     record_exercise: bool,
-    /// Let the daemons run this long when no --exercise is given.
-    #[arg(long, default_value = "10s", value_parser = parse_duration)]
-    wait: Duration,
+    /// Let the daemons run this long instead of running the package's autopkgtest.
+    #[arg(long, value_parser = parse_duration)]
+    wait: Option<Duration>,
+    /// Do not run the package's autopkgtest (debian/tests of its source package, the default
+    /// exercise); wait 10 s (or --wait) instead.
+    #[arg(long)]
+    no_autopkgtest: bool,
+    /// Hard limit for each autopkgtest test ("5m", or seconds); a test over it fails.
+    #[arg(long, default_value = "10m", value_parser = parse_duration)]
+    test_timeout: Duration,
     /// Output directory on the host.
     #[arg(short, long, default_value = "vm-check")]
     output: PathBuf,
@@ -121,6 +128,9 @@ struct CheckArgs {
     #[arg(long, default_value = "20m", value_parser = parse_duration)]
     timeout: Duration,
 }
+
+/// The exercise when there is nothing better to run: start-up work, timers that fire early.
+const DEFAULT_WAIT: Duration = Duration::from_secs(10);
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
     if let Ok(secs) = s.parse::<u64>() {
@@ -193,10 +203,15 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
         packages: a.packages.clone(),
         debs: a.debs,
         units: a.units,
-        exercise: match a.exercise {
-            Some(c) if a.record_exercise => Exercise::RecordedCommand(c),
-            Some(c) => Exercise::Command(c),
-            None => Exercise::Wait(a.wait),
+        exercise: match (a.exercise, a.wait) {
+            (Some(c), _) if a.record_exercise => Exercise::RecordedCommand(c),
+            (Some(c), _) => Exercise::Command(c),
+            (None, Some(w)) => Exercise::Wait(w),
+            (None, None) if a.no_autopkgtest => Exercise::Wait(DEFAULT_WAIT),
+            (None, None) => Exercise::Autopkgtest {
+                fallback: DEFAULT_WAIT,
+                test_timeout: a.test_timeout,
+            },
         },
         guest_tracer,
         out_dir: a.output.clone(),
@@ -225,12 +240,24 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
     );
     for p in &outcome.phases {
         eprintln!(
-            "tracer:   phase {:<9} {:>7} s  status {}  trace {}",
+            "tracer:   phase {:<9} {:>7} s  status {}  trace {}{}",
             p.phase,
             p.seconds.map_or("?".into(), |s| format!("{s:.1}")),
             p.status.map_or("?".into(), |s| s.to_string()),
-            p.trace.as_deref().unwrap_or("-")
+            p.trace.as_deref().unwrap_or("-"),
+            match (&p.result, &p.reason) {
+                (Some(r), Some(why)) => format!("  {r}: {why}"),
+                (Some(r), None) => format!("  {r}"),
+                _ => String::new(),
+            }
         );
+    }
+    if let ExerciseReport::Wait {
+        instead_of_autopkgtest: Some(why),
+        ..
+    } = &outcome.exercise
+    {
+        eprintln!("tracer: the exercise was a wait: {why}");
     }
     if a.review.is_none() && a.claims.is_none() {
         eprintln!(
@@ -243,8 +270,7 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
         &a.output,
         a.review.as_deref(),
         a.claims.as_deref(),
-        &a.packages,
-        &outcome.daemons,
+        &outcome,
     )?;
     eprintln!("tracer: results and report in {}", a.output.display());
     Ok(code)
@@ -256,8 +282,7 @@ fn verdicts(
     out: &std::path::Path,
     review: Option<&std::path::Path>,
     claims: Option<&std::path::Path>,
-    packages: &[String],
-    daemons: &[String],
+    outcome: &CheckOutcome,
 ) -> anyhow::Result<ExitCode> {
     let exe = std::env::current_exe().context("locating this tracer binary")?;
     // A rebuild during a long guest run replaces the file: run the new one at the same path.
@@ -275,10 +300,9 @@ fn verdicts(
         if let Some(c) = claims {
             cmd.arg("--claims").arg(c);
         }
-        if let Some(p) = packages.first() {
-            cmd.args(["--package", p]);
-        }
-        for d in daemons {
+        // The source package's name: its directories (/var/lib/masakari) are the package's.
+        cmd.args(["--package", &outcome.package]);
+        for d in &outcome.daemons {
             cmd.args(["--daemon", d]);
         }
         cmd.args(["--format", format]).arg("-o").arg(out.join(file));
@@ -294,8 +318,11 @@ fn verdicts(
             ),
         };
     }
-    let md = std::fs::read_to_string(out.join("report.md"))
-        .with_context(|| format!("reading {}", out.join("report.md").display()))?;
+    let md_path = out.join("report.md");
+    let mut md = std::fs::read_to_string(&md_path)
+        .with_context(|| format!("reading {}", md_path.display()))?;
+    md.push_str(&check::run_section(outcome));
+    std::fs::write(&md_path, &md).with_context(|| format!("writing {}", md_path.display()))?;
     print!("{md}");
     Ok(ExitCode::from(u8::try_from(code).unwrap_or(2)))
 }

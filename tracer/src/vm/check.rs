@@ -10,8 +10,10 @@
 //!   holds every daemon back, so dpkg and the maintainer scripts are recorded (cgroup scoping
 //!   follows every descendant) and no daemon starts before its own phase;
 //! - daemons: each unit the packages ship gets a drop-in `Slice=tracertarget.slice`, so it is
-//!   recorded from its first exec; start, exercise (run outside the slice: the client is not
-//!   the daemon), stop;
+//!   recorded from its first exec; start, exercise, stop. The exercise is the source
+//!   package's autopkgtest when it has one (each test in a scope of the slice, see
+//!   `autopkgtest`), else a `--exercise` command (outside the slice: a client is not the
+//!   daemon) or a wait;
 //! - purge: `systemd-run --scope --slice=… apt-get purge <packages>`.
 //!
 //! Phase boundaries go to `phases.jsonl` (guest wall clock, the clock of the trace's `time`);
@@ -26,6 +28,7 @@ use std::{
 
 use super::{
     Result, VmError,
+    autopkgtest::{self, Plan, Prepared, TestReport},
     debs::AptRoot,
     image::{Image, check_package_name},
     job::{self, JobOptions, JobOutcome},
@@ -43,6 +46,33 @@ pub enum Exercise {
     /// A shell command run inside the recorded slice: for claims about the package's own
     /// client (e.g. a password in `lxc config set`'s argv).
     RecordedCommand(String),
+    /// The source package's own autopkgtest (`debian/tests`), each test limited to
+    /// `test_timeout`; when the source has no tests or cannot be fetched, `Wait(fallback)`.
+    Autopkgtest {
+        fallback: Duration,
+        test_timeout: Duration,
+    },
+}
+
+/// What the exercise phase was, for vm.json and the report.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ExerciseReport {
+    Wait {
+        seconds: u64,
+        /// Why the package's autopkgtest was not used, when it was asked for.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        instead_of_autopkgtest: Option<String>,
+    },
+    Command {
+        command: String,
+        recorded: bool,
+    },
+    Autopkgtest {
+        source: String,
+        version: Option<String>,
+        tests: Vec<TestReport>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -70,10 +100,22 @@ pub struct Phase {
     pub status: Option<i32>,
     /// Trace file for this phase, relative to the output directory.
     pub trace: Option<String>,
+    /// An autopkgtest test's result (phases `autopkgtest:NAME`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<autopkgtest::TestResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The test's log directory, relative to the output directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CheckOutcome {
+    /// The source package of the first package checked: the name the report uses (its
+    /// /var/lib, /etc, /run directories are the package's own).
+    pub package: String,
+    pub exercise: ExerciseReport,
     pub job: JobOutcome,
     pub phases: Vec<Phase>,
     pub units: Vec<String>,
@@ -114,6 +156,36 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
         count = debs.len(),
         "vm check: packages staged for the guest"
     );
+    let (first, package) = first_and_source(apt, spec)?;
+    tracing::info!(%package, "vm check: the report names the source package");
+    let (plan, instead) = match &spec.exercise {
+        Exercise::Autopkgtest { .. } => {
+            match autopkgtest::prepare(apt, &first, &payload, &payload.join("debs"))? {
+                Prepared::Tests(plan) => {
+                    tracing::info!(
+                        source = %plan.source,
+                        tests = plan.tests.len(),
+                        "vm check: the exercise is the package's autopkgtest"
+                    );
+                    (Some(plan), None)
+                }
+                Prepared::NoTests { source } => {
+                    let why = format!("source package {source} has no debian/tests");
+                    tracing::info!("vm check: {why}; the exercise is a wait");
+                    (None, Some(why))
+                }
+                Prepared::Unavailable { reason } => {
+                    let why =
+                        format!("the source package of {first} could not be fetched: {reason}");
+                    tracing::warn!(
+                        "vm check: {why}; the exercise is a wait instead of its autopkgtest (is deb-src served by the mirror? --exercise CMD runs your own)"
+                    );
+                    (None, Some(why))
+                }
+            }
+        }
+        _ => (None, None),
+    };
     let tracer = payload.join("tracer");
     fs::copy(&spec.guest_tracer, &tracer).map_err(io_err(&spec.guest_tracer))?;
     // The names of the packages to purge: the ones asked for, and those of the local .debs.
@@ -128,7 +200,7 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
             purge.push(name.to_owned());
         }
     }
-    let script = job_script(&purge, &spec.units, &spec.exercise);
+    let script = job_script(&purge, &spec.units, &spec.exercise, plan.as_ref());
     let js = payload.join("job.sh");
     fs::write(&js, script).map_err(io_err(&js))?;
 
@@ -151,6 +223,29 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
             detail: format!("job.log tail:\n{}", tail(&log, 15)),
         });
     }
+    let exercise = match (&spec.exercise, plan) {
+        (Exercise::Wait(d), _) => ExerciseReport::Wait {
+            seconds: d.as_secs(),
+            instead_of_autopkgtest: None,
+        },
+        (Exercise::Command(c), _) => ExerciseReport::Command {
+            command: c.clone(),
+            recorded: false,
+        },
+        (Exercise::RecordedCommand(c), _) => ExerciseReport::Command {
+            command: c.clone(),
+            recorded: true,
+        },
+        (Exercise::Autopkgtest { .. }, Some(plan)) => ExerciseReport::Autopkgtest {
+            tests: autopkgtest::reports(&plan, &phases),
+            source: plan.source,
+            version: plan.version,
+        },
+        (Exercise::Autopkgtest { fallback, .. }, None) => ExerciseReport::Wait {
+            seconds: fallback.as_secs(),
+            instead_of_autopkgtest: instead,
+        },
+    };
     let traces = phases
         .iter()
         .filter_map(|p| p.trace.as_ref())
@@ -158,6 +253,8 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
         .filter(|p| p.is_file())
         .collect();
     Ok(CheckOutcome {
+        package,
+        exercise,
         job: outcome,
         phases,
         units,
@@ -165,6 +262,114 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
         debs,
         traces,
     })
+}
+
+/// The Markdown section `vm check` appends to the report: how the guest ran, the time of each
+/// phase, and the exercise (each autopkgtest test with its result), so the report pasted into
+/// a review bug says what was exercised.
+pub fn run_section(outcome: &CheckOutcome) -> String {
+    let mut s = String::new();
+    let secs = |v: Option<f64>| v.map_or("?".to_owned(), |v| format!("{v:.1}"));
+    let _ = writeln!(
+        s,
+        "\n## The VM run\n\nPackage `{}`, guest under {} (boot {} s, whole run {:.1} s).\n",
+        outcome.package,
+        outcome.job.accel,
+        secs(outcome.job.boot_seconds),
+        outcome.job.total_seconds
+    );
+    s.push_str("| Phase | Seconds | Status | Result |\n|-------|---------|--------|--------|\n");
+    for p in &outcome.phases {
+        let result = match (&p.result, &p.reason) {
+            (Some(r), Some(why)) => format!("{} ({})", r, why.replace('|', "\\|")),
+            (Some(r), None) => r.to_string(),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} |",
+            p.phase,
+            secs(p.seconds),
+            p.status.map_or("-".to_owned(), |v| v.to_string()),
+            result
+        );
+    }
+    s.push('\n');
+    match &outcome.exercise {
+        ExerciseReport::Autopkgtest {
+            source,
+            version,
+            tests,
+        } => {
+            let count = |r| tests.iter().filter(|t| t.result == r).count();
+            let _ = writeln!(
+                s,
+                "Exercise: the autopkgtest of {source} {} ({} passed, {} failed, {} skipped); each test ran as root in a scope of the recorded slice (its processes are \"other\", not the daemons).",
+                version.as_deref().unwrap_or(""),
+                count(autopkgtest::TestResult::Pass),
+                count(autopkgtest::TestResult::Fail),
+                count(autopkgtest::TestResult::Skip),
+            );
+        }
+        ExerciseReport::Wait {
+            seconds,
+            instead_of_autopkgtest,
+        } => {
+            let _ = write!(s, "Exercise: a wait of {seconds} s");
+            if let Some(why) = instead_of_autopkgtest {
+                let _ = write!(s, " ({why})");
+            }
+            s.push_str(".\n");
+        }
+        ExerciseReport::Command { command, recorded } => {
+            let _ = writeln!(
+                s,
+                "Exercise: `{command}` ({}).",
+                if *recorded {
+                    "recorded"
+                } else {
+                    "not recorded"
+                }
+            );
+        }
+    }
+    s
+}
+
+/// The first package checked (with its `/suite` if given: the source then matches the binary
+/// installed), and the name of its source package, which the report uses.
+fn first_and_source(apt: &AptRoot, spec: &CheckSpec) -> Result<(String, String)> {
+    if let Some(p) = spec.packages.first() {
+        let name = p.split_once('/').map_or(p.as_str(), |(n, _)| n);
+        let source = apt.source_of(name).unwrap_or_else(|e| {
+            tracing::warn!("vm: the source package of {name} is unknown ({e}); using {name}");
+            name.to_owned()
+        });
+        return Ok((p.clone(), source));
+    }
+    let Some(d) = spec.debs.first() else {
+        return Err(VmError::BadPackage {
+            name: String::new(),
+        });
+    };
+    let name = deb_field(d, "Package")?;
+    // `Source: name (version)` when the source is named differently, absent when not.
+    let source = deb_field(d, "Source")?
+        .split_whitespace()
+        .next()
+        .map_or(name.clone(), str::to_owned);
+    Ok((name, source))
+}
+
+/// A control field of a local .deb (`dpkg-deb --field`); empty when absent.
+fn deb_field(deb: &Path, field: &str) -> Result<String> {
+    let out = super::util::run_quiet(
+        std::process::Command::new("dpkg-deb")
+            .arg("--field")
+            .arg(deb)
+            .arg(field),
+    )?;
+    Ok(out.trim().to_owned())
 }
 
 /// systemd unit names as a unit file may be named: no path, no quoting needed in sh.
@@ -188,7 +393,13 @@ fn sq(s: &str) -> String {
 /// The guest's `job.sh`. Exit status: 0 all phases ran; 10 the install failed; 11 the recorder
 /// did not start. Later failures (a unit that does not start) are recorded, not fatal: a
 /// daemon failing is part of what a reviewer needs to see.
-pub fn job_script(packages: &[String], units: &[String], exercise: &Exercise) -> String {
+/// With `Exercise::Autopkgtest`, `tests` is the plan to run; without one, the fallback wait.
+pub fn job_script(
+    packages: &[String],
+    units: &[String],
+    exercise: &Exercise,
+    tests: Option<&Plan>,
+) -> String {
     // Package and unit names are checked (no shell metacharacters) before they get here.
     let mut s = String::new();
     s.push_str(GUEST_PRELUDE);
@@ -216,6 +427,23 @@ pub fn job_script(packages: &[String], units: &[String], exercise: &Exercise) ->
         Exercise::RecordedCommand(c) => {
             let _ = writeln!(s, "EXERCISE={}\nEXERCISE_RECORDED=1", sq(c));
         }
+        Exercise::Autopkgtest {
+            fallback,
+            test_timeout,
+        } => match tests {
+            Some(plan) => {
+                s.push_str("EXERCISE=\nAUTOPKGTEST=1\n");
+                s.push_str(autopkgtest::GUEST_FUNCTIONS);
+                s.push_str(&autopkgtest::guest_calls(plan, *test_timeout));
+            }
+            None => {
+                let _ = writeln!(
+                    s,
+                    "EXERCISE={}",
+                    sq(&format!("sleep {}", fallback.as_secs().max(1)))
+                );
+            }
+        },
     }
     s.push_str(GUEST_MAIN);
     s
@@ -239,9 +467,9 @@ logged() {
     st=$(cat "$log.status"); rm -f "$log.status"
     return "$st"
 }
-mark() {  # phase start|end [status] [trace]
-    printf '{"phase":"%s","event":"%s","time":"%s","status":%s,"trace":%s}\n' \
-        "$1" "$2" "$(now)" "${3:-null}" "${4:-null}" >> "$O/phases.jsonl"
+mark() {  # phase start|end [status] [trace] [,"more":"JSON fields"]
+    printf '{"phase":"%s","event":"%s","time":"%s","status":%s,"trace":%s%s}\n' \
+        "$1" "$2" "$(now)" "${3:-null}" "${4:-null}" "${5:-}" >> "$O/phases.jsonl"
     echo "tracer-job: phase $1 $2 ${3:-}" > /dev/console
 }
 "#;
@@ -331,8 +559,14 @@ done | sort -u > "$O/daemons.txt"
 ps -e -o pid,ppid,user,args --forest > "$O/ps.txt"
 ss -tulpnxa > "$O/sockets.txt" 2>&1
 
+# The package's autopkgtest: tree and test dependencies first (phase test-deps, not
+# recorded), then each test in a scope of the slice (phases autopkgtest:NAME).
+[ -n "${AUTOPKGTEST:-}" ] && autopkgtest_prepare
 mark exercise start
-if [ -n "${EXERCISE_RECORDED:-}" ]; then
+if [ -n "${AUTOPKGTEST:-}" ]; then
+    autopkgtest_tests
+    [ "$AT_FAILED" = 0 ]
+elif [ -n "${EXERCISE_RECORDED:-}" ]; then
     systemd-run --quiet --scope --slice="$SLICE" --unit=tracer-exercise -- \
         sh -c "$EXERCISE" > "$O/exercise.log" 2>&1
 else
@@ -367,6 +601,12 @@ fn read_phases(path: &Path) -> Vec<Phase> {
         time: String,
         status: Option<i32>,
         trace: Option<String>,
+        #[serde(default)]
+        result: Option<autopkgtest::TestResult>,
+        #[serde(default)]
+        reason: Option<String>,
+        #[serde(default)]
+        log: Option<String>,
     }
     let text = fs::read_to_string(path).unwrap_or_default();
     let mut phases: Vec<Phase> = Vec::new();
@@ -382,6 +622,9 @@ fn read_phases(path: &Path) -> Vec<Phase> {
                 seconds: None,
                 status: None,
                 trace: None,
+                result: None,
+                reason: None,
+                log: None,
             });
         } else if let Some(p) = phases
             .iter_mut()
@@ -392,6 +635,9 @@ fn read_phases(path: &Path) -> Vec<Phase> {
             p.end = Some(m.time);
             p.status = m.status;
             p.trace = m.trace;
+            p.result = m.result;
+            p.reason = m.reason;
+            p.log = m.log;
         }
     }
     phases
@@ -448,9 +694,87 @@ mod tests {
             &["lxd".into()],
             &[],
             &Exercise::RecordedCommand("lxc list".into()),
+            None,
         );
         assert!(s.contains("EXERCISE='lxc list'\nEXERCISE_RECORDED=1\n"));
         assert!(s.contains("--unit=tracer-exercise"));
+    }
+
+    #[test]
+    fn autopkgtest_exercise_runs_each_test_and_falls_back_to_a_wait() {
+        use autopkgtest::{PlannedTest, TestKind, TestResult};
+        let plan = Plan {
+            source: "memcached".into(),
+            version: Some("1.6.18-1".into()),
+            tests: vec![
+                PlannedTest {
+                    name: "daemon".into(),
+                    kind: TestKind::Path("debian/tests/daemon".into()),
+                    depends: vec!["@".into()],
+                    restrictions: vec!["needs-root".into()],
+                    classes: vec![],
+                    preset: None,
+                },
+                PlannedTest {
+                    name: "net".into(),
+                    kind: TestKind::Command("curl http://example.org".into()),
+                    depends: vec!["curl".into()],
+                    restrictions: vec!["needs-internet".into()],
+                    classes: vec![],
+                    preset: Some((TestResult::Skip, "needs-internet: no network".into())),
+                },
+            ],
+        };
+        let ex = Exercise::Autopkgtest {
+            fallback: Duration::from_secs(7),
+            test_timeout: Duration::from_secs(120),
+        };
+        let s = job_script(&["memcached".into()], &[], &ex, Some(&plan));
+        assert!(s.contains("EXERCISE=\nAUTOPKGTEST=1\n"));
+        assert!(s.contains("TEST_TIMEOUT=120\n"));
+        assert!(s.contains("run_test 1 daemon '' path 'debian/tests/daemon'"));
+        assert!(s.contains(r#"preset_test net skip '"needs-internet: no network"'"#));
+        // Each test in its own scope of the recorded slice; deps outside it.
+        assert!(s.contains(r#"--unit="tracer-autopkgtest-$n""#));
+        assert!(
+            s.contains("[ -n \"${AUTOPKGTEST:-}\" ] && autopkgtest_prepare\nmark exercise start")
+        );
+        // The whole script is valid sh.
+        let dir = std::env::temp_dir().join(format!("tracer-job-sh-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("job.sh");
+        fs::write(&f, &s).unwrap();
+        let st = std::process::Command::new("sh")
+            .arg("-n")
+            .arg(&f)
+            .status()
+            .unwrap();
+        assert!(st.success(), "sh -n job.sh failed:\n{s}");
+        let _ = fs::remove_dir_all(&dir);
+
+        // No tests (or no source): the fallback wait.
+        let s = job_script(&["cron".into()], &[], &ex, None);
+        assert!(s.contains("EXERCISE='sleep 7'\n"));
+        assert!(!s.contains("AUTOPKGTEST=1"));
+    }
+
+    #[test]
+    fn test_phases_carry_their_result() {
+        let dir = std::env::temp_dir().join(format!("tracer-tphases-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("phases.jsonl");
+        fs::write(
+            &p,
+            "{\"phase\":\"autopkgtest:daemon\",\"event\":\"start\",\"time\":\"2026-11-23T10:00:00.000000000Z\",\"status\":null,\"trace\":null}\n\
+             {\"phase\":\"autopkgtest:daemon\",\"event\":\"end\",\"time\":\"2026-11-23T10:00:05.250000000Z\",\"status\":1,\"trace\":\"trace.jsonl\",\"result\":\"fail\",\"reason\":\"exit status 1\",\"log\":\"autopkgtest/daemon\"}\n",
+        )
+        .unwrap();
+        let ph = read_phases(&p);
+        assert_eq!(ph[0].result, Some(autopkgtest::TestResult::Fail));
+        assert_eq!(ph[0].reason.as_deref(), Some("exit status 1"));
+        assert_eq!(ph[0].log.as_deref(), Some("autopkgtest/daemon"));
+        assert_eq!(ph[0].seconds, Some(5.25));
+        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]
@@ -459,6 +783,7 @@ mod tests {
             &["cron".into()],
             &[],
             &Exercise::Command("echo 'hi'; true".into()),
+            None,
         );
         assert!(s.contains(r#"EXERCISE='echo '\''hi'\''; true'"#));
         assert!(s.contains("PACKAGES='cron'"));

@@ -4,10 +4,12 @@
 //! One module per concern: `sources` (which Debian mirror, from this machine's apt sources),
 //! `image` (build and cache the guest image), `disk` (payload/output ext4 images),
 //! `qemu` (accelerator choice and the qemu process), `job` (one boot = one job),
-//! `debs` (fetch a package and its dependencies on the host), `check` (the `vm check` flow).
+//! `debs` (fetch a package and its dependencies on the host), `autopkgtest` (the package's own
+//! tests as the exercise), `check` (the `vm check` flow).
 //! Nothing here needs loop devices or device-mapper: images are made with `mke2fs -d` and read
 //! with `debugfs`, so it works in containers that have neither.
 
+pub mod autopkgtest;
 pub mod check;
 pub mod debs;
 pub mod disk;
@@ -71,6 +73,15 @@ pub enum VmError {
         "the tracer binary for the guest is missing: {path} (build it with `cargo build --release -p tracer`)"
     )]
     NoTracer { path: PathBuf },
+    #[error(
+        "{file}:{line}: {reason}; the package's autopkgtest cannot run (give --exercise CMD or --wait)"
+    )]
+    BadTestControl {
+        /// `<source> <version>: debian/tests/control` (the unpacked tree is temporary).
+        file: String,
+        line: usize,
+        reason: String,
+    },
     #[error("package {package} ships no systemd unit and no --unit was given")]
     NoUnits { package: String },
 }
