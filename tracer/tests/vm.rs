@@ -431,7 +431,8 @@ fn vm_check_runs_the_package_autopkgtest() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The host side of the autopkgtest exercise, without a boot: a source with no
+/// The host side of the autopkgtest exercise, without a boot: the source package's name for
+/// the report; a source with no
 /// `debian/tests` and a package the archive does not have both come back as a reason to wait
 /// instead (never an error), and memcached's tests are planned with their dependencies.
 #[test]
@@ -442,6 +443,9 @@ fn autopkgtest_sources_are_planned_or_fall_back() {
     let spec = ImageSpec::new("bookworm", &[], None, cache.clone()).expect("valid spec");
     let image = spec.ensure(false).expect("guest image");
     let apt = AptRoot::prepare(&image, &cache, None).expect("private apt root");
+    // The report's name: the source package (masakari-api's directories are /var/lib/masakari).
+    assert_eq!(apt.source_of("masakari-api").unwrap(), "masakari");
+    assert_eq!(apt.source_of("memcached").unwrap(), "memcached");
     let payload = scratch("autopkgtest-plan");
     let staged = payload.join("debs");
     std::fs::create_dir_all(&staged).unwrap();

@@ -506,10 +506,14 @@ fn short_reason(e: &VmError) -> String {
                 .filter(|w| !w.starts_with('-') && !w.contains('='));
             let sub = words.next().unwrap_or("");
             let what: Vec<&str> = words.collect();
-            let why = detail
-                .lines()
-                .rev()
-                .find(|l| l.starts_with("E:"))
+            // apt's first specific `E:` line (the URL that failed, the package not found),
+            // not its closing summary.
+            let errors: Vec<&str> = detail.lines().filter(|l| l.starts_with("E:")).collect();
+            let why = errors
+                .iter()
+                .find(|l| !l.ends_with("some archives."))
+                .or(errors.last())
+                .copied()
                 .or_else(|| detail.lines().rev().find(|l| !l.trim().is_empty()))
                 .unwrap_or("")
                 .trim();
@@ -808,11 +812,37 @@ mod tests {
         let e = VmError::Command {
             command: "apt-get -o Dir::Cache=/x -o A=b -q source --download-only nosuch".into(),
             status: "exit status: 100".into(),
-            detail: "Reading package lists...\nE: You must put some 'deb-src' URIs in your sources.list\nE: Unable to find a source package for nosuch".into(),
+            detail: "Reading package lists...\nE: Unable to find a source package for nosuch"
+                .into(),
         };
         assert_eq!(
             short_reason(&e),
             "apt-get source nosuch: E: Unable to find a source package for nosuch"
+        );
+        let e = VmError::Command {
+            command: "apt-get -o A=b source --download-only at".into(),
+            status: "exit status: 100".into(),
+            detail: "Fetched 135 kB in 0s\nErr:1 http://m/debian bookworm/main at 3.2.5-1 (diff)\n  404  Not Found\nE: Failed to fetch http://m/debian/pool/main/a/at/at_3.2.5-1.debian.tar.xz  404  Not Found\nE: Failed to fetch some archives.".into(),
+        };
+        assert_eq!(
+            short_reason(&e),
+            "apt-get source at: E: Failed to fetch http://m/debian/pool/main/a/at/at_3.2.5-1.debian.tar.xz  404  Not Found"
+        );
+    }
+
+    #[test]
+    fn a_bad_control_file_is_one_line_naming_it() {
+        let e = parse_control("Tests: a\nRestrictions needs-root\n").unwrap_err();
+        let msg = VmError::BadTestControl {
+            file: "foo 1.0-1: debian/tests/control".into(),
+            line: e.line,
+            reason: e.reason,
+        }
+        .to_string();
+        assert_eq!(
+            msg,
+            "foo 1.0-1: debian/tests/control:2: expected `Field: value`, found \"Restrictions needs-root\"; \
+             the package's autopkgtest cannot run (give --exercise CMD or --wait)"
         );
     }
 

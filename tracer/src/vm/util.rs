@@ -54,8 +54,10 @@ pub fn run_quiet(cmd: &mut Command) -> Result<String> {
             error,
         })?;
     if !out.status.success() {
-        let mut text = String::from_utf8_lossy(&out.stderr).into_owned();
-        text.push_str(&String::from_utf8_lossy(&out.stdout));
+        // stderr last: the tail is what the error keeps, and the reason is there (apt's `E:`
+        // lines come before a dozen lines of notices and progress on stdout).
+        let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.push_str(&String::from_utf8_lossy(&out.stderr));
         return Err(VmError::Command {
             command,
             status: out.status.to_string(),
