@@ -372,6 +372,13 @@ pub struct Plan {
     pub tests: Vec<PlannedTest>,
 }
 
+impl Plan {
+    /// Whether any test is left for the guest to run (not skipped or failed on the host).
+    pub fn runnable(&self) -> bool {
+        self.tests.iter().any(|t| t.preset.is_none())
+    }
+}
+
 /// What [`prepare`] found.
 #[derive(Debug)]
 pub enum Prepared {

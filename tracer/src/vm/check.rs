@@ -72,6 +72,10 @@ pub enum ExerciseReport {
         source: String,
         version: Option<String>,
         tests: Vec<TestReport>,
+        /// When no test could run (all skipped or failed on the host), the daemons still get
+        /// the fallback wait.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        then_waited_seconds: Option<u64>,
     },
 }
 
@@ -236,7 +240,8 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
             command: c.clone(),
             recorded: true,
         },
-        (Exercise::Autopkgtest { .. }, Some(plan)) => ExerciseReport::Autopkgtest {
+        (Exercise::Autopkgtest { fallback, .. }, Some(plan)) => ExerciseReport::Autopkgtest {
+            then_waited_seconds: (!plan.runnable()).then_some(fallback.as_secs().max(1)),
             tests: autopkgtest::reports(&plan, &phases),
             source: plan.source,
             version: plan.version,
@@ -300,6 +305,7 @@ pub fn run_section(outcome: &CheckOutcome) -> String {
             source,
             version,
             tests,
+            then_waited_seconds,
         } => {
             let count = |r| tests.iter().filter(|t| t.result == r).count();
             let _ = writeln!(
@@ -310,6 +316,9 @@ pub fn run_section(outcome: &CheckOutcome) -> String {
                 count(autopkgtest::TestResult::Fail),
                 count(autopkgtest::TestResult::Skip),
             );
+            if let Some(w) = then_waited_seconds {
+                let _ = writeln!(s, "No test could run in the guest: the daemons ran {w} s.");
+            }
         }
         ExerciseReport::Wait {
             seconds,
@@ -432,7 +441,13 @@ pub fn job_script(
             test_timeout,
         } => match tests {
             Some(plan) => {
-                s.push_str("EXERCISE=\nAUTOPKGTEST=1\n");
+                // No test to run (all skipped on the host): the daemons still get the wait.
+                let wait = if plan.runnable() {
+                    String::new()
+                } else {
+                    format!("sleep {}", fallback.as_secs().max(1))
+                };
+                let _ = writeln!(s, "EXERCISE={}\nAUTOPKGTEST=1", sq(&wait));
                 s.push_str(autopkgtest::GUEST_FUNCTIONS);
                 s.push_str(&autopkgtest::guest_calls(plan, *test_timeout));
             }
@@ -565,6 +580,7 @@ ss -tulpnxa > "$O/sockets.txt" 2>&1
 mark exercise start
 if [ -n "${AUTOPKGTEST:-}" ]; then
     autopkgtest_tests
+    [ -z "$EXERCISE" ] || sh -c "$EXERCISE" > "$O/exercise.log" 2>&1
     [ "$AT_FAILED" = 0 ]
 elif [ -n "${EXERCISE_RECORDED:-}" ]; then
     systemd-run --quiet --scope --slice="$SLICE" --unit=tracer-exercise -- \
@@ -730,7 +746,7 @@ mod tests {
             test_timeout: Duration::from_secs(120),
         };
         let s = job_script(&["memcached".into()], &[], &ex, Some(&plan));
-        assert!(s.contains("EXERCISE=\nAUTOPKGTEST=1\n"));
+        assert!(s.contains("EXERCISE=''\nAUTOPKGTEST=1\n"));
         assert!(s.contains("TEST_TIMEOUT=120\n"));
         assert!(s.contains("run_test 1 daemon '' path 'debian/tests/daemon'"));
         assert!(s.contains(r#"preset_test net skip '"needs-internet: no network"'"#));
@@ -751,6 +767,13 @@ mod tests {
             .unwrap();
         assert!(st.success(), "sh -n job.sh failed:\n{s}");
         let _ = fs::remove_dir_all(&dir);
+
+        // Every test skipped on the host: they are still marked, and the daemons get the wait.
+        let mut skipped = plan.clone();
+        skipped.tests.remove(0);
+        let s = job_script(&["memcached".into()], &[], &ex, Some(&skipped));
+        assert!(s.contains("EXERCISE='sleep 7'\nAUTOPKGTEST=1\n"));
+        assert!(s.contains("preset_test net skip"));
 
         // No tests (or no source): the fallback wait.
         let s = job_script(&["cron".into()], &[], &ex, None);
