@@ -52,9 +52,19 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         ]))?;
     }
     run_cmd(cargo().args(["build", "--workspace", "--exclude", "tracer-ebpf", "--bins"]))?;
+    // The autopkgtest test (tests/tests/autopkgtest.rs) installs tracer in its testbed from a
+    // .deb (the debug build just made: no release build in CI) and boots the testbed image.
+    let deb = crate::deb::build(&crate::deb::Args {
+        out: Some(root.join("target/autopkgtest-deb")),
+        maintainer: None,
+        debug: true,
+    })?;
+    let testbed = crate::autopkgtest::ensure(&root.join("target/debug/tracer"), false)?;
     run_cmd(
         cargo()
             .env("TRACER_BIN", root.join("target/debug/tracer"))
+            .env("TRACER_DEB", &deb)
+            .env("TRACER_ADT_TESTBED", &testbed.dir)
             .args(["test", "--workspace", "--exclude", "tracer-ebpf", "--"])
             .args(&args.cargo_test_args),
     )

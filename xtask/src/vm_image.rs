@@ -17,8 +17,9 @@ use crate::{
     util::{is_root, run_cmd, workspace_root},
 };
 
-/// Tools of the VM, from the machine's own suite.
-const VM_PACKAGES: &[&str] = &["mmdebstrap", "e2fsprogs", "qemu-utils"];
+/// Tools of the VM, from the machine's own suite. autopkgtest: its qemu runner is how the
+/// `tracer-review` stanza is tested (docs/autopkgtest.md).
+const VM_PACKAGES: &[&str] = &["mmdebstrap", "e2fsprogs", "qemu-utils", "autopkgtest"];
 /// qemu-system-x86 comes from <suite>-backports: a backports qemu-utils (often already on the
 /// machine) conflicts with the suite's own qemu-system-x86.
 const QEMU_SYSTEM: &str = "qemu-system-x86";
