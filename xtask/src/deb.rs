@@ -98,6 +98,12 @@ pub fn build(args: &Args) -> anyhow::Result<PathBuf> {
     let depends = shlib_depends(&stage, &installed)?;
     let installed_kib = dir_kib(&stage)?;
     let maintainer = args.maintainer.clone().unwrap_or_else(default_maintainer);
+    if maintainer == PLACEHOLDER_MAINTAINER {
+        // lintian calls it a bogus mail host, rightly: fine for a testbed, not for an archive.
+        eprintln!(
+            "deb: Maintainer is the placeholder {PLACEHOLDER_MAINTAINER}; set DEBFULLNAME and DEBEMAIL or pass --maintainer"
+        );
+    }
     let control = format!(
         "Package: tracer\n\
          Version: {version}\n\
@@ -153,10 +159,12 @@ fn shlib_depends(stage: &Path, binary: &Path) -> anyhow::Result<String> {
         .context("dpkg-shlibdeps printed no shlibs:Depends line")
 }
 
+const PLACEHOLDER_MAINTAINER: &str = "tracer developers <tracer@localhost>";
+
 fn default_maintainer() -> String {
     match (std::env::var("DEBFULLNAME"), std::env::var("DEBEMAIL")) {
         (Ok(name), Ok(mail)) if !name.is_empty() && !mail.is_empty() => format!("{name} <{mail}>"),
-        _ => "tracer developers <tracer@localhost>".into(),
+        _ => PLACEHOLDER_MAINTAINER.into(),
     }
 }
 
@@ -165,7 +173,7 @@ fn copyright() -> String {
      Upstream-Name: tracer\n\
      \n\
      Files: *\n\
-     Copyright: the tracer developers\n\
+     Copyright: 2026 the tracer developers\n\
      License: MIT or Apache-2.0\n \
      Dual-licensed: MIT, or Apache License 2.0 (see /usr/share/common-licenses/Apache-2.0).\n"
         .to_owned()
