@@ -18,8 +18,15 @@ use crate::{
 };
 
 /// Tools of the VM, from the machine's own suite. autopkgtest: its qemu runner is how the
-/// `tracer-review` stanza is tested (docs/autopkgtest.md).
-const VM_PACKAGES: &[&str] = &["mmdebstrap", "e2fsprogs", "qemu-utils", "autopkgtest"];
+/// `tracer-review` stanza is tested (docs/autopkgtest.md). dpkg-dev: `tracer vm check` unpacks
+/// the checked package's source with `dpkg-source -x` to run its own autopkgtest (docs/vm.md).
+const VM_PACKAGES: &[&str] = &[
+    "mmdebstrap",
+    "e2fsprogs",
+    "qemu-utils",
+    "autopkgtest",
+    "dpkg-dev",
+];
 /// qemu-system-x86 comes from <suite>-backports: a backports qemu-utils (often already on the
 /// machine) conflicts with the suite's own qemu-system-x86.
 const QEMU_SYSTEM: &str = "qemu-system-x86";
@@ -68,8 +75,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     run_cmd(&mut cmd)
 }
 
-/// Installs mmdebstrap, e2fsprogs, qemu-utils and qemu-system-x86 (the latter from backports,
-/// whose source entry is derived from the machine's Debian entry) when any is missing.
+/// Installs mmdebstrap, e2fsprogs, qemu-utils, autopkgtest, dpkg-dev and qemu-system-x86 (the
+/// latter from backports, whose source entry is derived from the machine's Debian entry) when
+/// any is missing.
 pub fn ensure_vm_tools() -> anyhow::Result<()> {
     let missing = missing_packages(VM_PACKAGES);
     let qemu_missing = !missing_packages(&[QEMU_SYSTEM]).is_empty();
