@@ -56,10 +56,7 @@ pub fn build(args: &Args) -> anyhow::Result<PathBuf> {
         cargo.arg("--release");
     }
     run_cmd(&mut cargo)?;
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|d| if d.is_absolute() { d } else { root.join(d) })
-        .unwrap_or_else(|| root.join("target"));
+    let target_dir = target_dir();
     let binary = target_dir
         .join(if args.debug { "debug" } else { "release" })
         .join("tracer");
@@ -132,6 +129,15 @@ pub fn build(args: &Args) -> anyhow::Result<PathBuf> {
             .arg(&deb),
     )?;
     Ok(deb)
+}
+
+/// Cargo's target directory: `CARGO_TARGET_DIR` (relative to the workspace) or `target/`.
+pub fn target_dir() -> PathBuf {
+    let root = workspace_root();
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|d| if d.is_absolute() { d } else { root.join(d) })
+        .unwrap_or_else(|| root.join("target"))
 }
 
 /// `Depends` for the binary as dpkg-shlibdeps computes it. dpkg-shlibdeps wants a source

@@ -59,7 +59,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         maintainer: None,
         debug: true,
     })?;
-    let testbed = crate::autopkgtest::ensure(&root.join("target/debug/tracer"), false)?;
+    let testbed =
+        crate::autopkgtest::ensure(&crate::deb::target_dir().join("debug/tracer"), false)?;
     run_cmd(
         cargo()
             .env("TRACER_BIN", root.join("target/debug/tracer"))
