@@ -2,10 +2,11 @@
 //! Debian `autopkgtest` runner with `autopkgtest-virt-qemu` boots the project's guest image
 //! (built by `tracer vm image`, no prebuilt image), installs the test package and tracer from
 //! .debs given on its command line (the guest has no apt sources and no route out), and runs
-//! the test package's two tests. `tracer-review` checks a review the daemon keeps and must
+//! the test package's three tests. `tracer-review` checks a review the daemon keeps and must
 //! pass; `tracer-review-contradicted` checks "No processes spawned" against a daemon that
-//! spawns and must fail. Both outcomes are asserted from autopkgtest's exit code, its summary
-//! and the reports the script leaves in the artifacts.
+//! spawns and must fail (1); `tracer-review-inconclusive` checks a claim no trace can hold and
+//! must fail (3). The outcomes are asserted from autopkgtest's exit code, its summary and the
+//! reports the script leaves in the artifacts.
 //!
 //! Needs root and what `cargo xtask test` prepares: `TRACER_DEB` (tracer as a .deb) and
 //! `TRACER_ADT_TESTBED` (the image directory with the `autopkgtest-qemu` wrapper).
@@ -155,6 +156,20 @@ fn stanza_passes_a_kept_review_and_fails_a_contradicted_one_under_autopkgtest_qe
     };
     let summary = fs::read_to_string(out.join("summary")).unwrap_or_default();
     let log = fs::read_to_string(out.join("log")).unwrap_or_default();
+    // Where the time goes (boot, set-up, each test), for the CI log.
+    for l in log.lines().filter(|l| {
+        [
+            "@@@@",
+            "preparing testbed",
+            "[-----",
+            "-----]",
+            "recorder ready",
+        ]
+        .iter()
+        .any(|m| l.contains(m))
+    }) {
+        eprintln!("{l}");
+    }
     let log_tail: String = {
         let lines: Vec<&str> = log.lines().collect();
         lines[lines.len().saturating_sub(40)..].join("\n")
@@ -180,6 +195,23 @@ fn stanza_passes_a_kept_review_and_fails_a_contradicted_one_under_autopkgtest_qe
         "FAIL",
         "summary:\n{summary}"
     );
+    assert_eq!(
+        result("tracer-review-inconclusive"),
+        "FAIL",
+        "summary:\n{summary}"
+    );
+    // The script's exit status is the verdict's: 1 contradicted, 3 inconclusive.
+    for (test, code) in [
+        ("tracer-review-contradicted", 1),
+        ("tracer-review-inconclusive", 3),
+    ] {
+        assert!(
+            summary.lines().any(
+                |l| l.starts_with(test) && l.ends_with(&format!("non-zero exit status {code}"))
+            ),
+            "{test} failed with exit status {code}; summary:\n{summary}"
+        );
+    }
 
     let kept = report(&out, "security-review");
     assert_eq!(kept["outcome"]["exit_code"], 0, "kept review: {kept:#}");
@@ -196,7 +228,17 @@ fn stanza_passes_a_kept_review_and_fails_a_contradicted_one_under_autopkgtest_qe
         verdicts(&broken),
         [("processes_spawned".to_owned(), "contradicted".to_owned())]
     );
-    for review in ["security-review", "contradicted-review"] {
+    let unsettled = report(&out, "inconclusive-review");
+    assert_eq!(unsettled["outcome"]["exit_code"], 3, "inconclusive review");
+    assert_eq!(
+        verdicts(&unsettled),
+        [("environment".to_owned(), "inconclusive".to_owned())]
+    );
+    for review in [
+        "security-review",
+        "contradicted-review",
+        "inconclusive-review",
+    ] {
         let dir = out.join("artifacts/tracer-review").join(review);
         for f in ["trace.jsonl", "report.md", "units.txt", "daemons.txt"] {
             assert!(dir.join(f).is_file(), "{} in the artifacts", f);
