@@ -280,9 +280,36 @@ pub struct Package {
     /// Ports the package is known to listen on (never guessed: only what the reviewer lists).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<u16>,
+    /// The binary packages whose maintainer scripts are the package's own. Empty: those named
+    /// `NAME`, `NAME-*` or `*-NAME` (masakari-common, python3-masakari for masakari).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub binaries: Vec<String>,
 }
 
 impl Package {
+    /// Whether a dpkg maintainer script (`/var/lib/dpkg/info/PKG[:ARCH].postinst`) is one of
+    /// this package's. An install also runs its dependencies' scripts (dbus adding its
+    /// messagebus user, for masakari), which are not the reviewed package's doing. Without a
+    /// name, or for a script dpkg runs under no package name (`tmp.ci/preinst` while
+    /// unpacking), every script counts.
+    pub fn owns_script(&self, script: &str) -> bool {
+        let Some(name) = &self.name else {
+            return true;
+        };
+        let file = script.rsplit('/').next().unwrap_or(script);
+        let Some((pkg, _)) = file.rsplit_once('.') else {
+            return true;
+        };
+        let pkg = pkg.split(':').next().unwrap_or(pkg);
+        if self.binaries.is_empty() {
+            pkg == name
+                || pkg.starts_with(&format!("{name}-"))
+                || pkg.ends_with(&format!("-{name}"))
+        } else {
+            self.binaries.iter().any(|b| b == pkg)
+        }
+    }
+
     /// /var/lib/PKG, /var/log/PKG, /run/PKG, /etc/PKG, plus `dirs`.
     pub fn default_paths(&self) -> Vec<String> {
         let mut v: Vec<String> = match &self.name {
@@ -304,4 +331,34 @@ pub struct ClaimSet {
     pub claims: Vec<Claim>,
     pub not_checkable: Vec<NotCheckable>,
     pub unrecognised: Vec<Unrecognised>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Package;
+
+    #[test]
+    fn maintainer_scripts_are_the_packages_own_by_name_or_list() {
+        let masakari = Package {
+            name: Some("masakari".into()),
+            ..Package::default()
+        };
+        let info = |f: &str| format!("/var/lib/dpkg/info/{f}");
+        assert!(masakari.owns_script(&info("masakari-common.postinst")));
+        assert!(masakari.owns_script(&info("python3-masakari.postinst")));
+        assert!(masakari.owns_script(&info("masakari.preinst")));
+        assert!(masakari.owns_script(&info("masakari-api:amd64.postinst")));
+        // A dependency's script: dbus adds its messagebus user during the same install.
+        assert!(!masakari.owns_script(&info("dbus.postinst")));
+        assert!(!masakari.owns_script(&info("masakarimonitors.postinst")));
+        // Unpacking: dpkg runs the new preinst from tmp.ci under no package name.
+        assert!(masakari.owns_script("/var/lib/dpkg/tmp.ci/preinst"));
+        let listed = Package {
+            binaries: vec!["lxd".into(), "lxd-client".into()],
+            ..masakari.clone()
+        };
+        assert!(listed.owns_script(&info("lxd-client.postinst")));
+        assert!(!listed.owns_script(&info("masakari-common.postinst")));
+        assert!(Package::default().owns_script(&info("dbus.postinst")));
+    }
 }

@@ -130,9 +130,21 @@ impl Attribution {
                 }
                 EventData::Exec { path, argv, .. } if ev.result.as_ref().is_none_or(|r| r.ok()) => {
                     let path = path.best();
-                    let script_arg = argv.get(1).is_some_and(|a| is_maintainer_script(a));
-                    origin = if is_maintainer_script(path) || script_arg {
-                        Origin::MaintainerScript
+                    let script = if is_maintainer_script(path) {
+                        Some(path)
+                    } else {
+                        argv.get(1)
+                            .map(String::as_str)
+                            .filter(|a| is_maintainer_script(a))
+                    };
+                    origin = if let Some(script) = script {
+                        // Another package's script (a dependency being set up) is not the
+                        // reviewed package's doing.
+                        if package.owns_script(script) {
+                            Origin::MaintainerScript
+                        } else {
+                            Origin::Other
+                        }
                     } else if configured && is_daemon(package, path, &ev.comm) {
                         Origin::Package
                     } else if is_harness(path)
