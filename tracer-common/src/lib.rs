@@ -272,6 +272,10 @@ pub mod flags {
     /// fields ([`crate::file::OpenRealData`] instead of [`crate::file::OpenData`]): an LSM
     /// `file_open` program saw the open.
     pub const REAL_PATH: u32 = 1 << 6;
+    /// An LSM hook saw the file but could not name it (`bpf_d_path` failed: a name longer than
+    /// [`crate::PATH_CAP`]), so the record has no kernel name although the path used may not be
+    /// the file's. Counted with the truncations of its kind.
+    pub const REAL_PATH_UNNAMED: u32 = 1 << 7;
 }
 
 /// The part every event starts with.

@@ -143,7 +143,11 @@ pub fn note_str(hdr_flags: &mut u32, read: &StrRead, truncated_bit: u32) {
 /// Counts a record whose header carries any truncation bit.
 #[inline(always)]
 pub fn count_truncation(kind: EventKind, hdr_flags: u32) {
-    if hdr_flags & (flags::PATH_TRUNCATED | flags::PATH2_TRUNCATED | flags::ARGV_TRUNCATED) != 0 {
+    const CUT: u32 = flags::PATH_TRUNCATED
+        | flags::PATH2_TRUNCATED
+        | flags::ARGV_TRUNCATED
+        | flags::REAL_PATH_UNNAMED;
+    if hdr_flags & CUT != 0 {
         count(&TRUNCATED, kind);
     }
 }

@@ -27,11 +27,13 @@ const JOB: &str = r#"set -ex
 ln -s /etc/hostname /root/name-link
 ln -s /usr/bin/true /root/true-link
 ln -s /tmp/written /root/write-link
+long=/root/$(printf 'a%.0s' $(seq 200))/$(printf 'b%.0s' $(seq 100))
+mkdir -p "$long" && echo x > "$long/f" && ln -s "$long/f" /root/long-link
 printf '#!/bin/sh\nexit 0\n' > /root/script.sh
 chmod +x /root/script.sh
 cat /sys/kernel/security/lsm > "$TRACER_OUT/lsm.txt"
 "$TRACER_PAYLOAD/tracer" record -o "$TRACER_OUT/trace.jsonl" -- sh -c \
-  'cat /root/name-link > /dev/null; /root/true-link; /root/script.sh; cat /root/missing 2> /dev/null; echo x > /root/write-link; exit 0' \
+  'cat /root/name-link > /dev/null; /root/true-link; /root/script.sh; cat /root/missing 2> /dev/null; echo x > /root/write-link; cat /root/long-link > /dev/null; exit 0' \
   > "$TRACER_OUT/record.log" 2>&1
 "#;
 
@@ -130,8 +132,22 @@ fn guest_lsm_hooks_name_the_files_behind_symlinks() {
     let write = first("open", "/root/write-link");
     assert_eq!(write["fields"]["path"]["real"], "/tmp/written", "{write}");
 
+    // A file whose name is longer than the path limit: seen, not named, and said so.
+    let long = first("open", "/root/long-link");
+    assert!(long["fields"]["path"].get("real").is_none(), "{long}");
+    assert!(
+        long["flags"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|f| f == "real_path_unnamed")),
+        "{long}"
+    );
+
     let footer = events.last().unwrap();
     assert_eq!(footer["type"], "footer", "the recorder finished its trace");
+    assert!(
+        footer["truncated"]["open"].as_u64().unwrap_or(0) >= 1,
+        "the unnamed file is counted: {footer}"
+    );
 
     // On the host, from the trace alone: the write through the link is a temp file.
     let claims = out.join("claims.toml");

@@ -107,6 +107,9 @@ fn emit_open(done: &Completed, cfg: &Config) -> Option<()> {
                         real.cast(),
                     );
                     *hdr_flags |= flags::REAL_PATH;
+                    if (*real).error != 0 {
+                        *hdr_flags |= flags::REAL_PATH_UNNAMED;
+                    }
                     &raw mut (*d).open
                 }
             });

@@ -166,6 +166,9 @@ fn note_real_exec(ctx: &LsmContext, cfg: &Config) -> Option<()> {
         // a `struct file *` (bpf_d_path needs that; a probe read would not give it).
         let file: *const u8 = *(bprm.add(cfg.off_bprm_file as usize) as *const *const u8);
         lsm::name_into(file.add(cfg.off_file_path as usize), &raw mut (*e).real);
+        if (*e).real.error != 0 {
+            (*e).flags |= flags::REAL_PATH_UNNAMED;
+        }
     }
     Some(())
 }

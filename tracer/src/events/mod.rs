@@ -228,6 +228,7 @@ fn flag_names(bits: u32) -> Vec<String> {
         (flags::PATH2_TRUNCATED, "path2_truncated"),
         (flags::ARGV_TRUNCATED, "argv_truncated"),
         (flags::READ_FAILED, "read_failed"),
+        (flags::REAL_PATH_UNNAMED, "real_path_unnamed"),
     ]
     .iter()
     .filter(|(bit, _)| bits & bit != 0)
