@@ -118,7 +118,13 @@ pub fn load(object: &[u8], scope: &Scope, buffer_bytes: u32) -> Result<Loaded, R
             })
             .ok()
     });
-    let lsm = lsm_readiness(btf.as_ref());
+    // aya's parse of the kernel BTF, which loading an LSM program needs: made once, and only
+    // where those programs can run.
+    let lsm = lsm_readiness(btf.as_ref()).and_then(|files| {
+        aya::Btf::from_sys_fs()
+            .map(|kernel_btf| (files, kernel_btf))
+            .map_err(|e| error_chain(&e))
+    });
     let sched = super::tpformat::sched_offsets()?;
     let mut config = Config {
         scope: scope.mode,
@@ -138,7 +144,7 @@ pub fn load(object: &[u8], scope: &Scope, buffer_bytes: u32) -> Result<Loaded, R
         config.off_task_exit_code = off.task_exit_code;
         config.off_cred_uid = off.cred_uid;
     }
-    if let Ok(files) = &lsm {
+    if let Ok((files, _)) = &lsm {
         config.lsm_paths = 1;
         config.off_file_path = files.file_path;
         config.off_bprm_file = files.bprm_file;
@@ -175,9 +181,25 @@ pub fn load(object: &[u8], scope: &Scope, buffer_bytes: u32) -> Result<Loaded, R
         }
     }
 
-    let (mut hooks, mut links) = attach_all(&mut ebpf);
-    attach_lsm(&mut ebpf, lsm.err(), &mut hooks, &mut links);
-    hooks.sources = sources(&hooks.attached);
+    let mut hooks = Hooks::default();
+    let mut links = Vec::new();
+    let failed = attach_each(
+        &mut ebpf,
+        &hooks::all_hooks(),
+        Ok(None),
+        &mut hooks,
+        &mut links,
+    );
+    hooks.failed = failed;
+    let lsm_btf = lsm.as_ref().map(|(_, b)| Some(b)).map_err(String::as_str);
+    let unavailable = attach_each(
+        &mut ebpf,
+        &hooks::lsm_hooks(),
+        lsm_btf,
+        &mut hooks,
+        &mut links,
+    );
+    hooks.detail_unavailable = unavailable;
     if hooks.attached.is_empty() {
         let first_error = hooks.failed.first().map_or_else(
             || "no hooks".to_owned(),
@@ -193,23 +215,40 @@ pub fn load(object: &[u8], scope: &Scope, buffer_bytes: u32) -> Result<Loaded, R
     })
 }
 
-/// Loads each program once and attaches it to each of its tracepoints, keeping going past
-/// failures: what attached is recorded, what did not is named with its error.
-fn attach_all(ebpf: &mut Ebpf) -> (Hooks, Vec<(&'static str, LinkId)>) {
-    let mut result = Hooks::default();
-    let mut links = Vec::new();
-    let mut load_failed: std::collections::HashMap<&'static str, String> = Default::default();
-    let all = hooks::all_hooks();
-    for hook in &all {
-        let outcome = attach_one(ebpf, hook, &mut load_failed);
+/// Loads each program once and attaches it to each of its hooks in `list`, keeping going past
+/// failures. What attached goes into `hooks` (`attached`, and `sources` for the kind it feeds);
+/// what did not is returned with its error. `usable` is the kernel BTF LSM programs load
+/// against, or why none of `list` can be used here (then none is tried).
+fn attach_each(
+    ebpf: &mut Ebpf,
+    list: &[Hook],
+    usable: Result<Option<&aya::Btf>, &str>,
+    hooks: &mut Hooks,
+    links: &mut Vec<(&'static str, LinkId)>,
+) -> Vec<FailedHook> {
+    let mut failed = Vec::new();
+    let mut load_failed = Default::default();
+    for hook in list {
+        let outcome = match usable {
+            Ok(btf) => attach_one(ebpf, hook, btf, &mut load_failed),
+            Err(why) => Err(why.to_owned()),
+        };
         match outcome {
             Ok(id) => {
-                result.attached.push(hook.label());
+                let label = hook.label();
+                if let Some(kind) = hook.feeds {
+                    hooks
+                        .sources
+                        .entry(kind.name().to_owned())
+                        .or_default()
+                        .push(label.clone());
+                }
+                hooks.attached.push(label);
                 links.push((hook.program, id));
             }
             Err(error) => {
                 tracing::debug!("{} not attached: {error}", hook.label());
-                result.failed.push(FailedHook {
+                failed.push(FailedHook {
                     hook: hook.label(),
                     error,
                     absent: point_absent(&hook.point),
@@ -217,59 +256,13 @@ fn attach_all(ebpf: &mut Ebpf) -> (Hooks, Vec<(&'static str, LinkId)>) {
             }
         }
     }
-    (result, links)
-}
-
-/// Attaches the LSM programs where they can run; otherwise, or when one fails, the header
-/// says why under `detail_unavailable` (their records still come from the tracepoints).
-fn attach_lsm(
-    ebpf: &mut Ebpf,
-    not_ready: Option<String>,
-    hooks: &mut Hooks,
-    links: &mut Vec<(&'static str, LinkId)>,
-) {
-    let mut load_failed = Default::default();
-    for hook in hooks::lsm_hooks() {
-        let outcome = match &not_ready {
-            Some(why) => Err(why.clone()),
-            None => attach_one(ebpf, &hook, &mut load_failed),
-        };
-        match outcome {
-            Ok(id) => {
-                hooks.attached.push(hook.label());
-                links.push((hook.program, id));
-            }
-            Err(error) => {
-                tracing::debug!("{} not attached: {error}", hook.label());
-                hooks.detail_unavailable.push(FailedHook {
-                    hook: hook.label(),
-                    error,
-                    absent: false,
-                });
-            }
-        }
-    }
-}
-
-/// Which attached hooks fed each event kind, by kind name.
-fn sources(attached: &[String]) -> std::collections::BTreeMap<String, Vec<String>> {
-    let mut all = hooks::all_hooks();
-    all.extend(hooks::lsm_hooks());
-    let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    for hook in all {
-        let label = hook.label();
-        if let Some(kind) = hook.feeds
-            && attached.contains(&label)
-        {
-            out.entry(kind.name().to_owned()).or_default().push(label);
-        }
-    }
-    out
+    failed
 }
 
 fn attach_one(
     ebpf: &mut Ebpf,
     hook: &Hook,
+    kernel_btf: Option<&aya::Btf>,
     load_failed: &mut std::collections::HashMap<&'static str, String>,
 ) -> Result<LinkId, String> {
     if let Some(err) = load_failed.get(hook.program) {
@@ -324,10 +317,8 @@ fn attach_one(
                 .try_into()
                 .map_err(|e: aya::programs::ProgramError| e.to_string())?;
             if program.fd().is_err() {
-                let btf = aya::Btf::from_sys_fs().map_err(|e| error_chain(&e))?;
-                program
-                    .load(name, &btf)
-                    .map_err(|e| note_load_failure(&e))?;
+                let btf = kernel_btf.ok_or("the kernel's BTF was not parsed")?;
+                program.load(name, btf).map_err(|e| note_load_failure(&e))?;
             }
             program
                 .attach()
