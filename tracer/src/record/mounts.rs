@@ -10,19 +10,17 @@ const TRACEFS: &str = "/sys/kernel/tracing";
 const BPFFS: &str = "/sys/fs/bpf";
 const SECURITYFS: &str = "/sys/kernel/security";
 
+/// Mounts the pseudo filesystem `fs` (its type and source name) on `target`.
+fn mount_pseudo(fs: &str, target: &str) -> nix::Result<()> {
+    mount(Some(fs), target, Some(fs), MsFlags::empty(), None::<&str>)
+}
+
 /// tracefs must be mounted for tracepoints to be attached by name.
 pub fn ensure_tracefs() -> Result<(), RecordError> {
     if Path::new(TRACEFS).join("events").is_dir() {
         return Ok(());
     }
-    mount(
-        Some("tracefs"),
-        TRACEFS,
-        Some("tracefs"),
-        MsFlags::empty(),
-        None::<&str>,
-    )
-    .map_err(|errno| RecordError::Tracefs { errno })
+    mount_pseudo("tracefs", TRACEFS).map_err(|errno| RecordError::Tracefs { errno })
 }
 
 /// bpffs is only needed to pin objects; mounted for tools that inspect a running recorder.
@@ -30,15 +28,7 @@ pub fn ensure_tracefs() -> Result<(), RecordError> {
 pub fn ensure_bpffs() {
     let magic_ok = nix::sys::statfs::statfs(BPFFS)
         .is_ok_and(|s| s.filesystem_type() == nix::sys::statfs::BPF_FS_MAGIC);
-    if !magic_ok
-        && let Err(err) = mount(
-            Some("bpf"),
-            BPFFS,
-            Some("bpf"),
-            MsFlags::empty(),
-            None::<&str>,
-        )
-    {
+    if !magic_ok && let Err(err) = mount_pseudo("bpf", BPFFS) {
         tracing::debug!("bpffs not mounted on {BPFFS}: {err}");
     }
 }
@@ -50,13 +40,7 @@ pub fn ensure_bpffs() {
 pub fn active_lsms() -> Result<Vec<String>, String> {
     let list = Path::new(SECURITYFS).join("lsm");
     if !list.exists()
-        && let Err(err) = mount(
-            Some("securityfs"),
-            SECURITYFS,
-            Some("securityfs"),
-            MsFlags::empty(),
-            None::<&str>,
-        )
+        && let Err(err) = mount_pseudo("securityfs", SECURITYFS)
     {
         return Err(format!(
             "securityfs could not be mounted on {SECURITYFS}: {err}"
