@@ -7,8 +7,26 @@
 //! it from their typed hook argument plus a field offset that is a constant of the read-only
 //! `Config`, never through `bpf_probe_read_kernel`, which would turn it into a plain number.
 
-use aya_ebpf::helpers::generated::bpf_d_path;
-use tracer_common::{PATH_CAP, RealPath};
+use aya_ebpf::{helpers::generated::bpf_d_path, programs::LsmContext};
+use tracer_common::{Config, PATH_CAP, RealPath};
+
+use crate::maps::config;
+
+/// Runs `note` where the programs may name files (`Config::lsm_paths`) and returns the decision
+/// of the LSM programs before this one, the hook's last argument (`decision_arg`): these
+/// programs only watch, and never allow or deny anything themselves.
+#[inline(always)]
+pub fn watch(
+    ctx: &LsmContext,
+    decision_arg: usize,
+    note: impl FnOnce(&LsmContext, &Config) -> Option<()>,
+) -> i32 {
+    let cfg = config();
+    if cfg.lsm_paths != 0 {
+        let _ = note(ctx, &cfg);
+    }
+    ctx.arg(decision_arg)
+}
 
 /// Writes the name of `path` (a kernel `struct path *`) into `dst`.
 ///

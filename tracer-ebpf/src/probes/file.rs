@@ -45,14 +45,10 @@ pub fn open_exit(ctx: TracePointContext) -> u32 {
     0
 }
 
-/// Only watches: returns the decision of the LSM programs before it (its last argument).
+/// `file_open(struct file *file)`, then the decision so far.
 #[lsm(hook = "file_open")]
 pub fn lsm_file_open(ctx: LsmContext) -> i32 {
-    let cfg = config();
-    if cfg.lsm_paths != 0 {
-        let _ = note_real_open(&ctx, &cfg);
-    }
-    ctx.arg(1)
+    lsm::watch(&ctx, 1, note_real_open)
 }
 
 fn note_real_open(ctx: &LsmContext, cfg: &Config) -> Option<()> {

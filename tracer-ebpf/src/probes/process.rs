@@ -142,14 +142,10 @@ fn emit_exec(key: u32, cfg: &Config, syscall: u16, ret: i64, after: Creds) -> Op
     result
 }
 
-/// Only watches: returns the decision of the LSM programs before it (its last argument).
+/// `bprm_check_security(struct linux_binprm *bprm)`, then the decision so far.
 #[lsm(hook = "bprm_check_security")]
 pub fn lsm_bprm_check_security(ctx: LsmContext) -> i32 {
-    let cfg = config();
-    if cfg.lsm_paths != 0 {
-        let _ = note_real_exec(&ctx, &cfg);
-    }
-    ctx.arg(1)
+    lsm::watch(&ctx, 1, note_real_exec)
 }
 
 fn note_real_exec(ctx: &LsmContext, cfg: &Config) -> Option<()> {
