@@ -15,7 +15,7 @@ use std::{
 
 use anyhow::{Context as _, bail};
 
-use crate::util::{run_cmd, workspace_root};
+use crate::util::workspace_root;
 
 /// What autopkgtest-virt-qemu needs in the guest beyond the tracer image's packages:
 /// - python3: its helpers in the guest (the `eofcat` it writes, the auxverb) are Python;
@@ -71,18 +71,7 @@ impl Testbed {
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
     crate::vm_image::ensure_vm_tools()?;
-    let root = workspace_root();
-    // Userspace only, in its own target directory, as `cargo xtask vm-image` does.
-    let target = root.join("target/xtask-vm");
-    run_cmd(
-        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["build", "--quiet", "-p", "tracer", "--bin", "tracer"])
-            .arg("--target-dir")
-            .arg(&target)
-            .env("AYA_BUILD_SKIP", "1")
-            .current_dir(&root),
-    )?;
-    let testbed = ensure(&target.join("debug/tracer"), args.rebuild)?;
+    let testbed = ensure(&crate::vm_image::userspace_tracer()?, args.rebuild)?;
     println!("testbed: {}", testbed.dir.display());
     println!("run a package's tests in it (tracer_*.deb from `cargo xtask deb`):\n");
     println!(

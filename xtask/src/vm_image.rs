@@ -48,11 +48,11 @@ pub struct Args {
     rebuild: bool,
 }
 
-pub fn run(args: &Args) -> anyhow::Result<()> {
-    ensure_vm_tools()?;
+/// Builds the `tracer` binary without its eBPF object (image building needs none), in a
+/// target directory of its own, and returns its path.
+pub fn userspace_tracer() -> anyhow::Result<std::path::PathBuf> {
     let root = workspace_root();
     let target = root.join("target/xtask-vm");
-    // Userspace only: image building needs no eBPF object.
     run_cmd(
         Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .args(["build", "--quiet", "-p", "tracer", "--bin", "tracer"])
@@ -61,7 +61,12 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             .env("AYA_BUILD_SKIP", "1")
             .current_dir(&root),
     )?;
-    let mut cmd = Command::new(target.join("debug/tracer"));
+    Ok(target.join("debug/tracer"))
+}
+
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    ensure_vm_tools()?;
+    let mut cmd = Command::new(userspace_tracer()?);
     cmd.args(["-v", "vm", "image", "--suite", &args.suite]);
     for p in &args.packages {
         cmd.args(["--package", p]);
