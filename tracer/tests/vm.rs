@@ -3,27 +3,12 @@
 //! checks what the guest reports back through the output disk. One boot; needs root (image
 //! build, mke2fs -d with ownership) and the tools of `cargo xtask setup --vm`.
 
-use std::{path::PathBuf, time::Duration};
+mod guest;
 
-use tracer::vm::{
-    debs::AptRoot,
-    image::{ImageSpec, default_cache_dir},
-    job::{self, JobOptions},
-};
+use std::path::PathBuf;
 
-fn require_root() {
-    assert!(
-        nix::unistd::geteuid().is_root(),
-        "the VM test needs root (it builds a Debian image and boots it): run it with sudo"
-    );
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("tracer-vm-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use guest::{require_root, scratch};
+use tracer::vm::{debs::AptRoot, image::default_cache_dir};
 
 #[test]
 fn guest_installs_cron_from_debian_and_runs_it() {
@@ -33,8 +18,7 @@ fn guest_installs_cron_from_debian_and_runs_it() {
         .with_env_filter("info")
         .try_init();
     let cache = default_cache_dir();
-    let spec = ImageSpec::new("bookworm", &[], None, cache.clone()).expect("valid spec");
-    let image = spec.ensure(false).expect("guest image");
+    let image = guest::image();
 
     let payload = scratch("payload");
     let debs = AptRoot::prepare(&image, &cache, None)
@@ -63,18 +47,7 @@ ip -o link > "$TRACER_OUT/links.txt"
     .unwrap();
 
     let out = scratch("out");
-    let outcome = job::run(
-        &image,
-        &payload,
-        &out,
-        &JobOptions {
-            timeout: Duration::from_secs(600),
-            ..JobOptions::default()
-        },
-    )
-    .expect("the job ran and the guest powered off");
-    let log = std::fs::read_to_string(out.join("job.log")).unwrap_or_default();
-    assert_eq!(outcome.exit_status, 0, "job failed in the guest:\n{log}");
+    let outcome = guest::run_job(&image, &payload, &out, &[]);
     eprintln!(
         "accel={} boot={:?}s total={:.1}s",
         outcome.accel, outcome.boot_seconds, outcome.total_seconds
@@ -440,8 +413,7 @@ fn autopkgtest_sources_are_planned_or_fall_back() {
     use tracer::vm::autopkgtest::{self, Prepared};
     require_root();
     let cache = default_cache_dir();
-    let spec = ImageSpec::new("bookworm", &[], None, cache.clone()).expect("valid spec");
-    let image = spec.ensure(false).expect("guest image");
+    let image = guest::image();
     let apt = AptRoot::prepare(&image, &cache, None).expect("private apt root");
     // The report's name: the source package (masakari-api's directories are /var/lib/masakari).
     assert_eq!(apt.source_of("masakari-api").unwrap(), "masakari");

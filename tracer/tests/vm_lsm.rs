@@ -8,19 +8,11 @@
 //! from the path the process used; failed opens carry none; and a verdict sees a write through
 //! a symlink into /tmp for what it is.
 
-use std::{path::PathBuf, time::Duration};
+mod guest;
 
-use tracer::vm::{
-    image::{ImageSpec, default_cache_dir},
-    job::{self, JobOptions},
-};
+use std::path::PathBuf;
 
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("tracer-vm-lsm-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use guest::scratch;
 
 /// Links are made before recording; the recorded command only uses them.
 const JOB: &str = r#"set -ex
@@ -39,36 +31,14 @@ cat /sys/kernel/security/lsm > "$TRACER_OUT/lsm.txt"
 
 #[test]
 fn guest_lsm_hooks_name_the_files_behind_symlinks() {
-    assert!(
-        nix::unistd::geteuid().is_root(),
-        "the VM test needs root (it builds a Debian image and boots it): run it with sudo"
-    );
+    guest::require_root();
     let tracer = PathBuf::from(env!("CARGO_BIN_EXE_tracer"));
-    let cache = default_cache_dir();
-    let image = ImageSpec::new("bookworm", &[], None, cache)
-        .expect("valid spec")
-        .ensure(false)
-        .expect("guest image");
-    let payload = scratch("payload");
+    let image = guest::image();
+    let payload = scratch("lsm-payload");
     std::fs::copy(&tracer, payload.join("tracer")).expect("tracer copied to the payload");
     std::fs::write(payload.join("job.sh"), JOB).unwrap();
-    let out = scratch("out");
-    let outcome = job::run(
-        &image,
-        &payload,
-        &out,
-        &JobOptions {
-            timeout: Duration::from_secs(600),
-            ..JobOptions::default()
-        },
-    )
-    .expect("the job ran and the guest powered off");
-    let log = std::fs::read_to_string(out.join("job.log")).unwrap_or_default();
-    let record_log = std::fs::read_to_string(out.join("record.log")).unwrap_or_default();
-    assert_eq!(
-        outcome.exit_status, 0,
-        "job failed in the guest:\n{log}\n{record_log}"
-    );
+    let out = scratch("lsm-out");
+    guest::run_job(&image, &payload, &out, &["record.log"]);
     let lsms = std::fs::read_to_string(out.join("lsm.txt")).unwrap();
     assert!(
         lsms.split(',').any(|l| l.trim() == "bpf"),
