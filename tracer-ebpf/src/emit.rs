@@ -2,6 +2,7 @@
 //! header, and copying user strings with truncation detection.
 
 use aya_ebpf::{
+    bindings::{BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
     helpers::{
         bpf_get_current_comm, bpf_get_current_pid_tgid, bpf_get_current_uid_gid,
         bpf_probe_read_user,
@@ -203,17 +204,13 @@ pub fn event<T: 'static>(
     Some(())
 }
 
-const BPF_RB_AVAIL_DATA: u64 = 0;
-const BPF_RB_NO_WAKEUP: u64 = 1;
-const BPF_RB_FORCE_WAKEUP: u64 = 2;
-
 /// Wake the collector only once the ring holds `wakeup_bytes` of unread records.
 #[inline(always)]
 fn wakeup_flag(cfg: &Config) -> u64 {
-    if EVENTS.query(BPF_RB_AVAIL_DATA) >= cfg.wakeup_bytes as u64 {
-        BPF_RB_FORCE_WAKEUP
+    if EVENTS.query(BPF_RB_AVAIL_DATA as u64) >= cfg.wakeup_bytes as u64 {
+        BPF_RB_FORCE_WAKEUP as u64
     } else {
-        BPF_RB_NO_WAKEUP
+        BPF_RB_NO_WAKEUP as u64
     }
 }
 

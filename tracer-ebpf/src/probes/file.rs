@@ -30,8 +30,6 @@ use crate::{
     probes::syscalls::{Completed, complete},
 };
 
-const BPF_NOEXIST: u64 = 1;
-
 const AT_FDCWD: i64 = -100;
 const O_WRONLY: u64 = 0o1;
 const O_CREAT: u64 = 0o100;
@@ -65,7 +63,11 @@ fn note_real_open(ctx: &LsmContext, cfg: &Config) -> Option<()> {
     // the same syscall, and the name the process sees is the first one.
     // SAFETY: a per-CPU map value, copied into the hash map.
     REAL_PATHS
-        .insert(tid, unsafe { &*zero }, BPF_NOEXIST)
+        .insert(
+            tid,
+            unsafe { &*zero },
+            aya_ebpf::bindings::BPF_NOEXIST as u64,
+        )
         .ok()?;
     let real = REAL_PATHS.get_ptr_mut(tid)?;
     let file: *const u8 = ctx.arg(0);
