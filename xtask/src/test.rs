@@ -66,7 +66,16 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             .env("TRACER_BIN", root.join("target/debug/tracer"))
             .env("TRACER_DEB", &deb)
             .env("TRACER_ADT_TESTBED", &testbed.dir)
-            .args(["test", "--workspace", "--exclude", "tracer-ebpf", "--"])
+            // Every test binary runs even when one fails: a failure in one must not hide the
+            // others (cargo stops at the first failing binary by default).
+            .args([
+                "test",
+                "--workspace",
+                "--exclude",
+                "tracer-ebpf",
+                "--no-fail-fast",
+                "--",
+            ])
             .args(&args.cargo_test_args),
     )
 }

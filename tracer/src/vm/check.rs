@@ -32,7 +32,7 @@ use super::{
     debs::AptRoot,
     image::{Image, check_package_name},
     job::{self, JobOptions, JobOutcome},
-    util::{io_err, tail},
+    util::{RemoveOnDrop, io_err, tail},
 };
 
 /// What to do while the daemons run.
@@ -672,14 +672,6 @@ fn seconds_between(a: &str, b: &str) -> Option<f64> {
     let (x, y) = (secs(a)?, secs(b)?);
     let d = if y >= x { y - x } else { y + 86400.0 - x };
     Some((d * 1000.0).round() / 1000.0)
-}
-
-struct RemoveOnDrop(PathBuf);
-
-impl Drop for RemoveOnDrop {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
 }
 
 #[cfg(test)]

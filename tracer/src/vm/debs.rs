@@ -15,7 +15,7 @@ use super::{
     Result, VmError,
     image::{Image, check_package_name},
     sources,
-    util::{io_err, require, run_quiet, run_visible},
+    util::{io_err, lock_exclusive, require, run_quiet, run_visible},
 };
 
 /// The private apt tree for one image's suite and architecture.
@@ -49,15 +49,7 @@ impl AptRoot {
             let p = dir.join(sub);
             fs::create_dir_all(&p).map_err(io_err(&p))?;
         }
-        let lock_path = dir.join("lock");
-        let lock_file = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(io_err(&lock_path))?;
-        let lock = nix::fcntl::Flock::lock(lock_file, nix::fcntl::FlockArg::LockExclusive)
-            .map_err(|(_, errno)| io_err(&lock_path)(std::io::Error::from(errno)))?;
+        let lock = lock_exclusive(&dir.join("lock"))?;
         let text = sources::resolve(mirror, &image.suite, true)?;
         let f = dir.join("sources.list.d/debian.sources");
         fs::write(&f, text).map_err(io_err(&f))?;

@@ -15,7 +15,10 @@ use std::{
 
 use super::{
     Result, VmError, sources,
-    util::{fnv1a, io_err, is_root, require, run_quiet, run_visible},
+    util::{
+        RemoveOnDrop, fnv1a, io_err, is_root, lock_exclusive, require, run_quiet, run_visible,
+        unique_path,
+    },
 };
 
 /// The recipe, compiled in so the binary builds images wherever it runs.
@@ -168,15 +171,42 @@ impl ImageSpec {
 
     /// Returns the cached image or builds it (root only: mmdebstrap makes device nodes and
     /// chowns files, and `mke2fs -d` copies ownership as it finds it).
+    ///
+    /// Safe from any number of threads and processes at once: see [`Self::ensure_with`].
     pub fn ensure(&self, rebuild: bool) -> Result<Image> {
+        self.ensure_with(rebuild, |work| self.build_into(work))
+    }
+
+    /// The cache protocol around a build, apart from the build itself so that it can be tested
+    /// without mmdebstrap: an exclusive lock on `images/<key>.lock`; a second look at the cache
+    /// once the lock is held (a waiter finds what the holder built and uses it); the build in a
+    /// directory of its own, renamed into place whole, so a reader never sees half an image.
+    fn ensure_with(&self, rebuild: bool, build: impl FnOnce(&Path) -> Result<()>) -> Result<Image> {
         if !rebuild && let Some(img) = self.cached() {
             tracing::info!(image = %img.dir.display(), "vm image: cached");
             return Ok(img);
         }
-        self.build()
+        let images = self.cache_dir.join("images");
+        let _lock = lock_exclusive(&images.join(format!("{}.lock", self.key())))?;
+        if !rebuild && let Some(img) = self.cached() {
+            tracing::info!(image = %img.dir.display(), "vm image: built by another run meanwhile");
+            return Ok(img);
+        }
+        let work = unique_path(&images, &format!(".{}.build", self.key()));
+        let _cleanup = RemoveOnDrop(work.clone());
+        build(&work)?;
+        let final_dir = self.dir();
+        if final_dir.exists() {
+            fs::remove_dir_all(&final_dir).map_err(io_err(&final_dir))?;
+        }
+        fs::rename(&work, &final_dir).map_err(io_err(&final_dir))?;
+        self.remove_stale();
+        tracing::info!(image = %final_dir.display(), "vm image: built");
+        Ok(self.image_at(&final_dir))
     }
 
-    fn build(&self) -> Result<Image> {
+    /// Builds the image's files (disk, kernel, initrd, dpkg status, manifest) into `work`.
+    fn build_into(&self, work: &Path) -> Result<()> {
         if !is_root() {
             return Err(VmError::NeedsRoot);
         }
@@ -184,13 +214,6 @@ impl ImageSpec {
             require(tool)?;
         }
         let started = Instant::now();
-        let final_dir = self.dir();
-        let work = self.cache_dir.join("images").join(format!(
-            ".{}.build-{}",
-            self.key(),
-            std::process::id()
-        ));
-        let _cleanup = RemoveOnDrop(work.clone());
         let rootfs = work.join("rootfs");
         let recipe = work.join("recipe");
         fs::create_dir_all(&recipe).map_err(io_err(&recipe))?;
@@ -244,7 +267,7 @@ impl ImageSpec {
         let initrd = newest(&boot, "initrd.img-")?.ok_or(VmError::NoKernel {
             path: rootfs.clone(),
         })?;
-        let out = self.image_at(&work);
+        let out = self.image_at(work);
         copy(&kernel, &out.kernel)?;
         copy(&initrd, &out.initrd)?;
         copy(&rootfs.join("var/lib/dpkg/status"), &out.dpkg_status)?;
@@ -285,17 +308,11 @@ impl ImageSpec {
             serde_json::to_vec_pretty(&manifest).unwrap_or_default(),
         )
         .map_err(io_err(&mpath))?;
-        if final_dir.exists() {
-            fs::remove_dir_all(&final_dir).map_err(io_err(&final_dir))?;
-        }
-        fs::rename(&work, &final_dir).map_err(io_err(&final_dir))?;
-        self.remove_stale();
         tracing::info!(
-            image = %final_dir.display(),
             elapsed_s = started.elapsed().as_secs(),
-            "vm image: built"
+            "vm image: files ready"
         );
-        Ok(self.image_at(&final_dir))
+        Ok(())
     }
 }
 
@@ -333,17 +350,6 @@ fn copy(from: &Path, to: &Path) -> Result<()> {
     fs::copy(from, to).map(|_| ()).map_err(io_err(from))
 }
 
-/// Removes a build directory on every exit path, so a failed build leaves nothing behind.
-struct RemoveOnDrop(PathBuf);
-
-impl Drop for RemoveOnDrop {
-    fn drop(&mut self) {
-        if self.0.exists() {
-            let _ = fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,6 +365,45 @@ mod tests {
         assert_eq!(a.key(), b.key());
         assert_ne!(a.key(), n.key());
         assert!(a.key().starts_with("bookworm-amd64-bash+cron-"));
+    }
+
+    /// Two threads ask for the same missing image: one build runs, both get the image, and no
+    /// build directory is left behind. The build is a stand-in that writes the image's files
+    /// slowly (the real one is mmdebstrap, run by tests/vm.rs from an empty cache in CI).
+    #[test]
+    fn concurrent_ensures_build_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let cache = unique_path(&std::env::temp_dir(), "tracer-image-lock-test");
+        let spec = ImageSpec::new("bookworm", &[], None, cache.clone()).unwrap();
+        let builds = AtomicUsize::new(0);
+        let build = |work: &Path| -> Result<()> {
+            builds.fetch_add(1, Ordering::SeqCst);
+            fs::create_dir_all(work).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            for f in ["root.qcow2", "vmlinuz", "initrd.img", "dpkg-status"] {
+                fs::write(work.join(f), f).unwrap();
+            }
+            Ok(())
+        };
+        let images: Vec<Image> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..2)
+                .map(|_| s.spawn(|| spec.ensure_with(false, build).unwrap()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(builds.load(Ordering::SeqCst), 1, "exactly one build ran");
+        for img in &images {
+            assert_eq!(img.dir, spec.dir());
+            assert!(img.disk.is_file());
+        }
+        let leftovers: Vec<_> = fs::read_dir(cache.join("images"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".build"))
+            .collect();
+        assert!(leftovers.is_empty(), "build dirs left: {leftovers:?}");
+        let _ = fs::remove_dir_all(&cache);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::{
     Result, VmError, disk,
     image::Image,
     qemu::{self, Accel, Disk, Vm},
-    util::io_err,
+    util::{RemoveOnDrop, io_err, unique_path},
 };
 
 /// How to run a job.
@@ -188,22 +188,7 @@ fn relay_progress(text: &str, from: usize) -> usize {
 }
 
 fn tempdir() -> Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!(
-        "tracer-vm-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0)
-    ));
+    let dir = unique_path(&std::env::temp_dir(), "tracer-vm");
     fs::create_dir_all(&dir).map_err(io_err(&dir))?;
     Ok(dir)
-}
-
-struct RemoveOnDrop(PathBuf);
-
-impl Drop for RemoveOnDrop {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
 }

@@ -2,8 +2,10 @@
 //! that say which tool, and the tail of what it printed.
 
 use std::{
-    path::Path,
+    fs,
+    path::{Path, PathBuf},
     process::{Command, Stdio},
+    sync::atomic::{AtomicU64, Ordering},
 };
 
 use super::{Result, VmError};
@@ -116,4 +118,44 @@ pub fn fnv1a(parts: &[&[u8]]) -> u64 {
         }
     }
     h
+}
+
+/// An exclusive `flock` on `path` (created if missing), held until the returned value drops.
+///
+/// Every cache entry that builds can take minutes (a guest image, an apt tree) is built under
+/// one: tests are threads of one process and `vm check` runs may overlap, and two builders in
+/// one directory break each other (mmdebstrap: "rootfs is not empty"). flock locks an open file
+/// description, so two threads of one process exclude each other as two processes do, and the
+/// kernel drops the lock when its holder dies.
+pub fn lock_exclusive(path: &Path) -> Result<nix::fcntl::Flock<fs::File>> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(io_err(parent))?;
+    }
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(io_err(path))?;
+    nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
+        .map_err(|(_, errno)| io_err(path)(std::io::Error::from(errno)))
+}
+
+/// `<parent>/<prefix>-<pid>-<n>`: a name no other build or job of this machine uses at the same
+/// time. The pid alone is not enough: the tests that share a cache are threads of one process.
+pub fn unique_path(parent: &Path, prefix: &str) -> PathBuf {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    parent.join(format!("{prefix}-{}-{n}", std::process::id()))
+}
+
+/// Removes a scratch directory on every exit path, so a failed build or job leaves nothing behind.
+pub struct RemoveOnDrop(pub PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        if self.0.exists() {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
 }
