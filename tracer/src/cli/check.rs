@@ -8,14 +8,34 @@ use std::{io::Write as _, path::PathBuf, process::ExitCode};
 
 use anyhow::Context as _;
 use tracer::{
-    report::{Inputs, Report, render_markdown},
+    report::{Inputs, Report, render_markdown, render_text},
     verdict,
 };
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum Format {
+    /// Plain text for a Launchpad comment: no Markdown escapes, lines of at most 100 characters.
+    Text,
     Markdown,
     Json,
+}
+
+impl Format {
+    /// The format asked for, else the one the output's name implies (`.txt`, `.md`, `.json`),
+    /// else text on a terminal and Markdown into a pipe or another file.
+    fn resolve(asked: Option<Format>, output: Option<&std::path::Path>) -> Format {
+        use std::io::IsTerminal as _;
+        if let Some(f) = asked {
+            return f;
+        }
+        match output.and_then(|p| p.extension()).and_then(|e| e.to_str()) {
+            Some("txt") => Format::Text,
+            Some("json") => Format::Json,
+            Some(_) => Format::Markdown,
+            None if output.is_none() && std::io::stdout().is_terminal() => Format::Text,
+            None => Format::Markdown,
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -33,9 +53,10 @@ pub struct Args {
     /// The trace written by `tracer record`.
     #[arg(long)]
     trace: PathBuf,
-    /// Report format.
-    #[arg(long, value_enum, default_value = "markdown")]
-    format: Format,
+    /// Report format [default: from the output's extension (.txt, .md, .json); text on a
+    /// terminal; Markdown otherwise].
+    #[arg(long, value_enum)]
+    format: Option<Format>,
     /// Write the report here instead of stdout.
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -66,7 +87,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         daemons: set.package.daemons.clone(),
     };
     let report = Report::build(&trace, &set, judgement, inputs);
-    let text = match args.format {
+    let text = match Format::resolve(args.format, args.output.as_deref()) {
+        Format::Text => render_text(&report),
         Format::Markdown => render_markdown(&report),
         Format::Json => report.to_json().context("serialising the report")?,
     };
