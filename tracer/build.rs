@@ -16,6 +16,7 @@ const SETUP_HINT: &str =
     "run `cargo xtask setup` (or set AYA_BUILD_SKIP=1 to build userspace only)";
 
 fn main() -> anyhow::Result<()> {
+    record_commit();
     println!("cargo:rerun-if-env-changed=AYA_BUILD_SKIP");
     let skip = env::var("AYA_BUILD_SKIP").is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
     println!("cargo:rustc-check-cfg=cfg(tracer_no_ebpf)");
@@ -88,4 +89,31 @@ fn check_toolchain() -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// `TRACER_VERSION` for `tracer --version`: a report names the checker, and a version number
+/// alone does not say which code judged. Re-run when HEAD moves (the nested eBPF build is a
+/// no-op then). Outside a git checkout (a source tarball) nothing is set and --version says so.
+fn record_commit() {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    let version = env::var("CARGO_PKG_VERSION").unwrap_or_default();
+    let Some(commit) = git(&["rev-parse", "--short=12", "HEAD"]) else {
+        println!("cargo:rustc-env=TRACER_VERSION={version} (commit not recorded)");
+        return;
+    };
+    println!("cargo:rustc-env=TRACER_VERSION={version} (commit {commit})");
+    let mut watched = vec!["HEAD".to_owned(), "packed-refs".to_owned()];
+    watched.extend(git(&["symbolic-ref", "-q", "HEAD"]));
+    for name in watched {
+        if let Some(path) = git(&["rev-parse", "--path-format=absolute", "--git-path", &name]) {
+            println!("cargo:rerun-if-changed={path}");
+        }
+    }
 }

@@ -6,12 +6,16 @@ mod cli;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, Parser, Subcommand};
+
+/// `0.1.0 (commit 0123456789ab)`, set by build.rs: a question about a verdict needs the code that
+/// judged, and a version number alone does not name it between releases.
+const VERSION: &str = env!("TRACER_VERSION");
 
 #[derive(Parser)]
 #[command(
     name = "tracer",
-    version,
+    version = VERSION,
     about = "Record what a package's daemons really do, and check review claims against it"
 )]
 struct Cli {
@@ -29,6 +33,10 @@ enum Command {
     Claims(cli::claims::Args),
     Check(cli::check::Args),
     Vm(cli::vm::Args),
+    Completions(cli::docs::CompletionsArgs),
+    /// Write the man pages (what `cargo xtask deb` installs).
+    #[command(hide = true)]
+    Man(cli::docs::ManArgs),
 }
 
 /// Exit code for bad input and infrastructure failures.
@@ -50,6 +58,8 @@ fn main() -> ExitCode {
         Command::Claims(args) => cli::claims::run(args),
         Command::Check(args) => cli::check::run(args),
         Command::Vm(args) => cli::vm::run(args),
+        Command::Completions(args) => cli::docs::completions(args, Cli::command()),
+        Command::Man(args) => cli::docs::man(args, Cli::command()),
     };
     match result {
         Ok(code) => code,

@@ -91,6 +91,7 @@ pub fn build(args: &Args) -> anyhow::Result<PathBuf> {
     set_mode(&installed, 0o755)?;
     write(&doc_dir.join("copyright"), &copyright(), 0o644)?;
     write_gz(&doc_dir.join("changelog.gz"), &changelog(version))?;
+    install_docs(&root, &binary, &stage)?;
 
     let depends = shlib_depends(&stage, &installed)?;
     let installed_kib = dir_kib(&stage)?;
@@ -129,6 +130,58 @@ pub fn build(args: &Args) -> anyhow::Result<PathBuf> {
             .arg(&deb),
     )?;
     Ok(deb)
+}
+
+/// The documentation the error messages point at: a man page per subcommand (from the binary's
+/// own clap definitions), bash/zsh/fish completions, and docs/*.md under /usr/share/doc/tracer.
+fn install_docs(root: &Path, binary: &Path, stage: &Path) -> anyhow::Result<()> {
+    let pages = stage.with_extension("man");
+    let _ = fs::remove_dir_all(&pages);
+    run_cmd(Command::new(binary).arg("man").arg("--out").arg(&pages))?;
+    let man1 = stage.join("usr/share/man/man1");
+    fs::create_dir_all(&man1).with_context(|| format!("creating {}", man1.display()))?;
+    for e in fs::read_dir(&pages).with_context(|| format!("reading {}", pages.display()))? {
+        let path = e
+            .with_context(|| format!("reading {}", pages.display()))?
+            .path();
+        let text = fs::read_to_string(&path).with_context(|| format!("{}", path.display()))?;
+        let name = path.file_name().context("a page without a name")?;
+        write_gz(&man1.join(name).with_extension("1.gz"), &text)?;
+    }
+    let _ = fs::remove_dir_all(&pages);
+    for (shell, rel) in [
+        ("bash", "usr/share/bash-completion/completions/tracer"),
+        ("zsh", "usr/share/zsh/vendor-completions/_tracer"),
+        ("fish", "usr/share/fish/vendor_completions.d/tracer.fish"),
+    ] {
+        let text = command_output(Command::new(binary).args(["completions", shell]))?;
+        let path = stage.join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        write(&path, &format!("{text}\n"), 0o644)?;
+    }
+    // The one lintian tag that stays; docs/autopkgtest.md gives the same reason.
+    let overrides = stage.join("usr/share/lintian/overrides");
+    fs::create_dir_all(&overrides).with_context(|| format!("creating {}", overrides.display()))?;
+    write(
+        &overrides.join("tracer"),
+        "# The binary names /var/lib/dpkg/info/ because dpkg runs maintainer scripts from there:\n\
+         # that is how a trace's maintainer-script processes are recognised. No dpkg database\n\
+         # is read.\n\
+         tracer: uses-dpkg-database-directly [usr/bin/tracer]\n",
+        0o644,
+    )?;
+    let doc = stage.join("usr/share/doc/tracer");
+    for e in fs::read_dir(root.join("docs")).context("reading docs/")? {
+        let path = e.context("reading docs/")?.path();
+        if path.extension().is_some_and(|x| x == "md") {
+            let text = fs::read_to_string(&path).with_context(|| format!("{}", path.display()))?;
+            let name = path.file_name().context("a doc without a name")?;
+            write(&doc.join(name), &text, 0o644)?;
+        }
+    }
+    Ok(())
 }
 
 /// Cargo's target directory: `CARGO_TARGET_DIR` (relative to the workspace) or `target/`.

@@ -20,12 +20,14 @@ use crate::{
 /// Tools of the VM, from the machine's own suite. autopkgtest: its qemu runner is how the
 /// `tracer-review` stanza is tested (docs/autopkgtest.md). dpkg-dev: `tracer vm check` unpacks
 /// the checked package's source with `dpkg-source -x` to run its own autopkgtest (docs/vm.md).
+/// lintian: the test of tracer's own .deb (tests/tests/deb.rs) runs it.
 const VM_PACKAGES: &[&str] = &[
     "mmdebstrap",
     "e2fsprogs",
     "qemu-utils",
     "autopkgtest",
     "dpkg-dev",
+    "lintian",
 ];
 /// qemu-system-x86 comes from <suite>-backports: a backports qemu-utils (often already on the
 /// machine) conflicts with the suite's own qemu-system-x86.
