@@ -6,6 +6,7 @@
 //! around a package inside a throwaway VM.
 
 pub mod claims;
+pub mod diff;
 pub mod events;
 pub mod record;
 pub mod report;

@@ -33,6 +33,7 @@ enum Command {
     Claims(cli::claims::Args),
     Check(cli::check::Args),
     Vm(cli::vm::Args),
+    Diff(cli::diff::Args),
     Completions(cli::docs::CompletionsArgs),
     /// Write the man pages (what `cargo xtask deb` installs).
     #[command(hide = true)]
@@ -58,6 +59,7 @@ fn main() -> ExitCode {
         Command::Claims(args) => cli::claims::run(args),
         Command::Check(args) => cli::check::run(args),
         Command::Vm(args) => cli::vm::run(args),
+        Command::Diff(args) => cli::diff::run(args),
         Command::Completions(args) => cli::docs::completions(args, Cli::command()),
         Command::Man(args) => cli::docs::man(args, Cli::command()),
     };

@@ -23,7 +23,7 @@ pub enum Format {
 impl Format {
     /// The format asked for, else the one the output's name implies (`.txt`, `.md`, `.json`),
     /// else text on a terminal and Markdown into a pipe or another file.
-    fn resolve(asked: Option<Format>, output: Option<&std::path::Path>) -> Format {
+    pub fn resolve(asked: Option<Format>, output: Option<&std::path::Path>) -> Format {
         use std::io::IsTerminal as _;
         if let Some(f) = asked {
             return f;

@@ -13,6 +13,7 @@ pub use escape::md;
 pub use markdown::render_markdown;
 pub use model::*;
 pub use text::render_text;
+pub(crate) use text::wrap;
 
 /// Bumped on any change a consumer of the report JSON would misread.
 pub const REPORT_VERSION: u32 = 1;

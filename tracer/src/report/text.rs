@@ -17,7 +17,7 @@ const INDENT: &str = "    ";
 
 /// Appends `text` wrapped at [`WIDTH`]: the first line starts with `first`, the rest with
 /// `rest`. Words longer than a line (a long path) are cut where the line ends.
-fn wrap(out: &mut String, first: &str, rest: &str, text: &str) {
+pub(crate) fn wrap(out: &mut String, first: &str, rest: &str, text: &str) {
     let mut line = first.to_owned();
     let mut empty = true;
     let mut prefix_len = first.chars().count();

@@ -1,0 +1,141 @@
+//! `tracer diff OLD NEW`: what changed between two runs (two traces, or two report.json files).
+//! Exit codes: 0 nothing newly contradicted; 1 NEW contradicts a claim OLD did not; 5 with
+//! `--fail-on-new`, NEW does something OLD did not; 2 bad input.
+
+use std::{
+    io::Write as _,
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
+
+use anyhow::{Context as _, bail};
+use tracer::{
+    claims::ClaimSet,
+    diff::{self, Behaviour},
+    report::{Inputs, Report},
+    summary::summarize,
+    trace::Trace,
+    verdict,
+};
+
+use super::check::Format;
+
+#[derive(clap::Args)]
+#[command(
+    about = "Compare two runs (traces or report.json): new and gone behaviour, changed verdicts; exit 1 newly contradicted, 5 new (--fail-on-new)"
+)]
+pub struct Args {
+    /// The reviewed run: a trace or a report.json.
+    old: PathBuf,
+    /// The run to review: the same kind of file as OLD.
+    new: PathBuf,
+    /// A review to judge both traces against (reports carry their own verdicts).
+    #[arg(long)]
+    review: Option<PathBuf>,
+    /// A claims file (TOML) to judge both traces against.
+    #[arg(long)]
+    claims: Option<PathBuf>,
+    /// Exit 5 when NEW does anything OLD did not.
+    #[arg(long)]
+    fail_on_new: bool,
+    /// Output format [default: from -o's extension; text on a terminal; Markdown otherwise].
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Write the diff here instead of stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+enum Run {
+    Trace(Box<Trace>),
+    Report(Box<Report>),
+}
+
+fn load(path: &Path) -> anyhow::Result<Run> {
+    let bytes = std::fs::read(path).with_context(|| {
+        format!(
+            "cannot read {}; expected a trace (tracer record) or a report.json (tracer check --format json)",
+            path.display()
+        )
+    })?;
+    if let Ok(report) = serde_json::from_slice::<Report>(&bytes) {
+        return Ok(Run::Report(Box::new(report)));
+    }
+    Ok(Run::Trace(Box::new(super::claims::load_trace(path)?)))
+}
+
+fn judged(trace: &Trace, set: &ClaimSet, path: &Path) -> Report {
+    let judgement = verdict::judge(trace, set);
+    Report::build(
+        trace,
+        set,
+        judgement,
+        Inputs {
+            review: None,
+            claims_file: None,
+            trace: path.display().to_string(),
+            package: set.package.name.clone(),
+            daemons: set.package.daemons.clone(),
+        },
+    )
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let (old, new) = (load(&args.old)?, load(&args.new)?);
+    let label = |p: &Path| p.display().to_string();
+    let (ol, nl) = (label(&args.old), label(&args.new));
+    let with_claims = args.review.is_some() || args.claims.is_some();
+    let (ob, nb, compared, verdicts): (Behaviour, Behaviour, &str, _) = match (&old, &new) {
+        (Run::Trace(o), Run::Trace(n)) => {
+            let verdicts = if with_claims {
+                let set = super::claims::load(args.review.as_ref(), args.claims.as_ref())?;
+                diff::verdict_changes(&judged(o, &set, &args.old), &judged(n, &set, &args.new))
+            } else {
+                Vec::new()
+            };
+            (
+                diff::behaviour_of_summary(&summarize(o)),
+                diff::behaviour_of_summary(&summarize(n)),
+                "traces (every recorded process)",
+                verdicts,
+            )
+        }
+        (Run::Report(o), Run::Report(n)) => {
+            if with_claims {
+                bail!(
+                    "--review/--claims judge traces; {} and {} are reports, which carry their own verdicts",
+                    ol,
+                    nl
+                );
+            }
+            (
+                diff::behaviour_of_report(o),
+                diff::behaviour_of_report(n),
+                "reports (the package's own findings)",
+                diff::verdict_changes(o, n),
+            )
+        }
+        _ => bail!(
+            "{ol} and {nl} are a trace and a report; expected two traces or two report.json files \
+             (a report counts only the package's events, a trace every process)"
+        ),
+    };
+    let d = diff::diff((&ol, &ob), (&nl, &nb), compared, verdicts, args.fail_on_new);
+    let text = match Format::resolve(args.format, args.output.as_deref()) {
+        Format::Text => diff::render_text(&d),
+        Format::Markdown => diff::render_markdown(&d),
+        Format::Json => d.to_json().context("serialising the diff")?,
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text).with_context(|| {
+            format!(
+                "cannot write the diff to {}; check the directory exists and is writable",
+                path.display()
+            )
+        })?,
+        None => std::io::stdout()
+            .write_all(text.as_bytes())
+            .context("writing to stdout")?,
+    }
+    Ok(ExitCode::from(d.exit_code))
+}
