@@ -119,6 +119,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     if args.collector_only {
         cells.clear();
     }
+    let mut busy_runs: Vec<String> = Vec::new();
     for round in 0..rounds {
         for w in &workloads {
             for i in 0..CONFIGS.len() {
@@ -130,6 +131,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                     w.name,
                     config.label()
                 );
+                if let Some(load) = wait_for_quiet() {
+                    busy_runs.push(format!("{} × {} ({load:.2})", w.name, config.label()));
+                }
                 let outcome = ctx.run(w, config);
                 if let Err(e) = &outcome {
                     eprintln!("bench:   {e}");
@@ -147,6 +151,19 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let _ = std::fs::remove_dir_all(&tmp);
 
     let mut md = header(args, &ctx, &load_before, &load_after);
+    let _ = writeln!(
+        md,
+        "- quiet machine: each run waits up to {QUIET_WAIT_S} s for the 1-minute load average to fall below {QUIET_LOAD} per core; {}\n",
+        if busy_runs.is_empty() {
+            "every run started quiet".to_owned()
+        } else {
+            format!(
+                "**{} run(s) started on a busy machine**, their times are not comparable: {}",
+                busy_runs.len(),
+                busy_runs.join(", ")
+            )
+        }
+    );
     if !cells.is_empty() {
         md.push_str(&table::render(&cells, args.quick));
         md.push('\n');
@@ -274,6 +291,35 @@ fn cmd_line(cmd: &str, args: &[&str]) -> String {
                 .to_owned()
         })
         .unwrap_or_else(|| "unavailable".into())
+}
+
+/// A run starts only when the machine is this quiet (1-minute load average per core)...
+const QUIET_LOAD: f64 = 0.5;
+/// ...or after this long, flagged as busy in the table's head. On 2 shared cores one other
+/// build running made the untraced and the floor rows equal and meaningless (issue 16).
+const QUIET_WAIT_S: u64 = 120;
+
+/// Waits until the load is below [`QUIET_LOAD`] per core; the load if it never got there.
+fn wait_for_quiet() -> Option<f64> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    let load = || -> f64 {
+        std::fs::read_to_string("/proc/loadavg")
+            .ok()
+            .and_then(|s| s.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0.0)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(QUIET_WAIT_S);
+    loop {
+        let l = load();
+        if l < QUIET_LOAD * cores {
+            return None;
+        }
+        if std::time::Instant::now() >= deadline {
+            eprintln!("bench:   the machine stayed busy (load {l:.2}); running anyway, flagged");
+            return Some(l);
+        }
+        std::thread::sleep(std::time::Duration::from_secs(5));
+    }
 }
 
 fn loadavg() -> String {

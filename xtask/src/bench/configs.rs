@@ -147,6 +147,10 @@ impl Ctx {
                 first_line(&stderr)
             ));
         }
+        // `ready` is printed from BEGIN, after bpftrace attached; check that it really holds
+        // every hook (one perf event per tracepoint or uprobe), or the floor row measures less
+        // than the recorder's hooks and cannot be trusted as a floor.
+        let attached = perf_event_fds(bt.pid());
         let result = plain(&mut self.workload_cmd(w), limit);
         bt.signal(libc::SIGINT);
         let fin = bt
@@ -167,9 +171,17 @@ impl Ctx {
             .sum();
         let _ = std::fs::remove_file(&out_path);
         let mut s = result?;
-        if lost > 0 {
-            s.note = Some(format!("bpftrace lost {lost} events"));
+        let mut notes = Vec::new();
+        if attached < self.hooks.len() {
+            notes.push(format!(
+                "ONLY {attached} of {} hooks attached when the workload ran",
+                self.hooks.len()
+            ));
         }
+        if lost > 0 {
+            notes.push(format!("bpftrace lost {lost} events"));
+        }
+        s.note = (!notes.is_empty()).then(|| notes.join("; "));
         Ok(s)
     }
 
@@ -321,4 +333,18 @@ fn first_line(s: &str) -> String {
         .unwrap_or("")
         .trim();
     l.chars().take(160).collect()
+}
+
+/// The perf events `pid` holds open: bpftrace attaches each tracepoint and uprobe through one.
+fn perf_event_fds(pid: i32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|dir| {
+            dir.flatten()
+                .filter(|e| {
+                    std::fs::read_link(e.path())
+                        .is_ok_and(|t| t.to_string_lossy() == "anon_inode:[perf_event]")
+                })
+                .count()
+        })
+        .unwrap_or(0)
 }
