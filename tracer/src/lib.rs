@@ -2,10 +2,12 @@
 //!
 //! The pipeline, one module per stage, each reading only the previous stage's public output:
 //! `record` (eBPF programs → ring buffer → collector) → `trace` (the JSON Lines file, the
-//! durable artifact) → `summary` → `claims` → `verdict` → `report`; `vm` runs the whole thing
-//! around a package inside a throwaway VM.
+//! durable artifact) → `summary` → `claims` → `verdict` → `report`, with `contents` (what the
+//! install put on disk) beside the trace; `vm` runs the whole thing around a package inside a
+//! throwaway VM.
 
 pub mod claims;
+pub mod contents;
 pub mod diff;
 pub mod events;
 pub mod record;

@@ -62,19 +62,28 @@ fn statements(text: &str) -> Vec<Statement> {
                 last.text.push_str(trimmed);
             }
         } else {
-            // A paragraph pasted as one line keeps its bullets as " - ".
+            // A paragraph pasted as one line keeps its bullets as " - ". A short label
+            // followed by an answer ("Processes spawned - N/A") is one checklist line.
+            let mut parts: Vec<String> = Vec::new();
             for (k, part) in trimmed.split(" - ").enumerate() {
                 let part = if k == 0 {
                     bullet_less(part)
                 } else {
                     part.trim()
                 };
-                if !part.is_empty() {
-                    out.push(Statement {
-                        line: line_no,
-                        text: part.to_owned(),
-                    });
+                match parts.last_mut() {
+                    Some(label) if is_label(label) && answer_like(part) => {
+                        label.push_str(" - ");
+                        label.push_str(part);
+                    }
+                    _ => parts.push(part.to_owned()),
                 }
+            }
+            for part in parts.into_iter().filter(|p| !p.is_empty()) {
+                out.push(Statement {
+                    line: line_no,
+                    text: part,
+                });
             }
         }
         prev_raw = Some(raw);
@@ -83,6 +92,25 @@ fn statements(text: &str) -> Vec<Statement> {
         s.text = collapse(&s.text);
     }
     out
+}
+
+/// A checklist label: a few words that say nothing by themselves ("Processes spawned").
+fn is_label(s: &str) -> bool {
+    let l = normalise(s);
+    l.split_whitespace().count() <= 6 && !negated(&l) && !l.contains(" - ")
+}
+
+/// The start of a checklist answer: "N/A", "none", "no …", "yes, …".
+fn answer_like(s: &str) -> bool {
+    let l = normalise(s);
+    let first: String = l
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '/')
+        .collect();
+    [
+        "n/a", "na", "none", "no", "yes", "not", "nothing", "never", "nil", "zero", "nope",
+    ]
+    .contains(&first.as_str())
 }
 
 fn collapse(s: &str) -> String {
@@ -104,9 +132,32 @@ fn sentences(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether a clause denies what follows it.
+/// Negations whose scope is their own participle, not what follows: "User= not defined in
+/// the systemd service file" denies the definition, not the service.
+const SCOPED_NEGATIONS: &[&str] = &[
+    "not defined",
+    "not specified",
+    "not configured",
+    "not declared",
+    "not enabled",
+    "not documented",
+    "not listed",
+    "not packaged",
+    "not passed",
+    "never passed",
+    "not required",
+    "not needed",
+    "not tested",
+    "not reviewed",
+];
+
+/// Whether a clause denies what follows it. Typos without the apostrophe ("doesnt") and
+/// "n/a" count.
 fn negated(s: &str) -> bool {
-    let s = format!(" {}", s.trim_start_matches(['-', ' ']));
+    let mut s = format!(" {} ", s.trim_start_matches(['-', ' ']));
+    for scoped in SCOPED_NEGATIONS {
+        s = s.replace(scoped, " ");
+    }
     [
         " no ",
         " not ",
@@ -115,6 +166,13 @@ fn negated(s: &str) -> bool {
         " never ",
         " without ",
         " nor ",
+        " doesnt ",
+        " dont ",
+        " isnt ",
+        " cannot ",
+        " n/a ",
+        " neither ",
+        " nothing ",
     ]
     .iter()
     .any(|n| s.contains(n))
@@ -123,7 +181,7 @@ fn negated(s: &str) -> bool {
 /// The clause before `pos`: back to the last `;`, ` - `, ` but `, parenthesis or colon.
 fn clause_before(s: &str, pos: usize) -> &str {
     let head = &s[..pos];
-    let cut = [";", " - ", " but ", "(", ")", ":", " -- "]
+    let cut = [";", " - ", " but ", "(", ")", ":", " -- ", "? "]
         .iter()
         .filter_map(|b| head.rfind(b).map(|i| i + b.len()))
         .max()
@@ -131,10 +189,58 @@ fn clause_before(s: &str, pos: usize) -> &str {
     &head[cut..]
 }
 
+/// A checklist answer after its label ("- N/A", ": none", "? No.", ": yes, via popen"):
+/// `Some(Absent)` for a denial, `Some(Present)` for anything else said.
+fn answer(s: &str) -> Option<Expect> {
+    let a = s.trim().trim_start_matches(['-', ':', ' ', '*']);
+    if a.is_empty() {
+        return None;
+    }
+    let first: String = a
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '/' || *c == '\'')
+        .collect();
+    let denial = [
+        "n/a", "na", "none", "no", "not", "nothing", "never", "nil", "zero", "0", "nope",
+        "doesn't", "doesnt", "isn't", "nowhere",
+    ];
+    if denial.contains(&first.as_str()) {
+        Some(Expect::Absent)
+    } else {
+        Some(Expect::Present)
+    }
+}
+
+/// The label/answer split of a checklist line: the first `:`, ` - `, ` -- ` or `? ` that has
+/// text on both sides.
+fn label_answer(s: &str) -> Option<(&str, &str)> {
+    [": ", " - ", " -- ", "? "]
+        .iter()
+        .filter_map(|sep| s.find(sep).map(|i| (i, sep.len())))
+        .min()
+        .map(|(i, n)| (&s[..i], &s[i + n..]))
+        .filter(|(l, a)| !l.trim().is_empty() && !a.trim().is_empty())
+}
+
 /// "No X" or "X": absent when any mention of an anchor is denied in its own clause, so that
 /// "appears in vendored libraries, but the application does not call setuid" is a denial and
-/// "runs as root as User= is not defined" is not.
+/// "runs as root as User= is not defined" is not. A checklist label followed by an answer
+/// ("Processes spawned - N/A", "Use of networking: none") takes the answer's polarity.
 fn polarity(s: &str, anchors: &[&str]) -> Expect {
+    if let Some((label, rest)) = label_answer(s)
+        && anchors.iter().any(|a| label.contains(a))
+        && !negated(label)
+        && let Some(e) = answer(rest)
+    {
+        return e;
+    }
+    let trimmed = s.trim_end_matches(['.', ' ', ')']);
+    if [" n/a", " none", " no"]
+        .iter()
+        .any(|e| trimmed.ends_with(e))
+    {
+        return Expect::Absent;
+    }
     let denied = anchors.iter().any(|a| {
         s.match_indices(a)
             .any(|(pos, _)| negated(clause_before(s, pos)))
@@ -156,97 +262,364 @@ fn unquoted(s: &str) -> String {
     s.split('"').step_by(2).collect::<Vec<_>>().join(" ")
 }
 
-/// One rule: the check, whether the sentence speaks of it, and the words whose clause decides
-/// the polarity.
+/// One rule: the check, whether the sentence speaks of it, the words whose clause decides the
+/// polarity, and phrases that mean "absent" by themselves ("runs as an unprivileged user").
 struct Rule {
     check: Check,
     applies: fn(&str) -> bool,
     anchors: &'static [&'static str],
+    absent_phrases: &'static [&'static str],
+}
+
+const SPAWN: &[&str] = &[
+    "spawn",
+    "subprocess",
+    "popen",
+    "system()",
+    "fork()",
+    "forks ",
+    "shells out",
+    "shell out",
+    "executes ",
+    "execute external",
+    "execute other",
+    "execute command",
+    "execs ",
+    "exec()",
+    "execv",
+    "external command",
+    "external program",
+    "child process",
+    "calls out to",
+];
+const FILE_IO: &[&str] = &[
+    "file io",
+    "file i/o",
+    "file-io",
+    "fileio",
+    "file access",
+    "file system access",
+    "filesystem access",
+    "file operations",
+    "file writes",
+    "writes files",
+    "write files",
+    "writes to files",
+    "notable file",
+];
+const TEMP: &[&str] = &[
+    "temp file",
+    "temporary file",
+    "tmp file",
+    "tempfile",
+    "tmpfile",
+    "temp dir",
+    "temporary dir",
+    "mkstemp",
+    "mktemp",
+    "/tmp",
+];
+const ENV: &[&str] = &[
+    "environment variable",
+    "env var",
+    "getenv",
+    "environment usage",
+    "os.environ",
+    "the environment",
+];
+const CRYPTO: &[&str] = &[
+    "cryptograph",
+    "random number",
+    "random source",
+    "encrypt",
+    "decrypt",
+    "crypto ",
+    "crypto,",
+    "crypto.",
+    "crypto/",
+    "openssl",
+    "gnutls",
+    "libgcrypt",
+    "libsodium",
+    "/dev/urandom",
+    "/dev/random",
+];
+const NETWORKING: &[&str] = &[
+    "use of networking",
+    "no networking",
+    "uses networking",
+    "use networking",
+    "does networking",
+    "use the network",
+    "uses the network",
+    "network access",
+    "network usage",
+    "network connection",
+    "networking:",
+    "networking -",
+];
+const LISTEN: &[&str] = &[
+    "open a port",
+    "opens a port",
+    "open any port",
+    "opens any port",
+    "open ports",
+    "opens ports",
+    "open port",
+    "opens port",
+    "opened port",
+    "exposes port",
+    "expose port",
+    "exposes a port",
+    "listening port",
+    "listens on",
+    "listen on",
+    "listening on",
+    "a listener",
+    "any listener",
+    "listening socket",
+    "bind to port",
+    "binds to port",
+    "binds port",
+    "tcp port",
+    "udp port",
+    "on port ",
+];
+const LOOPBACK: &[&str] = &["localhost", "127.0.0.1", "::1", "loopback"];
+const EXTERNAL: &[&str] = &[
+    "external endpoint",
+    "externally",
+    "exposed to the network",
+    "public interface",
+    "reachable from",
+    "remote access",
+];
+const SETID: &[&str] = &[
+    "setuid",
+    "setgid",
+    "suid",
+    "sgid",
+    "set-uid",
+    "set-gid",
+    "setresuid",
+    "seteuid",
+];
+const SETID_FILE: &[&str] = &[
+    "binar",
+    "file",
+    "executable",
+    "program",
+    " bit",
+    "permission",
+    "-perm",
+    "install",
+    " ship",
+];
+
+/// Setuid *files* ("No setuid binaries", "no `suid` or `sgid` binaries"), as opposed to
+/// setuid *calls* ("no use of setuid / setgid"): a file word, or the words suid/sgid, which
+/// only ever describe files.
+fn setid_files(s: &str) -> bool {
+    any(s, SETID)
+        && (any(&format!(" {s}"), SETID_FILE)
+            || s.split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == "suid" || w == "sgid"))
+}
+
+/// Systemd services installed. "systemd service" alone is also said of a service's settings
+/// ("no restriction on the systemd service itself"), so it needs an install verb, a checklist
+/// form ("No systemd services", "systemd units: …") or a heading; a unit file name
+/// (`foo.service`) names an installed unit by itself, outside test descriptions.
+fn installs_services(s: &str) -> bool {
+    if any(s, &["dbus", "d-bus"]) {
+        return false;
+    }
+    let words: Vec<&str> = s
+        .split(|c: char| !c.is_alphanumeric() && c != '.' && c != '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let service_word = words.iter().any(|w| {
+        matches!(
+            *w,
+            "service" | "services" | "unit" | "units" | "systemd-units"
+        )
+    });
+    let padded = format!(" {s}");
+    let verb = any(
+        &padded,
+        &[
+            "install",
+            " ship",
+            "provide",
+            "contain",
+            "include",
+            "come with",
+            "comes with",
+        ],
+    );
+    let checklist =
+        s.trim_start().starts_with("no ") || label_answer(s).is_some() || words.len() <= 4;
+    let systemd = any(
+        s,
+        &[
+            "systemd unit",
+            "systemd service",
+            "service unit",
+            "socket unit",
+        ],
+    );
+    (systemd && (verb || checklist))
+        || (service_word && verb)
+        || s.contains("services, timers")
+        || (words
+            .iter()
+            .any(|w| w.len() > 8 && (w.ends_with(".service") || w.ends_with(".socket")))
+            && !s.contains("test"))
 }
 
 const RULES: &[Rule] = &[
     Rule {
         check: Check::ProcessesSpawned,
-        applies: |s| s.contains("process") && s.contains("spawn"),
-        anchors: &["spawn"],
+        applies: |s| (s.contains("process") && s.contains("spawn")) || any(s, SPAWN),
+        anchors: SPAWN,
+        absent_phrases: &[],
     },
     Rule {
         check: Check::FileIo,
-        applies: |s| any(s, &["file io", "file i/o", "file access"]),
-        anchors: &["file io", "file i/o", "file access"],
+        applies: |s| any(s, FILE_IO),
+        anchors: FILE_IO,
+        absent_phrases: &[],
     },
     Rule {
         check: Check::TempFiles,
-        applies: |s| any(s, &["temp file", "temporary file", "tmp file", "tempfile"]),
-        anchors: &["temp file", "temporary file", "tmp file", "tempfile"],
+        applies: |s| any(s, TEMP),
+        anchors: TEMP,
+        absent_phrases: &[],
     },
     Rule {
         check: Check::Environment,
-        applies: |s| any(s, &["environment variable", "env var"]),
-        anchors: &["environment variable", "env var"],
+        applies: |s| any(s, ENV) && !s.contains("temporary environment"),
+        anchors: ENV,
+        absent_phrases: &[],
     },
     Rule {
         check: Check::PrivilegedFunctions,
-        applies: |s| s.contains("privileged function"),
-        anchors: &["privileged function"],
-    },
-    Rule {
-        check: Check::Crypto,
-        applies: |s| any(s, &["cryptograph", "random number", "random source"]),
-        anchors: &["cryptograph", "random number", "random source"],
-    },
-    Rule {
-        check: Check::Networking,
         applies: |s| {
             any(
                 s,
                 &[
-                    "use of networking",
-                    "no networking",
-                    "use the network",
-                    "uses networking",
+                    "privileged function",
+                    "privileged call",
+                    "privileged operation",
+                    "privileged syscall",
                 ],
             )
         },
-        anchors: &["networking", "network"],
+        anchors: &["privileged"],
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::Crypto,
+        applies: |s| any(s, CRYPTO) && !s.contains("deprecated"),
+        anchors: CRYPTO,
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::Networking,
+        applies: |s| any(s, NETWORKING),
+        anchors: &["network"],
+        absent_phrases: &[],
     },
     Rule {
         check: Check::ExternalEndpoint,
         applies: |s| {
-            s.contains("external endpoint")
-                || (s.contains("expose") && any(s, &[" port", "socket"]))
+            any(s, EXTERNAL)
+                || (s.contains("expose") && any(s, &[" port", "socket", "endpoint", " api"]))
+                || (any(s, LISTEN) && any(s, LOOPBACK))
         },
-        anchors: &["expose", "external endpoint"],
+        anchors: &["expose", "external", "reachable", "public", "remote"],
+        absent_phrases: &[
+            "only listens on localhost",
+            "only on localhost",
+            "only on 127.0.0.1",
+            "only on loopback",
+            "only to localhost",
+            "localhost only",
+            "loopback only",
+            "127.0.0.1 only",
+        ],
+    },
+    Rule {
+        check: Check::OpensPort,
+        applies: |s| any(s, LISTEN) && !s.contains("privileged port"),
+        anchors: &["port", "listen", "bind"],
+        absent_phrases: &[],
     },
     Rule {
         check: Check::PrivilegedPorts,
         applies: |s| s.contains("privileged port"),
         anchors: &["privileged port"],
+        absent_phrases: &[],
     },
     Rule {
         check: Check::RunsAsRoot,
-        applies: |s| s.contains("as root") && any(s, &["daemon", "service", "run"]),
-        anchors: &["as root"],
+        applies: |s| {
+            (s.contains("as root") && any(s, &["daemon", "service", "run", "process", "start"]))
+                || any(
+                    s,
+                    &[
+                        "root daemon",
+                        "root system daemon",
+                        "daemon as root",
+                        "runs as an unprivileged",
+                        "runs as a dedicated",
+                        "runs as its own user",
+                        "drops privileges",
+                        "drops root",
+                    ],
+                )
+        },
+        anchors: &["as root", "root daemon", "root system daemon"],
+        absent_phrases: &[
+            "runs as an unprivileged",
+            "runs as a dedicated",
+            "runs as its own user",
+            "drops privileges",
+            "drops root",
+        ],
     },
     Rule {
         check: Check::Sudo,
-        applies: |s| any(s, &["sudo", "gksu", "pkexec"]) && !any(s, &["fragment", "sudoers"]),
+        applies: |s| {
+            any(s, &["sudo", "gksu", "pkexec"])
+                && !any(s, &["fragment", "sudoers", "sudo group", "group sudo"])
+        },
         anchors: &["sudo", "gksu", "pkexec"],
+        absent_phrases: &[],
     },
     Rule {
         check: Check::LdLibraryPath,
         applies: |s| s.contains("ld_library_path"),
         anchors: &["ld_library_path"],
+        absent_phrases: &[],
     },
     Rule {
         check: Check::UserNobody,
         applies: |s| s.contains("nobody"),
         anchors: &["nobody"],
+        absent_phrases: &[],
     },
     Rule {
         check: Check::SetuidCalls,
-        applies: |s| any(s, &["setuid", "setgid"]) && !s.contains("binar"),
-        anchors: &["setuid", "setgid"],
+        applies: |s| any(s, SETID) && !setid_files(s),
+        anchors: SETID,
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::SetuidFiles,
+        applies: setid_files,
+        anchors: SETID,
+        absent_phrases: &[],
     },
     Rule {
         check: Check::SecretInArgv,
@@ -258,11 +631,13 @@ const RULES: &[Rule] = &[
                 )
         },
         anchors: &["password", "secret", "token", "credential"],
+        absent_phrases: &[],
     },
     Rule {
         check: Check::ChmodByPath,
         applies: |s| s.contains("chmod") && any(s, &["race", "symlink", "symbolic link"]),
         anchors: &["chmod"],
+        absent_phrases: &[],
     },
     Rule {
         check: Check::ChmodChownMixup,
@@ -270,38 +645,215 @@ const RULES: &[Rule] = &[
             s.contains("chmod") && s.contains("chown") && any(s, &["typo", "instead", "mix"])
         },
         anchors: &["typo", "instead", "mix"],
+        absent_phrases: &[],
     },
     Rule {
         check: Check::MaintainerAddsGroups,
         applies: |s| {
-            any(s, &["postinst", "maintainer script", "preinst"])
-                && any(
-                    s,
-                    &[
-                        "add_group",
-                        "addgroup",
-                        "adduser",
-                        "groupadd",
-                        "useradd",
-                        "to add",
-                        "adds",
-                    ],
-                )
+            any(
+                s,
+                &["postinst", "maintainer script", "preinst", "inst script"],
+            ) && (any(s, ADDS) || (any(s, ADDS_ANCHORS) && any(s, &["user", "group"])))
         },
-        anchors: &[
-            "add_group",
-            "addgroup",
-            "adduser",
-            "groupadd",
-            "useradd",
-            "to add",
-            "adds",
-        ],
+        anchors: ADDS_ANCHORS,
+        absent_phrases: &[],
     },
+    Rule {
+        check: Check::Webkit,
+        applies: |s| s.contains("webkit") || s.contains("webengine"),
+        anchors: &["webkit", "webengine"],
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::JsEngine,
+        applies: |s| {
+            any(
+                s,
+                &["v8", "libseed", "seed or", ", seed", "javascript engine"],
+            )
+        },
+        anchors: &["v8", "seed", "javascript engine"],
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::SystemAuthentication,
+        applies: |s| {
+            s.contains("system authentication")
+                || s.split(|c: char| !c.is_alphanumeric()).any(|w| w == "pam")
+        },
+        anchors: &["authentication", "pam"],
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::OnlineAccounts,
+        applies: |s| any(s, &["online account", "libgoa", "goa-"]),
+        anchors: &["online account", "goa"],
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::InstallsServices,
+        applies: installs_services,
+        anchors: &["service", "unit"],
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::InstallsTimers,
+        applies: |s| s.contains("timer") && !s.contains("timeout"),
+        anchors: &["timer"],
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::InstallsCronJobs,
+        applies: |s| any(s, CRON),
+        anchors: CRON,
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::InstallsInitScripts,
+        applies: |s| any(s, INIT),
+        anchors: INIT,
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::InstallsDbusFiles,
+        applies: |s| {
+            any(s, DBUS)
+                || (any(s, &["dbus", "d-bus"])
+                    && any(s, &["service", "polic", "activation", "config"]))
+        },
+        anchors: &["dbus", "d-bus"],
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::InstallsUdevRules,
+        applies: |s| s.contains("udev rule"),
+        anchors: &["udev"],
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::InstallsPolkitFiles,
+        applies: |s| {
+            any(s, &["polkit", "policykit"])
+                && any(s, &["file", "action", "rule", ".policy", "polic"])
+                && !s.contains("use of policykit")
+        },
+        anchors: &["polkit", "policykit"],
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::InstallsSudoers,
+        applies: |s| any(s, &["sudo fragment", "sudoers"]),
+        anchors: &["sudo"],
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::InstallsApparmorProfiles,
+        applies: |s| {
+            any(
+                s,
+                &["apparmor profile", "apparmor policy", "apparmor policies"],
+            )
+        },
+        anchors: &["apparmor"],
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::SbinExecutables,
+        applies: |s| s.contains("sbin") && any(s, &["executable", "binar", "program", "tool"]),
+        anchors: &["sbin", "executable", "binar"],
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::BinariesInPath,
+        applies: |s| {
+            any(s, &["in path", "in $path", "on path"])
+                && any(s, &["binar", "executable", "program", "command"])
+        },
+        anchors: &["binar", "executable", "program", "command"],
+        absent_phrases: &[],
+    },
+];
+
+const ADDS: &[&str] = &[
+    "add_group",
+    "addgroup",
+    "adduser",
+    "groupadd",
+    "useradd",
+    "to add",
+    "adds",
+];
+const ADDS_ANCHORS: &[&str] = &[
+    "add_group",
+    "addgroup",
+    "adduser",
+    "groupadd",
+    "useradd",
+    "to add",
+    "adds",
+    "add user",
+    "add group",
+    "add a ",
+    "add any",
+    "add the",
+    "create user",
+    "create group",
+    "create a ",
+    "create any",
+    "creates",
+    "creating",
+    "created",
+    "are added",
+];
+const CRON: &[&str] = &[
+    "cron job",
+    "cronjob",
+    "a crontab",
+    "crontab entr",
+    "crontab file",
+    "/etc/crontab",
+    "cron.d",
+    "cron.daily",
+    "cron.hourly",
+    "cron.weekly",
+    "cron.monthly",
+    "cron entr",
+    "recurring job",
+    "periodic job",
+    "scheduled job",
+    "anacron",
+];
+const INIT: &[&str] = &[
+    "init script",
+    "initscript",
+    "init.d",
+    "sysv script",
+    "sysvinit",
+];
+const DBUS: &[&str] = &[
+    "dbus service",
+    "d-bus service",
+    "dbus system service",
+    "dbus policy",
+    "d-bus policy",
+    "dbus activation",
+    "d-bus activation",
+    "dbus config",
+    "d-bus config",
+    "dbus-1",
+    "dbus file",
+    "d-bus file",
 ];
 
 /// Runtime rules: a sentence may yield several claims (the MIR "sudo … or LD_LIBRARY_PATH" line).
 fn runtime_claims(sentence: &str) -> Vec<(Check, Expect, Allow)> {
+    // A question nobody answered ("does it open any port ?") states nothing.
+    if sentence
+        .rsplit_once('?')
+        .is_some_and(|(_, after)| after.trim().is_empty())
+    {
+        return Vec::new();
+    }
     let plain = unquoted(sentence);
     let mut out: Vec<(Check, Expect, Allow)> = RULES
         .iter()
@@ -314,7 +866,19 @@ fn runtime_claims(sentence: &str) -> Vec<(Check, Expect, Allow)> {
             } else {
                 sentence
             };
-            (r.check, polarity(text, r.anchors), Allow::default())
+            let expect = if any(text, r.absent_phrases) {
+                Expect::Absent
+            } else if r.check == Check::ExternalEndpoint
+                && any(text, LISTEN)
+                && any(text, LOOPBACK)
+                && !any(text, EXTERNAL)
+            {
+                // "listens on localhost only": a port, not an external endpoint.
+                Expect::Absent
+            } else {
+                polarity(text, r.anchors)
+            };
+            (r.check, expect, Allow::default())
         })
         .collect();
     if let Some(allow) = destinations(&plain) {
@@ -363,52 +927,34 @@ fn destinations(s: &str) -> Option<Allow> {
     })
 }
 
-/// Statements about the package that are not runtime behaviour, with why.
+/// Statements about the package that no trace or contents manifest can check, with why. The
+/// first matching entry wins, so the specific reasons come before the general ones.
 const STATIC: &[(&[&str], &str)] = &[
-    (&["cve"], "security history: not a runtime property"),
+    (
+        &["cve", "security issues in the past", "security history"],
+        "CVE history: the trackers' records, not a property of a run",
+    ),
     (
         &[
-            "build-depends",
-            "build log",
-            "ftbfs",
-            "build time",
-            "during the build",
-            "errors/warnings during the build",
+            "use of policykit",
+            "uses policykit",
+            "use polkit",
+            "uses polkit",
         ],
-        "build: checked on the build, not at run time",
+        "PolicyKit use is a D-Bus conversation the trace does not decode (polkit files shipped are checked as installs_polkit_files)",
     ),
     (
-        &["embedded source", "static linking", "built-using", "vendor"],
-        "packaging and embedded code: checked on the source",
-    ),
-    (&["lintian"], "lintian output: checked on the package"),
-    (
-        &["setuid binar"],
-        "setuid files shipped: checked on the package contents",
-    ),
-    (
-        &["sudo fragment", "sudoers"],
-        "sudoers files shipped: checked on the package contents",
-    ),
-    (
-        &["polkit", "policykit"],
-        "PolicyKit files/use: checked on the package and source",
-    ),
-    (
-        &["dbus service"],
-        "D-Bus services shipped: checked on the package contents",
-    ),
-    (
-        &["udev rule"],
-        "udev rules shipped: checked on the package contents",
-    ),
-    (
-        &["cron job"],
-        "cron jobs shipped: checked on the package contents",
-    ),
-    (
-        &["webkit", "v8", "libseed"],
-        "library dependencies: checked on the package",
+        &[
+            "protectsystem",
+            "protecthome",
+            "privatetmp",
+            "nonewprivileges",
+            "capabilityboundingset",
+            "sandboxing",
+            "risk mitigation",
+            "isolation",
+        ],
+        "unit sandboxing and hardening: not read from the unit files yet; needs human judgement",
     ),
     (
         &[
@@ -416,68 +962,114 @@ const STATIC: &[(&[&str], &str)] = &[
             "autopkgtest",
             "unit test",
             "smoke test",
+            "smoke-test",
             "cargo test",
+            "tests ",
+            "special hw",
+            "special hardware",
         ],
-        "tests: checked on the source",
-    ),
-    (
-        &["static analysis", "coverity", "bandit", "shellcheck"],
-        "static analysis results",
-    ),
-    (
-        &["memory management", "malloc", "sprintf"],
-        "memory safety: a code-review judgement",
-    ),
-    (
-        &["logging"],
-        "logging quality: a code-review judgement (files written are in the findings)",
-    ),
-    (
-        &["network handling"],
-        "a judgement of code quality (the report's listening-socket and destination findings show what the network code did)",
+        "tests: checked on the source and CI, not by a run of the daemon",
     ),
     (
         &[
-            "systemd unit",
-            "systemd service",
-            "init script",
-            "initscript",
+            "build-depends",
+            "build log",
+            "buildlog",
+            "ftbfs",
+            "build time",
+            "during the build",
+            "at build",
+            "built-using",
+            "static linking",
+            "static build",
+            "embedded source",
+            "embedded copy",
+            "vendor",
+            "lto",
+            "dh_",
         ],
-        "unit/init files: checked on the package contents",
-    ),
-    (
-        &["parse data formats", "web content", "javascript"],
-        "input handling: a code-review judgement",
-    ),
-    (
-        &["authentication", "attestation", "online account"],
-        "design property: a code-review judgement",
-    ),
-    (
-        &["risk mitigation", "sandboxing", "seccomp", "apparmor"],
-        "hardening: checked on the unit and profile files",
+        "build-time: checked on the source and the build, not at run time",
     ),
     (
         &[
-            "symbols tracking",
+            "coverity",
+            "bandit",
+            "shellcheck",
+            "static analysis",
+            "lintian",
+        ],
+        "static analysis and lint results: checked on the source and package",
+    ),
+    (
+        &[
+            "upstream",
+            "update history",
+            "open bugs",
+            "important bugs",
+            "bug subscriber",
+            "owning team",
+            "team is committed",
+            "maintain",
             "debian/watch",
-            "debian/rules",
+            "d/watch",
             "delta",
-            "lto-disabled",
+            "symbols",
+            "debian/rules",
+            "d/rules",
+            "translation",
+            "python2",
+            "dependencies",
+            "dependency",
+            "seeded-in-ubuntu",
+            "check-mir",
+            "-dev/-debug",
+            "man page",
+            "man-page",
+            "desktop file",
+            "motu",
+            "current release",
+            "rationale",
+            "other package in main",
+            "go package",
+            "rust package",
+            "python package",
+            "fhs",
+            "debian policy",
+            "debconf",
         ],
-        "packaging: checked on the source",
+        "upstream and packaging process: checked on the archive and the source",
     ),
     (
-        &["python2", "translation", "man-page", "man page"],
-        "packaging: checked on the source",
-    ),
-    (
-        &["open bugs", "update history", "upstream"],
-        "project health: not a runtime property",
-    ),
-    (
-        &["dependencies", "seeded-in-ubuntu", "check-mir"],
-        "dependencies: checked on the archive",
+        &[
+            "parse data formats",
+            "parses data formats",
+            "web content",
+            "javascript",
+            "attestation",
+            "memory management",
+            "malloc",
+            "sprintf",
+            "logging",
+            "network handling",
+            "seccomp",
+            "security sensitive",
+            "security-sensitive",
+            "exotic hardware",
+            "deprecated",
+            "part of the ui",
+            "user-visible",
+            "user visible",
+            "end-user",
+            "looks ",
+            "seems ",
+            "careful",
+            "quality",
+            "well-constructed",
+            "maintainab",
+            "post install configuration",
+            "works well",
+        ],
+        "needs human judgement: a code-review opinion, not an observable behaviour",
     ),
 ];
 
@@ -488,25 +1080,67 @@ fn static_reason(s: &str) -> Option<&'static str> {
         .map(|(_, why)| *why)
 }
 
-/// The package name, from the house styles' opening lines.
+/// Template placeholders that name no package.
+const PLACEHOLDERS: &[&str] = &[
+    "tbdsrc",
+    "tbd",
+    "srcpkg",
+    "sourcepackage",
+    "pkgname",
+    "package",
+];
+
+/// A Debian package name: lower-case letters, digits, `+ - .`, two or more, starting with a
+/// letter or digit. Anything else is not taken as a name (no guessing from a typo).
+fn package_token(s: &str) -> Option<String> {
+    let t = s.trim_matches(|c: char| matches!(c, '`' | '\'' | '"' | ',' | ':' | ';' | '(' | ')'));
+    let t = t.trim_end_matches('.');
+    let ok = t.len() >= 2
+        && t.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && t.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))
+        && !PLACEHOLDERS.contains(&t);
+    ok.then(|| t.to_owned())
+}
+
+/// The package name, from the house styles' headers and the bug's title or address, in that
+/// order of trust. `None` when nothing names it: the caller says so rather than guessing.
 fn package_name(text: &str) -> Option<String> {
-    for line in text.lines() {
-        let l = line.trim();
-        for prefix in ["Review for Source Package:", "I reviewed "] {
-            if let Some(rest) = l.find(prefix).map(|i| &l[i + prefix.len()..]) {
-                let name = rest.split_whitespace().next()?;
-                let name: String = name
-                    .chars()
-                    .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '.'))
-                    .collect();
-                let name = name.trim_end_matches('.');
-                if !name.is_empty() {
-                    return Some(name.to_owned());
-                }
+    let after = |l: &str, prefix: &str| -> Option<String> {
+        let i = l.find(prefix)?;
+        package_token(l[i + prefix.len()..].split_whitespace().next()?)
+    };
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    for prefix in [
+        "Review for Source Package:",
+        "Review for Package:",
+        "Main Inclusion Report for",
+        "[MIR]",
+        "[MIR] ",
+    ] {
+        if let Some(n) = lines.iter().find_map(|l| after(l, prefix)) {
+            return Some(n);
+        }
+    }
+    // "I reviewed lxd version 0.18" / "I reviewed masakari 9.0.0 as checked into focal": the
+    // next word must be a version (or "version"), so "I reviewed the code" names nothing.
+    for l in &lines {
+        if let Some(i) = l.find("I reviewed ") {
+            let mut words = l[i + "I reviewed ".len()..].split_whitespace();
+            if let (Some(name), Some(next)) = (words.next(), words.next())
+                && (next.starts_with(|c: char| c.is_ascii_digit()) || next == "version")
+                && let Some(n) = package_token(name)
+            {
+                return Some(n);
             }
         }
     }
-    None
+    // A pasted bug mail's footer: https://bugs.launchpad.net/ubuntu/+source/NAME/+bug/N
+    lines.iter().find_map(|l| {
+        let i = l.find("/+source/")?;
+        let rest = &l[i + "/+source/".len()..];
+        package_token(rest.split('/').next()?)
+    })
 }
 
 /// Reads a review. Never fails: what is not understood is listed, not dropped.
@@ -516,20 +1150,25 @@ pub fn extract(text: &str) -> ClaimSet {
     let mut unrecognised = Vec::new();
     for st in statements(text) {
         let mut found = Vec::new();
-        let mut static_why = None;
+        // Sentences without a claim but with a reason: listed, so that the other facts of a
+        // line with a claim are not merged away ("… ProtectSystem=strict. System sandboxing
+        // appears to be in place.").
+        let mut static_sentences: Vec<(String, &'static str)> = Vec::new();
         for sentence in sentences(&st.text) {
             let runtime = runtime_claims(&sentence);
-            if runtime.is_empty() {
-                static_why = static_why.or(static_reason(&sentence));
+            if runtime.is_empty()
+                && let Some(why) = static_reason(&sentence)
+            {
+                static_sentences.push((sentence.clone(), why));
             }
             found.extend(runtime);
         }
         if found.is_empty() {
-            match static_why {
-                Some(why) => not_checkable.push(NotCheckable {
+            match static_sentences.first() {
+                Some((_, why)) => not_checkable.push(NotCheckable {
                     line: st.line,
                     text: st.text.clone(),
-                    why: why.to_owned(),
+                    why: (*why).to_owned(),
                 }),
                 None => unrecognised.push(Unrecognised {
                     line: st.line,
@@ -537,6 +1176,13 @@ pub fn extract(text: &str) -> ClaimSet {
                 }),
             }
             continue;
+        }
+        for (sentence, why) in static_sentences {
+            not_checkable.push(NotCheckable {
+                line: st.line,
+                text: sentence,
+                why: why.to_owned(),
+            });
         }
         for (check, expect, allow) in found {
             if let Some(same) = claims
@@ -634,7 +1280,7 @@ mod tests {
 
     #[test]
     fn static_lines_are_listed_not_dropped() {
-        let set = extract("- No sudo fragments\n- No setuid binaries\nhello world\n");
+        let set = extract("- No CVE history\n- Build logs are clean\nhello world\n");
         assert!(set.claims.is_empty());
         assert_eq!(set.not_checkable.len(), 2);
         assert_eq!(set.unrecognised.len(), 1);

@@ -37,7 +37,7 @@ pub enum Check {
     LdLibraryPath,
     /// The daemon switches to user or group nobody.
     UserNobody,
-    /// The daemon calls setuid/setgid (or runs a setuid program).
+    /// The daemon calls setuid/setgid (or runs a setuid program). Not [`Check::SetuidFiles`].
     SetuidCalls,
     /// A secret (password, token) appears in a command line, visible in ps.
     SecretInArgv,
@@ -47,10 +47,44 @@ pub enum Check {
     MaintainerAddsGroups,
     /// chmod run with an owner argument or chown with a mode argument (a typo).
     ChmodChownMixup,
+    /// The daemon listens on an IP port (any address, loopback included).
+    OpensPort,
+    /// The package's processes load WebKit (webkit1/2, QtWebKit, QtWebEngine).
+    Webkit,
+    /// The package's processes load a JavaScript engine library (lib*v8, libnode, libseed).
+    JsEngine,
+    /// The package's processes deal with system authentication (PAM).
+    SystemAuthentication,
+    /// The package's processes load online-accounts libraries (GNOME/Ubuntu Online Accounts).
+    OnlineAccounts,
+    /// The package installs systemd services (or socket units).
+    InstallsServices,
+    /// The package installs systemd timers.
+    InstallsTimers,
+    /// The package installs cron jobs or other recurring jobs.
+    InstallsCronJobs,
+    /// The package installs SysV init scripts.
+    InstallsInitScripts,
+    /// The package installs D-Bus service, activation or policy files.
+    InstallsDbusFiles,
+    /// The package installs udev rules.
+    InstallsUdevRules,
+    /// The package installs polkit actions or rules.
+    InstallsPolkitFiles,
+    /// The package installs sudoers fragments.
+    InstallsSudoers,
+    /// The package installs AppArmor profiles.
+    InstallsApparmorProfiles,
+    /// The package installs setuid or setgid files (or a maintainer script makes one).
+    SetuidFiles,
+    /// The package installs executables in /sbin or /usr/sbin.
+    SbinExecutables,
+    /// The package installs programs in PATH.
+    BinariesInPath,
 }
 
 impl Check {
-    pub const ALL: [Check; 19] = [
+    pub const ALL: [Check; 36] = [
         Check::ProcessesSpawned,
         Check::FileIo,
         Check::TempFiles,
@@ -70,7 +104,44 @@ impl Check {
         Check::ChmodByPath,
         Check::MaintainerAddsGroups,
         Check::ChmodChownMixup,
+        Check::OpensPort,
+        Check::Webkit,
+        Check::JsEngine,
+        Check::SystemAuthentication,
+        Check::OnlineAccounts,
+        Check::InstallsServices,
+        Check::InstallsTimers,
+        Check::InstallsCronJobs,
+        Check::InstallsInitScripts,
+        Check::InstallsDbusFiles,
+        Check::InstallsUdevRules,
+        Check::InstallsPolkitFiles,
+        Check::InstallsSudoers,
+        Check::InstallsApparmorProfiles,
+        Check::SetuidFiles,
+        Check::SbinExecutables,
+        Check::BinariesInPath,
     ];
+
+    /// Whether the claim is about what the install put on disk (judged from a contents
+    /// manifest, see `crate::contents`), not about what the processes did.
+    pub fn is_contents(self) -> bool {
+        matches!(
+            self,
+            Check::InstallsServices
+                | Check::InstallsTimers
+                | Check::InstallsCronJobs
+                | Check::InstallsInitScripts
+                | Check::InstallsDbusFiles
+                | Check::InstallsUdevRules
+                | Check::InstallsPolkitFiles
+                | Check::InstallsSudoers
+                | Check::InstallsApparmorProfiles
+                | Check::SetuidFiles
+                | Check::SbinExecutables
+                | Check::BinariesInPath
+        )
+    }
 
     /// The TOML / JSON name.
     pub fn name(self) -> &'static str {
@@ -94,6 +165,23 @@ impl Check {
             Check::ChmodByPath => "chmod_by_path",
             Check::MaintainerAddsGroups => "maintainer_adds_groups",
             Check::ChmodChownMixup => "chmod_chown_mixup",
+            Check::OpensPort => "opens_port",
+            Check::Webkit => "webkit",
+            Check::JsEngine => "js_engine",
+            Check::SystemAuthentication => "system_authentication",
+            Check::OnlineAccounts => "online_accounts",
+            Check::InstallsServices => "installs_services",
+            Check::InstallsTimers => "installs_timers",
+            Check::InstallsCronJobs => "installs_cron_jobs",
+            Check::InstallsInitScripts => "installs_init_scripts",
+            Check::InstallsDbusFiles => "installs_dbus_files",
+            Check::InstallsUdevRules => "installs_udev_rules",
+            Check::InstallsPolkitFiles => "installs_polkit_files",
+            Check::InstallsSudoers => "installs_sudoers",
+            Check::InstallsApparmorProfiles => "installs_apparmor_profiles",
+            Check::SetuidFiles => "setuid_files",
+            Check::SbinExecutables => "sbin_executables",
+            Check::BinariesInPath => "binaries_in_path",
         }
     }
 
@@ -139,6 +227,40 @@ impl Check {
             (Check::MaintainerAddsGroups, P) => "A maintainer script adds users or groups",
             (Check::ChmodChownMixup, A) => "No chmod/chown mix-up",
             (Check::ChmodChownMixup, P) => "chmod called where chown was meant (or reverse)",
+            (Check::OpensPort, A) => "Does not open a port",
+            (Check::OpensPort, P) => "Opens a port",
+            (Check::Webkit, A) => "Does not use WebKit",
+            (Check::Webkit, P) => "Uses WebKit",
+            (Check::JsEngine, A) => "Does not use a JavaScript engine (lib*v8, seed)",
+            (Check::JsEngine, P) => "Uses a JavaScript engine (lib*v8, seed)",
+            (Check::SystemAuthentication, A) => "Does not deal with system authentication (PAM)",
+            (Check::SystemAuthentication, P) => "Deals with system authentication (PAM)",
+            (Check::OnlineAccounts, A) => "Does not use online accounts",
+            (Check::OnlineAccounts, P) => "Uses online accounts",
+            (Check::InstallsServices, A) => "Installs no systemd services",
+            (Check::InstallsServices, P) => "Installs systemd services",
+            (Check::InstallsTimers, A) => "Installs no timers",
+            (Check::InstallsTimers, P) => "Installs timers",
+            (Check::InstallsCronJobs, A) => "Installs no cron or other recurring jobs",
+            (Check::InstallsCronJobs, P) => "Installs cron or other recurring jobs",
+            (Check::InstallsInitScripts, A) => "Installs no init scripts",
+            (Check::InstallsInitScripts, P) => "Installs init scripts",
+            (Check::InstallsDbusFiles, A) => "Installs no D-Bus service or policy files",
+            (Check::InstallsDbusFiles, P) => "Installs D-Bus service or policy files",
+            (Check::InstallsUdevRules, A) => "Installs no udev rules",
+            (Check::InstallsUdevRules, P) => "Installs udev rules",
+            (Check::InstallsPolkitFiles, A) => "Installs no polkit files",
+            (Check::InstallsPolkitFiles, P) => "Installs polkit files",
+            (Check::InstallsSudoers, A) => "Installs no sudoers fragments",
+            (Check::InstallsSudoers, P) => "Installs sudoers fragments",
+            (Check::InstallsApparmorProfiles, A) => "Installs no AppArmor profiles",
+            (Check::InstallsApparmorProfiles, P) => "Installs AppArmor profiles",
+            (Check::SetuidFiles, A) => "No setuid/setgid files",
+            (Check::SetuidFiles, P) => "Installs setuid/setgid files",
+            (Check::SbinExecutables, A) => "No executables in /sbin or /usr/sbin",
+            (Check::SbinExecutables, P) => "Installs executables in /sbin or /usr/sbin",
+            (Check::BinariesInPath, A) => "Installs no programs in PATH",
+            (Check::BinariesInPath, P) => "Installs programs in PATH",
         }
     }
 }
@@ -293,14 +415,22 @@ impl Package {
     /// name, or for a script dpkg runs under no package name (`tmp.ci/preinst` while
     /// unpacking), every script counts.
     pub fn owns_script(&self, script: &str) -> bool {
-        let Some(name) = &self.name else {
+        if self.name.is_none() {
             return true;
-        };
+        }
         let file = script.rsplit('/').next().unwrap_or(script);
         let Some((pkg, _)) = file.rsplit_once('.') else {
             return true;
         };
-        let pkg = pkg.split(':').next().unwrap_or(pkg);
+        self.owns_binary(pkg.split(':').next().unwrap_or(pkg))
+    }
+
+    /// Whether a binary package is one of this package's: listed in `binaries`, or when that
+    /// is empty, named `NAME`, `NAME-*` or `*-NAME`. Without a name, every package is.
+    pub fn owns_binary(&self, pkg: &str) -> bool {
+        let Some(name) = &self.name else {
+            return true;
+        };
         if self.binaries.is_empty() {
             pkg == name
                 || pkg.starts_with(&format!("{name}-"))

@@ -68,6 +68,10 @@ pub struct Args {
     /// harness or a maintainer script.
     #[arg(long = "daemon")]
     daemons: Vec<String>,
+    /// The install's contents manifest (JSON, written by `tracer vm check`): judges the claims
+    /// about installed files (services, timers, cron jobs, setuid files, …).
+    #[arg(long)]
+    contents: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -77,7 +81,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     set.package.daemons.extend(args.daemons);
     let trace = super::claims::load_trace(&args.trace)?;
-    let judgement = verdict::judge(&trace, &set);
+    let contents = match &args.contents {
+        Some(p) => Some(tracer::contents::read_manifest(p)?),
+        None => None,
+    };
+    let judgement = verdict::judge_with(&trace, &set, contents.as_ref());
     let code = judgement.exit_code();
     let inputs = Inputs {
         review: args.review.as_ref().map(|p| p.display().to_string()),

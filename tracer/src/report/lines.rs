@@ -7,7 +7,7 @@ use super::Report;
 use crate::{
     claims::Source,
     summary::loss_line,
-    verdict::{Evidence, FindingList, Findings, Origin, Verdict},
+    verdict::{Evidence, FindingList, Findings, Installed, Origin, Verdict},
 };
 
 /// How a renderer makes text from a trace or a review inert in its medium.
@@ -74,6 +74,22 @@ pub fn evidence_lines(e: &Evidence, esc: Esc) -> Vec<String> {
         .collect();
     if e.total > e.shown.len() as u64 {
         out.push(format!("… and {} more", e.total - e.shown.len() as u64));
+    }
+    out
+}
+
+/// The installed files shown as evidence of a contents claim (from the contents manifest).
+pub fn installed_lines(i: &Installed, esc: Esc) -> Vec<String> {
+    let mut out: Vec<String> = i
+        .shown
+        .iter()
+        .map(|f| format!("installed: {}", esc(f)))
+        .collect();
+    if i.total > i.shown.len() as u64 {
+        out.push(format!(
+            "… and {} more installed",
+            i.total - i.shown.len() as u64
+        ));
     }
     out
 }

@@ -8,7 +8,7 @@ use super::{
     Report,
     lines::{
         allow_line, clip, environment_lines, evidence_lines, finding_lines, finding_sections,
-        not_checkable_lines, outcome_line, source_label,
+        installed_lines, not_checkable_lines, outcome_line, source_label,
     },
     md,
 };
@@ -26,6 +26,14 @@ fn status_cell(s: Status) -> String {
 
 /// The table's short evidence column: the first item, and how many in all.
 fn evidence_cell(v: &Verdict) -> String {
+    if v.evidence.total == 0
+        && let Some(first) = v.installed.shown.first()
+    {
+        return match v.installed.total {
+            1 => md(first),
+            n => format!("{} (+{} more)", md(first), n - 1),
+        };
+    }
     match v.evidence.shown.first() {
         Some(first) if v.evidence.total > 1 => {
             format!("{} (+{} more)", md(&first.what), v.evidence.total - 1)
@@ -78,6 +86,7 @@ pub fn render_markdown(r: &Report) -> String {
         if let Source::Review { text, .. } = &v.claim.source {
             let _ = writeln!(out, "> {}", md(&clip(text)));
         }
+        bullets(&mut out, installed_lines(&v.installed, md));
         bullets(&mut out, evidence_lines(&v.evidence, md));
         if v.maintainer_scripts.total > 0 {
             let _ = writeln!(

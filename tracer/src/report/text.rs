@@ -6,7 +6,7 @@ use super::{
     Report,
     lines::{
         allow_line, clip, environment_lines, evidence_lines, finding_lines, finding_sections,
-        not_checkable_lines, outcome_line, source_label,
+        installed_lines, not_checkable_lines, outcome_line, source_label,
     },
 };
 use crate::{claims::Source, summary::printable, verdict::Status};
@@ -151,6 +151,7 @@ pub fn render_text(r: &Report) -> String {
                 &format!("{}\"", printable(&clip(text))),
             );
         }
+        indented(&mut out, installed_lines(&v.installed, printable), INDENT);
         indented(&mut out, evidence_lines(&v.evidence, printable), INDENT);
         if v.maintainer_scripts.total > 0 {
             wrap(

@@ -51,6 +51,26 @@ pub fn needed_kinds(check: Check) -> &'static [&'static str] {
         Check::SetuidCalls => &["setuid", "setgid", "exec"],
         Check::ChmodByPath => &["chmod"],
         Check::ChmodChownMixup => &["exec"],
+        Check::OpensPort => &["bind", "listen"],
+        // Libraries are mapped after an open of the .so (ld.so and dlopen both open it).
+        Check::Webkit | Check::JsEngine | Check::OnlineAccounts => &["open"],
+        Check::SystemAuthentication => &["open", "exec"],
+        // What maintainer scripts did to set a setuid bit; the installed modes come from the
+        // contents manifest.
+        Check::SetuidFiles => &["chmod", "exec"],
+        // The contents manifest lists what dpkg unpacked; files a maintainer script creates
+        // (a unit written by a postinst) are only in the trace.
+        Check::InstallsServices
+        | Check::InstallsTimers
+        | Check::InstallsCronJobs
+        | Check::InstallsInitScripts
+        | Check::InstallsDbusFiles
+        | Check::InstallsUdevRules
+        | Check::InstallsPolkitFiles
+        | Check::InstallsSudoers
+        | Check::InstallsApparmorProfiles
+        | Check::SbinExecutables
+        | Check::BinariesInPath => &["open", "rename", "link", "symlink"],
     }
 }
 

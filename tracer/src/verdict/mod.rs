@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     claims::{Allow, Check, Claim, ClaimSet, Expect, Package},
+    contents::Manifest,
     summary::{self, result_label},
     trace::{Event, EventData, Trace},
 };
@@ -101,6 +102,25 @@ pub struct Verdict {
     pub allow: Allow,
     /// What this trace could not have seen for this claim.
     pub gaps: Vec<String>,
+    /// For a contents claim: the installed files (from the contents manifest) that are
+    /// instances of it.
+    #[serde(default, skip_serializing_if = "Installed::is_empty")]
+    pub installed: Installed,
+}
+
+/// Installed files shown as evidence of a contents claim.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Installed {
+    /// Every matching file.
+    pub total: u64,
+    /// The first [`SHOWN`] of them, as `PKG: PATH (file, MODE OWNER:GROUP)`.
+    pub shown: Vec<String>,
+}
+
+impl Installed {
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
 }
 
 /// Events per origin: what was and was not held against the package.
@@ -191,7 +211,14 @@ pub(crate) fn listened(trace: &Trace) -> HashSet<(u32, i32)> {
         .collect()
 }
 
+/// Judges the claims on a trace alone: contents claims (what the install put on disk) are
+/// not exercised unless the trace itself shows a maintainer script making such a file.
 pub fn judge(trace: &Trace, claims: &ClaimSet) -> Judgement {
+    judge_with(trace, claims, None)
+}
+
+/// Judges the claims on a trace and, for contents claims, the install's contents manifest.
+pub fn judge_with(trace: &Trace, claims: &ClaimSet, contents: Option<&Manifest>) -> Judgement {
     let attribution = Attribution::compute(trace, &claims.package);
     let listened = listened(trace);
     let mut origins = OriginCounts::default();
@@ -206,7 +233,14 @@ pub fn judge(trace: &Trace, claims: &ClaimSet) -> Judgement {
     let verdicts = claims
         .claims
         .iter()
-        .map(|c| judge_one(trace, c, &claims.package, &attribution, &listened))
+        .map(|c| {
+            let v = judge_one(trace, c, &claims.package, &attribution, &listened);
+            if c.check.is_contents() {
+                judge_contents(v, contents, &claims.package)
+            } else {
+                v
+            }
+        })
         .collect();
     Judgement {
         verdicts,
@@ -311,6 +345,7 @@ fn judge_one(
             allowed,
             allow,
             gaps,
+            installed: Installed::default(),
         };
     }
 
@@ -376,7 +411,83 @@ fn judge_one(
         allowed,
         allow,
         gaps,
+        installed: Installed::default(),
     }
+}
+
+/// A contents claim: the trace's verdict (what maintainer scripts created or chmod'ed) joined
+/// with the manifest's installed files. Without a manifest only the trace speaks: a
+/// contradiction stands, anything else is "not exercised" (the files were not examined).
+fn judge_contents(mut v: Verdict, contents: Option<&Manifest>, package: &Package) -> Verdict {
+    let Some(manifest) = contents else {
+        if v.evidence.total == 0 {
+            v.status = Status::NotExercised;
+            v.reason = "the installed files were not examined: no contents manifest (pass \
+                        `--contents FILE`; `tracer vm check` collects one)"
+                .to_owned();
+        }
+        return v;
+    };
+    let owned: Vec<&str> = manifest
+        .packages
+        .iter()
+        .map(|p| p.package.as_str())
+        .filter(|p| package.owns_binary(p))
+        .collect();
+    if owned.is_empty() {
+        v.status = Status::NotExercised;
+        v.reason = format!(
+            "the contents manifest lists none of the package's binary packages (it has: {})",
+            manifest
+                .packages
+                .iter()
+                .map(|p| p.package.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return v;
+    }
+    for (pkg, what) in crate::contents::instances(manifest, v.claim.check) {
+        if owned.contains(&pkg.as_str()) {
+            v.installed.total += 1;
+            if v.installed.shown.len() < SHOWN {
+                v.installed.shown.push(format!("{pkg}: {what}"));
+            }
+        }
+    }
+    let seen = v.installed.total + v.evidence.total;
+    let files = format!(
+        "{} installed file(s) and {} maintainer-script event(s) of {}",
+        v.installed.total,
+        v.evidence.total,
+        owned.join(", ")
+    );
+    (v.status, v.reason) = match v.claim.expect {
+        Expect::Absent if seen > 0 => (Status::Contradicted, format!("{files} contradict it")),
+        Expect::Present if seen > 0 => (Status::Held, format!("seen: {files}")),
+        _ if !v.gaps.is_empty() => (
+            Status::Inconclusive,
+            format!(
+                "no such file installed, but a maintainer script may have made one: {}",
+                v.gaps.join("; ")
+            ),
+        ),
+        Expect::Absent => (
+            Status::Held,
+            format!(
+                "none of the files dpkg installed for {} is one, and no maintainer script made one in this run",
+                owned.join(", ")
+            ),
+        ),
+        Expect::Present => (
+            Status::Contradicted,
+            format!(
+                "none of the files dpkg installed for {} is one, and no maintainer script made one in this run",
+                owned.join(", ")
+            ),
+        ),
+    };
+    v
 }
 
 /// Listens and connects whose address the recorder could not read: they may be the instance

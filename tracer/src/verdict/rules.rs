@@ -7,6 +7,7 @@ use std::{collections::HashSet, net::IpAddr};
 use super::attribution::{Attribution, Origin, basename};
 use crate::{
     claims::{Allow, Check},
+    contents::{self, InstalledFile},
     summary::{addr_label, failed},
     trace::{Event, EventData, SockAddr},
 };
@@ -27,6 +28,8 @@ pub fn scope(check: Check) -> &'static [Origin] {
         Check::ChmodChownMixup | Check::SecretInArgv => {
             &[Origin::Package, Origin::MaintainerScript]
         }
+        // Contents: what the install did, the maintainer scripts included.
+        c if c.is_contents() => &[Origin::Package, Origin::MaintainerScript],
         _ => &[Origin::Package],
     }
 }
@@ -79,6 +82,61 @@ const CRYPTO_LIBS: &[&str] = &[
     "libk5crypto.so",
     "libnss3.so",
 ];
+
+/// Library name prefixes (of the file's basename) per library claim. A library mapped is a
+/// library in use: its constructors ran and its functions are callable.
+const WEBKIT_LIBS: &[&str] = &[
+    "libwebkit2gtk-",
+    "libwebkitgtk-",
+    "libwebkitgtk6",
+    "libjavascriptcoregtk-",
+    "libQt5WebKit",
+    "libQt6WebKit",
+    "libQt5WebEngineCore",
+    "libQt6WebEngineCore",
+    "libwpewebkit-",
+];
+const JS_ENGINE_LIBS: &[&str] = &["libv8.so", "libv8_", "libv8-", "libnode.so", "libseed"];
+const PAM_LIBS: &[&str] = &["libpam.so", "libpam_misc.so", "libpamc.so"];
+const ONLINE_ACCOUNTS_LIBS: &[&str] = &[
+    "libgoa-1.0.so",
+    "libgoa-backend-1.0.so",
+    "libaccounts-glib.so",
+    "libsignon-glib.so",
+    "libsignon-qt",
+];
+
+fn library_hit(ev: &Event, libs: &[&str]) -> Hit {
+    match &ev.data {
+        EventData::Open { path, .. } if !failed(ev.result.as_ref()) => {
+            let p = path.best();
+            let name = basename(p);
+            if libs.iter().any(|l| name.starts_with(l)) && name.contains(".so") {
+                Hit::Yes(format!("open {p} (library loaded)"))
+            } else {
+                Hit::No
+            }
+        }
+        _ => Hit::No,
+    }
+}
+
+/// `chmod u+s FILE`, `chmod 4755 FILE`, `dpkg-statoverride --add … 2755 FILE`: a command that
+/// makes a setuid/setgid file.
+pub fn sets_setid_bit(argv: &[String]) -> bool {
+    let tool = argv.first().map(|a| basename(a)).unwrap_or("");
+    let setid_mode = |a: &str| {
+        (a.len() == 4 && a.starts_with(['2', '4', '6', '3', '5', '7']) && octal_mode(a))
+            || (symbolic_mode(a) && a.contains('+') && a.contains('s'))
+    };
+    match tool {
+        "chmod" => argv.iter().skip(1).any(|a| setid_mode(a)),
+        "dpkg-statoverride" => {
+            argv.iter().any(|a| a == "--add") && argv.iter().skip(1).any(|a| setid_mode(a))
+        }
+        _ => false,
+    }
+}
 
 const SUDO_LIKE: &[&str] = &["sudo", "gksu", "gksudo", "pkexec", "su", "doas"];
 const ADD_GROUPS: &[&str] = &[
@@ -529,6 +587,67 @@ impl Rules<'_> {
                 match chmod_chown_mixup(argv) {
                     Some(why) => Hit::Yes(format!("{} [{}]", why, shown_argv(argv))),
                     None => Hit::No,
+                }
+            }
+            (Check::OpensPort, EventData::Listen { addr: Some(a), .. }) if ok => match inet(a) {
+                Some((_, port)) if allow.ports.contains(&port) => Hit::Allowed,
+                Some(_) => Hit::Yes(format!("listen on {}", addr_label(a))),
+                None => Hit::No,
+            },
+            (Check::OpensPort, EventData::Bind { addr: Some(a), fd })
+                if ok && !self.listened(ev.pid, *fd) =>
+            {
+                match inet(a) {
+                    Some((_, port)) if port != 0 && allow.ports.contains(&port) => Hit::Allowed,
+                    Some((_, port)) if port != 0 => {
+                        Hit::Yes(format!("bind to {} (no listen: UDP?)", addr_label(a)))
+                    }
+                    _ => Hit::No,
+                }
+            }
+            (Check::Webkit, _) => library_hit(ev, WEBKIT_LIBS),
+            (Check::JsEngine, _) => library_hit(ev, JS_ENGINE_LIBS),
+            (Check::OnlineAccounts, _) => library_hit(ev, ONLINE_ACCOUNTS_LIBS),
+            (Check::SystemAuthentication, EventData::Open { path, .. })
+                if ok && under(path.best(), "/etc/pam.d") && path.best() != "/etc/pam.d" =>
+            {
+                Hit::Yes(format!("open {} (PAM configuration)", path.best()))
+            }
+            (Check::SystemAuthentication, EventData::Exec { path, .. })
+                if ok && basename(path.best()) == "unix_chkpwd" =>
+            {
+                Hit::Yes(format!("exec {} (PAM password check)", path.best()))
+            }
+            (Check::SystemAuthentication, _) => library_hit(ev, PAM_LIBS),
+            (Check::SetuidFiles, EventData::Chmod { path, mode, .. })
+                if ok && mode & 0o6000 != 0 =>
+            {
+                Hit::Yes(format!(
+                    "chmod {mode:04o} {} (sets a setuid/setgid bit)",
+                    path.as_ref().map_or("(fd, path unknown)", |p| p.best())
+                ))
+            }
+            (Check::SetuidFiles, EventData::Exec { path, argv, .. })
+                if ok && sets_setid_bit(argv) =>
+            {
+                Hit::Yes(format!("exec {} [{}]", path.best(), shown_argv(argv)))
+            }
+            (c, _) if c.is_contents() && ok => {
+                let made: Vec<String> = crate::summary::changed_paths(ev)
+                    .into_iter()
+                    .filter(|(_, op)| {
+                        matches!(
+                            op.as_str(),
+                            "create" | "write" | "rename into" | "link" | "symlink"
+                        )
+                    })
+                    .filter(|(p, _)| contents::instance(c, &InstalledFile::plain(p)).is_some())
+                    .map(|(p, op)| format!("{op} {p}"))
+                    .collect();
+                if made.is_empty() {
+                    Hit::No
+                } else {
+                    Hit::Yes(made.join("; "))
                 }
             }
             _ => Hit::No,

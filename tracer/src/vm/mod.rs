@@ -11,6 +11,7 @@
 
 pub mod autopkgtest;
 pub mod check;
+pub mod contents;
 pub mod debs;
 pub mod disk;
 pub mod image;

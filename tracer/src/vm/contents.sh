@@ -1,0 +1,29 @@
+#!/bin/sh
+# Lists what dpkg installed for each package named in the arguments: the raw input of tracer's
+# contents manifest (tracer/src/contents). Parsed by `tracer::contents::parse_listing`.
+# One record a line, tab-separated:
+#   P <pkg> <version>
+#   F <pkg> <st_mode in hex> <owner> <group> <path>   (lstat: a symlink is described, not followed)
+#   M <pkg> <path>                                  (listed by dpkg, absent from disk)
+#   S <pkg> <script name>                           (a maintainer script; its lines follow)
+#   |<line of the script>
+set -eu
+for pkg in "$@"; do
+    version=$(dpkg-query -W -f='${Version}' "$pkg")
+    printf 'P\t%s\t%s\n' "$pkg" "$version"
+    dpkg-query -L "$pkg" | while IFS= read -r path; do
+        case $path in /.) continue ;; esac
+        if [ -e "$path" ] || [ -L "$path" ]; then
+            printf 'F\t%s\t%s\n' "$pkg" "$(stat -c '%f	%U	%G	%n' -- "$path")"
+        else
+            printf 'M\t%s\t%s\n' "$pkg" "$path"
+        fi
+    done
+    for script in /var/lib/dpkg/info/"$pkg".* /var/lib/dpkg/info/"$pkg":*.*; do
+        [ -f "$script" ] || continue
+        name=${script##*.}
+        case $name in preinst | postinst | prerm | postrm | config | triggers) ;; *) continue ;; esac
+        printf 'S\t%s\t%s\n' "$pkg" "$name"
+        sed 's/^/|/' "$script"
+    done
+done

@@ -1,0 +1,164 @@
+//! The review-wording corpus (`tests/corpus/claims.txt`, described in its README): every case is
+//! read by the extractor and compared with the claims a reviewer would expect a check for.
+//! The table of results is an insta snapshot; precision and recall over the whole corpus are
+//! printed and must stay at or above the targets (0.95 and 0.80).
+
+use std::{collections::BTreeSet, fmt::Write as _, path::Path};
+
+use tracer::claims::{self, Check, Expect};
+
+struct Case {
+    source: String,
+    text: String,
+    expected: BTreeSet<String>,
+}
+
+fn label(check: Check, expect: Expect) -> String {
+    format!(
+        "{}:{}",
+        check.name(),
+        match expect {
+            Expect::Absent => "absent",
+            Expect::Present => "present",
+        }
+    )
+}
+
+fn corpus() -> Vec<Case> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/claims.txt");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let known: BTreeSet<String> = Check::ALL
+        .iter()
+        .flat_map(|c| [label(*c, Expect::Absent), label(*c, Expect::Present)])
+        .collect();
+    let mut cases = Vec::new();
+    let mut source = String::new();
+    let mut lines: Vec<&str> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if let Some(s) = line.strip_prefix("## ") {
+            assert!(lines.is_empty(), "line {}: a case without `=>`", n + 1);
+            source = s.to_owned();
+        } else if let Some(e) = line.strip_prefix("=> ") {
+            let expected: BTreeSet<String> = e
+                .split_whitespace()
+                .filter(|w| *w != "-")
+                .map(str::to_owned)
+                .collect();
+            for w in &expected {
+                assert!(known.contains(w), "line {}: unknown claim {w}", n + 1);
+            }
+            cases.push(Case {
+                source: source.clone(),
+                text: lines.join("\n"),
+                expected,
+            });
+            lines.clear();
+        } else if !line.trim().is_empty() {
+            lines.push(line);
+        }
+    }
+    assert!(lines.is_empty(), "the corpus ends with a case without `=>`");
+    cases
+}
+
+#[test]
+fn corpus_precision_and_recall() {
+    let cases = corpus();
+    let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
+    let mut table = String::new();
+    let mut polarity_errors = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let set = claims::extract(&case.text);
+        let got: BTreeSet<String> = set
+            .claims
+            .iter()
+            .map(|c| label(c.check, c.expect))
+            .collect();
+        let hit = got.intersection(&case.expected).count();
+        tp += hit;
+        fp += got.len() - hit;
+        fn_ += case.expected.len() - hit;
+        for g in got.difference(&case.expected) {
+            let (check, _) = g.split_once(':').unwrap_or((g, ""));
+            if case
+                .expected
+                .iter()
+                .any(|e| e.starts_with(&format!("{check}:")))
+            {
+                polarity_errors.push(format!("case {i}: {g} ({})", case.text));
+            }
+        }
+        let mark = if got == case.expected { "ok  " } else { "MISS" };
+        let show = |s: &BTreeSet<String>| {
+            if s.is_empty() {
+                "-".to_owned()
+            } else {
+                s.iter().cloned().collect::<Vec<_>>().join(" ")
+            }
+        };
+        let first = case.text.lines().next().unwrap_or("");
+        let _ = writeln!(
+            table,
+            "{mark} {i:3} [{}] {first}\n         expected: {}\n         got:      {}",
+            case.source,
+            show(&case.expected),
+            show(&got)
+        );
+    }
+    let precision = tp as f64 / (tp + fp).max(1) as f64;
+    let recall = tp as f64 / (tp + fn_).max(1) as f64;
+    let summary = format!(
+        "{} cases, {} expected claims: true {tp}, false {fp}, missed {fn_}; precision {precision:.3}, recall {recall:.3}",
+        cases.len(),
+        tp + fn_
+    );
+    println!("{summary}");
+    insta::assert_snapshot!(format!("{summary}\n\n{table}"));
+    assert!(
+        polarity_errors.is_empty(),
+        "wrong polarity (the worst error: a wrong verdict):\n{}",
+        polarity_errors.join("\n")
+    );
+    assert!(precision >= 0.95, "{summary}");
+    assert!(recall >= 0.80, "{summary}");
+}
+
+/// Package names from the usual headers and bug titles; nothing when nothing names it.
+#[test]
+fn package_names_from_headers_and_titles() {
+    let name = |t: &str| claims::extract(t).package.name;
+    let cases: &[(&str, Option<&str>)] = &[
+        (
+            "Review for Source Package: libclass-inspector-perl\n",
+            Some("libclass-inspector-perl"),
+        ),
+        (
+            "Review for Package: cups-browsed\n\n[Summary]\n",
+            Some("cups-browsed"),
+        ),
+        (
+            "Title:\n  [MIR] azure-proxy-agent\n",
+            Some("azure-proxy-agent"),
+        ),
+        (
+            "I reviewed lxd version 0.18-0ubuntu2 as checked into wily.",
+            Some("lxd"),
+        ),
+        (
+            "I reviewed masakari 9.0.0~b2 as checked into focal",
+            Some("masakari"),
+        ),
+        (
+            "https://bugs.launchpad.net/ubuntu/+source/flatpak/+bug/1812456\n",
+            Some("flatpak"),
+        ),
+        // Template placeholders and prose name nothing: no guess.
+        ("Main Inclusion Report for sourcepackage\n", None),
+        ("TODO: Review for Source Package: TBDSRC\n", None),
+        ("I reviewed the code and it looks fine.\n", None),
+        ("- No processes spawned\n- No cron jobs\n", None),
+    ];
+    for (text, want) in cases {
+        assert_eq!(name(text).as_deref(), *want, "{text:?}");
+    }
+}
