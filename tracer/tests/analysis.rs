@@ -839,3 +839,200 @@ fn getenv_events_contradict_unless_libc_reads_them() {
     assert_eq!(v[0].status, Status::Contradicted, "{}", v[0].reason);
     assert_eq!(whats(&v[0]), ["getenv QUIETD_DEBUG"]);
 }
+
+// ---- the claim kinds of issue 10: ports, libraries, contents
+
+#[test]
+fn any_ip_listener_opens_a_port_loopback_or_not() {
+    // recorded-mixed: a real python daemon listening on 0.0.0.0 (port chosen by the kernel).
+    let v = judge_one(
+        "recorded-mixed.jsonl",
+        pkg("masakari"),
+        absent(Check::OpensPort),
+    );
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    assert!(
+        whats(&v)[0].starts_with("listen on 0.0.0.0:"),
+        "{:?}",
+        whats(&v)
+    );
+    let v = judge_one(
+        "recorded-quiet.jsonl",
+        pkg("masakari"),
+        absent(Check::OpensPort),
+    );
+    assert_eq!(v.status, Status::Held, "{}", v.reason);
+}
+
+/// recorded-quiet with one more library open by the daemon: its real `open` of libc, renamed.
+fn with_library(path: &str) -> Trace {
+    let mut t = trace("recorded-quiet.jsonl");
+    let libc = t
+        .events
+        .iter()
+        .find(|e| serde_json::to_string(&e.data).is_ok_and(|j| j.contains("/libc.so.6")))
+        .expect("recorded-quiet opens libc")
+        .clone();
+    let mut ev = libc;
+    ev.seq = t.events.len() as u64;
+    let json = serde_json::to_string(&ev.data)
+        .expect("event data serialises")
+        .replace("/lib/x86_64-linux-gnu/libc.so.6", path);
+    ev.data = serde_json::from_str(&json).expect("the renamed open parses back");
+    t.events.push(ev);
+    t
+}
+
+#[test]
+fn libraries_loaded_decide_the_library_claims() {
+    let cases = [
+        (
+            Check::Webkit,
+            "/usr/lib/x86_64-linux-gnu/libwebkit2gtk-4.1.so.0",
+        ),
+        (Check::JsEngine, "/usr/lib/x86_64-linux-gnu/libnode.so.108"),
+        (
+            Check::SystemAuthentication,
+            "/lib/x86_64-linux-gnu/libpam.so.0",
+        ),
+        (
+            Check::OnlineAccounts,
+            "/usr/lib/x86_64-linux-gnu/libgoa-1.0.so.0",
+        ),
+    ];
+    for (check, lib) in cases {
+        // The real recording loads only libc: held.
+        let j = judge(
+            &trace("recorded-quiet.jsonl"),
+            &set(pkg("masakari"), vec![absent(check)]),
+        );
+        assert_eq!(
+            j.verdicts[0].status,
+            Status::Held,
+            "{check}: {}",
+            j.verdicts[0].reason
+        );
+        let j = judge(
+            &with_library(lib),
+            &set(pkg("masakari"), vec![absent(check)]),
+        );
+        let v = &j.verdicts[0];
+        assert_eq!(v.status, Status::Contradicted, "{check}: {}", v.reason);
+        assert_eq!(whats(v), [format!("open {lib} (library loaded)")]);
+        // "does X" is held by the same event.
+        let present = claim(check, Expect::Present, Allow::default());
+        let j = judge(&with_library(lib), &set(pkg("masakari"), vec![present]));
+        assert_eq!(j.verdicts[0].status, Status::Held, "{check}");
+    }
+    // A library of another kind is not evidence: libcrypto is crypto, not PAM.
+    let j = judge(
+        &with_library("/usr/lib/x86_64-linux-gnu/libcrypto.so.3"),
+        &set(pkg("masakari"), vec![absent(Check::SystemAuthentication)]),
+    );
+    assert_eq!(j.verdicts[0].status, Status::Held);
+}
+
+/// Contents claims without a manifest: nothing was examined, so never held.
+#[test]
+fn contents_claims_without_a_manifest_are_not_exercised() {
+    for check in [
+        Check::SetuidFiles,
+        Check::InstallsCronJobs,
+        Check::InstallsServices,
+    ] {
+        let v = judge_one("recorded-quiet.jsonl", pkg("masakari"), absent(check));
+        assert_eq!(v.status, Status::NotExercised, "{check}: {}", v.reason);
+        assert!(v.reason.contains("no contents manifest"), "{}", v.reason);
+    }
+}
+
+/// The real collector (vm/contents.sh) on this machine's dpkg database: e2fsprogs ships
+/// systemd services and timers, a cron job and programs in /usr/sbin; passwd ships setuid
+/// and setgid programs. Both are installed on every Debian system (Priority: required).
+#[test]
+fn contents_claims_judged_on_a_real_dpkg_database() {
+    let manifest = tracer::vm::contents::collect_here(&["e2fsprogs", "passwd"])
+        .unwrap_or_else(|e| panic!("collecting contents from this machine's dpkg: {e}"));
+    let review = "- Package does not install services, timers or recurring jobs\n\
+                  - No setuid binaries\n\
+                  - no executables in /sbin or /usr/sbin\n\
+                  - No udev rules\n\
+                  - No sudo fragments\n";
+    let judged = |name: &str| {
+        let mut s = claims::extract(review);
+        s.package = pkg(name);
+        tracer::verdict::judge_with(&trace("recorded-quiet.jsonl"), &s, Some(&manifest))
+    };
+    let status = |j: &Judgement, c: Check| {
+        let v = j
+            .verdicts
+            .iter()
+            .find(|v| v.claim.check == c)
+            .expect("claim");
+        (v.status, v.installed.shown.clone())
+    };
+    let e2 = judged("e2fsprogs");
+    let (s, shown) = status(&e2, Check::InstallsServices);
+    assert_eq!(s, Status::Contradicted);
+    assert!(
+        shown.iter().any(|f| f.contains("/e2scrub_all.service")),
+        "{shown:?}"
+    );
+    let (s, shown) = status(&e2, Check::InstallsTimers);
+    assert_eq!(s, Status::Contradicted);
+    assert!(
+        shown.iter().any(|f| f.contains("/e2scrub_all.timer")),
+        "{shown:?}"
+    );
+    let (s, shown) = status(&e2, Check::InstallsCronJobs);
+    assert_eq!(s, Status::Contradicted);
+    assert!(
+        shown.iter().any(|f| f.contains("/etc/cron.d/e2scrub_all")),
+        "{shown:?}"
+    );
+    assert_eq!(status(&e2, Check::SbinExecutables).0, Status::Contradicted);
+    assert_eq!(status(&e2, Check::SetuidFiles).0, Status::Held);
+    assert_eq!(status(&e2, Check::InstallsSudoers).0, Status::Held);
+    // passwd: its manifest entry, not e2fsprogs', is the package's.
+    let pw = judged("passwd");
+    let (s, shown) = status(&pw, Check::SetuidFiles);
+    assert_eq!(s, Status::Contradicted);
+    assert!(
+        shown
+            .iter()
+            .any(|f| f.starts_with("passwd: /usr/bin/chage (file, 2755 root:shadow)")),
+        "{shown:?}"
+    );
+    assert_eq!(status(&pw, Check::InstallsTimers).0, Status::Held);
+    // A review of a package the manifest does not list: nothing examined.
+    let other = judged("cron");
+    assert_eq!(status(&other, Check::SetuidFiles).0, Status::NotExercised);
+}
+
+#[test]
+fn a_maintainer_script_making_a_setgid_file_contradicts_no_setuid_files() {
+    assert!(tracer::verdict::sets_setid_bit(&[
+        "chmod".into(),
+        "g+s".into(),
+        "/usr/bin/crontab".into()
+    ]));
+    assert!(tracer::verdict::sets_setid_bit(&[
+        "dpkg-statoverride".into(),
+        "--update".into(),
+        "--add".into(),
+        "root".into(),
+        "crontab".into(),
+        "2755".into(),
+        "/usr/bin/crontab".into()
+    ]));
+    assert!(!tracer::verdict::sets_setid_bit(&[
+        "chmod".into(),
+        "0755".into(),
+        "/usr/bin/x".into()
+    ]));
+    assert!(!tracer::verdict::sets_setid_bit(&[
+        "chmod".into(),
+        "u+x".into(),
+        "/usr/bin/x".into()
+    ]));
+}

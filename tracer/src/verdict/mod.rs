@@ -16,7 +16,9 @@ use std::collections::HashSet;
 pub use attribution::{Attribution, Origin};
 pub use coverage::{gaps, hook_kind, missing_hook, needed_kinds};
 pub use findings::{FindingItem, FindingList, Findings};
-pub use rules::{chmod_chown_mixup, destination_allowed, is_loopback, secret_in_argv, shown_argv};
+pub use rules::{
+    chmod_chown_mixup, destination_allowed, is_loopback, secret_in_argv, sets_setid_bit, shown_argv,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::{
