@@ -290,6 +290,7 @@ fn verdicts(
         Some(s) => PathBuf::from(s),
         None => exe,
     };
+    let contents = tracer::vm::contents::manifest_from_guest(out)?;
     let mut code = 0;
     for (format, file) in [("json", "report.json"), ("markdown", "report.md")] {
         let mut cmd = std::process::Command::new(&exe);
@@ -304,6 +305,9 @@ fn verdicts(
         cmd.args(["--package", &outcome.package]);
         for d in &outcome.daemons {
             cmd.args(["--daemon", d]);
+        }
+        if let Some(c) = &contents {
+            cmd.arg("--contents").arg(c);
         }
         cmd.args(["--format", format]).arg("-o").arg(out.join(file));
         let status = cmd

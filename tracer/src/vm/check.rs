@@ -204,6 +204,8 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
             purge.push(name.to_owned());
         }
     }
+    let contents_sh = payload.join("contents.sh");
+    fs::write(&contents_sh, super::contents::CONTENTS_SH).map_err(io_err(&contents_sh))?;
     let script = job_script(&purge, &spec.units, &spec.exercise, plan.as_ref());
     let js = payload.join("job.sh");
     fs::write(&js, script).map_err(io_err(&js))?;
@@ -530,6 +532,9 @@ if [ "$st" != 0 ]; then
     kill -INT "$rec"; wait "$rec"
     exit 10
 fi
+
+# What dpkg installed, as installed (maintainer scripts run, daemons not yet started).
+sh "$TRACER_PAYLOAD/contents.sh" $PACKAGES > "$O/contents.txt" 2> "$O/contents.log"
 
 # --- the units the packages ship (templates need an instance name: skipped) ---
 if [ -z "$UNITS" ]; then

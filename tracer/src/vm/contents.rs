@@ -36,3 +36,70 @@ pub fn collect_here(packages: &[&str]) -> Result<Manifest, ContentsError> {
     }
     parse_listing(&String::from_utf8_lossy(&out.stdout), source)
 }
+
+/// Where the guest job leaves the collector's listing on the output disk, and where the host
+/// writes the manifest made from it.
+pub const LISTING: &str = "contents.txt";
+pub const MANIFEST: &str = "contents.json";
+
+/// Turns the guest's listing in `out` into `out/contents.json` for `tracer check --contents`.
+/// `None` when the guest wrote no listing (a guest job without the collector): the contents
+/// claims are then reported as not exercised, never guessed.
+pub fn manifest_from_guest(out: &Path) -> Result<Option<std::path::PathBuf>, ContentsError> {
+    let listing = out.join(LISTING);
+    let Ok(text) = std::fs::read_to_string(&listing) else {
+        return Ok(None);
+    };
+    let manifest = parse_listing(&text, &listing)?;
+    let path = out.join(MANIFEST);
+    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| ContentsError::Format {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    std::fs::write(&path, json).map_err(|source| ContentsError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(Some(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contents::FileKind;
+
+    #[test]
+    fn the_guest_listing_becomes_a_manifest_file() {
+        let dir = std::env::temp_dir().join(format!("tracer-contents-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert!(manifest_from_guest(&dir).unwrap().is_none());
+        std::fs::write(
+            dir.join(LISTING),
+            "P\tcron\t3.0pl1-162\n\
+             F\tcron\t81ed\troot\troot\t/usr/sbin/cron\n\
+             F\tcron\t85ed\troot\tcrontab\t/usr/bin/crontab\n\
+             F\tcron\ta1ff\troot\troot\t/usr/sbin/x\n\
+             M\tcron\t/etc/cron.d/gone\n\
+             S\tcron\tpostinst\n|#!/bin/sh\n|set -e\n",
+        )
+        .unwrap();
+        let path = manifest_from_guest(&dir).unwrap().expect("a manifest");
+        let m = crate::contents::read_manifest(&path).unwrap();
+        let files = &m.packages[0].files;
+        assert_eq!(files[1].mode, "2755");
+        assert_eq!(files[1].group, "crontab");
+        assert_eq!(files[2].kind, FileKind::Symlink);
+        assert_eq!(files[3].kind, FileKind::Missing);
+        assert_eq!(
+            m.packages[0].maintainer_scripts[0].text,
+            "#!/bin/sh\nset -e\n"
+        );
+        std::fs::write(dir.join(LISTING), "F\tcron\t81ed\troot\troot\t/x\n").unwrap();
+        let e = manifest_from_guest(&dir).unwrap_err().to_string();
+        assert!(
+            e.contains("line 1: a record for a package not announced"),
+            "{e}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
