@@ -174,7 +174,7 @@ pub fn effective_allow(claim: &Claim, package: &Package) -> Allow {
                 }
             }
         }
-        Check::ExternalEndpoint | Check::PrivilegedPorts => {
+        Check::ExternalEndpoint | Check::PrivilegedPorts | Check::OpensPort => {
             for p in &package.ports {
                 if !allow.ports.contains(p) {
                     allow.ports.push(*p);
