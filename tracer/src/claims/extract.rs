@@ -38,12 +38,19 @@ fn starts_with_bullet(line: &str) -> bool {
 fn statements(text: &str) -> Vec<Statement> {
     let mut out: Vec<Statement> = Vec::new();
     let mut prev_raw: Option<&str> = None;
+    // "It does not:" over a list of bullets ("- run a daemon as root", "- open a port"): the
+    // lead-in is part of each of them, until a blank or non-bullet line.
+    let mut lead_in: Option<String> = None;
     for (i, raw) in text.lines().enumerate() {
         let line_no = i + 1;
         let trimmed = raw.trim();
         if trimmed.is_empty() {
             prev_raw = None;
+            lead_in = None;
             continue;
+        }
+        if !starts_with_bullet(raw) && !is_lead_in(trimmed) {
+            lead_in = None;
         }
         let continues = match (prev_raw, out.last()) {
             (Some(prev), Some(_)) => {
@@ -71,6 +78,15 @@ fn statements(text: &str) -> Vec<Statement> {
                 } else {
                     part.trim()
                 };
+                if is_lead_in(part) {
+                    lead_in = Some(part.trim_end_matches([':', ' ']).to_owned());
+                    continue;
+                }
+                let part = match &lead_in {
+                    Some(lead) => format!("{lead} {part}"),
+                    None => part.to_owned(),
+                };
+                let part = part.as_str();
                 match parts.last_mut() {
                     Some(label) if is_label(label) && answer_like(part) => {
                         label.push_str(" - ");
@@ -92,6 +108,29 @@ fn statements(text: &str) -> Vec<Statement> {
         s.text = collapse(&s.text);
     }
     out
+}
+
+/// The lead-in of a bullet list that each bullet completes: "It Does not:", "But it does",
+/// "Package doesn't". Short, and ending in an auxiliary (with or without a colon).
+fn is_lead_in(s: &str) -> bool {
+    let l = normalise(s);
+    let l = l
+        .trim_end_matches([':', ' '])
+        .trim_start_matches(['-', '*', ' ']);
+    let words = l.split_whitespace().count();
+    (1..=5).contains(&words)
+        && [
+            " does not",
+            " doesn't",
+            " doesnt",
+            " do not",
+            " don't",
+            " does",
+            " is not",
+            " isn't",
+        ]
+        .iter()
+        .any(|aux| format!(" {l}").ends_with(aux))
 }
 
 /// A checklist label: a few words that say nothing by themselves ("Processes spawned").
