@@ -780,7 +780,7 @@ fn claims_command_lists_both_kinds_of_lines() {
     let file = claims::parse_claims_file(&toml_text, Path::new("generated.toml"))
         .expect("the generated claims file parses back");
     assert_eq!(file.package.name.as_deref(), Some("azure-proxy-agent"));
-    assert_eq!(file.claims.len(), 13);
+    assert_eq!(file.claims.len(), 14);
 }
 #[test]
 fn recorded_fixtures_still_parse() {
@@ -864,23 +864,53 @@ fn any_ip_listener_opens_a_port_loopback_or_not() {
     assert_eq!(v.status, Status::Held, "{}", v.reason);
 }
 
-/// recorded-quiet with one more library open by the daemon: its real `open` of libc, renamed.
-fn with_library(path: &str) -> Trace {
+/// recorded-quiet with one more event of the daemon: a copy of its first real `open` that
+/// names `from`, renamed to `to`.
+fn with_copy(from: &str, to: &str) -> Trace {
     let mut t = trace("recorded-quiet.jsonl");
-    let libc = t
+    let mut ev = t
         .events
         .iter()
-        .find(|e| serde_json::to_string(&e.data).is_ok_and(|j| j.contains("/libc.so.6")))
-        .expect("recorded-quiet opens libc")
+        .find(|e| {
+            e.data.kind() == "open"
+                && serde_json::to_string(&e.data).is_ok_and(|j| j.contains(from))
+        })
+        .unwrap_or_else(|| panic!("recorded-quiet has an event naming {from}"))
         .clone();
-    let mut ev = libc;
     ev.seq = t.events.len() as u64;
     let json = serde_json::to_string(&ev.data)
         .expect("event data serialises")
-        .replace("/lib/x86_64-linux-gnu/libc.so.6", path);
-    ev.data = serde_json::from_str(&json).expect("the renamed open parses back");
+        .replace(from, to);
+    ev.data = serde_json::from_str(&json).expect("the renamed event parses back");
     t.events.push(ev);
     t
+}
+
+/// recorded-quiet with one more library open by the daemon: its real `open` of libc, renamed.
+fn with_library(path: &str) -> Trace {
+    with_copy("/lib/x86_64-linux-gnu/libc.so.6", path)
+}
+
+#[test]
+fn writing_under_sys_fs_cgroup_writes_cgroups() {
+    let c = || set(pkg("masakari"), vec![absent(Check::WritesCgroups)]);
+    let j = judge(&trace("recorded-quiet.jsonl"), &c());
+    assert_eq!(
+        j.verdicts[0].status,
+        Status::Held,
+        "{}",
+        j.verdicts[0].reason
+    );
+    // Its real write of /var/lib/masakari/state, as if it had set a cgroup limit.
+    let j = judge(
+        &with_copy(
+            "/var/lib/masakari/state",
+            "/sys/fs/cgroup/masakari.slice/memory.max",
+        ),
+        &c(),
+    );
+    assert_eq!(j.verdicts[0].status, Status::Contradicted);
+    assert!(whats(&j.verdicts[0])[0].contains("/sys/fs/cgroup/masakari.slice/memory.max"));
 }
 
 #[test]
@@ -957,7 +987,8 @@ fn contents_claims_judged_on_a_real_dpkg_database() {
                   - No setuid binaries\n\
                   - no executables in /sbin or /usr/sbin\n\
                   - No udev rules\n\
-                  - No sudo fragments\n";
+                  - No sudo fragments\n\
+                  - System sandboxing appears to be in place.\n";
     let judged = |name: &str| {
         let mut s = claims::extract(review);
         s.package = pkg(name);
@@ -993,6 +1024,13 @@ fn contents_claims_judged_on_a_real_dpkg_database() {
     assert_eq!(status(&e2, Check::SbinExecutables).0, Status::Contradicted);
     assert_eq!(status(&e2, Check::SetuidFiles).0, Status::Held);
     assert_eq!(status(&e2, Check::InstallsSudoers).0, Status::Held);
+    // e2scrub's units carry ProtectSystem=, PrivateTmp=, NoNewPrivileges=.
+    let (s, shown) = status(&e2, Check::UnitSandboxing);
+    assert_eq!(s, Status::Held);
+    assert!(
+        shown.iter().any(|u| u.contains("ProtectSystem=")),
+        "{shown:?}"
+    );
     // passwd: its manifest entry, not e2fsprogs', is the package's.
     let pw = judged("passwd");
     let (s, shown) = status(&pw, Check::SetuidFiles);
@@ -1004,6 +1042,8 @@ fn contents_claims_judged_on_a_real_dpkg_database() {
         "{shown:?}"
     );
     assert_eq!(status(&pw, Check::InstallsTimers).0, Status::Held);
+    // passwd ships no unit at all: "its units are sandboxed" is false.
+    assert_eq!(status(&pw, Check::UnitSandboxing).0, Status::Contradicted);
     // A review of a package the manifest does not list: nothing examined.
     let other = judged("cron");
     assert_eq!(status(&other, Check::SetuidFiles).0, Status::NotExercised);

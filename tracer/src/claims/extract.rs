@@ -470,7 +470,8 @@ fn setid_files(s: &str) -> bool {
 /// form ("No systemd services", "systemd units: …") or a heading; a unit file name
 /// (`foo.service`) names an installed unit by itself, outside test descriptions.
 fn installs_services(s: &str) -> bool {
-    if any(s, &["dbus", "d-bus"]) {
+    // D-Bus services are installs_dbus_files; a unit's sandboxing is unit_sandboxing.
+    if any(s, &["dbus", "d-bus"]) || (any(s, SANDBOX_WORDS) && !s.contains(".service")) {
         return false;
     }
     let words: Vec<&str> = s
@@ -496,8 +497,11 @@ fn installs_services(s: &str) -> bool {
             "comes with",
         ],
     );
-    let checklist =
-        s.trim_start().starts_with("no ") || label_answer(s).is_some() || words.len() <= 4;
+    let checklist = ["no systemd", "no service", "no unit"]
+        .iter()
+        .any(|p| s.trim_start().starts_with(p))
+        || label_answer(s).is_some()
+        || words.len() <= 4;
     let systemd = any(
         s,
         &[
@@ -803,6 +807,20 @@ const RULES: &[Rule] = &[
         absent_phrases: &[],
     },
     Rule {
+        check: Check::UnitSandboxing,
+        // "makes appropriate use of established risk mitigation features (…, systemd isolation
+        // features, …)" is the template's judgement, not a statement of fact.
+        applies: |s| any(s, SANDBOX_WORDS) && !any(s, &["appropriate", "risk mitigation"]),
+        anchors: SANDBOX_WORDS,
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::WritesCgroups,
+        applies: |s| s.contains("cgroup"),
+        anchors: &["cgroup"],
+        absent_phrases: &[],
+    },
+    Rule {
         check: Check::BinariesInPath,
         applies: |s| {
             any(s, &["in path", "in $path", "on path"])
@@ -811,6 +829,21 @@ const RULES: &[Rule] = &[
         anchors: &["binar", "executable", "program", "command"],
         absent_phrases: &[],
     },
+];
+
+const SANDBOX_WORDS: &[&str] = &[
+    "sandboxing",
+    "systemd isolation",
+    "systemd hardening",
+    "unit hardening",
+    "protectsystem",
+    "protecthome",
+    "privatetmp",
+    "privatedevices",
+    "nonewprivileges",
+    "capabilityboundingset",
+    "restrictaddressfamilies",
+    "systemcallfilter",
 ];
 
 const ADDS: &[&str] = &[
@@ -983,17 +1016,8 @@ const STATIC: &[(&[&str], &str)] = &[
         "PolicyKit use is a D-Bus conversation the trace does not decode (polkit files shipped are checked as installs_polkit_files)",
     ),
     (
-        &[
-            "protectsystem",
-            "protecthome",
-            "privatetmp",
-            "nonewprivileges",
-            "capabilityboundingset",
-            "sandboxing",
-            "risk mitigation",
-            "isolation",
-        ],
-        "unit sandboxing and hardening: not read from the unit files yet; needs human judgement",
+        &["risk mitigation", "isolation", "hardening"],
+        "whether the hardening is appropriate for the exposure needs human judgement (the units' sandboxing directives are checked as unit_sandboxing)",
     ),
     (
         &[

@@ -81,10 +81,14 @@ pub enum Check {
     SbinExecutables,
     /// The package installs programs in PATH.
     BinariesInPath,
+    /// The package's service units use systemd's sandboxing directives (ProtectSystem=, …).
+    UnitSandboxing,
+    /// The daemon writes to the cgroup file system (creates or changes cgroups).
+    WritesCgroups,
 }
 
 impl Check {
-    pub const ALL: [Check; 36] = [
+    pub const ALL: [Check; 38] = [
         Check::ProcessesSpawned,
         Check::FileIo,
         Check::TempFiles,
@@ -121,6 +125,8 @@ impl Check {
         Check::SetuidFiles,
         Check::SbinExecutables,
         Check::BinariesInPath,
+        Check::UnitSandboxing,
+        Check::WritesCgroups,
     ];
 
     /// Whether the claim is about what the install put on disk (judged from a contents
@@ -140,6 +146,7 @@ impl Check {
                 | Check::SetuidFiles
                 | Check::SbinExecutables
                 | Check::BinariesInPath
+                | Check::UnitSandboxing
         )
     }
 
@@ -182,6 +189,8 @@ impl Check {
             Check::SetuidFiles => "setuid_files",
             Check::SbinExecutables => "sbin_executables",
             Check::BinariesInPath => "binaries_in_path",
+            Check::UnitSandboxing => "unit_sandboxing",
+            Check::WritesCgroups => "writes_cgroups",
         }
     }
 
@@ -261,6 +270,12 @@ impl Check {
             (Check::SbinExecutables, P) => "Installs executables in /sbin or /usr/sbin",
             (Check::BinariesInPath, A) => "Installs no programs in PATH",
             (Check::BinariesInPath, P) => "Installs programs in PATH",
+            (Check::UnitSandboxing, A) => "The service units use no systemd sandboxing",
+            (Check::UnitSandboxing, P) => {
+                "The service units use systemd sandboxing (ProtectSystem=, …)"
+            }
+            (Check::WritesCgroups, A) => "Does not write cgroups",
+            (Check::WritesCgroups, P) => "Writes cgroups",
         }
     }
 }

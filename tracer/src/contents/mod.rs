@@ -56,6 +56,79 @@ pub struct PackageContents {
     /// The maintainer scripts dpkg keeps (`/var/lib/dpkg/info/PKG.postinst`, …): name and text.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub maintainer_scripts: Vec<MaintainerScript>,
+    /// The systemd service units the package ships, with their text (their sandboxing
+    /// directives are a claim of their own).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<UnitFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// systemd's sandboxing and privilege-limiting directives (systemd.exec(5)): one of them in a
+/// unit's `[Service]` section is an instance of `unit_sandboxing`.
+const SANDBOXING: &[&str] = &[
+    "ProtectSystem",
+    "ProtectHome",
+    "ProtectKernelTunables",
+    "ProtectKernelModules",
+    "ProtectKernelLogs",
+    "ProtectControlGroups",
+    "ProtectClock",
+    "ProtectHostname",
+    "ProtectProc",
+    "PrivateTmp",
+    "PrivateDevices",
+    "PrivateNetwork",
+    "PrivateUsers",
+    "PrivateIPC",
+    "NoNewPrivileges",
+    "CapabilityBoundingSet",
+    "AmbientCapabilities",
+    "RestrictAddressFamilies",
+    "RestrictNamespaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "SystemCallFilter",
+    "SystemCallArchitectures",
+    "MemoryDenyWriteExecute",
+    "LockPersonality",
+    "DynamicUser",
+    "User",
+    "ReadOnlyPaths",
+    "InaccessiblePaths",
+    "ReadWritePaths",
+    "AppArmorProfile",
+    "IPAddressDeny",
+    "DevicePolicy",
+    "UMask",
+];
+
+/// The sandboxing directives of a unit's `[Service]` section, as written (`ProtectSystem=strict`).
+pub fn sandboxing_directives(unit: &str) -> Vec<String> {
+    let mut in_service = false;
+    let mut out = Vec::new();
+    for line in unit.lines() {
+        let l = line.trim();
+        if l.starts_with('[') {
+            in_service = l == "[Service]";
+            continue;
+        }
+        if !in_service || l.starts_with(['#', ';']) {
+            continue;
+        }
+        if let Some((key, value)) = l.split_once('=')
+            && SANDBOXING.contains(&key.trim())
+            && !value.trim().is_empty()
+        {
+            out.push(format!("{}={}", key.trim(), value.trim()));
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,14 +224,21 @@ pub fn parse_listing(text: &str, source: &Path) -> Result<Manifest, ContentsErro
         message: format!("line {}: {message}", n + 1),
     };
     let mut packages: Vec<PackageContents> = Vec::new();
+    // Whether `|` lines belong to the last maintainer script (false) or unit (true).
+    let mut in_unit = false;
     for (n, line) in text.lines().enumerate() {
-        if let Some(script_line) = line.strip_prefix('|') {
-            let script = packages
+        if let Some(text_line) = line.strip_prefix('|') {
+            let p = packages
                 .last_mut()
-                .and_then(|p| p.maintainer_scripts.last_mut())
                 .ok_or_else(|| bad(n, "a script line before any script"))?;
-            script.text.push_str(script_line);
-            script.text.push('\n');
+            let text = if in_unit {
+                p.units.last_mut().map(|u| &mut u.text)
+            } else {
+                p.maintainer_scripts.last_mut().map(|s| &mut s.text)
+            }
+            .ok_or_else(|| bad(n, "a script line before any script"))?;
+            text.push_str(text_line);
+            text.push('\n');
             continue;
         }
         let fields: Vec<&str> = line.splitn(6, '\t').collect();
@@ -175,6 +255,7 @@ pub fn parse_listing(text: &str, source: &Path) -> Result<Manifest, ContentsErro
                 version: (*version).to_owned(),
                 files: Vec::new(),
                 maintainer_scripts: Vec::new(),
+                units: Vec::new(),
             }),
             ["F", pkg, mode, owner, group, path] => {
                 current(&mut packages, pkg)?;
@@ -208,8 +289,19 @@ pub fn parse_listing(text: &str, source: &Path) -> Result<Manifest, ContentsErro
                     });
                 }
             }
+            ["U", pkg, path] => {
+                current(&mut packages, pkg)?;
+                in_unit = true;
+                if let Some(p) = packages.last_mut() {
+                    p.units.push(UnitFile {
+                        path: (*path).to_owned(),
+                        text: String::new(),
+                    });
+                }
+            }
             ["S", pkg, name] => {
                 current(&mut packages, pkg)?;
+                in_unit = false;
                 if let Some(p) = packages.last_mut() {
                     p.maintainer_scripts.push(MaintainerScript {
                         name: (*name).to_owned(),
@@ -218,7 +310,7 @@ pub fn parse_listing(text: &str, source: &Path) -> Result<Manifest, ContentsErro
                 }
             }
             [""] => {}
-            _ => return Err(bad(n, "expected a P, F, M, S or | record")),
+            _ => return Err(bad(n, "expected a P, F, M, S, U or | record")),
         }
     }
     Ok(Manifest {
@@ -243,6 +335,7 @@ const CRON_DIRS: &[&str] = &[
     "/etc/cron.monthly/",
     "/etc/cron.yearly/",
     "/var/spool/cron/crontabs/",
+    "/etc/crontab",
     "/etc/anacrontab",
 ];
 const DBUS_DIRS: &[&str] = &[
@@ -335,6 +428,19 @@ pub fn instance(check: Check, f: &InstalledFile) -> Option<String> {
 
 /// Every instance of a contents claim in the manifest: (binary package, what).
 pub fn instances(manifest: &Manifest, check: Check) -> Vec<(String, String)> {
+    if check == Check::UnitSandboxing {
+        return manifest
+            .packages
+            .iter()
+            .flat_map(|p| {
+                p.units.iter().filter_map(move |u| {
+                    let d = sandboxing_directives(&u.text);
+                    (!d.is_empty())
+                        .then(|| (p.package.clone(), format!("{}: {}", u.path, d.join(" "))))
+                })
+            })
+            .collect();
+    }
     manifest
         .packages
         .iter()
@@ -379,6 +485,8 @@ mod tests {
             "644"
         ));
         assert!(i(Check::InstallsCronJobs, "/etc/cron.d/e2scrub_all", "644"));
+        assert!(i(Check::InstallsCronJobs, "/etc/crontab", "644"));
+        assert!(!i(Check::InstallsCronJobs, "/etc/crontab.bak", "644"));
         assert!(!i(
             Check::InstallsCronJobs,
             "/etc/cron.d/.placeholder",
@@ -416,6 +524,16 @@ mod tests {
             ..file("/etc/cron.d/sub", "755")
         };
         assert!(instance(Check::InstallsCronJobs, &dir).is_none());
+    }
+
+    #[test]
+    fn sandboxing_directives_of_the_service_section() {
+        let unit = "[Unit]\nUser=not-here\n[Service]\nExecStart=/x\n# PrivateTmp=yes\nProtectSystem=strict\nNoNewPrivileges=yes\nUser=\n[Install]\nPrivateTmp=yes\n";
+        assert_eq!(
+            sandboxing_directives(unit),
+            ["ProtectSystem=strict", "NoNewPrivileges=yes"]
+        );
+        assert!(sandboxing_directives("[Service]\nExecStart=/usr/sbin/cron -f\n").is_empty());
     }
 
     #[test]

@@ -71,6 +71,10 @@ pub fn needed_kinds(check: Check) -> &'static [&'static str] {
         | Check::InstallsApparmorProfiles
         | Check::SbinExecutables
         | Check::BinariesInPath => &["open", "rename", "link", "symlink"],
+        // The unit files' text in the contents manifest; a unit a maintainer script writes is
+        // seen as a file created, not read.
+        Check::UnitSandboxing => &[],
+        Check::WritesCgroups => &["open", "mkdir", "rmdir"],
     }
 }
 

@@ -632,6 +632,19 @@ impl Rules<'_> {
             {
                 Hit::Yes(format!("exec {} [{}]", path.best(), shown_argv(argv)))
             }
+            (Check::WritesCgroups, _) if ok => {
+                let cg: Vec<String> = crate::summary::changed_paths(ev)
+                    .into_iter()
+                    .filter(|(p, _)| under(p, "/sys/fs/cgroup") && p != "/sys/fs/cgroup")
+                    .map(|(p, op)| format!("{op} {p}"))
+                    .collect();
+                if cg.is_empty() {
+                    Hit::No
+                } else {
+                    Hit::Yes(cg.join("; "))
+                }
+            }
+            (Check::UnitSandboxing, _) => Hit::No,
             (c, _) if c.is_contents() && ok => {
                 let made: Vec<String> = crate::summary::changed_paths(ev)
                     .into_iter()

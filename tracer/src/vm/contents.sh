@@ -6,7 +6,8 @@
 #   F <pkg> <st_mode in hex> <owner> <group> <path>   (lstat: a symlink is described, not followed)
 #   M <pkg> <path>                                  (listed by dpkg, absent from disk)
 #   S <pkg> <script name>                           (a maintainer script; its lines follow)
-#   |<line of the script>
+#   U <pkg> <path>                                  (a systemd service unit; its lines follow)
+#   |<line of the script or unit>
 set -eu
 for pkg in "$@"; do
     version=$(dpkg-query -W -f='${Version}' "$pkg")
@@ -19,6 +20,13 @@ for pkg in "$@"; do
             printf 'M\t%s\t%s\n' "$pkg" "$path"
         fi
     done
+    # The service units' text: their sandboxing directives are claims too.
+    dpkg-query -L "$pkg" | grep -E '^/(usr/)?lib/systemd/system/[^/]+\.service$' \
+        | while IFS= read -r unit; do
+            [ -f "$unit" ] || continue
+            printf 'U\t%s\t%s\n' "$pkg" "$unit"
+            sed 's/^/|/' "$unit"
+        done
     for script in /var/lib/dpkg/info/"$pkg".* /var/lib/dpkg/info/"$pkg":*.*; do
         [ -f "$script" ] || continue
         name=${script##*.}
