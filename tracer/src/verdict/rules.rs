@@ -138,6 +138,20 @@ pub fn sets_setid_bit(argv: &[String]) -> bool {
     }
 }
 
+/// The event's file changes that `keep(path, op)` selects, as a hit naming them.
+fn changes_hit(ev: &Event, keep: impl Fn(&str, &str) -> bool) -> Hit {
+    let hits: Vec<String> = crate::summary::changed_paths(ev)
+        .into_iter()
+        .filter(|(p, op)| keep(p, op))
+        .map(|(p, op)| format!("{op} {p}"))
+        .collect();
+    if hits.is_empty() {
+        Hit::No
+    } else {
+        Hit::Yes(hits.join("; "))
+    }
+}
+
 const SUDO_LIKE: &[&str] = &["sudo", "gksu", "gksudo", "pkexec", "su", "doas"];
 const ADD_GROUPS: &[&str] = &[
     "addgroup", "groupadd", "adduser", "useradd", "usermod", "gpasswd",
@@ -632,37 +646,15 @@ impl Rules<'_> {
             {
                 Hit::Yes(format!("exec {} [{}]", path.best(), shown_argv(argv)))
             }
-            (Check::WritesCgroups, _) if ok => {
-                let cg: Vec<String> = crate::summary::changed_paths(ev)
-                    .into_iter()
-                    .filter(|(p, _)| under(p, "/sys/fs/cgroup") && p != "/sys/fs/cgroup")
-                    .map(|(p, op)| format!("{op} {p}"))
-                    .collect();
-                if cg.is_empty() {
-                    Hit::No
-                } else {
-                    Hit::Yes(cg.join("; "))
-                }
-            }
+            (Check::WritesCgroups, _) if ok => changes_hit(ev, |p, _| {
+                under(p, "/sys/fs/cgroup") && p != "/sys/fs/cgroup"
+            }),
             (Check::UnitSandboxing, _) => Hit::No,
-            (c, _) if c.is_contents() && ok => {
-                let made: Vec<String> = crate::summary::changed_paths(ev)
-                    .into_iter()
-                    .filter(|(_, op)| {
-                        matches!(
-                            op.as_str(),
-                            "create" | "write" | "rename into" | "link" | "symlink"
-                        )
-                    })
-                    .filter(|(p, _)| contents::instance(c, &InstalledFile::plain(p)).is_some())
-                    .map(|(p, op)| format!("{op} {p}"))
-                    .collect();
-                if made.is_empty() {
-                    Hit::No
-                } else {
-                    Hit::Yes(made.join("; "))
-                }
-            }
+            // A file a maintainer script (or the daemon) made where the install's would be.
+            (c, _) if c.is_contents() && ok => changes_hit(ev, |p, op| {
+                matches!(op, "create" | "write" | "rename into" | "link" | "symlink")
+                    && contents::instance(c, &InstalledFile::plain(p)).is_some()
+            }),
             _ => Hit::No,
         }
     }
