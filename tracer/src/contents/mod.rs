@@ -23,11 +23,13 @@ pub const CONTENTS_VERSION: u32 = 1;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ContentsError {
-    #[error("cannot read contents manifest {path}: {source}")]
+    // `error`, not `source`: the message carries it, and a chained source would print twice.
+    #[error(
+        "cannot read contents manifest {path}: {error}; expected the contents.json `tracer vm check` writes"
+    )]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error(
         "{path}: not a contents manifest ({message}); expected the JSON `tracer vm check` writes \
@@ -209,9 +211,9 @@ pub fn parse_manifest(text: &str, path: &Path) -> Result<Manifest, ContentsError
 }
 
 pub fn read_manifest(path: &Path) -> Result<Manifest, ContentsError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ContentsError::Io {
+    let text = std::fs::read_to_string(path).map_err(|error| ContentsError::Io {
         path: path.to_owned(),
-        source,
+        error,
     })?;
     parse_manifest(&text, path)
 }

@@ -20,9 +20,9 @@ pub fn collect_here(packages: &[&str]) -> Result<Manifest, ContentsError> {
         .arg("contents.sh")
         .args(packages)
         .output()
-        .map_err(|e| ContentsError::Io {
+        .map_err(|error| ContentsError::Io {
             path: source.to_owned(),
-            source: e,
+            error,
         })?;
     if !out.status.success() {
         return Err(ContentsError::Format {
@@ -56,9 +56,9 @@ pub fn manifest_from_guest(out: &Path) -> Result<Option<std::path::PathBuf>, Con
         path: path.clone(),
         message: e.to_string(),
     })?;
-    std::fs::write(&path, json).map_err(|source| ContentsError::Io {
+    std::fs::write(&path, json).map_err(|e| ContentsError::Format {
         path: path.clone(),
-        source,
+        message: format!("cannot write it: {e}"),
     })?;
     Ok(Some(path))
 }
