@@ -926,6 +926,18 @@ fn runtime_claims(sentence: &str) -> Vec<(Check, Expect, Allow)> {
     {
         return Vec::new();
     }
+    // "does not open privileged ports or has a reason to do so" (the template since 2023):
+    // either way true, so no claim a run could contradict.
+    if any(
+        sentence,
+        &[
+            " or has a reason",
+            " or have a reason",
+            " or there is a reason",
+        ],
+    ) {
+        return Vec::new();
+    }
     let plain = unquoted(sentence);
     let mut out: Vec<(Check, Expect, Allow)> = RULES
         .iter()
@@ -1002,6 +1014,14 @@ fn destinations(s: &str) -> Option<Allow> {
 /// Statements about the package that no trace or contents manifest can check, with why. The
 /// first matching entry wins, so the specific reasons come before the general ones.
 const STATIC: &[(&[&str], &str)] = &[
+    (
+        &[
+            " or has a reason",
+            " or have a reason",
+            " or there is a reason",
+        ],
+        "a statement with its own justification (\"does not X or has a reason to\"): nothing a run could contradict",
+    ),
     (
         &["cve", "security issues in the past", "security history"],
         "CVE history: the trackers' records, not a property of a run",
