@@ -53,6 +53,9 @@ pub struct PackageContents {
     pub package: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub version: String,
+    /// The source package it is built from (`cron` for cron-daemon-common).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
     /// Every path `dpkg-query -L` lists, as found on disk after the install.
     pub files: Vec<InstalledFile>,
     /// The maintainer scripts dpkg keeps (`/var/lib/dpkg/info/PKG.postinst`, …): name and text.
@@ -252,9 +255,10 @@ pub fn parse_listing(text: &str, source: &Path) -> Result<Manifest, ContentsErro
                 .ok_or_else(|| bad(n, "a record for a package not announced by a P line"))
         };
         match fields.as_slice() {
-            ["P", pkg, version] => packages.push(PackageContents {
+            ["P", pkg, version, source] => packages.push(PackageContents {
                 package: (*pkg).to_owned(),
                 version: (*version).to_owned(),
+                source: (*source).to_owned(),
                 files: Vec::new(),
                 maintainer_scripts: Vec::new(),
                 units: Vec::new(),

@@ -430,11 +430,12 @@ fn judge_contents(mut v: Verdict, contents: Option<&Manifest>, package: &Package
         }
         return v;
     };
+    // The package's own binaries: by name, or built from the reviewed source package.
     let owned: Vec<&str> = manifest
         .packages
         .iter()
+        .filter(|p| package.owns_binary(&p.package) || package.name.as_ref() == Some(&p.source))
         .map(|p| p.package.as_str())
-        .filter(|p| package.owns_binary(p))
         .collect();
     if owned.is_empty() {
         v.status = Status::NotExercised;

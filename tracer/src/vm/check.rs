@@ -534,7 +534,7 @@ if [ "$st" != 0 ]; then
 fi
 
 # What dpkg installed, as installed (maintainer scripts run, daemons not yet started).
-sh "$TRACER_PAYLOAD/contents.sh" $PACKAGES > "$O/contents.txt" 2> "$O/contents.log"
+sh "$TRACER_PAYLOAD/contents.sh" --debs "$TRACER_PAYLOAD/debs" > "$O/contents.txt" 2> "$O/contents.log"
 
 # --- the units the packages ship (templates need an instance name: skipped) ---
 if [ -z "$UNITS" ]; then

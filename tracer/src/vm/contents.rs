@@ -75,7 +75,7 @@ mod tests {
         assert!(manifest_from_guest(&dir).unwrap().is_none());
         std::fs::write(
             dir.join(LISTING),
-            "P\tcron\t3.0pl1-162\n\
+            "P\tcron\t3.0pl1-162\tcron\n\
              F\tcron\t81ed\troot\troot\t/usr/sbin/cron\n\
              F\tcron\t85ed\troot\tcrontab\t/usr/bin/crontab\n\
              F\tcron\ta1ff\troot\troot\t/usr/sbin/x\n\

@@ -2,16 +2,28 @@
 # Lists what dpkg installed for each package named in the arguments: the raw input of tracer's
 # contents manifest (tracer/src/contents). Parsed by `tracer::contents::parse_listing`.
 # One record a line, tab-separated:
-#   P <pkg> <version>
+#   P <pkg> <version> <source package>
 #   F <pkg> <st_mode in hex> <owner> <group> <path>   (lstat: a symlink is described, not followed)
 #   M <pkg> <path>                                  (listed by dpkg, absent from disk)
 #   S <pkg> <script name>                           (a maintainer script; its lines follow)
 #   U <pkg> <path>                                  (a systemd service unit; its lines follow)
 #   |<line of the script or unit>
+# With `--debs DIR`, the packages are those of the .deb files in DIR (what the job installed:
+# the package, its sibling binaries and its dependencies; the host keeps the package's own).
 set -eu
+if [ "${1:-}" = --debs ]; then
+    dir=$2
+    set --
+    for deb in "$dir"/*.deb; do
+        [ -f "$deb" ] && set -- "$@" "$(dpkg-deb -f "$deb" Package)"
+    done
+fi
 for pkg in "$@"; do
+    # Not installed (a .deb apt did not need): nothing to list.
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q ' installed$' || continue
     version=$(dpkg-query -W -f='${Version}' "$pkg")
-    printf 'P\t%s\t%s\n' "$pkg" "$version"
+    source=$(dpkg-query -W -f='${source:Package}' "$pkg")
+    printf 'P\t%s\t%s\t%s\n' "$pkg" "$version" "$source"
     dpkg-query -L "$pkg" | while IFS= read -r path; do
         case $path in /.) continue ;; esac
         if [ -e "$path" ] || [ -L "$path" ]; then
