@@ -459,6 +459,28 @@ fn judge_contents(mut v: Verdict, contents: Option<&Manifest>, package: &Package
         }
     }
     let seen = v.installed.total + v.evidence.total;
+    // For unit_sandboxing "none" means: units without a directive (or no unit at all).
+    let none = if v.claim.check == Check::UnitSandboxing {
+        let units: Vec<&str> = manifest
+            .packages
+            .iter()
+            .filter(|p| owned.contains(&p.package.as_str()))
+            .flat_map(|p| p.units.iter().map(|u| u.path.as_str()))
+            .collect();
+        if units.is_empty() {
+            format!("{} ship(s) no service unit", owned.join(", "))
+        } else {
+            format!(
+                "no sandboxing directive in the [Service] section of {}",
+                units.join(", ")
+            )
+        }
+    } else {
+        format!(
+            "none of the files dpkg installed for {} is one, and no maintainer script made one in this run",
+            owned.join(", ")
+        )
+    };
     let files = format!(
         "{} installed file(s) and {} maintainer-script event(s) of {}",
         v.installed.total,
@@ -475,20 +497,8 @@ fn judge_contents(mut v: Verdict, contents: Option<&Manifest>, package: &Package
                 v.gaps.join("; ")
             ),
         ),
-        Expect::Absent => (
-            Status::Held,
-            format!(
-                "none of the files dpkg installed for {} is one, and no maintainer script made one in this run",
-                owned.join(", ")
-            ),
-        ),
-        Expect::Present => (
-            Status::Contradicted,
-            format!(
-                "none of the files dpkg installed for {} is one, and no maintainer script made one in this run",
-                owned.join(", ")
-            ),
-        ),
+        Expect::Absent => (Status::Held, none),
+        Expect::Present => (Status::Contradicted, none),
     };
     v
 }
