@@ -1,4 +1,4 @@
-//! The three report formats on the three real examples (examples/vm/*/report.json, written by
+//! The three report formats on the real examples (examples/vm/*/report.json, written by
 //! `tracer vm check`): Markdown for a forge, plain text for a Launchpad comment, JSON for tools.
 //! The plain text is checked for what a Launchpad comment needs, then snapshotted.
 
@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use tracer::report::{Report, render_markdown, render_text};
 
-const EXAMPLES: &[&str] = &["masakari", "lxd", "azure-proxy-agent-standin"];
+const EXAMPLES: &[&str] = &["masakari", "lxd", "azure-proxy-agent-standin", "cron"];
 
 fn example(name: &str) -> Report {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -54,6 +54,14 @@ fn text_reports_suit_a_launchpad_comment() {
             assert!(text.contains(&format!("{} {}:", v.claim.id, v.status.label())));
             for e in &v.evidence.shown {
                 assert!(text.contains(&format!("#{} ", e.seq)), "{name}: #{}", e.seq);
+            }
+            for f in &v.installed.shown {
+                let path = f.split(' ').nth(1).unwrap_or(f);
+                assert!(
+                    text.contains(&format!("installed: {}", f.split(' ').next().unwrap_or(f))),
+                    "{name}: {f}"
+                );
+                assert!(text.contains(path), "{name}: {path}");
             }
         }
         insta::assert_snapshot!(format!("text_{name}"), text);
