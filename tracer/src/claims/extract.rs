@@ -356,7 +356,6 @@ const TEMP: &[&str] = &[
     "temporary dir",
     "mkstemp",
     "mktemp",
-    "/tmp",
 ];
 const ENV: &[&str] = &[
     "environment variable",
