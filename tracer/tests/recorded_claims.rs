@@ -439,7 +439,7 @@ fn record_then_check_end_to_end() {
         "{md}"
     );
     assert!(
-        md.contains("| C3 | No processes spawned | review line 57 | **contradicted** |"),
+        md.contains("| C12 | No processes spawned | review line 57 | **contradicted** |"),
         "{md}"
     );
 }
