@@ -988,7 +988,8 @@ fn contents_claims_judged_on_a_real_dpkg_database() {
                   - no executables in /sbin or /usr/sbin\n\
                   - No udev rules\n\
                   - No sudo fragments\n\
-                  - System sandboxing appears to be in place.\n";
+                  - System sandboxing appears to be in place.\n\
+                  - does not deal with system authentication (eg, pam)\n";
     let judged = |name: &str| {
         let mut s = claims::extract(review);
         s.package = pkg(name);
@@ -1042,6 +1043,19 @@ fn contents_claims_judged_on_a_real_dpkg_database() {
         "{shown:?}"
     );
     assert_eq!(status(&pw, Check::InstallsTimers).0, Status::Held);
+    // The recording loads no PAM: held, with passwd's Depends beside it as context only.
+    let v = pw
+        .verdicts
+        .iter()
+        .find(|v| v.claim.check == Check::SystemAuthentication)
+        .expect("claim");
+    assert_eq!(v.status, Status::Held, "{}", v.reason);
+    assert!(
+        v.reason
+            .contains("context, not evidence: the package Depends on libpam-modules, libpam0g"),
+        "{}",
+        v.reason
+    );
     // passwd ships no unit at all: "its units are sandboxed" is false.
     assert_eq!(status(&pw, Check::UnitSandboxing).0, Status::Contradicted);
     // A review of a package the manifest does not list: nothing examined.

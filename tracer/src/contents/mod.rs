@@ -56,6 +56,9 @@ pub struct PackageContents {
     /// The source package it is built from (`cron` for cron-daemon-common).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
+    /// Its Depends field: shown beside library verdicts as context, never as evidence.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub depends: String,
     /// Every path `dpkg-query -L` lists, as found on disk after the install.
     pub files: Vec<InstalledFile>,
     /// The maintainer scripts dpkg keeps (`/var/lib/dpkg/info/PKG.postinst`, …): name and text.
@@ -255,10 +258,11 @@ pub fn parse_listing(text: &str, source: &Path) -> Result<Manifest, ContentsErro
                 .ok_or_else(|| bad(n, "a record for a package not announced by a P line"))
         };
         match fields.as_slice() {
-            ["P", pkg, version, source] => packages.push(PackageContents {
+            ["P", pkg, version, source, depends] => packages.push(PackageContents {
                 package: (*pkg).to_owned(),
                 version: (*version).to_owned(),
                 source: (*source).to_owned(),
+                depends: (*depends).to_owned(),
                 files: Vec::new(),
                 maintainer_scripts: Vec::new(),
                 units: Vec::new(),
@@ -323,6 +327,53 @@ pub fn parse_listing(text: &str, source: &Path) -> Result<Manifest, ContentsErro
         contents_version: CONTENTS_VERSION,
         packages,
     })
+}
+
+/// Library packages per library claim, by name prefix: the Depends entries that are context
+/// for its verdict.
+fn library_packages(check: Check) -> &'static [&'static str] {
+    match check {
+        Check::Webkit => &[
+            "libwebkit",
+            "libjavascriptcoregtk",
+            "libqt5webkit",
+            "libqt6webengine",
+            "libqt5webengine",
+            "libwpewebkit",
+        ],
+        Check::JsEngine => &["libv8", "libnode", "libseed"],
+        Check::SystemAuthentication => &["libpam"],
+        Check::OnlineAccounts => &["libgoa", "libaccounts-glib", "libsignon"],
+        Check::Crypto => &[
+            "libssl",
+            "libgcrypt",
+            "libgnutls",
+            "libsodium",
+            "libnettle",
+            "libmbedcrypto",
+            "libnss3",
+            "libk5crypto",
+        ],
+        _ => &[],
+    }
+}
+
+/// The Depends entries of `packages` that are libraries of a library claim, as written
+/// (`libpam0g (>= 0.99.7.1)`).
+pub fn library_depends(manifest: &Manifest, packages: &[&str], check: Check) -> Vec<String> {
+    let prefixes = library_packages(check);
+    let mut out: Vec<String> = manifest
+        .packages
+        .iter()
+        .filter(|p| packages.contains(&p.package.as_str()))
+        .flat_map(|p| p.depends.split([',', '|']))
+        .map(str::trim)
+        .filter(|d| prefixes.iter().any(|l| d.starts_with(l)))
+        .map(str::to_owned)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Directories whose entries are of one kind. A directory covers what is below it.

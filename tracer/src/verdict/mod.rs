@@ -236,12 +236,15 @@ pub fn judge_with(trace: &Trace, claims: &ClaimSet, contents: Option<&Manifest>)
         .claims
         .iter()
         .map(|c| {
-            let v = judge_one(trace, c, &claims.package, &attribution, &listened);
+            let mut v = judge_one(trace, c, &claims.package, &attribution, &listened);
             if c.check.is_contents() {
-                judge_contents(v, contents, &claims.package)
-            } else {
-                v
+                v = judge_contents(v, contents, &claims.package);
             }
+            if let Some(m) = contents {
+                v.reason
+                    .push_str(&depends_context(m, &claims.package, c.check));
+            }
+            v
         })
         .collect();
     Judgement {
@@ -417,6 +420,30 @@ fn judge_one(
     }
 }
 
+/// The manifest's packages that are the reviewed package's own binaries: by name, or built
+/// from the reviewed source package.
+fn owned_packages<'a>(m: &'a Manifest, package: &Package) -> Vec<&'a str> {
+    m.packages
+        .iter()
+        .filter(|p| package.owns_binary(&p.package) || package.name.as_ref() == Some(&p.source))
+        .map(|p| p.package.as_str())
+        .collect()
+}
+
+/// The package's Depends on a claim's libraries, as context beside the runtime evidence (a
+/// dependency is a library that may be loaded, not one that was).
+fn depends_context(m: &Manifest, package: &Package, check: Check) -> String {
+    let deps = crate::contents::library_depends(m, &owned_packages(m, package), check);
+    if deps.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (context, not evidence: the package Depends on {})",
+            deps.join(", ")
+        )
+    }
+}
+
 /// A contents claim: the trace's verdict (what maintainer scripts created or chmod'ed) joined
 /// with the manifest's installed files. Without a manifest only the trace speaks: a
 /// contradiction stands, anything else is "not exercised" (the files were not examined).
@@ -430,13 +457,7 @@ fn judge_contents(mut v: Verdict, contents: Option<&Manifest>, package: &Package
         }
         return v;
     };
-    // The package's own binaries: by name, or built from the reviewed source package.
-    let owned: Vec<&str> = manifest
-        .packages
-        .iter()
-        .filter(|p| package.owns_binary(&p.package) || package.name.as_ref() == Some(&p.source))
-        .map(|p| p.package.as_str())
-        .collect();
+    let owned = owned_packages(manifest, package);
     if owned.is_empty() {
         v.status = Status::NotExercised;
         v.reason = format!(

@@ -75,7 +75,7 @@ mod tests {
         assert!(manifest_from_guest(&dir).unwrap().is_none());
         std::fs::write(
             dir.join(LISTING),
-            "P\tcron\t3.0pl1-162\tcron\n\
+            "P\tcron\t3.0pl1-162\tcron\tlibc6 (>= 2.34), libpam0g (>= 0.99.7.1)\n\
              F\tcron\t81ed\troot\troot\t/usr/sbin/cron\n\
              F\tcron\t85ed\troot\tcrontab\t/usr/bin/crontab\n\
              F\tcron\ta1ff\troot\troot\t/usr/sbin/x\n\
@@ -86,6 +86,18 @@ mod tests {
         let path = manifest_from_guest(&dir).unwrap().expect("a manifest");
         let m = crate::contents::read_manifest(&path).unwrap();
         let files = &m.packages[0].files;
+        assert_eq!(
+            m.packages[0].depends,
+            "libc6 (>= 2.34), libpam0g (>= 0.99.7.1)"
+        );
+        assert_eq!(
+            crate::contents::library_depends(
+                &m,
+                &["cron"],
+                crate::claims::Check::SystemAuthentication
+            ),
+            ["libpam0g (>= 0.99.7.1)"]
+        );
         assert_eq!(files[1].mode, "2755");
         assert_eq!(files[1].group, "crontab");
         assert_eq!(files[2].kind, FileKind::Symlink);

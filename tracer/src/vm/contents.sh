@@ -2,7 +2,7 @@
 # Lists what dpkg installed for each package named in the arguments: the raw input of tracer's
 # contents manifest (tracer/src/contents). Parsed by `tracer::contents::parse_listing`.
 # One record a line, tab-separated:
-#   P <pkg> <version> <source package>
+#   P <pkg> <version> <source package> <Depends field>
 #   F <pkg> <st_mode in hex> <owner> <group> <path>   (lstat: a symlink is described, not followed)
 #   M <pkg> <path>                                  (listed by dpkg, absent from disk)
 #   S <pkg> <script name>                           (a maintainer script; its lines follow)
@@ -23,7 +23,8 @@ for pkg in "$@"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q ' installed$' || continue
     version=$(dpkg-query -W -f='${Version}' "$pkg")
     source=$(dpkg-query -W -f='${source:Package}' "$pkg")
-    printf 'P\t%s\t%s\t%s\n' "$pkg" "$version" "$source"
+    depends=$(dpkg-query -W -f='${Depends}' "$pkg")
+    printf 'P\t%s\t%s\t%s\t%s\n' "$pkg" "$version" "$source" "$depends"
     dpkg-query -L "$pkg" | while IFS= read -r path; do
         case $path in /.) continue ;; esac
         if [ -e "$path" ] || [ -L "$path" ]; then
