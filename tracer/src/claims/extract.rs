@@ -220,11 +220,25 @@ fn negated(s: &str) -> bool {
 /// The clause before `pos`: back to the last `;`, ` - `, ` but `, parenthesis or colon.
 fn clause_before(s: &str, pos: usize) -> &str {
     let head = &s[..pos];
-    let cut = [";", " - ", " but ", "(", ")", ":", " -- ", "? "]
-        .iter()
-        .filter_map(|b| head.rfind(b).map(|i| i + b.len()))
-        .max()
-        .unwrap_or(0);
+    let cut = [
+        ";",
+        " - ",
+        " but ",
+        "(",
+        ")",
+        ":",
+        " -- ",
+        "? ",
+        ", only ",
+        ", just ",
+        ", while ",
+        ", whereas ",
+        ", instead ",
+    ]
+    .iter()
+    .filter_map(|b| head.rfind(b).map(|i| i + b.len()))
+    .max()
+    .unwrap_or(0);
     &head[cut..]
 }
 
@@ -372,6 +386,7 @@ const CRYPTO: &[&str] = &[
     "encrypt",
     "decrypt",
     "crypto ",
+    "crypto:",
     "crypto,",
     "crypto.",
     "crypto/",
@@ -424,6 +439,14 @@ const LISTEN: &[&str] = &[
     "on port ",
 ];
 const LOOPBACK: &[&str] = &["localhost", "127.0.0.1", "::1", "loopback"];
+/// Addresses that listen on every interface: external.
+const WILDCARD: &[&str] = &[
+    "0.0.0.0",
+    "[::]",
+    "all interfaces",
+    "any interface",
+    "every interface",
+];
 const EXTERNAL: &[&str] = &[
     "external endpoint",
     "externally",
@@ -578,8 +601,17 @@ const RULES: &[Rule] = &[
             any(s, EXTERNAL)
                 || (s.contains("expose") && any(s, &[" port", "socket", "endpoint", " api"]))
                 || (any(s, LISTEN) && any(s, LOOPBACK))
+                || (any(s, LISTEN) && any(s, WILDCARD))
         },
-        anchors: &["expose", "external", "reachable", "public", "remote"],
+        anchors: &[
+            "expose",
+            "external",
+            "reachable",
+            "public",
+            "remote",
+            "listen",
+            "0.0.0.0",
+        ],
         absent_phrases: &[
             "only listens on localhost",
             "only on localhost",
