@@ -492,8 +492,11 @@ fn setid_files(s: &str) -> bool {
 /// form ("No systemd services", "systemd units: …") or a heading; a unit file name
 /// (`foo.service`) names an installed unit by itself, outside test descriptions.
 fn installs_services(s: &str) -> bool {
-    // D-Bus services are installs_dbus_files; a unit's sandboxing is unit_sandboxing.
-    if any(s, &["dbus", "d-bus"]) || (any(s, SANDBOX_WORDS) && !s.contains(".service")) {
+    // D-Bus services are installs_dbus_files (unless the sentence names systemd as well: "a
+    // systemd service and a D-Bus service" is both); a unit's sandboxing is unit_sandboxing.
+    if (any(s, &["dbus", "d-bus"]) && !s.contains("systemd"))
+        || (any(s, SANDBOX_WORDS) && !s.contains(".service"))
+    {
         return false;
     }
     let words: Vec<&str> = s
