@@ -116,6 +116,9 @@ impl AptRoot {
             check_deb(d)?;
         }
         fs::create_dir_all(dest).map_err(io_err(dest))?;
+        // Absolute: apt resolves a relative Dir::Cache::archives under its own Dir::Cache, so
+        // `-o out/cron` put the .debs in the private apt tree and the guest got none.
+        let dest = &fs::canonicalize(dest).map_err(io_err(dest))?;
         let archives = dest.join(".partial-archives");
         fs::create_dir_all(archives.join("partial")).map_err(io_err(&archives))?;
         let mut cmd = self.apt();
