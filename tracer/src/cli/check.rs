@@ -1,16 +1,20 @@
 //! `tracer check`: judge a review's claims against a trace and write the report.
 //!
-//! Exit codes (also in docs/claims.md): 0 nothing contradicted or inconclusive; 1 a claim is
-//! contradicted; 2 bad input or infrastructure failure; 3 a claim is inconclusive (and none
-//! contradicted).
+//! Exit codes (also in the README and docs/claims.md): 0 nothing contradicted or inconclusive;
+//! 1 a claim is contradicted; 2 bad input or infrastructure failure; 3 a claim is inconclusive
+//! (and none contradicted); 4 nothing was checked (no claims, the package never ran, or no
+//! claim was exercised), with a one-line reason on stderr.
 
 use std::{io::Write as _, path::PathBuf, process::ExitCode};
 
 use anyhow::Context as _;
 use tracer::{
-    report::{Inputs, Report, render_markdown, render_text},
+    report::{Inputs, Report, escape, render_markdown, render_text},
     verdict,
 };
+
+/// No claim was judged: a run that checked nothing must not pass.
+pub const EXIT_NOTHING_CHECKED: u8 = 4;
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum Format {
@@ -40,7 +44,7 @@ impl Format {
 
 #[derive(clap::Args)]
 #[command(
-    about = "Check a review's claims against a trace; exit 0 ok, 1 contradicted, 2 bad input, 3 inconclusive",
+    about = "Check a review's claims against a trace; exit 0 ok, 1 contradicted, 2 bad input, 3 inconclusive, 4 nothing checked",
     group(clap::ArgGroup::new("claims_source").required(true).multiple(true).args(["review", "claims"]))
 )]
 pub struct Args {
@@ -81,11 +85,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     set.package.daemons.extend(args.daemons);
     let trace = super::claims::load_trace(&args.trace)?;
+    for w in trace.integrity.warnings() {
+        eprintln!("tracer: warning: {}: {w}", args.trace.display());
+    }
     let contents = match &args.contents {
         Some(p) => Some(tracer::contents::read_manifest(p)?),
         None => None,
     };
     let judgement = verdict::judge_with(&trace, &set, contents.as_ref());
+    let nothing = judgement.nothing_checked();
     let code = judgement.exit_code();
     let inputs = Inputs {
         review: args.review.as_ref().map(|p| p.display().to_string()),
@@ -95,10 +103,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         daemons: set.package.daemons.clone(),
     };
     let report = Report::build(&trace, &set, judgement, inputs);
+    // Escaped last, whatever a renderer missed: no control or bidi character reaches a
+    // terminal or a JSON consumer.
     let text = match Format::resolve(args.format, args.output.as_deref()) {
-        Format::Text => render_text(&report),
-        Format::Markdown => render_markdown(&report),
-        Format::Json => report.to_json().context("serialising the report")?,
+        Format::Text => escape::terminal(&render_text(&report)),
+        Format::Markdown => escape::terminal(&render_markdown(&report)),
+        Format::Json => escape::json(report.to_json().context("serialising the report")?),
     };
     match &args.output {
         Some(path) => std::fs::write(path, text).with_context(|| {
@@ -110,6 +120,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => std::io::stdout()
             .write_all(text.as_bytes())
             .context("writing to stdout")?,
+    }
+    if code == EXIT_NOTHING_CHECKED
+        && let Some(why) = nothing
+    {
+        let input = args
+            .review
+            .as_ref()
+            .or(args.claims.as_ref())
+            .map_or(String::new(), |p| format!(" ({})", p.display()));
+        eprintln!(
+            "tracer: nothing checked: {why}{input}; trace {}",
+            args.trace.display()
+        );
     }
     tracing::info!(exit = code, "checked {} claims", report.verdicts.len());
     Ok(ExitCode::from(code))

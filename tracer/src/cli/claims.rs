@@ -36,9 +36,9 @@ pub fn load(review: Option<&PathBuf>, claims_file: Option<&PathBuf>) -> anyhow::
                     path.display()
                 )
             })?;
-            let text = String::from_utf8(bytes).map_err(|_| {
+            let text = decode_review(&bytes).map_err(|why| {
                 anyhow::anyhow!(
-                    "{}: not UTF-8 text; expected the review as plain text (save the bug comment as UTF-8)",
+                    "{}: {why}; expected the review as plain text (save the bug comment as UTF-8)",
                     path.display()
                 )
             })?;
@@ -50,6 +50,30 @@ pub fn load(review: Option<&PathBuf>, claims_file: Option<&PathBuf>) -> anyhow::
         set = claims::merge(set, claims::read_claims_file(path)?);
     }
     Ok(set)
+}
+
+/// A review's bytes as text: UTF-8 (a BOM is dropped), or UTF-16 with its BOM, as editors on
+/// Windows save it. UTF-16 without a BOM (NUL bytes between letters) is refused by name rather
+/// than read as a text with no claims in it.
+pub fn decode_review(bytes: &[u8]) -> Result<String, &'static str> {
+    let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| {
+        if rest.len() % 2 != 0 {
+            return Err("UTF-16 with an odd number of bytes (cut short)");
+        }
+        let units = rest.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|_| "invalid UTF-16 (an unpaired surrogate)")
+    };
+    match bytes {
+        [0xef, 0xbb, 0xbf, rest @ ..] => {
+            String::from_utf8(rest.to_vec()).map_err(|_| "not UTF-8 text after its UTF-8 BOM")
+        }
+        [0xff, 0xfe, rest @ ..] => utf16(rest, u16::from_le_bytes),
+        [0xfe, 0xff, rest @ ..] => utf16(rest, u16::from_be_bytes),
+        _ if bytes.contains(&0) => Err("binary or UTF-16 text without a byte-order mark"),
+        _ => String::from_utf8(bytes.to_vec()).map_err(|_| "not UTF-8 text"),
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {

@@ -3,7 +3,7 @@
 use std::{io::Write as _, path::PathBuf, process::ExitCode};
 
 use anyhow::Context as _;
-use tracer::summary;
+use tracer::{report::escape, summary};
 
 #[derive(clap::Args)]
 #[command(about = "Summarize a trace: process tree, files, sockets, privilege changes, loss")]
@@ -17,11 +17,16 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let trace = super::claims::load_trace(&args.trace)?;
+    for w in trace.integrity.warnings() {
+        eprintln!("tracer: warning: {}: {w}", args.trace.display());
+    }
     let s = summary::summarize(&trace);
+    // Escaped at the edge: a crafted header or file name cannot drive the terminal or reorder
+    // what is shown, whichever field it hides in.
     let text = if args.json {
-        serde_json::to_string_pretty(&s).context("serialising the summary")? + "\n"
+        escape::json(serde_json::to_string_pretty(&s).context("serialising the summary")? + "\n")
     } else {
-        summary::render_text(&s)
+        escape::terminal(&summary::render_text(&s))
     };
     std::io::stdout()
         .write_all(text.as_bytes())

@@ -277,7 +277,8 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Runs `tracer check` (this binary) on the guest's trace, once per report format, and prints
-/// the Markdown report. Its exit code (0 ok, 1 contradicted, 3 inconclusive) is ours.
+/// the Markdown report. Its exit code (0 ok, 1 contradicted, 3 inconclusive, 4 nothing
+/// checked) is ours.
 fn verdicts(
     out: &std::path::Path,
     review: Option<&std::path::Path>,
@@ -314,7 +315,7 @@ fn verdicts(
             .status()
             .with_context(|| format!("running {} check", exe.display()))?;
         code = match status.code() {
-            Some(c @ (0 | 1 | 3)) => c,
+            Some(c @ (0 | 1 | 3 | 4)) => c,
             _ => anyhow::bail!(
                 "`tracer check` on {} failed ({status}); the trace and logs are in {}",
                 out.join("trace.jsonl").display(),

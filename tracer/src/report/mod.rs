@@ -3,7 +3,7 @@
 //! (versioned by [`REPORT_VERSION`]) for tools. Every name that came from the trace or the review is escaped
 //! ([`escape`]), so a hostile file name cannot forge table rows, links, HTML or terminal codes.
 
-mod escape;
+pub mod escape;
 mod lines;
 mod markdown;
 mod model;

@@ -502,6 +502,7 @@ fn loss(trace: &Trace) -> Loss {
             truncated: BTreeMap::new(),
             unresolved_paths: BTreeMap::new(),
             malformed: 0,
+            integrity: trace.integrity.warnings(),
         },
         Some(f) => {
             let nonzero = |m: &BTreeMap<String, u64>| {
@@ -517,6 +518,7 @@ fn loss(trace: &Trace) -> Loss {
                 truncated: nonzero(&f.truncated),
                 unresolved_paths: nonzero(&f.unresolved_paths),
                 malformed: f.malformed,
+                integrity: trace.integrity.warnings(),
             }
         }
     }

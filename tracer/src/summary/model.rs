@@ -171,4 +171,8 @@ pub struct Loss {
     pub truncated: BTreeMap<String, u64>,
     pub unresolved_paths: BTreeMap<String, u64>,
     pub malformed: u64,
+    /// Where the file and its footer disagree (events cut out, `seq` gaps, a cut last line):
+    /// one sentence each. Not empty means the loss counts cannot be trusted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub integrity: Vec<String>,
 }

@@ -147,6 +147,12 @@ pub fn loss_line(loss: &Loss) -> String {
                 events may be missing"
             .to_owned();
     }
+    if !loss.integrity.is_empty() {
+        return format!(
+            "loss: UNKNOWN - the trace file does not match its footer: {}",
+            loss.integrity.join("; ")
+        );
+    }
     let mut line = if loss.total_lost == 0 {
         "loss: none (0 events lost)".to_owned()
     } else {
@@ -157,7 +163,10 @@ pub fn loss_line(loss: &Loss) -> String {
             kinds.join(", ")
         )
     };
-    let sum = |m: &std::collections::BTreeMap<String, u64>| m.values().sum::<u64>();
+    // Saturating: a crafted footer's counts must not wrap (or panic) here.
+    let sum = |m: &std::collections::BTreeMap<String, u64>| {
+        m.values().fold(0u64, |acc, n| acc.saturating_add(*n))
+    };
     if sum(&loss.truncated) > 0 {
         let _ = write!(line, "; {} truncated", sum(&loss.truncated));
     }

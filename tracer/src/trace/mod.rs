@@ -10,7 +10,7 @@ mod read;
 mod write;
 
 pub use model::*;
-pub use read::{Trace, TraceError, read_trace};
+pub use read::{Integrity, Trace, TraceError, read_trace, read_trace_from};
 pub use write::TraceWriter;
 
 /// `format` field of the header.

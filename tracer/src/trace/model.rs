@@ -536,8 +536,11 @@ pub struct Footer {
 }
 
 impl Footer {
+    /// Saturating: a crafted footer's counts cannot wrap around to "0 lost".
     pub fn total_lost(&self) -> u64 {
-        self.lost.values().sum()
+        self.lost
+            .values()
+            .fold(0u64, |acc, n| acc.saturating_add(*n))
     }
 }
 

@@ -1,6 +1,13 @@
 //! Reading a trace file back, for every stage after the recorder.
+//!
+//! The footer is the recorder's word on what it wrote and lost, and a trace is attached to bugs
+//! and passed around: it is checked, not trusted. The reader counts the events of each kind it
+//! read and compares them with the footer's counts, and checks that `seq` runs from 0 without a
+//! gap. Whatever does not add up is an [`Integrity`] problem that makes every claim needing the
+//! kinds concerned inconclusive (see `verdict::gaps`).
 
 use std::{
+    collections::BTreeMap,
     fs::File,
     io::{BufRead, BufReader},
     path::{Path, PathBuf},
@@ -16,6 +23,93 @@ pub struct Trace {
     /// `None` when the recorder did not finish (killed, crashed, disk full): counts of lost
     /// events are then unknown, and nothing may be concluded as "held".
     pub footer: Option<Footer>,
+    /// What the reader found missing or inconsistent; empty for an intact trace.
+    pub integrity: Integrity,
+}
+
+/// Where the file disagrees with itself: events the footer counts that are not in the file,
+/// `seq` gaps, a missing footer, a cut last line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Integrity {
+    /// Kind → events the footer counts beyond those read (saturating: a crafted count cannot
+    /// wrap to 0).
+    pub missing: BTreeMap<String, u64>,
+    /// Kinds read more often than the footer says, or read and not in the footer at all: the
+    /// footer was edited or belongs to another trace, so its loss counts say nothing either.
+    pub extra: BTreeMap<String, u64>,
+    /// `seq` numbers missing between events (their kinds are unknown): every kind is suspect.
+    pub seq_gaps: u64,
+    /// The trace has no footer (the recorder was killed or crashed).
+    pub no_footer: bool,
+    /// The last line was cut in the middle (no newline, not JSON) and was skipped.
+    pub cut_last_line: bool,
+}
+
+impl Integrity {
+    /// True when nothing is missing or inconsistent.
+    pub fn is_intact(&self) -> bool {
+        *self == Integrity::default()
+    }
+
+    /// One sentence per problem, for warnings and reports.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.no_footer {
+            out.push(
+                "the trace has no footer: the recorder did not finish (killed or crashed), so \
+                 events may be missing and lost events were not counted"
+                    .to_owned(),
+            );
+        }
+        if self.cut_last_line {
+            out.push("the last line was cut in the middle and was skipped".to_owned());
+        }
+        for (kind, n) in &self.missing {
+            out.push(format!(
+                "{n} {kind} event(s) counted in the footer are not in the file"
+            ));
+        }
+        for (kind, n) in &self.extra {
+            out.push(format!(
+                "{n} {kind} event(s) in the file are not counted in the footer (edited or \
+                 mismatched footer)"
+            ));
+        }
+        if self.seq_gaps > 0 {
+            out.push(format!(
+                "{} event(s) missing from the seq numbering (events were cut out of the file)",
+                self.seq_gaps
+            ));
+        }
+        out
+    }
+
+    /// Why events of `kinds` may be missing from this file, beyond what the footer says was
+    /// lost: one sentence per reason.
+    pub fn gaps(&self, kinds: &[&str]) -> Vec<String> {
+        let mut out = Vec::new();
+        for k in kinds {
+            if let Some(n) = self.missing.get(*k) {
+                out.push(format!(
+                    "{n} {k} event(s) counted in the footer are not in the trace file"
+                ));
+            }
+        }
+        if !self.extra.is_empty() {
+            out.push(
+                "the footer's event counts do not match the file (edited or mismatched), so its \
+                 loss counts cannot be trusted"
+                    .to_owned(),
+            );
+        }
+        if self.seq_gaps > 0 {
+            out.push(format!(
+                "{} event(s) of unknown kind are missing from the seq numbering",
+                self.seq_gaps
+            ));
+        }
+        out
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,33 +153,71 @@ pub enum TraceError {
 
 /// Reads and validates a trace file: a header first, events, at most one footer, last.
 pub fn read_trace(path: &Path) -> Result<Trace, TraceError> {
+    let file = File::open(path).map_err(|source| TraceError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    read_trace_from(BufReader::new(file), path)
+}
+
+/// [`read_trace`] from any reader; `path` names the input in errors.
+pub fn read_trace_from(mut input: impl BufRead, path: &Path) -> Result<Trace, TraceError> {
     let io = |source| TraceError::Io {
         path: path.to_owned(),
         source,
     };
-    let file = File::open(path).map_err(io)?;
     let mut header = None;
     let mut events = Vec::new();
     let mut footer = None;
-    for (index, line) in BufReader::new(file).lines().enumerate() {
-        let line_no = index + 1;
-        let text = line.map_err(io)?;
+    let mut integrity = Integrity::default();
+    let mut raw = Vec::new();
+    let mut line_no = 0;
+    loop {
+        raw.clear();
+        // Bounded by the file, not by a line: a trace line has no length limit of its own.
+        if input.read_until(b'\n', &mut raw).map_err(io)? == 0 {
+            break;
+        }
+        line_no += 1;
+        let complete = raw.last() == Some(&b'\n');
+        let text = match std::str::from_utf8(&raw) {
+            Ok(t) => t,
+            Err(_) if !complete && header.is_some() && footer.is_none() => {
+                integrity.cut_last_line = true;
+                break;
+            }
+            Err(e) => {
+                return Err(TraceError::Parse {
+                    path: path.to_owned(),
+                    line: line_no,
+                    message: format!("not UTF-8: {e}"),
+                });
+            }
+        };
         if text.trim().is_empty() {
             continue;
         }
-        let parsed: Line = serde_json::from_str(&text).map_err(|e| {
-            if header.is_none() && line_no == 1 {
-                // A header of another version may not parse: say so rather than "bad JSON".
-                if let Some(err) = foreign_header(path, &text) {
-                    return err;
+        let parsed: Line = match serde_json::from_str(text) {
+            Ok(l) => l,
+            // A recorder killed mid-write leaves a cut last line: the lines before it are whole.
+            Err(_) if !complete && header.is_some() && footer.is_none() => {
+                integrity.cut_last_line = true;
+                break;
+            }
+            Err(e) => {
+                if header.is_none() && line_no == 1 {
+                    // A header of another version may not parse: say so rather than "bad JSON".
+                    if let Some(err) = foreign_header(path, text) {
+                        return Err(err);
+                    }
                 }
+                return Err(TraceError::Parse {
+                    path: path.to_owned(),
+                    line: line_no,
+                    message: e.to_string(),
+                });
             }
-            TraceError::Parse {
-                path: path.to_owned(),
-                line: line_no,
-                message: e.to_string(),
-            }
-        })?;
+        };
         let misplaced = |what| TraceError::Misplaced {
             path: path.to_owned(),
             line: line_no,
@@ -120,11 +252,48 @@ pub fn read_trace(path: &Path) -> Result<Trace, TraceError> {
     let header = header.ok_or_else(|| TraceError::Empty {
         path: path.to_owned(),
     })?;
+    check(&events, footer.as_ref(), &mut integrity);
     Ok(Trace {
         header,
         events,
         footer,
+        integrity,
     })
+}
+
+/// Compares what was read with what the footer says was written.
+fn check(events: &[Event], footer: Option<&Footer>, integrity: &mut Integrity) {
+    // seq counts every event written from 0: a jump is a cut. A step back or a repeat is an
+    // edit too, but it hides nothing by itself; count only numbers that are skipped.
+    let mut expected: u64 = 0;
+    for e in events {
+        if e.seq > expected {
+            integrity.seq_gaps = integrity.seq_gaps.saturating_add(e.seq - expected);
+        }
+        expected = e.seq.saturating_add(1).max(expected);
+    }
+    let Some(footer) = footer else {
+        integrity.no_footer = true;
+        return;
+    };
+    let mut read: BTreeMap<&str, u64> = BTreeMap::new();
+    for e in events {
+        let n = read.entry(e.data.kind()).or_default();
+        *n = n.saturating_add(1);
+    }
+    for (kind, &said) in &footer.events {
+        let got = read.get(kind.as_str()).copied().unwrap_or(0);
+        if said > got {
+            integrity.missing.insert(kind.clone(), said - got);
+        } else if got > said {
+            integrity.extra.insert(kind.clone(), got - said);
+        }
+    }
+    for (kind, &got) in &read {
+        if !footer.events.contains_key(*kind) {
+            integrity.extra.insert((*kind).to_owned(), got);
+        }
+    }
 }
 
 fn foreign_header(path: &Path, text: &str) -> Option<TraceError> {

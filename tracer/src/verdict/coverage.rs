@@ -174,6 +174,8 @@ pub fn gaps(trace: &Trace, check: Check) -> Vec<String> {
             }
         }
     }
+    // The footer is checked, not trusted: events it counts that the file lacks are missing too.
+    out.extend(trace.integrity.gaps(kinds));
     for failed in &trace.header.hooks.failed {
         if failed.absent {
             // The kernel has no such syscall (e.g. init_module without CONFIG_MODULES): nothing

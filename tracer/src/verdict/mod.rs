@@ -142,17 +142,49 @@ pub struct Judgement {
 }
 
 impl Judgement {
-    /// The CLI's exit code: 1 when a claim is contradicted, else 3 when one is inconclusive,
-    /// else 0.
+    /// The CLI's exit code: 1 when a claim is contradicted, else 4 when nothing was checked
+    /// ([`Self::nothing_checked`]), else 3 when a claim is inconclusive, else 0.
     pub fn exit_code(&self) -> u8 {
         let any = |s| self.verdicts.iter().any(|v| v.status == s);
         if any(Status::Contradicted) {
             1
+        } else if self.nothing_checked().is_some() {
+            4
         } else if any(Status::Inconclusive) {
             3
         } else {
             0
         }
+    }
+}
+
+impl Judgement {
+    /// Why this check judged nothing, when it did not: no claims, no process of the package
+    /// ran, or no claim was exercised. Such a run must not pass quietly (the CLI exits 4): a
+    /// misspelt unit or package, a daemon that never started, an empty or unreadable review
+    /// all look like this.
+    pub fn nothing_checked(&self) -> Option<String> {
+        if self.verdicts.is_empty() {
+            return Some("there are no runtime-checkable claims to check".to_owned());
+        }
+        if self.origins.package == 0 && self.origins.maintainer_script == 0 {
+            return Some(format!(
+                "no process of the package ran in this trace ({} event(s), none the package's); \
+                 check the package, unit or --daemon names and that the daemon started",
+                self.origins.harness.saturating_add(self.origins.other)
+            ));
+        }
+        if self
+            .verdicts
+            .iter()
+            .all(|v| v.status == Status::NotExercised)
+        {
+            return Some(format!(
+                "none of the {} claim(s) was exercised by this trace",
+                self.verdicts.len()
+            ));
+        }
+        None
     }
 }
 
