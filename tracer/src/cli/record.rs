@@ -3,7 +3,10 @@
 use std::{path::PathBuf, process::ExitCode, time::Duration};
 
 use anyhow::Context as _;
-use tracer::record::{self, DEFAULT_BUFFER_BYTES, RecordOptions, TargetSpec};
+use tracer::{
+    record::{self, DEFAULT_BUFFER_BYTES, RecordOptions, TargetSpec},
+    trace::StopReason,
+};
 
 #[derive(clap::Args)]
 #[command(
@@ -14,9 +17,21 @@ pub struct Args {
     /// Trace file to write (JSON Lines; see docs/trace-format.md).
     #[arg(short, long, default_value = "trace.jsonl")]
     output: PathBuf,
-    /// Stop after this long ("30s", "5m", or seconds); default: until the target exits or Ctrl-C.
-    #[arg(short, long, value_parser = parse_duration)]
-    duration: Option<Duration>,
+    /// Stop after this long ("30s", "5m", or seconds; at most 7 days); default: until the
+    /// target's whole process tree has exited, or Ctrl-C.
+    #[arg(short, long)]
+    duration: Option<String>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
+    /// When --duration or a signal ends the recording, leave the command's processes running
+    /// (default: SIGTERM to the tree, SIGKILL 3 s later).
+    #[arg(long)]
+    leave_running: bool,
+    /// Mask secret values in recorded command lines (`--password=****`), as for a trace that
+    /// is attached to a bug; the header's `masked` says so.
+    #[arg(long)]
+    mask_secrets: bool,
     /// Ring buffer size in bytes (a power of two); larger absorbs bigger bursts.
     #[arg(long, default_value_t = DEFAULT_BUFFER_BYTES)]
     buffer_size: u32,
@@ -37,18 +52,33 @@ pub struct Args {
     command: Vec<String>,
 }
 
-fn parse_duration(s: &str) -> Result<Duration, String> {
-    if let Ok(secs) = s.parse::<f64>()
-        && secs.is_finite()
-        && secs > 0.0
-    {
-        return Ok(Duration::from_secs_f64(secs));
+/// A `--duration`: seconds or a humantime span, more than 0 and at most
+/// [`record::MAX_DURATION`]. Checked here, before anything is loaded: a value that overflows
+/// (`18446744073709551615`, `1e19`) or is zero is one line of error, never a panic.
+fn parse_duration(s: &str) -> anyhow::Result<Duration> {
+    let bad = |why: &str| {
+        anyhow::anyhow!(
+            "--duration {s}: {why}; expected more than 0 and at most 7 days, e.g. 30s, 5m, 2h or a number of seconds"
+        )
+    };
+    let d = match s.trim().parse::<f64>() {
+        Ok(secs) if !secs.is_finite() => return Err(bad("not a finite number")),
+        Ok(secs) if secs > record::MAX_DURATION.as_secs_f64() => return Err(bad("too long")),
+        Ok(secs) if secs <= 0.0 => return Err(bad("not positive")),
+        Ok(secs) => Duration::from_secs_f64(secs),
+        Err(_) => humantime::parse_duration(s).map_err(|e| bad(&e.to_string()))?,
+    };
+    if d.is_zero() {
+        return Err(bad("not positive"));
     }
-    humantime::parse_duration(s)
-        .map_err(|e| format!("{e}; expected e.g. 30s, 5m or a number of seconds"))
+    if d > record::MAX_DURATION {
+        return Err(bad("too long"));
+    }
+    Ok(d)
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let duration = args.duration.as_deref().map(parse_duration).transpose()?;
     let target = if let Some(pid) = args.pid {
         TargetSpec::Pid(pid)
     } else if let Some(unit) = args.unit {
@@ -63,8 +93,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let opts = RecordOptions {
         target,
         output: args.output,
-        duration: args.duration,
+        duration,
         buffer_bytes: args.buffer_size,
+        force: args.force,
+        leave_running: args.leave_running,
+        mask_secrets: args.mask_secrets,
+    };
+    let program = match &opts.target {
+        TargetSpec::Command(argv) => argv.first().cloned(),
+        _ => None,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -76,8 +113,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         format!("{} LOST (see the footer)", outcome.lost)
     };
+    // The command's status, as `strace -f` reports it; not our exit code (2 is ours).
+    if let (Some(program), Some(exit)) = (&program, outcome.target_exit) {
+        match (exit.code, exit.signal) {
+            (Some(code), _) => eprintln!("tracer: {program} exited with {code}"),
+            (None, Some(sig)) => eprintln!("tracer: {program} killed by signal {sig}"),
+            (None, None) => {}
+        }
+    }
+    let why = match (outcome.stop_reason, &outcome.stop_signal) {
+        (StopReason::TargetExited, _) => "the target's processes exited".to_owned(),
+        (StopReason::Duration, _) => "--duration ran out".to_owned(),
+        (StopReason::Signal, Some(sig)) => format!("{sig} received"),
+        (StopReason::Signal, None) => "a signal was received".to_owned(),
+    };
+    let tree = match outcome.tree_end {
+        Some(t) if t.left_running > 0 => format!("; {} process(es) left running", t.left_running),
+        Some(t) if t.terminated > 0 => format!(
+            "; {} process(es) of the command stopped ({} with SIGKILL)",
+            t.terminated, t.killed
+        ),
+        _ => String::new(),
+    };
     eprintln!(
-        "tracer: {} events written to {}; {lost}",
+        "tracer: stopped: {why}{tree}; {} events written to {}; {lost}",
         outcome.events,
         outcome.output.display()
     );

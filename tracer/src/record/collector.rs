@@ -14,16 +14,16 @@ use std::{
 use aya::maps::{MapData, PerCpuArray, RingBuf};
 use tokio::{
     io::unix::AsyncFd,
-    signal::unix::{SignalKind, signal},
+    signal::unix::{Signal, SignalKind, signal},
 };
 use tracer_common::{ADDR_CAP, EventKind, PATH_CAP, process};
 
-use super::{RecordError, RecordOptions, loader::Loaded, target};
+use super::{KILL_GRACE, RecordError, RecordOptions, TargetSpec, loader::Loaded, target};
 use crate::{
     events::{Clock, Decoder, procs::Processes},
     trace::{
-        Capabilities, FORMAT_NAME, FORMAT_VERSION, Footer, Header, Kernel, Limits, StopReason,
-        TargetExit, Tool, TraceWriter,
+        Capabilities, EventData, FORMAT_NAME, FORMAT_VERSION, Footer, Header, Kernel, Limits,
+        MASKED_FIELDS, StopReason, TargetExit, Tool, TraceWriter, TreeEnd, mask_argv,
     },
 };
 
@@ -34,7 +34,9 @@ pub struct RecordOutcome {
     pub events: u64,
     pub lost: u64,
     pub stop_reason: StopReason,
+    pub stop_signal: Option<String>,
     pub target_exit: Option<TargetExit>,
+    pub tree_end: Option<TreeEnd>,
 }
 
 type Writer = TraceWriter<BufWriter<File>>;
@@ -53,15 +55,27 @@ pub async fn run(
         path: opts.output.clone(),
         source,
     };
-    // Before anything is announced (the header): a Ctrl-C from then on must end the recording
-    // cleanly, with its footer, not kill it.
-    let mut sigint = signal(SignalKind::interrupt()).map_err(RecordError::Ring)?;
-    let mut sigterm = signal(SignalKind::terminate()).map_err(RecordError::Ring)?;
+    // Before anything is announced (the header): a Ctrl-C, a closed terminal (SIGHUP) or any
+    // other terminating signal from then on must end the recording cleanly, with its footer.
+    let mut signals = STOP_SIGNALS
+        .iter()
+        .map(|&(n, name)| Ok((name, signal(SignalKind::from_raw(n))?)))
+        .collect::<std::io::Result<Vec<_>>>()
+        .map_err(RecordError::Ring)?;
     let clock = Clock::now();
     let started_at = Instant::now();
     let mut procs = Processes::with_procfs();
-    let started = target::start(&opts.target, &scope, &mut loaded.ebpf, &mut procs)?;
-    let header = header(&clock, started.target.clone(), loaded, opts.buffer_bytes);
+    let started = target::start(
+        &opts.target,
+        &scope,
+        &mut loaded.ebpf,
+        &mut procs,
+        opts.leave_running,
+    )?;
+    let mut header = header(&clock, started.target.clone(), loaded, opts.buffer_bytes);
+    if opts.mask_secrets {
+        header.masked = MASKED_FIELDS.iter().map(|f| (*f).to_owned()).collect();
+    }
     let mut writer = TraceWriter::new(BufWriter::with_capacity(1 << 20, output));
     writer.header(&header).map_err(out_err)?;
     // On disk at once: a header means "recording", for whoever waits on the file.
@@ -89,28 +103,60 @@ pub async fn run(
     let mut tick = tokio::time::interval(DRAIN_INTERVAL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
-    let (stop_reason, target_exit) = loop {
+    let mask = opts.mask_secrets;
+    // A command is followed, like `strace -f`, until the last process of its tree is gone:
+    // its own exit only records its status.
+    let command = matches!(opts.target, TargetSpec::Command(_));
+    let mut target_exit = None;
+    let mut child_running = child.is_some();
+    let (stop_reason, stop_signal) = loop {
         tokio::select! {
             guard = ring.readable_mut() => {
                 let mut guard = guard.map_err(RecordError::Ring)?;
-                drain(guard.get_inner_mut(), &mut decoder, &mut writer).map_err(out_err)?;
+                drain(guard.get_inner_mut(), &mut decoder, &mut writer, mask).map_err(out_err)?;
                 guard.clear_ready();
             }
             _ = tick.tick() => {
-                drain(ring.get_mut(), &mut decoder, &mut writer).map_err(out_err)?;
+                drain(ring.get_mut(), &mut decoder, &mut writer, mask).map_err(out_err)?;
+                if command && !child_running && target::live_tree(&loaded.ebpf).is_empty() {
+                    break (StopReason::TargetExited, None);
+                }
             }
-            status = wait_child(&mut child) => {
-                let exit = status.map(|s| TargetExit { code: s.code(), signal: s.signal() });
-                break (StopReason::TargetExited, exit);
+            status = wait_child(&mut child), if child_running => {
+                child_running = false;
+                target_exit = status.map(|s| TargetExit { code: s.code(), signal: s.signal() });
+                let left = target::live_tree(&loaded.ebpf);
+                if left.is_empty() {
+                    break (StopReason::TargetExited, None);
+                }
+                tracing::info!("the command exited; following the {} task(s) it left", left.len());
             }
             () = pid_exited(pidfd.as_ref()) => break (StopReason::TargetExited, None),
             () = sleep_until(deadline) => break (StopReason::Duration, None),
-            _ = sigint.recv() => break (StopReason::Signal, None),
-            _ = sigterm.recv() => break (StopReason::Signal, None),
+            name = any_signal(&mut signals) => break (StopReason::Signal, Some(name.to_owned())),
         }
     };
     // Everything the target did was queued before its exit was reported: take it all.
-    drain(ring.get_mut(), &mut decoder, &mut writer).map_err(out_err)?;
+    drain(ring.get_mut(), &mut decoder, &mut writer, mask).map_err(out_err)?;
+    let tree_end = if command && stop_reason != StopReason::TargetExited {
+        let end = end_tree(&loaded.ebpf, opts.leave_running, &mut || {
+            drain(ring.get_mut(), &mut decoder, &mut writer, mask)
+        })
+        .await
+        .map_err(out_err)?;
+        if child_running
+            && let Some(c) = child.as_mut()
+            && let Ok(Some(s)) = c.try_wait()
+        {
+            target_exit = Some(TargetExit {
+                code: s.code(),
+                signal: s.signal(),
+            });
+        }
+        Some(end)
+    } else {
+        None
+    };
 
     let lost = per_kind(&loaded.ebpf, "LOST")?;
     let truncated = per_kind(&loaded.ebpf, "TRUNCATED")?;
@@ -124,6 +170,8 @@ pub async fn run(
         duration_ms: started_at.elapsed().as_millis() as u64,
         stop_reason,
         target_exit,
+        stop_signal: stop_signal.clone(),
+        tree_end,
         events,
         lost: lost.clone(),
         truncated: truncated.into_iter().filter(|(_, n)| *n > 0).collect(),
@@ -142,7 +190,9 @@ pub async fn run(
         events: decoder.counts.values().sum(),
         lost: lost.values().sum(),
         stop_reason,
+        stop_signal,
         target_exit,
+        tree_end,
     })
 }
 
@@ -152,10 +202,16 @@ fn drain(
     ring: &mut RingBuf<MapData>,
     decoder: &mut Decoder,
     writer: &mut Writer,
+    mask: bool,
 ) -> std::io::Result<()> {
     while let Some(item) = ring.next() {
         match decoder.decode(&item) {
-            Ok(Some(event)) => writer.event(&event)?,
+            Ok(Some(mut event)) => {
+                if mask && let EventData::Exec { argv, .. } = &mut event.data {
+                    mask_argv(argv);
+                }
+                writer.event(&event)?
+            }
             Ok(None) => {}
             Err(err) => {
                 tracing::warn!("malformed ring-buffer record ({} bytes): {err}", item.len())
@@ -179,6 +235,92 @@ fn per_kind(ebpf: &aya::Ebpf, name: &'static str) -> Result<BTreeMap<String, u64
         out.insert(kind.name().to_owned(), total);
     }
     Ok(out)
+}
+
+/// The terminating signals a process can catch: each ends the recording with its footer.
+/// (SIGPIPE is ignored by the Rust runtime: a closed stderr is an error, not a stop.)
+const STOP_SIGNALS: &[(i32, &str)] = &[
+    (libc::SIGINT, "SIGINT"),
+    (libc::SIGTERM, "SIGTERM"),
+    (libc::SIGHUP, "SIGHUP"),
+    (libc::SIGQUIT, "SIGQUIT"),
+    (libc::SIGUSR1, "SIGUSR1"),
+    (libc::SIGUSR2, "SIGUSR2"),
+    (libc::SIGALRM, "SIGALRM"),
+    (libc::SIGVTALRM, "SIGVTALRM"),
+    (libc::SIGPROF, "SIGPROF"),
+    (libc::SIGXCPU, "SIGXCPU"),
+    (libc::SIGXFSZ, "SIGXFSZ"),
+    (libc::SIGPWR, "SIGPWR"),
+    (libc::SIGSTKFLT, "SIGSTKFLT"),
+];
+
+/// The name of the first of `signals` to arrive.
+async fn any_signal(signals: &mut [(&'static str, Signal)]) -> &'static str {
+    std::future::poll_fn(|cx| {
+        for (name, s) in signals.iter_mut() {
+            if s.poll_recv(cx).is_ready() {
+                return std::task::Poll::Ready(*name);
+            }
+        }
+        std::task::Poll::Pending
+    })
+    .await
+}
+
+/// Ends a command's tree that outlived the recording: SIGTERM to every process, SIGKILL to
+/// those still there after [`KILL_GRACE`]; events keep being drained meanwhile, so the tree's
+/// shutdown is in the trace. With `leave_running`, only counts what is left.
+async fn end_tree(
+    ebpf: &aya::Ebpf,
+    leave_running: bool,
+    drain: &mut impl FnMut() -> std::io::Result<()>,
+) -> std::io::Result<TreeEnd> {
+    let processes = |ebpf| {
+        target::live_tree(ebpf)
+            .into_iter()
+            .map(|(_, tgid)| tgid)
+            .collect::<std::collections::BTreeSet<u32>>()
+    };
+    let left = processes(ebpf);
+    let mut end = TreeEnd {
+        terminated: 0,
+        killed: 0,
+        left_running: 0,
+    };
+    if leave_running {
+        end.left_running = left.len() as u64;
+        return Ok(end);
+    }
+    let signal_all = |set: &std::collections::BTreeSet<u32>, sig| {
+        for &p in set {
+            // SAFETY: kill takes a pid and a signal number; a pid gone meanwhile is ESRCH.
+            unsafe { libc::kill(p as libc::pid_t, sig) };
+        }
+    };
+    signal_all(&left, libc::SIGTERM);
+    end.terminated = left.len() as u64;
+    let deadline = tokio::time::Instant::now() + KILL_GRACE;
+    loop {
+        drain()?;
+        let now = processes(ebpf);
+        if now.is_empty() {
+            return Ok(end);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            signal_all(&now, libc::SIGKILL);
+            end.killed = now.len() as u64;
+            break;
+        }
+        tokio::time::sleep(DRAIN_INTERVAL).await;
+    }
+    // SIGKILL cannot be refused: wait (briefly) for the exits to be recorded.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(2);
+    while !processes(ebpf).is_empty() && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(DRAIN_INTERVAL).await;
+    }
+    drain()?;
+    Ok(end)
 }
 
 async fn wait_child(child: &mut Option<tokio::process::Child>) -> Option<std::process::ExitStatus> {
@@ -246,6 +388,7 @@ fn header(
             addr_bytes: ADDR_CAP as u32,
         },
         buffer_bytes: buffer_bytes as u64,
+        masked: Vec::new(),
     }
 }
 

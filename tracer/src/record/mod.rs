@@ -1,6 +1,14 @@
 //! The recorder: loads the eBPF programs, attaches what this kernel allows, starts or selects
 //! the target, and writes every event the ring buffer delivers to the trace file until the
-//! target exits, the duration runs out, or SIGINT/SIGTERM arrives.
+//! target's process tree is gone, the duration runs out, or a signal arrives (every catchable
+//! terminating signal: SIGINT, SIGTERM, SIGHUP, SIGQUIT, …; the footer is written in each case
+//! and names the signal).
+//!
+//! A command target is followed as `strace -f` follows it: past the command's own exit, until
+//! the last process of its tree (daemons that double-forked and detached included) has exited.
+//! When `--duration` or a signal stops the recording first, the tree is sent SIGTERM and, after
+//! [`KILL_GRACE`], SIGKILL, unless `--leave-running`; the direct child also gets SIGTERM if the
+//! recorder itself is SIGKILLed (`PR_SET_PDEATHSIG`).
 //!
 //! Nothing is lost silently: records the kernel could not queue are counted per kind in the
 //! `LOST` map and written to the footer, as are truncations and unresolved paths; hooks that
@@ -11,6 +19,7 @@ mod collector;
 pub mod hooks;
 mod loader;
 pub mod mounts;
+mod output;
 pub mod target;
 pub mod tpformat;
 
@@ -41,7 +50,19 @@ pub struct RecordOptions {
     pub duration: Option<Duration>,
     /// Ring buffer size; a power of two, at least one page.
     pub buffer_bytes: u32,
+    /// Replace an existing output file.
+    pub force: bool,
+    /// Leave a command's process tree running when `--duration` or a signal ends the recording.
+    pub leave_running: bool,
+    /// Mask secrets in recorded command lines (see `trace::mask_argv`); the header says so.
+    pub mask_secrets: bool,
 }
+
+/// How long a command's tree has after SIGTERM before SIGKILL, when the recording is stopped.
+pub const KILL_GRACE: Duration = Duration::from_secs(3);
+
+/// The longest `--duration`: a week. Longer is a typo (or an overflow), not a recording.
+pub const MAX_DURATION: Duration = Duration::from_secs(7 * 24 * 3600);
 
 pub const DEFAULT_BUFFER_BYTES: u32 = 16 << 20;
 
@@ -67,6 +88,18 @@ pub enum RecordError {
     Load(String),
     #[error("no hook could be attached; nothing would be recorded ({first_error})")]
     NothingAttached { first_error: String },
+    #[error("{path} exists; give another -o, or --force to replace it")]
+    OutputExists { path: PathBuf },
+    #[error("another tracer is recording to {path}; give another -o")]
+    OutputBusy { path: PathBuf },
+    #[error(
+        "{path} holds the lines of a recording that did not finish (a killed recorder); move it away, or --force to discard it"
+    )]
+    StalePartial { path: PathBuf },
+    #[error(
+        "{path} appeared while recording; the trace is kept in {partial} (--force replaces the output)"
+    )]
+    OutputAppeared { path: PathBuf, partial: PathBuf },
     #[error("cannot write the trace to {path}: {source}; choose a writable path with -o")]
     Output {
         path: PathBuf,
@@ -102,15 +135,15 @@ pub async fn record(opts: RecordOptions) -> Result<RecordOutcome, RecordError> {
         return Err(RecordError::BufferSize(opts.buffer_bytes));
     }
     let object = loader::object().ok_or(RecordError::NoEbpfObject)?;
-    let output = std::fs::File::create(&opts.output).map_err(|source| RecordError::Output {
-        path: opts.output.clone(),
-        source,
-    })?;
+    // The target first: a bad --pid, unit or cgroup fails before any file is touched.
+    let scope = target::resolve_scope(&opts.target)?;
+    let output = output::Output::prepare(&opts.output, opts.force)?;
     mounts::ensure_tracefs()?;
     mounts::ensure_bpffs();
-    let scope = target::resolve_scope(&opts.target)?;
     let mut loaded = loader::load(object, &scope, opts.buffer_bytes)?;
-    let outcome = collector::run(&mut loaded, &opts, scope, output).await;
+    let outcome = collector::run(&mut loaded, &opts, scope, output.file()?).await;
     loaded.detach();
-    outcome
+    let outcome = outcome?;
+    output.commit()?;
+    Ok(outcome)
 }

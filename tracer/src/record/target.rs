@@ -145,9 +145,10 @@ pub fn start(
     scope: &Scope,
     ebpf: &mut Ebpf,
     procs: &mut Processes,
+    leave_running: bool,
 ) -> Result<Started, RecordError> {
     match spec {
-        TargetSpec::Command(argv) => start_command(argv, ebpf, procs),
+        TargetSpec::Command(argv) => start_command(argv, ebpf, procs, !leave_running),
         TargetSpec::Pid(pid) => {
             let pid = *pid;
             let mut tracked = tracked_map(ebpf)?;
@@ -202,6 +203,7 @@ fn start_command(
     argv: &[String],
     ebpf: &mut Ebpf,
     procs: &mut Processes,
+    die_with_recorder: bool,
 ) -> Result<Started, RecordError> {
     let (program, args) = argv.split_first().expect("clap requires a command");
     let map_fd = match ebpf.map("TRACKED") {
@@ -214,10 +216,14 @@ fn start_command(
     let raw_fd = std::os::fd::AsFd::as_fd(&map_fd).as_raw_fd() as u32;
     let mut cmd = tokio::process::Command::new(program);
     cmd.args(args);
-    // SAFETY: the closure only calls getpid and bpf, both async-signal-safe, and touches no
-    // memory but its stack and the captured fd number.
+    // SAFETY: the closure only calls prctl, getpid and bpf, all async-signal-safe, and touches
+    // no memory but its stack and the captured values.
     unsafe {
         cmd.pre_exec(move || {
+            // A SIGKILLed recorder cannot stop the tree: the direct child at least gets SIGTERM.
+            if die_with_recorder && libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
             let pid = libc::getpid() as u32;
             let value: u8 = 1;
             let attr = MapUpdateAttr {
@@ -314,4 +320,36 @@ fn pidfd_open(pid: u32) -> Option<OwnedFd> {
     let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid as libc::pid_t, 0) };
     // SAFETY: a successful pidfd_open returns an fd we now own.
     (fd >= 0).then(|| unsafe { std::os::fd::FromRawFd::from_raw_fd(fd as i32) })
+}
+
+/// The live tasks of a command's tree, as (tid, thread-group id): the `TRACKED` map's keys (the
+/// kernel side adds every fork of the tree and removes every exit, reparented orphans
+/// included) that still exist. A key left by a missed exit is skipped, not waited for.
+pub fn live_tree(ebpf: &Ebpf) -> Vec<(u32, u32)> {
+    let Some(map) = ebpf.map("TRACKED") else {
+        return Vec::new();
+    };
+    let Ok(tracked) = BpfHashMap::<&MapData, u32, u8>::try_from(map) else {
+        return Vec::new();
+    };
+    tracked
+        .keys()
+        .filter_map(Result::ok)
+        .filter_map(|tid| Some((tid, tgid_of(tid)?)))
+        .collect()
+}
+
+/// A running (not zombie) task's thread-group id, from /proc.
+fn tgid_of(tid: u32) -> Option<u32> {
+    let status = std::fs::read_to_string(format!("/proc/{tid}/status")).ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(str::trim)
+    };
+    if field("State:").is_some_and(|s| s.starts_with('Z') || s.starts_with('X')) {
+        return None;
+    }
+    field("Tgid:")?.parse().ok()
 }

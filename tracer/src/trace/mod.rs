@@ -5,10 +5,12 @@
 //! format is versioned ([`FORMAT_VERSION`]) and documented in docs/trace-format.md; a change that
 //! breaks old readers bumps the version.
 
+mod mask;
 mod model;
 mod read;
 mod write;
 
+pub use mask::{MASKED_FIELDS, mask_argv};
 pub use model::*;
 pub use read::{Integrity, Trace, TraceError, read_trace, read_trace_from};
 pub use write::TraceWriter;

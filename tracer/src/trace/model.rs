@@ -33,6 +33,10 @@ pub struct Header {
     pub limits: Limits,
     /// Ring buffer size in bytes.
     pub buffer_bytes: u64,
+    /// Fields whose secret values were masked (`record --mask-secrets`), e.g. `exec.argv`:
+    /// a `--password=****` there is a secret that was on the command line, not the value.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub masked: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -508,12 +512,25 @@ impl EventData {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StopReason {
-    /// The command (or the `--pid` process) exited.
+    /// The command's whole process tree (daemons it left behind included), or the `--pid`
+    /// process, exited.
     TargetExited,
     /// `--duration` ran out.
     Duration,
-    /// SIGINT or SIGTERM.
+    /// A signal to the recorder (SIGINT, SIGTERM, SIGHUP, …; `stop_signal` names it).
     Signal,
+}
+
+/// What became of a command's process tree when the recording was stopped before it ended
+/// (`--duration` or a signal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TreeEnd {
+    /// Processes still running, sent SIGTERM.
+    pub terminated: u64,
+    /// Of those, processes still running after the grace period, sent SIGKILL.
+    pub killed: u64,
+    /// Processes left running (`--leave-running`).
+    pub left_running: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -523,6 +540,12 @@ pub struct Footer {
     pub stop_reason: StopReason,
     /// Exit status of a command target (`code` or `signal`), when it exited.
     pub target_exit: Option<TargetExit>,
+    /// The signal that stopped the recording (`SIGHUP`, …), with `stop_reason` "signal".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_signal: Option<String>,
+    /// A command's tree when the recording stopped before it ended; absent when it ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tree_end: Option<TreeEnd>,
     /// Events written, per kind (kinds with none are left out).
     pub events: BTreeMap<String, u64>,
     /// Events the kernel could not deliver (ring buffer full), per kind; every kind is listed.
