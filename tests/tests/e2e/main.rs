@@ -9,6 +9,7 @@ mod environment;
 mod errors;
 mod example;
 mod file;
+mod lifecycle;
 mod network;
 mod privilege;
 mod process;

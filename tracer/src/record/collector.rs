@@ -23,7 +23,7 @@ use crate::{
     events::{Clock, Decoder, procs::Processes},
     trace::{
         Capabilities, EventData, FORMAT_NAME, FORMAT_VERSION, Footer, Header, Kernel, Limits,
-        MASKED_FIELDS, StopReason, TargetExit, Tool, TraceWriter, TreeEnd, mask_argv,
+        MASKED_FIELDS, StopReason, Target, TargetExit, Tool, TraceWriter, TreeEnd, mask_argv,
     },
 };
 
@@ -75,6 +75,9 @@ pub async fn run(
     let mut header = header(&clock, started.target.clone(), loaded, opts.buffer_bytes);
     if opts.mask_secrets {
         header.masked = MASKED_FIELDS.iter().map(|f| (*f).to_owned()).collect();
+        if let Target::Command { argv, .. } = &mut header.target {
+            mask_argv(argv);
+        }
     }
     let mut writer = TraceWriter::new(BufWriter::with_capacity(1 << 20, output));
     writer.header(&header).map_err(out_err)?;

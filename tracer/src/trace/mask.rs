@@ -9,7 +9,7 @@
 use crate::verdict::secret_in_argv;
 
 /// What the header's `masked` lists when masking was on.
-pub const MASKED_FIELDS: &[&str] = &["exec.argv"];
+pub const MASKED_FIELDS: &[&str] = &["exec.argv", "target.argv"];
 
 /// The mask the checker writes.
 const MASK: &str = "****";

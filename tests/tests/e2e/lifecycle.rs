@@ -1,0 +1,392 @@
+//! The recorder's own lifecycle, for real (root, the real binary): the output file is never
+//! clobbered, shared or left world-readable; `--duration` is bounded; a daemonizing command is
+//! followed to its last process; a stopped recording ends the tree it started (or leaves it
+//! running when asked); every catchable signal writes the footer; a SIGKILLed recorder leaves
+//! readable lines; secrets can be masked.
+
+use std::{
+    os::unix::fs::PermissionsExt as _,
+    path::Path,
+    process::{Command, Output, Stdio},
+    time::{Duration, Instant},
+};
+
+use tracer::trace::{EventData, StopReason, read_trace};
+
+use crate::common::*;
+
+fn tracer(args: &[&str]) -> Output {
+    Command::new(tracer_bin())
+        .args(args)
+        .output()
+        .expect("run tracer")
+}
+
+fn one_error_line(out: &Output, needle: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "exit code; stderr: {err}");
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line expected: {err}");
+    assert!(
+        lines[0].starts_with("tracer: error: ") && lines[0].contains(needle),
+        "{err}"
+    );
+}
+
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+        !s.rsplit_once(')')
+            .is_some_and(|(_, r)| r.trim_start().starts_with('Z'))
+    })
+}
+
+/// The pids of the processes that exec'd `program` in a trace.
+fn exec_pids(t: &tracer::trace::Trace, program: &str) -> Vec<u32> {
+    t.events
+        .iter()
+        .filter(|e| e.result.as_ref().is_none_or(|r| r.ok()))
+        .filter(
+            |e| matches!(&e.data, EventData::Exec { path, .. } if path.best().ends_with(program)),
+        )
+        .map(|e| e.pid)
+        .collect()
+}
+
+#[test]
+fn the_output_is_never_clobbered_shared_or_world_readable() {
+    require_root();
+    let dir = TempDir::new("output");
+    let out = dir.join("t.jsonl");
+    let o = out.to_str().unwrap();
+    std::fs::write(&out, "an earlier trace\n").unwrap();
+    one_error_line(
+        &tracer(&["record", "-o", o, "--", "true"]),
+        "exists; give another -o, or --force",
+    );
+    one_error_line(
+        &tracer(&["record", "-o", o, "--force", "--pid", "999999999"]),
+        "no process 999999999",
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "an earlier trace\n",
+        "untouched"
+    );
+    assert!(
+        !dir.join("t.jsonl.partial").exists(),
+        "no partial file left"
+    );
+
+    // --force replaces it, complete, private.
+    let r = tracer(&["record", "-o", o, "--force", "--", "true"]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(read_trace(&out).unwrap().footer.is_some());
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "traces hold command lines: 0600, not {mode:o}");
+
+    // A second recorder on the same output while the first runs: refused.
+    let fresh = dir.join("shared.jsonl");
+    let f = fresh.to_str().unwrap();
+    let first = start_recording_to(&fresh, &["--", "sleep", "300"]);
+    one_error_line(
+        &tracer(&["record", "-o", f, "--", "true"]),
+        "another tracer is recording",
+    );
+    let rec = first.stop();
+    assert_eq!(rec.trace.footer.unwrap().stop_reason, StopReason::Signal);
+}
+
+/// Like `start_recording`, to a given path (returns once the header is in the partial file).
+fn start_recording_to(path: &Path, args: &[&str]) -> RunningAt {
+    require_root();
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let child = Command::new(tracer_bin())
+        .arg("record")
+        .arg("-o")
+        .arg(path)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run tracer");
+    let mut running = RunningAt {
+        child: Some(child),
+        path: path.to_owned(),
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !std::fs::read_to_string(&partial).is_ok_and(|t| t.contains('\n')) {
+        if let Ok(Some(status)) = running.child.as_mut().unwrap().try_wait() {
+            panic!("tracer exited before recording: {status}");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "tracer did not start recording within 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    running
+}
+
+struct RunningAt {
+    child: Option<std::process::Child>,
+    path: std::path::PathBuf,
+}
+
+struct Stopped {
+    trace: tracer::trace::Trace,
+    stderr: String,
+}
+
+impl RunningAt {
+    fn signal(&self, sig: i32) {
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(self.child.as_ref().unwrap().id() as i32, sig) };
+    }
+
+    fn wait(mut self) -> Stopped {
+        let out = self.child.take().unwrap().wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "tracer: {stderr}");
+        let trace = read_trace(&self.path).unwrap_or_else(|e| panic!("{e}"));
+        Stopped { trace, stderr }
+    }
+
+    fn stop(self) -> Stopped {
+        self.signal(libc::SIGINT);
+        self.wait()
+    }
+}
+
+impl Drop for RunningAt {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+#[test]
+fn bad_durations_are_one_line_errors_before_any_probe() {
+    require_root();
+    let dir = TempDir::new("duration");
+    let o = dir.join("t.jsonl");
+    for d in [
+        "0",
+        "0s",
+        "18446744073709551615",
+        "1e19",
+        "inf",
+        "NaN",
+        "8d",
+    ] {
+        let started = Instant::now();
+        let out = tracer(&[
+            "record",
+            "-o",
+            o.to_str().unwrap(),
+            "--duration",
+            d,
+            "--",
+            "true",
+        ]);
+        one_error_line(&out, &format!("--duration {d}: "));
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{d}: refused before loading probes"
+        );
+        assert!(!o.exists(), "{d}: no trace written");
+    }
+}
+
+#[test]
+fn a_daemonizing_command_is_followed_to_its_last_process() {
+    let work = TempDir::new("daemonize-work");
+    let marker = work.join("marker");
+    // The command double-forks a daemon into its own session and exits 3 at once; the daemon
+    // writes its marker 2 s later, long after the command is gone.
+    let script = format!(
+        "(setsid sh -c 'sleep 2; echo up > {}' &); exit 3",
+        marker.display()
+    );
+    let rec = record("daemonize", &["--", "sh", "-c", &script]);
+    let footer = rec.trace.footer.as_ref().unwrap();
+    assert_eq!(footer.stop_reason, StopReason::TargetExited);
+    assert_eq!(footer.target_exit.and_then(|e| e.code), Some(3));
+    let stderr = String::from_utf8_lossy(&rec.output.stderr);
+    assert!(stderr.contains("tracer: sh exited with 3"), "{stderr}");
+    let open = find(
+        &rec.trace,
+        "the daemon's write of its marker",
+        |e| matches!(&e.data, EventData::Open { path, .. } if path_is(path, marker.to_str().unwrap())),
+    );
+    // The orphan stays in the tree: its fork chain leads back to the command.
+    let command_pid = match rec.trace.header.target {
+        tracer::trace::Target::Command { pid, .. } => pid,
+        ref t => panic!("{t:?}"),
+    };
+    let mut parent_of = std::collections::HashMap::new();
+    for e in &rec.trace.events {
+        if let EventData::Fork {
+            child_pid,
+            thread: false,
+            ..
+        } = e.data
+        {
+            parent_of.insert(child_pid, e.pid);
+        }
+    }
+    let mut p = open.pid;
+    let mut chain = vec![p];
+    while let Some(&up) = parent_of.get(&p) {
+        p = up;
+        chain.push(p);
+    }
+    assert_eq!(p, command_pid, "fork chain {chain:?} ends at the command");
+    assert_eq!(std::fs::read_to_string(&marker).unwrap(), "up\n");
+}
+
+#[test]
+fn a_stopped_recording_ends_the_tree_unless_asked_not_to() {
+    // The tree ignores SIGTERM: it takes SIGKILL after the grace period.
+    let rec = record(
+        "stoptree",
+        &[
+            "--duration",
+            "1",
+            "--",
+            "sh",
+            "-c",
+            "trap '' TERM; sleep 300",
+        ],
+    );
+    let footer = rec.trace.footer.as_ref().unwrap();
+    assert_eq!(footer.stop_reason, StopReason::Duration);
+    let end = footer.tree_end.expect("tree_end after --duration");
+    assert!(end.terminated >= 2 && end.killed >= 2, "{end:?}");
+    for pid in exec_pids(&rec.trace, "sleep") {
+        assert!(!alive(pid), "sleep {pid} left running");
+    }
+    let stderr = String::from_utf8_lossy(&rec.output.stderr);
+    assert!(stderr.contains("stopped: --duration ran out"), "{stderr}");
+
+    // The tree lets go of the recorder's stdout and stderr: what is left running must not
+    // hold the test's pipes open.
+    let rec = record(
+        "leave",
+        &[
+            "--duration",
+            "1",
+            "--leave-running",
+            "--",
+            "sh",
+            "-c",
+            "exec >/dev/null 2>&1; sleep 300",
+        ],
+    );
+    let footer = rec.trace.footer.as_ref().unwrap();
+    assert_eq!(
+        footer.tree_end.map(|e| e.left_running),
+        Some(2),
+        "{footer:?}"
+    );
+    let pids = exec_pids(&rec.trace, "sleep");
+    assert_eq!(pids.len(), 1);
+    assert!(alive(pids[0]), "--leave-running kept it");
+    // SAFETY: the test's own leftover sleep.
+    unsafe { libc::kill(pids[0] as i32, libc::SIGKILL) };
+}
+
+#[test]
+fn every_catchable_signal_writes_the_footer() {
+    for (sig, name) in [
+        (libc::SIGHUP, "SIGHUP"),
+        (libc::SIGQUIT, "SIGQUIT"),
+        (libc::SIGTERM, "SIGTERM"),
+        (libc::SIGUSR1, "SIGUSR1"),
+    ] {
+        let dir = TempDir::new("signal");
+        let out = dir.join("t.jsonl");
+        let running = start_recording_to(&out, &["--", "sleep", "300"]);
+        running.signal(sig);
+        let stopped = running.wait();
+        let footer = stopped
+            .trace
+            .footer
+            .unwrap_or_else(|| panic!("{name}: no footer"));
+        assert_eq!(footer.stop_reason, StopReason::Signal, "{name}");
+        assert_eq!(footer.stop_signal.as_deref(), Some(name));
+        assert!(
+            stopped
+                .stderr
+                .contains(&format!("stopped: {name} received")),
+            "{}",
+            stopped.stderr
+        );
+        assert!(
+            footer.tree_end.is_some_and(|e| e.terminated == 1),
+            "{name}: {footer:?}"
+        );
+    }
+}
+
+#[test]
+fn a_sigkilled_recorder_leaves_readable_lines() {
+    let dir = TempDir::new("sigkill");
+    let out = dir.join("t.jsonl");
+    let running = start_recording_to(
+        &out,
+        &[
+            "--",
+            "sh",
+            "-c",
+            "while :; do cat /dev/null; sleep 0.05; done",
+        ],
+    );
+    std::thread::sleep(Duration::from_millis(800));
+    running.signal(libc::SIGKILL);
+    let mut running = running;
+    let _ = running.child.take().unwrap().wait();
+    assert!(!out.exists(), "the output appears only complete");
+    let partial = dir.join("t.jsonl.partial");
+    let t = read_trace(&partial).unwrap_or_else(|e| panic!("{e}"));
+    assert!(t.footer.is_none() && t.integrity.no_footer);
+    assert!(!t.events.is_empty(), "events before the kill are readable");
+    // The reader says so, and a new recording to the same output refuses the leftovers.
+    let s = tracer(&["summarize", partial.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&s.stderr).contains("the trace has no footer"));
+    one_error_line(
+        &tracer(&["record", "-o", out.to_str().unwrap(), "--", "true"]),
+        "holds the lines of a recording that did not finish",
+    );
+    // The direct child got SIGTERM with the recorder (PR_SET_PDEATHSIG).
+    let sh = exec_pids(&t, "sh");
+    std::thread::sleep(Duration::from_millis(300));
+    for pid in sh {
+        assert!(!alive(pid), "sh {pid} outlived the SIGKILLed recorder");
+    }
+}
+
+#[test]
+fn secrets_are_masked_when_asked_and_the_header_says_so() {
+    let argv = ["--", "/bin/true", "--password=hunter2", "--token", "abc123"];
+    let plain = record("nomask", &argv);
+    let text = std::fs::read_to_string(plain.dir.join("trace.jsonl")).unwrap();
+    assert!(text.contains("hunter2") && plain.trace.header.masked.is_empty());
+
+    let masked = record("mask", &[&["--mask-secrets"][..], &argv].concat());
+    let text = std::fs::read_to_string(masked.dir.join("trace.jsonl")).unwrap();
+    assert!(
+        !text.contains("hunter2") && !text.contains("abc123"),
+        "{text}"
+    );
+    assert_eq!(masked.trace.header.masked, ["exec.argv", "target.argv"]);
+    let e = find(&masked.trace, "exec of true", |e| {
+        exec_argv(e).is_some_and(|a| a.first().is_some_and(|p| p.ends_with("true")))
+    });
+    assert_eq!(
+        exec_argv(e).unwrap()[1..],
+        ["--password=****", "--token", "****"]
+    );
+}
