@@ -116,11 +116,11 @@ pub async fn run(
         tokio::select! {
             guard = ring.readable_mut() => {
                 let mut guard = guard.map_err(RecordError::Ring)?;
-                drain(guard.get_inner_mut(), &mut decoder, &mut writer, mask).map_err(out_err)?;
+                drain(guard.get_inner_mut(), &mut decoder, &mut writer, mask, None).map_err(out_err)?;
                 guard.clear_ready();
             }
             _ = tick.tick() => {
-                drain(ring.get_mut(), &mut decoder, &mut writer, mask).map_err(out_err)?;
+                drain(ring.get_mut(), &mut decoder, &mut writer, mask, None).map_err(out_err)?;
                 if command && !child_running && target::live_tree(&loaded.ebpf).is_empty() {
                     break (StopReason::TargetExited, None);
                 }
@@ -139,11 +139,23 @@ pub async fn run(
             name = any_signal(&mut signals) => break (StopReason::Signal, Some(name.to_owned())),
         }
     };
-    // Everything the target did was queued before its exit was reported: take it all.
-    drain(ring.get_mut(), &mut decoder, &mut writer, mask).map_err(out_err)?;
+    // Everything the target did was queued before its exit was reported: take it all, up to
+    // the moment of the stop. On a busy system (`--system`, a debug build) the kernel may queue
+    // faster than this drains: what comes after the stop is not part of the recording.
+    let cutoff = Clock::now().start_mono_ns;
+    while drain(
+        ring.get_mut(),
+        &mut decoder,
+        &mut writer,
+        mask,
+        Some(cutoff),
+    )
+    .map_err(out_err)?
+        == Drained::Batch
+    {}
     let tree_end = if command && stop_reason != StopReason::TargetExited {
         let end = end_tree(&loaded.ebpf, opts.leave_running, &mut || {
-            drain(ring.get_mut(), &mut decoder, &mut writer, mask)
+            drain(ring.get_mut(), &mut decoder, &mut writer, mask, None).map(|_| ())
         })
         .await
         .map_err(out_err)?;
@@ -199,21 +211,57 @@ pub async fn run(
     })
 }
 
-/// Writes every queued record, then flushes: what a drain read is on disk, so a killed recorder
-/// leaves a trace that ends with whole events.
+/// Records read per drain: the loop gets back to its signals, deadline and exits even when the
+/// kernel queues faster than this writes (a busy `--system` recording).
+const DRAIN_BATCH: usize = 16_384;
+
+/// Records after the stop that end the final drain: past the stop by this many in a row,
+/// everything queued before it (the ring is in reservation order; CPUs interleave only
+/// slightly) has been read.
+const PAST_CUTOFF: usize = 4_096;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Drained {
+    /// The ring is empty.
+    Empty,
+    /// A whole batch was read; there may be more.
+    Batch,
+    /// [`PAST_CUTOFF`] records in a row were later than the cut-off.
+    PastCutoff,
+}
+
+/// Writes queued records (at most [`DRAIN_BATCH`]; with a `cutoff`, until records are well past
+/// it), then flushes: what a drain read is on disk, so a killed recorder leaves a trace that
+/// ends with whole events.
 fn drain(
     ring: &mut RingBuf<MapData>,
     decoder: &mut Decoder,
     writer: &mut Writer,
     mask: bool,
-) -> std::io::Result<()> {
-    while let Some(item) = ring.next() {
+    cutoff: Option<u64>,
+) -> std::io::Result<Drained> {
+    let mut past = 0;
+    let mut outcome = Drained::Batch;
+    for _ in 0..DRAIN_BATCH {
+        let Some(item) = ring.next() else {
+            outcome = Drained::Empty;
+            break;
+        };
         match decoder.decode(&item) {
             Ok(Some(mut event)) => {
+                past = if cutoff.is_some_and(|c| event.ts_ns > c) {
+                    past + 1
+                } else {
+                    0
+                };
                 if mask && let EventData::Exec { argv, .. } = &mut event.data {
                     mask_argv(argv);
                 }
-                writer.event(&event)?
+                writer.event(&event)?;
+                if past >= PAST_CUTOFF {
+                    outcome = Drained::PastCutoff;
+                    break;
+                }
             }
             Ok(None) => {}
             Err(err) => {
@@ -221,7 +269,8 @@ fn drain(
             }
         }
     }
-    writer.flush()
+    writer.flush()?;
+    Ok(outcome)
 }
 
 /// Sums a per-CPU, per-kind counter map; every kind is listed, zeros included.
