@@ -2,10 +2,11 @@
 //! Debian `autopkgtest` runner with `autopkgtest-virt-qemu` boots the project's guest image
 //! (built by `tracer vm image`, no prebuilt image), installs the test package and tracer from
 //! .debs given on its command line (the guest has no apt sources and no route out), and runs
-//! the test package's three tests. `tracer-review` checks a review the daemon keeps and must
+//! the test package's four tests. `tracer-review` checks a review the daemon keeps and must
 //! pass; `tracer-review-contradicted` checks "No processes spawned" against a daemon that
 //! spawns and must fail (1); `tracer-review-inconclusive` checks a claim no trace can hold and
-//! must fail (3). The outcomes are asserted from autopkgtest's exit code, its summary and the
+//! must fail (3); `tracer-review-nothing-checked` names the daemon misspelt, so nothing is
+//! checked, and must fail (4). The outcomes are asserted from autopkgtest's exit code, its summary and the
 //! reports the script leaves in the artifacts.
 //!
 //! Needs root and what `cargo xtask test` prepares: `TRACER_DEB` (tracer as a .deb) and
@@ -200,10 +201,17 @@ fn stanza_passes_a_kept_review_and_fails_a_contradicted_one_under_autopkgtest_qe
         "FAIL",
         "summary:\n{summary}"
     );
-    // The script's exit status is the verdict's: 1 contradicted, 3 inconclusive.
+    assert_eq!(
+        result("tracer-review-nothing-checked"),
+        "FAIL",
+        "a run that checked nothing must not pass; summary:\n{summary}"
+    );
+    // The script's exit status is the verdict's: 1 contradicted, 3 inconclusive, 4 nothing
+    // checked.
     for (test, code) in [
         ("tracer-review-contradicted", 1),
         ("tracer-review-inconclusive", 3),
+        ("tracer-review-nothing-checked", 4),
     ] {
         assert!(
             summary.lines().any(
@@ -234,17 +242,40 @@ fn stanza_passes_a_kept_review_and_fails_a_contradicted_one_under_autopkgtest_qe
         verdicts(&unsettled),
         [("environment".to_owned(), "inconclusive".to_owned())]
     );
+    let nothing = report(&out, "nothing-checked-review");
+    assert_eq!(
+        nothing["outcome"]["exit_code"], 4,
+        "nothing checked: {nothing:#}"
+    );
+    assert!(
+        log.lines()
+            .any(|l| l.contains("tracer: nothing checked: no process of the package ran")),
+        "the one-line reason is in the test's log:\n{log_tail}"
+    );
     for review in [
         "security-review",
         "contradicted-review",
         "inconclusive-review",
+        "nothing-checked-review",
     ] {
         let dir = out.join("artifacts/tracer-review").join(review);
         for f in ["trace.jsonl", "report.md", "units.txt", "daemons.txt"] {
             assert!(dir.join(f).is_file(), "{} in the artifacts", f);
         }
+        // Attached artefacts: secrets in command lines masked, and the header says so.
+        let trace = tracer::trace::read_trace(&dir.join("trace.jsonl")).unwrap();
+        assert_eq!(
+            trace.header.masked,
+            ["exec.argv", "target.argv"],
+            "{review}"
+        );
         let daemons = fs::read_to_string(dir.join("daemons.txt")).unwrap();
-        assert_eq!(daemons.trim(), "/usr/sbin/tracer-review-demo");
+        let expected = if review == "nothing-checked-review" {
+            "/usr/sbin/tracer-review-demon"
+        } else {
+            "/usr/sbin/tracer-review-demo"
+        };
+        assert_eq!(daemons.trim(), expected);
     }
     let _ = fs::remove_dir_all(&scratch);
 }

@@ -146,7 +146,8 @@ pub fn exec_argv(e: &Event) -> Option<&[String]> {
 pub struct Running(Option<(std::process::Child, TempDir)>);
 
 /// Starts `tracer record -o DIR/trace.jsonl ARGS…` and returns once it records: the header
-/// line is written only after every hook is attached and the target is tracked.
+/// line is written (to `trace.jsonl.partial`) only after every hook is attached and the target
+/// is tracked.
 pub fn start_recording(tag: &str, args: &[&str]) -> Running {
     require_root();
     let dir = TempDir::new(tag);
@@ -160,8 +161,10 @@ pub fn start_recording(tag: &str, args: &[&str]) -> Running {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("run tracer");
+    // Written as NAME.partial until the footer is on disk, then renamed.
+    let partial = dir.join("trace.jsonl.partial");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !std::fs::read_to_string(&trace_path).is_ok_and(|t| t.contains('\n')) {
+    while !std::fs::read_to_string(&partial).is_ok_and(|t| t.contains('\n')) {
         if let Ok(Some(status)) = child.try_wait() {
             panic!("tracer exited before recording: {status}");
         }

@@ -500,19 +500,20 @@ cat /sys/kernel/security/lsm > "$O/lsm.txt" 2>&1
 # verification (tens of seconds under TCG), and cgroup scoping follows every descendant ---
 systemctl start "$SLICE"
 CG=/sys/fs/cgroup/$SLICE
-# Ready = the header is on disk. The recorder buffers its header until the first events, so
+# Ready = the header is on disk (in trace.jsonl.partial, renamed to trace.jsonl at the end;
+# --mask-secrets: the trace is an artefact to attach). The recorder buffers its header until the first events, so
 # while it is missing a probe (`true` in a scope of the slice, phase "ready") makes one.
 mark ready start
-"$T" record -o "$O/trace.jsonl" --cgroup "$CG" > "$O/record.log" 2>&1 &
+"$T" record --mask-secrets -o "$O/trace.jsonl" --cgroup "$CG" > "$O/record.log" 2>&1 &
 rec=$!
 t0=$(date +%s)
-while [ ! -s "$O/trace.jsonl" ] && kill -0 "$rec" 2>/dev/null \
+while [ ! -s "$O/trace.jsonl.partial" ] && kill -0 "$rec" 2>/dev/null \
     && [ $(( $(date +%s) - t0 )) -lt 900 ]; do
     sleep 3
-    [ -s "$O/trace.jsonl" ] || systemd-run --quiet --scope --slice="$SLICE" \
+    [ -s "$O/trace.jsonl.partial" ] || systemd-run --quiet --scope --slice="$SLICE" \
         --unit="tracer-ready-$(date +%s%N)" -- true
 done
-if ! kill -0 "$rec" 2>/dev/null || [ ! -s "$O/trace.jsonl" ]; then
+if ! kill -0 "$rec" 2>/dev/null || [ ! -s "$O/trace.jsonl.partial" ]; then
     echo "the recorder did not start:"; tail -n 5 "$O/record.log"
     exit 11
 fi
@@ -615,6 +616,12 @@ exit 0
 
 /// Folds start/end lines into phases.
 fn read_phases(path: &Path) -> Vec<Phase> {
+    phases_from_text(&fs::read_to_string(path).unwrap_or_default())
+}
+
+/// The guest's phase marks (JSON Lines it writes on the results disk) as phases. Public for
+/// the fuzz harness (tests/fuzz.rs): this text comes from the guest, which runs the package.
+pub fn phases_from_text(text: &str) -> Vec<Phase> {
     #[derive(serde::Deserialize)]
     struct Mark {
         phase: String,
@@ -629,7 +636,6 @@ fn read_phases(path: &Path) -> Vec<Phase> {
         #[serde(default)]
         log: Option<String>,
     }
-    let text = fs::read_to_string(path).unwrap_or_default();
     let mut phases: Vec<Phase> = Vec::new();
     for m in text
         .lines()
