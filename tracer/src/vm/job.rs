@@ -171,8 +171,9 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
 }
 
 /// Logs the guest's `tracer-job:` console lines past byte `from` (whole lines only): the
-/// progress of a job that runs for minutes. Returns the new offset.
-fn relay_progress(text: &str, from: usize) -> usize {
+/// progress of a job that runs for minutes. Returns the new offset. Public for the fuzz
+/// harness (tests/fuzz.rs): the console is written by the guest.
+pub fn relay_progress(text: &str, from: usize) -> usize {
     let Some(chunk) = text.get(from..) else {
         return from;
     };
