@@ -133,14 +133,14 @@ enum Mutation {
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
-        (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Mutation::Flip(i, b)),
-        (any::<usize>(), prop::collection::vec(any::<u8>(), 1..8))
+        1 => (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Mutation::Flip(i, b)),
+        1 => (any::<usize>(), prop::collection::vec(any::<u8>(), 1..8))
             .prop_map(|(i, b)| Mutation::Insert(i, b)),
         3 => (any::<usize>(), 0..TOKENS.len()).prop_map(|(i, t)| Mutation::Token(i, t)),
-        (any::<usize>(), 1usize..64).prop_map(|(i, n)| Mutation::Delete(i, n)),
-        (any::<usize>(), 1usize..256, any::<usize>())
+        1 => (any::<usize>(), 1usize..64).prop_map(|(i, n)| Mutation::Delete(i, n)),
+        1 => (any::<usize>(), 1usize..256, any::<usize>())
             .prop_map(|(i, n, to)| Mutation::Duplicate(i, n, to)),
-        any::<usize>().prop_map(Mutation::Truncate),
+        1 => any::<usize>().prop_map(Mutation::Truncate),
     ]
 }
 
@@ -356,7 +356,7 @@ fn fuzz_guest_stream() {
                     return Err(format!("phase {} lasts {:?} s", p.phase, p.seconds));
                 }
             }
-            let mut from = 0;
+            let mut from: usize = 0;
             for step in [0, 7, 13, usize::MAX / 2] {
                 from = tracer::vm::job::relay_progress(
                     &text,

@@ -678,7 +678,10 @@ fn seconds_between(a: &str, b: &str) -> Option<f64> {
         let h: f64 = it.next()?.parse().ok()?;
         let m: f64 = it.next()?.parse().ok()?;
         let s: f64 = it.next()?.parse().ok()?;
-        Some(h * 3600.0 + m * 60.0 + s)
+        // The guest writes these: a stamp that is not a time of day is no duration at all
+        // (found by tests/fuzz.rs: an hour of 1844674407370955161510 gave -6.6e24 s).
+        ((0.0..24.0).contains(&h) && (0.0..60.0).contains(&m) && (0.0..61.0).contains(&s))
+            .then_some(h * 3600.0 + m * 60.0 + s)
     };
     let (x, y) = (secs(a)?, secs(b)?);
     let d = if y >= x { y - x } else { y + 86400.0 - x };
