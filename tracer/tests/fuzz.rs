@@ -205,7 +205,7 @@ fn fuzz(name: &str, seeds: Vec<Vec<u8>>, target: impl Fn(&[u8]) -> Result<(), St
             ..Config::default()
         });
         let result = runner.run(&strategy, |input| {
-            target(&input).map_err(|e| TestCaseError::fail(e))
+            target(&input).map_err(TestCaseError::fail)
         });
         match result {
             Ok(()) => cases += 64,

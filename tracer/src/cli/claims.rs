@@ -57,7 +57,7 @@ pub fn load(review: Option<&PathBuf>, claims_file: Option<&PathBuf>) -> anyhow::
 /// than read as a text with no claims in it.
 pub fn decode_review(bytes: &[u8]) -> Result<String, &'static str> {
     let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| {
-        if rest.len() % 2 != 0 {
+        if !rest.len().is_multiple_of(2) {
             return Err("UTF-16 with an odd number of bytes (cut short)");
         }
         let units = rest.chunks_exact(2).map(|c| unit([c[0], c[1]]));
