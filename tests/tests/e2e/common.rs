@@ -213,3 +213,17 @@ impl Drop for Running {
         }
     }
 }
+
+/// Exit code 2 and exactly one stderr line, `tracer: error: …` containing `needle`: how every
+/// bad input and missing prerequisite must be reported.
+pub fn assert_one_line_error(out: &Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "exit code; stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line expected: {stderr}");
+    assert!(
+        lines[0].starts_with("tracer: error: ") && lines[0].contains(needle),
+        "{stderr}"
+    );
+}

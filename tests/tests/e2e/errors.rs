@@ -9,18 +9,6 @@ fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("run tracer")
 }
 
-fn assert_one_line_error(out: &Output, needle: &str) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "exit code; stderr: {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "one line expected: {stderr}");
-    assert!(
-        lines[0].starts_with("tracer: error: ") && lines[0].contains(needle),
-        "{stderr}"
-    );
-}
-
 #[test]
 fn not_root_is_refused_with_a_hint() {
     require_root();

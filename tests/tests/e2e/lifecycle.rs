@@ -22,17 +22,6 @@ fn tracer(args: &[&str]) -> Output {
         .expect("run tracer")
 }
 
-fn one_error_line(out: &Output, needle: &str) {
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "exit code; stderr: {err}");
-    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "one line expected: {err}");
-    assert!(
-        lines[0].starts_with("tracer: error: ") && lines[0].contains(needle),
-        "{err}"
-    );
-}
-
 fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
         !s.rsplit_once(')')
@@ -59,11 +48,11 @@ fn the_output_is_never_clobbered_shared_or_world_readable() {
     let out = dir.join("t.jsonl");
     let o = out.to_str().unwrap();
     std::fs::write(&out, "an earlier trace\n").unwrap();
-    one_error_line(
+    assert_one_line_error(
         &tracer(&["record", "-o", o, "--", "true"]),
         "exists; give another -o, or --force",
     );
-    one_error_line(
+    assert_one_line_error(
         &tracer(&["record", "-o", o, "--force", "--pid", "999999999"]),
         "no process 999999999",
     );
@@ -88,7 +77,7 @@ fn the_output_is_never_clobbered_shared_or_world_readable() {
     let fresh = dir.join("shared.jsonl");
     let f = fresh.to_str().unwrap();
     let first = start_recording_to(&fresh, &["--", "sleep", "300"]);
-    one_error_line(
+    assert_one_line_error(
         &tracer(&["record", "-o", f, "--", "true"]),
         "another tracer is recording",
     );
@@ -191,7 +180,7 @@ fn bad_durations_are_one_line_errors_before_any_probe() {
             "--",
             "true",
         ]);
-        one_error_line(&out, &format!("--duration {d}: "));
+        assert_one_line_error(&out, &format!("--duration {d}: "));
         assert!(
             started.elapsed() < Duration::from_secs(2),
             "{d}: refused before loading probes"
@@ -356,7 +345,7 @@ fn a_sigkilled_recorder_leaves_readable_lines() {
     // The reader says so, and a new recording to the same output refuses the leftovers.
     let s = tracer(&["summarize", partial.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&s.stderr).contains("the trace has no footer"));
-    one_error_line(
+    assert_one_line_error(
         &tracer(&["record", "-o", out.to_str().unwrap(), "--", "true"]),
         "holds the lines of a recording that did not finish",
     );
