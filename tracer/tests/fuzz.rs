@@ -27,7 +27,7 @@ use proptest::{
 };
 use tracer::{
     claims::{self, ClaimSet},
-    report::{Inputs, Report, escape, render_markdown},
+    report::{Inputs, Report, escape, render_markdown, render_text},
     summary,
     trace::{Trace, read_trace, read_trace_from},
     verdict,
@@ -259,6 +259,7 @@ fn report(trace: &Trace, claims: &ClaimSet) -> Result<(), String> {
     };
     let r = Report::build(trace, claims, judgement, inputs);
     inert(&escape::terminal(&render_markdown(&r)))?;
+    inert(&escape::terminal(&render_text(&r)))?;
     let json = escape::json(r.to_json().map_err(|e| e.to_string())?);
     if json.contains('\u{202e}') {
         return Err("raw U+202E in the JSON report".into());

@@ -387,7 +387,7 @@ fn hostile_header_strings_are_escaped_in_text_and_json() {
         );
     }
     let claims = s.write("claims.toml", QUIET_CLAIMS);
-    for format in ["markdown", "json"] {
+    for format in ["text", "markdown", "json"] {
         let out = tracer(&[
             "check", "--claims", &claims, "--trace", &trace, "--format", format,
         ]);
