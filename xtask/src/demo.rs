@@ -42,7 +42,8 @@ pub fn run() -> anyhow::Result<()> {
     println!("\n== recording: sh -c '{EXAMPLE}'");
     run_cmd(
         Command::new(&tracer)
-            .args(["record", "-o"])
+            // --force: each run replaces the previous demo's trace.
+            .args(["record", "--force", "-o"])
             .arg(&trace)
             .args(["--", "/bin/sh", "-c", EXAMPLE]),
     )?;

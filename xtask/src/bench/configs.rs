@@ -190,7 +190,12 @@ impl Ctx {
         let trace = self.tmp.join("scoped.jsonl");
         let wl = self.workload_cmd(w);
         let mut cmd = Command::new(tracer);
-        cmd.arg("record").arg("-o").arg(&trace).arg("--");
+        // --force: each run reuses the same file name.
+        cmd.arg("record")
+            .arg("--force")
+            .arg("-o")
+            .arg(&trace)
+            .arg("--");
         cmd.arg(wl.get_program()).args(wl.get_args());
         let fin = Running::spawn(&mut cmd)
             .and_then(|r| r.wait(limit))
