@@ -10,11 +10,15 @@ use crate::common::*;
 #[test]
 fn shell_example_is_recorded_and_neighbours_are_not() {
     require_root();
-    let mut busy = Command::new(actor_bin())
-        .arg("busy")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start busy neighbour");
+    // Killed on every path, a failed `record` included: a leaked busy loop skews every later
+    // test and benchmark on the machine (one ran 47 minutes once).
+    let mut busy = KillOnDrop(
+        Command::new(actor_bin())
+            .arg("busy")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start busy neighbour"),
+    );
     let work = TempDir::new("example-work");
     let x = work.join("x");
     let script = format!(
@@ -22,9 +26,9 @@ fn shell_example_is_recorded_and_neighbours_are_not() {
         x.display()
     );
     let rec = record("example", &["--", "sh", "-c", &script]);
-    let busy_pid = busy.id();
-    busy.kill().expect("stop busy neighbour");
-    let _ = busy.wait();
+    let busy_pid = busy.0.id();
+    busy.0.kill().expect("stop busy neighbour");
+    let _ = busy.0.wait();
     let t = &rec.trace;
 
     for (prog, arg) in [
@@ -207,4 +211,13 @@ fn system_mode_records_unrelated_processes_but_not_itself() {
         t.events.iter().all(|e| e.pid != tracer_pid),
         "the tracer recorded itself"
     );
+}
+
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
