@@ -1090,3 +1090,82 @@ fn a_maintainer_script_making_a_setgid_file_contradicts_no_setuid_files() {
         "/usr/bin/x".into()
     ]));
 }
+
+// ---- compressed traces and standard input
+
+/// The same trace read plain, through gzip and zstd (the command-line tools, as a user would
+/// compress an attachment) and from standard input gives the same events and the same summary.
+#[test]
+fn compressed_and_piped_traces_read_the_same() {
+    use std::process::{Command, Stdio};
+    let plain_path = fixture("recorded-mixed.jsonl");
+    let plain = trace("recorded-mixed.jsonl");
+    let dir = std::env::temp_dir().join(format!("tracer-compressed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (tool, args, name) in [
+        ("gzip", &["-c"][..], "t.jsonl.gz"),
+        ("zstd", &["-q", "-c"][..], "t.jsonl.zst"),
+        // A renamed file is recognised by its bytes, not its name.
+        ("gzip", &["-c"][..], "renamed.jsonl"),
+    ] {
+        let out = Command::new(tool)
+            .args(args)
+            .arg(&plain_path)
+            .output()
+            .unwrap_or_else(|e| panic!("{tool}: {e}"));
+        assert!(out.status.success(), "{tool} failed");
+        let p = dir.join(name);
+        std::fs::write(&p, &out.stdout).unwrap();
+        let t = read_trace(&p).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(t.events, plain.events, "{name}");
+        assert_eq!(summarize(&t), summarize(&plain), "{name}");
+    }
+    // `-` is standard input, for `zcat t.jsonl.gz | tracer summarize -`.
+    let out = Command::new(env!("CARGO_BIN_EXE_tracer"))
+        .args(["summarize", "--json", "-"])
+        .stdin(Stdio::from(
+            std::fs::File::open(dir.join("t.jsonl.zst")).unwrap(),
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let piped: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        piped["recording"]["events"],
+        serde_json::json!(plain.events.len())
+    );
+    // A truncated gzip stream is a one-line error naming the file, not a panic.
+    let gz = std::fs::read(dir.join("t.jsonl.gz")).unwrap();
+    let cut = dir.join("cut.jsonl.gz");
+    std::fs::write(&cut, &gz[..gz.len() / 2]).unwrap();
+    match read_trace(&cut) {
+        Err(e) => assert!(e.to_string().contains("cut.jsonl.gz"), "{e}"),
+        Ok(t) => assert!(
+            t.footer.is_none(),
+            "half a gzip stream cannot end with the footer"
+        ),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The committed example's gzipped trace (examples/vm/azure-proxy-agent-standin) reads back
+/// and gives the verdict counts of the report committed beside it.
+#[test]
+fn the_committed_gzipped_example_trace_reads_back() {
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/vm/azure-proxy-agent-standin");
+    let t = read_trace(&dir.join("trace.jsonl.gz")).expect("the example's trace.jsonl.gz");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    let events: u64 = report["environment"]["events"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(t.events.len() as u64, events);
+}

@@ -152,12 +152,32 @@ pub enum TraceError {
 }
 
 /// Reads and validates a trace file: a header first, events, at most one footer, last.
+///
+/// `-` is standard input. gzip and zstd are recognised by their magic bytes, not the file's
+/// name: traces are attached to bugs compressed (`trace.jsonl.gz`), and a renamed file must
+/// read the same.
 pub fn read_trace(path: &Path) -> Result<Trace, TraceError> {
-    let file = File::open(path).map_err(|source| TraceError::Io {
+    let io = |source| TraceError::Io {
         path: path.to_owned(),
         source,
-    })?;
-    read_trace_from(BufReader::new(file), path)
+    };
+    let input: Box<dyn std::io::Read> = if path == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(File::open(path).map_err(io)?)
+    };
+    let mut input = BufReader::new(input);
+    let magic = input.fill_buf().map_err(io)?;
+    let reader: Box<dyn BufRead> = if magic.starts_with(&[0x1f, 0x8b]) {
+        Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(input)))
+    } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Box::new(BufReader::new(
+            zstd::stream::read::Decoder::with_buffer(input).map_err(io)?,
+        ))
+    } else {
+        Box::new(input)
+    };
+    read_trace_from(reader, path)
 }
 
 /// [`read_trace`] from any reader; `path` names the input in errors.
