@@ -396,7 +396,15 @@ pub struct Config {
     pub off_file_path: u32,
     /// `offsetof(struct linux_binprm, file)`.
     pub off_bprm_file: u32,
-    pub _pad: u32,
+    /// 1 when the three offsets below were found: argv is read from the new image.
+    pub has_mm_offsets: u32,
+    /// `offsetof(struct task_struct, mm)`.
+    pub off_task_mm: u32,
+    /// `offsetof(struct mm_struct, arg_start)`; `arg_end` follows at `off_mm_arg_end`.
+    pub off_mm_arg_start: u32,
+    pub off_mm_arg_end: u32,
+    /// Bytes of argv kept per exec, at most [`process::ARGV_MAX`].
+    pub argv_cap: u32,
 }
 
 /// A file's name as the kernel itself builds it from the open file (`bpf_d_path` on

@@ -1,18 +1,25 @@
-//! Payloads of the process family: fork (from `sched_process_fork`), exec (argv captured at
-//! `execve` entry, emitted at `sched_process_exec` or at a failed `execve` exit) and exit (from
-//! `sched_process_exit`).
+//! Payloads of the process family: fork (from `sched_process_fork`), exec (filename and argv
+//! read from the new image at `sched_process_exec`, or from the caller at a failed `execve`
+//! exit) and exit (from `sched_process_exit`).
 
 use crate::{Creds, PATH_CAP, RealPath};
 
-/// Bytes of argv kept in one exec record (NUL-separated arguments).
-pub const ARGV_CAP: usize = 1024;
-/// Bytes read of one argument; a longer one is cut and flagged.
-pub const ARG_CHUNK: usize = 256;
-/// Size of the argv buffer: the verifier needs every read to fit whatever the offset, so the
-/// buffer holds [`ARGV_CAP`] plus one more chunk.
-pub const ARGV_BUF: usize = ARGV_CAP + ARG_CHUNK;
-/// Arguments read at most.
-pub const MAX_ARGS: u32 = 64;
+/// Most bytes of argv one exec record can carry: the size of the scratch buffer the record is
+/// built in. `--argv-bytes` chooses the limit up to this.
+pub const ARGV_MAX: usize = 1 << 16;
+/// Default bytes of argv kept: whole command lines of every real daemon, and far more than the
+/// 16 KiB a review's "secret in argv" check needs to see to the end of a long line.
+pub const ARGV_DEFAULT: u32 = 32 << 10;
+/// Default number of arguments kept (cut in userspace, which counts them).
+pub const MAX_ARGS_DEFAULT: u32 = 1024;
+/// A failed exec leaves no new image to read argv from: its arguments are read one by one from
+/// the caller's pointers, each cut at this many bytes.
+pub const ARG_CHUNK: usize = 1024;
+/// Arguments read at most of a failed exec.
+pub const FAILED_MAX_ARGS: u32 = 256;
+/// Size of the argv part of the scratch buffer: the verifier needs every per-argument read of a
+/// failed exec to fit whatever the offset, so it holds [`ARGV_MAX`] plus one more chunk.
+pub const ARGV_BUF: usize = ARGV_MAX + ARG_CHUNK;
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
@@ -24,6 +31,9 @@ pub struct ForkData {
     pub child_pid: u32,
 }
 
+/// The fixed part of an exec record. `argv_len` bytes of argv (NUL-separated arguments, as the
+/// kernel lays them out in the new image) follow it in the ring-buffer record: only the real
+/// length travels, not the maximum.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct ExecData {
@@ -31,24 +41,35 @@ pub struct ExecData {
     pub before: Creds,
     /// Credentials after the new image was installed (a setuid binary shows here).
     pub after: Creds,
-    /// Arguments kept (not the full argc when truncated).
-    pub argc: u32,
-    /// Bytes used in `argv`.
+    /// Bytes of argv that follow this struct in the record.
     pub argv_len: u32,
+    /// Bytes of the whole argument area (`mm->arg_end - mm->arg_start`) of a successful exec;
+    /// for a failed one, the bytes read. Larger than `argv_len` when argv was cut.
+    pub argv_total: u32,
     /// Bytes used in `filename`, without the NUL.
     pub filename_len: u32,
     /// `AT_*` flags of execveat, 0 for execve.
     pub at_flags: u32,
     /// The dirfd of execveat, `AT_FDCWD` for execve.
     pub dirfd: i32,
-    /// Header `flags` bits gathered while argv was copied (truncation, failed reads).
+    /// Header `flags` bits gathered while the record was built (truncation, failed reads).
     pub flags: u32,
-    /// The path as passed to execve.
+    /// A successful exec: the kernel's `bprm->filename` (the path as passed; `/dev/fd/N` or
+    /// `/dev/fd/N/PATH` for an execveat relative to a dirfd). A failed one: the path as passed.
     pub filename: [u8; PATH_CAP],
-    pub argv: [u8; super::process::ARGV_BUF],
     /// The executed file as the kernel named it (LSM `bprm_check_security`, the first check:
     /// the program or script execve was given, not its interpreter); `len` 0 without the hook.
     pub real: RealPath,
+}
+
+/// An exec record as the kernel side builds it, in a per-CPU scratch buffer (too large for the
+/// stack, and for the ring buffer's fixed-size reservations), before it is copied to the ring
+/// with its real length.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct ExecRecord {
+    pub event: crate::Event<ExecData>,
+    pub argv: [u8; ARGV_BUF],
 }
 
 #[repr(C)]

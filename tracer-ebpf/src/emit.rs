@@ -206,7 +206,7 @@ pub fn event<T: 'static>(
 
 /// Wake the collector only once the ring holds `wakeup_bytes` of unread records.
 #[inline(always)]
-fn wakeup_flag(cfg: &Config) -> u64 {
+pub fn wakeup_flag(cfg: &Config) -> u64 {
     if EVENTS.query(BPF_RB_AVAIL_DATA as u64) >= cfg.wakeup_bytes as u64 {
         BPF_RB_FORCE_WAKEUP as u64
     } else {

@@ -5,7 +5,9 @@ use aya_ebpf::{
     maps::{Array, HashMap, LruHashMap, PerCpuArray, RingBuf},
 };
 use tracer_common::{
-    Config, Inflight, MAX_KINDS, MAX_SYSCALL_NR, RealPath, file::ArgLayout, process::ExecData,
+    Config, Inflight, MAX_KINDS, MAX_SYSCALL_NR, RealPath,
+    file::ArgLayout,
+    process::{ExecData, ExecRecord},
 };
 
 /// The records. Userspace sets the real size at load time (`--buffer-size`).
@@ -22,13 +24,21 @@ pub static TRACKED: HashMap<u32, u8> = HashMap::with_max_entries(1 << 16, 0);
 #[map]
 pub static INFLIGHT: LruHashMap<u32, Inflight> = LruHashMap::with_max_entries(1 << 16, 0);
 
-/// exec records being built between `execve` entry and `sched_process_exec` (key: tid).
+/// What an exec's entry knows (credentials before, dirfd, flags, the LSM's name of the file)
+/// until `sched_process_exec` or the failed exec's exit emits the record (key: tid).
 #[map]
 pub static EXECS: LruHashMap<u32, ExecData> = LruHashMap::with_max_entries(1 << 10, 0);
 
 /// Zeroed template for a new `EXECS` entry: an `ExecData` does not fit on the 512-byte stack.
 #[map]
 pub static EXEC_ZERO: PerCpuArray<ExecData> = PerCpuArray::with_max_entries(1, 0);
+
+/// One exec record being built per CPU (index: `bpf_get_smp_processor_id`), copied to the ring
+/// with its real length. An `Array`, not a `PerCpuArray`: per-CPU values are limited to 32 KiB
+/// and argv alone may take 64. Userspace sets the entries to the number of possible CPUs; the
+/// programs that use it run with migration disabled and never nest on one CPU.
+#[map]
+pub static EXEC_SCRATCH: Array<ExecRecord> = Array::with_max_entries(1, 0);
 
 /// The kernel's name of the file an open syscall in progress opened (key: tid), written by the
 /// LSM `file_open` program and taken by `open_exit`. LRU for the same reason as `INFLIGHT`.
@@ -74,7 +84,11 @@ static CONFIG: Config = Config {
     lsm_paths: 0,
     off_file_path: 0,
     off_bprm_file: 0,
-    _pad: 0,
+    has_mm_offsets: 0,
+    off_task_mm: 0,
+    off_mm_arg_start: 0,
+    off_mm_arg_end: 0,
+    argv_cap: 0,
 };
 
 #[inline(always)]

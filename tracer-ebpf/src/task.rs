@@ -1,7 +1,7 @@
-//! `task_struct` fields the helpers do not expose: credentials beyond uid/gid, the real parent
-//! and the exit code. Read through offsets that userspace looked up in /sys/kernel/btf/vmlinux
-//! (this host has no CO-RE-capable loader path for Rust programs); without them the fields are
-//! reported as unknown, never guessed.
+//! `task_struct` fields the helpers do not expose: credentials beyond uid/gid, the real parent,
+//! the exit code and the argument area of the current image. Read through offsets that
+//! userspace looked up in /sys/kernel/btf/vmlinux (this host has no CO-RE-capable loader path
+//! for Rust programs); without them the fields are reported as unknown, never guessed.
 
 use aya_ebpf::helpers::{bpf_probe_read_kernel, generated::bpf_get_current_task};
 use tracer_common::{Config, Creds};
@@ -50,5 +50,27 @@ pub fn exit_code(cfg: &Config) -> Option<i32> {
     // SAFETY: as above.
     unsafe {
         bpf_probe_read_kernel(current_task().add(cfg.off_task_exit_code as usize).cast()).ok()
+    }
+}
+
+/// `[mm->arg_start, mm->arg_end)` of the current task: where the kernel laid out argv (the
+/// strings, NUL-separated) on the stack of the image it just installed. Read at
+/// `sched_process_exec`, when the kernel has written those pages itself, so they are present.
+#[inline(always)]
+pub fn arg_area(cfg: &Config) -> Option<(u64, u64)> {
+    if cfg.has_mm_offsets == 0 {
+        return None;
+    }
+    // SAFETY: as above.
+    unsafe {
+        let mm: *const u8 =
+            bpf_probe_read_kernel(current_task().add(cfg.off_task_mm as usize).cast()).ok()?;
+        if mm.is_null() {
+            return None;
+        }
+        let start: u64 =
+            bpf_probe_read_kernel(mm.add(cfg.off_mm_arg_start as usize).cast()).ok()?;
+        let end: u64 = bpf_probe_read_kernel(mm.add(cfg.off_mm_arg_end as usize).cast()).ok()?;
+        Some((start, end))
     }
 }

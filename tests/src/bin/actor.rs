@@ -64,10 +64,10 @@ fn process(dir: &str) {
     let argv = [missing.as_ptr(), std::ptr::null()];
     // SAFETY: valid argv/envp; the call fails with ENOENT and returns.
     unsafe { libc::execve(missing.as_ptr(), argv.as_ptr(), [std::ptr::null()].as_ptr()) };
-    // argv longer than the recorder keeps: 100 arguments.
+    // argv longer than the recorder keeps: 1100 arguments (the default keeps 1024).
     in_child(|| {
         let args: Vec<CString> = std::iter::once(c("/bin/true"))
-            .chain((0..100).map(|i| c(&format!("many-{i:03}"))))
+            .chain((0..1100).map(|i| c(&format!("many-{i:04}"))))
             .collect();
         let ptrs: Vec<*const libc::c_char> = args
             .iter()
@@ -96,6 +96,200 @@ fn process(dir: &str) {
             libc::execve(suid_c.as_ptr(), argv.as_ptr(), [std::ptr::null()].as_ptr());
         }
         127
+    });
+}
+
+/// A NULL-terminated pointer array for `args`.
+fn ptrs(args: &[CString]) -> Vec<*const libc::c_char> {
+    args.iter()
+        .map(|a| a.as_ptr())
+        .chain([std::ptr::null()])
+        .collect()
+}
+
+/// `execve(path, args, {})`; returns only if it failed.
+fn exec(path: &str, args: &[&str]) -> i32 {
+    let args: Vec<CString> = args.iter().map(|a| c(a)).collect();
+    let argv = ptrs(&args);
+    // SAFETY: NUL-terminated argv and envp arrays that outlive the call.
+    unsafe { libc::execve(c(path).as_ptr(), argv.as_ptr(), [std::ptr::null()].as_ptr()) };
+    127
+}
+
+/// The less obvious ways to start a program; the e2e test finds each exec by its marker argument.
+fn exec_tricks(dir: &str) {
+    // fork, then exec string literals at once: the child has not touched the literals' page,
+    // so a copy at syscall entry fails. The everyday `fork(); execl("/bin/sh", "-c", ...)`.
+    // SAFETY: fork in a single-threaded actor; the child only execs or _exits.
+    unsafe {
+        let pid = libc::fork();
+        if pid == 0 {
+            libc::execl(
+                c"/bin/sh".as_ptr(),
+                c"/bin/sh".as_ptr(),
+                c"-c".as_ptr(),
+                c"exit 0 # fork-literal-marker".as_ptr(),
+                std::ptr::null::<libc::c_char>(),
+            );
+            libc::_exit(127);
+        }
+        libc::waitpid(pid, std::ptr::null_mut(), 0);
+    }
+    // vfork: the child borrows the parent's memory until it execs.
+    // SAFETY: the vfork child calls only execve and _exit.
+    #[expect(deprecated, reason = "vfork itself is the technique under test")]
+    unsafe {
+        let argv = [
+            c"/bin/true".as_ptr(),
+            c"via-vfork".as_ptr(),
+            std::ptr::null(),
+        ];
+        let pid = libc::vfork();
+        if pid == 0 {
+            libc::execve(argv[0], argv.as_ptr(), [std::ptr::null()].as_ptr());
+            libc::_exit(127);
+        }
+        libc::waitpid(pid, std::ptr::null_mut(), 0);
+    }
+    // clone3 with a plain fork's arguments (exit_signal SIGCHLD).
+    // SAFETY: struct clone_args v0 (64 bytes); the child only execs or _exits.
+    unsafe {
+        let mut args = [0u64; 8];
+        args[4] = libc::SIGCHLD as u64;
+        let pid = libc::syscall(libc::SYS_clone3, args.as_mut_ptr(), 64usize);
+        if pid == 0 {
+            exec("/bin/true", &["/bin/true", "via-clone3"]);
+            libc::_exit(127);
+        }
+        check("clone3", pid);
+        libc::waitpid(pid as i32, std::ptr::null_mut(), 0);
+    }
+    // exec from a non-main thread of a child: the kernel makes the thread the leader.
+    in_child(|| {
+        let t = std::thread::spawn(|| exec("/bin/true", &["/bin/true", "from-thread"]));
+        let _ = t.join();
+        127
+    });
+    // execveat(fd, "", AT_EMPTY_PATH): a program named by an fd only.
+    in_child(|| {
+        // SAFETY: plain syscalls with valid arguments.
+        unsafe {
+            let fd = libc::open(c"/bin/true".as_ptr(), libc::O_PATH | libc::O_CLOEXEC);
+            let argv = [
+                c"true".as_ptr(),
+                c"via-execveat-empty".as_ptr(),
+                std::ptr::null(),
+            ];
+            libc::syscall(
+                libc::SYS_execveat,
+                fd,
+                c"".as_ptr(),
+                argv.as_ptr(),
+                [std::ptr::null::<libc::c_char>()].as_ptr(),
+                libc::AT_EMPTY_PATH,
+            );
+        }
+        127
+    });
+    // execveat relative to a directory fd.
+    in_child(|| {
+        // SAFETY: as above.
+        unsafe {
+            let dfd = libc::open(c"/bin".as_ptr(), libc::O_DIRECTORY | libc::O_RDONLY);
+            let argv = [
+                c"true".as_ptr(),
+                c"via-execveat-dirfd".as_ptr(),
+                std::ptr::null(),
+            ];
+            libc::syscall(
+                libc::SYS_execveat,
+                dfd,
+                c"true".as_ptr(),
+                argv.as_ptr(),
+                [std::ptr::null::<libc::c_char>()].as_ptr(),
+                0,
+            );
+        }
+        127
+    });
+    // A program that exists only in memory: memfd + fexecve.
+    in_child(|| {
+        // SAFETY: plain syscalls with valid arguments.
+        unsafe {
+            let fd = libc::memfd_create(c"tracer-memfd-exec".as_ptr(), 0);
+            let code = std::fs::read("/bin/true").expect("read /bin/true");
+            libc::write(fd, code.as_ptr().cast(), code.len());
+            let argv = [c"true".as_ptr(), c"via-memfd".as_ptr(), std::ptr::null()];
+            libc::fexecve(fd, argv.as_ptr(), [std::ptr::null()].as_ptr());
+        }
+        127
+    });
+    // A `#!` script: the kernel runs its interpreter with the script's path.
+    let script = format!("{dir}/script.sh");
+    std::fs::write(&script, "#!/bin/sh\nexit 0\n").expect("write script");
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod script");
+    in_child(|| exec(&script, &[&script, "script-marker"]));
+    // An empty argv (argc 0): the kernel hands the program one empty argument instead.
+    in_child(|| {
+        // SAFETY: an argv holding only its NULL terminator.
+        unsafe {
+            libc::execve(
+                c"/bin/true".as_ptr(),
+                [std::ptr::null()].as_ptr(),
+                [std::ptr::null()].as_ptr(),
+            )
+        };
+        127
+    });
+    // A long command line with a marker at its very end: 20 KiB, kept whole by default.
+    in_child(|| {
+        let filler = "x".repeat(1000);
+        let mut args = vec!["/bin/true".to_owned()];
+        args.extend((0..20).map(|_| filler.clone()));
+        args.push("--password=end-of-long-argv".to_owned());
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        exec("/bin/true", &refs)
+    });
+    // A huge one: 100 KiB, more than the record keeps; cut and flagged.
+    in_child(|| {
+        let filler = "y".repeat(10_000);
+        let mut args = vec!["/bin/true".to_owned(), "huge-argv".to_owned()];
+        args.extend((0..10).map(|_| filler.clone()));
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        exec("/bin/true", &refs)
+    });
+    // A double fork: the grandchild is reparented before it execs. The actor waits for the exec
+    // through a close-on-exec pipe, then for the program to finish.
+    // SAFETY: fork in a single-threaded actor; pipe fds are ours.
+    unsafe {
+        let mut p = [0i32; 2];
+        libc::pipe2(p.as_mut_ptr(), libc::O_CLOEXEC);
+        let mid = libc::fork();
+        if mid == 0 {
+            if libc::fork() == 0 {
+                libc::setsid();
+                libc::usleep(50_000);
+                exec("/bin/true", &["/bin/true", "double-forked"]);
+            }
+            libc::_exit(0);
+        }
+        libc::close(p[1]);
+        libc::waitpid(mid, std::ptr::null_mut(), 0);
+        let mut b = [0u8; 1];
+        libc::read(p[0], b.as_mut_ptr().cast(), 1);
+        libc::usleep(200_000);
+    }
+    // A renamed comm: the process calls itself a kernel thread, then acts.
+    in_child(|| {
+        // SAFETY: prctl with a NUL-terminated name; then a plain open.
+        unsafe {
+            libc::prctl(libc::PR_SET_NAME, c"kworker/0:1".as_ptr());
+            let f = c(&format!("{dir}/renamed-comm-file"));
+            let fd = libc::open(f.as_ptr(), libc::O_CREAT | libc::O_WRONLY, 0o600);
+            libc::close(fd);
+        }
+        exec("/bin/true", &["/bin/true", "after-rename"])
     });
 }
 
@@ -421,12 +615,15 @@ fn main() {
         [_, f, d] => (f.as_str(), d.as_str()),
         [_, f] if f == "busy" => ("busy", ""),
         _ => {
-            eprintln!("usage: actor process|file|network|privilege|environment DIR | actor busy");
+            eprintln!(
+                "usage: actor process|exec-tricks|file|network|privilege|environment DIR | actor busy"
+            );
             exit(2);
         }
     };
     match family {
         "process" => process(dir),
+        "exec-tricks" => exec_tricks(dir),
         "file" => file(dir),
         "network" => network(dir),
         "privilege" => privilege(dir),

@@ -79,9 +79,9 @@ fn records_fork_exec_exit() {
     let result = failed.result.as_ref().expect("syscall result");
     assert_eq!((result.ret, result.errno.as_deref()), (-2, Some("ENOENT")));
 
-    // 101 arguments: more than the record keeps, flagged.
-    let long = find(t, "exec with 100 arguments", |e| {
-        exec_argv(e).is_some_and(|a| a.get(1).map(String::as_str) == Some("many-000"))
+    // 1101 arguments: more than the 1024 the record keeps by default, flagged.
+    let long = find(t, "exec with 1100 arguments", |e| {
+        exec_argv(e).is_some_and(|a| a.get(1).map(String::as_str) == Some("many-0000"))
     });
     let EventData::Exec {
         argv,
@@ -91,8 +91,14 @@ fn records_fork_exec_exit() {
     else {
         unreachable!()
     };
-    assert!(*argv_truncated, "argv of {} args kept: {}", 101, argv.len());
-    assert!(argv.len() < 101 && argv.len() > 10);
+    assert!(
+        *argv_truncated,
+        "argv of {} args kept: {}",
+        1101,
+        argv.len()
+    );
+    assert_eq!(argv.len(), 1024);
+    assert_eq!(argv[1023], "many-1022");
     assert!(long.flags.iter().any(|f| f == "argv_truncated"));
     let footer = t.footer.as_ref().expect("footer");
     assert!(
@@ -125,4 +131,143 @@ fn records_fork_exec_exit() {
     find(t, "actor exit 0", |e| {
         e.pid == actor_pid && matches!(&e.data, EventData::Exit { code: Some(0), .. })
     });
+}
+
+/// The exec of a program whose argv contains `marker`.
+fn exec_with<'a>(t: &'a tracer::trace::Trace, marker: &str) -> &'a tracer::trace::Event {
+    find(t, &format!("exec with {marker}"), |e| {
+        exec_argv(e).is_some_and(|a| a.iter().any(|x| x.contains(marker)))
+    })
+}
+
+fn exec_path(e: &tracer::trace::Event) -> &tracer::trace::PathRef {
+    match &e.data {
+        EventData::Exec { path, .. } => path,
+        _ => unreachable!("an exec"),
+    }
+}
+
+/// Every way `actor exec-tricks` starts a program is in the trace, with its argv and the program
+/// it ran, and a successful exec carries no `read_failed`.
+#[test]
+fn exec_tricks_are_recorded() {
+    let (rec, dir, _work) = record_actor("exec-tricks");
+    let t = &rec.trace;
+    let ok = |e: &tracer::trace::Event| {
+        assert_eq!(e.result.as_ref().map(|r| r.ret), Some(0), "{e:?}");
+        assert!(!e.flags.iter().any(|f| f == "read_failed"), "{e:?}");
+    };
+
+    // fork + exec of string literals: the whole argv, from the new image.
+    let literal = exec_with(t, "fork-literal-marker");
+    ok(literal);
+    assert_eq!(
+        exec_argv(literal).unwrap(),
+        ["/bin/sh", "-c", "exit 0 # fork-literal-marker"]
+    );
+    assert!(path_is(exec_path(literal), "/bin/sh"));
+
+    for marker in ["via-vfork", "via-clone3", "from-thread", "after-rename"] {
+        let e = exec_with(t, marker);
+        ok(e);
+        assert!(path_is(exec_path(e), "/bin/true"), "{marker}: {e:?}");
+    }
+    // vfork and clone3 show as forks with their syscall.
+    find(t, "vfork", |e| {
+        matches!(e.data, EventData::Fork { clone_flags, .. } if clone_flags & 0x4000 != 0)
+            && syscall_is(e, "vfork")
+    });
+    find(t, "clone3", |e| {
+        matches!(e.data, EventData::Fork { .. }) && syscall_is(e, "clone3")
+    });
+
+    // execveat with AT_EMPTY_PATH: the program is the fd, named from the fd table.
+    let by_fd = exec_with(t, "via-execveat-empty");
+    ok(by_fd);
+    assert!(syscall_is(by_fd, "execveat"));
+    assert!(path_is(exec_path(by_fd), "/bin/true"), "{by_fd:?}");
+    let by_dirfd = exec_with(t, "via-execveat-dirfd");
+    ok(by_dirfd);
+    assert!(path_is(exec_path(by_dirfd), "/bin/true"), "{by_dirfd:?}");
+
+    // A memfd program: its name says memfd, and the memfd_create is there.
+    let memfd = exec_with(t, "via-memfd");
+    ok(memfd);
+    let p = exec_path(memfd);
+    assert!(
+        p.best().contains("memfd:tracer-memfd-exec"),
+        "memfd exec path: {p:?}"
+    );
+    find(
+        t,
+        "memfd_create",
+        |e| matches!(&e.data, EventData::MemfdCreate { name, .. } if name == "tracer-memfd-exec"),
+    );
+
+    // A `#!` script: the script's path, and the interpreter's argv the kernel built.
+    let script = exec_with(t, "script-marker");
+    ok(script);
+    assert!(path_is(exec_path(script), &format!("{dir}/script.sh")));
+    assert_eq!(
+        exec_argv(script).unwrap(),
+        ["/bin/sh", &format!("{dir}/script.sh"), "script-marker"]
+    );
+
+    // An empty argv: the one empty argument the kernel gives the program.
+    find(t, "exec with an empty argv", |e| {
+        exec_argv(e).is_some_and(|a| a == [""]) && e.result.as_ref().is_some_and(|r| r.ok())
+    });
+
+    // 20 KiB of argv: kept to its last argument, not flagged.
+    let long = exec_with(t, "end-of-long-argv");
+    ok(long);
+    let EventData::Exec {
+        argv,
+        argv_truncated,
+        ..
+    } = &long.data
+    else {
+        unreachable!()
+    };
+    assert_eq!(argv.len(), 22);
+    assert_eq!(argv[21], "--password=end-of-long-argv");
+    assert!(!argv_truncated);
+
+    // 100 KiB: cut at the limit and flagged, counted in the footer.
+    let huge = exec_with(t, "huge-argv");
+    let EventData::Exec {
+        argv,
+        argv_truncated,
+        ..
+    } = &huge.data
+    else {
+        unreachable!()
+    };
+    assert!(*argv_truncated);
+    // The last argument kept is the start of one that was cut: it has no NUL.
+    let kept: usize = argv.iter().map(|a| a.len() + 1).sum::<usize>() - 1;
+    let limit = t.header.limits.argv_bytes as usize;
+    assert!(kept <= limit && kept > limit - 10_002, "{kept} of {limit}");
+    assert!(rec.trace.footer.as_ref().unwrap().truncated["exec"] >= 1);
+
+    // The double-forked grandchild: its exec, in a process whose parent exited.
+    let orphan = exec_with(t, "double-forked");
+    ok(orphan);
+
+    // The renamed process acts under its new name; its pid ties it to the actor's fork.
+    let renamed = find(
+        t,
+        "open by the renamed process",
+        |e| matches!(&e.data, EventData::Open { path, .. } if path_is(path, &format!("{dir}/renamed-comm-file"))),
+    );
+    assert_eq!(renamed.comm, "kworker/0:1");
+    find(t, "prctl PR_SET_NAME", |e| {
+        e.pid == renamed.pid
+            && matches!(&e.data, EventData::Prctl { option, .. } if option.contains("SET_NAME"))
+    });
+    find(
+        t,
+        "the renamed process's fork",
+        |e| matches!(e.data, EventData::Fork { child_pid, .. } if child_pid == renamed.pid),
+    );
 }

@@ -4,10 +4,14 @@
 //!   differs between kernels and comes from its `format` file through `Config`); a child of a tracked task is tracked from here on, before it runs. The clone flags
 //!   come from the parent's saved syscall entry (clone: arg0; clone3: `clone_args.flags`, the
 //!   first field of the user struct; fork: none; vfork: `CLONE_VM|CLONE_VFORK`).
-//! - exec: argv dies with the old mm, so `sys_enter_execve(at)` copies filename and argv into
+//! - exec: `sys_enter_execve(at)` keeps the credentials before, the dirfd and the flags in
 //!   `EXECS`; `sched/sched_process_exec` (filename @8 as __data_loc, pid @12, old_pid @16) emits
-//!   the record with the credentials of the new image; a failed exec is emitted at
-//!   `sys_exit_execve(at)` with its error.
+//!   the record from the new image: the kernel's filename and the argument area
+//!   `mm->arg_start..arg_end`, which the kernel has just written, so it is in memory (a copy at
+//!   entry fails in a forked child that has not touched the page of a string literal yet: BPF
+//!   cannot fault pages in). A failed exec has no new image: it is emitted at
+//!   `sys_exit_execve(at)` with its error, filename and argv read from the caller's pointers.
+//!   Records carry argv with its real length, built in the per-CPU `EXEC_SCRATCH`.
 //! - where BPF LSM programs run (a guest kernel; not this host), `lsm_bprm_check_security` adds
 //!   the kernel's name of the executed file to the record being built (see `crate::lsm`);
 //! - `sched/sched_process_exit` emits one exit record per process, with `task->exit_code`:
@@ -17,21 +21,27 @@
 use aya_ebpf::{
     helpers::{
         bpf_get_current_pid_tgid, bpf_get_current_uid_gid, bpf_probe_read_user,
-        generated::{bpf_probe_read_kernel, bpf_probe_read_kernel_str, bpf_probe_read_user_str},
+        generated::{
+            self as raw, bpf_get_smp_processor_id, bpf_probe_read_kernel, bpf_probe_read_kernel_str,
+        },
     },
     macros::{lsm, tracepoint},
     programs::{LsmContext, TracePointContext},
 };
 use tracer_common::{
-    Config, Creds, EventKind, Inflight, SyscallId, flags,
-    process::{ARG_CHUNK, ARGV_CAP, ExecData, ExitData, ForkData, MAX_ARGS},
+    Config, Creds, Event, EventKind, Inflight, PATH_CAP, SyscallId, flags,
+    process::{
+        ARG_CHUNK, ARGV_BUF, ARGV_MAX, ExecData, ExecRecord, ExitData, FAILED_MAX_ARGS, ForkData,
+    },
     scope,
 };
 
 use crate::{
-    emit::{event, note_str, now, read_user_str},
+    emit::{count_truncation, event, fill_header, note_str, now, read_user_str, wakeup_flag},
     lsm,
-    maps::{EXEC_ZERO, EXECS, INFLIGHT, REAL_PATHS, TRACKED, config},
+    maps::{
+        EVENTS, EXEC_SCRATCH, EXEC_ZERO, EXECS, INFLIGHT, LOST, REAL_PATHS, TRACKED, config, count,
+    },
     probes::syscalls::complete,
     scope::in_scope,
     task,
@@ -53,93 +63,223 @@ fn creds_now(cfg: &Config) -> Creds {
     })
 }
 
-/// Copies filename and argv of an `execve`/`execveat` at entry, while they are still mapped.
+/// At `execve`/`execveat` entry: the credentials before, the dirfd and the flags. Filename and
+/// argv are not read here: in a freshly forked child they may sit in pages the child has not
+/// touched yet, which a BPF program cannot fault in.
 #[inline(always)]
-pub fn capture_exec(tid: u32, inflight: &Inflight, cfg: &Config) -> Option<()> {
+pub fn begin_exec(tid: u32, inflight: &Inflight, cfg: &Config) -> Option<()> {
     let zero = EXEC_ZERO.get_ptr(0)?;
     // SAFETY: a per-CPU map value, copied into the hash map.
     EXECS.insert(tid, unsafe { &*zero }, 0).ok()?;
     let e = EXECS.get_ptr_mut(tid)?;
     let a = inflight.args;
-    let (dirfd, filename, argv, at_flags) = if inflight.syscall == SyscallId::Execve as u16 {
-        (AT_FDCWD, a[0], a[1], 0)
+    let (dirfd, at_flags) = if inflight.syscall == SyscallId::Execve as u16 {
+        (AT_FDCWD, 0)
     } else {
-        (a[0] as i32, a[1], a[2], a[4] as u32)
+        (a[0] as i32, a[4] as u32)
     };
-    let mut hdr_flags = 0;
     // SAFETY: `e` points to a map value we own until it is removed.
     unsafe {
         (*e).before = creds_now(cfg);
         (*e).dirfd = dirfd;
         (*e).at_flags = at_flags;
-        let read = read_user_str(filename, &raw mut (*e).filename);
-        note_str(&mut hdr_flags, &read, flags::PATH_TRUNCATED);
-        (*e).filename_len = read.len;
-
-        let buf = (*e).argv.as_mut_ptr();
-        let mut off: usize = 0;
-        let mut argc: u32 = 0;
-        let mut i: u32 = 0;
-        while i < MAX_ARGS {
-            let arg: u64 = bpf_probe_read_user((argv + 8 * i as u64) as *const u64).unwrap_or(0);
-            if arg == 0 {
-                break;
-            }
-            if off >= ARGV_CAP {
-                hdr_flags |= flags::ARGV_TRUNCATED;
-                break;
-            }
-            // `off & (ARGV_CAP - 1)` is `off` (it is below ARGV_CAP); the mask shows the
-            // verifier that `ARG_CHUNK` bytes from there stay inside the buffer.
-            let n = bpf_probe_read_user_str(
-                buf.add(off & (ARGV_CAP - 1)).cast(),
-                ARG_CHUNK as u32,
-                arg as *const _,
-            );
-            if n <= 0 {
-                hdr_flags |= flags::READ_FAILED;
-                break;
-            }
-            if n as usize >= ARG_CHUNK {
-                hdr_flags |= flags::ARGV_TRUNCATED;
-            }
-            off += n as usize;
-            argc += 1;
-            i += 1;
-        }
-        if i == MAX_ARGS {
-            let more: u64 =
-                bpf_probe_read_user((argv + 8 * MAX_ARGS as u64) as *const u64).unwrap_or(0);
-            if more != 0 {
-                hdr_flags |= flags::ARGV_TRUNCATED;
-            }
-        }
-        (*e).argc = argc;
-        (*e).argv_len = off as u32;
-        (*e).flags = hdr_flags;
     }
     Some(())
 }
 
-/// Emits the exec record built in `EXECS[key]`, then forgets it.
+/// This CPU's exec record buffer, with the header filled and the entry's state (`EXECS[key]`,
+/// when it was seen) copied in; `None` after counting the record as lost.
 #[inline(always)]
-fn emit_exec(key: u32, cfg: &Config, syscall: u16, ret: i64, after: Creds) -> Option<()> {
-    let src = EXECS.get_ptr(key)?;
-    // SAFETY: `d` is the reserved record's payload; `src` a map value of the same type.
-    let result = event::<ExecData>(
-        cfg,
-        EventKind::Exec,
-        syscall,
-        now(),
-        ret,
-        |d, hdr_flags| unsafe {
-            bpf_probe_read_kernel(d.cast(), size_of::<ExecData>() as u32, src.cast());
-            (*d).after = after;
-            *hdr_flags |= (*d).flags;
-        },
-    );
-    let _ = EXECS.remove(key);
-    result
+fn start_exec(key: u32, cfg: &Config, syscall: u16, ret: i64) -> Option<*mut ExecRecord> {
+    // SAFETY: a helper without arguments.
+    let cpu = unsafe { bpf_get_smp_processor_id() };
+    let Some(r) = EXEC_SCRATCH.get_ptr_mut(cpu) else {
+        count(&LOST, EventKind::Exec);
+        return None;
+    };
+    // SAFETY: `r` is this CPU's scratch value; `src` a map value of the payload's type.
+    unsafe {
+        fill_header(
+            &raw mut (*r).event.header,
+            cfg,
+            EventKind::Exec,
+            syscall,
+            now(),
+            ret,
+        );
+        let d = &raw mut (*r).event.data;
+        match EXECS.get_ptr(key) {
+            Some(src) => {
+                bpf_probe_read_kernel(d.cast(), size_of::<ExecData>() as u32, src.cast());
+            }
+            None => {
+                // The entry was not seen (it started before recording, or the task joined the
+                // scope by cgroup mid-exec): no credentials before.
+                (*d).before = Creds::UNKNOWN;
+                (*d).at_flags = 0;
+                (*d).dirfd = AT_FDCWD;
+                (*d).flags = 0;
+                (*d).real.len = 0;
+                (*d).real.error = 0;
+            }
+        }
+        (*d).argv_len = 0;
+        (*d).argv_total = 0;
+        (*d).filename_len = 0;
+    }
+    Some(r)
+}
+
+/// Copies the record in `r` to the ring buffer with its real length (the fixed part and
+/// `argv_len` bytes), counting a truncation or a loss.
+#[inline(always)]
+fn send_exec(r: *mut ExecRecord, cfg: &Config, after: Creds) -> Option<()> {
+    // SAFETY: `r` is this CPU's scratch value, fully written up to `argv_len`.
+    unsafe {
+        let d = &raw mut (*r).event.data;
+        (*d).after = after;
+        let hdr_flags = (*r).event.header.flags | (*d).flags;
+        (*r).event.header.flags = hdr_flags;
+        count_truncation(EventKind::Exec, hdr_flags);
+        let mut n = (*d).argv_len as usize;
+        if n > ARGV_BUF {
+            n = ARGV_BUF;
+        }
+        let bytes = core::slice::from_raw_parts(r.cast::<u8>(), size_of::<Event<ExecData>>() + n);
+        if EVENTS.output::<[u8]>(bytes, wakeup_flag(cfg)).is_err() {
+            count(&LOST, EventKind::Exec);
+            return None;
+        }
+    }
+    Some(())
+}
+
+/// A successful exec, from the new image: the kernel's filename (the tracepoint's `filename`,
+/// a `__data_loc` string: offset in the low 16 bits, length with its NUL in the high 16) and the
+/// argument area the kernel itself just wrote.
+#[inline(always)]
+fn emit_exec_image(ctx: &TracePointContext, key: u32, cfg: &Config, syscall: u16) -> Option<()> {
+    let r = start_exec(key, cfg, syscall, 0)?;
+    // SAFETY: `r` is this CPU's scratch value; reads are checked by the helpers.
+    unsafe {
+        let d = &raw mut (*r).event.data;
+        let mut rflags = (*d).flags;
+        let loc: u32 = ctx.read_at(8).unwrap_or(0);
+        let base: *const u8 = aya_ebpf::EbpfContext::as_ptr(ctx).cast();
+        let n = bpf_probe_read_kernel_str(
+            (&raw mut (*d).filename).cast(),
+            PATH_CAP as u32,
+            base.add((loc & 0xffff) as usize).cast(),
+        );
+        (*d).filename_len = if n > 0 { (n - 1) as u32 } else { 0 };
+        if (loc >> 16) as usize > PATH_CAP {
+            rflags |= flags::PATH_TRUNCATED;
+        }
+        match task::arg_area(cfg) {
+            Some((start, end)) if end >= start => {
+                let total = end - start;
+                let mut want = total;
+                if want > cfg.argv_cap as u64 {
+                    want = cfg.argv_cap as u64;
+                }
+                if want > ARGV_MAX as u64 {
+                    want = ARGV_MAX as u64;
+                }
+                if want < total {
+                    rflags |= flags::ARGV_TRUNCATED;
+                }
+                (*d).argv_total = if total > u32::MAX as u64 {
+                    u32::MAX
+                } else {
+                    total as u32
+                };
+                if want > 0 {
+                    let err = raw::bpf_probe_read_user(
+                        (&raw mut (*r).argv).cast(),
+                        want as u32,
+                        start as *const _,
+                    );
+                    if err == 0 {
+                        (*d).argv_len = want as u32;
+                    } else {
+                        rflags |= flags::READ_FAILED;
+                    }
+                }
+            }
+            _ => rflags |= flags::READ_FAILED,
+        }
+        (*d).flags = rflags;
+    }
+    send_exec(r, cfg, creds_now(cfg))
+}
+
+/// A failed exec, at its syscall's exit: no new image, so filename and argv are read from the
+/// caller's pointers (by now the kernel has touched the filename's page itself; argv's only if
+/// it got as far as copying it, else the record is flagged `read_failed`).
+#[inline(always)]
+fn emit_exec_failed(tid: u32, inflight: &Inflight, cfg: &Config, ret: i64) -> Option<()> {
+    let r = start_exec(tid, cfg, inflight.syscall, ret)?;
+    let a = inflight.args;
+    let (filename, argv) = if inflight.syscall == SyscallId::Execve as u16 {
+        (a[0], a[1])
+    } else {
+        (a[1], a[2])
+    };
+    let mut cap = cfg.argv_cap as usize;
+    if cap > ARGV_MAX {
+        cap = ARGV_MAX;
+    }
+    // SAFETY: `r` is this CPU's scratch value; every write below stays inside it (see ARGV_BUF).
+    unsafe {
+        let d = &raw mut (*r).event.data;
+        let mut rflags = (*d).flags;
+        let read = read_user_str(filename, &raw mut (*d).filename);
+        note_str(&mut rflags, &read, flags::PATH_TRUNCATED);
+        (*d).filename_len = read.len;
+        (*d).flags = rflags;
+
+        // The offset and the flags live in the record, not in registers: loaded back from map
+        // memory they are plain numbers to the verifier, so the paths through one iteration
+        // merge instead of doubling with every argument.
+        let buf = (&raw mut (*r).argv).cast::<u8>();
+        let mut i: u32 = 0;
+        while i < FAILED_MAX_ARGS {
+            let arg: u64 = bpf_probe_read_user((argv + 8 * i as u64) as *const u64).unwrap_or(0);
+            if arg == 0 {
+                break;
+            }
+            let off = (*d).argv_len as usize;
+            if off >= cap {
+                (*d).flags |= flags::ARGV_TRUNCATED;
+                break;
+            }
+            // `off & (ARGV_MAX - 1)` is `off` (it is below ARGV_MAX); the mask shows the
+            // verifier that `ARG_CHUNK` bytes from there stay inside the buffer.
+            let n = raw::bpf_probe_read_user_str(
+                buf.add(off & (ARGV_MAX - 1)).cast(),
+                ARG_CHUNK as u32,
+                arg as *const _,
+            );
+            if n <= 0 {
+                (*d).flags |= flags::READ_FAILED;
+                break;
+            }
+            if n as usize >= ARG_CHUNK {
+                (*d).flags |= flags::ARGV_TRUNCATED;
+            }
+            (*d).argv_len = (off + n as usize) as u32;
+            i += 1;
+        }
+        if i == FAILED_MAX_ARGS {
+            let more: u64 =
+                bpf_probe_read_user((argv + 8 * FAILED_MAX_ARGS as u64) as *const u64).unwrap_or(0);
+            if more != 0 {
+                (*d).flags |= flags::ARGV_TRUNCATED;
+            }
+        }
+        (*d).argv_total = (*d).argv_len;
+    }
+    send_exec(r, cfg, creds_now(cfg))
 }
 
 /// `bprm_check_security(struct linux_binprm *bprm)`, then the decision so far.
@@ -185,41 +325,23 @@ fn try_sched_process_exec(ctx: &TracePointContext) -> Option<()> {
     if old_tid != tid && TRACKED.get_ptr(old_tid).is_some() {
         // A non-leader thread exec'd and took over the leader's tid (de_thread), after the
         // old leader's exit removed that tid: keep following it.
-        TRACKED.insert(tid, 1, 0).ok()?;
+        if TRACKED.insert(tid, 1, 0).is_err() {
+            count(&LOST, EventKind::Exec);
+        }
     }
-    let after = creds_now(&cfg);
-    if EXECS.get_ptr(old_tid).is_some() {
-        let syscall =
-            unsafe { INFLIGHT.get(old_tid) }.map_or(SyscallId::Execve as u16, |i| i.syscall);
-        return emit_exec(old_tid, &cfg, syscall, 0, after);
-    }
-    if !in_scope(pid_tgid, &cfg) {
+    let seen = EXECS.get_ptr(old_tid).is_some();
+    if !seen && !in_scope(pid_tgid, &cfg) {
         return None;
     }
-    // In scope but its entry was not seen (it started before recording, or the task joined the
-    // scope by cgroup mid-exec): emit what the tracepoint itself knows, argv marked unread.
-    // SAFETY: `d` is the reserved record's payload; the __data_loc field gives offset (low 16
-    // bits) and length (high 16 bits) of the filename inside the tracepoint record.
-    event::<ExecData>(&cfg, EventKind::Exec, 0, now(), 0, |d, hdr_flags| unsafe {
-        let loc: u32 = ctx.read_at(8).unwrap_or(0);
-        let base: *const u8 = aya_ebpf::EbpfContext::as_ptr(ctx).cast();
-        let n = bpf_probe_read_kernel_str(
-            (&raw mut (*d).filename).cast(),
-            tracer_common::PATH_CAP as u32,
-            base.add((loc & 0xffff) as usize).cast(),
-        );
-        (*d).filename_len = if n > 0 { (n - 1) as u32 } else { 0 };
-        (*d).before = Creds::UNKNOWN;
-        (*d).after = after;
-        (*d).argc = 0;
-        (*d).argv_len = 0;
-        (*d).at_flags = 0;
-        (*d).dirfd = AT_FDCWD;
-        (*d).flags = flags::READ_FAILED;
-        (*d).real.len = 0;
-        (*d).real.error = 0;
-        *hdr_flags |= flags::READ_FAILED;
-    })
+    let syscall = if seen {
+        // SAFETY: a map value read by copy.
+        unsafe { INFLIGHT.get(old_tid) }.map_or(SyscallId::Execve as u16, |i| i.syscall)
+    } else {
+        0
+    };
+    let result = emit_exec_image(ctx, old_tid, &cfg, syscall);
+    let _ = EXECS.remove(old_tid);
+    result
 }
 
 /// Exit of execve/execveat/clone/clone3/fork/vfork. Only a failed exec produces a record here:
@@ -236,12 +358,13 @@ fn try_process_exit(ctx: &TracePointContext) -> Option<()> {
         return None;
     }
     let tid = bpf_get_current_pid_tgid() as u32;
-    if done.ret < 0 {
-        let cfg = config();
-        return emit_exec(tid, &cfg, done.syscall as u16, done.ret, creds_now(&cfg));
-    }
+    let result = if done.ret < 0 {
+        emit_exec_failed(tid, &done.inflight, &config(), done.ret)
+    } else {
+        None
+    };
     let _ = EXECS.remove(tid);
-    None
+    result
 }
 
 #[tracepoint]

@@ -50,7 +50,7 @@ fn try_sys_enter(ctx: &TracePointContext) -> Option<()> {
     let tid = pid_tgid as u32;
     INFLIGHT.insert(tid, inflight, 0).ok()?;
     if syscall == SyscallId::Execve as u16 || syscall == SyscallId::Execveat as u16 {
-        process::capture_exec(tid, &inflight, &cfg);
+        let _ = process::begin_exec(tid, &inflight, &cfg);
     }
     Some(())
 }

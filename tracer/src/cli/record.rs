@@ -35,6 +35,12 @@ pub struct Args {
     /// Ring buffer size in bytes (a power of two); larger absorbs bigger bursts.
     #[arg(long, default_value_t = DEFAULT_BUFFER_BYTES)]
     buffer_size: u32,
+    /// Bytes of each exec's argv to keep (up to 65536); a longer command line is cut and flagged.
+    #[arg(long, default_value_t = tracer_common::process::ARGV_DEFAULT)]
+    argv_bytes: u32,
+    /// Arguments of each exec to keep; more are cut and flagged.
+    #[arg(long, default_value_t = tracer_common::process::MAX_ARGS_DEFAULT)]
+    max_args: u32,
     /// Record a running process and its descendants.
     #[arg(long)]
     pid: Option<u32>,
@@ -98,6 +104,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         force: args.force,
         leave_running: args.leave_running,
         mask_secrets: args.mask_secrets,
+        argv_bytes: args.argv_bytes,
+        max_args: args.max_args,
     };
     let program = match &opts.target {
         TargetSpec::Command(argv) => argv.first().cloned(),

@@ -239,10 +239,21 @@ pub(super) fn decode(
             mode: d.mode,
             dev: d.dev,
         },
-        EventKind::MemfdCreate => EventData::MemfdCreate {
-            name: p1,
-            flags: d.flags,
-        },
+        EventKind::MemfdCreate => {
+            if cx.ok() {
+                // The kernel's own name of the file (/proc/PID/fd/N shows it): an exec or
+                // a chmod through this fd is named by it, not by a stale entry of the fd.
+                cx.procs.set_fd(
+                    pid,
+                    cx.header.ret as i32,
+                    Fd::Path(format!("/memfd:{p1} (deleted)")),
+                );
+            }
+            EventData::MemfdCreate {
+                name: p1,
+                flags: d.flags,
+            }
+        }
         EventKind::Chdir => {
             let path = target(cx, p1);
             if cx.ok() {

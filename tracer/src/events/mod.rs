@@ -101,6 +101,11 @@ pub struct Decoder {
     /// Relative paths left unresolved, per kind name.
     pub unresolved: BTreeMap<&'static str, u64>,
     pub malformed: u64,
+    /// Records cut here rather than in the kernel (argv beyond `max_args`), per kind name; the
+    /// footer adds them to the kernel's counts.
+    pub truncated: BTreeMap<&'static str, u64>,
+    /// Arguments kept per exec (`--max-args`).
+    pub max_args: u32,
 }
 
 impl Decoder {
@@ -112,6 +117,8 @@ impl Decoder {
             counts: BTreeMap::new(),
             unresolved: BTreeMap::new(),
             malformed: 0,
+            truncated: BTreeMap::new(),
+            max_args: tracer_common::process::MAX_ARGS_DEFAULT,
         }
     }
 
@@ -138,6 +145,7 @@ impl Decoder {
                 syscall,
                 procs: &mut self.procs,
                 unresolved: &mut unresolved,
+                max_args: self.max_args,
             };
             match kind.family() {
                 Family::Process => process::decode(kind, bytes, &mut cx)?,
@@ -150,6 +158,17 @@ impl Decoder {
         let Some(data) = data else { return Ok(None) };
         let name = data.kind();
         *self.counts.entry(name).or_default() += 1;
+        let mut hdr_flags = header.flags;
+        if let EventData::Exec {
+            argv_truncated: true,
+            ..
+        } = data
+            && hdr_flags & flags::ARGV_TRUNCATED == 0
+        {
+            // Cut here, at `max_args`: flagged and counted like a cut in the kernel.
+            hdr_flags |= flags::ARGV_TRUNCATED;
+            *self.truncated.entry(name).or_default() += 1;
+        }
         if unresolved > 0 {
             *self.unresolved.entry(name).or_default() += unresolved;
         }
@@ -169,7 +188,7 @@ impl Decoder {
             cgroup_id: header.cgroup_id,
             syscall: syscall.map(|s| s.name().to_owned()),
             result: syscall.map(|_| sys_result(header.ret)),
-            flags: flag_names(header.flags),
+            flags: flag_names(hdr_flags),
             data,
         };
         self.seq += 1;
@@ -188,6 +207,7 @@ pub(crate) struct Cx<'a> {
     pub procs: &'a mut procs::Processes,
     /// Paths of this event whose base was unknown.
     pub unresolved: &'a mut u64,
+    pub max_args: u32,
 }
 
 impl Cx<'_> {

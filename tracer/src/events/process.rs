@@ -9,7 +9,6 @@ use super::{Cx, DecodeError, read_record, text};
 use crate::trace::{Creds, EventData};
 
 const CLONE_THREAD: u64 = 0x10000;
-const AT_EMPTY_PATH: u32 = 0x1000;
 
 pub(super) fn decode(
     kind: EventKind,
@@ -33,27 +32,26 @@ pub(super) fn decode(
         }
         EventKind::Exec => {
             let d = Box::new(read_record::<RawEvent<ExecData>>(bytes)?.data);
+            let fixed = size_of::<RawEvent<ExecData>>();
+            let argv_bytes =
+                bytes
+                    .get(fixed..fixed + d.argv_len as usize)
+                    .ok_or(DecodeError::Short {
+                        len: bytes.len(),
+                        need: fixed + d.argv_len as usize,
+                    })?;
             let given = text(&d.filename, d.filename_len);
-            let mut path = if given.is_empty() && d.at_flags & AT_EMPTY_PATH != 0 {
-                // execveat(fd, "", AT_EMPTY_PATH): the program is the fd itself.
-                cx.path(d.dirfd, String::new())
-            } else {
-                cx.path(d.dirfd, given)
-            };
+            let (dirfd, given) = exec_path(d.dirfd, given);
+            let mut path = cx.path(dirfd, given);
             path.real = super::real_name(&d.real).filter(|r| path.resolved.as_ref() != Some(r));
-            let argv_bytes = &d.argv[..(d.argv_len as usize).min(d.argv.len())];
-            let argv: Vec<String> = argv_bytes
-                .split(|&b| b == 0)
-                .take(d.argc as usize)
-                .map(|a| String::from_utf8_lossy(a).into_owned())
-                .collect();
+            let (argv, cut) = split_argv(argv_bytes, cx.max_args);
             let before = creds(&d.before);
             let after = creds(&d.after);
             let setid = matches!((before, after), (Some(b), Some(a)) if b.euid != a.euid || b.egid != a.egid);
             EventData::Exec {
                 path,
                 argv,
-                argv_truncated: cx.header.flags & tracer_common::flags::ARGV_TRUNCATED != 0,
+                argv_truncated: cut || cx.header.flags & tracer_common::flags::ARGV_TRUNCATED != 0,
                 before,
                 after,
                 setid,
@@ -78,6 +76,36 @@ pub(super) fn decode(
     }))
 }
 
+/// The program's path and the dirfd it is relative to. The kernel names the program of an
+/// execveat relative to a dirfd `/dev/fd/N` (empty path, `AT_EMPTY_PATH`: the fd itself) or
+/// `/dev/fd/N/PATH`; those become PATH (or nothing) relative to fd N, which the fd table names.
+fn exec_path(dirfd: i32, filename: String) -> (i32, String) {
+    if let Some(rest) = filename.strip_prefix("/dev/fd/") {
+        let (fd, path) = rest.split_once('/').unwrap_or((rest, ""));
+        if let Ok(fd) = fd.parse::<i32>() {
+            return (fd, path.to_owned());
+        }
+    }
+    (dirfd, filename)
+}
+
+/// The NUL-separated argument area as arguments, at most `max_args` of them; `true` when more
+/// were cut off. A final argument without its NUL is the start of one that was cut. An exec
+/// with an empty argv shows the one empty argument the kernel (5.18 and later) gives the program.
+fn split_argv(bytes: &[u8], max_args: u32) -> (Vec<String>, bool) {
+    if bytes.is_empty() {
+        return (Vec::new(), false);
+    }
+    let bytes = bytes.strip_suffix(&[0]).unwrap_or(bytes);
+    let mut argv: Vec<String> = bytes
+        .split(|&b| b == 0)
+        .map(|a| String::from_utf8_lossy(a).into_owned())
+        .collect();
+    let cut = argv.len() > max_args as usize;
+    argv.truncate(max_args as usize);
+    (argv, cut)
+}
+
 /// `None` when the kernel could not read the full credentials (fields left at u32::MAX).
 fn creds(c: &tracer_common::Creds) -> Option<Creds> {
     (c.euid != u32::MAX).then_some(Creds {
@@ -90,4 +118,38 @@ fn creds(c: &tracer_common::Creds) -> Option<Creds> {
         fsuid: c.fsuid,
         fsgid: c.fsgid,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argv_area_splits_and_cuts() {
+        assert_eq!(
+            split_argv(b"/bin/sh\0-c\0echo hi\0", 1024),
+            (vec!["/bin/sh".into(), "-c".into(), "echo hi".into()], false)
+        );
+        // An empty argument stays; an empty argv is empty.
+        assert_eq!(split_argv(b"a\0\0b\0", 1024).0, vec!["a", "", "b"]);
+        assert_eq!(split_argv(b"", 1024), (Vec::<String>::new(), false));
+        assert_eq!(split_argv(b"\0", 1024).0, vec![""]);
+        assert_eq!(
+            split_argv(b"a\0b\0c\0", 2),
+            (vec!["a".into(), "b".into()], true)
+        );
+        // Cut inside an argument: its start is kept.
+        assert_eq!(split_argv(b"a\0bcd", 9).0, vec!["a", "bcd"]);
+    }
+
+    #[test]
+    fn execveat_paths_name_their_dirfd() {
+        assert_eq!(
+            exec_path(-100, "/bin/true".into()),
+            (-100, "/bin/true".into())
+        );
+        assert_eq!(exec_path(5, "/dev/fd/5".into()), (5, String::new()));
+        assert_eq!(exec_path(5, "/dev/fd/5/x/y".into()), (5, "x/y".into()));
+        assert_eq!(exec_path(-100, "rel".into()), (-100, "rel".into()));
+    }
 }

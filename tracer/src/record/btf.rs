@@ -221,6 +221,25 @@ impl TaskOffsets {
     }
 }
 
+/// Where the exec program finds the new image's argument area: `current->mm->arg_start` and
+/// `arg_end`, which the kernel set while it copied argv onto the new stack.
+#[derive(Debug, Clone, Copy)]
+pub struct MmOffsets {
+    pub task_mm: u32,
+    pub mm_arg_start: u32,
+    pub mm_arg_end: u32,
+}
+
+impl MmOffsets {
+    pub fn from_btf(btf: &Btf) -> Result<Self, BtfError> {
+        Ok(Self {
+            task_mm: btf.member_offset("task_struct", "mm")?,
+            mm_arg_start: btf.member_offset("mm_struct", "arg_start")?,
+            mm_arg_end: btf.member_offset("mm_struct", "arg_end")?,
+        })
+    }
+}
+
 /// Where the LSM programs find the `struct path` of the file a hook is about.
 #[derive(Debug, Clone, Copy)]
 pub struct FileOffsets {
@@ -261,5 +280,9 @@ mod tests {
             "{files:?}"
         );
         assert!(files.bprm_file.is_multiple_of(8), "{files:?}");
+        // arg_start and arg_end are adjacent `unsigned long`s inside an anonymous struct.
+        let mm = MmOffsets::from_btf(&btf).expect("task_struct.mm / mm_struct.arg_* offsets");
+        assert_eq!(mm.mm_arg_end, mm.mm_arg_start + 8, "{mm:?}");
+        assert!(mm.task_mm > 0 && mm.mm_arg_start > 0, "{mm:?}");
     }
 }

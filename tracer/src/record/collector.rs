@@ -72,7 +72,7 @@ pub async fn run(
         &mut procs,
         opts.leave_running,
     )?;
-    let mut header = header(&clock, started.target.clone(), loaded, opts.buffer_bytes);
+    let mut header = header(&clock, started.target.clone(), loaded, opts);
     if opts.mask_secrets {
         header.masked = MASKED_FIELDS.iter().map(|f| (*f).to_owned()).collect();
         if let Target::Command { argv, .. } = &mut header.target {
@@ -95,6 +95,7 @@ pub async fn run(
     // is dropped.
     let mut ring = unsafe { AsyncFd::register(ring) }.map_err(register_err)?;
     let mut decoder = Decoder::new(clock, procs);
+    decoder.max_args = opts.max_args;
     let mut child = started.child;
     let pidfd = match started.pidfd {
         // SAFETY: an OwnedFd moved into the AsyncFd: open and unchanged for its lifetime.
@@ -174,7 +175,10 @@ pub async fn run(
     };
 
     let lost = per_kind(&loaded.ebpf, "LOST")?;
-    let truncated = per_kind(&loaded.ebpf, "TRUNCATED")?;
+    let mut truncated = per_kind(&loaded.ebpf, "TRUNCATED")?;
+    for (kind, n) in &decoder.truncated {
+        *truncated.entry((*kind).to_owned()).or_default() += n;
+    }
     let events: BTreeMap<String, u64> = decoder
         .counts
         .iter()
@@ -402,7 +406,7 @@ fn header(
     clock: &Clock,
     target: crate::trace::Target,
     loaded: &Loaded,
-    buffer_bytes: u32,
+    opts: &RecordOptions,
 ) -> Header {
     let uts = nix::sys::utsname::uname().ok();
     let field = |f: fn(&nix::sys::utsname::UtsName) -> &std::ffi::OsStr| {
@@ -434,12 +438,12 @@ fn header(
         },
         limits: Limits {
             path_bytes: PATH_CAP as u32 - 1,
-            argv_bytes: process::ARGV_CAP as u32,
+            argv_bytes: opts.argv_bytes.min(process::ARGV_MAX as u32),
             arg_bytes: process::ARG_CHUNK as u32 - 1,
-            max_args: process::MAX_ARGS,
+            max_args: opts.max_args,
             addr_bytes: ADDR_CAP as u32,
         },
-        buffer_bytes: buffer_bytes as u64,
+        buffer_bytes: opts.buffer_bytes as u64,
         masked: Vec::new(),
     }
 }

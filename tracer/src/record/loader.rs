@@ -14,7 +14,7 @@ use tracer_common::{Config, SyscallId, file::ArgLayout};
 
 use super::{
     RecordError,
-    btf::{Btf, FileOffsets, TaskOffsets},
+    btf::{Btf, FileOffsets, MmOffsets, TaskOffsets},
     hooks::{self, Hook, Point},
     mounts,
     target::Scope,
@@ -93,6 +93,13 @@ impl Loaded {
     }
 }
 
+/// One exec scratch buffer per possible CPU (`bpf_get_smp_processor_id` indexes them).
+fn scratch_entries() -> Result<u32, RecordError> {
+    aya::util::nr_cpus()
+        .map(|n| n as u32)
+        .map_err(|(path, e)| RecordError::Load(format!("cannot count the CPUs from {path}: {e}")))
+}
+
 /// Whether the LSM programs can name files here, and if not, why.
 fn lsm_readiness(btf: Option<&Btf>) -> Result<FileOffsets, String> {
     let lsms = mounts::active_lsms()?;
@@ -107,7 +114,12 @@ fn lsm_readiness(btf: Option<&Btf>) -> Result<FileOffsets, String> {
     FileOffsets::from_btf(btf).map_err(|e| e.to_string())
 }
 
-pub fn load(object: &[u8], scope: &Scope, buffer_bytes: u32) -> Result<Loaded, RecordError> {
+pub fn load(
+    object: &[u8],
+    scope: &Scope,
+    buffer_bytes: u32,
+    argv_bytes: u32,
+) -> Result<Loaded, RecordError> {
     let btf = Btf::from_sys_fs()
         .map_err(|err| tracing::warn!("kernel BTF unreadable: {err}"))
         .ok();
@@ -132,6 +144,7 @@ pub fn load(object: &[u8], scope: &Scope, buffer_bytes: u32) -> Result<Loaded, R
         cgroup_id: scope.cgroup_id,
         self_tgid: std::process::id(),
         wakeup_bytes: buffer_bytes / WAKEUP_FRACTION,
+        argv_cap: argv_bytes.min(tracer_common::process::ARGV_MAX as u32),
         off_fork_child_pid: sched.fork_child_pid,
         off_exit_group_dead: sched.exit_group_dead,
         ..Config::default()
@@ -144,6 +157,18 @@ pub fn load(object: &[u8], scope: &Scope, buffer_bytes: u32) -> Result<Loaded, R
         config.off_task_exit_code = off.task_exit_code;
         config.off_cred_uid = off.cred_uid;
     }
+    match btf.as_ref().map(MmOffsets::from_btf) {
+        Some(Ok(mm)) => {
+            config.has_mm_offsets = 1;
+            config.off_task_mm = mm.task_mm;
+            config.off_mm_arg_start = mm.mm_arg_start;
+            config.off_mm_arg_end = mm.mm_arg_end;
+        }
+        Some(Err(err)) => {
+            tracing::warn!("no mm offsets ({err}): successful execs will have no argv")
+        }
+        None => {}
+    }
     if let Ok((files, _)) = &lsm {
         config.lsm_paths = 1;
         config.off_file_path = files.file_path;
@@ -152,6 +177,7 @@ pub fn load(object: &[u8], scope: &Scope, buffer_bytes: u32) -> Result<Loaded, R
     let mut ebpf = EbpfLoader::new()
         .override_global("CONFIG", &config, true)
         .map_max_entries("EVENTS", buffer_bytes)
+        .map_max_entries("EXEC_SCRATCH", scratch_entries()?)
         .load(object)
         .map_err(|e| RecordError::Load(error_chain(&e)))?;
 

@@ -56,6 +56,11 @@ pub struct RecordOptions {
     pub leave_running: bool,
     /// Mask secrets in recorded command lines (see `trace::mask_argv`); the header says so.
     pub mask_secrets: bool,
+    /// Bytes of argv kept per exec (at most [`tracer_common::process::ARGV_MAX`]); longer
+    /// command lines are cut and flagged.
+    pub argv_bytes: u32,
+    /// Arguments kept per exec; more are cut and flagged.
+    pub max_args: u32,
 }
 
 /// How long a command's tree has after SIGTERM before SIGKILL, when the recording is stopped.
@@ -120,6 +125,11 @@ pub enum RecordError {
     Unit { unit: String, reason: String },
     #[error("--buffer-size {0}: expected a power of two of at least 4096 bytes")]
     BufferSize(u32),
+    #[error(
+        "--argv-bytes {0}: expected 1 to {max} bytes",
+        max = tracer_common::process::ARGV_MAX
+    )]
+    ArgvBytes(u32),
     #[error("reading the ring buffer failed: {0}")]
     Ring(std::io::Error),
     #[error("recorder map {0} is missing from the eBPF object")]
@@ -140,7 +150,10 @@ pub async fn record(opts: RecordOptions) -> Result<RecordOutcome, RecordError> {
     let output = output::Output::prepare(&opts.output, opts.force)?;
     mounts::ensure_tracefs()?;
     mounts::ensure_bpffs();
-    let mut loaded = loader::load(object, &scope, opts.buffer_bytes)?;
+    if opts.argv_bytes == 0 || opts.argv_bytes > tracer_common::process::ARGV_MAX as u32 {
+        return Err(RecordError::ArgvBytes(opts.argv_bytes));
+    }
+    let mut loaded = loader::load(object, &scope, opts.buffer_bytes, opts.argv_bytes)?;
     let outcome = collector::run(&mut loaded, &opts, scope, output.file()?).await;
     loaded.detach();
     let outcome = outcome?;
