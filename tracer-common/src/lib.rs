@@ -276,6 +276,9 @@ pub mod flags {
     /// [`crate::PATH_CAP`]), so the record has no kernel name although the path used may not be
     /// the file's. Counted with the truncations of its kind.
     pub const REAL_PATH_UNNAMED: u32 = 1 << 7;
+    /// A fork whose child could not be added to the tracked set (the map was full): the child
+    /// and its descendants are not recorded. The fork is also counted as lost.
+    pub const CHILD_UNTRACKED: u32 = 1 << 8;
 }
 
 /// The part every event starts with.

@@ -55,7 +55,9 @@ fn emit_getenv(ctx: &ProbeContext, secure: u32) -> Option<()> {
     if !in_scope(bpf_get_current_pid_tgid(), &cfg) {
         return None;
     }
-    let name: u64 = ctx.arg(0)?;
+    // A uprobe always has its first argument register; were it unreadable, the lookup is
+    // written flagged `read_failed` with no name.
+    let name: Option<u64> = ctx.arg(0);
     // SAFETY: `d` is the reserved record's payload.
     event::<GetenvData>(
         &cfg,
@@ -65,7 +67,10 @@ fn emit_getenv(ctx: &ProbeContext, secure: u32) -> Option<()> {
         0,
         |d, hdr_flags| unsafe {
             (*d).secure = secure;
-            let read = read_user_str(name, &raw mut (*d).name);
+            if name.is_none() {
+                *hdr_flags |= flags::READ_FAILED;
+            }
+            let read = read_user_str(name.unwrap_or(0), &raw mut (*d).name);
             (*d).name_len = read.len;
             note_str(hdr_flags, &read, flags::PATH_TRUNCATED);
         },

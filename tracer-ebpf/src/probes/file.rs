@@ -26,7 +26,7 @@ use tracer_common::{
 use crate::{
     emit::{note_str, read_user_str, syscall_event},
     lsm,
-    maps::{FILE_ARGS, INFLIGHT, REAL_PATHS, REAL_ZERO, config},
+    maps::{FILE_ARGS, INFLIGHT, LOST, REAL_PATHS, REAL_ZERO, config, count},
     probes::syscalls::{Completed, complete},
 };
 
@@ -131,17 +131,23 @@ fn emit_open_as<T: 'static>(
         SyscallId::Open => (AT_FDCWD, a[0], a[1], a[2], 0),
         SyscallId::Openat => (a[0] as i64, a[1], a[2], a[3], 0),
         SyscallId::Openat2 => {
-            // SAFETY: a user read checked by the helper.
-            let how: OpenHow = unsafe { bpf_probe_read_user(a[2] as *const OpenHow) }.ok()?;
-            (a[0] as i64, a[1], how.flags, how.mode, how.resolve)
+            // SAFETY: a user read checked by the helper. Unreadable, the open is still written,
+            // flagged `read_failed`, with no flags.
+            match unsafe { bpf_probe_read_user(a[2] as *const OpenHow) } {
+                Ok(how) => (a[0] as i64, a[1], how.flags, how.mode, how.resolve),
+                Err(_) => (a[0] as i64, a[1], 0, 0, u64::MAX),
+            }
         }
         _ => (AT_FDCWD, a[0], O_CREAT | O_WRONLY | O_TRUNC, a[1], 0),
     };
     // SAFETY: `d` is the reserved record's payload.
     syscall_event::<T>(done, cfg, |t, hdr_flags| unsafe {
         let d = open_part(t, hdr_flags);
+        if resolve == u64::MAX {
+            *hdr_flags |= flags::READ_FAILED;
+        }
         (*d).flags = open_flags;
-        (*d).resolve = resolve;
+        (*d).resolve = if resolve == u64::MAX { 0 } else { resolve };
         (*d).dirfd = dirfd as i32;
         (*d).mode = mode as u32;
         (*d)._pad = 0;
@@ -166,7 +172,10 @@ fn arg(a: &[u64; 6], position: u8) -> u64 {
 }
 
 fn emit_file(done: &Completed, cfg: &Config) -> Option<()> {
-    let l = *FILE_ARGS.get(done.syscall as u32)?;
+    let Some(l) = FILE_ARGS.get(done.syscall as u32).copied() else {
+        count(&LOST, done.syscall.kind());
+        return None;
+    };
     let a = &done.inflight.args;
     let (path, path2) = (arg(a, l.path), arg(a, l.path2));
     // SAFETY: `d` is the reserved record's payload.

@@ -3,7 +3,7 @@
 //! the connect's). Addresses are copied raw and decoded in userspace.
 
 use aya_ebpf::{helpers::bpf_probe_read_user, macros::tracepoint, programs::TracePointContext};
-use tracer_common::{SyscallId, network::NetData};
+use tracer_common::{SyscallId, flags, network::NetData};
 
 use crate::{
     emit::{read_user_bytes, syscall_event},
@@ -31,6 +31,7 @@ fn try_network_exit(ctx: &TracePointContext) -> Option<()> {
         (-1i64, 0u64, 0u64, 0u64, 0u64, 0u64);
     // (address pointer, its length)
     let mut addr: (u64, u64) = (0, 0);
+    let mut unreadable = false;
     match done.syscall {
         SyscallId::Socket => (domain, sock_type, protocol) = (a[0], a[1], a[2]),
         SyscallId::Bind | SyscallId::Connect => {
@@ -57,19 +58,23 @@ fn try_network_exit(ctx: &TracePointContext) -> Option<()> {
             addr = (a[4], a[5]);
         }
         SyscallId::Sendmsg => {
-            // SAFETY: a user read checked by the helper.
-            let msg: MsgName = unsafe { bpf_probe_read_user(a[1] as *const MsgName) }.ok()?;
-            if msg.name == 0 {
-                return None;
+            // SAFETY: a user read checked by the helper. An unreadable msghdr may name a
+            // destination: the send is written, flagged `read_failed`, without an address.
+            match unsafe { bpf_probe_read_user(a[1] as *const MsgName) } {
+                Ok(msg) if msg.name == 0 => return None,
+                Ok(msg) => addr = (msg.name, msg.namelen as u64),
+                Err(_) => unreadable = true,
             }
             (fd, sflags) = (a[0] as i64, a[2]);
-            addr = (msg.name, msg.namelen as u64);
         }
         _ => return None,
     }
     let cfg = config();
     // SAFETY: `d` is the reserved record's payload.
-    syscall_event::<NetData>(&done, &cfg, |d, _| unsafe {
+    syscall_event::<NetData>(&done, &cfg, |d, hdr_flags| unsafe {
+        if unreadable {
+            *hdr_flags |= flags::READ_FAILED;
+        }
         (*d).fd = fd as i32;
         (*d).domain = domain as i32;
         (*d).sock_type = sock_type as i32;

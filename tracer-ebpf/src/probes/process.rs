@@ -320,7 +320,12 @@ fn try_sched_process_exec(ctx: &TracePointContext) -> Option<()> {
     let pid_tgid = bpf_get_current_pid_tgid();
     let tid = pid_tgid as u32;
     // SAFETY: reads inside the tracepoint record.
-    let old_pid: i32 = unsafe { ctx.read_at(16) }.ok()?;
+    let Ok(old_pid) = (unsafe { ctx.read_at::<i32>(16) }) else {
+        if in_scope(pid_tgid, &cfg) {
+            count(&LOST, EventKind::Exec);
+        }
+        return None;
+    };
     let old_tid = old_pid as u32;
     if old_tid != tid && TRACKED.get_ptr(old_tid).is_some() {
         // A non-leader thread exec'd and took over the leader's tid (de_thread), after the
@@ -380,10 +385,16 @@ fn try_sched_process_fork(ctx: &TracePointContext) -> Option<()> {
         return None;
     }
     // SAFETY: reads inside the tracepoint record.
-    let child_tid: i32 = unsafe { ctx.read_at(cfg.off_fork_child_pid as usize) }.ok()?;
+    let Ok(child_tid) = (unsafe { ctx.read_at::<i32>(cfg.off_fork_child_pid as usize) }) else {
+        count(&LOST, EventKind::Fork);
+        return None;
+    };
     let child_tid = child_tid as u32;
-    if cfg.scope != scope::ALL {
-        TRACKED.insert(child_tid, 1, 0).ok()?;
+    // A child that cannot be tracked (the map is full) is not followed: its fork is still
+    // written, flagged, and counted as lost, so that no claim about the tree can hold.
+    let untracked = cfg.scope != scope::ALL && TRACKED.insert(child_tid, 1, 0).is_err();
+    if untracked {
+        count(&LOST, EventKind::Fork);
     }
     let tid = pid_tgid as u32;
     let (syscall, clone_flags) = match unsafe { INFLIGHT.get(tid) } {
@@ -413,7 +424,10 @@ fn try_sched_process_fork(ctx: &TracePointContext) -> Option<()> {
         syscall,
         now(),
         child_tid as i64,
-        |d, _| unsafe {
+        |d, hdr_flags| unsafe {
+            if untracked {
+                *hdr_flags |= flags::CHILD_UNTRACKED;
+            }
             (*d).clone_flags = clone_flags;
             (*d).child_tid = child_tid;
             (*d).child_pid = child_pid;
@@ -442,7 +456,13 @@ fn try_sched_process_exit(ctx: &TracePointContext) -> Option<()> {
     }
     let process_dead = if cfg.off_exit_group_dead != 0 {
         // SAFETY: a read inside the tracepoint record.
-        unsafe { ctx.read_at::<u8>(cfg.off_exit_group_dead as usize) }.ok()? != 0
+        match unsafe { ctx.read_at::<u8>(cfg.off_exit_group_dead as usize) } {
+            Ok(dead) => dead != 0,
+            Err(_) => {
+                count(&LOST, EventKind::Exit);
+                return None;
+            }
+        }
     } else {
         tid == (pid_tgid >> 32) as u32
     };

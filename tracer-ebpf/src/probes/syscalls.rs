@@ -12,7 +12,7 @@ use aya_ebpf::{
 use tracer_common::{Inflight, SyscallId};
 
 use crate::{
-    maps::{INFLIGHT, SYSCALLS, config},
+    maps::{INFLIGHT, LOST, SYSCALLS, config, count},
     probes::process,
     scope::in_scope,
 };
@@ -33,14 +33,19 @@ fn try_sys_enter(ctx: &TracePointContext) -> Option<()> {
     if !in_scope(pid_tgid, &cfg) {
         return None;
     }
-    // SAFETY: reads inside the tracepoint record, checked by the helper.
+    // SAFETY: reads inside the tracepoint record, checked by the helper. The record is the
+    // kernel's own and always this long; a failed read cannot name the syscall to count it.
     let nr: i32 = unsafe { ctx.read_at(NR_OFFSET) }.ok()?;
     let syscall = *SYSCALLS.get(nr as u32)?;
     if syscall == 0 {
         return None;
     }
+    let kind = SyscallId::from_raw(syscall)?.kind();
     // SAFETY: as above.
-    let args: [u64; 6] = unsafe { ctx.read_at(ARGS_OFFSET) }.ok()?;
+    let Ok(args) = (unsafe { ctx.read_at::<[u64; 6]>(ARGS_OFFSET) }) else {
+        count(&LOST, kind);
+        return None;
+    };
     let inflight = Inflight {
         ts_ns: crate::emit::now(),
         args,
@@ -48,7 +53,11 @@ fn try_sys_enter(ctx: &TracePointContext) -> Option<()> {
         _pad: [0; 3],
     };
     let tid = pid_tgid as u32;
-    INFLIGHT.insert(tid, inflight, 0).ok()?;
+    if INFLIGHT.insert(tid, inflight, 0).is_err() {
+        // Without its entry the exit program cannot pair the call: it is lost.
+        count(&LOST, kind);
+        return None;
+    }
     if syscall == SyscallId::Execve as u16 || syscall == SyscallId::Execveat as u16 {
         let _ = process::begin_exec(tid, &inflight, &cfg);
     }
@@ -70,9 +79,12 @@ pub fn complete(ctx: &TracePointContext) -> Option<Completed> {
     // SAFETY: the entry is copied out before it is removed.
     let inflight = *unsafe { INFLIGHT.get(tid) }?;
     let _ = INFLIGHT.remove(tid);
-    // SAFETY: a read inside the tracepoint record, checked by the helper.
-    let ret: i64 = unsafe { ctx.read_at(RET_OFFSET) }.ok()?;
     let syscall = SyscallId::from_raw(inflight.syscall)?;
+    // SAFETY: a read inside the tracepoint record, checked by the helper.
+    let Ok(ret) = (unsafe { ctx.read_at::<i64>(RET_OFFSET) }) else {
+        count(&LOST, syscall.kind());
+        return None;
+    };
     Some(Completed {
         inflight,
         syscall,

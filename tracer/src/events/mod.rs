@@ -249,6 +249,7 @@ fn flag_names(bits: u32) -> Vec<String> {
         (flags::ARGV_TRUNCATED, "argv_truncated"),
         (flags::READ_FAILED, "read_failed"),
         (flags::REAL_PATH_UNNAMED, "real_path_unnamed"),
+        (flags::CHILD_UNTRACKED, "child_untracked"),
     ]
     .iter()
     .filter(|(bit, _)| bits & bit != 0)
