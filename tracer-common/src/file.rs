@@ -80,8 +80,15 @@ pub struct ArgLayout {
     pub flags: u8,
     pub length: u8,
     pub dev: u8,
-    pub _pad: [u8; 5],
+    /// 1 when `path2` points to bytes, not a string: a `struct file_handle` (its two-word
+    /// header, then the handle), [`HANDLE_BYTES`] copied raw.
+    pub path2_raw: u8,
+    pub _pad: [u8; 4],
 }
+
+/// Bytes of a `struct file_handle` kept: its header (`handle_bytes`, `handle_type`) and the
+/// handle itself, which is at most `MAX_HANDLE_SZ` (128) bytes.
+pub const HANDLE_BYTES: usize = 8 + 128;
 
 impl ArgLayout {
     pub const NONE: ArgLayout = ArgLayout {
@@ -96,6 +103,7 @@ impl ArgLayout {
         flags: NO_ARG,
         length: NO_ARG,
         dev: NO_ARG,
-        _pad: [0; 5],
+        path2_raw: 0,
+        _pad: [0; 4],
     };
 }

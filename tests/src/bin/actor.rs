@@ -293,6 +293,225 @@ fn exec_tricks(dir: &str) {
     });
 }
 
+/// The less obvious ways to name, open and change a file.
+fn file_tricks(dir: &str) {
+    let p = |name: &str| c(&format!("{dir}/{name}"));
+    // SAFETY: plain syscalls with valid NUL-terminated paths and buffers that outlive them.
+    unsafe {
+        let fd = libc::open(p("target").as_ptr(), libc::O_CREAT | libc::O_WRONLY, 0o644);
+        libc::close(fd);
+        // Through a symlink, and relative to an O_PATH directory fd.
+        check(
+            "symlinkat",
+            libc::symlinkat(p("target").as_ptr(), libc::AT_FDCWD, p("via-link").as_ptr()) as i64,
+        );
+        let fd = libc::open(p("via-link").as_ptr(), libc::O_WRONLY | libc::O_APPEND);
+        libc::close(fd);
+        let dfd = libc::open(c(dir).as_ptr(), libc::O_PATH | libc::O_DIRECTORY);
+        let fd = libc::openat(
+            dfd,
+            c("dirfd-created").as_ptr(),
+            libc::O_CREAT | libc::O_RDWR,
+            0o600,
+        );
+        libc::close(fd);
+        // An unnamed O_TMPFILE given a name afterwards with linkat(AT_EMPTY_PATH).
+        let tmp = libc::open(c(dir).as_ptr(), libc::O_TMPFILE | libc::O_WRONLY, 0o600);
+        check("O_TMPFILE", tmp as i64);
+        check(
+            "linkat AT_EMPTY_PATH",
+            libc::linkat(
+                tmp,
+                c"".as_ptr(),
+                libc::AT_FDCWD,
+                p("tmpfile-linked").as_ptr(),
+                libc::AT_EMPTY_PATH,
+            ) as i64,
+        );
+        libc::close(tmp);
+        // renameat2 RENAME_EXCHANGE: two names swap files.
+        check(
+            "renameat2 exchange",
+            libc::syscall(
+                libc::SYS_renameat2,
+                dfd,
+                c("target").as_ptr(),
+                dfd,
+                c("dirfd-created").as_ptr(),
+                2u32, /* RENAME_EXCHANGE */
+            ),
+        );
+        // A file handle, then an open by that handle: no path in the open itself.
+        let mut handle = [0u8; 8 + 128];
+        handle[0..4].copy_from_slice(&128u32.to_ne_bytes());
+        let mut mount_id = 0i32;
+        check(
+            "name_to_handle_at",
+            libc::syscall(
+                libc::SYS_name_to_handle_at,
+                libc::AT_FDCWD,
+                p("tmpfile-linked").as_ptr(),
+                handle.as_mut_ptr(),
+                &mut mount_id,
+                0,
+            ),
+        );
+        let mfd = libc::open(c(dir).as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY);
+        let hfd = check(
+            "open_by_handle_at",
+            libc::syscall(
+                libc::SYS_open_by_handle_at,
+                mfd,
+                handle.as_ptr(),
+                libc::O_WRONLY,
+            ),
+        );
+        libc::close(hfd as i32);
+        // Extended attributes: set, set by fd, set with setxattrat (6.13), remove.
+        let value = b"tracer";
+        check(
+            "setxattr",
+            libc::setxattr(
+                p("tmpfile-linked").as_ptr(),
+                c"user.tracer-set".as_ptr(),
+                value.as_ptr().cast(),
+                value.len(),
+                0,
+            ) as i64,
+        );
+        let fd = libc::open(p("tmpfile-linked").as_ptr(), libc::O_RDONLY);
+        check(
+            "fsetxattr",
+            libc::fsetxattr(
+                fd,
+                c"user.tracer-fset".as_ptr(),
+                value.as_ptr().cast(),
+                value.len(),
+                0,
+            ) as i64,
+        );
+        // struct xattr_args { __aligned_u64 value; __u32 size; __u32 flags; }
+        let args: [u64; 2] = [value.as_ptr() as u64, value.len() as u64];
+        check(
+            "setxattrat",
+            libc::syscall(
+                463,
+                dfd,
+                c("tmpfile-linked").as_ptr(),
+                0,
+                c"user.tracer-at".as_ptr(),
+                args.as_ptr(),
+                16usize,
+            ),
+        );
+        check(
+            "removexattr",
+            libc::removexattr(p("tmpfile-linked").as_ptr(), c"user.tracer-set".as_ptr()) as i64,
+        );
+        // Timestamps: by path, and by fd (utimensat with a null path).
+        check(
+            "utimensat",
+            libc::utimensat(libc::AT_FDCWD, p("via-link").as_ptr(), std::ptr::null(), 0) as i64,
+        );
+        check(
+            "utimensat fd",
+            libc::syscall(
+                libc::SYS_utimensat,
+                fd,
+                std::ptr::null::<libc::c_char>(),
+                std::ptr::null::<libc::timespec>(),
+                0,
+            ),
+        );
+        libc::close(fd);
+        // fchmodat2 (6.6) with AT_SYMLINK_NOFOLLOW on a regular file, and mknodat.
+        check(
+            "fchmodat2",
+            libc::syscall(
+                452,
+                dfd,
+                c("tmpfile-linked").as_ptr(),
+                0o640,
+                libc::AT_SYMLINK_NOFOLLOW,
+            ),
+        );
+        check(
+            "mknodat",
+            libc::mknodat(dfd, c("fifo-at").as_ptr(), libc::S_IFIFO | 0o600, 0) as i64,
+        );
+    }
+}
+
+/// Every way to send to a named destination, to loopback addresses with nothing listening
+/// (UDP sends succeed whether or not anyone reads).
+fn send_tricks() {
+    fn sin(ip: [u8; 4], port: u16) -> libc::sockaddr_in {
+        // SAFETY: all-zero is a valid sockaddr_in.
+        let mut a: libc::sockaddr_in = unsafe { std::mem::zeroed() };
+        a.sin_family = libc::AF_INET as u16;
+        a.sin_port = port.to_be();
+        a.sin_addr.s_addr = u32::from_ne_bytes(ip);
+        a
+    }
+    let len = size_of::<libc::sockaddr_in>() as u32;
+    // SAFETY: plain socket calls with valid, live buffers.
+    unsafe {
+        let s = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
+        let data = b"tracer";
+        let to = sin([127, 0, 0, 21], 9021);
+        check(
+            "sendto",
+            libc::sendto(
+                s,
+                data.as_ptr().cast(),
+                data.len(),
+                0,
+                (&raw const to).cast(),
+                len,
+            ) as i64,
+        );
+        let mut iov = libc::iovec {
+            iov_base: data.as_ptr() as *mut _,
+            iov_len: data.len(),
+        };
+        let mut to2 = sin([127, 0, 0, 22], 9022);
+        let mut msg: libc::msghdr = std::mem::zeroed();
+        msg.msg_name = (&raw mut to2).cast();
+        msg.msg_namelen = len;
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        check("sendmsg", libc::sendmsg(s, &msg, 0) as i64);
+        // sendmmsg: one message, then a batch of two to different destinations.
+        let mut to3 = sin([127, 0, 0, 23], 9023);
+        let mut to4 = sin([127, 0, 0, 24], 9024);
+        let mut msgs: [libc::mmsghdr; 2] = std::mem::zeroed();
+        msgs[0].msg_hdr.msg_name = (&raw mut to3).cast();
+        msgs[0].msg_hdr.msg_namelen = len;
+        msgs[0].msg_hdr.msg_iov = &mut iov;
+        msgs[0].msg_hdr.msg_iovlen = 1;
+        msgs[1].msg_hdr.msg_name = (&raw mut to4).cast();
+        msgs[1].msg_hdr.msg_namelen = len;
+        msgs[1].msg_hdr.msg_iov = &mut iov;
+        msgs[1].msg_hdr.msg_iovlen = 1;
+        check(
+            "sendmmsg 1",
+            libc::sendmmsg(s, msgs.as_mut_ptr(), 1, 0) as i64,
+        );
+        check(
+            "sendmmsg 2",
+            libc::sendmmsg(s, msgs.as_mut_ptr(), 2, 0) as i64,
+        );
+        // A connected UDP socket: the connect names the peer, the sends do not.
+        let peer = sin([127, 0, 0, 25], 9025);
+        check(
+            "connect udp",
+            libc::connect(s, (&raw const peer).cast(), len) as i64,
+        );
+        libc::send(s, data.as_ptr().cast(), data.len(), 0);
+        libc::close(s);
+    }
+}
+
 fn file(dir: &str) {
     let p = |name: &str| c(&format!("{dir}/{name}"));
     // SAFETY: plain syscalls with valid NUL-terminated paths; results are checked or recorded.
@@ -616,7 +835,7 @@ fn main() {
         [_, f] if f == "busy" => ("busy", ""),
         _ => {
             eprintln!(
-                "usage: actor process|exec-tricks|file|network|privilege|environment DIR | actor busy"
+                "usage: actor process|exec-tricks|file-tricks|send-tricks|file|network|privilege|environment DIR | actor busy"
             );
             exit(2);
         }
@@ -624,6 +843,8 @@ fn main() {
     match family {
         "process" => process(dir),
         "exec-tricks" => exec_tricks(dir),
+        "file-tricks" => file_tricks(dir),
+        "send-tricks" => send_tricks(),
         "file" => file(dir),
         "network" => network(dir),
         "privilege" => privilege(dir),

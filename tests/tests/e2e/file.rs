@@ -182,3 +182,107 @@ fn records_file_operations_with_absolute_paths() {
         footer.unresolved_paths
     );
 }
+
+/// The less obvious ways to name, open and change a file (`actor file-tricks`).
+#[test]
+fn file_tricks_are_recorded() {
+    let (rec, dir, _work) = record_actor("file-tricks");
+    let t = &rec.trace;
+    let at = |name: &str| format!("{dir}/{name}");
+    fn ok(e: &tracer::trace::Event) -> &tracer::trace::Event {
+        assert_eq!(e.result.as_ref().map(|r| r.ret >= 0), Some(true), "{e:?}");
+        e
+    }
+
+    // A symlink, then a write through it; a create relative to an O_PATH dirfd.
+    ok(find(
+        t,
+        "symlinkat",
+        |e| matches!(&e.data, EventData::Symlink { path, .. } if path_is(path, &at("via-link"))),
+    ));
+    ok(find(
+        t,
+        "open through the link",
+        |e| matches!(&e.data, EventData::Open { path, access, .. } if path_is(path, &at("via-link")) && access == "write"),
+    ));
+    ok(find(
+        t,
+        "create relative to a dirfd",
+        |e| matches!(&e.data, EventData::Open { path, .. } if path_is(path, &at("dirfd-created")) && path.given.as_deref() == Some("dirfd-created")),
+    ));
+    // An O_TMPFILE named afterwards: the link says it was the unnamed file.
+    let linked = ok(find(
+        t,
+        "linkat AT_EMPTY_PATH",
+        |e| matches!(&e.data, EventData::Link { path, .. } if path_is(path, &at("tmpfile-linked"))),
+    ));
+    let EventData::Link { target, .. } = &linked.data else {
+        unreachable!()
+    };
+    assert_eq!(
+        target.resolved.as_deref(),
+        Some(at("#unnamed-tmpfile").as_str())
+    );
+    // renameat2 with RENAME_EXCHANGE.
+    ok(find(t, "renameat2 RENAME_EXCHANGE", |e| {
+        syscall_is(e, "renameat2")
+            && matches!(&e.data, EventData::Rename { from, to, flags: 2 } if path_is(from, &at("target")) && path_is(to, &at("dirfd-created")))
+    }));
+    // A handle, and the open by handle named through it.
+    let handle = ok(find(
+        t,
+        "name_to_handle_at",
+        |e| matches!(&e.data, EventData::NameToHandle { path, handle: Some(_), .. } if path_is(path, &at("tmpfile-linked"))),
+    ));
+    let EventData::NameToHandle {
+        handle: Some(handle),
+        ..
+    } = &handle.data
+    else {
+        unreachable!()
+    };
+    let by_handle = ok(find(t, "open_by_handle_at", |e| {
+        syscall_is(e, "open_by_handle_at")
+    }));
+    let EventData::Open { path, access, .. } = &by_handle.data else {
+        panic!("open_by_handle_at is an open: {by_handle:?}")
+    };
+    assert!(path_is(path, &at("tmpfile-linked")), "{path:?}");
+    assert_eq!(
+        path.given.as_deref(),
+        Some(format!("handle:{handle}").as_str())
+    );
+    assert_eq!(access, "write");
+    // Extended attributes: set by path, by fd, with setxattrat, and removed.
+    for (call, name, op) in [
+        ("setxattr", "user.tracer-set", "set"),
+        ("fsetxattr", "user.tracer-fset", "set"),
+        ("setxattrat", "user.tracer-at", "set"),
+        ("removexattr", "user.tracer-set", "remove"),
+    ] {
+        ok(find(t, call, |e| {
+            syscall_is(e, call)
+                && matches!(&e.data, EventData::Xattr { path: Some(p), name: n, op: o, .. } if path_is(p, &at("tmpfile-linked")) && n == name && o == op)
+        }));
+    }
+    // Timestamps by path and by fd.
+    ok(find(
+        t,
+        "utimensat by path",
+        |e| matches!(&e.data, EventData::Utime { path: Some(p), .. } if path_is(p, &at("via-link"))),
+    ));
+    ok(find(
+        t,
+        "utimensat by fd",
+        |e| matches!(&e.data, EventData::Utime { path: Some(p), .. } if path_is(p, &at("tmpfile-linked"))),
+    ));
+    ok(find(t, "fchmodat2", |e| {
+        syscall_is(e, "fchmodat2")
+            && matches!(&e.data, EventData::Chmod { path: Some(p), mode: 0o640, .. } if path_is(p, &at("tmpfile-linked")))
+    }));
+    ok(find(
+        t,
+        "mknodat",
+        |e| matches!(&e.data, EventData::Mknod { path, .. } if path_is(path, &at("fifo-at"))),
+    ));
+}

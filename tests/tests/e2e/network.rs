@@ -87,3 +87,35 @@ fn records_sockets_and_addresses() {
         |e| matches!(&e.data, EventData::Bind { addr: Some(SockAddr::Unix { abstract_name: Some(n), path: None }), .. } if n == "tracer-abstract"),
     );
 }
+
+/// Every send that names a destination (`actor send-tricks`).
+#[test]
+fn send_variants_are_recorded() {
+    let (rec, _dir, _work) = record_actor("send-tricks");
+    let t = &rec.trace;
+    let send_to = |call: &str, ip: &str| {
+        find(t, &format!("{call} to {ip}"), |e| {
+            syscall_is(e, call)
+                && matches!(&e.data, EventData::Send { addr: Some(a), .. } if serde_json::to_string(a).unwrap().contains(ip))
+        })
+    };
+    send_to("sendto", "127.0.0.21");
+    send_to("sendmsg", "127.0.0.22");
+    let single = send_to("sendmmsg", "127.0.0.23");
+    assert!(single.flags.is_empty(), "{single:?}");
+    // A batch of two: the first destination, flagged (the second may differ) and counted.
+    let batch = find(t, "sendmmsg batch", |e| {
+        syscall_is(e, "sendmmsg") && e.result.as_ref().is_some_and(|r| r.ret == 2)
+    });
+    assert!(
+        batch.flags.iter().any(|f| f == "path_truncated"),
+        "{batch:?}"
+    );
+    assert!(t.footer.as_ref().unwrap().truncated["send"] >= 1);
+    // The connected UDP socket: its peer is the connect's.
+    find(
+        t,
+        "connect of the UDP socket",
+        |e| matches!(&e.data, EventData::Connect { addr: Some(a), .. } if serde_json::to_string(a).unwrap().contains("127.0.0.25")),
+    );
+}

@@ -19,12 +19,12 @@ use aya_ebpf::{
 };
 use tracer_common::{
     Config, EventKind, RealPath, SyscallId,
-    file::{FileData, OpenData, OpenRealData},
+    file::{FileData, HANDLE_BYTES, OpenData, OpenRealData},
     flags,
 };
 
 use crate::{
-    emit::{note_str, read_user_str, syscall_event},
+    emit::{note_str, read_user_bytes, read_user_str, syscall_event},
     lsm,
     maps::{FILE_ARGS, INFLIGHT, LOST, REAL_PATHS, REAL_ZERO, config, count},
     probes::syscalls::{Completed, complete},
@@ -192,8 +192,16 @@ fn emit_file(done: &Completed, cfg: &Config) -> Option<()> {
         let read = read_user_str(path, &raw mut (*d).path);
         (*d).path_len = read.len;
         note_str(hdr_flags, &read, flags::PATH_TRUNCATED);
-        let read2 = read_user_str(path2, &raw mut (*d).path2);
-        (*d).path2_len = read2.len;
-        note_str(hdr_flags, &read2, flags::PATH2_TRUNCATED);
+        if l.path2_raw != 0 {
+            let n = read_user_bytes(path2, HANDLE_BYTES as u64, &raw mut (*d).path2);
+            if n == 0 && path2 != 0 {
+                *hdr_flags |= flags::READ_FAILED;
+            }
+            (*d).path2_len = n;
+        } else {
+            let read2 = read_user_str(path2, &raw mut (*d).path2);
+            (*d).path2_len = read2.len;
+            note_str(hdr_flags, &read2, flags::PATH2_TRUNCATED);
+        }
     })
 }

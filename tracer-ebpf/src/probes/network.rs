@@ -32,6 +32,7 @@ fn try_network_exit(ctx: &TracePointContext) -> Option<()> {
     // (address pointer, its length)
     let mut addr: (u64, u64) = (0, 0);
     let mut unreadable = false;
+    let mut batch = false;
     match done.syscall {
         SyscallId::Socket => (domain, sock_type, protocol) = (a[0], a[1], a[2]),
         SyscallId::Bind | SyscallId::Connect => {
@@ -57,6 +58,18 @@ fn try_network_exit(ctx: &TracePointContext) -> Option<()> {
             (fd, sflags) = (a[0] as i64, a[3]);
             addr = (a[4], a[5]);
         }
+        SyscallId::Sendmmsg => {
+            // `struct mmsghdr { struct msghdr msg_hdr; unsigned int msg_len; }`: the first
+            // message's destination. Messages after it may name others: a batch of more than
+            // one is flagged `path_truncated` (counted), so no destination claim can hold on it.
+            match unsafe { bpf_probe_read_user(a[1] as *const MsgName) } {
+                Ok(msg) if msg.name == 0 => return None,
+                Ok(msg) => addr = (msg.name, msg.namelen as u64),
+                Err(_) => unreadable = true,
+            }
+            batch = done.ret > 1;
+            (fd, sflags) = (a[0] as i64, a[3]);
+        }
         SyscallId::Sendmsg => {
             // SAFETY: a user read checked by the helper. An unreadable msghdr may name a
             // destination: the send is written, flagged `read_failed`, without an address.
@@ -74,6 +87,9 @@ fn try_network_exit(ctx: &TracePointContext) -> Option<()> {
     syscall_event::<NetData>(&done, &cfg, |d, hdr_flags| unsafe {
         if unreadable {
             *hdr_flags |= flags::READ_FAILED;
+        }
+        if batch {
+            *hdr_flags |= flags::PATH_TRUNCATED;
         }
         (*d).fd = fd as i32;
         (*d).domain = domain as i32;

@@ -34,6 +34,11 @@ fn try_privilege_exit(ctx: &TracePointContext) -> Option<()> {
         Umount2 | Chroot => s1 = a[0],
         PivotRoot => (s1, s2) = (a[0], a[1]),
         InitModule => s1 = a[2],
+        // The new mount API: the path or name each call takes (fsconfig: the key).
+        OpenTree | OpenTreeAttr | Fspick | MountSetattr => s1 = a[1],
+        MoveMount => (s1, s2) = (a[1], a[3]),
+        Fsopen => s1 = a[0],
+        Fsconfig => s1 = a[2],
         FinitModule => s1 = a[1],
         _ => {}
     }

@@ -147,6 +147,64 @@ pub fn arg_layout(id: SyscallId) -> Option<ArgLayout> {
             ..n
         },
         Fchdir => ArgLayout { fd: 0, ..n },
+        Setxattr | Lsetxattr => ArgLayout {
+            path: 0,
+            path2: 1,
+            length: 3,
+            flags: 4,
+            ..n
+        },
+        Fsetxattr => ArgLayout {
+            fd: 0,
+            path2: 1,
+            length: 3,
+            flags: 4,
+            ..n
+        },
+        Setxattrat | Removexattrat => ArgLayout {
+            dirfd: 0,
+            path: 1,
+            flags: 2,
+            path2: 3,
+            ..n
+        },
+        Removexattr | Lremovexattr => ArgLayout {
+            path: 0,
+            path2: 1,
+            ..n
+        },
+        Fremovexattr => ArgLayout {
+            fd: 0,
+            path2: 1,
+            ..n
+        },
+        Utime | Utimes => ArgLayout { path: 0, ..n },
+        Utimensat => ArgLayout {
+            dirfd: 0,
+            path: 1,
+            flags: 3,
+            ..n
+        },
+        Futimesat => ArgLayout {
+            dirfd: 0,
+            path: 1,
+            ..n
+        },
+        NameToHandleAt => ArgLayout {
+            dirfd: 0,
+            path: 1,
+            path2: 2,
+            path2_raw: 1,
+            flags: 4,
+            ..n
+        },
+        OpenByHandleAt => ArgLayout {
+            fd: 0,
+            path2: 1,
+            path2_raw: 1,
+            flags: 2,
+            ..n
+        },
         _ => return None,
     })
 }
@@ -156,7 +214,7 @@ pub(super) fn decode(
     bytes: &[u8],
     cx: &mut Cx<'_>,
 ) -> Result<Option<EventData>, DecodeError> {
-    if kind == EventKind::Open {
+    if kind == EventKind::Open && cx.syscall != Some(SyscallId::OpenByHandleAt) {
         return decode_open(bytes, cx).map(Some);
     }
     let mut d = Box::new(read_record::<RawEvent<FileData>>(bytes)?.data);
@@ -173,12 +231,24 @@ pub(super) fn decode(
         d.flags |= AT_SYMLINK_NOFOLLOW;
     }
     let p1 = text(&d.path, d.path_len);
-    let p2 = text(&d.path2, d.path2_len);
+    let handle = handle_text(&d.path2, d.path2_len);
+    let p2 = if layout.path2_raw != 0 {
+        String::new()
+    } else {
+        text(&d.path2, d.path2_len)
+    };
     let syscall = cx.syscall;
     // The f* variants name a file by fd: its path when the fd table knows it; the others by path.
     let fd_call = matches!(
         syscall,
-        Some(SyscallId::Fchmod | SyscallId::Fchown | SyscallId::Ftruncate | SyscallId::Fchdir)
+        Some(
+            SyscallId::Fchmod
+                | SyscallId::Fchown
+                | SyscallId::Ftruncate
+                | SyscallId::Fchdir
+                | SyscallId::Fsetxattr
+                | SyscallId::Fremovexattr
+        )
     );
     let fd = fd_call.then_some(d.fd);
     let target = |cx: &mut Cx<'_>, given: String| -> Option<PathRef> {
@@ -262,6 +332,71 @@ pub(super) fn decode(
             }
             EventData::Chdir { path, fd }
         }
+        EventKind::Xattr => EventData::Xattr {
+            path: target(cx, p1),
+            fd,
+            name: p2,
+            op: if matches!(
+                syscall,
+                Some(
+                    SyscallId::Removexattr
+                        | SyscallId::Lremovexattr
+                        | SyscallId::Fremovexattr
+                        | SyscallId::Removexattrat
+                )
+            ) {
+                "remove"
+            } else {
+                "set"
+            }
+            .to_owned(),
+            flags: d.flags,
+        },
+        EventKind::Utime => EventData::Utime {
+            // utimensat(fd, NULL, …) sets the times of the fd's file.
+            path: Some(cx.path(d.dirfd, p1)),
+            flags: d.flags,
+        },
+        EventKind::NameToHandle => {
+            let path = cx.path(d.dirfd, p1);
+            let handle = cx.ok().then_some(handle).flatten();
+            if let (Some(h), Some(p)) = (&handle, &path.resolved) {
+                cx.procs.note_handle(h.clone(), p.clone());
+            }
+            EventData::NameToHandle {
+                path,
+                handle,
+                flags: d.flags,
+            }
+        }
+        EventKind::Open => {
+            // open_by_handle_at: named by the handle's name_to_handle_at earlier in the
+            // trace; otherwise the path is unknown (counted unresolved) and the handle is
+            // shown in its place.
+            let given = handle.unwrap_or_default();
+            let path = match cx.procs.handle_path(&given) {
+                Some(p) => PathRef {
+                    resolved: Some(p),
+                    given: Some(format!("handle:{given}")),
+                    real: None,
+                },
+                None => {
+                    *cx.unresolved += 1;
+                    PathRef {
+                        resolved: None,
+                        given: Some(format!("handle:{given}")),
+                        real: None,
+                    }
+                }
+            };
+            if cx.ok()
+                && let Some(name) = &path.resolved
+            {
+                cx.procs
+                    .set_fd(pid, cx.header.ret as i32, Fd::Path(name.clone()));
+            }
+            open_event(path, d.flags, 0, 0)
+        }
         _ => unreachable!("file family kinds"),
     }))
 }
@@ -279,14 +414,35 @@ fn decode_open(bytes: &[u8], cx: &mut Cx<'_>) -> Result<EventData, DecodeError> 
     let mut path = cx.path(d.dirfd, text(&d.path, d.path_len));
     path.real = real.filter(|r| path.resolved.as_ref() != Some(r));
     // The fd table keeps the kernel's name when there is one: later fchmod/fchown by fd then
-    // name the file itself, not the link it was opened through.
+    // name the file itself, not the link it was opened through. An O_TMPFILE fd is an
+    // unnamed file in the directory opened, not the directory: a linkat(AT_EMPTY_PATH) that
+    // names it later shows it so.
+    let tmpfile = d.flags & libc::O_TMPFILE as u64 == libc::O_TMPFILE as u64;
     if cx.ok()
         && let Some(name) = path.real.as_ref().or(path.resolved.as_ref())
     {
+        let name = if tmpfile {
+            format!("{name}/#unnamed-tmpfile")
+        } else {
+            name.clone()
+        };
         cx.procs
-            .set_fd(cx.header.pid, cx.header.ret as i32, Fd::Path(name.clone()));
+            .set_fd(cx.header.pid, cx.header.ret as i32, Fd::Path(name));
     }
-    let flags = d.flags;
+    Ok(open_event(path, d.flags, d.mode, d.resolve))
+}
+
+/// `TYPE:HEX` of a raw `struct file_handle` (`handle_bytes`, `handle_type`, the handle).
+fn handle_text(raw: &[u8], len: u32) -> Option<String> {
+    let raw = &raw[..(len as usize).min(raw.len())];
+    let size = u32::from_ne_bytes(raw.get(0..4)?.try_into().ok()?) as usize;
+    let kind = i32::from_ne_bytes(raw.get(4..8)?.try_into().ok()?);
+    let bytes = raw.get(8..8 + size)?;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Some(format!("{kind}:{hex}"))
+}
+
+fn open_event(path: PathRef, flags: u64, mode: u32, resolve: u64) -> EventData {
     let tmpfile = flags & libc::O_TMPFILE as u64 == libc::O_TMPFILE as u64;
     let access = if flags & libc::O_PATH as u64 != 0 {
         "path"
@@ -301,12 +457,12 @@ fn decode_open(bytes: &[u8], cx: &mut Cx<'_>) -> Result<EventData, DecodeError> 
     if flags & libc::O_ACCMODE as u64 == 0 {
         names.insert(0, "O_RDONLY".to_owned());
     }
-    Ok(EventData::Open {
+    EventData::Open {
         path,
         flags: names,
         flags_raw: flags,
-        mode: (flags & libc::O_CREAT as u64 != 0 || tmpfile).then_some(d.mode),
+        mode: (flags & libc::O_CREAT as u64 != 0 || tmpfile).then_some(mode),
         access: access.to_owned(),
-        resolve: d.resolve,
-    })
+        resolve,
+    }
 }

@@ -107,6 +107,43 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
             cmd: bpf_cmd_name(a[0]),
         },
         InitModule | FinitModule => EventData::ModuleLoad { params: opt(s1) },
+        // The new mount API (open_tree, move_mount, fsopen, fsconfig, fsmount, fspick,
+        // mount_setattr): paths relative to the call's dirfd (a[0], move_mount's second a[2]).
+        OpenTree | OpenTreeAttr | Fspick | MountSetattr => EventData::MountApi {
+            call: syscall.name().to_owned(),
+            path: Some(cx.path(a[0] as i32, s1)),
+            path2: None,
+            name: None,
+            flags: a[2],
+        },
+        MoveMount => EventData::MountApi {
+            call: syscall.name().to_owned(),
+            path: Some(cx.path(a[0] as i32, s1)),
+            path2: Some(cx.path(a[2] as i32, s2)),
+            name: None,
+            flags: a[4],
+        },
+        Fsopen => EventData::MountApi {
+            call: syscall.name().to_owned(),
+            path: None,
+            path2: None,
+            name: opt(s1),
+            flags: a[1],
+        },
+        Fsconfig => EventData::MountApi {
+            call: syscall.name().to_owned(),
+            path: None,
+            path2: None,
+            name: opt(s1),
+            flags: a[1],
+        },
+        Fsmount => EventData::MountApi {
+            call: syscall.name().to_owned(),
+            path: None,
+            path2: None,
+            name: None,
+            flags: a[1],
+        },
         _ => return Ok(None),
     }))
 }

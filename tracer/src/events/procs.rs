@@ -31,14 +31,25 @@ pub struct Processes {
     map: HashMap<u32, Proc>,
     /// Read /proc for processes seen for the first time (off in tests of saved records).
     pub use_procfs: bool,
+    /// File handles seen returned by name_to_handle_at (`TYPE:HEX`) → the file's path, to
+    /// name what open_by_handle_at opens. Handles are valid machine-wide, not per process.
+    handles: HashMap<String, String>,
 }
 
 impl Processes {
     pub fn with_procfs() -> Self {
         Self {
-            map: HashMap::new(),
             use_procfs: true,
+            ..Self::default()
         }
+    }
+
+    pub fn note_handle(&mut self, handle: String, path: String) {
+        self.handles.insert(handle, path);
+    }
+
+    pub fn handle_path(&self, handle: &str) -> Option<String> {
+        self.handles.get(handle).cloned()
     }
 
     /// Registers a process whose state is known up front (the command the tracer started).

@@ -217,6 +217,23 @@ pub fn load(
         &mut links,
     );
     hooks.failed = failed;
+    // Syscalls of a covered family that this kernel has and this recorder does not know
+    // (newer than it): their calls would go unrecorded, so they are reported as failed hooks,
+    // which makes every claim's coverage inconclusive rather than silently held.
+    match hooks::kernel_syscalls() {
+        Ok(kernel) => {
+            for name in hooks::unclassified(&kernel) {
+                tracing::warn!("syscall {name} is not known to this recorder: not recorded");
+                hooks.failed.push(FailedHook {
+                    hook: format!("tracepoint:syscalls/sys_enter_{name}"),
+                    error: "a syscall of a recorded family that this recorder does not know"
+                        .to_owned(),
+                    absent: false,
+                });
+            }
+        }
+        Err(e) => tracing::warn!("cannot list the kernel's syscalls: {e}"),
+    }
     let lsm_btf = lsm.as_ref().map(|(_, b)| Some(b)).map_err(String::as_str);
     let unavailable = attach_each(
         &mut ebpf,

@@ -214,6 +214,15 @@ pub(crate) fn file_changes(ev: &Event) -> Vec<(&PathRef, String)> {
             path: Some(path), ..
         } => vec![(path, "truncate".to_owned())],
         EventData::Mknod { path, .. } => vec![(path, "mknod".to_owned())],
+        EventData::Xattr {
+            path: Some(path),
+            name,
+            op,
+            ..
+        } => vec![(path, format!("{op}xattr {name}"))],
+        EventData::Utime {
+            path: Some(path), ..
+        } => vec![(path, "utime".to_owned())],
         _ => vec![],
     }
 }
@@ -451,6 +460,22 @@ pub(crate) fn privilege_detail(ev: &Event) -> Option<String> {
         } => format!("{request} pid {target_pid}"),
         EventData::Bpf { cmd } => cmd.clone(),
         EventData::ModuleLoad { params } => format!("params {}", opt(params)),
+        EventData::MountApi {
+            call,
+            path,
+            path2,
+            name,
+            ..
+        } => [
+            Some(call.clone()),
+            path.as_ref().map(|p| p.best().to_owned()),
+            path2.as_ref().map(|p| format!("to {}", p.best())),
+            name.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" "),
         EventData::Exec {
             path,
             setid: true,

@@ -353,6 +353,31 @@ pub enum EventData {
         path: Option<PathRef>,
         fd: Option<i32>,
     },
+    /// An extended attribute set or removed (the `*xattr*` calls that change a file).
+    Xattr {
+        /// The file, or for the f* forms the file behind the fd when it is known.
+        path: Option<PathRef>,
+        fd: Option<i32>,
+        /// The attribute, e.g. `security.capability`.
+        name: String,
+        /// `set` or `remove`.
+        op: String,
+        /// `XATTR_*` flags of a set, `AT_*` flags of the *at forms.
+        flags: u64,
+    },
+    /// A file's timestamps set (utime, utimes, utimensat, futimesat).
+    Utime {
+        /// The file; for utimensat with a null path, the file behind the dirfd when known.
+        path: Option<PathRef>,
+        flags: u64,
+    },
+    /// name_to_handle_at: a file's handle, which open_by_handle_at later opens without a path.
+    NameToHandle {
+        path: PathRef,
+        /// `TYPE:HEX` of the handle the kernel returned; null when it failed or was unreadable.
+        handle: Option<String>,
+        flags: u64,
+    },
     // -- network
     Socket {
         domain: String,
@@ -442,6 +467,17 @@ pub enum EventData {
     ModuleLoad {
         params: Option<String>,
     },
+    /// The new mount API: open_tree, move_mount, fsopen, fsconfig, fsmount, fspick,
+    /// mount_setattr, open_tree_attr.
+    MountApi {
+        call: String,
+        path: Option<PathRef>,
+        /// move_mount's destination.
+        path2: Option<PathRef>,
+        /// fsopen's filesystem type, fsconfig's key.
+        name: Option<String>,
+        flags: u64,
+    },
     // -- environment
     /// Random bytes drawn with getrandom(2). Opens of /dev/random and /dev/urandom are `open`
     /// events.
@@ -482,6 +518,9 @@ impl EventData {
             EventData::Mknod { .. } => "mknod",
             EventData::MemfdCreate { .. } => "memfd_create",
             EventData::Chdir { .. } => "chdir",
+            EventData::Xattr { .. } => "xattr",
+            EventData::Utime { .. } => "utime",
+            EventData::NameToHandle { .. } => "name_to_handle",
             EventData::Socket { .. } => "socket",
             EventData::Bind { .. } => "bind",
             EventData::Listen { .. } => "listen",
@@ -502,6 +541,7 @@ impl EventData {
             EventData::Ptrace { .. } => "ptrace",
             EventData::Bpf { .. } => "bpf",
             EventData::ModuleLoad { .. } => "module_load",
+            EventData::MountApi { .. } => "mount_api",
             EventData::Getrandom { .. } => "getrandom",
             EventData::Getenv { .. } => "getenv",
         }

@@ -10,7 +10,7 @@ pub fn needed_kinds(check: Check) -> &'static [&'static str] {
         Check::ProcessesSpawned => &["fork", "exec"],
         Check::FileIo => &[
             "open", "unlink", "rename", "mkdir", "rmdir", "chmod", "chown", "link", "symlink",
-            "truncate", "mknod",
+            "truncate", "mknod", "xattr", "utime",
         ],
         Check::TempFiles => &[
             "open",
@@ -38,6 +38,7 @@ pub fn needed_kinds(check: Check) -> &'static [&'static str] {
             "ptrace",
             "bpf",
             "module_load",
+            "mount_api",
             "exec",
         ],
         Check::Crypto => &["open", "getrandom"],
@@ -132,6 +133,13 @@ pub fn hook_kind(hook: &str) -> Option<&'static str> {
         "mknod" | "mknodat" => "mknod",
         "memfd_create" => "memfd_create",
         "chdir" | "fchdir" => "chdir",
+        "setxattr" | "lsetxattr" | "fsetxattr" | "setxattrat" | "removexattr" | "lremovexattr"
+        | "fremovexattr" | "removexattrat" => "xattr",
+        "utime" | "utimes" | "utimensat" | "futimesat" => "utime",
+        "name_to_handle_at" => "name_to_handle",
+        "open_by_handle_at" => "open",
+        "open_tree" | "open_tree_attr" | "move_mount" | "fsopen" | "fsconfig" | "fsmount"
+        | "fspick" | "mount_setattr" => "mount_api",
         "socket" => "socket",
         "bind" => "bind",
         "listen" => "listen",
