@@ -10,6 +10,7 @@
 
 pub mod environment;
 pub mod file;
+pub mod io_uring;
 pub mod network;
 pub mod privilege;
 pub mod process;
@@ -35,6 +36,8 @@ pub enum Family {
     Privilege,
     /// Environment variables and randomness sources.
     Environment,
+    /// io_uring rings and the operations submitted to them, which bypass the syscalls.
+    IoUring,
 }
 
 macro_rules! numbered_enum {
@@ -71,8 +74,8 @@ macro_rules! numbered_enum {
 
 numbered_enum! {
     /// What an event records. The numbers are grouped by family (process 1–7, file 8–31,
-    /// network 32–47, privilege 48–63, environment 64–79), index the per-kind counters, and are
-    /// never reused.
+    /// network 32–47, privilege 48–63, environment 64–79, io_uring 80–95), index the per-kind
+    /// counters, and are never reused.
     EventKind: u16 {
         Fork = 1 => "fork",
         Exec = 2 => "exec",
@@ -116,6 +119,8 @@ numbered_enum! {
         MountApi = 62 => "mount_api",
         Getrandom = 64 => "getrandom",
         Getenv = 65 => "getenv",
+        IoUringCreate = 80 => "io_uring_create",
+        IoUringOp = 81 => "io_uring_op",
     }
 }
 
@@ -126,7 +131,8 @@ impl EventKind {
             8..=31 => Family::File,
             32..=47 => Family::Network,
             48..=63 => Family::Privilege,
-            _ => Family::Environment,
+            64..=79 => Family::Environment,
+            _ => Family::IoUring,
         }
     }
 
@@ -439,6 +445,15 @@ pub struct Config {
     /// `offsetof(struct mm_struct, arg_start)`; `arg_end` follows at `off_mm_arg_end`.
     pub off_mm_arg_start: u32,
     pub off_mm_arg_end: u32,
+    /// 1 when the `io_ring_ctx` offsets below were found: io_uring entries are read.
+    pub has_ring_offsets: u32,
+    /// `offsetof(struct io_ring_ctx, flags)`, `sq_array`, `sq_sqes`, `cached_sq_head`,
+    /// `sq_entries`: where `io_get_sqe` finds the entry it just took.
+    pub off_ctx_flags: u32,
+    pub off_ctx_sq_array: u32,
+    pub off_ctx_sq_sqes: u32,
+    pub off_ctx_cached_sq_head: u32,
+    pub off_ctx_sq_entries: u32,
     /// Bytes of argv kept per exec, at most [`process::ARGV_MAX`].
     pub argv_cap: u32,
 }

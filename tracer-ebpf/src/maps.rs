@@ -89,6 +89,12 @@ static CONFIG: Config = Config {
     off_mm_arg_start: 0,
     off_mm_arg_end: 0,
     argv_cap: 0,
+    has_ring_offsets: 0,
+    off_ctx_flags: 0,
+    off_ctx_sq_array: 0,
+    off_ctx_sq_sqes: 0,
+    off_ctx_cached_sq_head: 0,
+    off_ctx_sq_entries: 0,
 };
 
 #[inline(always)]

@@ -512,6 +512,180 @@ fn send_tricks() {
     }
 }
 
+/// `struct io_uring_params` (include/uapi/linux/io_uring.h) with its two offset structs.
+#[repr(C)]
+#[derive(Default)]
+struct UringParams {
+    sq_entries: u32,
+    cq_entries: u32,
+    flags: u32,
+    sq_thread_cpu: u32,
+    sq_thread_idle: u32,
+    features: u32,
+    wq_fd: u32,
+    resv: [u32; 3],
+    /// head, tail, ring_mask, ring_entries, flags, dropped, array, resv1, user_addr (u64).
+    sq_off: [u32; 10],
+    cq_off: [u32; 10],
+}
+
+/// A minimal io_uring over the raw syscalls (no crate: the point is to submit exactly the
+/// entries the test looks for).
+struct Uring {
+    fd: i32,
+    sq: *mut u8,
+    sqes: *mut [u8; 64],
+    p: UringParams,
+}
+
+impl Uring {
+    fn new() -> Self {
+        let mut p = UringParams::default();
+        // SAFETY: io_uring_setup with a zeroed params struct; the mappings are the ring's.
+        unsafe {
+            let fd = libc::syscall(libc::SYS_io_uring_setup, 8u32, &mut p) as i32;
+            assert!(
+                fd >= 0,
+                "io_uring_setup: {}",
+                std::io::Error::last_os_error()
+            );
+            let sq_len = p.sq_off[6] as usize + p.sq_entries as usize * 4;
+            let rw = libc::PROT_READ | libc::PROT_WRITE;
+            let sh = libc::MAP_SHARED | libc::MAP_POPULATE;
+            let sq = libc::mmap(std::ptr::null_mut(), sq_len, rw, sh, fd, 0);
+            let sqes = libc::mmap(
+                std::ptr::null_mut(),
+                p.sq_entries as usize * 64,
+                rw,
+                sh,
+                fd,
+                0x1000_0000,
+            );
+            assert!(
+                sq != libc::MAP_FAILED && sqes != libc::MAP_FAILED,
+                "io_uring mmap"
+            );
+            Self {
+                fd,
+                sq: sq.cast(),
+                sqes: sqes.cast(),
+                p,
+            }
+        }
+    }
+
+    /// Submits one entry (`fill` writes it) and waits for its completion.
+    fn submit(&mut self, user_data: u64, fill: impl FnOnce(&mut [u8; 64])) -> i64 {
+        // SAFETY: indices are masked into the mapped ring; the tail is published with a
+        // release store after the entry is written, as liburing does.
+        unsafe {
+            let word = |off: u32| self.sq.add(off as usize).cast::<u32>();
+            let tail = *word(self.p.sq_off[1]);
+            let index = tail & *word(self.p.sq_off[2]);
+            let sqe = &mut *self.sqes.add(index as usize);
+            *sqe = [0; 64];
+            fill(sqe);
+            sqe[32..40].copy_from_slice(&user_data.to_ne_bytes());
+            *word(self.p.sq_off[6]).add(index as usize) = index;
+            std::sync::atomic::AtomicU32::from_ptr(word(self.p.sq_off[1]))
+                .store(tail.wrapping_add(1), std::sync::atomic::Ordering::Release);
+            libc::syscall(
+                libc::SYS_io_uring_enter,
+                self.fd,
+                1u32,
+                1u32,
+                1u32, /* GETEVENTS */
+                0usize,
+                0usize,
+            )
+        }
+    }
+}
+
+fn sqe_set(
+    sqe: &mut [u8; 64],
+    opcode: u8,
+    fd: i32,
+    addr2: u64,
+    addr: u64,
+    len: u32,
+    op_flags: u32,
+) {
+    sqe[0] = opcode;
+    sqe[4..8].copy_from_slice(&fd.to_ne_bytes());
+    sqe[8..16].copy_from_slice(&addr2.to_ne_bytes());
+    sqe[16..24].copy_from_slice(&addr.to_ne_bytes());
+    sqe[24..28].copy_from_slice(&len.to_ne_bytes());
+    sqe[28..32].copy_from_slice(&op_flags.to_ne_bytes());
+}
+
+/// Opens, unlinks, connects and sends through io_uring, so that no open/connect/send syscall
+/// is made for them.
+fn uring(dir: &str) {
+    let mut ring = Uring::new();
+    let created = c(&format!("{dir}/uring-created"));
+    let flags = (libc::O_CREAT | libc::O_WRONLY) as u32;
+    // IORING_OP_OPENAT (18): fd = dirfd, addr = path, len = mode, op_flags = open flags.
+    check(
+        "uring openat",
+        ring.submit(1, |s| {
+            sqe_set(
+                s,
+                18,
+                libc::AT_FDCWD,
+                0,
+                created.as_ptr() as u64,
+                0o600,
+                flags,
+            )
+        }),
+    );
+    // IORING_OP_UNLINKAT (36).
+    check(
+        "uring unlinkat",
+        ring.submit(2, |s| {
+            sqe_set(s, 36, libc::AT_FDCWD, 0, created.as_ptr() as u64, 0, 0)
+        }),
+    );
+    // IORING_OP_CONNECT (16): addr = sockaddr, addr2 = its length. Nothing listens there.
+    // SAFETY: a plain socket and a zeroed sockaddr_in filled in.
+    let (tcp, udp, to) = unsafe {
+        let mut to: libc::sockaddr_in = std::mem::zeroed();
+        to.sin_family = libc::AF_INET as u16;
+        to.sin_port = 9031u16.to_be();
+        to.sin_addr.s_addr = u32::from_ne_bytes([127, 0, 0, 31]);
+        (
+            libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0),
+            libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0),
+            to,
+        )
+    };
+    let len = size_of::<libc::sockaddr_in>() as u64;
+    ring.submit(3, |s| {
+        sqe_set(s, 16, tcp, len, (&raw const to) as u64, 0, 0)
+    });
+    // IORING_OP_SENDMSG (9): addr = msghdr naming 127.0.0.32.
+    let mut to2 = to;
+    to2.sin_addr.s_addr = u32::from_ne_bytes([127, 0, 0, 32]);
+    let data = *b"uring";
+    let mut iov = libc::iovec {
+        iov_base: data.as_ptr() as *mut _,
+        iov_len: data.len(),
+    };
+    // SAFETY: all-zero is a valid msghdr; the pointers outlive the submission.
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    msg.msg_name = (&raw mut to2).cast();
+    msg.msg_namelen = len as u32;
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    check(
+        "uring sendmsg",
+        ring.submit(4, |s| sqe_set(s, 9, udp, 0, (&raw const msg) as u64, 1, 0)),
+    );
+    // IORING_OP_NOP (0): an operation of no family.
+    ring.submit(5, |s| sqe_set(s, 0, -1, 0, 0, 0, 0));
+}
+
 fn file(dir: &str) {
     let p = |name: &str| c(&format!("{dir}/{name}"));
     // SAFETY: plain syscalls with valid NUL-terminated paths; results are checked or recorded.
@@ -835,7 +1009,7 @@ fn main() {
         [_, f] if f == "busy" => ("busy", ""),
         _ => {
             eprintln!(
-                "usage: actor process|exec-tricks|file-tricks|send-tricks|file|network|privilege|environment DIR | actor busy"
+                "usage: actor process|exec-tricks|file-tricks|send-tricks|io_uring|file|network|privilege|environment DIR | actor busy"
             );
             exit(2);
         }
@@ -845,6 +1019,7 @@ fn main() {
         "exec-tricks" => exec_tricks(dir),
         "file-tricks" => file_tricks(dir),
         "send-tricks" => send_tricks(),
+        "io_uring" => uring(dir),
         "file" => file(dir),
         "network" => network(dir),
         "privilege" => privilege(dir),

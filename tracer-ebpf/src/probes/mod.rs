@@ -1,6 +1,7 @@
 //! One module per probe family, named like its userspace decoder in `tracer::events`.
 pub mod environment;
 pub mod file;
+pub mod io_uring;
 pub mod network;
 pub mod privilege;
 pub mod process;

@@ -9,6 +9,7 @@
 
 mod environment;
 mod file;
+pub mod io_uring;
 mod network;
 mod privilege;
 mod process;
@@ -153,6 +154,7 @@ impl Decoder {
                 Family::Network => network::decode(kind, bytes, &mut cx)?,
                 Family::Privilege => privilege::decode(bytes, &mut cx)?,
                 Family::Environment => environment::decode(kind, bytes, &mut cx)?,
+                Family::IoUring => io_uring::decode(kind, bytes, &mut cx)?,
             }
         };
         let Some(data) = data else { return Ok(None) };

@@ -240,6 +240,29 @@ impl MmOffsets {
     }
 }
 
+/// Where the io_uring program finds the entry a request was made from (see
+/// tracer-ebpf/src/probes/io_uring.rs).
+#[derive(Debug, Clone, Copy)]
+pub struct RingOffsets {
+    pub flags: u32,
+    pub sq_array: u32,
+    pub sq_sqes: u32,
+    pub cached_sq_head: u32,
+    pub sq_entries: u32,
+}
+
+impl RingOffsets {
+    pub fn from_btf(btf: &Btf) -> Result<Self, BtfError> {
+        Ok(Self {
+            flags: btf.member_offset("io_ring_ctx", "flags")?,
+            sq_array: btf.member_offset("io_ring_ctx", "sq_array")?,
+            sq_sqes: btf.member_offset("io_ring_ctx", "sq_sqes")?,
+            cached_sq_head: btf.member_offset("io_ring_ctx", "cached_sq_head")?,
+            sq_entries: btf.member_offset("io_ring_ctx", "sq_entries")?,
+        })
+    }
+}
+
 /// Where the LSM programs find the `struct path` of the file a hook is about.
 #[derive(Debug, Clone, Copy)]
 pub struct FileOffsets {
@@ -284,5 +307,7 @@ mod tests {
         let mm = MmOffsets::from_btf(&btf).expect("task_struct.mm / mm_struct.arg_* offsets");
         assert_eq!(mm.mm_arg_end, mm.mm_arg_start + 8, "{mm:?}");
         assert!(mm.task_mm > 0 && mm.mm_arg_start > 0, "{mm:?}");
+        let ring = RingOffsets::from_btf(&btf).expect("io_ring_ctx offsets");
+        assert_eq!(ring.sq_sqes, ring.sq_array + 8, "{ring:?}");
     }
 }

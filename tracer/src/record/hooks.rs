@@ -123,6 +123,7 @@ pub fn exit_program(id: SyscallId) -> &'static str {
         Family::Network => "network_exit",
         Family::Privilege => "privilege_exit",
         Family::Environment => "environment_exit",
+        Family::IoUring => unreachable!("no syscall produces io_uring records"),
     }
 }
 
@@ -134,6 +135,12 @@ pub fn tracepoint_name(id: SyscallId) -> &'static str {
         other => other.name(),
     }
 }
+
+/// The io_uring tracepoints, each with its own program of the same name, and the kind it feeds.
+pub const IO_URING_PROGRAMS: &[(&str, EventKind)] = &[
+    ("io_uring_create", EventKind::IoUringCreate),
+    ("io_uring_submit_req", EventKind::IoUringOp),
+];
 
 /// Every hook, in attach order: scheduler ones first so that no child escapes.
 pub fn all_hooks() -> Vec<Hook> {
@@ -156,6 +163,14 @@ pub fn all_hooks() -> Vec<Hook> {
             "syscalls",
             format!("sys_exit_{tp}"),
             feeds,
+        ));
+    }
+    for &(program, kind) in IO_URING_PROGRAMS {
+        hooks.push(Hook::tracepoint(
+            program,
+            "io_uring",
+            program.to_owned(),
+            Some(kind),
         ));
     }
     let libc = libc_path().unwrap_or_else(|| "libc.so.6".to_owned());

@@ -14,7 +14,7 @@ use tracer_common::{Config, SyscallId, file::ArgLayout};
 
 use super::{
     RecordError,
-    btf::{Btf, FileOffsets, MmOffsets, TaskOffsets},
+    btf::{Btf, FileOffsets, MmOffsets, RingOffsets, TaskOffsets},
     hooks::{self, Hook, Point},
     mounts,
     target::Scope,
@@ -167,6 +167,20 @@ pub fn load(
         Some(Err(err)) => {
             tracing::warn!("no mm offsets ({err}): successful execs will have no argv")
         }
+        None => {}
+    }
+    match btf.as_ref().map(RingOffsets::from_btf) {
+        Some(Ok(ring)) => {
+            config.has_ring_offsets = 1;
+            config.off_ctx_flags = ring.flags;
+            config.off_ctx_sq_array = ring.sq_array;
+            config.off_ctx_sq_sqes = ring.sq_sqes;
+            config.off_ctx_cached_sq_head = ring.cached_sq_head;
+            config.off_ctx_sq_entries = ring.sq_entries;
+        }
+        Some(Err(err)) => tracing::info!(
+            "no io_ring_ctx offsets ({err}): io_uring operations will be recorded without their entries"
+        ),
         None => {}
     }
     if let Ok((files, _)) = &lsm {

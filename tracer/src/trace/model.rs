@@ -486,6 +486,36 @@ pub enum EventData {
         /// `GRND_*` names.
         flags: Vec<String>,
     },
+    /// An io_uring ring set up (`io_uring_setup`).
+    IoUringCreate {
+        fd: i32,
+        sq_entries: u32,
+        cq_entries: u32,
+        /// `IORING_SETUP_*`.
+        flags: u32,
+    },
+    /// An operation submitted to an io_uring ring: it bypasses the syscalls the other kinds
+    /// come from. Recorded at submission (its result is not).
+    IoUringOp {
+        /// `IORING_OP_*` in lower case, e.g. `openat`, `connect`.
+        op: String,
+        /// `file`, `network` or `other`: which claims it concerns.
+        family: String,
+        /// The entry's fd (the file operated on, or the dirfd of a path); null when the
+        /// entry could not be read.
+        fd: Option<i32>,
+        path: Option<PathRef>,
+        /// The second path of renameat, symlinkat, linkat.
+        path2: Option<PathRef>,
+        /// connect, bind: the address; send/sendmsg (and _zc): the destination, if any.
+        addr: Option<SockAddr>,
+        /// The entry's per-operation flags (`open_flags`, `msg_flags`, …).
+        op_flags: Option<u32>,
+        /// The file or address the operation acts on is in the record.
+        named: bool,
+        /// Submitted by the ring's SQPOLL kernel thread.
+        sq_thread: bool,
+    },
     /// An environment variable looked up through libc (a uprobe on getenv/secure_getenv).
     Getenv {
         name: String,
@@ -544,6 +574,8 @@ impl EventData {
             EventData::MountApi { .. } => "mount_api",
             EventData::Getrandom { .. } => "getrandom",
             EventData::Getenv { .. } => "getenv",
+            EventData::IoUringCreate { .. } => "io_uring_create",
+            EventData::IoUringOp { .. } => "io_uring_op",
         }
     }
 }

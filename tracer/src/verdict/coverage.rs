@@ -108,6 +108,11 @@ fn not_attached(kind: &str) -> String {
 pub fn hook_kind(hook: &str) -> Option<&'static str> {
     let name = hook.rsplit('/').next().unwrap_or(hook);
     let name = name.rsplit(':').next().unwrap_or(name);
+    match name {
+        "io_uring_create" => return Some("io_uring_create"),
+        "io_uring_submit_req" => return Some("io_uring_op"),
+        _ => {}
+    }
     if name.contains("getenv") {
         // uprobes on libc's getenv/secure_getenv, however the recorder names them.
         return Some("getenv");
@@ -226,6 +231,45 @@ pub fn gaps(trace: &Trace, check: Check) -> Vec<String> {
     if let Some(m) = missing_hook(check) {
         out.push(m.to_owned());
     }
+    out.extend(io_uring_gaps(trace, kinds));
     out.dedup();
+    out
+}
+
+/// io_uring operations bypass the syscalls the other kinds come from, and no rule evaluates
+/// the `io_uring_op` events: a claim about files or the network cannot hold where operations
+/// of that family ran through a ring, named or not.
+fn io_uring_gaps(trace: &Trace, kinds: &[&str]) -> Vec<String> {
+    const FILE: &[&str] = &[
+        "open", "unlink", "rename", "mkdir", "rmdir", "chmod", "chown", "link", "symlink",
+        "truncate", "mknod", "xattr", "utime",
+    ];
+    const NETWORK: &[&str] = &["socket", "bind", "listen", "connect", "accept", "send"];
+    let mut out = Vec::new();
+    for (family, family_kinds) in [("file", FILE), ("network", NETWORK)] {
+        if !kinds.iter().any(|k| family_kinds.contains(k)) {
+            continue;
+        }
+        let (mut n, mut unnamed) = (0, 0);
+        for ev in &trace.events {
+            if let crate::trace::EventData::IoUringOp {
+                family: f, named, ..
+            } = &ev.data
+                && f == family
+            {
+                n += 1;
+                if !named {
+                    unnamed += 1;
+                }
+            }
+        }
+        if n > 0 {
+            out.push(format!(
+                "{n} io_uring operations of the {family} family ran ({unnamed} of them \
+                 unnamed); they bypass the syscalls this check reads (see the io_uring_op \
+                 events)"
+            ));
+        }
+    }
     out
 }

@@ -1,0 +1,87 @@
+//! io_uring family: `actor io_uring` opens, unlinks, connects and sends through a ring (raw
+//! syscalls, no open/connect/send syscall made for them); the trace has the ring and each
+//! operation with its path or address, and a file or network claim on such a trace is
+//! inconclusive, never held.
+
+use tracer::trace::EventData;
+
+use crate::common::*;
+
+#[test]
+fn io_uring_operations_are_recorded_and_block_held() {
+    let (rec, dir, _work) = record_actor("io_uring");
+    let t = &rec.trace;
+    let actor = find(t, "the ring", |e| {
+        matches!(e.data, EventData::IoUringCreate { sq_entries: 8, .. })
+    })
+    .pid;
+    let op = |name: &str| {
+        find(t, &format!("io_uring {name}"), |e| {
+            e.pid == actor && matches!(&e.data, EventData::IoUringOp { op, .. } if op == name)
+        })
+    };
+    let created = format!("{dir}/uring-created");
+    for name in ["openat", "unlinkat"] {
+        let EventData::IoUringOp {
+            path,
+            family,
+            named,
+            ..
+        } = &op(name).data
+        else {
+            unreachable!()
+        };
+        assert!(
+            path.as_ref().is_some_and(|p| path_is(p, &created)),
+            "{name}: {path:?}"
+        );
+        assert_eq!((family.as_str(), *named), ("file", true));
+    }
+    for (name, ip) in [("connect", "127.0.0.31"), ("sendmsg", "127.0.0.32")] {
+        let EventData::IoUringOp {
+            addr,
+            family,
+            named,
+            ..
+        } = &op(name).data
+        else {
+            unreachable!()
+        };
+        let addr = serde_json::to_string(addr).unwrap();
+        assert!(addr.contains(ip), "{name}: {addr}");
+        assert_eq!((family.as_str(), *named), ("network", true));
+    }
+    let EventData::IoUringOp { family, .. } = &op("nop").data else {
+        unreachable!()
+    };
+    assert_eq!(family, "other");
+    // No open syscall named the file: only the ring did.
+    assert!(
+        !t.events
+            .iter()
+            .any(|e| matches!(&e.data, EventData::Open { path, .. } if path_is(path, &created))),
+        "an open syscall for {created}"
+    );
+
+    // A file claim and a network claim on this trace: inconclusive, with the reason.
+    let review = rec.dir.join("review.txt");
+    std::fs::write(
+        &review,
+        "No use of temp files.\nDoes not make outgoing connections other than to 127.0.0.1.\n",
+    )
+    .expect("write review");
+    let out = std::process::Command::new(tracer_bin())
+        .args(["check", "--review"])
+        .arg(&review)
+        .arg("--trace")
+        .arg(rec.dir.join("trace.jsonl"))
+        .output()
+        .expect("run tracer check");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{report}");
+    assert!(
+        report.contains("io\\_uring operations of the file family ran"),
+        "{report}"
+    );
+    assert!(!report.contains("**held**"), "{report}");
+}

@@ -1,0 +1,66 @@
+//! Payloads of the io_uring family: a ring's creation (`io_uring/io_uring_create`) and every
+//! operation submitted to it (`io_uring/io_uring_submit_req`), with the submission queue entry
+//! itself and the path, second path or socket address it points to.
+
+use crate::{ADDR_CAP, PATH_CAP};
+
+/// Bytes of a submission queue entry (`struct io_uring_sqe`; the second half of a 128-byte
+/// entry carries command data only).
+pub const SQE_BYTES: usize = 64;
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct RingData {
+    /// The ring's fd in the creating process.
+    pub fd: i32,
+    pub sq_entries: u32,
+    pub cq_entries: u32,
+    /// `IORING_SETUP_*`.
+    pub flags: u32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct OpData {
+    /// The kernel's opcode (`IORING_OP_*`), from the tracepoint.
+    pub opcode: u32,
+    /// 1 when the ring's kernel thread submitted it (`IORING_SETUP_SQPOLL`).
+    pub sq_thread: u32,
+    /// 1 when `sqe` holds the entry: the ring's offsets were known and it was readable.
+    pub sqe_read: u32,
+    pub str1_len: u32,
+    pub str2_len: u32,
+    /// Bytes of `addr` that are valid.
+    pub addr_len: u32,
+    pub user_data: u64,
+    /// `REQ_F_*` flags of the request.
+    pub req_flags: u64,
+    pub sqe: [u8; SQE_BYTES],
+    /// The path `sqe.addr` points to (openat, openat2, renameat, unlinkat, mkdirat,
+    /// symlinkat, linkat).
+    pub str1: [u8; PATH_CAP],
+    /// The second path, at `sqe.addr2` (renameat, symlinkat, linkat).
+    pub str2: [u8; PATH_CAP],
+    /// The socket address: connect and bind (`sqe.addr`, length `sqe.addr2`), send and
+    /// send_zc with a destination (`sqe.addr2`, length `sqe.addr_len`), sendmsg and
+    /// sendmsg_zc (the `msg_name` of the msghdr at `sqe.addr`).
+    pub addr: [u8; ADDR_CAP],
+}
+
+/// Opcodes (`IORING_OP_*`, include/uapi/linux/io_uring.h) whose entries the kernel side reads
+/// pointers of.
+pub mod op {
+    pub const SENDMSG: u32 = 9;
+    pub const CONNECT: u32 = 16;
+    pub const OPENAT: u32 = 18;
+    pub const SEND: u32 = 26;
+    pub const OPENAT2: u32 = 28;
+    pub const RENAMEAT: u32 = 35;
+    pub const UNLINKAT: u32 = 36;
+    pub const MKDIRAT: u32 = 37;
+    pub const SYMLINKAT: u32 = 38;
+    pub const LINKAT: u32 = 39;
+    pub const SEND_ZC: u32 = 47;
+    pub const SENDMSG_ZC: u32 = 48;
+    pub const BIND: u32 = 56;
+}

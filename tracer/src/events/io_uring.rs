@@ -1,0 +1,150 @@
+//! io_uring family records (see `tracer-ebpf/src/probes/io_uring.rs`): ring creation, and each
+//! submitted operation with the path or address its entry points to.
+
+use tracer_common::{
+    Event as RawEvent, EventKind,
+    io_uring::{OpData, RingData, op},
+};
+
+use super::{Cx, DecodeError, network::sockaddr, read_record, text};
+use crate::trace::EventData;
+
+const AT_FDCWD: i32 = -100;
+
+/// `IORING_OP_*` names by number (include/uapi/linux/io_uring.h, Linux 6.18).
+const OPS: &[&str] = &[
+    "nop",
+    "readv",
+    "writev",
+    "fsync",
+    "read_fixed",
+    "write_fixed",
+    "poll_add",
+    "poll_remove",
+    "sync_file_range",
+    "sendmsg",
+    "recvmsg",
+    "timeout",
+    "timeout_remove",
+    "accept",
+    "async_cancel",
+    "link_timeout",
+    "connect",
+    "fallocate",
+    "openat",
+    "close",
+    "files_update",
+    "statx",
+    "read",
+    "write",
+    "fadvise",
+    "madvise",
+    "send",
+    "recv",
+    "openat2",
+    "epoll_ctl",
+    "splice",
+    "provide_buffers",
+    "remove_buffers",
+    "tee",
+    "shutdown",
+    "renameat",
+    "unlinkat",
+    "mkdirat",
+    "symlinkat",
+    "linkat",
+    "msg_ring",
+    "fsetxattr",
+    "setxattr",
+    "fgetxattr",
+    "getxattr",
+    "socket",
+    "uring_cmd",
+    "send_zc",
+    "sendmsg_zc",
+    "read_multishot",
+    "waitid",
+    "futex_wait",
+    "futex_wake",
+    "futex_waitv",
+    "fixed_fd_install",
+    "ftruncate",
+    "bind",
+    "listen",
+    "recv_zc",
+    "epoll_wait",
+    "readv_fixed",
+    "writev_fixed",
+    "pipe",
+];
+
+/// Which claims' family an operation belongs to: "file" (opens, creates or changes a file),
+/// "network" (binds, connects, listens, accepts, sends), or "other" (reads and writes through
+/// fds opened before, polling, timers, …).
+pub fn op_family(opcode: u32) -> &'static str {
+    match opcode {
+        op::OPENAT | op::OPENAT2 | op::RENAMEAT | op::UNLINKAT | op::MKDIRAT | op::SYMLINKAT
+        | op::LINKAT | 17 /* fallocate */ | 41 | 42 /* (f)setxattr */ | 54 /* fixed_fd_install */
+        | 55 /* ftruncate */ => "file",
+        op::SENDMSG | op::CONNECT | op::SEND | op::SEND_ZC | op::SENDMSG_ZC | op::BIND
+        | 13 /* accept */ | 45 /* socket */ | 57 /* listen */ => "network",
+        _ => "other",
+    }
+}
+
+pub(super) fn decode(
+    kind: EventKind,
+    bytes: &[u8],
+    cx: &mut Cx<'_>,
+) -> Result<Option<EventData>, DecodeError> {
+    if kind == EventKind::IoUringCreate {
+        let d = read_record::<RawEvent<RingData>>(bytes)?.data;
+        return Ok(Some(EventData::IoUringCreate {
+            fd: d.fd,
+            sq_entries: d.sq_entries,
+            cq_entries: d.cq_entries,
+            flags: d.flags,
+        }));
+    }
+    let d = Box::new(read_record::<RawEvent<OpData>>(bytes)?.data);
+    let sqe = (d.sqe_read != 0).then_some(&d.sqe);
+    let word = |s: &[u8; 64], at: usize| u32::from_ne_bytes(s[at..at + 4].try_into().expect("4"));
+    // sqe.fd: the file operated on, or the dirfd of the *at operations.
+    let fd = sqe.map(|s| word(s, 4) as i32);
+    let op_flags = sqe.map(|s| word(s, 28));
+    let dirfd = fd.unwrap_or(AT_FDCWD);
+    let s1 = text(&d.str1, d.str1_len);
+    let s2 = text(&d.str2, d.str2_len);
+    let path = (!s1.is_empty()).then(|| cx.path(dirfd, s1));
+    // linkat and renameat: the second path's dirfd is sqe.len.
+    let dirfd2 = match d.opcode {
+        op::RENAMEAT | op::LINKAT => sqe.map_or(AT_FDCWD, |s| word(s, 24) as i32),
+        _ => dirfd,
+    };
+    let path2 = (!s2.is_empty()).then(|| cx.path(dirfd2, s2));
+    let addr = sockaddr(&d.addr[..(d.addr_len as usize).min(d.addr.len())]);
+    let family = op_family(d.opcode);
+    // Named: the operation's path, address or fd's file is in the record. A send on a
+    // connected socket names no destination, like send(2).
+    let named = match d.opcode {
+        op::OPENAT | op::OPENAT2 | op::UNLINKAT | op::MKDIRAT => path.is_some(),
+        op::RENAMEAT | op::SYMLINKAT | op::LINKAT => path.is_some() && path2.is_some(),
+        op::CONNECT | op::BIND | op::SEND | op::SEND_ZC | op::SENDMSG | op::SENDMSG_ZC => {
+            addr.is_some()
+        }
+        _ => false,
+    };
+    Ok(Some(EventData::IoUringOp {
+        op: OPS
+            .get(d.opcode as usize)
+            .map_or_else(|| format!("op_{}", d.opcode), |n| (*n).to_owned()),
+        family: family.to_owned(),
+        fd: fd.filter(|_| path.is_none() || dirfd != AT_FDCWD),
+        path,
+        path2,
+        addr,
+        op_flags,
+        named,
+        sq_thread: d.sq_thread != 0,
+    }))
+}
