@@ -388,10 +388,16 @@ fn attach_one(
 /// A tracepoint the kernel does not have (its tracefs directory is missing), as opposed to one
 /// that exists but could not be attached.
 fn point_absent(point: &Point) -> bool {
+    let exists = |category: &str, name: &str| {
+        std::path::Path::new(&format!("/sys/kernel/tracing/events/{category}/{name}")).exists()
+    };
     match point {
-        Point::Tracepoint { category, name } => {
-            !std::path::Path::new(&format!("/sys/kernel/tracing/events/{category}/{name}")).exists()
+        // A kernel with io_uring but without these tracepoints (older names) can still run
+        // rings: their operations would be missing, not impossible.
+        Point::Tracepoint { category, name } if *category == "io_uring" => {
+            !exists(category, name) && !exists("syscalls", "sys_enter_io_uring_setup")
         }
+        Point::Tracepoint { category, name } => !exists(category, name),
         Point::Uprobe { .. } | Point::Lsm { .. } => false,
     }
 }

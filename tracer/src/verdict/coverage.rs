@@ -246,9 +246,21 @@ fn io_uring_gaps(trace: &Trace, kinds: &[&str]) -> Vec<String> {
     ];
     const NETWORK: &[&str] = &["socket", "bind", "listen", "connect", "accept", "send"];
     let mut out = Vec::new();
+    let unhooked = trace
+        .header
+        .hooks
+        .failed
+        .iter()
+        .any(|f| !f.absent && hook_kind(&f.hook) == Some("io_uring_op"));
     for (family, family_kinds) in [("file", FILE), ("network", NETWORK)] {
         if !kinds.iter().any(|k| family_kinds.contains(k)) {
             continue;
+        }
+        if unhooked {
+            out.push(format!(
+                "io_uring operations were not recorded (the io_uring_submit_req hook failed): \
+                 {family} operations through a ring would be missing"
+            ));
         }
         let (mut n, mut unnamed) = (0, 0);
         for ev in &trace.events {
