@@ -96,6 +96,9 @@ numbered_enum! {
         Xattr = 21 => "xattr",
         Utime = 22 => "utime",
         NameToHandle = 23 => "name_to_handle",
+        /// An fd closed: it only updates userspace's fd table and is never written as an
+        /// event (a later file on the same fd number must not be named after this one).
+        Close = 24 => "close",
         Socket = 32 => "socket",
         Bind = 33 => "bind",
         Listen = 34 => "listen",
@@ -197,6 +200,8 @@ numbered_enum! {
         Futimesat = 58 => "futimesat",
         NameToHandleAt = 59 => "name_to_handle_at",
         OpenByHandleAt = 60 => "open_by_handle_at",
+        Close = 61 => "close",
+        CloseRange = 62 => "close_range",
         Socket = 64 => "socket",
         Bind = 65 => "bind",
         Listen = 66 => "listen",
@@ -253,6 +258,7 @@ impl SyscallId {
             | Fremovexattr | Removexattrat => EventKind::Xattr,
             Utime | Utimes | Utimensat | Futimesat => EventKind::Utime,
             NameToHandleAt => EventKind::NameToHandle,
+            Close | CloseRange => EventKind::Close,
             Unlink | Unlinkat => EventKind::Unlink,
             Rename | Renameat | Renameat2 => EventKind::Rename,
             Mkdir | Mkdirat => EventKind::Mkdir,

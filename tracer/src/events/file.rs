@@ -146,7 +146,13 @@ pub fn arg_layout(id: SyscallId) -> Option<ArgLayout> {
             flags: 1,
             ..n
         },
-        Fchdir => ArgLayout { fd: 0, ..n },
+        Fchdir | Close => ArgLayout { fd: 0, ..n },
+        CloseRange => ArgLayout {
+            fd: 0,
+            length: 1,
+            flags: 2,
+            ..n
+        },
         Setxattr | Lsetxattr => ArgLayout {
             path: 0,
             path2: 1,
@@ -219,6 +225,20 @@ pub(super) fn decode(
     }
     let mut d = Box::new(read_record::<RawEvent<FileData>>(bytes)?.data);
     let pid = cx.header.pid;
+    if kind == EventKind::Close {
+        if cx.ok() {
+            // close_range(first, last, flags): CLOSE_RANGE_CLOEXEC (4) only marks them.
+            let last = if cx.syscall == Some(SyscallId::CloseRange) {
+                (d.flags & 4 == 0).then_some(d.length as u32 as i32)
+            } else {
+                Some(d.fd)
+            };
+            if let Some(last) = last {
+                cx.procs.close_fds(pid, d.fd, last);
+            }
+        }
+        return Ok(None);
+    }
     // The kernel copied 0 for arguments the syscall lacks: give them their meaning.
     let layout = cx.syscall.and_then(arg_layout).unwrap_or(ArgLayout::NONE);
     if layout.dirfd == NO_ARG {

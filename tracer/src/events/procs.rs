@@ -98,6 +98,15 @@ impl Processes {
         self.get(pid).fds.insert(fd, what);
     }
 
+    /// Forgets fds `first..=last` (`last` may be `u32::MAX as i32`, i.e. -1: to the end).
+    pub fn close_fds(&mut self, pid: u32, first: i32, last: i32) {
+        let (first, last) = (first as u32, last as u32);
+        if let Some(p) = self.map.get_mut(&pid) {
+            p.fds
+                .retain(|&fd, _| !(first..=last).contains(&(fd as u32)));
+        }
+    }
+
     pub fn fd_path(&mut self, pid: u32, fd: i32) -> Option<String> {
         match self.get(pid).fds.get(&fd)? {
             Fd::Path(p) => Some(p.clone()),

@@ -142,6 +142,7 @@ pub fn hook_kind(hook: &str) -> Option<&'static str> {
         | "fremovexattr" | "removexattrat" => "xattr",
         "utime" | "utimes" | "utimensat" | "futimesat" => "utime",
         "name_to_handle_at" => "name_to_handle",
+        "close" | "close_range" => "close",
         "open_by_handle_at" => "open",
         "open_tree" | "open_tree_attr" | "move_mount" | "fsopen" | "fsconfig" | "fsmount"
         | "fspick" | "mount_setattr" => "mount_api",
