@@ -501,6 +501,18 @@ fn send_tricks() {
             "sendmmsg 2",
             libc::sendmmsg(s, msgs.as_mut_ptr(), 2, 0) as i64,
         );
+        // TCP Fast Open: sendto with an address on a TCP socket connects (nothing listens).
+        let tcp = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+        let tfo = sin([127, 0, 0, 26], 9026);
+        libc::sendto(
+            tcp,
+            data.as_ptr().cast(),
+            data.len(),
+            libc::MSG_FASTOPEN,
+            (&raw const tfo).cast(),
+            len,
+        );
+        libc::close(tcp);
         // A connected UDP socket: the connect names the peer, the sends do not.
         let peer = sin([127, 0, 0, 25], 9025);
         check(
@@ -539,8 +551,13 @@ struct Uring {
 }
 
 impl Uring {
-    fn new() -> Self {
-        let mut p = UringParams::default();
+    /// A ring with `IORING_SETUP_*` `flags` (SQPOLL: a kernel thread submits the entries).
+    fn new(flags: u32) -> Self {
+        let mut p = UringParams {
+            flags,
+            sq_thread_idle: 1000,
+            ..UringParams::default()
+        };
         // SAFETY: io_uring_setup with a zeroed params struct; the mappings are the ring's.
         unsafe {
             let fd = libc::syscall(libc::SYS_io_uring_setup, 8u32, &mut p) as i32;
@@ -594,7 +611,7 @@ impl Uring {
                 self.fd,
                 1u32,
                 1u32,
-                1u32, /* GETEVENTS */
+                3u32, /* GETEVENTS | SQ_WAKEUP, for an SQPOLL ring whose thread sleeps */
                 0usize,
                 0usize,
             )
@@ -622,7 +639,7 @@ fn sqe_set(
 /// Opens, unlinks, connects and sends through io_uring, so that no open/connect/send syscall
 /// is made for them.
 fn uring(dir: &str) {
-    let mut ring = Uring::new();
+    let mut ring = Uring::new(0);
     let created = c(&format!("{dir}/uring-created"));
     let flags = (libc::O_CREAT | libc::O_WRONLY) as u32;
     // IORING_OP_OPENAT (18): fd = dirfd, addr = path, len = mode, op_flags = open flags.
@@ -684,6 +701,23 @@ fn uring(dir: &str) {
     );
     // IORING_OP_NOP (0): an operation of no family.
     ring.submit(5, |s| sqe_set(s, 0, -1, 0, 0, 0, 0));
+    // An SQPOLL ring: the ring's kernel thread, not this task, submits the entry.
+    let mut polled = Uring::new(1 << 1 /* IORING_SETUP_SQPOLL */);
+    let sq_created = c(&format!("{dir}/uring-sqpoll-created"));
+    check(
+        "sqpoll openat",
+        polled.submit(6, |s| {
+            sqe_set(
+                s,
+                18,
+                libc::AT_FDCWD,
+                0,
+                sq_created.as_ptr() as u64,
+                0o600,
+                flags,
+            )
+        }),
+    );
 }
 
 fn file(dir: &str) {

@@ -55,6 +55,25 @@ fn io_uring_operations_are_recorded_and_block_held() {
         unreachable!()
     };
     assert_eq!(family, "other");
+    // The SQPOLL ring's kernel thread submitted this one: it is in the actor's process.
+    let sqpoll_created = format!("{dir}/uring-sqpoll-created");
+    let polled = find(
+        t,
+        "the SQPOLL ring's openat",
+        |e| matches!(&e.data, EventData::IoUringOp { path: Some(p), .. } if path_is(p, &sqpoll_created)),
+    );
+    assert_eq!(polled.pid, actor);
+    assert!(
+        matches!(
+            polled.data,
+            EventData::IoUringOp {
+                sq_thread: true,
+                named: true,
+                ..
+            }
+        ),
+        "{polled:?}"
+    );
     // No open syscall named the file: only the ring did.
     assert!(
         !t.events

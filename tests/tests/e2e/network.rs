@@ -112,6 +112,8 @@ fn send_variants_are_recorded() {
         "{batch:?}"
     );
     assert!(t.footer.as_ref().unwrap().truncated["send"] >= 1);
+    // TCP Fast Open: a sendto that connects, with its destination.
+    send_to("sendto", "127.0.0.26");
     // The connected UDP socket: its peer is the connect's.
     find(
         t,

@@ -26,7 +26,7 @@ use tracer_common::{
 
 use crate::{
     emit::{event, note_str, now, read_user_bytes, read_user_str},
-    maps::config,
+    maps::{TRACKED, config},
     scope::in_scope,
 };
 
@@ -135,17 +135,24 @@ struct MsgName {
 
 fn try_io_uring_submit_req(ctx: &TracePointContext) -> Option<()> {
     let cfg = config();
-    if !in_scope(bpf_get_current_pid_tgid(), &cfg) {
+    let pid_tgid = bpf_get_current_pid_tgid();
+    // SAFETY: a read inside the tracepoint record, checked by the helper.
+    let sq_thread = unsafe { ctx.read_at::<u8>(48) }.unwrap_or(0) as u32;
+    // An SQPOLL ring's thread is made by create_io_thread, which fires no
+    // sched_process_fork: it is never tracked itself, but it is a thread of the ring's
+    // process, whose leader is.
+    let scoped = in_scope(pid_tgid, &cfg)
+        || (sq_thread != 0 && TRACKED.get_ptr((pid_tgid >> 32) as u32).is_some());
+    if !scoped {
         return None;
     }
     // SAFETY: reads inside the tracepoint record, checked by the helper.
-    let (ring, user_data, opcode, req_flags, sq_thread) = unsafe {
+    let (ring, user_data, opcode, req_flags) = unsafe {
         (
             ctx.read_at::<u64>(8).unwrap_or(0) as *const u8,
             ctx.read_at::<u64>(24).unwrap_or(0),
             ctx.read_at::<u8>(32).unwrap_or(0) as u32,
             ctx.read_at::<u64>(40).unwrap_or(0),
-            ctx.read_at::<u8>(48).unwrap_or(0) as u32,
         )
     };
     let sqe_at = sqe_address(ring, &cfg);
