@@ -83,14 +83,7 @@ fn records_fork_exec_exit() {
     let long = find(t, "exec with 1100 arguments", |e| {
         exec_argv(e).is_some_and(|a| a.get(1).map(String::as_str) == Some("many-0000"))
     });
-    let EventData::Exec {
-        argv,
-        argv_truncated,
-        ..
-    } = &long.data
-    else {
-        unreachable!()
-    };
+    let (argv, argv_truncated) = argv_of(long);
     assert!(
         *argv_truncated,
         "argv of {} args kept: {}",
@@ -221,28 +214,14 @@ fn exec_tricks_are_recorded() {
     // 20 KiB of argv: kept to its last argument, not flagged.
     let long = exec_with(t, "end-of-long-argv");
     ok(long);
-    let EventData::Exec {
-        argv,
-        argv_truncated,
-        ..
-    } = &long.data
-    else {
-        unreachable!()
-    };
+    let (argv, argv_truncated) = argv_of(long);
     assert_eq!(argv.len(), 22);
     assert_eq!(argv[21], "--password=end-of-long-argv");
     assert!(!argv_truncated);
 
     // 100 KiB: cut at the limit and flagged, counted in the footer.
     let huge = exec_with(t, "huge-argv");
-    let EventData::Exec {
-        argv,
-        argv_truncated,
-        ..
-    } = &huge.data
-    else {
-        unreachable!()
-    };
+    let (argv, argv_truncated) = argv_of(huge);
     assert!(*argv_truncated);
     // The last argument kept is the start of one that was cut: it has no NUL.
     let kept: usize = argv.iter().map(|a| a.len() + 1).sum::<usize>() - 1;
@@ -270,4 +249,16 @@ fn exec_tricks_are_recorded() {
         "the renamed process's fork",
         |e| matches!(e.data, EventData::Fork { child_pid, .. } if child_pid == renamed.pid),
     );
+}
+
+/// An exec's argv and whether it was cut.
+fn argv_of(e: &tracer::trace::Event) -> (&[String], &bool) {
+    match &e.data {
+        EventData::Exec {
+            argv,
+            argv_truncated,
+            ..
+        } => (argv, argv_truncated),
+        _ => unreachable!("an exec"),
+    }
 }

@@ -123,14 +123,7 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
             name: None,
             flags: a[4],
         },
-        Fsopen => EventData::MountApi {
-            call: syscall.name().to_owned(),
-            path: None,
-            path2: None,
-            name: opt(s1),
-            flags: a[1],
-        },
-        Fsconfig => EventData::MountApi {
+        Fsopen | Fsconfig => EventData::MountApi {
             call: syscall.name().to_owned(),
             path: None,
             path2: None,
