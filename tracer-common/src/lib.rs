@@ -460,6 +460,10 @@ pub struct Config {
     pub off_ctx_sq_sqes: u32,
     pub off_ctx_cached_sq_head: u32,
     pub off_ctx_sq_entries: u32,
+    /// Offsets of `flags` and `sq_thread` in the io_uring submit tracepoint's record (0: the
+    /// layout is not one the program knows, and the program records nothing).
+    pub off_uring_flags: u32,
+    pub off_uring_sq_thread: u32,
     /// Bytes of argv kept per exec, at most [`process::ARGV_MAX`].
     pub argv_cap: u32,
 }

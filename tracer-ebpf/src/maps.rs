@@ -95,6 +95,8 @@ static CONFIG: Config = Config {
     off_ctx_sq_sqes: 0,
     off_ctx_cached_sq_head: 0,
     off_ctx_sq_entries: 0,
+    off_uring_flags: 0,
+    off_uring_sq_thread: 0,
 };
 
 #[inline(always)]

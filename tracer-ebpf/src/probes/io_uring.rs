@@ -4,7 +4,8 @@
 //! - `io_uring/io_uring_create` (fd @8, ctx @16, sq_entries @24, cq_entries @28, flags @32):
 //!   a ring was set up.
 //! - `io_uring/io_uring_submit_req` (ctx @8, req @16, user_data @24, opcode @32, flags @40,
-//!   sq_thread @48): fires in `io_submit_sqe` right after the request was initialised from its
+//!   sq_thread @48; `io_uring_submit_sqe` before 6.2, flags @36 and sq_thread @41, offsets
+//!   from its `format` file): fires in `io_submit_sqe` right after the request was initialised from its
 //!   entry, in the submitting task (or the ring's SQPOLL thread, which shares its mm). The
 //!   tracepoint has no fd, path or address, so the entry itself is read: `io_get_sqe` has just
 //!   taken index `(ctx->cached_sq_head - 1) & (sq_entries - 1)`, through `ctx->sq_array` unless
@@ -136,8 +137,12 @@ struct MsgName {
 fn try_io_uring_submit_req(ctx: &TracePointContext) -> Option<()> {
     let cfg = config();
     let pid_tgid = bpf_get_current_pid_tgid();
+    if cfg.off_uring_sq_thread == 0 {
+        return None;
+    }
     // SAFETY: a read inside the tracepoint record, checked by the helper.
-    let sq_thread = unsafe { ctx.read_at::<u8>(48) }.unwrap_or(0) as u32;
+    let sq_thread =
+        unsafe { ctx.read_at::<u8>(cfg.off_uring_sq_thread as usize) }.unwrap_or(0) as u32;
     // An SQPOLL ring's thread is made by create_io_thread, which fires no
     // sched_process_fork: it is never tracked itself, but it is a thread of the ring's
     // process, whose leader is.
@@ -152,7 +157,8 @@ fn try_io_uring_submit_req(ctx: &TracePointContext) -> Option<()> {
             ctx.read_at::<u64>(8).unwrap_or(0) as *const u8,
             ctx.read_at::<u64>(24).unwrap_or(0),
             ctx.read_at::<u8>(32).unwrap_or(0) as u32,
-            ctx.read_at::<u64>(40).unwrap_or(0),
+            ctx.read_at::<u32>(cfg.off_uring_flags as usize)
+                .unwrap_or(0) as u64,
         )
     };
     let sqe_at = sqe_address(ring, &cfg);

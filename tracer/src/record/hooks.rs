@@ -142,6 +142,23 @@ pub const IO_URING_PROGRAMS: &[(&str, EventKind)] = &[
     ("io_uring_submit_req", EventKind::IoUringOp),
 ];
 
+/// The tracepoint a program of [`IO_URING_PROGRAMS`] goes on: `io_uring_submit_req` was
+/// `io_uring_submit_sqe` before Linux 6.2 (same fields up to `opcode`; the others' offsets come
+/// from its `format` file, see `tpformat::uring_offsets`).
+pub fn io_uring_tracepoint(program: &'static str) -> &'static str {
+    let exists = |name: &str| {
+        std::path::Path::new(&format!("/sys/kernel/tracing/events/io_uring/{name}")).exists()
+    };
+    if program == "io_uring_submit_req"
+        && !exists("io_uring_submit_req")
+        && exists("io_uring_submit_sqe")
+    {
+        "io_uring_submit_sqe"
+    } else {
+        program
+    }
+}
+
 /// Every hook, in attach order: scheduler ones first so that no child escapes.
 pub fn all_hooks() -> Vec<Hook> {
     let mut hooks: Vec<Hook> = SCHED_PROGRAMS
@@ -169,7 +186,7 @@ pub fn all_hooks() -> Vec<Hook> {
         hooks.push(Hook::tracepoint(
             program,
             "io_uring",
-            program.to_owned(),
+            io_uring_tracepoint(program).to_owned(),
             Some(kind),
         ));
     }
@@ -370,6 +387,14 @@ pub const LEFT_OUT: &[(&str, &str)] = &[
     ),
     ("pidfd_open", "opens a process handle, not a file"),
     // Matched by name only: not in a covered family.
+    (
+        "kexec_load",
+        "loads a kernel to reboot into, not a process: blind spot",
+    ),
+    (
+        "kexec_file_load",
+        "loads a kernel to reboot into, not a process: blind spot",
+    ),
     (
         "arch_prctl",
         "the caller's FS/GS base and CPUID faulting, not privileges",

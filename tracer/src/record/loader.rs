@@ -169,6 +169,11 @@ pub fn load(
         }
         None => {}
     }
+    let uring_layout = super::tpformat::uring_offsets();
+    if let Some((flags, sq_thread)) = uring_layout {
+        config.off_uring_flags = flags;
+        config.off_uring_sq_thread = sq_thread;
+    }
     match btf.as_ref().map(RingOffsets::from_btf) {
         Some(Ok(ring)) => {
             config.has_ring_offsets = 1;
@@ -231,6 +236,21 @@ pub fn load(
         &mut links,
     );
     hooks.failed = failed;
+    // The submit program records nothing without a known record layout: where rings can run,
+    // that is a failed hook, not a silent one.
+    if uring_layout.is_none()
+        && std::path::Path::new("/sys/kernel/tracing/events/syscalls/sys_enter_io_uring_setup")
+            .exists()
+    {
+        hooks.failed.push(FailedHook {
+            hook: format!(
+                "tracepoint:io_uring/{}",
+                hooks::io_uring_tracepoint("io_uring_submit_req")
+            ),
+            error: "its record layout is not one this recorder knows".to_owned(),
+            absent: false,
+        });
+    }
     // Syscalls of a covered family that this kernel has and this recorder does not know
     // (newer than it): their calls would go unrecorded, so they are reported as failed hooks,
     // which makes every claim's coverage inconclusive rather than silently held.

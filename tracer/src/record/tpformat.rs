@@ -52,6 +52,20 @@ impl Format {
     }
 }
 
+/// Where `io_uring_submit_req` (6.2+) or `io_uring_submit_sqe` (before) keeps the request's
+/// flags and `sq_thread` (`flags` is a u64 at 40 and `sq_thread` at 48 on 6.18; a u32 at 36 and
+/// 41 on 6.1; the low 32 bits are read either way). `None` without io_uring.
+pub fn uring_offsets() -> Option<(u32, u32)> {
+    let name = super::hooks::io_uring_tracepoint("io_uring_submit_req");
+    let f = Format::read("io_uring", name).ok()?;
+    // The fields read at fixed offsets must be where the program expects them.
+    let fixed = [("ctx", 8), ("user_data", 24), ("opcode", 32)];
+    if fixed.iter().any(|(field, at)| f.offset(field) != Some(*at)) {
+        return None;
+    }
+    Some((f.offset("flags")?, f.offset("sq_thread")?))
+}
+
 /// The offsets the programs read from `Config`.
 pub struct SchedOffsets {
     pub fork_child_pid: u32,

@@ -110,7 +110,7 @@ pub fn hook_kind(hook: &str) -> Option<&'static str> {
     let name = name.rsplit(':').next().unwrap_or(name);
     match name {
         "io_uring_create" => return Some("io_uring_create"),
-        "io_uring_submit_req" => return Some("io_uring_op"),
+        "io_uring_submit_req" | "io_uring_submit_sqe" => return Some("io_uring_op"),
         _ => {}
     }
     if name.contains("getenv") {
