@@ -123,7 +123,7 @@ fn pid_mode_follows_a_running_process_and_its_children() {
         .spawn()
         .expect("start target");
     let pid = target.id().to_string();
-    let running = start_recording("pid", &["--pid", &pid]);
+    let running = start_recording("pid", &["-p", &pid]);
     std::fs::write(&go, b"").expect("go");
     let _ = target.wait();
     // The tracer stops by itself when the target exits (its pidfd becomes readable).

@@ -41,8 +41,8 @@ pub struct Args {
     /// Arguments of each exec to keep; more are cut and flagged.
     #[arg(long, default_value_t = tracer_common::process::MAX_ARGS_DEFAULT)]
     max_args: u32,
-    /// Record a running process and its descendants.
-    #[arg(long)]
+    /// Record a running process and its descendants (`-p` as in strace).
+    #[arg(short = 'p', long)]
     pid: Option<u32>,
     /// Record a systemd unit (every process in its cgroup).
     #[arg(long)]
