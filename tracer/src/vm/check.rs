@@ -664,11 +664,15 @@ snapshot install
 # --- daemons: started (a no-op for those the install started), exercised, stopped ---
 mark start start
 st=0
+# Sockets, timers and paths first: only then does systemd know which services they trigger.
+for u in $UNITS; do
+    case "$u" in *.service) ;; *) systemctl start "$u" || st=$? ;; esac
+done
 for u in $UNITS; do
     case "$u" in *.service)
-        [ -z "$(systemctl show -p TriggeredBy --value "$u")" ] || continue ;;
+        [ -z "$(systemctl show -p TriggeredBy --value "$u")" ] || continue
+        systemctl start "$u" || st=$? ;;
     esac
-    systemctl start "$u" || st=$?
 done
 mark start end "$st" '"trace.jsonl"'
 systemctl --no-pager status $UNITS > "$O/units-status.txt" 2>&1
