@@ -250,8 +250,8 @@ pub fn package_processes(trace: &Trace, own: &Ownership, phases: &[Phase]) -> Ve
     // pid -> index of its root in `roots`.
     let mut root_of: HashMap<u32, usize> = HashMap::new();
     let mut roots: Vec<PackageProcess> = Vec::new();
-    // (unit, the starter's pid, time) of every `systemctl start`-like command.
-    let mut starts: Vec<(String, u32)> = Vec::new();
+    // Every `systemctl start`-like command: the unit, the starter's pid and its phase.
+    let mut starts: Vec<Start> = Vec::new();
     for ev in &trace.events {
         if let Some(pp) = ev.ppid {
             parent.entry(ev.pid).or_insert(pp);
@@ -280,7 +280,11 @@ pub fn package_processes(trace: &Trace, own: &Ownership, phases: &[Phase]) -> Ve
             EventData::Exec { path, argv, .. } if ok => {
                 let path = path.best().to_owned();
                 for unit in started_units(&path, argv) {
-                    starts.push((unit, ev.pid));
+                    starts.push(Start {
+                        unit,
+                        pid: ev.pid,
+                        phase: phase_at(phases, &ev.time).map(str::to_owned),
+                    });
                 }
                 // An interpreter running the package's script: the script is the program.
                 let script = argv
@@ -341,6 +345,13 @@ pub fn package_processes(trace: &Trace, own: &Ownership, phases: &[Phase]) -> Ve
         }
     }
     roots
+}
+
+/// A command that asked systemd to start a unit.
+struct Start {
+    unit: String,
+    pid: u32,
+    phase: Option<String>,
 }
 
 /// The units a `systemctl start|restart …`, `deb-systemd-invoke start …`, `invoke-rc.d NAME
@@ -422,7 +433,7 @@ fn started_by(
     path: &str,
     parent: &HashMap<u32, u32>,
     program: &HashMap<u32, String>,
-    starts: &[(String, u32)],
+    starts: &[Start],
     own: &Ownership,
 ) -> Option<StartedBy> {
     if let Some(script) = script_ancestor(pid, parent, program) {
@@ -457,12 +468,12 @@ fn unit_started_by(
     unit: &str,
     parent: &HashMap<u32, u32>,
     program: &HashMap<u32, String>,
-    starts: &[(String, u32)],
+    starts: &[Start],
     own: &Ownership,
 ) -> StartedBy {
     // A service a shipped socket, timer or path unit triggers, and that nobody started by
     // name, was activated.
-    let asked = starts.iter().rev().find(|(u, _)| {
+    let asked = starts.iter().rev().find(|Start { unit: u, .. }| {
         u == unit
             || (unit.contains('@')
                 && u.split_once('@').map(|(s, _)| s) == unit.split_once('@').map(|(s, _)| s))
@@ -499,14 +510,18 @@ fn unit_started_by(
             };
         }
     }
-    let by = asked.map(
-        |(_, starter)| match script_ancestor(*starter, parent, program) {
-            Some(script) => format!("maintainer script {script}"),
-            None => program
-                .get(starter)
-                .map_or_else(|| format!("pid {starter}"), |p| basename(p).to_owned()),
-        },
-    );
+    let by = asked.map(|start| match script_ancestor(start.pid, parent, program) {
+        Some(script) => format!("maintainer script {script}"),
+        None => {
+            let who = program
+                .get(&start.pid)
+                .map_or_else(|| format!("pid {}", start.pid), |p| basename(p).to_owned());
+            match &start.phase {
+                Some(phase) => format!("{who} in phase {phase}"),
+                None => who,
+            }
+        }
+    });
     StartedBy::Unit {
         unit: unit.to_owned(),
         by,
@@ -597,6 +612,36 @@ mod tests {
         );
         assert_eq!(d.programs, ["/usr/bin/pre", "/usr/sbin/d"]);
         assert_eq!(d.bus_name.as_deref(), Some("org.x"));
+    }
+
+    /// A unit systemd called active whose main pid never appears in the trace is reported
+    /// (vm check fails on it); one whose main pid did something is not, nor is an inactive
+    /// unit or one without a main process (a socket, a timer).
+    #[test]
+    fn an_active_unit_missing_from_the_trace_is_reported() {
+        let trace = crate::trace::read_trace(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/fixture-quiet.jsonl"
+        )))
+        .unwrap();
+        let dir = std::env::temp_dir().join(format!("tracer-unrecorded-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(
+            dir.join("units-state.txt"),
+            "install quietd.service active 700\ninstall escaped.service active 4242\n\
+             start escaped.service active 4242\nstart gone.service inactive 0\n\
+             start quietd.socket active \n",
+        )
+        .unwrap();
+        assert_eq!(
+            unrecorded_units(&trace, &dir),
+            [Unrecorded {
+                unit: "escaped.service".into(),
+                pid: 4242,
+                phase: "install".into()
+            }]
+        );
+        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]
