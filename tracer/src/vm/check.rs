@@ -137,6 +137,38 @@ pub struct CheckOutcome {
     pub executable_count: usize,
     /// Each process that became the package's on its own, and how it was started.
     pub package_processes: Vec<PackageProcess>,
+    /// What recording the whole guest cost.
+    pub recording: RecordingCost,
+}
+
+/// The size of the guest's trace and what the recorder used in the guest.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RecordingCost {
+    pub trace_bytes: u64,
+    pub events: u64,
+    /// The recorder's CPU time in the guest (user + system), seconds.
+    pub recorder_cpu_seconds: Option<f64>,
+    /// Its peak resident memory, KiB.
+    pub recorder_peak_kib: Option<u64>,
+}
+
+impl RecordingCost {
+    fn read(out: &Path, trace: &crate::trace::Trace) -> Self {
+        let text = fs::read_to_string(out.join("recorder-cost.txt")).unwrap_or_default();
+        let f: Vec<f64> = text
+            .split_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        RecordingCost {
+            trace_bytes: fs::metadata(out.join("trace.jsonl")).map_or(0, |m| m.len()),
+            events: trace.events.len() as u64,
+            recorder_cpu_seconds: match f.as_slice() {
+                [tck, user, sys, ..] if *tck > 0.0 => Some((user + sys) / tck),
+                _ => None,
+            },
+            recorder_peak_kib: f.get(3).map(|v| *v as u64),
+        }
+    }
 }
 
 /// Fetches the packages, runs the guest job and returns what came back. The VM is gone when
@@ -285,6 +317,7 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
             out: spec.out_dir.clone(),
         });
     }
+    let recording = RecordingCost::read(&spec.out_dir, &trace);
     let own = Ownership::read(&spec.out_dir);
     let package_processes = package_processes(&trace, &own, &phases);
     let processes_json = spec.out_dir.join("processes.json");
@@ -313,6 +346,7 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
         executable_count: executables.len(),
         executables,
         package_processes,
+        recording,
     })
 }
 
@@ -347,6 +381,15 @@ pub fn run_section(outcome: &CheckOutcome) -> String {
         );
     }
     s.push('\n');
+    let r = &outcome.recording;
+    let _ = writeln!(
+        s,
+        "Recording: {} events, {:.1} MB of trace; the recorder used {} s of CPU in the guest (peak {} MiB).\n",
+        r.events,
+        r.trace_bytes as f64 / 1e6,
+        r.recorder_cpu_seconds.map_or("?".into(), |c| format!("{c:.1}")),
+        r.recorder_peak_kib.map_or("?".into(), |k| (k / 1024).to_string()),
+    );
     processes_section(&mut s, &outcome.package_processes);
     match &outcome.exercise {
         ExerciseReport::Autopkgtest {
@@ -726,6 +769,12 @@ logged purge systemd-run --quiet --scope --slice="$SLICE" --unit=tracer-purge --
     apt-get purge -y -o Dpkg::Use-Pty=0 $PACKAGES
 mark purge end "$?" '"trace.jsonl"'
 
+# What the recording cost the guest: the recorder's CPU time (user, system, in clock ticks)
+# and its peak memory.
+printf '%s %s %s %s\n' "$(getconf CLK_TCK)" \
+    "$(cut -d' ' -f14,15 "/proc/$rec/stat")" \
+    "$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$rec/status")" \
+    > "$O/recorder-cost.txt"
 kill -INT "$rec"
 wait "$rec"
 echo "recorder exited with $?"
