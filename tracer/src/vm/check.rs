@@ -387,8 +387,10 @@ pub fn run_section(outcome: &CheckOutcome) -> String {
         "Recording: {} events, {:.1} MB of trace; the recorder used {} s of CPU in the guest (peak {} MiB).\n",
         r.events,
         r.trace_bytes as f64 / 1e6,
-        r.recorder_cpu_seconds.map_or("?".into(), |c| format!("{c:.1}")),
-        r.recorder_peak_kib.map_or("?".into(), |k| (k / 1024).to_string()),
+        r.recorder_cpu_seconds
+            .map_or("?".into(), |c| format!("{c:.1}")),
+        r.recorder_peak_kib
+            .map_or("?".into(), |k| (k / 1024).to_string()),
     );
     processes_section(&mut s, &outcome.package_processes);
     match &outcome.exercise {
