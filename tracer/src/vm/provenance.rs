@@ -286,12 +286,13 @@ pub fn package_processes(trace: &Trace, own: &Ownership, phases: &[Phase]) -> Ve
                         phase: phase_at(phases, &ev.time).map(str::to_owned),
                     });
                 }
-                // An interpreter running the package's script: the script is the program.
+                // An interpreter running the package's script, or a maintainer script without
+                // a `#!` line (dpkg then runs `/bin/sh SCRIPT`): the script is the program.
                 let script = argv
                     .get(1)
-                    .filter(|a| a.starts_with('/') && own.owns(a))
+                    .filter(|a| a.starts_with('/') && (own.owns(a) || is_maintainer_script(a)))
                     .cloned();
-                let owned = own.owns(&path) || script.is_some();
+                let owned = own.owns(&path) || script.as_ref().is_some_and(|s| own.owns(s));
                 program.insert(ev.pid, script.clone().unwrap_or_else(|| path.clone()));
                 // A root its cgroup made (systemd's child, before it ran the unit's program)
                 // is named by the first program it runs, the package's own if it runs one.
