@@ -353,7 +353,7 @@ expect = "absent"
 /// `debian/tests` — `daemon` checks it runs, `client.pl` talks to it over TCP with Perl's
 /// Test::More — pass offline) is checked with no exercise option, so `vm check` fetches its
 /// source package and the tests' dependencies on the host and runs both tests in the guest,
-/// inside the recorded slice. Third boot of this file; it waits for the cron check's apt lock.
+/// in scopes of the slice. Third boot of this file; it waits for the cron check's apt lock.
 #[test]
 fn vm_check_runs_the_package_autopkgtest() {
     require_root();

@@ -3,17 +3,19 @@
 //!
 //! The guest side is a generated shell script (`job.sh` on the payload disk) that drives the
 //! recorder through its CLI, so the guest needs nothing but the `tracer` binary. One
-//! `tracer record --cgroup /sys/fs/cgroup/tracertarget.slice` runs for the whole job (each
-//! recorder start is a BPF load and verification: tens of seconds under TCG), and everything
-//! recorded is put in that slice:
-//! - install: `systemd-run --scope --slice=… apt-get install <debs>`, with a policy-rc.d that
-//!   holds every daemon back, so dpkg and the maintainer scripts are recorded (cgroup scoping
-//!   follows every descendant) and no daemon starts before its own phase;
-//! - daemons: each unit the packages ship gets a drop-in `Slice=tracertarget.slice`, so it is
-//!   recorded from its first exec; start, exercise, stop. The exercise is the source
-//!   package's autopkgtest when it has one (each test in a scope of the slice, see
-//!   `autopkgtest`), else a `--exercise` command (outside the slice: a client is not the
-//!   daemon) or a wait;
+//! `tracer record --system` runs for the whole job (each recorder start is a BPF load and
+//! verification: tens of seconds under TCG) and records every process of the guest but the
+//! recorder: whatever the package starts — from a maintainer script, by socket, D-Bus or timer
+//! activation, as a cron job — is in the trace, and `provenance` decides on the host whose
+//! each process is. Harness work runs in scopes of `tracertarget.slice`, so its cgroup tells
+//! it apart:
+//! - install: `systemd-run --scope --slice=… apt-get install <debs>`; the maintainer scripts
+//!   start what they start, as on any system;
+//! - what the packages own (`dpkg -L`, the executables, the unit files), then their units:
+//!   start, exercise, stop. The exercise is the source package's autopkgtest when it has one
+//!   (each test in a scope of the slice, see `autopkgtest`), else a `--exercise` command or a
+//!   wait; after install, start and exercise the guest notes each unit's state and main pid
+//!   and every cgroup's id, for the host's cross-check against the trace;
 //! - purge: `systemd-run --scope --slice=… apt-get purge <packages>`.
 //!
 //! Phase boundaries go to `phases.jsonl` (guest wall clock, the clock of the trace's `time`);
@@ -41,10 +43,10 @@ use super::{
 pub enum Exercise {
     /// Let them run for this long (start-up work, timers that fire early).
     Wait(Duration),
-    /// A shell command run as root in the guest, outside the recorded slice (a client is not
+    /// A shell command run as root in the guest, outside the slice (a client is not
     /// the daemon).
     Command(String),
-    /// A shell command run inside the recorded slice: for claims about the package's own
+    /// A shell command run in a scope of the slice: for claims about the package's own
     /// client (e.g. a password in `lxc config set`'s argv).
     RecordedCommand(String),
     /// The source package's own autopkgtest (`debian/tests`), each test limited to
@@ -403,7 +405,7 @@ pub fn run_section(outcome: &CheckOutcome) -> String {
             let count = |r| tests.iter().filter(|t| t.result == r).count();
             let _ = writeln!(
                 s,
-                "Exercise: the autopkgtest of {source} {} ({} passed, {} failed, {} skipped); each test ran as root in a scope of the recorded slice (its processes are \"other\", not the daemons).",
+                "Exercise: the autopkgtest of {source} {} ({} passed, {} failed, {} skipped); each test ran as root in a scope of the slice (its processes are \"other\" unless they run the package's programs).",
                 version.as_deref().unwrap_or(""),
                 count(autopkgtest::TestResult::Pass),
                 count(autopkgtest::TestResult::Fail),
@@ -926,7 +928,7 @@ mod tests {
         assert!(s.contains("TEST_TIMEOUT=120\n"));
         assert!(s.contains("run_test 1 daemon '' path 'debian/tests/daemon'"));
         assert!(s.contains(r#"preset_test net skip '"needs-internet: no network"'"#));
-        // Each test in its own scope of the recorded slice; deps outside it.
+        // Each test in its own scope of the slice; deps outside it.
         assert!(s.contains(r#"--unit="tracer-autopkgtest-$n""#));
         assert!(
             s.contains("[ -n \"${AUTOPKGTEST:-}\" ] && autopkgtest_prepare\nmark exercise start")
