@@ -645,6 +645,39 @@ mod tests {
         let _ = fs::remove_dir_all(&dir);
     }
 
+    /// The Azure agent's case (issue 19), from an excerpt of its real guest trace: its postinst
+    /// (no `#!` line, so `/bin/sh SCRIPT`) runs `systemctl start`, systemd forks and runs the
+    /// daemon; the daemon is the package's, started by the unit at the postinst's request.
+    #[test]
+    fn a_daemon_the_postinst_starts_is_the_packages_and_says_so() {
+        let trace = crate::trace::read_trace(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/vm-azure-postinst-start.jsonl"
+        )))
+        .unwrap();
+        let own = Ownership {
+            executables: ["/usr/sbin/azure-proxy-agent".to_owned()].into(),
+            units: vec![UnitFile::parse(
+                "azure-proxy-agent.service",
+                "[Service]\nExecStart=/usr/sbin/azure-proxy-agent\n",
+            )],
+            cgroups: HashMap::new(),
+        };
+        let procs = package_processes(&trace, &own, &[]);
+        assert_eq!(procs.len(), 1, "{procs:#?}");
+        assert_eq!(procs[0].program, "/usr/sbin/azure-proxy-agent");
+        assert_eq!(
+            procs[0].started_by,
+            StartedBy::Unit {
+                unit: "azure-proxy-agent.service".into(),
+                by: Some("maintainer script /var/lib/dpkg/info/azure-proxy-agent.postinst".into())
+            }
+        );
+        assert!(procs[0].events > 1, "{procs:#?}");
+        // Without the package's executables, nothing in the trace is the package's.
+        assert!(package_processes(&trace, &Ownership::default(), &[]).is_empty());
+    }
+
     #[test]
     fn start_commands_name_their_units() {
         let v = |s: &str| s.split(' ').map(str::to_owned).collect::<Vec<_>>();
