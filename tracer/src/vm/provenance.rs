@@ -49,7 +49,7 @@ pub struct Ownership {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UnitFile {
     pub name: String,
-    /// Programs of `ExecStart*=` lines (prefixes such as `-` and `@` removed).
+    /// Programs of its `Exec*=` lines (prefixes such as `-` and `@` removed).
     pub programs: Vec<String>,
     /// A socket's `Accept=yes`: each connection starts an instance of `NAME@.service`.
     pub accept: bool,
@@ -71,7 +71,8 @@ impl UnitFile {
             };
             let value = value.trim();
             match key.trim() {
-                "ExecStart" | "ExecStartPre" | "ExecStartPost" => {
+                "ExecStart" | "ExecStartPre" | "ExecStartPost" | "ExecReload" | "ExecStop"
+                | "ExecStopPost" | "ExecCondition" => {
                     if let Some(p) = value
                         .split_whitespace()
                         .next()
@@ -252,18 +253,29 @@ pub fn package_processes(trace: &Trace, own: &Ownership, phases: &[Phase]) -> Ve
     let mut roots: Vec<PackageProcess> = Vec::new();
     // Every `systemctl start`-like command: the unit, the starter's pid and its phase.
     let mut starts: Vec<Start> = Vec::new();
+    // pid -> trace position of the fork that made it.
+    let mut forked_at: HashMap<u32, u64> = HashMap::new();
     for ev in &trace.events {
         if let Some(pp) = ev.ppid {
             parent.entry(ev.pid).or_insert(pp);
         }
         let ok = ev.result.as_ref().is_none_or(|r| r.ok());
         match &ev.data {
+            EventData::Exit { .. } if ev.tid == ev.pid => {
+                for s in starts
+                    .iter_mut()
+                    .filter(|s| s.pid == ev.pid && s.ended.is_none())
+                {
+                    s.ended = Some(ev.seq);
+                }
+            }
             EventData::Fork {
                 child_pid,
                 thread: false,
                 ..
             } => {
                 parent.insert(*child_pid, ev.pid);
+                forked_at.insert(*child_pid, ev.seq);
                 if let Some(p) = program.get(&ev.pid).cloned() {
                     program.insert(*child_pid, p);
                 }
@@ -284,6 +296,8 @@ pub fn package_processes(trace: &Trace, own: &Ownership, phases: &[Phase]) -> Ve
                         unit,
                         pid: ev.pid,
                         phase: phase_at(phases, &ev.time).map(str::to_owned),
+                        seq: ev.seq,
+                        ended: None,
                     });
                 }
                 // An interpreter running the package's script, or a maintainer script without
@@ -304,10 +318,12 @@ pub fn package_processes(trace: &Trace, own: &Ownership, phases: &[Phase]) -> Ve
                     roots[r].program = script.clone().unwrap_or_else(|| path.clone());
                 }
                 if owned && !root_of.contains_key(&ev.pid) {
-                    let started_by = started_by(ev.pid, &path, &parent, &program, &starts, own)
-                        .unwrap_or_else(|| {
-                            fallback(ev.pid, &parent, &program, phase_at(phases, &ev.time))
-                        });
+                    let when = forked_at.get(&ev.pid).copied().unwrap_or(ev.seq);
+                    let started_by =
+                        started_by(ev.pid, &path, &parent, &program, (&starts, when), own)
+                            .unwrap_or_else(|| {
+                                fallback(ev.pid, &parent, &program, phase_at(phases, &ev.time))
+                            });
                     root_of.insert(ev.pid, roots.len());
                     roots.push(PackageProcess {
                         pid: ev.pid,
@@ -329,7 +345,8 @@ pub fn package_processes(trace: &Trace, own: &Ownership, phases: &[Phase]) -> Ve
                 .get(&ev.pid)
                 .cloned()
                 .unwrap_or_else(|| ev.comm.clone());
-            let started_by = unit_started_by(unit, &parent, &program, &starts, own);
+            let when = forked_at.get(&ev.pid).copied().unwrap_or(ev.seq);
+            let started_by = unit_started_by(unit, &parent, &program, (&starts, when), own);
             root_of.insert(ev.pid, roots.len());
             roots.push(PackageProcess {
                 pid: ev.pid,
@@ -353,6 +370,11 @@ struct Start {
     unit: String,
     pid: u32,
     phase: Option<String>,
+    /// Trace positions of the request and of the requester's exit. `systemctl start` waits
+    /// for the job, so a request whose process had exited before systemd forked the unit's
+    /// process did not start it (`deb-systemd-invoke start` of a unit it then skips).
+    seq: u64,
+    ended: Option<u64>,
 }
 
 /// The units a `systemctl start|restart …`, `deb-systemd-invoke start …`, `invoke-rc.d NAME
@@ -434,7 +456,7 @@ fn started_by(
     path: &str,
     parent: &HashMap<u32, u32>,
     program: &HashMap<u32, String>,
-    starts: &[Start],
+    (starts, when): (&[Start], u64),
     own: &Ownership,
 ) -> Option<StartedBy> {
     if let Some(script) = script_ancestor(pid, parent, program) {
@@ -453,7 +475,7 @@ fn started_by(
         let unit = own
             .unit_running(path)
             .map_or_else(|| format!("(a unit running {path})"), |u| u.name.clone());
-        return Some(unit_started_by(&unit, parent, program, starts, own));
+        return Some(unit_started_by(&unit, parent, program, (starts, when), own));
     }
     up.iter()
         .filter_map(|p| program.get(p))
@@ -469,16 +491,21 @@ fn unit_started_by(
     unit: &str,
     parent: &HashMap<u32, u32>,
     program: &HashMap<u32, String>,
-    starts: &[Start],
+    (starts, when): (&[Start], u64),
     own: &Ownership,
 ) -> StartedBy {
     // A service a shipped socket, timer or path unit triggers, and that nobody started by
     // name, was activated.
-    let asked = starts.iter().rev().find(|Start { unit: u, .. }| {
-        u == unit
-            || (unit.contains('@')
-                && u.split_once('@').map(|(s, _)| s) == unit.split_once('@').map(|(s, _)| s))
-    });
+    let live = |s: &&Start| s.seq < when && s.ended.is_none_or(|e| e > when);
+    let asked = starts
+        .iter()
+        .rev()
+        .filter(live)
+        .find(|Start { unit: u, .. }| {
+            u == unit
+                || (unit.contains('@')
+                    && u.split_once('@').map(|(s, _)| s) == unit.split_once('@').map(|(s, _)| s))
+        });
     if asked.is_none() {
         let template = unit
             .split_once('@')
