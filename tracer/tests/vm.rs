@@ -114,7 +114,9 @@ expect = "absent"
     let standin = standin_deb(&dir);
     let out = dir.join("out");
     let result = std::process::Command::new(&tracer)
-        .args(["-v", "vm", "check", "--package", "cron", "--wait", "3s"])
+        .args(["-v", "vm", "check", "--package", "cron", "--exercise"])
+        // A client of the socket on loopback, then time for the timer to fire again.
+        .arg("bash -c 'exec 3<>/dev/tcp/127.0.0.1/7781; echo hello >&3; read -r r <&3; echo \"$r\"'; sleep 5")
         .arg("--deb")
         .arg(&standin)
         .arg("--claims")
@@ -159,12 +161,25 @@ expect = "absent"
     );
     assert_eq!(
         vm["units"],
-        serde_json::json!(["cron.service", "tracer-standin.service"])
+        serde_json::json!([
+            "cron.service",
+            "tracer-standin-answer.socket",
+            "tracer-standin-tick.service",
+            "tracer-standin-tick.timer",
+            "tracer-standin.service"
+        ])
     );
     assert_eq!(
         vm["daemons"],
-        serde_json::json!(["/usr/sbin/cron", "/usr/sbin/tracer-standin"])
+        serde_json::json!([
+            "/usr/sbin/cron",
+            "/usr/sbin/tracer-standin",
+            "/usr/sbin/tracer-standin-tick"
+        ])
     );
+    // The exercise's client got its answer from the socket-activated service.
+    let exercise_log = std::fs::read_to_string(out.join("exercise.log")).unwrap();
+    assert!(exercise_log.contains("answer: hello"), "{exercise_log}");
     assert!(
         matches!(vm["job"]["accel"].as_str(), Some("kvm" | "tcg")),
         "{vm:#}"
@@ -261,6 +276,76 @@ expect = "absent"
     );
     assert!(out.join("report.md").is_file() && out.join("console.log").is_file());
 
+    // The whole guest was recorded: the daemon its postinst started, the socket's instance
+    // and the timer's runs are all in the trace, the package's, each with how it started.
+    assert_eq!(events[0]["target"]["mode"], "system");
+    let procs = vm["package_processes"]
+        .as_array()
+        .expect("package_processes");
+    let started = |program: &str| -> Vec<&serde_json::Value> {
+        procs.iter().filter(|p| p["program"] == program).collect()
+    };
+    let standin = started("/usr/sbin/tracer-standin");
+    assert_eq!(standin.len(), 1, "{procs:#?}");
+    assert_eq!(
+        standin[0]["started_by"],
+        serde_json::json!({"kind": "unit", "unit": "tracer-standin.service",
+            "by": "maintainer script /var/lib/dpkg/info/tracer-standin.postinst"}),
+        "{procs:#?}"
+    );
+    assert_eq!(standin[0]["phase"], "install", "{procs:#?}");
+    let answers = started("/usr/sbin/tracer-standin-answer");
+    assert!(!answers.is_empty(), "{procs:#?}");
+    for a in &answers {
+        assert_eq!(
+            a["started_by"],
+            serde_json::json!({"kind": "activation", "unit": "tracer-standin-answer@.service",
+                "trigger": "socket tracer-standin-answer.socket"}),
+            "{procs:#?}"
+        );
+        assert_eq!(a["phase"], "exercise", "{procs:#?}");
+    }
+    let ticks = started("/usr/sbin/tracer-standin-tick");
+    assert!(!ticks.is_empty(), "{procs:#?}");
+    for t in &ticks {
+        assert_eq!(
+            t["started_by"],
+            serde_json::json!({"kind": "timer", "unit": "tracer-standin-tick.service",
+                "timer": "tracer-standin-tick.timer"}),
+            "{procs:#?}"
+        );
+    }
+    let cron = started("/usr/sbin/cron");
+    assert_eq!(cron.len(), 1, "{procs:#?}");
+    assert_eq!(cron[0]["started_by"]["unit"], "cron.service", "{procs:#?}");
+    assert!(
+        cron[0]["started_by"]["by"]
+            .as_str()
+            .is_some_and(|b| b.ends_with("cron.postinst")),
+        "cron is started by its postinst (deb-systemd-invoke): {procs:#?}"
+    );
+    // Each daemon's own work is in the trace, done by its tree.
+    for (root, file) in [
+        (standin[0], "/var/lib/tracer-standin/state"),
+        (answers[0], "/var/lib/tracer-standin/asked"),
+        (ticks[0], "/var/lib/tracer-standin/tick"),
+    ] {
+        let tree = process_tree(&events, root["pid"].as_u64().unwrap());
+        assert!(
+            events.iter().any(|e| e["kind"] == "open"
+                && tree.contains(&e["pid"].as_u64().unwrap())
+                && e["fields"]["path"]["resolved"] == file),
+            "no open of {file} by {root}"
+        );
+    }
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains(
+            "activation of tracer-standin-answer@.service by socket tracer-standin-answer.socket"
+        ) && md.contains("timer tracer-standin-tick.timer"),
+        "{md}"
+    );
+
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -268,7 +353,7 @@ expect = "absent"
 /// `debian/tests` — `daemon` checks it runs, `client.pl` talks to it over TCP with Perl's
 /// Test::More — pass offline) is checked with no exercise option, so `vm check` fetches its
 /// source package and the tests' dependencies on the host and runs both tests in the guest,
-/// inside the recorded slice. Third boot of this file; it waits for the cron check's apt lock.
+/// in scopes of the slice. Third boot of this file; it waits for the cron check's apt lock.
 #[test]
 fn vm_check_runs_the_package_autopkgtest() {
     require_root();
@@ -468,8 +553,30 @@ fn autopkgtest_sources_are_planned_or_fall_back() {
     let _ = std::fs::remove_dir_all(&payload);
 }
 
-/// A local package for `--deb`: a daemon that is not in the archive (what a reviewer checking
-/// an upload has). A shell daemon with a unit and a postinst, built with dpkg-deb.
+/// `pid` and every process it forked, directly or not.
+fn process_tree(events: &[serde_json::Value], pid: u64) -> Vec<u64> {
+    let mut tree = vec![pid];
+    for e in events {
+        if e["kind"] == "fork"
+            && e["fields"]["thread"] == false
+            && tree.contains(&e["pid"].as_u64().unwrap_or(0))
+            && let Some(child) = e["fields"]["child_pid"].as_u64()
+        {
+            tree.push(child);
+        }
+    }
+    tree
+}
+
+/// A local package for `--deb`: daemons that are not in the archive (what a reviewer checking
+/// an upload has), built with dpkg-deb, each started in one of the ways that escape a recording
+/// of the units alone:
+/// - `tracer-standin.service`, started by its own postinst (`systemctl daemon-reload &&
+///   systemctl start`), in the middle of the install;
+/// - `tracer-standin-answer.socket` (`Accept=yes` on 127.0.0.1:7781): systemd starts an
+///   instance of `tracer-standin-answer@.service` for each connection;
+/// - `tracer-standin-tick.timer`, which runs the oneshot `tracer-standin-tick.service` every
+///   2 s.
 fn standin_deb(dir: &std::path::Path) -> PathBuf {
     let root = dir.join("standin");
     let write = |rel: &str, text: &str, mode: u32| {
@@ -481,14 +588,15 @@ fn standin_deb(dir: &std::path::Path) -> PathBuf {
     };
     write(
         "DEBIAN/control",
-        "Package: tracer-standin\nVersion: 0.1\nArchitecture: all\n\
+        "Package: tracer-standin\nVersion: 0.2\nArchitecture: all\n\
          Maintainer: tracer tests <tests@localhost>\n\
-         Description: stand-in daemon for tracer's VM test (not a real package)\n",
+         Description: stand-in daemons for tracer's VM test (not a real package)\n",
         0o644,
     );
     write(
         "DEBIAN/postinst",
-        "#!/bin/sh\nset -e\nmkdir -p /var/lib/tracer-standin\n",
+        "#!/bin/sh\nset -e\nmkdir -p /var/lib/tracer-standin\n\
+         systemctl daemon-reload && systemctl start tracer-standin.service\n",
         0o755,
     );
     write(
@@ -502,7 +610,41 @@ fn standin_deb(dir: &std::path::Path) -> PathBuf {
          [Install]\nWantedBy=multi-user.target\n",
         0o644,
     );
-    let deb = dir.join("tracer-standin_0.1_all.deb");
+    write(
+        "usr/sbin/tracer-standin-answer",
+        "#!/bin/sh\nread -r line\necho \"$line\" > /var/lib/tracer-standin/asked\necho \"answer: $line\"\n",
+        0o755,
+    );
+    write(
+        "lib/systemd/system/tracer-standin-answer.socket",
+        "[Unit]\nDescription=tracer stand-in socket\n\n[Socket]\nListenStream=127.0.0.1:7781\nAccept=yes\n\n\
+         [Install]\nWantedBy=sockets.target\n",
+        0o644,
+    );
+    write(
+        "lib/systemd/system/tracer-standin-answer@.service",
+        "[Unit]\nDescription=tracer stand-in answer\n\n[Service]\nExecStart=/usr/sbin/tracer-standin-answer\n\
+         StandardInput=socket\n",
+        0o644,
+    );
+    write(
+        "usr/sbin/tracer-standin-tick",
+        "#!/bin/sh\ndate > /var/lib/tracer-standin/tick\n",
+        0o755,
+    );
+    write(
+        "lib/systemd/system/tracer-standin-tick.timer",
+        "[Unit]\nDescription=tracer stand-in timer\n\n[Timer]\nOnActiveSec=1s\nOnUnitActiveSec=2s\n\
+         AccuracySec=100ms\n\n[Install]\nWantedBy=timers.target\n",
+        0o644,
+    );
+    write(
+        "lib/systemd/system/tracer-standin-tick.service",
+        "[Unit]\nDescription=tracer stand-in tick\n\n[Service]\nType=oneshot\n\
+         ExecStart=/usr/sbin/tracer-standin-tick\n",
+        0o644,
+    );
+    let deb = dir.join("tracer-standin_0.2_all.deb");
     let st = std::process::Command::new("dpkg-deb")
         .args(["--root-owner-group", "--build"])
         .arg(&root)

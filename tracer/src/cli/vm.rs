@@ -304,7 +304,13 @@ fn verdicts(
         }
         // The source package's name: its directories (/var/lib/masakari) are the package's.
         cmd.args(["--package", &outcome.package]);
-        for d in &outcome.daemons {
+        // The units' programs and every executable of the packages: in a whole-guest trace
+        // a process running one is the package's, wherever it was started.
+        let mut daemons: Vec<&String> =
+            outcome.daemons.iter().chain(&outcome.executables).collect();
+        daemons.sort();
+        daemons.dedup();
+        for d in daemons {
             cmd.args(["--daemon", d]);
         }
         if let Some(c) = &contents {

@@ -92,7 +92,11 @@ impl Attribution {
             Target::Command { pid, .. } | Target::Pid { pid, .. } => Some(*pid),
             _ => None,
         };
-        let configured = !package.daemons.is_empty();
+        // A whole-system trace holds every process of the machine: without named daemons,
+        // "everything outside the harness" would be init, udev and journald too, so nothing
+        // unnamed is the package's there.
+        let configured =
+            !package.daemons.is_empty() || matches!(trace.header.target, Target::System);
         let outside = if configured {
             Origin::Other
         } else {
@@ -145,7 +149,13 @@ impl Attribution {
                         } else {
                             Origin::Other
                         }
-                    } else if configured && is_daemon(package, path, &ev.comm) {
+                    } else if configured
+                        && (is_daemon(package, path, &ev.comm)
+                            || argv.get(1).is_some_and(|a| {
+                                a.starts_with('/') && is_daemon(package, a, &ev.comm)
+                            }))
+                    {
+                        // The daemon's program, or an interpreter running it as its script.
                         Origin::Package
                     } else if is_harness(path)
                         && origin != Origin::MaintainerScript

@@ -6,7 +6,7 @@
 //! the package ran, the recorder finished, and no event or hook of a needed kind is missing.
 //! Otherwise it is *not exercised* or *inconclusive*, saying why.
 
-mod attribution;
+pub(crate) mod attribution;
 mod coverage;
 mod findings;
 mod rules;

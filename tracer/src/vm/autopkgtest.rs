@@ -13,9 +13,9 @@
 //! skipped: nothing is dropped silently. The tree and the dependencies go on the payload disk.
 //!
 //! Guest side (the script in [`GUEST_FUNCTIONS`], called by `check::job_script`): the test
-//! dependencies are installed outside the recorded slice (phase `test-deps`: harness work, not
-//! the package's), then each test runs as root with cwd the source tree, `AUTOPKGTEST_TMP` and
-//! `AUTOPKGTEST_ARTIFACTS` set, inside a scope of the recorded slice (phase
+//! dependencies are installed outside the slice (phase `test-deps`: harness work, not the
+//! package's), then each test runs as root with cwd the source tree, `AUTOPKGTEST_TMP` and
+//! `AUTOPKGTEST_ARTIFACTS` set, inside a scope of the slice (phase
 //! `autopkgtest:NAME`). Inside, because the tests run the package's own programs (its clients,
 //! `service X restart`, its CLI) and those are part of what the package does; the verdict
 //! engine's attribution keeps the test's processes apart from the daemons (they are "other",
@@ -584,7 +584,7 @@ AT_TREE=/var/tmp/autopkgtest-tree
 AT_FAILED=0
 AT_DEPS_OK=1
 # The source tree (writable: rw-build-tree) and the tests' dependencies, installed outside the
-# recorded slice: harness work, not the package's.
+# slice: harness work, not the package's.
 autopkgtest_prepare() {
     rm -rf "$AT_TREE"
     cp -a "$TRACER_PAYLOAD/autopkgtest/tree" "$AT_TREE"

@@ -3,17 +3,19 @@
 //!
 //! The guest side is a generated shell script (`job.sh` on the payload disk) that drives the
 //! recorder through its CLI, so the guest needs nothing but the `tracer` binary. One
-//! `tracer record --cgroup /sys/fs/cgroup/tracertarget.slice` runs for the whole job (each
-//! recorder start is a BPF load and verification: tens of seconds under TCG), and everything
-//! recorded is put in that slice:
-//! - install: `systemd-run --scope --slice=… apt-get install <debs>`, with a policy-rc.d that
-//!   holds every daemon back, so dpkg and the maintainer scripts are recorded (cgroup scoping
-//!   follows every descendant) and no daemon starts before its own phase;
-//! - daemons: each unit the packages ship gets a drop-in `Slice=tracertarget.slice`, so it is
-//!   recorded from its first exec; start, exercise, stop. The exercise is the source
-//!   package's autopkgtest when it has one (each test in a scope of the slice, see
-//!   `autopkgtest`), else a `--exercise` command (outside the slice: a client is not the
-//!   daemon) or a wait;
+//! `tracer record --system` runs for the whole job (each recorder start is a BPF load and
+//! verification: tens of seconds under TCG) and records every process of the guest but the
+//! recorder: whatever the package starts — from a maintainer script, by socket, D-Bus or timer
+//! activation, as a cron job — is in the trace, and `provenance` decides on the host whose
+//! each process is. Harness work runs in scopes of `tracertarget.slice`, so its cgroup tells
+//! it apart:
+//! - install: `systemd-run --scope --slice=… apt-get install <debs>`; the maintainer scripts
+//!   start what they start, as on any system;
+//! - what the packages own (`dpkg -L`, the executables, the unit files), then their units:
+//!   start, exercise, stop. The exercise is the source package's autopkgtest when it has one
+//!   (each test in a scope of the slice, see `autopkgtest`), else a `--exercise` command or a
+//!   wait; after install, start and exercise the guest notes each unit's state and main pid
+//!   and every cgroup's id, for the host's cross-check against the trace;
 //! - purge: `systemd-run --scope --slice=… apt-get purge <packages>`.
 //!
 //! Phase boundaries go to `phases.jsonl` (guest wall clock, the clock of the trace's `time`);
@@ -32,6 +34,7 @@ use super::{
     debs::AptRoot,
     image::{Image, check_package_name},
     job::{self, JobOptions, JobOutcome},
+    provenance::{Ownership, PackageProcess, package_processes, unrecorded_units},
     util::{RemoveOnDrop, io_err, tail},
 };
 
@@ -40,10 +43,10 @@ use super::{
 pub enum Exercise {
     /// Let them run for this long (start-up work, timers that fire early).
     Wait(Duration),
-    /// A shell command run as root in the guest, outside the recorded slice (a client is not
+    /// A shell command run as root in the guest, outside the slice (a client is not
     /// the daemon).
     Command(String),
-    /// A shell command run inside the recorded slice: for claims about the package's own
+    /// A shell command run in a scope of the slice: for claims about the package's own
     /// client (e.g. a password in `lxc config set`'s argv).
     RecordedCommand(String),
     /// The source package's own autopkgtest (`debian/tests`), each test limited to
@@ -128,6 +131,46 @@ pub struct CheckOutcome {
     pub debs: Vec<String>,
     /// Trace files in the output directory, in phase order.
     pub traces: Vec<PathBuf>,
+    /// The packages' executables (dpkg's list, in the guest): a process running one is the
+    /// package's, wherever it started. Passed to `tracer check` beside `daemons`.
+    #[serde(skip)]
+    pub executables: Vec<String>,
+    /// How many there are (vm.json).
+    pub executable_count: usize,
+    /// Each process that became the package's on its own, and how it was started.
+    pub package_processes: Vec<PackageProcess>,
+    /// What recording the whole guest cost.
+    pub recording: RecordingCost,
+}
+
+/// The size of the guest's trace and what the recorder used in the guest.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RecordingCost {
+    pub trace_bytes: u64,
+    pub events: u64,
+    /// The recorder's CPU time in the guest (user + system), seconds.
+    pub recorder_cpu_seconds: Option<f64>,
+    /// Its peak resident memory, KiB.
+    pub recorder_peak_kib: Option<u64>,
+}
+
+impl RecordingCost {
+    fn read(out: &Path, trace: &crate::trace::Trace) -> Self {
+        let text = fs::read_to_string(out.join("recorder-cost.txt")).unwrap_or_default();
+        let f: Vec<f64> = text
+            .split_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        RecordingCost {
+            trace_bytes: fs::metadata(out.join("trace.jsonl")).map_or(0, |m| m.len()),
+            events: trace.events.len() as u64,
+            recorder_cpu_seconds: match f.as_slice() {
+                [tck, user, sys, ..] if *tck > 0.0 => Some((user + sys) / tck),
+                _ => None,
+            },
+            recorder_peak_kib: f.get(3).map(|v| *v as u64),
+        }
+    }
 }
 
 /// Fetches the packages, runs the guest job and returns what came back. The VM is gone when
@@ -259,6 +302,40 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
         .map(|t| spec.out_dir.join(t))
         .filter(|p| p.is_file())
         .collect();
+    // Whose each process was: the whole guest was recorded.
+    let trace_path = spec.out_dir.join("trace.jsonl");
+    let trace = crate::trace::read_trace(&trace_path).map_err(|e| VmError::BadTrace {
+        path: trace_path.clone(),
+        reason: e.to_string(),
+    })?;
+    let missed = unrecorded_units(&trace, &spec.out_dir);
+    if !missed.is_empty() {
+        return Err(VmError::Unrecorded {
+            units: missed
+                .iter()
+                .map(|m| format!("{} (pid {}, after {})", m.unit, m.pid, m.phase))
+                .collect::<Vec<_>>()
+                .join(", "),
+            out: spec.out_dir.clone(),
+        });
+    }
+    let recording = RecordingCost::read(&spec.out_dir, &trace);
+    let own = Ownership::read(&spec.out_dir);
+    let package_processes = package_processes(&trace, &own, &phases);
+    let processes_json = spec.out_dir.join("processes.json");
+    fs::write(
+        &processes_json,
+        serde_json::to_vec_pretty(&package_processes).unwrap_or_default(),
+    )
+    .map_err(io_err(&processes_json))?;
+    if package_processes.is_empty() {
+        tracing::warn!(
+            "vm check: none of the {} executables of the packages ran in the guest",
+            own.executables.len()
+        );
+    }
+    let mut executables: Vec<String> = own.executables.into_iter().collect();
+    executables.sort();
     Ok(CheckOutcome {
         package,
         exercise,
@@ -268,6 +345,10 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
         daemons,
         debs,
         traces,
+        executable_count: executables.len(),
+        executables,
+        package_processes,
+        recording,
     })
 }
 
@@ -302,6 +383,18 @@ pub fn run_section(outcome: &CheckOutcome) -> String {
         );
     }
     s.push('\n');
+    let r = &outcome.recording;
+    let _ = writeln!(
+        s,
+        "Recording: {} events, {:.1} MB of trace; the recorder used {} s of CPU in the guest (peak {} MiB).\n",
+        r.events,
+        r.trace_bytes as f64 / 1e6,
+        r.recorder_cpu_seconds
+            .map_or("?".into(), |c| format!("{c:.1}")),
+        r.recorder_peak_kib
+            .map_or("?".into(), |k| (k / 1024).to_string()),
+    );
+    processes_section(&mut s, &outcome.package_processes);
     match &outcome.exercise {
         ExerciseReport::Autopkgtest {
             source,
@@ -312,7 +405,7 @@ pub fn run_section(outcome: &CheckOutcome) -> String {
             let count = |r| tests.iter().filter(|t| t.result == r).count();
             let _ = writeln!(
                 s,
-                "Exercise: the autopkgtest of {source} {} ({} passed, {} failed, {} skipped); each test ran as root in a scope of the recorded slice (its processes are \"other\", not the daemons).",
+                "Exercise: the autopkgtest of {source} {} ({} passed, {} failed, {} skipped); each test ran as root in a scope of the slice (its processes are \"other\" unless they run the package's programs).",
                 version.as_deref().unwrap_or(""),
                 count(autopkgtest::TestResult::Pass),
                 count(autopkgtest::TestResult::Fail),
@@ -345,6 +438,48 @@ pub fn run_section(outcome: &CheckOutcome) -> String {
         }
     }
     s
+}
+
+/// Where each of the package's processes came from (`processes.json` has them all).
+fn processes_section(s: &mut String, procs: &[PackageProcess]) {
+    if procs.is_empty() {
+        s.push_str(
+            "The whole guest was recorded, and no executable of the packages ran in it.\n\n",
+        );
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "The whole guest was recorded. Processes of the packages ({}), by how they started:\n",
+        procs.len()
+    );
+    s.push_str("| Program | Phase | Started by | Processes | Events |\n|---------|-------|------------|-----------|--------|\n");
+    // One row per program and way of starting (a socket's instances, a timer's runs).
+    let mut rows: Vec<(String, String, String, u64, u64)> = Vec::new();
+    for p in procs {
+        let how = p.started_by.to_string();
+        let phase = p.phase.clone().unwrap_or_else(|| "-".into());
+        match rows
+            .iter_mut()
+            .find(|r| r.0 == p.program && r.2 == how && r.1 == phase)
+        {
+            Some(r) => {
+                r.3 += p.processes;
+                r.4 += p.events;
+            }
+            None => rows.push((p.program.clone(), phase, how, p.processes, p.events)),
+        }
+    }
+    for (program, phase, how, n, events) in rows {
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | {} | {n} | {events} |",
+            program.replace('|', "\\|"),
+            phase,
+            how.replace('|', "\\|")
+        );
+    }
+    s.push('\n');
 }
 
 /// The first package checked (with its `/suite` if given: the source then matches the binary
@@ -496,15 +631,17 @@ uname -a > "$O/uname.txt"
 cat /sys/kernel/security/lsm > "$O/lsm.txt" 2>&1
 "$T" --version > "$O/tracer-version.txt" 2>&1
 
-# --- one recording of the slice for every phase: each recorder start costs a BPF load and
-# verification (tens of seconds under TCG), and cgroup scoping follows every descendant ---
+# --- one recording of the whole guest for every phase (only the recorder itself is left
+# out): whatever the package starts — from its maintainer scripts, by socket, D-Bus or timer
+# activation, as a cron job — is in the trace, and the host decides whose each process is.
+# One recorder start (a BPF load and verification: tens of seconds under TCG). Harness work
+# still runs in scopes of $SLICE, so its cgroup tells it apart. ---
 systemctl start "$SLICE"
-CG=/sys/fs/cgroup/$SLICE
 # Ready = the header is on disk (in trace.jsonl.partial, renamed to trace.jsonl at the end;
-# --mask-secrets: the trace is an artefact to attach). The recorder buffers its header until the first events, so
-# while it is missing a probe (`true` in a scope of the slice, phase "ready") makes one.
+# --mask-secrets: the trace is an artefact to attach). The recorder writes it with its first
+# events; a probe `true` makes one while it is missing (phase "ready").
 mark ready start
-"$T" record --mask-secrets -o "$O/trace.jsonl" --cgroup "$CG" > "$O/record.log" 2>&1 &
+"$T" record --mask-secrets -o "$O/trace.jsonl" --system > "$O/record.log" 2>&1 &
 rec=$!
 t0=$(date +%s)
 while [ ! -s "$O/trace.jsonl.partial" ] && kill -0 "$rec" 2>/dev/null \
@@ -517,53 +654,80 @@ if ! kill -0 "$rec" 2>/dev/null || [ ! -s "$O/trace.jsonl.partial" ]; then
     echo "the recorder did not start:"; tail -n 5 "$O/record.log"
     exit 11
 fi
+# What already ran when the recording started (nothing of the package: it is not installed).
+ps -e -o pid=,ppid=,comm=,args= > "$O/ps-at-start.txt"
 mark ready end 0
 
-# --- install: maintainer scripts recorded, daemons held back (policy-rc.d says no) ---
-printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-chmod 0755 /usr/sbin/policy-rc.d
+# The guest's own evidence of the units, for the host's cross-check against the trace: each
+# unit's state and main pid, and the id (inode) of every cgroup, at the end of each phase.
+snapshot() {  # phase
+    for u in $UNITS; do
+        printf '%s %s %s %s\n' "$1" "$u" \
+            "$(systemctl show -p ActiveState --value "$u")" \
+            "$(systemctl show -p MainPID --value "$u")"
+    done >> "$O/units-state.txt"
+    find /sys/fs/cgroup -type d -printf "$1 %i %P\n" >> "$O/cgroups.txt" 2>/dev/null
+}
+
+# --- install: as on any system, the maintainer scripts may start what they start ---
 mark install start
 logged install systemd-run --quiet --scope --slice="$SLICE" --unit=tracer-install -- \
     apt-get install -y --no-install-recommends -o Dpkg::Use-Pty=0 "$TRACER_PAYLOAD"/debs/*.deb
 st=$?
 mark install end "$st" '"trace.jsonl"'
-rm -f /usr/sbin/policy-rc.d
 if [ "$st" != 0 ]; then
     echo "install failed (status $st):"; tail -n 20 "$O/install.log"
     kill -INT "$rec"; wait "$rec"
     exit 10
 fi
 
-# What dpkg installed, as installed (maintainer scripts run, daemons not yet started).
+# What dpkg installed, as installed (maintainer scripts run; what they started runs).
 sh "$TRACER_PAYLOAD/contents.sh" --debs "$TRACER_PAYLOAD/debs" > "$O/contents.txt" 2> "$O/contents.log"
 
-# --- the units the packages ship (templates need an instance name: skipped) ---
+# --- what the packages own: every file (dpkg's list), the executables among them (a process
+# running one is the package's, wherever it was started), and their unit files ---
+mkdir -p "$O/unit-files"
+for p in $PACKAGES; do
+    dpkg -L "$p" 2>/dev/null
+done | sort -u > "$O/owned.txt"
+while IFS= read -r f; do
+    [ -f "$f" ] && [ -x "$f" ] && echo "$f"
+done < "$O/owned.txt" > "$O/executables.txt"
+grep -E '^/(usr/)?lib/systemd/system/[^/]+\.(service|socket|timer|path)$' "$O/owned.txt" \
+    | while IFS= read -r f; do [ -f "$f" ] && cp "$f" "$O/unit-files/"; done
+
+# --- the units the packages ship: services, and the sockets, timers and paths that activate
+# them (templates need an instance name: skipped; a service a shipped socket or timer
+# triggers is left to it) ---
 if [ -z "$UNITS" ]; then
-    for p in $PACKAGES; do
-        dpkg -L "$p" 2>/dev/null | grep -E '^/(usr/)?lib/systemd/system/[^/@]+\.service$'
-    done | sed 's#.*/##' | sort -u > "$O/units.txt"
+    ls "$O/unit-files" | grep -v '@' > "$O/units.txt"
 else
     printf '%s\n' $UNITS > "$O/units.txt"
 fi
 UNITS=$(cat "$O/units.txt")
 echo "units: $UNITS"
+snapshot install
 
-# --- daemons: moved into the recorded slice, started, exercised (from outside the slice, so
-# the exercising client is not taken for the daemon), stopped ---
-for u in $UNITS; do
-    mkdir -p "/etc/systemd/system/$u.d"
-    printf '[Service]\nSlice=%s\n' "$SLICE" > "/etc/systemd/system/$u.d/zz-tracer.conf"
-done
-systemctl daemon-reload
+# --- daemons: started (a no-op for those the install started), exercised, stopped ---
 mark start start
 st=0
-for u in $UNITS; do systemctl start "$u" || st=$?; done
+# Sockets, timers and paths first: only then does systemd know which services they trigger.
+for u in $UNITS; do
+    case "$u" in *.service) ;; *) systemctl start "$u" || st=$? ;; esac
+done
+for u in $UNITS; do
+    case "$u" in *.service)
+        [ -z "$(systemctl show -p TriggeredBy --value "$u")" ] || continue
+        systemctl start "$u" || st=$? ;;
+    esac
+done
 mark start end "$st" '"trace.jsonl"'
 systemctl --no-pager status $UNITS > "$O/units-status.txt" 2>&1
 # The daemons' programs, for attribution on the host (`tracer check --daemon`): ExecStart's
 # program, unless it is an init script wrapper (openstack packages: /etc/init.d/X
 # systemd-start), then what the main process runs now (an interpreter's script argument).
 for u in $UNITS; do
+    case "$u" in *.service) ;; *) continue ;; esac
     p=$(systemctl show -p ExecStart --value "$u" | sed -n 's/.*path=\([^ ;]*\).*/\1/p')
     pid=$(systemctl show -p MainPID --value "$u")
     case "$p" in /etc/init.d/*|"")
@@ -579,6 +743,7 @@ for u in $UNITS; do
 done | sort -u > "$O/daemons.txt"
 ps -e -o pid,ppid,user,args --forest > "$O/ps.txt"
 ss -tulpnxa > "$O/sockets.txt" 2>&1
+snapshot start
 
 # The package's autopkgtest: tree and test dependencies first (phase test-deps, not
 # recorded), then each test in a scope of the slice (phases autopkgtest:NAME).
@@ -595,6 +760,7 @@ else
     sh -c "$EXERCISE" > "$O/exercise.log" 2>&1
 fi
 mark exercise end "$?" '"trace.jsonl"'
+snapshot exercise
 
 mark stop start
 st=0
@@ -607,6 +773,12 @@ logged purge systemd-run --quiet --scope --slice="$SLICE" --unit=tracer-purge --
     apt-get purge -y -o Dpkg::Use-Pty=0 $PACKAGES
 mark purge end "$?" '"trace.jsonl"'
 
+# What the recording cost the guest: the recorder's CPU time (user, system, in clock ticks)
+# and its peak memory.
+printf '%s %s %s %s\n' "$(getconf CLK_TCK)" \
+    "$(cut -d' ' -f14,15 "/proc/$rec/stat")" \
+    "$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$rec/status")" \
+    > "$O/recorder-cost.txt"
 kill -INT "$rec"
 wait "$rec"
 echo "recorder exited with $?"
@@ -756,7 +928,7 @@ mod tests {
         assert!(s.contains("TEST_TIMEOUT=120\n"));
         assert!(s.contains("run_test 1 daemon '' path 'debian/tests/daemon'"));
         assert!(s.contains(r#"preset_test net skip '"needs-internet: no network"'"#));
-        // Each test in its own scope of the recorded slice; deps outside it.
+        // Each test in its own scope of the slice; deps outside it.
         assert!(s.contains(r#"--unit="tracer-autopkgtest-$n""#));
         assert!(
             s.contains("[ -n \"${AUTOPKGTEST:-}\" ] && autopkgtest_prepare\nmark exercise start")

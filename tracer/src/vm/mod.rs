@@ -5,7 +5,8 @@
 //! `image` (build and cache the guest image), `disk` (payload/output ext4 images),
 //! `qemu` (accelerator choice and the qemu process), `job` (one boot = one job),
 //! `debs` (fetch a package and its dependencies on the host), `autopkgtest` (the package's own
-//! tests as the exercise), `check` (the `vm check` flow).
+//! tests as the exercise), `check` (the `vm check` flow), `provenance` (whose each process of
+//! the whole-guest trace is, and how it was started).
 //! Nothing here needs loop devices or device-mapper: images are made with `mke2fs -d` and read
 //! with `debugfs`, so it works in containers that have neither.
 
@@ -16,6 +17,7 @@ pub mod debs;
 pub mod disk;
 pub mod image;
 pub mod job;
+pub mod provenance;
 pub mod qemu;
 pub mod sources;
 mod util;
@@ -83,6 +85,12 @@ pub enum VmError {
         line: usize,
         reason: String,
     },
+    #[error(
+        "{units}: active in the guest, but the trace has no event of its main process; the recording missed the package (see record.log and journal.txt in {out})"
+    )]
+    Unrecorded { units: String, out: PathBuf },
+    #[error("{path}: {reason}; the guest's trace cannot be read")]
+    BadTrace { path: PathBuf, reason: String },
     #[error("package {package} ships no systemd unit and no --unit was given")]
     NoUnits { package: String },
 }
