@@ -6,7 +6,13 @@ use std::path::PathBuf;
 
 use tracer::report::{Report, render_markdown, render_text};
 
-const EXAMPLES: &[&str] = &["masakari", "lxd", "azure-proxy-agent-standin", "cron"];
+const EXAMPLES: &[&str] = &[
+    "masakari",
+    "lxd",
+    "azure-proxy-agent",
+    "azure-proxy-agent-standin",
+    "cron",
+];
 
 fn example(name: &str) -> Report {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
