@@ -5,7 +5,7 @@
 //! (and none contradicted); 4 nothing was checked (no claims, the package never ran, or no
 //! claim was exercised), with a one-line reason on stderr.
 
-use std::{io::Write as _, path::PathBuf, process::ExitCode};
+use std::{path::PathBuf, process::ExitCode};
 
 use anyhow::Context as _;
 use tracer::{
@@ -110,17 +110,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Format::Markdown => escape::terminal(&render_markdown(&report)),
         Format::Json => escape::json(report.to_json().context("serialising the report")?),
     };
-    match &args.output {
-        Some(path) => std::fs::write(path, text).with_context(|| {
-            format!(
-                "cannot write the report to {}; check the directory exists and is writable",
-                path.display()
-            )
-        })?,
-        None => std::io::stdout()
-            .write_all(text.as_bytes())
-            .context("writing to stdout")?,
-    }
+    super::emit(args.output.as_deref(), &text, "report")?;
     if code == EXIT_NOTHING_CHECKED
         && let Some(why) = nothing
     {

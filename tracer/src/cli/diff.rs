@@ -3,7 +3,6 @@
 //! `--fail-on-new`, NEW does something OLD did not; 2 bad input.
 
 use std::{
-    io::Write as _,
     path::{Path, PathBuf},
     process::ExitCode,
 };
@@ -12,7 +11,7 @@ use anyhow::{Context as _, bail};
 use tracer::{
     claims::ClaimSet,
     diff::{self, Behaviour},
-    report::{Inputs, Report},
+    report::{Inputs, Report, escape},
     summary::summarize,
     trace::Trace,
     verdict,
@@ -122,20 +121,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let d = diff::diff((&ol, &ob), (&nl, &nb), compared, verdicts, args.fail_on_new);
     let text = match Format::resolve(args.format, args.output.as_deref()) {
-        Format::Text => diff::render_text(&d),
-        Format::Markdown => diff::render_markdown(&d),
-        Format::Json => d.to_json().context("serialising the diff")?,
+        // Escaped at the edge as `check` does: no control or bidi character gets through.
+        Format::Text => escape::terminal(&diff::render_text(&d)),
+        Format::Markdown => escape::terminal(&diff::render_markdown(&d)),
+        Format::Json => escape::json(d.to_json().context("serialising the diff")?),
     };
-    match &args.output {
-        Some(path) => std::fs::write(path, text).with_context(|| {
-            format!(
-                "cannot write the diff to {}; check the directory exists and is writable",
-                path.display()
-            )
-        })?,
-        None => std::io::stdout()
-            .write_all(text.as_bytes())
-            .context("writing to stdout")?,
-    }
+    super::emit(args.output.as_deref(), &text, "diff")?;
     Ok(ExitCode::from(d.exit_code))
 }
