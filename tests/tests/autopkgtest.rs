@@ -232,9 +232,14 @@ fn stanza_passes_a_kept_review_and_fails_a_contradicted_one_under_autopkgtest_qe
     }
     let broken = report(&out, "contradicted-review");
     assert_eq!(broken["outcome"]["exit_code"], 1, "contradicted review");
+    // The review's prose ("the daemon spawns date and sleep") is a claim too, and it holds;
+    // its checklist line "No processes spawned" is the one the daemon contradicts.
     assert_eq!(
         verdicts(&broken),
-        [("processes_spawned".to_owned(), "contradicted".to_owned())]
+        [
+            ("processes_spawned".to_owned(), "held".to_owned()),
+            ("processes_spawned".to_owned(), "contradicted".to_owned())
+        ]
     );
     let unsettled = report(&out, "inconclusive-review");
     assert_eq!(unsettled["outcome"]["exit_code"], 3, "inconclusive review");
