@@ -50,17 +50,19 @@ enum Run {
     Report(Box<Report>),
 }
 
+/// A trace, else a report.json. The trace is tried first: it is the large input, and reading
+/// it once as bytes for a report attempt and again as a trace doubled the I/O; a report fails
+/// the trace reader at its first line.
 fn load(path: &Path) -> anyhow::Result<Run> {
-    let bytes = std::fs::read(path).with_context(|| {
-        format!(
-            "cannot read {}; expected a trace (tracer record) or a report.json (tracer check --format json)",
-            path.display()
-        )
-    })?;
-    if let Ok(report) = serde_json::from_slice::<Report>(&bytes) {
-        return Ok(Run::Report(Box::new(report)));
-    }
-    Ok(Run::Trace(Box::new(super::claims::load_trace(path)?)))
+    let trace_error = match super::claims::load_trace(path) {
+        Ok(trace) => return Ok(Run::Trace(Box::new(trace))),
+        Err(e) => e,
+    };
+    std::fs::read(path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Report>(&bytes).ok())
+        .map(|report| Run::Report(Box::new(report)))
+        .ok_or(trace_error)
 }
 
 fn judged(trace: &Trace, set: &ClaimSet, path: &Path) -> Report {
