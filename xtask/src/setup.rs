@@ -17,8 +17,9 @@ const BUILD_PACKAGES: &[&str] = &[
     "libstd-rust-web-dev-bpf",
     "llvm-22-dev",
 ];
-/// Debian packages the tests and the built-in example use (python3 drives the example's connect).
-const TEST_PACKAGES: &[&str] = &["python3", "strace", "iproute2"];
+/// Debian packages the tests and the built-in example use (python3 drives the example's connect;
+/// gzip and zstd compress traces the way a user would, for the compressed-trace test).
+const TEST_PACKAGES: &[&str] = &["python3", "strace", "iproute2", "gzip", "zstd"];
 const BPF_LINKER_VERSION: &str = "0.13.0";
 
 #[derive(clap::Args)]
