@@ -262,3 +262,50 @@ fn argv_of(e: &tracer::trace::Event) -> (&[String], &bool) {
         _ => unreachable!("an exec"),
     }
 }
+
+/// `-u USER` runs the command as that user, as `strace -u` does: the exec's credentials are the
+/// user's from the start (not root's), and the header names the user.
+#[test]
+fn runs_the_command_as_another_user() {
+    let rec = record(
+        "as-nobody",
+        &["-u", "nobody", "--", "/bin/sh", "-c", "id -u"],
+    );
+    let t = &rec.trace;
+    assert!(
+        matches!(&t.header.target, tracer::trace::Target::Command { user: Some(u), .. } if u == "nobody"),
+        "header target: {:?}",
+        t.header.target
+    );
+    let id = find(
+        t,
+        "exec of id",
+        |e| matches!(&e.data, EventData::Exec { argv, .. } if argv.first().is_some_and(|a| a == "id")),
+    );
+    let EventData::Exec {
+        before: Some(before),
+        after: Some(after),
+        ..
+    } = &id.data
+    else {
+        panic!("exec of id without credentials: {id:?}")
+    };
+    for creds in [before, after] {
+        assert_eq!((creds.uid, creds.euid, creds.gid), (65534, 65534, 65534));
+    }
+    assert_eq!(String::from_utf8_lossy(&rec.output.stdout).trim(), "65534");
+}
+
+#[test]
+fn an_unknown_user_is_one_line_error() {
+    require_root();
+    let dir = TempDir::new("bad-user");
+    let out = std::process::Command::new(tracer_bin())
+        .args(["record", "-o"])
+        .arg(dir.join("t.jsonl"))
+        .args(["-u", "no-such-user-xyz", "--", "true"])
+        .output()
+        .expect("run tracer");
+    assert_one_line_error(&out, "-u no-such-user-xyz: no such user");
+    assert!(!dir.join("t.jsonl").exists(), "no trace for a refused run");
+}

@@ -41,6 +41,10 @@ pub struct Args {
     /// Arguments of each exec to keep; more are cut and flagged.
     #[arg(long, default_value_t = tracer_common::process::MAX_ARGS_DEFAULT)]
     max_args: u32,
+    /// Run the command as this user (name or uid) with its groups, as `strace -u` does; without
+    /// it the command runs as root, which changes what "does not run as root" sees.
+    #[arg(short = 'u', long, value_name = "USER", requires = "command")]
+    user: Option<String>,
     /// Record a running process and its descendants (`-p` as in strace).
     #[arg(short = 'p', long)]
     pid: Option<u32>,
@@ -106,6 +110,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         mask_secrets: args.mask_secrets,
         argv_bytes: args.argv_bytes,
         max_args: args.max_args,
+        user: args.user,
     };
     let program = match &opts.target {
         TargetSpec::Command(argv) => argv.first().cloned(),

@@ -49,6 +49,7 @@ pub async fn run(
     loaded: &mut Loaded,
     opts: &RecordOptions,
     scope: target::Scope,
+    run_as: Option<target::RunAs>,
     output: File,
 ) -> Result<RecordOutcome, RecordError> {
     let out_err = |source| RecordError::Output {
@@ -71,6 +72,7 @@ pub async fn run(
         &mut loaded.ebpf,
         &mut procs,
         opts.leave_running,
+        run_as.as_ref(),
     )?;
     let mut header = header(&clock, started.target.clone(), loaded, opts);
     if opts.mask_secrets {

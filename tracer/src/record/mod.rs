@@ -61,6 +61,8 @@ pub struct RecordOptions {
     pub argv_bytes: u32,
     /// Arguments kept per exec; more are cut and flagged.
     pub max_args: u32,
+    /// Run a command target as this user (name or uid), with its groups, as `strace -u` does.
+    pub user: Option<String>,
 }
 
 /// How long a command's tree has after SIGTERM before SIGKILL, when the recording is stopped.
@@ -117,6 +119,10 @@ pub enum RecordError {
         #[source]
         source: std::io::Error,
     },
+    #[error("-u {user}: no such user; give a user name or uid from /etc/passwd")]
+    NoSuchUser { user: String },
+    #[error("-u {user}: only a command started by the recorder can be run as another user")]
+    UserWithoutCommand { user: String },
     #[error("no process {pid}; give the pid of a running process")]
     NoSuchPid { pid: u32 },
     #[error("cgroup {path} not found; expected a directory of the cgroup v2 hierarchy")]
@@ -145,8 +151,13 @@ pub async fn record(opts: RecordOptions) -> Result<RecordOutcome, RecordError> {
         return Err(RecordError::BufferSize(opts.buffer_bytes));
     }
     let object = loader::object().ok_or(RecordError::NoEbpfObject)?;
-    // The target first: a bad --pid, unit or cgroup fails before any file is touched.
+    // The target first: a bad --pid, unit, cgroup or user fails before any file is touched.
     let scope = target::resolve_scope(&opts.target)?;
+    let run_as = opts
+        .user
+        .as_deref()
+        .map(|user| target::resolve_user(user, &opts.target))
+        .transpose()?;
     let output = output::Output::prepare(&opts.output, opts.force)?;
     mounts::ensure_tracefs()?;
     mounts::ensure_bpffs();
@@ -154,7 +165,7 @@ pub async fn record(opts: RecordOptions) -> Result<RecordOutcome, RecordError> {
         return Err(RecordError::ArgvBytes(opts.argv_bytes));
     }
     let mut loaded = loader::load(object, &scope, opts.buffer_bytes, opts.argv_bytes)?;
-    let outcome = collector::run(&mut loaded, &opts, scope, output.file()?).await;
+    let outcome = collector::run(&mut loaded, &opts, scope, run_as, output.file()?).await;
     loaded.detach();
     let outcome = outcome?;
     output.commit()?;

@@ -131,6 +131,44 @@ fn unit_cgroup(unit: &str) -> Result<String, RecordError> {
     Ok(cg)
 }
 
+/// The user a command runs as (`-u`): resolved before anything is loaded, so a typo fails
+/// early, and applied in the child after it has tracked itself (which needs root).
+#[derive(Debug, Clone)]
+pub struct RunAs {
+    pub name: String,
+    pub uid: libc::uid_t,
+    pub gid: libc::gid_t,
+    /// Supplementary groups, from /etc/group, as a login would have them.
+    pub groups: Vec<libc::gid_t>,
+}
+
+/// `-u NAME` or `-u UID`, looked up in the user database.
+pub fn resolve_user(user: &str, spec: &TargetSpec) -> Result<RunAs, RecordError> {
+    if !matches!(spec, TargetSpec::Command(_)) {
+        return Err(RecordError::UserWithoutCommand {
+            user: user.to_owned(),
+        });
+    }
+    let missing = || RecordError::NoSuchUser {
+        user: user.to_owned(),
+    };
+    let found = match user.parse::<u32>() {
+        Ok(uid) => nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)),
+        Err(_) => nix::unistd::User::from_name(user),
+    };
+    let entry = found.ok().flatten().ok_or_else(missing)?;
+    let name = std::ffi::CString::new(entry.name.as_str()).map_err(|_| missing())?;
+    let groups = nix::unistd::getgrouplist(&name, entry.gid)
+        .map(|gs| gs.into_iter().map(|g| g.as_raw()).collect())
+        .unwrap_or_else(|_| vec![entry.gid.as_raw()]);
+    Ok(RunAs {
+        name: entry.name,
+        uid: entry.uid.as_raw(),
+        gid: entry.gid.as_raw(),
+        groups,
+    })
+}
+
 /// A started or selected target.
 pub struct Started {
     pub target: Target,
@@ -146,9 +184,10 @@ pub fn start(
     ebpf: &mut Ebpf,
     procs: &mut Processes,
     leave_running: bool,
+    run_as: Option<&RunAs>,
 ) -> Result<Started, RecordError> {
     match spec {
-        TargetSpec::Command(argv) => start_command(argv, ebpf, procs, !leave_running),
+        TargetSpec::Command(argv) => start_command(argv, ebpf, procs, !leave_running, run_as),
         TargetSpec::Pid(pid) => {
             let pid = *pid;
             let mut tracked = tracked_map(ebpf)?;
@@ -204,6 +243,7 @@ fn start_command(
     ebpf: &mut Ebpf,
     procs: &mut Processes,
     die_with_recorder: bool,
+    run_as: Option<&RunAs>,
 ) -> Result<Started, RecordError> {
     let (program, args) = argv.split_first().expect("clap requires a command");
     let map_fd = match ebpf.map("TRACKED") {
@@ -216,14 +256,11 @@ fn start_command(
     let raw_fd = std::os::fd::AsFd::as_fd(&map_fd).as_raw_fd() as u32;
     let mut cmd = tokio::process::Command::new(program);
     cmd.args(args);
-    // SAFETY: the closure only calls prctl, getpid and bpf, all async-signal-safe, and touches
-    // no memory but its stack and the captured values.
+    let creds = run_as.map(|r| (r.uid, r.gid, r.groups.clone()));
+    // SAFETY: the closure only calls getpid, bpf, setgroups, setgid, setuid and prctl, all
+    // async-signal-safe, and touches no memory but its stack and the captured values.
     unsafe {
         cmd.pre_exec(move || {
-            // A SIGKILLed recorder cannot stop the tree: the direct child at least gets SIGTERM.
-            if die_with_recorder && libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
             let pid = libc::getpid() as u32;
             let value: u8 = 1;
             let attr = MapUpdateAttr {
@@ -240,6 +277,20 @@ fn start_command(
                 size_of::<MapUpdateAttr>(),
             );
             if rc != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // Tracked first (bpf() needs root), then the user's groups and ids, as `strace -u`:
+            // groups and gid while still root, uid last.
+            if let Some((uid, gid, groups)) = &creds
+                && (libc::setgroups(groups.len(), groups.as_ptr()) != 0
+                    || libc::setgid(*gid) != 0
+                    || libc::setuid(*uid) != 0)
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            // A SIGKILLed recorder cannot stop the tree: the direct child at least gets SIGTERM.
+            // After setuid, which clears the parent-death signal.
+            if die_with_recorder && libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
                 return Err(std::io::Error::last_os_error());
             }
             Ok(())
@@ -265,6 +316,7 @@ fn start_command(
         target: Target::Command {
             argv: argv.to_vec(),
             pid,
+            user: run_as.map(|r| r.name.clone()),
         },
         child: Some(child),
         pidfd: None,

@@ -58,8 +58,12 @@ fn recording(trace: &Trace) -> Recording {
 
 pub(crate) fn target_label(target: &Target) -> String {
     match target {
-        Target::Command { argv, pid } => {
-            format!("command (pid {pid}): {}", crate::verdict::shown_argv(argv))
+        Target::Command { argv, pid, user } => {
+            let shown = crate::verdict::shown_argv(argv);
+            match user {
+                Some(user) => format!("command (pid {pid}, as {user}): {shown}"),
+                None => format!("command (pid {pid}): {shown}"),
+            }
         }
         Target::Pid { pid, comm } => format!("pid {pid} ({comm}) and descendants"),
         Target::Cgroup { path, .. } => format!("cgroup {path}"),

@@ -60,7 +60,13 @@ pub struct Kernel {
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum Target {
     /// A command the tracer started; its process tree, followed at fork.
-    Command { argv: Vec<String>, pid: u32 },
+    Command {
+        argv: Vec<String>,
+        pid: u32,
+        /// The user it ran as (`-u`), when not the recorder's own (root).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        user: Option<String>,
+    },
     /// A running process and its descendants (children that existed at start included).
     Pid { pid: u32, comm: String },
     /// Every task in a cgroup (v2) and below it.
