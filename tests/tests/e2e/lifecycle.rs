@@ -379,3 +379,59 @@ fn secrets_are_masked_when_asked_and_the_header_says_so() {
         ["--password=****", "--token", "****"]
     );
 }
+
+/// A live target's processes ran before the recording: the header keeps what /proc showed of
+/// them at start (user, listening sockets, how long they had run), because what they did
+/// before is not in the trace.
+#[test]
+fn processes_running_before_a_pid_recording_are_in_the_header() {
+    use std::io::BufRead as _;
+    require_root();
+    let mut listener = std::process::Command::new("/usr/bin/python3")
+        .args([
+            "-c",
+            "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen()\nprint(s.getsockname()[1],flush=True)\ntime.sleep(120)",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start python3");
+    let mut port = String::new();
+    std::io::BufReader::new(listener.stdout.take().unwrap())
+        .read_line(&mut port)
+        .unwrap();
+    let pid = listener.id();
+    let rec = record(
+        "existing",
+        &[
+            "-p",
+            &pid.to_string(),
+            "--duration",
+            "1s",
+            "--leave-running",
+        ],
+    );
+    let _ = listener.kill();
+    let _ = listener.wait();
+    let existing = &rec.trace.header.existing;
+    let me = existing
+        .iter()
+        .find(|p| p.pid == pid)
+        .unwrap_or_else(|| panic!("pid {pid} not in existing: {existing:?}"));
+    assert_eq!(
+        me.listening,
+        [format!("tcp 127.0.0.1:{}", port.trim())],
+        "{me:?}"
+    );
+    assert_eq!((me.uid, me.euid), (0, 0));
+    assert!(
+        me.exe
+            .as_deref()
+            .is_some_and(|e| e.starts_with("/usr/bin/python3")),
+        "{me:?}"
+    );
+    assert!(
+        me.argv.first().is_some_and(|a| a.ends_with("python3")),
+        "{me:?}"
+    );
+    assert!(me.running_secs.is_some_and(|s| s > 0.0), "{me:?}");
+}

@@ -18,7 +18,7 @@ use tokio::{
 };
 use tracer_common::{ADDR_CAP, EventKind, PATH_CAP, process};
 
-use super::{KILL_GRACE, RecordError, RecordOptions, TargetSpec, loader::Loaded, target};
+use super::{KILL_GRACE, RecordError, RecordOptions, TargetSpec, existing, loader::Loaded, target};
 use crate::{
     events::{Clock, Decoder, procs::Processes},
     trace::{
@@ -75,10 +75,15 @@ pub async fn run(
         run_as.as_ref(),
     )?;
     let mut header = header(&clock, started.target.clone(), loaded, opts);
+    (header.existing, header.existing_left_out) =
+        existing::snapshot(&target::in_scope_at_start(&opts.target, &started.target));
     if opts.mask_secrets {
         header.masked = MASKED_FIELDS.iter().map(|f| (*f).to_owned()).collect();
         if let Target::Command { argv, .. } = &mut header.target {
             mask_argv(argv);
+        }
+        for p in &mut header.existing {
+            mask_argv(&mut p.argv);
         }
     }
     let mut writer = TraceWriter::new(BufWriter::with_capacity(1 << 20, output));
@@ -447,6 +452,8 @@ fn header(
         },
         buffer_bytes: opts.buffer_bytes as u64,
         masked: Vec::new(),
+        existing: Vec::new(),
+        existing_left_out: 0,
     }
 }
 

@@ -16,6 +16,7 @@
 
 pub mod btf;
 mod collector;
+pub mod existing;
 pub mod hooks;
 mod loader;
 pub mod mounts;

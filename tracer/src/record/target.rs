@@ -323,6 +323,19 @@ fn start_command(
     })
 }
 
+/// The processes of a live target that were already running at start: the `--pid` tree, the
+/// cgroup's or unit's processes, or every process. None for a command started here.
+pub fn in_scope_at_start(spec: &TargetSpec, target: &Target) -> Vec<u32> {
+    match (spec, target) {
+        (TargetSpec::Pid(pid), _) => descendants(*pid),
+        (_, Target::Cgroup { path, .. } | Target::Unit { cgroup: path, .. }) => {
+            super::existing::in_cgroup(Path::new(path))
+        }
+        (TargetSpec::System, _) => super::existing::all(),
+        _ => Vec::new(),
+    }
+}
+
 /// `pid` and every process below it, from /proc.
 fn descendants(pid: u32) -> Vec<u32> {
     let mut children: HashMap<u32, Vec<u32>> = HashMap::new();

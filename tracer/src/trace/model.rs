@@ -37,6 +37,40 @@ pub struct Header {
     /// a `--password=****` there is a secret that was on the command line, not the value.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub masked: Vec<String>,
+    /// Processes already running in scope when recording started (`--pid`, `--unit`,
+    /// `--cgroup`, `--system`), as /proc showed them then: what they did before is not in the
+    /// trace. Empty for a command the recorder started.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub existing: Vec<ExistingProcess>,
+    /// Processes running at start that were left out of `existing` (more than its limit).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub existing_left_out: u64,
+}
+
+/// A process that ran before the recording started, as /proc showed it at start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExistingProcess {
+    pub pid: u32,
+    pub ppid: u32,
+    pub comm: String,
+    /// The executable; null when unreadable.
+    pub exe: Option<String>,
+    /// The command line, cut at 4 KiB (`argv_truncated`).
+    pub argv: Vec<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub argv_truncated: bool,
+    pub uid: u32,
+    pub euid: u32,
+    pub gid: u32,
+    /// Effective capabilities, hex as in /proc/PID/status.
+    pub cap_eff: String,
+    /// The cgroup v2 path.
+    pub cgroup: Option<String>,
+    /// How long it had been running when recording started.
+    pub running_secs: Option<f64>,
+    /// Listening TCP and unix-stream sockets and bound UDP sockets it held: "tcp 0.0.0.0:22".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub listening: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
