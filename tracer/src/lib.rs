@@ -10,6 +10,7 @@ pub mod claims;
 pub mod contents;
 pub mod diff;
 pub mod events;
+pub mod harden;
 pub mod record;
 pub mod report;
 pub mod summary;

@@ -34,6 +34,7 @@ enum Command {
     Check(cli::check::Args),
     Vm(cli::vm::Args),
     Diff(cli::diff::Args),
+    Harden(cli::harden::Args),
     Completions(cli::docs::CompletionsArgs),
     /// Write the man pages (what `cargo xtask deb` installs).
     #[command(hide = true)]
@@ -60,6 +61,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cli::check::run(args),
         Command::Vm(args) => cli::vm::run(args),
         Command::Diff(args) => cli::diff::run(args),
+        Command::Harden(args) => cli::harden::run(args),
         Command::Completions(args) => cli::docs::completions(args, Cli::command()),
         Command::Man(args) => cli::docs::man(args, Cli::command()),
     };

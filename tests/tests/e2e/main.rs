@@ -9,6 +9,7 @@ mod environment;
 mod errors;
 mod example;
 mod file;
+mod harden;
 mod io_uring;
 mod lifecycle;
 mod network;

@@ -3,6 +3,7 @@ pub mod check;
 pub mod claims;
 pub mod diff;
 pub mod docs;
+pub mod harden;
 pub mod record;
 pub mod summarize;
 pub mod vm;
