@@ -435,3 +435,45 @@ fn processes_running_before_a_pid_recording_are_in_the_header() {
     );
     assert!(me.running_secs.is_some_and(|s| s > 0.0), "{me:?}");
 }
+
+/// On a terminal `record` keeps a live status line (events, lost, elapsed), cleared before
+/// its closing line; in a pipe or a log (every other test here) there is none.
+#[test]
+fn a_terminal_gets_a_live_status_line_and_a_pipe_does_not() {
+    require_root();
+    let dir = TempDir::new("status");
+    let trace = dir.join("t.jsonl");
+    let typescript = dir.join("typescript");
+    let cmd = format!(
+        "{} record -o {} -- sleep 2.5",
+        tracer_bin().display(),
+        trace.display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &cmd])
+        .arg(&typescript)
+        .output()
+        .expect("run script(1)");
+    assert!(out.status.success(), "{out:?}");
+    let seen = std::fs::read_to_string(&typescript).unwrap();
+    assert!(
+        seen.contains("\r\x1b[Ktracer: recording 1 s · "),
+        "{seen:?}"
+    );
+    assert!(seen.contains(" events · 0 lost"), "{seen:?}");
+    assert!(
+        seen.contains("\r\x1b[Ktracer: sleep exited with 0"),
+        "{seen:?}"
+    );
+    let piped = tracer(&[
+        "record",
+        "-o",
+        dir.join("p.jsonl").to_str().unwrap(),
+        "--",
+        "true",
+    ]);
+    assert!(
+        !String::from_utf8_lossy(&piped.stderr).contains("recording "),
+        "{piped:?}"
+    );
+}

@@ -57,6 +57,9 @@ pub struct Args {
     /// Record every process on the machine (not the default: noisy and costly).
     #[arg(long)]
     system: bool,
+    /// No live status line on a terminal.
+    #[arg(short, long)]
+    quiet: bool,
     /// The command to start and record, with its arguments (after `--`).
     #[arg(last = true, value_name = "CMD")]
     command: Vec<String>,
@@ -111,6 +114,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         argv_bytes: args.argv_bytes,
         max_args: args.max_args,
         user: args.user,
+        // A live line only where someone watches it: never in a log file or a pipe.
+        status_line: std::io::IsTerminal::is_terminal(&std::io::stderr()) && !args.quiet,
     };
     let program = match &opts.target {
         TargetSpec::Command(argv) => argv.first().cloned(),

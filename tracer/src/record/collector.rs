@@ -120,6 +120,7 @@ pub async fn run(
     let command = matches!(opts.target, TargetSpec::Command(_));
     let mut target_exit = None;
     let mut child_running = child.is_some();
+    let mut last_status = Instant::now();
     let (stop_reason, stop_signal) = loop {
         tokio::select! {
             guard = ring.readable_mut() => {
@@ -129,6 +130,10 @@ pub async fn run(
             }
             _ = tick.tick() => {
                 drain(ring.get_mut(), &mut decoder, &mut writer, mask, None).map_err(out_err)?;
+                if opts.status_line && last_status.elapsed() >= STATUS_EVERY {
+                    last_status = Instant::now();
+                    status_line(&decoder, &loaded.ebpf, started_at);
+                }
                 if command && !child_running && target::live_tree(&loaded.ebpf).is_empty() {
                     break (StopReason::TargetExited, None);
                 }
@@ -181,6 +186,10 @@ pub async fn run(
         None
     };
 
+    if opts.status_line {
+        // Clear the status line: the CLI's closing line takes its place.
+        eprint!("\r\x1b[K");
+    }
     let lost = per_kind(&loaded.ebpf, "LOST")?;
     let mut truncated = per_kind(&loaded.ebpf, "TRUNCATED")?;
     for (kind, n) in &decoder.truncated {
@@ -220,6 +229,24 @@ pub async fn run(
         target_exit,
         tree_end,
     })
+}
+
+/// How often the live status line is redrawn.
+const STATUS_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// `tracer: recording 12 s · 3456 events · 0 lost`, redrawn in place on stderr.
+fn status_line(decoder: &Decoder, ebpf: &aya::Ebpf, started_at: Instant) {
+    let events: u64 = decoder.counts.values().sum();
+    let lost: u64 = per_kind(ebpf, "LOST").map_or(0, |m| m.values().sum());
+    let lost = if lost == 0 {
+        "0 lost".to_owned()
+    } else {
+        format!("{lost} LOST")
+    };
+    eprint!(
+        "\r\x1b[Ktracer: recording {} s · {events} events · {lost}",
+        started_at.elapsed().as_secs()
+    );
 }
 
 /// Records read per drain: the loop gets back to its signals, deadline and exits even when the

@@ -64,6 +64,8 @@ pub struct RecordOptions {
     pub max_args: u32,
     /// Run a command target as this user (name or uid), with its groups, as `strace -u` does.
     pub user: Option<String>,
+    /// Keep a one-line live status on stderr (events, lost, elapsed): for a terminal.
+    pub status_line: bool,
 }
 
 /// How long a command's tree has after SIGTERM before SIGKILL, when the recording is stopped.
