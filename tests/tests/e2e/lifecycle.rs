@@ -439,7 +439,7 @@ fn processes_running_before_a_pid_recording_are_in_the_header() {
 /// On a terminal `record` keeps a live status line (events, lost, elapsed), cleared before
 /// its closing line; in a pipe or a log (every other test here) there is none.
 #[test]
-fn a_terminal_gets_a_live_status_line_and_a_pipe_does_not() {
+fn a_terminal_gets_a_live_status_line_and_a_pipe_no_status_and_no_colour() {
     require_root();
     let dir = TempDir::new("status");
     let trace = dir.join("t.jsonl");
@@ -465,15 +465,17 @@ fn a_terminal_gets_a_live_status_line_and_a_pipe_does_not() {
         seen.contains("\r\x1b[Ktracer: sleep exited with 0"),
         "{seen:?}"
     );
+    // Piped, with debug logging: neither the status line nor colour escapes.
     let piped = tracer(&[
+        "-vv",
         "record",
         "-o",
         dir.join("p.jsonl").to_str().unwrap(),
         "--",
         "true",
     ]);
-    assert!(
-        !String::from_utf8_lossy(&piped.stderr).contains("recording "),
-        "{piped:?}"
-    );
+    let stderr = String::from_utf8_lossy(&piped.stderr);
+    assert!(stderr.contains("DEBUG"), "{stderr}");
+    assert!(!stderr.contains("tracer: recording "), "{stderr}");
+    assert!(!stderr.contains('\x1b'), "{stderr}");
 }
