@@ -68,6 +68,22 @@ macro_rules! numbered_enum {
                     $($name::$variant => $text,)*
                 }
             }
+
+            /// The value a trace file's name stands for, if it is one of ours.
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $($text => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+
+        /// Writes [`Self::name`], so messages read as the trace file does.
+        #[cfg(feature = "user")]
+        impl core::fmt::Display for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(self.name())
+            }
         }
     };
 }

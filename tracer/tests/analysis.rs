@@ -872,7 +872,7 @@ fn with_copy(from: &str, to: &str) -> Trace {
         .events
         .iter()
         .find(|e| {
-            e.data.kind() == "open"
+            e.data.kind() == tracer::trace::EventKind::Open
                 && serde_json::to_string(&e.data).is_ok_and(|j| j.contains(from))
         })
         .unwrap_or_else(|| panic!("recorded-quiet has an event naming {from}"))

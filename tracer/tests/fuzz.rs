@@ -322,7 +322,7 @@ fn fuzz_trace_reader() {
                     let read = trace
                         .events
                         .iter()
-                        .filter(|e| e.data.kind() == kind)
+                        .filter(|e| e.data.kind().name() == kind)
                         .count() as u64;
                     if read != *n {
                         return Err(format!(

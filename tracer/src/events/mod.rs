@@ -158,7 +158,7 @@ impl Decoder {
             }
         };
         let Some(data) = data else { return Ok(None) };
-        let name = data.kind();
+        let name = data.kind().name();
         *self.counts.entry(name).or_default() += 1;
         let mut hdr_flags = header.flags;
         if let EventData::Exec {

@@ -332,7 +332,7 @@ impl Directive {
 fn kind_call(ev: &crate::trace::Event) -> String {
     ev.syscall
         .clone()
-        .unwrap_or_else(|| ev.data.kind().to_owned())
+        .unwrap_or_else(|| ev.data.kind().name().to_owned())
 }
 
 /// At most this many observations are quoted per directive.

@@ -510,7 +510,7 @@ fn privilege(events: &[Event]) -> Vec<PrivilegeChange> {
                 time: ev.time.clone(),
                 pid: ev.pid,
                 comm: ev.comm.clone(),
-                kind: ev.data.kind().to_owned(),
+                kind: ev.data.kind().name().to_owned(),
                 detail,
                 result: if ev.result.is_none() {
                     "ok".to_owned()
@@ -553,31 +553,20 @@ fn loss(trace: &Trace) -> Loss {
     }
 }
 
-/// getenv and getrandom events, read through their JSON form so that this stage does not
-/// depend on when the recorder gained those kinds.
+/// getenv and getrandom events.
 fn environment(events: &[Event]) -> EnvironmentUse {
     let mut names: BTreeMap<String, (u64, BTreeSet<u32>)> = BTreeMap::new();
     let mut out = EnvironmentUse::default();
     for ev in events {
-        match ev.data.kind() {
-            "getenv" => {
-                let v = serde_json::to_value(&ev.data).unwrap_or_default();
-                let name = v
-                    .pointer("/fields/name")
-                    .and_then(|n| n.as_str())
-                    .unwrap_or("")
-                    .to_owned();
-                let e = names.entry(name).or_default();
+        match &ev.data {
+            EventData::Getenv { name, .. } => {
+                let e = names.entry(name.clone()).or_default();
                 e.0 += 1;
                 e.1.insert(ev.pid);
             }
-            "getrandom" => {
-                let v = serde_json::to_value(&ev.data).unwrap_or_default();
+            EventData::Getrandom { bytes, .. } => {
                 out.getrandom_calls += 1;
-                out.getrandom_bytes += v
-                    .pointer("/fields/bytes")
-                    .and_then(|b| b.as_u64())
-                    .unwrap_or(0);
+                out.getrandom_bytes += bytes;
             }
             _ => {}
         }

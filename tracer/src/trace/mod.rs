@@ -13,6 +13,10 @@ mod write;
 pub use mask::{MASKED_FIELDS, mask_argv};
 pub use model::*;
 pub use read::{Integrity, Trace, TraceError, read_trace, read_trace_from};
+/// The event vocabulary: one numbered enum, shared with the kernel side (which counts losses
+/// by it) and owned here for every later stage. Each stage matches on it, never on the `kind`
+/// strings, so a new kind fails to compile until the stages handle it.
+pub use tracer_common::{EventKind, Family};
 pub use write::TraceWriter;
 
 /// `format` field of the header.

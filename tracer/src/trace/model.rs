@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::EventKind;
+
 /// One line of the file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -569,53 +571,54 @@ fn is_zero(v: &u64) -> bool {
 }
 
 impl EventData {
-    /// The `kind` string of this variant, as written in the trace.
-    pub fn kind(&self) -> &'static str {
+    /// What this event records. The match is exhaustive, so a new variant does not compile
+    /// until it has a kind; `kind().name()` is the `kind` string written in the trace.
+    pub fn kind(&self) -> EventKind {
         match self {
-            EventData::Fork { .. } => "fork",
-            EventData::Exec { .. } => "exec",
-            EventData::Exit { .. } => "exit",
-            EventData::Open { .. } => "open",
-            EventData::Unlink { .. } => "unlink",
-            EventData::Rename { .. } => "rename",
-            EventData::Mkdir { .. } => "mkdir",
-            EventData::Rmdir { .. } => "rmdir",
-            EventData::Chmod { .. } => "chmod",
-            EventData::Chown { .. } => "chown",
-            EventData::Link { .. } => "link",
-            EventData::Symlink { .. } => "symlink",
-            EventData::Truncate { .. } => "truncate",
-            EventData::Mknod { .. } => "mknod",
-            EventData::MemfdCreate { .. } => "memfd_create",
-            EventData::Chdir { .. } => "chdir",
-            EventData::Xattr { .. } => "xattr",
-            EventData::Utime { .. } => "utime",
-            EventData::NameToHandle { .. } => "name_to_handle",
-            EventData::Socket { .. } => "socket",
-            EventData::Bind { .. } => "bind",
-            EventData::Listen { .. } => "listen",
-            EventData::Accept { .. } => "accept",
-            EventData::Connect { .. } => "connect",
-            EventData::Send { .. } => "send",
-            EventData::Setuid { .. } => "setuid",
-            EventData::Setgid { .. } => "setgid",
-            EventData::Setgroups { .. } => "setgroups",
-            EventData::Capset { .. } => "capset",
-            EventData::Prctl { .. } => "prctl",
-            EventData::Mount { .. } => "mount",
-            EventData::Umount { .. } => "umount",
-            EventData::Unshare { .. } => "unshare",
-            EventData::Setns { .. } => "setns",
-            EventData::Chroot { .. } => "chroot",
-            EventData::PivotRoot { .. } => "pivot_root",
-            EventData::Ptrace { .. } => "ptrace",
-            EventData::Bpf { .. } => "bpf",
-            EventData::ModuleLoad { .. } => "module_load",
-            EventData::MountApi { .. } => "mount_api",
-            EventData::Getrandom { .. } => "getrandom",
-            EventData::Getenv { .. } => "getenv",
-            EventData::IoUringCreate { .. } => "io_uring_create",
-            EventData::IoUringOp { .. } => "io_uring_op",
+            EventData::Fork { .. } => EventKind::Fork,
+            EventData::Exec { .. } => EventKind::Exec,
+            EventData::Exit { .. } => EventKind::Exit,
+            EventData::Open { .. } => EventKind::Open,
+            EventData::Unlink { .. } => EventKind::Unlink,
+            EventData::Rename { .. } => EventKind::Rename,
+            EventData::Mkdir { .. } => EventKind::Mkdir,
+            EventData::Rmdir { .. } => EventKind::Rmdir,
+            EventData::Chmod { .. } => EventKind::Chmod,
+            EventData::Chown { .. } => EventKind::Chown,
+            EventData::Link { .. } => EventKind::Link,
+            EventData::Symlink { .. } => EventKind::Symlink,
+            EventData::Truncate { .. } => EventKind::Truncate,
+            EventData::Mknod { .. } => EventKind::Mknod,
+            EventData::MemfdCreate { .. } => EventKind::MemfdCreate,
+            EventData::Chdir { .. } => EventKind::Chdir,
+            EventData::Xattr { .. } => EventKind::Xattr,
+            EventData::Utime { .. } => EventKind::Utime,
+            EventData::NameToHandle { .. } => EventKind::NameToHandle,
+            EventData::Socket { .. } => EventKind::Socket,
+            EventData::Bind { .. } => EventKind::Bind,
+            EventData::Listen { .. } => EventKind::Listen,
+            EventData::Accept { .. } => EventKind::Accept,
+            EventData::Connect { .. } => EventKind::Connect,
+            EventData::Send { .. } => EventKind::Send,
+            EventData::Setuid { .. } => EventKind::SetUid,
+            EventData::Setgid { .. } => EventKind::SetGid,
+            EventData::Setgroups { .. } => EventKind::SetGroups,
+            EventData::Capset { .. } => EventKind::Capset,
+            EventData::Prctl { .. } => EventKind::Prctl,
+            EventData::Mount { .. } => EventKind::Mount,
+            EventData::Umount { .. } => EventKind::Umount,
+            EventData::Unshare { .. } => EventKind::Unshare,
+            EventData::Setns { .. } => EventKind::Setns,
+            EventData::Chroot { .. } => EventKind::Chroot,
+            EventData::PivotRoot { .. } => EventKind::PivotRoot,
+            EventData::Ptrace { .. } => EventKind::Ptrace,
+            EventData::Bpf { .. } => EventKind::Bpf,
+            EventData::ModuleLoad { .. } => EventKind::ModuleLoad,
+            EventData::MountApi { .. } => EventKind::MountApi,
+            EventData::Getrandom { .. } => EventKind::Getrandom,
+            EventData::Getenv { .. } => EventKind::Getenv,
+            EventData::IoUringCreate { .. } => EventKind::IoUringCreate,
+            EventData::IoUringOp { .. } => EventKind::IoUringOp,
         }
     }
 }

@@ -298,7 +298,7 @@ fn check(events: &[Event], footer: Option<&Footer>, integrity: &mut Integrity) {
     };
     let mut read: BTreeMap<&str, u64> = BTreeMap::new();
     for e in events {
-        let n = read.entry(e.data.kind()).or_default();
+        let n = read.entry(e.data.kind().name()).or_default();
         *n = n.saturating_add(1);
     }
     for (kind, &said) in &footer.events {

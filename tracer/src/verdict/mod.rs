@@ -305,8 +305,7 @@ fn judge_one(
             .zip(&attribution.per_event)
             .filter(|(ev, o)| {
                 **o == Origin::Package
-                    && ev.data.kind() == "getenv"
-                    && rules::event_name(&ev.data).is_empty()
+                    && matches!(&ev.data, EventData::Getenv { name, .. } if name.is_empty())
             })
             .count();
         if n > 0 {

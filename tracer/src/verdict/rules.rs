@@ -194,30 +194,6 @@ pub fn destination_allowed(ip: &str, port: u16, allow: &[String]) -> bool {
     })
 }
 
-/// The first string (or else number) field of an event's data; public to the verdict module for
-/// its gap counting.
-pub(super) fn event_name(data: &EventData) -> String {
-    first_string_field(data)
-}
-
-/// The first string (or else number) field of an event's data, to name it in evidence.
-fn first_string_field(data: &EventData) -> String {
-    let v = serde_json::to_value(data).unwrap_or_default();
-    let Some(fields) = v.get("fields").and_then(|f| f.as_object()) else {
-        return String::new();
-    };
-    fields
-        .values()
-        .find_map(|x| x.as_str().map(str::to_owned))
-        .or_else(|| {
-            fields
-                .values()
-                .find(|x| x.is_number())
-                .map(|x| x.to_string())
-        })
-        .unwrap_or_default()
-}
-
 /// A command line for a report: secrets masked, so the report does not repeat the leak.
 pub fn shown_argv(argv: &[String]) -> String {
     secret_in_argv(argv).unwrap_or_else(|| argv.join(" "))
@@ -416,19 +392,13 @@ impl Rules<'_> {
                 Some(d) => Hit::Yes(format!("{}: {d}", ev.data.kind())),
                 None => Hit::No,
             },
-            // Kinds newer than this checker's match arms are read through their JSON form.
             // A name the recorder could not read may be libc's own lookup: a gap, not evidence
             // (see `unreadable` in verdict/mod.rs).
-            (Check::Environment, data)
-                if data.kind() == "getenv" && first_string_field(data).is_empty() =>
-            {
-                Hit::No
-            }
-            (Check::Environment, data) if data.kind() == "getenv" => {
-                let name = first_string_field(data);
+            (Check::Environment, EventData::Getenv { name, .. }) if name.is_empty() => Hit::No,
+            (Check::Environment, EventData::Getenv { name, .. }) => {
                 let allowed = allow.variables.iter().any(|v| match v.strip_suffix('*') {
                     Some(prefix) => name.starts_with(prefix),
-                    None => *v == name,
+                    None => v == name,
                 });
                 if allowed {
                     Hit::Allowed
@@ -436,19 +406,13 @@ impl Rules<'_> {
                     Hit::Yes(format!("getenv {name}"))
                 }
             }
-            (Check::Crypto, data) if data.kind() == "getrandom" => {
-                let v = serde_json::to_value(data).unwrap_or_default();
-                let bytes = v.pointer("/fields/bytes").and_then(|b| b.as_u64());
-                let nonblock_only = v
-                    .pointer("/fields/flags")
-                    .and_then(|f| f.as_array())
-                    .is_some_and(|f| f.len() == 1 && f[0] == "GRND_NONBLOCK");
+            (Check::Crypto, EventData::Getrandom { bytes, flags }) => {
+                let nonblock_only = flags.len() == 1 && flags[0] == "GRND_NONBLOCK";
                 match bytes {
                     // Start-up draws of the runtime, not the program: glibc's malloc tcache key
                     // (8 bytes) and CPython's hash seed (24 bytes), both GRND_NONBLOCK.
-                    Some(8 | 24) if nonblock_only => Hit::Allowed,
-                    Some(n) => Hit::Yes(format!("getrandom of {n} bytes (random source)")),
-                    None => Hit::Yes("getrandom (random source)".to_owned()),
+                    8 | 24 if nonblock_only => Hit::Allowed,
+                    n => Hit::Yes(format!("getrandom of {n} bytes (random source)")),
                 }
             }
             (Check::Crypto, EventData::Open { path, .. }) if ok => {
