@@ -9,7 +9,7 @@ use tracer::{
     claims::{self, Allow, Check, Claim, ClaimSet, Expect, Package, Source},
     report::{Inputs, Report, render_markdown},
     summary::{render_text, summarize},
-    trace::{Trace, read_trace},
+    trace::{EventKind, Trace, read_trace},
     verdict::{Judgement, Origin, Status, Verdict, judge},
 };
 
@@ -586,7 +586,7 @@ fn report_azure_on_lost_fixture() {
     for v in &r.verdicts {
         let needs_lost = tracer::verdict::needed_kinds(v.claim.check)
             .iter()
-            .any(|k| *k == "open" || *k == "exec");
+            .any(|k| matches!(k, EventKind::Open | EventKind::Exec));
         if needs_lost {
             assert_ne!(v.status, Status::Held, "{}: {}", v.claim.check, v.reason);
         }
@@ -872,7 +872,7 @@ fn with_copy(from: &str, to: &str) -> Trace {
         .events
         .iter()
         .find(|e| {
-            e.data.kind() == tracer::trace::EventKind::Open
+            e.data.kind() == EventKind::Open
                 && serde_json::to_string(&e.data).is_ok_and(|j| j.contains(from))
         })
         .unwrap_or_else(|| panic!("recorded-quiet has an event naming {from}"))

@@ -5,11 +5,18 @@
 //! a kernel without a syscall (no `init_module` tracepoint on a kernel without modules, no
 //! `fchmodat2` before 6.6) loses only that hook, and the trace header says so.
 //!
+//! The hook names and the kind each feeds are the trace format's ([`crate::trace::hooks`]).
+//!
 //! LSM programs come on top where the kernel runs them (see [`LSM_PROGRAMS`]): they add the
 //! kernel's name of opened and executed files to records the tracepoints make, so a kernel
 //! without them loses that detail and nothing else.
 
 use tracer_common::{EventKind, Family, SyscallId};
+
+use crate::trace::hooks::{
+    IO_URING_SUBMIT_OLD, IO_URING_TRACEPOINTS, LSM_PROGRAMS, SCHED_TRACEPOINTS, UPROBES,
+    tracepoint_name,
+};
 
 /// Where a program is attached.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,18 +68,6 @@ impl Hook {
     }
 }
 
-/// LSM programs and the kind of record each adds the kernel's file name to. Both hooks run
-/// after the kernel resolved the path and every earlier security module allowed the operation,
-/// on the file the process gets, and both allow `bpf_d_path`.
-pub const LSM_PROGRAMS: &[(&str, &str, EventKind)] = &[
-    ("lsm_file_open", "file_open", EventKind::Open),
-    (
-        "lsm_bprm_check_security",
-        "bprm_check_security",
-        EventKind::Exec,
-    ),
-];
-
 /// The LSM hooks, tried after [`all_hooks`] where the kernel runs BPF LSM programs.
 pub fn lsm_hooks() -> Vec<Hook> {
     LSM_PROGRAMS
@@ -99,19 +94,6 @@ pub fn libc_path() -> Option<String> {
         .map(str::to_owned)
 }
 
-/// libc functions recorded with uprobes: (program, symbol).
-pub const UPROBES: &[(&str, &str)] = &[
-    ("getenv_enter", "getenv"),
-    ("secure_getenv_enter", "secure_getenv"),
-];
-
-/// The scheduler tracepoints, each with its own program of the same name.
-pub const SCHED_PROGRAMS: &[&str] = &[
-    "sched_process_fork",
-    "sched_process_exec",
-    "sched_process_exit",
-];
-
 /// The exit program of a syscall's family (`tracer-ebpf/src/probes/<family>.rs`).
 pub fn exit_program(id: SyscallId) -> &'static str {
     match id.kind().family() {
@@ -127,22 +109,7 @@ pub fn exit_program(id: SyscallId) -> &'static str {
     }
 }
 
-/// The syscall part of the tracepoint name: the kernel's `SYSCALL_DEFINE` name, which is
-/// `umount` for the umount2 syscall.
-pub fn tracepoint_name(id: SyscallId) -> &'static str {
-    match id {
-        SyscallId::Umount2 => "umount",
-        other => other.name(),
-    }
-}
-
-/// The io_uring tracepoints, each with its own program of the same name, and the kind it feeds.
-pub const IO_URING_PROGRAMS: &[(&str, EventKind)] = &[
-    ("io_uring_create", EventKind::IoUringCreate),
-    ("io_uring_submit_req", EventKind::IoUringOp),
-];
-
-/// The tracepoint a program of [`IO_URING_PROGRAMS`] goes on: `io_uring_submit_req` was
+/// The tracepoint a program of [`IO_URING_TRACEPOINTS`] goes on: `io_uring_submit_req` was
 /// `io_uring_submit_sqe` before Linux 6.2 (same fields up to `opcode`; the others' offsets come
 /// from its `format` file, see `tpformat::uring_offsets`).
 pub fn io_uring_tracepoint(program: &'static str) -> &'static str {
@@ -151,9 +118,9 @@ pub fn io_uring_tracepoint(program: &'static str) -> &'static str {
     };
     if program == "io_uring_submit_req"
         && !exists("io_uring_submit_req")
-        && exists("io_uring_submit_sqe")
+        && exists(IO_URING_SUBMIT_OLD)
     {
-        "io_uring_submit_sqe"
+        IO_URING_SUBMIT_OLD
     } else {
         program
     }
@@ -161,10 +128,9 @@ pub fn io_uring_tracepoint(program: &'static str) -> &'static str {
 
 /// Every hook, in attach order: scheduler ones first so that no child escapes.
 pub fn all_hooks() -> Vec<Hook> {
-    let mut hooks: Vec<Hook> = SCHED_PROGRAMS
+    let mut hooks: Vec<Hook> = SCHED_TRACEPOINTS
         .iter()
-        .zip([EventKind::Fork, EventKind::Exec, EventKind::Exit])
-        .map(|(p, kind)| Hook::tracepoint(p, "sched", (*p).to_owned(), Some(kind)))
+        .map(|&(p, kind)| Hook::tracepoint(p, "sched", p.to_owned(), Some(kind)))
         .collect();
     for &id in SyscallId::ALL {
         let tp = tracepoint_name(id);
@@ -182,7 +148,7 @@ pub fn all_hooks() -> Vec<Hook> {
             feeds,
         ));
     }
-    for &(program, kind) in IO_URING_PROGRAMS {
+    for &(program, kind) in IO_URING_TRACEPOINTS {
         hooks.push(Hook::tracepoint(
             program,
             "io_uring",

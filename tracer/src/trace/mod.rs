@@ -5,11 +5,13 @@
 //! format is versioned ([`FORMAT_VERSION`]) and documented in docs/trace-format.md; a change that
 //! breaks old readers bumps the version.
 
+pub mod hooks;
 mod mask;
 mod model;
 mod read;
 mod write;
 
+pub use hooks::hook_kind;
 pub use mask::{MASKED_FIELDS, mask_argv};
 pub use model::*;
 pub use read::{Integrity, Trace, TraceError, read_trace, read_trace_from};

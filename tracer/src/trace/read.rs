@@ -13,7 +13,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use super::{Event, FORMAT_NAME, FORMAT_VERSION, Footer, Header, Line};
+use super::{Event, EventKind, FORMAT_NAME, FORMAT_VERSION, Footer, Header, Line};
 
 /// A whole trace in memory.
 #[derive(Debug, Clone)]
@@ -86,10 +86,10 @@ impl Integrity {
 
     /// Why events of `kinds` may be missing from this file, beyond what the footer says was
     /// lost: one sentence per reason.
-    pub fn gaps(&self, kinds: &[&str]) -> Vec<String> {
+    pub fn gaps(&self, kinds: &[EventKind]) -> Vec<String> {
         let mut out = Vec::new();
         for k in kinds {
-            if let Some(n) = self.missing.get(*k) {
+            if let Some(n) = self.missing.get(k.name()) {
                 out.push(format!(
                     "{n} {k} event(s) counted in the footer are not in the trace file"
                 ));

@@ -14,7 +14,7 @@ mod rules;
 use std::collections::HashSet;
 
 pub use attribution::{Attribution, Origin};
-pub use coverage::{gaps, hook_kind, missing_hook, needed_kinds};
+pub use coverage::{gaps, missing_hook, needed_kinds};
 pub use findings::{FindingItem, FindingList, Findings};
 pub use rules::{
     chmod_chown_mixup, destination_allowed, is_loopback, secret_in_argv, sets_setid_bit, shown_argv,
@@ -430,7 +430,11 @@ fn judge_one(
                     .iter()
                     .filter(|o| in_scope.contains(o))
                     .count(),
-                needed_kinds(claim.check).join("/")
+                needed_kinds(claim.check)
+                    .iter()
+                    .map(|k| k.name())
+                    .collect::<Vec<_>>()
+                    .join("/")
             ),
         ),
         Expect::Present => (

@@ -1,0 +1,119 @@
+//! The names of the kernel hooks a trace header lists (`hooks.attached`, `hooks.failed`,
+//! `hooks.sources`), and which event kind each one feeds. The recorder builds its hook list
+//! from these tables and later stages read a header's hooks through them, so both sides use
+//! one spelling. Syscall hooks are derived from [`SyscallId`] and its [`SyscallId::kind`]:
+//! a new syscall needs no entry here.
+
+use tracer_common::SyscallId;
+
+use super::EventKind;
+
+/// The scheduler tracepoints (`sched/…`), each with its own program of the same name, and the
+/// kind of record it writes.
+pub const SCHED_TRACEPOINTS: &[(&str, EventKind)] = &[
+    ("sched_process_fork", EventKind::Fork),
+    ("sched_process_exec", EventKind::Exec),
+    ("sched_process_exit", EventKind::Exit),
+];
+
+/// The io_uring tracepoints (`io_uring/…`), each with its own program of the same name, and the
+/// kind it feeds.
+pub const IO_URING_TRACEPOINTS: &[(&str, EventKind)] = &[
+    ("io_uring_create", EventKind::IoUringCreate),
+    ("io_uring_submit_req", EventKind::IoUringOp),
+];
+
+/// The name `io_uring_submit_req` had before Linux 6.2; the recorder attaches to it there.
+pub const IO_URING_SUBMIT_OLD: &str = "io_uring_submit_sqe";
+
+/// libc functions recorded with uprobes: (program, symbol). Both feed [`EventKind::Getenv`].
+pub const UPROBES: &[(&str, &str)] = &[
+    ("getenv_enter", "getenv"),
+    ("secure_getenv_enter", "secure_getenv"),
+];
+
+/// LSM programs (program, `security_<hook>` name) and the kind of record each adds the kernel's
+/// file name to.
+pub const LSM_PROGRAMS: &[(&str, &str, EventKind)] = &[
+    ("lsm_file_open", "file_open", EventKind::Open),
+    (
+        "lsm_bprm_check_security",
+        "bprm_check_security",
+        EventKind::Exec,
+    ),
+];
+
+/// The syscall part of the tracepoint name: the kernel's `SYSCALL_DEFINE` name, which is
+/// `umount` for the umount2 syscall.
+pub fn tracepoint_name(id: SyscallId) -> &'static str {
+    match id {
+        SyscallId::Umount2 => "umount",
+        other => other.name(),
+    }
+}
+
+/// The syscall a `sys_enter_NAME` / `sys_exit_NAME` tracepoint belongs to.
+pub fn syscall_of_tracepoint(name: &str) -> Option<SyscallId> {
+    let sys = name
+        .strip_prefix("sys_enter_")
+        .or_else(|| name.strip_prefix("sys_exit_"))?;
+    SyscallId::ALL
+        .iter()
+        .copied()
+        .find(|&id| tracepoint_name(id) == sys)
+}
+
+/// The event kind whose records a hook (as a header names it: `tracepoint:CATEGORY/NAME`,
+/// `uprobe:LIBRARY:SYMBOL`) writes, completes or saves arguments for; `None` for a hook this
+/// build does not know (a newer recorder's) and for LSM hooks, which only add detail.
+pub fn hook_kind(label: &str) -> Option<EventKind> {
+    if let Some(rest) = label.strip_prefix("tracepoint:") {
+        let (category, name) = rest.split_once('/')?;
+        let find =
+            |table: &[(&str, EventKind)]| table.iter().find(|(n, _)| *n == name).map(|&(_, k)| k);
+        return match category {
+            "sched" => find(SCHED_TRACEPOINTS),
+            "io_uring" if name == IO_URING_SUBMIT_OLD => Some(EventKind::IoUringOp),
+            "io_uring" => find(IO_URING_TRACEPOINTS),
+            "syscalls" => syscall_of_tracepoint(name).map(SyscallId::kind),
+            _ => None,
+        };
+    }
+    if let Some(rest) = label.strip_prefix("uprobe:") {
+        let symbol = rest.rsplit(':').next()?;
+        return UPROBES
+            .iter()
+            .any(|(_, s)| *s == symbol)
+            .then_some(EventKind::Getenv);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_syscall_hook_names_its_kind() {
+        for &id in SyscallId::ALL {
+            for dir in ["enter", "exit"] {
+                let label = format!("tracepoint:syscalls/sys_{dir}_{}", tracepoint_name(id));
+                assert_eq!(hook_kind(&label), Some(id.kind()), "{label}");
+            }
+        }
+        assert_eq!(
+            hook_kind("tracepoint:sched/sched_process_exec"),
+            Some(EventKind::Exec)
+        );
+        assert_eq!(
+            hook_kind("tracepoint:io_uring/io_uring_submit_sqe"),
+            Some(EventKind::IoUringOp)
+        );
+        assert_eq!(
+            hook_kind("uprobe:/usr/lib/x86_64-linux-gnu/libc.so.6:secure_getenv"),
+            Some(EventKind::Getenv)
+        );
+        assert_eq!(hook_kind("tracepoint:syscalls/sys_enter_umount2"), None);
+        assert_eq!(hook_kind("tracepoint:syscalls/sys_exit_openat3"), None);
+    }
+}
