@@ -5,7 +5,7 @@ use std::{fmt::Write as _, io::Write as _, path::PathBuf, process::ExitCode};
 use anyhow::Context as _;
 use tracer::{
     claims::{self, ClaimSet, ClaimsFile, Source},
-    summary::printable,
+    trace::describe::printable,
 };
 
 #[derive(clap::Args)]

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use super::Diff;
 use crate::{
     report::{md, wrap},
-    summary::printable,
+    trace::describe::printable,
     verdict::Status,
 };
 

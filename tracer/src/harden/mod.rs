@@ -176,7 +176,7 @@ impl Seen {
             && let Some((ip, _)) = ip_of(addr)
         {
             // A non-blocking connect returns EINPROGRESS: under way, not failed.
-            let label = crate::summary::result_label(ev.result.as_ref());
+            let label = crate::trace::describe::result_label(ev.result.as_ref());
             let tried = if ok || label == "EINPROGRESS" {
                 String::new()
             } else {
@@ -187,7 +187,7 @@ impl Seen {
         if !ok {
             return;
         }
-        for (path, op) in crate::summary::file_changes(ev) {
+        for (path, op) in crate::trace::describe::file_changes(ev) {
             // The kernel's name: /var/run/x is /run/x, and systemd mounts the real path.
             let path = path.real.clone().unwrap_or_else(|| path.best().to_owned());
             if op.starts_with("chmod")
@@ -261,7 +261,7 @@ impl Seen {
                         self.cap("CAP_NET_BIND_SERVICE", format!("bind to {ip} port {port}"));
                     }
                     if matches!(ev.data, EventData::Listen { .. }) || port != 0 {
-                        let label = crate::summary::addr_label(addr);
+                        let label = crate::trace::describe::addr_label(addr);
                         if loopback(ip) {
                             self.loopback_listeners.insert(label);
                         } else {

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::Draft;
-use crate::summary::printable;
+use crate::trace::describe::printable;
 
 /// Characters a unit-file value may carry unquoted. A path with anything else (a space, a
 /// quote, a newline from a hostile file name) is never written into a directive: the file

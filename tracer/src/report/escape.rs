@@ -1,6 +1,6 @@
 //! Escaping for Markdown that Launchpad or a code forge renders.
 
-use crate::summary::printable;
+use crate::trace::describe::printable;
 
 /// Text from a trace or review, made inert in Markdown and HTML: control characters become
 /// visible escapes (a newline cannot start a new table row or heading), Markdown punctuation is

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use super::REPORT_VERSION;
 use crate::{
     claims::{ClaimSet, NotCheckable},
-    summary::{Loss, summarize, target_label},
+    summary::{Loss, summarize},
     trace::Trace,
+    trace::describe::target_label,
     verdict::{Findings, Judgement, OriginCounts, Status, Verdict},
 };
 

@@ -9,7 +9,7 @@ use super::{
         installed_lines, not_checkable_lines, outcome_line, source_label,
     },
 };
-use crate::{claims::Source, summary::printable, verdict::Status};
+use crate::{claims::Source, trace::describe::printable, verdict::Status};
 
 /// Launchpad shows comments in a fixed-width font and wraps nothing itself.
 pub const WIDTH: usize = 100;

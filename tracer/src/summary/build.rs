@@ -4,10 +4,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{
     Connection, DirGroup, EnvironmentUse, ExecInfo, ExitInfo, FileEntry, Files, Listening, Lookup,
-    Loss, PrivilegeChange, ProcessNode, Recording, SUMMARY_VERSION, Sockets, Summary, addr_label,
-    failed, result_label,
+    Loss, PrivilegeChange, ProcessNode, Recording, SUMMARY_VERSION, Sockets, Summary,
 };
-use crate::trace::{Event, EventData, PathRef, Target, Trace};
+use crate::trace::{
+    Event, EventData, Trace,
+    describe::{
+        addr_label, failed, file_changes, is_server_bind, privilege_detail, result_label,
+        target_label,
+    },
+};
 
 pub fn summarize(trace: &Trace) -> Summary {
     Summary {
@@ -53,22 +58,6 @@ fn recording(trace: &Trace) -> Recording {
             .filter(|f| f.absent)
             .map(|f| f.hook.clone())
             .collect(),
-    }
-}
-
-pub(crate) fn target_label(target: &Target) -> String {
-    match target {
-        Target::Command { argv, pid, user } => {
-            let shown = crate::verdict::shown_argv(argv);
-            match user {
-                Some(user) => format!("command (pid {pid}, as {user}): {shown}"),
-                None => format!("command (pid {pid}): {shown}"),
-            }
-        }
-        Target::Pid { pid, comm } => format!("pid {pid} ({comm}) and descendants"),
-        Target::Cgroup { path, .. } => format!("cgroup {path}"),
-        Target::Unit { name, cgroup, .. } => format!("unit {name} (cgroup {cgroup})"),
-        Target::System => "the whole system".to_owned(),
     }
 }
 
@@ -172,75 +161,6 @@ fn process_tree(events: &[Event]) -> Vec<ProcessNode> {
     roots
 }
 
-/// What a file event did to its path(s), for the "changed" list; `None` for reads.
-pub(crate) fn file_changes(ev: &Event) -> Vec<(&PathRef, String)> {
-    match &ev.data {
-        EventData::Open {
-            path,
-            flags,
-            access,
-            ..
-        } => {
-            let has = |f: &str| flags.iter().any(|x| x == f);
-            if has("O_TMPFILE") {
-                vec![(path, "tmpfile".to_owned())]
-            } else if has("O_CREAT") {
-                vec![(path, "create".to_owned())]
-            } else if access == "write" || access == "read_write" || has("O_TRUNC") {
-                vec![(path, "write".to_owned())]
-            } else {
-                vec![]
-            }
-        }
-        EventData::Unlink { path, dir } => {
-            vec![(path, if *dir { "rmdir" } else { "remove" }.to_owned())]
-        }
-        EventData::Rename { from, to, .. } => vec![
-            (from, "rename away".to_owned()),
-            (to, "rename into".to_owned()),
-        ],
-        EventData::Mkdir { path, mode } => vec![(path, format!("mkdir {mode:04o}"))],
-        EventData::Rmdir { path } => vec![(path, "rmdir".to_owned())],
-        EventData::Chmod {
-            path: Some(path),
-            mode,
-            ..
-        } => vec![(path, format!("chmod {mode:04o}"))],
-        EventData::Chown {
-            path: Some(path),
-            uid,
-            gid,
-            ..
-        } => vec![(path, format!("chown {}:{}", id_label(*uid), id_label(*gid)))],
-        EventData::Link { path, .. } => vec![(path, "link".to_owned())],
-        EventData::Symlink { path, .. } => vec![(path, "symlink".to_owned())],
-        EventData::Truncate {
-            path: Some(path), ..
-        } => vec![(path, "truncate".to_owned())],
-        EventData::Mknod { path, .. } => vec![(path, "mknod".to_owned())],
-        EventData::Xattr {
-            path: Some(path),
-            name,
-            op,
-            ..
-        } => vec![(path, format!("{op}xattr {name}"))],
-        EventData::Utime {
-            path: Some(path), ..
-        } => vec![(path, "utime".to_owned())],
-        _ => vec![],
-    }
-}
-
-fn id_label(id: u32) -> String {
-    if id == u32::MAX {
-        "-1".to_owned()
-    } else {
-        id.to_string()
-    }
-}
-
-/// Splits an absolute path into directory and name; a relative or unknown one goes under
-/// `(unresolved)`.
 pub(crate) fn split_path(path: &str) -> (String, String) {
     if !path.starts_with('/') {
         return ("(unresolved)".to_owned(), path.to_owned());
@@ -389,116 +309,6 @@ fn sockets(events: &[Event]) -> Sockets {
         sent_to: connections(sent_to),
         accepted: connections(accepted),
     }
-}
-
-/// A bind that makes an address others can reach: a fixed port, or a named unix socket.
-pub(crate) fn is_server_bind(addr: &crate::trace::SockAddr) -> bool {
-    use crate::trace::SockAddr;
-    match addr {
-        SockAddr::Inet { port, .. } | SockAddr::Inet6 { port, .. } => *port != 0,
-        SockAddr::Unix {
-            path,
-            abstract_name,
-        } => path.is_some() || abstract_name.is_some(),
-        SockAddr::Other { .. } => false,
-    }
-}
-
-/// prctl options that change what the process may do (PR_SET_NAME and the like do not).
-pub(crate) fn is_privilege_prctl(option: &str) -> bool {
-    [
-        "KEEPCAPS",
-        "SECUREBITS",
-        "NO_NEW_PRIVS",
-        "CAPBSET",
-        "CAP_AMBIENT",
-        "SECCOMP",
-        "DUMPABLE",
-    ]
-    .iter()
-    .any(|p| option.contains(p))
-}
-
-/// The privilege-relevant part of an event, as `(kind, detail)`; `None` for other events.
-pub(crate) fn privilege_detail(ev: &Event) -> Option<String> {
-    let ids = |v: &[u32]| v.iter().map(|i| id_label(*i)).collect::<Vec<_>>().join(",");
-    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "?".to_owned());
-    Some(match &ev.data {
-        EventData::Setuid { requested } => format!("uid -> {}", ids(requested)),
-        EventData::Setgid { requested } => format!("gid -> {}", ids(requested)),
-        EventData::Setgroups { groups, count } => format!("groups ({count}) -> {}", ids(groups)),
-        EventData::Capset {
-            effective,
-            permitted,
-            inheritable,
-        } => format!(
-            "effective {} permitted {} inheritable {}",
-            opt(effective),
-            opt(permitted),
-            opt(inheritable)
-        ),
-        EventData::Prctl { option, arg2 } if is_privilege_prctl(option) => {
-            format!("{option} {arg2}")
-        }
-        EventData::Mount {
-            source,
-            target,
-            fstype,
-            flags,
-        } => format!(
-            "{} on {} type {} flags {flags:#x}",
-            opt(source),
-            target.best(),
-            opt(fstype)
-        ),
-        EventData::Umount { target, .. } => format!("umount {}", target.best()),
-        EventData::Unshare { flags } => flags.join("|"),
-        EventData::Setns { nstype, .. } => nstype.join("|"),
-        EventData::Chroot { path } => path.best().to_owned(),
-        EventData::PivotRoot { new_root, put_old } => {
-            format!("{} (old root to {})", new_root.best(), put_old.best())
-        }
-        EventData::Ptrace {
-            request,
-            target_pid,
-        } => format!("{request} pid {target_pid}"),
-        EventData::Bpf { cmd } => cmd.clone(),
-        EventData::ModuleLoad { params } => format!("params {}", opt(params)),
-        EventData::MountApi {
-            call,
-            path,
-            path2,
-            name,
-            ..
-        } => [
-            Some(call.clone()),
-            path.as_ref().map(|p| p.best().to_owned()),
-            path2.as_ref().map(|p| format!("to {}", p.best())),
-            name.clone(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" "),
-        EventData::Exec {
-            path,
-            setid: true,
-            before,
-            after,
-            ..
-        } => match (before, after) {
-            (Some(b), Some(a)) => format!(
-                "setuid program {}: euid {} -> {}, egid {} -> {}",
-                path.best(),
-                b.euid,
-                a.euid,
-                b.egid,
-                a.egid
-            ),
-            _ => format!("setuid program {}", path.best()),
-        },
-        _ => return None,
-    })
 }
 
 fn privilege(events: &[Event]) -> Vec<PrivilegeChange> {

@@ -2,7 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::{Connection, DirGroup, Loss, ProcessNode, Summary, printable};
+use super::{Connection, DirGroup, Loss, ProcessNode, Summary};
+use crate::trace::describe::{printable, shown_argv};
 
 pub fn render_text(s: &Summary) -> String {
     let mut out = String::new();
@@ -203,7 +204,7 @@ fn process(out: &mut String, p: &ProcessNode, depth: usize) {
     let failed = p.execs.iter().filter(|e| e.result != "ok").count();
     for e in p.execs.iter().filter(|e| e.result == "ok") {
         // Secrets masked: a summary gets pasted into bugs.
-        let argv = printable(&crate::verdict::shown_argv(&e.argv));
+        let argv = printable(&shown_argv(&e.argv));
         let _ = writeln!(
             out,
             "{indent}  exec {} [{}]{}{}",

@@ -1,12 +1,12 @@
 //! Masking secrets in recorded command lines (`record --mask-secrets`).
 //!
 //! A trace is attached to a public bug: a `--password=…` in a daemon's argv must not travel
-//! with it. The rule is the checker's own ([`crate::verdict::secret_in_argv`]), applied one
+//! with it. The rule is the checker's own ([`super::describe::secret_in_argv`]), applied one
 //! argument (or key and value pair) at a time, so that a masked trace still shows the key and
 //! `****`, which the "secret in argv" check still finds. Environment values are not recorded at
 //! all (getenv events carry names only), so argv is all there is to mask.
 
-use crate::verdict::secret_in_argv;
+use super::describe::secret_in_argv;
 
 /// What the header's `masked` lists when masking was on.
 pub const MASKED_FIELDS: &[&str] = &["exec.argv", "target.argv"];
@@ -66,6 +66,6 @@ mod tests {
         );
         assert_eq!(masked(&["cat", "/etc/passwd"]), ["cat", "/etc/passwd"]);
         // Still found by the checker after masking.
-        assert!(crate::verdict::secret_in_argv(&masked(&["db", "--password=x"])).is_some());
+        assert!(super::secret_in_argv(&masked(&["db", "--password=x"])).is_some());
     }
 }

@@ -5,6 +5,7 @@
 //! format is versioned ([`FORMAT_VERSION`]) and documented in docs/trace-format.md; a change that
 //! breaks old readers bumps the version.
 
+pub mod describe;
 pub mod hooks;
 mod mask;
 mod model;

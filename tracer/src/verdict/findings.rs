@@ -7,11 +7,13 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     attribution::{Attribution, Origin},
-    rules::{Hit, Rules, chmod_chown_mixup, secret_in_argv, shown_argv},
+    rules::{Hit, Rules, chmod_chown_mixup},
 };
 use crate::{
     claims::{Allow, Check, Package},
-    summary::{addr_label, failed, privilege_detail, result_label},
+    trace::describe::{
+        addr_label, failed, privilege_detail, result_label, secret_in_argv, shown_argv,
+    },
     trace::{Event, EventData, Trace},
 };
 

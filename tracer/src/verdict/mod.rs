@@ -16,15 +16,13 @@ use std::collections::HashSet;
 pub use attribution::{Attribution, Origin};
 pub use coverage::{gaps, missing_hook, needed_kinds};
 pub use findings::{FindingItem, FindingList, Findings};
-pub use rules::{
-    chmod_chown_mixup, destination_allowed, is_loopback, secret_in_argv, sets_setid_bit, shown_argv,
-};
+pub use rules::{chmod_chown_mixup, destination_allowed, is_loopback, sets_setid_bit};
 use serde::{Deserialize, Serialize};
 
 use crate::{
     claims::{Allow, Check, Claim, ClaimSet, Expect, Package},
     contents::Manifest,
-    summary::{self, result_label},
+    trace::describe::{failed, result_label},
     trace::{Event, EventData, Trace},
 };
 use rules::{Hit, Rules, scope};
@@ -607,7 +605,7 @@ fn env_blind_spots(trace: &Trace, attribution: &Attribution) -> Vec<String> {
             continue;
         }
         match &ev.data {
-            EventData::Exec { path, argv, .. } if !summary::failed(ev.result.as_ref()) => {
+            EventData::Exec { path, argv, .. } if !failed(ev.result.as_ref()) => {
                 let name = path.best().rsplit('/').next().unwrap_or("").to_owned();
                 // A script's interpreter shows in argv[0] when it was started by name.
                 let arg0 = argv

@@ -8,7 +8,9 @@ use super::attribution::{Attribution, Origin, basename};
 use crate::{
     claims::{Allow, Check},
     contents::{self, InstalledFile},
-    summary::{addr_label, failed},
+    trace::describe::{
+        addr_label, changed_paths, failed, privilege_detail, secret_in_argv, shown_argv,
+    },
     trace::{Event, EventData, SockAddr},
 };
 
@@ -140,7 +142,7 @@ pub fn sets_setid_bit(argv: &[String]) -> bool {
 
 /// The event's file changes that `keep(path, op)` selects, as a hit naming them.
 fn changes_hit(ev: &Event, keep: impl Fn(&str, &str) -> bool) -> Hit {
-    let hits: Vec<String> = crate::summary::changed_paths(ev)
+    let hits: Vec<String> = changed_paths(ev)
         .into_iter()
         .filter(|(p, op)| keep(p, op))
         .map(|(p, op)| format!("{op} {p}"))
@@ -192,85 +194,6 @@ pub fn destination_allowed(ip: &str, port: u16, allow: &[String]) -> bool {
         };
         same_ip(host) && p.parse::<u16>().is_ok_and(|p| p == port)
     })
-}
-
-/// A command line for a report: secrets masked, so the report does not repeat the leak.
-pub fn shown_argv(argv: &[String]) -> String {
-    secret_in_argv(argv).unwrap_or_else(|| argv.join(" "))
-}
-
-/// Looks for a secret in a command line; returns the command line with the secret masked.
-pub fn secret_in_argv(argv: &[String]) -> Option<String> {
-    const KEYS: &[&str] = &[
-        "password",
-        "passwd",
-        "secret",
-        "token",
-        "api_key",
-        "apikey",
-        "api-key",
-        "credential",
-    ];
-    // Not keys: a path (`/etc/passwd`) and a bare database or command name (`getent passwd
-    // lxd`, seen in lxd's postinst), whose next word is a name, not a secret.
-    let is_key = |s: &str| {
-        let l = s.to_lowercase();
-        KEYS.iter().any(|k| l.contains(k))
-            && !l.contains("file")
-            && !l.contains("stdin")
-            && !l.contains('/')
-            && l != "passwd"
-    };
-    // Tokens of every argument, so that `sh -c "… --password x"` is seen too; argv[0] is the
-    // program and never a secret.
-    let mut tokens: Vec<(usize, String)> = argv
-        .iter()
-        .enumerate()
-        .skip(1)
-        .flat_map(|(i, a)| {
-            let parts: Vec<&str> = a.split_whitespace().collect();
-            if parts.len() <= 1 {
-                vec![(i, a.clone())]
-            } else {
-                parts.into_iter().map(|p| (i, p.to_owned())).collect()
-            }
-        })
-        .collect();
-    let mut found = false;
-    for t in 0..tokens.len() {
-        let tok = tokens[t].1.clone();
-        if let Some((k, v)) = tok.split_once('=')
-            && is_key(k)
-            && !v.is_empty()
-        {
-            tokens[t].1 = format!("{k}=****");
-            found = true;
-            continue;
-        }
-        if is_key(&tok) && t + 1 < tokens.len() && !tokens[t + 1].1.starts_with('-') {
-            tokens[t + 1].1 = "****".to_owned();
-            found = true;
-        }
-    }
-    if !found {
-        return None;
-    }
-    let program = argv.first()?;
-    let mut masked: Vec<String> = vec![program.clone()];
-    let mut current = None;
-    for (i, tok) in tokens {
-        match masked.last_mut() {
-            Some(m) if current == Some(i) => {
-                m.push(' ');
-                m.push_str(&tok);
-            }
-            _ => {
-                masked.push(tok);
-                current = Some(i);
-            }
-        }
-    }
-    Some(masked.join(" "))
 }
 
 fn octal_mode(s: &str) -> bool {
@@ -340,7 +263,7 @@ impl Rules<'_> {
                 Hit::Yes(format!("fork of child {child_pid} (no exec seen)"))
             }
             (Check::FileIo, _) if ok => {
-                let changes = crate::summary::changed_paths(ev);
+                let changes = changed_paths(ev);
                 if changes.is_empty() {
                     return Hit::No;
                 }
@@ -371,7 +294,7 @@ impl Rules<'_> {
                 Hit::Yes(format!("open O_TMPFILE in {}", path.best()))
             }
             (Check::TempFiles, _) if ok => {
-                let temp: Vec<(String, String)> = crate::summary::changed_paths(ev)
+                let temp: Vec<(String, String)> = changed_paths(ev)
                     .into_iter()
                     .filter(|(p, _)| TEMP_DIRS.iter().any(|t| under(p, t) && p != t))
                     .collect();
@@ -388,7 +311,7 @@ impl Rules<'_> {
                     )
                 }
             }
-            (Check::PrivilegedFunctions, _) => match crate::summary::privilege_detail(ev) {
+            (Check::PrivilegedFunctions, _) => match privilege_detail(ev) {
                 Some(d) => Hit::Yes(format!("{}: {d}", ev.data.kind())),
                 None => Hit::No,
             },
@@ -521,7 +444,7 @@ impl Rules<'_> {
                 Hit::Yes(format!("exec {} running as nobody", path.best()))
             }
             (Check::SetuidCalls, EventData::Setuid { .. } | EventData::Setgid { .. }) => {
-                match crate::summary::privilege_detail(ev) {
+                match privilege_detail(ev) {
                     Some(d) => Hit::Yes(format!("{}: {d}", ev.data.kind())),
                     None => Hit::No,
                 }
@@ -634,36 +557,6 @@ mod tests {
 
     fn v(s: &[&str]) -> Vec<String> {
         s.iter().map(|x| (*x).to_owned()).collect()
-    }
-
-    #[test]
-    fn secrets_are_found_and_masked() {
-        assert_eq!(
-            secret_in_argv(&v(&[
-                "lxc",
-                "config",
-                "set",
-                "core.trust_password",
-                "hunter2"
-            ]))
-            .as_deref(),
-            Some("lxc config set core.trust_password ****")
-        );
-        assert_eq!(
-            secret_in_argv(&v(&["sh", "-c", "x --password=s3cret; y"])).as_deref(),
-            Some("sh -c x --password=**** y")
-        );
-        assert_eq!(
-            secret_in_argv(&v(&["app", "--password-file", "/etc/p"])),
-            None
-        );
-        assert_eq!(secret_in_argv(&v(&["ls", "-l"])), None);
-        assert_eq!(secret_in_argv(&v(&["getent", "passwd", "lxd"])), None);
-        assert_eq!(secret_in_argv(&v(&["grep", "/etc/passwd", "x"])), None);
-        assert_eq!(
-            secret_in_argv(&v(&["usermod", "--password", "h4sh", "u"])).as_deref(),
-            Some("usermod --password **** u")
-        );
     }
 
     #[test]

@@ -1,0 +1,396 @@
+//! Words for one event or header field, shared by every stage that shows or judges events
+//! (summary, verdict, report, diff): the paths an event changes, its privilege detail, address
+//! and target labels, the command line with secrets masked. They describe the trace's own
+//! types, so they live with them; no later stage reaches into another for them.
+
+use super::{Event, EventData, PathRef, SockAddr, SysResult, Target};
+
+/// The paths an event changes, absolute when known, each with what was done to it; a file
+/// the kernel named otherwise (the path was a symlink) is listed under both names, so a write
+/// through a link into /tmp counts as a write in /tmp.
+pub fn changed_paths(ev: &Event) -> Vec<(String, String)> {
+    file_changes(ev)
+        .into_iter()
+        .flat_map(|(p, op)| {
+            p.names()
+                .map(|n| (n.to_owned(), op.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// A syscall result as a reviewer reads it: `ok`, the errno name, or the raw value.
+pub fn result_label(result: Option<&SysResult>) -> String {
+    match result {
+        None => "-".to_owned(),
+        Some(r) if r.ok() => "ok".to_owned(),
+        Some(r) => r.errno.clone().unwrap_or_else(|| format!("ret {}", r.ret)),
+    }
+}
+
+/// Whether a syscall failed. Scheduler events (no result) count as succeeded: they only fire for
+/// what happened.
+pub fn failed(result: Option<&SysResult>) -> bool {
+    result.is_some_and(|r| !r.ok())
+}
+
+/// One-line form of an address: `1.2.3.4:80`, `[::1]:80`, `unix:/run/x`, `unix:@name`.
+pub fn addr_label(addr: &SockAddr) -> String {
+    match addr {
+        SockAddr::Inet { ip, port } => format!("{ip}:{port}"),
+        SockAddr::Inet6 { ip, port } => format!("[{ip}]:{port}"),
+        SockAddr::Unix {
+            path: Some(p),
+            abstract_name: _,
+        } => format!("unix:{p}"),
+        SockAddr::Unix {
+            path: None,
+            abstract_name: Some(a),
+        } => format!("unix:@{a}"),
+        SockAddr::Unix { .. } => "unix:(unnamed)".to_owned(),
+        SockAddr::Other { number, hex } => format!("family {number}:{hex}"),
+    }
+}
+
+/// Makes a name from the trace safe to print on a terminal: control characters (newlines, ANSI
+/// escapes) become visible escapes, so a hostile file name cannot forge lines or recolour output.
+pub fn printable(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            // Bidi overrides reorder what the reader sees (Trojan Source); show them too.
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// How a reviewer reads what was recorded: the command line (secrets masked), the pid, the
+/// cgroup or unit, or the whole system.
+pub fn target_label(target: &Target) -> String {
+    match target {
+        Target::Command { argv, pid, user } => {
+            let shown = shown_argv(argv);
+            match user {
+                Some(user) => format!("command (pid {pid}, as {user}): {shown}"),
+                None => format!("command (pid {pid}): {shown}"),
+            }
+        }
+        Target::Pid { pid, comm } => format!("pid {pid} ({comm}) and descendants"),
+        Target::Cgroup { path, .. } => format!("cgroup {path}"),
+        Target::Unit { name, cgroup, .. } => format!("unit {name} (cgroup {cgroup})"),
+        Target::System => "the whole system".to_owned(),
+    }
+}
+
+/// What a file event did to its path(s), for the "changed" list; `None` for reads.
+pub fn file_changes(ev: &Event) -> Vec<(&PathRef, String)> {
+    match &ev.data {
+        EventData::Open {
+            path,
+            flags,
+            access,
+            ..
+        } => {
+            let has = |f: &str| flags.iter().any(|x| x == f);
+            if has("O_TMPFILE") {
+                vec![(path, "tmpfile".to_owned())]
+            } else if has("O_CREAT") {
+                vec![(path, "create".to_owned())]
+            } else if access == "write" || access == "read_write" || has("O_TRUNC") {
+                vec![(path, "write".to_owned())]
+            } else {
+                vec![]
+            }
+        }
+        EventData::Unlink { path, dir } => {
+            vec![(path, if *dir { "rmdir" } else { "remove" }.to_owned())]
+        }
+        EventData::Rename { from, to, .. } => vec![
+            (from, "rename away".to_owned()),
+            (to, "rename into".to_owned()),
+        ],
+        EventData::Mkdir { path, mode } => vec![(path, format!("mkdir {mode:04o}"))],
+        EventData::Rmdir { path } => vec![(path, "rmdir".to_owned())],
+        EventData::Chmod {
+            path: Some(path),
+            mode,
+            ..
+        } => vec![(path, format!("chmod {mode:04o}"))],
+        EventData::Chown {
+            path: Some(path),
+            uid,
+            gid,
+            ..
+        } => vec![(path, format!("chown {}:{}", id_label(*uid), id_label(*gid)))],
+        EventData::Link { path, .. } => vec![(path, "link".to_owned())],
+        EventData::Symlink { path, .. } => vec![(path, "symlink".to_owned())],
+        EventData::Truncate {
+            path: Some(path), ..
+        } => vec![(path, "truncate".to_owned())],
+        EventData::Mknod { path, .. } => vec![(path, "mknod".to_owned())],
+        EventData::Xattr {
+            path: Some(path),
+            name,
+            op,
+            ..
+        } => vec![(path, format!("{op}xattr {name}"))],
+        EventData::Utime {
+            path: Some(path), ..
+        } => vec![(path, "utime".to_owned())],
+        _ => vec![],
+    }
+}
+
+/// A uid or gid, with -1 (u32::MAX, "leave unchanged") written as such.
+pub fn id_label(id: u32) -> String {
+    if id == u32::MAX {
+        "-1".to_owned()
+    } else {
+        id.to_string()
+    }
+}
+
+/// Splits an absolute path into directory and name; a relative or unknown one goes under
+/// `(unresolved)`.
+/// A bind that makes an address others can reach: a fixed port, or a named unix socket.
+pub fn is_server_bind(addr: &SockAddr) -> bool {
+    match addr {
+        SockAddr::Inet { port, .. } | SockAddr::Inet6 { port, .. } => *port != 0,
+        SockAddr::Unix {
+            path,
+            abstract_name,
+        } => path.is_some() || abstract_name.is_some(),
+        SockAddr::Other { .. } => false,
+    }
+}
+
+/// prctl options that change what the process may do (PR_SET_NAME and the like do not).
+pub fn is_privilege_prctl(option: &str) -> bool {
+    [
+        "KEEPCAPS",
+        "SECUREBITS",
+        "NO_NEW_PRIVS",
+        "CAPBSET",
+        "CAP_AMBIENT",
+        "SECCOMP",
+        "DUMPABLE",
+    ]
+    .iter()
+    .any(|p| option.contains(p))
+}
+
+/// The privilege-relevant part of an event, as `(kind, detail)`; `None` for other events.
+pub fn privilege_detail(ev: &Event) -> Option<String> {
+    let ids = |v: &[u32]| v.iter().map(|i| id_label(*i)).collect::<Vec<_>>().join(",");
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "?".to_owned());
+    Some(match &ev.data {
+        EventData::Setuid { requested } => format!("uid -> {}", ids(requested)),
+        EventData::Setgid { requested } => format!("gid -> {}", ids(requested)),
+        EventData::Setgroups { groups, count } => format!("groups ({count}) -> {}", ids(groups)),
+        EventData::Capset {
+            effective,
+            permitted,
+            inheritable,
+        } => format!(
+            "effective {} permitted {} inheritable {}",
+            opt(effective),
+            opt(permitted),
+            opt(inheritable)
+        ),
+        EventData::Prctl { option, arg2 } if is_privilege_prctl(option) => {
+            format!("{option} {arg2}")
+        }
+        EventData::Mount {
+            source,
+            target,
+            fstype,
+            flags,
+        } => format!(
+            "{} on {} type {} flags {flags:#x}",
+            opt(source),
+            target.best(),
+            opt(fstype)
+        ),
+        EventData::Umount { target, .. } => format!("umount {}", target.best()),
+        EventData::Unshare { flags } => flags.join("|"),
+        EventData::Setns { nstype, .. } => nstype.join("|"),
+        EventData::Chroot { path } => path.best().to_owned(),
+        EventData::PivotRoot { new_root, put_old } => {
+            format!("{} (old root to {})", new_root.best(), put_old.best())
+        }
+        EventData::Ptrace {
+            request,
+            target_pid,
+        } => format!("{request} pid {target_pid}"),
+        EventData::Bpf { cmd } => cmd.clone(),
+        EventData::ModuleLoad { params } => format!("params {}", opt(params)),
+        EventData::MountApi {
+            call,
+            path,
+            path2,
+            name,
+            ..
+        } => [
+            Some(call.clone()),
+            path.as_ref().map(|p| p.best().to_owned()),
+            path2.as_ref().map(|p| format!("to {}", p.best())),
+            name.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" "),
+        EventData::Exec {
+            path,
+            setid: true,
+            before,
+            after,
+            ..
+        } => match (before, after) {
+            (Some(b), Some(a)) => format!(
+                "setuid program {}: euid {} -> {}, egid {} -> {}",
+                path.best(),
+                b.euid,
+                a.euid,
+                b.egid,
+                a.egid
+            ),
+            _ => format!("setuid program {}", path.best()),
+        },
+        _ => return None,
+    })
+}
+
+/// A command line for a report: secrets masked, so the report does not repeat the leak.
+pub fn shown_argv(argv: &[String]) -> String {
+    secret_in_argv(argv).unwrap_or_else(|| argv.join(" "))
+}
+
+/// Looks for a secret in a command line; returns the command line with the secret masked.
+pub fn secret_in_argv(argv: &[String]) -> Option<String> {
+    const KEYS: &[&str] = &[
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "api_key",
+        "apikey",
+        "api-key",
+        "credential",
+    ];
+    // Not keys: a path (`/etc/passwd`) and a bare database or command name (`getent passwd
+    // lxd`, seen in lxd's postinst), whose next word is a name, not a secret.
+    let is_key = |s: &str| {
+        let l = s.to_lowercase();
+        KEYS.iter().any(|k| l.contains(k))
+            && !l.contains("file")
+            && !l.contains("stdin")
+            && !l.contains('/')
+            && l != "passwd"
+    };
+    // Tokens of every argument, so that `sh -c "… --password x"` is seen too; argv[0] is the
+    // program and never a secret.
+    let mut tokens: Vec<(usize, String)> = argv
+        .iter()
+        .enumerate()
+        .skip(1)
+        .flat_map(|(i, a)| {
+            let parts: Vec<&str> = a.split_whitespace().collect();
+            if parts.len() <= 1 {
+                vec![(i, a.clone())]
+            } else {
+                parts.into_iter().map(|p| (i, p.to_owned())).collect()
+            }
+        })
+        .collect();
+    let mut found = false;
+    for t in 0..tokens.len() {
+        let tok = tokens[t].1.clone();
+        if let Some((k, v)) = tok.split_once('=')
+            && is_key(k)
+            && !v.is_empty()
+        {
+            tokens[t].1 = format!("{k}=****");
+            found = true;
+            continue;
+        }
+        if is_key(&tok) && t + 1 < tokens.len() && !tokens[t + 1].1.starts_with('-') {
+            tokens[t + 1].1 = "****".to_owned();
+            found = true;
+        }
+    }
+    if !found {
+        return None;
+    }
+    let program = argv.first()?;
+    let mut masked: Vec<String> = vec![program.clone()];
+    let mut current = None;
+    for (i, tok) in tokens {
+        match masked.last_mut() {
+            Some(m) if current == Some(i) => {
+                m.push(' ');
+                m.push_str(&tok);
+            }
+            _ => {
+                masked.push(tok);
+                current = Some(i);
+            }
+        }
+    }
+    Some(masked.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_escapes_controls() {
+        assert_eq!(printable("a\nb\x1b[31mc"), "a\\nb\\u{1b}[31mc");
+        assert_eq!(printable("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(printable("plain/path"), "plain/path");
+    }
+
+    fn v(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| (*x).to_owned()).collect()
+    }
+
+    #[test]
+    fn secrets_are_found_and_masked() {
+        assert_eq!(
+            secret_in_argv(&v(&[
+                "lxc",
+                "config",
+                "set",
+                "core.trust_password",
+                "hunter2"
+            ]))
+            .as_deref(),
+            Some("lxc config set core.trust_password ****")
+        );
+        assert_eq!(
+            secret_in_argv(&v(&["sh", "-c", "x --password=s3cret; y"])).as_deref(),
+            Some("sh -c x --password=**** y")
+        );
+        assert_eq!(
+            secret_in_argv(&v(&["app", "--password-file", "/etc/p"])),
+            None
+        );
+        assert_eq!(secret_in_argv(&v(&["ls", "-l"])), None);
+        assert_eq!(secret_in_argv(&v(&["getent", "passwd", "lxd"])), None);
+        assert_eq!(secret_in_argv(&v(&["grep", "/etc/passwd", "x"])), None);
+        assert_eq!(
+            secret_in_argv(&v(&["usermod", "--password", "h4sh", "u"])).as_deref(),
+            Some("usermod --password **** u")
+        );
+    }
+}
