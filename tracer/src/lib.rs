@@ -4,8 +4,9 @@
 //! `record` (eBPF programs → ring buffer → collector) → `trace` (the JSON Lines file, the
 //! durable artifact) → `summary` → `claims` → `verdict` → `report`, with `contents` (what the
 //! install put on disk) beside the trace; `vm` runs the whole thing around a package inside a
-//! throwaway VM.
+//! throwaway VM. [`check()`] runs summary, verdict and report in one call.
 
+pub mod check;
 pub mod claims;
 pub mod contents;
 pub mod diff;
@@ -17,3 +18,5 @@ pub mod summary;
 pub mod trace;
 pub mod verdict;
 pub mod vm;
+
+pub use check::{CheckOptions, Checked, check};

@@ -526,19 +526,18 @@ fn report(review_name: &str, trace_name: &str, package: Option<Package>) -> Repo
         claims.package = p;
     }
     let t = trace(trace_name);
-    let j = judge(&t, &claims);
-    Report::build(
-        &t,
-        &claims,
-        j,
-        Inputs {
-            review: Some(review_name.to_owned()),
-            claims_file: None,
-            trace: trace_name.to_owned(),
-            package: claims.package.name.clone(),
-            daemons: claims.package.daemons.clone(),
-        },
-    )
+    let inputs = Inputs {
+        review: Some(review_name.to_owned()),
+        claims_file: None,
+        trace: trace_name.to_owned(),
+        package: claims.package.name.clone(),
+        daemons: claims.package.daemons.clone(),
+    };
+    let options = tracer::CheckOptions {
+        contents: None,
+        inputs,
+    };
+    tracer::check(&t, &claims, options).report
 }
 
 #[test]

@@ -27,10 +27,9 @@ use proptest::{
 };
 use tracer::{
     claims::{self, ClaimSet},
-    report::{Inputs, Report, escape, render_markdown, render_text},
+    report::{Inputs, escape, render_markdown, render_text},
     summary,
     trace::{Trace, read_trace, read_trace_from},
-    verdict,
 };
 
 fn root() -> PathBuf {
@@ -249,7 +248,6 @@ fn inert(text: &str) -> Result<(), String> {
 
 /// The report for `claims` on `trace`, both renderings, escaped as the CLI prints them.
 fn report(trace: &Trace, claims: &ClaimSet) -> Result<(), String> {
-    let judgement = verdict::judge(trace, claims);
     let inputs = Inputs {
         review: Some("fuzz".into()),
         claims_file: None,
@@ -257,7 +255,11 @@ fn report(trace: &Trace, claims: &ClaimSet) -> Result<(), String> {
         package: claims.package.name.clone(),
         daemons: claims.package.daemons.clone(),
     };
-    let r = Report::build(trace, claims, judgement, inputs);
+    let options = tracer::CheckOptions {
+        contents: None,
+        inputs,
+    };
+    let r = tracer::check(trace, claims, options).report;
     inert(&escape::terminal(&render_markdown(&r)))?;
     inert(&escape::terminal(&render_text(&r)))?;
     let json = escape::json(r.to_json().map_err(|e| e.to_string())?);

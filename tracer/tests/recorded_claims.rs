@@ -473,6 +473,7 @@ fn hostile_file_names_are_escaped_in_the_report() {
     );
     let report = tracer::report::Report::build(
         &t,
+        &tracer::summary::summarize(&t),
         &claims,
         j,
         tracer::report::Inputs {

@@ -5,12 +5,16 @@
 //! (and none contradicted); 4 nothing was checked (no claims, the package never ran, or no
 //! claim was exercised), with a one-line reason on stderr.
 
-use std::{path::PathBuf, process::ExitCode};
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
 
 use anyhow::Context as _;
 use tracer::{
+    CheckOptions, Checked,
     report::{Inputs, Report, escape, render_markdown, render_text},
-    verdict,
+    trace::Trace,
 };
 
 /// No claim was judged: a run that checked nothing must not pass.
@@ -84,17 +88,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         set.package.name = Some(p);
     }
     set.package.daemons.extend(args.daemons);
-    let trace = super::claims::load_trace(&args.trace)?;
-    for w in trace.integrity.warnings() {
-        eprintln!("tracer: warning: {}: {w}", args.trace.display());
-    }
+    let trace = load_trace_warning(&args.trace)?;
     let contents = match &args.contents {
         Some(p) => Some(tracer::contents::read_manifest(p)?),
         None => None,
     };
-    let judgement = verdict::judge_with(&trace, &set, contents.as_ref());
-    let nothing = judgement.nothing_checked();
-    let code = judgement.exit_code();
     let inputs = Inputs {
         review: args.review.as_ref().map(|p| p.display().to_string()),
         claims_file: args.claims.as_ref().map(|p| p.display().to_string()),
@@ -102,28 +100,61 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         package: set.package.name.clone(),
         daemons: set.package.daemons.clone(),
     };
-    let report = Report::build(&trace, &set, judgement, inputs);
-    // Escaped last, whatever a renderer missed: no control or bidi character reaches a
-    // terminal or a JSON consumer.
-    let text = match Format::resolve(args.format, args.output.as_deref()) {
-        Format::Text => escape::terminal(&render_text(&report)),
-        Format::Markdown => escape::terminal(&render_markdown(&report)),
-        Format::Json => escape::json(report.to_json().context("serialising the report")?),
-    };
+    let checked = tracer::check(
+        &trace,
+        &set,
+        CheckOptions {
+            contents: contents.as_ref(),
+            inputs,
+        },
+    );
+    let text = render(
+        &checked.report,
+        Format::resolve(args.format, args.output.as_deref()),
+    )?;
     super::emit(args.output.as_deref(), &text, "report")?;
-    if code == EXIT_NOTHING_CHECKED
-        && let Some(why) = nothing
+    say_nothing_checked(
+        &checked,
+        args.review.as_ref().or(args.claims.as_ref()),
+        &args.trace,
+    );
+    Ok(ExitCode::from(checked.exit_code()))
+}
+
+/// Reads a trace, saying on stderr what its integrity check found.
+pub fn load_trace_warning(path: &Path) -> anyhow::Result<Trace> {
+    let trace = super::claims::load_trace(path)?;
+    for w in trace.integrity.warnings() {
+        eprintln!("tracer: warning: {}: {w}", path.display());
+    }
+    Ok(trace)
+}
+
+/// The report in `format`. Escaped last, whatever a renderer missed: no control or bidi
+/// character reaches a terminal or a JSON consumer.
+pub fn render(report: &Report, format: Format) -> anyhow::Result<String> {
+    Ok(match format {
+        Format::Text => escape::terminal(&render_text(report)),
+        Format::Markdown => escape::terminal(&render_markdown(report)),
+        Format::Json => escape::json(report.to_json().context("serialising the report")?),
+    })
+}
+
+/// The one-line reason on stderr that goes with exit code 4, naming the claims input and the
+/// trace.
+pub fn say_nothing_checked(checked: &Checked, claims_input: Option<&PathBuf>, trace: &Path) {
+    if checked.exit_code() == EXIT_NOTHING_CHECKED
+        && let Some(why) = &checked.nothing_checked
     {
-        let input = args
-            .review
-            .as_ref()
-            .or(args.claims.as_ref())
-            .map_or(String::new(), |p| format!(" ({})", p.display()));
+        let input = claims_input.map_or(String::new(), |p| format!(" ({})", p.display()));
         eprintln!(
             "tracer: nothing checked: {why}{input}; trace {}",
-            args.trace.display()
+            trace.display()
         );
     }
-    tracing::info!(exit = code, "checked {} claims", report.verdicts.len());
-    Ok(ExitCode::from(code))
+    tracing::info!(
+        exit = checked.exit_code(),
+        "checked {} claims",
+        checked.report.verdicts.len()
+    );
 }

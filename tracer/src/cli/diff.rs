@@ -9,12 +9,12 @@ use std::{
 
 use anyhow::{Context as _, bail};
 use tracer::{
+    CheckOptions,
     claims::ClaimSet,
     diff::{self, Behaviour},
     report::{Inputs, Report, escape},
     summary::summarize,
     trace::Trace,
-    verdict,
 };
 
 use super::check::Format;
@@ -66,19 +66,18 @@ fn load(path: &Path) -> anyhow::Result<Run> {
 }
 
 fn judged(trace: &Trace, set: &ClaimSet, path: &Path) -> Report {
-    let judgement = verdict::judge(trace, set);
-    Report::build(
-        trace,
-        set,
-        judgement,
-        Inputs {
-            review: None,
-            claims_file: None,
-            trace: path.display().to_string(),
-            package: set.package.name.clone(),
-            daemons: set.package.daemons.clone(),
-        },
-    )
+    let inputs = Inputs {
+        review: None,
+        claims_file: None,
+        trace: path.display().to_string(),
+        package: set.package.name.clone(),
+        daemons: set.package.daemons.clone(),
+    };
+    let options = CheckOptions {
+        contents: None,
+        inputs,
+    };
+    tracer::check(trace, set, options).report
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {

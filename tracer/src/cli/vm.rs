@@ -3,12 +3,18 @@
 use std::{path::PathBuf, process::ExitCode, time::Duration};
 
 use anyhow::Context as _;
-use tracer::vm::{
-    check::{self, CheckOutcome, CheckSpec, Exercise, ExerciseReport},
-    debs::AptRoot,
-    image::{ImageSpec, default_cache_dir},
-    job::{self, JobOptions},
+use tracer::{
+    CheckOptions,
+    report::Inputs,
+    vm::{
+        check::{self, CheckOutcome, CheckSpec, Exercise, ExerciseReport},
+        debs::AptRoot,
+        image::{ImageSpec, default_cache_dir},
+        job::{self, JobOptions},
+    },
 };
+
+use super::check::Format;
 
 #[derive(clap::Args)]
 #[command(about = "Run packages in a throwaway Debian VM (no network, snapshot disk)")]
@@ -276,64 +282,54 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
-/// Runs `tracer check` (this binary) on the guest's trace, once per report format, and prints
-/// the Markdown report. Its exit code (0 ok, 1 contradicted, 3 inconclusive, 4 nothing
-/// checked) is ours.
+/// Checks the claims against the guest's trace with the library's [`tracer::check`] (what
+/// `tracer check` runs), writes the report as JSON and Markdown, and prints the Markdown. Its
+/// exit code (0 ok, 1 contradicted, 3 inconclusive, 4 nothing checked) is ours.
 fn verdicts(
     out: &std::path::Path,
     review: Option<&std::path::Path>,
     claims: Option<&std::path::Path>,
     outcome: &CheckOutcome,
 ) -> anyhow::Result<ExitCode> {
-    let exe = std::env::current_exe().context("locating this tracer binary")?;
-    // A rebuild during a long guest run replaces the file: run the new one at the same path.
-    let exe = match exe.to_str().and_then(|s| s.strip_suffix(" (deleted)")) {
-        Some(s) => PathBuf::from(s),
-        None => exe,
+    let review = review.map(std::path::Path::to_path_buf);
+    let claims = claims.map(std::path::Path::to_path_buf);
+    let mut set = super::claims::load(review.as_ref(), claims.as_ref())?;
+    // The source package's name: its directories (/var/lib/masakari) are the package's.
+    set.package.name = Some(outcome.package.clone());
+    // The units' programs and every executable of the packages: in a whole-guest trace a
+    // process running one is the package's, wherever it was started.
+    let mut daemons: Vec<&String> = outcome.daemons.iter().chain(&outcome.executables).collect();
+    daemons.sort();
+    daemons.dedup();
+    set.package.daemons.extend(daemons.into_iter().cloned());
+    let trace_path = out.join("trace.jsonl");
+    let trace = super::check::load_trace_warning(&trace_path)?;
+    let contents = match tracer::vm::contents::manifest_from_guest(out)? {
+        Some(p) => Some(tracer::contents::read_manifest(&p)?),
+        None => None,
     };
-    let contents = tracer::vm::contents::manifest_from_guest(out)?;
-    let mut code = 0;
-    for (format, file) in [("json", "report.json"), ("markdown", "report.md")] {
-        let mut cmd = std::process::Command::new(&exe);
-        cmd.arg("check").arg("--trace").arg(out.join("trace.jsonl"));
-        if let Some(r) = review {
-            cmd.arg("--review").arg(r);
-        }
-        if let Some(c) = claims {
-            cmd.arg("--claims").arg(c);
-        }
-        // The source package's name: its directories (/var/lib/masakari) are the package's.
-        cmd.args(["--package", &outcome.package]);
-        // The units' programs and every executable of the packages: in a whole-guest trace
-        // a process running one is the package's, wherever it was started.
-        let mut daemons: Vec<&String> =
-            outcome.daemons.iter().chain(&outcome.executables).collect();
-        daemons.sort();
-        daemons.dedup();
-        for d in daemons {
-            cmd.args(["--daemon", d]);
-        }
-        if let Some(c) = &contents {
-            cmd.arg("--contents").arg(c);
-        }
-        cmd.args(["--format", format]).arg("-o").arg(out.join(file));
-        let status = cmd
-            .status()
-            .with_context(|| format!("running {} check", exe.display()))?;
-        code = match status.code() {
-            Some(c @ (0 | 1 | 3 | 4)) => c,
-            _ => anyhow::bail!(
-                "`tracer check` on {} failed ({status}); the trace and logs are in {}",
-                out.join("trace.jsonl").display(),
-                out.display()
-            ),
-        };
-    }
-    let md_path = out.join("report.md");
-    let mut md = std::fs::read_to_string(&md_path)
-        .with_context(|| format!("reading {}", md_path.display()))?;
+    let inputs = Inputs {
+        review: review.as_ref().map(|p| p.display().to_string()),
+        claims_file: claims.as_ref().map(|p| p.display().to_string()),
+        trace: trace_path.display().to_string(),
+        package: set.package.name.clone(),
+        daemons: set.package.daemons.clone(),
+    };
+    let checked = tracer::check(
+        &trace,
+        &set,
+        CheckOptions {
+            contents: contents.as_ref(),
+            inputs,
+        },
+    );
+    let json = super::check::render(&checked.report, Format::Json)?;
+    super::emit(Some(&out.join("report.json")), &json, "report")?;
+    // The Markdown report, then how the guest ran.
+    let mut md = super::check::render(&checked.report, Format::Markdown)?;
     md.push_str(&check::run_section(outcome));
-    std::fs::write(&md_path, &md).with_context(|| format!("writing {}", md_path.display()))?;
+    super::emit(Some(&out.join("report.md")), &md, "report")?;
+    super::check::say_nothing_checked(&checked, review.as_ref().or(claims.as_ref()), &trace_path);
     print!("{md}");
-    Ok(ExitCode::from(u8::try_from(code).unwrap_or(2)))
+    Ok(ExitCode::from(checked.exit_code()))
 }

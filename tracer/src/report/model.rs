@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::REPORT_VERSION;
 use crate::{
     claims::{ClaimSet, NotCheckable},
-    summary::{Loss, summarize},
+    summary::{Loss, Summary},
     trace::Trace,
     trace::describe::target_label,
     verdict::{Findings, Judgement, OriginCounts, Status, Verdict},
@@ -77,7 +77,15 @@ pub struct Environment {
 }
 
 impl Report {
-    pub fn build(trace: &Trace, claims: &ClaimSet, judgement: Judgement, inputs: Inputs) -> Self {
+    /// The report of `judgement`, with `summary` (the same trace's, from
+    /// [`crate::summary::summarize`]) for the recording's environment and losses.
+    pub fn build(
+        trace: &Trace,
+        summary: &Summary,
+        claims: &ClaimSet,
+        judgement: Judgement,
+        inputs: Inputs,
+    ) -> Self {
         let count = |s: Status| judgement.verdicts.iter().filter(|v| v.status == s).count();
         let outcome = Outcome {
             exit_code: judgement.exit_code(),
@@ -86,7 +94,6 @@ impl Report {
             held: count(Status::Held),
             not_exercised: count(Status::NotExercised),
         };
-        let summary = summarize(trace);
         let h = &trace.header;
         let mut events = BTreeMap::new();
         for ev in &trace.events {
@@ -112,10 +119,10 @@ impl Report {
                 target: target_label(&h.target),
                 start_time: h.start_time.clone(),
                 duration_ms: summary.recording.duration_ms,
-                stop_reason: summary.recording.stop_reason,
+                stop_reason: summary.recording.stop_reason.clone(),
                 hooks_attached: h.hooks.attached.len(),
-                hooks_failed: summary.recording.hooks_failed,
-                hooks_absent: summary.recording.hooks_absent,
+                hooks_failed: summary.recording.hooks_failed.clone(),
+                hooks_absent: summary.recording.hooks_absent.clone(),
                 kernel_file_names: h
                     .hooks
                     .attached
@@ -125,7 +132,7 @@ impl Report {
                     .collect(),
                 task_fields: h.capabilities.task_fields,
                 events,
-                loss: summary.loss,
+                loss: summary.loss.clone(),
             },
         }
     }

@@ -1,0 +1,52 @@
+//! The whole judging pipeline behind one call: a trace and a claim set in, a report out.
+//!
+//! `tracer check` and `tracer vm check` both call [`check`], so they judge, summarize and
+//! report the same way, and each stage runs once: the trace is summarized once and the report
+//! is built from that summary and the verdicts.
+
+use crate::{
+    claims::ClaimSet,
+    contents::Manifest,
+    report::{Inputs, Report},
+    summary::summarize,
+    trace::Trace,
+    verdict,
+};
+
+/// What a check needs besides the trace and the claims.
+#[derive(Debug, Clone)]
+pub struct CheckOptions<'a> {
+    /// The install's contents manifest, for the claims about installed files.
+    pub contents: Option<&'a Manifest>,
+    /// The input names the report shows.
+    pub inputs: Inputs,
+}
+
+/// A finished check.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub report: Report,
+    /// Why nothing was checked (no claims, the package never ran, no claim exercised): the
+    /// reason for exit code 4, which a caller says once on stderr. `None` when something was.
+    pub nothing_checked: Option<String>,
+}
+
+impl Checked {
+    /// 0 nothing contradicted or inconclusive, 1 contradicted, 3 inconclusive, 4 nothing
+    /// checked (the README's table).
+    pub fn exit_code(&self) -> u8 {
+        self.report.outcome.exit_code
+    }
+}
+
+/// Judges `claims` against `trace` and builds the report.
+pub fn check(trace: &Trace, claims: &ClaimSet, options: CheckOptions<'_>) -> Checked {
+    let judgement = verdict::judge_with(trace, claims, options.contents);
+    let nothing_checked = judgement.nothing_checked();
+    let summary = summarize(trace);
+    let report = Report::build(trace, &summary, claims, judgement, options.inputs);
+    Checked {
+        report,
+        nothing_checked,
+    }
+}
