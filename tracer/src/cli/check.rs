@@ -13,6 +13,8 @@ use std::{
 use anyhow::Context as _;
 use tracer::{
     CheckOptions, Checked,
+    claims::ClaimSet,
+    contents::Manifest,
     report::{Inputs, Report, escape, render_markdown, render_text},
     trace::Trace,
 };
@@ -93,31 +95,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(p) => Some(tracer::contents::read_manifest(p)?),
         None => None,
     };
-    let inputs = Inputs {
-        review: args.review.as_ref().map(|p| p.display().to_string()),
-        claims_file: args.claims.as_ref().map(|p| p.display().to_string()),
-        trace: args.trace.display().to_string(),
-        package: set.package.name.clone(),
-        daemons: set.package.daemons.clone(),
+    let named = Named {
+        review: args.review.as_deref(),
+        claims: args.claims.as_deref(),
+        trace: &args.trace,
     };
-    let checked = tracer::check(
-        &trace,
-        &set,
-        CheckOptions {
-            contents: contents.as_ref(),
-            inputs,
-        },
-    );
+    let checked = check_named(&named, &trace, &set, contents.as_ref());
     let text = render(
         &checked.report,
         Format::resolve(args.format, args.output.as_deref()),
     )?;
     super::emit(args.output.as_deref(), &text, "report")?;
-    say_nothing_checked(
-        &checked,
-        args.review.as_ref().or(args.claims.as_ref()),
-        &args.trace,
-    );
+    say_nothing_checked(&checked, &named);
     Ok(ExitCode::from(checked.exit_code()))
 }
 
@@ -140,16 +129,44 @@ pub fn render(report: &Report, format: Format) -> anyhow::Result<String> {
     })
 }
 
+/// The files a check reads, as the user named them: the report lists them and the "nothing
+/// checked" line names them.
+pub struct Named<'a> {
+    pub review: Option<&'a Path>,
+    pub claims: Option<&'a Path>,
+    pub trace: &'a Path,
+}
+
+/// The library's [`tracer::check`], with the report's inputs named after `named`.
+pub fn check_named(
+    named: &Named<'_>,
+    trace: &Trace,
+    set: &ClaimSet,
+    contents: Option<&Manifest>,
+) -> Checked {
+    let inputs = Inputs {
+        review: named.review.map(|p| p.display().to_string()),
+        claims_file: named.claims.map(|p| p.display().to_string()),
+        trace: named.trace.display().to_string(),
+        package: set.package.name.clone(),
+        daemons: set.package.daemons.clone(),
+    };
+    tracer::check(trace, set, CheckOptions { contents, inputs })
+}
+
 /// The one-line reason on stderr that goes with exit code 4, naming the claims input and the
 /// trace.
-pub fn say_nothing_checked(checked: &Checked, claims_input: Option<&PathBuf>, trace: &Path) {
+pub fn say_nothing_checked(checked: &Checked, named: &Named<'_>) {
     if checked.exit_code() == EXIT_NOTHING_CHECKED
         && let Some(why) = &checked.nothing_checked
     {
-        let input = claims_input.map_or(String::new(), |p| format!(" ({})", p.display()));
+        let input = named
+            .review
+            .or(named.claims)
+            .map_or(String::new(), |p| format!(" ({})", p.display()));
         eprintln!(
             "tracer: nothing checked: {why}{input}; trace {}",
-            trace.display()
+            named.trace.display()
         );
     }
     tracing::info!(

@@ -3,15 +3,11 @@
 use std::{path::PathBuf, process::ExitCode, time::Duration};
 
 use anyhow::Context as _;
-use tracer::{
-    CheckOptions,
-    report::Inputs,
-    vm::{
-        check::{self, CheckOutcome, CheckSpec, Exercise, ExerciseReport},
-        debs::AptRoot,
-        image::{ImageSpec, default_cache_dir},
-        job::{self, JobOptions},
-    },
+use tracer::vm::{
+    check::{self, CheckOutcome, CheckSpec, Exercise, ExerciseReport},
+    debs::AptRoot,
+    image::{ImageSpec, default_cache_dir},
+    job::{self, JobOptions},
 };
 
 use super::check::Format;
@@ -291,9 +287,10 @@ fn verdicts(
     claims: Option<&std::path::Path>,
     outcome: &CheckOutcome,
 ) -> anyhow::Result<ExitCode> {
-    let review = review.map(std::path::Path::to_path_buf);
-    let claims = claims.map(std::path::Path::to_path_buf);
-    let mut set = super::claims::load(review.as_ref(), claims.as_ref())?;
+    let mut set = super::claims::load(
+        review.map(std::path::Path::to_path_buf).as_ref(),
+        claims.map(std::path::Path::to_path_buf).as_ref(),
+    )?;
     // The source package's name: its directories (/var/lib/masakari) are the package's.
     set.package.name = Some(outcome.package.clone());
     // The units' programs and every executable of the packages: in a whole-guest trace a
@@ -308,28 +305,19 @@ fn verdicts(
         Some(p) => Some(tracer::contents::read_manifest(&p)?),
         None => None,
     };
-    let inputs = Inputs {
-        review: review.as_ref().map(|p| p.display().to_string()),
-        claims_file: claims.as_ref().map(|p| p.display().to_string()),
-        trace: trace_path.display().to_string(),
-        package: set.package.name.clone(),
-        daemons: set.package.daemons.clone(),
+    let named = super::check::Named {
+        review,
+        claims,
+        trace: &trace_path,
     };
-    let checked = tracer::check(
-        &trace,
-        &set,
-        CheckOptions {
-            contents: contents.as_ref(),
-            inputs,
-        },
-    );
+    let checked = super::check::check_named(&named, &trace, &set, contents.as_ref());
     let json = super::check::render(&checked.report, Format::Json)?;
     super::emit(Some(&out.join("report.json")), &json, "report")?;
     // The Markdown report, then how the guest ran.
     let mut md = super::check::render(&checked.report, Format::Markdown)?;
     md.push_str(&check::run_section(outcome));
     super::emit(Some(&out.join("report.md")), &md, "report")?;
-    super::check::say_nothing_checked(&checked, review.as_ref().or(claims.as_ref()), &trace_path);
+    super::check::say_nothing_checked(&checked, &named);
     print!("{md}");
     Ok(ExitCode::from(checked.exit_code()))
 }
