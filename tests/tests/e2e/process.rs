@@ -294,6 +294,22 @@ fn runs_the_command_as_another_user() {
         assert_eq!((creds.uid, creds.euid, creds.gid), (65534, 65534, 65534));
     }
     assert_eq!(String::from_utf8_lossy(&rec.output.stdout).trim(), "65534");
+    // The credential change and the parent-death signal are the recorder's set-up of its
+    // child, before the command's first exec: not the command's privileged calls.
+    let setup: Vec<_> = t
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.data,
+                EventData::Setuid { .. }
+                    | EventData::Setgid { .. }
+                    | EventData::Setgroups { .. }
+                    | EventData::Prctl { .. }
+            )
+        })
+        .collect();
+    assert!(setup.is_empty(), "{setup:?}");
 }
 
 #[test]

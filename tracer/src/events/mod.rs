@@ -107,6 +107,10 @@ pub struct Decoder {
     pub truncated: BTreeMap<&'static str, u64>,
     /// Arguments kept per exec (`--max-args`).
     pub max_args: u32,
+    /// A started command's process until its first successful exec: until then it is the
+    /// recorder's own child setting itself up (the `-u` credential change, the parent-death
+    /// signal), not the command, and its records other than exec attempts are left out.
+    pub setup_pid: Option<u32>,
 }
 
 impl Decoder {
@@ -120,6 +124,7 @@ impl Decoder {
             malformed: 0,
             truncated: BTreeMap::new(),
             max_args: tracer_common::process::MAX_ARGS_DEFAULT,
+            setup_pid: None,
         }
     }
 
@@ -158,6 +163,13 @@ impl Decoder {
             }
         };
         let Some(data) = data else { return Ok(None) };
+        if self.setup_pid == Some(header.pid) {
+            match &data {
+                EventData::Exec { .. } if header.ret >= 0 => self.setup_pid = None,
+                EventData::Exec { .. } => {}
+                _ => return Ok(None),
+            }
+        }
         let name = data.kind().name();
         *self.counts.entry(name).or_default() += 1;
         let mut hdr_flags = header.flags;

@@ -103,6 +103,9 @@ pub async fn run(
     let mut ring = unsafe { AsyncFd::register(ring) }.map_err(register_err)?;
     let mut decoder = Decoder::new(clock, procs);
     decoder.max_args = opts.max_args;
+    if let Target::Command { pid, .. } = &started.target {
+        decoder.setup_pid = Some(*pid);
+    }
     let mut child = started.child;
     let pidfd = match started.pidfd {
         // SAFETY: an OwnedFd moved into the AsyncFd: open and unchanged for its lifetime.
