@@ -492,3 +492,73 @@ fn hostile_file_names_are_escaped_in_the_report() {
     let text = tracer::summary::render_text(&tracer::summary::summarize(&t));
     assert!(!text.contains('\x1b') && !text.contains("evil\n"), "{text}");
 }
+
+/// A daemon recorded live (`--pid`) bound its port and spawned nothing *before* the recording:
+/// its listening socket at start contradicts "does not open a port", and "no processes
+/// spawned" is inconclusive for the time it ran unobserved, never held.
+#[test]
+fn a_daemon_running_before_a_pid_recording_is_judged_by_its_state_and_not_held_blind() {
+    use std::io::BufRead as _;
+    require_root();
+    let mut daemon = Command::new("/usr/bin/python3")
+        .args([
+            "-c",
+            "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen()\nprint(s.getsockname()[1],flush=True)\ntime.sleep(120)",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start python3");
+    let mut listening = String::new();
+    std::io::BufReader::new(daemon.stdout.take().unwrap())
+        .read_line(&mut listening)
+        .unwrap();
+    let out = workdir().join(format!(
+        "live-{}.jsonl",
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let status = Command::new(tracer_bin())
+        .args(["record", "--leave-running", "--duration", "1s", "-o"])
+        .arg(&out)
+        .args(["-p", &daemon.id().to_string()])
+        .status()
+        .expect("run tracer");
+    let _ = daemon.kill();
+    let _ = daemon.wait();
+    assert!(status.success());
+    let t = read_trace(&out).unwrap_or_else(|e| panic!("{e}"));
+    let port = verdict(
+        &t,
+        claim(Check::OpensPort, Expect::Absent, Allow::default()),
+    );
+    assert_status(&port, Status::Contradicted);
+    assert!(
+        port.reason.contains(&format!(
+            "was listening on tcp 127.0.0.1:{}",
+            listening.trim()
+        )),
+        "{}",
+        port.reason
+    );
+    let external = absent(&t, Check::ExternalEndpoint);
+    assert!(
+        external.reason.contains("held such a socket"),
+        "loopback only: {}",
+        external.reason
+    );
+    let spawned = absent(&t, Check::ProcessesSpawned);
+    assert_status(&spawned, Status::Inconclusive);
+    assert!(
+        spawned
+            .reason
+            .contains("already running when recording started"),
+        "{}",
+        spawned.reason
+    );
+    let root = absent(&t, Check::RunsAsRoot);
+    assert_status(&root, Status::Contradicted);
+    assert!(
+        root.reason.contains("was running as root"),
+        "{}",
+        root.reason
+    );
+}

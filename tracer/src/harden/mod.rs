@@ -19,6 +19,7 @@ mod select;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::trace::{EventData, SockAddr, Trace};
+use crate::verdict::is_loopback;
 
 pub use render::render;
 pub use select::{DaemonSelector, select};
@@ -150,11 +151,6 @@ fn ip_of(addr: &SockAddr) -> Option<(&str, u16)> {
     }
 }
 
-fn loopback(ip: &str) -> bool {
-    ip.parse::<std::net::IpAddr>()
-        .is_ok_and(|a| a.is_loopback() || matches!(a, std::net::IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())))
-}
-
 impl Seen {
     fn cap(&mut self, cap: &'static str, why: String) {
         self.caps.entry(cap).or_default().insert(why);
@@ -262,7 +258,7 @@ impl Seen {
                     }
                     if matches!(ev.data, EventData::Listen { .. }) || port != 0 {
                         let label = crate::trace::describe::addr_label(addr);
-                        if loopback(ip) {
+                        if is_loopback(ip) {
                             self.loopback_listeners.insert(label);
                         } else {
                             self.public_listeners.insert(label);
@@ -540,11 +536,11 @@ pub fn draft(trace: &Trace, daemon: &str, selected: &[bool]) -> Draft {
         let mut allow: BTreeSet<String> = seen
             .destinations
             .keys()
-            .filter(|ip| !loopback(ip))
+            .filter(|ip| !is_loopback(ip))
             .cloned()
             .collect();
-        let local =
-            !seen.loopback_listeners.is_empty() || seen.destinations.keys().any(|ip| loopback(ip));
+        let local = !seen.loopback_listeners.is_empty()
+            || seen.destinations.keys().any(|ip| is_loopback(ip));
         if local {
             allow.insert("localhost".into());
         }

@@ -64,7 +64,7 @@ pub(crate) fn is_maintainer_script(path: &str) -> bool {
             .any(|s| name == *s || name.ends_with(&format!(".{s}")))
 }
 
-fn is_daemon(package: &Package, path: &str, comm: &str) -> bool {
+pub(crate) fn is_daemon(package: &Package, path: &str, comm: &str) -> bool {
     package.daemons.iter().any(|d| {
         if d.contains('/') {
             d == path

@@ -8,6 +8,7 @@
 
 pub(crate) mod attribution;
 mod coverage;
+mod existing;
 mod findings;
 mod rules;
 
@@ -267,6 +268,7 @@ pub fn judge_with(trace: &Trace, claims: &ClaimSet, contents: Option<&Manifest>)
         .iter()
         .map(|c| {
             let mut v = judge_one(trace, c, &claims.package, &attribution, &listened);
+            v = existing::adjust(v, trace, &claims.package);
             if c.check.is_contents() {
                 v = judge_contents(v, contents, &claims.package);
             }
