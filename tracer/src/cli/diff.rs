@@ -86,20 +86,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (ol, nl) = (label(&args.old), label(&args.new));
     let with_claims = args.review.is_some() || args.claims.is_some();
     let (ob, nb, compared, verdicts): (Behaviour, Behaviour, &str, _) = match (&old, &new) {
-        (Run::Trace(o), Run::Trace(n)) => {
-            let verdicts = if with_claims {
-                let set = super::claims::load(args.review.as_ref(), args.claims.as_ref())?;
-                diff::verdict_changes(&judged(o, &set, &args.old), &judged(n, &set, &args.new))
-            } else {
-                Vec::new()
-            };
+        // With a review or claims file, the package is known: compare what the package did
+        // (a whole-guest trace holds apt, journald and udev too, which differ every run).
+        (Run::Trace(o), Run::Trace(n)) if with_claims => {
+            let set = super::claims::load(args.review.as_ref(), args.claims.as_ref())?;
+            let (or, nr) = (judged(o, &set, &args.old), judged(n, &set, &args.new));
             (
-                diff::behaviour_of_summary(&summarize(o)),
-                diff::behaviour_of_summary(&summarize(n)),
-                "traces (every recorded process)",
-                verdicts,
+                diff::behaviour_of_report(&or),
+                diff::behaviour_of_report(&nr),
+                "traces judged for the package (its own findings)",
+                diff::verdict_changes(&or, &nr),
             )
         }
+        (Run::Trace(o), Run::Trace(n)) => (
+            diff::behaviour_of_summary(&summarize(o)),
+            diff::behaviour_of_summary(&summarize(n)),
+            "traces (every recorded process)",
+            Vec::new(),
+        ),
         (Run::Report(o), Run::Report(n)) => {
             if with_claims {
                 bail!(

@@ -44,13 +44,48 @@ pub struct Behaviour {
 }
 
 impl Behaviour {
+    /// A facet's items with what differs from run to run by chance made alike (see
+    /// [`stable`]): two runs of the same package must not differ by their pids.
     fn facet(&self, name: &str) -> BTreeSet<String> {
         self.facets
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, s)| s.clone())
+            .map(|(_, s)| s.iter().map(|item| stable(item)).collect())
             .unwrap_or_default()
     }
+}
+
+/// An item with its run-specific numbers replaced by `N`: a child's pid (`fork of child
+/// 476`), a pid or counter that tools append to a file name (`/etc/group.473`, shadow's lock
+/// copies; `tracer-ready-1796175829087873300.scope`). Shorter numbers stay: ports, versions
+/// (`python3.11`, `libssl.so.3`) and modes are what a diff is for.
+pub fn stable(item: &str) -> String {
+    let mut out = String::with_capacity(item.len());
+    let mut rest = item;
+    while let Some(i) = rest.find(|c: char| c.is_ascii_digit()) {
+        let (before, from) = rest.split_at(i);
+        let len = from
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(from.len());
+        let (digits, after) = from.split_at(len);
+        let prev = before.chars().last();
+        let next = after.chars().next();
+        let child_pid = before.ends_with("child ");
+        // `.473` ending a name (not `.11` of a version, not `.473.` inside one).
+        let name_suffix = prev == Some('.')
+            && digits.len() >= 3
+            && next.is_none_or(|c| c == '/' || c == ':' || c == ' ' || c == ',');
+        let long_id = prev == Some('-') && digits.len() >= 6;
+        out.push_str(before);
+        out.push_str(if child_pid || name_suffix || long_id {
+            "N"
+        } else {
+            digits
+        });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Programs executed (successfully), files changed, listeners, destinations and privilege
@@ -259,4 +294,35 @@ pub fn diff(
         0
     };
     d
+}
+
+#[cfg(test)]
+mod stable_tests {
+    use super::stable;
+
+    #[test]
+    fn run_specific_numbers_are_made_alike_and_meaningful_ones_kept() {
+        assert_eq!(
+            stable("fork of child 476 (no exec seen)"),
+            "fork of child N (no exec seen)"
+        );
+        assert_eq!(stable("create /etc/group.473"), "create /etc/group.N");
+        assert_eq!(
+            stable("/etc/gshadow.481: create, remove"),
+            "/etc/gshadow.N: create, remove"
+        );
+        assert_eq!(
+            stable("/run/systemd/transient/tracer-ready-1796175829087873300.scope: create"),
+            "/run/systemd/transient/tracer-ready-N.scope: create"
+        );
+        for kept in [
+            "127.0.0.1:1883",
+            "/usr/lib/python3.11/ssl.py",
+            "/usr/lib/x86_64-linux-gnu/libssl.so.3",
+            "chmod 0644 /etc/x",
+            "exec /usr/bin/foo-2.0.21",
+        ] {
+            assert_eq!(stable(kept), kept);
+        }
+    }
 }
