@@ -149,16 +149,28 @@ fn corpus_precision_and_recall() {
     assert!(s.recall >= 0.80, "{}", s.summary);
 }
 
-/// The first held-out set (README: provenance, and when it stopped being held out). Its score is
-/// recorded, not asserted.
+/// A held-out set's score, printed and snapshotted (README: provenance, and when a set stopped
+/// being held out). Never asserted: it measures, it is not a target.
+fn record(file: &str) -> String {
+    let s = score(file);
+    println!("{file}: {}", s.summary);
+    if !s.polarity_errors.is_empty() {
+        println!("{file}: wrong polarity:\n{}", s.polarity_errors.join("\n"));
+    }
+    format!("{}\n\n{}", s.summary, s.table)
+}
+
+/// The first held-out set; the rules were changed after reading its misses, so it is no longer
+/// held out (README).
 #[test]
 fn heldout_score_is_recorded() {
-    let s = score("heldout.txt");
-    println!("held-out: {}", s.summary);
-    if !s.polarity_errors.is_empty() {
-        println!("held-out wrong polarity:\n{}", s.polarity_errors.join("\n"));
-    }
-    insta::assert_snapshot!(format!("{}\n\n{}", s.summary, s.table));
+    insta::assert_snapshot!(record("heldout.txt"));
+}
+
+/// The second held-out set, labelled before those changes.
+#[test]
+fn heldout2_score_is_recorded() {
+    insta::assert_snapshot!(record("heldout2.txt"));
 }
 
 /// Package names from the usual headers and bug titles; nothing when nothing names it.

@@ -294,15 +294,56 @@ fn polarity(s: &str, anchors: &[&str]) -> Expect {
     {
         return Expect::Absent;
     }
-    let denied = anchors.iter().any(|a| {
-        s.match_indices(a)
-            .any(|(pos, _)| negated(clause_before(s, pos)))
-    });
-    if denied {
+    // Every mention of the behaviour, in order, with whether its own clause denies it.
+    let mut mentions: Vec<(usize, bool)> = anchors
+        .iter()
+        .flat_map(|a| s.match_indices(a).map(|(pos, _)| pos))
+        .map(|pos| (pos, negated(clause_before(s, pos))))
+        .collect();
+    mentions.sort_unstable();
+    // "No sudo, just pkexec", "not X but Y", "… appears in vendored code, but the application
+    // does not call setuid": when the mentions disagree, what follows the last contrast ("but",
+    // "just", "only", "instead", "except") is the reviewer's conclusion.
+    let denials = mentions.iter().filter(|(_, d)| *d).count();
+    if denials > 0 && denials < mentions.len() {
+        let contrasted = mentions
+            .iter()
+            .rev()
+            .find(|(pos, _)| after_contrast(s, *pos));
+        if let Some((_, denied)) = contrasted {
+            return if *denied {
+                Expect::Absent
+            } else {
+                Expect::Present
+            };
+        }
+    }
+    if denials > 0 {
         Expect::Absent
     } else {
         Expect::Present
     }
+}
+
+/// Contrast markers: what follows one of them corrects what came before it.
+const CONTRASTS: &[&str] = &[
+    " but ",
+    ", just ",
+    ", only ",
+    ", instead ",
+    ", whereas ",
+    ", while ",
+];
+
+/// Whether the mention at `pos` follows a contrast: its clause starts right after one ("no
+/// sudo, just pkexec") or opens with "only", "just", "except" or "instead" ("except pkexec").
+fn after_contrast(s: &str, pos: usize) -> bool {
+    let clause = clause_before(s, pos);
+    let before = &s[..pos - clause.len()];
+    CONTRASTS.iter().any(|c| before.ends_with(c))
+        || ["only ", "just ", "except ", "instead "]
+            .iter()
+            .any(|w| clause.trim_start().starts_with(w) || clause.contains(&format!(" {w}")))
 }
 
 fn any(s: &str, words: &[&str]) -> bool {
@@ -449,7 +490,15 @@ const WILDCARD: &[&str] = &[
 ];
 const EXTERNAL: &[&str] = &[
     "external endpoint",
-    "externally",
+    // "externally" alone also qualifies other things ("no externally controlled data").
+    "exposed externally",
+    "externally exposed",
+    "externally reachable",
+    "externally accessible",
+    "externally visible",
+    "externally available",
+    "off-machine",
+    "off machine",
     "exposed to the network",
     "public interface",
     "reachable from",
@@ -477,14 +526,72 @@ const SETID_FILE: &[&str] = &[
     " ship",
 ];
 
-/// Setuid *files* ("No setuid binaries", "no `suid` or `sgid` binaries"), as opposed to
-/// setuid *calls* ("no use of setuid / setgid"): a file word, or the words suid/sgid, which
-/// only ever describe files.
-fn setid_files(s: &str) -> bool {
-    any(s, SETID)
-        && (any(&format!(" {s}"), SETID_FILE)
-            || s.split(|c: char| !c.is_alphanumeric())
+/// The clauses of a sentence, for rules whose words must stand together: "setuid/setgid present
+/// ({source}) but using systemd service permissions" speaks of setuid in one clause and of a
+/// unit's permissions in another.
+fn clauses(s: &str) -> Vec<&str> {
+    s.split([';', '(', ')'])
+        .flat_map(|c| c.split(" but "))
+        .flat_map(|c| c.split(" - "))
+        .flat_map(|c| c.split(", while "))
+        .filter(|c| !c.trim().is_empty())
+        .collect()
+}
+
+/// A setuid clause that names files: a file word, or the words suid/sgid, which only ever
+/// describe files.
+fn setid_file_clause(c: &str) -> bool {
+    any(c, SETID)
+        && (any(&format!(" {c}"), SETID_FILE)
+            || c.split(|ch: char| !ch.is_alphanumeric())
                 .any(|w| w == "suid" || w == "sgid"))
+}
+
+/// "No setuid", "setuid/setgid: none": the word alone, with nothing saying whether files or
+/// calls are meant. Both claims are made, since the reviewer's "no" covers both.
+fn bare_setid(s: &str) -> bool {
+    let rest: Vec<&str> = s
+        .split(|c: char| !c.is_alphanumeric() && c != '/')
+        .filter(|w| !w.is_empty())
+        .filter(|w| {
+            !w.split('/').filter(|p| !p.is_empty()).all(|p| SETID.contains(&p))
+                && !["no", "none", "not", "n/a", "na", "or", "and", "nor", "nil"].contains(w)
+        })
+        .collect();
+    any(s, SETID) && rest.is_empty()
+}
+
+/// Setuid *files* ("No setuid binaries", "no `suid` or `sgid` binaries"), as opposed to
+/// setuid *calls* ("no use of setuid / setgid"): a file word in the same clause.
+fn setid_files(s: &str) -> bool {
+    clauses(s).iter().any(|c| setid_file_clause(c)) || bare_setid(s)
+}
+
+/// Setuid *calls*: a setuid clause without a file word, or the bare word.
+fn setid_calls(s: &str) -> bool {
+    clauses(s)
+        .iter()
+        .any(|c| any(c, SETID) && !setid_file_clause(c))
+        || bare_setid(s)
+}
+
+/// A checklist item that is only the thing's name, with at most a "no" or an answer: "No dbus",
+/// "No cron", "udev: none". In a list of what a package ships, the bare name stands for its
+/// files; in a sentence it could mean anything, so longer statements need the full wording.
+fn bare_item(s: &str, nouns: &[&str]) -> bool {
+    let words: Vec<&str> = s
+        .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '/')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.len() <= 3
+        && words.iter().any(|w| nouns.contains(w))
+        && words.iter().all(|w| {
+            nouns.contains(w)
+                || [
+                    "no", "none", "not", "n/a", "na", "nil", "yes", "uses", "use", "of", "any",
+                ]
+                .contains(w)
+        })
 }
 
 /// Systemd services installed. "systemd service" alone is also said of a service's settings
@@ -520,6 +627,9 @@ fn installs_services(s: &str) -> bool {
             "include",
             "come with",
             "comes with",
+            // A unit's file is shipped by the package: "systemd unit file is simple".
+            "unit file",
+            "service file",
         ],
     );
     let checklist = ["no systemd", "no service", "no unit"]
@@ -614,6 +724,8 @@ const RULES: &[Rule] = &[
             "remote",
             "listen",
             "0.0.0.0",
+            "off-machine",
+            "off machine",
         ],
         absent_phrases: &[
             "only listens on localhost",
@@ -688,7 +800,7 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::SetuidCalls,
-        applies: |s| any(s, SETID) && !setid_files(s),
+        applies: setid_calls,
         anchors: SETID,
         absent_phrases: &[],
     },
@@ -737,8 +849,8 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::Webkit,
-        applies: |s| s.contains("webkit") || s.contains("webengine"),
-        anchors: &["webkit", "webengine"],
+        applies: |s| any(s, &["webkit", "webengine", "web engine"]),
+        anchors: &["webkit", "webengine", "web engine"],
         absent_phrases: &[],
     },
     Rule {
@@ -763,8 +875,19 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::OnlineAccounts,
-        applies: |s| any(s, &["online account", "libgoa", "goa-"]),
-        anchors: &["online account", "goa"],
+        applies: |s| {
+            any(
+                s,
+                &[
+                    "online account",
+                    "libgoa",
+                    "goa-",
+                    "centralized account",
+                    "centralised account",
+                ],
+            )
+        },
+        anchors: &["online account", "goa", "account"],
         absent_phrases: &[],
     },
     Rule {
@@ -781,8 +904,9 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::InstallsCronJobs,
-        applies: |s| any(s, CRON),
-        anchors: CRON,
+        applies: |s| any(s, CRON) || bare_item(s, &["cron", "crontab", "crontabs", "cronjobs"]),
+        // "cron" covers every cron wording, the bare "No cron" included.
+        anchors: &["cron", "recurring job", "periodic job", "scheduled job"],
         absent_phrases: &[],
     },
     Rule {
@@ -795,6 +919,7 @@ const RULES: &[Rule] = &[
         check: Check::InstallsDbusFiles,
         applies: |s| {
             any(s, DBUS)
+                || bare_item(s, &["dbus", "d-bus"])
                 || (any(s, &["dbus", "d-bus"])
                     && any(s, &["service", "polic", "activation", "config"]))
         },
@@ -803,7 +928,7 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::InstallsUdevRules,
-        applies: |s| s.contains("udev rule"),
+        applies: |s| s.contains("udev rule") || bare_item(s, &["udev"]),
         anchors: &["udev"],
         absent_phrases: &[],
     },
@@ -857,8 +982,10 @@ const RULES: &[Rule] = &[
     Rule {
         check: Check::BinariesInPath,
         applies: |s| {
-            any(s, &["in path", "in $path", "on path"])
-                && any(s, &["binar", "executable", "program", "command"])
+            any(
+                s,
+                &["in path", "in $path", "on path", "in /usr/bin", "in /bin", "/usr/local/bin"],
+            ) && any(s, &["binar", "executable", "program", "command"])
         },
         anchors: &["binar", "executable", "program", "command"],
         absent_phrases: &[],
@@ -951,6 +1078,24 @@ const DBUS: &[&str] = &[
     "d-bus file",
 ];
 
+/// Opinions about the code's quality ("looked careful"): they judge, they do not state.
+const JUDGEMENTS: &[&str] = &[
+    "looked careful",
+    "looks careful",
+    "look careful",
+    "seems careful",
+    "looked fine",
+    "looks fine",
+    "looked good",
+    "looks good",
+    "looked ok",
+    "looks ok",
+    "looked reasonable",
+    "looks reasonable",
+    "looked sane",
+    "looks sane",
+];
+
 /// Runtime rules: a sentence may yield several claims (the MIR "sudo … or LD_LIBRARY_PATH" line).
 fn runtime_claims(sentence: &str) -> Vec<(Check, Expect, Allow)> {
     // A question nobody answered ("does it open any port ?") states nothing.
@@ -970,6 +1115,11 @@ fn runtime_claims(sentence: &str) -> Vec<(Check, Expect, Allow)> {
             " or there is a reason",
         ],
     ) {
+        return Vec::new();
+    }
+    // "file io looked careful", "memory management looks fine": the reviewer's opinion of the
+    // code, not a statement that the behaviour happens or not.
+    if any(sentence, JUDGEMENTS) && !negated(sentence) && label_answer(sentence).is_none() {
         return Vec::new();
     }
     let plain = unquoted(sentence);
