@@ -158,9 +158,12 @@ fn collapse(s: &str) -> String {
 
 /// Lower case, typographic quotes and dashes made plain.
 fn normalise(s: &str) -> String {
+    // Markdown code spans and bold (`root`, **No**) are formatting, not words.
     s.to_lowercase()
         .replace(['‘', '’', '“', '”'], "'")
         .replace(['–', '—'], "-")
+        .replace(['`'], "")
+        .replace("**", "")
 }
 
 fn sentences(s: &str) -> Vec<String> {
@@ -298,7 +301,14 @@ fn polarity(s: &str, anchors: &[&str]) -> Expect {
     let mut mentions: Vec<(usize, bool)> = anchors
         .iter()
         .flat_map(|a| s.match_indices(a).map(|(pos, _)| pos))
-        .map(|pos| (pos, negated(clause_before(s, pos))))
+        .map(|pos| {
+            (
+                pos,
+                negated(clause_before(s, pos))
+                    || object_denied(s, pos)
+                    || ["un", "non-", "non"].iter().any(|p| s[..pos].ends_with(p)),
+            )
+        })
         .collect();
     mentions.sort_unstable();
     // "No sudo, just pkexec", "not X but Y", "… appears in vendored code, but the application
@@ -323,6 +333,31 @@ fn polarity(s: &str, anchors: &[&str]) -> Expect {
     } else {
         Expect::Present
     }
+}
+
+/// A denial after the verb: "exposes no ports", "spawns no processes", "uses none". The word at
+/// `pos` is skipped and the next word decides.
+fn object_denied(s: &str, pos: usize) -> bool {
+    let rest = &s[pos..];
+    let word_end = rest
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(rest.len());
+    rest[word_end..].split_whitespace().next().is_some_and(|w| {
+        ["no", "none", "nothing", "neither"].contains(&w.trim_end_matches([',', '.']))
+    })
+}
+
+/// Whether a word of `words` starts a word of `s`: "setuid" in "no setuid", not "suid" in
+/// "restrictsuidsgid".
+fn any_word_start(s: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| {
+        s.match_indices(w).any(|(i, _)| {
+            s[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
+    })
 }
 
 /// Contrast markers: what follows one of them corrects what came before it.
@@ -478,6 +513,13 @@ const LISTEN: &[&str] = &[
     "tcp port",
     "udp port",
     "on port ",
+    "network listener",
+    "binds to",
+    "bind to",
+    "bound to",
+    "bind address",
+    "on 0.0.0.0",
+    "on [::]",
 ];
 const LOOPBACK: &[&str] = &["localhost", "127.0.0.1", "::1", "loopback"];
 /// Addresses that listen on every interface: external.
@@ -499,6 +541,11 @@ const EXTERNAL: &[&str] = &[
     "externally available",
     "off-machine",
     "off machine",
+    "to the internet",
+    "from the internet",
+    "internet-facing",
+    "internet facing",
+    "public network",
     "exposed to the network",
     "public interface",
     "reachable from",
@@ -541,7 +588,7 @@ fn clauses(s: &str) -> Vec<&str> {
 /// A setuid clause that names files: a file word, or the words suid/sgid, which only ever
 /// describe files.
 fn setid_file_clause(c: &str) -> bool {
-    any(c, SETID)
+    any_word_start(c, SETID)
         && (any(&format!(" {c}"), SETID_FILE)
             || c.split(|ch: char| !ch.is_alphanumeric())
                 .any(|w| w == "suid" || w == "sgid"))
@@ -554,11 +601,13 @@ fn bare_setid(s: &str) -> bool {
         .split(|c: char| !c.is_alphanumeric() && c != '/')
         .filter(|w| !w.is_empty())
         .filter(|w| {
-            !w.split('/').filter(|p| !p.is_empty()).all(|p| SETID.contains(&p))
+            !w.split('/')
+                .filter(|p| !p.is_empty())
+                .all(|p| SETID.contains(&p))
                 && !["no", "none", "not", "n/a", "na", "or", "and", "nor", "nil"].contains(w)
         })
         .collect();
-    any(s, SETID) && rest.is_empty()
+    any_word_start(s, SETID) && rest.is_empty()
 }
 
 /// Setuid *files* ("No setuid binaries", "no `suid` or `sgid` binaries"), as opposed to
@@ -571,7 +620,7 @@ fn setid_files(s: &str) -> bool {
 fn setid_calls(s: &str) -> bool {
     clauses(s)
         .iter()
-        .any(|c| any(c, SETID) && !setid_file_clause(c))
+        .any(|c| any_word_start(c, SETID) && !setid_file_clause(c))
         || bare_setid(s)
 }
 
@@ -767,14 +816,27 @@ const RULES: &[Rule] = &[
                         "drops root",
                     ],
                 )
+                || any(s, UNPRIVILEGED)
+                || (any(s, &["root privilege", "as the superuser", "as superuser"])
+                    && any(s, &["daemon", "service", "run", "process"]))
         },
-        anchors: &["as root", "root daemon", "root system daemon"],
+        anchors: &[
+            "as root",
+            "root daemon",
+            "root system daemon",
+            "root privilege",
+            "superuser",
+        ],
         absent_phrases: &[
             "runs as an unprivileged",
             "runs as a dedicated",
             "runs as its own user",
             "drops privileges",
             "drops root",
+            "as unprivileged",
+            "as an unprivileged",
+            "as a non-root",
+            "as non-root",
         ],
     },
     Rule {
@@ -983,8 +1045,15 @@ const RULES: &[Rule] = &[
         check: Check::BinariesInPath,
         applies: |s| {
             any(
-                s,
-                &["in path", "in $path", "on path", "in /usr/bin", "in /bin", "/usr/local/bin"],
+                &format!(" {s}"),
+                &[
+                    " in path",
+                    " in $path",
+                    " on path",
+                    " in /usr/bin",
+                    " in /bin",
+                    "/usr/local/bin",
+                ],
             ) && any(s, &["binar", "executable", "program", "command"])
         },
         anchors: &["binar", "executable", "program", "command"],
@@ -1078,6 +1147,29 @@ const DBUS: &[&str] = &[
     "d-bus file",
 ];
 
+/// "run as unprivileged numa user", "runs as a non-root user": the daemon's user is not root.
+const UNPRIVILEGED: &[&str] = &[
+    "as unprivileged",
+    "as an unprivileged",
+    "as a non-root",
+    "as non-root",
+];
+
+/// Recommendations and requests ("should drop to a dedicated user", "consider adding
+/// hardening", "this can be achieved using setuid"): what the package ought to do, not what
+/// it does.
+const ADVICE: &[&str] = &[
+    " should ",
+    "should be ",
+    "consider ",
+    "can be achieved",
+    "could be achieved",
+    "recommend",
+    "would be good",
+    "would be better",
+    "would be nice",
+];
+
 /// Opinions about the code's quality ("looked careful"): they judge, they do not state.
 const JUDGEMENTS: &[&str] = &[
     "looked careful",
@@ -1122,6 +1214,17 @@ fn runtime_claims(sentence: &str) -> Vec<(Check, Expect, Allow)> {
     if any(sentence, JUDGEMENTS) && !negated(sentence) && label_answer(sentence).is_none() {
         return Vec::new();
     }
+    // Advice is dropped clause by clause: "this exposes the password via ps; examples should
+    // use … instead" keeps its statement.
+    let kept: Vec<&str> = sentence
+        .split(';')
+        .filter(|c| !any(&format!(" {c}"), ADVICE))
+        .collect();
+    if kept.iter().all(|c| c.trim().is_empty()) {
+        return Vec::new();
+    }
+    let sentence = kept.join(";");
+    let sentence = sentence.as_str();
     let plain = unquoted(sentence);
     let mut out: Vec<(Check, Expect, Allow)> = RULES
         .iter()
@@ -1542,6 +1645,68 @@ mod tests {
         assert_eq!(
             set.claims[1].allow.destinations,
             ["127.0.0.1", "168.63.129.16", "169.254.169.254"]
+        );
+    }
+
+    /// Mixed lists: what follows the contrast decides, whichever side the denial is on.
+    #[test]
+    fn mixed_polarity_lists_follow_the_contrast() {
+        use Expect::{Absent as A, Present as P};
+        let cases: &[(&str, Check, Expect)] = &[
+            ("no sudo, just pkexec", Check::Sudo, P),
+            ("does not use sudo but uses pkexec", Check::Sudo, P),
+            ("not sudo, only pkexec", Check::Sudo, P),
+            ("uses pkexec, but no sudo", Check::Sudo, A),
+            ("no sudo, gksu or pkexec", Check::Sudo, A),
+            (
+                "setuid appears in vendored code, but the daemon does not call setuid",
+                Check::SetuidCalls,
+                A,
+            ),
+            ("the container exposes no ports", Check::ExternalEndpoint, A),
+            ("tokens are stored unencrypted", Check::Crypto, A),
+        ];
+        for (text, check, expect) in cases {
+            let got = one(text);
+            assert!(got.contains(&(*check, *expect)), "{text:?}: {got:?}");
+            assert!(
+                !got.iter().any(|(c, e)| c == check && e != expect),
+                "{text:?}: both polarities in {got:?}"
+            );
+        }
+    }
+
+    /// Judgements and advice state nothing; a statement next to advice is kept.
+    #[test]
+    fn judgements_and_advice_are_not_claims() {
+        assert!(one("- file io looked careful").is_empty());
+        assert!(one("The daemon should drop to a dedicated, unprivileged user.").is_empty());
+        assert!(one("This can be achieved using setuid/setgid system calls.").is_empty());
+        assert_eq!(
+            one("this exposes the password via ps; examples should use a file instead"),
+            [(Check::SecretInArgv, Expect::Present)]
+        );
+    }
+
+    /// Setuid words and file words must share a clause; the bare word means both.
+    #[test]
+    fn setuid_files_and_calls_by_clause() {
+        assert_eq!(
+            one("setuid/setgid present (in the source) but using systemd service permissions"),
+            [(Check::SetuidCalls, Expect::Present)]
+        );
+        assert_eq!(
+            one("- No setuid"),
+            [
+                (Check::SetuidCalls, Expect::Absent),
+                (Check::SetuidFiles, Expect::Absent)
+            ]
+        );
+        // A directive that contains "suid" is not a setuid statement.
+        assert!(
+            !one("NoNewPrivileges, RestrictSUIDSGID")
+                .iter()
+                .any(|(c, _)| matches!(c, Check::SetuidCalls | Check::SetuidFiles))
         );
     }
 
