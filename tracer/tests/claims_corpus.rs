@@ -167,10 +167,17 @@ fn heldout_score_is_recorded() {
     insta::assert_snapshot!(record("heldout.txt"));
 }
 
-/// The second held-out set, labelled before those changes.
+/// The second held-out set, labelled before those changes; changed for after, so no longer held
+/// out either.
 #[test]
 fn heldout2_score_is_recorded() {
     insta::assert_snapshot!(record("heldout2.txt"));
+}
+
+/// The third held-out set, labelled after both rounds of changes and not tuned on.
+#[test]
+fn heldout3_score_is_recorded() {
+    insta::assert_snapshot!(record("heldout3.txt"));
 }
 
 /// Package names from the usual headers and bug titles; nothing when nothing names it.
