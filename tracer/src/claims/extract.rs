@@ -215,6 +215,9 @@ fn negated(s: &str) -> bool {
         " n/a ",
         " neither ",
         " nothing ",
+        // "talks to it via a socket instead of spawning it"
+        " instead of ",
+        " rather than ",
     ]
     .iter()
     .any(|n| s.contains(n))
@@ -237,6 +240,11 @@ fn clause_before(s: &str, pos: usize) -> &str {
         ", while ",
         ", whereas ",
         ", instead ",
+        // A cause is its own clause: "can't be filtered because of sudo usage" denies the
+        // filtering, not the sudo.
+        " because ",
+        " due to ",
+        " thanks to ",
     ]
     .iter()
     .filter_map(|b| head.rfind(b).map(|i| i + b.len()))
@@ -521,6 +529,14 @@ const LISTEN: &[&str] = &[
     "on 0.0.0.0",
     "on [::]",
 ];
+/// A listener on a unix socket: not an IP port.
+const UNIX_SOCKET: &[&str] = &[
+    "unix socket",
+    "unix domain socket",
+    "af_unix",
+    ".sock",
+    "on /",
+];
 const LOOPBACK: &[&str] = &["localhost", "127.0.0.1", "::1", "loopback"];
 /// Addresses that listen on every interface: external.
 const WILDCARD: &[&str] = &[
@@ -789,7 +805,12 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::OpensPort,
-        applies: |s| any(s, LISTEN) && !s.contains("privileged port"),
+        // A unix socket's path ("listens on /run/foo.sock") is not a port.
+        applies: |s| {
+            any(s, LISTEN)
+                && !s.contains("privileged port")
+                && !(any(s, UNIX_SOCKET) && !any(s, &[" port", "tcp", "udp"]))
+        },
         anchors: &["port", "listen", "bind"],
         absent_phrases: &[],
     },
@@ -1664,6 +1685,17 @@ mod tests {
                 A,
             ),
             ("the container exposes no ports", Check::ExternalEndpoint, A),
+            // A cause is its own clause; "instead of" denies what follows it.
+            (
+                "privileges can't be filtered because of sudo/setuid usage",
+                Check::Sudo,
+                P,
+            ),
+            (
+                "talks to the helper via AF_UNIX instead of spawning it",
+                Check::ProcessesSpawned,
+                A,
+            ),
             ("tokens are stored unencrypted", Check::Crypto, A),
         ];
         for (text, check, expect) in cases {
@@ -1674,6 +1706,20 @@ mod tests {
                 "{text:?}: both polarities in {got:?}"
             );
         }
+    }
+
+    /// A unix socket's path is not a port.
+    #[test]
+    fn unix_socket_listeners_are_not_ports() {
+        assert!(
+            !one("The broker listens on /tmp/.broker.sock.")
+                .iter()
+                .any(|(c, _)| *c == Check::OpensPort)
+        );
+        assert_eq!(
+            one("listens on port 8080"),
+            [(Check::OpensPort, Expect::Present)]
+        );
     }
 
     /// Judgements and advice state nothing; a statement next to advice is kept.
