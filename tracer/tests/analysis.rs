@@ -975,6 +975,22 @@ fn contents_claims_without_a_manifest_are_not_exercised() {
     }
 }
 
+/// The real collector on this machine's dpkg database reads drop-ins too: systemd ships
+/// `systemd-localed.service.d/locale-gen.conf`, whose `[Service]` section sets
+/// `ReadWritePaths=`, a sandboxing directive of the unit it extends.
+#[test]
+fn drop_ins_from_a_real_dpkg_database_count_as_unit_sandboxing() {
+    let manifest = tracer::vm::contents::collect_here(&["systemd"])
+        .unwrap_or_else(|e| panic!("collecting contents from this machine's dpkg: {e}"));
+    let found = tracer::contents::instances(&manifest, Check::UnitSandboxing);
+    assert!(
+        found.iter().any(|(pkg, what)| pkg == "systemd"
+            && what.contains("systemd-localed.service.d/locale-gen.conf")
+            && what.contains("ReadWritePaths=")),
+        "{found:?}"
+    );
+}
+
 /// The real collector (vm/contents.sh) on this machine's dpkg database: e2fsprogs ships
 /// systemd services and timers, a cron job and programs in /usr/sbin; passwd ships setuid
 /// and setgid programs. Both are installed on every Debian system (Priority: required).
