@@ -209,10 +209,13 @@ fn package_names_from_headers_and_titles() {
             "https://bugs.launchpad.net/ubuntu/+source/flatpak/+bug/1812456\n",
             Some("flatpak"),
         ),
+        ("Security review of foo-daemon\n", Some("foo-daemon")),
+        ("Security review for: libfoo1\n", Some("libfoo1")),
         // Template placeholders and prose name nothing: no guess.
         ("Main Inclusion Report for sourcepackage\n", None),
         ("TODO: Review for Source Package: TBDSRC\n", None),
         ("I reviewed the code and it looks fine.\n", None),
+        ("Security review of the whole stack\n", None),
         ("- No processes spawned\n- No cron jobs\n", None),
     ];
     for (text, want) in cases {

@@ -1471,6 +1471,12 @@ fn static_reason(s: &str) -> Option<&'static str> {
         .map(|(_, why)| *why)
 }
 
+/// English words that follow a header in prose ("Security review of the whole stack"): a
+/// package could be called so, but a reviewer naming one would not write it this way.
+const NOT_NAMES: &[&str] = &[
+    "the", "a", "an", "this", "that", "these", "those", "our", "its",
+];
+
 /// Template placeholders that name no package.
 const PLACEHOLDERS: &[&str] = &[
     "tbdsrc",
@@ -1490,7 +1496,8 @@ fn package_token(s: &str) -> Option<String> {
         && t.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
         && t.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))
-        && !PLACEHOLDERS.contains(&t);
+        && !PLACEHOLDERS.contains(&t)
+        && !NOT_NAMES.contains(&t);
     ok.then(|| t.to_owned())
 }
 
@@ -1499,7 +1506,11 @@ fn package_token(s: &str) -> Option<String> {
 fn package_name(text: &str) -> Option<String> {
     let after = |l: &str, prefix: &str| -> Option<String> {
         let i = l.find(prefix)?;
-        package_token(l[i + prefix.len()..].split_whitespace().next()?)
+        // "for: foo" — a separator alone is not the name.
+        let name = l[i + prefix.len()..]
+            .split_whitespace()
+            .find(|w| w.chars().any(|c| c.is_alphanumeric()))?;
+        package_token(name)
     };
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     for prefix in [
@@ -1508,6 +1519,12 @@ fn package_name(text: &str) -> Option<String> {
         "Main Inclusion Report for",
         "[MIR]",
         "[MIR] ",
+        // The security team's own headers: "Security review of chrony", "Security review
+        // for: foo".
+        "Security review of",
+        "Security review for",
+        "security review of",
+        "security review for",
     ] {
         if let Some(n) = lines.iter().find_map(|l| after(l, prefix)) {
             return Some(n);
