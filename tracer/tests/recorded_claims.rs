@@ -562,3 +562,67 @@ fn a_daemon_running_before_a_pid_recording_is_judged_by_its_state_and_not_held_b
         root.reason
     );
 }
+
+/// Removes the stand-in maintainer script however the test ends.
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Writes an executable stand-in maintainer script where dpkg keeps the package's own
+/// (`/var/lib/dpkg/info/PKG.postrm`): attribution knows a maintainer script by that path.
+fn postrm(body: &str) -> RemoveOnDrop {
+    use std::os::unix::fs::PermissionsExt as _;
+    let path = PathBuf::from(format!("/var/lib/dpkg/info/{PKG}.postrm"));
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\nexit 0\n"))
+        .unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+        .unwrap_or_else(|e| panic!("chmod {}: {e}", path.display()));
+    RemoveOnDrop(path)
+}
+
+/// A postrm that removes a file of the package and runs userdel contradicts "maintainer
+/// scripts remove no users, groups or files", with both shown as the script's; one that only
+/// removes its own temp file keeps it.
+#[test]
+fn a_postrm_removing_a_file_and_a_user_contradicts_no_removals() {
+    let pid = std::process::id();
+    let victim = format!("/var/lib/{PKG}-state-{pid}");
+    std::fs::write(&victim, "x").expect("create the file the postrm removes");
+    let script = postrm(&format!(
+        "rm -f {victim}\nuserdel tracer-no-such-user-{pid} 2>/dev/null || true"
+    ));
+    let t = record("postrm-removes", &format!("{} purge", script.0.display()));
+    let _ = std::fs::remove_file(&victim);
+    let v = absent(&t, Check::MaintainerRemoves);
+    assert_status(&v, Status::Contradicted);
+    let w = whats(&v);
+    assert!(w.contains(&format!("remove {victim}").as_str()), "{w:?}");
+    assert!(
+        w.iter()
+            .any(|x| x.starts_with("exec ") && x.contains("userdel")),
+        "{w:?}"
+    );
+    assert!(
+        v.evidence
+            .shown
+            .iter()
+            .all(|e| e.origin == tracer::verdict::Origin::MaintainerScript),
+        "{:?}",
+        v.evidence.shown
+    );
+    let v = verdict(
+        &t,
+        claim(Check::MaintainerRemoves, Expect::Present, Allow::default()),
+    );
+    assert_status(&v, Status::Held);
+
+    let tmp = format!("/tmp/{PKG}-scratch-{pid}");
+    let script = postrm(&format!("echo x > {tmp}\nrm -f {tmp}"));
+    let t = record("postrm-tmp", &format!("{} purge", script.0.display()));
+    let v = absent(&t, Check::MaintainerRemoves);
+    assert_status(&v, Status::Held);
+}

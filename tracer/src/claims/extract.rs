@@ -931,6 +931,24 @@ const RULES: &[Rule] = &[
         absent_phrases: &[],
     },
     Rule {
+        check: Check::MaintainerRemoves,
+        applies: |s| {
+            any(
+                s,
+                &[
+                    "postinst",
+                    "maintainer script",
+                    "preinst",
+                    "postrm",
+                    "prerm",
+                    "inst script",
+                ],
+            ) && any(s, REMOVES)
+        },
+        anchors: REMOVES,
+        absent_phrases: &[],
+    },
+    Rule {
         check: Check::Webkit,
         applies: |s| any(s, &["webkit", "webengine", "web engine"]),
         anchors: &["webkit", "webengine", "web engine"],
@@ -1097,6 +1115,25 @@ const SANDBOX_WORDS: &[&str] = &[
     "systemcallfilter",
 ];
 
+/// What a maintainer script does when it removes users, groups or files.
+const REMOVES: &[&str] = &[
+    "removes",
+    "remove ",
+    "removed",
+    "removing",
+    "deleted",
+    "deletes",
+    "delete ",
+    "deleting",
+    "deluser",
+    "userdel",
+    "delgroup",
+    "groupdel",
+    "purges",
+    "cleans up",
+    "clean up",
+    "rm -",
+];
 const ADDS: &[&str] = &[
     "add_group",
     "addgroup",

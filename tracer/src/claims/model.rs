@@ -85,10 +85,13 @@ pub enum Check {
     UnitSandboxing,
     /// The daemon writes to the cgroup file system (creates or changes cgroups).
     WritesCgroups,
+    /// A maintainer script removes users, groups or files ("postrm removes /var/lib/foo and
+    /// the _foo user").
+    MaintainerRemoves,
 }
 
 impl Check {
-    pub const ALL: [Check; 38] = [
+    pub const ALL: [Check; 39] = [
         Check::ProcessesSpawned,
         Check::FileIo,
         Check::TempFiles,
@@ -127,6 +130,7 @@ impl Check {
         Check::BinariesInPath,
         Check::UnitSandboxing,
         Check::WritesCgroups,
+        Check::MaintainerRemoves,
     ];
 
     /// Whether the claim is about what the install put on disk (judged from a contents
@@ -191,6 +195,7 @@ impl Check {
             Check::BinariesInPath => "binaries_in_path",
             Check::UnitSandboxing => "unit_sandboxing",
             Check::WritesCgroups => "writes_cgroups",
+            Check::MaintainerRemoves => "maintainer_removes",
         }
     }
 
@@ -276,6 +281,8 @@ impl Check {
             }
             (Check::WritesCgroups, A) => "Does not write cgroups",
             (Check::WritesCgroups, P) => "Writes cgroups",
+            (Check::MaintainerRemoves, A) => "Maintainer scripts remove no users, groups or files",
+            (Check::MaintainerRemoves, P) => "A maintainer script removes users, groups or files",
         }
     }
 }

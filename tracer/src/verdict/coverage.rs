@@ -75,6 +75,7 @@ pub fn needed_kinds(check: Check) -> &'static [EventKind] {
         Check::OutgoingDestinations => &[K::Connect, K::Send],
         Check::RunsAsRoot => &[K::Fork, K::Exec, K::SetUid],
         Check::Sudo | Check::SecretInArgv | Check::MaintainerAddsGroups => &[K::Fork, K::Exec],
+        Check::MaintainerRemoves => &[K::Exec, K::Unlink, K::Rmdir],
         Check::UserNobody => &[K::SetUid, K::SetGid, K::SetGroups, K::Exec],
         Check::SetuidCalls => &[K::SetUid, K::SetGid, K::Exec],
         Check::ChmodByPath => &[K::Chmod],

@@ -26,7 +26,7 @@ pub enum Hit {
 /// Which origins a check looks at.
 pub fn scope(check: Check) -> &'static [Origin] {
     match check {
-        Check::MaintainerAddsGroups => &[Origin::MaintainerScript],
+        Check::MaintainerAddsGroups | Check::MaintainerRemoves => &[Origin::MaintainerScript],
         Check::ChmodChownMixup | Check::SecretInArgv => {
             &[Origin::Package, Origin::MaintainerScript]
         }
@@ -157,6 +157,20 @@ fn changes_hit(ev: &Event, keep: impl Fn(&str, &str) -> bool) -> Hit {
 const SUDO_LIKE: &[&str] = &["sudo", "gksu", "gksudo", "pkexec", "su", "doas"];
 const ADD_GROUPS: &[&str] = &[
     "addgroup", "groupadd", "adduser", "useradd", "usermod", "gpasswd",
+];
+const DEL_GROUPS: &[&str] = &["delgroup", "groupdel", "deluser", "userdel"];
+/// Where maintainer scripts and their helpers keep and drop their own state while dpkg runs
+/// them (deb-systemd-helper, ucf, debconf, dpkg's lock and status files): removals there are
+/// the packaging machinery's, not the package removing something.
+const SCRIPT_STATE: &[&str] = &[
+    "/tmp",
+    "/var/tmp",
+    "/run",
+    "/var/lib/dpkg",
+    "/var/lib/systemd/deb-systemd-helper-enabled",
+    "/var/lib/systemd/deb-systemd-helper-masked",
+    "/var/lib/ucf",
+    "/var/cache/debconf",
 ];
 const NOBODY: u32 = 65534;
 
@@ -484,6 +498,16 @@ impl Rules<'_> {
                     Hit::No
                 }
             }
+            (Check::MaintainerRemoves, EventData::Exec { path, argv, .. }) if ok => {
+                if DEL_GROUPS.contains(&basename(path.best())) {
+                    Hit::Yes(format!("exec {} [{}]", path.best(), shown_argv(argv)))
+                } else {
+                    Hit::No
+                }
+            }
+            (Check::MaintainerRemoves, _) if ok => changes_hit(ev, |p, op| {
+                matches!(op, "remove" | "rmdir") && !SCRIPT_STATE.iter().any(|d| under(p, d))
+            }),
             (Check::ChmodChownMixup, EventData::Exec { argv, .. }) if ok => {
                 match chmod_chown_mixup(argv) {
                     Some(why) => Hit::Yes(format!("{} [{}]", why, shown_argv(argv))),
