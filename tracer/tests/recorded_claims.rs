@@ -619,6 +619,23 @@ fn a_postrm_removing_a_file_and_a_user_contradicts_no_removals() {
         claim(Check::MaintainerRemoves, Expect::Present, Allow::default()),
     );
     assert_status(&v, Status::Held);
+    // The same removals are a finding of the report, claimed or not.
+    let set = ClaimSet {
+        package: Package {
+            name: Some(PKG.to_owned()),
+            ..Package::default()
+        },
+        claims: Vec::new(),
+        not_checkable: Vec::new(),
+        unrecognised: Vec::new(),
+    };
+    let found = judge(&t, &set).findings.maintainer_removals;
+    let items: Vec<&str> = found.items.iter().map(|i| i.what.as_str()).collect();
+    assert!(
+        items.contains(&format!("remove {victim}").as_str())
+            && items.iter().any(|x| x.contains("userdel")),
+        "{items:?}"
+    );
 
     let tmp = format!("/tmp/{PKG}-scratch-{pid}");
     let script = postrm(&format!("echo x > {tmp}\nrm -f {tmp}"));
