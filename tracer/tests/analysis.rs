@@ -1184,3 +1184,52 @@ fn the_committed_gzipped_example_trace_reads_back() {
         .sum();
     assert_eq!(t.events.len() as u64, events);
 }
+
+/// A real recording (fixtures/README.md): a shell puts `sleep` into the background from a
+/// subshell that exits, then runs a stand-in postrm that removes /var/lib/tracer-fixture and
+/// runs userdel. Both new kinds are judged from the saved trace, and the removals are findings.
+#[test]
+fn daemonizing_and_maintainer_removals_on_a_recorded_trace() {
+    let fixture = || pkg("tracer-fixture");
+    let v = judge_one(
+        "recorded-removals.jsonl",
+        fixture(),
+        absent(Check::Daemonizes),
+    );
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    assert!(
+        v.evidence.shown[0].what.contains("exited leaving child"),
+        "{:?}",
+        v.evidence.shown
+    );
+    let v = judge_one(
+        "recorded-removals.jsonl",
+        fixture(),
+        absent(Check::MaintainerRemoves),
+    );
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    let whats: Vec<&str> = v.evidence.shown.iter().map(|e| e.what.as_str()).collect();
+    assert!(
+        whats
+            .iter()
+            .any(|w| w.starts_with("exec ") && w.contains("userdel")),
+        "{whats:?}"
+    );
+    assert!(
+        whats.iter().any(|w| w.contains("/var/lib/tracer-fixture")),
+        "{whats:?}"
+    );
+    // Another package's name: the stand-in postrm is not its script, nothing is held against it.
+    let v = judge_one(
+        "recorded-removals.jsonl",
+        pkg("masakari"),
+        absent(Check::MaintainerRemoves),
+    );
+    assert_ne!(v.status, Status::Contradicted, "{}", v.reason);
+    let j = judge(&trace("recorded-removals.jsonl"), &set(fixture(), vec![]));
+    assert!(
+        j.findings.maintainer_removals.total >= 2,
+        "{:?}",
+        j.findings
+    );
+}

@@ -643,3 +643,28 @@ fn a_postrm_removing_a_file_and_a_user_contradicts_no_removals() {
     let v = absent(&t, Check::MaintainerRemoves);
     assert_status(&v, Status::Held);
 }
+
+/// A shell that puts a child into the background and exits (the fork-and-exit of a daemon)
+/// contradicts "does not daemonize"; one that waits for its child keeps it.
+#[test]
+fn forking_into_the_background_contradicts_does_not_daemonize() {
+    let t = record("daemonize", "(sleep 1 &); exit 0");
+    let v = absent(&t, Check::Daemonizes);
+    assert_status(&v, Status::Contradicted);
+    assert!(
+        whats(&v)
+            .iter()
+            .any(|w| w.contains("exited leaving child") && w.contains("running")),
+        "{:?}",
+        whats(&v)
+    );
+    let v = verdict(
+        &t,
+        claim(Check::Daemonizes, Expect::Present, Allow::default()),
+    );
+    assert_status(&v, Status::Held);
+
+    let t = record("foreground", "/bin/true; exit 0");
+    let v = absent(&t, Check::Daemonizes);
+    assert_status(&v, Status::Held);
+}

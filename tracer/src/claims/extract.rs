@@ -723,7 +723,16 @@ fn installs_services(s: &str) -> bool {
 const RULES: &[Rule] = &[
     Rule {
         check: Check::ProcessesSpawned,
-        applies: |s| (s.contains("process") && s.contains("spawn")) || any(s, SPAWN),
+        applies: |s| {
+            // "double-forks at start-up", "forks into the background": daemonizing, not
+            // running other programs.
+            let t = if any(s, DAEMONIZE) {
+                s.replace("forks ", " ").replace("fork()", " ")
+            } else {
+                s.to_owned()
+            };
+            (t.contains("process") && t.contains("spawn")) || any(&t, SPAWN)
+        },
         anchors: SPAWN,
         absent_phrases: &[],
     },
@@ -809,7 +818,7 @@ const RULES: &[Rule] = &[
         applies: |s| {
             any(s, LISTEN)
                 && !s.contains("privileged port")
-                && !(any(s, UNIX_SOCKET) && !any(s, &[" port", "tcp", "udp"]))
+                && (!any(s, UNIX_SOCKET) || any(s, &[" port", "tcp", "udp"]))
         },
         anchors: &["port", "listen", "bind"],
         absent_phrases: &[],
@@ -928,6 +937,12 @@ const RULES: &[Rule] = &[
             ) && (any(s, ADDS) || (any(s, ADDS_ANCHORS) && any(s, &["user", "group"])))
         },
         anchors: ADDS_ANCHORS,
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::Daemonizes,
+        applies: |s| any(s, DAEMONIZE),
+        anchors: DAEMONIZE,
         absent_phrases: &[],
     },
     Rule {
@@ -1115,6 +1130,19 @@ const SANDBOX_WORDS: &[&str] = &[
     "systemcallfilter",
 ];
 
+/// Forking into the background: "does daemonize", "does not double-fork(2)".
+const DAEMONIZE: &[&str] = &[
+    "daemonize",
+    "daemonise",
+    "double-fork",
+    "double fork",
+    "forks into the background",
+    "fork into the background",
+    "forks to the background",
+    "backgrounds itself",
+    "detaches from the terminal",
+];
+
 /// What a maintainer script does when it removes users, groups or files.
 const REMOVES: &[&str] = &[
     "removes",
@@ -1244,6 +1272,9 @@ const JUDGEMENTS: &[&str] = &[
     "looks reasonable",
     "looked sane",
     "looks sane",
+    // "container.go Daemonize() feels very misnamed": about the code's names.
+    " feels ",
+    "misnamed",
 ];
 
 /// Runtime rules: a sentence may yield several claims (the MIR "sudo … or LD_LIBRARY_PATH" line).
@@ -1269,7 +1300,10 @@ fn runtime_claims(sentence: &str) -> Vec<(Check, Expect, Allow)> {
     }
     // "file io looked careful", "memory management looks fine": the reviewer's opinion of the
     // code, not a statement that the behaviour happens or not.
-    if any(sentence, JUDGEMENTS) && !negated(sentence) && label_answer(sentence).is_none() {
+    if any(&format!(" {sentence} "), JUDGEMENTS)
+        && !negated(sentence)
+        && label_answer(sentence).is_none()
+    {
         return Vec::new();
     }
     // Advice is dropped clause by clause: "this exposes the password via ps; examples should

@@ -88,10 +88,13 @@ pub enum Check {
     /// A maintainer script removes users, groups or files ("postrm removes /var/lib/foo and
     /// the _foo user").
     MaintainerRemoves,
+    /// The daemon daemonizes: a process forks and exits, leaving its child running in the
+    /// background (the classic fork-and-exit or double fork).
+    Daemonizes,
 }
 
 impl Check {
-    pub const ALL: [Check; 39] = [
+    pub const ALL: [Check; 40] = [
         Check::ProcessesSpawned,
         Check::FileIo,
         Check::TempFiles,
@@ -131,6 +134,7 @@ impl Check {
         Check::UnitSandboxing,
         Check::WritesCgroups,
         Check::MaintainerRemoves,
+        Check::Daemonizes,
     ];
 
     /// Whether the claim is about what the install put on disk (judged from a contents
@@ -196,6 +200,7 @@ impl Check {
             Check::UnitSandboxing => "unit_sandboxing",
             Check::WritesCgroups => "writes_cgroups",
             Check::MaintainerRemoves => "maintainer_removes",
+            Check::Daemonizes => "daemonizes",
         }
     }
 
@@ -283,6 +288,8 @@ impl Check {
             (Check::WritesCgroups, P) => "Writes cgroups",
             (Check::MaintainerRemoves, A) => "Maintainer scripts remove no users, groups or files",
             (Check::MaintainerRemoves, P) => "A maintainer script removes users, groups or files",
+            (Check::Daemonizes, A) => "Does not daemonize (no fork-and-exit into the background)",
+            (Check::Daemonizes, P) => "Daemonizes (forks into the background)",
         }
     }
 }

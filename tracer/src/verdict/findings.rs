@@ -109,10 +109,12 @@ pub(super) fn collect(
         paths: package.default_paths(),
         ..Allow::default()
     };
+    let no_daemonizing = std::collections::HashMap::new();
     let rules = Rules {
         allow: &own_dirs,
         attribution,
         listened,
+        daemonized: &no_daemonizing,
     };
     let mut spawned = Acc::default();
     let mut files = Acc::default();

@@ -385,10 +385,17 @@ fn judge_one(
         };
     }
 
+    // Only the daemonizing claim needs the walk over the process tree.
+    let daemonized = if claim.check == Check::Daemonizes {
+        rules::daemonizing_exits(trace)
+    } else {
+        std::collections::HashMap::new()
+    };
     let rules = Rules {
         allow: &allow,
         attribution,
         listened,
+        daemonized: &daemonized,
     };
     for (ev, origin) in trace.events.iter().zip(&attribution.per_event) {
         let counts = in_scope.contains(origin);

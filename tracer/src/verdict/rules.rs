@@ -2,7 +2,10 @@
 //! instance of the claim's behaviour (a hit), an instance the allowlist accepts, or neither.
 //! The definitions are the ones docs/claims.md gives; change both together.
 
-use std::{collections::HashSet, net::IpAddr};
+use std::{
+    collections::{HashMap, HashSet},
+    net::IpAddr,
+};
 
 use super::attribution::{Attribution, Origin, basename};
 use crate::{
@@ -70,6 +73,54 @@ pub struct Rules<'a> {
     pub attribution: &'a Attribution,
     /// (pid, fd) pairs that called listen: their bind is reported at the listen.
     pub listened: &'a HashSet<(u32, i32)>,
+    /// The exits that left a forked child running, by the exit's `seq`: see
+    /// [`daemonizing_exits`].
+    pub daemonized: &'a HashMap<u64, String>,
+}
+
+/// Exits of a process that forked a child (a process, not a thread) which was still running:
+/// the parent went away and left the child in the background, which is what daemonizing is
+/// (fork and exit, or the double fork's middle process exiting). In trace order; the value
+/// says who left whom behind. setsid() is not recorded, so a shell's `cmd &` followed by its
+/// exit counts too: it does put `cmd` into the background.
+pub fn daemonizing_exits(trace: &crate::trace::Trace) -> HashMap<u64, String> {
+    // Live child processes per parent pid.
+    let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut out = HashMap::new();
+    for ev in &trace.events {
+        match &ev.data {
+            EventData::Fork {
+                child_pid,
+                thread: false,
+                ..
+            } => children.entry(ev.pid).or_default().push(*child_pid),
+            // The process's exit (its leader's), not a thread's.
+            EventData::Exit { .. } if ev.pid == ev.tid => {
+                if let Some(siblings) = ev.ppid.and_then(|p| children.get_mut(&p)) {
+                    siblings.retain(|c| *c != ev.pid);
+                }
+                let left: Vec<String> = children
+                    .remove(&ev.pid)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(u32::to_string)
+                    .collect();
+                if !left.is_empty() {
+                    out.insert(
+                        ev.seq,
+                        format!(
+                            "pid {} ({}) exited leaving child {} running",
+                            ev.pid,
+                            ev.comm,
+                            left.join(", ")
+                        ),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 const CRYPTO_LIBS: &[&str] = &[
@@ -498,6 +549,10 @@ impl Rules<'_> {
                     Hit::No
                 }
             }
+            (Check::Daemonizes, EventData::Exit { .. }) => match self.daemonized.get(&ev.seq) {
+                Some(what) => Hit::Yes(what.clone()),
+                None => Hit::No,
+            },
             (Check::MaintainerRemoves, EventData::Exec { path, argv, .. }) if ok => {
                 if DEL_GROUPS.contains(&basename(path.best())) {
                     Hit::Yes(format!("exec {} [{}]", path.best(), shown_argv(argv)))
