@@ -1233,3 +1233,46 @@ fn daemonizing_and_maintainer_removals_on_a_recorded_trace() {
         j.findings
     );
 }
+
+/// A real recording (fixtures/README.md): a Python process connects to a session bus socket it
+/// listens on itself. Bus-name claims are inconclusive (the name is a bus message), with the
+/// D-Bus files of the package's contents manifest shown as context.
+#[test]
+fn bus_name_claims_on_a_recorded_bus_connection() {
+    let listing = "P\tfoo\t1.0\tfoo\t\n\
+                   F\tfoo\t81a4\troot\troot\t/usr/share/dbus-1/system.d/org.example.Foo.conf\n";
+    let manifest = tracer::contents::parse_listing(listing, std::path::Path::new("listing"))
+        .expect("a valid listing");
+    let t = trace("recorded-bus.jsonl");
+    for expect in [Expect::Absent, Expect::Present] {
+        let j = tracer::verdict::judge_with(
+            &t,
+            &set(
+                pkg("foo"),
+                vec![claim(Check::OwnsDbusName, expect, Allow::default())],
+            ),
+            Some(&manifest),
+        );
+        let v = &j.verdicts[0];
+        assert_eq!(v.status, Status::Inconclusive, "{expect:?}: {}", v.reason);
+        assert!(
+            v.evidence.shown[0]
+                .what
+                .contains("session bus (unix:/run/user/4000000/bus)"),
+            "{:?}",
+            v.evidence.shown
+        );
+        assert!(
+            v.reason.contains("org.example.Foo.conf"),
+            "{expect:?}: {}",
+            v.reason
+        );
+    }
+    // No bus connection at all: nothing could own a name.
+    let v = judge_one(
+        "recorded-quiet.jsonl",
+        pkg("masakari"),
+        absent(Check::OwnsDbusName),
+    );
+    assert_eq!(v.status, Status::Held, "{}", v.reason);
+}

@@ -668,3 +668,57 @@ fn forking_into_the_background_contradicts_does_not_daemonize() {
     let v = absent(&t, Check::Daemonizes);
     assert_status(&v, Status::Held);
 }
+
+/// A process that connects to a session bus socket (`/run/user/UID/bus`; a real unix listener
+/// the process itself opens, so nothing outside the test is touched) makes "owns no D-Bus name"
+/// inconclusive, never held: the name would travel in a bus message, which is not recorded. A
+/// process that connects to no bus keeps it.
+#[test]
+fn connecting_to_a_bus_makes_bus_name_claims_inconclusive() {
+    // An uid no account has, under a /run/user this test creates and removes.
+    let dir = PathBuf::from(format!("/run/user/{}", 4_000_000 + std::process::id()));
+    let run_user_existed = Path::new("/run/user").exists();
+    std::fs::create_dir_all(&dir).expect("create the bus directory");
+    let _cleanup = RemoveDirOnDrop(if run_user_existed {
+        dir.clone()
+    } else {
+        PathBuf::from("/run/user")
+    });
+    let bus = dir.join("bus");
+    let t = record(
+        "bus",
+        &format!(
+            "/usr/bin/python3 -c \"import socket; s=socket.socket(socket.AF_UNIX); \
+             s.bind('{p}'); s.listen(1); c=socket.socket(socket.AF_UNIX); c.connect('{p}')\"",
+            p = bus.display()
+        ),
+    );
+    let v = absent(&t, Check::OwnsDbusName);
+    assert_status(&v, Status::Inconclusive);
+    assert!(
+        whats(&v)
+            .iter()
+            .any(|w| w.contains("session bus") && w.contains(&*bus.to_string_lossy())),
+        "{:?}",
+        whats(&v)
+    );
+    assert!(v.reason.contains("not recorded"), "{}", v.reason);
+    let v = verdict(
+        &t,
+        claim(Check::OwnsDbusName, Expect::Present, Allow::default()),
+    );
+    assert_status(&v, Status::Inconclusive);
+
+    let t = record("nobus", "/bin/true");
+    let v = absent(&t, Check::OwnsDbusName);
+    assert_status(&v, Status::Held);
+}
+
+/// Removes a directory tree however the test ends.
+struct RemoveDirOnDrop(PathBuf);
+
+impl Drop for RemoveDirOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

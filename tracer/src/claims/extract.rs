@@ -940,6 +940,12 @@ const RULES: &[Rule] = &[
         absent_phrases: &[],
     },
     Rule {
+        check: Check::OwnsDbusName,
+        applies: |s| any(s, BUS_NAME),
+        anchors: BUS_NAME,
+        absent_phrases: &[],
+    },
+    Rule {
         check: Check::Daemonizes,
         applies: |s| any(s, DAEMONIZE),
         anchors: DAEMONIZE,
@@ -1128,6 +1134,20 @@ const SANDBOX_WORDS: &[&str] = &[
     "capabilityboundingset",
     "restrictaddressfamilies",
     "systemcallfilter",
+];
+
+/// Owning a name on a bus: "owns a D-Bus name", "provides the org.foo name on the system bus".
+const BUS_NAME: &[&str] = &[
+    "d-bus name",
+    "dbus name",
+    "bus name",
+    "well-known name",
+    "requestname",
+    "requests the name",
+    "owns the name",
+    "name on the system bus",
+    "name on the session bus",
+    "name on the bus",
 ];
 
 /// Forking into the background: "does daemonize", "does not double-fork(2)".

@@ -91,10 +91,13 @@ pub enum Check {
     /// The daemon daemonizes: a process forks and exits, leaving its child running in the
     /// background (the classic fork-and-exit or double fork).
     Daemonizes,
+    /// The daemon owns a D-Bus name. The name is requested in a bus message, which is not
+    /// recorded: the trace shows the connection to a bus, the contents the policy files.
+    OwnsDbusName,
 }
 
 impl Check {
-    pub const ALL: [Check; 40] = [
+    pub const ALL: [Check; 41] = [
         Check::ProcessesSpawned,
         Check::FileIo,
         Check::TempFiles,
@@ -135,6 +138,7 @@ impl Check {
         Check::WritesCgroups,
         Check::MaintainerRemoves,
         Check::Daemonizes,
+        Check::OwnsDbusName,
     ];
 
     /// Whether the claim is about what the install put on disk (judged from a contents
@@ -201,6 +205,7 @@ impl Check {
             Check::WritesCgroups => "writes_cgroups",
             Check::MaintainerRemoves => "maintainer_removes",
             Check::Daemonizes => "daemonizes",
+            Check::OwnsDbusName => "owns_dbus_name",
         }
     }
 
@@ -290,6 +295,8 @@ impl Check {
             (Check::MaintainerRemoves, P) => "A maintainer script removes users, groups or files",
             (Check::Daemonizes, A) => "Does not daemonize (no fork-and-exit into the background)",
             (Check::Daemonizes, P) => "Daemonizes (forks into the background)",
+            (Check::OwnsDbusName, A) => "Owns no D-Bus name",
+            (Check::OwnsDbusName, P) => "Owns a D-Bus name",
         }
     }
 }

@@ -209,6 +209,25 @@ const SUDO_LIKE: &[&str] = &["sudo", "gksu", "gksudo", "pkexec", "su", "doas"];
 const ADD_GROUPS: &[&str] = &[
     "addgroup", "groupadd", "adduser", "useradd", "usermod", "gpasswd",
 ];
+/// Which D-Bus bus a unix socket address is, if it is one: the system bus's well-known path,
+/// a session bus under /run/user/UID/bus, or dbus-daemon's abstract `/tmp/dbus-…` sockets.
+pub fn bus_socket(path: Option<&str>, abstract_name: Option<&str>) -> Option<String> {
+    match (path, abstract_name) {
+        (Some(p @ ("/run/dbus/system_bus_socket" | "/var/run/dbus/system_bus_socket")), _) => {
+            Some(format!("system bus (unix:{p})"))
+        }
+        (Some(p), _)
+            if p.strip_prefix("/run/user/")
+                .and_then(|r| r.strip_suffix("/bus"))
+                .is_some_and(|uid| uid.chars().all(|c| c.is_ascii_digit())) =>
+        {
+            Some(format!("session bus (unix:{p})"))
+        }
+        (None, Some(a)) if a.starts_with("/tmp/dbus-") => Some(format!("bus (unix:@{a})")),
+        _ => None,
+    }
+}
+
 const DEL_GROUPS: &[&str] = &["delgroup", "groupdel", "deluser", "userdel"];
 /// Where maintainer scripts and their helpers keep and drop their own state while dpkg runs
 /// them (deb-systemd-helper, ucf, debconf, dpkg's lock and status files): removals there are
@@ -549,6 +568,20 @@ impl Rules<'_> {
                     Hit::No
                 }
             }
+            (
+                Check::OwnsDbusName,
+                EventData::Connect {
+                    addr:
+                        Some(SockAddr::Unix {
+                            path,
+                            abstract_name,
+                        }),
+                    ..
+                },
+            ) if ok => match bus_socket(path.as_deref(), abstract_name.as_deref()) {
+                Some(bus) => Hit::Yes(format!("connect to the {bus}")),
+                None => Hit::No,
+            },
             (Check::Daemonizes, EventData::Exit { .. }) => match self.daemonized.get(&ev.seq) {
                 Some(what) => Hit::Yes(what.clone()),
                 None => Hit::No,
