@@ -1446,7 +1446,8 @@ const STATIC: &[(&[&str], &str)] = &[
             "smoke test",
             "smoke-test",
             "cargo test",
-            "tests ",
+            // A word, not a package name's suffix: "foo-tests is a test package" is packaging.
+            " tests ",
             "special hw",
             "special hardware",
         ],
@@ -1518,6 +1519,11 @@ const STATIC: &[(&[&str], &str)] = &[
             "fhs",
             "debian policy",
             "debconf",
+            // Which binary packages there are ("foo-tests is a test package", "binary packages
+            // built, but not to be promoted").
+            "test package",
+            "binary package",
+            "promoted to main",
         ],
         "upstream and packaging process: checked on the archive and the source",
     ),
@@ -1556,9 +1562,10 @@ const STATIC: &[(&[&str], &str)] = &[
 ];
 
 fn static_reason(s: &str) -> Option<&'static str> {
+    let padded = format!(" {s} ");
     STATIC
         .iter()
-        .find(|(words, _)| any(s, words))
+        .find(|(words, _)| any(&padded, words))
         .map(|(_, why)| *why)
 }
 
