@@ -228,6 +228,15 @@ pub fn bus_socket(path: Option<&str>, abstract_name: Option<&str>) -> Option<Str
     }
 }
 
+/// An exec of one of `programs` (by basename), shown with its command line.
+fn exec_of(path: &str, argv: &[String], programs: &[&str]) -> Hit {
+    if programs.contains(&basename(path)) {
+        Hit::Yes(format!("exec {path} [{}]", shown_argv(argv)))
+    } else {
+        Hit::No
+    }
+}
+
 const DEL_GROUPS: &[&str] = &["delgroup", "groupdel", "deluser", "userdel"];
 /// Where maintainer scripts and their helpers keep and drop their own state while dpkg runs
 /// them (deb-systemd-helper, ucf, debconf, dpkg's lock and status files): removals there are
@@ -498,11 +507,7 @@ impl Rules<'_> {
                 None => Hit::No,
             },
             (Check::Sudo, EventData::Exec { path, argv, .. }) if ok => {
-                if SUDO_LIKE.contains(&basename(path.best())) {
-                    Hit::Yes(format!("exec {} [{}]", path.best(), shown_argv(argv)))
-                } else {
-                    Hit::No
-                }
+                exec_of(path.best(), argv, SUDO_LIKE)
             }
             (Check::LdLibraryPath, EventData::Exec { path, argv, .. }) => {
                 if argv.iter().any(|a| a.starts_with("LD_LIBRARY_PATH=")) {
@@ -562,11 +567,7 @@ impl Rules<'_> {
                 }
             }
             (Check::MaintainerAddsGroups, EventData::Exec { path, argv, .. }) if ok => {
-                if ADD_GROUPS.contains(&basename(path.best())) {
-                    Hit::Yes(format!("exec {} [{}]", path.best(), shown_argv(argv)))
-                } else {
-                    Hit::No
-                }
+                exec_of(path.best(), argv, ADD_GROUPS)
             }
             (
                 Check::OwnsDbusName,
@@ -587,11 +588,7 @@ impl Rules<'_> {
                 None => Hit::No,
             },
             (Check::MaintainerRemoves, EventData::Exec { path, argv, .. }) if ok => {
-                if DEL_GROUPS.contains(&basename(path.best())) {
-                    Hit::Yes(format!("exec {} [{}]", path.best(), shown_argv(argv)))
-                } else {
-                    Hit::No
-                }
+                exec_of(path.best(), argv, DEL_GROUPS)
             }
             (Check::MaintainerRemoves, _) if ok => changes_hit(ev, |p, op| {
                 matches!(op, "remove" | "rmdir") && !SCRIPT_STATE.iter().any(|d| under(p, d))
