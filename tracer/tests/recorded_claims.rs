@@ -90,17 +90,21 @@ fn claim(check: Check, expect: Expect, allow: Allow) -> Claim {
     }
 }
 
-fn verdict(trace: &Trace, c: Claim) -> Verdict {
-    let set = ClaimSet {
+/// The claims as the test package's.
+fn claim_set(claims: Vec<Claim>) -> ClaimSet {
+    ClaimSet {
         package: Package {
             name: Some(PKG.to_owned()),
             ..Package::default()
         },
-        claims: vec![c],
+        claims,
         not_checkable: Vec::new(),
         unrecognised: Vec::new(),
-    };
-    judge(trace, &set).verdicts.remove(0)
+    }
+}
+
+fn verdict(trace: &Trace, c: Claim) -> Verdict {
+    judge(trace, &claim_set(vec![c])).verdicts.remove(0)
 }
 
 fn absent(trace: &Trace, check: Check) -> Verdict {
@@ -620,16 +624,9 @@ fn a_postrm_removing_a_file_and_a_user_contradicts_no_removals() {
     );
     assert_status(&v, Status::Held);
     // The same removals are a finding of the report, claimed or not.
-    let set = ClaimSet {
-        package: Package {
-            name: Some(PKG.to_owned()),
-            ..Package::default()
-        },
-        claims: Vec::new(),
-        not_checkable: Vec::new(),
-        unrecognised: Vec::new(),
-    };
-    let found = judge(&t, &set).findings.maintainer_removals;
+    let found = judge(&t, &claim_set(Vec::new()))
+        .findings
+        .maintainer_removals;
     let items: Vec<&str> = found.items.iter().map(|i| i.what.as_str()).collect();
     assert!(
         items.contains(&format!("remove {victim}").as_str())
