@@ -975,6 +975,22 @@ fn contents_claims_without_a_manifest_are_not_exercised() {
     }
 }
 
+/// The real collector on this machine's dpkg database reads drop-ins too: systemd ships
+/// `systemd-localed.service.d/locale-gen.conf`, whose `[Service]` section sets
+/// `ReadWritePaths=`, a sandboxing directive of the unit it extends.
+#[test]
+fn drop_ins_from_a_real_dpkg_database_count_as_unit_sandboxing() {
+    let manifest = tracer::vm::contents::collect_here(&["systemd"])
+        .unwrap_or_else(|e| panic!("collecting contents from this machine's dpkg: {e}"));
+    let found = tracer::contents::instances(&manifest, Check::UnitSandboxing);
+    assert!(
+        found.iter().any(|(pkg, what)| pkg == "systemd"
+            && what.contains("systemd-localed.service.d/locale-gen.conf")
+            && what.contains("ReadWritePaths=")),
+        "{found:?}"
+    );
+}
+
 /// The real collector (vm/contents.sh) on this machine's dpkg database: e2fsprogs ships
 /// systemd services and timers, a cron job and programs in /usr/sbin; passwd ships setuid
 /// and setgid programs. Both are installed on every Debian system (Priority: required).
@@ -1167,4 +1183,96 @@ fn the_committed_gzipped_example_trace_reads_back() {
         .map(|v| v.as_u64().unwrap())
         .sum();
     assert_eq!(t.events.len() as u64, events);
+}
+
+/// A real recording (fixtures/README.md): a shell puts `sleep` into the background from a
+/// subshell that exits, then runs a stand-in postrm that removes /var/lib/tracer-fixture and
+/// runs userdel. Both new kinds are judged from the saved trace, and the removals are findings.
+#[test]
+fn daemonizing_and_maintainer_removals_on_a_recorded_trace() {
+    let fixture = || pkg("tracer-fixture");
+    let v = judge_one(
+        "recorded-removals.jsonl",
+        fixture(),
+        absent(Check::Daemonizes),
+    );
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    assert!(
+        v.evidence.shown[0].what.contains("exited leaving child"),
+        "{:?}",
+        v.evidence.shown
+    );
+    let v = judge_one(
+        "recorded-removals.jsonl",
+        fixture(),
+        absent(Check::MaintainerRemoves),
+    );
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    let whats: Vec<&str> = v.evidence.shown.iter().map(|e| e.what.as_str()).collect();
+    assert!(
+        whats
+            .iter()
+            .any(|w| w.starts_with("exec ") && w.contains("userdel")),
+        "{whats:?}"
+    );
+    assert!(
+        whats.iter().any(|w| w.contains("/var/lib/tracer-fixture")),
+        "{whats:?}"
+    );
+    // Another package's name: the stand-in postrm is not its script, nothing is held against it.
+    let v = judge_one(
+        "recorded-removals.jsonl",
+        pkg("masakari"),
+        absent(Check::MaintainerRemoves),
+    );
+    assert_ne!(v.status, Status::Contradicted, "{}", v.reason);
+    let j = judge(&trace("recorded-removals.jsonl"), &set(fixture(), vec![]));
+    assert!(
+        j.findings.maintainer_removals.total >= 2,
+        "{:?}",
+        j.findings
+    );
+}
+
+/// A real recording (fixtures/README.md): a Python process connects to a session bus socket it
+/// listens on itself. Bus-name claims are inconclusive (the name is a bus message), with the
+/// D-Bus files of the package's contents manifest shown as context.
+#[test]
+fn bus_name_claims_on_a_recorded_bus_connection() {
+    let listing = "P\tfoo\t1.0\tfoo\t\n\
+                   F\tfoo\t81a4\troot\troot\t/usr/share/dbus-1/system.d/org.example.Foo.conf\n";
+    let manifest = tracer::contents::parse_listing(listing, std::path::Path::new("listing"))
+        .expect("a valid listing");
+    let t = trace("recorded-bus.jsonl");
+    for expect in [Expect::Absent, Expect::Present] {
+        let j = tracer::verdict::judge_with(
+            &t,
+            &set(
+                pkg("foo"),
+                vec![claim(Check::OwnsDbusName, expect, Allow::default())],
+            ),
+            Some(&manifest),
+        );
+        let v = &j.verdicts[0];
+        assert_eq!(v.status, Status::Inconclusive, "{expect:?}: {}", v.reason);
+        assert!(
+            v.evidence.shown[0]
+                .what
+                .contains("session bus (unix:/run/user/4000000/bus)"),
+            "{:?}",
+            v.evidence.shown
+        );
+        assert!(
+            v.reason.contains("org.example.Foo.conf"),
+            "{expect:?}: {}",
+            v.reason
+        );
+    }
+    // No bus connection at all: nothing could own a name.
+    let v = judge_one(
+        "recorded-quiet.jsonl",
+        pkg("masakari"),
+        absent(Check::OwnsDbusName),
+    );
+    assert_eq!(v.status, Status::Held, "{}", v.reason);
 }

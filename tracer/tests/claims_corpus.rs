@@ -1,7 +1,11 @@
-//! The review-wording corpus (`tests/corpus/claims.txt`, described in its README): every case is
-//! read by the extractor and compared with the claims a reviewer would expect a check for.
-//! The table of results is an insta snapshot; precision and recall over the whole corpus are
-//! printed and must stay at or above the targets (0.95 and 0.80).
+//! The review-wording corpora (`tests/corpus/`, described in its README): every case is read by
+//! the extractor and compared with the claims a reviewer would expect a check for.
+//!
+//! - `claims.txt`, the tuning corpus: the rules were written against it, so its precision and
+//!   recall must stay at or above the targets (0.95 and 0.80).
+//! - `heldout*.txt`, held-out sets labelled before the extractor was run on them: their scores
+//!   are printed and snapshotted, never asserted, because a held-out score is a measurement of
+//!   how the rules generalise, not a target to tune against.
 
 use std::{collections::BTreeSet, fmt::Write as _, path::Path};
 
@@ -24,8 +28,10 @@ fn label(check: Check, expect: Expect) -> String {
     )
 }
 
-fn corpus() -> Vec<Case> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/claims.txt");
+fn corpus(file: &str) -> Vec<Case> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus")
+        .join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let known: BTreeSet<String> = Check::ALL
         .iter()
@@ -61,9 +67,17 @@ fn corpus() -> Vec<Case> {
     cases
 }
 
-#[test]
-fn corpus_precision_and_recall() {
-    let cases = corpus();
+/// The scored table of a corpus: its summary line, the table, and the wrong-polarity cases.
+struct Score {
+    summary: String,
+    table: String,
+    precision: f64,
+    recall: f64,
+    polarity_errors: Vec<String>,
+}
+
+fn score(file: &str) -> Score {
+    let cases = corpus(file);
     let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
     let mut table = String::new();
     let mut polarity_errors = Vec::new();
@@ -112,15 +126,58 @@ fn corpus_precision_and_recall() {
         cases.len(),
         tp + fn_
     );
-    println!("{summary}");
-    insta::assert_snapshot!(format!("{summary}\n\n{table}"));
+    Score {
+        summary,
+        table,
+        precision,
+        recall,
+        polarity_errors,
+    }
+}
+
+#[test]
+fn corpus_precision_and_recall() {
+    let s = score("claims.txt");
+    println!("{}", s.summary);
+    insta::assert_snapshot!(format!("{}\n\n{}", s.summary, s.table));
     assert!(
-        polarity_errors.is_empty(),
+        s.polarity_errors.is_empty(),
         "wrong polarity (the worst error: a wrong verdict):\n{}",
-        polarity_errors.join("\n")
+        s.polarity_errors.join("\n")
     );
-    assert!(precision >= 0.95, "{summary}");
-    assert!(recall >= 0.80, "{summary}");
+    assert!(s.precision >= 0.95, "{}", s.summary);
+    assert!(s.recall >= 0.80, "{}", s.summary);
+}
+
+/// A held-out set's score, printed and snapshotted (README: provenance, and when a set stopped
+/// being held out). Never asserted: it measures, it is not a target.
+fn record(file: &str) -> String {
+    let s = score(file);
+    println!("{file}: {}", s.summary);
+    if !s.polarity_errors.is_empty() {
+        println!("{file}: wrong polarity:\n{}", s.polarity_errors.join("\n"));
+    }
+    format!("{}\n\n{}", s.summary, s.table)
+}
+
+/// The first held-out set; the rules were changed after reading its misses, so it is no longer
+/// held out (README).
+#[test]
+fn heldout_score_is_recorded() {
+    insta::assert_snapshot!(record("heldout.txt"));
+}
+
+/// The second held-out set, labelled before those changes; changed for after, so no longer held
+/// out either.
+#[test]
+fn heldout2_score_is_recorded() {
+    insta::assert_snapshot!(record("heldout2.txt"));
+}
+
+/// The third held-out set, labelled after both rounds of changes and not tuned on.
+#[test]
+fn heldout3_score_is_recorded() {
+    insta::assert_snapshot!(record("heldout3.txt"));
 }
 
 /// Package names from the usual headers and bug titles; nothing when nothing names it.
@@ -152,10 +209,13 @@ fn package_names_from_headers_and_titles() {
             "https://bugs.launchpad.net/ubuntu/+source/flatpak/+bug/1812456\n",
             Some("flatpak"),
         ),
+        ("Security review of foo-daemon\n", Some("foo-daemon")),
+        ("Security review for: libfoo1\n", Some("libfoo1")),
         // Template placeholders and prose name nothing: no guess.
         ("Main Inclusion Report for sourcepackage\n", None),
         ("TODO: Review for Source Package: TBDSRC\n", None),
         ("I reviewed the code and it looks fine.\n", None),
+        ("Security review of the whole stack\n", None),
         ("- No processes spawned\n- No cron jobs\n", None),
     ];
     for (text, want) in cases {

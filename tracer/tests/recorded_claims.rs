@@ -90,17 +90,21 @@ fn claim(check: Check, expect: Expect, allow: Allow) -> Claim {
     }
 }
 
-fn verdict(trace: &Trace, c: Claim) -> Verdict {
-    let set = ClaimSet {
+/// The claims as the test package's.
+fn claim_set(claims: Vec<Claim>) -> ClaimSet {
+    ClaimSet {
         package: Package {
             name: Some(PKG.to_owned()),
             ..Package::default()
         },
-        claims: vec![c],
+        claims,
         not_checkable: Vec::new(),
         unrecognised: Vec::new(),
-    };
-    judge(trace, &set).verdicts.remove(0)
+    }
+}
+
+fn verdict(trace: &Trace, c: Claim) -> Verdict {
+    judge(trace, &claim_set(vec![c])).verdicts.remove(0)
 }
 
 fn absent(trace: &Trace, check: Check) -> Verdict {
@@ -561,4 +565,157 @@ fn a_daemon_running_before_a_pid_recording_is_judged_by_its_state_and_not_held_b
         "{}",
         root.reason
     );
+}
+
+/// Removes the stand-in maintainer script however the test ends.
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Writes an executable stand-in maintainer script where dpkg keeps the package's own
+/// (`/var/lib/dpkg/info/PKG.postrm`): attribution knows a maintainer script by that path.
+fn postrm(body: &str) -> RemoveOnDrop {
+    use std::os::unix::fs::PermissionsExt as _;
+    let path = PathBuf::from(format!("/var/lib/dpkg/info/{PKG}.postrm"));
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\nexit 0\n"))
+        .unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+        .unwrap_or_else(|e| panic!("chmod {}: {e}", path.display()));
+    RemoveOnDrop(path)
+}
+
+/// A postrm that removes a file of the package and runs userdel contradicts "maintainer
+/// scripts remove no users, groups or files", with both shown as the script's; one that only
+/// removes its own temp file keeps it.
+#[test]
+fn a_postrm_removing_a_file_and_a_user_contradicts_no_removals() {
+    let pid = std::process::id();
+    let victim = format!("/var/lib/{PKG}-state-{pid}");
+    std::fs::write(&victim, "x").expect("create the file the postrm removes");
+    let script = postrm(&format!(
+        "rm -f {victim}\nuserdel tracer-no-such-user-{pid} 2>/dev/null || true"
+    ));
+    let t = record("postrm-removes", &format!("{} purge", script.0.display()));
+    let _ = std::fs::remove_file(&victim);
+    let v = absent(&t, Check::MaintainerRemoves);
+    assert_status(&v, Status::Contradicted);
+    let w = whats(&v);
+    assert!(w.contains(&format!("remove {victim}").as_str()), "{w:?}");
+    assert!(
+        w.iter()
+            .any(|x| x.starts_with("exec ") && x.contains("userdel")),
+        "{w:?}"
+    );
+    assert!(
+        v.evidence
+            .shown
+            .iter()
+            .all(|e| e.origin == tracer::verdict::Origin::MaintainerScript),
+        "{:?}",
+        v.evidence.shown
+    );
+    let v = verdict(
+        &t,
+        claim(Check::MaintainerRemoves, Expect::Present, Allow::default()),
+    );
+    assert_status(&v, Status::Held);
+    // The same removals are a finding of the report, claimed or not.
+    let found = judge(&t, &claim_set(Vec::new()))
+        .findings
+        .maintainer_removals;
+    let items: Vec<&str> = found.items.iter().map(|i| i.what.as_str()).collect();
+    assert!(
+        items.contains(&format!("remove {victim}").as_str())
+            && items.iter().any(|x| x.contains("userdel")),
+        "{items:?}"
+    );
+
+    let tmp = format!("/tmp/{PKG}-scratch-{pid}");
+    let script = postrm(&format!("echo x > {tmp}\nrm -f {tmp}"));
+    let t = record("postrm-tmp", &format!("{} purge", script.0.display()));
+    let v = absent(&t, Check::MaintainerRemoves);
+    assert_status(&v, Status::Held);
+}
+
+/// A shell that puts a child into the background and exits (the fork-and-exit of a daemon)
+/// contradicts "does not daemonize"; one that waits for its child keeps it.
+#[test]
+fn forking_into_the_background_contradicts_does_not_daemonize() {
+    let t = record("daemonize", "(sleep 1 &); exit 0");
+    let v = absent(&t, Check::Daemonizes);
+    assert_status(&v, Status::Contradicted);
+    assert!(
+        whats(&v)
+            .iter()
+            .any(|w| w.contains("exited leaving child") && w.contains("running")),
+        "{:?}",
+        whats(&v)
+    );
+    let v = verdict(
+        &t,
+        claim(Check::Daemonizes, Expect::Present, Allow::default()),
+    );
+    assert_status(&v, Status::Held);
+
+    let t = record("foreground", "/bin/true; exit 0");
+    let v = absent(&t, Check::Daemonizes);
+    assert_status(&v, Status::Held);
+}
+
+/// A process that connects to a session bus socket (`/run/user/UID/bus`; a real unix listener
+/// the process itself opens, so nothing outside the test is touched) makes "owns no D-Bus name"
+/// inconclusive, never held: the name would travel in a bus message, which is not recorded. A
+/// process that connects to no bus keeps it.
+#[test]
+fn connecting_to_a_bus_makes_bus_name_claims_inconclusive() {
+    // An uid no account has, under a /run/user this test creates and removes.
+    let dir = PathBuf::from(format!("/run/user/{}", 4_000_000 + std::process::id()));
+    let run_user_existed = Path::new("/run/user").exists();
+    std::fs::create_dir_all(&dir).expect("create the bus directory");
+    let _cleanup = RemoveDirOnDrop(if run_user_existed {
+        dir.clone()
+    } else {
+        PathBuf::from("/run/user")
+    });
+    let bus = dir.join("bus");
+    let t = record(
+        "bus",
+        &format!(
+            "/usr/bin/python3 -c \"import socket; s=socket.socket(socket.AF_UNIX); \
+             s.bind('{p}'); s.listen(1); c=socket.socket(socket.AF_UNIX); c.connect('{p}')\"",
+            p = bus.display()
+        ),
+    );
+    let v = absent(&t, Check::OwnsDbusName);
+    assert_status(&v, Status::Inconclusive);
+    assert!(
+        whats(&v)
+            .iter()
+            .any(|w| w.contains("session bus") && w.contains(&*bus.to_string_lossy())),
+        "{:?}",
+        whats(&v)
+    );
+    assert!(v.reason.contains("not recorded"), "{}", v.reason);
+    let v = verdict(
+        &t,
+        claim(Check::OwnsDbusName, Expect::Present, Allow::default()),
+    );
+    assert_status(&v, Status::Inconclusive);
+
+    let t = record("nobus", "/bin/true");
+    let v = absent(&t, Check::OwnsDbusName);
+    assert_status(&v, Status::Held);
+}
+
+/// Removes a directory tree however the test ends.
+struct RemoveDirOnDrop(PathBuf);
+
+impl Drop for RemoveDirOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }

@@ -158,9 +158,12 @@ fn collapse(s: &str) -> String {
 
 /// Lower case, typographic quotes and dashes made plain.
 fn normalise(s: &str) -> String {
+    // Markdown code spans and bold (`root`, **No**) are formatting, not words.
     s.to_lowercase()
         .replace(['‘', '’', '“', '”'], "'")
         .replace(['–', '—'], "-")
+        .replace(['`'], "")
+        .replace("**", "")
 }
 
 fn sentences(s: &str) -> Vec<String> {
@@ -212,6 +215,9 @@ fn negated(s: &str) -> bool {
         " n/a ",
         " neither ",
         " nothing ",
+        // "talks to it via a socket instead of spawning it"
+        " instead of ",
+        " rather than ",
     ]
     .iter()
     .any(|n| s.contains(n))
@@ -234,6 +240,11 @@ fn clause_before(s: &str, pos: usize) -> &str {
         ", while ",
         ", whereas ",
         ", instead ",
+        // A cause is its own clause: "can't be filtered because of sudo usage" denies the
+        // filtering, not the sudo.
+        " because ",
+        " due to ",
+        " thanks to ",
     ]
     .iter()
     .filter_map(|b| head.rfind(b).map(|i| i + b.len()))
@@ -294,15 +305,88 @@ fn polarity(s: &str, anchors: &[&str]) -> Expect {
     {
         return Expect::Absent;
     }
-    let denied = anchors.iter().any(|a| {
-        s.match_indices(a)
-            .any(|(pos, _)| negated(clause_before(s, pos)))
-    });
-    if denied {
+    // Every mention of the behaviour, in order, with whether its own clause denies it.
+    let mut mentions: Vec<(usize, bool)> = anchors
+        .iter()
+        .flat_map(|a| s.match_indices(a).map(|(pos, _)| pos))
+        .map(|pos| {
+            (
+                pos,
+                negated(clause_before(s, pos))
+                    || object_denied(s, pos)
+                    || ["un", "non-", "non"].iter().any(|p| s[..pos].ends_with(p)),
+            )
+        })
+        .collect();
+    mentions.sort_unstable();
+    // "No sudo, just pkexec", "not X but Y", "… appears in vendored code, but the application
+    // does not call setuid": when the mentions disagree, what follows the last contrast ("but",
+    // "just", "only", "instead", "except") is the reviewer's conclusion.
+    let denials = mentions.iter().filter(|(_, d)| *d).count();
+    if denials > 0 && denials < mentions.len() {
+        let contrasted = mentions
+            .iter()
+            .rev()
+            .find(|(pos, _)| after_contrast(s, *pos));
+        if let Some((_, denied)) = contrasted {
+            return if *denied {
+                Expect::Absent
+            } else {
+                Expect::Present
+            };
+        }
+    }
+    if denials > 0 {
         Expect::Absent
     } else {
         Expect::Present
     }
+}
+
+/// A denial after the verb: "exposes no ports", "spawns no processes", "uses none". The word at
+/// `pos` is skipped and the next word decides.
+fn object_denied(s: &str, pos: usize) -> bool {
+    let rest = &s[pos..];
+    let word_end = rest
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(rest.len());
+    rest[word_end..].split_whitespace().next().is_some_and(|w| {
+        ["no", "none", "nothing", "neither"].contains(&w.trim_end_matches([',', '.']))
+    })
+}
+
+/// Whether a word of `words` starts a word of `s`: "setuid" in "no setuid", not "suid" in
+/// "restrictsuidsgid".
+fn any_word_start(s: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| {
+        s.match_indices(w).any(|(i, _)| {
+            s[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
+    })
+}
+
+/// Contrast markers: what follows one of them corrects what came before it.
+const CONTRASTS: &[&str] = &[
+    " but ",
+    ", just ",
+    ", only ",
+    ", instead ",
+    ", whereas ",
+    ", while ",
+];
+
+/// Whether the mention at `pos` follows a contrast: its clause starts right after one ("no
+/// sudo, just pkexec") or opens with "only", "just", "except" or "instead" ("except pkexec").
+fn after_contrast(s: &str, pos: usize) -> bool {
+    let clause = clause_before(s, pos);
+    let before = &s[..pos - clause.len()];
+    CONTRASTS.iter().any(|c| before.ends_with(c))
+        || ["only ", "just ", "except ", "instead "]
+            .iter()
+            .any(|w| clause.trim_start().starts_with(w) || clause.contains(&format!(" {w}")))
 }
 
 fn any(s: &str, words: &[&str]) -> bool {
@@ -437,6 +521,21 @@ const LISTEN: &[&str] = &[
     "tcp port",
     "udp port",
     "on port ",
+    "network listener",
+    "binds to",
+    "bind to",
+    "bound to",
+    "bind address",
+    "on 0.0.0.0",
+    "on [::]",
+];
+/// A listener on a unix socket: not an IP port.
+const UNIX_SOCKET: &[&str] = &[
+    "unix socket",
+    "unix domain socket",
+    "af_unix",
+    ".sock",
+    "on /",
 ];
 const LOOPBACK: &[&str] = &["localhost", "127.0.0.1", "::1", "loopback"];
 /// Addresses that listen on every interface: external.
@@ -449,7 +548,20 @@ const WILDCARD: &[&str] = &[
 ];
 const EXTERNAL: &[&str] = &[
     "external endpoint",
-    "externally",
+    // "externally" alone also qualifies other things ("no externally controlled data").
+    "exposed externally",
+    "externally exposed",
+    "externally reachable",
+    "externally accessible",
+    "externally visible",
+    "externally available",
+    "off-machine",
+    "off machine",
+    "to the internet",
+    "from the internet",
+    "internet-facing",
+    "internet facing",
+    "public network",
     "exposed to the network",
     "public interface",
     "reachable from",
@@ -477,14 +589,74 @@ const SETID_FILE: &[&str] = &[
     " ship",
 ];
 
-/// Setuid *files* ("No setuid binaries", "no `suid` or `sgid` binaries"), as opposed to
-/// setuid *calls* ("no use of setuid / setgid"): a file word, or the words suid/sgid, which
-/// only ever describe files.
-fn setid_files(s: &str) -> bool {
-    any(s, SETID)
-        && (any(&format!(" {s}"), SETID_FILE)
-            || s.split(|c: char| !c.is_alphanumeric())
+/// The clauses of a sentence, for rules whose words must stand together: "setuid/setgid present
+/// ({source}) but using systemd service permissions" speaks of setuid in one clause and of a
+/// unit's permissions in another.
+fn clauses(s: &str) -> Vec<&str> {
+    s.split([';', '(', ')'])
+        .flat_map(|c| c.split(" but "))
+        .flat_map(|c| c.split(" - "))
+        .flat_map(|c| c.split(", while "))
+        .filter(|c| !c.trim().is_empty())
+        .collect()
+}
+
+/// A setuid clause that names files: a file word, or the words suid/sgid, which only ever
+/// describe files.
+fn setid_file_clause(c: &str) -> bool {
+    any_word_start(c, SETID)
+        && (any(&format!(" {c}"), SETID_FILE)
+            || c.split(|ch: char| !ch.is_alphanumeric())
                 .any(|w| w == "suid" || w == "sgid"))
+}
+
+/// "No setuid", "setuid/setgid: none": the word alone, with nothing saying whether files or
+/// calls are meant. Both claims are made, since the reviewer's "no" covers both.
+fn bare_setid(s: &str) -> bool {
+    let rest: Vec<&str> = s
+        .split(|c: char| !c.is_alphanumeric() && c != '/')
+        .filter(|w| !w.is_empty())
+        .filter(|w| {
+            !w.split('/')
+                .filter(|p| !p.is_empty())
+                .all(|p| SETID.contains(&p))
+                && !["no", "none", "not", "n/a", "na", "or", "and", "nor", "nil"].contains(w)
+        })
+        .collect();
+    any_word_start(s, SETID) && rest.is_empty()
+}
+
+/// Setuid *files* ("No setuid binaries", "no `suid` or `sgid` binaries"), as opposed to
+/// setuid *calls* ("no use of setuid / setgid"): a file word in the same clause.
+fn setid_files(s: &str) -> bool {
+    clauses(s).iter().any(|c| setid_file_clause(c)) || bare_setid(s)
+}
+
+/// Setuid *calls*: a setuid clause without a file word, or the bare word.
+fn setid_calls(s: &str) -> bool {
+    clauses(s)
+        .iter()
+        .any(|c| any_word_start(c, SETID) && !setid_file_clause(c))
+        || bare_setid(s)
+}
+
+/// A checklist item that is only the thing's name, with at most a "no" or an answer: "No dbus",
+/// "No cron", "udev: none". In a list of what a package ships, the bare name stands for its
+/// files; in a sentence it could mean anything, so longer statements need the full wording.
+fn bare_item(s: &str, nouns: &[&str]) -> bool {
+    let words: Vec<&str> = s
+        .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '/')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.len() <= 3
+        && words.iter().any(|w| nouns.contains(w))
+        && words.iter().all(|w| {
+            nouns.contains(w)
+                || [
+                    "no", "none", "not", "n/a", "na", "nil", "yes", "uses", "use", "of", "any",
+                ]
+                .contains(w)
+        })
 }
 
 /// Systemd services installed. "systemd service" alone is also said of a service's settings
@@ -520,6 +692,9 @@ fn installs_services(s: &str) -> bool {
             "include",
             "come with",
             "comes with",
+            // A unit's file is shipped by the package: "systemd unit file is simple".
+            "unit file",
+            "service file",
         ],
     );
     let checklist = ["no systemd", "no service", "no unit"]
@@ -548,7 +723,16 @@ fn installs_services(s: &str) -> bool {
 const RULES: &[Rule] = &[
     Rule {
         check: Check::ProcessesSpawned,
-        applies: |s| (s.contains("process") && s.contains("spawn")) || any(s, SPAWN),
+        applies: |s| {
+            // "double-forks at start-up", "forks into the background": daemonizing, not
+            // running other programs.
+            let t = if any(s, DAEMONIZE) {
+                s.replace("forks ", " ").replace("fork()", " ")
+            } else {
+                s.to_owned()
+            };
+            (t.contains("process") && t.contains("spawn")) || any(&t, SPAWN)
+        },
         anchors: SPAWN,
         absent_phrases: &[],
     },
@@ -614,6 +798,8 @@ const RULES: &[Rule] = &[
             "remote",
             "listen",
             "0.0.0.0",
+            "off-machine",
+            "off machine",
         ],
         absent_phrases: &[
             "only listens on localhost",
@@ -628,7 +814,12 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::OpensPort,
-        applies: |s| any(s, LISTEN) && !s.contains("privileged port"),
+        // A unix socket's path ("listens on /run/foo.sock") is not a port.
+        applies: |s| {
+            any(s, LISTEN)
+                && !s.contains("privileged port")
+                && (!any(s, UNIX_SOCKET) || any(s, &[" port", "tcp", "udp"]))
+        },
         anchors: &["port", "listen", "bind"],
         absent_phrases: &[],
     },
@@ -655,14 +846,27 @@ const RULES: &[Rule] = &[
                         "drops root",
                     ],
                 )
+                || any(s, UNPRIVILEGED)
+                || (any(s, &["root privilege", "as the superuser", "as superuser"])
+                    && any(s, &["daemon", "service", "run", "process"]))
         },
-        anchors: &["as root", "root daemon", "root system daemon"],
+        anchors: &[
+            "as root",
+            "root daemon",
+            "root system daemon",
+            "root privilege",
+            "superuser",
+        ],
         absent_phrases: &[
             "runs as an unprivileged",
             "runs as a dedicated",
             "runs as its own user",
             "drops privileges",
             "drops root",
+            "as unprivileged",
+            "as an unprivileged",
+            "as a non-root",
+            "as non-root",
         ],
     },
     Rule {
@@ -688,7 +892,7 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::SetuidCalls,
-        applies: |s| any(s, SETID) && !setid_files(s),
+        applies: setid_calls,
         anchors: SETID,
         absent_phrases: &[],
     },
@@ -736,9 +940,39 @@ const RULES: &[Rule] = &[
         absent_phrases: &[],
     },
     Rule {
+        check: Check::OwnsDbusName,
+        applies: |s| any(s, BUS_NAME),
+        anchors: BUS_NAME,
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::Daemonizes,
+        applies: |s| any(s, DAEMONIZE),
+        anchors: DAEMONIZE,
+        absent_phrases: &[],
+    },
+    Rule {
+        check: Check::MaintainerRemoves,
+        applies: |s| {
+            any(
+                s,
+                &[
+                    "postinst",
+                    "maintainer script",
+                    "preinst",
+                    "postrm",
+                    "prerm",
+                    "inst script",
+                ],
+            ) && any(s, REMOVES)
+        },
+        anchors: REMOVES,
+        absent_phrases: &[],
+    },
+    Rule {
         check: Check::Webkit,
-        applies: |s| s.contains("webkit") || s.contains("webengine"),
-        anchors: &["webkit", "webengine"],
+        applies: |s| any(s, &["webkit", "webengine", "web engine"]),
+        anchors: &["webkit", "webengine", "web engine"],
         absent_phrases: &[],
     },
     Rule {
@@ -763,8 +997,19 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::OnlineAccounts,
-        applies: |s| any(s, &["online account", "libgoa", "goa-"]),
-        anchors: &["online account", "goa"],
+        applies: |s| {
+            any(
+                s,
+                &[
+                    "online account",
+                    "libgoa",
+                    "goa-",
+                    "centralized account",
+                    "centralised account",
+                ],
+            )
+        },
+        anchors: &["online account", "goa", "account"],
         absent_phrases: &[],
     },
     Rule {
@@ -781,8 +1026,9 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::InstallsCronJobs,
-        applies: |s| any(s, CRON),
-        anchors: CRON,
+        applies: |s| any(s, CRON) || bare_item(s, &["cron", "crontab", "crontabs", "cronjobs"]),
+        // "cron" covers every cron wording, the bare "No cron" included.
+        anchors: &["cron", "recurring job", "periodic job", "scheduled job"],
         absent_phrases: &[],
     },
     Rule {
@@ -795,6 +1041,7 @@ const RULES: &[Rule] = &[
         check: Check::InstallsDbusFiles,
         applies: |s| {
             any(s, DBUS)
+                || bare_item(s, &["dbus", "d-bus"])
                 || (any(s, &["dbus", "d-bus"])
                     && any(s, &["service", "polic", "activation", "config"]))
         },
@@ -803,7 +1050,7 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::InstallsUdevRules,
-        applies: |s| s.contains("udev rule"),
+        applies: |s| s.contains("udev rule") || bare_item(s, &["udev"]),
         anchors: &["udev"],
         absent_phrases: &[],
     },
@@ -857,8 +1104,17 @@ const RULES: &[Rule] = &[
     Rule {
         check: Check::BinariesInPath,
         applies: |s| {
-            any(s, &["in path", "in $path", "on path"])
-                && any(s, &["binar", "executable", "program", "command"])
+            any(
+                &format!(" {s}"),
+                &[
+                    " in path",
+                    " in $path",
+                    " on path",
+                    " in /usr/bin",
+                    " in /bin",
+                    "/usr/local/bin",
+                ],
+            ) && any(s, &["binar", "executable", "program", "command"])
         },
         anchors: &["binar", "executable", "program", "command"],
         absent_phrases: &[],
@@ -880,6 +1136,52 @@ const SANDBOX_WORDS: &[&str] = &[
     "systemcallfilter",
 ];
 
+/// Owning a name on a bus: "owns a D-Bus name", "provides the org.foo name on the system bus".
+const BUS_NAME: &[&str] = &[
+    "d-bus name",
+    "dbus name",
+    "bus name",
+    "well-known name",
+    "requestname",
+    "requests the name",
+    "owns the name",
+    "name on the system bus",
+    "name on the session bus",
+    "name on the bus",
+];
+
+/// Forking into the background: "does daemonize", "does not double-fork(2)".
+const DAEMONIZE: &[&str] = &[
+    "daemonize",
+    "daemonise",
+    "double-fork",
+    "double fork",
+    "forks into the background",
+    "fork into the background",
+    "forks to the background",
+    "backgrounds itself",
+    "detaches from the terminal",
+];
+
+/// What a maintainer script does when it removes users, groups or files.
+const REMOVES: &[&str] = &[
+    "removes",
+    "remove ",
+    "removed",
+    "removing",
+    "deleted",
+    "deletes",
+    "delete ",
+    "deleting",
+    "deluser",
+    "userdel",
+    "delgroup",
+    "groupdel",
+    "purges",
+    "cleans up",
+    "clean up",
+    "rm -",
+];
 const ADDS: &[&str] = &[
     "add_group",
     "addgroup",
@@ -951,6 +1253,50 @@ const DBUS: &[&str] = &[
     "d-bus file",
 ];
 
+/// "run as unprivileged numa user", "runs as a non-root user": the daemon's user is not root.
+const UNPRIVILEGED: &[&str] = &[
+    "as unprivileged",
+    "as an unprivileged",
+    "as a non-root",
+    "as non-root",
+];
+
+/// Recommendations and requests ("should drop to a dedicated user", "consider adding
+/// hardening", "this can be achieved using setuid"): what the package ought to do, not what
+/// it does.
+const ADVICE: &[&str] = &[
+    " should ",
+    "should be ",
+    "consider ",
+    "can be achieved",
+    "could be achieved",
+    "recommend",
+    "would be good",
+    "would be better",
+    "would be nice",
+];
+
+/// Opinions about the code's quality ("looked careful"): they judge, they do not state.
+const JUDGEMENTS: &[&str] = &[
+    "looked careful",
+    "looks careful",
+    "look careful",
+    "seems careful",
+    "looked fine",
+    "looks fine",
+    "looked good",
+    "looks good",
+    "looked ok",
+    "looks ok",
+    "looked reasonable",
+    "looks reasonable",
+    "looked sane",
+    "looks sane",
+    // "container.go Daemonize() feels very misnamed": about the code's names.
+    " feels ",
+    "misnamed",
+];
+
 /// Runtime rules: a sentence may yield several claims (the MIR "sudo … or LD_LIBRARY_PATH" line).
 fn runtime_claims(sentence: &str) -> Vec<(Check, Expect, Allow)> {
     // A question nobody answered ("does it open any port ?") states nothing.
@@ -972,6 +1318,25 @@ fn runtime_claims(sentence: &str) -> Vec<(Check, Expect, Allow)> {
     ) {
         return Vec::new();
     }
+    // "file io looked careful", "memory management looks fine": the reviewer's opinion of the
+    // code, not a statement that the behaviour happens or not.
+    if any(&format!(" {sentence} "), JUDGEMENTS)
+        && !negated(sentence)
+        && label_answer(sentence).is_none()
+    {
+        return Vec::new();
+    }
+    // Advice is dropped clause by clause: "this exposes the password via ps; examples should
+    // use … instead" keeps its statement.
+    let kept: Vec<&str> = sentence
+        .split(';')
+        .filter(|c| !any(&format!(" {c}"), ADVICE))
+        .collect();
+    if kept.iter().all(|c| c.trim().is_empty()) {
+        return Vec::new();
+    }
+    let sentence = kept.join(";");
+    let sentence = sentence.as_str();
     let plain = unquoted(sentence);
     let mut out: Vec<(Check, Expect, Allow)> = RULES
         .iter()
@@ -1081,7 +1446,8 @@ const STATIC: &[(&[&str], &str)] = &[
             "smoke test",
             "smoke-test",
             "cargo test",
-            "tests ",
+            // A word, not a package name's suffix: "foo-tests is a test package" is packaging.
+            " tests ",
             "special hw",
             "special hardware",
         ],
@@ -1153,6 +1519,11 @@ const STATIC: &[(&[&str], &str)] = &[
             "fhs",
             "debian policy",
             "debconf",
+            // Which binary packages there are ("foo-tests is a test package", "binary packages
+            // built, but not to be promoted").
+            "test package",
+            "binary package",
+            "promoted to main",
         ],
         "upstream and packaging process: checked on the archive and the source",
     ),
@@ -1191,11 +1562,18 @@ const STATIC: &[(&[&str], &str)] = &[
 ];
 
 fn static_reason(s: &str) -> Option<&'static str> {
+    let padded = format!(" {s} ");
     STATIC
         .iter()
-        .find(|(words, _)| any(s, words))
+        .find(|(words, _)| any(&padded, words))
         .map(|(_, why)| *why)
 }
+
+/// English words that follow a header in prose ("Security review of the whole stack"): a
+/// package could be called so, but a reviewer naming one would not write it this way.
+const NOT_NAMES: &[&str] = &[
+    "the", "a", "an", "this", "that", "these", "those", "our", "its",
+];
 
 /// Template placeholders that name no package.
 const PLACEHOLDERS: &[&str] = &[
@@ -1216,7 +1594,8 @@ fn package_token(s: &str) -> Option<String> {
         && t.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
         && t.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))
-        && !PLACEHOLDERS.contains(&t);
+        && !PLACEHOLDERS.contains(&t)
+        && !NOT_NAMES.contains(&t);
     ok.then(|| t.to_owned())
 }
 
@@ -1225,7 +1604,11 @@ fn package_token(s: &str) -> Option<String> {
 fn package_name(text: &str) -> Option<String> {
     let after = |l: &str, prefix: &str| -> Option<String> {
         let i = l.find(prefix)?;
-        package_token(l[i + prefix.len()..].split_whitespace().next()?)
+        // "for: foo" — a separator alone is not the name.
+        let name = l[i + prefix.len()..]
+            .split_whitespace()
+            .find(|w| w.chars().any(|c| c.is_alphanumeric()))?;
+        package_token(name)
     };
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     for prefix in [
@@ -1234,6 +1617,12 @@ fn package_name(text: &str) -> Option<String> {
         "Main Inclusion Report for",
         "[MIR]",
         "[MIR] ",
+        // The security team's own headers: "Security review of chrony", "Security review
+        // for: foo".
+        "Security review of",
+        "Security review for",
+        "security review of",
+        "security review for",
     ] {
         if let Some(n) = lines.iter().find_map(|l| after(l, prefix)) {
             return Some(n);
@@ -1392,6 +1781,93 @@ mod tests {
         assert_eq!(
             set.claims[1].allow.destinations,
             ["127.0.0.1", "168.63.129.16", "169.254.169.254"]
+        );
+    }
+
+    /// Mixed lists: what follows the contrast decides, whichever side the denial is on.
+    #[test]
+    fn mixed_polarity_lists_follow_the_contrast() {
+        use Expect::{Absent as A, Present as P};
+        let cases: &[(&str, Check, Expect)] = &[
+            ("no sudo, just pkexec", Check::Sudo, P),
+            ("does not use sudo but uses pkexec", Check::Sudo, P),
+            ("not sudo, only pkexec", Check::Sudo, P),
+            ("uses pkexec, but no sudo", Check::Sudo, A),
+            ("no sudo, gksu or pkexec", Check::Sudo, A),
+            (
+                "setuid appears in vendored code, but the daemon does not call setuid",
+                Check::SetuidCalls,
+                A,
+            ),
+            ("the container exposes no ports", Check::ExternalEndpoint, A),
+            // A cause is its own clause; "instead of" denies what follows it.
+            (
+                "privileges can't be filtered because of sudo/setuid usage",
+                Check::Sudo,
+                P,
+            ),
+            (
+                "talks to the helper via AF_UNIX instead of spawning it",
+                Check::ProcessesSpawned,
+                A,
+            ),
+            ("tokens are stored unencrypted", Check::Crypto, A),
+        ];
+        for (text, check, expect) in cases {
+            let got = one(text);
+            assert!(got.contains(&(*check, *expect)), "{text:?}: {got:?}");
+            assert!(
+                !got.iter().any(|(c, e)| c == check && e != expect),
+                "{text:?}: both polarities in {got:?}"
+            );
+        }
+    }
+
+    /// A unix socket's path is not a port.
+    #[test]
+    fn unix_socket_listeners_are_not_ports() {
+        assert!(
+            !one("The broker listens on /tmp/.broker.sock.")
+                .iter()
+                .any(|(c, _)| *c == Check::OpensPort)
+        );
+        assert_eq!(
+            one("listens on port 8080"),
+            [(Check::OpensPort, Expect::Present)]
+        );
+    }
+
+    /// Judgements and advice state nothing; a statement next to advice is kept.
+    #[test]
+    fn judgements_and_advice_are_not_claims() {
+        assert!(one("- file io looked careful").is_empty());
+        assert!(one("The daemon should drop to a dedicated, unprivileged user.").is_empty());
+        assert!(one("This can be achieved using setuid/setgid system calls.").is_empty());
+        assert_eq!(
+            one("this exposes the password via ps; examples should use a file instead"),
+            [(Check::SecretInArgv, Expect::Present)]
+        );
+    }
+
+    /// Setuid words and file words must share a clause; the bare word means both.
+    #[test]
+    fn setuid_files_and_calls_by_clause() {
+        assert_eq!(
+            one("setuid/setgid present (in the source) but using systemd service permissions"),
+            [(Check::SetuidCalls, Expect::Present)]
+        );
+        assert_eq!(
+            one("- No setuid"),
+            [
+                (Check::SetuidCalls, Expect::Absent),
+                (Check::SetuidFiles, Expect::Absent)
+            ]
+        );
+        // A directive that contains "suid" is not a setuid statement.
+        assert!(
+            !one("NoNewPrivileges, RestrictSUIDSGID")
+                .iter()
+                .any(|(c, _)| matches!(c, Check::SetuidCalls | Check::SetuidFiles))
         );
     }
 

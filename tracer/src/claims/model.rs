@@ -85,10 +85,19 @@ pub enum Check {
     UnitSandboxing,
     /// The daemon writes to the cgroup file system (creates or changes cgroups).
     WritesCgroups,
+    /// A maintainer script removes users, groups or files ("postrm removes /var/lib/foo and
+    /// the _foo user").
+    MaintainerRemoves,
+    /// The daemon daemonizes: a process forks and exits, leaving its child running in the
+    /// background (the classic fork-and-exit or double fork).
+    Daemonizes,
+    /// The daemon owns a D-Bus name. The name is requested in a bus message, which is not
+    /// recorded: the trace shows the connection to a bus, the contents the policy files.
+    OwnsDbusName,
 }
 
 impl Check {
-    pub const ALL: [Check; 38] = [
+    pub const ALL: [Check; 41] = [
         Check::ProcessesSpawned,
         Check::FileIo,
         Check::TempFiles,
@@ -127,6 +136,9 @@ impl Check {
         Check::BinariesInPath,
         Check::UnitSandboxing,
         Check::WritesCgroups,
+        Check::MaintainerRemoves,
+        Check::Daemonizes,
+        Check::OwnsDbusName,
     ];
 
     /// Whether the claim is about what the install put on disk (judged from a contents
@@ -191,6 +203,9 @@ impl Check {
             Check::BinariesInPath => "binaries_in_path",
             Check::UnitSandboxing => "unit_sandboxing",
             Check::WritesCgroups => "writes_cgroups",
+            Check::MaintainerRemoves => "maintainer_removes",
+            Check::Daemonizes => "daemonizes",
+            Check::OwnsDbusName => "owns_dbus_name",
         }
     }
 
@@ -276,6 +291,12 @@ impl Check {
             }
             (Check::WritesCgroups, A) => "Does not write cgroups",
             (Check::WritesCgroups, P) => "Writes cgroups",
+            (Check::MaintainerRemoves, A) => "Maintainer scripts remove no users, groups or files",
+            (Check::MaintainerRemoves, P) => "A maintainer script removes users, groups or files",
+            (Check::Daemonizes, A) => "Does not daemonize (no fork-and-exit into the background)",
+            (Check::Daemonizes, P) => "Daemonizes (forks into the background)",
+            (Check::OwnsDbusName, A) => "Owns no D-Bus name",
+            (Check::OwnsDbusName, P) => "Owns a D-Bus name",
         }
     }
 }

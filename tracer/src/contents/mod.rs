@@ -64,8 +64,10 @@ pub struct PackageContents {
     /// The maintainer scripts dpkg keeps (`/var/lib/dpkg/info/PKG.postinst`, …): name and text.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub maintainer_scripts: Vec<MaintainerScript>,
-    /// The systemd service units the package ships, with their text (their sandboxing
-    /// directives are a claim of their own).
+    /// The systemd service units the package ships, and the drop-ins (`foo.service.d/*.conf`)
+    /// it ships for them or for another package's service, with their text: their sandboxing
+    /// directives are a claim of their own, and a drop-in's `[Service]` section adds to the
+    /// unit's.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub units: Vec<UnitFile>,
 }
@@ -581,6 +583,30 @@ mod tests {
             ..file("/etc/cron.d/sub", "755")
         };
         assert!(instance(Check::InstallsCronJobs, &dir).is_none());
+    }
+
+    /// A drop-in shipped for a service adds its sandboxing to the unit's: the package that
+    /// hardens its service through `foo.service.d/hardening.conf` uses sandboxing.
+    #[test]
+    fn drop_ins_count_for_unit_sandboxing() {
+        let listing = "P\tfoo\t1.0\tfoo\t\n\
+                       U\tfoo\t/usr/lib/systemd/system/foo.service\n\
+                       |[Service]\n\
+                       |ExecStart=/usr/sbin/food\n\
+                       U\tfoo\t/usr/lib/systemd/system/foo.service.d/hardening.conf\n\
+                       |[Service]\n\
+                       |ProtectSystem=strict\n\
+                       |PrivateTmp=yes\n";
+        let m = parse_listing(listing, Path::new("listing")).expect("a valid listing");
+        assert_eq!(
+            instances(&m, Check::UnitSandboxing),
+            [(
+                "foo".to_owned(),
+                "/usr/lib/systemd/system/foo.service.d/hardening.conf: ProtectSystem=strict \
+                 PrivateTmp=yes"
+                    .to_owned()
+            )]
+        );
     }
 
     #[test]

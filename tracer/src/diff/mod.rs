@@ -171,6 +171,7 @@ pub fn behaviour_of_report(r: &Report) -> Behaviour {
         set("secrets in argv", &f.secrets_in_argv),
         set("world-writable modes", &f.world_writable),
         set("chmod/chown mix-ups", &f.chmod_chown_mixups),
+        set("maintainer-script removals", &f.maintainer_removals),
     ];
     Behaviour { facets, capped }
 }

@@ -115,7 +115,7 @@ pub fn allow_line(v: &Verdict, esc: Esc) -> Option<String> {
 }
 
 /// The findings sections, titled, in the order the report lists them.
-pub fn finding_sections(f: &Findings) -> [(&'static str, &FindingList); 8] {
+pub fn finding_sections(f: &Findings) -> [(&'static str, &FindingList); 9] {
     [
         ("Processes spawned", &f.processes_spawned),
         (
@@ -128,6 +128,10 @@ pub fn finding_sections(f: &Findings) -> [(&'static str, &FindingList); 8] {
         ("Secrets visible in argv (masked here)", &f.secrets_in_argv),
         ("World-writable modes set", &f.world_writable),
         ("chmod/chown mix-ups", &f.chmod_chown_mixups),
+        (
+            "Removed by maintainer scripts (users, groups, files)",
+            &f.maintainer_removals,
+        ),
     ]
 }
 

@@ -52,6 +52,11 @@ pub struct Findings {
     /// chmod to a mode with the world-write bit (directories with the sticky bit excepted).
     pub world_writable: FindingList,
     pub chmod_chown_mixups: FindingList,
+    /// Users, groups and files a maintainer script removed (deluser and the like, unlink and
+    /// rmdir outside the packaging machinery's own state). Absent from reports written before
+    /// it existed: read as empty.
+    #[serde(default)]
+    pub maintainer_removals: FindingList,
 }
 
 #[derive(Default)]
@@ -104,10 +109,12 @@ pub(super) fn collect(
         paths: package.default_paths(),
         ..Allow::default()
     };
+    let no_daemonizing = std::collections::HashMap::new();
     let rules = Rules {
         allow: &own_dirs,
         attribution,
         listened,
+        daemonized: &no_daemonizing,
     };
     let mut spawned = Acc::default();
     let mut files = Acc::default();
@@ -117,6 +124,7 @@ pub(super) fn collect(
     let mut secrets = Acc::default();
     let mut world = Acc::default();
     let mut mixups = Acc::default();
+    let mut removals = Acc::default();
     for (ev, origin) in trace.events.iter().zip(&attribution.per_event) {
         let origin = *origin;
         if !matches!(origin, Origin::Package | Origin::MaintainerScript) {
@@ -127,6 +135,11 @@ pub(super) fn collect(
         }
         if let Hit::Yes(what) = rules.hit(Check::FileIo, ev) {
             files.add(ev, origin, what);
+        }
+        if origin == Origin::MaintainerScript
+            && let Hit::Yes(what) = rules.hit(Check::MaintainerRemoves, ev)
+        {
+            removals.add(ev, origin, what);
         }
         let res = result_label(ev.result.as_ref());
         match &ev.data {
@@ -181,5 +194,6 @@ pub(super) fn collect(
         secrets_in_argv: secrets.finish(),
         world_writable: world.finish(),
         chmod_chown_mixups: mixups.finish(),
+        maintainer_removals: removals.finish(),
     }
 }

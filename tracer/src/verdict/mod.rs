@@ -272,6 +272,9 @@ pub fn judge_with(trace: &Trace, claims: &ClaimSet, contents: Option<&Manifest>)
             if c.check.is_contents() {
                 v = judge_contents(v, contents, &claims.package);
             }
+            if c.check == Check::OwnsDbusName {
+                v = judge_bus_name(v, contents, &claims.package);
+            }
             if let Some(m) = contents {
                 v.reason
                     .push_str(&depends_context(m, &claims.package, c.check));
@@ -385,10 +388,17 @@ fn judge_one(
         };
     }
 
+    // Only the daemonizing claim needs the walk over the process tree.
+    let daemonized = if claim.check == Check::Daemonizes {
+        rules::daemonizing_exits(trace)
+    } else {
+        std::collections::HashMap::new()
+    };
     let rules = Rules {
         allow: &allow,
         attribution,
         listened,
+        daemonized: &daemonized,
     };
     for (ev, origin) in trace.events.iter().zip(&attribution.per_event) {
         let counts = in_scope.contains(origin);
@@ -482,6 +492,40 @@ fn depends_context(m: &Manifest, package: &Package, check: Check) -> String {
 /// A contents claim: the trace's verdict (what maintainer scripts created or chmod'ed) joined
 /// with the manifest's installed files. Without a manifest only the trace speaks: a
 /// contradiction stands, anything else is "not exercised" (the files were not examined).
+/// Owning a D-Bus name is a bus message (RequestName), which no hook records: a connection to a
+/// bus is all the trace shows. Without one the daemon cannot own a name, so "owns no name" is
+/// held and "owns a name" not exercised, as judged; with one, neither can be decided, and the
+/// D-Bus files the package ships are shown as context.
+fn judge_bus_name(mut v: Verdict, contents: Option<&Manifest>, package: &Package) -> Verdict {
+    if v.evidence.total == 0 {
+        return v;
+    }
+    v.status = Status::Inconclusive;
+    v.reason = format!(
+        "the package's processes connected to a D-Bus bus ({} time(s)); the name a process \
+         requests travels in a bus message, which is not recorded",
+        v.evidence.total
+    );
+    if let Some(m) = contents {
+        let owned = owned_packages(m, package);
+        let files: Vec<String> = crate::contents::instances(m, Check::InstallsDbusFiles)
+            .into_iter()
+            .filter(|(p, _)| owned.contains(&p.as_str()))
+            .map(|(p, what)| format!("{p}: {what}"))
+            .collect();
+        if files.is_empty() {
+            v.reason
+                .push_str("; the package ships no D-Bus service or policy file");
+        } else {
+            v.reason.push_str(&format!(
+                "; the package ships D-Bus files: {}",
+                files.join(", ")
+            ));
+        }
+    }
+    v
+}
+
 fn judge_contents(mut v: Verdict, contents: Option<&Manifest>, package: &Package) -> Verdict {
     let Some(manifest) = contents else {
         if v.evidence.total == 0 {

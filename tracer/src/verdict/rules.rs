@@ -2,7 +2,10 @@
 //! instance of the claim's behaviour (a hit), an instance the allowlist accepts, or neither.
 //! The definitions are the ones docs/claims.md gives; change both together.
 
-use std::{collections::HashSet, net::IpAddr};
+use std::{
+    collections::{HashMap, HashSet},
+    net::IpAddr,
+};
 
 use super::attribution::{Attribution, Origin, basename};
 use crate::{
@@ -26,7 +29,7 @@ pub enum Hit {
 /// Which origins a check looks at.
 pub fn scope(check: Check) -> &'static [Origin] {
     match check {
-        Check::MaintainerAddsGroups => &[Origin::MaintainerScript],
+        Check::MaintainerAddsGroups | Check::MaintainerRemoves => &[Origin::MaintainerScript],
         Check::ChmodChownMixup | Check::SecretInArgv => {
             &[Origin::Package, Origin::MaintainerScript]
         }
@@ -70,6 +73,54 @@ pub struct Rules<'a> {
     pub attribution: &'a Attribution,
     /// (pid, fd) pairs that called listen: their bind is reported at the listen.
     pub listened: &'a HashSet<(u32, i32)>,
+    /// The exits that left a forked child running, by the exit's `seq`: see
+    /// [`daemonizing_exits`].
+    pub daemonized: &'a HashMap<u64, String>,
+}
+
+/// Exits of a process that forked a child (a process, not a thread) which was still running:
+/// the parent went away and left the child in the background, which is what daemonizing is
+/// (fork and exit, or the double fork's middle process exiting). In trace order; the value
+/// says who left whom behind. setsid() is not recorded, so a shell's `cmd &` followed by its
+/// exit counts too: it does put `cmd` into the background.
+pub fn daemonizing_exits(trace: &crate::trace::Trace) -> HashMap<u64, String> {
+    // Live child processes per parent pid.
+    let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut out = HashMap::new();
+    for ev in &trace.events {
+        match &ev.data {
+            EventData::Fork {
+                child_pid,
+                thread: false,
+                ..
+            } => children.entry(ev.pid).or_default().push(*child_pid),
+            // The process's exit (its leader's), not a thread's.
+            EventData::Exit { .. } if ev.pid == ev.tid => {
+                if let Some(siblings) = ev.ppid.and_then(|p| children.get_mut(&p)) {
+                    siblings.retain(|c| *c != ev.pid);
+                }
+                let left: Vec<String> = children
+                    .remove(&ev.pid)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(u32::to_string)
+                    .collect();
+                if !left.is_empty() {
+                    out.insert(
+                        ev.seq,
+                        format!(
+                            "pid {} ({}) exited leaving child {} running",
+                            ev.pid,
+                            ev.comm,
+                            left.join(", ")
+                        ),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 const CRYPTO_LIBS: &[&str] = &[
@@ -157,6 +208,48 @@ fn changes_hit(ev: &Event, keep: impl Fn(&str, &str) -> bool) -> Hit {
 const SUDO_LIKE: &[&str] = &["sudo", "gksu", "gksudo", "pkexec", "su", "doas"];
 const ADD_GROUPS: &[&str] = &[
     "addgroup", "groupadd", "adduser", "useradd", "usermod", "gpasswd",
+];
+/// Which D-Bus bus a unix socket address is, if it is one: the system bus's well-known path,
+/// a session bus under /run/user/UID/bus, or dbus-daemon's abstract `/tmp/dbus-…` sockets.
+pub fn bus_socket(path: Option<&str>, abstract_name: Option<&str>) -> Option<String> {
+    match (path, abstract_name) {
+        (Some(p @ ("/run/dbus/system_bus_socket" | "/var/run/dbus/system_bus_socket")), _) => {
+            Some(format!("system bus (unix:{p})"))
+        }
+        (Some(p), _)
+            if p.strip_prefix("/run/user/")
+                .and_then(|r| r.strip_suffix("/bus"))
+                .is_some_and(|uid| uid.chars().all(|c| c.is_ascii_digit())) =>
+        {
+            Some(format!("session bus (unix:{p})"))
+        }
+        (None, Some(a)) if a.starts_with("/tmp/dbus-") => Some(format!("bus (unix:@{a})")),
+        _ => None,
+    }
+}
+
+/// An exec of one of `programs` (by basename), shown with its command line.
+fn exec_of(path: &str, argv: &[String], programs: &[&str]) -> Hit {
+    if programs.contains(&basename(path)) {
+        Hit::Yes(format!("exec {path} [{}]", shown_argv(argv)))
+    } else {
+        Hit::No
+    }
+}
+
+const DEL_GROUPS: &[&str] = &["delgroup", "groupdel", "deluser", "userdel"];
+/// Where maintainer scripts and their helpers keep and drop their own state while dpkg runs
+/// them (deb-systemd-helper, ucf, debconf, dpkg's lock and status files): removals there are
+/// the packaging machinery's, not the package removing something.
+const SCRIPT_STATE: &[&str] = &[
+    "/tmp",
+    "/var/tmp",
+    "/run",
+    "/var/lib/dpkg",
+    "/var/lib/systemd/deb-systemd-helper-enabled",
+    "/var/lib/systemd/deb-systemd-helper-masked",
+    "/var/lib/ucf",
+    "/var/cache/debconf",
 ];
 const NOBODY: u32 = 65534;
 
@@ -414,11 +507,7 @@ impl Rules<'_> {
                 None => Hit::No,
             },
             (Check::Sudo, EventData::Exec { path, argv, .. }) if ok => {
-                if SUDO_LIKE.contains(&basename(path.best())) {
-                    Hit::Yes(format!("exec {} [{}]", path.best(), shown_argv(argv)))
-                } else {
-                    Hit::No
-                }
+                exec_of(path.best(), argv, SUDO_LIKE)
             }
             (Check::LdLibraryPath, EventData::Exec { path, argv, .. }) => {
                 if argv.iter().any(|a| a.starts_with("LD_LIBRARY_PATH=")) {
@@ -478,12 +567,32 @@ impl Rules<'_> {
                 }
             }
             (Check::MaintainerAddsGroups, EventData::Exec { path, argv, .. }) if ok => {
-                if ADD_GROUPS.contains(&basename(path.best())) {
-                    Hit::Yes(format!("exec {} [{}]", path.best(), shown_argv(argv)))
-                } else {
-                    Hit::No
-                }
+                exec_of(path.best(), argv, ADD_GROUPS)
             }
+            (
+                Check::OwnsDbusName,
+                EventData::Connect {
+                    addr:
+                        Some(SockAddr::Unix {
+                            path,
+                            abstract_name,
+                        }),
+                    ..
+                },
+            ) if ok => match bus_socket(path.as_deref(), abstract_name.as_deref()) {
+                Some(bus) => Hit::Yes(format!("connect to the {bus}")),
+                None => Hit::No,
+            },
+            (Check::Daemonizes, EventData::Exit { .. }) => match self.daemonized.get(&ev.seq) {
+                Some(what) => Hit::Yes(what.clone()),
+                None => Hit::No,
+            },
+            (Check::MaintainerRemoves, EventData::Exec { path, argv, .. }) if ok => {
+                exec_of(path.best(), argv, DEL_GROUPS)
+            }
+            (Check::MaintainerRemoves, _) if ok => changes_hit(ev, |p, op| {
+                matches!(op, "remove" | "rmdir") && !SCRIPT_STATE.iter().any(|d| under(p, d))
+            }),
             (Check::ChmodChownMixup, EventData::Exec { argv, .. }) if ok => {
                 match chmod_chown_mixup(argv) {
                     Some(why) => Hit::Yes(format!("{} [{}]", why, shown_argv(argv))),

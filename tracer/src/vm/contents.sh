@@ -6,7 +6,8 @@
 #   F <pkg> <st_mode in hex> <owner> <group> <path>   (lstat: a symlink is described, not followed)
 #   M <pkg> <path>                                  (listed by dpkg, absent from disk)
 #   S <pkg> <script name>                           (a maintainer script; its lines follow)
-#   U <pkg> <path>                                  (a systemd service unit; its lines follow)
+#   U <pkg> <path>                                  (a systemd service unit, or a drop-in
+#                                                    for one; its lines follow)
 #   |<line of the script or unit>
 # With `--debs DIR`, the packages are those of the .deb files in DIR (what the job installed:
 # the package, its sibling binaries and its dependencies; the host keeps the package's own).
@@ -33,8 +34,10 @@ for pkg in "$@"; do
             printf 'M\t%s\t%s\n' "$pkg" "$path"
         fi
     done
-    # The service units' text: their sandboxing directives are claims too.
-    dpkg-query -L "$pkg" | grep -E '^/(usr/)?lib/systemd/system/[^/]+\.service$' \
+    # The service units' text, and their drop-ins' (foo.service.d/*.conf, shipped under /lib or
+    # /etc): their sandboxing directives are claims too.
+    dpkg-query -L "$pkg" \
+        | grep -E '^/((usr/)?lib|etc)/systemd/system/[^/]+\.service(\.d/[^/]+\.conf)?$' \
         | while IFS= read -r unit; do
             [ -f "$unit" ] || continue
             printf 'U\t%s\t%s\n' "$pkg" "$unit"
