@@ -15,6 +15,7 @@ use tracer::{
     report::{Inputs, Report, escape},
     summary::summarize,
     trace::Trace,
+    verdict::all_findings,
 };
 
 use super::check::Format;
@@ -92,9 +93,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let set = super::claims::load(args.review.as_ref(), args.claims.as_ref())?;
             let (or, nr) = (judged(o, &set, &args.old), judged(n, &set, &args.new));
             (
-                diff::behaviour_of_report(&or),
-                diff::behaviour_of_report(&nr),
-                "traces judged for the package (its own findings)",
+                diff::behaviour_of_findings(&all_findings(o, &set.package)),
+                diff::behaviour_of_findings(&all_findings(n, &set.package)),
+                "traces judged for the package (all its findings)",
                 diff::verdict_changes(&or, &nr),
             )
         }

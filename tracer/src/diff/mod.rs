@@ -23,7 +23,7 @@ pub use render::{render_markdown, render_text};
 use crate::{
     report::Report,
     summary::{DirGroup, ProcessNode, Summary},
-    verdict::{FindingList, Status},
+    verdict::{FindingList, Findings, Status},
 };
 
 /// Bumped on any change a consumer of the diff JSON would misread.
@@ -154,7 +154,12 @@ pub fn behaviour_of_summary(s: &Summary) -> Behaviour {
 
 /// The package's own findings in a report (its lists hold the first 10 of each).
 pub fn behaviour_of_report(r: &Report) -> Behaviour {
-    let f = &r.findings;
+    behaviour_of_findings(&r.findings)
+}
+
+/// The package's own findings, as a report lists them or uncapped from a trace
+/// ([`crate::verdict::all_findings`]).
+pub fn behaviour_of_findings(f: &Findings) -> Behaviour {
     let mut capped = Vec::new();
     let mut set = |name: &'static str, l: &FindingList| {
         if l.total > l.items.len() as u64 {

@@ -87,23 +87,26 @@ impl Acc {
         }
     }
 
-    fn finish(mut self) -> FindingList {
+    fn finish(mut self, listed: usize) -> FindingList {
         let total = self.order.len() as u64;
         let items = self
             .order
             .iter()
-            .take(LISTED)
+            .take(listed)
             .filter_map(|k| self.map.remove(k))
             .collect();
         FindingList { total, items }
     }
 }
 
+/// The findings, each list holding its first `listed` items (a report shows [`LISTED`]; a
+/// diff compares all).
 pub(super) fn collect(
     trace: &Trace,
     package: &Package,
     attribution: &Attribution,
     listened: &HashSet<(u32, i32)>,
+    listed: usize,
 ) -> Findings {
     let own_dirs = Allow {
         paths: package.default_paths(),
@@ -186,14 +189,14 @@ pub(super) fn collect(
         }
     }
     Findings {
-        processes_spawned: spawned.finish(),
-        files_written_outside: files.finish(),
-        listening_sockets: listening.finish(),
-        outgoing_destinations: outgoing.finish(),
-        privilege_changes: privilege.finish(),
-        secrets_in_argv: secrets.finish(),
-        world_writable: world.finish(),
-        chmod_chown_mixups: mixups.finish(),
-        maintainer_removals: removals.finish(),
+        processes_spawned: spawned.finish(listed),
+        files_written_outside: files.finish(listed),
+        listening_sockets: listening.finish(listed),
+        outgoing_destinations: outgoing.finish(listed),
+        privilege_changes: privilege.finish(listed),
+        secrets_in_argv: secrets.finish(listed),
+        world_writable: world.finish(listed),
+        chmod_chown_mixups: mixups.finish(listed),
+        maintainer_removals: removals.finish(listed),
     }
 }

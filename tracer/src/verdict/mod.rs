@@ -246,6 +246,13 @@ pub(crate) fn listened(trace: &Trace) -> HashSet<(u32, i32)> {
 
 /// Judges the claims on a trace alone: contents claims (what the install put on disk) are
 /// not exercised unless the trace itself shows a maintainer script making such a file.
+/// Every finding of the package in a trace, uncapped: what `tracer diff` compares between
+/// two runs (a report lists only the first [`findings::LISTED`] of each).
+pub fn all_findings(trace: &Trace, package: &Package) -> Findings {
+    let attribution = Attribution::compute(trace, package);
+    findings::collect(trace, package, &attribution, &listened(trace), usize::MAX)
+}
+
 pub fn judge(trace: &Trace, claims: &ClaimSet) -> Judgement {
     judge_with(trace, claims, None)
 }
@@ -284,7 +291,13 @@ pub fn judge_with(trace: &Trace, claims: &ClaimSet, contents: Option<&Manifest>)
         .collect();
     Judgement {
         verdicts,
-        findings: findings::collect(trace, &claims.package, &attribution, &listened),
+        findings: findings::collect(
+            trace,
+            &claims.package,
+            &attribution,
+            &listened,
+            findings::LISTED,
+        ),
         origins,
     }
 }
