@@ -170,3 +170,45 @@ fn reports_diff_compares_findings_and_verdicts() {
     );
     assert_eq!(d.exit_code, EXIT_NEWLY_CONTRADICTED);
 }
+
+/// The committed mosquitto example (two real vm check runs, bookworm and bookworm-backports):
+/// diffing its traces for the package reproduces its diff.txt, with the new upload's
+/// libwebsockets and its postrm deleting the user.
+#[test]
+fn mosquitto_upgrade_example_is_reproduced_from_its_traces() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/diff/mosquitto");
+    let p = |f: &str| dir.join(f).to_str().unwrap().to_owned();
+    let (code, out, err) = tracer(&[
+        "diff",
+        &p("old/trace.jsonl.gz"),
+        &p("new/trace.jsonl.gz"),
+        "--review",
+        &p("review.txt"),
+        "--daemon",
+        "/usr/sbin/mosquitto",
+        "--format",
+        "text",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("+ /usr/lib/x86_64-linux-gnu/libwebsockets.so.17"),
+        "{out}"
+    );
+    assert!(out.contains("deluser --quiet --system mosquitto"), "{out}");
+    let committed = std::fs::read_to_string(dir.join("diff.txt")).unwrap();
+    // Only the title (up to the first blank line) names the inputs, by the paths given.
+    let body = |s: &str| {
+        s.split_once("\n\n")
+            .map(|(_, b)| b.to_owned())
+            .unwrap_or_default()
+    };
+    assert_eq!(body(&out), body(&committed));
+    let (code, _, err) = tracer(&[
+        "diff",
+        &p("old/report.json"),
+        &p("new/report.json"),
+        "--daemon",
+        "x",
+    ]);
+    assert_eq!(code, 2, "--daemon without --review is refused: {err}");
+}

@@ -9,16 +9,14 @@ use std::{
 
 use anyhow::{Context as _, bail};
 use tracer::{
-    CheckOptions,
-    claims::ClaimSet,
     diff::{self, Behaviour},
-    report::{Inputs, Report, escape},
+    report::{Report, escape},
     summary::summarize,
     trace::Trace,
-    verdict::all_findings,
+    verdict::{all_findings, libraries_loaded},
 };
 
-use super::check::Format;
+use super::check::{Format, Named, check_named};
 
 #[derive(clap::Args)]
 #[command(
@@ -35,6 +33,14 @@ pub struct Args {
     /// A claims file (TOML) to judge both traces against.
     #[arg(long)]
     claims: Option<PathBuf>,
+    /// The package's name, when neither the review nor the claims file names it.
+    #[arg(long)]
+    package: Option<String>,
+    /// A program of the package's daemons (repeatable), as for `tracer check`: in a whole-guest
+    /// trace (vm check) only named daemons, their children and the package's maintainer
+    /// scripts are the package's. vm check lists them in daemons.txt.
+    #[arg(long = "daemon")]
+    daemons: Vec<String>,
     /// Exit 5 when NEW does anything OLD did not.
     #[arg(long)]
     fail_on_new: bool,
@@ -66,35 +72,41 @@ fn load(path: &Path) -> anyhow::Result<Run> {
         .ok_or(trace_error)
 }
 
-fn judged(trace: &Trace, set: &ClaimSet, path: &Path) -> Report {
-    let inputs = Inputs {
-        review: None,
-        claims_file: None,
-        trace: path.display().to_string(),
-        package: set.package.name.clone(),
-        daemons: set.package.daemons.clone(),
-    };
-    let options = CheckOptions {
-        contents: None,
-        inputs,
-    };
-    tracer::check(trace, set, options).report
-}
-
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (old, new) = (load(&args.old)?, load(&args.new)?);
     let label = |p: &Path| p.display().to_string();
     let (ol, nl) = (label(&args.old), label(&args.new));
     let with_claims = args.review.is_some() || args.claims.is_some();
+    if !with_claims && (args.package.is_some() || !args.daemons.is_empty()) {
+        bail!(
+            "--package and --daemon name whose behaviour to compare; give --review or --claims with them"
+        );
+    }
     let (ob, nb, compared, verdicts): (Behaviour, Behaviour, &str, _) = match (&old, &new) {
         // With a review or claims file, the package is known: compare what the package did
         // (a whole-guest trace holds apt, journald and udev too, which differ every run).
         (Run::Trace(o), Run::Trace(n)) if with_claims => {
-            let set = super::claims::load(args.review.as_ref(), args.claims.as_ref())?;
-            let (or, nr) = (judged(o, &set, &args.old), judged(n, &set, &args.new));
+            let mut set = super::claims::load(args.review.as_ref(), args.claims.as_ref())?;
+            if let Some(p) = &args.package {
+                set.package.name = Some(p.clone());
+            }
+            set.package.daemons.extend(args.daemons.iter().cloned());
+            let named = |trace| Named {
+                review: args.review.as_deref(),
+                claims: args.claims.as_deref(),
+                trace,
+            };
+            let or = check_named(&named(args.old.as_path()), o, &set, None).report;
+            let nr = check_named(&named(args.new.as_path()), n, &set, None).report;
+            let of = |t: &Trace| {
+                let mut b = diff::behaviour_of_findings(&all_findings(t, &set.package));
+                b.facets
+                    .push(("libraries loaded", libraries_loaded(t, &set.package)));
+                b
+            };
             (
-                diff::behaviour_of_findings(&all_findings(o, &set.package)),
-                diff::behaviour_of_findings(&all_findings(n, &set.package)),
+                of(o),
+                of(n),
                 "traces judged for the package (all its findings)",
                 diff::verdict_changes(&or, &nr),
             )

@@ -26,6 +26,25 @@ fn headline(d: &Diff) -> String {
     )
 }
 
+/// Facets a side listed only in part (a report's first 10 items): whatever lies beyond is
+/// invisible to the diff, whether or not the listed items differ. Never left unsaid.
+fn blind(d: &Diff) -> Option<String> {
+    let capped: Vec<&str> = d
+        .facets
+        .iter()
+        .filter(|f| f.capped)
+        .map(|f| f.facet.as_str())
+        .collect();
+    (!capped.is_empty()).then(|| {
+        format!(
+            "Not compared in full: {} (a report lists only the first items of each); a \
+             difference beyond them does not show here. Diff the two traces with --review or \
+             --claims to compare everything the package did.",
+            capped.join(", ")
+        )
+    })
+}
+
 const CAPPED: &str = "(a side listed only its first items: \"gone\" may mean \"not listed\")";
 
 pub fn render_text(d: &Diff) -> String {
@@ -42,6 +61,10 @@ pub fn render_text(d: &Diff) -> String {
     );
     out.push('\n');
     wrap(&mut out, "", "", &headline(d));
+    if let Some(b) = blind(d) {
+        out.push('\n');
+        wrap(&mut out, "", "", &printable(&b));
+    }
     if !d.verdicts.is_empty() {
         let _ = writeln!(out, "\nVerdicts that changed");
         for v in &d.verdicts {
@@ -76,6 +99,9 @@ pub fn render_markdown(d: &Diff) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "### Behaviour diff: {} → {}\n", md(&d.old), md(&d.new));
     let _ = writeln!(out, "{}", md(&headline(d)));
+    if let Some(b) = blind(d) {
+        let _ = writeln!(out, "\n{}", md(&b));
+    }
     if !d.verdicts.is_empty() {
         let _ = writeln!(out, "\n| Claim | Old | New |\n|---|---|---|");
         for v in &d.verdicts {

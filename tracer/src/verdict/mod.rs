@@ -253,6 +253,26 @@ pub fn all_findings(trace: &Trace, package: &Package) -> Findings {
     findings::collect(trace, package, &attribution, &listened(trace), usize::MAX)
 }
 
+/// Shared libraries the package's processes opened (`*.so`, `*.so.N`), by the kernel's name
+/// when known: a new dependency of an upload shows here first.
+pub fn libraries_loaded(trace: &Trace, package: &Package) -> std::collections::BTreeSet<String> {
+    let attribution = Attribution::compute(trace, package);
+    trace
+        .events
+        .iter()
+        .zip(&attribution.per_event)
+        .filter(|(ev, o)| **o == Origin::Package && !failed(ev.result.as_ref()))
+        .filter_map(|(ev, _)| match &ev.data {
+            EventData::Open { path, .. } => {
+                let name = path.real.as_deref().unwrap_or(path.best());
+                let file = name.rsplit('/').next().unwrap_or(name);
+                (file.ends_with(".so") || file.contains(".so.")).then(|| name.to_owned())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 pub fn judge(trace: &Trace, claims: &ClaimSet) -> Judgement {
     judge_with(trace, claims, None)
 }
