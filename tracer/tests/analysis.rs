@@ -222,6 +222,7 @@ fn with_env_hooks(name: &str) -> Trace {
     t.header.hooks.attached.extend([
         "uprobe:/usr/lib/x86_64-linux-gnu/libc.so.6:getenv".to_owned(),
         "uprobe:/usr/lib/x86_64-linux-gnu/libc.so.6:secure_getenv".to_owned(),
+        "uprobe:/usr/lib/x86_64-linux-gnu/libcrypto.so.3:RAND_bytes".to_owned(),
         "tracepoint:syscalls/sys_enter_getrandom".to_owned(),
         "tracepoint:syscalls/sys_exit_getrandom".to_owned(),
     ]);
@@ -341,14 +342,22 @@ fn daemon_contradicts_with_evidence() {
     assert_eq!(v.status, Status::Contradicted);
     assert_eq!(v.allowed, 3, "log, sqlite and chmod under the package dirs");
 
+    // A mapped crypto library is context, shown with the runtime; the daemon's own open of
+    // /dev/urandom is the evidence.
     let v = judge_one(d, m(), absent(Check::Crypto));
     assert_eq!(v.status, Status::Contradicted);
+    assert_eq!(whats(&v), ["open /dev/urandom (random source)"]);
+    assert_eq!(v.runtime.len(), 1, "{:?}", v.runtime);
     assert_eq!(
-        whats(&v),
-        [
-            "open /usr/lib/x86_64-linux-gnu/libcrypto.so.3 (crypto library mapped)",
-            "open /dev/urandom (random source)"
-        ]
+        v.runtime[0].why,
+        "libcrypto.so.3 mapped: a library loaded is context, not a call into it"
+    );
+    assert_eq!(
+        v.evidence.shown[0]
+            .attribution
+            .as_ref()
+            .map(|a| a.why.as_str()),
+        Some("python3 running /usr/bin/masakari-engine opened it")
     );
 
     let v = judge_one(d, m(), absent(Check::PrivilegedFunctions));

@@ -108,6 +108,8 @@ pub fn merge(mut set: ClaimSet, file: ClaimsFile) -> ClaimSet {
     set.package.daemons.extend(p.daemons);
     set.package.dirs.extend(p.dirs);
     set.package.ports.extend(p.ports);
+    set.package.runtime_is_package.extend(p.runtime_is_package);
+    set.package.runtime_programs.extend(p.runtime_programs);
     for fc in file.claims {
         if let Some(c) = set.claims.iter_mut().find(|c| c.check == fc.check) {
             c.expect = fc.expect;

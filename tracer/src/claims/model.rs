@@ -442,6 +442,45 @@ pub struct Package {
     /// `NAME`, `NAME-*` or `*-NAME` (masakari-common, python3-masakari for masakari).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub binaries: Vec<String>,
+    /// Runtime behaviours the reviewer counts as the package's own ("uwsgi's workers are part
+    /// of this package"): events of these kinds are held against its claims like its code's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runtime_is_package: Vec<RuntimeKind>,
+    /// Programs (absolute path or basename) whose actions are a dependency's, not the
+    /// package's, although they run in its tree (a helper the reviewer has judged already).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runtime_programs: Vec<String>,
+}
+
+/// What kind of runtime behaviour an event of a package process is, when it is not the
+/// package's own code (see verdict/runtime.rs for the rules that name them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuntimeKind {
+    /// An interpreter starting, importing its standard library or caching bytecode.
+    InterpreterStartup,
+    /// An application server's worker model: uwsgi, gunicorn or apache forking its workers,
+    /// and reading its own configuration variables.
+    AppServerWorkers,
+    /// The C library: locale, time zone, name service, malloc's start-up randomness.
+    Libc,
+    /// systemd's service protocol: `NOTIFY_SOCKET`, socket activation, the watchdog.
+    SystemdNotification,
+    /// A library or program the package depends on, doing its own work (a crypto library
+    /// being mapped, a program named in `runtime_programs`).
+    Dependency,
+}
+
+impl RuntimeKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            RuntimeKind::InterpreterStartup => "interpreter start-up",
+            RuntimeKind::AppServerWorkers => "application server's worker model",
+            RuntimeKind::Libc => "C library",
+            RuntimeKind::SystemdNotification => "systemd notification",
+            RuntimeKind::Dependency => "dependency",
+        }
+    }
 }
 
 impl Package {

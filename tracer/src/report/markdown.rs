@@ -11,6 +11,7 @@ use super::{
         installed_lines, not_checkable_lines, outcome_line, source_label,
     },
     md,
+    runtime::{TITLE, runtime_blocks},
 };
 use crate::{
     claims::Source,
@@ -101,6 +102,15 @@ pub fn render_markdown(r: &Report) -> String {
         }
         if !v.gaps.is_empty() && v.status != Status::Inconclusive {
             let _ = writeln!(out, "Trace gaps: {}.", md(&v.gaps.join("; ")));
+        }
+    }
+
+    let blocks = runtime_blocks(r, md);
+    if !blocks.is_empty() {
+        let _ = writeln!(out, "\n#### {TITLE}");
+        for b in blocks {
+            let _ = writeln!(out, "\n**{}**", b.heading);
+            bullets(&mut out, b.lines);
         }
     }
 

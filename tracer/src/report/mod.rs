@@ -7,6 +7,7 @@ pub mod escape;
 mod lines;
 mod markdown;
 mod model;
+mod runtime;
 mod text;
 
 pub use escape::md;

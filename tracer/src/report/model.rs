@@ -27,6 +27,10 @@ pub struct Report {
     /// Review lines that are neither claims nor understood (`tracer claims --json` lists them).
     pub unrecognised_lines: usize,
     pub attribution: OriginCounts,
+    /// Interpreters and application servers the package ran, with the script or module each
+    /// ran and the Python modules it opened.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interpreters: Vec<String>,
     pub environment: Environment,
 }
 
@@ -109,6 +113,7 @@ impl Report {
             not_checkable: claims.not_checkable.clone(),
             unrecognised_lines: claims.unrecognised.len(),
             attribution: judgement.origins,
+            interpreters: judgement.interpreters,
             environment: Environment {
                 kernel: format!(
                     "{} {} ({})",

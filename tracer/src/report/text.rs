@@ -182,6 +182,15 @@ pub fn render_text(r: &Report) -> String {
         }
     }
 
+    let blocks = super::runtime::runtime_blocks(r, printable);
+    if !blocks.is_empty() {
+        heading(&mut out, super::runtime::TITLE);
+        for b in blocks {
+            wrap(&mut out, "", INDENT, &b.heading);
+            indented(&mut out, b.lines, INDENT);
+        }
+    }
+
     heading(&mut out, "Other findings (package and maintainer scripts)");
     let mut any = false;
     for (title, list) in finding_sections(&r.findings) {

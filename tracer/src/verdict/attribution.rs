@@ -84,6 +84,8 @@ pub struct Attribution {
     pub spawned: HashSet<u32>,
     /// Pids that ran a successful exec.
     pub execed: HashSet<u32>,
+    /// What each package process ran, for whose code an event is ([`super::runtime`]).
+    pub programs: super::runtime::Programs,
 }
 
 impl Attribution {
@@ -177,10 +179,12 @@ impl Attribution {
             }
             per_event.push(origin);
         }
+        let programs = super::runtime::Programs::compute(trace, &per_event);
         Attribution {
             per_event,
             spawned,
             execed,
+            programs,
         }
     }
 }

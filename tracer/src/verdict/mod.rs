@@ -11,6 +11,7 @@ mod coverage;
 mod existing;
 mod findings;
 mod rules;
+pub mod runtime;
 
 use std::collections::HashSet;
 
@@ -68,6 +69,10 @@ pub struct EvidenceItem {
     pub what: String,
     /// `ok`, or the errno of a failed call.
     pub result: String,
+    /// For a package process's event: whose code did it (the package's or its runtime's),
+    /// and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<runtime::Attributed>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -97,6 +102,11 @@ pub struct Verdict {
     /// The same behaviour by maintainer scripts, when the claim is about the daemon: reported,
     /// not held against it.
     pub maintainer_scripts: Evidence,
+    /// The same behaviour by the package's runtime (interpreter, application server, libc,
+    /// systemd notification, dependencies), or by code not separable from it: by reason, not
+    /// held against the package.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runtime: Vec<runtime::RuntimeGroup>,
     /// Instances the allowlist accepted.
     pub allowed: u64,
     /// The allowlist in force: the claim's plus the package defaults.
@@ -138,6 +148,10 @@ pub struct Judgement {
     pub verdicts: Vec<Verdict>,
     pub findings: Findings,
     pub origins: OriginCounts,
+    /// Interpreters and application servers the package ran, each with the script or module
+    /// it ran and the Python modules it opened.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interpreters: Vec<String>,
 }
 
 impl Judgement {
@@ -230,6 +244,7 @@ fn item(ev: &Event, origin: Origin, what: String) -> EvidenceItem {
         } else {
             result_label(ev.result.as_ref())
         },
+        attribution: None,
     }
 }
 
@@ -319,6 +334,7 @@ pub fn judge_with(trace: &Trace, claims: &ClaimSet, contents: Option<&Manifest>)
             findings::LISTED,
         ),
         origins,
+        interpreters: attribution.programs.interpreters(),
     }
 }
 
@@ -414,6 +430,7 @@ fn judge_one(
             reason: with_uid_note(trace, reason),
             evidence,
             maintainer_scripts,
+            runtime: Vec::new(),
             allowed,
             allow,
             gaps,
@@ -433,7 +450,8 @@ fn judge_one(
         listened,
         daemonized: &daemonized,
     };
-    for (ev, origin) in trace.events.iter().zip(&attribution.per_event) {
+    let mut runtime_groups: Vec<runtime::RuntimeGroup> = Vec::new();
+    for (i, (ev, origin)) in trace.events.iter().zip(&attribution.per_event).enumerate() {
         let counts = in_scope.contains(origin);
         if !counts && *origin != Origin::MaintainerScript {
             continue;
@@ -441,10 +459,27 @@ fn judge_one(
         match rules.hit(claim.check, ev) {
             Hit::No => {}
             Hit::Allowed => allowed += u64::from(counts),
+            Hit::Yes(what) if counts && *origin == Origin::Package => {
+                let a = runtime::cause(&ev.data, attribution.programs.at(i), package);
+                let mut it = item(ev, *origin, what);
+                it.attribution = Some(a.clone());
+                if a.cause == runtime::Cause::Package {
+                    evidence.push(it);
+                } else {
+                    runtime::push_group(&mut runtime_groups, it, a);
+                }
+            }
             Hit::Yes(what) if counts => evidence.push(item(ev, *origin, what)),
             Hit::Yes(what) => maintainer_scripts.push(item(ev, *origin, what)),
         }
     }
+    if let Some(gap) = runtime::crypto_call_gap(trace, claim.check, &runtime_groups) {
+        gaps.push(gap);
+    }
+    let ran_by_runtime = runtime::summary(&runtime_groups, runtime::Cause::Runtime)
+        .map(|s| format!("; the runtime did: {s}"))
+        .unwrap_or_default();
+    let not_separable = runtime::summary(&runtime_groups, runtime::Cause::NotSeparable);
     let who = if in_scope == [Origin::MaintainerScript] {
         "no maintainer script ran in this trace"
     } else {
@@ -460,9 +495,26 @@ fn judge_one(
             format!("seen in this trace: {} event(s)", evidence.total),
         ),
         _ if !exercised => (Status::NotExercised, who.to_owned()),
+        _ if let Some(ns) = not_separable => (
+            Status::Inconclusive,
+            format!(
+                "cannot separate package code from interpreter: {ns}{}{ran_by_runtime}",
+                if gaps.is_empty() {
+                    String::new()
+                } else {
+                    format!("; and: {}", gaps.join("; "))
+                }
+            ),
+        ),
         _ if !gaps.is_empty() => (
             Status::Inconclusive,
-            format!("nothing seen, but: {}", gaps.join("; ")),
+            format!("nothing seen, but: {}{ran_by_runtime}", gaps.join("; ")),
+        ),
+        Expect::Absent if !ran_by_runtime.is_empty() => (
+            Status::Held,
+            format!(
+                "the package's own code did not do it{ran_by_runtime} (not held against the package); this covers only what ran while recording"
+            ),
         ),
         Expect::Absent => (
             Status::Held,
@@ -482,7 +534,9 @@ fn judge_one(
         ),
         Expect::Present => (
             Status::NotExercised,
-            "not seen in this trace; a trace cannot show that it never happens".to_owned(),
+            format!(
+                "not seen in this trace{ran_by_runtime}; a trace cannot show that it never happens"
+            ),
         ),
     };
     Verdict {
@@ -491,6 +545,7 @@ fn judge_one(
         reason,
         evidence,
         maintainer_scripts,
+        runtime: runtime_groups,
         allowed,
         allow,
         gaps,

@@ -1,0 +1,801 @@
+//! Whose code did it: the package's, or its runtime's.
+//!
+//! [`super::attribution`] says which *process* an event belongs to (the package's daemon tree,
+//! a maintainer script, the harness). That is not enough for a negative claim about the
+//! package's code: a daemon run under uwsgi forks uwsgi's workers, libc reads the locale, an
+//! interpreter seeds its random module and maps libssl when `ssl` is imported. A reviewer who
+//! wrote "No processes spawned" about masakari's code would call those contradictions wrong.
+//!
+//! So each claim-relevant event of a package process gets a [`Cause`]: the package's code, the
+//! runtime's (with its [`RuntimeKind`] and a one-line reason), or not separable (package code
+//! and interpreter share one process and the trace holds no user stack to tell them apart).
+//! Only package-caused events contradict a negative claim; not-separable ones make it
+//! inconclusive; runtime ones are reported in their own section. The rules look at the program
+//! a process runs (from its exec and argv), the event, and the claims file's overrides.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    EvidenceItem,
+    attribution::{Origin, basename},
+};
+use crate::{
+    claims::{Package, RuntimeKind},
+    trace::{EventData, SockAddr, Trace},
+};
+
+/// Who caused an event of a package process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    /// The package's own code: its binaries, scripts and modules.
+    Package,
+    /// The runtime the package runs on (see [`RuntimeKind`]).
+    Runtime,
+    /// Package code and interpreter code in one process, not told apart by this trace.
+    NotSeparable,
+}
+
+/// An event's cause and why, as shown per evidence event in the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attributed {
+    pub cause: Cause,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<RuntimeKind>,
+    /// One line: why this cause.
+    pub why: String,
+}
+
+impl Attributed {
+    fn package(why: impl Into<String>) -> Self {
+        Attributed {
+            cause: Cause::Package,
+            runtime: None,
+            why: why.into(),
+        }
+    }
+
+    fn runtime(kind: RuntimeKind, why: impl Into<String>) -> Self {
+        Attributed {
+            cause: Cause::Runtime,
+            runtime: Some(kind),
+            why: why.into(),
+        }
+    }
+
+    fn not_separable(why: impl Into<String>) -> Self {
+        Attributed {
+            cause: Cause::NotSeparable,
+            runtime: None,
+            why: why.into(),
+        }
+    }
+}
+
+/// What a process runs, from its last exec (inherited over fork).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Program {
+    /// A compiled program: its path.
+    Native(String),
+    /// An interpreter (`python3`, `perl`, `ruby`, a shell) and what it runs.
+    Interpreter {
+        interpreter: String,
+        /// The script or module it runs, from argv: `/usr/bin/foo`, `-m pkg`, `-c …`.
+        running: Option<String>,
+    },
+    /// An application server that forks workers and embeds the package's code: uwsgi,
+    /// gunicorn, apache, php-fpm.
+    AppServer {
+        server: String,
+        /// What the server runs, from argv (`--module`, `--wsgi-file`, an app spec).
+        running: Option<String>,
+    },
+}
+
+impl Program {
+    /// The program from an exec's path and argv.
+    pub fn of(path: &str, argv: &[String]) -> Self {
+        // A `#!` script execs as itself: the kernel names the script, argv[0] the interpreter
+        // and argv[1] the script again.
+        let arg0 = argv.first().map_or("", |a| basename(a));
+        let shebang = interpreter(arg0).is_some()
+            && interpreter(basename(path)).is_none()
+            && argv
+                .get(1)
+                .is_some_and(|a| a == path || basename(a) == basename(path));
+        let name = if shebang { arg0 } else { basename(path) };
+        if let Some(server) = app_server(name) {
+            return Program::AppServer {
+                server: server.to_owned(),
+                running: app_of(argv),
+            };
+        }
+        if let Some(kind) = interpreter(name) {
+            let running = script_of(kind, argv);
+            // gunicorn is a Python script: the server is the script, not the interpreter.
+            if let Some(script) = &running {
+                let s = basename(script.trim_start_matches("-m "));
+                if let Some(server) = app_server(s) {
+                    return Program::AppServer {
+                        server: server.to_owned(),
+                        running: app_of(argv),
+                    };
+                }
+            }
+            return Program::Interpreter {
+                interpreter: name.to_owned(),
+                running,
+            };
+        }
+        Program::Native(path.to_owned())
+    }
+
+    /// In words, for reasons: `python3 running /usr/bin/foo`.
+    pub fn label(&self) -> String {
+        match self {
+            Program::Native(p) => p.clone(),
+            Program::Interpreter {
+                interpreter,
+                running: Some(r),
+            } => format!("{interpreter} running {r}"),
+            Program::Interpreter { interpreter, .. } => interpreter.clone(),
+            Program::AppServer {
+                server,
+                running: Some(r),
+            } => format!("{server} running {r}"),
+            Program::AppServer { server, .. } => server.clone(),
+        }
+    }
+
+    fn embeds_interpreter(&self) -> bool {
+        !matches!(self, Program::Native(_))
+    }
+
+    fn is_python(&self) -> bool {
+        match self {
+            Program::Interpreter { interpreter, .. } => interpreter.starts_with("python"),
+            // uwsgi's python plugin, gunicorn (a Python program).
+            Program::AppServer { server, .. } => server == "gunicorn" || server == "uwsgi",
+            Program::Native(_) => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    Python,
+    Perl,
+    Ruby,
+    Shell,
+    Other,
+}
+
+/// The interpreter an executable's basename names: python3, python3.11, perl5.36, ruby3.1,
+/// sh, bash, dash, node.
+fn interpreter(name: &str) -> Option<Lang> {
+    let versioned = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .is_some_and(|r| r.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    };
+    if versioned("python") {
+        Some(Lang::Python)
+    } else if versioned("perl") {
+        Some(Lang::Perl)
+    } else if versioned("ruby") {
+        Some(Lang::Ruby)
+    } else if ["sh", "bash", "dash", "zsh", "ksh", "mksh"].contains(&name) {
+        Some(Lang::Shell)
+    } else if versioned("node") || versioned("php") || versioned("lua") {
+        Some(Lang::Other)
+    } else {
+        None
+    }
+}
+
+/// Application servers with a worker model: the name they are known by.
+fn app_server(name: &str) -> Option<&'static str> {
+    if name.starts_with("uwsgi") {
+        Some("uwsgi")
+    } else if name == "gunicorn" || name == "gunicorn3" {
+        Some("gunicorn")
+    } else if name == "apache2" || name == "httpd" {
+        Some("apache2")
+    } else if name.starts_with("php-fpm") {
+        Some("php-fpm")
+    } else {
+        None
+    }
+}
+
+/// The script or module an interpreter's argv runs: the first argument that is not an
+/// option, or `-m MODULE`, `-c …`, `-e …`.
+fn script_of(lang: Lang, argv: &[String]) -> Option<String> {
+    // Options that take the next argument as their value.
+    let with_value: &[&str] = match lang {
+        Lang::Python => &["-W", "-X", "--check-hash-based-pycs"],
+        Lang::Perl => &["-I", "-M", "-m"],
+        Lang::Ruby => &["-I", "-r"],
+        Lang::Shell => &["-o", "+o"],
+        Lang::Other => &[],
+    };
+    let mut args = argv.iter().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "-m" if lang == Lang::Python => return args.next().map(|m| format!("-m {m}")),
+            "-c" | "-e" | "-E" if lang != Lang::Python || a == "-c" => {
+                return Some(format!("{a} command"));
+            }
+            "--" => return args.next().cloned(),
+            o if with_value.contains(&o) => {
+                args.next();
+            }
+            o if o.starts_with('-') || o.starts_with('+') => {}
+            script => return Some(script.to_owned()),
+        }
+    }
+    None
+}
+
+/// What an application server runs, from its argv: uwsgi's `--module`/`--wsgi-file`/`--ini`,
+/// gunicorn's last argument (the app spec).
+fn app_of(argv: &[String]) -> Option<String> {
+    let keys = [
+        "--module",
+        "--wsgi-file",
+        "--wsgi",
+        "--ini",
+        "--mount",
+        "--file",
+    ];
+    let mut it = argv.iter().peekable();
+    while let Some(a) = it.next() {
+        if let Some((k, v)) = a.split_once('=')
+            && keys.contains(&k)
+        {
+            return Some(v.to_owned());
+        }
+        if keys.contains(&a.as_str()) {
+            return it.next().cloned();
+        }
+    }
+    // gunicorn [OPTIONS] APP_MODULE
+    argv.last()
+        .filter(|a| argv.len() > 1 && !a.starts_with('-') && a.contains(':'))
+        .cloned()
+}
+
+/// The program of each package process at each event, and the Python modules each opened.
+#[derive(Debug, Clone)]
+pub struct Programs {
+    /// Parallel to `trace.events`: the program the event's process ran then (package
+    /// processes only).
+    per_event: Vec<Option<usize>>,
+    table: Vec<Program>,
+    /// Top-level modules (dist-packages/site-packages directories) each program table entry
+    /// opened: how an interpreter shows which package's code it runs.
+    pub modules: Vec<BTreeSet<String>>,
+}
+
+impl Programs {
+    pub fn compute(trace: &Trace, origins: &[Origin]) -> Self {
+        let mut table: Vec<Program> = Vec::new();
+        let mut modules: Vec<BTreeSet<String>> = Vec::new();
+        let mut of_pid: HashMap<u32, usize> = HashMap::new();
+        let mut per_event = Vec::with_capacity(trace.events.len());
+        for (ev, origin) in trace.events.iter().zip(origins) {
+            if *origin != Origin::Package {
+                per_event.push(None);
+                continue;
+            }
+            match &ev.data {
+                EventData::Exec { path, argv, .. } if ev.result.as_ref().is_none_or(|r| r.ok()) => {
+                    // The exec itself is the doing of the program that ran it (inherited
+                    // over fork); what follows is the new program's.
+                    per_event.push(of_pid.get(&ev.pid).copied());
+                    table.push(Program::of(path.best(), argv));
+                    modules.push(BTreeSet::new());
+                    of_pid.insert(ev.pid, table.len() - 1);
+                    continue;
+                }
+                EventData::Fork {
+                    child_pid,
+                    thread: false,
+                    ..
+                } => {
+                    if let Some(&p) = of_pid.get(&ev.pid) {
+                        of_pid.insert(*child_pid, p);
+                    }
+                }
+                EventData::Open { path, .. } => {
+                    if let (Some(&p), Some(m)) = (of_pid.get(&ev.pid), python_module(path.best())) {
+                        modules[p].insert(m.to_owned());
+                    }
+                }
+                _ => {}
+            }
+            per_event.push(of_pid.get(&ev.pid).copied());
+        }
+        Programs {
+            per_event,
+            table,
+            modules,
+        }
+    }
+
+    pub fn at(&self, index: usize) -> Option<&Program> {
+        self.per_event
+            .get(index)
+            .copied()
+            .flatten()
+            .map(|p| &self.table[p])
+    }
+
+    /// Each interpreter or server program seen, with what it runs and the modules it opened:
+    /// what the report names for item "which script or module is running".
+    pub fn interpreters(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (p, mods) in self.table.iter().zip(&self.modules) {
+            if !p.embeds_interpreter() {
+                continue;
+            }
+            let mut line = p.label();
+            if !mods.is_empty() {
+                let shown: Vec<&str> = mods.iter().take(12).map(String::as_str).collect();
+                line.push_str(&format!("; modules opened: {}", shown.join(", ")));
+                if mods.len() > shown.len() {
+                    line.push_str(&format!(" (+{} more)", mods.len() - shown.len()));
+                }
+            }
+            if !out.contains(&line) {
+                out.push(line);
+            }
+        }
+        out
+    }
+}
+
+/// `/usr/lib/python3/dist-packages/masakari/api/x.py` → `masakari`.
+fn python_module(path: &str) -> Option<&str> {
+    let rest = path
+        .split_once("/dist-packages/")
+        .or_else(|| path.split_once("/site-packages/"))?
+        .1;
+    let top = rest.split('/').next()?;
+    let is_code = path.ends_with(".py") || path.ends_with(".pyc") || path.ends_with(".so");
+    (is_code && !top.is_empty() && !top.ends_with(".dist-info") && !top.ends_with(".egg-info"))
+        .then(|| top.trim_end_matches(".py"))
+        .filter(|t| *t != "__pycache__")
+}
+
+/// systemd's service-protocol variables: the manager sets them, and libsystemd (or a
+/// daemon's own sd_notify) reads them.
+const SYSTEMD_VARIABLES: &[&str] = &[
+    "NOTIFY_SOCKET",
+    "LISTEN_FDS",
+    "LISTEN_PID",
+    "LISTEN_FDNAMES",
+    "WATCHDOG_USEC",
+    "WATCHDOG_PID",
+    "INVOCATION_ID",
+    "JOURNAL_STREAM",
+    "SYSTEMD_EXEC_PID",
+];
+
+/// Variables glibc itself reads (locale, time zone, resolver, malloc, iconv, terminal width
+/// for error messages), beyond the allowlist's defaults.
+const LIBC_VARIABLES: &[&str] = &[
+    "LANG",
+    "LANGUAGE",
+    "LC_",
+    "TZ",
+    "TZDIR",
+    "LOCPATH",
+    "NLSPATH",
+    "MALLOC_",
+    "GLIBC_TUNABLES",
+    "POSIXLY_CORRECT",
+    "GCONV_PATH",
+    "LOCALDOMAIN",
+    "RES_OPTIONS",
+    "HOSTALIASES",
+    "LD_",
+];
+
+/// Variables a server reads as its own configuration, by prefix.
+fn server_prefix(server: &str) -> &'static [&'static str] {
+    match server {
+        "uwsgi" => &["UWSGI_"],
+        "gunicorn" => &["GUNICORN_", "WEB_CONCURRENCY", "FORWARDED_ALLOW_IPS"],
+        "apache2" => &["APACHE_", "APACHE2_"],
+        "php-fpm" => &["PHP_FPM_"],
+        _ => &[],
+    }
+}
+
+const CRYPTO_LIB_NAMES: &[&str] = &[
+    "libcrypto.so",
+    "libssl.so",
+    "libgcrypt.so",
+    "libsodium.so",
+    "libnettle.so",
+    "libhogweed.so",
+    "libgnutls.so",
+    "libmbedcrypto.so",
+    "libk5crypto.so",
+    "libnss3.so",
+];
+
+/// How a mapped crypto library's reason ends.
+const MAPPED: &str = "mapped: a library loaded is context, not a call into it";
+
+/// Whether a path is a crypto library: mapped, it is context, never evidence of use.
+pub fn is_crypto_library(path: &str) -> bool {
+    let name = basename(path);
+    CRYPTO_LIB_NAMES.iter().any(|l| name.starts_with(l))
+}
+
+/// The cause of one claim-relevant event of a package process running `program`. `program`
+/// is None when the process's exec was not seen (it was already running).
+pub fn cause(data: &EventData, program: Option<&Program>, package: &Package) -> Attributed {
+    let moved = |a: Attributed| match a.runtime {
+        Some(kind) if package.runtime_is_package.contains(&kind) => Attributed::package(format!(
+            "{}; the claims file counts the {} as the package's",
+            a.why,
+            kind.label()
+        )),
+        _ => a,
+    };
+    if let Some(Program::Native(p) | Program::AppServer { server: p, .. }) = program
+        && package
+            .runtime_programs
+            .iter()
+            .any(|r| r == p || r == basename(p))
+    {
+        return Attributed::runtime(
+            RuntimeKind::Dependency,
+            format!("the claims file names {} as runtime", basename(p)),
+        );
+    }
+    moved(rule(data, program))
+}
+
+fn rule(data: &EventData, program: Option<&Program>) -> Attributed {
+    let label = program.map_or_else(
+        || "a package process (its exec was not recorded)".to_owned(),
+        Program::label,
+    );
+    let server = match program {
+        Some(Program::AppServer { server, .. }) => Some(server.as_str()),
+        _ => None,
+    };
+    let embedded = program.is_some_and(Program::embeds_interpreter);
+    let python = program.is_some_and(Program::is_python);
+    let not_separable = |what: &str| {
+        Attributed::not_separable(format!(
+            "{what} in {label}: cannot separate package code from interpreter (the trace has \
+             no user stack to say whose code called it)"
+        ))
+    };
+    match data {
+        EventData::Fork { .. } => match server {
+            Some(s) => Attributed::runtime(
+                RuntimeKind::AppServerWorkers,
+                format!("{s}'s worker model: the server forks its workers"),
+            ),
+            None => Attributed::package(format!("{label} forked a child")),
+        },
+        EventData::Exec { path, .. } => Attributed::package(format!("{label} ran {}", path.best())),
+        EventData::Getenv { name, .. } => {
+            let is = |list: &[&str]| {
+                list.iter().any(|v| {
+                    if v.ends_with('_') {
+                        name.starts_with(v)
+                    } else {
+                        name == v
+                    }
+                })
+            };
+            if is(SYSTEMD_VARIABLES) {
+                Attributed::runtime(
+                    RuntimeKind::SystemdNotification,
+                    format!("{name} is systemd's service protocol (sd_notify, socket activation)"),
+                )
+            } else if is(LIBC_VARIABLES) {
+                Attributed::runtime(
+                    RuntimeKind::Libc,
+                    format!("{name} is read by the C library (locale, time zone, resolver)"),
+                )
+            } else if let Some(s) = server
+                && server_prefix(s).iter().any(|p| name.starts_with(p))
+            {
+                Attributed::runtime(
+                    RuntimeKind::AppServerWorkers,
+                    format!("{name} is {s}'s own configuration"),
+                )
+            } else if python && (name.starts_with("PYTHON") || name == "__PYVENV_LAUNCHER__") {
+                Attributed::runtime(
+                    RuntimeKind::InterpreterStartup,
+                    format!("{name} configures the Python interpreter at start-up"),
+                )
+            } else if python {
+                // Python code reads os.environ, a dict built at start-up: a libc getenv in a
+                // Python process is the interpreter's, the server's or a C extension's.
+                not_separable(&format!(
+                    "getenv {name} (Python's os.environ does not call getenv; this is C code)"
+                ))
+            } else if embedded {
+                not_separable(&format!("getenv {name}"))
+            } else {
+                Attributed::package(format!("{label} called getenv"))
+            }
+        }
+        EventData::Getrandom { bytes, flags } => {
+            let nonblock = flags.len() == 1 && flags[0] == "GRND_NONBLOCK";
+            match bytes {
+                8 if nonblock => Attributed::runtime(
+                    RuntimeKind::Libc,
+                    "glibc's malloc seeds its tcache key (8 bytes, GRND_NONBLOCK)",
+                ),
+                24 if nonblock && python => Attributed::runtime(
+                    RuntimeKind::InterpreterStartup,
+                    "CPython's hash seed at start-up (24 bytes)",
+                ),
+                // 624 32-bit words: the Mersenne Twister state.
+                2496 if python => Attributed::runtime(
+                    RuntimeKind::InterpreterStartup,
+                    "CPython's random module seeds its Mersenne Twister (2496 bytes) when \
+                     imported",
+                ),
+                _ if embedded => not_separable(&format!("getrandom of {bytes} bytes")),
+                _ => Attributed::package(format!("{label} read {bytes} random bytes")),
+            }
+        }
+        EventData::Open { path, access, .. } => {
+            let p = path.best();
+            if is_crypto_library(p) {
+                Attributed::runtime(RuntimeKind::Dependency, format!("{} {MAPPED}", basename(p)))
+            } else if python && (p.contains("/__pycache__/") || p.ends_with(".pyc")) {
+                Attributed::runtime(
+                    RuntimeKind::InterpreterStartup,
+                    "the interpreter caches compiled bytecode",
+                )
+            } else {
+                // The interpreters themselves draw randomness with getrandom, and open
+                // only their own modules and configuration: an open of anything else is
+                // the script's.
+                let write = access.contains("write");
+                Attributed::package(format!(
+                    "{label} opened it{}",
+                    if write { " for writing" } else { "" }
+                ))
+            }
+        }
+        EventData::Connect { addr: Some(a), .. } | EventData::Send { addr: Some(a), .. } => match a
+        {
+            SockAddr::Unix { path: Some(p), .. } if p.contains("nscd/socket") => {
+                Attributed::runtime(
+                    RuntimeKind::Libc,
+                    "the C library asks nscd for a name-service lookup",
+                )
+            }
+            SockAddr::Unix { path: Some(p), .. } if p.contains("systemd/notify") => {
+                Attributed::runtime(
+                    RuntimeKind::SystemdNotification,
+                    "sd_notify: tells systemd the service's state",
+                )
+            }
+            _ => Attributed::package(format!("{label} opened the connection")),
+        },
+        other => Attributed::package(format!("{label} made this {} call", other.kind())),
+    }
+}
+
+/// How many events of one runtime reason a verdict shows; the rest are counted.
+const GROUP_SHOWN: usize = 3;
+
+/// A claim's events of one cause and reason that are not the package's code: shown apart,
+/// never held against the package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuntimeGroup {
+    pub cause: Cause,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<RuntimeKind>,
+    pub why: String,
+    /// Every event of this reason.
+    pub total: u64,
+    /// The first few of them.
+    pub shown: Vec<EvidenceItem>,
+}
+
+/// Adds an event to the group of its reason.
+pub fn push_group(groups: &mut Vec<RuntimeGroup>, item: EvidenceItem, a: Attributed) {
+    match groups
+        .iter_mut()
+        .find(|g| g.cause == a.cause && g.why == a.why)
+    {
+        Some(g) => {
+            g.total += 1;
+            if g.shown.len() < GROUP_SHOWN {
+                g.shown.push(item);
+            }
+        }
+        None => groups.push(RuntimeGroup {
+            cause: a.cause,
+            runtime: a.runtime,
+            why: a.why,
+            total: 1,
+            shown: vec![item],
+        }),
+    }
+}
+
+/// The groups of one cause, in words: `REASON (N×); …`, at most three reasons.
+pub fn summary(groups: &[RuntimeGroup], cause: Cause) -> Option<String> {
+    let of: Vec<&RuntimeGroup> = groups.iter().filter(|g| g.cause == cause).collect();
+    if of.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<String> = of
+        .iter()
+        .take(3)
+        .map(|g| format!("{} ({}×)", g.why, g.total))
+        .collect();
+    if of.len() > 3 {
+        parts.push(format!("{} more reason(s)", of.len() - 3));
+    }
+    Some(parts.join("; "))
+}
+
+/// For a crypto claim: a crypto library the package mapped whose calls this trace could not
+/// see (it has no crypto uprobes). A library that was never mapped cannot have been called,
+/// short of static linking; one that was mapped may have been.
+pub fn crypto_call_gap(
+    trace: &Trace,
+    check: crate::claims::Check,
+    groups: &[RuntimeGroup],
+) -> Option<String> {
+    let recorded = trace
+        .header
+        .hooks
+        .attached
+        .iter()
+        .any(|h| h.starts_with("uprobe:") && CRYPTO_LIB_NAMES.iter().any(|l| h.contains(l)));
+    let mapped: u64 = groups
+        .iter()
+        .filter(|g| g.why.contains(MAPPED))
+        .map(|g| g.total)
+        .sum();
+    (check == crate::claims::Check::Crypto && !recorded && mapped > 0).then(|| {
+        format!(
+            "a crypto library was mapped ({mapped} time(s)) but calls into it were not \
+             recorded (no crypto uprobes in this trace)"
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| (*x).to_owned()).collect()
+    }
+
+    #[test]
+    fn programs_are_named_from_argv() {
+        assert_eq!(
+            Program::of(
+                "/usr/bin/python3.11",
+                &v(&["python3", "-u", "/usr/bin/foo-api"])
+            )
+            .label(),
+            "python3.11 running /usr/bin/foo-api"
+        );
+        assert_eq!(
+            Program::of("/usr/bin/python3", &v(&["python3", "-m", "http.server"])).label(),
+            "python3 running -m http.server"
+        );
+        assert_eq!(
+            Program::of("/usr/bin/perl", &v(&["perl", "-I", "lib", "x.pl"])).label(),
+            "perl running x.pl"
+        );
+        assert_eq!(
+            Program::of("/bin/dash", &v(&["sh", "-c", "echo hi"])).label(),
+            "dash running -c command"
+        );
+        assert_eq!(
+            Program::of(
+                "/usr/bin/python3.11",
+                &v(&["python3", "/usr/bin/gunicorn", "-w", "2", "app:app"])
+            ),
+            Program::AppServer {
+                server: "gunicorn".to_owned(),
+                running: Some("app:app".to_owned())
+            }
+        );
+        assert_eq!(
+            Program::of(
+                "/usr/bin/uwsgi-core",
+                &v(&["uwsgi_python311", "--ini", "/etc/masakari/api.ini"])
+            )
+            .label(),
+            "uwsgi running /etc/masakari/api.ini"
+        );
+        assert_eq!(
+            Program::of(
+                "/usr/bin/masakari-engine",
+                &v(&[
+                    "/usr/bin/python3",
+                    "/usr/bin/masakari-engine",
+                    "--config-file",
+                    "x"
+                ])
+            )
+            .label(),
+            "python3 running /usr/bin/masakari-engine"
+        );
+        assert_eq!(
+            Program::of("/usr/sbin/foo", &v(&["foo"])),
+            Program::Native("/usr/sbin/foo".to_owned())
+        );
+        assert_eq!(
+            python_module("/usr/lib/python3/dist-packages/masakari/api/x.py"),
+            Some("masakari")
+        );
+        assert_eq!(
+            python_module("/usr/lib/python3/dist-packages/six.py"),
+            Some("six")
+        );
+        assert_eq!(python_module("/usr/lib/python3.11/os.py"), None);
+    }
+
+    #[test]
+    fn runtime_events_are_named_and_overridable() {
+        let uwsgi = Program::of("/usr/bin/uwsgi-core", &v(&["uwsgi"]));
+        let native = Program::of("/usr/sbin/food", &v(&["food"]));
+        let fork = EventData::Fork {
+            child_pid: 2,
+            child_tid: 2,
+            thread: false,
+            clone_flags: 0,
+        };
+        let pkg = Package::default();
+        assert_eq!(cause(&fork, Some(&uwsgi), &pkg).cause, Cause::Runtime);
+        assert_eq!(cause(&fork, Some(&native), &pkg).cause, Cause::Package);
+        let moved = Package {
+            runtime_is_package: vec![RuntimeKind::AppServerWorkers],
+            ..Package::default()
+        };
+        assert_eq!(cause(&fork, Some(&uwsgi), &moved).cause, Cause::Package);
+        let getenv = |n: &str| EventData::Getenv {
+            name: n.to_owned(),
+            secure: false,
+        };
+        assert_eq!(
+            cause(&getenv("NOTIFY_SOCKET"), Some(&native), &pkg).runtime,
+            Some(RuntimeKind::SystemdNotification)
+        );
+        assert_eq!(
+            cause(&getenv("UWSGI_RELOADS"), Some(&uwsgi), &pkg).runtime,
+            Some(RuntimeKind::AppServerWorkers)
+        );
+        assert_eq!(
+            cause(&getenv("FOOD_CONFIG"), Some(&native), &pkg).cause,
+            Cause::Package
+        );
+        assert_eq!(
+            cause(&getenv("TERM"), Some(&uwsgi), &pkg).cause,
+            Cause::NotSeparable
+        );
+        let out = Package {
+            runtime_programs: vec!["food".to_owned()],
+            ..Package::default()
+        };
+        assert_eq!(
+            cause(&getenv("FOOD_CONFIG"), Some(&native), &out).cause,
+            Cause::Runtime
+        );
+    }
+}
