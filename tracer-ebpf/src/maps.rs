@@ -49,6 +49,14 @@ pub static REAL_PATHS: LruHashMap<u32, RealPath> = LruHashMap::with_max_entries(
 #[map]
 pub static REAL_ZERO: PerCpuArray<RealPath> = PerCpuArray::with_max_entries(1, 0);
 
+/// The name pointer of a getenv/secure_getenv call in progress (key: `tid << 1 | secure`),
+/// saved at entry and read at return: a literal name in a page the program has not touched yet
+/// cannot be read at entry (a BPF read never faults a page in), and by the return getenv has
+/// compared it with the environment, so the page is in. LRU so that calls that never return
+/// (the thread exits or longjmps) cannot fill it.
+#[map]
+pub static GETENV_NAMES: LruHashMap<u64, u64> = LruHashMap::with_max_entries(1 << 12, 0);
+
 /// Kernel syscall number → our `SyscallId` (0: not hooked). Filled by userspace.
 #[map]
 pub static SYSCALLS: Array<u16> = Array::with_max_entries(MAX_SYSCALL_NR, 0);

@@ -227,3 +227,23 @@ pub fn assert_one_line_error(out: &Output, needle: &str) {
         "{stderr}"
     );
 }
+
+/// Compiles C source with the system's cc into `dir/name`.
+pub fn compile_c(dir: &Path, name: &str, source: &str) -> String {
+    let src = dir.join(format!("{name}.c"));
+    std::fs::write(&src, source).expect("write C source");
+    let bin = dir.join(name);
+    let out = Command::new("cc")
+        .arg("-O0")
+        .arg("-o")
+        .arg(&bin)
+        .arg(&src)
+        .output()
+        .expect("run cc (the C compiler is needed for this test)");
+    assert!(
+        out.status.success(),
+        "cc failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    bin.display().to_string()
+}

@@ -22,6 +22,14 @@ fn records_randomness_and_environment_lookups() {
         "getenv and secure_getenv uprobes attached: {:?}",
         t.header.hooks.failed
     );
+    let returns = t
+        .header
+        .hooks
+        .attached
+        .iter()
+        .filter(|h| h.starts_with("uretprobe:"))
+        .count();
+    assert_eq!(returns, 2, "and their return probes");
     let random = find(t, "getrandom of 16 bytes", |e| {
         matches!(&e.data, EventData::Getrandom { bytes: 16, .. })
     });
@@ -41,4 +49,49 @@ fn records_randomness_and_environment_lookups() {
         "open of /dev/urandom",
         |e| matches!(&e.data, EventData::Open { path, .. } if path_is(path, "/dev/urandom")),
     );
+}
+
+/// A name in a page the program has not touched when getenv is entered: a BPF read cannot
+/// fault the page in, so at entry the name is unreadable. The struct keeps the literal 256 KiB
+/// from anything else in the file (the kernel maps up to 64 KiB around a touched page).
+const UNTOUCHED: &str = r#"
+#include <stdlib.h>
+
+static const struct {
+    char before[256 * 1024];
+    char name[64];
+    char after[256 * 1024];
+} lit __attribute__((aligned(4096))) = {{1}, "TRACER_UNTOUCHED_LITERAL", {1}};
+
+int main(void) {
+    return getenv(lit.name) != 0;
+}
+"#;
+
+#[test]
+fn a_getenv_name_in_an_untouched_page_is_read_at_return() {
+    let work = TempDir::new("getenv-untouched");
+    let bin = compile_c(work.path(), "untouched", UNTOUCHED);
+    let rec = record("getenv-untouched", &["--", &bin]);
+    let pid = match &rec.trace.header.target {
+        tracer::trace::Target::Command { pid, .. } => *pid,
+        other => panic!("a command target: {other:?}"),
+    };
+    find(
+        &rec.trace,
+        "getenv TRACER_UNTOUCHED_LITERAL by the program",
+        |e| {
+            e.pid == pid
+                && matches!(&e.data, EventData::Getenv { name, .. } if name == "TRACER_UNTOUCHED_LITERAL")
+        },
+    );
+    let unread = rec
+        .trace
+        .events
+        .iter()
+        .filter(|e| {
+            e.pid == pid && matches!(&e.data, EventData::Getenv { name, .. } if name.is_empty())
+        })
+        .count();
+    assert_eq!(unread, 0, "no lookup of the program lost its name");
 }

@@ -1,12 +1,13 @@
 //! Environment family: `getrandom(2)` (a syscall: shared entry, this exit program) and libc's
 //! `getenv`/`secure_getenv` (uprobes on the C library, attached for every process and filtered
-//! by scope here). A lookup that does not go through libc — Python's `os.environ`, Go's
+//! by scope here). A lookup is written at the function's return, with the name pointer saved at
+//! entry: a literal name in a page not yet touched is unreadable at entry and readable then. A lookup that does not go through libc — Python's `os.environ`, Go's
 //! runtime, a static binary — is not seen: a blind spot the claims documentation names.
 
 use aya_ebpf::{
     helpers::bpf_get_current_pid_tgid,
-    macros::{tracepoint, uprobe},
-    programs::{ProbeContext, TracePointContext},
+    macros::{tracepoint, uprobe, uretprobe},
+    programs::{ProbeContext, RetProbeContext, TracePointContext},
 };
 use tracer_common::{
     EventKind,
@@ -16,7 +17,7 @@ use tracer_common::{
 
 use crate::{
     emit::{event, note_str, now, read_user_str, syscall_event},
-    maps::config,
+    maps::{GETENV_NAMES, config},
     probes::syscalls::complete,
     scope::in_scope,
 };
@@ -40,39 +41,67 @@ fn try_environment_exit(ctx: &TracePointContext) -> Option<()> {
 
 #[uprobe]
 pub fn getenv_enter(ctx: ProbeContext) -> u32 {
-    let _ = emit_getenv(&ctx, 0);
+    let _ = save_getenv(&ctx, 0);
     0
 }
 
 #[uprobe]
 pub fn secure_getenv_enter(ctx: ProbeContext) -> u32 {
-    let _ = emit_getenv(&ctx, 1);
+    let _ = save_getenv(&ctx, 1);
     0
 }
 
-fn emit_getenv(ctx: &ProbeContext, secure: u32) -> Option<()> {
+#[uretprobe]
+pub fn getenv_return(_ctx: RetProbeContext) -> u32 {
+    let _ = emit_getenv(0);
+    0
+}
+
+#[uretprobe]
+pub fn secure_getenv_return(_ctx: RetProbeContext) -> u32 {
+    let _ = emit_getenv(1);
+    0
+}
+
+fn pending_key(secure: u32) -> u64 {
+    // The low 32 bits of pid_tgid: the thread id.
+    ((bpf_get_current_pid_tgid() & 0xffff_ffff) << 1) | u64::from(secure)
+}
+
+/// Entry (`char *getenv(const char *name)`): saves the name pointer for the return probe.
+fn save_getenv(ctx: &ProbeContext, secure: u32) -> Option<()> {
     let cfg = config();
     if !in_scope(bpf_get_current_pid_tgid(), &cfg) {
         return None;
     }
-    // A uprobe always has its first argument register; were it unreadable, the lookup is
-    // written flagged `read_failed` with no name.
-    let name: Option<u64> = ctx.arg(0);
+    // A uprobe always has its first argument register; were it unreadable, the return probe
+    // writes the lookup flagged `read_failed` with no name (pointer 0).
+    let name: u64 = ctx.arg(0).unwrap_or(0);
+    if GETENV_NAMES.insert(&pending_key(secure), &name, 0).is_err() {
+        // Not saved: write the lookup now, with what can be read at entry.
+        return write_getenv(&cfg, secure, name);
+    }
+    Some(())
+}
+
+/// Return: the lookup's record, the name read now that getenv has touched its page.
+fn emit_getenv(secure: u32) -> Option<()> {
+    let key = pending_key(secure);
+    // SAFETY: the value is copied out before the entry is removed.
+    let name = unsafe { *GETENV_NAMES.get(&key)? };
+    let _ = GETENV_NAMES.remove(&key);
+    write_getenv(&config(), secure, name)
+}
+
+fn write_getenv(cfg: &tracer_common::Config, secure: u32, name: u64) -> Option<()> {
     // SAFETY: `d` is the reserved record's payload.
-    event::<GetenvData>(
-        &cfg,
-        EventKind::Getenv,
-        0,
-        now(),
-        0,
-        |d, hdr_flags| unsafe {
-            (*d).secure = secure;
-            if name.is_none() {
-                *hdr_flags |= flags::READ_FAILED;
-            }
-            let read = read_user_str(name.unwrap_or(0), &raw mut (*d).name);
-            (*d).name_len = read.len;
-            note_str(hdr_flags, &read, flags::PATH_TRUNCATED);
-        },
-    )
+    event::<GetenvData>(cfg, EventKind::Getenv, 0, now(), 0, |d, hdr_flags| unsafe {
+        (*d).secure = secure;
+        if name == 0 {
+            *hdr_flags |= flags::READ_FAILED;
+        }
+        let read = read_user_str(name, &raw mut (*d).name);
+        (*d).name_len = read.len;
+        note_str(hdr_flags, &read, flags::PATH_TRUNCATED);
+    })
 }

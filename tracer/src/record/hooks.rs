@@ -25,10 +25,12 @@ pub enum Point {
         category: &'static str,
         name: String,
     },
-    /// A function of a shared library, in every process that maps it.
+    /// A function of a shared library, in every process that maps it: at its entry, or at
+    /// its return (`ret`).
     Uprobe {
         library: String,
         symbol: &'static str,
+        ret: bool,
     },
     /// A BPF LSM hook (`security_<hook>` in the kernel).
     Lsm { hook: &'static str },
@@ -49,7 +51,16 @@ impl Hook {
     pub fn label(&self) -> String {
         match &self.point {
             Point::Tracepoint { category, name } => format!("tracepoint:{category}/{name}"),
-            Point::Uprobe { library, symbol } => format!("uprobe:{library}:{symbol}"),
+            Point::Uprobe {
+                library,
+                symbol,
+                ret: false,
+            } => format!("uprobe:{library}:{symbol}"),
+            Point::Uprobe {
+                library,
+                symbol,
+                ret: true,
+            } => format!("uretprobe:{library}:{symbol}"),
             Point::Lsm { hook } => format!("lsm:{hook}"),
         }
     }
@@ -157,12 +168,13 @@ pub fn all_hooks() -> Vec<Hook> {
         ));
     }
     let libc = libc_path().unwrap_or_else(|| "libc.so.6".to_owned());
-    for &(program, symbol) in UPROBES {
+    for &(program, symbol, ret) in UPROBES {
         hooks.push(Hook {
             program,
             point: Point::Uprobe {
                 library: libc.clone(),
                 symbol,
+                ret,
             },
             feeds: Some(EventKind::Getenv),
         });

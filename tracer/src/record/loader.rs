@@ -377,7 +377,9 @@ fn attach_one(
                 .map(LinkId::Tracepoint)
                 .map_err(|e| error_chain(&e))
         }
-        Point::Uprobe { library, symbol } => {
+        Point::Uprobe {
+            library, symbol, ..
+        } => {
             let program: &mut UProbe = program
                 .try_into()
                 .map_err(|e: aya::programs::ProgramError| e.to_string())?;

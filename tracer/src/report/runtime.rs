@@ -22,13 +22,7 @@ fn group_line(g: &RuntimeGroup, esc: Esc) -> String {
         (_, None) => "runtime".to_owned(),
     };
     let first = g.shown.first().map_or_else(String::new, |i| {
-        format!(
-            ", first #{} pid {} ({}): {}",
-            i.seq,
-            i.pid,
-            esc(&i.comm),
-            esc(&i.what)
-        )
+        format!(", first #{} pid {} ({})", i.seq, i.pid, esc(&i.comm))
     });
     format!("{who}: {} — {}×{first}", esc(&g.why), g.total)
 }

@@ -26,10 +26,14 @@ pub const IO_URING_TRACEPOINTS: &[(&str, EventKind)] = &[
 /// The name `io_uring_submit_req` had before Linux 6.2; the recorder attaches to it there.
 pub const IO_URING_SUBMIT_OLD: &str = "io_uring_submit_sqe";
 
-/// libc functions recorded with uprobes: (program, symbol). Both feed [`EventKind::Getenv`].
-pub const UPROBES: &[(&str, &str)] = &[
-    ("getenv_enter", "getenv"),
-    ("secure_getenv_enter", "secure_getenv"),
+/// libc functions recorded with uprobes: (program, symbol, at return). All feed
+/// [`EventKind::Getenv`]: the entry saves the name pointer (`uprobe:LIB:getenv`), the return
+/// reads the name and writes the record (`uretprobe:LIB:getenv`).
+pub const UPROBES: &[(&str, &str, bool)] = &[
+    ("getenv_enter", "getenv", false),
+    ("secure_getenv_enter", "secure_getenv", false),
+    ("getenv_return", "getenv", true),
+    ("secure_getenv_return", "secure_getenv", true),
 ];
 
 /// LSM programs (program, `security_<hook>` name) and the kind of record each adds the kernel's
@@ -79,11 +83,14 @@ pub fn hook_kind(label: &str) -> Option<EventKind> {
             _ => None,
         };
     }
-    if let Some(rest) = label.strip_prefix("uprobe:") {
+    if let Some(rest) = label
+        .strip_prefix("uprobe:")
+        .or_else(|| label.strip_prefix("uretprobe:"))
+    {
         let symbol = rest.rsplit(':').next()?;
         return UPROBES
             .iter()
-            .any(|(_, s)| *s == symbol)
+            .any(|(_, s, _)| *s == symbol)
             .then_some(EventKind::Getenv);
     }
     None
@@ -111,6 +118,10 @@ mod tests {
         );
         assert_eq!(
             hook_kind("uprobe:/usr/lib/x86_64-linux-gnu/libc.so.6:secure_getenv"),
+            Some(EventKind::Getenv)
+        );
+        assert_eq!(
+            hook_kind("uretprobe:/usr/lib/x86_64-linux-gnu/libc.so.6:getenv"),
             Some(EventKind::Getenv)
         );
         assert_eq!(hook_kind("tracepoint:syscalls/sys_enter_umount2"), None);

@@ -488,7 +488,10 @@ fn judge_one(
     let (status, reason) = match claim.expect {
         Expect::Absent if evidence.total > 0 => (
             Status::Contradicted,
-            format!("{} event(s) in this trace contradict it", evidence.total),
+            format!(
+                "{} event(s) in this trace contradict it{ran_by_runtime}",
+                evidence.total
+            ),
         ),
         Expect::Present if evidence.total > 0 => (
             Status::Held,

@@ -270,8 +270,9 @@ fn app_of(argv: &[String]) -> Option<String> {
 #[derive(Debug, Clone)]
 pub struct Programs {
     /// Parallel to `trace.events`: the program the event's process ran then (package
-    /// processes only).
-    per_event: Vec<Option<usize>>,
+    /// processes only), and whether the process is a forked copy of the one that exec'd it (a
+    /// server's worker, not its master).
+    per_event: Vec<Option<(usize, bool)>>,
     table: Vec<Program>,
     /// Top-level modules (dist-packages/site-packages directories) each program table entry
     /// opened: how an interpreter shows which package's code it runs.
@@ -282,7 +283,7 @@ impl Programs {
     pub fn compute(trace: &Trace, origins: &[Origin]) -> Self {
         let mut table: Vec<Program> = Vec::new();
         let mut modules: Vec<BTreeSet<String>> = Vec::new();
-        let mut of_pid: HashMap<u32, usize> = HashMap::new();
+        let mut of_pid: HashMap<u32, (usize, bool)> = HashMap::new();
         let mut per_event = Vec::with_capacity(trace.events.len());
         for (ev, origin) in trace.events.iter().zip(origins) {
             if *origin != Origin::Package {
@@ -296,7 +297,7 @@ impl Programs {
                     per_event.push(of_pid.get(&ev.pid).copied());
                     table.push(Program::of(path.best(), argv));
                     modules.push(BTreeSet::new());
-                    of_pid.insert(ev.pid, table.len() - 1);
+                    of_pid.insert(ev.pid, (table.len() - 1, false));
                     continue;
                 }
                 EventData::Fork {
@@ -304,12 +305,14 @@ impl Programs {
                     thread: false,
                     ..
                 } => {
-                    if let Some(&p) = of_pid.get(&ev.pid) {
-                        of_pid.insert(*child_pid, p);
+                    if let Some(&(p, _)) = of_pid.get(&ev.pid) {
+                        of_pid.insert(*child_pid, (p, true));
                     }
                 }
                 EventData::Open { path, .. } => {
-                    if let (Some(&p), Some(m)) = (of_pid.get(&ev.pid), python_module(path.best())) {
+                    if let (Some(&(p, _)), Some(m)) =
+                        (of_pid.get(&ev.pid), python_module(path.best()))
+                    {
                         modules[p].insert(m.to_owned());
                     }
                 }
@@ -324,12 +327,14 @@ impl Programs {
         }
     }
 
-    pub fn at(&self, index: usize) -> Option<&Program> {
+    /// The program an event's process ran, and whether the process is a forked copy of the
+    /// one that exec'd it.
+    pub fn at(&self, index: usize) -> Option<(&Program, bool)> {
         self.per_event
             .get(index)
             .copied()
             .flatten()
-            .map(|p| &self.table[p])
+            .map(|(p, forked)| (&self.table[p], forked))
     }
 
     /// Each interpreter or server program seen, with what it runs and the modules it opened:
@@ -438,7 +443,9 @@ pub fn is_crypto_library(path: &str) -> bool {
 
 /// The cause of one claim-relevant event of a package process running `program`. `program`
 /// is None when the process's exec was not seen (it was already running).
-pub fn cause(data: &EventData, program: Option<&Program>, package: &Package) -> Attributed {
+pub fn cause(data: &EventData, running: Option<(&Program, bool)>, package: &Package) -> Attributed {
+    let program = running.map(|(p, _)| p);
+    let worker = running.is_some_and(|(_, forked)| forked);
     let moved = |a: Attributed| match a.runtime {
         Some(kind) if package.runtime_is_package.contains(&kind) => Attributed::package(format!(
             "{}; the claims file counts the {} as the package's",
@@ -458,10 +465,12 @@ pub fn cause(data: &EventData, program: Option<&Program>, package: &Package) -> 
             format!("the claims file names {} as runtime", basename(p)),
         );
     }
-    moved(rule(data, program))
+    moved(rule(data, program, worker))
 }
 
-fn rule(data: &EventData, program: Option<&Program>) -> Attributed {
+/// The cause by the event and the program alone. `worker`: the process is a forked copy of
+/// the one that exec'd the program.
+fn rule(data: &EventData, program: Option<&Program>, worker: bool) -> Attributed {
     let label = program.map_or_else(
         || "a package process (its exec was not recorded)".to_owned(),
         Program::label,
@@ -479,11 +488,14 @@ fn rule(data: &EventData, program: Option<&Program>) -> Attributed {
         ))
     };
     match data {
+        // A server's master forking is its worker model; a worker forking is the
+        // application's code (or a server spawning from a worker, which cannot be told apart).
         EventData::Fork { .. } => match server {
-            Some(s) => Attributed::runtime(
+            Some(s) if !worker => Attributed::runtime(
                 RuntimeKind::AppServerWorkers,
                 format!("{s}'s worker model: the server forks its workers"),
             ),
+            Some(s) => not_separable(&format!("a fork in a {s} worker")),
             None => Attributed::package(format!("{label} forked a child")),
         },
         EventData::Exec { path, .. } => Attributed::package(format!("{label} ran {}", path.best())),
@@ -548,7 +560,7 @@ fn rule(data: &EventData, program: Option<&Program>) -> Attributed {
                     "CPython's random module seeds its Mersenne Twister (2496 bytes) when \
                      imported",
                 ),
-                _ if embedded => not_separable(&format!("getrandom of {bytes} bytes")),
+                // An interpreter draws nothing else on its own: the script asked for it.
                 _ => Attributed::package(format!("{label} read {bytes} random bytes")),
             }
         }
@@ -762,31 +774,45 @@ mod tests {
             clone_flags: 0,
         };
         let pkg = Package::default();
-        assert_eq!(cause(&fork, Some(&uwsgi), &pkg).cause, Cause::Runtime);
-        assert_eq!(cause(&fork, Some(&native), &pkg).cause, Cause::Package);
+        assert_eq!(
+            cause(&fork, Some((&uwsgi, false)), &pkg).cause,
+            Cause::Runtime
+        );
+        assert_eq!(
+            cause(&fork, Some((&uwsgi, true)), &pkg).cause,
+            Cause::NotSeparable,
+            "a worker's fork is the application's, or the server's"
+        );
+        assert_eq!(
+            cause(&fork, Some((&native, false)), &pkg).cause,
+            Cause::Package
+        );
         let moved = Package {
             runtime_is_package: vec![RuntimeKind::AppServerWorkers],
             ..Package::default()
         };
-        assert_eq!(cause(&fork, Some(&uwsgi), &moved).cause, Cause::Package);
+        assert_eq!(
+            cause(&fork, Some((&uwsgi, false)), &moved).cause,
+            Cause::Package
+        );
         let getenv = |n: &str| EventData::Getenv {
             name: n.to_owned(),
             secure: false,
         };
         assert_eq!(
-            cause(&getenv("NOTIFY_SOCKET"), Some(&native), &pkg).runtime,
+            cause(&getenv("NOTIFY_SOCKET"), Some((&native, false)), &pkg).runtime,
             Some(RuntimeKind::SystemdNotification)
         );
         assert_eq!(
-            cause(&getenv("UWSGI_RELOADS"), Some(&uwsgi), &pkg).runtime,
+            cause(&getenv("UWSGI_RELOADS"), Some((&uwsgi, false)), &pkg).runtime,
             Some(RuntimeKind::AppServerWorkers)
         );
         assert_eq!(
-            cause(&getenv("FOOD_CONFIG"), Some(&native), &pkg).cause,
+            cause(&getenv("FOOD_CONFIG"), Some((&native, false)), &pkg).cause,
             Cause::Package
         );
         assert_eq!(
-            cause(&getenv("TERM"), Some(&uwsgi), &pkg).cause,
+            cause(&getenv("TERM"), Some((&uwsgi, false)), &pkg).cause,
             Cause::NotSeparable
         );
         let out = Package {
@@ -794,7 +820,7 @@ mod tests {
             ..Package::default()
         };
         assert_eq!(
-            cause(&getenv("FOOD_CONFIG"), Some(&native), &out).cause,
+            cause(&getenv("FOOD_CONFIG"), Some((&native, false)), &out).cause,
             Cause::Runtime
         );
     }

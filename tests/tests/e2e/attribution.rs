@@ -1,0 +1,383 @@
+//! Whose code did it: a small C daemon, a small Python daemon and a WSGI app under gunicorn's
+//! worker model, each recorded quiet (only what its runtime does on its own) and noisy (it
+//! spawns, draws randomness, reads a setting through getenv, connects), judged against the
+//! negative claims a reviewer writes. The runtime's own doings (libc's malloc seed, systemd's
+//! NOTIFY_SOCKET, CPython's random-module seed, libssl being mapped, gunicorn forking its
+//! workers) never contradict; the package's code does. Network actions only target 127.0.0.x.
+
+use std::{path::Path, time::Duration};
+
+use tracer::{
+    claims::{Allow, Check, Claim, ClaimSet, Expect, Package, Source},
+    trace::Trace,
+    verdict::{Status, Verdict, judge, runtime::Cause},
+};
+
+use crate::common::*;
+
+const CHECKS: &[Check] = &[
+    Check::ProcessesSpawned,
+    Check::Environment,
+    Check::Crypto,
+    Check::OutgoingDestinations,
+];
+
+/// The four claims, judged; the package has no named daemons, so the recorded command's tree
+/// is the package.
+fn verdicts(t: &Trace) -> Vec<Verdict> {
+    let set = ClaimSet {
+        package: Package {
+            name: Some("attribution-test".to_owned()),
+            ..Package::default()
+        },
+        claims: CHECKS
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Claim {
+                id: format!("C{}", i + 1),
+                check: *c,
+                expect: Expect::Absent,
+                source: Source::ClaimsFile { note: None },
+                allow: Allow::default(),
+            })
+            .collect(),
+        not_checkable: Vec::new(),
+        unrecognised: Vec::new(),
+    };
+    judge(t, &set).verdicts
+}
+
+fn of(vs: &[Verdict], check: Check) -> &Verdict {
+    vs.iter().find(|v| v.claim.check == check).expect("judged")
+}
+
+fn show(v: &Verdict) -> String {
+    format!(
+        "{} {}: {}\n evidence {:?}\n runtime {:?}",
+        v.claim.check,
+        v.status.label(),
+        v.reason,
+        v.evidence
+            .shown
+            .iter()
+            .map(|e| (&e.what, e.attribution.as_ref().map(|a| &a.why)))
+            .collect::<Vec<_>>(),
+        v.runtime
+            .iter()
+            .map(|g| (g.cause, &g.why, g.total))
+            .collect::<Vec<_>>()
+    )
+}
+
+fn expect(v: &Verdict, status: Status) {
+    assert_eq!(v.status, status, "{}", show(v));
+}
+
+/// Every shown evidence event says it is the package's code.
+fn all_package(v: &Verdict) {
+    assert!(v.evidence.total > 0, "{}", show(v));
+    for e in &v.evidence.shown {
+        let a = e
+            .attribution
+            .as_ref()
+            .expect("evidence carries its attribution");
+        assert_eq!(a.cause, Cause::Package, "{}", show(v));
+    }
+}
+
+fn runtime_did(v: &Verdict, why: &str) {
+    assert!(
+        v.runtime
+            .iter()
+            .any(|g| g.cause == Cause::Runtime && g.why.contains(why)),
+        "runtime group with {why:?} expected: {}",
+        show(v)
+    );
+    assert!(v.reason.contains("the runtime did"), "{}", show(v));
+}
+
+const C_DAEMON: &str = r#"
+#include <arpa/inet.h>
+#include <locale.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+    /* What any daemon's runtime does: the locale (libc reads LANG, LC_*) and systemd's
+       notification socket. */
+    setlocale(LC_ALL, "");
+    (void)getenv("NOTIFY_SOCKET");
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "spawn")) {
+            pid_t p = fork();
+            if (p == 0) {
+                execl("/bin/true", "true", (char *)0);
+                _exit(127);
+            }
+            waitpid(p, 0, 0);
+        } else if (!strcmp(argv[i], "env")) {
+            (void)getenv("DAEMON_SETTING");
+        } else if (!strcmp(argv[i], "crypto")) {
+            unsigned char b[32];
+            if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) return 1;
+        } else if (!strcmp(argv[i], "connect")) {
+            int s = socket(AF_INET, SOCK_STREAM, 0);
+            struct sockaddr_in a;
+            memset(&a, 0, sizeof a);
+            a.sin_family = AF_INET;
+            a.sin_port = htons(9);
+            inet_pton(AF_INET, "127.0.0.9", &a.sin_addr);
+            (void)connect(s, (struct sockaddr *)&a, sizeof a);
+            close(s);
+        }
+    }
+    return 0;
+}
+"#;
+
+#[test]
+fn c_daemon_runtime_is_not_the_package() {
+    let work = TempDir::new("attr-c");
+    let bin = compile_c(work.path(), "cdaemon", C_DAEMON);
+
+    let quiet = verdicts(&record("attr-c-quiet", &["--", &bin]).trace);
+    expect(of(&quiet, Check::ProcessesSpawned), Status::Held);
+    expect(of(&quiet, Check::OutgoingDestinations), Status::Held);
+    // glibc's malloc seeds its tcache key with getrandom: the runtime's, shown apart.
+    let crypto = of(&quiet, Check::Crypto);
+    expect(crypto, Status::Held);
+    runtime_did(crypto, "tcache");
+    // NOTIFY_SOCKET is systemd's protocol; the claim stays inconclusive only because reads
+    // of environ without getenv are invisible.
+    let env = of(&quiet, Check::Environment);
+    expect(env, Status::Inconclusive);
+    assert_eq!(env.evidence.total, 0, "{}", show(env));
+    runtime_did(env, "NOTIFY_SOCKET");
+
+    let noisy = verdicts(
+        &record(
+            "attr-c-noisy",
+            &["--", &bin, "spawn", "env", "crypto", "connect"],
+        )
+        .trace,
+    );
+    for check in CHECKS {
+        let v = of(&noisy, *check);
+        expect(v, Status::Contradicted);
+        all_package(v);
+    }
+    let env = of(&noisy, Check::Environment);
+    assert_eq!(
+        env.evidence
+            .shown
+            .iter()
+            .map(|e| e.what.as_str())
+            .collect::<Vec<_>>(),
+        ["getenv DAEMON_SETTING"],
+        "only the daemon's own lookup: {}",
+        show(env)
+    );
+    let crypto = of(&noisy, Check::Crypto);
+    assert!(
+        crypto
+            .evidence
+            .shown
+            .iter()
+            .all(|e| e.what == "getrandom of 32 bytes (random source)"),
+        "{}",
+        show(crypto)
+    );
+}
+
+const PY_DAEMON: &str = r#"
+import os, random, socket, ssl, subprocess, sys
+
+# Python code reads os.environ, a dict made at start-up: no getenv call to see.
+setting = os.environ.get("DAEMON_SETTING")
+for a in sys.argv[1:]:
+    if a == "spawn":
+        subprocess.run(["/bin/true"], check=True)
+    elif a == "crypto":
+        os.urandom(32)
+    elif a == "connect":
+        s = socket.socket()
+        try:
+            s.connect(("127.0.0.9", 9))
+        except OSError:
+            pass
+        s.close()
+"#;
+
+/// Debian's python3 (the system interpreter, not a developer's shim).
+const PYTHON: &str = "/usr/bin/python3";
+
+#[test]
+fn python_daemon_runtime_is_not_the_package() {
+    assert!(
+        Path::new(PYTHON).is_file(),
+        "{PYTHON} is needed: apt-get install python3"
+    );
+    let work = TempDir::new("attr-py");
+    let script = work.join("pydaemon.py");
+    std::fs::write(&script, PY_DAEMON).expect("write script");
+    let script = script.display().to_string();
+
+    let rec = record("attr-py-quiet", &["--", PYTHON, &script]);
+    let quiet = verdicts(&rec.trace);
+    expect(of(&quiet, Check::ProcessesSpawned), Status::Held);
+    expect(of(&quiet, Check::OutgoingDestinations), Status::Held);
+    // `import random` seeds the Mersenne Twister; `import ssl` maps libssl: the runtime's.
+    // With the library mapped and its calls unrecorded, "no crypto" cannot be held.
+    let crypto = of(&quiet, Check::Crypto);
+    assert_eq!(crypto.evidence.total, 0, "{}", show(crypto));
+    runtime_did(crypto, "Mersenne Twister");
+    runtime_did(crypto, "mapped: a library loaded is context");
+    // An interpreter reads os.environ without getenv: never held, and never contradicted by
+    // the interpreter's own lookups.
+    let env = of(&quiet, Check::Environment);
+    expect(env, Status::Inconclusive);
+    assert_eq!(env.evidence.total, 0, "{}", show(env));
+    // The report names what the interpreter ran.
+    let judged = tracer::verdict::judge(
+        &rec.trace,
+        &ClaimSet {
+            package: Package::default(),
+            claims: Vec::new(),
+            not_checkable: Vec::new(),
+            unrecognised: Vec::new(),
+        },
+    );
+    assert!(
+        judged
+            .interpreters
+            .iter()
+            .any(|i| i.starts_with("python3") && i.contains(&script)),
+        "{:?}",
+        judged.interpreters
+    );
+
+    let noisy = verdicts(
+        &record(
+            "attr-py-noisy",
+            &["--", PYTHON, &script, "spawn", "crypto", "connect"],
+        )
+        .trace,
+    );
+    for check in [
+        Check::ProcessesSpawned,
+        Check::Crypto,
+        Check::OutgoingDestinations,
+    ] {
+        let v = of(&noisy, check);
+        expect(v, Status::Contradicted);
+        all_package(v);
+    }
+    let spawned = of(&noisy, Check::ProcessesSpawned);
+    assert!(
+        spawned.evidence.shown.iter().any(|e| e
+            .attribution
+            .as_ref()
+            .is_some_and(|a| a.why == format!("python3 running {script} ran /bin/true"))),
+        "{}",
+        show(spawned)
+    );
+}
+
+const WSGI_APP: &str = r#"
+import os, subprocess
+
+def app(environ, start_response):
+    if os.path.exists(os.path.join(os.path.dirname(__file__), "noisy")):
+        subprocess.run(["/bin/true"], check=True)
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok\n"]
+"#;
+
+/// Records gunicorn (two workers) serving the app on 127.0.0.1:PORT, asks it for one page,
+/// and stops it with SIGTERM, as systemd would.
+fn record_gunicorn(tag: &str, dir: &Path, port: u16) -> Trace {
+    let pidfile = dir.join("gunicorn.pid");
+    let bind = format!("127.0.0.1:{port}");
+    let running = start_recording(
+        tag,
+        &[
+            "--",
+            "/usr/bin/gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            &bind,
+            "--pid",
+            &pidfile.display().to_string(),
+            "--chdir",
+            &dir.display().to_string(),
+            "wsgiapp:app",
+        ],
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let reply = loop {
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            use std::io::{Read, Write};
+            s.set_read_timeout(Some(Duration::from_secs(20))).ok();
+            s.write_all(b"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                .expect("send request");
+            let mut out = String::new();
+            let _ = s.read_to_string(&mut out);
+            break out;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "gunicorn did not listen on {bind} within 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(reply.contains("200 OK"), "gunicorn answered: {reply}");
+    let pid: i32 = std::fs::read_to_string(&pidfile)
+        .expect("gunicorn's pid file")
+        .trim()
+        .parse()
+        .expect("a pid");
+    // SAFETY: signalling the gunicorn master this test started.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let rec = running.wait_exit();
+    rec.trace
+}
+
+const GUNICORN: &str = "/usr/bin/gunicorn";
+
+#[test]
+fn gunicorn_workers_are_the_runtime_and_the_app_is_the_package() {
+    assert!(
+        Path::new(GUNICORN).is_file(),
+        "{GUNICORN} is needed: apt-get install gunicorn"
+    );
+    let work = TempDir::new("attr-gunicorn");
+    std::fs::write(work.join("wsgiapp.py"), WSGI_APP).expect("write app");
+
+    let quiet = verdicts(&record_gunicorn("attr-gunicorn-quiet", work.path(), 18431));
+    let spawned = of(&quiet, Check::ProcessesSpawned);
+    expect(spawned, Status::Held);
+    runtime_did(spawned, "gunicorn's worker model");
+
+    std::fs::write(work.join("noisy"), "").expect("mark noisy");
+    let noisy = verdicts(&record_gunicorn("attr-gunicorn-noisy", work.path(), 18432));
+    let spawned = of(&noisy, Check::ProcessesSpawned);
+    expect(spawned, Status::Contradicted);
+    all_package(spawned);
+    assert!(
+        spawned
+            .evidence
+            .shown
+            .iter()
+            .any(|e| e.what.starts_with("exec /usr/bin/true")
+                || e.what.starts_with("exec /bin/true")),
+        "{}",
+        show(spawned)
+    );
+    runtime_did(spawned, "gunicorn's worker model");
+}
