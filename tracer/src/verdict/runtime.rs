@@ -408,6 +408,18 @@ const LIBC_VARIABLES: &[&str] = &[
     "LD_",
 ];
 
+/// Variables libraries read about themselves as they load or initialise.
+const DEPENDENCY_VARIABLES: &[&str] = &[
+    "OPENSSL_",
+    "SSL_CERT_",
+    "GNUTLS_",
+    "GCRYPT_",
+    "LIBGCRYPT_",
+    "KRB5_",
+    "KRB5CCNAME",
+    "GSS_",
+];
+
 /// Variables a server reads as its own configuration, by prefix.
 fn server_prefix(server: &str) -> &'static [&'static str] {
     match server {
@@ -454,12 +466,20 @@ pub fn cause(data: &EventData, running: Option<(&Program, bool)>, package: &Pack
         )),
         _ => a,
     };
-    if let Some(Program::Native(p) | Program::AppServer { server: p, .. }) = program
-        && package
+    let named = |p: &str| {
+        package
             .runtime_programs
             .iter()
             .any(|r| r == p || r == basename(p))
-    {
+    };
+    let named_program = match program {
+        Some(Program::Native(p) | Program::AppServer { server: p, .. }) => Some(p.as_str()),
+        Some(Program::Interpreter {
+            running: Some(r), ..
+        }) => Some(r.as_str()),
+        _ => None,
+    };
+    if let Some(p) = named_program.filter(|p| named(p)) {
         return Attributed::runtime(
             RuntimeKind::Dependency,
             format!("the claims file names {} as runtime", basename(p)),
@@ -483,8 +503,7 @@ fn rule(data: &EventData, program: Option<&Program>, worker: bool) -> Attributed
     let python = program.is_some_and(Program::is_python);
     let not_separable = |what: &str| {
         Attributed::not_separable(format!(
-            "{what} in {label}: cannot separate package code from interpreter (the trace has \
-             no user stack to say whose code called it)"
+            "{what} in {label}: no user stack to tell the package's code from the runtime's"
         ))
     };
     match data {
@@ -531,11 +550,16 @@ fn rule(data: &EventData, program: Option<&Program>, worker: bool) -> Attributed
                     RuntimeKind::InterpreterStartup,
                     format!("{name} configures the Python interpreter at start-up"),
                 )
+            } else if is(DEPENDENCY_VARIABLES) {
+                Attributed::runtime(
+                    RuntimeKind::Dependency,
+                    format!("{name} configures a library (OpenSSL, GnuTLS, Kerberos) as it loads"),
+                )
             } else if python {
                 // Python code reads os.environ, a dict built at start-up: a libc getenv in a
                 // Python process is the interpreter's, the server's or a C extension's.
                 not_separable(&format!(
-                    "getenv {name} (Python's os.environ does not call getenv; this is C code)"
+                    "getenv {name} by C code (Python's os.environ does not call getenv)"
                 ))
             } else if embedded {
                 not_separable(&format!("getenv {name}"))
@@ -558,8 +582,11 @@ fn rule(data: &EventData, program: Option<&Program>, worker: bool) -> Attributed
                 2496 if python => Attributed::runtime(
                     RuntimeKind::InterpreterStartup,
                     "CPython's random module seeds its Mersenne Twister (2496 bytes) when \
-                     imported",
+                     imported, and again in each forked child",
                 ),
+                // A server's worker may reseed on its own (gunicorn draws 64 bytes for
+                // random.seed in each worker) or for the application.
+                _ if server.is_some() && worker => not_separable("getrandom in a worker"),
                 // An interpreter draws nothing else on its own: the script asked for it.
                 _ => Attributed::package(format!("{label} read {bytes} random bytes")),
             }

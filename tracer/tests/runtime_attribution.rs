@@ -1,0 +1,147 @@
+//! Whose code did it, on a real recording: gunicorn serving a WSGI app that imports `random`
+//! and `ssl` (fixtures/recorded-gunicorn.jsonl.gz). Its runtime forks two workers, seeds
+//! malloc, the hash and the random module, maps libssl and reads OpenSSL's variables; none of
+//! that is the app's code. The report's runtime section is snapshotted, and the claims file's
+//! two overrides are checked.
+
+use std::path::{Path, PathBuf};
+
+use tracer::{
+    claims::{self, ClaimSet, RuntimeKind},
+    report::{Inputs, Report, render_markdown},
+    trace::{Trace, read_trace},
+    verdict::{Status, Verdict, judge, runtime::Cause},
+};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn gunicorn() -> Trace {
+    let name = "recorded-gunicorn.jsonl.gz";
+    read_trace(&fixture(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+const CLAIMS: &str = r#"
+[package]
+name = "wsgiapp"
+
+[[claim]]
+check = "processes_spawned"
+[[claim]]
+check = "environment"
+[[claim]]
+check = "crypto"
+[[claim]]
+check = "outgoing_destinations"
+"#;
+
+fn claims(extra: &str) -> ClaimSet {
+    let text = CLAIMS.replace("name = \"wsgiapp\"", &format!("name = \"wsgiapp\"\n{extra}"));
+    let file = claims::parse_claims_file(&text, Path::new("wsgiapp.claims.toml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    claims::merge(claims::extract(""), file)
+}
+
+fn verdict(vs: &[Verdict], id: &str) -> Verdict {
+    vs.iter()
+        .find(|v| v.claim.id == id)
+        .cloned()
+        .expect("judged")
+}
+
+#[test]
+fn gunicorn_runtime_is_shown_apart_and_never_contradicts() {
+    let t = gunicorn();
+    let set = claims("");
+    let j = judge(&t, &set);
+    let spawned = verdict(&j.verdicts, "C1");
+    assert_eq!(spawned.status, Status::Held, "{}", spawned.reason);
+    assert!(
+        spawned
+            .reason
+            .contains("the runtime did: gunicorn's worker model"),
+        "{}",
+        spawned.reason
+    );
+    // The workers' own 64-byte reseed may be gunicorn's or the app's: not separable, so the
+    // crypto claim is inconclusive, never contradicted.
+    let crypto = verdict(&j.verdicts, "C3");
+    assert_eq!(crypto.status, Status::Inconclusive, "{}", crypto.reason);
+    assert!(
+        crypto
+            .reason
+            .starts_with("cannot separate package code from interpreter"),
+        "{}",
+        crypto.reason
+    );
+    assert_eq!(crypto.evidence.total, 0);
+    assert_eq!(
+        verdict(&j.verdicts, "C4").status,
+        Status::Held,
+        "no connection"
+    );
+    assert!(
+        j.interpreters
+            .iter()
+            .any(|i| i.starts_with("gunicorn running wsgiapp:app")),
+        "{:?}",
+        j.interpreters
+    );
+
+    let r = Report::build(
+        &t,
+        &set,
+        j,
+        Inputs {
+            review: None,
+            claims_file: Some("wsgiapp.claims.toml".to_owned()),
+            trace: "recorded-gunicorn.jsonl.gz".to_owned(),
+            package: Some("wsgiapp".to_owned()),
+            daemons: Vec::new(),
+        },
+    );
+    let md = render_markdown(&r);
+    let start = md
+        .find("#### Runtime and dependencies")
+        .expect("a runtime section");
+    let end = md[start + 4..]
+        .find("\n#### ")
+        .map_or(md.len(), |e| start + 4 + e);
+    insta::assert_snapshot!("runtime_section_gunicorn_md", &md[start..end]);
+    insta::assert_json_snapshot!("runtime_crypto_gunicorn_json", r.verdicts[2].runtime);
+}
+
+#[test]
+fn the_claims_file_moves_runtime_into_and_out_of_the_package() {
+    let t = gunicorn();
+    // "gunicorn's workers are part of this package": its forks now contradict.
+    let j = judge(&t, &claims("runtime_is_package = [\"app_server_workers\"]"));
+    let spawned = verdict(&j.verdicts, "C1");
+    assert_eq!(spawned.status, Status::Contradicted, "{}", spawned.reason);
+    assert_eq!(spawned.evidence.total, 2);
+    for e in &spawned.evidence.shown {
+        let a = e.attribution.as_ref().expect("attributed");
+        assert_eq!(a.cause, Cause::Package);
+        assert!(a.why.contains("the claims file counts"), "{}", a.why);
+    }
+    assert_eq!(
+        RuntimeKind::AppServerWorkers.label(),
+        "application server's worker model"
+    );
+
+    // "gunicorn is a dependency already reviewed": nothing it runs is the package's.
+    let j = judge(&t, &claims("runtime_programs = [\"gunicorn\"]"));
+    let crypto = verdict(&j.verdicts, "C3");
+    assert_ne!(crypto.status, Status::Contradicted, "{}", crypto.reason);
+    assert!(
+        crypto
+            .runtime
+            .iter()
+            .all(|g| g.cause == Cause::Runtime && g.why.contains("names gunicorn as runtime")),
+        "{:?}",
+        crypto.runtime
+    );
+}
