@@ -8,6 +8,7 @@
 //! transmuting: the kernel side is trusted to be ours, not to be bug-free.
 #![no_std]
 
+pub mod crypto;
 pub mod environment;
 pub mod file;
 pub mod io_uring;
@@ -138,6 +139,8 @@ numbered_enum! {
         MountApi = 62 => "mount_api",
         Getrandom = 64 => "getrandom",
         Getenv = 65 => "getenv",
+        /// A call into a crypto library's entry point (uprobes; see [`crypto`]).
+        Crypto = 66 => "crypto",
         IoUringCreate = 80 => "io_uring_create",
         IoUringOp = 81 => "io_uring_op",
     }

@@ -39,7 +39,10 @@ check = "outgoing_destinations"
 "#;
 
 fn claims(extra: &str) -> ClaimSet {
-    let text = CLAIMS.replace("name = \"wsgiapp\"", &format!("name = \"wsgiapp\"\n{extra}"));
+    let text = CLAIMS.replace(
+        "name = \"wsgiapp\"",
+        &format!("name = \"wsgiapp\"\n{extra}"),
+    );
     let file = claims::parse_claims_file(&text, Path::new("wsgiapp.claims.toml"))
         .unwrap_or_else(|e| panic!("{e}"));
     claims::merge(claims::extract(""), file)

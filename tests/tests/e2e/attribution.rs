@@ -381,3 +381,73 @@ fn gunicorn_workers_are_the_runtime_and_the_app_is_the_package() {
     );
     runtime_did(spawned, "gunicorn's worker model");
 }
+
+/// Links OpenSSL's libcrypto; calls RAND_bytes only when asked. Declared here, not included,
+/// so no development headers are needed.
+const CRYPTO_DAEMON: &str = r#"
+#include <string.h>
+int RAND_bytes(unsigned char *buf, int num);
+int main(int argc, char **argv) {
+    unsigned char key[32];
+    if (argc > 1 && !strcmp(argv[1], "key")) return RAND_bytes(key, sizeof key) != 1;
+    return 0;
+}
+"#;
+
+/// The libcrypto the system's programs use, next to the C library.
+const LIBCRYPTO: &str = "/usr/lib/x86_64-linux-gnu/libcrypto.so.3";
+
+#[test]
+fn a_mapped_crypto_library_is_context_and_a_call_is_evidence() {
+    assert!(
+        Path::new(LIBCRYPTO).is_file(),
+        "{LIBCRYPTO} is needed: apt-get install libssl3"
+    );
+    let work = TempDir::new("attr-crypto");
+    let src = work.join("cryptod.c");
+    std::fs::write(&src, CRYPTO_DAEMON).expect("write C source");
+    let bin = work.join("cryptod");
+    let out = std::process::Command::new("cc")
+        .arg("-o")
+        .arg(&bin)
+        .arg(&src)
+        .arg(LIBCRYPTO)
+        .output()
+        .expect("run cc");
+    assert!(
+        out.status.success(),
+        "cc: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bin = bin.display().to_string();
+
+    let rec = record("attr-crypto-quiet", &["--", &bin]);
+    assert!(
+        rec.trace
+            .header
+            .hooks
+            .attached
+            .iter()
+            .any(|h| h.starts_with("uprobe:") && h.ends_with("libcrypto.so.3:RAND_bytes")),
+        "a crypto uprobe attached: {:?}",
+        rec.trace.header.hooks.failed
+    );
+    let quiet = verdicts(&rec.trace);
+    let crypto = of(&quiet, Check::Crypto);
+    expect(crypto, Status::Held);
+    runtime_did(crypto, "libcrypto.so.3 mapped");
+
+    let noisy = verdicts(&record("attr-crypto-noisy", &["--", &bin, "key"]).trace);
+    let crypto = of(&noisy, Check::Crypto);
+    expect(crypto, Status::Contradicted);
+    all_package(crypto);
+    assert!(
+        crypto
+            .evidence
+            .shown
+            .iter()
+            .any(|e| e.what == "call of RAND_bytes in libcrypto.so (crypto library)"),
+        "{}",
+        show(crypto)
+    );
+}

@@ -1,4 +1,5 @@
 //! One module per probe family, named like its userspace decoder in `tracer::events`.
+pub mod crypto;
 pub mod environment;
 pub mod file;
 pub mod io_uring;

@@ -2,6 +2,7 @@
 
 use tracer_common::{
     Event as RawEvent, EventKind,
+    crypto::{CryptoData, function},
     environment::{GetenvData, GetrandomData},
 };
 
@@ -33,6 +34,18 @@ pub(super) fn decode(
                 name: text(&d.name, d.name_len),
                 secure: d.secure != 0,
             }
+        }
+        EventKind::Crypto => {
+            let d = read_record::<RawEvent<CryptoData>>(bytes)?.data;
+            // An unknown number is a recorder bug, kept visible rather than dropped.
+            let (library, function) = match function(d.function) {
+                Some(f) => (f.library.to_owned(), f.symbol.to_owned()),
+                None => (
+                    String::new(),
+                    format!("unknown crypto function {}", d.function),
+                ),
+            };
+            EventData::Crypto { library, function }
         }
         _ => unreachable!("environment family kinds"),
     }))

@@ -11,7 +11,7 @@
 //! kernel's name of opened and executed files to records the tracepoints make, so a kernel
 //! without them loses that detail and nothing else.
 
-use tracer_common::{EventKind, Family, SyscallId};
+use tracer_common::{EventKind, Family, SyscallId, crypto};
 
 use crate::trace::hooks::{
     IO_URING_SUBMIT_OLD, IO_URING_TRACEPOINTS, LSM_PROGRAMS, SCHED_TRACEPOINTS, UPROBES,
@@ -31,6 +31,8 @@ pub enum Point {
         library: String,
         symbol: &'static str,
         ret: bool,
+        /// The attach cookie the program reads (a crypto function's number; 0 otherwise).
+        cookie: u64,
     },
     /// A BPF LSM hook (`security_<hook>` in the kernel).
     Lsm { hook: &'static str },
@@ -55,11 +57,13 @@ impl Hook {
                 library,
                 symbol,
                 ret: false,
+                ..
             } => format!("uprobe:{library}:{symbol}"),
             Point::Uprobe {
                 library,
                 symbol,
                 ret: true,
+                ..
             } => format!("uretprobe:{library}:{symbol}"),
             Point::Lsm { hook } => format!("lsm:{hook}"),
         }
@@ -175,11 +179,82 @@ pub fn all_hooks() -> Vec<Hook> {
                 library: libc.clone(),
                 symbol,
                 ret,
+                cookie: 0,
             },
             feeds: Some(EventKind::Getenv),
         });
     }
+    let libdir = std::path::Path::new(&libc)
+        .parent()
+        .map(std::path::Path::to_path_buf);
+    if let Some(dir) = libdir {
+        hooks.extend(crypto_hooks(&dir));
+    }
     hooks
+}
+
+/// The crypto libraries in `dir` (the C library's directory), each at its soname's file
+/// (`libcrypto.so.3`), and the [`crypto::FUNCTIONS`] each exports: one `crypto_call` hook per
+/// function, its number as the cookie. A library that is not installed, or a function a
+/// version does not export, is nothing missing; one installed after recording starts is not
+/// probed (uprobes attach to files).
+pub fn crypto_hooks(dir: &std::path::Path) -> Vec<Hook> {
+    let mut hooks = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return hooks;
+    };
+    let names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let mut libraries: Vec<&str> = crypto::FUNCTIONS.iter().map(|f| f.library).collect();
+    libraries.dedup();
+    for prefix in libraries {
+        // The soname (`PREFIX.N`), not the development link (`PREFIX`) or the full version.
+        let Some(file) = names
+            .iter()
+            .filter(|n| {
+                n.strip_prefix(prefix)
+                    .and_then(|r| r.strip_prefix('.'))
+                    .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
+            })
+            .min_by_key(|n| n.len())
+        else {
+            continue;
+        };
+        let path = dir.join(file);
+        let exported = dynamic_symbols(&path);
+        for f in crypto::FUNCTIONS.iter().filter(|f| f.library == prefix) {
+            if exported.iter().any(|s| s == f.symbol) {
+                hooks.push(Hook {
+                    program: "crypto_call",
+                    point: Point::Uprobe {
+                        library: path.display().to_string(),
+                        symbol: f.symbol,
+                        ret: false,
+                        cookie: u64::from(f.number),
+                    },
+                    feeds: Some(EventKind::Crypto),
+                });
+            }
+        }
+    }
+    hooks
+}
+
+/// The names of the functions a shared library exports (empty when it cannot be read).
+fn dynamic_symbols(path: &std::path::Path) -> Vec<String> {
+    use object::{Object, ObjectSymbol};
+    let Ok(data) = std::fs::read(path) else {
+        return Vec::new();
+    };
+    let Ok(file) = object::File::parse(&*data) else {
+        return Vec::new();
+    };
+    file.dynamic_symbols()
+        .filter(|s| s.is_definition())
+        .filter_map(|s| s.name().ok().map(str::to_owned))
+        .collect()
 }
 
 /// Words in a syscall's kernel name that put it in a family the recorder covers: it creates a

@@ -7,7 +7,7 @@ use aya::{
         Lsm, TracePoint, UProbe,
         lsm::LsmLinkId,
         trace_point::TracePointLinkId,
-        uprobe::{UProbeLinkId, UProbeScope},
+        uprobe::{UProbeAttachLocation, UProbeAttachPoint, UProbeLinkId, UProbeScope},
     },
 };
 use tracer_common::{Config, SyscallId, file::ArgLayout};
@@ -378,7 +378,10 @@ fn attach_one(
                 .map_err(|e| error_chain(&e))
         }
         Point::Uprobe {
-            library, symbol, ..
+            library,
+            symbol,
+            cookie,
+            ..
         } => {
             let program: &mut UProbe = program
                 .try_into()
@@ -387,7 +390,14 @@ fn attach_one(
                 program.load().map_err(|e| note_load_failure(&e))?;
             }
             program
-                .attach(*symbol, library.as_str(), UProbeScope::AllProcesses)
+                .attach(
+                    UProbeAttachPoint {
+                        location: UProbeAttachLocation::Symbol(symbol),
+                        cookie: (*cookie != 0).then_some(*cookie),
+                    },
+                    library.as_str(),
+                    UProbeScope::AllProcesses,
+                )
                 .map(LinkId::Uprobe)
                 .map_err(|e| error_chain(&e))
         }

@@ -88,10 +88,14 @@ pub fn hook_kind(label: &str) -> Option<EventKind> {
         .or_else(|| label.strip_prefix("uretprobe:"))
     {
         let symbol = rest.rsplit(':').next()?;
-        return UPROBES
+        if UPROBES.iter().any(|(_, s, _)| *s == symbol) {
+            return Some(EventKind::Getenv);
+        }
+        // Crypto libraries' entry points (tracer_common::crypto::FUNCTIONS).
+        return tracer_common::crypto::FUNCTIONS
             .iter()
-            .any(|(_, s, _)| *s == symbol)
-            .then_some(EventKind::Getenv);
+            .any(|f| f.symbol == symbol && rest.contains(f.library))
+            .then_some(EventKind::Crypto);
     }
     None
 }
@@ -123,6 +127,10 @@ mod tests {
         assert_eq!(
             hook_kind("uretprobe:/usr/lib/x86_64-linux-gnu/libc.so.6:getenv"),
             Some(EventKind::Getenv)
+        );
+        assert_eq!(
+            hook_kind("uprobe:/usr/lib/x86_64-linux-gnu/libcrypto.so.3:RAND_bytes"),
+            Some(EventKind::Crypto)
         );
         assert_eq!(hook_kind("tracepoint:syscalls/sys_enter_umount2"), None);
         assert_eq!(hook_kind("tracepoint:syscalls/sys_exit_openat3"), None);

@@ -564,6 +564,13 @@ pub enum EventData {
         /// secure_getenv, which returns nothing in setuid programs.
         secure: bool,
     },
+    /// A call into a crypto library's entry point (uprobes; see tracer_common::crypto).
+    Crypto {
+        /// The library's file name prefix: `libcrypto.so`, `libssl.so`, `libgcrypt.so`, …
+        library: String,
+        /// The function: `EVP_EncryptInit_ex`, `RAND_bytes`, `SSL_connect`, …
+        function: String,
+    },
 }
 
 fn is_zero(v: &u64) -> bool {
@@ -617,6 +624,7 @@ impl EventData {
             EventData::MountApi { .. } => EventKind::MountApi,
             EventData::Getrandom { .. } => EventKind::Getrandom,
             EventData::Getenv { .. } => EventKind::Getenv,
+            EventData::Crypto { .. } => EventKind::Crypto,
             EventData::IoUringCreate { .. } => EventKind::IoUringCreate,
             EventData::IoUringOp { .. } => EventKind::IoUringOp,
         }

@@ -449,7 +449,13 @@ const MAPPED: &str = "mapped: a library loaded is context, not a call into it";
 
 /// Whether a path is a crypto library: mapped, it is context, never evidence of use.
 pub fn is_crypto_library(path: &str) -> bool {
-    let name = basename(path);
+    // A hook label (`uprobe:/usr/lib/…/libcrypto.so.3:RAND_bytes`) names the file before
+    // its last colon.
+    let file = path
+        .strip_prefix("uprobe:")
+        .and_then(|h| h.rsplit_once(':'))
+        .map_or(path, |(f, _)| f);
+    let name = basename(file);
     CRYPTO_LIB_NAMES.iter().any(|l| name.starts_with(l))
 }
 
@@ -627,6 +633,12 @@ fn rule(data: &EventData, program: Option<&Program>, worker: bool) -> Attributed
             }
             _ => Attributed::package(format!("{label} opened the connection")),
         },
+        // An interpreter calls a crypto library for the script (hashlib, ssl) or for a
+        // dependency; without a user stack the two are one.
+        EventData::Crypto { function, .. } if embedded => not_separable(function),
+        EventData::Crypto { function, library } => {
+            Attributed::package(format!("{label} called {function} in {library}"))
+        }
         other => Attributed::package(format!("{label} made this {} call", other.kind())),
     }
 }
@@ -695,23 +707,43 @@ pub fn crypto_call_gap(
     check: crate::claims::Check,
     groups: &[RuntimeGroup],
 ) -> Option<String> {
-    let recorded = trace
+    if check != crate::claims::Check::Crypto {
+        return None;
+    }
+    let crypto_hook = |h: &str| h.starts_with("uprobe:") && is_crypto_library(h);
+    let recorded = trace.header.hooks.attached.iter().any(|h| crypto_hook(h));
+    let failed = trace
         .header
         .hooks
-        .attached
+        .failed
         .iter()
-        .any(|h| h.starts_with("uprobe:") && CRYPTO_LIB_NAMES.iter().any(|l| h.contains(l)));
+        .filter(|f| crypto_hook(&f.hook))
+        .count();
+    let lost = trace
+        .footer
+        .as_ref()
+        .and_then(|f| f.lost.get("crypto").copied())
+        .unwrap_or(0);
     let mapped: u64 = groups
         .iter()
         .filter(|g| g.why.contains(MAPPED))
         .map(|g| g.total)
         .sum();
-    (check == crate::claims::Check::Crypto && !recorded && mapped > 0).then(|| {
-        format!(
+    if lost > 0 {
+        Some(format!("{lost} crypto call events were lost"))
+    } else if mapped > 0 && !recorded {
+        Some(format!(
             "a crypto library was mapped ({mapped} time(s)) but calls into it were not \
              recorded (no crypto uprobes in this trace)"
-        )
-    })
+        ))
+    } else if mapped > 0 && failed > 0 {
+        Some(format!(
+            "a crypto library was mapped ({mapped} time(s)) and {failed} crypto uprobe(s) \
+             failed to attach"
+        ))
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
