@@ -143,7 +143,7 @@ int main(int argc, char **argv) {
 #[test]
 fn c_daemon_runtime_is_not_the_package() {
     let work = TempDir::new("attr-c");
-    let bin = compile_c(work.path(), "cdaemon", C_DAEMON);
+    let bin = compile_c(work.path(), "cdaemon", C_DAEMON, &[]);
 
     let quiet = verdicts(&record("attr-c-quiet", &["--", &bin]).trace);
     expect(of(&quiet, Check::ProcessesSpawned), Status::Held);
@@ -404,22 +404,7 @@ fn a_mapped_crypto_library_is_context_and_a_call_is_evidence() {
         "{LIBCRYPTO} is needed: apt-get install libssl3"
     );
     let work = TempDir::new("attr-crypto");
-    let src = work.join("cryptod.c");
-    std::fs::write(&src, CRYPTO_DAEMON).expect("write C source");
-    let bin = work.join("cryptod");
-    let out = std::process::Command::new("cc")
-        .arg("-o")
-        .arg(&bin)
-        .arg(&src)
-        .arg(LIBCRYPTO)
-        .output()
-        .expect("run cc");
-    assert!(
-        out.status.success(),
-        "cc: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let bin = bin.display().to_string();
+    let bin = compile_c(work.path(), "cryptod", CRYPTO_DAEMON, &[LIBCRYPTO]);
 
     let rec = record("attr-crypto-quiet", &["--", &bin]);
     assert!(

@@ -228,8 +228,9 @@ pub fn assert_one_line_error(out: &Output, needle: &str) {
     );
 }
 
-/// Compiles C source with the system's cc into `dir/name`.
-pub fn compile_c(dir: &Path, name: &str, source: &str) -> String {
+/// Compiles C source with the system's cc into `dir/name`, with `extra` arguments (libraries
+/// to link) after the source.
+pub fn compile_c(dir: &Path, name: &str, source: &str, extra: &[&str]) -> String {
     let src = dir.join(format!("{name}.c"));
     std::fs::write(&src, source).expect("write C source");
     let bin = dir.join(name);
@@ -238,6 +239,7 @@ pub fn compile_c(dir: &Path, name: &str, source: &str) -> String {
         .arg("-o")
         .arg(&bin)
         .arg(&src)
+        .args(extra)
         .output()
         .expect("run cc (the C compiler is needed for this test)");
     assert!(
