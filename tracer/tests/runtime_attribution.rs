@@ -7,8 +7,9 @@
 use std::path::{Path, PathBuf};
 
 use tracer::{
+    check::{CheckOptions, check},
     claims::{self, ClaimSet, RuntimeKind},
-    report::{Inputs, Report, render_markdown},
+    report::{Inputs, render_markdown},
     trace::{Trace, read_trace},
     verdict::{Status, Verdict, judge, runtime::Cause},
 };
@@ -94,18 +95,21 @@ fn gunicorn_runtime_is_shown_apart_and_never_contradicts() {
         j.interpreters
     );
 
-    let r = Report::build(
+    let r = check(
         &t,
         &set,
-        j,
-        Inputs {
-            review: None,
-            claims_file: Some("wsgiapp.claims.toml".to_owned()),
-            trace: "recorded-gunicorn.jsonl.gz".to_owned(),
-            package: Some("wsgiapp".to_owned()),
-            daemons: Vec::new(),
+        CheckOptions {
+            contents: None,
+            inputs: Inputs {
+                review: None,
+                claims_file: Some("wsgiapp.claims.toml".to_owned()),
+                trace: "recorded-gunicorn.jsonl.gz".to_owned(),
+                package: Some("wsgiapp".to_owned()),
+                daemons: Vec::new(),
+            },
         },
-    );
+    )
+    .report;
     let md = render_markdown(&r);
     let start = md
         .find("#### Runtime and dependencies")
