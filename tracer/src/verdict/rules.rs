@@ -123,19 +123,6 @@ pub fn daemonizing_exits(trace: &crate::trace::Trace) -> HashMap<u64, String> {
     out
 }
 
-const CRYPTO_LIBS: &[&str] = &[
-    "libcrypto.so",
-    "libssl.so",
-    "libgcrypt.so",
-    "libsodium.so",
-    "libnettle.so",
-    "libhogweed.so",
-    "libgnutls.so",
-    "libmbedcrypto.so",
-    "libk5crypto.so",
-    "libnss3.so",
-];
-
 /// Library name prefixes (of the file's basename) per library claim. A library mapped is a
 /// library in use: its constructors ran and its functions are callable.
 const WEBKIT_LIBS: &[&str] = &[
@@ -433,10 +420,9 @@ impl Rules<'_> {
             }
             (Check::Crypto, EventData::Open { path, .. }) if ok => {
                 let p = path.best();
-                let name = basename(p);
                 if p == "/dev/random" || p == "/dev/urandom" {
                     Hit::Yes(format!("open {p} (random source)"))
-                } else if CRYPTO_LIBS.iter().any(|l| name.starts_with(l)) {
+                } else if super::runtime::is_crypto_library(p) {
                     Hit::Yes(format!("open {p} (crypto library mapped)"))
                 } else {
                     Hit::No
