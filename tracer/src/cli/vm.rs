@@ -96,6 +96,12 @@ struct CheckArgs {
     /// Units to run (default: every .service the packages ship).
     #[arg(long = "unit", value_delimiter = ',')]
     units: Vec<String>,
+    /// Debconf answers set before install (repeatable): a file in debconf-set-selections
+    /// format, or one answer 'OWNER QUESTION TYPE VALUE'. For dbconfig-common's sqlite3
+    /// backend: 'PKG PKG/dbconfig-install boolean true' and 'PKG PKG/database-type select
+    /// sqlite3', with --package dbconfig-sqlite3 (see examples/vm/masakari).
+    #[arg(long = "preseed", value_name = "FILE|ANSWER")]
+    preseed: Vec<String>,
     /// Review text whose claims are checked against the traces.
     #[arg(long)]
     review: Option<PathBuf>,
@@ -187,6 +193,10 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
     for d in &a.debs {
         tracer::vm::debs::check_deb(d)?;
     }
+    let mut preseed = Vec::new();
+    for p in &a.preseed {
+        preseed.extend(tracer::vm::preseed::parse_arg(p)?);
+    }
     for f in a.review.iter().chain(a.claims.iter()) {
         anyhow::ensure!(
             f.is_file(),
@@ -205,6 +215,7 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
         packages: a.packages.clone(),
         debs: a.debs,
         units: a.units,
+        preseed,
         exercise: match (a.exercise, a.wait) {
             (Some(c), _) if a.record_exercise => Exercise::RecordedCommand(c),
             (Some(c), _) => Exercise::Command(c),

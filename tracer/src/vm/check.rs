@@ -90,6 +90,8 @@ pub struct CheckSpec {
     pub debs: Vec<PathBuf>,
     /// Units to run; empty: every `.service` the packages ship (templates excluded).
     pub units: Vec<String>,
+    /// Debconf answers set before install (`--preseed`, debconf-set-selections lines).
+    pub preseed: Vec<String>,
     pub exercise: Exercise,
     /// The `tracer` binary the guest runs: a full build (with the eBPF object).
     pub guest_tracer: PathBuf,
@@ -249,6 +251,10 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
     }
     let contents_sh = payload.join("contents.sh");
     fs::write(&contents_sh, super::contents::CONTENTS_SH).map_err(io_err(&contents_sh))?;
+    if !spec.preseed.is_empty() {
+        let f = payload.join("preseed.txt");
+        fs::write(&f, spec.preseed.join("\n") + "\n").map_err(io_err(&f))?;
+    }
     let script = job_script(&purge, &spec.units, &spec.exercise, plan.as_ref());
     let js = payload.join("job.sh");
     fs::write(&js, script).map_err(io_err(&js))?;
@@ -668,6 +674,13 @@ snapshot() {  # phase
     done >> "$O/units-state.txt"
     find /sys/fs/cgroup -type d -printf "$1 %i %P\n" >> "$O/cgroups.txt" 2>/dev/null
 }
+
+# --- debconf answers (--preseed), before any package asks ---
+if [ -s "$TRACER_PAYLOAD/preseed.txt" ]; then
+    mark preseed start
+    debconf-set-selections "$TRACER_PAYLOAD/preseed.txt" > "$O/preseed.log" 2>&1
+    mark preseed end "$?"
+fi
 
 # --- install: as on any system, the maintainer scripts may start what they start ---
 mark install start

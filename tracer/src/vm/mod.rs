@@ -5,8 +5,9 @@
 //! `image` (build and cache the guest image), `disk` (payload/output ext4 images),
 //! `qemu` (accelerator choice and the qemu process), `job` (one boot = one job),
 //! `debs` (fetch a package and its dependencies on the host), `autopkgtest` (the package's own
-//! tests as the exercise), `check` (the `vm check` flow), `provenance` (whose each process of
-//! the whole-guest trace is, and how it was started).
+//! tests as the exercise), `preseed` (debconf answers set before install), `check` (the
+//! `vm check` flow), `provenance` (whose each process of the whole-guest trace is, and how it
+//! was started).
 //! Nothing here needs loop devices or device-mapper: images are made with `mke2fs -d` and read
 //! with `debugfs`, so it works in containers that have neither.
 
@@ -17,6 +18,7 @@ pub mod debs;
 pub mod disk;
 pub mod image;
 pub mod job;
+pub mod preseed;
 pub mod provenance;
 pub mod qemu;
 pub mod sources;
