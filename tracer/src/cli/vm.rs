@@ -27,6 +27,21 @@ enum Command {
     Run(RunArgs),
     /// Install packages in the guest with their maintainer scripts, daemons and purge recorded.
     Check(CheckArgs),
+    /// In the guest: connect once to a socket unit's address (the trigger phase of `check`).
+    #[command(hide = true)]
+    Connect(ConnectArgs),
+}
+
+#[derive(clap::Args)]
+struct ConnectArgs {
+    /// tcp:127.0.0.1:PORT, tcp:[::1]:PORT or unix:PATH.
+    target: String,
+    /// A stream socket (connect, write a line, read an answer).
+    #[arg(long, conflicts_with = "datagram")]
+    stream: bool,
+    /// A datagram socket (one datagram sent).
+    #[arg(long)]
+    datagram: bool,
 }
 
 #[derive(clap::Args)]
@@ -179,6 +194,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(u8::try_from(out.exit_status).unwrap_or(1)))
         }
         Command::Check(a) => check_cmd(a),
+        Command::Connect(a) => {
+            let n = tracer::vm::exercise::connect(&a.target, a.datagram)
+                .with_context(|| format!("connecting to {}", a.target))?;
+            eprintln!("tracer: {} answered {n} byte(s)", a.target);
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -265,6 +286,9 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
             }
         );
     }
+    for f in &outcome.unit_failures {
+        eprintln!("tracer: unit {} failed to {}: {}", f.unit, f.step, f.why);
+    }
     if let ExerciseReport::Wait {
         instead_of_autopkgtest: Some(why),
         ..
@@ -326,6 +350,11 @@ fn verdicts(
     super::emit(Some(&out.join("report.json")), &json, "report")?;
     // The Markdown report, then how the guest ran.
     let mut md = super::check::render(&checked.report, Format::Markdown)?;
+    // A unit that failed comes first: the verdicts below never saw it run.
+    md.insert_str(
+        0,
+        &tracer::vm::exercise::failures_section(&outcome.unit_failures),
+    );
     md.push_str(&check::run_section(outcome));
     super::emit(Some(&out.join("report.md")), &md, "report")?;
     super::check::say_nothing_checked(&checked, &named);

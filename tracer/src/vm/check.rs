@@ -32,6 +32,7 @@ use super::{
     Result, VmError,
     autopkgtest::{self, Plan, Prepared, TestReport},
     debs::AptRoot,
+    exercise,
     image::{Image, check_package_name},
     job::{self, JobOptions, JobOutcome},
     provenance::{Ownership, PackageProcess, package_processes, unrecorded_units},
@@ -143,6 +144,12 @@ pub struct CheckOutcome {
     pub package_processes: Vec<PackageProcess>,
     /// What recording the whole guest cost.
     pub recording: RecordingCost,
+    /// Each start, reload, restart, trigger and stop of a unit (`units.jsonl`).
+    pub unit_steps: Vec<exercise::UnitStep>,
+    /// The steps that failed, with their journal tails: the report's first lines.
+    pub unit_failures: Vec<exercise::UnitFailure>,
+    /// What the run exercised (the report's coverage table).
+    pub coverage: exercise::Coverage,
 }
 
 /// The size of the guest's trace and what the recorder used in the guest.
@@ -342,6 +349,11 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
     }
     let mut executables: Vec<String> = own.executables.into_iter().collect();
     executables.sort();
+    let unit_steps = exercise::read_steps(&spec.out_dir);
+    let unit_failures = exercise::failures(&spec.out_dir, &unit_steps);
+    let states = fs::read_to_string(spec.out_dir.join("units-state.txt")).unwrap_or_default();
+    let owns = |script: &str| owns_script(&purge, &package, script);
+    let coverage = exercise::Coverage::build(&unit_steps, &states, &phases, &trace, &owns);
     Ok(CheckOutcome {
         package,
         exercise,
@@ -355,7 +367,25 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
         executables,
         package_processes,
         recording,
+        unit_steps,
+        unit_failures,
+        coverage,
     })
+}
+
+/// Whether a maintainer script is one of the checked packages': theirs by name (the packages
+/// installed, or the source's `NAME`, `NAME-*`, `*-NAME` binaries), or dpkg's unnamed
+/// `tmp.ci` script of an unpack.
+fn owns_script(packages: &[String], source: &str, script: &str) -> bool {
+    let file = script.rsplit('/').next().unwrap_or(script);
+    let Some((pkg, _)) = file.rsplit_once('.') else {
+        return true;
+    };
+    let pkg = pkg.split(':').next().unwrap_or(pkg);
+    packages.iter().any(|p| p.split('/').next() == Some(pkg))
+        || pkg == source
+        || pkg.starts_with(&format!("{source}-"))
+        || pkg.ends_with(&format!("-{source}"))
 }
 
 /// The Markdown section `vm check` appends to the report: how the guest ran, the time of each
@@ -388,6 +418,8 @@ pub fn run_section(outcome: &CheckOutcome) -> String {
             result
         );
     }
+    s.push('\n');
+    s.push_str(&outcome.coverage.table());
     s.push('\n');
     let r = &outcome.recording;
     let _ = writeln!(
@@ -603,6 +635,12 @@ pub fn job_script(
             }
         },
     }
+    let _ = writeln!(
+        s,
+        "UNIT_TIMEOUT={}",
+        super::exercise::UNIT_TIMEOUT.as_secs()
+    );
+    s.push_str(super::exercise::EXERCISE_SH);
     s.push_str(GUEST_MAIN);
     s
 }
@@ -709,11 +747,10 @@ done < "$O/owned.txt" > "$O/executables.txt"
 grep -E '^/(usr/)?lib/systemd/system/[^/]+\.(service|socket|timer|path)$' "$O/owned.txt" \
     | while IFS= read -r f; do [ -f "$f" ] && cp "$f" "$O/unit-files/"; done
 
-# --- the units the packages ship: services, and the sockets, timers and paths that activate
-# them (templates need an instance name: skipped; a service a shipped socket or timer
-# triggers is left to it) ---
+# --- the units: what the packages enable and what that activates (see exercise.sh), or
+# --unit's ---
 if [ -z "$UNITS" ]; then
-    ls "$O/unit-files" | grep -v '@' > "$O/units.txt"
+    select_units | grep -v '@' | grep -v '^$' | sort -u > "$O/units.txt"
 else
     printf '%s\n' $UNITS > "$O/units.txt"
 fi
@@ -723,18 +760,8 @@ snapshot install
 
 # --- daemons: started (a no-op for those the install started), exercised, stopped ---
 mark start start
-st=0
-# Sockets, timers and paths first: only then does systemd know which services they trigger.
-for u in $UNITS; do
-    case "$u" in *.service) ;; *) systemctl start "$u" || st=$? ;; esac
-done
-for u in $UNITS; do
-    case "$u" in *.service)
-        [ -z "$(systemctl show -p TriggeredBy --value "$u")" ] || continue
-        systemctl start "$u" || st=$? ;;
-    esac
-done
-mark start end "$st" '"trace.jsonl"'
+start_units
+mark start end "$?" '"trace.jsonl"'
 systemctl --no-pager status $UNITS > "$O/units-status.txt" 2>&1
 # The daemons' programs, for attribution on the host (`tracer check --daemon`): ExecStart's
 # program, unless it is an init script wrapper (openstack packages: /etc/init.d/X
@@ -775,9 +802,11 @@ fi
 mark exercise end "$?" '"trace.jsonl"'
 snapshot exercise
 
+lifecycle
+
 mark stop start
 st=0
-for u in $UNITS; do systemctl stop "$u" || st=$?; done
+for u in $UNITS; do unit_step stop "$u" stop || st=1; done
 mark stop end "$st" '"trace.jsonl"'
 
 # --- purge ---

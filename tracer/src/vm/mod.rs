@@ -16,6 +16,7 @@ pub mod check;
 pub mod contents;
 pub mod debs;
 pub mod disk;
+pub mod exercise;
 pub mod image;
 pub mod job;
 pub mod preseed;

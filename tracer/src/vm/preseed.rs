@@ -37,7 +37,9 @@ const TYPES: &[&str] = &[
 
 /// A preseed answer that is not `OWNER QUESTION TYPE [VALUE]`.
 #[derive(Debug, thiserror::Error)]
-#[error("{source_name}:{line}: {reason}; expected `OWNER QUESTION TYPE VALUE` as for debconf-set-selections")]
+#[error(
+    "{source_name}:{line}: {reason}; expected `OWNER QUESTION TYPE VALUE` as for debconf-set-selections"
+)]
 pub struct PreseedError {
     /// The file, or `--preseed` for an answer given on the command line.
     pub source_name: String,
@@ -121,7 +123,10 @@ mod tests {
     fn bad_answers_name_the_line() {
         let e = parse_text("f", "ok ok/q boolean true\np p/q bool true").unwrap_err();
         assert_eq!(e.line, 2);
-        assert!(e.to_string().starts_with("f:2: unknown type \"bool\""), "{e}");
+        assert!(
+            e.to_string().starts_with("f:2: unknown type \"bool\""),
+            "{e}"
+        );
         assert!(parse_text("--preseed", "p q").is_err());
         assert!(parse_text("--preseed", "p noslash string x").is_err());
         assert!(parse_text("--preseed", "p;rm p/q string x").is_err());

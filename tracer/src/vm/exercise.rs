@@ -1,0 +1,422 @@
+//! What `vm check` does to the package's units, and what came of it.
+//!
+//! A review talks about more than a first start: what a reload does, a restart, the timers
+//! and socket activation. So the guest (`exercise.sh`, sourced into job.sh) picks the units
+//! the package enables after install plus what their sockets, timers, paths and D-Bus files
+//! activate (not every unit file shipped: chrony-wait.service waits for a clock sync that
+//! never comes offline), starts each with a bounded time-out, and after the exercise runs the
+//! lifecycle as phases of their own: reload (units that can), restart, trigger (each timer's
+//! service started, one connection to each socket unit on loopback or its unix path), stop.
+//! Every step leaves one line in `units.jsonl`; a failed step leaves the unit's journal tail.
+//! The host reads them back here: the failures go to the report's first lines, and the
+//! coverage (what ran, per phase) to its table and to the verdicts' witness.
+
+use std::{collections::BTreeMap, fmt::Write as _, fs, path::Path, time::Duration};
+
+use crate::trace::{EventData, Trace};
+
+use super::check::Phase;
+
+/// The guest functions (`select_units`, `start_units`, `lifecycle`, `unit_step`).
+pub const EXERCISE_SH: &str = include_str!("exercise.sh");
+
+/// The most one start, reload, restart or stop may take. systemd's own default is 90 s per
+/// unit, and a unit waiting on something that never comes offline used it whole; this keeps a
+/// run's length bounded by the number of units.
+pub const UNIT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// One step on one unit, as the guest noted it (`units.jsonl`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UnitStep {
+    pub unit: String,
+    /// `start`, `reload`, `restart`, `trigger` (a timer's service started), `connect` (to a
+    /// socket unit) or `stop`.
+    pub step: String,
+    /// systemctl's exit status (124: the time-out); null for a step skipped.
+    pub status: Option<i32>,
+    #[serde(default)]
+    pub timed_out: bool,
+    /// The unit's ActiveState right after the step.
+    #[serde(default)]
+    pub state: String,
+    /// systemd's Result for the unit (`exit-code`, `timeout`, …).
+    #[serde(default)]
+    pub result: String,
+    pub time: String,
+    /// For `connect`: the address connected to (`tcp:127.0.0.1:PORT`, `unix:PATH`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Why a step was not taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+}
+
+impl UnitStep {
+    pub fn ok(&self) -> bool {
+        self.status == Some(0)
+    }
+}
+
+/// A step that failed, with the unit's journal tail.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnitFailure {
+    pub unit: String,
+    pub step: String,
+    /// In words: exit status, time-out, state.
+    pub why: String,
+    pub journal_tail: String,
+}
+
+/// The lines of `units.jsonl` that parse (the guest runs the package: a line it mangled is
+/// dropped, never trusted).
+pub fn steps_from_text(text: &str) -> Vec<UnitStep> {
+    text.lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+pub fn read_steps(out: &Path) -> Vec<UnitStep> {
+    steps_from_text(&fs::read_to_string(out.join("units.jsonl")).unwrap_or_default())
+}
+
+/// Every step that failed, with the journal tail the guest saved for it.
+pub fn failures(out: &Path, steps: &[UnitStep]) -> Vec<UnitFailure> {
+    steps
+        .iter()
+        .filter(|s| s.status.is_some_and(|st| st != 0))
+        .map(|s| {
+            let why = if s.timed_out {
+                format!(
+                    "no answer within {} s (cancelled), state {}",
+                    UNIT_TIMEOUT.as_secs(),
+                    s.state
+                )
+            } else {
+                let mut w = format!("exit status {}, state {}", s.status.unwrap_or(-1), s.state);
+                if !s.result.is_empty() && s.result != "success" {
+                    let _ = write!(w, ", result {}", s.result);
+                }
+                w
+            };
+            // The unit name is the guest's; only a plain file name is looked up.
+            let file = format!("{}.{}.txt", s.unit, s.step);
+            let journal_tail = if file.contains('/') || file.starts_with('.') {
+                String::new()
+            } else {
+                fs::read_to_string(out.join("unit-journal").join(file)).unwrap_or_default()
+            };
+            UnitFailure {
+                unit: s.unit.clone(),
+                step: s.step.clone(),
+                why,
+                journal_tail: journal_tail.trim_end().to_owned(),
+            }
+        })
+        .collect()
+}
+
+/// The report's first lines when a unit failed: each failure and its journal tail, so that a
+/// daemon that never ran is not read past.
+pub fn failures_section(failures: &[UnitFailure]) -> String {
+    if failures.is_empty() {
+        return String::new();
+    }
+    let mut s = format!(
+        "> **{} unit step(s) failed in the guest.** Claims about a unit that never ran are not exercised.\n",
+        failures.len()
+    );
+    for f in failures {
+        let _ = writeln!(s, ">\n> - `{}` {}: {}", f.unit, f.step, f.why);
+        for l in f.journal_tail.lines() {
+            let _ = writeln!(s, ">   `{}`", l.replace('`', "'"));
+        }
+    }
+    s.push('\n');
+    s
+}
+
+/// What the run exercised: the coverage table of the report, and what the witness of a "held"
+/// verdict looks at.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Coverage {
+    /// Units whose start succeeded.
+    pub started: Vec<String>,
+    /// Units whose start failed or timed out.
+    pub failed: Vec<String>,
+    /// Services still active after the exercise: they ran past start-up.
+    pub ran_past_startup: Vec<String>,
+    pub reloaded: Vec<String>,
+    pub restarted: Vec<String>,
+    /// Services started for a timer in the trigger phase.
+    pub timers_fired: Vec<String>,
+    /// Socket units connected to (`UNIT TARGET`).
+    pub sockets_triggered: Vec<String>,
+    pub tests_run: usize,
+    pub tests_passed: usize,
+    /// Per phase, the maintainer scripts that ran in it (`postinst configure`, by file name).
+    pub maintainer_scripts: BTreeMap<String, Vec<String>>,
+}
+
+impl Coverage {
+    /// From the guest's unit steps and states, the phases and the trace.
+    pub fn build(
+        steps: &[UnitStep],
+        states: &str,
+        phases: &[Phase],
+        trace: &Trace,
+        package_owns: &dyn Fn(&str) -> bool,
+    ) -> Self {
+        let units = |step: &str, ok: bool| -> Vec<String> {
+            let mut v: Vec<String> = steps
+                .iter()
+                .filter(|s| s.step == step && s.ok() == ok && s.status.is_some())
+                .map(|s| match (&s.target, step) {
+                    (Some(t), "connect") => format!("{} {t}", s.unit),
+                    _ => s.unit.clone(),
+                })
+                .collect();
+            v.dedup();
+            v
+        };
+        // `units-state.txt`: `PHASE UNIT STATE PID`, at the end of each phase.
+        let mut ran: Vec<String> = states
+            .lines()
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                match f.as_slice() {
+                    ["exercise", u, "active", pid] if u.ends_with(".service") && *pid != "0" => {
+                        Some((*u).to_owned())
+                    }
+                    _ => None,
+                }
+            })
+            .collect();
+        ran.sort();
+        ran.dedup();
+        let tests: Vec<&Phase> = phases
+            .iter()
+            .filter(|p| p.phase.starts_with("autopkgtest:"))
+            .collect();
+        Coverage {
+            started: units("start", true),
+            failed: units("start", false),
+            ran_past_startup: ran,
+            reloaded: units("reload", true),
+            restarted: units("restart", true),
+            timers_fired: units("trigger", true),
+            sockets_triggered: units("connect", true),
+            tests_run: tests
+                .iter()
+                .filter(|p| {
+                    p.result
+                        .is_some_and(|r| r != super::autopkgtest::TestResult::Skip)
+                })
+                .count(),
+            tests_passed: tests
+                .iter()
+                .filter(|p| p.result == Some(super::autopkgtest::TestResult::Pass))
+                .count(),
+            maintainer_scripts: maintainer_scripts_by_phase(trace, phases, package_owns),
+        }
+    }
+
+    /// The report's coverage table (Markdown).
+    pub fn table(&self) -> String {
+        let list = |v: &[String]| {
+            if v.is_empty() {
+                "-".to_owned()
+            } else {
+                v.iter()
+                    .map(|u| format!("`{}`", u.replace('|', "\\|")))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        };
+        let mut s = String::from("| Exercised | Count | Which |\n|-----------|-------|-------|\n");
+        let mut row = |what: &str, v: &[String]| {
+            let _ = writeln!(s, "| {what} | {} | {} |", v.len(), list(v));
+        };
+        row("units started", &self.started);
+        row("units failed to start", &self.failed);
+        row("units reloaded", &self.reloaded);
+        row("units restarted", &self.restarted);
+        row("timers fired", &self.timers_fired);
+        row("sockets triggered", &self.sockets_triggered);
+        let _ = writeln!(
+            s,
+            "| autopkgtest tests run / passed | {} / {} | |",
+            self.tests_run, self.tests_passed
+        );
+        if self.maintainer_scripts.is_empty() {
+            s.push_str("| maintainer scripts | 0 | - |\n");
+        }
+        for (phase, scripts) in &self.maintainer_scripts {
+            let _ = writeln!(
+                s,
+                "| maintainer scripts ({phase}) | {} | {} |",
+                scripts.len(),
+                list(scripts)
+            );
+        }
+        s
+    }
+}
+
+/// The package's maintainer scripts that ran, per phase: each exec of a script in dpkg's info
+/// directory (or tmp.ci) with its first argument (`masakari-common.postinst configure`).
+pub fn maintainer_scripts_by_phase(
+    trace: &Trace,
+    phases: &[Phase],
+    package_owns: &dyn Fn(&str) -> bool,
+) -> BTreeMap<String, Vec<String>> {
+    let mut by: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for e in &trace.events {
+        let EventData::Exec { path, argv, .. } = &e.data else {
+            continue;
+        };
+        let Some(p) = path.resolved.as_deref() else {
+            continue;
+        };
+        if !crate::verdict::attribution::is_maintainer_script(p) || !package_owns(p) {
+            continue;
+        }
+        let name = p.rsplit('/').next().unwrap_or(p);
+        let what = match argv.get(1) {
+            Some(a) => format!("{name} {a}"),
+            None => name.to_owned(),
+        };
+        let phase = phase_at(phases, &e.time).unwrap_or("-").to_owned();
+        let v = by.entry(phase).or_default();
+        if !v.contains(&what) {
+            v.push(what);
+        }
+    }
+    by
+}
+
+/// The innermost phase whose window holds `time` (RFC 3339 UTC stamps of the same format
+/// compare as text). The `ready` phase ends before anything of the package runs.
+pub fn phase_at<'a>(phases: &'a [Phase], time: &str) -> Option<&'a str> {
+    phases
+        .iter()
+        .filter(|p| p.start.as_str() <= time && p.end.as_deref().is_none_or(|e| time <= e))
+        .max_by(|a, b| a.start.cmp(&b.start))
+        .map(|p| p.phase.as_str())
+}
+
+/// The guest side of a socket trigger (`tracer vm connect`): one connection to `target`
+/// (`tcp:HOST:PORT`, `tcp:[::1]:PORT` or `unix:PATH`), a line written, up to a second for an
+/// answer, closed. Loopback and unix paths only: the guest has no other network, and a target
+/// elsewhere is refused before any socket is made.
+pub fn connect(target: &str, datagram: bool) -> std::io::Result<usize> {
+    use std::io::{Read as _, Write as _};
+    let bad = || {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{target}: expected tcp:127.0.0.1:PORT, tcp:[::1]:PORT or unix:PATH"),
+        )
+    };
+    let line = b"tracer\n";
+    let wait = Some(Duration::from_secs(1));
+    if let Some(path) = target.strip_prefix("unix:") {
+        if datagram {
+            let s = std::os::unix::net::UnixDatagram::unbound()?;
+            return s.send_to(line, path);
+        }
+        let mut s = std::os::unix::net::UnixStream::connect(path)?;
+        s.set_read_timeout(wait)?;
+        s.write_all(line)?;
+        let mut buf = [0u8; 256];
+        return Ok(s.read(&mut buf).unwrap_or(0));
+    }
+    let addr: std::net::SocketAddr = target
+        .strip_prefix("tcp:")
+        .ok_or_else(bad)?
+        .parse()
+        .map_err(|_| bad())?;
+    if !addr.ip().is_loopback() {
+        return Err(bad());
+    }
+    if datagram {
+        let bind = if addr.is_ipv6() {
+            "[::1]:0"
+        } else {
+            "127.0.0.1:0"
+        };
+        let s = std::net::UdpSocket::bind(bind)?;
+        return s.send_to(line, addr);
+    }
+    let mut s = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
+    s.set_read_timeout(wait)?;
+    s.write_all(line)?;
+    let mut buf = [0u8; 256];
+    Ok(s.read(&mut buf).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connect_refuses_all_but_loopback() {
+        for t in [
+            "tcp:10.0.0.1:80",
+            "tcp:localhost:80",
+            "udp:127.0.0.1:9",
+            "x",
+        ] {
+            let e = connect(t, false).unwrap_err();
+            assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput, "{t}");
+        }
+    }
+
+    #[test]
+    fn connect_reaches_a_loopback_listener() {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let h = std::thread::spawn(move || {
+            use std::io::{Read as _, Write as _};
+            let (mut c, _) = l.accept().unwrap();
+            let mut b = [0u8; 7];
+            c.read_exact(&mut b).unwrap();
+            c.write_all(b"hello\n").unwrap();
+            b
+        });
+        assert_eq!(connect(&format!("tcp:127.0.0.1:{port}"), false).unwrap(), 6);
+        assert_eq!(&h.join().unwrap(), b"tracer\n");
+    }
+
+    #[test]
+    fn failed_steps_carry_their_journal() {
+        let dir = std::env::temp_dir().join(format!("tracer-units-{}", std::process::id()));
+        fs::create_dir_all(dir.join("unit-journal")).unwrap();
+        fs::write(
+            dir.join("units.jsonl"),
+            "{\"unit\":\"a.service\",\"step\":\"start\",\"status\":0,\"timed_out\":false,\"state\":\"active\",\"result\":\"success\",\"time\":\"t\"}\n\
+             {\"unit\":\"w.service\",\"step\":\"start\",\"status\":124,\"timed_out\":true,\"state\":\"inactive\",\"result\":\"success\",\"time\":\"t\"}\n\
+             not json\n",
+        )
+        .unwrap();
+        fs::write(
+            dir.join("unit-journal/w.service.start.txt"),
+            "w: waiting for sync\n",
+        )
+        .unwrap();
+        let steps = read_steps(&dir);
+        assert_eq!(steps.len(), 2);
+        let f = failures(&dir, &steps);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].unit, "w.service");
+        assert!(
+            f[0].why.starts_with("no answer within 60 s"),
+            "{}",
+            f[0].why
+        );
+        let s = failures_section(&f);
+        assert!(
+            s.contains("`w.service` start") && s.contains("waiting for sync"),
+            "{s}"
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+}

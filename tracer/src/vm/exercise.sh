@@ -1,0 +1,145 @@
+# shellcheck shell=sh
+# Unit selection and lifecycle for `tracer vm check` (see tracer/src/vm/exercise.rs); sourced
+# into job.sh after its prelude: uses $O, $T, $SLICE, $UNIT_TIMEOUT, mark and snapshot.
+# Every step on a unit appends one JSON line to $O/units.jsonl; a step that fails leaves the
+# unit's journal tail in $O/unit-journal/UNIT.STEP.txt.
+
+# The units the packages enable after install (`systemctl is-enabled`), and what their
+# sockets, timers, paths and D-Bus activation files activate. A shipped unit that nothing
+# enables (chrony-wait.service) is not started: it is not what the package runs.
+select_units() {
+    for path in "$O"/unit-files/*; do
+        [ -f "$path" ] || continue
+        f=${path##*/}
+        case "$f" in *@*) continue ;; esac
+        case "$(systemctl is-enabled "$f" 2>/dev/null)" in
+            enabled|enabled-runtime) ;;
+            *) continue ;;
+        esac
+        echo "$f"
+        case "$f" in *.socket|*.timer|*.path)
+            systemctl show -p Triggers --value "$f" | tr ' ' '\n' ;;
+        esac
+    done
+    grep -E '^/usr/share/dbus-1/system-services/[^/]+\.service$' "$O/owned.txt" \
+        | while IFS= read -r d; do
+            u=$(sed -n 's/^SystemdService=//p' "$d" | head -n 1)
+            [ -n "$u" ] && systemctl show -p Id --value "$u"
+        done
+}
+
+# unit_step STEP UNIT SYSTEMCTL-VERB: one systemctl call, bounded by $UNIT_TIMEOUT (a start
+# that waits for what never comes offline, clock sync say, is cancelled); the result is noted.
+unit_step() {
+    step=$1; u=$2; verb=$3
+    timeout "$UNIT_TIMEOUT" systemctl "$verb" "$u" > /dev/null 2>&1
+    rc=$?
+    timed_out=false
+    if [ "$rc" = 124 ]; then
+        timed_out=true
+        # The job is still queued: cancel it, or the unit stays "activating".
+        [ "$verb" = reload ] || systemctl stop --no-block "$u" 2>/dev/null
+    fi
+    state=$(systemctl show -p ActiveState --value "$u")
+    result=$(systemctl show -p Result --value "$u")
+    printf '{"unit":"%s","step":"%s","status":%s,"timed_out":%s,"state":"%s","result":"%s","time":"%s"}\n' \
+        "$u" "$step" "$rc" "$timed_out" "$state" "$result" "$(now)" >> "$O/units.jsonl"
+    if [ "$rc" != 0 ]; then
+        mkdir -p "$O/unit-journal"
+        journalctl -u "$u" -n 20 --no-pager -o short-iso > "$O/unit-journal/$u.$step.txt" 2>&1
+    fi
+    return "$rc"
+}
+
+is_service() { case "$1" in *.service) return 0 ;; *) return 1 ;; esac; }
+is_active() { [ "$(systemctl show -p ActiveState --value "$1")" = active ]; }
+
+# Sockets, timers and paths first: only then does systemd know which services they trigger;
+# a service one of them triggers is left to it (the trigger phase starts it).
+start_units() {
+    st=0
+    for u in $UNITS; do
+        is_service "$u" || unit_step start "$u" start || st=1
+    done
+    for u in $UNITS; do
+        is_service "$u" || continue
+        [ -z "$(systemctl show -p TriggeredBy --value "$u")" ] || continue
+        unit_step start "$u" start || st=1
+    done
+    return "$st"
+}
+
+# reload (units that support it), restart once, then trigger: each a phase of its own.
+lifecycle() {
+    mark reload start
+    st=0
+    for u in $UNITS; do
+        { is_service "$u" && is_active "$u"; } || continue
+        [ "$(systemctl show -p CanReload --value "$u")" = yes ] || continue
+        unit_step reload "$u" reload || st=1
+    done
+    mark reload end "$st" '"trace.jsonl"'
+    snapshot reload
+
+    mark restart start
+    st=0
+    for u in $UNITS; do
+        { is_service "$u" && is_active "$u"; } || continue
+        unit_step restart "$u" restart || st=1
+    done
+    mark restart end "$st" '"trace.jsonl"'
+    snapshot restart
+
+    mark trigger start
+    st=0
+    for u in $UNITS; do
+        case "$u" in
+            *.timer)
+                # What the timer would start when it elapses, started now.
+                for s in $(systemctl show -p Triggers --value "$u"); do
+                    unit_step trigger "$s" start || st=1
+                done ;;
+            *.socket) connect_socket "$u" || st=1 ;;
+        esac
+    done
+    mark trigger end "$st" '"trace.jsonl"'
+    snapshot trigger
+}
+
+# One connection to each address a socket unit listens on: an IP port on loopback (whatever
+# address it is bound to: nothing leaves the guest), or its unix path. A client of the slice,
+# so provenance tells it apart from what it activates.
+connect_socket() {
+    sock=$1
+    rc=0
+    systemctl show -p Listen --value "$sock" | tr ',' '\n' | while read -r addr kind; do
+        [ -n "$addr" ] || continue
+        case "$addr" in
+            /*) target="unix:$addr" ;;
+            \[*\]:*) target="tcp:[::1]:${addr##*:}" ;;
+            *:*|[0-9]*) target="tcp:127.0.0.1:${addr##*:}" ;;
+            *) target="" ;;
+        esac
+        case "$kind" in
+            "(Stream)") mode=stream ;;
+            "(Datagram)") mode=datagram ;;
+            *) target="" ;;
+        esac
+        if [ -z "$target" ]; then
+            printf '{"unit":"%s","step":"connect","status":null,"timed_out":false,"state":"","result":"","time":"%s","target":"%s","skipped":"not a stream or datagram socket on an address or path"}\n' \
+                "$sock" "$(now)" "$addr $kind" >> "$O/units.jsonl"
+            continue
+        fi
+        timeout "$UNIT_TIMEOUT" systemd-run --quiet --scope --slice="$SLICE" \
+            --unit="tracer-connect-$(date +%s%N)" -- \
+            "$T" vm connect --"$mode" "$target" > "$O/connect.log" 2>&1
+        c=$?
+        printf '{"unit":"%s","step":"connect","status":%s,"timed_out":%s,"state":"%s","result":"","time":"%s","target":"%s"}\n' \
+            "$sock" "$c" "$([ "$c" = 124 ] && echo true || echo false)" \
+            "$(systemctl show -p ActiveState --value "$sock")" "$(now)" "$target" >> "$O/units.jsonl"
+        [ "$c" = 0 ] || echo "$sock" >> "$O/connect-failed.txt"
+    done
+    [ ! -s "$O/connect-failed.txt" ] || rc=1
+    rm -f "$O/connect-failed.txt"
+    return "$rc"
+}
