@@ -20,6 +20,9 @@ pub struct CheckOptions<'a> {
     pub contents: Option<&'a Manifest>,
     /// The input names the report shows.
     pub inputs: Inputs,
+    /// What a `vm check` run exercised: a claim is held only with its witness, and each
+    /// verdict lists its phases (see [`verdict::witness`]). `None`: a trace on its own.
+    pub exercised: Option<&'a verdict::witness::Exercised>,
 }
 
 /// A finished check.
@@ -41,7 +44,10 @@ impl Checked {
 
 /// Judges `claims` against `trace` and builds the report.
 pub fn check(trace: &Trace, claims: &ClaimSet, options: CheckOptions<'_>) -> Checked {
-    let judgement = verdict::judge_with(trace, claims, options.contents);
+    let mut judgement = verdict::judge_with(trace, claims, options.contents);
+    if let Some(ex) = options.exercised {
+        verdict::witness::apply(&mut judgement, trace, &claims.package, ex);
+    }
     let nothing_checked = judgement.nothing_checked();
     let summary = summarize(trace);
     let report = Report::build(trace, &summary, claims, judgement, options.inputs);

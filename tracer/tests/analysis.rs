@@ -545,6 +545,7 @@ fn report(review_name: &str, trace_name: &str, package: Option<Package>) -> Repo
     let options = tracer::CheckOptions {
         contents: None,
         inputs,
+        exercised: None,
     };
     tracer::check(&t, &claims, options).report
 }

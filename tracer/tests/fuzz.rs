@@ -258,6 +258,7 @@ fn report(trace: &Trace, claims: &ClaimSet) -> Result<(), String> {
     let options = tracer::CheckOptions {
         contents: None,
         inputs,
+        exercised: None,
     };
     let r = tracer::check(trace, claims, options).report;
     inert(&escape::terminal(&render_markdown(&r)))?;

@@ -17,6 +17,7 @@ use tracer::{
     contents::Manifest,
     report::{Inputs, Report, escape, render_markdown, render_text},
     trace::Trace,
+    verdict::witness::Exercised,
 };
 
 /// No claim was judged: a run that checked nothing must not pass.
@@ -82,6 +83,11 @@ pub struct Args {
     /// about installed files (services, timers, cron jobs, setuid files, …).
     #[arg(long)]
     contents: Option<PathBuf>,
+    /// What a `tracer vm check` run exercised (exercised.json in its output): a claim is held
+    /// only when what it is about ran (a daemon past start-up, the maintainer script, the
+    /// timer's service), and each verdict lists the phases that covered it.
+    #[arg(long)]
+    exercised: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -100,7 +106,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         claims: args.claims.as_deref(),
         trace: &args.trace,
     };
-    let checked = check_named(&named, &trace, &set, contents.as_ref());
+    let exercised = match &args.exercised {
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            Some(
+                serde_json::from_str::<Exercised>(&text).with_context(|| {
+                    format!(
+                        "{}: not an exercised.json of `tracer vm check` (expected its phases and units)",
+                        p.display()
+                    )
+                })?,
+            )
+        }
+        None => None,
+    };
+    let checked = check_named(&named, &trace, &set, contents.as_ref(), exercised.as_ref());
     let text = render(
         &checked.report,
         Format::resolve(args.format, args.output.as_deref()),
@@ -143,6 +164,7 @@ pub fn check_named(
     trace: &Trace,
     set: &ClaimSet,
     contents: Option<&Manifest>,
+    exercised: Option<&Exercised>,
 ) -> Checked {
     let inputs = Inputs {
         review: named.review.map(|p| p.display().to_string()),
@@ -151,7 +173,15 @@ pub fn check_named(
         package: set.package.name.clone(),
         daemons: set.package.daemons.clone(),
     };
-    tracer::check(trace, set, CheckOptions { contents, inputs })
+    tracer::check(
+        trace,
+        set,
+        CheckOptions {
+            contents,
+            inputs,
+            exercised,
+        },
+    )
 }
 
 /// The one-line reason on stderr that goes with exit code 4, naming the claims input and the

@@ -96,8 +96,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 claims: args.claims.as_deref(),
                 trace,
             };
-            let or = check_named(&named(args.old.as_path()), o, &set, None).report;
-            let nr = check_named(&named(args.new.as_path()), n, &set, None).report;
+            let or = check_named(&named(args.old.as_path()), o, &set, None, None).report;
+            let nr = check_named(&named(args.new.as_path()), n, &set, None, None).report;
             let of = |t: &Trace| {
                 let mut b = diff::behaviour_of_findings(&all_findings(t, &set.package));
                 b.facets

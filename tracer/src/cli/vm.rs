@@ -345,7 +345,10 @@ fn verdicts(
         claims,
         trace: &trace_path,
     };
-    let checked = super::check::check_named(&named, &trace, &set, contents.as_ref());
+    // What the run exercised: the witness of each "held" (also in exercised.json).
+    let exercised = tracer::vm::exercise::exercised(&outcome.coverage, &outcome.phases);
+    let checked =
+        super::check::check_named(&named, &trace, &set, contents.as_ref(), Some(&exercised));
     let json = super::check::render(&checked.report, Format::Json)?;
     super::emit(Some(&out.join("report.json")), &json, "report")?;
     // The Markdown report, then how the guest ran.

@@ -103,6 +103,9 @@ pub fn render_markdown(r: &Report) -> String {
         if !v.gaps.is_empty() && v.status != Status::Inconclusive {
             let _ = writeln!(out, "Trace gaps: {}.", md(&v.gaps.join("; ")));
         }
+        if !v.covered_by.is_empty() {
+            let _ = writeln!(out, "Covered by phases: {}.", md(&v.covered_by.join(", ")));
+        }
     }
 
     let blocks = runtime_blocks(r, md);

@@ -180,6 +180,17 @@ pub fn render_text(r: &Report) -> String {
                 &format!("Trace gaps: {}.", printable(&v.gaps.join("; "))),
             );
         }
+        if !v.covered_by.is_empty() {
+            wrap(
+                &mut out,
+                INDENT,
+                INDENT,
+                &format!(
+                    "Covered by phases: {}.",
+                    printable(&v.covered_by.join(", "))
+                ),
+            );
+        }
     }
 
     let blocks = super::runtime::runtime_blocks(r, printable);

@@ -12,6 +12,7 @@ mod existing;
 mod findings;
 mod rules;
 pub mod runtime;
+pub mod witness;
 
 use std::collections::HashSet;
 
@@ -117,6 +118,10 @@ pub struct Verdict {
     /// instances of it.
     #[serde(default, skip_serializing_if = "Installed::is_empty")]
     pub installed: Installed,
+    /// The run's phases in which the claim's subject had events (`vm check` runs only; see
+    /// [`witness`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub covered_by: Vec<String>,
 }
 
 /// Installed files shown as evidence of a contents claim.
@@ -435,6 +440,7 @@ fn judge_one(
             allow,
             gaps,
             installed: Installed::default(),
+            covered_by: Vec::new(),
         };
     }
 
@@ -553,6 +559,7 @@ fn judge_one(
         allow,
         gaps,
         installed: Installed::default(),
+        covered_by: Vec::new(),
     }
 }
 

@@ -354,6 +354,12 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
     let states = fs::read_to_string(spec.out_dir.join("units-state.txt")).unwrap_or_default();
     let owns = |script: &str| owns_script(&purge, &package, script);
     let coverage = exercise::Coverage::build(&unit_steps, &states, &phases, &trace, &owns);
+    let exercised_json = spec.out_dir.join("exercised.json");
+    fs::write(
+        &exercised_json,
+        serde_json::to_vec_pretty(&exercise::exercised(&coverage, &phases)).unwrap_or_default(),
+    )
+    .map_err(io_err(&exercised_json))?;
     Ok(CheckOutcome {
         package,
         exercise,

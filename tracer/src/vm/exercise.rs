@@ -13,7 +13,10 @@
 
 use std::{collections::BTreeMap, fmt::Write as _, fs, path::Path, time::Duration};
 
-use crate::trace::{EventData, Trace};
+use crate::{
+    trace::{EventData, Trace},
+    verdict::witness::{Exercised, PhaseWindow},
+};
 
 use super::check::Phase;
 
@@ -259,6 +262,24 @@ impl Coverage {
             );
         }
         s
+    }
+}
+
+/// What the verdicts' witness needs of this run (`exercised.json`, `tracer check --exercised`).
+pub fn exercised(coverage: &Coverage, phases: &[Phase]) -> Exercised {
+    Exercised {
+        phases: phases
+            .iter()
+            .map(|p| PhaseWindow {
+                phase: p.phase.clone(),
+                start: p.start.clone(),
+                end: p.end.clone(),
+            })
+            .collect(),
+        ran_past_startup: coverage.ran_past_startup.clone(),
+        timer_services_run: coverage.timers_fired.clone(),
+        failed_units: coverage.failed.clone(),
+        maintainer_scripts: coverage.maintainer_scripts.clone(),
     }
 }
 

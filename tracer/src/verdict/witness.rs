@@ -1,0 +1,227 @@
+//! A witness for "held": a claim is held only when what it is about had a chance to happen.
+//!
+//! A trace with nothing contradicting a claim says little if the behaviour never ran: an
+//! endpoint claim about a daemon that died at start-up, a postinst claim when the postinst
+//! took another branch or never ran, a timer claim when the timer never fired. `vm check`
+//! knows what it exercised (phases, units that ran past start-up, timer services run,
+//! maintainer scripts per phase) and writes it as `exercised.json`; `tracer check --exercised`
+//! reads it, and this module turns a "held" without its witness into "not exercised", naming
+//! what was missing. It also lists, per claim, the phases whose events the claim was judged
+//! on. A trace recorded without `vm check` has no such record: its verdicts are unchanged.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Attribution, Judgement, Status, rules::scope};
+use crate::{
+    claims::{Check, Claim, Expect, Package, Source},
+    trace::{EventData, Trace},
+};
+
+/// One phase of the run, as in `phases.jsonl` (guest wall clock, the trace's `time`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseWindow {
+    pub phase: String,
+    pub start: String,
+    pub end: Option<String>,
+}
+
+/// What a run exercised, as `vm check` saw it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exercised {
+    pub phases: Vec<PhaseWindow>,
+    /// Services still active after the exercise: the daemon ran past start-up.
+    #[serde(default)]
+    pub ran_past_startup: Vec<String>,
+    /// Services of timers that ran (fired by the trigger phase).
+    #[serde(default)]
+    pub timer_services_run: Vec<String>,
+    /// Units whose start failed.
+    #[serde(default)]
+    pub failed_units: Vec<String>,
+    /// Per phase, the package's maintainer scripts that ran (`PKG.postinst configure`).
+    #[serde(default)]
+    pub maintainer_scripts: BTreeMap<String, Vec<String>>,
+}
+
+impl Exercised {
+    /// The phase whose window holds `time` (the latest-starting one when windows nest).
+    pub fn phase_at(&self, time: &str) -> Option<&str> {
+        self.phases
+            .iter()
+            .filter(|p| p.start.as_str() <= time && p.end.as_deref().is_none_or(|e| time <= e))
+            .max_by(|a, b| a.start.cmp(&b.start))
+            .map(|p| p.phase.as_str())
+    }
+
+    fn script_ran(&self, kind: Option<&str>) -> Option<String> {
+        self.maintainer_scripts.iter().find_map(|(phase, scripts)| {
+            scripts
+                .iter()
+                .find(|s| {
+                    let file = s.split_whitespace().next().unwrap_or("");
+                    kind.is_none_or(|k| file == k || file.ends_with(&format!(".{k}")))
+                })
+                .map(|s| format!("{s} in {phase}"))
+        })
+    }
+}
+
+/// The claim families a witness is asked of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// Listening, binding, connecting: the daemon must run past start-up.
+    NetworkEndpoint,
+    /// What a maintainer script does: that script must have run (`None`: any of them).
+    MaintainerScript(Option<&'static str>),
+    /// What a timer runs: the timer's service must have run.
+    Timer,
+    /// Everything else: judged as before.
+    Other,
+}
+
+const SCRIPTS: &[&str] = &["preinst", "postinst", "prerm", "postrm", "config"];
+
+/// Which family a claim is in: by its check, and for a review's own words, by what the
+/// statement names (a script, a timer).
+pub fn family(claim: &Claim) -> Family {
+    let text = match &claim.source {
+        Source::Review { text, .. } => text.to_lowercase(),
+        _ => String::new(),
+    };
+    let named_script = SCRIPTS.iter().copied().find(|s| {
+        text.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w == *s)
+    });
+    match claim.check {
+        Check::ExternalEndpoint
+        | Check::OpensPort
+        | Check::PrivilegedPorts
+        | Check::Networking
+        | Check::OutgoingDestinations => Family::NetworkEndpoint,
+        Check::MaintainerAddsGroups | Check::ChmodChownMixup => {
+            Family::MaintainerScript(named_script)
+        }
+        Check::InstallsTimers => Family::Timer,
+        _ if text.contains("timer") => Family::Timer,
+        _ if named_script.is_some() || text.contains("maintainer script") => {
+            Family::MaintainerScript(named_script)
+        }
+        _ => Family::Other,
+    }
+}
+
+/// What the claim's witness is, when the run had it; `Err` with what was missing.
+pub fn witness(claim: &Claim, ex: &Exercised) -> Result<Option<String>, String> {
+    match family(claim) {
+        Family::Other => Ok(None),
+        Family::NetworkEndpoint => match ex.ran_past_startup.as_slice() {
+            [] if ex.failed_units.is_empty() => {
+                Err("no daemon of the package ran past start-up".to_owned())
+            }
+            [] => Err(format!(
+                "no daemon of the package ran past start-up ({} failed to start)",
+                ex.failed_units.join(", ")
+            )),
+            units => Ok(Some(format!("{} ran past start-up", units.join(", ")))),
+        },
+        Family::MaintainerScript(kind) => match ex.script_ran(kind) {
+            Some(s) => Ok(Some(format!("{s} ran"))),
+            None => Err(format!(
+                "the package's {} never ran",
+                kind.unwrap_or("maintainer scripts")
+            )),
+        },
+        Family::Timer => match ex.timer_services_run.as_slice() {
+            [] => Err("no timer's service of the package ran".to_owned()),
+            s => Ok(Some(format!("timer service(s) {} ran", s.join(", ")))),
+        },
+    }
+}
+
+/// Applies the witness rule and the per-claim phases to a judgement made on `trace`.
+pub fn apply(judgement: &mut Judgement, trace: &Trace, package: &Package, ex: &Exercised) {
+    let attribution = Attribution::compute(trace, package);
+    for v in &mut judgement.verdicts {
+        let in_scope = scope(v.claim.check);
+        let mut covered: Vec<String> = Vec::new();
+        for (ev, o) in trace.events.iter().zip(&attribution.per_event) {
+            if !in_scope.contains(o) {
+                continue;
+            }
+            if let Some(p) = ex.phase_at(&ev.time)
+                && !covered.iter().any(|c| c == p)
+            {
+                covered.push(p.to_owned());
+            }
+        }
+        v.covered_by = covered;
+        match witness(&v.claim, ex) {
+            Err(missing) if v.status == Status::Held => {
+                v.status = Status::NotExercised;
+                v.reason = format!(
+                    "nothing contradicts it, but it was never exercised: {missing} (\"held\" needs it)"
+                );
+            }
+            Ok(Some(w))
+                if v.status == Status::NotExercised && v.claim.expect == Expect::Present =>
+            {
+                // The behaviour had its chance and did not happen: for a claim that a
+                // maintainer script does X, the script's own commands are the evidence.
+                if let Family::MaintainerScript(_) = family(&v.claim)
+                    && v.gaps.is_empty()
+                {
+                    let seen = script_commands(trace, &attribution, v.claim.check);
+                    if !seen.is_empty() {
+                        v.status = Status::Contradicted;
+                        v.reason = format!(
+                            "{w}, and none of its {} matching command(s) does it",
+                            seen.len()
+                        );
+                        for (ev, what) in seen {
+                            v.evidence
+                                .push(super::item(ev, super::Origin::MaintainerScript, what));
+                        }
+                    }
+                }
+            }
+            Ok(Some(w)) => {
+                if v.status == Status::Held {
+                    v.reason.push_str(&format!(" (witness: {w})"));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The maintainer scripts' commands a claim about them is about (chmod, chown, chgrp for the
+/// mix-up; useradd, adduser, groupadd, addgroup for added groups).
+fn script_commands<'a>(
+    trace: &'a Trace,
+    attribution: &Attribution,
+    check: Check,
+) -> Vec<(&'a crate::trace::Event, String)> {
+    let tools: &[&str] = match check {
+        Check::ChmodChownMixup => &["chmod", "chown", "chgrp"],
+        Check::MaintainerAddsGroups => &["useradd", "adduser", "groupadd", "addgroup"],
+        _ => &[],
+    };
+    trace
+        .events
+        .iter()
+        .zip(&attribution.per_event)
+        .filter(|(_, o)| **o == super::Origin::MaintainerScript)
+        .filter_map(|(ev, _)| match &ev.data {
+            EventData::Exec { argv, .. }
+                if argv
+                    .first()
+                    .is_some_and(|a| tools.contains(&super::attribution::basename(a))) =>
+            {
+                Some((ev, crate::trace::describe::shown_argv(argv)))
+            }
+            _ => None,
+        })
+        .collect()
+}
