@@ -77,7 +77,10 @@ pub enum Family {
     MaintainerScript(Option<&'static str>),
     /// What a timer runs: the timer's service must have run.
     Timer,
-    /// Everything else: judged as before.
+    /// What the daemon does: when units were started, one must have kept running (a claim
+    /// about a unit that never started is not exercised).
+    Daemon,
+    /// Everything else (contents, what scripts and daemons both do): judged as before.
     Other,
 }
 
@@ -108,6 +111,7 @@ pub fn family(claim: &Claim) -> Family {
         _ if named_script.is_some() || text.contains("maintainer script") => {
             Family::MaintainerScript(named_script)
         }
+        c if !c.is_contents() && scope(c) == [super::Origin::Package] => Family::Daemon,
         _ => Family::Other,
     }
 }
@@ -116,6 +120,14 @@ pub fn family(claim: &Claim) -> Family {
 pub fn witness(claim: &Claim, ex: &Exercised) -> Result<Option<String>, String> {
     match family(claim) {
         Family::Other => Ok(None),
+        Family::Daemon => match (ex.ran_past_startup.as_slice(), ex.failed_units.as_slice()) {
+            ([], []) => Ok(None),
+            ([], failed) => Err(format!(
+                "no unit of the package kept running ({} failed to start)",
+                failed.join(", ")
+            )),
+            (units, _) => Ok(Some(format!("{} ran past start-up", units.join(", ")))),
+        },
         Family::NetworkEndpoint => match ex.ran_past_startup.as_slice() {
             [] if ex.failed_units.is_empty() => {
                 Err("no daemon of the package ran past start-up".to_owned())
@@ -158,7 +170,8 @@ pub fn apply(judgement: &mut Judgement, trace: &Trace, package: &Package, ex: &E
         }
         v.covered_by = covered;
         match witness(&v.claim, ex) {
-            Err(missing) if v.status == Status::Held => {
+            // A "does X" claim held by its own events needs no other witness.
+            Err(missing) if v.status == Status::Held && v.claim.expect == Expect::Absent => {
                 v.status = Status::NotExercised;
                 v.reason = format!(
                     "nothing contradicts it, but it was never exercised: {missing} (\"held\" needs it)"

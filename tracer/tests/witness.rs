@@ -1,0 +1,318 @@
+//! The witness rule on saved traces: a claim is "held" only when what it is about ran (a
+//! daemon past start-up, the maintainer script, the timer's service), one test per claim
+//! family, with `Exercised` records as `vm check` writes them (exercised.json).
+
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
+
+use tracer::{
+    claims::{Allow, Check, Claim, ClaimSet, Expect, Package, Source},
+    trace::{EventData, Trace, read_trace},
+    verdict::{
+        Status, Verdict, judge,
+        witness::{self, Exercised, Family, PhaseWindow},
+    },
+};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn trace(name: &str) -> Trace {
+    read_trace(&fixture(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+fn review_claim(check: Check, expect: Expect, text: &str) -> Claim {
+    Claim {
+        id: "C1".into(),
+        check,
+        expect,
+        source: Source::Review {
+            line: 1,
+            text: text.into(),
+            also_lines: Vec::new(),
+        },
+        allow: Allow::default(),
+    }
+}
+
+fn package(name: &str) -> Package {
+    Package {
+        name: Some(name.into()),
+        ..Package::default()
+    }
+}
+
+/// The claim judged on the trace, then the witness rule applied with `ex`.
+fn judged(trace: &Trace, package: Package, claim: Claim, ex: &Exercised) -> (Verdict, Verdict) {
+    let set = ClaimSet {
+        package: package.clone(),
+        claims: vec![claim],
+        not_checkable: Vec::new(),
+        unrecognised: Vec::new(),
+    };
+    let mut j = judge(trace, &set);
+    let before = j.verdicts[0].clone();
+    witness::apply(&mut j, trace, &package, ex);
+    (before, j.verdicts.remove(0))
+}
+
+fn window(phase: &str, start: &str, end: &str) -> PhaseWindow {
+    PhaseWindow {
+        phase: phase.into(),
+        start: start.into(),
+        end: Some(end.into()),
+    }
+}
+
+/// The quiet daemon's trace (12:00:00.010–.080) as a start phase and an exercise.
+fn quiet_phases() -> Vec<PhaseWindow> {
+    vec![
+        window(
+            "start",
+            "2026-11-23T12:00:00.000000000Z",
+            "2026-11-23T12:00:00.040000000Z",
+        ),
+        window(
+            "exercise",
+            "2026-11-23T12:00:00.040000001Z",
+            "2026-11-23T12:00:01.000000000Z",
+        ),
+    ]
+}
+
+#[test]
+fn an_endpoint_claim_needs_the_daemon_past_start_up() {
+    let t = trace("fixture-quiet.jsonl");
+    let c = review_claim(
+        Check::ExternalEndpoint,
+        Expect::Absent,
+        "No external endpoints",
+    );
+    assert_eq!(witness::family(&c), Family::NetworkEndpoint);
+    // The daemon's unit failed: nothing listening is no evidence of anything.
+    let failed = Exercised {
+        phases: quiet_phases(),
+        failed_units: vec!["quietd.service".into()],
+        ..Exercised::default()
+    };
+    let (before, after) = judged(&t, package("quietd"), c.clone(), &failed);
+    assert_eq!(before.status, Status::Held, "{}", before.reason);
+    assert_eq!(after.status, Status::NotExercised, "{}", after.reason);
+    assert!(
+        after
+            .reason
+            .contains("no daemon of the package ran past start-up")
+            && after.reason.contains("quietd.service failed to start"),
+        "{}",
+        after.reason
+    );
+    // It ran past start-up: held, saying so, and the phases its events fell in are listed.
+    let ran = Exercised {
+        phases: quiet_phases(),
+        ran_past_startup: vec!["quietd.service".into()],
+        ..Exercised::default()
+    };
+    let (_, after) = judged(&t, package("quietd"), c, &ran);
+    assert_eq!(after.status, Status::Held, "{}", after.reason);
+    assert!(
+        after
+            .reason
+            .contains("witness: quietd.service ran past start-up"),
+        "{}",
+        after.reason
+    );
+    assert_eq!(after.covered_by, ["start", "exercise"]);
+}
+
+/// fixture-install with the postinst's `chmod masakari:masakari FILE` made the `chown` it
+/// meant: the packaging as fixed.
+fn fixed_install() -> Trace {
+    let mut t = trace("fixture-install.jsonl");
+    let mut fixed = 0;
+    for e in &mut t.events {
+        if let EventData::Exec { argv, .. } = &mut e.data
+            && argv.first().is_some_and(|a| a == "chmod")
+        {
+            argv[0] = "chown".into();
+            fixed += 1;
+        }
+    }
+    assert_eq!(fixed, 1, "the fixture's one chmod");
+    t
+}
+
+fn install_phases() -> Vec<PhaseWindow> {
+    vec![window(
+        "install",
+        "2026-11-23T12:00:00.000000000Z",
+        "2026-11-23T12:00:01.000000000Z",
+    )]
+}
+
+#[test]
+fn a_maintainer_script_claim_needs_that_script_to_have_run() {
+    let t = fixed_install();
+    let text =
+        "there appears to be a typo in the postinst script which uses chmod instead of chown";
+    let mixup = review_claim(Check::ChmodChownMixup, Expect::Present, text);
+    assert_eq!(
+        witness::family(&mixup),
+        Family::MaintainerScript(Some("postinst"))
+    );
+    let mut scripts = BTreeMap::new();
+    scripts.insert(
+        "install".to_owned(),
+        vec!["masakari-engine.postinst configure".to_owned()],
+    );
+    let ran = Exercised {
+        phases: install_phases(),
+        maintainer_scripts: scripts,
+        ..Exercised::default()
+    };
+    // The postinst ran and its chown is right: the review's finding is not in this version,
+    // and the postinst's own command is the evidence.
+    let (before, after) = judged(&t, package("masakari"), mixup.clone(), &ran);
+    assert_eq!(before.status, Status::NotExercised, "{}", before.reason);
+    assert_eq!(after.status, Status::Contradicted, "{}", after.reason);
+    assert!(
+        after
+            .reason
+            .starts_with("masakari-engine.postinst configure in install ran"),
+        "{}",
+        after.reason
+    );
+    let shown: Vec<&str> = after
+        .evidence
+        .shown
+        .iter()
+        .map(|e| e.what.as_str())
+        .collect();
+    assert_eq!(
+        shown,
+        ["chown masakari:masakari /var/lib/masakari/masakari.sqlite"]
+    );
+    assert_eq!(after.covered_by, ["install"]);
+
+    // The postinst never ran (only a preinst did): not exercised, saying which script.
+    let mut scripts = BTreeMap::new();
+    scripts.insert(
+        "install".to_owned(),
+        vec!["masakari-engine.preinst install".to_owned()],
+    );
+    let other = Exercised {
+        phases: install_phases(),
+        maintainer_scripts: scripts,
+        ..Exercised::default()
+    };
+    let absent = review_claim(Check::ChmodChownMixup, Expect::Absent, text);
+    let (before, after) = judged(&t, package("masakari"), absent.clone(), &other);
+    assert_eq!(before.status, Status::Held, "{}", before.reason);
+    assert_eq!(after.status, Status::NotExercised, "{}", after.reason);
+    assert!(
+        after.reason.contains("the package's postinst never ran"),
+        "{}",
+        after.reason
+    );
+    let (_, after) = judged(&t, package("masakari"), absent, &ran);
+    assert_eq!(after.status, Status::Held, "{}", after.reason);
+
+    // The mix-up itself, seen: held by its own event, whatever the record says.
+    let (_, after) = judged(
+        &trace("fixture-install.jsonl"),
+        package("masakari"),
+        mixup,
+        &other,
+    );
+    assert_eq!(after.status, Status::Held, "{}", after.reason);
+}
+
+#[test]
+fn a_timer_claim_needs_the_timer_service_to_have_run() {
+    let t = trace("fixture-quiet.jsonl");
+    let c = review_claim(
+        Check::FileIo,
+        Expect::Absent,
+        "The daily timer writes nothing outside its own directory",
+    );
+    assert_eq!(witness::family(&c), Family::Timer);
+    let none = Exercised {
+        phases: quiet_phases(),
+        ran_past_startup: vec!["quietd.service".into()],
+        ..Exercised::default()
+    };
+    let (before, after) = judged(&t, package("quietd"), c.clone(), &none);
+    assert_eq!(before.status, Status::Held, "{}", before.reason);
+    assert_eq!(after.status, Status::NotExercised, "{}", after.reason);
+    assert!(
+        after
+            .reason
+            .contains("no timer's service of the package ran"),
+        "{}",
+        after.reason
+    );
+    let fired = Exercised {
+        timer_services_run: vec!["quietd-clean.service".into()],
+        ..none
+    };
+    let (_, after) = judged(&t, package("quietd"), c, &fired);
+    assert_eq!(after.status, Status::Held, "{}", after.reason);
+    assert!(
+        after.reason.contains("quietd-clean.service ran"),
+        "{}",
+        after.reason
+    );
+}
+
+#[test]
+fn a_daemon_claim_about_a_unit_that_never_started_is_not_exercised() {
+    let t = trace("fixture-quiet.jsonl");
+    let c = review_claim(Check::TempFiles, Expect::Absent, "No use of temp files");
+    assert_eq!(witness::family(&c), Family::Daemon);
+    let failed = Exercised {
+        phases: quiet_phases(),
+        failed_units: vec!["quietd.service".into()],
+        ..Exercised::default()
+    };
+    let (before, after) = judged(&t, package("quietd"), c, &failed);
+    assert_eq!(before.status, Status::Held, "{}", before.reason);
+    assert_eq!(after.status, Status::NotExercised, "{}", after.reason);
+    assert!(
+        after.reason.contains("quietd.service failed to start"),
+        "{}",
+        after.reason
+    );
+}
+
+#[test]
+fn other_claims_and_runs_without_a_record_are_unchanged() {
+    let t = trace("fixture-quiet.jsonl");
+    let c = review_claim(Check::TempFiles, Expect::Absent, "No use of temp files");
+    assert_eq!(witness::family(&c), Family::Daemon);
+    let (before, after) = judged(&t, package("quietd"), c, &Exercised::default());
+    assert_eq!(before.status, after.status);
+    assert_eq!(before.reason, after.reason);
+    // No phases known: nothing to list.
+    assert!(after.covered_by.is_empty());
+}
+
+#[test]
+fn exercised_json_is_read_back() {
+    let ex = Exercised {
+        phases: quiet_phases(),
+        ran_past_startup: vec!["a.service".into()],
+        ..Exercised::default()
+    };
+    let text = serde_json::to_string(&ex).unwrap();
+    let back: Exercised = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, ex);
+    assert_eq!(
+        ex.phase_at("2026-11-23T12:00:00.050000000Z"),
+        Some("exercise")
+    );
+    assert_eq!(ex.phase_at("2026-11-23T13:00:00.000000000Z"), None);
+}
