@@ -152,30 +152,74 @@ expect = "absent"
         [
             ("ready", 0),
             ("install", 0),
-            ("start", 0),
+            // tracer-standin-broken.service fails: the phase says so, the run goes on.
+            ("start", 1),
             ("exercise", 0),
+            ("reload", 0),
+            ("restart", 0),
+            ("trigger", 0),
             ("stop", 0),
             ("purge", 0)
         ],
         "{vm:#}"
     );
+    // What the packages enable, and what the enabled timers activate; not the shipped
+    // tracer-standin-wait.service, which nothing enables (its start would never end).
     assert_eq!(
         vm["units"],
         serde_json::json!([
             "cron.service",
             "tracer-standin-answer.socket",
+            "tracer-standin-broken.service",
             "tracer-standin-tick.service",
             "tracer-standin-tick.timer",
+            "tracer-standin-yearly.service",
+            "tracer-standin-yearly.timer",
             "tracer-standin.service"
-        ])
+        ]),
+        "{vm:#}"
     );
     assert_eq!(
         vm["daemons"],
         serde_json::json!([
             "/usr/sbin/cron",
             "/usr/sbin/tracer-standin",
-            "/usr/sbin/tracer-standin-tick"
+            "/usr/sbin/tracer-standin-broken",
+            "/usr/sbin/tracer-standin-tick",
+            "/usr/sbin/tracer-standin-yearly"
         ])
+    );
+    // The failed unit is named with its journal tail, in vm.json and the report's first lines.
+    let failures = vm["unit_failures"].as_array().expect("unit_failures");
+    assert_eq!(failures.len(), 1, "{vm:#}");
+    assert_eq!(failures[0]["unit"], "tracer-standin-broken.service");
+    assert_eq!(failures[0]["step"], "start");
+    assert!(
+        failures[0]["journal_tail"]
+            .as_str()
+            .is_some_and(|j| j.contains("tracer-standin-broken: no configuration")),
+        "{vm:#}"
+    );
+    let cov = &vm["coverage"];
+    assert_eq!(cov["failed"], serde_json::json!(["tracer-standin-broken.service"]));
+    assert!(
+        cov["reloaded"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("tracer-standin.service")),
+        "{cov:#}"
+    );
+    assert!(
+        cov["timers_fired"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("tracer-standin-yearly.service")),
+        "{cov:#}"
+    );
+    assert_eq!(
+        cov["sockets_triggered"],
+        serde_json::json!(["tracer-standin-answer.socket tcp:127.0.0.1:7781"]),
+        "{cov:#}"
     );
     // The exercise's client got its answer from the socket-activated service.
     let exercise_log = std::fs::read_to_string(out.join("exercise.log")).unwrap();
@@ -286,7 +330,9 @@ expect = "absent"
         procs.iter().filter(|p| p["program"] == program).collect()
     };
     let standin = started("/usr/sbin/tracer-standin");
-    assert_eq!(standin.len(), 1, "{procs:#?}");
+    // Started by its postinst, then again by the restart phase.
+    assert_eq!(standin.len(), 2, "{procs:#?}");
+    assert_eq!(standin[1]["phase"], "restart", "{procs:#?}");
     assert_eq!(
         standin[0]["started_by"],
         serde_json::json!({"kind": "unit", "unit": "tracer-standin.service",
@@ -296,6 +342,12 @@ expect = "absent"
     assert_eq!(standin[0]["phase"], "install", "{procs:#?}");
     let answers = started("/usr/sbin/tracer-standin-answer");
     assert!(!answers.is_empty(), "{procs:#?}");
+    // One answer for the exercise's client, one for the trigger phase's connection.
+    let answer_phases: Vec<&str> = answers.iter().filter_map(|a| a["phase"].as_str()).collect();
+    assert!(
+        answer_phases.contains(&"exercise") && answer_phases.contains(&"trigger"),
+        "{procs:#?}"
+    );
     for a in &answers {
         assert_eq!(
             a["started_by"],
@@ -303,8 +355,12 @@ expect = "absent"
                 "trigger": "socket tracer-standin-answer.socket"}),
             "{procs:#?}"
         );
-        assert_eq!(a["phase"], "exercise", "{procs:#?}");
     }
+    // The yearly timer never elapses in a run: its service ran only because the trigger
+    // phase started it.
+    let yearly = started("/usr/sbin/tracer-standin-yearly");
+    assert_eq!(yearly.len(), 1, "{procs:#?}");
+    assert_eq!(yearly[0]["phase"], "trigger", "{procs:#?}");
     let ticks = started("/usr/sbin/tracer-standin-tick");
     assert!(!ticks.is_empty(), "{procs:#?}");
     for t in &ticks {
@@ -329,6 +385,9 @@ expect = "absent"
         (standin[0], "/var/lib/tracer-standin/state"),
         (answers[0], "/var/lib/tracer-standin/asked"),
         (ticks[0], "/var/lib/tracer-standin/tick"),
+        (yearly[0], "/var/lib/tracer-standin/yearly"),
+        // The reload phase's SIGHUP, handled by the first daemon.
+        (standin[0], "/var/lib/tracer-standin/reloads"),
     ] {
         let tree = process_tree(&events, root["pid"].as_u64().unwrap());
         assert!(
@@ -343,6 +402,15 @@ expect = "absent"
         md.contains(
             "activation of tracer-standin-answer@.service by socket tracer-standin-answer.socket"
         ) && md.contains("timer tracer-standin-tick.timer"),
+        "{md}"
+    );
+    assert!(
+        md.starts_with("> **1 unit step(s) failed in the guest.**")
+            && md.contains("`tracer-standin-broken.service` start"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| timers fired | ") && md.contains("`tracer-standin-yearly.service`"),
         "{md}"
     );
 
@@ -576,7 +644,13 @@ fn process_tree(events: &[serde_json::Value], pid: u64) -> Vec<u64> {
 /// - `tracer-standin-answer.socket` (`Accept=yes` on 127.0.0.1:7781): systemd starts an
 ///   instance of `tracer-standin-answer@.service` for each connection;
 /// - `tracer-standin-tick.timer`, which runs the oneshot `tracer-standin-tick.service` every
-///   2 s.
+///   2 s;
+/// - `tracer-standin-yearly.timer`, which never elapses during a run: its service runs only
+///   when the trigger phase starts it;
+/// - `tracer-standin-broken.service`, enabled, which fails at start with a message;
+/// - `tracer-standin-wait.service`, shipped but not enabled, whose start would never end.
+///
+/// The postinst enables the units as dh_installsystemd's snippets would.
 fn standin_deb(dir: &std::path::Path) -> PathBuf {
     let root = dir.join("standin");
     let write = |rel: &str, text: &str, mode: u32| {
@@ -596,17 +670,19 @@ fn standin_deb(dir: &std::path::Path) -> PathBuf {
     write(
         "DEBIAN/postinst",
         "#!/bin/sh\nset -e\nmkdir -p /var/lib/tracer-standin\n\
-         systemctl daemon-reload && systemctl start tracer-standin.service\n",
+         systemctl daemon-reload\n         systemctl enable tracer-standin.service tracer-standin-answer.socket \
+         tracer-standin-tick.timer tracer-standin-yearly.timer tracer-standin-broken.service\n         systemctl start tracer-standin.service\n",
         0o755,
     );
     write(
         "usr/sbin/tracer-standin",
-        "#!/bin/sh\necho started > /var/lib/tracer-standin/state\nexec sleep 100000\n",
+        "#!/bin/sh\necho started > /var/lib/tracer-standin/state\n         trap 'echo reloaded >> /var/lib/tracer-standin/reloads' HUP\n         while :; do sleep 1; done\n",
         0o755,
     );
     write(
         "lib/systemd/system/tracer-standin.service",
-        "[Unit]\nDescription=tracer stand-in daemon\n\n[Service]\nExecStart=/usr/sbin/tracer-standin\n\n\
+        "[Unit]\nDescription=tracer stand-in daemon\n\n[Service]\nExecStart=/usr/sbin/tracer-standin\n\
+         ExecReload=/bin/kill -HUP $MAINPID\n\n\
          [Install]\nWantedBy=multi-user.target\n",
         0o644,
     );
@@ -642,6 +718,40 @@ fn standin_deb(dir: &std::path::Path) -> PathBuf {
         "lib/systemd/system/tracer-standin-tick.service",
         "[Unit]\nDescription=tracer stand-in tick\n\n[Service]\nType=oneshot\n\
          ExecStart=/usr/sbin/tracer-standin-tick\n",
+        0o644,
+    );
+    write(
+        "usr/sbin/tracer-standin-yearly",
+        "#!/bin/sh\ndate > /var/lib/tracer-standin/yearly\n",
+        0o755,
+    );
+    write(
+        "lib/systemd/system/tracer-standin-yearly.timer",
+        "[Unit]\nDescription=tracer stand-in yearly timer\n\n[Timer]\nOnCalendar=yearly\n\n\
+         [Install]\nWantedBy=timers.target\n",
+        0o644,
+    );
+    write(
+        "lib/systemd/system/tracer-standin-yearly.service",
+        "[Unit]\nDescription=tracer stand-in yearly job\n\n[Service]\nType=oneshot\n\
+         ExecStart=/usr/sbin/tracer-standin-yearly\n",
+        0o644,
+    );
+    write(
+        "usr/sbin/tracer-standin-broken",
+        "#!/bin/sh\necho 'tracer-standin-broken: no configuration' >&2\nexit 3\n",
+        0o755,
+    );
+    write(
+        "lib/systemd/system/tracer-standin-broken.service",
+        "[Unit]\nDescription=tracer stand-in broken daemon\n\n[Service]\nType=oneshot\n\
+         ExecStart=/usr/sbin/tracer-standin-broken\n\n[Install]\nWantedBy=multi-user.target\n",
+        0o644,
+    );
+    write(
+        "lib/systemd/system/tracer-standin-wait.service",
+        "[Unit]\nDescription=tracer stand-in wait (never enabled)\n\n[Service]\nType=oneshot\n\
+         ExecStart=/bin/sleep 100000\n",
         0o644,
     );
     let deb = dir.join("tracer-standin_0.2_all.deb");
