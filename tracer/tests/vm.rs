@@ -201,7 +201,10 @@ expect = "absent"
         "{vm:#}"
     );
     let cov = &vm["coverage"];
-    assert_eq!(cov["failed"], serde_json::json!(["tracer-standin-broken.service"]));
+    assert_eq!(
+        cov["failed"],
+        serde_json::json!(["tracer-standin-broken.service"])
+    );
     assert!(
         cov["reloaded"]
             .as_array()

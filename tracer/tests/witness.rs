@@ -316,3 +316,79 @@ fn exercised_json_is_read_back() {
     );
     assert_eq!(ex.phase_at("2026-11-23T13:00:00.000000000Z"), None);
 }
+
+/// The report's coverage table and failure lines (`vm check`'s run section), from a run's
+/// files as the guest writes them and the install fixture's maintainer scripts.
+#[test]
+fn coverage_table_and_failures_snapshot() {
+    use tracer::vm::{check::phases_from_text, exercise};
+    let mark = |phase: &str, event: &str, time: &str, extra: &str| {
+        format!(
+            "{{\"phase\":\"{phase}\",\"event\":\"{event}\",\"time\":\"2026-11-23T12:00:{time}Z\",\"status\":0,\"trace\":null{extra}}}\n"
+        )
+    };
+    let mut text = String::new();
+    for (phase, a, b) in [
+        ("install", "00.000", "00.200"),
+        ("start", "00.201", "00.300"),
+        ("exercise", "00.301", "01.000"),
+        ("reload", "01.001", "01.100"),
+        ("restart", "01.101", "01.200"),
+        ("trigger", "01.201", "01.300"),
+        ("stop", "01.301", "01.400"),
+    ] {
+        text.push_str(&mark(phase, "start", a, ""));
+        if phase == "exercise" {
+            text.push_str(&mark("autopkgtest:smoke", "start", "00.400", ""));
+            text.push_str(&mark(
+                "autopkgtest:smoke",
+                "end",
+                "00.500",
+                ",\"result\":\"pass\"",
+            ));
+        }
+        text.push_str(&mark(phase, "end", b, ""));
+    }
+    let phases = phases_from_text(&text);
+    let steps = exercise::steps_from_text(concat!(
+        r#"{"unit":"masakari-engine.service","step":"start","status":0,"timed_out":false,"state":"active","result":"success","time":"t"}"#,
+        "\n",
+        r#"{"unit":"masakari-wait.service","step":"start","status":124,"timed_out":true,"state":"inactive","result":"success","time":"t"}"#,
+        "\n",
+        r#"{"unit":"masakari-engine.service","step":"reload","status":0,"timed_out":false,"state":"active","result":"success","time":"t"}"#,
+        "\n",
+        r#"{"unit":"masakari-engine.service","step":"restart","status":0,"timed_out":false,"state":"active","result":"success","time":"t"}"#,
+        "\n",
+        r#"{"unit":"masakari-clean.service","step":"trigger","status":0,"timed_out":false,"state":"inactive","result":"success","time":"t"}"#,
+        "\n",
+        r#"{"unit":"masakari.socket","step":"connect","status":0,"timed_out":false,"state":"active","result":"","time":"t","target":"tcp:127.0.0.1:15868"}"#,
+        "\n",
+    ));
+    let states =
+        "exercise masakari-engine.service active 910\nexercise masakari-wait.service inactive 0\n";
+    let t = trace("fixture-install.jsonl");
+    let cov = exercise::Coverage::build(&steps, states, &phases, &t, &|_| true);
+    assert_eq!(cov.ran_past_startup, ["masakari-engine.service"]);
+    let dir = std::env::temp_dir().join(format!("tracer-witness-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("unit-journal")).unwrap();
+    std::fs::write(
+        dir.join("unit-journal/masakari-wait.service.start.txt"),
+        "2026-11-23T12:00:00+0000 guest masakari-wait[99]: waiting for the database\n",
+    )
+    .unwrap();
+    let failures = exercise::failures(&dir, &steps);
+    let _ = std::fs::remove_dir_all(&dir);
+    insta::assert_snapshot!(format!(
+        "{}{}",
+        exercise::failures_section(&failures),
+        cov.table()
+    ));
+    // What the witness is given: the same run.
+    let ex = exercise::exercised(&cov, &phases);
+    assert_eq!(ex.timer_services_run, ["masakari-clean.service"]);
+    assert_eq!(ex.failed_units, ["masakari-wait.service"]);
+    assert_eq!(
+        ex.maintainer_scripts["install"],
+        ["masakari-engine.postinst configure"]
+    );
+}
