@@ -117,6 +117,12 @@ struct CheckArgs {
     /// sqlite3', with --package dbconfig-sqlite3 (see examples/vm/masakari).
     #[arg(long = "preseed", value_name = "FILE|ANSWER")]
     preseed: Vec<String>,
+    /// Install this previous version first, then upgrade to the checked one: a version in
+    /// the archive (for each --package), a suite (--package cron/bookworm-backports
+    /// --upgrade-from bookworm) or an old .deb (with --deb NEW.deb). Phases install-old and
+    /// upgrade.
+    #[arg(long, value_name = "VERSION|SUITE|FILE.deb")]
+    upgrade_from: Option<String>,
     /// Review text whose claims are checked against the traces.
     #[arg(long)]
     review: Option<PathBuf>,
@@ -218,6 +224,20 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
     for p in &a.preseed {
         preseed.extend(tracer::vm::preseed::parse_arg(p)?);
     }
+    let upgrade_from = a
+        .upgrade_from
+        .as_deref()
+        .map(tracer::vm::upgrade::UpgradeFrom::parse)
+        .transpose()?;
+    if let Some(
+        tracer::vm::upgrade::UpgradeFrom::Version(_) | tracer::vm::upgrade::UpgradeFrom::Suite(_),
+    ) = &upgrade_from
+    {
+        anyhow::ensure!(
+            !a.packages.is_empty(),
+            "--upgrade-from VERSION or SUITE names an old version of each --package; with only --deb, give the old .deb"
+        );
+    }
     for f in a.review.iter().chain(a.claims.iter()) {
         anyhow::ensure!(
             f.is_file(),
@@ -237,6 +257,7 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
         debs: a.debs,
         units: a.units,
         preseed,
+        upgrade_from,
         exercise: match (a.exercise, a.wait) {
             (Some(c), _) if a.record_exercise => Exercise::RecordedCommand(c),
             (Some(c), _) => Exercise::Command(c),

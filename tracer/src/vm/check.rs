@@ -93,6 +93,8 @@ pub struct CheckSpec {
     pub units: Vec<String>,
     /// Debconf answers set before install (`--preseed`, debconf-set-selections lines).
     pub preseed: Vec<String>,
+    /// The previous version, installed first (`--upgrade-from`).
+    pub upgrade_from: Option<super::upgrade::UpgradeFrom>,
     pub exercise: Exercise,
     /// The `tracer` binary the guest runs: a full build (with the eBPF object).
     pub guest_tracer: PathBuf,
@@ -212,6 +214,9 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
         count = debs.len(),
         "vm check: packages staged for the guest"
     );
+    if let Some(old) = &spec.upgrade_from {
+        old.stage(apt, &spec.packages, &payload.join("debs-old"))?;
+    }
     let (first, package) = first_and_source(apt, spec)?;
     tracing::info!(%package, "vm check: the report names the source package");
     let (plan, instead) = match &spec.exercise {
@@ -726,12 +731,20 @@ if [ -s "$TRACER_PAYLOAD/preseed.txt" ]; then
     mark preseed end "$?"
 fi
 
+# --- the previous version first (--upgrade-from, see exercise.sh): then the install is an
+# upgrade ---
+INSTALL_PHASE=install
+if [ -d "$TRACER_PAYLOAD/debs-old" ]; then
+    install_old || exit 10
+    INSTALL_PHASE=upgrade
+fi
+
 # --- install: as on any system, the maintainer scripts may start what they start ---
-mark install start
+mark "$INSTALL_PHASE" start
 logged install systemd-run --quiet --scope --slice="$SLICE" --unit=tracer-install -- \
     apt-get install -y --no-install-recommends -o Dpkg::Use-Pty=0 "$TRACER_PAYLOAD"/debs/*.deb
 st=$?
-mark install end "$st" '"trace.jsonl"'
+mark "$INSTALL_PHASE" end "$st" '"trace.jsonl"'
 if [ "$st" != 0 ]; then
     echo "install failed (status $st):"; tail -n 20 "$O/install.log"
     kill -INT "$rec"; wait "$rec"

@@ -109,7 +109,8 @@ impl AptRoot {
         dest: &Path,
     ) -> Result<Vec<PathBuf>> {
         for p in packages {
-            let name = p.split_once('/').map_or(p.as_str(), |(n, _)| n);
+            // `pkg`, `pkg/suite` or `pkg=version` (an upgrade's old version).
+            let name = p.split(['/', '=']).next().unwrap_or(p);
             check_package_name(name)?;
         }
         for d in local_debs {

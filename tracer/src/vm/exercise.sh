@@ -143,3 +143,20 @@ connect_socket() {
     rm -f "$O/connect-failed.txt"
     return "$rc"
 }
+
+# The previous version (--upgrade-from), in a phase of its own: its postinst runs
+# `configure` with no old version; the checked version's install is then an upgrade.
+install_old() {
+    mark install-old start
+    logged install-old systemd-run --quiet --scope --slice="$SLICE" --unit=tracer-install-old -- \
+        apt-get install -y --no-install-recommends --allow-downgrades -o Dpkg::Use-Pty=0 \
+        "$TRACER_PAYLOAD"/debs-old/*.deb
+    st=$?
+    mark install-old end "$st" '"trace.jsonl"'
+    if [ "$st" != 0 ]; then
+        echo "install of the old version failed (status $st):"; tail -n 20 "$O/install-old.log"
+        # shellcheck disable=SC2154 # rec: the recorder's pid, set by job.sh
+        kill -INT "$rec"; wait "$rec"
+        return 1
+    fi
+}

@@ -7,7 +7,8 @@
 //! `debs` (fetch a package and its dependencies on the host), `autopkgtest` (the package's own
 //! tests as the exercise), `preseed` (debconf answers set before install), `check` (the
 //! `vm check` flow), `provenance` (whose each process of the whole-guest trace is, and how it
-//! was started).
+//! was started), `exercise` (which units, and their lifecycle after start), `upgrade` (the
+//! previous version first).
 //! Nothing here needs loop devices or device-mapper: images are made with `mke2fs -d` and read
 //! with `debugfs`, so it works in containers that have neither.
 
@@ -23,6 +24,7 @@ pub mod preseed;
 pub mod provenance;
 pub mod qemu;
 pub mod sources;
+pub mod upgrade;
 mod util;
 
 use std::path::PathBuf;
@@ -94,6 +96,10 @@ pub enum VmError {
     Unrecorded { units: String, out: PathBuf },
     #[error("{path}: {reason}; the guest's trace cannot be read")]
     BadTrace { path: PathBuf, reason: String },
+    #[error(
+        "bad --upgrade-from {value:?}: expected a version (1.2-3), a suite (bookworm) or an old .deb file"
+    )]
+    BadUpgradeFrom { value: String },
     #[error("package {package} ships no systemd unit and no --unit was given")]
     NoUnits { package: String },
 }
