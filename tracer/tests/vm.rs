@@ -767,3 +767,190 @@ fn standin_deb(dir: &std::path::Path) -> PathBuf {
     assert!(st.success(), "dpkg-deb --build failed");
     deb
 }
+
+/// `--upgrade-from` with an old build of a local package: 0.1 is installed in phase
+/// `install-old`, then 0.2 in phase `upgrade`, and each step's maintainer scripts are in its
+/// own phase with dpkg's arguments (the old prerm's `upgrade 0.2`, the new preinst's
+/// `upgrade 0.1`, the new postinst's `configure 0.1`).
+#[test]
+fn vm_check_upgrades_from_an_old_deb() {
+    require_root();
+    let tracer = PathBuf::from(env!("CARGO_BIN_EXE_tracer"));
+    let dir = scratch("upgrade");
+    let old = upgrade_deb(&dir, "0.1");
+    let new = upgrade_deb(&dir, "0.2");
+    let out = dir.join("out");
+    let result = std::process::Command::new(&tracer)
+        .args(["-v", "vm", "check", "--wait", "1s", "--deb"])
+        .arg(&new)
+        .arg("--upgrade-from")
+        .arg(&old)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("tracer runs");
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        result.status.success(),
+        "tracer vm check failed; stderr:\n{stderr}"
+    );
+    let vm: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("vm.json")).unwrap()).unwrap();
+    let phases: Vec<(&str, i64)> = vm["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["phase"].as_str().unwrap(),
+                p["status"].as_i64().unwrap_or(-1),
+            )
+        })
+        .collect();
+    assert_eq!(
+        &phases[..3],
+        [("ready", 0), ("install-old", 0), ("upgrade", 0)],
+        "{vm:#}"
+    );
+    let window = |name: &str| {
+        let p = vm["phases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["phase"] == name)
+            .unwrap();
+        (
+            p["start"].as_str().unwrap().to_owned(),
+            p["end"].as_str().unwrap().to_owned(),
+        )
+    };
+    let trace = std::fs::read_to_string(out.join("trace.jsonl")).unwrap();
+    let events: Vec<serde_json::Value> = trace
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|e: &serde_json::Value| e["type"] == "event")
+        .collect();
+    // The maintainer scripts run in a phase, with their arguments.
+    let scripts_in = |phase: &str| -> Vec<String> {
+        let (start, end) = window(phase);
+        events
+            .iter()
+            .filter(|e| {
+                let t = e["time"].as_str().unwrap();
+                e["kind"] == "exec"
+                    && e["result"]["ret"] == 0
+                    && t >= start.as_str()
+                    && t <= end.as_str()
+            })
+            .filter_map(|e| {
+                let path = e["fields"]["path"]["resolved"].as_str()?;
+                if !path.starts_with("/var/lib/dpkg/") {
+                    return None;
+                }
+                let args: Vec<&str> = e["fields"]["argv"]
+                    .as_array()?
+                    .iter()
+                    .skip(1)
+                    .filter_map(|a| a.as_str())
+                    .collect();
+                Some(format!("{} {}", path.rsplit('/').next()?, args.join(" ")))
+            })
+            .map(|s| s.trim_end().to_owned())
+            .collect()
+    };
+    let first = scripts_in("install-old");
+    assert!(
+        first.iter().any(|s| s == "preinst install")
+            && first
+                .iter()
+                .any(|s| s == "tracer-upgrade.postinst configure"),
+        "install-old: {first:?}"
+    );
+    let upgrade = scripts_in("upgrade");
+    for wanted in [
+        "tracer-upgrade.prerm upgrade 0.2",
+        "preinst upgrade 0.1",
+        "tracer-upgrade.postrm upgrade 0.2",
+        "tracer-upgrade.postinst configure 0.1",
+    ] {
+        assert!(
+            upgrade.iter().any(|s| s == wanted),
+            "upgrade: no {wanted:?} in {upgrade:?}"
+        );
+    }
+    // The scripts' own work: each version wrote its line.
+    let (start, end) = window("upgrade");
+    assert!(
+        events.iter().any(|e| {
+            let t = e["time"].as_str().unwrap();
+            e["kind"] == "open"
+                && e["fields"]["path"]["resolved"] == "/var/lib/tracer-upgrade/log"
+                && t >= start.as_str()
+                && t <= end.as_str()
+        }),
+        "no write of the log in the upgrade phase"
+    );
+    // The coverage per phase, as the report's table has it.
+    let scripts = &vm["coverage"]["maintainer_scripts"];
+    assert!(
+        scripts["install-old"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("tracer-upgrade.postinst configure")),
+        "{scripts:#}"
+    );
+    assert!(
+        scripts["upgrade"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("tracer-upgrade.prerm upgrade")),
+        "{scripts:#}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `tracer-upgrade` at `version`: every maintainer script appends `VERSION SCRIPT ARGS` to
+/// /var/lib/tracer-upgrade/log.
+fn upgrade_deb(dir: &std::path::Path, version: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    let root = dir.join(format!("upgrade-{version}"));
+    let write = |rel: &str, text: &str, mode: u32| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    write(
+        "DEBIAN/control",
+        &format!(
+            "Package: tracer-upgrade\nVersion: {version}\nArchitecture: all\n\
+             Maintainer: tracer tests <tests@localhost>\n\
+             Description: stand-in for tracer's upgrade test (not a real package)\n"
+        ),
+        0o644,
+    );
+    for script in ["preinst", "postinst", "prerm", "postrm"] {
+        write(
+            &format!("DEBIAN/{script}"),
+            &format!(
+                "#!/bin/sh\nset -e\nmkdir -p /var/lib/tracer-upgrade\n\
+                 echo \"{version} {script} $*\" >> /var/lib/tracer-upgrade/log\n"
+            ),
+            0o755,
+        );
+    }
+    write(
+        "usr/share/doc/tracer-upgrade/VERSION",
+        &format!("{version}\n"),
+        0o644,
+    );
+    let deb = dir.join(format!("tracer-upgrade_{version}_all.deb"));
+    let st = std::process::Command::new("dpkg-deb")
+        .args(["--root-owner-group", "--build"])
+        .arg(&root)
+        .arg(&deb)
+        .status()
+        .expect("dpkg-deb runs");
+    assert!(st.success(), "dpkg-deb --build failed");
+    deb
+}
