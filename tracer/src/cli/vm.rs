@@ -26,7 +26,7 @@ enum Command {
     /// Boot the guest once with a payload directory holding `job.sh`; results go to -o.
     Run(RunArgs),
     /// Install packages in the guest with their maintainer scripts, daemons and purge recorded.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// In the guest: connect once to a socket unit's address (the trigger phase of `check`).
     #[command(hide = true)]
     Connect(ConnectArgs),
@@ -199,7 +199,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::from(u8::try_from(out.exit_status).unwrap_or(1)))
         }
-        Command::Check(a) => check_cmd(a),
+        Command::Check(a) => check_cmd(*a),
         Command::Connect(a) => {
             let n = tracer::vm::exercise::connect(&a.target, a.datagram)
                 .with_context(|| format!("connecting to {}", a.target))?;

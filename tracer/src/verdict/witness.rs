@@ -199,10 +199,8 @@ pub fn apply(judgement: &mut Judgement, trace: &Trace, package: &Package, ex: &E
                     }
                 }
             }
-            Ok(Some(w)) => {
-                if v.status == Status::Held {
-                    v.reason.push_str(&format!(" (witness: {w})"));
-                }
+            Ok(Some(w)) if v.status == Status::Held => {
+                v.reason.push_str(&format!(" (witness: {w})"));
             }
             _ => {}
         }
