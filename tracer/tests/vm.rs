@@ -345,16 +345,30 @@ expect = "absent"
     let yearly = started("/usr/sbin/tracer-standin-yearly");
     assert_eq!(yearly.len(), 1, "{procs:#?}");
     assert_eq!(yearly[0]["phase"], "trigger", "{procs:#?}");
+    assert_eq!(
+        yearly[0]["started_by"],
+        serde_json::json!({"kind": "unit", "unit": "tracer-standin-yearly.service",
+            "by": "systemctl in phase trigger"}),
+        "{procs:#?}"
+    );
     let ticks = started("/usr/sbin/tracer-standin-tick");
     assert!(!ticks.is_empty(), "{procs:#?}");
+    // The tick timer's own runs, and the one the trigger phase started.
     for t in &ticks {
-        assert_eq!(
-            t["started_by"],
-            serde_json::json!({"kind": "timer", "unit": "tracer-standin-tick.service",
-                "timer": "tracer-standin-tick.timer"}),
+        let by_timer = serde_json::json!({"kind": "timer", "unit": "tracer-standin-tick.service",
+            "timer": "tracer-standin-tick.timer"});
+        let by_trigger = serde_json::json!({"kind": "unit", "unit": "tracer-standin-tick.service",
+            "by": "systemctl in phase trigger"});
+        assert!(
+            t["started_by"] == by_timer
+                || (t["started_by"] == by_trigger && t["phase"] == "trigger"),
             "{procs:#?}"
         );
     }
+    assert!(
+        ticks.iter().any(|t| t["started_by"]["kind"] == "timer"),
+        "{procs:#?}"
+    );
     let cron = started("/usr/sbin/cron");
     assert_eq!(cron.len(), 1, "{procs:#?}");
     assert_eq!(cron[0]["started_by"]["unit"], "cron.service", "{procs:#?}");
@@ -806,13 +820,17 @@ fn vm_check_upgrades_from_an_old_deb() {
                 if !path.starts_with("/var/lib/dpkg/") {
                     return None;
                 }
+                let name = path.rsplit('/').next()?;
+                // The interpreter's argv (`/bin/sh SCRIPT ARGS`): dpkg's arguments follow the
+                // script's path.
                 let args: Vec<&str> = e["fields"]["argv"]
                     .as_array()?
                     .iter()
-                    .skip(1)
                     .filter_map(|a| a.as_str())
+                    .skip_while(|a| a.rsplit('/').next() != Some(name))
+                    .skip(1)
                     .collect();
-                Some(format!("{} {}", path.rsplit('/').next()?, args.join(" ")))
+                Some(format!("{name} {}", args.join(" ")))
             })
             .map(|s| s.trim_end().to_owned())
             .collect()

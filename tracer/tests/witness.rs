@@ -366,7 +366,18 @@ fn coverage_table_and_failures_snapshot() {
     ));
     let states =
         "exercise masakari-engine.service active 910\nexercise masakari-wait.service inactive 0\n";
-    let t = trace("fixture-install.jsonl");
+    // The postinst as the kernel shows a `#!/bin/sh -e` script's exec: the interpreter's argv.
+    let mut t = trace("fixture-install.jsonl");
+    for e in &mut t.events {
+        if let EventData::Exec { argv, .. } = &mut e.data
+            && argv.first().is_some_and(|a| a.ends_with(".postinst"))
+        {
+            let script = argv[0].clone();
+            *argv = ["/bin/sh", "-e", &script, "configure", ""]
+                .map(str::to_owned)
+                .to_vec();
+        }
+    }
     let cov = exercise::Coverage::build(&steps, states, &phases, &t, &|_| true);
     assert_eq!(cov.ran_past_startup, ["masakari-engine.service"]);
     let dir = std::env::temp_dir().join(format!("tracer-witness-{}", std::process::id()));

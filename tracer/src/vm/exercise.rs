@@ -284,7 +284,7 @@ pub fn exercised(coverage: &Coverage, phases: &[Phase]) -> Exercised {
 }
 
 /// The package's maintainer scripts that ran, per phase: each exec of a script in dpkg's info
-/// directory (or tmp.ci) with its first argument (`masakari-common.postinst configure`).
+/// directory (or tmp.ci) with dpkg's first argument (`masakari-common.postinst configure`).
 pub fn maintainer_scripts_by_phase(
     trace: &Trace,
     phases: &[Phase],
@@ -302,9 +302,15 @@ pub fn maintainer_scripts_by_phase(
             continue;
         }
         let name = p.rsplit('/').next().unwrap_or(p);
-        let what = match argv.get(1) {
-            Some(a) => format!("{name} {a}"),
-            None => name.to_owned(),
+        // A `#!` script's argv is the interpreter's (`/bin/sh -e SCRIPT configure …`): dpkg's
+        // arguments follow the script's path.
+        let first = argv
+            .iter()
+            .position(|a| a.rsplit('/').next() == Some(name))
+            .and_then(|i| argv.get(i + 1));
+        let what = match first {
+            Some(a) if !a.is_empty() => format!("{name} {a}"),
+            _ => name.to_owned(),
         };
         let phase = phase_at(phases, &e.time).unwrap_or("-").to_owned();
         let v = by.entry(phase).or_default();
