@@ -754,7 +754,7 @@ fn standin_deb(dir: &std::path::Path) -> PathBuf {
 /// `--upgrade-from` with an old build of a local package: 0.1 is installed in phase
 /// `install-old`, then 0.2 in phase `upgrade`, and each step's maintainer scripts are in its
 /// own phase with dpkg's arguments (the old prerm's `upgrade 0.2`, the new preinst's
-/// `upgrade 0.1`, the new postinst's `configure 0.1`).
+/// `upgrade 0.1 0.2`, the new postinst's `configure 0.1`).
 #[test]
 fn vm_check_upgrades_from_an_old_deb() {
     require_root();
@@ -846,7 +846,7 @@ fn vm_check_upgrades_from_an_old_deb() {
     let upgrade = scripts_in("upgrade");
     for wanted in [
         "tracer-upgrade.prerm upgrade 0.2",
-        "preinst upgrade 0.1",
+        "preinst upgrade 0.1 0.2",
         "tracer-upgrade.postrm upgrade 0.2",
         "tracer-upgrade.postinst configure 0.1",
     ] {
