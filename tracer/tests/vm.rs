@@ -370,7 +370,9 @@ expect = "absent"
         "{procs:#?}"
     );
     let cron = started("/usr/sbin/cron");
-    assert_eq!(cron.len(), 1, "{procs:#?}");
+    // Started by its postinst, then by the restart phase.
+    assert_eq!(cron.len(), 2, "{procs:#?}");
+    assert_eq!(cron[1]["phase"], "restart", "{procs:#?}");
     assert_eq!(cron[0]["started_by"]["unit"], "cron.service", "{procs:#?}");
     assert!(
         cron[0]["started_by"]["by"]
