@@ -644,7 +644,8 @@ fn process_tree(events: &[serde_json::Value], pid: u64) -> Vec<u64> {
 /// - `tracer-standin-answer.socket` (`Accept=yes` on 127.0.0.1:7781): systemd starts an
 ///   instance of `tracer-standin-answer@.service` for each connection;
 /// - `tracer-standin-tick.timer`, which runs the oneshot `tracer-standin-tick.service` every
-///   2 s;
+///   2 s (no start limit: the trigger phase starts it once more, and systemd's default of 5
+///   starts in 10 s failed it with `start-limit-hit` in one run);
 /// - `tracer-standin-yearly.timer`, which never elapses during a run: its service runs only
 ///   when the trigger phase starts it;
 /// - `tracer-standin-broken.service`, enabled, which fails at start with a message;
@@ -710,7 +711,7 @@ fn standin_deb(dir: &std::path::Path) -> PathBuf {
     );
     write(
         "lib/systemd/system/tracer-standin-tick.service",
-        "[Unit]\nDescription=tracer stand-in tick\n\n[Service]\nType=oneshot\n\
+        "[Unit]\nDescription=tracer stand-in tick\nStartLimitIntervalSec=0\n\n[Service]\nType=oneshot\n\
          ExecStart=/usr/sbin/tracer-standin-tick\n",
         0o644,
     );
