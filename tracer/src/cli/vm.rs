@@ -27,9 +27,30 @@ enum Command {
     Run(RunArgs),
     /// Install packages in the guest with their maintainer scripts, daemons and purge recorded.
     Check(Box<CheckArgs>),
+    /// Write exercised.json again from a `vm check` output directory (a run whose guest job
+    /// stopped early, or one to judge again with `tracer check --exercised`).
+    Exercised(ExercisedArgs),
     /// In the guest: connect once to a socket unit's address (the trigger phase of `check`).
     #[command(hide = true)]
     Connect(ConnectArgs),
+}
+
+#[derive(clap::Args)]
+struct ExercisedArgs {
+    /// The output directory of `tracer vm check` (phases.jsonl, trace.jsonl, units.jsonl).
+    #[arg(short, long)]
+    output: PathBuf,
+    /// The packages checked, comma-separated (their maintainer scripts count).
+    #[arg(
+        long = "package",
+        value_delimiter = ',',
+        value_name = "PKG",
+        required = true
+    )]
+    packages: Vec<String>,
+    /// The source package (its `NAME-*` binaries count too); default: the first package.
+    #[arg(long)]
+    source: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -200,6 +221,31 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(u8::try_from(out.exit_status).unwrap_or(1)))
         }
         Command::Check(a) => check_cmd(*a),
+        Command::Exercised(a) => {
+            let phases_path = a.output.join("phases.jsonl");
+            let text = std::fs::read_to_string(&phases_path).with_context(|| {
+                format!(
+                    "reading {} (expected a `tracer vm check` output directory)",
+                    phases_path.display()
+                )
+            })?;
+            let phases = check::phases_from_text(&text);
+            let trace = super::check::load_trace_warning(&a.output.join("trace.jsonl"))?;
+            let source = a.source.unwrap_or_else(|| a.packages[0].clone());
+            let coverage = tracer::vm::exercise::Coverage::from_dir(
+                &a.output,
+                &phases,
+                &trace,
+                &a.packages,
+                &source,
+            );
+            let path = a.output.join("exercised.json");
+            let ex = tracer::vm::exercise::exercised(&coverage, &phases);
+            std::fs::write(&path, serde_json::to_vec_pretty(&ex)?)
+                .with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("tracer: wrote {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Connect(a) => {
             let n = tracer::vm::exercise::connect(&a.target, a.datagram)
                 .with_context(|| format!("connecting to {}", a.target))?;

@@ -356,9 +356,7 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
     executables.sort();
     let unit_steps = exercise::read_steps(&spec.out_dir);
     let unit_failures = exercise::failures(&spec.out_dir, &unit_steps);
-    let states = fs::read_to_string(spec.out_dir.join("units-state.txt")).unwrap_or_default();
-    let owns = |script: &str| owns_script(&purge, &package, script);
-    let coverage = exercise::Coverage::build(&unit_steps, &states, &phases, &trace, &owns);
+    let coverage = exercise::Coverage::from_dir(&spec.out_dir, &phases, &trace, &purge, &package);
     let exercised_json = spec.out_dir.join("exercised.json");
     fs::write(
         &exercised_json,
@@ -387,7 +385,7 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
 /// Whether a maintainer script is one of the checked packages': theirs by name (the packages
 /// installed, or the source's `NAME`, `NAME-*`, `*-NAME` binaries), or dpkg's unnamed
 /// `tmp.ci` script of an unpack.
-fn owns_script(packages: &[String], source: &str, script: &str) -> bool {
+pub(crate) fn owns_script(packages: &[String], source: &str, script: &str) -> bool {
     let file = script.rsplit('/').next().unwrap_or(script);
     let Some((pkg, _)) = file.rsplit_once('.') else {
         return true;

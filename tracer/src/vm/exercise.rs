@@ -223,6 +223,21 @@ impl Coverage {
         }
     }
 
+    /// From a `vm check` output directory (`units.jsonl`, `units-state.txt`) with its phases
+    /// and trace; `packages` and `source` say whose maintainer scripts count.
+    pub fn from_dir(
+        out: &Path,
+        phases: &[Phase],
+        trace: &Trace,
+        packages: &[String],
+        source: &str,
+    ) -> Self {
+        let steps = read_steps(out);
+        let states = fs::read_to_string(out.join("units-state.txt")).unwrap_or_default();
+        let owns = |script: &str| super::check::owns_script(packages, source, script);
+        Self::build(&steps, &states, phases, trace, &owns)
+    }
+
     /// The report's coverage table (Markdown).
     pub fn table(&self) -> String {
         let list = |v: &[String]| {
