@@ -55,16 +55,23 @@ impl Exercised {
             .map(|p| p.phase.as_str())
     }
 
+    /// Every script of `kind` (any, when `None`) that ran, with its phase: `PKG.postinst
+    /// configure in install, …`.
     fn script_ran(&self, kind: Option<&str>) -> Option<String> {
-        self.maintainer_scripts.iter().find_map(|(phase, scripts)| {
-            scripts
-                .iter()
-                .find(|s| {
-                    let file = s.split_whitespace().next().unwrap_or("");
-                    kind.is_none_or(|k| file == k || file.ends_with(&format!(".{k}")))
-                })
-                .map(|s| format!("{s} in {phase}"))
-        })
+        let ran: Vec<String> = self
+            .maintainer_scripts
+            .iter()
+            .flat_map(|(phase, scripts)| {
+                scripts
+                    .iter()
+                    .filter(|s| {
+                        let file = s.split_whitespace().next().unwrap_or("");
+                        kind.is_none_or(|k| file == k || file.ends_with(&format!(".{k}")))
+                    })
+                    .map(move |s| format!("{s} in {phase}"))
+            })
+            .collect();
+        (!ran.is_empty()).then(|| ran.join(", "))
     }
 }
 
