@@ -196,7 +196,7 @@ pub fn apply(judgement: &mut Judgement, trace: &Trace, package: &Package, ex: &E
                     if !seen.is_empty() {
                         v.status = Status::Contradicted;
                         v.reason = format!(
-                            "{w}, and none of its {} matching command(s) does it",
+                            "{w}, and none of the {} such command(s) the maintainer scripts ran does it",
                             seen.len()
                         );
                         for (ev, what) in seen {
