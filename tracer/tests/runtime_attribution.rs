@@ -100,6 +100,7 @@ fn gunicorn_runtime_is_shown_apart_and_never_contradicts() {
         &set,
         CheckOptions {
             contents: None,
+            exercised: None,
             inputs: Inputs {
                 review: None,
                 claims_file: Some("wsgiapp.claims.toml".to_owned()),
