@@ -164,13 +164,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let out = job::run(&image, &a.payload, &a.output, &opts)?;
             eprintln!(
                 "tracer: guest job exited with {} ({}; boot {}, total {:.1} s); results in {}",
-                out.exit_status,
+                out.exit_status
+                    .map_or("no status".into(), |s| s.to_string()),
                 out.accel,
                 out.boot_seconds.map_or("?".into(), |s| format!("{s:.1} s")),
                 out.total_seconds,
                 a.output.display()
             );
-            Ok(ExitCode::from(u8::try_from(out.exit_status).unwrap_or(1)))
+            Ok(ExitCode::from(
+                out.exit_status
+                    .and_then(|s| u8::try_from(s).ok())
+                    .unwrap_or(1),
+            ))
         }
         Command::Check(a) => check_cmd(a),
     }

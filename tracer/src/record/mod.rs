@@ -66,6 +66,9 @@ pub struct RecordOptions {
     pub user: Option<String>,
     /// Keep a one-line live status on stderr (events, lost, elapsed): for a terminal.
     pub status_line: bool,
+    /// A VM's virtio-serial port: every trace line also leaves over it, framed, with
+    /// heartbeats (see `vm::stream`).
+    pub stream: Option<PathBuf>,
 }
 
 /// How long a command's tree has after SIGTERM before SIGKILL, when the recording is stopped.

@@ -642,6 +642,27 @@ pub enum StopReason {
     Duration,
     /// A signal to the recorder (SIGINT, SIGTERM, SIGHUP, …; `stop_signal` names it).
     Signal,
+    /// The trace came out of a VM over a stream that stopped before the recorder's footer:
+    /// the host wrote this footer, and `cut` says how and when (see `vm::stream`).
+    StreamCut,
+}
+
+/// How a streamed trace was cut, as the host saw it. The counts of the host's footer are what
+/// the host received; what the recorder lost is unknown, so every claim is inconclusive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamCut {
+    /// One sentence: the recorder stopped sending, the guest stopped, a host limit was hit…
+    pub cause: String,
+    /// The same as a code: `recorder_stopped`, `guest_stopped`, `host_timeout`,
+    /// `size_limit`, `rate_limit`, `malformed`.
+    pub code: String,
+    /// What the host observed (the limit, the error).
+    pub detail: String,
+    /// The guest's wall clock of the last event or heartbeat received: nothing after it is
+    /// known.
+    pub last_guest_time: Option<String>,
+    /// The host's wall clock when it cut the trace.
+    pub host_time: String,
 }
 
 /// What became of a command's process tree when the recording was stopped before it ended
@@ -679,6 +700,9 @@ pub struct Footer {
     pub unresolved_paths: BTreeMap<String, u64>,
     /// Ring-buffer records userspace could not decode (a bug if ever non-zero).
     pub malformed: u64,
+    /// Written by the host, not the recorder: the trace's stream stopped here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cut: Option<StreamCut>,
 }
 
 impl Footer {

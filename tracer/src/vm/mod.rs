@@ -20,6 +20,7 @@ pub mod job;
 pub mod provenance;
 pub mod qemu;
 pub mod sources;
+pub mod stream;
 mod util;
 
 use std::path::PathBuf;
