@@ -182,7 +182,19 @@ fn bpf_cmd_name(cmd: u64) -> String {
         6 => "BPF_OBJ_PIN".into(),
         7 => "BPF_OBJ_GET".into(),
         8 => "BPF_PROG_ATTACH".into(),
+        // The calls that find, detach or replace another's programs (issue 13: tampering).
+        9 => "BPF_PROG_DETACH".into(),
+        11 => "BPF_PROG_GET_NEXT_ID".into(),
+        12 => "BPF_MAP_GET_NEXT_ID".into(),
+        13 => "BPF_PROG_GET_FD_BY_ID".into(),
+        14 => "BPF_MAP_GET_FD_BY_ID".into(),
+        15 => "BPF_OBJ_GET_INFO_BY_FD".into(),
+        16 => "BPF_PROG_QUERY".into(),
         28 => "BPF_LINK_CREATE".into(),
+        29 => "BPF_LINK_UPDATE".into(),
+        30 => "BPF_LINK_GET_FD_BY_ID".into(),
+        31 => "BPF_LINK_GET_NEXT_ID".into(),
+        34 => "BPF_LINK_DETACH".into(),
         other => format!("BPF_CMD_{other}"),
     }
 }

@@ -25,7 +25,8 @@ use crate::{
     events::{Clock, Decoder, procs::Processes},
     trace::{
         Capabilities, EventData, FORMAT_NAME, FORMAT_VERSION, Footer, Header, Kernel, Limits,
-        MASKED_FIELDS, StopReason, Target, TargetExit, Tool, TraceWriter, TreeEnd, mask_argv,
+        MASKED_FIELDS, Recorder, StopReason, Target, TargetExit, Tool, TraceWriter, TreeEnd,
+        mask_argv,
     },
 };
 
@@ -496,6 +497,13 @@ fn header(
         masked: Vec::new(),
         existing: Vec::new(),
         existing_left_out: 0,
+        recorder: Some(Recorder {
+            pid: std::process::id(),
+            output: std::path::absolute(&opts.output)
+                .unwrap_or_else(|_| opts.output.clone())
+                .to_string_lossy()
+                .into_owned(),
+        }),
     }
 }
 

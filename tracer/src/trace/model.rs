@@ -47,6 +47,10 @@ pub struct Header {
     /// Processes running at start that were left out of `existing` (more than its limit).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub existing_left_out: u64,
+    /// The recorder itself: an attempt on it (a ptrace of its pid, a write to its output) is
+    /// interference, which the verdicts report (see `verdict::tamper`). Absent in older traces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorder: Option<Recorder>,
 }
 
 /// A process that ran before the recording started, as /proc showed it at start.
@@ -73,6 +77,14 @@ pub struct ExistingProcess {
     /// Listening TCP and unix-stream sockets and bound UDP sockets it held: "tcp 0.0.0.0:22".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub listening: Vec<String>,
+}
+
+/// The recording process, as it saw itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recorder {
+    pub pid: u32,
+    /// The trace file it writes (absolute); it writes `<output>.partial` until it finishes.
+    pub output: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -167,6 +167,11 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
         }
     };
     let total_seconds = started.elapsed().as_secs_f64();
+    if let Some(s) = status
+        && !s.success()
+    {
+        tracing::warn!("vm: qemu exited with {s}: {}", vm.stderr().trim());
+    }
     if let Some(h) = host_trace {
         return streamed(
             h,

@@ -32,7 +32,7 @@ send_results() {  # status
                 printf %s "$name"
                 # Exactly len bytes, padded with zeros if the file shrank meanwhile.
                 { dd if="$f" bs=65536 iflag=skip_bytes,count_bytes skip="$off" count="$len" \
-                    2>/dev/null; head -c "$len" /dev/zero; } | head -c "$len"
+                    2>/dev/null; head -c "$len" /dev/zero 2>/dev/null; } | head -c "$len"
                 off=$((off + len))
                 [ "$off" -lt "$size" ] || break
             done

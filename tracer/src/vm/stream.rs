@@ -764,9 +764,13 @@ impl HostTrace {
                 self.sink.close(cause, &e.to_string())?;
                 return Ok(Some(cause));
             }
-            if self.sink.closed() {
+            if self.sink.cut().is_some() {
                 // A malformed line: the sink cut the trace itself.
                 return Ok(Some(CutCause::Malformed));
+            }
+            if self.sink.closed() {
+                // The recorder's footer: the trace is whole; the job goes on.
+                break;
             }
         }
         self.sink.flush()?;
@@ -1074,6 +1078,45 @@ mod tests {
         drop(sink);
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.lines().count(), 2, "{text}");
+    }
+
+    /// The host's reader on a port file: a whole trace ends with the recorder's footer and the
+    /// guest goes on; a trace without one gets the host's footer, naming the cause.
+    #[test]
+    fn host_trace_keeps_a_whole_trace_and_cuts_a_partial_one() {
+        let dir = std::env::temp_dir().join(format!("tracer-host-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let whole = include_str!("../../tests/fixtures/fixture-quiet.jsonl");
+        for (name, text, end) in [("whole", whole, true), ("cut", HEAD, false)] {
+            let raw = dir.join(format!("{name}.stream"));
+            let mut bytes = encode(&hello());
+            for l in text.lines() {
+                bytes.extend(encode(&Frame::Line(l.into())));
+            }
+            if end {
+                bytes.extend(encode(&Frame::End(End {
+                    lines: 0,
+                    status: None,
+                })));
+            }
+            std::fs::write(&raw, &bytes).unwrap();
+            let trace = dir.join(format!("{name}.jsonl"));
+            let mut h = HostTrace::new(&raw, &trace, HostLimits::default()).unwrap();
+            assert_eq!(h.poll().unwrap(), None, "{name}");
+            assert!(h.started());
+            let report = h.finish(None).unwrap();
+            assert_eq!(report.recorder_pid, Some(42));
+            let t = crate::trace::read_trace(&trace).unwrap();
+            if end {
+                assert!(report.cut.is_none(), "{report:?}");
+                assert!(t.integrity.is_intact(), "{:?}", t.integrity);
+            } else {
+                assert_eq!(report.cut.unwrap().code, "guest_stopped");
+                assert!(t.integrity.stream_cut.is_some());
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// The guest's sender (results.sh, real sh) and the host's reader agree, names and bytes.
