@@ -150,6 +150,14 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
             vm.kill();
             break None;
         }
+        if let Some(silent) = host_trace.as_ref().and_then(HostTrace::silent) {
+            tracing::warn!(
+                "vm: nothing on the trace stream for {} s (the recorder was killed or stopped): stopping the guest",
+                silent.as_secs()
+            );
+            vm.kill();
+            break None;
+        }
         if started.elapsed() >= opts.timeout {
             vm.kill();
             if host_trace.is_some() {

@@ -6,7 +6,8 @@
 RESULTS_PORT=/dev/virtio-ports/tracer.results
 RESULTS_CHUNK=524288
 
-# A byte from its value, in octal for printf.
+# A byte from its value, in octal for printf (the format is the escape, on purpose).
+# shellcheck disable=SC2059
 byte() { printf "\\$(printf %o "$1")"; }
 u16le() { byte $(($1 & 255)); byte $(($1 >> 8 & 255)); }
 u32le() { u16le $(($1 & 65535)); u16le $(($1 >> 16 & 65535)); }

@@ -357,6 +357,8 @@ pub struct PortTee<W: Write> {
     file: W,
     port: Option<Arc<Mutex<PortState>>>,
     pending: Vec<u8>,
+    /// The file failed (disk full, removed): only the stream goes on.
+    file_failed: bool,
 }
 
 struct PortState {
@@ -387,6 +389,7 @@ impl<W: Write> PortTee<W> {
             file,
             port: None,
             pending: Vec::new(),
+            file_failed: false,
         }
     }
 
@@ -423,6 +426,7 @@ impl<W: Write> PortTee<W> {
             file,
             port: Some(state),
             pending: Vec::new(),
+            file_failed: false,
         })
     }
 
@@ -443,9 +447,25 @@ impl<W: Write> PortTee<W> {
 
 impl<W: Write> Write for PortTee<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.file.write(buf)?;
         let Some(port) = &self.port else {
-            return Ok(n);
+            return self.file.write(buf);
+        };
+        // With a port, the stream is the evidence and the guest's file a copy: a full disk or
+        // a file the package truncated must not stop the recording (it would be a way to
+        // silence the recorder).
+        let n = if self.file_failed {
+            buf.len()
+        } else {
+            match self.file.write(buf) {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(
+                        "the trace file failed ({e}); the recording goes on over the stream"
+                    );
+                    self.file_failed = true;
+                    buf.len()
+                }
+            }
         };
         self.pending.extend_from_slice(&buf[..n]);
         if let Some(last) = self.pending.iter().rposition(|&b| b == b'\n') {
@@ -461,7 +481,19 @@ impl<W: Write> Write for PortTee<W> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
+        if self.file_failed {
+            return Ok(());
+        }
+        match self.file.flush() {
+            Err(e) if self.port.is_some() => {
+                tracing::warn!(
+                    "the trace file failed ({e}); the recording goes on over the stream"
+                );
+                self.file_failed = true;
+                Ok(())
+            }
+            other => other,
+        }
     }
 }
 
@@ -512,6 +544,9 @@ pub struct TraceSink<W: Write> {
     counts: BTreeMap<String, u64>,
     /// The guest time of the last event or heartbeat.
     last_time: Option<String>,
+    /// The signal the harness stops the recorder with; a footer naming another is a cut.
+    pub expected_stop: Option<&'static str>,
+    cut_cause: Option<CutCause>,
 }
 
 impl<W: Write> TraceSink<W> {
@@ -527,6 +562,8 @@ impl<W: Write> TraceSink<W> {
             lines: 0,
             counts: BTreeMap::new(),
             last_time: None,
+            expected_stop: None,
+            cut_cause: None,
         }
     }
 
@@ -571,7 +608,24 @@ impl<W: Write> TraceSink<W> {
                         *self.counts.entry(e.data.kind().to_owned()).or_default() += 1;
                         self.last_time = Some(e.time.clone());
                     }
-                    (Line::Footer(_), true) => self.footer = true,
+                    (Line::Footer(f), true) => {
+                        // The job stops the recorder with SIGINT: any other way it ended
+                        // (another signal, its target gone) is the package's doing.
+                        if let Some(want) = self.expected_stop
+                            && f.stop_signal.as_deref() != Some(want)
+                        {
+                            let how = f.stop_signal.clone().unwrap_or_else(|| {
+                                serde_json::to_string(&f.stop_reason).unwrap_or_default()
+                            });
+                            return self.close(
+                                CutCause::RecorderStopped,
+                                &format!(
+                                    "the recorder ended on {how}, not on the job's {want}: something else stopped it"
+                                ),
+                            );
+                        }
+                        self.footer = true;
+                    }
                     _ => {
                         return self.close(CutCause::Malformed, "a trace line out of order");
                     }
@@ -624,6 +678,7 @@ impl<W: Write> TraceSink<W> {
             cut: Some(cut.clone()),
         };
         self.cut = Some(cut);
+        self.cut_cause = Some(cause);
         serde_json::to_writer(&mut self.out, &Line::Footer(Box::new(footer)))?;
         self.out.write_all(b"\n")?;
         self.out.flush()
@@ -663,6 +718,9 @@ pub const RATE_WINDOW: Duration = Duration::from_secs(10);
 /// Silence on the stream before the guest stopped, beyond which the recorder, not the guest,
 /// stopped first (heartbeats come every [`HEARTBEAT`]; TCG can delay them).
 pub const SILENCE: Duration = Duration::from_secs(20);
+/// Silence while the guest runs after which the host stops it: heartbeats come every
+/// [`HEARTBEAT`] from a thread of their own, so this long means the recorder is gone or frozen.
+pub const LIVE_SILENCE: Duration = Duration::from_secs(120);
 /// Bytes read from the port's host file per read.
 const CHUNK: usize = 64 * 1024;
 
@@ -709,7 +767,10 @@ impl HostTrace {
                 max_frame: Limits::default().max_frame,
                 max_total: limits.max_stream_bytes,
             }),
-            sink: TraceSink::new(io::BufWriter::new(out), trace.to_owned()),
+            sink: TraceSink {
+                expected_stop: Some("SIGINT"),
+                ..TraceSink::new(io::BufWriter::new(out), trace.to_owned())
+            },
             limits,
             window: (std::time::Instant::now(), 0),
             last_frame: None,
@@ -764,9 +825,10 @@ impl HostTrace {
                 self.sink.close(cause, &e.to_string())?;
                 return Ok(Some(cause));
             }
-            if self.sink.cut().is_some() {
-                // A malformed line: the sink cut the trace itself.
-                return Ok(Some(CutCause::Malformed));
+            if let Some(cause) = self.sink.cut_cause {
+                // A malformed line, or a footer of a recorder the job did not stop: the sink
+                // cut the trace itself.
+                return Ok(Some(cause));
             }
             if self.sink.closed() {
                 // The recorder's footer: the trace is whole; the job goes on.
@@ -793,37 +855,47 @@ impl HostTrace {
     }
 
     /// The guest is gone: reads the rest and, without the recorder's footer, writes the host's.
-    /// `timed_out`: the host killed it at its time limit.
+    /// `timed_out`: the host killed it at its time limit. A recorder that went silent well
+    /// before the guest stopped is the cause, whatever stopped the guest afterwards.
     pub fn finish(mut self, timed_out: Option<Duration>) -> io::Result<StreamReport> {
         let stopped = std::time::Instant::now();
-        if !timed_out.is_some() {
-            self.poll()?;
-        } else {
-            // Read what is there, but the time-out is the cause.
-            let _ = self.poll();
+        let polled = self.poll();
+        if timed_out.is_none() {
+            polled?;
+        }
+        if let Some(limit) = timed_out {
+            self.report
+                .limits_hit
+                .push(format!("guest wall clock: {} s", limit.as_secs()));
         }
         if !self.sink.closed() {
-            if let Some(limit) = timed_out {
-                let what = format!("guest wall clock: {} s", limit.as_secs());
-                self.report.limits_hit.push(what.clone());
-                self.sink.close(CutCause::HostTimeout, &what)?;
-            } else if let Some(e) = self.decoder.finish() {
+            let silent = self.last_frame.map(|t| stopped.duration_since(t));
+            let then = timed_out.map_or(String::new(), |l| {
+                format!(
+                    ", then the host's time limit ({} s) stopped the guest",
+                    l.as_secs()
+                )
+            });
+            if let Some(e) = self.decoder.finish().filter(|_| timed_out.is_none()) {
                 self.sink.close(CutCause::Malformed, &e.to_string())?;
+            } else if let Some(s) = silent.filter(|s| *s > SILENCE) {
+                self.sink.close(
+                    CutCause::RecorderStopped,
+                    &format!(
+                        "nothing on the stream for the last {} s the guest ran{then}",
+                        s.as_secs()
+                    ),
+                )?;
+            } else if let Some(limit) = timed_out {
+                self.sink.close(
+                    CutCause::HostTimeout,
+                    &format!("guest wall clock: {} s", limit.as_secs()),
+                )?;
             } else {
-                let silent = self.last_frame.map(|t| stopped.duration_since(t));
-                match silent {
-                    Some(s) if s > SILENCE => self.sink.close(
-                        CutCause::RecorderStopped,
-                        &format!(
-                            "nothing on the stream for the last {} s the guest ran",
-                            s.as_secs()
-                        ),
-                    )?,
-                    _ => self.sink.close(
-                        CutCause::GuestStopped,
-                        "the guest powered off or crashed with the recorder still sending",
-                    )?,
-                }
+                self.sink.close(
+                    CutCause::GuestStopped,
+                    "the guest powered off or crashed with the recorder still sending",
+                )?;
             }
         }
         self.sink.flush()?;
@@ -831,6 +903,17 @@ impl HostTrace {
         self.report.recorder_pid = self.sink.recorder_pid;
         self.report.cut = self.sink.cut().cloned();
         Ok(self.report)
+    }
+
+    /// The recorder started and has sent nothing (not even a heartbeat) for `LIVE_SILENCE`:
+    /// it was killed or stopped, and nothing the guest does from now on is recorded.
+    pub fn silent(&self) -> Option<Duration> {
+        if self.sink.closed() {
+            return None;
+        }
+        self.last_frame
+            .map(|t| t.elapsed())
+            .filter(|s| *s > LIVE_SILENCE)
     }
 
     /// The trace has its header: the recorder started.
@@ -1087,14 +1170,25 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("tracer-host-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let whole = include_str!("../../tests/fixtures/fixture-quiet.jsonl");
-        for (name, text, end) in [("whole", whole, true), ("cut", HEAD, false)] {
+        let saved = include_str!("../../tests/fixtures/fixture-quiet.jsonl");
+        // The job stops the recorder with SIGINT.
+        let whole = saved.replace(
+            "\"stop_reason\": \"target_exited\"",
+            "\"stop_reason\": \"signal\", \"stop_signal\": \"SIGINT\"",
+        );
+        assert_ne!(whole, saved);
+        for (name, text, end) in [
+            ("whole", whole.as_str(), Some(None)),
+            ("cut", HEAD, None),
+            // Its target gone, with a footer: not how the job stops it.
+            ("stopped", saved, Some(Some("recorder_stopped"))),
+        ] {
             let raw = dir.join(format!("{name}.stream"));
             let mut bytes = encode(&hello());
             for l in text.lines() {
                 bytes.extend(encode(&Frame::Line(l.into())));
             }
-            if end {
+            if end.is_some() {
                 bytes.extend(encode(&Frame::End(End {
                     lines: 0,
                     status: None,
@@ -1103,17 +1197,29 @@ mod tests {
             std::fs::write(&raw, &bytes).unwrap();
             let trace = dir.join(format!("{name}.jsonl"));
             let mut h = HostTrace::new(&raw, &trace, HostLimits::default()).unwrap();
-            assert_eq!(h.poll().unwrap(), None, "{name}");
+            let stop = h.poll().unwrap();
+            assert_eq!(
+                stop,
+                (name == "stopped").then_some(CutCause::RecorderStopped),
+                "{name}"
+            );
             assert!(h.started());
             let report = h.finish(None).unwrap();
             assert_eq!(report.recorder_pid, Some(42));
             let t = crate::trace::read_trace(&trace).unwrap();
-            if end {
-                assert!(report.cut.is_none(), "{report:?}");
-                assert!(t.integrity.is_intact(), "{:?}", t.integrity);
-            } else {
-                assert_eq!(report.cut.unwrap().code, "guest_stopped");
-                assert!(t.integrity.stream_cut.is_some());
+            match end {
+                Some(None) => {
+                    assert!(report.cut.is_none(), "{report:?}");
+                    assert!(t.integrity.is_intact(), "{:?}", t.integrity);
+                }
+                Some(Some(code)) => {
+                    assert_eq!(report.cut.unwrap().code, code);
+                    assert!(t.integrity.stream_cut.is_some());
+                }
+                None => {
+                    assert_eq!(report.cut.unwrap().code, "guest_stopped");
+                    assert!(t.integrity.stream_cut.is_some());
+                }
             }
         }
         let _ = std::fs::remove_dir_all(&dir);
