@@ -1024,6 +1024,9 @@ fn tamper() {
     // PTRACE_PEEKDATA of the recorder without attaching: fails (ESRCH), and is the attempt.
     // SAFETY: a failing ptrace request on another process; no memory is passed.
     unsafe { libc::ptrace(libc::PTRACE_PEEKDATA, recorder, 0, 0) };
+    // A signal to the recorder: SIGCONT, which a running process ignores.
+    // SAFETY: kill has no memory arguments.
+    unsafe { libc::kill(recorder, libc::SIGCONT) };
     // tracefs: a write to trace_marker (harmless: a line in the kernel's trace buffer).
     if let Ok(mut f) = std::fs::OpenOptions::new()
         .write(true)

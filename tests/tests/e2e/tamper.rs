@@ -1,5 +1,5 @@
-//! Interference with the recorder (issue 13): a real process calls bpf(), ptraces its
-//! recorder, writes to tracefs and bpffs and opens the recorder's trace file for writing; the
+//! Interference with the recorder (issue 13): a real process calls bpf(), ptraces and
+//! signals its recorder, writes to tracefs and bpffs and opens the recorder's trace file for writing; the
 //! trace has each attempt, and the verdicts say the package interfered: no claim holds, "No use
 //! of privileged functions" is contradicted.
 
@@ -28,6 +28,10 @@ fn attempts_on_the_recorder_are_recorded_and_void_every_claim() {
         "ptrace of the recorder",
         |e| matches!(&e.data, EventData::Ptrace { target_pid, .. } if *target_pid as u32 == me.pid),
     );
+    find(t, "SIGCONT to the recorder", |e| {
+        matches!(&e.data, EventData::Signal { call, target_pid, signal, .. }
+            if call == "kill" && *target_pid as u32 == me.pid && signal == "SIGCONT")
+    });
     find(t, "trace_marker opened for write", |e| {
         matches!(&e.data, EventData::Open { path, access, .. }
             if path_is(path, "/sys/kernel/tracing/trace_marker") && access == "write")
@@ -91,6 +95,7 @@ fn attempts_on_the_recorder_are_recorded_and_void_every_claim() {
     for want in [
         "bpf(BPF_PROG_GET_NEXT_ID)",
         "ptrace PTRACE_PEEKDATA of the recorder",
+        "kill SIGCONT to the recorder",
         "open /sys/kernel/tracing/trace_marker for write",
         "mkdir /sys/fs/bpf/tracer-e2e-tamper",
         &format!("open {partial} for write"),

@@ -518,6 +518,17 @@ pub enum EventData {
     Bpf {
         cmd: String,
     },
+    /// A signal sent (kill, tkill, tgkill): to the recorder, it is interference.
+    Signal {
+        call: String,
+        /// kill's pid (a negative one is a process group), tgkill's tgid, tkill's tid.
+        target_pid: i32,
+        /// tkill's and tgkill's thread.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target_tid: Option<i32>,
+        /// `SIGTERM`, …; `0` for the existence probe.
+        signal: String,
+    },
     ModuleLoad {
         params: Option<String>,
     },
@@ -632,6 +643,7 @@ impl EventData {
             EventData::PivotRoot { .. } => EventKind::PivotRoot,
             EventData::Ptrace { .. } => EventKind::Ptrace,
             EventData::Bpf { .. } => EventKind::Bpf,
+            EventData::Signal { .. } => EventKind::Signal,
             EventData::ModuleLoad { .. } => EventKind::ModuleLoad,
             EventData::MountApi { .. } => EventKind::MountApi,
             EventData::Getrandom { .. } => EventKind::Getrandom,

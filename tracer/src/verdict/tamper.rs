@@ -35,6 +35,14 @@ pub fn attempt(header: &Header, ev: &Event) -> Option<String> {
     let kind = ev.data.kind();
     match &ev.data {
         EventData::Bpf { cmd } => Some(format!("bpf({cmd})")),
+        EventData::Signal {
+            call,
+            target_pid,
+            signal,
+            ..
+        } if recorder.is_some_and(|r| i64::from(r.pid) == i64::from(*target_pid)) => Some(
+            format!("{call} {signal} to the recorder (pid {target_pid})"),
+        ),
         EventData::Ptrace {
             request,
             target_pid,
