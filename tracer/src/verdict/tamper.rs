@@ -40,9 +40,9 @@ pub fn attempt(header: &Header, ev: &Event) -> Option<String> {
             target_pid,
             signal,
             ..
-        } if recorder.is_some_and(|r| i64::from(r.pid) == i64::from(*target_pid)) => Some(
-            format!("{call} {signal} to the recorder (pid {target_pid})"),
-        ),
+        } if recorder.is_some_and(|r| i64::from(r.pid) == i64::from(*target_pid)) => Some(format!(
+            "{call} {signal} to the recorder (pid {target_pid})"
+        )),
         EventData::Ptrace {
             request,
             target_pid,

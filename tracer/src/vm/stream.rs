@@ -1319,7 +1319,7 @@ mod tests {
         /// A valid stream cut short is a truncation (or ends on a frame boundary), never a panic.
         #[test]
         fn cut_streams_are_truncated(cut in 0usize..200) {
-            let frames = vec![hello(), Frame::Line("0123456789".repeat(5)), Frame::Line("x".into())];
+            let frames = [hello(), Frame::Line("0123456789".repeat(5)), Frame::Line("x".into())];
             let bytes: Vec<u8> = frames.iter().flat_map(encode).collect();
             let cut = cut.min(bytes.len());
             let mut d = Decoder::new(Limits::default());
