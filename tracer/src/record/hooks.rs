@@ -306,6 +306,7 @@ pub const FAMILY_WORDS: &[&str] = &[
     "pivot_root",
     "ptrace",
     "bpf",
+    "kill",
     "module",
     "prctl",
     "mount",
