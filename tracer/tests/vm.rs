@@ -730,3 +730,70 @@ fn standin_deb(dir: &std::path::Path) -> PathBuf {
     assert!(st.success(), "dpkg-deb --build failed");
     deb
 }
+
+/// The hostile TEST DATA package (examples/vm/hostile, issue 13): its postinst and daemon
+/// attack the recorder (bpf, ptrace, tracefs and bpffs writes, trace rewrite, disk fill,
+/// flood, fork storm, kill) and hang forever. `vm check` must end within its time-out, hold
+/// no claim, and name the interference.
+#[test]
+fn vm_check_of_a_hostile_package_ends_and_holds_nothing() {
+    require_root();
+    let tracer = PathBuf::from(env!("CARGO_BIN_EXE_tracer"));
+    let dir = scratch("hostile");
+    let hostile = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/vm/hostile");
+    let built = std::process::Command::new(hostile.join("build-hostile-deb.sh"))
+        .arg(&dir)
+        .status()
+        .expect("dpkg-deb runs");
+    assert!(built.success());
+    let out = dir.join("out");
+    let started = std::time::Instant::now();
+    let result = std::process::Command::new(&tracer)
+        .args([
+            "-v",
+            "vm",
+            "check",
+            "--wait",
+            "30s",
+            "--timeout",
+            "15m",
+            "--deb",
+        ])
+        .arg(dir.join("tracer-hostile_0.1_all.deb"))
+        .arg("--claims")
+        .arg(hostile.join("claims.toml"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("tracer runs");
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20 * 60),
+        "vm check outlived its time-out"
+    );
+    assert!(
+        matches!(result.status.code(), Some(1 | 3)),
+        "exit {:?}: {stderr}",
+        result.status
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let statuses: Vec<&str> = report["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["status"].as_str().unwrap())
+        .collect();
+    assert!(!statuses.contains(&"held"), "{report:#}");
+    assert!(
+        report["findings"]["interference"]["total"]
+            .as_u64()
+            .unwrap_or(0)
+            > 0,
+        "{report:#}"
+    );
+    let vm: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("vm.json")).unwrap()).unwrap();
+    assert!(!vm["job"]["stream"]["cut"].is_null(), "{vm:#}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

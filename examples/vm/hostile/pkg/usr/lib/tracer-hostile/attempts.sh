@@ -4,16 +4,9 @@
 
 say() { echo "tracer-job: hostile: $*" > /dev/console 2>/dev/null || true; }
 
-# The recorder's pid: the long-running process named `tracer`.
+# The recorder's pid: the process named `tracer` (pidof, from sysvinit-utils, essential).
 recorder() {
-    for c in /proc/[0-9]*/comm; do
-        if [ "$(cat "$c" 2>/dev/null)" = tracer ]; then
-            p=${c#/proc/}
-            echo "${p%/comm}"
-            return 0
-        fi
-    done
-    return 1
+    pidof -s tracer
 }
 
 # bpf(): walk the loaded programs (BPF_PROG_GET_NEXT_ID, BPF_PROG_GET_FD_BY_ID), the first
