@@ -100,7 +100,9 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_frame: 1 << 20,
+            // The largest line is the header: with `--system` it lists the processes already
+            // running (up to 4096, argv up to 4 KiB each).
+            max_frame: 32 << 20,
             max_total: 2 << 30,
         }
     }
@@ -112,9 +114,7 @@ impl Default for Limits {
 pub enum StreamError {
     #[error("frame type {0} at byte {1}; expected 1-5 ({STREAM_NAME} version {VERSION})")]
     BadType(u8, u64),
-    #[error(
-        "a frame of {len} bytes at byte {at}; the limit is {max} (a trace line is far smaller)"
-    )]
+    #[error("a frame of {len} bytes at byte {at}; the limit is {max}")]
     Oversized { len: u32, at: u64, max: u32 },
     #[error("the stream passed its limit of {max} bytes")]
     TooLong { max: u64 },
