@@ -32,6 +32,7 @@ pub fn attempt(header: &Header, ev: &Event) -> Option<String> {
             })
             .map(str::to_owned)
     };
+    let either = |a: &Option<PathRef>, b: &Option<PathRef>| a.iter().chain(b).find_map(touched);
     let kind = ev.data.kind();
     match &ev.data {
         EventData::Bpf { cmd } => Some(format!("bpf({cmd})")),
@@ -85,18 +86,10 @@ pub fn attempt(header: &Header, ev: &Event) -> Option<String> {
         } => touched(path).map(|p| format!("{kind} {p}")),
         EventData::MountApi {
             call, path, path2, ..
-        } => path
-            .iter()
-            .chain(path2)
-            .find_map(touched)
-            .map(|p| format!("{call} {p}")),
+        } => either(path, path2).map(|p| format!("{call} {p}")),
         EventData::IoUringOp {
             op, path, path2, ..
-        } => path
-            .iter()
-            .chain(path2)
-            .find_map(touched)
-            .map(|p| format!("io_uring {op} {p}")),
+        } => either(path, path2).map(|p| format!("io_uring {op} {p}")),
         _ => None,
     }
 }
