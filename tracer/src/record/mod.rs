@@ -172,6 +172,10 @@ pub async fn record(opts: RecordOptions) -> Result<RecordOutcome, RecordError> {
     }
     let mut loaded = loader::load(object, &scope, opts.buffer_bytes, opts.argv_bytes)?;
     let outcome = collector::run(&mut loaded, &opts, scope, run_as, output.file()?).await;
+    if let Err(e) = &outcome {
+        // In a VM the host learns why the trace ends without a footer.
+        crate::vm::stream::report_failure(&e.to_string());
+    }
     loaded.detach();
     let outcome = outcome?;
     output.commit()?;

@@ -77,6 +77,9 @@ pub struct End {
     /// The job's exit status (results stream).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i32>,
+    /// The recorder failed (an error or a panic) before its footer: why, in one line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -382,6 +385,27 @@ impl PortState {
     }
 }
 
+/// The recorder's port while it records, for [`report_failure`]: an error or a panic ends the
+/// recorder without its footer, and the host should learn why, not only that it stopped.
+static OPEN_PORT: Mutex<Option<Arc<Mutex<PortState>>>> = Mutex::new(None);
+
+/// Sends why the recorder is ending without its footer (an End frame with `error`). Never
+/// blocks on a port another thread holds (it may be the one that panicked).
+pub fn report_failure(why: &str) {
+    let port = OPEN_PORT.lock().ok().and_then(|mut p| p.take());
+    if let Some(port) = port
+        && let Ok(mut s) = port.try_lock()
+    {
+        let lines = s.lines;
+        s.send(&Frame::End(End {
+            lines,
+            status: None,
+            error: Some(why.replace('\n', " ")),
+        }));
+        let _ = s.port.flush();
+    }
+}
+
 impl<W: Write> PortTee<W> {
     /// The file alone (no VM).
     pub fn plain(file: W) -> Self {
@@ -409,6 +433,14 @@ impl<W: Write> PortTee<W> {
                 pid: std::process::id(),
             }));
         }
+        if let Ok(mut open) = OPEN_PORT.lock() {
+            *open = Some(Arc::clone(&state));
+        }
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            report_failure(&format!("the recorder panicked: {info}"));
+            previous(info);
+        }));
         let beat = Arc::downgrade(&state);
         std::thread::spawn(move || {
             loop {
@@ -432,6 +464,9 @@ impl<W: Write> PortTee<W> {
 
     /// The recorder finished and its footer is written: say so, and stop the heartbeats.
     pub fn end(&mut self) {
+        if let Ok(mut open) = OPEN_PORT.lock() {
+            *open = None;
+        }
         if let Some(port) = self.port.take()
             && let Ok(mut s) = port.lock()
         {
@@ -439,6 +474,7 @@ impl<W: Write> PortTee<W> {
             s.send(&Frame::End(End {
                 lines,
                 status: None,
+                error: None,
             }));
             let _ = s.port.flush();
         }
@@ -591,6 +627,15 @@ impl<W: Write> TraceSink<W> {
         match frame {
             Frame::Hello(h) => self.recorder_pid = Some(h.pid),
             Frame::Heartbeat(h) => self.last_time = Some(h.time),
+            Frame::End(End {
+                error: Some(why), ..
+            }) => {
+                self.ended = true;
+                return self.close(
+                    CutCause::RecorderStopped,
+                    &format!("the recorder failed: {why}"),
+                );
+            }
             Frame::End(_) => self.ended = true,
             Frame::File { .. } => {
                 self.close(CutCause::Malformed, "a file frame in the trace stream")?;
@@ -1024,6 +1069,7 @@ mod tests {
             Frame::End(End {
                 lines: 2,
                 status: Some(0),
+                error: None,
             }),
         ];
         let bytes: Vec<u8> = frames.iter().flat_map(encode).collect();
@@ -1145,6 +1191,24 @@ mod tests {
         );
     }
 
+    /// A recorder that fails says why before it goes: the host's footer carries it.
+    #[test]
+    fn a_failing_recorder_names_its_error_in_the_cut() {
+        let mut out = Vec::new();
+        let mut sink = TraceSink::new(&mut out, PathBuf::from("t"));
+        sink.accept(Frame::Line(HEAD.lines().next().unwrap().into()))
+            .unwrap();
+        sink.accept(Frame::End(End {
+            lines: 1,
+            status: None,
+            error: Some("reading the ring buffer failed: EIO".into()),
+        }))
+        .unwrap();
+        let cut = sink.cut().unwrap();
+        assert_eq!(cut.code, "recorder_stopped");
+        assert!(cut.detail.contains("ring buffer failed"), "{cut:?}");
+    }
+
     #[test]
     fn a_line_that_is_not_a_trace_line_cuts_the_trace() {
         let header = HEAD;
@@ -1192,6 +1256,7 @@ mod tests {
                 bytes.extend(encode(&Frame::End(End {
                     lines: 0,
                     status: None,
+                    error: None,
                 })));
             }
             std::fs::write(&raw, &bytes).unwrap();
