@@ -650,7 +650,10 @@ impl<W: Write> TraceSink<W> {
                 match (&line, self.header) {
                     (Line::Header(_), false) => self.header = true,
                     (Line::Event(e), true) => {
-                        *self.counts.entry(e.data.kind().to_owned()).or_default() += 1;
+                        *self
+                            .counts
+                            .entry(e.data.kind().name().to_owned())
+                            .or_default() += 1;
                         self.last_time = Some(e.time.clone());
                     }
                     (Line::Footer(f), true) => {
@@ -1183,7 +1186,7 @@ mod tests {
         assert!(
             trace
                 .integrity
-                .gaps(&["exec"])
+                .gaps(&[tracer_common::EventKind::Exec])
                 .iter()
                 .any(|g| g.contains("recorder stopped sending")),
             "{:?}",
