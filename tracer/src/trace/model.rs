@@ -682,9 +682,12 @@ pub struct StreamCut {
     pub code: String,
     /// What the host observed (the limit, the error).
     pub detail: String,
-    /// The guest's wall clock of the last event or heartbeat received: nothing after it is
-    /// known.
+    /// The guest's wall clock of the last event received: nothing after it is known.
     pub last_guest_time: Option<String>,
+    /// The guest's wall clock of the recorder's last heartbeat: it was alive then, but events
+    /// it had not yet read from the kernel died with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_heartbeat_time: Option<String>,
     /// The host's wall clock when it cut the trace.
     pub host_time: String,
 }

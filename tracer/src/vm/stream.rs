@@ -580,6 +580,9 @@ pub struct TraceSink<W: Write> {
     counts: BTreeMap<String, u64>,
     /// The guest time of the last event or heartbeat.
     last_time: Option<String>,
+    /// The guest time of the last heartbeat: the recorder was alive then, though it may have
+    /// been behind the kernel (events queued before it never reached the stream).
+    last_heartbeat: Option<String>,
     /// The signal the harness stops the recorder with; a footer naming another is a cut.
     pub expected_stop: Option<&'static str>,
     cut_cause: Option<CutCause>,
@@ -598,6 +601,7 @@ impl<W: Write> TraceSink<W> {
             lines: 0,
             counts: BTreeMap::new(),
             last_time: None,
+            last_heartbeat: None,
             expected_stop: None,
             cut_cause: None,
         }
@@ -626,7 +630,7 @@ impl<W: Write> TraceSink<W> {
         }
         match frame {
             Frame::Hello(h) => self.recorder_pid = Some(h.pid),
-            Frame::Heartbeat(h) => self.last_time = Some(h.time),
+            Frame::Heartbeat(h) => self.last_heartbeat = Some(h.time),
             Frame::End(End {
                 error: Some(why), ..
             }) => {
@@ -704,6 +708,7 @@ impl<W: Write> TraceSink<W> {
                 .unwrap_or_default(),
             detail: detail.to_owned(),
             last_guest_time: self.last_time.clone(),
+            last_heartbeat_time: self.last_heartbeat.clone(),
             host_time: humantime::format_rfc3339_nanos(std::time::SystemTime::now()).to_string(),
         };
         tracing::warn!(
