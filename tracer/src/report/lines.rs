@@ -124,7 +124,7 @@ pub fn allow_line(v: &Verdict, esc: Esc) -> Option<String> {
 }
 
 /// The findings sections, titled, in the order the report lists them.
-pub fn finding_sections(f: &Findings) -> [(&'static str, &FindingList); 9] {
+pub fn finding_sections(f: &Findings) -> [(&'static str, &FindingList); 10] {
     [
         ("The package interfered with the recorder", &f.interference),
         ("Processes spawned", &f.processes_spawned),
