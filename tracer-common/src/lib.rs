@@ -137,6 +137,8 @@ numbered_enum! {
         Bpf = 60 => "bpf",
         ModuleLoad = 61 => "module_load",
         MountApi = 62 => "mount_api",
+        /// A signal sent to a process or thread (kill, tkill, tgkill).
+        Signal = 63 => "signal",
         Getrandom = 64 => "getrandom",
         Getenv = 65 => "getenv",
         /// A call into a crypto library's entry point (uprobes; see [`crypto`]).
@@ -259,6 +261,9 @@ numbered_enum! {
         Fspick = 122 => "fspick",
         MountSetattr = 123 => "mount_setattr",
         OpenTreeAttr = 124 => "open_tree_attr",
+        Kill = 125 => "kill",
+        Tkill = 126 => "tkill",
+        Tgkill = 127 => "tgkill",
         Getrandom = 128 => "getrandom",
     }
 }
@@ -313,6 +318,7 @@ impl SyscallId {
             OpenTree | MoveMount | Fsopen | Fsconfig | Fsmount | Fspick | MountSetattr
             | OpenTreeAttr => EventKind::MountApi,
             Getrandom => EventKind::Getrandom,
+            Kill | Tkill | Tgkill => EventKind::Signal,
         }
     }
 }

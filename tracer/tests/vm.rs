@@ -81,6 +81,75 @@ ip -o link > "$TRACER_OUT/links.txt"
     let _ = std::fs::remove_dir_all(&out);
 }
 
+/// Isolation, checked rather than assumed (issue 13): the guest has no way to the host's
+/// network (no interface but lo, no default route; were there a gateway, a connect to it must
+/// fail), its payload disk is read-only down to the block device, and nothing of the host
+/// changes: the image's disk (opened with snapshot=on) and the payload image are the same
+/// after the boot as before.
+#[test]
+fn guest_cannot_reach_or_write_the_host() {
+    require_root();
+    let image = guest::image();
+    let payload = scratch("iso-payload");
+    std::fs::write(payload.join("marker"), "payload\n").unwrap();
+    std::fs::write(
+        payload.join("job.sh"),
+        r#"set -u
+O="$TRACER_OUT"
+ip -o link > "$O/links.txt"
+ip route show default > "$O/default-route.txt"
+gw=$(ip route show default | sed -n 's/.*via \([^ ]*\).*/\1/p' | head -n 1)
+if [ -n "$gw" ]; then
+    # The only address the guest would have for the host: its gateway. Must not connect.
+    if timeout 5 bash -c "exec 3<>/dev/tcp/$gw/22" 2>/dev/null; then echo connected; else echo refused; fi > "$O/gateway.txt"
+fi
+dev=/dev/disk/by-id/virtio-tracer-payload
+blockdev --getro "$dev" > "$O/payload-ro.txt"
+if echo x > "$TRACER_PAYLOAD/written" 2>/dev/null; then echo wrote-file; else echo no-file-write; fi > "$O/payload-write.txt"
+if dd if=/dev/zero of="$dev" bs=512 count=1 oflag=direct 2>/dev/null; then echo wrote-device; else echo no-device-write; fi >> "$O/payload-write.txt"
+# Everything the guest could write that is the host's: only the image (snapshot), the payload
+# (read-only) and the job's own scratch disk and ports.
+echo x > /root/tracer-isolation-marker
+sync
+"#,
+    )
+    .unwrap();
+    let fingerprint = |p: &std::path::Path| {
+        let m = std::fs::metadata(p).unwrap();
+        (m.len(), m.modified().unwrap())
+    };
+    let before = fingerprint(&image.disk);
+    let out = scratch("iso-out");
+    guest::run_job(&image, &payload, &out, &[]);
+    let read = |n: &str| std::fs::read_to_string(out.join(n)).unwrap_or_default();
+    let links = read("links.txt");
+    assert_eq!(links.lines().count(), 1, "only lo: {links}");
+    assert!(links.contains(": lo:"), "{links}");
+    let route = read("default-route.txt");
+    assert!(route.trim().is_empty(), "no default route: {route}");
+    if out.join("gateway.txt").exists() {
+        assert_eq!(read("gateway.txt").trim(), "refused");
+    }
+    assert_eq!(
+        read("payload-ro.txt").trim(),
+        "1",
+        "the payload device is read-only"
+    );
+    assert_eq!(
+        read("payload-write.txt").lines().collect::<Vec<_>>(),
+        ["no-file-write", "no-device-write"]
+    );
+    assert_eq!(
+        fingerprint(&image.disk),
+        before,
+        "the image's disk changed: {}",
+        image.disk.display()
+    );
+    assert!(!payload.join("written").exists());
+    let _ = std::fs::remove_dir_all(&payload);
+    let _ = std::fs::remove_dir_all(&out);
+}
+
 /// `tracer vm check` end to end with the real recorder in the guest: cron from Debian is
 /// installed (maintainer scripts recorded), run as a unit, stopped and purged, and a claims
 /// file is judged on the host. Needs the full `tracer` build (with the eBPF object): the guest
@@ -205,6 +274,13 @@ expect = "absent"
         serde_json::json!(["tracer-standin-answer.socket tcp:127.0.0.1:7781"]),
         "{cov:#}"
     );
+    // The trace came over the stream, whole, up to the recorder's own footer; the results
+    // came over theirs.
+    let stream = &vm["job"]["stream"];
+    assert!(stream["cut"].is_null(), "{vm:#}");
+    assert!(stream["lines"].as_u64().unwrap() > 100, "{vm:#}");
+    assert_eq!(stream["results_complete"], true, "{vm:#}");
+    assert_eq!(vm["job"]["exit_status"], 0, "{vm:#}");
     // The exercise's client got its answer from the socket-activated service.
     let exercise_log = std::fs::read_to_string(out.join("exercise.log")).unwrap();
     assert!(exercise_log.contains("answer: hello"), "{exercise_log}");
@@ -956,4 +1032,71 @@ fn build_deb(root: &std::path::Path, deb: &std::path::Path) {
 fn has(list: &serde_json::Value, item: &str) -> bool {
     list.as_array()
         .is_some_and(|a| a.iter().any(|v| v.as_str() == Some(item)))
+}
+
+/// The hostile TEST DATA package (examples/vm/hostile, issue 13): its postinst and daemon
+/// attack the recorder (bpf, ptrace, tracefs and bpffs writes, trace rewrite, disk fill,
+/// flood, fork storm, kill) and hang forever. `vm check` must end within its time-out, hold
+/// no claim, and name the interference.
+#[test]
+fn vm_check_of_a_hostile_package_ends_and_holds_nothing() {
+    require_root();
+    let tracer = PathBuf::from(env!("CARGO_BIN_EXE_tracer"));
+    let dir = scratch("hostile");
+    let hostile = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/vm/hostile");
+    let built = std::process::Command::new(hostile.join("build-hostile-deb.sh"))
+        .arg(&dir)
+        .status()
+        .expect("dpkg-deb runs");
+    assert!(built.success());
+    let out = dir.join("out");
+    let started = std::time::Instant::now();
+    let result = std::process::Command::new(&tracer)
+        .args([
+            "-v",
+            "vm",
+            "check",
+            "--wait",
+            "30s",
+            "--timeout",
+            "15m",
+            "--deb",
+        ])
+        .arg(dir.join("tracer-hostile_0.1_all.deb"))
+        .arg("--claims")
+        .arg(hostile.join("claims.toml"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("tracer runs");
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20 * 60),
+        "vm check outlived its time-out"
+    );
+    assert!(
+        matches!(result.status.code(), Some(1 | 3)),
+        "exit {:?}: {stderr}",
+        result.status
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let statuses: Vec<&str> = report["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["status"].as_str().unwrap())
+        .collect();
+    assert!(!statuses.contains(&"held"), "{report:#}");
+    assert!(
+        report["findings"]["interference"]["total"]
+            .as_u64()
+            .unwrap_or(0)
+            > 0,
+        "{report:#}"
+    );
+    let vm: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("vm.json")).unwrap()).unwrap();
+    assert!(!vm["job"]["stream"]["cut"].is_null(), "{vm:#}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

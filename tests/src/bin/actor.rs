@@ -1011,6 +1011,45 @@ fn privilege(dir: &str) {
     unsafe { libc::syscall(libc::SYS_bpf, 0, attr.as_ptr(), attr.len()) };
 }
 
+/// What a hostile package does to its recorder, each harmlessly: finds the recorder (its
+/// parent, under `tracer record -- actor tamper DIR`) and its trace file, and acts on them and
+/// on the tracing machinery.
+fn tamper() {
+    // SAFETY: getppid has no preconditions.
+    let recorder = unsafe { libc::getppid() };
+    // BPF_PROG_GET_NEXT_ID (11): walking the loaded programs, the first step to detach one.
+    let mut attr = [0u8; 64];
+    // SAFETY: a bpf() call with a zeroed attr of the right size, start_id 0.
+    unsafe { libc::syscall(libc::SYS_bpf, 11, attr.as_mut_ptr(), attr.len()) };
+    // PTRACE_PEEKDATA of the recorder without attaching: fails (ESRCH), and is the attempt.
+    // SAFETY: a failing ptrace request on another process; no memory is passed.
+    unsafe { libc::ptrace(libc::PTRACE_PEEKDATA, recorder, 0, 0) };
+    // A signal to the recorder: SIGCONT, which a running process ignores.
+    // SAFETY: kill has no memory arguments.
+    unsafe { libc::kill(recorder, libc::SIGCONT) };
+    // tracefs: a write to trace_marker (harmless: a line in the kernel's trace buffer).
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/sys/kernel/tracing/trace_marker")
+    {
+        let _ = std::io::Write::write_all(&mut f, b"tracer e2e tamper\n");
+    }
+    // bpffs: a directory made and removed (pinning would go there).
+    let pin = "/sys/fs/bpf/tracer-e2e-tamper";
+    let _ = std::fs::create_dir(pin);
+    let _ = std::fs::remove_dir(pin);
+    // The recorder's own trace file, found through its fds: opened for append, nothing written.
+    if let Ok(fds) = std::fs::read_dir(format!("/proc/{recorder}/fd")) {
+        for fd in fds.flatten() {
+            if let Ok(target) = std::fs::read_link(fd.path())
+                && target.to_string_lossy().ends_with(".partial")
+            {
+                let _ = std::fs::OpenOptions::new().append(true).open(&target);
+            }
+        }
+    }
+}
+
 unsafe extern "C" {
     fn secure_getenv(name: *const libc::c_char) -> *mut libc::c_char;
 }
@@ -1058,6 +1097,7 @@ fn main() {
         "network" => network(dir),
         "privilege" => privilege(dir),
         "environment" => environment(),
+        "tamper" => tamper(),
         "busy" => busy(),
         other => {
             eprintln!("actor: unknown family {other}");

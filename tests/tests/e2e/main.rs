@@ -17,3 +17,4 @@ mod network;
 mod privilege;
 mod process;
 mod snapshot;
+mod tamper;

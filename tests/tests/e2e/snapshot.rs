@@ -45,6 +45,8 @@ fn normalize(lines: &[Value], work: &str) -> Vec<Value> {
                 }
                 l["kernel"] = Value::from("<kernel>");
                 l["target"] = Value::from("<target>");
+                // The recorder's own pid and its trace's temporary path.
+                l["recorder"] = Value::from("<recorder>");
             }
             Some("event") => {
                 if is_runtime_noise(&l) || l["kind"] == "exec" {

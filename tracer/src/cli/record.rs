@@ -45,6 +45,11 @@ pub struct Args {
     /// it the command runs as root, which changes what "does not run as root" sees.
     #[arg(short = 'u', long, value_name = "USER", requires = "command")]
     user: Option<String>,
+    /// Also send every trace line, as it is written, over this port (a VM's virtio-serial
+    /// port, `/dev/virtio-ports/tracer.trace`), framed as docs/vm.md describes, with
+    /// heartbeats: `tracer vm check` uses it so the trace leaves the guest as it is recorded.
+    #[arg(long, value_name = "PORT")]
+    stream: Option<PathBuf>,
     /// Record a running process and its descendants (`-p` as in strace).
     #[arg(short = 'p', long)]
     pid: Option<u32>,
@@ -116,6 +121,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         user: args.user,
         // A live line only where someone watches it: never in a log file or a pipe.
         status_line: std::io::IsTerminal::is_terminal(&std::io::stderr()) && !args.quiet,
+        stream: args.stream,
     };
     let program = match &opts.target {
         TargetSpec::Command(argv) => argv.first().cloned(),
@@ -144,6 +150,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         (StopReason::Duration, _) => "--duration ran out".to_owned(),
         (StopReason::Signal, Some(sig)) => format!("{sig} received"),
         (StopReason::Signal, None) => "a signal was received".to_owned(),
+        (StopReason::StreamCut, _) => "the stream was cut".to_owned(),
     };
     let tree = match outcome.tree_end {
         Some(t) if t.left_running > 0 => format!("; {} process(es) left running", t.left_running),

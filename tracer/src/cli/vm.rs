@@ -8,6 +8,7 @@ use tracer::vm::{
     debs::AptRoot,
     image::{ImageSpec, default_cache_dir},
     job::{self, JobOptions},
+    stream::HostLimits,
 };
 
 use super::check::Format;
@@ -177,6 +178,14 @@ struct CheckArgs {
     /// Hard limit for the whole guest run ("20m", or seconds).
     #[arg(long, default_value = "20m", value_parser = parse_duration)]
     timeout: Duration,
+    /// Largest trace stream the host takes from the guest, MiB; past it the trace is cut and
+    /// the guest stopped.
+    #[arg(long, default_value_t = HostLimits::default().max_stream_bytes >> 20, value_name = "MIB")]
+    max_stream_mib: u64,
+    /// Most events per second (averaged over 10 s) the host takes; past it the trace is cut
+    /// and the guest stopped.
+    #[arg(long, default_value_t = HostLimits::default().max_event_rate, value_name = "N")]
+    max_event_rate: u64,
 }
 
 /// The exercise when there is nothing better to run: start-up work, timers that fire early.
@@ -212,13 +221,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let out = job::run(&image, &a.payload, &a.output, &opts)?;
             eprintln!(
                 "tracer: guest job exited with {} ({}; boot {}, total {:.1} s); results in {}",
-                out.exit_status,
+                out.exit_status
+                    .map_or("no status".into(), |s| s.to_string()),
                 out.accel,
                 out.boot_seconds.map_or("?".into(), |s| format!("{s:.1} s")),
                 out.total_seconds,
                 a.output.display()
             );
-            Ok(ExitCode::from(u8::try_from(out.exit_status).unwrap_or(1)))
+            Ok(ExitCode::from(
+                out.exit_status
+                    .and_then(|s| u8::try_from(s).ok())
+                    .unwrap_or(1),
+            ))
         }
         Command::Check(a) => check_cmd(*a),
         Command::Exercised(a) => {
@@ -318,6 +332,11 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
         out_dir: a.output.clone(),
         job: JobOptions {
             timeout: a.timeout,
+            stream: Some(HostLimits {
+                max_stream_bytes: a.max_stream_mib.saturating_mul(1 << 20),
+                max_event_rate: a.max_event_rate,
+                ..HostLimits::default()
+            }),
             ..JobOptions::default()
         },
     };

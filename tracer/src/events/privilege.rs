@@ -106,6 +106,25 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
         Bpf => EventData::Bpf {
             cmd: bpf_cmd_name(a[0]),
         },
+        // kill(pid, sig), tkill(tid, sig), tgkill(tgid, tid, sig).
+        Kill => EventData::Signal {
+            call: "kill".into(),
+            target_pid: a[0] as i32,
+            target_tid: None,
+            signal: signal_name(a[1]),
+        },
+        Tkill => EventData::Signal {
+            call: "tkill".into(),
+            target_pid: a[0] as i32,
+            target_tid: Some(a[0] as i32),
+            signal: signal_name(a[1]),
+        },
+        Tgkill => EventData::Signal {
+            call: "tgkill".into(),
+            target_pid: a[0] as i32,
+            target_tid: Some(a[1] as i32),
+            signal: signal_name(a[2]),
+        },
         InitModule | FinitModule => EventData::ModuleLoad { params: opt(s1) },
         // The new mount API (open_tree, move_mount, fsopen, fsconfig, fsmount, fspick,
         // mount_setattr): paths relative to the call's dirfd (a[0], move_mount's second a[2]).
@@ -171,6 +190,48 @@ fn ptrace_name(request: u64) -> String {
     }
 }
 
+/// `SIGTERM` for 15; `0` is the existence probe, not a signal.
+fn signal_name(sig: u64) -> String {
+    const NAMES: [&str; 32] = [
+        "0",
+        "SIGHUP",
+        "SIGINT",
+        "SIGQUIT",
+        "SIGILL",
+        "SIGTRAP",
+        "SIGABRT",
+        "SIGBUS",
+        "SIGFPE",
+        "SIGKILL",
+        "SIGUSR1",
+        "SIGSEGV",
+        "SIGUSR2",
+        "SIGPIPE",
+        "SIGALRM",
+        "SIGTERM",
+        "SIGSTKFLT",
+        "SIGCHLD",
+        "SIGCONT",
+        "SIGSTOP",
+        "SIGTSTP",
+        "SIGTTIN",
+        "SIGTTOU",
+        "SIGURG",
+        "SIGXCPU",
+        "SIGXFSZ",
+        "SIGVTALRM",
+        "SIGPROF",
+        "SIGWINCH",
+        "SIGIO",
+        "SIGPWR",
+        "SIGSYS",
+    ];
+    match usize::try_from(sig).ok().and_then(|i| NAMES.get(i)) {
+        Some(n) => (*n).to_owned(),
+        None => format!("SIG{sig}"),
+    }
+}
+
 fn bpf_cmd_name(cmd: u64) -> String {
     match cmd {
         0 => "BPF_MAP_CREATE".into(),
@@ -182,7 +243,19 @@ fn bpf_cmd_name(cmd: u64) -> String {
         6 => "BPF_OBJ_PIN".into(),
         7 => "BPF_OBJ_GET".into(),
         8 => "BPF_PROG_ATTACH".into(),
+        // The calls that find, detach or replace another's programs (issue 13: tampering).
+        9 => "BPF_PROG_DETACH".into(),
+        11 => "BPF_PROG_GET_NEXT_ID".into(),
+        12 => "BPF_MAP_GET_NEXT_ID".into(),
+        13 => "BPF_PROG_GET_FD_BY_ID".into(),
+        14 => "BPF_MAP_GET_FD_BY_ID".into(),
+        15 => "BPF_OBJ_GET_INFO_BY_FD".into(),
+        16 => "BPF_PROG_QUERY".into(),
         28 => "BPF_LINK_CREATE".into(),
+        29 => "BPF_LINK_UPDATE".into(),
+        30 => "BPF_LINK_GET_FD_BY_ID".into(),
+        31 => "BPF_LINK_GET_NEXT_ID".into(),
+        34 => "BPF_LINK_DETACH".into(),
         other => format!("BPF_CMD_{other}"),
     }
 }

@@ -18,12 +18,15 @@ use tokio::{
 };
 use tracer_common::{ADDR_CAP, EventKind, PATH_CAP, process};
 
+use crate::vm::stream::PortTee;
+
 use super::{KILL_GRACE, RecordError, RecordOptions, TargetSpec, existing, loader::Loaded, target};
 use crate::{
     events::{Clock, Decoder, procs::Processes},
     trace::{
         Capabilities, EventData, FORMAT_NAME, FORMAT_VERSION, Footer, Header, Kernel, Limits,
-        MASKED_FIELDS, StopReason, Target, TargetExit, Tool, TraceWriter, TreeEnd, mask_argv,
+        MASKED_FIELDS, Recorder, StopReason, Target, TargetExit, Tool, TraceWriter, TreeEnd,
+        mask_argv,
     },
 };
 
@@ -39,7 +42,7 @@ pub struct RecordOutcome {
     pub tree_end: Option<TreeEnd>,
 }
 
-type Writer = TraceWriter<BufWriter<File>>;
+type Writer = TraceWriter<BufWriter<PortTee<File>>>;
 
 /// How often records queued below the wake-up mark are drained: the trace lags the kernel by
 /// at most this much.
@@ -86,6 +89,14 @@ pub async fn run(
             mask_argv(&mut p.argv);
         }
     }
+    // In a VM (`vm check`), every line also leaves the guest over the stream as it is written.
+    let output = match &opts.stream {
+        Some(port) => PortTee::open(output, port).map_err(|source| RecordError::Output {
+            path: port.clone(),
+            source,
+        })?,
+        None => PortTee::plain(output),
+    };
     let mut writer = TraceWriter::new(BufWriter::with_capacity(1 << 20, output));
     writer.header(&header).map_err(out_err)?;
     // On disk at once: a header means "recording", for whoever waits on the file.
@@ -219,10 +230,12 @@ pub async fn run(
             .map(|(k, v)| ((*k).to_owned(), *v))
             .collect(),
         malformed: decoder.malformed,
+        cut: None,
     };
     writer.footer(&footer).map_err(out_err)?;
     let mut file = writer.into_inner();
     file.flush().map_err(out_err)?;
+    file.get_mut().end();
     Ok(RecordOutcome {
         output: opts.output.clone(),
         events: decoder.counts.values().sum(),
@@ -484,6 +497,13 @@ fn header(
         masked: Vec::new(),
         existing: Vec::new(),
         existing_left_out: 0,
+        recorder: Some(Recorder {
+            pid: std::process::id(),
+            output: std::path::absolute(&opts.output)
+                .unwrap_or_else(|_| opts.output.clone())
+                .to_string_lossy()
+                .into_owned(),
+        }),
     }
 }
 

@@ -66,6 +66,9 @@ pub struct RecordOptions {
     pub user: Option<String>,
     /// Keep a one-line live status on stderr (events, lost, elapsed): for a terminal.
     pub status_line: bool,
+    /// A VM's virtio-serial port: every trace line also leaves over it, framed, with
+    /// heartbeats (see `vm::stream`).
+    pub stream: Option<PathBuf>,
 }
 
 /// How long a command's tree has after SIGTERM before SIGKILL, when the recording is stopped.
@@ -169,6 +172,10 @@ pub async fn record(opts: RecordOptions) -> Result<RecordOutcome, RecordError> {
     }
     let mut loaded = loader::load(object, &scope, opts.buffer_bytes, opts.argv_bytes)?;
     let outcome = collector::run(&mut loaded, &opts, scope, run_as, output.file()?).await;
+    if let Err(e) = &outcome {
+        // In a VM the host learns why the trace ends without a footer.
+        crate::vm::stream::report_failure(&e.to_string());
+    }
     loaded.detach();
     let outcome = outcome?;
     output.commit()?;

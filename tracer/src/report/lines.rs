@@ -47,11 +47,20 @@ pub fn source_label(v: &Verdict) -> String {
 /// The counts line at the top of every report.
 pub fn outcome_line(r: &Report) -> String {
     let o = &r.outcome;
-    format!(
+    let mut line = format!(
         "{} contradicted, {} inconclusive, {} held, {} not exercised (exit {}). A trace shows \
          one run: \"held\" means nothing in this run contradicts the claim, not that it is true.",
         o.contradicted, o.inconclusive, o.held, o.not_exercised, o.exit_code
-    )
+    );
+    let i = &r.findings.interference;
+    if let Some(first) = i.items.first() {
+        line.push_str(&format!(
+            " THE PACKAGE INTERFERED WITH THE RECORDER ({} distinct attempt(s), first: {} by \
+             pid {} ({}), see below): no claim can hold.",
+            i.total, first.what, first.pid, first.comm
+        ));
+    }
+    line
 }
 
 /// One line per event shown, then "… and N more" when some were not.
@@ -115,8 +124,9 @@ pub fn allow_line(v: &Verdict, esc: Esc) -> Option<String> {
 }
 
 /// The findings sections, titled, in the order the report lists them.
-pub fn finding_sections(f: &Findings) -> [(&'static str, &FindingList); 9] {
+pub fn finding_sections(f: &Findings) -> [(&'static str, &FindingList); 10] {
     [
+        ("The package interfered with the recorder", &f.interference),
         ("Processes spawned", &f.processes_spawned),
         (
             "Files written outside the package's dirs",

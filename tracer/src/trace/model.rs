@@ -47,6 +47,10 @@ pub struct Header {
     /// Processes running at start that were left out of `existing` (more than its limit).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub existing_left_out: u64,
+    /// The recorder itself: an attempt on it (a ptrace of its pid, a write to its output) is
+    /// interference, which the verdicts report (see `verdict::tamper`). Absent in older traces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorder: Option<Recorder>,
 }
 
 /// A process that ran before the recording started, as /proc showed it at start.
@@ -73,6 +77,14 @@ pub struct ExistingProcess {
     /// Listening TCP and unix-stream sockets and bound UDP sockets it held: "tcp 0.0.0.0:22".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub listening: Vec<String>,
+}
+
+/// The recording process, as it saw itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recorder {
+    pub pid: u32,
+    /// The trace file it writes (absolute); it writes `<output>.partial` until it finishes.
+    pub output: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -506,6 +518,17 @@ pub enum EventData {
     Bpf {
         cmd: String,
     },
+    /// A signal sent (kill, tkill, tgkill): to the recorder, it is interference.
+    Signal {
+        call: String,
+        /// kill's pid (a negative one is a process group), tgkill's tgid, tkill's tid.
+        target_pid: i32,
+        /// tkill's and tgkill's thread.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target_tid: Option<i32>,
+        /// `SIGTERM`, …; `0` for the existence probe.
+        signal: String,
+    },
     ModuleLoad {
         params: Option<String>,
     },
@@ -620,6 +643,7 @@ impl EventData {
             EventData::PivotRoot { .. } => EventKind::PivotRoot,
             EventData::Ptrace { .. } => EventKind::Ptrace,
             EventData::Bpf { .. } => EventKind::Bpf,
+            EventData::Signal { .. } => EventKind::Signal,
             EventData::ModuleLoad { .. } => EventKind::ModuleLoad,
             EventData::MountApi { .. } => EventKind::MountApi,
             EventData::Getrandom { .. } => EventKind::Getrandom,
@@ -642,6 +666,30 @@ pub enum StopReason {
     Duration,
     /// A signal to the recorder (SIGINT, SIGTERM, SIGHUP, …; `stop_signal` names it).
     Signal,
+    /// The trace came out of a VM over a stream that stopped before the recorder's footer:
+    /// the host wrote this footer, and `cut` says how and when (see `vm::stream`).
+    StreamCut,
+}
+
+/// How a streamed trace was cut, as the host saw it. The counts of the host's footer are what
+/// the host received; what the recorder lost is unknown, so every claim is inconclusive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamCut {
+    /// One sentence: the recorder stopped sending, the guest stopped, a host limit was hit…
+    pub cause: String,
+    /// The same as a code: `recorder_stopped`, `guest_stopped`, `host_timeout`,
+    /// `size_limit`, `rate_limit`, `malformed`.
+    pub code: String,
+    /// What the host observed (the limit, the error).
+    pub detail: String,
+    /// The guest's wall clock of the last event received: nothing after it is known.
+    pub last_guest_time: Option<String>,
+    /// The guest's wall clock of the recorder's last heartbeat: it was alive then, but events
+    /// it had not yet read from the kernel died with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_heartbeat_time: Option<String>,
+    /// The host's wall clock when it cut the trace.
+    pub host_time: String,
 }
 
 /// What became of a command's process tree when the recording was stopped before it ended
@@ -679,6 +727,9 @@ pub struct Footer {
     pub unresolved_paths: BTreeMap<String, u64>,
     /// Ring-buffer records userspace could not decode (a bug if ever non-zero).
     pub malformed: u64,
+    /// Written by the host, not the recorder: the trace's stream stopped here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cut: Option<StreamCut>,
 }
 
 impl Footer {

@@ -43,6 +43,9 @@ pub struct Integrity {
     pub no_footer: bool,
     /// The last line was cut in the middle (no newline, not JSON) and was skipped.
     pub cut_last_line: bool,
+    /// The footer is the host's, written when the VM's trace stream stopped before the
+    /// recorder's footer: its cause, and the guest time after which nothing is known.
+    pub stream_cut: Option<String>,
 }
 
 impl Integrity {
@@ -63,6 +66,9 @@ impl Integrity {
         }
         if self.cut_last_line {
             out.push("the last line was cut in the middle and was skipped".to_owned());
+        }
+        if let Some(cut) = &self.stream_cut {
+            out.push(cut.clone());
         }
         for (kind, n) in &self.missing {
             out.push(format!(
@@ -88,6 +94,10 @@ impl Integrity {
     /// lost: one sentence per reason.
     pub fn gaps(&self, kinds: &[EventKind]) -> Vec<String> {
         let mut out = Vec::new();
+        // Everything after the cut is unknown, and the recorder's loss counts never came.
+        if let Some(cut) = &self.stream_cut {
+            out.push(cut.clone());
+        }
         for k in kinds {
             if let Some(n) = self.missing.get(k.name()) {
                 out.push(format!(
@@ -296,6 +306,15 @@ fn check(events: &[Event], footer: Option<&Footer>, integrity: &mut Integrity) {
         integrity.no_footer = true;
         return;
     };
+    if let Some(cut) = &footer.cut {
+        integrity.stream_cut = Some(format!(
+            "the trace stream was cut: {} ({}); nothing after {} is known and lost events were \
+             not counted",
+            cut.cause,
+            cut.detail,
+            cut.last_guest_time.as_deref().unwrap_or("its start")
+        ));
+    }
     let mut read: BTreeMap<&str, u64> = BTreeMap::new();
     for e in events {
         let n = read.entry(e.data.kind().name()).or_default();

@@ -40,6 +40,12 @@ pub struct FindingList {
     pub items: Vec<FindingItem>,
 }
 
+impl FindingList {
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Findings {
     pub processes_spawned: FindingList,
@@ -57,6 +63,10 @@ pub struct Findings {
     /// it existed: read as empty.
     #[serde(default)]
     pub maintainer_removals: FindingList,
+    /// Attempts on the recorder or the tracing machinery (see `verdict::tamper`): when there
+    /// is one, no claim holds.
+    #[serde(default, skip_serializing_if = "FindingList::is_empty")]
+    pub interference: FindingList,
 }
 
 #[derive(Default)]
@@ -128,6 +138,7 @@ pub(super) fn collect(
     let mut world = Acc::default();
     let mut mixups = Acc::default();
     let mut removals = Acc::default();
+    let mut interference = Acc::default();
     for (ev, origin) in trace.events.iter().zip(&attribution.per_event) {
         let origin = *origin;
         if !matches!(origin, Origin::Package | Origin::MaintainerScript) {
@@ -184,6 +195,9 @@ pub(super) fn collect(
             }
             _ => {}
         }
+        if let Some(what) = super::tamper::attempt(&trace.header, ev) {
+            interference.add(ev, origin, format!("{what} [{res}]"));
+        }
         if let Some(d) = privilege_detail(ev) {
             privilege.add(ev, origin, format!("{}: {d} [{res}]", ev.data.kind()));
         }
@@ -198,5 +212,6 @@ pub(super) fn collect(
         world_writable: world.finish(listed),
         chmod_chown_mixups: mixups.finish(listed),
         maintainer_removals: removals.finish(listed),
+        interference: interference.finish(listed),
     }
 }

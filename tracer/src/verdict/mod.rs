@@ -12,6 +12,7 @@ mod existing;
 mod findings;
 mod rules;
 pub mod runtime;
+pub mod tamper;
 pub mod witness;
 
 use std::collections::HashSet;
@@ -330,7 +331,7 @@ pub fn judge_with(trace: &Trace, claims: &ClaimSet, contents: Option<&Manifest>)
         })
         .collect();
     Judgement {
-        verdicts,
+        verdicts: interfered(verdicts, trace, &attribution),
         findings: findings::collect(
             trace,
             &claims.package,
@@ -341,6 +342,47 @@ pub fn judge_with(trace: &Trace, claims: &ClaimSet, contents: Option<&Manifest>)
         origins,
         interpreters: attribution.programs.interpreters(),
     }
+}
+
+/// When the package or its maintainer scripts interfered with the recorder (see [`tamper`]),
+/// nothing they did afterwards is known to be in the trace: no claim holds, "not exercised"
+/// means nothing either, and the attempt itself contradicts "no privileged functions".
+fn interfered(
+    mut verdicts: Vec<Verdict>,
+    trace: &Trace,
+    attribution: &Attribution,
+) -> Vec<Verdict> {
+    let mut attempts = Evidence::default();
+    for (ev, origin) in trace.events.iter().zip(&attribution.per_event) {
+        if matches!(origin, Origin::Package | Origin::MaintainerScript)
+            && let Some(what) = tamper::attempt(&trace.header, ev)
+        {
+            attempts.push(item(ev, *origin, what));
+        }
+    }
+    let Some(first) = attempts.shown.first() else {
+        return verdicts;
+    };
+    let why = format!(
+        "the package interfered with the recorder ({} attempt(s); first: {} by pid {} ({})), so \
+         the trace may be missing or hiding what it did",
+        attempts.total, first.what, first.pid, first.comm
+    );
+    for v in &mut verdicts {
+        v.gaps.push(why.clone());
+        if v.claim.check == Check::PrivilegedFunctions && v.claim.expect == Expect::Absent {
+            v.status = Status::Contradicted;
+            v.reason = format!("{why}; the attempt is itself a privileged call");
+            for i in &attempts.shown {
+                v.evidence.push(i.clone());
+            }
+            v.evidence.total = v.evidence.total.max(attempts.total);
+        } else if v.status != Status::Contradicted {
+            v.status = Status::Inconclusive;
+            v.reason = why.clone();
+        }
+    }
+    verdicts
 }
 
 fn judge_one(

@@ -36,6 +36,7 @@ use super::{
     image::{Image, check_package_name},
     job::{self, JobOptions, JobOutcome},
     provenance::{Ownership, PackageProcess, package_processes, unrecorded_units},
+    stream::HostLimits,
     util::{RemoveOnDrop, io_err, tail},
 };
 
@@ -271,7 +272,10 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
     let js = payload.join("job.sh");
     fs::write(&js, script).map_err(io_err(&js))?;
 
-    let outcome = job::run(image, &payload, &spec.out_dir, &spec.job)?;
+    // Evidence comes back over the stream only: the host never reads a disk the guest wrote.
+    let mut job_opts = spec.job.clone();
+    job_opts.stream.get_or_insert_with(HostLimits::default);
+    let outcome = job::run(image, &payload, &spec.out_dir, &job_opts)?;
     let phases = read_phases(&spec.out_dir.join("phases.jsonl"));
     let words = |name: &str| -> Vec<String> {
         fs::read_to_string(spec.out_dir.join(name))
@@ -282,13 +286,21 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
     };
     let units = words("units.txt");
     let daemons = words("daemons.txt");
-    if outcome.exit_status != 0 {
-        let log = fs::read_to_string(spec.out_dir.join("job.log")).unwrap_or_default();
-        return Err(VmError::Command {
-            command: "the guest job".into(),
-            status: format!("exit status {}", outcome.exit_status),
-            detail: format!("job.log tail:\n{}", tail(&log, 15)),
-        });
+    match outcome.exit_status {
+        Some(0) => {}
+        Some(status) => {
+            let log = fs::read_to_string(spec.out_dir.join("job.log")).unwrap_or_default();
+            return Err(VmError::Command {
+                command: "the guest job".into(),
+                status: format!("exit status {status}"),
+                detail: format!("job.log tail:\n{}", tail(&log, 15)),
+            });
+        }
+        // Stopped by a host limit, or its results were cut: what the trace holds is still
+        // evidence, and the report says what is missing.
+        None => tracing::warn!(
+            "vm check: the guest job did not finish; judging the trace as far as it goes"
+        ),
     }
     let exercise = match (&spec.exercise, plan) {
         (Exercise::Wait(d), _) => ExerciseReport::Wait {
@@ -326,7 +338,12 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
         path: trace_path.clone(),
         reason: e.to_string(),
     })?;
-    let missed = unrecorded_units(&trace, &spec.out_dir);
+    // The units' cross-check needs the job's own notes, which a cut run may not have sent.
+    let missed = if outcome.exit_status.is_some() {
+        unrecorded_units(&trace, &spec.out_dir)
+    } else {
+        Vec::new()
+    };
     if !missed.is_empty() {
         return Err(VmError::Unrecorded {
             units: missed
@@ -441,6 +458,9 @@ pub fn run_section(outcome: &CheckOutcome) -> String {
         r.recorder_peak_kib
             .map_or("?".into(), |k| (k / 1024).to_string()),
     );
+    if let Some(st) = &outcome.job.stream {
+        stream_section(&mut s, st);
+    }
     processes_section(&mut s, &outcome.package_processes);
     match &outcome.exercise {
         ExerciseReport::Autopkgtest {
@@ -485,6 +505,35 @@ pub fn run_section(outcome: &CheckOutcome) -> String {
         }
     }
     s
+}
+
+/// How the trace left the guest: over the stream, whole or cut, and the host limits hit.
+fn stream_section(s: &mut String, st: &super::stream::StreamReport) {
+    let _ = write!(
+        s,
+        "Trace stream: {} lines ({:.1} MB) came out of the guest as they were recorded",
+        st.lines,
+        st.bytes as f64 / 1e6
+    );
+    match &st.cut {
+        None => s.push_str(", up to the recorder's own footer.\n"),
+        Some(cut) => {
+            let _ = writeln!(
+                s,
+                ". **The stream was cut: {} ({}); the host wrote the footer. Nothing after {} is known, so no claim can hold.**",
+                cut.cause,
+                cut.detail.replace('|', "\\|"),
+                cut.last_guest_time.as_deref().unwrap_or("the start")
+            );
+        }
+    }
+    for hit in &st.limits_hit {
+        let _ = writeln!(s, "- Host limit hit: {hit}.");
+    }
+    if let Some(why) = &st.results_problem {
+        let _ = writeln!(s, "- The job's result files are not whole: {why}.");
+    }
+    s.push('\n');
 }
 
 /// Where each of the package's processes came from (`processes.json` has them all).
@@ -596,6 +645,7 @@ pub fn job_script(
     // Package and unit names are checked (no shell metacharacters) before they get here.
     let mut s = String::new();
     s.push_str(GUEST_PRELUDE);
+    s.push_str(RESULTS_SH);
     let _ = writeln!(s, "PACKAGES={}", sq(&packages.join(" ")));
     let _ = writeln!(
         s,
@@ -654,6 +704,9 @@ pub fn job_script(
     s
 }
 
+/// `send_results`: the job's files over the results port (see `stream`).
+const RESULTS_SH: &str = include_str!("results.sh");
+
 const GUEST_PRELUDE: &str = r#"# Generated by `tracer vm check`; runs as root in the guest (see tracer/src/vm/check.rs).
 set -u
 # No one answers questions in the guest: debconf's fallback frontends would wait on stdin.
@@ -662,6 +715,8 @@ T="$TRACER_PAYLOAD/tracer"
 O="$TRACER_OUT"
 SLICE=tracertarget.slice
 now() { date -u +%Y-%m-%dT%H:%M:%S.%NZ; }
+# Whatever ends the job, its files leave over the results port (the trace left as recorded).
+trap 'send_results $?' EXIT
 # Runs "$@" with its output in $1.log, "Setting up" lines on the console as progress; the
 # command's status is returned.
 logged() {
@@ -694,7 +749,8 @@ systemctl start "$SLICE"
 # --mask-secrets: the trace is an artefact to attach). The recorder writes it with its first
 # events; a probe `true` makes one while it is missing (phase "ready").
 mark ready start
-"$T" record --mask-secrets -o "$O/trace.jsonl" --system > "$O/record.log" 2>&1 &
+"$T" record --mask-secrets -o "$O/trace.jsonl" --system \
+    --stream /dev/virtio-ports/tracer.trace > "$O/record.log" 2>&1 &
 rec=$!
 t0=$(date +%s)
 while [ ! -s "$O/trace.jsonl.partial" ] && kill -0 "$rec" 2>/dev/null \

@@ -1,6 +1,12 @@
 //! One boot, one job: the host stages a payload directory (with `job.sh` at its top), the guest
-//! runs it at boot (the `tracer-job` unit of the image), writes to the output disk and powers
-//! off; the host copies the results out. Nothing else crosses between host and guest.
+//! runs it at boot (the `tracer-job` unit of the image) and powers off.
+//!
+//! Results come back one of two ways. With [`JobOptions::stream`] (`vm check`: evidence), only
+//! over two virtio-serial ports the guest can only append to: the recorder's trace as it is
+//! recorded, and the job's result files at its end (see `stream`); the host never reads a
+//! disk the guest wrote. Without it (`vm run`: a developer's own job), the host copies
+//! `result/` out of the output disk with `debugfs` after power-off. Nothing else crosses
+//! between host and guest.
 
 use std::{
     fs,
@@ -12,6 +18,7 @@ use super::{
     Result, VmError, disk,
     image::Image,
     qemu::{self, Accel, Disk, Vm},
+    stream::{HostLimits, HostTrace, RESULTS_PORT, StreamReport, TRACE_PORT, read_results},
     util::{RemoveOnDrop, io_err, unique_path},
 };
 
@@ -22,6 +29,8 @@ pub struct JobOptions {
     pub timeout: Duration,
     pub output_mib: u64,
     pub memory_mib: u32,
+    /// Results over the stream ports only (no disk read), with the host's limits.
+    pub stream: Option<HostLimits>,
 }
 
 impl Default for JobOptions {
@@ -30,6 +39,7 @@ impl Default for JobOptions {
             timeout: Duration::from_secs(600),
             output_mib: 1024,
             memory_mib: 1024,
+            stream: None,
         }
     }
 }
@@ -37,8 +47,12 @@ impl Default for JobOptions {
 /// What came back.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct JobOutcome {
-    /// `job.sh`'s exit status in the guest.
-    pub exit_status: i32,
+    /// `job.sh`'s exit status in the guest; `None` when it never came back (the guest was
+    /// stopped by a host limit, or the results stream was cut).
+    pub exit_status: Option<i32>,
+    /// The trace and results streams, with [`JobOptions::stream`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream: Option<StreamReport>,
     pub accel: Accel,
     /// Host time from qemu start to the guest starting the job.
     pub boot_seconds: Option<f64>,
@@ -93,7 +107,21 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
             snapshot: false,
         },
     ];
-    let cmd = qemu::command(image, accel, &disks, &console, opts.memory_mib);
+    let mut cmd = qemu::command(image, accel, &disks, &console, opts.memory_mib);
+    let trace_raw = scratch.join("trace.stream");
+    let results_raw = scratch.join("results.stream");
+    qemu::serial_ports(
+        &mut cmd,
+        &[(TRACE_PORT, &trace_raw), (RESULTS_PORT, &results_raw)],
+    );
+    let mut host_trace = match opts.stream {
+        Some(limits) => {
+            let trace = out_dir.join("trace.jsonl");
+            Some(HostTrace::new(&trace_raw, &trace, limits).map_err(io_err(&trace))?)
+        }
+        None => None,
+    };
+    let mut timed_out = None;
     tracing::info!(%accel, timeout_s = opts.timeout.as_secs(), "vm: booting the guest");
     let started = Instant::now();
     let mut vm = Vm::spawn(cmd, console.clone())?;
@@ -101,7 +129,7 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
     let mut relayed = 0;
     let status = loop {
         if let Some(s) = vm.wait(Duration::from_millis(500))? {
-            break s;
+            break Some(s);
         }
         let text = fs::read(&console)
             .map(|b| String::from_utf8_lossy(&b).into_owned())
@@ -112,8 +140,34 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
             boot_seconds = Some(s);
         }
         relayed = relay_progress(&text, relayed);
+        if let Some(h) = host_trace.as_mut()
+            && let Some(cause) = h.poll().map_err(io_err(&trace_raw))?
+        {
+            tracing::warn!(
+                "vm: {}: stopping the guest (nothing it does is recorded any more)",
+                cause.describe()
+            );
+            vm.kill();
+            break None;
+        }
+        if let Some(silent) = host_trace.as_ref().and_then(HostTrace::silent) {
+            tracing::warn!(
+                "vm: nothing on the trace stream for {} s (the recorder was killed or stopped): stopping the guest",
+                silent.as_secs()
+            );
+            vm.kill();
+            break None;
+        }
         if started.elapsed() >= opts.timeout {
             vm.kill();
+            if host_trace.is_some() {
+                timed_out = Some(opts.timeout);
+                tracing::warn!(
+                    "vm: the guest did not finish within {} s: stopped; the trace is cut there",
+                    opts.timeout.as_secs()
+                );
+                break None;
+            }
             return Err(VmError::Timeout {
                 seconds: opts.timeout.as_secs(),
                 tail: vm.console_tail(25),
@@ -121,6 +175,35 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
         }
     };
     let total_seconds = started.elapsed().as_secs_f64();
+    if let Some(s) = status
+        && !s.success()
+    {
+        tracing::warn!("vm: qemu exited with {s}: {}", vm.stderr().trim());
+    }
+    if let Some(h) = host_trace {
+        return streamed(
+            h,
+            timed_out,
+            &results_raw,
+            &scratch,
+            out_dir,
+            opts,
+            |exit_status, stream| JobOutcome {
+                exit_status,
+                stream: Some(stream),
+                accel,
+                boot_seconds,
+                total_seconds,
+                console_log: console.clone(),
+                result_dir: out_dir.to_path_buf(),
+            },
+        );
+    }
+    let Some(status) = status else {
+        return Err(VmError::NoResult {
+            tail: vm.console_tail(25),
+        });
+    };
     if !status.success() {
         let qemu_err = vm.stderr();
         return Err(VmError::Command {
@@ -145,14 +228,7 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
         });
     }
     let result_dir = out_dir.to_path_buf();
-    for entry in fs::read_dir(dumped.join("result")).map_err(io_err(&dumped))? {
-        let entry = entry.map_err(io_err(&dumped))?;
-        let to = result_dir.join(entry.file_name());
-        if to.is_dir() {
-            fs::remove_dir_all(&to).map_err(io_err(&to))?;
-        }
-        fs::rename(entry.path(), &to).map_err(io_err(&to))?;
-    }
+    move_into(&dumped.join("result"), &result_dir)?;
     let exit_file = result_dir.join("exit-status");
     let exit_status = fs::read_to_string(&exit_file)
         .ok()
@@ -161,13 +237,62 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
             tail: vm.console_tail(25),
         })?;
     Ok(JobOutcome {
-        exit_status,
+        exit_status: Some(exit_status),
+        stream: None,
         accel,
         boot_seconds,
         total_seconds,
         console_log: console,
         result_dir,
     })
+}
+
+/// The end of a streamed job: the trace's footer (the recorder's or the host's), then the
+/// result files from their port, within the limits. A missing or cut results stream is
+/// reported, not an error: the trace is the evidence, and the report says what is missing.
+fn streamed(
+    host: HostTrace,
+    timed_out: Option<Duration>,
+    results_raw: &Path,
+    scratch: &Path,
+    out_dir: &Path,
+    opts: &JobOptions,
+    outcome: impl FnOnce(Option<i32>, StreamReport) -> JobOutcome,
+) -> Result<JobOutcome> {
+    let started = host.started();
+    let mut report = host.finish(timed_out).map_err(io_err(results_raw))?;
+    if !started {
+        tracing::warn!("vm: the recorder's trace never came over the stream");
+    }
+    let limits = opts.stream.unwrap_or_default();
+    let results = scratch.join("results");
+    fs::create_dir_all(&results).map_err(io_err(&results))?;
+    let status = match read_results(results_raw, &results, &limits) {
+        Ok(s) => {
+            report.results_complete = true;
+            Some(s)
+        }
+        Err(why) => {
+            tracing::warn!("vm: the job's results are not whole: {why}");
+            report.results_problem = Some(why);
+            None
+        }
+    };
+    move_into(&results, out_dir)?;
+    Ok(outcome(status, report))
+}
+
+/// Moves each entry of `from` into `to`, replacing what is there.
+fn move_into(from: &Path, to: &Path) -> Result<()> {
+    for entry in fs::read_dir(from).map_err(io_err(from))? {
+        let entry = entry.map_err(io_err(from))?;
+        let dest = to.join(entry.file_name());
+        if dest.is_dir() {
+            fs::remove_dir_all(&dest).map_err(io_err(&dest))?;
+        }
+        fs::rename(entry.path(), &dest).map_err(io_err(&dest))?;
+    }
+    Ok(())
 }
 
 /// Logs the guest's `tracer-job:` console lines past byte `from` (whole lines only): the

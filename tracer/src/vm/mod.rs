@@ -24,6 +24,7 @@ pub mod preseed;
 pub mod provenance;
 pub mod qemu;
 pub mod sources;
+pub mod stream;
 pub mod upgrade;
 mod util;
 

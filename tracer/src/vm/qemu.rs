@@ -155,6 +155,20 @@ pub fn command(
     cmd
 }
 
+/// Virtio-serial ports named `name` in the guest (`/dev/virtio-ports/<name>`), each written by
+/// qemu to a host file. The guest can only append: it cannot read, seek or truncate the file.
+pub fn serial_ports(cmd: &mut Command, ports: &[(&str, &Path)]) {
+    cmd.args(["-device", "virtio-serial-pci,id=vser"]);
+    for (i, (name, path)) in ports.iter().enumerate() {
+        cmd.arg("-chardev")
+            .arg(format!("file,id=port{i},path={}", path.display()))
+            .arg("-device")
+            .arg(format!(
+                "virtserialport,bus=vser.0,chardev=port{i},name={name}"
+            ));
+    }
+}
+
 /// A running guest. Dropping it kills qemu.
 pub struct Vm {
     child: Child,

@@ -54,6 +54,10 @@ pub fn run_job(
         let log = std::fs::read_to_string(out.join(name)).unwrap_or_default();
         text.push_str(&format!("--- {name}\n{log}\n"));
     }
-    assert_eq!(outcome.exit_status, 0, "job failed in the guest:\n{text}");
+    assert_eq!(
+        outcome.exit_status,
+        Some(0),
+        "job failed in the guest:\n{text}"
+    );
     outcome
 }

@@ -1,0 +1,100 @@
+//! Interference with the recorder: the package (or its maintainer scripts) acting on the
+//! recorder or on the tracing machinery it stands on.
+//!
+//! A package that loads or queries BPF programs, traces the recorder's process, or writes
+//! under bpffs, tracefs or debugfs may have detached, replaced or blinded the recorder; one
+//! that writes to the recorder's trace file may have rewritten it. Nothing it did after that is
+//! known to be in the trace, so no claim can hold: every claim that is not contradicted becomes
+//! inconclusive, and "No use of privileged functions" is contradicted by the attempt itself.
+//! Failed attempts count too: an attempt is what the package meant to do.
+//!
+//! Only the package's and its maintainer scripts' processes are judged: in a whole-guest trace
+//! systemd itself calls bpf() (cgroup device and firewall programs), and that is not the
+//! package.
+
+use crate::trace::{Event, EventData, Header, PathRef};
+
+/// The tracing machinery's file systems: bpffs (pinned programs and maps), tracefs (the
+/// tracepoints the programs hang on, and their enable switches) and debugfs (tracefs's old
+/// mount point).
+pub const MACHINERY: &[&str] = &["/sys/fs/bpf", "/sys/kernel/tracing", "/sys/kernel/debug"];
+
+/// What `ev` did to the recorder or its machinery, in words; `None` when nothing.
+pub fn attempt(header: &Header, ev: &Event) -> Option<String> {
+    let recorder = header.recorder.as_ref();
+    let touched = |p: &PathRef| -> Option<String> {
+        p.names()
+            .find(|n| {
+                MACHINERY.iter().any(|m| under(n, m))
+                    || recorder.is_some_and(|r| {
+                        *n == r.output || n.strip_suffix(".partial") == Some(r.output.as_str())
+                    })
+            })
+            .map(str::to_owned)
+    };
+    let either = |a: &Option<PathRef>, b: &Option<PathRef>| a.iter().chain(b).find_map(touched);
+    let kind = ev.data.kind();
+    match &ev.data {
+        EventData::Bpf { cmd } => Some(format!("bpf({cmd})")),
+        EventData::Signal {
+            call,
+            target_pid,
+            signal,
+            ..
+        } if recorder.is_some_and(|r| i64::from(r.pid) == i64::from(*target_pid)) => Some(format!(
+            "{call} {signal} to the recorder (pid {target_pid})"
+        )),
+        EventData::Ptrace {
+            request,
+            target_pid,
+        } if recorder.is_some_and(|r| i64::from(r.pid) == i64::from(*target_pid)) => Some(format!(
+            "ptrace {request} of the recorder (pid {target_pid})"
+        )),
+        EventData::Open {
+            path,
+            access,
+            flags,
+            ..
+        } if access != "read" || flags.iter().any(|f| f == "O_TRUNC") => {
+            touched(path).map(|p| format!("open {p} for {access}"))
+        }
+        EventData::Unlink { path, .. }
+        | EventData::Mkdir { path, .. }
+        | EventData::Rmdir { path }
+        | EventData::Mknod { path, .. }
+        | EventData::Symlink { path, .. }
+        | EventData::Link { path, .. }
+        | EventData::Mount { target: path, .. }
+        | EventData::Umount { target: path, .. } => touched(path).map(|p| format!("{kind} {p}")),
+        EventData::Rename { from, to, .. } => touched(from)
+            .or_else(|| touched(to))
+            .map(|_| format!("rename {} -> {}", from.best(), to.best())),
+        EventData::Truncate {
+            path: Some(path), ..
+        }
+        | EventData::Chmod {
+            path: Some(path), ..
+        }
+        | EventData::Chown {
+            path: Some(path), ..
+        }
+        | EventData::Xattr {
+            path: Some(path), ..
+        }
+        | EventData::Utime {
+            path: Some(path), ..
+        } => touched(path).map(|p| format!("{kind} {p}")),
+        EventData::MountApi {
+            call, path, path2, ..
+        } => either(path, path2).map(|p| format!("{call} {p}")),
+        EventData::IoUringOp {
+            op, path, path2, ..
+        } => either(path, path2).map(|p| format!("io_uring {op} {p}")),
+        _ => None,
+    }
+}
+
+fn under(path: &str, dir: &str) -> bool {
+    path.strip_prefix(dir)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
