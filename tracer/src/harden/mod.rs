@@ -141,7 +141,8 @@ struct Seen {
     loopback_listeners: BTreeSet<String>,
     caps: BTreeMap<&'static str, BTreeSet<String>>,
     root: bool,
-    modules: bool,
+    /// Kernel modules loaded (their names as recorded).
+    modules: BTreeSet<String>,
 }
 
 fn ip_of(addr: &SockAddr) -> Option<(&str, u16)> {
@@ -294,7 +295,7 @@ impl Seen {
                 self.cap("CAP_PERFMON", format!("bpf by {}", ev.comm));
             }
             EventData::ModuleLoad { .. } => {
-                self.modules = true;
+                self.modules.insert(format!("a module (by {})", ev.comm));
                 self.cap("CAP_SYS_MODULE", format!("module load by {}", ev.comm));
             }
             _ => {}
@@ -407,93 +408,53 @@ pub fn draft(trace: &Trace, daemon: &str, selected: &[bool]) -> Draft {
             vec!["nothing under /home, /root or /run/user was opened".into()],
         );
     }
-    if seen.setid_execs.is_empty() {
-        push(
-            &mut d,
-            "NoNewPrivileges=yes".into(),
-            vec!["no setuid or setgid program was run".into()],
-        );
-    } else {
-        w.push(Withheld {
-            key: "NoNewPrivileges",
-            why: format!(
-                "it ran setuid/setgid {}",
-                seen.setid_execs
-                    .iter()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        });
-    }
-    if seen.suid_chmods.is_empty() {
-        push(
-            &mut d,
-            "RestrictSUIDSGID=yes".into(),
-            vec!["no file was made setuid or setgid".into()],
-        );
-    } else {
-        w.push(Withheld {
-            key: "RestrictSUIDSGID",
-            why: quoted(seen.suid_chmods.iter().cloned()).join("; "),
-        });
-    }
-    if seen.devices.is_empty() {
-        push(
-            &mut d,
-            "PrivateDevices=yes".into(),
-            vec!["no device but null, zero, random, urandom, tty and pts was opened".into()],
-        );
-    } else {
-        w.push(Withheld {
-            key: "PrivateDevices",
-            why: format!(
-                "it opened {}",
-                quoted(seen.devices.iter().cloned()).join(", ")
-            ),
-        });
-    }
-    if seen.kernel_tunables.is_empty() {
-        push(
-            &mut d,
-            "ProtectKernelTunables=yes".into(),
-            vec!["nothing under /proc/sys or /sys was written".into()],
-        );
-    } else {
-        w.push(Withheld {
-            key: "ProtectKernelTunables",
-            why: format!(
-                "it wrote {}",
-                quoted(seen.kernel_tunables.iter().cloned()).join(", ")
-            ),
-        });
-    }
-    if seen.modules {
-        w.push(Withheld {
-            key: "ProtectKernelModules",
-            why: "it loaded a kernel module".into(),
-        });
-    } else {
-        push(
-            &mut d,
-            "ProtectKernelModules=yes".into(),
-            vec!["no kernel module was loaded".into()],
-        );
-    }
-    if seen.cgroup_writes.is_empty() {
-        push(
-            &mut d,
-            "ProtectControlGroups=yes".into(),
-            vec!["nothing under /sys/fs/cgroup was written".into()],
-        );
-    } else {
-        w.push(Withheld {
-            key: "ProtectControlGroups",
-            why: format!(
-                "it wrote {}",
-                quoted(seen.cgroup_writes.iter().cloned()).join(", ")
-            ),
-        });
+    let protections: [(&str, &BTreeSet<String>, &str, &str); 6] = [
+        (
+            "NoNewPrivileges",
+            &seen.setid_execs,
+            "it ran setuid or setgid",
+            "no setuid or setgid program was run",
+        ),
+        (
+            "RestrictSUIDSGID",
+            &seen.suid_chmods,
+            "it made setuid or setgid:",
+            "no file was made setuid or setgid",
+        ),
+        (
+            "PrivateDevices",
+            &seen.devices,
+            "it opened",
+            "no device but null, zero, random, urandom, tty and pts was opened",
+        ),
+        (
+            "ProtectKernelTunables",
+            &seen.kernel_tunables,
+            "it wrote",
+            "nothing under /proc/sys or /sys was written",
+        ),
+        (
+            "ProtectKernelModules",
+            &seen.modules,
+            "it loaded",
+            "no kernel module was loaded",
+        ),
+        (
+            "ProtectControlGroups",
+            &seen.cgroup_writes,
+            "it wrote",
+            "nothing under /sys/fs/cgroup was written",
+        ),
+    ];
+    for (key, evidence, verb, none_seen) in protections {
+        if evidence.is_empty() {
+            push(&mut d, format!("{key}=yes"), vec![none_seen.into()]);
+        } else {
+            w.push(Withheld {
+                key,
+                why: format!("{verb} {}", quoted(evidence.iter().cloned()).join(", ")),
+            });
+        }
     }
     if seen.families.is_empty() {
         push(
