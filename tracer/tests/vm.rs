@@ -190,11 +190,27 @@ expect = "absent"
         .arg(&standin)
         .arg("--claims")
         .arg(&claims)
+        // The committed cron example (cron alone, an earlier recorder) as the previous run.
+        .arg("--baseline")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/vm/cron"))
         .arg("-o")
         .arg(&out)
         .output()
         .expect("tracer runs");
     let stderr = String::from_utf8_lossy(&result.stderr);
+    // Against the baseline: the stand-in is new (its socket's listener among what the
+    // package did).
+    let diff = std::fs::read_to_string(out.join("diff.txt")).expect("diff.txt");
+    assert!(diff.starts_with("Behaviour diff:"), "{diff}");
+    assert!(
+        diff.contains("127.0.0.1:7781"),
+        "the stand-in's listener is new: {diff}"
+    );
+    assert!(!diff.contains("/usr/sbin/cron\n"), "{diff}");
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("## Compared with the baseline"), "{md}");
+    serde_json::from_slice::<serde_json::Value>(&std::fs::read(out.join("diff.json")).unwrap())
+        .expect("diff.json is JSON");
     // cron runs as root: the runs_as_root claim is contradicted, so the exit code is 1.
     assert_eq!(
         result.status.code(),

@@ -106,21 +106,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         claims: args.claims.as_deref(),
         trace: &args.trace,
     };
-    let exercised = match &args.exercised {
-        Some(p) => {
-            let text =
-                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
-            Some(
-                serde_json::from_str::<Exercised>(&text).with_context(|| {
-                    format!(
-                        "{}: not an exercised.json of `tracer vm check` (expected its phases and units)",
-                        p.display()
-                    )
-                })?,
-            )
-        }
-        None => None,
-    };
+    let exercised = args.exercised.as_deref().map(read_exercised).transpose()?;
     let checked = check_named(&named, &trace, &set, contents.as_ref(), exercised.as_ref());
     let text = render(
         &checked.report,
@@ -204,4 +190,15 @@ pub fn say_nothing_checked(checked: &Checked, named: &Named<'_>) {
         "checked {} claims",
         checked.report.verdicts.len()
     );
+}
+
+/// A `vm check` run's exercised.json: the witness of its "held" verdicts.
+pub fn read_exercised(p: &Path) -> anyhow::Result<Exercised> {
+    let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+    serde_json::from_str::<Exercised>(&text).with_context(|| {
+        format!(
+            "{}: not an exercised.json of `tracer vm check` (expected its phases and units)",
+            p.display()
+        )
+    })
 }

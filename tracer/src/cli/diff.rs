@@ -13,7 +13,6 @@ use tracer::{
     report::{Report, escape},
     summary::summarize,
     trace::Trace,
-    verdict::{all_findings, libraries_loaded},
 };
 
 use super::check::{Format, Named, check_named};
@@ -98,15 +97,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             };
             let or = check_named(&named(args.old.as_path()), o, &set, None, None).report;
             let nr = check_named(&named(args.new.as_path()), n, &set, None, None).report;
-            let of = |t: &Trace| {
-                let mut b = diff::behaviour_of_findings(&all_findings(t, &set.package));
-                b.facets
-                    .push(("libraries loaded", libraries_loaded(t, &set.package)));
-                b
-            };
             (
-                of(o),
-                of(n),
+                diff::behaviour_of_package(o, &set.package),
+                diff::behaviour_of_package(n, &set.package),
                 "traces judged for the package (all its findings)",
                 diff::verdict_changes(&or, &nr),
             )

@@ -121,6 +121,7 @@ struct RunArgs {
 }
 
 #[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("review_or_claims").args(["review", "claims"]).multiple(true)))]
 struct CheckArgs {
     #[command(flatten)]
     image: ImageOpts,
@@ -148,6 +149,12 @@ struct CheckArgs {
     /// Review text whose claims are checked against the traces.
     #[arg(long)]
     review: Option<PathBuf>,
+    /// A previous run to compare with (its -o directory, or its trace): the stable-update and
+    /// new-upstream check. Writes diff.txt, diff.md and diff.json beside the report, adds the
+    /// diff to report.md, and exits 1 when a claim is newly contradicted (needs --review or
+    /// --claims).
+    #[arg(long, value_name = "DIR|TRACE", requires = "review_or_claims")]
+    baseline: Option<PathBuf>,
     /// Claims file (TOML) adding to or replacing the claims read from the review.
     #[arg(long)]
     claims: Option<PathBuf>,
@@ -393,6 +400,7 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
         &a.output,
         a.review.as_deref(),
         a.claims.as_deref(),
+        a.baseline.as_deref(),
         &outcome,
     )?;
     eprintln!("tracer: results and report in {}", a.output.display());
@@ -406,6 +414,7 @@ fn verdicts(
     out: &std::path::Path,
     review: Option<&std::path::Path>,
     claims: Option<&std::path::Path>,
+    baseline: Option<&std::path::Path>,
     outcome: &CheckOutcome,
 ) -> anyhow::Result<ExitCode> {
     let mut set = super::claims::load(
@@ -445,8 +454,79 @@ fn verdicts(
         &tracer::vm::exercise::failures_section(&outcome.unit_failures),
     );
     md.push_str(&check::run_section(outcome));
+    let mut code = checked.exit_code();
+    if let Some(base) = baseline {
+        let d = against_baseline(base, out, &trace, &set, &checked.report)?;
+        md.push_str("\n## Compared with the baseline\n\n");
+        md.push_str(&tracer::diff::render_markdown(&d));
+        // Newly contradicted is the news; otherwise the verdicts' own code stands.
+        if d.exit_code == tracer::diff::EXIT_NEWLY_CONTRADICTED {
+            code = d.exit_code;
+        }
+    }
     super::emit(Some(&out.join("report.md")), &md, "report")?;
     super::check::say_nothing_checked(&checked, &named);
     print!("{md}");
-    Ok(ExitCode::from(checked.exit_code()))
+    Ok(ExitCode::from(code))
+}
+
+/// `--baseline`: the previous run's trace judged with the same claims, and what the package
+/// did differently (all its findings, libraries loaded, changed verdicts), written as
+/// diff.txt, diff.md and diff.json.
+fn against_baseline(
+    base: &std::path::Path,
+    out: &std::path::Path,
+    trace: &tracer::trace::Trace,
+    set: &tracer::claims::ClaimSet,
+    report: &tracer::report::Report,
+) -> anyhow::Result<tracer::diff::Diff> {
+    use tracer::diff;
+    let base_trace = if base.is_dir() {
+        ["trace.jsonl", "trace.jsonl.gz", "trace.jsonl.zst"]
+            .iter()
+            .map(|n| base.join(n))
+            .find(|p| p.exists())
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--baseline {}: no trace.jsonl(.gz/.zst) in it; give a previous vm check's -o directory or its trace",
+                    base.display()
+                )
+            })?
+    } else {
+        base.to_path_buf()
+    };
+    let old = super::check::load_trace_warning(&base_trace)?;
+    let named = super::check::Named {
+        review: None,
+        claims: None,
+        trace: &base_trace,
+    };
+    // The old run's witness, when it left one: verdicts judged alike on both sides.
+    let old_exercised = match base.join("exercised.json") {
+        p if base.is_dir() && p.exists() => Some(super::check::read_exercised(&p)?),
+        _ => None,
+    };
+    let old_report =
+        super::check::check_named(&named, &old, set, None, old_exercised.as_ref()).report;
+    let d = diff::diff(
+        (
+            &base_trace.display().to_string(),
+            &diff::behaviour_of_package(&old, &set.package),
+        ),
+        ("this run", &diff::behaviour_of_package(trace, &set.package)),
+        "traces judged for the package (all its findings)",
+        diff::verdict_changes(&old_report, report),
+        false,
+    );
+    super::emit(Some(&out.join("diff.txt")), &diff::render_text(&d), "diff")?;
+    super::emit(
+        Some(&out.join("diff.md")),
+        &diff::render_markdown(&d),
+        "diff",
+    )?;
+    let json = d
+        .to_json()
+        .map_err(|e| anyhow::anyhow!("serialising the diff: {e}"))?;
+    super::emit(Some(&out.join("diff.json")), &json, "diff")?;
+    Ok(d)
 }

@@ -152,6 +152,20 @@ pub fn behaviour_of_summary(s: &Summary) -> Behaviour {
     }
 }
 
+/// Everything the package did in a trace, for comparing two runs of it: all its findings
+/// (uncapped) and the libraries its processes loaded.
+pub fn behaviour_of_package(
+    trace: &crate::trace::Trace,
+    package: &crate::claims::Package,
+) -> Behaviour {
+    let mut b = behaviour_of_findings(&crate::verdict::all_findings(trace, package));
+    b.facets.push((
+        "libraries loaded",
+        crate::verdict::libraries_loaded(trace, package),
+    ));
+    b
+}
+
 /// The package's own findings in a report (its lists hold the first 10 of each).
 pub fn behaviour_of_report(r: &Report) -> Behaviour {
     behaviour_of_findings(&r.findings)
