@@ -1000,6 +1000,19 @@ fn privilege(dir: &str) {
         }
         0
     });
+    // clone3 straight into new user and UTS namespaces: unshare(2) by another door.
+    // SAFETY: struct clone_args v0 (64 bytes); the child only _exits.
+    unsafe {
+        let mut args = [0u64; 8];
+        args[0] = (libc::CLONE_NEWUSER | libc::CLONE_NEWUTS) as u64;
+        args[4] = libc::SIGCHLD as u64;
+        let pid = libc::syscall(libc::SYS_clone3, args.as_mut_ptr(), 64usize);
+        if pid == 0 {
+            libc::_exit(0);
+        }
+        check("clone3 into namespaces", pid);
+        libc::waitpid(pid as i32, std::ptr::null_mut(), 0);
+    }
     in_child(|| {
         // SAFETY: a throwaway child asking to be traced by its parent, which never does.
         unsafe { check("ptrace", libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0)) };

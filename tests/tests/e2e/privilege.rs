@@ -44,6 +44,16 @@ fn records_privilege_changes() {
         "unshare mount ns",
         |e| matches!(&e.data, EventData::Unshare { flags } if flags == &["CLONE_NEWNS"]),
     );
+    // A child cloned straight into new namespaces is a privilege change like unshare.
+    let clone = find(t, "clone3 into new namespaces", |e| {
+        matches!(&e.data, EventData::Fork { clone_flags, thread: false, .. }
+            if clone_flags & (libc::CLONE_NEWUSER as u64) != 0)
+    });
+    assert_eq!(clone.syscall.as_deref(), Some("clone3"));
+    assert_eq!(
+        tracer::trace::describe::privilege_detail(clone).as_deref(),
+        Some("child in new namespaces CLONE_NEWUTS|CLONE_NEWUSER")
+    );
     let mnt = format!("{dir}/mnt");
     find(
         t,

@@ -284,6 +284,18 @@ impl Seen {
             | EventData::MountApi { .. } => {
                 self.cap("CAP_SYS_ADMIN", format!("{} by {}", kind_call(ev), ev.comm))
             }
+            EventData::Fork { clone_flags, .. }
+                if !crate::trace::describe::clone_namespaces(
+                    *clone_flags,
+                    ev.syscall.as_deref(),
+                )
+                .is_empty() =>
+            {
+                self.cap(
+                    "CAP_SYS_ADMIN",
+                    format!("clone into new namespaces by {}", ev.comm),
+                )
+            }
             EventData::Chroot { .. } => {
                 self.cap("CAP_SYS_CHROOT", format!("chroot by {}", ev.comm))
             }

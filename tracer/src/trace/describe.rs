@@ -188,6 +188,29 @@ pub fn is_privilege_prctl(option: &str) -> bool {
     .any(|p| option.contains(p))
 }
 
+/// The namespaces a clone created (`CLONE_NEW*`), as unshare(2) would name them. clone(2)
+/// keeps the exit signal in its low byte, so CLONE_NEWTIME (0x80) counts only for clone3.
+pub fn clone_namespaces(clone_flags: u64, syscall: Option<&str>) -> Vec<&'static str> {
+    const FLAGS: [(u64, &str); 7] = [
+        (0x0002_0000, "CLONE_NEWNS"),
+        (0x0200_0000, "CLONE_NEWCGROUP"),
+        (0x0400_0000, "CLONE_NEWUTS"),
+        (0x0800_0000, "CLONE_NEWIPC"),
+        (0x1000_0000, "CLONE_NEWUSER"),
+        (0x2000_0000, "CLONE_NEWPID"),
+        (0x4000_0000, "CLONE_NEWNET"),
+    ];
+    let mut out: Vec<&str> = FLAGS
+        .iter()
+        .filter(|(bit, _)| clone_flags & bit != 0)
+        .map(|(_, name)| *name)
+        .collect();
+    if syscall == Some("clone3") && clone_flags & 0x80 != 0 {
+        out.push("CLONE_NEWTIME");
+    }
+    out
+}
+
 /// The privilege-relevant part of an event, as `(kind, detail)`; `None` for other events.
 pub fn privilege_detail(ev: &Event) -> Option<String> {
     let ids = |v: &[u32]| v.iter().map(|i| id_label(*i)).collect::<Vec<_>>().join(",");
@@ -222,6 +245,15 @@ pub fn privilege_detail(ev: &Event) -> Option<String> {
         ),
         EventData::Umount { target, .. } => format!("umount {}", target.best()),
         EventData::Unshare { flags } => flags.join("|"),
+        // A child born in new namespaces: unshare(2) by another door.
+        EventData::Fork { clone_flags, .. }
+            if !clone_namespaces(*clone_flags, ev.syscall.as_deref()).is_empty() =>
+        {
+            format!(
+                "child in new namespaces {}",
+                clone_namespaces(*clone_flags, ev.syscall.as_deref()).join("|")
+            )
+        }
         EventData::Setns { nstype, .. } => nstype.join("|"),
         EventData::Chroot { path } => path.best().to_owned(),
         EventData::PivotRoot { new_root, put_old } => {
