@@ -192,7 +192,7 @@ pub struct Balance {
 /// Kinds the recorder consumes itself and never writes as lines: `close` keeps its fd table
 /// right. Their losses are in the footer (and the summary shows them), but no trace line can
 /// balance them, so a workload's accounting leaves them out.
-pub const INTERNAL_KINDS: &[&str] = &["close"];
+pub const INTERNAL_KINDS: &[&str] = &["close", "dup"];
 
 impl Balance {
     pub fn new(performed: &Counts, in_trace: &Counts, lost: &Counts) -> Balance {

@@ -116,6 +116,9 @@ numbered_enum! {
         /// An fd closed: it only updates userspace's fd table and is never written as an
         /// event (a later file on the same fd number must not be named after this one).
         Close = 24 => "close",
+        /// An fd duplicated (dup, dup2, dup3): like `close`, it only updates userspace's fd
+        /// table (the new fd names the old one's file) and is never written as an event.
+        Dup = 25 => "dup",
         Socket = 32 => "socket",
         Bind = 33 => "bind",
         Listen = 34 => "listen",
@@ -265,6 +268,9 @@ numbered_enum! {
         Tkill = 126 => "tkill",
         Tgkill = 127 => "tgkill",
         Getrandom = 128 => "getrandom",
+        Dup = 129 => "dup",
+        Dup2 = 130 => "dup2",
+        Dup3 = 131 => "dup3",
     }
 }
 
@@ -283,6 +289,7 @@ impl SyscallId {
             Utime | Utimes | Utimensat | Futimesat => EventKind::Utime,
             NameToHandleAt => EventKind::NameToHandle,
             Close | CloseRange => EventKind::Close,
+            Dup | Dup2 | Dup3 => EventKind::Dup,
             Unlink | Unlinkat => EventKind::Unlink,
             Rename | Renameat | Renameat2 => EventKind::Rename,
             Mkdir | Mkdirat => EventKind::Mkdir,

@@ -736,6 +736,13 @@ fn file(dir: &str) {
         check("ftruncate", libc::ftruncate(fd as i32, 42) as i64);
         check("fchmod", libc::fchmod(fd as i32, 0o600) as i64);
         check("fchown", libc::fchown(fd as i32, 65534, 65534) as i64);
+        // The same file through a dup2'd fd: the fd table follows the dup.
+        check("dup2", libc::dup2(fd as i32, 100) as i64);
+        check("fchmod dup2", libc::fchmod(100, 0o604) as i64);
+        let dup = check("dup", libc::dup(fd as i32) as i64);
+        check("fchmod dup", libc::fchmod(dup as i32, 0o606) as i64);
+        libc::close(dup as i32);
+        libc::close(100);
         libc::close(fd as i32);
         check("chdir", libc::chdir(c(dir).as_ptr()) as i64);
         let fd = check(

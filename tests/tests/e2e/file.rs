@@ -99,6 +99,16 @@ fn records_file_operations_with_absolute_paths() {
         "fchmod by fd, path from the fd table",
         |e| matches!(&e.data, EventData::Chmod { path: Some(p), fd: Some(_), mode: 0o600 } if has_path(p, d, "created")),
     );
+    find(
+        t,
+        "fchmod through a dup2'd fd names the file",
+        |e| matches!(&e.data, EventData::Chmod { path: Some(p), fd: Some(100), mode: 0o604 } if has_path(p, d, "created")),
+    );
+    find(
+        t,
+        "fchmod through a dup'd fd names the file",
+        |e| matches!(&e.data, EventData::Chmod { path: Some(p), fd: Some(_), mode: 0o606 } if has_path(p, d, "created")),
+    );
     find(t, "fchmodat", |e| {
         syscall_is(e, "fchmodat") && matches!(&e.data, EventData::Chmod { mode: 0o640, .. })
     });

@@ -146,7 +146,7 @@ pub fn arg_layout(id: SyscallId) -> Option<ArgLayout> {
             flags: 1,
             ..n
         },
-        Fchdir | Close => ArgLayout { fd: 0, ..n },
+        Fchdir | Close | Dup | Dup2 | Dup3 => ArgLayout { fd: 0, ..n },
         CloseRange => ArgLayout {
             fd: 0,
             length: 1,
@@ -225,6 +225,13 @@ pub(super) fn decode(
     }
     let mut d = Box::new(read_record::<RawEvent<FileData>>(bytes)?.data);
     let pid = cx.header.pid;
+    if kind == EventKind::Dup {
+        // dup, dup2 and dup3 all return the new fd, which now names the old one's file.
+        if cx.ok() {
+            cx.procs.dup_fd(pid, d.fd, cx.header.ret as i32);
+        }
+        return Ok(None);
+    }
     if kind == EventKind::Close {
         if cx.ok() {
             // close_range(first, last, flags): CLOSE_RANGE_CLOEXEC (4) only marks them.

@@ -98,6 +98,20 @@ impl Processes {
         self.get(pid).fds.insert(fd, what);
     }
 
+    /// `new` names what `old` names (dup2 onto an open fd replaces it); an `old` the table
+    /// does not know leaves `new` unknown too, never a stale name.
+    pub fn dup_fd(&mut self, pid: u32, old: i32, new: i32) {
+        let fds = &mut self.get(pid).fds;
+        match fds.get(&old).cloned() {
+            Some(what) => {
+                fds.insert(new, what);
+            }
+            None => {
+                fds.remove(&new);
+            }
+        }
+    }
+
     /// Forgets fds `first..=last` (`last` may be `u32::MAX as i32`, i.e. -1: to the end).
     pub fn close_fds(&mut self, pid: u32, first: i32, last: i32) {
         let (first, last) = (first as u32, last as u32);

@@ -570,6 +570,9 @@ pub fn kernel_nr(id: SyscallId) -> Option<i64> {
         InitModule => libc::SYS_init_module,
         FinitModule => libc::SYS_finit_module,
         Getrandom => libc::SYS_getrandom,
+        Dup => libc::SYS_dup,
+        Dup2 => libc::SYS_dup2,
+        Dup3 => libc::SYS_dup3,
         Close => libc::SYS_close,
         CloseRange => libc::SYS_close_range,
         Setxattr => libc::SYS_setxattr,
@@ -667,8 +670,15 @@ mod tests {
         assert!(kernel.len() > 300, "{} syscalls", kernel.len());
         assert_eq!(unclassified(&kernel), Vec::<String>::new());
         for &id in SyscallId::ALL {
-            // close and close_range only keep the fd table right.
-            let state_only = matches!(id, SyscallId::Close | SyscallId::CloseRange);
+            // close, close_range and the dups only keep the fd table right.
+            let state_only = matches!(
+                id,
+                SyscallId::Close
+                    | SyscallId::CloseRange
+                    | SyscallId::Dup
+                    | SyscallId::Dup2
+                    | SyscallId::Dup3
+            );
             assert!(
                 in_family(tracepoint_name(id)) || state_only || id == SyscallId::Getrandom,
                 "{id:?}"
