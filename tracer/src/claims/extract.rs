@@ -1400,8 +1400,16 @@ fn destinations(s: &str) -> Option<Allow> {
     if ips.is_empty() && !negated(s) {
         return None;
     }
-    if !ips.is_empty() && !s.contains("only") {
-        // Destinations named without "only" describe, not restrict: nothing to hold against.
+    // "only", or an exception to a denial ("no outgoing connections other than to X",
+    // "except to X"), restricts; destinations named otherwise describe, and there is
+    // nothing to hold against.
+    let restricts = s.contains("only")
+        || (negated(s)
+            && any(
+                s,
+                &["other than", "except", "apart from", "aside from", "besides", "save to"],
+            ));
+    if !ips.is_empty() && !restricts {
         return None;
     }
     Some(Allow {
