@@ -1407,7 +1407,14 @@ fn destinations(s: &str) -> Option<Allow> {
         || (negated(s)
             && any(
                 s,
-                &["other than", "except", "apart from", "aside from", "besides", "save to"],
+                &[
+                    "other than",
+                    "except",
+                    "apart from",
+                    "aside from",
+                    "besides",
+                    "save to",
+                ],
             ));
     if !ips.is_empty() && !restricts {
         return None;

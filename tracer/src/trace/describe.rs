@@ -91,9 +91,43 @@ pub fn target_label(target: &Target) -> String {
     }
 }
 
+/// io_uring operations whose change [`file_changes`] reads from the record: the path and,
+/// for openat, the open flags are in the submission entry. Others of the file family
+/// (openat2's flags sit in a struct the entry points to; symlinkat, linkat, xattrs,
+/// ftruncate, fallocate) stay a gap for file claims.
+pub const IO_URING_FILE_OPS_READ: &[&str] = &["openat", "unlinkat", "mkdirat", "renameat"];
+
 /// What a file event did to its path(s), for the "changed" list; `None` for reads.
 pub fn file_changes(ev: &Event) -> Vec<(&PathRef, String)> {
     match &ev.data {
+        EventData::IoUringOp {
+            op,
+            path: Some(path),
+            path2,
+            op_flags,
+            named: true,
+            ..
+        } => {
+            let flags = op_flags.unwrap_or(0);
+            let o = |f: i32| flags & f as u32 != 0;
+            let via = |what: &str| format!("{what} (io_uring)");
+            match op.as_str() {
+                "openat" if flags & libc::O_TMPFILE as u32 == libc::O_TMPFILE as u32 => {
+                    vec![(path, via("tmpfile"))]
+                }
+                "openat" if o(libc::O_CREAT) => vec![(path, via("create"))],
+                "openat" if flags & 3 != 0 || o(libc::O_TRUNC) => vec![(path, via("write"))],
+                // AT_REMOVEDIR
+                "unlinkat" if flags & 0x200 != 0 => vec![(path, via("rmdir"))],
+                "unlinkat" => vec![(path, via("remove"))],
+                "mkdirat" => vec![(path, via("mkdir"))],
+                "renameat" => match path2 {
+                    Some(to) => vec![(path, via("rename away")), (to, via("rename into"))],
+                    None => vec![(path, via("rename away"))],
+                },
+                _ => vec![],
+            }
+        }
         EventData::Open {
             path,
             flags,

@@ -223,9 +223,10 @@ pub fn gaps(trace: &Trace, check: Check) -> Vec<String> {
     out
 }
 
-/// io_uring operations bypass the syscalls the other kinds come from, and no rule evaluates
-/// the `io_uring_op` events: a claim about files or the network cannot hold where operations
-/// of that family ran through a ring, named or not.
+/// io_uring operations bypass the syscalls the other kinds come from. The file rules read
+/// named openat, unlinkat, mkdirat and renameat operations like the syscalls
+/// (`describe::file_changes`); every other operation of a claim's family is a gap: a claim
+/// about files or the network cannot hold where such operations ran through a ring.
 fn io_uring_gaps(trace: &Trace, kinds: &[EventKind]) -> Vec<String> {
     let mut out = Vec::new();
     let unhooked = trace
@@ -247,10 +248,21 @@ fn io_uring_gaps(trace: &Trace, kinds: &[EventKind]) -> Vec<String> {
         let (mut n, mut unnamed) = (0, 0);
         for ev in &trace.events {
             if let crate::trace::EventData::IoUringOp {
-                family: f, named, ..
+                family: f,
+                named,
+                op,
+                ..
             } = &ev.data
                 && f == name
             {
+                // A named file operation the rules read (its path, its open flags) is judged
+                // like the syscall it stands for: evidence, not a gap.
+                if family == Family::File
+                    && *named
+                    && crate::trace::describe::IO_URING_FILE_OPS_READ.contains(&op.as_str())
+                {
+                    continue;
+                }
                 n += 1;
                 if !named {
                     unnamed += 1;
@@ -260,8 +272,8 @@ fn io_uring_gaps(trace: &Trace, kinds: &[EventKind]) -> Vec<String> {
         if n > 0 {
             out.push(format!(
                 "{n} io_uring operations of the {name} family ran ({unnamed} of them \
-                 unnamed); they bypass the syscalls this check reads (see the io_uring_op \
-                 events)"
+                 unnamed) that this check cannot read; they bypass the syscalls it reads (see \
+                 the io_uring_op events)"
             ));
         }
     }
