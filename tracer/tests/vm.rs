@@ -589,6 +589,10 @@ fn vm_check_runs_the_package_autopkgtest() {
             "exercise",
             "autopkgtest:daemon",
             "autopkgtest:client.pl",
+            // The unit lifecycle after the exercise (issue 17).
+            "reload",
+            "restart",
+            "trigger",
             "stop",
             "purge"
         ],

@@ -879,7 +879,9 @@ lifecycle
 
 mark stop start
 st=0
-for u in $UNITS; do unit_step stop "$u" stop || st=1; done
+# Timers, sockets and paths first: then none of them starts a service while it is stopped.
+for u in $UNITS; do is_service "$u" || unit_step stop "$u" stop || st=1; done
+for u in $UNITS; do ! is_service "$u" || unit_step stop "$u" stop || st=1; done
 mark stop end "$st" '"trace.jsonl"'
 
 # --- purge ---
