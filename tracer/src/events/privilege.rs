@@ -7,20 +7,6 @@ use crate::trace::EventData;
 
 const AT_FDCWD: i32 = -100;
 
-const NS_FLAGS: &[(u64, &str)] = &[
-    (0x0000_0080, "CLONE_NEWTIME"),
-    (0x0000_0200, "CLONE_FS"),
-    (0x0000_0400, "CLONE_FILES"),
-    (0x0002_0000, "CLONE_NEWNS"),
-    (0x0004_0000, "CLONE_SYSVSEM"),
-    (0x0200_0000, "CLONE_NEWCGROUP"),
-    (0x0400_0000, "CLONE_NEWUTS"),
-    (0x0800_0000, "CLONE_NEWIPC"),
-    (0x1000_0000, "CLONE_NEWUSER"),
-    (0x2000_0000, "CLONE_NEWPID"),
-    (0x4000_0000, "CLONE_NEWNET"),
-];
-
 pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>, DecodeError> {
     let d = Box::new(read_record::<RawEvent<PrivData>>(bytes)?.data);
     let a = d.args;
@@ -86,11 +72,11 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
             flags: a[1],
         },
         Unshare => EventData::Unshare {
-            flags: bit_names(a[0], NS_FLAGS),
+            flags: bit_names(a[0], crate::trace::describe::NS_FLAGS),
         },
         Setns => EventData::Setns {
             fd: a[0] as i32,
-            nstype: bit_names(a[1], NS_FLAGS),
+            nstype: bit_names(a[1], crate::trace::describe::NS_FLAGS),
         },
         Chroot => EventData::Chroot {
             path: cx.path(AT_FDCWD, s1),

@@ -222,27 +222,33 @@ pub fn is_privilege_prctl(option: &str) -> bool {
     .any(|p| option.contains(p))
 }
 
+/// unshare(2)'s and setns(2)'s flags by name (include/uapi/linux/sched.h).
+pub const NS_FLAGS: &[(u64, &str)] = &[
+    (0x0000_0080, "CLONE_NEWTIME"),
+    (0x0000_0200, "CLONE_FS"),
+    (0x0000_0400, "CLONE_FILES"),
+    (0x0002_0000, "CLONE_NEWNS"),
+    (0x0004_0000, "CLONE_SYSVSEM"),
+    (0x0200_0000, "CLONE_NEWCGROUP"),
+    (0x0400_0000, "CLONE_NEWUTS"),
+    (0x0800_0000, "CLONE_NEWIPC"),
+    (0x1000_0000, "CLONE_NEWUSER"),
+    (0x2000_0000, "CLONE_NEWPID"),
+    (0x4000_0000, "CLONE_NEWNET"),
+];
+
 /// The namespaces a clone created (`CLONE_NEW*`), as unshare(2) would name them. clone(2)
 /// keeps the exit signal in its low byte, so CLONE_NEWTIME (0x80) counts only for clone3.
 pub fn clone_namespaces(clone_flags: u64, syscall: Option<&str>) -> Vec<&'static str> {
-    const FLAGS: [(u64, &str); 7] = [
-        (0x0002_0000, "CLONE_NEWNS"),
-        (0x0200_0000, "CLONE_NEWCGROUP"),
-        (0x0400_0000, "CLONE_NEWUTS"),
-        (0x0800_0000, "CLONE_NEWIPC"),
-        (0x1000_0000, "CLONE_NEWUSER"),
-        (0x2000_0000, "CLONE_NEWPID"),
-        (0x4000_0000, "CLONE_NEWNET"),
-    ];
-    let mut out: Vec<&str> = FLAGS
+    NS_FLAGS
         .iter()
-        .filter(|(bit, _)| clone_flags & bit != 0)
+        .filter(|(bit, name)| {
+            clone_flags & bit != 0
+                && name.starts_with("CLONE_NEW")
+                && (*name != "CLONE_NEWTIME" || syscall == Some("clone3"))
+        })
         .map(|(_, name)| *name)
-        .collect();
-    if syscall == Some("clone3") && clone_flags & 0x80 != 0 {
-        out.push("CLONE_NEWTIME");
-    }
-    out
+        .collect()
 }
 
 /// The privilege-relevant part of an event, as `(kind, detail)`; `None` for other events.
