@@ -198,13 +198,13 @@ expect = "absent"
         .output()
         .expect("tracer runs");
     let stderr = String::from_utf8_lossy(&result.stderr);
-    // Against the baseline: the stand-in is new (its socket's listener among what the
-    // package did).
+    // Against the baseline: the stand-in is new, and so are the files it keeps (its socket
+    // is systemd's: no listen of the package's own).
     let diff = std::fs::read_to_string(out.join("diff.txt")).expect("diff.txt");
     assert!(diff.starts_with("Behaviour diff:"), "{diff}");
     assert!(
-        diff.contains("127.0.0.1:7781"),
-        "the stand-in's listener is new: {diff}"
+        diff.contains("+ create /var/lib/tracer-standin/state"),
+        "the stand-in's state file is new: {diff}"
     );
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("## Compared with the baseline"), "{md}");
