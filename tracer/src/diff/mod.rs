@@ -158,11 +158,9 @@ pub fn behaviour_of_package(
     trace: &crate::trace::Trace,
     package: &crate::claims::Package,
 ) -> Behaviour {
-    let mut b = behaviour_of_findings(&crate::verdict::all_findings(trace, package));
-    b.facets.push((
-        "libraries loaded",
-        crate::verdict::libraries_loaded(trace, package),
-    ));
+    let (findings, libraries) = crate::verdict::package_activity(trace, package);
+    let mut b = behaviour_of_findings(&findings);
+    b.facets.push(("libraries loaded", libraries));
     b
 }
 
@@ -172,7 +170,7 @@ pub fn behaviour_of_report(r: &Report) -> Behaviour {
 }
 
 /// The package's own findings, as a report lists them or uncapped from a trace
-/// ([`crate::verdict::all_findings`]).
+/// ([`crate::verdict::package_activity`]).
 pub fn behaviour_of_findings(f: &Findings) -> Behaviour {
     let mut capped = Vec::new();
     let mut set = |name: &'static str, l: &FindingList| {

@@ -267,18 +267,16 @@ pub(crate) fn listened(trace: &Trace) -> HashSet<(u32, i32)> {
 
 /// Judges the claims on a trace alone: contents claims (what the install put on disk) are
 /// not exercised unless the trace itself shows a maintainer script making such a file.
-/// Every finding of the package in a trace, uncapped: what `tracer diff` compares between
-/// two runs (a report lists only the first [`findings::LISTED`] of each).
-pub fn all_findings(trace: &Trace, package: &Package) -> Findings {
+/// Everything `tracer diff` compares of a package in a trace, from one attribution: every
+/// finding, uncapped (a report lists only the first [`findings::LISTED`] of each), and the
+/// shared libraries its processes opened (`*.so`, `*.so.N`, by the kernel's name when known),
+/// where a new dependency of an upload shows first.
+pub fn package_activity(
+    trace: &Trace,
+    package: &Package,
+) -> (Findings, std::collections::BTreeSet<String>) {
     let attribution = Attribution::compute(trace, package);
-    findings::collect(trace, package, &attribution, &listened(trace), usize::MAX)
-}
-
-/// Shared libraries the package's processes opened (`*.so`, `*.so.N`), by the kernel's name
-/// when known: a new dependency of an upload shows here first.
-pub fn libraries_loaded(trace: &Trace, package: &Package) -> std::collections::BTreeSet<String> {
-    let attribution = Attribution::compute(trace, package);
-    trace
+    let libraries = trace
         .events
         .iter()
         .zip(&attribution.per_event)
@@ -291,7 +289,9 @@ pub fn libraries_loaded(trace: &Trace, package: &Package) -> std::collections::B
             }
             _ => None,
         })
-        .collect()
+        .collect();
+    let findings = findings::collect(trace, package, &attribution, &listened(trace), usize::MAX);
+    (findings, libraries)
 }
 
 pub fn judge(trace: &Trace, claims: &ClaimSet) -> Judgement {
