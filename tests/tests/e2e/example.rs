@@ -7,9 +7,21 @@ use tracer::trace::{EventData, SockAddr};
 
 use crate::common::*;
 
+/// The busy neighbour floods opens as fast as a core allows, and a system-wide recording sees
+/// every process on the machine: run side by side (the test harness runs two at once), the
+/// recording loses millions of the neighbour's events, which says nothing about the recorder.
+static FLOOD_OR_SYSTEM: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+    FLOOD_OR_SYSTEM
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[test]
 fn shell_example_is_recorded_and_neighbours_are_not() {
     require_root();
+    let _alone = exclusive();
     // Killed on every path, a failed `record` included: a leaked busy loop skews every later
     // test and benchmark on the machine (one ran 47 minutes once).
     let mut busy = KillOnDrop(
@@ -185,6 +197,7 @@ fn cgroup_mode_records_only_the_cgroup() {
 #[test]
 fn system_mode_records_unrelated_processes_but_not_itself() {
     require_root();
+    let _alone = exclusive();
     let work = TempDir::new("system-work");
     let marker = work.join("system-marker");
     // A large ring: everything on the machine is recorded, other tests included.
