@@ -37,6 +37,8 @@ fn deb_ships_man_pages_completions_and_docs() {
         "./usr/share/fish/vendor_completions.d/tracer.fish",
         "./usr/share/doc/tracer/claims.md",
         "./usr/share/doc/tracer/trace-format.md",
+        "./usr/share/doc/tracer/schemas/trace.schema.json",
+        "./usr/share/doc/tracer/schemas/report.schema.json",
         "./usr/share/doc/tracer/copyright",
         "./usr/share/lintian/overrides/tracer",
     ] {

@@ -14,6 +14,7 @@ pub mod events;
 pub mod harden;
 pub mod record;
 pub mod report;
+pub mod schema;
 pub mod summary;
 pub mod trace;
 pub mod verdict;

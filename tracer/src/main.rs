@@ -36,6 +36,7 @@ enum Command {
     Diff(cli::diff::Args),
     Harden(cli::harden::Args),
     Completions(cli::docs::CompletionsArgs),
+    Schema(cli::docs::SchemaArgs),
     /// Write the man pages (what `cargo xtask deb` installs).
     #[command(hide = true)]
     Man(cli::docs::ManArgs),
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => cli::diff::run(args),
         Command::Harden(args) => cli::harden::run(args),
         Command::Completions(args) => cli::docs::completions(args, Cli::command()),
+        Command::Schema(args) => cli::docs::schema(args),
         Command::Man(args) => cli::docs::man(args, Cli::command()),
     };
     match result {

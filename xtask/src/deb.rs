@@ -181,6 +181,14 @@ fn install_docs(root: &Path, binary: &Path, stage: &Path) -> anyhow::Result<()> 
             write(&doc.join(name), &text, 0o644)?;
         }
     }
+    // The JSON Schemas of the trace, summary and report, for tools that read them.
+    fs::create_dir_all(doc.join("schemas")).context("creating the schemas' directory")?;
+    for e in fs::read_dir(root.join("docs/schemas")).context("reading docs/schemas/")? {
+        let path = e.context("reading docs/schemas/")?.path();
+        let text = fs::read_to_string(&path).with_context(|| format!("{}", path.display()))?;
+        let name = path.file_name().context("a schema without a name")?;
+        write(&doc.join("schemas").join(name), &text, 0o644)?;
+    }
     Ok(())
 }
 

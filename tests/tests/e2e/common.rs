@@ -89,7 +89,32 @@ pub fn record(tag: &str, args: &[&str]) -> Recorded {
         String::from_utf8_lossy(&output.stderr)
     );
     let trace = read_trace(&trace_path).unwrap_or_else(|e| panic!("{e}"));
+    assert_lines_match_the_schema(&trace_path);
     Recorded { trace, output, dir }
+}
+
+/// Every line of a fresh recording validates against the published trace schema
+/// (docs/schemas/trace.schema.json, generated from the types): the schema describes what the
+/// recorder really writes, for every kind the e2e tests make real processes do.
+pub fn assert_lines_match_the_schema(trace_path: &Path) {
+    static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    let validator = VALIDATOR.get_or_init(|| {
+        let schema = serde_json::to_value(tracer::schema::schema(tracer::schema::Format::Trace))
+            .expect("schema as JSON");
+        jsonschema::validator_for(&schema).expect("a valid JSON Schema")
+    });
+    let text = std::fs::read_to_string(trace_path).expect("read the trace");
+    for (i, line) in text.lines().enumerate() {
+        let value: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        if let Some(e) = validator.iter_errors(&value).next() {
+            panic!(
+                "{} line {}: {e} at {}: {line}",
+                trace_path.display(),
+                i + 1,
+                e.instance_path
+            );
+        }
+    }
 }
 
 /// Records `actor FAMILY DIR` where DIR is a fresh directory inside the recording's temp dir.
@@ -201,6 +226,7 @@ impl Running {
             String::from_utf8_lossy(&output.stderr)
         );
         let trace = read_trace(&dir.join("trace.jsonl")).unwrap_or_else(|e| panic!("{e}"));
+        assert_lines_match_the_schema(&dir.join("trace.jsonl"));
         Recorded { trace, output, dir }
     }
 }

@@ -1,12 +1,15 @@
 //! What a claim is: a runtime-checkable statement about the package, where it came from, and what
 //! the reviewer allows.
 
+use schemars::JsonSchema;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 /// The runtime behaviours a claim can speak of. Each is defined precisely in docs/claims.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Check {
     /// The daemon starts other processes.
@@ -308,7 +311,9 @@ impl fmt::Display for Check {
 }
 
 /// Whether the claim says the behaviour never happens or that it happens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Expect {
     /// "No X": one event of X contradicts it.
@@ -318,7 +323,7 @@ pub enum Expect {
 }
 
 /// Where a claim came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "from", rename_all = "snake_case")]
 pub enum Source {
     /// Extracted from the review text.
@@ -340,7 +345,7 @@ pub enum Source {
 
 /// What a claim tolerates. Defaults for the package's own dirs are added by
 /// [`super::Package::default_paths`] at verdict time, so they always show in the report.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Allow {
     /// Programs (absolute path or basename) the daemon may run.
@@ -390,7 +395,7 @@ pub const LIBC_VARIABLES: &[&str] = &[
     "__PYVENV_LAUNCHER__",
 ];
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Claim {
     /// `C1`, `C2`, … in order of appearance.
     pub id: String,
@@ -408,7 +413,7 @@ impl Claim {
 }
 
 /// A review line the extractor understood but that no trace can check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct NotCheckable {
     pub line: usize,
     pub text: String,
@@ -454,7 +459,9 @@ pub struct Package {
 
 /// What kind of runtime behaviour an event of a package process is, when it is not the
 /// package's own code (see verdict/runtime.rs for the rules that name them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RuntimeKind {
     /// An interpreter starting, importing its standard library or caching bytecode.

@@ -15,6 +15,22 @@ pub struct CompletionsArgs {
 }
 
 #[derive(clap::Args)]
+#[command(
+    about = "Print the JSON Schema of a trace line, the summary JSON or report.json",
+    long_about = "Print the JSON Schema (draft 2020-12) of a trace line, the summary JSON or \
+                  report.json, generated from the types that write them; docs/schemas/ holds \
+                  the same files. With --out-dir, write all three there."
+)]
+pub struct SchemaArgs {
+    /// Which format's schema to print.
+    #[arg(required_unless_present = "out_dir")]
+    format: Option<tracer::schema::Format>,
+    /// Write every format's schema into this directory (trace.schema.json, …) instead.
+    #[arg(long, conflicts_with = "format")]
+    out_dir: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
 pub struct ManArgs {
     /// Directory the pages are written to (tracer.1, tracer-check.1, tracer-vm-check.1, …).
     #[arg(long)]
@@ -27,6 +43,28 @@ pub fn completions(args: CompletionsArgs, mut cmd: Command) -> anyhow::Result<Ex
     std::io::stdout()
         .write_all(&buf)
         .context("writing to stdout")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn schema(args: SchemaArgs) -> anyhow::Result<ExitCode> {
+    use tracer::schema::{Format, schema_text};
+    match (args.format, args.out_dir) {
+        (Some(format), _) => std::io::stdout()
+            .write_all(schema_text(format).as_bytes())
+            .context("writing to stdout")?,
+        (None, Some(dir)) => {
+            for format in Format::ALL {
+                let path = dir.join(format.file_name());
+                std::fs::write(&path, schema_text(format)).with_context(|| {
+                    format!(
+                        "cannot write {}; check the directory exists and is writable",
+                        path.display()
+                    )
+                })?;
+            }
+        }
+        (None, None) => unreachable!("clap requires a format or --out-dir"),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::REPORT_VERSION;
@@ -13,7 +14,7 @@ use crate::{
     verdict::{Findings, Judgement, OriginCounts, Status, Verdict},
 };
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Report {
     /// Always [`REPORT_VERSION`].
     pub report_version: u32,
@@ -35,7 +36,7 @@ pub struct Report {
 }
 
 /// What was checked against what. File names as given on the command line.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Inputs {
     pub review: Option<String>,
     pub claims_file: Option<String>,
@@ -44,7 +45,7 @@ pub struct Inputs {
     pub daemons: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Outcome {
     /// 0 nothing contradicted or inconclusive, 1 contradicted, 3 inconclusive.
     pub exit_code: u8,
@@ -54,7 +55,7 @@ pub struct Outcome {
     pub not_exercised: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Environment {
     pub kernel: String,
     pub hostname: String,

@@ -1,10 +1,11 @@
 //! The summary's JSON shape. Field names here are the format (docs/summary.md).
 
+use schemars::JsonSchema;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Summary {
     /// Always [`super::SUMMARY_VERSION`].
     pub summary_version: u32,
@@ -21,7 +22,7 @@ pub struct Summary {
     pub loss: Loss,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct EnvironmentUse {
     /// Variables looked up through libc getenv/secure_getenv, by name (`""` when unreadable).
     pub getenv: Vec<Lookup>,
@@ -29,7 +30,7 @@ pub struct EnvironmentUse {
     pub getrandom_bytes: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Lookup {
     pub name: String,
     pub count: u64,
@@ -37,7 +38,7 @@ pub struct Lookup {
 }
 
 /// Where and how the trace was recorded, from its header and footer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Recording {
     pub tool_version: String,
     pub kernel: String,
@@ -58,7 +59,7 @@ pub struct Recording {
     pub hooks_absent: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ProcessNode {
     pub pid: u32,
     pub ppid: Option<u32>,
@@ -72,7 +73,7 @@ pub struct ProcessNode {
     pub children: Vec<ProcessNode>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ExecInfo {
     pub seq: u64,
     pub path: String,
@@ -84,14 +85,14 @@ pub struct ExecInfo {
     pub result: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ExitInfo {
     pub code: Option<i32>,
     pub signal: Option<i32>,
     pub core_dumped: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Files {
     /// Files changed in any way (written, created, removed, renamed, re-moded, re-owned).
     pub changed: Vec<DirGroup>,
@@ -101,13 +102,13 @@ pub struct Files {
     pub read_failed: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DirGroup {
     pub dir: String,
     pub files: Vec<FileEntry>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FileEntry {
     /// The name inside `dir`.
     pub name: String,
@@ -117,7 +118,7 @@ pub struct FileEntry {
     pub pids: Vec<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Sockets {
     pub listening: Vec<Listening>,
     /// Addresses bound (port ≠ 0 or a unix path) on sockets never seen listening: UDP servers,
@@ -130,7 +131,7 @@ pub struct Sockets {
     pub accepted: Vec<Connection>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Listening {
     pub pid: u32,
     pub comm: String,
@@ -140,7 +141,7 @@ pub struct Listening {
 }
 
 /// One address and outcome, with how often and by whom.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Connection {
     pub addr: String,
     pub result: String,
@@ -148,7 +149,7 @@ pub struct Connection {
     pub pids: Vec<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PrivilegeChange {
     pub seq: u64,
     pub time: String,
@@ -160,7 +161,7 @@ pub struct PrivilegeChange {
     pub result: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Loss {
     /// False when the trace has no footer: the recorder did not finish, and what was lost is
     /// unknown.

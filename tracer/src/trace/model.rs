@@ -3,12 +3,13 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::EventKind;
 
 /// One line of the file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Line {
     Header(Box<Header>),
@@ -16,7 +17,7 @@ pub enum Line {
     Footer(Box<Footer>),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Header {
     /// Always [`super::FORMAT_NAME`].
     pub format: String,
@@ -54,7 +55,7 @@ pub struct Header {
 }
 
 /// A process that ran before the recording started, as /proc showed it at start.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ExistingProcess {
     pub pid: u32,
     pub ppid: u32,
@@ -80,20 +81,20 @@ pub struct ExistingProcess {
 }
 
 /// The recording process, as it saw itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Recorder {
     pub pid: u32,
     /// The trace file it writes (absolute); it writes `<output>.partial` until it finishes.
     pub output: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Tool {
     pub name: String,
     pub version: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Kernel {
     /// `uname -r`.
     pub release: String,
@@ -104,7 +105,7 @@ pub struct Kernel {
 }
 
 /// What was recorded.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum Target {
     /// A command the tracer started; its process tree, followed at fork.
@@ -131,7 +132,7 @@ pub enum Target {
 
 /// Which kernel hooks were attached. A hook that failed to attach means its events are missing
 /// from the trace: verdicts that need them are inconclusive.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Hooks {
     /// `tracepoint:CATEGORY/NAME`, `uprobe:LIBRARY:SYMBOL` and `lsm:HOOK` strings.
     pub attached: Vec<String>,
@@ -146,7 +147,7 @@ pub struct Hooks {
     pub sources: BTreeMap<String, Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FailedHook {
     pub hook: String,
     pub error: String,
@@ -157,7 +158,7 @@ pub struct FailedHook {
 }
 
 /// What the kernel side could read on this kernel.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Capabilities {
     /// euid/egid/saved/fs ids and `task->real_parent` were readable (task offsets found in
     /// /sys/kernel/btf/vmlinux). Without it euid/egid are null and ppid comes from the fork tree.
@@ -165,7 +166,7 @@ pub struct Capabilities {
 }
 
 /// Capture limits of this recorder build: longer values are cut and flagged.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Limits {
     pub path_bytes: u32,
     pub argv_bytes: u32,
@@ -175,7 +176,7 @@ pub struct Limits {
 }
 
 /// One observed action.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Event {
     /// Position in the file, from 0; gaps never occur (lost events are only counted).
     pub seq: u64,
@@ -202,7 +203,7 @@ pub struct Event {
     pub data: EventData,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Ids {
     pub uid: u32,
     pub gid: u32,
@@ -212,7 +213,7 @@ pub struct Ids {
 }
 
 /// A syscall return value; `errno` names a negative one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SysResult {
     pub ret: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -228,7 +229,7 @@ impl SysResult {
 /// A path as the process gave it and, when it could be made absolute, the absolute form
 /// (lexically normalised; symlinks are not followed); and, where an LSM hook saw the file
 /// opened or executed, the kernel's own name for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PathRef {
     /// Absolute path; null when the base of a relative path was unknown.
     pub resolved: Option<String>,
@@ -261,7 +262,7 @@ impl PathRef {
 }
 
 /// A socket address.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "family", rename_all = "snake_case")]
 pub enum SockAddr {
     Inet {
@@ -288,7 +289,7 @@ pub enum SockAddr {
 }
 
 /// The eight ids of a credential set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Creds {
     pub uid: u32,
     pub gid: u32,
@@ -301,7 +302,7 @@ pub struct Creds {
 }
 
 /// What happened: `kind` names the variant, `fields` holds its data.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", content = "fields", rename_all = "snake_case")]
 pub enum EventData {
     // -- process
@@ -656,7 +657,7 @@ impl EventData {
 }
 
 /// Why recording stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StopReason {
     /// The command's whole process tree (daemons it left behind included), or the `--pid`
@@ -673,7 +674,7 @@ pub enum StopReason {
 
 /// How a streamed trace was cut, as the host saw it. The counts of the host's footer are what
 /// the host received; what the recorder lost is unknown, so every claim is inconclusive.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct StreamCut {
     /// One sentence: the recorder stopped sending, the guest stopped, a host limit was hit…
     pub cause: String,
@@ -694,7 +695,7 @@ pub struct StreamCut {
 
 /// What became of a command's process tree when the recording was stopped before it ended
 /// (`--duration` or a signal).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct TreeEnd {
     /// Processes still running, sent SIGTERM.
     pub terminated: u64,
@@ -704,7 +705,7 @@ pub struct TreeEnd {
     pub left_running: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Footer {
     pub end_time: String,
     pub duration_ms: u64,
@@ -741,7 +742,7 @@ impl Footer {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct TargetExit {
     pub code: Option<i32>,
     pub signal: Option<i32>,

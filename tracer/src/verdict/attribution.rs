@@ -3,6 +3,7 @@
 //! maintainer-script actions are reported under their own name, and the harness is never held
 //! against the package.
 
+use schemars::JsonSchema;
 use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,9 @@ use crate::{
     trace::{EventData, Target, Trace},
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     /// The package's daemon tree.

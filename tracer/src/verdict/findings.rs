@@ -1,6 +1,7 @@
 //! What reviewers care about whether or not the review mentions it: the same behaviours as the
 //! claims, reported for the package and its maintainer scripts even without a claim to judge.
 
+use schemars::JsonSchema;
 use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
@@ -20,7 +21,7 @@ use crate::{
 /// Distinct items listed per finding; the rest are counted.
 pub const LISTED: usize = 10;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FindingItem {
     pub origin: Origin,
     /// What was done, in words (secrets masked).
@@ -33,7 +34,7 @@ pub struct FindingItem {
     pub comm: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct FindingList {
     /// Distinct items.
     pub total: u64,
@@ -46,7 +47,7 @@ impl FindingList {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Findings {
     pub processes_spawned: FindingList,
     /// Outside /var/lib/PKG, /var/log/PKG, /run/PKG, /etc/PKG and the package's `dirs`.

@@ -15,6 +15,7 @@ pub mod runtime;
 pub mod tamper;
 pub mod witness;
 
+use schemars::JsonSchema;
 use std::collections::HashSet;
 
 pub use attribution::{Attribution, Origin};
@@ -34,7 +35,9 @@ use rules::{Hit, Rules, scope};
 /// How many evidence events a verdict shows; the rest are counted.
 pub const SHOWN: usize = 5;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Events in the trace show the claim is false.
@@ -60,7 +63,7 @@ impl Status {
 }
 
 /// One event shown as evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct EvidenceItem {
     pub seq: u64,
     pub time: String,
@@ -77,7 +80,7 @@ pub struct EvidenceItem {
     pub attribution: Option<runtime::Attributed>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Evidence {
     /// Every matching event.
     pub total: u64,
@@ -94,7 +97,7 @@ impl Evidence {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Verdict {
     pub claim: Claim,
     pub status: Status,
@@ -126,7 +129,7 @@ pub struct Verdict {
 }
 
 /// Installed files shown as evidence of a contents claim.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Installed {
     /// Every matching file.
     pub total: u64,
@@ -141,7 +144,7 @@ impl Installed {
 }
 
 /// Events per origin: what was and was not held against the package.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct OriginCounts {
     pub package: u64,
     pub maintainer_script: u64,

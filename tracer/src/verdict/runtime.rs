@@ -13,6 +13,7 @@
 //! inconclusive; runtime ones are reported in their own section. The rules look at the program
 //! a process runs (from its exec and argv), the event, and the claims file's overrides.
 
+use schemars::JsonSchema;
 use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
@@ -27,7 +28,9 @@ use crate::{
 };
 
 /// Who caused an event of a package process.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Cause {
     /// The package's own code: its binaries, scripts and modules.
@@ -39,7 +42,7 @@ pub enum Cause {
 }
 
 /// An event's cause and why, as shown per evidence event in the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Attributed {
     pub cause: Cause,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -648,7 +651,7 @@ const GROUP_SHOWN: usize = 3;
 
 /// A claim's events of one cause and reason that are not the package's code: shown apart,
 /// never held against the package.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeGroup {
     pub cause: Cause,
     #[serde(default, skip_serializing_if = "Option::is_none")]
