@@ -67,6 +67,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => cli::docs::schema(args),
         Command::Man(args) => cli::docs::man(args, Cli::command()),
     };
+    cli::progress::finish();
     match result {
         Ok(code) => code,
         Err(err) => {
@@ -77,22 +78,30 @@ fn main() -> ExitCode {
 }
 
 fn init_logging(verbose: u8) {
+    use tracing_subscriber::{Layer as _, filter::filter_fn, layer::SubscriberExt as _};
     let default = match verbose {
         0 => "warn",
         1 => "info",
         _ => "debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+    let progress = tracer::vm::PROGRESS;
+    // Without -v, still where a run of minutes is (cli/progress.rs).
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(format!("{default},{progress}=info"))
+    });
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    // On a terminal without -v, progress is the live line and not also a log line.
+    let live = terminal && verbose == 0;
+    let is_progress = move |meta: &tracing::Metadata<'_>| meta.target() == progress;
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(cli::progress::AroundBar)
         .with_target(false)
         // Colour only on a terminal, and never under NO_COLOR: a log attached to a bug or
         // kept by CI must not carry escape sequences.
-        .with_ansi(
-            std::io::IsTerminal::is_terminal(&std::io::stderr())
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        )
-        .init();
+        .with_ansi(terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()))
+        .with_filter(filter_fn(move |meta| !(live && is_progress(meta))));
+    let registry = tracing_subscriber::registry().with(filter).with(fmt);
+    let live_line = live.then(|| cli::progress::LiveLine.with_filter(filter_fn(is_progress)));
+    tracing::subscriber::set_global_default(registry.with(live_line))
+        .expect("the only subscriber, set once at start");
 }

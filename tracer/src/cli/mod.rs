@@ -4,6 +4,7 @@ pub mod claims;
 pub mod diff;
 pub mod docs;
 pub mod harden;
+pub mod progress;
 pub mod record;
 pub mod summarize;
 pub mod vm;

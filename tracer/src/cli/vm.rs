@@ -155,6 +155,13 @@ struct CheckArgs {
     /// --claims).
     #[arg(long, value_name = "DIR|TRACE", requires = "review_or_claims")]
     baseline: Option<PathBuf>,
+    /// Prove the hardening drafts: draft a systemd drop-in for each service from this run's
+    /// trace (as `tracer harden` does), install them in a fresh guest before the package, run
+    /// the same install, exercise and tests again into OUTPUT/hardened, and compare. Writes
+    /// OUTPUT/harden/UNIT.conf and OUTPUT/harden.md; exits 6 when the drafts broke something
+    /// (a unit step failed, fewer tests passed, or a verdict changed).
+    #[arg(long)]
+    harden: bool,
     /// Claims file (TOML) adding to or replacing the claims read from the review.
     #[arg(long)]
     claims: Option<PathBuf>,
@@ -210,6 +217,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         Command::Image(a) => {
             let image = a.image.spec(&a.packages)?.ensure(a.image.rebuild)?;
+            super::progress::finish();
             println!("{}", image.dir.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -226,6 +234,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 ..JobOptions::default()
             };
             let out = job::run(&image, &a.payload, &a.output, &opts)?;
+            super::progress::finish();
             eprintln!(
                 "tracer: guest job exited with {} ({}; boot {}, total {:.1} s); results in {}",
                 out.exit_status
@@ -312,7 +321,7 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
             f.display()
         );
     }
-    let guest_tracer = match a.guest_tracer {
+    let guest_tracer = match a.guest_tracer.clone() {
         Some(p) => p,
         None => std::env::current_exe().context("locating this tracer binary")?,
     };
@@ -321,11 +330,11 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
     let apt = AptRoot::prepare(&image, &spec_img.cache_dir, a.image.mirror.as_deref())?;
     let spec = CheckSpec {
         packages: a.packages.clone(),
-        debs: a.debs,
-        units: a.units,
+        debs: a.debs.clone(),
+        units: a.units.clone(),
         preseed,
         upgrade_from,
-        exercise: match (a.exercise, a.wait) {
+        exercise: match (a.exercise.clone(), a.wait) {
             (Some(c), _) if a.record_exercise => Exercise::RecordedCommand(c),
             (Some(c), _) => Exercise::Command(c),
             (None, Some(w)) => Exercise::Wait(w),
@@ -335,6 +344,7 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
                 test_timeout: a.test_timeout,
             },
         },
+        dropins: Vec::new(),
         guest_tracer,
         out_dir: a.output.clone(),
         job: JobOptions {
@@ -348,6 +358,114 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
         },
     };
     let outcome = check::run(&image, &apt, &spec)?;
+    let code = judge_run(&a.judged(&a.output), &outcome, a.baseline.as_deref(), true)?;
+    if !a.harden {
+        return Ok(code);
+    }
+    harden_rerun(&a, &image, &apt, spec, &outcome, code)
+}
+
+/// `--harden`: the drafts from the first run, installed in a second, and the two compared.
+fn harden_rerun(
+    a: &CheckArgs,
+    image: &tracer::vm::image::Image,
+    apt: &AptRoot,
+    mut spec: CheckSpec,
+    first: &CheckOutcome,
+    first_code: ExitCode,
+) -> anyhow::Result<ExitCode> {
+    use tracer::vm::harden;
+    let trace = super::check::load_trace_warning(&a.output.join("trace.jsonl"))?;
+    let manifest = match tracer::vm::contents::manifest_from_guest(&a.output)? {
+        Some(p) => tracer::contents::read_manifest(&p)?,
+        None => anyhow::bail!(
+            "--harden: the first run left no package contents in {} (the install failed?); nothing to draft from",
+            a.output.display()
+        ),
+    };
+    let drafts = harden::drafts(&trace, &manifest, first);
+    let dir = a.output.join("harden");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    for d in &drafts.dropins {
+        super::emit(
+            Some(&dir.join(format!("{}.conf", d.unit))),
+            &d.text,
+            "drop-in",
+        )?;
+    }
+    for (unit, why) in &drafts.skipped {
+        eprintln!("tracer: --harden: no draft for {unit}: {why}");
+    }
+    anyhow::ensure!(
+        !drafts.dropins.is_empty(),
+        "--harden: no service of the package ran a program of its own in the first run; nothing to draft"
+    );
+    eprintln!(
+        "tracer: --harden: {} draft(s) in {}; running the package again under them",
+        drafts.dropins.len(),
+        dir.display()
+    );
+    let hardened_dir = a.output.join("hardened");
+    spec.out_dir = hardened_dir.clone();
+    spec.dropins = drafts.dropins.clone();
+    let second = check::run(image, apt, &spec)?;
+    judge_run(&a.judged(&hardened_dir), &second, Some(&a.output), false)?;
+    let report = |dir: &std::path::Path| -> Option<tracer::report::Report> {
+        let text = std::fs::read_to_string(dir.join("report.json")).ok()?;
+        serde_json::from_str(&text).ok()
+    };
+    let cmp = harden::compare(
+        first,
+        report(&a.output).as_ref(),
+        &second,
+        report(&hardened_dir).as_ref(),
+    );
+    let md = harden::render_markdown(&drafts, &cmp);
+    super::emit(Some(&a.output.join("harden.md")), &md, "harden.md")?;
+    eprintln!(
+        "tracer: --harden: {}; see {}",
+        if cmp.broke_something() {
+            "the drafts broke something"
+        } else {
+            "the package ran, passed its tests and kept its verdicts under the drafts"
+        },
+        a.output.join("harden.md").display()
+    );
+    Ok(if cmp.broke_something() {
+        ExitCode::from(EXIT_HARDENING_BROKE)
+    } else {
+        first_code
+    })
+}
+
+/// `vm check --harden`: the drafts broke the package.
+const EXIT_HARDENING_BROKE: u8 = 6;
+
+/// Where one run's results go and what they are judged against.
+struct Judged<'a> {
+    output: &'a std::path::Path,
+    review: Option<&'a std::path::Path>,
+    claims: Option<&'a std::path::Path>,
+}
+
+impl CheckArgs {
+    fn judged<'a>(&'a self, output: &'a std::path::Path) -> Judged<'a> {
+        Judged {
+            output,
+            review: self.review.as_deref(),
+            claims: self.claims.as_deref(),
+        }
+    }
+}
+
+/// vm.json, the phase lines, and the verdicts of one run (printed when `print`).
+fn judge_run(
+    a: &Judged<'_>,
+    outcome: &CheckOutcome,
+    baseline: Option<&std::path::Path>,
+    print: bool,
+) -> anyhow::Result<ExitCode> {
+    super::progress::finish();
     let vm_json = a.output.join("vm.json");
     std::fs::write(&vm_json, serde_json::to_vec_pretty(&outcome)?)
         .with_context(|| format!("writing {}", vm_json.display()))?;
@@ -396,13 +514,7 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let code = verdicts(
-        &a.output,
-        a.review.as_deref(),
-        a.claims.as_deref(),
-        a.baseline.as_deref(),
-        &outcome,
-    )?;
+    let code = verdicts(a.output, a.review, a.claims, baseline, outcome, print)?;
     eprintln!("tracer: results and report in {}", a.output.display());
     Ok(code)
 }
@@ -416,6 +528,7 @@ fn verdicts(
     claims: Option<&std::path::Path>,
     baseline: Option<&std::path::Path>,
     outcome: &CheckOutcome,
+    print: bool,
 ) -> anyhow::Result<ExitCode> {
     let mut set = super::claims::load(
         review.map(std::path::Path::to_path_buf).as_ref(),
@@ -466,7 +579,9 @@ fn verdicts(
     }
     super::emit(Some(&out.join("report.md")), &md, "report")?;
     super::check::say_nothing_checked(&checked, &named);
-    print!("{md}");
+    if print {
+        print!("{md}");
+    }
     Ok(ExitCode::from(code))
 }
 

@@ -97,6 +97,8 @@ pub struct CheckSpec {
     /// The previous version, installed first (`--upgrade-from`).
     pub upgrade_from: Option<super::upgrade::UpgradeFrom>,
     pub exercise: Exercise,
+    /// systemd drop-ins installed before the package (`--harden`'s second run).
+    pub dropins: Vec<super::harden::DropIn>,
     /// The `tracer` binary the guest runs: a full build (with the eBPF object).
     pub guest_tracer: PathBuf,
     pub out_dir: PathBuf,
@@ -267,6 +269,12 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
     if !spec.preseed.is_empty() {
         let f = payload.join("preseed.txt");
         fs::write(&f, spec.preseed.join("\n") + "\n").map_err(io_err(&f))?;
+    }
+    for d in &spec.dropins {
+        let dir = payload.join("dropins").join(format!("{}.d", d.unit));
+        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        let f = dir.join(super::harden::DROPIN_NAME);
+        fs::write(&f, &d.text).map_err(io_err(&f))?;
     }
     let script = job_script(&purge, &spec.units, &spec.exercise, plan.as_ref());
     let js = payload.join("job.sh");
@@ -783,6 +791,13 @@ if [ -s "$TRACER_PAYLOAD/preseed.txt" ]; then
     mark preseed start
     debconf-set-selections "$TRACER_PAYLOAD/preseed.txt" > "$O/preseed.log" 2>&1
     mark preseed end "$?"
+fi
+
+# --- systemd drop-ins (--harden's second run), in place before any unit of the package starts ---
+if [ -d "$TRACER_PAYLOAD/dropins" ]; then
+    mark dropins start
+    cp -r "$TRACER_PAYLOAD/dropins/." /etc/systemd/system/ && systemctl daemon-reload
+    mark dropins end "$?"
 fi
 
 # --- the previous version first (--upgrade-from, see exercise.sh): then the install is an

@@ -61,7 +61,7 @@ impl AptRoot {
             mirror: mirror.map(str::to_owned),
             _lock: lock,
         };
-        tracing::info!("vm: apt-get update (private lists for the guest's suite)");
+        tracing::info!(target: super::PROGRESS, "vm: apt-get update (private lists for the guest's suite)");
         run_visible(root.apt().args(["-q", "update"]))?;
         Ok(root)
     }
@@ -131,7 +131,7 @@ impl AptRoot {
             let abs = fs::canonicalize(d).map_err(io_err(d))?;
             cmd.arg(abs);
         }
-        tracing::info!(packages = %packages.join(","), "vm: downloading packages for the guest");
+        tracing::info!(target: super::PROGRESS, packages = %packages.join(","), "vm: downloading packages for the guest");
         run_quiet(&mut cmd)?;
         let mut files = Vec::new();
         for entry in fs::read_dir(&archives).map_err(io_err(&archives))? {

@@ -183,7 +183,7 @@ impl ImageSpec {
     /// directory of its own, renamed into place whole, so a reader never sees half an image.
     fn ensure_with(&self, rebuild: bool, build: impl FnOnce(&Path) -> Result<()>) -> Result<Image> {
         if !rebuild && let Some(img) = self.cached() {
-            tracing::info!(image = %img.dir.display(), "vm image: cached");
+            tracing::info!(target: super::PROGRESS, image = %img.dir.display(), "vm image: cached");
             return Ok(img);
         }
         let images = self.cache_dir.join("images");
@@ -201,7 +201,7 @@ impl ImageSpec {
         }
         fs::rename(&work, &final_dir).map_err(io_err(&final_dir))?;
         self.remove_stale();
-        tracing::info!(image = %final_dir.display(), "vm image: built");
+        tracing::info!(target: super::PROGRESS, image = %final_dir.display(), "vm image: built");
         Ok(self.image_at(&final_dir))
     }
 
@@ -238,6 +238,7 @@ impl ImageSpec {
             .collect();
         packages.extend(self.extra_packages.iter().cloned());
         tracing::info!(
+            target: super::PROGRESS,
             key = %self.key(),
             packages = %packages.join(","),
             "vm image: mmdebstrap (about a minute; its progress follows)"
@@ -256,6 +257,7 @@ impl ImageSpec {
                 .arg(&sources_file),
         )?;
         tracing::info!(
+            target: super::PROGRESS,
             elapsed_s = started.elapsed().as_secs(),
             "vm image: root file system ready"
         );

@@ -122,7 +122,7 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
         None => None,
     };
     let mut timed_out = None;
-    tracing::info!(%accel, timeout_s = opts.timeout.as_secs(), "vm: booting the guest");
+    tracing::info!(target: super::PROGRESS, %accel, timeout_s = opts.timeout.as_secs(), "vm: booting the guest");
     let started = Instant::now();
     let mut vm = Vm::spawn(cmd, console.clone())?;
     let mut boot_seconds = None;
@@ -136,7 +136,7 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
             .unwrap_or_default();
         if boot_seconds.is_none() && text.contains(STARTED_MARK) {
             let s = started.elapsed().as_secs_f64();
-            tracing::info!(seconds = format!("{s:.1}"), "vm: guest booted, job running");
+            tracing::info!(target: super::PROGRESS, seconds = format!("{s:.1}"), "vm: guest booted, job running");
             boot_seconds = Some(s);
         }
         relayed = relay_progress(&text, relayed);
@@ -307,7 +307,7 @@ pub fn relay_progress(text: &str, from: usize) -> usize {
     };
     for line in chunk[..end].lines() {
         if let Some(msg) = line.trim_end_matches('\r').split("tracer-job: ").nth(1) {
-            tracing::info!("guest: {msg}");
+            tracing::info!(target: super::PROGRESS, "guest: {msg}");
         }
     }
     from + end + 1

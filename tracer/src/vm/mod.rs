@@ -12,12 +12,18 @@
 //! Nothing here needs loop devices or device-mapper: images are made with `mke2fs -d` and read
 //! with `debugfs`, so it works in containers that have neither.
 
+/// The tracing target of the few messages that tell where a run of minutes is (image, apt, boot,
+/// the guest's phases and install lines): the CLI shows them without `-v`, as a live line on a
+/// terminal and as plain lines in a log.
+pub const PROGRESS: &str = "tracer::progress";
+
 pub mod autopkgtest;
 pub mod check;
 pub mod contents;
 pub mod debs;
 pub mod disk;
 pub mod exercise;
+pub mod harden;
 pub mod image;
 pub mod job;
 pub mod preseed;

@@ -1,0 +1,266 @@
+//! `tracer vm check --harden`: the loop no peer closes. `tracer harden` drafts a drop-in from
+//! one run; a draft is only a guess until the package runs under it. Here the drafts from the
+//! first run are installed in a fresh guest before the package, the same install, exercise and
+//! tests run again, and the two runs are compared: a unit that no longer starts, a test that no
+//! longer passes or a verdict that changed is what the draft broke.
+
+use std::{collections::BTreeSet, fmt::Write as _};
+
+use crate::{
+    contents::Manifest,
+    harden::{self, DaemonSelector},
+    report::Report,
+    trace::Trace,
+};
+
+use super::check::CheckOutcome;
+
+/// The drop-in's file name inside `/etc/systemd/system/UNIT.d/`: late in the order, so it
+/// applies over the package's own drop-ins.
+pub const DROPIN_NAME: &str = "50-tracer-harden.conf";
+
+/// A drop-in to install in the guest before the package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DropIn {
+    /// A unit name: `NAME.service`, no path.
+    pub unit: String,
+    pub text: String,
+}
+
+/// What could be drafted for the units the first run started.
+#[derive(Debug, Clone, Default)]
+pub struct Drafts {
+    pub dropins: Vec<DropIn>,
+    /// Units without a draft, and why.
+    pub skipped: Vec<(String, String)>,
+}
+
+/// The program a unit file's first `ExecStart=` runs, without systemd's prefixes
+/// (`-`, `@`, `+`, `!`, `:`). Init-script wrappers (`/etc/init.d/X`) are not the daemon.
+pub fn exec_start_program(unit_text: &str) -> Option<String> {
+    let mut in_service = false;
+    for line in unit_text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_service = line == "[Service]";
+            continue;
+        }
+        let Some(value) = line.strip_prefix("ExecStart=").filter(|_| in_service) else {
+            continue;
+        };
+        let program = value
+            .trim_start_matches(['-', '@', '+', '!', ':'])
+            .split_whitespace()
+            .next()?;
+        if program.starts_with('/') && !program.starts_with("/etc/init.d/") {
+            return Some(program.to_owned());
+        }
+        return None;
+    }
+    None
+}
+
+/// A unit name safe to use as a directory name in the guest.
+fn plain_unit_name(unit: &str) -> bool {
+    unit.ends_with(".service")
+        && !unit.contains('@')
+        && unit
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+}
+
+/// One draft per service the first run started, for the program its unit file runs, from the
+/// first run's whole-guest trace.
+pub fn drafts(trace: &Trace, manifest: &Manifest, outcome: &CheckOutcome) -> Drafts {
+    let mut out = Drafts::default();
+    let started: BTreeSet<&String> = outcome.units.iter().collect();
+    for unit in manifest.packages.iter().flat_map(|p| &p.units) {
+        let name = unit
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or(&unit.path)
+            .to_owned();
+        if !started.contains(&name) || !name.ends_with(".service") {
+            continue;
+        }
+        if !plain_unit_name(&name) {
+            out.skipped
+                .push((name, "not a plain service name (a template?)".into()));
+            continue;
+        }
+        let Some(program) = exec_start_program(&unit.text) else {
+            out.skipped.push((
+                name,
+                "its ExecStart is no program of its own (an init script, or none)".into(),
+            ));
+            continue;
+        };
+        let selector = DaemonSelector(program.clone());
+        let picked = harden::select(trace, Some(&selector));
+        let draft = harden::draft(trace, &program, &picked);
+        if draft.processes == 0 {
+            out.skipped
+                .push((name, format!("no process ran {program} in the first run")));
+            continue;
+        }
+        out.dropins.push(DropIn {
+            text: harden::render(&draft, "the first run's trace.jsonl"),
+            unit: name,
+        });
+    }
+    out
+}
+
+/// What the hardened run shows against the first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    /// Unit steps that failed only under the drafts (`UNIT: STEP`).
+    pub new_failures: Vec<String>,
+    pub tests_before: (usize, usize),
+    pub tests_after: (usize, usize),
+    /// Claims whose verdict differs (`ID: before -> after`).
+    pub changed_verdicts: Vec<String>,
+    /// The hardened guest job did not finish (its report is missing).
+    pub incomplete: Option<String>,
+}
+
+impl Comparison {
+    pub fn broke_something(&self) -> bool {
+        !self.new_failures.is_empty()
+            || self.tests_after.1 < self.tests_before.1
+            || !self.changed_verdicts.is_empty()
+            || self.incomplete.is_some()
+    }
+}
+
+pub fn compare(
+    first: &CheckOutcome,
+    first_report: Option<&Report>,
+    hardened: &CheckOutcome,
+    hardened_report: Option<&Report>,
+) -> Comparison {
+    let failed = |o: &CheckOutcome| -> BTreeSet<String> {
+        o.unit_failures
+            .iter()
+            .map(|f| format!("{}: {}", f.unit, f.step))
+            .collect()
+    };
+    let before = failed(first);
+    let new_failures = failed(hardened)
+        .into_iter()
+        .filter(|f| !before.contains(f))
+        .collect();
+    let mut changed_verdicts = Vec::new();
+    if let (Some(a), Some(b)) = (first_report, hardened_report) {
+        for v in &a.verdicts {
+            let after = b
+                .verdicts
+                .iter()
+                .find(|w| w.claim.id == v.claim.id)
+                .map(|w| w.status);
+            if after != Some(v.status) {
+                changed_verdicts.push(format!(
+                    "{}: {} -> {}",
+                    v.claim.id,
+                    v.status.label(),
+                    after.map_or("absent", |s| s.label())
+                ));
+            }
+        }
+    }
+    let tests = |o: &CheckOutcome| (o.coverage.tests_run, o.coverage.tests_passed);
+    Comparison {
+        new_failures,
+        tests_before: tests(first),
+        tests_after: tests(hardened),
+        changed_verdicts,
+        incomplete: match (first_report.is_some(), hardened_report.is_some()) {
+            (true, false) => Some("the hardened run wrote no report".into()),
+            _ => None,
+        },
+    }
+}
+
+/// `harden.md`: the drafts, and whether the package still ran, passed and kept its verdicts
+/// under them.
+pub fn render_markdown(drafts: &Drafts, cmp: &Comparison) -> String {
+    let mut s = String::from("# Hardening drafts, proven by a re-run\n\n");
+    let verdict = if cmp.broke_something() {
+        "**The drafts broke something** (below): fix or drop the directive before proposing it."
+    } else {
+        "The package ran under the drafts as it ran without them: every unit started, the \
+         tests passed as before and every verdict is the same."
+    };
+    let _ = writeln!(s, "{verdict}\n");
+    let _ = writeln!(s, "| | first run | under the drafts |\n| --- | --- | --- |");
+    let _ = writeln!(
+        s,
+        "| tests passed | {} of {} | {} of {} |",
+        cmp.tests_before.1, cmp.tests_before.0, cmp.tests_after.1, cmp.tests_after.0
+    );
+    let _ = writeln!(
+        s,
+        "| unit steps failed only under the drafts | | {} |",
+        if cmp.new_failures.is_empty() {
+            "none".to_owned()
+        } else {
+            cmp.new_failures.join(", ")
+        }
+    );
+    let _ = writeln!(
+        s,
+        "| verdicts changed | | {} |\n",
+        if cmp.changed_verdicts.is_empty() {
+            "none".to_owned()
+        } else {
+            cmp.changed_verdicts.join(", ")
+        }
+    );
+    if let Some(why) = &cmp.incomplete {
+        let _ = writeln!(s, "The hardened run is incomplete: {why}.\n");
+    }
+    for d in &drafts.dropins {
+        let _ = writeln!(
+            s,
+            "## /etc/systemd/system/{}.d/{DROPIN_NAME}\n\n```ini\n{}```\n",
+            d.unit, d.text
+        );
+    }
+    for (unit, why) in &drafts.skipped {
+        let _ = writeln!(s, "No draft for {unit}: {why}.\n");
+    }
+    s.push_str(
+        "A draft holds only for what the runs exercised: a code path neither run took may \
+         still need a path or a capability the draft withholds.\n",
+    );
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exec_start_program_of_real_unit_files() {
+        let cron = "[Unit]\nDescription=x\n\n[Service]\nEnvironmentFile=-/etc/default/cron\n\
+                    ExecStart=/usr/sbin/cron -f $EXTRA_OPTS\nKillMode=process\n";
+        assert_eq!(exec_start_program(cron).as_deref(), Some("/usr/sbin/cron"));
+        let prefixed = "[Service]\nExecStart=-!/usr/bin/memcached -u memcache\n";
+        assert_eq!(
+            exec_start_program(prefixed).as_deref(),
+            Some("/usr/bin/memcached")
+        );
+        let wrapper = "[Service]\nExecStart=/etc/init.d/masakari-api systemd-start\n";
+        assert_eq!(exec_start_program(wrapper), None);
+        let elsewhere = "[Unit]\nExecStart=/usr/bin/x\n";
+        assert_eq!(exec_start_program(elsewhere), None);
+    }
+
+    #[test]
+    fn only_plain_service_names_become_directories() {
+        assert!(plain_unit_name("cron.service"));
+        assert!(!plain_unit_name("getty@.service"));
+        assert!(!plain_unit_name("../x.service"));
+        assert!(!plain_unit_name("cron.timer"));
+    }
+}
