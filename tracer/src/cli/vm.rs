@@ -158,7 +158,7 @@ struct CheckArgs {
     /// Prove the hardening drafts: draft a systemd drop-in for each service from this run's
     /// trace (as `tracer harden` does), install them in a fresh guest before the package, run
     /// the same install, exercise and tests again into OUTPUT/hardened, and compare. Writes
-    /// OUTPUT/harden/UNIT.conf and OUTPUT/harden.md; exits 6 when the drafts broke something
+    /// OUTPUT/harden/UNIT.conf and OUTPUT/harden.md; exits 7 when the drafts broke something
     /// (a unit step failed, fewer tests passed, or a verdict changed).
     #[arg(long)]
     harden: bool,
@@ -439,7 +439,7 @@ fn harden_rerun(
 }
 
 /// `vm check --harden`: the drafts broke the package.
-const EXIT_HARDENING_BROKE: u8 = 6;
+const EXIT_HARDENING_BROKE: u8 = 7;
 
 /// Where one run's results go and what they are judged against.
 struct Judged<'a> {
