@@ -1119,3 +1119,96 @@ fn vm_check_of_a_hostile_package_ends_and_holds_nothing() {
     assert!(!vm["job"]["stream"]["cut"].is_null(), "{vm:#}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `vm check --harden` on cron from Debian: the draft from the first run is installed in a
+/// second guest before the package, cron runs under it, and harden.md compares the runs. The
+/// loop `tracer harden` alone leaves open. Two boots.
+#[test]
+fn vm_check_harden_runs_the_package_again_under_its_drafts() {
+    require_root();
+    let tracer = PathBuf::from(env!("CARGO_BIN_EXE_tracer"));
+    let dir = scratch("harden");
+    let out = dir.join("out");
+    let review = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/vm/cron/review.txt");
+    let result = std::process::Command::new(&tracer)
+        .args([
+            "vm",
+            "check",
+            "--package",
+            "cron",
+            "--wait",
+            "5s",
+            "--harden",
+        ])
+        .arg("--review")
+        .arg(&review)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("tracer runs");
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    // Phases are shown without -v (a log gets plain lines).
+    assert!(stderr.contains("guest: phase install start"), "{stderr}");
+
+    let draft = std::fs::read_to_string(out.join("harden/cron.service.conf"))
+        .unwrap_or_else(|e| panic!("no draft for cron.service: {e}; stderr:\n{stderr}"));
+    assert!(
+        draft.contains("[Service]") && draft.contains("ProtectSystem=strict"),
+        "{draft}"
+    );
+    assert!(
+        draft.contains("/usr/sbin/cron"),
+        "drafted for cron's own program: {draft}"
+    );
+
+    // The second run installed the draft before the package, and cron ran under it.
+    let vm: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("hardened/vm.json")).unwrap()).unwrap();
+    let phases = phase_statuses(&vm);
+    assert_eq!(phases.first(), Some(&("ready", 0)), "{phases:?}");
+    assert!(phases.contains(&("dropins", 0)), "{phases:?}");
+    assert!(phases.contains(&("start", 0)), "{phases:?}");
+    let trace = tracer::trace::read_trace(&out.join("hardened/trace.jsonl")).expect("trace");
+    let cron_pids: std::collections::BTreeSet<u32> = trace
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(&e.data,
+            tracer::trace::EventData::Exec { path, .. } if path.best() == "/usr/sbin/cron")
+        })
+        .map(|e| e.pid)
+        .collect();
+    assert!(!cron_pids.is_empty(), "cron ran in the hardened guest");
+    // The draft was in force: systemd built cron's sandbox (new namespaces, read-only mounts)
+    // in the process that then ran cron. The first run has none of this.
+    let sandboxed = |t: &tracer::trace::Trace| {
+        t.events.iter().any(|e| {
+            cron_pids.contains(&e.pid) && matches!(e.data, tracer::trace::EventData::Unshare { .. })
+        })
+    };
+    assert!(
+        sandboxed(&trace),
+        "no unshare before cron's exec in the hardened run"
+    );
+
+    // Judged against the first run as baseline, with its contents: nothing changed.
+    let diff = std::fs::read_to_string(out.join("hardened/diff.txt")).expect("diff.txt");
+    assert!(diff.contains(" 0 changed verdict(s)"), "{diff}");
+
+    let md = std::fs::read_to_string(out.join("harden.md")).expect("harden.md");
+    assert!(
+        md.contains("/etc/systemd/system/cron.service.d/50-tracer-harden.conf"),
+        "{md}"
+    );
+    // cron needs nothing the draft withholds in this exercise: it ran, and no verdict moved.
+    assert!(md.contains("| verdicts changed | | none |"), "{md}");
+    assert!(
+        md.contains("| unit steps failed only under the drafts | | none |"),
+        "{md}"
+    );
+    assert_ne!(
+        result.status.code(),
+        Some(7),
+        "the drafts broke cron: {md}\n{stderr}"
+    );
+}

@@ -621,8 +621,20 @@ fn against_baseline(
         p if base.is_dir() && p.exists() => Some(super::check::read_exercised(&p)?),
         _ => None,
     };
-    let old_report =
-        super::check::check_named(&named, &old, set, None, old_exercised.as_ref()).report;
+    // And what its install put on disk: without it every claim about package contents would
+    // read "not exercised" on the old side, and "changed" against this run.
+    let old_contents = match base.join("contents.json") {
+        p if base.is_dir() && p.exists() => Some(tracer::contents::read_manifest(&p)?),
+        _ => None,
+    };
+    let old_report = super::check::check_named(
+        &named,
+        &old,
+        set,
+        old_contents.as_ref(),
+        old_exercised.as_ref(),
+    )
+    .report;
     let d = diff::diff(
         (
             &base_trace.display().to_string(),
