@@ -63,7 +63,15 @@ fn statements(text: &str) -> Vec<Statement> {
             }
             _ => false,
         };
-        if continues {
+        // A checklist question answered on the next line ("Does it spawn processes?" then
+        // "Yes, via popen()" or "No."): the answer completes the question.
+        let answers = match (prev_raw, out.last()) {
+            (Some(_), Some(last)) => {
+                last.text.trim_end().ends_with('?') && answers_question(bullet_less(trimmed))
+            }
+            _ => false,
+        };
+        if continues || answers {
             if let Some(last) = out.last_mut() {
                 last.text.push(' ');
                 last.text.push_str(trimmed);
@@ -131,6 +139,13 @@ fn is_lead_in(s: &str) -> bool {
         ]
         .iter()
         .any(|aux| format!(" {l}").ends_with(aux))
+}
+
+/// A short line that answers a question with a plain yes or no: "Yes, via popen()", "No.",
+/// "After checking ps aux output, YES:".
+fn answers_question(s: &str) -> bool {
+    answer_like(s) && !s.trim_end().ends_with('?')
+        || (s.split_whitespace().count() <= 12 && question_answer(s).is_some())
 }
 
 /// A checklist label: a few words that say nothing by themselves ("Processes spawned").
@@ -278,37 +293,69 @@ fn answer(s: &str) -> Option<Expect> {
 /// The label/answer split of a checklist line: the first `:`, ` - `, ` -- ` or `? ` that has
 /// text on both sides.
 fn label_answer(s: &str) -> Option<(&str, &str)> {
+    label_answer_sep(s).map(|(l, a, _)| (l, a))
+}
+
+/// [`label_answer`], with the separator found.
+fn label_answer_sep(s: &str) -> Option<(&str, &str, &'static str)> {
     [": ", " - ", " -- ", "? "]
         .iter()
-        .filter_map(|sep| s.find(sep).map(|i| (i, sep.len())))
+        .filter_map(|sep| s.find(sep).map(|i| (i, *sep)))
         .min()
-        .map(|(i, n)| (&s[..i], &s[i + n..]))
-        .filter(|(l, a)| !l.trim().is_empty() && !a.trim().is_empty())
+        .map(|(i, sep)| (&s[..i], &s[i + sep.len()..], sep))
+        .filter(|(l, a, _)| !l.trim().is_empty() && !a.trim().is_empty())
 }
 
 /// "No X" or "X": absent when any mention of an anchor is denied in its own clause, so that
 /// "appears in vendored libraries, but the application does not call setuid" is a denial and
 /// "runs as root as User= is not defined" is not. A checklist label followed by an answer
 /// ("Processes spawned - N/A", "Use of networking: none") takes the answer's polarity.
-fn polarity(s: &str, anchors: &[&str]) -> Expect {
-    if let Some((label, rest)) = label_answer(s)
+///
+/// `None` when the sentence does not say which: a question without a plain answer, mentions
+/// that disagree with no contrast to say which one is the conclusion, or mentions that are all
+/// about another subject (the installer, the tests). A wrong polarity puts a wrong verdict in a
+/// report; no claim only leaves a line for the reviewer.
+fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Expect> {
+    if let Some((label, rest, sep)) = label_answer_sep(s)
         && anchors.iter().any(|a| label.contains(a))
         && !negated(label)
-        && let Some(e) = answer(rest)
     {
-        return e;
+        // "Does it spawn processes? Yes, via popen": a question needs a plain yes or no;
+        // "Does it run as root? Probably, but …" says neither.
+        if sep == "? " {
+            return question_answer(rest);
+        }
+        if let Some(e) = answer(rest) {
+            return Some(e);
+        }
     }
     let trimmed = s.trim_end_matches(['.', ' ', ')']);
     if [" n/a", " none", " no"]
         .iter()
         .any(|e| trimmed.ends_with(e))
     {
-        return Expect::Absent;
+        return Some(Expect::Absent);
     }
     // Every mention of the behaviour, in order, with whether its own clause denies it.
-    let mut mentions: Vec<(usize, bool)> = anchors
+    let all: Vec<usize> = anchors
         .iter()
         .flat_map(|a| s.match_indices(a).map(|(pos, _)| pos))
+        .collect();
+    if all.is_empty() {
+        return Some(Expect::Present);
+    }
+    // A parenthesis gives examples or asides ("does not deal with system authentication (eg,
+    // pam)"): mentions inside one count only when there are none outside.
+    let depth = |pos: usize| {
+        let head = &s[..pos];
+        head.matches('(').count() > head.matches(')').count()
+    };
+    let outside = all.iter().any(|p| !depth(*p));
+    let mut mentions: Vec<(usize, bool)> = all
+        .into_iter()
+        .filter(|pos| !(outside && depth(*pos)))
+        .filter(|pos| !other_subject(clause_before(s, *pos)))
+        .filter(|pos| !off_topic(clause_around(s, *pos)))
         .map(|pos| {
             (
                 pos,
@@ -319,27 +366,122 @@ fn polarity(s: &str, anchors: &[&str]) -> Expect {
         })
         .collect();
     mentions.sort_unstable();
+    mentions.dedup_by_key(|(pos, _)| *pos);
+    if mentions.is_empty() {
+        return None;
+    }
     // "No sudo, just pkexec", "not X but Y", "… appears in vendored code, but the application
     // does not call setuid": when the mentions disagree, what follows the last contrast ("but",
-    // "just", "only", "instead", "except") is the reviewer's conclusion.
+    // "just", "only", "instead", "except") is the reviewer's conclusion. Without a contrast
+    // the sentence says both, and neither is taken.
     let denials = mentions.iter().filter(|(_, d)| *d).count();
     if denials > 0 && denials < mentions.len() {
         let contrasted = mentions
             .iter()
+            .enumerate()
             .rev()
-            .find(|(pos, _)| after_contrast(s, *pos));
-        if let Some((_, denied)) = contrasted {
-            return if *denied {
+            .find(|(i, (pos, _))| {
+                after_contrast(s, *pos)
+                    || (*i > 0 && {
+                        let between = &s[mentions[i - 1].0..*pos];
+                        CONTRASTS.iter().any(|c| between.contains(c))
+                    })
+            })
+            .map(|(_, m)| m);
+        return contrasted.map(|(_, denied)| {
+            if *denied {
                 Expect::Absent
             } else {
                 Expect::Present
-            };
-        }
+            }
+        });
     }
-    if denials > 0 {
+    Some(if denials > 0 {
         Expect::Absent
     } else {
         Expect::Present
+    })
+}
+
+/// The clause around `pos`: from [`clause_before`]'s start to the next `;`, ` but ` or the end.
+fn clause_around(s: &str, pos: usize) -> &str {
+    let start = pos - clause_before(s, pos).len();
+    let tail = &s[pos..];
+    let end = [";", " but "]
+        .iter()
+        .filter_map(|b| tail.find(b))
+        .min()
+        .unwrap_or(tail.len());
+    &s[start..pos + end]
+}
+
+/// For rules whose mentions are all on topic.
+fn on_topic(_: &str) -> bool {
+    false
+}
+
+/// A listener on a unix socket's path, which is no port: "listens on a unix socket
+/// (/run/foo.sock); no network ports are opened" denies ports and affirms nothing about them.
+fn unix_socket_clause(c: &str) -> bool {
+    any(c, UNIX_SOCKET) && !any(c, &[" port", "tcp", "udp"])
+}
+
+/// Subjects that are not the package at run time: "the installer, which continues to run as
+/// root via sudo", "the test suite spawns a server". A mention in their clause speaks of them.
+const OTHER_SUBJECTS: &[&str] = &[
+    "installer",
+    "install script",
+    "installation script",
+    "setup script",
+    "build script",
+    "build system",
+    "test suite",
+    "testsuite",
+    "the tests",
+    "unit tests",
+    "autopkgtest",
+];
+
+/// Whether a clause speaks of another subject: one of [`OTHER_SUBJECTS`], with no subject of
+/// the package's own after it ("unlike the installer, the daemon runs as root" is the
+/// daemon's).
+fn other_subject(clause: &str) -> bool {
+    let Some(at) = OTHER_SUBJECTS
+        .iter()
+        .filter_map(|o| clause.rfind(o).map(|i| i + o.len()))
+        .max()
+    else {
+        return false;
+    };
+    !any(
+        &format!("{} ", &clause[at..]),
+        &[
+            "daemon", "service", "server", "package", " it ", "binary", "the tool", "program",
+            "runtime",
+        ],
+    )
+}
+
+/// A question's answer: a plain yes or no among its first words ("Yes, via popen()", "No.",
+/// "After checking ps aux output, YES"), `None` when it gives neither or both.
+fn question_answer(a: &str) -> Option<Expect> {
+    let words: Vec<String> = a
+        .split(|c: char| !c.is_alphanumeric() && c != '/' && c != '\'')
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(str::to_lowercase)
+        .collect();
+    // The first word answers ("Not that I could see"); further on only a plain yes or no
+    // does, since "Maybe, I did not check" is no answer.
+    let first = words.first().map(String::as_str);
+    let yes = ["yes", "yep", "yeah", "correct", "indeed"];
+    let no = ["no", "n/a", "na", "none", "nope", "never", "not", "nothing"];
+    let yes = first.is_some_and(|w| yes.contains(&w)) || words.iter().any(|w| w == "yes");
+    let no = first.is_some_and(|w| no.contains(&w)) || words.iter().any(|w| w == "no");
+    match (yes, no) {
+        (true, false) => Some(Expect::Present),
+        (false, true) => Some(Expect::Absent),
+        _ => None,
     }
 }
 
@@ -681,7 +823,8 @@ fn installs_services(s: &str) -> bool {
             "service" | "services" | "unit" | "units" | "systemd-units"
         )
     });
-    let padded = format!(" {s}");
+    // "the installer runs as root" names no install of a service.
+    let padded = format!(" {s}").replace("installer", "");
     let verb = any(
         &padded,
         &[
@@ -847,11 +990,25 @@ const RULES: &[Rule] = &[
                     ],
                 )
                 || any(s, UNPRIVILEGED)
-                || (any(s, &["root privilege", "as the superuser", "as superuser"])
-                    && any(s, &["daemon", "service", "run", "process"]))
+                || (any(
+                    s,
+                    &[
+                        "root privilege",
+                        "as the superuser",
+                        "as superuser",
+                        "need root",
+                        "needs root",
+                        "require root",
+                        "requires root",
+                    ],
+                ) && any(s, &["daemon", "service", "run", "process"]))
         },
         anchors: &[
             "as root",
+            "need root",
+            "needs root",
+            "require root",
+            "requires root",
             "root daemon",
             "root system daemon",
             "root privilege",
@@ -1298,7 +1455,8 @@ const JUDGEMENTS: &[&str] = &[
 ];
 
 /// Runtime rules: a sentence may yield several claims (the MIR "sudo … or LD_LIBRARY_PATH" line).
-fn runtime_claims(sentence: &str) -> Vec<(Check, Expect, Allow)> {
+/// A check the sentence speaks of without saying which way goes to `unclear`.
+fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expect, Allow)> {
     // A question nobody answered ("does it open any port ?") states nothing.
     if sentence
         .rsplit_once('?')
@@ -1338,7 +1496,8 @@ fn runtime_claims(sentence: &str) -> Vec<(Check, Expect, Allow)> {
     let sentence = kept.join(";");
     let sentence = sentence.as_str();
     let plain = unquoted(sentence);
-    let mut out: Vec<(Check, Expect, Allow)> = RULES
+    let mut out: Vec<(Check, Expect, Allow)> = Vec::new();
+    for (check, expect) in RULES
         .iter()
         .filter(|r| {
             (r.applies)(&plain) || (r.check == Check::SecretInArgv && (r.applies)(sentence))
@@ -1350,20 +1509,33 @@ fn runtime_claims(sentence: &str) -> Vec<(Check, Expect, Allow)> {
                 sentence
             };
             let expect = if any(text, r.absent_phrases) {
-                Expect::Absent
+                Some(Expect::Absent)
             } else if r.check == Check::ExternalEndpoint
                 && any(text, LISTEN)
                 && any(text, LOOPBACK)
                 && !any(text, EXTERNAL)
             {
                 // "listens on localhost only": a port, not an external endpoint.
-                Expect::Absent
+                Some(Expect::Absent)
             } else {
-                polarity(text, r.anchors)
+                polarity(
+                    text,
+                    r.anchors,
+                    if r.check == Check::OpensPort {
+                        unix_socket_clause
+                    } else {
+                        on_topic
+                    },
+                )
             };
-            (r.check, expect, Allow::default())
+            (r.check, expect)
         })
-        .collect();
+    {
+        match expect {
+            Some(e) => out.push((check, e, Allow::default())),
+            None => unclear.push(check),
+        }
+    }
     if let Some(allow) = destinations(&plain) {
         out.push((Check::OutgoingDestinations, Expect::Absent, allow));
     }
@@ -1675,17 +1847,41 @@ pub fn extract(text: &str) -> ClaimSet {
         // line with a claim are not merged away ("… ProtectSystem=strict. System sandboxing
         // appears to be in place.").
         let mut static_sentences: Vec<(String, &'static str)> = Vec::new();
+        // Sentences that speak of a check without saying which way: listed with why, never
+        // turned into a claim of either polarity.
+        let mut unclear_sentences: Vec<(String, String)> = Vec::new();
         for sentence in sentences(&st.text) {
-            let runtime = runtime_claims(&sentence);
-            if runtime.is_empty()
+            let mut unclear = Vec::new();
+            let runtime = runtime_claims(&sentence, &mut unclear);
+            if !unclear.is_empty() {
+                let names: Vec<&str> = unclear.iter().map(|c| c.name()).collect();
+                unclear_sentences.push((
+                    sentence.clone(),
+                    format!(
+                        "unclear: speaks of {} without saying which way (a question without a \
+                         plain answer, or both affirmed and denied, or about another subject); \
+                         write the claim in the claims file",
+                        names.join(", ")
+                    ),
+                ));
+            } else if runtime.is_empty()
                 && let Some(why) = static_reason(&sentence)
             {
                 static_sentences.push((sentence.clone(), why));
             }
             found.extend(runtime);
         }
+        let any_unclear = !unclear_sentences.is_empty();
+        for (sentence, why) in unclear_sentences {
+            not_checkable.push(NotCheckable {
+                line: st.line,
+                text: sentence,
+                why,
+            });
+        }
         if found.is_empty() {
             match static_sentences.first() {
+                None if any_unclear => {}
                 Some((_, why)) => not_checkable.push(NotCheckable {
                     line: st.line,
                     text: st.text.clone(),
@@ -1770,6 +1966,27 @@ mod tests {
             one("- No use of temp files (other than in unit tests)"),
             [(Check::TempFiles, Expect::Absent)]
         );
+    }
+
+    /// A sentence that speaks of a check without saying which way gives no claim of either
+    /// polarity, and is listed with why, not dropped.
+    #[test]
+    fn unclear_sentences_are_listed_not_guessed() {
+        for text in [
+            "Does it use setuid binaries? Maybe, I did not check.\n",
+            "The installer, which runs once, runs as root via sudo.\n",
+        ] {
+            let set = extract(text);
+            assert!(set.claims.is_empty(), "{text:?}: {:?}", set.claims);
+            assert!(
+                set.not_checkable
+                    .iter()
+                    .any(|n| n.why.starts_with("unclear:")),
+                "{text:?}: {:?}",
+                set.not_checkable
+            );
+            assert!(set.unrecognised.is_empty(), "{text:?}");
+        }
     }
 
     #[test]
