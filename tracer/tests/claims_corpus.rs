@@ -180,6 +180,12 @@ fn heldout3_score_is_recorded() {
     insta::assert_snapshot!(record("heldout3.txt"));
 }
 
+/// The fourth held-out set (session 6), labelled and committed before its first run.
+#[test]
+fn heldout4_score_is_recorded() {
+    insta::assert_snapshot!(record("heldout4.txt"));
+}
+
 /// Package names from the usual headers and bug titles; nothing when nothing names it.
 #[test]
 fn package_names_from_headers_and_titles() {
