@@ -180,10 +180,18 @@ fn heldout3_score_is_recorded() {
     insta::assert_snapshot!(record("heldout3.txt"));
 }
 
-/// The fourth held-out set (session 6), labelled and committed before its first run.
+/// The fourth held-out set (session 6), labelled and committed before its first run; the rules
+/// were changed after reading its errors, so it is no longer held out (README).
 #[test]
 fn heldout4_score_is_recorded() {
     insta::assert_snapshot!(record("heldout4.txt"));
+}
+
+/// The fifth held-out set (session 6), labelled after the changes made for the fourth and
+/// measured once.
+#[test]
+fn heldout5_score_is_recorded() {
+    insta::assert_snapshot!(record("heldout5.txt"));
 }
 
 /// Package names from the usual headers and bug titles; nothing when nothing names it.
