@@ -1112,26 +1112,8 @@ const RULES: &[Rule] = &[
         check: Check::RunsAsRoot,
         applies: |s| {
             (s.contains("as root") && any(s, &["daemon", "service", "run", "process", "start"]))
-                || any(
-                    s,
-                    &[
-                        "root daemon",
-                        "root system daemon",
-                        "daemon as root",
-                        "runs as an unprivileged",
-                        "runs as a dedicated",
-                        "runs as its own user",
-                        "drops privileges",
-                        "drop privileges",
-                        "dropping privileges",
-                        "dropped privileges",
-                        "dropped to a dedicated",
-                        "dropped to dedicated",
-                        "as the unprivileged",
-                        "drops root",
-                    ],
-                )
-                || any(s, UNPRIVILEGED)
+                || any(s, &["root daemon", "root system daemon", "daemon as root"])
+                || any(s, NOT_ROOT)
                 || (any(
                     s,
                     &[
@@ -1164,23 +1146,7 @@ const RULES: &[Rule] = &[
             "root privilege",
             "superuser",
         ],
-        absent_phrases: &[
-            "runs as an unprivileged",
-            "runs as a dedicated",
-            "runs as its own user",
-            "drops privileges",
-            "drop privileges",
-            "dropping privileges",
-            "dropped privileges",
-            "dropped to a dedicated",
-            "dropped to dedicated",
-            "as the unprivileged",
-            "drops root",
-            "as unprivileged",
-            "as an unprivileged",
-            "as a non-root",
-            "as non-root",
-        ],
+        absent_phrases: NOT_ROOT,
     },
     Rule {
         check: Check::Sudo,
@@ -1451,23 +1417,11 @@ const RULES: &[Rule] = &[
     },
 ];
 
-/// [`SANDBOX_WORDS`] and the bare "hardening" of a unit ("the generated systemd service
-/// includes security hardening").
+/// The words of a unit's sandboxing: its directives, and "systemd hardening". The bare
+/// "hardening" (first) is an anchor only: "the generated systemd service includes security
+/// hardening" names a service as well, and "no security hardening" must read as a denial.
 const SANDBOX_ANCHORS: &[&str] = &[
     "hardening",
-    "sandboxing",
-    "systemd isolation",
-    "protectsystem",
-    "protecthome",
-    "privatetmp",
-    "privatedevices",
-    "nonewprivileges",
-    "capabilityboundingset",
-    "restrictaddressfamilies",
-    "systemcallfilter",
-];
-
-const SANDBOX_WORDS: &[&str] = &[
     "sandboxing",
     "systemd isolation",
     "systemd hardening",
@@ -1481,6 +1435,8 @@ const SANDBOX_WORDS: &[&str] = &[
     "restrictaddressfamilies",
     "systemcallfilter",
 ];
+
+const SANDBOX_WORDS: &[&str] = SANDBOX_ANCHORS.split_at(1).1;
 
 /// A listening port number below 1024 ("on port 53", "127.0.0.1:53"), which only a
 /// privileged process may bind.
@@ -1622,8 +1578,20 @@ const DBUS: &[&str] = &[
     "d-bus file",
 ];
 
-/// "run as unprivileged numa user", "runs as a non-root user": the daemon's user is not root.
-const UNPRIVILEGED: &[&str] = &[
+/// Phrases that say by themselves that the daemon's final user is not root: "run as
+/// unprivileged numa user", "runs as a non-root user", "drops privileges to a dedicated user".
+const NOT_ROOT: &[&str] = &[
+    "runs as an unprivileged",
+    "runs as a dedicated",
+    "runs as its own user",
+    "drops privileges",
+    "drop privileges",
+    "dropping privileges",
+    "dropped privileges",
+    "dropped to a dedicated",
+    "dropped to dedicated",
+    "as the unprivileged",
+    "drops root",
     "as unprivileged",
     "as an unprivileged",
     "as a non-root",
