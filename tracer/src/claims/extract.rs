@@ -1602,6 +1602,9 @@ const NOT_ROOT: &[&str] = &[
 /// hardening", "this can be achieved using setuid"): what the package ought to do, not what
 /// it does.
 const ADVICE: &[&str] = &[
+    // "The mode change needs to be done after dropping privileges": what ought to happen.
+    " needs to be ",
+    " need to be ",
     "improve security by",
     "ideally",
     " should ",
