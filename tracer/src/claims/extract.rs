@@ -1730,25 +1730,44 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
             } else {
                 sentence
             };
-            let expect = if any(text, r.absent_phrases) {
-                absent_phrase_polarity(text, r.anchors, r.absent_phrases)
-            } else if r.check == Check::ExternalEndpoint
-                && any(text, LISTEN)
-                && any(text, LOOPBACK)
-                && !any(text, EXTERNAL)
-            {
-                // "listens on localhost only": a port, not an external endpoint.
-                Some(Expect::Absent)
-            } else {
-                polarity(
-                    text,
-                    r.anchors,
-                    if r.check == Check::OpensPort {
-                        unix_socket_clause
-                    } else {
-                        on_topic
-                    },
-                )
+            let judge = |text: &str| {
+                if any(text, r.absent_phrases) {
+                    absent_phrase_polarity(text, r.anchors, r.absent_phrases)
+                } else if r.check == Check::ExternalEndpoint
+                    && any(text, LISTEN)
+                    && any(text, LOOPBACK)
+                    && !any(text, EXTERNAL)
+                {
+                    // "listens on localhost only": a port, not an external endpoint.
+                    Some(Expect::Absent)
+                } else {
+                    polarity(
+                        text,
+                        r.anchors,
+                        if r.check == Check::OpensPort {
+                            unix_socket_clause
+                        } else {
+                            on_topic
+                        },
+                    )
+                }
+            };
+            // Clauses joined by ';' are statements of their own: when several speak of the
+            // check and each alone says the same ("only listens on 127.0.0.1 port 323; does
+            // not expose any external endpoint": two denials of exposure), that is the claim,
+            // though the words together look mixed. Otherwise the sentence is judged whole.
+            let clauses: Vec<Option<Expect>> = text
+                .split(';')
+                .filter(|c| (r.applies)(c))
+                .map(judge)
+                .collect();
+            let expect = match clauses.first() {
+                Some(first @ Some(_))
+                    if clauses.len() >= 2 && clauses.iter().all(|e| e == first) =>
+                {
+                    *first
+                }
+                _ => judge(text),
             };
             (r.check, expect)
         })
