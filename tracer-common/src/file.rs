@@ -55,6 +55,13 @@ pub struct FileData {
     pub path2: [u8; PATH_CAP],
 }
 
+/// fcntl commands (include/uapi/asm-generic/fcntl.h, linux/fcntl.h) that change the fd table:
+/// `F_DUPFD`, `F_SETFD` and `F_DUPFD_CLOEXEC`. fcntl is hot (every stdio `fdopen`, every lock),
+/// so the kernel side keeps an entry only for these.
+pub const F_DUPFD: u64 = 0;
+pub const F_SETFD: u64 = 2;
+pub const F_DUPFD_CLOEXEC: u64 = 1030;
+
 /// Marks an argument a syscall does not have in [`ArgLayout`].
 pub const NO_ARG: u8 = 0xff;
 

@@ -116,8 +116,10 @@ numbered_enum! {
         /// An fd closed: it only updates userspace's fd table and is never written as an
         /// event (a later file on the same fd number must not be named after this one).
         Close = 24 => "close",
-        /// An fd duplicated (dup, dup2, dup3): like `close`, it only updates userspace's fd
-        /// table (the new fd names the old one's file) and is never written as an event.
+        /// An fd duplicated (dup, dup2, dup3, fcntl `F_DUPFD`/`F_DUPFD_CLOEXEC`) or its
+        /// close-on-exec flag set (fcntl `F_SETFD`): like `close`, it only updates userspace's
+        /// fd table (the new fd names the old one's file; a close-on-exec fd is gone after an
+        /// exec) and is never written as an event.
         Dup = 25 => "dup",
         Socket = 32 => "socket",
         Bind = 33 => "bind",
@@ -271,6 +273,9 @@ numbered_enum! {
         Dup = 129 => "dup",
         Dup2 = 130 => "dup2",
         Dup3 = 131 => "dup3",
+        /// Only its fd-table commands reach userspace: the kernel side drops every other
+        /// fcntl at entry (see [`file::F_SETFD`]).
+        Fcntl = 132 => "fcntl",
     }
 }
 
@@ -289,7 +294,7 @@ impl SyscallId {
             Utime | Utimes | Utimensat | Futimesat => EventKind::Utime,
             NameToHandleAt => EventKind::NameToHandle,
             Close | CloseRange => EventKind::Close,
-            Dup | Dup2 | Dup3 => EventKind::Dup,
+            Dup | Dup2 | Dup3 | Fcntl => EventKind::Dup,
             Unlink | Unlinkat => EventKind::Unlink,
             Rename | Renameat | Renameat2 => EventKind::Rename,
             Mkdir | Mkdirat => EventKind::Mkdir,

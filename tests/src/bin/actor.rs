@@ -1095,14 +1095,156 @@ fn busy() {
     }
 }
 
+/// Modes the fd-table actions fchmod with, one per way an fd is made, so that the test can tell
+/// the calls apart: (cloexec? , mode). The cloexec ones are gone after the exec.
+const FD_TABLE_MODES: [(&str, u32); 6] = [
+    ("open O_CLOEXEC", 0o621),
+    ("F_SETFD FD_CLOEXEC", 0o622),
+    ("dup3 O_CLOEXEC", 0o623),
+    ("F_DUPFD_CLOEXEC", 0o624),
+    ("plain open", 0o625),
+    ("F_SETFD 0", 0o626),
+];
+
+/// fcntl's dups and the close-on-exec flag, for the fd table. fchmods through fds that
+/// `fcntl(F_DUPFD)` and `fcntl(F_DUPFD_CLOEXEC)` made; then, in a child, fds made each
+/// close-on-exec way (and two that survive) are passed to a new image of the actor
+/// (`fd-table-after-exec`), which fchmods the survivors and, at the numbers of the closed ones,
+/// pipes (which no hook names).
+fn fd_table(dir: &str) {
+    let p = |name: &str| c(&format!("{dir}/{name}"));
+    let open = |name: &str, flags: i32| {
+        // SAFETY: a valid NUL-terminated path.
+        check(name, unsafe {
+            libc::open(
+                p(name).as_ptr(),
+                libc::O_CREAT | libc::O_WRONLY | flags,
+                0o644,
+            )
+        } as i64) as i32
+    };
+    // SAFETY: plain syscalls on fds this function opened.
+    unsafe {
+        let fd = open("fcntl-dup", 0);
+        let dup = check("F_DUPFD", libc::fcntl(fd, libc::F_DUPFD, 200) as i64) as i32;
+        check("fchmod F_DUPFD", libc::fchmod(dup, 0o611) as i64);
+        let dup = check(
+            "F_DUPFD_CLOEXEC",
+            libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 210) as i64,
+        );
+        check(
+            "fchmod F_DUPFD_CLOEXEC",
+            libc::fchmod(dup as i32, 0o612) as i64,
+        );
+        // An fcntl the kernel side drops: no record, and the table is unchanged.
+        check("F_GETFL", libc::fcntl(fd, libc::F_GETFL) as i64);
+    }
+    let (_, status) = in_child(|| {
+        // SAFETY: as above; the exec's argv and envp are NUL-terminated arrays.
+        unsafe {
+            let plain = open("plain-for-dups", 0);
+            // The lowest number the exec frees, which the new image's loader opens its
+            // libraries at (and closes): it would hide a stale entry of the next one.
+            open("loader-reuses", libc::O_CLOEXEC);
+            let fds = [
+                open("cloexec-open", libc::O_CLOEXEC),
+                {
+                    let fd = open("cloexec-setfd", 0);
+                    check(
+                        "F_SETFD",
+                        libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) as i64,
+                    );
+                    fd
+                },
+                check("dup3", libc::dup3(plain, 170, libc::O_CLOEXEC) as i64) as i32,
+                check(
+                    "F_DUPFD_CLOEXEC",
+                    libc::fcntl(plain, libc::F_DUPFD_CLOEXEC, 180) as i64,
+                ) as i32,
+                open("kept-plain", 0),
+                {
+                    let fd = open("kept-setfd", libc::O_CLOEXEC);
+                    check("F_SETFD 0", libc::fcntl(fd, libc::F_SETFD, 0) as i64);
+                    fd
+                },
+            ];
+            let exe = c("/proc/self/exe");
+            let args: Vec<CString> = [c("actor"), c("fd-table-after-exec"), c(dir)]
+                .into_iter()
+                .chain(fds.iter().map(|fd| c(&fd.to_string())))
+                .collect();
+            let ptrs: Vec<*const libc::c_char> = args
+                .iter()
+                .map(|a| a.as_ptr())
+                .chain([std::ptr::null()])
+                .collect();
+            libc::execve(exe.as_ptr(), ptrs.as_ptr(), [std::ptr::null()].as_ptr());
+        }
+        127
+    });
+    if status != 0 {
+        eprintln!("actor: fd-table-after-exec exited with status {status}");
+        exit(1);
+    }
+}
+
+/// The new image of [`fd_table`]: `fds` are the numbers, in [`FD_TABLE_MODES`] order.
+fn fd_table_after_exec(fds: &[String]) {
+    let fds: Vec<i32> = fds.iter().map(|f| f.parse().expect("fd numbers")).collect();
+    let kept = |what: &str| what.starts_with("plain") || what == "F_SETFD 0";
+    // All checked before any pipe takes a freed number.
+    for (&fd, &(what, _)) in fds.iter().zip(FD_TABLE_MODES.iter()) {
+        // SAFETY: F_GETFD only reads the fd's flags.
+        let open = unsafe { libc::fcntl(fd, libc::F_GETFD) } >= 0;
+        if open != kept(what) {
+            eprintln!("actor: fd {fd} ({what}) open after exec: {open}");
+            exit(1);
+        }
+    }
+    for (&fd, &(what, mode)) in fds.iter().zip(FD_TABLE_MODES.iter()) {
+        if !kept(what) && !pipe_at(fd) {
+            eprintln!("actor: no pipe got fd {fd} ({what})");
+            exit(1);
+        }
+        // SAFETY: fchmod of an fd number this image holds.
+        check(what, unsafe { libc::fchmod(fd, mode) } as i64);
+    }
+}
+
+/// Makes pipes (unhooked: the fd table never learns of them) until one end is fd `target`
+/// (an earlier call's pipe may hold it already).
+fn pipe_at(target: i32) -> bool {
+    // SAFETY: F_GETFD only reads the fd's flags.
+    if unsafe { libc::fcntl(target, libc::F_GETFD) } >= 0 {
+        return true;
+    }
+    loop {
+        let mut ends = [0i32; 2];
+        // SAFETY: a two-int buffer for pipe's fds.
+        if unsafe { libc::pipe(ends.as_mut_ptr()) } != 0 {
+            return false;
+        }
+        if ends.contains(&target) {
+            return true;
+        }
+        if ends.iter().all(|&e| e > target) {
+            return false;
+        }
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (family, dir) = match args.as_slice() {
         [_, f, d] => (f.as_str(), d.as_str()),
         [_, f] if f == "busy" => ("busy", ""),
+        [_, f, _, fds @ ..] if f == "fd-table-after-exec" => {
+            fd_table_after_exec(fds);
+            return;
+        }
         _ => {
             eprintln!(
-                "usage: actor process|exec-tricks|file-tricks|send-tricks|io_uring|file|network|privilege|environment DIR | actor busy"
+                "usage: actor process|exec-tricks|file-tricks|fd-table|send-tricks|io_uring|file|network|privilege|environment DIR | actor busy"
             );
             exit(2);
         }
@@ -1111,6 +1253,7 @@ fn main() {
         "process" => process(dir),
         "exec-tricks" => exec_tricks(dir),
         "file-tricks" => file_tricks(dir),
+        "fd-table" => fd_table(dir),
         "send-tricks" => send_tricks(),
         "io_uring" => uring(dir),
         "file" => file(dir),

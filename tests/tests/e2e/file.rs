@@ -296,3 +296,43 @@ fn file_tricks_are_recorded() {
         |e| matches!(&e.data, EventData::Mknod { path, .. } if path_is(path, &at("fifo-at"))),
     ));
 }
+
+/// fcntl's dups name their fd's file, and an exec drops the close-on-exec fds from the table
+/// (`actor fd-table`): in the new program, an fchmod through a reused number of a closed fd
+/// names nothing (the number is a pipe's now), never the file the old program opened.
+#[test]
+fn fd_table_follows_fcntl_and_close_on_exec() {
+    let (rec, dir, _work) = record_actor("fd-table");
+    let t = &rec.trace;
+    let chmod = |what: &str, mode: u32| {
+        let e = find(
+            t,
+            what,
+            |e| matches!(&e.data, EventData::Chmod { fd: Some(_), mode: m, .. } if *m == mode),
+        );
+        let EventData::Chmod { path, .. } = &e.data else {
+            unreachable!()
+        };
+        path.as_ref().and_then(|p| p.resolved.clone())
+    };
+    let at = |name: &str| Some(format!("{dir}/{name}"));
+    assert_eq!(chmod("fchmod through F_DUPFD", 0o611), at("fcntl-dup"));
+    assert_eq!(
+        chmod("fchmod through F_DUPFD_CLOEXEC", 0o612),
+        at("fcntl-dup")
+    );
+    // Closed by the exec, each made close-on-exec its own way.
+    for (what, mode) in [
+        ("open O_CLOEXEC", 0o621),
+        ("F_SETFD FD_CLOEXEC", 0o622),
+        ("dup3 O_CLOEXEC", 0o623),
+        ("F_DUPFD_CLOEXEC", 0o624),
+    ] {
+        assert_eq!(chmod(what, mode), None, "{what}: named after the old file");
+    }
+    // Kept across the exec.
+    assert_eq!(chmod("plain open", 0o625), at("kept-plain"));
+    assert_eq!(chmod("F_SETFD 0", 0o626), at("kept-setfd"));
+    // fcntl itself is never an event, and only its fd-table commands reach userspace.
+    assert!(!t.events.iter().any(|e| syscall_is(e, "fcntl")));
+}

@@ -9,7 +9,10 @@
 use aya_ebpf::{
     helpers::bpf_get_current_pid_tgid, macros::tracepoint, programs::TracePointContext,
 };
-use tracer_common::{Inflight, SyscallId};
+use tracer_common::{
+    Inflight, SyscallId,
+    file::{F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD},
+};
 
 use crate::{
     maps::{INFLIGHT, LOST, SYSCALLS, config, count},
@@ -46,6 +49,14 @@ fn try_sys_enter(ctx: &TracePointContext) -> Option<()> {
         count(&LOST, kind);
         return None;
     };
+    // fcntl is hot (locks, flag reads, stdio's fdopen): only the commands that change the fd
+    // table get an entry, so no other fcntl costs a record.
+    if syscall == SyscallId::Fcntl as u16 {
+        let cmd = args[1] as u32 as u64;
+        if cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC && cmd != F_SETFD {
+            return None;
+        }
+    }
     let inflight = Inflight {
         ts_ns: crate::emit::now(),
         args,

@@ -2,7 +2,9 @@
 
 use tracer_common::{
     Event as RawEvent, EventKind, SyscallId,
-    file::{ArgLayout, FileData, NO_ARG, OpenData, OpenRealData},
+    file::{
+        ArgLayout, F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD, FileData, NO_ARG, OpenData, OpenRealData,
+    },
     flags::REAL_PATH,
 };
 
@@ -12,6 +14,8 @@ use crate::trace::{EventData, PathRef};
 const AT_FDCWD: i32 = -100;
 const AT_REMOVEDIR: u64 = 0x200;
 const AT_SYMLINK_NOFOLLOW: u64 = 0x100;
+const O_CLOEXEC: u64 = libc::O_CLOEXEC as u64;
+const MFD_CLOEXEC: u64 = libc::MFD_CLOEXEC as u64;
 
 /// `O_*` names, compound ones first so that `O_TMPFILE` is not shown as `O_DIRECTORY`.
 const OPEN_FLAGS: &[(u64, &str)] = &[
@@ -146,7 +150,19 @@ pub fn arg_layout(id: SyscallId) -> Option<ArgLayout> {
             flags: 1,
             ..n
         },
-        Fchdir | Close | Dup | Dup2 | Dup3 => ArgLayout { fd: 0, ..n },
+        Fchdir | Close | Dup | Dup2 => ArgLayout { fd: 0, ..n },
+        Dup3 => ArgLayout {
+            fd: 0,
+            flags: 2,
+            ..n
+        },
+        // fcntl(fd, cmd, arg): the command in `flags`, its argument in `length`.
+        Fcntl => ArgLayout {
+            fd: 0,
+            flags: 1,
+            length: 2,
+            ..n
+        },
         CloseRange => ArgLayout {
             fd: 0,
             length: 1,
@@ -226,22 +242,35 @@ pub(super) fn decode(
     let mut d = Box::new(read_record::<RawEvent<FileData>>(bytes)?.data);
     let pid = cx.header.pid;
     if kind == EventKind::Dup {
-        // dup, dup2 and dup3 all return the new fd, which now names the old one's file.
         if cx.ok() {
-            cx.procs.dup_fd(pid, d.fd, cx.header.ret as i32);
+            let new = cx.header.ret as i32;
+            match (cx.syscall, d.flags) {
+                // fcntl(fd, F_SETFD, flags): FD_CLOEXEC (1) is the only fd flag.
+                (Some(SyscallId::Fcntl), F_SETFD) => {
+                    cx.procs.set_cloexec(pid, d.fd, d.length & 1 != 0)
+                }
+                (Some(SyscallId::Fcntl), F_DUPFD) => cx.procs.dup_fd(pid, d.fd, new, false),
+                (Some(SyscallId::Fcntl), F_DUPFD_CLOEXEC) => cx.procs.dup_fd(pid, d.fd, new, true),
+                // The kernel side keeps no other fcntl command.
+                (Some(SyscallId::Fcntl), _) => {}
+                // dup3(old, new, O_CLOEXEC); dup and dup2 clear the flag.
+                _ => cx.procs.dup_fd(pid, d.fd, new, d.flags & O_CLOEXEC != 0),
+            }
         }
         return Ok(None);
     }
     if kind == EventKind::Close {
         if cx.ok() {
-            // close_range(first, last, flags): CLOSE_RANGE_CLOEXEC (4) only marks them.
+            // close_range(first, last, flags): CLOSE_RANGE_CLOEXEC (4) only marks them, to
+            // close at the next exec.
             let last = if cx.syscall == Some(SyscallId::CloseRange) {
                 (d.flags & 4 == 0).then_some(d.length as u32 as i32)
             } else {
                 Some(d.fd)
             };
-            if let Some(last) = last {
-                cx.procs.close_fds(pid, d.fd, last);
+            match last {
+                Some(last) => cx.procs.close_fds(pid, d.fd, last),
+                None => cx.procs.cloexec_fds(pid, d.fd, d.length as u32 as i32),
             }
         }
         return Ok(None);
@@ -340,10 +369,11 @@ pub(super) fn decode(
             if cx.ok() {
                 // The kernel's own name of the file (/proc/PID/fd/N shows it): an exec or
                 // a chmod through this fd is named by it, not by a stale entry of the fd.
-                cx.procs.set_fd(
+                cx.procs.new_fd(
                     pid,
                     cx.header.ret as i32,
                     Fd::Path(format!("/memfd:{p1} (deleted)")),
+                    d.flags & MFD_CLOEXEC != 0,
                 );
             }
             EventData::MemfdCreate {
@@ -419,8 +449,12 @@ pub(super) fn decode(
             if cx.ok()
                 && let Some(name) = &path.resolved
             {
-                cx.procs
-                    .set_fd(pid, cx.header.ret as i32, Fd::Path(name.clone()));
+                cx.procs.new_fd(
+                    pid,
+                    cx.header.ret as i32,
+                    Fd::Path(name.clone()),
+                    d.flags & O_CLOEXEC != 0,
+                );
             }
             open_event(path, d.flags, 0, 0)
         }
@@ -453,8 +487,12 @@ fn decode_open(bytes: &[u8], cx: &mut Cx<'_>) -> Result<EventData, DecodeError> 
         } else {
             name.clone()
         };
-        cx.procs
-            .set_fd(cx.header.pid, cx.header.ret as i32, Fd::Path(name));
+        cx.procs.new_fd(
+            cx.header.pid,
+            cx.header.ret as i32,
+            Fd::Path(name),
+            d.flags & O_CLOEXEC != 0,
+        );
     }
     Ok(open_event(path, d.flags, d.mode, d.resolve))
 }

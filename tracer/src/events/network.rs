@@ -7,6 +7,8 @@ use tracer_common::{Event as RawEvent, EventKind, network::NetData};
 use super::{Cx, DecodeError, procs::Fd, read_record};
 use crate::trace::{EventData, SockAddr};
 
+const SOCK_CLOEXEC: i32 = libc::SOCK_CLOEXEC;
+
 pub(super) fn decode(
     kind: EventKind,
     bytes: &[u8],
@@ -20,7 +22,12 @@ pub(super) fn decode(
     Ok(Some(match kind {
         EventKind::Socket => {
             if ok {
-                cx.procs.set_fd(pid, ret as i32, Fd::Socket { bound: None });
+                cx.procs.new_fd(
+                    pid,
+                    ret as i32,
+                    Fd::Socket { bound: None },
+                    d.sock_type & SOCK_CLOEXEC != 0,
+                );
             }
             EventData::Socket {
                 domain: domain_name(d.domain),
@@ -48,12 +55,14 @@ pub(super) fn decode(
         EventKind::Accept => {
             let local = cx.procs.bound_addr(pid, d.fd);
             if ok {
-                cx.procs.set_fd(
+                // accept4's SOCK_CLOEXEC (accept's flags are 0).
+                cx.procs.new_fd(
                     pid,
                     ret as i32,
                     Fd::Socket {
                         bound: local.clone(),
                     },
+                    d.flags & SOCK_CLOEXEC != 0,
                 );
             }
             EventData::Accept {

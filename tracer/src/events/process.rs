@@ -47,6 +47,10 @@ pub(super) fn decode(
             let (argv, cut) = split_argv(argv_bytes, cx.max_args);
             let before = creds(&d.before);
             let after = creds(&d.after);
+            if cx.ok() {
+                // The new program starts without the close-on-exec fds.
+                cx.procs.exec(pid);
+            }
             let setid = matches!((before, after), (Some(b), Some(a)) if b.euid != a.euid || b.egid != a.egid);
             EventData::Exec {
                 path,

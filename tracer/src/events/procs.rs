@@ -3,11 +3,13 @@
 //! Paths reach userspace as the process passed them. Making them absolute needs the cwd (for
 //! `AT_FDCWD`) or the directory behind a dirfd, which this table follows from the events
 //! themselves: fork copies the parent's state, chdir/fchdir move the cwd, opens and sockets
-//! fill the fd table. A process first seen mid-life (a `--pid` target, a unit's process) is
+//! fill the fd table, dups copy entries, and a successful exec drops the close-on-exec ones
+//! (`O_CLOEXEC`, `SOCK_CLOEXEC`, `MFD_CLOEXEC`, dup3 and `F_DUPFD_CLOEXEC`, `F_SETFD`,
+//! `CLOSE_RANGE_CLOEXEC`), as the kernel does. A process first seen mid-life (a `--pid` target, a unit's process) is
 //! read from /proc once. What cannot be known stays unresolved and is counted, never guessed.
 //! Paths are normalised lexically; symlinks are not followed (the kernel side cannot).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::trace::{PathRef, SockAddr};
 
@@ -24,6 +26,9 @@ pub struct Proc {
     pub ppid: Option<u32>,
     pub cwd: Option<String>,
     pub fds: HashMap<i32, Fd>,
+    /// The fds of `fds` that a successful exec closes: without this, a later call through
+    /// the same number in the new program would be named after the file the old one opened.
+    pub cloexec: HashSet<i32>,
 }
 
 #[derive(Debug, Default)]
@@ -94,31 +99,64 @@ impl Processes {
         self.get(pid).cwd = cwd;
     }
 
+    /// A new fd (an open, a socket, an accept): it replaces whatever the number held.
+    pub fn new_fd(&mut self, pid: u32, fd: i32, what: Fd, cloexec: bool) {
+        let p = self.get(pid);
+        p.fds.insert(fd, what);
+        set_flag(&mut p.cloexec, fd, cloexec);
+    }
+
+    /// What an open fd names changes (a bind gives a socket its address); its flags stay.
     pub fn set_fd(&mut self, pid: u32, fd: i32, what: Fd) {
         self.get(pid).fds.insert(fd, what);
     }
 
     /// `new` names what `old` names (dup2 onto an open fd replaces it); an `old` the table
-    /// does not know leaves `new` unknown too, never a stale name.
-    pub fn dup_fd(&mut self, pid: u32, old: i32, new: i32) {
-        let fds = &mut self.get(pid).fds;
-        match fds.get(&old).cloned() {
+    /// does not know leaves `new` unknown too, never a stale name. The close-on-exec flag is
+    /// the new fd's own (dup and dup2 clear it, dup3 and `F_DUPFD_CLOEXEC` may set it).
+    pub fn dup_fd(&mut self, pid: u32, old: i32, new: i32, cloexec: bool) {
+        let p = self.get(pid);
+        match p.fds.get(&old).cloned() {
             Some(what) => {
-                fds.insert(new, what);
+                p.fds.insert(new, what);
             }
             None => {
-                fds.remove(&new);
+                p.fds.remove(&new);
             }
         }
+        set_flag(&mut p.cloexec, new, cloexec);
+    }
+
+    /// fcntl(`F_SETFD`): the fd's close-on-exec flag.
+    pub fn set_cloexec(&mut self, pid: u32, fd: i32, cloexec: bool) {
+        set_flag(&mut self.get(pid).cloexec, fd, cloexec);
     }
 
     /// Forgets fds `first..=last` (`last` may be `u32::MAX as i32`, i.e. -1: to the end).
     pub fn close_fds(&mut self, pid: u32, first: i32, last: i32) {
-        let (first, last) = (first as u32, last as u32);
         if let Some(p) = self.map.get_mut(&pid) {
-            p.fds
-                .retain(|&fd, _| !(first..=last).contains(&(fd as u32)));
+            p.fds.retain(|&fd, _| !in_range(fd, first, last));
+            p.cloexec.retain(|&fd| !in_range(fd, first, last));
         }
+    }
+
+    /// close_range(`CLOSE_RANGE_CLOEXEC`): fds `first..=last` close at the next exec.
+    pub fn cloexec_fds(&mut self, pid: u32, first: i32, last: i32) {
+        let p = self.get(pid);
+        let marked: Vec<i32> = p
+            .fds
+            .keys()
+            .copied()
+            .filter(|&fd| in_range(fd, first, last))
+            .collect();
+        p.cloexec.extend(marked);
+    }
+
+    /// A successful exec: the kernel closed the close-on-exec fds.
+    pub fn exec(&mut self, pid: u32) {
+        let p = self.get(pid);
+        let closed = std::mem::take(&mut p.cloexec);
+        p.fds.retain(|fd, _| !closed.contains(fd));
     }
 
     pub fn fd_path(&mut self, pid: u32, fd: i32) -> Option<String> {
@@ -173,6 +211,19 @@ impl Processes {
     }
 }
 
+fn set_flag(set: &mut HashSet<i32>, fd: i32, on: bool) {
+    if on {
+        set.insert(fd);
+    } else {
+        set.remove(&fd);
+    }
+}
+
+/// `fd` in `first..=last`, compared unsigned as the kernel does (`last` -1 is the end).
+fn in_range(fd: i32, first: i32, last: i32) -> bool {
+    (first as u32..=last as u32).contains(&(fd as u32))
+}
+
 /// Removes `.`, `..` and repeated slashes without touching the filesystem.
 pub fn normalize(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
@@ -201,11 +252,15 @@ fn read_procfs(pid: u32) -> Proc {
                 .and_then(|v| v.trim().parse().ok())
         });
     let mut fds = HashMap::new();
+    let mut cloexec = HashSet::new();
     if let Ok(entries) = std::fs::read_dir(format!("{base}/fd")) {
         for entry in entries.flatten() {
             let Some(fd) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else {
                 continue;
             };
+            if fd_cloexec(&format!("{base}/fdinfo/{fd}")) {
+                cloexec.insert(fd);
+            }
             if let Ok(target) = std::fs::read_link(entry.path()) {
                 let target = target.to_string_lossy().into_owned();
                 if target.starts_with('/') {
@@ -216,7 +271,24 @@ fn read_procfs(pid: u32) -> Proc {
             }
         }
     }
-    Proc { ppid, cwd, fds }
+    Proc {
+        ppid,
+        cwd,
+        fds,
+        cloexec,
+    }
+}
+
+/// The fd's close-on-exec flag from its `fdinfo` (`flags:` in octal, `O_CLOEXEC` included).
+fn fd_cloexec(fdinfo: &str) -> bool {
+    std::fs::read_to_string(fdinfo)
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("flags:"))
+                .and_then(|v| u64::from_str_radix(v.trim(), 8).ok())
+        })
+        .is_some_and(|f| f & libc::O_CLOEXEC as u64 != 0)
 }
 
 #[cfg(test)]
@@ -274,5 +346,36 @@ mod tests {
             p.resolve(2, 3, "log".into()).resolved.as_deref(),
             Some("/var/log")
         );
+    }
+
+    #[test]
+    fn exec_drops_close_on_exec_fds_only() {
+        let mut p = Processes::default();
+        p.new_fd(1, 3, Fd::Path("/etc/a".into()), true);
+        p.new_fd(1, 4, Fd::Path("/etc/b".into()), false);
+        p.dup_fd(1, 4, 5, true);
+        p.dup_fd(1, 3, 6, false);
+        p.new_fd(1, 7, Fd::Path("/etc/c".into()), false);
+        p.set_cloexec(1, 7, true);
+        p.new_fd(1, 8, Fd::Path("/etc/d".into()), true);
+        p.set_cloexec(1, 8, false);
+        p.new_fd(1, 9, Fd::Path("/etc/e".into()), false);
+        p.cloexec_fds(1, 9, -1);
+        p.fork(1, 2);
+        p.exec(2);
+        let kept = |p: &mut Processes, fd| p.fd_path(2, fd);
+        assert_eq!(kept(&mut p, 3), None);
+        assert_eq!(kept(&mut p, 4).as_deref(), Some("/etc/b"));
+        assert_eq!(kept(&mut p, 5), None);
+        assert_eq!(kept(&mut p, 6).as_deref(), Some("/etc/a"));
+        assert_eq!(kept(&mut p, 7), None);
+        assert_eq!(kept(&mut p, 8).as_deref(), Some("/etc/d"));
+        assert_eq!(kept(&mut p, 9), None);
+        // The parent did not exec: its table is whole.
+        assert_eq!(p.fd_path(1, 3).as_deref(), Some("/etc/a"));
+        // A new fd on a reused number starts without the flag.
+        p.new_fd(2, 3, Fd::Path("/etc/f".into()), false);
+        p.exec(2);
+        assert_eq!(p.fd_path(2, 3).as_deref(), Some("/etc/f"));
     }
 }

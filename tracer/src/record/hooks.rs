@@ -573,6 +573,7 @@ pub fn kernel_nr(id: SyscallId) -> Option<i64> {
         Dup => libc::SYS_dup,
         Dup2 => libc::SYS_dup2,
         Dup3 => libc::SYS_dup3,
+        Fcntl => libc::SYS_fcntl,
         Close => libc::SYS_close,
         CloseRange => libc::SYS_close_range,
         Setxattr => libc::SYS_setxattr,
@@ -670,7 +671,7 @@ mod tests {
         assert!(kernel.len() > 300, "{} syscalls", kernel.len());
         assert_eq!(unclassified(&kernel), Vec::<String>::new());
         for &id in SyscallId::ALL {
-            // close, close_range and the dups only keep the fd table right.
+            // close, close_range, the dups and fcntl only keep the fd table right.
             let state_only = matches!(
                 id,
                 SyscallId::Close
@@ -678,6 +679,7 @@ mod tests {
                     | SyscallId::Dup
                     | SyscallId::Dup2
                     | SyscallId::Dup3
+                    | SyscallId::Fcntl
             );
             assert!(
                 in_family(tracepoint_name(id)) || state_only || id == SyscallId::Getrandom,

@@ -309,7 +309,7 @@ fn start_command(
             cwd: std::env::current_dir()
                 .ok()
                 .map(|p| p.to_string_lossy().into_owned()),
-            fds: HashMap::new(),
+            ..Proc::default()
         },
     );
     Ok(Started {
