@@ -1,14 +1,14 @@
 //! io_uring family: `actor io_uring` opens, unlinks, connects and sends through a ring (raw
 //! syscalls, no open/connect/send syscall made for them); the trace has the ring and each
-//! operation with its path or address, and a file or network claim on such a trace is
-//! inconclusive, never held.
+//! operation with its path or address. Named opens, creates, connects and sends are judged like
+//! their syscalls; any other operation of a claim's family makes it inconclusive, never held.
 
 use tracer::trace::EventData;
 
 use crate::common::*;
 
 #[test]
-fn io_uring_operations_are_recorded_and_block_held() {
+fn io_uring_operations_are_recorded_and_judged() {
     let (rec, dir, _work) = record_actor("io_uring");
     let t = &rec.trace;
     let actor = find(t, "the ring", |e| {
@@ -37,7 +37,11 @@ fn io_uring_operations_are_recorded_and_block_held() {
         );
         assert_eq!((family.as_str(), *named), ("file", true));
     }
-    for (name, ip) in [("connect", "127.0.0.31"), ("sendmsg", "127.0.0.32")] {
+    for (name, ip) in [
+        ("connect", "127.0.0.31"),
+        ("sendmsg", "127.0.0.32"),
+        ("bind", "127.0.0.33"),
+    ] {
         let EventData::IoUringOp {
             addr,
             family,
@@ -82,13 +86,18 @@ fn io_uring_operations_are_recorded_and_block_held() {
         "an open syscall for {created}"
     );
 
-    // A file claim and a network claim on this trace. The ring's named openat(O_CREAT) in
-    // /tmp is read like the syscall: the temp-file claim is contradicted by it. The network
-    // operations bypass what the destination rule reads: inconclusive, with the reason.
+    // Claims on this trace. The ring's named openat(O_CREAT) in /tmp is read like the
+    // syscall: the temp-file claim is contradicted by it. So are its connect and addressed
+    // sendmsg: the destination claim is contradicted by the connect to 127.0.0.31, and holds
+    // when both destinations are allowed. The ring's bind is not read: a port claim is
+    // inconclusive, with the reason.
     let review = rec.dir.join("review.txt");
     std::fs::write(
         &review,
-        "No use of temp files.\nDoes not make outgoing connections other than to 127.0.0.1.\n",
+        "No use of temp files.\n\
+         Does not make outgoing connections other than to 127.0.0.1.\n\
+         It only connects to 127.0.0.31 and 127.0.0.32.\n\
+         Does not open privileged ports.\n",
     )
     .expect("write review");
     let out = std::process::Command::new(tracer_bin())
@@ -100,21 +109,17 @@ fn io_uring_operations_are_recorded_and_block_held() {
         .expect("run tracer check");
     let report = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{report}");
+    for row in [
+        "| No use of temp files | review line 1 | **contradicted** | create \\(io\\_uring\\) ",
+        "| Outgoing connections only to the allowlist | review line 2 | **contradicted** | connect \\(io\\_uring\\) 127.0.0.31:9031",
+        "| Outgoing connections only to the allowlist | review line 3 | held |",
+        "| Does not open privileged ports | review line 4 | **inconclusive**",
+    ] {
+        assert!(report.contains(row), "{row}\n{report}");
+    }
     assert!(
-        report.contains(
-            "| No use of temp files | review line 1 | **contradicted** | create \\(io\\_uring\\) "
-        ),
+        report
+            .contains("1 io\\_uring operations of the network family ran \\(0 of them unnamed\\)"),
         "{report}"
     );
-    assert!(
-        report.contains("io\\_uring operations of the network family ran"),
-        "{report}"
-    );
-    assert!(
-        report.contains(
-            "| Outgoing connections only to the allowlist | review line 2 | **inconclusive**"
-        ),
-        "{report}"
-    );
-    assert!(!report.contains("**held**"), "{report}");
 }

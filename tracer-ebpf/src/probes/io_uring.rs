@@ -168,6 +168,7 @@ fn try_io_uring_submit_req(ctx: &TracePointContext) -> Option<()> {
     // The entry must be the request's: the same opcode and user_data.
     let sqe = sqe.filter(|s| s.opcode as u32 == opcode && s.user_data == user_data);
     let (mut path1, mut path2, mut addr) = (0u64, 0u64, (0u64, 0u64));
+    let mut msghdr_unreadable = false;
     if let Some(s) = &sqe {
         let ops = if opcode < 64 { 1u64 << opcode } else { 0 };
         if ops & PATH_OPS != 0 {
@@ -181,9 +182,12 @@ fn try_io_uring_submit_req(ctx: &TracePointContext) -> Option<()> {
         } else if opcode == op::SEND || opcode == op::SEND_ZC {
             addr = (s.addr2, (s.addr_len & 0xffff) as u64);
         } else if opcode == op::SENDMSG || opcode == op::SENDMSG_ZC {
-            // SAFETY: a user read checked by the helper.
-            if let Ok(m) = unsafe { bpf_probe_read_user(s.addr as *const MsgName) } {
-                addr = (m.name, m.namelen as u64);
+            // SAFETY: a user read checked by the helper. An unreadable msghdr may name a
+            // destination: the operation is flagged `read_failed`, never shown as a send
+            // without one.
+            match unsafe { bpf_probe_read_user(s.addr as *const MsgName) } {
+                Ok(m) => addr = (m.name, m.namelen as u64),
+                Err(_) => msghdr_unreadable = true,
             }
         }
     }
@@ -220,7 +224,7 @@ fn try_io_uring_submit_req(ctx: &TracePointContext) -> Option<()> {
             (*d).str2_len = r2.len;
             note_str(hdr_flags, &r2, flags::PATH2_TRUNCATED);
             (*d).addr_len = read_user_bytes(addr.0, addr.1, &raw mut (*d).addr);
-            if addr.0 != 0 && (*d).addr_len == 0 {
+            if msghdr_unreadable || (addr.0 != 0 && (*d).addr_len == 0) {
                 *hdr_flags |= flags::READ_FAILED;
             }
         },

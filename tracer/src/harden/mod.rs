@@ -164,12 +164,17 @@ impl Seen {
         }
         // A destination it tried counts, whether or not this VM could reach it: the
         // daemon means to, and the drop-in must let it where it runs for real.
-        if let EventData::Connect {
-            addr: Some(addr), ..
-        }
-        | EventData::Send {
-            addr: Some(addr), ..
-        } = &ev.data
+        // A ring's connect or addressed send too (`describe::io_uring_net`).
+        let addr = match &ev.data {
+            EventData::Connect { addr: Some(a), .. } | EventData::Send { addr: Some(a), .. } => {
+                Some(a)
+            }
+            _ => match crate::trace::describe::io_uring_net(ev) {
+                Some(crate::trace::describe::IoUringNet::Addressed(_, a)) => Some(a),
+                _ => None,
+            },
+        };
+        if let Some(addr) = addr
             && let Some((ip, _)) = ip_of(addr)
         {
             // A non-blocking connect returns EINPROGRESS: under way, not failed.

@@ -7,10 +7,10 @@ use super::{
     Loss, PrivilegeChange, ProcessNode, Recording, SUMMARY_VERSION, Sockets, Summary,
 };
 use crate::trace::{
-    Event, EventData, Trace,
+    Event, EventData, EventKind, Trace,
     describe::{
-        addr_label, failed, file_changes, is_server_bind, privilege_detail, result_label,
-        target_label,
+        IoUringNet, addr_label, failed, file_changes, io_uring_net, is_server_bind,
+        privilege_detail, result_label, target_label,
     },
 };
 
@@ -288,6 +288,15 @@ fn sockets(events: &[Event]) -> Sockets {
             EventData::Send {
                 addr: Some(addr), ..
             } => bump(&mut sent_to, addr_label(addr), ev),
+            EventData::IoUringOp { .. } => match io_uring_net(ev) {
+                Some(IoUringNet::Addressed(EventKind::Connect, a)) => {
+                    bump(&mut connected, format!("{} (io_uring)", addr_label(a)), ev)
+                }
+                Some(IoUringNet::Addressed(_, a)) => {
+                    bump(&mut sent_to, format!("{} (io_uring)", addr_label(a)), ev)
+                }
+                _ => {}
+            },
             EventData::Accept { local, .. } => bump(
                 &mut accepted,
                 local

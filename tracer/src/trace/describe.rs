@@ -3,7 +3,7 @@
 //! and target labels, the command line with secrets masked. They describe the trace's own
 //! types, so they live with them; no later stage reaches into another for them.
 
-use super::{Event, EventData, PathRef, SockAddr, SysResult, Target};
+use super::{Event, EventData, EventKind, PathRef, SockAddr, SysResult, Target};
 
 /// The paths an event changes, absolute when known, each with what was done to it; a file
 /// the kernel named otherwise (the path was a symlink) is listed under both names, so a write
@@ -89,6 +89,54 @@ pub fn target_label(target: &Target) -> String {
         Target::Unit { name, cgroup, .. } => format!("unit {name} (cgroup {cgroup})"),
         Target::System => "the whole system".to_owned(),
     }
+}
+
+/// The syscall kind an io_uring network operation stands for (`connect` for IORING_OP_CONNECT,
+/// `send` for the send and sendmsg operations, …); `None` for operations of other families.
+pub fn io_uring_net_kind(op: &str) -> Option<EventKind> {
+    Some(match op {
+        "connect" => EventKind::Connect,
+        "send" | "send_zc" | "sendmsg" | "sendmsg_zc" => EventKind::Send,
+        "bind" => EventKind::Bind,
+        "listen" => EventKind::Listen,
+        "accept" => EventKind::Accept,
+        "socket" => EventKind::Socket,
+        _ => return None,
+    })
+}
+
+/// What the network rules read of an io_uring operation, as of the syscall it stands for.
+pub enum IoUringNet<'a> {
+    /// A connect, or a send naming a destination, with its address: read like
+    /// `connect(2)`/`sendto(2)`. The address was copied at submission from the memory the
+    /// entry points to, right after the kernel copied it (the kernel's connect and send
+    /// preparation copies the address at submission too).
+    Addressed(EventKind, &'a SockAddr),
+    /// A send whose entry was read and names no destination: like a send on a connected
+    /// socket, which the syscall rules do not read either (its peer is the connect's).
+    NoDestination,
+    /// Anything else of the network family (an unreadable entry or address, bind, listen,
+    /// accept, socket): the rules do not read it, so it is a gap for claims about its kind.
+    Unread(EventKind),
+}
+
+/// How the network rules see `ev`, if it is an io_uring network operation.
+pub fn io_uring_net(ev: &Event) -> Option<IoUringNet<'_>> {
+    let EventData::IoUringOp {
+        op, addr, op_flags, ..
+    } = &ev.data
+    else {
+        return None;
+    };
+    let kind = io_uring_net_kind(op)?;
+    let unreadable = ev.flags.iter().any(|f| f == "read_failed");
+    Some(match (kind, addr) {
+        (EventKind::Connect | EventKind::Send, Some(a)) if !unreadable => {
+            IoUringNet::Addressed(kind, a)
+        }
+        (EventKind::Send, None) if op_flags.is_some() && !unreadable => IoUringNet::NoDestination,
+        _ => IoUringNet::Unread(kind),
+    })
 }
 
 /// io_uring operations whose change [`file_changes`] reads from the record: the path and,

@@ -9,7 +9,11 @@ use std::collections::BTreeSet;
 
 use crate::{
     claims::Check,
-    trace::{EventKind, Family, Trace, hook_kind},
+    trace::{
+        EventKind, Family, Trace,
+        describe::{IoUringNet, io_uring_net},
+        hook_kind,
+    },
 };
 
 /// The event kinds whose absence a claim relies on.
@@ -225,7 +229,8 @@ pub fn gaps(trace: &Trace, check: Check) -> Vec<String> {
 
 /// io_uring operations bypass the syscalls the other kinds come from. The file rules read
 /// named openat, unlinkat, mkdirat and renameat operations like the syscalls
-/// (`describe::file_changes`); every other operation of a claim's family is a gap: a claim
+/// (`describe::file_changes`), the network rules named connects and sends
+/// (`describe::io_uring_net`); every other operation of a claim's family is a gap: a claim
 /// about files or the network cannot hold where such operations ran through a ring.
 fn io_uring_gaps(trace: &Trace, kinds: &[EventKind]) -> Vec<String> {
     let mut out = Vec::new();
@@ -262,6 +267,16 @@ fn io_uring_gaps(trace: &Trace, kinds: &[EventKind]) -> Vec<String> {
                     && crate::trace::describe::IO_URING_FILE_OPS_READ.contains(&op.as_str())
                 {
                     continue;
+                }
+                // So is a connect or addressed send; a send naming no destination is like a
+                // send on a connected socket. Other network operations are a gap only for
+                // claims that read their kind (an accept says nothing about destinations).
+                if family == Family::Network {
+                    match io_uring_net(ev) {
+                        Some(IoUringNet::Addressed(..) | IoUringNet::NoDestination) => continue,
+                        Some(IoUringNet::Unread(kind)) if !kinds.contains(&kind) => continue,
+                        _ => {}
+                    }
                 }
                 n += 1;
                 if !named {

@@ -13,7 +13,8 @@ use super::{
 use crate::{
     claims::{Allow, Check, Package},
     trace::describe::{
-        addr_label, failed, privilege_detail, result_label, secret_in_argv, shown_argv,
+        IoUringNet, addr_label, failed, io_uring_net, privilege_detail, result_label,
+        secret_in_argv, shown_argv,
     },
     trace::{Event, EventData, Trace},
 };
@@ -173,6 +174,15 @@ pub(super) fn collect(
                     origin,
                     format!("{} {} [{res}]", ev.data.kind(), addr_label(a)),
                 )
+            }
+            EventData::IoUringOp { .. } => {
+                if let Some(IoUringNet::Addressed(kind, a)) = io_uring_net(ev) {
+                    outgoing.add(
+                        ev,
+                        origin,
+                        format!("{kind} (io_uring) {} [submitted]", addr_label(a)),
+                    )
+                }
             }
             EventData::Exec { argv, .. } => {
                 if let Some(masked) = secret_in_argv(argv) {

@@ -12,7 +12,8 @@ use crate::{
     claims::{Allow, Check},
     contents::{self, InstalledFile},
     trace::describe::{
-        addr_label, changed_paths, failed, privilege_detail, secret_in_argv, shown_argv,
+        IoUringNet, addr_label, changed_paths, failed, io_uring_net, privilege_detail,
+        secret_in_argv, shown_argv,
     },
     trace::{Event, EventData, SockAddr},
 };
@@ -316,6 +317,15 @@ pub fn chmod_chown_mixup(argv: &[String]) -> Option<String> {
     }
 }
 
+/// A connect or send to `a` for "only connects to X": allowed, or a hit named `what`.
+fn destination_hit(what: &str, a: &SockAddr, allow: &Allow) -> Hit {
+    match inet(a) {
+        Some((ip, port)) if destination_allowed(ip, port, &allow.destinations) => Hit::Allowed,
+        Some(_) => Hit::Yes(format!("{what} {}", addr_label(a))),
+        None => Hit::No,
+    }
+}
+
 impl Rules<'_> {
     pub fn hit(&self, check: Check, ev: &Event) -> Hit {
         let ok = !failed(ev.result.as_ref());
@@ -482,16 +492,24 @@ impl Rules<'_> {
             (
                 Check::OutgoingDestinations,
                 EventData::Connect { addr: Some(a), .. } | EventData::Send { addr: Some(a), .. },
-            ) => match inet(a) {
-                Some((ip, port)) => {
-                    if destination_allowed(ip, port, &allow.destinations) {
-                        Hit::Allowed
-                    } else {
-                        Hit::Yes(format!("{} {}", ev.data.kind(), addr_label(a)))
+            ) => destination_hit(&ev.data.kind().to_string(), a, allow),
+            // A ring's connect or addressed send, read like the syscall it stands for.
+            (Check::Networking | Check::OutgoingDestinations, EventData::IoUringOp { .. }) => {
+                match io_uring_net(ev) {
+                    Some(IoUringNet::Addressed(kind, a)) => {
+                        let what = format!("{kind} (io_uring)");
+                        if check == Check::Networking {
+                            match inet(a) {
+                                Some(_) => Hit::Yes(format!("{what} {}", addr_label(a))),
+                                None => Hit::No,
+                            }
+                        } else {
+                            destination_hit(&what, a, allow)
+                        }
                     }
+                    _ => Hit::No,
                 }
-                None => Hit::No,
-            },
+            }
             (Check::Sudo, EventData::Exec { path, argv, .. }) if ok => {
                 exec_of(path.best(), argv, SUDO_LIKE)
             }
