@@ -48,11 +48,12 @@ pub struct OpData {
 }
 
 /// Opcodes (`IORING_OP_*`, include/uapi/linux/io_uring.h) whose entries the kernel side reads
-/// pointers of.
+/// pointers of, or userspace reads for the fd table.
 pub mod op {
     pub const SENDMSG: u32 = 9;
     pub const CONNECT: u32 = 16;
     pub const OPENAT: u32 = 18;
+    pub const CLOSE: u32 = 19;
     pub const SEND: u32 = 26;
     pub const OPENAT2: u32 = 28;
     pub const RENAMEAT: u32 = 35;

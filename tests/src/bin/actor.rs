@@ -712,6 +712,23 @@ fn uring(dir: &str) {
             sqe_set(s, 56, bound, len, (&raw const local) as u64, 0, 0)
         }),
     );
+    // IORING_OP_CLOSE (19) of a file opened by open(2); then a pipe (unhooked) takes the number
+    // and is fchmodded: the fd table must not name the closed file.
+    let closed = c(&format!("{dir}/uring-closed"));
+    // SAFETY: a valid NUL-terminated path; fchmod of an fd number this process holds.
+    unsafe {
+        let fd = libc::open(closed.as_ptr(), libc::O_CREAT | libc::O_WRONLY, 0o644);
+        check("open uring-closed", fd as i64);
+        check(
+            "uring close",
+            ring.submit(8, |s| sqe_set(s, 19, fd, 0, 0, 0, 0)),
+        );
+        if !pipe_at(fd) {
+            eprintln!("actor: no pipe got fd {fd}");
+            exit(1);
+        }
+        check("fchmod after uring close", libc::fchmod(fd, 0o627) as i64);
+    }
     // IORING_OP_NOP (0): an operation of no family.
     ring.submit(5, |s| sqe_set(s, 0, -1, 0, 0, 0, 0));
     // An SQPOLL ring: the ring's kernel thread, not this task, submits the entry.

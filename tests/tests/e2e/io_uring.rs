@@ -59,6 +59,21 @@ fn io_uring_operations_are_recorded_and_judged() {
         unreachable!()
     };
     assert_eq!(family, "other");
+    // The ring's close took the file out of the fd table: the pipe on its number is unnamed.
+    let after_close = find(t, "fchmod after the ring's close", |e| {
+        matches!(
+            &e.data,
+            EventData::Chmod {
+                fd: Some(_),
+                mode: 0o627,
+                ..
+            }
+        )
+    });
+    assert!(
+        matches!(&after_close.data, EventData::Chmod { path: None, .. }),
+        "named after the closed file: {after_close:?}"
+    );
     // The SQPOLL ring's kernel thread submitted this one: it is in the actor's process.
     let sqpoll_created = format!("{dir}/uring-sqpoll-created");
     let polled = find(

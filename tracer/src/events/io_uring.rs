@@ -112,6 +112,15 @@ pub(super) fn decode(
     // sqe.fd: the file operated on, or the dirfd of the *at operations.
     let fd = sqe.map(|s| word(s, 4) as i32);
     let op_flags = sqe.map(|s| word(s, 28));
+    // A ring's close of an fd (`file_index` 0: not a fixed-file slot) is forgotten at
+    // submission, like close(2): a later file on the same number must not be named after
+    // this one. Its result is not recorded; an fd it failed to close is unknown, never misnamed.
+    if d.opcode == op::CLOSE
+        && let (Some(s), Some(fd)) = (sqe, fd)
+        && word(s, 44) == 0
+    {
+        cx.procs.close_fds(cx.header.pid, fd, fd);
+    }
     let dirfd = fd.unwrap_or(AT_FDCWD);
     let s1 = text(&d.str1, d.str1_len);
     let s2 = text(&d.str2, d.str2_len);
