@@ -9,7 +9,7 @@ use tracer::{
     claims::{self, Allow, Check, Claim, ClaimSet, Expect, Package, Source},
     report::{Inputs, Report, render_markdown},
     summary::{render_text, summarize},
-    trace::{EventKind, Trace, read_trace},
+    trace::{EventData, EventKind, Trace, read_trace},
     verdict::{Judgement, Origin, Status, Verdict, judge},
 };
 
@@ -1285,4 +1285,47 @@ fn bus_name_claims_on_a_recorded_bus_connection() {
         absent(Check::OwnsDbusName),
     );
     assert_eq!(v.status, Status::Held, "{}", v.reason);
+}
+
+/// A ring's connect and addressed sendmsg are judged like connect(2) and sendmsg(2); a sendmsg
+/// whose msghdr could not be read (`read_failed`, no address) may have named any destination,
+/// and the ring's bind is not read by the port rules: both are gaps, never "held".
+#[test]
+fn io_uring_connects_and_sends_are_destinations() {
+    let allow = |d: &[&str]| Allow {
+        destinations: d.iter().map(|s| (*s).to_owned()).collect(),
+        ..Allow::default()
+    };
+    let c = |d: &[&str]| claim(Check::OutgoingDestinations, Expect::Absent, allow(d));
+    let ring = "recorded-io_uring.jsonl";
+    let v = judge_one(ring, pkg("actor"), c(&["127.0.0.31", "127.0.0.32"]));
+    assert_eq!(v.status, Status::Held, "{}", v.reason);
+    let v = judge_one(ring, pkg("actor"), c(&["127.0.0.31"]));
+    assert_eq!(v.status, Status::Contradicted);
+    assert_eq!(whats(&v), ["send (io_uring) 127.0.0.32:9031"]);
+    let v = judge_one(ring, pkg("actor"), absent(Check::PrivilegedPorts));
+    assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
+    assert!(
+        v.reason
+            .contains("1 io_uring operations of the network family")
+    );
+
+    // The same trace with the sendmsg's msghdr unreadable.
+    let mut unread = trace(ring);
+    let send = unread
+        .events
+        .iter_mut()
+        .find(|e| matches!(&e.data, EventData::IoUringOp { op, .. } if op == "sendmsg"))
+        .expect("the ring's sendmsg");
+    send.flags.push("read_failed".to_owned());
+    if let EventData::IoUringOp { addr, named, .. } = &mut send.data {
+        (*addr, *named) = (None, false);
+    }
+    let j = judge(
+        &unread,
+        &set(pkg("actor"), vec![c(&["127.0.0.31", "127.0.0.32"])]),
+    );
+    let v = &j.verdicts[0];
+    assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
+    assert!(v.reason.contains("(1 of them unnamed)"), "{}", v.reason);
 }
