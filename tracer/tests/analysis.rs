@@ -404,13 +404,18 @@ fn package_ports_allow_its_own_endpoint() {
     assert_eq!(v.allowed, 1);
 }
 
-#[test]
-fn outgoing_destinations_follow_the_allowlist() {
-    let allow = |d: &[&str]| Allow {
+/// "Outgoing connections only to `d`".
+fn only_destinations(d: &[&str]) -> Claim {
+    let allow = Allow {
         destinations: d.iter().map(|s| (*s).to_owned()).collect(),
         ..Allow::default()
     };
-    let c = |d: &[&str]| claim(Check::OutgoingDestinations, Expect::Absent, allow(d));
+    claim(Check::OutgoingDestinations, Expect::Absent, allow)
+}
+
+#[test]
+fn outgoing_destinations_follow_the_allowlist() {
+    let c = only_destinations;
     let v = judge_one("fixture-daemon.jsonl", pkg("masakari"), c(&["127.0.0.1"]));
     assert_eq!(v.status, Status::Contradicted);
     assert_eq!(whats(&v), ["connect 192.0.2.10:3306"]);
@@ -1292,11 +1297,7 @@ fn bus_name_claims_on_a_recorded_bus_connection() {
 /// and the ring's bind is not read by the port rules: both are gaps, never "held".
 #[test]
 fn io_uring_connects_and_sends_are_destinations() {
-    let allow = |d: &[&str]| Allow {
-        destinations: d.iter().map(|s| (*s).to_owned()).collect(),
-        ..Allow::default()
-    };
-    let c = |d: &[&str]| claim(Check::OutgoingDestinations, Expect::Absent, allow(d));
+    let c = only_destinations;
     let ring = "recorded-io_uring.jsonl";
     let v = judge_one(ring, pkg("actor"), c(&["127.0.0.31", "127.0.0.32"]));
     assert_eq!(v.status, Status::Held, "{}", v.reason);

@@ -1170,7 +1170,7 @@ fn fd_table(dir: &str) {
         check("F_GETFL", libc::fcntl(fd, libc::F_GETFL) as i64);
     }
     let (_, status) = in_child(|| {
-        // SAFETY: as above; the exec's argv and envp are NUL-terminated arrays.
+        // SAFETY: plain syscalls on fds this child opened.
         unsafe {
             let plain = open("plain-for-dups", 0);
             // The lowest number the exec frees, which the new image's loader opens its
@@ -1198,19 +1198,11 @@ fn fd_table(dir: &str) {
                     fd
                 },
             ];
-            let exe = c("/proc/self/exe");
-            let args: Vec<CString> = [c("actor"), c("fd-table-after-exec"), c(dir)]
-                .into_iter()
-                .chain(fds.iter().map(|fd| c(&fd.to_string())))
-                .collect();
-            let ptrs: Vec<*const libc::c_char> = args
-                .iter()
-                .map(|a| a.as_ptr())
-                .chain([std::ptr::null()])
-                .collect();
-            libc::execve(exe.as_ptr(), ptrs.as_ptr(), [std::ptr::null()].as_ptr());
+            let fds: Vec<String> = fds.iter().map(i32::to_string).collect();
+            let mut args = vec!["actor", "fd-table-after-exec", dir];
+            args.extend(fds.iter().map(String::as_str));
+            exec("/proc/self/exe", &args)
         }
-        127
     });
     if status != 0 {
         eprintln!("actor: fd-table-after-exec exited with status {status}");
