@@ -25,6 +25,24 @@ pub struct CheckOptions<'a> {
     pub exercised: Option<&'a verdict::witness::Exercised>,
 }
 
+impl CheckOptions<'_> {
+    /// A trace on its own, judged against `claims` read from `review` (a name the report
+    /// shows): no contents manifest, no witness.
+    pub fn trace_only(claims: &ClaimSet, review: Option<&str>, trace: &str) -> Self {
+        CheckOptions {
+            contents: None,
+            inputs: Inputs {
+                review: review.map(str::to_owned),
+                claims_file: None,
+                trace: trace.to_owned(),
+                package: claims.package.name.clone(),
+                daemons: claims.package.daemons.clone(),
+            },
+            exercised: None,
+        }
+    }
+}
+
 /// A finished check.
 #[derive(Debug, Clone)]
 pub struct Checked {

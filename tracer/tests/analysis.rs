@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use tracer::{
     claims::{self, Allow, Check, Claim, ClaimSet, Expect, Package, Source},
-    report::{Inputs, Report, render_markdown},
+    report::{Report, render_markdown},
     summary::{render_text, summarize},
     trace::{EventData, EventKind, Trace, read_trace},
     verdict::{Judgement, Origin, Status, Verdict, judge},
@@ -540,18 +540,7 @@ fn report(review_name: &str, trace_name: &str, package: Option<Package>) -> Repo
         claims.package = p;
     }
     let t = trace(trace_name);
-    let inputs = Inputs {
-        review: Some(review_name.to_owned()),
-        claims_file: None,
-        trace: trace_name.to_owned(),
-        package: claims.package.name.clone(),
-        daemons: claims.package.daemons.clone(),
-    };
-    let options = tracer::CheckOptions {
-        contents: None,
-        inputs,
-        exercised: None,
-    };
+    let options = tracer::CheckOptions::trace_only(&claims, Some(review_name), trace_name);
     tracer::check(&t, &claims, options).report
 }
 

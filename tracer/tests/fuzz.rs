@@ -27,7 +27,7 @@ use proptest::{
 };
 use tracer::{
     claims::{self, ClaimSet},
-    report::{Inputs, escape, render_markdown, render_text},
+    report::{escape, render_markdown, render_text},
     summary,
     trace::{Trace, read_trace, read_trace_from},
 };
@@ -248,18 +248,7 @@ fn inert(text: &str) -> Result<(), String> {
 
 /// The report for `claims` on `trace`, both renderings, escaped as the CLI prints them.
 fn report(trace: &Trace, claims: &ClaimSet) -> Result<(), String> {
-    let inputs = Inputs {
-        review: Some("fuzz".into()),
-        claims_file: None,
-        trace: "fuzz.jsonl".into(),
-        package: claims.package.name.clone(),
-        daemons: claims.package.daemons.clone(),
-    };
-    let options = tracer::CheckOptions {
-        contents: None,
-        inputs,
-        exercised: None,
-    };
+    let options = tracer::CheckOptions::trace_only(claims, Some("fuzz"), "fuzz.jsonl");
     let r = tracer::check(trace, claims, options).report;
     inert(&escape::terminal(&render_markdown(&r)))?;
     inert(&escape::terminal(&render_text(&r)))?;

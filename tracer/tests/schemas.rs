@@ -8,10 +8,7 @@ use std::{
 };
 
 use serde_json::Value;
-use tracer::{
-    report::Inputs,
-    schema::{Format, schema, schema_text},
-};
+use tracer::schema::{Format, schema, schema_text};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -116,18 +113,7 @@ fn summaries_and_reports_of_real_traces_validate() {
         // And one judged now from the same trace, with the claims it was judged against: the
         // example's review, or the claims file its report names.
         let claims = claims_of(&dir, &written);
-        let inputs = Inputs {
-            review: None,
-            claims_file: None,
-            trace: name.clone(),
-            package: claims.package.name.clone(),
-            daemons: claims.package.daemons.clone(),
-        };
-        let options = tracer::CheckOptions {
-            contents: None,
-            inputs,
-            exercised: None,
-        };
+        let options = tracer::CheckOptions::trace_only(&claims, None, &name);
         let judged = tracer::check(&trace, &claims, options).report;
         assert!(!judged.verdicts.is_empty(), "{name}: no claim judged");
         assert_valid(
