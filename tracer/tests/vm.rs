@@ -1191,17 +1191,28 @@ fn vm_check_harden_runs_the_package_again_under_its_drafts() {
         "no unshare before cron's exec in the hardened run"
     );
 
-    // Judged against the first run as baseline, with its contents: nothing changed.
+    // Judged against the first run as baseline, with its contents: no claim about the
+    // package's files changes (without the baseline's contents.json each read "not
+    // exercised" on the old side). Other verdicts may move with timing: cron runs
+    // /etc/cron.hourly at minute 17, which one run may cross and the other not.
     let diff = std::fs::read_to_string(out.join("hardened/diff.txt")).expect("diff.txt");
-    assert!(diff.contains(" 0 changed verdict(s)"), "{diff}");
+    assert!(!diff.contains("not exercised -> held"), "{diff}");
+    assert!(
+        !diff.contains("Installs"),
+        "a contents claim changed: {diff}"
+    );
 
     let md = std::fs::read_to_string(out.join("harden.md")).expect("harden.md");
     assert!(
         md.contains("/etc/systemd/system/cron.service.d/50-tracer-harden.conf"),
         "{md}"
     );
-    // cron needs nothing the draft withholds in this exercise: it ran, and no verdict moved.
-    assert!(md.contains("| verdicts changed | | none |"), "{md}");
+    // cron needs nothing the draft withholds in this exercise: it ran, and no verdict got
+    // worse (one that was contradicted may be held: an hourly job in one run only).
+    assert!(
+        md.contains("| verdicts worse (held or judged before, not now) | | none |"),
+        "{md}"
+    );
     assert!(
         md.contains("| unit steps failed only under the drafts | | none |"),
         "{md}"

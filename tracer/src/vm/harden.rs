@@ -11,6 +11,7 @@ use crate::{
     harden::{self, DaemonSelector},
     report::Report,
     trace::Trace,
+    verdict::Status,
 };
 
 use super::check::CheckOutcome;
@@ -118,8 +119,14 @@ pub struct Comparison {
     pub new_failures: Vec<String>,
     pub tests_before: (usize, usize),
     pub tests_after: (usize, usize),
-    /// Claims whose verdict differs (`ID: before -> after`).
+    /// Claims the hardened run judged worse: contradicted where it held, or no longer
+    /// judged (inconclusive, not exercised) where it was (`ID: before -> after`).
     pub changed_verdicts: Vec<String>,
+    /// Claims contradicted in the first run and held under the drafts: the package did less.
+    /// Either the draft blocked something (a job, a helper) or the first run's behaviour was
+    /// timing (an hourly job that ran in one run only); the trace cannot tell which, so it is
+    /// shown for the reviewer, not counted as broken.
+    pub did_less: Vec<String>,
     /// The hardened guest job did not finish (its report is missing).
     pub incomplete: Option<String>,
 }
@@ -151,6 +158,7 @@ pub fn compare(
         .filter(|f| !before.contains(f))
         .collect();
     let mut changed_verdicts = Vec::new();
+    let mut did_less = Vec::new();
     if let (Some(a), Some(b)) = (first_report, hardened_report) {
         for v in &a.verdicts {
             let after = b
@@ -158,13 +166,20 @@ pub fn compare(
                 .iter()
                 .find(|w| w.claim.id == v.claim.id)
                 .map(|w| w.status);
-            if after != Some(v.status) {
-                changed_verdicts.push(format!(
-                    "{}: {} -> {}",
-                    v.claim.id,
-                    v.status.label(),
-                    after.map_or("absent", |s| s.label())
-                ));
+            if after == Some(v.status) {
+                continue;
+            }
+            let line = format!(
+                "{} ({}): {} -> {}",
+                v.claim.id,
+                v.claim.statement(),
+                v.status.label(),
+                after.map_or("absent", |s| s.label())
+            );
+            if v.status == Status::Contradicted && after == Some(Status::Held) {
+                did_less.push(line);
+            } else {
+                changed_verdicts.push(line);
             }
         }
     }
@@ -174,6 +189,7 @@ pub fn compare(
         tests_before: tests(first),
         tests_after: tests(hardened),
         changed_verdicts,
+        did_less,
         incomplete: match (first_report.is_some(), hardened_report.is_some()) {
             (true, false) => Some("the hardened run wrote no report".into()),
             _ => None,
@@ -188,8 +204,8 @@ pub fn render_markdown(drafts: &Drafts, cmp: &Comparison) -> String {
     let verdict = if cmp.broke_something() {
         "**The drafts broke something** (below): fix or drop the directive before proposing it."
     } else {
-        "The package ran under the drafts as it ran without them: every unit started, the \
-         tests passed as before and every verdict is the same."
+        "The package ran under the drafts: every unit step that worked still works, the \
+         tests passed as before and no verdict got worse."
     };
     let _ = writeln!(s, "{verdict}\n");
     let _ = writeln!(s, "| | first run | under the drafts |\n| --- | --- | --- |");
@@ -209,13 +225,31 @@ pub fn render_markdown(drafts: &Drafts, cmp: &Comparison) -> String {
     );
     let _ = writeln!(
         s,
-        "| verdicts changed | | {} |\n",
+        "| verdicts worse (held or judged before, not now) | | {} |",
         if cmp.changed_verdicts.is_empty() {
             "none".to_owned()
         } else {
             cmp.changed_verdicts.join(", ")
         }
     );
+    let _ = writeln!(
+        s,
+        "| contradicted before, held under the drafts | | {} |\n",
+        if cmp.did_less.is_empty() {
+            "none".to_owned()
+        } else {
+            cmp.did_less.join(", ")
+        }
+    );
+    if !cmp.did_less.is_empty() {
+        s.push_str(
+            "The package did less under the drafts. Either a directive blocked it (a job, a \
+             helper, a write the draft does not allow: compare the two traces with `tracer \
+             diff`), or the first run's behaviour was timing (a job that fired in one run \
+             only). The traces cannot tell which: read `hardened/diff.txt` before proposing \
+             the draft.\n\n",
+        );
+    }
     if let Some(why) = &cmp.incomplete {
         let _ = writeln!(s, "The hardened run is incomplete: {why}.\n");
     }
