@@ -159,7 +159,7 @@ struct CheckArgs {
     /// trace (as `tracer harden` does), install them in a fresh guest before the package, run
     /// the same install, exercise and tests again into OUTPUT/hardened, and compare. Writes
     /// OUTPUT/harden/UNIT.conf and OUTPUT/harden.md; exits 7 when the drafts broke something
-    /// (a unit step failed, fewer tests passed, or a verdict changed).
+    /// (a unit step failed, fewer tests passed, or a claim judged before was not).
     #[arg(long)]
     harden: bool,
     /// Claims file (TOML) adding to or replacing the claims read from the review.

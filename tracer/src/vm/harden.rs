@@ -119,13 +119,13 @@ pub struct Comparison {
     pub new_failures: Vec<String>,
     pub tests_before: (usize, usize),
     pub tests_after: (usize, usize),
-    /// Claims the hardened run judged worse: contradicted where it held, or no longer
-    /// judged (inconclusive, not exercised) where it was (`ID: before -> after`).
+    /// Claims the hardened run could no longer judge (inconclusive, not exercised) where the
+    /// first run did (`ID (claim): before -> after`): the drafts cost coverage.
     pub changed_verdicts: Vec<String>,
-    /// Claims contradicted in the first run and held under the drafts: the package did less.
-    /// Either the draft blocked something (a job, a helper) or the first run's behaviour was
-    /// timing (an hourly job that ran in one run only); the trace cannot tell which, so it is
-    /// shown for the reviewer, not counted as broken.
+    /// Claims that moved between held and contradicted: the package did less or more under
+    /// the drafts. Either a directive blocked something (a job, a helper) or one run's
+    /// behaviour was timing (an hourly job that ran in one run only); the traces cannot tell
+    /// which, so they are shown for the reviewer, not counted as broken.
     pub did_less: Vec<String>,
     /// The hardened guest job did not finish (its report is missing).
     pub incomplete: Option<String>,
@@ -176,7 +176,8 @@ pub fn compare(
                 v.status.label(),
                 after.map_or("absent", |s| s.label())
             );
-            if v.status == Status::Contradicted && after == Some(Status::Held) {
+            let judged = |s: Status| matches!(s, Status::Held | Status::Contradicted);
+            if judged(v.status) && after.is_some_and(judged) {
                 did_less.push(line);
             } else {
                 changed_verdicts.push(line);
@@ -205,7 +206,7 @@ pub fn render_markdown(drafts: &Drafts, cmp: &Comparison) -> String {
         "**The drafts broke something** (below): fix or drop the directive before proposing it."
     } else {
         "The package ran under the drafts: every unit step that worked still works, the \
-         tests passed as before and no verdict got worse."
+         tests passed as before and every claim judged before is judged now."
     };
     let _ = writeln!(s, "{verdict}\n");
     let _ = writeln!(s, "| | first run | under the drafts |\n| --- | --- | --- |");
@@ -225,7 +226,7 @@ pub fn render_markdown(drafts: &Drafts, cmp: &Comparison) -> String {
     );
     let _ = writeln!(
         s,
-        "| verdicts worse (held or judged before, not now) | | {} |",
+        "| verdicts judged before, not now | | {} |",
         if cmp.changed_verdicts.is_empty() {
             "none".to_owned()
         } else {
@@ -234,7 +235,7 @@ pub fn render_markdown(drafts: &Drafts, cmp: &Comparison) -> String {
     );
     let _ = writeln!(
         s,
-        "| contradicted before, held under the drafts | | {} |\n",
+        "| verdicts between held and contradicted | | {} |\n",
         if cmp.did_less.is_empty() {
             "none".to_owned()
         } else {
@@ -243,11 +244,10 @@ pub fn render_markdown(drafts: &Drafts, cmp: &Comparison) -> String {
     );
     if !cmp.did_less.is_empty() {
         s.push_str(
-            "The package did less under the drafts. Either a directive blocked it (a job, a \
-             helper, a write the draft does not allow: compare the two traces with `tracer \
-             diff`), or the first run's behaviour was timing (a job that fired in one run \
-             only). The traces cannot tell which: read `hardened/diff.txt` before proposing \
-             the draft.\n\n",
+            "The package behaved differently under the drafts. Either a directive blocked \
+             something (a job, a helper, a write the draft does not allow), or one run's \
+             behaviour was timing (a job that fired in one run only). The traces cannot tell \
+             which: read `hardened/diff.txt` before proposing the draft.\n\n",
         );
     }
     if let Some(why) = &cmp.incomplete {
