@@ -61,6 +61,9 @@ pub async fn run(
     };
     // Before anything is announced (the header): a Ctrl-C, a closed terminal (SIGHUP) or any
     // other terminating signal from then on must end the recording cleanly, with its footer.
+    // Its sender is noted first (see `sender`).
+    let stop_numbers: Vec<i32> = STOP_SIGNALS.iter().map(|&(n, _)| n).collect();
+    super::sender::watch(&stop_numbers).map_err(RecordError::Ring)?;
     let mut signals = STOP_SIGNALS
         .iter()
         .map(|&(n, name)| Ok((name, signal(SignalKind::from_raw(n))?)))
@@ -220,6 +223,10 @@ pub async fn run(
         stop_reason,
         target_exit,
         stop_signal: stop_signal.clone(),
+        stop_sender: STOP_SIGNALS
+            .iter()
+            .find(|(_, name)| stop_signal.as_deref() == Some(*name))
+            .and_then(|&(n, _)| super::sender::of(n)),
         tree_end,
         events,
         lost: lost.clone(),

@@ -722,6 +722,7 @@ impl<W: Write> TraceSink<W> {
             stop_reason: StopReason::StreamCut,
             target_exit: None,
             stop_signal: None,
+            stop_sender: None,
             tree_end: None,
             events: self.counts.clone(),
             lost: BTreeMap::new(),
