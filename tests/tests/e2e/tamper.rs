@@ -106,3 +106,134 @@ fn attempts_on_the_recorder_are_recorded_and_void_every_claim() {
         );
     }
 }
+
+/// `tracer record --stream PORT ARGS…` (PORT a plain file standing in for the VM's port),
+/// stopped with SIGINT by this test (its parent) when `parent_stops`; then the host's reader
+/// of the stream writes its trace, as `tracer vm check` does. The host's trace and report.
+fn streamed(
+    dir: &TempDir,
+    name: &str,
+    args: &[&str],
+    parent_stops: bool,
+) -> (tracer::trace::Trace, tracer::vm::stream::StreamReport) {
+    use tracer::vm::stream::{HostLimits, HostTrace};
+    require_root();
+    let port = dir.join(&format!("{name}.port"));
+    std::fs::write(&port, b"").expect("create the stand-in port");
+    let mut child = std::process::Command::new(tracer_bin())
+        .arg("record")
+        .arg("-o")
+        .arg(dir.join(&format!("{name}.jsonl")))
+        .arg("--stream")
+        .arg(&port)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run tracer");
+    if parent_stops {
+        // Recording: the header is written once every hook is attached.
+        let partial = dir.join(&format!("{name}.jsonl.partial"));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !std::fs::read_to_string(&partial).is_ok_and(|t| t.contains('\n')) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "tracer did not start recording within 60 s"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    }
+    let out = child.wait_with_output().expect("wait for tracer");
+    assert!(
+        out.status.success(),
+        "tracer: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let host = dir.join(&format!("{name}.host.jsonl"));
+    let mut reader = HostTrace::new(&port, &host, HostLimits::default()).expect("host reader");
+    reader.poll().expect("read the stream");
+    let report = reader.finish(None).expect("finish the stream");
+    let trace = tracer::trace::read_trace(&host).unwrap_or_else(|e| panic!("{e}"));
+    (trace, report)
+}
+
+/// A SIGINT from the recorder's parent (in `tracer vm check`, the job) is its stop; the same
+/// SIGINT from anyone else — here the command it records, as a package's script could — is
+/// not: the footer names the sender (from the kernel's siginfo), the host cuts the trace as
+/// stopped by something else, and `tracer check` says the package interfered.
+#[test]
+fn a_stop_signal_not_from_the_job_is_interference() {
+    let dir = TempDir::new("foreign-stop");
+    let (own, report) = streamed(&dir, "own", &["--", "sleep", "60"], true);
+    assert!(report.cut.is_none(), "{report:?}");
+    let footer = own.footer.expect("the recorder's footer");
+    assert_eq!(footer.stop_signal.as_deref(), Some("SIGINT"));
+    let sender = footer.stop_sender.expect("the footer names the sender");
+    assert_eq!((sender.how.as_str(), sender.parent), ("kill", true));
+    assert_eq!(sender.pid, std::process::id());
+
+    let (foreign, report) = streamed(
+        &dir,
+        "foreign",
+        &["--", "sh", "-c", "sleep 3; kill -INT $PPID; sleep 60"],
+        false,
+    );
+    let cut = report.cut.expect("a stop not by the job cuts the trace");
+    assert_eq!(cut.code, "stopped_by_other");
+    assert!(
+        cut.detail.contains("SIGINT sent by kill from pid"),
+        "{cut:?}"
+    );
+    let footer = foreign.footer.as_ref().expect("the host's footer");
+    let sender = footer.stop_sender.as_ref().expect("it names the sender");
+    assert!(!sender.parent, "{sender:?}");
+    assert_eq!(sender.comm.as_deref(), Some("sh"));
+    let me = foreign.header.recorder.as_ref().expect("the recorder");
+    find(&foreign, "the sh's SIGINT to the recorder", |e| {
+        e.pid == sender.pid
+            && matches!(&e.data, EventData::Signal { target_pid, signal, .. }
+                if *target_pid as u32 == me.pid && signal == "SIGINT")
+    });
+
+    let claims = dir.join("claims.toml");
+    std::fs::write(
+        &claims,
+        "[package]\nname = \"stand-in\"\ndaemons = [\"/usr/bin/sleep\"]\n\n\
+         [[claim]]\ncheck = \"privileged_functions\"\nexpect = \"absent\"\n\n\
+         [[claim]]\ncheck = \"networking\"\nexpect = \"absent\"\n",
+    )
+    .expect("write claims");
+    let out = std::process::Command::new(tracer_bin())
+        .args(["check", "--format", "json", "--claims"])
+        .arg(&claims)
+        .arg("--trace")
+        .arg(dir.join("foreign.host.jsonl"))
+        .output()
+        .expect("run tracer check");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_eq!(out.status.code(), Some(1), "{report:#}");
+    let first = &report["findings"]["interference"]["items"][0];
+    assert!(
+        first["what"]
+            .as_str()
+            .is_some_and(|w| w.starts_with("stopped the recorder: the recorder ended on SIGINT")),
+        "{report:#}"
+    );
+    assert_eq!(first["pid"], sender.pid);
+    for v in report["verdicts"].as_array().unwrap() {
+        let want = if v["claim"]["check"] == "privileged_functions" {
+            "contradicted"
+        } else {
+            "inconclusive"
+        };
+        assert_eq!(v["status"], want, "{v:#}");
+    }
+}

@@ -363,6 +363,24 @@ fn interfered(
             attempts.push(item(ev, *origin, what));
         }
     }
+    // The foreign stop first: of all attempts, the one that surely worked.
+    if let Some(stop) = tamper::foreign_stop(trace, attribution) {
+        attempts.total += 1;
+        attempts.shown.truncate(SHOWN - 1);
+        attempts.shown.insert(
+            0,
+            EvidenceItem {
+                seq: stop.seq,
+                time: stop.time,
+                pid: stop.pid,
+                comm: stop.comm,
+                origin: stop.origin,
+                what: stop.what,
+                result: "ok".to_owned(),
+                attribution: None,
+            },
+        );
+    }
     let Some(first) = attempts.shown.first() else {
         return verdicts;
     };

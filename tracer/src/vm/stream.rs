@@ -27,7 +27,7 @@ use std::{
 
 use serde::{Deserialize, Serialize};
 
-use crate::trace::{Footer, Line, StopReason, StreamCut};
+use crate::trace::{Footer, Line, StopReason, StopSender, StreamCut};
 
 /// The name in every [`Hello`].
 pub const STREAM_NAME: &str = "tracer-stream";
@@ -552,6 +552,9 @@ pub enum CutCause {
     RateLimit,
     /// The stream was malformed (bad frame, oversized, truncated, not a trace line).
     Malformed,
+    /// The recorder's footer came, but its stop was not the job's: another signal, another
+    /// sender (the package), or no signal at all. The package interfered with the recorder.
+    StoppedByOther,
 }
 
 impl CutCause {
@@ -563,6 +566,7 @@ impl CutCause {
             CutCause::SizeLimit => "the stream passed its size limit",
             CutCause::RateLimit => "events came faster than the host's rate limit",
             CutCause::Malformed => "the stream was malformed",
+            CutCause::StoppedByOther => "something other than the job stopped the recorder",
         }
     }
 }
@@ -583,9 +587,12 @@ pub struct TraceSink<W: Write> {
     /// The guest time of the last heartbeat: the recorder was alive then, though it may have
     /// been behind the kernel (events queued before it never reached the stream).
     last_heartbeat: Option<String>,
-    /// The signal the harness stops the recorder with; a footer naming another is a cut.
+    /// The signal the harness stops the recorder with; a footer naming another, or the same
+    /// from another sender than the recorder's parent (the job), is a cut.
     pub expected_stop: Option<&'static str>,
     cut_cause: Option<CutCause>,
+    /// The stop the recorder's footer named, when it was not the job's: kept in the host's.
+    foreign_stop: Option<(Option<String>, Option<StopSender>)>,
 }
 
 impl<W: Write> TraceSink<W> {
@@ -604,6 +611,7 @@ impl<W: Write> TraceSink<W> {
             last_heartbeat: None,
             expected_stop: None,
             cut_cause: None,
+            foreign_stop: None,
         }
     }
 
@@ -661,18 +669,18 @@ impl<W: Write> TraceSink<W> {
                         self.last_time = Some(e.time.clone());
                     }
                     (Line::Footer(f), true) => {
-                        // The job stops the recorder with SIGINT: any other way it ended
-                        // (another signal, its target gone) is the package's doing.
+                        // The job stops the recorder with SIGINT, sent by kill from the job
+                        // itself (the recorder's parent): any other way it ended (another
+                        // signal, another sender, its target gone) is the package's doing.
                         if let Some(want) = self.expected_stop
-                            && f.stop_signal.as_deref() != Some(want)
+                            && let Some(how) = foreign_stop(f, want)
                         {
-                            let how = f.stop_signal.clone().unwrap_or_else(|| {
-                                serde_json::to_string(&f.stop_reason).unwrap_or_default()
-                            });
+                            self.foreign_stop =
+                                Some((f.stop_signal.clone(), f.stop_sender.clone()));
                             return self.close(
-                                CutCause::RecorderStopped,
+                                CutCause::StoppedByOther,
                                 &format!(
-                                    "the recorder ended on {how}, not on the job's {want}: something else stopped it"
+                                    "the recorder ended on {how}; only the job's {want}, sent by kill from the recorder's parent, is its stop"
                                 ),
                             );
                         }
@@ -721,8 +729,8 @@ impl<W: Write> TraceSink<W> {
             duration_ms: 0,
             stop_reason: StopReason::StreamCut,
             target_exit: None,
-            stop_signal: None,
-            stop_sender: None,
+            stop_signal: self.foreign_stop.as_ref().and_then(|(s, _)| s.clone()),
+            stop_sender: self.foreign_stop.as_ref().and_then(|(_, s)| s.clone()),
             tree_end: None,
             events: self.counts.clone(),
             lost: BTreeMap::new(),
@@ -741,6 +749,28 @@ impl<W: Write> TraceSink<W> {
     /// The recorder's End came after its footer.
     pub fn ended(&self) -> bool {
         self.ended
+    }
+}
+
+/// How the recorder's footer says it stopped, when that was not `want` from its parent (the
+/// job); `None` for the job's own stop.
+fn foreign_stop(f: &Footer, want: &str) -> Option<String> {
+    let Some(signal) = f.stop_signal.as_deref() else {
+        return Some(serde_json::to_string(&f.stop_reason).unwrap_or_default());
+    };
+    match &f.stop_sender {
+        Some(s) if signal == want && s.parent => None,
+        Some(s) => Some(format!(
+            "{signal} sent by {} from pid {}{}{}",
+            s.how,
+            s.pid,
+            s.comm
+                .as_ref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default(),
+            if s.parent { "" } else { ", not its parent" },
+        )),
+        None => Some(format!("{signal} from an unknown sender")),
     }
 }
 
@@ -1244,17 +1274,25 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let saved = include_str!("../../tests/fixtures/fixture-quiet.jsonl");
-        // The job stops the recorder with SIGINT.
-        let whole = saved.replace(
-            "\"stop_reason\": \"target_exited\"",
-            "\"stop_reason\": \"signal\", \"stop_signal\": \"SIGINT\"",
-        );
+        // The job stops the recorder with SIGINT, by kill from the recorder's parent.
+        let stop = |sender: &str| {
+            saved.replace(
+                "\"stop_reason\": \"target_exited\"",
+                &format!(
+                    "\"stop_reason\": \"signal\", \"stop_signal\": \"SIGINT\", \"stop_sender\": {sender}"
+                ),
+            )
+        };
+        let whole = stop(r#"{"how": "kill", "pid": 7, "comm": "sh", "parent": true}"#);
         assert_ne!(whole, saved);
+        // The same SIGINT from anyone else (the package) is not the job's stop.
+        let foreign = stop(r#"{"how": "kill", "pid": 99, "comm": "perl", "parent": false}"#);
         for (name, text, end) in [
             ("whole", whole.as_str(), Some(None)),
             ("cut", HEAD, None),
+            ("foreign", foreign.as_str(), Some(Some("stopped_by_other"))),
             // Its target gone, with a footer: not how the job stops it.
-            ("stopped", saved, Some(Some("recorder_stopped"))),
+            ("stopped", saved, Some(Some("stopped_by_other"))),
         ] {
             let raw = dir.join(format!("{name}.stream"));
             let mut bytes = encode(&hello());
@@ -1274,7 +1312,7 @@ mod tests {
             let stop = h.poll().unwrap();
             assert_eq!(
                 stop,
-                (name == "stopped").then_some(CutCause::RecorderStopped),
+                matches!(name, "stopped" | "foreign").then_some(CutCause::StoppedByOther),
                 "{name}"
             );
             assert!(h.started());
@@ -1287,8 +1325,20 @@ mod tests {
                     assert!(t.integrity.is_intact(), "{:?}", t.integrity);
                 }
                 Some(Some(code)) => {
-                    assert_eq!(report.cut.unwrap().code, code);
+                    let cut = report.cut.unwrap();
+                    assert_eq!(cut.code, code);
                     assert!(t.integrity.stream_cut.is_some());
+                    // The host's footer says who stopped the recorder.
+                    let footer = t.footer.unwrap();
+                    if name == "foreign" {
+                        assert!(
+                            cut.detail.contains("pid 99 (perl), not its parent"),
+                            "{cut:?}"
+                        );
+                        let sender = footer.stop_sender.unwrap();
+                        assert_eq!((sender.pid, sender.parent), (99, false));
+                        assert_eq!(footer.stop_signal.as_deref(), Some("SIGINT"));
+                    }
                 }
                 None => {
                     assert_eq!(report.cut.unwrap().code, "guest_stopped");
