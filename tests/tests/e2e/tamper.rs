@@ -120,7 +120,7 @@ fn streamed(
     require_root();
     let port = dir.join(&format!("{name}.port"));
     std::fs::write(&port, b"").expect("create the stand-in port");
-    let mut child = std::process::Command::new(tracer_bin())
+    let child = std::process::Command::new(tracer_bin())
         .arg("record")
         .arg("-o")
         .arg(dir.join(&format!("{name}.jsonl")))
