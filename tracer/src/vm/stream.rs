@@ -593,6 +593,8 @@ pub struct TraceSink<W: Write> {
     cut_cause: Option<CutCause>,
     /// The stop the recorder's footer named, when it was not the job's: kept in the host's.
     foreign_stop: Option<(Option<String>, Option<StopSender>)>,
+    /// The header's start time: the host's footer says how long the trace covers.
+    start_time: Option<String>,
 }
 
 impl<W: Write> TraceSink<W> {
@@ -612,6 +614,7 @@ impl<W: Write> TraceSink<W> {
             expected_stop: None,
             cut_cause: None,
             foreign_stop: None,
+            start_time: None,
         }
     }
 
@@ -660,7 +663,10 @@ impl<W: Write> TraceSink<W> {
                     }
                 };
                 match (&line, self.header) {
-                    (Line::Header(_), false) => self.header = true,
+                    (Line::Header(h), false) => {
+                        self.header = true;
+                        self.start_time = Some(h.start_time.clone());
+                    }
                     (Line::Event(e), true) => {
                         *self
                             .counts
@@ -726,7 +732,7 @@ impl<W: Write> TraceSink<W> {
         );
         let footer = Footer {
             end_time: self.last_time.clone().unwrap_or_default(),
-            duration_ms: 0,
+            duration_ms: covered_ms(self.start_time.as_deref(), self.last_time.as_deref()),
             stop_reason: StopReason::StreamCut,
             target_exit: None,
             stop_signal: self.foreign_stop.as_ref().and_then(|(s, _)| s.clone()),
@@ -749,6 +755,18 @@ impl<W: Write> TraceSink<W> {
     /// The recorder's End came after its footer.
     pub fn ended(&self) -> bool {
         self.ended
+    }
+}
+
+/// Guest-clock milliseconds from the header's start to the last event (0 when either is
+/// missing or unreadable: the guest's clock is its own).
+fn covered_ms(start: Option<&str>, end: Option<&str>) -> u64 {
+    let parse = |t: Option<&str>| t.and_then(|t| humantime::parse_rfc3339_weak(t).ok());
+    match (parse(start), parse(end)) {
+        (Some(s), Some(e)) => e
+            .duration_since(s)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+        _ => 0,
     }
 }
 
@@ -1347,6 +1365,20 @@ mod tests {
             }
         }
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The host's footer says how long the trace covers, by the guest's clock.
+    #[test]
+    fn the_host_footer_measures_what_the_trace_covers() {
+        let start = Some("2026-12-02T04:31:36.850951850Z");
+        assert_eq!(
+            covered_ms(start, Some("2026-12-02T04:32:41.960906840Z")),
+            65_109
+        );
+        assert_eq!(covered_ms(start, None), 0);
+        assert_eq!(covered_ms(start, Some("yesterday")), 0);
+        // A clock that stepped back gives 0, not a wrapped number.
+        assert_eq!(covered_ms(start, Some("2026-12-02T04:30:00Z")), 0);
     }
 
     /// The guest's sender (results.sh, real sh) and the host's reader agree, names and bytes.
