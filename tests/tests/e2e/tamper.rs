@@ -59,21 +59,8 @@ fn attempts_on_the_recorder_are_recorded_and_void_every_claim() {
         ),
     )
     .expect("write claims");
-    let out = std::process::Command::new(tracer_bin())
-        .args(["check", "--format", "json", "--claims"])
-        .arg(&claims)
-        .arg("--trace")
-        .arg(rec.dir.join("trace.jsonl"))
-        .output()
-        .expect("run tracer check");
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    assert_eq!(out.status.code(), Some(1), "{report:#}");
+    let (code, report) = check_json(&claims, &rec.dir.join("trace.jsonl"));
+    assert_eq!(code, Some(1), "{report:#}");
     let status = |check: &str| {
         report["verdicts"]
             .as_array()
@@ -117,46 +104,45 @@ fn streamed(
     parent_stops: bool,
 ) -> (tracer::trace::Trace, tracer::vm::stream::StreamReport) {
     use tracer::vm::stream::{HostLimits, HostTrace};
-    require_root();
     let port = dir.join(&format!("{name}.port"));
     std::fs::write(&port, b"").expect("create the stand-in port");
-    let child = std::process::Command::new(tracer_bin())
-        .arg("record")
-        .arg("-o")
-        .arg(dir.join(&format!("{name}.jsonl")))
-        .arg("--stream")
-        .arg(&port)
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run tracer");
-    if parent_stops {
-        // Recording: the header is written once every hook is attached.
-        let partial = dir.join(&format!("{name}.jsonl.partial"));
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        while !std::fs::read_to_string(&partial).is_ok_and(|t| t.contains('\n')) {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "tracer did not start recording within 60 s"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        // SAFETY: signalling our own child.
-        unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-    }
-    let out = child.wait_with_output().expect("wait for tracer");
-    assert!(
-        out.status.success(),
-        "tracer: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let port_arg = port.display().to_string();
+    let mut all = vec!["--stream", port_arg.as_str()];
+    all.extend_from_slice(args);
+    let running = start_recording(name, &all);
+    let _local = if parent_stops {
+        running.stop()
+    } else {
+        running.wait_exit()
+    };
     let host = dir.join(&format!("{name}.host.jsonl"));
     let mut reader = HostTrace::new(&port, &host, HostLimits::default()).expect("host reader");
     reader.poll().expect("read the stream");
     let report = reader.finish(None).expect("finish the stream");
     let trace = tracer::trace::read_trace(&host).unwrap_or_else(|e| panic!("{e}"));
     (trace, report)
+}
+
+/// `tracer check --format json --claims CLAIMS --trace TRACE`: its exit code and report.
+fn check_json(
+    claims: &std::path::Path,
+    trace: &std::path::Path,
+) -> (Option<i32>, serde_json::Value) {
+    let out = std::process::Command::new(tracer_bin())
+        .args(["check", "--format", "json", "--claims"])
+        .arg(claims)
+        .arg("--trace")
+        .arg(trace)
+        .output()
+        .expect("run tracer check");
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code(), report)
 }
 
 /// A SIGINT from the recorder's parent (in `tracer vm check`, the job) is its stop; the same
@@ -205,21 +191,8 @@ fn a_stop_signal_not_from_the_job_is_interference() {
          [[claim]]\ncheck = \"networking\"\nexpect = \"absent\"\n",
     )
     .expect("write claims");
-    let out = std::process::Command::new(tracer_bin())
-        .args(["check", "--format", "json", "--claims"])
-        .arg(&claims)
-        .arg("--trace")
-        .arg(dir.join("foreign.host.jsonl"))
-        .output()
-        .expect("run tracer check");
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    assert_eq!(out.status.code(), Some(1), "{report:#}");
+    let (code, report) = check_json(&claims, &dir.join("foreign.host.jsonl"));
+    assert_eq!(code, Some(1), "{report:#}");
     let first = &report["findings"]["interference"]["items"][0];
     assert!(
         first["what"]
