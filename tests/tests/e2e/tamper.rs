@@ -210,3 +210,34 @@ fn a_stop_signal_not_from_the_job_is_interference() {
         assert_eq!(v["status"], want, "{v:#}");
     }
 }
+
+/// A package that fills the disk under the recorder's log (in a VM, its stderr is a file
+/// there) must not end the recording: with stderr on /dev/full and `-v` (a log line at once),
+/// the recorder records its command to the end and writes its footer.
+#[test]
+fn a_recorder_whose_stderr_fails_keeps_recording() {
+    require_root();
+    let dir = TempDir::new("stderr-full");
+    let trace = dir.join("trace.jsonl");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("open /dev/full");
+    let status = std::process::Command::new(tracer_bin())
+        .args(["-v", "record", "-o"])
+        .arg(&trace)
+        .args(["--", "sh", "-c", "echo x > /dev/null"])
+        .stderr(full)
+        .status()
+        .expect("run tracer");
+    assert!(status.success(), "{status}");
+    let t = tracer::trace::read_trace(&trace).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        t.footer.is_some() && t.integrity.is_intact(),
+        "{:?}",
+        t.integrity
+    );
+    find(&t, "the command's exec", |e| {
+        exec_argv(e).is_some_and(|a| a.first().is_some_and(|p| p == "sh"))
+    });
+}
