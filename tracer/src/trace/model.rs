@@ -743,7 +743,7 @@ pub struct Footer {
 /// Who sent the signal that stopped the recording, from the kernel's `siginfo`. A stop must
 /// be told from a stop by someone else: in `tracer vm check` the job stops the recorder, and a
 /// package that sends it the same SIGINT must not pass for the job.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct StopSender {
     /// `kill` (kill(2)) or `tkill` (tkill, tgkill): the kernel wrote the pid. `queued`
     /// (sigqueue and the like): the pid is the sender's own claim, unchecked. `kernel`: no
