@@ -66,6 +66,7 @@ pub fn check(trace: &Trace, claims: &ClaimSet, options: CheckOptions<'_>) -> Che
     if let Some(ex) = options.exercised {
         verdict::witness::apply(&mut judgement, trace, &claims.package, ex);
     }
+    verdict::after_cut(&mut judgement, trace);
     let nothing_checked = judgement.nothing_checked();
     let summary = summarize(trace);
     let report = Report::build(trace, &summary, claims, judgement, options.inputs);

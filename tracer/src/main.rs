@@ -71,7 +71,9 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("tracer: error: {err:#}");
+            // Not eprintln!: it panics when stderr fails (a full disk under a log file).
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "tracer: error: {err:#}");
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -96,6 +98,11 @@ fn init_logging(verbose: u8) {
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(cli::progress::AroundBar)
         .with_target(false)
+        // A log line that cannot be written is dropped: by default tracing-subscriber reports
+        // that with eprintln!, which panics when stderr itself failed. In a VM the recorder's
+        // stderr is a file the package under review can fill, and a panic would end the
+        // recording.
+        .log_internal_errors(false)
         // Colour only on a terminal, and never under NO_COLOR: a log attached to a bug or
         // kept by CI must not carry escape sequences.
         .with_ansi(terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()))

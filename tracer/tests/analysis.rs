@@ -1319,3 +1319,82 @@ fn io_uring_connects_and_sends_are_destinations() {
     assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
     assert!(v.reason.contains("(1 of them unnamed)"), "{}", v.reason);
 }
+
+// ---- a trace whose stream was cut (`tracer vm check`, issue 13)
+
+/// The quiet fixture as the host writes it when the stream stops after its last event: its
+/// footer is the host's, with the cut.
+fn cut_quiet() -> Trace {
+    let text = std::fs::read_to_string(fixture("fixture-quiet.jsonl")).expect("fixture");
+    let cut = text.replace(
+        "\"stop_reason\": \"target_exited\"",
+        "\"stop_reason\": \"stream_cut\", \"cut\": {\"cause\": \"the recorder stopped sending \
+         (killed or stalled)\", \"code\": \"recorder_stopped\", \"detail\": \"nothing for 120 s\", \
+         \"last_guest_time\": \"2026-11-23T12:00:00.080000000Z\", \"host_time\": \
+         \"2026-11-23T12:03:00Z\"}",
+    );
+    assert_ne!(cut, text);
+    tracer::trace::read_trace_from(std::io::Cursor::new(cut), Path::new("cut.jsonl"))
+        .expect("the cut fixture reads")
+}
+
+/// After a cut only what was seen against a claim stands: "no X" with an X seen is still
+/// contradicted; a held (X seen for "does X", nothing seen for "no Y") and a contradiction that
+/// rests on something not seen ("runs as root", no root process seen) become inconclusive,
+/// and the report says which time span the trace covers.
+#[test]
+fn a_cut_trace_keeps_what_it_saw_and_holds_nothing() {
+    let t = cut_quiet();
+    let c = |check, expect| claim(check, expect, Allow::default());
+    let claims = set(
+        Package::default(),
+        vec![
+            c(Check::FileIo, Expect::Absent),
+            c(Check::FileIo, Expect::Present),
+            c(Check::RunsAsRoot, Expect::Present),
+            c(Check::SetuidCalls, Expect::Absent),
+        ],
+    );
+    let checked = tracer::check::check(
+        &t,
+        &claims,
+        tracer::check::CheckOptions::trace_only(&claims, None, "cut.jsonl"),
+    );
+    let statuses: Vec<(Check, Expect, Status)> = checked
+        .report
+        .verdicts
+        .iter()
+        .map(|v| (v.claim.check, v.claim.expect, v.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (Check::FileIo, Expect::Absent, Status::Contradicted),
+            (Check::FileIo, Expect::Present, Status::Inconclusive),
+            (Check::RunsAsRoot, Expect::Present, Status::Inconclusive),
+            (Check::SetuidCalls, Expect::Absent, Status::Inconclusive),
+        ]
+    );
+    let seen = &checked.report.verdicts[1];
+    assert!(
+        seen.reason.contains("no claim holds on a cut trace"),
+        "{}",
+        seen.reason
+    );
+    // The gap itself already keeps "runs as root" from a contradiction by absence.
+    assert!(
+        checked.report.verdicts[2]
+            .reason
+            .contains("a root one may be missing: the trace stream was cut"),
+        "{}",
+        checked.report.verdicts[2].reason
+    );
+    let md = render_markdown(&checked.report);
+    assert!(
+        md.contains(
+            "THE TRACE WAS CUT: it covers 2026-11-23T12:00:00.000000000Z to \
+             2026-11-23T12:00:00.080000000Z (guest clock) only"
+        ),
+        "{md}"
+    );
+}

@@ -1055,8 +1055,8 @@ fn has(list: &serde_json::Value, item: &str) -> bool {
 
 /// The hostile TEST DATA package (examples/vm/hostile, issue 13): its postinst and daemon
 /// attack the recorder (bpf, ptrace, tracefs and bpffs writes, trace rewrite, disk fill,
-/// flood, fork storm, kill) and hang forever. `vm check` must end within its time-out, hold
-/// no claim, and name the interference.
+/// flood, fork storm, a SIGINT as the job would send it, kill) and hang forever. `vm check`
+/// must end within its time-out, hold no claim, and name the interference.
 #[test]
 fn vm_check_of_a_hostile_package_ends_and_holds_nothing() {
     require_root();

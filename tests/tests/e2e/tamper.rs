@@ -59,21 +59,8 @@ fn attempts_on_the_recorder_are_recorded_and_void_every_claim() {
         ),
     )
     .expect("write claims");
-    let out = std::process::Command::new(tracer_bin())
-        .args(["check", "--format", "json", "--claims"])
-        .arg(&claims)
-        .arg("--trace")
-        .arg(rec.dir.join("trace.jsonl"))
-        .output()
-        .expect("run tracer check");
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    assert_eq!(out.status.code(), Some(1), "{report:#}");
+    let (code, report) = check_json(&claims, &rec.dir.join("trace.jsonl"));
+    assert_eq!(code, Some(1), "{report:#}");
     let status = |check: &str| {
         report["verdicts"]
             .as_array()
@@ -105,4 +92,152 @@ fn attempts_on_the_recorder_are_recorded_and_void_every_claim() {
             "{want} not among {attempts:#?}"
         );
     }
+}
+
+/// `tracer record --stream PORT ARGS…` (PORT a plain file standing in for the VM's port),
+/// stopped with SIGINT by this test (its parent) when `parent_stops`; then the host's reader
+/// of the stream writes its trace, as `tracer vm check` does. The host's trace and report.
+fn streamed(
+    dir: &TempDir,
+    name: &str,
+    args: &[&str],
+    parent_stops: bool,
+) -> (tracer::trace::Trace, tracer::vm::stream::StreamReport) {
+    use tracer::vm::stream::{HostLimits, HostTrace};
+    let port = dir.join(&format!("{name}.port"));
+    std::fs::write(&port, b"").expect("create the stand-in port");
+    let port_arg = port.display().to_string();
+    let mut all = vec!["--stream", port_arg.as_str()];
+    all.extend_from_slice(args);
+    let running = start_recording(name, &all);
+    let _local = if parent_stops {
+        running.stop()
+    } else {
+        running.wait_exit()
+    };
+    let host = dir.join(&format!("{name}.host.jsonl"));
+    let mut reader = HostTrace::new(&port, &host, HostLimits::default()).expect("host reader");
+    reader.poll().expect("read the stream");
+    let report = reader.finish(None).expect("finish the stream");
+    let trace = tracer::trace::read_trace(&host).unwrap_or_else(|e| panic!("{e}"));
+    (trace, report)
+}
+
+/// `tracer check --format json --claims CLAIMS --trace TRACE`: its exit code and report.
+fn check_json(
+    claims: &std::path::Path,
+    trace: &std::path::Path,
+) -> (Option<i32>, serde_json::Value) {
+    let out = std::process::Command::new(tracer_bin())
+        .args(["check", "--format", "json", "--claims"])
+        .arg(claims)
+        .arg("--trace")
+        .arg(trace)
+        .output()
+        .expect("run tracer check");
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code(), report)
+}
+
+/// A SIGINT from the recorder's parent (in `tracer vm check`, the job) is its stop; the same
+/// SIGINT from anyone else — here the command it records, as a package's script could — is
+/// not: the footer names the sender (from the kernel's siginfo), the host cuts the trace as
+/// stopped by something else, and `tracer check` says the package interfered.
+#[test]
+fn a_stop_signal_not_from_the_job_is_interference() {
+    let dir = TempDir::new("foreign-stop");
+    let (own, report) = streamed(&dir, "own", &["--", "sleep", "60"], true);
+    assert!(report.cut.is_none(), "{report:?}");
+    let footer = own.footer.expect("the recorder's footer");
+    assert_eq!(footer.stop_signal.as_deref(), Some("SIGINT"));
+    let sender = footer.stop_sender.expect("the footer names the sender");
+    assert_eq!((sender.how.as_str(), sender.parent), ("kill", true));
+    assert_eq!(sender.pid, std::process::id());
+
+    let (foreign, report) = streamed(
+        &dir,
+        "foreign",
+        &["--", "sh", "-c", "sleep 3; kill -INT $PPID; sleep 60"],
+        false,
+    );
+    let cut = report.cut.expect("a stop not by the job cuts the trace");
+    assert_eq!(cut.code, "stopped_by_other");
+    assert!(
+        cut.detail.contains("SIGINT sent by kill from pid"),
+        "{cut:?}"
+    );
+    let footer = foreign.footer.as_ref().expect("the host's footer");
+    let sender = footer.stop_sender.as_ref().expect("it names the sender");
+    assert!(!sender.parent, "{sender:?}");
+    assert_eq!(sender.comm.as_deref(), Some("sh"));
+    let me = foreign.header.recorder.as_ref().expect("the recorder");
+    find(&foreign, "the sh's SIGINT to the recorder", |e| {
+        e.pid == sender.pid
+            && matches!(&e.data, EventData::Signal { target_pid, signal, .. }
+                if *target_pid as u32 == me.pid && signal == "SIGINT")
+    });
+
+    let claims = dir.join("claims.toml");
+    std::fs::write(
+        &claims,
+        "[package]\nname = \"stand-in\"\ndaemons = [\"/usr/bin/sleep\"]\n\n\
+         [[claim]]\ncheck = \"privileged_functions\"\nexpect = \"absent\"\n\n\
+         [[claim]]\ncheck = \"networking\"\nexpect = \"absent\"\n",
+    )
+    .expect("write claims");
+    let (code, report) = check_json(&claims, &dir.join("foreign.host.jsonl"));
+    assert_eq!(code, Some(1), "{report:#}");
+    let first = &report["findings"]["interference"]["items"][0];
+    assert!(
+        first["what"]
+            .as_str()
+            .is_some_and(|w| w.starts_with("stopped the recorder: the recorder ended on SIGINT")),
+        "{report:#}"
+    );
+    assert_eq!(first["pid"], sender.pid);
+    for v in report["verdicts"].as_array().unwrap() {
+        let want = if v["claim"]["check"] == "privileged_functions" {
+            "contradicted"
+        } else {
+            "inconclusive"
+        };
+        assert_eq!(v["status"], want, "{v:#}");
+    }
+}
+
+/// A package that fills the disk under the recorder's log (in a VM, its stderr is a file
+/// there) must not end the recording: with stderr on /dev/full and `-v` (a log line at once),
+/// the recorder records its command to the end and writes its footer.
+#[test]
+fn a_recorder_whose_stderr_fails_keeps_recording() {
+    require_root();
+    let dir = TempDir::new("stderr-full");
+    let trace = dir.join("trace.jsonl");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("open /dev/full");
+    let status = std::process::Command::new(tracer_bin())
+        .args(["-v", "record", "-o"])
+        .arg(&trace)
+        .args(["--", "sh", "-c", "echo x > /dev/null"])
+        .stderr(full)
+        .status()
+        .expect("run tracer");
+    assert!(status.success(), "{status}");
+    let t = tracer::trace::read_trace(&trace).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        t.footer.is_some() && t.integrity.is_intact(),
+        "{:?}",
+        t.integrity
+    );
+    find(&t, "the command's exec", |e| {
+        exec_argv(e).is_some_and(|a| a.first().is_some_and(|p| p == "sh"))
+    });
 }

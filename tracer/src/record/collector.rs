@@ -61,6 +61,9 @@ pub async fn run(
     };
     // Before anything is announced (the header): a Ctrl-C, a closed terminal (SIGHUP) or any
     // other terminating signal from then on must end the recording cleanly, with its footer.
+    // Its sender is noted first (see `sender`).
+    let stop_numbers: Vec<i32> = STOP_SIGNALS.iter().map(|&(n, _)| n).collect();
+    super::sender::watch(&stop_numbers).map_err(RecordError::Ring)?;
     let mut signals = STOP_SIGNALS
         .iter()
         .map(|&(n, name)| Ok((name, signal(SignalKind::from_raw(n))?)))
@@ -166,6 +169,11 @@ pub async fn run(
             name = any_signal(&mut signals) => break (StopReason::Signal, Some(name.to_owned())),
         }
     };
+    // Its sender's name now, while it may still run (the tree is ended below).
+    let stop_sender = STOP_SIGNALS
+        .iter()
+        .find(|(_, name)| stop_signal.as_deref() == Some(*name))
+        .and_then(|&(n, _)| super::sender::of(n));
     // Everything the target did was queued before its exit was reported: take it all, up to
     // the moment of the stop. On a busy system (`--system`, a debug build) the kernel may queue
     // faster than this drains: what comes after the stop is not part of the recording.
@@ -220,6 +228,7 @@ pub async fn run(
         stop_reason,
         target_exit,
         stop_signal: stop_signal.clone(),
+        stop_sender,
         tree_end,
         events,
         lost: lost.clone(),

@@ -21,6 +21,7 @@ pub mod hooks;
 mod loader;
 pub mod mounts;
 mod output;
+mod sender;
 pub mod target;
 pub mod tpformat;
 

@@ -52,6 +52,19 @@ pub fn outcome_line(r: &Report) -> String {
          one run: \"held\" means nothing in this run contradicts the claim, not that it is true.",
         o.contradicted, o.inconclusive, o.held, o.not_exercised, o.exit_code
     );
+    if let Some(cut) = &r.environment.stream_cut {
+        line.push_str(&format!(
+            " THE TRACE WAS CUT: it covers {} to {} (guest clock) only; {}{}. What it shows \
+             against a claim stands; nothing after the cut is known, so no claim can hold.",
+            r.environment.start_time,
+            cut.last_guest_time.as_deref().unwrap_or("its start"),
+            cut.cause,
+            cut.last_heartbeat_time
+                .as_deref()
+                .map(|t| format!(" (the recorder's last heartbeat: {t})"))
+                .unwrap_or_default(),
+        ));
+    }
     let i = &r.findings.interference;
     if let Some(first) = i.items.first() {
         line.push_str(&format!(

@@ -9,8 +9,8 @@ use super::REPORT_VERSION;
 use crate::{
     claims::{ClaimSet, NotCheckable},
     summary::{Loss, Summary},
-    trace::Trace,
     trace::describe::target_label,
+    trace::{StreamCut, Trace},
     verdict::{Findings, Judgement, OriginCounts, Status, Verdict},
 };
 
@@ -79,6 +79,10 @@ pub struct Environment {
     /// Events per kind, as in the trace.
     pub events: BTreeMap<String, u64>,
     pub loss: Loss,
+    /// The trace's stream was cut (`tracer vm check`): it covers the recording from
+    /// `start_time` to the cut's `last_guest_time` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream_cut: Option<StreamCut>,
 }
 
 impl Report {
@@ -139,6 +143,7 @@ impl Report {
                 task_fields: h.capabilities.task_fields,
                 events,
                 loss: summary.loss.clone(),
+                stream_cut: trace.footer.as_ref().and_then(|f| f.cut.clone()),
             },
         }
     }

@@ -672,6 +672,10 @@ pub enum StopReason {
     StreamCut,
 }
 
+/// [`StreamCut::code`] when the recorder's footer came but its stop was not the job's (another
+/// signal, or the job's signal from another sender): the package stopped the recorder.
+pub const STOPPED_BY_OTHER: &str = "stopped_by_other";
+
 /// How a streamed trace was cut, as the host saw it. The counts of the host's footer are what
 /// the host received; what the recorder lost is unknown, so every claim is inconclusive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -679,7 +683,7 @@ pub struct StreamCut {
     /// One sentence: the recorder stopped sending, the guest stopped, a host limit was hit…
     pub cause: String,
     /// The same as a code: `recorder_stopped`, `guest_stopped`, `host_timeout`,
-    /// `size_limit`, `rate_limit`, `malformed`.
+    /// `size_limit`, `rate_limit`, `malformed`, [`STOPPED_BY_OTHER`].
     pub code: String,
     /// What the host observed (the limit, the error).
     pub detail: String,
@@ -715,6 +719,9 @@ pub struct Footer {
     /// The signal that stopped the recording (`SIGHUP`, …), with `stop_reason` "signal".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_signal: Option<String>,
+    /// Who sent `stop_signal`, as the kernel told the recorder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_sender: Option<StopSender>,
     /// A command's tree when the recording stopped before it ended; absent when it ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tree_end: Option<TreeEnd>,
@@ -731,6 +738,25 @@ pub struct Footer {
     /// Written by the host, not the recorder: the trace's stream stopped here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cut: Option<StreamCut>,
+}
+
+/// Who sent the signal that stopped the recording, from the kernel's `siginfo`. A stop must
+/// be told from a stop by someone else: in `tracer vm check` the job stops the recorder, and a
+/// package that sends it the same SIGINT must not pass for the job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct StopSender {
+    /// `kill` (kill(2)) or `tkill` (tkill, tgkill): the kernel wrote the pid. `queued`
+    /// (sigqueue and the like): the pid is the sender's own claim, unchecked. `kernel`: no
+    /// process (a terminal's Ctrl-C, a timer, a CPU limit). `other`: any other `si_code`.
+    pub how: String,
+    /// The sender's pid (0 from the kernel).
+    pub pid: u32,
+    /// The sender's command name when the recorder looked (gone: absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comm: Option<String>,
+    /// The sender is the recorder's parent, and the kernel vouches for its pid (`kill` or
+    /// `tkill`): the process that started the recorder stopped it.
+    pub parent: bool,
 }
 
 impl Footer {

@@ -111,6 +111,30 @@ impl Acc {
     }
 }
 
+/// The interference list with the recorder's foreign stop first (see
+/// [`super::tamper::foreign_stop`]): of all attempts, the one that surely worked.
+fn with_foreign_stop(
+    mut list: FindingList,
+    trace: &Trace,
+    attribution: &Attribution,
+) -> FindingList {
+    if let Some(stop) = super::tamper::foreign_stop(trace, attribution) {
+        list.total += 1;
+        list.items.insert(
+            0,
+            FindingItem {
+                origin: stop.origin,
+                what: stop.what,
+                count: 1,
+                first_seq: stop.seq,
+                pid: stop.pid,
+                comm: stop.comm,
+            },
+        );
+    }
+    list
+}
+
 /// The findings, each list holding its first `listed` items (a report shows [`LISTED`]; a
 /// diff compares all).
 pub(super) fn collect(
@@ -223,6 +247,6 @@ pub(super) fn collect(
         world_writable: world.finish(listed),
         chmod_chown_mixups: mixups.finish(listed),
         maintainer_removals: removals.finish(listed),
-        interference: interference.finish(listed),
+        interference: with_foreign_stop(interference.finish(listed), trace, attribution),
     }
 }

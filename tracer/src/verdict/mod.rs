@@ -347,6 +347,38 @@ pub fn judge_with(trace: &Trace, claims: &ClaimSet, contents: Option<&Manifest>)
     }
 }
 
+/// A trace whose stream was cut (the host wrote its footer) covers the recording only up to
+/// the cut. What came out before it is evidence, so a contradiction *seen* in it stands (the
+/// package did that). Nothing else is sound: what happened after the cut is unknown, so no
+/// claim holds, and a contradiction that rests on something *not* seen ("does X", X never
+/// seen) may be wrong. And once the recorder is gone, a root package could write to its port:
+/// a held would rest on lines the package may have written. Run after every other rule.
+pub fn after_cut(judgement: &mut Judgement, trace: &Trace) {
+    let Some(cut) = trace.integrity.stream_cut.as_deref() else {
+        return;
+    };
+    for v in &mut judgement.verdicts {
+        let seen_against = v.status == Status::Contradicted && v.claim.expect == Expect::Absent;
+        if !matches!(v.status, Status::Held | Status::Contradicted) || seen_against {
+            continue;
+        }
+        let was = v.status;
+        v.status = Status::Inconclusive;
+        v.reason = format!(
+            "{}; but {cut}: {}",
+            v.reason,
+            if was == Status::Held {
+                "no claim holds on a cut trace"
+            } else {
+                "it may have happened after the cut"
+            }
+        );
+        if !v.gaps.iter().any(|g| g == cut) {
+            v.gaps.push(cut.to_owned());
+        }
+    }
+}
+
 /// When the package or its maintainer scripts interfered with the recorder (see [`tamper`]),
 /// nothing they did afterwards is known to be in the trace: no claim holds, "not exercised"
 /// means nothing either, and the attempt itself contradicts "no privileged functions".
@@ -362,6 +394,24 @@ fn interfered(
         {
             attempts.push(item(ev, *origin, what));
         }
+    }
+    // The foreign stop first: of all attempts, the one that surely worked.
+    if let Some(stop) = tamper::foreign_stop(trace, attribution) {
+        attempts.total += 1;
+        attempts.shown.truncate(SHOWN - 1);
+        attempts.shown.insert(
+            0,
+            EvidenceItem {
+                seq: stop.seq,
+                time: stop.time,
+                pid: stop.pid,
+                comm: stop.comm,
+                origin: stop.origin,
+                what: stop.what,
+                result: "ok".to_owned(),
+                attribution: None,
+            },
+        );
     }
     let Some(first) = attempts.shown.first() else {
         return verdicts;

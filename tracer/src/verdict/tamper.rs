@@ -12,7 +12,50 @@
 //! systemd itself calls bpf() (cgroup device and firewall programs), and that is not the
 //! package.
 
-use crate::trace::{Event, EventData, Header, PathRef};
+use super::attribution::{Attribution, Origin};
+use crate::trace::{Event, EventData, Header, PathRef, STOPPED_BY_OTHER, Trace};
+
+/// The recorder was stopped by something other than its job: the host found that the
+/// footer's stop was not the job's (`tracer vm check`, [`STOPPED_BY_OTHER`]). The stop is an
+/// attempt of its own, whoever sent it: its `kill` may be in the trace (then it is named there
+/// too), or not (a process the attribution does not tie to the package, a signal the recorder
+/// had not yet drained).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignStop {
+    pub what: String,
+    /// The sender's pid (0: unknown, or the kernel).
+    pub pid: u32,
+    pub comm: String,
+    /// The sender's origin, from its events in the trace; `Other` when it has none.
+    pub origin: Origin,
+    /// The guest time the recording ended.
+    pub time: String,
+    /// The last event's seq: the stop came after it.
+    pub seq: u64,
+}
+
+/// The foreign stop of `trace`, if its footer records one.
+pub fn foreign_stop(trace: &Trace, attribution: &Attribution) -> Option<ForeignStop> {
+    let footer = trace.footer.as_ref()?;
+    let cut = footer.cut.as_ref().filter(|c| c.code == STOPPED_BY_OTHER)?;
+    let sender = footer.stop_sender.as_ref();
+    let pid = sender.map_or(0, |s| s.pid);
+    let origin = trace
+        .events
+        .iter()
+        .zip(&attribution.per_event)
+        .rev()
+        .find(|(ev, _)| pid != 0 && ev.pid == pid)
+        .map_or(Origin::Other, |(_, o)| *o);
+    Some(ForeignStop {
+        what: format!("stopped the recorder: {}", cut.detail),
+        pid,
+        comm: sender.and_then(|s| s.comm.clone()).unwrap_or_default(),
+        origin,
+        time: cut.last_guest_time.clone().unwrap_or_default(),
+        seq: trace.events.last().map_or(0, |e| e.seq),
+    })
+}
 
 /// The tracing machinery's file systems: bpffs (pinned programs and maps), tracefs (the
 /// tracepoints the programs hang on, and their enable switches) and debugfs (tracefs's old

@@ -27,7 +27,7 @@ use std::{
 
 use serde::{Deserialize, Serialize};
 
-use crate::trace::{Footer, Line, StopReason, StreamCut};
+use crate::trace::{Footer, Line, StopReason, StopSender, StreamCut};
 
 /// The name in every [`Hello`].
 pub const STREAM_NAME: &str = "tracer-stream";
@@ -552,6 +552,9 @@ pub enum CutCause {
     RateLimit,
     /// The stream was malformed (bad frame, oversized, truncated, not a trace line).
     Malformed,
+    /// The recorder's footer came, but its stop was not the job's: another signal, another
+    /// sender (the package), or no signal at all. The package interfered with the recorder.
+    StoppedByOther,
 }
 
 impl CutCause {
@@ -563,6 +566,7 @@ impl CutCause {
             CutCause::SizeLimit => "the stream passed its size limit",
             CutCause::RateLimit => "events came faster than the host's rate limit",
             CutCause::Malformed => "the stream was malformed",
+            CutCause::StoppedByOther => "something other than the job stopped the recorder",
         }
     }
 }
@@ -583,9 +587,14 @@ pub struct TraceSink<W: Write> {
     /// The guest time of the last heartbeat: the recorder was alive then, though it may have
     /// been behind the kernel (events queued before it never reached the stream).
     last_heartbeat: Option<String>,
-    /// The signal the harness stops the recorder with; a footer naming another is a cut.
+    /// The signal the harness stops the recorder with; a footer naming another, or the same
+    /// from another sender than the recorder's parent (the job), is a cut.
     pub expected_stop: Option<&'static str>,
     cut_cause: Option<CutCause>,
+    /// The stop the recorder's footer named, when it was not the job's: kept in the host's.
+    foreign_stop: Option<(Option<String>, Option<StopSender>)>,
+    /// The header's start time: the host's footer says how long the trace covers.
+    start_time: Option<String>,
 }
 
 impl<W: Write> TraceSink<W> {
@@ -604,6 +613,8 @@ impl<W: Write> TraceSink<W> {
             last_heartbeat: None,
             expected_stop: None,
             cut_cause: None,
+            foreign_stop: None,
+            start_time: None,
         }
     }
 
@@ -652,7 +663,10 @@ impl<W: Write> TraceSink<W> {
                     }
                 };
                 match (&line, self.header) {
-                    (Line::Header(_), false) => self.header = true,
+                    (Line::Header(h), false) => {
+                        self.header = true;
+                        self.start_time = Some(h.start_time.clone());
+                    }
                     (Line::Event(e), true) => {
                         *self
                             .counts
@@ -661,18 +675,18 @@ impl<W: Write> TraceSink<W> {
                         self.last_time = Some(e.time.clone());
                     }
                     (Line::Footer(f), true) => {
-                        // The job stops the recorder with SIGINT: any other way it ended
-                        // (another signal, its target gone) is the package's doing.
+                        // The job stops the recorder with SIGINT, sent by kill from the job
+                        // itself (the recorder's parent): any other way it ended (another
+                        // signal, another sender, its target gone) is the package's doing.
                         if let Some(want) = self.expected_stop
-                            && f.stop_signal.as_deref() != Some(want)
+                            && let Some(how) = foreign_stop(f, want)
                         {
-                            let how = f.stop_signal.clone().unwrap_or_else(|| {
-                                serde_json::to_string(&f.stop_reason).unwrap_or_default()
-                            });
+                            self.foreign_stop =
+                                Some((f.stop_signal.clone(), f.stop_sender.clone()));
                             return self.close(
-                                CutCause::RecorderStopped,
+                                CutCause::StoppedByOther,
                                 &format!(
-                                    "the recorder ended on {how}, not on the job's {want}: something else stopped it"
+                                    "the recorder ended on {how}; only the job's {want}, sent by kill from the recorder's parent, is its stop"
                                 ),
                             );
                         }
@@ -718,10 +732,11 @@ impl<W: Write> TraceSink<W> {
         );
         let footer = Footer {
             end_time: self.last_time.clone().unwrap_or_default(),
-            duration_ms: 0,
+            duration_ms: covered_ms(self.start_time.as_deref(), self.last_time.as_deref()),
             stop_reason: StopReason::StreamCut,
             target_exit: None,
-            stop_signal: None,
+            stop_signal: self.foreign_stop.as_ref().and_then(|(s, _)| s.clone()),
+            stop_sender: self.foreign_stop.as_ref().and_then(|(_, s)| s.clone()),
             tree_end: None,
             events: self.counts.clone(),
             lost: BTreeMap::new(),
@@ -740,6 +755,40 @@ impl<W: Write> TraceSink<W> {
     /// The recorder's End came after its footer.
     pub fn ended(&self) -> bool {
         self.ended
+    }
+}
+
+/// Guest-clock milliseconds from the header's start to the last event (0 when either is
+/// missing or unreadable: the guest's clock is its own).
+fn covered_ms(start: Option<&str>, end: Option<&str>) -> u64 {
+    let parse = |t: Option<&str>| t.and_then(|t| humantime::parse_rfc3339_weak(t).ok());
+    match (parse(start), parse(end)) {
+        (Some(s), Some(e)) => e
+            .duration_since(s)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+        _ => 0,
+    }
+}
+
+/// How the recorder's footer says it stopped, when that was not `want` from its parent (the
+/// job); `None` for the job's own stop.
+fn foreign_stop(f: &Footer, want: &str) -> Option<String> {
+    let Some(signal) = f.stop_signal.as_deref() else {
+        return Some(serde_json::to_string(&f.stop_reason).unwrap_or_default());
+    };
+    match &f.stop_sender {
+        Some(s) if signal == want && s.parent => None,
+        Some(s) => Some(format!(
+            "{signal} sent by {} from pid {}{}{}",
+            s.how,
+            s.pid,
+            s.comm
+                .as_ref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default(),
+            if s.parent { "" } else { ", not its parent" },
+        )),
+        None => Some(format!("{signal} from an unknown sender")),
     }
 }
 
@@ -1243,17 +1292,25 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let saved = include_str!("../../tests/fixtures/fixture-quiet.jsonl");
-        // The job stops the recorder with SIGINT.
-        let whole = saved.replace(
-            "\"stop_reason\": \"target_exited\"",
-            "\"stop_reason\": \"signal\", \"stop_signal\": \"SIGINT\"",
-        );
+        // The job stops the recorder with SIGINT, by kill from the recorder's parent.
+        let stop = |sender: &str| {
+            saved.replace(
+                "\"stop_reason\": \"target_exited\"",
+                &format!(
+                    "\"stop_reason\": \"signal\", \"stop_signal\": \"SIGINT\", \"stop_sender\": {sender}"
+                ),
+            )
+        };
+        let whole = stop(r#"{"how": "kill", "pid": 7, "comm": "sh", "parent": true}"#);
         assert_ne!(whole, saved);
+        // The same SIGINT from anyone else (the package) is not the job's stop.
+        let foreign = stop(r#"{"how": "kill", "pid": 99, "comm": "perl", "parent": false}"#);
         for (name, text, end) in [
             ("whole", whole.as_str(), Some(None)),
             ("cut", HEAD, None),
+            ("foreign", foreign.as_str(), Some(Some("stopped_by_other"))),
             // Its target gone, with a footer: not how the job stops it.
-            ("stopped", saved, Some(Some("recorder_stopped"))),
+            ("stopped", saved, Some(Some("stopped_by_other"))),
         ] {
             let raw = dir.join(format!("{name}.stream"));
             let mut bytes = encode(&hello());
@@ -1273,7 +1330,7 @@ mod tests {
             let stop = h.poll().unwrap();
             assert_eq!(
                 stop,
-                (name == "stopped").then_some(CutCause::RecorderStopped),
+                matches!(name, "stopped" | "foreign").then_some(CutCause::StoppedByOther),
                 "{name}"
             );
             assert!(h.started());
@@ -1286,8 +1343,20 @@ mod tests {
                     assert!(t.integrity.is_intact(), "{:?}", t.integrity);
                 }
                 Some(Some(code)) => {
-                    assert_eq!(report.cut.unwrap().code, code);
+                    let cut = report.cut.unwrap();
+                    assert_eq!(cut.code, code);
                     assert!(t.integrity.stream_cut.is_some());
+                    // The host's footer says who stopped the recorder.
+                    let footer = t.footer.unwrap();
+                    if name == "foreign" {
+                        assert!(
+                            cut.detail.contains("pid 99 (perl), not its parent"),
+                            "{cut:?}"
+                        );
+                        let sender = footer.stop_sender.unwrap();
+                        assert_eq!((sender.pid, sender.parent), (99, false));
+                        assert_eq!(footer.stop_signal.as_deref(), Some("SIGINT"));
+                    }
                 }
                 None => {
                     assert_eq!(report.cut.unwrap().code, "guest_stopped");
@@ -1296,6 +1365,20 @@ mod tests {
             }
         }
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The host's footer says how long the trace covers, by the guest's clock.
+    #[test]
+    fn the_host_footer_measures_what_the_trace_covers() {
+        let start = Some("2026-12-02T04:31:36.850951850Z");
+        assert_eq!(
+            covered_ms(start, Some("2026-12-02T04:32:41.960906840Z")),
+            65_109
+        );
+        assert_eq!(covered_ms(start, None), 0);
+        assert_eq!(covered_ms(start, Some("yesterday")), 0);
+        // A clock that stepped back gives 0, not a wrapped number.
+        assert_eq!(covered_ms(start, Some("2026-12-02T04:30:00Z")), 0);
     }
 
     /// The guest's sender (results.sh, real sh) and the host's reader agree, names and bytes.
