@@ -14,7 +14,8 @@ use tracer::{
     group(clap::ArgGroup::new("target").required(true).args(["command", "pid", "unit", "cgroup", "system"]))
 )]
 pub struct Args {
-    /// Trace file to write (JSON Lines; see docs/trace-format.md).
+    /// Trace file to write (JSON Lines; see docs/trace-format.md); a name ending in `.zst` is
+    /// written zstd-compressed.
     #[arg(short, long, default_value = "trace.jsonl")]
     output: PathBuf,
     /// Stop after this long ("30s", "5m", or seconds; at most 7 days); default: until the
