@@ -503,7 +503,17 @@ pub struct Config {
     pub off_uring_sq_thread: u32,
     /// Bytes of argv kept per exec, at most [`process::ARGV_MAX`].
     pub argv_cap: u32,
+    /// 1 when `sys_enter` skips the syscalls of 32-bit (ia32) tasks, by [`COMPAT_STATUS`] in
+    /// `thread_info.status` at `off_thread_status`. `raw_syscalls/sys_enter` sees their calls
+    /// with ia32 numbers, which `SYSCALLS` would read as other syscalls; the per-syscall
+    /// tracepoints never fire for them.
+    pub compat_check: u32,
+    /// `offsetof(struct task_struct, thread_info) + offsetof(struct thread_info, status)`.
+    pub off_thread_status: u32,
 }
+
+/// x86's `TS_COMPAT`: the thread is in a 32-bit syscall (arch/x86/include/asm/thread_info.h).
+pub const COMPAT_STATUS: u32 = 0x0002;
 
 /// A file's name as the kernel itself builds it from the open file (`bpf_d_path` on
 /// `file->f_path`, in an LSM hook): absolute, symlinks followed, after the kernel has let the

@@ -1,9 +1,11 @@
 //! The kernel side of `tracer`: tracepoint programs that record what the target's processes do.
 //!
-//! Flow: `sys_enter` (one program, attached to every hooked `syscalls/sys_enter_*`) checks the
-//! scope and saves the arguments per thread; each family's exit program (attached to that
-//! family's `syscalls/sys_exit_*`) pairs them with the return value, reads the strings and
-//! addresses the arguments point to, and writes one record to the `EVENTS` ring buffer. Process
+//! Flow: `sys_enter` (one program, on `raw_syscalls/sys_enter`, or on every hooked
+//! `syscalls/sys_enter_*` where raw dispatch is not used) checks the scope and saves the
+//! arguments per thread; each family's exit program (tail-called by `sys_exit` on
+//! `raw_syscalls/sys_exit`, or attached to that family's `syscalls/sys_exit_*`) pairs them with
+//! the return value, reads the strings and addresses the arguments point to, and writes one
+//! record to the `EVENTS` ring buffer. Process
 //! creation, exec and exit come from the `sched/*` tracepoints, which see them whatever syscall
 //! caused them. Every record comes from tracepoints, which attach on every kernel we target (this
 //! host refuses kprobes, fentry and LSM programs); `task` reads the few `task_struct` fields we

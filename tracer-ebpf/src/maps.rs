@@ -2,7 +2,7 @@
 
 use aya_ebpf::{
     macros::map,
-    maps::{Array, HashMap, LruHashMap, PerCpuArray, RingBuf},
+    maps::{Array, HashMap, LruHashMap, PerCpuArray, ProgramArray, RingBuf},
 };
 use tracer_common::{
     Config, Inflight, MAX_KINDS, MAX_SYSCALL_NR, RealPath,
@@ -61,6 +61,12 @@ pub static GETENV_NAMES: LruHashMap<u64, u64> = LruHashMap::with_max_entries(1 <
 #[map]
 pub static SYSCALLS: Array<u16> = Array::with_max_entries(MAX_SYSCALL_NR, 0);
 
+/// `SyscallId` → the exit program of its family, which `sys_exit` on `raw_syscalls/sys_exit`
+/// tail-calls: one attachment for every syscall's exit instead of one per syscall, whose
+/// detach the kernel serializes at tens of milliseconds each. Filled by userspace.
+#[map]
+pub static EXITS: ProgramArray = ProgramArray::with_max_entries(256, 0);
+
 /// `SyscallId` → argument positions of the non-open file syscalls. Filled by userspace.
 #[map]
 pub static FILE_ARGS: Array<ArgLayout> = Array::with_max_entries(256, 0);
@@ -105,6 +111,8 @@ static CONFIG: Config = Config {
     off_ctx_sq_entries: 0,
     off_uring_flags: 0,
     off_uring_sq_thread: 0,
+    compat_check: 0,
+    off_thread_status: 0,
 };
 
 #[inline(always)]

@@ -5,9 +5,11 @@
 //! so slow drift of the machine does not always hit the same configuration), then the collector
 //! section runs. The table goes to stdout and to benches/results/latest.md.
 
+mod attachments;
 mod bpftrace;
 mod collector;
 mod configs;
+mod startstop;
 mod table;
 mod workloads;
 
@@ -43,6 +45,10 @@ pub struct Args {
     /// Only the collector throughput and flood section (no overhead rounds).
     #[arg(long)]
     pub collector_only: bool,
+    /// Only the start-and-stop rows (`tracer record -- /bin/true` beside `strace -f
+    /// /bin/true`), `--rounds` times each.
+    #[arg(long, conflicts_with_all = ["collector_only", "no_collector"])]
+    pub start_stop_only: bool,
     /// Where to write the table (besides stdout).
     #[arg(long, default_value = "benches/results/latest.md")]
     pub out: PathBuf,
@@ -115,8 +121,12 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             })
         })
         .collect();
-    let rounds = if args.collector_only { 0 } else { args.rounds };
-    if args.collector_only {
+    let rounds = if args.collector_only || args.start_stop_only {
+        0
+    } else {
+        args.rounds
+    };
+    if args.collector_only || args.start_stop_only {
         cells.clear();
     }
     let mut busy_runs: Vec<String> = Vec::new();
@@ -146,7 +156,17 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             }
         }
     }
-    let collector = (!args.no_collector).then(|| collector::run(&ctx, &tracer_help));
+    let start_stop = (!args.collector_only).then(|| {
+        eprintln!("bench: start and stop, {} round(s)", args.rounds);
+        startstop::run(
+            ctx.tracer.as_deref().ok(),
+            ctx.strace.is_ok(),
+            &tmp,
+            args.rounds,
+        )
+    });
+    let collector =
+        (!args.no_collector && !args.start_stop_only).then(|| collector::run(&ctx, &tracer_help));
     let load_after = loadavg();
     let _ = std::fs::remove_dir_all(&tmp);
 
@@ -167,6 +187,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     if !cells.is_empty() {
         md.push_str(&table::render(&cells, args.quick));
         md.push('\n');
+    }
+    if let Some(rows) = &start_stop {
+        md.push_str(&startstop::render(rows));
     }
     if let Some(c) = collector {
         md.push_str(&c.render());

@@ -106,14 +106,22 @@ fn shell_example_is_recorded_and_neighbours_are_not() {
     // The header names the kernel and the hooks.
     let h = &t.header;
     assert!(!h.kernel.release.is_empty());
-    for hook in [
-        "tracepoint:sched/sched_process_exec",
-        "tracepoint:syscalls/sys_exit_openat",
-        "tracepoint:syscalls/sys_exit_connect",
-    ] {
+    assert!(
+        h.hooks
+            .attached
+            .iter()
+            .any(|a| a == "tracepoint:sched/sched_process_exec"),
+        "sched_process_exec not attached"
+    );
+    // Syscalls are hooked through the raw syscall tracepoints' dispatch table, or (where that
+    // cannot be set up) one tracepoint each.
+    for syscall in ["openat", "connect"] {
+        let raw = format!("syscall:{syscall}");
+        let own = format!("tracepoint:syscalls/sys_exit_{syscall}");
         assert!(
-            h.hooks.attached.iter().any(|a| a == hook),
-            "{hook} not attached"
+            h.hooks.attached.iter().any(|a| *a == raw || *a == own),
+            "{syscall} not hooked: {:?}",
+            h.hooks.attached
         );
     }
 }
@@ -233,4 +241,54 @@ impl Drop for KillOnDrop {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// `--raw-syscalls`: syscalls reach their exit programs through the raw syscall tracepoints'
+/// dispatch table, and a real process's open, failed connect and exec are recorded as with one
+/// tracepoint per syscall, each exactly once, with nothing lost.
+#[test]
+fn raw_syscall_dispatch_records_the_same_events() {
+    let work = TempDir::new("raw-work");
+    let file = work.join("made");
+    let script = format!(
+        "echo x > {f}; cat {f} > /dev/null; python3 -c 'import socket; s=socket.socket(); s.connect_ex((\"127.0.0.9\", 9))'",
+        f = file.display()
+    );
+    let r = record("raw", &["--raw-syscalls", "--", "sh", "-c", &script]);
+    let t = &r.trace;
+    let hooks = &t.header.hooks;
+    for hook in [
+        "tracepoint:raw_syscalls/sys_enter",
+        "tracepoint:raw_syscalls/sys_exit",
+        "syscall:openat",
+        "syscall:connect",
+    ] {
+        assert!(
+            hooks.attached.iter().any(|a| a == hook),
+            "{hook} not attached: {:?}",
+            hooks.attached
+        );
+    }
+    assert!(
+        !hooks
+            .attached
+            .iter()
+            .any(|a| a.starts_with("tracepoint:syscalls/")),
+        "no per-syscall tracepoints beside the raw ones"
+    );
+    let opens = t
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(&e.data, EventData::Open { path, .. } if path.best() == file.to_str().unwrap())
+        })
+        .count();
+    assert_eq!(opens, 2, "the write and the read of {}", file.display());
+    find(t, "the refused connect", |e| {
+        matches!(&e.data, EventData::Connect { .. }) && e.result.as_ref().is_some_and(|r| !r.ok())
+    });
+    find(t, "python's exec", |e| {
+        exec_argv(e).is_some_and(|a| a.iter().any(|p| p.contains("python")))
+    });
+    assert_eq!(t.footer.as_ref().expect("footer").total_lost(), 0);
 }

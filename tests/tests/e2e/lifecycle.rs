@@ -85,6 +85,53 @@ fn the_output_is_never_clobbered_shared_or_world_readable() {
     assert_eq!(rec.trace.footer.unwrap().stop_reason, StopReason::Signal);
 }
 
+/// An output named `.zst` is a zstd stream that reads back as the same trace a plain output
+/// holds: every event, the footer, its counts.
+#[test]
+fn a_zst_output_is_compressed_and_reads_back_whole() {
+    require_root();
+    let dir = TempDir::new("zst");
+    let work = dir.join("work");
+    std::fs::create_dir(&work).unwrap();
+    let script = format!(
+        "for i in $(seq 1 200); do : > {w}/f$i; cat {w}/f$i; done",
+        w = work.display()
+    );
+    let out = dir.join("t.jsonl.zst");
+    let r = tracer(&[
+        "record",
+        "-o",
+        out.to_str().unwrap(),
+        "--",
+        "sh",
+        "-c",
+        &script,
+    ]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(&bytes[..4], &[0x28, 0xb5, 0x2f, 0xfd], "zstd magic");
+    let t = read_trace(&out).unwrap();
+    let footer = t.footer.as_ref().expect("footer");
+    assert_eq!(
+        footer.events.values().sum::<u64>(),
+        t.events.len() as u64,
+        "every event line is there"
+    );
+    let f199 = work.join("f199");
+    let opened = t.events.iter().filter(|e| {
+        matches!(&e.data, EventData::Open { path, .. } if path.best() == f199.to_str().unwrap())
+    });
+    assert!(opened.count() >= 2, "f199 created and read");
+    // JSON lines compress well: far smaller than the plain lines they decode to.
+    let plain = zstd::stream::decode_all(&bytes[..]).unwrap();
+    assert!(
+        bytes.len() * 4 < plain.len(),
+        "{} compressed bytes for {} plain",
+        bytes.len(),
+        plain.len()
+    );
+}
+
 /// Like `start_recording`, to a given path (returns once the header is in the partial file).
 fn start_recording_to(path: &Path, args: &[&str]) -> RunningAt {
     require_root();

@@ -1,21 +1,28 @@
-//! The shared syscall entry program and the entry/exit pairing.
+//! The shared syscall entry program, the exit dispatcher and the entry/exit pairing.
 //!
-//! `sys_enter` is attached to `syscalls/sys_enter_<name>` of every hooked syscall. Those
-//! tracepoints share one layout (`__syscall_nr` at 8, six `unsigned long` args from 16) and the
-//! exit ones another (`long ret` at 16), as every `format` file under
-//! /sys/kernel/tracing/events/syscalls/ shows; fields are read with `bpf_probe_read_kernel`, so
-//! one program fits tracepoints of any record size.
+//! `sys_enter` is attached to `raw_syscalls/sys_enter`, which fires for every syscall, and picks
+//! the hooked ones by number (`SYSCALLS`); `sys_exit` on `raw_syscalls/sys_exit` tail-calls the
+//! exit program of the syscall its thread entered (`EXITS`). Two attachments instead of two per
+//! syscall: the kernel serializes each tracepoint detach behind an RCU-tasks grace period (tens
+//! of milliseconds), which made stopping take seconds. Where that dispatch cannot be set up,
+//! userspace attaches `sys_enter` to `syscalls/sys_enter_<name>` of every hooked syscall and each
+//! exit program to its `syscalls/sys_exit_<name>` instead. All these tracepoints share one
+//! layout (`__syscall_nr` or `id` at 8, six `unsigned long` args from 16) and the exit ones
+//! another (`long ret` at 16), as their `format` files under /sys/kernel/tracing/events/ show;
+//! fields are read with `bpf_probe_read_kernel`, so one program fits either.
 
 use aya_ebpf::{
-    helpers::bpf_get_current_pid_tgid, macros::tracepoint, programs::TracePointContext,
+    helpers::{bpf_get_current_pid_tgid, bpf_probe_read_kernel, generated::bpf_get_current_task},
+    macros::tracepoint,
+    programs::TracePointContext,
 };
 use tracer_common::{
-    Inflight, SyscallId,
+    COMPAT_STATUS, Config, Inflight, SyscallId,
     file::{F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD},
 };
 
 use crate::{
-    maps::{INFLIGHT, LOST, SYSCALLS, config, count},
+    maps::{EXITS, INFLIGHT, LOST, SYSCALLS, config, count},
     probes::process,
     scope::in_scope,
 };
@@ -44,6 +51,15 @@ fn try_sys_enter(ctx: &TracePointContext) -> Option<()> {
         return None;
     }
     let kind = SyscallId::from_raw(syscall)?.kind();
+    match in_compat_syscall(&cfg) {
+        Some(false) => {}
+        // A 32-bit syscall's number is not the one `SYSCALLS` is indexed by.
+        Some(true) => return None,
+        None => {
+            count(&LOST, kind);
+            return None;
+        }
+    }
     // SAFETY: as above.
     let Ok(args) = (unsafe { ctx.read_at::<[u64; 6]>(ARGS_OFFSET) }) else {
         count(&LOST, kind);
@@ -73,6 +89,40 @@ fn try_sys_enter(ctx: &TracePointContext) -> Option<()> {
         let _ = process::begin_exec(tid, &inflight, &cfg);
     }
     Some(())
+}
+
+/// Whether the current syscall is a 32-bit one (`Some(false)` where the check is off); `None`
+/// when the task's status cannot be read.
+#[inline(always)]
+fn in_compat_syscall(cfg: &Config) -> Option<bool> {
+    if cfg.compat_check == 0 {
+        return Some(false);
+    }
+    // SAFETY: a helper without pointer arguments; the read is checked by the helper.
+    let status: u32 = unsafe {
+        let task = bpf_get_current_task() as *const u8;
+        bpf_probe_read_kernel(task.add(cfg.off_thread_status as usize).cast()).ok()?
+    };
+    Some(status & COMPAT_STATUS != 0)
+}
+
+/// On `raw_syscalls/sys_exit`: hands a recorded thread's syscall exit to its family's exit
+/// program. Unrecorded threads have no entry: one hash lookup is all they pay.
+#[tracepoint]
+pub fn sys_exit(ctx: TracePointContext) -> u32 {
+    let tid = bpf_get_current_pid_tgid() as u32;
+    // SAFETY: a map value read by copy.
+    let Some(syscall) = (unsafe { INFLIGHT.get(tid) }).map(|i| i.syscall) else {
+        return 0;
+    };
+    // SAFETY: the context is this program's own; on success the call does not return.
+    unsafe { EXITS.tail_call(&ctx, u32::from(syscall)) };
+    // No exit program for a hooked syscall: its entry cannot be completed.
+    let _ = INFLIGHT.remove(tid);
+    if let Some(id) = SyscallId::from_raw(syscall) {
+        count(&LOST, id.kind());
+    }
+    0
 }
 
 /// A completed syscall of a recorded thread.

@@ -14,7 +14,8 @@ use tracer::{
     group(clap::ArgGroup::new("target").required(true).args(["command", "pid", "unit", "cgroup", "system"]))
 )]
 pub struct Args {
-    /// Trace file to write (JSON Lines; see docs/trace-format.md).
+    /// Trace file to write (JSON Lines; see docs/trace-format.md); a name ending in `.zst` is
+    /// written zstd-compressed.
     #[arg(short, long, default_value = "trace.jsonl")]
     output: PathBuf,
     /// Stop after this long ("30s", "5m", or seconds; at most 7 days); default: until the
@@ -41,6 +42,12 @@ pub struct Args {
     /// Arguments of each exec to keep; more are cut and flagged.
     #[arg(long, default_value_t = tracer_common::process::MAX_ARGS_DEFAULT)]
     max_args: u32,
+    /// Hook syscalls through the two raw syscall tracepoints (x86_64) instead of two
+    /// tracepoints per syscall: starts and stops seconds faster, but every syscall of every
+    /// process on the machine pays for it while the recording runs (docs/trace-format.md,
+    /// `hooks.attached`).
+    #[arg(long)]
+    raw_syscalls: bool,
     /// Run the command as this user (name or uid) with its groups, as `strace -u` does; without
     /// it the command runs as root, which changes what "does not run as root" sees.
     #[arg(short = 'u', long, value_name = "USER", requires = "command")]
@@ -118,6 +125,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         mask_secrets: args.mask_secrets,
         argv_bytes: args.argv_bytes,
         max_args: args.max_args,
+        raw_syscalls: args.raw_syscalls,
         user: args.user,
         // A live line only where someone watches it: never in a log file or a pipe.
         status_line: std::io::IsTerminal::is_terminal(&std::io::stderr()) && !args.quiet,

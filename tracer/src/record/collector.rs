@@ -20,7 +20,10 @@ use tracer_common::{ADDR_CAP, EventKind, PATH_CAP, process};
 
 use crate::vm::stream::PortTee;
 
-use super::{KILL_GRACE, RecordError, RecordOptions, TargetSpec, existing, loader::Loaded, target};
+use super::{
+    KILL_GRACE, RecordError, RecordOptions, TargetSpec, existing, loader::Loaded,
+    output::TraceFile, target,
+};
 use crate::{
     events::{Clock, Decoder, procs::Processes},
     trace::{
@@ -42,7 +45,7 @@ pub struct RecordOutcome {
     pub tree_end: Option<TreeEnd>,
 }
 
-type Writer = TraceWriter<BufWriter<PortTee<File>>>;
+type Writer = TraceWriter<BufWriter<PortTee<TraceFile>>>;
 
 /// How often records queued below the wake-up mark are drained: the trace lags the kernel by
 /// at most this much.
@@ -92,6 +95,7 @@ pub async fn run(
             mask_argv(&mut p.argv);
         }
     }
+    let output = TraceFile::for_output(output, &opts.output).map_err(out_err)?;
     // In a VM (`vm check`), every line also leaves the guest over the stream as it is written.
     let output = match &opts.stream {
         Some(port) => PortTee::open(output, port).map_err(|source| RecordError::Output {
@@ -244,6 +248,13 @@ pub async fn run(
     writer.footer(&footer).map_err(out_err)?;
     let mut file = writer.into_inner();
     file.flush().map_err(out_err)?;
+    if let Err(e) = file.get_mut().file_mut().finish() {
+        // With a stream, the stream is the evidence (as for any write to the file).
+        if opts.stream.is_none() {
+            return Err(out_err(e));
+        }
+        tracing::warn!("the trace file failed ({e}); the stream has the whole trace");
+    }
     file.get_mut().end();
     Ok(RecordOutcome {
         output: opts.output.clone(),

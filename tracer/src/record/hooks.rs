@@ -1,9 +1,14 @@
 //! Which program goes on which tracepoint, and the kernel numbers of the hooked syscalls.
 //!
-//! Every hooked syscall gets the shared `sys_enter` program on `syscalls/sys_enter_<name>` and
-//! its family's exit program on `syscalls/sys_exit_<name>`. Attaching is tried hook by hook:
-//! a kernel without a syscall (no `init_module` tracepoint on a kernel without modules, no
-//! `fchmodat2` before 6.6) loses only that hook, and the trace header says so.
+//! Syscalls are hooked one of two ways. Where it can (see [`SyscallHooks`]), the recorder
+//! attaches the shared `sys_enter` program to `raw_syscalls/sys_enter` and the `sys_exit`
+//! dispatcher to `raw_syscalls/sys_exit`, and each hooked syscall becomes an entry of the
+//! dispatcher's table (`syscall:<name>` in the header): two tracepoints in all, because the kernel
+//! detaches tracepoints one at a time, each behind an RCU-tasks grace period. Otherwise every
+//! hooked syscall gets `sys_enter` on `syscalls/sys_enter_<name>` and its family's exit program
+//! on `syscalls/sys_exit_<name>`. Either way attaching is tried syscall by syscall: a kernel
+//! without a syscall (no `init_module` on a kernel without modules, no `fchmodat2` before 6.6)
+//! loses only that one, and the trace header says so.
 //!
 //! The hook names and the kind each feeds are the trace format's ([`crate::trace::hooks`]).
 //!
@@ -36,6 +41,9 @@ pub enum Point {
     },
     /// A BPF LSM hook (`security_<hook>` in the kernel).
     Lsm { hook: &'static str },
+    /// A syscall's entry in the `raw_syscalls/sys_exit` dispatcher's table: the program is its
+    /// family's exit program, tail-called for this syscall's exits.
+    Syscall { id: SyscallId },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +74,7 @@ impl Hook {
                 ..
             } => format!("uretprobe:{library}:{symbol}"),
             Point::Lsm { hook } => format!("lsm:{hook}"),
+            Point::Syscall { id } => format!("syscall:{}", id.name()),
         }
     }
 
@@ -141,13 +150,37 @@ pub fn io_uring_tracepoint(program: &'static str) -> &'static str {
     }
 }
 
-/// Every hook, in attach order: scheduler ones first so that no child escapes.
-pub fn all_hooks() -> Vec<Hook> {
+/// How syscalls are hooked (see the module's comment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyscallHooks {
+    /// `raw_syscalls/sys_enter` and `sys_exit`, dispatching by syscall.
+    Raw,
+    /// `syscalls/sys_enter_<name>` and `sys_exit_<name>` for each syscall.
+    PerSyscall,
+}
+
+/// The raw syscall tracepoints, in attach order: the exit first, so that no entry saved while
+/// the other attaches waits for an exit that is not hooked yet.
+pub const RAW_SYSCALL_TRACEPOINTS: &[(&str, &str)] =
+    &[("sys_exit", "sys_exit"), ("sys_enter", "sys_enter")];
+
+/// Every hook, in attach order: scheduler ones first so that no child escapes; in
+/// [`SyscallHooks::Raw`], the dispatch table before the raw tracepoints that use it.
+pub fn all_hooks(syscalls: SyscallHooks) -> Vec<Hook> {
     let mut hooks: Vec<Hook> = SCHED_TRACEPOINTS
         .iter()
         .map(|&(p, kind)| Hook::tracepoint(p, "sched", p.to_owned(), Some(kind)))
         .collect();
     for &id in SyscallId::ALL {
+        let feeds = (id.kind() != EventKind::Fork).then_some(id.kind());
+        if syscalls == SyscallHooks::Raw {
+            hooks.push(Hook {
+                program: exit_program(id),
+                point: Point::Syscall { id },
+                feeds,
+            });
+            continue;
+        }
         let tp = tracepoint_name(id);
         hooks.push(Hook::tracepoint(
             "sys_enter",
@@ -155,13 +188,22 @@ pub fn all_hooks() -> Vec<Hook> {
             format!("sys_enter_{tp}"),
             None,
         ));
-        let feeds = (id.kind() != EventKind::Fork).then_some(id.kind());
         hooks.push(Hook::tracepoint(
             exit_program(id),
             "syscalls",
             format!("sys_exit_{tp}"),
             feeds,
         ));
+    }
+    if syscalls == SyscallHooks::Raw {
+        for &(program, name) in RAW_SYSCALL_TRACEPOINTS {
+            hooks.push(Hook::tracepoint(
+                program,
+                "raw_syscalls",
+                name.to_owned(),
+                None,
+            ));
+        }
     }
     for &(program, kind) in IO_URING_TRACEPOINTS {
         hooks.push(Hook::tracepoint(
@@ -649,7 +691,10 @@ mod tests {
     fn hooks_exist_on_this_kernel() {
         crate::record::mounts::ensure_tracefs().expect("tracefs must be mountable (run as root)");
         let mut missing = Vec::new();
-        for hook in all_hooks() {
+        let both = all_hooks(SyscallHooks::PerSyscall)
+            .into_iter()
+            .chain(all_hooks(SyscallHooks::Raw));
+        for hook in both {
             let Point::Tracepoint { category, name } = hook.point else {
                 continue;
             };

@@ -63,6 +63,9 @@ pub struct RecordOptions {
     pub argv_bytes: u32,
     /// Arguments kept per exec; more are cut and flagged.
     pub max_args: u32,
+    /// Hook syscalls through `raw_syscalls/sys_enter` and `sys_exit` where the kernel allows
+    /// (see `hooks::SyscallHooks`): fewer attachments, a dearer syscall for every process.
+    pub raw_syscalls: bool,
     /// Run a command target as this user (name or uid), with its groups, as `strace -u` does.
     pub user: Option<String>,
     /// Keep a one-line live status on stderr (events, lost, elapsed): for a terminal.
@@ -171,7 +174,13 @@ pub async fn record(opts: RecordOptions) -> Result<RecordOutcome, RecordError> {
     if opts.argv_bytes == 0 || opts.argv_bytes > tracer_common::process::ARGV_MAX as u32 {
         return Err(RecordError::ArgvBytes(opts.argv_bytes));
     }
-    let mut loaded = loader::load(object, &scope, opts.buffer_bytes, opts.argv_bytes)?;
+    let mut loaded = loader::load(
+        object,
+        &scope,
+        opts.buffer_bytes,
+        opts.argv_bytes,
+        opts.raw_syscalls,
+    )?;
     let outcome = collector::run(&mut loaded, &opts, scope, run_as, output.file()?).await;
     if let Err(e) = &outcome {
         // In a VM the host learns why the trace ends without a footer.

@@ -68,9 +68,17 @@ pub fn syscall_of_tracepoint(name: &str) -> Option<SyscallId> {
 }
 
 /// The event kind whose records a hook (as a header names it: `tracepoint:CATEGORY/NAME`,
-/// `uprobe:LIBRARY:SYMBOL`) writes, completes or saves arguments for; `None` for a hook this
+/// `uprobe:LIBRARY:SYMBOL`, `syscall:NAME`) writes, completes or saves arguments for; `None` for a hook this
 /// build does not know (a newer recorder's) and for LSM hooks, which only add detail.
 pub fn hook_kind(label: &str) -> Option<EventKind> {
+    // A syscall in the raw syscall tracepoints' dispatch table.
+    if let Some(name) = label.strip_prefix("syscall:") {
+        return SyscallId::ALL
+            .iter()
+            .copied()
+            .find(|&id| id.name() == name)
+            .map(SyscallId::kind);
+    }
     if let Some(rest) = label.strip_prefix("tracepoint:") {
         let (category, name) = rest.split_once('/')?;
         let find =
@@ -132,6 +140,9 @@ mod tests {
             hook_kind("uprobe:/usr/lib/x86_64-linux-gnu/libcrypto.so.3:RAND_bytes"),
             Some(EventKind::Crypto)
         );
+        assert_eq!(hook_kind("syscall:openat"), Some(EventKind::Open));
+        assert_eq!(hook_kind("syscall:umount2"), Some(EventKind::Umount));
+        assert_eq!(hook_kind("tracepoint:raw_syscalls/sys_exit"), None);
         assert_eq!(hook_kind("tracepoint:syscalls/sys_enter_umount2"), None);
         assert_eq!(hook_kind("tracepoint:syscalls/sys_exit_openat3"), None);
     }

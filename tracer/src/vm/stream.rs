@@ -462,6 +462,11 @@ impl<W: Write> PortTee<W> {
         })
     }
 
+    /// The trace file underneath, for the recorder to finish (a compressed trace's last frame).
+    pub fn file_mut(&mut self) -> &mut W {
+        &mut self.file
+    }
+
     /// The recorder finished and its footer is written: say so, and stop the heartbeats.
     pub fn end(&mut self) {
         if let Ok(mut open) = OPEN_PORT.lock() {

@@ -13,6 +13,10 @@
 //!   looked up.
 //!
 //! Both are system-wide (bpftrace has no cheap per-tree scope); the workload dominates either.
+//! A recorder that hooks syscalls through `raw_syscalls/sys_enter` and `sys_exit` (its header
+//! lists the dispatched syscalls as `syscall:NAME`) gets the floor on those two tracepoints, as
+//! it has; the printing program keeps one tracepoint per dispatched syscall, so that it prints
+//! the events the recorder writes and not every syscall of the machine.
 //! `BEGIN` prints `ready`: bpftrace fires it after every probe is attached.
 
 use std::{collections::BTreeSet, path::Path};
@@ -38,6 +42,9 @@ enum Class {
 #[derive(Debug, Clone)]
 pub struct Hooks {
     hooks: Vec<(String, String, Class)>,
+    /// The syscalls a raw-dispatching recorder hooks, as per-syscall tracepoints for the
+    /// printing program; empty when the recorder hooks each syscall itself.
+    dispatched: Vec<(String, String, Class)>,
     /// Where the list came from, for the report's head.
     pub source: &'static str,
 }
@@ -46,14 +53,20 @@ impl Hooks {
     /// From a trace header's `hooks.attached` (`tracepoint:CATEGORY/NAME`,
     /// `uprobe:LIBRARY:SYMBOL`). Unknown notations are skipped.
     pub fn from_recorder(attached: &[String]) -> Hooks {
+        let dispatched = attached
+            .iter()
+            .filter_map(|label| label.strip_prefix("syscall:"))
+            .filter_map(|name| SyscallId::ALL.iter().find(|id| id.name() == name))
+            .flat_map(|&id| syscall_tracepoints(id))
+            .collect();
         let hooks = attached
             .iter()
             .filter_map(|label| {
                 if let Some(tp) = label.strip_prefix("tracepoint:") {
                     let (cat, name) = tp.split_once('/')?;
-                    let class = if cat != "syscalls" {
+                    let class = if cat != "syscalls" && cat != "raw_syscalls" {
                         Class::Tracepoint
-                    } else if name.starts_with("sys_enter_") {
+                    } else if name.starts_with("sys_enter") {
                         Class::SysEnter
                     } else {
                         Class::SysExit
@@ -68,36 +81,17 @@ impl Hooks {
             .collect();
         Hooks {
             hooks,
+            dispatched,
             source: "the recorder's trace header (hooks.attached)",
         }
     }
 
     /// The recorder's tracepoint list from `SyscallId::ALL`, for when no recorder runs.
     pub fn fallback() -> Hooks {
-        let events = TRACEFS
+        let mut hooks: Vec<_> = SyscallId::ALL
             .iter()
-            .map(|t| Path::new(t).join("events/syscalls"))
-            .find(|p| p.is_dir());
-        let mut hooks = Vec::new();
-        for &id in SyscallId::ALL {
-            let name = match id {
-                SyscallId::Umount2 => "umount",
-                other => other.name(),
-            };
-            if events
-                .as_ref()
-                .is_some_and(|e| !e.join(format!("sys_enter_{name}")).is_dir())
-            {
-                continue;
-            }
-            for (dir, class) in [("enter", Class::SysEnter), ("exit", Class::SysExit)] {
-                hooks.push((
-                    format!("tracepoint:syscalls/sys_{dir}_{name}"),
-                    format!("tracepoint:syscalls:sys_{dir}_{name}"),
-                    class,
-                ));
-            }
-        }
+            .flat_map(|&id| syscall_tracepoints(id))
+            .collect();
         for s in SCHED {
             hooks.push((
                 format!("tracepoint:sched/{s}"),
@@ -107,6 +101,7 @@ impl Hooks {
         }
         Hooks {
             hooks,
+            dispatched: Vec::new(),
             source: "tracer_common::SyscallId::ALL + sched (no recorder to ask)",
         }
     }
@@ -120,9 +115,16 @@ impl Hooks {
         self.hooks.iter().map(|h| h.0.clone()).collect()
     }
 
+    /// The printing program's probes of a class: per-syscall tracepoints for a recorder that
+    /// dispatches from the raw ones (see the module's comment).
     fn probes(&self, class: Class) -> Option<String> {
-        let v: Vec<&str> = self
-            .hooks
+        let syscall = matches!(class, Class::SysEnter | Class::SysExit);
+        let list = if syscall && !self.dispatched.is_empty() {
+            &self.dispatched
+        } else {
+            &self.hooks
+        };
+        let v: Vec<&str> = list
             .iter()
             .filter(|h| h.2 == class)
             .map(|h| h.1.as_str())
@@ -165,6 +167,35 @@ impl Hooks {
     }
 }
 
+/// A syscall's enter and exit tracepoints (`umount2`'s are `umount`'s), where this kernel has
+/// them (or where tracefs cannot be read).
+fn syscall_tracepoints(id: SyscallId) -> Vec<(String, String, Class)> {
+    let events = TRACEFS
+        .iter()
+        .map(|t| Path::new(t).join("events/syscalls"))
+        .find(|p| p.is_dir());
+    let name = match id {
+        SyscallId::Umount2 => "umount",
+        other => other.name(),
+    };
+    if events
+        .as_ref()
+        .is_some_and(|e| !e.join(format!("sys_enter_{name}")).is_dir())
+    {
+        return Vec::new();
+    }
+    [("enter", Class::SysEnter), ("exit", Class::SysExit)]
+        .into_iter()
+        .map(|(dir, class)| {
+            (
+                format!("tracepoint:syscalls/sys_{dir}_{name}"),
+                format!("tracepoint:syscalls:sys_{dir}_{name}"),
+                class,
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,6 +225,30 @@ mod tests {
         let e = h.empty_program();
         assert!(e.contains("tracepoint:syscalls:sys_exit_openat,\n"));
         assert!(e.ends_with("{ }\n"));
+    }
+
+    /// A raw-dispatching recorder: the floor holds its two raw tracepoints, the printing
+    /// program the dispatched syscalls' own.
+    #[test]
+    fn a_raw_dispatching_recorder_gets_its_raw_floor_and_per_syscall_printing() {
+        let attached: Vec<String> = [
+            "tracepoint:raw_syscalls/sys_exit",
+            "tracepoint:raw_syscalls/sys_enter",
+            "syscall:openat",
+        ]
+        .map(String::from)
+        .to_vec();
+        let h = Hooks::from_recorder(&attached);
+        assert_eq!(h.len(), 2);
+        let e = h.empty_program();
+        assert!(e.contains("tracepoint:raw_syscalls:sys_enter"), "{e}");
+        assert!(!e.contains("sys_enter_openat"), "{e}");
+        let p = h.print_program();
+        assert!(
+            p.contains("tracepoint:syscalls:sys_exit_openat\n{ printf"),
+            "{p}"
+        );
+        assert!(!p.contains("raw_syscalls"), "{p}");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use tracer_bench::{
     report::Report,
 };
 
-use super::workloads::Workload;
+use super::{attachments::Attachments, workloads::Workload};
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 pub enum Config {
@@ -104,6 +104,30 @@ impl Ctx {
             return Err(format!("not run: {why}"));
         }
         let limit = w.limit(self.quick);
+        // Before the run's own tool starts, nothing may be attached: another session's recorder
+        // or bpftrace makes every configuration pay (at least) the floor.
+        let before = foreign_attachments();
+        let outcome = self.run_once(w, cfg, limit);
+        let after = match cfg {
+            // Nothing of the run's own is attached any more (strace uses no BPF).
+            Config::Untraced | Config::Strace => foreign_attachments(),
+            _ => String::new(),
+        };
+        outcome.map(|mut s| {
+            let notes: Vec<String> = [
+                s.note.take().unwrap_or_default(),
+                tagged("CONTAMINATED before the run", before),
+                tagged("CONTAMINATED after the run", after),
+            ]
+            .into_iter()
+            .filter(|n| !n.is_empty())
+            .collect();
+            s.note = (!notes.is_empty()).then(|| notes.join("; "));
+            s
+        })
+    }
+
+    fn run_once(&self, w: &Workload, cfg: Config, limit: Duration) -> Outcome {
         match cfg {
             Config::Untraced => plain(&mut self.workload_cmd(w), limit),
             Config::Strace => {
@@ -147,10 +171,10 @@ impl Ctx {
                 first_line(&stderr)
             ));
         }
-        // `ready` is printed from BEGIN, after bpftrace attached; check that it really holds
-        // every hook (one perf event per tracepoint or uprobe), or the floor row measures less
-        // than the recorder's hooks and cannot be trusted as a floor.
-        let attached = perf_event_fds(bt.pid());
+        // `ready` is printed from BEGIN, after bpftrace attached (0.17 attaches first); wait
+        // until the kernel shows every hook with bpftrace's program on it, or the floor row
+        // measures less than the recorder's hooks and cannot be trusted as a floor.
+        let attached = wait_attached(bt.pid(), self.hooks.len(), Duration::from_secs(60));
         let result = plain(&mut self.workload_cmd(w), limit);
         bt.signal(libc::SIGINT);
         let fin = bt
@@ -340,16 +364,31 @@ fn first_line(s: &str) -> String {
     l.chars().take(160).collect()
 }
 
-/// The perf events `pid` holds open: bpftrace attaches each tracepoint and uprobe through one.
-fn perf_event_fds(pid: i32) -> usize {
-    std::fs::read_dir(format!("/proc/{pid}/fd"))
-        .map(|dir| {
-            dir.flatten()
-                .filter(|e| {
-                    std::fs::read_link(e.path())
-                        .is_ok_and(|t| t.to_string_lossy() == "anon_inode:[perf_event]")
-                })
-                .count()
-        })
-        .unwrap_or(0)
+/// The hooks `pid` holds once it holds `want` of them, or what it held at the deadline.
+fn wait_attached(pid: i32, want: usize, limit: Duration) -> usize {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        let held = Attachments::live().map_or(0, |a| a.held_by(pid));
+        if held >= want || std::time::Instant::now() >= deadline {
+            return held;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Other processes' tracing attachments, described; empty when there are none (or bpftool
+/// cannot say, which the note says).
+fn foreign_attachments() -> String {
+    match Attachments::live() {
+        Ok(a) => a.foreign(None),
+        Err(e) => format!("attachments unknown ({e})"),
+    }
+}
+
+fn tagged(tag: &str, what: String) -> String {
+    if what.is_empty() {
+        what
+    } else {
+        format!("{tag}: {what}")
+    }
 }
