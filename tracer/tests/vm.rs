@@ -978,6 +978,152 @@ fn vm_check_upgrades_from_an_old_deb() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A package whose postinst fails (issue 17): `vm check` still makes the whole report from
+/// what was recorded, the failure first (phase, apt's status, the script's own exit status
+/// from the trace, dpkg's words, the log's tail); the claims the failure kept from running
+/// are "not exercised", saying so; and it exits 6, not 0 and not an infrastructure error.
+#[test]
+fn vm_check_reports_a_failed_install() {
+    require_root();
+    let tracer = PathBuf::from(env!("CARGO_BIN_EXE_tracer"));
+    let dir = scratch("failing");
+    let deb = failing_deb(&dir);
+    let claims = dir.join("failing.claims.toml");
+    std::fs::write(
+        &claims,
+        "[package]\nname = \"tracer-failing\"\n\n\
+         [[claim]]\ncheck = \"networking\"\nexpect = \"absent\"\n\n\
+         [[claim]]\ncheck = \"maintainer_adds_groups\"\nexpect = \"absent\"\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let result = std::process::Command::new(&tracer)
+        .args(["-v", "vm", "check", "--wait", "1s", "--deb"])
+        .arg(&deb)
+        .arg("--claims")
+        .arg(&claims)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("tracer runs");
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(
+        result.status.code(),
+        Some(6),
+        "expected exit 6 (the install failed); stderr:\n{stderr}"
+    );
+    let vm: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("vm.json")).unwrap()).unwrap();
+    assert_eq!(vm["job"]["exit_status"], 10, "{vm:#}");
+    // Nothing is started or exercised after the failure; the purge is still recorded.
+    let phases: Vec<&str> = phase_statuses(&vm).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(phases, ["ready", "install", "purge"], "{vm:#}");
+    assert_ne!(phase_statuses(&vm)[1].1, 0, "{vm:#}");
+    let f = &vm["install_failure"];
+    assert_eq!(f["phase"], "install", "{vm:#}");
+    assert!(
+        has(
+            &f["failed_scripts"],
+            "tracer-failing.postinst configure in install: exit status 7"
+        ),
+        "{f:#}"
+    );
+    assert!(
+        f["dpkg_errors"].as_array().is_some_and(|e| e
+            .iter()
+            .any(|l| l.as_str().unwrap().contains("returned error exit status 7"))),
+        "{f:#}"
+    );
+    assert!(
+        f["log_tail"]
+            .as_str()
+            .unwrap()
+            .contains("tracer-failing: cannot set up"),
+        "{f:#}"
+    );
+    // The unit the postinst enabled was selected, and never started.
+    assert_eq!(
+        vm["units"],
+        serde_json::json!(["tracer-failing.service"]),
+        "{vm:#}"
+    );
+    assert!(vm["coverage"]["started"].as_array().unwrap().is_empty());
+    // The report leads with the failure and judges the claims on the trace.
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.starts_with("> **The install failed** (phase `install`"),
+        "{md}"
+    );
+    assert!(
+        md.contains("`tracer-failing.postinst configure in install: exit status 7`"),
+        "{md}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let verdict = |check: &str| {
+        report["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["claim"]["check"] == check)
+            .unwrap_or_else(|| panic!("no verdict for {check}: {report:#}"))
+            .clone()
+    };
+    for (check, why) in [
+        ("networking", "the install failed"),
+        (
+            "maintainer_adds_groups",
+            "what the script does after its failure never ran",
+        ),
+    ] {
+        let v = verdict(check);
+        assert_eq!(v["status"], "not_exercised", "{v:#}");
+        assert!(v["reason"].as_str().unwrap().contains(why), "{v:#}");
+    }
+    // The postinst's own work before the failure is in the trace.
+    let trace = std::fs::read_to_string(out.join("trace.jsonl")).unwrap();
+    assert!(
+        trace.contains("/var/lib/tracer-failing/state"),
+        "the postinst's write before it failed is not in the trace"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `tracer-failing`: its postinst enables its daemon, writes a state file, then fails with
+/// exit status 7 and a message, as a postinst missing its configuration does.
+fn failing_deb(dir: &std::path::Path) -> PathBuf {
+    let root = dir.join("failing");
+    let write = |rel: &str, text: &str, mode: u32| write_file(&root, rel, text, mode);
+    write(
+        "DEBIAN/control",
+        "Package: tracer-failing\nVersion: 0.1\nArchitecture: all\n\
+         Maintainer: tracer tests <tests@localhost>\n\
+         Description: stand-in whose postinst fails, for tracer's VM test (not a real package)\n",
+        0o644,
+    );
+    write(
+        "DEBIAN/postinst",
+        "#!/bin/sh\nset -e\nsystemctl enable tracer-failing.service\n\
+         mkdir -p /var/lib/tracer-failing\necho half > /var/lib/tracer-failing/state\n\
+         echo 'tracer-failing: cannot set up' >&2\nexit 7\n",
+        0o755,
+    );
+    write(
+        "usr/sbin/tracer-failing",
+        "#!/bin/sh\nwhile :; do sleep 1; done\n",
+        0o755,
+    );
+    write(
+        "lib/systemd/system/tracer-failing.service",
+        "[Unit]\nDescription=tracer stand-in whose install fails\n\n[Service]\n\
+         ExecStart=/usr/sbin/tracer-failing\n\n[Install]\nWantedBy=multi-user.target\n",
+        0o644,
+    );
+    let deb = dir.join("tracer-failing_0.1_all.deb");
+    build_deb(&root, &deb);
+    deb
+}
+
 /// `tracer-upgrade` at `version`: every maintainer script appends `VERSION SCRIPT ARGS` to
 /// /var/lib/tracer-upgrade/log.
 fn upgrade_deb(dir: &std::path::Path, version: &str) -> PathBuf {

@@ -403,3 +403,98 @@ fn coverage_table_and_failures_snapshot() {
         ["masakari-engine.postinst configure"]
     );
 }
+
+/// A failed install (issue 17): the postinst that exited non-zero is named from its own exit
+/// in the trace, the report's first lines say what failed, and the claims the failure kept
+/// from running are not exercised, saying why, rather than held.
+#[test]
+fn a_failed_install_leads_the_report_and_leaves_claims_not_exercised() {
+    use tracer::vm::{check::phases_from_text, exercise};
+    // The install fixture, with the postinst's exit made a failure (exit status 1).
+    let mut t = trace("fixture-install.jsonl");
+    for e in &mut t.events {
+        if e.pid == 903
+            && let EventData::Exit { status, code, .. } = &mut e.data
+        {
+            *status = Some(256);
+            *code = Some(1);
+        }
+    }
+    let phases = phases_from_text(concat!(
+        r#"{"phase":"install","event":"start","time":"2026-11-23T12:00:00.000000000Z","status":null,"trace":null}"#,
+        "\n",
+        r#"{"phase":"install","event":"end","time":"2026-11-23T12:00:00.300000000Z","status":100,"trace":"trace.jsonl"}"#,
+        "\n",
+        r#"{"phase":"purge","event":"start","time":"2026-11-23T12:00:01.000000000Z","status":null,"trace":null}"#,
+        "\n",
+        r#"{"phase":"purge","event":"end","time":"2026-11-23T12:00:02.000000000Z","status":0,"trace":"trace.jsonl"}"#,
+        "\n",
+    ));
+    let cov = exercise::Coverage::build(&[], "", &phases, &t, &|_| true);
+    assert_eq!(
+        cov.failed_scripts,
+        ["masakari-engine.postinst configure in install: exit status 1"]
+    );
+    let dir = std::env::temp_dir().join(format!("tracer-failed-install-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("install.log"),
+        "Setting up masakari-engine (1.0) ...\n\
+         masakari-engine: no [database] section\n\
+         dpkg: error processing package masakari-engine (--configure):\n \
+         installed masakari-engine package post-installation script subprocess returned error exit status 1\n\
+         Errors were encountered while processing:\n masakari-engine\n",
+    )
+    .unwrap();
+    let failure = exercise::install_failure(&dir, &phases, &cov).expect("the install failed");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!((failure.phase.as_str(), failure.status), ("install", 100));
+    assert_eq!(failure.dpkg_errors.len(), 2, "{failure:#?}");
+    insta::assert_snapshot!(exercise::install_failure_section(&failure));
+    assert!(cov.table().contains(
+        "| maintainer scripts failed | 1 | `masakari-engine.postinst configure in install: exit status 1` |"
+    ));
+
+    let ex = exercise::exercised(&cov, &phases);
+    assert_eq!(
+        ex.install_failed.as_deref(),
+        Some("phase install ended with status 100")
+    );
+    // What the postinst does: it stopped part-way, so "it does not" is not shown.
+    let absent = review_claim(Check::Sudo, Expect::Absent, "The postinst never runs sudo");
+    assert_eq!(
+        witness::family(&absent),
+        Family::MaintainerScript(Some("postinst"))
+    );
+    let (before, after) = judged(&t, package("masakari"), absent, &ex);
+    assert_eq!(before.status, Status::Held, "{}", before.reason);
+    assert_eq!(after.status, Status::NotExercised, "{}", after.reason);
+    assert!(
+        after.reason.contains(
+            "masakari-engine.postinst configure in install: exit status 1 (what the script does after its failure never ran)"
+        ),
+        "{}",
+        after.reason
+    );
+    // What the daemon does: no unit was started after the failure.
+    let endpoint = review_claim(
+        Check::ExternalEndpoint,
+        Expect::Absent,
+        "No external endpoints",
+    );
+    let (before, after) = judged(
+        &trace("fixture-quiet.jsonl"),
+        package("quietd"),
+        endpoint,
+        &ex,
+    );
+    assert_eq!(before.status, Status::Held, "{}", before.reason);
+    assert_eq!(after.status, Status::NotExercised, "{}", after.reason);
+    assert!(
+        after.reason.contains(
+            "the install failed (phase install ended with status 100) and no unit of the package was started"
+        ),
+        "{}",
+        after.reason
+    );
+}

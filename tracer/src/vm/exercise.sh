@@ -160,8 +160,6 @@ install_old() {
     mark install-old end "$st" '"trace.jsonl"'
     if [ "$st" != 0 ]; then
         echo "install of the old version failed (status $st):"; tail -n 20 "$O/install-old.log"
-        # shellcheck disable=SC2154 # rec: the recorder's pid, set by job.sh
-        kill -INT "$rec"; wait "$rec"
         return 1
     fi
 }
