@@ -1124,6 +1124,124 @@ fn failing_deb(dir: &std::path::Path) -> PathBuf {
     deb
 }
 
+/// D-Bus activation (issues 17 and 19): a package ships a D-Bus system service file with
+/// `SystemdService=` and a static unit. `vm check` leaves its first start to the trigger
+/// phase, which asks the system bus for the name; dbus-daemon has systemd start the unit, and
+/// the daemon's process is the package's, started by "activation of the unit by D-Bus name".
+#[test]
+fn vm_check_activates_a_dbus_service() {
+    require_root();
+    let tracer = PathBuf::from(env!("CARGO_BIN_EXE_tracer"));
+    let dir = scratch("dbus");
+    let deb = dbus_deb(&dir);
+    let out = dir.join("out");
+    let result = std::process::Command::new(&tracer)
+        .args(["-v", "vm", "check", "--wait", "1s", "--deb"])
+        .arg(&deb)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("tracer runs");
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        result.status.success(),
+        "tracer vm check failed; stderr:\n{stderr}"
+    );
+    let vm: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("vm.json")).unwrap()).unwrap();
+    // The D-Bus file's unit is selected, though nothing enables it.
+    assert_eq!(
+        vm["units"],
+        serde_json::json!(["tracer-dbus.service"]),
+        "{vm:#}"
+    );
+    // Not started by name in the start phase: activated through the bus in the trigger phase.
+    let steps: Vec<(&str, &str)> = vm["unit_steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["step"].as_str().unwrap(), s["unit"].as_str().unwrap()))
+        .collect();
+    assert!(
+        !steps.contains(&("start", "tracer-dbus.service")),
+        "{steps:?}"
+    );
+    assert_eq!(
+        vm["coverage"]["dbus_activated"],
+        serde_json::json!(["tracer-dbus.service dbus:org.tracer.Standin"]),
+        "{vm:#}"
+    );
+    let procs = vm["package_processes"].as_array().unwrap();
+    let daemon = procs
+        .iter()
+        .find(|p| p["program"] == "/usr/sbin/tracer-dbus")
+        .unwrap_or_else(|| panic!("no process of the daemon: {procs:#?}"));
+    assert_eq!(daemon["phase"], "trigger", "{daemon:#}");
+    assert_eq!(
+        daemon["started_by"],
+        serde_json::json!({
+            "kind": "activation",
+            "unit": "tracer-dbus.service",
+            "trigger": "D-Bus name org.tracer.Standin"
+        }),
+        "{daemon:#}"
+    );
+    // The daemon's own work is in the trace, after it owned its name.
+    let trace = std::fs::read_to_string(out.join("trace.jsonl")).unwrap();
+    assert!(
+        trace.contains("/var/lib/tracer-dbus/activated"),
+        "the daemon's write is not in the trace"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `tracer-dbus`: a D-Bus system service (`org.tracer.Standin`) whose activation file names
+/// `tracer-dbus.service`, a static unit (no `[Install]`: only activation starts it); the
+/// daemon, a python3-dbus script, takes the name and writes a file.
+fn dbus_deb(dir: &std::path::Path) -> PathBuf {
+    let root = dir.join("dbus");
+    let write = |rel: &str, text: &str, mode: u32| write_file(&root, rel, text, mode);
+    write(
+        "DEBIAN/control",
+        "Package: tracer-dbus\nVersion: 0.1\nArchitecture: all\nDepends: dbus, python3-dbus\n\
+         Maintainer: tracer tests <tests@localhost>\n\
+         Description: stand-in D-Bus service for tracer's VM test (not a real package)\n",
+        0o644,
+    );
+    write(
+        "usr/sbin/tracer-dbus",
+        "#!/usr/bin/python3\nimport time\nimport dbus\n\
+         bus = dbus.SystemBus()\nbus.request_name('org.tracer.Standin')\n\
+         with open('/var/lib/tracer-dbus/activated', 'w') as f:\n    f.write('yes\\n')\n\
+         while True:\n    time.sleep(1)\n",
+        0o755,
+    );
+    write(
+        "lib/systemd/system/tracer-dbus.service",
+        "[Unit]\nDescription=tracer stand-in D-Bus service\n\n[Service]\nType=dbus\n\
+         BusName=org.tracer.Standin\nStateDirectory=tracer-dbus\nExecStart=/usr/sbin/tracer-dbus\n",
+        0o644,
+    );
+    write(
+        "usr/share/dbus-1/system-services/org.tracer.Standin.service",
+        "[D-BUS Service]\nName=org.tracer.Standin\nExec=/usr/sbin/tracer-dbus\nUser=root\n\
+         SystemdService=tracer-dbus.service\n",
+        0o644,
+    );
+    write(
+        "usr/share/dbus-1/system.d/org.tracer.Standin.conf",
+        "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN\"\n \
+         \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n<busconfig>\n  \
+         <policy user=\"root\"><allow own=\"org.tracer.Standin\"/></policy>\n  \
+         <policy context=\"default\"><allow send_destination=\"org.tracer.Standin\"/></policy>\n\
+         </busconfig>\n",
+        0o644,
+    );
+    let deb = dir.join("tracer-dbus_0.1_all.deb");
+    build_deb(&root, &deb);
+    deb
+}
+
 /// `tracer-upgrade` at `version`: every maintainer script appends `VERSION SCRIPT ARGS` to
 /// /var/lib/tracer-upgrade/log.
 fn upgrade_deb(dir: &std::path::Path, version: &str) -> PathBuf {

@@ -363,6 +363,8 @@ fn coverage_table_and_failures_snapshot() {
         "\n",
         r#"{"unit":"masakari.socket","step":"connect","status":0,"timed_out":false,"state":"active","result":"","time":"t","target":"tcp:127.0.0.1:15868"}"#,
         "\n",
+        r#"{"unit":"masakari-bus.service","step":"activate","status":0,"timed_out":false,"state":"active","result":"success","time":"t","target":"dbus:org.example.Masakari"}"#,
+        "\n",
     ));
     let states =
         "exercise masakari-engine.service active 910\nexercise masakari-wait.service inactive 0\n";

@@ -351,9 +351,12 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
         path: trace_path.clone(),
         reason: e.to_string(),
     })?;
+    let recording = RecordingCost::read(&spec.out_dir, &trace);
+    let own = Ownership::read(&spec.out_dir);
+    let package_processes = package_processes(&trace, &own, &phases);
     // The units' cross-check needs the job's own notes, which a cut run may not have sent.
     let missed = if outcome.exit_status.is_some() {
-        unrecorded_units(&trace, &spec.out_dir)
+        unrecorded_units(&trace, &spec.out_dir, &own, &package_processes, &phases)
     } else {
         Vec::new()
     };
@@ -361,15 +364,12 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
         return Err(VmError::Unrecorded {
             units: missed
                 .iter()
-                .map(|m| format!("{} (pid {}, after {})", m.unit, m.pid, m.phase))
+                .map(|m| format!("{} ({})", m.unit, m.seen))
                 .collect::<Vec<_>>()
                 .join(", "),
             out: spec.out_dir.clone(),
         });
     }
-    let recording = RecordingCost::read(&spec.out_dir, &trace);
-    let own = Ownership::read(&spec.out_dir);
-    let package_processes = package_processes(&trace, &own, &phases);
     let processes_json = spec.out_dir.join("processes.json");
     fs::write(
         &processes_json,
@@ -854,6 +854,7 @@ grep -E '^/(usr/)?lib/systemd/system/[^/]+\.(service|socket|timer|path)$' "$O/ow
 
 # --- the units: what the packages enable and what that activates (see exercise.sh), or
 # --unit's ---
+dbus_services > "$O/dbus-services.txt"
 if [ -z "$UNITS" ]; then
     select_units | grep -v '@' | grep -v '^$' | sort -u > "$O/units.txt"
 else
@@ -943,6 +944,9 @@ kill -INT "$rec"
 wait "$rec"
 echo "recorder exited with $?"
 journalctl -b --no-pager > "$O/journal.txt" 2>&1
+# Every unit the journal says was started, for the host's cross-check against the trace.
+journalctl -b -o json --output-fields=UNIT,MESSAGE_ID,_PID \
+    MESSAGE_ID=39f53479d3a045ac8e11786248231fbf > "$O/unit-starts.jsonl" 2>/dev/null
 [ -z "$INSTALL_FAILED" ] || exit 10
 exit 0
 "#;

@@ -6,7 +6,9 @@
 //! activate (not every unit file shipped: chrony-wait.service waits for a clock sync that
 //! never comes offline), starts each with a bounded time-out, and after the exercise runs the
 //! lifecycle as phases of their own: reload (units that can), restart, trigger (each timer's
-//! service started, one connection to each socket unit on loopback or its unix path), stop.
+//! service started, one connection to each socket unit on loopback or its unix path, each
+//! D-Bus name asked of the system bus), stop. A service only a D-Bus file starts is left to
+//! the trigger phase, so its first start is the activation a client's call would make.
 //! Every step leaves one line in `units.jsonl`; a failed step leaves the unit's journal tail.
 //! The host reads them back here: the failures go to the report's first lines, and the
 //! coverage (what ran, per phase) to its table and to the verdicts' witness.
@@ -33,7 +35,7 @@ pub const UNIT_TIMEOUT: Duration = Duration::from_secs(60);
 pub struct UnitStep {
     pub unit: String,
     /// `start`, `reload`, `restart`, `trigger` (a timer's service started), `connect` (to a
-    /// socket unit) or `stop`.
+    /// socket unit), `activate` (a D-Bus name asked for) or `stop`.
     pub step: String,
     /// systemctl's exit status (124: the time-out); null for a step skipped.
     pub status: Option<i32>,
@@ -46,7 +48,8 @@ pub struct UnitStep {
     #[serde(default)]
     pub result: String,
     pub time: String,
-    /// For `connect`: the address connected to (`tcp:127.0.0.1:PORT`, `unix:PATH`).
+    /// For `connect`: the address connected to (`tcp:127.0.0.1:PORT`, `unix:PATH`); for
+    /// `activate`, the bus name (`dbus:NAME`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// Why a step was not taken.
@@ -154,6 +157,10 @@ pub struct Coverage {
     pub timers_fired: Vec<String>,
     /// Socket units connected to (`UNIT TARGET`).
     pub sockets_triggered: Vec<String>,
+    /// Services started through the system bus, by asking for their D-Bus name (`UNIT
+    /// dbus:NAME`).
+    #[serde(default)]
+    pub dbus_activated: Vec<String>,
     pub tests_run: usize,
     pub tests_passed: usize,
     /// Per phase, the maintainer scripts that ran in it (`postinst configure`, by file name).
@@ -178,7 +185,7 @@ impl Coverage {
                 .iter()
                 .filter(|s| s.step == step && s.ok() == ok && s.status.is_some())
                 .map(|s| match (&s.target, step) {
-                    (Some(t), "connect") => format!("{} {t}", s.unit),
+                    (Some(t), "connect" | "activate") => format!("{} {t}", s.unit),
                     _ => s.unit.clone(),
                 })
                 .collect();
@@ -212,6 +219,7 @@ impl Coverage {
             restarted: units("restart", true),
             timers_fired: units("trigger", true),
             sockets_triggered: units("connect", true),
+            dbus_activated: units("activate", true),
             tests_run: tests
                 .iter()
                 .filter(|p| {
@@ -265,6 +273,7 @@ impl Coverage {
         row("units restarted", &self.restarted);
         row("timers fired", &self.timers_fired);
         row("sockets triggered", &self.sockets_triggered);
+        row("D-Bus services activated", &self.dbus_activated);
         let _ = writeln!(
             s,
             "| autopkgtest tests run / passed | {} / {} | |",
