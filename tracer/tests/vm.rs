@@ -856,27 +856,12 @@ fn standin_deb(dir: &std::path::Path) -> PathBuf {
 #[test]
 fn vm_check_upgrades_from_an_old_deb() {
     require_root();
-    let tracer = PathBuf::from(env!("CARGO_BIN_EXE_tracer"));
     let dir = scratch("upgrade");
     let old = upgrade_deb(&dir, "0.1");
     let new = upgrade_deb(&dir, "0.2");
     let out = dir.join("out");
-    let result = std::process::Command::new(&tracer)
-        .args(["-v", "vm", "check", "--wait", "1s", "--deb"])
-        .arg(&new)
-        .arg("--upgrade-from")
-        .arg(&old)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .expect("tracer runs");
-    let stderr = String::from_utf8_lossy(&result.stderr);
-    assert!(
-        result.status.success(),
-        "tracer vm check failed; stderr:\n{stderr}"
-    );
-    let vm: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("vm.json")).unwrap()).unwrap();
+    let (code, stderr, vm) = vm_check_deb(&new, &["--upgrade-from".as_ref(), old.as_ref()], &out);
+    assert_eq!(code, Some(0), "tracer vm check failed; stderr:\n{stderr}");
     let phases = phase_statuses(&vm);
     assert_eq!(
         &phases[..3],
@@ -985,7 +970,6 @@ fn vm_check_upgrades_from_an_old_deb() {
 #[test]
 fn vm_check_reports_a_failed_install() {
     require_root();
-    let tracer = PathBuf::from(env!("CARGO_BIN_EXE_tracer"));
     let dir = scratch("failing");
     let deb = failing_deb(&dir);
     let claims = dir.join("failing.claims.toml");
@@ -997,23 +981,12 @@ fn vm_check_reports_a_failed_install() {
     )
     .unwrap();
     let out = dir.join("out");
-    let result = std::process::Command::new(&tracer)
-        .args(["-v", "vm", "check", "--wait", "1s", "--deb"])
-        .arg(&deb)
-        .arg("--claims")
-        .arg(&claims)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .expect("tracer runs");
-    let stderr = String::from_utf8_lossy(&result.stderr);
+    let (code, stderr, vm) = vm_check_deb(&deb, &["--claims".as_ref(), claims.as_ref()], &out);
     assert_eq!(
-        result.status.code(),
+        code,
         Some(6),
         "expected exit 6 (the install failed); stderr:\n{stderr}"
     );
-    let vm: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("vm.json")).unwrap()).unwrap();
     assert_eq!(vm["job"]["exit_status"], 10, "{vm:#}");
     // Nothing is started or exercised after the failure; the purge is still recorded.
     let phases: Vec<&str> = phase_statuses(&vm).into_iter().map(|(p, _)| p).collect();
@@ -1131,24 +1104,11 @@ fn failing_deb(dir: &std::path::Path) -> PathBuf {
 #[test]
 fn vm_check_activates_a_dbus_service() {
     require_root();
-    let tracer = PathBuf::from(env!("CARGO_BIN_EXE_tracer"));
     let dir = scratch("dbus");
     let deb = dbus_deb(&dir);
     let out = dir.join("out");
-    let result = std::process::Command::new(&tracer)
-        .args(["-v", "vm", "check", "--wait", "1s", "--deb"])
-        .arg(&deb)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .expect("tracer runs");
-    let stderr = String::from_utf8_lossy(&result.stderr);
-    assert!(
-        result.status.success(),
-        "tracer vm check failed; stderr:\n{stderr}"
-    );
-    let vm: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("vm.json")).unwrap()).unwrap();
+    let (code, stderr, vm) = vm_check_deb(&deb, &[], &out);
+    assert_eq!(code, Some(0), "tracer vm check failed; stderr:\n{stderr}");
     // The D-Bus file's unit is selected, though nothing enables it.
     assert_eq!(
         vm["units"],
@@ -1274,6 +1234,29 @@ fn upgrade_deb(dir: &std::path::Path, version: &str) -> PathBuf {
     let deb = dir.join(format!("tracer-upgrade_{version}_all.deb"));
     build_deb(&root, &deb);
     deb
+}
+
+/// `tracer -v vm check --wait 1s --deb DEB EXTRA… -o OUT`: its exit code, its stderr and the
+/// vm.json it wrote.
+fn vm_check_deb(
+    deb: &std::path::Path,
+    extra: &[&std::ffi::OsStr],
+    out: &std::path::Path,
+) -> (Option<i32>, String, serde_json::Value) {
+    let result = std::process::Command::new(env!("CARGO_BIN_EXE_tracer"))
+        .args(["-v", "vm", "check", "--wait", "1s", "--deb"])
+        .arg(deb)
+        .args(extra)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .expect("tracer runs");
+    let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
+    let vm = std::fs::read(out.join("vm.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_else(|| panic!("no vm.json in {}; stderr:\n{stderr}", out.display()));
+    (result.status.code(), stderr, vm)
 }
 
 /// Each phase of vm.json with its status (-1: none).

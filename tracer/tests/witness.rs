@@ -61,6 +61,21 @@ fn judged(trace: &Trace, package: Package, claim: Claim, ex: &Exercised) -> (Ver
     (before, j.verdicts.remove(0))
 }
 
+/// Asserts that the claim is held on the trace alone, and "not exercised" with the witness
+/// rule and `ex`, for a reason that says `why`.
+fn held_then_not_exercised(
+    trace: &Trace,
+    package: Package,
+    claim: Claim,
+    ex: &Exercised,
+    why: &str,
+) {
+    let (before, after) = judged(trace, package, claim, ex);
+    assert_eq!(before.status, Status::Held, "{}", before.reason);
+    assert_eq!(after.status, Status::NotExercised, "{}", after.reason);
+    assert!(after.reason.contains(why), "{}", after.reason);
+}
+
 fn window(phase: &str, start: &str, end: &str) -> PhaseWindow {
     PhaseWindow {
         phase: phase.into(),
@@ -100,16 +115,12 @@ fn an_endpoint_claim_needs_the_daemon_past_start_up() {
         failed_units: vec!["quietd.service".into()],
         ..Exercised::default()
     };
-    let (before, after) = judged(&t, package("quietd"), c.clone(), &failed);
-    assert_eq!(before.status, Status::Held, "{}", before.reason);
-    assert_eq!(after.status, Status::NotExercised, "{}", after.reason);
-    assert!(
-        after
-            .reason
-            .contains("no daemon of the package ran past start-up")
-            && after.reason.contains("quietd.service failed to start"),
-        "{}",
-        after.reason
+    held_then_not_exercised(
+        &t,
+        package("quietd"),
+        c.clone(),
+        &failed,
+        "no daemon of the package ran past start-up (quietd.service failed to start)",
     );
     // It ran past start-up: held, saying so, and the phases its events fell in are listed.
     let ran = Exercised {
@@ -210,13 +221,12 @@ fn a_maintainer_script_claim_needs_that_script_to_have_run() {
         ..Exercised::default()
     };
     let absent = review_claim(Check::ChmodChownMixup, Expect::Absent, text);
-    let (before, after) = judged(&t, package("masakari"), absent.clone(), &other);
-    assert_eq!(before.status, Status::Held, "{}", before.reason);
-    assert_eq!(after.status, Status::NotExercised, "{}", after.reason);
-    assert!(
-        after.reason.contains("the package's postinst never ran"),
-        "{}",
-        after.reason
+    held_then_not_exercised(
+        &t,
+        package("masakari"),
+        absent.clone(),
+        &other,
+        "the package's postinst never ran",
     );
     let (_, after) = judged(&t, package("masakari"), absent, &ran);
     assert_eq!(after.status, Status::Held, "{}", after.reason);
@@ -245,15 +255,12 @@ fn a_timer_claim_needs_the_timer_service_to_have_run() {
         ran_past_startup: vec!["quietd.service".into()],
         ..Exercised::default()
     };
-    let (before, after) = judged(&t, package("quietd"), c.clone(), &none);
-    assert_eq!(before.status, Status::Held, "{}", before.reason);
-    assert_eq!(after.status, Status::NotExercised, "{}", after.reason);
-    assert!(
-        after
-            .reason
-            .contains("no timer's service of the package ran"),
-        "{}",
-        after.reason
+    held_then_not_exercised(
+        &t,
+        package("quietd"),
+        c.clone(),
+        &none,
+        "no timer's service of the package ran",
     );
     let fired = Exercised {
         timer_services_run: vec!["quietd-clean.service".into()],
@@ -278,13 +285,12 @@ fn a_daemon_claim_about_a_unit_that_never_started_is_not_exercised() {
         failed_units: vec!["quietd.service".into()],
         ..Exercised::default()
     };
-    let (before, after) = judged(&t, package("quietd"), c, &failed);
-    assert_eq!(before.status, Status::Held, "{}", before.reason);
-    assert_eq!(after.status, Status::NotExercised, "{}", after.reason);
-    assert!(
-        after.reason.contains("quietd.service failed to start"),
-        "{}",
-        after.reason
+    held_then_not_exercised(
+        &t,
+        package("quietd"),
+        c,
+        &failed,
+        "quietd.service failed to start",
     );
 }
 
@@ -468,15 +474,12 @@ fn a_failed_install_leads_the_report_and_leaves_claims_not_exercised() {
         witness::family(&absent),
         Family::MaintainerScript(Some("postinst"))
     );
-    let (before, after) = judged(&t, package("masakari"), absent, &ex);
-    assert_eq!(before.status, Status::Held, "{}", before.reason);
-    assert_eq!(after.status, Status::NotExercised, "{}", after.reason);
-    assert!(
-        after.reason.contains(
-            "masakari-engine.postinst configure in install: exit status 1 (what the script does after its failure never ran)"
-        ),
-        "{}",
-        after.reason
+    held_then_not_exercised(
+        &t,
+        package("masakari"),
+        absent,
+        &ex,
+        "masakari-engine.postinst configure in install: exit status 1 (what the script does after its failure never ran)",
     );
     // What the daemon does: no unit was started after the failure.
     let endpoint = review_claim(
@@ -484,19 +487,11 @@ fn a_failed_install_leads_the_report_and_leaves_claims_not_exercised() {
         Expect::Absent,
         "No external endpoints",
     );
-    let (before, after) = judged(
+    held_then_not_exercised(
         &trace("fixture-quiet.jsonl"),
         package("quietd"),
         endpoint,
         &ex,
-    );
-    assert_eq!(before.status, Status::Held, "{}", before.reason);
-    assert_eq!(after.status, Status::NotExercised, "{}", after.reason);
-    assert!(
-        after.reason.contains(
-            "the install failed (phase install ended with status 100) and no unit of the package was started"
-        ),
-        "{}",
-        after.reason
+        "the install failed (phase install ended with status 100) and no unit of the package was started",
     );
 }
