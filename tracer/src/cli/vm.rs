@@ -366,6 +366,11 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
     if !a.harden {
         return Ok(code);
     }
+    // A package that did not install has no daemon to harden: the report says why.
+    if outcome.install_failure.is_some() {
+        eprintln!("tracer: --harden: the install failed; no drop-in is drafted");
+        return Ok(code);
+    }
     harden_rerun(&a, &image, &apt, spec, &outcome, code)
 }
 
