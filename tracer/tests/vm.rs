@@ -844,9 +844,7 @@ fn standin_deb(dir: &std::path::Path) -> PathBuf {
          ExecStart=/bin/sleep 100000\n",
         0o644,
     );
-    let deb = dir.join("tracer-standin_0.2_all.deb");
-    build_deb(&root, &deb);
-    deb
+    build_deb(&root, dir.join("tracer-standin_0.2_all.deb"))
 }
 
 /// `--upgrade-from` with an old build of a local package: 0.1 is installed in phase
@@ -1054,11 +1052,7 @@ fn vm_check_reports_a_failed_install() {
         assert!(v["reason"].as_str().unwrap().contains(why), "{v:#}");
     }
     // The postinst's own work before the failure is in the trace.
-    let trace = std::fs::read_to_string(out.join("trace.jsonl")).unwrap();
-    assert!(
-        trace.contains("/var/lib/tracer-failing/state"),
-        "the postinst's write before it failed is not in the trace"
-    );
+    assert_trace_names(&out, "/var/lib/tracer-failing/state");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -1092,9 +1086,7 @@ fn failing_deb(dir: &std::path::Path) -> PathBuf {
          ExecStart=/usr/sbin/tracer-failing\n\n[Install]\nWantedBy=multi-user.target\n",
         0o644,
     );
-    let deb = dir.join("tracer-failing_0.1_all.deb");
-    build_deb(&root, &deb);
-    deb
+    build_deb(&root, dir.join("tracer-failing_0.1_all.deb"))
 }
 
 /// D-Bus activation (issues 17 and 19): a package ships a D-Bus system service file with
@@ -1147,11 +1139,7 @@ fn vm_check_activates_a_dbus_service() {
         "{daemon:#}"
     );
     // The daemon's own work is in the trace, after it owned its name.
-    let trace = std::fs::read_to_string(out.join("trace.jsonl")).unwrap();
-    assert!(
-        trace.contains("/var/lib/tracer-dbus/activated"),
-        "the daemon's write is not in the trace"
-    );
+    assert_trace_names(&out, "/var/lib/tracer-dbus/activated");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -1197,9 +1185,7 @@ fn dbus_deb(dir: &std::path::Path) -> PathBuf {
          </busconfig>\n",
         0o644,
     );
-    let deb = dir.join("tracer-dbus_0.1_all.deb");
-    build_deb(&root, &deb);
-    deb
+    build_deb(&root, dir.join("tracer-dbus_0.1_all.deb"))
 }
 
 /// `tracer-upgrade` at `version`: every maintainer script appends `VERSION SCRIPT ARGS` to
@@ -1231,9 +1217,7 @@ fn upgrade_deb(dir: &std::path::Path, version: &str) -> PathBuf {
         &format!("{version}\n"),
         0o644,
     );
-    let deb = dir.join(format!("tracer-upgrade_{version}_all.deb"));
-    build_deb(&root, &deb);
-    deb
+    build_deb(&root, dir.join(format!("tracer-upgrade_{version}_all.deb")))
 }
 
 /// `tracer -v vm check --wait 1s --deb DEB EXTRA… -o OUT`: its exit code, its stderr and the
@@ -1283,15 +1267,22 @@ fn write_file(root: &std::path::Path, rel: &str, text: &str, mode: u32) {
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
-/// `dpkg-deb --build` of a package tree.
-fn build_deb(root: &std::path::Path, deb: &std::path::Path) {
+/// `vm check`'s trace in `out` names `path` (a file a package process wrote).
+fn assert_trace_names(out: &std::path::Path, path: &str) {
+    let trace = std::fs::read_to_string(out.join("trace.jsonl")).unwrap();
+    assert!(trace.contains(path), "{path} is not in the trace");
+}
+
+/// `dpkg-deb --build` of a package tree into `deb`, which it returns.
+fn build_deb(root: &std::path::Path, deb: PathBuf) -> PathBuf {
     let st = std::process::Command::new("dpkg-deb")
         .args(["--root-owner-group", "--build"])
         .arg(root)
-        .arg(deb)
+        .arg(&deb)
         .status()
         .expect("dpkg-deb runs");
     assert!(st.success(), "dpkg-deb --build failed");
+    deb
 }
 
 /// Whether a JSON array holds the string `item`.
