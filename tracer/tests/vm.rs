@@ -844,9 +844,7 @@ fn standin_deb(dir: &std::path::Path) -> PathBuf {
          ExecStart=/bin/sleep 100000\n",
         0o644,
     );
-    let deb = dir.join("tracer-standin_0.2_all.deb");
-    build_deb(&root, &deb);
-    deb
+    build_deb(&root, dir.join("tracer-standin_0.2_all.deb"))
 }
 
 /// `--upgrade-from` with an old build of a local package: 0.1 is installed in phase
@@ -856,27 +854,12 @@ fn standin_deb(dir: &std::path::Path) -> PathBuf {
 #[test]
 fn vm_check_upgrades_from_an_old_deb() {
     require_root();
-    let tracer = PathBuf::from(env!("CARGO_BIN_EXE_tracer"));
     let dir = scratch("upgrade");
     let old = upgrade_deb(&dir, "0.1");
     let new = upgrade_deb(&dir, "0.2");
     let out = dir.join("out");
-    let result = std::process::Command::new(&tracer)
-        .args(["-v", "vm", "check", "--wait", "1s", "--deb"])
-        .arg(&new)
-        .arg("--upgrade-from")
-        .arg(&old)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .expect("tracer runs");
-    let stderr = String::from_utf8_lossy(&result.stderr);
-    assert!(
-        result.status.success(),
-        "tracer vm check failed; stderr:\n{stderr}"
-    );
-    let vm: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("vm.json")).unwrap()).unwrap();
+    let (code, stderr, vm) = vm_check_deb(&new, &["--upgrade-from".as_ref(), old.as_ref()], &out);
+    assert_eq!(code, Some(0), "tracer vm check failed; stderr:\n{stderr}");
     let phases = phase_statuses(&vm);
     assert_eq!(
         &phases[..3],
@@ -978,6 +961,233 @@ fn vm_check_upgrades_from_an_old_deb() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A package whose postinst fails (issue 17): `vm check` still makes the whole report from
+/// what was recorded, the failure first (phase, apt's status, the script's own exit status
+/// from the trace, dpkg's words, the log's tail); the claims the failure kept from running
+/// are "not exercised", saying so; and it exits 6, not 0 and not an infrastructure error.
+#[test]
+fn vm_check_reports_a_failed_install() {
+    require_root();
+    let dir = scratch("failing");
+    let deb = failing_deb(&dir);
+    let claims = dir.join("failing.claims.toml");
+    std::fs::write(
+        &claims,
+        "[package]\nname = \"tracer-failing\"\n\n\
+         [[claim]]\ncheck = \"networking\"\nexpect = \"absent\"\n\n\
+         [[claim]]\ncheck = \"maintainer_adds_groups\"\nexpect = \"absent\"\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let (code, stderr, vm) = vm_check_deb(&deb, &["--claims".as_ref(), claims.as_ref()], &out);
+    assert_eq!(
+        code,
+        Some(6),
+        "expected exit 6 (the install failed); stderr:\n{stderr}"
+    );
+    assert_eq!(vm["job"]["exit_status"], 10, "{vm:#}");
+    // Nothing is started or exercised after the failure; the purge is still recorded.
+    let phases: Vec<&str> = phase_statuses(&vm).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(phases, ["ready", "install", "purge"], "{vm:#}");
+    assert_ne!(phase_statuses(&vm)[1].1, 0, "{vm:#}");
+    let f = &vm["install_failure"];
+    assert_eq!(f["phase"], "install", "{vm:#}");
+    assert!(
+        has(
+            &f["failed_scripts"],
+            "tracer-failing.postinst configure in install: exit status 7"
+        ),
+        "{f:#}"
+    );
+    assert!(
+        f["dpkg_errors"].as_array().is_some_and(|e| e
+            .iter()
+            .any(|l| l.as_str().unwrap().contains("returned error exit status 7"))),
+        "{f:#}"
+    );
+    assert!(
+        f["log_tail"]
+            .as_str()
+            .unwrap()
+            .contains("tracer-failing: cannot set up"),
+        "{f:#}"
+    );
+    // The unit the postinst enabled was selected, and never started.
+    assert_eq!(
+        vm["units"],
+        serde_json::json!(["tracer-failing.service"]),
+        "{vm:#}"
+    );
+    assert!(vm["coverage"]["started"].as_array().unwrap().is_empty());
+    // The report leads with the failure and judges the claims on the trace.
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.starts_with("> **The install failed** (phase `install`"),
+        "{md}"
+    );
+    assert!(
+        md.contains("`tracer-failing.postinst configure in install: exit status 7`"),
+        "{md}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let verdict = |check: &str| {
+        report["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["claim"]["check"] == check)
+            .unwrap_or_else(|| panic!("no verdict for {check}: {report:#}"))
+            .clone()
+    };
+    for (check, why) in [
+        ("networking", "the install failed"),
+        (
+            "maintainer_adds_groups",
+            "what the script does after its failure never ran",
+        ),
+    ] {
+        let v = verdict(check);
+        assert_eq!(v["status"], "not_exercised", "{v:#}");
+        assert!(v["reason"].as_str().unwrap().contains(why), "{v:#}");
+    }
+    // The postinst's own work before the failure is in the trace.
+    assert_trace_names(&out, "/var/lib/tracer-failing/state");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `tracer-failing`: its postinst enables its daemon, writes a state file, then fails with
+/// exit status 7 and a message, as a postinst missing its configuration does.
+fn failing_deb(dir: &std::path::Path) -> PathBuf {
+    let root = dir.join("failing");
+    let write = |rel: &str, text: &str, mode: u32| write_file(&root, rel, text, mode);
+    write(
+        "DEBIAN/control",
+        "Package: tracer-failing\nVersion: 0.1\nArchitecture: all\n\
+         Maintainer: tracer tests <tests@localhost>\n\
+         Description: stand-in whose postinst fails, for tracer's VM test (not a real package)\n",
+        0o644,
+    );
+    write(
+        "DEBIAN/postinst",
+        "#!/bin/sh\nset -e\nsystemctl enable tracer-failing.service\n\
+         mkdir -p /var/lib/tracer-failing\necho half > /var/lib/tracer-failing/state\n\
+         echo 'tracer-failing: cannot set up' >&2\nexit 7\n",
+        0o755,
+    );
+    write(
+        "usr/sbin/tracer-failing",
+        "#!/bin/sh\nwhile :; do sleep 1; done\n",
+        0o755,
+    );
+    write(
+        "lib/systemd/system/tracer-failing.service",
+        "[Unit]\nDescription=tracer stand-in whose install fails\n\n[Service]\n\
+         ExecStart=/usr/sbin/tracer-failing\n\n[Install]\nWantedBy=multi-user.target\n",
+        0o644,
+    );
+    build_deb(&root, dir.join("tracer-failing_0.1_all.deb"))
+}
+
+/// D-Bus activation (issues 17 and 19): a package ships a D-Bus system service file with
+/// `SystemdService=` and a static unit. `vm check` leaves its first start to the trigger
+/// phase, which asks the system bus for the name; dbus-daemon has systemd start the unit, and
+/// the daemon's process is the package's, started by "activation of the unit by D-Bus name".
+#[test]
+fn vm_check_activates_a_dbus_service() {
+    require_root();
+    let dir = scratch("dbus");
+    let deb = dbus_deb(&dir);
+    let out = dir.join("out");
+    let (code, stderr, vm) = vm_check_deb(&deb, &[], &out);
+    assert_eq!(code, Some(0), "tracer vm check failed; stderr:\n{stderr}");
+    // The D-Bus file's unit is selected, though nothing enables it.
+    assert_eq!(
+        vm["units"],
+        serde_json::json!(["tracer-dbus.service"]),
+        "{vm:#}"
+    );
+    // Not started by name in the start phase: activated through the bus in the trigger phase.
+    let steps: Vec<(&str, &str)> = vm["unit_steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["step"].as_str().unwrap(), s["unit"].as_str().unwrap()))
+        .collect();
+    assert!(
+        !steps.contains(&("start", "tracer-dbus.service")),
+        "{steps:?}"
+    );
+    assert_eq!(
+        vm["coverage"]["dbus_activated"],
+        serde_json::json!(["tracer-dbus.service dbus:org.tracer.Standin"]),
+        "{vm:#}"
+    );
+    let procs = vm["package_processes"].as_array().unwrap();
+    let daemon = procs
+        .iter()
+        .find(|p| p["program"] == "/usr/sbin/tracer-dbus")
+        .unwrap_or_else(|| panic!("no process of the daemon: {procs:#?}"));
+    assert_eq!(daemon["phase"], "trigger", "{daemon:#}");
+    assert_eq!(
+        daemon["started_by"],
+        serde_json::json!({
+            "kind": "activation",
+            "unit": "tracer-dbus.service",
+            "trigger": "D-Bus name org.tracer.Standin"
+        }),
+        "{daemon:#}"
+    );
+    // The daemon's own work is in the trace, after it owned its name.
+    assert_trace_names(&out, "/var/lib/tracer-dbus/activated");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `tracer-dbus`: a D-Bus system service (`org.tracer.Standin`) whose activation file names
+/// `tracer-dbus.service`, a static unit (no `[Install]`: only activation starts it); the
+/// daemon, a python3-dbus script, takes the name and writes a file.
+fn dbus_deb(dir: &std::path::Path) -> PathBuf {
+    let root = dir.join("dbus");
+    let write = |rel: &str, text: &str, mode: u32| write_file(&root, rel, text, mode);
+    write(
+        "DEBIAN/control",
+        "Package: tracer-dbus\nVersion: 0.1\nArchitecture: all\nDepends: dbus, python3-dbus\n\
+         Maintainer: tracer tests <tests@localhost>\n\
+         Description: stand-in D-Bus service for tracer's VM test (not a real package)\n",
+        0o644,
+    );
+    write(
+        "usr/sbin/tracer-dbus",
+        "#!/usr/bin/python3\nimport time\nimport dbus\n\
+         bus = dbus.SystemBus()\nbus.request_name('org.tracer.Standin')\n\
+         with open('/var/lib/tracer-dbus/activated', 'w') as f:\n    f.write('yes\\n')\n\
+         while True:\n    time.sleep(1)\n",
+        0o755,
+    );
+    write(
+        "lib/systemd/system/tracer-dbus.service",
+        "[Unit]\nDescription=tracer stand-in D-Bus service\n\n[Service]\nType=dbus\n\
+         BusName=org.tracer.Standin\nStateDirectory=tracer-dbus\nExecStart=/usr/sbin/tracer-dbus\n",
+        0o644,
+    );
+    write(
+        "usr/share/dbus-1/system-services/org.tracer.Standin.service",
+        "[D-BUS Service]\nName=org.tracer.Standin\nExec=/usr/sbin/tracer-dbus\nUser=root\n\
+         SystemdService=tracer-dbus.service\n",
+        0o644,
+    );
+    write(
+        "usr/share/dbus-1/system.d/org.tracer.Standin.conf",
+        "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN\"\n \
+         \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n<busconfig>\n  \
+         <policy user=\"root\"><allow own=\"org.tracer.Standin\"/></policy>\n  \
+         <policy context=\"default\"><allow send_destination=\"org.tracer.Standin\"/></policy>\n\
+         </busconfig>\n",
+        0o644,
+    );
+    build_deb(&root, dir.join("tracer-dbus_0.1_all.deb"))
+}
+
 /// `tracer-upgrade` at `version`: every maintainer script appends `VERSION SCRIPT ARGS` to
 /// /var/lib/tracer-upgrade/log.
 fn upgrade_deb(dir: &std::path::Path, version: &str) -> PathBuf {
@@ -1007,9 +1217,30 @@ fn upgrade_deb(dir: &std::path::Path, version: &str) -> PathBuf {
         &format!("{version}\n"),
         0o644,
     );
-    let deb = dir.join(format!("tracer-upgrade_{version}_all.deb"));
-    build_deb(&root, &deb);
-    deb
+    build_deb(&root, dir.join(format!("tracer-upgrade_{version}_all.deb")))
+}
+
+/// `tracer -v vm check --wait 1s --deb DEB EXTRA… -o OUT`: its exit code, its stderr and the
+/// vm.json it wrote.
+fn vm_check_deb(
+    deb: &std::path::Path,
+    extra: &[&std::ffi::OsStr],
+    out: &std::path::Path,
+) -> (Option<i32>, String, serde_json::Value) {
+    let result = std::process::Command::new(env!("CARGO_BIN_EXE_tracer"))
+        .args(["-v", "vm", "check", "--wait", "1s", "--deb"])
+        .arg(deb)
+        .args(extra)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .expect("tracer runs");
+    let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
+    let vm = std::fs::read(out.join("vm.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_else(|| panic!("no vm.json in {}; stderr:\n{stderr}", out.display()));
+    (result.status.code(), stderr, vm)
 }
 
 /// Each phase of vm.json with its status (-1: none).
@@ -1036,15 +1267,22 @@ fn write_file(root: &std::path::Path, rel: &str, text: &str, mode: u32) {
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
-/// `dpkg-deb --build` of a package tree.
-fn build_deb(root: &std::path::Path, deb: &std::path::Path) {
+/// `vm check`'s trace in `out` names `path` (a file a package process wrote).
+fn assert_trace_names(out: &std::path::Path, path: &str) {
+    let trace = std::fs::read_to_string(out.join("trace.jsonl")).unwrap();
+    assert!(trace.contains(path), "{path} is not in the trace");
+}
+
+/// `dpkg-deb --build` of a package tree into `deb`, which it returns.
+fn build_deb(root: &std::path::Path, deb: PathBuf) -> PathBuf {
     let st = std::process::Command::new("dpkg-deb")
         .args(["--root-owner-group", "--build"])
         .arg(root)
-        .arg(deb)
+        .arg(&deb)
         .status()
         .expect("dpkg-deb runs");
     assert!(st.success(), "dpkg-deb --build failed");
+    deb
 }
 
 /// Whether a JSON array holds the string `item`.

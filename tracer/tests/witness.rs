@@ -61,6 +61,21 @@ fn judged(trace: &Trace, package: Package, claim: Claim, ex: &Exercised) -> (Ver
     (before, j.verdicts.remove(0))
 }
 
+/// Asserts that the claim is held on the trace alone, and "not exercised" with the witness
+/// rule and `ex`, for a reason that says `why`.
+fn held_then_not_exercised(
+    trace: &Trace,
+    package: Package,
+    claim: Claim,
+    ex: &Exercised,
+    why: &str,
+) {
+    let (before, after) = judged(trace, package, claim, ex);
+    assert_eq!(before.status, Status::Held, "{}", before.reason);
+    assert_eq!(after.status, Status::NotExercised, "{}", after.reason);
+    assert!(after.reason.contains(why), "{}", after.reason);
+}
+
 fn window(phase: &str, start: &str, end: &str) -> PhaseWindow {
     PhaseWindow {
         phase: phase.into(),
@@ -100,16 +115,12 @@ fn an_endpoint_claim_needs_the_daemon_past_start_up() {
         failed_units: vec!["quietd.service".into()],
         ..Exercised::default()
     };
-    let (before, after) = judged(&t, package("quietd"), c.clone(), &failed);
-    assert_eq!(before.status, Status::Held, "{}", before.reason);
-    assert_eq!(after.status, Status::NotExercised, "{}", after.reason);
-    assert!(
-        after
-            .reason
-            .contains("no daemon of the package ran past start-up")
-            && after.reason.contains("quietd.service failed to start"),
-        "{}",
-        after.reason
+    held_then_not_exercised(
+        &t,
+        package("quietd"),
+        c.clone(),
+        &failed,
+        "no daemon of the package ran past start-up (quietd.service failed to start)",
     );
     // It ran past start-up: held, saying so, and the phases its events fell in are listed.
     let ran = Exercised {
@@ -210,13 +221,12 @@ fn a_maintainer_script_claim_needs_that_script_to_have_run() {
         ..Exercised::default()
     };
     let absent = review_claim(Check::ChmodChownMixup, Expect::Absent, text);
-    let (before, after) = judged(&t, package("masakari"), absent.clone(), &other);
-    assert_eq!(before.status, Status::Held, "{}", before.reason);
-    assert_eq!(after.status, Status::NotExercised, "{}", after.reason);
-    assert!(
-        after.reason.contains("the package's postinst never ran"),
-        "{}",
-        after.reason
+    held_then_not_exercised(
+        &t,
+        package("masakari"),
+        absent.clone(),
+        &other,
+        "the package's postinst never ran",
     );
     let (_, after) = judged(&t, package("masakari"), absent, &ran);
     assert_eq!(after.status, Status::Held, "{}", after.reason);
@@ -245,15 +255,12 @@ fn a_timer_claim_needs_the_timer_service_to_have_run() {
         ran_past_startup: vec!["quietd.service".into()],
         ..Exercised::default()
     };
-    let (before, after) = judged(&t, package("quietd"), c.clone(), &none);
-    assert_eq!(before.status, Status::Held, "{}", before.reason);
-    assert_eq!(after.status, Status::NotExercised, "{}", after.reason);
-    assert!(
-        after
-            .reason
-            .contains("no timer's service of the package ran"),
-        "{}",
-        after.reason
+    held_then_not_exercised(
+        &t,
+        package("quietd"),
+        c.clone(),
+        &none,
+        "no timer's service of the package ran",
     );
     let fired = Exercised {
         timer_services_run: vec!["quietd-clean.service".into()],
@@ -278,13 +285,12 @@ fn a_daemon_claim_about_a_unit_that_never_started_is_not_exercised() {
         failed_units: vec!["quietd.service".into()],
         ..Exercised::default()
     };
-    let (before, after) = judged(&t, package("quietd"), c, &failed);
-    assert_eq!(before.status, Status::Held, "{}", before.reason);
-    assert_eq!(after.status, Status::NotExercised, "{}", after.reason);
-    assert!(
-        after.reason.contains("quietd.service failed to start"),
-        "{}",
-        after.reason
+    held_then_not_exercised(
+        &t,
+        package("quietd"),
+        c,
+        &failed,
+        "quietd.service failed to start",
     );
 }
 
@@ -363,6 +369,8 @@ fn coverage_table_and_failures_snapshot() {
         "\n",
         r#"{"unit":"masakari.socket","step":"connect","status":0,"timed_out":false,"state":"active","result":"","time":"t","target":"tcp:127.0.0.1:15868"}"#,
         "\n",
+        r#"{"unit":"masakari-bus.service","step":"activate","status":0,"timed_out":false,"state":"active","result":"success","time":"t","target":"dbus:org.example.Masakari"}"#,
+        "\n",
     ));
     let states =
         "exercise masakari-engine.service active 910\nexercise masakari-wait.service inactive 0\n";
@@ -401,5 +409,89 @@ fn coverage_table_and_failures_snapshot() {
     assert_eq!(
         ex.maintainer_scripts["install"],
         ["masakari-engine.postinst configure"]
+    );
+}
+
+/// A failed install (issue 17): the postinst that exited non-zero is named from its own exit
+/// in the trace, the report's first lines say what failed, and the claims the failure kept
+/// from running are not exercised, saying why, rather than held.
+#[test]
+fn a_failed_install_leads_the_report_and_leaves_claims_not_exercised() {
+    use tracer::vm::{check::phases_from_text, exercise};
+    // The install fixture, with the postinst's exit made a failure (exit status 1).
+    let mut t = trace("fixture-install.jsonl");
+    for e in &mut t.events {
+        if e.pid == 903
+            && let EventData::Exit { status, code, .. } = &mut e.data
+        {
+            *status = Some(256);
+            *code = Some(1);
+        }
+    }
+    let phases = phases_from_text(concat!(
+        r#"{"phase":"install","event":"start","time":"2026-11-23T12:00:00.000000000Z","status":null,"trace":null}"#,
+        "\n",
+        r#"{"phase":"install","event":"end","time":"2026-11-23T12:00:00.300000000Z","status":100,"trace":"trace.jsonl"}"#,
+        "\n",
+        r#"{"phase":"purge","event":"start","time":"2026-11-23T12:00:01.000000000Z","status":null,"trace":null}"#,
+        "\n",
+        r#"{"phase":"purge","event":"end","time":"2026-11-23T12:00:02.000000000Z","status":0,"trace":"trace.jsonl"}"#,
+        "\n",
+    ));
+    let cov = exercise::Coverage::build(&[], "", &phases, &t, &|_| true);
+    assert_eq!(
+        cov.failed_scripts,
+        ["masakari-engine.postinst configure in install: exit status 1"]
+    );
+    let dir = std::env::temp_dir().join(format!("tracer-failed-install-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("install.log"),
+        "Setting up masakari-engine (1.0) ...\n\
+         masakari-engine: no [database] section\n\
+         dpkg: error processing package masakari-engine (--configure):\n \
+         installed masakari-engine package post-installation script subprocess returned error exit status 1\n\
+         Errors were encountered while processing:\n masakari-engine\n",
+    )
+    .unwrap();
+    let failure = exercise::install_failure(&dir, &phases, &cov).expect("the install failed");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!((failure.phase.as_str(), failure.status), ("install", 100));
+    assert_eq!(failure.dpkg_errors.len(), 2, "{failure:#?}");
+    insta::assert_snapshot!(exercise::install_failure_section(&failure));
+    assert!(cov.table().contains(
+        "| maintainer scripts failed | 1 | `masakari-engine.postinst configure in install: exit status 1` |"
+    ));
+
+    let ex = exercise::exercised(&cov, &phases);
+    assert_eq!(
+        ex.install_failed.as_deref(),
+        Some("phase install ended with status 100")
+    );
+    // What the postinst does: it stopped part-way, so "it does not" is not shown.
+    let absent = review_claim(Check::Sudo, Expect::Absent, "The postinst never runs sudo");
+    assert_eq!(
+        witness::family(&absent),
+        Family::MaintainerScript(Some("postinst"))
+    );
+    held_then_not_exercised(
+        &t,
+        package("masakari"),
+        absent,
+        &ex,
+        "masakari-engine.postinst configure in install: exit status 1 (what the script does after its failure never ran)",
+    );
+    // What the daemon does: no unit was started after the failure.
+    let endpoint = review_claim(
+        Check::ExternalEndpoint,
+        Expect::Absent,
+        "No external endpoints",
+    );
+    held_then_not_exercised(
+        &trace("fixture-quiet.jsonl"),
+        package("quietd"),
+        endpoint,
+        &ex,
+        "the install failed (phase install ended with status 100) and no unit of the package was started",
     );
 }

@@ -285,6 +285,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `vm check`'s exit status when the package did not install: the report is made from what
+/// was recorded up to the failure (a contradicted claim still exits 1).
+pub const EXIT_INSTALL_FAILED: u8 = 6;
+
 fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
     if a.packages.is_empty() && a.debs.is_empty() {
         anyhow::bail!("nothing to check: give --package NAME[,NAME…] and/or --deb FILE");
@@ -360,6 +364,11 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
     let outcome = check::run(&image, &apt, &spec)?;
     let code = judge_run(&a.judged(&a.output), &outcome, a.baseline.as_deref(), true)?;
     if !a.harden {
+        return Ok(code);
+    }
+    // A package that did not install has no daemon to harden: the report says why.
+    if outcome.install_failure.is_some() {
+        eprintln!("tracer: --harden: the install failed; no drop-in is drafted");
         return Ok(code);
     }
     harden_rerun(&a, &image, &apt, spec, &outcome, code)
@@ -507,12 +516,25 @@ fn judge_run(
     {
         eprintln!("tracer: the exercise was a wait: {why}");
     }
+    if let Some(f) = &outcome.install_failure {
+        eprintln!(
+            "tracer: the install failed in phase {} (apt-get exit status {}); nothing was started or exercised after it",
+            f.phase, f.status
+        );
+        for script in &f.failed_scripts {
+            eprintln!("tracer:   failed: {script}");
+        }
+    }
     if a.review.is_none() && a.claims.is_none() {
         eprintln!(
             "tracer: results in {} (no --review/--claims: no verdicts)",
             a.output.display()
         );
-        return Ok(ExitCode::SUCCESS);
+        return Ok(ExitCode::from(if outcome.install_failure.is_some() {
+            EXIT_INSTALL_FAILED
+        } else {
+            0
+        }));
     }
     let code = verdicts(a.output, a.review, a.claims, baseline, outcome, print)?;
     eprintln!("tracer: results and report in {}", a.output.display());
@@ -561,13 +583,21 @@ fn verdicts(
     super::emit(Some(&out.join("report.json")), &json, "report")?;
     // The Markdown report, then how the guest ran.
     let mut md = super::check::render(&checked.report, Format::Markdown)?;
-    // A unit that failed comes first: the verdicts below never saw it run.
+    // A failed install, then a unit that failed, come first: the verdicts below never saw
+    // what they prevented.
     md.insert_str(
         0,
         &tracer::vm::exercise::failures_section(&outcome.unit_failures),
     );
+    if let Some(f) = &outcome.install_failure {
+        md.insert_str(0, &tracer::vm::exercise::install_failure_section(f));
+    }
     md.push_str(&check::run_section(outcome));
     let mut code = checked.exit_code();
+    // A failed install is the news, unless a claim is contradicted all the same.
+    if outcome.install_failure.is_some() && code != 1 {
+        code = EXIT_INSTALL_FAILED;
+    }
     if let Some(base) = baseline {
         let d = against_baseline(base, out, &trace, &set, &checked.report)?;
         md.push_str("\n## Compared with the baseline\n\n");

@@ -43,6 +43,14 @@ pub struct Exercised {
     /// Per phase, the package's maintainer scripts that ran (`PKG.postinst configure`).
     #[serde(default)]
     pub maintainer_scripts: BTreeMap<String, Vec<String>>,
+    /// The maintainer scripts that failed (`PKG.postinst configure in install: exit status
+    /// 1`): what such a script does after the failure never ran.
+    #[serde(default)]
+    pub failed_scripts: Vec<String>,
+    /// The install failed (`phase install ended with status 100`): nothing was started or
+    /// exercised after it.
+    #[serde(default)]
+    pub install_failed: Option<String>,
 }
 
 impl Exercised {
@@ -72,6 +80,27 @@ impl Exercised {
             })
             .collect();
         (!ran.is_empty()).then(|| ran.join(", "))
+    }
+
+    /// The scripts of `kind` (any, when `None`) that failed.
+    fn script_failed(&self, kind: Option<&str>) -> Option<String> {
+        let failed: Vec<&str> = self
+            .failed_scripts
+            .iter()
+            .filter(|s| {
+                let file = s.split_whitespace().next().unwrap_or("");
+                kind.is_none_or(|k| file == k || file.ends_with(&format!(".{k}")))
+            })
+            .map(String::as_str)
+            .collect();
+        (!failed.is_empty()).then(|| failed.join(", "))
+    }
+
+    /// Why no unit ran, when the install failed before any was started.
+    fn no_unit_after_failed_install(&self) -> Option<String> {
+        let why = self.install_failed.as_ref()?;
+        (self.ran_past_startup.is_empty() && self.timer_services_run.is_empty())
+            .then(|| format!("the install failed ({why}) and no unit of the package was started"))
     }
 }
 
@@ -125,7 +154,13 @@ pub fn family(claim: &Claim) -> Family {
 
 /// What the claim's witness is, when the run had it; `Err` with what was missing.
 pub fn witness(claim: &Claim, ex: &Exercised) -> Result<Option<String>, String> {
-    match family(claim) {
+    let family = family(claim);
+    if let (Family::Daemon | Family::NetworkEndpoint | Family::Timer, Some(why)) =
+        (family, ex.no_unit_after_failed_install())
+    {
+        return Err(why);
+    }
+    match family {
         Family::Other => Ok(None),
         Family::Daemon => match (ex.ran_past_startup.as_slice(), ex.failed_units.as_slice()) {
             ([], []) => Ok(None),
@@ -145,9 +180,13 @@ pub fn witness(claim: &Claim, ex: &Exercised) -> Result<Option<String>, String> 
             )),
             units => Ok(Some(format!("{} ran past start-up", units.join(", ")))),
         },
-        Family::MaintainerScript(kind) => match ex.script_ran(kind) {
-            Some(s) => Ok(Some(format!("{s} ran"))),
-            None => Err(format!(
+        // A script that failed stopped part-way: what it does after that point never ran.
+        Family::MaintainerScript(kind) => match (ex.script_ran(kind), ex.script_failed(kind)) {
+            (_, Some(f)) => Err(format!(
+                "{f} (what the script does after its failure never ran)"
+            )),
+            (Some(s), None) => Ok(Some(format!("{s} ran"))),
+            (None, None) => Err(format!(
                 "the package's {} never ran",
                 kind.unwrap_or("maintainer scripts")
             )),
@@ -183,6 +222,14 @@ pub fn apply(judgement: &mut Judgement, trace: &Trace, package: &Package, ex: &E
                 v.reason = format!(
                     "nothing contradicts it, but it was never exercised: {missing} (\"held\" needs it)"
                 );
+            }
+            // A failed install explains a claim that found nothing to judge.
+            Err(missing)
+                if v.status == Status::NotExercised
+                    && ex.install_failed.is_some()
+                    && !v.reason.contains(&missing) =>
+            {
+                v.reason.push_str(&format!(" ({missing})"));
             }
             Ok(Some(w))
                 if v.status == Status::NotExercised && v.claim.expect == Expect::Present =>

@@ -155,6 +155,9 @@ pub struct CheckOutcome {
     pub unit_failures: Vec<exercise::UnitFailure>,
     /// What the run exercised (the report's coverage table).
     pub coverage: exercise::Coverage,
+    /// The install that failed, if one did: nothing was started or exercised after it, and
+    /// the report leads with it.
+    pub install_failure: Option<exercise::InstallFailure>,
 }
 
 /// The size of the guest's trace and what the recorder used in the guest.
@@ -295,7 +298,9 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
     let units = words("units.txt");
     let daemons = words("daemons.txt");
     match outcome.exit_status {
-        Some(0) => {}
+        // 10: the install failed, and the job recorded what it still could; the report is
+        // made from that, the failure first (`install_failure`).
+        Some(0 | 10) => {}
         Some(status) => {
             let log = fs::read_to_string(spec.out_dir.join("job.log")).unwrap_or_default();
             return Err(VmError::Command {
@@ -346,9 +351,12 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
         path: trace_path.clone(),
         reason: e.to_string(),
     })?;
+    let recording = RecordingCost::read(&spec.out_dir, &trace);
+    let own = Ownership::read(&spec.out_dir);
+    let package_processes = package_processes(&trace, &own, &phases);
     // The units' cross-check needs the job's own notes, which a cut run may not have sent.
     let missed = if outcome.exit_status.is_some() {
-        unrecorded_units(&trace, &spec.out_dir)
+        unrecorded_units(&trace, &spec.out_dir, &own, &package_processes, &phases)
     } else {
         Vec::new()
     };
@@ -356,15 +364,12 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
         return Err(VmError::Unrecorded {
             units: missed
                 .iter()
-                .map(|m| format!("{} (pid {}, after {})", m.unit, m.pid, m.phase))
+                .map(|m| format!("{} ({})", m.unit, m.seen))
                 .collect::<Vec<_>>()
                 .join(", "),
             out: spec.out_dir.clone(),
         });
     }
-    let recording = RecordingCost::read(&spec.out_dir, &trace);
-    let own = Ownership::read(&spec.out_dir);
-    let package_processes = package_processes(&trace, &own, &phases);
     let processes_json = spec.out_dir.join("processes.json");
     fs::write(
         &processes_json,
@@ -382,6 +387,10 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
     let unit_steps = exercise::read_steps(&spec.out_dir);
     let unit_failures = exercise::failures(&spec.out_dir, &unit_steps);
     let coverage = exercise::Coverage::from_dir(&spec.out_dir, &phases, &trace, &purge, &package);
+    let install_failure = exercise::install_failure(&spec.out_dir, &phases, &coverage);
+    if outcome.exit_status == Some(10) && install_failure.is_none() {
+        tracing::warn!("vm check: the guest job said the install failed, but no install phase did");
+    }
     let exercised_json = spec.out_dir.join("exercised.json");
     fs::write(
         &exercised_json,
@@ -404,6 +413,7 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
         unit_steps,
         unit_failures,
         coverage,
+        install_failure,
     })
 }
 
@@ -640,8 +650,9 @@ fn sq(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-/// The guest's `job.sh`. Exit status: 0 all phases ran; 10 the install failed; 11 the recorder
-/// did not start. Later failures (a unit that does not start) are recorded, not fatal: a
+/// The guest's `job.sh`. Exit status: 0 all phases ran; 10 the install failed (what could
+/// still be recorded was: ownership, the units' state, the purge); 11 the recorder did not
+/// start. Later failures (a unit that does not start) are recorded, not fatal: a
 /// daemon failing is part of what a reviewer needs to see.
 /// With `Exercise::Autopkgtest`, `tests` is the plan to run; without one, the fallback wait.
 pub fn job_script(
@@ -802,22 +813,28 @@ fi
 
 # --- the previous version first (--upgrade-from, see exercise.sh): then the install is an
 # upgrade ---
+# A failed install (a maintainer script that exits non-zero, a dependency dpkg cannot
+# configure) names its phase here; the job then goes on to what it can still record: what the
+# packages own, the guest's view of their units, the purge. The host makes the report from
+# that, the failure first. Nothing is started or exercised after it.
+INSTALL_FAILED=
 INSTALL_PHASE=install
 if [ -d "$TRACER_PAYLOAD/debs-old" ]; then
-    install_old || exit 10
+    install_old || INSTALL_FAILED=install-old
     INSTALL_PHASE=upgrade
 fi
 
 # --- install: as on any system, the maintainer scripts may start what they start ---
-mark "$INSTALL_PHASE" start
-logged install systemd-run --quiet --scope --slice="$SLICE" --unit=tracer-install -- \
-    apt-get install -y --no-install-recommends -o Dpkg::Use-Pty=0 "$TRACER_PAYLOAD"/debs/*.deb
-st=$?
-mark "$INSTALL_PHASE" end "$st" '"trace.jsonl"'
-if [ "$st" != 0 ]; then
-    echo "install failed (status $st):"; tail -n 20 "$O/install.log"
-    kill -INT "$rec"; wait "$rec"
-    exit 10
+if [ -z "$INSTALL_FAILED" ]; then
+    mark "$INSTALL_PHASE" start
+    logged install systemd-run --quiet --scope --slice="$SLICE" --unit=tracer-install -- \
+        apt-get install -y --no-install-recommends -o Dpkg::Use-Pty=0 "$TRACER_PAYLOAD"/debs/*.deb
+    st=$?
+    mark "$INSTALL_PHASE" end "$st" '"trace.jsonl"'
+    if [ "$st" != 0 ]; then
+        echo "install failed (status $st):"; tail -n 20 "$O/install.log"
+        INSTALL_FAILED=$INSTALL_PHASE
+    fi
 fi
 
 # What dpkg installed, as installed (maintainer scripts run; what they started runs).
@@ -837,6 +854,7 @@ grep -E '^/(usr/)?lib/systemd/system/[^/]+\.(service|socket|timer|path)$' "$O/ow
 
 # --- the units: what the packages enable and what that activates (see exercise.sh), or
 # --unit's ---
+dbus_services > "$O/dbus-services.txt"
 if [ -z "$UNITS" ]; then
     select_units | grep -v '@' | grep -v '^$' | sort -u > "$O/units.txt"
 else
@@ -847,6 +865,7 @@ echo "units: $UNITS"
 snapshot install
 
 # --- daemons: started (a no-op for those the install started), exercised, stopped ---
+daemons() {
 mark start start
 start_units
 mark start end "$?" '"trace.jsonl"'
@@ -898,6 +917,16 @@ st=0
 for u in $UNITS; do is_service "$u" || unit_step stop "$u" stop || st=1; done
 for u in $UNITS; do ! is_service "$u" || unit_step stop "$u" stop || st=1; done
 mark stop end "$st" '"trace.jsonl"'
+}
+if [ -z "$INSTALL_FAILED" ]; then
+    daemons
+else
+    echo "the install failed in phase $INSTALL_FAILED: no unit is started or exercised"
+    # The guest's view of what the failed install left running, for the report.
+    systemctl --no-pager status $UNITS > "$O/units-status.txt" 2>&1
+    ps -e -o pid,ppid,user,args --forest > "$O/ps.txt"
+    ss -tulpnxa > "$O/sockets.txt" 2>&1
+fi
 
 # --- purge ---
 mark purge start
@@ -915,6 +944,10 @@ kill -INT "$rec"
 wait "$rec"
 echo "recorder exited with $?"
 journalctl -b --no-pager > "$O/journal.txt" 2>&1
+# Every unit the journal says was started, for the host's cross-check against the trace.
+journalctl -b -o json --output-fields=UNIT,MESSAGE_ID,_PID \
+    MESSAGE_ID=39f53479d3a045ac8e11786248231fbf > "$O/unit-starts.jsonl" 2>/dev/null
+[ -z "$INSTALL_FAILED" ] || exit 10
 exit 0
 "#;
 

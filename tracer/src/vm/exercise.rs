@@ -6,7 +6,9 @@
 //! activate (not every unit file shipped: chrony-wait.service waits for a clock sync that
 //! never comes offline), starts each with a bounded time-out, and after the exercise runs the
 //! lifecycle as phases of their own: reload (units that can), restart, trigger (each timer's
-//! service started, one connection to each socket unit on loopback or its unix path), stop.
+//! service started, one connection to each socket unit on loopback or its unix path, each
+//! D-Bus name asked of the system bus), stop. A service only a D-Bus file starts is left to
+//! the trigger phase, so its first start is the activation a client's call would make.
 //! Every step leaves one line in `units.jsonl`; a failed step leaves the unit's journal tail.
 //! The host reads them back here: the failures go to the report's first lines, and the
 //! coverage (what ran, per phase) to its table and to the verdicts' witness.
@@ -33,7 +35,7 @@ pub const UNIT_TIMEOUT: Duration = Duration::from_secs(60);
 pub struct UnitStep {
     pub unit: String,
     /// `start`, `reload`, `restart`, `trigger` (a timer's service started), `connect` (to a
-    /// socket unit) or `stop`.
+    /// socket unit), `activate` (a D-Bus name asked for) or `stop`.
     pub step: String,
     /// systemctl's exit status (124: the time-out); null for a step skipped.
     pub status: Option<i32>,
@@ -46,7 +48,8 @@ pub struct UnitStep {
     #[serde(default)]
     pub result: String,
     pub time: String,
-    /// For `connect`: the address connected to (`tcp:127.0.0.1:PORT`, `unix:PATH`).
+    /// For `connect`: the address connected to (`tcp:127.0.0.1:PORT`, `unix:PATH`); for
+    /// `activate`, the bus name (`dbus:NAME`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// Why a step was not taken.
@@ -154,10 +157,18 @@ pub struct Coverage {
     pub timers_fired: Vec<String>,
     /// Socket units connected to (`UNIT TARGET`).
     pub sockets_triggered: Vec<String>,
+    /// Services started through the system bus, by asking for their D-Bus name (`UNIT
+    /// dbus:NAME`).
+    #[serde(default)]
+    pub dbus_activated: Vec<String>,
     pub tests_run: usize,
     pub tests_passed: usize,
     /// Per phase, the maintainer scripts that ran in it (`postinst configure`, by file name).
     pub maintainer_scripts: BTreeMap<String, Vec<String>>,
+    /// The maintainer scripts that exited non-zero or were killed, as the trace shows them
+    /// (`PKG.postinst configure in install: exit status 1`).
+    #[serde(default)]
+    pub failed_scripts: Vec<String>,
 }
 
 impl Coverage {
@@ -174,7 +185,7 @@ impl Coverage {
                 .iter()
                 .filter(|s| s.step == step && s.ok() == ok && s.status.is_some())
                 .map(|s| match (&s.target, step) {
-                    (Some(t), "connect") => format!("{} {t}", s.unit),
+                    (Some(t), "connect" | "activate") => format!("{} {t}", s.unit),
                     _ => s.unit.clone(),
                 })
                 .collect();
@@ -208,6 +219,7 @@ impl Coverage {
             restarted: units("restart", true),
             timers_fired: units("trigger", true),
             sockets_triggered: units("connect", true),
+            dbus_activated: units("activate", true),
             tests_run: tests
                 .iter()
                 .filter(|p| {
@@ -220,6 +232,7 @@ impl Coverage {
                 .filter(|p| p.result == Some(super::autopkgtest::TestResult::Pass))
                 .count(),
             maintainer_scripts: maintainer_scripts_by_phase(trace, phases, package_owns),
+            failed_scripts: failed_scripts(trace, phases, package_owns),
         }
     }
 
@@ -260,6 +273,7 @@ impl Coverage {
         row("units restarted", &self.restarted);
         row("timers fired", &self.timers_fired);
         row("sockets triggered", &self.sockets_triggered);
+        row("D-Bus services activated", &self.dbus_activated);
         let _ = writeln!(
             s,
             "| autopkgtest tests run / passed | {} / {} | |",
@@ -276,8 +290,110 @@ impl Coverage {
                 list(scripts)
             );
         }
+        if !self.failed_scripts.is_empty() {
+            let _ = writeln!(
+                s,
+                "| maintainer scripts failed | {} | {} |",
+                self.failed_scripts.len(),
+                list(&self.failed_scripts)
+            );
+        }
         s
     }
+}
+
+/// The install phases, in the order the guest runs them.
+const INSTALL_PHASES: &[&str] = &["install-old", "install", "upgrade"];
+
+/// An install that failed: apt's status, which maintainer scripts failed, and the end of its
+/// log. Everything after it (start, exercise, lifecycle) was skipped; the purge still ran.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InstallFailure {
+    /// `install`, `upgrade` or `install-old`.
+    pub phase: String,
+    /// apt-get's exit status.
+    pub status: i32,
+    /// The package's maintainer scripts that failed, from the trace (their exit status).
+    pub failed_scripts: Vec<String>,
+    /// dpkg's own words on what failed (`installed X package post-installation script
+    /// subprocess returned error exit status 1`), from the log.
+    pub dpkg_errors: Vec<String>,
+    /// The last lines of the phase's log (`install.log`, `install-old.log`).
+    pub log_tail: String,
+}
+
+/// The install that failed, if one did: the first install phase with a non-zero status.
+pub fn install_failure(
+    out: &Path,
+    phases: &[Phase],
+    coverage: &Coverage,
+) -> Option<InstallFailure> {
+    let (phase, status) = failed_install(phases)?;
+    // job.sh logs the install and the upgrade to install.log, the old version to its own.
+    let log_name = if phase == "install-old" {
+        "install-old.log"
+    } else {
+        "install.log"
+    };
+    let log = fs::read_to_string(out.join(log_name)).unwrap_or_default();
+    let dpkg_errors = log
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            l.starts_with("dpkg: error processing")
+                || l.contains("script subprocess returned error exit status")
+                || l.contains("subprocess was killed by signal")
+        })
+        .map(str::to_owned)
+        .collect();
+    let failed_scripts = coverage
+        .failed_scripts
+        .iter()
+        .filter(|f| f.contains(&format!(" in {phase}:")))
+        .cloned()
+        .collect();
+    Some(InstallFailure {
+        phase: phase.to_owned(),
+        status,
+        failed_scripts,
+        dpkg_errors,
+        log_tail: super::util::tail(&log, 20).trim_end().to_owned(),
+    })
+}
+
+/// The first install phase that ended with a non-zero status, and that status.
+fn failed_install(phases: &[Phase]) -> Option<(&str, i32)> {
+    phases.iter().find_map(|p| match p.status {
+        Some(st) if st != 0 && INSTALL_PHASES.contains(&p.phase.as_str()) => {
+            Some((p.phase.as_str(), st))
+        }
+        _ => None,
+    })
+}
+
+/// The report's first lines when the install failed: the failing step, its status, the
+/// scripts that failed and the log's tail. The verdicts below were judged on what ran up to
+/// the failure and in the purge.
+pub fn install_failure_section(f: &InstallFailure) -> String {
+    let mut s = format!(
+        "> **The install failed** (phase `{}`, apt-get exit status {}). No unit was started and nothing was exercised after it; the verdicts below are judged on what ran until then and in the purge, and a claim whose behaviour the failure prevented is not exercised.\n",
+        f.phase, f.status
+    );
+    let quote = |l: &str| l.replace('`', "'");
+    for script in &f.failed_scripts {
+        let _ = writeln!(s, ">\n> - failed: `{}` (in the trace)", quote(script));
+    }
+    for e in &f.dpkg_errors {
+        let _ = writeln!(s, ">\n> - `{}`", quote(e));
+    }
+    if !f.log_tail.is_empty() {
+        s.push_str(">\n> The log's last lines:\n>\n");
+        for l in f.log_tail.lines() {
+            let _ = writeln!(s, ">   `{}`", quote(l));
+        }
+    }
+    s.push('\n');
+    s
 }
 
 /// What the verdicts' witness needs of this run (`exercised.json`, `tracer check --exercised`).
@@ -295,6 +411,9 @@ pub fn exercised(coverage: &Coverage, phases: &[Phase]) -> Exercised {
         timer_services_run: coverage.timers_fired.clone(),
         failed_units: coverage.failed.clone(),
         maintainer_scripts: coverage.maintainer_scripts.clone(),
+        failed_scripts: coverage.failed_scripts.clone(),
+        install_failed: failed_install(phases)
+            .map(|(phase, st)| format!("phase {phase} ended with status {st}")),
     }
 }
 
@@ -306,15 +425,71 @@ pub fn maintainer_scripts_by_phase(
     package_owns: &dyn Fn(&str) -> bool,
 ) -> BTreeMap<String, Vec<String>> {
     let mut by: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (e, what) in script_runs(trace, package_owns) {
+        let phase = phase_at(phases, &e.time).unwrap_or("-").to_owned();
+        let v = by.entry(phase).or_default();
+        if !v.contains(&what) {
+            v.push(what);
+        }
+    }
+    by
+}
+
+/// The package's maintainer scripts whose process exited non-zero or was killed: `PKG.postinst
+/// configure in install: exit status 1`. The exit is the script's own (the pid that exec'd it;
+/// a script that exec'd something else reports that program's exit).
+pub fn failed_scripts(
+    trace: &Trace,
+    phases: &[Phase],
+    package_owns: &dyn Fn(&str) -> bool,
+) -> Vec<String> {
+    let mut running: BTreeMap<u32, String> = BTreeMap::new();
+    let runs: Vec<(u64, u32, String)> = script_runs(trace, package_owns)
+        .map(|(e, what)| (e.seq, e.pid, what))
+        .collect();
+    let mut next = runs.iter().peekable();
+    let mut failed = Vec::new();
     for e in &trace.events {
+        while let Some((_, pid, what)) = next.next_if(|(seq, ..)| *seq <= e.seq) {
+            running.insert(*pid, what.clone());
+        }
+        let EventData::Exit { code, signal, .. } = &e.data else {
+            continue;
+        };
+        if e.tid != e.pid {
+            continue;
+        }
+        let Some(what) = running.remove(&e.pid) else {
+            continue;
+        };
+        let how = match (code, signal) {
+            (Some(0), _) => continue,
+            (Some(c), _) => format!("exit status {c}"),
+            (None, Some(sig)) => format!("killed by signal {sig}"),
+            (None, None) => "exit status unknown".to_owned(),
+        };
+        let phase = phase_at(phases, &e.time).unwrap_or("-");
+        failed.push(format!("{what} in {phase}: {how}"));
+    }
+    failed
+}
+
+/// Each exec of one of the package's maintainer scripts (in dpkg's info directory or tmp.ci),
+/// named with dpkg's first argument: `masakari-common.postinst configure`.
+fn script_runs<'a>(
+    trace: &'a Trace,
+    package_owns: &'a dyn Fn(&str) -> bool,
+) -> impl Iterator<Item = (&'a crate::trace::Event, String)> + 'a {
+    trace.events.iter().filter_map(move |e| {
         let EventData::Exec { path, argv, .. } = &e.data else {
-            continue;
+            return None;
         };
-        let Some(p) = path.resolved.as_deref() else {
-            continue;
-        };
+        let p = path.resolved.as_deref()?;
         if !crate::verdict::attribution::is_maintainer_script(p) || !package_owns(p) {
-            continue;
+            return None;
+        }
+        if e.result.as_ref().is_some_and(|r| !r.ok()) {
+            return None;
         }
         let name = p.rsplit('/').next().unwrap_or(p);
         // A `#!` script's argv is the interpreter's (`/bin/sh -e SCRIPT configure …`): dpkg's
@@ -323,17 +498,11 @@ pub fn maintainer_scripts_by_phase(
             .iter()
             .position(|a| a.rsplit('/').next() == Some(name))
             .and_then(|i| argv.get(i + 1));
-        let what = match first {
-            Some(a) if !a.is_empty() => format!("{name} {a}"),
-            _ => name.to_owned(),
-        };
-        let phase = phase_at(phases, &e.time).unwrap_or("-").to_owned();
-        let v = by.entry(phase).or_default();
-        if !v.contains(&what) {
-            v.push(what);
-        }
-    }
-    by
+        Some(match first {
+            Some(a) if !a.is_empty() => (e, format!("{name} {a}")),
+            _ => (e, name.to_owned()),
+        })
+    })
 }
 
 /// The innermost phase whose window holds `time` (RFC 3339 UTC stamps of the same format

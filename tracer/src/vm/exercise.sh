@@ -21,11 +21,34 @@ select_units() {
             systemctl show -p Triggers --value "$f" | tr ' ' '\n' ;;
         esac
     done
+    cut -d' ' -f2 "$O/dbus-services.txt"
+}
+
+# The packages' D-Bus system services: `NAME UNIT` for each activation file with a
+# SystemdService= (the unit's canonical name: that is often an alias), for the start and
+# trigger phases and the host (dbus-services.txt).
+dbus_services() {
     grep -E '^/usr/share/dbus-1/system-services/[^/]+\.service$' "$O/owned.txt" \
         | while IFS= read -r d; do
+            name=$(sed -n 's/^Name=//p' "$d" | head -n 1)
             u=$(sed -n 's/^SystemdService=//p' "$d" | head -n 1)
-            [ -n "$u" ] && systemctl show -p Id --value "$u"
+            if [ -z "$name" ] || [ -z "$u" ]; then continue; fi
+            echo "$name $(systemctl show -p Id --value "$u")"
         done
+}
+
+# Whether a service is one only D-Bus activation starts: a D-Bus file names it and it is
+# not enabled itself. Its first start is left to the trigger phase, as on a system where
+# a client asks for its name.
+dbus_activated() {
+    while read -r _ unit; do
+        [ "$unit" = "$1" ] || continue
+        case "$(systemctl is-enabled "$1" 2>/dev/null)" in
+            enabled|enabled-runtime) return 1 ;;
+            *) return 0 ;;
+        esac
+    done < "$O/dbus-services.txt"
+    return 1
 }
 
 # unit_step STEP UNIT SYSTEMCTL-VERB: one systemctl call, bounded by $UNIT_TIMEOUT (a start
@@ -69,6 +92,7 @@ start_units() {
     for u in $UNITS; do
         is_service "$u" || continue
         [ -z "$(systemctl show -p TriggeredBy --value "$u")" ] || continue
+        ! dbus_activated "$u" || continue
         unit_step start "$u" start || st=1
     done
     return "$st"
@@ -107,8 +131,45 @@ lifecycle() {
             *.socket) connect_socket "$u" || st=1 ;;
         esac
     done
+    # The system bus, as after a reboot: dbus installed with the package (its dependency)
+    # enables dbus.socket but starts nothing on a running system (dbus.service is static;
+    # starting it starts the socket it requires).
+    if [ -s "$O/dbus-services.txt" ] && [ ! -S /run/dbus/system_bus_socket ]; then
+        systemctl start dbus.service > "$O/dbus-start.log" 2>&1
+    fi
+    while read -r name unit; do
+        # UNITS is units.txt: one a line.
+        echo "$UNITS" | grep -qxF "$unit" || continue
+        activate_dbus "$name" "$unit" || st=1
+    done < "$O/dbus-services.txt"
     mark trigger end "$st" '"trace.jsonl"'
     snapshot trigger
+}
+
+# Asks the system bus to start the service of a D-Bus name (StartServiceByName), as a
+# client's first call would: dbus-daemon has systemd start the unit. A client of the slice;
+# a service already running is noted, not activated again.
+activate_dbus() {  # NAME UNIT
+    if is_active "$2"; then
+        printf '{"unit":"%s","step":"activate","status":null,"timed_out":false,"state":"active","result":"","time":"%s","target":"dbus:%s","skipped":"already running"}\n' \
+            "$2" "$(now)" "$1" >> "$O/units.jsonl"
+        return 0
+    fi
+    timeout "$UNIT_TIMEOUT" systemd-run --quiet --scope --slice="$SLICE" \
+        --unit="tracer-activate-$(date +%s%N)" -- \
+        busctl --system call org.freedesktop.DBus /org/freedesktop/DBus \
+        org.freedesktop.DBus StartServiceByName su "$1" 0 > "$O/activate.log" 2>&1
+    c=$?
+    printf '{"unit":"%s","step":"activate","status":%s,"timed_out":%s,"state":"%s","result":"%s","time":"%s","target":"dbus:%s"}\n' \
+        "$2" "$c" "$([ "$c" = 124 ] && echo true || echo false)" \
+        "$(systemctl show -p ActiveState --value "$2")" \
+        "$(systemctl show -p Result --value "$2")" "$(now)" "$1" >> "$O/units.jsonl"
+    if [ "$c" != 0 ]; then
+        mkdir -p "$O/unit-journal"
+        { cat "$O/activate.log"; journalctl -u "$2" -n 20 --no-pager -o short-iso; } \
+            > "$O/unit-journal/$2.activate.txt" 2>&1
+    fi
+    return "$c"
 }
 
 # One connection to each address a socket unit listens on: an IP port on loopback (whatever
@@ -160,8 +221,6 @@ install_old() {
     mark install-old end "$st" '"trace.jsonl"'
     if [ "$st" != 0 ]; then
         echo "install of the old version failed (status $st):"; tail -n 20 "$O/install-old.log"
-        # shellcheck disable=SC2154 # rec: the recorder's pid, set by job.sh
-        kill -INT "$rec"; wait "$rec"
         return 1
     fi
 }

@@ -98,7 +98,7 @@ pub enum VmError {
         reason: String,
     },
     #[error(
-        "{units}: active in the guest, but the trace has no event of its main process; the recording missed the package (see record.log and journal.txt in {out})"
+        "{units}: ran in the guest, but the trace has no process of it; the recording missed the package (see record.log and journal.txt in {out})"
     )]
     Unrecorded { units: String, out: PathBuf },
     #[error("{path}: {reason}; the guest's trace cannot be read")]

@@ -43,6 +43,9 @@ pub struct Ownership {
     /// Cgroup ids (directory inodes) of the packages' units, from the guest's snapshots
     /// (`cgroups.txt`), with the unit each belongs to.
     pub cgroups: HashMap<u64, String>,
+    /// The packages' D-Bus system services: unit -> bus name (`dbus-services.txt`, from their
+    /// activation files' `Name=` and `SystemdService=`).
+    pub dbus: HashMap<String, String>,
 }
 
 /// The parts of a unit file that tell how its processes start.
@@ -142,10 +145,17 @@ impl Ownership {
             }
         }
         units.sort_by(|a, b| a.name.cmp(&b.name));
+        let dbus = fs::read_to_string(out.join("dbus-services.txt"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.split_once(' '))
+            .map(|(name, unit)| (unit.trim().to_owned(), name.to_owned()))
+            .collect();
         let mut own = Ownership {
             executables,
             units,
             cgroups: HashMap::new(),
+            dbus,
         };
         for line in fs::read_to_string(out.join("cgroups.txt"))
             .unwrap_or_default()
@@ -175,6 +185,16 @@ impl Ownership {
             .iter()
             .any(|u| u.name == unescaped || Some(&u.name) == template.as_ref())
             .then_some(unescaped)
+    }
+
+    /// The package's service file `unit` is (its template's for an instance), if it is one.
+    fn service_of(&self, unit: &str) -> Option<&UnitFile> {
+        let template = unit
+            .split_once('@')
+            .map(|(stem, _)| format!("{stem}@.service"));
+        self.units.iter().find(|u| {
+            u.suffix() == "service" && (u.name == unit || Some(&u.name) == template.as_ref())
+        })
     }
 
     fn owns(&self, program: &str) -> bool {
@@ -526,11 +546,13 @@ fn unit_started_by(
                 },
             };
         }
+        // Its unit's BusName=, or a D-Bus activation file that names the unit.
         if let Some(bus) = own
             .units
             .iter()
             .find(|u| u.name == unit)
             .and_then(|u| u.bus_name.clone())
+            .or_else(|| own.dbus.get(unit).cloned())
         {
             return StartedBy::Activation {
                 unit: me,
@@ -582,19 +604,38 @@ fn phase_at<'a>(phases: &'a [Phase], time: &str) -> Option<&'a str> {
         .map(|p| p.phase.as_str())
 }
 
-/// A unit systemd reported active with a main process the trace has no event of: the
+/// A unit of the package that the guest saw run while the trace has nothing of it: the
 /// recording missed what the package ran.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unrecorded {
     pub unit: String,
-    pub pid: u32,
-    /// The phase after which the guest saw it.
-    pub phase: String,
+    /// How the guest saw it: `active with main pid 4242 after install`, or `started at T, in
+    /// phase start, per the journal`.
+    pub seen: String,
 }
 
-/// Cross-checks `units-state.txt` (the guest's `systemctl show` after each phase) against the
-/// trace.
-pub fn unrecorded_units(trace: &Trace, out: &Path) -> Vec<Unrecorded> {
+/// The journal's message id for a unit whose start job finished (systemd's
+/// `SD_MESSAGE_UNIT_STARTED`: "Started X." or, for a oneshot, "Finished X.").
+pub const UNIT_STARTED_MESSAGE_ID: &str = "39f53479d3a045ac8e11786248231fbf";
+
+/// Cross-checks the guest's own evidence against the trace:
+/// - `units-state.txt` (the guest's `systemctl show` after each phase): a unit active with a
+///   main pid the trace has no event of;
+/// - `unit-starts.jsonl` (the journal's unit-started messages of the whole boot): a service
+///   of the package that was active at some time, while the trace shows none of its
+///   processes. A oneshot that ran between two snapshots, or a socket's instance, is seen
+///   only here.
+///
+/// A process of the unit is one `package_processes` says the unit started, or an event in
+/// one of the unit's cgroups, or an exec of one of the unit's programs (`ExecStart=` and the
+/// like: a unit running `/bin/sh -c …` has no program of the package's own).
+pub fn unrecorded_units(
+    trace: &Trace,
+    out: &Path,
+    own: &Ownership,
+    procs: &[PackageProcess],
+    phases: &[Phase],
+) -> Vec<Unrecorded> {
     let seen: HashSet<u32> = trace.events.iter().map(|e| e.pid).collect();
     let mut missing = BTreeMap::new();
     let states = fs::read_to_string(out.join("units-state.txt")).unwrap_or_default();
@@ -607,14 +648,84 @@ pub fn unrecorded_units(trace: &Trace, out: &Path) -> Vec<Unrecorded> {
             continue;
         };
         if *state == "active" && pid != 0 && !seen.contains(&pid) {
-            missing.entry((*unit, pid)).or_insert(Unrecorded {
+            missing.entry((*unit).to_owned()).or_insert(Unrecorded {
                 unit: (*unit).to_owned(),
-                pid,
-                phase: (*phase).to_owned(),
+                seen: format!("active with main pid {pid} after {phase}"),
             });
         }
     }
+    let starts = fs::read_to_string(out.join("unit-starts.jsonl")).unwrap_or_default();
+    for (unit, time) in journal_unit_starts(&starts) {
+        if missing.contains_key(&unit)
+            || own.service_of(&unit).is_none()
+            || unit_has_process(trace, own, procs, &unit)
+        {
+            continue;
+        }
+        let phase = phase_at(phases, &time).unwrap_or("none");
+        missing.insert(
+            unit.clone(),
+            Unrecorded {
+                unit,
+                seen: format!("started at {time}, in phase {phase}, per the journal"),
+            },
+        );
+    }
     missing.into_values().collect()
+}
+
+/// The units the journal says were started, with the time (RFC 3339, the trace's clock), from
+/// `journalctl -o json` lines of [`UNIT_STARTED_MESSAGE_ID`]. The guest runs the package: a
+/// line that is not such a message is dropped, and so is one another process than systemd
+/// logged (`_PID` is journald's own field, which a logging process cannot set).
+pub fn journal_unit_starts(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|j| {
+            j["MESSAGE_ID"]
+                .as_str()
+                .is_none_or(|m| m == UNIT_STARTED_MESSAGE_ID)
+        })
+        .filter(|j| j["_PID"].as_str().is_none_or(|p| p == "1"))
+        .filter_map(|j| {
+            let unit = j["UNIT"].as_str()?.to_owned();
+            let micros: u64 = j["__REALTIME_TIMESTAMP"].as_str()?.parse().ok()?;
+            let t = std::time::UNIX_EPOCH.checked_add(std::time::Duration::from_micros(micros))?;
+            Some((unit, humantime::format_rfc3339_nanos(t).to_string()))
+        })
+        .collect()
+}
+
+/// Whether the trace shows a process of the package's service `unit`.
+fn unit_has_process(trace: &Trace, own: &Ownership, procs: &[PackageProcess], unit: &str) -> bool {
+    // Provenance names an instance's process by its template (`answer@.service`).
+    let template = unit
+        .split_once('@')
+        .map(|(stem, _)| format!("{stem}@.service"));
+    let named = |u: &str| u == unit || Some(u) == template.as_deref();
+    if procs.iter().any(|p| match &p.started_by {
+        StartedBy::Unit { unit: u, .. }
+        | StartedBy::Activation { unit: u, .. }
+        | StartedBy::Timer { unit: u, .. } => named(u),
+        _ => false,
+    }) {
+        return true;
+    }
+    let programs: Vec<&str> = own
+        .service_of(unit)
+        .map(|u| u.programs.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    trace.events.iter().any(|e| {
+        own.cgroups.get(&e.cgroup_id).is_some_and(|u| named(u))
+            || matches!(&e.data, EventData::Exec { path, .. }
+                if programs.iter().any(|p| same_program(p, path.best())))
+    })
+}
+
+/// `/bin/x` and `/usr/bin/x` are one file on a merged-`/usr` system.
+fn same_program(a: &str, b: &str) -> bool {
+    let strip = |p: &str| p.strip_prefix("/usr").unwrap_or(p).to_owned();
+    a == b || strip(a) == strip(b)
 }
 
 #[cfg(test)]
@@ -661,15 +772,92 @@ mod tests {
              start quietd.socket active \n",
         )
         .unwrap();
+        let own = Ownership::default();
         assert_eq!(
-            unrecorded_units(&trace, &dir),
+            unrecorded_units(&trace, &dir, &own, &[], &[]),
             [Unrecorded {
                 unit: "escaped.service".into(),
-                pid: 4242,
-                phase: "install".into()
+                seen: "active with main pid 4242 after install".into()
             }]
         );
         let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// Issue 19's cross-check beyond active units: a service of the package that the journal
+    /// says was started, with no process of it in the trace, is reported with when and in
+    /// which phase; one whose program ran is not, nor is a unit that is not the package's, nor
+    /// a mangled line.
+    #[test]
+    fn a_unit_the_journal_saw_started_without_a_process_in_the_trace_is_reported() {
+        let trace = crate::trace::read_trace(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/fixture-quiet.jsonl"
+        )))
+        .unwrap();
+        let dir = std::env::temp_dir().join(format!("tracer-journal-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        // 1795435200 s: 2026-11-23T12:00:00Z.
+        let line = |unit: &str, micros: u64| {
+            format!(
+                "{{\"__REALTIME_TIMESTAMP\":\"{micros}\",\"UNIT\":\"{unit}\",\"MESSAGE_ID\":\"{UNIT_STARTED_MESSAGE_ID}\"}}\n"
+            )
+        };
+        fs::write(
+            dir.join("unit-starts.jsonl"),
+            line("quietd.service", 1_795_435_200_010_000)
+                + &line("quietd-clean.service", 1_795_435_200_500_000)
+                + &line(
+                    "quietd-answer@1-127.0.0.1:7-127.0.0.1:5.service",
+                    1_795_435_200_600_000,
+                )
+                + &line("systemd-tmpfiles-clean.service", 1_795_435_200_700_000)
+                // Logged by another process than systemd: not evidence.
+                + &line("quietd-forged.service", 1_795_435_200_800_000)
+                    .replace("\"UNIT\"", "\"_PID\":\"4242\",\"UNIT\"")
+                + "{\"UNIT\":\"quietd-clean.service\"}\nnot json\n",
+        )
+        .unwrap();
+        let own = Ownership {
+            executables: HashSet::new(),
+            units: vec![
+                UnitFile::parse("quietd.service", "[Service]\nExecStart=/usr/sbin/quietd\n"),
+                UnitFile::parse(
+                    "quietd-clean.service",
+                    "[Service]\nType=oneshot\nExecStart=/bin/sh -c 'rm -f /var/lib/quietd/*'\n",
+                ),
+                UnitFile::parse(
+                    "quietd-answer@.service",
+                    "[Service]\nExecStart=/usr/sbin/quietd-answer\n",
+                ),
+                UnitFile::parse(
+                    "quietd-forged.service",
+                    "[Service]\nExecStart=/usr/sbin/quietd-forged\n",
+                ),
+            ],
+            cgroups: HashMap::new(),
+            dbus: HashMap::new(),
+        };
+        let phases = crate::vm::check::phases_from_text(
+            "{\"phase\":\"trigger\",\"event\":\"start\",\"time\":\"2026-11-23T12:00:00.400000000Z\"}\n\
+             {\"phase\":\"trigger\",\"event\":\"end\",\"time\":\"2026-11-23T12:00:01.000000000Z\",\"status\":0}\n",
+        );
+        let missed = unrecorded_units(&trace, &dir, &own, &[], &phases);
+        let _ = fs::remove_dir_all(&dir);
+        assert_eq!(
+            missed,
+            [
+                Unrecorded {
+                    unit: "quietd-answer@1-127.0.0.1:7-127.0.0.1:5.service".into(),
+                    seen: "started at 2026-11-23T12:00:00.600000000Z, in phase trigger, per the journal"
+                        .into()
+                },
+                Unrecorded {
+                    unit: "quietd-clean.service".into(),
+                    seen: "started at 2026-11-23T12:00:00.500000000Z, in phase trigger, per the journal"
+                        .into()
+                },
+            ]
+        );
     }
 
     /// The Azure agent's case (issue 19), from an excerpt of its real guest trace: its postinst
@@ -689,6 +877,7 @@ mod tests {
                 "[Service]\nExecStart=/usr/sbin/azure-proxy-agent\n",
             )],
             cgroups: HashMap::new(),
+            dbus: HashMap::new(),
         };
         let procs = package_processes(&trace, &own, &[]);
         assert_eq!(procs.len(), 1, "{procs:#?}");
