@@ -435,6 +435,8 @@ fn harden_rerun(
         "tracer: --harden: {}; see {}",
         if cmp.broke_something() {
             "the drafts broke something"
+        } else if cmp.undecided() {
+            "not shown either way: the hardened run lost events (re-run on a quieter machine)"
         } else {
             "the package ran, passed its tests and kept its verdicts under the drafts"
         },
@@ -442,6 +444,9 @@ fn harden_rerun(
     );
     Ok(if cmp.broke_something() {
         ExitCode::from(EXIT_HARDENING_BROKE)
+    } else if cmp.undecided() {
+        // As a verdict whose evidence may be lost: inconclusive.
+        ExitCode::from(3)
     } else {
         first_code
     })

@@ -127,6 +127,11 @@ pub struct Comparison {
     /// behaviour was timing (an hourly job that ran in one run only); the traces cannot tell
     /// which, so they are shown for the reviewer, not counted as broken.
     pub did_less: Vec<String>,
+    /// Claims that became inconclusive under the drafts while the hardened run lost events:
+    /// the loss, not the drafts, may be why (a busy host, a recorder that fell behind).
+    pub lost_coverage: Vec<String>,
+    /// Events the hardened run's recorder could not deliver.
+    pub hardened_lost: u64,
     /// The hardened guest job did not finish (its report is missing).
     pub incomplete: Option<String>,
 }
@@ -137,6 +142,12 @@ impl Comparison {
             || self.tests_after.1 < self.tests_before.1
             || !self.changed_verdicts.is_empty()
             || self.incomplete.is_some()
+    }
+
+    /// Nothing broke, but lost events leave claims undecided: the comparison proves nothing
+    /// about them, and a re-run (on a quieter machine) is the answer.
+    pub fn undecided(&self) -> bool {
+        !self.broke_something() && !self.lost_coverage.is_empty()
     }
 }
 
@@ -159,6 +170,8 @@ pub fn compare(
         .collect();
     let mut changed_verdicts = Vec::new();
     let mut did_less = Vec::new();
+    let mut lost_coverage = Vec::new();
+    let hardened_lost = hardened_report.map_or(0, |r| r.environment.loss.total_lost);
     if let (Some(a), Some(b)) = (first_report, hardened_report) {
         for v in &a.verdicts {
             let after = b
@@ -179,6 +192,8 @@ pub fn compare(
             let judged = |s: Status| matches!(s, Status::Held | Status::Contradicted);
             if judged(v.status) && after.is_some_and(judged) {
                 did_less.push(line);
+            } else if after == Some(Status::Inconclusive) && hardened_lost > 0 {
+                lost_coverage.push(line);
             } else {
                 changed_verdicts.push(line);
             }
@@ -191,6 +206,8 @@ pub fn compare(
         tests_after: tests(hardened),
         changed_verdicts,
         did_less,
+        lost_coverage,
+        hardened_lost,
         incomplete: match (first_report.is_some(), hardened_report.is_some()) {
             (true, false) => Some("the hardened run wrote no report".into()),
             _ => None,
@@ -202,7 +219,10 @@ pub fn compare(
 /// under them.
 pub fn render_markdown(drafts: &Drafts, cmp: &Comparison) -> String {
     let mut s = String::from("# Hardening drafts, proven by a re-run\n\n");
-    let verdict = if cmp.broke_something() {
+    let verdict = if cmp.undecided() {
+        "**Not shown either way**: the hardened run lost events, so claims it judged before \
+         are inconclusive now (below). Re-run on a quieter machine."
+    } else if cmp.broke_something() {
         "**The drafts broke something** (below): fix or drop the directive before proposing it."
     } else {
         "The package ran under the drafts: every unit step that worked still works, the \
@@ -250,6 +270,15 @@ pub fn render_markdown(drafts: &Drafts, cmp: &Comparison) -> String {
              which: read `hardened/diff.txt` before proposing the draft.\n\n",
         );
     }
+    if !cmp.lost_coverage.is_empty() {
+        let _ = writeln!(
+            s,
+            "Inconclusive because the hardened run lost {} event(s), not because of the \
+             drafts: {}.\n",
+            cmp.hardened_lost,
+            cmp.lost_coverage.join(", ")
+        );
+    }
     if let Some(why) = &cmp.incomplete {
         let _ = writeln!(s, "The hardened run is incomplete: {why}.\n");
     }
@@ -288,6 +317,56 @@ mod tests {
         assert_eq!(exec_start_program(wrapper), None);
         let elsewhere = "[Unit]\nExecStart=/usr/bin/x\n";
         assert_eq!(exec_start_program(elsewhere), None);
+    }
+
+    fn cmp() -> Comparison {
+        Comparison {
+            new_failures: vec![],
+            tests_before: (2, 2),
+            tests_after: (2, 2),
+            changed_verdicts: vec![],
+            did_less: vec![],
+            lost_coverage: vec![],
+            hardened_lost: 0,
+            incomplete: None,
+        }
+    }
+
+    #[test]
+    fn what_counts_as_broken_and_what_is_undecided() {
+        assert!(!cmp().broke_something() && !cmp().undecided());
+        let timing = Comparison {
+            did_less: vec!["C3 (No processes spawned): contradicted -> held".into()],
+            ..cmp()
+        };
+        assert!(
+            !timing.broke_something(),
+            "held/contradicted moves are shown, not broken"
+        );
+        let md = render_markdown(&Drafts::default(), &timing);
+        assert!(md.contains("behaved differently under the drafts"), "{md}");
+        let fewer = Comparison {
+            tests_after: (2, 1),
+            ..cmp()
+        };
+        assert!(fewer.broke_something());
+        let lost = Comparison {
+            lost_coverage: vec!["C7 (…): held -> inconclusive".into()],
+            hardened_lost: 3472,
+            ..cmp()
+        };
+        assert!(lost.undecided() && !lost.broke_something());
+        let md = render_markdown(&Drafts::default(), &lost);
+        assert!(
+            md.contains("lost 3472 event(s), not because of the drafts"),
+            "{md}"
+        );
+        assert!(md.contains("Not shown either way"), "{md}");
+        let both = Comparison {
+            new_failures: vec!["x.service: start".into()],
+            ..lost
+        };
+        assert!(both.broke_something() && !both.undecided());
     }
 
     #[test]
