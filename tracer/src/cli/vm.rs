@@ -362,7 +362,7 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
         },
     };
     let outcome = check::run(&image, &apt, &spec)?;
-    let code = judge_run(&a.judged(&a.output), &outcome, a.baseline.as_deref(), true)?;
+    let (code, report) = judge_run(&a.judged(&a.output), &outcome, a.baseline.as_deref(), true)?;
     if !a.harden {
         return Ok(code);
     }
@@ -371,7 +371,7 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
         eprintln!("tracer: --harden: the install failed; no drop-in is drafted");
         return Ok(code);
     }
-    harden_rerun(&a, &image, &apt, spec, &outcome, code)
+    harden_rerun(&a, &image, &apt, spec, (&outcome, report.as_ref()), code)
 }
 
 /// `--harden`: the drafts from the first run, installed in a second, and the two compared.
@@ -380,7 +380,7 @@ fn harden_rerun(
     image: &tracer::vm::image::Image,
     apt: &AptRoot,
     mut spec: CheckSpec,
-    first: &CheckOutcome,
+    (first, first_report): (&CheckOutcome, Option<&tracer::report::Report>),
     first_code: ExitCode,
 ) -> anyhow::Result<ExitCode> {
     use tracer::vm::harden;
@@ -418,37 +418,29 @@ fn harden_rerun(
     spec.out_dir = hardened_dir.clone();
     spec.dropins = drafts.dropins.clone();
     let second = check::run(image, apt, &spec)?;
-    judge_run(&a.judged(&hardened_dir), &second, Some(&a.output), false)?;
-    let report = |dir: &std::path::Path| -> Option<tracer::report::Report> {
-        let text = std::fs::read_to_string(dir.join("report.json")).ok()?;
-        serde_json::from_str(&text).ok()
-    };
-    let cmp = harden::compare(
-        first,
-        report(&a.output).as_ref(),
-        &second,
-        report(&hardened_dir).as_ref(),
-    );
+    let (_, second_report) = judge_run(&a.judged(&hardened_dir), &second, Some(&a.output), false)?;
+    let cmp = harden::compare(first, first_report, &second, second_report.as_ref());
     let md = harden::render_markdown(&drafts, &cmp);
     super::emit(Some(&a.output.join("harden.md")), &md, "harden.md")?;
+    let outcome = cmp.outcome();
     eprintln!(
         "tracer: --harden: {}; see {}",
-        if cmp.broke_something() {
-            "the drafts broke something"
-        } else if cmp.undecided() {
-            "not shown either way: the hardened run lost events (re-run on a quieter machine)"
-        } else {
-            "the package ran, passed its tests and kept its verdicts under the drafts"
+        match outcome {
+            harden::Outcome::Broke => "the drafts broke something",
+            harden::Outcome::Undecided => {
+                "not shown either way: the hardened run lost events (re-run on a quieter machine)"
+            }
+            harden::Outcome::Kept => {
+                "the package ran, passed its tests and kept its verdicts under the drafts"
+            }
         },
         a.output.join("harden.md").display()
     );
-    Ok(if cmp.broke_something() {
-        ExitCode::from(EXIT_HARDENING_BROKE)
-    } else if cmp.undecided() {
+    Ok(match outcome {
+        harden::Outcome::Broke => ExitCode::from(EXIT_HARDENING_BROKE),
         // As a verdict whose evidence may be lost: inconclusive.
-        ExitCode::from(3)
-    } else {
-        first_code
+        harden::Outcome::Undecided => ExitCode::from(3),
+        harden::Outcome::Kept => first_code,
     })
 }
 
@@ -472,13 +464,14 @@ impl CheckArgs {
     }
 }
 
-/// vm.json, the phase lines, and the verdicts of one run (printed when `print`).
+/// vm.json, the phase lines, and the verdicts of one run (printed when `print`): the exit code
+/// and the report, when there were claims to judge.
 fn judge_run(
     a: &Judged<'_>,
     outcome: &CheckOutcome,
     baseline: Option<&std::path::Path>,
     print: bool,
-) -> anyhow::Result<ExitCode> {
+) -> anyhow::Result<(ExitCode, Option<tracer::report::Report>)> {
     super::progress::finish();
     let vm_json = a.output.join("vm.json");
     std::fs::write(&vm_json, serde_json::to_vec_pretty(&outcome)?)
@@ -535,20 +528,22 @@ fn judge_run(
             "tracer: results in {} (no --review/--claims: no verdicts)",
             a.output.display()
         );
-        return Ok(ExitCode::from(if outcome.install_failure.is_some() {
+        let code = if outcome.install_failure.is_some() {
             EXIT_INSTALL_FAILED
         } else {
             0
-        }));
+        };
+        return Ok((ExitCode::from(code), None));
     }
-    let code = verdicts(a.output, a.review, a.claims, baseline, outcome, print)?;
+    let (code, report) = verdicts(a.output, a.review, a.claims, baseline, outcome, print)?;
     eprintln!("tracer: results and report in {}", a.output.display());
-    Ok(code)
+    Ok((code, Some(report)))
 }
 
 /// Checks the claims against the guest's trace with the library's [`tracer::check`] (what
-/// `tracer check` runs), writes the report as JSON and Markdown, and prints the Markdown. Its
-/// exit code (0 ok, 1 contradicted, 3 inconclusive, 4 nothing checked) is ours.
+/// `tracer check` runs), writes the report as JSON and Markdown, and prints the Markdown.
+/// Returns the report and its exit code (0 ok, 1 contradicted, 3 inconclusive, 4 nothing
+/// checked), which is ours.
 fn verdicts(
     out: &std::path::Path,
     review: Option<&std::path::Path>,
@@ -556,7 +551,7 @@ fn verdicts(
     baseline: Option<&std::path::Path>,
     outcome: &CheckOutcome,
     print: bool,
-) -> anyhow::Result<ExitCode> {
+) -> anyhow::Result<(ExitCode, tracer::report::Report)> {
     let mut set = super::claims::load(
         review.map(std::path::Path::to_path_buf).as_ref(),
         claims.map(std::path::Path::to_path_buf).as_ref(),
@@ -617,7 +612,7 @@ fn verdicts(
     if print {
         print!("{md}");
     }
-    Ok(ExitCode::from(code))
+    Ok((ExitCode::from(code), checked.report))
 }
 
 /// `--baseline`: the previous run's trace judged with the same claims, and what the package

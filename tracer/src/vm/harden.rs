@@ -136,18 +136,31 @@ pub struct Comparison {
     pub incomplete: Option<String>,
 }
 
+/// What the comparison shows, once: harden.md's first line, the CLI's line and exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// A unit step failed, fewer tests passed, a claim went unjudged or the run is missing.
+    Broke,
+    /// Nothing broke, but lost events leave claims undecided: the comparison proves nothing
+    /// about them, and a re-run (on a quieter machine) is the answer.
+    Undecided,
+    /// The package ran, passed and was judged under the drafts as without them.
+    Kept,
+}
+
 impl Comparison {
-    pub fn broke_something(&self) -> bool {
-        !self.new_failures.is_empty()
+    pub fn outcome(&self) -> Outcome {
+        if !self.new_failures.is_empty()
             || self.tests_after.1 < self.tests_before.1
             || !self.changed_verdicts.is_empty()
             || self.incomplete.is_some()
-    }
-
-    /// Nothing broke, but lost events leave claims undecided: the comparison proves nothing
-    /// about them, and a re-run (on a quieter machine) is the answer.
-    pub fn undecided(&self) -> bool {
-        !self.broke_something() && !self.lost_coverage.is_empty()
+        {
+            Outcome::Broke
+        } else if !self.lost_coverage.is_empty() {
+            Outcome::Undecided
+        } else {
+            Outcome::Kept
+        }
     }
 }
 
@@ -219,14 +232,19 @@ pub fn compare(
 /// under them.
 pub fn render_markdown(drafts: &Drafts, cmp: &Comparison) -> String {
     let mut s = String::from("# Hardening drafts, proven by a re-run\n\n");
-    let verdict = if cmp.undecided() {
-        "**Not shown either way**: the hardened run lost events, so claims it judged before \
-         are inconclusive now (below). Re-run on a quieter machine."
-    } else if cmp.broke_something() {
-        "**The drafts broke something** (below): fix or drop the directive before proposing it."
-    } else {
-        "The package ran under the drafts: every unit step that worked still works, the \
-         tests passed as before and every claim judged before is judged now."
+    let verdict = match cmp.outcome() {
+        Outcome::Undecided => {
+            "**Not shown either way**: the hardened run lost events, so claims it judged before \
+             are inconclusive now (below). Re-run on a quieter machine."
+        }
+        Outcome::Broke => {
+            "**The drafts broke something** (below): fix or drop the directive before \
+             proposing it."
+        }
+        Outcome::Kept => {
+            "The package ran under the drafts: every unit step that worked still works, the \
+             tests passed as before and every claim judged before is judged now."
+        }
     };
     let _ = writeln!(s, "{verdict}\n");
     let _ = writeln!(s, "| | first run | under the drafts |\n| --- | --- | --- |");
@@ -235,33 +253,19 @@ pub fn render_markdown(drafts: &Drafts, cmp: &Comparison) -> String {
         "| tests passed | {} of {} | {} of {} |",
         cmp.tests_before.1, cmp.tests_before.0, cmp.tests_after.1, cmp.tests_after.0
     );
-    let _ = writeln!(
-        s,
-        "| unit steps failed only under the drafts | | {} |",
-        if cmp.new_failures.is_empty() {
+    for (label, items) in [
+        ("unit steps failed only under the drafts", &cmp.new_failures),
+        ("verdicts judged before, not now", &cmp.changed_verdicts),
+        ("verdicts between held and contradicted", &cmp.did_less),
+    ] {
+        let items = if items.is_empty() {
             "none".to_owned()
         } else {
-            cmp.new_failures.join(", ")
-        }
-    );
-    let _ = writeln!(
-        s,
-        "| verdicts judged before, not now | | {} |",
-        if cmp.changed_verdicts.is_empty() {
-            "none".to_owned()
-        } else {
-            cmp.changed_verdicts.join(", ")
-        }
-    );
-    let _ = writeln!(
-        s,
-        "| verdicts between held and contradicted | | {} |\n",
-        if cmp.did_less.is_empty() {
-            "none".to_owned()
-        } else {
-            cmp.did_less.join(", ")
-        }
-    );
+            items.join(", ")
+        };
+        let _ = writeln!(s, "| {label} | | {items} |");
+    }
+    s.push('\n');
     if !cmp.did_less.is_empty() {
         s.push_str(
             "The package behaved differently under the drafts. Either a directive blocked \
@@ -334,13 +338,13 @@ mod tests {
 
     #[test]
     fn what_counts_as_broken_and_what_is_undecided() {
-        assert!(!cmp().broke_something() && !cmp().undecided());
+        assert_eq!(cmp().outcome(), Outcome::Kept);
         let timing = Comparison {
             did_less: vec!["C3 (No processes spawned): contradicted -> held".into()],
             ..cmp()
         };
         assert!(
-            !timing.broke_something(),
+            timing.outcome() == Outcome::Kept,
             "held/contradicted moves are shown, not broken"
         );
         let md = render_markdown(&Drafts::default(), &timing);
@@ -349,13 +353,13 @@ mod tests {
             tests_after: (2, 1),
             ..cmp()
         };
-        assert!(fewer.broke_something());
+        assert_eq!(fewer.outcome(), Outcome::Broke);
         let lost = Comparison {
             lost_coverage: vec!["C7 (…): held -> inconclusive".into()],
             hardened_lost: 3472,
             ..cmp()
         };
-        assert!(lost.undecided() && !lost.broke_something());
+        assert_eq!(lost.outcome(), Outcome::Undecided);
         let md = render_markdown(&Drafts::default(), &lost);
         assert!(
             md.contains("lost 3472 event(s), not because of the drafts"),
@@ -366,7 +370,7 @@ mod tests {
             new_failures: vec!["x.service: start".into()],
             ..lost
         };
-        assert!(both.broke_something() && !both.undecided());
+        assert_eq!(both.outcome(), Outcome::Broke);
     }
 
     #[test]
