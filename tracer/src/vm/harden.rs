@@ -119,14 +119,16 @@ pub struct Comparison {
     pub new_failures: Vec<String>,
     pub tests_before: (usize, usize),
     pub tests_after: (usize, usize),
-    /// Claims the hardened run could no longer judge (inconclusive, not exercised) where the
-    /// first run did (`ID (claim): before -> after`): the drafts cost coverage.
-    pub changed_verdicts: Vec<String>,
-    /// Claims that moved between held and contradicted: the package did less or more under
-    /// the drafts. Either a directive blocked something (a job, a helper) or one run's
-    /// behaviour was timing (an hourly job that ran in one run only); the traces cannot tell
-    /// which, so they are shown for the reviewer, not counted as broken.
-    pub did_less: Vec<String>,
+    /// Claims the first run judged (held or contradicted) and the hardened run could not
+    /// (inconclusive, not exercised, absent), `ID (claim): before -> after`: the drafts cost
+    /// coverage.
+    pub unjudged: Vec<String>,
+    /// Every other change: between held and contradicted (the package did less or more under
+    /// the drafts), or of a claim the first run did not judge. Either a directive blocked
+    /// something (a job, a helper) or one run's behaviour was timing (an hourly job that ran
+    /// in one run only); the traces cannot tell which, so they are shown for the reviewer,
+    /// not counted as broken.
+    pub moved: Vec<String>,
     /// Claims that became inconclusive under the drafts while the hardened run lost events:
     /// the loss, not the drafts, may be why (a busy host, a recorder that fell behind).
     pub lost_coverage: Vec<String>,
@@ -152,7 +154,7 @@ impl Comparison {
     pub fn outcome(&self) -> Outcome {
         if !self.new_failures.is_empty()
             || self.tests_after.1 < self.tests_before.1
-            || !self.changed_verdicts.is_empty()
+            || !self.unjudged.is_empty()
             || self.incomplete.is_some()
         {
             Outcome::Broke
@@ -181,8 +183,8 @@ pub fn compare(
         .into_iter()
         .filter(|f| !before.contains(f))
         .collect();
-    let mut changed_verdicts = Vec::new();
-    let mut did_less = Vec::new();
+    let mut unjudged = Vec::new();
+    let mut moved = Vec::new();
     let mut lost_coverage = Vec::new();
     let hardened_lost = hardened_report.map_or(0, |r| r.environment.loss.total_lost);
     if let (Some(a), Some(b)) = (first_report, hardened_report) {
@@ -203,12 +205,12 @@ pub fn compare(
                 after.map_or("absent", |s| s.label())
             );
             let judged = |s: Status| matches!(s, Status::Held | Status::Contradicted);
-            if judged(v.status) && after.is_some_and(judged) {
-                did_less.push(line);
+            if !judged(v.status) || after.is_some_and(judged) {
+                moved.push(line);
             } else if after == Some(Status::Inconclusive) && hardened_lost > 0 {
                 lost_coverage.push(line);
             } else {
-                changed_verdicts.push(line);
+                unjudged.push(line);
             }
         }
     }
@@ -217,8 +219,8 @@ pub fn compare(
         new_failures,
         tests_before: tests(first),
         tests_after: tests(hardened),
-        changed_verdicts,
-        did_less,
+        unjudged,
+        moved,
         lost_coverage,
         hardened_lost,
         incomplete: match (first_report.is_some(), hardened_report.is_some()) {
@@ -255,8 +257,8 @@ pub fn render_markdown(drafts: &Drafts, cmp: &Comparison) -> String {
     );
     for (label, items) in [
         ("unit steps failed only under the drafts", &cmp.new_failures),
-        ("verdicts judged before, not now", &cmp.changed_verdicts),
-        ("verdicts between held and contradicted", &cmp.did_less),
+        ("verdicts judged before, not now", &cmp.unjudged),
+        ("other verdict changes (shown, not counted)", &cmp.moved),
     ] {
         let items = if items.is_empty() {
             "none".to_owned()
@@ -266,7 +268,7 @@ pub fn render_markdown(drafts: &Drafts, cmp: &Comparison) -> String {
         let _ = writeln!(s, "| {label} | | {items} |");
     }
     s.push('\n');
-    if !cmp.did_less.is_empty() {
+    if !cmp.moved.is_empty() {
         s.push_str(
             "The package behaved differently under the drafts. Either a directive blocked \
              something (a job, a helper, a write the draft does not allow), or one run's \
@@ -328,8 +330,8 @@ mod tests {
             new_failures: vec![],
             tests_before: (2, 2),
             tests_after: (2, 2),
-            changed_verdicts: vec![],
-            did_less: vec![],
+            unjudged: vec![],
+            moved: vec![],
             lost_coverage: vec![],
             hardened_lost: 0,
             incomplete: None,
@@ -340,7 +342,7 @@ mod tests {
     fn what_counts_as_broken_and_what_is_undecided() {
         assert_eq!(cmp().outcome(), Outcome::Kept);
         let timing = Comparison {
-            did_less: vec!["C3 (No processes spawned): contradicted -> held".into()],
+            moved: vec!["C3 (No processes spawned): contradicted -> held".into()],
             ..cmp()
         };
         assert!(
@@ -349,6 +351,12 @@ mod tests {
         );
         let md = render_markdown(&Drafts::default(), &timing);
         assert!(md.contains("behaved differently under the drafts"), "{md}");
+        // A claim the first run did not judge: the second judging it is no breakage.
+        let gained = Comparison {
+            moved: vec!["C16 (…): not exercised -> held".into()],
+            ..cmp()
+        };
+        assert_eq!(gained.outcome(), Outcome::Kept);
         let fewer = Comparison {
             tests_after: (2, 1),
             ..cmp()
