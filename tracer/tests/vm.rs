@@ -1417,6 +1417,18 @@ fn vm_check_harden_runs_the_package_again_under_its_drafts() {
         .map(|e| e.pid)
         .collect();
     assert!(!cron_pids.is_empty(), "cron ran in the hardened guest");
+    // Every hook the guest kernel has loaded: the verdicts compared below rest on them.
+    let failed: Vec<_> = trace
+        .header
+        .hooks
+        .failed
+        .iter()
+        .filter(|f| !f.absent)
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "hooks failed in the hardened guest: {failed:?}"
+    );
     // The draft was in force: systemd built cron's sandbox (new namespaces, read-only mounts)
     // in the process that then ran cron. The first run has none of this.
     let sandboxed = |t: &tracer::trace::Trace| {
