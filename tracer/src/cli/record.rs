@@ -130,6 +130,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         // A live line only where someone watches it: never in a log file or a pipe.
         status_line: std::io::IsTerminal::is_terminal(&std::io::stderr()) && !args.quiet,
         stream: args.stream,
+        background_detach: true,
     };
     let program = match &opts.target {
         TargetSpec::Command(argv) => argv.first().cloned(),

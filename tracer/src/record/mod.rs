@@ -17,6 +17,7 @@
 pub mod btf;
 mod collector;
 pub mod existing;
+pub mod handoff;
 pub mod hooks;
 mod loader;
 pub mod mounts;
@@ -73,6 +74,9 @@ pub struct RecordOptions {
     /// A VM's virtio-serial port: every trace line also leaves over it, framed, with
     /// heartbeats (see `vm::stream`).
     pub stream: Option<PathBuf>,
+    /// Leave detaching the hooks to a background process once the trace is complete (see
+    /// [`handoff`]): for a command-line run, which should end when its trace does.
+    pub background_detach: bool,
 }
 
 /// How long a command's tree has after SIGTERM before SIGKILL, when the recording is stopped.
@@ -186,8 +190,11 @@ pub async fn record(opts: RecordOptions) -> Result<RecordOutcome, RecordError> {
         // In a VM the host learns why the trace ends without a footer.
         crate::vm::stream::report_failure(&e.to_string());
     }
-    loaded.detach();
-    let outcome = outcome?;
-    output.commit()?;
-    Ok(outcome)
+    let outcome = outcome.and_then(|o| output.commit().map(|()| o));
+    if opts.background_detach {
+        handoff::detach_in_background(loaded);
+    } else {
+        loaded.detach();
+    }
+    outcome
 }

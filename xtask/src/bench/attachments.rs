@@ -119,3 +119,32 @@ fn link_ids_of(pid: i32) -> BTreeSet<u64> {
         })
         .collect()
 }
+
+/// The recorder's background detacher (`tracer::record::handoff`) by its comm.
+const DETACHER_COMM: &str = "tracer-detach";
+
+/// Waits, up to `limit`, until no earlier recording's detacher still holds its hooks: a run
+/// started before then pays for them. Returns how many were still alive at the limit.
+pub fn wait_for_detachers(limit: std::time::Duration) -> usize {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        let alive = std::fs::read_dir("/proc")
+            .map(|d| {
+                d.flatten()
+                    .filter(|e| {
+                        e.file_name()
+                            .to_string_lossy()
+                            .bytes()
+                            .all(|b| b.is_ascii_digit())
+                    })
+                    .filter_map(|e| std::fs::read_to_string(e.path().join("comm")).ok())
+                    .filter(|c| c.trim_end() == DETACHER_COMM)
+                    .count()
+            })
+            .unwrap_or(0);
+        if alive == 0 || std::time::Instant::now() >= deadline {
+            return alive;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}

@@ -17,7 +17,13 @@ use tracer_bench::{
     report::Report,
 };
 
-use super::{attachments::Attachments, workloads::Workload};
+use super::{
+    attachments::{self, Attachments},
+    workloads::Workload,
+};
+
+/// How long a run waits for an earlier recording's hooks to be detached.
+const DETACHER_WAIT: Duration = Duration::from_secs(120);
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 pub enum Config {
@@ -105,7 +111,9 @@ impl Ctx {
         }
         let limit = w.limit(self.quick);
         // Before the run's own tool starts, nothing may be attached: another session's recorder
-        // or bpftrace makes every configuration pay (at least) the floor.
+        // or bpftrace makes every configuration pay (at least) the floor. The previous
+        // recording's detacher goes first: it holds that recording's hooks for seconds.
+        attachments::wait_for_detachers(DETACHER_WAIT);
         let before = foreign_attachments();
         let outcome = self.run_once(w, cfg, limit);
         let after = match cfg {

@@ -10,7 +10,10 @@ use std::{
     time::{Duration, Instant},
 };
 
-use super::{attachments::Attachments, table::stats};
+use super::{
+    attachments::{self, Attachments},
+    table::stats,
+};
 
 /// Issue 16's target for `tracer record -- /bin/true`.
 const TARGET_S: f64 = 1.0;
@@ -44,6 +47,8 @@ pub fn run(tracer: Option<&Path>, strace: bool, tmp: &Path, rounds: usize) -> Ve
     for _ in 0..rounds {
         for (row, cmd) in &mut rows {
             let Some(cmd) = cmd else { continue };
+            // The previous recording's detacher holds its hooks for seconds after it returned.
+            attachments::wait_for_detachers(Duration::from_secs(120));
             if Attachments::live().is_ok_and(|a| !a.foreign(None).is_empty()) {
                 row.contaminated += 1;
             }
