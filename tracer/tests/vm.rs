@@ -1293,7 +1293,7 @@ fn has(list: &serde_json::Value, item: &str) -> bool {
 
 /// The hostile TEST DATA package (examples/vm/hostile, issue 13): its postinst and daemon
 /// attack the recorder (bpf, ptrace, tracefs and bpffs writes, trace rewrite, disk fill,
-/// flood, fork storm, a SIGINT as the job would send it, kill) and hang forever. `vm check`
+/// flood, fork storm, kill, then a forged end of the stream on its port) and hang forever. `vm check`
 /// must end within its time-out, hold no claim, and name the interference.
 #[test]
 fn vm_check_of_a_hostile_package_ends_and_holds_nothing() {
@@ -1354,7 +1354,18 @@ fn vm_check_of_a_hostile_package_ends_and_holds_nothing() {
     );
     let vm: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("vm.json")).unwrap()).unwrap();
-    assert!(!vm["job"]["stream"]["cut"].is_null(), "{vm:#}");
+    // After its SIGKILL the postinst opened the trace port and wrote a footer naming the
+    // job's own stop: the host saw the port opened again and cut the trace at the close.
+    assert_eq!(
+        vm["job"]["stream"]["cut"]["code"], "port_reopened",
+        "{vm:#}"
+    );
+    assert!(vm["job"]["stream"]["port_reopened"].is_string(), "{vm:#}");
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains("wrote to the recorder's stream after it was closed"),
+        "{md}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

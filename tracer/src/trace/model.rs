@@ -676,6 +676,10 @@ pub enum StopReason {
 /// signal, or the job's signal from another sender): the package stopped the recorder.
 pub const STOPPED_BY_OTHER: &str = "stopped_by_other";
 
+/// [`StreamCut::code`] when another guest process opened the trace port after the recorder had
+/// closed it: it wrote to the stream, so the package interfered with the recorder's evidence.
+pub const PORT_REOPENED: &str = "port_reopened";
+
 /// How a streamed trace was cut, as the host saw it. The counts of the host's footer are what
 /// the host received; what the recorder lost is unknown, so every claim is inconclusive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -683,7 +687,7 @@ pub struct StreamCut {
     /// One sentence: the recorder stopped sending, the guest stopped, a host limit was hit…
     pub cause: String,
     /// The same as a code: `recorder_stopped`, `guest_stopped`, `host_timeout`,
-    /// `size_limit`, `rate_limit`, `malformed`, [`STOPPED_BY_OTHER`].
+    /// `size_limit`, `rate_limit`, `malformed`, [`STOPPED_BY_OTHER`], [`PORT_REOPENED`].
     pub code: String,
     /// What the host observed (the limit, the error).
     pub detail: String,

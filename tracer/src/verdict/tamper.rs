@@ -13,10 +13,11 @@
 //! package.
 
 use super::attribution::{Attribution, Origin};
-use crate::trace::{Event, EventData, Header, PathRef, STOPPED_BY_OTHER, Trace};
+use crate::trace::{Event, EventData, Header, PORT_REOPENED, PathRef, STOPPED_BY_OTHER, Trace};
 
 /// The recorder was stopped by something other than its job: the host found that the
-/// footer's stop was not the job's (`tracer vm check`, [`STOPPED_BY_OTHER`]). The stop is an
+/// footer's stop was not the job's (`tracer vm check`, [`STOPPED_BY_OTHER`]), or that another
+/// process wrote to the trace port once the recorder had closed it ([`PORT_REOPENED`]). The stop is an
 /// attempt of its own, whoever sent it: its `kill` may be in the trace (then it is named there
 /// too), or not (a process the attribution does not tie to the package, a signal the recorder
 /// had not yet drained).
@@ -37,7 +38,12 @@ pub struct ForeignStop {
 /// The foreign stop of `trace`, if its footer records one.
 pub fn foreign_stop(trace: &Trace, attribution: &Attribution) -> Option<ForeignStop> {
     let footer = trace.footer.as_ref()?;
-    let cut = footer.cut.as_ref().filter(|c| c.code == STOPPED_BY_OTHER)?;
+    let cut = footer.cut.as_ref()?;
+    let what = match cut.code.as_str() {
+        STOPPED_BY_OTHER => "stopped the recorder",
+        PORT_REOPENED => "wrote to the recorder's stream after it was closed",
+        _ => return None,
+    };
     let sender = footer.stop_sender.as_ref();
     let pid = sender.map_or(0, |s| s.pid);
     let origin = trace
@@ -48,7 +54,7 @@ pub fn foreign_stop(trace: &Trace, attribution: &Attribution) -> Option<ForeignS
         .find(|(ev, _)| pid != 0 && ev.pid == pid)
         .map_or(Origin::Other, |(_, o)| *o);
     Some(ForeignStop {
-        what: format!("stopped the recorder: {}", cut.detail),
+        what: format!("{what}: {}", cut.detail),
         pid,
         comm: sender.and_then(|s| s.comm.clone()).unwrap_or_default(),
         origin,

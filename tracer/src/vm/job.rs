@@ -18,6 +18,7 @@ use super::{
     Result, VmError, disk,
     image::Image,
     qemu::{self, Accel, Disk, Vm},
+    qmp::PortWatch,
     stream::{HostLimits, HostTrace, RESULTS_PORT, StreamReport, TRACE_PORT, read_results},
     util::{RemoveOnDrop, io_err, unique_path},
 };
@@ -114,6 +115,10 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
         &mut cmd,
         &[(TRACE_PORT, &trace_raw), (RESULTS_PORT, &results_raw)],
     );
+    let qmp_socket = scratch.join("qmp.sock");
+    if opts.stream.is_some() {
+        qemu::qmp(&mut cmd, &qmp_socket);
+    }
     let mut host_trace = match opts.stream {
         Some(limits) => {
             let trace = out_dir.join("trace.jsonl");
@@ -125,6 +130,13 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
     tracing::info!(target: super::PROGRESS, %accel, timeout_s = opts.timeout.as_secs(), "vm: booting the guest");
     let started = Instant::now();
     let mut vm = Vm::spawn(cmd, console.clone())?;
+    let port_watch = host_trace.is_some().then(|| {
+        PortWatch::start(
+            qmp_socket.clone(),
+            qemu::port_device_id(TRACE_PORT),
+            trace_raw.clone(),
+        )
+    });
     let mut boot_seconds = None;
     let mut relayed = 0;
     let status = loop {
@@ -146,6 +158,13 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
             tracing::warn!(
                 "vm: {}: stopping the guest (nothing it does is recorded any more)",
                 cause.describe()
+            );
+            vm.kill();
+            break None;
+        }
+        if port_watch.as_ref().is_some_and(PortWatch::reopened) {
+            tracing::warn!(
+                "vm: another process opened the trace port after the recorder closed it: stopping the guest"
             );
             vm.kill();
             break None;
@@ -180,7 +199,14 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
     {
         tracing::warn!("vm: qemu exited with {s}: {}", vm.stderr().trim());
     }
-    if let Some(h) = host_trace {
+    if let Some(mut h) = host_trace {
+        // qemu has exited (or been killed): every port event is in.
+        if let Some(port) = port_watch.map(PortWatch::finish) {
+            if let Some(e) = &port.error {
+                tracing::warn!("vm: the trace port's opens and closes are unknown: {e}");
+            }
+            h.port_events(port);
+        }
         return streamed(
             h,
             timed_out,

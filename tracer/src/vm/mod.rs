@@ -3,7 +3,8 @@
 //!
 //! One module per concern: `sources` (which Debian mirror, from this machine's apt sources),
 //! `image` (build and cache the guest image), `disk` (payload/output ext4 images),
-//! `qemu` (accelerator choice and the qemu process), `job` (one boot = one job),
+//! `qemu` (accelerator choice and the qemu process), `qmp` (qemu's events: who opened the
+//! trace port), `job` (one boot = one job),
 //! `debs` (fetch a package and its dependencies on the host), `autopkgtest` (the package's own
 //! tests as the exercise), `preseed` (debconf answers set before install), `check` (the
 //! `vm check` flow), `provenance` (whose each process of the whole-guest trace is, and how it
@@ -29,6 +30,7 @@ pub mod job;
 pub mod preseed;
 pub mod provenance;
 pub mod qemu;
+pub mod qmp;
 pub mod sources;
 pub mod stream;
 pub mod upgrade;

@@ -168,9 +168,21 @@ pub fn serial_ports(cmd: &mut Command, ports: &[(&str, &Path)]) {
             .arg(format!("file,id=port{i},path={}", path.display()))
             .arg("-device")
             .arg(format!(
-                "virtserialport,bus=vser.0,chardev=port{i},name={name}"
+                "virtserialport,bus=vser.0,chardev=port{i},name={name},id={}",
+                port_device_id(name)
             ));
     }
+}
+
+/// The qemu device id of the port named `name`: how QMP's `VSERPORT_CHANGE` names it.
+pub fn port_device_id(name: &str) -> String {
+    format!("vser-{name}")
+}
+
+/// A QMP socket on the host at `socket`, for [`super::qmp`]; the guest has no way to it.
+pub fn qmp(cmd: &mut Command, socket: &Path) {
+    cmd.arg("-qmp")
+        .arg(format!("unix:{},server=on,wait=off", socket.display()));
 }
 
 /// Virtio devices without MSI-X, on legacy interrupts. Under multi-threaded TCG, qemu 10.0

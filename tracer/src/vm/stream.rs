@@ -560,6 +560,9 @@ pub enum CutCause {
     /// The recorder's footer came, but its stop was not the job's: another signal, another
     /// sender (the package), or no signal at all. The package interfered with the recorder.
     StoppedByOther,
+    /// Another guest process opened the trace port after the recorder had closed it: whatever
+    /// it wrote there is not the recorder's (see `vm::qmp`). The trace ends at that close.
+    PortReopened,
 }
 
 impl CutCause {
@@ -572,6 +575,9 @@ impl CutCause {
             CutCause::RateLimit => "events came faster than the host's rate limit",
             CutCause::Malformed => "the stream was malformed",
             CutCause::StoppedByOther => "something other than the job stopped the recorder",
+            CutCause::PortReopened => {
+                "another process wrote to the trace port after the recorder closed it"
+            }
         }
     }
 }
@@ -600,6 +606,9 @@ pub struct TraceSink<W: Write> {
     foreign_stop: Option<(Option<String>, Option<StopSender>)>,
     /// The header's start time: the host's footer says how long the trace covers.
     start_time: Option<String>,
+    /// The host already knows the trace must end in this cut: a footer that comes is the
+    /// recorder's, but the host's footer replaces it (as for a foreign stop).
+    forced: Option<(CutCause, String)>,
 }
 
 impl<W: Write> TraceSink<W> {
@@ -620,6 +629,7 @@ impl<W: Write> TraceSink<W> {
             cut_cause: None,
             foreign_stop: None,
             start_time: None,
+            forced: None,
         }
     }
 
@@ -680,6 +690,11 @@ impl<W: Write> TraceSink<W> {
                         self.last_time = Some(e.time.clone());
                     }
                     (Line::Footer(f), true) => {
+                        if let Some((cause, detail)) = self.forced.clone() {
+                            self.foreign_stop =
+                                Some((f.stop_signal.clone(), f.stop_sender.clone()));
+                            return self.close(cause, &detail);
+                        }
                         // The job stops the recorder with SIGINT, sent by kill from the job
                         // itself (the recorder's parent): any other way it ended (another
                         // signal, another sender, its target gone) is the package's doing.
@@ -848,6 +863,9 @@ pub struct StreamReport {
     /// Why the results are not whole, when they are not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub results_problem: Option<String>,
+    /// Another process opened the trace port after the recorder closed it: where, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port_reopened: Option<String>,
 }
 
 /// The host's reader of the trace port: polls the file qemu appends the port's bytes to, and
@@ -860,6 +878,10 @@ pub struct HostTrace {
     limits: HostLimits,
     window: (std::time::Instant, u64),
     last_frame: Option<std::time::Instant>,
+    /// Bytes of the port's file that belong to the recorder; the rest is not read.
+    until: Option<u64>,
+    /// The guest's opens and closes of the trace port, once qemu has exited (`vm::qmp`).
+    port: Option<super::qmp::PortState>,
     pub report: StreamReport,
 }
 
@@ -881,6 +903,8 @@ impl HostTrace {
             limits,
             window: (std::time::Instant::now(), 0),
             last_frame: None,
+            until: None,
+            port: None,
             report: StreamReport::default(),
         })
     }
@@ -903,7 +927,10 @@ impl HostTrace {
             let Some(input) = self.input.as_mut() else {
                 return Ok(None);
             };
-            let n = input.read(&mut buf)?;
+            let want = self.until.map_or(CHUNK, |u| {
+                CHUNK.min(usize::try_from(u.saturating_sub(self.report.bytes)).unwrap_or(CHUNK))
+            });
+            let n = input.read(&mut buf[..want])?;
             if n == 0 {
                 break;
             }
@@ -961,10 +988,49 @@ impl HostTrace {
         Ok(None)
     }
 
+    /// What qemu said of the guest's opens and closes of the trace port, for [`Self::finish`].
+    pub fn port_events(&mut self, port: super::qmp::PortState) {
+        self.port = Some(port);
+    }
+
     /// The guest is gone: reads the rest and, without the recorder's footer, writes the host's.
     /// `timed_out`: the host killed it at its time limit. A recorder that went silent well
     /// before the guest stopped is the cause, whatever stopped the guest afterwards.
-    pub fn finish(mut self, timed_out: Option<Duration>) -> io::Result<StreamReport> {
+    ///
+    /// When another process opened the port after the recorder closed it (see
+    /// [`Self::port_events`]), the trace is written again from the stream's first bytes up to
+    /// that close, and cut there.
+    pub fn finish(self, timed_out: Option<Duration>) -> io::Result<StreamReport> {
+        let Some((closed, reopened)) = self
+            .port
+            .as_ref()
+            .and_then(|p| Some((p.reopened()?, p.reopened_at.unwrap_or_default())))
+        else {
+            return self.finish_stream(timed_out);
+        };
+        let detail = format!(
+            "the recorder's port closed after byte {closed} of the stream, and a guest process \
+             opened it again at byte {reopened}; what came after the close is not the recorder's"
+        );
+        tracing::warn!("vm: {detail}");
+        let (raw, trace, limits) = (self.raw.clone(), self.sink.path.clone(), self.limits);
+        let received = self.report.bytes;
+        drop(self);
+        let mut replay = HostTrace::new(&raw, &trace, limits)?;
+        replay.until = Some(closed);
+        replay.sink.forced = Some((CutCause::PortReopened, detail.clone()));
+        let mut report = replay.finish_stream(None)?;
+        report.bytes = report.bytes.max(received);
+        report.port_reopened = Some(detail);
+        if let Some(limit) = timed_out {
+            report
+                .limits_hit
+                .push(format!("guest wall clock: {} s", limit.as_secs()));
+        }
+        Ok(report)
+    }
+
+    fn finish_stream(mut self, timed_out: Option<Duration>) -> io::Result<StreamReport> {
         let stopped = std::time::Instant::now();
         let polled = self.poll();
         if timed_out.is_none() {
@@ -983,7 +1049,9 @@ impl HostTrace {
                     l.as_secs()
                 )
             });
-            if let Some(e) = self.decoder.finish().filter(|_| timed_out.is_none()) {
+            if let Some((cause, detail)) = self.sink.forced.clone() {
+                self.sink.close(cause, &detail)?;
+            } else if let Some(e) = self.decoder.finish().filter(|_| timed_out.is_none()) {
                 self.sink.close(CutCause::Malformed, &e.to_string())?;
             } else if let Some(s) = silent.filter(|s| *s > SILENCE) {
                 self.sink.close(
@@ -1369,6 +1437,74 @@ mod tests {
                 }
             }
         }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// After a SIGKILL the port is free: a root package could open it and append the rest of a
+    /// trace, down to a footer that says the job stopped the recorder. Without the port's
+    /// events the host takes it whole; with them it cuts the trace at the recorder's close.
+    #[test]
+    fn frames_after_the_recorders_port_closed_are_not_the_trace() {
+        let dir = std::env::temp_dir().join(format!("tracer-reopen-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let saved = include_str!("../../tests/fixtures/fixture-quiet.jsonl");
+        let lines: Vec<&str> = saved.lines().collect();
+        // The recorder sent its hello, the header and two events, then was killed.
+        let mut bytes = encode(&hello());
+        for l in &lines[..3] {
+            bytes.extend(encode(&Frame::Line((*l).into())));
+        }
+        let closed = bytes.len() as u64;
+        // The forger: the remaining events and a footer naming the job's own stop.
+        let footer = lines[lines.len() - 1].replace(
+            "\"stop_reason\": \"target_exited\"",
+            r#""stop_reason": "signal", "stop_signal": "SIGINT", "stop_sender": {"how": "kill", "pid": 7, "comm": "sh", "parent": true}"#,
+        );
+        for l in lines[3..lines.len() - 1]
+            .iter()
+            .copied()
+            .chain([footer.as_str()])
+        {
+            bytes.extend(encode(&Frame::Line(l.into())));
+        }
+        bytes.extend(encode(&Frame::End(End {
+            lines: lines.len() as u64,
+            status: None,
+            error: None,
+        })));
+        let raw = dir.join("forged.stream");
+        std::fs::write(&raw, &bytes).unwrap();
+        let trace = dir.join("forged.jsonl");
+        let read = |port: Option<&super::super::qmp::PortState>| {
+            let mut h = HostTrace::new(&raw, &trace, HostLimits::default()).unwrap();
+            assert_eq!(h.poll().unwrap(), None);
+            if let Some(p) = port {
+                h.port_events(p.clone());
+            }
+            let report = h.finish(None).unwrap();
+            (report, crate::trace::read_trace(&trace).unwrap())
+        };
+        let (blind, t) = read(None);
+        assert!(blind.cut.is_none(), "the hole this closes: {blind:?}");
+        assert_eq!(t.events.len(), lines.len() - 2);
+        let port = super::super::qmp::PortState {
+            opens: 2,
+            first_close_at: Some(closed),
+            reopened_at: Some(closed + 9),
+            error: None,
+        };
+        let (seen, t) = read(Some(&port));
+        let cut = seen.cut.expect("cut at the close");
+        assert_eq!(cut.code, "port_reopened");
+        assert!(seen.port_reopened.is_some());
+        assert_eq!(
+            seen.bytes,
+            bytes.len() as u64,
+            "everything received is counted"
+        );
+        assert_eq!(t.events.len(), 2, "only the recorder's own events");
+        assert!(t.integrity.stream_cut.is_some());
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -80,3 +80,19 @@ fork_storm() {
         i=$((i + 1))
     done
 }
+
+# With the recorder gone its port is free: open it and append the end of a trace, a footer
+# that says the job stopped the recorder (SIGINT, sent by kill from its parent), then the
+# stream's End. Frames are `type: u8 | length: u32 LE | payload` (docs/vm.md).
+forge_stream() {
+    i=0
+    while [ -d /proc/"$1" ] && [ "$i" -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
+    perl -e 'open(my $p, ">", "/dev/virtio-ports/tracer.trace") or exit 1; binmode $p;
+        sub frame { my ($t, $d) = @_; print $p pack("CV", $t, length $d) . $d; }
+        frame(2, q({"type":"footer","end_time":"2026-01-01T00:00:00Z","duration_ms":1,)
+            . q("stop_reason":"signal","stop_signal":"SIGINT",)
+            . q("stop_sender":{"how":"kill","pid":1,"comm":"sh","parent":true},)
+            . q("events":{},"lost":{},"truncated":{},"unresolved_paths":{},"malformed":0}));
+        frame(4, q({"lines":1}));
+        close $p or exit 1;' && say "forged frames written"
+}
