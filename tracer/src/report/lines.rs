@@ -68,9 +68,11 @@ pub fn outcome_line(r: &Report) -> String {
     let i = &r.findings.interference;
     if let Some(first) = i.items.first() {
         line.push_str(&format!(
-            " THE PACKAGE INTERFERED WITH THE RECORDER ({} distinct attempt(s), first: {} by \
-             pid {} ({}), see below): no claim can hold.",
-            i.total, first.what, first.pid, first.comm
+            " THE PACKAGE INTERFERED WITH THE RECORDER ({} distinct attempt(s), first: {} by {}, \
+             see below): no claim can hold.",
+            i.total,
+            first.what,
+            crate::verdict::tamper::actor(first.pid, &first.comm)
         ));
     }
     line

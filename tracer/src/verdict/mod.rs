@@ -416,10 +416,11 @@ fn interfered(
     let Some(first) = attempts.shown.first() else {
         return verdicts;
     };
+    let by = tamper::actor(first.pid, &first.comm);
     let why = format!(
-        "the package interfered with the recorder ({} attempt(s); first: {} by pid {} ({})), so \
-         the trace may be missing or hiding what it did",
-        attempts.total, first.what, first.pid, first.comm
+        "the package interfered with the recorder ({} attempt(s); first: {} by {by}), so the \
+         trace may be missing or hiding what it did",
+        attempts.total, first.what
     );
     for v in &mut verdicts {
         v.gaps.push(why.clone());

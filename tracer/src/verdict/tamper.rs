@@ -35,6 +35,16 @@ pub struct ForeignStop {
     pub seq: u64,
 }
 
+/// Who made an attempt, in words: a stop or a write to the stream whose process the trace
+/// does not show has pid 0.
+pub fn actor(pid: u32, comm: &str) -> String {
+    if pid == 0 {
+        "a process the trace does not name".to_owned()
+    } else {
+        format!("pid {pid} ({comm})")
+    }
+}
+
 /// The foreign stop of `trace`, if its footer records one.
 pub fn foreign_stop(trace: &Trace, attribution: &Attribution) -> Option<ForeignStop> {
     let footer = trace.footer.as_ref()?;
