@@ -22,7 +22,7 @@ pub const PATH_CAP: usize = 256;
 /// Bytes kept of one socket address: `sizeof(struct sockaddr_storage)`.
 pub const ADDR_CAP: usize = 128;
 /// Slots in the per-kind counter arrays. Every [`EventKind`] value is below it.
-pub const MAX_KINDS: u32 = 96;
+pub const MAX_KINDS: u32 = 112;
 /// Syscall numbers the programs look up in the number → [`SyscallId`] table; x86_64 and
 /// aarch64 both stay below it.
 pub const MAX_SYSCALL_NR: u32 = 512;
@@ -91,8 +91,8 @@ macro_rules! numbered_enum {
 
 numbered_enum! {
     /// What an event records. The numbers are grouped by family (process 1–7, file 8–31,
-    /// network 32–47, privilege 48–63, environment 64–79, io_uring 80–95), index the per-kind
-    /// counters, and are never reused.
+    /// network 32–47, privilege 48–63 and, once that range was full, 96–111, environment
+    /// 64–79, io_uring 80–95), index the per-kind counters, and are never reused.
     EventKind: u16 {
         Fork = 1 => "fork",
         Exec = 2 => "exec",
@@ -150,6 +150,9 @@ numbered_enum! {
         Crypto = 66 => "crypto",
         IoUringCreate = 80 => "io_uring_create",
         IoUringOp = 81 => "io_uring_op",
+        /// A call that sets or adjusts a system clock (adjtimex, clock_adjtime, clock_settime,
+        /// settimeofday: CAP_SYS_TIME), or the read-only query some of them also serve.
+        Clock = 96 => "clock",
     }
 }
 
@@ -161,7 +164,8 @@ impl EventKind {
             32..=47 => Family::Network,
             48..=63 => Family::Privilege,
             64..=79 => Family::Environment,
-            _ => Family::IoUring,
+            80..=95 => Family::IoUring,
+            _ => Family::Privilege,
         }
     }
 
@@ -276,6 +280,10 @@ numbered_enum! {
         /// Only its fd-table commands reach userspace: the kernel side drops every other
         /// fcntl at entry (see [`file::F_SETFD`]).
         Fcntl = 132 => "fcntl",
+        Adjtimex = 133 => "adjtimex",
+        ClockAdjtime = 134 => "clock_adjtime",
+        ClockSettime = 135 => "clock_settime",
+        Settimeofday = 136 => "settimeofday",
     }
 }
 
@@ -331,6 +339,7 @@ impl SyscallId {
             | OpenTreeAttr => EventKind::MountApi,
             Getrandom => EventKind::Getrandom,
             Kill | Tkill | Tgkill => EventKind::Signal,
+            Adjtimex | ClockAdjtime | ClockSettime | Settimeofday => EventKind::Clock,
         }
     }
 }

@@ -1140,9 +1140,16 @@ const FD_TABLE_MODES: [(&str, u32); 6] = [
 /// `fcntl(F_DUPFD)` and `fcntl(F_DUPFD_CLOEXEC)` made; then, in a child, fds made each
 /// close-on-exec way (and two that survive) are passed to a new image of the actor
 /// (`fd-table-after-exec`), which fchmods the survivors and, at the numbers of the closed ones,
+            // A clock change attempted without CAP_SYS_TIME: EPERM. Even with it, a tick of 0
+            // is out of range (EINVAL): this clock is never changed.
+            let mut tx: libc::timex = std::mem::zeroed();
+            tx.modes = libc::ADJ_TICK;
+            tx.tick = 0;
+            libc::syscall(libc::SYS_adjtimex, &raw mut tx);
 /// pipes (which no hook names).
 fn fd_table(dir: &str) {
     let p = |name: &str| c(&format!("{dir}/{name}"));
+    clock_calls();
     let open = |name: &str, flags: i32| {
         // SAFETY: a valid NUL-terminated path.
         check(name, unsafe {
@@ -1203,6 +1210,38 @@ fn fd_table(dir: &str) {
             args.extend(fds.iter().map(String::as_str));
             exec("/proc/self/exe", &args)
         }
+/// The clock-setting calls, each one that changes nothing: the adjtimex and clock_adjtime
+/// queries (modes 0), and sets the kernel refuses (EINVAL) before it looks at any clock.
+/// Raw syscalls: glibc's settimeofday is clock_settime underneath.
+fn clock_calls() {
+    // SAFETY: the calls read or fill a zeroed `struct timex`/`timespec`/`timeval` of ours.
+    unsafe {
+        let mut tx: libc::timex = std::mem::zeroed();
+        check("adjtimex query", libc::syscall(libc::SYS_adjtimex, &raw mut tx));
+        let mut tx: libc::timex = std::mem::zeroed();
+        check(
+            "clock_adjtime query",
+            libc::syscall(libc::SYS_clock_adjtime, libc::CLOCK_REALTIME, &raw mut tx),
+        );
+        // CLOCK_MONOTONIC cannot be set: EINVAL whatever the time.
+        let ts = libc::timespec {
+            tv_sec: 12345,
+            tv_nsec: 6789,
+        };
+        libc::syscall(libc::SYS_clock_settime, libc::CLOCK_MONOTONIC, &raw const ts);
+        // 2,000,000 microseconds is no valid timeval: EINVAL before any change.
+        let tv = libc::timeval {
+            tv_sec: 12345,
+            tv_usec: 2_000_000,
+        };
+        libc::syscall(
+            libc::SYS_settimeofday,
+            &raw const tv,
+            std::ptr::null::<libc::timezone>(),
+        );
+    }
+}
+
     });
     if status != 0 {
         eprintln!("actor: fd-table-after-exec exited with status {status}");

@@ -3,7 +3,7 @@
 use tracer_common::{Event as RawEvent, SyscallId, privilege::PrivData};
 
 use super::{Cx, DecodeError, bit_names, read_record, text};
-use crate::trace::EventData;
+use crate::trace::{ClockTime, EventData, TimeZone};
 
 const AT_FDCWD: i32 = -100;
 
@@ -142,8 +142,120 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
             name: None,
             flags: a[1],
         },
+        Adjtimex | ClockAdjtime | ClockSettime | Settimeofday => clock(syscall, &a, &d),
         _ => return Ok(None),
     }))
+}
+
+/// `struct timex`'s `modes`: the calls that change the kernel's clock discipline.
+const ADJ_MODES: &[(u64, &str)] = &[
+    (0xa001, "ADJ_OFFSET_SS_READ"),
+    (0x8001, "ADJ_OFFSET_SINGLESHOT"),
+    (0x0001, "ADJ_OFFSET"),
+    (0x0002, "ADJ_FREQUENCY"),
+    (0x0004, "ADJ_MAXERROR"),
+    (0x0008, "ADJ_ESTERROR"),
+    (0x0010, "ADJ_STATUS"),
+    (0x0020, "ADJ_TIMECONST"),
+    (0x0080, "ADJ_TAI"),
+    (0x0100, "ADJ_SETOFFSET"),
+    (0x1000, "ADJ_MICRO"),
+    (0x2000, "ADJ_NANO"),
+    (0x4000, "ADJ_TICK"),
+];
+
+/// adjtime(3)'s read of the remaining offset: the one non-zero `modes` that changes nothing
+/// (the kernel lets it pass without CAP_SYS_TIME).
+const ADJ_OFFSET_SS_READ: u32 = 0xa001;
+
+/// adjtimex(buf), clock_adjtime(clock, buf), clock_settime(clock, tp), settimeofday(tv, tz).
+/// The probe copied `struct timex`'s head, the timespec, or the timeval and then the timezone
+/// into `data`, `data_len` bytes of it.
+fn clock(syscall: SyscallId, a: &[u64; 6], d: &PrivData) -> EventData {
+    let len = (d.data_len as usize).min(d.data.len());
+    let i64_at = |at: usize| {
+        (at + 8 <= len).then(|| i64::from_ne_bytes(d.data[at..at + 8].try_into().expect("8")))
+    };
+    let i32_at = |at: usize| {
+        (at + 4 <= len).then(|| i32::from_ne_bytes(d.data[at..at + 4].try_into().expect("4")))
+    };
+    let (clock, modes_raw, time, timezone, query) = match syscall {
+        SyscallId::Adjtimex | SyscallId::ClockAdjtime => {
+            let clock = if syscall == SyscallId::Adjtimex {
+                "CLOCK_REALTIME".to_owned()
+            } else {
+                clock_name(a[0] as i32)
+            };
+            let modes = i32_at(0).map(|m| m as u32);
+            let query = modes.is_some_and(|m| m == 0 || m == ADJ_OFFSET_SS_READ);
+            (clock, modes, None, None, query)
+        }
+        SyscallId::ClockSettime => {
+            let time = i64_at(0).zip(i64_at(8)).map(|(sec, nsec)| ClockTime { sec, nsec });
+            (clock_name(a[0] as i32), None, time, None, false)
+        }
+        _ => {
+            // settimeofday: the timeval (16 bytes) when its pointer was set and read, then
+            // the timezone (8 bytes); `data_len` is their sum.
+            let tv_read = a[0] != 0 && (len == 16 || len == 24);
+            let tz_at = if tv_read { 16 } else { 0 };
+            let tz_read = a[1] != 0 && (len == 8 || len == 24);
+            let time = tv_read
+                .then(|| i64_at(0).zip(i64_at(8)))
+                .flatten()
+                .map(|(sec, usec)| ClockTime {
+                    sec,
+                    nsec: usec.saturating_mul(1000),
+                });
+            let timezone = tz_read
+                .then(|| i32_at(tz_at).zip(i32_at(tz_at + 4)))
+                .flatten()
+                .map(|(minuteswest, dsttime)| TimeZone {
+                    minuteswest,
+                    dsttime,
+                });
+            let query = a[0] == 0 && a[1] == 0;
+            ("CLOCK_REALTIME".to_owned(), None, time, timezone, query)
+        }
+    };
+    EventData::Clock {
+        call: syscall.name().to_owned(),
+        clock,
+        modes: modes_raw
+            .map(|m| bit_names(u64::from(m), ADJ_MODES))
+            .unwrap_or_default(),
+        modes_raw,
+        time,
+        timezone,
+        query,
+    }
+}
+
+/// A clock id as the kernel reads it: the fixed clocks by name; a negative id with the low
+/// bits `CLOCKFD` (3) is a dynamic clock, the fd `!id >> 3`; other negative ids are CPU-time
+/// clocks of a process or thread.
+fn clock_name(id: i32) -> String {
+    const NAMES: [&str; 12] = [
+        "CLOCK_REALTIME",
+        "CLOCK_MONOTONIC",
+        "CLOCK_PROCESS_CPUTIME_ID",
+        "CLOCK_THREAD_CPUTIME_ID",
+        "CLOCK_MONOTONIC_RAW",
+        "CLOCK_REALTIME_COARSE",
+        "CLOCK_MONOTONIC_COARSE",
+        "CLOCK_BOOTTIME",
+        "CLOCK_REALTIME_ALARM",
+        "CLOCK_BOOTTIME_ALARM",
+        "CLOCK_SGI_CYCLE",
+        "CLOCK_TAI",
+    ];
+    if id < 0 && id & 7 == 3 {
+        return format!("fd {}", !id >> 3);
+    }
+    match usize::try_from(id).ok().and_then(|i| NAMES.get(i)) {
+        Some(n) => (*n).to_owned(),
+        None => format!("CLOCK_{id}"),
+    }
 }
 
 fn prctl_name(option: u64) -> String {

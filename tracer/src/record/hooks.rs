@@ -300,8 +300,8 @@ fn dynamic_symbols(path: &std::path::Path) -> Vec<String> {
 }
 
 /// Words in a syscall's kernel name that put it in a family the recorder covers: it creates a
-/// process; opens, creates or changes a file; binds, connects or sends; or changes credentials,
-/// capabilities, namespaces or mounts. Every syscall of the running kernel whose name has one
+/// process; opens, creates or changes a file; binds, connects or sends; changes credentials,
+/// capabilities, namespaces or mounts; or sets a clock. Every syscall of the running kernel whose name has one
 /// of them must be hooked ([`SyscallId`]) or left out on purpose ([`LEFT_OUT`]); any other one
 /// (a syscall newer than this recorder) is reported as a failed hook, so that no claim can hold
 /// without it.
@@ -367,6 +367,8 @@ pub const FAMILY_WORDS: &[&str] = &[
     "perf_event",
     "io_uring",
     "lsm_set",
+    "adjtime",
+    "settime",
 ];
 
 /// Syscalls of a covered family that are not hooked, and why. docs/trace-format.md lists them
@@ -503,6 +505,8 @@ pub const LEFT_OUT: &[(&str, &str)] = &[
     ("mbind", "memory policy"),
     ("pidfd_send_signal", "a signal"),
     ("vmsplice", "maps memory into a pipe"),
+    ("timer_settime", "arms a timer, sets no clock"),
+    ("timerfd_settime", "arms a timer, sets no clock"),
 ];
 
 /// Whether a kernel syscall name belongs to a covered family.
@@ -612,6 +616,10 @@ pub fn kernel_nr(id: SyscallId) -> Option<i64> {
         InitModule => libc::SYS_init_module,
         FinitModule => libc::SYS_finit_module,
         Getrandom => libc::SYS_getrandom,
+        Adjtimex => libc::SYS_adjtimex,
+        ClockAdjtime => libc::SYS_clock_adjtime,
+        ClockSettime => libc::SYS_clock_settime,
+        Settimeofday => libc::SYS_settimeofday,
         Dup => libc::SYS_dup,
         Dup2 => libc::SYS_dup2,
         Dup3 => libc::SYS_dup3,

@@ -544,6 +544,32 @@ pub enum EventData {
         name: Option<String>,
         flags: u64,
     },
+    /// A system clock set or adjusted (adjtimex, clock_adjtime, clock_settime, settimeofday:
+    /// CAP_SYS_TIME), or only read through one of them (`query`). Added in version 1 as a new
+    /// kind (2026-12).
+    Clock {
+        call: String,
+        /// `CLOCK_REALTIME`, `CLOCK_TAI`, …, `CLOCK_<n>` for another number, `fd N` for a
+        /// dynamic clock (a PTP device) opened as fd N. adjtimex and settimeofday act on
+        /// CLOCK_REALTIME.
+        clock: String,
+        /// adjtimex, clock_adjtime: the `ADJ_*` names of `struct timex`'s `modes`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        modes: Vec<String>,
+        /// adjtimex, clock_adjtime: `modes` as passed; null for the other calls, or when the
+        /// struct could not be read (flag `read_failed`).
+        modes_raw: Option<u32>,
+        /// clock_settime's and settimeofday's new time (settimeofday's microseconds as
+        /// nanoseconds); null when not given or unreadable.
+        time: Option<ClockTime>,
+        /// settimeofday's timezone; null when not given or unreadable.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        timezone: Option<TimeZone>,
+        /// The call can change no clock and needs no privilege: adjtimex or clock_adjtime with
+        /// `modes` 0 (or `ADJ_OFFSET_SS_READ`, adjtime(3)'s read), settimeofday with neither a
+        /// time nor a zone. False when `modes` could not be read.
+        query: bool,
+    },
     // -- environment
     /// Random bytes drawn with getrandom(2). Opens of /dev/random and /dev/urandom are `open`
     /// events.
@@ -597,6 +623,20 @@ pub enum EventData {
     },
 }
 
+/// A time a clock call passes: seconds and nanoseconds, as given (an invalid one too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ClockTime {
+    pub sec: i64,
+    pub nsec: i64,
+}
+
+/// settimeofday's `struct timezone`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TimeZone {
+    pub minuteswest: i32,
+    pub dsttime: i32,
+}
+
 fn is_zero(v: &u64) -> bool {
     *v == 0
 }
@@ -647,6 +687,7 @@ impl EventData {
             EventData::Signal { .. } => EventKind::Signal,
             EventData::ModuleLoad { .. } => EventKind::ModuleLoad,
             EventData::MountApi { .. } => EventKind::MountApi,
+            EventData::Clock { .. } => EventKind::Clock,
             EventData::Getrandom { .. } => EventKind::Getrandom,
             EventData::Getenv { .. } => EventKind::Getenv,
             EventData::Crypto { .. } => EventKind::Crypto,

@@ -63,6 +63,7 @@ pub fn needed_kinds(check: Check) -> &'static [EventKind] {
             K::Bpf,
             K::ModuleLoad,
             K::MountApi,
+            K::Clock,
             K::Exec,
         ],
         Check::Crypto => &[K::Open, K::Getrandom],
@@ -143,7 +144,12 @@ fn not_attached(kind: EventKind) -> String {
 }
 
 /// Event kinds added to the recorder after format version 1 traces were first written.
-const ADDED_LATER: &[EventKind] = &[EventKind::Xattr, EventKind::Utime, EventKind::MountApi];
+const ADDED_LATER: &[EventKind] = &[
+    EventKind::Xattr,
+    EventKind::Utime,
+    EventKind::MountApi,
+    EventKind::Clock,
+];
 
 /// Why the trace cannot support "held" for this check: each reason is a sentence.
 pub fn gaps(trace: &Trace, check: Check) -> Vec<String> {
