@@ -150,6 +150,10 @@ numbered_enum! {
         Crypto = 66 => "crypto",
         IoUringCreate = 80 => "io_uring_create",
         IoUringOp = 81 => "io_uring_op",
+        /// The result of a ring's openat, openat2, accept or socket: like `close`, it only
+        /// updates userspace's fd table (the new fd names what the submission named) and is
+        /// never written as an event.
+        IoUringResult = 82 => "io_uring_result",
         /// A call that sets or adjusts a system clock (adjtimex, clock_adjtime, clock_settime,
         /// settimeofday: CAP_SYS_TIME), or the read-only query some of them also serve.
         Clock = 96 => "clock",
@@ -510,6 +514,9 @@ pub struct Config {
     /// layout is not one the program knows, and the program records nothing).
     pub off_uring_flags: u32,
     pub off_uring_sq_thread: u32,
+    /// 1 when `io_uring_complete` has the layout its program reads (req @16, user_data @24,
+    /// res @32, cflags @36); with 0 the program records nothing and the hook is listed failed.
+    pub uring_complete: u32,
     /// Bytes of argv kept per exec, at most [`process::ARGV_MAX`].
     pub argv_cap: u32,
     /// 1 when `sys_enter` skips the syscalls of 32-bit (ia32) tasks, by [`COMPAT_STATUS`] in

@@ -39,6 +39,20 @@ pub struct Processes {
     /// File handles seen returned by name_to_handle_at (`TYPE:HEX`) → the file's path, to
     /// name what open_by_handle_at opens. Handles are valid machine-wide, not per process.
     handles: HashMap<String, String>,
+    /// io_uring requests whose completion gives a new fd (key: the kernel's request address),
+    /// from the submission record to the completion record.
+    uring_pending: HashMap<u64, UringPending>,
+}
+
+/// What an io_uring openat, openat2, accept or socket will give its process's fd table.
+#[derive(Debug, Clone)]
+pub struct UringPending {
+    pub pid: u32,
+    pub user_data: u64,
+    /// What the new fd names; `None` when the submission named nothing the table can keep (an
+    /// unresolved path): the fd is forgotten instead.
+    pub what: Option<Fd>,
+    pub cloexec: bool,
 }
 
 impl Processes {
@@ -150,6 +164,35 @@ impl Processes {
             .filter(|&fd| in_range(fd, first, last))
             .collect();
         p.cloexec.extend(marked);
+    }
+
+    /// An io_uring request submitted whose completion is a new fd (`req`: its address).
+    pub fn uring_submitted(&mut self, req: u64, pending: UringPending) {
+        self.uring_pending.insert(req, pending);
+    }
+
+    /// The completion of a request of `tgid` (`more`: a multishot accept goes on). A result
+    /// matched to its submission names the fd as the submission did; an fd the table cannot
+    /// name (the submission record was lost, its path unresolved) is forgotten, never left
+    /// with a stale name.
+    pub fn uring_completed(&mut self, tgid: u32, req: u64, user_data: u64, res: i32, more: bool) {
+        let pending = if more {
+            self.uring_pending.get(&req).cloned()
+        } else {
+            self.uring_pending.remove(&req)
+        };
+        if res < 0 {
+            return;
+        }
+        match pending.filter(|p| p.user_data == user_data && p.pid == tgid) {
+            Some(UringPending {
+                pid,
+                what: Some(what),
+                cloexec,
+                ..
+            }) => self.new_fd(pid, res, what, cloexec),
+            _ => self.close_fds(tgid, res, res),
+        }
     }
 
     /// A successful exec: the kernel closed the close-on-exec fds.
