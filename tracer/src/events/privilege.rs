@@ -357,3 +357,25 @@ fn bpf_cmd_name(cmd: u64) -> String {
         other => format!("BPF_CMD_{other}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_ids_and_adjtimex_modes_are_named() {
+        assert_eq!(clock_name(0), "CLOCK_REALTIME");
+        assert_eq!(clock_name(11), "CLOCK_TAI");
+        assert_eq!(clock_name(42), "CLOCK_42");
+        // FD_TO_CLOCKID(3): a PTP device opened as fd 3.
+        assert_eq!(clock_name((!3 << 3) | 3), "fd 3");
+        // A CPU-time clock of another process is no dynamic clock.
+        assert_eq!(clock_name((!100 << 3) | 2), format!("CLOCK_{}", (!100 << 3) | 2));
+        assert_eq!(bit_names(0xa001, ADJ_MODES), ["ADJ_OFFSET_SS_READ"]);
+        assert_eq!(
+            bit_names(0x8001 | 0x4000, ADJ_MODES),
+            ["ADJ_OFFSET_SINGLESHOT", "ADJ_TICK"]
+        );
+        assert_eq!(bit_names(0x0003, ADJ_MODES), ["ADJ_OFFSET", "ADJ_FREQUENCY"]);
+    }
+}

@@ -421,4 +421,43 @@ mod tests {
         p.exec(2);
         assert_eq!(p.fd_path(2, 3).as_deref(), Some("/etc/f"));
     }
+
+    /// A ring's result names its fd as the submission did; a multishot accept's entry stays
+    /// for its next result; a result without its submission (or of another request at the
+    /// same address) forgets the number instead of keeping a stale name; a failure changes
+    /// nothing.
+    #[test]
+    fn uring_results_name_fds_only_when_matched() {
+        let mut p = Processes::default();
+        let pending = |user_data, what: &str| UringPending {
+            pid: 1,
+            user_data,
+            what: Some(Fd::Path(what.into())),
+            cloexec: false,
+        };
+        p.uring_submitted(0xa0, pending(7, "/srv/a"));
+        p.uring_completed(1, 0xa0, 7, 5, false);
+        assert_eq!(p.fd_path(1, 5).as_deref(), Some("/srv/a"));
+        // Gone after its completion: a second result at that address names nothing.
+        p.set_fd(1, 6, Fd::Path("/stale".into()));
+        p.uring_completed(1, 0xa0, 7, 6, false);
+        assert_eq!(p.fd_path(1, 6), None);
+        // Another request's user_data, or another process's: not named.
+        p.uring_submitted(0xb0, pending(8, "/srv/b"));
+        p.uring_completed(1, 0xb0, 9, 7, false);
+        assert_eq!(p.fd_path(1, 7), None);
+        p.uring_submitted(0xb0, pending(8, "/srv/b"));
+        p.uring_completed(2, 0xb0, 8, 7, false);
+        assert_eq!(p.fd_path(1, 7), None);
+        // A multishot request goes on (CQE_F_MORE); a failure names nothing.
+        p.uring_submitted(0xc0, pending(10, "/srv/c"));
+        p.uring_completed(1, 0xc0, 10, -11, true);
+        p.uring_completed(1, 0xc0, 10, 8, true);
+        p.uring_completed(1, 0xc0, 10, 9, false);
+        assert_eq!(p.fd_path(1, 8).as_deref(), Some("/srv/c"));
+        assert_eq!(p.fd_path(1, 9).as_deref(), Some("/srv/c"));
+        p.set_fd(1, 10, Fd::Path("/stale".into()));
+        p.uring_completed(1, 0xc0, 10, -9, false);
+        assert_eq!(p.fd_path(1, 10).as_deref(), Some("/stale"));
+    }
 }
