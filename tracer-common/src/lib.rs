@@ -157,6 +157,10 @@ numbered_enum! {
         /// A call that sets or adjusts a system clock (adjtimex, clock_adjtime, clock_settime,
         /// settimeofday: CAP_SYS_TIME), or the read-only query some of them also serve.
         Clock = 96 => "clock",
+        /// Another call that needs a capability and changes the system rather than the
+        /// caller (reboot, kexec, module unload, swap, host and domain names, I/O ports,
+        /// process accounting, quotas, the kernel log, perf events, vhangup).
+        PrivilegedCall = 97 => "privileged_call",
     }
 }
 
@@ -288,6 +292,22 @@ numbered_enum! {
         ClockAdjtime = 134 => "clock_adjtime",
         ClockSettime = 135 => "clock_settime",
         Settimeofday = 136 => "settimeofday",
+        Reboot = 137 => "reboot",
+        KexecLoad = 138 => "kexec_load",
+        KexecFileLoad = 139 => "kexec_file_load",
+        DeleteModule = 140 => "delete_module",
+        Swapon = 141 => "swapon",
+        Swapoff = 142 => "swapoff",
+        Sethostname = 143 => "sethostname",
+        Setdomainname = 144 => "setdomainname",
+        Ioperm = 145 => "ioperm",
+        Iopl = 146 => "iopl",
+        Acct = 147 => "acct",
+        Quotactl = 148 => "quotactl",
+        QuotactlFd = 149 => "quotactl_fd",
+        Syslog = 150 => "syslog",
+        PerfEventOpen = 151 => "perf_event_open",
+        Vhangup = 152 => "vhangup",
     }
 }
 
@@ -344,6 +364,9 @@ impl SyscallId {
             Getrandom => EventKind::Getrandom,
             Kill | Tkill | Tgkill => EventKind::Signal,
             Adjtimex | ClockAdjtime | ClockSettime | Settimeofday => EventKind::Clock,
+            Reboot | KexecLoad | KexecFileLoad | DeleteModule | Swapon | Swapoff | Sethostname
+            | Setdomainname | Ioperm | Iopl | Acct | Quotactl | QuotactlFd | Syslog
+            | PerfEventOpen | Vhangup => EventKind::PrivilegedCall,
         }
     }
 }

@@ -1150,6 +1150,15 @@ fn privilege(dir: &str) {
         0
     });
     clock_calls();
+    in_child(|| {
+        // SAFETY: setuid in a throwaway child; the calls run only once it is nobody.
+        if unsafe { libc::setuid(65534) } != 0 {
+            eprintln!("actor: setuid(nobody) failed");
+            return 1;
+        }
+        privileged_calls(dir);
+        0
+    });
     // Namespaces and mounts, in a child that keeps them to itself.
     let mnt = format!("{dir}/mnt");
     std::fs::create_dir_all(&mnt).expect("mkdir mnt");
@@ -1239,6 +1248,38 @@ fn clock_calls() {
             &raw const tv,
             std::ptr::null::<libc::timezone>(),
         );
+    }
+}
+
+/// The other capability-gated calls, made as nobody without capabilities: each fails with
+/// EPERM before it acts (reboot's magic is wrong too, so it fails even as root). quotactl
+/// and perf_event_open fail on their arguments (a missing device, a too-small attr).
+/// kexec, delete_module, swapon and swapoff have no syscall on this host's kernel.
+fn privileged_calls(dir: &str) {
+    let name = c("tracer-e2e");
+    let missing = c(&format!("{dir}/no-such-file"));
+    // A perf_event_attr of type PERF_TYPE_SOFTWARE whose size (1) is too small: E2BIG.
+    let mut attr = [0u32; 32];
+    attr[0] = 1;
+    attr[1] = 1;
+    // SAFETY: every call gets valid buffers of the sizes it is told, or none.
+    unsafe {
+        let cad_on = 0x89ab_cdefu32;
+        libc::syscall(libc::SYS_reboot, 0, 0, cad_on, std::ptr::null::<u8>());
+        libc::syscall(libc::SYS_sethostname, name.as_ptr(), 10usize);
+        libc::syscall(libc::SYS_setdomainname, name.as_ptr(), 10usize);
+        libc::syscall(libc::SYS_ioperm, 0x80u64, 1u64, 1i32);
+        libc::syscall(libc::SYS_iopl, 3i32);
+        libc::syscall(libc::SYS_acct, missing.as_ptr());
+        // QCMD(Q_QUOTAOFF, USRQUOTA) and QCMD(Q_GETFMT, USRQUOTA): no such device.
+        let q = |sub: u32| (sub << 8) as i32;
+        let null = std::ptr::null::<u8>();
+        libc::syscall(libc::SYS_quotactl, q(0x80_0003), missing.as_ptr(), 0, null);
+        libc::syscall(libc::SYS_quotactl, q(0x80_0004), missing.as_ptr(), 0, null);
+        // SYSLOG_ACTION_SIZE_UNREAD.
+        libc::syscall(libc::SYS_syslog, 9i32, null, 0i32);
+        libc::syscall(libc::SYS_perf_event_open, attr.as_ptr(), 0i32, -1i32, -1i32, 0u64);
+        libc::syscall(libc::SYS_vhangup);
     }
 }
 

@@ -97,6 +97,7 @@ fn records_privilege_changes() {
     );
 
     clock_calls_are_told_apart(t);
+    privileged_calls_are_recorded(t, &dir);
 
     // Every hook is either attached or named as failed with a reason; module loading has no
     // tracepoint on a kernel without module support.
@@ -199,4 +200,72 @@ fn clock_calls_are_told_apart(t: &Trace) {
     );
     let queries = only(&|e| matches!(e.data, EventData::Clock { query: true, .. }));
     assert_eq!(queries.status, Status::Held, "{}", queries.reason);
+}
+
+/// The other capability-gated calls, each refused (as nobody, or for its arguments) and each
+/// recorded with the capability it needs; quotactl's read is no privileged call. Part of the
+/// `privilege` recording.
+fn privileged_calls_are_recorded(t: &Trace, dir: &str) {
+    use tracer::trace::describe::privilege_detail;
+    let call = |name: &str, op: Option<&str>, cap: &str, errno: &str| {
+        let e = find(t, name, |e| {
+            matches!(&e.data, EventData::PrivilegedCall { call, op: o, capability, .. }
+                if call == name && o.as_deref() == op && capability == cap)
+        });
+        assert_eq!(
+            e.result.as_ref().and_then(|r| r.errno.as_deref()),
+            Some(errno),
+            "{name}"
+        );
+        assert!(e.flags.is_empty(), "{name}: {:?}", e.flags);
+        e
+    };
+    call("reboot", Some("CAD_ON"), "CAP_SYS_BOOT", "EPERM");
+    for name in ["sethostname", "setdomainname"] {
+        let e = call(name, None, "CAP_SYS_ADMIN", "EPERM");
+        assert!(
+            matches!(&e.data, EventData::PrivilegedCall { name: Some(n), .. } if n == "tracer-e2e"),
+            "{e:?}"
+        );
+    }
+    // No CONFIG_X86_IOPL_IOPERM on this host's kernel: ENOSYS, recorded all the same.
+    call("ioperm", Some("ports 0x80+1 on"), "CAP_SYS_RAWIO", "ENOSYS");
+    call("iopl", Some("level 3"), "CAP_SYS_RAWIO", "ENOSYS");
+    let missing = format!("{dir}/no-such-file");
+    let acct = call("acct", None, "CAP_SYS_PACCT", "EPERM");
+    assert!(
+        matches!(&acct.data, EventData::PrivilegedCall { path: Some(p), .. } if path_is(p, &missing)),
+        "{acct:?}"
+    );
+    let off = call("quotactl", Some("Q_QUOTAOFF"), "CAP_SYS_ADMIN", "ENOENT");
+    assert_eq!(
+        privilege_detail(off).as_deref(),
+        Some(format!("quotactl Q_QUOTAOFF {missing} (CAP_SYS_ADMIN)").as_str())
+    );
+    let read = call("quotactl", Some("Q_GETFMT"), "CAP_SYS_ADMIN", "ENOENT");
+    assert!(matches!(read.data, EventData::PrivilegedCall { query: true, .. }));
+    assert_eq!(privilege_detail(read), None, "a quota read is not privileged");
+    call("syslog", Some("SIZE_UNREAD"), "CAP_SYSLOG", "EPERM");
+    call(
+        "perf_event_open",
+        Some("PERF_TYPE_SOFTWARE"),
+        "CAP_PERFMON",
+        "E2BIG",
+    );
+    call("vhangup", None, "CAP_SYS_TTY_CONFIG", "EPERM");
+    // kexec, delete_module, swapon, swapoff: no syscall on this kernel, listed as absent.
+    let hooks = &t.header.hooks;
+    for name in ["kexec_load", "delete_module", "swapon"] {
+        let label = format!("tracepoint:syscalls/sys_enter_{name}");
+        let raw = format!("syscall:{name}");
+        let absent = hooks
+            .failed
+            .iter()
+            .any(|f| (f.hook == label || f.hook == raw) && f.absent);
+        assert!(
+            absent || hooks.attached.contains(&label) || hooks.attached.contains(&raw),
+            "{name}: {:?}",
+            hooks.failed
+        );
+    }
 }

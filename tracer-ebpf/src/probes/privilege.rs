@@ -1,5 +1,6 @@
 //! Privilege family: the set*id calls, setgroups, capset, prctl, mount/umount2, unshare, setns,
-//! chroot, pivot_root, ptrace, bpf, (f)init_module and the clock-setting calls. The raw
+//! chroot, pivot_root, ptrace, bpf, (f)init_module, the clock-setting calls and the other
+//! capability-gated calls (reboot, kexec, swap, host names, I/O ports, …). The raw
 //! arguments always travel; the strings and small structs some of them point to are copied as
 //! well.
 
@@ -53,6 +54,14 @@ fn try_privilege_exit(ctx: &TracePointContext) -> Option<()> {
         Adjtimex => data = (a[0], PRIV_DATA_CAP as u64),
         ClockAdjtime => data = (a[1], PRIV_DATA_CAP as u64),
         ClockSettime => data = (a[1], TIMESPEC_LEN),
+        // The others' path or name: swapon/swapoff/acct's file, delete_module's name,
+        // quotactl's block device; the host or domain name (not NUL-terminated: its length
+        // is the second argument); perf_event_open's `struct perf_event_attr` head (type,
+        // size, config).
+        Swapon | Swapoff | Acct | DeleteModule => s1 = a[0],
+        Quotactl => s1 = a[1],
+        Sethostname | Setdomainname => data = (a[0], a[1]),
+        PerfEventOpen => data = (a[0], 16),
         _ => {}
     }
     let cfg = config();
@@ -77,8 +86,11 @@ fn try_privilege_exit(ctx: &TracePointContext) -> Option<()> {
             }
         } else {
             (*d).data_len = read_user_bytes(data.0, data.1, &raw mut (*d).data);
-            let clock = matches!(done.syscall, Adjtimex | ClockAdjtime | ClockSettime);
-            if clock && data.0 != 0 && (*d).data_len == 0 {
+            let read = matches!(
+                done.syscall,
+                Adjtimex | ClockAdjtime | ClockSettime | Sethostname | Setdomainname | PerfEventOpen
+            );
+            if read && data.0 != 0 && data.1 != 0 && (*d).data_len == 0 {
                 *hdr_flags |= flags::READ_FAILED;
             }
         }

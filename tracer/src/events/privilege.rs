@@ -143,8 +143,154 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
             flags: a[1],
         },
         Adjtimex | ClockAdjtime | ClockSettime | Settimeofday => clock(syscall, &a, &d),
+        Reboot | KexecLoad | KexecFileLoad | DeleteModule | Swapon | Swapoff | Sethostname
+        | Setdomainname | Ioperm | Iopl | Acct | Quotactl | QuotactlFd | Syslog
+        | PerfEventOpen | Vhangup => privileged_call(syscall, &a, &d, s1, cx),
         _ => return Ok(None),
     }))
+}
+
+/// reboot, kexec, delete_module, swap, host names, I/O ports, acct, quotactl, syslog,
+/// perf_event_open, vhangup: the capability each needs and what it asked. `s1` is the path or
+/// module name the probe copied; `data` the host name or the perf attr head.
+fn privileged_call(
+    syscall: SyscallId,
+    a: &[u64; 6],
+    d: &PrivData,
+    s1: String,
+    cx: &mut Cx<'_>,
+) -> EventData {
+    use SyscallId::*;
+    let data = &d.data[..(d.data_len as usize).min(d.data.len())];
+    let (capability, op, query) = match syscall {
+        Reboot => ("CAP_SYS_BOOT", Some(reboot_cmd(a[2] as u32)), false),
+        KexecLoad | KexecFileLoad => ("CAP_SYS_BOOT", None, false),
+        DeleteModule => ("CAP_SYS_MODULE", None, false),
+        Ioperm => (
+            "CAP_SYS_RAWIO",
+            Some(format!(
+                "ports {:#x}+{} {}",
+                a[0],
+                a[1],
+                if a[2] != 0 { "on" } else { "off" }
+            )),
+            false,
+        ),
+        Iopl => ("CAP_SYS_RAWIO", Some(format!("level {}", a[0] as u32)), false),
+        Acct => ("CAP_SYS_PACCT", None, false),
+        Quotactl | QuotactlFd => {
+            let cmd = a[if syscall == Quotactl { 0 } else { 1 }] as u32;
+            let (name, read) = quota_cmd(cmd >> 8);
+            ("CAP_SYS_ADMIN", Some(name), read)
+        }
+        // With `kernel.dmesg_restrict` (Debian's default) every action needs CAP_SYSLOG,
+        // close and open included: none is a query.
+        Syslog => ("CAP_SYSLOG", Some(syslog_action(a[0] as i32)), false),
+        PerfEventOpen => (
+            "CAP_PERFMON",
+            (data.len() >= 4)
+                .then(|| perf_type(u32::from_ne_bytes(data[..4].try_into().expect("4")))),
+            false,
+        ),
+        Vhangup => ("CAP_SYS_TTY_CONFIG", None, false),
+        // swapon, swapoff, sethostname, setdomainname.
+        _ => ("CAP_SYS_ADMIN", None, false),
+    };
+    let path = match syscall {
+        Swapon | Swapoff | Acct | Quotactl if !s1.is_empty() => Some(cx.path(AT_FDCWD, s1.clone())),
+        _ => None,
+    };
+    let name = match syscall {
+        Sethostname | Setdomainname => Some(String::from_utf8_lossy(data).into_owned()),
+        DeleteModule if !s1.is_empty() => Some(s1),
+        _ => None,
+    };
+    EventData::PrivilegedCall {
+        call: syscall.name().to_owned(),
+        capability: capability.to_owned(),
+        op,
+        path,
+        name,
+        query,
+    }
+}
+
+/// reboot(2)'s `cmd` (`LINUX_REBOOT_CMD_*`).
+fn reboot_cmd(cmd: u32) -> String {
+    match cmd {
+        0x0123_4567 => "RESTART".into(),
+        0xcdef_0123 => "HALT".into(),
+        0x89ab_cdef => "CAD_ON".into(),
+        0x0000_0000 => "CAD_OFF".into(),
+        0x4321_fedc => "POWER_OFF".into(),
+        0xa1b2_c3d4 => "RESTART2".into(),
+        0xd000_fce2 => "SW_SUSPEND".into(),
+        0x4558_4543 => "KEXEC".into(),
+        other => format!("{other:#x}"),
+    }
+}
+
+/// quotactl's subcommand (`cmd >> 8`) and whether it only reads.
+fn quota_cmd(sub: u32) -> (String, bool) {
+    let (name, read) = match sub {
+        0x80_0001 => ("Q_SYNC", true),
+        0x80_0002 => ("Q_QUOTAON", false),
+        0x80_0003 => ("Q_QUOTAOFF", false),
+        0x80_0004 => ("Q_GETFMT", true),
+        0x80_0005 => ("Q_GETINFO", true),
+        0x80_0006 => ("Q_SETINFO", false),
+        0x80_0007 => ("Q_GETQUOTA", true),
+        0x80_0008 => ("Q_SETQUOTA", false),
+        0x80_0009 => ("Q_GETNEXTQUOTA", true),
+        0x5801 => ("Q_XQUOTAON", false),
+        0x5802 => ("Q_XQUOTAOFF", false),
+        0x5803 => ("Q_XGETQUOTA", true),
+        0x5804 => ("Q_XSETQLIM", false),
+        0x5805 => ("Q_XGETQSTAT", true),
+        0x5806 => ("Q_XQUOTARM", false),
+        0x5807 => ("Q_XQUOTASYNC", true),
+        0x5808 => ("Q_XGETQSTATV", true),
+        0x5809 => ("Q_XGETNEXTQUOTA", true),
+        other => return (format!("Q_{other:#x}"), false),
+    };
+    (name.to_owned(), read)
+}
+
+/// syslog(2)'s action (`SYSLOG_ACTION_*`).
+fn syslog_action(action: i32) -> String {
+    const NAMES: [&str; 11] = [
+        "CLOSE",
+        "OPEN",
+        "READ",
+        "READ_ALL",
+        "READ_CLEAR",
+        "CLEAR",
+        "CONSOLE_OFF",
+        "CONSOLE_ON",
+        "CONSOLE_LEVEL",
+        "SIZE_UNREAD",
+        "SIZE_BUFFER",
+    ];
+    match usize::try_from(action).ok().and_then(|i| NAMES.get(i)) {
+        Some(n) => (*n).to_owned(),
+        None => format!("ACTION_{action}"),
+    }
+}
+
+/// `perf_event_attr.type` (`PERF_TYPE_*`).
+fn perf_type(t: u32) -> String {
+    const NAMES: [&str; 6] = [
+        "HARDWARE",
+        "SOFTWARE",
+        "TRACEPOINT",
+        "HW_CACHE",
+        "RAW",
+        "BREAKPOINT",
+    ];
+    match NAMES.get(t as usize) {
+        Some(n) => format!("PERF_TYPE_{n}"),
+        None => format!("PERF_TYPE_{t}"),
+    }
 }
 
 /// `struct timex`'s `modes`: the calls that change the kernel's clock discipline.

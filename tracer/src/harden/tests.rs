@@ -142,3 +142,17 @@ fn a_clock_set_needs_cap_sys_time_and_a_clock_query_does_not() {
         .expect("the capability line");
     assert!(cap.because[0].starts_with("CAP_SYS_TIME: "), "{:?}", cap.because);
 }
+
+#[test]
+fn a_privileged_call_adds_its_capability_and_a_quota_read_or_a_forged_one_does_not() {
+    let t = trace(&[
+        r#""kind":"privileged_call","fields":{"call":"sethostname","capability":"CAP_SYS_ADMIN","name":"h","query":false},"asroot":1"#,
+        r#""kind":"privileged_call","fields":{"call":"quotactl","capability":"CAP_SYS_RAWIO","op":"Q_GETFMT","query":true},"asroot":1"#,
+        r#""kind":"privileged_call","fields":{"call":"x","capability":"CAP_MADE_UP","query":false},"asroot":1"#,
+    ]);
+    let l = lines(&draft(&t, "all", &select(&t, None)));
+    assert!(
+        l.iter().any(|x| x == "CapabilityBoundingSet=CAP_SYS_ADMIN"),
+        "{l:?}"
+    );
+}

@@ -353,8 +353,28 @@ pub fn privilege_detail(ev: &Event) -> Option<String> {
         } => format!("{request} pid {target_pid}"),
         EventData::Bpf { cmd } => cmd.clone(),
         EventData::ModuleLoad { params } => format!("params {}", opt(params)),
-        // A read of the clock's state asks for no privilege.
-        EventData::Clock { query: true, .. } => return None,
+        // A read of the clock's state, or of quotas, asks for no privilege.
+        EventData::Clock { query: true, .. } | EventData::PrivilegedCall { query: true, .. } => {
+            return None;
+        }
+        EventData::PrivilegedCall {
+            call,
+            capability,
+            op,
+            path,
+            name,
+            ..
+        } => [
+            Some(call.clone()),
+            op.clone(),
+            path.as_ref().map(|p| p.best().to_owned()),
+            name.clone(),
+            Some(format!("({capability})")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" "),
         EventData::Clock {
             call,
             clock,

@@ -570,6 +570,29 @@ pub enum EventData {
         /// time nor a zone. False when `modes` could not be read.
         query: bool,
     },
+    /// Another call that needs a capability and acts on the system (reboot, kexec_load,
+    /// kexec_file_load, delete_module, swapon, swapoff, sethostname, setdomainname, ioperm,
+    /// iopl, acct, quotactl, quotactl_fd, syslog, perf_event_open, vhangup). Added in version
+    /// 1 as a new kind (2026-12).
+    PrivilegedCall {
+        call: String,
+        /// The capability the kernel checks for it (`CAP_SYS_BOOT`, …).
+        capability: String,
+        /// What it asks: reboot's command, quotactl's command, syslog's action, perf's event
+        /// type, ioperm's port range, iopl's level; null where the call has no such argument.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        op: Option<String>,
+        /// swapon's, swapoff's and acct's file, quotactl's block device.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        path: Option<PathRef>,
+        /// sethostname's and setdomainname's new name, delete_module's module.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        /// The call changes nothing and needs no capability: quotactl's reads (`Q_GETQUOTA`,
+        /// `Q_SYNC`, …). syslog's reads are not queries: with `kernel.dmesg_restrict` set,
+        /// as on Debian, every action needs CAP_SYSLOG.
+        query: bool,
+    },
     // -- environment
     /// Random bytes drawn with getrandom(2). Opens of /dev/random and /dev/urandom are `open`
     /// events.
@@ -688,6 +711,7 @@ impl EventData {
             EventData::ModuleLoad { .. } => EventKind::ModuleLoad,
             EventData::MountApi { .. } => EventKind::MountApi,
             EventData::Clock { .. } => EventKind::Clock,
+            EventData::PrivilegedCall { .. } => EventKind::PrivilegedCall,
             EventData::Getrandom { .. } => EventKind::Getrandom,
             EventData::Getenv { .. } => EventKind::Getenv,
             EventData::Crypto { .. } => EventKind::Crypto,

@@ -64,6 +64,7 @@ pub fn needed_kinds(check: Check) -> &'static [EventKind] {
             K::ModuleLoad,
             K::MountApi,
             K::Clock,
+            K::PrivilegedCall,
             K::Exec,
         ],
         Check::Crypto => &[K::Open, K::Getrandom],
@@ -149,6 +150,7 @@ const ADDED_LATER: &[EventKind] = &[
     EventKind::Utime,
     EventKind::MountApi,
     EventKind::Clock,
+    EventKind::PrivilegedCall,
 ];
 
 /// Why the trace cannot support "held" for this check: each reason is a sentence.
