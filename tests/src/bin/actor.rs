@@ -621,7 +621,9 @@ impl Uring {
             loop {
                 let mut h = head.load(std::sync::atomic::Ordering::Relaxed);
                 while h != tail.load(std::sync::atomic::Ordering::Acquire) {
-                    let cqe = self.cq.add(self.p.cq_off[5] as usize + 16 * (h & mask) as usize);
+                    let cqe = self
+                        .cq
+                        .add(self.p.cq_off[5] as usize + 16 * (h & mask) as usize);
                     let (ud, res) = (*cqe.cast::<u64>(), *cqe.add(8).cast::<i32>());
                     h = h.wrapping_add(1);
                     head.store(h, std::sync::atomic::Ordering::Release);
@@ -695,7 +697,15 @@ fn uring_results(ring: &mut Uring, dir: &str) {
     let flags = (libc::O_CREAT | libc::O_WRONLY | libc::O_CLOEXEC) as u32;
     let opened = c(&format!("{dir}/uring-result"));
     let fd = ring.run(20, |s| {
-        sqe_set(s, 18, libc::AT_FDCWD, 0, opened.as_ptr() as u64, 0o600, flags)
+        sqe_set(
+            s,
+            18,
+            libc::AT_FDCWD,
+            0,
+            opened.as_ptr() as u64,
+            0o600,
+            flags,
+        )
     });
     check("uring openat result", i64::from(fd));
     // ftruncate to a negative length: EINVAL before the file is touched.
@@ -729,18 +739,38 @@ fn uring_results(ring: &mut Uring, dir: &str) {
     unsafe {
         check(
             "register sparse files",
-            libc::syscall(libc::SYS_io_uring_register, ring.fd, 2u32, empty.as_ptr(), 64u32),
+            libc::syscall(
+                libc::SYS_io_uring_register,
+                ring.fd,
+                2u32,
+                empty.as_ptr(),
+                64u32,
+            ),
         );
         check(
             "register alloc range",
-            libc::syscall(libc::SYS_io_uring_register, ring.fd, 25u32, range.as_ptr(), 0u32),
+            libc::syscall(
+                libc::SYS_io_uring_register,
+                ring.fd,
+                25u32,
+                range.as_ptr(),
+                0u32,
+            ),
         );
     }
     let direct = c(&format!("{dir}/uring-direct"));
     // A fixed file has no close-on-exec flag: O_CLOEXEC with a slot is EINVAL.
     let direct_flags = (libc::O_CREAT | libc::O_WRONLY) as u32;
     let slot = ring.run(22, |s| {
-        sqe_set(s, 18, libc::AT_FDCWD, 0, direct.as_ptr() as u64, 0o600, direct_flags);
+        sqe_set(
+            s,
+            18,
+            libc::AT_FDCWD,
+            0,
+            direct.as_ptr() as u64,
+            0o600,
+            direct_flags,
+        );
         s[44..48].copy_from_slice(&u32::MAX.to_ne_bytes());
     });
     if slot != 40 {
@@ -1226,7 +1256,10 @@ fn clock_calls() {
     // SAFETY: the calls read or fill a zeroed `struct timex`/`timespec`/`timeval` of ours.
     unsafe {
         let mut tx: libc::timex = std::mem::zeroed();
-        check("adjtimex query", libc::syscall(libc::SYS_adjtimex, &raw mut tx));
+        check(
+            "adjtimex query",
+            libc::syscall(libc::SYS_adjtimex, &raw mut tx),
+        );
         let mut tx: libc::timex = std::mem::zeroed();
         check(
             "clock_adjtime query",
@@ -1237,7 +1270,11 @@ fn clock_calls() {
             tv_sec: 12345,
             tv_nsec: 6789,
         };
-        libc::syscall(libc::SYS_clock_settime, libc::CLOCK_MONOTONIC, &raw const ts);
+        libc::syscall(
+            libc::SYS_clock_settime,
+            libc::CLOCK_MONOTONIC,
+            &raw const ts,
+        );
         // 2,000,000 microseconds is no valid timeval: EINVAL before any change.
         let tv = libc::timeval {
             tv_sec: 12345,
@@ -1278,7 +1315,14 @@ fn privileged_calls(dir: &str) {
         libc::syscall(libc::SYS_quotactl, q(0x80_0004), missing.as_ptr(), 0, null);
         // SYSLOG_ACTION_SIZE_UNREAD.
         libc::syscall(libc::SYS_syslog, 9i32, null, 0i32);
-        libc::syscall(libc::SYS_perf_event_open, attr.as_ptr(), 0i32, -1i32, -1i32, 0u64);
+        libc::syscall(
+            libc::SYS_perf_event_open,
+            attr.as_ptr(),
+            0i32,
+            -1i32,
+            -1i32,
+            0u64,
+        );
         libc::syscall(libc::SYS_vhangup);
     }
 }

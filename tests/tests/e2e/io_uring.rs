@@ -147,7 +147,8 @@ fn io_uring_operations_are_recorded_and_judged() {
 fn uring_results_name_their_fds(t: &tracer::trace::Trace, dir: &str, actor: u32) {
     let truncate_of = |fd: i32| {
         find(t, &format!("ftruncate of fd {fd}"), |e| {
-            e.pid == actor && matches!(&e.data, EventData::Truncate { fd: Some(f), length: -1, .. } if *f == fd)
+            e.pid == actor
+                && matches!(&e.data, EventData::Truncate { fd: Some(f), length: -1, .. } if *f == fd)
         })
     };
     let ring_fd = |what: &str| {
@@ -195,11 +196,16 @@ fn uring_results_name_their_fds(t: &tracer::trace::Trace, dir: &str, actor: u32)
     let listen = find(t, "listen on the ring-accepted socket", |e| {
         e.pid == actor
             && matches!(e.data, EventData::Listen { .. })
-            && e.result.as_ref().is_some_and(|r| r.errno.as_deref() == Some("EINVAL"))
+            && e.result
+                .as_ref()
+                .is_some_and(|r| r.errno.as_deref() == Some("EINVAL"))
     });
     let EventData::Listen { addr, .. } = &listen.data else {
         unreachable!()
     };
     let addr = serde_json::to_string(addr).unwrap();
-    assert!(addr.contains("127.0.0.31"), "accepted socket unnamed: {addr}");
+    assert!(
+        addr.contains("127.0.0.31"),
+        "accepted socket unnamed: {addr}"
+    );
 }

@@ -135,9 +135,11 @@ fn clock_calls_are_told_apart(t: &Trace) {
     let errno = |e: &tracer::trace::Event| e.result.as_ref().and_then(|r| r.errno.clone());
     let detail = tracer::trace::describe::privilege_detail;
 
-    let adjtimex = find(t, "adjtimex query", |e| {
-        matches!(&e.data, EventData::Clock { call, modes_raw: Some(0), query: true, .. } if call == "adjtimex")
-    });
+    let adjtimex = find(
+        t,
+        "adjtimex query",
+        |e| matches!(&e.data, EventData::Clock { call, modes_raw: Some(0), query: true, .. } if call == "adjtimex"),
+    );
     assert_eq!(errno(adjtimex), None, "a query succeeds");
     assert_eq!(detail(adjtimex), None, "a query is not a privileged call");
     let adjtime = find(t, "clock_adjtime query", |e| {
@@ -193,9 +195,16 @@ fn clock_calls_are_told_apart(t: &Trace) {
     let sets = only(&|e| is_clock(e) && !matches!(e.data, EventData::Clock { query: true, .. }));
     assert_eq!(sets.status, Status::Contradicted, "{}", sets.reason);
     assert_eq!(sets.evidence.total, 3, "{:?}", sets.evidence.shown);
-    let whats: Vec<&str> = sets.evidence.shown.iter().map(|e| e.what.as_str()).collect();
+    let whats: Vec<&str> = sets
+        .evidence
+        .shown
+        .iter()
+        .map(|e| e.what.as_str())
+        .collect();
     assert!(
-        whats.iter().any(|w| w.contains("settimeofday CLOCK_REALTIME to 12345.")),
+        whats
+            .iter()
+            .any(|w| w.contains("settimeofday CLOCK_REALTIME to 12345.")),
         "{whats:?}"
     );
     let queries = only(&|e| matches!(e.data, EventData::Clock { query: true, .. }));
@@ -243,8 +252,15 @@ fn privileged_calls_are_recorded(t: &Trace, dir: &str) {
         Some(format!("quotactl Q_QUOTAOFF {missing} (CAP_SYS_ADMIN)").as_str())
     );
     let read = call("quotactl", Some("Q_GETFMT"), "CAP_SYS_ADMIN", "ENOENT");
-    assert!(matches!(read.data, EventData::PrivilegedCall { query: true, .. }));
-    assert_eq!(privilege_detail(read), None, "a quota read is not privileged");
+    assert!(matches!(
+        read.data,
+        EventData::PrivilegedCall { query: true, .. }
+    ));
+    assert_eq!(
+        privilege_detail(read),
+        None,
+        "a quota read is not privileged"
+    );
     call("syslog", Some("SIZE_UNREAD"), "CAP_SYSLOG", "EPERM");
     call(
         "perf_event_open",

@@ -88,7 +88,12 @@ fn try_privilege_exit(ctx: &TracePointContext) -> Option<()> {
             (*d).data_len = read_user_bytes(data.0, data.1, &raw mut (*d).data);
             let read = matches!(
                 done.syscall,
-                Adjtimex | ClockAdjtime | ClockSettime | Sethostname | Setdomainname | PerfEventOpen
+                Adjtimex
+                    | ClockAdjtime
+                    | ClockSettime
+                    | Sethostname
+                    | Setdomainname
+                    | PerfEventOpen
             );
             if read && data.0 != 0 && data.1 != 0 && (*d).data_len == 0 {
                 *hdr_flags |= flags::READ_FAILED;

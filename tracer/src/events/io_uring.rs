@@ -209,7 +209,10 @@ fn remember_new_fd(d: &OpData, sqe: &[u8; 64], path: Option<&PathRef>, cx: &mut 
             op_flags & SOCK_CLOEXEC != 0,
         ),
         // socket: its type (`SOCK_CLOEXEC` included) is the entry's `off`, at 8.
-        op::SOCKET => (Some(Fd::Socket { bound: None }), dword(8) & SOCK_CLOEXEC != 0),
+        op::SOCKET => (
+            Some(Fd::Socket { bound: None }),
+            dword(8) & SOCK_CLOEXEC != 0,
+        ),
         _ => return,
     };
     cx.procs.uring_submitted(

@@ -144,8 +144,8 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
         },
         Adjtimex | ClockAdjtime | ClockSettime | Settimeofday => clock(syscall, &a, &d),
         Reboot | KexecLoad | KexecFileLoad | DeleteModule | Swapon | Swapoff | Sethostname
-        | Setdomainname | Ioperm | Iopl | Acct | Quotactl | QuotactlFd | Syslog
-        | PerfEventOpen | Vhangup => privileged_call(syscall, &a, &d, s1, cx),
+        | Setdomainname | Ioperm | Iopl | Acct | Quotactl | QuotactlFd | Syslog | PerfEventOpen
+        | Vhangup => privileged_call(syscall, &a, &d, s1, cx),
         _ => return Ok(None),
     }))
 }
@@ -176,7 +176,11 @@ fn privileged_call(
             )),
             false,
         ),
-        Iopl => ("CAP_SYS_RAWIO", Some(format!("level {}", a[0] as u32)), false),
+        Iopl => (
+            "CAP_SYS_RAWIO",
+            Some(format!("level {}", a[0] as u32)),
+            false,
+        ),
         Acct => ("CAP_SYS_PACCT", None, false),
         Quotactl | QuotactlFd => {
             let cmd = a[if syscall == Quotactl { 0 } else { 1 }] as u32;
@@ -337,7 +341,9 @@ fn clock(syscall: SyscallId, a: &[u64; 6], d: &PrivData) -> EventData {
             (clock, modes, None, None, query)
         }
         SyscallId::ClockSettime => {
-            let time = i64_at(0).zip(i64_at(8)).map(|(sec, nsec)| ClockTime { sec, nsec });
+            let time = i64_at(0)
+                .zip(i64_at(8))
+                .map(|(sec, nsec)| ClockTime { sec, nsec });
             (clock_name(a[0] as i32), None, time, None, false)
         }
         _ => {
@@ -516,12 +522,18 @@ mod tests {
         // FD_TO_CLOCKID(3): a PTP device opened as fd 3.
         assert_eq!(clock_name((!3 << 3) | 3), "fd 3");
         // A CPU-time clock of another process is no dynamic clock.
-        assert_eq!(clock_name((!100 << 3) | 2), format!("CLOCK_{}", (!100 << 3) | 2));
+        assert_eq!(
+            clock_name((!100 << 3) | 2),
+            format!("CLOCK_{}", (!100 << 3) | 2)
+        );
         assert_eq!(bit_names(0xa001, ADJ_MODES), ["ADJ_OFFSET_SS_READ"]);
         assert_eq!(
             bit_names(0x8001 | 0x4000, ADJ_MODES),
             ["ADJ_OFFSET_SINGLESHOT", "ADJ_TICK"]
         );
-        assert_eq!(bit_names(0x0003, ADJ_MODES), ["ADJ_OFFSET", "ADJ_FREQUENCY"]);
+        assert_eq!(
+            bit_names(0x0003, ADJ_MODES),
+            ["ADJ_OFFSET", "ADJ_FREQUENCY"]
+        );
     }
 }

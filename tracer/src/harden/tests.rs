@@ -140,7 +140,11 @@ fn a_clock_set_needs_cap_sys_time_and_a_clock_query_does_not() {
         .iter()
         .find(|x| x.key == "CapabilityBoundingSet")
         .expect("the capability line");
-    assert!(cap.because[0].starts_with("CAP_SYS_TIME: "), "{:?}", cap.because);
+    assert!(
+        cap.because[0].starts_with("CAP_SYS_TIME: "),
+        "{:?}",
+        cap.because
+    );
 }
 
 #[test]
