@@ -690,23 +690,26 @@ fn sqe_set(
     sqe[28..32].copy_from_slice(&op_flags.to_ne_bytes());
 }
 
+/// IORING_OP_OPENAT (18) of `path` relative to the cwd, mode 0600.
+fn sqe_openat(sqe: &mut [u8; 64], path: &CString, flags: u32) {
+    sqe_set(
+        sqe,
+        18,
+        libc::AT_FDCWD,
+        0,
+        path.as_ptr() as u64,
+        0o600,
+        flags,
+    );
+}
+
 /// The fds a ring's operations return, each then used by a plain syscall that fails
 /// harmlessly: the fd table must name them as the submission did (an openat's and an
 /// openat2's file, an accept's listener), and must not take a fixed-file slot for an fd.
 fn uring_results(ring: &mut Uring, dir: &str) {
     let flags = (libc::O_CREAT | libc::O_WRONLY | libc::O_CLOEXEC) as u32;
     let opened = c(&format!("{dir}/uring-result"));
-    let fd = ring.run(20, |s| {
-        sqe_set(
-            s,
-            18,
-            libc::AT_FDCWD,
-            0,
-            opened.as_ptr() as u64,
-            0o600,
-            flags,
-        )
-    });
+    let fd = ring.run(20, |s| sqe_openat(s, &opened, flags));
     check("uring openat result", i64::from(fd));
     // ftruncate to a negative length: EINVAL before the file is touched.
     // SAFETY: ftruncate of an fd number; nothing is passed by pointer.
@@ -762,15 +765,7 @@ fn uring_results(ring: &mut Uring, dir: &str) {
     // A fixed file has no close-on-exec flag: O_CLOEXEC with a slot is EINVAL.
     let direct_flags = (libc::O_CREAT | libc::O_WRONLY) as u32;
     let slot = ring.run(22, |s| {
-        sqe_set(
-            s,
-            18,
-            libc::AT_FDCWD,
-            0,
-            direct.as_ptr() as u64,
-            0o600,
-            direct_flags,
-        );
+        sqe_openat(s, &direct, direct_flags);
         s[44..48].copy_from_slice(&u32::MAX.to_ne_bytes());
     });
     if slot != 40 {

@@ -275,26 +275,28 @@ fn syslog_action(action: i32) -> String {
         "SIZE_UNREAD",
         "SIZE_BUFFER",
     ];
-    match usize::try_from(action).ok().and_then(|i| NAMES.get(i)) {
-        Some(n) => (*n).to_owned(),
-        None => format!("ACTION_{action}"),
-    }
+    named(&NAMES, i64::from(action), || format!("ACTION_{action}"))
 }
 
 /// `perf_event_attr.type` (`PERF_TYPE_*`).
 fn perf_type(t: u32) -> String {
     const NAMES: [&str; 6] = [
-        "HARDWARE",
-        "SOFTWARE",
-        "TRACEPOINT",
-        "HW_CACHE",
-        "RAW",
-        "BREAKPOINT",
+        "PERF_TYPE_HARDWARE",
+        "PERF_TYPE_SOFTWARE",
+        "PERF_TYPE_TRACEPOINT",
+        "PERF_TYPE_HW_CACHE",
+        "PERF_TYPE_RAW",
+        "PERF_TYPE_BREAKPOINT",
     ];
-    match NAMES.get(t as usize) {
-        Some(n) => format!("PERF_TYPE_{n}"),
-        None => format!("PERF_TYPE_{t}"),
-    }
+    named(&NAMES, i64::from(t), || format!("PERF_TYPE_{t}"))
+}
+
+/// `names[i]`, or `other()` for a number the table does not name.
+fn named(names: &[&str], i: i64, other: impl FnOnce() -> String) -> String {
+    usize::try_from(i)
+        .ok()
+        .and_then(|i| names.get(i))
+        .map_or_else(other, |n| (*n).to_owned())
 }
 
 /// `struct timex`'s `modes`: the calls that change the kernel's clock discipline.
@@ -404,10 +406,7 @@ fn clock_name(id: i32) -> String {
     if id < 0 && id & 7 == 3 {
         return format!("fd {}", !id >> 3);
     }
-    match usize::try_from(id).ok().and_then(|i| NAMES.get(i)) {
-        Some(n) => (*n).to_owned(),
-        None => format!("CLOCK_{id}"),
-    }
+    named(&NAMES, i64::from(id), || format!("CLOCK_{id}"))
 }
 
 fn prctl_name(option: u64) -> String {
@@ -476,10 +475,7 @@ fn signal_name(sig: u64) -> String {
         "SIGPWR",
         "SIGSYS",
     ];
-    match usize::try_from(sig).ok().and_then(|i| NAMES.get(i)) {
-        Some(n) => (*n).to_owned(),
-        None => format!("SIG{sig}"),
-    }
+    named(&NAMES, sig as i64, || format!("SIG{sig}"))
 }
 
 fn bpf_cmd_name(cmd: u64) -> String {
