@@ -45,12 +45,52 @@ pub struct OpData {
     /// send_zc with a destination (`sqe.addr2`, length `sqe.addr_len`), sendmsg and
     /// sendmsg_zc (the `msg_name` of the msghdr at `sqe.addr`).
     pub addr: [u8; ADDR_CAP],
+    /// The kernel's request (`struct io_kiocb *`), from the tracepoint: what its completion
+    /// ([`ResultData::req`]) is matched by.
+    pub req: u64,
+    /// openat2: the `flags` of the `struct open_how` at `sqe.addr2`, when `how_read` is 1 (the
+    /// fd table needs `O_CLOEXEC` and `O_TMPFILE`).
+    pub how_flags: u64,
+    pub how_read: u32,
+    pub _pad: u32,
 }
+
+/// The completion of an operation that returns a new fd (`io_uring/io_uring_complete`), for
+/// the fd table only: never written as an event. Only requests the submit program put in
+/// `URING_PENDING` (an openat, openat2, accept or socket of a recorded process, not into a
+/// fixed-file slot) have one.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct ResultData {
+    pub req: u64,
+    pub user_data: u64,
+    /// The completion's result: the new fd, or a negative errno.
+    pub res: i32,
+    /// `IORING_CQE_F_*`.
+    pub cflags: u32,
+    /// The process that submitted it, whose fd table the fd is in (the completion may run
+    /// in one of its io-wq or SQPOLL threads).
+    pub tgid: u32,
+    pub _pad: u32,
+}
+
+/// What the submit program remembers of a request whose completion names a new fd.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct Pending {
+    pub user_data: u64,
+    pub tgid: u32,
+    pub _pad: u32,
+}
+
+/// `IORING_CQE_F_MORE`: a multishot request (accept) goes on completing.
+pub const CQE_F_MORE: u32 = 1 << 1;
 
 /// Opcodes (`IORING_OP_*`, include/uapi/linux/io_uring.h) whose entries the kernel side reads
 /// pointers of, or userspace reads for the fd table.
 pub mod op {
     pub const SENDMSG: u32 = 9;
+    pub const ACCEPT: u32 = 13;
     pub const CONNECT: u32 = 16;
     pub const OPENAT: u32 = 18;
     pub const CLOSE: u32 = 19;
@@ -61,6 +101,7 @@ pub mod op {
     pub const MKDIRAT: u32 = 37;
     pub const SYMLINKAT: u32 = 38;
     pub const LINKAT: u32 = 39;
+    pub const SOCKET: u32 = 45;
     pub const SEND_ZC: u32 = 47;
     pub const SENDMSG_ZC: u32 = 48;
     pub const BIND: u32 = 56;

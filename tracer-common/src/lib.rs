@@ -22,7 +22,7 @@ pub const PATH_CAP: usize = 256;
 /// Bytes kept of one socket address: `sizeof(struct sockaddr_storage)`.
 pub const ADDR_CAP: usize = 128;
 /// Slots in the per-kind counter arrays. Every [`EventKind`] value is below it.
-pub const MAX_KINDS: u32 = 96;
+pub const MAX_KINDS: u32 = 112;
 /// Syscall numbers the programs look up in the number → [`SyscallId`] table; x86_64 and
 /// aarch64 both stay below it.
 pub const MAX_SYSCALL_NR: u32 = 512;
@@ -91,8 +91,8 @@ macro_rules! numbered_enum {
 
 numbered_enum! {
     /// What an event records. The numbers are grouped by family (process 1–7, file 8–31,
-    /// network 32–47, privilege 48–63, environment 64–79, io_uring 80–95), index the per-kind
-    /// counters, and are never reused.
+    /// network 32–47, privilege 48–63 and, once that range was full, 96–111, environment
+    /// 64–79, io_uring 80–95), index the per-kind counters, and are never reused.
     EventKind: u16 {
         Fork = 1 => "fork",
         Exec = 2 => "exec",
@@ -150,6 +150,17 @@ numbered_enum! {
         Crypto = 66 => "crypto",
         IoUringCreate = 80 => "io_uring_create",
         IoUringOp = 81 => "io_uring_op",
+        /// The result of a ring's openat, openat2, accept or socket: like `close`, it only
+        /// updates userspace's fd table (the new fd names what the submission named) and is
+        /// never written as an event.
+        IoUringResult = 82 => "io_uring_result",
+        /// A call that sets or adjusts a system clock (adjtimex, clock_adjtime, clock_settime,
+        /// settimeofday: CAP_SYS_TIME), or the read-only query some of them also serve.
+        Clock = 96 => "clock",
+        /// Another call that needs a capability and changes the system rather than the
+        /// caller (reboot, kexec, module unload, swap, host and domain names, I/O ports,
+        /// process accounting, quotas, the kernel log, perf events, vhangup).
+        PrivilegedCall = 97 => "privileged_call",
     }
 }
 
@@ -161,7 +172,8 @@ impl EventKind {
             32..=47 => Family::Network,
             48..=63 => Family::Privilege,
             64..=79 => Family::Environment,
-            _ => Family::IoUring,
+            80..=95 => Family::IoUring,
+            _ => Family::Privilege,
         }
     }
 
@@ -276,6 +288,26 @@ numbered_enum! {
         /// Only its fd-table commands reach userspace: the kernel side drops every other
         /// fcntl at entry (see [`file::F_SETFD`]).
         Fcntl = 132 => "fcntl",
+        Adjtimex = 133 => "adjtimex",
+        ClockAdjtime = 134 => "clock_adjtime",
+        ClockSettime = 135 => "clock_settime",
+        Settimeofday = 136 => "settimeofday",
+        Reboot = 137 => "reboot",
+        KexecLoad = 138 => "kexec_load",
+        KexecFileLoad = 139 => "kexec_file_load",
+        DeleteModule = 140 => "delete_module",
+        Swapon = 141 => "swapon",
+        Swapoff = 142 => "swapoff",
+        Sethostname = 143 => "sethostname",
+        Setdomainname = 144 => "setdomainname",
+        Ioperm = 145 => "ioperm",
+        Iopl = 146 => "iopl",
+        Acct = 147 => "acct",
+        Quotactl = 148 => "quotactl",
+        QuotactlFd = 149 => "quotactl_fd",
+        Syslog = 150 => "syslog",
+        PerfEventOpen = 151 => "perf_event_open",
+        Vhangup = 152 => "vhangup",
     }
 }
 
@@ -331,6 +363,10 @@ impl SyscallId {
             | OpenTreeAttr => EventKind::MountApi,
             Getrandom => EventKind::Getrandom,
             Kill | Tkill | Tgkill => EventKind::Signal,
+            Adjtimex | ClockAdjtime | ClockSettime | Settimeofday => EventKind::Clock,
+            Reboot | KexecLoad | KexecFileLoad | DeleteModule | Swapon | Swapoff | Sethostname
+            | Setdomainname | Ioperm | Iopl | Acct | Quotactl | QuotactlFd | Syslog
+            | PerfEventOpen | Vhangup => EventKind::PrivilegedCall,
         }
     }
 }
@@ -501,6 +537,9 @@ pub struct Config {
     /// layout is not one the program knows, and the program records nothing).
     pub off_uring_flags: u32,
     pub off_uring_sq_thread: u32,
+    /// 1 when `io_uring_complete` has the layout its program reads (req @16, user_data @24,
+    /// res @32, cflags @36); with 0 the program records nothing and the hook is listed failed.
+    pub uring_complete: u32,
     /// Bytes of argv kept per exec, at most [`process::ARGV_MAX`].
     pub argv_cap: u32,
     /// 1 when `sys_enter` skips the syscalls of 32-bit (ia32) tasks, by [`COMPAT_STATUS`] in

@@ -7,6 +7,7 @@ use aya_ebpf::{
 use tracer_common::{
     Config, Inflight, MAX_KINDS, MAX_SYSCALL_NR, RealPath,
     file::ArgLayout,
+    io_uring::Pending,
     process::{ExecData, ExecRecord},
 };
 
@@ -56,6 +57,15 @@ pub static REAL_ZERO: PerCpuArray<RealPath> = PerCpuArray::with_max_entries(1, 0
 /// (the thread exits or longjmps) cannot fill it.
 #[map]
 pub static GETENV_NAMES: LruHashMap<u64, u64> = LruHashMap::with_max_entries(1 << 12, 0);
+
+/// io_uring requests whose completion gives the submitter a new fd (key: the kernel's
+/// `struct io_kiocb *`), from submission to completion. Not LRU: an entry that did not fit is
+/// counted as a lost `io_uring_result` (its fd stays unknown to the table, never misnamed),
+/// where an eviction would go uncounted. Removed at completion (a multishot accept's at its
+/// last); a request that never completes (a ring torn down mid-flight) leaves its entry, and
+/// the next request at that address replaces it.
+#[map]
+pub static URING_PENDING: HashMap<u64, Pending> = HashMap::with_max_entries(1 << 13, 0);
 
 /// Kernel syscall number → our `SyscallId` (0: not hooked). Filled by userspace.
 #[map]
@@ -111,6 +121,7 @@ static CONFIG: Config = Config {
     off_ctx_sq_entries: 0,
     off_uring_flags: 0,
     off_uring_sq_thread: 0,
+    uring_complete: 0,
     compat_check: 0,
     off_thread_status: 0,
 };

@@ -547,6 +547,9 @@ struct Uring {
     fd: i32,
     sq: *mut u8,
     sqes: *mut [u8; 64],
+    /// The completion ring: head, tail, mask at `cq_off[0..3]`, the 16-byte entries at
+    /// `cq_off[5]`.
+    cq: *mut u8,
     p: UringParams,
 }
 
@@ -578,21 +581,72 @@ impl Uring {
                 fd,
                 0x1000_0000,
             );
+            let cq_len = p.cq_off[5] as usize + p.cq_entries as usize * 16;
+            let cq = libc::mmap(std::ptr::null_mut(), cq_len, rw, sh, fd, 0x800_0000);
             assert!(
-                sq != libc::MAP_FAILED && sqes != libc::MAP_FAILED,
+                sq != libc::MAP_FAILED && sqes != libc::MAP_FAILED && cq != libc::MAP_FAILED,
                 "io_uring mmap"
             );
             Self {
                 fd,
                 sq: sq.cast(),
                 sqes: sqes.cast(),
+                cq: cq.cast(),
                 p,
             }
         }
     }
 
-    /// Submits one entry (`fill` writes it) and waits for its completion.
+    /// Submits one entry (`fill` writes it) and waits for a completion.
     fn submit(&mut self, user_data: u64, fill: impl FnOnce(&mut [u8; 64])) -> i64 {
+        self.push(user_data, fill, true)
+    }
+
+    /// Submits one entry and waits for its own completion: its result (an fd, or -errno).
+    fn run(&mut self, user_data: u64, fill: impl FnOnce(&mut [u8; 64])) -> i32 {
+        self.push(user_data, fill, false);
+        self.result(user_data)
+    }
+
+    /// The result of the entry `user_data`, waiting for it; the completions before it are
+    /// consumed.
+    fn result(&mut self, user_data: u64) -> i32 {
+        // SAFETY: indices are masked into the mapped completion ring; the head is published
+        // with a release store after the entry is read, as liburing does.
+        unsafe {
+            let word = |off: u32| self.cq.add(off as usize).cast::<u32>();
+            let head = std::sync::atomic::AtomicU32::from_ptr(word(self.p.cq_off[0]));
+            let tail = std::sync::atomic::AtomicU32::from_ptr(word(self.p.cq_off[1]));
+            let mask = *word(self.p.cq_off[2]);
+            loop {
+                let mut h = head.load(std::sync::atomic::Ordering::Relaxed);
+                while h != tail.load(std::sync::atomic::Ordering::Acquire) {
+                    let cqe = self
+                        .cq
+                        .add(self.p.cq_off[5] as usize + 16 * (h & mask) as usize);
+                    let (ud, res) = (*cqe.cast::<u64>(), *cqe.add(8).cast::<i32>());
+                    h = h.wrapping_add(1);
+                    head.store(h, std::sync::atomic::Ordering::Release);
+                    if ud == user_data {
+                        return res;
+                    }
+                }
+                let (to_submit, min_complete, getevents) = (0u32, 1u32, 1u32);
+                libc::syscall(
+                    libc::SYS_io_uring_enter,
+                    self.fd,
+                    to_submit,
+                    min_complete,
+                    getevents,
+                    0usize,
+                    0usize,
+                );
+            }
+        }
+    }
+
+    /// Submits one entry; with `wait`, also waits for a completion.
+    fn push(&mut self, user_data: u64, fill: impl FnOnce(&mut [u8; 64]), wait: bool) -> i64 {
         // SAFETY: indices are masked into the mapped ring; the tail is published with a
         // release store after the entry is written, as liburing does.
         unsafe {
@@ -610,8 +664,8 @@ impl Uring {
                 libc::SYS_io_uring_enter,
                 self.fd,
                 1u32,
-                1u32,
-                3u32, /* GETEVENTS | SQ_WAKEUP, for an SQPOLL ring whose thread sleeps */
+                u32::from(wait),
+                if wait { 3u32 } else { 2 }, /* GETEVENTS | SQ_WAKEUP, for an SQPOLL ring whose thread sleeps */
                 0usize,
                 0usize,
             )
@@ -634,6 +688,118 @@ fn sqe_set(
     sqe[16..24].copy_from_slice(&addr.to_ne_bytes());
     sqe[24..28].copy_from_slice(&len.to_ne_bytes());
     sqe[28..32].copy_from_slice(&op_flags.to_ne_bytes());
+}
+
+/// IORING_OP_OPENAT (18) of `path` relative to the cwd, mode 0600.
+fn sqe_openat(sqe: &mut [u8; 64], path: &CString, flags: u32) {
+    sqe_set(
+        sqe,
+        18,
+        libc::AT_FDCWD,
+        0,
+        path.as_ptr() as u64,
+        0o600,
+        flags,
+    );
+}
+
+/// The fds a ring's operations return, each then used by a plain syscall that fails
+/// harmlessly: the fd table must name them as the submission did (an openat's and an
+/// openat2's file, an accept's listener), and must not take a fixed-file slot for an fd.
+fn uring_results(ring: &mut Uring, dir: &str) {
+    let flags = (libc::O_CREAT | libc::O_WRONLY | libc::O_CLOEXEC) as u32;
+    let opened = c(&format!("{dir}/uring-result"));
+    let fd = ring.run(20, |s| sqe_openat(s, &opened, flags));
+    check("uring openat result", i64::from(fd));
+    // ftruncate to a negative length: EINVAL before the file is touched.
+    // SAFETY: ftruncate of an fd number; nothing is passed by pointer.
+    unsafe { libc::ftruncate(fd, -1) };
+    // IORING_OP_OPENAT2 (28): addr2 = struct open_how, len = its size.
+    let opened2 = c(&format!("{dir}/uring-result2"));
+    let how: [u64; 3] = [u64::from(flags), 0o600, 0];
+    let fd2 = ring.run(21, |s| {
+        sqe_set(
+            s,
+            28,
+            libc::AT_FDCWD,
+            how.as_ptr() as u64,
+            opened2.as_ptr() as u64,
+            24,
+            0,
+        )
+    });
+    check("uring openat2 result", i64::from(fd2));
+    // SAFETY: as above.
+    unsafe { libc::ftruncate(fd2, -1) };
+    // A direct descriptor: a sparse table of 64 fixed-file slots (fd -1: empty), allocation
+    // from slot 40 (IORING_REGISTER_FILE_ALLOC_RANGE, 25), and an openat into the slot the
+    // kernel picks (`file_index` IORING_FILE_INDEX_ALLOC): its result, 40, is a slot, not an
+    // fd. fd 40 is not open: its ftruncate (EINVAL, the length is checked first) must name
+    // nothing.
+    let empty = [-1i32; 64];
+    let range: [u32; 4] = [40, 8, 0, 0];
+    // SAFETY: io_uring_register with arrays of the sizes it is told.
+    unsafe {
+        check(
+            "register sparse files",
+            libc::syscall(
+                libc::SYS_io_uring_register,
+                ring.fd,
+                2u32,
+                empty.as_ptr(),
+                64u32,
+            ),
+        );
+        check(
+            "register alloc range",
+            libc::syscall(
+                libc::SYS_io_uring_register,
+                ring.fd,
+                25u32,
+                range.as_ptr(),
+                0u32,
+            ),
+        );
+    }
+    let direct = c(&format!("{dir}/uring-direct"));
+    // A fixed file has no close-on-exec flag: O_CLOEXEC with a slot is EINVAL.
+    let direct_flags = (libc::O_CREAT | libc::O_WRONLY) as u32;
+    let slot = ring.run(22, |s| {
+        sqe_openat(s, &direct, direct_flags);
+        s[44..48].copy_from_slice(&u32::MAX.to_ne_bytes());
+    });
+    if slot != 40 {
+        eprintln!("actor: the direct openat gave {slot}, not slot 40");
+        exit(1);
+    }
+    // SAFETY: as above.
+    unsafe { libc::ftruncate(slot, -1) };
+    // IORING_OP_ACCEPT (13) on a loopback listener (127.0.0.31, a port the kernel picks),
+    // submitted before a plain connect to it; then listen(2) on the accepted socket, which
+    // fails (EINVAL) and names the listener's address only if the fd table knows the fd.
+    // SAFETY: plain socket calls on a zeroed sockaddr_in filled in.
+    unsafe {
+        let listener = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+        let mut at: libc::sockaddr_in = std::mem::zeroed();
+        at.sin_family = libc::AF_INET as u16;
+        at.sin_addr.s_addr = u32::from_ne_bytes([127, 0, 0, 31]);
+        let mut len = size_of::<libc::sockaddr_in>() as libc::socklen_t;
+        check(
+            "bind listener",
+            libc::bind(listener, (&raw const at).cast(), len) as i64,
+        );
+        check("listen", libc::listen(listener, 1) as i64);
+        libc::getsockname(listener, (&raw mut at).cast(), &mut len);
+        ring.push(23, |s| sqe_set(s, 13, listener, 0, 0, 0, 0), false);
+        let client = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+        check(
+            "connect to listener",
+            libc::connect(client, (&raw const at).cast(), len) as i64,
+        );
+        let accepted = ring.result(23);
+        check("uring accept result", i64::from(accepted));
+        libc::listen(accepted, 1);
+    }
 }
 
 /// Opens, unlinks, connects, sends and binds through io_uring, so that no open/connect/send syscall
@@ -731,6 +897,7 @@ fn uring(dir: &str) {
     }
     // IORING_OP_NOP (0): an operation of no family.
     ring.submit(5, |s| sqe_set(s, 0, -1, 0, 0, 0, 0));
+    uring_results(&mut ring, dir);
     // An SQPOLL ring: the ring's kernel thread, not this task, submits the entry.
     let mut polled = Uring::new(1 << 1 /* IORING_SETUP_SQPOLL */);
     let sq_created = c(&format!("{dir}/uring-sqpoll-created"));
@@ -998,7 +1165,23 @@ fn privilege(dir: &str) {
                 "no_new_privs",
                 libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) as i64,
             );
+            // A clock change attempted without CAP_SYS_TIME: EPERM. Even with it, a tick of 0
+            // is out of range (EINVAL): this clock is never changed.
+            let mut tx: libc::timex = std::mem::zeroed();
+            tx.modes = libc::ADJ_TICK;
+            tx.tick = 0;
+            libc::syscall(libc::SYS_adjtimex, &raw mut tx);
         }
+        0
+    });
+    clock_calls();
+    in_child(|| {
+        // SAFETY: setuid in a throwaway child; the calls run only once it is nobody.
+        if unsafe { libc::setuid(65534) } != 0 {
+            eprintln!("actor: setuid(nobody) failed");
+            return 1;
+        }
+        privileged_calls(dir);
         0
     });
     // Namespaces and mounts, in a child that keeps them to itself.
@@ -1059,6 +1242,84 @@ fn privilege(dir: &str) {
     let attr = [0u8; 64];
     // SAFETY: a bpf() call with a zeroed attr of the right size.
     unsafe { libc::syscall(libc::SYS_bpf, 0, attr.as_ptr(), attr.len()) };
+}
+
+/// The clock-setting calls, each one that changes nothing: the adjtimex and clock_adjtime
+/// queries (modes 0), and sets the kernel refuses (EINVAL) before it looks at any clock.
+/// Raw syscalls: glibc's settimeofday is clock_settime underneath.
+fn clock_calls() {
+    // SAFETY: the calls read or fill a zeroed `struct timex`/`timespec`/`timeval` of ours.
+    unsafe {
+        let mut tx: libc::timex = std::mem::zeroed();
+        check(
+            "adjtimex query",
+            libc::syscall(libc::SYS_adjtimex, &raw mut tx),
+        );
+        let mut tx: libc::timex = std::mem::zeroed();
+        check(
+            "clock_adjtime query",
+            libc::syscall(libc::SYS_clock_adjtime, libc::CLOCK_REALTIME, &raw mut tx),
+        );
+        // CLOCK_MONOTONIC cannot be set: EINVAL whatever the time.
+        let ts = libc::timespec {
+            tv_sec: 12345,
+            tv_nsec: 6789,
+        };
+        libc::syscall(
+            libc::SYS_clock_settime,
+            libc::CLOCK_MONOTONIC,
+            &raw const ts,
+        );
+        // 2,000,000 microseconds is no valid timeval: EINVAL before any change.
+        let tv = libc::timeval {
+            tv_sec: 12345,
+            tv_usec: 2_000_000,
+        };
+        libc::syscall(
+            libc::SYS_settimeofday,
+            &raw const tv,
+            std::ptr::null::<libc::timezone>(),
+        );
+    }
+}
+
+/// The other capability-gated calls, made as nobody without capabilities: each fails with
+/// EPERM before it acts (reboot's magic is wrong too, so it fails even as root). quotactl
+/// and perf_event_open fail on their arguments (a missing device, a too-small attr).
+/// kexec, delete_module, swapon and swapoff have no syscall on this host's kernel.
+fn privileged_calls(dir: &str) {
+    let name = c("tracer-e2e");
+    let missing = c(&format!("{dir}/no-such-file"));
+    // A perf_event_attr of type PERF_TYPE_SOFTWARE whose size (1) is too small: E2BIG.
+    let mut attr = [0u32; 32];
+    attr[0] = 1;
+    attr[1] = 1;
+    // SAFETY: every call gets valid buffers of the sizes it is told, or none.
+    unsafe {
+        let cad_on = 0x89ab_cdefu32;
+        libc::syscall(libc::SYS_reboot, 0, 0, cad_on, std::ptr::null::<u8>());
+        libc::syscall(libc::SYS_sethostname, name.as_ptr(), 10usize);
+        libc::syscall(libc::SYS_setdomainname, name.as_ptr(), 10usize);
+        libc::syscall(libc::SYS_ioperm, 0x80u64, 1u64, 1i32);
+        libc::syscall(libc::SYS_iopl, 3i32);
+        libc::syscall(libc::SYS_acct, missing.as_ptr());
+        // QCMD(Q_QUOTAOFF, USRQUOTA) and QCMD(Q_GETFMT, USRQUOTA): no such device.
+        let q = |sub: u32| (sub << 8) as i32;
+        let null = std::ptr::null::<u8>();
+        libc::syscall(libc::SYS_quotactl, q(0x80_0003), missing.as_ptr(), 0, null);
+        libc::syscall(libc::SYS_quotactl, q(0x80_0004), missing.as_ptr(), 0, null);
+        // SYSLOG_ACTION_SIZE_UNREAD.
+        libc::syscall(libc::SYS_syslog, 9i32, null, 0i32);
+        libc::syscall(
+            libc::SYS_perf_event_open,
+            attr.as_ptr(),
+            0i32,
+            -1i32,
+            -1i32,
+            0u64,
+        );
+        libc::syscall(libc::SYS_vhangup);
+    }
 }
 
 /// What a hostile package does to its recorder, each harmlessly: finds the recorder (its

@@ -74,6 +74,7 @@ fn io_uring_operations_are_recorded_and_judged() {
         matches!(&after_close.data, EventData::Chmod { path: None, .. }),
         "named after the closed file: {after_close:?}"
     );
+    uring_results_name_their_fds(t, &dir, actor);
     // The SQPOLL ring's kernel thread submitted this one: it is in the actor's process.
     let sqpoll_created = format!("{dir}/uring-sqpoll-created");
     let polled = find(
@@ -136,5 +137,75 @@ fn io_uring_operations_are_recorded_and_judged() {
         report
             .contains("1 io\\_uring operations of the network family ran \\(0 of them unnamed\\)"),
         "{report}"
+    );
+}
+
+/// The fds the ring's openat, openat2 and accept returned are in the fd table, named as their
+/// submissions named them: a plain ftruncate on each names the file, a plain listen on the
+/// accepted socket names the listener's address. A direct descriptor (a fixed-file slot, 40)
+/// is not an fd: the ftruncate of fd 40 names nothing.
+fn uring_results_name_their_fds(t: &tracer::trace::Trace, dir: &str, actor: u32) {
+    let truncate_of = |fd: i32| {
+        find(t, &format!("ftruncate of fd {fd}"), |e| {
+            e.pid == actor
+                && matches!(&e.data, EventData::Truncate { fd: Some(f), length: -1, .. } if *f == fd)
+        })
+    };
+    let ring_fd = |what: &str| {
+        let truncated: Vec<_> = t
+            .events
+            .iter()
+            .filter(|e| e.pid == actor)
+            .filter_map(|e| match &e.data {
+                EventData::Truncate {
+                    fd: Some(fd),
+                    path,
+                    length: -1,
+                } => Some((*fd, path.clone())),
+                _ => None,
+            })
+            .collect();
+        let want = format!("{dir}/{what}");
+        truncated
+            .iter()
+            .find(|(_, p)| p.as_ref().is_some_and(|p| path_is(p, &want)))
+            .map(|(fd, _)| *fd)
+            .unwrap_or_else(|| panic!("no ftruncate named {want}: {truncated:?}"))
+    };
+    // Named through the completions, with no open syscall for either file.
+    for what in ["uring-result", "uring-result2"] {
+        let fd = ring_fd(what);
+        let ev = truncate_of(fd);
+        assert_eq!(
+            ev.result.as_ref().and_then(|r| r.errno.as_deref()),
+            Some("EINVAL")
+        );
+        let want = format!("{dir}/{what}");
+        assert!(
+            !t.events
+                .iter()
+                .any(|e| matches!(&e.data, EventData::Open { path, .. } if path_is(path, &want))),
+            "an open syscall for {want}"
+        );
+    }
+    let slot = truncate_of(40);
+    assert!(
+        matches!(&slot.data, EventData::Truncate { path: None, .. }),
+        "fd 40 named after a fixed-file slot: {slot:?}"
+    );
+    let listen = find(t, "listen on the ring-accepted socket", |e| {
+        e.pid == actor
+            && matches!(e.data, EventData::Listen { .. })
+            && e.result
+                .as_ref()
+                .is_some_and(|r| r.errno.as_deref() == Some("EINVAL"))
+    });
+    let EventData::Listen { addr, .. } = &listen.data else {
+        unreachable!()
+    };
+    let addr = serde_json::to_string(addr).unwrap();
+    assert!(
+        addr.contains("127.0.0.31"),
+        "accepted socket unnamed: {addr}"
     );
 }

@@ -1,7 +1,8 @@
 //! Privilege family: credential changes, capabilities, prctl, namespaces and mounts, chroot,
-//! pivot_root, ptrace, bpf; and module loading, which this kernel cannot hook (named as failed).
+//! pivot_root, ptrace, bpf, the clock calls; and module loading, which this kernel cannot hook
+//! (named as failed).
 
-use tracer::trace::EventData;
+use tracer::trace::{EventData, Trace};
 
 use crate::common::*;
 
@@ -95,6 +96,9 @@ fn records_privilege_changes() {
         |e| matches!(&e.data, EventData::Bpf { cmd } if cmd == "BPF_MAP_CREATE"),
     );
 
+    clock_calls_are_told_apart(t);
+    privileged_calls_are_recorded(t, &dir);
+
     // Every hook is either attached or named as failed with a reason; module loading has no
     // tracepoint on a kernel without module support.
     let hooks = &t.header.hooks;
@@ -114,5 +118,170 @@ fn records_privilege_changes() {
         };
         let times: usize = labels.iter().map(listed).sum();
         assert_eq!(times, 1, "{name} must be listed exactly once");
+    }
+}
+
+/// The clock calls, each harmless here (the clock is never changed): two queries, two sets the
+/// kernel refuses as invalid, and one refused for want of CAP_SYS_TIME. Every one is recorded
+/// with its arguments; only the queries are not privileged calls, so a "no privileged
+/// functions" claim judged on the clock events alone is contradicted by the attempts and held
+/// on the queries alone. Part of the `privilege` recording.
+fn clock_calls_are_told_apart(t: &Trace) {
+    use tracer::{
+        claims::{Allow, Check, Claim, ClaimSet, Expect, Package, Source},
+        trace::ClockTime,
+        verdict::{Status, judge},
+    };
+    let errno = |e: &tracer::trace::Event| e.result.as_ref().and_then(|r| r.errno.clone());
+    let detail = tracer::trace::describe::privilege_detail;
+
+    let adjtimex = find(
+        t,
+        "adjtimex query",
+        |e| matches!(&e.data, EventData::Clock { call, modes_raw: Some(0), query: true, .. } if call == "adjtimex"),
+    );
+    assert_eq!(errno(adjtimex), None, "a query succeeds");
+    assert_eq!(detail(adjtimex), None, "a query is not a privileged call");
+    let adjtime = find(t, "clock_adjtime query", |e| {
+        matches!(&e.data, EventData::Clock { call, clock, modes_raw: Some(0), query: true, .. }
+            if call == "clock_adjtime" && clock == "CLOCK_REALTIME")
+    });
+    assert_eq!(errno(adjtime), None);
+    let settime = find(t, "clock_settime CLOCK_MONOTONIC", |e| {
+        matches!(&e.data, EventData::Clock { call, clock, time: Some(ClockTime { sec: 12345, nsec: 6789 }), query: false, .. }
+            if call == "clock_settime" && clock == "CLOCK_MONOTONIC")
+    });
+    assert_eq!(errno(settime).as_deref(), Some("EINVAL"));
+    assert_eq!(
+        detail(settime).as_deref(),
+        Some("clock_settime CLOCK_MONOTONIC to 12345.000006789")
+    );
+    let settod = find(t, "settimeofday with an invalid timeval", |e| {
+        matches!(&e.data, EventData::Clock { call, time: Some(ClockTime { sec: 12345, nsec: 2_000_000_000 }), timezone: None, query: false, .. }
+            if call == "settimeofday")
+    });
+    assert_eq!(errno(settod).as_deref(), Some("EINVAL"));
+    let denied = find(t, "adjtimex ADJ_TICK as nobody", |e| {
+        matches!(&e.data, EventData::Clock { call, modes, query: false, .. }
+            if call == "adjtimex" && modes == &["ADJ_TICK"])
+    });
+    assert_eq!(errno(denied).as_deref(), Some("EPERM"));
+    assert_eq!(denied.ids.uid, 65534);
+    for e in [adjtimex, adjtime, settime, settod, denied] {
+        assert!(e.flags.is_empty(), "{:?}", e.flags);
+    }
+
+    let claims = ClaimSet {
+        package: Package {
+            name: Some("clock-test".to_owned()),
+            ..Package::default()
+        },
+        claims: vec![Claim {
+            id: "C1".to_owned(),
+            check: Check::PrivilegedFunctions,
+            expect: Expect::Absent,
+            source: Source::ClaimsFile { note: None },
+            allow: Allow::default(),
+        }],
+        not_checkable: Vec::new(),
+        unrecognised: Vec::new(),
+    };
+    let only = |keep: &dyn Fn(&tracer::trace::Event) -> bool| {
+        let mut sub = t.clone();
+        sub.events.retain(|e| keep(e));
+        judge(&sub, &claims).verdicts.remove(0)
+    };
+    let is_clock = |e: &tracer::trace::Event| matches!(e.data, EventData::Clock { .. });
+    let sets = only(&|e| is_clock(e) && !matches!(e.data, EventData::Clock { query: true, .. }));
+    assert_eq!(sets.status, Status::Contradicted, "{}", sets.reason);
+    assert_eq!(sets.evidence.total, 3, "{:?}", sets.evidence.shown);
+    let whats: Vec<&str> = sets
+        .evidence
+        .shown
+        .iter()
+        .map(|e| e.what.as_str())
+        .collect();
+    assert!(
+        whats
+            .iter()
+            .any(|w| w.contains("settimeofday CLOCK_REALTIME to 12345.")),
+        "{whats:?}"
+    );
+    let queries = only(&|e| matches!(e.data, EventData::Clock { query: true, .. }));
+    assert_eq!(queries.status, Status::Held, "{}", queries.reason);
+}
+
+/// The other capability-gated calls, each refused (as nobody, or for its arguments) and each
+/// recorded with the capability it needs; quotactl's read is no privileged call. Part of the
+/// `privilege` recording.
+fn privileged_calls_are_recorded(t: &Trace, dir: &str) {
+    use tracer::trace::describe::privilege_detail;
+    let call = |name: &str, op: Option<&str>, cap: &str, errno: &str| {
+        let e = find(t, name, |e| {
+            matches!(&e.data, EventData::PrivilegedCall { call, op: o, capability, .. }
+                if call == name && o.as_deref() == op && capability == cap)
+        });
+        assert_eq!(
+            e.result.as_ref().and_then(|r| r.errno.as_deref()),
+            Some(errno),
+            "{name}"
+        );
+        assert!(e.flags.is_empty(), "{name}: {:?}", e.flags);
+        e
+    };
+    call("reboot", Some("CAD_ON"), "CAP_SYS_BOOT", "EPERM");
+    for name in ["sethostname", "setdomainname"] {
+        let e = call(name, None, "CAP_SYS_ADMIN", "EPERM");
+        assert!(
+            matches!(&e.data, EventData::PrivilegedCall { name: Some(n), .. } if n == "tracer-e2e"),
+            "{e:?}"
+        );
+    }
+    // No CONFIG_X86_IOPL_IOPERM on this host's kernel: ENOSYS, recorded all the same.
+    call("ioperm", Some("ports 0x80+1 on"), "CAP_SYS_RAWIO", "ENOSYS");
+    call("iopl", Some("level 3"), "CAP_SYS_RAWIO", "ENOSYS");
+    let missing = format!("{dir}/no-such-file");
+    let acct = call("acct", None, "CAP_SYS_PACCT", "EPERM");
+    assert!(
+        matches!(&acct.data, EventData::PrivilegedCall { path: Some(p), .. } if path_is(p, &missing)),
+        "{acct:?}"
+    );
+    let off = call("quotactl", Some("Q_QUOTAOFF"), "CAP_SYS_ADMIN", "ENOENT");
+    assert_eq!(
+        privilege_detail(off).as_deref(),
+        Some(format!("quotactl Q_QUOTAOFF {missing} (CAP_SYS_ADMIN)").as_str())
+    );
+    let read = call("quotactl", Some("Q_GETFMT"), "CAP_SYS_ADMIN", "ENOENT");
+    assert!(matches!(
+        read.data,
+        EventData::PrivilegedCall { query: true, .. }
+    ));
+    assert_eq!(
+        privilege_detail(read),
+        None,
+        "a quota read is not privileged"
+    );
+    call("syslog", Some("SIZE_UNREAD"), "CAP_SYSLOG", "EPERM");
+    call(
+        "perf_event_open",
+        Some("PERF_TYPE_SOFTWARE"),
+        "CAP_PERFMON",
+        "E2BIG",
+    );
+    call("vhangup", None, "CAP_SYS_TTY_CONFIG", "EPERM");
+    // kexec, delete_module, swapon, swapoff: no syscall on this kernel, listed as absent.
+    let hooks = &t.header.hooks;
+    for name in ["kexec_load", "delete_module", "swapon"] {
+        let label = format!("tracepoint:syscalls/sys_enter_{name}");
+        let raw = format!("syscall:{name}");
+        let absent = hooks
+            .failed
+            .iter()
+            .any(|f| (f.hook == label || f.hook == raw) && f.absent);
+        assert!(
+            absent || hooks.attached.contains(&label) || hooks.attached.contains(&raw),
+            "{name}: {:?}",
+            hooks.failed
+        );
     }
 }

@@ -14,6 +14,11 @@
 //!   from the kernel's BTF). The path, second path or socket address the entry points to is
 //!   then read from the submitter's memory. The entry is shared with userspace, which may
 //!   rewrite it after the kernel read it; docs/blind-spots.md says so.
+//! - `io_uring/io_uring_complete` (ctx @8, req @16, user_data @24, res @32, cflags @36): the
+//!   result of a request. Only the openat, openat2, accept and socket requests the submit
+//!   program remembered in `URING_PENDING` (not into a fixed-file slot: `file_index` 0) make a
+//!   record, so that userspace's fd table learns the fd they returned; every other completion
+//!   costs one map lookup.
 
 use aya_ebpf::{
     helpers::{bpf_get_current_pid_tgid, bpf_probe_read_kernel, bpf_probe_read_user},
@@ -22,12 +27,12 @@ use aya_ebpf::{
 };
 use tracer_common::{
     Config, EventKind, flags,
-    io_uring::{OpData, RingData, SQE_BYTES, op},
+    io_uring::{CQE_F_MORE, OpData, Pending, ResultData, RingData, SQE_BYTES, op},
 };
 
 use crate::{
     emit::{event, note_str, now, read_user_bytes, read_user_str},
-    maps::{TRACKED, config},
+    maps::{LOST, TRACKED, URING_PENDING, config, count},
     scope::in_scope,
 };
 
@@ -47,6 +52,8 @@ const PATH_OPS: u64 = bit(op::OPENAT)
     | bit(op::LINKAT);
 /// Entries whose `addr2` is a second path.
 const PATH2_OPS: u64 = bit(op::RENAMEAT) | bit(op::SYMLINKAT) | bit(op::LINKAT);
+/// Requests whose result is a new fd (unless `file_index` puts it in a fixed-file slot).
+const FD_OPS: u64 = bit(op::OPENAT) | bit(op::OPENAT2) | bit(op::ACCEPT) | bit(op::SOCKET);
 
 #[tracepoint]
 pub fn io_uring_create(ctx: TracePointContext) -> u32 {
@@ -152,9 +159,10 @@ fn try_io_uring_submit_req(ctx: &TracePointContext) -> Option<()> {
         return None;
     }
     // SAFETY: reads inside the tracepoint record, checked by the helper.
-    let (ring, user_data, opcode, req_flags) = unsafe {
+    let (ring, req, user_data, opcode, req_flags) = unsafe {
         (
             ctx.read_at::<u64>(8).unwrap_or(0) as *const u8,
+            ctx.read_at::<u64>(16).unwrap_or(0),
             ctx.read_at::<u64>(24).unwrap_or(0),
             ctx.read_at::<u8>(32).unwrap_or(0) as u32,
             ctx.read_at::<u32>(cfg.off_uring_flags as usize)
@@ -169,8 +177,26 @@ fn try_io_uring_submit_req(ctx: &TracePointContext) -> Option<()> {
     let sqe = sqe.filter(|s| s.opcode as u32 == opcode && s.user_data == user_data);
     let (mut path1, mut path2, mut addr) = (0u64, 0u64, (0u64, 0u64));
     let mut msghdr_unreadable = false;
+    let mut how_flags: Option<u64> = None;
     if let Some(s) = &sqe {
+        if opcode == op::OPENAT2 {
+            // SAFETY: a user read checked by the helper; `open_how` starts with its flags.
+            how_flags = unsafe { bpf_probe_read_user(s.addr2 as *const u64) }.ok();
+        }
         let ops = if opcode < 64 { 1u64 << opcode } else { 0 };
+        // A new fd in the process's table: its completion is matched to this request. A
+        // fixed-file slot (`file_index` non-zero, `IORING_FILE_INDEX_ALLOC` included) is not
+        // in that table. An unread entry leaves the fd unknown.
+        if ops & FD_OPS != 0 && s.addr_len == 0 && req != 0 {
+            let pending = Pending {
+                user_data,
+                tgid: (pid_tgid >> 32) as u32,
+                _pad: 0,
+            };
+            if URING_PENDING.insert(&req, &pending, 0).is_err() {
+                count(&LOST, EventKind::IoUringResult);
+            }
+        }
         if ops & PATH_OPS != 0 {
             path1 = s.addr;
         }
@@ -201,6 +227,10 @@ fn try_io_uring_submit_req(ctx: &TracePointContext) -> Option<()> {
         0,
         |d, hdr_flags| unsafe {
             (*d).opcode = opcode;
+            (*d).req = req;
+            (*d).how_flags = how_flags.unwrap_or(0);
+            (*d).how_read = u32::from(how_flags.is_some());
+            (*d)._pad = 0;
             (*d).sq_thread = sq_thread;
             (*d).user_data = user_data;
             (*d).req_flags = req_flags;
@@ -229,4 +259,52 @@ fn try_io_uring_submit_req(ctx: &TracePointContext) -> Option<()> {
             }
         },
     )
+}
+
+#[tracepoint]
+pub fn io_uring_complete(ctx: TracePointContext) -> u32 {
+    let _ = try_io_uring_complete(&ctx);
+    0
+}
+
+fn try_io_uring_complete(ctx: &TracePointContext) -> Option<()> {
+    let cfg = config();
+    if cfg.uring_complete == 0 {
+        return None;
+    }
+    // SAFETY: a read inside the tracepoint record, checked by the helper.
+    let req = unsafe { ctx.read_at::<u64>(16) }.ok()?;
+    // SAFETY: a map value read by copy.
+    let pending = *unsafe { URING_PENDING.get(&req) }?;
+    // SAFETY: reads inside the tracepoint record, checked by the helper. Without them the
+    // fd cannot be named: the result is lost, and counted.
+    let read = unsafe {
+        (
+            ctx.read_at::<u64>(24),
+            ctx.read_at::<i32>(32),
+            ctx.read_at::<u32>(36),
+        )
+    };
+    let (Ok(user_data), Ok(res), Ok(cflags)) = read else {
+        let _ = URING_PENDING.remove(&req);
+        count(&LOST, EventKind::IoUringResult);
+        return None;
+    };
+    // A multishot accept goes on completing: keep its entry until the last.
+    if cflags & CQE_F_MORE == 0 {
+        let _ = URING_PENDING.remove(&req);
+    }
+    // Another request at a recycled address: not the one remembered.
+    if user_data != pending.user_data {
+        return None;
+    }
+    // SAFETY: `d` is the reserved record's payload.
+    event::<ResultData>(&cfg, EventKind::IoUringResult, 0, now(), 0, |d, _| unsafe {
+        (*d).req = req;
+        (*d).user_data = user_data;
+        (*d).res = res;
+        (*d).cflags = cflags;
+        (*d).tgid = pending.tgid;
+        (*d)._pad = 0;
+    })
 }

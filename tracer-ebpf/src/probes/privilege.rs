@@ -1,9 +1,14 @@
 //! Privilege family: the set*id calls, setgroups, capset, prctl, mount/umount2, unshare, setns,
-//! chroot, pivot_root, ptrace, bpf and (f)init_module. The raw arguments always travel; the
-//! strings and small structs some of them point to are copied as well.
+//! chroot, pivot_root, ptrace, bpf, (f)init_module, the clock-setting calls and the other
+//! capability-gated calls (reboot, kexec, swap, host names, I/O ports, …). The raw
+//! arguments always travel; the strings and small structs some of them point to are copied as
+//! well.
 
 use aya_ebpf::{macros::tracepoint, programs::TracePointContext};
-use tracer_common::{SyscallId, flags, privilege::PrivData};
+use tracer_common::{
+    SyscallId, flags,
+    privilege::{PRIV_DATA_CAP, PrivData},
+};
 
 use crate::{
     emit::{note_str, read_user_bytes, read_user_str, syscall_event},
@@ -14,6 +19,9 @@ use crate::{
 /// `struct __user_cap_header_struct` + two `struct __user_cap_data_struct`.
 const CAP_HEADER_LEN: u64 = 8;
 const CAP_DATA_LEN: u64 = 24;
+/// `struct timespec` / `struct timeval` (x86_64, aarch64), and `struct timezone`.
+const TIMESPEC_LEN: u64 = 16;
+const TIMEZONE_LEN: u64 = 8;
 
 #[tracepoint]
 pub fn privilege_exit(ctx: TracePointContext) -> u32 {
@@ -40,6 +48,20 @@ fn try_privilege_exit(ctx: &TracePointContext) -> Option<()> {
         Fsopen => s1 = a[0],
         Fsconfig => s1 = a[2],
         FinitModule => s1 = a[1],
+        // The clock calls: the `struct timex` head (modes, offset, freq, …; `PRIV_DATA_CAP`
+        // bytes of it) or the time asked for. The kernel copied it in before acting, so its
+        // page is resident and a failed read is flagged, not expected.
+        Adjtimex => data = (a[0], PRIV_DATA_CAP as u64),
+        ClockAdjtime => data = (a[1], PRIV_DATA_CAP as u64),
+        ClockSettime => data = (a[1], TIMESPEC_LEN),
+        // The others' path or name: swapon/swapoff/acct's file, delete_module's name,
+        // quotactl's block device; the host or domain name (not NUL-terminated: its length
+        // is the second argument); perf_event_open's `struct perf_event_attr` head (type,
+        // size, config).
+        Swapon | Swapoff | Acct | DeleteModule => s1 = a[0],
+        Quotactl => s1 = a[1],
+        Sethostname | Setdomainname => data = (a[0], a[1]),
+        PerfEventOpen => data = (a[0], 16),
         _ => {}
     }
     let cfg = config();
@@ -52,8 +74,30 @@ fn try_privilege_exit(ctx: &TracePointContext) -> Option<()> {
             let _ = read_user_bytes(a[0], CAP_HEADER_LEN, base.cast::<[u8; 8]>());
             let n = read_user_bytes(data.0, data.1, base.add(8).cast::<[u8; 24]>());
             (*d).data_len = if n == 0 { 8 } else { 32 };
+        } else if done.syscall == Settimeofday {
+            // The timeval, then the timezone: `data_len` is the sum of what was read (16, 8
+            // or 24), which tells which of the two non-null pointers failed.
+            let base = (&raw mut (*d).data).cast::<u8>();
+            let tv = read_user_bytes(a[0], TIMESPEC_LEN, base.cast::<[u8; 16]>());
+            let tz = read_user_bytes(a[1], TIMEZONE_LEN, base.add(16).cast::<[u8; 8]>());
+            (*d).data_len = tv + tz;
+            if (a[0] != 0 && tv == 0) || (a[1] != 0 && tz == 0) {
+                *hdr_flags |= flags::READ_FAILED;
+            }
         } else {
             (*d).data_len = read_user_bytes(data.0, data.1, &raw mut (*d).data);
+            let read = matches!(
+                done.syscall,
+                Adjtimex
+                    | ClockAdjtime
+                    | ClockSettime
+                    | Sethostname
+                    | Setdomainname
+                    | PerfEventOpen
+            );
+            if read && data.0 != 0 && data.1 != 0 && (*d).data_len == 0 {
+                *hdr_flags |= flags::READ_FAILED;
+            }
         }
         let r1 = read_user_str(s1, &raw mut (*d).str1);
         (*d).str1_len = r1.len;

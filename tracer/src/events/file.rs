@@ -462,6 +462,16 @@ pub(super) fn decode(
     }))
 }
 
+/// What an fd opened on `name` with open `flags` names in the fd table: an O_TMPFILE fd is
+/// an unnamed file in the directory opened, not the directory.
+pub(super) fn opened_name(name: &str, flags: u64) -> String {
+    if flags & libc::O_TMPFILE as u64 == libc::O_TMPFILE as u64 {
+        format!("{name}/#unnamed-tmpfile")
+    } else {
+        name.to_owned()
+    }
+}
+
 fn decode_open(bytes: &[u8], cx: &mut Cx<'_>) -> Result<EventData, DecodeError> {
     let (d, real) = if cx.header.flags & REAL_PATH != 0 {
         let r = Box::new(read_record::<RawEvent<OpenRealData>>(bytes)?.data);
@@ -478,19 +488,13 @@ fn decode_open(bytes: &[u8], cx: &mut Cx<'_>) -> Result<EventData, DecodeError> 
     // name the file itself, not the link it was opened through. An O_TMPFILE fd is an
     // unnamed file in the directory opened, not the directory: a linkat(AT_EMPTY_PATH) that
     // names it later shows it so.
-    let tmpfile = d.flags & libc::O_TMPFILE as u64 == libc::O_TMPFILE as u64;
     if cx.ok()
         && let Some(name) = path.real.as_ref().or(path.resolved.as_ref())
     {
-        let name = if tmpfile {
-            format!("{name}/#unnamed-tmpfile")
-        } else {
-            name.clone()
-        };
         cx.procs.new_fd(
             cx.header.pid,
             cx.header.ret as i32,
-            Fd::Path(name),
+            Fd::Path(opened_name(name, d.flags)),
             d.flags & O_CLOEXEC != 0,
         );
     }

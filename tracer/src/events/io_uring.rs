@@ -3,13 +3,21 @@
 
 use tracer_common::{
     Event as RawEvent, EventKind,
-    io_uring::{OpData, RingData, op},
+    io_uring::{CQE_F_MORE, OpData, ResultData, RingData, op},
 };
 
-use super::{Cx, DecodeError, network::sockaddr, read_record, text};
-use crate::trace::EventData;
+use super::{
+    Cx, DecodeError,
+    file::opened_name,
+    network::sockaddr,
+    procs::{Fd, UringPending},
+    read_record, text,
+};
+use crate::trace::{EventData, PathRef};
 
 const AT_FDCWD: i32 = -100;
+const O_CLOEXEC: u64 = libc::O_CLOEXEC as u64;
+const SOCK_CLOEXEC: u64 = libc::SOCK_CLOEXEC as u64;
 
 /// `IORING_OP_*` names by number (include/uapi/linux/io_uring.h, Linux 6.18).
 const OPS: &[&str] = &[
@@ -106,6 +114,13 @@ pub(super) fn decode(
             flags: d.flags,
         }));
     }
+    if kind == EventKind::IoUringResult {
+        let d = read_record::<RawEvent<ResultData>>(bytes)?.data;
+        let more = d.cflags & CQE_F_MORE != 0;
+        cx.procs
+            .uring_completed(d.tgid, d.req, d.user_data, d.res, more);
+        return Ok(None);
+    }
     let d = Box::new(read_record::<RawEvent<OpData>>(bytes)?.data);
     let sqe = (d.sqe_read != 0).then_some(&d.sqe);
     let word = |s: &[u8; 64], at: usize| u32::from_ne_bytes(s[at..at + 4].try_into().expect("4"));
@@ -143,6 +158,9 @@ pub(super) fn decode(
         }
         _ => false,
     };
+    if let Some(s) = sqe {
+        remember_new_fd(&d, s, path.as_ref(), cx);
+    }
     Ok(Some(EventData::IoUringOp {
         op: OPS
             .get(d.opcode as usize)
@@ -156,4 +174,54 @@ pub(super) fn decode(
         named,
         sq_thread: d.sq_thread != 0,
     }))
+}
+
+/// An openat, openat2, accept or socket whose result is a new fd of the process (not a
+/// fixed-file slot: `file_index`, the entry's word at 44, is 0): what that fd will name, kept
+/// until its completion (`Processes::uring_completed`). The kernel side sends completions
+/// for exactly these requests.
+fn remember_new_fd(d: &OpData, sqe: &[u8; 64], path: Option<&PathRef>, cx: &mut Cx<'_>) {
+    let word = |at: usize| u32::from_ne_bytes(sqe[at..at + 4].try_into().expect("4"));
+    let dword = |at: usize| u64::from_ne_bytes(sqe[at..at + 8].try_into().expect("8"));
+    if word(44) != 0 {
+        return;
+    }
+    let pid = cx.header.pid;
+    let op_flags = u64::from(word(28));
+    let named = |path: Option<&PathRef>, flags: u64| {
+        (
+            path.and_then(|p| p.resolved.as_deref())
+                .map(|n| Fd::Path(opened_name(n, flags))),
+            flags & O_CLOEXEC != 0,
+        )
+    };
+    let (what, cloexec) = match d.opcode {
+        op::OPENAT => named(path, op_flags),
+        // openat2's flags are in its `open_how`, which the kernel side read; without them the
+        // fd is not named.
+        op::OPENAT2 if d.how_read != 0 => named(path, d.how_flags),
+        op::OPENAT2 => (None, true),
+        // accept: the listener's address, as accept(2) does; `accept_flags` at 28.
+        op::ACCEPT => (
+            Some(Fd::Socket {
+                bound: cx.procs.bound_addr(pid, word(4) as i32),
+            }),
+            op_flags & SOCK_CLOEXEC != 0,
+        ),
+        // socket: its type (`SOCK_CLOEXEC` included) is the entry's `off`, at 8.
+        op::SOCKET => (
+            Some(Fd::Socket { bound: None }),
+            dword(8) & SOCK_CLOEXEC != 0,
+        ),
+        _ => return,
+    };
+    cx.procs.uring_submitted(
+        d.req,
+        UringPending {
+            pid,
+            user_data: d.user_data,
+            what,
+            cloexec,
+        },
+    );
 }

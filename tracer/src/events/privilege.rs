@@ -3,7 +3,7 @@
 use tracer_common::{Event as RawEvent, SyscallId, privilege::PrivData};
 
 use super::{Cx, DecodeError, bit_names, read_record, text};
-use crate::trace::EventData;
+use crate::trace::{ClockTime, EventData, TimeZone};
 
 const AT_FDCWD: i32 = -100;
 
@@ -142,8 +142,271 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
             name: None,
             flags: a[1],
         },
+        Adjtimex | ClockAdjtime | ClockSettime | Settimeofday => clock(syscall, &a, &d),
+        Reboot | KexecLoad | KexecFileLoad | DeleteModule | Swapon | Swapoff | Sethostname
+        | Setdomainname | Ioperm | Iopl | Acct | Quotactl | QuotactlFd | Syslog | PerfEventOpen
+        | Vhangup => privileged_call(syscall, &a, &d, s1, cx),
         _ => return Ok(None),
     }))
+}
+
+/// reboot, kexec, delete_module, swap, host names, I/O ports, acct, quotactl, syslog,
+/// perf_event_open, vhangup: the capability each needs and what it asked. `s1` is the path or
+/// module name the probe copied; `data` the host name or the perf attr head.
+fn privileged_call(
+    syscall: SyscallId,
+    a: &[u64; 6],
+    d: &PrivData,
+    s1: String,
+    cx: &mut Cx<'_>,
+) -> EventData {
+    use SyscallId::*;
+    let data = &d.data[..(d.data_len as usize).min(d.data.len())];
+    let (capability, op, query) = match syscall {
+        Reboot => ("CAP_SYS_BOOT", Some(reboot_cmd(a[2] as u32)), false),
+        KexecLoad | KexecFileLoad => ("CAP_SYS_BOOT", None, false),
+        DeleteModule => ("CAP_SYS_MODULE", None, false),
+        Ioperm => (
+            "CAP_SYS_RAWIO",
+            Some(format!(
+                "ports {:#x}+{} {}",
+                a[0],
+                a[1],
+                if a[2] != 0 { "on" } else { "off" }
+            )),
+            false,
+        ),
+        Iopl => (
+            "CAP_SYS_RAWIO",
+            Some(format!("level {}", a[0] as u32)),
+            false,
+        ),
+        Acct => ("CAP_SYS_PACCT", None, false),
+        Quotactl | QuotactlFd => {
+            let cmd = a[if syscall == Quotactl { 0 } else { 1 }] as u32;
+            let (name, read) = quota_cmd(cmd >> 8);
+            ("CAP_SYS_ADMIN", Some(name), read)
+        }
+        // With `kernel.dmesg_restrict` (Debian's default) every action needs CAP_SYSLOG,
+        // close and open included: none is a query.
+        Syslog => ("CAP_SYSLOG", Some(syslog_action(a[0] as i32)), false),
+        PerfEventOpen => (
+            "CAP_PERFMON",
+            (data.len() >= 4)
+                .then(|| perf_type(u32::from_ne_bytes(data[..4].try_into().expect("4")))),
+            false,
+        ),
+        Vhangup => ("CAP_SYS_TTY_CONFIG", None, false),
+        // swapon, swapoff, sethostname, setdomainname.
+        _ => ("CAP_SYS_ADMIN", None, false),
+    };
+    let path = match syscall {
+        Swapon | Swapoff | Acct | Quotactl if !s1.is_empty() => Some(cx.path(AT_FDCWD, s1.clone())),
+        _ => None,
+    };
+    let name = match syscall {
+        Sethostname | Setdomainname => Some(String::from_utf8_lossy(data).into_owned()),
+        DeleteModule if !s1.is_empty() => Some(s1),
+        _ => None,
+    };
+    EventData::PrivilegedCall {
+        call: syscall.name().to_owned(),
+        capability: capability.to_owned(),
+        op,
+        path,
+        name,
+        query,
+    }
+}
+
+/// reboot(2)'s `cmd` (`LINUX_REBOOT_CMD_*`).
+fn reboot_cmd(cmd: u32) -> String {
+    match cmd {
+        0x0123_4567 => "RESTART".into(),
+        0xcdef_0123 => "HALT".into(),
+        0x89ab_cdef => "CAD_ON".into(),
+        0x0000_0000 => "CAD_OFF".into(),
+        0x4321_fedc => "POWER_OFF".into(),
+        0xa1b2_c3d4 => "RESTART2".into(),
+        0xd000_fce2 => "SW_SUSPEND".into(),
+        0x4558_4543 => "KEXEC".into(),
+        other => format!("{other:#x}"),
+    }
+}
+
+/// quotactl's subcommand (`cmd >> 8`) and whether it only reads.
+fn quota_cmd(sub: u32) -> (String, bool) {
+    let (name, read) = match sub {
+        0x80_0001 => ("Q_SYNC", true),
+        0x80_0002 => ("Q_QUOTAON", false),
+        0x80_0003 => ("Q_QUOTAOFF", false),
+        0x80_0004 => ("Q_GETFMT", true),
+        0x80_0005 => ("Q_GETINFO", true),
+        0x80_0006 => ("Q_SETINFO", false),
+        0x80_0007 => ("Q_GETQUOTA", true),
+        0x80_0008 => ("Q_SETQUOTA", false),
+        0x80_0009 => ("Q_GETNEXTQUOTA", true),
+        0x5801 => ("Q_XQUOTAON", false),
+        0x5802 => ("Q_XQUOTAOFF", false),
+        0x5803 => ("Q_XGETQUOTA", true),
+        0x5804 => ("Q_XSETQLIM", false),
+        0x5805 => ("Q_XGETQSTAT", true),
+        0x5806 => ("Q_XQUOTARM", false),
+        0x5807 => ("Q_XQUOTASYNC", true),
+        0x5808 => ("Q_XGETQSTATV", true),
+        0x5809 => ("Q_XGETNEXTQUOTA", true),
+        other => return (format!("Q_{other:#x}"), false),
+    };
+    (name.to_owned(), read)
+}
+
+/// syslog(2)'s action (`SYSLOG_ACTION_*`).
+fn syslog_action(action: i32) -> String {
+    const NAMES: [&str; 11] = [
+        "CLOSE",
+        "OPEN",
+        "READ",
+        "READ_ALL",
+        "READ_CLEAR",
+        "CLEAR",
+        "CONSOLE_OFF",
+        "CONSOLE_ON",
+        "CONSOLE_LEVEL",
+        "SIZE_UNREAD",
+        "SIZE_BUFFER",
+    ];
+    named(&NAMES, i64::from(action), || format!("ACTION_{action}"))
+}
+
+/// `perf_event_attr.type` (`PERF_TYPE_*`).
+fn perf_type(t: u32) -> String {
+    const NAMES: [&str; 6] = [
+        "PERF_TYPE_HARDWARE",
+        "PERF_TYPE_SOFTWARE",
+        "PERF_TYPE_TRACEPOINT",
+        "PERF_TYPE_HW_CACHE",
+        "PERF_TYPE_RAW",
+        "PERF_TYPE_BREAKPOINT",
+    ];
+    named(&NAMES, i64::from(t), || format!("PERF_TYPE_{t}"))
+}
+
+/// `names[i]`, or `other()` for a number the table does not name.
+fn named(names: &[&str], i: i64, other: impl FnOnce() -> String) -> String {
+    usize::try_from(i)
+        .ok()
+        .and_then(|i| names.get(i))
+        .map_or_else(other, |n| (*n).to_owned())
+}
+
+/// `struct timex`'s `modes`: the calls that change the kernel's clock discipline.
+const ADJ_MODES: &[(u64, &str)] = &[
+    (0xa001, "ADJ_OFFSET_SS_READ"),
+    (0x8001, "ADJ_OFFSET_SINGLESHOT"),
+    (0x0001, "ADJ_OFFSET"),
+    (0x0002, "ADJ_FREQUENCY"),
+    (0x0004, "ADJ_MAXERROR"),
+    (0x0008, "ADJ_ESTERROR"),
+    (0x0010, "ADJ_STATUS"),
+    (0x0020, "ADJ_TIMECONST"),
+    (0x0080, "ADJ_TAI"),
+    (0x0100, "ADJ_SETOFFSET"),
+    (0x1000, "ADJ_MICRO"),
+    (0x2000, "ADJ_NANO"),
+    (0x4000, "ADJ_TICK"),
+];
+
+/// adjtime(3)'s read of the remaining offset: the one non-zero `modes` that changes nothing
+/// (the kernel lets it pass without CAP_SYS_TIME).
+const ADJ_OFFSET_SS_READ: u32 = 0xa001;
+
+/// adjtimex(buf), clock_adjtime(clock, buf), clock_settime(clock, tp), settimeofday(tv, tz).
+/// The probe copied `struct timex`'s head, the timespec, or the timeval and then the timezone
+/// into `data`, `data_len` bytes of it.
+fn clock(syscall: SyscallId, a: &[u64; 6], d: &PrivData) -> EventData {
+    let len = (d.data_len as usize).min(d.data.len());
+    let i64_at = |at: usize| {
+        (at + 8 <= len).then(|| i64::from_ne_bytes(d.data[at..at + 8].try_into().expect("8")))
+    };
+    let i32_at = |at: usize| {
+        (at + 4 <= len).then(|| i32::from_ne_bytes(d.data[at..at + 4].try_into().expect("4")))
+    };
+    let (clock, modes_raw, time, timezone, query) = match syscall {
+        SyscallId::Adjtimex | SyscallId::ClockAdjtime => {
+            let clock = if syscall == SyscallId::Adjtimex {
+                "CLOCK_REALTIME".to_owned()
+            } else {
+                clock_name(a[0] as i32)
+            };
+            let modes = i32_at(0).map(|m| m as u32);
+            let query = modes.is_some_and(|m| m == 0 || m == ADJ_OFFSET_SS_READ);
+            (clock, modes, None, None, query)
+        }
+        SyscallId::ClockSettime => {
+            let time = i64_at(0)
+                .zip(i64_at(8))
+                .map(|(sec, nsec)| ClockTime { sec, nsec });
+            (clock_name(a[0] as i32), None, time, None, false)
+        }
+        _ => {
+            // settimeofday: the timeval (16 bytes) when its pointer was set and read, then
+            // the timezone (8 bytes); `data_len` is their sum.
+            let tv_read = a[0] != 0 && (len == 16 || len == 24);
+            let tz_at = if tv_read { 16 } else { 0 };
+            let tz_read = a[1] != 0 && (len == 8 || len == 24);
+            let time = tv_read
+                .then(|| i64_at(0).zip(i64_at(8)))
+                .flatten()
+                .map(|(sec, usec)| ClockTime {
+                    sec,
+                    nsec: usec.saturating_mul(1000),
+                });
+            let timezone = tz_read
+                .then(|| i32_at(tz_at).zip(i32_at(tz_at + 4)))
+                .flatten()
+                .map(|(minuteswest, dsttime)| TimeZone {
+                    minuteswest,
+                    dsttime,
+                });
+            let query = a[0] == 0 && a[1] == 0;
+            ("CLOCK_REALTIME".to_owned(), None, time, timezone, query)
+        }
+    };
+    EventData::Clock {
+        call: syscall.name().to_owned(),
+        clock,
+        modes: modes_raw
+            .map(|m| bit_names(u64::from(m), ADJ_MODES))
+            .unwrap_or_default(),
+        modes_raw,
+        time,
+        timezone,
+        query,
+    }
+}
+
+/// A clock id as the kernel reads it: the fixed clocks by name; a negative id with the low
+/// bits `CLOCKFD` (3) is a dynamic clock, the fd `!id >> 3`; other negative ids are CPU-time
+/// clocks of a process or thread.
+fn clock_name(id: i32) -> String {
+    const NAMES: [&str; 12] = [
+        "CLOCK_REALTIME",
+        "CLOCK_MONOTONIC",
+        "CLOCK_PROCESS_CPUTIME_ID",
+        "CLOCK_THREAD_CPUTIME_ID",
+        "CLOCK_MONOTONIC_RAW",
+        "CLOCK_REALTIME_COARSE",
+        "CLOCK_MONOTONIC_COARSE",
+        "CLOCK_BOOTTIME",
+        "CLOCK_REALTIME_ALARM",
+        "CLOCK_BOOTTIME_ALARM",
+        "CLOCK_SGI_CYCLE",
+        "CLOCK_TAI",
+    ];
+    if id < 0 && id & 7 == 3 {
+        return format!("fd {}", !id >> 3);
+    }
+    named(&NAMES, i64::from(id), || format!("CLOCK_{id}"))
 }
 
 fn prctl_name(option: u64) -> String {
@@ -212,10 +475,7 @@ fn signal_name(sig: u64) -> String {
         "SIGPWR",
         "SIGSYS",
     ];
-    match usize::try_from(sig).ok().and_then(|i| NAMES.get(i)) {
-        Some(n) => (*n).to_owned(),
-        None => format!("SIG{sig}"),
-    }
+    named(&NAMES, sig as i64, || format!("SIG{sig}"))
 }
 
 fn bpf_cmd_name(cmd: u64) -> String {
@@ -243,5 +503,33 @@ fn bpf_cmd_name(cmd: u64) -> String {
         31 => "BPF_LINK_GET_NEXT_ID".into(),
         34 => "BPF_LINK_DETACH".into(),
         other => format!("BPF_CMD_{other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_ids_and_adjtimex_modes_are_named() {
+        assert_eq!(clock_name(0), "CLOCK_REALTIME");
+        assert_eq!(clock_name(11), "CLOCK_TAI");
+        assert_eq!(clock_name(42), "CLOCK_42");
+        // FD_TO_CLOCKID(3): a PTP device opened as fd 3.
+        assert_eq!(clock_name((!3 << 3) | 3), "fd 3");
+        // A CPU-time clock of another process is no dynamic clock.
+        assert_eq!(
+            clock_name((!100 << 3) | 2),
+            format!("CLOCK_{}", (!100 << 3) | 2)
+        );
+        assert_eq!(bit_names(0xa001, ADJ_MODES), ["ADJ_OFFSET_SS_READ"]);
+        assert_eq!(
+            bit_names(0x8001 | 0x4000, ADJ_MODES),
+            ["ADJ_OFFSET_SINGLESHOT", "ADJ_TICK"]
+        );
+        assert_eq!(
+            bit_names(0x0003, ADJ_MODES),
+            ["ADJ_OFFSET", "ADJ_FREQUENCY"]
+        );
     }
 }

@@ -39,6 +39,20 @@ pub struct Processes {
     /// File handles seen returned by name_to_handle_at (`TYPE:HEX`) → the file's path, to
     /// name what open_by_handle_at opens. Handles are valid machine-wide, not per process.
     handles: HashMap<String, String>,
+    /// io_uring requests whose completion gives a new fd (key: the kernel's request address),
+    /// from the submission record to the completion record.
+    uring_pending: HashMap<u64, UringPending>,
+}
+
+/// What an io_uring openat, openat2, accept or socket will give its process's fd table.
+#[derive(Debug, Clone)]
+pub struct UringPending {
+    pub pid: u32,
+    pub user_data: u64,
+    /// What the new fd names; `None` when the submission named nothing the table can keep (an
+    /// unresolved path): the fd is forgotten instead.
+    pub what: Option<Fd>,
+    pub cloexec: bool,
 }
 
 impl Processes {
@@ -150,6 +164,35 @@ impl Processes {
             .filter(|&fd| in_range(fd, first, last))
             .collect();
         p.cloexec.extend(marked);
+    }
+
+    /// An io_uring request submitted whose completion is a new fd (`req`: its address).
+    pub fn uring_submitted(&mut self, req: u64, pending: UringPending) {
+        self.uring_pending.insert(req, pending);
+    }
+
+    /// The completion of a request of `tgid` (`more`: a multishot accept goes on). A result
+    /// matched to its submission names the fd as the submission did; an fd the table cannot
+    /// name (the submission record was lost, its path unresolved) is forgotten, never left
+    /// with a stale name.
+    pub fn uring_completed(&mut self, tgid: u32, req: u64, user_data: u64, res: i32, more: bool) {
+        let pending = if more {
+            self.uring_pending.get(&req).cloned()
+        } else {
+            self.uring_pending.remove(&req)
+        };
+        if res < 0 {
+            return;
+        }
+        match pending.filter(|p| p.user_data == user_data && p.pid == tgid) {
+            Some(UringPending {
+                pid,
+                what: Some(what),
+                cloexec,
+                ..
+            }) => self.new_fd(pid, res, what, cloexec),
+            _ => self.close_fds(tgid, res, res),
+        }
     }
 
     /// A successful exec: the kernel closed the close-on-exec fds.
@@ -377,5 +420,44 @@ mod tests {
         p.new_fd(2, 3, Fd::Path("/etc/f".into()), false);
         p.exec(2);
         assert_eq!(p.fd_path(2, 3).as_deref(), Some("/etc/f"));
+    }
+
+    /// A ring's result names its fd as the submission did; a multishot accept's entry stays
+    /// for its next result; a result without its submission (or of another request at the
+    /// same address) forgets the number instead of keeping a stale name; a failure changes
+    /// nothing.
+    #[test]
+    fn uring_results_name_fds_only_when_matched() {
+        let mut p = Processes::default();
+        let pending = |user_data, what: &str| UringPending {
+            pid: 1,
+            user_data,
+            what: Some(Fd::Path(what.into())),
+            cloexec: false,
+        };
+        p.uring_submitted(0xa0, pending(7, "/srv/a"));
+        p.uring_completed(1, 0xa0, 7, 5, false);
+        assert_eq!(p.fd_path(1, 5).as_deref(), Some("/srv/a"));
+        // Gone after its completion: a second result at that address names nothing.
+        p.set_fd(1, 6, Fd::Path("/stale".into()));
+        p.uring_completed(1, 0xa0, 7, 6, false);
+        assert_eq!(p.fd_path(1, 6), None);
+        // Another request's user_data, or another process's: not named.
+        p.uring_submitted(0xb0, pending(8, "/srv/b"));
+        p.uring_completed(1, 0xb0, 9, 7, false);
+        assert_eq!(p.fd_path(1, 7), None);
+        p.uring_submitted(0xb0, pending(8, "/srv/b"));
+        p.uring_completed(2, 0xb0, 8, 7, false);
+        assert_eq!(p.fd_path(1, 7), None);
+        // A multishot request goes on (CQE_F_MORE); a failure names nothing.
+        p.uring_submitted(0xc0, pending(10, "/srv/c"));
+        p.uring_completed(1, 0xc0, 10, -11, true);
+        p.uring_completed(1, 0xc0, 10, 8, true);
+        p.uring_completed(1, 0xc0, 10, 9, false);
+        assert_eq!(p.fd_path(1, 8).as_deref(), Some("/srv/c"));
+        assert_eq!(p.fd_path(1, 9).as_deref(), Some("/srv/c"));
+        p.set_fd(1, 10, Fd::Path("/stale".into()));
+        p.uring_completed(1, 0xc0, 10, -9, false);
+        assert_eq!(p.fd_path(1, 10).as_deref(), Some("/stale"));
     }
 }

@@ -311,6 +311,19 @@ impl Seen {
                 self.cap("CAP_BPF", format!("bpf by {}", ev.comm));
                 self.cap("CAP_PERFMON", format!("bpf by {}", ev.comm));
             }
+            // A read of the clock's state (adjtimex with modes 0) needs no capability.
+            EventData::Clock { query: false, .. } => {
+                self.cap("CAP_SYS_TIME", format!("{} by {}", kind_call(ev), ev.comm))
+            }
+            EventData::PrivilegedCall {
+                capability,
+                query: false,
+                ..
+            } => {
+                if let Some(cap) = CAPABILITIES.iter().find(|c| *c == capability) {
+                    self.cap(cap, format!("{} by {}", kind_call(ev), ev.comm))
+                }
+            }
             EventData::ModuleLoad { .. } => {
                 self.modules.insert(format!("a module (by {})", ev.comm));
                 self.cap("CAP_SYS_MODULE", format!("module load by {}", ev.comm));
@@ -348,6 +361,18 @@ fn kind_call(ev: &crate::trace::Event) -> String {
         .clone()
         .unwrap_or_else(|| ev.data.kind().name().to_owned())
 }
+
+/// The capabilities a `privileged_call` event names, as the drop-in spells them.
+const CAPABILITIES: &[&str] = &[
+    "CAP_SYS_BOOT",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_PACCT",
+    "CAP_SYSLOG",
+    "CAP_PERFMON",
+    "CAP_SYS_TTY_CONFIG",
+];
 
 /// At most this many observations are quoted per directive.
 const QUOTED: usize = 3;

@@ -118,3 +118,45 @@ fn a_hostile_path_cannot_add_a_directive() {
     assert!(!text.contains("ReadWritePaths="), "{text}");
     assert!(text.contains("left out"), "{text}");
 }
+
+#[test]
+fn a_clock_set_needs_cap_sys_time_and_a_clock_query_does_not() {
+    let query = r#""kind":"clock","fields":{"call":"adjtimex","clock":"CLOCK_REALTIME","modes_raw":0,"time":null,"query":true},"asroot":1"#;
+    let t = trace(&[query]);
+    let l = lines(&draft(&t, "all", &select(&t, None)));
+    assert!(l.iter().any(|x| x == "CapabilityBoundingSet="), "{l:?}");
+    let t = trace(&[
+        query,
+        r#""kind":"clock","fields":{"call":"clock_adjtime","clock":"CLOCK_REALTIME","modes":["ADJ_FREQUENCY"],"modes_raw":2,"time":null,"query":false},"asroot":1"#,
+    ]);
+    let d = draft(&t, "all", &select(&t, None));
+    let l = lines(&d);
+    assert!(
+        l.iter().any(|x| x == "CapabilityBoundingSet=CAP_SYS_TIME"),
+        "{l:?}"
+    );
+    let cap = d
+        .directives
+        .iter()
+        .find(|x| x.key == "CapabilityBoundingSet")
+        .expect("the capability line");
+    assert!(
+        cap.because[0].starts_with("CAP_SYS_TIME: "),
+        "{:?}",
+        cap.because
+    );
+}
+
+#[test]
+fn a_privileged_call_adds_its_capability_and_a_quota_read_or_a_forged_one_does_not() {
+    let t = trace(&[
+        r#""kind":"privileged_call","fields":{"call":"sethostname","capability":"CAP_SYS_ADMIN","name":"h","query":false},"asroot":1"#,
+        r#""kind":"privileged_call","fields":{"call":"quotactl","capability":"CAP_SYS_RAWIO","op":"Q_GETFMT","query":true},"asroot":1"#,
+        r#""kind":"privileged_call","fields":{"call":"x","capability":"CAP_MADE_UP","query":false},"asroot":1"#,
+    ]);
+    let l = lines(&draft(&t, "all", &select(&t, None)));
+    assert!(
+        l.iter().any(|x| x == "CapabilityBoundingSet=CAP_SYS_ADMIN"),
+        "{l:?}"
+    );
+}

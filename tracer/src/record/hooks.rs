@@ -300,8 +300,8 @@ fn dynamic_symbols(path: &std::path::Path) -> Vec<String> {
 }
 
 /// Words in a syscall's kernel name that put it in a family the recorder covers: it creates a
-/// process; opens, creates or changes a file; binds, connects or sends; or changes credentials,
-/// capabilities, namespaces or mounts. Every syscall of the running kernel whose name has one
+/// process; opens, creates or changes a file; binds, connects or sends; changes credentials,
+/// capabilities, namespaces or mounts; or sets a clock. Every syscall of the running kernel whose name has one
 /// of them must be hooked ([`SyscallId`]) or left out on purpose ([`LEFT_OUT`]); any other one
 /// (a syscall newer than this recorder) is reported as a failed hook, so that no claim can hold
 /// without it.
@@ -367,6 +367,17 @@ pub const FAMILY_WORDS: &[&str] = &[
     "perf_event",
     "io_uring",
     "lsm_set",
+    "adjtime",
+    "settime",
+    "reboot",
+    "kexec",
+    "swap",
+    "ioperm",
+    "iopl",
+    "acct",
+    "quotactl",
+    "syslog",
+    "vhangup",
 ];
 
 /// Syscalls of a covered family that are not hooked, and why. docs/trace-format.md lists them
@@ -430,8 +441,6 @@ pub const LEFT_OUT: &[(&str, &str)] = &[
     ("pkey_alloc", "memory protection keys, not credentials"),
     ("pkey_free", "memory protection keys, not credentials"),
     ("pkey_mprotect", "memory protection keys, not credentials"),
-    ("sethostname", "the UTS name, not credentials: blind spot"),
-    ("setdomainname", "the UTS name, not credentials: blind spot"),
     ("seccomp", "restricts the caller only"),
     ("landlock_create_ruleset", "restricts the caller only"),
     ("landlock_add_rule", "restricts the caller only"),
@@ -443,10 +452,6 @@ pub const LEFT_OUT: &[(&str, &str)] = &[
     (
         "personality",
         "the caller's execution domain, not credentials",
-    ),
-    (
-        "perf_event_open",
-        "profiling; not in a recorded family: blind spot",
     ),
     (
         "process_vm_writev",
@@ -468,7 +473,6 @@ pub const LEFT_OUT: &[(&str, &str)] = &[
     ),
     ("listmount", "reads"),
     ("statmount", "reads"),
-    ("delete_module", "unloads, never loads code"),
     (
         "get_mempolicy",
         "not a privilege change (matched by name only)",
@@ -484,14 +488,6 @@ pub const LEFT_OUT: &[(&str, &str)] = &[
     ("pidfd_open", "opens a process handle, not a file"),
     // Matched by name only: not in a covered family.
     (
-        "kexec_load",
-        "loads a kernel to reboot into, not a process: blind spot",
-    ),
-    (
-        "kexec_file_load",
-        "loads a kernel to reboot into, not a process: blind spot",
-    ),
-    (
         "arch_prctl",
         "the caller's FS/GS base and CPUID faulting, not privileges",
     ),
@@ -503,6 +499,8 @@ pub const LEFT_OUT: &[(&str, &str)] = &[
     ("mbind", "memory policy"),
     ("pidfd_send_signal", "a signal"),
     ("vmsplice", "maps memory into a pipe"),
+    ("timer_settime", "arms a timer, sets no clock"),
+    ("timerfd_settime", "arms a timer, sets no clock"),
 ];
 
 /// Whether a kernel syscall name belongs to a covered family.
@@ -612,6 +610,28 @@ pub fn kernel_nr(id: SyscallId) -> Option<i64> {
         InitModule => libc::SYS_init_module,
         FinitModule => libc::SYS_finit_module,
         Getrandom => libc::SYS_getrandom,
+        Adjtimex => libc::SYS_adjtimex,
+        ClockAdjtime => libc::SYS_clock_adjtime,
+        ClockSettime => libc::SYS_clock_settime,
+        Settimeofday => libc::SYS_settimeofday,
+        Reboot => libc::SYS_reboot,
+        KexecLoad => libc::SYS_kexec_load,
+        KexecFileLoad => libc::SYS_kexec_file_load,
+        DeleteModule => libc::SYS_delete_module,
+        Swapon => libc::SYS_swapon,
+        Swapoff => libc::SYS_swapoff,
+        Sethostname => libc::SYS_sethostname,
+        Setdomainname => libc::SYS_setdomainname,
+        Acct => libc::SYS_acct,
+        Quotactl => libc::SYS_quotactl,
+        QuotactlFd => libc::SYS_quotactl_fd,
+        Syslog => libc::SYS_syslog,
+        PerfEventOpen => libc::SYS_perf_event_open,
+        Vhangup => libc::SYS_vhangup,
+        #[cfg(target_arch = "x86_64")]
+        Ioperm => libc::SYS_ioperm,
+        #[cfg(target_arch = "x86_64")]
+        Iopl => libc::SYS_iopl,
         Dup => libc::SYS_dup,
         Dup2 => libc::SYS_dup2,
         Dup3 => libc::SYS_dup3,
@@ -686,7 +706,7 @@ mod tests {
     use super::*;
 
     /// Every hooked syscall has a tracepoint on this kernel, except the ones a kernel without
-    /// module support lacks. Reads tracefs, so it runs as root with tracefs mounted.
+    /// module, kexec or swap support lacks. Reads tracefs, so it runs as root with tracefs mounted.
     #[test]
     fn hooks_exist_on_this_kernel() {
         crate::record::mounts::ensure_tracefs().expect("tracefs must be mountable (run as root)");
@@ -703,7 +723,9 @@ mod tests {
                 missing.push(name);
             }
         }
-        missing.retain(|m| !m.contains("init_module"));
+        // Syscalls a kernel has only with their feature: modules, kexec, swap.
+        const OPTIONAL: &[&str] = &["init_module", "delete_module", "kexec", "swapo"];
+        missing.retain(|m| !OPTIONAL.iter().any(|o| m.contains(o)));
         assert!(missing.is_empty(), "tracepoints missing: {missing:?}");
     }
 

@@ -178,6 +178,8 @@ pub fn load(
         None => {}
     }
     let uring_layout = super::tpformat::uring_offsets();
+    let uring_complete = super::tpformat::uring_complete_known();
+    config.uring_complete = u32::from(uring_complete);
     if let Some((flags, sq_thread)) = uring_layout {
         config.off_uring_flags = flags;
         config.off_uring_sq_thread = sq_thread;
@@ -258,6 +260,16 @@ pub fn load(
                 "tracepoint:io_uring/{}",
                 hooks::io_uring_tracepoint("io_uring_submit_req")
             ),
+            error: "its record layout is not one this recorder knows".to_owned(),
+            absent: false,
+        });
+    }
+    // Without its layout the completion program names no fd: ring-opened fds stay unknown.
+    if !uring_complete
+        && std::path::Path::new("/sys/kernel/tracing/events/io_uring/io_uring_complete").exists()
+    {
+        hooks.failed.push(FailedHook {
+            hook: "tracepoint:io_uring/io_uring_complete".to_owned(),
             error: "its record layout is not one this recorder knows".to_owned(),
             absent: false,
         });

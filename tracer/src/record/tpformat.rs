@@ -66,6 +66,17 @@ pub fn uring_offsets() -> Option<(u32, u32)> {
     Some((f.offset("flags")?, f.offset("sq_thread")?))
 }
 
+/// Whether `io_uring_complete` has the layout its program reads at fixed offsets. The kernel
+/// source has had these fields there since 5.19 (6.1 included); this host's 6.18 is checked
+/// by the e2e tests, any other kernel here at start.
+pub fn uring_complete_known() -> bool {
+    Format::read("io_uring", "io_uring_complete").is_ok_and(|f| {
+        [("req", 16), ("user_data", 24), ("res", 32), ("cflags", 36)]
+            .iter()
+            .all(|(field, at)| f.offset(field) == Some(*at))
+    })
+}
+
 /// The offsets the programs read from `Config`.
 pub struct SchedOffsets {
     pub fork_child_pid: u32,

@@ -353,6 +353,52 @@ pub fn privilege_detail(ev: &Event) -> Option<String> {
         } => format!("{request} pid {target_pid}"),
         EventData::Bpf { cmd } => cmd.clone(),
         EventData::ModuleLoad { params } => format!("params {}", opt(params)),
+        // A read of the clock's state, or of quotas, asks for no privilege.
+        EventData::Clock { query: true, .. } | EventData::PrivilegedCall { query: true, .. } => {
+            return None;
+        }
+        EventData::PrivilegedCall {
+            call,
+            capability,
+            op,
+            path,
+            name,
+            ..
+        } => [
+            Some(call.clone()),
+            op.clone(),
+            path.as_ref().map(|p| p.best().to_owned()),
+            name.clone(),
+            Some(format!("({capability})")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" "),
+        EventData::Clock {
+            call,
+            clock,
+            modes,
+            modes_raw,
+            time,
+            timezone,
+            ..
+        } => {
+            let mut d = format!("{call} {clock}");
+            if modes_raw.is_some() {
+                d.push_str(&format!(" modes {}", modes.join("|")));
+            }
+            if let Some(t) = time {
+                d.push_str(&format!(" to {}.{:09}", t.sec, t.nsec));
+            }
+            if let Some(tz) = timezone {
+                d.push_str(&format!(" timezone {} min west", tz.minuteswest));
+            }
+            if modes_raw.is_none() && time.is_none() && timezone.is_none() {
+                d.push_str(" (arguments unread)");
+            }
+            d
+        }
         EventData::MountApi {
             call,
             path,

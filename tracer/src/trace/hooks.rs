@@ -21,6 +21,7 @@ pub const SCHED_TRACEPOINTS: &[(&str, EventKind)] = &[
 pub const IO_URING_TRACEPOINTS: &[(&str, EventKind)] = &[
     ("io_uring_create", EventKind::IoUringCreate),
     ("io_uring_submit_req", EventKind::IoUringOp),
+    ("io_uring_complete", EventKind::IoUringResult),
 ];
 
 /// The name `io_uring_submit_req` had before Linux 6.2; the recorder attaches to it there.

@@ -544,6 +544,55 @@ pub enum EventData {
         name: Option<String>,
         flags: u64,
     },
+    /// A system clock set or adjusted (adjtimex, clock_adjtime, clock_settime, settimeofday:
+    /// CAP_SYS_TIME), or only read through one of them (`query`). Added in version 1 as a new
+    /// kind (2026-12).
+    Clock {
+        call: String,
+        /// `CLOCK_REALTIME`, `CLOCK_TAI`, …, `CLOCK_<n>` for another number, `fd N` for a
+        /// dynamic clock (a PTP device) opened as fd N. adjtimex and settimeofday act on
+        /// CLOCK_REALTIME.
+        clock: String,
+        /// adjtimex, clock_adjtime: the `ADJ_*` names of `struct timex`'s `modes`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        modes: Vec<String>,
+        /// adjtimex, clock_adjtime: `modes` as passed; null for the other calls, or when the
+        /// struct could not be read (flag `read_failed`).
+        modes_raw: Option<u32>,
+        /// clock_settime's and settimeofday's new time (settimeofday's microseconds as
+        /// nanoseconds); null when not given or unreadable.
+        time: Option<ClockTime>,
+        /// settimeofday's timezone; null when not given or unreadable.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        timezone: Option<TimeZone>,
+        /// The call can change no clock and needs no privilege: adjtimex or clock_adjtime with
+        /// `modes` 0 (or `ADJ_OFFSET_SS_READ`, adjtime(3)'s read), settimeofday with neither a
+        /// time nor a zone. False when `modes` could not be read.
+        query: bool,
+    },
+    /// Another call that needs a capability and acts on the system (reboot, kexec_load,
+    /// kexec_file_load, delete_module, swapon, swapoff, sethostname, setdomainname, ioperm,
+    /// iopl, acct, quotactl, quotactl_fd, syslog, perf_event_open, vhangup). Added in version
+    /// 1 as a new kind (2026-12).
+    PrivilegedCall {
+        call: String,
+        /// The capability the kernel checks for it (`CAP_SYS_BOOT`, …).
+        capability: String,
+        /// What it asks: reboot's command, quotactl's command, syslog's action, perf's event
+        /// type, ioperm's port range, iopl's level; null where the call has no such argument.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        op: Option<String>,
+        /// swapon's, swapoff's and acct's file, quotactl's block device.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        path: Option<PathRef>,
+        /// sethostname's and setdomainname's new name, delete_module's module.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        /// The call changes nothing and needs no capability: quotactl's reads (`Q_GETQUOTA`,
+        /// `Q_SYNC`, …). syslog's reads are not queries: with `kernel.dmesg_restrict` set,
+        /// as on Debian, every action needs CAP_SYSLOG.
+        query: bool,
+    },
     // -- environment
     /// Random bytes drawn with getrandom(2). Opens of /dev/random and /dev/urandom are `open`
     /// events.
@@ -597,6 +646,20 @@ pub enum EventData {
     },
 }
 
+/// A time a clock call passes: seconds and nanoseconds, as given (an invalid one too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ClockTime {
+    pub sec: i64,
+    pub nsec: i64,
+}
+
+/// settimeofday's `struct timezone`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TimeZone {
+    pub minuteswest: i32,
+    pub dsttime: i32,
+}
+
 fn is_zero(v: &u64) -> bool {
     *v == 0
 }
@@ -647,6 +710,8 @@ impl EventData {
             EventData::Signal { .. } => EventKind::Signal,
             EventData::ModuleLoad { .. } => EventKind::ModuleLoad,
             EventData::MountApi { .. } => EventKind::MountApi,
+            EventData::Clock { .. } => EventKind::Clock,
+            EventData::PrivilegedCall { .. } => EventKind::PrivilegedCall,
             EventData::Getrandom { .. } => EventKind::Getrandom,
             EventData::Getenv { .. } => EventKind::Getenv,
             EventData::Crypto { .. } => EventKind::Crypto,

@@ -63,6 +63,8 @@ pub fn needed_kinds(check: Check) -> &'static [EventKind] {
             K::Bpf,
             K::ModuleLoad,
             K::MountApi,
+            K::Clock,
+            K::PrivilegedCall,
             K::Exec,
         ],
         Check::Crypto => &[K::Open, K::Getrandom],
@@ -143,7 +145,13 @@ fn not_attached(kind: EventKind) -> String {
 }
 
 /// Event kinds added to the recorder after format version 1 traces were first written.
-const ADDED_LATER: &[EventKind] = &[EventKind::Xattr, EventKind::Utime, EventKind::MountApi];
+const ADDED_LATER: &[EventKind] = &[
+    EventKind::Xattr,
+    EventKind::Utime,
+    EventKind::MountApi,
+    EventKind::Clock,
+    EventKind::PrivilegedCall,
+];
 
 /// Why the trace cannot support "held" for this check: each reason is a sentence.
 pub fn gaps(trace: &Trace, check: Check) -> Vec<String> {
