@@ -711,6 +711,20 @@ impl CallSite {
     }
 }
 
+/// The library an interpreter is built as, where its executable links it.
+fn is_interpreter_library(file: &str) -> bool {
+    [
+        "libpython",
+        "libperl.so",
+        "libruby",
+        "libnode.so",
+        "libphp",
+        "liblua",
+    ]
+    .iter()
+    .any(|p| file.starts_with(p))
+}
+
 /// The C library and the dynamic loader: whatever they look up is the C library's doing.
 fn is_libc(file: &str) -> bool {
     [
@@ -736,8 +750,8 @@ fn is_libc(file: &str) -> bool {
 /// - unresolved → not separable.
 ///
 /// An embedded interpreter's crypto call from anything but the package's own files stays not
-/// separable (`None`: the rules by name decide): the script asks `hashlib` or `ssl`, and a
-/// C module of the interpreter makes the call.
+/// separable, with its caller named: the script asks `hashlib` or `ssl`, and a C module of
+/// the interpreter makes the call.
 fn by_caller(
     data: &EventData,
     caller: &CallSite,
@@ -769,24 +783,33 @@ fn by_caller(
         )));
     }
     let embedded = program.is_some_and(Program::embeds_interpreter);
-    if caller.executable {
+    // An interpreter's own code: its executable, or the library it is built as
+    // (libpython3.11.so.1.0 where the executable links it).
+    let interpreter_code = caller.executable || (embedded && is_interpreter_library(file));
+    if interpreter_code {
         return Some(match program {
             None | Some(Program::Native(_)) => {
                 Attributed::package(format!("{label} called {what} in its own code"))
             }
             Some(Program::AppServer { server, .. }) if !crypto => Attributed::runtime(
                 RuntimeKind::AppServerWorkers,
-                format!("{server} called {what} in its own code, not the application's"),
+                format!("{server} ({file}) called {what} in its own code, not the application's"),
             ),
             Some(Program::Interpreter { interpreter, .. }) if !crypto => Attributed::runtime(
                 RuntimeKind::InterpreterStartup,
-                format!("the {interpreter} interpreter called {what} in its own code"),
+                format!("the {interpreter} interpreter ({file}) called {what} in its own code"),
             ),
-            Some(_) => return None,
+            Some(_) => Attributed::not_separable(format!(
+                "{what} called by {file}, the interpreter's own code, in {label}: on the \
+                 script's request or its own"
+            )),
         });
     }
     if crypto && embedded {
-        return None;
+        return Some(Attributed::not_separable(format!(
+            "{what} called by {file} in {label}: a module or library of the interpreter, on \
+             the script's request or its own"
+        )));
     }
     let name = match data {
         EventData::Getenv { name, .. } => name.as_str(),
@@ -1051,6 +1074,104 @@ mod tests {
         assert_eq!(
             cause(&getenv("FOOD_CONFIG"), Some((&native, false)), &out, &none).cause,
             Cause::Runtime
+        );
+    }
+
+    #[test]
+    fn a_call_is_its_callers() {
+        let native = Program::of("/usr/sbin/food", &v(&["food"]));
+        let python = Program::of("/usr/bin/python3.11", &v(&["python3", "/usr/bin/foo"]));
+        let pkg = Package::default();
+        let none = BTreeSet::new();
+        let from = |file: Option<&str>, exe: bool| {
+            Some(CallSite {
+                address: Some("0x7f0000001000".to_owned()),
+                file: file.map(str::to_owned),
+                offset: file.map(|_| "0x1000".to_owned()),
+                inode: None,
+                dev: None,
+                executable: exe,
+                unresolved: file.is_none().then(|| "anonymous mapping".to_owned()),
+            })
+        };
+        let getenv = |n: &str, caller| EventData::Getenv {
+            name: n.to_owned(),
+            secure: false,
+            caller,
+        };
+        let crypto = |caller| EventData::Crypto {
+            library: "libcrypto.so".to_owned(),
+            function: "EVP_DigestInit_ex".to_owned(),
+            caller,
+        };
+        let of = |d: &EventData, p: &Program, owned: &BTreeSet<String>| {
+            cause(d, Some((p, false)), &pkg, owned)
+        };
+        // The program's own lookup of a systemd variable is its own.
+        let own = of(
+            &getenv("NOTIFY_SOCKET", from(Some("food"), true)),
+            &native,
+            &none,
+        );
+        assert_eq!(own.cause, Cause::Package, "{own:?}");
+        assert_eq!(own.caller.as_deref(), Some("food (the executable)+0x1000"));
+        let lib = of(
+            &getenv("NETTLE_FAT_VERBOSE", from(Some("libnettle.so.8.6"), false)),
+            &native,
+            &none,
+        );
+        assert_eq!(
+            (lib.cause, lib.runtime, lib.why.as_str()),
+            (
+                Cause::Runtime,
+                Some(RuntimeKind::Dependency),
+                "libnettle.so.8.6 called getenv(\"NETTLE_FAT_VERBOSE\") in its own code"
+            )
+        );
+        let libc = of(
+            &getenv("FOOD_X", from(Some("libc.so.6"), false)),
+            &native,
+            &none,
+        );
+        assert_eq!(libc.runtime, Some(RuntimeKind::Libc));
+        let sd = of(
+            &getenv("NOTIFY_SOCKET", from(Some("libsystemd.so.0.35.0"), false)),
+            &native,
+            &none,
+        );
+        assert_eq!(sd.runtime, Some(RuntimeKind::SystemdNotification));
+        let unknown = of(&getenv("FOOD_X", from(None, false)), &native, &none);
+        assert_eq!(unknown.cause, Cause::NotSeparable, "{unknown:?}");
+        let owned: BTreeSet<String> = ["libfood.so.1".to_owned()].into();
+        assert_eq!(
+            of(
+                &getenv("FOOD_X", from(Some("libfood.so.1"), false)),
+                &native,
+                &owned
+            )
+            .cause,
+            Cause::Package
+        );
+        // The interpreter's own lookups are its start-up; a crypto call from its modules is
+        // the script's or the interpreter's.
+        let py = of(
+            &getenv("PYTHONPATH", from(Some("libpython3.11.so.1.0"), false)),
+            &python,
+            &none,
+        );
+        assert_eq!(py.runtime, Some(RuntimeKind::InterpreterStartup), "{py:?}");
+        let hashlib = of(
+            &crypto(from(
+                Some("_hashlib.cpython-311-x86_64-linux-gnu.so"),
+                false,
+            )),
+            &python,
+            &none,
+        );
+        assert_eq!(hashlib.cause, Cause::NotSeparable, "{hashlib:?}");
+        assert_eq!(
+            of(&crypto(from(Some("food"), true)), &native, &none).cause,
+            Cause::Package
         );
     }
 }
