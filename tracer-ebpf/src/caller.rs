@@ -82,8 +82,8 @@ pub fn return_address(ctx: &ProbeContext) -> Option<u64> {
     unsafe { bpf_probe_read_user(reg as *const u64) }.ok()
 }
 
-/// Resolves `addr` (`read`: whether it was read at all) into the per-CPU scratch record and
-/// returns it, for the probe to copy into its record.
+/// Resolves `addr` (`None`: the return address could not be read) into the per-CPU scratch
+/// record and returns it, for the probe to copy into its record.
 #[inline(always)]
 pub fn resolve(addr: Option<u64>) -> Option<*const Caller> {
     let c = CALLER_SCRATCH.get_ptr_mut(0)?;

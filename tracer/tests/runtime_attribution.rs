@@ -20,9 +20,12 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn gunicorn() -> Trace {
-    let name = "recorded-gunicorn.jsonl.gz";
+fn recorded(name: &str) -> Trace {
     read_trace(&fixture(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+fn gunicorn() -> Trace {
+    recorded("recorded-gunicorn.jsonl.gz")
 }
 
 const CLAIMS: &str = r#"
@@ -159,8 +162,7 @@ fn the_claims_file_moves_runtime_into_and_out_of_the_package() {
 /// the program makes the same two calls itself (fixtures/recorded-callers.jsonl, see the
 /// fixtures README).
 fn callers() -> Trace {
-    let name = "recorded-callers.jsonl";
-    read_trace(&fixture(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+    recorded("recorded-callers.jsonl")
 }
 
 const CALLER_CLAIMS: &str = r#"

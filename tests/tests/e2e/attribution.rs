@@ -488,38 +488,19 @@ fn a_librarys_own_getenv_and_crypto_calls_are_the_dependencys() {
         "{LIBNETTLE} is needed: apt-get install libnettle8"
     );
     let work = TempDir::new("attr-caller");
-    let lib = work.join("libattrdep.so.1");
-    let src = work.join("attrdep.c");
-    std::fs::write(&src, DEP_LIBRARY).expect("write C source");
-    let out = std::process::Command::new("cc")
-        .args([
-            "-O0",
-            "-shared",
-            "-fPIC",
-            "-Wl,-soname,libattrdep.so.1",
-            "-o",
-        ])
-        .arg(&lib)
-        .arg(&src)
-        .arg(LIBNETTLE)
-        .output()
-        .expect("run cc (the C compiler is needed for this test)");
-    assert!(
-        out.status.success(),
-        "cc failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    // gcc takes the options after the source as well.
+    let lib = compile_c(
+        work.path(),
+        "libattrdep.so.1",
+        DEP_LIBRARY,
+        &["-shared", "-fPIC", "-Wl,-soname,libattrdep.so.1", LIBNETTLE],
     );
     let rpath = format!("-Wl,-rpath,{}", work.path().display());
     let bin = compile_c(
         work.path(),
         "attrapp",
         DEP_PROGRAM,
-        &[
-            "-Wl,--no-as-needed",
-            &lib.display().to_string(),
-            &rpath,
-            LIBNETTLE,
-        ],
+        &["-Wl,--no-as-needed", &lib, &rpath, LIBNETTLE],
     );
 
     // Only the library calls: nothing is the package's.

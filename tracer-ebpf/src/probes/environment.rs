@@ -76,8 +76,6 @@ fn save_getenv(ctx: &ProbeContext, secure: u32) -> Option<()> {
     if !in_scope(bpf_get_current_pid_tgid(), &cfg) {
         return None;
     }
-    // A uprobe always has its first argument register; were it unreadable, the return probe
-    // writes the lookup flagged `read_failed` with no name (pointer 0).
     // glibc's secure_getenv ends in a tail call of getenv: that getenv is the same lookup,
     // which secure_getenv's own record carries, and its return address is the return probe's
     // trampoline (secure_getenv's return was redirected there), not the caller.
@@ -85,6 +83,8 @@ fn save_getenv(ctx: &ProbeContext, secure: u32) -> Option<()> {
     if secure == 0 && unsafe { GETENV_NAMES.get(&(pending_key(0) | 1)) }.is_some() {
         return None;
     }
+    // A uprobe always has its first argument register; were it unreadable, the return probe
+    // writes the lookup flagged `read_failed` with no name (pointer 0).
     let name: u64 = ctx.arg(0).unwrap_or(0);
     let ret = return_address(ctx);
     let pending = GetenvPending {

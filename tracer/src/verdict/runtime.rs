@@ -519,13 +519,13 @@ pub fn cause(
         }) => Some(r.as_str()),
         _ => None,
     };
-    if let Some(p) = named_program.filter(|p| named(p)) {
-        return Attributed::runtime(
+    let mut a = match named_program.filter(|p| named(p)) {
+        Some(p) => Attributed::runtime(
             RuntimeKind::Dependency,
             format!("the claims file names {} as runtime", basename(p)),
-        );
-    }
-    let mut a = moved(rule(data, program, worker, owned));
+        ),
+        None => moved(rule(data, program, worker, owned)),
+    };
     a.caller = call_site(data).map(CallSite::label);
     a
 }
