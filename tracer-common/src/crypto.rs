@@ -11,6 +11,8 @@
 pub struct CryptoData {
     pub function: u32,
     pub _pad: u32,
+    /// The code that made the call (see [`crate::caller`]).
+    pub caller: crate::caller::Caller,
 }
 
 /// A function probed: its number, the library's file name prefix, and the symbol.

@@ -1,6 +1,8 @@
 //! Payloads of the environment family: randomness drawn with `getrandom(2)` and environment
 //! variables looked up through libc's `getenv`/`secure_getenv` (uprobes).
 
+use crate::caller::Caller;
+
 /// Bytes kept of a variable name.
 pub const ENV_NAME_CAP: usize = 128;
 
@@ -21,4 +23,17 @@ pub struct GetenvData {
     pub secure: u32,
     pub name_len: u32,
     pub name: [u8; ENV_NAME_CAP],
+    /// The code that called getenv (see [`crate::caller`]).
+    pub caller: Caller,
+}
+
+/// A getenv call in progress, saved at entry for the return probe: the name pointer, and the
+/// return address (at entry it is the word at the stack pointer; at return it is gone).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct GetenvPending {
+    pub name: u64,
+    pub ret_addr: u64,
+    /// 0 when the return address could not be read.
+    pub ret_read: u64,
 }

@@ -8,6 +8,7 @@
 //! transmuting: the kernel side is trusted to be ours, not to be bug-free.
 #![no_std]
 
+pub mod caller;
 pub mod crypto;
 pub mod environment;
 pub mod file;
@@ -587,4 +588,5 @@ mod pod {
     unsafe impl aya::Pod for super::Header {}
     unsafe impl aya::Pod for super::file::ArgLayout {}
     unsafe impl aya::Pod for super::RealPath {}
+    unsafe impl aya::Pod for super::caller::CallerOffsets {}
 }

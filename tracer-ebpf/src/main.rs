@@ -15,6 +15,7 @@
 #![no_std]
 #![no_main]
 
+mod caller;
 mod emit;
 mod lsm;
 mod maps;

@@ -6,6 +6,7 @@ use aya_ebpf::{
 };
 use tracer_common::{
     Config, Inflight, MAX_KINDS, MAX_SYSCALL_NR, RealPath,
+    environment::GetenvPending,
     file::ArgLayout,
     io_uring::Pending,
     process::{ExecData, ExecRecord},
@@ -50,13 +51,13 @@ pub static REAL_PATHS: LruHashMap<u32, RealPath> = LruHashMap::with_max_entries(
 #[map]
 pub static REAL_ZERO: PerCpuArray<RealPath> = PerCpuArray::with_max_entries(1, 0);
 
-/// The name pointer of a getenv/secure_getenv call in progress (key: `tid << 1 | secure`),
+/// The name pointer and return address of a getenv/secure_getenv call in progress (key: `tid << 1 | secure`),
 /// saved at entry and read at return: a literal name in a page the program has not touched yet
 /// cannot be read at entry (a BPF read never faults a page in), and by the return getenv has
 /// compared it with the environment, so the page is in. LRU so that calls that never return
 /// (the thread exits or longjmps) cannot fill it.
 #[map]
-pub static GETENV_NAMES: LruHashMap<u64, u64> = LruHashMap::with_max_entries(1 << 12, 0);
+pub static GETENV_NAMES: LruHashMap<u64, GetenvPending> = LruHashMap::with_max_entries(1 << 12, 0);
 
 /// io_uring requests whose completion gives the submitter a new fd (key: the kernel's
 /// `struct io_kiocb *`), from submission to completion. Not LRU: an entry that did not fit is

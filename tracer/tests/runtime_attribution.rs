@@ -20,9 +20,12 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn gunicorn() -> Trace {
-    let name = "recorded-gunicorn.jsonl.gz";
+fn recorded(name: &str) -> Trace {
     read_trace(&fixture(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+fn gunicorn() -> Trace {
+    recorded("recorded-gunicorn.jsonl.gz")
 }
 
 const CLAIMS: &str = r#"
@@ -151,5 +154,112 @@ fn the_claims_file_moves_runtime_into_and_out_of_the_package() {
             .all(|g| g.cause == Cause::Runtime && g.why.contains("names gunicorn as runtime")),
         "{:?}",
         crypto.runtime
+    );
+}
+
+/// A recording in which a linked library calls getenv and a crypto entry point in its own
+/// constructor, libnettle (which the library links) reads its `NETTLE_FAT_*` variables, and
+/// the program makes the same two calls itself (fixtures/recorded-callers.jsonl, see the
+/// fixtures README).
+fn callers() -> Trace {
+    recorded("recorded-callers.jsonl")
+}
+
+const CALLER_CLAIMS: &str = r#"
+[package]
+name = "attrapp"
+
+[[claim]]
+check = "environment"
+[[claim]]
+check = "crypto"
+"#;
+
+#[test]
+fn a_call_is_judged_by_its_caller_and_a_librarys_own_is_the_dependencys() {
+    let t = callers();
+    let file = claims::parse_claims_file(CALLER_CLAIMS, Path::new("attrapp.claims.toml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let set = claims::merge(claims::extract(""), file);
+    let j = judge(&t, &set);
+    for (id, what, library) in [
+        (
+            "C1",
+            "getenv SOME_APP_SETTING",
+            "libattrdep.so.1 called getenv(\"SOME_LIB_SETTING\") in its own code",
+        ),
+        (
+            "C2",
+            "call of nettle_sha256_init in libnettle.so (crypto library)",
+            "libattrdep.so.1 called nettle_sha256_init in libnettle.so in its own code",
+        ),
+    ] {
+        let v = verdict(&j.verdicts, id);
+        assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+        let shown: Vec<&str> = v.evidence.shown.iter().map(|e| e.what.as_str()).collect();
+        assert_eq!(shown, [what], "only the program's own call: {}", v.reason);
+        let a = v.evidence.shown[0]
+            .attribution
+            .as_ref()
+            .expect("attributed");
+        assert_eq!(a.cause, Cause::Package);
+        assert!(
+            a.caller
+                .as_deref()
+                .is_some_and(|c| c.starts_with("attrapp (the executable)+0x")),
+            "{a:?}"
+        );
+        let group = v
+            .runtime
+            .iter()
+            .find(|g| g.why == library)
+            .unwrap_or_else(|| panic!("{library:?} in {:?}", v.runtime));
+        assert_eq!(group.runtime, Some(RuntimeKind::Dependency));
+    }
+    // libnettle's own lookups, as chrony's would be: the dependency's, named.
+    let env = verdict(&j.verdicts, "C1");
+    assert!(
+        env.runtime
+            .iter()
+            .any(|g| g.why
+                == "libnettle.so.8.6 called getenv(\"NETTLE_FAT_VERBOSE\") in its own code"),
+        "{:?}",
+        env.runtime
+    );
+    insta::assert_json_snapshot!("caller_environment_json", (&env.evidence, &env.runtime));
+
+    // With vm check's dpkg list naming the library as the package's own, its calls are the
+    // package's too; libnettle's stay the dependency's.
+    let manifest = tracer::contents::parse_manifest(
+        r#"{"contents_version": 1, "packages": [{"package": "attrapp", "files": [
+            {"path": "/usr/lib/x86_64-linux-gnu/libattrdep.so.1", "type": "file",
+             "mode": "0644", "owner": "root", "group": "root"}]}]}"#,
+        Path::new("contents.json"),
+    )
+    .expect("manifest");
+    let owned = tracer::verdict::judge_with(&t, &set, Some(&manifest));
+    let env = verdict(&owned.verdicts, "C1");
+    assert_eq!(env.status, Status::Contradicted, "{}", env.reason);
+    let mut shown: Vec<&str> = env.evidence.shown.iter().map(|e| e.what.as_str()).collect();
+    shown.sort_unstable();
+    assert_eq!(
+        shown,
+        ["getenv SOME_APP_SETTING", "getenv SOME_LIB_SETTING"],
+        "{}",
+        env.reason
+    );
+    assert!(
+        env.evidence
+            .shown
+            .iter()
+            .any(|e| e.attribution.as_ref().is_some_and(|a| a.why
+                == "libattrdep.so.1, the package's own file, called getenv(\"SOME_LIB_SETTING\")")),
+        "{:?}",
+        env.evidence.shown
+    );
+    assert!(
+        env.runtime
+            .iter()
+            .any(|g| g.why.starts_with("libnettle.so.8.6"))
     );
 }

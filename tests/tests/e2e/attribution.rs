@@ -8,7 +8,7 @@
 use std::{path::Path, time::Duration};
 
 use tracer::{
-    claims::{Allow, Check, Claim, ClaimSet, Expect, Package, Source},
+    claims::{Allow, Check, Claim, ClaimSet, Expect, Package, RuntimeKind, Source},
     trace::Trace,
     verdict::{Status, Verdict, judge, runtime::Cause},
 };
@@ -107,11 +107,14 @@ const C_DAEMON: &str = r#"
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* libsystemd's: it reads NOTIFY_SOCKET (declared, so no development headers are needed). */
+int sd_notify(int unset_environment, const char *state);
+
 int main(int argc, char **argv) {
     /* What any daemon's runtime does: the locale (libc reads LANG, LC_*) and systemd's
        notification socket. */
     setlocale(LC_ALL, "");
-    (void)getenv("NOTIFY_SOCKET");
+    sd_notify(0, "READY=1");
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "spawn")) {
             pid_t p = fork();
@@ -140,10 +143,17 @@ int main(int argc, char **argv) {
 }
 "#;
 
+/// systemd's client library: sd_notify reads NOTIFY_SOCKET itself.
+const LIBSYSTEMD: &str = "/usr/lib/x86_64-linux-gnu/libsystemd.so.0";
+
 #[test]
 fn c_daemon_runtime_is_not_the_package() {
     let work = TempDir::new("attr-c");
-    let bin = compile_c(work.path(), "cdaemon", C_DAEMON, &[]);
+    assert!(
+        Path::new(LIBSYSTEMD).is_file(),
+        "{LIBSYSTEMD} is needed: apt-get install libsystemd0"
+    );
+    let bin = compile_c(work.path(), "cdaemon", C_DAEMON, &[LIBSYSTEMD]);
 
     let quiet = verdicts(&record("attr-c-quiet", &["--", &bin]).trace);
     expect(of(&quiet, Check::ProcessesSpawned), Status::Held);
@@ -435,4 +445,134 @@ fn a_mapped_crypto_library_is_context_and_a_call_is_evidence() {
         "{}",
         show(crypto)
     );
+}
+
+/// A library the program links, which calls getenv and a crypto entry point for itself, in
+/// its constructor, as libnettle's does (`NETTLE_FAT_*`). Declared, not included: no
+/// development headers needed.
+const DEP_LIBRARY: &str = r#"
+#include <stdlib.h>
+void nettle_sha256_init(void *ctx);
+__attribute__((constructor)) static void dep_init(void) {
+    char ctx[512];
+    (void)getenv("SOME_LIB_SETTING");
+    nettle_sha256_init(ctx);
+}
+"#;
+
+/// Links the library; with `own`, makes the same kinds of call from its own code.
+const DEP_PROGRAM: &str = r#"
+#include <stdlib.h>
+#include <string.h>
+void nettle_sha256_init(void *ctx);
+int main(int argc, char **argv) {
+    char ctx[512];
+    if (argc > 1 && !strcmp(argv[1], "own")) {
+        (void)getenv("SOME_APP_SETTING");
+        nettle_sha256_init(ctx);
+    }
+    return 0;
+}
+"#;
+
+/// nettle, which the crypto uprobes cover (`nettle_sha256_init`), next to the C library.
+const LIBNETTLE: &str = "/usr/lib/x86_64-linux-gnu/libnettle.so.8";
+
+/// The getenv and crypto calls a linked library makes in its own code are the dependency's,
+/// named in the runtime section; the program's own calls, through the same functions, are
+/// the package's. Told apart by the caller: the file at the call's return address.
+#[test]
+fn a_librarys_own_getenv_and_crypto_calls_are_the_dependencys() {
+    assert!(
+        Path::new(LIBNETTLE).is_file(),
+        "{LIBNETTLE} is needed: apt-get install libnettle8"
+    );
+    let work = TempDir::new("attr-caller");
+    // gcc takes the options after the source as well.
+    let lib = compile_c(
+        work.path(),
+        "libattrdep.so.1",
+        DEP_LIBRARY,
+        &["-shared", "-fPIC", "-Wl,-soname,libattrdep.so.1", LIBNETTLE],
+    );
+    let rpath = format!("-Wl,-rpath,{}", work.path().display());
+    let bin = compile_c(
+        work.path(),
+        "attrapp",
+        DEP_PROGRAM,
+        &["-Wl,--no-as-needed", &lib, &rpath, LIBNETTLE],
+    );
+
+    // Only the library calls: nothing is the package's.
+    let quiet = verdicts(&record("attr-caller-quiet", &["--", &bin]).trace);
+    let crypto = of(&quiet, Check::Crypto);
+    expect(crypto, Status::Held);
+    runtime_did(
+        crypto,
+        "libattrdep.so.1 called nettle_sha256_init in libnettle.so in its own code",
+    );
+    // An environment claim is never held (reads of environ are invisible), but nothing
+    // contradicts it and the library's lookup is shown as the dependency's.
+    let env = of(&quiet, Check::Environment);
+    expect(env, Status::Inconclusive);
+    assert_eq!(env.evidence.total, 0, "{}", show(env));
+    runtime_did(
+        env,
+        "libattrdep.so.1 called getenv(\"SOME_LIB_SETTING\") in its own code",
+    );
+    let dep = env
+        .runtime
+        .iter()
+        .find(|g| g.why.contains("SOME_LIB_SETTING"))
+        .expect("the library's group");
+    let shown = dep.shown[0].attribution.as_ref().expect("its attribution");
+    assert_eq!(
+        shown.runtime,
+        Some(RuntimeKind::Dependency),
+        "{}",
+        show(env)
+    );
+    assert!(
+        shown
+            .caller
+            .as_deref()
+            .is_some_and(|c| c.starts_with("libattrdep.so.1+0x")),
+        "the caller is named: {shown:?}"
+    );
+
+    // The program's own calls contradict, whatever the variable's name; the library's stay
+    // apart.
+    let own = verdicts(&record("attr-caller-own", &["--", &bin, "own"]).trace);
+    for (check, what) in [
+        (Check::Environment, "getenv SOME_APP_SETTING"),
+        (
+            Check::Crypto,
+            "call of nettle_sha256_init in libnettle.so (crypto library)",
+        ),
+    ] {
+        let v = of(&own, check);
+        expect(v, Status::Contradicted);
+        all_package(v);
+        assert_eq!(
+            v.evidence
+                .shown
+                .iter()
+                .map(|e| e.what.as_str())
+                .collect::<Vec<_>>(),
+            [what],
+            "only the program's own call: {}",
+            show(v)
+        );
+        let a = v.evidence.shown[0]
+            .attribution
+            .as_ref()
+            .expect("attributed");
+        assert!(
+            a.caller
+                .as_deref()
+                .is_some_and(|c| c.starts_with("attrapp (the executable)+0x")),
+            "{a:?}"
+        );
+        runtime_did(v, "libattrdep.so.1 called");
+    }
 }

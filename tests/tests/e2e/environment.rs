@@ -37,12 +37,12 @@ fn records_randomness_and_environment_lookups() {
     find(
         t,
         "getenv TRACER_E2E_VAR",
-        |e| matches!(&e.data, EventData::Getenv { name, secure: false } if name == "TRACER_E2E_VAR"),
+        |e| matches!(&e.data, EventData::Getenv { name, secure: false, .. } if name == "TRACER_E2E_VAR"),
     );
     find(
         t,
         "secure_getenv",
-        |e| matches!(&e.data, EventData::Getenv { name, secure: true } if name == "TRACER_E2E_SECURE"),
+        |e| matches!(&e.data, EventData::Getenv { name, secure: true, .. } if name == "TRACER_E2E_SECURE"),
     );
     find(
         t,

@@ -2,7 +2,8 @@
 //! libgcrypt, GnuTLS, nettle, libsodium). One uprobe program, attached at every function of
 //! `tracer_common::crypto::FUNCTIONS` in each library present when recording starts, with the
 //! function's number as the attach cookie (kernel 5.15+). A library being mapped says nothing;
-//! a call here is the evidence.
+//! a call here is the evidence, with
+//! the code that made it.
 
 use aya_ebpf::{
     EbpfContext,
@@ -13,8 +14,9 @@ use aya_ebpf::{
 use tracer_common::{EventKind, crypto::CryptoData};
 
 use crate::{
+    caller::{resolve, return_address},
     emit::{event, now},
-    maps::config,
+    maps::{LOST, config, count},
     scope::in_scope,
 };
 
@@ -31,9 +33,15 @@ fn try_crypto_call(ctx: &ProbeContext) -> Option<()> {
     }
     // SAFETY: the helper reads the cookie of the link this program fired through.
     let function = unsafe { bpf_get_attach_cookie(ctx.as_ptr()) } as u32;
+    // Who called it: a library calling for itself is not the package (see `crate::caller`).
+    let Some(caller) = resolve(return_address(ctx)) else {
+        count(&LOST, EventKind::Crypto);
+        return None;
+    };
     // SAFETY: `d` is the reserved record's payload.
     event::<CryptoData>(&cfg, EventKind::Crypto, 0, now(), 0, |d, _| unsafe {
         (*d).function = function;
         (*d)._pad = 0;
+        (*d).caller = *caller;
     })
 }

@@ -11,11 +11,12 @@ use aya_ebpf::{
 };
 use tracer_common::{
     EventKind,
-    environment::{GetenvData, GetrandomData},
+    environment::{GetenvData, GetenvPending, GetrandomData},
     flags,
 };
 
 use crate::{
+    caller::{resolve, return_address},
     emit::{event, note_str, now, read_user_str, syscall_event},
     maps::{GETENV_NAMES, LOST, config, count},
     probes::syscalls::complete,
@@ -68,16 +69,33 @@ fn pending_key(secure: u32) -> u64 {
     ((bpf_get_current_pid_tgid() & 0xffff_ffff) << 1) | u64::from(secure)
 }
 
-/// Entry (`char *getenv(const char *name)`): saves the name pointer for the return probe.
+/// Entry (`char *getenv(const char *name)`): saves the name pointer and the return address
+/// (the caller, see `crate::caller`) for the return probe.
 fn save_getenv(ctx: &ProbeContext, secure: u32) -> Option<()> {
     let cfg = config();
     if !in_scope(bpf_get_current_pid_tgid(), &cfg) {
         return None;
     }
+    // glibc's secure_getenv ends in a tail call of getenv: that getenv is the same lookup,
+    // which secure_getenv's own record carries, and its return address is the return probe's
+    // trampoline (secure_getenv's return was redirected there), not the caller.
+    // SAFETY: only whether the entry exists is looked at.
+    if secure == 0 && unsafe { GETENV_NAMES.get(&(pending_key(0) | 1)) }.is_some() {
+        return None;
+    }
     // A uprobe always has its first argument register; were it unreadable, the return probe
     // writes the lookup flagged `read_failed` with no name (pointer 0).
     let name: u64 = ctx.arg(0).unwrap_or(0);
-    if GETENV_NAMES.insert(&pending_key(secure), &name, 0).is_err() {
+    let ret = return_address(ctx);
+    let pending = GetenvPending {
+        name,
+        ret_addr: ret.unwrap_or(0),
+        ret_read: u64::from(ret.is_some()),
+    };
+    if GETENV_NAMES
+        .insert(&pending_key(secure), &pending, 0)
+        .is_err()
+    {
         // Not saved (the map is full): a lookup not recorded is a lost one, counted as such.
         // Writing it from here instead would put this frame (with its copy of the config)
         // under the writer's: 544 bytes of combined stack, over the 512 a 6.1 guest's
@@ -92,12 +110,22 @@ fn save_getenv(ctx: &ProbeContext, secure: u32) -> Option<()> {
 fn emit_getenv(secure: u32) -> Option<()> {
     let key = pending_key(secure);
     // SAFETY: the value is copied out before the entry is removed.
-    let name = unsafe { *GETENV_NAMES.get(&key)? };
+    let pending = unsafe { *GETENV_NAMES.get(&key)? };
     let _ = GETENV_NAMES.remove(&key);
-    write_getenv(&config(), secure, name)
+    // Resolved here rather than at entry: the entry's frame is the tight one (see above).
+    let Some(caller) = resolve((pending.ret_read != 0).then_some(pending.ret_addr)) else {
+        count(&LOST, EventKind::Getenv);
+        return None;
+    };
+    write_getenv(&config(), secure, pending.name, caller)
 }
 
-fn write_getenv(cfg: &tracer_common::Config, secure: u32, name: u64) -> Option<()> {
+fn write_getenv(
+    cfg: &tracer_common::Config,
+    secure: u32,
+    name: u64,
+    caller: *const tracer_common::caller::Caller,
+) -> Option<()> {
     // SAFETY: `d` is the reserved record's payload.
     event::<GetenvData>(cfg, EventKind::Getenv, 0, now(), 0, |d, hdr_flags| unsafe {
         (*d).secure = secure;
@@ -107,5 +135,6 @@ fn write_getenv(cfg: &tracer_common::Config, secure: u32, name: u64) -> Option<(
         let read = read_user_str(name, &raw mut (*d).name);
         (*d).name_len = read.len;
         note_str(hdr_flags, &read, flags::PATH_TRUNCATED);
+        (*d).caller = *caller;
     })
 }

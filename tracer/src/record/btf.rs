@@ -279,6 +279,27 @@ impl FileOffsets {
     }
 }
 
+/// Where `tracer-ebpf/src/caller.rs` finds, from a vma, the file a return address lies in
+/// (its name, inode and device), and from the task, its executable.
+pub fn caller_offsets(btf: &Btf) -> Result<tracer_common::caller::CallerOffsets, BtfError> {
+    let m = |s: &str, f: &str| btf.member_offset(s, f);
+    Ok(tracer_common::caller::CallerOffsets {
+        has: 1,
+        vma_start: m("vm_area_struct", "vm_start")?,
+        vma_pgoff: m("vm_area_struct", "vm_pgoff")?,
+        vma_file: m("vm_area_struct", "vm_file")?,
+        file_inode: m("file", "f_inode")?,
+        file_dentry: m("file", "f_path")? + m("path", "dentry")?,
+        inode_ino: m("inode", "i_ino")?,
+        inode_sb: m("inode", "i_sb")?,
+        sb_dev: m("super_block", "s_dev")?,
+        dentry_name: m("dentry", "d_name")? + m("qstr", "name")?,
+        task_mm: m("task_struct", "mm")?,
+        mm_exe_file: m("mm_struct", "exe_file")?,
+        ..tracer_common::caller::CallerOffsets::default()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

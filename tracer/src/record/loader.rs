@@ -100,6 +100,39 @@ fn scratch_entries() -> Result<u32, RecordError> {
         .map_err(|(path, e)| RecordError::Load(format!("cannot count the CPUs from {path}: {e}")))
 }
 
+/// Where the getenv and crypto probes find their caller (see `tracer-ebpf/src/caller.rs`):
+/// the return address's place at a function's entry, by architecture, and the kernel struct
+/// offsets that name the file it lies in. Without them the records carry the return address
+/// only, and their caller is not resolved.
+fn caller_offsets(btf: Option<&Btf>) -> tracer_common::caller::CallerOffsets {
+    let mut o = match btf.map(super::btf::caller_offsets) {
+        Some(Ok(o)) => o,
+        Some(Err(err)) => {
+            tracing::warn!("no vma offsets ({err}): getenv and crypto callers will not be named");
+            tracer_common::caller::CallerOffsets::default()
+        }
+        None => tracer_common::caller::CallerOffsets::default(),
+    };
+    // SAFETY: sysconf has no preconditions.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    o.page_shift = if page > 0 {
+        (page as u64).trailing_zeros()
+    } else {
+        12
+    };
+    let word = std::mem::size_of::<u64>() as u32;
+    (o.regs_ret, o.ret_on_stack) = if cfg!(target_arch = "x86_64") {
+        // struct pt_regs: r15 … orig_ax, ip, cs, flags, sp (the 20th word).
+        (19 * word, 1)
+    } else if cfg!(target_arch = "aarch64") {
+        // struct user_pt_regs: regs[31] (x30 is the link register), sp, pc, pstate.
+        (30 * word, 0)
+    } else {
+        (u32::MAX, 0)
+    };
+    o
+}
+
 /// Whether the LSM programs can name files here, and if not, why.
 fn lsm_readiness(btf: Option<&Btf>) -> Result<FileOffsets, String> {
     let lsms = mounts::active_lsms()?;
@@ -203,8 +236,10 @@ pub fn load(
         config.off_file_path = files.file_path;
         config.off_bprm_file = files.bprm_file;
     }
+    let callers = caller_offsets(btf.as_ref());
     let mut ebpf = EbpfLoader::new()
         .override_global("CONFIG", &config, true)
+        .override_global("CALLER_OFFSETS", &callers, true)
         .map_max_entries("EVENTS", buffer_bytes)
         .map_max_entries("EXEC_SCRATCH", scratch_entries()?)
         .load(object)

@@ -636,6 +636,9 @@ pub enum EventData {
         name: String,
         /// secure_getenv, which returns nothing in setuid programs.
         secure: bool,
+        /// The code that called it. Absent in traces of recorders that did not record it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caller: Option<CallSite>,
     },
     /// A call into a crypto library's entry point (uprobes; see tracer_common::crypto).
     Crypto {
@@ -643,6 +646,9 @@ pub enum EventData {
         library: String,
         /// The function: `EVP_EncryptInit_ex`, `RAND_bytes`, `SSL_connect`, …
         function: String,
+        /// The code that called it. Absent in traces of recorders that did not record it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caller: Option<CallSite>,
     },
 }
 
@@ -658,6 +664,33 @@ pub struct ClockTime {
 pub struct TimeZone {
     pub minuteswest: i32,
     pub dsttime: i32,
+}
+
+/// The code that called a probed library function (getenv, a crypto entry point): the file
+/// mapped at the call's return address, read at the function's entry. It tells a library
+/// calling for itself (libnettle's constructor reading `NETTLE_…`) from the program's own code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CallSite {
+    /// The return address, hex (`0x7f…`); null when it could not be read from the stack.
+    pub address: Option<String>,
+    /// The mapped file's own name (a symlink's target: `libnettle.so.8.6`); null when not
+    /// resolved.
+    pub file: Option<String>,
+    /// The return address's offset in that file, hex: for symbolizing it later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inode: Option<u64>,
+    /// The file's device, `MAJOR:MINOR`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dev: Option<String>,
+    /// The file is the process's executable (`/proc/PID/exe`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub executable: bool,
+    /// Why `file` is null: `anonymous mapping` (JIT code), `no mapping found`, `no kernel
+    /// offsets`, `return address unreadable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unresolved: Option<String>,
 }
 
 fn is_zero(v: &u64) -> bool {

@@ -303,7 +303,10 @@ pub fn judge(trace: &Trace, claims: &ClaimSet) -> Judgement {
 
 /// Judges the claims on a trace and, for contents claims, the install's contents manifest.
 pub fn judge_with(trace: &Trace, claims: &ClaimSet, contents: Option<&Manifest>) -> Judgement {
-    let attribution = Attribution::compute(trace, &claims.package);
+    let mut attribution = Attribution::compute(trace, &claims.package);
+    if let Some(m) = contents {
+        attribution.programs.own_files(m);
+    }
     let listened = listened(trace);
     let mut origins = OriginCounts::default();
     for o in &attribution.per_event {
@@ -562,7 +565,12 @@ fn judge_one(
             Hit::No => {}
             Hit::Allowed => allowed += u64::from(counts),
             Hit::Yes(what) if counts && *origin == Origin::Package => {
-                let a = runtime::cause(&ev.data, attribution.programs.at(i), package);
+                let a = runtime::cause(
+                    &ev.data,
+                    attribution.programs.at(i),
+                    package,
+                    &attribution.programs.owned,
+                );
                 let mut it = item(ev, *origin, what);
                 it.attribution = Some(a.clone());
                 if a.cause == runtime::Cause::Package {

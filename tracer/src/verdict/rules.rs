@@ -425,9 +425,12 @@ impl Rules<'_> {
                 // the report shows them apart.
                 Hit::Yes(format!("getrandom of {bytes} bytes (random source)"))
             }
-            (Check::Crypto, EventData::Crypto { library, function }) => {
-                Hit::Yes(format!("call of {function} in {library} (crypto library)"))
-            }
+            (
+                Check::Crypto,
+                EventData::Crypto {
+                    library, function, ..
+                },
+            ) => Hit::Yes(format!("call of {function} in {library} (crypto library)")),
             (Check::Crypto, EventData::Open { path, .. }) if ok => {
                 let p = path.best();
                 if p == "/dev/random" || p == "/dev/urandom" {

@@ -24,7 +24,7 @@ use super::{
 };
 use crate::{
     claims::{Package, RuntimeKind},
-    trace::{EventData, SockAddr, Trace},
+    trace::{CallSite, EventData, SockAddr, Trace},
 };
 
 /// Who caused an event of a package process.
@@ -49,6 +49,10 @@ pub struct Attributed {
     pub runtime: Option<RuntimeKind>,
     /// One line: why this cause.
     pub why: String,
+    /// For a getenv or crypto call: the code that made it, `FILE+0xOFFSET` (the file mapped
+    /// at the call's return address), or why it is unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller: Option<String>,
 }
 
 impl Attributed {
@@ -57,6 +61,7 @@ impl Attributed {
             cause: Cause::Package,
             runtime: None,
             why: why.into(),
+            caller: None,
         }
     }
 
@@ -65,6 +70,7 @@ impl Attributed {
             cause: Cause::Runtime,
             runtime: Some(kind),
             why: why.into(),
+            caller: None,
         }
     }
 
@@ -73,6 +79,7 @@ impl Attributed {
             cause: Cause::NotSeparable,
             runtime: None,
             why: why.into(),
+            caller: None,
         }
     }
 }
@@ -280,6 +287,10 @@ pub struct Programs {
     /// Top-level modules (dist-packages/site-packages directories) each program table entry
     /// opened: how an interpreter shows which package's code it runs.
     pub modules: Vec<BTreeSet<String>>,
+    /// Names of the regular files the package installed (dpkg's list, from the contents
+    /// manifest of a `vm check`): a getenv or crypto call from one of them is the package's.
+    /// Empty without a manifest: then only the process's executable is the package's code.
+    pub owned: BTreeSet<String>,
 }
 
 impl Programs {
@@ -327,6 +338,21 @@ impl Programs {
             per_event,
             table,
             modules,
+            owned: BTreeSet::new(),
+        }
+    }
+
+    /// Takes the package's own files from a contents manifest (see [`Programs::owned`]).
+    /// A caller is named by its file name only (the kernel gives the dentry's name), so a file
+    /// is matched by name: a package shipping a library under a name another package also
+    /// uses would be taken as the package's, the safe side for a negative claim.
+    pub fn own_files(&mut self, manifest: &crate::contents::Manifest) {
+        for p in &manifest.packages {
+            for f in &p.files {
+                if f.kind == crate::contents::FileKind::File {
+                    self.owned.insert(basename(&f.path).to_owned());
+                }
+            }
         }
     }
 
@@ -464,7 +490,12 @@ pub fn is_crypto_library(path: &str) -> bool {
 
 /// The cause of one claim-relevant event of a package process running `program`. `program`
 /// is None when the process's exec was not seen (it was already running).
-pub fn cause(data: &EventData, running: Option<(&Program, bool)>, package: &Package) -> Attributed {
+pub fn cause(
+    data: &EventData,
+    running: Option<(&Program, bool)>,
+    package: &Package,
+    owned: &BTreeSet<String>,
+) -> Attributed {
     let program = running.map(|(p, _)| p);
     let worker = running.is_some_and(|(_, forked)| forked);
     let moved = |a: Attributed| match a.runtime {
@@ -488,22 +519,32 @@ pub fn cause(data: &EventData, running: Option<(&Program, bool)>, package: &Pack
         }) => Some(r.as_str()),
         _ => None,
     };
-    if let Some(p) = named_program.filter(|p| named(p)) {
-        return Attributed::runtime(
+    let mut a = match named_program.filter(|p| named(p)) {
+        Some(p) => Attributed::runtime(
             RuntimeKind::Dependency,
             format!("the claims file names {} as runtime", basename(p)),
-        );
-    }
-    moved(rule(data, program, worker))
+        ),
+        None => moved(rule(data, program, worker, owned)),
+    };
+    a.caller = call_site(data).map(CallSite::label);
+    a
 }
 
 /// The cause by the event and the program alone. `worker`: the process is a forked copy of
 /// the one that exec'd the program.
-fn rule(data: &EventData, program: Option<&Program>, worker: bool) -> Attributed {
+fn rule(
+    data: &EventData,
+    program: Option<&Program>,
+    worker: bool,
+    owned: &BTreeSet<String>,
+) -> Attributed {
     let label = program.map_or_else(
         || "a package process (its exec was not recorded)".to_owned(),
         Program::label,
     );
+    if let Some(a) = call_site(data).and_then(|c| by_caller(data, c, program, &label, owned)) {
+        return a;
+    }
     let server = match program {
         Some(Program::AppServer { server, .. }) => Some(server.as_str()),
         _ => None,
@@ -639,11 +680,152 @@ fn rule(data: &EventData, program: Option<&Program>, worker: bool) -> Attributed
         // An interpreter calls a crypto library for the script (hashlib, ssl) or for a
         // dependency; without a user stack the two are one.
         EventData::Crypto { function, .. } if embedded => not_separable(function),
-        EventData::Crypto { function, library } => {
-            Attributed::package(format!("{label} called {function} in {library}"))
-        }
+        EventData::Crypto {
+            function, library, ..
+        } => Attributed::package(format!("{label} called {function} in {library}")),
         other => Attributed::package(format!("{label} made this {} call", other.kind())),
     }
+}
+
+/// The caller recorded with a getenv or crypto call.
+fn call_site(data: &EventData) -> Option<&CallSite> {
+    match data {
+        EventData::Getenv { caller, .. } | EventData::Crypto { caller, .. } => caller.as_ref(),
+        _ => None,
+    }
+}
+
+impl CallSite {
+    /// `libnettle.so.8.6+0x1a2b`, `chronyd (the executable)+0x…`, or why it is unknown.
+    fn label(&self) -> String {
+        match (&self.file, &self.offset) {
+            (Some(f), Some(o)) if self.executable => format!("{f} (the executable)+{o}"),
+            (Some(f), Some(o)) => format!("{f}+{o}"),
+            (Some(f), None) => f.clone(),
+            (None, _) => format!(
+                "unresolved ({}) at {}",
+                self.unresolved.as_deref().unwrap_or("unknown"),
+                self.address.as_deref().unwrap_or("an unread address")
+            ),
+        }
+    }
+}
+
+/// The library an interpreter is built as, where its executable links it.
+fn is_interpreter_library(file: &str) -> bool {
+    [
+        "libpython",
+        "libperl.so",
+        "libruby",
+        "libnode.so",
+        "libphp",
+        "liblua",
+    ]
+    .iter()
+    .any(|p| file.starts_with(p))
+}
+
+/// The C library and the dynamic loader: whatever they look up is the C library's doing.
+fn is_libc(file: &str) -> bool {
+    [
+        "libc.so",
+        "libc-",
+        "ld-linux",
+        "ld64.so",
+        "libpthread.so",
+        "libm.so",
+        "libresolv.so",
+    ]
+    .iter()
+    .any(|p| file.starts_with(p))
+}
+
+/// The cause of a getenv or crypto call by the code that made it (the file mapped at the
+/// call's return address), when the trace holds it:
+/// - the package's own code (its executable, or a file its dpkg list names) → the package's,
+///   whatever the variable's name;
+/// - an interpreter's or application server's own executable → that runtime's;
+/// - another library → a dependency's (or the C library's), doing its own work: the reason
+///   names it;
+/// - unresolved → not separable.
+///
+/// An embedded interpreter's crypto call from anything but the package's own files stays not
+/// separable, with its caller named: the script asks `hashlib` or `ssl`, and a C module of
+/// the interpreter makes the call.
+fn by_caller(
+    data: &EventData,
+    caller: &CallSite,
+    program: Option<&Program>,
+    label: &str,
+    owned: &BTreeSet<String>,
+) -> Option<Attributed> {
+    let what = match data {
+        EventData::Getenv {
+            name, secure: true, ..
+        } => format!("secure_getenv(\"{name}\")"),
+        EventData::Getenv { name, .. } => format!("getenv(\"{name}\")"),
+        EventData::Crypto {
+            function, library, ..
+        } => format!("{function} in {library}"),
+        _ => return None,
+    };
+    let crypto = matches!(data, EventData::Crypto { .. });
+    let Some(file) = &caller.file else {
+        return Some(Attributed::not_separable(format!(
+            "{what} in {label} from code that could not be named ({}): neither the package's \
+             nor a library's",
+            caller.unresolved.as_deref().unwrap_or("unknown")
+        )));
+    };
+    if owned.contains(file) {
+        return Some(Attributed::package(format!(
+            "{file}, the package's own file, called {what}"
+        )));
+    }
+    let embedded = program.is_some_and(Program::embeds_interpreter);
+    // An interpreter's own code: its executable, or the library it is built as
+    // (libpython3.11.so.1.0 where the executable links it).
+    let interpreter_code = caller.executable || (embedded && is_interpreter_library(file));
+    if interpreter_code {
+        return Some(match program {
+            None | Some(Program::Native(_)) => {
+                Attributed::package(format!("{label} called {what} in its own code"))
+            }
+            Some(Program::AppServer { server, .. }) if !crypto => Attributed::runtime(
+                RuntimeKind::AppServerWorkers,
+                format!("{server} ({file}) called {what} in its own code, not the application's"),
+            ),
+            Some(Program::Interpreter { interpreter, .. }) if !crypto => Attributed::runtime(
+                RuntimeKind::InterpreterStartup,
+                format!("the {interpreter} interpreter ({file}) called {what} in its own code"),
+            ),
+            Some(_) => Attributed::not_separable(format!(
+                "{what} called by {file}, the interpreter's own code, in {label}: on the \
+                 script's request or its own"
+            )),
+        });
+    }
+    if crypto && embedded {
+        return Some(Attributed::not_separable(format!(
+            "{what} called by {file} in {label}: a module or library of the interpreter, on \
+             the script's request or its own"
+        )));
+    }
+    let name = match data {
+        EventData::Getenv { name, .. } => name.as_str(),
+        _ => "",
+    };
+    let kind = if is_libc(file) {
+        RuntimeKind::Libc
+    } else if SYSTEMD_VARIABLES.contains(&name) {
+        RuntimeKind::SystemdNotification
+    } else {
+        RuntimeKind::Dependency
+    };
+    Some(Attributed::runtime(
+        kind,
+        format!("{file} called {what} in its own code"),
+    ))
 }
 
 /// How many events of one runtime reason a verdict shows; the rest are counted.
@@ -836,17 +1018,18 @@ mod tests {
             clone_flags: 0,
         };
         let pkg = Package::default();
+        let none = BTreeSet::new();
         assert_eq!(
-            cause(&fork, Some((&uwsgi, false)), &pkg).cause,
+            cause(&fork, Some((&uwsgi, false)), &pkg, &none).cause,
             Cause::Runtime
         );
         assert_eq!(
-            cause(&fork, Some((&uwsgi, true)), &pkg).cause,
+            cause(&fork, Some((&uwsgi, true)), &pkg, &none).cause,
             Cause::NotSeparable,
             "a worker's fork is the application's, or the server's"
         );
         assert_eq!(
-            cause(&fork, Some((&native, false)), &pkg).cause,
+            cause(&fork, Some((&native, false)), &pkg, &none).cause,
             Cause::Package
         );
         let moved = Package {
@@ -854,27 +1037,34 @@ mod tests {
             ..Package::default()
         };
         assert_eq!(
-            cause(&fork, Some((&uwsgi, false)), &moved).cause,
+            cause(&fork, Some((&uwsgi, false)), &moved, &none).cause,
             Cause::Package
         );
         let getenv = |n: &str| EventData::Getenv {
             name: n.to_owned(),
             secure: false,
+            caller: None,
         };
         assert_eq!(
-            cause(&getenv("NOTIFY_SOCKET"), Some((&native, false)), &pkg).runtime,
+            cause(
+                &getenv("NOTIFY_SOCKET"),
+                Some((&native, false)),
+                &pkg,
+                &none
+            )
+            .runtime,
             Some(RuntimeKind::SystemdNotification)
         );
         assert_eq!(
-            cause(&getenv("UWSGI_RELOADS"), Some((&uwsgi, false)), &pkg).runtime,
+            cause(&getenv("UWSGI_RELOADS"), Some((&uwsgi, false)), &pkg, &none).runtime,
             Some(RuntimeKind::AppServerWorkers)
         );
         assert_eq!(
-            cause(&getenv("FOOD_CONFIG"), Some((&native, false)), &pkg).cause,
+            cause(&getenv("FOOD_CONFIG"), Some((&native, false)), &pkg, &none).cause,
             Cause::Package
         );
         assert_eq!(
-            cause(&getenv("TERM"), Some((&uwsgi, false)), &pkg).cause,
+            cause(&getenv("TERM"), Some((&uwsgi, false)), &pkg, &none).cause,
             Cause::NotSeparable
         );
         let out = Package {
@@ -882,8 +1072,106 @@ mod tests {
             ..Package::default()
         };
         assert_eq!(
-            cause(&getenv("FOOD_CONFIG"), Some((&native, false)), &out).cause,
+            cause(&getenv("FOOD_CONFIG"), Some((&native, false)), &out, &none).cause,
             Cause::Runtime
+        );
+    }
+
+    #[test]
+    fn a_call_is_its_callers() {
+        let native = Program::of("/usr/sbin/food", &v(&["food"]));
+        let python = Program::of("/usr/bin/python3.11", &v(&["python3", "/usr/bin/foo"]));
+        let pkg = Package::default();
+        let none = BTreeSet::new();
+        let from = |file: Option<&str>, exe: bool| {
+            Some(CallSite {
+                address: Some("0x7f0000001000".to_owned()),
+                file: file.map(str::to_owned),
+                offset: file.map(|_| "0x1000".to_owned()),
+                inode: None,
+                dev: None,
+                executable: exe,
+                unresolved: file.is_none().then(|| "anonymous mapping".to_owned()),
+            })
+        };
+        let getenv = |n: &str, caller| EventData::Getenv {
+            name: n.to_owned(),
+            secure: false,
+            caller,
+        };
+        let crypto = |caller| EventData::Crypto {
+            library: "libcrypto.so".to_owned(),
+            function: "EVP_DigestInit_ex".to_owned(),
+            caller,
+        };
+        let of = |d: &EventData, p: &Program, owned: &BTreeSet<String>| {
+            cause(d, Some((p, false)), &pkg, owned)
+        };
+        // The program's own lookup of a systemd variable is its own.
+        let own = of(
+            &getenv("NOTIFY_SOCKET", from(Some("food"), true)),
+            &native,
+            &none,
+        );
+        assert_eq!(own.cause, Cause::Package, "{own:?}");
+        assert_eq!(own.caller.as_deref(), Some("food (the executable)+0x1000"));
+        let lib = of(
+            &getenv("NETTLE_FAT_VERBOSE", from(Some("libnettle.so.8.6"), false)),
+            &native,
+            &none,
+        );
+        assert_eq!(
+            (lib.cause, lib.runtime, lib.why.as_str()),
+            (
+                Cause::Runtime,
+                Some(RuntimeKind::Dependency),
+                "libnettle.so.8.6 called getenv(\"NETTLE_FAT_VERBOSE\") in its own code"
+            )
+        );
+        let libc = of(
+            &getenv("FOOD_X", from(Some("libc.so.6"), false)),
+            &native,
+            &none,
+        );
+        assert_eq!(libc.runtime, Some(RuntimeKind::Libc));
+        let sd = of(
+            &getenv("NOTIFY_SOCKET", from(Some("libsystemd.so.0.35.0"), false)),
+            &native,
+            &none,
+        );
+        assert_eq!(sd.runtime, Some(RuntimeKind::SystemdNotification));
+        let unknown = of(&getenv("FOOD_X", from(None, false)), &native, &none);
+        assert_eq!(unknown.cause, Cause::NotSeparable, "{unknown:?}");
+        let owned: BTreeSet<String> = ["libfood.so.1".to_owned()].into();
+        assert_eq!(
+            of(
+                &getenv("FOOD_X", from(Some("libfood.so.1"), false)),
+                &native,
+                &owned
+            )
+            .cause,
+            Cause::Package
+        );
+        // The interpreter's own lookups are its start-up; a crypto call from its modules is
+        // the script's or the interpreter's.
+        let py = of(
+            &getenv("PYTHONPATH", from(Some("libpython3.11.so.1.0"), false)),
+            &python,
+            &none,
+        );
+        assert_eq!(py.runtime, Some(RuntimeKind::InterpreterStartup), "{py:?}");
+        let hashlib = of(
+            &crypto(from(
+                Some("_hashlib.cpython-311-x86_64-linux-gnu.so"),
+                false,
+            )),
+            &python,
+            &none,
+        );
+        assert_eq!(hashlib.cause, Cause::NotSeparable, "{hashlib:?}");
+        assert_eq!(
+            of(&crypto(from(Some("food"), true)), &native, &none).cause,
+            Cause::Package
         );
     }
 }
