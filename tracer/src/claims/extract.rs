@@ -17,6 +17,176 @@ use super::{Allow, Check, Claim, ClaimSet, Expect, NotCheckable, Package, Source
 struct Statement {
     line: usize,
     text: String,
+    /// Why the statement is about something other than the package at run time, from the
+    /// header it sits under ("Build-Depends:" over "- nettle-dev"): see [`Sections`].
+    under: Option<String>,
+}
+
+/// What a header makes the items under it speak of, when that is not the package at run
+/// time: a list under "Build-Depends:", "## Tests" or "[Documentation]" names what the build,
+/// the tests or the docs use, and its items ("- libgnutls28-dev", "- spawns a web server") are
+/// no claims about the daemon. Whole words of the header decide, so "Security:" or "Runtime
+/// dependencies:" leave their items alone.
+const HEADER_SUBJECTS: &[(&[&str], &str)] = &[
+    (
+        &[
+            "build",
+            "builds",
+            "building",
+            "build-time",
+            "buildtime",
+            "compile",
+            "compiling",
+            "compilation",
+            "ftbfs",
+            "toolchain",
+        ],
+        "build-time",
+    ),
+    (
+        &[
+            "test",
+            "tests",
+            "testsuite",
+            "autopkgtest",
+            "autopkgtests",
+            "test-only",
+        ],
+        "tests",
+    ),
+    (
+        &[
+            "doc",
+            "docs",
+            "documentation",
+            "example",
+            "examples",
+            "manpage",
+            "manpages",
+        ],
+        "documentation",
+    ),
+    (
+        &["installer", "devdependencies", "dev-dependencies"],
+        "another subject",
+    ),
+];
+
+/// The subject a header names, if it is one of [`HEADER_SUBJECTS`].
+fn header_subject(header: &str) -> Option<&'static str> {
+    let l = normalise(header);
+    let words: Vec<&str> = l
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .flat_map(|w| {
+            // "Build-Depends" is the build's; "build-time" is listed whole.
+            std::iter::once(w).chain(w.split('-'))
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    HEADER_SUBJECTS
+        .iter()
+        .find(|(names, _)| words.iter().any(|w| names.contains(w)))
+        .map(|(_, subject)| *subject)
+}
+
+/// A header line: a Markdown heading (its level), a "[Section]" line, or a short label ending
+/// in ':' ("Build-Depends:", "- Tests:").
+enum Header {
+    Heading(usize),
+    Bracket,
+    Label,
+}
+
+fn header(line: &str) -> Option<Header> {
+    let t = line.trim();
+    let hashes = t.chars().take_while(|c| *c == '#').count();
+    if hashes > 0 && t[hashes..].starts_with(' ') {
+        return Some(Header::Heading(hashes));
+    }
+    if t.starts_with('[') && t.ends_with(']') && !t.starts_with("[ ]") && !t.starts_with("[x]") {
+        return Some(Header::Bracket);
+    }
+    let b = bullet_less(t);
+    (b.ends_with(':') && (1..=6).contains(&b.split_whitespace().count())).then_some(Header::Label)
+}
+
+/// The headers in force while the statements are cut: a heading's or bracket section's
+/// subject lasts until the next heading of its level or above; a label's covers the lines
+/// under it (bullets, or lines indented deeper than it) until a blank or other line.
+#[derive(Default)]
+struct Sections {
+    /// (Markdown level, 0 for a bracket section; the reason) of the section in force.
+    section: Option<(usize, String)>,
+    /// (the label's indent, whether it was a bullet; the reason) of the label in force.
+    label: Option<(usize, bool, String)>,
+}
+
+impl Sections {
+    fn reason(header: &str, subject: &str) -> String {
+        let what = match subject {
+            "build-time" => "the build",
+            "tests" => "the tests",
+            "documentation" => "the documentation",
+            _ => "another program",
+        };
+        format!(
+            "{subject}: under the header \"{}\", which is about {what}, not the package at run time",
+            header.trim()
+        )
+    }
+
+    /// Reads one raw line (blank lines included) and returns the reason in force for it.
+    fn line(&mut self, raw: &str) -> Option<String> {
+        let indent = raw.len() - raw.trim_start().len();
+        if raw.trim().is_empty() {
+            self.label = None;
+            return None;
+        }
+        if let Some((label_indent, bullet, _)) = &self.label {
+            let child = indent > *label_indent || (!*bullet && starts_with_bullet(raw));
+            if !child {
+                self.label = None;
+            }
+        }
+        match header(raw) {
+            Some(Header::Heading(level)) => {
+                self.label = None;
+                if self
+                    .section
+                    .as_ref()
+                    .is_some_and(|(l, _)| *l == 0 || level <= *l)
+                {
+                    self.section = None;
+                }
+                if let Some(subject) = header_subject(raw) {
+                    self.section = Some((level, Self::reason(raw, subject)));
+                }
+            }
+            Some(Header::Bracket) => {
+                self.label = None;
+                self.section = header_subject(raw).map(|s| (0, Self::reason(raw, s)));
+            }
+            Some(Header::Label) if self.label.is_none() => {
+                if let Some(subject) = header_subject(raw) {
+                    self.label =
+                        Some((indent, starts_with_bullet(raw), Self::reason(raw, subject)));
+                }
+            }
+            _ => {}
+        }
+        self.label
+            .as_ref()
+            .map(|(_, _, r)| r.clone())
+            .or_else(|| self.section.as_ref().map(|(_, r)| r.clone()))
+            .or_else(|| {
+                // "Build-Depends: nettle-dev, libgnutls28-dev": a label with its items on the
+                // same line.
+                let (label, rest) = bullet_less(raw).split_once(": ")?;
+                (!rest.trim().is_empty() && label.split_whitespace().count() <= 4)
+                    .then(|| header_subject(label).map(|s| Self::reason(&format!("{label}:"), s)))
+                    .flatten()
+            })
+    }
 }
 
 /// Lines longer than this that end without punctuation were probably hard-wrapped.
@@ -41,8 +211,10 @@ fn statements(text: &str) -> Vec<Statement> {
     // "It does not:" over a list of bullets ("- run a daemon as root", "- open a port"): the
     // lead-in is part of each of them, until a blank or non-bullet line.
     let mut lead_in: Option<String> = None;
+    let mut sections = Sections::default();
     for (i, raw) in text.lines().enumerate() {
         let line_no = i + 1;
+        let under = sections.line(raw);
         let trimmed = raw.trim();
         if trimmed.is_empty() {
             prev_raw = None;
@@ -107,6 +279,7 @@ fn statements(text: &str) -> Vec<Statement> {
                 out.push(Statement {
                     line: line_no,
                     text: part,
+                    under: under.clone(),
                 });
             }
         }
@@ -2085,6 +2258,15 @@ pub fn extract(text: &str) -> ClaimSet {
     let mut not_checkable = Vec::new();
     let mut unrecognised = Vec::new();
     for st in statements(text) {
+        // An item under a header about the build, the tests or the docs speaks of them.
+        if let Some(why) = &st.under {
+            not_checkable.push(NotCheckable {
+                line: st.line,
+                text: st.text.clone(),
+                why: why.clone(),
+            });
+            continue;
+        }
         let mut found = Vec::new();
         // Sentences without a claim but with a reason: listed, so that the other facts of a
         // line with a claim are not merged away ("… ProtectSystem=strict. System sandboxing
@@ -2208,6 +2390,44 @@ mod tests {
         assert_eq!(
             one("- No use of temp files (other than in unit tests)"),
             [(Check::TempFiles, Expect::Absent)]
+        );
+    }
+
+    /// An item under a header about the build, the tests or the docs speaks of that subject:
+    /// no claim, listed with the header as the reason. A header about the run leaves its
+    /// items alone.
+    #[test]
+    fn items_under_a_build_test_or_doc_header_are_not_claims() {
+        for text in [
+            "Build-Depends:\n - nettle-dev\n - libgnutls28-dev\n",
+            "- Build dependencies:\n  - libssl-dev\n",
+            "## Building\nThe build starts a listener on port 8080.\n",
+            "[Tests]\n- the test suite runs as root\n",
+            "Documentation:\n- the examples run the daemon as root\n",
+            "Build-Depends: nettle-dev, libgnutls28-dev\n",
+        ] {
+            let set = extract(text);
+            assert!(set.claims.is_empty(), "{text:?}: {:?}", set.claims);
+            assert!(
+                set.not_checkable
+                    .iter()
+                    .any(|n| n.why.contains("under the header")),
+                "{text:?}: {:?}",
+                set.not_checkable
+            );
+        }
+        // The next section, or a line that is not an item of the list, is the package's again.
+        assert_eq!(
+            one("Build-Depends:\n - libgnutls28-dev\nRuntime:\n- does not open a port\n"),
+            [(Check::OpensPort, Expect::Absent)]
+        );
+        assert_eq!(
+            one("## Tests\n- spawns a server\n## Security\n- does not run a daemon as root\n"),
+            [(Check::RunsAsRoot, Expect::Absent)]
+        );
+        assert_eq!(
+            one("Build-Depends:\n - nettle-dev\n\nDoes not open a port.\n"),
+            [(Check::OpensPort, Expect::Absent)]
         );
     }
 
