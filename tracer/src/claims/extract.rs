@@ -410,6 +410,15 @@ fn negated(s: &str) -> bool {
     for scoped in SCOPED_NEGATIONS {
         s = s.replace(scoped, " ");
     }
+    // "Rather than running the client as root, a helper runs with elevated privileges": the
+    // alternative ends at its comma; what follows is affirmed.
+    for alternative in [" instead of ", " rather than "] {
+        if let Some(i) = s.rfind(alternative)
+            && s[i..].contains(',')
+        {
+            s.replace_range(i..i + alternative.len(), " ");
+        }
+    }
     [
         " no ",
         " not ",
@@ -427,6 +436,11 @@ fn negated(s: &str) -> bool {
         " nothing ",
         // "talks to it via a socket instead of spawning it"
         " instead of ",
+        // "Refuse to start as root without privilege drop"
+        " refuse to ",
+        " refuses to ",
+        " refused to ",
+        " refusing to ",
         " rather than ",
     ]
     .iter()
@@ -550,6 +564,7 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         .into_iter()
         .filter(|pos| !(outside && depth(*pos)))
         .filter(|pos| !other_subject(clause_before(s, *pos)))
+        .filter(|pos| !conditional(s, *pos))
         .filter(|pos| !generic_risk(s, clause_before(s, *pos)))
         .filter(|pos| !off_topic(clause_around(s, *pos)))
         .map(|pos| {
@@ -579,8 +594,16 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
             .find(|(i, (pos, _))| {
                 after_contrast(s, *pos)
                     || (*i > 0 && {
-                        let between = &s[mentions[i - 1].0..*pos];
+                        let prev = mentions[i - 1].0;
+                        let between = &s[prev..*pos];
                         CONTRASTS.iter().any(|c| between.contains(c))
+                            // "Rather than running the client as root, a helper runs with
+                            // elevated privileges": the alternative's comma turns to the fact.
+                            || (between.contains(',')
+                                && any(
+                                    &format!(" {}", &s[..prev]),
+                                    &[" rather than ", " instead of "],
+                                ))
                     })
             })
             .map(|(_, m)| m);
@@ -604,13 +627,14 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
 /// root privileges …, but are designed to drop privileges"). "One daemon as non-root and one
 /// running as root" says both.
 fn absent_phrase_polarity(s: &str, anchors: &[&str], phrases: &[&str]) -> Option<Expect> {
-    let Some(phrase_at) = phrases.iter().filter_map(|p| s.find(p)).min() else {
-        return Some(Expect::Absent);
-    };
     let phrase_spans: Vec<(usize, usize)> = phrases
         .iter()
         .flat_map(|p| s.match_indices(p).map(|(i, m)| (i, i + m.len())))
+        .filter(|(i, _)| phrase_stated(s, *i))
         .collect();
+    let Some(phrase_at) = phrase_spans.iter().map(|(a, _)| *a).min() else {
+        return Some(Expect::Absent);
+    };
     let affirmed: Vec<usize> = anchors
         .iter()
         .flat_map(|a| s.match_indices(a).map(|(i, _)| i))
@@ -618,6 +642,7 @@ fn absent_phrase_polarity(s: &str, anchors: &[&str], phrases: &[&str]) -> Option
         .filter(|i| !negated(clause_before(s, *i)) && !object_denied(s, *i))
         .filter(|i| !["un", "non-", "non"].iter().any(|p| s[..*i].ends_with(p)))
         .filter(|i| !other_subject(clause_before(s, *i)))
+        .filter(|i| !conditional(s, *i))
         // "listening only on localhost": the phrase qualifies the mention before it in its
         // own clause.
         .filter(|i| {
@@ -639,6 +664,37 @@ fn absent_phrase_polarity(s: &str, anchors: &[&str], phrases: &[&str]) -> Option
         .unwrap_or(phrase_at);
     (last_phrase > *last && CONTRASTS.iter().any(|c| s[*last..last_phrase].contains(c)))
         .then_some(Expect::Absent)
+}
+
+/// Whether a phrase that denies by itself ("drops privileges", "as non-root") at `pos` is
+/// stated: not inside a condition or purpose, and not the subject of a practice judged in
+/// general ("Dropping privileges of a daemon to non-root is essential for security").
+fn phrase_stated(s: &str, pos: usize) -> bool {
+    !conditional(s, pos) && !generic_risk(s, clause_around(s, pos))
+}
+
+/// Whether the mention at `pos` is inside a condition or a purpose ("if it is run as root, it
+/// refuses to run", "only needed if sssd runs as non-root", "in order to allow it to be run as
+/// root"): a condition supposes and a purpose aims; neither states.
+/// The condition runs from "if"/"unless" to the next comma, and "even if" concedes instead.
+fn conditional(s: &str, pos: usize) -> bool {
+    let head = &s[..pos];
+    let Some(at) = [
+        " if ",
+        " unless ",
+        " only when ",
+        " in order to ",
+        " so as to ",
+    ]
+    .iter()
+    .filter_map(|w| format!(" {head}").rfind(w))
+    .max() else {
+        return false;
+    };
+    let padded = format!(" {head}");
+    !padded[..at].ends_with(" even")
+        && !padded[..at].ends_with(" as")
+        && !padded[at..].contains([',', ';'])
 }
 
 /// The clause around `pos`: from [`clause_before`]'s start to the next `;`, ` but ` or the end.
@@ -681,6 +737,12 @@ fn generic_risk(s: &str, clause: &str) -> bool {
                 "insecure",
                 "bad idea",
                 "bad practice",
+                // "Dropping privileges of a daemon to non-root is essential for security
+                // reasons": a practice judged in general.
+                "essential",
+                "important",
+                "good practice",
+                "best practice",
             ],
         )
 }
@@ -950,6 +1012,12 @@ const LISTEN: &[&str] = &[
     "bind address",
     "on 0.0.0.0",
     "on [::]",
+    // "binds 0.0.0.0 unconditionally", "binds every interface", "binds it to loopback"
+    "binds 0.0.0.0",
+    "binds every",
+    "binds all",
+    "binds it to",
+    "default port",
 ];
 /// A listener on a unix socket: not an IP port.
 const UNIX_SOCKET: &[&str] = &[
@@ -967,6 +1035,10 @@ const WILDCARD: &[&str] = &[
     "all interfaces",
     "any interface",
     "every interface",
+    "all network interfaces",
+    "all available network interfaces",
+    "all available interfaces",
+    "every network interface",
 ];
 const EXTERNAL: &[&str] = &[
     "external endpoint",
@@ -1005,10 +1077,49 @@ const SETID_FILE: &[&str] = &[
     "executable",
     "program",
     " bit",
+    " flag",
+    "helper",
     "permission",
     "-perm",
     "install",
     " ship",
+    // "setuid root" is a mode ("make this helper setuid root", "/bin/man was setuid/setgid
+    // root (6755)"); the call is "setuid(0)".
+    "setuid root",
+    "setuid-root",
+    "setgid root",
+    "/bin/",
+    "/sbin/",
+    "4755",
+    "6755",
+    "2755",
+];
+
+/// The sentence without the phrases that use "sudo" as a name for root's privileges ("runs
+/// with elevated privileges (root/sudo)", "sudo rights"): those say nothing of an exec of sudo.
+fn sudo_as_privilege_removed(s: &str) -> String {
+    [
+        "root/sudo",
+        "sudo/root",
+        "root or sudo",
+        "sudo privilege",
+        "sudo rights",
+        "sudo permission",
+        "sudo access",
+    ]
+    .iter()
+    .fold(s.to_owned(), |acc, p| acc.replace(p, " "))
+}
+
+/// Words that take a setuid bit away: beside a setuid file they say it was there and may be no
+/// longer ("setuid flag was removed", "remove setuid bit from child helpers"), so which way
+/// the package is now is not said.
+const REMOVAL: &[&str] = &[
+    "remove",
+    "strip",
+    "clear",
+    "drop the set",
+    "dropped the set",
 ];
 
 /// The clauses of a sentence, for rules whose words must stand together: "setuid/setgid present
@@ -1288,6 +1399,9 @@ const RULES: &[Rule] = &[
         applies: |s| {
             (s.contains("as root") && any(s, &["daemon", "service", "run", "process", "start"]))
                 || any(s, &["root daemon", "root system daemon", "daemon as root"])
+                || any(s, PRIVILEGED_PROCESS)
+                // "runs with elevated privileges"; "requires elevated privileges" is a need.
+                || any(s, &["with elevated privilege"])
                 || any(s, NOT_ROOT)
                 || (any(
                     s,
@@ -1320,13 +1434,18 @@ const RULES: &[Rule] = &[
             "root system daemon",
             "root privilege",
             "superuser",
+            "with elevated privilege",
+            "privileged process",
+            "privileged daemon",
+            "privileged helper",
+            "privileged system daemon",
         ],
         absent_phrases: NOT_ROOT,
     },
     Rule {
         check: Check::Sudo,
         applies: |s| {
-            any(s, &["sudo", "gksu", "pkexec"])
+            any(&sudo_as_privilege_removed(s), &["sudo", "gksu", "pkexec"])
                 && !any(s, &["fragment", "sudoers", "sudo group", "group sudo"])
                 // "can work without sudo": how the reader runs a command, not a use of sudo.
                 && !any(
@@ -1618,6 +1737,7 @@ const SANDBOX_WORDS: &[&str] = SANDBOX_ANCHORS.split_at(1).1;
 fn low_port(s: &str) -> bool {
     let numbers = s
         .match_indices("port ")
+        .chain(s.match_indices("port is "))
         .map(|(i, m)| i + m.len())
         .chain(s.match_indices(':').map(|(i, _)| i + 1))
         .filter_map(|start| {
@@ -1773,6 +1893,15 @@ const NOT_ROOT: &[&str] = &[
     "as non-root",
 ];
 
+/// A process called privileged ("a privileged process that handles operations requiring
+/// root", "a privileged system daemon") runs as root; "unprivileged process" denies it.
+const PRIVILEGED_PROCESS: &[&str] = &[
+    "privileged process",
+    "privileged daemon",
+    "privileged helper",
+    "privileged system daemon",
+];
+
 /// Recommendations and requests ("should drop to a dedicated user", "consider adding
 /// hardening", "this can be achieved using setuid"): what the package ought to do, not what
 /// it does.
@@ -1791,6 +1920,19 @@ const ADVICE: &[&str] = &[
     "would be good",
     "would be better",
     "would be nice",
+    // Plans, proposals, wishes and expectations: what someone wants, not what the package
+    // does ("before release we need to make this into a proper daemon", "No one sane wants
+    // to run this as root", "my expectation is that it will drop its root privileges").
+    " we need to ",
+    " we must ",
+    " you could ",
+    " you can ",
+    " want to ",
+    " wants to ",
+    "would like to",
+    "my expectation",
+    " i expect",
+    "would expect",
 ];
 
 /// Doubt and partial statements: no claim either way.
@@ -1824,6 +1966,10 @@ const JUDGEMENTS: &[&str] = &[
     // "container.go Daemonize() feels very misnamed": about the code's names.
     " feels ",
     "misnamed",
+    // "The app has weak systemd service hardening": a grade, not a list of directives.
+    " weak ",
+    " poor ",
+    "insufficient",
 ];
 
 /// Runtime rules: a sentence may yield several claims (the MIR "sudo … or LD_LIBRARY_PATH" line).
@@ -1867,25 +2013,54 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     // An instruction to the reader ("Do not expose the API to untrusted networks") is advice
     // too. A clause of advice after a statement ("… is running as root by default, which is
     // a huge security risk and should be avoided") is dropped alone.
-    let imperative = ["do not ", "don't ", "dont ", "never "]
-        .iter()
-        .any(|w| sentence.trim_start().starts_with(w));
+    // A request or a to-do ("Allow Linux users to install udev rules", "add option to install
+    // udev rules file", "Check that systemd services are not being ran as root") asks for
+    // something; it does not say what the package does.
+    let imperative = [
+        "do not ",
+        "don't ",
+        "dont ",
+        "never ",
+        "check that ",
+        "check if ",
+        "check whether ",
+        "ensure ",
+        "make sure ",
+        "allow ",
+        "add option",
+        "add an option",
+        "add support",
+        "please ",
+    ]
+    .iter()
+    .any(|w| sentence.trim_start().starts_with(w));
     if imperative {
         return Vec::new();
     }
-    let pieces: Vec<&str> = if any(&format!(" {sentence}"), ADVICE) {
+    // The reader addressed ("…, you could split it") stays in its piece.
+    let pieces: Vec<String> = if any(&format!(" {sentence}"), ADVICE) {
         sentence
             .split(';')
             .flat_map(|c| c.split(", which "))
-            .flat_map(|c| c.split(", you "))
-            .flat_map(|c| c.split(", and "))
+            .flat_map(|c| {
+                c.split(", you ").enumerate().map(|(i, p)| {
+                    if i > 0 {
+                        format!("you {p}")
+                    } else {
+                        p.to_owned()
+                    }
+                })
+            })
+            .flat_map(|c| c.split(", and ").map(str::to_owned).collect::<Vec<_>>())
             .collect()
     } else {
-        vec![sentence]
+        vec![sentence.to_owned()]
     };
-    let kept: Vec<&str> = pieces
+    // Advice runs forward: "before release we need to make this into a daemon that starts as
+    // root, …, and drops privileges" plans every item after it; a statement before it stands.
+    let kept: Vec<String> = pieces
         .into_iter()
-        .filter(|c| !any(&format!(" {c}"), ADVICE))
+        .take_while(|c| !any(&format!(" {c}"), ADVICE))
         .collect();
     if kept.iter().all(|c| c.trim().is_empty()) {
         return Vec::new();
@@ -1906,8 +2081,21 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
                 sentence
             };
             let judge = |text: &str| {
-                if any(text, r.absent_phrases) {
+                if r.check == Check::SetuidFiles
+                    && clauses(text)
+                        .iter()
+                        .any(|c| setid_file_clause(c) && any(c, REMOVAL))
+                {
+                    None
+                } else if r
+                    .absent_phrases
+                    .iter()
+                    .any(|p| text.match_indices(p).any(|(i, _)| phrase_stated(text, i)))
+                {
                     absent_phrase_polarity(text, r.anchors, r.absent_phrases)
+                } else if any(text, r.absent_phrases) && !any(text, r.anchors) {
+                    // Its only words are a phrase that is supposed or judged in general.
+                    None
                 } else if r.check == Check::ExternalEndpoint
                     && any(text, LISTEN)
                     && any(text, LOOPBACK)
@@ -1955,7 +2143,39 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     if let Some(allow) = destinations(&plain) {
         out.push((Check::OutgoingDestinations, Expect::Absent, allow));
     }
+    implied_port(&plain, &mut out, unclear);
     out
+}
+
+/// A privileged port opened, or an external endpoint on the network, is a port opened
+/// ("listen on privileged ports", "a network service exposed to the internet"): the
+/// `opens_port` claim that follows from the sentence's own, when it made none.
+fn implied_port(s: &str, out: &mut Vec<(Check, Expect, Allow)>, unclear: &[Check]) {
+    if out.iter().any(|(c, _, _)| *c == Check::OpensPort) || unclear.contains(&Check::OpensPort) {
+        return;
+    }
+    let present = |check: Check| {
+        out.iter()
+            .any(|(c, e, _)| *c == check && *e == Expect::Present)
+    };
+    let networked = any(
+        s,
+        &[
+            " port",
+            "network",
+            "internet",
+            "tcp",
+            "udp",
+            "http",
+            "interface",
+            "0.0.0.0",
+            "listen",
+            "bind",
+        ],
+    );
+    if present(Check::PrivilegedPorts) || (present(Check::ExternalEndpoint) && networked) {
+        out.push((Check::OpensPort, Expect::Present, Allow::default()));
+    }
 }
 
 /// "only makes outgoing connections to 127.0.0.1, 168.63.129.16 and 169.254.169.254": the
@@ -2428,6 +2648,67 @@ mod tests {
         assert_eq!(
             one("Build-Depends:\n - nettle-dev\n\nDoes not open a port.\n"),
             [(Check::OpensPort, Expect::Absent)]
+        );
+    }
+
+    /// What a sentence supposes, aims at, asks for, wishes or judges in general is no claim;
+    /// a refusal denies.
+    #[test]
+    fn conditions_requests_and_wishes_are_not_claims() {
+        for text in [
+            "If it is run as root, it refuses to run.",
+            "The capability is only needed if the daemon runs as a non-root user.",
+            "Allow users to install the udev rules.",
+            "add option to install udev rules file",
+            "- Check that systemd services are not being ran as root",
+            "No one sane wants to run this as root.",
+            "My expectation is that it will drop its root privileges.",
+            "Dropping privileges of a daemon to non-root is essential for security reasons.",
+        ] {
+            assert_eq!(one(text), [], "{text:?}");
+        }
+        assert_eq!(
+            one("- [x] Refuse to start as root without privilege drop"),
+            [(Check::RunsAsRoot, Expect::Absent)]
+        );
+    }
+
+    /// "setuid root" with a path, a mode or a helper is a file's mode; a removal beside it
+    /// leaves open which way the package is now.
+    #[test]
+    fn setuid_modes_are_files_and_removals_are_unclear() {
+        assert_eq!(
+            one("It's unnecessary to make this helper setuid root."),
+            [(Check::SetuidFiles, Expect::Present)]
+        );
+        assert_eq!(
+            one("/bin/man was setuid/setgid root (6755)."),
+            [(Check::SetuidFiles, Expect::Present)]
+        );
+        assert_eq!(one("FIX: setuid Flag Was Removed in Debian Packages"), []);
+    }
+
+    /// An alternative ("rather than …,") ends at its comma; a privileged port or a networked
+    /// external endpoint is a port opened.
+    #[test]
+    fn alternatives_end_at_their_comma_and_ports_follow() {
+        assert_eq!(
+            one("Rather than running the client as root, a helper runs with elevated privileges."),
+            [(Check::RunsAsRoot, Expect::Present)]
+        );
+        assert_eq!(
+            one("- opens privileged port 443 for its web UI"),
+            [
+                (Check::PrivilegedPorts, Expect::Present),
+                (Check::OpensPort, Expect::Present)
+            ]
+        );
+        assert_eq!(
+            one("It runs as a network service exposed to the internet."),
+            [
+                (Check::ExternalEndpoint, Expect::Present),
+                (Check::OpensPort, Expect::Present)
+            ]
         );
     }
 
