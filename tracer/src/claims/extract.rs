@@ -962,6 +962,10 @@ const CRYPTO: &[&str] = &[
     "gnutls",
     "libgcrypt",
     "libsodium",
+    // "generates a 4096-bit RSA key pair", "signs … with its private RSA key"
+    "rsa key",
+    "key pair",
+    "keypair",
     "/dev/urandom",
     "/dev/random",
 ];
@@ -1272,6 +1276,8 @@ fn installs_services(s: &str) -> bool {
     (systemd && (verb || checklist))
         || (service_word && verb_before)
         || s.contains("services, timers")
+        // "On Linux, it runs as a systemd service": the unit is the package's.
+        || any(s, &["runs as a systemd service", "run as a systemd service"])
         || (words
             .iter()
             .any(|w| w.len() > 8 && (w.ends_with(".service") || w.ends_with(".socket")))
@@ -1723,6 +1729,9 @@ const SANDBOX_ANCHORS: &[&str] = &[
     "protectsystem",
     "protecthome",
     "privatetmp",
+    // "Run with private tmp and minimal device name space"
+    "private tmp",
+    "private /tmp",
     "privatedevices",
     "nonewprivileges",
     "capabilityboundingset",
@@ -1891,6 +1900,10 @@ const NOT_ROOT: &[&str] = &[
     "as an unprivileged",
     "as a non-root",
     "as non-root",
+    "non-root uid",
+    "drops its privileges",
+    "drop its privileges",
+    "drops its root privileges",
 ];
 
 /// A process called privileged ("a privileged process that handles operations requiring
