@@ -956,6 +956,8 @@ const SPAWN: &[&str] = &[
     "external program",
     "child process",
     "calls out to",
+    // `subprocess.run(…, shell=True)`
+    "shell=true",
 ];
 const FILE_IO: &[&str] = &[
     "file io",
@@ -984,6 +986,13 @@ const TEMP: &[&str] = &[
     "temporary dir",
     "mkstemp",
     "mktemp",
+    // "creates a Python script in /tmp", "a path under `/tmp` is used for temporary storage"
+    "in /tmp",
+    "under /tmp",
+    "into /tmp",
+    "to /tmp",
+    "in /var/tmp",
+    "temporary storage",
 ];
 const ENV: &[&str] = &[
     "environment variable",
@@ -1379,8 +1388,10 @@ const RULES: &[Rule] = &[
                     "privileged syscall",
                 ],
             )
+                // "runs as _bgpd, chrooted to /var/empty"; a build chroot is the build's.
+                || (s.contains("chroot") && !any(s, &["build", "built"]))
         },
-        anchors: &["privileged"],
+        anchors: &["privileged", "chroot"],
         absent_phrases: &[],
     },
     Rule {
@@ -1540,13 +1551,13 @@ const RULES: &[Rule] = &[
     Rule {
         check: Check::SecretInArgv,
         applies: |s| {
-            any(s, &["password", "secret", "token", "credential"])
+            any(s, &["password", "secret", "token", "credential", "api key"])
                 && any(
                     s,
                     &[" ps", "argv", "command line", "command-line", "expose"],
                 )
         },
-        anchors: &["password", "secret", "token", "credential"],
+        anchors: &["password", "secret", "token", "credential", "api key"],
         absent_phrases: &[],
     },
     Rule {
@@ -1826,6 +1837,11 @@ const BUS_NAME: &[&str] = &[
     "name on the system bus",
     "name on the session bus",
     "name on the bus",
+    // "The daemon provides a D-Bus interface for network management"
+    "provides a d-bus interface",
+    "provides a dbus interface",
+    "exposes a d-bus interface",
+    "exposes a dbus interface",
 ];
 
 /// Forking into the background: "does daemonize", "does not double-fork(2)".
@@ -2015,6 +2031,12 @@ const UNCERTAIN: &[&str] = &[
     "does not appear that",
     " probably ",
     " perhaps ",
+    // "A local user could plant a module in /tmp, which would be executed": an attack
+    // imagined, not what the package does.
+    " attacker could",
+    " attackers could",
+    " user could",
+    " users could",
     // "Some daemons need root permissions to start": daemons in general, or some of them.
     " some daemons",
     " many daemons",
