@@ -122,17 +122,14 @@ struct Sections {
 }
 
 impl Sections {
+    /// Short, since reports list many of these: the subject says why, the header says where.
     fn reason(header: &str, subject: &str) -> String {
-        let what = match subject {
-            "build-time" => "the build",
-            "tests" => "the tests",
-            "documentation" => "the documentation",
-            _ => "another program",
+        let subject = if subject == "another subject" {
+            "another program"
+        } else {
+            subject
         };
-        format!(
-            "{subject}: under the header \"{}\", which is about {what}, not the package at run time",
-            header.trim()
-        )
+        format!("{subject}: under \"{}\"", bullet_less(header))
     }
 
     /// Reads one raw line (blank lines included) and returns the reason in force for it.
@@ -2727,7 +2724,7 @@ mod tests {
             assert!(
                 set.not_checkable
                     .iter()
-                    .any(|n| n.why.contains("under the header")),
+                    .any(|n| n.why.contains(": under \"")),
                 "{text:?}: {:?}",
                 set.not_checkable
             );
@@ -2747,86 +2744,94 @@ mod tests {
         );
     }
 
-    /// What a sentence supposes, aims at, asks for, wishes or judges in general is no claim;
-    /// a refusal denies.
-    #[test]
-    fn conditions_requests_and_wishes_are_not_claims() {
-        for text in [
-            "If it is run as root, it refuses to run.",
-            "The capability is only needed if the daemon runs as a non-root user.",
-            "Allow users to install the udev rules.",
-            "add option to install udev rules file",
-            "- Check that systemd services are not being ran as root",
-            "No one sane wants to run this as root.",
-            "My expectation is that it will drop its root privileges.",
-            "Dropping privileges of a daemon to non-root is essential for security reasons.",
-        ] {
-            assert_eq!(one(text), [], "{text:?}");
+    /// Each text gives exactly the claims listed, in order.
+    fn each_gives(cases: &[(&str, &[(Check, Expect)])]) {
+        for (text, want) in cases {
+            assert_eq!(one(text), *want, "{text:?}");
         }
-        assert_eq!(
-            one("- [x] Refuse to start as root without privilege drop"),
-            [(Check::RunsAsRoot, Expect::Absent)]
-        );
     }
 
-    /// Hedges, daemons in general, opening contrasts, others' cron jobs and polkit's name
-    /// alone give no claim (heldout7's errors).
+    /// What a sentence supposes, aims at, asks for, wishes, hedges or judges in general is no
+    /// claim, nor are other programs' cron jobs or polkit's name alone; a refusal denies, and
+    /// an opening contrast is background.
     #[test]
-    fn hedges_generalities_and_others_jobs_are_not_claims() {
-        for text in [
-            "It doesn't appear that it enables cronie, so the cron job was probably not running.",
-            "Some daemons need root permissions to start.",
-            "However running network based daemons with root permissions is a serious risk.",
-            "I made some changes to allow users to write their own cronjobs as systemd units.",
-            "The DHCP part checks the policykit authentication.",
-        ] {
-            assert_eq!(one(text), [], "{text:?}");
-        }
-        assert_eq!(
-            one(
-                "Wheras dnsmasq is running as root, we designed foo to run as the unpriviledged user foo."
+    fn suppositions_requests_and_generalities_are_not_claims() {
+        use {Check::*, Expect::*};
+        each_gives(&[
+            ("If it is run as root, it refuses to run.", &[]),
+            (
+                "The capability is only needed if the daemon runs as a non-root user.",
+                &[],
             ),
-            [(Check::RunsAsRoot, Expect::Absent)]
-        );
+            ("Allow users to install the udev rules.", &[]),
+            ("add option to install udev rules file", &[]),
+            (
+                "- Check that systemd services are not being ran as root",
+                &[],
+            ),
+            ("No one sane wants to run this as root.", &[]),
+            (
+                "My expectation is that it will drop its root privileges.",
+                &[],
+            ),
+            (
+                "Dropping privileges of a daemon to non-root is essential for security.",
+                &[],
+            ),
+            (
+                "It doesn't appear that it enables cronie, so the cron job was probably not running.",
+                &[],
+            ),
+            ("Some daemons need root permissions to start.", &[]),
+            (
+                "However running network based daemons with root permissions is a serious risk.",
+                &[],
+            ),
+            (
+                "I made some changes to allow users to write their own cronjobs as systemd units.",
+                &[],
+            ),
+            ("The DHCP part checks the policykit authentication.", &[]),
+            (
+                "- [x] Refuse to start as root without privilege drop",
+                &[(RunsAsRoot, Absent)],
+            ),
+            (
+                "Wheras dnsmasq is running as root, we designed foo to run as the unpriviledged user foo.",
+                &[(RunsAsRoot, Absent)],
+            ),
+        ]);
     }
 
-    /// "setuid root" with a path, a mode or a helper is a file's mode; a removal beside it
-    /// leaves open which way the package is now.
+    /// "setuid root" with a path, a mode or a helper is a file's mode, and a removal beside it
+    /// leaves open which way the package is now; an alternative ("rather than …,") ends at its
+    /// comma; a privileged port, or a networked external endpoint, is a port opened.
     #[test]
-    fn setuid_modes_are_files_and_removals_are_unclear() {
-        assert_eq!(
-            one("It's unnecessary to make this helper setuid root."),
-            [(Check::SetuidFiles, Expect::Present)]
-        );
-        assert_eq!(
-            one("/bin/man was setuid/setgid root (6755)."),
-            [(Check::SetuidFiles, Expect::Present)]
-        );
-        assert_eq!(one("FIX: setuid Flag Was Removed in Debian Packages"), []);
-    }
-
-    /// An alternative ("rather than …,") ends at its comma; a privileged port or a networked
-    /// external endpoint is a port opened.
-    #[test]
-    fn alternatives_end_at_their_comma_and_ports_follow() {
-        assert_eq!(
-            one("Rather than running the client as root, a helper runs with elevated privileges."),
-            [(Check::RunsAsRoot, Expect::Present)]
-        );
-        assert_eq!(
-            one("- opens privileged port 443 for its web UI"),
-            [
-                (Check::PrivilegedPorts, Expect::Present),
-                (Check::OpensPort, Expect::Present)
-            ]
-        );
-        assert_eq!(
-            one("It runs as a network service exposed to the internet."),
-            [
-                (Check::ExternalEndpoint, Expect::Present),
-                (Check::OpensPort, Expect::Present)
-            ]
-        );
+    fn setuid_modes_alternatives_and_implied_ports() {
+        use {Check::*, Expect::*};
+        each_gives(&[
+            (
+                "It's unnecessary to make this helper setuid root.",
+                &[(SetuidFiles, Present)],
+            ),
+            (
+                "/bin/man was setuid/setgid root (6755).",
+                &[(SetuidFiles, Present)],
+            ),
+            ("FIX: setuid Flag Was Removed in Debian Packages", &[]),
+            (
+                "Rather than running the client as root, a helper runs with elevated privileges.",
+                &[(RunsAsRoot, Present)],
+            ),
+            (
+                "- opens privileged port 443 for its web UI",
+                &[(PrivilegedPorts, Present), (OpensPort, Present)],
+            ),
+            (
+                "It runs as a network service exposed to the internet.",
+                &[(ExternalEndpoint, Present), (OpensPort, Present)],
+            ),
+        ]);
     }
 
     /// A sentence that speaks of a check without saying which way gives no claim of either
