@@ -2260,7 +2260,10 @@ fn implied_port(s: &str, out: &mut Vec<(Check, Expect, Allow)>, unclear: &[Check
             "tcp",
             "udp",
             "http",
-            "interface",
+            // Not "interface" alone: "the D-Bus interface is exposed externally" is no port.
+            "all interfaces",
+            "every interface",
+            "any interface",
             "0.0.0.0",
             "listen",
             "bind",
