@@ -745,8 +745,9 @@ fn is_libc(file: &str) -> bool {
 /// - the package's own code (its executable, or a file its dpkg list names) → the package's,
 ///   whatever the variable's name;
 /// - an interpreter's or application server's own executable → that runtime's;
-/// - another library → a dependency's (or the C library's), doing its own work: the reason
-///   names it;
+/// - another library → for getenv, a dependency's (or the C library's), doing its own work:
+///   the reason names it; for a crypto call, not separable (a library's TLS on the program's
+///   request and its own set-up look the same from the immediate caller);
 /// - unresolved → not separable.
 ///
 /// An embedded interpreter's crypto call from anything but the package's own files stays not
@@ -809,6 +810,15 @@ fn by_caller(
         return Some(Attributed::not_separable(format!(
             "{what} called by {file} in {label}: a module or library of the interpreter, on \
              the script's request or its own"
+        )));
+    }
+    if crypto && !is_libc(file) {
+        // Only the immediate caller is known (no frame pointers, no full stack): libcurl's
+        // TLS for the program and libsystemd's own set-up look alike. Held would be the
+        // worst answer for the first, so neither side gets it.
+        return Some(Attributed::not_separable(format!(
+            "{file} called {what}: a library's call, on the program's request or for itself \
+             (only the immediate caller is known)"
         )));
     }
     let name = match data {
