@@ -1,0 +1,29 @@
+/* TOCTOU on the path argument: open(2) of a FIFO blocks until a reader comes; meanwhile a
+ * second thread overwrites the path buffer with a decoy. The kernel opened the marker name; a
+ * recorder that copies the path at syscall exit reads the decoy. */
+#include "rt.h"
+#include <pthread.h>
+static char path[256] = SCRATCH "/rtm_toctou_fifo";
+static void *swapper(void *unused) {
+    (void)unused;
+    usleep(300 * 1000);
+    strcpy(path, SCRATCH "/plain_decoy_fifo");
+    int r = open(SCRATCH "/plain_fifo", O_RDONLY | O_NONBLOCK); /* releases the writer */
+    usleep(300 * 1000);
+    if (r >= 0) close(r);
+    return NULL;
+}
+int main(void) {
+    rt_scratch();
+    unlink(SCRATCH "/plain_fifo");
+    unlink(SCRATCH "/rtm_toctou_fifo");
+    if (mkfifo(SCRATCH "/plain_fifo", 0600) < 0) DIE("mkfifo");
+    if (link(SCRATCH "/plain_fifo", SCRATCH "/rtm_toctou_fifo") < 0) DIE("link");
+    pthread_t t;
+    pthread_create(&t, NULL, swapper, NULL);
+    int fd = open(path, O_WRONLY);
+    if (fd < 0) DIE("open fifo");
+    pthread_join(t, NULL);
+    close(fd);
+    return 0;
+}
