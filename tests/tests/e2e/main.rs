@@ -4,6 +4,7 @@
 //! They need root (eBPF) and the tracer binary, whose path comes from `TRACER_BIN` (set by
 //! `cargo xtask test`). Without either they fail with a message saying so: never skipped.
 
+mod adversarial;
 mod attribution;
 mod common;
 mod environment;
