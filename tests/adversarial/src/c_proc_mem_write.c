@@ -3,13 +3,7 @@
 static char buf[64] = "plain";
 int main(void) {
     int go[2];
-    if (pipe(go) < 0) DIE("pipe");
-    pid_t p = fork();
-    if (p == 0) {
-        char c;
-        (void)!read(go[0], &c, 1);
-        _exit(strcmp(buf, "rtm_proc_mem") == 0 ? 0 : 3);
-    }
+    pid_t p = rt_waiting_child(go, buf, "rtm_proc_mem");
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/mem", p);
     int fd = open(path, O_RDWR);

@@ -5,13 +5,7 @@
 static char buf[64] = "plain";
 int main(void) {
     int go[2];
-    if (pipe(go) < 0) DIE("pipe");
-    pid_t p = fork();
-    if (p == 0) {
-        char c;
-        (void)!read(go[0], &c, 1);
-        _exit(strcmp(buf, "rtm_process_vm_writev") == 0 ? 0 : 3);
-    }
+    pid_t p = rt_waiting_child(go, buf, "rtm_process_vm_writev");
     char data[] = "rtm_process_vm_writev";
     struct iovec local = {.iov_base = data, .iov_len = sizeof data};
     struct iovec remote = {.iov_base = buf, .iov_len = sizeof data};

@@ -8,17 +8,12 @@ static void *swapper(void *unused) {
     (void)unused;
     usleep(300 * 1000);
     strcpy(path, SCRATCH "/plain_decoy_fifo");
-    int r = open(SCRATCH "/plain_fifo", O_RDONLY | O_NONBLOCK); /* releases the writer */
-    usleep(300 * 1000);
-    if (r >= 0) close(r);
+    rt_fifo_release(SCRATCH "/plain_fifo");
     return NULL;
 }
 int main(void) {
     rt_scratch();
-    unlink(SCRATCH "/plain_fifo");
-    unlink(SCRATCH "/rtm_toctou_fifo");
-    if (mkfifo(SCRATCH "/plain_fifo", 0600) < 0) DIE("mkfifo");
-    if (link(SCRATCH "/plain_fifo", SCRATCH "/rtm_toctou_fifo") < 0) DIE("link");
+    rt_fifo_two_names(SCRATCH "/plain_fifo", SCRATCH "/rtm_toctou_fifo");
     pthread_t t;
     pthread_create(&t, NULL, swapper, NULL);
     int fd = open(path, O_WRONLY);

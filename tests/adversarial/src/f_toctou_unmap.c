@@ -7,17 +7,12 @@ static void *unmapper(void *unused) {
     (void)unused;
     usleep(300 * 1000);
     munmap(path, 4096);
-    int r = open(SCRATCH "/plain_fifo2", O_RDONLY | O_NONBLOCK);
-    usleep(300 * 1000);
-    if (r >= 0) close(r);
+    rt_fifo_release(SCRATCH "/plain_fifo2");
     return NULL;
 }
 int main(void) {
     rt_scratch();
-    unlink(SCRATCH "/plain_fifo2");
-    unlink(SCRATCH "/rtm_toctou_unmap");
-    if (mkfifo(SCRATCH "/plain_fifo2", 0600) < 0) DIE("mkfifo");
-    if (link(SCRATCH "/plain_fifo2", SCRATCH "/rtm_toctou_unmap") < 0) DIE("link");
+    rt_fifo_two_names(SCRATCH "/plain_fifo2", SCRATCH "/rtm_toctou_unmap");
     path = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     strcpy(path, SCRATCH "/rtm_toctou_unmap");
     pthread_t t;

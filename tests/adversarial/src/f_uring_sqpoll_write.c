@@ -5,10 +5,7 @@ int main(void) {
     rt_scratch();
     struct ring r;
     ring_init(&r, IORING_SETUP_SQPOLL);
-    struct io_uring_sqe e = {.opcode = IORING_OP_OPENAT, .fd = AT_FDCWD};
-    e.addr = (unsigned long)SCRATCH "/rtm_uring_sqpoll";
-    e.open_flags = O_WRONLY | O_CREAT | O_TRUNC;
-    e.len = 0600;
+    struct io_uring_sqe e = uring_create_sqe(SCRATCH "/rtm_uring_sqpoll");
     int fd = ring_run(&r, &e);
     if (fd < 0) { errno = -fd; DIE("sqpoll openat"); }
     return 0;

@@ -43,4 +43,13 @@ static inline int ring_run(struct ring *r, const struct io_uring_sqe *e) {
     __atomic_store_n(r->cq_head, *r->cq_head + 1, __ATOMIC_RELEASE);
     return res;
 }
+
+/* An IORING_OP_OPENAT entry creating `path` for writing. */
+static inline struct io_uring_sqe uring_create_sqe(const char *path) {
+    struct io_uring_sqe e = {.opcode = IORING_OP_OPENAT, .fd = AT_FDCWD};
+    e.addr = (unsigned long)path;
+    e.open_flags = O_WRONLY | O_CREAT | O_TRUNC;
+    e.len = 0600;
+    return e;
+}
 #endif
