@@ -404,7 +404,8 @@ def main():
         with open(args.markdown, "w") as f:
             f.write("| technique | category | what | tracer | tracer detail | strace |\n|---|---|---|---|---|---|\n")
             for name, spec, tv, tdetail, sv, _ in rows:
-                f.write(f"| `{name}` | {spec['cat']} | {spec['what']} | **{tv}** | {tdetail.replace('|', '/')} | {sv} |\n")
+                what = spec["what"].replace("|", "\\|")
+                f.write(f"| `{name}` | {spec['cat']} | {what} | **{tv}** | {tdetail.replace('|', '/')} | {sv} |\n")
 
 
 if __name__ == "__main__":
