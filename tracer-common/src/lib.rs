@@ -162,6 +162,10 @@ numbered_enum! {
         /// caller (reboot, kexec, module unload, swap, host and domain names, I/O ports,
         /// process accounting, quotas, the kernel log, perf events, vhangup).
         PrivilegedCall = 97 => "privileged_call",
+        /// A 32-bit syscall (`int $0x80`, or a 32-bit program) by a recorded task. Its numbers
+        /// are ia32's and the per-syscall tracepoints never fire for it, so what it did is not
+        /// recorded: it is only counted, in the footer's `lost`, and never written as an event.
+        CompatSyscall = 98 => "compat_syscall",
     }
 }
 

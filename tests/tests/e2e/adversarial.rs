@@ -198,3 +198,81 @@ fn adversarial_techniques_are_recorded_or_flagged() {
         failures.join(", ")
     );
 }
+
+/// The corpus's 32-bit syscalls (`int $0x80` from 64-bit programs: an open that creates a file,
+/// a rename, a socketcall connect to 127.0.0.1:47011, setresuid32) were missed with "nothing
+/// lost": the per-syscall tracepoints never fire for them. The recorder now counts each as a
+/// lost `compat_syscall` (a BPF raw tracepoint on `sys_enter`), so no claim resting on
+/// syscall events is held over them.
+#[test]
+fn thirty_two_bit_syscalls_are_counted_and_hold_no_claim() {
+    use tracer::{
+        claims::{Allow, Check, Claim, ClaimSet, Expect, Package, Source},
+        verdict::{Status, judge},
+    };
+    const PROGRAMS: &[&str] = &[
+        "f_int80_open",
+        "f_int80_rename",
+        "n_int80_socketcall",
+        "c_int80_setresuid",
+    ];
+    let bins = TempDir::new("int80-bin");
+    let scratch = TempDir::new("int80-scratch");
+    let mut script = String::new();
+    for name in PROGRAMS {
+        let bin = bins.path().join(name);
+        let out = Command::new("cc")
+            .args(["-O0", "-no-pie"])
+            .arg(format!("-DSCRATCH=\"{}\"", scratch.path().display()))
+            .arg("-o")
+            .arg(&bin)
+            .arg(corpus_src().join(format!("{name}.c")))
+            .output()
+            .expect("run cc (the C compiler is needed for this test)");
+        assert!(out.status.success(), "cc {name}: {out:?}");
+        script.push_str(&format!("{} </dev/null >/dev/null\n", bin.display()));
+    }
+    let rec = record("int80", &["--", "/bin/sh", "-c", &script]);
+    let hooks = &rec.trace.header.hooks;
+    assert!(
+        hooks
+            .attached
+            .iter()
+            .any(|h| h == "raw_tracepoint:sys_enter"),
+        "the 32-bit watch is attached: {:?}",
+        hooks.failed
+    );
+    let footer = rec.trace.footer.as_ref().expect("a footer");
+    // open, rename, socket + connect, setresuid32 + setgroups32: at least one each.
+    let counted = footer.lost.get("compat_syscall").copied().unwrap_or(0);
+    assert!(counted >= 4, "32-bit syscalls counted: {counted}");
+    let claims = [Check::FileIo, Check::Networking, Check::PrivilegedFunctions];
+    let set = ClaimSet {
+        package: Package {
+            name: Some("int80".to_owned()),
+            ..Package::default()
+        },
+        claims: claims
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Claim {
+                id: format!("C{}", i + 1),
+                check: *c,
+                expect: Expect::Absent,
+                source: Source::ClaimsFile { note: None },
+                allow: Allow::default(),
+            })
+            .collect(),
+        not_checkable: Vec::new(),
+        unrecognised: Vec::new(),
+    };
+    for v in judge(&rec.trace, &set).verdicts {
+        assert_ne!(v.status, Status::Held, "{}: {}", v.claim.check, v.reason);
+        assert!(
+            v.gaps.iter().any(|g| g.contains("32-bit syscall")),
+            "{}: {:?}",
+            v.claim.check,
+            v.gaps
+        );
+    }
+}

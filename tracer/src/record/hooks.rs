@@ -44,6 +44,9 @@ pub enum Point {
     /// A syscall's entry in the `raw_syscalls/sys_exit` dispatcher's table: the program is its
     /// family's exit program, tail-called for this syscall's exits.
     Syscall { id: SyscallId },
+    /// A BPF raw tracepoint (`BPF_PROG_TYPE_RAW_TRACEPOINT`): the program gets the
+    /// tracepoint's arguments, and no perf record is built for it.
+    RawTracepoint { name: &'static str },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +64,7 @@ impl Hook {
     pub fn label(&self) -> String {
         match &self.point {
             Point::Tracepoint { category, name } => format!("tracepoint:{category}/{name}"),
+            Point::RawTracepoint { name } => format!("raw_tracepoint:{name}"),
             Point::Uprobe {
                 library,
                 symbol,
@@ -194,6 +198,16 @@ pub fn all_hooks(syscalls: SyscallHooks) -> Vec<Hook> {
             format!("sys_exit_{tp}"),
             feeds,
         ));
+    }
+    if syscalls == SyscallHooks::PerSyscall {
+        // The per-syscall tracepoints never fire for a 32-bit syscall; the raw dispatcher
+        // counts those itself.
+        let (program, name, kind) = crate::trace::hooks::COMPAT_WATCH;
+        hooks.push(Hook {
+            program,
+            point: Point::RawTracepoint { name },
+            feeds: Some(kind),
+        });
     }
     if syscalls == SyscallHooks::Raw {
         for &(program, name) in RAW_SYSCALL_TRACEPOINTS {

@@ -4,8 +4,9 @@ use aya::{
     Ebpf, EbpfLoader,
     maps::{Array, MapData, ProgramArray},
     programs::{
-        Lsm, TracePoint, UProbe,
+        Lsm, RawTracePoint, TracePoint, UProbe,
         lsm::LsmLinkId,
+        raw_trace_point::RawTracePointLinkId,
         trace_point::TracePointLinkId,
         uprobe::{UProbeAttachLocation, UProbeAttachPoint, UProbeLinkId, UProbeScope},
     },
@@ -50,6 +51,7 @@ pub struct Loaded {
 
 enum LinkId {
     Tracepoint(TracePointLinkId),
+    RawTracepoint(RawTracePointLinkId),
     Uprobe(UProbeLinkId),
     Lsm(LsmLinkId),
 }
@@ -62,6 +64,7 @@ impl Loaded {
         let mut tracepoints = Vec::with_capacity(self.links.len());
         let mut uprobes = Vec::new();
         let mut lsms = Vec::new();
+        let mut raw = Vec::new();
         for (name, id) in self.links.drain(..) {
             let Some(program) = self.ebpf.program_mut(name) else {
                 continue;
@@ -70,6 +73,10 @@ impl Loaded {
                 LinkId::Tracepoint(id) => {
                     let tp: Option<&mut TracePoint> = program.try_into().ok();
                     tracepoints.extend(tp.and_then(|p| p.take_link(id).ok()));
+                }
+                LinkId::RawTracepoint(id) => {
+                    let rt: Option<&mut RawTracePoint> = program.try_into().ok();
+                    raw.extend(rt.and_then(|p| p.take_link(id).ok()));
                 }
                 LinkId::Uprobe(id) => {
                     let up: Option<&mut UProbe> = program.try_into().ok();
@@ -82,6 +89,7 @@ impl Loaded {
             }
         }
         drop(lsms);
+        drop(raw);
         std::thread::scope(|scope| {
             for link in tracepoints {
                 scope.spawn(move || drop(link));
@@ -175,7 +183,8 @@ pub fn load(
     let (syscall_hooks, thread_status) = if raw_syscalls {
         syscall_hooks(btf.as_ref())
     } else {
-        (SyscallHooks::PerSyscall, None)
+        // The 32-bit syscall watch (`compat_enter`) reads the same flag.
+        (SyscallHooks::PerSyscall, thread_status_offset(btf.as_ref()))
     };
     let mut config = Config {
         scope: scope.mode,
@@ -273,14 +282,27 @@ pub fn load(
 
     let mut hooks = Hooks::default();
     let mut links = Vec::new();
-    let failed = attach_each(
-        &mut ebpf,
-        &hooks::all_hooks(syscall_hooks),
-        Ok(None),
-        &mut hooks,
-        &mut links,
-    );
+    let mut list = hooks::all_hooks(syscall_hooks);
+    // Without the flag's offset the watch would see nothing: a failed hook, not a silent one.
+    let mut unwatched = None;
+    if config.compat_check == 0 {
+        list.retain(|h| {
+            let watch = matches!(h.point, Point::RawTracepoint { .. });
+            if watch {
+                unwatched = Some(FailedHook {
+                    hook: h.label(),
+                    error: "thread_info.status is not in the kernel's BTF (or this is not \
+                            x86_64): 32-bit syscalls are not watched"
+                        .to_owned(),
+                    absent: false,
+                });
+            }
+            !watch
+        });
+    }
+    let failed = attach_each(&mut ebpf, &list, Ok(None), &mut hooks, &mut links);
     hooks.failed = failed;
+    hooks.failed.extend(unwatched);
     if syscall_hooks == SyscallHooks::Raw {
         unhook_syscalls_without_dispatch(&mut hooks);
     }
@@ -366,20 +388,27 @@ fn syscall_hooks(btf: Option<&Btf>) -> (SyscallHooks, Option<u32>) {
     let raw_tracepoints = hooks::RAW_SYSCALL_TRACEPOINTS.iter().all(|(_, name)| {
         std::path::Path::new(&format!("/sys/kernel/tracing/events/raw_syscalls/{name}")).exists()
     });
-    let status = btf.and_then(|btf| {
-        let task = btf.member_offset("task_struct", "thread_info").ok()?;
-        let status = btf.member_offset("thread_info", "status").ok()?;
-        Some(task + status)
-    });
-    match status {
+    match thread_status_offset(btf) {
         Some(off) if cfg!(target_arch = "x86_64") && raw_tracepoints => {
             (SyscallHooks::Raw, Some(off))
         }
-        _ => {
+        status => {
             tracing::warn!("--raw-syscalls: not possible here; hooking each syscall's tracepoints");
-            (SyscallHooks::PerSyscall, None)
+            (SyscallHooks::PerSyscall, status)
         }
     }
+}
+
+/// Where x86's `thread_info.status` (with `TS_COMPAT`) is in a task, from the kernel's BTF;
+/// `None` elsewhere: other architectures have no such flag to read.
+fn thread_status_offset(btf: Option<&Btf>) -> Option<u32> {
+    if !cfg!(target_arch = "x86_64") {
+        return None;
+    }
+    let btf = btf?;
+    let task = btf.member_offset("task_struct", "thread_info").ok()?;
+    let status = btf.member_offset("thread_info", "status").ok()?;
+    Some(task + status)
 }
 
 /// The dispatch table's entries record nothing unless both raw syscall tracepoints attached:
@@ -495,6 +524,18 @@ fn attach_one(
                 .map(|id| Some(LinkId::Tracepoint(id)))
                 .map_err(|e| error_chain(&e))
         }
+        Point::RawTracepoint { name } => {
+            let program: &mut RawTracePoint = program
+                .try_into()
+                .map_err(|e: aya::programs::ProgramError| e.to_string())?;
+            if program.fd().is_err() {
+                program.load().map_err(|e| note_load_failure(&e))?;
+            }
+            program
+                .attach(name)
+                .map(|id| Some(LinkId::RawTracepoint(id)))
+                .map_err(|e| error_chain(&e))
+        }
         Point::Syscall { id } => {
             let program: &mut TracePoint = program
                 .try_into()
@@ -576,7 +617,7 @@ fn point_absent(point: &Point) -> bool {
             "syscalls",
             &format!("sys_enter_{}", crate::trace::hooks::tracepoint_name(*id)),
         ),
-        Point::Uprobe { .. } | Point::Lsm { .. } => false,
+        Point::Uprobe { .. } | Point::Lsm { .. } | Point::RawTracepoint { .. } => false,
     }
 }
 

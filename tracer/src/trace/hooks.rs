@@ -24,6 +24,11 @@ pub const IO_URING_TRACEPOINTS: &[(&str, EventKind)] = &[
     ("io_uring_complete", EventKind::IoUringResult),
 ];
 
+/// The watch for 32-bit syscalls, which the per-syscall tracepoints never see: (program, BPF
+/// raw tracepoint, the kind it counts as lost). Its header label is `raw_tracepoint:sys_enter`.
+pub const COMPAT_WATCH: (&str, &str, EventKind) =
+    ("compat_enter", "sys_enter", EventKind::CompatSyscall);
+
 /// The name `io_uring_submit_req` had before Linux 6.2; the recorder attaches to it there.
 pub const IO_URING_SUBMIT_OLD: &str = "io_uring_submit_sqe";
 
@@ -79,6 +84,9 @@ pub fn hook_kind(label: &str) -> Option<EventKind> {
             .copied()
             .find(|&id| id.name() == name)
             .map(SyscallId::kind);
+    }
+    if let Some(name) = label.strip_prefix("raw_tracepoint:") {
+        return (name == COMPAT_WATCH.1).then_some(COMPAT_WATCH.2);
     }
     if let Some(rest) = label.strip_prefix("tracepoint:") {
         let (category, name) = rest.split_once('/')?;

@@ -231,7 +231,45 @@ pub fn gaps(trace: &Trace, check: Check) -> Vec<String> {
         out.push(m.to_owned());
     }
     out.extend(io_uring_gaps(trace, kinds));
+    out.extend(compat_gaps(trace, kinds));
     out.dedup();
+    out
+}
+
+/// 32-bit syscalls (`int $0x80`) bypass the per-syscall tracepoints: the recorder counts them
+/// (a lost `compat_syscall`) but cannot say what they did. A claim that rests on syscall
+/// events cannot hold over them; processes (from the scheduler) and library calls (uprobes)
+/// are seen either way.
+fn compat_gaps(trace: &Trace, kinds: &[EventKind]) -> Vec<String> {
+    let by_syscall = kinds.iter().any(|&k| {
+        !matches!(k.family(), Family::Process)
+            && !matches!(k, EventKind::Getenv | EventKind::Crypto)
+    });
+    if !by_syscall {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let lost = trace
+        .footer
+        .as_ref()
+        .and_then(|f| f.lost.get(EventKind::CompatSyscall.name()))
+        .copied()
+        .unwrap_or(0);
+    if lost > 0 {
+        out.push(format!(
+            "{lost} 32-bit syscall(s) (int $0x80) ran unrecorded: what they opened, connected \
+             or changed is not in the trace"
+        ));
+    }
+    out.extend(
+        trace
+            .header
+            .hooks
+            .failed
+            .iter()
+            .filter(|f| hook_kind(&f.hook) == Some(EventKind::CompatSyscall))
+            .map(|f| format!("32-bit syscalls were not watched ({}: {})", f.hook, f.error)),
+    );
     out
 }
 
