@@ -158,6 +158,11 @@ pub struct CheckOutcome {
     /// The install that failed, if one did: nothing was started or exercised after it, and
     /// the report leads with it.
     pub install_failure: Option<exercise::InstallFailure>,
+    /// `--upgrade-from`: services whose process from before the upgrade still ran after it
+    /// (`unit pid`, from `upgrade-stale.txt`): the upgrade did not restart them, so the start
+    /// phase did, and the exercise ran the version checked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub left_running_by_upgrade: Vec<String>,
 }
 
 /// The size of the guest's trace and what the recorder used in the guest.
@@ -419,6 +424,7 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
         unit_failures,
         coverage,
         install_failure,
+        left_running_by_upgrade: exercise::left_running_by_upgrade(&spec.out_dir),
     })
 }
 
@@ -470,6 +476,9 @@ pub fn run_section(outcome: &CheckOutcome) -> String {
     s.push('\n');
     s.push_str(&outcome.coverage.table());
     s.push('\n');
+    s.push_str(&exercise::left_running_section(
+        &outcome.left_running_by_upgrade,
+    ));
     let r = &outcome.recording;
     let _ = writeln!(
         s,
