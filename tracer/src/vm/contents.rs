@@ -114,4 +114,35 @@ mod tests {
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }
+
+    /// The collector's one stat per package lists every path dpkg has for it, each once, as
+    /// the per-file stat did (on this machine's dpkg database: passwd is Priority required).
+    #[test]
+    fn every_listed_path_is_described_once() {
+        let m = collect_here(&["passwd"]).unwrap();
+        let listed = Command::new("dpkg-query")
+            .args(["-L", "passwd"])
+            .output()
+            .unwrap();
+        let mut want: Vec<String> = String::from_utf8_lossy(&listed.stdout)
+            .lines()
+            .filter(|l| *l != "/." && !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        want.sort();
+        want.dedup();
+        let mut got: Vec<String> = m.packages[0].files.iter().map(|f| f.path.clone()).collect();
+        got.sort();
+        assert_eq!(got, want);
+        let passwd = m.packages[0]
+            .files
+            .iter()
+            .find(|f| f.path == "/usr/bin/passwd")
+            .expect("/usr/bin/passwd");
+        assert_eq!(
+            (passwd.mode.as_str(), passwd.owner.as_str()),
+            ("4755", "root")
+        );
+        assert_eq!(passwd.kind, FileKind::File);
+    }
 }
