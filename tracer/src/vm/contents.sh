@@ -20,8 +20,12 @@ if [ "${1:-}" = --debs ]; then
     done
 fi
 for pkg in "$@"; do
-    # Not installed (a .deb apt did not need): nothing to list.
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q ' installed$' || continue
+    # Not on disk (a .deb apt did not need, or only its conffiles left): nothing to list. An
+    # unpacked package whose configure failed has its files on disk, and a failed install's
+    # report is about them (masakari's postinst failing left masakari-api "half-configured").
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null \
+        | grep -qE ' (installed|unpacked|half-configured|half-installed|triggers-awaited|triggers-pending)$' \
+        || continue
     version=$(dpkg-query -W -f='${Version}' "$pkg")
     source=$(dpkg-query -W -f='${source:Package}' "$pkg")
     depends=$(dpkg-query -W -f='${Depends}' "$pkg")
