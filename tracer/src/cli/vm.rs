@@ -295,7 +295,7 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
     }
     // Bad names and files fail here, before minutes of image, apt and boot.
     for p in &a.packages {
-        tracer::vm::image::check_package_name(p)?;
+        tracer::vm::image::check_package_spec(p)?;
     }
     for d in &a.debs {
         tracer::vm::debs::check_deb(d)?;

@@ -33,7 +33,7 @@ use super::{
     autopkgtest::{self, Plan, Prepared, TestReport},
     debs::AptRoot,
     exercise,
-    image::{Image, check_package_name},
+    image::{Image, check_package_name, check_package_spec, package_name},
     job::{self, JobOptions, JobOutcome},
     provenance::{Ownership, PackageProcess, package_processes, unrecorded_units},
     stream::HostLimits,
@@ -158,6 +158,11 @@ pub struct CheckOutcome {
     /// The install that failed, if one did: nothing was started or exercised after it, and
     /// the report leads with it.
     pub install_failure: Option<exercise::InstallFailure>,
+    /// `--upgrade-from`: services whose process from before the upgrade still ran after it
+    /// (`unit pid`, from `upgrade-stale.txt`): the upgrade did not restart them, so the start
+    /// phase did, and the exercise ran the version checked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub left_running_by_upgrade: Vec<String>,
 }
 
 /// The size of the guest's trace and what the recorder used in the guest.
@@ -194,7 +199,7 @@ impl RecordingCost {
 /// this returns, whatever the result.
 pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcome> {
     for p in &spec.packages {
-        check_package_name(p)?;
+        check_package_spec(p)?;
     }
     for u in &spec.units {
         check_unit_name(u)?;
@@ -255,8 +260,13 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
     };
     let tracer = payload.join("tracer");
     fs::copy(&spec.guest_tracer, &tracer).map_err(io_err(&spec.guest_tracer))?;
-    // The names of the packages to purge: the ones asked for, and those of the local .debs.
-    let mut purge = spec.packages.clone();
+    // The names of the packages to purge: the ones asked for (without their `/suite`: dpkg
+    // knows them by name), and those of the local .debs.
+    let mut purge: Vec<String> = spec
+        .packages
+        .iter()
+        .map(|p| package_name(p).to_owned())
+        .collect();
     for d in &spec.debs {
         if let Some(name) = d
             .file_name()
@@ -414,6 +424,7 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
         unit_failures,
         coverage,
         install_failure,
+        left_running_by_upgrade: exercise::left_running_by_upgrade(&spec.out_dir),
     })
 }
 
@@ -465,6 +476,9 @@ pub fn run_section(outcome: &CheckOutcome) -> String {
     s.push('\n');
     s.push_str(&outcome.coverage.table());
     s.push('\n');
+    s.push_str(&exercise::left_running_section(
+        &outcome.left_running_by_upgrade,
+    ));
     let r = &outcome.recording;
     let _ = writeln!(
         s,
@@ -600,7 +614,7 @@ fn processes_section(s: &mut String, procs: &[PackageProcess]) {
 /// installed), and the name of its source package, which the report uses.
 fn first_and_source(apt: &AptRoot, spec: &CheckSpec) -> Result<(String, String)> {
     if let Some(p) = spec.packages.first() {
-        let name = p.split_once('/').map_or(p.as_str(), |(n, _)| n);
+        let name = package_name(p);
         let source = apt.source_of(name).unwrap_or_else(|e| {
             tracing::warn!("vm: the source package of {name} is unknown ({e}); using {name}");
             name.to_owned()

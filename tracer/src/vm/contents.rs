@@ -114,4 +114,77 @@ mod tests {
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }
+
+    /// A package whose configure failed (dpkg status `half-configured`) is listed: its files
+    /// are on disk. dpkg-query answers through a wrapper that reports passwd so, the rest is
+    /// the real dpkg database.
+    #[test]
+    fn a_package_left_unconfigured_is_listed() {
+        let dir = std::env::temp_dir().join(format!("tracer-halfconf-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let real = String::from_utf8(
+            Command::new("sh")
+                .args(["-c", "command -v dpkg-query"])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap();
+        let wrapper = dir.join("dpkg-query");
+        std::fs::write(
+            &wrapper,
+            format!(
+                "#!/bin/sh\ncase \"$*\" in *'${{Status}}'*) printf 'install ok half-configured' ;; *) exec {} \"$@\" ;; esac\n",
+                real.trim()
+            ),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(CONTENTS_SH)
+            .args(["contents.sh", "passwd"])
+            .env(
+                "PATH",
+                format!("{}:{}", dir.display(), std::env::var("PATH").unwrap()),
+            )
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.starts_with("P\tpasswd\t"), "{text:.200}");
+        assert!(text.contains("\t/usr/bin/passwd\n"), "{text:.200}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The collector's one stat per package lists every path dpkg has for it, each once, as
+    /// the per-file stat did (on this machine's dpkg database: passwd is Priority required).
+    #[test]
+    fn every_listed_path_is_described_once() {
+        let m = collect_here(&["passwd"]).unwrap();
+        let listed = Command::new("dpkg-query")
+            .args(["-L", "passwd"])
+            .output()
+            .unwrap();
+        let mut want: Vec<String> = String::from_utf8_lossy(&listed.stdout)
+            .lines()
+            .filter(|l| *l != "/." && !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        want.sort();
+        want.dedup();
+        let mut got: Vec<String> = m.packages[0].files.iter().map(|f| f.path.clone()).collect();
+        got.sort();
+        assert_eq!(got, want);
+        let passwd = m.packages[0]
+            .files
+            .iter()
+            .find(|f| f.path == "/usr/bin/passwd")
+            .expect("/usr/bin/passwd");
+        assert_eq!(
+            (passwd.mode.as_str(), passwd.owner.as_str()),
+            ("4755", "root")
+        );
+        assert_eq!(passwd.kind, FileKind::File);
+    }
 }

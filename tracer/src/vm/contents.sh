@@ -20,20 +20,29 @@ if [ "${1:-}" = --debs ]; then
     done
 fi
 for pkg in "$@"; do
-    # Not installed (a .deb apt did not need): nothing to list.
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q ' installed$' || continue
+    # Not on disk (a .deb apt did not need, or only its conffiles left): nothing to list. An
+    # unpacked package whose configure failed has its files on disk, and a failed install's
+    # report is about them (masakari's postinst failing left masakari-api "half-configured").
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null \
+        | grep -qE ' (installed|unpacked|half-configured|half-installed|triggers-awaited|triggers-pending)$' \
+        || continue
     version=$(dpkg-query -W -f='${Version}' "$pkg")
     source=$(dpkg-query -W -f='${source:Package}' "$pkg")
     depends=$(dpkg-query -W -f='${Depends}' "$pkg")
     printf 'P\t%s\t%s\t%s\t%s\n' "$pkg" "$version" "$source" "$depends"
+    # One stat for all of a package's files, not one per file: a package with 200
+    # dependencies has tens of thousands, and each process is slow under TCG and recorded
+    # (masakari's failed install spent over 20 minutes here). `[ -e ]` is a builtin. A path
+    # that went away between the test and stat is left out (stat's error is not the
+    # listing's). Debian package names hold no `%` or `\`, so $pkg is safe in the format.
     dpkg-query -L "$pkg" | while IFS= read -r path; do
         case $path in /.) continue ;; esac
-        if [ -e "$path" ] || [ -L "$path" ]; then
-            printf 'F\t%s\t%s\n' "$pkg" "$(stat -c '%f	%U	%G	%n' -- "$path")"
-        else
-            printf 'M\t%s\t%s\n' "$pkg" "$path"
-        fi
+        [ -e "$path" ] || [ -L "$path" ] || printf 'M\t%s\t%s\n' "$pkg" "$path"
     done
+    dpkg-query -L "$pkg" | while IFS= read -r path; do
+        case $path in /.) continue ;; esac
+        if [ -e "$path" ] || [ -L "$path" ]; then printf '%s\0' "$path"; fi
+    done | { xargs -0 -r stat --printf "F\t$pkg\t%f\t%U\t%G\t%n\n" -- 2>/dev/null || true; }
     # The service units' text, and their drop-ins' (foo.service.d/*.conf, shipped under /lib or
     # /etc): their sandboxing directives are claims too.
     dpkg-query -L "$pkg" \

@@ -13,7 +13,7 @@ use std::{
 
 use super::{
     Result, VmError,
-    image::{Image, check_package_name},
+    image::{Image, check_package_name, check_package_spec},
     sources,
     util::{io_err, lock_exclusive, require, run_quiet, run_visible},
 };
@@ -173,7 +173,7 @@ impl AptRoot {
     /// their own, so an archive that serves no sources never breaks the binary side.
     /// `binary` may name a suite (`qemu-system-x86/bookworm-backports`), as for [`Self::fetch`].
     pub fn fetch_source(&self, binary: &str, dest: &Path) -> Result<SourceTree> {
-        check_package_name(binary.split_once('/').map_or(binary, |(n, _)| n))?;
+        check_package_spec(binary)?;
         require("dpkg-source")?;
         let src = self.dir.join("src");
         for sub in ["sources.list.d", "lists/partial"] {

@@ -564,9 +564,91 @@ pub fn connect(target: &str, datagram: bool) -> std::io::Result<usize> {
     Ok(s.read(&mut buf).unwrap_or(0))
 }
 
+/// `upgrade-stale.txt`: each service (`unit pid`) whose main process from before the upgrade
+/// still ran when the units were started (see `start_verb` in exercise.sh).
+pub fn left_running_by_upgrade(dir: &Path) -> Vec<String> {
+    fs::read_to_string(dir.join("upgrade-stale.txt"))
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The report's line about services the upgrade left running their old version: a reviewer
+/// of the upgrade wants to know, and the verdicts before the start phase are about the old
+/// program.
+pub fn left_running_section(stale: &[String]) -> String {
+    if stale.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = stale
+        .iter()
+        .map(|l| match l.split_once(' ') {
+            Some((unit, pid)) => format!("`{unit}` (pid {pid})"),
+            None => format!("`{l}`"),
+        })
+        .collect();
+    format!(
+        "Not restarted by the upgrade: {} still ran the previous version's process after it; the start phase restarted {}, so the exercise ran the version checked.\n\n",
+        list.join(", "),
+        if stale.len() == 1 { "it" } else { "them" }
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// exercise.sh's start_verb in a real sh, with systemctl answering the main pids: a
+    /// service still on its pre-upgrade pid is restarted and noted, others are started.
+    #[test]
+    fn a_service_the_upgrade_left_running_is_restarted() {
+        let dir = std::env::temp_dir().join(format!("tracer-stale-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let script = format!(
+            "{EXERCISE_SH}\n\
+             systemctl() {{ case \"$*\" in *old.service*) echo 541 ;; *moved.service*) echo 900 ;; *) echo 0 ;; esac; }}\n\
+             for u in old.service moved.service new.service; do echo \"$u $(start_verb $u)\"; done\n"
+        );
+        let run = |before: Option<&str>| {
+            let _ = fs::remove_file(dir.join("upgrade-stale.txt"));
+            match before {
+                Some(b) => fs::write(dir.join("active-before-upgrade.txt"), b).unwrap(),
+                None => {
+                    let _ = fs::remove_file(dir.join("active-before-upgrade.txt"));
+                }
+            }
+            let out = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(&script)
+                .env("O", &dir)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{out:?}");
+            String::from_utf8(out.stdout).unwrap()
+        };
+        // An upgrade: old.service kept its pid, moved.service was restarted by the postinst.
+        let out = run(Some("old.service 541\nmoved.service 300\n"));
+        assert_eq!(
+            out,
+            "old.service restart\nmoved.service start\nnew.service start\n"
+        );
+        let stale = left_running_by_upgrade(&dir);
+        assert_eq!(stale, ["old.service 541"]);
+        let line = left_running_section(&stale);
+        assert!(line.contains("`old.service` (pid 541)"), "{line}");
+        // A first install: nothing was running before, every service is started.
+        let out = run(None);
+        assert_eq!(
+            out,
+            "old.service start\nmoved.service start\nnew.service start\n"
+        );
+        assert!(left_running_by_upgrade(&dir).is_empty());
+        assert_eq!(left_running_section(&[]), "");
+        let _ = fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn connect_refuses_all_but_loopback() {

@@ -93,9 +93,32 @@ start_units() {
         is_service "$u" || continue
         [ -z "$(systemctl show -p TriggeredBy --value "$u")" ] || continue
         ! dbus_activated "$u" || continue
-        unit_step start "$u" start || st=1
+        unit_step start "$u" "$(start_verb "$u")" || st=1
     done
     return "$st"
+}
+
+# `restart` for a service whose main process is still the one that ran before the upgrade
+# (its pid in $O/active-before-upgrade.txt): a postinst that does not restart its daemon
+# leaves the old version's program running, and the exercise would exercise that one, not
+# the version checked. Noted in $O/upgrade-stale.txt for the report; `start` otherwise.
+start_verb() {
+    pid=$(systemctl show -p MainPID --value "$1")
+    if [ "${pid:-0}" != 0 ] && [ -s "$O/active-before-upgrade.txt" ] \
+        && grep -qx "$1 $pid" "$O/active-before-upgrade.txt"; then
+        echo "$1 $pid" >> "$O/upgrade-stale.txt"
+        echo restart
+    else
+        echo start
+    fi
+}
+
+# The services running before the upgrade, with their main pid (see start_verb).
+active_services() {
+    systemctl list-units --type=service --state=active --plain --no-legend \
+        | while read -r u _; do
+            printf '%s %s\n' "$u" "$(systemctl show -p MainPID --value "$u")"
+        done
 }
 
 # reload (units that support it), restart once, then trigger: each a phase of its own.
@@ -223,4 +246,5 @@ install_old() {
         echo "install of the old version failed (status $st):"; tail -n 20 "$O/install-old.log"
         return 1
     fi
+    active_services > "$O/active-before-upgrade.txt"
 }

@@ -335,6 +335,27 @@ pub fn check_package_name(name: &str) -> Result<()> {
     }
 }
 
+/// A `--package` value: a package name, or `name/SUITE` (the version a suite has, e.g.
+/// `mosquitto/bookworm-backports` for an upgrade from bookworm's). The suite is checked like
+/// a name, so nothing but a suite reaches apt's command line.
+pub fn check_package_spec(spec: &str) -> Result<()> {
+    let (name, suite) = spec.split_once('/').unwrap_or((spec, "bookworm"));
+    let suite_ok = suite.starts_with(|c: char| c.is_ascii_lowercase())
+        && suite
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    match check_package_name(name) {
+        Ok(()) if suite_ok => Ok(()),
+        _ => Err(VmError::BadPackage { name: spec.into() }),
+    }
+}
+
+/// The package name of a `--package` value (its `/SUITE` dropped): what dpkg knows it by
+/// once installed, for the purge and the package's file list.
+pub fn package_name(spec: &str) -> &str {
+    spec.split_once('/').map_or(spec, |(name, _)| name)
+}
+
 fn newest(dir: &Path, prefix: &str) -> Result<Option<PathBuf>> {
     let mut found: Vec<PathBuf> = fs::read_dir(dir)
         .map_err(io_err(dir))?
@@ -413,5 +434,27 @@ mod tests {
         assert!(check_package_name("masakari-api").is_ok());
         assert!(check_package_name("libc6:amd64").is_err());
         assert!(check_package_name("../x").is_err());
+        // A suite only where --package takes one.
+        assert!(check_package_name("mosquitto/bookworm-backports").is_err());
+    }
+
+    #[test]
+    fn package_values_may_name_a_suite() {
+        assert!(check_package_spec("cron").is_ok());
+        assert!(check_package_spec("mosquitto/bookworm-backports").is_ok());
+        assert_eq!(package_name("mosquitto/bookworm-backports"), "mosquitto");
+        assert_eq!(package_name("cron"), "cron");
+        for bad in [
+            "mosquitto/",
+            "mosquitto/Bookworm",
+            "mosquitto/bookworm/x",
+            "mosquitto/-t",
+            "/bookworm",
+            "../x/bookworm",
+            "libc6:amd64/bookworm",
+        ] {
+            let e = check_package_spec(bad).unwrap_err();
+            assert!(e.to_string().contains(bad), "{bad}: {e}");
+        }
     }
 }

@@ -70,7 +70,9 @@ pub enum VmError {
     NoDebianSource { searched: String },
     #[error("bad mirror {value:?}: expected an http(s) URI or a deb822 .sources file")]
     BadMirror { value: String },
-    #[error("bad package name {name:?}: expected a Debian package name such as `cron`")]
+    #[error(
+        "bad package name {name:?}: expected a Debian package name such as `cron` (with --package, or `cron/SUITE`)"
+    )]
     BadPackage { name: String },
     #[error("{path}: not a .deb file (expected a Debian binary package)")]
     BadDeb { path: PathBuf },
