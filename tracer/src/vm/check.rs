@@ -811,6 +811,9 @@ snapshot() {  # phase
     find /sys/fs/cgroup -type d -printf "$1 %i %P\n" >> "$O/cgroups.txt" 2>/dev/null
 }
 
+# What the image had before any package step, before --upgrade-from's old version too.
+dpkg-query -W -f='${Package}\n' 2>/dev/null | sort -u > "$O/preinstalled.txt"
+
 # --- debconf answers (--preseed), before any package asks ---
 if [ -s "$TRACER_PAYLOAD/preseed.txt" ]; then
     mark preseed start
@@ -857,7 +860,17 @@ sh "$TRACER_PAYLOAD/contents.sh" --debs "$TRACER_PAYLOAD/debs" > "$O/contents.tx
 # --- what the packages own: every file (dpkg's list), the executables among them (a process
 # running one is the package's, wherever it was started), and their unit files ---
 mkdir -p "$O/unit-files"
-for p in $PACKAGES; do
+# The other binary packages of the same source that this install brought in (masakari-common
+# beside masakari-api): a review is of the source, and their programs (masakari-manage) run as
+# the package's own. Not those the image had already (systemd's, glibc's): they are the system.
+sources=$(for p in $PACKAGES; do dpkg-query -W -f='${source:Package}\n' "$p" 2>/dev/null; done | sort -u)
+siblings=$(dpkg-query -W -f='${Package} ${source:Package}\n' 2>/dev/null \
+    | while read -r bin src; do
+        grep -qx "$bin" "$O/preinstalled.txt" && continue
+        for s in $sources; do [ "$src" = "$s" ] && echo "$bin"; done
+    done)
+echo "$siblings" | grep -v '^$' | sort -u > "$O/siblings.txt"
+for p in $PACKAGES $siblings; do
     dpkg -L "$p" 2>/dev/null
 done | sort -u > "$O/owned.txt"
 while IFS= read -r f; do
