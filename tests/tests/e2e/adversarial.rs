@@ -207,7 +207,7 @@ fn adversarial_techniques_are_recorded_or_flagged() {
 #[test]
 fn thirty_two_bit_syscalls_are_counted_and_hold_no_claim() {
     use tracer::{
-        claims::{Allow, Check, Claim, ClaimSet, Expect, Package, Source},
+        claims::Check,
         verdict::{Status, judge},
     };
     const PROGRAMS: &[&str] = &[
@@ -247,25 +247,7 @@ fn thirty_two_bit_syscalls_are_counted_and_hold_no_claim() {
     let counted = footer.lost.get("compat_syscall").copied().unwrap_or(0);
     assert!(counted >= 4, "32-bit syscalls counted: {counted}");
     let claims = [Check::FileIo, Check::Networking, Check::PrivilegedFunctions];
-    let set = ClaimSet {
-        package: Package {
-            name: Some("int80".to_owned()),
-            ..Package::default()
-        },
-        claims: claims
-            .iter()
-            .enumerate()
-            .map(|(i, c)| Claim {
-                id: format!("C{}", i + 1),
-                check: *c,
-                expect: Expect::Absent,
-                source: Source::ClaimsFile { note: None },
-                allow: Allow::default(),
-            })
-            .collect(),
-        not_checkable: Vec::new(),
-        unrecognised: Vec::new(),
-    };
+    let set = crate::common::absent_claims("int80", &claims);
     for v in judge(&rec.trace, &set).verdicts {
         assert_ne!(v.status, Status::Held, "{}: {}", v.claim.check, v.reason);
         assert!(

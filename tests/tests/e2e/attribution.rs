@@ -8,7 +8,7 @@
 use std::{path::Path, time::Duration};
 
 use tracer::{
-    claims::{Allow, Check, Claim, ClaimSet, Expect, Package, RuntimeKind, Source},
+    claims::{Check, ClaimSet, Package, RuntimeKind},
     trace::Trace,
     verdict::{Status, Verdict, judge, runtime::Cause},
 };
@@ -25,26 +25,7 @@ const CHECKS: &[Check] = &[
 /// The four claims, judged; the package has no named daemons, so the recorded command's tree
 /// is the package.
 fn verdicts(t: &Trace) -> Vec<Verdict> {
-    let set = ClaimSet {
-        package: Package {
-            name: Some("attribution-test".to_owned()),
-            ..Package::default()
-        },
-        claims: CHECKS
-            .iter()
-            .enumerate()
-            .map(|(i, c)| Claim {
-                id: format!("C{}", i + 1),
-                check: *c,
-                expect: Expect::Absent,
-                source: Source::ClaimsFile { note: None },
-                allow: Allow::default(),
-            })
-            .collect(),
-        not_checkable: Vec::new(),
-        unrecognised: Vec::new(),
-    };
-    judge(t, &set).verdicts
+    judge(t, &absent_claims("attribution-test", CHECKS)).verdicts
 }
 
 fn of(vs: &[Verdict], check: Check) -> &Verdict {

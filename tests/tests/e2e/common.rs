@@ -275,3 +275,28 @@ pub fn compile_c(dir: &Path, name: &str, source: &str, extra: &[&str]) -> String
     );
     bin.display().to_string()
 }
+
+/// "No X" claims from a claims file, one per check (C1, C2, …), for `package`: what the e2e
+/// tests judge recordings against.
+pub fn absent_claims(package: &str, checks: &[tracer::claims::Check]) -> tracer::claims::ClaimSet {
+    use tracer::claims::{Allow, Claim, ClaimSet, Expect, Package, Source};
+    ClaimSet {
+        package: Package {
+            name: Some(package.to_owned()),
+            ..Package::default()
+        },
+        claims: checks
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Claim {
+                id: format!("C{}", i + 1),
+                check: *c,
+                expect: Expect::Absent,
+                source: Source::ClaimsFile { note: None },
+                allow: Allow::default(),
+            })
+            .collect(),
+        not_checkable: Vec::new(),
+        unrecognised: Vec::new(),
+    }
+}
