@@ -332,6 +332,12 @@ def judge_tracer(name, spec, path):
             n = (footer.get(counter) or {}).get(k, 0)
             if n:
                 reasons.append(f"footer {counter}.{k}={n}")
+    # 32-bit syscalls are counted, not recorded (the footer's lost `compat_syscall`): every
+    # claim resting on syscall events is then inconclusive, so a syscall technique is flagged.
+    # Process techniques come from the scheduler tracepoints and are not covered by it.
+    compat = (footer.get("lost") or {}).get("compat_syscall", 0)
+    if compat and not set(kinds) <= {"exec", "fork", "exit", "getenv", "crypto"}:
+        reasons.append(f"footer lost.compat_syscall={compat}")
     failed = [h["hook"] for h in header["hooks"].get("failed", []) if not h.get("absent")]
     if failed:
         reasons.append("hooks failed: " + ",".join(failed[:3]))
