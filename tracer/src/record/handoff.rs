@@ -24,6 +24,40 @@ use super::loader::Loaded;
 /// The detacher's process name (at most 15 bytes).
 pub const DETACHER_COMM: &str = "tracer-detach";
 
+/// Waits, up to `limit`, until no earlier recording's detacher is left. The kernel serializes
+/// tracepoint attaches and detaches (each detach holds the tracing mutex through an RCU grace
+/// period), so a recorder started while one is tearing down waits behind every close: a CI
+/// run of back-to-back recordings once took over 60 s to attach. Waiting here first keeps the
+/// old order (one recording's teardown, then the next one's start) without making a single
+/// run wait for its own.
+pub fn wait_for_earlier(limit: std::time::Duration) {
+    let deadline = std::time::Instant::now() + limit;
+    let mut said = false;
+    while detachers() > 0 && std::time::Instant::now() < deadline {
+        if !said {
+            tracing::info!("waiting for an earlier recording's hooks to be detached");
+            said = true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// Live processes named [`DETACHER_COMM`].
+fn detachers() -> usize {
+    std::fs::read_dir("/proc").map_or(0, |d| {
+        d.flatten()
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+            })
+            .filter_map(|e| std::fs::read_to_string(e.path().join("comm")).ok())
+            .filter(|c| c.trim_end() == DETACHER_COMM)
+            .count()
+    })
+}
+
 /// Hands the attached hooks to a background detacher, or detaches them here when it cannot.
 pub fn detach_in_background(mut loaded: Loaded) {
     match spawn_detacher() {
