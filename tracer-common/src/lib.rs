@@ -559,6 +559,11 @@ pub struct Config {
 /// x86's `TS_COMPAT`: the thread is in a 32-bit syscall (arch/x86/include/asm/thread_info.h).
 pub const COMPAT_STATUS: u32 = 0x0002;
 
+/// The process name (comm, at most 15 bytes) of the recorder's background detacher
+/// (`tracer::record::handoff`): the recorder names it so, and a new recording and the benchmark
+/// find it by it.
+pub const DETACHER_COMM: &core::ffi::CStr = c"tracer-detach";
+
 /// A file's name as the kernel itself builds it from the open file (`bpf_d_path` on
 /// `file->f_path`, in an LSM hook): absolute, symlinks followed, after the kernel has let the
 /// open or exec go ahead. Relative to the process's root, like every path it passes.

@@ -19,10 +19,9 @@
 
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
-use super::loader::Loaded;
+use tracer_common::DETACHER_COMM;
 
-/// The detacher's process name (at most 15 bytes).
-pub const DETACHER_COMM: &str = "tracer-detach";
+use super::loader::Loaded;
 
 /// Waits, up to `limit`, until no earlier recording's detacher is left. The kernel serializes
 /// tracepoint attaches and detaches (each detach holds the tracing mutex through an RCU grace
@@ -53,7 +52,7 @@ fn detachers() -> usize {
                     .all(|b| b.is_ascii_digit())
             })
             .filter_map(|e| std::fs::read_to_string(e.path().join("comm")).ok())
-            .filter(|c| c.trim_end() == DETACHER_COMM)
+            .filter(|c| c.trim_end().as_bytes() == DETACHER_COMM.to_bytes())
             .count()
     })
 }
@@ -112,7 +111,7 @@ fn spawn_detacher() -> Result<(), String> {
     if kept == 0 {
         return Err("no hook descriptors to hand over".into());
     }
-    let comm = c"tracer-detach";
+    let comm = DETACHER_COMM;
     // SAFETY: after fork the child calls only async-signal-safe functions (setsid, prctl,
     // close, poll, _exit) on data prepared above, and never returns into Rust code.
     match unsafe { libc::fork() } {

@@ -11,6 +11,8 @@
 
 use std::collections::BTreeSet;
 
+use tracer_common::DETACHER_COMM;
+
 /// Link types that run a program on a tracing hook.
 const TRACING_LINKS: &[&str] = &[
     "perf_event",
@@ -120,9 +122,6 @@ fn link_ids_of(pid: i32) -> BTreeSet<u64> {
         .collect()
 }
 
-/// The recorder's background detacher (`tracer::record::handoff`) by its comm.
-const DETACHER_COMM: &str = "tracer-detach";
-
 /// Waits, up to `limit`, until no earlier recording's detacher still holds its hooks: a run
 /// started before then pays for them. Returns how many were still alive at the limit.
 pub fn wait_for_detachers(limit: std::time::Duration) -> usize {
@@ -138,7 +137,7 @@ pub fn wait_for_detachers(limit: std::time::Duration) -> usize {
                             .all(|b| b.is_ascii_digit())
                     })
                     .filter_map(|e| std::fs::read_to_string(e.path().join("comm")).ok())
-                    .filter(|c| c.trim_end() == DETACHER_COMM)
+                    .filter(|c| c.trim_end().as_bytes() == DETACHER_COMM.to_bytes())
                     .count()
             })
             .unwrap_or(0);
