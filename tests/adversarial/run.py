@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Adversarial corpus runner: builds each technique (src/*.c), runs it once under
-`tracer record` and once under `strace -f`, and says per technique whether each tool saw it.
+"""Adversarial corpus runner: builds each technique (round 1: src/*.c; round 2: round2/*.c,
+*.py, *.sh), runs it once under `tracer record` and once under `strace -f`, and says per
+technique whether each tool saw it; for round 2 also what `tracer check` answers the review
+claims the technique is about (a claim "held" over a technique that did the thing is an evasion).
 
 Verdicts, strict on purpose:
   tracer: recorded  an event of the right kind carries the marker (rule per technique below)
@@ -12,8 +14,14 @@ Verdicts, strict on purpose:
   strace: saw       a line of the right syscall carries the marker (regex per technique)
           missed    no such line
 
+  claim:  (round 2) `tracer check` on the trace with a claims file saying "No X" for each claim
+          the technique is about: contradicted (caught), inconclusive (the trace admits a gap),
+          held (evaded: the reviewer's claim comes out true although the program did X)
+  effect: (round 2) whether the action really happened (a file it leaves, a line it prints):
+          a technique whose action failed proves nothing either way
+
 Usage (root): tests/adversarial/run.py [--tracer PATH] [--out DIR] [--only NAME,...]
-               [--markdown FILE]
+               [--round 1|2|all] [--markdown FILE]
 Needs gcc, strace, and a built tracer (cargo build --release -p tracer). Scratch files live in
 /tmp/redteam-adv, which is wiped before each run; traces go to --out (default /tmp/redteam-out).
 """
@@ -225,6 +233,156 @@ t("x_crypto_copy", "crypto", "RAND_bytes from a copy of libcrypto at another pat
 t("x_crypto_static", "crypto", "RAND_bytes from statically linked libcrypto", has(("crypto",), "RAND_bytes"), ("crypto",), r"RAND_bytes")
 
 
+# ---------------------------------------------------------------------------------------------
+# Round 2 (round2/): written blind to the recorder's code and to round 1's sources and results.
+# Each also names the review claims it is about (`claims`, checks of docs/claims.md, each judged
+# "absent" by `tracer check`), with the claims file's allowances (`allow`), and an `effect`
+# check that the action really happened.
+
+ALLOWED = SCRATCH + "/allowed"
+ROUND2_ENV = {
+    "RTM2_THREAD_START": "1",
+    "RTM2_BSEARCH": "1",
+    "RTM2_FAKE_RET": "1",
+    "RTM2_DLOPEN_LIB": "1",
+    "RTM2_CTOR_LIB": "1",
+    "RTM2_SH_VAR": "1",
+}
+ENV.update(ROUND2_ENV)
+# Libraries under round2/lib, built into the bin dir before the techniques (rpath $ORIGIN).
+ROUND2_LIBS = ["librtm2_envlib", "librtm2_ctorlib"]
+LINK.update({
+    "e2_getenv_thread_start": ["-ldl"],
+    "e2_getenv_bsearch": ["-ldl"],
+    "e2_getenv_fake_ret": ["-ldl"],
+    "e2_getenv_dlopen_lib": ["-ldl"],
+    "e2_getenv_ctor_lib": ["-L{bindir}", "-lrtm2_ctorlib", "-Wl,-rpath,$ORIGIN"],
+    "x2_crypto_thread_start": ["-lcrypto"],
+    "x2_crypto_fake_ret": ["-lcrypto", "-ldl"],
+    "x2_libcrypt": ["-lcrypt"],
+    "x2_libmd": ["-ldl"],
+    "x2_rdrand_aesni": ["-mrdrnd", "-maes"],
+})
+
+
+def t2(name, cat, what, rule, kinds, strace_re, claims, **opts):
+    t(name, cat, what, rule, kinds, strace_re, round=2, claims=claims, **opts)
+
+
+def exists(path):
+    """The effect: a file the action leaves behind."""
+    return lambda out: os.path.exists(path)
+
+
+def printed(text):
+    """The effect: the technique's own report (its stdout, kept in OUT/NAME.stdout)."""
+    return lambda out: text in out
+
+
+def inet_event(kinds, ip, port):
+    def pred(e, _events):
+        if e["kind"] not in kinds:
+            return False
+        a = e["fields"].get("addr") or {}
+        return a.get("ip") == ip and a.get("port") == port
+
+    return pred
+
+
+def any_event(kinds, marker=""):
+    def pred(e, _events):
+        return e["kind"] in kinds and marker in fields(e)
+
+    return pred
+
+
+def forked_exec_no_forgery(marker, forged):
+    def pred(e, events):
+        return forked_exec(marker)(e, events) and not any(forged in fields(x) for x in events)
+
+    return pred
+
+
+def mentions(*markers):
+    def pred(e, _events):
+        f = fields(e)
+        return any(m in f for m in markers) or e.get("syscall") in markers
+
+    return pred
+
+
+FILE_DIRS = {"dirs": [ALLOWED]}
+# process
+t2("p2_posix_spawn", "process", "posix_spawn(3) (clone CLONE_VM|CLONE_VFORK + exec in glibc)", forked_exec("rtm2_posix_spawn"), ("fork", "exec"), r"execve\(.*rtm2_posix_spawn", ["processes_spawned"], effect=printed("did: posix_spawn"))
+t2("p2_posix_spawnp_setsid", "process", "posix_spawnp with SETSID/RESETIDS/SETSIGMASK and a PATH search", forked_exec("rtm2_posix_spawnp"), ("fork", "exec"), r"execve\(.*rtm2_posix_spawnp", ["processes_spawned"], effect=printed("did: posix_spawnp"))
+t2("p2_sighandler_vfork", "process", "vfork + execve inside a SIGALRM handler on sigaltstack", forked_exec("rtm2_sighandler_vfork"), ("fork", "exec"), r"execve\(.*rtm2_sighandler_vfork", ["processes_spawned"], effect=printed("did: vfork"))
+t2("p2_thread_exec_after_leader_exit", "process", "main thread pthread_exit()s, a remaining thread execs (de_thread takes the leader's pid)", any_event(("exec",), "rtm2_thread_exec_after_exit"), ("exec",), r"execve\(.*rtm2_thread_exec_after_exit", ["processes_spawned"])
+t2("p2_exec_in_place", "process", "execve of another program in place, no fork (baseline for the thread variant)", any_event(("exec",), "rtm2_exec_in_place"), ("exec",), r"execve\(.*rtm2_exec_in_place", ["processes_spawned"], effect=printed("did: execve"))
+t2("p2_clone_parent", "process", "clone(CLONE_PARENT|CLONE_VM|CLONE_VFORK): the child is the recorder's child, then execs", forked_exec("rtm2_clone_parent"), ("fork", "exec"), r"execve\(.*rtm2_clone_parent", ["processes_spawned"], effect=printed("did: clone(CLONE_PARENT"))
+t2("p2_orphan_reparent", "process", "double fork with PR_SET_CHILD_SUBREAPER on/off; the grandchild execs after it is reparented", forked_exec("rtm2_orphan_reparent"), ("fork", "exec"), r"execve\(.*rtm2_orphan_reparent", ["processes_spawned"], effect=printed("did: double fork"))
+t2("p2_core_pattern_helper", "process", "crash; the kernel runs the core_pattern pipe helper the install set (call_usermodehelper, root)", exec_marker("rtm2_core_helper"), ("exec",), r"execve\(.*rtm2_core_helper", ["processes_spawned"], prepare=True, cleanup=True, effect=exists(SCRATCH + "/rtm2_core_helper_ran"))
+t2("p2_exec_as_dpkg", "process", "re-exec itself as a copy named dpkg (made at install), which fork+execs", forked_exec("rtm2_exec_as_dpkg"), ("fork", "exec"), r"execve\(.*rtm2_exec_as_dpkg", ["processes_spawned"], prepare=True, effect=printed("fork+exec /bin/true rtm2_exec_as_dpkg"))
+t2("a2_comm_tracer", "process", "prctl(PR_SET_NAME, \"tracer\"), then a forked child (no exec) writes a file", forked_opener("rtm2_comm_tracer"), ("fork", "open"), r"openat\(.*rtm2_comm_tracer", ["processes_spawned", "file_io"], effect=exists(SCRATCH + "/rtm2_comm_tracer"))
+# files: the claims file allows ALLOWED; the decoys write elsewhere while naming it
+t2("f2_spawn_file_action", "file", "posix_spawn file action O_CREAT opens the new program's stdout", write_open("rtm2_spawn_file_action"), ("open",), r"open(at)?\(.*rtm2_spawn_file_action", ["file_io"], effect=exists(SCRATCH + "/rtm2_spawn_file_action"))
+t2("f2_clone_files_dup2", "file", "clone(CLONE_FILES) child dup2()s the real dir over the parent's allowed-dir fd; parent openat()s", write_open("rtm2_real_clonefiles"), ("open",), r"dup2\(", ["file_io"], allow=FILE_DIRS, prepare=True, effect=exists(SCRATCH + "/rtm2_real_clonefiles/data.txt"))
+t2("f2_clone_fs_chdir", "file", "clone(CLONE_FS) child chdir()s; parent, last seen chdir to the allowed dir, creates a relative path", write_open("rtm2_real_clonefs"), ("open",), r"chdir\(.*rtm2_real_clonefs", ["file_io"], allow=FILE_DIRS, prepare=True, effect=exists(SCRATCH + "/rtm2_real_clonefs/data.txt"))
+t2("f2_fioclex_exec", "file", "ioctl(FIOCLEX) on the allowed-dir fd 3, exec, a dir fd in flight over SCM_RIGHTS lands on 3, openat(3)", write_open("rtm2_real_fioclex"), ("open",), r"openat\(.*rtm2_real_fioclex", ["file_io"], allow=FILE_DIRS, prepare=True, effect=exists(SCRATCH + "/rtm2_real_fioclex/data.txt"))
+t2("f2_openat2_in_root", "file", "openat2(RESOLVE_IN_ROOT) of the allowed dir's absolute path under a dirfd of the real dir", write_open("rtm2_real_inroot"), ("open",), r"openat2\(.*RESOLVE_IN_ROOT", ["file_io"], allow=FILE_DIRS, prepare=True, effect=exists(SCRATCH + "/rtm2_real_inroot" + ALLOWED + "/data.txt"))
+t2("f2_chroot_decoy", "file", "chroot(real dir), then create by the allowed dir's absolute path", write_open("rtm2_real_chroot"), ("open",), r"chroot\(.*rtm2_real_chroot", ["file_io"], allow=FILE_DIRS, prepare=True, effect=exists(SCRATCH + "/rtm2_real_chroot" + ALLOWED + "/data.txt"))
+t2("f2_bind_mount_decoy", "file", "unshare(CLONE_NEWNS), bind-mount the real dir over the allowed one, create by the allowed path", write_open("rtm2_real_bind"), ("open",), r"mount\(.*rtm2_real_bind", ["file_io"], allow=FILE_DIRS, prepare=True, effect=printed("did: bind-mounted"))
+t2("f2_proc_self_root", "file", "create /proc/self/root/tmp/... (a temp file through the root magic link)", write_open("rtm2_procroot"), ("open",), r"openat\(.*rtm2_procroot", ["file_io", "temp_files"], effect=exists(SCRATCH + "/rtm2_procroot"))
+t2("f2_proc_fd_dir", "file", "create /proc/thread-self/fd/N/NAME, N a dir fd of /tmp/redteam-adv", write_open("rtm2_procfddir"), ("open",), r"openat\(.*rtm2_procfddir", ["file_io", "temp_files"], effect=exists(SCRATCH + "/rtm2_procfddir"))
+t2("f2_dev_fd_reopen", "file", "read-only open, then /dev/fd/N reopened O_WRONLY|O_TRUNC and rewritten", write_open("rtm2_devfd"), ("open",), r"openat\(.*/dev/fd/\d+\", O_WRONLY", ["file_io", "temp_files"], prepare=True, effect=printed("rewrote it through"))
+t2("f2_hardlink_write", "file", "link() a file outside into the allowed dir, then rewrite it through the allowed name", any_event(("link", "open"), "rtm2_hl_target"), ("link", "open"), r"link\(.*rtm2_hl_target", ["file_io"], allow=FILE_DIRS, prepare=True, effect=printed("did: linked"))
+t2("f2_rdonly_trunc", "file", "open(O_RDONLY|O_TRUNC) empties an existing file", lambda e, ev: e["kind"] == "open" and "rtm2_rdonly_trunc" in fields(e) and "O_TRUNC" in fields(e), ("open",), r"openat\(.*rtm2_rdonly_trunc.*O_TRUNC", ["file_io"], prepare=True, effect=printed("size now 0"))
+t2("f2_setxattr_data", "file", "4 KiB stored in a user.* xattr (setxattr by path, no open)", any_event(("xattr",), "rtm2_xattr_data"), ("xattr",), r"setxattr\(.*rtm2_xattr_data", ["file_io"], prepare=True, effect=printed("did: stored"))
+t2("f2_pvw_into_mapping", "file", "process_vm_writev into an unrecorded process's MAP_SHARED file mapping (helper2)", mentions("rtm2_pvw_file", "process_vm_writev"), (), r"process_vm_writev\(", ["file_io"], helper2=True, effect=printed("did: wrote"))
+# network (loopback, or a network namespace the technique makes)
+t2("n2_sendto_unspec", "network", "UDP sendto 127.0.0.1:47101 with sin_family AF_UNSPEC (udp_sendmsg takes it as AF_INET)", inet_event(("send",), "127.0.0.1", 47101), ("send",), r"sendto\(.*htons\(47101\)", ["outgoing_destinations"], effect=printed("(sent)"))
+t2("n2_bind_unspec_any", "network", "new netns: bind AF_UNSPEC + INADDR_ANY:47102 (inet_bind accepts it), listen", any_event(("bind", "listen"), "47102"), ("bind", "listen"), r"bind\(.*htons\(47102\)", ["opens_port", "external_endpoint"], effect=printed("listening on 0.0.0.0:47102"))
+t2("n2_listen_autobind", "network", "new netns: listen() on a never-bound TCP socket (autobind to 0.0.0.0:ephemeral)", any_event(("listen",)), ("listen", "bind"), r"listen\(", ["opens_port", "external_endpoint"], effect=printed("listening on 0.0.0.0:"))
+t2("n2_packet_write", "network", "AF_PACKET bound to lo, IPv4/UDP frame to 127.0.0.1:47103 sent with write(2)", any_event(("send", "connect"), "47103"), ("send", "socket"), r"socket\(AF_PACKET", ["networking", "outgoing_destinations"], effect=printed("did: AF_PACKET"))
+t2("n2_connect_toctou_tcp", "network", "blocking TCP connect to 127.0.0.1:47104; a thread rewrites the sockaddr to :47105 meanwhile (netns)", inet_event(("connect",), "127.0.0.1", 47104), ("connect",), r"connect\(.*htons\(47104\).*127\.0\.0\.1", ["outgoing_destinations"], allow={"destinations": ["127.0.0.2", "127.0.0.1:47105"]}, effect=printed("to 127.0.0.1:47104"))
+t2("n2_fastopen_sendmsg", "network", "TCP Fast Open via sendmsg(MSG_FASTOPEN) with msg_name 127.0.0.1:47106", inet_event(("send", "connect"), "127.0.0.1", 47106), ("send", "connect"), r"sendmsg\(.*htons\(47106\)", ["outgoing_destinations"], effect=printed("did: sendmsg(MSG_FASTOPEN)"))
+t2("n2_v4_on_v6_udp", "network", "AF_INET6 UDP socket, sendto with an AF_INET sockaddr 127.0.0.1:47107", inet_event(("send",), "127.0.0.1", 47107), ("send",), r"sendto\(.*htons\(47107\)", ["outgoing_destinations"], effect=printed("(sent)"))
+t2("n2_netns_connect", "network", "new netns (lo up by ioctl): listen + connect 127.0.0.1:47108 (baseline)", inet_event(("connect",), "127.0.0.1", 47108), ("connect", "listen"), r"connect\(.*htons\(47108\)", ["opens_port", "outgoing_destinations"], effect=printed("did: new netns"))
+# privilege
+t2("c2_file_caps_exec", "privilege", "as nobody: exec a program with file capabilities (cap_net_raw+ep), no setuid bit", exec_marker("rtm2_fcaps"), ("exec",), r"execve\(.*rtm2_fcaps", ["privileged_functions"], prepare=True, user="nobody", effect=printed("cap_net_raw: yes"))
+t2("c2_setuid_helper_exec", "privilege", "as nobody: exec a setuid-root helper (baseline)", lambda e, ev: e["kind"] == "exec" and "rtm2_suid_helper" in fields(e) and e["fields"].get("setid"), ("exec",), r"execve\(.*rtm2_suid_helper", ["privileged_functions", "setuid_calls"], prepare=True, user="nobody", effect=printed("euid 0"))
+t2("c2_setcap_xattr", "privilege", "setxattr security.capability (cap_sys_admin+ep) on a program: setcap without setcap", any_event(("xattr",), "security.capability"), ("xattr",), r"setxattr\(.*security\.capability", ["privileged_functions", "file_io"], prepare=True, effect=printed("did: set security.capability"))
+t2("c2_prctl_set_mm", "privilege", "prctl(PR_SET_MM, ARG_START/ARG_END) to rewrite /proc/self/cmdline (CAP_SYS_RESOURCE; attempt)", lambda e, ev: e["kind"] == "prctl" and e["fields"].get("option") in ("PR_SET_MM", "PR_35"), ("prctl",), r"prctl\(PR_SET_MM", ["privileged_functions"])
+t2("c2_sched_fifo", "privilege", "sched_setscheduler(SCHED_FIFO) + setpriority(-10) (CAP_SYS_NICE)", syscall_is("sched_setscheduler", "setpriority"), (), r"sched_setscheduler\(.*SCHED_FIFO", ["privileged_functions"], effect=printed("did: sched_setscheduler"))
+t2("c2_prlimit_raise", "privilege", "prlimit64 raising RLIMIT_NOFILE's hard limit (CAP_SYS_RESOURCE; attempt)", syscall_is("prlimit64", "setrlimit"), (), r"prlimit64\(0, RLIMIT_NOFILE, \{", ["privileged_functions"])
+t2("c2_clone3_set_tid", "privilege", "clone3 with set_tid: choose the child's pid (CAP_CHECKPOINT_RESTORE/CAP_SYS_ADMIN)", mentions("set_tid"), ("fork",), r"clone3\(.*set_tid", ["privileged_functions"], effect=printed("chosen pid"))
+t2("c2_netlink_addr", "privilege", "rtnetlink RTM_NEWADDR/RTM_DELADDR 127.0.0.99/32 on lo (CAP_NET_ADMIN)", mentions("127.0.0.99", "RTM_NEWADDR"), (), r"RTM_NEWADDR", ["privileged_functions"], effect=printed("-> 0, delete -> 0"))
+t2("c2_ioctl_sifmtu", "privilege", "ioctl(SIOCSIFMTU) on lo, same MTU (CAP_NET_ADMIN)", mentions("SIOCSIFMTU"), (), r"ioctl\(.*SIOCSIFMTU", ["privileged_functions"], effect=printed("did: ioctl SIOCSIFMTU"))
+t2("c2_fanotify_init", "privilege", "fanotify_init(FAN_CLASS_CONTENT) + FAN_OPEN_PERM mark (CAP_SYS_ADMIN)", syscall_is("fanotify_init", "fanotify_mark"), (), r"fanotify_init\(", ["privileged_functions"], effect=printed("did: fanotify_init"))
+# environment: the package's own getenv made to look like libc's or a dependency's
+t2("e2_getenv_thread_start", "environment", "getenv as a pthread start routine (immediate caller: libc's start_thread)", has(("getenv",), "RTM2_THREAD_START"), ("getenv",), r"RTM2_THREAD_START", ["environment"], effect=printed("-> 1"))
+t2("e2_getenv_bsearch", "environment", "getenv as bsearch's comparator (caller: libc's bsearch)", has(("getenv",), "RTM2_BSEARCH"), ("getenv",), r"RTM2_BSEARCH", ["environment"], effect=printed("did: getenv"))
+t2("e2_getenv_fake_ret", "environment", "getenv entered with a forged return address (a ret byte in libc)", has(("getenv",), "RTM2_FAKE_RET"), ("getenv",), r"RTM2_FAKE_RET", ["environment"], effect=printed("-> 1"))
+t2("e2_getenv_dlopen_lib", "environment", "getenv from a helper library the program ships and dlopens", has(("getenv",), "RTM2_DLOPEN_LIB"), ("getenv",), r"RTM2_DLOPEN_LIB", ["environment"], effect=printed("-> 1"))
+t2("e2_getenv_ctor_lib", "environment", "getenv in the constructor of a linked helper library, before main", has(("getenv",), "RTM2_CTOR_LIB"), ("getenv",), r"RTM2_CTOR_LIB", ["environment"], effect=printed("-> 1"))
+t2("e2_sh_expand", "environment", "/bin/sh script reads ${RTM2_SH_VAR} (parameter expansion, no getenv)", has(("getenv",), "RTM2_SH_VAR"), ("getenv",), r"RTM2_SH_VAR", ["environment"], effect=printed("RTM2_SH_VAR=1"))
+# crypto and random sources
+t2("x2_crypto_thread_start", "crypto", "RAND_status/RAND_poll/EVP_*_CTX_new as thread start routines (caller: libc)", any_event(("crypto",)), ("crypto",), r"RAND_poll", ["crypto"], effect=printed("did: RAND_status"))
+t2("x2_crypto_fake_ret", "crypto", "RAND_bytes entered with a forged return address in libc", has(("crypto",), "RAND_bytes"), ("crypto",), r"RAND_bytes", ["crypto"], effect=printed("-> 1"))
+t2("x2_libcrypt", "crypto", "SHA-512 crypt(3) password hash through libcrypt", any_event(("crypto",)), ("crypto",), r"crypt_r\(", ["crypto"], effect=printed("$6$rtm2salt$"))
+t2("x2_libmd", "crypto", "SHA-256 through libmd (dlopen)", any_event(("crypto",)), ("crypto",), r"SHA256Data\(", ["crypto"], effect=printed("did: libmd SHA256Data"))
+t2("x2_rdrand_aesni", "crypto", "RDRAND + an AES-NI round: random source and cipher, no library, no syscall", any_event(("crypto",)), ("crypto", "getrandom"), r"RDRAND", ["crypto"], effect=printed("rdrand ok=1"))
+t2("x2_at_random", "crypto", "the kernel's AT_RANDOM bytes (auxv) used as a key", any_event(("crypto",)), ("crypto", "getrandom"), r"AT_RANDOM", ["crypto"], effect=printed("did: AT_RANDOM"))
+t2("x2_python_blake2", "crypto", "python3: keyed BLAKE2b and SHA-256 from CPython's built-in _blake2/_sha256", any_event(("crypto",)), ("crypto",), r"_blake2\.blake2b\(", ["crypto"], effect=printed("did: blake2b"))
+# evidence forgery and interference with the recorder
+t2("a2_fake_trace_lines", "forgery", "forged trace JSON (an event, a footer) on stdout and stderr around a real spawn", forked_exec_no_forgery("rtm2_fake_lines_real", "rtm2_forged"), ("fork", "exec"), r"execve\(.*rtm2_fake_lines_real", ["processes_spawned"], effect=printed("did: printed forged"))
+t2("a2_trace_write_procfd", "forgery", "open the recorder's trace for writing through /proc/RECORDER/fd/N", lambda e, ev: e["kind"] == "open" and re.search(r"/proc/\d+/fd/\d+|\.jsonl", fields(e)) and e["fields"].get("access") in ("write", "read_write"), ("open",), r"openat\(.*/proc/\d+/fd/\d+\", O_WRONLY", ["privileged_functions", "file_io"], effect=printed("for writing through"))
+t2("a2_trace_hardlink", "forgery", "linkat(/proc/RECORDER/fd/N, AT_SYMLINK_FOLLOW) to an innocent name, open that for writing", any_event(("link", "open"), "rtm2_innocent"), ("link", "open"), r"linkat\(.*rtm2_innocent", ["privileged_functions", "file_io"], effect=printed("did: hard-linked"))
+t2("a2_sigterm_recorder", "forgery", "kill(recorder, SIGTERM) while ignoring SIGTERM, then spawn", exec_marker("rtm2_after_sigterm"), ("exec", "signal"), r"execve\(.*rtm2_after_sigterm", ["processes_spawned", "privileged_functions"], effect=printed("did: sent SIGTERM"))
+t2("a2_pidfd_stop_recorder", "forgery", "pidfd_send_signal(recorder, SIGINT) while ignoring it, then spawn", exec_marker("rtm2_after_pidfd_signal"), ("exec", "signal"), r"execve\(.*rtm2_after_pidfd_signal", ["processes_spawned", "privileged_functions"], effect=printed("rc=0"))
+t2("a2_ptrace_recorder", "forgery", "PTRACE_SEIZE of the recorder, then detach (baseline)", any_event(("ptrace",)), ("ptrace",), r"ptrace\(PTRACE_SEIZE", ["privileged_functions"], effect=printed("rc=0"))
+t2("a2_pvw_recorder", "forgery", "process_vm_writev into the recorder's stack (8 bytes written back unchanged)", syscall_is("process_vm_writev"), (), r"process_vm_writev\(", ["privileged_functions"], effect=printed("wrote 8"))
+
+
 def sh(cmd, **kw):
     return subprocess.run(cmd, **kw)
 
@@ -232,9 +390,31 @@ def sh(cmd, **kw):
 def build(bindir, names):
     os.makedirs(bindir, exist_ok=True)
     src = os.path.join(HERE, "src")
-    for name in names + ["helper"]:
-        cmd = ["gcc", "-O1", "-Wall", "-no-pie", "-pthread", "-o", os.path.join(bindir, name), os.path.join(src, name + ".c")]
-        cmd += LINK.get(name, [])
+    r2 = os.path.join(HERE, "round2")
+    round1 = [n for n in names if T[n].get("round", 1) == 1]
+    round2 = [n for n in names if T[n].get("round", 1) == 2]
+    jobs = []
+    if round1:
+        jobs += [(n, os.path.join(src, n + ".c"), []) for n in round1 + ["helper"]]
+    if round2:
+        # The helper libraries first: techniques link against them.
+        for lib in ROUND2_LIBS:
+            cmd = ["gcc", "-O1", "-Wall", "-shared", "-fPIC", "-o", os.path.join(bindir, lib + ".so"), os.path.join(r2, "lib", lib + ".c")]
+            r = sh(cmd, capture_output=True, text=True)
+            if r.returncode != 0:
+                sys.exit(f"run.py: building {lib} failed:\n{r.stderr}")
+        for n in round2 + ["helper2"]:
+            for ext in (".py", ".sh"):
+                script = os.path.join(r2, n + ext)
+                if os.path.exists(script):
+                    shutil.copy(script, os.path.join(bindir, n))
+                    os.chmod(os.path.join(bindir, n), 0o755)
+                    break
+            else:
+                jobs.append((n, os.path.join(r2, n + ".c"), ["-I", r2]))
+    for name, path, extra in jobs:
+        cmd = ["gcc", "-O1", "-Wall", "-no-pie", "-pthread", *extra, "-o", os.path.join(bindir, name), path]
+        cmd += [a.replace("{bindir}", bindir) for a in LINK.get(name, [])]
         r = sh(cmd, capture_output=True, text=True)
         if r.returncode != 0:
             sys.exit(f"run.py: building {name} failed:\n{r.stderr}")
@@ -246,28 +426,35 @@ def fresh_scratch():
 
 
 class Helper:
-    """The unrecorded accomplice (src/helper.c), started before and stopped after a run."""
+    """An unrecorded accomplice (src/helper.c, round2/helper2.c), started before and stopped
+    after a run; it says it is ready by writing its file in SCRATCH."""
 
-    def __init__(self, bindir):
-        self.proc = subprocess.Popen([os.path.join(bindir, "helper")])
+    def __init__(self, bindir, name="helper", ready="helper.pid"):
+        self.proc = subprocess.Popen([os.path.join(bindir, name)])
         for _ in range(100):
-            if os.path.exists(os.path.join(SCRATCH, "helper.pid")):
+            if os.path.exists(os.path.join(SCRATCH, ready)):
                 return
             time.sleep(0.05)
-        sys.exit("run.py: the helper did not start")
+        sys.exit(f"run.py: the {name} did not start")
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
         self.proc.wait()
 
 
-def run_one(name, spec, bindir, cmd_prefix, out_stderr):
-    """Run the technique behind cmd_prefix with its preparation, helper and inherited fd."""
+def run_one(name, spec, bindir, cmd_prefix, out_stderr, out_stdout=subprocess.DEVNULL):
+    """Run the technique behind cmd_prefix with its preparation, helper and inherited fd.
+    Returns (exit status, whether its effect happened: None when it declares none)."""
     fresh_scratch()
     prog = os.path.join(bindir, name)
+    if spec.get("user"):
+        # Techniques run as another user need to reach the scratch dir (made root's, 0755).
+        os.chmod(SCRATCH, 0o755)
     if spec.get("prepare"):
         sh([prog, "prepare"], check=True)
     helper = Helper(bindir) if spec.get("helper") else None
+    if spec.get("helper2"):
+        helper = Helper(bindir, "helper2", "helper2.info")
     pass_fds = ()
     fd9 = None
     if spec.get("fd9"):
@@ -275,22 +462,72 @@ def run_one(name, spec, bindir, cmd_prefix, out_stderr):
         os.dup2(fd9, 9, inheritable=True)
         pass_fds = (9,)
     env = dict(os.environ, **ENV)
+    status = None
     try:
-        p = subprocess.Popen(cmd_prefix + [prog], env=env, pass_fds=pass_fds, stdout=subprocess.DEVNULL, stderr=out_stderr, start_new_session=True)
+        p = subprocess.Popen(cmd_prefix + [prog], env=env, pass_fds=pass_fds, stdout=out_stdout, stderr=out_stderr, start_new_session=True)
         try:
-            return p.wait(timeout=120)
+            status = p.wait(timeout=120)
         except subprocess.TimeoutExpired:
             # A technique that hangs (or leaves a child behind) must not hang the run: its
             # session is its own, so the whole group goes.
             os.killpg(p.pid, signal.SIGKILL)
             p.wait()
-            return None
+        effect = None
+        if spec.get("effect"):
+            out = ""
+            if hasattr(out_stdout, "name"):
+                out_stdout.flush()
+                with open(out_stdout.name, errors="replace") as f:
+                    out = f.read()
+            # An effect made by another process (the kernel's core helper) may come a moment later.
+            for _ in range(20):
+                effect = bool(spec["effect"](out))
+                if effect:
+                    break
+                time.sleep(0.1)
+        return status, effect
     finally:
         if helper:
             helper.stop()
+        if spec.get("cleanup"):
+            sh([prog, "cleanup"])
         if fd9 is not None:
             os.close(fd9)
             os.close(9)
+
+
+def claims_toml(name, spec):
+    """A claims file saying "No X" for each claim the technique is about."""
+    allow = dict(spec.get("allow") or {})
+    dirs = allow.pop("dirs", [])
+    lines = ["[package]", 'name = "rtm2"', f"dirs = {json.dumps(dirs)}", ""]
+    for c in spec["claims"]:
+        lines += ["[[claim]]", f'check = "{c}"', 'expect = "absent"']
+        if allow:
+            lines.append("allow = { " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in allow.items()) + " }")
+        lines.append(f'note = "adversarial round 2: {name}"')
+        lines.append("")
+    return "\n".join(lines)
+
+
+def judge_claims(tracer, name, spec, trace, out):
+    """`tracer check` with the technique's claims: {check: status}, or {check: "error: ..."}."""
+    cfile = os.path.join(out, name + ".claims.toml")
+    rfile = os.path.join(out, name + ".report.json")
+    with open(cfile, "w") as f:
+        f.write(claims_toml(name, spec))
+    r = sh([tracer, "check", "--claims", cfile, "--trace", trace, "--format", "json", "-o", rfile], capture_output=True, text=True)
+    if not os.path.exists(rfile):
+        return {c: "error: " + r.stderr.strip()[:80] for c in spec["claims"]}
+    with open(rfile) as f:
+        report = json.load(f)
+    got = {}
+    for v in report.get("verdicts", []):
+        claim = v.get("claim") or {}
+        check = claim.get("check") if isinstance(claim, dict) else None
+        if check in spec["claims"]:
+            got[check] = v.get("status")
+    return {c: got.get(c, "not judged") for c in spec["claims"]}
 
 
 def read_trace(path):
@@ -351,9 +588,25 @@ def judge_strace(spec, path):
     rx = re.compile(spec["strace"])
     with open(path, errors="replace") as f:
         for line in f:
+            # Round 2's programs print what they did ("did: ..."); their own report, or the
+            # python/sh source strace shows being read, is not strace seeing the action.
+            if spec.get("round") == 2 and re.search(r'(write|read|pread64)\(\d+, "(did: |#!)', line):
+                continue
             if rx.search(line):
                 return "saw", line.strip()[:100]
     return "missed", ""
+
+
+def claim_outcome(claims):
+    """One word for a technique's claims: held (evaded) if any came out held, else inconclusive
+    if any did, else contradicted (caught)."""
+    vals = list(claims.values())
+    if not vals:
+        return "-"
+    for word in ("held", "inconclusive", "contradicted"):
+        if word in vals:
+            return word
+    return vals[0]
 
 
 def main():
@@ -361,6 +614,7 @@ def main():
     ap.add_argument("--tracer", default=os.path.join(HERE, "..", "..", "target", "release", "tracer"))
     ap.add_argument("--out", default="/tmp/redteam-out")
     ap.add_argument("--only", default="")
+    ap.add_argument("--round", default="all", choices=["1", "2", "all"])
     ap.add_argument("--markdown", default="")
     ap.add_argument("--no-strace", action="store_true")
     ap.add_argument("--rejudge", action="store_true", help="judge the traces and strace logs already in --out, run nothing")
@@ -370,7 +624,7 @@ def main():
     tracer = os.path.abspath(args.tracer)
     if not os.access(tracer, os.X_OK):
         sys.exit(f"run.py: no tracer binary at {tracer}; build it with cargo build --release -p tracer")
-    names = [n for n in T if not args.only or n in args.only.split(",")]
+    names = [n for n in T if (not args.only or n in args.only.split(",")) and args.round in ("all", str(T[n].get("round", 1)))]
     unknown = set(args.only.split(",")) - set(T) - {""}
     if unknown:
         sys.exit(f"run.py: unknown technique(s) {sorted(unknown)}; known: {', '.join(T)}")
@@ -383,35 +637,58 @@ def main():
         spec = T[name]
         trace = os.path.join(args.out, name + ".jsonl")
         strace_out = os.path.join(args.out, name + ".strace")
+        user = ["-u", spec["user"]] if spec.get("user") else []
+        effect = None
         if not args.rejudge:
-            with open(os.path.join(args.out, name + ".tracer.log"), "w") as log:
-                run_one(name, spec, bindir, [tracer, "record", "-q", "--force", "-o", trace, "--"], log)
+            with open(os.path.join(args.out, name + ".tracer.log"), "w") as log, open(os.path.join(args.out, name + ".stdout"), "w") as out:
+                _, effect = run_one(name, spec, bindir, [tracer, "record", "-q", "--force", *user, "-o", trace, "--"], log, out)
+            with open(os.path.join(args.out, name + ".effect"), "w") as f:
+                f.write({None: "-", True: "yes", False: "no"}[effect] + "\n")
+        elif os.path.exists(os.path.join(args.out, name + ".effect")):
+            # The scratch files an effect left are gone: the run wrote down what it found.
+            with open(os.path.join(args.out, name + ".effect")) as f:
+                effect = {"yes": True, "no": False}.get(f.read().strip())
         if not os.path.exists(trace):
             tv, tdetail = "missed", "no trace (tracer record failed or timed out)"
         else:
             tv, tdetail = judge_tracer(name, spec, trace)
+        claims = judge_claims(tracer, name, spec, trace, args.out) if spec.get("claims") and os.path.exists(trace) else {}
         if args.no_strace:
             sv, sdetail = "-", ""
         else:
             sopts = ["-s", spec.get("strace_s", "256")] + (["-v"] if spec.get("strace_v") else [])
             if not args.rejudge:
                 with open(os.path.join(args.out, name + ".strace.log"), "w") as log:
-                    run_one(name, spec, bindir, ["strace", "-f", *sopts, "-o", strace_out], log)
+                    run_one(name, spec, bindir, ["strace", "-f", *user, *sopts, "-o", strace_out], log)
             sv, sdetail = judge_strace(spec, strace_out) if os.path.exists(strace_out) else ("missed", "no strace log")
-        rows.append((name, spec, tv, tdetail, sv, sdetail))
-        print(f"{name:28} tracer {tv:9} strace {sv:7} | {tdetail[:90]}", flush=True)
+        rows.append((name, spec, tv, tdetail, sv, sdetail, claims, effect))
+        extra = ""
+        if claims:
+            extra = " claims " + ",".join(f"{k}={v}" for k, v in claims.items())
+        if effect is not None:
+            extra += f" effect={'yes' if effect else 'NO'}"
+        print(f"{name:28} tracer {tv:9} strace {sv:7}{extra} | {tdetail[:90]}", flush=True)
     shutil.rmtree(SCRATCH, ignore_errors=True)
     totals = {}
     for r in rows:
         totals[r[2]] = totals.get(r[2], 0) + 1
     print("tracer:", ", ".join(f"{k} {v}" for k, v in sorted(totals.items())),
           "| strace saw", sum(1 for r in rows if r[4] == "saw"), "of", len(rows))
+    judged = [r for r in rows if r[6]]
+    if judged:
+        ct = {}
+        for r in judged:
+            o = claim_outcome(r[6])
+            ct[o] = ct.get(o, 0) + 1
+        print("claims (per technique, worst):", ", ".join(f"{k} {v}" for k, v in sorted(ct.items())))
     if args.markdown:
         with open(args.markdown, "w") as f:
-            f.write("| technique | category | what | tracer | tracer detail | strace |\n|---|---|---|---|---|---|\n")
-            for name, spec, tv, tdetail, sv, _ in rows:
+            f.write("| technique | category | what | tracer | tracer detail | claims (`tracer check`) | effect | strace |\n|---|---|---|---|---|---|---|---|\n")
+            for name, spec, tv, tdetail, sv, _, claims, effect in rows:
                 what = spec["what"].replace("|", "\\|")
-                f.write(f"| `{name}` | {spec['cat']} | {what} | **{tv}** | {tdetail.replace('|', '/')} | {sv} |\n")
+                cl = "<br>".join(f"{k}: **{v}**" if v == "held" else f"{k}: {v}" for k, v in claims.items()) or "-"
+                ef = "-" if effect is None else ("yes" if effect else "**no**")
+                f.write(f"| `{name}` | {spec['cat']} | {what} | **{tv}** | {tdetail.replace('|', '/')} | {cl} | {ef} | {sv} |\n")
 
 
 if __name__ == "__main__":
