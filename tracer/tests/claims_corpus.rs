@@ -208,6 +208,13 @@ fn heldout7_score_is_recorded() {
     insta::assert_snapshot!(record("heldout7.txt"));
 }
 
+/// The eighth held-out set (session 7): real Ubuntu MIR and security-team review texts,
+/// labelled and committed before its first run; its first-run score is in the README.
+#[test]
+fn heldout8_score_is_recorded() {
+    insta::assert_snapshot!(record("heldout8.txt"));
+}
+
 /// Package names from the usual headers and bug titles; nothing when nothing names it.
 #[test]
 fn package_names_from_headers_and_titles() {
