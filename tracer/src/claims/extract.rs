@@ -562,6 +562,7 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         .into_iter()
         .filter(|pos| !(outside && depth(*pos)))
         .filter(|pos| !other_subject(clause_before(s, *pos)))
+        .filter(|pos| !foreign_subject(s, *pos))
         .filter(|pos| !conditional(s, *pos))
         .filter(|pos| !generic_risk(s, clause_before(s, *pos)))
         .filter(|pos| !off_topic(clause_around(s, *pos)))
@@ -640,6 +641,7 @@ fn absent_phrase_polarity(s: &str, anchors: &[&str], phrases: &[&str]) -> Option
         .filter(|i| !negated(clause_before(s, *i)) && !object_denied(s, *i))
         .filter(|i| !["un", "non-", "non"].iter().any(|p| s[..*i].ends_with(p)))
         .filter(|i| !other_subject(clause_before(s, *i)))
+        .filter(|i| !foreign_subject(s, *i))
         .filter(|i| !conditional(s, *i))
         // "listening only on localhost": the phrase qualifies the mention before it in its
         // own clause.
@@ -668,7 +670,7 @@ fn absent_phrase_polarity(s: &str, anchors: &[&str], phrases: &[&str]) -> Option
 /// stated: not inside a condition or purpose, and not the subject of a practice judged in
 /// general ("Dropping privileges of a daemon to non-root is essential for security").
 fn phrase_stated(s: &str, pos: usize) -> bool {
-    !conditional(s, pos) && !generic_risk(s, clause_around(s, pos))
+    !conditional(s, pos) && !generic_risk(s, clause_around(s, pos)) && !foreign_subject(s, pos)
 }
 
 /// Whether the mention at `pos` is inside a condition, a purpose or an opening contrast ("if it is run as root, it
@@ -843,6 +845,231 @@ fn other_subject(clause: &str) -> bool {
             "runtime",
         ],
     )
+}
+
+/// Where a new subject can start before `pos`: after a `;`, a dash, or a coordinating
+/// conjunction that joins two clauses ("…, and the daemon runs as root", "…, but it …").
+/// A colon or a parenthesis continues the same predicate ("GNOME will move to smaller
+/// components: DeviceKit as a D-Bus interface …"), so it is no boundary here.
+fn subject_start(s: &str, pos: usize) -> usize {
+    let head = &s[..pos];
+    [
+        ";",
+        " - ",
+        " -- ",
+        " but ",
+        ", and ",
+        ", while ",
+        ", whereas ",
+        ", so ",
+        "? ",
+        " because ",
+        ", which ",
+        ", whereby ",
+    ]
+    .iter()
+    .filter_map(|b| head.rfind(b).map(|i| i + b.len()))
+    .max()
+    .unwrap_or(0)
+}
+
+/// Verbs (and the negations and modals before them) that end a clause's subject: the words
+/// before the first of them are the subject. A plain list, enough for the short declarative
+/// sentences reviews are written in.
+const SUBJECT_ENDS: &[&str] = &[
+    "is", "are", "was", "were", "be", "been", "has", "have", "had", "does", "do", "did", "doesn't",
+    "don't", "didn't", "isn't", "aren't", "wasn't", "can", "can't", "cannot", "could", "will",
+    "won't", "would", "should", "may", "might", "must", "need", "needs", "not", "never", "run",
+    "runs", "listen", "listens", "open", "opens", "use", "uses", "spawn", "spawns", "create",
+    "creates", "write", "writes", "read", "reads", "bind", "binds", "allow", "allows", "drop",
+    "drops", "call", "calls", "start", "starts", "ship", "ships", "install", "installs", "provide",
+    "provides", "require", "requires", "expose", "exposes", "execute", "executes", "move", "moves",
+    "make", "makes", "let", "lets", "set", "sets", "launch", "launches", "load", "loads", "own",
+    "owns", "handle", "handles", "rely", "relies", "depend", "depends", "contain", "contains",
+    "seem", "seems", "appear", "appears", "get", "gets", "talk", "talks", "fork", "forks",
+    "connect", "connects", "prevent", "prevents", "forbid", "forbids",
+];
+
+/// Words that open a clause without being its subject ("However, daemons …").
+const SUBJECT_FILLERS: &[&str] = &[
+    "however",
+    "also",
+    "and",
+    "so",
+    "then",
+    "now",
+    "currently",
+    "generally",
+    "usually",
+    "typically",
+    "normally",
+    "still",
+    "yet",
+    "thus",
+    "therefore",
+    "but",
+    "in",
+    "general",
+];
+
+/// Subjects that are not the package: the system the package runs on, the people around it,
+/// and whole classes of software. "Unix doesn't allow non-root processes to listen on ports
+/// < 1024", "users schedule their own cronjobs", "GNOME (and the Linux world in general) will
+/// move to DeviceKit as a D-Bus interface": facts about others, not the package's behaviour.
+const FOREIGN_SUBJECT_WORDS: &[&str] = &[
+    "unix",
+    "linux",
+    "kernel",
+    "posix",
+    "users",
+    "attacker",
+    "attackers",
+    "admin",
+    "admins",
+    "administrator",
+    "administrators",
+    "sysadmin",
+    "sysadmins",
+    "operators",
+    "people",
+    "you",
+    "someone",
+    "anyone",
+    "everyone",
+    "gnome",
+    "kde",
+    "browser",
+    "browsers",
+    "distribution",
+    "distributions",
+    "distro",
+    "distros",
+    "world",
+    "reader",
+    "readers",
+];
+
+/// Classes of software: a subject that is one of them as a bare plural ("Daemons need root",
+/// "non-root processes can't bind low ports", "network-facing services should …") speaks of
+/// software in general. With a determiner ("its daemons", "both services") it is the package's.
+const CLASS_PLURALS: &[&str] = &[
+    "daemons",
+    "services",
+    "programs",
+    "applications",
+    "apps",
+    "processes",
+    "servers",
+];
+
+/// Determiners that make a plural particular ("the daemons", "its services", "both processes").
+const DETERMINERS: &[&str] = &[
+    "the", "its", "it's", "our", "their", "these", "those", "both", "this", "that", "his", "her",
+    "my", "your", "each", "all", "two", "three", "several", "whose", "which", "a", "an", "no",
+    "other",
+];
+
+/// Words that open an adverbial phrase before the subject ("On Linux, it runs as a systemd
+/// service", "Due to restrictions imposed by several kernel APIs CRIU uses, the tools …"): the
+/// subject follows the phrase's comma.
+const OPENING_PREPOSITIONS: &[&str] = &[
+    "on",
+    "in",
+    "for",
+    "with",
+    "after",
+    "before",
+    "during",
+    "unlike",
+    "like",
+    "as",
+    "since",
+    "when",
+    "once",
+    "under",
+    "within",
+    "without",
+    "by",
+    "from",
+    "at",
+    "due",
+    "according",
+    "given",
+    "despite",
+    "upon",
+    "per",
+    "because",
+];
+
+/// The subject of the clause that holds `pos` and the word that ends it: the words from
+/// [`subject_start`] (past an opening adverbial phrase and its comma) to the first verb of
+/// [`SUBJECT_ENDS`], filler words dropped. `None` when no verb comes within the first ten
+/// words (no subject found: nothing is concluded); an empty subject when the clause opens
+/// with its verb ("does not run a daemon as root": the checklist's elided subject, the
+/// package).
+fn subject_of(s: &str, pos: usize) -> Option<(String, String)> {
+    let mut start = subject_start(s, pos);
+    let opening = s[start..]
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| OPENING_PREPOSITIONS.contains(&w));
+    if opening && let Some(comma) = s[start..pos].find(", ") {
+        start += comma + 2;
+    }
+    let words: Vec<&str> = s[start..]
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-'))
+        .filter(|w| !w.is_empty())
+        .take(10)
+        .collect();
+    let end = words.iter().position(|w| SUBJECT_ENDS.contains(w))?;
+    let subject = words[..end]
+        .iter()
+        .filter(|w| !SUBJECT_FILLERS.contains(w))
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some((subject, words[end].to_owned()))
+}
+
+/// Verbs of ability and necessity: with a class of software as a bare plural subject they state
+/// a general rule ("Daemons need root to bind low ports", "non-root processes can't listen on
+/// ports < 1024"), where "Services are bound to localhost" states what the project's services do.
+const GENERIC_VERBS: &[&str] = &[
+    "need", "needs", "can", "can't", "cannot", "could", "must", "should", "may", "might", "would",
+];
+
+/// Whether the subject of the clause holding `pos` is something other than the package or its
+/// daemons: the operating system, people (users, attackers, admins), software "in general",
+/// or a class of software as a bare plural stating a general rule. The package may be named in
+/// any way (its name, a daemon's, "it", "the service"), so only subjects known to be others
+/// count: an unknown name is taken as the package's.
+fn foreign_subject(s: &str, pos: usize) -> bool {
+    let Some((subject, verb)) = subject_of(s, pos) else {
+        return false;
+    };
+    // "The daemon's users", "the package's helper": a possessive ties the subject to the
+    // package.
+    if subject.is_empty() || subject.contains("'s ") {
+        return false;
+    }
+    let words: Vec<&str> = subject.split_whitespace().collect();
+    // The head noun decides: "the admin API" is the package's API, "the admin" a person.
+    let head = words.last().copied().unwrap_or("");
+    if subject.contains("in general")
+        || subject.contains("third-party")
+        || subject.contains("third party")
+        || FOREIGN_SUBJECT_WORDS.contains(&head)
+    {
+        return true;
+    }
+    // "the user", "a user", "any user": a person, not the daemon's account.
+    if words.len() == 2 && head == "user" && ["the", "a", "any", "every"].contains(&words[0]) {
+        return true;
+    }
+    CLASS_PLURALS.contains(&head)
+        && GENERIC_VERBS.contains(&verb.as_str())
+        && !words.iter().any(|w| DETERMINERS.contains(w))
 }
 
 /// A question's answer: a plain yes or no among its first words ("Yes, via popen()", "No.",
@@ -1034,6 +1261,8 @@ const NETWORKING: &[&str] = &[
     "network connection",
     "networking:",
     "networking -",
+    // The old report form's "No network activity."
+    "network activity",
 ];
 const LISTEN: &[&str] = &[
     "open a port",
@@ -1074,6 +1303,21 @@ const LISTEN: &[&str] = &[
     "binds all",
     "binds it to",
     "default port",
+    // "jackd does not listen for network connections itself": a listener, whatever it is
+    // listening on. Connections only: "listens for D-Bus signals" is no port.
+    "listen for network connections",
+    "listens for network connections",
+    "listening for network connections",
+    "listen for connections",
+    "listens for connections",
+    "listening for connections",
+    "listen for incoming connections",
+    "listens for incoming connections",
+    "listening for incoming connections",
+    "accepts network connections",
+    "accept network connections",
+    "accepts incoming connections",
+    "accept incoming connections",
 ];
 /// A listener on a unix socket: not an IP port.
 const UNIX_SOCKET: &[&str] = &[
@@ -1399,7 +1643,16 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::Networking,
-        applies: |s| any(s, NETWORKING),
+        // A listener's connections ("does not listen for network connections") are the
+        // port's business: denying a listener says nothing of outgoing networking.
+        applies: |s| {
+            any(
+                &s.replace("for network connection", "for connection")
+                    .replace("accepts network connection", "accepts connection")
+                    .replace("accept network connection", "accept connection"),
+                NETWORKING,
+            )
+        },
         anchors: &["network"],
         absent_phrases: &[],
     },
@@ -1441,7 +1694,7 @@ const RULES: &[Rule] = &[
                 && !s.contains("privileged port")
                 && (!any(s, UNIX_SOCKET) || any(s, &[" port", "tcp", "udp"]))
         },
-        anchors: &["port", "listen", "bind"],
+        anchors: &["port", "listen", "bind", "accept"],
         absent_phrases: &[],
     },
     Rule {
@@ -1685,8 +1938,13 @@ const RULES: &[Rule] = &[
         applies: |s| {
             any(s, DBUS)
                 || bare_item(s, &["dbus", "d-bus"])
+                // "uses DeviceKit, d-bus, and PolicyKit APIs": PolicyKit's own "polic" is no
+                // D-Bus policy.
                 || (any(s, &["dbus", "d-bus"])
-                    && any(s, &["service", "polic", "activation", "config"]))
+                    && any(
+                        &s.replace("policykit", " ").replace("polkit", " "),
+                        &["service", "polic", "activation", "config"],
+                    ))
         },
         anchors: &["dbus", "d-bus"],
         absent_phrases: &[],
@@ -2758,6 +3016,55 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(one(text), *want, "{text:?}");
         }
+    }
+
+    /// A sentence whose subject is not the package (the system, people, software in
+    /// general) gives no claim, and is listed as unclear; an unknown name, a pronoun, a
+    /// particular plural or an adjective ("the admin API") leaves the claim alone.
+    #[test]
+    fn subjects_other_than_the_package_give_no_claim() {
+        use {Check::*, Expect::*};
+        each_gives(&[
+            (
+                "Unix doesn't allow non-root processes to listen on ports < 1024.",
+                &[],
+            ),
+            ("Daemons need root to bind privileged ports.", &[]),
+            ("Non-root processes cannot listen on port 80.", &[]),
+            (
+                "Attackers can make a service listen on any port they like.",
+                &[],
+            ),
+            (
+                "GNOME (and the Linux world in general) will move to DeviceKit as a D-Bus \
+                 interface and DK-power as particular services.",
+                &[],
+            ),
+            (
+                "The admin API is not exposed to the network.",
+                &[(ExternalEndpoint, Absent)],
+            ),
+            (
+                "On Debian, the daemon runs as root.",
+                &[(RunsAsRoot, Present)],
+            ),
+            (
+                "Due to restrictions of the kernel interfaces it uses, the daemon runs as root.",
+                &[(RunsAsRoot, Present)],
+            ),
+            ("Both daemons run as root.", &[(RunsAsRoot, Present)]),
+            (
+                "jackd does not listen for network connections itself.",
+                &[(OpensPort, Absent)],
+            ),
+            (
+                "- No users or groups are removed by the maintainer scripts",
+                &[(MaintainerRemoves, Absent)],
+            ),
+        ]);
+        listed_not_claimed("Daemons need root to bind privileged ports.", |w| {
+            w.starts_with("unclear:")
+        });
     }
 
     /// What a sentence supposes, aims at, asks for, wishes, hedges or judges in general is no
