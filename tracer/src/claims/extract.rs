@@ -467,6 +467,13 @@ fn clause_before(s: &str, pos: usize) -> &str {
         " because ",
         " due to ",
         " thanks to ",
+        // A second clause with its own subject: "no saved root uid survives it, and it runs
+        // before the daemonizing fork" does not deny the fork. A list ("doesn't use webkit,
+        // v8, and pam") keeps its denial: no subject follows its comma.
+        ", and it ",
+        ", and the ",
+        ", and they ",
+        ", and we ",
     ]
     .iter()
     .filter_map(|b| head.rfind(b).map(|i| i + b.len()))
@@ -634,6 +641,14 @@ fn absent_phrase_polarity(s: &str, anchors: &[&str], phrases: &[&str]) -> Option
     let Some(phrase_at) = phrase_spans.iter().map(|(a, _)| *a).min() else {
         return Some(Expect::Absent);
     };
+    // "siriproxy does not drop root permissions": the phrase denied affirms what it denies.
+    let denied = |i: usize| negated(clause_before(s, i));
+    if phrase_spans.iter().all(|(a, _)| denied(*a)) {
+        return Some(Expect::Present);
+    }
+    if phrase_spans.iter().any(|(a, _)| denied(*a)) {
+        return None;
+    }
     let affirmed: Vec<usize> = anchors
         .iter()
         .flat_map(|a| s.match_indices(a).map(|(i, _)| i))
@@ -679,6 +694,12 @@ fn phrase_stated(s: &str, pos: usize) -> bool {
 /// The condition runs from "if"/"unless" to the next comma, and "even if" concedes instead.
 fn conditional(s: &str, pos: usize) -> bool {
     let padded = format!(" {}", &s[..pos]);
+    // "If setcap is not available, we still fall back to SUID on plugins that need it": a
+    // sentence that opens with a condition states its consequence only under it, and the
+    // condition's own negation ("not available") must not deny the consequence.
+    if [" if ", " unless "].iter().any(|w| padded.starts_with(w)) {
+        return true;
+    }
     // "Whereas dnsmasq is running as root, we designed pihole-FTL to run unprivileged": an
     // opening contrast is background (another program, the usual case); the fact follows.
     if [
@@ -1053,6 +1074,11 @@ fn foreign_subject(s: &str, pos: usize) -> bool {
     if subject.is_empty() || subject.contains("'s ") {
         return false;
     }
+    // "the sole reason to run such stuff as root": "such" speaks of a kind, not of the package.
+    let clause = &s[subject_start(s, pos)..pos];
+    if clause.contains(" such ") && !clause.contains(" such as ") {
+        return true;
+    }
     let words: Vec<&str> = subject.split_whitespace().collect();
     // The head noun decides: "the admin API" is the package's API, "the admin" a person.
     let head = words.last().copied().unwrap_or("");
@@ -1182,6 +1208,9 @@ const SPAWN: &[&str] = &[
     "calls out to",
     // `subprocess.run(…, shell=True)`
     "shell=true",
+    // "CGI children inherit the dropped uid": a CGI handler is a process the server starts.
+    "cgi child",
+    "cgi process",
 ];
 const FILE_IO: &[&str] = &[
     "file io",
@@ -1224,7 +1253,12 @@ const ENV: &[&str] = &[
     "getenv",
     "environment usage",
     "os.environ",
-    "the environment",
+    // Not "the environment" alone: "stopped being present in the environment" is a place.
+    "from the environment",
+    "reads the environment",
+    "read the environment",
+    "inherits the environment",
+    "inherit the environment",
 ];
 const CRYPTO: &[&str] = &[
     "cryptograph",
@@ -1247,6 +1281,10 @@ const CRYPTO: &[&str] = &[
     "keypair",
     "/dev/urandom",
     "/dev/random",
+    // "to read the TLS key"
+    "tls key",
+    "tls certificate",
+    "private key",
 ];
 const NETWORKING: &[&str] = &[
     "use of networking",
@@ -1318,6 +1356,13 @@ const LISTEN: &[&str] = &[
     "accept network connections",
     "accepts incoming connections",
     "accept incoming connections",
+    // "needs root only during startup, to bind the listeners", "serves only on local host",
+    // "the service spins up on 0.0.0.0:8080"
+    "bind the listener",
+    "binds the listener",
+    "serves on",
+    "serves only on",
+    "spins up on",
 ];
 /// A listener on a unix socket: not an IP port.
 const UNIX_SOCKET: &[&str] = &[
@@ -1327,7 +1372,7 @@ const UNIX_SOCKET: &[&str] = &[
     ".sock",
     "on /",
 ];
-const LOOPBACK: &[&str] = &["localhost", "127.0.0.1", "::1", "loopback"];
+const LOOPBACK: &[&str] = &["localhost", "127.0.0.1", "::1", "loopback", "local host"];
 /// Addresses that listen on every interface: external.
 const WILDCARD: &[&str] = &[
     "0.0.0.0",
@@ -1827,10 +1872,21 @@ const RULES: &[Rule] = &[
     Rule {
         check: Check::MaintainerAddsGroups,
         applies: |s| {
-            any(
+            // "the package doesn't create this user", "does not create the required user during
+            // installation": the install is the maintainer scripts' work.
+            (any(
                 s,
                 &["postinst", "maintainer script", "preinst", "inst script"],
-            ) && (any(s, ADDS) || (any(s, ADDS_ANCHORS) && any(s, &["user", "group"])))
+            ) && (any(s, ADDS) || (any(s, ADDS_ANCHORS) && any(s, &["user", "group"]))))
+                || (any(
+                    s,
+                    &[
+                        "the package",
+                        "during installation",
+                        "during install",
+                        "when installing",
+                    ],
+                ) && creates_account(s))
         },
         anchors: ADDS_ANCHORS,
         absent_phrases: &[],
@@ -2099,6 +2155,22 @@ const BUS_NAME: &[&str] = &[
     "exposes a dbus interface",
 ];
 
+/// "create the required user", "creates the foo user", "doesn't create this group": a
+/// create verb with a user or group among the next three words.
+fn creates_account(s: &str) -> bool {
+    let words: Vec<&str> = s
+        .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '_')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().enumerate().any(|(i, w)| {
+        matches!(*w, "create" | "creates" | "created" | "creating")
+            && words[i + 1..]
+                .iter()
+                .take(4)
+                .any(|n| matches!(*n, "user" | "users" | "group" | "groups"))
+    })
+}
+
 /// Forking into the background: "does daemonize", "does not double-fork(2)".
 const DAEMONIZE: &[&str] = &[
     "daemonize",
@@ -2110,6 +2182,10 @@ const DAEMONIZE: &[&str] = &[
     "forks to the background",
     "backgrounds itself",
     "detaches from the terminal",
+    // "it runs before the daemonizing fork". Not "daemonization", which is also said of
+    // code that is switched off ("the daemonization code is if-ed out").
+    "daemonizing",
+    "daemonising",
 ];
 
 /// What a maintainer script does when it removes users, groups or files.
@@ -2157,6 +2233,8 @@ const ADDS_ANCHORS: &[&str] = &[
     "create group",
     "create a ",
     "create any",
+    "create this",
+    "create the",
     "creates",
     "creating",
     "created",
@@ -2225,6 +2303,13 @@ const NOT_ROOT: &[&str] = &[
     "drops its privileges",
     "drop its privileges",
     "drops its root privileges",
+    "drop its root privileges",
+    // "delays the dropping of the root privileges", "drop root privileges after bind"
+    "dropping of root",
+    "dropping of the root",
+    "drop of root",
+    "drops the root",
+    "as the non-root",
 ];
 
 /// A process called privileged ("a privileged process that handles operations requiring
@@ -2268,6 +2353,14 @@ const ADVICE: &[&str] = &[
     "my expectation",
     " i expect",
     "would expect",
+    // "My plan is to add the ability to configure the bind address", "better to listen on
+    // localhost", "I'd like my service to run as an unprivileged user"
+    " my plan",
+    "plan is to",
+    " plan to ",
+    "planning to",
+    "better to ",
+    "'d like",
 ];
 
 /// Doubt and partial statements: no claim either way.
@@ -2296,6 +2389,9 @@ const UNCERTAIN: &[&str] = &[
     " some daemons",
     " many daemons",
     " most daemons",
+    // "I guess I've never had a need to bind to 0.0.0.0", "My impression is that …"
+    " i guess",
+    "my impression",
 ];
 
 /// Opinions about the code's quality ("looked careful"): they judge, they do not state.
@@ -2336,7 +2432,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     // An unchecked to-do item ("- [ ] available via init.d scripts") is a plan; a reviewer's
     // doubt ("it's not clear whether timers were installed") and a statement about some of
     // the daemons ("not all the daemons drop privileges") say nothing a run could check.
-    if sentence.trim_start().starts_with("[ ]") || any(&format!(" {sentence}"), UNCERTAIN) {
+    if sentence.trim_start().starts_with("[ ]") {
         return Vec::new();
     }
     // "does not open privileged ports or has a reason to do so" (the template since 2023):
@@ -2403,6 +2499,11 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
                 })
             })
             .flat_map(|c| c.split(", and ").map(str::to_owned).collect::<Vec<_>>())
+            // "Today the service spins up on 0.0.0.0:8080 and it should probably default to
+            // 127.0.0.1", "it currently defaults to listen on 127.0.0.1, it should probably
+            // listen on 0.0.0.0": the statement before the advice stands.
+            .flat_map(|c| c.split(" and it ").map(str::to_owned).collect::<Vec<_>>())
+            .flat_map(|c| c.split(", it ").map(str::to_owned).collect::<Vec<_>>())
             .collect()
     } else {
         vec![sentence.to_owned()]
@@ -2418,6 +2519,11 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     }
     let sentence = kept.join(";");
     let sentence = sentence.as_str();
+    // Hedges in what is left ("Today the service spins up on 0.0.0.0:8080 and it should
+    // probably default to 127.0.0.1" keeps its statement: the hedge was the advice's).
+    if any(&format!(" {sentence}"), UNCERTAIN) {
+        return Vec::new();
+    }
     let plain = unquoted(sentence);
     let mut out: Vec<(Check, Expect, Allow)> = Vec::new();
     for (check, expect) in RULES
