@@ -809,6 +809,8 @@ fn generic_risk(s: &str, clause: &str) -> bool {
                 "important",
                 "good practice",
                 "best practice",
+                // "I think installing udev rules for the user is sensible"
+                "sensible",
             ],
         )
 }
@@ -1211,6 +1213,9 @@ const SPAWN: &[&str] = &[
     // "CGI children inherit the dropped uid": a CGI handler is a process the server starts.
     "cgi child",
     "cgi process",
+    // "by creating sub processes which run under the same privileges"
+    "sub process",
+    "sub-process",
 ];
 const FILE_IO: &[&str] = &[
     "file io",
@@ -1246,6 +1251,11 @@ const TEMP: &[&str] = &[
     "to /tmp",
     "in /var/tmp",
     "temporary storage",
+    // "The way vim-anywhere uses /tmp is insecure", "hardcodes /tmp/m.log as its log path"
+    "uses /tmp",
+    "use /tmp",
+    "using /tmp",
+    "hardcodes /tmp",
 ];
 const ENV: &[&str] = &[
     "environment variable",
@@ -2361,6 +2371,13 @@ const ADVICE: &[&str] = &[
     "planning to",
     "better to ",
     "'d like",
+    // "I would prefer not to package udev rules", "The fix is to use python's tempfile
+    // module", "a udev rule must be installed before a user can access the device": a
+    // preference, a proposed fix and a requirement, not what the package does.
+    "would prefer",
+    "'d prefer",
+    "the fix is to",
+    " must be ",
 ];
 
 /// Doubt and partial statements: no claim either way.
@@ -2392,6 +2409,8 @@ const UNCERTAIN: &[&str] = &[
     // "I guess I've never had a need to bind to 0.0.0.0", "My impression is that …"
     " i guess",
     "my impression",
+    " i think",
+    " i thought",
 ];
 
 /// Opinions about the code's quality ("looked careful"): they judge, they do not state.
