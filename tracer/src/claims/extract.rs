@@ -445,6 +445,28 @@ fn negated(s: &str) -> bool {
     .any(|n| s.contains(n))
 }
 
+/// How far back a denial reaches within its clause, in words: "did not carry an explicit
+/// default-context `deny own`, leaving name-squatting protection dependent on system-wide
+/// D-Bus defaults" denies the carrying, not the D-Bus files twelve words on. The checklist's
+/// longest denial ("no use of sudo, gksu, pkexec, or LD_LIBRARY_PATH") spans six.
+const NEGATION_REACH: usize = 10;
+
+/// The last [`NEGATION_REACH`] words of a clause.
+fn near(clause: &str) -> &str {
+    let starts: Vec<usize> = clause
+        .char_indices()
+        .filter(|(i, c)| {
+            !c.is_whitespace() && (*i == 0 || clause[..*i].ends_with(char::is_whitespace))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if starts.len() <= NEGATION_REACH {
+        clause
+    } else {
+        &clause[starts[starts.len() - NEGATION_REACH]..]
+    }
+}
+
 /// The clause before `pos`: back to the last `;`, ` - `, ` but `, parenthesis or colon.
 fn clause_before(s: &str, pos: usize) -> &str {
     let head = &s[..pos];
@@ -576,7 +598,7 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         .map(|pos| {
             (
                 pos,
-                (negated(clause_before(s, pos)) && !manner_denied(s, pos))
+                (negated(near(clause_before(s, pos))) && !manner_denied(s, pos))
                     || object_denied(s, pos)
                     || ["un", "non-", "non"].iter().any(|p| s[..pos].ends_with(p)),
             )
@@ -900,17 +922,159 @@ fn subject_start(s: &str, pos: usize) -> usize {
 /// before the first of them are the subject. A plain list, enough for the short declarative
 /// sentences reviews are written in.
 const SUBJECT_ENDS: &[&str] = &[
-    "is", "are", "was", "were", "be", "been", "has", "have", "had", "does", "do", "did", "doesn't",
-    "don't", "didn't", "isn't", "aren't", "wasn't", "can", "can't", "cannot", "could", "will",
-    "won't", "would", "should", "may", "might", "must", "need", "needs", "not", "never", "run",
-    "runs", "listen", "listens", "open", "opens", "use", "uses", "spawn", "spawns", "create",
-    "creates", "write", "writes", "read", "reads", "bind", "binds", "allow", "allows", "drop",
-    "drops", "call", "calls", "start", "starts", "ship", "ships", "install", "installs", "provide",
-    "provides", "require", "requires", "expose", "exposes", "execute", "executes", "move", "moves",
-    "make", "makes", "let", "lets", "set", "sets", "launch", "launches", "load", "loads", "own",
-    "owns", "handle", "handles", "rely", "relies", "depend", "depends", "contain", "contains",
-    "seem", "seems", "appear", "appears", "get", "gets", "talk", "talks", "fork", "forks",
-    "connect", "connects", "prevent", "prevents", "forbid", "forbids",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "does",
+    "do",
+    "did",
+    "doesn't",
+    "don't",
+    "didn't",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "can",
+    "can't",
+    "cannot",
+    "could",
+    "will",
+    "won't",
+    "would",
+    "should",
+    "may",
+    "might",
+    "must",
+    "need",
+    "needs",
+    "not",
+    "never",
+    "run",
+    "runs",
+    "listen",
+    "listens",
+    "open",
+    "opens",
+    "use",
+    "uses",
+    "spawn",
+    "spawns",
+    "create",
+    "creates",
+    "write",
+    "writes",
+    "read",
+    "reads",
+    "bind",
+    "binds",
+    "allow",
+    "allows",
+    "drop",
+    "drops",
+    "call",
+    "calls",
+    "start",
+    "starts",
+    "ship",
+    "ships",
+    "install",
+    "installs",
+    "provide",
+    "provides",
+    "require",
+    "requires",
+    "expose",
+    "exposes",
+    "execute",
+    "executes",
+    "move",
+    "moves",
+    "make",
+    "makes",
+    "let",
+    "lets",
+    "set",
+    "sets",
+    "launch",
+    "launches",
+    "load",
+    "loads",
+    "own",
+    "owns",
+    "handle",
+    "handles",
+    "rely",
+    "relies",
+    "depend",
+    "depends",
+    "contain",
+    "contains",
+    "seem",
+    "seems",
+    "appear",
+    "appears",
+    "get",
+    "gets",
+    "talk",
+    "talks",
+    "fork",
+    "forks",
+    "connect",
+    "connects",
+    "prevent",
+    "prevents",
+    "forbid",
+    "forbids",
+    "clean",
+    "cleans",
+    "clear",
+    "clears",
+    "remove",
+    "removes",
+    "send",
+    "sends",
+    "accept",
+    "accepts",
+    "check",
+    "checks",
+    "store",
+    "stores",
+    "keep",
+    "keeps",
+    "pass",
+    "passes",
+    "hold",
+    "holds",
+    "leave",
+    "leaves",
+    "inherit",
+    "inherits",
+    "offer",
+    "offers",
+    "grant",
+    "grants",
+    "claim",
+    "claims",
+    "request",
+    "requests",
+    "register",
+    "registers",
+    "restart",
+    "restarts",
+    "stop",
+    "stops",
+    "generate",
+    "generates",
+    "exit",
+    "exits",
+    "fail",
+    "fails",
 ];
 
 /// Words that open a clause without being its subject ("However, daemons …").
@@ -970,6 +1134,11 @@ const FOREIGN_SUBJECT_WORDS: &[&str] = &[
     "world",
     "reader",
     "readers",
+    // The programs a check is about, as subjects, speak of themselves: "`sudo` cleans the
+    // LD_LIBRARY_PATH", "what other holes sudo might open", "glibc clears it".
+    "sudo",
+    "glibc",
+    "libc",
 ];
 
 /// Classes of software: a subject that is one of them as a bare plural ("Daemons need root",
@@ -1060,6 +1229,7 @@ fn subject_of(s: &str, pos: usize) -> Option<(String, String)> {
 /// ports < 1024"), where "Services are bound to localhost" states what the project's services do.
 const GENERIC_VERBS: &[&str] = &[
     "need", "needs", "can", "can't", "cannot", "could", "must", "should", "may", "might", "would",
+    "will", "won't",
 ];
 
 /// Whether the subject of the clause holding `pos` is something other than the package or its
@@ -1216,6 +1386,9 @@ const SPAWN: &[&str] = &[
     // "by creating sub processes which run under the same privileges"
     "sub process",
     "sub-process",
+    // "a shell script, which uses the command \"ip\" without a full path"
+    "uses the command",
+    "runs the command",
 ];
 const FILE_IO: &[&str] = &[
     "file io",
@@ -1814,7 +1987,7 @@ const RULES: &[Rule] = &[
         check: Check::Sudo,
         applies: |s| {
             any(&sudo_as_privilege_removed(s), &["sudo", "gksu", "pkexec"])
-                && !any(s, &["fragment", "sudoers", "sudo group", "group sudo"])
+                && !any(s, &["fragment", "sudoer", "sudo group", "group sudo"])
                 // "can work without sudo": how the reader runs a command, not a use of sudo.
                 && !any(
                     s,
@@ -2108,6 +2281,8 @@ const SANDBOX_ANCHORS: &[&str] = &[
     "systemd isolation",
     "systemd hardening",
     "unit hardening",
+    // "the systemd security enhancements that were added in #6953"
+    "systemd security",
     "protectsystem",
     "protecthome",
     "privatetmp",
@@ -2411,6 +2586,8 @@ const UNCERTAIN: &[&str] = &[
     "my impression",
     " i think",
     " i thought",
+    "sounds like",
+    "it seems",
 ];
 
 /// Opinions about the code's quality ("looked careful"): they judge, they do not state.
