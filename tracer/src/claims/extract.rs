@@ -2059,8 +2059,12 @@ const RULES: &[Rule] = &[
             // installation": the install is the maintainer scripts' work.
             (any(
                 s,
-                &["postinst", "maintainer script", "preinst", "inst script"],
-            ) && (any(s, ADDS) || (any(s, ADDS_ANCHORS) && any(s, &["user", "group"]))))
+                // "postins" also finds the common typo ("has a postins script to create
+                // openfire user").
+                &["postins", "maintainer script", "preinst", "inst script"],
+            ) && (any(s, ADDS)
+                || creates_account(s)
+                || (any(s, ADDS_ANCHORS) && any(s, &["user", "group"]))))
                 || (any(
                     s,
                     &[
@@ -2464,6 +2468,8 @@ const DBUS: &[&str] = &[
     "dbus-1",
     "dbus file",
     "d-bus file",
+    // "the relevant bus policy file is hard to read"
+    "bus policy",
 ];
 
 /// Phrases that say by themselves that the daemon's final user is not root: "run as
