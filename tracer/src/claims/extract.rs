@@ -1634,6 +1634,10 @@ fn sudo_as_privilege_removed(s: &str) -> String {
         "sudo rights",
         "sudo permission",
         "sudo access",
+        // Granting sudo is a sudoers fragment, not a run of sudo.
+        "grant sudo",
+        "grants sudo",
+        "granting sudo",
     ]
     .iter()
     .fold(s.to_owned(), |acc, p| acc.replace(p, " "))
@@ -2217,7 +2221,19 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::InstallsSudoers,
-        applies: |s| any(s, &["sudo fragment", "sudoers"]),
+        // "grant sudo to the jellyfin user": a sudoers fragment is how a package grants it.
+        applies: |s| {
+            any(
+                s,
+                &[
+                    "sudo fragment",
+                    "sudoers",
+                    "grant sudo",
+                    "grants sudo",
+                    "granting sudo",
+                ],
+            )
+        },
         anchors: &["sudo"],
         absent_phrases: &[],
     },
