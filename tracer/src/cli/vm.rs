@@ -519,9 +519,9 @@ fn judge_run(
             "tracer: the install failed in phase {} (apt-get exit status {}); nothing was started or exercised after it",
             f.phase, f.status
         );
-        for script in &f.failed_scripts {
-            eprintln!("tracer:   failed: {script}");
-        }
+    }
+    for script in &outcome.coverage.failed_scripts {
+        eprintln!("tracer: maintainer script failed: {script}");
     }
     if a.review.is_none() && a.claims.is_none() {
         eprintln!(
@@ -583,15 +583,20 @@ fn verdicts(
     super::emit(Some(&out.join("report.json")), &json, "report")?;
     // The Markdown report, then how the guest ran.
     let mut md = super::check::render(&checked.report, Format::Markdown)?;
-    // A failed install, then a unit that failed, come first: the verdicts below never saw
-    // what they prevented.
-    md.insert_str(
-        0,
-        &tracer::vm::exercise::failures_section(&outcome.unit_failures),
-    );
+    // A failed install, a maintainer script that failed, then a unit that failed, come first:
+    // the verdicts below never saw what they prevented.
+    let mut first = String::new();
     if let Some(f) = &outcome.install_failure {
-        md.insert_str(0, &tracer::vm::exercise::install_failure_section(f));
+        first.push_str(&tracer::vm::exercise::install_failure_section(f));
     }
+    first.push_str(&tracer::vm::exercise::script_failures_section(
+        &outcome.coverage,
+        outcome.install_failure.as_ref(),
+    ));
+    first.push_str(&tracer::vm::exercise::failures_section(
+        &outcome.unit_failures,
+    ));
+    md.insert_str(0, &first);
     md.push_str(&check::run_section(outcome));
     let mut code = checked.exit_code();
     // A failed install is the news, unless a claim is contradicted all the same.
