@@ -261,6 +261,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             })?;
             let phases = check::phases_from_text(&text);
             let trace = super::check::load_trace_warning(&a.output.join("trace.jsonl"))?;
+            // The same cross-check as `vm check` (issue 19): a unit that ran in the guest with
+            // no process in the trace is an error here too, not a run to judge again. A run
+            // whose job did not finish (`vm.json`: no exit status) sent no notes to check.
+            let finished = std::fs::read(a.output.join("vm.json"))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                .is_none_or(|vm| !vm["job"]["exit_status"].is_null());
+            tracer::vm::provenance::checked_processes(&trace, &a.output, &phases, finished)?;
             let source = a.source.unwrap_or_else(|| a.packages[0].clone());
             let coverage = tracer::vm::exercise::Coverage::from_dir(
                 &a.output,
