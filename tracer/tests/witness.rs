@@ -833,3 +833,42 @@ fn the_report_leads_with_the_failed_script() {
         "> **1 maintainer script(s) failed**: `masakari-common.postinst configure in purge: exit status 1`. A claim about a script that failed is judged on what it did up to its failure; what it does after it never ran.\n\n"
     );
 }
+
+/// An `exercised.json` written before failures were located (`failed_scripts` only): the
+/// failure is named, nothing is held on it, and "does X" is not contradicted, since what the
+/// script ran before its failure cannot be told from the rest.
+#[test]
+fn a_record_without_located_failures_names_them_and_holds_nothing() {
+    let (t, pkg, ex) = failed_run("fixture-failed-postinst.jsonl");
+    let mut old = serde_json::to_value(&ex).unwrap();
+    assert!(
+        old.as_object_mut()
+            .unwrap()
+            .remove("script_failures")
+            .is_some()
+    );
+    let ex: Exercised = serde_json::from_value(old).unwrap();
+    assert!(ex.script_failures.is_empty() && !ex.failed_scripts.is_empty());
+    let mixup =
+        "there appears to be a typo in the postinst script which uses chmod instead of chown";
+    for (expect, before) in [
+        (Expect::Present, Status::NotExercised),
+        (Expect::Absent, Status::Held),
+    ] {
+        let (b, a) = judged(
+            &t,
+            pkg.clone(),
+            review_claim(Check::ChmodChownMixup, expect, mixup),
+            &ex,
+        );
+        assert_eq!(b.status, before, "{}", b.reason);
+        assert_eq!(a.status, Status::NotExercised, "{}", a.reason);
+        assert!(
+            a.reason.contains(&format!(
+                "{POSTINST_FAILED} (what the script does after its failure never ran)"
+            )),
+            "{}",
+            a.reason
+        );
+    }
+}
