@@ -1485,3 +1485,76 @@ fn vm_check_harden_runs_the_package_again_under_its_drafts() {
         "the drafts broke cron: {md}\n{stderr}"
     );
 }
+
+/// Issue 19's "no silent not exercised", on a saved output directory and without a boot: the
+/// guest reported the package's unit running with a main pid the trace never saw (the quiet
+/// daemon's trace, pid 700 only). `vm exercised` (a run judged again) refuses it with exit 2
+/// and the unit named, as `vm check` does, and writes no exercised.json; a unit whose main
+/// pid is in the trace, in any state with a process (`activating` too), is not flagged.
+#[test]
+fn a_unit_running_without_a_process_in_the_trace_is_an_error() {
+    use tracer::vm::{check::phases_from_text, provenance::checked_processes};
+    let dir = scratch("unrecorded");
+    std::fs::create_dir_all(&dir).unwrap();
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fixture-quiet.jsonl");
+    std::fs::copy(&fixture, dir.join("trace.jsonl")).unwrap();
+    let phases = concat!(
+        r#"{"phase":"start","event":"start","time":"2026-11-23T12:00:00.000000000Z","status":null,"trace":null}"#,
+        "\n",
+        r#"{"phase":"start","event":"end","time":"2026-11-23T12:00:00.040000000Z","status":0,"trace":"trace.jsonl"}"#,
+        "\n",
+        r#"{"phase":"exercise","event":"start","time":"2026-11-23T12:00:00.040000001Z","status":null,"trace":null}"#,
+        "\n",
+        r#"{"phase":"exercise","event":"end","time":"2026-11-23T12:00:01.000000000Z","status":0,"trace":"trace.jsonl"}"#,
+        "\n",
+    );
+    std::fs::write(dir.join("phases.jsonl"), phases).unwrap();
+    let trace = tracer::trace::read_trace(&dir.join("trace.jsonl")).unwrap();
+    let phases = phases_from_text(phases);
+    let exercised = |dir: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tracer"))
+            .args(["vm", "exercised", "--package", "quietd", "-o"])
+            .arg(dir)
+            .output()
+            .unwrap()
+    };
+    for (state, flagged) in [
+        ("exercise quietd.service active 4242\n", true),
+        ("start quietd.service activating 4242\n", true),
+        (
+            "start quietd.service activating 700\nexercise quietd.service active 700\n",
+            false,
+        ),
+    ] {
+        std::fs::write(dir.join("units-state.txt"), state).unwrap();
+        let _ = std::fs::remove_file(dir.join("exercised.json"));
+        let lib = checked_processes(&trace, &dir, &phases, true);
+        let out = exercised(&dir);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if flagged {
+            let err = lib.expect_err(state).to_string();
+            assert!(
+                err.starts_with("quietd.service (")
+                    && err.contains("with main pid 4242 after ")
+                    && err.contains("ran in the guest, but the trace has no process of it"),
+                "{err}"
+            );
+            assert_eq!(out.status.code(), Some(2), "{state}: {stderr}");
+            assert!(stderr.contains(&err), "{stderr}");
+            assert!(!dir.join("exercised.json").exists(), "{state}");
+        } else {
+            lib.expect("the main pid is in the trace");
+            assert_eq!(out.status.code(), Some(0), "{state}: {stderr}");
+            assert!(dir.join("exercised.json").is_file());
+        }
+    }
+    // A run whose job never finished sent no notes the trace can be held to.
+    std::fs::write(
+        dir.join("units-state.txt"),
+        "exercise quietd.service active 4242\n",
+    )
+    .unwrap();
+    assert!(checked_processes(&trace, &dir, &phases, false).is_ok());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -492,6 +492,383 @@ fn a_failed_install_leads_the_report_and_leaves_claims_not_exercised() {
         package("quietd"),
         endpoint,
         &ex,
-        "the install failed (phase install ended with status 100) and no unit of the package was started",
+        "the install failed (masakari-engine.postinst configure in install: exit status 1; phase install ended with status 100) and no unit of the package was started",
     );
+}
+
+// A maintainer script that failed (issue 17's witness policy). A claim about what a script
+// does is judged on what it did up to its failure: what it did is evidence whatever came
+// next; "held" needs the code the claim is about to have run to completion, so it is never
+// given for a script that died; a "does X" claim is contradicted by the script's own commands
+// only when the code the claim is about ran before the failure, and is "not exercised",
+// naming the failure, when the script died before it. One test per claim family, on the
+// saved traces of masakari's failing postinst (`fixture-failed-postinst*.jsonl`, written by
+// make_fixtures.py): late, after it ran masakari-manage; early, at its first command.
+
+/// A failed-install fixture as `vm check` judges it: the install phase (apt-get exited 100)
+/// and the purge, the witness record built from them by the code `vm check` runs, and the
+/// package's executable named as `vm check` names it.
+fn failed_run(name: &str) -> (Trace, Package, Exercised) {
+    use tracer::vm::{check::phases_from_text, exercise};
+    let t = trace(name);
+    let phases = phases_from_text(concat!(
+        r#"{"phase":"install","event":"start","time":"2026-11-23T12:00:00.000000000Z","status":null,"trace":null}"#,
+        "\n",
+        r#"{"phase":"install","event":"end","time":"2026-11-23T12:00:01.000000000Z","status":100,"trace":"trace.jsonl"}"#,
+        "\n",
+        r#"{"phase":"purge","event":"start","time":"2026-11-23T12:00:01.500000000Z","status":null,"trace":null}"#,
+        "\n",
+        r#"{"phase":"purge","event":"end","time":"2026-11-23T12:00:02.000000000Z","status":0,"trace":"trace.jsonl"}"#,
+        "\n",
+    ));
+    let cov = exercise::Coverage::build(&[], "", &phases, &t, &|_| true);
+    assert_eq!(
+        cov.failed_scripts,
+        ["masakari-common.postinst configure in install: exit status 1"],
+        "{name}"
+    );
+    let ex = exercise::exercised(&cov, &phases);
+    let pkg = Package {
+        name: Some("masakari".into()),
+        daemons: vec!["/usr/bin/masakari-manage".into()],
+        ..Package::default()
+    };
+    (t, pkg, ex)
+}
+
+const POSTINST_FAILED: &str = "masakari-common.postinst configure in install: exit status 1";
+
+/// The claim's verdict before and after the witness, with the after's status and a reason
+/// that names the failed script and its exit status.
+fn after_failure(
+    name: &str,
+    check: Check,
+    expect: Expect,
+    text: &str,
+    before: Status,
+    after: Status,
+) -> Verdict {
+    let (t, pkg, ex) = failed_run(name);
+    let (b, a) = judged(&t, pkg, review_claim(check, expect, text), &ex);
+    assert_eq!(b.status, before, "{name}, {text}, before: {}", b.reason);
+    assert_eq!(a.status, after, "{name}, {text}, after: {}", a.reason);
+    // A verdict the failure changed, or one about the script, says what failed; a daemon
+    // claim contradicted by its own events stands as it was.
+    if after != before || matches!(witness::family(&a.claim), Family::MaintainerScript(_)) {
+        assert!(
+            a.reason.contains(POSTINST_FAILED),
+            "{name}, {text}: the reason does not name the failure: {}",
+            a.reason
+        );
+    } else {
+        assert_eq!(a.reason, b.reason);
+    }
+    a
+}
+
+#[test]
+fn spawn_claims_after_a_failed_postinst() {
+    use Status::*;
+    // masakari-manage, run by the postinst before it failed, spawned ldconfig: evidence,
+    // about the daemon or about the postinst.
+    let a = after_failure(
+        "fixture-failed-postinst.jsonl",
+        Check::ProcessesSpawned,
+        Expect::Absent,
+        "No processes spawned",
+        Contradicted,
+        Contradicted,
+    );
+    assert!(
+        a.evidence.shown.iter().any(|e| e.what.contains("ldconfig")),
+        "{a:#?}"
+    );
+    after_failure(
+        "fixture-failed-postinst.jsonl",
+        Check::ProcessesSpawned,
+        Expect::Absent,
+        "The postinst spawns no processes",
+        Contradicted,
+        Contradicted,
+    );
+    // The postinst died at its first command: the package's program never ran.
+    let a = after_failure(
+        "fixture-failed-postinst-early.jsonl",
+        Check::ProcessesSpawned,
+        Expect::Absent,
+        "The postinst spawns no processes",
+        NotExercised,
+        NotExercised,
+    );
+    assert!(
+        a.reason
+            .contains("what the script does after its failure never ran"),
+        "{}",
+        a.reason
+    );
+}
+
+#[test]
+fn file_io_claims_after_a_failed_postinst() {
+    use Status::*;
+    // masakari-manage wrote only its own log (its database's create failed with EACCES):
+    // nothing contradicts the claim, but the daemon never started, so it is not held.
+    let a = after_failure(
+        "fixture-failed-postinst.jsonl",
+        Check::FileIo,
+        Expect::Absent,
+        "No notable file IO",
+        Held,
+        NotExercised,
+    );
+    assert!(
+        a.reason.contains("the install failed (masakari-common.postinst configure in install: exit status 1; phase install ended with status 100) and no unit of the package was started"),
+        "{}",
+        a.reason
+    );
+    // About the postinst: it stopped part-way, so "it writes nothing" is not shown.
+    let a = after_failure(
+        "fixture-failed-postinst.jsonl",
+        Check::FileIo,
+        Expect::Absent,
+        "The postinst writes nothing outside the package's directories",
+        Held,
+        NotExercised,
+    );
+    assert!(
+        a.reason
+            .contains("\"held\" needs the script to run to completion"),
+        "{}",
+        a.reason
+    );
+}
+
+#[test]
+fn network_claims_after_a_failed_postinst() {
+    use Status::*;
+    for (check, text) in [
+        (Check::ExternalEndpoint, "No external endpoints"),
+        (Check::Networking, "No networking"),
+        (Check::OpensPort, "Does not listen on any port"),
+    ] {
+        let a = after_failure(
+            "fixture-failed-postinst.jsonl",
+            check,
+            Expect::Absent,
+            text,
+            Held,
+            NotExercised,
+        );
+        assert!(
+            a.reason.contains("no unit of the package was started"),
+            "{text}: {}",
+            a.reason
+        );
+    }
+}
+
+#[test]
+fn privilege_claims_after_a_failed_postinst() {
+    use Status::*;
+    // su's setresuid is the postinst's (it ran su), not the package's; masakari-manage ran as
+    // the masakari user and made no privileged call before it failed.
+    for (check, text) in [
+        (Check::PrivilegedFunctions, "No use of privileged functions"),
+        (Check::RunsAsRoot, "Does not run as root"),
+        (Check::SetuidCalls, "The postinst never calls setuid"),
+    ] {
+        after_failure(
+            "fixture-failed-postinst.jsonl",
+            check,
+            Expect::Absent,
+            text,
+            Held,
+            NotExercised,
+        );
+    }
+}
+
+#[test]
+fn maintainer_script_actions_are_judged_up_to_the_failure() {
+    use Status::*;
+    let mixup =
+        "there appears to be a typo in the postinst script which uses chmod instead of chown";
+    // The postinst set its directory's owner with chown and its mode with chmod, then failed
+    // in masakari-manage: the review's mix-up is judged on those commands, which are listed,
+    // and the reason says the rest never ran.
+    let a = after_failure(
+        "fixture-failed-postinst.jsonl",
+        Check::ChmodChownMixup,
+        Expect::Present,
+        mixup,
+        NotExercised,
+        Contradicted,
+    );
+    assert_eq!(
+        a.reason,
+        "masakari-common.postinst configure in install ran, and none of the 2 such command(s) the maintainer scripts ran does it; judged on what ran up to the failure: masakari-common.postinst configure in install: exit status 1 after 2 of them (what the script does after its failure never ran)"
+    );
+    let shown: Vec<&str> = a.evidence.shown.iter().map(|e| e.what.as_str()).collect();
+    assert_eq!(
+        shown,
+        [
+            "chown masakari:masakari /var/lib/masakari",
+            "chmod 0750 /var/lib/masakari"
+        ]
+    );
+    // "No mix-up": nothing contradicts it up to the failure, but the script did not finish.
+    let a = after_failure(
+        "fixture-failed-postinst.jsonl",
+        Check::ChmodChownMixup,
+        Expect::Absent,
+        "The postinst sets owners with chown and modes with chmod",
+        Held,
+        NotExercised,
+    );
+    assert!(
+        a.reason.starts_with("nothing contradicts it up to the failure, but masakari-common.postinst configure in install: exit status 1"),
+        "{}",
+        a.reason
+    );
+    // Its addgroup and adduser ran before the failure: "adds a group" holds, "adds none" is
+    // contradicted, whatever came after.
+    after_failure(
+        "fixture-failed-postinst.jsonl",
+        Check::MaintainerAddsGroups,
+        Expect::Present,
+        "the postinst adds the masakari group and user",
+        Held,
+        Held,
+    );
+    after_failure(
+        "fixture-failed-postinst.jsonl",
+        Check::MaintainerAddsGroups,
+        Expect::Absent,
+        "the postinst adds no users or groups",
+        Contradicted,
+        Contradicted,
+    );
+    // The postinst died at its first command, before any chmod, chown or adduser: the code
+    // the claims are about never ran, in either direction.
+    for (check, expect, text, before, tools) in [
+        (
+            Check::ChmodChownMixup,
+            Expect::Present,
+            mixup,
+            NotExercised,
+            "chmod, chown or chgrp",
+        ),
+        (
+            Check::ChmodChownMixup,
+            Expect::Absent,
+            "The postinst sets owners with chown and modes with chmod",
+            Held,
+            "chmod, chown or chgrp",
+        ),
+        (
+            Check::MaintainerAddsGroups,
+            Expect::Absent,
+            "the postinst adds no users or groups",
+            Held,
+            "useradd, adduser, groupadd or addgroup",
+        ),
+    ] {
+        let a = after_failure(
+            "fixture-failed-postinst-early.jsonl",
+            check,
+            expect,
+            text,
+            before,
+            NotExercised,
+        );
+        assert!(
+            a.reason.contains(&format!(
+                "{POSTINST_FAILED} before it ran any {tools}: the code the claim is about never ran"
+            )),
+            "{text}: {}",
+            a.reason
+        );
+        assert!(a.evidence.shown.is_empty(), "{a:#?}");
+    }
+}
+
+/// The report's first line names the failed script and its exit status; a script that failed
+/// outside a failed install (here the same trace's postinst, as if in the purge) gets its own
+/// first line.
+#[test]
+fn the_report_leads_with_the_failed_script() {
+    use tracer::vm::{check::phases_from_text, exercise};
+    let (t, _, ex) = failed_run("fixture-failed-postinst.jsonl");
+    assert_eq!(ex.script_failures.len(), 1);
+    let dir = std::env::temp_dir().join(format!("tracer-failed-script-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let phases: Vec<_> = phases_from_text(concat!(
+        r#"{"phase":"install","event":"start","time":"2026-11-23T12:00:00.000000000Z","status":null,"trace":null}"#,
+        "\n",
+        r#"{"phase":"install","event":"end","time":"2026-11-23T12:00:01.000000000Z","status":100,"trace":"trace.jsonl"}"#,
+        "\n",
+    ));
+    let cov = exercise::Coverage::build(&[], "", &phases, &t, &|_| true);
+    let failure = exercise::install_failure(&dir, &phases, &cov).expect("the install failed");
+    let first = exercise::install_failure_section(&failure);
+    assert!(
+        first.lines().next().unwrap().starts_with(
+            "> **The install failed** (phase `install`, apt-get exit status 100): `masakari-common.postinst configure in install: exit status 1`."
+        ),
+        "{first}"
+    );
+    assert_eq!(exercise::script_failures_section(&cov, Some(&failure)), "");
+    // The same failure in a purge that apt did not fail on.
+    let purge = phases_from_text(concat!(
+        r#"{"phase":"purge","event":"start","time":"2026-11-23T12:00:00.000000000Z","status":null,"trace":null}"#,
+        "\n",
+        r#"{"phase":"purge","event":"end","time":"2026-11-23T12:00:01.000000000Z","status":0,"trace":"trace.jsonl"}"#,
+        "\n",
+    ));
+    let cov = exercise::Coverage::build(&[], "", &purge, &t, &|_| true);
+    assert!(exercise::install_failure(&dir, &purge, &cov).is_none());
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(
+        exercise::script_failures_section(&cov, None),
+        "> **1 maintainer script(s) failed**: `masakari-common.postinst configure in purge: exit status 1`. A claim about a script that failed is judged on what it did up to its failure; what it does after it never ran.\n\n"
+    );
+}
+
+/// An `exercised.json` written before failures were located (`failed_scripts` only): the
+/// failure is named, nothing is held on it, and "does X" is not contradicted, since what the
+/// script ran before its failure cannot be told from the rest.
+#[test]
+fn a_record_without_located_failures_names_them_and_holds_nothing() {
+    let (t, pkg, ex) = failed_run("fixture-failed-postinst.jsonl");
+    let mut old = serde_json::to_value(&ex).unwrap();
+    assert!(
+        old.as_object_mut()
+            .unwrap()
+            .remove("script_failures")
+            .is_some()
+    );
+    let ex: Exercised = serde_json::from_value(old).unwrap();
+    assert!(ex.script_failures.is_empty() && !ex.failed_scripts.is_empty());
+    let mixup =
+        "there appears to be a typo in the postinst script which uses chmod instead of chown";
+    for (expect, before) in [
+        (Expect::Present, Status::NotExercised),
+        (Expect::Absent, Status::Held),
+    ] {
+        let (b, a) = judged(
+            &t,
+            pkg.clone(),
+            review_claim(Check::ChmodChownMixup, expect, mixup),
+            &ex,
+        );
+        assert_eq!(b.status, before, "{}", b.reason);
+        assert_eq!(a.status, Status::NotExercised, "{}", a.reason);
+        assert!(
+            a.reason.contains(&format!(
+                "{POSTINST_FAILED} (what the script does after its failure never ran)"
+            )),
+            "{}",
+            a.reason
+        );
+    }
 }

@@ -261,6 +261,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             })?;
             let phases = check::phases_from_text(&text);
             let trace = super::check::load_trace_warning(&a.output.join("trace.jsonl"))?;
+            // The same cross-check as `vm check` (issue 19): a unit that ran in the guest with
+            // no process in the trace is an error here too, not a run to judge again. A run
+            // whose job did not finish (`vm.json`: no exit status) sent no notes to check.
+            let finished = std::fs::read(a.output.join("vm.json"))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                .is_none_or(|vm| !vm["job"]["exit_status"].is_null());
+            tracer::vm::provenance::checked_processes(&trace, &a.output, &phases, finished)?;
             let source = a.source.unwrap_or_else(|| a.packages[0].clone());
             let coverage = tracer::vm::exercise::Coverage::from_dir(
                 &a.output,
@@ -519,9 +527,9 @@ fn judge_run(
             "tracer: the install failed in phase {} (apt-get exit status {}); nothing was started or exercised after it",
             f.phase, f.status
         );
-        for script in &f.failed_scripts {
-            eprintln!("tracer:   failed: {script}");
-        }
+    }
+    for script in &outcome.coverage.failed_scripts {
+        eprintln!("tracer: maintainer script failed: {script}");
     }
     if a.review.is_none() && a.claims.is_none() {
         eprintln!(
@@ -583,15 +591,20 @@ fn verdicts(
     super::emit(Some(&out.join("report.json")), &json, "report")?;
     // The Markdown report, then how the guest ran.
     let mut md = super::check::render(&checked.report, Format::Markdown)?;
-    // A failed install, then a unit that failed, come first: the verdicts below never saw
-    // what they prevented.
-    md.insert_str(
-        0,
-        &tracer::vm::exercise::failures_section(&outcome.unit_failures),
-    );
+    // A failed install, a maintainer script that failed, then a unit that failed, come first:
+    // the verdicts below never saw what they prevented.
+    let mut first = String::new();
     if let Some(f) = &outcome.install_failure {
-        md.insert_str(0, &tracer::vm::exercise::install_failure_section(f));
+        first.push_str(&tracer::vm::exercise::install_failure_section(f));
     }
+    first.push_str(&tracer::vm::exercise::script_failures_section(
+        &outcome.coverage,
+        outcome.install_failure.as_ref(),
+    ));
+    first.push_str(&tracer::vm::exercise::failures_section(
+        &outcome.unit_failures,
+    ));
+    md.insert_str(0, &first);
     md.push_str(&check::run_section(outcome));
     let mut code = checked.exit_code();
     // A failed install is the news, unless a claim is contradicted all the same.

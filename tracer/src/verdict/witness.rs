@@ -9,11 +9,11 @@
 //! what was missing. It also lists, per claim, the phases whose events the claim was judged
 //! on. A trace recorded without `vm check` has no such record: its verdicts are unchanged.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Attribution, Judgement, Status, rules::scope};
+use super::{Attribution, Judgement, Status, Verdict, rules::scope};
 use crate::{
     claims::{Check, Claim, Expect, Package, Source},
     trace::{EventData, Trace},
@@ -47,10 +47,47 @@ pub struct Exercised {
     /// 1`): what such a script does after the failure never ran.
     #[serde(default)]
     pub failed_scripts: Vec<String>,
+    /// The same failures with where they are in the trace: what a failed script did up to its
+    /// failure is evidence for the claims about it (an `exercised.json` written before this
+    /// field has only `failed_scripts`, and its failures are judged by name alone).
+    #[serde(default)]
+    pub script_failures: Vec<ScriptFailure>,
     /// The install failed (`phase install ended with status 100`): nothing was started or
     /// exercised after it.
     #[serde(default)]
     pub install_failed: Option<String>,
+}
+
+/// A maintainer script of the package that exited non-zero or was killed, as the trace shows
+/// it: its process from its exec to its exit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScriptFailure {
+    /// The script and dpkg's first argument: `masakari-common.postinst configure`.
+    pub script: String,
+    /// The phase it exited in.
+    pub phase: String,
+    /// `exit status 1`, `killed by signal 9`.
+    pub how: String,
+    /// The script's process.
+    pub pid: u32,
+    /// `seq` of the script's exec and of its process's exit: what its tree did between them
+    /// is all it did.
+    pub exec_seq: u64,
+    pub exit_seq: u64,
+}
+
+impl std::fmt::Display for ScriptFailure {
+    /// `masakari-common.postinst configure in install: exit status 1`, as `failed_scripts`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} in {}: {}", self.script, self.phase, self.how)
+    }
+}
+
+/// Whether a script name (`PKG.postinst configure`, `postinst`) is of `kind` (any, when
+/// `None`).
+fn of_kind(script: &str, kind: Option<&str>) -> bool {
+    let file = script.split_whitespace().next().unwrap_or("");
+    kind.is_none_or(|k| file == k || file.ends_with(&format!(".{k}")))
 }
 
 impl Exercised {
@@ -72,10 +109,7 @@ impl Exercised {
             .flat_map(|(phase, scripts)| {
                 scripts
                     .iter()
-                    .filter(|s| {
-                        let file = s.split_whitespace().next().unwrap_or("");
-                        kind.is_none_or(|k| file == k || file.ends_with(&format!(".{k}")))
-                    })
+                    .filter(|s| of_kind(s, kind))
                     .map(move |s| format!("{s} in {phase}"))
             })
             .collect();
@@ -87,18 +121,45 @@ impl Exercised {
         let failed: Vec<&str> = self
             .failed_scripts
             .iter()
-            .filter(|s| {
-                let file = s.split_whitespace().next().unwrap_or("");
-                kind.is_none_or(|k| file == k || file.ends_with(&format!(".{k}")))
-            })
+            .filter(|s| of_kind(s, kind))
             .map(String::as_str)
             .collect();
         (!failed.is_empty()).then(|| failed.join(", "))
     }
 
+    /// The located failures of scripts of `kind` (any, when `None`).
+    fn failures_of(&self, kind: Option<&str>) -> Vec<&ScriptFailure> {
+        self.script_failures
+            .iter()
+            .filter(|f| of_kind(&f.script, kind))
+            .collect()
+    }
+
+    /// The install's failure in words: the scripts that failed in it, then the phase's status
+    /// (`masakari-common.postinst configure in install: exit status 1; phase install ended
+    /// with status 100`).
+    fn install_failure(&self) -> Option<String> {
+        let phase = self.install_failed.as_ref()?;
+        let scripts: Vec<&str> = self
+            .failed_scripts
+            .iter()
+            .filter(|s| {
+                ["install-old", "install", "upgrade"]
+                    .iter()
+                    .any(|p| s.contains(&format!(" in {p}:")))
+            })
+            .map(String::as_str)
+            .collect();
+        Some(if scripts.is_empty() {
+            phase.clone()
+        } else {
+            format!("{}; {phase}", scripts.join(", "))
+        })
+    }
+
     /// Why no unit ran, when the install failed before any was started.
     fn no_unit_after_failed_install(&self) -> Option<String> {
-        let why = self.install_failed.as_ref()?;
+        let why = self.install_failure()?;
         (self.ran_past_startup.is_empty() && self.timer_services_run.is_empty())
             .then(|| format!("the install failed ({why}) and no unit of the package was started"))
     }
@@ -186,10 +247,17 @@ pub fn witness(claim: &Claim, ex: &Exercised) -> Result<Option<String>, String> 
                 "{f} (what the script does after its failure never ran)"
             )),
             (Some(s), None) => Ok(Some(format!("{s} ran"))),
-            (None, None) => Err(format!(
-                "the package's {} never ran",
-                kind.unwrap_or("maintainer scripts")
-            )),
+            // A preinst that failed leaves the postinst unrun: the install's failure says why.
+            (None, None) => Err(match ex.install_failure() {
+                Some(why) => format!(
+                    "the package's {} never ran (the install failed: {why})",
+                    kind.unwrap_or("maintainer scripts")
+                ),
+                None => format!(
+                    "the package's {} never ran",
+                    kind.unwrap_or("maintainer scripts")
+                ),
+            }),
         },
         Family::Timer => match ex.timer_services_run.as_slice() {
             [] => Err("no timer's service of the package ran".to_owned()),
@@ -215,6 +283,13 @@ pub fn apply(judgement: &mut Judgement, trace: &Trace, package: &Package, ex: &E
             }
         }
         v.covered_by = covered;
+        let family = family(&v.claim);
+        if let Family::MaintainerScript(kind) = family
+            && let Some(failed) = ex.script_failed(kind)
+        {
+            after_script_failure(v, trace, &attribution, ex, kind, &failed);
+            continue;
+        }
         match witness(&v.claim, ex) {
             // A "does X" claim held by its own events needs no other witness.
             Err(missing) if v.status == Status::Held && v.claim.expect == Expect::Absent => {
@@ -236,7 +311,7 @@ pub fn apply(judgement: &mut Judgement, trace: &Trace, package: &Package, ex: &E
             {
                 // The behaviour had its chance and did not happen: for a claim that a
                 // maintainer script does X, the script's own commands are the evidence.
-                if let Family::MaintainerScript(_) = family(&v.claim)
+                if let Family::MaintainerScript(_) = family
                     && v.gaps.is_empty()
                 {
                     let seen = script_commands(trace, &attribution, v.claim.check);
@@ -246,10 +321,7 @@ pub fn apply(judgement: &mut Judgement, trace: &Trace, package: &Package, ex: &E
                             "{w}, and none of the {} such command(s) the maintainer scripts ran does it",
                             seen.len()
                         );
-                        for (ev, what) in seen {
-                            v.evidence
-                                .push(super::item(ev, super::Origin::MaintainerScript, what));
-                        }
+                        push_commands(v, seen);
                     }
                 }
             }
@@ -261,28 +333,190 @@ pub fn apply(judgement: &mut Judgement, trace: &Trace, package: &Package, ex: &E
     }
 }
 
-/// The maintainer scripts' commands a claim about them is about (chmod, chown, chgrp for the
-/// mix-up; useradd, adduser, groupadd, addgroup for added groups).
+/// A claim about a maintainer script that failed (exited non-zero or was killed) is judged
+/// on what the script did up to its failure; nothing it would have done after it ran.
+///
+/// - What it did is evidence whatever came after: an X seen holds "does X" and contradicts
+///   "no X".
+/// - "No X" with no X seen is never held: the rest of the script never ran, and X may be in
+///   it. It is "not exercised", naming the failure and, when the script failed before it ran
+///   any command the claim is about (no chmod, chown or chgrp for the mix-up), saying so.
+/// - "Does X" with no X seen is contradicted, as for a script that ran through, only when
+///   every failed script of the kind ran commands the claim is about before its failure (the
+///   code the claim is about ran, and those commands are the evidence, listed); when one
+///   failed before any of them, the code the claim is about never ran: "not exercised".
+fn after_script_failure(
+    v: &mut Verdict,
+    trace: &Trace,
+    attribution: &Attribution,
+    ex: &Exercised,
+    kind: Option<&str>,
+    failed: &str,
+) {
+    let tools = script_tools(v.claim.check);
+    let after = "what the script does after its failure never ran";
+    // Each failure located in the trace, with how many of the claim's commands its process
+    // tree ran before it. A record without locations (an older exercised.json) names the
+    // failures only.
+    let located = ex.failures_of(kind);
+    let all_located = located.len()
+        == ex
+            .failed_scripts
+            .iter()
+            .filter(|s| of_kind(s, kind))
+            .count();
+    let ran: Vec<(&ScriptFailure, usize)> = located
+        .iter()
+        .map(|f| (*f, commands_before_failure(trace, f, tools)))
+        .collect();
+    let before_any: Vec<String> = ran
+        .iter()
+        .filter(|(_, n)| *n == 0)
+        .map(|(f, _)| f.to_string())
+        .collect();
+    let reached = !tools.is_empty() && all_located && !ran.is_empty() && before_any.is_empty();
+    let named_tools = or_list(tools);
+    let why = if !tools.is_empty() && !before_any.is_empty() {
+        format!(
+            "{} before it ran any {named_tools}: the code the claim is about never ran, and {after}",
+            before_any.join(", ")
+        )
+    } else {
+        format!("{failed} ({after})")
+    };
+    match (v.status, v.claim.expect) {
+        // X seen: evidence, whatever the script did next.
+        (Status::Held, Expect::Present) | (Status::Contradicted, Expect::Absent) => {
+            v.reason.push_str(&format!(
+                " ({failed}: what ran up to the failure is evidence)"
+            ));
+        }
+        (Status::Held, _) => {
+            v.status = Status::NotExercised;
+            v.reason = if reached {
+                format!(
+                    "nothing contradicts it up to the failure, but {failed}: {after} (\"held\" needs the script to run to completion)"
+                )
+            } else {
+                format!(
+                    "nothing contradicts it, but it was never exercised: {why} (\"held\" needs the script to run to completion)"
+                )
+            };
+        }
+        (Status::NotExercised, Expect::Present) if reached && v.gaps.is_empty() => {
+            let seen = script_commands(trace, attribution, v.claim.check);
+            if seen.is_empty() {
+                v.reason.push_str(&format!(" ({why})"));
+                return;
+            }
+            let per_script: Vec<String> = ran
+                .iter()
+                .map(|(f, n)| format!("{f} after {n} of them"))
+                .collect();
+            let ran_scripts = ex
+                .script_ran(kind)
+                .map_or_else(String::new, |s| format!("{s} ran, and "));
+            v.status = Status::Contradicted;
+            v.reason = format!(
+                "{ran_scripts}none of the {} such command(s) the maintainer scripts ran does it; judged on what ran up to the failure: {} ({after})",
+                seen.len(),
+                per_script.join(", ")
+            );
+            push_commands(v, seen);
+        }
+        _ => {
+            if !v.reason.contains(failed) {
+                v.reason.push_str(&format!(" ({why})"));
+            }
+        }
+    }
+}
+
+/// "a, b or c".
+fn or_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// The commands a claim about maintainer scripts is about (chmod, chown, chgrp for the
+/// mix-up; useradd, adduser, groupadd, addgroup for added groups); none for the others.
+fn script_tools(check: Check) -> &'static [&'static str] {
+    match check {
+        Check::ChmodChownMixup => &["chmod", "chown", "chgrp"],
+        Check::MaintainerAddsGroups => &["useradd", "adduser", "groupadd", "addgroup"],
+        _ => &[],
+    }
+}
+
+/// Whether an exec runs one of `tools`: by its program (`/usr/sbin/addgroup`, a Perl script
+/// whose argv starts with the interpreter) or its argv[0].
+fn runs_tool(path: &str, argv: &[String], tools: &[&str]) -> bool {
+    use super::attribution::basename;
+    tools.contains(&basename(path)) || argv.first().is_some_and(|a| tools.contains(&basename(a)))
+}
+
+/// How many of `tools` the failed script's process tree ran (successful execs) between its
+/// exec and its exit.
+fn commands_before_failure(trace: &Trace, f: &ScriptFailure, tools: &[&str]) -> usize {
+    if tools.is_empty() {
+        return 0;
+    }
+    let mut tree: HashSet<u32> = HashSet::from([f.pid]);
+    let mut n = 0;
+    for ev in trace
+        .events
+        .iter()
+        .filter(|e| (f.exec_seq..=f.exit_seq).contains(&e.seq))
+    {
+        if !tree.contains(&ev.pid) {
+            continue;
+        }
+        match &ev.data {
+            EventData::Fork {
+                child_pid,
+                thread: false,
+                ..
+            } => {
+                tree.insert(*child_pid);
+            }
+            EventData::Exec { path, argv, .. }
+                if ev.result.as_ref().is_none_or(|r| r.ok())
+                    && runs_tool(path.best(), argv, tools) =>
+            {
+                n += 1;
+            }
+            _ => {}
+        }
+    }
+    n
+}
+
+fn push_commands(v: &mut Verdict, seen: Vec<(&crate::trace::Event, String)>) {
+    for (ev, what) in seen {
+        v.evidence
+            .push(super::item(ev, super::Origin::MaintainerScript, what));
+    }
+}
+
+/// The maintainer scripts' commands a claim about them is about ([`script_tools`]).
 fn script_commands<'a>(
     trace: &'a Trace,
     attribution: &Attribution,
     check: Check,
 ) -> Vec<(&'a crate::trace::Event, String)> {
-    let tools: &[&str] = match check {
-        Check::ChmodChownMixup => &["chmod", "chown", "chgrp"],
-        Check::MaintainerAddsGroups => &["useradd", "adduser", "groupadd", "addgroup"],
-        _ => &[],
-    };
+    let tools = script_tools(check);
     trace
         .events
         .iter()
         .zip(&attribution.per_event)
         .filter(|(_, o)| **o == super::Origin::MaintainerScript)
         .filter_map(|(ev, _)| match &ev.data {
-            EventData::Exec { argv, .. }
-                if argv
-                    .first()
-                    .is_some_and(|a| tools.contains(&super::attribution::basename(a))) =>
+            EventData::Exec { path, argv, .. }
+                if ev.result.as_ref().is_none_or(|r| r.ok())
+                    && runs_tool(path.best(), argv, tools) =>
             {
                 Some((ev, crate::trace::describe::shown_argv(argv)))
             }

@@ -35,7 +35,7 @@ use super::{
     exercise,
     image::{Image, check_package_name, check_package_spec, package_name},
     job::{self, JobOptions, JobOutcome},
-    provenance::{Ownership, PackageProcess, package_processes, unrecorded_units},
+    provenance::{PackageProcess, checked_processes},
     stream::HostLimits,
     util::{RemoveOnDrop, io_err, tail},
 };
@@ -362,24 +362,13 @@ pub fn run(image: &Image, apt: &AptRoot, spec: &CheckSpec) -> Result<CheckOutcom
         reason: e.to_string(),
     })?;
     let recording = RecordingCost::read(&spec.out_dir, &trace);
-    let own = Ownership::read(&spec.out_dir);
-    let package_processes = package_processes(&trace, &own, &phases);
     // The units' cross-check needs the job's own notes, which a cut run may not have sent.
-    let missed = if outcome.exit_status.is_some() {
-        unrecorded_units(&trace, &spec.out_dir, &own, &package_processes, &phases)
-    } else {
-        Vec::new()
-    };
-    if !missed.is_empty() {
-        return Err(VmError::Unrecorded {
-            units: missed
-                .iter()
-                .map(|m| format!("{} ({})", m.unit, m.seen))
-                .collect::<Vec<_>>()
-                .join(", "),
-            out: spec.out_dir.clone(),
-        });
-    }
+    let (own, package_processes) = checked_processes(
+        &trace,
+        &spec.out_dir,
+        &phases,
+        outcome.exit_status.is_some(),
+    )?;
     let processes_json = spec.out_dir.join("processes.json");
     fs::write(
         &processes_json,

@@ -17,7 +17,7 @@ use std::{collections::BTreeMap, fmt::Write as _, fs, path::Path, time::Duration
 
 use crate::{
     trace::{EventData, Trace},
-    verdict::witness::{Exercised, PhaseWindow},
+    verdict::witness::{Exercised, PhaseWindow, ScriptFailure},
 };
 
 use super::check::Phase;
@@ -169,6 +169,10 @@ pub struct Coverage {
     /// (`PKG.postinst configure in install: exit status 1`).
     #[serde(default)]
     pub failed_scripts: Vec<String>,
+    /// The same failures with the script's process and the span of the trace it ran in: the
+    /// witness judges a claim about a failed script on what it did up to its failure.
+    #[serde(default)]
+    pub script_failures: Vec<ScriptFailure>,
 }
 
 impl Coverage {
@@ -211,6 +215,7 @@ impl Coverage {
             .iter()
             .filter(|p| p.phase.starts_with("autopkgtest:"))
             .collect();
+        let failures = script_failures(trace, phases, package_owns);
         Coverage {
             started: units("start", true),
             failed: units("start", false),
@@ -232,7 +237,8 @@ impl Coverage {
                 .filter(|p| p.result == Some(super::autopkgtest::TestResult::Pass))
                 .count(),
             maintainer_scripts: maintainer_scripts_by_phase(trace, phases, package_owns),
-            failed_scripts: failed_scripts(trace, phases, package_owns),
+            failed_scripts: failures.iter().map(ToString::to_string).collect(),
+            script_failures: failures,
         }
     }
 
@@ -372,17 +378,26 @@ fn failed_install(phases: &[Phase]) -> Option<(&str, i32)> {
 }
 
 /// The report's first lines when the install failed: the failing step, its status, the
-/// scripts that failed and the log's tail. The verdicts below were judged on what ran up to
-/// the failure and in the purge.
+/// scripts that failed with their exit status (first line), dpkg's words and the log's tail.
+/// The verdicts below were judged on what ran up to the failure and in the purge.
 pub fn install_failure_section(f: &InstallFailure) -> String {
+    let quote = |l: &str| l.replace('`', "'");
+    let scripts = if f.failed_scripts.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ": {}",
+            f.failed_scripts
+                .iter()
+                .map(|s| format!("`{}`", quote(s)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
     let mut s = format!(
-        "> **The install failed** (phase `{}`, apt-get exit status {}). No unit was started and nothing was exercised after it; the verdicts below are judged on what ran until then and in the purge, and a claim whose behaviour the failure prevented is not exercised.\n",
+        "> **The install failed** (phase `{}`, apt-get exit status {}){scripts}. No unit was started and nothing was exercised after it; the verdicts below are judged on what ran until then and in the purge: a claim about a script that failed is judged on what it did up to its failure, and a claim whose behaviour the failure prevented is not exercised.\n",
         f.phase, f.status
     );
-    let quote = |l: &str| l.replace('`', "'");
-    for script in &f.failed_scripts {
-        let _ = writeln!(s, ">\n> - failed: `{}` (in the trace)", quote(script));
-    }
     for e in &f.dpkg_errors {
         let _ = writeln!(s, ">\n> - `{}`", quote(e));
     }
@@ -394,6 +409,26 @@ pub fn install_failure_section(f: &InstallFailure) -> String {
     }
     s.push('\n');
     s
+}
+
+/// The report's first lines for the package's maintainer scripts that failed outside a failed
+/// install (a prerm or postrm in the purge, a script whose failure dpkg let pass): each with
+/// its phase and exit status. Those of a failed install are in [`install_failure_section`].
+pub fn script_failures_section(coverage: &Coverage, install: Option<&InstallFailure>) -> String {
+    let others: Vec<String> = coverage
+        .failed_scripts
+        .iter()
+        .filter(|s| install.is_none_or(|f| !f.failed_scripts.contains(s)))
+        .map(|s| format!("`{}`", s.replace('`', "'")))
+        .collect();
+    if others.is_empty() {
+        return String::new();
+    }
+    format!(
+        "> **{} maintainer script(s) failed**: {}. A claim about a script that failed is judged on what it did up to its failure; what it does after it never ran.\n\n",
+        others.len(),
+        others.join(", ")
+    )
 }
 
 /// What the verdicts' witness needs of this run (`exercised.json`, `tracer check --exercised`).
@@ -412,6 +447,7 @@ pub fn exercised(coverage: &Coverage, phases: &[Phase]) -> Exercised {
         failed_units: coverage.failed.clone(),
         maintainer_scripts: coverage.maintainer_scripts.clone(),
         failed_scripts: coverage.failed_scripts.clone(),
+        script_failures: coverage.script_failures.clone(),
         install_failed: failed_install(phases)
             .map(|(phase, st)| format!("phase {phase} ended with status {st}")),
     }
@@ -435,23 +471,24 @@ pub fn maintainer_scripts_by_phase(
     by
 }
 
-/// The package's maintainer scripts whose process exited non-zero or was killed: `PKG.postinst
-/// configure in install: exit status 1`. The exit is the script's own (the pid that exec'd it;
-/// a script that exec'd something else reports that program's exit).
-pub fn failed_scripts(
+/// The package's maintainer scripts whose process exited non-zero or was killed (`PKG.postinst
+/// configure in install: exit status 1`), each with the script's pid and the `seq` of its exec
+/// and exit. The exit is the script's own (the pid that exec'd it; a script that exec'd
+/// something else reports that program's exit).
+pub fn script_failures(
     trace: &Trace,
     phases: &[Phase],
     package_owns: &dyn Fn(&str) -> bool,
-) -> Vec<String> {
-    let mut running: BTreeMap<u32, String> = BTreeMap::new();
+) -> Vec<ScriptFailure> {
+    let mut running: BTreeMap<u32, (String, u64)> = BTreeMap::new();
     let runs: Vec<(u64, u32, String)> = script_runs(trace, package_owns)
         .map(|(e, what)| (e.seq, e.pid, what))
         .collect();
     let mut next = runs.iter().peekable();
     let mut failed = Vec::new();
     for e in &trace.events {
-        while let Some((_, pid, what)) = next.next_if(|(seq, ..)| *seq <= e.seq) {
-            running.insert(*pid, what.clone());
+        while let Some((seq, pid, what)) = next.next_if(|(seq, ..)| *seq <= e.seq) {
+            running.insert(*pid, (what.clone(), *seq));
         }
         let EventData::Exit { code, signal, .. } = &e.data else {
             continue;
@@ -459,7 +496,7 @@ pub fn failed_scripts(
         if e.tid != e.pid {
             continue;
         }
-        let Some(what) = running.remove(&e.pid) else {
+        let Some((what, exec_seq)) = running.remove(&e.pid) else {
             continue;
         };
         let how = match (code, signal) {
@@ -468,8 +505,14 @@ pub fn failed_scripts(
             (None, Some(sig)) => format!("killed by signal {sig}"),
             (None, None) => "exit status unknown".to_owned(),
         };
-        let phase = phase_at(phases, &e.time).unwrap_or("-");
-        failed.push(format!("{what} in {phase}: {how}"));
+        failed.push(ScriptFailure {
+            script: what,
+            phase: phase_at(phases, &e.time).unwrap_or("-").to_owned(),
+            how,
+            pid: e.pid,
+            exec_seq,
+            exit_seq: e.seq,
+        });
     }
     failed
 }

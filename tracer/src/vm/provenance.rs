@@ -619,8 +619,8 @@ pub struct Unrecorded {
 pub const UNIT_STARTED_MESSAGE_ID: &str = "39f53479d3a045ac8e11786248231fbf";
 
 /// Cross-checks the guest's own evidence against the trace:
-/// - `units-state.txt` (the guest's `systemctl show` after each phase): a unit active with a
-///   main pid the trace has no event of;
+/// - `units-state.txt` (the guest's `systemctl show` after each phase): a unit with a main
+///   pid (active, activating, reloading or deactivating) the trace has no event of;
 /// - `unit-starts.jsonl` (the journal's unit-started messages of the whole boot): a service
 ///   of the package that was active at some time, while the trace shows none of its
 ///   processes. A oneshot that ran between two snapshots, or a socket's instance, is seen
@@ -647,10 +647,12 @@ pub fn unrecorded_units(
         let Ok(pid) = pid.parse::<u32>() else {
             continue;
         };
-        if *state == "active" && pid != 0 && !seen.contains(&pid) {
+        // A main pid is a process of the unit whatever the state it is in: `active`, or
+        // `activating` (a daemon that never said it was ready), `reloading`, `deactivating`.
+        if pid != 0 && !seen.contains(&pid) {
             missing.entry((*unit).to_owned()).or_insert(Unrecorded {
                 unit: (*unit).to_owned(),
-                seen: format!("active with main pid {pid} after {phase}"),
+                seen: format!("{state} with main pid {pid} after {phase}"),
             });
         }
     }
@@ -672,6 +674,37 @@ pub fn unrecorded_units(
         );
     }
     missing.into_values().collect()
+}
+
+/// Whose each process of an output directory's trace is, once the guest's own evidence has
+/// been checked against the trace (issue 19): a unit of the package that ran in the guest while
+/// the trace has none of its processes is an error, never a run judged "not exercised". Both
+/// `vm check` and `vm exercised` (a run judged again) go through here. `finished`: the job
+/// sent its notes; a run cut by a host limit may not have, and is not cross-checked.
+pub fn checked_processes(
+    trace: &Trace,
+    out: &Path,
+    phases: &[Phase],
+    finished: bool,
+) -> Result<(Ownership, Vec<PackageProcess>), super::VmError> {
+    let own = Ownership::read(out);
+    let procs = package_processes(trace, &own, phases);
+    let missed = if finished {
+        unrecorded_units(trace, out, &own, &procs, phases)
+    } else {
+        Vec::new()
+    };
+    if !missed.is_empty() {
+        return Err(super::VmError::Unrecorded {
+            units: missed
+                .iter()
+                .map(|m| format!("{} ({})", m.unit, m.seen))
+                .collect::<Vec<_>>()
+                .join(", "),
+            out: out.to_path_buf(),
+        });
+    }
+    Ok((own, procs))
 }
 
 /// The units the journal says were started, with the time (RFC 3339, the trace's clock), from
