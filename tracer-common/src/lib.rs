@@ -117,10 +117,11 @@ numbered_enum! {
         /// An fd closed: it only updates userspace's fd table and is never written as an
         /// event (a later file on the same fd number must not be named after this one).
         Close = 24 => "close",
-        /// An fd duplicated (dup, dup2, dup3, fcntl `F_DUPFD`/`F_DUPFD_CLOEXEC`) or its
-        /// close-on-exec flag set (fcntl `F_SETFD`): like `close`, it only updates userspace's
-        /// fd table (the new fd names the old one's file; a close-on-exec fd is gone after an
-        /// exec) and is never written as an event.
+        /// An fd duplicated (dup, dup2, dup3, fcntl `F_DUPFD`/`F_DUPFD_CLOEXEC`), its
+        /// close-on-exec flag set (fcntl `F_SETFD`), or a pidfd opened (`pidfd_open`): like
+        /// `close`, it only updates userspace's fd table (the new fd names the old one's file,
+        /// or the process a pidfd stands for; a close-on-exec fd is gone after an exec) and is
+        /// never written as an event.
         Dup = 25 => "dup",
         Socket = 32 => "socket",
         Bind = 33 => "bind",
@@ -128,6 +129,9 @@ numbered_enum! {
         Accept = 35 => "accept",
         Connect = 36 => "connect",
         Send = 37 => "send",
+        /// fds a process got from outside its own opens: over `SCM_RIGHTS` (recvmsg,
+        /// recvmmsg) or taken from another process (pidfd_getfd).
+        FdReceived = 38 => "fd_received",
         SetUid = 48 => "setuid",
         SetGid = 49 => "setgid",
         SetGroups = 50 => "setgroups",
@@ -143,7 +147,8 @@ numbered_enum! {
         Bpf = 60 => "bpf",
         ModuleLoad = 61 => "module_load",
         MountApi = 62 => "mount_api",
-        /// A signal sent to a process or thread (kill, tkill, tgkill).
+        /// A signal sent to a process or thread (kill, tkill, tgkill, rt_sigqueueinfo,
+        /// rt_tgsigqueueinfo, pidfd_send_signal).
         Signal = 63 => "signal",
         Getrandom = 64 => "getrandom",
         Getenv = 65 => "getenv",
@@ -313,6 +318,19 @@ numbered_enum! {
         Syslog = 150 => "syslog",
         PerfEventOpen = 151 => "perf_event_open",
         Vhangup = 152 => "vhangup",
+        /// A signal through a pidfd (or a `/proc/PID` directory fd): the target is named from
+        /// the fd table, by the `pidfd_open` that made the fd.
+        PidfdSendSignal = 153 => "pidfd_send_signal",
+        RtSigqueueinfo = 154 => "rt_sigqueueinfo",
+        RtTgsigqueueinfo = 155 => "rt_tgsigqueueinfo",
+        /// Only its fd reaches the fd table (a pidfd names a process, not a file), so that a
+        /// later `pidfd_send_signal` on it names its target.
+        PidfdOpen = 156 => "pidfd_open",
+        PidfdGetfd = 157 => "pidfd_getfd",
+        /// Only those whose control data may carry `SCM_RIGHTS` reach userspace: the kernel
+        /// side drops the others at exit.
+        Recvmsg = 158 => "recvmsg",
+        Recvmmsg = 159 => "recvmmsg",
     }
 }
 
@@ -331,7 +349,7 @@ impl SyscallId {
             Utime | Utimes | Utimensat | Futimesat => EventKind::Utime,
             NameToHandleAt => EventKind::NameToHandle,
             Close | CloseRange => EventKind::Close,
-            Dup | Dup2 | Dup3 | Fcntl => EventKind::Dup,
+            Dup | Dup2 | Dup3 | Fcntl | PidfdOpen => EventKind::Dup,
             Unlink | Unlinkat => EventKind::Unlink,
             Rename | Renameat | Renameat2 => EventKind::Rename,
             Mkdir | Mkdirat => EventKind::Mkdir,
@@ -350,6 +368,7 @@ impl SyscallId {
             Accept | Accept4 => EventKind::Accept,
             Connect => EventKind::Connect,
             Sendto | Sendmsg | Sendmmsg => EventKind::Send,
+            PidfdGetfd | Recvmsg | Recvmmsg => EventKind::FdReceived,
             Setuid | Setreuid | Setresuid | Setfsuid => EventKind::SetUid,
             Setgid | Setregid | Setresgid | Setfsgid => EventKind::SetGid,
             Setgroups => EventKind::SetGroups,
@@ -367,7 +386,9 @@ impl SyscallId {
             OpenTree | MoveMount | Fsopen | Fsconfig | Fsmount | Fspick | MountSetattr
             | OpenTreeAttr => EventKind::MountApi,
             Getrandom => EventKind::Getrandom,
-            Kill | Tkill | Tgkill => EventKind::Signal,
+            Kill | Tkill | Tgkill | PidfdSendSignal | RtSigqueueinfo | RtTgsigqueueinfo => {
+                EventKind::Signal
+            }
             Adjtimex | ClockAdjtime | ClockSettime | Settimeofday => EventKind::Clock,
             Reboot | KexecLoad | KexecFileLoad | DeleteModule | Swapon | Swapoff | Sethostname
             | Setdomainname | Ioperm | Iopl | Acct | Quotactl | QuotactlFd | Syslog
@@ -402,6 +423,35 @@ pub mod flags {
     /// A fork whose child could not be added to the tracked set (the map was full): the child
     /// and its descendants are not recorded. The fork is also counted as lost.
     pub const CHILD_UNTRACKED: u32 = 1 << 8;
+    /// The path or address read at the syscall's exit differs from the one read at its entry:
+    /// another thread rewrote it while the call ran (a FIFO's open, a connect that waits), so
+    /// the record may not name what the kernel used. See [`crate::EntryArg`].
+    pub const ARGS_CHANGED: u32 = 1 << 9;
+    /// The argument could not be read at the entry of a call that then blocked (longer than
+    /// [`crate::BLOCKED_NS`]): the exit's copy cannot be checked against it.
+    pub const ARGS_UNVERIFIED: u32 = 1 << 10;
+}
+
+/// A call that took longer than this (entry to exit) waited for something; a rewrite of its
+/// argument by another thread during it is a real possibility, so an argument that could not
+/// be read at its entry leaves it [`flags::ARGS_UNVERIFIED`].
+pub const BLOCKED_NS: u64 = 1_000_000;
+
+/// A path or address copied at a syscall's entry (key: tid), for the calls the kernel reads
+/// their argument at the start of and may block in afterwards (open, openat, openat2, creat,
+/// connect, sendto): the exit program compares it with its own copy, made after the kernel
+/// faulted the page in. The kernel's own copy cannot be read from a tracepoint; the two ends
+/// bracket it.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct EntryArg {
+    /// The entry's `Inflight::ts_ns`: an entry left by an earlier call is not compared.
+    pub ts_ns: u64,
+    /// Bytes copied (a string's without its NUL).
+    pub len: u32,
+    /// 1 when the entry could not read it (a page not yet faulted in).
+    pub failed: u32,
+    pub bytes: [u8; PATH_CAP],
 }
 
 /// The part every event starts with.
@@ -597,5 +647,6 @@ mod pod {
     unsafe impl aya::Pod for super::Header {}
     unsafe impl aya::Pod for super::file::ArgLayout {}
     unsafe impl aya::Pod for super::RealPath {}
+    unsafe impl aya::Pod for super::EntryArg {}
     unsafe impl aya::Pod for super::caller::CallerOffsets {}
 }

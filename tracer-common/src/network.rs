@@ -3,22 +3,28 @@
 
 use crate::ADDR_CAP;
 
+/// `SOL_SOCKET` and `SCM_RIGHTS` (include/linux/socket.h): a control message carrying fds.
+pub const SOL_SOCKET: i32 = 1;
+pub const SCM_RIGHTS: i32 = 1;
+
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct NetData {
-    /// The socket fd (socket: -1; its fd is the return value).
+    /// The socket fd (socket: -1; its fd is the return value); pidfd_getfd: the pidfd.
     pub fd: i32,
     /// socket: domain, type and protocol.
     pub domain: i32,
     pub sock_type: i32,
     pub protocol: i32,
-    /// listen backlog.
+    /// listen backlog; pidfd_getfd: the fd taken from the other process.
     pub backlog: i32,
     /// accept4 flags, sendto/sendmsg flags.
     pub flags: i32,
     /// Bytes of `addr` that are valid (0: no address was given or could be read).
     pub addr_len: u32,
     pub _pad: u32,
-    /// bind/connect: the address asked for; accept: the peer; sendto/sendmsg: the destination.
+    /// bind/connect: the address asked for; accept: the peer; sendto/sendmsg: the destination;
+    /// recvmsg, recvmmsg: the control data received (`struct cmsghdr`s, the first
+    /// [`ADDR_CAP`] bytes; more is flagged `path_truncated`).
     pub addr: [u8; ADDR_CAP],
 }

@@ -5,7 +5,7 @@ use aya_ebpf::{
     maps::{Array, HashMap, LruHashMap, PerCpuArray, ProgramArray, RingBuf},
 };
 use tracer_common::{
-    Config, Inflight, MAX_KINDS, MAX_SYSCALL_NR, RealPath,
+    Config, EntryArg, Inflight, MAX_KINDS, MAX_SYSCALL_NR, RealPath,
     environment::GetenvPending,
     file::ArgLayout,
     io_uring::Pending,
@@ -41,6 +41,15 @@ pub static EXEC_ZERO: PerCpuArray<ExecData> = PerCpuArray::with_max_entries(1, 0
 /// programs that use it run with migration disabled and never nest on one CPU.
 #[map]
 pub static EXEC_SCRATCH: Array<ExecRecord> = Array::with_max_entries(1, 0);
+
+/// The path or address of a call that may block, as its entry read it (key: tid), for its
+/// exit to compare (`probes::syscalls::entry_copy`). LRU for the same reason as `INFLIGHT`.
+#[map]
+pub static ENTRY_ARGS: LruHashMap<u32, EntryArg> = LruHashMap::with_max_entries(1 << 12, 0);
+
+/// Zeroed template for a new `ENTRY_ARGS` entry (half the stack).
+#[map]
+pub static ENTRY_ZERO: PerCpuArray<EntryArg> = PerCpuArray::with_max_entries(1, 0);
 
 /// The kernel's name of the file an open syscall in progress opened (key: tid), written by the
 /// LSM `file_open` program and taken by `open_exit`. LRU for the same reason as `INFLIGHT`.

@@ -6,6 +6,7 @@
 
 mod adversarial;
 mod attribution;
+mod blind_spots;
 mod common;
 mod environment;
 mod errors;

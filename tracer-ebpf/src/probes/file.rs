@@ -27,7 +27,7 @@ use crate::{
     emit::{note_str, read_user_bytes, read_user_str, syscall_event},
     lsm,
     maps::{FILE_ARGS, INFLIGHT, LOST, REAL_PATHS, REAL_ZERO, config, count},
-    probes::syscalls::{Completed, complete},
+    probes::syscalls::{Completed, check_entry, complete, zero},
 };
 
 const AT_FDCWD: i64 = -100;
@@ -151,9 +151,11 @@ fn emit_open_as<T: 'static>(
         (*d).dirfd = dirfd as i32;
         (*d).mode = mode as u32;
         (*d)._pad = 0;
+        zero(&raw mut (*d).path);
         let read = read_user_str(path, &raw mut (*d).path);
         (*d).path_len = read.len;
         note_str(hdr_flags, &read, flags::PATH_TRUNCATED);
+        *hdr_flags |= check_entry(done, &raw const (*d).path, read.len);
     })
 }
 

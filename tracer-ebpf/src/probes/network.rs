@@ -3,12 +3,15 @@
 //! the connect's). Addresses are copied raw and decoded in userspace.
 
 use aya_ebpf::{helpers::bpf_probe_read_user, macros::tracepoint, programs::TracePointContext};
-use tracer_common::{SyscallId, flags, network::NetData};
+use tracer_common::{
+    SyscallId, flags,
+    network::{NetData, SCM_RIGHTS, SOL_SOCKET},
+};
 
 use crate::{
     emit::{read_user_bytes, syscall_event},
     maps::config,
-    probes::syscalls::complete,
+    probes::syscalls::{check_entry, complete, zero},
 };
 
 #[tracepoint]
@@ -22,6 +25,44 @@ pub fn network_exit(ctx: TracePointContext) -> u32 {
 struct MsgName {
     name: u64,
     namelen: u32,
+}
+
+/// `struct msghdr`'s control fields: `void *msg_control` at 32, `size_t msg_controllen` at 40
+/// (after the call: the bytes of control data the kernel wrote).
+#[repr(C)]
+struct MsgControl {
+    control: u64,
+    controllen: u64,
+}
+const MSG_CONTROL_OFFSET: u64 = 32;
+
+/// The head of `struct cmsghdr`: `size_t cmsg_len; int cmsg_level; int cmsg_type;`.
+#[repr(C)]
+struct CmsgHead {
+    len: u64,
+    level: i32,
+    kind: i32,
+}
+
+/// Where a received message's control data is, when it may carry fds: its first control
+/// message is `SCM_RIGHTS`, or there is more than one. `Err(())`: the msghdr or the control
+/// data could not be read (the message may have carried fds). `Ok(None)`: no fds.
+#[inline(always)]
+fn rights(msghdr: u64) -> Result<Option<(u64, u64)>, ()> {
+    // SAFETY: user reads checked by the helper.
+    let m: MsgControl = unsafe { bpf_probe_read_user((msghdr + MSG_CONTROL_OFFSET) as *const _) }
+        .map_err(|_| ())?;
+    if m.control == 0 || m.controllen == 0 {
+        return Ok(None);
+    }
+    // SAFETY: as above.
+    let head: CmsgHead = unsafe { bpf_probe_read_user(m.control as *const _) }.map_err(|_| ())?;
+    let aligned = (head.len + 7) & !7;
+    if (head.level == SOL_SOCKET && head.kind == SCM_RIGHTS) || m.controllen > aligned {
+        Ok(Some((m.control, m.controllen)))
+    } else {
+        Ok(None)
+    }
 }
 
 fn try_network_exit(ctx: &TracePointContext) -> Option<()> {
@@ -80,6 +121,29 @@ fn try_network_exit(ctx: &TracePointContext) -> Option<()> {
             }
             (fd, sflags) = (a[0] as i64, a[2]);
         }
+        // pidfd_getfd(pidfd, targetfd, flags): the fd is the result.
+        SyscallId::PidfdGetfd => (fd, backlog) = (a[0] as i64, a[1]),
+        // recvmsg(fd, msghdr, flags), recvmmsg(fd, mmsghdr, vlen, flags, timeout): only
+        // messages whose control data may carry fds (`SCM_RIGHTS`) are recorded; recvmmsg's
+        // first message is read, and a batch of more than one whose first message had control
+        // data is flagged `path_truncated` (the others were not read).
+        SyscallId::Recvmsg | SyscallId::Recvmmsg => {
+            let mmsg = done.syscall == SyscallId::Recvmmsg;
+            // recvmsg returns the bytes received (a datagram of 0 may carry fds), recvmmsg
+            // the messages.
+            if done.ret < 0 || (mmsg && done.ret == 0) {
+                return None;
+            }
+            match rights(a[1]) {
+                Ok(None) => return None,
+                Ok(Some((control, len))) => {
+                    addr = (control, len);
+                    batch = len > tracer_common::ADDR_CAP as u64 || (mmsg && done.ret > 1);
+                }
+                Err(()) => unreadable = true,
+            }
+            (fd, sflags) = (a[0] as i64, if mmsg { a[3] } else { a[2] });
+        }
         _ => return None,
     }
     let cfg = config();
@@ -98,6 +162,13 @@ fn try_network_exit(ctx: &TracePointContext) -> Option<()> {
         (*d).backlog = backlog as i32;
         (*d).flags = sflags as i32;
         (*d)._pad = 0;
+        let checked = matches!(done.syscall, SyscallId::Connect | SyscallId::Sendto);
+        if checked {
+            zero(&raw mut (*d).addr);
+        }
         (*d).addr_len = read_user_bytes(addr.0, addr.1, &raw mut (*d).addr);
+        if checked {
+            *hdr_flags |= check_entry(&done, &raw const (*d).addr, (*d).addr_len);
+        }
     })
 }

@@ -17,12 +17,14 @@ use aya_ebpf::{
     programs::{RawTracePointContext, TracePointContext},
 };
 use tracer_common::{
-    COMPAT_STATUS, Config, EventKind, Inflight, SyscallId,
+    ADDR_CAP, BLOCKED_NS, COMPAT_STATUS, Config, EventKind, Inflight, SyscallId,
     file::{F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD},
+    flags,
 };
 
 use crate::{
-    maps::{EXITS, INFLIGHT, LOST, SYSCALLS, config, count},
+    emit::{read_user_bytes, read_user_str},
+    maps::{ENTRY_ARGS, ENTRY_ZERO, EXITS, INFLIGHT, LOST, SYSCALLS, config, count},
     probes::process,
     scope::in_scope,
 };
@@ -84,7 +86,109 @@ fn try_sys_enter(ctx: &TracePointContext) -> Option<()> {
     if syscall == SyscallId::Execve as u16 || syscall == SyscallId::Execveat as u16 {
         let _ = process::begin_exec(tid, &inflight, &cfg);
     }
+    entry_copy(tid, syscall, &inflight);
     Some(())
+}
+
+/// The calls whose path or address the kernel copies at their start and that may then block
+/// (an open of a FIFO or a device, a connect waiting for its handshake, a send on a full
+/// socket): their argument is copied here too, so that the exit can tell whether another
+/// thread rewrote it while the call waited ([`check_entry`]). Nothing else pays for it.
+#[inline(always)]
+fn entry_copy(tid: u32, syscall: u16, inflight: &Inflight) {
+    let a = &inflight.args;
+    let (src, len) = match SyscallId::from_raw(syscall) {
+        Some(SyscallId::Open | SyscallId::Creat) => (a[0], 0),
+        Some(SyscallId::Openat | SyscallId::Openat2) => (a[1], 0),
+        Some(SyscallId::Connect) => (a[1], a[2]),
+        Some(SyscallId::Sendto) => (a[4], a[5]),
+        _ => return,
+    };
+    if src == 0 {
+        return;
+    }
+    let Some(zero) = ENTRY_ZERO.get_ptr(0) else {
+        return;
+    };
+    // SAFETY: a per-CPU map value, copied into the hash map. A failed insert leaves no entry,
+    // which the exit treats as an unread one.
+    if ENTRY_ARGS.insert(tid, unsafe { &*zero }, 0).is_err() {
+        return;
+    }
+    let Some(e) = ENTRY_ARGS.get_ptr_mut(tid) else {
+        return;
+    };
+    // SAFETY: `e` is this thread's map value; the helpers check the user address.
+    unsafe {
+        (*e).ts_ns = inflight.ts_ns;
+        if len == 0 {
+            let r = read_user_str(src, &raw mut (*e).bytes);
+            (*e).len = r.len;
+            (*e).failed = u32::from(r.failed);
+        } else {
+            let n = read_user_bytes(src, len, (&raw mut (*e).bytes).cast::<[u8; ADDR_CAP]>());
+            (*e).len = n;
+            (*e).failed = u32::from(n == 0);
+        }
+    }
+}
+
+/// Zeroes `N` bytes at `dst` (a record's path or address field before the exit's copy, so
+/// that [`check_entry`] can compare whole words without branching on the length).
+///
+/// # Safety
+/// `dst` must point to `N` writable bytes, `N` at most [`tracer_common::PATH_CAP`].
+#[inline(always)]
+pub unsafe fn zero<const N: usize>(dst: *mut [u8; N]) {
+    if let Some(z) = ENTRY_ZERO.get_ptr(0) {
+        // SAFETY: the template's `bytes` has PATH_CAP ≥ N zero bytes; `dst` has N.
+        unsafe {
+            aya_ebpf::helpers::generated::bpf_probe_read_kernel(
+                dst.cast(),
+                N as u32,
+                (&raw const (*z).bytes).cast(),
+            )
+        };
+    }
+}
+
+/// Compares an argument read at the exit (`len` bytes at `exit`, zero after them: see
+/// [`zero`]) with the entry's copy of the same call, and forgets that copy:
+/// [`flags::ARGS_CHANGED`] when they differ, [`flags::ARGS_UNVERIFIED`] when the entry could
+/// not read it and the call blocked (see [`BLOCKED_NS`]); 0 otherwise.
+///
+/// The words are compared without a branch per word: a loop that could stop at any word
+/// would give the verifier one state per word to carry through the rest of the program.
+///
+/// # Safety
+/// `exit` must point to `N` readable, 8-byte-aligned bytes, `N` a multiple of 8 and at most
+/// [`tracer_common::PATH_CAP`].
+#[inline(always)]
+pub unsafe fn check_entry<const N: usize>(done: &Completed, exit: *const [u8; N], len: u32) -> u32 {
+    let tid = bpf_get_current_pid_tgid() as u32;
+    let blocked = crate::emit::now().wrapping_sub(done.inflight.ts_ns) > BLOCKED_NS;
+    let unverified = if blocked { flags::ARGS_UNVERIFIED } else { 0 };
+    let Some(e) = ENTRY_ARGS.get_ptr(tid) else {
+        return unverified;
+    };
+    // SAFETY: `e` is a map value with PATH_CAP ≥ N bytes; `exit` has N (the caller's promise).
+    let result = unsafe {
+        if (*e).ts_ns != done.inflight.ts_ns || (*e).failed != 0 {
+            unverified
+        } else {
+            let a = exit.cast::<u64>();
+            let b = (&raw const (*e).bytes).cast::<u64>();
+            let mut diff = u64::from((*e).len ^ len);
+            let mut i = 0;
+            while i < N / 8 {
+                diff |= *a.add(i) ^ *b.add(i);
+                i += 1;
+            }
+            if diff != 0 { flags::ARGS_CHANGED } else { 0 }
+        }
+    };
+    let _ = ENTRY_ARGS.remove(tid);
+    result
 }
 
 /// Whether the current syscall is a 32-bit one (`Some(false)` where the check is off); `None`

@@ -151,6 +151,12 @@ pub fn arg_layout(id: SyscallId) -> Option<ArgLayout> {
             ..n
         },
         Fchdir | Close | Dup | Dup2 => ArgLayout { fd: 0, ..n },
+        // pidfd_open(pid, flags): the pid in `fd`.
+        PidfdOpen => ArgLayout {
+            fd: 0,
+            flags: 1,
+            ..n
+        },
         Dup3 => ArgLayout {
             fd: 0,
             flags: 2,
@@ -253,6 +259,10 @@ pub(super) fn decode(
                 (Some(SyscallId::Fcntl), F_DUPFD_CLOEXEC) => cx.procs.dup_fd(pid, d.fd, new, true),
                 // The kernel side keeps no other fcntl command.
                 (Some(SyscallId::Fcntl), _) => {}
+                // A pidfd names its process; it is always close-on-exec.
+                (Some(SyscallId::PidfdOpen), _) => {
+                    cx.procs.new_fd(pid, new, Fd::Pidfd(d.fd as u32), true)
+                }
                 // dup3(old, new, O_CLOEXEC); dup and dup2 clear the flag.
                 _ => cx.procs.dup_fd(pid, d.fd, new, d.flags & O_CLOEXEC != 0),
             }

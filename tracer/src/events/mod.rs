@@ -264,6 +264,8 @@ fn flag_names(bits: u32) -> Vec<String> {
         (flags::READ_FAILED, "read_failed"),
         (flags::REAL_PATH_UNNAMED, "real_path_unnamed"),
         (flags::CHILD_UNTRACKED, "child_untracked"),
+        (flags::ARGS_CHANGED, "args_changed"),
+        (flags::ARGS_UNVERIFIED, "args_unverified"),
     ]
     .iter()
     .filter(|(bit, _)| bits & bit != 0)

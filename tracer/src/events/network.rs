@@ -16,6 +16,9 @@ pub(super) fn decode(
 ) -> Result<Option<EventData>, DecodeError> {
     let d = Box::new(read_record::<RawEvent<NetData>>(bytes)?.data);
     let pid = cx.header.pid;
+    if kind == EventKind::FdReceived {
+        return Ok(fd_received(&d, cx));
+    }
     let addr = sockaddr(&d.addr[..(d.addr_len as usize).min(d.addr.len())]);
     let ret = cx.header.ret;
     let ok = cx.ok();
@@ -75,6 +78,87 @@ pub(super) fn decode(
         EventKind::Send => EventData::Send { fd: d.fd, addr },
         _ => unreachable!("network family kinds"),
     }))
+}
+
+/// pidfd_getfd, or a recvmsg/recvmmsg whose control data may carry fds. The new fds enter
+/// the fd table named only when a recorded process's table names the fd taken; every other one
+/// is forgotten, so that no later call through it is named after a stale entry. A message the
+/// kernel side kept whose control data turns out to carry no `SCM_RIGHTS` is no event.
+fn fd_received(d: &NetData, cx: &mut Cx<'_>) -> Option<EventData> {
+    let pid = cx.header.pid;
+    let call = cx.syscall.map_or("", |s| s.name()).to_owned();
+    if cx.syscall == Some(tracer_common::SyscallId::PidfdGetfd) {
+        let source_pid = cx.procs.pidfd_target(pid, d.fd);
+        let source_fd = d.backlog;
+        let what = source_pid.and_then(|s| cx.procs.fd_of(s, source_fd));
+        let new = cx.header.ret as i32;
+        let mut fds = Vec::new();
+        if cx.ok() {
+            fds.push(new);
+            match &what {
+                // pidfd_getfd's fd is always close-on-exec.
+                Some(w) => cx.procs.new_fd(pid, new, w.clone(), true),
+                None => cx.procs.close_fds(pid, new, new),
+            }
+        }
+        return Some(EventData::FdReceived {
+            call,
+            fd: d.fd,
+            source_pid,
+            source_fd: Some(source_fd),
+            fds,
+            named: what.is_some(),
+            what: what.map(|w| super::procs::describe_fd(&w)),
+        });
+    }
+    let control = &d.addr[..(d.addr_len as usize).min(d.addr.len())];
+    let fds = scm_rights(control);
+    let cut = cx.header.flags
+        & (tracer_common::flags::PATH_TRUNCATED | tracer_common::flags::READ_FAILED)
+        != 0;
+    if fds.is_empty() && !cut {
+        return None;
+    }
+    for &fd in &fds {
+        cx.procs.close_fds(pid, fd, fd);
+    }
+    Some(EventData::FdReceived {
+        call,
+        fd: d.fd,
+        source_pid: None,
+        source_fd: None,
+        fds,
+        what: None,
+        named: false,
+    })
+}
+
+/// The fds of the `SCM_RIGHTS` messages in control data (`struct cmsghdr`s, 8-byte aligned).
+fn scm_rights(mut control: &[u8]) -> Vec<i32> {
+    const HEAD: usize = 16;
+    let mut fds = Vec::new();
+    while control.len() >= HEAD {
+        let len = u64::from_ne_bytes(control[..8].try_into().expect("8 bytes")) as usize;
+        let level = i32::from_ne_bytes(control[8..12].try_into().expect("4 bytes"));
+        let kind = i32::from_ne_bytes(control[12..16].try_into().expect("4 bytes"));
+        if len < HEAD {
+            break;
+        }
+        let data = &control[HEAD..len.min(control.len())];
+        if level == tracer_common::network::SOL_SOCKET && kind == tracer_common::network::SCM_RIGHTS
+        {
+            fds.extend(
+                data.chunks_exact(4)
+                    .map(|c| i32::from_ne_bytes(c.try_into().expect("4 bytes"))),
+            );
+        }
+        let next = (len + 7) & !7;
+        if next >= control.len() {
+            break;
+        }
+        control = &control[next..];
+    }
+    fds
 }
 
 /// Decodes a raw `struct sockaddr_*` (native byte order for the family, network order for
@@ -158,6 +242,30 @@ fn type_name(sock_type: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scm_rights_fds_are_found_among_control_messages() {
+        let cmsg = |level: i32, kind: i32, data: &[u8]| {
+            let mut m = ((16 + data.len()) as u64).to_ne_bytes().to_vec();
+            m.extend_from_slice(&level.to_ne_bytes());
+            m.extend_from_slice(&kind.to_ne_bytes());
+            m.extend_from_slice(data);
+            while !m.len().is_multiple_of(8) {
+                m.push(0);
+            }
+            m
+        };
+        let fds: Vec<u8> = [5i32, 6].iter().flat_map(|f| f.to_ne_bytes()).collect();
+        // SCM_CREDENTIALS (2) first, then SCM_RIGHTS.
+        let mut control = cmsg(1, 2, &[0; 12]);
+        control.extend(cmsg(1, 1, &fds));
+        assert_eq!(scm_rights(&control), vec![5, 6]);
+        // IP_PKTINFO alone: none.
+        assert_eq!(scm_rights(&cmsg(0, 8, &[0; 12])), Vec::<i32>::new());
+        // Cut or malformed: what can be read, no panic.
+        assert_eq!(scm_rights(&control[..20]), Vec::<i32>::new());
+        assert_eq!(scm_rights(&[0u8; 16]), Vec::<i32>::new());
+    }
 
     #[test]
     fn decodes_inet_inet6_unix() {

@@ -92,25 +92,32 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
         Bpf => EventData::Bpf {
             cmd: bpf_cmd_name(a[0]),
         },
-        // kill(pid, sig), tkill(tid, sig), tgkill(tgid, tid, sig).
-        Kill => EventData::Signal {
-            call: "kill".into(),
-            target_pid: a[0] as i32,
-            target_tid: None,
-            signal: signal_name(a[1]),
-        },
-        Tkill => EventData::Signal {
-            call: "tkill".into(),
-            target_pid: a[0] as i32,
-            target_tid: Some(a[0] as i32),
-            signal: signal_name(a[1]),
-        },
-        Tgkill => EventData::Signal {
-            call: "tgkill".into(),
-            target_pid: a[0] as i32,
-            target_tid: Some(a[1] as i32),
-            signal: signal_name(a[2]),
-        },
+        // kill(pid, sig), tkill(tid, sig), tgkill(tgid, tid, sig),
+        // rt_sigqueueinfo(tgid, sig, info), rt_tgsigqueueinfo(tgid, tid, sig, info).
+        Kill | RtSigqueueinfo => signal(syscall, a[0] as i32, None, a[1]),
+        Tkill => signal(syscall, a[0] as i32, Some(a[0] as i32), a[1]),
+        Tgkill | RtTgsigqueueinfo => signal(syscall, a[0] as i32, Some(a[1] as i32), a[2]),
+        // pidfd_send_signal(pidfd, sig, info, flags): the target is the process the fd table
+        // knows the pidfd for.
+        PidfdSendSignal => {
+            let pidfd = a[0] as i32;
+            let (pid, tid) = match pidfd {
+                PIDFD_SELF_THREAD => (cx.header.pid, Some(cx.header.tid as i32)),
+                PIDFD_SELF_THREAD_GROUP => (cx.header.pid, None),
+                fd => match cx.procs.pidfd_target(cx.header.pid, fd) {
+                    Some(target) => (target, None),
+                    None => (0, None),
+                },
+            };
+            EventData::Signal {
+                call: syscall.name().to_owned(),
+                target_pid: pid as i32,
+                target_tid: tid,
+                signal: signal_name(a[1]),
+                pidfd: Some(pidfd),
+                target_unknown: pid == 0,
+            }
+        }
         InitModule | FinitModule => EventData::ModuleLoad { params: opt(s1) },
         // The new mount API (open_tree, move_mount, fsopen, fsconfig, fsmount, fspick,
         // mount_setattr): paths relative to the call's dirfd (a[0], move_mount's second a[2]).
@@ -436,6 +443,23 @@ fn ptrace_name(request: u64) -> String {
         17 => "PTRACE_DETACH".into(),
         0x4206 => "PTRACE_SEIZE".into(),
         other => format!("PTRACE_{other}"),
+    }
+}
+
+/// `PIDFD_SELF_THREAD` and `PIDFD_SELF_THREAD_GROUP` (include/uapi/linux/pidfd.h, 6.15): the
+/// caller itself, without a pidfd.
+const PIDFD_SELF_THREAD: i32 = -10000;
+const PIDFD_SELF_THREAD_GROUP: i32 = -20000;
+
+/// A signal event of a call whose target the arguments name.
+fn signal(call: SyscallId, target_pid: i32, target_tid: Option<i32>, sig: u64) -> EventData {
+    EventData::Signal {
+        call: call.name().to_owned(),
+        target_pid,
+        target_tid,
+        signal: signal_name(sig),
+        pidfd: None,
+        target_unknown: false,
     }
 }
 

@@ -18,7 +18,12 @@ const AT_FDCWD: i32 = -100;
 #[derive(Debug, Clone)]
 pub enum Fd {
     Path(String),
-    Socket { bound: Option<SockAddr> },
+    Socket {
+        bound: Option<SockAddr>,
+    },
+    /// A pidfd (`pidfd_open`): the process it stands for, so that a signal sent through it
+    /// names its target.
+    Pidfd(u32),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -205,24 +210,47 @@ impl Processes {
     pub fn fd_path(&mut self, pid: u32, fd: i32) -> Option<String> {
         match self.get(pid).fds.get(&fd)? {
             Fd::Path(p) => Some(p.clone()),
-            Fd::Socket { .. } => None,
+            Fd::Socket { .. } | Fd::Pidfd(_) => None,
         }
+    }
+
+    /// What fd `fd` of `pid` is, when the table knows it. Only a process this recording
+    /// follows is asked (another one's fds are not known from the trace).
+    pub fn fd_of(&mut self, pid: u32, fd: i32) -> Option<Fd> {
+        self.map.get(&pid)?.fds.get(&fd).cloned()
     }
 
     pub fn bound_addr(&mut self, pid: u32, fd: i32) -> Option<SockAddr> {
         match self.get(pid).fds.get(&fd)? {
             Fd::Socket { bound } => bound.clone(),
-            Fd::Path(_) => None,
+            Fd::Path(_) | Fd::Pidfd(_) => None,
         }
     }
 
-    /// `given` made absolute against `dirfd` (or the cwd for `AT_FDCWD`).
+    /// The process a pidfd of `pid` stands for: one from `pidfd_open`, or a `/proc/PID`
+    /// directory opened (pidfd_send_signal takes either). `None` when the table does not know
+    /// the fd as either: it came from somewhere the trace does not show (`CLONE_PIDFD`, an
+    /// inherited or received fd).
+    pub fn pidfd_target(&mut self, pid: u32, fd: i32) -> Option<u32> {
+        match self.get(pid).fds.get(&fd)? {
+            Fd::Pidfd(target) => Some(*target),
+            Fd::Path(p) => p
+                .strip_prefix("/proc/")
+                .and_then(|n| n.parse().ok())
+                .filter(|&n| n > 0),
+            Fd::Socket { .. } => None,
+        }
+    }
+
+    /// `given` made absolute against `dirfd` (or the cwd for `AT_FDCWD`). The kernel's magic
+    /// links on the way (`/proc/self/fd/N`, `/dev/fd/N`, `/proc/PID/cwd`, …: see
+    /// [`Processes::normalize_for`]) are followed through the fd table.
     pub fn resolve(&mut self, pid: u32, dirfd: i32, given: String) -> PathRef {
         if given.starts_with('/') {
-            let resolved = normalize(&given);
-            let given = (resolved != given).then_some(given);
+            let resolved = self.normalize_for(pid, &given);
+            let given = (resolved.as_ref() != Some(&given)).then_some(given);
             return PathRef {
-                resolved: Some(resolved),
+                resolved,
                 given,
                 real: None,
             };
@@ -240,7 +268,7 @@ impl Processes {
                     format!("{base}/{given}")
                 };
                 PathRef {
-                    resolved: Some(normalize(&joined)),
+                    resolved: self.normalize_for(pid, &joined),
                     given: Some(given),
                     real: None,
                 }
@@ -251,6 +279,101 @@ impl Processes {
                 real: None,
             },
         }
+    }
+
+    /// [`normalize`], with the kernel's magic links followed as the process `pid` sees them:
+    /// `/proc/self/fd/N`, `/proc/thread-self/fd/N`, `/proc/PID/fd/N`,
+    /// `/proc/PID/task/TID/fd/N` and `/dev/fd/N` name the file behind fd N (the `/dev/fd` link
+    /// leads to `/proc/self/fd`), and `/proc/…/cwd` the process's cwd, from the tables this
+    /// recorder keeps. Made absolute lexically, they would name `/proc/self/fd/3` instead of
+    /// the file written. `None` when a link's target is unknown (an fd the trace never saw
+    /// opened, a socket, another process the recording does not follow): unresolved, never a
+    /// guess. A link is followed where it appears, before the `..` after it, as the kernel does.
+    pub fn normalize_for(&mut self, pid: u32, path: &str) -> Option<String> {
+        // Most paths cannot hold a magic link: the plain lexical pass, without allocating per
+        // component (this runs for every path of every event).
+        if !path.contains("proc") && !path.contains("fd") {
+            return Some(normalize(path));
+        }
+        let mut parts: Vec<String> = Vec::new();
+        for part in path.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                p => parts.push(p.to_owned()),
+            }
+            if let Some(link) = magic_link(&parts) {
+                let (MagicLink::Fd { owner, .. } | MagicLink::Cwd { owner }) = link;
+                let owner = owner.unwrap_or(pid);
+                if owner != pid && !self.map.contains_key(&owner) {
+                    // Another process the recording does not follow: its fds are not known.
+                    return None;
+                }
+                let target = match link {
+                    MagicLink::Fd { fd, .. } => self.fd_path(owner, fd),
+                    MagicLink::Cwd { .. } => self.get(owner).cwd.clone(),
+                }?;
+                if !target.starts_with('/') {
+                    return None;
+                }
+                parts = normalize(&target)
+                    .split('/')
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+            }
+        }
+        Some(format!("/{}", parts.join("/")))
+    }
+}
+
+/// A magic link of procfs at the end of a path's components so far.
+#[derive(Debug, PartialEq, Eq)]
+enum MagicLink {
+    /// fd `fd` of `owner` (`None`: the process that made the call).
+    Fd { owner: Option<u32>, fd: i32 },
+    /// The cwd of `owner`.
+    Cwd { owner: Option<u32> },
+}
+
+/// Whether `parts` (a path's components so far, `..` applied) end on a magic link:
+/// `proc/(self|thread-self|PID|PID/task/TID)/(fd/N|cwd)` or `dev/fd/N`.
+fn magic_link(parts: &[String]) -> Option<MagicLink> {
+    let p: Vec<&str> = parts.iter().map(String::as_str).collect();
+    let fd = |n: &str| n.parse::<i32>().ok().filter(|&n| n >= 0);
+    let owner = |who: &str| -> Option<Option<u32>> {
+        match who {
+            "self" | "thread-self" => Some(None),
+            n => n.parse::<u32>().ok().filter(|&n| n > 0).map(Some),
+        }
+    };
+    match p.as_slice() {
+        ["dev", "fd", n] => Some(MagicLink::Fd {
+            owner: None,
+            fd: fd(n)?,
+        }),
+        ["proc", who, "fd", n] | ["proc", who, "task", _, "fd", n] => Some(MagicLink::Fd {
+            owner: owner(who)?,
+            fd: fd(n)?,
+        }),
+        ["proc", who, "cwd"] | ["proc", who, "task", _, "cwd"] => {
+            Some(MagicLink::Cwd { owner: owner(who)? })
+        }
+        _ => None,
+    }
+}
+
+/// An fd table entry in words: a file's path, `socket` (with its bound address), `pidfd PID`.
+pub fn describe_fd(fd: &Fd) -> String {
+    match fd {
+        Fd::Path(p) => p.clone(),
+        Fd::Socket { bound: Some(a) } => {
+            format!("socket bound to {}", crate::trace::describe::addr_label(a))
+        }
+        Fd::Socket { bound: None } => "socket".to_owned(),
+        Fd::Pidfd(pid) => format!("pidfd {pid}"),
     }
 }
 
@@ -370,6 +493,85 @@ mod tests {
         );
         let abs = p.resolve(1, AT_FDCWD, "/tmp/x".into());
         assert_eq!((abs.resolved.as_deref(), abs.given), (Some("/tmp/x"), None));
+    }
+
+    /// `/proc/self/fd/N`, `/proc/thread-self/fd/N`, `/proc/PID/fd/N`, `/dev/fd/N` and
+    /// `/proc/…/cwd` name what the table knows, followed before a `..`; an unknown fd, a
+    /// socket or a process the recording does not follow leave the path unresolved.
+    #[test]
+    fn magic_links_are_followed_through_the_fd_table() {
+        let mut p = Processes::default();
+        p.seed(
+            7,
+            Proc {
+                cwd: Some("/home/u".into()),
+                ..Proc::default()
+            },
+        );
+        p.new_fd(7, 3, Fd::Path("/etc/secret".into()), false);
+        p.new_fd(7, 4, Fd::Path("/srv/dir".into()), false);
+        p.new_fd(7, 5, Fd::Socket { bound: None }, false);
+        let r = |p: &mut Processes, path: &str| p.resolve(7, AT_FDCWD, path.into());
+        for given in [
+            "/proc/self/fd/3",
+            "/proc/thread-self/fd/3",
+            "/proc/7/fd/3",
+            "/proc/7/task/9/fd/3",
+            "/dev/fd/3",
+            "/proc/./self//fd/3",
+        ] {
+            let got = r(&mut p, given);
+            assert_eq!(got.resolved.as_deref(), Some("/etc/secret"), "{given}");
+            assert_eq!(got.given.as_deref(), Some(given));
+        }
+        assert_eq!(
+            r(&mut p, "/proc/self/fd/4/../x").resolved.as_deref(),
+            Some("/srv/x")
+        );
+        assert_eq!(
+            r(&mut p, "/dev/fd/4/a/b").resolved.as_deref(),
+            Some("/srv/dir/a/b")
+        );
+        assert_eq!(
+            r(&mut p, "/proc/self/cwd/f").resolved.as_deref(),
+            Some("/home/u/f")
+        );
+        // Relative to a dirfd or cwd that is itself /proc/self/fd.
+        p.new_fd(7, 6, Fd::Path("/proc/self/fd".into()), false);
+        assert_eq!(
+            p.resolve(7, 6, "3".into()).resolved.as_deref(),
+            Some("/etc/secret")
+        );
+        for unknown in [
+            "/proc/self/fd/9",
+            "/proc/self/fd/5",
+            "/proc/99/fd/3",
+            "/dev/fd/9/x",
+        ] {
+            let got = r(&mut p, unknown);
+            assert_eq!(got.resolved, None, "{unknown}");
+            assert_eq!(got.given.as_deref(), Some(unknown));
+        }
+        // Not magic: the directory itself, other /proc files, a name that only looks alike.
+        assert_eq!(
+            r(&mut p, "/proc/self/fd").resolved.as_deref(),
+            Some("/proc/self/fd")
+        );
+        assert_eq!(
+            r(&mut p, "/proc/self/status").resolved.as_deref(),
+            Some("/proc/self/status")
+        );
+        assert_eq!(
+            r(&mut p, "/dev/fdx/3").resolved.as_deref(),
+            Some("/dev/fdx/3")
+        );
+        // A pidfd names its process, and a /proc/PID directory fd does too.
+        p.new_fd(7, 10, Fd::Pidfd(42), true);
+        p.new_fd(7, 11, Fd::Path("/proc/43".into()), false);
+        assert_eq!(p.pidfd_target(7, 10), Some(42));
+        assert_eq!(p.pidfd_target(7, 11), Some(43));
+        assert_eq!(p.pidfd_target(7, 3), None);
+        assert_eq!(p.pidfd_target(7, 12), None);
     }
 
     #[test]

@@ -20,6 +20,29 @@ pub fn changed_paths(ev: &Event) -> Vec<(String, String)> {
 }
 
 /// A syscall result as a reviewer reads it: `ok`, the errno name, or the raw value.
+/// Every path an event names (the f* calls' path when the fd table knew it).
+pub fn paths(ev: &Event) -> Vec<&PathRef> {
+    match &ev.data {
+        EventData::Exec { path, .. }
+        | EventData::Open { path, .. }
+        | EventData::Unlink { path, .. }
+        | EventData::Mkdir { path, .. }
+        | EventData::Rmdir { path }
+        | EventData::Symlink { path, .. }
+        | EventData::Mknod { path, .. }
+        | EventData::NameToHandle { path, .. } => vec![path],
+        EventData::Rename { from, to, .. } => vec![from, to],
+        EventData::Link { target, path } => vec![target, path],
+        EventData::Chmod { path, .. }
+        | EventData::Chown { path, .. }
+        | EventData::Truncate { path, .. }
+        | EventData::Xattr { path, .. }
+        | EventData::Utime { path, .. }
+        | EventData::Chdir { path, .. } => path.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
 pub fn result_label(result: Option<&SysResult>) -> String {
     match result {
         None => "-".to_owned(),

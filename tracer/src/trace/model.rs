@@ -465,6 +465,31 @@ pub enum EventData {
         fd: i32,
         addr: Option<SockAddr>,
     },
+    /// fds a process got from outside its own opens: over `SCM_RIGHTS` (recvmsg, recvmmsg)
+    /// or taken from another process with pidfd_getfd. Unless `named`, the trace does not know
+    /// what they are, so what the process does through them (reads, writes, sends) is not
+    /// known to be a file or address the trace names. Added in version 1 (2026-12).
+    FdReceived {
+        call: String,
+        /// The socket received on, or pidfd_getfd's pidfd.
+        fd: i32,
+        /// pidfd_getfd: the process behind the pidfd (from the fd table), when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source_pid: Option<u32>,
+        /// pidfd_getfd: the fd taken from it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source_fd: Option<i32>,
+        /// The new fds in this process (pidfd_getfd: its result; `SCM_RIGHTS`: those in the
+        /// control data read).
+        fds: Vec<i32>,
+        /// What the new fd is, when the fd table knows it from the source process (a file's
+        /// path, `socket`): only for a pidfd_getfd from a recorded process.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        what: Option<String>,
+        /// The fd table knows what the new fds are; false for every fd from outside the
+        /// recording.
+        named: bool,
+    },
     // -- privilege
     Setuid {
         /// The ids asked for, in the call's order (setresuid: real, effective, saved; -1 as
@@ -519,16 +544,27 @@ pub enum EventData {
     Bpf {
         cmd: String,
     },
-    /// A signal sent (kill, tkill, tgkill): to the recorder, it is interference.
+    /// A signal sent (kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo,
+    /// pidfd_send_signal): to the recorder, it is interference.
     Signal {
         call: String,
-        /// kill's pid (a negative one is a process group), tgkill's tgid, tkill's tid.
+        /// kill's pid (a negative one is a process group), tgkill's and rt_tgsigqueueinfo's
+        /// tgid, tkill's tid, rt_sigqueueinfo's pid, and for pidfd_send_signal the process
+        /// behind the pidfd (from the fd table); 0 with `target_unknown`.
         target_pid: i32,
-        /// tkill's and tgkill's thread.
+        /// tkill's, tgkill's and rt_tgsigqueueinfo's thread.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         target_tid: Option<i32>,
         /// `SIGTERM`, …; `0` for the existence probe.
         signal: String,
+        /// pidfd_send_signal's fd. Added in version 1 (2026-12).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pidfd: Option<i32>,
+        /// The target could not be named: a pidfd the trace never saw made (`CLONE_PIDFD`,
+        /// one inherited, received or taken from another process). Such a signal may have
+        /// gone to the recorder, so no claim holds over it. Added in version 1 (2026-12).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        target_unknown: bool,
     },
     ModuleLoad {
         params: Option<String>,
@@ -727,6 +763,7 @@ impl EventData {
             EventData::Accept { .. } => EventKind::Accept,
             EventData::Connect { .. } => EventKind::Connect,
             EventData::Send { .. } => EventKind::Send,
+            EventData::FdReceived { .. } => EventKind::FdReceived,
             EventData::Setuid { .. } => EventKind::SetUid,
             EventData::Setgid { .. } => EventKind::SetGid,
             EventData::Setgroups { .. } => EventKind::SetGroups,

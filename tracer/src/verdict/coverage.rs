@@ -35,6 +35,7 @@ pub fn needed_kinds(check: Check) -> &'static [EventKind] {
             K::Mknod,
             K::Xattr,
             K::Utime,
+            K::FdReceived,
         ],
         Check::TempFiles => &[
             K::Open,
@@ -75,10 +76,11 @@ pub fn needed_kinds(check: Check) -> &'static [EventKind] {
             K::Connect,
             K::Accept,
             K::Send,
+            K::FdReceived,
         ],
         Check::ExternalEndpoint => &[K::Bind, K::Listen],
         Check::PrivilegedPorts => &[K::Bind],
-        Check::OutgoingDestinations => &[K::Connect, K::Send],
+        Check::OutgoingDestinations => &[K::Connect, K::Send, K::FdReceived],
         Check::RunsAsRoot => &[K::Fork, K::Exec, K::SetUid],
         Check::Sudo | Check::SecretInArgv | Check::MaintainerAddsGroups => &[K::Fork, K::Exec],
         Check::MaintainerRemoves => &[K::Exec, K::Unlink, K::Rmdir],
@@ -151,6 +153,7 @@ const ADDED_LATER: &[EventKind] = &[
     EventKind::MountApi,
     EventKind::Clock,
     EventKind::PrivilegedCall,
+    EventKind::FdReceived,
 ];
 
 /// Why the trace cannot support "held" for this check: each reason is a sentence.

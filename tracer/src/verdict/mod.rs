@@ -28,7 +28,7 @@ use crate::{
     claims::{Allow, Check, Claim, ClaimSet, Expect, Package},
     contents::Manifest,
     trace::describe::{failed, result_label},
-    trace::{Event, EventData, Trace},
+    trace::{Event, EventData, Family, Trace},
 };
 use rules::{Hit, Rules, scope};
 
@@ -417,7 +417,7 @@ fn interfered(
         );
     }
     let Some(first) = attempts.shown.first() else {
-        return verdicts;
+        return possibly_interfered(verdicts, trace, attribution);
     };
     let by = tamper::actor(first.pid, &first.comm);
     let why = format!(
@@ -442,6 +442,52 @@ fn interfered(
     verdicts
 }
 
+/// Without a certain attempt, a signal of the package whose target the trace cannot name (see
+/// [`tamper::possible_attempt`]) may still have hit the recorder: no claim holds, but nothing
+/// is contradicted.
+fn possibly_interfered(
+    mut verdicts: Vec<Verdict>,
+    trace: &Trace,
+    attribution: &Attribution,
+) -> Vec<Verdict> {
+    let possible: Vec<(&Event, String)> = trace
+        .events
+        .iter()
+        .zip(&attribution.per_event)
+        .filter(|(_, o)| matches!(o, Origin::Package | Origin::MaintainerScript))
+        .filter_map(|(ev, _)| tamper::possible_attempt(ev).map(|w| (ev, w)))
+        .collect();
+    // A lost signal record may have been one to the recorder.
+    let lost = trace
+        .footer
+        .as_ref()
+        .and_then(|f| f.lost.get(crate::trace::EventKind::Signal.name()))
+        .copied()
+        .unwrap_or(0);
+    let why = match possible.first() {
+        Some((ev, what)) => format!(
+            "the package may have interfered with the recorder ({} signal(s) to an unknown \
+             target or a process group; first: {what} by {}), so the trace may be missing what \
+             it did",
+            possible.len(),
+            tamper::actor(ev.pid, &ev.comm)
+        ),
+        None if lost > 0 => format!(
+            "{lost} signal event(s) were lost: one may have been sent to the recorder, so the \
+             trace may be missing what the package did"
+        ),
+        None => return verdicts,
+    };
+    for v in &mut verdicts {
+        v.gaps.push(why.clone());
+        if v.status != Status::Contradicted {
+            v.status = Status::Inconclusive;
+            v.reason = why.clone();
+        }
+    }
+    verdicts
+}
+
 fn judge_one(
     trace: &Trace,
     claim: &Claim,
@@ -454,6 +500,7 @@ fn judge_one(
     let exercised = attribution.per_event.iter().any(|o| in_scope.contains(o));
     let mut gaps = gaps(trace, claim.check);
     gaps.extend(unknown_addresses(trace, attribution, claim.check));
+    gaps.extend(doubtful_evidence(trace, attribution, claim.check));
     if claim.check == Check::Environment {
         let n = trace
             .events
@@ -835,6 +882,64 @@ fn unknown_addresses(trace: &Trace, attribution: &Attribution, check: Check) -> 
         "connect(s) whose address could not be read"
     };
     vec![format!("{n} {what}")]
+}
+
+/// Events of the package that may not say what the kernel did: a path or address rewritten
+/// while the call ran (`args_changed`, or `args_unverified`), a path whose base (a dirfd, an fd
+/// behind `/proc/self/fd/N`) the trace does not know, and fds received from outside the
+/// recording (`SCM_RIGHTS`, pidfd_getfd), through which file and network I/O is not named.
+/// Each makes the claims resting on that kind inconclusive rather than held.
+fn doubtful_evidence(trace: &Trace, attribution: &Attribution, check: Check) -> Vec<String> {
+    let kinds = coverage::needed_kinds(check);
+    let in_scope = scope(check);
+    let io = kinds
+        .iter()
+        .any(|k| matches!(k.family(), Family::File | Family::Network));
+    let (mut changed, mut unresolved, mut received) = (0, 0, 0);
+    for (ev, o) in trace.events.iter().zip(&attribution.per_event) {
+        if !in_scope.contains(o) {
+            continue;
+        }
+        let kind = ev.data.kind();
+        if kinds.contains(&kind) {
+            if ev
+                .flags
+                .iter()
+                .any(|f| f == "args_changed" || f == "args_unverified")
+            {
+                changed += 1;
+            }
+            if crate::trace::describe::paths(ev)
+                .iter()
+                .any(|p| p.resolved.is_none())
+            {
+                unresolved += 1;
+            }
+        }
+        if io && matches!(ev.data, EventData::FdReceived { named: false, .. }) {
+            received += 1;
+        }
+    }
+    let mut out = Vec::new();
+    if changed > 0 {
+        out.push(format!(
+            "{changed} call(s) whose path or address another thread may have rewritten while \
+             it ran (flagged args_changed or args_unverified)"
+        ));
+    }
+    if unresolved > 0 {
+        out.push(format!(
+            "{unresolved} call(s) on a path whose base the trace does not know (an fd it never \
+             saw opened)"
+        ));
+    }
+    if received > 0 {
+        out.push(format!(
+            "{received} time(s) fds came from outside the recording (SCM_RIGHTS, pidfd_getfd): \
+             what was done through them is not named"
+        ));
+    }
+    out
 }
 
 /// A getenv uprobe sees calls of getenv, not reads of `environ` (printenv walks it),

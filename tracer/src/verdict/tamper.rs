@@ -153,6 +153,41 @@ pub fn attempt(header: &Header, ev: &Event) -> Option<String> {
     }
 }
 
+/// A signal that may have gone to the recorder although its target is not the recorder's
+/// pid: one through a pidfd whose making the trace did not see (`CLONE_PIDFD`, inherited,
+/// received), or one to a process group. In words; `None` for every other event.
+pub fn possible_attempt(ev: &Event) -> Option<String> {
+    match &ev.data {
+        // kill(0), kill(-PGID), kill(-1): a process group, or every process. A recorded
+        // command starts in the recorder's own process group, so such a signal may reach it.
+        EventData::Signal {
+            call,
+            signal,
+            target_pid,
+            pidfd: None,
+            ..
+        } if *target_pid <= 0 && signal != "0" && call == "kill" => Some(format!(
+            "{call} {signal} to {}, which may hold the recorder",
+            match *target_pid {
+                0 => "its own process group".to_owned(),
+                -1 => "every process".to_owned(),
+                g => format!("process group {}", -i64::from(g)),
+            }
+        )),
+        EventData::Signal {
+            call,
+            signal,
+            pidfd,
+            target_unknown: true,
+            ..
+        } => Some(match pidfd {
+            Some(fd) => format!("{call} {signal} through pidfd {fd}, whose process is unknown"),
+            None => format!("{call} {signal} to a process the trace does not name"),
+        }),
+        _ => None,
+    }
+}
+
 fn under(path: &str, dir: &str) -> bool {
     path.strip_prefix(dir)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))

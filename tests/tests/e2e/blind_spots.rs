@@ -1,0 +1,267 @@
+//! Ways around the trace that used to leave no mark (docs/blind-spots.md): signals sent by the
+//! calls other than kill, opens through the kernel's magic links (`/proc/self/fd/N`, `/dev/fd/N`),
+//! arguments rewritten by another thread while a call waits, and fds that come from outside the
+//! process's own opens. A small C program does each for real; the test finds it in the trace,
+//! named or flagged, and the verdicts do not hold a claim over what the trace cannot name.
+
+use tracer::{
+    claims::Check,
+    trace::{EventData, Trace},
+    verdict::{Status, Verdict, judge},
+};
+
+use crate::common::*;
+
+/// Compiles `blind_spots/NAME.c` and records it with `args`; the trace must be whole.
+fn record_c(name: &str, source: &str, args: &[&str]) -> (Recorded, TempDir) {
+    let work = TempDir::new(&format!("{name}-work"));
+    let bin = compile_c(work.path(), name, source, &["-lpthread"]);
+    let mut all = vec!["--", bin.as_str()];
+    all.extend_from_slice(args);
+    let rec = record(name, &all);
+    let footer = rec.trace.footer.as_ref().expect("a footer");
+    assert_eq!(footer.total_lost(), 0, "events lost: {:?}", footer.lost);
+    assert_eq!(footer.malformed, 0);
+    (rec, work)
+}
+
+fn verdicts(t: &Trace, checks: &[Check]) -> Vec<Verdict> {
+    judge(t, &absent_claims("blind-spots", checks)).verdicts
+}
+
+fn status(vs: &[Verdict], check: Check) -> (Status, String) {
+    let v = vs.iter().find(|v| v.claim.check == check).expect("judged");
+    (v.status, format!("{}: {} {:?}", v.reason, check, v.gaps))
+}
+
+/// pidfd_send_signal (through a pidfd_open pidfd and through a `/proc/PID` directory fd),
+/// rt_sigqueueinfo and rt_tgsigqueueinfo to the recorder are recorded as `signal` events naming
+/// the recorder, and judged as interference exactly as kill is.
+#[test]
+fn signals_by_every_call_name_the_recorder() {
+    let (rec, _work) = record_c("signals", include_str!("blind_spots/signals.c"), &[]);
+    let t = &rec.trace;
+    let me = t
+        .header
+        .recorder
+        .as_ref()
+        .expect("the header names the recorder")
+        .pid;
+    let to_me = |call: &'static str, sig: &'static str| {
+        move |e: &tracer::trace::Event| {
+            matches!(&e.data, EventData::Signal { call: c, target_pid, signal, target_unknown: false, .. }
+                if c == call && *target_pid as u32 == me && signal == sig)
+                && e.result.as_ref().is_some_and(|r| r.ret == 0)
+        }
+    };
+    let pidfd = find(
+        t,
+        "pidfd_send_signal SIGCONT",
+        to_me("pidfd_send_signal", "SIGCONT"),
+    );
+    assert!(
+        matches!(&pidfd.data, EventData::Signal { pidfd: Some(fd), .. } if *fd >= 0),
+        "{pidfd:?}"
+    );
+    find(
+        t,
+        "rt_sigqueueinfo SIGCONT",
+        to_me("rt_sigqueueinfo", "SIGCONT"),
+    );
+    find(
+        t,
+        "rt_tgsigqueueinfo SIGCONT",
+        to_me("rt_tgsigqueueinfo", "SIGCONT"),
+    );
+    find(
+        t,
+        "pidfd_send_signal 0 on /proc/PID",
+        to_me("pidfd_send_signal", "0"),
+    );
+
+    let vs = verdicts(t, &[Check::PrivilegedFunctions, Check::Networking]);
+    let (privileged, why) = status(&vs, Check::PrivilegedFunctions);
+    assert_eq!(privileged, Status::Contradicted, "{why}");
+    assert!(why.contains("interfered with the recorder"), "{why}");
+    let (net, why) = status(&vs, Check::Networking);
+    assert_eq!(net, Status::Inconclusive, "{why}");
+    let judged = judge(t, &absent_claims("blind-spots", &[Check::Networking]));
+    let attempts: Vec<&str> = judged
+        .findings
+        .interference
+        .items
+        .iter()
+        .map(|i| i.what.as_str())
+        .collect();
+    for want in [
+        "pidfd_send_signal SIGCONT to the recorder",
+        "rt_sigqueueinfo SIGCONT to the recorder",
+        "rt_tgsigqueueinfo SIGCONT to the recorder",
+    ] {
+        assert!(
+            attempts.iter().any(|a| a.starts_with(want)),
+            "{want} not among {attempts:#?}"
+        );
+    }
+}
+
+/// A pidfd from pidfd_open names its process; one from clone(CLONE_PIDFD), whose making the
+/// trace does not show, leaves the target unknown: no claim holds (the signal may have gone to
+/// the recorder), and nothing is contradicted by it.
+#[test]
+fn a_signal_through_an_unknown_pidfd_is_flagged() {
+    let (rec, _work) = record_c(
+        "pidfd-unknown",
+        include_str!("blind_spots/pidfd_unknown.c"),
+        &[],
+    );
+    let t = &rec.trace;
+    let children: Vec<u32> = t
+        .events
+        .iter()
+        .filter_map(|e| match &e.data {
+            EventData::Fork {
+                child_pid,
+                thread: false,
+                ..
+            } => Some(*child_pid),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(children.len(), 2, "two children forked: {children:?}");
+    find(t, "SIGTERM through pidfd_open's pidfd", |e| {
+        matches!(&e.data, EventData::Signal { call, target_pid, signal, target_unknown: false, pidfd: Some(_), .. }
+            if call == "pidfd_send_signal" && *target_pid as u32 == children[0] && signal == "SIGTERM")
+    });
+    find(t, "SIGKILL through CLONE_PIDFD's pidfd", |e| {
+        matches!(&e.data, EventData::Signal { call, target_pid: 0, signal, target_unknown: true, pidfd: Some(_), .. }
+            if call == "pidfd_send_signal" && signal == "SIGKILL")
+    });
+    let vs = verdicts(t, &[Check::PrivilegedFunctions, Check::Networking]);
+    for check in [Check::PrivilegedFunctions, Check::Networking] {
+        let (s, why) = status(&vs, check);
+        assert_eq!(s, Status::Inconclusive, "{why}");
+        assert!(why.contains("unknown target"), "{why}");
+    }
+}
+
+/// Opens through `/proc/self/fd/N`, `/proc/thread-self/fd/N`, `/proc/PID/fd/N` and
+/// `/dev/fd/N` name the file behind fd N, from the fd table; an fd the trace cannot name (a
+/// pipe's) leaves the open unresolved, counted, and a file claim is not held.
+#[test]
+fn opens_through_proc_fd_links_name_the_file() {
+    let work = TempDir::new("proc-fd-file");
+    let file = work.join("target-file").display().to_string();
+    let (rec, _w) = record_c("proc-fd", include_str!("blind_spots/proc_fd.c"), &[&file]);
+    let t = &rec.trace;
+    let writes: Vec<&tracer::trace::PathRef> = t
+        .events
+        .iter()
+        .filter_map(|e| match &e.data {
+            EventData::Open { path, access, .. } if access == "write" => Some(path),
+            _ => None,
+        })
+        .collect();
+    for link in [
+        "/proc/self/fd/",
+        "/proc/thread-self/fd/",
+        "/proc/",
+        "/dev/fd/",
+    ] {
+        assert!(
+            writes
+                .iter()
+                .any(|p| path_is(p, &file)
+                    && p.given.as_deref().is_some_and(|g| g.starts_with(link))),
+            "no write to {file} through {link}: {writes:#?}"
+        );
+    }
+    let unknown = writes
+        .iter()
+        .find(|p| p.resolved.is_none())
+        .unwrap_or_else(|| panic!("the pipe's reopen is unresolved: {writes:#?}"));
+    assert!(
+        unknown
+            .given
+            .as_deref()
+            .is_some_and(|g| g.starts_with("/proc/self/fd/")),
+        "{unknown:?}"
+    );
+    let footer = t.footer.as_ref().expect("footer");
+    assert!(
+        footer.unresolved_paths.get("open").is_some_and(|n| *n >= 1),
+        "{:?}",
+        footer.unresolved_paths
+    );
+    let vs = verdicts(t, &[Check::WritesCgroups]);
+    let (s, why) = status(&vs, Check::WritesCgroups);
+    assert_eq!(s, Status::Inconclusive, "{why}");
+    assert!(why.contains("base the trace does not know"), "{why}");
+}
+
+/// A FIFO's open and a unix connect that wait while another thread rewrites their path: the
+/// trace flags both `args_changed` (the exit's copy is the decoy, not what the kernel used),
+/// and claims over them are inconclusive.
+#[test]
+fn arguments_rewritten_while_a_call_waits_are_flagged() {
+    let work = TempDir::new("rewrite-dir");
+    let dir = work.path().display().to_string();
+    let (rec, _w) = record_c("rewrite", include_str!("blind_spots/rewrite.c"), &[&dir]);
+    let t = &rec.trace;
+    let changed = |e: &tracer::trace::Event| e.flags.iter().any(|f| f == "args_changed");
+    let open = find(t, "the FIFO's open for writing, flagged", |e| {
+        matches!(&e.data, EventData::Open { access, .. } if access == "write") && changed(e)
+    });
+    assert!(
+        matches!(&open.data, EventData::Open { path, .. } if path.best().ends_with("/decoy-file")),
+        "{open:?}"
+    );
+    assert_eq!(open.result.as_ref().map(|r| r.ret >= 0), Some(true));
+    find(t, "the waiting connect, flagged", |e| {
+        matches!(&e.data, EventData::Connect { .. })
+            && changed(e)
+            && e.result.as_ref().is_some_and(|r| r.ret == 0)
+    });
+    // Nothing else of the program was rewritten: the first connect, the reader's open.
+    let flagged = t.events.iter().filter(|e| changed(e)).count();
+    assert_eq!(flagged, 2, "only the two waiting calls are flagged");
+    let vs = verdicts(t, &[Check::FileIo, Check::OutgoingDestinations]);
+    let (s, why) = status(&vs, Check::OutgoingDestinations);
+    assert_eq!(s, Status::Inconclusive, "{why}");
+    assert!(why.contains("args_changed"), "{why}");
+}
+
+/// An fd received over SCM_RIGHTS is flagged as coming from outside (`fd_received`, not
+/// named) and a later open of it through `/proc/self/fd/N` is unresolved; an fd taken with
+/// pidfd_getfd from a process the trace follows is named after the file.
+#[test]
+fn fds_from_outside_are_recorded() {
+    let work = TempDir::new("fd-passing-file");
+    let file = work.join("passed").display().to_string();
+    let (rec, _w) = record_c(
+        "fd-passing",
+        include_str!("blind_spots/fd_passing.c"),
+        &[&file],
+    );
+    let t = &rec.trace;
+    let received = find(t, "recvmsg with SCM_RIGHTS", |e| {
+        matches!(&e.data, EventData::FdReceived { call, fds, named: false, .. }
+            if call == "recvmsg" && fds.len() == 1)
+    });
+    let EventData::FdReceived { fds, .. } = &received.data else {
+        unreachable!()
+    };
+    let got = fds[0];
+    find(t, "the received fd reopened, unresolved", |e| {
+        matches!(&e.data, EventData::Open { path, .. }
+            if path.resolved.is_none() && path.given.as_deref() == Some(format!("/proc/self/fd/{got}").as_str()))
+    });
+    find(t, "pidfd_getfd of its own file", |e| {
+        matches!(&e.data, EventData::FdReceived { call, source_pid: Some(p), named: true, what: Some(w), .. }
+            if call == "pidfd_getfd" && *p == e.pid && *w == file)
+    });
+    let vs = verdicts(t, &[Check::OutgoingDestinations]);
+    let (s, why) = status(&vs, Check::OutgoingDestinations);
+    assert_eq!(s, Status::Inconclusive, "{why}");
+    assert!(why.contains("came from outside the recording"), "{why}");
+}
