@@ -18,8 +18,9 @@ const BUILD_PACKAGES: &[&str] = &[
     "llvm-22-dev",
 ];
 /// Debian packages the tests and the built-in example use (python3 drives the example's connect;
-/// gzip and zstd compress traces the way a user would, for the compressed-trace test).
-const TEST_PACKAGES: &[&str] = &["python3", "strace", "iproute2", "gzip", "zstd"];
+/// gzip and zstd compress traces the way a user would, for the compressed-trace test;
+/// gunicorn is the real app server of the runtime-attribution test, tests/tests/e2e/attribution.rs).
+const TEST_PACKAGES: &[&str] = &["python3", "strace", "iproute2", "gzip", "zstd", "gunicorn"];
 const BPF_LINKER_VERSION: &str = "0.13.0";
 
 #[derive(clap::Args)]
