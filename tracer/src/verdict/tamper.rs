@@ -3,7 +3,9 @@
 //!
 //! A package that loads or queries BPF programs, traces the recorder's process, or writes
 //! under bpffs, tracefs or debugfs may have detached, replaced or blinded the recorder; one
-//! that writes to the recorder's trace file may have rewritten it. Nothing it did after that is
+//! that writes to the recorder's trace file may have rewritten it. The trace file has other
+//! names than its path: the recorder's `/proc/PID/fd/N` links (any write-open or link of
+//! something under the recorder's /proc directory counts) and a hard link to it. Nothing it did after that is
 //! known to be in the trace, so no claim can hold: every claim that is not contradicted becomes
 //! inconclusive, and "No use of privileged functions" is contradicted by the attempt itself.
 //! Failed attempts count too: an attempt is what the package meant to do.
@@ -81,10 +83,14 @@ pub const MACHINERY: &[&str] = &["/sys/fs/bpf", "/sys/kernel/tracing", "/sys/ker
 /// What `ev` did to the recorder or its machinery, in words; `None` when nothing.
 pub fn attempt(header: &Header, ev: &Event) -> Option<String> {
     let recorder = header.recorder.as_ref();
+    // The recorder's own /proc directory: its fd links reach the trace file (and its BPF
+    // objects) by another name, and its mem file is its memory.
+    let own_proc = recorder.map(|r| format!("/proc/{}", r.pid));
     let touched = |p: &PathRef| -> Option<String> {
         p.names()
             .find(|n| {
                 MACHINERY.iter().any(|m| under(n, m))
+                    || own_proc.as_deref().is_some_and(|d| under(n, d) && *n != d)
                     || recorder.is_some_and(|r| {
                         *n == r.output || n.strip_suffix(".partial") == Some(r.output.as_str())
                     })
@@ -122,9 +128,13 @@ pub fn attempt(header: &Header, ev: &Event) -> Option<String> {
         | EventData::Rmdir { path }
         | EventData::Mknod { path, .. }
         | EventData::Symlink { path, .. }
-        | EventData::Link { path, .. }
         | EventData::Mount { target: path, .. }
         | EventData::Umount { target: path, .. } => touched(path).map(|p| format!("{kind} {p}")),
+        // A new name for the trace file (or for what a recorder's fd link points at) is a
+        // way to open it for writing under a name nobody watches.
+        EventData::Link { target, path } => touched(target)
+            .or_else(|| touched(path))
+            .map(|_| format!("link {} -> {}", path.best(), target.best())),
         EventData::Rename { from, to, .. } => touched(from)
             .or_else(|| touched(to))
             .map(|_| format!("rename {} -> {}", from.best(), to.best())),
