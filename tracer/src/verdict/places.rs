@@ -129,10 +129,10 @@ impl Places {
                     mounted = Some(format!("after {call}"));
                 }
                 EventData::Socket { domain, .. } => {
-                    if let Some(fd) = ev.result.as_ref().filter(|r| r.ok()).map(|r| r.ret) {
-                        if let Ok(fd) = i32::try_from(fd) {
-                            sockets.insert((ev.pid, fd), domain.clone());
-                        }
+                    if let Some(fd) = ev.result.as_ref().filter(|r| r.ok()).map(|r| r.ret)
+                        && let Ok(fd) = i32::try_from(fd)
+                    {
+                        sockets.insert((ev.pid, fd), domain.clone());
                     }
                 }
                 EventData::Bind { fd, addr } | EventData::Send { fd, addr } if ok => {
