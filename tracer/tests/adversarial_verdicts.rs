@@ -162,3 +162,11 @@ fn the_trace_file_by_another_name_is_interference() {
         assert_status(name, "privileged_functions", Status::Contradicted);
     }
 }
+
+#[test]
+fn a_stop_signal_from_a_package_process_is_interference() {
+    // pidfd_send_signal(SIGINT) to the recorder: no signal event, but the footer's sender
+    // (kill: the kernel wrote the pid) is a package process.
+    let v = status("a2_pidfd_stop_recorder", "privileged_functions");
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+}

@@ -434,10 +434,12 @@ impl Rules<'_> {
                     })
                     .collect();
                 // A hard link gives an outside file a name inside an allowed directory: writes
-                // through that name change the outside file. The link is notable for the file
-                // it links, not only for its new name.
+                // through that name change the outside file. A link whose new name is allowed
+                // is notable for the file it links (one whose new name is notable already is).
                 let outside_link;
-                if let EventData::Link { target, .. } = &ev.data {
+                if notable.is_empty()
+                    && let EventData::Link { target, .. } = &ev.data
+                {
                     let t = target.best();
                     if !(BENIGN.iter().any(|b| under(t, b)) || allowed_path(t, &allow.paths)) {
                         outside_link = (t.to_owned(), "hard link to".to_owned());

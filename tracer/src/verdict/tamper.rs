@@ -15,7 +15,9 @@
 //! package.
 
 use super::attribution::{Attribution, Origin};
-use crate::trace::{Event, EventData, Header, PORT_REOPENED, PathRef, STOPPED_BY_OTHER, Trace};
+use crate::trace::{
+    Event, EventData, Header, PORT_REOPENED, PathRef, STOPPED_BY_OTHER, StopReason, Trace,
+};
 
 /// The recorder was stopped by something other than its job: the host found that the
 /// footer's stop was not the job's (`tracer vm check`, [`STOPPED_BY_OTHER`]), or that another
@@ -50,7 +52,9 @@ pub fn actor(pid: u32, comm: &str) -> String {
 /// The foreign stop of `trace`, if its footer records one.
 pub fn foreign_stop(trace: &Trace, attribution: &Attribution) -> Option<ForeignStop> {
     let footer = trace.footer.as_ref()?;
-    let cut = footer.cut.as_ref()?;
+    let Some(cut) = footer.cut.as_ref() else {
+        return signalled_by_package(trace, attribution);
+    };
     let what = match cut.code.as_str() {
         STOPPED_BY_OTHER => "stopped the recorder",
         PORT_REOPENED => "wrote to the recorder's stream after it was closed",
@@ -71,6 +75,40 @@ pub fn foreign_stop(trace: &Trace, attribution: &Attribution) -> Option<ForeignS
         comm: sender.and_then(|s| s.comm.clone()).unwrap_or_default(),
         origin,
         time: cut.last_guest_time.clone().unwrap_or_default(),
+        seq: trace.events.last().map_or(0, |e| e.seq),
+    })
+}
+
+/// A recording stopped by a signal whose sender the kernel named (kill, tkill: not a
+/// sender's own claim) and which the trace shows as a package or maintainer-script process.
+/// The signal itself may not be in the trace (pidfd_send_signal has no event of its own), but
+/// the footer's sender is: the package stopped its recorder.
+fn signalled_by_package(trace: &Trace, attribution: &Attribution) -> Option<ForeignStop> {
+    let footer = trace.footer.as_ref()?;
+    let sender = footer.stop_sender.as_ref()?;
+    if footer.stop_reason != StopReason::Signal || !matches!(sender.how.as_str(), "kill" | "tkill")
+    {
+        return None;
+    }
+    let origin = trace
+        .events
+        .iter()
+        .zip(&attribution.per_event)
+        .rev()
+        .find(|(ev, _)| sender.pid != 0 && ev.pid == sender.pid)
+        .map(|(_, o)| *o)?;
+    if !matches!(origin, Origin::Package | Origin::MaintainerScript) {
+        return None;
+    }
+    Some(ForeignStop {
+        what: format!(
+            "stopped the recorder with {}",
+            footer.stop_signal.as_deref().unwrap_or("a signal")
+        ),
+        pid: sender.pid,
+        comm: sender.comm.clone().unwrap_or_default(),
+        origin,
+        time: footer.end_time.clone(),
         seq: trace.events.last().map_or(0, |e| e.seq),
     })
 }
