@@ -54,7 +54,16 @@ pub struct Places {
     /// (clone(CLONE_FILES or CLONE_FS) without CLONE_THREAD): the other one can change what
     /// a dirfd or the cwd is between the recorded calls, so a relative path is not placed.
     shared_base: HashSet<u64>,
+    /// Bind and move mounts in trace order: (target, source; `None` when not known).
+    binds: Vec<(String, Option<String>)>,
+    /// How many of `binds` were made before each event (events before the first: absent).
+    binds_before: HashMap<u64, usize>,
 }
+
+/// mount(2)'s MS_BIND and MS_MOVE (include/uapi/linux/mount.h): the mounts that make a path
+/// reach files that live elsewhere. Other mounts (tmpfs, proc, remounts, propagation changes)
+/// bring a fresh file system or none, never another host path.
+const MS_BIND_OR_MOVE: u64 = 0x1000 | 0x2000;
 
 /// clone(2)'s CLONE_FS and CLONE_FILES (include/uapi/linux/sched.h).
 const CLONE_FS_OR_FILES: u64 = 0x0000_0200 | 0x0000_0400;
@@ -63,8 +72,10 @@ impl Places {
     pub fn compute(trace: &Trace) -> Self {
         let mut out = Places::default();
         let mut root: HashMap<u32, Root> = HashMap::new();
-        // After a mount by any recorded process, no later path is known to name the file it
-        // names on the host: a mount in the host's namespace changes every process's view.
+        // After a move_mount by any recorded process, no later path is known to name the file
+        // it names on the host (its source is an fd). Bind mounts are kept in `binds`: a mount
+        // in the host's namespace changes every process's view, so they apply to every later
+        // event (a private namespace's would apply to fewer: this errs towards "not placed").
         let mut mounted: Option<String> = None;
         let mut sockets: HashMap<(u32, i32), String> = HashMap::new();
         let mut shared: HashSet<u32> = HashSet::new();
@@ -73,6 +84,9 @@ impl Places {
                 out.shared_base.insert(ev.seq);
             }
             let ok = ev.result.as_ref().is_none_or(|r| r.ok());
+            if !out.binds.is_empty() {
+                out.binds_before.insert(ev.seq, out.binds.len());
+            }
             if let Some(why) = &mounted {
                 out.roots.insert(ev.seq, Root::Unknown(why.clone()));
             } else if let Some(r) = root.get(&ev.pid) {
@@ -122,8 +136,14 @@ impl Places {
                         Root::Unknown("after setns into another mount namespace".to_owned()),
                     );
                 }
-                EventData::Mount { target, .. } if ok => {
-                    mounted = Some(format!("after a mount on {}", target.best()));
+                EventData::Mount {
+                    target,
+                    source,
+                    flags,
+                    ..
+                } if ok && flags & MS_BIND_OR_MOVE != 0 => {
+                    let source = source.clone().filter(|s| s.starts_with('/'));
+                    out.binds.push((target.best().to_owned(), source));
                 }
                 EventData::MountApi { call, .. } if ok && call == "move_mount" => {
                     mounted = Some(format!("after {call}"));
@@ -162,6 +182,19 @@ impl Places {
 
     /// A path of `ev` placed on the host: through a magic link, a chroot, RESOLVE_IN_ROOT.
     pub fn place(&self, ev: &Event, path: &str) -> Placed {
+        let n = self.binds_before.get(&ev.seq).copied().unwrap_or(0);
+        if let Some((target, source)) = self.binds[..n]
+            .iter()
+            .rev()
+            .find(|(t, _)| super::rules::under(path, t))
+        {
+            return match source {
+                Some(s) => Placed::Host(join(s, &path[target.trim_end_matches('/').len()..])),
+                None => Placed::Unknown(format!(
+                    "{path} (below a bind mount on {target} whose source is not known)"
+                )),
+            };
+        }
         if let Some(root) = self.roots.get(&ev.seq) {
             return match root {
                 Root::Unknown(why) => Placed::Unknown(format!("{path} ({why})")),
