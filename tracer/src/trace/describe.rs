@@ -278,7 +278,22 @@ pub fn is_server_bind(addr: &SockAddr) -> bool {
     }
 }
 
+/// prctl options the recorder may leave unnamed (`PR_<number>`), by number
+/// (include/uapi/linux/prctl.h), where the option matters to a claim.
+const PRCTL_BY_NUMBER: &[(u32, &str)] = &[(35, "PR_SET_MM")];
+
+/// A prctl option's name: `PR_35` is named `PR_SET_MM`; a named option is itself.
+pub fn prctl_name(option: &str) -> &str {
+    option
+        .strip_prefix("PR_")
+        .and_then(|n| n.parse::<u32>().ok())
+        .and_then(|n| PRCTL_BY_NUMBER.iter().find(|(k, _)| *k == n))
+        .map_or(option, |(_, name)| name)
+}
+
 /// prctl options that change what the process may do (PR_SET_NAME and the like do not).
+/// PR_SET_MM rewrites the process's own memory map fields (its command line and environment
+/// as /proc shows them, its exe link) and needs CAP_SYS_RESOURCE.
 pub fn is_privilege_prctl(option: &str) -> bool {
     [
         "KEEPCAPS",
@@ -288,10 +303,15 @@ pub fn is_privilege_prctl(option: &str) -> bool {
         "CAP_AMBIENT",
         "SECCOMP",
         "DUMPABLE",
+        "PR_SET_MM",
     ]
     .iter()
-    .any(|p| option.contains(p))
+    .any(|p| prctl_name(option).contains(p))
 }
+
+/// The extended attribute that holds a file's capabilities: setting or removing it is what
+/// setcap(8) does, and the kernel asks CAP_SETFCAP for it.
+pub const CAPABILITY_XATTR: &str = "security.capability";
 
 /// unshare(2)'s and setns(2)'s flags by name (include/uapi/linux/sched.h).
 pub const NS_FLAGS: &[(u64, &str)] = &[
@@ -341,8 +361,17 @@ pub fn privilege_detail(ev: &Event) -> Option<String> {
             opt(inheritable)
         ),
         EventData::Prctl { option, arg2 } if is_privilege_prctl(option) => {
-            format!("{option} {arg2}")
+            let name = prctl_name(option);
+            if name == option {
+                format!("{option} {arg2}")
+            } else {
+                format!("{name} ({option}) {arg2}")
+            }
         }
+        EventData::Xattr { path, name, op, .. } if name == CAPABILITY_XATTR => format!(
+            "{op}xattr {name} on {} (file capabilities: CAP_SETFCAP)",
+            path.as_ref().map_or("(fd, path unknown)", |p| p.best())
+        ),
         EventData::Mount {
             source,
             target,

@@ -87,8 +87,15 @@ pub struct Attribution {
     pub spawned: HashSet<u32>,
     /// Pids that ran a successful exec.
     pub execed: HashSet<u32>,
+    /// Execs (by `seq`) in which a package process that already ran a program replaced it with
+    /// another one, without a fork: a new program started by the package, as much as a
+    /// forked child's exec is. The first exec of a daemon root (from the harness, systemd or
+    /// a wrapper) is not one, and neither is a re-exec of the same program.
+    pub replaced: HashSet<u64>,
     /// What each package process ran, for whose code an event is ([`super::runtime`]).
     pub programs: super::runtime::Programs,
+    /// What the trace's paths and addresses name where their text alone does not say.
+    pub places: super::places::Places,
 }
 
 impl Attribution {
@@ -110,6 +117,10 @@ impl Attribution {
         let mut state: HashMap<u32, Origin> = HashMap::new();
         let mut spawned = HashSet::new();
         let mut execed = HashSet::new();
+        let mut replaced = HashSet::new();
+        // The program each package process runs, from its last exec as the package (kept
+        // over fork: a child runs its parent's program until it execs).
+        let mut running: HashMap<u32, String> = HashMap::new();
         let mut per_event = Vec::with_capacity(trace.events.len());
         for ev in &trace.events {
             let mut origin = *state.entry(ev.pid).or_insert_with(|| {
@@ -130,6 +141,10 @@ impl Attribution {
                     ..
                 } => {
                     state.insert(*child_pid, origin);
+                    match running.get(&ev.pid).cloned() {
+                        Some(p) => running.insert(*child_pid, p),
+                        None => running.remove(child_pid),
+                    };
                     if origin == Origin::Package {
                         spawned.insert(*child_pid);
                     } else {
@@ -164,10 +179,12 @@ impl Attribution {
                         Origin::Package
                     } else if is_harness(path)
                         && origin != Origin::MaintainerScript
-                        && !(configured && origin == Origin::Package)
+                        && origin != Origin::Package
                     {
-                        // The harness is never the package; but a configured daemon that runs
-                        // systemctl or dpkg itself is doing so as the package.
+                        // The harness is never the package; but a package process that runs
+                        // systemctl or dpkg itself is doing so as the package. A program's
+                        // name is the package's to choose (a copy of itself named `dpkg`): a
+                        // name never moves a process out of the package.
                         Origin::Harness
                     } else if origin == Origin::Harness && Some(ev.pid) == target_pid {
                         // The recorded command, replacing the tracer's forked child.
@@ -177,6 +194,14 @@ impl Attribution {
                     };
                     state.insert(ev.pid, origin);
                     execed.insert(ev.pid);
+                    if origin == Origin::Package {
+                        let previous = running.insert(ev.pid, path.to_owned());
+                        if previous.is_some_and(|p| p != path) && !spawned.contains(&ev.pid) {
+                            replaced.insert(ev.seq);
+                        }
+                    } else {
+                        running.remove(&ev.pid);
+                    }
                 }
                 _ => {}
             }
@@ -187,7 +212,9 @@ impl Attribution {
             per_event,
             spawned,
             execed,
+            replaced,
             programs,
+            places: super::places::Places::compute(trace),
         }
     }
 }

@@ -10,6 +10,7 @@ pub(crate) mod attribution;
 mod coverage;
 mod existing;
 mod findings;
+mod places;
 mod rules;
 pub mod runtime;
 pub mod tamper;
@@ -603,6 +604,7 @@ fn judge_one(
         daemonized: &daemonized,
     };
     let mut runtime_groups: Vec<runtime::RuntimeGroup> = Vec::new();
+    let mut unplaced: Vec<String> = Vec::new();
     for (i, (ev, origin)) in trace.events.iter().zip(&attribution.per_event).enumerate() {
         let counts = in_scope.contains(origin);
         if !counts && *origin != Origin::MaintainerScript {
@@ -628,7 +630,15 @@ fn judge_one(
             }
             Hit::Yes(what) if counts => evidence.push(item(ev, *origin, what)),
             Hit::Yes(what) => maintainer_scripts.push(item(ev, *origin, what)),
+            Hit::Unknown(what) if counts => unplaced.push(format!("seq {} {what}", ev.seq)),
+            Hit::Unknown(_) => {}
         }
+    }
+    if let Some(first) = unplaced.first() {
+        gaps.push(format!(
+            "{} event(s) act on a file or address the trace cannot place, e.g. {first}",
+            unplaced.len()
+        ));
     }
     if let Some(gap) = runtime::crypto_call_gap(trace, claim.check, &runtime_groups) {
         gaps.push(gap);
@@ -864,9 +874,12 @@ fn unknown_addresses(trace: &Trace, attribution: &Attribution, check: Check) -> 
             matches!(
                 (check, &ev.data),
                 (
-                    Check::ExternalEndpoint,
+                    Check::ExternalEndpoint | Check::OpensPort,
                     EventData::Listen { addr: None, .. }
-                ) | (
+                ) if !attribution.places.autobound(ev.seq)
+            ) || matches!(
+                (check, &ev.data),
+                (
                     Check::OutgoingDestinations | Check::Networking,
                     EventData::Connect { addr: None, .. }
                 )
@@ -876,7 +889,7 @@ fn unknown_addresses(trace: &Trace, attribution: &Attribution, check: Check) -> 
     if n == 0 {
         return Vec::new();
     }
-    let what = if check == Check::ExternalEndpoint {
+    let what = if matches!(check, Check::ExternalEndpoint | Check::OpensPort) {
         "listen(s) on a socket whose bind was not seen"
     } else {
         "connect(s) whose address could not be read"

@@ -7,7 +7,10 @@ use std::{
     net::IpAddr,
 };
 
-use super::attribution::{Attribution, Origin, basename};
+use super::{
+    attribution::{Attribution, Origin, basename},
+    places::Placed,
+};
 use crate::{
     claims::{Allow, Check},
     contents::{self, InstalledFile},
@@ -25,6 +28,9 @@ pub enum Hit {
     Allowed,
     /// An instance: what it was, in words.
     Yes(String),
+    /// Maybe an instance: the file or address it acts on cannot be placed (a magic link, a
+    /// chroot, an AF_UNSPEC address on a socket of unknown family). The claim cannot hold.
+    Unknown(String),
 }
 
 /// Which origins a check looks at.
@@ -40,7 +46,8 @@ pub fn scope(check: Check) -> &'static [Origin] {
     }
 }
 
-/// Paths every process touches without it being notable file IO.
+/// Paths every process touches without it being notable file IO. /proc/self's magic links
+/// (root, cwd, fd/N, exe) are not among them: [`super::places`] places them first.
 const BENIGN: &[&str] = &[
     "/dev/null",
     "/dev/zero",
@@ -326,13 +333,76 @@ fn destination_hit(what: &str, a: &SockAddr, allow: &Allow) -> Hit {
     }
 }
 
+/// The event with `addr` as its bind, send or listen address.
+fn with_addr(ev: &Event, a: &SockAddr) -> Event {
+    let mut ev = ev.clone();
+    match &mut ev.data {
+        EventData::Bind { addr, .. }
+        | EventData::Send { addr, .. }
+        | EventData::Listen { addr, .. } => *addr = Some(a.clone()),
+        _ => {}
+    }
+    ev
+}
+
+/// The event's changed paths placed on the host ([`super::places`]), split into the placed
+/// ones and, in words, the ones that cannot be placed.
+fn placed_changes(rules: &Rules<'_>, ev: &Event) -> (Vec<(String, String)>, Vec<String>) {
+    let mut host = Vec::new();
+    let mut unknown = Vec::new();
+    for (p, op) in changed_paths(ev) {
+        match rules.attribution.places.place(ev, &p) {
+            Placed::Host(h) => host.push((h, op)),
+            Placed::Unknown(why) => unknown.push(format!("{op} {why}")),
+        }
+    }
+    (host, unknown)
+}
+
 impl Rules<'_> {
     pub fn hit(&self, check: Check, ev: &Event) -> Hit {
+        let ok = !failed(ev.result.as_ref());
+        if ok
+            && matches!(
+                check,
+                Check::Networking
+                    | Check::OutgoingDestinations
+                    | Check::ExternalEndpoint
+                    | Check::OpensPort
+                    | Check::PrivilegedPorts
+            )
+        {
+            let places = &self.attribution.places;
+            match places.unspec(ev.seq) {
+                Some(Some(a)) => return self.hit_placed(check, &with_addr(ev, a)),
+                Some(None) => {
+                    return Hit::Unknown(format!(
+                        "{} with an AF_UNSPEC address on a socket of unknown family",
+                        ev.data.kind()
+                    ));
+                }
+                None => {}
+            }
+            if places.autobound(ev.seq)
+                && matches!(check, Check::OpensPort | Check::ExternalEndpoint)
+            {
+                return Hit::Yes(
+                    "listen on a socket never bound: the kernel binds it to an ephemeral port on every address (0.0.0.0)"
+                        .to_owned(),
+                );
+            }
+        }
+        self.hit_placed(check, ev)
+    }
+
+    fn hit_placed(&self, check: Check, ev: &Event) -> Hit {
         let ok = !failed(ev.result.as_ref());
         let allow = self.allow;
         match (check, &ev.data) {
             (Check::ProcessesSpawned, EventData::Exec { path, argv, .. })
-                if ok && self.attribution.spawned.contains(&ev.pid) =>
+                if ok
+                    && (self.attribution.spawned.contains(&ev.pid)
+                        || self.attribution.replaced.contains(&ev.seq)) =>
             {
                 let p = path.best();
                 if allow.programs.iter().any(|a| a == p || a == basename(p)) {
@@ -353,17 +423,32 @@ impl Rules<'_> {
                 Hit::Yes(format!("fork of child {child_pid} (no exec seen)"))
             }
             (Check::FileIo, _) if ok => {
-                let changes = changed_paths(ev);
-                if changes.is_empty() {
+                let (changes, unknown) = placed_changes(self, ev);
+                if changes.is_empty() && unknown.is_empty() {
                     return Hit::No;
                 }
-                let notable: Vec<&(String, String)> = changes
+                let mut notable: Vec<&(String, String)> = changes
                     .iter()
                     .filter(|(p, _)| {
                         !(BENIGN.iter().any(|b| under(p, b)) || allowed_path(p, &allow.paths))
                     })
                     .collect();
-                if notable.is_empty() {
+                // A hard link gives an outside file a name inside an allowed directory: writes
+                // through that name change the outside file. A link whose new name is allowed
+                // is notable for the file it links (one whose new name is notable already is).
+                let outside_link;
+                if notable.is_empty()
+                    && let EventData::Link { target, .. } = &ev.data
+                {
+                    let t = target.best();
+                    if !(BENIGN.iter().any(|b| under(t, b)) || allowed_path(t, &allow.paths)) {
+                        outside_link = (t.to_owned(), "hard link to".to_owned());
+                        notable.push(&outside_link);
+                    }
+                }
+                if notable.is_empty() && !unknown.is_empty() {
+                    Hit::Unknown(unknown.join("; "))
+                } else if notable.is_empty() {
                     Hit::Allowed
                 } else {
                     Hit::Yes(
@@ -384,11 +469,14 @@ impl Rules<'_> {
                 Hit::Yes(format!("open O_TMPFILE in {}", path.best()))
             }
             (Check::TempFiles, _) if ok => {
-                let temp: Vec<(String, String)> = changed_paths(ev)
+                let (changes, unknown) = placed_changes(self, ev);
+                let temp: Vec<(String, String)> = changes
                     .into_iter()
                     .filter(|(p, _)| TEMP_DIRS.iter().any(|t| under(p, t) && p != t))
                     .collect();
-                if temp.is_empty() {
+                if temp.is_empty() && !unknown.is_empty() {
+                    Hit::Unknown(unknown.join("; "))
+                } else if temp.is_empty() {
                     Hit::No
                 } else if temp.iter().all(|(p, _)| allowed_path(p, &allow.paths)) {
                     Hit::Allowed

@@ -3,7 +3,9 @@
 //!
 //! A package that loads or queries BPF programs, traces the recorder's process, or writes
 //! under bpffs, tracefs or debugfs may have detached, replaced or blinded the recorder; one
-//! that writes to the recorder's trace file may have rewritten it. Nothing it did after that is
+//! that writes to the recorder's trace file may have rewritten it. The trace file has other
+//! names than its path: the recorder's `/proc/PID/fd/N` links (any write-open or link of
+//! something under the recorder's /proc directory counts) and a hard link to it. Nothing it did after that is
 //! known to be in the trace, so no claim can hold: every claim that is not contradicted becomes
 //! inconclusive, and "No use of privileged functions" is contradicted by the attempt itself.
 //! Failed attempts count too: an attempt is what the package meant to do.
@@ -13,7 +15,9 @@
 //! package.
 
 use super::attribution::{Attribution, Origin};
-use crate::trace::{Event, EventData, Header, PORT_REOPENED, PathRef, STOPPED_BY_OTHER, Trace};
+use crate::trace::{
+    Event, EventData, Header, PORT_REOPENED, PathRef, STOPPED_BY_OTHER, StopReason, Trace,
+};
 
 /// The recorder was stopped by something other than its job: the host found that the
 /// footer's stop was not the job's (`tracer vm check`, [`STOPPED_BY_OTHER`]), or that another
@@ -48,7 +52,9 @@ pub fn actor(pid: u32, comm: &str) -> String {
 /// The foreign stop of `trace`, if its footer records one.
 pub fn foreign_stop(trace: &Trace, attribution: &Attribution) -> Option<ForeignStop> {
     let footer = trace.footer.as_ref()?;
-    let cut = footer.cut.as_ref()?;
+    let Some(cut) = footer.cut.as_ref() else {
+        return signalled_by_package(trace, attribution);
+    };
     let what = match cut.code.as_str() {
         STOPPED_BY_OTHER => "stopped the recorder",
         PORT_REOPENED => "wrote to the recorder's stream after it was closed",
@@ -73,6 +79,40 @@ pub fn foreign_stop(trace: &Trace, attribution: &Attribution) -> Option<ForeignS
     })
 }
 
+/// A recording stopped by a signal whose sender the kernel named (kill, tkill: not a
+/// sender's own claim) and which the trace shows as a package or maintainer-script process.
+/// The signal itself may not be in the trace (pidfd_send_signal has no event of its own), but
+/// the footer's sender is: the package stopped its recorder.
+fn signalled_by_package(trace: &Trace, attribution: &Attribution) -> Option<ForeignStop> {
+    let footer = trace.footer.as_ref()?;
+    let sender = footer.stop_sender.as_ref()?;
+    if footer.stop_reason != StopReason::Signal || !matches!(sender.how.as_str(), "kill" | "tkill")
+    {
+        return None;
+    }
+    let origin = trace
+        .events
+        .iter()
+        .zip(&attribution.per_event)
+        .rev()
+        .find(|(ev, _)| sender.pid != 0 && ev.pid == sender.pid)
+        .map(|(_, o)| *o)?;
+    if !matches!(origin, Origin::Package | Origin::MaintainerScript) {
+        return None;
+    }
+    Some(ForeignStop {
+        what: format!(
+            "stopped the recorder with {}",
+            footer.stop_signal.as_deref().unwrap_or("a signal")
+        ),
+        pid: sender.pid,
+        comm: sender.comm.clone().unwrap_or_default(),
+        origin,
+        time: footer.end_time.clone(),
+        seq: trace.events.last().map_or(0, |e| e.seq),
+    })
+}
+
 /// The tracing machinery's file systems: bpffs (pinned programs and maps), tracefs (the
 /// tracepoints the programs hang on, and their enable switches) and debugfs (tracefs's old
 /// mount point).
@@ -81,10 +121,14 @@ pub const MACHINERY: &[&str] = &["/sys/fs/bpf", "/sys/kernel/tracing", "/sys/ker
 /// What `ev` did to the recorder or its machinery, in words; `None` when nothing.
 pub fn attempt(header: &Header, ev: &Event) -> Option<String> {
     let recorder = header.recorder.as_ref();
+    // The recorder's own /proc directory: its fd links reach the trace file (and its BPF
+    // objects) by another name, and its mem file is its memory.
+    let own_proc = recorder.map(|r| format!("/proc/{}", r.pid));
     let touched = |p: &PathRef| -> Option<String> {
         p.names()
             .find(|n| {
                 MACHINERY.iter().any(|m| under(n, m))
+                    || own_proc.as_deref().is_some_and(|d| under(n, d) && *n != d)
                     || recorder.is_some_and(|r| {
                         *n == r.output || n.strip_suffix(".partial") == Some(r.output.as_str())
                     })
@@ -122,9 +166,13 @@ pub fn attempt(header: &Header, ev: &Event) -> Option<String> {
         | EventData::Rmdir { path }
         | EventData::Mknod { path, .. }
         | EventData::Symlink { path, .. }
-        | EventData::Link { path, .. }
         | EventData::Mount { target: path, .. }
         | EventData::Umount { target: path, .. } => touched(path).map(|p| format!("{kind} {p}")),
+        // A new name for the trace file (or for what a recorder's fd link points at) is a
+        // way to open it for writing under a name nobody watches.
+        EventData::Link { target, path } => touched(target)
+            .or_else(|| touched(path))
+            .map(|_| format!("link {} -> {}", path.best(), target.best())),
         EventData::Rename { from, to, .. } => touched(from)
             .or_else(|| touched(to))
             .map(|_| format!("rename {} -> {}", from.best(), to.best())),

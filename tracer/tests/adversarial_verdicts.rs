@@ -1,0 +1,173 @@
+//! Verdicts on round 2 of the adversarial corpus (tests/adversarial/round2): the traces the
+//! harness recorded of techniques whose action is in the trace, judged with the harness's own
+//! claims files. Before the rules below, `tracer check` said "held" on each of them although
+//! the program did what the claim denies; a held verdict here is an evasion come back.
+//!
+//! The traces are real recordings (`fixtures/round2/NAME.jsonl.gz`, made by
+//! `tests/adversarial/run.py --round 2`), not hand-made events.
+
+use std::path::{Path, PathBuf};
+
+use tracer::{
+    claims::{self, merge, read_claims_file},
+    trace::read_trace,
+    verdict::{Status, Verdict, judge},
+};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/round2")
+        .join(name)
+}
+
+/// The verdict per claim of the technique `name`, as `check=status`.
+fn verdicts(name: &str) -> Vec<Verdict> {
+    let trace = read_trace(&fixture(&format!("{name}.jsonl.gz")))
+        .unwrap_or_else(|e| panic!("fixture {name}: {e}"));
+    let file = read_claims_file(&fixture(&format!("{name}.claims.toml")))
+        .unwrap_or_else(|e| panic!("claims of {name}: {e}"));
+    // A claims file alone, as `tracer check --claims FILE` without a review reads it.
+    let set = merge(claims::extract(""), file);
+    judge(&trace, &set).verdicts
+}
+
+fn status(name: &str, check: &str) -> Verdict {
+    verdicts(name)
+        .into_iter()
+        .find(|v| serde_json::to_value(v.claim.check).unwrap() == check)
+        .unwrap_or_else(|| panic!("{name}: no {check} claim"))
+}
+
+#[track_caller]
+fn assert_status(name: &str, check: &str, want: Status) {
+    let v = status(name, check);
+    assert_eq!(
+        v.status, want,
+        "{name} {check}: {:?} ({}), gaps {:?}, evidence {:?}",
+        v.status, v.reason, v.gaps, v.evidence
+    );
+}
+
+#[test]
+fn a_program_named_like_the_harness_is_still_the_package() {
+    // A copy of itself named `dpkg` fork+execs /bin/true: the package's spawn.
+    assert_status("p2_exec_as_dpkg", "processes_spawned", Status::Contradicted);
+}
+
+#[test]
+fn exec_in_place_of_another_program_is_a_spawn() {
+    assert_status(
+        "p2_exec_in_place",
+        "processes_spawned",
+        Status::Contradicted,
+    );
+    assert_status(
+        "p2_thread_exec_after_leader_exit",
+        "processes_spawned",
+        Status::Contradicted,
+    );
+}
+
+#[test]
+fn proc_self_root_is_the_path_under_it() {
+    // /proc/self/root/tmp/… is /tmp/…: a temp file, and file IO outside the package's dirs.
+    assert_status("f2_proc_self_root", "file_io", Status::Contradicted);
+    assert_status("f2_proc_self_root", "temp_files", Status::Contradicted);
+}
+
+#[test]
+fn paths_through_fd_links_are_not_allowlisted() {
+    for name in ["f2_proc_fd_dir", "f2_dev_fd_reopen"] {
+        assert_status(name, "file_io", Status::Inconclusive);
+        assert_status(name, "temp_files", Status::Inconclusive);
+    }
+}
+
+#[test]
+fn paths_whose_base_another_process_can_change_are_not_placed() {
+    // clone(CLONE_FILES) / clone(CLONE_FS) without CLONE_THREAD: a relative path's base may
+    // have moved between the recorded calls.
+    assert_status("f2_clone_files_dup2", "file_io", Status::Inconclusive);
+    assert_status("f2_clone_fs_chdir", "file_io", Status::Inconclusive);
+}
+
+#[test]
+fn resolve_in_root_chroot_and_mounts_move_paths() {
+    assert_status("f2_openat2_in_root", "file_io", Status::Inconclusive);
+    // chroot(real dir): the allowed dir's absolute path names a file under the real dir.
+    let v = status("f2_chroot_decoy", "file_io");
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    assert!(
+        v.evidence.shown.iter().any(|i| i
+            .what
+            .contains("rtm2_real_chroot/tmp/redteam-adv/allowed/data.txt")),
+        "{:?}",
+        v.evidence
+    );
+    // A bind mount of the real dir over the allowed one: the allowed path names the real dir.
+    assert_status("f2_bind_mount_decoy", "file_io", Status::Contradicted);
+}
+
+#[test]
+fn a_hard_link_to_an_outside_file_is_notable() {
+    assert_status("f2_hardlink_write", "file_io", Status::Contradicted);
+}
+
+#[test]
+fn af_unspec_addresses_on_inet_sockets_are_inet() {
+    assert_status(
+        "n2_sendto_unspec",
+        "outgoing_destinations",
+        Status::Contradicted,
+    );
+    assert_status("n2_bind_unspec_any", "opens_port", Status::Contradicted);
+    assert_status(
+        "n2_bind_unspec_any",
+        "external_endpoint",
+        Status::Contradicted,
+    );
+}
+
+#[test]
+fn listen_on_a_never_bound_socket_opens_a_port() {
+    assert_status("n2_listen_autobind", "opens_port", Status::Contradicted);
+    assert_status(
+        "n2_listen_autobind",
+        "external_endpoint",
+        Status::Contradicted,
+    );
+}
+
+#[test]
+fn setcap_and_pr_set_mm_are_privileged() {
+    assert_status(
+        "c2_setcap_xattr",
+        "privileged_functions",
+        Status::Contradicted,
+    );
+    let v = status("c2_prctl_set_mm", "privileged_functions");
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    assert!(
+        v.evidence
+            .shown
+            .iter()
+            .any(|i| i.what.contains("PR_SET_MM")),
+        "{:?}",
+        v.evidence
+    );
+}
+
+#[test]
+fn the_trace_file_by_another_name_is_interference() {
+    for name in ["a2_trace_write_procfd", "a2_trace_hardlink"] {
+        assert_status(name, "privileged_functions", Status::Contradicted);
+    }
+}
+
+#[test]
+fn a_stop_signal_from_a_package_process_is_interference() {
+    // pidfd_send_signal(SIGINT) to the recorder: no signal event, but the footer's sender
+    // (kill: the kernel wrote the pid) is a package process.
+    let v = status("a2_pidfd_stop_recorder", "privileged_functions");
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+}
