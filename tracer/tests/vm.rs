@@ -1366,6 +1366,11 @@ fn vm_check_of_a_hostile_package_ends_and_holds_nothing() {
         md.contains("wrote to the recorder's stream after it was closed"),
         "{md}"
     );
+    // The job locked ptrace before the install (Yama scope 3): the postinst's attach on the
+    // recorder was refused, and the attempt is still in the trace as interference.
+    let scope = std::fs::read_to_string(out.join("ptrace-scope.txt")).unwrap_or_default();
+    assert_eq!(scope.trim(), "3", "ptrace_scope in the guest");
+    assert!(md.contains("PTRACE\\_ATTACH"), "{md}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -789,6 +789,15 @@ fi
 ps -e -o pid=,ppid=,comm=,args= > "$O/ps-at-start.txt"
 mark ready end 0
 
+# No process of the guest may ptrace another from here on, root included: Yama's scope 3
+# refuses PTRACE_ATTACH, PTRACE_SEIZE, PTRACE_TRACEME, process_vm_writev and pidfd_getfd,
+# and cannot be lowered again before a reboot. Without it a package running as root could
+# write through the recorder's own stream descriptor or into its memory (a ptrace attempt is
+# still recorded, and counts as interference). An autopkgtest that needs gdb or strace fails
+# visibly in its own result. Done after the recorder started, before any package step.
+echo 3 > /proc/sys/kernel/yama/ptrace_scope 2> "$O/ptrace-scope.log"
+cat /proc/sys/kernel/yama/ptrace_scope > "$O/ptrace-scope.txt" 2>> "$O/ptrace-scope.log"
+
 # The guest's own evidence of the units, for the host's cross-check against the trace: each
 # unit's state and main pid, and the id (inode) of every cgroup, at the end of each phase.
 snapshot() {  # phase
