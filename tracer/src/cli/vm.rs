@@ -297,6 +297,34 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// was recorded up to the failure (a contradicted claim still exits 1).
 pub const EXIT_INSTALL_FAILED: u8 = 6;
 
+/// `vm check`'s exit status when the guest job never came back (a host limit stopped the
+/// guest, or the results stream was cut) and nothing worse was found: the results are
+/// incomplete, as an inconclusive verdict is (3), never a clean 0.
+pub const EXIT_JOB_UNFINISHED: u8 = 3;
+
+/// Why the job did not finish, from the stream's own account.
+fn unfinished_why(job: &tracer::vm::job::JobOutcome) -> String {
+    let Some(st) = &job.stream else {
+        return "no exit status came back".into();
+    };
+    let mut why: Vec<String> = st
+        .limits_hit
+        .iter()
+        .map(|h| format!("limit hit: {h}"))
+        .collect();
+    if let Some(cut) = &st.cut {
+        why.push(format!("stream cut: {}", cut.cause));
+    }
+    if let Some(p) = &st.results_problem {
+        why.push(p.clone());
+    }
+    if why.is_empty() {
+        "no exit status came back".into()
+    } else {
+        why.join("; ")
+    }
+}
+
 fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
     if a.packages.is_empty() && a.debs.is_empty() {
         anyhow::bail!("nothing to check: give --package NAME[,NAME…] and/or --deb FILE");
@@ -531,6 +559,13 @@ fn judge_run(
     for script in &outcome.coverage.failed_scripts {
         eprintln!("tracer: maintainer script failed: {script}");
     }
+    let unfinished = outcome.job.exit_status.is_none();
+    if unfinished {
+        eprintln!(
+            "tracer: the guest job did not finish ({}): the results are incomplete",
+            unfinished_why(&outcome.job)
+        );
+    }
     if a.review.is_none() && a.claims.is_none() {
         eprintln!(
             "tracer: results in {} (no --review/--claims: no verdicts)",
@@ -538,12 +573,18 @@ fn judge_run(
         );
         let code = if outcome.install_failure.is_some() {
             EXIT_INSTALL_FAILED
+        } else if unfinished {
+            EXIT_JOB_UNFINISHED
         } else {
             0
         };
         return Ok((ExitCode::from(code), None));
     }
-    let (code, report) = verdicts(a.output, a.review, a.claims, baseline, outcome, print)?;
+    let (mut code, report) = verdicts(a.output, a.review, a.claims, baseline, outcome, print)?;
+    // Whatever the verdicts say, a run whose job never came back is not a clean pass.
+    if unfinished && code == ExitCode::SUCCESS {
+        code = ExitCode::from(EXIT_JOB_UNFINISHED);
+    }
     eprintln!("tracer: results and report in {}", a.output.display());
     Ok((code, Some(report)))
 }
