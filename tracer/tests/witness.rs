@@ -47,6 +47,29 @@ fn package(name: &str) -> Package {
     }
 }
 
+/// A failed install (apt-get exited 100 at 12:00:`install_end`) and the purge after it (from
+/// 12:00:`purge_start` to 12:00:02), as phases.jsonl gives them.
+fn failed_install_phases(install_end: &str, purge_start: &str) -> Vec<tracer::vm::check::Phase> {
+    let line = |phase: &str, event: &str, time: &str, status: &str| {
+        format!(
+            r#"{{"phase":"{phase}","event":"{event}","time":"2026-11-23T12:00:{time}000000Z","status":{status},"trace":{}}}"#,
+            if event == "end" {
+                r#""trace.jsonl""#
+            } else {
+                "null"
+            }
+        )
+    };
+    let text = [
+        line("install", "start", "00.000", "null"),
+        line("install", "end", install_end, "100"),
+        line("purge", "start", purge_start, "null"),
+        line("purge", "end", "02.000", "0"),
+    ]
+    .join("\n");
+    tracer::vm::check::phases_from_text(&text)
+}
+
 /// The claim judged on the trace, then the witness rule applied with `ex`.
 fn judged(trace: &Trace, package: Package, claim: Claim, ex: &Exercised) -> (Verdict, Verdict) {
     let set = ClaimSet {
@@ -417,7 +440,7 @@ fn coverage_table_and_failures_snapshot() {
 /// from running are not exercised, saying why, rather than held.
 #[test]
 fn a_failed_install_leads_the_report_and_leaves_claims_not_exercised() {
-    use tracer::vm::{check::phases_from_text, exercise};
+    use tracer::vm::exercise;
     // The install fixture, with the postinst's exit made a failure (exit status 1).
     let mut t = trace("fixture-install.jsonl");
     for e in &mut t.events {
@@ -428,16 +451,7 @@ fn a_failed_install_leads_the_report_and_leaves_claims_not_exercised() {
             *code = Some(1);
         }
     }
-    let phases = phases_from_text(concat!(
-        r#"{"phase":"install","event":"start","time":"2026-11-23T12:00:00.000000000Z","status":null,"trace":null}"#,
-        "\n",
-        r#"{"phase":"install","event":"end","time":"2026-11-23T12:00:00.300000000Z","status":100,"trace":"trace.jsonl"}"#,
-        "\n",
-        r#"{"phase":"purge","event":"start","time":"2026-11-23T12:00:01.000000000Z","status":null,"trace":null}"#,
-        "\n",
-        r#"{"phase":"purge","event":"end","time":"2026-11-23T12:00:02.000000000Z","status":0,"trace":"trace.jsonl"}"#,
-        "\n",
-    ));
+    let phases = failed_install_phases("00.300", "01.000");
     let cov = exercise::Coverage::build(&[], "", &phases, &t, &|_| true);
     assert_eq!(
         cov.failed_scripts,
@@ -509,18 +523,9 @@ fn a_failed_install_leads_the_report_and_leaves_claims_not_exercised() {
 /// and the purge, the witness record built from them by the code `vm check` runs, and the
 /// package's executable named as `vm check` names it.
 fn failed_run(name: &str) -> (Trace, Package, Exercised) {
-    use tracer::vm::{check::phases_from_text, exercise};
+    use tracer::vm::exercise;
     let t = trace(name);
-    let phases = phases_from_text(concat!(
-        r#"{"phase":"install","event":"start","time":"2026-11-23T12:00:00.000000000Z","status":null,"trace":null}"#,
-        "\n",
-        r#"{"phase":"install","event":"end","time":"2026-11-23T12:00:01.000000000Z","status":100,"trace":"trace.jsonl"}"#,
-        "\n",
-        r#"{"phase":"purge","event":"start","time":"2026-11-23T12:00:01.500000000Z","status":null,"trace":null}"#,
-        "\n",
-        r#"{"phase":"purge","event":"end","time":"2026-11-23T12:00:02.000000000Z","status":0,"trace":"trace.jsonl"}"#,
-        "\n",
-    ));
+    let phases = failed_install_phases("01.000", "01.500");
     let cov = exercise::Coverage::build(&[], "", &phases, &t, &|_| true);
     assert_eq!(
         cov.failed_scripts,
