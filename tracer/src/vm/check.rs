@@ -771,7 +771,10 @@ systemctl start "$SLICE"
 # --mask-secrets: the trace is an artefact to attach). The recorder writes it with its first
 # events; a probe `true` makes one while it is missing (phase "ready").
 mark ready start
-"$T" record --mask-secrets -o "$O/trace.jsonl" --system \
+# A 64 MiB ring (the default is 16): under TCG on a busy host the collector runs slowly
+# while dpkg unpacks, and a whole-guest recording of the install lost tens of thousands of
+# events with 16 MiB (counted, so the claims came out inconclusive, but lost all the same).
+"$T" record --mask-secrets -o "$O/trace.jsonl" --system --buffer-size 67108864 \
     --stream /dev/virtio-ports/tracer.trace > "$O/record.log" 2>&1 &
 rec=$!
 t0=$(date +%s)
