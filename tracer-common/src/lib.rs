@@ -614,6 +614,25 @@ pub const COMPAT_STATUS: u32 = 0x0002;
 /// find it by it.
 pub const DETACHER_COMM: &core::ffi::CStr = c"tracer-detach";
 
+/// How many processes named [`DETACHER_COMM`] are alive: earlier recordings whose hooks the
+/// kernel is still detaching.
+#[cfg(feature = "std")]
+pub fn live_detachers() -> usize {
+    extern crate std;
+    std::fs::read_dir("/proc").map_or(0, |d| {
+        d.flatten()
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+            })
+            .filter_map(|e| std::fs::read_to_string(e.path().join("comm")).ok())
+            .filter(|c| c.trim_end().as_bytes() == DETACHER_COMM.to_bytes())
+            .count()
+    })
+}
+
 /// A file's name as the kernel itself builds it from the open file (`bpf_d_path` on
 /// `file->f_path`, in an LSM hook): absolute, symlinks followed, after the kernel has let the
 /// open or exec go ahead. Relative to the process's root, like every path it passes.

@@ -19,7 +19,7 @@
 
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
-use tracer_common::DETACHER_COMM;
+use tracer_common::{DETACHER_COMM, live_detachers};
 
 use super::loader::Loaded;
 
@@ -32,29 +32,13 @@ use super::loader::Loaded;
 pub fn wait_for_earlier(limit: std::time::Duration) {
     let deadline = std::time::Instant::now() + limit;
     let mut said = false;
-    while detachers() > 0 && std::time::Instant::now() < deadline {
+    while live_detachers() > 0 && std::time::Instant::now() < deadline {
         if !said {
             tracing::info!("waiting for an earlier recording's hooks to be detached");
             said = true;
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-}
-
-/// Live processes named [`DETACHER_COMM`].
-fn detachers() -> usize {
-    std::fs::read_dir("/proc").map_or(0, |d| {
-        d.flatten()
-            .filter(|e| {
-                e.file_name()
-                    .to_string_lossy()
-                    .bytes()
-                    .all(|b| b.is_ascii_digit())
-            })
-            .filter_map(|e| std::fs::read_to_string(e.path().join("comm")).ok())
-            .filter(|c| c.trim_end().as_bytes() == DETACHER_COMM.to_bytes())
-            .count()
-    })
 }
 
 /// Hands the attached hooks to a background detacher, or detaches them here when it cannot.

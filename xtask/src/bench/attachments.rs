@@ -11,7 +11,7 @@
 
 use std::collections::BTreeSet;
 
-use tracer_common::DETACHER_COMM;
+use tracer_common::live_detachers;
 
 /// Link types that run a program on a tracing hook.
 const TRACING_LINKS: &[&str] = &[
@@ -127,20 +127,7 @@ fn link_ids_of(pid: i32) -> BTreeSet<u64> {
 pub fn wait_for_detachers(limit: std::time::Duration) -> usize {
     let deadline = std::time::Instant::now() + limit;
     loop {
-        let alive = std::fs::read_dir("/proc")
-            .map(|d| {
-                d.flatten()
-                    .filter(|e| {
-                        e.file_name()
-                            .to_string_lossy()
-                            .bytes()
-                            .all(|b| b.is_ascii_digit())
-                    })
-                    .filter_map(|e| std::fs::read_to_string(e.path().join("comm")).ok())
-                    .filter(|c| c.trim_end().as_bytes() == DETACHER_COMM.to_bytes())
-                    .count()
-            })
-            .unwrap_or(0);
+        let alive = live_detachers();
         if alive == 0 || std::time::Instant::now() >= deadline {
             return alive;
         }
