@@ -493,6 +493,7 @@ fn decode_open(bytes: &[u8], cx: &mut Cx<'_>) -> Result<EventData, DecodeError> 
         )
     };
     let mut path = cx.path(d.dirfd, text(&d.path, d.path_len));
+    *cx.kernel_named = real.is_some();
     path.real = real.filter(|r| path.resolved.as_ref() != Some(r));
     // The fd table keeps the kernel's name when there is one: later fchmod/fchown by fd then
     // name the file itself, not the link it was opened through. An O_TMPFILE fd is an

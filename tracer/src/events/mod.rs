@@ -145,12 +145,14 @@ impl Decoder {
             raw => Some(SyscallId::from_raw(raw).ok_or(DecodeError::Syscall(raw))?),
         };
         let mut unresolved = 0;
+        let mut kernel_named = false;
         let data = {
             let mut cx = Cx {
                 header: &header,
                 syscall,
                 procs: &mut self.procs,
                 unresolved: &mut unresolved,
+                kernel_named: &mut kernel_named,
                 max_args: self.max_args,
             };
             match kind.family() {
@@ -185,6 +187,11 @@ impl Decoder {
         }
         if unresolved > 0 {
             *self.unresolved.entry(name).or_default() += unresolved;
+        }
+        if kernel_named {
+            // The LSM hook named the file the kernel opened: the record names it (as `real`
+            // when it differs from the path read), whatever another thread did to the path.
+            hdr_flags &= !(flags::ARGS_CHANGED | flags::ARGS_UNVERIFIED);
         }
         let event = Event {
             seq: self.seq,
@@ -221,6 +228,8 @@ pub(crate) struct Cx<'a> {
     pub procs: &'a mut procs::Processes,
     /// Paths of this event whose base was unknown.
     pub unresolved: &'a mut u64,
+    /// An LSM hook named the file this call opened (the kernel's own name for it).
+    pub kernel_named: &'a mut bool,
     pub max_args: u32,
 }
 

@@ -10,6 +10,7 @@ pub(crate) mod attribution;
 mod coverage;
 mod existing;
 mod findings;
+mod mounts;
 mod places;
 mod rules;
 pub mod runtime;
@@ -919,6 +920,7 @@ fn doubtful_evidence(trace: &Trace, attribution: &Attribution, check: Check) -> 
                 .flags
                 .iter()
                 .any(|f| f == "args_changed" || f == "args_unverified")
+                && !opened_nothing(ev)
             {
                 changed += 1;
             }
@@ -953,6 +955,16 @@ fn doubtful_evidence(trace: &Trace, attribution: &Attribution, check: Check) -> 
         ));
     }
     out
+}
+
+/// An open that failed without O_CREAT or O_TMPFILE: the kernel opened and made nothing,
+/// whatever path it was given, so a path rewritten while it ran hides no file use.
+fn opened_nothing(ev: &Event) -> bool {
+    const CREAT: u64 = libc::O_CREAT as u64;
+    const TMPFILE: u64 = libc::O_TMPFILE as u64;
+    matches!(&ev.data, EventData::Open { flags_raw, .. }
+        if flags_raw & CREAT == 0 && flags_raw & TMPFILE != TMPFILE)
+        && failed(ev.result.as_ref())
 }
 
 /// A getenv uprobe sees calls of getenv, not reads of `environ` (printenv walks it),

@@ -18,6 +18,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::mounts::{Resolved, View, join};
 use crate::trace::{Event, EventData, PathRef, SockAddr, Trace};
 
 /// openat2's RESOLVE_IN_ROOT (include/uapi/linux/openat2.h).
@@ -54,16 +55,23 @@ pub struct Places {
     /// (clone(CLONE_FILES or CLONE_FS) without CLONE_THREAD): the other one can change what
     /// a dirfd or the cwd is between the recorded calls, so a relative path is not placed.
     shared_base: HashSet<u64>,
-    /// Bind and move mounts in trace order: (target, source; `None` when not known).
-    binds: Vec<(String, Option<String>)>,
-    /// How many of `binds` were made before each event (events before the first: absent).
-    binds_before: HashMap<u64, usize>,
+    /// The mount views made by mounts in the trace (each change of a namespace's mounts
+    /// adds one), and per event the view its process saw (events in a view without mounts
+    /// of the trace: absent).
+    views: Vec<View>,
+    view_of: HashMap<u64, usize>,
 }
 
-/// mount(2)'s MS_BIND and MS_MOVE (include/uapi/linux/mount.h): the mounts that make a path
-/// reach files that live elsewhere. Other mounts (tmpfs, proc, remounts, propagation changes)
-/// bring a fresh file system or none, never another host path.
-const MS_BIND_OR_MOVE: u64 = 0x1000 | 0x2000;
+/// mount(2)'s flags (include/uapi/linux/mount.h): a bind and a move make a path reach files
+/// that live elsewhere; a remount and a propagation change (MS_SHARED, MS_PRIVATE, MS_SLAVE,
+/// MS_UNBINDABLE) change no path; anything else mounts a file system of its own.
+const MS_REMOUNT: u64 = 0x20;
+const MS_BIND: u64 = 0x1000;
+const MS_MOVE: u64 = 0x2000;
+const MS_PROPAGATION: u64 = 0x0002_0000 | 0x0004_0000 | 0x0008_0000 | 0x0010_0000;
+
+/// clone(2)'s CLONE_NEWNS.
+const CLONE_NEWNS: u64 = 0x0002_0000;
 
 /// clone(2)'s CLONE_FS and CLONE_FILES (include/uapi/linux/sched.h).
 const CLONE_FS_OR_FILES: u64 = 0x0000_0200 | 0x0000_0400;
@@ -72,11 +80,7 @@ impl Places {
     pub fn compute(trace: &Trace) -> Self {
         let mut out = Places::default();
         let mut root: HashMap<u32, Root> = HashMap::new();
-        // After a move_mount by any recorded process, no later path is known to name the file
-        // it names on the host (its source is an fd). Bind mounts are kept in `binds`: a mount
-        // in the host's namespace changes every process's view, so they apply to every later
-        // event (a private namespace's would apply to fewer: this errs towards "not placed").
-        let mut mounted: Option<String> = None;
+        let mut mounts = Namespaces::default();
         let mut sockets: HashMap<(u32, i32), String> = HashMap::new();
         let mut shared: HashSet<u32> = HashSet::new();
         for ev in &trace.events {
@@ -84,12 +88,10 @@ impl Places {
                 out.shared_base.insert(ev.seq);
             }
             let ok = ev.result.as_ref().is_none_or(|r| r.ok());
-            if !out.binds.is_empty() {
-                out.binds_before.insert(ev.seq, out.binds.len());
+            if let Some(v) = mounts.view_of(ev.pid) {
+                out.view_of.insert(ev.seq, v);
             }
-            if let Some(why) = &mounted {
-                out.roots.insert(ev.seq, Root::Unknown(why.clone()));
-            } else if let Some(r) = root.get(&ev.pid) {
+            if let Some(r) = root.get(&ev.pid) {
                 out.roots.insert(ev.seq, r.clone());
             }
             match &ev.data {
@@ -103,24 +105,39 @@ impl Places {
                         shared.insert(ev.pid);
                         shared.insert(*child_pid);
                     }
+                    if !thread {
+                        mounts.fork(ev.pid, *child_pid, clone_flags & CLONE_NEWNS != 0);
+                    }
                     match root.get(&ev.pid).cloned() {
                         Some(r) => root.insert(*child_pid, r),
                         None => root.remove(child_pid),
                     };
                 }
+                EventData::Unshare { flags } if ok && flags.iter().any(|f| f == "CLONE_NEWNS") => {
+                    mounts.unshare(ev.pid);
+                }
                 EventData::Chroot { path } if ok => {
+                    let renamed = |p: &str| mounts.renamed(ev.pid, p);
                     let new = match (root.get(&ev.pid), absolute_given(path)) {
-                        (Some(Root::Unknown(why)), _) => Root::Unknown(why.clone()),
-                        (Some(Root::Chroot(base)), Some(p)) => Root::Chroot(join(base, &p)),
-                        (None, _) if path.resolved.is_some() => {
-                            Root::Chroot(path.best().to_owned())
+                        (Some(Root::Unknown(why)), _) => Some(Root::Unknown(why.clone())),
+                        (Some(Root::Chroot(base)), Some(p)) => {
+                            Some(Root::Chroot(renamed(&join(base, &p))))
                         }
-                        _ => Root::Unknown(format!(
+                        (None, _) if path.resolved.is_some() => {
+                            // chroot("/") or into a mount moved onto `/` (systemd's
+                            // sandbox) leaves paths as they were.
+                            Some(Root::Chroot(renamed(path.best())))
+                                .filter(|r| *r != Root::Chroot("/".to_owned()))
+                        }
+                        _ => Some(Root::Unknown(format!(
                             "after chroot({}), whose directory is not known",
                             path.best()
-                        )),
+                        ))),
                     };
-                    root.insert(ev.pid, new);
+                    match new {
+                        Some(r) => root.insert(ev.pid, r),
+                        None => root.remove(&ev.pid),
+                    };
                 }
                 EventData::PivotRoot { new_root, .. } if ok => {
                     root.insert(
@@ -141,12 +158,24 @@ impl Places {
                     source,
                     flags,
                     ..
-                } if ok && flags & MS_BIND_OR_MOVE != 0 => {
-                    let source = source.clone().filter(|s| s.starts_with('/'));
-                    out.binds.push((target.best().to_owned(), source));
+                } if ok && flags & MS_REMOUNT == 0 => {
+                    let target = target.best();
+                    let source = source.as_deref();
+                    if flags & MS_MOVE != 0 {
+                        mounts.change(ev.pid, |v| v.move_mount(source, target));
+                    } else if flags & MS_BIND != 0 {
+                        mounts.change(ev.pid, |v| v.bind(source, target));
+                    } else if flags & MS_PROPAGATION == 0 {
+                        mounts.change(ev.pid, |v| v.fresh(target));
+                    }
                 }
-                EventData::MountApi { call, .. } if ok && call == "move_mount" => {
-                    mounted = Some(format!("after {call}"));
+                EventData::Umount { target, .. } if ok => {
+                    mounts.change(ev.pid, |v| v.umount(target.best()));
+                }
+                EventData::MountApi { call, path2, .. } if ok && call == "move_mount" => {
+                    // Its source is an fd: what it shows below its target is not known.
+                    let target = path2.as_ref().map_or("/", PathRef::best);
+                    mounts.change(ev.pid, |v| v.unknown(target, format!("after {call}")));
                 }
                 EventData::Socket { domain, .. } => {
                     if let Some(fd) = ev.result.as_ref().filter(|r| r.ok()).map(|r| r.ret)
@@ -177,30 +206,26 @@ impl Places {
                 _ => {}
             }
         }
+        out.views = mounts.views;
         out
     }
 
-    /// A path of `ev` placed on the host: through a magic link, a chroot, RESOLVE_IN_ROOT.
+    /// A path of `ev` placed on the host: through a magic link, a chroot, the mounts of its
+    /// namespace, RESOLVE_IN_ROOT.
     pub fn place(&self, ev: &Event, path: &str) -> Placed {
-        let n = self.binds_before.get(&ev.seq).copied().unwrap_or(0);
-        if let Some((target, source)) = self.binds[..n]
-            .iter()
-            .rev()
-            .find(|(t, _)| super::rules::under(path, t))
-        {
-            return match source {
-                Some(s) => Placed::Host(join(s, &path[target.trim_end_matches('/').len()..])),
-                None => Placed::Unknown(format!(
-                    "{path} (below a bind mount on {target} whose source is not known)"
-                )),
-            };
-        }
+        let in_view = |p: String| match self.view_of.get(&ev.seq) {
+            None => Placed::Host(p),
+            Some(&i) => match self.views[i].resolve(&p) {
+                Resolved::Host(h) => Placed::Host(h),
+                Resolved::Unknown(why) => Placed::Unknown(why),
+            },
+        };
         if let Some(root) = self.roots.get(&ev.seq) {
             return match root {
                 Root::Unknown(why) => Placed::Unknown(format!("{path} ({why})")),
                 Root::Chroot(base) if path.starts_with('/') => match magic(path, &[ev.pid, ev.tid])
                 {
-                    Magic::Plain => Placed::Host(join(base, path)),
+                    Magic::Plain => in_view(join(base, path)),
                     _ => Placed::Unknown(format!("{path} (a magic link, under a chroot)")),
                 },
                 Root::Chroot(_) => Placed::Unknown(format!("{path} (under a chroot)")),
@@ -227,8 +252,8 @@ impl Places {
             ));
         }
         match magic(path, &[ev.pid, ev.tid]) {
-            Magic::Plain => Placed::Host(path.to_owned()),
-            Magic::Root(rest) => Placed::Host(rest),
+            Magic::Plain => in_view(path.to_owned()),
+            Magic::Root(rest) => in_view(rest),
             Magic::Link => Placed::Unknown(format!("{path} (through a magic link)")),
         }
     }
@@ -242,6 +267,72 @@ impl Places {
     /// Whether this listen autobound its never-bound socket.
     pub fn autobound(&self, seq: u64) -> bool {
         self.autobound.contains(&seq)
+    }
+}
+
+/// The mount namespaces of the trace's processes and their views. Every process starts in
+/// the first (the host's, or whichever the recording began in); unshare(CLONE_NEWNS) and
+/// clone(CLONE_NEWNS) give a process a copy of its namespace.
+#[derive(Default)]
+struct Namespaces {
+    ns_of: HashMap<u32, usize>,
+    /// Per namespace: its mounts now and the latest of `Places::views` that shows them.
+    live: Vec<(View, Option<usize>)>,
+    views: Vec<View>,
+}
+
+impl Namespaces {
+    fn ns(&mut self, pid: u32) -> usize {
+        if self.live.is_empty() {
+            self.live.push((View::default(), None));
+        }
+        *self.ns_of.get(&pid).unwrap_or(&0)
+    }
+
+    fn view_of(&self, pid: u32) -> Option<usize> {
+        let ns = self.ns_of.get(&pid).copied().unwrap_or(0);
+        self.live.get(ns).and_then(|(_, v)| *v)
+    }
+
+    fn renamed(&self, pid: u32, path: &str) -> String {
+        let ns = self.ns_of.get(&pid).copied().unwrap_or(0);
+        self.live
+            .get(ns)
+            .map_or_else(|| path.to_owned(), |(v, _)| v.renamed(path))
+    }
+
+    fn fork(&mut self, parent: u32, child: u32, new_ns: bool) {
+        let ns = self.ns(parent);
+        if new_ns {
+            self.live.push(self.live[ns].clone());
+            self.ns_of.insert(child, self.live.len() - 1);
+        } else if ns == 0 {
+            self.ns_of.remove(&child);
+        } else {
+            self.ns_of.insert(child, ns);
+        }
+    }
+
+    fn unshare(&mut self, pid: u32) {
+        let ns = self.ns(pid);
+        self.live.push(self.live[ns].clone());
+        self.ns_of.insert(pid, self.live.len() - 1);
+    }
+
+    /// A mount change by `pid`: in its namespace, and from the first namespace in every
+    /// other too (mounts propagate from it unless made private: this errs towards applying).
+    fn change(&mut self, pid: u32, f: impl Fn(&mut View)) {
+        let ns = self.ns(pid);
+        let targets: Vec<usize> = if ns == 0 {
+            (0..self.live.len()).collect()
+        } else {
+            vec![ns]
+        };
+        for n in targets {
+            f(&mut self.live[n].0);
+            self.views.push(self.live[n].0.clone());
+            self.live[n].1 = Some(self.views.len() - 1);
+        }
     }
 }
 
@@ -272,16 +363,6 @@ fn absolute_given(p: &PathRef) -> Option<String> {
         .or(p.resolved.as_deref())
         .filter(|g| g.starts_with('/'))
         .map(str::to_owned)
-}
-
-fn join(base: &str, path: &str) -> String {
-    let base = base.trim_end_matches('/');
-    let path = path.trim_start_matches('/');
-    if path.is_empty() {
-        if base.is_empty() { "/" } else { base }.to_owned()
-    } else {
-        format!("{base}/{path}")
-    }
 }
 
 /// An AF_UNSPEC sockaddr (`family`, then the rest) read as an AF_INET socket reads it: the
@@ -397,6 +478,131 @@ mod tests {
         );
         assert_eq!(unspec_as(Some("AF_INET6"), &a), None);
         assert_eq!(unspec_as(None, &a), None);
+    }
+
+    /// A trace: the fixture's header, then `events` (kind, pid, fields) in order.
+    fn trace_of(events: &[(&str, u32, &str, serde_json::Value)]) -> Trace {
+        let header = include_str!("../../tests/fixtures/fixture-quiet-nofooter.jsonl")
+            .lines()
+            .next()
+            .unwrap();
+        let mut text = format!("{header}\n");
+        for (seq, (kind, pid, syscall, fields)) in events.iter().enumerate() {
+            let ev = serde_json::json!({
+                "type": "event", "seq": seq, "time": "2026-11-23T12:00:00.000000000Z",
+                "ts_ns": 1_000_000_000_000u64 + seq as u64, "pid": pid, "tid": pid, "ppid": 1,
+                "comm": "x", "ids": {"uid": 0, "gid": 0, "euid": 0, "egid": 0}, "cgroup_id": 1,
+                "syscall": syscall, "result": {"ret": 0}, "kind": kind, "fields": fields,
+            });
+            text.push_str(&format!("{ev}\n"));
+        }
+        crate::trace::read_trace_from(text.as_bytes(), std::path::Path::new("t.jsonl")).unwrap()
+    }
+
+    fn open(path: &str) -> serde_json::Value {
+        serde_json::json!({"path": {"resolved": path}, "flags": ["O_WRONLY"], "flags_raw": 1,
+            "mode": null, "access": "write"})
+    }
+
+    /// systemd's sandbox for a unit (recorded in a Debian guest): the mounts its exec child
+    /// makes in its own namespace name the host's files for the daemon, and change nothing
+    /// for a maintainer script in the host's namespace.
+    #[test]
+    fn a_units_sandbox_mounts_stay_in_its_namespace() {
+        use serde_json::json;
+        let bind = |src: &str, dst: &str, flags: u64| json!({"source": src, "target": {"resolved": dst}, "fstype": null, "flags": flags});
+        let t = trace_of(&[
+            ("unshare", 527, "unshare", json!({"flags": ["CLONE_NEWNS"]})),
+            (
+                "mount",
+                527,
+                "mount",
+                json!({"source": null, "target": {"resolved": "/"},
+                "fstype": null, "flags": 540672}),
+            ),
+            (
+                "mount",
+                527,
+                "mount",
+                bind("/", "/run/systemd/unit-root", 20480),
+            ),
+            (
+                "mount",
+                527,
+                "mount",
+                bind(
+                    "/tmp/systemd-private-1/tmp",
+                    "/run/systemd/unit-root/tmp",
+                    20480,
+                ),
+            ),
+            (
+                "mount",
+                527,
+                "mount",
+                json!({"source": null,
+                "target": {"resolved": "/run/systemd/unit-root/usr"}, "fstype": null,
+                "flags": 0x1000 | 0x20 | 1}),
+            ),
+            (
+                "chdir",
+                527,
+                "chdir",
+                json!({"path": {"resolved": "/run/systemd/unit-root"},
+                "fd": null}),
+            ),
+            (
+                "mount",
+                527,
+                "mount",
+                bind("/run/systemd/unit-root", "/", 8192),
+            ),
+            (
+                "chroot",
+                527,
+                "chroot",
+                json!({"path": {"resolved": "/run/systemd/unit-root",
+                "given": "."}}),
+            ),
+            ("open", 527, "openat", open("/etc/crontab")),
+            ("open", 527, "openat", open("/tmp/x")),
+            ("open", 600, "openat", open("/etc/rc2.d/S01cron")),
+        ]);
+        let places = Places::compute(&t);
+        let at = |seq: usize, path: &str| places.place(&t.events[seq], path);
+        assert_eq!(
+            at(8, "/etc/crontab"),
+            Placed::Host("/etc/crontab".to_owned())
+        );
+        assert_eq!(
+            at(9, "/tmp/x"),
+            Placed::Host("/tmp/systemd-private-1/tmp/x".to_owned())
+        );
+        assert_eq!(
+            at(10, "/etc/rc2.d/S01cron"),
+            Placed::Host("/etc/rc2.d/S01cron".to_owned())
+        );
+    }
+
+    /// The same bind made in the host's namespace changes what the path names for everyone.
+    #[test]
+    fn a_bind_in_the_hosts_namespace_applies_to_every_process() {
+        use serde_json::json;
+        let t = trace_of(&[
+            (
+                "mount",
+                527,
+                "mount",
+                json!({"source": "/tmp/evil",
+                "target": {"resolved": "/etc/cron.d"}, "fstype": null, "flags": 4096}),
+            ),
+            ("open", 600, "openat", open("/etc/cron.d/job")),
+        ]);
+        let places = Places::compute(&t);
+        assert_eq!(
+            places.place(&t.events[1], "/etc/cron.d/job"),
+            Placed::Host("/tmp/evil/job".to_owned())
+        );
     }
 
     #[test]
