@@ -27,10 +27,10 @@ pub struct Args {
     /// Maintainer field (default: "$DEBFULLNAME <$DEBEMAIL>", else a local placeholder).
     #[arg(long)]
     pub maintainer: Option<String>,
-    /// Package the debug build instead of a release build (`cargo xtask test` does: that
-    /// build is there already, with the same eBPF object, and a release build costs minutes).
-    #[arg(long)]
-    pub debug: bool,
+    /// The cargo profile to build and package (`cargo xtask test` packages its `guest`
+    /// build: optimized enough for a TCG guest, minutes cheaper than a release build).
+    #[arg(long, default_value = "release")]
+    pub profile: String,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
@@ -39,7 +39,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Builds the release binary and packages it; returns the .deb's path.
+/// Builds the binary (release by default) and packages it; returns the .deb's path.
 pub fn build(args: &Args) -> anyhow::Result<PathBuf> {
     for tool in ["dpkg-deb", "dpkg-shlibdeps"] {
         if !on_path(tool) {
@@ -51,15 +51,24 @@ pub fn build(args: &Args) -> anyhow::Result<PathBuf> {
     let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cargo
         .current_dir(&root)
-        .args(["build", "--package", "tracer", "--bin", "tracer"]);
-    if !args.debug {
-        cargo.arg("--release");
-    }
+        .args([
+            "build",
+            "--package",
+            "tracer",
+            "--bin",
+            "tracer",
+            "--profile",
+        ])
+        .arg(&args.profile);
     run_cmd(&mut cargo)?;
     let target_dir = target_dir();
-    let binary = target_dir
-        .join(if args.debug { "debug" } else { "release" })
-        .join("tracer");
+    // Cargo names the dev profile's directory "debug".
+    let dir = if args.profile == "dev" {
+        "debug"
+    } else {
+        &args.profile
+    };
+    let binary = target_dir.join(dir).join("tracer");
     if !binary.is_file() {
         bail!(
             "cargo built no {}; check CARGO_TARGET_DIR",

@@ -1,12 +1,16 @@
 //! `cargo xtask test`: the project's one test command, run by `.ci/run` and named in the README.
 //!
 //! Order: setup check (installs what is missing), formatting, clippy with warnings as errors,
-//! then every test of the workspace. The end-to-end tests record real processes with eBPF, so
+//! then every test of the workspace, in two groups side by side: the tests that boot TCG
+//! guests (with an optimized `guest` build of tracer in them), and the rest. The end-to-end tests record real processes with eBPF, so
 //! this needs root; it refuses early rather than letting those tests fail one by one.
 
-use std::process::Command;
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
 
-use anyhow::bail;
+use anyhow::{Context as _, bail};
 
 use crate::util::{is_root, run_cmd, workspace_root};
 
@@ -52,30 +56,192 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         ]))?;
     }
     run_cmd(cargo().args(["build", "--workspace", "--exclude", "tracer-ebpf", "--bins"]))?;
-    // The autopkgtest test (tests/tests/autopkgtest.rs) installs tracer in its testbed from a
-    // .deb (the debug build just made: no release build in CI) and boots the testbed image.
-    let deb = crate::deb::build(&crate::deb::Args {
-        out: Some(root.join("target/autopkgtest-deb")),
-        maintainer: None,
-        debug: true,
-    })?;
-    let testbed =
-        crate::autopkgtest::ensure(&crate::deb::target_dir().join("debug/tracer"), false)?;
-    run_cmd(
-        cargo()
-            .env("TRACER_BIN", root.join("target/debug/tracer"))
-            .env("TRACER_DEB", &deb)
-            .env("TRACER_ADT_TESTBED", &testbed.dir)
-            // Every test binary runs even when one fails: a failure in one must not hide the
-            // others (cargo stops at the first failing binary by default).
-            .args([
-                "test",
-                "--workspace",
-                "--exclude",
-                "tracer-ebpf",
-                "--no-fail-fast",
-                "--",
-            ])
-            .args(&args.cargo_test_args),
-    )
+    // Every test binary, built once; the two groups below run the binaries themselves (a
+    // `cargo test` holds the target directory's lock while its tests run, so two of them
+    // would run one after the other).
+    let bins = test_binaries(&root)?;
+    let (guest_bins, host_bins): (Vec<_>, Vec<_>) = bins
+        .into_iter()
+        .partition(|b| b.integration && GUEST_TESTS.contains(&b.name.as_str()));
+    let host_env = vec![("TRACER_BIN".to_owned(), root.join("target/debug/tracer"))];
+    let (guest_failed, host_failed) = std::thread::scope(|s| {
+        let guests = s.spawn(|| -> anyhow::Result<Vec<String>> {
+            // The guests run an optimized tracer: under TCG a debug build's collector took
+            // 90-190 s of CPU per guest run (recorder-cost.txt), most of what the run cost.
+            // The autopkgtest test installs that build in its testbed, as a .deb.
+            let deb = crate::deb::build(&crate::deb::Args {
+                out: Some(root.join("target/autopkgtest-deb")),
+                maintainer: None,
+                profile: "guest".to_owned(),
+            })?;
+            let guest_tracer = crate::deb::target_dir().join("guest/tracer");
+            let testbed = crate::autopkgtest::ensure(&guest_tracer, false)?;
+            let env = vec![
+                ("TRACER_BIN".to_owned(), root.join("target/debug/tracer")),
+                ("TRACER_GUEST_TRACER".to_owned(), guest_tracer),
+                ("TRACER_DEB".to_owned(), deb),
+                ("TRACER_ADT_TESTBED".to_owned(), testbed.dir.clone()),
+            ];
+            Ok(run_group("guest", &guest_bins, &env, &args.cargo_test_args))
+        });
+        let host = run_group("host", &host_bins, &host_env, &args.cargo_test_args);
+        (guests.join().expect("guest group thread"), host)
+    });
+    let mut failed = host_failed;
+    match guest_failed {
+        Ok(f) => failed.extend(f),
+        Err(e) => failed.push(format!("guest group: {e:#}")),
+    }
+    // Doc tests (cargo runs them itself; nothing else runs now).
+    if let Err(e) =
+        run_cmd(cargo().args(["test", "--workspace", "--exclude", "tracer-ebpf", "--doc"]))
+    {
+        failed.push(format!("doc tests: {e:#}"));
+    }
+    if !failed.is_empty() {
+        bail!(
+            "{} test binaries failed: {}",
+            failed.len(),
+            failed.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// The test targets that boot a TCG guest (tracer/tests/vm.rs, vm_lsm.rs,
+/// tests/tests/autopkgtest.rs). Each keeps the machine's cores busy for minutes, while the
+/// other tests mostly wait (a recorder's hundreds of tracepoints detach one RCU grace period
+/// at a time, daemons start): the two groups run side by side. One after the other they took
+/// 4300 s of a 2700 s CI budget. tests/tests/deb.rs joins them: it reads the .deb that group
+/// builds.
+const GUEST_TESTS: &[&str] = &["vm", "vm_lsm", "autopkgtest", "deb"];
+
+/// A test executable as cargo built it.
+struct TestBinary {
+    name: String,
+    /// An integration test target (tests/*.rs, `[[test]]`), not a crate's unit tests.
+    integration: bool,
+    /// The package's directory: cargo runs a test binary there.
+    dir: PathBuf,
+    exe: PathBuf,
+}
+
+/// Builds every test binary of the workspace (`cargo test --no-run`) and lists them.
+fn test_binaries(root: &Path) -> anyhow::Result<Vec<TestBinary>> {
+    let out = Command::new("cargo")
+        .current_dir(root)
+        .args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "tracer-ebpf",
+            "--no-run",
+            "--message-format=json-render-diagnostics",
+        ])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("could not run cargo test --no-run")?;
+    if !out.status.success() {
+        bail!("cargo test --no-run failed: {}", out.status);
+    }
+    let mut bins = Vec::new();
+    for line in out.stdout.split(|&b| b == b'\n') {
+        let Ok(m) = serde_json::from_slice::<serde_json::Value>(line) else {
+            continue;
+        };
+        let (Some(exe), Some(name), Some(manifest)) = (
+            m["executable"].as_str(),
+            m["target"]["name"].as_str(),
+            m["manifest_path"].as_str(),
+        ) else {
+            continue;
+        };
+        if m["reason"] != "compiler-artifact" || m["profile"]["test"] != true {
+            continue;
+        }
+        bins.push(TestBinary {
+            name: name.to_owned(),
+            integration: m["target"]["kind"]
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == "test")),
+            dir: Path::new(manifest)
+                .parent()
+                .map_or_else(|| root.to_path_buf(), Path::to_path_buf),
+            exe: PathBuf::from(exe),
+        });
+    }
+    if bins.is_empty() {
+        bail!("cargo test --no-run listed no test binary");
+    }
+    Ok(bins)
+}
+
+/// Runs each binary in turn (all of them, whatever fails: a failure in one must not hide the
+/// others), as cargo would: in its package's directory. Returns the ones that failed.
+fn run_group(
+    label: &str,
+    bins: &[TestBinary],
+    env: &[(String, PathBuf)],
+    test_args: &[String],
+) -> Vec<String> {
+    let started = std::time::Instant::now();
+    let mut failed = Vec::new();
+    for b in bins {
+        let mut cmd = Command::new(&b.exe);
+        cmd.current_dir(&b.dir).args(test_args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let shown = format!("{} ({})", b.name, b.exe.display());
+        println!("[{label}]      Running {shown}");
+        if let Err(e) = run_labelled(label, cmd) {
+            println!("[{label}] FAILED {shown}: {e:#}");
+            failed.push(b.name.clone());
+        }
+    }
+    println!(
+        "[{label}] group finished in {:.0} s, {} of {} binaries failed",
+        started.elapsed().as_secs_f64(),
+        failed.len(),
+        bins.len()
+    );
+    failed
+}
+
+/// Runs `cmd` with each line of its output prefixed `[label]` (two groups share the log), and
+/// says how long it took.
+fn run_labelled(label: &str, mut cmd: Command) -> anyhow::Result<()> {
+    use std::io::BufRead as _;
+    let started = std::time::Instant::now();
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .with_context(|| format!("could not start {cmd:?}"))?;
+    let (out, err) = (child.stdout.take(), child.stderr.take());
+    std::thread::scope(|s| {
+        if let Some(out) = out {
+            s.spawn(move || {
+                for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                    println!("[{label}] {line}");
+                }
+            });
+        }
+        if let Some(err) = err {
+            s.spawn(move || {
+                for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+                    eprintln!("[{label}] {line}");
+                }
+            });
+        }
+    });
+    let status = child.wait()?;
+    eprintln!(
+        "[{label}] finished in {:.0} s: {status}",
+        started.elapsed().as_secs_f64()
+    );
+    if !status.success() {
+        bail!("{cmd:?} failed: {status}");
+    }
+    Ok(())
 }

@@ -186,7 +186,8 @@ struct CheckArgs {
     /// Output directory on the host.
     #[arg(short, long, default_value = "vm-check")]
     output: PathBuf,
-    /// The tracer binary run in the guest (default: this one; it must be a full build).
+    /// The tracer binary run in the guest (default: this one; it must be a full build). Env:
+    /// TRACER_GUEST_TRACER.
     #[arg(long)]
     guest_tracer: Option<PathBuf>,
     /// Hard limit for the whole guest run ("20m", or seconds).
@@ -361,10 +362,20 @@ fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
             f.display()
         );
     }
-    let guest_tracer = match a.guest_tracer.clone() {
+    let guest_tracer = match a
+        .guest_tracer
+        .clone()
+        .or_else(|| std::env::var_os("TRACER_GUEST_TRACER").map(PathBuf::from))
+    {
         Some(p) => p,
         None => std::env::current_exe().context("locating this tracer binary")?,
     };
+    anyhow::ensure!(
+        guest_tracer.is_file(),
+        "{}: no such file (expected the tracer binary to run in the guest, --guest-tracer or \
+         TRACER_GUEST_TRACER)",
+        guest_tracer.display()
+    );
     let spec_img = a.image.spec(&[])?;
     let image = spec_img.ensure(a.image.rebuild)?;
     let apt = AptRoot::prepare(&image, &spec_img.cache_dir, a.image.mirror.as_deref())?;
