@@ -11,7 +11,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::trace::{PathRef, SockAddr};
+use crate::trace::{
+    PathRef, SockAddr,
+    procfs::{Link, Owner, magic_link},
+};
 
 const AT_FDCWD: i32 = -100;
 
@@ -304,16 +307,24 @@ impl Processes {
                 }
                 p => parts.push(p.to_owned()),
             }
-            if let Some(link) = magic_link(&parts) {
-                let (MagicLink::Fd { owner, .. } | MagicLink::Cwd { owner }) = link;
-                let owner = owner.unwrap_or(pid);
-                if owner != pid && !self.map.contains_key(&owner) {
-                    // Another process the recording does not follow: its fds are not known.
-                    return None;
-                }
-                let target = match link {
-                    MagicLink::Fd { fd, .. } => self.fd_path(owner, fd),
-                    MagicLink::Cwd { .. } => self.get(owner).cwd.clone(),
+            if let Some(m) = magic_link(&parts).filter(|m| m.len == parts.len()) {
+                let owner = match m.owner {
+                    Owner::Caller => pid,
+                    Owner::Pid(p) => p,
+                };
+                // Only the fd and cwd links are followed (the root and exe links stay as
+                // given, as docs/trace-format.md says).
+                let target = match m.link {
+                    Link::Fd(Some(_)) | Link::Cwd
+                        if owner != pid && !self.map.contains_key(&owner) =>
+                    {
+                        // Another process the recording does not follow: its fds are not
+                        // known.
+                        return None;
+                    }
+                    Link::Fd(Some(fd)) => self.fd_path(owner, fd),
+                    Link::Cwd => self.get(owner).cwd.clone(),
+                    _ => continue,
                 }?;
                 if !target.starts_with('/') {
                     return None;
@@ -326,42 +337,6 @@ impl Processes {
             }
         }
         Some(format!("/{}", parts.join("/")))
-    }
-}
-
-/// A magic link of procfs at the end of a path's components so far.
-#[derive(Debug, PartialEq, Eq)]
-enum MagicLink {
-    /// fd `fd` of `owner` (`None`: the process that made the call).
-    Fd { owner: Option<u32>, fd: i32 },
-    /// The cwd of `owner`.
-    Cwd { owner: Option<u32> },
-}
-
-/// Whether `parts` (a path's components so far, `..` applied) end on a magic link:
-/// `proc/(self|thread-self|PID|PID/task/TID)/(fd/N|cwd)` or `dev/fd/N`.
-fn magic_link(parts: &[String]) -> Option<MagicLink> {
-    let p: Vec<&str> = parts.iter().map(String::as_str).collect();
-    let fd = |n: &str| n.parse::<i32>().ok().filter(|&n| n >= 0);
-    let owner = |who: &str| -> Option<Option<u32>> {
-        match who {
-            "self" | "thread-self" => Some(None),
-            n => n.parse::<u32>().ok().filter(|&n| n > 0).map(Some),
-        }
-    };
-    match p.as_slice() {
-        ["dev", "fd", n] => Some(MagicLink::Fd {
-            owner: None,
-            fd: fd(n)?,
-        }),
-        ["proc", who, "fd", n] | ["proc", who, "task", _, "fd", n] => Some(MagicLink::Fd {
-            owner: owner(who)?,
-            fd: fd(n)?,
-        }),
-        ["proc", who, "cwd"] | ["proc", who, "task", _, "cwd"] => {
-            Some(MagicLink::Cwd { owner: owner(who)? })
-        }
-        _ => None,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod describe;
 pub mod hooks;
 mod mask;
 mod model;
+pub mod procfs;
 mod read;
 mod write;
 

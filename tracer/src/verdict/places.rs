@@ -19,7 +19,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::mounts::{Resolved, View, join};
-use crate::trace::{Event, EventData, PathRef, SockAddr, Trace};
+use crate::trace::{Event, EventData, PathRef, SockAddr, Trace, procfs};
 
 /// openat2's RESOLVE_IN_ROOT (include/uapi/linux/openat2.h).
 const RESOLVE_IN_ROOT: u64 = 0x10;
@@ -393,40 +393,20 @@ enum Magic {
     Link,
 }
 
-/// Whether `path` goes through one of the process's own /proc magic links or /dev/fd:
-/// `/proc/{self,thread-self,PID}` (and `…/task/TID`) followed by `root`, `cwd`, `fd`,
-/// `map_files` or `exe`, `PID` being one of `own`. Another process's /proc entries stay
+/// Whether `path` goes through one of the process's own /proc magic links or /dev/fd
+/// ([`procfs::magic_link`]), `PID` being one of `own`. Another process's /proc entries stay
 /// plain paths: a /proc path is never allowlisted, so a write there is notable as it is.
 fn magic(path: &str, own: &[u32]) -> Magic {
-    if path == "/dev/fd" {
-        return Magic::Plain;
-    }
-    if path.starts_with("/dev/fd/") {
-        return Magic::Link;
-    }
-    let Some(rest) = path.strip_prefix("/proc/") else {
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    let Some(m) = procfs::magic_link(&parts) else {
         return Magic::Plain;
     };
-    let mut parts = rest.split('/').peekable();
-    let who = parts.next().unwrap_or("");
-    let own =
-        who == "self" || who == "thread-self" || who.parse::<u32>().is_ok_and(|p| own.contains(&p));
-    if !own {
-        return Magic::Plain;
-    }
-    let mut own_root = own;
-    if parts.peek() == Some(&"task") {
-        parts.next();
-        parts.next();
-        own_root = false;
-    }
-    let link = parts.next().unwrap_or("");
-    let below: Vec<&str> = parts.collect();
-    match link {
-        "root" if own_root => Magic::Root(format!("/{}", below.join("/"))),
-        "root" | "cwd" | "exe" => Magic::Link,
-        "fd" | "map_files" if !below.is_empty() && !below[0].is_empty() => Magic::Link,
-        _ => Magic::Plain,
+    match m.owner {
+        procfs::Owner::Pid(p) if !own.contains(&p) => Magic::Plain,
+        _ if m.link == procfs::Link::Root && !m.via_task => {
+            Magic::Root(format!("/{}", parts[m.len..].join("/")))
+        }
+        _ => Magic::Link,
     }
 }
 
