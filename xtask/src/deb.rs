@@ -31,6 +31,9 @@ pub struct Args {
     /// build: optimized enough for a TCG guest, minutes cheaper than a release build).
     #[arg(long, default_value = "release")]
     pub profile: String,
+    /// Cargo's target directory for this build (default: CARGO_TARGET_DIR or target/).
+    #[arg(long)]
+    pub target_dir: Option<PathBuf>,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
@@ -60,8 +63,9 @@ pub fn build(args: &Args) -> anyhow::Result<PathBuf> {
             "--profile",
         ])
         .arg(&args.profile);
+    let target_dir = args.target_dir.clone().unwrap_or_else(target_dir);
+    cargo.arg("--target-dir").arg(&target_dir);
     run_cmd(&mut cargo)?;
-    let target_dir = target_dir();
     // Cargo names the dev profile's directory "debug".
     let dir = if args.profile == "dev" {
         "debug"

@@ -41,85 +41,106 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         cmd.current_dir(&root);
         cmd
     };
-    if !args.no_lint {
-        run_cmd(cargo().args(["fmt", "--all", "--check"]))?;
-        run_cmd(cargo().args([
-            "clippy",
-            "--workspace",
-            // The eBPF crate only builds for the BPF target; tracer's build script builds it.
-            "--exclude",
-            "tracer-ebpf",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]))?;
-    }
-    run_cmd(cargo().args(["build", "--workspace", "--exclude", "tracer-ebpf", "--bins"]))?;
-    // Every test binary, built once; the two groups below run the binaries themselves (a
-    // `cargo test` holds the target directory's lock while its tests run, so two of them
-    // would run one after the other).
-    let bins = test_binaries(&root)?;
-    // Two queues side by side. One builds the optimized guest tracer, then runs the longest
-    // guest binary (vm.rs: eleven guest runs, two at a time); the other runs the host tests,
-    // then, with that build ready, the shorter guest binaries. Each ends about when the other
-    // does.
-    let (mut guest_bins, host_bins): (Vec<_>, Vec<_>) = bins
-        .into_iter()
-        .partition(|b| b.integration && GUEST_TESTS.contains(&b.name.as_str()));
-    let (vm_bins, later_bins): (Vec<_>, Vec<_>) =
-        guest_bins.drain(..).partition(|b| b.name == "vm");
-    let host_env = vec![("TRACER_BIN".to_owned(), root.join("target/debug/tracer"))];
-    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Vec<(String, PathBuf)>>();
     let root = &root;
-    let (guest_failed, host_failed) = std::thread::scope(|s| {
-        let guests = s.spawn(move || -> anyhow::Result<Vec<String>> {
-            // The guests run an optimized tracer: under TCG a debug build's collector took
-            // 90-190 s of CPU per guest run (recorder-cost.txt), most of what the run cost.
-            // The autopkgtest test installs that build in its testbed, as a .deb.
-            let deb = crate::deb::build(&crate::deb::Args {
-                out: Some(root.join("target/autopkgtest-deb")),
-                maintainer: None,
-                profile: "guest".to_owned(),
-            })?;
-            let guest_tracer = crate::deb::target_dir().join("guest/tracer");
-            let testbed = crate::autopkgtest::ensure(&guest_tracer, false)?;
-            let env = vec![
-                ("TRACER_BIN".to_owned(), root.join("target/debug/tracer")),
-                ("TRACER_GUEST_TRACER".to_owned(), guest_tracer),
-                ("TRACER_DEB".to_owned(), deb),
-                ("TRACER_ADT_TESTBED".to_owned(), testbed.dir.clone()),
-            ];
+    // Three queues side by side, on a machine of two cores:
+    // - the optimized guest tracer builds in its own target directory from the start (cargo
+    //   locks a target directory per build, and the lint and debug builds below leave a core
+    //   idle for long stretches: one big crate, linking, build scripts);
+    // - once it and the test binaries are there, the longest guest binary runs (vm.rs: eleven
+    //   guest runs, two at a time);
+    // - the host tests run, then, with the guest build ready, the shorter guest binaries.
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Vec<(String, PathBuf)>>();
+    std::thread::scope(|s| -> anyhow::Result<()> {
+        let guest_build = s.spawn(move || guest_build(root));
+        let lint_and_build = || -> anyhow::Result<Vec<TestBinary>> {
+            if !args.no_lint {
+                run_cmd(cargo().args(["fmt", "--all", "--check"]))?;
+                run_cmd(cargo().args([
+                    "clippy",
+                    "--workspace",
+                    // The eBPF crate only builds for the BPF target; tracer's build script
+                    // builds it.
+                    "--exclude",
+                    "tracer-ebpf",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ]))?;
+            }
+            run_cmd(cargo().args(["build", "--workspace", "--exclude", "tracer-ebpf", "--bins"]))?;
+            // Every test binary, built once; the queues run the binaries themselves (a
+            // `cargo test` holds the target directory's lock while its tests run, so two of
+            // them would run one after the other).
+            test_binaries(root)
+        };
+        let bins = match lint_and_build() {
+            Ok(b) => b,
+            Err(e) => {
+                // The scope still waits for the guest build to end; its result no longer
+                // matters.
+                drop(guest_build);
+                return Err(e);
+            }
+        };
+        let (mut guest_bins, host_bins): (Vec<_>, Vec<_>) = bins
+            .into_iter()
+            .partition(|b| b.integration && GUEST_TESTS.contains(&b.name.as_str()));
+        let (vm_bins, later_bins): (Vec<_>, Vec<_>) =
+            guest_bins.drain(..).partition(|b| b.name == "vm");
+        let vm_queue = s.spawn(move || -> anyhow::Result<Vec<String>> {
+            let env = guest_build.join().expect("guest build thread")?;
             let _ = ready_tx.send(env.clone());
             Ok(run_group("guest", &vm_bins, &env, &args.cargo_test_args))
         });
-        let mut host = run_group("host", &host_bins, &host_env, &args.cargo_test_args);
+        let host_env = vec![("TRACER_BIN".to_owned(), root.join("target/debug/tracer"))];
+        let mut failed = run_group("host", &host_bins, &host_env, &args.cargo_test_args);
         match ready_rx.recv() {
-            Ok(env) => host.extend(run_group("guest", &later_bins, &env, &args.cargo_test_args)),
-            // The build failed: the guest thread's error says why.
-            Err(_) => host.extend(later_bins.iter().map(|b| b.name.clone())),
+            Ok(env) => failed.extend(run_group("guest", &later_bins, &env, &args.cargo_test_args)),
+            // The guest build failed: the vm queue's error says why.
+            Err(_) => failed.extend(later_bins.iter().map(|b| b.name.clone())),
         }
-        (guests.join().expect("guest group thread"), host)
-    });
-    let mut failed = host_failed;
-    match guest_failed {
-        Ok(f) => failed.extend(f),
-        Err(e) => failed.push(format!("guest build: {e:#}")),
-    }
-    // Doc tests (cargo runs them itself; nothing else runs now).
-    if let Err(e) =
-        run_cmd(cargo().args(["test", "--workspace", "--exclude", "tracer-ebpf", "--doc"]))
-    {
-        failed.push(format!("doc tests: {e:#}"));
-    }
-    if !failed.is_empty() {
-        bail!(
-            "{} test binaries failed: {}",
-            failed.len(),
-            failed.join(", ")
-        );
-    }
-    Ok(())
+        match vm_queue.join().expect("vm queue thread") {
+            Ok(f) => failed.extend(f),
+            Err(e) => failed.push(format!("guest build: {e:#}")),
+        }
+        // Doc tests (cargo runs them itself; nothing else runs now).
+        if let Err(e) =
+            run_cmd(cargo().args(["test", "--workspace", "--exclude", "tracer-ebpf", "--doc"]))
+        {
+            failed.push(format!("doc tests: {e:#}"));
+        }
+        if !failed.is_empty() {
+            bail!(
+                "{} test binaries failed: {}",
+                failed.len(),
+                failed.join(", ")
+            );
+        }
+        Ok(())
+    })
+}
+
+/// The optimized `guest` build of tracer, its .deb and the autopkgtest testbed: the
+/// environment the guest binaries run with. Under TCG a debug build's collector took 90-190 s
+/// of CPU per guest run (recorder-cost.txt), most of what the run cost. Its own target
+/// directory: builds in one directory wait for each other.
+fn guest_build(root: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    let target = root.join("target/guest-build");
+    let deb = crate::deb::build(&crate::deb::Args {
+        out: Some(root.join("target/autopkgtest-deb")),
+        maintainer: None,
+        profile: "guest".to_owned(),
+        target_dir: Some(target.clone()),
+    })?;
+    let guest_tracer = target.join("guest/tracer");
+    let testbed = crate::autopkgtest::ensure(&guest_tracer, false)?;
+    Ok(vec![
+        ("TRACER_BIN".to_owned(), root.join("target/debug/tracer")),
+        ("TRACER_GUEST_TRACER".to_owned(), guest_tracer),
+        ("TRACER_DEB".to_owned(), deb),
+        ("TRACER_ADT_TESTBED".to_owned(), testbed.dir.clone()),
+    ])
 }
 
 /// The test targets that boot a TCG guest (tracer/tests/vm.rs, vm_lsm.rs,
