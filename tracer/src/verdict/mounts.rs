@@ -48,6 +48,11 @@ pub enum Resolved {
 }
 
 impl View {
+    /// How many mounts of the trace it holds.
+    pub fn len(&self) -> usize {
+        self.mounts.len()
+    }
+
     pub fn resolve(&self, path: &str) -> Resolved {
         let Some(m) = self.mounts.iter().rev().find(|m| under(path, &m.target)) else {
             return Resolved::Host(path.to_owned());

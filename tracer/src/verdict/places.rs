@@ -59,8 +59,23 @@ pub struct Places {
     /// adds one), and per event the view its process saw (events in a view without mounts
     /// of the trace: absent).
     views: Vec<View>,
-    view_of: HashMap<u64, usize>,
+    view_of: HashMap<u64, Seen>,
 }
+
+/// The view an event's process saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    /// `Places::views[i]`.
+    View(usize),
+    /// Its namespace's mounts were past [`MAX_KEPT_MOUNTS`]: not followed.
+    TooMany,
+}
+
+/// Mount entries the walk keeps in all, in views and namespaces. Each mount change copies its
+/// namespace's view (and one in the first namespace every namespace's), so a package that
+/// makes thousands of namespaces and mounts could make the checker's memory grow with their
+/// product; past this, paths in namespaces with mounts are not placed (inconclusive).
+const MAX_KEPT_MOUNTS: usize = 1 << 20;
 
 /// mount(2)'s flags (include/uapi/linux/mount.h): a bind and a move make a path reach files
 /// that live elsewhere; a remount and a propagation change (MS_SHARED, MS_PRIVATE, MS_SLAVE,
@@ -80,7 +95,7 @@ impl Places {
     pub fn compute(trace: &Trace) -> Self {
         let mut out = Places::default();
         let mut root: HashMap<u32, Root> = HashMap::new();
-        let mut mounts = Namespaces::default();
+        let mut mounts = Namespaces::new(MAX_KEPT_MOUNTS);
         let mut sockets: HashMap<(u32, i32), String> = HashMap::new();
         let mut shared: HashSet<u32> = HashSet::new();
         for ev in &trace.events {
@@ -215,10 +230,13 @@ impl Places {
     pub fn place(&self, ev: &Event, path: &str) -> Placed {
         let in_view = |p: String| match self.view_of.get(&ev.seq) {
             None => Placed::Host(p),
-            Some(&i) => match self.views[i].resolve(&p) {
+            Some(Seen::View(i)) => match self.views[*i].resolve(&p) {
                 Resolved::Host(h) => Placed::Host(h),
                 Resolved::Unknown(why) => Placed::Unknown(why),
             },
+            Some(Seen::TooMany) => Placed::Unknown(format!(
+                "{p} (in a mount namespace with more mount changes than the checker follows)"
+            )),
         };
         if let Some(root) = self.roots.get(&ev.seq) {
             return match root {
@@ -273,15 +291,27 @@ impl Places {
 /// The mount namespaces of the trace's processes and their views. Every process starts in
 /// the first (the host's, or whichever the recording began in); unshare(CLONE_NEWNS) and
 /// clone(CLONE_NEWNS) give a process a copy of its namespace.
-#[derive(Default)]
 struct Namespaces {
     ns_of: HashMap<u32, usize>,
     /// Per namespace: its mounts now and the latest of `Places::views` that shows them.
-    live: Vec<(View, Option<usize>)>,
+    live: Vec<(View, Option<Seen>)>,
     views: Vec<View>,
+    /// Mount entries in `live` and `views`, and how many may be ([`MAX_KEPT_MOUNTS`]).
+    kept: usize,
+    cap: usize,
 }
 
 impl Namespaces {
+    fn new(cap: usize) -> Self {
+        Namespaces {
+            ns_of: HashMap::new(),
+            live: Vec::new(),
+            views: Vec::new(),
+            kept: 0,
+            cap,
+        }
+    }
+
     fn ns(&mut self, pid: u32) -> usize {
         if self.live.is_empty() {
             self.live.push((View::default(), None));
@@ -289,7 +319,7 @@ impl Namespaces {
         *self.ns_of.get(&pid).unwrap_or(&0)
     }
 
-    fn view_of(&self, pid: u32) -> Option<usize> {
+    fn view_of(&self, pid: u32) -> Option<Seen> {
         let ns = self.ns_of.get(&pid).copied().unwrap_or(0);
         self.live.get(ns).and_then(|(_, v)| *v)
     }
@@ -301,11 +331,24 @@ impl Namespaces {
             .map_or_else(|| path.to_owned(), |(v, _)| v.renamed(path))
     }
 
+    /// A new namespace, a copy of `ns`; returns its number.
+    fn copy(&mut self, ns: usize) -> usize {
+        let (view, seen) = &self.live[ns];
+        let copy = if *seen == Some(Seen::TooMany) || self.kept + view.len() > self.cap {
+            (View::default(), Some(Seen::TooMany))
+        } else {
+            self.kept += view.len();
+            (view.clone(), *seen)
+        };
+        self.live.push(copy);
+        self.live.len() - 1
+    }
+
     fn fork(&mut self, parent: u32, child: u32, new_ns: bool) {
         let ns = self.ns(parent);
         if new_ns {
-            self.live.push(self.live[ns].clone());
-            self.ns_of.insert(child, self.live.len() - 1);
+            let n = self.copy(ns);
+            self.ns_of.insert(child, n);
         } else if ns == 0 {
             self.ns_of.remove(&child);
         } else {
@@ -315,8 +358,8 @@ impl Namespaces {
 
     fn unshare(&mut self, pid: u32) {
         let ns = self.ns(pid);
-        self.live.push(self.live[ns].clone());
-        self.ns_of.insert(pid, self.live.len() - 1);
+        let n = self.copy(ns);
+        self.ns_of.insert(pid, n);
     }
 
     /// A mount change by `pid`: in its namespace, and from the first namespace in every
@@ -329,9 +372,20 @@ impl Namespaces {
             vec![ns]
         };
         for n in targets {
-            f(&mut self.live[n].0);
-            self.views.push(self.live[n].0.clone());
-            self.live[n].1 = Some(self.views.len() - 1);
+            let (view, seen) = &mut self.live[n];
+            if *seen == Some(Seen::TooMany) {
+                continue;
+            }
+            let before = view.len();
+            f(view);
+            self.kept += view.len().saturating_sub(before);
+            if self.kept + view.len() > self.cap {
+                *seen = Some(Seen::TooMany);
+                continue;
+            }
+            self.kept += view.len();
+            self.views.push(view.clone());
+            *seen = Some(Seen::View(self.views.len() - 1));
         }
     }
 }
@@ -583,6 +637,22 @@ mod tests {
             places.place(&t.events[1], "/etc/cron.d/job"),
             Placed::Host("/tmp/evil/job".to_owned())
         );
+    }
+
+    /// Past the cap a namespace's mounts are not followed: its paths are not placed, and the
+    /// first namespace, without mounts, is unaffected.
+    #[test]
+    fn too_many_mounts_are_not_followed() {
+        let mut ns = Namespaces::new(10);
+        for pid in 1..=20u32 {
+            ns.unshare(pid);
+            ns.change(pid, |v| v.bind(Some("/a"), "/b"));
+            ns.change(pid, |v| v.bind(Some("/c"), "/d"));
+        }
+        assert_eq!(ns.view_of(1).map(|s| s == Seen::TooMany), Some(false));
+        assert_eq!(ns.view_of(20), Some(Seen::TooMany));
+        assert_eq!(ns.view_of(999), None);
+        assert!(ns.views.iter().map(View::len).sum::<usize>() <= 10);
     }
 
     #[test]
