@@ -1,8 +1,9 @@
 //! `cargo xtask test`: the project's one test command, run by `.ci/run` and named in the README.
 //!
-//! Order: setup check (installs what is missing), formatting, clippy with warnings as errors,
-//! then every test of the workspace, in two groups side by side: the tests that boot TCG
-//! guests (with an optimized `guest` build of tracer in them), and the rest. The end-to-end tests record real processes with eBPF, so
+//! Order: setup check (installs what is missing); then, side by side, formatting, clippy with
+//! warnings as errors and the debug build beside an optimized `guest` build of tracer; then
+//! every test of the workspace, the tests that boot TCG guests (with the guest build in them)
+//! beside the rest (see [`run`]). The end-to-end tests record real processes with eBPF, so
 //! this needs root; it refuses early rather than letting those tests fail one by one.
 
 use std::{
@@ -146,7 +147,7 @@ fn guest_build(root: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
 /// The test targets that boot a TCG guest (tracer/tests/vm.rs, vm_lsm.rs,
 /// tests/tests/autopkgtest.rs). Each keeps the machine's cores busy for minutes, while the
 /// other tests mostly wait (a recorder's hundreds of tracepoints detach one RCU grace period
-/// at a time, daemons start): the two groups run side by side. One after the other they took
+/// at a time, daemons start): the two kinds run side by side. One after the other they took
 /// 4300 s of a 2700 s CI budget. tests/tests/deb.rs joins them: it reads the .deb that group
 /// builds.
 const GUEST_TESTS: &[&str] = &["vm", "vm_lsm", "autopkgtest", "deb"];

@@ -54,16 +54,25 @@ impl View {
     }
 
     pub fn resolve(&self, path: &str) -> Resolved {
-        let Some(m) = self.mounts.iter().rev().find(|m| under(path, &m.target)) else {
-            return Resolved::Host(path.to_owned());
-        };
-        match &m.source {
-            Source::Host(s) => Resolved::Host(join(s, rest(path, &m.target))),
-            Source::Fresh => Resolved::Host(path.to_owned()),
-            Source::Unknown(why) => {
+        match self.through(path) {
+            None | Some((_, Source::Fresh)) => Resolved::Host(path.to_owned()),
+            Some((_, Source::Host(h))) => Resolved::Host(h),
+            Some((m, Source::Unknown(why))) => {
                 Resolved::Unknown(format!("{path} (below a mount on {}: {why})", m.target))
             }
         }
+    }
+
+    /// The newest mount whose mount point covers `path`, and what `path` names through it:
+    /// the host path below its source, or its source as it is (fresh, not known). `None`
+    /// when no mount of the trace covers it.
+    fn through(&self, path: &str) -> Option<(&Mount, Source)> {
+        let m = self.mounts.iter().rev().find(|m| under(path, &m.target))?;
+        let source = match &m.source {
+            Source::Host(h) => Source::Host(join(h, rest(path, &m.target))),
+            other => other.clone(),
+        };
+        Some((m, source))
     }
 
     /// What a bind mount's source names: a host path, a piece of a fresh file system, or not
@@ -72,13 +81,8 @@ impl View {
         let Some(s) = source.filter(|s| s.starts_with('/')) else {
             return Source::Unknown("its source is not known".to_owned());
         };
-        match self.mounts.iter().rev().find(|m| under(s, &m.target)) {
-            None => Source::Host(s.to_owned()),
-            Some(m) => match &m.source {
-                Source::Host(h) => Source::Host(join(h, rest(s, &m.target))),
-                other => other.clone(),
-            },
-        }
+        self.through(s)
+            .map_or_else(|| Source::Host(s.to_owned()), |(_, source)| source)
     }
 
     /// mount(2) with MS_BIND: `target` now shows what `source` names.
@@ -115,11 +119,7 @@ impl View {
         let from = from.to_owned();
         if !self.mounts.iter().any(|m| m.target == from) {
             // A mount from before the trace: what it shows is what its name showed.
-            let source = self.source_of(Some(&from));
-            self.mounts.push(Mount {
-                target: from.clone(),
-                source,
-            });
+            self.bind(Some(&from), &from);
         }
         for m in &mut self.mounts {
             if under(&m.target, &from) {
@@ -132,13 +132,10 @@ impl View {
     /// umount(2): the newest mount on `target` and the mounts below it are gone.
     pub fn umount(&mut self, target: &str) {
         if let Some(i) = self.mounts.iter().rposition(|m| m.target == target) {
-            let later_below = |m: &Mount| under(&m.target, target);
-            let mut j = 0;
-            self.mounts.retain(|m| {
-                let keep = j < i || !later_below(m);
-                j += 1;
-                keep
-            });
+            // It and the later mounts below it (made on top of it); earlier ones it hid stay.
+            let later = self.mounts.split_off(i);
+            self.mounts
+                .extend(later.into_iter().filter(|m| !under(&m.target, target)));
         }
     }
 

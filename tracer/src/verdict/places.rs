@@ -141,8 +141,8 @@ impl Places {
                         (None, _) if path.resolved.is_some() => {
                             // chroot("/") or into a mount moved onto `/` (systemd's
                             // sandbox) leaves paths as they were.
-                            Some(Root::Chroot(renamed(path.best())))
-                                .filter(|r| *r != Root::Chroot("/".to_owned()))
+                            let base = renamed(path.best());
+                            (base != "/").then_some(Root::Chroot(base))
                         }
                         _ => Some(Root::Unknown(format!(
                             "after chroot({}), whose directory is not known",
@@ -302,33 +302,27 @@ struct Namespaces {
 }
 
 impl Namespaces {
+    /// The first namespace, without mounts of the trace.
     fn new(cap: usize) -> Self {
         Namespaces {
             ns_of: HashMap::new(),
-            live: Vec::new(),
+            live: vec![(View::default(), None)],
             views: Vec::new(),
             kept: 0,
             cap,
         }
     }
 
-    fn ns(&mut self, pid: u32) -> usize {
-        if self.live.is_empty() {
-            self.live.push((View::default(), None));
-        }
-        *self.ns_of.get(&pid).unwrap_or(&0)
+    fn ns(&self, pid: u32) -> usize {
+        self.ns_of.get(&pid).copied().unwrap_or(0)
     }
 
     fn view_of(&self, pid: u32) -> Option<Seen> {
-        let ns = self.ns_of.get(&pid).copied().unwrap_or(0);
-        self.live.get(ns).and_then(|(_, v)| *v)
+        self.live[self.ns(pid)].1
     }
 
     fn renamed(&self, pid: u32, path: &str) -> String {
-        let ns = self.ns_of.get(&pid).copied().unwrap_or(0);
-        self.live
-            .get(ns)
-            .map_or_else(|| path.to_owned(), |(v, _)| v.renamed(path))
+        self.live[self.ns(pid)].0.renamed(path)
     }
 
     /// A new namespace, a copy of `ns`; returns its number.
