@@ -159,6 +159,8 @@ struct TestBinary {
     integration: bool,
     /// The package's directory: cargo runs a test binary there.
     dir: PathBuf,
+    /// The target's source file, as cargo names it in its `Running` line.
+    src: PathBuf,
     exe: PathBuf,
 }
 
@@ -203,6 +205,7 @@ fn test_binaries(root: &Path) -> anyhow::Result<Vec<TestBinary>> {
             dir: Path::new(manifest)
                 .parent()
                 .map_or_else(|| root.to_path_buf(), Path::to_path_buf),
+            src: PathBuf::from(m["target"]["src_path"].as_str().unwrap_or(name)),
             exe: PathBuf::from(exe),
         });
     }
@@ -228,10 +231,8 @@ fn run_group(
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let shown = format!("{} ({})", b.name, b.exe.display());
-        println!("[{label}]      Running {shown}");
-        if let Err(e) = run_labelled(label, cmd) {
-            println!("[{label}] FAILED {shown}: {e:#}");
+        if let Err(e) = run_whole(label, b, cmd) {
+            println!("[{label}] FAILED {}: {e:#}", b.name);
             failed.push(b.name.clone());
         }
     }
@@ -244,38 +245,79 @@ fn run_group(
     failed
 }
 
-/// Runs `cmd` with each line of its output prefixed `[label]` (two groups share the log), and
-/// says how long it took.
-fn run_labelled(label: &str, mut cmd: Command) -> anyhow::Result<()> {
-    use std::io::BufRead as _;
+/// Runs one test binary and prints its output whole, once it has ended, exactly as `cargo
+/// test` would (its `Running` line, then libtest's lines unchanged): two groups share the log,
+/// and whatever reads it (a CI counting `test result:` lines, a person) must see each binary's
+/// lines together and in libtest's own form. While it runs, its lines go to a live log under
+/// target/xtask-test, each with the seconds since the binary started (the time each test
+/// took, without libtest's unstable `--report-time`).
+fn run_whole(label: &str, b: &TestBinary, mut cmd: Command) -> anyhow::Result<()> {
+    use std::io::{BufRead as _, Write as _};
     let started = std::time::Instant::now();
+    let logs = crate::util::workspace_root().join("target/xtask-test");
+    std::fs::create_dir_all(&logs)
+        .with_context(|| format!("could not create {}", logs.display()))?;
+    let live_path = logs.join(format!("{label}-{}.log", b.name));
+    let live = std::sync::Mutex::new(
+        std::fs::File::create(&live_path)
+            .with_context(|| format!("could not create {}", live_path.display()))?,
+    );
+    eprintln!(
+        "[{label}] started {} (live: {})",
+        b.name,
+        live_path.display()
+    );
     let mut child = cmd
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .with_context(|| format!("could not start {cmd:?}"))?;
     let (out, err) = (child.stdout.take(), child.stderr.take());
+    let (lines, live) = (std::sync::Mutex::new(Vec::new()), &live);
+    let keep = |stream: Box<dyn std::io::Read + Send>| {
+        for line in std::io::BufReader::new(stream)
+            .lines()
+            .map_while(Result::ok)
+        {
+            // The live log is for a person watching; a failed write there loses nothing.
+            let _ = writeln!(
+                live.lock().expect("live log"),
+                "[{:>5.0}s] {line}",
+                started.elapsed().as_secs_f64()
+            );
+            lines.lock().expect("output lines").push(line);
+        }
+    };
     std::thread::scope(|s| {
         if let Some(out) = out {
-            s.spawn(move || {
-                for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
-                    println!("[{label}] {line}");
-                }
-            });
+            s.spawn(|| keep(Box::new(out)));
         }
         if let Some(err) = err {
-            s.spawn(move || {
-                for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
-                    eprintln!("[{label}] {line}");
-                }
-            });
+            s.spawn(|| keep(Box::new(err)));
         }
     });
     let status = child.wait()?;
-    eprintln!(
-        "[{label}] finished in {:.0} s: {status}",
-        started.elapsed().as_secs_f64()
-    );
+    let root = crate::util::workspace_root();
+    let rel = |p: &Path, base: &Path| p.strip_prefix(base).unwrap_or(p).display().to_string();
+    let src = rel(&b.src, &b.dir);
+    let running = if b.integration {
+        src
+    } else {
+        format!("unittests {src}")
+    };
+    {
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(stdout, "     Running {running} ({})", rel(&b.exe, &root));
+        for line in lines.into_inner().expect("output lines") {
+            let _ = writeln!(stdout, "{line}");
+        }
+        let _ = writeln!(
+            stdout,
+            "[{label}] {} finished in {:.0} s: {status}",
+            b.name,
+            started.elapsed().as_secs_f64()
+        );
+    }
     if !status.success() {
         bail!("{cmd:?} failed: {status}");
     }
