@@ -89,12 +89,16 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             .partition(|b| b.integration && GUEST_TESTS.contains(&b.name.as_str()));
         let (vm_bins, later_bins): (Vec<_>, Vec<_>) =
             guest_bins.drain(..).partition(|b| b.name == "vm");
+        let host_env = vec![("TRACER_BIN".to_owned(), root.join("target/debug/tracer"))];
+        let guest_env = {
+            let host_env = host_env.clone();
+            move |extra: Vec<(String, PathBuf)>| [host_env, extra].concat()
+        };
         let vm_queue = s.spawn(move || -> anyhow::Result<Vec<String>> {
-            let env = guest_build.join().expect("guest build thread")?;
+            let env = guest_env(guest_build.join().expect("guest build thread")?);
             let _ = ready_tx.send(env.clone());
             Ok(run_group("guest", &vm_bins, &env, &args.cargo_test_args))
         });
-        let host_env = vec![("TRACER_BIN".to_owned(), root.join("target/debug/tracer"))];
         let mut failed = run_group("host", &host_bins, &host_env, &args.cargo_test_args);
         match ready_rx.recv() {
             Ok(env) => failed.extend(run_group("guest", &later_bins, &env, &args.cargo_test_args)),
@@ -122,8 +126,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     })
 }
 
-/// The optimized `guest` build of tracer, its .deb and the autopkgtest testbed: the
-/// environment the guest binaries run with. Under TCG a debug build's collector took 90-190 s
+/// The optimized `guest` build of tracer, its .deb and the autopkgtest testbed: what the
+/// guest binaries' environment adds to the host's. Under TCG a debug build's collector took 90-190 s
 /// of CPU per guest run (recorder-cost.txt), most of what the run cost. Its own target
 /// directory: builds in one directory wait for each other.
 fn guest_build(root: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
@@ -137,7 +141,6 @@ fn guest_build(root: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
     let guest_tracer = target.join("guest/tracer");
     let testbed = crate::autopkgtest::ensure(&guest_tracer, false)?;
     Ok(vec![
-        ("TRACER_BIN".to_owned(), root.join("target/debug/tracer")),
         ("TRACER_GUEST_TRACER".to_owned(), guest_tracer),
         ("TRACER_DEB".to_owned(), deb),
         ("TRACER_ADT_TESTBED".to_owned(), testbed.dir.clone()),
