@@ -489,6 +489,10 @@ fn clause_before(s: &str, pos: usize) -> &str {
         " because ",
         " due to ",
         " thanks to ",
+        // A concession is its own clause: "works out of the box without requiring
+        // configuration, although it does require a cron.daily run" does not deny the run.
+        " although ",
+        " though ",
         // A second clause with its own subject: "no saved root uid survives it, and it runs
         // before the daemonizing fork" does not deny the fork. A list ("doesn't use webkit,
         // v8, and pam") keeps its denial: no subject follows its comma.
