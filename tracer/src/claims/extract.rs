@@ -1488,7 +1488,33 @@ const NETWORKING: &[&str] = &[
     "networking -",
     // The old report form's "No network activity."
     "network activity",
+    // "mlocate does not perform any network operations", "does network communication"
+    "network operation",
+    "network communication",
 ];
+
+/// Verbs that bring something in from elsewhere: "it downloads crates from the Internet" is
+/// outgoing networking, where "reachable from the internet" is an endpoint.
+const FETCHES: &[&str] = &["download", "fetch", "retriev", "pulls ", "pull "];
+
+/// Whether a mention of the internet is what the package fetches from: a fetch verb before it
+/// in its own clause.
+fn fetches_from_internet(s: &str) -> bool {
+    ["from the internet", "from internet"]
+        .iter()
+        .flat_map(|w| s.match_indices(w).map(|(i, _)| i))
+        .any(|i| any(clause_before(s, i), FETCHES))
+}
+
+/// The sentence without the internet it fetches from, for the endpoint words.
+fn endpoint_text(s: &str) -> String {
+    if fetches_from_internet(s) {
+        s.replace("from the internet", "")
+            .replace("from internet", "")
+    } else {
+        s.to_owned()
+    }
+}
 const LISTEN: &[&str] = &[
     "open a port",
     "opens a port",
@@ -1887,15 +1913,15 @@ const RULES: &[Rule] = &[
                     .replace("accepts network connection", "accepts connection")
                     .replace("accept network connection", "accept connection"),
                 NETWORKING,
-            )
+            ) || fetches_from_internet(s)
         },
-        anchors: &["network"],
+        anchors: &["network", "internet"],
         absent_phrases: &[],
     },
     Rule {
         check: Check::ExternalEndpoint,
         applies: |s| {
-            any(s, EXTERNAL)
+            any(&endpoint_text(s), EXTERNAL)
                 || (s.contains("expose") && any(s, &[" port", "socket", "endpoint", " api"]))
                 || (any(s, LISTEN) && any(s, LOOPBACK))
                 || (any(s, LISTEN) && any(s, WILDCARD))
