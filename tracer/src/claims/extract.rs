@@ -2695,6 +2695,12 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     ) {
         return Vec::new();
     }
+    // "PyGTK, Webkit, and all the other dependencies are in main": which archive component
+    // packages are in, not what the package does at run time. A relative clause ("depends on
+    // libpam, which is in main") keeps the statement before it.
+    if archive_component(sentence) {
+        return Vec::new();
+    }
     // "file io looked careful", "memory management looks fine": the reviewer's opinion of the
     // code, not a statement that the behaviour happens or not.
     if any(&format!(" {sentence} "), JUDGEMENTS)
@@ -2850,6 +2856,26 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     }
     implied_port(&plain, &mut out, unclear);
     out
+}
+
+/// Whether the sentence says which archive component packages are in ("… and all the other
+/// dependencies are in main"), and nothing before a relative clause.
+fn archive_component(s: &str) -> bool {
+    let s = s.trim().trim_end_matches(['.', ' ']);
+    let component = ["main", "universe", "restricted", "multiverse"]
+        .iter()
+        .any(|c| {
+            [
+                " are in ",
+                " is in ",
+                " are all in ",
+                " are already in ",
+                " is already in ",
+            ]
+            .iter()
+            .any(|v| s.ends_with(&format!("{v}{c}")))
+        });
+    component && !any(s, &[" which ", " that ", ";"])
 }
 
 /// A privileged port opened, or an external endpoint on the network, is a port opened
