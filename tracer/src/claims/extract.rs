@@ -2779,6 +2779,18 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
         return Vec::new();
     }
     let plain = unquoted(sentence);
+    // "No pre/post inst/rm scripts", "Maintainer scripts: none": no script, so none adds a
+    // user or group and none removes anything.
+    if no_maintainer_scripts(&plain) {
+        return vec![
+            (
+                Check::MaintainerAddsGroups,
+                Expect::Absent,
+                Allow::default(),
+            ),
+            (Check::MaintainerRemoves, Expect::Absent, Allow::default()),
+        ];
+    }
     let mut out: Vec<(Check, Expect, Allow)> = Vec::new();
     for (check, expect) in RULES
         .iter()
@@ -2856,6 +2868,56 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     }
     implied_port(&plain, &mut out, unclear);
     out
+}
+
+/// Names of the maintainer scripts, together or one by one.
+const MAINTAINER_SCRIPTS: &[&str] = &[
+    "maintainer script",
+    "maintscript",
+    "inst/rm script",
+    "pre/post",
+    "postinst",
+    "preinst",
+    "postrm",
+    "prerm",
+];
+
+/// A checklist item that denies maintainer scripts altogether: "No pre/post inst/rm
+/// scripts", "no maintainer scripts", "Maintainer scripts: none". Only the bare item: a
+/// sentence saying what a script does ("the postinst does not add a user") is the rules'.
+fn no_maintainer_scripts(s: &str) -> bool {
+    let t = s
+        .trim()
+        .trim_start_matches(['-', '*', ' '])
+        .trim_end_matches(['.', ' ']);
+    if !any(t, MAINTAINER_SCRIPTS) || t.split_whitespace().count() > 6 {
+        return false;
+    }
+    let bare = |x: &str| {
+        x.split(|c: char| !c.is_alphanumeric() && c != '/')
+            .filter(|w| !w.is_empty())
+            .all(|w| {
+                [
+                    "no",
+                    "none",
+                    "any",
+                    "or",
+                    "and",
+                    "maintainer",
+                    "script",
+                    "scripts",
+                    "maintscript",
+                ]
+                .contains(&w)
+                    || any(w, &["inst", "rm", "pre/post", "post", "pre"])
+            })
+    };
+    if let Some((label, rest)) = label_answer(t) {
+        return bare(label)
+            && answer(rest) == Some(Expect::Absent)
+            && rest.split_whitespace().count() <= 2;
+    }
+    (t.starts_with("no ") || t.starts_with("none ")) && bare(t)
 }
 
 /// Whether the sentence says which archive component packages are in ("… and all the other
