@@ -1815,7 +1815,14 @@ fn installs_services(s: &str) -> bool {
         "unit file",
         "service file",
     ];
-    let verb = any(&format!(" {s}").replace("installer", ""), verbs);
+    // "foo-boot has some code running as root (a systemd generator and a systemd service)":
+    // what a package has, it ships; what systemd has ("systemd has a DynamicUser service unit
+    // option") is systemd's.
+    let has = any(s, &[" has ", " have "])
+        && !s
+            .trim_start_matches(['-', '*', ' '])
+            .starts_with("systemd ");
+    let verb = has || any(&format!(" {s}").replace("installer", ""), verbs);
     let verb_before = any(&format!(" {}", &s[..end]).replace("installer", ""), verbs);
     let checklist = ["no systemd", "no service", "no unit"]
         .iter()
@@ -1829,6 +1836,11 @@ fn installs_services(s: &str) -> bool {
             "systemd service",
             "service unit",
             "socket unit",
+            // "some code executing as root (systemd generator and systemd system service)"
+            "systemd system service",
+            "systemd user service",
+            "systemd system unit",
+            "systemd user unit",
         ],
     );
     (systemd && (verb || checklist))
