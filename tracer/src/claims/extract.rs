@@ -3819,4 +3819,45 @@ mod tests {
             assert!(got.contains(&(*check, *expect)), "{text:?}: {got:?}");
         }
     }
+
+    /// The wordings heldout12 (real MIR and security-team reviews) found: a concession ends a
+    /// denial's clause, a fetch from the internet is networking and no endpoint, the archive
+    /// component says nothing of a run, no maintainer scripts denies both of their claims.
+    #[test]
+    fn concessions_fetches_components_and_missing_scripts() {
+        use Check as C;
+        use Expect::{Absent as A, Present as P};
+        each_gives(&[
+            (
+                "works without any configuration, although it needs a cron.daily run",
+                &[(C::InstallsCronJobs, P)],
+            ),
+            (
+                "as it downloads crates from the Internet",
+                &[(C::Networking, P)],
+            ),
+            (
+                "does not download anything from the internet",
+                &[(C::Networking, A)],
+            ),
+            (
+                "the web interface is reachable from the internet",
+                &[(C::ExternalEndpoint, P), (C::OpensPort, P)],
+            ),
+            (
+                "PyGTK, Webkit, and all the other dependencies are in main.",
+                &[],
+            ),
+            (
+                "- No pre/post inst/rm scripts",
+                &[(C::MaintainerAddsGroups, A), (C::MaintainerRemoves, A)],
+            ),
+            ("- pre/post inst/rm scripts", &[]),
+            (
+                "foo-boot has some code running as root (a systemd system service)",
+                &[(C::RunsAsRoot, P), (C::InstallsServices, P)],
+            ),
+            ("systemd has a DynamicUser service unit option", &[]),
+        ]);
+    }
 }
