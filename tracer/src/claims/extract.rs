@@ -796,7 +796,17 @@ fn on_topic(_: &str) -> bool {
 /// A listener on a unix socket's path, which is no port: "listens on a unix socket
 /// (/run/foo.sock); no network ports are opened" denies ports and affirms nothing about them.
 fn unix_socket_clause(c: &str) -> bool {
-    any(c, UNIX_SOCKET) && !any(c, &[" port", "tcp", "udp"])
+    any(c, UNIX_SOCKET) && !names_ip_port(c)
+}
+
+/// Whether a sentence names an IP port: "port", "tcp", "udp" — but not the "port" of an old
+/// name for a unix socket, "listens on a abstract-namespace UNIX domain port" (upstart's MIR
+/// report), which is a socket in the file system's or the kernel's namespace, not a port.
+fn names_ip_port(s: &str) -> bool {
+    let s = UNIX_DOMAIN_PORT
+        .iter()
+        .fold(s.to_owned(), |s, p| s.replace(p, "unix socket"));
+    any(&s, &[" port", "tcp", "udp"])
 }
 
 /// "Running daemons as root is a security risk", "… but running the entire daemon as root is
@@ -1577,10 +1587,14 @@ const LISTEN: &[&str] = &[
     "serves only on",
     "spins up on",
 ];
+/// A unix socket called a port: "UNIX domain port", "unix-domain port".
+const UNIX_DOMAIN_PORT: &[&str] = &["unix domain port", "unix-domain port"];
 /// A listener on a unix socket: not an IP port.
 const UNIX_SOCKET: &[&str] = &[
     "unix socket",
     "unix domain socket",
+    "unix domain port",
+    "unix-domain",
     "af_unix",
     ".sock",
     "on /",
@@ -1966,7 +1980,7 @@ const RULES: &[Rule] = &[
         applies: |s| {
             any(s, LISTEN)
                 && !s.contains("privileged port")
-                && (!any(s, UNIX_SOCKET) || any(s, &[" port", "tcp", "udp"]))
+                && (!any(s, UNIX_SOCKET) || names_ip_port(s))
         },
         anchors: &["port", "listen", "bind", "accept"],
         absent_phrases: &[],
@@ -3693,6 +3707,23 @@ mod tests {
         );
         assert_eq!(
             one("listens on port 8080"),
+            [(Check::OpensPort, Expect::Present)]
+        );
+        // An old name for a unix socket is no port either (upstart's MIR report).
+        assert!(
+            !one(
+                "Daemon listens on a abstract-namespace UNIX domain port, and checks credentials."
+            )
+            .iter()
+            .any(|(c, _)| *c == Check::OpensPort)
+        );
+        assert!(
+            !one("the helper listens on a unix-domain port in /run")
+                .iter()
+                .any(|(c, _)| *c == Check::OpensPort)
+        );
+        assert_eq!(
+            one("listens on a unix domain socket and on tcp port 8080"),
             [(Check::OpensPort, Expect::Present)]
         );
     }
