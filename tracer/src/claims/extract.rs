@@ -2266,8 +2266,13 @@ const RULES: &[Rule] = &[
         applies: |s| {
             any(s, &["polkit", "policykit"])
                 // "checks the policykit authentication": the name's own "polic" is no file.
+                // "I have filed an ITP …, however policykit-1 needs to get into Debian"
+                // (rtkit's MIR report): a bug filed and an AppArmor profile are no files.
                 && any(
-                    &s.replace("policykit", " ").replace("polkit", " "),
+                    &s.replace("policykit", " ")
+                        .replace("polkit", " ")
+                        .replace("filed", " ")
+                        .replace("profile", " "),
                     &["file", "action", "rule", ".policy", "polic"],
                 )
                 && !s.contains("use of policykit")
@@ -3576,6 +3581,10 @@ mod tests {
                 &[],
             ),
             ("The DHCP part checks the policykit authentication.", &[]),
+            (
+                "I have filed an ITP for rtkit, however policykit-1 needs to get into Debian first.",
+                &[],
+            ),
             (
                 "- [x] Refuse to start as root without privilege drop",
                 &[(RunsAsRoot, Absent)],
