@@ -20,6 +20,9 @@ struct Statement {
     /// Why the statement is about something other than the package at run time, from the
     /// header it sits under ("Build-Depends:" over "- nettle-dev"): see [`Sections`].
     under: Option<String>,
+    /// How far its first line is indented: the items of a list under a line are indented
+    /// further than it.
+    indent: usize,
 }
 
 /// What a header makes the items under it speak of, when that is not the package at run
@@ -277,6 +280,7 @@ fn statements(text: &str) -> Vec<Statement> {
                     line: line_no,
                     text: part,
                     under: under.clone(),
+                    indent: raw.len() - raw.trim_start().len(),
                 });
             }
         }
@@ -2951,6 +2955,43 @@ fn no_maintainer_scripts(s: &str) -> bool {
     (t.starts_with("no ") || t.starts_with("none ")) && bare(t)
 }
 
+/// "Package does install services, timers or recurring jobs" (the MIR reporter's template)
+/// affirms at least one of the three, not each: when the line has a list of units under it
+/// (s390-tools: "* cpi.service -> …", "* cpuplugd.service -> …"), the list says which. Kinds
+/// the list does not name are dropped; a list that names none of them (bare names) leaves the
+/// three as they are.
+fn narrow_to_listed_units(found: &mut Vec<(Check, Expect, Allow)>, all: &[Statement], i: usize) {
+    const KINDS: [Check; 3] = [
+        Check::InstallsServices,
+        Check::InstallsTimers,
+        Check::InstallsCronJobs,
+    ];
+    let all_three = KINDS.iter().all(|k| {
+        found
+            .iter()
+            .any(|(c, e, _)| c == k && *e == Expect::Present)
+    });
+    if !all_three {
+        return;
+    }
+    let indent = all[i].indent;
+    let list: String = all[i + 1..]
+        .iter()
+        .take_while(|s| s.indent > indent)
+        .map(|s| normalise(&s.text))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let named = |k: Check| match k {
+        Check::InstallsServices => any(&list, &[".service", ".socket", " service"]),
+        Check::InstallsTimers => list.contains("timer"),
+        _ => list.contains("cron") || any(&list, CRON),
+    };
+    if !KINDS.iter().any(|k| named(*k)) {
+        return;
+    }
+    found.retain(|(c, e, _)| !(KINDS.contains(c) && *e == Expect::Present) || named(*c));
+}
+
 /// Whether the sentence says which archive component packages are in ("… and all the other
 /// dependencies are in main"), and nothing before a relative clause.
 fn archive_component(s: &str) -> bool {
@@ -3304,7 +3345,8 @@ pub fn extract(text: &str) -> ClaimSet {
     let mut claims: Vec<Claim> = Vec::new();
     let mut not_checkable = Vec::new();
     let mut unrecognised = Vec::new();
-    for st in statements(text) {
+    let statements = statements(text);
+    for (i, st) in statements.iter().enumerate() {
         // An item under a header about the build, the tests or the docs speaks of them.
         if let Some(why) = &st.under {
             not_checkable.push(NotCheckable {
@@ -3343,6 +3385,7 @@ pub fn extract(text: &str) -> ClaimSet {
             }
             found.extend(runtime);
         }
+        narrow_to_listed_units(&mut found, &statements, i);
         let any_unclear = !unclear_sentences.is_empty();
         for (sentence, why) in unclear_sentences {
             not_checkable.push(NotCheckable {
@@ -3704,6 +3747,54 @@ mod tests {
                 "{text:?}: both polarities in {got:?}"
             );
         }
+    }
+
+    /// The template's "does install services, timers or recurring jobs" is narrowed by the
+    /// list of units under it; without a list, or with bare names, it stays three claims.
+    #[test]
+    fn listed_units_say_which_of_services_timers_and_jobs() {
+        use Check::*;
+        use Expect::*;
+        let kinds = |t: &str| -> Vec<Check> {
+            let mut v: Vec<Check> = one(t)
+                .into_iter()
+                .filter(|(c, e)| {
+                    [InstallsServices, InstallsTimers, InstallsCronJobs].contains(c)
+                        && *e == Present
+                })
+                .map(|(c, _)| c)
+                .collect();
+            v.dedup();
+            v
+        };
+        let line = "- Package does install services, timers or recurring jobs\n";
+        assert_eq!(
+            kinds(&format!(
+                "{line}  * cpacfstatsd -> system statistics\n  * cpi.service -> hypervisor data\n"
+            )),
+            [InstallsServices]
+        );
+        assert_eq!(
+            kinds(&format!("{line}  * foo.service\n  * foo-clean.timer\n")),
+            [InstallsServices, InstallsTimers]
+        );
+        assert_eq!(
+            kinds(&format!("{line}  * /etc/cron.d/foo\n")),
+            [InstallsCronJobs]
+        );
+        assert_eq!(
+            kinds(line),
+            [InstallsServices, InstallsTimers, InstallsCronJobs]
+        );
+        assert_eq!(
+            kinds(&format!("{line}  * foo -> statistics\n")),
+            [InstallsServices, InstallsTimers, InstallsCronJobs]
+        );
+        // The next item at the same depth is no part of the list.
+        assert_eq!(
+            kinds(&format!("{line}- ships foo.service\n")),
+            [InstallsServices, InstallsTimers, InstallsCronJobs]
+        );
     }
 
     /// A unix socket's path is not a port.
