@@ -2315,7 +2315,10 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::SbinExecutables,
-        applies: |s| s.contains("sbin") && any(s, &["executable", "binar", "program", "tool"]),
+        applies: |s| {
+            (s.contains("sbin") && any(s, &["executable", "binar", "program", "tool"]))
+                || listed_executable_in(s, &["/sbin/", "/usr/sbin/"])
+        },
         anchors: &["sbin", "executable", "binar"],
         absent_phrases: &[],
     },
@@ -2953,6 +2956,25 @@ fn no_maintainer_scripts(s: &str) -> bool {
             && rest.split_whitespace().count() <= 2;
     }
     (t.starts_with("no ") || t.starts_with("none ")) && bare(t)
+}
+
+/// A line of a package's file listing (`dpkg -c`, `ls -l`: "-rwxr-xr-x root/root 26856
+/// 2022-03-18 11:45 ./usr/sbin/nft", as security reviews paste under "binaries in PATH") that
+/// shows an executable file directly in one of `dirs`. The mode field makes it a listing of
+/// the package's files, not a command or a path spoken of in prose.
+fn listed_executable_in(s: &str, dirs: &[&str]) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let mode = words.iter().any(|w| {
+        w.len() == 10
+            && w.starts_with('-')
+            && w[1..].chars().all(|c| "rwxsStT-".contains(c))
+            && w[1..].contains(['x', 's'])
+    });
+    mode && words.iter().any(|w| {
+        let p = w.trim_start_matches('.');
+        dirs.iter()
+            .any(|d| p.len() > d.len() && p.starts_with(d) && !p[d.len()..].contains('/'))
+    })
 }
 
 /// "Package does install services, timers or recurring jobs" (the MIR reporter's template)
@@ -3794,6 +3816,30 @@ mod tests {
         assert_eq!(
             kinds(&format!("{line}- ships foo.service\n")),
             [InstallsServices, InstallsTimers, InstallsCronJobs]
+        );
+    }
+
+    /// A pasted file listing shows executables in sbin; a path in prose does not.
+    #[test]
+    fn listed_sbin_executables() {
+        assert_eq!(
+            one("  - -rwxr-xr-x root/root 26856 2022-03-18 11:45 ./usr/sbin/nft"),
+            [(Check::SbinExecutables, Expect::Present)]
+        );
+        assert!(
+            !one("-rw-r--r-- root/root 1200 2022-03-18 11:45 ./usr/share/doc/nft/README")
+                .iter()
+                .any(|(c, _)| *c == Check::SbinExecutables)
+        );
+        assert!(
+            !one("-rwxr-xr-x root/root 26856 2022-03-18 11:45 ./usr/sbin/nft.d/helper")
+                .iter()
+                .any(|(c, _)| *c == Check::SbinExecutables)
+        );
+        assert!(
+            !one("The postinst calls /usr/sbin/nft to load the rules.")
+                .iter()
+                .any(|(c, _)| *c == Check::SbinExecutables)
         );
     }
 
