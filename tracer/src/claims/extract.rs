@@ -1842,11 +1842,31 @@ fn installs_services(s: &str) -> bool {
             .starts_with("systemd ");
     let verb = has || any(&format!(" {s}").replace("installer", ""), verbs);
     let verb_before = any(&format!(" {}", &s[..end]).replace("installer", ""), verbs);
+    // The security team's checklist item answered by naming what the package has: "systemd
+    // units for the nft daemon", "systemd service: foo.service" (nftables' review).
+    let named_item = {
+        let t = s.trim_start_matches(['-', '*', ' ']);
+        [
+            "systemd units",
+            "systemd unit",
+            "systemd services",
+            "systemd service",
+        ]
+        .iter()
+        .find_map(|p| t.strip_prefix(p))
+        .is_some_and(|rest| {
+            rest.is_empty()
+                || [" for ", ":", " -", " ("]
+                    .iter()
+                    .any(|n| rest.starts_with(n))
+        })
+    };
     let checklist = ["no systemd", "no service", "no unit"]
         .iter()
         .any(|p| s.trim_start().starts_with(p))
         || label_answer(s).is_some()
-        || words.len() <= 4;
+        || words.len() <= 4
+        || named_item;
     let systemd = any(
         s,
         &[
@@ -3816,6 +3836,24 @@ mod tests {
         assert_eq!(
             kinds(&format!("{line}- ships foo.service\n")),
             [InstallsServices, InstallsTimers, InstallsCronJobs]
+        );
+    }
+
+    /// A checklist item answered by naming the package's units is a service shipped.
+    #[test]
+    fn named_systemd_units_item() {
+        assert_eq!(
+            one("- systemd units for the nft daemon"),
+            [(Check::InstallsServices, Expect::Present)]
+        );
+        assert_eq!(
+            one("- systemd service: foo.service, started at boot"),
+            [(Check::InstallsServices, Expect::Present)]
+        );
+        assert!(
+            !one("systemd units are a good way to sandbox daemons in general")
+                .iter()
+                .any(|(c, _)| *c == Check::InstallsServices)
         );
     }
 
