@@ -1539,6 +1539,10 @@ const LISTEN: &[&str] = &[
     "open port",
     "opens port",
     "opened port",
+    // "Configures and starts sshd, thereby opening port 22" (network-console's MIR report)
+    "opening port",
+    "opening a port",
+    "opening ports",
     "exposes port",
     "expose port",
     "exposes a port",
@@ -3836,6 +3840,18 @@ mod tests {
         assert_eq!(
             kinds(&format!("{line}- ships foo.service\n")),
             [InstallsServices, InstallsTimers, InstallsCronJobs]
+        );
+    }
+
+    /// "thereby opening port 22": a port opened, and a privileged one.
+    #[test]
+    fn opening_a_port() {
+        assert_eq!(
+            one("Configures and starts sshd, thereby opening port 22 in the installer."),
+            [
+                (Check::OpensPort, Expect::Present),
+                (Check::PrivilegedPorts, Expect::Present)
+            ]
         );
     }
 
