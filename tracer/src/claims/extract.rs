@@ -573,6 +573,26 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
             return Some(e);
         }
     }
+    // "init scripts (none)", "udev rules (none shipped)": a bare answer in closing brackets.
+    // Only a short "none"-answer: "(not part of the promoted binaries)" or "(not by default)"
+    // qualifies the statement, it does not deny it.
+    let closed = s.trim_end_matches(['.', ' ']);
+    if let Some(inner) = closed
+        .strip_suffix(')')
+        .and_then(|c| c.rfind('(').map(|i| c[i + 1..].trim()))
+    {
+        let words: Vec<&str> = inner.split_whitespace().collect();
+        let bare = match words.as_slice() {
+            ["no"] => true,
+            [first, rest @ ..] => {
+                ["none", "n/a", "nothing", "nil", "zero"].contains(first) && rest.len() <= 2
+            }
+            [] => false,
+        };
+        if bare {
+            return Some(Expect::Absent);
+        }
+    }
     let trimmed = s.trim_end_matches(['.', ' ', ')']);
     if [" n/a", " none", " no"]
         .iter()
@@ -3840,6 +3860,31 @@ mod tests {
         assert_eq!(
             kinds(&format!("{line}- ships foo.service\n")),
             [InstallsServices, InstallsTimers, InstallsCronJobs]
+        );
+    }
+
+    /// An answer in closing brackets denies: "init scripts (none)".
+    #[test]
+    fn bracketed_none_answers() {
+        assert_eq!(
+            one("- init scripts (none)"),
+            [(Check::InstallsInitScripts, Expect::Absent)]
+        );
+        assert_eq!(
+            one("- udev rules (none shipped)"),
+            [(Check::InstallsUdevRules, Expect::Absent)]
+        );
+        assert_eq!(
+            one("- systemd unit (none shipped)"),
+            [(Check::InstallsServices, Expect::Absent)]
+        );
+        assert_eq!(
+            one("- ships udev rules (60-foo.rules)"),
+            [(Check::InstallsUdevRules, Expect::Present)]
+        );
+        assert_eq!(
+            one("- ships udev rules (not enabled by default)"),
+            [(Check::InstallsUdevRules, Expect::Present)]
         );
     }
 
