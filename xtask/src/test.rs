@@ -47,9 +47,11 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     // - the optimized guest tracer builds in its own target directory from the start (cargo
     //   locks a target directory per build, and the lint and debug builds below leave a core
     //   idle for long stretches: one big crate, linking, build scripts);
-    // - once it and the test binaries are there, the longest guest binary runs (vm.rs: eleven
-    //   guest runs, two at a time);
-    // - the host tests run, then, with the guest build ready, the shorter guest binaries.
+    // - once it and the test binaries are there, the longest guest binary runs (vm.rs: ten
+    //   tests, two at a time);
+    // - the host tests run.
+    // The shorter guest binaries (autopkgtest, vm_lsm, deb) go to whichever of the last two
+    // queues is free first: on a fresh machine the host queue ended 5 min after vm.rs.
     let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Vec<(String, PathBuf)>>();
     std::thread::scope(|s| -> anyhow::Result<()> {
         let guest_build = s.spawn(move || guest_build(root));
@@ -87,23 +89,31 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         let (mut guest_bins, host_bins): (Vec<_>, Vec<_>) = bins
             .into_iter()
             .partition(|b| b.integration && GUEST_TESTS.contains(&b.name.as_str()));
-        let (vm_bins, later_bins): (Vec<_>, Vec<_>) =
+        let (vm_bins, mut later_bins): (Vec<_>, Vec<_>) =
             guest_bins.drain(..).partition(|b| b.name == "vm");
+        // The shorter guest binaries go to whichever queue is free first, the longest first
+        // (autopkgtest boots guests for minutes; deb only reads a .deb).
+        later_bins.sort_by_key(|b| GUEST_TESTS.iter().position(|n| *n == b.name));
+        let later = Later::new(later_bins);
         let host_env = vec![("TRACER_BIN".to_owned(), root.join("target/debug/tracer"))];
         let guest_env = {
             let host_env = host_env.clone();
             move |extra: Vec<(String, PathBuf)>| [host_env, extra].concat()
         };
+        let later_vm = later.clone();
         let vm_queue = s.spawn(move || -> anyhow::Result<Vec<String>> {
             let env = guest_env(guest_build.join().expect("guest build thread")?);
             let _ = ready_tx.send(env.clone());
-            Ok(run_group("guest", &vm_bins, &env, &args.cargo_test_args))
+            let test_args = &args.cargo_test_args;
+            let mut failed = run_group("guest", vm_bins, &env, test_args);
+            failed.extend(run_group("guest", later_vm.iter(), &env, test_args));
+            Ok(failed)
         });
-        let mut failed = run_group("host", &host_bins, &host_env, &args.cargo_test_args);
+        let mut failed = run_group("host", host_bins, &host_env, &args.cargo_test_args);
         match ready_rx.recv() {
-            Ok(env) => failed.extend(run_group("guest", &later_bins, &env, &args.cargo_test_args)),
+            Ok(env) => failed.extend(run_group("host", later.iter(), &env, &args.cargo_test_args)),
             // The guest build failed: the vm queue's error says why.
-            Err(_) => failed.extend(later_bins.iter().map(|b| b.name.clone())),
+            Err(_) => failed.extend(later.iter().map(|b| b.name)),
         }
         match vm_queue.join().expect("vm queue thread") {
             Ok(f) => failed.extend(f),
@@ -153,7 +163,22 @@ fn guest_build(root: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
 /// at a time, daemons start): the two kinds run side by side. One after the other they took
 /// 4300 s of a 2700 s CI budget. tests/tests/deb.rs joins them: it reads the .deb that group
 /// builds.
-const GUEST_TESTS: &[&str] = &["vm", "vm_lsm", "autopkgtest", "deb"];
+const GUEST_TESTS: &[&str] = &["vm", "autopkgtest", "vm_lsm", "deb"];
+
+/// Test binaries either queue may take, each taken once.
+#[derive(Clone)]
+struct Later(std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<TestBinary>>>);
+
+impl Later {
+    fn new(bins: Vec<TestBinary>) -> Self {
+        Self(std::sync::Arc::new(std::sync::Mutex::new(bins.into())))
+    }
+
+    /// The binaries left, taken one at a time as the caller gets to them.
+    fn iter(&self) -> impl Iterator<Item = TestBinary> + '_ {
+        std::iter::from_fn(|| self.0.lock().expect("later queue").pop_front())
+    }
+}
 
 /// A test executable as cargo built it.
 struct TestBinary {
@@ -222,19 +247,21 @@ fn test_binaries(root: &Path) -> anyhow::Result<Vec<TestBinary>> {
 /// others), as cargo would: in its package's directory. Returns the ones that failed.
 fn run_group(
     label: &str,
-    bins: &[TestBinary],
+    bins: impl IntoIterator<Item = TestBinary>,
     env: &[(String, PathBuf)],
     test_args: &[String],
 ) -> Vec<String> {
     let started = std::time::Instant::now();
     let mut failed = Vec::new();
+    let mut ran = 0;
     for b in bins {
+        ran += 1;
         let mut cmd = Command::new(&b.exe);
         cmd.current_dir(&b.dir).args(test_args);
         for (k, v) in env {
             cmd.env(k, v);
         }
-        if let Err(e) = run_whole(label, b, cmd) {
+        if let Err(e) = run_whole(label, &b, cmd) {
             println!("[{label}] FAILED {}: {e:#}", b.name);
             failed.push(b.name.clone());
         }
@@ -243,7 +270,7 @@ fn run_group(
         "[{label}] group finished in {:.0} s, {} of {} binaries failed",
         started.elapsed().as_secs_f64(),
         failed.len(),
-        bins.len()
+        ran
     );
     failed
 }
