@@ -1398,3 +1398,83 @@ fn a_cut_trace_keeps_what_it_saw_and_holds_nothing() {
         "{md}"
     );
 }
+
+/// fixture-install with the postinst (pid 903) also running the package's own program twice:
+/// once as a helper it waits for (pid 950, exits before the script), once started in the
+/// background and left running (pid 951, no exit in the trace).
+fn install_with_postinst_helpers() -> Trace {
+    let text = std::fs::read_to_string(fixture("fixture-install.jsonl")).unwrap();
+    let mut lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let at = |seq: u64| {
+        lines
+            .iter()
+            .position(|l| l["type"] == "event" && l["seq"] == seq)
+            .unwrap()
+    };
+    // seq 9: the postinst forks adduser (904); 10: adduser's exec; 12: adduser's exit.
+    let (fork, exec, exit) = (
+        lines[at(9)].clone(),
+        lines[at(10)].clone(),
+        lines[at(12)].clone(),
+    );
+    let run = |pid: u32, exits: bool| {
+        let mut f = fork.clone();
+        f["fields"]["child_pid"] = pid.into();
+        f["fields"]["child_tid"] = pid.into();
+        let mut e = exec.clone();
+        e["pid"] = pid.into();
+        e["tid"] = pid.into();
+        e["comm"] = "masakari-engine".into();
+        e["fields"]["path"] = serde_json::json!({"resolved": "/usr/bin/masakari-engine"});
+        e["fields"]["argv"] = serde_json::json!(["masakari-engine", "--upgrade-db"]);
+        let mut x = exit.clone();
+        x["pid"] = pid.into();
+        x["tid"] = pid.into();
+        x["comm"] = "masakari-engine".into();
+        if exits { vec![f, e, x] } else { vec![f, e] }
+    };
+    let after = at(12) + 1;
+    lines.splice(
+        after..after,
+        run(950, true).into_iter().chain(run(951, false)),
+    );
+    let mut seq = 0u64;
+    for l in lines.iter_mut().filter(|l| l["type"] == "event") {
+        l["seq"] = seq.into();
+        seq += 1;
+    }
+    let path = std::env::temp_dir().join(format!(
+        "tracer-analysis-postinst-helpers-{}.jsonl",
+        std::process::id()
+    ));
+    let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&path, body).unwrap();
+    let t = read_trace(&path).unwrap();
+    let _ = std::fs::remove_file(&path);
+    t
+}
+
+#[test]
+fn a_package_program_a_maintainer_script_waited_for_is_no_daemon() {
+    let t = install_with_postinst_helpers();
+    let p = Package {
+        daemons: vec!["/usr/bin/masakari-engine".to_owned()],
+        ..pkg("masakari")
+    };
+    let j = judge(&t, &set(p, vec![absent(Check::RunsAsRoot)]));
+    let v = &j.verdicts[0];
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    let pids: Vec<u32> = v.evidence.shown.iter().map(|e| e.pid).collect();
+    // 910: started by the recorded shell, not a maintainer script; 951: the postinst started
+    // it and it outlived the script. 950 ran and ended inside the postinst: no daemon.
+    assert_eq!(pids, [951, 910], "{:?}", whats(v));
+    assert!(
+        v.reason
+            .contains("1 package program run(s) that a maintainer script ran"),
+        "{}",
+        v.reason
+    );
+}

@@ -679,7 +679,6 @@ fn privilege_claims_after_a_failed_postinst() {
     // the masakari user and made no privileged call before it failed.
     for (check, text) in [
         (Check::PrivilegedFunctions, "No use of privileged functions"),
-        (Check::RunsAsRoot, "Does not run as root"),
         (Check::SetuidCalls, "The postinst never calls setuid"),
     ] {
         after_failure(
@@ -691,6 +690,26 @@ fn privilege_claims_after_a_failed_postinst() {
             NotExercised,
         );
     }
+    // masakari-manage ran (as the masakari user) only as a helper the postinst waited for:
+    // no daemon of the package ran, before the witness or after it.
+    let (t, pkg, ex) = failed_run("fixture-failed-postinst.jsonl");
+    let claim = review_claim(Check::RunsAsRoot, Expect::Absent, "Does not run as root");
+    let (b, a) = judged(&t, pkg, claim, &ex);
+    assert_eq!(
+        (b.status, a.status),
+        (NotExercised, NotExercised),
+        "{}",
+        a.reason
+    );
+    for v in [&b, &a] {
+        assert!(
+            v.reason
+                .starts_with("no process of the package ran in this trace; 2 package program run(s) that a maintainer script ran"),
+            "{}",
+            v.reason
+        );
+    }
+    assert!(a.reason.contains(POSTINST_FAILED), "{}", a.reason);
 }
 
 #[test]

@@ -18,7 +18,7 @@ pub mod tamper;
 pub mod witness;
 
 use schemars::JsonSchema;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub use attribution::{Attribution, Origin};
 pub use coverage::{gaps, missing_hook, needed_kinds};
@@ -529,7 +529,7 @@ fn judge_one(
     let mut allowed = 0;
 
     if claim.check == Check::RunsAsRoot {
-        let (root, non_root) = run_as(trace, attribution);
+        let (root, non_root, helpers) = run_as(trace, attribution);
         for (ev, what) in &root {
             evidence.push(item(ev, Origin::Package, what.clone()));
         }
@@ -575,6 +575,13 @@ fn judge_one(
             (Expect::Absent, true, false) => (
                 Status::Inconclusive,
                 format!("no package process seen as root, but: {}", gaps.join("; ")),
+            ),
+        };
+        let reason = match helpers {
+            0 => reason,
+            n => format!(
+                "{reason}; {n} package program run(s) that a maintainer script ran and waited \
+                 for left out (root because dpkg is, not daemons)"
             ),
         };
         return Verdict {
@@ -1035,11 +1042,54 @@ fn with_uid_note(trace: &Trace, reason: String) -> String {
 /// Events, each with what it shows in words.
 type Described<'a> = Vec<(&'a Event, String)>;
 
-/// Package processes by the ids of their last event: root and non-root.
-fn run_as<'a>(trace: &'a Trace, attribution: &Attribution) -> (Described<'a>, Described<'a>) {
+/// Package processes by the ids of their last event: root and non-root; and how many were
+/// left out as a maintainer script's helpers.
+///
+/// A package program that a maintainer script ran and that ended while that script still ran
+/// (`rtkitctl --reload` in a prerm, `foo --migrate` in a postinst) ran as root because dpkg
+/// does, and is no daemon: it is left out. One the script started and that outlived it (a
+/// postinst's `start-stop-daemon --background`, a `foo &`) is a daemon like any other.
+fn run_as<'a>(
+    trace: &'a Trace,
+    attribution: &Attribution,
+) -> (Described<'a>, Described<'a>, usize) {
+    // Each process's nearest maintainer-script ancestor, and who has exited so far.
+    let mut script_of: HashMap<u32, u32> = HashMap::new();
+    let mut exited: HashSet<u32> = HashSet::new();
+    let mut helpers: HashSet<u32> = HashSet::new();
+    for (ev, o) in trace.events.iter().zip(&attribution.per_event) {
+        match &ev.data {
+            EventData::Fork {
+                child_pid,
+                thread: false,
+                ..
+            } => {
+                let script = if *o == Origin::MaintainerScript {
+                    Some(ev.pid)
+                } else {
+                    script_of.get(&ev.pid).copied()
+                };
+                match script {
+                    Some(s) => script_of.insert(*child_pid, s),
+                    None => script_of.remove(child_pid),
+                };
+                exited.remove(child_pid);
+                helpers.remove(child_pid);
+            }
+            EventData::Exit { .. } => {
+                if *o == Origin::Package
+                    && script_of.get(&ev.pid).is_some_and(|s| !exited.contains(s))
+                {
+                    helpers.insert(ev.pid);
+                }
+                exited.insert(ev.pid);
+            }
+            _ => {}
+        }
+    }
     let mut last: Vec<(u32, &Event)> = Vec::new();
     for (ev, o) in trace.events.iter().zip(&attribution.per_event) {
-        if *o != Origin::Package {
+        if *o != Origin::Package || helpers.contains(&ev.pid) {
             continue;
         }
         match last.iter_mut().find(|(p, _)| *p == ev.pid) {
@@ -1066,5 +1116,5 @@ fn run_as<'a>(trace: &'a Trace, attribution: &Attribution) -> (Described<'a>, De
             non_root.push((ev, what));
         }
     }
-    (root, non_root)
+    (root, non_root, helpers.len())
 }
