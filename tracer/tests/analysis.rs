@@ -1441,10 +1441,12 @@ fn install_with_postinst_helpers() -> Trace {
         after..after,
         run(950, true).into_iter().chain(run(951, false)),
     );
-    let mut seq = 0u64;
-    for l in lines.iter_mut().filter(|l| l["type"] == "event") {
-        l["seq"] = seq.into();
-        seq += 1;
+    for (seq, l) in lines
+        .iter_mut()
+        .filter(|l| l["type"] == "event")
+        .enumerate()
+    {
+        l["seq"] = (seq as u64).into();
     }
     let path = std::env::temp_dir().join(format!(
         "tracer-analysis-postinst-helpers-{}.jsonl",
