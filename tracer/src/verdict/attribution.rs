@@ -67,6 +67,31 @@ pub(crate) fn is_maintainer_script(path: &str) -> bool {
             .any(|s| name == *s || name.ends_with(&format!(".{s}")))
 }
 
+/// The package whose control area `dpkg-deb --control DEB /var/lib/dpkg/tmp.ci` extracts, from
+/// the archive's name (`NAME_VERSION_ARCH.deb`; apt hands dpkg links named
+/// `NN-NAME_VERSION_ARCH.deb` in its `apt-dpkg-install-*` directory). dpkg runs it just before
+/// that package's `tmp.ci/preinst`, and no other one in between.
+fn control_unpacked(path: &str, argv: &[String]) -> Option<String> {
+    if basename(path) != "dpkg-deb" {
+        return None;
+    }
+    let at = argv.iter().position(|a| a == "--control" || a == "-e")?;
+    let deb = argv.get(at + 1)?;
+    let file = basename(deb).strip_suffix(".deb")?;
+    let name = file.split('_').next()?;
+    let in_apt_dir = deb
+        .rsplit('/')
+        .nth(1)
+        .is_some_and(|d| d.starts_with("apt-dpkg-install-"));
+    let name = match name.split_once('-') {
+        Some((n, rest)) if in_apt_dir && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            rest
+        }
+        _ => name,
+    };
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
 pub(crate) fn is_daemon(package: &Package, path: &str, comm: &str) -> bool {
     package.daemons.iter().any(|d| {
         if d.contains('/') {
@@ -122,6 +147,8 @@ impl Attribution {
         // over fork: a child runs its parent's program until it execs).
         let mut running: HashMap<u32, String> = HashMap::new();
         let mut per_event = Vec::with_capacity(trace.events.len());
+        // For each dpkg, the package whose control area it last unpacked into tmp.ci.
+        let mut unpacking: HashMap<u32, String> = HashMap::new();
         for ev in &trace.events {
             let mut origin = *state.entry(ev.pid).or_insert_with(|| {
                 if Some(ev.pid) == target_pid && ev.comm != "tracer" {
@@ -154,6 +181,9 @@ impl Attribution {
                 }
                 EventData::Exec { path, argv, .. } if ev.result.as_ref().is_none_or(|r| r.ok()) => {
                     let path = path.best();
+                    if let (Some(name), Some(dpkg)) = (control_unpacked(path, argv), ev.ppid) {
+                        unpacking.insert(dpkg, name);
+                    }
                     let script = if is_maintainer_script(path) {
                         Some(path)
                     } else {
@@ -164,7 +194,15 @@ impl Attribution {
                     origin = if let Some(script) = script {
                         // Another package's script (a dependency being set up) is not the
                         // reviewed package's doing.
-                        if package.owns_script(script) {
+                        let owned = match ev.ppid.and_then(|dpkg| unpacking.get(&dpkg)) {
+                            // dpkg names an unpacked package's preinst `tmp.ci/preinst`: its
+                            // package is the one whose control area dpkg just extracted.
+                            Some(name) if script.starts_with("/var/lib/dpkg/tmp.ci/") => {
+                                package.owns_binary(name)
+                            }
+                            _ => package.owns_script(script),
+                        };
+                        if owned {
                             Origin::MaintainerScript
                         } else {
                             Origin::Other
@@ -216,5 +254,54 @@ impl Attribution {
             programs,
             places: super::places::Places::compute(trace),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::control_unpacked;
+
+    fn argv(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_package_whose_control_area_dpkg_unpacks() {
+        let control = |deb: &str| {
+            control_unpacked(
+                "/usr/bin/dpkg-deb",
+                &argv(&["dpkg-deb", "--control", deb, "/var/lib/dpkg/tmp.ci"]),
+            )
+        };
+        // apt's numbered links: the number is not the name.
+        assert_eq!(
+            control("/tmp/apt-dpkg-install-kVrLuz/07-sgml-base_1.31_all.deb").as_deref(),
+            Some("sgml-base")
+        );
+        assert_eq!(
+            control("/tmp/apt-dpkg-install-kVrLuz/15-rtkit_0.13-5_amd64.deb").as_deref(),
+            Some("rtkit")
+        );
+        // Elsewhere a leading number is part of the name.
+        assert_eq!(
+            control("/root/0ad-data_0.0.26-1_all.deb").as_deref(),
+            Some("0ad-data")
+        );
+        assert_eq!(control("/root/07-foo_1_all.deb").as_deref(), Some("07-foo"));
+        // Not an unpack of a control area.
+        assert_eq!(
+            control_unpacked(
+                "/usr/bin/dpkg-deb",
+                &argv(&["dpkg-deb", "--fsys-tarfile", "/x/a_1_all.deb"])
+            ),
+            None
+        );
+        assert_eq!(
+            control_unpacked(
+                "/usr/bin/tar",
+                &argv(&["tar", "--control", "/x/a_1_all.deb"])
+            ),
+            None
+        );
     }
 }
