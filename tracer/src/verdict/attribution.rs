@@ -71,7 +71,7 @@ pub(crate) fn is_maintainer_script(path: &str) -> bool {
 /// the archive's name (`NAME_VERSION_ARCH.deb`; apt hands dpkg links named
 /// `NN-NAME_VERSION_ARCH.deb` in its `apt-dpkg-install-*` directory). dpkg runs it just before
 /// that package's `tmp.ci/preinst`, and no other one in between.
-fn control_unpacked(path: &str, argv: &[String]) -> Option<String> {
+pub(crate) fn control_unpacked(path: &str, argv: &[String]) -> Option<String> {
     if basename(path) != "dpkg-deb" {
         return None;
     }
