@@ -3,6 +3,8 @@
 //! The traces are the hand-made `fixtures/fixture-*.jsonl` (see fixtures/make_fixtures.py) and
 //! real recordings `fixtures/recorded-*.jsonl`; snapshots are under `snapshots/`.
 
+mod edited;
+
 use std::path::{Path, PathBuf};
 
 use tracer::{
@@ -1403,60 +1405,29 @@ fn a_cut_trace_keeps_what_it_saw_and_holds_nothing() {
 /// once as a helper it waits for (pid 950, exits before the script), once started in the
 /// background and left running (pid 951, no exit in the trace).
 fn install_with_postinst_helpers() -> Trace {
-    let text = std::fs::read_to_string(fixture("fixture-install.jsonl")).unwrap();
-    let mut lines: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let at = |seq: u64| {
-        lines
-            .iter()
-            .position(|l| l["type"] == "event" && l["seq"] == seq)
-            .unwrap()
-    };
-    // seq 9: the postinst forks adduser (904); 10: adduser's exec; 12: adduser's exit.
-    let (fork, exec, exit) = (
-        lines[at(9)].clone(),
-        lines[at(10)].clone(),
-        lines[at(12)].clone(),
-    );
-    let run = |pid: u32, exits: bool| {
-        let mut f = fork.clone();
-        f["fields"]["child_pid"] = pid.into();
-        f["fields"]["child_tid"] = pid.into();
-        let mut e = exec.clone();
-        e["pid"] = pid.into();
-        e["tid"] = pid.into();
-        e["comm"] = "masakari-engine".into();
-        e["fields"]["path"] = serde_json::json!({"resolved": "/usr/bin/masakari-engine"});
-        e["fields"]["argv"] = serde_json::json!(["masakari-engine", "--upgrade-db"]);
-        let mut x = exit.clone();
-        x["pid"] = pid.into();
-        x["tid"] = pid.into();
-        x["comm"] = "masakari-engine".into();
-        if exits { vec![f, e, x] } else { vec![f, e] }
-    };
-    let after = at(12) + 1;
-    lines.splice(
-        after..after,
-        run(950, true).into_iter().chain(run(951, false)),
-    );
-    for (seq, l) in lines
-        .iter_mut()
-        .filter(|l| l["type"] == "event")
-        .enumerate()
-    {
-        l["seq"] = (seq as u64).into();
-    }
-    let path = std::env::temp_dir().join(format!(
-        "tracer-analysis-postinst-helpers-{}.jsonl",
-        std::process::id()
-    ));
-    let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
-    std::fs::write(&path, body).unwrap();
-    let t = read_trace(&path).unwrap();
-    let _ = std::fs::remove_file(&path);
-    t
+    edited::trace(&fixture("fixture-install.jsonl"), |lines| {
+        // seq 9: the postinst forks adduser (904); 10: adduser's exec; 12: adduser's exit.
+        let [fork, exec, exit] =
+            [9, 10, 12].map(|seq| lines[edited::at(lines, |l| l["seq"] == seq)].clone());
+        let run = |pid: u32, exits: bool| {
+            let mut e = edited::as_pid(&exec, pid);
+            e["comm"] = "masakari-engine".into();
+            e["fields"]["path"] = serde_json::json!({"resolved": "/usr/bin/masakari-engine"});
+            e["fields"]["argv"] = serde_json::json!(["masakari-engine", "--upgrade-db"]);
+            let mut x = edited::as_pid(&exit, pid);
+            x["comm"] = "masakari-engine".into();
+            let mut run = vec![edited::forking(&fork, pid), e];
+            if exits {
+                run.push(x);
+            }
+            run
+        };
+        let after = edited::at(lines, |l| l["seq"] == 12) + 1;
+        lines.splice(
+            after..after,
+            run(950, true).into_iter().chain(run(951, false)),
+        );
+    })
 }
 
 #[test]

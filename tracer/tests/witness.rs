@@ -2,6 +2,8 @@
 //! daemon past start-up, the maintainer script, the timer's service), one test per claim
 //! family, with `Exercised` records as `vm check` writes them (exercised.json).
 
+mod edited;
+
 use std::{
     collections::BTreeMap,
     path::{Path, PathBuf},
@@ -901,76 +903,45 @@ fn a_record_without_located_failures_names_them_and_holds_nothing() {
 /// each archive dpkg (902) runs `dpkg-deb --control` into tmp.ci, then that package's preinst
 /// as `/var/lib/dpkg/tmp.ci/preinst` — dbus's (a dependency) first, then masakari-common's.
 fn failed_postinst_after_two_unpacks() -> Trace {
-    let text = std::fs::read_to_string(fixture("fixture-failed-postinst.jsonl")).unwrap();
-    let mut lines: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let at = |lines: &[serde_json::Value], pred: &dyn Fn(&serde_json::Value) -> bool| {
-        lines
-            .iter()
-            .position(|l| l["type"] == "event" && pred(l))
-            .unwrap()
-    };
-    // Templates: dpkg's fork of the postinst (903), the postinst's exec and its exit.
-    let fork_at = at(&lines, &|l| {
-        l["kind"] == "fork" && l["fields"]["child_pid"] == 903
-    });
-    let exec = lines[at(&lines, &|l| l["kind"] == "exec" && l["pid"] == 903)].clone();
-    let exit = lines[at(&lines, &|l| l["kind"] == "exit" && l["pid"] == 903)].clone();
-    let fork = lines[fork_at].clone();
-    let run = |pid: u32, path: &str, argv: &[&str]| {
-        let mut f = fork.clone();
-        f["fields"]["child_pid"] = pid.into();
-        f["fields"]["child_tid"] = pid.into();
-        let mut e = exec.clone();
-        e["pid"] = pid.into();
-        e["tid"] = pid.into();
-        e["fields"]["path"] = serde_json::json!({ "resolved": path });
-        e["fields"]["argv"] = serde_json::json!(argv);
-        let mut x = exit.clone();
-        x["pid"] = pid.into();
-        x["tid"] = pid.into();
-        x["fields"] =
-            serde_json::json!({"status": 0, "code": 0, "signal": null, "core_dumped": false});
-        [f, e, x]
-    };
-    let control = |deb: &str| {
-        vec![
-            "dpkg-deb".to_owned(),
-            "--control".to_owned(),
-            format!("/tmp/apt-dpkg-install-AbC123/{deb}"),
-            "/var/lib/dpkg/tmp.ci".to_owned(),
-        ]
-    };
-    let preinst = ["/bin/sh", "/var/lib/dpkg/tmp.ci/preinst", "install"];
-    let mut added = Vec::new();
-    for (pid, deb) in [
-        (940, "00-dbus_1.14.10-1_amd64.deb"),
-        (942, "01-masakari-common_14.0.2-2_all.deb"),
-    ] {
-        let c = control(deb);
-        let c: Vec<&str> = c.iter().map(String::as_str).collect();
-        added.extend(run(pid, "/usr/bin/dpkg-deb", &c));
-        added.extend(run(pid + 1, "/var/lib/dpkg/tmp.ci/preinst", &preinst));
-    }
-    lines.splice(fork_at..fork_at, added);
-    for (seq, l) in lines
-        .iter_mut()
-        .filter(|l| l["type"] == "event")
-        .enumerate()
-    {
-        l["seq"] = (seq as u64).into();
-    }
-    let path = std::env::temp_dir().join(format!(
-        "tracer-witness-unpacks-{}.jsonl",
-        std::process::id()
-    ));
-    let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
-    std::fs::write(&path, body).unwrap();
-    let t = read_trace(&path).unwrap();
-    let _ = std::fs::remove_file(&path);
-    t
+    edited::trace(&fixture("fixture-failed-postinst.jsonl"), |lines| {
+        // Templates: dpkg's fork of the postinst (903), the postinst's exec and its exit.
+        let fork_at = edited::at(lines, |l| {
+            l["kind"] == "fork" && l["fields"]["child_pid"] == 903
+        });
+        let fork = lines[fork_at].clone();
+        let exec = lines[edited::at(lines, |l| l["kind"] == "exec" && l["pid"] == 903)].clone();
+        let exit = lines[edited::at(lines, |l| l["kind"] == "exit" && l["pid"] == 903)].clone();
+        let run = |pid: u32, path: &str, argv: Vec<String>| {
+            let mut e = edited::as_pid(&exec, pid);
+            e["fields"]["path"] = serde_json::json!({ "resolved": path });
+            e["fields"]["argv"] = serde_json::json!(argv);
+            let mut x = edited::as_pid(&exit, pid);
+            x["fields"] =
+                serde_json::json!({"status": 0, "code": 0, "signal": null, "core_dumped": false});
+            [edited::forking(&fork, pid), e, x]
+        };
+        let mut added = Vec::new();
+        for (pid, deb) in [
+            (940, "00-dbus_1.14.10-1_amd64.deb"),
+            (942, "01-masakari-common_14.0.2-2_all.deb"),
+        ] {
+            let control = [
+                "dpkg-deb",
+                "--control",
+                &format!("/tmp/apt-dpkg-install-AbC123/{deb}"),
+                "/var/lib/dpkg/tmp.ci",
+            ];
+            let preinst = ["/bin/sh", "/var/lib/dpkg/tmp.ci/preinst", "install"];
+            let owned = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect();
+            added.extend(run(pid, "/usr/bin/dpkg-deb", owned(&control)));
+            added.extend(run(
+                pid + 1,
+                "/var/lib/dpkg/tmp.ci/preinst",
+                owned(&preinst),
+            ));
+        }
+        lines.splice(fork_at..fork_at, added);
+    })
 }
 
 #[test]
