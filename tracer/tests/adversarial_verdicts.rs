@@ -171,3 +171,27 @@ fn a_stop_signal_from_a_package_process_is_interference() {
     let v = status("a2_pidfd_stop_recorder", "privileged_functions");
     assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
 }
+
+/// Calls a capability gates only for some arguments: each was made (or attempted: EPERM on the
+/// host where they were recorded counts) with the privileged ones, and is named in the
+/// evidence with the capability it needs.
+#[test]
+fn calls_privileged_by_their_arguments_are_privileged() {
+    for (name, what) in [
+        ("c2_sched_fifo", "SCHED_FIFO"),
+        ("c2_sched_fifo", "nice -10"),
+        ("c2_prlimit_raise", "RLIMIT_NOFILE hard"),
+        ("c2_clone3_set_tid", "set_tid"),
+        ("c2_netlink_addr", "RTM_NEWADDR"),
+        ("c2_ioctl_sifmtu", "SIOCSIFMTU"),
+        ("c2_fanotify_init", "fanotify_init"),
+    ] {
+        let v = status(name, "privileged_functions");
+        assert_eq!(v.status, Status::Contradicted, "{name}: {}", v.reason);
+        assert!(
+            v.evidence.shown.iter().any(|i| i.what.contains(what)),
+            "{name}: {what} not in {:?}",
+            v.evidence
+        );
+    }
+}

@@ -15,7 +15,7 @@ use tracer_common::{Config, SyscallId, file::ArgLayout};
 
 use super::{
     RecordError,
-    btf::{Btf, FileOffsets, MmOffsets, RingOffsets, TaskOffsets},
+    btf::{Btf, FileOffsets, MmOffsets, RingOffsets, RlimOffsets, TaskOffsets},
     hooks::{self, Hook, Point, SyscallHooks},
     mounts,
     target::Scope,
@@ -217,6 +217,17 @@ pub fn load(
         Some(Err(err)) => {
             tracing::warn!("no mm offsets ({err}): successful execs will have no argv")
         }
+        None => {}
+    }
+    match btf.as_ref().map(RlimOffsets::from_btf) {
+        Some(Ok(rlim)) => {
+            config.has_rlim_offsets = 1;
+            config.off_task_signal = rlim.task_signal;
+            config.off_signal_rlim = rlim.signal_rlim;
+        }
+        Some(Err(err)) => tracing::warn!(
+            "no rlimit offsets ({err}): a set hard limit will count as raised (privileged)"
+        ),
         None => {}
     }
     let uring_layout = super::tpformat::uring_offsets();

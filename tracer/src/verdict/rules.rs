@@ -15,8 +15,8 @@ use crate::{
     claims::{Allow, Check},
     contents::{self, InstalledFile},
     trace::describe::{
-        IoUringNet, addr_label, changed_paths, failed, io_uring_net, privilege_detail,
-        secret_in_argv, shown_argv,
+        IoUringNet, addr_label, changed_paths, failed, io_uring_net, netlink_privileged,
+        privilege_detail, secret_in_argv, shown_argv,
     },
     trace::{Event, EventData, SockAddr},
 };
@@ -489,6 +489,21 @@ impl Rules<'_> {
                     )
                 }
             }
+            (
+                Check::PrivilegedFunctions,
+                EventData::Send {
+                    netlink: Some(n), ..
+                },
+            ) if netlink_privileged(n).is_none() => Hit::Unknown(format!(
+                "send of a netlink request the trace cannot judge ({} type {}{})",
+                n.protocol.as_deref().unwrap_or("protocol unknown"),
+                n.msg_type.as_deref().unwrap_or("unread"),
+                if n.more {
+                    ", further messages unread"
+                } else {
+                    ""
+                }
+            )),
             (Check::PrivilegedFunctions, _) => match privilege_detail(ev) {
                 Some(d) => Hit::Yes(format!("{}: {d}", ev.data.kind())),
                 None => Hit::No,
