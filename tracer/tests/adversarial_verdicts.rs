@@ -195,3 +195,16 @@ fn calls_privileged_by_their_arguments_are_privileged() {
         );
     }
 }
+
+/// A crash while `kernel.core_pattern` pipes core dumps to a program: the kernel runs that
+/// program outside the recorded tree, so "no processes spawned" cannot hold over it.
+#[test]
+fn a_crash_under_a_pipe_core_pattern_may_have_spawned() {
+    let v = status("p2_core_pattern_helper", "processes_spawned");
+    assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
+    assert!(
+        v.reason.contains("SIGSEGV") && v.reason.contains("core_pattern"),
+        "{}",
+        v.reason
+    );
+}

@@ -404,6 +404,12 @@ pub fn privilege_detail(ev: &Event) -> Option<String> {
             target_pid,
         } => format!("{request} pid {target_pid}"),
         EventData::Bpf { cmd } => cmd.clone(),
+        // A sysctl written (kernel.core_pattern, …): the kernel's own configuration, root's.
+        EventData::Open { path, access, .. }
+            if path.best().starts_with("/proc/sys/") && access != "read" && access != "path" =>
+        {
+            format!("sysctl {} opened for writing", path.best())
+        }
         EventData::Send {
             netlink: Some(n), ..
         } if netlink_privileged(n) == Some(true) => format!(

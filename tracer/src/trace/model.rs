@@ -52,6 +52,12 @@ pub struct Header {
     /// interference, which the verdicts report (see `verdict::tamper`). Absent in older traces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorder: Option<Recorder>,
+    /// `kernel.core_pattern` when the recording started (`/proc/sys/kernel/core_pattern`, its
+    /// trailing newline cut). One that starts with `|` pipes core dumps to a program the kernel
+    /// runs as root outside every recorded tree: a crash of a recorded process may then have
+    /// spawned a process the trace cannot show. Absent in older traces, or when unreadable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub core_pattern: Option<String>,
 }
 
 /// A process that ran before the recording started, as /proc showed it at start.
