@@ -628,7 +628,9 @@ pub struct Config {
     pub off_task_signal: u32,
     /// `offsetof(struct signal_struct, rlim)`: `RLIM_NLIMITS` × `{rlim_cur, rlim_max}`.
     pub off_signal_rlim: u32,
-    pub _pad_rlim: u32,
+    /// `offsetof(struct cred, cap_permitted)` (a 64-bit set); 0 when not found, and then an
+    /// exec's capabilities are unknown.
+    pub off_cred_cap_permitted: u32,
 }
 
 /// x86's `TS_COMPAT`: the thread is in a 32-bit syscall (arch/x86/include/asm/thread_info.h).

@@ -137,7 +137,7 @@ static CONFIG: Config = Config {
     has_rlim_offsets: 0,
     off_task_signal: 0,
     off_signal_rlim: 0,
-    _pad_rlim: 0,
+    off_cred_cap_permitted: 0,
 };
 
 #[inline(always)]

@@ -385,3 +385,52 @@ fn gated_calls_in(t: &Trace, mode: &[&str]) {
     );
     assert_eq!(privilege_detail(netlink("RTM_GETLINK")), None, "a read");
 }
+
+/// An exec of a program with file capabilities (`cap_net_raw+ep` written as its
+/// `security.capability` xattr, as setcap does), run as nobody: no uid changes, but the exec
+/// gains CAP_NET_RAW, which the exec event names and "No use of privileged functions" counts.
+#[test]
+fn an_exec_that_gains_file_capabilities_is_privileged() {
+    use std::os::unix::fs::PermissionsExt;
+    use tracer::{
+        claims::Check,
+        verdict::{Status, judge},
+    };
+    let dir = TempDir::new("fcaps");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let prog = dir.path().join("fcaps-true");
+    std::fs::copy("/bin/true", &prog).expect("copy /bin/true");
+    std::fs::set_permissions(&prog, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    // struct vfs_cap_data, revision 2 with the effective bit: permitted CAP_NET_RAW (13).
+    let mut cap = Vec::new();
+    for word in [0x0200_0000u32 | 1, 1 << 13, 0, 0, 0] {
+        cap.extend_from_slice(&word.to_le_bytes());
+    }
+    let path = std::ffi::CString::new(prog.to_str().expect("utf-8")).expect("no NUL");
+    // SAFETY: valid C strings and a buffer of the given length.
+    let rc = unsafe {
+        libc::setxattr(
+            path.as_ptr(),
+            c"security.capability".as_ptr(),
+            cap.as_ptr().cast(),
+            cap.len(),
+            0,
+        )
+    };
+    assert_eq!(rc, 0, "setxattr: {}", std::io::Error::last_os_error());
+    let prog = prog.to_str().expect("utf-8");
+    let rec = record("fcaps", &["-u", "nobody", "--", prog]);
+    let t = &rec.trace;
+    let exec = find(
+        t,
+        "the exec with file capabilities",
+        |e| matches!(&e.data, EventData::Exec { path, .. } if path.best() == prog),
+    );
+    assert!(
+        matches!(&exec.data, EventData::Exec { caps_gained, setid: false, .. } if caps_gained == &["CAP_NET_RAW"]),
+        "{exec:?}"
+    );
+    let set = absent_claims("fcaps", &[Check::PrivilegedFunctions]);
+    let v = &judge(t, &set).verdicts[0];
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+}

@@ -32,7 +32,8 @@ use tracer_common::{
     Config, Creds, Event, EventKind, Inflight, PATH_CAP, SyscallId, flags,
     privilege::{self, PrivData},
     process::{
-        ARG_CHUNK, ARGV_BUF, ARGV_MAX, ExecData, ExecRecord, ExitData, FAILED_MAX_ARGS, ForkData,
+        ARG_CHUNK, ARGV_BUF, ARGV_MAX, CAPS_UNKNOWN, ExecData, ExecRecord, ExitData,
+        FAILED_MAX_ARGS, ForkData,
     },
     scope,
 };
@@ -85,6 +86,7 @@ pub fn begin_exec(tid: u32, inflight: &Inflight, cfg: &Config) -> Option<()> {
     // SAFETY: `e` points to a map value we own until it is removed.
     unsafe {
         (*e).before = creds_now(cfg);
+        (*e).caps_before = task::cap_permitted(cfg).unwrap_or(CAPS_UNKNOWN);
         (*e).dirfd = dirfd;
         (*e).at_flags = at_flags;
     }
@@ -120,6 +122,7 @@ fn start_exec(key: u32, cfg: &Config, syscall: u16, ret: i64) -> Option<*mut Exe
                 // The entry was not seen (it started before recording, or the task joined the
                 // scope by cgroup mid-exec): no credentials before.
                 (*d).before = Creds::UNKNOWN;
+                (*d).caps_before = CAPS_UNKNOWN;
                 (*d).at_flags = 0;
                 (*d).dirfd = AT_FDCWD;
                 (*d).flags = 0;
@@ -142,6 +145,7 @@ fn send_exec(r: *mut ExecRecord, cfg: &Config, after: Creds) -> Option<()> {
     unsafe {
         let d = &raw mut (*r).event.data;
         (*d).after = after;
+        (*d).caps_after = task::cap_permitted(cfg).unwrap_or(CAPS_UNKNOWN);
         let hdr_flags = (*r).event.header.flags | (*d).flags;
         (*r).event.header.flags = hdr_flags;
         count_truncation(EventKind::Exec, hdr_flags);

@@ -206,6 +206,14 @@ pub fn load(
         config.off_task_tgid = off.task_tgid;
         config.off_task_exit_code = off.task_exit_code;
         config.off_cred_uid = off.cred_uid;
+        if let Some(btf) = btf.as_ref() {
+            match btf.member_offset("cred", "cap_permitted") {
+                Ok(o) => config.off_cred_cap_permitted = o,
+                Err(err) => tracing::warn!(
+                    "no cred.cap_permitted offset ({err}): exec capability gains unknown"
+                ),
+            }
+        }
     }
     match btf.as_ref().map(MmOffsets::from_btf) {
         Some(Ok(mm)) => {

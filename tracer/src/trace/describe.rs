@@ -404,6 +404,12 @@ pub fn privilege_detail(ev: &Event) -> Option<String> {
             target_pid,
         } => format!("{request} pid {target_pid}"),
         EventData::Bpf { cmd } => cmd.clone(),
+        // Capabilities an exec gave: file capabilities, a setuid-root program.
+        EventData::Exec {
+            path, caps_gained, ..
+        } if !caps_gained.is_empty() && ev.result.as_ref().is_none_or(|r| r.ok()) => {
+            format!("exec of {} gained {}", path.best(), caps_gained.join(","))
+        }
         // A sysctl written (kernel.core_pattern, …): the kernel's own configuration, root's.
         EventData::Open { path, access, .. }
             if path.best().starts_with("/proc/sys/") && access != "read" && access != "path" =>

@@ -329,6 +329,11 @@ pub enum EventData {
         after: Option<Creds>,
         /// The effective uid or gid changed (a setuid/setgid program).
         setid: bool,
+        /// Capabilities the exec added to the permitted set (`CAP_NET_RAW`, …): a program
+        /// with file capabilities, a setuid-root program, or root's exec after dropping some.
+        /// Empty when none, or when the sets were not read. Added 2026-12.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        caps_gained: Vec<String>,
     },
     Exit {
         /// Raw wait status; null when unknown.
