@@ -345,6 +345,7 @@ numbered_enum! {
         /// side drops every other ioctl at entry.
         Ioctl = 167 => "ioctl",
         IoprioSet = 168 => "ioprio_set",
+        ProcessVmWritev = 169 => "process_vm_writev",
     }
 }
 
@@ -407,9 +408,8 @@ impl SyscallId {
             Reboot | KexecLoad | KexecFileLoad | DeleteModule | Swapon | Swapoff | Sethostname
             | Setdomainname | Ioperm | Iopl | Acct | Quotactl | QuotactlFd | Syslog
             | PerfEventOpen | Vhangup | SchedSetscheduler | SchedSetparam | SchedSetattr
-            | Setpriority | Prlimit64 | Setrlimit | FanotifyInit | Ioctl | IoprioSet => {
-                EventKind::PrivilegedCall
-            }
+            | Setpriority | Prlimit64 | Setrlimit | FanotifyInit | Ioctl | IoprioSet
+            | ProcessVmWritev => EventKind::PrivilegedCall,
         }
     }
 }

@@ -208,3 +208,15 @@ fn a_crash_under_a_pipe_core_pattern_may_have_spawned() {
         v.reason
     );
 }
+
+/// process_vm_writev into another process: a ptrace POKE by another door (privileged, and
+/// interference when the target is the recorder), and a file change no file call shows when
+/// the target maps a file shared (file IO cannot hold).
+#[test]
+fn process_vm_writev_is_privileged_and_a_file_io_gap() {
+    let v = status("a2_pvw_recorder", "privileged_functions");
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    let v = status("f2_pvw_into_mapping", "file_io");
+    assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
+    assert!(v.reason.contains("process_vm_writev"), "{}", v.reason);
+}

@@ -1387,6 +1387,24 @@ fn gated() {
                 libc::_exit(0);
             }
             netlink_requests();
+            // The parent's memory (root's, so refused): a ptrace POKE by another door.
+            let byte = [0u8; 1];
+            let local = libc::iovec {
+                iov_base: byte.as_ptr() as *mut libc::c_void,
+                iov_len: 1,
+            };
+            let remote = libc::iovec {
+                iov_base: byte.as_ptr() as *mut libc::c_void,
+                iov_len: 1,
+            };
+            libc::process_vm_writev(
+                libc::getppid(),
+                &raw const local,
+                1,
+                &raw const remote,
+                1,
+                0,
+            );
         }
         0
     });

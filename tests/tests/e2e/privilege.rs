@@ -373,6 +373,7 @@ fn gated_calls_in(t: &Trace, mode: &[&str]) {
         "{clone3:?}"
     );
     assert!(clone3.result.as_ref().is_some_and(|r| !r.ok()), "refused");
+    privileged(call("process_vm_writev", "pid "), "CAP_SYS_PTRACE", "EPERM");
     let netlink = |what: &str| {
         find(t, what, |e| {
             matches!(&e.data, EventData::Send { netlink: Some(n), .. }

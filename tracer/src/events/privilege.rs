@@ -157,7 +157,9 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
         | Setdomainname | Ioperm | Iopl | Acct | Quotactl | QuotactlFd | Syslog | PerfEventOpen
         | Vhangup => privileged_call(syscall, &a, &d, s1, cx),
         SchedSetscheduler | SchedSetparam | SchedSetattr | Setpriority | Prlimit64 | Setrlimit
-        | FanotifyInit | Ioctl | IoprioSet | Clone3 => gated_call(syscall, &a, &d, cx.header.ret),
+        | FanotifyInit | Ioctl | IoprioSet | Clone3 | ProcessVmWritev => {
+            gated_call(syscall, &a, &d, cx.header.pid, cx.header.ret)
+        }
         _ => return Ok(None),
     }))
 }
@@ -241,11 +243,12 @@ fn refused(ret: i64) -> bool {
 /// and negative nice values (CAP_SYS_NICE), a raised hard resource limit (CAP_SYS_RESOURCE),
 /// fanotify's permission classes and unlimited groups (CAP_SYS_ADMIN), the socket ioctls that
 /// configure interfaces, routes and ARP (CAP_NET_ADMIN), TIOCSTI and TIOCCONS (CAP_SYS_ADMIN),
-/// the real-time I/O class (CAP_SYS_NICE) and clone3's `set_tid` (CAP_CHECKPOINT_RESTORE).
+/// the real-time I/O class (CAP_SYS_NICE), clone3's `set_tid` (CAP_CHECKPOINT_RESTORE) and
+/// process_vm_writev into another process (a ptrace POKE by another door).
 /// `query` is true when the arguments ask for nothing a capability gates and the kernel did
 /// not refuse the call: then it is no use of privilege. Arguments that could not be read count
 /// as privileged.
-fn gated_call(syscall: SyscallId, a: &[u64; 6], d: &PrivData, ret: i64) -> EventData {
+fn gated_call(syscall: SyscallId, a: &[u64; 6], d: &PrivData, pid: u32, ret: i64) -> EventData {
     use SyscallId::*;
     let data = &d.data[..(d.data_len as usize).min(d.data.len())];
     let i32_at = |at: usize| {
@@ -400,6 +403,17 @@ fn gated_call(syscall: SyscallId, a: &[u64; 6], d: &PrivData, ret: i64) -> Event
                 ),
                 None,
                 class == 1,
+            )
+        }
+        // Another process's memory written, as ptrace's POKE does (the same access check:
+        // PTRACE_MODE_ATTACH, CAP_SYS_PTRACE for another user's process). Into itself, nothing.
+        ProcessVmWritev => {
+            let target = a[0] as i32;
+            (
+                "CAP_SYS_PTRACE",
+                format!("pid {target}"),
+                None,
+                target != pid as i32,
             )
         }
         // Clone3: only a clone3 with set_tid makes this record.

@@ -488,10 +488,6 @@ pub const LEFT_OUT: &[(&str, &str)] = &[
         "personality",
         "the caller's execution domain, not credentials",
     ),
-    (
-        "process_vm_writev",
-        "writes another process's memory (like ptrace POKE): blind spot",
-    ),
     ("process_vm_readv", "reads"),
     (
         "io_uring_setup",
@@ -676,6 +672,7 @@ pub fn kernel_nr(id: SyscallId) -> Option<i64> {
         FanotifyInit => libc::SYS_fanotify_init,
         Ioctl => libc::SYS_ioctl,
         IoprioSet => libc::SYS_ioprio_set,
+        ProcessVmWritev => libc::SYS_process_vm_writev,
         #[cfg(target_arch = "x86_64")]
         Ioperm => libc::SYS_ioperm,
         #[cfg(target_arch = "x86_64")]

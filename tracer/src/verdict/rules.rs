@@ -494,6 +494,20 @@ impl Rules<'_> {
                     None => Hit::No,
                 }
             }
+            // Another process's memory written: a shared file mapping of it would change the
+            // file without any file call.
+            (
+                Check::FileIo | Check::TempFiles,
+                EventData::PrivilegedCall {
+                    call,
+                    op,
+                    query: false,
+                    ..
+                },
+            ) if ok && call == "process_vm_writev" => Hit::Unknown(format!(
+                "process_vm_writev into {}: a shared file mapping there would change its file",
+                op.as_deref().unwrap_or("another process")
+            )),
             (Check::FileIo, _) if ok => {
                 let (changes, unknown) = placed_changes(self, ev);
                 if changes.is_empty() && unknown.is_empty() {
