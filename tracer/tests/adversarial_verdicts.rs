@@ -220,3 +220,15 @@ fn process_vm_writev_is_privileged_and_a_file_io_gap() {
     assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
     assert!(v.reason.contains("process_vm_writev"), "{}", v.reason);
 }
+
+/// A packet socket is networking, and the frames it writes name no destination any event
+/// shows: "only connects to …" cannot hold over it.
+#[test]
+fn a_packet_socket_is_networking_to_unknown_destinations() {
+    assert_status("n2_packet_write", "networking", Status::Contradicted);
+    assert_status(
+        "n2_packet_write",
+        "outgoing_destinations",
+        Status::Inconclusive,
+    );
+}

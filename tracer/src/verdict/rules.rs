@@ -630,8 +630,18 @@ impl Rules<'_> {
                     Hit::No
                 }
             }
+            // A packet socket sends whole frames: whatever addresses they carry, no send
+            // event names them (write(2) on it, or a sendto to a link-layer address).
+            (Check::OutgoingDestinations, EventData::Socket { domain, .. })
+                if ok && domain == "AF_PACKET" =>
+            {
+                Hit::Unknown(
+                    "an AF_PACKET socket: the frames it sends carry their destinations inside them, which no event names"
+                        .to_owned(),
+                )
+            }
             (Check::Networking, EventData::Socket { domain, .. }) if ok => {
-                if domain.contains("INET") {
+                if domain.contains("INET") || domain == "AF_PACKET" {
                     Hit::Yes(format!("socket {domain}"))
                 } else {
                     Hit::No
