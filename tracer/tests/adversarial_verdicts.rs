@@ -232,3 +232,14 @@ fn a_packet_socket_is_networking_to_unknown_destinations() {
         Status::Inconclusive,
     );
 }
+
+/// A connect whose address another thread rewrote while it waited is flagged
+/// `args_changed`: the destination claim cannot hold on it.
+#[test]
+fn a_connect_address_rewritten_while_it_waited_is_a_gap() {
+    assert_status(
+        "n2_connect_toctou_tcp",
+        "outgoing_destinations",
+        Status::Inconclusive,
+    );
+}
