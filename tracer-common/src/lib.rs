@@ -165,7 +165,9 @@ numbered_enum! {
         Clock = 96 => "clock",
         /// Another call that needs a capability and changes the system rather than the
         /// caller (reboot, kexec, module unload, swap, host and domain names, I/O ports,
-        /// process accounting, quotas, the kernel log, perf events, vhangup).
+        /// process accounting, quotas, the kernel log, perf events, vhangup, real-time scheduling
+        /// and negative nice values, raised hard resource limits, fanotify groups, network
+        /// interface ioctls, a chosen pid with clone3's `set_tid`).
         PrivilegedCall = 97 => "privileged_call",
         /// A 32-bit syscall (`int $0x80`, or a 32-bit program) by a recorded task. Its numbers
         /// are ia32's and the per-syscall tracepoints never fire for it, so what it did is not
@@ -331,6 +333,19 @@ numbered_enum! {
         /// side drops the others at exit.
         Recvmsg = 158 => "recvmsg",
         Recvmmsg = 159 => "recvmmsg",
+        SchedSetscheduler = 160 => "sched_setscheduler",
+        SchedSetparam = 161 => "sched_setparam",
+        SchedSetattr = 162 => "sched_setattr",
+        Setpriority = 163 => "setpriority",
+        /// The current hard limit is read at entry (see [`privilege::PREV_KNOWN_ARG`]).
+        Prlimit64 = 164 => "prlimit64",
+        Setrlimit = 165 => "setrlimit",
+        FanotifyInit = 166 => "fanotify_init",
+        /// Only the commands [`privilege::ioctl_recorded`] names reach userspace: the kernel
+        /// side drops every other ioctl at entry.
+        Ioctl = 167 => "ioctl",
+        IoprioSet = 168 => "ioprio_set",
+        ProcessVmWritev = 169 => "process_vm_writev",
     }
 }
 
@@ -392,7 +407,9 @@ impl SyscallId {
             Adjtimex | ClockAdjtime | ClockSettime | Settimeofday => EventKind::Clock,
             Reboot | KexecLoad | KexecFileLoad | DeleteModule | Swapon | Swapoff | Sethostname
             | Setdomainname | Ioperm | Iopl | Acct | Quotactl | QuotactlFd | Syslog
-            | PerfEventOpen | Vhangup => EventKind::PrivilegedCall,
+            | PerfEventOpen | Vhangup | SchedSetscheduler | SchedSetparam | SchedSetattr
+            | Setpriority | Prlimit64 | Setrlimit | FanotifyInit | Ioctl | IoprioSet
+            | ProcessVmWritev => EventKind::PrivilegedCall,
         }
     }
 }
@@ -604,6 +621,16 @@ pub struct Config {
     pub compat_check: u32,
     /// `offsetof(struct task_struct, thread_info) + offsetof(struct thread_info, status)`.
     pub off_thread_status: u32,
+    /// 1 when the two offsets below were found: prlimit64 and setrlimit on the caller read its
+    /// hard limit before the call, so that a raise (CAP_SYS_RESOURCE) can be told from a cut.
+    pub has_rlim_offsets: u32,
+    /// `offsetof(struct task_struct, signal)`.
+    pub off_task_signal: u32,
+    /// `offsetof(struct signal_struct, rlim)`: `RLIM_NLIMITS` × `{rlim_cur, rlim_max}`.
+    pub off_signal_rlim: u32,
+    /// `offsetof(struct cred, cap_permitted)` (a 64-bit set); 0 when not found, and then an
+    /// exec's capabilities are unknown.
+    pub off_cred_cap_permitted: u32,
 }
 
 /// x86's `TS_COMPAT`: the thread is in a 32-bit syscall (arch/x86/include/asm/thread_info.h).

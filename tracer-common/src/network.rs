@@ -27,4 +27,15 @@ pub struct NetData {
     /// recvmsg, recvmmsg: the control data received (`struct cmsghdr`s, the first
     /// [`ADDR_CAP`] bytes; more is flagged `path_truncated`).
     pub addr: [u8; ADDR_CAP],
+    /// A send to an `AF_NETLINK` address: the first [`NL_HEAD`] bytes of the message (its
+    /// first `struct nlmsghdr`: length, type, flags, sequence, port), `head_len` of them read.
+    /// No other send's payload is copied.
+    pub head_len: u32,
+    pub _pad2: u32,
+    pub head: [u8; NL_HEAD],
 }
+
+/// `AF_NETLINK`.
+pub const AF_NETLINK: u16 = 16;
+/// Bytes of `struct nlmsghdr`.
+pub const NL_HEAD: usize = 16;

@@ -24,3 +24,32 @@ pub struct PrivData {
     /// mount: filesystem type.
     pub str3: [u8; SHORT_STR_CAP],
 }
+
+/// prlimit64 on the caller itself and setrlimit: the entry program reads the hard limit of the
+/// resource before the call and stores it in the saved arguments, at `args[PREV_VALUE_ARG]`,
+/// with `args[PREV_KNOWN_ARG] == 1` (neither call has a fifth or sixth argument). Otherwise
+/// `args[PREV_KNOWN_ARG]` is 0.
+pub const PREV_KNOWN_ARG: usize = 4;
+pub const PREV_VALUE_ARG: usize = 5;
+/// `RLIM_NLIMITS`: resources the kernel knows.
+pub const RLIM_NLIMITS: u64 = 16;
+
+/// clone3's `struct clone_args`: `set_tid` and `set_tid_size` (u64s at these offsets).
+pub const CLONE_ARGS_SET_TID: u64 = 64;
+pub const CLONE_ARGS_SET_TID_SIZE: u64 = 72;
+/// clone3 with `set_tid`: the record's `args[SET_TID_SIZE_ARG]` is `set_tid_size` (clone3 has
+/// two arguments) and `data` the first pids asked for.
+pub const SET_TID_SIZE_ARG: usize = 5;
+
+/// `TIOCSTI` (push a byte into a terminal's input: CAP_SYS_ADMIN since 6.2) and `TIOCCONS`
+/// (redirect the console: CAP_SYS_ADMIN).
+pub const TIOCSTI: u32 = 0x5412;
+pub const TIOCCONS: u32 = 0x541d;
+
+/// The ioctls that are recorded: the socket ioctls (`0x89xx`: interface, route and ARP
+/// configuration, most of which need CAP_NET_ADMIN, and their reads), `TIOCSTI` and
+/// `TIOCCONS`. Every other ioctl is dropped at entry: ioctl is hot (terminals, devices).
+pub const fn ioctl_recorded(cmd: u64) -> bool {
+    let cmd = cmd as u32;
+    cmd >> 8 == 0x89 || cmd == TIOCSTI || cmd == TIOCCONS
+}

@@ -21,6 +21,9 @@ pub const FAILED_MAX_ARGS: u32 = 256;
 /// failed exec to fit whatever the offset, so it holds [`ARGV_MAX`] plus one more chunk.
 pub const ARGV_BUF: usize = ARGV_MAX + ARG_CHUNK;
 
+/// A capability set that could not be read (no 64-bit set has every bit: 41 capabilities).
+pub const CAPS_UNKNOWN: u64 = u64::MAX;
+
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct ForkData {
@@ -41,6 +44,10 @@ pub struct ExecData {
     pub before: Creds,
     /// Credentials after the new image was installed (a setuid binary shows here).
     pub after: Creds,
+    /// The permitted capability set at entry and after the new image was installed (file
+    /// capabilities or a setuid-root program show here); [`CAPS_UNKNOWN`] when unread.
+    pub caps_before: u64,
+    pub caps_after: u64,
     /// Bytes of argv that follow this struct in the record.
     pub argv_len: u32,
     /// Bytes of the whole argument area (`mm->arg_end - mm->arg_start`) of a successful exec;

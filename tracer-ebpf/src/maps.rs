@@ -134,6 +134,10 @@ static CONFIG: Config = Config {
     uring_complete: 0,
     compat_check: 0,
     off_thread_status: 0,
+    has_rlim_offsets: 0,
+    off_task_signal: 0,
+    off_signal_rlim: 0,
+    off_cred_cap_permitted: 0,
 };
 
 #[inline(always)]

@@ -74,3 +74,35 @@ pub fn arg_area(cfg: &Config) -> Option<(u64, u64)> {
         Some((start, end))
     }
 }
+
+/// The current task's permitted capability set (`current->cred->cap_permitted`).
+#[inline(always)]
+pub fn cap_permitted(cfg: &Config) -> Option<u64> {
+    if cfg.has_offsets == 0 || cfg.off_cred_cap_permitted == 0 {
+        return None;
+    }
+    // SAFETY: as above.
+    unsafe {
+        let cred: *const u8 =
+            bpf_probe_read_kernel(current_task().add(cfg.off_task_cred as usize).cast()).ok()?;
+        bpf_probe_read_kernel(cred.add(cfg.off_cred_cap_permitted as usize).cast()).ok()
+    }
+}
+
+/// The current process's hard limit of `resource` (`current->signal->rlim[resource].rlim_max`).
+#[inline(always)]
+pub fn hard_limit(cfg: &Config, resource: u64) -> Option<u64> {
+    if cfg.has_rlim_offsets == 0 || resource >= tracer_common::privilege::RLIM_NLIMITS {
+        return None;
+    }
+    // SAFETY: as above; `resource` is below RLIM_NLIMITS, inside the array.
+    unsafe {
+        let signal: *const u8 =
+            bpf_probe_read_kernel(current_task().add(cfg.off_task_signal as usize).cast()).ok()?;
+        if signal.is_null() {
+            return None;
+        }
+        let at = cfg.off_signal_rlim as usize + resource as usize * 16 + 8;
+        bpf_probe_read_kernel(signal.add(at).cast()).ok()
+    }
+}

@@ -171,3 +171,75 @@ fn a_stop_signal_from_a_package_process_is_interference() {
     let v = status("a2_pidfd_stop_recorder", "privileged_functions");
     assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
 }
+
+/// Calls a capability gates only for some arguments: each was made (or attempted: EPERM on the
+/// host where they were recorded counts) with the privileged ones, and is named in the
+/// evidence with the capability it needs.
+#[test]
+fn calls_privileged_by_their_arguments_are_privileged() {
+    for (name, what) in [
+        ("c2_sched_fifo", "SCHED_FIFO"),
+        ("c2_sched_fifo", "nice -10"),
+        ("c2_prlimit_raise", "RLIMIT_NOFILE hard"),
+        ("c2_clone3_set_tid", "set_tid"),
+        ("c2_netlink_addr", "RTM_NEWADDR"),
+        ("c2_ioctl_sifmtu", "SIOCSIFMTU"),
+        ("c2_fanotify_init", "fanotify_init"),
+    ] {
+        let v = status(name, "privileged_functions");
+        assert_eq!(v.status, Status::Contradicted, "{name}: {}", v.reason);
+        assert!(
+            v.evidence.shown.iter().any(|i| i.what.contains(what)),
+            "{name}: {what} not in {:?}",
+            v.evidence
+        );
+    }
+}
+
+/// A crash while `kernel.core_pattern` pipes core dumps to a program: the kernel runs that
+/// program outside the recorded tree, so "no processes spawned" cannot hold over it.
+#[test]
+fn a_crash_under_a_pipe_core_pattern_may_have_spawned() {
+    let v = status("p2_core_pattern_helper", "processes_spawned");
+    assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
+    assert!(
+        v.reason.contains("SIGSEGV") && v.reason.contains("core_pattern"),
+        "{}",
+        v.reason
+    );
+}
+
+/// process_vm_writev into another process: a ptrace POKE by another door (privileged, and
+/// interference when the target is the recorder), and a file change no file call shows when
+/// the target maps a file shared (file IO cannot hold).
+#[test]
+fn process_vm_writev_is_privileged_and_a_file_io_gap() {
+    let v = status("a2_pvw_recorder", "privileged_functions");
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    let v = status("f2_pvw_into_mapping", "file_io");
+    assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
+    assert!(v.reason.contains("process_vm_writev"), "{}", v.reason);
+}
+
+/// A packet socket is networking, and the frames it writes name no destination any event
+/// shows: "only connects to …" cannot hold over it.
+#[test]
+fn a_packet_socket_is_networking_to_unknown_destinations() {
+    assert_status("n2_packet_write", "networking", Status::Contradicted);
+    assert_status(
+        "n2_packet_write",
+        "outgoing_destinations",
+        Status::Inconclusive,
+    );
+}
+
+/// A connect whose address another thread rewrote while it waited is flagged
+/// `args_changed`: the destination claim cannot hold on it.
+#[test]
+fn a_connect_address_rewritten_while_it_waited_is_a_gap() {
+    assert_status(
+        "n2_connect_toctou_tcp",
+        "outgoing_destinations",
+        Status::Inconclusive,
+    );
+}

@@ -1322,6 +1322,144 @@ fn privileged_calls(dir: &str) {
     }
 }
 
+/// The calls that need a capability only for some arguments, made as nobody in a child so
+/// that each privileged one is refused and nothing on the host changes: real-time scheduling,
+/// a negative nice, the real-time I/O class, a raised hard limit, a fanotify permission group,
+/// an interface ioctl, clone3 choosing a pid, and an rtnetlink RTM_NEWADDR (the kernel
+/// answers EPERM in its ack). Beside them the unprivileged forms: a positive nice, a lowered
+/// limit, an interface read by ioctl and an rtnetlink read.
+fn gated() {
+    in_child(|| {
+        // SAFETY: setuid in a throwaway child; the calls run only once it is nobody, each with
+        // valid buffers of the sizes it is told.
+        unsafe {
+            if libc::setuid(65534) != 0 {
+                eprintln!("actor: setuid(nobody) failed");
+                return 1;
+            }
+            let param = libc::sched_param { sched_priority: 1 };
+            libc::sched_setscheduler(0, libc::SCHED_FIFO, &raw const param);
+            libc::setpriority(libc::PRIO_PROCESS, 0, -10);
+            // One step nicer than now (the test may itself run under nice).
+            let now = libc::getpriority(libc::PRIO_PROCESS, 0);
+            libc::setpriority(libc::PRIO_PROCESS, 0, (now + 1).min(19));
+            // IOPRIO_WHO_PROCESS, IOPRIO_PRIO_VALUE(IOPRIO_CLASS_RT, 0).
+            libc::syscall(libc::SYS_ioprio_set, 1, 0, 1 << 13);
+            let mut nofile: libc::rlimit = std::mem::zeroed();
+            libc::getrlimit(libc::RLIMIT_NOFILE, &raw mut nofile);
+            let raised = libc::rlimit {
+                rlim_cur: nofile.rlim_cur,
+                rlim_max: nofile.rlim_max + 1,
+            };
+            libc::prlimit(
+                0,
+                libc::RLIMIT_NOFILE,
+                &raw const raised,
+                std::ptr::null_mut(),
+            );
+            let no_core = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            check(
+                "setrlimit core 0",
+                libc::setrlimit(libc::RLIMIT_CORE, &raw const no_core) as i64,
+            );
+            // FAN_CLASS_CONTENT | FAN_CLOEXEC.
+            libc::syscall(libc::SYS_fanotify_init, 0x4 | 0x1, libc::O_RDONLY);
+            let s = libc::socket(libc::AF_UNIX, libc::SOCK_DGRAM, 0);
+            let mut ifr = [0u8; 40];
+            ifr[..2].copy_from_slice(b"lo");
+            check(
+                "SIOCGIFMTU",
+                libc::ioctl(s, libc::SIOCGIFMTU, ifr.as_mut_ptr()) as i64,
+            );
+            libc::ioctl(s, libc::SIOCSIFMTU, ifr.as_mut_ptr());
+            // clone3 with set_tid: clone_args of 88 bytes (CLONE_ARGS_SIZE_VER2),
+            // exit_signal SIGCHLD, set_tid → one pid.
+            let want: libc::pid_t = 4_000_000;
+            let mut args = [0u64; 11];
+            args[4] = libc::SIGCHLD as u64;
+            args[8] = (&raw const want) as u64;
+            args[9] = 1;
+            let pid = libc::syscall(libc::SYS_clone3, args.as_ptr(), 88usize);
+            if pid == 0 {
+                libc::_exit(0);
+            }
+            netlink_requests();
+            // The parent's memory (root's, so refused): a ptrace POKE by another door.
+            let byte = [0u8; 1];
+            let local = libc::iovec {
+                iov_base: byte.as_ptr() as *mut libc::c_void,
+                iov_len: 1,
+            };
+            let remote = libc::iovec {
+                iov_base: byte.as_ptr() as *mut libc::c_void,
+                iov_len: 1,
+            };
+            libc::process_vm_writev(
+                libc::getppid(),
+                &raw const local,
+                1,
+                &raw const remote,
+                1,
+                0,
+            );
+        }
+        0
+    });
+}
+
+/// rtnetlink: RTM_NEWADDR of 127.0.0.98/32 on lo (refused for nobody), then an RTM_GETLINK
+/// dump (a read), each sent with sendto to the kernel's address.
+///
+/// # Safety
+/// Plain syscalls on a socket it makes.
+unsafe fn netlink_requests() {
+    // SAFETY: the caller's.
+    unsafe {
+        let s = libc::socket(libc::AF_NETLINK, libc::SOCK_RAW, libc::NETLINK_ROUTE);
+        let lo = libc::if_nametoindex(c("lo").as_ptr());
+        let kernel: libc::sockaddr_nl = std::mem::zeroed();
+        let mut kernel = kernel;
+        kernel.nl_family = libc::AF_NETLINK as u16;
+        let send = |msg: &[u8]| {
+            libc::sendto(
+                s,
+                msg.as_ptr().cast(),
+                msg.len(),
+                0,
+                (&raw const kernel).cast(),
+                std::mem::size_of::<libc::sockaddr_nl>() as u32,
+            );
+            let mut buf = [0u8; 4096];
+            libc::recv(s, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT);
+        };
+        // nlmsghdr (16) + ifaddrmsg (8) + rtattr IFA_LOCAL (4 + 4).
+        let mut add = Vec::new();
+        add.extend_from_slice(&32u32.to_ne_bytes());
+        add.extend_from_slice(&libc::RTM_NEWADDR.to_ne_bytes());
+        let flags =
+            (libc::NLM_F_REQUEST | libc::NLM_F_ACK | libc::NLM_F_CREATE | libc::NLM_F_EXCL) as u16;
+        add.extend_from_slice(&flags.to_ne_bytes());
+        add.extend_from_slice(&[0; 8]);
+        add.extend_from_slice(&[libc::AF_INET as u8, 32, 0, 0]);
+        add.extend_from_slice(&lo.to_ne_bytes());
+        add.extend_from_slice(&8u16.to_ne_bytes());
+        add.extend_from_slice(&libc::IFA_LOCAL.to_ne_bytes());
+        add.extend_from_slice(&[127, 0, 0, 98]);
+        send(&add);
+        // nlmsghdr + ifinfomsg (16): a dump of every link.
+        let mut get = Vec::new();
+        get.extend_from_slice(&32u32.to_ne_bytes());
+        get.extend_from_slice(&libc::RTM_GETLINK.to_ne_bytes());
+        get.extend_from_slice(&((libc::NLM_F_REQUEST | libc::NLM_F_DUMP) as u16).to_ne_bytes());
+        get.extend_from_slice(&[0; 8]);
+        get.extend_from_slice(&[0; 16]);
+        send(&get);
+    }
+}
+
 /// What a hostile package does to its recorder, each harmlessly: finds the recorder (its
 /// parent, under `tracer record -- actor tamper DIR`) and its trace file, and acts on them and
 /// on the tracing machinery.
@@ -1542,6 +1680,7 @@ fn main() {
         "file" => file(dir),
         "network" => network(dir),
         "privilege" => privilege(dir),
+        "gated" => gated(),
         "environment" => environment(),
         "tamper" => tamper(),
         "busy" => busy(),

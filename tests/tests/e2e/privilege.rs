@@ -285,3 +285,153 @@ fn privileged_calls_are_recorded(t: &Trace, dir: &str) {
         );
     }
 }
+
+/// The calls a capability gates only for some arguments (actor `gated`, as nobody): each
+/// privileged form is recorded with its arguments and its refusal and contradicts "No use of
+/// privileged functions"; each unprivileged form is recorded as no privileged call. The same
+/// in both hook modes: one tracepoint per syscall, and the raw syscall tracepoints' dispatch.
+#[test]
+fn gated_calls_are_recorded_in_both_modes() {
+    let work = TempDir::new("gated-work");
+    let work_path = work.path().display().to_string();
+    for mode in [&[][..], &["--raw-syscalls"][..]] {
+        let mut args = mode.to_vec();
+        args.extend(["--", actor_bin(), "gated", &work_path]);
+        let rec = record("gated", &args);
+        let t = &rec.trace;
+        assert_eq!(
+            t.footer.as_ref().expect("footer").total_lost(),
+            0,
+            "{mode:?}"
+        );
+        gated_calls_in(t, mode);
+    }
+}
+
+fn gated_calls_in(t: &Trace, mode: &[&str]) {
+    use tracer::trace::describe::privilege_detail;
+    let errno = |e: &tracer::trace::Event| e.result.as_ref().and_then(|r| r.errno.clone());
+    let call = |name: &str, op: &str| {
+        find(t, &format!("{name} {op} ({mode:?})"), |e| {
+            matches!(&e.data, EventData::PrivilegedCall { call, op: Some(o), .. }
+                if call == name && o.starts_with(op))
+        })
+    };
+    let privileged = |e: &tracer::trace::Event, cap: &str, err: &str| {
+        let detail = privilege_detail(e).unwrap_or_default();
+        assert!(detail.contains(cap), "{detail} ({mode:?})");
+        assert_eq!(errno(e).as_deref(), Some(err), "{e:?}");
+    };
+    privileged(
+        call("sched_setscheduler", "pid 0 SCHED_FIFO priority 1"),
+        "CAP_SYS_NICE",
+        "EPERM",
+    );
+    privileged(
+        call("setpriority", "PRIO_PROCESS 0 nice -10"),
+        "CAP_SYS_NICE",
+        "EACCES",
+    );
+    let nicer = find(t, "a nicer setpriority", |e| {
+        matches!(&e.data, EventData::PrivilegedCall { call, .. } if call == "setpriority")
+            && e.result.as_ref().is_some_and(|r| r.ok())
+    });
+    assert_eq!(privilege_detail(nicer), None, "a higher nice needs nothing");
+    privileged(
+        call("ioprio_set", "PRIO_PROCESS 0 class RT"),
+        "CAP_SYS_NICE",
+        "EPERM",
+    );
+    // The hard limit before the call was read at its entry: the raise is named.
+    let raise = call("prlimit64", "pid 0 RLIMIT_NOFILE hard ");
+    privileged(raise, "CAP_SYS_RESOURCE", "EPERM");
+    assert!(
+        matches!(&raise.data, EventData::PrivilegedCall { op: Some(o), .. } if !o.contains('?')),
+        "{raise:?}"
+    );
+    // glibc's setrlimit is prlimit64 on the caller.
+    let lower = call("prlimit64", "pid 0 RLIMIT_CORE hard ");
+    assert!(
+        matches!(&lower.data, EventData::PrivilegedCall { op: Some(o), query: true, .. } if o.ends_with("-> 0") && !o.contains('?')),
+        "{lower:?}"
+    );
+    privileged(call("fanotify_init", "flags 0x5"), "CAP_SYS_ADMIN", "EPERM");
+    let mtu = find(t, "SIOCSIFMTU", |e| {
+        matches!(&e.data, EventData::PrivilegedCall { call, op: Some(o), name: Some(n), .. }
+            if call == "ioctl" && o.ends_with("SIOCSIFMTU") && n == "lo")
+    });
+    privileged(mtu, "CAP_NET_ADMIN", "EPERM");
+    let read = find(
+        t,
+        "SIOCGIFMTU",
+        |e| matches!(&e.data, EventData::PrivilegedCall { op: Some(o), .. } if o.ends_with("SIOCGIFMTU")),
+    );
+    assert_eq!(privilege_detail(read), None, "an interface read");
+    let clone3 = call("clone3", "set_tid 4000000");
+    assert!(
+        privilege_detail(clone3).is_some_and(|d| d.contains("CAP_CHECKPOINT_RESTORE")),
+        "{clone3:?}"
+    );
+    assert!(clone3.result.as_ref().is_some_and(|r| !r.ok()), "refused");
+    privileged(call("process_vm_writev", "pid "), "CAP_SYS_PTRACE", "EPERM");
+    let netlink = |what: &str| {
+        find(t, what, |e| {
+            matches!(&e.data, EventData::Send { netlink: Some(n), .. }
+                if n.protocol.as_deref() == Some("NETLINK_ROUTE") && n.msg_type.as_deref() == Some(what))
+        })
+    };
+    assert_eq!(
+        privilege_detail(netlink("RTM_NEWADDR")).as_deref(),
+        Some("NETLINK_ROUTE RTM_NEWADDR (CAP_NET_ADMIN)")
+    );
+    assert_eq!(privilege_detail(netlink("RTM_GETLINK")), None, "a read");
+}
+
+/// An exec of a program with file capabilities (`cap_net_raw+ep` written as its
+/// `security.capability` xattr, as setcap does), run as nobody: no uid changes, but the exec
+/// gains CAP_NET_RAW, which the exec event names and "No use of privileged functions" counts.
+#[test]
+fn an_exec_that_gains_file_capabilities_is_privileged() {
+    use std::os::unix::fs::PermissionsExt;
+    use tracer::{
+        claims::Check,
+        verdict::{Status, judge},
+    };
+    let dir = TempDir::new("fcaps");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let prog = dir.path().join("fcaps-true");
+    std::fs::copy("/bin/true", &prog).expect("copy /bin/true");
+    std::fs::set_permissions(&prog, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    // struct vfs_cap_data, revision 2 with the effective bit: permitted CAP_NET_RAW (13).
+    let mut cap = Vec::new();
+    for word in [0x0200_0000u32 | 1, 1 << 13, 0, 0, 0] {
+        cap.extend_from_slice(&word.to_le_bytes());
+    }
+    let path = std::ffi::CString::new(prog.to_str().expect("utf-8")).expect("no NUL");
+    // SAFETY: valid C strings and a buffer of the given length.
+    let rc = unsafe {
+        libc::setxattr(
+            path.as_ptr(),
+            c"security.capability".as_ptr(),
+            cap.as_ptr().cast(),
+            cap.len(),
+            0,
+        )
+    };
+    assert_eq!(rc, 0, "setxattr: {}", std::io::Error::last_os_error());
+    let prog = prog.to_str().expect("utf-8");
+    let rec = record("fcaps", &["-u", "nobody", "--", prog]);
+    let t = &rec.trace;
+    let exec = find(
+        t,
+        "the exec with file capabilities",
+        |e| matches!(&e.data, EventData::Exec { path, .. } if path.best() == prog),
+    );
+    assert!(
+        matches!(&exec.data, EventData::Exec { caps_gained, setid: false, .. } if caps_gained == &["CAP_NET_RAW"]),
+        "{exec:?}"
+    );
+    let set = absent_claims("fcaps", &[Check::PrivilegedFunctions]);
+    let v = &judge(t, &set).verdicts[0];
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+}

@@ -325,3 +325,39 @@ fn an_unknown_user_is_one_line_error() {
     assert_one_line_error(&out, "-u no-such-user-xyz: no such user");
     assert!(!dir.join("t.jsonl").exists(), "no trace for a refused run");
 }
+
+/// A process killed by SIGSEGV, recorded with the host's `kernel.core_pattern` in the header.
+/// With a pipe pattern (`|helper`) the kernel would run a helper for the dump outside the
+/// recorded tree, so "No processes spawned" is inconclusive over the crash; with a file
+/// pattern the crash spawns nothing and the claim holds (the shell's `kill` is a builtin).
+/// The host's pattern is read, never changed.
+#[test]
+fn a_crash_is_judged_with_the_core_pattern_it_ran_under() {
+    use tracer::{
+        claims::Check,
+        verdict::{Status, judge},
+    };
+    let rec = record("crash", &["--", "/bin/sh", "-c", "kill -SEGV $$"]);
+    let t = &rec.trace;
+    let pattern = std::fs::read_to_string("/proc/sys/kernel/core_pattern").expect("core_pattern");
+    assert_eq!(
+        t.header.core_pattern.as_deref(),
+        Some(pattern.trim_end_matches('\n'))
+    );
+    find(t, "the shell's death by SIGSEGV", |e| {
+        matches!(
+            e.data,
+            EventData::Exit {
+                signal: Some(11),
+                ..
+            }
+        )
+    });
+    let set = absent_claims("crash", &[Check::ProcessesSpawned]);
+    let v = &judge(t, &set).verdicts[0];
+    if pattern.starts_with('|') {
+        assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
+    } else {
+        assert_eq!(v.status, Status::Held, "{}", v.reason);
+    }
+}

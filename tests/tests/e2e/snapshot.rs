@@ -47,6 +47,8 @@ fn normalize(lines: &[Value], work: &str) -> Vec<Value> {
                 l["target"] = Value::from("<target>");
                 // The recorder's own pid and its trace's temporary path.
                 l["recorder"] = Value::from("<recorder>");
+                // The host's setting, whatever it is.
+                l["core_pattern"] = Value::from("<core_pattern>");
             }
             Some("event") => {
                 if is_runtime_noise(&l) || l["kind"] == "exec" {

@@ -5,7 +5,7 @@
 use aya_ebpf::{helpers::bpf_probe_read_user, macros::tracepoint, programs::TracePointContext};
 use tracer_common::{
     SyscallId, flags,
-    network::{NetData, SCM_RIGHTS, SOL_SOCKET},
+    network::{AF_NETLINK, NL_HEAD, NetData, SCM_RIGHTS, SOL_SOCKET},
 };
 
 use crate::{
@@ -170,5 +170,40 @@ fn try_network_exit(ctx: &TracePointContext) -> Option<()> {
         if checked {
             *hdr_flags |= check_entry(&done, &raw const (*d).addr, (*d).addr_len);
         }
+        (*d).head_len = 0;
+        (*d)._pad2 = 0;
+        let family = u16::from_ne_bytes([(*d).addr[0], (*d).addr[1]]);
+        if (*d).addr_len >= 2 && family == AF_NETLINK {
+            (*d).head_len = netlink_head(done.syscall, &a, &raw mut (*d).head);
+        }
     })
+}
+
+/// A netlink message's first header (see [`NetData::head`]): sendto's buffer, or the first
+/// iovec of sendmsg's (sendmmsg's first) msghdr. 0 when it cannot be read.
+#[inline(always)]
+unsafe fn netlink_head(syscall: SyscallId, a: &[u64; 6], dst: *mut [u8; NL_HEAD]) -> u32 {
+    let (buf, len) = if syscall == SyscallId::Sendto {
+        (a[1], a[2])
+    } else {
+        // SAFETY: user reads checked by the helper.
+        let Ok(iov) = (unsafe { bpf_probe_read_user((a[1] + MSG_IOV_OFFSET) as *const u64) })
+        else {
+            return 0;
+        };
+        match unsafe { bpf_probe_read_user(iov as *const IoVec) } {
+            Ok(v) => (v.base, v.len),
+            Err(_) => return 0,
+        }
+    };
+    // SAFETY: `dst` is NL_HEAD writable bytes.
+    unsafe { read_user_bytes(buf, len.min(NL_HEAD as u64), dst) }
+}
+
+/// `struct msghdr`'s `msg_iov` (at 16) and the head of `struct iovec`.
+const MSG_IOV_OFFSET: u64 = 16;
+#[repr(C)]
+struct IoVec {
+    base: u64,
+    len: u64,
 }

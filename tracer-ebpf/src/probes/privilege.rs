@@ -7,7 +7,7 @@
 use aya_ebpf::{macros::tracepoint, programs::TracePointContext};
 use tracer_common::{
     SyscallId, flags,
-    privilege::{PRIV_DATA_CAP, PrivData},
+    privilege::{PRIV_DATA_CAP, PrivData, TIOCSTI},
 };
 
 use crate::{
@@ -62,6 +62,16 @@ fn try_privilege_exit(ctx: &TracePointContext) -> Option<()> {
         Quotactl => s1 = a[1],
         Sethostname | Setdomainname => data = (a[0], a[1]),
         PerfEventOpen => data = (a[0], 16),
+        // The scheduling calls' `struct sched_param` (the priority) or `struct sched_attr`
+        // (size, policy, flags, nice, priority: its first 48 bytes, version 1).
+        SchedSetscheduler => data = (a[2], 4),
+        SchedSetparam => data = (a[1], 4),
+        SchedSetattr => data = (a[1], 48),
+        // The new limits (`struct rlimit64`: cur, max).
+        Prlimit64 => data = (a[2], 16),
+        Setrlimit => data = (a[1], 16),
+        // A socket ioctl's `struct ifreq` (the interface name, then the value), TIOCSTI's byte.
+        Ioctl => data = (a[2], if a[1] as u32 == TIOCSTI { 1 } else { 40 }),
         _ => {}
     }
     let cfg = config();
@@ -94,6 +104,11 @@ fn try_privilege_exit(ctx: &TracePointContext) -> Option<()> {
                     | Sethostname
                     | Setdomainname
                     | PerfEventOpen
+                    | SchedSetscheduler
+                    | SchedSetparam
+                    | SchedSetattr
+                    | Prlimit64
+                    | Setrlimit
             );
             if read && data.0 != 0 && data.1 != 0 && (*d).data_len == 0 {
                 *hdr_flags |= flags::READ_FAILED;

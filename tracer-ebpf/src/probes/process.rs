@@ -30,14 +30,19 @@ use aya_ebpf::{
 };
 use tracer_common::{
     Config, Creds, Event, EventKind, Inflight, PATH_CAP, SyscallId, flags,
+    privilege::{self, PrivData},
     process::{
-        ARG_CHUNK, ARGV_BUF, ARGV_MAX, ExecData, ExecRecord, ExitData, FAILED_MAX_ARGS, ForkData,
+        ARG_CHUNK, ARGV_BUF, ARGV_MAX, CAPS_UNKNOWN, ExecData, ExecRecord, ExitData,
+        FAILED_MAX_ARGS, ForkData,
     },
     scope,
 };
 
 use crate::{
-    emit::{count_truncation, event, fill_header, note_str, now, read_user_str, wakeup_flag},
+    emit::{
+        count_truncation, event, fill_header, note_str, now, read_user_bytes, read_user_str,
+        wakeup_flag,
+    },
     lsm,
     maps::{
         EVENTS, EXEC_SCRATCH, EXEC_ZERO, EXECS, INFLIGHT, LOST, REAL_PATHS, TRACKED, config, count,
@@ -81,6 +86,7 @@ pub fn begin_exec(tid: u32, inflight: &Inflight, cfg: &Config) -> Option<()> {
     // SAFETY: `e` points to a map value we own until it is removed.
     unsafe {
         (*e).before = creds_now(cfg);
+        (*e).caps_before = task::cap_permitted(cfg).unwrap_or(CAPS_UNKNOWN);
         (*e).dirfd = dirfd;
         (*e).at_flags = at_flags;
     }
@@ -116,6 +122,7 @@ fn start_exec(key: u32, cfg: &Config, syscall: u16, ret: i64) -> Option<*mut Exe
                 // The entry was not seen (it started before recording, or the task joined the
                 // scope by cgroup mid-exec): no credentials before.
                 (*d).before = Creds::UNKNOWN;
+                (*d).caps_before = CAPS_UNKNOWN;
                 (*d).at_flags = 0;
                 (*d).dirfd = AT_FDCWD;
                 (*d).flags = 0;
@@ -138,6 +145,7 @@ fn send_exec(r: *mut ExecRecord, cfg: &Config, after: Creds) -> Option<()> {
     unsafe {
         let d = &raw mut (*r).event.data;
         (*d).after = after;
+        (*d).caps_after = task::cap_permitted(cfg).unwrap_or(CAPS_UNKNOWN);
         let hdr_flags = (*r).event.header.flags | (*d).flags;
         (*r).event.header.flags = hdr_flags;
         count_truncation(EventKind::Exec, hdr_flags);
@@ -359,6 +367,9 @@ pub fn process_exit(ctx: TracePointContext) -> u32 {
 
 fn try_process_exit(ctx: &TracePointContext) -> Option<()> {
     let done = complete(ctx)?;
+    if done.syscall == SyscallId::Clone3 {
+        return clone3_set_tid(&done);
+    }
     if done.syscall.kind() != EventKind::Exec {
         return None;
     }
@@ -370,6 +381,54 @@ fn try_process_exit(ctx: &TracePointContext) -> Option<()> {
     };
     let _ = EXECS.remove(tid);
     result
+}
+
+/// clone3 with `set_tid`: the caller chose the child's pid (in each pid namespace), which needs
+/// CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN. Recorded at the parent's exit, whether or not the
+/// kernel created the child (a refused attempt is a use too), as a `privileged_call` record;
+/// the fork itself comes from `sched_process_fork`. clone_args that cannot be read are counted
+/// as a lost `privileged_call` (the call may have asked for a pid).
+#[inline(always)]
+fn clone3_set_tid(done: &crate::probes::syscalls::Completed) -> Option<()> {
+    let a = done.inflight.args;
+    // SAFETY: user reads checked by the helper; the kernel copied clone_args at entry.
+    let size: u64 = match unsafe {
+        bpf_probe_read_user((a[0] + privilege::CLONE_ARGS_SET_TID_SIZE) as *const u64)
+    } {
+        Ok(size) => size,
+        Err(_) => {
+            count(&LOST, EventKind::PrivilegedCall);
+            return None;
+        }
+    };
+    if size == 0 {
+        return None;
+    }
+    // SAFETY: as above.
+    let set_tid: u64 =
+        unsafe { bpf_probe_read_user((a[0] + privilege::CLONE_ARGS_SET_TID) as *const u64) }
+            .unwrap_or(0);
+    let cfg = config();
+    // SAFETY: `d` is the reserved record's payload.
+    event::<PrivData>(
+        &cfg,
+        EventKind::PrivilegedCall,
+        SyscallId::Clone3 as u16,
+        done.inflight.ts_ns,
+        done.ret,
+        |d, hdr_flags| unsafe {
+            (*d).args = a;
+            (*d).args[privilege::SET_TID_SIZE_ARG] = size;
+            let want = if size > 16 { 64 } else { size * 4 };
+            (*d).data_len = read_user_bytes(set_tid, want, &raw mut (*d).data);
+            if (*d).data_len == 0 {
+                *hdr_flags |= flags::READ_FAILED;
+            }
+            (*d).str1_len = 0;
+            (*d).str2_len = 0;
+            (*d).str3_len = 0;
+        },
+    )
 }
 
 #[tracepoint]

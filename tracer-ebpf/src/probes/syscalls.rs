@@ -19,7 +19,7 @@ use aya_ebpf::{
 use tracer_common::{
     ADDR_CAP, BLOCKED_NS, COMPAT_STATUS, Config, EventKind, Inflight, SyscallId,
     file::{F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD},
-    flags,
+    flags, privilege,
 };
 
 use crate::{
@@ -71,6 +71,19 @@ fn try_sys_enter(ctx: &TracePointContext) -> Option<()> {
             return None;
         }
     }
+    // ioctl is hotter still: only the commands that can configure the system are kept.
+    if syscall == SyscallId::Ioctl as u16 && !privilege::ioctl_recorded(args[1]) {
+        return None;
+    }
+    // prlimit64 without new limits only reads (glibc's start-up asks every process's stack
+    // limit): no entry.
+    if syscall == SyscallId::Prlimit64 as u16 && args[2] == 0 {
+        return None;
+    }
+    let mut args = args;
+    if syscall == SyscallId::Prlimit64 as u16 || syscall == SyscallId::Setrlimit as u16 {
+        hard_limit_before(syscall, &mut args, &cfg, pid_tgid);
+    }
     let inflight = Inflight {
         ts_ns: crate::emit::now(),
         args,
@@ -88,6 +101,29 @@ fn try_sys_enter(ctx: &TracePointContext) -> Option<()> {
     }
     entry_copy(tid, syscall, &inflight);
     Some(())
+}
+
+/// prlimit64 on the caller and setrlimit: the resource's hard limit before the call, into the
+/// saved arguments neither call uses (see [`privilege::PREV_KNOWN_ARG`]), so that userspace can
+/// tell a raise (CAP_SYS_RESOURCE) from a cut. Another process's limit is not read.
+#[inline(always)]
+fn hard_limit_before(syscall: u16, args: &mut [u64; 6], cfg: &Config, pid_tgid: u64) {
+    let (target, resource) = if syscall == SyscallId::Prlimit64 as u16 {
+        (args[0] as u32, args[1])
+    } else {
+        (0, args[0])
+    };
+    let own = target == 0 || target == (pid_tgid >> 32) as u32;
+    match crate::task::hard_limit(cfg, resource).filter(|_| own) {
+        Some(max) => {
+            args[privilege::PREV_KNOWN_ARG] = 1;
+            args[privilege::PREV_VALUE_ARG] = max;
+        }
+        None => {
+            args[privilege::PREV_KNOWN_ARG] = 0;
+            args[privilege::PREV_VALUE_ARG] = 0;
+        }
+    }
 }
 
 /// The calls whose path or address the kernel copies at their start and that may then block

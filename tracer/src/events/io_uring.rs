@@ -205,12 +205,16 @@ fn remember_new_fd(d: &OpData, sqe: &[u8; 64], path: Option<&PathRef>, cx: &mut 
         op::ACCEPT => (
             Some(Fd::Socket {
                 bound: cx.procs.bound_addr(pid, word(4) as i32),
+                netlink: None,
             }),
             op_flags & SOCK_CLOEXEC != 0,
         ),
         // socket: its type (`SOCK_CLOEXEC` included) is the entry's `off`, at 8.
         op::SOCKET => (
-            Some(Fd::Socket { bound: None }),
+            Some(Fd::Socket {
+                bound: None,
+                netlink: None,
+            }),
             dword(8) & SOCK_CLOEXEC != 0,
         ),
         _ => return,

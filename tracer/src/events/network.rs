@@ -2,10 +2,13 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use tracer_common::{Event as RawEvent, EventKind, network::NetData};
+use tracer_common::{
+    Event as RawEvent, EventKind,
+    network::{AF_NETLINK, NetData},
+};
 
 use super::{Cx, DecodeError, procs::Fd, read_record};
-use crate::trace::{EventData, SockAddr};
+use crate::trace::{EventData, NetlinkMsg, SockAddr};
 
 const SOCK_CLOEXEC: i32 = libc::SOCK_CLOEXEC;
 
@@ -28,7 +31,10 @@ pub(super) fn decode(
                 cx.procs.new_fd(
                     pid,
                     ret as i32,
-                    Fd::Socket { bound: None },
+                    Fd::Socket {
+                        bound: None,
+                        netlink: (d.domain == i32::from(AF_NETLINK)).then_some(d.protocol),
+                    },
                     d.sock_type & SOCK_CLOEXEC != 0,
                 );
             }
@@ -40,11 +46,13 @@ pub(super) fn decode(
         }
         EventKind::Bind => {
             if ok {
+                let netlink = cx.procs.netlink_protocol(pid, d.fd);
                 cx.procs.set_fd(
                     pid,
                     d.fd,
                     Fd::Socket {
                         bound: addr.clone(),
+                        netlink,
                     },
                 );
             }
@@ -64,6 +72,7 @@ pub(super) fn decode(
                     ret as i32,
                     Fd::Socket {
                         bound: local.clone(),
+                        netlink: None,
                     },
                     d.flags & SOCK_CLOEXEC != 0,
                 );
@@ -75,7 +84,17 @@ pub(super) fn decode(
             }
         }
         EventKind::Connect => EventData::Connect { fd: d.fd, addr },
-        EventKind::Send => EventData::Send { fd: d.fd, addr },
+        EventKind::Send => {
+            let netlink = (d.head_len > 0).then(|| {
+                let protocol = cx.procs.netlink_protocol(pid, d.fd);
+                netlink_msg(&d, protocol, ret)
+            });
+            EventData::Send {
+                fd: d.fd,
+                addr,
+                netlink,
+            }
+        }
         _ => unreachable!("network family kinds"),
     }))
 }
@@ -237,6 +256,78 @@ fn type_name(sock_type: i32) -> String {
         parts.push("SOCK_CLOEXEC".into());
     }
     parts.join("|")
+}
+
+/// The first message of a send to a netlink address, from its `struct nlmsghdr`.
+fn netlink_msg(d: &NetData, protocol: Option<i32>, ret: i64) -> NetlinkMsg {
+    let head = &d.head[..(d.head_len as usize).min(d.head.len())];
+    let (len, msg_type, flags) = if head.len() >= 8 {
+        (
+            Some(u32::from_ne_bytes(head[0..4].try_into().expect("4"))),
+            Some(u16::from_ne_bytes(head[4..6].try_into().expect("2"))),
+            Some(u16::from_ne_bytes(head[6..8].try_into().expect("2"))),
+        )
+    } else {
+        (None, None, None)
+    };
+    // The bytes sent beyond the first message (aligned to 4) hold more messages, unread.
+    let more = match len {
+        Some(len) => ret > i64::from((len + 3) & !3),
+        None => true,
+    };
+    NetlinkMsg {
+        protocol: protocol.map(netlink_protocol_name),
+        msg_type: msg_type.map(|t| netlink_type_name(protocol, t)),
+        msg_type_raw: msg_type,
+        flags,
+        more,
+    }
+}
+
+/// `NETLINK_*` protocol names (include/uapi/linux/netlink.h).
+fn netlink_protocol_name(protocol: i32) -> String {
+    match protocol {
+        0 => "NETLINK_ROUTE".into(),
+        4 => "NETLINK_SOCK_DIAG".into(),
+        6 => "NETLINK_XFRM".into(),
+        9 => "NETLINK_AUDIT".into(),
+        12 => "NETLINK_NETFILTER".into(),
+        15 => "NETLINK_KOBJECT_UEVENT".into(),
+        16 => "NETLINK_GENERIC".into(),
+        other => format!("NETLINK_{other}"),
+    }
+}
+
+/// An rtnetlink message type (`RTM_*`) by name; other protocols' types as numbers.
+fn netlink_type_name(protocol: Option<i32>, t: u16) -> String {
+    const RTM: [&str; 12] = [
+        "LINK",
+        "ADDR",
+        "ROUTE",
+        "NEIGH",
+        "RULE",
+        "QDISC",
+        "TCLASS",
+        "TFILTER",
+        "ACTION",
+        "PREFIX",
+        "MULTICAST",
+        "ANYCAST",
+    ];
+    const OPS: [&str; 4] = ["NEW", "DEL", "GET", "SET"];
+    match t {
+        1 => "NLMSG_NOOP".into(),
+        2 => "NLMSG_ERROR".into(),
+        3 => "NLMSG_DONE".into(),
+        t if protocol == Some(0) && t >= 16 && usize::from((t - 16) / 4) < RTM.len() => {
+            format!(
+                "RTM_{}{}",
+                OPS[usize::from(t % 4)],
+                RTM[usize::from((t - 16) / 4)]
+            )
+        }
+        t => t.to_string(),
+    }
 }
 
 #[cfg(test)]

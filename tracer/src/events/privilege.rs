@@ -1,6 +1,9 @@
 //! Privilege family records (see `tracer-ebpf/src/probes/privilege.rs`).
 
-use tracer_common::{Event as RawEvent, SyscallId, privilege::PrivData};
+use tracer_common::{
+    Event as RawEvent, SyscallId,
+    privilege::{PREV_KNOWN_ARG, PREV_VALUE_ARG, PrivData, SET_TID_SIZE_ARG},
+};
 
 use super::{Cx, DecodeError, bit_names, read_record, text};
 use crate::trace::{ClockTime, EventData, TimeZone};
@@ -153,6 +156,10 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
         Reboot | KexecLoad | KexecFileLoad | DeleteModule | Swapon | Swapoff | Sethostname
         | Setdomainname | Ioperm | Iopl | Acct | Quotactl | QuotactlFd | Syslog | PerfEventOpen
         | Vhangup => privileged_call(syscall, &a, &d, s1, cx),
+        SchedSetscheduler | SchedSetparam | SchedSetattr | Setpriority | Prlimit64 | Setrlimit
+        | FanotifyInit | Ioctl | IoprioSet | Clone3 | ProcessVmWritev => {
+            gated_call(syscall, &a, &d, cx.header.pid, cx.header.ret)
+        }
         _ => return Ok(None),
     }))
 }
@@ -224,6 +231,355 @@ fn privileged_call(
         name,
         query,
     }
+}
+
+/// `-EPERM`, `-EACCES`: the kernel refused the call for want of a capability (or of the ids
+/// it would have had to match without one). An attempt is a use.
+fn refused(ret: i64) -> bool {
+    ret == -1 || ret == -13
+}
+
+/// The calls that need a capability only for some of their arguments: real-time scheduling
+/// and negative nice values (CAP_SYS_NICE), a raised hard resource limit (CAP_SYS_RESOURCE),
+/// fanotify's permission classes and unlimited groups (CAP_SYS_ADMIN), the socket ioctls that
+/// configure interfaces, routes and ARP (CAP_NET_ADMIN), TIOCSTI and TIOCCONS (CAP_SYS_ADMIN),
+/// the real-time I/O class (CAP_SYS_NICE), clone3's `set_tid` (CAP_CHECKPOINT_RESTORE) and
+/// process_vm_writev into another process (a ptrace POKE by another door).
+/// `query` is true when the arguments ask for nothing a capability gates and the kernel did
+/// not refuse the call: then it is no use of privilege. Arguments that could not be read count
+/// as privileged.
+fn gated_call(syscall: SyscallId, a: &[u64; 6], d: &PrivData, pid: u32, ret: i64) -> EventData {
+    use SyscallId::*;
+    let data = &d.data[..(d.data_len as usize).min(d.data.len())];
+    let i32_at = |at: usize| {
+        data.get(at..at + 4)
+            .map(|b| i32::from_ne_bytes(b.try_into().expect("4")))
+    };
+    let u64_at = |at: usize| {
+        data.get(at..at + 8)
+            .map(|b| u64::from_ne_bytes(b.try_into().expect("8")))
+    };
+    let (capability, op, name, privileged) = match syscall {
+        SchedSetscheduler => {
+            let policy = a[1] as u32 & !SCHED_RESET_ON_FORK;
+            let prio = i32_at(0);
+            (
+                "CAP_SYS_NICE",
+                format!(
+                    "pid {} {} priority {}",
+                    a[0] as i32,
+                    sched_policy(policy),
+                    prio.map_or("?".to_owned(), |p| p.to_string())
+                ),
+                None,
+                realtime(policy),
+            )
+        }
+        SchedSetparam => {
+            let prio = i32_at(0);
+            (
+                "CAP_SYS_NICE",
+                format!(
+                    "pid {} priority {}",
+                    a[0] as i32,
+                    prio.map_or("?".to_owned(), |p| p.to_string())
+                ),
+                None,
+                // Only a real-time task has a priority above 0; raising it is the privilege.
+                prio.is_none_or(|p| p > 0),
+            )
+        }
+        SchedSetattr => {
+            // struct sched_attr: size u32, sched_policy u32, sched_flags u64, sched_nice s32,
+            // sched_priority u32, …
+            let policy = i32_at(4).map(|p| p as u32);
+            let nice = i32_at(16);
+            let prio = i32_at(20);
+            (
+                "CAP_SYS_NICE",
+                match (policy, nice, prio) {
+                    (Some(policy), Some(nice), Some(prio)) => format!(
+                        "pid {} {} nice {nice} priority {prio}",
+                        a[0] as i32,
+                        sched_policy(policy)
+                    ),
+                    _ => format!("pid {} (sched_attr unread)", a[0] as i32),
+                },
+                None,
+                match (policy, nice) {
+                    (Some(policy), Some(nice)) => realtime(policy) || nice < 0,
+                    _ => true,
+                },
+            )
+        }
+        Setpriority => {
+            let nice = a[2] as i32;
+            (
+                "CAP_SYS_NICE",
+                format!("{} {} nice {nice}", prio_which(a[0]), a[1] as i32),
+                None,
+                nice < 0,
+            )
+        }
+        Prlimit64 | Setrlimit => {
+            let (pid, resource, new) = if syscall == Prlimit64 {
+                (a[0] as i32, a[1], a[2])
+            } else {
+                (0, a[0], a[1])
+            };
+            let prev = (a[PREV_KNOWN_ARG] == 1).then_some(a[PREV_VALUE_ARG]);
+            let max = u64_at(8);
+            let limit = |v: Option<u64>| match v {
+                Some(u64::MAX) => "unlimited".to_owned(),
+                Some(v) => v.to_string(),
+                None => "?".to_owned(),
+            };
+            let op = if new == 0 {
+                format!("pid {pid} {} read", rlimit_name(resource))
+            } else {
+                format!(
+                    "pid {pid} {} hard {} -> {}",
+                    rlimit_name(resource),
+                    limit(prev),
+                    limit(max)
+                )
+            };
+            // A hard limit above the one before is the privilege. Unknown either side (another
+            // process's limit, an unread struct): counted.
+            let raised = new != 0
+                && match (prev, max) {
+                    (Some(prev), Some(max)) => max > prev,
+                    _ => true,
+                };
+            ("CAP_SYS_RESOURCE", op, None, raised)
+        }
+        FanotifyInit => {
+            let flags = a[0];
+            // FANOTIFY_ADMIN_INIT_FLAGS, and the requirement of a FID report mode without
+            // CAP_SYS_ADMIN (fs/notify/fanotify/fanotify_user.c).
+            let admin = flags & FAN_ADMIN_FLAGS != 0 || flags & FAN_FID_BITS == 0;
+            (
+                "CAP_SYS_ADMIN",
+                format!("flags {flags:#x}"),
+                None,
+                admin || flags & FAN_ENABLE_AUDIT != 0,
+            )
+        }
+        Ioctl => {
+            let cmd = a[1] as u32;
+            let (cmd_name, read) = ioctl_cmd(cmd);
+            let ifname = (cmd >> 8 == 0x89 && data.len() >= 16).then(|| {
+                let end = data[..16].iter().position(|b| *b == 0).unwrap_or(16);
+                String::from_utf8_lossy(&data[..end]).into_owned()
+            });
+            let capability = if cmd >> 8 == 0x89 {
+                "CAP_NET_ADMIN"
+            } else {
+                "CAP_SYS_ADMIN"
+            };
+            (
+                capability,
+                format!("fd {} {cmd_name}", a[0] as i32),
+                ifname.filter(|n| !n.is_empty()),
+                !read,
+            )
+        }
+        IoprioSet => {
+            let class = (a[2] >> 13) & 7;
+            (
+                "CAP_SYS_NICE",
+                format!(
+                    "{} {} class {} level {}",
+                    // IOPRIO_WHO_PROCESS is 1, PRIO_PROCESS 0.
+                    prio_which(a[0].wrapping_sub(1)),
+                    a[1] as i32,
+                    match class {
+                        1 => "RT".to_owned(),
+                        2 => "BE".to_owned(),
+                        3 => "IDLE".to_owned(),
+                        c => c.to_string(),
+                    },
+                    a[2] & 0x1fff
+                ),
+                None,
+                class == 1,
+            )
+        }
+        // Another process's memory written, as ptrace's POKE does (the same access check:
+        // PTRACE_MODE_ATTACH, CAP_SYS_PTRACE for another user's process). Into itself, nothing.
+        ProcessVmWritev => {
+            let target = a[0] as i32;
+            (
+                "CAP_SYS_PTRACE",
+                format!("pid {target}"),
+                None,
+                target != pid as i32,
+            )
+        }
+        // Clone3: only a clone3 with set_tid makes this record.
+        _ => {
+            let pids: Vec<String> = data
+                .chunks_exact(4)
+                .map(|c| i32::from_ne_bytes(c.try_into().expect("4")).to_string())
+                .collect();
+            (
+                "CAP_CHECKPOINT_RESTORE",
+                format!(
+                    "set_tid {} (pid namespace levels: {})",
+                    if pids.is_empty() {
+                        "?".to_owned()
+                    } else {
+                        pids.join(",")
+                    },
+                    a[SET_TID_SIZE_ARG]
+                ),
+                None,
+                true,
+            )
+        }
+    };
+    let refused = refused(ret);
+    EventData::PrivilegedCall {
+        call: syscall.name().to_owned(),
+        capability: capability.to_owned(),
+        op: Some(if refused && !privileged {
+            format!(
+                "{op} (refused: {})",
+                if ret == -1 { "EPERM" } else { "EACCES" }
+            )
+        } else {
+            op
+        }),
+        path: None,
+        name,
+        query: !privileged && !refused,
+    }
+}
+
+/// `SCHED_RESET_ON_FORK`, or-ed into sched_setscheduler's policy.
+const SCHED_RESET_ON_FORK: u32 = 0x4000_0000;
+
+/// SCHED_FIFO, SCHED_RR, SCHED_DEADLINE: the policies that need CAP_SYS_NICE (or an
+/// RLIMIT_RTPRIO, which only a privileged process can have raised).
+fn realtime(policy: u32) -> bool {
+    matches!(policy, 1 | 2 | 6)
+}
+
+fn sched_policy(policy: u32) -> String {
+    const NAMES: [&str; 7] = [
+        "SCHED_OTHER",
+        "SCHED_FIFO",
+        "SCHED_RR",
+        "SCHED_BATCH",
+        "SCHED_ISO",
+        "SCHED_IDLE",
+        "SCHED_DEADLINE",
+    ];
+    named(&NAMES, i64::from(policy), || format!("SCHED_{policy}"))
+}
+
+/// setpriority's and ioprio_set's `which`.
+fn prio_which(which: u64) -> String {
+    const NAMES: [&str; 3] = ["PRIO_PROCESS", "PRIO_PGRP", "PRIO_USER"];
+    named(&NAMES, which as i64, || format!("WHICH_{which}"))
+}
+
+fn rlimit_name(resource: u64) -> String {
+    const NAMES: [&str; 16] = [
+        "RLIMIT_CPU",
+        "RLIMIT_FSIZE",
+        "RLIMIT_DATA",
+        "RLIMIT_STACK",
+        "RLIMIT_CORE",
+        "RLIMIT_RSS",
+        "RLIMIT_NPROC",
+        "RLIMIT_NOFILE",
+        "RLIMIT_MEMLOCK",
+        "RLIMIT_AS",
+        "RLIMIT_LOCKS",
+        "RLIMIT_SIGPENDING",
+        "RLIMIT_MSGQUEUE",
+        "RLIMIT_NICE",
+        "RLIMIT_RTPRIO",
+        "RLIMIT_RTTIME",
+    ];
+    named(&NAMES, resource as i64, || format!("RLIMIT_{resource}"))
+}
+
+/// FAN_CLASS_CONTENT | FAN_CLASS_PRE_CONTENT | FAN_UNLIMITED_QUEUE | FAN_UNLIMITED_MARKS |
+/// FAN_REPORT_PIDFD | FAN_REPORT_TID: only with CAP_SYS_ADMIN.
+const FAN_ADMIN_FLAGS: u64 = 0x04 | 0x08 | 0x10 | 0x20 | 0x80 | 0x100;
+/// FAN_REPORT_FID | FAN_REPORT_DIR_FID | FAN_REPORT_NAME | FAN_REPORT_TARGET_FID: without
+/// CAP_SYS_ADMIN a group must report file ids.
+const FAN_FID_BITS: u64 = 0x200 | 0x400 | 0x800 | 0x1000;
+/// FAN_ENABLE_AUDIT: CAP_AUDIT_WRITE.
+const FAN_ENABLE_AUDIT: u64 = 0x40;
+
+/// An ioctl's name and whether it only reads (and needs no capability). The socket ioctls
+/// not named as reads here (the `SIOCS*`, `SIOCADD*`, `SIOCDEL*`, bridge and bonding calls,
+/// the device- and protocol-private ranges) count as privileged.
+fn ioctl_cmd(cmd: u32) -> (String, bool) {
+    let (name, read) = match cmd {
+        0x5412 => ("TIOCSTI", false),
+        0x541d => ("TIOCCONS", false),
+        0x8901 => ("FIOSETOWN", true),
+        0x8902 => ("SIOCSPGRP", true),
+        0x8903 => ("FIOGETOWN", true),
+        0x8904 => ("SIOCGPGRP", true),
+        0x8905 => ("SIOCATMARK", true),
+        0x8906 => ("SIOCGSTAMP", true),
+        0x8907 => ("SIOCGSTAMPNS", true),
+        0x890b => ("SIOCADDRT", false),
+        0x890c => ("SIOCDELRT", false),
+        0x8910 => ("SIOCGIFNAME", true),
+        0x8911 => ("SIOCSIFLINK", false),
+        0x8912 => ("SIOCGIFCONF", true),
+        0x8913 => ("SIOCGIFFLAGS", true),
+        0x8914 => ("SIOCSIFFLAGS", false),
+        0x8915 => ("SIOCGIFADDR", true),
+        0x8916 => ("SIOCSIFADDR", false),
+        0x8917 => ("SIOCGIFDSTADDR", true),
+        0x8918 => ("SIOCSIFDSTADDR", false),
+        0x8919 => ("SIOCGIFBRDADDR", true),
+        0x891a => ("SIOCSIFBRDADDR", false),
+        0x891b => ("SIOCGIFNETMASK", true),
+        0x891c => ("SIOCSIFNETMASK", false),
+        0x891d => ("SIOCGIFMETRIC", true),
+        0x891e => ("SIOCSIFMETRIC", false),
+        0x8921 => ("SIOCGIFMTU", true),
+        0x8922 => ("SIOCSIFMTU", false),
+        0x8923 => ("SIOCSIFNAME", false),
+        0x8924 => ("SIOCSIFHWADDR", false),
+        0x8925 => ("SIOCGIFENCAP", true),
+        0x8926 => ("SIOCSIFENCAP", false),
+        0x8927 => ("SIOCGIFHWADDR", true),
+        0x8931 => ("SIOCADDMULTI", false),
+        0x8932 => ("SIOCDELMULTI", false),
+        0x8933 => ("SIOCGIFINDEX", true),
+        0x8934 => ("SIOCSIFPFLAGS", false),
+        0x8935 => ("SIOCGIFPFLAGS", true),
+        0x8936 => ("SIOCDIFADDR", false),
+        0x8937 => ("SIOCSIFHWBROADCAST", false),
+        0x8938 => ("SIOCGIFCOUNT", true),
+        0x8942 => ("SIOCGIFTXQLEN", true),
+        0x8943 => ("SIOCSIFTXQLEN", false),
+        0x8946 => ("SIOCETHTOOL", false),
+        0x8947 => ("SIOCGMIIPHY", true),
+        0x8948 => ("SIOCGMIIREG", true),
+        0x8949 => ("SIOCSMIIREG", false),
+        0x894b => ("SIOCOUTQNSD", true),
+        0x8953 => ("SIOCDARP", false),
+        0x8954 => ("SIOCGARP", true),
+        0x8955 => ("SIOCSARP", false),
+        0x8970 => ("SIOCGIFMAP", true),
+        0x8971 => ("SIOCSIFMAP", false),
+        0x89a0 => ("SIOCBRADDBR", false),
+        0x89a1 => ("SIOCBRDELBR", false),
+        0x89a2 => ("SIOCBRADDIF", false),
+        0x89a3 => ("SIOCBRDELIF", false),
+        other => return (format!("{other:#x}"), false),
+    };
+    (name.to_owned(), read)
 }
 
 /// reboot(2)'s `cmd` (`LINUX_REBOOT_CMD_*`).

@@ -2,7 +2,7 @@
 
 use tracer_common::{
     Event as RawEvent, EventKind,
-    process::{ExecData, ExitData, ForkData},
+    process::{CAPS_UNKNOWN, ExecData, ExitData, ForkData},
 };
 
 use super::{Cx, DecodeError, read_record, text};
@@ -52,6 +52,12 @@ pub(super) fn decode(
                 cx.procs.exec(pid);
             }
             let setid = matches!((before, after), (Some(b), Some(a)) if b.euid != a.euid || b.egid != a.egid);
+            let gained = if cx.ok() && d.caps_before != CAPS_UNKNOWN && d.caps_after != CAPS_UNKNOWN
+            {
+                d.caps_after & !d.caps_before
+            } else {
+                0
+            };
             EventData::Exec {
                 path,
                 argv,
@@ -59,6 +65,7 @@ pub(super) fn decode(
                 before,
                 after,
                 setid,
+                caps_gained: cap_names(gained),
             }
         }
         EventKind::Exit => {
@@ -122,6 +129,62 @@ fn creds(c: &tracer_common::Creds) -> Option<Creds> {
         fsuid: c.fsuid,
         fsgid: c.fsgid,
     })
+}
+
+/// The names of the capabilities in a set (`CAP_CHOWN` is bit 0), a number for a bit the
+/// table does not name.
+pub(crate) fn cap_names(set: u64) -> Vec<String> {
+    const NAMES: [&str; 41] = [
+        "CAP_CHOWN",
+        "CAP_DAC_OVERRIDE",
+        "CAP_DAC_READ_SEARCH",
+        "CAP_FOWNER",
+        "CAP_FSETID",
+        "CAP_KILL",
+        "CAP_SETGID",
+        "CAP_SETUID",
+        "CAP_SETPCAP",
+        "CAP_LINUX_IMMUTABLE",
+        "CAP_NET_BIND_SERVICE",
+        "CAP_NET_BROADCAST",
+        "CAP_NET_ADMIN",
+        "CAP_NET_RAW",
+        "CAP_IPC_LOCK",
+        "CAP_IPC_OWNER",
+        "CAP_SYS_MODULE",
+        "CAP_SYS_RAWIO",
+        "CAP_SYS_CHROOT",
+        "CAP_SYS_PTRACE",
+        "CAP_SYS_PACCT",
+        "CAP_SYS_ADMIN",
+        "CAP_SYS_BOOT",
+        "CAP_SYS_NICE",
+        "CAP_SYS_RESOURCE",
+        "CAP_SYS_TIME",
+        "CAP_SYS_TTY_CONFIG",
+        "CAP_MKNOD",
+        "CAP_LEASE",
+        "CAP_AUDIT_WRITE",
+        "CAP_AUDIT_CONTROL",
+        "CAP_SETFCAP",
+        "CAP_MAC_OVERRIDE",
+        "CAP_MAC_ADMIN",
+        "CAP_SYSLOG",
+        "CAP_WAKE_ALARM",
+        "CAP_BLOCK_SUSPEND",
+        "CAP_AUDIT_READ",
+        "CAP_PERFMON",
+        "CAP_BPF",
+        "CAP_CHECKPOINT_RESTORE",
+    ];
+    (0..64)
+        .filter(|bit| set & (1u64 << bit) != 0)
+        .map(|bit| {
+            NAMES
+                .get(bit)
+                .map_or_else(|| format!("CAP_{bit}"), |n| (*n).to_owned())
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -23,6 +23,9 @@ pub enum Fd {
     Path(String),
     Socket {
         bound: Option<SockAddr>,
+        /// An `AF_NETLINK` socket's protocol (`NETLINK_ROUTE` is 0): what its messages' types
+        /// mean.
+        netlink: Option<i32>,
     },
     /// A pidfd (`pidfd_open`): the process it stands for, so that a signal sent through it
     /// names its target.
@@ -223,9 +226,17 @@ impl Processes {
         self.map.get(&pid)?.fds.get(&fd).cloned()
     }
 
+    /// The netlink protocol of socket `fd` of `pid`, when the table knows it for one.
+    pub fn netlink_protocol(&mut self, pid: u32, fd: i32) -> Option<i32> {
+        match self.get(pid).fds.get(&fd)? {
+            Fd::Socket { netlink, .. } => *netlink,
+            Fd::Path(_) | Fd::Pidfd(_) => None,
+        }
+    }
+
     pub fn bound_addr(&mut self, pid: u32, fd: i32) -> Option<SockAddr> {
         match self.get(pid).fds.get(&fd)? {
-            Fd::Socket { bound } => bound.clone(),
+            Fd::Socket { bound, .. } => bound.clone(),
             Fd::Path(_) | Fd::Pidfd(_) => None,
         }
     }
@@ -344,10 +355,10 @@ impl Processes {
 pub fn describe_fd(fd: &Fd) -> String {
     match fd {
         Fd::Path(p) => p.clone(),
-        Fd::Socket { bound: Some(a) } => {
+        Fd::Socket { bound: Some(a), .. } => {
             format!("socket bound to {}", crate::trace::describe::addr_label(a))
         }
-        Fd::Socket { bound: None } => "socket".to_owned(),
+        Fd::Socket { bound: None, .. } => "socket".to_owned(),
         Fd::Pidfd(pid) => format!("pidfd {pid}"),
     }
 }
@@ -407,7 +418,13 @@ fn read_procfs(pid: u32) -> Proc {
                 if target.starts_with('/') {
                     fds.insert(fd, Fd::Path(target));
                 } else if target.starts_with("socket:") {
-                    fds.insert(fd, Fd::Socket { bound: None });
+                    fds.insert(
+                        fd,
+                        Fd::Socket {
+                            bound: None,
+                            netlink: None,
+                        },
+                    );
                 }
             }
         }
@@ -485,7 +502,15 @@ mod tests {
         );
         p.new_fd(7, 3, Fd::Path("/etc/secret".into()), false);
         p.new_fd(7, 4, Fd::Path("/srv/dir".into()), false);
-        p.new_fd(7, 5, Fd::Socket { bound: None }, false);
+        p.new_fd(
+            7,
+            5,
+            Fd::Socket {
+                bound: None,
+                netlink: None,
+            },
+            false,
+        );
         let r = |p: &mut Processes, path: &str| p.resolve(7, AT_FDCWD, path.into());
         for given in [
             "/proc/self/fd/3",

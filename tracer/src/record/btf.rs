@@ -240,6 +240,23 @@ impl MmOffsets {
     }
 }
 
+/// Where the entry program finds the caller's resource limits (`current->signal->rlim`), to
+/// read a hard limit before prlimit64 or setrlimit changes it.
+#[derive(Debug, Clone, Copy)]
+pub struct RlimOffsets {
+    pub task_signal: u32,
+    pub signal_rlim: u32,
+}
+
+impl RlimOffsets {
+    pub fn from_btf(btf: &Btf) -> Result<Self, BtfError> {
+        Ok(Self {
+            task_signal: btf.member_offset("task_struct", "signal")?,
+            signal_rlim: btf.member_offset("signal_struct", "rlim")?,
+        })
+    }
+}
+
 /// Where the io_uring program finds the entry a request was made from (see
 /// tracer-ebpf/src/probes/io_uring.rs).
 #[derive(Debug, Clone, Copy)]

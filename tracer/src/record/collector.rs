@@ -524,6 +524,9 @@ fn header(
                 .to_string_lossy()
                 .into_owned(),
         }),
+        core_pattern: std::fs::read_to_string("/proc/sys/kernel/core_pattern")
+            .ok()
+            .map(|p| p.trim_end_matches('\n').to_owned()),
     }
 }
 

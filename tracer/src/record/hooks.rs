@@ -394,6 +394,12 @@ pub const FAMILY_WORDS: &[&str] = &[
     "quotactl",
     "syslog",
     "vhangup",
+    "sched_set",
+    "priority",
+    "rlimit",
+    "fanotify",
+    "ioctl",
+    "ioprio",
 ];
 
 /// Syscalls of a covered family that are not hooked, and why. docs/trace-format.md lists them
@@ -410,6 +416,19 @@ pub const LEFT_OUT: &[(&str, &str)] = &[
     ("flistxattr", "reads"),
     ("listxattrat", "reads"),
     ("capget", "reads"),
+    ("getpriority", "reads"),
+    ("sched_get_priority_max", "reads"),
+    ("sched_get_priority_min", "reads"),
+    ("getrlimit", "reads"),
+    ("ioprio_get", "reads"),
+    (
+        "sched_setaffinity",
+        "CPU placement; CAP_SYS_NICE only for another user's task: blind spot",
+    ),
+    (
+        "fanotify_mark",
+        "marks on a group: the fanotify_init that made it is recorded",
+    ),
     (
         "fallocate",
         "writes through an fd: the open with write access is recorded",
@@ -468,10 +487,6 @@ pub const LEFT_OUT: &[(&str, &str)] = &[
     (
         "personality",
         "the caller's execution domain, not credentials",
-    ),
-    (
-        "process_vm_writev",
-        "writes another process's memory (like ptrace POKE): blind spot",
     ),
     ("process_vm_readv", "reads"),
     (
@@ -648,6 +663,16 @@ pub fn kernel_nr(id: SyscallId) -> Option<i64> {
         Syslog => libc::SYS_syslog,
         PerfEventOpen => libc::SYS_perf_event_open,
         Vhangup => libc::SYS_vhangup,
+        SchedSetscheduler => libc::SYS_sched_setscheduler,
+        SchedSetparam => libc::SYS_sched_setparam,
+        SchedSetattr => libc::SYS_sched_setattr,
+        Setpriority => libc::SYS_setpriority,
+        Prlimit64 => libc::SYS_prlimit64,
+        Setrlimit => libc::SYS_setrlimit,
+        FanotifyInit => libc::SYS_fanotify_init,
+        Ioctl => libc::SYS_ioctl,
+        IoprioSet => libc::SYS_ioprio_set,
+        ProcessVmWritev => libc::SYS_process_vm_writev,
         #[cfg(target_arch = "x86_64")]
         Ioperm => libc::SYS_ioperm,
         #[cfg(target_arch = "x86_64")]

@@ -15,7 +15,7 @@ use tracer_common::{Config, SyscallId, file::ArgLayout};
 
 use super::{
     RecordError,
-    btf::{Btf, FileOffsets, MmOffsets, RingOffsets, TaskOffsets},
+    btf::{Btf, FileOffsets, MmOffsets, RingOffsets, RlimOffsets, TaskOffsets},
     hooks::{self, Hook, Point, SyscallHooks},
     mounts,
     target::Scope,
@@ -206,6 +206,14 @@ pub fn load(
         config.off_task_tgid = off.task_tgid;
         config.off_task_exit_code = off.task_exit_code;
         config.off_cred_uid = off.cred_uid;
+        if let Some(btf) = btf.as_ref() {
+            match btf.member_offset("cred", "cap_permitted") {
+                Ok(o) => config.off_cred_cap_permitted = o,
+                Err(err) => tracing::warn!(
+                    "no cred.cap_permitted offset ({err}): exec capability gains unknown"
+                ),
+            }
+        }
     }
     match btf.as_ref().map(MmOffsets::from_btf) {
         Some(Ok(mm)) => {
@@ -217,6 +225,17 @@ pub fn load(
         Some(Err(err)) => {
             tracing::warn!("no mm offsets ({err}): successful execs will have no argv")
         }
+        None => {}
+    }
+    match btf.as_ref().map(RlimOffsets::from_btf) {
+        Some(Ok(rlim)) => {
+            config.has_rlim_offsets = 1;
+            config.off_task_signal = rlim.task_signal;
+            config.off_signal_rlim = rlim.signal_rlim;
+        }
+        Some(Err(err)) => tracing::warn!(
+            "no rlimit offsets ({err}): a set hard limit will count as raised (privileged)"
+        ),
         None => {}
     }
     let uring_layout = super::tpformat::uring_offsets();

@@ -404,6 +404,27 @@ pub fn privilege_detail(ev: &Event) -> Option<String> {
             target_pid,
         } => format!("{request} pid {target_pid}"),
         EventData::Bpf { cmd } => cmd.clone(),
+        // Capabilities an exec gave: file capabilities, a setuid-root program.
+        EventData::Exec {
+            path, caps_gained, ..
+        } if !caps_gained.is_empty() && ev.result.as_ref().is_none_or(|r| r.ok()) => {
+            format!("exec of {} gained {}", path.best(), caps_gained.join(","))
+        }
+        // A sysctl written (kernel.core_pattern, …): the kernel's own configuration, root's.
+        EventData::Open { path, access, .. }
+            if path.best().starts_with("/proc/sys/") && access != "read" && access != "path" =>
+        {
+            format!("sysctl {} opened for writing", path.best())
+        }
+        EventData::Send {
+            netlink: Some(n), ..
+        } if netlink_privileged(n) == Some(true) => format!(
+            "{} {}{} ({})",
+            n.protocol.as_deref().unwrap_or("netlink"),
+            n.msg_type.as_deref().unwrap_or("?"),
+            if n.more { " and more messages" } else { "" },
+            netlink_capability(n)
+        ),
         EventData::ModuleLoad { params } => format!("params {}", opt(params)),
         // A read of the clock's state, or of quotas, asks for no privilege.
         EventData::Clock { query: true, .. } | EventData::PrivilegedCall { query: true, .. } => {
@@ -565,6 +586,39 @@ pub fn secret_in_argv(argv: &[String]) -> Option<String> {
         }
     }
     Some(masked.join(" "))
+}
+
+/// Whether a netlink request needs a capability: `Some(true)` an rtnetlink request other
+/// than a `RTM_GET*` read (rtnetlink_rcv_msg checks CAP_NET_ADMIN for every other kind), or
+/// any message to xfrm, netfilter (both check CAP_NET_ADMIN for every message) or audit
+/// (CAP_AUDIT_WRITE, CAP_AUDIT_CONTROL); `Some(false)` a read, or a protocol whose messages
+/// need none (sock_diag, uevents, the generic netlink controller); `None` when the trace
+/// cannot tell: the socket's protocol is unknown, the header was unread, a generic netlink
+/// family's request (some need CAP_NET_ADMIN), or a read followed by further unread messages.
+pub fn netlink_privileged(n: &crate::trace::NetlinkMsg) -> Option<bool> {
+    let first = match (n.protocol.as_deref()?, n.msg_type_raw) {
+        ("NETLINK_XFRM" | "NETLINK_NETFILTER" | "NETLINK_AUDIT", _) => return Some(true),
+        (_, None) => return None,
+        (_, Some(t)) if t < 16 => false,
+        ("NETLINK_ROUTE", Some(t)) => t % 4 != 2,
+        ("NETLINK_SOCK_DIAG" | "NETLINK_KOBJECT_UEVENT", _) => false,
+        // GENL_ID_CTRL: family lookups.
+        ("NETLINK_GENERIC", Some(16)) => false,
+        _ => return None,
+    };
+    match (first, n.more) {
+        (true, _) => Some(true),
+        (false, false) => Some(false),
+        (false, true) => None,
+    }
+}
+
+/// The capability a privileged netlink request needs.
+fn netlink_capability(n: &crate::trace::NetlinkMsg) -> &'static str {
+    match n.protocol.as_deref() {
+        Some("NETLINK_AUDIT") => "CAP_AUDIT_WRITE/CAP_AUDIT_CONTROL",
+        _ => "CAP_NET_ADMIN",
+    }
 }
 
 #[cfg(test)]

@@ -52,6 +52,12 @@ pub struct Header {
     /// interference, which the verdicts report (see `verdict::tamper`). Absent in older traces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorder: Option<Recorder>,
+    /// `kernel.core_pattern` when the recording started (`/proc/sys/kernel/core_pattern`, its
+    /// trailing newline cut). One that starts with `|` pipes core dumps to a program the kernel
+    /// runs as root outside every recorded tree: a crash of a recorded process may then have
+    /// spawned a process the trace cannot show. Absent in older traces, or when unreadable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub core_pattern: Option<String>,
 }
 
 /// A process that ran before the recording started, as /proc showed it at start.
@@ -323,6 +329,11 @@ pub enum EventData {
         after: Option<Creds>,
         /// The effective uid or gid changed (a setuid/setgid program).
         setid: bool,
+        /// Capabilities the exec added to the permitted set (`CAP_NET_RAW`, …): a program
+        /// with file capabilities, a setuid-root program, or root's exec after dropping some.
+        /// Empty when none, or when the sets were not read. Added 2026-12.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        caps_gained: Vec<String>,
     },
     Exit {
         /// Raw wait status; null when unknown.
@@ -464,6 +475,10 @@ pub enum EventData {
     Send {
         fd: i32,
         addr: Option<SockAddr>,
+        /// A send to a netlink address: its first message's header. Added in version 1
+        /// (2026-12); absent for every other send.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        netlink: Option<NetlinkMsg>,
     },
     /// fds a process got from outside its own opens: over `SCM_RIGHTS` (recvmsg, recvmmsg)
     /// or taken from another process with pidfd_getfd. Unless `named`, the trace does not know
@@ -686,6 +701,23 @@ pub enum EventData {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         caller: Option<CallSite>,
     },
+}
+
+/// The first message of a send to a netlink address (`struct nlmsghdr`): what a netlink
+/// request asks the kernel (an rtnetlink `RTM_NEWADDR` changes an interface's addresses).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct NetlinkMsg {
+    /// The socket's protocol (`NETLINK_ROUTE`, …), from the socket call that made it; null
+    /// when the trace does not show that call.
+    pub protocol: Option<String>,
+    /// The message type: `RTM_*` for rtnetlink, the number for other protocols; null when the
+    /// header could not be read.
+    pub msg_type: Option<String>,
+    pub msg_type_raw: Option<u16>,
+    /// `NLM_F_*` flags as a number.
+    pub flags: Option<u16>,
+    /// The send carried more bytes than the first message: further messages, not read.
+    pub more: bool,
 }
 
 /// A time a clock call passes: seconds and nanoseconds, as given (an invalid one too).

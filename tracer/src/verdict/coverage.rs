@@ -80,7 +80,7 @@ pub fn needed_kinds(check: Check) -> &'static [EventKind] {
         ],
         Check::ExternalEndpoint => &[K::Bind, K::Listen],
         Check::PrivilegedPorts => &[K::Bind],
-        Check::OutgoingDestinations => &[K::Connect, K::Send, K::FdReceived],
+        Check::OutgoingDestinations => &[K::Socket, K::Connect, K::Send, K::FdReceived],
         Check::RunsAsRoot => &[K::Fork, K::Exec, K::SetUid],
         Check::Sudo | Check::SecretInArgv | Check::MaintainerAddsGroups => &[K::Fork, K::Exec],
         Check::MaintainerRemoves => &[K::Exec, K::Unlink, K::Rmdir],

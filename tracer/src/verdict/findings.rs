@@ -154,6 +154,7 @@ pub(super) fn collect(
         attribution,
         listened,
         daemonized: &no_daemonizing,
+        core_helpers: &no_daemonizing,
     };
     let mut spawned = Acc::default();
     let mut files = Acc::default();

@@ -605,11 +605,17 @@ fn judge_one(
     } else {
         std::collections::HashMap::new()
     };
+    let core_helpers = if claim.check == Check::ProcessesSpawned {
+        rules::core_helper_exits(trace)
+    } else {
+        std::collections::HashMap::new()
+    };
     let rules = Rules {
         allow: &allow,
         attribution,
         listened,
         daemonized: &daemonized,
+        core_helpers: &core_helpers,
     };
     let mut runtime_groups: Vec<runtime::RuntimeGroup> = Vec::new();
     let mut unplaced: Vec<String> = Vec::new();
@@ -644,7 +650,7 @@ fn judge_one(
     }
     if let Some(first) = unplaced.first() {
         gaps.push(format!(
-            "{} event(s) act on a file or address the trace cannot place, e.g. {first}",
+            "{} event(s) the trace cannot judge (a file or address it cannot place, a request it cannot read, a crash that may have run a helper), e.g. {first}",
             unplaced.len()
         ));
     }

@@ -199,7 +199,7 @@ impl Places {
                         sockets.insert((ev.pid, fd), domain.clone());
                     }
                 }
-                EventData::Bind { fd, addr } | EventData::Send { fd, addr } if ok => {
+                EventData::Bind { fd, addr } | EventData::Send { fd, addr, .. } if ok => {
                     if let Some(a @ SockAddr::Other { number: 0, .. }) = addr {
                         let family = sockets.get(&(ev.pid, *fd)).map(String::as_str);
                         out.unspec.insert(ev.seq, unspec_as(family, a));

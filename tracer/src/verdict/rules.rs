@@ -15,8 +15,8 @@ use crate::{
     claims::{Allow, Check},
     contents::{self, InstalledFile},
     trace::describe::{
-        IoUringNet, addr_label, changed_paths, failed, io_uring_net, privilege_detail,
-        secret_in_argv, shown_argv,
+        IoUringNet, addr_label, changed_paths, failed, io_uring_net, netlink_privileged,
+        privilege_detail, secret_in_argv, shown_argv,
     },
     trace::{Event, EventData, SockAddr},
 };
@@ -84,6 +84,72 @@ pub struct Rules<'a> {
     /// The exits that left a forked child running, by the exit's `seq`: see
     /// [`daemonizing_exits`].
     pub daemonized: &'a HashMap<u64, String>,
+    /// Deaths by a core-dumping signal while the kernel may pipe core dumps to a helper, by
+    /// the exit's `seq`: see [`core_helper_exits`].
+    pub core_helpers: &'a HashMap<u64, String>,
+}
+
+/// Signals whose default action dumps core (signal(7)).
+const CORE_SIGNALS: &[(i32, &str)] = &[
+    (3, "SIGQUIT"),
+    (4, "SIGILL"),
+    (5, "SIGTRAP"),
+    (6, "SIGABRT"),
+    (7, "SIGBUS"),
+    (8, "SIGFPE"),
+    (11, "SIGSEGV"),
+    (24, "SIGXCPU"),
+    (25, "SIGXFSZ"),
+    (31, "SIGSYS"),
+];
+
+/// The sysctl that names the core dump handler.
+pub const CORE_PATTERN: &str = "/proc/sys/kernel/core_pattern";
+
+/// Exits by a core-dumping signal at a time the kernel may have run a core dump helper: when
+/// `kernel.core_pattern` starts with `|`, the kernel spawns that program (as root, through
+/// call_usermodehelper, outside every recorded tree) for the dump, so "no processes spawned"
+/// cannot hold over the crash. The pattern is the header's (read at start); unknown in an
+/// older trace, and unknown after a write-open of core_pattern seen in the trace. The value
+/// says why.
+pub fn core_helper_exits(trace: &crate::trace::Trace) -> HashMap<u64, String> {
+    let mut pattern: Result<Option<String>, &str> = match &trace.header.core_pattern {
+        Some(p) if p.starts_with('|') => Ok(Some(p.clone())),
+        Some(_) => Ok(None),
+        None => Err("kernel.core_pattern is not in this trace (an older recorder)"),
+    };
+    let mut out = HashMap::new();
+    for ev in &trace.events {
+        match &ev.data {
+            EventData::Open { path, access, .. }
+                if path.best() == CORE_PATTERN && access != "read" && access != "path" =>
+            {
+                pattern = Err("kernel.core_pattern was opened for writing during the recording");
+            }
+            EventData::Exit {
+                signal: Some(sig), ..
+            } => {
+                let Some((_, name)) = CORE_SIGNALS.iter().find(|(n, _)| n == sig) else {
+                    continue;
+                };
+                let why = match &pattern {
+                    Ok(None) => continue,
+                    Ok(Some(p)) => format!(
+                        "kernel.core_pattern {p:?} pipes core dumps to a program the kernel runs as root, outside the recorded tree"
+                    ),
+                    Err(why) => format!(
+                        "{why}: it may pipe core dumps to a program the kernel runs outside the recorded tree"
+                    ),
+                };
+                out.insert(
+                    ev.seq,
+                    format!("process {} killed by {name}; {why}", ev.pid),
+                );
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Exits of a process that forked a child (a process, not a thread) which was still running:
@@ -422,6 +488,26 @@ impl Rules<'_> {
                 // A child that never ran another program: still a process spawned.
                 Hit::Yes(format!("fork of child {child_pid} (no exec seen)"))
             }
+            (Check::ProcessesSpawned, EventData::Exit { .. }) => {
+                match self.core_helpers.get(&ev.seq) {
+                    Some(why) => Hit::Unknown(why.clone()),
+                    None => Hit::No,
+                }
+            }
+            // Another process's memory written: a shared file mapping of it would change the
+            // file without any file call.
+            (
+                Check::FileIo | Check::TempFiles,
+                EventData::PrivilegedCall {
+                    call,
+                    op,
+                    query: false,
+                    ..
+                },
+            ) if ok && call == "process_vm_writev" => Hit::Unknown(format!(
+                "process_vm_writev into {}: a shared file mapping there would change its file",
+                op.as_deref().unwrap_or("another process")
+            )),
             (Check::FileIo, _) if ok => {
                 let (changes, unknown) = placed_changes(self, ev);
                 if changes.is_empty() && unknown.is_empty() {
@@ -489,6 +575,21 @@ impl Rules<'_> {
                     )
                 }
             }
+            (
+                Check::PrivilegedFunctions,
+                EventData::Send {
+                    netlink: Some(n), ..
+                },
+            ) if netlink_privileged(n).is_none() => Hit::Unknown(format!(
+                "send of a netlink request the trace cannot judge ({} type {}{})",
+                n.protocol.as_deref().unwrap_or("protocol unknown"),
+                n.msg_type.as_deref().unwrap_or("unread"),
+                if n.more {
+                    ", further messages unread"
+                } else {
+                    ""
+                }
+            )),
             (Check::PrivilegedFunctions, _) => match privilege_detail(ev) {
                 Some(d) => Hit::Yes(format!("{}: {d}", ev.data.kind())),
                 None => Hit::No,
@@ -529,8 +630,18 @@ impl Rules<'_> {
                     Hit::No
                 }
             }
+            // A packet socket sends whole frames: whatever addresses they carry, no send
+            // event names them (write(2) on it, or a sendto to a link-layer address).
+            (Check::OutgoingDestinations, EventData::Socket { domain, .. })
+                if ok && domain == "AF_PACKET" =>
+            {
+                Hit::Unknown(
+                    "an AF_PACKET socket: the frames it sends carry their destinations inside them, which no event names"
+                        .to_owned(),
+                )
+            }
             (Check::Networking, EventData::Socket { domain, .. }) if ok => {
-                if domain.contains("INET") {
+                if domain.contains("INET") || domain == "AF_PACKET" {
                     Hit::Yes(format!("socket {domain}"))
                 } else {
                     Hit::No
