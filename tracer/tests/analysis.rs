@@ -1403,7 +1403,7 @@ fn a_cut_trace_keeps_what_it_saw_and_holds_nothing() {
 
 /// fixture-install with the postinst (pid 903) also running the package's own program twice:
 /// once as a helper it waits for (pid 950, exits before the script), once started in the
-/// background and left running (pid 951, no exit in the trace).
+/// background and left running (pid 951: only a thread of it exits in the trace).
 fn install_with_postinst_helpers() -> Trace {
     edited::trace(&fixture("fixture-install.jsonl"), |lines| {
         // seq 9: the postinst forks adduser (904); 10: adduser's exec; 12: adduser's exit.
@@ -1418,6 +1418,10 @@ fn install_with_postinst_helpers() -> Trace {
             x["comm"] = "masakari-engine".into();
             let mut run = vec![edited::forking(&fork, pid), e];
             if exits {
+                run.push(x);
+            } else {
+                // One of its threads ends while the script still runs; the process does not.
+                x["tid"] = (pid * 10).into();
                 run.push(x);
             }
             run

@@ -1082,7 +1082,8 @@ fn run_as<'a>(
                 exited.remove(child_pid);
                 helpers.remove(child_pid);
             }
-            EventData::Exit { .. } => {
+            // The process's exit (its leader's): a thread ending is not the process ending.
+            EventData::Exit { .. } if ev.pid == ev.tid => {
                 if *o == Origin::Package
                     && script_of.get(&ev.pid).is_some_and(|s| !exited.contains(s))
                 {
