@@ -284,7 +284,8 @@ fn run_group(
 fn run_whole(label: &str, b: &TestBinary, mut cmd: Command) -> anyhow::Result<()> {
     use std::io::{BufRead as _, Write as _};
     let started = std::time::Instant::now();
-    let logs = crate::util::workspace_root().join("target/xtask-test");
+    let root = workspace_root();
+    let logs = root.join("target/xtask-test");
     std::fs::create_dir_all(&logs)
         .with_context(|| format!("could not create {}", logs.display()))?;
     let live_path = logs.join(format!("{label}-{}.log", b.name));
@@ -327,7 +328,6 @@ fn run_whole(label: &str, b: &TestBinary, mut cmd: Command) -> anyhow::Result<()
         }
     });
     let status = child.wait()?;
-    let root = crate::util::workspace_root();
     let rel = |p: &Path, base: &Path| p.strip_prefix(base).unwrap_or(p).display().to_string();
     let src = rel(&b.src, &b.dir);
     let running = if b.integration {

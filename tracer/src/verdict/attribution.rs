@@ -71,7 +71,7 @@ pub(crate) fn is_maintainer_script(path: &str) -> bool {
 /// the archive's name (`NAME_VERSION_ARCH.deb`; apt hands dpkg links named
 /// `NN-NAME_VERSION_ARCH.deb` in its `apt-dpkg-install-*` directory). dpkg runs it just before
 /// that package's `tmp.ci/preinst`, and no other one in between.
-pub(crate) fn control_unpacked(path: &str, argv: &[String]) -> Option<String> {
+fn control_unpacked(path: &str, argv: &[String]) -> Option<String> {
     if basename(path) != "dpkg-deb" {
         return None;
     }
@@ -90,6 +90,38 @@ pub(crate) fn control_unpacked(path: &str, argv: &[String]) -> Option<String> {
         _ => name,
     };
     (!name.is_empty()).then(|| name.to_owned())
+}
+
+/// dpkg's unpacks as a trace shows them: for each dpkg process, the package whose control
+/// area it last extracted into tmp.ci, so that the `tmp.ci/preinst` it runs next (dpkg's name
+/// for an unpacked package's preinst) is known by its package.
+#[derive(Debug, Default)]
+pub(crate) struct Unpacks(HashMap<u32, String>);
+
+impl Unpacks {
+    /// Notes a successful exec of `path` with `argv` by `ev`'s process.
+    pub(crate) fn see(&mut self, ev: &crate::trace::Event, path: &str, argv: &[String]) {
+        if let (Some(name), Some(dpkg)) = (control_unpacked(path, argv), ev.ppid) {
+            self.0.insert(dpkg, name);
+        }
+    }
+
+    /// `script` (a maintainer script `ev`'s process runs) as dpkg's info directory would name
+    /// it: `/var/lib/dpkg/info/PKG.preinst` for a `tmp.ci` script whose package is known, else
+    /// as it is.
+    pub(crate) fn named<'a>(
+        &self,
+        ev: &crate::trace::Event,
+        script: &'a str,
+    ) -> std::borrow::Cow<'a, str> {
+        match (
+            script.strip_prefix("/var/lib/dpkg/tmp.ci/"),
+            ev.ppid.and_then(|dpkg| self.0.get(&dpkg)),
+        ) {
+            (Some(base), Some(pkg)) => format!("/var/lib/dpkg/info/{pkg}.{base}").into(),
+            _ => script.into(),
+        }
+    }
 }
 
 pub(crate) fn is_daemon(package: &Package, path: &str, comm: &str) -> bool {
@@ -147,8 +179,7 @@ impl Attribution {
         // over fork: a child runs its parent's program until it execs).
         let mut running: HashMap<u32, String> = HashMap::new();
         let mut per_event = Vec::with_capacity(trace.events.len());
-        // For each dpkg, the package whose control area it last unpacked into tmp.ci.
-        let mut unpacking: HashMap<u32, String> = HashMap::new();
+        let mut unpacks = Unpacks::default();
         for ev in &trace.events {
             let mut origin = *state.entry(ev.pid).or_insert_with(|| {
                 if Some(ev.pid) == target_pid && ev.comm != "tracer" {
@@ -181,9 +212,7 @@ impl Attribution {
                 }
                 EventData::Exec { path, argv, .. } if ev.result.as_ref().is_none_or(|r| r.ok()) => {
                     let path = path.best();
-                    if let (Some(name), Some(dpkg)) = (control_unpacked(path, argv), ev.ppid) {
-                        unpacking.insert(dpkg, name);
-                    }
+                    unpacks.see(ev, path, argv);
                     let script = if is_maintainer_script(path) {
                         Some(path)
                     } else {
@@ -194,15 +223,7 @@ impl Attribution {
                     origin = if let Some(script) = script {
                         // Another package's script (a dependency being set up) is not the
                         // reviewed package's doing.
-                        let owned = match ev.ppid.and_then(|dpkg| unpacking.get(&dpkg)) {
-                            // dpkg names an unpacked package's preinst `tmp.ci/preinst`: its
-                            // package is the one whose control area dpkg just extracted.
-                            Some(name) if script.starts_with("/var/lib/dpkg/tmp.ci/") => {
-                                package.owns_binary(name)
-                            }
-                            _ => package.owns_script(script),
-                        };
-                        if owned {
+                        if package.owns_script(&unpacks.named(ev, script)) {
                             Origin::MaintainerScript
                         } else {
                             Origin::Other

@@ -523,10 +523,8 @@ fn script_runs<'a>(
     trace: &'a Trace,
     package_owns: &'a dyn Fn(&str) -> bool,
 ) -> impl Iterator<Item = (&'a crate::trace::Event, String)> + 'a {
-    use crate::verdict::attribution::{control_unpacked, is_maintainer_script};
-    // For each dpkg, the package whose control area it last unpacked into tmp.ci: whose
-    // `tmp.ci/preinst` the next one is.
-    let mut unpacking: BTreeMap<u32, String> = BTreeMap::new();
+    use crate::verdict::attribution::{Unpacks, is_maintainer_script};
+    let mut unpacks = Unpacks::default();
     trace.events.iter().filter_map(move |e| {
         let EventData::Exec { path, argv, .. } = &e.data else {
             return None;
@@ -535,27 +533,16 @@ fn script_runs<'a>(
         if e.result.as_ref().is_some_and(|r| !r.ok()) {
             return None;
         }
-        if let (Some(name), Some(dpkg)) = (control_unpacked(p, argv), e.ppid) {
-            unpacking.insert(dpkg, name);
-        }
+        unpacks.see(e, p, argv);
         if !is_maintainer_script(p) {
             return None;
         }
-        let base = p.rsplit('/').next().unwrap_or(p);
-        let named = match e.ppid.and_then(|dpkg| unpacking.get(&dpkg)) {
-            Some(pkg) if p.starts_with("/var/lib/dpkg/tmp.ci/") => {
-                Some(format!("/var/lib/dpkg/info/{pkg}.{base}"))
-            }
-            _ => None,
-        };
-        if !package_owns(named.as_deref().unwrap_or(p)) {
+        let named = unpacks.named(e, p);
+        if !package_owns(&named) {
             return None;
         }
-        let name = named
-            .as_deref()
-            .map_or(base, |n| n.rsplit('/').next().unwrap_or(n))
-            .to_owned();
-        let name = name.as_str();
+        let base = p.rsplit('/').next().unwrap_or(p);
+        let name = named.rsplit('/').next().unwrap_or(&named);
         // A `#!` script's argv is the interpreter's (`/bin/sh -e SCRIPT configure …`): dpkg's
         // arguments follow the script's path.
         let first = argv
