@@ -16,6 +16,7 @@ mod process;
 pub mod procs;
 
 pub use file::arg_layout as file_arg_layout;
+pub(crate) use privilege::signal_name;
 
 use std::{collections::BTreeMap, time::SystemTime};
 

@@ -820,7 +820,7 @@ fn signal(call: SyscallId, target_pid: i32, target_tid: Option<i32>, sig: u64) -
 }
 
 /// `SIGTERM` for 15; `0` is the existence probe, not a signal.
-fn signal_name(sig: u64) -> String {
+pub(crate) fn signal_name(sig: u64) -> String {
     const NAMES: [&str; 32] = [
         "0",
         "SIGHUP",

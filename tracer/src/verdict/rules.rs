@@ -89,19 +89,9 @@ pub struct Rules<'a> {
     pub core_helpers: &'a HashMap<u64, String>,
 }
 
-/// Signals whose default action dumps core (signal(7)).
-const CORE_SIGNALS: &[(i32, &str)] = &[
-    (3, "SIGQUIT"),
-    (4, "SIGILL"),
-    (5, "SIGTRAP"),
-    (6, "SIGABRT"),
-    (7, "SIGBUS"),
-    (8, "SIGFPE"),
-    (11, "SIGSEGV"),
-    (24, "SIGXCPU"),
-    (25, "SIGXFSZ"),
-    (31, "SIGSYS"),
-];
+/// Signals whose default action dumps core (signal(7)): SIGQUIT, SIGILL, SIGTRAP, SIGABRT,
+/// SIGBUS, SIGFPE, SIGSEGV, SIGXCPU, SIGXFSZ, SIGSYS.
+const CORE_SIGNALS: &[i32] = &[3, 4, 5, 6, 7, 8, 11, 24, 25, 31];
 
 /// The sysctl that names the core dump handler.
 pub const CORE_PATTERN: &str = "/proc/sys/kernel/core_pattern";
@@ -129,9 +119,10 @@ pub fn core_helper_exits(trace: &crate::trace::Trace) -> HashMap<u64, String> {
             EventData::Exit {
                 signal: Some(sig), ..
             } => {
-                let Some((_, name)) = CORE_SIGNALS.iter().find(|(n, _)| n == sig) else {
+                if !CORE_SIGNALS.contains(sig) {
                     continue;
-                };
+                }
+                let name = crate::events::signal_name(*sig as u64);
                 let why = match &pattern {
                     Ok(None) => continue,
                     Ok(Some(p)) => format!(
