@@ -31,7 +31,8 @@ pub struct PhaseWindow {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exercised {
     pub phases: Vec<PhaseWindow>,
-    /// Services still active after the exercise: the daemon ran past start-up.
+    /// Services still active after the exercise or the trigger phase: the daemon ran past
+    /// start-up.
     #[serde(default)]
     pub ran_past_startup: Vec<String>,
     /// Services of timers that ran (fired by the trigger phase).

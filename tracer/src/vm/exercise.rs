@@ -7,8 +7,9 @@
 //! never comes offline), starts each with a bounded time-out, and after the exercise runs the
 //! lifecycle as phases of their own: reload (units that can), restart, trigger (each timer's
 //! service started, one connection to each socket unit on loopback or its unix path, each
-//! D-Bus name asked of the system bus), stop. A service only a D-Bus file starts is left to
-//! the trigger phase, so its first start is the activation a client's call would make.
+//! D-Bus name asked of the system bus again if its service went away), stop. A service only a
+//! D-Bus file starts is not started by name: the start phase asks the bus for its name, the
+//! activation a client's first call would make, so it runs through the exercise.
 //! Every step leaves one line in `units.jsonl`; a failed step leaves the unit's journal tail.
 //! The host reads them back here: the failures go to the report's first lines, and the
 //! coverage (what ran, per phase) to its table and to the verdicts' witness.
@@ -149,7 +150,8 @@ pub struct Coverage {
     pub started: Vec<String>,
     /// Units whose start failed or timed out.
     pub failed: Vec<String>,
-    /// Services still active after the exercise: they ran past start-up.
+    /// Services still active after the exercise (or first started by the trigger phase and
+    /// active at its end): they ran past start-up.
     pub ran_past_startup: Vec<String>,
     pub reloaded: Vec<String>,
     pub restarted: Vec<String>,
@@ -196,13 +198,17 @@ impl Coverage {
             v.dedup();
             v
         };
-        // `units-state.txt`: `PHASE UNIT STATE PID`, at the end of each phase.
+        // `units-state.txt`: `PHASE UNIT STATE PID`, at the end of each phase. A service a
+        // socket connection or a bus name first started in the trigger phase, still active at
+        // its end, ran past start-up too.
         let mut ran: Vec<String> = states
             .lines()
             .filter_map(|l| {
                 let f: Vec<&str> = l.split_whitespace().collect();
                 match f.as_slice() {
-                    ["exercise", u, "active", pid] if u.ends_with(".service") && *pid != "0" => {
+                    ["exercise" | "trigger", u, "active", pid]
+                        if u.ends_with(".service") && *pid != "0" =>
+                    {
                         Some((*u).to_owned())
                     }
                     _ => None,
