@@ -319,6 +319,45 @@ fn a_failed_hook_makes_its_claims_inconclusive() {
     assert_eq!(v.status, Status::Held, "{}", v.reason);
 }
 
+/// A forked child whose exec failed (groupadd's `nscd -i passwd` where nscd is not installed)
+/// is still a process spawned, and the evidence says what it tried to run, not "no exec".
+#[test]
+fn a_fork_whose_exec_failed_names_the_attempt() {
+    let t = edited::trace(&fixture("fixture-daemon.jsonl"), |lines| {
+        // seq 15: masakari-engine (500) forks sh (501); 16: sh's exec; 19: ip's exit.
+        let [fork, exec, exit] =
+            [15, 16, 19].map(|seq| lines[edited::at(lines, |l| l["seq"] == seq)].clone());
+        let mut failed = edited::as_pid(&exec, 503);
+        failed["comm"] = "masakari-engine".into();
+        failed["syscall"] = "execve".into();
+        failed["result"] = serde_json::json!({"ret": -2, "errno": "ENOENT"});
+        failed["fields"]["path"] = serde_json::json!({"resolved": "/usr/sbin/nscd"});
+        failed["fields"]["argv"] = serde_json::json!(["nscd", "-i", "passwd"]);
+        let after = edited::at(lines, |l| l["seq"] == 20) + 1;
+        lines.splice(
+            after..after,
+            [
+                edited::forking(&fork, 503),
+                failed,
+                edited::as_pid(&exit, 503),
+            ],
+        );
+    });
+    let j = judge(
+        &t,
+        &set(pkg("masakari"), vec![absent(Check::ProcessesSpawned)]),
+    );
+    let v = &j.verdicts[0];
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    assert!(
+        whats(v).contains(
+            &"fork of child 503 (its exec of /usr/sbin/nscd [nscd -i passwd]: ENOENT)".to_owned()
+        ),
+        "{:?}",
+        whats(v)
+    );
+}
+
 #[test]
 fn daemon_contradicts_with_evidence() {
     let d = "fixture-daemon.jsonl";

@@ -144,6 +144,9 @@ pub struct Attribution {
     pub spawned: HashSet<u32>,
     /// Pids that ran a successful exec.
     pub execed: HashSet<u32>,
+    /// A forked child's last failed exec (`/usr/sbin/nscd [nscd -i passwd]: ENOENT`), for a
+    /// fork that never ran another program: a reviewer reads "tried to run nscd", not "no exec".
+    pub failed_execs: HashMap<u32, String>,
     /// Execs (by `seq`) in which a package process that already ran a program replaced it with
     /// another one, without a fork: a new program started by the package, as much as a
     /// forked child's exec is. The first exec of a daemon root (from the harness, systemd or
@@ -174,6 +177,7 @@ impl Attribution {
         let mut state: HashMap<u32, Origin> = HashMap::new();
         let mut spawned = HashSet::new();
         let mut execed = HashSet::new();
+        let mut failed_execs = HashMap::new();
         let mut replaced = HashSet::new();
         // The program each package process runs, from its last exec as the package (kept
         // over fork: a child runs its parent's program until it execs).
@@ -209,6 +213,21 @@ impl Attribution {
                         spawned.remove(child_pid);
                     }
                     execed.remove(child_pid);
+                    failed_execs.remove(child_pid);
+                }
+                EventData::Exec { path, argv, .. }
+                    if ev.result.as_ref().is_some_and(|r| !r.ok()) =>
+                {
+                    let why = ev.result.as_ref().and_then(|r| r.errno.clone());
+                    failed_execs.insert(
+                        ev.pid,
+                        format!(
+                            "{} [{}]: {}",
+                            path.best(),
+                            crate::trace::describe::shown_argv(argv),
+                            why.as_deref().unwrap_or("failed")
+                        ),
+                    );
                 }
                 EventData::Exec { path, argv, .. } if ev.result.as_ref().is_none_or(|r| r.ok()) => {
                     let path = path.best();
@@ -271,6 +290,7 @@ impl Attribution {
             per_event,
             spawned,
             execed,
+            failed_execs,
             replaced,
             programs,
             places: super::places::Places::compute(trace),

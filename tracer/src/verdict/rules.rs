@@ -477,7 +477,10 @@ impl Rules<'_> {
                 },
             ) if !self.attribution.execed.contains(child_pid) => {
                 // A child that never ran another program: still a process spawned.
-                Hit::Yes(format!("fork of child {child_pid} (no exec seen)"))
+                match self.attribution.failed_execs.get(child_pid) {
+                    Some(tried) => Hit::Yes(format!("fork of child {child_pid} (its exec of {tried})")),
+                    None => Hit::Yes(format!("fork of child {child_pid} (no exec seen)")),
+                }
             }
             (Check::ProcessesSpawned, EventData::Exit { .. }) => {
                 match self.core_helpers.get(&ev.seq) {
