@@ -1562,10 +1562,14 @@ const NETWORKING: &[&str] = &[
 /// outgoing networking, where "reachable from the internet" is an endpoint.
 const FETCHES: &[&str] = &["download", "fetch", "retriev", "pulls ", "pull "];
 
+/// The internet as a source: what a fetch comes from, or (without a fetch verb) what an
+/// endpoint is reachable from. One list, so that the fetch test and the endpoint text agree.
+const FROM_INTERNET: &[&str] = &["from the internet", "from internet"];
+
 /// Whether a mention of the internet is what the package fetches from: a fetch verb before it
 /// in its own clause.
 fn fetches_from_internet(s: &str) -> bool {
-    ["from the internet", "from internet"]
+    FROM_INTERNET
         .iter()
         .flat_map(|w| s.match_indices(w).map(|(i, _)| i))
         .any(|i| any(clause_before(s, i), FETCHES))
@@ -1574,8 +1578,9 @@ fn fetches_from_internet(s: &str) -> bool {
 /// The sentence without the internet it fetches from, for the endpoint words.
 fn endpoint_text(s: &str) -> String {
     if fetches_from_internet(s) {
-        s.replace("from the internet", "")
-            .replace("from internet", "")
+        FROM_INTERNET
+            .iter()
+            .fold(s.to_owned(), |t, w| t.replace(w, ""))
     } else {
         s.to_owned()
     }
