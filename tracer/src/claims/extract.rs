@@ -1614,6 +1614,9 @@ const LISTEN: &[&str] = &[
     "binds port",
     "tcp port",
     "udp port",
+    // "provides different types of services on the same network port": an IP port, whatever
+    // the verb.
+    "network port",
     "on port ",
     "network listener",
     "binds to",
