@@ -750,6 +750,12 @@ fn conditional(s: &str, pos: usize) -> bool {
     if [" if ", " unless "].iter().any(|w| padded.starts_with(w)) {
         return true;
     }
+    // "When the daemon runs with full root privileges, as suggested by …, then arbitrary new
+    // files can be created": "when …, then …" is a condition too. A plain "When started, it
+    // listens on port 80" states what happens.
+    if padded.starts_with(" when ") && s.contains(", then ") {
+        return true;
+    }
     // "Whereas dnsmasq is running as root, we designed pihole-FTL to run unprivileged": an
     // opening contrast is background (another program, the usual case); the fact follows.
     if [
@@ -1113,6 +1119,8 @@ const SUBJECT_ENDS: &[&str] = &[
     "exits",
     "fail",
     "fails",
+    "monitor",
+    "monitors",
 ];
 
 /// Words that open a clause without being its subject ("However, daemons …").
@@ -1177,6 +1185,10 @@ const FOREIGN_SUBJECT_WORDS: &[&str] = &[
     "sudo",
     "glibc",
     "libc",
+    // "The SUSE security team monitors … systemd service unit files": the reviewers'
+    // process, not the package.
+    "team",
+    "teams",
 ];
 
 /// Classes of software: a subject that is one of them as a bare plural ("Daemons need root",
@@ -1415,6 +1427,9 @@ const SPAWN: &[&str] = &[
     "external command",
     "external program",
     "child process",
+    // "a separate process is forked for each newly incoming TCP connection"
+    "process is forked",
+    "processes are forked",
     "calls out to",
     // `subprocess.run(…, shell=True)`
     "shell=true",
@@ -1427,6 +1442,16 @@ const SPAWN: &[&str] = &[
     // "a shell script, which uses the command \"ip\" without a full path"
     "uses the command",
     "runs the command",
+];
+/// Loading kernel modules, a privileged function (docs/claims.md: module load).
+const KERNEL_MODULE_LOAD: &[&str] = &[
+    "loads kernel module",
+    "load kernel module",
+    "loading kernel module",
+    "loads a kernel module",
+    "load a kernel module",
+    "loads the kernel module",
+    "kernel module loading",
 ];
 const FILE_IO: &[&str] = &[
     "file io",
@@ -1444,6 +1469,12 @@ const FILE_IO: &[&str] = &[
     "notable file",
     "with the file system",
     "with the filesystem",
+    // "does not contain any code paths that create new files", "creates a log file in …"
+    "create new files",
+    "creates new files",
+    "creates a log file",
+    "create a log file",
+    "creates log files",
 ];
 const TEMP: &[&str] = &[
     "temp file",
@@ -1531,10 +1562,14 @@ const NETWORKING: &[&str] = &[
 /// outgoing networking, where "reachable from the internet" is an endpoint.
 const FETCHES: &[&str] = &["download", "fetch", "retriev", "pulls ", "pull "];
 
+/// The internet as a source: what a fetch comes from, or (without a fetch verb) what an
+/// endpoint is reachable from. One list, so that the fetch test and the endpoint text agree.
+const FROM_INTERNET: &[&str] = &["from the internet", "from internet"];
+
 /// Whether a mention of the internet is what the package fetches from: a fetch verb before it
 /// in its own clause.
 fn fetches_from_internet(s: &str) -> bool {
-    ["from the internet", "from internet"]
+    FROM_INTERNET
         .iter()
         .flat_map(|w| s.match_indices(w).map(|(i, _)| i))
         .any(|i| any(clause_before(s, i), FETCHES))
@@ -1543,8 +1578,9 @@ fn fetches_from_internet(s: &str) -> bool {
 /// The sentence without the internet it fetches from, for the endpoint words.
 fn endpoint_text(s: &str) -> String {
     if fetches_from_internet(s) {
-        s.replace("from the internet", "")
-            .replace("from internet", "")
+        FROM_INTERNET
+            .iter()
+            .fold(s.to_owned(), |t, w| t.replace(w, ""))
     } else {
         s.to_owned()
     }
@@ -1578,6 +1614,9 @@ const LISTEN: &[&str] = &[
     "binds port",
     "tcp port",
     "udp port",
+    // "provides different types of services on the same network port": an IP port, whatever
+    // the verb.
+    "network port",
     "on port ",
     "network listener",
     "binds to",
@@ -1639,6 +1678,9 @@ const WILDCARD: &[&str] = &[
     "all available network interfaces",
     "all available interfaces",
     "every network interface",
+    // "listening on wildcard IP address \"0.0.0.0\"" (the quoted address is dropped)
+    "wildcard ip",
+    "wildcard address",
 ];
 const EXTERNAL: &[&str] = &[
     "external endpoint",
@@ -1823,6 +1865,21 @@ fn installs_services(s: &str) -> bool {
     {
         return false;
     }
+    // "a protocol demultiplexer that allows to provide different types of services on the same
+    // network port": kinds of network service the program offers, not systemd units.
+    if any(
+        s,
+        &[
+            "types of service",
+            "kinds of service",
+            "type of service",
+            "kind of service",
+            "different services",
+        ],
+    ) && !s.contains("systemd")
+    {
+        return false;
+    }
     let words: Vec<&str> = s
         .split(|c: char| !c.is_alphanumeric() && c != '.' && c != '-')
         .filter(|w| !w.is_empty())
@@ -1910,6 +1967,8 @@ fn installs_services(s: &str) -> bool {
         || s.contains("services, timers")
         // "On Linux, it runs as a systemd service": the unit is the package's.
         || any(s, &["runs as a systemd service", "run as a systemd service"])
+        // "Below's systemd service runs with full root privileges": the package's own unit.
+        || any(s, &["'s systemd service", "'s systemd unit"])
         || (words
             .iter()
             .any(|w| w.len() > 8 && (w.ends_with(".service") || w.ends_with(".socket")))
@@ -1965,10 +2024,12 @@ const RULES: &[Rule] = &[
                     "privileged syscall",
                 ],
             )
+                // "a setuid-root helper … that loads kernel modules": a module load.
+                || any(s, KERNEL_MODULE_LOAD)
                 // "runs as _bgpd, chrooted to /var/empty"; a build chroot is the build's.
                 || (s.contains("chroot") && !any(s, &["build", "built"]))
         },
-        anchors: &["privileged", "chroot"],
+        anchors: &["privileged", "chroot", "kernel module"],
         absent_phrases: &[],
     },
     Rule {
@@ -2290,8 +2351,10 @@ const RULES: &[Rule] = &[
             any(s, DBUS)
                 || bare_item(s, &["dbus", "d-bus"])
                 // "uses DeviceKit, d-bus, and PolicyKit APIs": PolicyKit's own "polic" is no
-                // D-Bus policy.
+                // D-Bus policy. "The service registers a D-Bus interface on the system bus":
+                // a name owned (owns_dbus_name), the daemon called a service, no file named.
                 || (any(s, &["dbus", "d-bus"])
+                    && !any(s, BUS_NAME)
                     && any(
                         &s.replace("policykit", " ").replace("polkit", " "),
                         &["service", "polic", "activation", "config"],
@@ -2380,7 +2443,20 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::WritesCgroups,
-        applies: |s| s.contains("cgroup"),
+        // "a tool for recording and displaying … cgroup information": reading cgroups.
+        applies: |s| {
+            s.contains("cgroup")
+                && !any(
+                    s,
+                    &[
+                        "cgroup information",
+                        "cgroup info",
+                        "cgroup data",
+                        "cgroup statistic",
+                        "cgroup stats",
+                    ],
+                )
+        },
         anchors: &["cgroup"],
         absent_phrases: &[],
     },
@@ -2413,6 +2489,10 @@ const SANDBOX_ANCHORS: &[&str] = &[
     "systemd isolation",
     "systemd hardening",
     "unit hardening",
+    // "No systemd service hardening is in place": the services' sandboxing, not whether there
+    // are services.
+    "service hardening",
+    "service sandboxing",
     // "the systemd security enhancements that were added in #6953"
     "systemd security",
     "protectsystem",
@@ -2470,6 +2550,15 @@ const BUS_NAME: &[&str] = &[
     "provides a dbus interface",
     "exposes a d-bus interface",
     "exposes a dbus interface",
+    // "The daemon offers a local D-Bus interface", "registers a D-Bus interface under the
+    // name …", "includes a D-Bus daemon which offers an API"
+    "offers a d-bus interface",
+    "offers a dbus interface",
+    "offers a local d-bus interface",
+    "registers a d-bus interface",
+    "registers a dbus interface",
+    "d-bus daemon which offers",
+    "d-bus daemon that offers",
 ];
 
 /// "create the required user", "creates the foo user", "doesn't create this group": a
@@ -2629,6 +2718,11 @@ const NOT_ROOT: &[&str] = &[
     "drop of root",
     "drops the root",
     "as the non-root",
+    // "passimd runs with low privileges by default", "sslh runs with lowered privileges"
+    "with low privileges",
+    "with lowered privileges",
+    "with lower privileges",
+    "with reduced privileges",
 ];
 
 /// A process called privileged ("a privileged process that handles operations requiring
@@ -2685,6 +2779,9 @@ const ADVICE: &[&str] = &[
     // preference, a proposed fix and a requirement, not what the package does.
     "would prefer",
     "'d prefer",
+    // "It could be considered to apply hardening directives in Below's systemd service unit"
+    "be considered to",
+    "could be considered",
     "the fix is to",
     " must be ",
 ];
@@ -2722,6 +2819,13 @@ const UNCERTAIN: &[&str] = &[
     " i thought",
     "sounds like",
     "it seems",
+    // "Foomuuri contains optional support to daemonize itself. Normally this is done by
+    // systemd": a feature that may be switched on, not what the daemon does; "Optionally an
+    // interface is also registered". "A typical use case is to serve … on port 443": what
+    // users may set it up to do.
+    " optional support",
+    " optionally ",
+    " use case",
 ];
 
 /// Opinions about the code's quality ("looked careful"): they judge, they do not state.
@@ -2747,6 +2851,8 @@ const JUDGEMENTS: &[&str] = &[
     " weak ",
     " poor ",
     "insufficient",
+    // "This shows that there is lots of room for improvement"
+    "room for improvement",
 ];
 
 /// Runtime rules: a sentence may yield several claims (the MIR "sudo … or LD_LIBRARY_PATH" line).
@@ -2814,6 +2920,14 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
         "add an option",
         "add support",
         "please ",
+        // The MIR team's guideline: "Determine if the package may have security implications
+        // (has a history of CVEs, runs a daemon as root, …, opens a port, …)" lists what to
+        // look for, not what a package does.
+        "determine if ",
+        "determine whether ",
+        "verify that ",
+        "verify whether ",
+        "find out ",
     ]
     .iter()
     .any(|w| sentence.trim_start().starts_with(w));
@@ -2913,7 +3027,10 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
                         text,
                         r.anchors,
                         match r.check {
-                            Check::OpensPort => unix_socket_clause,
+                            // A unix socket is no port and no external endpoint
+                            // (docs/claims.md, Endpoints): "exposes a UNIX domain socket in
+                            // /run/lactd.sock" says nothing of either.
+                            Check::OpensPort | Check::ExternalEndpoint => unix_socket_clause,
                             Check::InstallsCronJobs => others_cron_clause,
                             _ => on_topic,
                         },
@@ -4134,6 +4251,60 @@ mod tests {
                 &[(C::RunsAsRoot, P), (C::InstallsServices, P)],
             ),
             ("systemd has a DynamicUser service unit option", &[]),
+        ]);
+    }
+
+    /// After heldout14 (session 10): an optional feature, a use case, a guideline's list, a
+    /// proposal and a "when …, then …" condition state nothing; a unix socket is no external
+    /// endpoint; service hardening is sandboxing, not a service; "offers/registers a D-Bus
+    /// interface" owns a name and names no D-Bus file; low privileges are no root; loading
+    /// kernel modules is privileged; a wildcard address is external; reading cgroup
+    /// information writes none.
+    #[test]
+    fn optional_features_guidelines_and_security_team_prose() {
+        use Check as C;
+        use Expect::{Absent as A, Present as P};
+        each_gives(&[
+            (
+                "Foomuuri contains optional support to daemonize itself.",
+                &[],
+            ),
+            ("A typical use case is to serve both on port 443.", &[]),
+            (
+                "Determine if the package runs a daemon as root or opens a port.",
+                &[],
+            ),
+            ("It could be considered to apply hardening directives.", &[]),
+            (
+                "When the daemon runs as root, then it can overwrite any file.",
+                &[],
+            ),
+            (
+                "The daemon exposes a UNIX domain socket in /run/x.sock.",
+                &[],
+            ),
+            (
+                "No systemd service hardening is in place.",
+                &[(C::UnitSandboxing, A)],
+            ),
+            (
+                "The service registers a D-Bus interface on the system bus.",
+                &[(C::OwnsDbusName, P)],
+            ),
+            ("passimd runs with low privileges.", &[(C::RunsAsRoot, A)]),
+            (
+                "a helper that loads kernel modules",
+                &[(C::PrivilegedFunctions, P)],
+            ),
+            (
+                "it listens on wildcard IP address 0.0.0.0",
+                &[(C::ExternalEndpoint, P), (C::OpensPort, P)],
+            ),
+            ("a tool for displaying cgroup information", &[]),
+            (
+                "Below's systemd service runs with full root privileges.",
+                &[(C::RunsAsRoot, P), (C::InstallsServices, P)],
+            ),
         ]);
     }
 }
