@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Adversarial corpus runner: builds each technique (round 1: src/*.c; round 2: round2/*.c,
-*.py, *.sh), runs it once under `tracer record` and once under `strace -f`, and says per
-technique whether each tool saw it; for round 2 also what `tracer check` answers the review
-claims the technique is about (a claim "held" over a technique that did the thing is an evasion).
+*.py, *.sh; round 3: round3/*.c, *.pl), runs it once under `tracer record` and once under
+`strace -f`, and says per technique whether each tool saw it; for rounds 2 and 3 also what
+`tracer check` answers the review claims the technique is about (a claim "held" over a
+technique that did the thing is an evasion).
 
 Verdicts, strict on purpose:
   tracer: recorded  an event of the right kind carries the marker (rule per technique below)
@@ -14,14 +15,14 @@ Verdicts, strict on purpose:
   strace: saw       a line of the right syscall carries the marker (regex per technique)
           missed    no such line
 
-  claim:  (round 2) `tracer check` on the trace with a claims file saying "No X" for each claim
+  claim:  (rounds 2, 3) `tracer check` on the trace with a claims file saying "No X" for each claim
           the technique is about: contradicted (caught), inconclusive (the trace admits a gap),
           held (evaded: the reviewer's claim comes out true although the program did X)
-  effect: (round 2) whether the action really happened (a file it leaves, a line it prints):
+  effect: (rounds 2, 3) whether the action really happened (a file it leaves, a line it prints):
           a technique whose action failed proves nothing either way
 
 Usage (root): tests/adversarial/run.py [--tracer PATH] [--out DIR] [--only NAME,...]
-               [--round 1|2|all] [--markdown FILE]
+               [--round 1|2|3|all] [--markdown FILE]
 Needs gcc, strace, and a built tracer (cargo build --release -p tracer). Scratch files live in
 /tmp/redteam-adv, which is wiped before each run; traces go to --out (default /tmp/redteam-out).
 """
@@ -32,6 +33,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -383,6 +385,88 @@ t2("a2_ptrace_recorder", "forgery", "PTRACE_SEIZE of the recorder, then detach (
 t2("a2_pvw_recorder", "forgery", "process_vm_writev into the recorder's stack (8 bytes written back unchanged)", syscall_is("process_vm_writev"), (), r"process_vm_writev\(", ["privileged_functions"], effect=printed("wrote 8"))
 
 
+# ---------------------------------------------------------------------------------------------
+# Round 3 (round3/): written blind to the recorder's code, its docs of the trace format and the
+# claims, and its e2e tests; only this corpus (rounds 1 and 2, their results) was read, to not
+# repeat a technique. Same conventions as round 2: `claims`, `allow`, `effect`; markers
+# rtm3_/RTM3_, ports 47201-47206 on 127.0.0.x.
+
+ENV.update({
+    "RTM3_SECURE_GETENV": "1",
+    "RTM3_STACK_SCAN": "1",
+    "RTM3_PERL_ENV": "1",
+})
+LINK.update({
+    "x3_libgcrypt": ["-lgcrypt"],
+    "x3_nettle": ["-lnettle"],
+})
+
+
+def t3(name, cat, what, rule, kinds, strace_re, claims, **opts):
+    t(name, cat, what, rule, kinds, strace_re, round=3, claims=claims, **opts)
+
+
+def named_not_open(marker):
+    """An event naming the marker that is not an open (the technique's only open of it is
+    O_PATH or read-only: the change itself must be in the trace)."""
+
+    def pred(e, _events):
+        return e["kind"] != "open" and marker in fields(e)
+
+    return pred
+
+
+def either(*preds):
+    return lambda e, events: any(p(e, events) for p in preds)
+
+
+def getrandom_of(n):
+    """A getrandom event asking for n bytes (any field equal to n)."""
+
+    def pred(e, _events):
+        return e["kind"] == "getrandom" and n in (e.get("fields") or {}).values()
+
+    return pred
+
+
+FT = ["file_io", "temp_files"]
+t3("p3_atexit_system", "process", "system(3) from an atexit handler, after main() returned", forked_exec("rtm3_atexit_system"), ("fork", "exec"), r"execve\(.*rtm3_atexit_system", ["processes_spawned"], effect=printed("from an atexit handler -> 0"))
+t3("p3_memfd_script", "process", "a #! script in a memfd run by execveat(memfd, \"\", AT_EMPTY_PATH) (sh gets /dev/fd/N)", forked_exec("rtm3_memfd_script"), ("fork", "exec"), r"execveat\(.*rtm3_memfd_script", ["processes_spawned"], effect=printed("memfd #! script ran with rtm3_memfd_script_arg"))
+t3("p3_exec_proc_self_exe", "process", "fork + execve(\"/proc/self/exe\"): a worker that is the program's own binary", forked_exec("rtm3_self_exe"), ("fork", "exec"), r"execve\(\"/proc/self/exe\".*rtm3_self_exe", ["processes_spawned"], effect=printed("re-executed /proc/self/exe"))
+t3("p3_daemon_late_exec", "process", "double fork + setsid; after the program exits, the daemon waits 1 s, then execs /bin/touch", forked_exec("rtm3_daemon_late_exec"), ("fork", "exec"), r"execve\(.*rtm3_daemon_late_exec", ["processes_spawned", "file_io"], effect=exists(SCRATCH + "/rtm3_daemon_late_exec"))
+
+t3("f3_truncate_path", "file", "truncate(2) by path empties a file made before recording (no open)", mentions("rtm3_truncate_path"), ("open",), r"truncate\(.*rtm3_truncate_path", FT, prepare=True, effect=printed("size now 0"))
+t3("f3_mknod_regular", "file", "mknodat(S_IFREG) creates a regular file (no open)", mentions("rtm3_mknod_regular"), ("open",), r"mknodat\(.*rtm3_mknod_regular", FT, effect=exists(SCRATCH + "/rtm3_mknod_regular"))
+t3("f3_fchmodat2_opath", "file", "O_PATH open + fchmodat2(fd, \"\", 0777, AT_EMPTY_PATH)", named_not_open("rtm3_fchmodat2"), ("open",), r"(fchmodat2|syscall_0x1c4)\(", FT, prepare=True, effect=printed("mode now 777"))
+t3("f3_renameat2_whiteout", "file", "renameat2(RENAME_WHITEOUT): moves a file and makes a 0/0 char device at the old name", has(("rename",), "rtm3_whiteout"), ("rename",), r"renameat2\(.*RENAME_WHITEOUT", FT, prepare=True, effect=printed("is now a whiteout char device"))
+t3("f3_utimensat", "file", "utimensat by path: a file's times set to the epoch (no open)", mentions("rtm3_utimensat"), ("open",), r"utimensat\(.*rtm3_utimensat", FT, prepare=True, effect=printed("mtime now 0"))
+t3("f3_overlay_decoy", "file", "new mount ns: overlayfs over the allowed dir, upper dir outside; create by the allowed path", write_open("rtm3_ovl_upper"), ("open",), r"mount\(.*upperdir=.*rtm3_ovl_upper", ["file_io"], allow=FILE_DIRS, prepare=True, effect=exists(SCRATCH + "/rtm3_ovl_upper/data.txt"))
+t3("f3_open_tree_decoy", "file", "new mount ns: open_tree(OPEN_TREE_CLONE) + move_mount of the real dir over the allowed one; create by the allowed path", write_open("rtm3_otree_real"), ("open",), r"(open_tree|syscall_0x1ac)\(.*rtm3_otree_real", ["file_io"], allow=FILE_DIRS, prepare=True, effect=exists(SCRATCH + "/rtm3_otree_real/data.txt"))
+t3("f3_map_files_reopen", "file", "read-only open + mmap + close, then write-open /proc/self/map_files/START-END", write_open("rtm3_map_files"), ("open",), r"openat\(.*/proc/self/map_files/.*O_WRONLY", FT, prepare=True, effect=printed("did: rewrote"))
+t3("f3_child_procfd_write", "file", "a child opens a file read-only; the parent write-opens /proc/CHILD/fd/N", write_open("rtm3_child_procfd"), ("open",), r"openat\(.*/proc/\d+/fd/\d+\", O_WRONLY", FT, prepare=True, effect=printed("did: rewrote"))
+
+t3("n3_mptcp_connect", "network", "socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP) + connect 127.0.0.1:47201", inet_event(("connect",), "127.0.0.1", 47201), ("connect", "socket"), r"connect\(.*htons\(47201\)", ["outgoing_destinations"], effect=printed("Connection refused"))
+t3("n3_udp_connected_override", "network", "UDP connected to the allowed 127.0.0.1:47202, then sendto 127.0.0.2:47203 on the same socket", inet_event(("send",), "127.0.0.2", 47203), ("send", "connect"), r"sendto\(.*htons\(47203\)", ["outgoing_destinations"], allow={"destinations": ["127.0.0.1:47202"]}, effect=printed("(sent)"))
+t3("n3_inherited_listen", "network", "listen() on fd 9, a TCP socket bound to 127.0.0.1:47204 before the recording", any_event(("listen",), "47204"), ("listen", "bind"), r"listen\(9,", ["opens_port"], sock9=("127.0.0.1", 47204), effect=printed("listening on 127.0.0.1:47204"))
+t3("n3_bind_mapped_any", "network", "new netns: AF_INET6, V6ONLY=0, bind ::ffff:0.0.0.0:47205 (the IPv4 wildcard, mapped) + listen", any_event(("bind", "listen"), "47205"), ("bind", "listen"), r"bind\(.*htons\(47205\)", ["opens_port", "external_endpoint"], effect=printed("connect to 127.0.0.9 -> 0"))
+t3("n3_uring_send_zc", "network", "IORING_OP_SEND_ZC with a destination (addr2) on unconnected UDP: 127.0.0.1:47206", lambda e, ev: e["kind"] in ("send", "connect", "io_uring_op") and "47206" in fields(e), ("send", "io_uring_op"), r"htons\(47206\)", ["outgoing_destinations"], effect=printed("(sent)"))
+
+t3("c3_setfsuid", "privilege", "setfsuid/setfsgid(65534), then back to 0 (file-system identity only)", mentions("setfsuid", "setfsgid"), (), r"setfsuid\(65534", ["privileged_functions", "setuid_calls"], effect=printed("fsuid 0 -> 65534"))
+t3("c3_userns_setuid", "privilege", "child unshare(CLONE_NEWUSER), parent maps 0 -> 65534, child setresgid/setresuid(0,0,0) inside", mentions("setresuid", "setresgid"), (), r"setresuid\(0, 0, 0", ["setuid_calls", "privileged_functions"], effect=printed("setresuid(0,0,0) -> 0"))
+t3("c3_setns_host", "privilege", "setns() through /proc/self/ns/net and uts (CAP_SYS_ADMIN; same namespaces)", mentions("setns"), (), r"setns\(", ["privileged_functions"], effect=printed("setns(net) -> 0"))
+t3("c3_capbset_drop", "privilege", "prctl(PR_CAPBSET_DROP, CAP_SYS_BOOT) in a child (CAP_SETPCAP)", lambda e, ev: e["kind"] == "prctl" and e["fields"].get("option") in ("PR_CAPBSET_DROP", "PR_24"), ("prctl",), r"prctl\(PR_CAPBSET_DROP", ["privileged_functions"], effect=printed("in bounding set now: 0"))
+t3("c3_bpf_prog_load", "privilege", "bpf(BPF_PROG_LOAD) of a 2-insn socket filter + SO_ATTACH_BPF (CAP_BPF)", mentions("bpf", "BPF_PROG_LOAD", "rtm3_bpf"), (), r"bpf\(BPF_PROG_LOAD", ["privileged_functions"], effect=printed("SO_ATTACH_BPF -> 0"))
+
+t3("e3_secure_getenv", "environment", "secure_getenv(3) (glibc's other getenv symbol)", has(("getenv",), "RTM3_SECURE_GETENV"), ("getenv",), r"RTM3_SECURE_GETENV", ["environment"], effect=printed("-> 1"))
+t3("e3_stack_scan", "environment", "scan the initial stack back from AT_EXECFN for RTM3_STACK_SCAN= (no getenv, no environ)", has(("getenv",), "RTM3_STACK_SCAN"), ("getenv",), r"RTM3_STACK_SCAN", ["environment"], effect=printed("-> 1"))
+t3("e3_perl_env", "environment", "perl reads $ENV{RTM3_PERL_ENV} (%ENV, filled at start-up)", has(("getenv",), "RTM3_PERL_ENV"), ("getenv",), r"RTM3_PERL_ENV", ["environment"], effect=printed("-> 1"))
+
+t3("x3_libgcrypt", "crypto", "SHA-256 (gcry_md_hash_buffer) + gcry_randomize from libgcrypt", any_event(("crypto",)), ("crypto",), r"gcry_md_hash_buffer", ["crypto"], effect=printed("did: libgcrypt"))
+t3("x3_nettle", "crypto", "SHA-256 + AES-128 from libnettle", any_event(("crypto",)), ("crypto",), r"sha256_digest", ["crypto"], effect=printed("did: nettle"))
+t3("x3_vdso_getrandom", "crypto", "vDSO getrandom called directly (parsed from AT_SYSINFO_EHDR): 100 x 32 bytes, one reseed syscall", either(any_event(("crypto",)), getrandom_of(3200)), ("crypto", "getrandom"), r"getrandom\(.*, 3200,", ["crypto"], effect=printed("3200 bytes in 100 calls"))
+t3("x3_dev_hwrng", "crypto", "32 key bytes read from /dev/hwrng (hardware RNG device)", either(any_event(("crypto",)), has(("open",), "/dev/hwrng")), ("crypto", "open"), r"openat\(.*/dev/hwrng", ["crypto"], effect=printed("read 32 bytes"))
+
+
 def sh(cmd, **kw):
     return subprocess.run(cmd, **kw)
 
@@ -393,6 +477,7 @@ def build(bindir, names):
     r2 = os.path.join(HERE, "round2")
     round1 = [n for n in names if T[n].get("round", 1) == 1]
     round2 = [n for n in names if T[n].get("round", 1) == 2]
+    round3 = [n for n in names if T[n].get("round", 1) == 3]
     jobs = []
     if round1:
         jobs += [(n, os.path.join(src, n + ".c"), []) for n in round1 + ["helper"]]
@@ -412,6 +497,17 @@ def build(bindir, names):
                     break
             else:
                 jobs.append((n, os.path.join(r2, n + ".c"), ["-I", r2]))
+    r3 = os.path.join(HERE, "round3")
+    for n in round3:
+        for ext in (".py", ".sh", ".pl"):
+            script = os.path.join(r3, n + ext)
+            if os.path.exists(script):
+                shutil.copy(script, os.path.join(bindir, n))
+                os.chmod(os.path.join(bindir, n), 0o755)
+                break
+        else:
+            # round3/r3.h builds on round 2's common.h and net.h.
+            jobs.append((n, os.path.join(r3, n + ".c"), ["-I", r3, "-I", r2]))
     for name, path, extra in jobs:
         cmd = ["gcc", "-O1", "-Wall", "-no-pie", "-pthread", *extra, "-o", os.path.join(bindir, name), path]
         cmd += [a.replace("{bindir}", bindir) for a in LINK.get(name, [])]
@@ -461,6 +557,15 @@ def run_one(name, spec, bindir, cmd_prefix, out_stderr, out_stdout=subprocess.DE
         fd9 = os.open(os.path.join(SCRATCH, "rtm_inherited_fd"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(fd9, 9, inheritable=True)
         pass_fds = (9,)
+    sock9 = None
+    if spec.get("sock9"):
+        # A TCP socket bound (not listening) before the recording, handed over as fd 9: what a
+        # socket-activation parent passes, minus the listen.
+        sock9 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock9.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock9.bind(spec["sock9"])
+        os.dup2(sock9.fileno(), 9, inheritable=True)
+        pass_fds = (9,)
     env = dict(os.environ, **ENV)
     status = None
     try:
@@ -494,6 +599,9 @@ def run_one(name, spec, bindir, cmd_prefix, out_stderr, out_stdout=subprocess.DE
         if fd9 is not None:
             os.close(fd9)
             os.close(9)
+        if sock9 is not None:
+            sock9.close()
+            os.close(9)
 
 
 def claims_toml(name, spec):
@@ -505,7 +613,7 @@ def claims_toml(name, spec):
         lines += ["[[claim]]", f'check = "{c}"', 'expect = "absent"']
         if allow:
             lines.append("allow = { " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in allow.items()) + " }")
-        lines.append(f'note = "adversarial round 2: {name}"')
+        lines.append(f'note = "adversarial round {spec.get("round", 2)}: {name}"')
         lines.append("")
     return "\n".join(lines)
 
@@ -588,9 +696,9 @@ def judge_strace(spec, path):
     rx = re.compile(spec["strace"])
     with open(path, errors="replace") as f:
         for line in f:
-            # Round 2's programs print what they did ("did: ..."); their own report, or the
+            # Round 2's and 3's programs print what they did ("did: ..."); their own report, or the
             # python/sh source strace shows being read, is not strace seeing the action.
-            if spec.get("round") == 2 and re.search(r'(write|read|pread64)\(\d+, "(did: |#!)', line):
+            if spec.get("round", 1) >= 2 and re.search(r'(write|read|pread64)\(\d+, "(did: |#!)', line):
                 continue
             if rx.search(line):
                 return "saw", line.strip()[:100]
@@ -614,7 +722,7 @@ def main():
     ap.add_argument("--tracer", default=os.path.join(HERE, "..", "..", "target", "release", "tracer"))
     ap.add_argument("--out", default="/tmp/redteam-out")
     ap.add_argument("--only", default="")
-    ap.add_argument("--round", default="all", choices=["1", "2", "all"])
+    ap.add_argument("--round", default="all", choices=["1", "2", "3", "all"])
     ap.add_argument("--markdown", default="")
     ap.add_argument("--no-strace", action="store_true")
     ap.add_argument("--rejudge", action="store_true", help="judge the traces and strace logs already in --out, run nothing")
