@@ -85,6 +85,36 @@ const MS_BIND: u64 = 0x1000;
 const MS_MOVE: u64 = 0x2000;
 const MS_PROPAGATION: u64 = 0x0002_0000 | 0x0004_0000 | 0x0008_0000 | 0x0010_0000;
 
+/// File systems whose files live in memory (or are the kernel's own): a path below one names
+/// nothing on any disk, so it is placed as the process sees it. Any other new mount (overlay,
+/// whose writes land in its upper dir; ext4 on a loop device; FUSE; NFS) stores its files
+/// somewhere the trace does not say, so a path below it is not placed.
+const IN_MEMORY_FS: &[&str] = &[
+    "tmpfs",
+    "ramfs",
+    "proc",
+    "sysfs",
+    "devtmpfs",
+    "devpts",
+    "mqueue",
+    "cgroup",
+    "cgroup2",
+    "bpf",
+    "tracefs",
+    "debugfs",
+    "securityfs",
+    "pstore",
+    "configfs",
+    "hugetlbfs",
+    "binfmt_misc",
+    "fusectl",
+    "efivarfs",
+    "nsfs",
+    "selinuxfs",
+    "rpc_pipefs",
+    "nfsd",
+];
+
 /// clone(2)'s CLONE_NEWNS.
 const CLONE_NEWNS: u64 = 0x0002_0000;
 
@@ -171,8 +201,8 @@ impl Places {
                 EventData::Mount {
                     target,
                     source,
+                    fstype,
                     flags,
-                    ..
                 } if ok && flags & MS_REMOUNT == 0 => {
                     let target = target.best();
                     let source = source.as_deref();
@@ -181,7 +211,20 @@ impl Places {
                     } else if flags & MS_BIND != 0 {
                         mounts.change(ev.pid, |v| v.bind(source, target));
                     } else if flags & MS_PROPAGATION == 0 {
-                        mounts.change(ev.pid, |v| v.fresh(target));
+                        match fstype.as_deref() {
+                            Some(fs) if IN_MEMORY_FS.contains(&fs) => {
+                                mounts.change(ev.pid, |v| v.fresh(target));
+                            }
+                            fs => {
+                                let why = format!(
+                                    "a new {} file system from {}: where its files are stored \
+                                     is not in the trace",
+                                    fs.unwrap_or("(unnamed)"),
+                                    source.unwrap_or("(no source)")
+                                );
+                                mounts.change(ev.pid, |v| v.unknown(target, why.clone()));
+                            }
+                        }
                     }
                 }
                 EventData::Umount { target, .. } if ok => {
@@ -631,6 +674,44 @@ mod tests {
             places.place(&t.events[1], "/etc/cron.d/job"),
             Placed::Host("/tmp/evil/job".to_owned())
         );
+    }
+
+    /// A new file system is placed as the process sees it only when its files live in
+    /// memory: an overlay's writes land in its upper dir, a block file system's on its device.
+    #[test]
+    fn only_in_memory_file_systems_are_placed_as_seen() {
+        use serde_json::json;
+        let mount = |fs: &str, source: &str, target: &str| json!({"source": source, "target": {"resolved": target}, "fstype": fs, "flags": 0});
+        let t = trace_of(&[
+            ("unshare", 527, "unshare", json!({"flags": ["CLONE_NEWNS"]})),
+            ("mount", 527, "mount", mount("tmpfs", "tmpfs", "/srv/mem")),
+            (
+                "mount",
+                527,
+                "mount",
+                mount("overlay", "overlay", "/srv/ovl"),
+            ),
+            (
+                "mount",
+                527,
+                "mount",
+                mount("ext4", "/dev/loop0", "/srv/disk"),
+            ),
+            ("open", 527, "openat", open("/srv/mem/a")),
+            ("open", 527, "openat", open("/srv/ovl/b")),
+            ("open", 527, "openat", open("/srv/disk/c")),
+        ]);
+        let places = Places::compute(&t);
+        assert_eq!(
+            places.place(&t.events[4], "/srv/mem/a"),
+            Placed::Host("/srv/mem/a".to_owned())
+        );
+        for (seq, path, fs) in [(5, "/srv/ovl/b", "overlay"), (6, "/srv/disk/c", "ext4")] {
+            match places.place(&t.events[seq], path) {
+                Placed::Unknown(why) => assert!(why.contains(fs), "{why}"),
+                other => panic!("{path} placed: {other:?}"),
+            }
+        }
     }
 
     /// Past the cap a namespace's mounts are not followed: its paths are not placed, and the
