@@ -68,7 +68,8 @@ pub fn needed_kinds(check: Check) -> &'static [EventKind] {
             K::PrivilegedCall,
             K::Exec,
         ],
-        Check::Crypto => &[K::Open, K::Getrandom],
+        // AF_ALG sockets: the kernel's crypto API.
+        Check::Crypto => &[K::Open, K::Getrandom, K::Socket],
         Check::Networking => &[
             K::Socket,
             K::Bind,

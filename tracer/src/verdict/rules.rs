@@ -616,13 +616,19 @@ impl Rules<'_> {
             ) => Hit::Yes(format!("call of {function} in {library} (crypto library)")),
             (Check::Crypto, EventData::Open { path, .. }) if ok => {
                 let p = path.best();
-                if p == "/dev/random" || p == "/dev/urandom" {
-                    Hit::Yes(format!("open {p} (random source)"))
+                if let Some(what) = crypto_device(p) {
+                    Hit::Yes(format!("open {p} ({what})"))
                 } else if super::runtime::is_crypto_library(p) {
                     Hit::Yes(format!("open {p} (crypto library mapped)"))
                 } else {
                     Hit::No
                 }
+            }
+            // The kernel's crypto API: hashes and ciphers computed through a socket.
+            (Check::Crypto, EventData::Socket { domain, .. })
+                if ok && (domain == "AF_ALG" || domain == "AF_38") =>
+            {
+                Hit::Yes("socket AF_ALG (the kernel's crypto API)".to_owned())
             }
             // A packet socket sends whole frames: whatever addresses they carry, no send
             // event names them (write(2) on it, or a sendto to a link-layer address).
@@ -860,8 +866,39 @@ impl Rules<'_> {
     }
 }
 
+/// Devices that hand out random bytes or do cryptography for whoever opens them: the kernel's
+/// random devices, a hardware RNG, a TPM (random numbers, keys, sealing), cryptodev.
+fn crypto_device(path: &str) -> Option<&'static str> {
+    match path {
+        "/dev/random" | "/dev/urandom" | "/dev/hwrng" => Some("random source"),
+        "/dev/crypto" => Some("cryptodev device"),
+        p if p
+            .strip_prefix("/dev/tpm")
+            .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()) || n.starts_with("rm")) =>
+        {
+            Some("TPM device")
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn crypto_devices() {
+        for (p, want) in [
+            ("/dev/hwrng", Some("random source")),
+            ("/dev/urandom", Some("random source")),
+            ("/dev/tpm0", Some("TPM device")),
+            ("/dev/tpmrm0", Some("TPM device")),
+            ("/dev/crypto", Some("cryptodev device")),
+            ("/dev/tpmx", None),
+            ("/dev/tty0", None),
+        ] {
+            assert_eq!(super::crypto_device(p), want, "{p}");
+        }
+    }
+
     use super::*;
 
     fn v(s: &[&str]) -> Vec<String> {
@@ -902,3 +939,4 @@ mod tests {
         assert!(under("/dev/pts/3", "/dev/pts/"));
     }
 }
+
