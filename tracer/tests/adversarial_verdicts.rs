@@ -1,10 +1,10 @@
-//! Verdicts on round 2 of the adversarial corpus (tests/adversarial/round2): the traces the
+//! Verdicts on rounds 2 and 3 of the adversarial corpus (tests/adversarial/round2, round3): the traces the
 //! harness recorded of techniques whose action is in the trace, judged with the harness's own
 //! claims files. Before the rules below, `tracer check` said "held" on each of them although
 //! the program did what the claim denies; a held verdict here is an evasion come back.
 //!
-//! The traces are real recordings (`fixtures/round2/NAME.jsonl.gz`, made by
-//! `tests/adversarial/run.py --round 2`), not hand-made events.
+//! The traces are real recordings (`fixtures/round2/NAME.jsonl.gz` and `fixtures/round3/…`,
+//! made by `tests/adversarial/run.py --round 2` or `--round 3`), not hand-made events.
 
 use std::path::{Path, PathBuf};
 
@@ -14,9 +14,16 @@ use tracer::{
     verdict::{Status, Verdict, judge},
 };
 
+/// A technique's round is the digit after its category letter (`f3_…` is round 3's).
 fn fixture(name: &str) -> PathBuf {
+    let round = if name.get(1..2) == Some("3") {
+        "round3"
+    } else {
+        "round2"
+    };
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/round2")
+        .join("tests/fixtures")
+        .join(round)
         .join(name)
 }
 
@@ -242,4 +249,35 @@ fn a_connect_address_rewritten_while_it_waited_is_a_gap() {
         "outgoing_destinations",
         Status::Inconclusive,
     );
+}
+
+/// Round 3's two evasions (tests/adversarial/round3/RESULTS.md): an overlay with an outside
+/// upper dir mounted over the allowed directory, and a key read from /dev/hwrng.
+#[test]
+fn round3_overlay_decoy_and_hwrng_are_not_held() {
+    let v = status("f3_overlay_decoy", "file_io");
+    assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
+    assert!(
+        v.gaps.iter().any(|g| g.contains("overlay")),
+        "the gap names the overlay: {:?}",
+        v.gaps
+    );
+    let v = status("x3_dev_hwrng", "crypto");
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    assert!(
+        v.evidence
+            .shown
+            .iter()
+            .any(|i| i.what.contains("/dev/hwrng")),
+        "{:?}",
+        v.evidence
+    );
+}
+
+/// Round 3's gaps stay gaps: a `move_mount` of an fd over the allowed directory, and a
+/// write-open through /proc/self/map_files, name no host file.
+#[test]
+fn round3_unplaced_paths_stay_inconclusive() {
+    assert_status("f3_open_tree_decoy", "file_io", Status::Inconclusive);
+    assert_status("f3_map_files_reopen", "file_io", Status::Inconclusive);
 }
