@@ -7,6 +7,18 @@ use crate::ADDR_CAP;
 pub const SOL_SOCKET: i32 = 1;
 pub const SCM_RIGHTS: i32 = 1;
 
+/// listen(2) names no address: the `listen_state` program on `sock/inet_sock_set_state`
+/// (TCP_CLOSE → TCP_LISTEN, run inside the call, in the caller's context) stores the kernel's
+/// own local address of the socket in the in-flight arguments, past the two listen uses:
+/// `args[LISTEN_ADDR_ARG]` is [`LISTEN_ADDR_KNOWN`] | family << 16 | port (host order) << 32,
+/// and the next two words the address bytes as the kernel keeps them (4 for IPv4, 16 for
+/// IPv6). So a socket bound before the recording (inherited, socket-activated) still names its
+/// port, and the address is the kernel's, not a copy of the program's memory.
+pub const LISTEN_ADDR_ARG: usize = 2;
+pub const LISTEN_ADDR_KNOWN: u64 = 1;
+/// `TCP_LISTEN` in include/net/tcp_states.h.
+pub const TCP_LISTEN: i32 = 10;
+
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct NetData {

@@ -121,3 +121,90 @@ fn send_variants_are_recorded() {
         |e| matches!(&e.data, EventData::Connect { addr: Some(a), .. } if serde_json::to_string(a).unwrap().contains("127.0.0.25")),
     );
 }
+
+/// A socket bound by this test (not recorded): its fd and port.
+fn bound_socket(v6: bool) -> (std::os::fd::OwnedFd, u16) {
+    use std::os::fd::FromRawFd;
+    // SAFETY: plain socket calls on a fresh fd, with sockaddrs of the right size.
+    unsafe {
+        let family = if v6 { libc::AF_INET6 } else { libc::AF_INET };
+        let fd = libc::socket(family, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+        assert!(fd >= 0, "socket");
+        let mut a: libc::sockaddr_in6 = std::mem::zeroed();
+        let len = if v6 {
+            a.sin6_family = libc::AF_INET6 as u16;
+            a.sin6_addr.s6_addr[15] = 1;
+            std::mem::size_of::<libc::sockaddr_in6>()
+        } else {
+            let a4 = (&raw mut a).cast::<libc::sockaddr_in>();
+            (*a4).sin_family = libc::AF_INET as u16;
+            (*a4).sin_addr.s_addr = u32::from_ne_bytes([127, 0, 0, 1]);
+            std::mem::size_of::<libc::sockaddr_in>()
+        } as u32;
+        assert_eq!(libc::bind(fd, (&raw const a).cast(), len), 0, "bind");
+        let mut l = std::mem::size_of::<libc::sockaddr_in6>() as u32;
+        libc::getsockname(fd, (&raw mut a).cast(), &mut l);
+        // sin_port and sin6_port are at the same offset.
+        (
+            std::os::fd::OwnedFd::from_raw_fd(fd),
+            u16::from_be(a.sin6_port),
+        )
+    }
+}
+
+/// A listen(2) names no address. On a socket bound before the recording (what socket
+/// activation or a parent hands a daemon: here fds 9 and 10, bound to 127.0.0.1 and ::1 by
+/// this test) the trace still names the address and port, from the kernel's own socket
+/// (`sock/inet_sock_set_state`).
+#[test]
+fn listen_names_the_kernels_address_of_an_inherited_socket() {
+    use std::os::{fd::AsRawFd, unix::process::CommandExt};
+    require_root();
+    let (v4, port4) = bound_socket(false);
+    let (v6, port6) = bound_socket(true);
+    let dir = TempDir::new("inherited-listen");
+    let trace_path = dir.join("trace.jsonl");
+    let script = "import socket\n\
+                  socket.socket(fileno=9).listen(1)\n\
+                  socket.socket(fileno=10).listen(1)\n";
+    let (raw4, raw6) = (v4.as_raw_fd(), v6.as_raw_fd());
+    let mut cmd = std::process::Command::new(tracer_bin());
+    cmd.arg("record")
+        .arg("-o")
+        .arg(&trace_path)
+        .args(["--", "/usr/bin/python3", "-c", script]);
+    // SAFETY: only dup2 between fork and exec; fds 9 and 10 exist in the child alone.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::dup2(raw4, 9) < 0 || libc::dup2(raw6, 10) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output().expect("run tracer");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let t = tracer::trace::read_trace(&trace_path).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        t.header
+            .hooks
+            .attached
+            .iter()
+            .any(|h| h.contains("inet_sock_set_state")),
+        "listen_state attached"
+    );
+    find(
+        &t,
+        "listen on the inherited 127.0.0.1 socket, with its port",
+        |e| matches!(&e.data, EventData::Listen { fd: 9, addr: Some(a), .. } if *a == inet("127.0.0.1", port4)),
+    );
+    find(
+        &t,
+        "listen on the inherited ::1 socket, with its port",
+        |e| matches!(&e.data, EventData::Listen { fd: 10, addr: Some(SockAddr::Inet6 { ip, port }), .. } if ip == "::1" && *port == port6),
+    );
+}

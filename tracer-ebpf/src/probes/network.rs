@@ -2,17 +2,111 @@
 //! name a destination (a send on a connected socket names none and is not recorded: its peer is
 //! the connect's). Addresses are copied raw and decoded in userspace.
 
-use aya_ebpf::{helpers::bpf_probe_read_user, macros::tracepoint, programs::TracePointContext};
+use aya_ebpf::{
+    helpers::{bpf_get_current_pid_tgid, bpf_probe_read_user},
+    macros::tracepoint,
+    programs::TracePointContext,
+};
 use tracer_common::{
     SyscallId, flags,
-    network::{AF_NETLINK, NL_HEAD, NetData, SCM_RIGHTS, SOL_SOCKET},
+    network::{
+        AF_NETLINK, LISTEN_ADDR_ARG, LISTEN_ADDR_KNOWN, NL_HEAD, NetData, SCM_RIGHTS, SOL_SOCKET,
+        TCP_LISTEN,
+    },
 };
 
 use crate::{
     emit::{read_user_bytes, syscall_event},
-    maps::config,
+    maps::{INFLIGHT, config},
     probes::syscalls::{check_entry, complete, zero},
 };
+
+/// `sock/inet_sock_set_state`'s record (its `format` file): new state, local port (host
+/// order), family, and the IPv4 and IPv6 local addresses.
+const SS_NEWSTATE: usize = 20;
+const SS_SPORT: usize = 24;
+const SS_FAMILY: usize = 28;
+const SS_SADDR: usize = 32;
+const SS_SADDR_V6: usize = 40;
+const AF_INET: u16 = 2;
+const AF_INET6: u16 = 10;
+
+/// A TCP socket entering LISTEN inside a recorded listen(2): its local address, for the
+/// listen's record (see [`LISTEN_ADDR_ARG`]). Any other state change, or one outside a
+/// recorded listen, is left alone after two loads and a lookup.
+#[tracepoint]
+pub fn listen_state(ctx: TracePointContext) -> u32 {
+    let _ = try_listen_state(&ctx);
+    0
+}
+
+fn try_listen_state(ctx: &TracePointContext) -> Option<()> {
+    // SAFETY: reads inside the tracepoint record, checked by the helper.
+    let newstate: i32 = unsafe { ctx.read_at(SS_NEWSTATE) }.ok()?;
+    if newstate != TCP_LISTEN {
+        return None;
+    }
+    let tid = bpf_get_current_pid_tgid() as u32;
+    let inflight = INFLIGHT.get_ptr_mut(tid)?;
+    // SAFETY: a map value pointer, valid for this program's run.
+    unsafe {
+        if (*inflight).syscall != SyscallId::Listen as u16 {
+            return None;
+        }
+        let port: u16 = ctx.read_at(SS_SPORT).ok()?;
+        let family: u16 = ctx.read_at(SS_FAMILY).ok()?;
+        let (lo, hi): (u64, u64) = if family == AF_INET {
+            (u64::from(ctx.read_at::<u32>(SS_SADDR).ok()?), 0)
+        } else if family == AF_INET6 {
+            (
+                ctx.read_at(SS_SADDR_V6).ok()?,
+                ctx.read_at(SS_SADDR_V6 + 8).ok()?,
+            )
+        } else {
+            return None;
+        };
+        (*inflight).args[LISTEN_ADDR_ARG] =
+            LISTEN_ADDR_KNOWN | u64::from(family) << 16 | u64::from(port) << 32;
+        (*inflight).args[LISTEN_ADDR_ARG + 1] = lo;
+        (*inflight).args[LISTEN_ADDR_ARG + 2] = hi;
+    }
+    Some(())
+}
+
+/// A `struct sockaddr_in` or `sockaddr_in6` from what [`listen_state`] stored; its length
+/// (0: nothing stored).
+#[inline(always)]
+unsafe fn listen_sockaddr(a: &[u64; 6], dst: *mut [u8; tracer_common::ADDR_CAP]) -> u32 {
+    let w = a[LISTEN_ADDR_ARG];
+    if w & 0xffff != LISTEN_ADDR_KNOWN {
+        return 0;
+    }
+    let family = (w >> 16) as u16;
+    let port = ((w >> 32) as u16).to_be_bytes();
+    let lo = a[LISTEN_ADDR_ARG + 1].to_ne_bytes();
+    let hi = a[LISTEN_ADDR_ARG + 2].to_ne_bytes();
+    // SAFETY: `dst` is ADDR_CAP (at least 28) writable bytes.
+    unsafe {
+        let d = &mut *dst;
+        let f = family.to_ne_bytes();
+        d[0] = f[0];
+        d[1] = f[1];
+        d[2] = port[0];
+        d[3] = port[1];
+        if family == AF_INET {
+            d[4..8].copy_from_slice(&lo[..4]);
+            d[8..16].fill(0);
+            16
+        } else {
+            // flowinfo, the address, scope id.
+            d[4..8].fill(0);
+            d[8..16].copy_from_slice(&lo);
+            d[16..24].copy_from_slice(&hi);
+            d[24..28].fill(0);
+            28
+        }
+    }
+}
 
 #[tracepoint]
 pub fn network_exit(ctx: TracePointContext) -> u32 {
@@ -166,7 +260,11 @@ fn try_network_exit(ctx: &TracePointContext) -> Option<()> {
         if checked {
             zero(&raw mut (*d).addr);
         }
-        (*d).addr_len = read_user_bytes(addr.0, addr.1, &raw mut (*d).addr);
+        (*d).addr_len = if done.syscall == SyscallId::Listen {
+            listen_sockaddr(&a, &raw mut (*d).addr)
+        } else {
+            read_user_bytes(addr.0, addr.1, &raw mut (*d).addr)
+        };
         if checked {
             *hdr_flags |= check_entry(&done, &raw const (*d).addr, (*d).addr_len);
         }

@@ -81,6 +81,11 @@ fn try_sys_enter(ctx: &TracePointContext) -> Option<()> {
         return None;
     }
     let mut args = args;
+    // listen has two arguments: the third word is where `listen_state` leaves the socket's
+    // address, so whatever the record held there is cleared.
+    if syscall == SyscallId::Listen as u16 {
+        args[tracer_common::network::LISTEN_ADDR_ARG] = 0;
+    }
     if syscall == SyscallId::Prlimit64 as u16 || syscall == SyscallId::Setrlimit as u16 {
         hard_limit_before(syscall, &mut args, &cfg, pid_tgid);
     }

@@ -61,7 +61,19 @@ pub(super) fn decode(
         EventKind::Listen => EventData::Listen {
             fd: d.fd,
             backlog: d.backlog,
-            addr: cx.procs.bound_addr(pid, d.fd),
+            // The kernel's own address of the socket (`listen_state`, TCP) first; else the
+            // bind seen on the fd; else, for a socket bound before the trace (inherited,
+            // socket-activated, a unix one) or auto-bound (the kernel enters LISTEN before it
+            // picks the port, so `listen_state` saw port 0), /proc while the listener lives.
+            addr: addr
+                .filter(|a| {
+                    !matches!(
+                        a,
+                        SockAddr::Inet { port: 0, .. } | SockAddr::Inet6 { port: 0, .. }
+                    )
+                })
+                .or_else(|| cx.procs.bound_addr(pid, d.fd))
+                .or_else(|| ok.then(|| crate::record::existing::socket_local(pid, d.fd))?),
         },
         EventKind::Accept => {
             let local = cx.procs.bound_addr(pid, d.fd);
@@ -236,6 +248,7 @@ fn domain_name(domain: i32) -> String {
         libc::AF_NETLINK => "AF_NETLINK".into(),
         libc::AF_PACKET => "AF_PACKET".into(),
         libc::AF_VSOCK => "AF_VSOCK".into(),
+        libc::AF_ALG => "AF_ALG".into(),
         other => format!("AF_{other}"),
     }
 }

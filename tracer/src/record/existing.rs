@@ -9,9 +9,10 @@
 //! recording what it is: unobserved.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::Path;
 
-use crate::trace::ExistingProcess;
+use crate::trace::{ExistingProcess, SockAddr};
 
 /// More is a whole machine (`--system`): the snapshot says how many it left out.
 pub const MAX_PROCESSES: usize = 4096;
@@ -233,14 +234,18 @@ fn listening_table(proc_base: &str) -> BTreeMap<u64, String> {
 
 /// `0100007F:0016` → `127.0.0.1:22`; the IPv6 form, four host-order words → `[::1]:22`.
 fn hex_endpoint(s: &str) -> Option<String> {
+    hex_socket(s).map(|a| a.to_string())
+}
+
+fn hex_socket(s: &str) -> Option<SocketAddr> {
     let (addr, port) = s.split_once(':')?;
     let port = u16::from_str_radix(port, 16).ok()?;
     match addr.len() {
         8 => {
             let v = u32::from_str_radix(addr, 16).ok()?;
-            Some(format!(
-                "{}:{port}",
-                std::net::Ipv4Addr::from(v.to_le_bytes())
+            Some(SocketAddr::new(
+                Ipv4Addr::from(v.to_le_bytes()).into(),
+                port,
             ))
         }
         32 => {
@@ -249,10 +254,55 @@ fn hex_endpoint(s: &str) -> Option<String> {
                 let w = u32::from_str_radix(word, 16).ok()?;
                 bytes[i * 4..i * 4 + 4].copy_from_slice(&w.to_le_bytes());
             }
-            Some(format!("[{}]:{port}", std::net::Ipv6Addr::from(bytes)))
+            Some(SocketAddr::new(Ipv6Addr::from(bytes).into(), port))
         }
         _ => None,
     }
+}
+
+/// The local address of socket `fd` of live process `pid`, read from /proc: for a socket the
+/// trace never saw bound (inherited from whoever started the target, passed by systemd's
+/// socket activation, received over a unix socket), so that a `listen` on it still names its
+/// port. `None` when the process or fd is gone, or the fd is no TCP, UDP or unix socket.
+pub fn socket_local(pid: u32, fd: i32) -> Option<SockAddr> {
+    let link = std::fs::read_link(format!("/proc/{pid}/fd/{fd}")).ok()?;
+    let inode: u64 = link
+        .to_str()?
+        .strip_prefix("socket:[")?
+        .strip_suffix(']')?
+        .parse()
+        .ok()?;
+    let inode = inode.to_string();
+    for file in ["tcp", "tcp6", "udp", "udp6"] {
+        let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/net/{file}")) else {
+            continue;
+        };
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            if f.get(9) == Some(&inode.as_str()) {
+                let a = hex_socket(f.get(1)?)?;
+                let ip = a.ip().to_string();
+                return Some(match a {
+                    SocketAddr::V4(_) => SockAddr::Inet { ip, port: a.port() },
+                    SocketAddr::V6(_) => SockAddr::Inet6 { ip, port: a.port() },
+                });
+            }
+        }
+    }
+    let text = std::fs::read_to_string(format!("/proc/{pid}/net/unix")).ok()?;
+    text.lines().skip(1).find_map(|line| {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        (f.get(6) == Some(&inode.as_str())).then(|| match f.get(7) {
+            Some(p) if p.starts_with('@') => SockAddr::Unix {
+                path: None,
+                abstract_name: Some(p[1..].to_owned()),
+            },
+            p => SockAddr::Unix {
+                path: p.map(|p| (*p).to_owned()),
+                abstract_name: None,
+            },
+        })
+    })
 }
 
 #[cfg(test)]
@@ -286,5 +336,32 @@ mod tests {
         assert_eq!(me.uid, nix::unistd::getuid().as_raw());
         assert!(me.running_secs.is_some());
         assert!(snapshot(&[std::process::id()]).0.is_empty());
+    }
+
+    /// A socket bound before anything watched it: its local address comes from /proc.
+    #[test]
+    fn socket_local_names_a_socket_by_its_fd() {
+        use std::os::fd::AsRawFd;
+        let me = std::process::id();
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        assert_eq!(
+            socket_local(me, l.as_raw_fd()),
+            Some(SockAddr::Inet {
+                ip: "127.0.0.1".to_owned(),
+                port
+            })
+        );
+        let u = std::net::UdpSocket::bind("[::1]:0").unwrap();
+        let port = u.local_addr().unwrap().port();
+        assert_eq!(
+            socket_local(me, u.as_raw_fd()),
+            Some(SockAddr::Inet6 {
+                ip: "::1".to_owned(),
+                port
+            })
+        );
+        let f = std::fs::File::open("/proc/self/status").unwrap();
+        assert_eq!(socket_local(me, f.as_raw_fd()), None);
     }
 }

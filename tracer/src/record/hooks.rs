@@ -227,6 +227,13 @@ pub fn all_hooks(syscalls: SyscallHooks) -> Vec<Hook> {
             Some(kind),
         ));
     }
+    // The kernel's local address of a socket a recorded listen(2) puts in LISTEN.
+    hooks.push(Hook::tracepoint(
+        "listen_state",
+        "sock",
+        "inet_sock_set_state".to_owned(),
+        None,
+    ));
     let libc = libc_path().unwrap_or_else(|| "libc.so.6".to_owned());
     for &(program, symbol, ret) in UPROBES {
         hooks.push(Hook {

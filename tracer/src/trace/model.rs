@@ -458,7 +458,9 @@ pub enum EventData {
     Listen {
         fd: i32,
         backlog: i32,
-        /// The address bound to this fd earlier in the trace, when seen.
+        /// The address bound to this fd earlier in the trace, when seen; for a socket bound
+        /// before the trace (inherited, socket-activated), its local address read from
+        /// /proc/PID/net when the event was decoded.
         addr: Option<SockAddr>,
     },
     Accept {
