@@ -1,5 +1,5 @@
-//! The adversarial corpus (tests/adversarial/, results in its RESULTS.md and round2/RESULTS.md):
-//! the techniques the recorder records or flags there, run in one recording per round, each
+//! The adversarial corpus (tests/adversarial/, results in its RESULTS.md, round2/RESULTS.md and
+//! round3/RESULTS.md): the techniques the recorder records or flags there, run in one recording per round, each
 //! still recorded or flagged. The corpus was written blind to the recorder's kernel side; the
 //! techniques it misses, and the claims they let hold, are findings listed in the RESULTS files,
 //! not asserted here (they would fail). `tests/adversarial/run.py` runs the whole corpus, with
@@ -136,6 +136,47 @@ const ROUND2: &[Technique] = &[
     },
 ];
 
+/// Round 3's techniques that the recorder records (tests/adversarial/round3/RESULTS.md), the
+/// ones that need no fd from the harness (`n3_inherited_listen` has its own test in
+/// network.rs) and no library beyond libc.
+const ROUND3: &[Technique] = &[
+    tech("p3_atexit_system", &["exec"], "rtm3_atexit_system"),
+    tech("p3_memfd_script", &["exec"], "rtm3_memfd_script"),
+    tech("p3_exec_proc_self_exe", &["exec"], "rtm3_self_exe"),
+    tech("p3_daemon_late_exec", &["exec"], "rtm3_daemon_late_exec"),
+    Technique {
+        prepare: true,
+        ..tech("f3_truncate_path", &["truncate"], "rtm3_truncate_path")
+    },
+    tech("f3_mknod_regular", &["mknod"], "rtm3_mknod_regular"),
+    Technique {
+        prepare: true,
+        ..tech("f3_fchmodat2_opath", &["chmod"], "rtm3_fchmodat2")
+    },
+    Technique {
+        prepare: true,
+        ..tech("f3_renameat2_whiteout", &["rename"], "rtm3_whiteout")
+    },
+    Technique {
+        prepare: true,
+        ..tech("f3_utimensat", &["utime"], "rtm3_utimensat")
+    },
+    Technique {
+        prepare: true,
+        ..tech("f3_child_procfd_write", &["open"], "rtm3_child_procfd")
+    },
+    tech("n3_mptcp_connect", &["connect"], "47201"),
+    tech("n3_udp_connected_override", &["send"], "47203"),
+    tech("n3_bind_mapped_any", &["bind"], "47205"),
+    tech("n3_uring_send_zc", &["io_uring_op"], "47206"),
+    tech("c3_setfsuid", &["setuid", "setgid"], "65534"),
+    tech("c3_userns_setuid", &["unshare"], "CLONE_NEWUSER"),
+    tech("c3_setns_host", &["setns"], "CLONE_NEWNET"),
+    tech("c3_capbset_drop", &["prctl"], "PR_CAPBSET_DROP"),
+    tech("c3_bpf_prog_load", &["bpf"], "BPF_PROG_LOAD"),
+    tech("e3_secure_getenv", &["getenv"], "RTM3_SECURE_GETENV"),
+];
+
 fn corpus_src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("adversarial/src")
 }
@@ -144,8 +185,14 @@ fn round2_src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("adversarial/round2")
 }
 
+fn round3_src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("adversarial/round3")
+}
+
 /// Builds every program the way run.py does, with the scratch directory compiled in; the
 /// compilers run side by side, since building is most of this test's time.
+/// `src` and round 2's directory are on the include path (round 3's r3.h builds on round 2's
+/// common.h).
 fn build_all(techniques: &[Technique], src: &Path, bin_dir: &Path, scratch: &Path) -> Vec<PathBuf> {
     let jobs: Vec<(PathBuf, std::process::Child)> = techniques
         .iter()
@@ -156,6 +203,8 @@ fn build_all(techniques: &[Technique], src: &Path, bin_dir: &Path, scratch: &Pat
                 .arg(format!("-DSCRATCH=\"{}\"", scratch.display()))
                 .arg("-I")
                 .arg(src)
+                .arg("-I")
+                .arg(round2_src())
                 .arg("-o")
                 .arg(&bin)
                 .arg(src.join(format!("{}.c", t.name)))
@@ -276,6 +325,16 @@ fn adversarial_round2_techniques_are_recorded_or_flagged() {
         ROUND2,
         &round2_src(),
         "export RTM2_THREAD_START=1 RTM2_FAKE_RET=1\n",
+    );
+}
+
+#[test]
+fn adversarial_round3_techniques_are_recorded() {
+    assert_recorded_or_flagged(
+        "adversarial-round3",
+        ROUND3,
+        &round3_src(),
+        "export RTM3_SECURE_GETENV=1\n",
     );
 }
 
