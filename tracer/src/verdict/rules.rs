@@ -939,4 +939,3 @@ mod tests {
         assert!(under("/dev/pts/3", "/dev/pts/"));
     }
 }
-
