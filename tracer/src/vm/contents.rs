@@ -157,6 +157,57 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// A conffile dpkg has not put in place (the package's configure failed: masakari-api's
+    /// /etc/init.d/masakari-api stayed `.dpkg-new`) is still what the package installs: it is
+    /// described under its own name, and only a path absent in both forms is missing.
+    #[test]
+    fn a_conffile_not_yet_in_place_is_described_under_its_name() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = std::env::temp_dir().join(format!("tracer-dpkgnew-{}", std::process::id()));
+        let root = dir.join("root");
+        std::fs::create_dir_all(root.join("etc/init.d")).unwrap();
+        std::fs::write(root.join("etc/init.d/pkgx.dpkg-new"), "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(
+            root.join("etc/init.d/pkgx.dpkg-new"),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
+        std::fs::write(root.join("etc/pkgx.conf"), "x\n").unwrap();
+        let r = root.display();
+        let wrapper = dir.join("dpkg-query");
+        std::fs::write(
+            &wrapper,
+            format!(
+                "#!/bin/sh\ncase \"$*\" in\n\
+                 *'${{Status}}'*) printf 'install ok half-configured' ;;\n\
+                 -L*) printf '/.\\n{r}/etc\\n{r}/etc/pkgx.conf\\n{r}/etc/init.d/pkgx\\n{r}/etc/gone\\n' ;;\n\
+                 *) printf 'x' ;;\nesac\n"
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(CONTENTS_SH)
+            .args(["contents.sh", "pkgx"])
+            .env(
+                "PATH",
+                format!("{}:{}", dir.display(), std::env::var("PATH").unwrap()),
+            )
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains(&format!("F\tpkgx\t81ed\troot\troot\t{r}/etc/init.d/pkgx\n")),
+            "{text}"
+        );
+        assert!(text.contains(&format!("\t{r}/etc/pkgx.conf\n")), "{text}");
+        assert!(text.contains(&format!("M\tpkgx\t{r}/etc/gone\n")), "{text}");
+        assert!(!text.contains(&format!("M\tpkgx\t{r}/etc/init.d/pkgx")), "{text}");
+        assert!(!text.contains(".dpkg-new"), "{text}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     /// The collector's one stat per package lists every path dpkg has for it, each once, as
     /// the per-file stat did (on this machine's dpkg database: passwd is Priority required).
     #[test]

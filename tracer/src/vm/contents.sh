@@ -35,14 +35,25 @@ for pkg in "$@"; do
     # (masakari's failed install spent over 20 minutes here). `[ -e ]` is a builtin. A path
     # that went away between the test and stat is left out (stat's error is not the
     # listing's). Debian package names hold no `%` or `\`, so $pkg is safe in the format.
+    # A conffile of a package whose configure failed (or has not run) is still PATH.dpkg-new:
+    # dpkg renames it only in configure. It is what the package installs, so it is described
+    # under its own name.
     dpkg-query -L "$pkg" | while IFS= read -r path; do
         case $path in /.) continue ;; esac
-        [ -e "$path" ] || [ -L "$path" ] || printf 'M\t%s\t%s\n' "$pkg" "$path"
+        [ -e "$path" ] || [ -L "$path" ] || [ -e "$path.dpkg-new" ] \
+            || printf 'M\t%s\t%s\n' "$pkg" "$path"
     done
     dpkg-query -L "$pkg" | while IFS= read -r path; do
         case $path in /.) continue ;; esac
         if [ -e "$path" ] || [ -L "$path" ]; then printf '%s\0' "$path"; fi
     done | { xargs -0 -r stat --printf "F\t$pkg\t%f\t%U\t%G\t%n\n" -- 2>/dev/null || true; }
+    dpkg-query -L "$pkg" | while IFS= read -r path; do
+        case $path in /.) continue ;; esac
+        if ! [ -e "$path" ] && ! [ -L "$path" ] && [ -e "$path.dpkg-new" ]; then
+            printf '%s\0' "$path.dpkg-new"
+        fi
+    done | { xargs -0 -r stat --printf "F\t$pkg\t%f\t%U\t%G\t%n\n" -- 2>/dev/null || true; } \
+        | sed 's/\.dpkg-new$//'
     # The service units' text, and their drop-ins' (foo.service.d/*.conf, shipped under /lib or
     # /etc): their sandboxing directives are claims too.
     dpkg-query -L "$pkg" \
