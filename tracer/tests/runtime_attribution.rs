@@ -269,4 +269,21 @@ fn a_call_is_judged_by_its_caller_and_a_librarys_own_is_the_dependencys() {
             .iter()
             .any(|g| g.why.starts_with("libnettle.so.8.6"))
     );
+
+    // vm check's manifest also lists what apt installed as dependencies (masakari's run
+    // brought python3.11, libsqlite3 and psycopg2 in): a library of a dependency package is
+    // no file of the package's own, so its getenv stays the dependency's.
+    let manifest = tracer::contents::parse_manifest(
+        r#"{"contents_version": 1, "packages": [
+            {"package": "attrapp", "files": []},
+            {"package": "libattrdep1", "files": [
+            {"path": "/usr/lib/x86_64-linux-gnu/libattrdep.so.1", "type": "file",
+             "mode": "0644", "owner": "root", "group": "root"}]}]}"#,
+        Path::new("contents.json"),
+    )
+    .expect("manifest");
+    let dep = tracer::verdict::judge_with(&t, &set, Some(&manifest));
+    let env = verdict(&dep.verdicts, "C1");
+    let shown: Vec<&str> = env.evidence.shown.iter().map(|e| e.what.as_str()).collect();
+    assert_eq!(shown, ["getenv SOME_APP_SETTING"], "{}", env.reason);
 }

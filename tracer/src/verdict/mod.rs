@@ -307,7 +307,9 @@ pub fn judge(trace: &Trace, claims: &ClaimSet) -> Judgement {
 pub fn judge_with(trace: &Trace, claims: &ClaimSet, contents: Option<&Manifest>) -> Judgement {
     let mut attribution = Attribution::compute(trace, &claims.package);
     if let Some(m) = contents {
-        attribution.programs.own_files(m);
+        attribution
+            .programs
+            .own_files(m, &owned_packages(m, &claims.package));
     }
     let listened = listened(trace);
     let mut origins = OriginCounts::default();

@@ -342,12 +342,19 @@ impl Programs {
         }
     }
 
-    /// Takes the package's own files from a contents manifest (see [`Programs::owned`]).
-    /// A caller is named by its file name only (the kernel gives the dentry's name), so a file
-    /// is matched by name: a package shipping a library under a name another package also
-    /// uses would be taken as the package's, the safe side for a negative claim.
-    pub fn own_files(&mut self, manifest: &crate::contents::Manifest) {
-        for p in &manifest.packages {
+    /// Takes the package's own files from a contents manifest (see [`Programs::owned`]): those
+    /// of `packages`, the reviewed package's binaries. The manifest of a `vm check` also lists
+    /// every dependency the install brought in (an interpreter, its libraries), whose files
+    /// are the runtime's. A caller is named by its file name only (the kernel gives the
+    /// dentry's name), so a file is matched by name: a package shipping a library under a name
+    /// another package also uses would be taken as the package's, the safe side for a
+    /// negative claim.
+    pub fn own_files(&mut self, manifest: &crate::contents::Manifest, packages: &[&str]) {
+        for p in manifest
+            .packages
+            .iter()
+            .filter(|p| packages.contains(&p.package.as_str()))
+        {
             for f in &p.files {
                 if f.kind == crate::contents::FileKind::File {
                     self.owned.insert(basename(&f.path).to_owned());
