@@ -134,6 +134,15 @@ const ROUND2: &[Technique] = &[
         link: &["-lcrypto", "-ldl"],
         ..tech("x2_crypto_fake_ret", &["crypto"], "RAND_bytes")
     },
+    // Missed in round 2 (held); libxcrypt and libmd are probed since.
+    Technique {
+        link: &["-lcrypt"],
+        ..tech("x2_libcrypt", &["crypto"], "crypt_r")
+    },
+    Technique {
+        link: &["-ldl"],
+        ..tech("x2_libmd", &["crypto"], "SHA256")
+    },
 ];
 
 fn corpus_src() -> PathBuf {
