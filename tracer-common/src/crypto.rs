@@ -31,7 +31,7 @@ const fn f(number: u32, library: &'static str, symbol: &'static str) -> Function
 }
 
 /// Entry points that mean "this process encrypts, hashes, signs, draws key material or runs
-/// a TLS handshake": an operation's set-up or one-shot call, not per-byte updates (a record
+/// a TLS handshake" (or looks up the kernel's per-exec random bytes): an operation's set-up or one-shot call, not per-byte updates (a record
 /// per EVP_DigestUpdate would flood the ring).
 pub const FUNCTIONS: &[Function] = &[
     // OpenSSL 3 (libcrypto.so.3): ciphers, digests, MACs, public keys, randomness.
@@ -132,7 +132,19 @@ pub const FUNCTIONS: &[Function] = &[
     f(89, "libmd.so", "RMD160Init"),
     f(95, "libmd.so", "MD4Init"),
     f(96, "libmd.so", "MD2Init"),
+    // The kernel's 16 random bytes for each exec (auxv AT_RANDOM), as a key or seed: only
+    // getauxval's AT_RANDOM lookups are recorded (the probe drops other types; the C
+    // library itself reads them without calling getauxval) (2026-12).
+    f(GETAUXVAL_AT_RANDOM, "libc.so", "getauxval"),
 ];
+
+/// The number of libc's getauxval in [`FUNCTIONS`]: its probe records a call only when the
+/// type asked for is [`AT_RANDOM`].
+pub const GETAUXVAL_AT_RANDOM: u32 = 97;
+
+/// `AT_RANDOM` (linux/auxvec.h): the address of 16 random bytes the kernel puts on each new
+/// program's stack.
+pub const AT_RANDOM: u64 = 25;
 
 /// The function with this number, if it is one of ours.
 pub fn function(number: u32) -> Option<&'static Function> {

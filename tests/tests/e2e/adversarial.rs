@@ -134,7 +134,7 @@ const ROUND2: &[Technique] = &[
         link: &["-lcrypto", "-ldl"],
         ..tech("x2_crypto_fake_ret", &["crypto"], "RAND_bytes")
     },
-    // Missed in round 2 (held); libxcrypt and libmd are probed since.
+    // Missed in round 2 (held); libxcrypt, libmd and getauxval(AT_RANDOM) are probed since.
     Technique {
         link: &["-lcrypt"],
         ..tech("x2_libcrypt", &["crypto"], "crypt_r")
@@ -143,6 +143,7 @@ const ROUND2: &[Technique] = &[
         link: &["-ldl"],
         ..tech("x2_libmd", &["crypto"], "SHA256")
     },
+    tech("x2_at_random", &["crypto"], "getauxval(AT_RANDOM)"),
 ];
 
 fn corpus_src() -> PathBuf {
