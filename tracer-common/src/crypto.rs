@@ -31,7 +31,7 @@ const fn f(number: u32, library: &'static str, symbol: &'static str) -> Function
 }
 
 /// Entry points that mean "this process encrypts, hashes, signs, draws key material or runs
-/// a TLS handshake": an operation's set-up or one-shot call, not per-byte updates (a record
+/// a TLS handshake" (or looks up the kernel's per-exec random bytes): an operation's set-up or one-shot call, not per-byte updates (a record
 /// per EVP_DigestUpdate would flood the ring).
 pub const FUNCTIONS: &[Function] = &[
     // OpenSSL 3 (libcrypto.so.3): ciphers, digests, MACs, public keys, randomness.
@@ -62,6 +62,17 @@ pub const FUNCTIONS: &[Function] = &[
     f(32, "libgcrypt.so", "gcry_randomize"),
     f(33, "libgcrypt.so", "gcry_pk_sign"),
     f(34, "libgcrypt.so", "gcry_mac_open"),
+    // One-shot hashes, randomness and key derivation (2026-12).
+    f(35, "libgcrypt.so", "gcry_md_hash_buffer"),
+    f(36, "libgcrypt.so", "gcry_md_hash_buffers"),
+    f(37, "libgcrypt.so", "gcry_random_bytes"),
+    f(38, "libgcrypt.so", "gcry_random_bytes_secure"),
+    f(39, "libgcrypt.so", "gcry_create_nonce"),
+    f(44, "libgcrypt.so", "gcry_kdf_derive"),
+    f(45, "libgcrypt.so", "gcry_pk_encrypt"),
+    f(46, "libgcrypt.so", "gcry_pk_decrypt"),
+    f(47, "libgcrypt.so", "gcry_pk_verify"),
+    f(48, "libgcrypt.so", "gcry_pk_genkey"),
     // GnuTLS.
     f(40, "libgnutls.so", "gnutls_handshake"),
     f(41, "libgnutls.so", "gnutls_cipher_init"),
@@ -71,6 +82,21 @@ pub const FUNCTIONS: &[Function] = &[
     f(50, "libnettle.so", "nettle_cbc_encrypt"),
     f(51, "libnettle.so", "nettle_gcm_encrypt"),
     f(52, "libnettle.so", "nettle_sha256_init"),
+    // Hash set-ups and key schedules (2026-12).
+    f(53, "libnettle.so", "nettle_sha1_init"),
+    f(54, "libnettle.so", "nettle_sha224_init"),
+    f(55, "libnettle.so", "nettle_sha384_init"),
+    f(56, "libnettle.so", "nettle_sha512_init"),
+    f(57, "libnettle.so", "nettle_sha3_256_init"),
+    f(58, "libnettle.so", "nettle_md5_init"),
+    f(59, "libnettle.so", "nettle_hmac_sha256_set_key"),
+    f(66, "libnettle.so", "nettle_aes128_set_encrypt_key"),
+    f(67, "libnettle.so", "nettle_aes128_set_decrypt_key"),
+    f(68, "libnettle.so", "nettle_aes256_set_encrypt_key"),
+    f(69, "libnettle.so", "nettle_aes256_set_decrypt_key"),
+    f(90, "libnettle.so", "nettle_aes_set_encrypt_key"),
+    f(91, "libnettle.so", "nettle_aes_set_decrypt_key"),
+    f(92, "libnettle.so", "nettle_chacha_set_key"),
     // libsodium.
     f(60, "libsodium.so", "crypto_secretbox_easy"),
     f(61, "libsodium.so", "crypto_box_easy"),
@@ -82,7 +108,43 @@ pub const FUNCTIONS: &[Function] = &[
         "crypto_aead_chacha20poly1305_ietf_encrypt",
     ),
     f(65, "libsodium.so", "crypto_generichash"),
+    // libxcrypt (libcrypt.so.1): password hashing, crypt(3), and its salt generators, which
+    // draw random bytes (2026-12). Its compatibility-only symbols (`encrypt`, `xcrypt`, …)
+    // are left out: no program built today can link them.
+    f(70, "libcrypt.so", "crypt"),
+    f(71, "libcrypt.so", "crypt_r"),
+    f(72, "libcrypt.so", "crypt_rn"),
+    f(73, "libcrypt.so", "crypt_ra"),
+    f(74, "libcrypt.so", "crypt_gensalt"),
+    f(75, "libcrypt.so", "crypt_gensalt_rn"),
+    f(76, "libcrypt.so", "crypt_gensalt_ra"),
+    // libmd (libbsd's message digests): each digest's set-up and one-shot calls (the
+    // one-shots call the set-up too) (2026-12).
+    f(80, "libmd.so", "MD5Init"),
+    f(81, "libmd.so", "MD5Data"),
+    f(82, "libmd.so", "SHA1Init"),
+    f(83, "libmd.so", "SHA1Data"),
+    f(84, "libmd.so", "SHA256Init"),
+    f(85, "libmd.so", "SHA256Data"),
+    f(86, "libmd.so", "SHA384Init"),
+    f(87, "libmd.so", "SHA512Init"),
+    f(88, "libmd.so", "SHA512Data"),
+    f(89, "libmd.so", "RMD160Init"),
+    f(95, "libmd.so", "MD4Init"),
+    f(96, "libmd.so", "MD2Init"),
+    // The kernel's 16 random bytes for each exec (auxv AT_RANDOM), as a key or seed: only
+    // getauxval's AT_RANDOM lookups are recorded (the probe drops other types; the C
+    // library itself reads them without calling getauxval) (2026-12).
+    f(GETAUXVAL_AT_RANDOM, "libc.so", "getauxval"),
 ];
+
+/// The number of libc's getauxval in [`FUNCTIONS`]: its probe records a call only when the
+/// type asked for is [`AT_RANDOM`].
+pub const GETAUXVAL_AT_RANDOM: u32 = 97;
+
+/// `AT_RANDOM` (linux/auxvec.h): the address of 16 random bytes the kernel puts on each new
+/// program's stack.
+pub const AT_RANDOM: u64 = 25;
 
 /// The function with this number, if it is one of ours.
 pub fn function(number: u32) -> Option<&'static Function> {

@@ -134,6 +134,16 @@ const ROUND2: &[Technique] = &[
         link: &["-lcrypto", "-ldl"],
         ..tech("x2_crypto_fake_ret", &["crypto"], "RAND_bytes")
     },
+    // Missed in round 2 (held); libxcrypt, libmd and getauxval(AT_RANDOM) are probed since.
+    Technique {
+        link: &["-lcrypt"],
+        ..tech("x2_libcrypt", &["crypto"], "crypt_r")
+    },
+    Technique {
+        link: &["-ldl"],
+        ..tech("x2_libmd", &["crypto"], "SHA256")
+    },
+    tech("x2_at_random", &["crypto"], "getauxval(AT_RANDOM)"),
 ];
 
 /// Round 3's techniques that the recorder records (tests/adversarial/round3/RESULTS.md), the

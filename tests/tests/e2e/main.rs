@@ -7,6 +7,7 @@
 mod adversarial;
 mod attribution;
 mod blind_spots;
+mod codescan;
 mod common;
 mod environment;
 mod errors;

@@ -11,7 +11,10 @@ use aya_ebpf::{
     macros::uprobe,
     programs::ProbeContext,
 };
-use tracer_common::{EventKind, crypto::CryptoData};
+use tracer_common::{
+    EventKind,
+    crypto::{self, CryptoData},
+};
 
 use crate::{
     caller::{resolve, return_address},
@@ -33,6 +36,10 @@ fn try_crypto_call(ctx: &ProbeContext) -> Option<()> {
     }
     // SAFETY: the helper reads the cookie of the link this program fired through.
     let function = unsafe { bpf_get_attach_cookie(ctx.as_ptr()) } as u32;
+    // getauxval is a crypto call only when it asks for the kernel's random bytes.
+    if function == crypto::GETAUXVAL_AT_RANDOM && ctx.arg::<u64>(0)? != crypto::AT_RANDOM {
+        return None;
+    }
     // Who called it: a library calling for itself is not the package (see `crate::caller`).
     let Some(caller) = resolve(return_address(ctx)) else {
         count(&LOST, EventKind::Crypto);

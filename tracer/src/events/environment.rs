@@ -41,6 +41,10 @@ pub(super) fn decode(
             let d = read_record::<RawEvent<CryptoData>>(bytes)?.data;
             // An unknown number is a recorder bug, kept visible rather than dropped.
             let (library, function) = match function(d.function) {
+                // Only getauxval's AT_RANDOM lookups are recorded: named so.
+                Some(f) if f.number == tracer_common::crypto::GETAUXVAL_AT_RANDOM => {
+                    (f.library.to_owned(), format!("{}(AT_RANDOM)", f.symbol))
+                }
                 Some(f) => (f.library.to_owned(), f.symbol.to_owned()),
                 None => (
                     String::new(),

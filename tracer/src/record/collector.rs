@@ -21,8 +21,8 @@ use tracer_common::{ADDR_CAP, EventKind, PATH_CAP, process};
 use crate::vm::stream::PortTee;
 
 use super::{
-    KILL_GRACE, RecordError, RecordOptions, TargetSpec, existing, loader::Loaded,
-    output::TraceFile, target,
+    KILL_GRACE, RecordError, RecordOptions, TargetSpec, codescan::Scanner, existing,
+    loader::Loaded, output::TraceFile, target,
 };
 use crate::{
     events::{Clock, Decoder, procs::Processes},
@@ -136,6 +136,8 @@ pub async fn run(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
     let mask = opts.mask_secrets;
+    // The code the recorded processes run, scanned for crypto as they run it (see `codescan`).
+    let mut scanner = Scanner::start();
     // A command is followed, like `strace -f`, until the last process of its tree is gone:
     // its own exit only records its status.
     let command = matches!(opts.target, TargetSpec::Command(_));
@@ -146,11 +148,11 @@ pub async fn run(
         tokio::select! {
             guard = ring.readable_mut() => {
                 let mut guard = guard.map_err(RecordError::Ring)?;
-                drain(guard.get_inner_mut(), &mut decoder, &mut writer, mask, None).map_err(out_err)?;
+                drain(guard.get_inner_mut(), &mut decoder, &mut writer, &mut scanner, mask, None).map_err(out_err)?;
                 guard.clear_ready();
             }
             _ = tick.tick() => {
-                drain(ring.get_mut(), &mut decoder, &mut writer, mask, None).map_err(out_err)?;
+                drain(ring.get_mut(), &mut decoder, &mut writer, &mut scanner, mask, None).map_err(out_err)?;
                 if opts.status_line && last_status.elapsed() >= STATUS_EVERY {
                     last_status = Instant::now();
                     status_line(&decoder, &loaded.ebpf, started_at);
@@ -186,6 +188,7 @@ pub async fn run(
         ring.get_mut(),
         &mut decoder,
         &mut writer,
+        &mut scanner,
         mask,
         Some(cutoff),
     )
@@ -194,7 +197,15 @@ pub async fn run(
     {}
     let tree_end = if command && stop_reason != StopReason::TargetExited {
         let end = end_tree(&loaded.ebpf, opts.leave_running, &mut || {
-            drain(ring.get_mut(), &mut decoder, &mut writer, mask, None).map(|_| ())
+            drain(
+                ring.get_mut(),
+                &mut decoder,
+                &mut writer,
+                &mut scanner,
+                mask,
+                None,
+            )
+            .map(|_| ())
         })
         .await
         .map_err(out_err)?;
@@ -244,6 +255,7 @@ pub async fn run(
             .collect(),
         malformed: decoder.malformed,
         cut: None,
+        code_scan: Some(scanner.finish(super::codescan::FINISH_WAIT)),
     };
     writer.footer(&footer).map_err(out_err)?;
     let mut file = writer.into_inner();
@@ -311,6 +323,7 @@ fn drain(
     ring: &mut RingBuf<MapData>,
     decoder: &mut Decoder,
     writer: &mut Writer,
+    scanner: &mut Scanner,
     mask: bool,
     cutoff: Option<u64>,
 ) -> std::io::Result<Drained> {
@@ -331,6 +344,7 @@ fn drain(
                 if mask && let EventData::Exec { argv, .. } = &mut event.data {
                     mask_argv(argv);
                 }
+                scanner.note(&event);
                 writer.event(&event)?;
                 if past >= PAST_CUTOFF {
                     outcome = Drained::PastCutoff;

@@ -121,6 +121,41 @@ pub fn hook_kind(label: &str) -> Option<EventKind> {
 mod tests {
     use super::*;
 
+    /// A crypto event names its function by number: a number used twice would name the
+    /// wrong one, and each library's functions must be listed together (the hook builder
+    /// takes each library once).
+    #[test]
+    fn crypto_functions_have_unique_numbers_and_grouped_libraries() {
+        let fs = tracer_common::crypto::FUNCTIONS;
+        let mut numbers: Vec<u32> = fs.iter().map(|f| f.number).collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        assert_eq!(numbers.len(), fs.len());
+        let mut libraries: Vec<&str> = fs.iter().map(|f| f.library).collect();
+        libraries.dedup();
+        let mut unique = libraries.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(libraries.len(), unique.len(), "{libraries:?}");
+        for (label, symbol) in [
+            (
+                "uprobe:/usr/lib/x86_64-linux-gnu/libcrypt.so.1:crypt_r",
+                "crypt_r",
+            ),
+            (
+                "uprobe:/usr/lib/x86_64-linux-gnu/libmd.so.0:SHA256Data",
+                "SHA256Data",
+            ),
+        ] {
+            assert_eq!(hook_kind(label), Some(EventKind::Crypto), "{symbol}");
+        }
+        // libcrypt's prefix is not libcrypto's.
+        assert_eq!(
+            hook_kind("uprobe:/usr/lib/x86_64-linux-gnu/libcrypto.so.3:crypt_r"),
+            None
+        );
+    }
+
     #[test]
     fn every_syscall_hook_names_its_kind() {
         for &id in SyscallId::ALL {

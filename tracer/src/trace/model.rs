@@ -911,6 +911,77 @@ pub struct Footer {
     /// Written by the host, not the recorder: the trace's stream stopped here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cut: Option<StreamCut>,
+    /// What the code that ran contains: one entry per program a recorded process exec'd
+    /// (and the ELF or `#!` interpreter it names) and per shared object it opened. Crypto
+    /// done in a program's own code makes no call a trace can see, so a crypto claim reads
+    /// this. Absent in traces of recorders that did not scan (added to version 1, 2026-12)
+    /// and in footers the host writes for a cut stream; empty when nothing was run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_scan: Option<Vec<CodeScan>>,
+}
+
+/// A static scan of one file a recorded process ran (see `record::codescan`): the crypto
+/// constants anywhere in it and the crypto instructions in its executable sections.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CodeScan {
+    /// The path as the trace's exec or open event names it.
+    pub path: String,
+    /// The file it is, symlinks followed, when that differs from `path`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub real_path: Option<String>,
+    /// An ELF file (an executable or shared object). A file that is neither ELF nor a `#!`
+    /// script holds no machine code the recorder knows how to run.
+    pub elf: bool,
+    /// The program the kernel also ran for it: an ELF file's `PT_INTERP` (the dynamic
+    /// loader), a `#!` script's interpreter. Scanned as an entry of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interpreter: Option<String>,
+    /// Crypto constants found: `SHA-256`, `SHA-512`, `SHA-1`, `MD5`, `AES`,
+    /// `SHA-2/BLAKE2 IV`, `BLAKE2`, `ChaCha/Salsa`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub constants: Vec<String>,
+    /// Crypto instructions in its executable sections: `RDRAND`, `RDSEED`, `AES-NI`,
+    /// `SHA-NI`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instructions: Vec<String>,
+    /// For a Python `#!` script: the crypto modules it imports (`hashlib`, `hmac`,
+    /// `secrets`, `ssl`, `_blake2`, `_sha256`, `cryptography`, …), by top-level name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imports: Vec<String>,
+    /// Why it could not be scanned, or scanned only in part (`deleted`, `unreadable: …`,
+    /// `cut at N bytes`): what it holds is unknown. Absent when it was scanned whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unscanned: Option<String>,
+}
+
+impl CodeScan {
+    /// A file by this name, nothing known about it yet.
+    pub fn new(path: String) -> Self {
+        CodeScan {
+            path,
+            real_path: None,
+            elf: false,
+            interpreter: None,
+            constants: Vec::new(),
+            instructions: Vec::new(),
+            imports: Vec::new(),
+            unscanned: None,
+        }
+    }
+
+    /// What was found, in words: `SHA-256/BLAKE2 constants, RDRAND instructions`.
+    pub fn found(&self) -> Option<String> {
+        let parts: Vec<String> = [
+            (&self.constants, "constants", ""),
+            (&self.instructions, "instructions", ""),
+            (&self.imports, "", "imports "),
+        ]
+        .into_iter()
+        .filter(|(v, _, _)| !v.is_empty())
+        .map(|(v, after, before)| format!("{before}{} {after}", v.join("/")).trim().to_owned())
+        .collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
 }
 
 /// Who sent the signal that stopped the recording, from the kernel's `siginfo`. A stop must

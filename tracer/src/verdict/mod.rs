@@ -7,6 +7,7 @@
 //! Otherwise it is *not exercised* or *inconclusive*, saying why.
 
 pub(crate) mod attribution;
+mod codescan;
 mod coverage;
 mod existing;
 mod findings;
@@ -659,6 +660,12 @@ fn judge_one(
     if let Some(gap) = runtime::crypto_call_gap(trace, claim.check, &runtime_groups) {
         gaps.push(gap);
     }
+    gaps.extend(codescan::crypto_code_gaps(
+        trace,
+        claim.check,
+        package,
+        attribution,
+    ));
     let ran_by_runtime = runtime::summary(&runtime_groups, runtime::Cause::Runtime)
         .map(|s| format!("; the runtime did: {s}"))
         .unwrap_or_default();

@@ -204,6 +204,13 @@ fn interpreter(name: &str) -> Option<Lang> {
     }
 }
 
+/// Whether a program (a path or argv[0]) is an interpreter or an application server: the
+/// runtime's binary, whatever code it runs.
+pub fn is_runtime_program(program: &str) -> bool {
+    let name = basename(program);
+    interpreter(name).is_some() || app_server(name).is_some()
+}
+
 /// Application servers with a worker model: the name they are known by.
 fn app_server(name: &str) -> Option<&'static str> {
     if name.starts_with("uwsgi") {
@@ -912,7 +919,7 @@ pub fn crypto_call_gap(
     if check != crate::claims::Check::Crypto {
         return None;
     }
-    let crypto_hook = |h: &str| h.starts_with("uprobe:") && is_crypto_library(h);
+    let crypto_hook = |h: &str| crate::trace::hook_kind(h) == Some(crate::trace::EventKind::Crypto);
     let recorded = trace.header.hooks.attached.iter().any(|h| crypto_hook(h));
     let failed = trace
         .header

@@ -203,7 +203,10 @@ mod tests {
         );
         assert!(text.contains(&format!("\t{r}/etc/pkgx.conf\n")), "{text}");
         assert!(text.contains(&format!("M\tpkgx\t{r}/etc/gone\n")), "{text}");
-        assert!(!text.contains(&format!("M\tpkgx\t{r}/etc/init.d/pkgx")), "{text}");
+        assert!(
+            !text.contains(&format!("M\tpkgx\t{r}/etc/init.d/pkgx")),
+            "{text}"
+        );
         assert!(!text.contains(".dpkg-new"), "{text}");
         std::fs::remove_dir_all(&dir).unwrap();
     }

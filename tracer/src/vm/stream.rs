@@ -764,6 +764,8 @@ impl<W: Write> TraceSink<W> {
             unresolved_paths: BTreeMap::new(),
             malformed: 0,
             cut: Some(cut.clone()),
+            // The host has no scan: the trace is cut, so no claim holds anyway.
+            code_scan: None,
         };
         self.cut = Some(cut);
         self.cut_cause = Some(cause);
