@@ -2,7 +2,7 @@
 //! name a destination (a send on a connected socket names none and is not recorded: its peer is
 //! the connect's). Addresses are copied raw and decoded in userspace.
 
-use aya_ebpf::{helpers::bpf_probe_read_user, macros::tracepoint, programs::TracePointContext};
+use aya_ebpf::helpers::bpf_probe_read_user;
 use tracer_common::{
     SyscallId, flags,
     network::{AF_NETLINK, NL_HEAD, NetData, SCM_RIGHTS, SOL_SOCKET},
@@ -11,14 +11,10 @@ use tracer_common::{
 use crate::{
     emit::{read_user_bytes, syscall_event},
     maps::config,
-    probes::syscalls::{check_entry, complete, zero},
+    probes::syscalls::{SyscallContext, check_entry, complete, zero},
 };
 
-#[tracepoint]
-pub fn network_exit(ctx: TracePointContext) -> u32 {
-    let _ = try_network_exit(&ctx);
-    0
-}
+crate::exit_programs!(network_exit, network_exit_raw, try_network_exit);
 
 /// The head of `struct msghdr`: `void *msg_name; int msg_namelen;`.
 #[repr(C)]
@@ -65,7 +61,7 @@ fn rights(msghdr: u64) -> Result<Option<(u64, u64)>, ()> {
     }
 }
 
-fn try_network_exit(ctx: &TracePointContext) -> Option<()> {
+fn try_network_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
     let done = complete(ctx)?;
     let a = done.inflight.args;
     let (mut fd, mut domain, mut sock_type, mut protocol, mut backlog, mut sflags) =
