@@ -115,6 +115,26 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// Runs the collector for `pkg` with a `dpkg-query` of `script` (a shell script) first on
+    /// PATH, in `dir`: its stdout.
+    fn collect_with_dpkg_query(dir: &Path, script: &str, pkg: &str) -> String {
+        use std::os::unix::fs::PermissionsExt as _;
+        let wrapper = dir.join("dpkg-query");
+        std::fs::write(&wrapper, script).unwrap();
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(CONTENTS_SH)
+            .args(["contents.sh", pkg])
+            .env(
+                "PATH",
+                format!("{}:{}", dir.display(), std::env::var("PATH").unwrap()),
+            )
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// A package whose configure failed (dpkg status `half-configured`) is listed: its files
     /// are on disk. dpkg-query answers through a wrapper that reports passwd so, the rest is
     /// the real dpkg database.
@@ -130,28 +150,14 @@ mod tests {
                 .stdout,
         )
         .unwrap();
-        let wrapper = dir.join("dpkg-query");
-        std::fs::write(
-            &wrapper,
-            format!(
+        let text = collect_with_dpkg_query(
+            &dir,
+            &format!(
                 "#!/bin/sh\ncase \"$*\" in *'${{Status}}'*) printf 'install ok half-configured' ;; *) exec {} \"$@\" ;; esac\n",
                 real.trim()
             ),
-        )
-        .unwrap();
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let out = Command::new("sh")
-            .arg("-c")
-            .arg(CONTENTS_SH)
-            .args(["contents.sh", "passwd"])
-            .env(
-                "PATH",
-                format!("{}:{}", dir.display(), std::env::var("PATH").unwrap()),
-            )
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
+            "passwd",
+        );
         assert!(text.starts_with("P\tpasswd\t"), "{text:.200}");
         assert!(text.contains("\t/usr/bin/passwd\n"), "{text:.200}");
         std::fs::remove_dir_all(&dir).unwrap();
@@ -174,29 +180,16 @@ mod tests {
         .unwrap();
         std::fs::write(root.join("etc/pkgx.conf"), "x\n").unwrap();
         let r = root.display();
-        let wrapper = dir.join("dpkg-query");
-        std::fs::write(
-            &wrapper,
-            format!(
+        let text = collect_with_dpkg_query(
+            &dir,
+            &format!(
                 "#!/bin/sh\ncase \"$*\" in\n\
                  *'${{Status}}'*) printf 'install ok half-configured' ;;\n\
                  -L*) printf '/.\\n{r}/etc\\n{r}/etc/pkgx.conf\\n{r}/etc/init.d/pkgx\\n{r}/etc/gone\\n' ;;\n\
                  *) printf 'x' ;;\nesac\n"
             ),
-        )
-        .unwrap();
-        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let out = Command::new("sh")
-            .arg("-c")
-            .arg(CONTENTS_SH)
-            .args(["contents.sh", "pkgx"])
-            .env(
-                "PATH",
-                format!("{}:{}", dir.display(), std::env::var("PATH").unwrap()),
-            )
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
+            "pkgx",
+        );
         assert!(
             text.contains(&format!("F\tpkgx\t81ed\troot\troot\t{r}/etc/init.d/pkgx\n")),
             "{text}"
