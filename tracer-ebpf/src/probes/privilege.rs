@@ -4,6 +4,7 @@
 //! arguments always travel; the strings and small structs some of them point to are copied as
 //! well.
 
+use aya_ebpf::{macros::tracepoint, programs::TracePointContext};
 use tracer_common::{
     SyscallId, flags,
     privilege::{PRIV_DATA_CAP, PrivData, TIOCSTI},
@@ -12,7 +13,7 @@ use tracer_common::{
 use crate::{
     emit::{note_str, read_user_bytes, read_user_str, syscall_event},
     maps::config,
-    probes::syscalls::{SyscallContext, complete},
+    probes::syscalls::complete,
 };
 
 /// `struct __user_cap_header_struct` + two `struct __user_cap_data_struct`.
@@ -22,9 +23,13 @@ const CAP_DATA_LEN: u64 = 24;
 const TIMESPEC_LEN: u64 = 16;
 const TIMEZONE_LEN: u64 = 8;
 
-crate::exit_programs!(privilege_exit, privilege_exit_raw, try_privilege_exit);
+#[tracepoint]
+pub fn privilege_exit(ctx: TracePointContext) -> u32 {
+    let _ = try_privilege_exit(&ctx);
+    0
+}
 
-fn try_privilege_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
+fn try_privilege_exit(ctx: &TracePointContext) -> Option<()> {
     let done = complete(ctx)?;
     let a = done.inflight.args;
     // (data pointer, data length), three strings
