@@ -40,8 +40,8 @@ fn records_sockets_and_addresses() {
     );
     find(
         t,
-        "listen with its bound address",
-        |e| matches!(&e.data, EventData::Listen { addr: Some(a), backlog: 128, .. } if *a == inet("127.0.0.1", 0)),
+        "listen with the port the kernel gave the socket bound to port 0",
+        |e| matches!(&e.data, EventData::Listen { addr: Some(a), backlog: 128, .. } if *a == inet("127.0.0.1", port)),
     );
     let connect = find(
         t,
