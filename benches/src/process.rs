@@ -244,22 +244,27 @@ impl Held {
         }
     }
 
-    /// Probes until `trace` holds an event line (the header alone is not proof: a recorder may
-    /// write it before attaching, or buffer it until the first event), or `rec` died, or
-    /// `limit` passed. Returns the number of probes made.
+    /// Probes until the recording bound for `trace` holds an event line (the header alone is
+    /// not proof: a recorder may write it before attaching, or buffer it until the first
+    /// event), or `rec` died, or `limit` passed. Returns the number of probes made. While it
+    /// records, the recorder writes `trace`.partial and renames it to `trace` only when it
+    /// stops, so that is the file watched.
     pub fn probe_until_recorded(
         &mut self,
         trace: &Path,
         rec: &Running,
         limit: Duration,
     ) -> Result<u64, ProcError> {
+        let mut partial = trace.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = Path::new(&partial);
         let deadline = Instant::now() + limit;
         let mut probes = 0;
         loop {
             self.probe()?;
             probes += 1;
             std::thread::sleep(Duration::from_millis(50));
-            let lines = std::fs::read(trace)
+            let lines = std::fs::read(partial)
                 .map(|b| b.iter().filter(|&&c| c == b'\n').count())
                 .unwrap_or(0);
             if lines >= 2 {
@@ -272,7 +277,7 @@ impl Held {
                 bail!(
                     "{probes} probes in {}s and no event in {}",
                     limit.as_secs(),
-                    trace.display()
+                    partial.display()
                 );
             }
         }

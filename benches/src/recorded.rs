@@ -75,11 +75,7 @@ pub fn record_by_pid(
             return Err(RecordError::Tracer(e));
         }
     };
-    // The recorder writes NAME.partial and renames it to NAME when it stops.
-    let mut partial = trace.as_os_str().to_owned();
-    partial.push(".partial");
-    if let Err(err) = held.probe_until_recorded(Path::new(&partial), &rec, Duration::from_secs(60))
-    {
+    if let Err(err) = held.probe_until_recorded(trace, &rec, Duration::from_secs(60)) {
         rec.signal(libc::SIGINT);
         let stderr = rec
             .wait(Duration::from_secs(10))
