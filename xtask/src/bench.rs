@@ -142,7 +142,11 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                     config.label()
                 );
                 if let Some(load) = wait_for_quiet() {
-                    busy_runs.push(format!("{} × {} ({load:.2})", w.name, config.label()));
+                    busy_runs.push(format!(
+                        "{} × {} ({load:.2} cores busy)",
+                        w.name,
+                        config.label()
+                    ));
                 }
                 let outcome = ctx.run(w, config);
                 if let Err(e) = &outcome {
@@ -173,7 +177,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let mut md = header(args, &ctx, &load_before, &load_after);
     let _ = writeln!(
         md,
-        "- quiet machine: each run waits up to {QUIET_WAIT_S} s for the 1-minute load average to fall below {QUIET_LOAD} per core; {}\n",
+        "- quiet machine: each run waits up to {QUIET_WAIT_S} s until the CPUs were busy for less than {QUIET_CORES} of a core over {} s (/proc/stat); {}\n",
+        QUIET_WINDOW.as_secs(),
         if busy_runs.is_empty() {
             "every run started quiet".to_owned()
         } else {
@@ -316,33 +321,65 @@ fn cmd_line(cmd: &str, args: &[&str]) -> String {
         .unwrap_or_else(|| "unavailable".into())
 }
 
-/// A run starts only when the machine is this quiet (1-minute load average per core)...
-const QUIET_LOAD: f64 = 0.5;
+/// A run starts only when the CPUs were this busy, at most, over a short window (in cores:
+/// 0.2 of one core summed over all of them)...
+const QUIET_CORES: f64 = 0.2;
 /// ...or after this long, flagged as busy in the table's head. On 2 shared cores one other
 /// build running made the untraced and the floor rows equal and meaningless (issue 16).
 const QUIET_WAIT_S: u64 = 120;
+/// The window the busy share is measured over.
+const QUIET_WINDOW: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Waits until the load is below [`QUIET_LOAD`] per core; the load if it never got there.
+/// Waits until the CPUs are quiet; the busy cores seen last if they never got there.
+///
+/// Measured from /proc/stat over [`QUIET_WINDOW`], not from the 1-minute load average: that
+/// average decays over minutes, so after each of the bench's own heavy runs (strace -f on the
+/// open storm keeps a core busy for over a minute) it stayed high for a minute or two, and
+/// the waits made a full run take hours on an otherwise idle machine. Between runs the bench
+/// itself is idle, so what the window sees is other work.
 fn wait_for_quiet() -> Option<f64> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
-    let load = || -> f64 {
-        std::fs::read_to_string("/proc/loadavg")
-            .ok()
-            .and_then(|s| s.split_whitespace().next()?.parse().ok())
-            .unwrap_or(0.0)
-    };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(QUIET_WAIT_S);
     loop {
-        let l = load();
-        if l < QUIET_LOAD * cores {
+        let busy = busy_cores(QUIET_WINDOW);
+        if busy < QUIET_CORES {
             return None;
         }
         if std::time::Instant::now() >= deadline {
-            eprintln!("bench:   the machine stayed busy (load {l:.2}); running anyway, flagged");
-            return Some(l);
+            eprintln!(
+                "bench:   the machine stayed busy ({busy:.2} cores); running anyway, flagged"
+            );
+            return Some(busy);
         }
-        std::thread::sleep(std::time::Duration::from_secs(5));
     }
+}
+
+/// How many cores' worth of CPU time was spent on anything but idle and I/O wait during
+/// `window` (the first line of /proc/stat, in USER_HZ ticks).
+fn busy_cores(window: std::time::Duration) -> f64 {
+    let sample = || -> Option<(u64, u64)> {
+        let stat = std::fs::read_to_string("/proc/stat").ok()?;
+        let ticks: Vec<u64> = stat
+            .lines()
+            .next()?
+            .split_whitespace()
+            .skip(1)
+            .filter_map(|v| v.parse().ok())
+            .collect();
+        // user nice system idle iowait irq softirq steal (guest times are inside user/nice).
+        let total: u64 = ticks.iter().take(8).sum();
+        let idle = ticks.get(3)? + ticks.get(4).unwrap_or(&0);
+        Some((total, idle))
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    let Some((t0, i0)) = sample() else { return 0.0 };
+    std::thread::sleep(window);
+    let Some((t1, i1)) = sample() else { return 0.0 };
+    let total = t1.saturating_sub(t0);
+    if total == 0 {
+        return 0.0;
+    }
+    let busy = total.saturating_sub(i1.saturating_sub(i0));
+    cores * busy as f64 / total as f64
 }
 
 fn loadavg() -> String {
@@ -427,4 +464,32 @@ fn header(args: &Args, ctx: &Ctx, load_before: &str, load_after: &str) -> String
     }
     h.push('\n');
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A spinning thread shows up as about one busy core; the window measures the machine now.
+    #[test]
+    fn busy_cores_sees_a_spinning_thread() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let spin = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    std::hint::spin_loop();
+                }
+            })
+        };
+        let busy = busy_cores(std::time::Duration::from_millis(500));
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        spin.join().unwrap();
+        assert!(
+            busy >= 0.8,
+            "a spinning thread, but only {busy:.2} cores busy"
+        );
+        assert!(busy <= cores + 0.01, "{busy:.2} busy of {cores} cores");
+    }
 }
