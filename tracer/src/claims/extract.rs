@@ -575,8 +575,13 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         // No": the label is followed by narrower questions, and each answer answers its own
         // question (ports, incoming data), not the label (all network activity). The
         // questions' own words give their claims; the label gives none.
+        // A question that asks about the label's own subject ("Processes spawned: does it
+        // spawn any? Yes") is answered for it.
         if asks(rest) {
-            return None;
+            return rest
+                .split_once('?')
+                .filter(|(q, _)| anchors.iter().any(|a| q.contains(a)))
+                .and_then(|(_, a)| question_answer(a));
         }
         if let Some(e) = answer(rest) {
             return Some(e);
@@ -4462,6 +4467,14 @@ mod tests {
                 &[(C::OpensPort, P)],
             ),
             ("Network activity: none.", &[(C::Networking, A)]),
+            (
+                "Processes spawned: does it spawn any ? Yes, via popen.",
+                &[(C::ProcessesSpawned, P)],
+            ),
+            (
+                "Processes spawned: does it spawn any ? No.",
+                &[(C::ProcessesSpawned, A)],
+            ),
         ]);
     }
 
