@@ -3315,10 +3315,25 @@ fn archive_component(s: &str) -> bool {
     component && !any(s, &[" which ", " that ", ";"])
 }
 
-/// "But there are licensing issues with openssl": a library's licence, a packaging matter,
-/// not what the package does at run time.
+/// "But there are licensing issues with openssl": a sentence about a library's licence, a
+/// packaging matter, not what the package does at run time. Only when the licence is what
+/// the sentence is about: "it uses openssl, whose licensing issues were resolved" still says
+/// it uses openssl.
 fn licensing(s: &str) -> bool {
-    s.contains("licens")
+    let t = s.trim_start();
+    let t = ["but ", "and ", "however, "]
+        .iter()
+        .find_map(|w| t.strip_prefix(w))
+        .unwrap_or(t);
+    [
+        "there are licens",
+        "there is a licens",
+        "there is licens",
+        "licens",
+        "the licens",
+    ]
+    .iter()
+    .any(|w| t.starts_with(w))
         && any(
             s,
             &[" issue", " problem", " concern", "incompatib", "conflict"],
@@ -4508,6 +4523,10 @@ mod tests {
             ),
             ("That is in main via libcrypto of openssl.", &[]),
             ("But there are licensing issues with openssl.", &[]),
+            (
+                "It links openssl, whose licensing issues were resolved.",
+                &[(C::Crypto, P)],
+            ),
             ("It uses openssl for TLS.", &[(C::Crypto, P)]),
         ]);
     }
