@@ -6,8 +6,8 @@
 
 use aya_ebpf::{
     helpers::bpf_get_current_pid_tgid,
-    macros::{tracepoint, uprobe, uretprobe},
-    programs::{ProbeContext, RetProbeContext, TracePointContext},
+    macros::{uprobe, uretprobe},
+    programs::{ProbeContext, RetProbeContext},
 };
 use tracer_common::{
     EventKind,
@@ -19,17 +19,13 @@ use crate::{
     caller::{resolve, return_address},
     emit::{event, note_str, now, read_user_str, syscall_event},
     maps::{GETENV_NAMES, LOST, config, count},
-    probes::syscalls::complete,
+    probes::syscalls::{SyscallContext, complete},
     scope::in_scope,
 };
 
-#[tracepoint]
-pub fn environment_exit(ctx: TracePointContext) -> u32 {
-    let _ = try_environment_exit(&ctx);
-    0
-}
+crate::exit_programs!(environment_exit, environment_exit_raw, try_environment_exit);
 
-fn try_environment_exit(ctx: &TracePointContext) -> Option<()> {
+fn try_environment_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
     let done = complete(ctx)?;
     let cfg = config();
     // SAFETY: `d` is the reserved record's payload.

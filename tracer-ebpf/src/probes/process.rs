@@ -47,7 +47,7 @@ use crate::{
     maps::{
         EVENTS, EXEC_SCRATCH, EXEC_ZERO, EXECS, INFLIGHT, LOST, REAL_PATHS, TRACKED, config, count,
     },
-    probes::syscalls::complete,
+    probes::syscalls::{SyscallContext, complete},
     scope::in_scope,
     task,
 };
@@ -357,15 +357,16 @@ fn try_sched_process_exec(ctx: &TracePointContext) -> Option<()> {
     result
 }
 
-/// Exit of execve/execveat/clone/clone3/fork/vfork. Only a failed exec produces a record here:
-/// a successful one was emitted by `sched_process_exec`, new tasks by `sched_process_fork`.
-#[tracepoint]
-pub fn process_exit(ctx: TracePointContext) -> u32 {
-    let _ = try_process_exit(&ctx);
-    0
-}
+crate::exit_programs!(
+    /// Exit of execve/execveat/clone/clone3/fork/vfork. Only a failed exec produces a record
+    /// here: a successful one was emitted by `sched_process_exec`, new tasks by
+    /// `sched_process_fork`.
+    process_exit,
+    process_exit_raw,
+    try_process_exit
+);
 
-fn try_process_exit(ctx: &TracePointContext) -> Option<()> {
+fn try_process_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
     let done = complete(ctx)?;
     if done.syscall == SyscallId::Clone3 {
         return clone3_set_tid(&done);

@@ -1,12 +1,15 @@
 //! Which program goes on which tracepoint, and the kernel numbers of the hooked syscalls.
 //!
-//! Syscalls are hooked one of two ways. Where it can (see [`SyscallHooks`]), the recorder
-//! attaches the shared `sys_enter` program to `raw_syscalls/sys_enter` and the `sys_exit`
-//! dispatcher to `raw_syscalls/sys_exit`, and each hooked syscall becomes an entry of the
-//! dispatcher's table (`syscall:<name>` in the header): two tracepoints in all, because the kernel
-//! detaches tracepoints one at a time, each behind an RCU-tasks grace period. Otherwise every
-//! hooked syscall gets `sys_enter` on `syscalls/sys_enter_<name>` and its family's exit program
-//! on `syscalls/sys_exit_<name>`. Either way attaching is tried syscall by syscall: a kernel
+//! Syscalls are hooked one of three ways (see [`SyscallHooks`]). By default, where it can, the
+//! recorder attaches the shared `sys_enter_raw` program to the BPF raw tracepoint `sys_enter` and
+//! the `sys_exit_raw` dispatcher to `sys_exit`, and each hooked syscall becomes an entry of the
+//! dispatcher's table (`syscall:<name>` in the header): two attachments in all, because the
+//! kernel detaches perf tracepoints one at a time, each behind an RCU-tasks grace period, and a
+//! BPF raw tracepoint builds no perf record for the syscalls nothing records. The same dispatch
+//! can run on the perf tracepoints `raw_syscalls/sys_enter` and `sys_exit` (measured, not used:
+//! every syscall of every process pays for a record). Otherwise every hooked syscall gets
+//! `sys_enter` on `syscalls/sys_enter_<name>` and its family's exit program on
+//! `syscalls/sys_exit_<name>`. Either way attaching is tried syscall by syscall: a kernel
 //! without a syscall (no `init_module` on a kernel without modules, no `fchmodat2` before 6.6)
 //! loses only that one, and the trace header says so.
 //!
@@ -41,9 +44,11 @@ pub enum Point {
     },
     /// A BPF LSM hook (`security_<hook>` in the kernel).
     Lsm { hook: &'static str },
-    /// A syscall's entry in the `raw_syscalls/sys_exit` dispatcher's table: the program is its
-    /// family's exit program, tail-called for this syscall's exits.
-    Syscall { id: SyscallId },
+    /// A syscall's entry in an exit dispatcher's table (`table`: `EXITS` for the perf
+    /// tracepoint `raw_syscalls/sys_exit`, `RAW_EXITS` for the raw tracepoint `sys_exit`): the
+    /// program is its family's exit program of the dispatcher's type, tail-called for this
+    /// syscall's exits.
+    Syscall { id: SyscallId, table: &'static str },
     /// A BPF raw tracepoint (`BPF_PROG_TYPE_RAW_TRACEPOINT`): the program gets the
     /// tracepoint's arguments, and no perf record is built for it.
     RawTracepoint { name: &'static str },
@@ -78,7 +83,7 @@ impl Hook {
                 ..
             } => format!("uretprobe:{library}:{symbol}"),
             Point::Lsm { hook } => format!("lsm:{hook}"),
-            Point::Syscall { id } => format!("syscall:{}", id.name()),
+            Point::Syscall { id, .. } => format!("syscall:{}", id.name()),
         }
     }
 
@@ -122,19 +127,24 @@ pub fn libc_path() -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The exit program of a syscall's family (`tracer-ebpf/src/probes/<family>.rs`).
-pub fn exit_program(id: SyscallId) -> &'static str {
-    match id.kind().family() {
-        Family::Process => "process_exit",
+/// The exit program of a syscall's family (`tracer-ebpf/src/probes/<family>.rs`): its perf
+/// tracepoint version, or (`raw`) its BPF raw tracepoint version, which only the raw `sys_exit`
+/// dispatcher can tail-call.
+pub fn exit_program(id: SyscallId, raw: bool) -> &'static str {
+    let (perf, bpf_raw) = match id.kind().family() {
+        Family::Process => ("process_exit", "process_exit_raw"),
         // open_by_handle_at has no path string: its handle is copied by the generic program.
-        Family::File if id == SyscallId::OpenByHandleAt => "file_exit",
-        Family::File if id.kind() == tracer_common::EventKind::Open => "open_exit",
-        Family::File => "file_exit",
-        Family::Network => "network_exit",
-        Family::Privilege => "privilege_exit",
-        Family::Environment => "environment_exit",
+        Family::File if id == SyscallId::OpenByHandleAt => ("file_exit", "file_exit_raw"),
+        Family::File if id.kind() == tracer_common::EventKind::Open => {
+            ("open_exit", "open_exit_raw")
+        }
+        Family::File => ("file_exit", "file_exit_raw"),
+        Family::Network => ("network_exit", "network_exit_raw"),
+        Family::Privilege => ("privilege_exit", "privilege_exit_raw"),
+        Family::Environment => ("environment_exit", "environment_exit_raw"),
         Family::IoUring => unreachable!("no syscall produces io_uring records"),
-    }
+    };
+    if raw { bpf_raw } else { perf }
 }
 
 /// The tracepoint a program of [`IO_URING_TRACEPOINTS`] goes on: `io_uring_submit_req` was
@@ -157,30 +167,44 @@ pub fn io_uring_tracepoint(program: &'static str) -> &'static str {
 /// How syscalls are hooked (see the module's comment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyscallHooks {
-    /// `raw_syscalls/sys_enter` and `sys_exit`, dispatching by syscall.
+    /// BPF raw tracepoints `sys_enter` and `sys_exit`, dispatching by syscall (`RAW_EXITS`).
     Raw,
+    /// Perf tracepoints `raw_syscalls/sys_enter` and `sys_exit`, dispatching by syscall
+    /// (`EXITS`).
+    PerfRaw,
     /// `syscalls/sys_enter_<name>` and `sys_exit_<name>` for each syscall.
     PerSyscall,
 }
 
-/// The raw syscall tracepoints, in attach order: the exit first, so that no entry saved while
-/// the other attaches waits for an exit that is not hooked yet.
-pub const RAW_SYSCALL_TRACEPOINTS: &[(&str, &str)] =
-    &[("sys_exit", "sys_exit"), ("sys_enter", "sys_enter")];
+impl SyscallHooks {
+    /// Whether syscalls reach their exit programs through a dispatcher's table.
+    pub fn dispatched(self) -> bool {
+        self != Self::PerSyscall
+    }
+}
 
-/// Every hook, in attach order: scheduler ones first so that no child escapes; in
-/// [`SyscallHooks::Raw`], the dispatch table before the raw tracepoints that use it.
-pub fn all_hooks(syscalls: SyscallHooks) -> Vec<Hook> {
-    let mut hooks: Vec<Hook> = SCHED_TRACEPOINTS
-        .iter()
-        .map(|&(p, kind)| Hook::tracepoint(p, "sched", p.to_owned(), Some(kind)))
-        .collect();
+/// The raw syscall tracepoints (program for the perf tracepoint, program for the BPF raw
+/// tracepoint, tracepoint), in attach order: the exit first, so that no entry saved while the
+/// other attaches waits for an exit that is not hooked yet.
+pub const RAW_SYSCALL_TRACEPOINTS: &[(&str, &str, &str)] = &[
+    ("sys_exit", "sys_exit_raw", "sys_exit"),
+    ("sys_enter", "sys_enter_raw", "sys_enter"),
+];
+
+/// The hooks that record syscalls, in attach order: in a dispatched mode, the dispatch table
+/// before the tracepoints that use it.
+pub fn syscall_hooks(syscalls: SyscallHooks) -> Vec<Hook> {
+    let mut hooks = Vec::new();
+    let raw = syscalls == SyscallHooks::Raw;
     for &id in SyscallId::ALL {
         let feeds = (id.kind() != EventKind::Fork).then_some(id.kind());
-        if syscalls == SyscallHooks::Raw {
+        if syscalls.dispatched() {
             hooks.push(Hook {
-                program: exit_program(id),
-                point: Point::Syscall { id },
+                program: exit_program(id, raw),
+                point: Point::Syscall {
+                    id,
+                    table: if raw { "RAW_EXITS" } else { "EXITS" },
+                },
                 feeds,
             });
             continue;
@@ -193,32 +217,58 @@ pub fn all_hooks(syscalls: SyscallHooks) -> Vec<Hook> {
             None,
         ));
         hooks.push(Hook::tracepoint(
-            exit_program(id),
+            exit_program(id, false),
             "syscalls",
             format!("sys_exit_{tp}"),
             feeds,
         ));
     }
-    if syscalls == SyscallHooks::PerSyscall {
-        // The per-syscall tracepoints never fire for a 32-bit syscall; the raw dispatcher
-        // counts those itself.
-        let (program, name, kind) = crate::trace::hooks::COMPAT_WATCH;
-        hooks.push(Hook {
-            program,
-            point: Point::RawTracepoint { name },
-            feeds: Some(kind),
-        });
-    }
-    if syscalls == SyscallHooks::Raw {
-        for &(program, name) in RAW_SYSCALL_TRACEPOINTS {
-            hooks.push(Hook::tracepoint(
+    match syscalls {
+        SyscallHooks::PerSyscall => {
+            // The per-syscall tracepoints never fire for a 32-bit syscall; the dispatchers'
+            // entry programs count those themselves.
+            let (program, name, kind) = crate::trace::hooks::COMPAT_WATCH;
+            hooks.push(Hook {
                 program,
-                "raw_syscalls",
-                name.to_owned(),
-                None,
-            ));
+                point: Point::RawTracepoint { name },
+                feeds: Some(kind),
+            });
+        }
+        SyscallHooks::PerfRaw => {
+            for &(program, _, name) in RAW_SYSCALL_TRACEPOINTS {
+                hooks.push(Hook::tracepoint(
+                    program,
+                    "raw_syscalls",
+                    name.to_owned(),
+                    None,
+                ));
+            }
+        }
+        SyscallHooks::Raw => {
+            for &(_, program, name) in RAW_SYSCALL_TRACEPOINTS {
+                // `raw_tracepoint:sys_enter` is also the label of the 32-bit watch of the
+                // per-syscall mode, and this entry program counts those calls as well.
+                let feeds = (name == crate::trace::hooks::COMPAT_WATCH.1)
+                    .then_some(crate::trace::hooks::COMPAT_WATCH.2);
+                hooks.push(Hook {
+                    program,
+                    point: Point::RawTracepoint { name },
+                    feeds,
+                });
+            }
         }
     }
+    hooks
+}
+
+/// Every hook, in attach order: scheduler ones first so that no child escapes, then
+/// [`syscall_hooks`].
+pub fn all_hooks(syscalls: SyscallHooks) -> Vec<Hook> {
+    let mut hooks: Vec<Hook> = SCHED_TRACEPOINTS
+        .iter()
+        .map(|&(p, kind)| Hook::tracepoint(p, "sched", p.to_owned(), Some(kind)))
+        .collect();
+    hooks.extend(syscall_hooks(syscalls));
     for &(program, kind) in IO_URING_TRACEPOINTS {
         hooks.push(Hook::tracepoint(
             program,
@@ -765,7 +815,7 @@ mod tests {
         let mut missing = Vec::new();
         let both = all_hooks(SyscallHooks::PerSyscall)
             .into_iter()
-            .chain(all_hooks(SyscallHooks::Raw));
+            .chain(all_hooks(SyscallHooks::PerfRaw));
         for hook in both {
             let Point::Tracepoint { category, name } = hook.point else {
                 continue;

@@ -160,7 +160,7 @@ pub fn load(
     scope: &Scope,
     buffer_bytes: u32,
     argv_bytes: u32,
-    raw_syscalls: bool,
+    wanted: SyscallHooks,
 ) -> Result<Loaded, RecordError> {
     let btf = Btf::from_sys_fs()
         .map_err(|err| tracing::warn!("kernel BTF unreadable: {err}"))
@@ -180,12 +180,8 @@ pub fn load(
             .map_err(|e| error_chain(&e))
     });
     let sched = super::tpformat::sched_offsets()?;
-    let (syscall_hooks, thread_status) = if raw_syscalls {
-        syscall_hooks(btf.as_ref())
-    } else {
-        // The 32-bit syscall watch (`compat_enter`) reads the same flag.
-        (SyscallHooks::PerSyscall, thread_status_offset(btf.as_ref()))
-    };
+    // The 32-bit syscall watch (`compat_enter`) reads the same flag as the dispatchers.
+    let (syscall_hooks, thread_status) = syscall_hooks(btf.as_ref(), wanted);
     let mut config = Config {
         scope: scope.mode,
         cgroup_level: scope.cgroup_level,
@@ -322,8 +318,8 @@ pub fn load(
     let failed = attach_each(&mut ebpf, &list, Ok(None), &mut hooks, &mut links);
     hooks.failed = failed;
     hooks.failed.extend(unwatched);
-    if syscall_hooks == SyscallHooks::Raw {
-        unhook_syscalls_without_dispatch(&mut hooks);
+    if syscall_hooks.dispatched() {
+        fall_back_without_dispatch(&mut ebpf, &mut hooks, &mut links);
     }
     // The submit program records nothing without a known record layout: where rings can run,
     // that is a failed hook, not a silent one.
@@ -391,31 +387,67 @@ pub fn load(
     })
 }
 
-/// How this kernel's syscalls are hooked when raw dispatch is asked for (`--raw-syscalls`),
-/// and where `thread_info.status` is for the 32-bit syscall check the raw tracepoints need.
-/// Raw dispatch is used on x86_64 only, where that check is known (`TS_COMPAT`); elsewhere, and
-/// without the kernel's BTF, every syscall gets its own tracepoints, which never fire for 32-bit
-/// calls.
+/// Where x86_64's `struct pt_regs` keeps the six syscall arguments, as `sys_enter_raw` reads
+/// them (`PT_REGS_ARGS` in `tracer-ebpf/src/probes/syscalls.rs`): the BPF raw tracepoints are
+/// used only where the kernel's BTF agrees.
+const PT_REGS_ARGS: [(&str, u32); 6] = [
+    ("di", 112),
+    ("si", 104),
+    ("dx", 96),
+    ("r10", 56),
+    ("r8", 72),
+    ("r9", 64),
+];
+
+/// How this kernel's syscalls are hooked, given the way asked for (`record --syscall-hooks`),
+/// and where `thread_info.status` is for the 32-bit syscall check the dispatchers and the
+/// per-syscall mode's watch need.
 ///
-/// Not the default: `raw_syscalls/*` are perf tracepoints, so every syscall of every process
-/// builds a record and runs `sys_enter` and `sys_exit`, where per-syscall tracepoints cost an
-/// unhooked syscall only a bitmap test. Measured here (600k unhooked syscalls of an unrelated
-/// `dd`): untraced ~0.36 s, per-syscall ~0.40-0.45 s, raw ~1.0 s; while stopping is seconds
-/// faster (192 fewer tracepoints to detach). A BPF raw tracepoint (no perf record) would keep
-/// the fast stop without that cost.
-fn syscall_hooks(btf: Option<&Btf>) -> (SyscallHooks, Option<u32>) {
-    let raw_tracepoints = hooks::RAW_SYSCALL_TRACEPOINTS.iter().all(|(_, name)| {
+/// Dispatch is used on x86_64 only, where that check is known (`TS_COMPAT`) and, for the BPF
+/// raw tracepoints, where the kernel's BTF confirms the `pt_regs` offsets the entry program
+/// reads the arguments at; elsewhere, and without the kernel's BTF, every syscall gets its own
+/// tracepoints, which never fire for 32-bit calls. A raw tracepoint that does not attach falls
+/// back the same way ([`fall_back_without_dispatch`]).
+///
+/// Which is the default, and why, is measured in docs/bench.md, "Syscall hooks".
+fn syscall_hooks(btf: Option<&Btf>, wanted: SyscallHooks) -> (SyscallHooks, Option<u32>) {
+    let status = thread_status_offset(btf);
+    if wanted == SyscallHooks::PerSyscall {
+        return (wanted, status);
+    }
+    let why_not = if status.is_none() {
+        Some("thread_info.status is not in the kernel's BTF (or this is not x86_64)".to_owned())
+    } else if wanted == SyscallHooks::Raw {
+        pt_regs_mismatch(btf)
+    } else if !hooks::RAW_SYSCALL_TRACEPOINTS.iter().all(|(_, _, name)| {
         std::path::Path::new(&format!("/sys/kernel/tracing/events/raw_syscalls/{name}")).exists()
-    });
-    match thread_status_offset(btf) {
-        Some(off) if cfg!(target_arch = "x86_64") && raw_tracepoints => {
-            (SyscallHooks::Raw, Some(off))
-        }
-        status => {
-            tracing::warn!("--raw-syscalls: not possible here; hooking each syscall's tracepoints");
+    }) {
+        Some("no raw_syscalls tracepoints in tracefs".to_owned())
+    } else {
+        None
+    };
+    match why_not {
+        None => (wanted, status),
+        Some(why) => {
+            tracing::info!("{why}: hooking each syscall's tracepoints");
             (SyscallHooks::PerSyscall, status)
         }
     }
+}
+
+/// Why the raw `sys_enter` program could not read the syscall arguments here: the kernel's
+/// `pt_regs` (from its BTF) does not have them where [`PT_REGS_ARGS`] says.
+fn pt_regs_mismatch(btf: Option<&Btf>) -> Option<String> {
+    let Some(btf) = btf else {
+        return Some("the kernel's BTF is unreadable".to_owned());
+    };
+    PT_REGS_ARGS
+        .iter()
+        .find_map(|&(reg, want)| match btf.member_offset("pt_regs", reg) {
+            Ok(off) if off == want => None,
+            Ok(off) => Some(format!("pt_regs.{reg} is at {off}, not {want}")),
+            Err(e) => Some(format!("pt_regs.{reg}: {e}")),
+        })
 }
 
 /// Where x86's `thread_info.status` (with `TS_COMPAT`) is in a task, from the kernel's BTF;
@@ -430,32 +462,72 @@ fn thread_status_offset(btf: Option<&Btf>) -> Option<u32> {
     Some(task + status)
 }
 
-/// The dispatch table's entries record nothing unless both raw syscall tracepoints attached:
-/// then each syscall is a failed hook, with the tracepoint's error.
-fn unhook_syscalls_without_dispatch(hooks: &mut Hooks) {
+/// The dispatch table's entries record nothing unless both of a dispatcher's tracepoints
+/// attached: otherwise what did attach of them is detached, the table's entries leave the
+/// header, and every syscall gets its own tracepoints instead. The dispatcher's failure stays
+/// in the log, not in `hooks.failed`: the syscalls are hooked, another way.
+fn fall_back_without_dispatch(
+    ebpf: &mut Ebpf,
+    hooks: &mut Hooks,
+    links: &mut Vec<(&'static str, LinkId)>,
+) {
+    let dispatcher = |label: &str| {
+        label.starts_with("tracepoint:raw_syscalls/")
+            || hooks::RAW_SYSCALL_TRACEPOINTS
+                .iter()
+                .any(|(_, _, name)| label == format!("raw_tracepoint:{name}"))
+    };
     let Some(why) = hooks
         .failed
         .iter()
-        .find(|f| f.hook.starts_with("tracepoint:raw_syscalls/"))
+        .find(|f| dispatcher(&f.hook))
         .map(|f| format!("{} did not attach: {}", f.hook, f.error))
     else {
         return;
     };
-    let (syscalls, others): (Vec<String>, Vec<String>) = std::mem::take(&mut hooks.attached)
-        .into_iter()
-        .partition(|h| h.starts_with("syscall:"));
-    hooks.attached = others;
+    tracing::warn!("{why}: hooking each syscall's tracepoints instead");
+    hooks.failed.retain(|f| !dispatcher(&f.hook));
+    hooks.failed.retain(|f| !f.hook.starts_with("syscall:"));
+    hooks
+        .attached
+        .retain(|h| !h.starts_with("syscall:") && !dispatcher(h));
     for fed_by in hooks.sources.values_mut() {
-        fed_by.retain(|h| !h.starts_with("syscall:"));
+        fed_by.retain(|h| !h.starts_with("syscall:") && !dispatcher(h));
     }
     hooks.sources.retain(|_, fed_by| !fed_by.is_empty());
-    hooks
-        .failed
-        .extend(syscalls.into_iter().map(|hook| FailedHook {
-            hook,
-            error: why.clone(),
-            absent: false,
-        }));
+    let dispatchers: Vec<&str> = hooks::RAW_SYSCALL_TRACEPOINTS
+        .iter()
+        .flat_map(|&(perf, raw, _)| [perf, raw])
+        .collect();
+    let (theirs, others): (Vec<_>, Vec<_>) = std::mem::take(links)
+        .into_iter()
+        .partition(|(program, _)| dispatchers.contains(program));
+    *links = others;
+    for (program, id) in theirs {
+        let Some(program) = ebpf.program_mut(program) else {
+            continue;
+        };
+        let detached = match id {
+            LinkId::Tracepoint(id) => {
+                <&mut TracePoint>::try_from(program).map(|p| p.detach(id).is_ok())
+            }
+            LinkId::RawTracepoint(id) => {
+                <&mut RawTracePoint>::try_from(program).map(|p| p.detach(id).is_ok())
+            }
+            _ => Ok(true),
+        };
+        if !matches!(detached, Ok(true)) {
+            tracing::warn!("a syscall dispatcher could not be detached");
+        }
+    }
+    let failed = attach_each(
+        ebpf,
+        &hooks::syscall_hooks(SyscallHooks::PerSyscall),
+        Ok(None),
+        hooks,
+        links,
+    );
+    hooks.failed.extend(failed);
 }
 
 /// Loads each program once and attaches it to each of its hooks in `list`, keeping going past
@@ -555,23 +627,36 @@ fn attach_one(
                 .map(|id| Some(LinkId::RawTracepoint(id)))
                 .map_err(|e| error_chain(&e))
         }
-        Point::Syscall { id } => {
-            let program: &mut TracePoint = program
-                .try_into()
-                .map_err(|e: aya::programs::ProgramError| e.to_string())?;
+        Point::Syscall { id, table } => {
             if hooks::kernel_nr(*id).is_none() {
                 return Err("no syscall number on this architecture".to_owned());
             }
-            if program.fd().is_err() {
-                program.load().map_err(|e| note_load_failure(&e))?;
-            }
-            let fd = program
-                .fd()
-                .and_then(|fd| fd.try_clone().map_err(Into::into))
-                .map_err(|e| error_chain(&e))?;
+            let fd = if *table == "RAW_EXITS" {
+                let program: &mut RawTracePoint = program
+                    .try_into()
+                    .map_err(|e: aya::programs::ProgramError| e.to_string())?;
+                if program.fd().is_err() {
+                    program.load().map_err(|e| note_load_failure(&e))?;
+                }
+                program
+                    .fd()
+                    .and_then(|fd| fd.try_clone().map_err(Into::into))
+                    .map_err(|e| error_chain(&e))?
+            } else {
+                let program: &mut TracePoint = program
+                    .try_into()
+                    .map_err(|e: aya::programs::ProgramError| e.to_string())?;
+                if program.fd().is_err() {
+                    program.load().map_err(|e| note_load_failure(&e))?;
+                }
+                program
+                    .fd()
+                    .and_then(|fd| fd.try_clone().map_err(Into::into))
+                    .map_err(|e| error_chain(&e))?
+            };
             let map = ebpf
-                .map_mut("EXITS")
-                .ok_or("map EXITS missing from the object")?;
+                .map_mut(table)
+                .ok_or_else(|| format!("map {table} missing from the object"))?;
             let mut exits: ProgramArray<&mut MapData> =
                 ProgramArray::try_from(map).map_err(|e| e.to_string())?;
             exits
@@ -632,7 +717,7 @@ fn point_absent(point: &Point) -> bool {
             !exists(category, name) && !exists("syscalls", "sys_enter_io_uring_setup")
         }
         Point::Tracepoint { category, name } => !exists(category, name),
-        Point::Syscall { id } => !exists(
+        Point::Syscall { id, .. } => !exists(
             "syscalls",
             &format!("sys_enter_{}", crate::trace::hooks::tracepoint_name(*id)),
         ),
