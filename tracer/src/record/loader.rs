@@ -574,6 +574,20 @@ fn attach_each(
     failed
 }
 
+/// `program` as a `$ty`, loaded into the kernel unless it already is (one program serves
+/// many hooks: it is loaded once, and a failure is noted by `$note`).
+macro_rules! loaded {
+    ($program:expr, $ty:ty, $note:ident) => {{
+        let p: &mut $ty = $program
+            .try_into()
+            .map_err(|e: aya::programs::ProgramError| e.to_string())?;
+        if p.fd().is_err() {
+            p.load().map_err(|e| $note(&e))?;
+        }
+        p
+    }};
+}
+
 fn attach_one(
     ebpf: &mut Ebpf,
     hook: &Hook,
@@ -604,24 +618,14 @@ fn attach_one(
     };
     match &hook.point {
         Point::Tracepoint { category, name } => {
-            let program: &mut TracePoint = program
-                .try_into()
-                .map_err(|e: aya::programs::ProgramError| e.to_string())?;
-            if program.fd().is_err() {
-                program.load().map_err(|e| note_load_failure(&e))?;
-            }
+            let program = loaded!(program, TracePoint, note_load_failure);
             program
                 .attach(category, name)
                 .map(|id| Some(LinkId::Tracepoint(id)))
                 .map_err(|e| error_chain(&e))
         }
         Point::RawTracepoint { name } => {
-            let program: &mut RawTracePoint = program
-                .try_into()
-                .map_err(|e: aya::programs::ProgramError| e.to_string())?;
-            if program.fd().is_err() {
-                program.load().map_err(|e| note_load_failure(&e))?;
-            }
+            let program = loaded!(program, RawTracePoint, note_load_failure);
             program
                 .attach(name)
                 .map(|id| Some(LinkId::RawTracepoint(id)))
@@ -632,24 +636,12 @@ fn attach_one(
                 return Err("no syscall number on this architecture".to_owned());
             }
             let fd = if *table == "RAW_EXITS" {
-                let program: &mut RawTracePoint = program
-                    .try_into()
-                    .map_err(|e: aya::programs::ProgramError| e.to_string())?;
-                if program.fd().is_err() {
-                    program.load().map_err(|e| note_load_failure(&e))?;
-                }
-                program
+                loaded!(program, RawTracePoint, note_load_failure)
                     .fd()
                     .and_then(|fd| fd.try_clone().map_err(Into::into))
                     .map_err(|e| error_chain(&e))?
             } else {
-                let program: &mut TracePoint = program
-                    .try_into()
-                    .map_err(|e: aya::programs::ProgramError| e.to_string())?;
-                if program.fd().is_err() {
-                    program.load().map_err(|e| note_load_failure(&e))?;
-                }
-                program
+                loaded!(program, TracePoint, note_load_failure)
                     .fd()
                     .and_then(|fd| fd.try_clone().map_err(Into::into))
                     .map_err(|e| error_chain(&e))?
@@ -670,12 +662,7 @@ fn attach_one(
             cookie,
             ..
         } => {
-            let program: &mut UProbe = program
-                .try_into()
-                .map_err(|e: aya::programs::ProgramError| e.to_string())?;
-            if program.fd().is_err() {
-                program.load().map_err(|e| note_load_failure(&e))?;
-            }
+            let program = loaded!(program, UProbe, note_load_failure);
             program
                 .attach(
                     UProbeAttachPoint {
