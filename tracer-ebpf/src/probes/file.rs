@@ -38,7 +38,7 @@ const O_TRUNC: u64 = 0o1000;
 crate::exit_programs!(open_exit, open_exit_raw, try_open_exit);
 
 fn try_open_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
-    emit_open(&complete(ctx)?, &config())
+    emit_open(&complete(ctx)?, config())
 }
 
 /// `file_open(struct file *file)`, then the decision so far.
@@ -77,7 +77,7 @@ fn note_real_open(ctx: &LsmContext, cfg: &Config) -> Option<()> {
 crate::exit_programs!(file_exit, file_exit_raw, try_file_exit);
 
 fn try_file_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
-    emit_file(&complete(ctx)?, &config())
+    emit_file(&complete(ctx)?, config())
 }
 
 /// `struct open_how` of openat2 (include/uapi/linux/openat2.h).

@@ -238,7 +238,7 @@ fn try_network_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
     }
     let cfg = config();
     // SAFETY: `d` is the reserved record's payload.
-    syscall_event::<NetData>(&done, &cfg, |d, hdr_flags| unsafe {
+    syscall_event::<NetData>(&done, cfg, |d, hdr_flags| unsafe {
         if unreadable {
             *hdr_flags |= flags::READ_FAILED;
         }

@@ -71,7 +71,7 @@ fn try_privilege_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
     }
     let cfg = config();
     // SAFETY: `d` is the reserved record's payload.
-    syscall_event::<PrivData>(&done, &cfg, |d, hdr_flags| unsafe {
+    syscall_event::<PrivData>(&done, cfg, |d, hdr_flags| unsafe {
         (*d).args = a;
         if done.syscall == Capset {
             // Header first (version, pid), then the data structs.

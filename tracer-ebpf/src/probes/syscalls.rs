@@ -160,13 +160,13 @@ pub fn sys_enter_raw(ctx: RawTracePointContext) -> i32 {
 fn try_sys_enter<C: SyscallContext>(ctx: &C) -> Option<()> {
     let cfg = config();
     let pid_tgid = bpf_get_current_pid_tgid();
-    if !in_scope(pid_tgid, &cfg) {
+    if !in_scope(pid_tgid, cfg) {
         return None;
     }
     // A failed read cannot name the syscall to count it.
     let nr = ctx.nr()?;
     // A 32-bit syscall's number is not the one `SYSCALLS` is indexed by: counted, not read.
-    if in_compat_syscall(&cfg) != Some(false) {
+    if in_compat_syscall(cfg) != Some(false) {
         count(&LOST, EventKind::CompatSyscall);
         return None;
     }
@@ -203,7 +203,7 @@ fn try_sys_enter<C: SyscallContext>(ctx: &C) -> Option<()> {
         args[tracer_common::network::LISTEN_ADDR_ARG] = 0;
     }
     if syscall == SyscallId::Prlimit64 as u16 || syscall == SyscallId::Setrlimit as u16 {
-        hard_limit_before(syscall, &mut args, &cfg, pid_tgid);
+        hard_limit_before(syscall, &mut args, cfg, pid_tgid);
     }
     let inflight = Inflight {
         ts_ns: crate::emit::now(),
@@ -218,7 +218,7 @@ fn try_sys_enter<C: SyscallContext>(ctx: &C) -> Option<()> {
         return None;
     }
     if syscall == SyscallId::Execve as u16 || syscall == SyscallId::Execveat as u16 {
-        let _ = process::begin_exec(tid, &inflight, &cfg);
+        let _ = process::begin_exec(tid, &inflight, cfg);
     }
     entry_copy(tid, syscall, &inflight);
     Some(())
@@ -370,10 +370,10 @@ fn in_compat_syscall(cfg: &Config) -> Option<bool> {
 #[raw_tracepoint(tracepoint = "sys_enter")]
 pub fn compat_enter(_ctx: RawTracePointContext) -> i32 {
     let cfg = config();
-    if cfg.compat_check == 0 || !in_scope(bpf_get_current_pid_tgid(), &cfg) {
+    if cfg.compat_check == 0 || !in_scope(bpf_get_current_pid_tgid(), cfg) {
         return 0;
     }
-    if in_compat_syscall(&cfg) != Some(false) {
+    if in_compat_syscall(cfg) != Some(false) {
         count(&LOST, EventKind::CompatSyscall);
     }
     0
