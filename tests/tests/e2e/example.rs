@@ -299,11 +299,11 @@ fn every_syscall_hook_mode_records_the_same_events() {
             }
         }
         /// What the header names as the source of opens, and of the 32-bit syscall count
-        /// (`None`: no hook is named for it, the perf dispatcher counts them unnamed).
+        /// (each way's entry program counts them).
         fn sources(self) -> (&'static str, Option<&'static str>) {
             match self {
                 Mode::Raw => ("syscall:openat", Some("raw_tracepoint:sys_enter")),
-                Mode::PerfRaw => ("syscall:openat", None),
+                Mode::PerfRaw => ("syscall:openat", Some("tracepoint:raw_syscalls/sys_enter")),
                 Mode::PerSyscall => (
                     "tracepoint:syscalls/sys_exit_openat",
                     Some("raw_tracepoint:sys_enter"),
@@ -392,6 +392,105 @@ fn every_syscall_hook_mode_records_the_same_events() {
             t.footer.as_ref().expect("footer").total_lost(),
             0,
             "{mode:?}"
+        );
+    }
+}
+
+/// A dispatch program the kernel refuses (as Linux 6.1's verifier refused `open_exit_raw` and
+/// `file_exit_raw` while their stack was too large) makes the recorder take the next way of
+/// hooking syscalls instead of losing a family: the header's `hooks.syscalls` names the way
+/// used and why each one before it was given up, the refused way's hooks are not in the
+/// header, and an open for writing and one for reading are recorded with nothing lost. The
+/// refusal is forced with the hidden `TRACER_TEST_REFUSE_PROGRAMS` (this host's verifier
+/// accepts every program).
+#[test]
+fn a_refused_dispatch_program_makes_the_next_way_used() {
+    let work = TempDir::new("refused-work");
+    let file = work.join("made");
+    let script = format!("echo x > {f}; cat {f} > /dev/null", f = file.display());
+    let cases: [(&str, &str, &[&str], &[&str]); 2] = [
+        (
+            "open_exit_raw",
+            "perf-raw",
+            &["raw"],
+            &["tracepoint:raw_syscalls/sys_exit", "syscall:openat"],
+        ),
+        (
+            "file_exit_raw,sys_exit",
+            "per-syscall",
+            &["raw", "perf-raw"],
+            &[
+                "tracepoint:syscalls/sys_exit_openat",
+                "raw_tracepoint:sys_enter",
+            ],
+        ),
+    ];
+    for (refused, mode, given_up, attached) in cases {
+        let r = record_env(
+            "refused",
+            &["--", "sh", "-c", &script],
+            &[("TRACER_TEST_REFUSE_PROGRAMS", refused)],
+        );
+        let hooks = &r.trace.header.hooks;
+        let used = hooks
+            .syscalls
+            .as_ref()
+            .expect("hooks.syscalls in the header");
+        assert_eq!(used.mode, mode, "{refused}: {used:?}");
+        assert_eq!(used.requested, "raw", "{refused}: {used:?}");
+        let modes: Vec<&str> = used.fallbacks.iter().map(|f| f.mode.as_str()).collect();
+        assert_eq!(modes, given_up, "{refused}: {used:?}");
+        for (fallback, program) in used.fallbacks.iter().zip(refused.split(',')) {
+            assert!(
+                fallback
+                    .reason
+                    .contains(&format!("program {program} did not load")),
+                "{refused}: {used:?}"
+            );
+        }
+        for hook in attached {
+            assert!(
+                hooks.attached.iter().any(|a| a == hook),
+                "{refused}: {hook} not attached: {:?}",
+                hooks.attached
+            );
+        }
+        assert!(
+            !hooks
+                .attached
+                .iter()
+                .any(|a| a == "raw_tracepoint:sys_exit"),
+            "{refused}: the refused way's dispatcher is not attached"
+        );
+        let dispatch_failures: Vec<_> = hooks
+            .failed
+            .iter()
+            .filter(|f| {
+                !f.absent && (f.hook.starts_with("syscall:") || f.hook.contains("sys_exit"))
+            })
+            .collect();
+        assert!(
+            dispatch_failures.is_empty(),
+            "{refused}: {dispatch_failures:?}"
+        );
+        let opens = r
+            .trace
+            .events
+            .iter()
+            .filter(|e| {
+                matches!(&e.data, EventData::Open { path, .. } if path.best() == file.to_str().unwrap())
+            })
+            .count();
+        assert_eq!(
+            opens,
+            2,
+            "{refused}: the write and the read of {}",
+            file.display()
+        );
+        assert_eq!(
+            r.trace.footer.as_ref().expect("footer").total_lost(),
+            0,
+            "{refused}"
         );
     }
 }

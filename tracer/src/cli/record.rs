@@ -61,10 +61,12 @@ pub struct Args {
     #[arg(long, default_value_t = tracer_common::process::MAX_ARGS_DEFAULT)]
     max_args: u32,
     /// How syscalls are hooked: `raw`, two BPF raw tracepoints dispatching by syscall (x86_64
-    /// with the kernel's BTF; elsewhere, or where they do not attach, `per-syscall`);
-    /// `per-syscall`, two tracepoints per syscall (stopping takes seconds); `perf-raw`, the
-    /// dispatch on the perf tracepoints `raw_syscalls/*` (every syscall of every process pays
-    /// for a perf record: for measuring). See docs/trace-format.md, `hooks.attached`.
+    /// with the kernel's BTF); `perf-raw`, the same dispatch on the perf tracepoints
+    /// `raw_syscalls/*` (every syscall of every process pays for a perf record);
+    /// `per-syscall`, two tracepoints per syscall (stopping takes seconds). A way that cannot
+    /// be used here (a program the kernel refuses, a hook that does not attach) gives way to
+    /// the next in that order; the trace header's `hooks.syscalls` names the way used and
+    /// why. See docs/trace-format.md.
     #[arg(long, value_enum, default_value_t = SyscallHookArg::Raw)]
     syscall_hooks: SyscallHookArg,
     /// The same as `--syscall-hooks raw`, the default (kept for scripts that pass it).

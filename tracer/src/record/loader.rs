@@ -16,7 +16,7 @@ use tracer_common::{Config, SyscallId, file::ArgLayout};
 use super::{
     RecordError,
     btf::{Btf, FileOffsets, MmOffsets, RingOffsets, RlimOffsets, TaskOffsets},
-    hooks::{self, Hook, Point, SyscallHooks},
+    hooks::{self, Hook, Point, SyscallChoice, SyscallHooks},
     mounts,
     target::Scope,
 };
@@ -181,7 +181,7 @@ pub fn load(
     });
     let sched = super::tpformat::sched_offsets()?;
     // The 32-bit syscall watch (`compat_enter`) reads the same flag as the dispatchers.
-    let (syscall_hooks, thread_status) = syscall_hooks(btf.as_ref(), wanted);
+    let thread_status = thread_status_offset(btf.as_ref());
     let mut config = Config {
         scope: scope.mode,
         cgroup_level: scope.cgroup_level,
@@ -295,9 +295,11 @@ pub fn load(
         }
     }
 
+    let mut choice = SyscallChoice::new(wanted);
+    settle_syscall_hooks(&mut choice, &mut ebpf, btf.as_ref(), thread_status);
     let mut hooks = Hooks::default();
     let mut links = Vec::new();
-    let mut list = hooks::all_hooks(syscall_hooks);
+    let mut list = hooks::all_hooks(choice.mode);
     // Without the flag's offset the watch would see nothing: a failed hook, not a silent one.
     let mut unwatched = None;
     if config.compat_check == 0 {
@@ -318,9 +320,22 @@ pub fn load(
     let failed = attach_each(&mut ebpf, &list, Ok(None), &mut hooks, &mut links);
     hooks.failed = failed;
     hooks.failed.extend(unwatched);
-    if syscall_hooks.dispatched() {
-        fall_back_without_dispatch(&mut ebpf, &mut hooks, &mut links);
+    // A dispatched way that did not attach whole is given up for the next one.
+    while let Some(why) = choice.mode.broken_by(&hooks.failed) {
+        tracing::warn!("syscall hooks {}: {why}", choice.mode.name());
+        undo_dispatch(choice.mode, &mut ebpf, &mut hooks, &mut links);
+        choice.fall_back(why);
+        settle_syscall_hooks(&mut choice, &mut ebpf, btf.as_ref(), thread_status);
+        let failed = attach_each(
+            &mut ebpf,
+            &hooks::syscall_hooks(choice.mode),
+            Ok(None),
+            &mut hooks,
+            &mut links,
+        );
+        hooks.failed.extend(failed);
     }
+    hooks.syscalls = Some(choice.header());
     // The submit program records nothing without a known record layout: where rings can run,
     // that is a failed hook, not a silent one.
     if uring_layout.is_none()
@@ -399,40 +414,93 @@ const PT_REGS_ARGS: [(&str, u32); 6] = [
     ("r9", 64),
 ];
 
-/// How this kernel's syscalls are hooked, given the way asked for (`record --syscall-hooks`),
-/// and where `thread_info.status` is for the 32-bit syscall check the dispatchers and the
-/// per-syscall mode's watch need.
+/// Why `mode` cannot be used on this kernel, before anything is loaded: the dispatchers need
+/// the 32-bit syscall check (`thread_info.status`, x86_64), the BPF raw tracepoints the
+/// `pt_regs` offsets the entry program reads the arguments at (confirmed by the kernel's BTF),
+/// the perf dispatch the `raw_syscalls` tracepoints. `None` for per-syscall tracepoints.
 ///
-/// Dispatch is used on x86_64 only, where that check is known (`TS_COMPAT`) and, for the BPF
-/// raw tracepoints, where the kernel's BTF confirms the `pt_regs` offsets the entry program
-/// reads the arguments at; elsewhere, and without the kernel's BTF, every syscall gets its own
-/// tracepoints, which never fire for 32-bit calls. A raw tracepoint that does not attach falls
-/// back the same way ([`fall_back_without_dispatch`]).
-///
-/// Which is the default, and why, is measured in docs/bench.md, "Syscall hooks".
-fn syscall_hooks(btf: Option<&Btf>, wanted: SyscallHooks) -> (SyscallHooks, Option<u32>) {
-    let status = thread_status_offset(btf);
-    if wanted == SyscallHooks::PerSyscall {
-        return (wanted, status);
+/// Which way is the default, and why, is measured in docs/bench.md, "Syscall hooks".
+fn precheck(mode: SyscallHooks, btf: Option<&Btf>, thread_status: Option<u32>) -> Option<String> {
+    if !mode.dispatched() {
+        return None;
     }
-    let why_not = if status.is_none() {
-        Some("thread_info.status is not in the kernel's BTF (or this is not x86_64)".to_owned())
-    } else if wanted == SyscallHooks::Raw {
-        pt_regs_mismatch(btf)
-    } else if !hooks::RAW_SYSCALL_TRACEPOINTS.iter().all(|(_, _, name)| {
-        std::path::Path::new(&format!("/sys/kernel/tracing/events/raw_syscalls/{name}")).exists()
-    }) {
-        Some("no raw_syscalls tracepoints in tracefs".to_owned())
-    } else {
-        None
-    };
-    match why_not {
-        None => (wanted, status),
-        Some(why) => {
-            tracing::info!("{why}: hooking each syscall's tracepoints");
-            (SyscallHooks::PerSyscall, status)
+    if thread_status.is_none() {
+        return Some(
+            "thread_info.status is not in the kernel's BTF (or this is not x86_64)".to_owned(),
+        );
+    }
+    match mode {
+        SyscallHooks::Raw => pt_regs_mismatch(btf),
+        _ if !hooks::RAW_SYSCALL_TRACEPOINTS.iter().all(|(_, _, name)| {
+            std::path::Path::new(&format!("/sys/kernel/tracing/events/raw_syscalls/{name}"))
+                .exists()
+        }) =>
+        {
+            Some("no raw_syscalls tracepoints in tracefs".to_owned())
+        }
+        _ => None,
+    }
+}
+
+/// Moves `choice` down its ways ([`SyscallHooks::next`]) until one can be used here: it passes
+/// [`precheck`] and every program of its dispatch loads ([`preload`]). Per-syscall
+/// tracepoints always stand: their failures are per hook, in `hooks.failed`.
+fn settle_syscall_hooks(
+    choice: &mut SyscallChoice,
+    ebpf: &mut Ebpf,
+    btf: Option<&Btf>,
+    thread_status: Option<u32>,
+) {
+    loop {
+        let why = if let Some(why) = precheck(choice.mode, btf, thread_status) {
+            // What this kernel or architecture lacks: expected, not worth a warning each time.
+            tracing::info!("syscall hooks {}: {why}", choice.mode.name());
+            why
+        } else if let Err(why) = preload(ebpf, choice.mode) {
+            tracing::warn!("syscall hooks {}: {why}", choice.mode.name());
+            why
+        } else {
+            return;
+        };
+        if !choice.fall_back(why) {
+            return;
         }
     }
+}
+
+/// Loads every program `mode`'s dispatch needs ([`SyscallHooks::dispatch_programs`]), before
+/// any is attached: the first one that does not load is the error.
+fn preload(ebpf: &mut Ebpf, mode: SyscallHooks) -> Result<(), String> {
+    let raw = mode == SyscallHooks::Raw;
+    for name in mode.dispatch_programs() {
+        let refused = |e: &dyn std::error::Error| {
+            format!("program {name} did not load: {}", shorten(&error_chain(e)))
+        };
+        if hooks::refused_by_test(name) {
+            return Err(format!(
+                "program {name} did not load: refused by TRACER_TEST_REFUSE_PROGRAMS"
+            ));
+        }
+        let program = ebpf
+            .program_mut(name)
+            .ok_or_else(|| format!("program {name} missing from the object"))?;
+        if raw {
+            let p: &mut RawTracePoint = program
+                .try_into()
+                .map_err(|e: aya::programs::ProgramError| e.to_string())?;
+            if p.fd().is_err() {
+                p.load().map_err(|e| refused(&e))?;
+            }
+        } else {
+            let p: &mut TracePoint = program
+                .try_into()
+                .map_err(|e: aya::programs::ProgramError| e.to_string())?;
+            if p.fd().is_err() {
+                p.load().map_err(|e| refused(&e))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Why the raw `sys_enter` program could not read the syscall arguments here: the kernel's
@@ -462,37 +530,20 @@ fn thread_status_offset(btf: Option<&Btf>) -> Option<u32> {
     Some(task + status)
 }
 
-/// The dispatch table's entries record nothing unless both of a dispatcher's tracepoints
-/// attached: otherwise what did attach of them is detached, the table's entries leave the
-/// header, and every syscall gets its own tracepoints instead. The dispatcher's failure stays
-/// in the log, not in `hooks.failed`: the syscalls are hooked, another way.
-fn fall_back_without_dispatch(
+/// Takes back what `mode`'s dispatch attached, before the next way is attached: its
+/// dispatchers are detached (their table entries then never run), and its hooks leave the
+/// header's `attached`, `failed` and `sources` (`hooks.syscalls` says why it was given up).
+fn undo_dispatch(
+    mode: SyscallHooks,
     ebpf: &mut Ebpf,
     hooks: &mut Hooks,
     links: &mut Vec<(&'static str, LinkId)>,
 ) {
-    let dispatcher = |label: &str| {
-        label.starts_with("tracepoint:raw_syscalls/")
-            || hooks::RAW_SYSCALL_TRACEPOINTS
-                .iter()
-                .any(|(_, _, name)| label == format!("raw_tracepoint:{name}"))
-    };
-    let Some(why) = hooks
-        .failed
-        .iter()
-        .find(|f| dispatcher(&f.hook))
-        .map(|f| format!("{} did not attach: {}", f.hook, f.error))
-    else {
-        return;
-    };
-    tracing::warn!("{why}: hooking each syscall's tracepoints instead");
-    hooks.failed.retain(|f| !dispatcher(&f.hook));
-    hooks.failed.retain(|f| !f.hook.starts_with("syscall:"));
-    hooks
-        .attached
-        .retain(|h| !h.starts_with("syscall:") && !dispatcher(h));
+    let ours = |label: &str| mode.owns_dispatch_label(label);
+    hooks.failed.retain(|f| !ours(&f.hook));
+    hooks.attached.retain(|h| !ours(h));
     for fed_by in hooks.sources.values_mut() {
-        fed_by.retain(|h| !h.starts_with("syscall:") && !dispatcher(h));
+        fed_by.retain(|h| !ours(h));
     }
     hooks.sources.retain(|_, fed_by| !fed_by.is_empty());
     let dispatchers: Vec<&str> = hooks::RAW_SYSCALL_TRACEPOINTS
@@ -520,14 +571,6 @@ fn fall_back_without_dispatch(
             tracing::warn!("a syscall dispatcher could not be detached");
         }
     }
-    let failed = attach_each(
-        ebpf,
-        &hooks::syscall_hooks(SyscallHooks::PerSyscall),
-        Ok(None),
-        hooks,
-        links,
-    );
-    hooks.failed.extend(failed);
 }
 
 /// Loads each program once and attaches it to each of its hooks in `list`, keeping going past
@@ -654,7 +697,7 @@ fn attach_one(
             exits
                 .set(*id as u32, &fd, 0)
                 .map(|()| None)
-                .map_err(|e| format!("EXITS[{}]: {}", id.name(), error_chain(&e)))
+                .map_err(|e| format!("{table}[{}]: {}", id.name(), error_chain(&e)))
         }
         Point::Uprobe {
             library,

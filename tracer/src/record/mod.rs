@@ -66,7 +66,8 @@ pub struct RecordOptions {
     /// Arguments kept per exec; more are cut and flagged.
     pub max_args: u32,
     /// How syscalls are hooked, where the kernel allows (see [`hooks::SyscallHooks`]; the
-    /// loader falls back to per-syscall tracepoints).
+    /// loader takes the next way, down to per-syscall tracepoints, where it cannot, and the
+    /// header's `hooks.syscalls` says why).
     pub syscall_hooks: hooks::SyscallHooks,
     /// Run a command target as this user (name or uid), with its groups, as `strace -u` does.
     pub user: Option<String>,
