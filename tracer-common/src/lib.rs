@@ -642,7 +642,9 @@ pub const COMPAT_STATUS: u32 = 0x0002;
 pub const DETACHER_COMM: &core::ffi::CStr = c"tracer-detach";
 
 /// How many processes named [`DETACHER_COMM`] are alive: earlier recordings whose hooks the
-/// kernel is still detaching.
+/// kernel is still detaching. A zombie is not counted: it has closed its descriptors (the
+/// hooks are gone) and only waits to be reaped, which an init that is not systemd (a
+/// container's, a sandbox's) may do many seconds late.
 #[cfg(feature = "std")]
 pub fn live_detachers() -> usize {
     extern crate std;
@@ -654,8 +656,18 @@ pub fn live_detachers() -> usize {
                     .bytes()
                     .all(|b| b.is_ascii_digit())
             })
-            .filter_map(|e| std::fs::read_to_string(e.path().join("comm")).ok())
-            .filter(|c| c.trim_end().as_bytes() == DETACHER_COMM.to_bytes())
+            .filter(|e| {
+                std::fs::read_to_string(e.path().join("comm"))
+                    .is_ok_and(|c| c.trim_end().as_bytes() == DETACHER_COMM.to_bytes())
+            })
+            .filter(|e| {
+                // `PID (COMM) STATE …`: the state follows the last `)`.
+                std::fs::read_to_string(e.path().join("stat")).is_ok_and(|s| {
+                    s.rsplit_once(')')
+                        .and_then(|(_, rest)| rest.split_whitespace().next())
+                        .is_some_and(|state| state != "Z")
+                })
+            })
             .count()
     })
 }

@@ -23,7 +23,7 @@ pub fn watch(
 ) -> i32 {
     let cfg = config();
     if cfg.lsm_paths != 0 {
-        let _ = note(ctx, &cfg);
+        let _ = note(ctx, cfg);
     }
     ctx.arg(decision_arg)
 }

@@ -352,7 +352,9 @@ fn adversarial_round3_techniques_are_recorded() {
 /// a rename, a socketcall connect to 127.0.0.1:47011, setresuid32) were missed with "nothing
 /// lost": the per-syscall tracepoints never fire for them. The recorder now counts each as a
 /// lost `compat_syscall` (a BPF raw tracepoint on `sys_enter`), so no claim resting on
-/// syscall events is held over them.
+/// syscall events is held over them. The same in every way of hooking syscalls: the default
+/// dispatch from the BPF raw tracepoints, whose entry program counts them itself; the
+/// per-syscall tracepoints with their separate watch; the perf `raw_syscalls/*` dispatch.
 #[test]
 fn thirty_two_bit_syscalls_are_counted_and_hold_no_claim() {
     use tracer::{
@@ -381,29 +383,46 @@ fn thirty_two_bit_syscalls_are_counted_and_hold_no_claim() {
         assert!(out.status.success(), "cc {name}: {out:?}");
         script.push_str(&format!("{} </dev/null >/dev/null\n", bin.display()));
     }
-    let rec = record("int80", &["--", "/bin/sh", "-c", &script]);
-    let hooks = &rec.trace.header.hooks;
-    assert!(
-        hooks
-            .attached
-            .iter()
-            .any(|h| h == "raw_tracepoint:sys_enter"),
-        "the 32-bit watch is attached: {:?}",
-        hooks.failed
-    );
-    let footer = rec.trace.footer.as_ref().expect("a footer");
-    // open, rename, socket + connect, setresuid32 + setgroups32: at least one each.
-    let counted = footer.lost.get("compat_syscall").copied().unwrap_or(0);
-    assert!(counted >= 4, "32-bit syscalls counted: {counted}");
-    let claims = [Check::FileIo, Check::Networking, Check::PrivilegedFunctions];
-    let set = crate::common::absent_claims("int80", &claims);
-    for v in judge(&rec.trace, &set).verdicts {
-        assert_ne!(v.status, Status::Held, "{}: {}", v.claim.check, v.reason);
+    for (mode, watch) in [
+        (&[][..], "raw_tracepoint:sys_enter"),
+        (
+            &["--syscall-hooks", "per-syscall"][..],
+            "raw_tracepoint:sys_enter",
+        ),
+        (
+            &["--syscall-hooks", "perf-raw"][..],
+            "tracepoint:raw_syscalls/sys_enter",
+        ),
+    ] {
+        let mut args = mode.to_vec();
+        args.extend(["--", "/bin/sh", "-c", &script]);
+        let rec = record("int80", &args);
+        let hooks = &rec.trace.header.hooks;
         assert!(
-            v.gaps.iter().any(|g| g.contains("32-bit syscall")),
-            "{}: {:?}",
-            v.claim.check,
-            v.gaps
+            hooks.attached.iter().any(|h| h == watch),
+            "{mode:?}: the 32-bit watch {watch} is attached: {:?}",
+            hooks.failed
         );
+        let footer = rec.trace.footer.as_ref().expect("a footer");
+        // open, rename, socket + connect, setresuid32 + setgroups32: at least one each.
+        let counted = footer.lost.get("compat_syscall").copied().unwrap_or(0);
+        assert!(counted >= 4, "{mode:?}: 32-bit syscalls counted: {counted}");
+        let claims = [Check::FileIo, Check::Networking, Check::PrivilegedFunctions];
+        let set = crate::common::absent_claims("int80", &claims);
+        for v in judge(&rec.trace, &set).verdicts {
+            assert_ne!(
+                v.status,
+                Status::Held,
+                "{mode:?}: {}: {}",
+                v.claim.check,
+                v.reason
+            );
+            assert!(
+                v.gaps.iter().any(|g| g.contains("32-bit syscall")),
+                "{mode:?}: {}: {:?}",
+                v.claim.check,
+                v.gaps
+            );
+        }
     }
 }

@@ -72,6 +72,11 @@ pub struct Recorded {
 
 /// `tracer record -o DIR/trace.jsonl ARGS…`; panics with the tracer's stderr if it fails.
 pub fn record(tag: &str, args: &[&str]) -> Recorded {
+    record_env(tag, args, &[])
+}
+
+/// [`record`] with these environment variables set for the recorder.
+pub fn record_env(tag: &str, args: &[&str], env: &[(&str, &str)]) -> Recorded {
     require_root();
     let dir = TempDir::new(tag);
     let trace_path = dir.join("trace.jsonl");
@@ -80,6 +85,7 @@ pub fn record(tag: &str, args: &[&str]) -> Recorded {
         .arg("-o")
         .arg(&trace_path)
         .args(args)
+        .envs(env.iter().copied())
         .output()
         .expect("run tracer");
     assert!(

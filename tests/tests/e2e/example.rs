@@ -243,52 +243,254 @@ impl Drop for KillOnDrop {
     }
 }
 
-/// `--raw-syscalls`: syscalls reach their exit programs through the raw syscall tracepoints'
-/// dispatch table, and a real process's open, failed connect and exec are recorded as with one
-/// tracepoint per syscall, each exactly once, with nothing lost.
+/// Every way of hooking syscalls records the same real process: the default and
+/// `--raw-syscalls` (BPF raw tracepoints `sys_enter`/`sys_exit` dispatching through a table),
+/// `--syscall-hooks perf-raw` (the same dispatch on the perf tracepoints `raw_syscalls/*`) and
+/// `--syscall-hooks per-syscall` (two tracepoints per syscall). In each, the header names the
+/// hooks of that mode and no other, with the sources of its opens and of its count of 32-bit
+/// syscalls, and a shell's spawn of python, an open for writing and one for reading, a refused
+/// connect to 127.0.0.9 and a setuid are recorded, each exactly once, with nothing lost.
+/// (`; true` keeps the shell from exec'ing python in its own place.)
 #[test]
-fn raw_syscall_dispatch_records_the_same_events() {
-    let work = TempDir::new("raw-work");
+fn every_syscall_hook_mode_records_the_same_events() {
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Mode {
+        Raw,
+        PerfRaw,
+        PerSyscall,
+    }
+    impl Mode {
+        /// Labels this mode attaches (some of them).
+        fn own(self) -> &'static [&'static str] {
+            match self {
+                Mode::Raw => &[
+                    "raw_tracepoint:sys_enter",
+                    "raw_tracepoint:sys_exit",
+                    "syscall:openat",
+                    "syscall:connect",
+                    "syscall:setuid",
+                ],
+                Mode::PerfRaw => &[
+                    "tracepoint:raw_syscalls/sys_enter",
+                    "tracepoint:raw_syscalls/sys_exit",
+                    "syscall:openat",
+                    "syscall:connect",
+                    "syscall:setuid",
+                ],
+                Mode::PerSyscall => &[
+                    "tracepoint:syscalls/sys_enter_openat",
+                    "tracepoint:syscalls/sys_exit_openat",
+                    "tracepoint:syscalls/sys_exit_connect",
+                    "tracepoint:syscalls/sys_exit_setuid",
+                    "raw_tracepoint:sys_enter",
+                ],
+            }
+        }
+        /// Whether a label belongs to another mode's syscall hooks.
+        fn foreign(self, label: &str) -> bool {
+            let per_syscall = label.starts_with("tracepoint:syscalls/");
+            let raw_exit = label == "raw_tracepoint:sys_exit";
+            let perf_raw = label.starts_with("tracepoint:raw_syscalls/");
+            let table = label.starts_with("syscall:");
+            match self {
+                Mode::Raw => per_syscall || perf_raw,
+                Mode::PerfRaw => per_syscall || raw_exit,
+                Mode::PerSyscall => raw_exit || perf_raw || table,
+            }
+        }
+        /// What the header names as the source of opens, and of the 32-bit syscall count
+        /// (each way's entry program counts them).
+        fn sources(self) -> (&'static str, Option<&'static str>) {
+            match self {
+                Mode::Raw => ("syscall:openat", Some("raw_tracepoint:sys_enter")),
+                Mode::PerfRaw => ("syscall:openat", Some("tracepoint:raw_syscalls/sys_enter")),
+                Mode::PerSyscall => (
+                    "tracepoint:syscalls/sys_exit_openat",
+                    Some("raw_tracepoint:sys_enter"),
+                ),
+            }
+        }
+    }
+    let modes: [(&[&str], Mode); 4] = [
+        (&[], Mode::Raw),
+        (&["--raw-syscalls"], Mode::Raw),
+        (&["--syscall-hooks", "perf-raw"], Mode::PerfRaw),
+        (&["--syscall-hooks", "per-syscall"], Mode::PerSyscall),
+    ];
+    let work = TempDir::new("modes-work");
     let file = work.join("made");
     let script = format!(
-        "echo x > {f}; cat {f} > /dev/null; python3 -c 'import socket; s=socket.socket(); s.connect_ex((\"127.0.0.9\", 9))'",
+        "echo x > {f}; cat {f} > /dev/null; python3 -c 'import os, socket; s=socket.socket(); s.connect_ex((\"127.0.0.9\", 9)); os.setuid(65534)'; true",
         f = file.display()
     );
-    let r = record("raw", &["--raw-syscalls", "--", "sh", "-c", &script]);
-    let t = &r.trace;
-    let hooks = &t.header.hooks;
-    for hook in [
-        "tracepoint:raw_syscalls/sys_enter",
-        "tracepoint:raw_syscalls/sys_exit",
-        "syscall:openat",
-        "syscall:connect",
-    ] {
+    for (mode, kind) in modes {
+        let mut args = mode.to_vec();
+        args.extend(["--", "sh", "-c", &script]);
+        let r = record("modes", &args);
+        let t = &r.trace;
+        let hooks = &t.header.hooks;
+        for hook in kind.own() {
+            assert!(
+                hooks.attached.iter().any(|a| a == hook),
+                "{mode:?}: {hook} not attached: {:?}",
+                hooks.attached
+            );
+        }
+        let others: Vec<&String> = hooks.attached.iter().filter(|a| kind.foreign(a)).collect();
         assert!(
-            hooks.attached.iter().any(|a| a == hook),
-            "{hook} not attached: {:?}",
-            hooks.attached
+            others.is_empty(),
+            "{mode:?}: one way of hooking syscalls, not two: {others:?}"
+        );
+        let (open_source, compat_source) = kind.sources();
+        assert!(
+            hooks.sources["open"].iter().any(|h| h == open_source),
+            "{mode:?}: opens come from {open_source}: {:?}",
+            hooks.sources
+        );
+        assert_eq!(
+            hooks
+                .sources
+                .get("compat_syscall")
+                .map(|s| s.iter().map(String::as_str).collect::<Vec<_>>()),
+            compat_source.map(|s| vec![s]),
+            "{mode:?}"
+        );
+        let opens = t
+            .events
+            .iter()
+            .filter(|e| {
+                matches!(&e.data, EventData::Open { path, .. } if path.best() == file.to_str().unwrap())
+            })
+            .count();
+        assert_eq!(
+            opens,
+            2,
+            "{mode:?}: the write and the read of {}",
+            file.display()
+        );
+        let python = find(t, "python's exec", |e| {
+            exec_argv(e).is_some_and(|a| a.first().is_some_and(|p| p.contains("python")))
+        });
+        let one = |what: &str, pred: &dyn Fn(&tracer::trace::Event) -> bool| {
+            let n = t.events.iter().filter(|e| pred(e)).count();
+            assert_eq!(n, 1, "{mode:?}: {what}");
+        };
+        one(
+            "the spawn of python",
+            &|e| matches!(&e.data, EventData::Fork { child_pid, .. } if *child_pid == python.pid),
+        );
+        one("the refused connect to 127.0.0.9", &|e| {
+            matches!(&e.data, EventData::Connect { addr: Some(SockAddr::Inet { ip, port: 9 }), .. } if ip == "127.0.0.9")
+                && e.result.as_ref().is_some_and(|r| !r.ok())
+        });
+        one("the setuid", &|e| {
+            matches!(&e.data, EventData::Setuid { requested } if requested == &[65534])
+                && e.pid == python.pid
+                && e.result.as_ref().is_some_and(|r| r.ok())
+        });
+        assert_eq!(
+            t.footer.as_ref().expect("footer").total_lost(),
+            0,
+            "{mode:?}"
         );
     }
-    assert!(
-        !hooks
-            .attached
+}
+
+/// A dispatch program the kernel refuses (as Linux 6.1's verifier refused `open_exit_raw` and
+/// `file_exit_raw` while their stack was too large) makes the recorder take the next way of
+/// hooking syscalls instead of losing a family: the header's `hooks.syscalls` names the way
+/// used and why each one before it was given up, the refused way's hooks are not in the
+/// header, and an open for writing and one for reading are recorded with nothing lost. The
+/// refusal is forced with the hidden `TRACER_TEST_REFUSE_PROGRAMS` (this host's verifier
+/// accepts every program).
+#[test]
+fn a_refused_dispatch_program_makes_the_next_way_used() {
+    let work = TempDir::new("refused-work");
+    let file = work.join("made");
+    let script = format!("echo x > {f}; cat {f} > /dev/null", f = file.display());
+    let cases: [(&str, &str, &[&str], &[&str]); 2] = [
+        (
+            "open_exit_raw",
+            "perf-raw",
+            &["raw"],
+            &["tracepoint:raw_syscalls/sys_exit", "syscall:openat"],
+        ),
+        (
+            "file_exit_raw,sys_exit",
+            "per-syscall",
+            &["raw", "perf-raw"],
+            &[
+                "tracepoint:syscalls/sys_exit_openat",
+                "raw_tracepoint:sys_enter",
+            ],
+        ),
+    ];
+    for (refused, mode, given_up, attached) in cases {
+        let r = record_env(
+            "refused",
+            &["--", "sh", "-c", &script],
+            &[("TRACER_TEST_REFUSE_PROGRAMS", refused)],
+        );
+        let hooks = &r.trace.header.hooks;
+        let used = hooks
+            .syscalls
+            .as_ref()
+            .expect("hooks.syscalls in the header");
+        assert_eq!(used.mode, mode, "{refused}: {used:?}");
+        assert_eq!(used.requested, "raw", "{refused}: {used:?}");
+        let modes: Vec<&str> = used.fallbacks.iter().map(|f| f.mode.as_str()).collect();
+        assert_eq!(modes, given_up, "{refused}: {used:?}");
+        for (fallback, program) in used.fallbacks.iter().zip(refused.split(',')) {
+            assert!(
+                fallback
+                    .reason
+                    .contains(&format!("program {program} did not load")),
+                "{refused}: {used:?}"
+            );
+        }
+        for hook in attached {
+            assert!(
+                hooks.attached.iter().any(|a| a == hook),
+                "{refused}: {hook} not attached: {:?}",
+                hooks.attached
+            );
+        }
+        assert!(
+            !hooks
+                .attached
+                .iter()
+                .any(|a| a == "raw_tracepoint:sys_exit"),
+            "{refused}: the refused way's dispatcher is not attached"
+        );
+        let dispatch_failures: Vec<_> = hooks
+            .failed
             .iter()
-            .any(|a| a.starts_with("tracepoint:syscalls/")),
-        "no per-syscall tracepoints beside the raw ones"
-    );
-    let opens = t
-        .events
-        .iter()
-        .filter(|e| {
-            matches!(&e.data, EventData::Open { path, .. } if path.best() == file.to_str().unwrap())
-        })
-        .count();
-    assert_eq!(opens, 2, "the write and the read of {}", file.display());
-    find(t, "the refused connect", |e| {
-        matches!(&e.data, EventData::Connect { .. }) && e.result.as_ref().is_some_and(|r| !r.ok())
-    });
-    find(t, "python's exec", |e| {
-        exec_argv(e).is_some_and(|a| a.iter().any(|p| p.contains("python")))
-    });
-    assert_eq!(t.footer.as_ref().expect("footer").total_lost(), 0);
+            .filter(|f| {
+                !f.absent && (f.hook.starts_with("syscall:") || f.hook.contains("sys_exit"))
+            })
+            .collect();
+        assert!(
+            dispatch_failures.is_empty(),
+            "{refused}: {dispatch_failures:?}"
+        );
+        let opens = r
+            .trace
+            .events
+            .iter()
+            .filter(|e| {
+                matches!(&e.data, EventData::Open { path, .. } if path.best() == file.to_str().unwrap())
+            })
+            .count();
+        assert_eq!(
+            opens,
+            2,
+            "{refused}: the write and the read of {}",
+            file.display()
+        );
+        assert_eq!(
+            r.trace.footer.as_ref().expect("footer").total_lost(),
+            0,
+            "{refused}"
+        );
+    }
 }

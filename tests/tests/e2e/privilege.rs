@@ -289,12 +289,13 @@ fn privileged_calls_are_recorded(t: &Trace, dir: &str) {
 /// The calls a capability gates only for some arguments (actor `gated`, as nobody): each
 /// privileged form is recorded with its arguments and its refusal and contradicts "No use of
 /// privileged functions"; each unprivileged form is recorded as no privileged call. The same
-/// in both hook modes: one tracepoint per syscall, and the raw syscall tracepoints' dispatch.
+/// in both hook modes: the default dispatch from the BPF raw tracepoints `sys_enter` and
+/// `sys_exit`, and one tracepoint per syscall.
 #[test]
 fn gated_calls_are_recorded_in_both_modes() {
     let work = TempDir::new("gated-work");
     let work_path = work.path().display().to_string();
-    for mode in [&[][..], &["--raw-syscalls"][..]] {
+    for mode in [&[][..], &["--syscall-hooks", "per-syscall"][..]] {
         let mut args = mode.to_vec();
         args.extend(["--", actor_bin(), "gated", &work_path]);
         let rec = record("gated", &args);

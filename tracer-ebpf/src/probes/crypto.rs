@@ -31,7 +31,7 @@ pub fn crypto_call(ctx: ProbeContext) -> u32 {
 
 fn try_crypto_call(ctx: &ProbeContext) -> Option<()> {
     let cfg = config();
-    if !in_scope(bpf_get_current_pid_tgid(), &cfg) {
+    if !in_scope(bpf_get_current_pid_tgid(), cfg) {
         return None;
     }
     // SAFETY: the helper reads the cookie of the link this program fired through.
@@ -46,7 +46,7 @@ fn try_crypto_call(ctx: &ProbeContext) -> Option<()> {
         return None;
     };
     // SAFETY: `d` is the reserved record's payload.
-    event::<CryptoData>(&cfg, EventKind::Crypto, 0, now(), 0, |d, _| unsafe {
+    event::<CryptoData>(cfg, EventKind::Crypto, 0, now(), 0, |d, _| unsafe {
         (*d).function = function;
         (*d)._pad = 0;
         (*d).caller = *caller;

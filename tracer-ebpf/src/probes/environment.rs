@@ -6,8 +6,8 @@
 
 use aya_ebpf::{
     helpers::bpf_get_current_pid_tgid,
-    macros::{tracepoint, uprobe, uretprobe},
-    programs::{ProbeContext, RetProbeContext, TracePointContext},
+    macros::{uprobe, uretprobe},
+    programs::{ProbeContext, RetProbeContext},
 };
 use tracer_common::{
     EventKind,
@@ -19,21 +19,17 @@ use crate::{
     caller::{resolve, return_address},
     emit::{event, note_str, now, read_user_str, syscall_event},
     maps::{GETENV_NAMES, LOST, config, count},
-    probes::syscalls::complete,
+    probes::syscalls::{SyscallContext, complete},
     scope::in_scope,
 };
 
-#[tracepoint]
-pub fn environment_exit(ctx: TracePointContext) -> u32 {
-    let _ = try_environment_exit(&ctx);
-    0
-}
+crate::exit_programs!(environment_exit, environment_exit_raw, try_environment_exit);
 
-fn try_environment_exit(ctx: &TracePointContext) -> Option<()> {
+fn try_environment_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
     let done = complete(ctx)?;
     let cfg = config();
     // SAFETY: `d` is the reserved record's payload.
-    syscall_event::<GetrandomData>(&done, &cfg, |d, _| unsafe {
+    syscall_event::<GetrandomData>(&done, cfg, |d, _| unsafe {
         (*d).count = done.inflight.args[1];
         (*d).flags = done.inflight.args[2] as u32;
         (*d)._pad = 0;
@@ -73,7 +69,7 @@ fn pending_key(secure: u32) -> u64 {
 /// (the caller, see `crate::caller`) for the return probe.
 fn save_getenv(ctx: &ProbeContext, secure: u32) -> Option<()> {
     let cfg = config();
-    if !in_scope(bpf_get_current_pid_tgid(), &cfg) {
+    if !in_scope(bpf_get_current_pid_tgid(), cfg) {
         return None;
     }
     // glibc's secure_getenv ends in a tail call of getenv: that getenv is the same lookup,
@@ -117,7 +113,7 @@ fn emit_getenv(secure: u32) -> Option<()> {
         count(&LOST, EventKind::Getenv);
         return None;
     };
-    write_getenv(&config(), secure, pending.name, caller)
+    write_getenv(config(), secure, pending.name, caller)
 }
 
 fn write_getenv(

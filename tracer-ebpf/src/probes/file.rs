@@ -14,8 +14,8 @@
 
 use aya_ebpf::{
     helpers::{bpf_get_current_pid_tgid, bpf_probe_read_user, generated::bpf_probe_read_kernel},
-    macros::{lsm, tracepoint},
-    programs::{LsmContext, TracePointContext},
+    macros::lsm,
+    programs::LsmContext,
 };
 use tracer_common::{
     Config, EventKind, RealPath, SyscallId,
@@ -27,7 +27,7 @@ use crate::{
     emit::{note_str, read_user_bytes, read_user_str, syscall_event},
     lsm,
     maps::{FILE_ARGS, INFLIGHT, LOST, REAL_PATHS, REAL_ZERO, config, count},
-    probes::syscalls::{Completed, check_entry, complete, zero},
+    probes::syscalls::{Completed, SyscallContext, check_entry, complete, zero},
 };
 
 const AT_FDCWD: i64 = -100;
@@ -35,12 +35,10 @@ const O_WRONLY: u64 = 0o1;
 const O_CREAT: u64 = 0o100;
 const O_TRUNC: u64 = 0o1000;
 
-#[tracepoint]
-pub fn open_exit(ctx: TracePointContext) -> u32 {
-    if let Some(done) = complete(&ctx) {
-        let _ = emit_open(&done, &config());
-    }
-    0
+crate::exit_programs!(open_exit, open_exit_raw, try_open_exit);
+
+fn try_open_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
+    emit_open(&complete(ctx)?, config())
 }
 
 /// `file_open(struct file *file)`, then the decision so far.
@@ -76,12 +74,10 @@ fn note_real_open(ctx: &LsmContext, cfg: &Config) -> Option<()> {
     Some(())
 }
 
-#[tracepoint]
-pub fn file_exit(ctx: TracePointContext) -> u32 {
-    if let Some(done) = complete(&ctx) {
-        let _ = emit_file(&done, &config());
-    }
-    0
+crate::exit_programs!(file_exit, file_exit_raw, try_file_exit);
+
+fn try_file_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
+    emit_file(&complete(ctx)?, config())
 }
 
 /// `struct open_how` of openat2 (include/uapi/linux/openat2.h).

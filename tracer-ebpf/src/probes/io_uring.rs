@@ -63,7 +63,7 @@ pub fn io_uring_create(ctx: TracePointContext) -> u32 {
 
 fn try_io_uring_create(ctx: &TracePointContext) -> Option<()> {
     let cfg = config();
-    if !in_scope(bpf_get_current_pid_tgid(), &cfg) {
+    if !in_scope(bpf_get_current_pid_tgid(), cfg) {
         return None;
     }
     // SAFETY: reads inside the tracepoint record, checked by the helper.
@@ -76,7 +76,7 @@ fn try_io_uring_create(ctx: &TracePointContext) -> Option<()> {
         )
     };
     // SAFETY: `d` is the reserved record's payload.
-    event::<RingData>(&cfg, EventKind::IoUringCreate, 0, now(), 0, |d, _| unsafe {
+    event::<RingData>(cfg, EventKind::IoUringCreate, 0, now(), 0, |d, _| unsafe {
         (*d).fd = fd;
         (*d).sq_entries = sq;
         (*d).cq_entries = cq;
@@ -153,7 +153,7 @@ fn try_io_uring_submit_req(ctx: &TracePointContext) -> Option<()> {
     // An SQPOLL ring's thread is made by create_io_thread, which fires no
     // sched_process_fork: it is never tracked itself, but it is a thread of the ring's
     // process, whose leader is.
-    let scoped = in_scope(pid_tgid, &cfg)
+    let scoped = in_scope(pid_tgid, cfg)
         || (sq_thread != 0 && TRACKED.get_ptr((pid_tgid >> 32) as u32).is_some());
     if !scoped {
         return None;
@@ -169,7 +169,7 @@ fn try_io_uring_submit_req(ctx: &TracePointContext) -> Option<()> {
                 .unwrap_or(0) as u64,
         )
     };
-    let sqe_at = sqe_address(ring, &cfg);
+    let sqe_at = sqe_address(ring, cfg);
     // SAFETY: a kernel read checked by the helper.
     let sqe: Option<Sqe> =
         sqe_at.and_then(|at| unsafe { bpf_probe_read_kernel(at as *const Sqe) }.ok());
@@ -220,7 +220,7 @@ fn try_io_uring_submit_req(ctx: &TracePointContext) -> Option<()> {
     // SAFETY: `d` is the reserved record's payload; `sqe_at` a kernel address read by the
     // helper.
     event::<OpData>(
-        &cfg,
+        cfg,
         EventKind::IoUringOp,
         0,
         now(),
@@ -299,7 +299,7 @@ fn try_io_uring_complete(ctx: &TracePointContext) -> Option<()> {
         return None;
     }
     // SAFETY: `d` is the reserved record's payload.
-    event::<ResultData>(&cfg, EventKind::IoUringResult, 0, now(), 0, |d, _| unsafe {
+    event::<ResultData>(cfg, EventKind::IoUringResult, 0, now(), 0, |d, _| unsafe {
         (*d).req = req;
         (*d).user_data = user_data;
         (*d).res = res;

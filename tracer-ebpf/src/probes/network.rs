@@ -18,7 +18,7 @@ use tracer_common::{
 use crate::{
     emit::{read_user_bytes, syscall_event},
     maps::{INFLIGHT, config},
-    probes::syscalls::{check_entry, complete, zero},
+    probes::syscalls::{SyscallContext, check_entry, complete, zero},
 };
 
 /// `sock/inet_sock_set_state`'s record (its `format` file): new state, local port (host
@@ -108,11 +108,7 @@ unsafe fn listen_sockaddr(a: &[u64; 6], dst: *mut [u8; tracer_common::ADDR_CAP])
     }
 }
 
-#[tracepoint]
-pub fn network_exit(ctx: TracePointContext) -> u32 {
-    let _ = try_network_exit(&ctx);
-    0
-}
+crate::exit_programs!(network_exit, network_exit_raw, try_network_exit);
 
 /// The head of `struct msghdr`: `void *msg_name; int msg_namelen;`.
 #[repr(C)]
@@ -159,7 +155,7 @@ fn rights(msghdr: u64) -> Result<Option<(u64, u64)>, ()> {
     }
 }
 
-fn try_network_exit(ctx: &TracePointContext) -> Option<()> {
+fn try_network_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
     let done = complete(ctx)?;
     let a = done.inflight.args;
     let (mut fd, mut domain, mut sock_type, mut protocol, mut backlog, mut sflags) =
@@ -242,7 +238,7 @@ fn try_network_exit(ctx: &TracePointContext) -> Option<()> {
     }
     let cfg = config();
     // SAFETY: `d` is the reserved record's payload.
-    syscall_event::<NetData>(&done, &cfg, |d, hdr_flags| unsafe {
+    syscall_event::<NetData>(&done, cfg, |d, hdr_flags| unsafe {
         if unreadable {
             *hdr_flags |= flags::READ_FAILED;
         }

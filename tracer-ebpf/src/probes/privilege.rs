@@ -4,7 +4,6 @@
 //! arguments always travel; the strings and small structs some of them point to are copied as
 //! well.
 
-use aya_ebpf::{macros::tracepoint, programs::TracePointContext};
 use tracer_common::{
     SyscallId, flags,
     privilege::{PRIV_DATA_CAP, PrivData, TIOCSTI},
@@ -13,7 +12,7 @@ use tracer_common::{
 use crate::{
     emit::{note_str, read_user_bytes, read_user_str, syscall_event},
     maps::config,
-    probes::syscalls::complete,
+    probes::syscalls::{SyscallContext, complete},
 };
 
 /// `struct __user_cap_header_struct` + two `struct __user_cap_data_struct`.
@@ -23,13 +22,9 @@ const CAP_DATA_LEN: u64 = 24;
 const TIMESPEC_LEN: u64 = 16;
 const TIMEZONE_LEN: u64 = 8;
 
-#[tracepoint]
-pub fn privilege_exit(ctx: TracePointContext) -> u32 {
-    let _ = try_privilege_exit(&ctx);
-    0
-}
+crate::exit_programs!(privilege_exit, privilege_exit_raw, try_privilege_exit);
 
-fn try_privilege_exit(ctx: &TracePointContext) -> Option<()> {
+fn try_privilege_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
     let done = complete(ctx)?;
     let a = done.inflight.args;
     // (data pointer, data length), three strings
@@ -76,7 +71,7 @@ fn try_privilege_exit(ctx: &TracePointContext) -> Option<()> {
     }
     let cfg = config();
     // SAFETY: `d` is the reserved record's payload.
-    syscall_event::<PrivData>(&done, &cfg, |d, hdr_flags| unsafe {
+    syscall_event::<PrivData>(&done, cfg, |d, hdr_flags| unsafe {
         (*d).args = a;
         if done.syscall == Capset {
             // Header first (version, pid), then the data structs.

@@ -47,7 +47,7 @@ use crate::{
     maps::{
         EVENTS, EXEC_SCRATCH, EXEC_ZERO, EXECS, INFLIGHT, LOST, REAL_PATHS, TRACKED, config, count,
     },
-    probes::syscalls::complete,
+    probes::syscalls::{SyscallContext, complete},
     scope::in_scope,
     task,
 };
@@ -329,7 +329,7 @@ fn try_sched_process_exec(ctx: &TracePointContext) -> Option<()> {
     let tid = pid_tgid as u32;
     // SAFETY: reads inside the tracepoint record.
     let Ok(old_pid) = (unsafe { ctx.read_at::<i32>(16) }) else {
-        if in_scope(pid_tgid, &cfg) {
+        if in_scope(pid_tgid, cfg) {
             count(&LOST, EventKind::Exec);
         }
         return None;
@@ -343,7 +343,7 @@ fn try_sched_process_exec(ctx: &TracePointContext) -> Option<()> {
         }
     }
     let seen = EXECS.get_ptr(old_tid).is_some();
-    if !seen && !in_scope(pid_tgid, &cfg) {
+    if !seen && !in_scope(pid_tgid, cfg) {
         return None;
     }
     let syscall = if seen {
@@ -352,20 +352,21 @@ fn try_sched_process_exec(ctx: &TracePointContext) -> Option<()> {
     } else {
         0
     };
-    let result = emit_exec_image(ctx, old_tid, &cfg, syscall);
+    let result = emit_exec_image(ctx, old_tid, cfg, syscall);
     let _ = EXECS.remove(old_tid);
     result
 }
 
-/// Exit of execve/execveat/clone/clone3/fork/vfork. Only a failed exec produces a record here:
-/// a successful one was emitted by `sched_process_exec`, new tasks by `sched_process_fork`.
-#[tracepoint]
-pub fn process_exit(ctx: TracePointContext) -> u32 {
-    let _ = try_process_exit(&ctx);
-    0
-}
+crate::exit_programs!(
+    /// Exit of execve/execveat/clone/clone3/fork/vfork. Only a failed exec produces a record
+    /// here: a successful one was emitted by `sched_process_exec`, new tasks by
+    /// `sched_process_fork`.
+    process_exit,
+    process_exit_raw,
+    try_process_exit
+);
 
-fn try_process_exit(ctx: &TracePointContext) -> Option<()> {
+fn try_process_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
     let done = complete(ctx)?;
     if done.syscall == SyscallId::Clone3 {
         return clone3_set_tid(&done);
@@ -375,7 +376,7 @@ fn try_process_exit(ctx: &TracePointContext) -> Option<()> {
     }
     let tid = bpf_get_current_pid_tgid() as u32;
     let result = if done.ret < 0 {
-        emit_exec_failed(tid, &done.inflight, &config(), done.ret)
+        emit_exec_failed(tid, &done.inflight, config(), done.ret)
     } else {
         None
     };
@@ -411,7 +412,7 @@ fn clone3_set_tid(done: &crate::probes::syscalls::Completed) -> Option<()> {
     let cfg = config();
     // SAFETY: `d` is the reserved record's payload.
     event::<PrivData>(
-        &cfg,
+        cfg,
         EventKind::PrivilegedCall,
         SyscallId::Clone3 as u16,
         done.inflight.ts_ns,
@@ -440,7 +441,7 @@ pub fn sched_process_fork(ctx: TracePointContext) -> u32 {
 fn try_sched_process_fork(ctx: &TracePointContext) -> Option<()> {
     let cfg = config();
     let pid_tgid = bpf_get_current_pid_tgid();
-    if !in_scope(pid_tgid, &cfg) {
+    if !in_scope(pid_tgid, cfg) {
         return None;
     }
     // SAFETY: reads inside the tracepoint record.
@@ -478,7 +479,7 @@ fn try_sched_process_fork(ctx: &TracePointContext) -> Option<()> {
     };
     // SAFETY: `d` is the reserved record's payload.
     event::<ForkData>(
-        &cfg,
+        cfg,
         EventKind::Fork,
         syscall,
         now(),
@@ -503,7 +504,7 @@ pub fn sched_process_exit(ctx: TracePointContext) -> u32 {
 fn try_sched_process_exit(ctx: &TracePointContext) -> Option<()> {
     let cfg = config();
     let pid_tgid = bpf_get_current_pid_tgid();
-    if !in_scope(pid_tgid, &cfg) {
+    if !in_scope(pid_tgid, cfg) {
         return None;
     }
     let tid = pid_tgid as u32;
@@ -528,9 +529,9 @@ fn try_sched_process_exit(ctx: &TracePointContext) -> Option<()> {
     if !process_dead {
         return None;
     }
-    let exit_status = task::exit_code(&cfg).unwrap_or(-1);
+    let exit_status = task::exit_code(cfg).unwrap_or(-1);
     // SAFETY: `d` is the reserved record's payload.
-    event::<ExitData>(&cfg, EventKind::Exit, 0, now(), 0, |d, _| unsafe {
+    event::<ExitData>(cfg, EventKind::Exit, 0, now(), 0, |d, _| unsafe {
         (*d).exit_status = exit_status;
         (*d)._pad = 0;
     })

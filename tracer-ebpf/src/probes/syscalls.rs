@@ -1,19 +1,31 @@
-//! The shared syscall entry program, the exit dispatcher and the entry/exit pairing.
+//! The shared syscall entry program, the exit dispatchers and the entry/exit pairing.
 //!
-//! `sys_enter` is attached to `raw_syscalls/sys_enter`, which fires for every syscall, and picks
-//! the hooked ones by number (`SYSCALLS`); `sys_exit` on `raw_syscalls/sys_exit` tail-calls the
-//! exit program of the syscall its thread entered (`EXITS`). Two attachments instead of two per
-//! syscall: the kernel serializes each tracepoint detach behind an RCU-tasks grace period (tens
-//! of milliseconds), which made stopping take seconds. Where that dispatch cannot be set up,
-//! userspace attaches `sys_enter` to `syscalls/sys_enter_<name>` of every hooked syscall and each
-//! exit program to its `syscalls/sys_exit_<name>` instead. All these tracepoints share one
-//! layout (`__syscall_nr` or `id` at 8, six `unsigned long` args from 16) and the exit ones
-//! another (`long ret` at 16), as their `format` files under /sys/kernel/tracing/events/ show;
-//! fields are read with `bpf_probe_read_kernel`, so one program fits either.
+//! Syscalls are hooked one of three ways (userspace picks, see `tracer::record::hooks`):
+//! - BPF raw tracepoints (the default on x86_64): `sys_enter_raw` on the raw tracepoint
+//!   `sys_enter` fires for every syscall and picks the hooked ones by number (`SYSCALLS`);
+//!   `sys_exit_raw` on `sys_exit` tail-calls the raw version of the exit program of the syscall
+//!   its thread entered (`RAW_EXITS`). Two attachments instead of two per syscall (the kernel
+//!   serializes each tracepoint detach behind an RCU-tasks grace period, tens of milliseconds,
+//!   which made stopping take seconds), and no perf record is built: an unrelated syscall pays
+//!   two short program runs. The programs get `(struct pt_regs *regs, long id)` at entry and
+//!   `(regs, long ret)` at exit; the arguments are read from `regs`.
+//! - The same dispatch on the perf tracepoints `raw_syscalls/sys_enter` and `sys_exit`
+//!   (`sys_enter`, `sys_exit`, `EXITS`): every syscall of every process builds a perf record.
+//! - Per syscall: `sys_enter` on `syscalls/sys_enter_<name>` of every hooked syscall and each exit
+//!   program on its `syscalls/sys_exit_<name>`.
+//!
+//! All these perf tracepoints share one layout (`__syscall_nr` or `id` at 8, six `unsigned long`
+//! args from 16) and the exit ones another (`long ret` at 16), as their `format` files under
+//! /sys/kernel/tracing/events/ show; fields are read with `bpf_probe_read_kernel`, so one program
+//! fits either. [`SyscallContext`] hides the difference between the two program types, so each
+//! family's exit code is written once and compiled for both ([`exit_programs!`]): a tail call
+//! only reaches a program of its caller's type.
 
 use aya_ebpf::{
+    EbpfContext,
     helpers::{bpf_get_current_pid_tgid, bpf_probe_read_kernel, generated::bpf_get_current_task},
-    macros::{raw_tracepoint, tracepoint},
+    macros::{map, raw_tracepoint, tracepoint},
+    maps::ProgramArray,
     programs::{RawTracePointContext, TracePointContext},
 };
 use tracer_common::{
@@ -33,23 +45,128 @@ const NR_OFFSET: usize = 8;
 const ARGS_OFFSET: usize = 16;
 const RET_OFFSET: usize = 16;
 
+/// Where x86_64's `struct pt_regs` keeps a syscall's six arguments (`di`, `si`, `dx`, `r10`,
+/// `r8`, `r9`). Userspace checks them against the kernel's BTF before it uses the raw
+/// tracepoints (`tracer::record::loader::PT_REGS_ARGS`), and hooks each syscall's tracepoints
+/// instead where they differ.
+const PT_REGS_ARGS: [usize; 6] = [112, 104, 96, 56, 72, 64];
+
+/// `RAW_EXITS`: `SyscallId` → the raw-tracepoint version of its family's exit program, which
+/// `sys_exit_raw` tail-calls (a tail call only reaches a program of its own type, so the perf
+/// dispatcher's `EXITS` cannot hold these). Filled by userspace.
+#[map]
+pub static RAW_EXITS: ProgramArray = ProgramArray::with_max_entries(256, 0);
+
+/// What a syscall hook's context gives, whichever program type it is.
+pub trait SyscallContext: EbpfContext {
+    /// The syscall number, at entry.
+    fn nr(&self) -> Option<i64>;
+    /// The six arguments, at entry.
+    fn args(&self) -> Option<[u64; 6]>;
+    /// The return value, at exit.
+    fn ret(&self) -> Option<i64>;
+}
+
+/// A perf tracepoint: `syscalls/sys_{enter,exit}_<name>` or `raw_syscalls/sys_{enter,exit}`.
+impl SyscallContext for TracePointContext {
+    #[inline(always)]
+    fn nr(&self) -> Option<i64> {
+        // SAFETY: reads inside the tracepoint record, checked by the helper. The record is
+        // the kernel's own and always this long.
+        unsafe { self.read_at::<i32>(NR_OFFSET) }
+            .ok()
+            .map(i64::from)
+    }
+
+    #[inline(always)]
+    fn args(&self) -> Option<[u64; 6]> {
+        // SAFETY: as above.
+        unsafe { self.read_at::<[u64; 6]>(ARGS_OFFSET) }.ok()
+    }
+
+    #[inline(always)]
+    fn ret(&self) -> Option<i64> {
+        // SAFETY: as above.
+        unsafe { self.read_at::<i64>(RET_OFFSET) }.ok()
+    }
+}
+
+/// A BPF raw tracepoint on `sys_enter` (`regs`, `id`) or `sys_exit` (`regs`, `ret`).
+impl SyscallContext for RawTracePointContext {
+    #[inline(always)]
+    fn nr(&self) -> Option<i64> {
+        Some(self.arg::<i64>(1))
+    }
+
+    #[inline(always)]
+    fn args(&self) -> Option<[u64; 6]> {
+        let regs: *const u8 = self.arg(0);
+        let mut args = [0u64; 6];
+        let mut i = 0;
+        while i < 6 {
+            // SAFETY: `regs` is the kernel's `struct pt_regs *` of this syscall; the read is
+            // checked by the helper.
+            args[i] =
+                unsafe { bpf_probe_read_kernel(regs.add(PT_REGS_ARGS[i]).cast::<u64>()) }.ok()?;
+            i += 1;
+        }
+        Some(args)
+    }
+
+    #[inline(always)]
+    fn ret(&self) -> Option<i64> {
+        Some(self.arg::<i64>(1))
+    }
+}
+
+/// Defines a family's exit program for both program types from one body
+/// (`fn(&impl SyscallContext) -> Option<()>`): `$name`, a perf tracepoint program for
+/// `syscalls/sys_exit_<name>` and the perf dispatcher, and `$raw`, a BPF raw tracepoint
+/// program for `sys_exit_raw`'s tail calls.
+#[macro_export]
+macro_rules! exit_programs {
+    ($(#[$doc:meta])* $name:ident, $raw:ident, $body:ident) => {
+        $(#[$doc])*
+        #[aya_ebpf::macros::tracepoint]
+        pub fn $name(ctx: aya_ebpf::programs::TracePointContext) -> u32 {
+            let _ = $body(&ctx);
+            0
+        }
+
+        $(#[$doc])*
+        #[aya_ebpf::macros::raw_tracepoint]
+        pub fn $raw(ctx: aya_ebpf::programs::RawTracePointContext) -> i32 {
+            let _ = $body(&ctx);
+            0
+        }
+    };
+}
+
+/// On `syscalls/sys_enter_<name>` or `raw_syscalls/sys_enter`.
 #[tracepoint]
 pub fn sys_enter(ctx: TracePointContext) -> u32 {
     let _ = try_sys_enter(&ctx);
     0
 }
 
-fn try_sys_enter(ctx: &TracePointContext) -> Option<()> {
+/// On the raw tracepoint `sys_enter`.
+#[raw_tracepoint]
+pub fn sys_enter_raw(ctx: RawTracePointContext) -> i32 {
+    let _ = try_sys_enter(&ctx);
+    0
+}
+
+#[inline(always)]
+fn try_sys_enter<C: SyscallContext>(ctx: &C) -> Option<()> {
     let cfg = config();
     let pid_tgid = bpf_get_current_pid_tgid();
-    if !in_scope(pid_tgid, &cfg) {
+    if !in_scope(pid_tgid, cfg) {
         return None;
     }
-    // SAFETY: reads inside the tracepoint record, checked by the helper. The record is the
-    // kernel's own and always this long; a failed read cannot name the syscall to count it.
-    let nr: i32 = unsafe { ctx.read_at(NR_OFFSET) }.ok()?;
+    // A failed read cannot name the syscall to count it.
+    let nr = ctx.nr()?;
     // A 32-bit syscall's number is not the one `SYSCALLS` is indexed by: counted, not read.
-    if in_compat_syscall(&cfg) != Some(false) {
+    if in_compat_syscall(cfg) != Some(false) {
         count(&LOST, EventKind::CompatSyscall);
         return None;
     }
@@ -58,8 +175,7 @@ fn try_sys_enter(ctx: &TracePointContext) -> Option<()> {
         return None;
     }
     let kind = SyscallId::from_raw(syscall)?.kind();
-    // SAFETY: as above.
-    let Ok(args) = (unsafe { ctx.read_at::<[u64; 6]>(ARGS_OFFSET) }) else {
+    let Some(args) = ctx.args() else {
         count(&LOST, kind);
         return None;
     };
@@ -87,7 +203,7 @@ fn try_sys_enter(ctx: &TracePointContext) -> Option<()> {
         args[tracer_common::network::LISTEN_ADDR_ARG] = 0;
     }
     if syscall == SyscallId::Prlimit64 as u16 || syscall == SyscallId::Setrlimit as u16 {
-        hard_limit_before(syscall, &mut args, &cfg, pid_tgid);
+        hard_limit_before(syscall, &mut args, cfg, pid_tgid);
     }
     let inflight = Inflight {
         ts_ns: crate::emit::now(),
@@ -102,7 +218,7 @@ fn try_sys_enter(ctx: &TracePointContext) -> Option<()> {
         return None;
     }
     if syscall == SyscallId::Execve as u16 || syscall == SyscallId::Execveat as u16 {
-        let _ = process::begin_exec(tid, &inflight, &cfg);
+        let _ = process::begin_exec(tid, &inflight, cfg);
     }
     entry_copy(tid, syscall, &inflight);
     Some(())
@@ -254,10 +370,10 @@ fn in_compat_syscall(cfg: &Config) -> Option<bool> {
 #[raw_tracepoint(tracepoint = "sys_enter")]
 pub fn compat_enter(_ctx: RawTracePointContext) -> i32 {
     let cfg = config();
-    if cfg.compat_check == 0 || !in_scope(bpf_get_current_pid_tgid(), &cfg) {
+    if cfg.compat_check == 0 || !in_scope(bpf_get_current_pid_tgid(), cfg) {
         return 0;
     }
-    if in_compat_syscall(&cfg) != Some(false) {
+    if in_compat_syscall(cfg) != Some(false) {
         count(&LOST, EventKind::CompatSyscall);
     }
     0
@@ -267,19 +383,31 @@ pub fn compat_enter(_ctx: RawTracePointContext) -> i32 {
 /// program. Unrecorded threads have no entry: one hash lookup is all they pay.
 #[tracepoint]
 pub fn sys_exit(ctx: TracePointContext) -> u32 {
+    dispatch_exit(&ctx, &EXITS);
+    0
+}
+
+/// On the raw tracepoint `sys_exit`: the same, through the raw exit programs.
+#[raw_tracepoint]
+pub fn sys_exit_raw(ctx: RawTracePointContext) -> i32 {
+    dispatch_exit(&ctx, &RAW_EXITS);
+    0
+}
+
+#[inline(always)]
+fn dispatch_exit<C: EbpfContext>(ctx: &C, exits: &ProgramArray) {
     let tid = bpf_get_current_pid_tgid() as u32;
     // SAFETY: a map value read by copy.
     let Some(syscall) = (unsafe { INFLIGHT.get(tid) }).map(|i| i.syscall) else {
-        return 0;
+        return;
     };
     // SAFETY: the context is this program's own; on success the call does not return.
-    unsafe { EXITS.tail_call(&ctx, u32::from(syscall)) };
+    unsafe { exits.tail_call(ctx, u32::from(syscall)) };
     // No exit program for a hooked syscall: its entry cannot be completed.
     let _ = INFLIGHT.remove(tid);
     if let Some(id) = SyscallId::from_raw(syscall) {
         count(&LOST, id.kind());
     }
-    0
 }
 
 /// A completed syscall of a recorded thread.
@@ -292,14 +420,13 @@ pub struct Completed {
 /// Pairs a `sys_exit_*` hit with the saved entry of the same thread and forgets the entry.
 /// `None` for threads outside the scope (they have no entry): the only cost they pay here.
 #[inline(always)]
-pub fn complete(ctx: &TracePointContext) -> Option<Completed> {
+pub fn complete<C: SyscallContext>(ctx: &C) -> Option<Completed> {
     let tid = bpf_get_current_pid_tgid() as u32;
     // SAFETY: the entry is copied out before it is removed.
     let inflight = *unsafe { INFLIGHT.get(tid) }?;
     let _ = INFLIGHT.remove(tid);
     let syscall = SyscallId::from_raw(inflight.syscall)?;
-    // SAFETY: a read inside the tracepoint record, checked by the helper.
-    let Ok(ret) = (unsafe { ctx.read_at::<i64>(RET_OFFSET) }) else {
+    let Some(ret) = ctx.ret() else {
         count(&LOST, syscall.kind());
         return None;
     };

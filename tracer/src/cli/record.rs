@@ -4,9 +4,27 @@ use std::{path::PathBuf, process::ExitCode, time::Duration};
 
 use anyhow::Context as _;
 use tracer::{
-    record::{self, DEFAULT_BUFFER_BYTES, RecordOptions, TargetSpec},
+    record::{self, DEFAULT_BUFFER_BYTES, RecordOptions, TargetSpec, hooks::SyscallHooks},
     trace::StopReason,
 };
+
+/// `--syscall-hooks`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SyscallHookArg {
+    Raw,
+    PerSyscall,
+    PerfRaw,
+}
+
+impl From<SyscallHookArg> for SyscallHooks {
+    fn from(arg: SyscallHookArg) -> Self {
+        match arg {
+            SyscallHookArg::Raw => Self::Raw,
+            SyscallHookArg::PerSyscall => Self::PerSyscall,
+            SyscallHookArg::PerfRaw => Self::PerfRaw,
+        }
+    }
+}
 
 #[derive(clap::Args)]
 #[command(
@@ -42,11 +60,17 @@ pub struct Args {
     /// Arguments of each exec to keep; more are cut and flagged.
     #[arg(long, default_value_t = tracer_common::process::MAX_ARGS_DEFAULT)]
     max_args: u32,
-    /// Hook syscalls through the two raw syscall tracepoints (x86_64) instead of two
-    /// tracepoints per syscall: starts and stops seconds faster, but every syscall of every
-    /// process on the machine pays for it while the recording runs (docs/trace-format.md,
-    /// `hooks.attached`).
-    #[arg(long)]
+    /// How syscalls are hooked: `raw`, two BPF raw tracepoints dispatching by syscall (x86_64
+    /// with the kernel's BTF); `perf-raw`, the same dispatch on the perf tracepoints
+    /// `raw_syscalls/*` (every syscall of every process pays for a perf record);
+    /// `per-syscall`, two tracepoints per syscall (stopping takes seconds). A way that cannot
+    /// be used here (a program the kernel refuses, a hook that does not attach) gives way to
+    /// the next in that order; the trace header's `hooks.syscalls` names the way used and
+    /// why. See docs/trace-format.md.
+    #[arg(long, value_enum, default_value_t = SyscallHookArg::Raw)]
+    syscall_hooks: SyscallHookArg,
+    /// The same as `--syscall-hooks raw`, the default (kept for scripts that pass it).
+    #[arg(long, conflicts_with = "syscall_hooks")]
     raw_syscalls: bool,
     /// Run the command as this user (name or uid) with its groups, as `strace -u` does; without
     /// it the command runs as root, which changes what "does not run as root" sees.
@@ -125,7 +149,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         mask_secrets: args.mask_secrets,
         argv_bytes: args.argv_bytes,
         max_args: args.max_args,
-        raw_syscalls: args.raw_syscalls,
+        syscall_hooks: if args.raw_syscalls {
+            SyscallHooks::Raw
+        } else {
+            args.syscall_hooks.into()
+        },
         user: args.user,
         // A live line only where someone watches it: never in a log file or a pipe.
         status_line: std::io::IsTerminal::is_terminal(&std::io::stderr()) && !args.quiet,

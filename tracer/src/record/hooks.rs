@@ -1,14 +1,20 @@
 //! Which program goes on which tracepoint, and the kernel numbers of the hooked syscalls.
 //!
-//! Syscalls are hooked one of two ways. Where it can (see [`SyscallHooks`]), the recorder
-//! attaches the shared `sys_enter` program to `raw_syscalls/sys_enter` and the `sys_exit`
-//! dispatcher to `raw_syscalls/sys_exit`, and each hooked syscall becomes an entry of the
-//! dispatcher's table (`syscall:<name>` in the header): two tracepoints in all, because the kernel
-//! detaches tracepoints one at a time, each behind an RCU-tasks grace period. Otherwise every
-//! hooked syscall gets `sys_enter` on `syscalls/sys_enter_<name>` and its family's exit program
-//! on `syscalls/sys_exit_<name>`. Either way attaching is tried syscall by syscall: a kernel
+//! Syscalls are hooked one of three ways (see [`SyscallHooks`]). By default, where it can, the
+//! recorder attaches the shared `sys_enter_raw` program to the BPF raw tracepoint `sys_enter` and
+//! the `sys_exit_raw` dispatcher to `sys_exit`, and each hooked syscall becomes an entry of the
+//! dispatcher's table (`syscall:<name>` in the header): two attachments in all, because the
+//! kernel detaches perf tracepoints one at a time, each behind an RCU-tasks grace period, and a
+//! BPF raw tracepoint builds no perf record for the syscalls nothing records. The same dispatch
+//! can run on the perf tracepoints `raw_syscalls/sys_enter` and `sys_exit` (measured, not used:
+//! every syscall of every process pays for a record). Otherwise every hooked syscall gets
+//! `sys_enter` on `syscalls/sys_enter_<name>` and its family's exit program on
+//! `syscalls/sys_exit_<name>`. Either way attaching is tried syscall by syscall: a kernel
 //! without a syscall (no `init_module` on a kernel without modules, no `fchmodat2` before 6.6)
-//! loses only that one, and the trace header says so.
+//! loses only that one, and the trace header says so. A dispatched way is never left half
+//! working: one whose programs do not all load (a verifier stricter than this host's) or whose
+//! dispatchers or table entries do not attach gives way to the next ([`SyscallHooks::next`],
+//! [`SyscallChoice`]), and the header's `hooks.syscalls` names the way used and why.
 //!
 //! The hook names and the kind each feeds are the trace format's ([`crate::trace::hooks`]).
 //!
@@ -18,9 +24,12 @@
 
 use tracer_common::{EventKind, Family, SyscallId, crypto};
 
-use crate::trace::hooks::{
-    IO_URING_SUBMIT_OLD, IO_URING_TRACEPOINTS, LSM_PROGRAMS, SCHED_TRACEPOINTS, UPROBES,
-    tracepoint_name,
+use crate::trace::{
+    FailedHook, SyscallFallback, SyscallHooking,
+    hooks::{
+        IO_URING_SUBMIT_OLD, IO_URING_TRACEPOINTS, LSM_PROGRAMS, SCHED_TRACEPOINTS, UPROBES,
+        tracepoint_name,
+    },
 };
 
 /// Where a program is attached.
@@ -41,9 +50,11 @@ pub enum Point {
     },
     /// A BPF LSM hook (`security_<hook>` in the kernel).
     Lsm { hook: &'static str },
-    /// A syscall's entry in the `raw_syscalls/sys_exit` dispatcher's table: the program is its
-    /// family's exit program, tail-called for this syscall's exits.
-    Syscall { id: SyscallId },
+    /// A syscall's entry in an exit dispatcher's table (`table`: `EXITS` for the perf
+    /// tracepoint `raw_syscalls/sys_exit`, `RAW_EXITS` for the raw tracepoint `sys_exit`): the
+    /// program is its family's exit program of the dispatcher's type, tail-called for this
+    /// syscall's exits.
+    Syscall { id: SyscallId, table: &'static str },
     /// A BPF raw tracepoint (`BPF_PROG_TYPE_RAW_TRACEPOINT`): the program gets the
     /// tracepoint's arguments, and no perf record is built for it.
     RawTracepoint { name: &'static str },
@@ -78,7 +89,7 @@ impl Hook {
                 ..
             } => format!("uretprobe:{library}:{symbol}"),
             Point::Lsm { hook } => format!("lsm:{hook}"),
-            Point::Syscall { id } => format!("syscall:{}", id.name()),
+            Point::Syscall { id, .. } => format!("syscall:{}", id.name()),
         }
     }
 
@@ -122,19 +133,24 @@ pub fn libc_path() -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The exit program of a syscall's family (`tracer-ebpf/src/probes/<family>.rs`).
-pub fn exit_program(id: SyscallId) -> &'static str {
-    match id.kind().family() {
-        Family::Process => "process_exit",
+/// The exit program of a syscall's family (`tracer-ebpf/src/probes/<family>.rs`): its perf
+/// tracepoint version, or (`raw`) its BPF raw tracepoint version, which only the raw `sys_exit`
+/// dispatcher can tail-call.
+pub fn exit_program(id: SyscallId, raw: bool) -> &'static str {
+    let (perf, bpf_raw) = match id.kind().family() {
+        Family::Process => ("process_exit", "process_exit_raw"),
         // open_by_handle_at has no path string: its handle is copied by the generic program.
-        Family::File if id == SyscallId::OpenByHandleAt => "file_exit",
-        Family::File if id.kind() == tracer_common::EventKind::Open => "open_exit",
-        Family::File => "file_exit",
-        Family::Network => "network_exit",
-        Family::Privilege => "privilege_exit",
-        Family::Environment => "environment_exit",
+        Family::File if id == SyscallId::OpenByHandleAt => ("file_exit", "file_exit_raw"),
+        Family::File if id.kind() == tracer_common::EventKind::Open => {
+            ("open_exit", "open_exit_raw")
+        }
+        Family::File => ("file_exit", "file_exit_raw"),
+        Family::Network => ("network_exit", "network_exit_raw"),
+        Family::Privilege => ("privilege_exit", "privilege_exit_raw"),
+        Family::Environment => ("environment_exit", "environment_exit_raw"),
         Family::IoUring => unreachable!("no syscall produces io_uring records"),
-    }
+    };
+    if raw { bpf_raw } else { perf }
 }
 
 /// The tracepoint a program of [`IO_URING_TRACEPOINTS`] goes on: `io_uring_submit_req` was
@@ -157,30 +173,185 @@ pub fn io_uring_tracepoint(program: &'static str) -> &'static str {
 /// How syscalls are hooked (see the module's comment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyscallHooks {
-    /// `raw_syscalls/sys_enter` and `sys_exit`, dispatching by syscall.
+    /// BPF raw tracepoints `sys_enter` and `sys_exit`, dispatching by syscall (`RAW_EXITS`).
     Raw,
+    /// Perf tracepoints `raw_syscalls/sys_enter` and `sys_exit`, dispatching by syscall
+    /// (`EXITS`).
+    PerfRaw,
     /// `syscalls/sys_enter_<name>` and `sys_exit_<name>` for each syscall.
     PerSyscall,
 }
 
-/// The raw syscall tracepoints, in attach order: the exit first, so that no entry saved while
-/// the other attaches waits for an exit that is not hooked yet.
-pub const RAW_SYSCALL_TRACEPOINTS: &[(&str, &str)] =
-    &[("sys_exit", "sys_exit"), ("sys_enter", "sys_enter")];
+impl SyscallHooks {
+    /// Whether syscalls reach their exit programs through a dispatcher's table.
+    pub fn dispatched(self) -> bool {
+        self != Self::PerSyscall
+    }
 
-/// Every hook, in attach order: scheduler ones first so that no child escapes; in
-/// [`SyscallHooks::Raw`], the dispatch table before the raw tracepoints that use it.
-pub fn all_hooks(syscalls: SyscallHooks) -> Vec<Hook> {
-    let mut hooks: Vec<Hook> = SCHED_TRACEPOINTS
+    /// How `record --syscall-hooks` and the trace header (`hooks.syscalls`) name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Raw => "raw",
+            Self::PerfRaw => "perf-raw",
+            Self::PerSyscall => "per-syscall",
+        }
+    }
+
+    /// The way to try when this one cannot be used: the same dispatch on the perf
+    /// tracepoints (the exit programs of the other program type), then each syscall's own
+    /// tracepoints, whose failures are per hook and never make another way tried.
+    pub fn next(self) -> Option<Self> {
+        match self {
+            Self::Raw => Some(Self::PerfRaw),
+            Self::PerfRaw => Some(Self::PerSyscall),
+            Self::PerSyscall => None,
+        }
+    }
+
+    /// The programs this way needs before any of its syscalls is recorded: its dispatchers
+    /// and every exit program of its table. The loader loads them all before attaching
+    /// anything, so that one the verifier refuses (the raw exit programs on Linux 6.1, when
+    /// their stack was too large) makes it take the next way instead of losing a family.
+    /// Empty for [`Self::PerSyscall`].
+    pub fn dispatch_programs(self) -> Vec<&'static str> {
+        if !self.dispatched() {
+            return Vec::new();
+        }
+        let raw = self == Self::Raw;
+        let mut programs: Vec<&'static str> = RAW_SYSCALL_TRACEPOINTS
+            .iter()
+            .map(|&(perf, bpf_raw, _)| if raw { bpf_raw } else { perf })
+            .collect();
+        for &id in SyscallId::ALL {
+            let program = exit_program(id, raw);
+            if kernel_nr(id).is_some() && !programs.contains(&program) {
+                programs.push(program);
+            }
+        }
+        programs
+    }
+
+    /// Whether a hook label belongs to this way's dispatch: its dispatchers' tracepoints and
+    /// the `syscall:NAME` entries of its table.
+    pub fn owns_dispatch_label(self, label: &str) -> bool {
+        let dispatcher = match self {
+            Self::Raw => RAW_SYSCALL_TRACEPOINTS
+                .iter()
+                .any(|(_, _, name)| label == format!("raw_tracepoint:{name}")),
+            Self::PerfRaw => RAW_SYSCALL_TRACEPOINTS
+                .iter()
+                .any(|(_, _, name)| label == format!("tracepoint:raw_syscalls/{name}")),
+            Self::PerSyscall => return false,
+        };
+        dispatcher || label.starts_with("syscall:")
+    }
+
+    /// Why this dispatched way cannot stand, given the hooks that failed attaching it: a
+    /// dispatcher's tracepoint did not attach, or a table entry of a syscall the kernel has
+    /// could not be set (its program did not load, the table refused it). Then a whole family
+    /// would go unrecorded, or every syscall. A syscall the kernel lacks (`absent`) is no
+    /// reason. `None` for [`Self::PerSyscall`], whose failures are per hook.
+    pub fn broken_by(self, failed: &[FailedHook]) -> Option<String> {
+        if !self.dispatched() {
+            return None;
+        }
+        failed
+            .iter()
+            .find(|f| self.owns_dispatch_label(&f.hook) && !f.absent)
+            .map(|f| format!("{} did not attach: {}", f.hook, f.error))
+    }
+}
+
+/// The way syscalls end up hooked: the one asked for, and each way given up on the way there
+/// with why (`hooks.syscalls` in the trace header).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyscallChoice {
+    pub requested: SyscallHooks,
+    pub mode: SyscallHooks,
+    pub fallbacks: Vec<(SyscallHooks, String)>,
+}
+
+impl SyscallChoice {
+    pub fn new(requested: SyscallHooks) -> Self {
+        Self {
+            requested,
+            mode: requested,
+            fallbacks: Vec::new(),
+        }
+    }
+
+    /// Gives up the current way for `why` and takes the next one; `false` (nothing changes)
+    /// when there is none: per-syscall tracepoints are never given up.
+    pub fn fall_back(&mut self, why: String) -> bool {
+        let Some(next) = self.mode.next() else {
+            return false;
+        };
+        tracing::info!("syscall hooks: trying {} instead", next.name());
+        self.fallbacks.push((self.mode, why));
+        self.mode = next;
+        true
+    }
+
+    /// For the trace header.
+    pub fn header(&self) -> SyscallHooking {
+        SyscallHooking {
+            mode: self.mode.name().to_owned(),
+            requested: self.requested.name().to_owned(),
+            fallbacks: self
+                .fallbacks
+                .iter()
+                .map(|(mode, reason)| SyscallFallback {
+                    mode: mode.name().to_owned(),
+                    reason: reason.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Programs a test makes fail to load, from the hidden `TRACER_TEST_REFUSE_PROGRAMS`
+/// (comma-separated program names): how the e2e tests check that a refused dispatch program
+/// makes the recorder take the next way of hooking syscalls, on a kernel whose verifier
+/// accepts them all. Not a user option; docs/trace-format.md (`hooks.syscalls`) mentions it.
+pub fn refused_by_test(program: &str) -> bool {
+    static REFUSED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    REFUSED
+        .get_or_init(|| {
+            std::env::var("TRACER_TEST_REFUSE_PROGRAMS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|p| p.trim().to_owned())
+                        .filter(|p| !p.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
         .iter()
-        .map(|&(p, kind)| Hook::tracepoint(p, "sched", p.to_owned(), Some(kind)))
-        .collect();
+        .any(|p| p == program)
+}
+
+/// The raw syscall tracepoints (program for the perf tracepoint, program for the BPF raw
+/// tracepoint, tracepoint), in attach order: the exit first, so that no entry saved while the
+/// other attaches waits for an exit that is not hooked yet.
+pub const RAW_SYSCALL_TRACEPOINTS: &[(&str, &str, &str)] = &[
+    ("sys_exit", "sys_exit_raw", "sys_exit"),
+    ("sys_enter", "sys_enter_raw", "sys_enter"),
+];
+
+/// The hooks that record syscalls, in attach order: in a dispatched mode, the dispatch table
+/// before the tracepoints that use it.
+pub fn syscall_hooks(syscalls: SyscallHooks) -> Vec<Hook> {
+    let mut hooks = Vec::new();
+    let raw = syscalls == SyscallHooks::Raw;
     for &id in SyscallId::ALL {
         let feeds = (id.kind() != EventKind::Fork).then_some(id.kind());
-        if syscalls == SyscallHooks::Raw {
+        if syscalls.dispatched() {
             hooks.push(Hook {
-                program: exit_program(id),
-                point: Point::Syscall { id },
+                program: exit_program(id, raw),
+                point: Point::Syscall {
+                    id,
+                    table: if raw { "RAW_EXITS" } else { "EXITS" },
+                },
                 feeds,
             });
             continue;
@@ -193,32 +364,62 @@ pub fn all_hooks(syscalls: SyscallHooks) -> Vec<Hook> {
             None,
         ));
         hooks.push(Hook::tracepoint(
-            exit_program(id),
+            exit_program(id, false),
             "syscalls",
             format!("sys_exit_{tp}"),
             feeds,
         ));
     }
-    if syscalls == SyscallHooks::PerSyscall {
-        // The per-syscall tracepoints never fire for a 32-bit syscall; the raw dispatcher
-        // counts those itself.
-        let (program, name, kind) = crate::trace::hooks::COMPAT_WATCH;
-        hooks.push(Hook {
-            program,
-            point: Point::RawTracepoint { name },
-            feeds: Some(kind),
-        });
-    }
-    if syscalls == SyscallHooks::Raw {
-        for &(program, name) in RAW_SYSCALL_TRACEPOINTS {
-            hooks.push(Hook::tracepoint(
+    match syscalls {
+        SyscallHooks::PerSyscall => {
+            // The per-syscall tracepoints never fire for a 32-bit syscall; the dispatchers'
+            // entry programs count those themselves.
+            let (program, name, kind) = crate::trace::hooks::COMPAT_WATCH;
+            hooks.push(Hook {
                 program,
-                "raw_syscalls",
-                name.to_owned(),
-                None,
-            ));
+                point: Point::RawTracepoint { name },
+                feeds: Some(kind),
+            });
+        }
+        SyscallHooks::PerfRaw => {
+            for &(program, _, name) in RAW_SYSCALL_TRACEPOINTS {
+                // The entry program counts the 32-bit syscalls here too (a fallback of the
+                // default way, so the header must say the kind is watched).
+                let feeds = (name == crate::trace::hooks::COMPAT_WATCH.1)
+                    .then_some(crate::trace::hooks::COMPAT_WATCH.2);
+                hooks.push(Hook::tracepoint(
+                    program,
+                    "raw_syscalls",
+                    name.to_owned(),
+                    feeds,
+                ));
+            }
+        }
+        SyscallHooks::Raw => {
+            for &(_, program, name) in RAW_SYSCALL_TRACEPOINTS {
+                // `raw_tracepoint:sys_enter` is also the label of the 32-bit watch of the
+                // per-syscall mode, and this entry program counts those calls as well.
+                let feeds = (name == crate::trace::hooks::COMPAT_WATCH.1)
+                    .then_some(crate::trace::hooks::COMPAT_WATCH.2);
+                hooks.push(Hook {
+                    program,
+                    point: Point::RawTracepoint { name },
+                    feeds,
+                });
+            }
         }
     }
+    hooks
+}
+
+/// Every hook, in attach order: scheduler ones first so that no child escapes, then
+/// [`syscall_hooks`].
+pub fn all_hooks(syscalls: SyscallHooks) -> Vec<Hook> {
+    let mut hooks: Vec<Hook> = SCHED_TRACEPOINTS
+        .iter()
+        .map(|&(p, kind)| Hook::tracepoint(p, "sched", p.to_owned(), Some(kind)))
+        .collect();
+    hooks.extend(syscall_hooks(syscalls));
     for &(program, kind) in IO_URING_TRACEPOINTS {
         hooks.push(Hook::tracepoint(
             program,
@@ -765,7 +966,7 @@ mod tests {
         let mut missing = Vec::new();
         let both = all_hooks(SyscallHooks::PerSyscall)
             .into_iter()
-            .chain(all_hooks(SyscallHooks::Raw));
+            .chain(all_hooks(SyscallHooks::PerfRaw));
         for hook in both {
             let Point::Tracepoint { category, name } = hook.point else {
                 continue;
@@ -805,6 +1006,114 @@ mod tests {
                 "{id:?}"
             );
         }
+    }
+
+    fn failed(hook: &str, absent: bool) -> FailedHook {
+        FailedHook {
+            hook: hook.to_owned(),
+            error: "program open_exit_raw did not load: combined stack size of 2 calls is 768"
+                .to_owned(),
+            absent,
+        }
+    }
+
+    /// The default way gives way to the perf dispatch, that one to each syscall's own
+    /// tracepoints, which are never given up; the header names the way used, the one asked
+    /// for, and each given up with its reason, in order.
+    #[test]
+    fn ways_fall_back_raw_then_perf_raw_then_per_syscall() {
+        let mut choice = SyscallChoice::new(SyscallHooks::Raw);
+        assert!(choice.fall_back("open_exit_raw refused".to_owned()));
+        assert_eq!(choice.mode, SyscallHooks::PerfRaw);
+        assert!(choice.fall_back("sys_exit did not attach".to_owned()));
+        assert_eq!(choice.mode, SyscallHooks::PerSyscall);
+        assert!(!choice.fall_back("never taken".to_owned()));
+        assert_eq!(choice.mode, SyscallHooks::PerSyscall);
+        let header = choice.header();
+        assert_eq!(header.mode, "per-syscall");
+        assert_eq!(header.requested, "raw");
+        assert_eq!(
+            header.fallbacks,
+            [
+                SyscallFallback {
+                    mode: "raw".to_owned(),
+                    reason: "open_exit_raw refused".to_owned()
+                },
+                SyscallFallback {
+                    mode: "perf-raw".to_owned(),
+                    reason: "sys_exit did not attach".to_owned()
+                }
+            ]
+        );
+        let asked = SyscallChoice::new(SyscallHooks::PerfRaw).header();
+        assert_eq!(
+            (asked.mode.as_str(), asked.requested.as_str()),
+            ("perf-raw", "perf-raw")
+        );
+        assert!(asked.fallbacks.is_empty());
+    }
+
+    /// A refused table entry of a syscall the kernel has, or a dispatcher that did not attach,
+    /// breaks a dispatched way; a syscall the kernel lacks, another way's hooks or any other
+    /// hook do not, and per-syscall tracepoints are never broken as a whole.
+    #[test]
+    fn what_breaks_a_dispatched_way() {
+        use SyscallHooks::*;
+        let absent = [failed("syscall:fchmodat2", true)];
+        assert_eq!(Raw.broken_by(&absent), None);
+        let other = [
+            failed("tracepoint:io_uring/io_uring_complete", false),
+            failed("tracepoint:syscalls/sys_exit_openat", false),
+        ];
+        assert_eq!(Raw.broken_by(&other), None);
+        assert_eq!(PerfRaw.broken_by(&other), None);
+        let entry = [
+            failed("syscall:fchmodat2", true),
+            failed("syscall:openat", false),
+        ];
+        let why = Raw
+            .broken_by(&entry)
+            .expect("a refused exit program breaks raw");
+        assert!(
+            why.starts_with("syscall:openat did not attach: program open_exit_raw"),
+            "{why}"
+        );
+        assert!(PerfRaw.broken_by(&entry).is_some());
+        assert_eq!(PerSyscall.broken_by(&entry), None);
+        let raw_exit = [failed("raw_tracepoint:sys_exit", false)];
+        assert!(Raw.broken_by(&raw_exit).is_some());
+        // The per-syscall mode's 32-bit watch has the label of raw's entry dispatcher.
+        assert_eq!(PerfRaw.broken_by(&raw_exit), None);
+        let perf_enter = [failed("tracepoint:raw_syscalls/sys_enter", false)];
+        assert!(PerfRaw.broken_by(&perf_enter).is_some());
+        assert_eq!(Raw.broken_by(&perf_enter), None);
+    }
+
+    /// Each dispatched way loads its own dispatchers and the exit programs of its own type
+    /// before attaching: all six families' for raw (the ones Linux 6.1 refused among them),
+    /// none of the other type's.
+    #[test]
+    fn a_dispatched_way_preloads_its_own_programs() {
+        let raw = SyscallHooks::Raw.dispatch_programs();
+        for p in [
+            "sys_exit_raw",
+            "sys_enter_raw",
+            "open_exit_raw",
+            "file_exit_raw",
+            "process_exit_raw",
+            "network_exit_raw",
+            "privilege_exit_raw",
+            "environment_exit_raw",
+        ] {
+            assert!(raw.contains(&p), "{p} in {raw:?}");
+        }
+        assert!(raw.iter().all(|p| p.ends_with("_raw")), "{raw:?}");
+        assert_eq!(raw[..2], ["sys_exit_raw", "sys_enter_raw"]);
+        let perf = SyscallHooks::PerfRaw.dispatch_programs();
+        assert_eq!(perf.len(), raw.len());
+        assert!(perf.contains(&"open_exit") && perf.contains(&"sys_exit"));
+        assert!(perf.iter().all(|p| !p.ends_with("_raw")), "{perf:?}");
+        assert!(SyscallHooks::PerSyscall.dispatch_programs().is_empty());
     }
 
     #[test]

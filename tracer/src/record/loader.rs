@@ -16,7 +16,7 @@ use tracer_common::{Config, SyscallId, file::ArgLayout};
 use super::{
     RecordError,
     btf::{Btf, FileOffsets, MmOffsets, RingOffsets, RlimOffsets, TaskOffsets},
-    hooks::{self, Hook, Point, SyscallHooks},
+    hooks::{self, Hook, Point, SyscallChoice, SyscallHooks},
     mounts,
     target::Scope,
 };
@@ -160,7 +160,7 @@ pub fn load(
     scope: &Scope,
     buffer_bytes: u32,
     argv_bytes: u32,
-    raw_syscalls: bool,
+    wanted: SyscallHooks,
 ) -> Result<Loaded, RecordError> {
     let btf = Btf::from_sys_fs()
         .map_err(|err| tracing::warn!("kernel BTF unreadable: {err}"))
@@ -180,12 +180,8 @@ pub fn load(
             .map_err(|e| error_chain(&e))
     });
     let sched = super::tpformat::sched_offsets()?;
-    let (syscall_hooks, thread_status) = if raw_syscalls {
-        syscall_hooks(btf.as_ref())
-    } else {
-        // The 32-bit syscall watch (`compat_enter`) reads the same flag.
-        (SyscallHooks::PerSyscall, thread_status_offset(btf.as_ref()))
-    };
+    // The 32-bit syscall watch (`compat_enter`) reads the same flag as the dispatchers.
+    let thread_status = thread_status_offset(btf.as_ref());
     let mut config = Config {
         scope: scope.mode,
         cgroup_level: scope.cgroup_level,
@@ -299,9 +295,11 @@ pub fn load(
         }
     }
 
+    let mut choice = SyscallChoice::new(wanted);
+    settle_syscall_hooks(&mut choice, &mut ebpf, btf.as_ref(), thread_status);
     let mut hooks = Hooks::default();
     let mut links = Vec::new();
-    let mut list = hooks::all_hooks(syscall_hooks);
+    let mut list = hooks::all_hooks(choice.mode);
     // Without the flag's offset the watch would see nothing: a failed hook, not a silent one.
     let mut unwatched = None;
     if config.compat_check == 0 {
@@ -322,9 +320,22 @@ pub fn load(
     let failed = attach_each(&mut ebpf, &list, Ok(None), &mut hooks, &mut links);
     hooks.failed = failed;
     hooks.failed.extend(unwatched);
-    if syscall_hooks == SyscallHooks::Raw {
-        unhook_syscalls_without_dispatch(&mut hooks);
+    // A dispatched way that did not attach whole is given up for the next one.
+    while let Some(why) = choice.mode.broken_by(&hooks.failed) {
+        tracing::warn!("syscall hooks {}: {why}", choice.mode.name());
+        undo_dispatch(choice.mode, &mut ebpf, &mut hooks, &mut links);
+        choice.fall_back(why);
+        settle_syscall_hooks(&mut choice, &mut ebpf, btf.as_ref(), thread_status);
+        let failed = attach_each(
+            &mut ebpf,
+            &hooks::syscall_hooks(choice.mode),
+            Ok(None),
+            &mut hooks,
+            &mut links,
+        );
+        hooks.failed.extend(failed);
     }
+    hooks.syscalls = Some(choice.header());
     // The submit program records nothing without a known record layout: where rings can run,
     // that is a failed hook, not a silent one.
     if uring_layout.is_none()
@@ -391,31 +402,120 @@ pub fn load(
     })
 }
 
-/// How this kernel's syscalls are hooked when raw dispatch is asked for (`--raw-syscalls`),
-/// and where `thread_info.status` is for the 32-bit syscall check the raw tracepoints need.
-/// Raw dispatch is used on x86_64 only, where that check is known (`TS_COMPAT`); elsewhere, and
-/// without the kernel's BTF, every syscall gets its own tracepoints, which never fire for 32-bit
-/// calls.
+/// Where x86_64's `struct pt_regs` keeps the six syscall arguments, as `sys_enter_raw` reads
+/// them (`PT_REGS_ARGS` in `tracer-ebpf/src/probes/syscalls.rs`): the BPF raw tracepoints are
+/// used only where the kernel's BTF agrees.
+const PT_REGS_ARGS: [(&str, u32); 6] = [
+    ("di", 112),
+    ("si", 104),
+    ("dx", 96),
+    ("r10", 56),
+    ("r8", 72),
+    ("r9", 64),
+];
+
+/// Why `mode` cannot be used on this kernel, before anything is loaded: the dispatchers need
+/// the 32-bit syscall check (`thread_info.status`, x86_64), the BPF raw tracepoints the
+/// `pt_regs` offsets the entry program reads the arguments at (confirmed by the kernel's BTF),
+/// the perf dispatch the `raw_syscalls` tracepoints. `None` for per-syscall tracepoints.
 ///
-/// Not the default: `raw_syscalls/*` are perf tracepoints, so every syscall of every process
-/// builds a record and runs `sys_enter` and `sys_exit`, where per-syscall tracepoints cost an
-/// unhooked syscall only a bitmap test. Measured here (600k unhooked syscalls of an unrelated
-/// `dd`): untraced ~0.36 s, per-syscall ~0.40-0.45 s, raw ~1.0 s; while stopping is seconds
-/// faster (192 fewer tracepoints to detach). A BPF raw tracepoint (no perf record) would keep
-/// the fast stop without that cost.
-fn syscall_hooks(btf: Option<&Btf>) -> (SyscallHooks, Option<u32>) {
-    let raw_tracepoints = hooks::RAW_SYSCALL_TRACEPOINTS.iter().all(|(_, name)| {
-        std::path::Path::new(&format!("/sys/kernel/tracing/events/raw_syscalls/{name}")).exists()
-    });
-    match thread_status_offset(btf) {
-        Some(off) if cfg!(target_arch = "x86_64") && raw_tracepoints => {
-            (SyscallHooks::Raw, Some(off))
+/// Which way is the default, and why, is measured in docs/bench.md, "Syscall hooks".
+fn precheck(mode: SyscallHooks, btf: Option<&Btf>, thread_status: Option<u32>) -> Option<String> {
+    if !mode.dispatched() {
+        return None;
+    }
+    if thread_status.is_none() {
+        return Some(
+            "thread_info.status is not in the kernel's BTF (or this is not x86_64)".to_owned(),
+        );
+    }
+    match mode {
+        SyscallHooks::Raw => pt_regs_mismatch(btf),
+        _ if !hooks::RAW_SYSCALL_TRACEPOINTS.iter().all(|(_, _, name)| {
+            std::path::Path::new(&format!("/sys/kernel/tracing/events/raw_syscalls/{name}"))
+                .exists()
+        }) =>
+        {
+            Some("no raw_syscalls tracepoints in tracefs".to_owned())
         }
-        status => {
-            tracing::warn!("--raw-syscalls: not possible here; hooking each syscall's tracepoints");
-            (SyscallHooks::PerSyscall, status)
+        _ => None,
+    }
+}
+
+/// Moves `choice` down its ways ([`SyscallHooks::next`]) until one can be used here: it passes
+/// [`precheck`] and every program of its dispatch loads ([`preload`]). Per-syscall
+/// tracepoints always stand: their failures are per hook, in `hooks.failed`.
+fn settle_syscall_hooks(
+    choice: &mut SyscallChoice,
+    ebpf: &mut Ebpf,
+    btf: Option<&Btf>,
+    thread_status: Option<u32>,
+) {
+    loop {
+        let why = if let Some(why) = precheck(choice.mode, btf, thread_status) {
+            // What this kernel or architecture lacks: expected, not worth a warning each time.
+            tracing::info!("syscall hooks {}: {why}", choice.mode.name());
+            why
+        } else if let Err(why) = preload(ebpf, choice.mode) {
+            tracing::warn!("syscall hooks {}: {why}", choice.mode.name());
+            why
+        } else {
+            return;
+        };
+        if !choice.fall_back(why) {
+            return;
         }
     }
+}
+
+/// Loads every program `mode`'s dispatch needs ([`SyscallHooks::dispatch_programs`]), before
+/// any is attached: the first one that does not load is the error.
+fn preload(ebpf: &mut Ebpf, mode: SyscallHooks) -> Result<(), String> {
+    let raw = mode == SyscallHooks::Raw;
+    for name in mode.dispatch_programs() {
+        let refused = |e: &dyn std::error::Error| {
+            format!("program {name} did not load: {}", shorten(&error_chain(e)))
+        };
+        if hooks::refused_by_test(name) {
+            return Err(format!(
+                "program {name} did not load: refused by TRACER_TEST_REFUSE_PROGRAMS"
+            ));
+        }
+        let program = ebpf
+            .program_mut(name)
+            .ok_or_else(|| format!("program {name} missing from the object"))?;
+        if raw {
+            let p: &mut RawTracePoint = program
+                .try_into()
+                .map_err(|e: aya::programs::ProgramError| e.to_string())?;
+            if p.fd().is_err() {
+                p.load().map_err(|e| refused(&e))?;
+            }
+        } else {
+            let p: &mut TracePoint = program
+                .try_into()
+                .map_err(|e: aya::programs::ProgramError| e.to_string())?;
+            if p.fd().is_err() {
+                p.load().map_err(|e| refused(&e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Why the raw `sys_enter` program could not read the syscall arguments here: the kernel's
+/// `pt_regs` (from its BTF) does not have them where [`PT_REGS_ARGS`] says.
+fn pt_regs_mismatch(btf: Option<&Btf>) -> Option<String> {
+    let Some(btf) = btf else {
+        return Some("the kernel's BTF is unreadable".to_owned());
+    };
+    PT_REGS_ARGS
+        .iter()
+        .find_map(|&(reg, want)| match btf.member_offset("pt_regs", reg) {
+            Ok(off) if off == want => None,
+            Ok(off) => Some(format!("pt_regs.{reg} is at {off}, not {want}")),
+            Err(e) => Some(format!("pt_regs.{reg}: {e}")),
+        })
 }
 
 /// Where x86's `thread_info.status` (with `TS_COMPAT`) is in a task, from the kernel's BTF;
@@ -430,32 +530,47 @@ fn thread_status_offset(btf: Option<&Btf>) -> Option<u32> {
     Some(task + status)
 }
 
-/// The dispatch table's entries record nothing unless both raw syscall tracepoints attached:
-/// then each syscall is a failed hook, with the tracepoint's error.
-fn unhook_syscalls_without_dispatch(hooks: &mut Hooks) {
-    let Some(why) = hooks
-        .failed
-        .iter()
-        .find(|f| f.hook.starts_with("tracepoint:raw_syscalls/"))
-        .map(|f| format!("{} did not attach: {}", f.hook, f.error))
-    else {
-        return;
-    };
-    let (syscalls, others): (Vec<String>, Vec<String>) = std::mem::take(&mut hooks.attached)
-        .into_iter()
-        .partition(|h| h.starts_with("syscall:"));
-    hooks.attached = others;
+/// Takes back what `mode`'s dispatch attached, before the next way is attached: its
+/// dispatchers are detached (their table entries then never run), and its hooks leave the
+/// header's `attached`, `failed` and `sources` (`hooks.syscalls` says why it was given up).
+fn undo_dispatch(
+    mode: SyscallHooks,
+    ebpf: &mut Ebpf,
+    hooks: &mut Hooks,
+    links: &mut Vec<(&'static str, LinkId)>,
+) {
+    let ours = |label: &str| mode.owns_dispatch_label(label);
+    hooks.failed.retain(|f| !ours(&f.hook));
+    hooks.attached.retain(|h| !ours(h));
     for fed_by in hooks.sources.values_mut() {
-        fed_by.retain(|h| !h.starts_with("syscall:"));
+        fed_by.retain(|h| !ours(h));
     }
     hooks.sources.retain(|_, fed_by| !fed_by.is_empty());
-    hooks
-        .failed
-        .extend(syscalls.into_iter().map(|hook| FailedHook {
-            hook,
-            error: why.clone(),
-            absent: false,
-        }));
+    let dispatchers: Vec<&str> = hooks::RAW_SYSCALL_TRACEPOINTS
+        .iter()
+        .flat_map(|&(perf, raw, _)| [perf, raw])
+        .collect();
+    let (theirs, others): (Vec<_>, Vec<_>) = std::mem::take(links)
+        .into_iter()
+        .partition(|(program, _)| dispatchers.contains(program));
+    *links = others;
+    for (program, id) in theirs {
+        let Some(program) = ebpf.program_mut(program) else {
+            continue;
+        };
+        let detached = match id {
+            LinkId::Tracepoint(id) => {
+                <&mut TracePoint>::try_from(program).map(|p| p.detach(id).is_ok())
+            }
+            LinkId::RawTracepoint(id) => {
+                <&mut RawTracePoint>::try_from(program).map(|p| p.detach(id).is_ok())
+            }
+            _ => Ok(true),
+        };
+        if !matches!(detached, Ok(true)) {
+            tracing::warn!("a syscall dispatcher could not be detached");
+        }
+    }
 }
 
 /// Loads each program once and attaches it to each of its hooks in `list`, keeping going past
@@ -502,6 +617,20 @@ fn attach_each(
     failed
 }
 
+/// `program` as a `$ty`, loaded into the kernel unless it already is (one program serves
+/// many hooks: it is loaded once, and a failure is noted by `$note`).
+macro_rules! loaded {
+    ($program:expr, $ty:ty, $note:ident) => {{
+        let p: &mut $ty = $program
+            .try_into()
+            .map_err(|e: aya::programs::ProgramError| e.to_string())?;
+        if p.fd().is_err() {
+            p.load().map_err(|e| $note(&e))?;
+        }
+        p
+    }};
+}
+
 fn attach_one(
     ebpf: &mut Ebpf,
     hook: &Hook,
@@ -532,52 +661,43 @@ fn attach_one(
     };
     match &hook.point {
         Point::Tracepoint { category, name } => {
-            let program: &mut TracePoint = program
-                .try_into()
-                .map_err(|e: aya::programs::ProgramError| e.to_string())?;
-            if program.fd().is_err() {
-                program.load().map_err(|e| note_load_failure(&e))?;
-            }
+            let program = loaded!(program, TracePoint, note_load_failure);
             program
                 .attach(category, name)
                 .map(|id| Some(LinkId::Tracepoint(id)))
                 .map_err(|e| error_chain(&e))
         }
         Point::RawTracepoint { name } => {
-            let program: &mut RawTracePoint = program
-                .try_into()
-                .map_err(|e: aya::programs::ProgramError| e.to_string())?;
-            if program.fd().is_err() {
-                program.load().map_err(|e| note_load_failure(&e))?;
-            }
+            let program = loaded!(program, RawTracePoint, note_load_failure);
             program
                 .attach(name)
                 .map(|id| Some(LinkId::RawTracepoint(id)))
                 .map_err(|e| error_chain(&e))
         }
-        Point::Syscall { id } => {
-            let program: &mut TracePoint = program
-                .try_into()
-                .map_err(|e: aya::programs::ProgramError| e.to_string())?;
+        Point::Syscall { id, table } => {
             if hooks::kernel_nr(*id).is_none() {
                 return Err("no syscall number on this architecture".to_owned());
             }
-            if program.fd().is_err() {
-                program.load().map_err(|e| note_load_failure(&e))?;
-            }
-            let fd = program
-                .fd()
-                .and_then(|fd| fd.try_clone().map_err(Into::into))
-                .map_err(|e| error_chain(&e))?;
+            let fd = if *table == "RAW_EXITS" {
+                loaded!(program, RawTracePoint, note_load_failure)
+                    .fd()
+                    .and_then(|fd| fd.try_clone().map_err(Into::into))
+                    .map_err(|e| error_chain(&e))?
+            } else {
+                loaded!(program, TracePoint, note_load_failure)
+                    .fd()
+                    .and_then(|fd| fd.try_clone().map_err(Into::into))
+                    .map_err(|e| error_chain(&e))?
+            };
             let map = ebpf
-                .map_mut("EXITS")
-                .ok_or("map EXITS missing from the object")?;
+                .map_mut(table)
+                .ok_or_else(|| format!("map {table} missing from the object"))?;
             let mut exits: ProgramArray<&mut MapData> =
                 ProgramArray::try_from(map).map_err(|e| e.to_string())?;
             exits
                 .set(*id as u32, &fd, 0)
                 .map(|()| None)
-                .map_err(|e| format!("EXITS[{}]: {}", id.name(), error_chain(&e)))
+                .map_err(|e| format!("{table}[{}]: {}", id.name(), error_chain(&e)))
         }
         Point::Uprobe {
             library,
@@ -585,12 +705,7 @@ fn attach_one(
             cookie,
             ..
         } => {
-            let program: &mut UProbe = program
-                .try_into()
-                .map_err(|e: aya::programs::ProgramError| e.to_string())?;
-            if program.fd().is_err() {
-                program.load().map_err(|e| note_load_failure(&e))?;
-            }
+            let program = loaded!(program, UProbe, note_load_failure);
             program
                 .attach(
                     UProbeAttachPoint {
@@ -632,7 +747,7 @@ fn point_absent(point: &Point) -> bool {
             !exists(category, name) && !exists("syscalls", "sys_enter_io_uring_setup")
         }
         Point::Tracepoint { category, name } => !exists(category, name),
-        Point::Syscall { id } => !exists(
+        Point::Syscall { id, .. } => !exists(
             "syscalls",
             &format!("sys_enter_{}", crate::trace::hooks::tracepoint_name(*id)),
         ),

@@ -65,9 +65,10 @@ pub struct RecordOptions {
     pub argv_bytes: u32,
     /// Arguments kept per exec; more are cut and flagged.
     pub max_args: u32,
-    /// Hook syscalls through `raw_syscalls/sys_enter` and `sys_exit` where the kernel allows
-    /// (see `hooks::SyscallHooks`): fewer attachments, a dearer syscall for every process.
-    pub raw_syscalls: bool,
+    /// How syscalls are hooked, where the kernel allows (see [`hooks::SyscallHooks`]; the
+    /// loader takes the next way, down to per-syscall tracepoints, where it cannot, and the
+    /// header's `hooks.syscalls` says why).
+    pub syscall_hooks: hooks::SyscallHooks,
     /// Run a command target as this user (name or uid), with its groups, as `strace -u` does.
     pub user: Option<String>,
     /// Keep a one-line live status on stderr (events, lost, elapsed): for a terminal.
@@ -187,7 +188,7 @@ pub async fn record(opts: RecordOptions) -> Result<RecordOutcome, RecordError> {
         &scope,
         opts.buffer_bytes,
         opts.argv_bytes,
-        opts.raw_syscalls,
+        opts.syscall_hooks,
     )?;
     let outcome = collector::run(&mut loaded, &opts, scope, run_as, output.file()?).await;
     if let Err(e) = &outcome {

@@ -97,6 +97,8 @@ pub fn hook_kind(label: &str) -> Option<EventKind> {
             "io_uring" if name == IO_URING_SUBMIT_OLD => Some(EventKind::IoUringOp),
             "io_uring" => find(IO_URING_TRACEPOINTS),
             "syscalls" => syscall_of_tracepoint(name).map(SyscallId::kind),
+            // The perf dispatch's entry program counts 32-bit syscalls, as the raw one does.
+            "raw_syscalls" if name == COMPAT_WATCH.1 => Some(COMPAT_WATCH.2),
             _ => None,
         };
     }

@@ -151,6 +151,33 @@ pub struct Hooks {
     /// For each event kind, the attached hooks whose programs wrote or completed its records.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub sources: BTreeMap<String, Vec<String>>,
+    /// How syscalls were hooked, and why not the way asked for when another was used. Added
+    /// in version 1 (2026-12); absent in traces of older recorders (their `attached` list
+    /// shows the way).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syscalls: Option<SyscallHooking>,
+}
+
+/// The way syscalls were hooked (`record --syscall-hooks`: `raw`, `perf-raw`,
+/// `per-syscall`), and each way tried before it that could not be used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SyscallHooking {
+    /// The way used.
+    pub mode: String,
+    /// The way asked for (the default, `raw`, unless `--syscall-hooks` said otherwise).
+    pub requested: String,
+    /// The ways tried before `mode`, in order, each with why it was not used (a program that
+    /// the kernel's verifier refused, a tracepoint that did not attach, a kernel without what
+    /// the way needs). Empty when `mode` is `requested`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fallbacks: Vec<SyscallFallback>,
+}
+
+/// A way of hooking syscalls that was not used, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SyscallFallback {
+    pub mode: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -16,7 +16,13 @@
 //! A recorder that hooks syscalls through `raw_syscalls/sys_enter` and `sys_exit` (its header
 //! lists the dispatched syscalls as `syscall:NAME`) gets the floor on those two tracepoints, as
 //! it has; the printing program keeps one tracepoint per dispatched syscall, so that it prints
-//! the events the recorder writes and not every syscall of the machine.
+//! the events the recorder writes and not every syscall of the machine. A recorder that
+//! dispatches from the BPF raw tracepoints `sys_enter` and `sys_exit` (its default,
+//! `raw_tracepoint:sys_exit` in the header) gets the floor on `raw_syscalls/*` too: bpftrace
+//! before 0.21 has no raw tracepoint probes, and the perf tracepoints build a record per
+//! syscall that the raw ones do not, so that floor is above the recorder's own. The
+//! per-syscall mode's lone `raw_tracepoint:sys_enter` (its 32-bit syscall watch) has no
+//! bpftrace counterpart and is left out of the floor.
 //! `BEGIN` prints `ready`: bpftrace fires it after every probe is attached.
 
 use std::{collections::BTreeSet, path::Path};
@@ -59,10 +65,25 @@ impl Hooks {
             .filter_map(|name| SyscallId::ALL.iter().find(|id| id.name() == name))
             .flat_map(|&id| syscall_tracepoints(id))
             .collect();
+        let raw_dispatch = attached.iter().any(|l| l == "raw_tracepoint:sys_exit");
         let hooks = attached
             .iter()
             .filter_map(|label| {
-                if let Some(tp) = label.strip_prefix("tracepoint:") {
+                if let Some(name) = label
+                    .strip_prefix("raw_tracepoint:")
+                    .filter(|_| raw_dispatch)
+                {
+                    let class = if name == "sys_enter" {
+                        Class::SysEnter
+                    } else {
+                        Class::SysExit
+                    };
+                    Some((
+                        label.clone(),
+                        format!("tracepoint:raw_syscalls:{name}"),
+                        class,
+                    ))
+                } else if let Some(tp) = label.strip_prefix("tracepoint:") {
                     let (cat, name) = tp.split_once('/')?;
                     let class = if cat != "syscalls" && cat != "raw_syscalls" {
                         Class::Tracepoint
@@ -249,6 +270,39 @@ mod tests {
             "{p}"
         );
         assert!(!p.contains("raw_syscalls"), "{p}");
+    }
+
+    /// The default recorder dispatches from the BPF raw tracepoints: its floor is on the perf
+    /// `raw_syscalls/*` (bpftrace 0.17 has no raw tracepoint probes); the per-syscall mode's
+    /// 32-bit watch alone gets no floor probe.
+    #[test]
+    fn a_bpf_raw_dispatching_recorder_gets_the_perf_raw_floor() {
+        let attached: Vec<String> = [
+            "raw_tracepoint:sys_exit",
+            "raw_tracepoint:sys_enter",
+            "syscall:openat",
+        ]
+        .map(String::from)
+        .to_vec();
+        let h = Hooks::from_recorder(&attached);
+        assert_eq!(h.len(), 2);
+        let e = h.empty_program();
+        for probe in ["sys_enter", "sys_exit"] {
+            assert!(
+                e.contains(&format!("tracepoint:raw_syscalls:{probe}")),
+                "{e}"
+            );
+        }
+        let p = h.print_program();
+        assert!(
+            p.contains("tracepoint:syscalls:sys_exit_openat\n{ printf"),
+            "{p}"
+        );
+        let watch_only = Hooks::from_recorder(&[
+            "tracepoint:syscalls/sys_exit_openat".to_owned(),
+            "raw_tracepoint:sys_enter".to_owned(),
+        ]);
+        assert_eq!(watch_only.len(), 1);
     }
 
     #[test]

@@ -245,7 +245,13 @@ impl Ctx {
         let balance = Balance::new(&report.ops, &t.lines, &t.lost);
         let mut note = None;
         let ours = self.hooks.labels();
-        let theirs: std::collections::BTreeSet<String> = t.attached.iter().cloned().collect();
+        // `syscall:NAME` is an entry of a dispatcher's table, not an attachment.
+        let theirs: std::collections::BTreeSet<String> = t
+            .attached
+            .iter()
+            .filter(|l| !l.starts_with("syscall:"))
+            .cloned()
+            .collect();
         if !t.attached.is_empty() && ours != theirs {
             let only_bt: Vec<_> = ours.difference(&theirs).cloned().collect();
             let only_tr: Vec<_> = theirs.difference(&ours).cloned().collect();
