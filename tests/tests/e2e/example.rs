@@ -355,13 +355,7 @@ fn every_syscall_hook_mode_records_the_same_events() {
             compat_source.map(|s| vec![s]),
             "{mode:?}"
         );
-        let opens = t
-            .events
-            .iter()
-            .filter(|e| {
-                matches!(&e.data, EventData::Open { path, .. } if path.best() == file.to_str().unwrap())
-            })
-            .count();
+        let opens = opens_of(&t.events, &file);
         assert_eq!(
             opens,
             2,
@@ -473,14 +467,7 @@ fn a_refused_dispatch_program_makes_the_next_way_used() {
             dispatch_failures.is_empty(),
             "{refused}: {dispatch_failures:?}"
         );
-        let opens = r
-            .trace
-            .events
-            .iter()
-            .filter(|e| {
-                matches!(&e.data, EventData::Open { path, .. } if path.best() == file.to_str().unwrap())
-            })
-            .count();
+        let opens = opens_of(&r.trace.events, &file);
         assert_eq!(
             opens,
             2,
@@ -493,4 +480,14 @@ fn a_refused_dispatch_program_makes_the_next_way_used() {
             "{refused}"
         );
     }
+}
+
+/// How many open events name `file`: the syscall-hook tests each open their file twice.
+fn opens_of(events: &[tracer::trace::Event], file: &std::path::Path) -> usize {
+    events
+        .iter()
+        .filter(|e| {
+            matches!(&e.data, EventData::Open { path, .. } if path.best() == file.to_str().unwrap())
+        })
+        .count()
 }
