@@ -468,6 +468,20 @@ fn settle_syscall_hooks(
     }
 }
 
+/// `program` as a `$ty`, loaded into the kernel unless it already is (one program serves
+/// many hooks: it is loaded once, and a failure is noted by `$note`).
+macro_rules! loaded {
+    ($program:expr, $ty:ty, $note:ident) => {{
+        let p: &mut $ty = $program
+            .try_into()
+            .map_err(|e: aya::programs::ProgramError| e.to_string())?;
+        if p.fd().is_err() {
+            p.load().map_err(|e| $note(&e))?;
+        }
+        p
+    }};
+}
+
 /// Loads every program `mode`'s dispatch needs ([`SyscallHooks::dispatch_programs`]), before
 /// any is attached: the first one that does not load is the error.
 fn preload(ebpf: &mut Ebpf, mode: SyscallHooks) -> Result<(), String> {
@@ -485,19 +499,9 @@ fn preload(ebpf: &mut Ebpf, mode: SyscallHooks) -> Result<(), String> {
             .program_mut(name)
             .ok_or_else(|| format!("program {name} missing from the object"))?;
         if raw {
-            let p: &mut RawTracePoint = program
-                .try_into()
-                .map_err(|e: aya::programs::ProgramError| e.to_string())?;
-            if p.fd().is_err() {
-                p.load().map_err(|e| refused(&e))?;
-            }
+            loaded!(program, RawTracePoint, refused);
         } else {
-            let p: &mut TracePoint = program
-                .try_into()
-                .map_err(|e: aya::programs::ProgramError| e.to_string())?;
-            if p.fd().is_err() {
-                p.load().map_err(|e| refused(&e))?;
-            }
+            loaded!(program, TracePoint, refused);
         }
     }
     Ok(())
@@ -615,20 +619,6 @@ fn attach_each(
         }
     }
     failed
-}
-
-/// `program` as a `$ty`, loaded into the kernel unless it already is (one program serves
-/// many hooks: it is loaded once, and a failure is noted by `$note`).
-macro_rules! loaded {
-    ($program:expr, $ty:ty, $note:ident) => {{
-        let p: &mut $ty = $program
-            .try_into()
-            .map_err(|e: aya::programs::ProgramError| e.to_string())?;
-        if p.fd().is_err() {
-            p.load().map_err(|e| $note(&e))?;
-        }
-        p
-    }};
 }
 
 fn attach_one(
