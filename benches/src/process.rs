@@ -1,6 +1,9 @@
 //! Process control for the bench and the flood test: spawning with a deadline, signals, the
-//! `--wait-go` handshake, and the peak RSS of a child (from `wait4`: `getrusage(RUSAGE_CHILDREN)`
-//! would mix every child's peak together).
+//! `--wait-go` handshake, and the peak RSS of a child: its own `VmHWM`, polled while it runs.
+//! Neither `getrusage(RUSAGE_CHILDREN)` (every child's peak mixed together) nor `wait4`'s
+//! `ru_maxrss` will do: at exec the kernel folds the high-water mark of the mm being replaced
+//! into the new program's `maxrss`, and a posix_spawn (vfork) child's mm before its exec is the
+//! bench's own. A bench that had grown to 171 MiB reported every tracer run as 171 MiB.
 
 use std::{
     io::{BufRead as _, BufReader, Read as _, Write as _},
@@ -37,7 +40,7 @@ pub struct Finished {
     pub status: String,
     pub stdout: String,
     pub stderr: String,
-    /// Peak resident set of the child (and of the children it waited for), in KiB.
+    /// Peak resident set of the child's program, in KiB (see the module's doc).
     pub max_rss_kib: u64,
     /// Voluntary context switches: for a collector, about how often it was woken for data.
     pub voluntary_switches: u64,
@@ -51,6 +54,8 @@ pub struct Running {
     pub child: Child,
     stdout: Option<std::thread::JoinHandle<String>>,
     stderr: Option<std::thread::JoinHandle<String>>,
+    /// Polls the child's `VmHWM` until it is gone; yields the last (highest) value.
+    hwm: Option<std::thread::JoinHandle<u64>>,
 }
 
 impl Running {
@@ -78,10 +83,13 @@ impl Running {
             .stderr
             .take()
             .map(|s| std::thread::spawn(move || slurp(s)));
+        let pid = child.id() as i32;
+        let hwm = Some(std::thread::spawn(move || poll_hwm(pid)));
         Ok(Running {
             child,
             stdout,
             stderr,
+            hwm,
         })
     }
 
@@ -140,6 +148,11 @@ impl Running {
             .take()
             .map(|h| h.join().unwrap_or_default())
             .unwrap_or_default();
+        let hwm_kib = self
+            .hwm
+            .take()
+            .map(|h| h.join().unwrap_or(0))
+            .unwrap_or(0);
         let status_text = if timed_out {
             format!("killed after {}s", limit.as_secs())
         } else if libc::WIFEXITED(status) {
@@ -152,11 +165,53 @@ impl Running {
             status: status_text,
             stdout: out,
             stderr: err,
-            max_rss_kib: usage.ru_maxrss.max(0) as u64,
+            // A child that exited before its exec was seen: wait4's figure, an upper bound.
+            max_rss_kib: if hwm_kib > 0 {
+                hwm_kib
+            } else {
+                usage.ru_maxrss.max(0) as u64
+            },
             voluntary_switches: usage.ru_nvcsw.max(0) as u64,
             cpu_secs: secs(usage.ru_utime) + secs(usage.ru_stime),
         })
     }
+}
+
+/// The child's peak RSS, KiB: `VmHWM` polled every 5 ms from its exec until it exits (a zombie's
+/// status has no `VmHWM`). Before the exec the child still runs on the bench's mm, whose mark
+/// is not the child's: polls that still see the bench's own executable are skipped.
+fn poll_hwm(pid: i32) -> u64 {
+    let own = std::fs::read_link("/proc/self/exe").ok();
+    let mut peak = 0;
+    let mut execed = false;
+    loop {
+        if !execed {
+            match std::fs::read_link(format!("/proc/{pid}/exe")) {
+                Ok(exe) => execed = Some(&exe) != own.as_ref(),
+                Err(_) => return peak,
+            }
+        }
+        if execed {
+            match vm_hwm_kib(pid) {
+                Some(kib) => peak = peak.max(kib),
+                None => return peak,
+            }
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// `VmHWM` from /proc/PID/status, KiB: the peak RSS of the program the pid runs now.
+fn vm_hwm_kib(pid: i32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .strip_suffix("kB")?
+        .trim()
+        .parse()
+        .ok()
 }
 
 fn secs(t: libc::timeval) -> f64 {
@@ -292,5 +347,28 @@ impl Drop for Held {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The regression: a bench grown large must not lend its size to the programs it runs.
+    #[test]
+    fn peak_rss_is_the_childs_not_the_spawners() {
+        let big = vec![1u8; 256 << 20];
+        // Touch every page so that they count in this process's RSS.
+        let touched: u64 = big.iter().step_by(4096).map(|&b| u64::from(b)).sum();
+        assert_eq!(touched, (256 << 20) / 4096);
+        let run = Running::spawn(Command::new("sleep").arg("0.3")).expect("spawn sleep");
+        let fin = run.wait(Duration::from_secs(10)).expect("wait for sleep");
+        assert!(fin.success, "{}", fin.status);
+        assert!(
+            fin.max_rss_kib > 0 && fin.max_rss_kib < 64 << 10,
+            "sleep's peak RSS reported as {} KiB (the spawner holds 256 MiB)",
+            fin.max_rss_kib
+        );
+        drop(big);
     }
 }

@@ -236,9 +236,11 @@ fn recorder_hooks(tracer: &Path, tmp: &Path) -> anyhow::Result<bpftrace::Hooks> 
     Ok(bpftrace::Hooks::from_recorder(&t.attached))
 }
 
-/// strace and bpftrace, installed through setup's helpers (apt, root); `Err` says why not.
+/// strace, bpftrace and bpftool, installed through setup's helpers (apt, root); `Err` says
+/// why not. bpftool is what tells an untraced run from one that other tracing contaminated,
+/// and whether the floor's bpftrace really held every hook: without it every row is "unknown".
 fn install_tools() -> Result<(), String> {
-    let missing = crate::setup::missing_packages(&["strace", "bpftrace"]);
+    let missing = crate::setup::missing_packages(&["strace", "bpftrace", "bpftool"]);
     crate::setup::ensure_packages(&missing)
         .map_err(|e| format!("installing {}: {e:#}", missing.join(" ")))
 }

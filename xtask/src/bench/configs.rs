@@ -204,11 +204,13 @@ impl Ctx {
         let _ = std::fs::remove_file(&out_path);
         let mut s = result?;
         let mut notes = Vec::new();
-        if attached < self.hooks.len() {
-            notes.push(format!(
-                "ONLY {attached} of {} hooks attached when the workload ran",
+        match attached {
+            Ok(n) if n < self.hooks.len() => notes.push(format!(
+                "ONLY {n} of {} hooks attached when the workload ran",
                 self.hooks.len()
-            ));
+            )),
+            Ok(_) => {}
+            Err(e) => notes.push(format!("hooks attached when the workload ran: unknown ({e})")),
         }
         if lost > 0 {
             notes.push(format!("bpftrace lost {lost} events"));
@@ -379,12 +381,14 @@ fn first_line(s: &str) -> String {
 }
 
 /// The hooks `pid` holds once it holds `want` of them, or what it held at the deadline.
-fn wait_attached(pid: i32, want: usize, limit: Duration) -> usize {
+fn wait_attached(pid: i32, want: usize, limit: Duration) -> Result<usize, String> {
     let deadline = std::time::Instant::now() + limit;
     loop {
-        let held = Attachments::live().map_or(0, |a| a.held_by(pid));
+        // bpftool missing or failing: say so at once rather than wait out the limit and report
+        // "0 attached", which reads as a broken floor when it is an unknown one.
+        let held = Attachments::live()?.held_by(pid);
         if held >= want || std::time::Instant::now() >= deadline {
-            return held;
+            return Ok(held);
         }
         std::thread::sleep(Duration::from_millis(100));
     }
