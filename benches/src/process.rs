@@ -148,11 +148,7 @@ impl Running {
             .take()
             .map(|h| h.join().unwrap_or_default())
             .unwrap_or_default();
-        let hwm_kib = self
-            .hwm
-            .take()
-            .map(|h| h.join().unwrap_or(0))
-            .unwrap_or(0);
+        let hwm_kib = self.hwm.take().map(|h| h.join().unwrap_or(0)).unwrap_or(0);
         let status_text = if timed_out {
             format!("killed after {}s", limit.as_secs())
         } else if libc::WIFEXITED(status) {

@@ -210,7 +210,9 @@ impl Ctx {
                 self.hooks.len()
             )),
             Ok(_) => {}
-            Err(e) => notes.push(format!("hooks attached when the workload ran: unknown ({e})")),
+            Err(e) => notes.push(format!(
+                "hooks attached when the workload ran: unknown ({e})"
+            )),
         }
         if lost > 0 {
             notes.push(format!("bpftrace lost {lost} events"));
