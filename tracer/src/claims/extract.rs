@@ -2947,6 +2947,11 @@ const ADVICE: &[&str] = &[
     // "this could be restricted to a group": what might be done, not what is (heldout16).
     " could be ",
     " could also ",
+    // "The systemd service for scx_loader could make use of various hardening options"
+    // (session 13, found by `tracer claims` on an unlabelled SUSE review).
+    " could make ",
+    " could use ",
+    " could apply ",
     "the fix is to",
     " must be ",
 ];
