@@ -4,7 +4,8 @@
 //! event lines themselves (counted by their `kind`) and the footer's `events` and `lost` maps
 //! (docs/trace-format.md). The event lines are what counts as "in the trace"; a footer whose
 //! `events` disagree with the lines is reported as its own error, since a reader trusting the
-//! footer would then be misled.
+//! footer would then be misled. A line with `repeat` stands for `repeat.count` identical events
+//! (the recorder aggregates a thread's repeats unless `--no-aggregate`): it counts that many.
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -18,8 +19,10 @@ pub type Counts = BTreeMap<String, u64>;
 /// What one trace file holds, as far as accounting goes.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TraceCounts {
-    /// Event lines, per `kind`.
+    /// Events in the event lines, per `kind`: a line counts its `repeat.count`, else 1.
     pub lines: Counts,
+    /// Event lines (each once, whatever its count).
+    pub event_lines: u64,
     /// The footer's `events`.
     pub footer_events: Counts,
     /// The footer's `lost`.
@@ -85,7 +88,9 @@ impl TraceCounts {
                     let kind = line_type
                         .kind
                         .ok_or_else(|| malformed("event without a kind".into()))?;
-                    *t.lines.entry(kind.into_owned()).or_default() += 1;
+                    let n = line_type.repeat.map_or(1, |r| r.count.max(1));
+                    *t.lines.entry(kind.into_owned()).or_default() += n;
+                    t.event_lines += 1;
                     t.event_bytes += line.len() as u64 + 1;
                     if let Some(pid) = line_type.pid {
                         t.pids.insert(pid);
@@ -129,7 +134,8 @@ impl TraceCounts {
         self.lost.values().sum()
     }
 
-    /// Mean bytes of one event line, when there are events.
+    /// Mean bytes on disk per event (not per line: an aggregated line's bytes are shared by
+    /// its events), when there are events.
     pub fn bytes_per_event(&self) -> Option<f64> {
         let n = self.total_events();
         (n > 0).then(|| self.event_bytes as f64 / n as f64)
@@ -149,6 +155,13 @@ struct LineHead<'a> {
     #[serde(borrow)]
     kind: Option<std::borrow::Cow<'a, str>>,
     pid: Option<u32>,
+    repeat: Option<RepeatHead>,
+}
+
+/// The count of an event line's `repeat`.
+#[derive(serde::Deserialize)]
+struct RepeatHead {
+    count: u64,
 }
 
 fn counts(v: Option<&serde_json::Value>) -> Counts {
@@ -367,18 +380,21 @@ mod tests {
                 "{\"type\":\"event\",\"seq\":0,\"pid\":7,\"kind\":\"open\",\"fields\":{}}\n",
                 "{\"type\":\"event\",\"seq\":1,\"pid\":7,\"kind\":\"open\",\"fields\":{}}\n",
                 "{\"type\":\"event\",\"seq\":2,\"pid\":7,\"kind\":\"exit\",\"fields\":{}}\n",
-                "{\"type\":\"footer\",\"events\":{\"open\":2,\"exit\":1},\"lost\":{\"open\":5,\"exit\":0}}\n",
+                "{\"type\":\"event\",\"seq\":3,\"pid\":7,\"kind\":\"open\",\"fields\":{},\"repeat\":{\"count\":4,\"last_ts_ns\":9,\"last_time\":\"t\"}}\n",
+                "{\"type\":\"footer\",\"events\":{\"open\":6,\"exit\":1},\"lost\":{\"open\":5,\"exit\":0}}\n",
             ),
         )
         .unwrap();
         let t = TraceCounts::read(&path).unwrap();
-        assert_eq!(t.lines, c(&[("open", 2), ("exit", 1)]));
+        // The line with a repeat count is its 4 events.
+        assert_eq!(t.lines, c(&[("open", 6), ("exit", 1)]));
+        assert_eq!(t.event_lines, 4);
         assert_eq!(t.lost, c(&[("open", 5), ("exit", 0)]));
         assert!(t.footer_matches_lines());
         assert_eq!(t.pids, BTreeSet::from([7]));
         assert_eq!(t.attached, vec!["tracepoint:sched/sched_process_exit"]);
-        assert_eq!(t.total_events(), 3);
-        let b = Balance::new(&c(&[("open", 7), ("exit", 1)]), &t.lines, &t.lost);
+        assert_eq!(t.total_events(), 7);
+        let b = Balance::new(&c(&[("open", 11), ("exit", 1)]), &t.lines, &t.lost);
         assert!(b.exact());
 
         std::fs::write(&path, "{\"type\":\"header\"}\n").unwrap();

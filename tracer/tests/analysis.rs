@@ -394,6 +394,72 @@ fn lost_events_of_a_needed_kind_make_it_inconclusive() {
     }
 }
 
+/// fixture-daemon.jsonl with its open of /tmp/tmpk3j2x9 made a line of `repeat` identical
+/// events (none: left as it is), and `footer_extra` more opens in its footer.
+fn daemon_with_repeats(repeat: Option<u64>, footer_extra: u64) -> Trace {
+    let text = std::fs::read_to_string(fixture("fixture-daemon.jsonl")).expect("fixture");
+    let mut out = String::new();
+    for line in text.lines() {
+        let mut v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        if let Some(count) = repeat
+            && v["type"] == "event"
+            && v.pointer("/fields/path/resolved") == Some(&"/tmp/tmpk3j2x9".into())
+        {
+            let last = v["ts_ns"].as_u64().expect("ts_ns") + 1_000;
+            v["repeat"] = serde_json::json!({
+                "count": count,
+                "last_ts_ns": last,
+                "last_time": "2026-11-23T12:00:00.060001000Z",
+            });
+        }
+        if v["type"] == "footer" {
+            let opens = v["events"]["open"].as_u64().expect("open count");
+            v["events"]["open"] = (opens + footer_extra).into();
+        }
+        out.push_str(&v.to_string());
+        out.push('\n');
+    }
+    tracer::trace::read_trace_from(std::io::Cursor::new(out), Path::new("repeat.jsonl"))
+        .expect("the edited fixture reads")
+}
+
+/// A line with `repeat` stands for that many identical events (`record` aggregates a thread's
+/// repeats): the footer check, the summary, the verdicts' evidence and the report count every
+/// one of them, so performed = in trace + lost holds with aggregated lines.
+#[test]
+fn a_repeated_line_counts_as_its_events_everywhere() {
+    let plain = trace("fixture-daemon.jsonl");
+    let t = daemon_with_repeats(Some(5), 4);
+    assert!(t.integrity.is_intact(), "{:?}", t.integrity.warnings());
+    assert_eq!(
+        summarize(&t).recording.events,
+        summarize(&plain).recording.events + 4
+    );
+    let claims = set(pkg("masakari"), vec![absent(Check::TempFiles)]);
+    let j = judge(&t, &claims);
+    let v = &j.verdicts[0];
+    assert_eq!(v.status, Status::Contradicted);
+    assert_eq!(v.evidence.total, 2 + 4, "the create counted 5 times");
+    assert_eq!(whats(v)[0], "create /tmp/tmpk3j2x9");
+    assert_eq!(v.evidence.shown[0].count, 5);
+    assert!(v.reason.starts_with("6 event(s)"), "{}", v.reason);
+    let opens_reported = |t: &Trace| {
+        let options = tracer::CheckOptions::trace_only(&claims, None, "repeat.jsonl");
+        tracer::check(t, &claims, options).report.environment.events["open"]
+    };
+    assert_eq!(opens_reported(&t), opens_reported(&plain) + 4);
+
+    // Repeats the footer does not count are an edit; a footer counting more than the lines
+    // hold is missing events. Either way the claims over opens are inconclusive.
+    let t = daemon_with_repeats(Some(5), 0);
+    assert_eq!(t.integrity.extra.get("open"), Some(&4));
+    let t = daemon_with_repeats(None, 4);
+    assert_eq!(t.integrity.missing.get("open"), Some(&4));
+    // A crafted count of 0 still counts the line itself.
+    let t = daemon_with_repeats(Some(0), 0);
+    assert!(t.integrity.is_intact(), "{:?}", t.integrity.warnings());
+}
+
 #[test]
 fn a_trace_without_footer_holds_nothing() {
     for check in KEPT_BY_QUIET {

@@ -1654,6 +1654,40 @@ fn pipe_at(target: i32) -> bool {
     }
 }
 
+/// Opens in a storm: how many times `storm` opens and closes its file.
+const STORM_OPENS: u32 = 10_000;
+
+/// The storm: one file opened and closed [`STORM_OPENS`] times by one thread, each open the
+/// same call with the same result (the fd the close freed), then one other open that ends the
+/// run. The recorder writes the repeats as few lines with a count.
+fn storm(dir: &str) {
+    let path = c(&format!("{dir}/storm"));
+    let other = c(&format!("{dir}/after-storm"));
+    // SAFETY: plain syscalls with valid NUL-terminated paths; results are checked.
+    unsafe {
+        let fd = check(
+            "create",
+            libc::open(path.as_ptr(), libc::O_CREAT | libc::O_WRONLY, 0o600) as i64,
+        );
+        libc::close(fd as i32);
+        for _ in 0..STORM_OPENS {
+            let fd = check(
+                "storm open",
+                libc::openat(libc::AT_FDCWD, path.as_ptr(), libc::O_RDONLY) as i64,
+            );
+            if fd < 0 {
+                exit(1);
+            }
+            libc::close(fd as i32);
+        }
+        let fd = check(
+            "open after",
+            libc::open(other.as_ptr(), libc::O_CREAT | libc::O_WRONLY, 0o600) as i64,
+        );
+        libc::close(fd as i32);
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (family, dir) = match args.as_slice() {
@@ -1665,7 +1699,7 @@ fn main() {
         }
         _ => {
             eprintln!(
-                "usage: actor process|exec-tricks|file-tricks|fd-table|send-tricks|io_uring|file|network|privilege|environment DIR | actor busy"
+                "usage: actor process|exec-tricks|file-tricks|fd-table|send-tricks|io_uring|file|network|privilege|environment|storm DIR | actor busy"
             );
             exit(2);
         }
@@ -1684,6 +1718,7 @@ fn main() {
         "environment" => environment(),
         "tamper" => tamper(),
         "busy" => busy(),
+        "storm" => storm(dir),
         other => {
             eprintln!("actor: unknown family {other}");
             exit(2);

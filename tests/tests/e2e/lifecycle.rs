@@ -2,7 +2,8 @@
 //! clobbered, shared or left world-readable; `--duration` is bounded; a daemonizing command is
 //! followed to its last process; a stopped recording ends the tree it started (or leaves it
 //! running when asked); every catchable signal writes the footer; a SIGKILLed recorder leaves
-//! readable lines; secrets can be masked.
+//! readable lines; secrets can be masked; a storm of identical events is a few lines that
+//! count every one of them.
 
 use std::{
     os::unix::fs::PermissionsExt as _,
@@ -114,7 +115,7 @@ fn a_zst_output_is_compressed_and_reads_back_whole() {
     let footer = t.footer.as_ref().expect("footer");
     assert_eq!(
         footer.events.values().sum::<u64>(),
-        t.events.len() as u64,
+        t.events.iter().map(|e| e.occurrences()).sum::<u64>(),
         "every event line is there"
     );
     let f199 = work.join("f199");
@@ -525,4 +526,83 @@ fn a_terminal_gets_a_live_status_line_and_a_pipe_no_status_and_no_colour() {
     assert!(stderr.contains("DEBUG"), "{stderr}");
     assert!(!stderr.contains("tracer: recording "), "{stderr}");
     assert!(!stderr.contains('\x1b'), "{stderr}");
+}
+
+/// Opens the `actor storm` makes of its file (its `STORM_OPENS`).
+const STORM_OPENS: u64 = 10_000;
+
+/// The storm's read opens of DIR/storm: (lines, events).
+fn storm_opens(t: &tracer::trace::Trace, dir: &str) -> (Vec<tracer::trace::Event>, u64) {
+    let storm = format!("{dir}/storm");
+    let lines: Vec<_> = t
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(&e.data, EventData::Open { path, access, .. }
+                if path.best() == storm && access == "read")
+        })
+        .cloned()
+        .collect();
+    let events = lines.iter().map(|e| e.occurrences()).sum();
+    (lines, events)
+}
+
+#[test]
+fn a_storm_of_identical_opens_is_a_few_lines_that_count_every_open() {
+    let work = TempDir::new("storm-work");
+    let dir = work.path().display().to_string();
+    let rec = record("storm", &["--", actor_bin(), "storm", &dir]);
+    let t = &rec.trace;
+    let footer = t.footer.as_ref().expect("footer");
+    assert_eq!(footer.total_lost(), 0, "events lost: {:?}", footer.lost);
+    // The reader's footer check counts a line as its events, and seq numbers the lines.
+    assert!(t.integrity.is_intact(), "{:?}", t.integrity.warnings());
+    let (lines, opens) = storm_opens(t, &dir);
+    assert_eq!(opens, STORM_OPENS, "every open counted once: {lines:?}");
+    assert!(
+        lines.len() as u64 * 100 <= STORM_OPENS,
+        "{} lines for {STORM_OPENS} identical opens",
+        lines.len()
+    );
+    // Each line is a run of one thread's opens, in time order, the first's time its own.
+    let mut previous_last = 0;
+    for l in &lines {
+        assert!(l.ts_ns >= previous_last, "runs in order: {l:?}");
+        if let Some(r) = &l.repeat {
+            assert!(r.count >= 2 && r.last_ts_ns > l.ts_ns, "{r:?}");
+            // RFC 3339 UTC with nanoseconds: later sorts after.
+            assert!(r.last_time > l.time, "{r:?}");
+        }
+        previous_last = l.last_ts_ns();
+    }
+    // The open after the storm is a line of its own.
+    let after = format!("{dir}/after-storm");
+    find(t, "the open after the storm", |e| {
+        matches!(&e.data, EventData::Open { path, .. } if path.best() == after)
+            && e.repeat.is_none()
+    });
+    // The footer and the summary count events, not lines.
+    assert!(
+        footer.events["open"] >= STORM_OPENS + 2,
+        "{:?}",
+        footer.events
+    );
+    let summary = tracer::summary::summarize(t);
+    assert_eq!(
+        summary.recording.events,
+        footer.events.values().sum::<u64>()
+    );
+
+    // `--no-aggregate`: the same storm is a line per open.
+    let work = TempDir::new("storm-work");
+    let dir = work.path().display().to_string();
+    let rec = record(
+        "storm",
+        &["--no-aggregate", "--", actor_bin(), "storm", &dir],
+    );
+    let t = &rec.trace;
+    assert!(t.integrity.is_intact(), "{:?}", t.integrity.warnings());
+    assert!(t.events.iter().all(|e| e.repeat.is_none()));
+    let (lines, opens) = storm_opens(t, &dir);
+    assert_eq!((lines.len() as u64, opens), (STORM_OPENS, STORM_OPENS));
 }

@@ -65,6 +65,11 @@ fn normalize(lines: &[Value], work: &str) -> Vec<Value> {
                 l["ts_ns"] = Value::from(0);
                 l["cgroup_id"] = Value::from(0);
                 l["seq"] = Value::from(0);
+                // A line standing for repeats: its count stays, the last one's time goes.
+                if l.get("repeat").is_some() {
+                    l["repeat"]["last_ts_ns"] = Value::from(0);
+                    l["repeat"]["last_time"] = Value::from("<time>");
+                }
             }
             Some("footer") => {
                 // code_scan names the actor's build path and this host's libraries (the

@@ -96,6 +96,11 @@ pub struct Args {
     /// No live status line on a terminal.
     #[arg(short, long)]
     quiet: bool,
+    /// Write every event as a line of its own. By default a thread's identical repeats (the
+    /// same call, fields and result; only the time differs) share one line with a count
+    /// (`repeat`; see docs/trace-format.md).
+    #[arg(long)]
+    no_aggregate: bool,
     /// The command to start and record, with its arguments (after `--`).
     #[arg(last = true, value_name = "CMD")]
     command: Vec<String>,
@@ -159,6 +164,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         status_line: std::io::IsTerminal::is_terminal(&std::io::stderr()) && !args.quiet,
         stream: args.stream,
         background_detach: true,
+        aggregate: !args.no_aggregate,
     };
     let program = match &opts.target {
         TargetSpec::Command(argv) => argv.first().cloned(),

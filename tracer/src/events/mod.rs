@@ -212,6 +212,7 @@ impl Decoder {
             result: syscall.map(|_| sys_result(header.ret)),
             flags: flag_names(hdr_flags),
             data,
+            repeat: None,
         };
         self.seq += 1;
         // The process is gone after its exit record: forget its state.

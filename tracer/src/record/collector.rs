@@ -2,7 +2,7 @@
 //! final drain and the footer with the kernel's per-kind loss and truncation counts.
 
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, BTreeSet, HashMap},
     fs::File,
     io::{BufWriter, Write},
     os::fd::OwnedFd,
@@ -27,9 +27,9 @@ use super::{
 use crate::{
     events::{Clock, Decoder, procs::Processes},
     trace::{
-        Capabilities, EventData, FORMAT_NAME, FORMAT_VERSION, Footer, Header, Kernel, Limits,
-        MASKED_FIELDS, Recorder, StopReason, Target, TargetExit, Tool, TraceWriter, TreeEnd,
-        mask_argv,
+        Aggregator, Capabilities, Event, EventData, FORMAT_NAME, FORMAT_VERSION, Footer, Header,
+        Kernel, Limits, MASKED_FIELDS, Recorder, StopReason, Target, TargetExit, Tool, TraceWriter,
+        TreeEnd, mask_argv,
     },
 };
 
@@ -119,6 +119,21 @@ pub async fn run(
     // SAFETY: the ring buffer owns its map fd, which stays open and the same until the AsyncFd
     // is dropped.
     let mut ring = unsafe { AsyncFd::register(ring) }.map_err(register_err)?;
+    let lost_map = PerCpuArray::try_from(
+        loaded
+            .ebpf
+            .map("LOST")
+            .ok_or(RecordError::MissingMap("LOST"))?,
+    )
+    .map_err(|e| RecordError::Load(e.to_string()))?;
+    let mut sink = Sink {
+        writer,
+        lines: Aggregator::new(opts.aggregate),
+        lost: LossWatch {
+            map: lost_map,
+            settled: HashMap::new(),
+        },
+    };
     let mut decoder = Decoder::new(clock, procs);
     decoder.max_args = opts.max_args;
     if let Target::Command { pid, .. } = &started.target {
@@ -148,11 +163,11 @@ pub async fn run(
         tokio::select! {
             guard = ring.readable_mut() => {
                 let mut guard = guard.map_err(RecordError::Ring)?;
-                drain(guard.get_inner_mut(), &mut decoder, &mut writer, &mut scanner, mask, None).map_err(out_err)?;
+                drain(guard.get_inner_mut(), &mut decoder, &mut sink, &mut scanner, mask, None).map_err(out_err)?;
                 guard.clear_ready();
             }
             _ = tick.tick() => {
-                drain(ring.get_mut(), &mut decoder, &mut writer, &mut scanner, mask, None).map_err(out_err)?;
+                drain(ring.get_mut(), &mut decoder, &mut sink, &mut scanner, mask, None).map_err(out_err)?;
                 if opts.status_line && last_status.elapsed() >= STATUS_EVERY {
                     last_status = Instant::now();
                     status_line(&decoder, &loaded.ebpf, started_at);
@@ -187,7 +202,7 @@ pub async fn run(
     while drain(
         ring.get_mut(),
         &mut decoder,
-        &mut writer,
+        &mut sink,
         &mut scanner,
         mask,
         Some(cutoff),
@@ -200,7 +215,7 @@ pub async fn run(
             drain(
                 ring.get_mut(),
                 &mut decoder,
-                &mut writer,
+                &mut sink,
                 &mut scanner,
                 mask,
                 None,
@@ -257,6 +272,7 @@ pub async fn run(
         cut: None,
         code_scan: Some(scanner.finish(super::codescan::FINISH_WAIT)),
     };
+    let mut writer = sink.writer;
     writer.footer(&footer).map_err(out_err)?;
     let mut file = writer.into_inner();
     file.flush().map_err(out_err)?;
@@ -322,7 +338,7 @@ enum Drained {
 fn drain(
     ring: &mut RingBuf<MapData>,
     decoder: &mut Decoder,
-    writer: &mut Writer,
+    sink: &mut Sink<'_>,
     scanner: &mut Scanner,
     mask: bool,
     cutoff: Option<u64>,
@@ -345,7 +361,7 @@ fn drain(
                     mask_argv(argv);
                 }
                 scanner.note(&event);
-                writer.event(&event)?;
+                sink.push(event)?;
                 if past >= PAST_CUTOFF {
                     outcome = Drained::PastCutoff;
                     break;
@@ -357,8 +373,80 @@ fn drain(
             }
         }
     }
-    writer.flush()?;
+    sink.write_out(outcome == Drained::Empty)?;
+    sink.writer.flush()?;
     Ok(outcome)
+}
+
+/// Lines held at most before they are written within a drain: a drain reads up to
+/// [`DRAIN_BATCH`] records, and a workload of many threads that never repeat would otherwise
+/// hold that many events in memory.
+const HELD_MAX: usize = 4_096;
+
+/// Where decoded events go: into lines (repeats aggregated, see [`Aggregator`]), then the
+/// trace file.
+struct Sink<'a> {
+    writer: Writer,
+    lines: Aggregator,
+    lost: LossWatch<'a>,
+}
+
+impl Sink<'_> {
+    fn push(&mut self, event: Event) -> std::io::Result<()> {
+        self.lines.push(event);
+        if self.lines.held() >= HELD_MAX {
+            self.write_out(false)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the held lines; a kind whose loss count changed since the ring was last read
+    /// empty has its repeats written one per line (the loss may lie between them). `emptied`:
+    /// this drain read the ring empty.
+    fn write_out(&mut self, emptied: bool) -> std::io::Result<()> {
+        let lost = self.lost.risen(self.lines.repeated_kinds(), emptied);
+        self.lines
+            .write_to(&mut self.writer, |kind| lost.contains(&kind))
+    }
+}
+
+/// The kernel's per-kind loss counts, as they were when the ring was last read empty.
+///
+/// The kernel counts a lost event without a place among the records. A loss counted at some
+/// moment lies after every record reserved before it; those are all read once a drain has
+/// read the ring empty after that moment (but for one another CPU reserved and had not yet
+/// committed: a window of a BPF program's run), and not necessarily before — a drain can end
+/// on its batch limit with older records still queued. So a kind's repeats may share a line
+/// only when its count is what it was at the last drain that emptied the ring.
+struct LossWatch<'a> {
+    map: PerCpuArray<&'a MapData, u64>,
+    settled: HashMap<EventKind, u64>,
+}
+
+impl LossWatch<'_> {
+    /// Of `kinds`, those whose loss count changed since the ring was last read empty (0 before
+    /// the first time: a loss before is one more reason to keep repeats apart, never one
+    /// less). A count that cannot be read has changed. `emptied`: the ring was just read
+    /// empty, so the counts read now are the new reference.
+    fn risen(&mut self, kinds: BTreeSet<EventKind>, emptied: bool) -> BTreeSet<EventKind> {
+        kinds
+            .into_iter()
+            .filter(|&kind| {
+                let Ok(total) = self
+                    .map
+                    .get(&kind.index(), 0)
+                    .map(|values| values.iter().sum::<u64>())
+                else {
+                    return true;
+                };
+                let before = self.settled.get(&kind).copied().unwrap_or(0);
+                if emptied {
+                    self.settled.insert(kind, total);
+                }
+                before != total
+            })
+            .collect()
+    }
 }
 
 /// Sums a per-CPU, per-kind counter map; every kind is listed, zeros included.

@@ -79,6 +79,9 @@ pub struct RecordOptions {
     /// Leave detaching the hooks to a background process once the trace is complete (see
     /// [`handoff`]): for a command-line run, which should end when its trace does.
     pub background_detach: bool,
+    /// Write a thread's identical repeats as one line with a count (see
+    /// [`crate::trace::Aggregator`]); off: one line per event (`--no-aggregate`).
+    pub aggregate: bool,
 }
 
 /// How long a command's tree has after SIGTERM before SIGKILL, when the recording is stopped.

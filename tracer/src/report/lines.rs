@@ -85,19 +85,27 @@ pub fn evidence_lines(e: &Evidence, esc: Esc) -> Vec<String> {
         .iter()
         .map(|i| {
             format!(
-                "#{} {} pid {} ({}, {}): {} → {}",
+                "#{} {} pid {} ({}, {}): {} → {}{}",
                 i.seq,
                 esc(&i.time),
                 i.pid,
                 esc(&i.comm),
                 origin_label(i.origin),
                 esc(&i.what),
-                esc(&i.result)
+                esc(&i.result),
+                // A trace line standing for identical repeats (its `repeat`).
+                if i.count > 1 {
+                    format!(" ({}×)", i.count)
+                } else {
+                    String::new()
+                }
             )
         })
         .collect();
-    if e.total > e.shown.len() as u64 {
-        out.push(format!("… and {} more", e.total - e.shown.len() as u64));
+    // Events, not items: an item with a count stands for that many.
+    let shown: u64 = e.shown.iter().map(|i| i.count).sum();
+    if e.total > shown {
+        out.push(format!("… and {} more", e.total - shown));
     }
     out
 }

@@ -106,7 +106,7 @@ impl Report {
         let h = &trace.header;
         let mut events = BTreeMap::new();
         for ev in &trace.events {
-            *events.entry(ev.data.kind().name().to_owned()).or_insert(0) += 1;
+            *events.entry(ev.data.kind().name().to_owned()).or_insert(0) += ev.occurrences();
         }
         Report {
             report_version: REPORT_VERSION,

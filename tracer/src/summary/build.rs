@@ -42,7 +42,8 @@ fn recording(trace: &Trace) -> Recording {
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default()
         }),
-        events: trace.events.len() as u64,
+        // Events, not lines: a line with `repeat` is that many.
+        events: trace.events.iter().map(Event::occurrences).sum(),
         hooks_attached: h.hooks.attached.len(),
         hooks_failed: h
             .hooks
@@ -199,7 +200,7 @@ fn files(events: &[Event]) -> Files {
         if changes.is_empty() {
             if let EventData::Open { path, .. } = &ev.data {
                 if failed(ev.result.as_ref()) {
-                    read_failed += 1;
+                    read_failed += ev.occurrences();
                 } else {
                     let (dir, name) = split_path(path.best());
                     let entry = read.entry(dir).or_default().entry(name).or_default();
@@ -252,7 +253,7 @@ fn sockets(events: &[Event]) -> Sockets {
         let e = map
             .entry((addr, result_label(ev.result.as_ref())))
             .or_default();
-        e.0 += 1;
+        e.0 += ev.occurrences();
         e.1.insert(ev.pid);
     };
     for ev in events {
@@ -380,12 +381,14 @@ fn environment(events: &[Event]) -> EnvironmentUse {
         match &ev.data {
             EventData::Getenv { name, .. } => {
                 let e = names.entry(name.clone()).or_default();
-                e.0 += 1;
+                e.0 += ev.occurrences();
                 e.1.insert(ev.pid);
             }
             EventData::Getrandom { bytes, .. } => {
-                out.getrandom_calls += 1;
-                out.getrandom_bytes += bytes;
+                out.getrandom_calls += ev.occurrences();
+                out.getrandom_bytes = out
+                    .getrandom_bytes
+                    .saturating_add(bytes.saturating_mul(ev.occurrences()));
             }
             _ => {}
         }

@@ -5,6 +5,7 @@
 //! format is versioned ([`FORMAT_VERSION`]) and documented in docs/trace-format.md; a change that
 //! breaks old readers bumps the version.
 
+mod aggregate;
 pub mod describe;
 pub mod hooks;
 mod mask;
@@ -13,6 +14,7 @@ pub mod procfs;
 mod read;
 mod write;
 
+pub use aggregate::Aggregator;
 pub use hooks::hook_kind;
 pub use mask::{MASKED_FIELDS, mask_argv};
 pub use model::*;

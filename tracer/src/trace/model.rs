@@ -234,6 +234,50 @@ pub struct Event {
     pub flags: Vec<String>,
     #[serde(flatten)]
     pub data: EventData,
+    /// Present when this line stands for several identical events: the same thread made the
+    /// same call with the same result, again and again (a storm of opens of one file). `ts_ns`
+    /// and `time` are the first's; every field but the time is the same for all of them. Added
+    /// in version 1 (2026-12): absent, the line is one event; readers count it as `count`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<Repeat>,
+}
+
+impl Event {
+    /// How many events this line stands for: `repeat.count`, else 1. Everything that counts
+    /// events (the footer check, the summary, verdict evidence, the bench's balance) counts
+    /// this, so that `performed = in trace + lost` stays exact with aggregated lines.
+    ///
+    /// A trace is untrusted input: a crafted count of 0 still counts the line itself, and one
+    /// above [`MAX_REPEAT`] counts as that much, so sums over a file's lines cannot overflow
+    /// (the footer check then reports the difference).
+    pub fn occurrences(&self) -> u64 {
+        self.repeat
+            .as_ref()
+            .map_or(1, |r| r.count.clamp(1, MAX_REPEAT))
+    }
+
+    /// When the last of the events this line stands for happened (`ts_ns` without `repeat`).
+    pub fn last_ts_ns(&self) -> u64 {
+        self.repeat.as_ref().map_or(self.ts_ns, |r| r.last_ts_ns)
+    }
+}
+
+/// The most events one line is counted as: far above what a recorder writes (a line holds at
+/// most one drain of the ring, 16,384 records), far below what sums over a file's lines could
+/// overflow with.
+pub const MAX_REPEAT: u64 = 1 << 32;
+
+/// The identical events a line stands for (`record` aggregates them unless `--no-aggregate`):
+/// a reviewer needs the first occurrence and how often it happened, not a million lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Repeat {
+    /// Events in all, the first included: at least 2.
+    #[schemars(range(min = 2))]
+    pub count: u64,
+    /// CLOCK_MONOTONIC nanoseconds of the last one.
+    pub last_ts_ns: u64,
+    /// Wall clock of the last one, RFC 3339 with nanoseconds, UTC.
+    pub last_time: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

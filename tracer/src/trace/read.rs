@@ -315,10 +315,11 @@ fn check(events: &[Event], footer: Option<&Footer>, integrity: &mut Integrity) {
             cut.last_guest_time.as_deref().unwrap_or("its start")
         ));
     }
+    // A line with `repeat` is that many events: the footer counts events, not lines.
     let mut read: BTreeMap<&str, u64> = BTreeMap::new();
     for e in events {
         let n = read.entry(e.data.kind().name()).or_default();
-        *n = n.saturating_add(1);
+        *n = n.saturating_add(e.occurrences());
     }
     for (kind, &said) in &footer.events {
         let got = read.get(kind.as_str()).copied().unwrap_or(0);

@@ -328,9 +328,9 @@ fn io_uring_gaps(trace: &Trace, kinds: &[EventKind]) -> Vec<String> {
                         _ => {}
                     }
                 }
-                n += 1;
+                n += ev.occurrences();
                 if !named {
-                    unnamed += 1;
+                    unnamed += ev.occurrences();
                 }
             }
         }

@@ -81,14 +81,14 @@ impl Acc {
     fn add(&mut self, ev: &Event, origin: Origin, what: String) {
         let key = (origin, what);
         match self.map.get_mut(&key) {
-            Some(i) => i.count += 1,
+            Some(i) => i.count = i.count.saturating_add(ev.occurrences()),
             None => {
                 self.map.insert(
                     key.clone(),
                     FindingItem {
                         origin,
                         what: key.1.clone(),
-                        count: 1,
+                        count: ev.occurrences(),
                         first_seq: ev.seq,
                         pid: ev.pid,
                         comm: ev.comm.clone(),

@@ -81,6 +81,19 @@ pub struct EvidenceItem {
     /// and why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<runtime::Attributed>,
+    /// The identical events this item stands for: the trace line's `repeat` count (the same
+    /// thread made the same call again, with the same result). Counted in every total.
+    /// Absent when 1 (and in reports written before it existed).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub count: u64,
+}
+
+fn one() -> u64 {
+    1
+}
+
+fn is_one(n: &u64) -> bool {
+    *n == 1
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -93,7 +106,7 @@ pub struct Evidence {
 
 impl Evidence {
     fn push(&mut self, item: EvidenceItem) {
-        self.total += 1;
+        self.total = self.total.saturating_add(item.count);
         if self.shown.len() < SHOWN {
             self.shown.push(item);
         }
@@ -257,6 +270,7 @@ fn item(ev: &Event, origin: Origin, what: String) -> EvidenceItem {
             result_label(ev.result.as_ref())
         },
         attribution: None,
+        count: ev.occurrences(),
     }
 }
 
@@ -418,6 +432,7 @@ fn interfered(
                 what: stop.what,
                 result: "ok".to_owned(),
                 attribution: None,
+                count: 1,
             },
         );
     }
@@ -622,6 +637,7 @@ fn judge_one(
     };
     let mut runtime_groups: Vec<runtime::RuntimeGroup> = Vec::new();
     let mut unplaced: Vec<String> = Vec::new();
+    let mut unplaced_events: u64 = 0;
     for (i, (ev, origin)) in trace.events.iter().zip(&attribution.per_event).enumerate() {
         let counts = in_scope.contains(origin);
         if !counts && *origin != Origin::MaintainerScript {
@@ -629,7 +645,7 @@ fn judge_one(
         }
         match rules.hit(claim.check, ev) {
             Hit::No => {}
-            Hit::Allowed => allowed += u64::from(counts),
+            Hit::Allowed => allowed += u64::from(counts) * ev.occurrences(),
             Hit::Yes(what) if counts && *origin == Origin::Package => {
                 let a = runtime::cause(
                     &ev.data,
@@ -647,14 +663,16 @@ fn judge_one(
             }
             Hit::Yes(what) if counts => evidence.push(item(ev, *origin, what)),
             Hit::Yes(what) => maintainer_scripts.push(item(ev, *origin, what)),
-            Hit::Unknown(what) if counts => unplaced.push(format!("seq {} {what}", ev.seq)),
+            Hit::Unknown(what) if counts => {
+                unplaced_events += ev.occurrences();
+                unplaced.push(format!("seq {} {what}", ev.seq));
+            }
             Hit::Unknown(_) => {}
         }
     }
     if let Some(first) = unplaced.first() {
         gaps.push(format!(
-            "{} event(s) the trace cannot judge (a file or address it cannot place, a request it cannot read, a crash that may have run a helper), e.g. {first}",
-            unplaced.len()
+            "{unplaced_events} event(s) the trace cannot judge (a file or address it cannot place, a request it cannot read, a crash that may have run a helper), e.g. {first}"
         ));
     }
     if let Some(gap) = runtime::crypto_call_gap(trace, claim.check, &runtime_groups) {
@@ -944,17 +962,17 @@ fn doubtful_evidence(trace: &Trace, attribution: &Attribution, check: Check) -> 
                 .any(|f| f == "args_changed" || f == "args_unverified")
                 && !opened_nothing(ev)
             {
-                changed += 1;
+                changed += ev.occurrences();
             }
             if crate::trace::describe::paths(ev)
                 .iter()
                 .any(|p| p.resolved.is_none())
             {
-                unresolved += 1;
+                unresolved += ev.occurrences();
             }
         }
         if io && matches!(ev.data, EventData::FdReceived { named: false, .. }) {
-            received += 1;
+            received += ev.occurrences();
         }
     }
     let mut out = Vec::new();

@@ -876,7 +876,7 @@ pub fn push_group(groups: &mut Vec<RuntimeGroup>, item: EvidenceItem, a: Attribu
         .find(|g| g.cause == a.cause && g.why == a.why)
     {
         Some(g) => {
-            g.total += 1;
+            g.total = g.total.saturating_add(item.count);
             if g.shown.len() < GROUP_SHOWN {
                 g.shown.push(item);
             }
@@ -885,7 +885,7 @@ pub fn push_group(groups: &mut Vec<RuntimeGroup>, item: EvidenceItem, a: Attribu
             cause: a.cause,
             runtime: a.runtime,
             why: a.why,
-            total: 1,
+            total: item.count,
             shown: vec![item],
         }),
     }

@@ -185,7 +185,7 @@ impl RecordingCost {
             .collect();
         RecordingCost {
             trace_bytes: fs::metadata(out.join("trace.jsonl")).map_or(0, |m| m.len()),
-            events: trace.events.len() as u64,
+            events: trace.events.iter().map(|e| e.occurrences()).sum(),
             recorder_cpu_seconds: match f.as_slice() {
                 [tck, user, sys, ..] if *tck > 0.0 => Some((user + sys) / tck),
                 _ => None,

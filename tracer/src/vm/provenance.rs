@@ -379,7 +379,7 @@ pub fn package_processes(trace: &Trace, own: &Ownership, phases: &[Phase]) -> Ve
             });
         }
         if let Some(&r) = root_of.get(&ev.pid) {
-            roots[r].events += 1;
+            roots[r].events += ev.occurrences();
         }
     }
     roots

@@ -683,11 +683,13 @@ impl<W: Write> TraceSink<W> {
                         self.start_time = Some(h.start_time.clone());
                     }
                     (Line::Event(e), true) => {
+                        // Events, not lines: a line with `repeat` is that many.
                         *self
                             .counts
                             .entry(e.data.kind().name().to_owned())
-                            .or_default() += 1;
-                        self.last_time = Some(e.time.clone());
+                            .or_default() += e.occurrences();
+                        self.last_time =
+                            Some(e.repeat.as_ref().map_or(&e.time, |r| &r.last_time).clone());
                     }
                     (Line::Footer(f), true) => {
                         if let Some((cause, detail)) = self.forced.clone() {

@@ -20,6 +20,10 @@ struct Step {
     rate: Option<u64>,
     /// Producer threads.
     threads: usize,
+    /// Recorded with the recorder's default aggregation of repeats (else `--no-aggregate`).
+    aggregate: bool,
+    /// Event lines in the trace (fewer than events when repeats share a line).
+    lines: u64,
     /// Events written to the trace per second of the workload's run.
     written_per_s: f64,
     /// Operations per second the producer achieved.
@@ -102,24 +106,7 @@ pub fn run(ctx: &Ctx, tracer_help: &str) -> Collector {
         }
         let count = rate.unwrap_or(1_000_000 * threads as u64) * secs;
         eprintln!("bench: collector throughput, rate {rate:?}/s, {threads} thread(s), {count} ops");
-        let mut cmd = flood_cmd(ctx, count, rate, "socket", threads);
-        let step = record(ctx, &tracer, &mut cmd, &[]).map(|run| {
-            let elapsed = run.report.elapsed_ns as f64 / 1e9;
-            Step {
-                rate,
-                threads,
-                written_per_s: run.trace.total_events() as f64 / elapsed,
-                produced_per_s: run.report.total_ops() as f64 / elapsed,
-                lost: run.trace.total_lost(),
-                exact: run.balance.exact(),
-                bytes_per_event: run.trace.bytes_per_event(),
-                rss_kib: run.tracer_max_rss_kib,
-                events_per_wakeup: run.trace.total_events() as f64
-                    / run.tracer_wakeups.max(1) as f64,
-                cpu_us_per_event: run.tracer_cpu_secs * 1e6
-                    / run.trace.total_events().max(1) as f64,
-            }
-        });
+        let step = ramp_step(ctx, &tracer, count, rate, threads, true);
         let stop = match &step {
             Err(_) => true,
             Ok(s) => {
@@ -131,6 +118,14 @@ pub fn run(ctx: &Ctx, tracer_help: &str) -> Collector {
         if stop {
             break;
         }
+    }
+    // The producer's calls are all the same, so by default they share few lines: the same
+    // unpaced producer once more with every event a line of its own, the collector's cost
+    // without aggregation.
+    if tracer_help.contains("--no-aggregate") {
+        let count = 1_000_000 * secs;
+        eprintln!("bench: collector throughput, unpaced, --no-aggregate, {count} ops");
+        steps.push(ramp_step(ctx, &tracer, count, None, 1, false));
     }
     let flood = if tracer_help.contains("--buffer-size") {
         let count: u64 = if ctx.quick { 50_000 } else { 200_000 };
@@ -151,6 +146,41 @@ pub fn run(ctx: &Ctx, tracer_help: &str) -> Collector {
     }
 }
 
+/// One step of the throughput ramp: `count` failing socket() calls at `rate` (unpaced: as
+/// fast as `threads` go).
+fn ramp_step(
+    ctx: &Ctx,
+    tracer: &Path,
+    count: u64,
+    rate: Option<u64>,
+    threads: usize,
+    aggregate: bool,
+) -> Result<Step, String> {
+    let mut cmd = flood_cmd(ctx, count, rate, "socket", threads);
+    let extra = if aggregate {
+        Vec::new()
+    } else {
+        vec!["--no-aggregate".to_owned()]
+    };
+    record(ctx, tracer, &mut cmd, &extra).map(|run| {
+        let elapsed = run.report.elapsed_ns as f64 / 1e9;
+        Step {
+            rate,
+            threads,
+            aggregate,
+            lines: run.trace.event_lines,
+            written_per_s: run.trace.total_events() as f64 / elapsed,
+            produced_per_s: run.report.total_ops() as f64 / elapsed,
+            lost: run.trace.total_lost(),
+            exact: run.balance.exact(),
+            bytes_per_event: run.trace.bytes_per_event(),
+            rss_kib: run.tracer_max_rss_kib,
+            events_per_wakeup: run.trace.total_events() as f64 / run.tracer_wakeups.max(1) as f64,
+            cpu_us_per_event: run.tracer_cpu_secs * 1e6 / run.trace.total_events().max(1) as f64,
+        }
+    })
+}
+
 impl Collector {
     pub fn render(&self) -> String {
         let mut out = String::new();
@@ -160,14 +190,14 @@ impl Collector {
         );
         let _ = writeln!(
             out,
-            "Producer: one thread calling `socket(AF_INET, -1, 0)` (fails at once; recorded) at a set rate for {} s per step (rates rise ~1.5× a step), then unpaced, then unpaced with one thread per core; the ramp stops at the first loss.\n",
+            "Producer: one thread calling `socket(AF_INET, -1, 0)` (fails at once; recorded) at a set rate for {} s per step (rates rise ~1.5× a step), then unpaced, then unpaced with one thread per core; the ramp stops at the first loss. The calls are identical, so the recorder writes each thread's run of them as few lines with a count (`repeat`, its default): events are counted, every line as its `repeat.count`; the last row records the unpaced producer with `--no-aggregate`, every event a line.\n",
             if self.quick { "1 (QUICK)" } else { "3" }
         );
         let _ = writeln!(
             out,
-            "| requested rate | produced ops/s | events written/s | lost | balance exact | bytes/event | events per tracer wake-up | tracer CPU µs/event | tracer peak RSS |"
+            "| requested rate | produced ops/s | events written/s | event lines | lost | balance exact | bytes/event | events per tracer wake-up | tracer CPU µs/event | tracer peak RSS |"
         );
-        let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
+        let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
         let mut best: Option<&Step> = None;
         let mut rss = 0;
         for s in &self.steps {
@@ -175,14 +205,16 @@ impl Collector {
                 Ok(s) => {
                     let _ = writeln!(
                         out,
-                        "| {} | {:.0} | {:.0} | {} | {} | {} | {:.1} | {:.2} | {} MiB |",
+                        "| {}{} | {:.0} | {:.0} | {} | {} | {} | {} | {:.1} | {:.2} | {} MiB |",
                         match (s.rate, s.threads) {
                             (Some(r), _) => r.to_string(),
                             (None, 1) => "unpaced".to_owned(),
                             (None, t) => format!("unpaced, {t} threads"),
                         },
+                        if s.aggregate { "" } else { ", --no-aggregate" },
                         s.produced_per_s,
                         s.written_per_s,
+                        s.lines,
                         s.lost,
                         if s.exact { "yes" } else { "**NO**" },
                         s.bytes_per_event.map_or("–".into(), |b| format!("{b:.0}")),
@@ -201,7 +233,7 @@ impl Collector {
                 Err(e) => {
                     let _ = writeln!(
                         out,
-                        "| – | – | – | – | – | – | – | – | {} |",
+                        "| – | – | – | – | – | – | – | – | – | {} |",
                         e.replace('|', "/")
                     );
                 }
