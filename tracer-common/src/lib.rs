@@ -114,6 +114,10 @@ numbered_enum! {
         Xattr = 21 => "xattr",
         Utime = 22 => "utime",
         NameToHandle = 23 => "name_to_handle",
+        /// A file's inode flags or extended attributes set (file_setattr; the ioctls
+        /// `FS_IOC_SETFLAGS` and `FS_IOC_FSSETXATTR`, whose records come from the ioctl
+        /// hook): immutable, append-only, no-dump, …
+        FileAttr = 26 => "file_attr",
         /// An fd closed: it only updates userspace's fd table and is never written as an
         /// event (a later file on the same fd number must not be named after this one).
         Close = 24 => "close",
@@ -173,6 +177,14 @@ numbered_enum! {
         /// are ia32's and the per-syscall tracepoints never fire for it, so what it did is not
         /// recorded: it is only counted, in the footer's `lost`, and never written as an event.
         CompatSyscall = 98 => "compat_syscall",
+        /// A call that sets the caller's own security policy or execution domain: seccomp,
+        /// landlock_create_ruleset, landlock_add_rule, landlock_restrict_self, personality,
+        /// lsm_set_self_attr. They need no capability (seccomp's filter mode without
+        /// no_new_privs aside, which the kernel refuses with EACCES): what the process does to
+        /// itself, not to the system.
+        SelfPolicy = 99 => "self_policy",
+        /// A kernel keyring call: add_key, request_key, keyctl.
+        Keyring = 100 => "keyring",
     }
 }
 
@@ -346,6 +358,22 @@ numbered_enum! {
         Ioctl = 167 => "ioctl",
         IoprioSet = 168 => "ioprio_set",
         ProcessVmWritev = 169 => "process_vm_writev",
+        Seccomp = 170 => "seccomp",
+        LandlockCreateRuleset = 171 => "landlock_create_ruleset",
+        LandlockAddRule = 172 => "landlock_add_rule",
+        LandlockRestrictSelf = 173 => "landlock_restrict_self",
+        Personality = 174 => "personality",
+        /// Linux 6.8.
+        LsmSetSelfAttr = 175 => "lsm_set_self_attr",
+        Keyctl = 176 => "keyctl",
+        AddKey = 177 => "add_key",
+        RequestKey = 178 => "request_key",
+        /// An `open` of `/dev/mqueue/NAME`: its exit program is `file_exit` (no `open_how`, no
+        /// dirfd), and the decoder names the queue.
+        MqOpen = 179 => "mq_open",
+        MqUnlink = 180 => "mq_unlink",
+        /// Linux 6.17.
+        FileSetattr = 181 => "file_setattr",
     }
 }
 
@@ -358,14 +386,15 @@ impl SyscallId {
         match self {
             Execve | Execveat => EventKind::Exec,
             Clone | Clone3 | Fork | Vfork => EventKind::Fork,
-            Open | Openat | Openat2 | Creat | OpenByHandleAt => EventKind::Open,
+            Open | Openat | Openat2 | Creat | OpenByHandleAt | MqOpen => EventKind::Open,
             Setxattr | Lsetxattr | Fsetxattr | Setxattrat | Removexattr | Lremovexattr
             | Fremovexattr | Removexattrat => EventKind::Xattr,
             Utime | Utimes | Utimensat | Futimesat => EventKind::Utime,
             NameToHandleAt => EventKind::NameToHandle,
             Close | CloseRange => EventKind::Close,
             Dup | Dup2 | Dup3 | Fcntl | PidfdOpen => EventKind::Dup,
-            Unlink | Unlinkat => EventKind::Unlink,
+            Unlink | Unlinkat | MqUnlink => EventKind::Unlink,
+            FileSetattr => EventKind::FileAttr,
             Rename | Renameat | Renameat2 => EventKind::Rename,
             Mkdir | Mkdirat => EventKind::Mkdir,
             Rmdir => EventKind::Rmdir,
@@ -410,6 +439,13 @@ impl SyscallId {
             | PerfEventOpen | Vhangup | SchedSetscheduler | SchedSetparam | SchedSetattr
             | Setpriority | Prlimit64 | Setrlimit | FanotifyInit | Ioctl | IoprioSet
             | ProcessVmWritev => EventKind::PrivilegedCall,
+            Seccomp
+            | LandlockCreateRuleset
+            | LandlockAddRule
+            | LandlockRestrictSelf
+            | Personality
+            | LsmSetSelfAttr => EventKind::SelfPolicy,
+            Keyctl | AddKey | RequestKey => EventKind::Keyring,
         }
     }
 }

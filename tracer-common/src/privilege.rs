@@ -46,10 +46,22 @@ pub const SET_TID_SIZE_ARG: usize = 5;
 pub const TIOCSTI: u32 = 0x5412;
 pub const TIOCCONS: u32 = 0x541d;
 
+/// `FS_IOC_SETFLAGS` (`_IOW('f', 2, long)`: chattr's inode flags, immutable and append-only
+/// among them) and `FS_IOC_FSSETXATTR` (`_IOW('X', 32, struct fsxattr)`: the same flags in
+/// xfs's form, and the project id). Their records are `file_attr` events of the file behind
+/// the fd.
+pub const FS_IOC_SETFLAGS: u32 = 0x4008_6602;
+pub const FS_IOC_FSSETXATTR: u32 = 0x401c_5820;
+
 /// The ioctls that are recorded: the socket ioctls (`0x89xx`: interface, route and ARP
-/// configuration, most of which need CAP_NET_ADMIN, and their reads), `TIOCSTI` and
-/// `TIOCCONS`. Every other ioctl is dropped at entry: ioctl is hot (terminals, devices).
+/// configuration, most of which need CAP_NET_ADMIN, and their reads), `TIOCSTI`, `TIOCCONS`,
+/// and the two that set a file's inode flags. Every other ioctl is dropped at entry: ioctl is
+/// hot (terminals, devices).
 pub const fn ioctl_recorded(cmd: u64) -> bool {
     let cmd = cmd as u32;
-    cmd >> 8 == 0x89 || cmd == TIOCSTI || cmd == TIOCCONS
+    cmd >> 8 == 0x89
+        || cmd == TIOCSTI
+        || cmd == TIOCCONS
+        || cmd == FS_IOC_SETFLAGS
+        || cmd == FS_IOC_FSSETXATTR
 }

@@ -1322,6 +1322,282 @@ fn privileged_calls(dir: &str) {
     }
 }
 
+/// The calls that set the caller's own policy, each made for real in a child so that the
+/// actor itself stays unrestricted: seccomp (an allow-all filter after no_new_privs, and an
+/// action query), landlock (a ruleset handling file writes, its ABI version query, a rule
+/// for DIR, the restriction), personality (a query, then ADDR_NO_RANDOMIZE|READ_IMPLIES_EXEC)
+/// and lsm_set_self_attr (AppArmor's current label, which this host has no LSM to accept).
+/// Then the keyring calls: add_key, keyctl(KEYCTL_SEARCH), request_key,
+/// keyctl(KEYCTL_INVALIDATE).
+fn self_policy(dir: &str) {
+    let (_, st) = in_child(|| {
+        // BPF_RET | BPF_K, SECCOMP_RET_ALLOW.
+        let filter = [libc::sock_filter {
+            code: 0x06,
+            jt: 0,
+            jf: 0,
+            k: 0x7fff_0000,
+        }];
+        let prog = libc::sock_fprog {
+            len: 1,
+            filter: filter.as_ptr().cast_mut(),
+        };
+        let action: u32 = 0x7fff_0000;
+        // SAFETY: valid pointers to a filter program and an action for the calls' duration.
+        unsafe {
+            check(
+                "no_new_privs",
+                libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0).into(),
+            );
+            check(
+                "seccomp filter",
+                libc::syscall(libc::SYS_seccomp, 1, 0, &raw const prog),
+            );
+            check(
+                "seccomp action query",
+                libc::syscall(libc::SYS_seccomp, 2, 0, &raw const action),
+            );
+        }
+        0
+    });
+    assert_eq!(st, 0, "seccomp child");
+    let dir_c = c(dir);
+    let (_, st) = in_child(|| {
+        /// struct landlock_ruleset_attr (ABI 4: fs, then net).
+        #[repr(C)]
+        #[allow(dead_code, reason = "the kernel reads the fields")]
+        struct RulesetAttr {
+            fs: u64,
+            net: u64,
+        }
+        /// struct landlock_path_beneath_attr (packed).
+        #[repr(C, packed)]
+        #[allow(dead_code, reason = "the kernel reads the fields")]
+        struct PathBeneath {
+            allowed: u64,
+            parent_fd: i32,
+        }
+        // LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_FILE.
+        let attr = RulesetAttr {
+            fs: 0x2 | 0x20,
+            net: 0,
+        };
+        // SAFETY: valid pointers for the calls' duration; the child exits right after.
+        unsafe {
+            check(
+                "landlock version",
+                libc::syscall(
+                    libc::SYS_landlock_create_ruleset,
+                    std::ptr::null::<u8>(),
+                    0,
+                    1,
+                ),
+            );
+            let ruleset = check(
+                "landlock_create_ruleset",
+                libc::syscall(
+                    libc::SYS_landlock_create_ruleset,
+                    &raw const attr,
+                    size_of::<RulesetAttr>(),
+                    0,
+                ),
+            );
+            let dirfd = libc::open(dir_c.as_ptr(), libc::O_PATH | libc::O_DIRECTORY);
+            let rule = PathBeneath {
+                allowed: 0x2,
+                parent_fd: dirfd,
+            };
+            check(
+                "landlock_add_rule",
+                libc::syscall(libc::SYS_landlock_add_rule, ruleset, 1, &raw const rule, 0),
+            );
+            libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+            check(
+                "landlock_restrict_self",
+                libc::syscall(libc::SYS_landlock_restrict_self, ruleset, 0),
+            );
+        }
+        0
+    });
+    assert_eq!(st, 0, "landlock child");
+    let (_, st) = in_child(|| {
+        /// struct lsm_ctx with an 8-byte context.
+        #[repr(C)]
+        #[allow(dead_code, reason = "the kernel reads the fields")]
+        struct LsmCtx {
+            id: u64,
+            flags: u64,
+            len: u64,
+            ctx_len: u64,
+            ctx: [u8; 8],
+        }
+        let ctx = LsmCtx {
+            id: 104, // LSM_ID_APPARMOR
+            flags: 0,
+            len: size_of::<LsmCtx>() as u64,
+            ctx_len: 7,
+            ctx: *b"tracer\0\0",
+        };
+        // SAFETY: plain calls on the child itself; `ctx` lives for the call.
+        unsafe {
+            check("personality query", libc::personality(0xffff_ffff).into());
+            check(
+                "personality",
+                libc::personality(
+                    (libc::ADDR_NO_RANDOMIZE | libc::READ_IMPLIES_EXEC) as libc::c_ulong,
+                )
+                .into(),
+            );
+            // Refused here (no LSM takes it): recorded all the same.
+            libc::syscall(460, 100, &raw const ctx, size_of::<LsmCtx>(), 0);
+        }
+        0
+    });
+    assert_eq!(st, 0, "personality child");
+    let key_type = c("user");
+    let desc = c("tracer-test-key");
+    let payload = b"not-a-secret";
+    // SAFETY: NUL-terminated strings and a payload that live for the calls.
+    unsafe {
+        let key = check(
+            "add_key",
+            libc::syscall(
+                libc::SYS_add_key,
+                key_type.as_ptr(),
+                desc.as_ptr(),
+                payload.as_ptr(),
+                payload.len(),
+                -2, // KEY_SPEC_PROCESS_KEYRING
+            ),
+        );
+        check(
+            "keyctl search",
+            libc::syscall(
+                libc::SYS_keyctl,
+                10, // KEYCTL_SEARCH
+                -2,
+                key_type.as_ptr(),
+                desc.as_ptr(),
+                0,
+            ),
+        );
+        check(
+            "request_key",
+            libc::syscall(
+                libc::SYS_request_key,
+                key_type.as_ptr(),
+                desc.as_ptr(),
+                std::ptr::null::<u8>(),
+                0,
+            ),
+        );
+        check(
+            "keyctl invalidate",
+            libc::syscall(libc::SYS_keyctl, 21, key), // KEYCTL_INVALIDATE
+        );
+    }
+}
+
+/// Objects and attributes the file family records beyond paths: a POSIX message queue
+/// created and removed (glibc's mq_open, mq_unlink), and a file's no-dump inode flag set three
+/// ways (FS_IOC_SETFLAGS, FS_IOC_FSSETXATTR, file_setattr), each after reading the flags.
+fn file_attrs(dir: &str) {
+    let queue = c("/tracer-mq");
+    // SAFETY: a NUL-terminated name; mode and a null attr for O_CREAT.
+    unsafe {
+        let mqd = check(
+            "mq_open",
+            libc::mq_open(
+                queue.as_ptr(),
+                libc::O_CREAT | libc::O_RDWR,
+                0o600 as libc::c_uint,
+                std::ptr::null::<libc::mq_attr>(),
+            )
+            .into(),
+        );
+        libc::close(mqd as i32);
+        check("mq_unlink", libc::mq_unlink(queue.as_ptr()).into());
+    }
+    let path = format!("{dir}/attrs");
+    std::fs::write(&path, b"x").expect("write attrs file");
+    let path_c = c(&path);
+    /// struct fsxattr.
+    #[repr(C)]
+    #[allow(dead_code, reason = "the kernel reads the fields")]
+    struct FsXattr {
+        xflags: u32,
+        extsize: u32,
+        nextents: u32,
+        projid: u32,
+        cowextsize: u32,
+        pad: [u8; 8],
+    }
+    /// struct file_attr (FILE_ATTR_SIZE_VER0).
+    #[repr(C)]
+    #[allow(dead_code, reason = "the kernel reads the fields")]
+    struct FileAttr {
+        xflags: u64,
+        extsize: u32,
+        nextents: u32,
+        projid: u32,
+        cowextsize: u32,
+    }
+    const FS_IOC_GETFLAGS: libc::c_ulong = 0x8008_6601;
+    const FS_IOC_SETFLAGS: libc::c_ulong = 0x4008_6602;
+    const FS_IOC_FSGETXATTR: libc::c_ulong = 0x801c_581f;
+    const FS_IOC_FSSETXATTR: libc::c_ulong = 0x401c_5820;
+    // SAFETY: an fd this function opened and structs that live for the calls.
+    unsafe {
+        let fd = libc::open(path_c.as_ptr(), libc::O_RDONLY);
+        let mut flags: libc::c_long = 0;
+        check(
+            "FS_IOC_GETFLAGS",
+            libc::ioctl(fd, FS_IOC_GETFLAGS, &raw mut flags).into(),
+        );
+        flags |= 0x40; // FS_NODUMP_FL
+        check(
+            "FS_IOC_SETFLAGS",
+            libc::ioctl(fd, FS_IOC_SETFLAGS, &raw const flags).into(),
+        );
+        let mut x: FsXattr = std::mem::zeroed();
+        check(
+            "FS_IOC_FSGETXATTR",
+            libc::ioctl(fd, FS_IOC_FSGETXATTR, &raw mut x).into(),
+        );
+        x.xflags |= 0x80; // FS_XFLAG_NODUMP
+        check(
+            "FS_IOC_FSSETXATTR",
+            libc::ioctl(fd, FS_IOC_FSSETXATTR, &raw const x).into(),
+        );
+        libc::close(fd);
+        // file_getattr (468), file_setattr (469): Linux 6.17.
+        let mut a: FileAttr = std::mem::zeroed();
+        check(
+            "file_getattr",
+            libc::syscall(
+                468,
+                libc::AT_FDCWD,
+                path_c.as_ptr(),
+                &raw mut a,
+                size_of::<FileAttr>(),
+                0,
+            ),
+        );
+        a.xflags |= 0x80;
+        check(
+            "file_setattr",
+            libc::syscall(
+                469,
+                libc::AT_FDCWD,
+                path_c.as_ptr(),
+                &raw const a,
+                size_of::<FileAttr>(),
+                0,
+            ),
+        );
+    }
+}
+
 /// The calls that need a capability only for some arguments, made as nobody in a child so
 /// that each privileged one is refused and nothing on the host changes: real-time scheduling,
 /// a negative nice, the real-time I/O class, a raised hard limit, a fanotify permission group,
@@ -1715,6 +1991,8 @@ fn main() {
         "network" => network(dir),
         "privilege" => privilege(dir),
         "gated" => gated(),
+        "self-policy" => self_policy(dir),
+        "file-attrs" => file_attrs(dir),
         "environment" => environment(),
         "tamper" => tamper(),
         "busy" => busy(),

@@ -336,3 +336,67 @@ fn fd_table_follows_fcntl_and_close_on_exec() {
     // fcntl itself is never an event, and only its fd-table commands reach userspace.
     assert!(!t.events.iter().any(|e| syscall_is(e, "fcntl")));
 }
+
+/// A POSIX message queue is an object of the mqueue file system: its mq_open is an `open` of
+/// `/dev/mqueue/NAME` (O_CREAT, mode) and its mq_unlink an `unlink`, so file claims see
+/// them. A file's inode flags set by FS_IOC_SETFLAGS, FS_IOC_FSSETXATTR and file_setattr are
+/// `file_attr` events naming the file and the flags; no-dump asks no capability, so none of
+/// them is a privileged function.
+#[test]
+fn records_message_queues_and_inode_flags() {
+    let (rec, dir, _work) = record_actor("file-attrs");
+    let t = &rec.trace;
+    let ok = |e: &tracer::trace::Event| e.result.as_ref().is_some_and(|r| r.ok());
+    let queue = "/dev/mqueue/tracer-mq";
+    let open = find(t, "mq_open", |e| {
+        syscall_is(e, "mq_open")
+            && matches!(&e.data, EventData::Open { path, .. } if path_is(path, queue))
+    });
+    assert!(ok(open), "{open:?}");
+    let EventData::Open {
+        flags,
+        mode,
+        access,
+        ..
+    } = &open.data
+    else {
+        unreachable!()
+    };
+    assert!(flags.iter().any(|f| f == "O_CREAT"), "{flags:?}");
+    assert_eq!((*mode, access.as_str()), (Some(0o600), "read_write"));
+    assert_eq!(
+        tracer::trace::describe::changed_paths(open),
+        [(queue.to_owned(), "create".to_owned())]
+    );
+    let unlink = find(t, "mq_unlink", |e| {
+        syscall_is(e, "mq_unlink")
+            && matches!(&e.data, EventData::Unlink { path, dir: false } if path_is(path, queue))
+    });
+    assert!(ok(unlink), "{unlink:?}");
+
+    let file = format!("{dir}/attrs");
+    for (call, op, flag) in [
+        ("ioctl", Some("FS_IOC_SETFLAGS"), "FS_NODUMP_FL"),
+        ("ioctl", Some("FS_IOC_FSSETXATTR"), "FS_XFLAG_NODUMP"),
+        ("file_setattr", None, "FS_XFLAG_NODUMP"),
+    ] {
+        let e = find(t, &format!("{call} {op:?}"), |e| {
+            syscall_is(e, call)
+                && matches!(&e.data, EventData::FileAttr { path: Some(p), op: o, flags, .. }
+                    if path_is(p, &file) && o.as_deref() == op && flags.iter().any(|f| f == flag))
+        });
+        assert!(ok(e), "{e:?}");
+        let changed = tracer::trace::describe::changed_paths(e);
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert!(changed[0].1.starts_with("set inode flags"), "{changed:?}");
+        assert_eq!(tracer::trace::describe::privilege_detail(e), None);
+    }
+    // The flag reads (FS_IOC_GETFLAGS, FS_IOC_FSGETXATTR) are dropped at entry.
+    assert_eq!(
+        t.events
+            .iter()
+            .filter(|e| matches!(e.data, EventData::FileAttr { .. }))
+            .count(),
+        3
+    );
+}

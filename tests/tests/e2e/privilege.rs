@@ -436,3 +436,111 @@ fn an_exec_that_gains_file_capabilities_is_privileged() {
     let v = &judge(t, &set).verdicts[0];
     assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
 }
+
+/// The calls that set the caller's own policy are `self_policy` events with what they set,
+/// and none of them is a privileged function; the keyring calls are `keyring` events with the
+/// key's type and description (never its payload).
+#[test]
+fn records_self_policy_and_keyring_calls() {
+    let (rec, dir, _work) = record_actor("self-policy");
+    let t = &rec.trace;
+    let ok = |e: &tracer::trace::Event| e.result.as_ref().is_some_and(|r| r.ok());
+    /// (call, op, flags, detail, query) of a `self_policy` event.
+    type Pred<'a> = dyn Fn(&str, Option<&str>, &[String], Option<&str>, bool) -> bool + 'a;
+    let policy = |what: &str, pred: &Pred<'_>| {
+        let e = find(t, what, |e| match &e.data {
+            EventData::SelfPolicy {
+                call,
+                op,
+                flags,
+                detail,
+                query,
+            } => pred(call, op.as_deref(), flags, detail.as_deref(), *query),
+            _ => false,
+        });
+        assert_eq!(
+            tracer::trace::describe::privilege_detail(e),
+            None,
+            "{what} is no privileged function"
+        );
+        e
+    };
+    let filter = policy("seccomp filter", &|call, op, _, detail, query| {
+        call == "seccomp"
+            && op == Some("SECCOMP_SET_MODE_FILTER")
+            && detail == Some("filter of 1 instructions")
+            && !query
+    });
+    assert!(ok(filter), "{filter:?}");
+    policy("seccomp action query", &|call, op, _, _, query| {
+        call == "seccomp" && op == Some("SECCOMP_GET_ACTION_AVAIL") && query
+    });
+    policy("landlock version query", &|call, _, flags, _, query| {
+        call == "landlock_create_ruleset" && flags == ["LANDLOCK_CREATE_RULESET_VERSION"] && query
+    });
+    let ruleset = policy("landlock ruleset", &|call, _, _, detail, query| {
+        call == "landlock_create_ruleset"
+            && detail == Some("handled fs WRITE_FILE|REMOVE_FILE")
+            && !query
+    });
+    assert!(ok(ruleset), "{ruleset:?}");
+    let rule = policy("landlock rule", &|call, op, _, detail, _| {
+        call == "landlock_add_rule"
+            && op == Some("LANDLOCK_RULE_PATH_BENEATH")
+            && detail.is_some_and(|d| d.ends_with(&format!("allow WRITE_FILE beneath {dir}")))
+    });
+    assert!(ok(rule), "{rule:?}");
+    let restrict = policy("landlock restrict", &|call, _, _, _, _| {
+        call == "landlock_restrict_self"
+    });
+    assert!(ok(restrict), "{restrict:?}");
+    policy("personality query", &|call, op, _, _, query| {
+        call == "personality" && op == Some("query") && query
+    });
+    let persona = policy("personality", &|call, op, flags, _, query| {
+        call == "personality"
+            && op == Some("PER_LINUX")
+            && flags == ["ADDR_NO_RANDOMIZE", "READ_IMPLIES_EXEC"]
+            && !query
+    });
+    assert!(ok(persona), "{persona:?}");
+    // No LSM here takes it: the attempt is recorded with its refusal.
+    policy("lsm_set_self_attr", &|call, op, _, detail, _| {
+        call == "lsm_set_self_attr"
+            && op == Some("LSM_ATTR_CURRENT")
+            && detail == Some("AppArmor context \"tracer\"")
+    });
+
+    let keyring = |what: &str, call: &str, op: Option<&str>| {
+        let e = find(t, what, |e| {
+            syscall_is(e, call)
+                && matches!(&e.data, EventData::Keyring { op: o, .. } if o.as_deref() == op)
+        });
+        assert!(ok(e), "{e:?}");
+        assert_eq!(tracer::trace::describe::privilege_detail(e), None);
+        e
+    };
+    let named = |e: &tracer::trace::Event| {
+        matches!(&e.data, EventData::Keyring { key_type: Some(k), description: Some(d), .. }
+            if k == "user" && d == "tracer-test-key")
+    };
+    let added = keyring("add_key", "add_key", None);
+    assert!(named(added), "{added:?}");
+    assert!(
+        matches!(&added.data, EventData::Keyring { target: Some(r), .. } if r == "KEY_SPEC_PROCESS_KEYRING"),
+        "{added:?}"
+    );
+    let serial = added.result.as_ref().expect("result").ret;
+    let search = keyring("keyctl search", "keyctl", Some("KEYCTL_SEARCH"));
+    assert!(named(search), "{search:?}");
+    let request = keyring("request_key", "request_key", None);
+    assert!(named(request), "{request:?}");
+    let invalidate = keyring("keyctl invalidate", "keyctl", Some("KEYCTL_INVALIDATE"));
+    assert!(
+        matches!(&invalidate.data, EventData::Keyring { target: Some(k), .. } if *k == serial.to_string()),
+        "{invalidate:?}"
+    );
+    // The payload is never in the trace.
+    let text = std::fs::read_to_string(rec.dir.join("trace.jsonl")).expect("trace");
+    assert!(!text.contains("not-a-secret"));
+}

@@ -1,6 +1,7 @@
 //! File family: open/openat/openat2/creat (`open_exit`), and unlink(at), rename(at)(2),
 //! mkdir(at), rmdir, the chmod and chown families, link(at), symlink(at), (f)truncate,
-//! mknod(at), memfd_create, chdir/fchdir (`file_exit`), each attached to the syscalls'
+//! mknod(at), memfd_create, chdir/fchdir, the xattr and utime calls, mq_open, mq_unlink and
+//! file_setattr (`file_exit`), each attached to the syscalls'
 //! `syscalls/sys_exit_<name>`. `file_exit` takes its argument positions from the `FILE_ARGS`
 //! map (userspace's table, from each syscall's `format` file), so that it has one code path
 //! for every syscall: old verifiers (Linux 6.1) reject a program whose states multiply by the
@@ -52,8 +53,10 @@ fn note_real_open(ctx: &LsmContext, cfg: &Config) -> Option<()> {
     // An open syscall of a recorded thread is in progress: the scope check, and no name is
     // kept for the files the kernel opens on its own behalf (an exec's binary, its loader).
     // SAFETY: a map value read by copy.
-    let syscall = unsafe { INFLIGHT.get(tid) }?.syscall;
-    if SyscallId::from_raw(syscall)?.kind() != EventKind::Open {
+    let syscall = SyscallId::from_raw(unsafe { INFLIGHT.get(tid) }?.syscall)?;
+    // mq_open's exit program (`file_exit`) takes no kernel name: none is kept for it, or the
+    // thread's next open would find it.
+    if syscall.kind() != EventKind::Open || syscall == SyscallId::MqOpen {
         return None;
     }
     let zero = REAL_ZERO.get_ptr(0)?;

@@ -1,8 +1,9 @@
 //! Privilege family: the set*id calls, setgroups, capset, prctl, mount/umount2, unshare, setns,
 //! chroot, pivot_root, ptrace, bpf, (f)init_module, the clock-setting calls and the other
-//! capability-gated calls (reboot, kexec, swap, host names, I/O ports, …). The raw
-//! arguments always travel; the strings and small structs some of them point to are copied as
-//! well.
+//! capability-gated calls (reboot, kexec, swap, host names, I/O ports, …), the calls that set
+//! the caller's own policy (seccomp, landlock, personality, lsm_set_self_attr) and the keyring
+//! calls. The raw arguments always travel; the strings and small structs some of them point to
+//! are copied as well (never a key's payload).
 
 use tracer_common::{
     SyscallId, flags,
@@ -66,7 +67,26 @@ fn try_privilege_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
         Prlimit64 => data = (a[2], 16),
         Setrlimit => data = (a[1], 16),
         // A socket ioctl's `struct ifreq` (the interface name, then the value), TIOCSTI's byte.
+        // The inode flags ioctls: the flags word or `struct fsxattr` (28 bytes).
         Ioctl => data = (a[2], if a[1] as u32 == TIOCSTI { 1 } else { 40 }),
+        // seccomp(op, flags, args): the filter's `struct sock_fprog` (its length first) or the
+        // action asked about.
+        Seccomp => data = (a[2], 16),
+        // landlock_create_ruleset(attr, size, flags): the access rights it handles.
+        LandlockCreateRuleset => data = (a[0], a[1]),
+        // landlock_add_rule(fd, type, attr, flags): the rule (allowed access, then the
+        // directory's fd or the port).
+        LandlockAddRule => data = (a[2], 16),
+        // lsm_set_self_attr(attr, ctx, size, flags): `struct lsm_ctx`'s head and its first
+        // bytes of context.
+        LsmSetSelfAttr => data = (a[1], a[2]),
+        // add_key(type, description, payload, plen, keyring), request_key(type, description,
+        // callout, keyring): the key's type and description.
+        AddKey | RequestKey => (s1, s3) = (a[1], a[0]),
+        // keyctl(KEYCTL_JOIN_SESSION_KEYRING, name); keyctl(KEYCTL_SEARCH or
+        // KEYCTL_RESTRICT_KEYRING, keyring, type, description or restriction).
+        Keyctl if a[0] == 1 => s1 = a[1],
+        Keyctl if a[0] == 10 || a[0] == 29 => (s1, s3) = (a[3], a[2]),
         _ => {}
     }
     let cfg = config();
@@ -104,6 +124,10 @@ fn try_privilege_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
                     | SchedSetattr
                     | Prlimit64
                     | Setrlimit
+                    | Seccomp
+                    | LandlockCreateRuleset
+                    | LandlockAddRule
+                    | LsmSetSelfAttr
             );
             if read && data.0 != 0 && data.1 != 0 && (*d).data_len == 0 {
                 *hdr_flags |= flags::READ_FAILED;

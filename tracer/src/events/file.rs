@@ -233,6 +233,25 @@ pub fn arg_layout(id: SyscallId) -> Option<ArgLayout> {
             flags: 2,
             ..n
         },
+        // mq_open(name, oflag, mode, attr), mq_unlink(name): a queue's name, not a path.
+        MqOpen => ArgLayout {
+            path: 0,
+            flags: 1,
+            mode: 2,
+            ..n
+        },
+        MqUnlink => ArgLayout { path: 0, ..n },
+        // file_setattr(dfd, filename, attr, size, at_flags): `struct file_attr` copied raw
+        // like a file handle (its first 8 bytes are `fa_xflags`), its size in `length`.
+        FileSetattr => ArgLayout {
+            dirfd: 0,
+            path: 1,
+            path2: 2,
+            path2_raw: 1,
+            length: 3,
+            flags: 4,
+            ..n
+        },
         _ => return None,
     })
 }
@@ -242,7 +261,12 @@ pub(super) fn decode(
     bytes: &[u8],
     cx: &mut Cx<'_>,
 ) -> Result<Option<EventData>, DecodeError> {
-    if kind == EventKind::Open && cx.syscall != Some(SyscallId::OpenByHandleAt) {
+    if kind == EventKind::Open
+        && !matches!(
+            cx.syscall,
+            Some(SyscallId::OpenByHandleAt | SyscallId::MqOpen)
+        )
+    {
         return decode_open(bytes, cx).map(Some);
     }
     let mut d = Box::new(read_record::<RawEvent<FileData>>(bytes)?.data);
@@ -298,6 +322,9 @@ pub(super) fn decode(
     }
     let p1 = text(&d.path, d.path_len);
     let handle = handle_text(&d.path2, d.path2_len);
+    // file_setattr's `fa_xflags`, when the struct was read.
+    let xflags =
+        (d.path2_len >= 8).then(|| u64::from_ne_bytes(d.path2[..8].try_into().expect("8 bytes")));
     let p2 = if layout.path2_raw != 0 {
         String::new()
     } else {
@@ -329,6 +356,39 @@ pub(super) fn decode(
         }
     };
     Ok(Some(match kind {
+        // A POSIX message queue lives in the mqueue file system, which is mounted (where it
+        // is) on /dev/mqueue: the queue is named there whatever the cwd.
+        EventKind::Open if syscall == Some(SyscallId::MqOpen) => {
+            let path = mq_path(&p1);
+            if cx.ok()
+                && let Some(name) = &path.resolved
+            {
+                // The kernel makes every queue descriptor close-on-exec.
+                cx.procs
+                    .new_fd(pid, cx.header.ret as i32, Fd::Path(name.clone()), true);
+            }
+            open_event(path, d.flags, d.mode, 0)
+        }
+        EventKind::Unlink if syscall == Some(SyscallId::MqUnlink) => EventData::Unlink {
+            path: mq_path(&p1),
+            dir: false,
+        },
+        EventKind::FileAttr => EventData::FileAttr {
+            // AT_EMPTY_PATH with an empty name: the dirfd's own file.
+            path: if p1.is_empty() {
+                cx.procs.fd_path(pid, d.dirfd).map(|p| PathRef {
+                    resolved: Some(p),
+                    given: None,
+                    real: None,
+                })
+            } else {
+                Some(cx.path(d.dirfd, p1))
+            },
+            fd: None,
+            op: None,
+            flags: xflags.map(|v| bit_names(v, FS_XFLAGS)).unwrap_or_default(),
+            flags_raw: xflags,
+        },
         EventKind::Unlink => EventData::Unlink {
             path: cx.path(d.dirfd, p1),
             dir: d.flags & AT_REMOVEDIR != 0,
@@ -471,6 +531,64 @@ pub(super) fn decode(
         _ => unreachable!("file family kinds"),
     }))
 }
+
+/// `/dev/mqueue/NAME` for a queue's name as the syscall got it (glibc's mq_open and
+/// mq_unlink drop the leading `/` the program wrote). No `given`: the name is not a path
+/// relative to the cwd, and must not be judged as one.
+fn mq_path(name: &str) -> PathRef {
+    PathRef {
+        resolved: Some(format!("/dev/mqueue/{}", name.trim_start_matches('/'))),
+        given: None,
+        real: None,
+    }
+}
+
+/// `FS_IOC_SETFLAGS`'s inode flags (include/uapi/linux/fs.h, `FS_*_FL`).
+pub(super) const FS_FLAGS: &[(u64, &str)] = &[
+    (0x0000_0001, "FS_SECRM_FL"),
+    (0x0000_0002, "FS_UNRM_FL"),
+    (0x0000_0004, "FS_COMPR_FL"),
+    (0x0000_0008, "FS_SYNC_FL"),
+    (0x0000_0010, "FS_IMMUTABLE_FL"),
+    (0x0000_0020, "FS_APPEND_FL"),
+    (0x0000_0040, "FS_NODUMP_FL"),
+    (0x0000_0080, "FS_NOATIME_FL"),
+    (0x0000_0400, "FS_NOCOMP_FL"),
+    (0x0000_0800, "FS_ENCRYPT_FL"),
+    (0x0000_1000, "FS_INDEX_FL"),
+    (0x0000_4000, "FS_JOURNAL_DATA_FL"),
+    (0x0000_8000, "FS_NOTAIL_FL"),
+    (0x0001_0000, "FS_DIRSYNC_FL"),
+    (0x0002_0000, "FS_TOPDIR_FL"),
+    (0x0008_0000, "FS_EXTENT_FL"),
+    (0x0010_0000, "FS_VERITY_FL"),
+    (0x0080_0000, "FS_NOCOW_FL"),
+    (0x0200_0000, "FS_DAX_FL"),
+    (0x1000_0000, "FS_INLINE_DATA_FL"),
+    (0x2000_0000, "FS_PROJINHERIT_FL"),
+    (0x4000_0000, "FS_CASEFOLD_FL"),
+];
+
+/// `struct fsxattr`'s and `struct file_attr`'s `xflags` (`FS_XFLAG_*`).
+pub(super) const FS_XFLAGS: &[(u64, &str)] = &[
+    (0x0000_0001, "FS_XFLAG_REALTIME"),
+    (0x0000_0002, "FS_XFLAG_PREALLOC"),
+    (0x0000_0008, "FS_XFLAG_IMMUTABLE"),
+    (0x0000_0010, "FS_XFLAG_APPEND"),
+    (0x0000_0020, "FS_XFLAG_SYNC"),
+    (0x0000_0040, "FS_XFLAG_NOATIME"),
+    (0x0000_0080, "FS_XFLAG_NODUMP"),
+    (0x0000_0100, "FS_XFLAG_RTINHERIT"),
+    (0x0000_0200, "FS_XFLAG_PROJINHERIT"),
+    (0x0000_0400, "FS_XFLAG_NOSYMLINKS"),
+    (0x0000_0800, "FS_XFLAG_EXTSIZE"),
+    (0x0000_1000, "FS_XFLAG_EXTSZINHERIT"),
+    (0x0000_2000, "FS_XFLAG_NODEFRAG"),
+    (0x0000_4000, "FS_XFLAG_FILESTREAM"),
+    (0x0000_8000, "FS_XFLAG_DAX"),
+    (0x0001_0000, "FS_XFLAG_COWEXTSIZE"),
+    (0x8000_0000, "FS_XFLAG_HASATTR"),
+];
 
 /// What an fd opened on `name` with open `flags` names in the fd table: an O_TMPFILE fd is
 /// an unnamed file in the directory opened, not the directory.

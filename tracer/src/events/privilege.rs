@@ -2,11 +2,14 @@
 
 use tracer_common::{
     Event as RawEvent, SyscallId,
-    privilege::{PREV_KNOWN_ARG, PREV_VALUE_ARG, PrivData, SET_TID_SIZE_ARG},
+    privilege::{
+        FS_IOC_FSSETXATTR, FS_IOC_SETFLAGS, PREV_KNOWN_ARG, PREV_VALUE_ARG, PrivData,
+        SET_TID_SIZE_ARG,
+    },
 };
 
 use super::{Cx, DecodeError, bit_names, read_record, text};
-use crate::trace::{ClockTime, EventData, TimeZone};
+use crate::trace::{ClockTime, EventData, PathRef, TimeZone};
 
 const AT_FDCWD: i32 = -100;
 
@@ -156,6 +159,45 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
         Reboot | KexecLoad | KexecFileLoad | DeleteModule | Swapon | Swapoff | Sethostname
         | Setdomainname | Ioperm | Iopl | Acct | Quotactl | QuotactlFd | Syslog | PerfEventOpen
         | Vhangup => privileged_call(syscall, &a, &d, s1, cx),
+        // The inode flags ioctls change a file, not the system: `file_attr` events.
+        Ioctl if matches!(a[1] as u32, FS_IOC_SETFLAGS | FS_IOC_FSSETXATTR) => {
+            let fd = a[0] as i32;
+            let data = &d.data[..(d.data_len as usize).min(d.data.len())];
+            let value = data
+                .get(..4)
+                .map(|b| u64::from(u32::from_ne_bytes(b.try_into().expect("4"))));
+            let setflags = a[1] as u32 == FS_IOC_SETFLAGS;
+            let table = if setflags {
+                super::file::FS_FLAGS
+            } else {
+                super::file::FS_XFLAGS
+            };
+            EventData::FileAttr {
+                path: cx.procs.fd_path(cx.header.pid, fd).map(|p| PathRef {
+                    resolved: Some(p),
+                    given: None,
+                    real: None,
+                }),
+                fd: Some(fd),
+                op: Some(
+                    if setflags {
+                        "FS_IOC_SETFLAGS"
+                    } else {
+                        "FS_IOC_FSSETXATTR"
+                    }
+                    .to_owned(),
+                ),
+                flags: value.map(|v| bit_names(v, table)).unwrap_or_default(),
+                flags_raw: value,
+            }
+        }
+        Seccomp
+        | LandlockCreateRuleset
+        | LandlockAddRule
+        | LandlockRestrictSelf
+        | Personality
+        | LsmSetSelfAttr => self_policy(syscall, &a, &d, cx),
+        Keyctl | AddKey | RequestKey => keyring(syscall, &a, opt(s3), opt(s1)),
         SchedSetscheduler | SchedSetparam | SchedSetattr | Setpriority | Prlimit64 | Setrlimit
         | FanotifyInit | Ioctl | IoprioSet | Clone3 | ProcessVmWritev => {
             gated_call(syscall, &a, &d, cx.header.pid, cx.header.ret)
@@ -163,6 +205,317 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
         _ => return Ok(None),
     }))
 }
+
+/// seccomp(op, flags, args), landlock_create_ruleset(attr, size, flags),
+/// landlock_add_rule(fd, type, attr, flags), landlock_restrict_self(fd, flags),
+/// personality(persona), lsm_set_self_attr(attr, ctx, size, flags): what the caller set for
+/// itself. `data` holds the struct the call points to (the probe's copy).
+fn self_policy(syscall: SyscallId, a: &[u64; 6], d: &PrivData, cx: &mut Cx<'_>) -> EventData {
+    use SyscallId::*;
+    let data = &d.data[..(d.data_len as usize).min(d.data.len())];
+    let u64_at = |at: usize| {
+        data.get(at..at + 8)
+            .map(|b| u64::from_ne_bytes(b.try_into().expect("8")))
+    };
+    let (op, flags, detail, query) = match syscall {
+        Seccomp => {
+            let op = a[0];
+            // struct sock_fprog: `unsigned short len`, then the filter's pointer.
+            let len = data
+                .get(..2)
+                .map(|b| u16::from_ne_bytes(b.try_into().expect("2")));
+            (
+                Some(named(&SECCOMP_OPS, op as i64, || {
+                    format!("SECCOMP_OP_{op}")
+                })),
+                bit_names(a[1], SECCOMP_FLAGS),
+                (op == 1).then(|| match len {
+                    Some(n) => format!("filter of {n} instructions"),
+                    None => "filter unread".to_owned(),
+                }),
+                // The action and notification size queries change nothing.
+                op == 2 || op == 3,
+            )
+        }
+        LandlockCreateRuleset => {
+            let size = a[1] as usize;
+            let field = |at: usize, table: &[(u64, &str)], what: &str| {
+                (size >= at + 8)
+                    .then(|| u64_at(at))
+                    .flatten()
+                    .filter(|v| *v != 0)
+                    .map(|v| format!("{what} {}", bit_names(v, table).join("|")))
+            };
+            let handled: Vec<String> = [
+                field(0, LANDLOCK_FS, "handled fs"),
+                field(8, LANDLOCK_NET, "handled net"),
+                field(16, LANDLOCK_SCOPE, "scoped"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            (
+                None,
+                bit_names(a[2], LANDLOCK_CREATE_FLAGS),
+                (!handled.is_empty()).then(|| handled.join("; ")),
+                // LANDLOCK_CREATE_RULESET_VERSION / _ERRATA: the ABI asked, no ruleset made.
+                a[2] != 0,
+            )
+        }
+        LandlockAddRule => {
+            let allowed = u64_at(0).map(|v| bit_names(v, LANDLOCK_FS).join("|"));
+            let detail = match a[1] {
+                // struct landlock_path_beneath_attr (packed): allowed_access, parent_fd.
+                1 => {
+                    let dir_fd = data
+                        .get(8..12)
+                        .map(|b| i32::from_ne_bytes(b.try_into().expect("4")));
+                    let dir = dir_fd.map(|fd| {
+                        cx.procs
+                            .fd_path(cx.header.pid, fd)
+                            .unwrap_or_else(|| format!("fd {fd}"))
+                    });
+                    Some(format!(
+                        "allow {} beneath {}",
+                        allowed.unwrap_or_else(|| "?".to_owned()),
+                        dir.unwrap_or_else(|| "?".to_owned())
+                    ))
+                }
+                // struct landlock_net_port_attr: allowed_access, port.
+                2 => Some(format!(
+                    "allow {} port {}",
+                    u64_at(0).map_or("?".to_owned(), |v| bit_names(v, LANDLOCK_NET).join("|")),
+                    u64_at(8).map_or("?".to_owned(), |p| p.to_string())
+                )),
+                _ => None,
+            };
+            (
+                Some(match a[1] {
+                    1 => "LANDLOCK_RULE_PATH_BENEATH".to_owned(),
+                    2 => "LANDLOCK_RULE_NET_PORT".to_owned(),
+                    t => format!("LANDLOCK_RULE_{t}"),
+                }),
+                Vec::new(),
+                detail.map(|d| format!("ruleset fd {}: {d}", a[0] as i32)),
+                false,
+            )
+        }
+        LandlockRestrictSelf => (
+            None,
+            bit_names(a[1], LANDLOCK_RESTRICT_FLAGS),
+            Some(format!("ruleset fd {}", a[0] as i32)),
+            false,
+        ),
+        Personality => {
+            let persona = a[0] as u32;
+            if persona == u32::MAX {
+                (Some("query".to_owned()), Vec::new(), None, true)
+            } else {
+                let domain = match persona & 0xff {
+                    0 => "PER_LINUX".to_owned(),
+                    8 => "PER_LINUX32".to_owned(),
+                    other => format!("PER_{other:#x}"),
+                };
+                (
+                    Some(domain),
+                    bit_names(u64::from(persona & !0xff), PERSONALITY_FLAGS),
+                    Some(format!("{persona:#x}")),
+                    false,
+                )
+            }
+        }
+        // lsm_set_self_attr: struct lsm_ctx { u64 id, flags, len, ctx_len; u8 ctx[] }.
+        _ => {
+            let id = u64_at(0);
+            let ctx_len = u64_at(24).unwrap_or(0) as usize;
+            let ctx = data.get(32..).map(|c| text(c, ctx_len.min(c.len()) as u32));
+            (
+                Some(match a[0] {
+                    100 => "LSM_ATTR_CURRENT".to_owned(),
+                    101 => "LSM_ATTR_EXEC".to_owned(),
+                    102 => "LSM_ATTR_FSCREATE".to_owned(),
+                    103 => "LSM_ATTR_KEYCREATE".to_owned(),
+                    104 => "LSM_ATTR_PREV".to_owned(),
+                    105 => "LSM_ATTR_SOCKCREATE".to_owned(),
+                    other => format!("LSM_ATTR_{other}"),
+                }),
+                Vec::new(),
+                id.map(|id| {
+                    format!(
+                        "{} context {:?}",
+                        match id {
+                            101 => "SELinux".to_owned(),
+                            102 => "Smack".to_owned(),
+                            104 => "AppArmor".to_owned(),
+                            other => format!("LSM {other}"),
+                        },
+                        ctx.unwrap_or_default()
+                    )
+                }),
+                false,
+            )
+        }
+    };
+    EventData::SelfPolicy {
+        call: syscall.name().to_owned(),
+        op,
+        flags,
+        detail,
+        query,
+    }
+}
+
+/// add_key(type, description, payload, plen, keyring), request_key(type, description,
+/// callout, keyring), keyctl(op, …): `key_type` and `description` are what the probe copied
+/// (keyctl: KEYCTL_SEARCH's and KEYCTL_RESTRICT_KEYRING's type and description or
+/// restriction, KEYCTL_JOIN_SESSION_KEYRING's name).
+fn keyring(
+    syscall: SyscallId,
+    a: &[u64; 6],
+    key_type: Option<String>,
+    description: Option<String>,
+) -> EventData {
+    let (op, target) = match syscall {
+        SyscallId::AddKey => (None, Some(key_spec(a[4] as i32))),
+        SyscallId::RequestKey => (None, (a[3] != 0).then(|| key_spec(a[3] as i32))),
+        _ => {
+            let op = a[0];
+            (
+                Some(named(&KEYCTL_OPS, op as i64, || format!("KEYCTL_{op}"))),
+                // JOIN_SESSION_KEYRING's first argument is a name, GET_PERSISTENT's a uid.
+                (op != 1 && op != 22).then(|| key_spec(a[1] as i32)),
+            )
+        }
+    };
+    EventData::Keyring {
+        call: syscall.name().to_owned(),
+        op,
+        key_type,
+        description,
+        target,
+    }
+}
+
+/// A key or keyring id: the special ones by name (`KEY_SPEC_*`), others by serial number.
+fn key_spec(id: i32) -> String {
+    const NAMES: [&str; 8] = [
+        "KEY_SPEC_THREAD_KEYRING",
+        "KEY_SPEC_PROCESS_KEYRING",
+        "KEY_SPEC_SESSION_KEYRING",
+        "KEY_SPEC_USER_KEYRING",
+        "KEY_SPEC_USER_SESSION_KEYRING",
+        "KEY_SPEC_GROUP_KEYRING",
+        "KEY_SPEC_REQKEY_AUTH_KEY",
+        "KEY_SPEC_REQUESTOR_KEYRING",
+    ];
+    if id < 0 {
+        named(&NAMES, -i64::from(id) - 1, || id.to_string())
+    } else {
+        id.to_string()
+    }
+}
+
+/// keyctl(2)'s operations (include/uapi/linux/keyctl.h).
+const KEYCTL_OPS: [&str; 33] = [
+    "KEYCTL_GET_KEYRING_ID",
+    "KEYCTL_JOIN_SESSION_KEYRING",
+    "KEYCTL_UPDATE",
+    "KEYCTL_REVOKE",
+    "KEYCTL_CHOWN",
+    "KEYCTL_SETPERM",
+    "KEYCTL_DESCRIBE",
+    "KEYCTL_CLEAR",
+    "KEYCTL_LINK",
+    "KEYCTL_UNLINK",
+    "KEYCTL_SEARCH",
+    "KEYCTL_READ",
+    "KEYCTL_INSTANTIATE",
+    "KEYCTL_NEGATE",
+    "KEYCTL_SET_REQKEY_KEYRING",
+    "KEYCTL_SET_TIMEOUT",
+    "KEYCTL_ASSUME_AUTHORITY",
+    "KEYCTL_GET_SECURITY",
+    "KEYCTL_SESSION_TO_PARENT",
+    "KEYCTL_REJECT",
+    "KEYCTL_INSTANTIATE_IOV",
+    "KEYCTL_INVALIDATE",
+    "KEYCTL_GET_PERSISTENT",
+    "KEYCTL_DH_COMPUTE",
+    "KEYCTL_PKEY_QUERY",
+    "KEYCTL_PKEY_ENCRYPT",
+    "KEYCTL_PKEY_DECRYPT",
+    "KEYCTL_PKEY_SIGN",
+    "KEYCTL_PKEY_VERIFY",
+    "KEYCTL_RESTRICT_KEYRING",
+    "KEYCTL_MOVE",
+    "KEYCTL_CAPABILITIES",
+    "KEYCTL_WATCH_KEY",
+];
+
+/// seccomp(2)'s operations and flags (include/uapi/linux/seccomp.h).
+const SECCOMP_OPS: [&str; 4] = [
+    "SECCOMP_SET_MODE_STRICT",
+    "SECCOMP_SET_MODE_FILTER",
+    "SECCOMP_GET_ACTION_AVAIL",
+    "SECCOMP_GET_NOTIF_SIZES",
+];
+const SECCOMP_FLAGS: &[(u64, &str)] = &[
+    (1, "SECCOMP_FILTER_FLAG_TSYNC"),
+    (2, "SECCOMP_FILTER_FLAG_LOG"),
+    (4, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"),
+    (8, "SECCOMP_FILTER_FLAG_NEW_LISTENER"),
+    (16, "SECCOMP_FILTER_FLAG_TSYNC_ESRCH"),
+    (32, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"),
+];
+
+/// Landlock's access rights, scopes and flags (include/uapi/linux/landlock.h), without their
+/// `LANDLOCK_ACCESS_FS_` / `_NET_` / `LANDLOCK_SCOPE_` prefixes.
+const LANDLOCK_FS: &[(u64, &str)] = &[
+    (0x1, "EXECUTE"),
+    (0x2, "WRITE_FILE"),
+    (0x4, "READ_FILE"),
+    (0x8, "READ_DIR"),
+    (0x10, "REMOVE_DIR"),
+    (0x20, "REMOVE_FILE"),
+    (0x40, "MAKE_CHAR"),
+    (0x80, "MAKE_DIR"),
+    (0x100, "MAKE_REG"),
+    (0x200, "MAKE_SOCK"),
+    (0x400, "MAKE_FIFO"),
+    (0x800, "MAKE_BLOCK"),
+    (0x1000, "MAKE_SYM"),
+    (0x2000, "REFER"),
+    (0x4000, "TRUNCATE"),
+    (0x8000, "IOCTL_DEV"),
+];
+const LANDLOCK_NET: &[(u64, &str)] = &[(0x1, "BIND_TCP"), (0x2, "CONNECT_TCP")];
+const LANDLOCK_SCOPE: &[(u64, &str)] = &[(0x1, "ABSTRACT_UNIX_SOCKET"), (0x2, "SIGNAL")];
+const LANDLOCK_CREATE_FLAGS: &[(u64, &str)] = &[
+    (0x1, "LANDLOCK_CREATE_RULESET_VERSION"),
+    (0x2, "LANDLOCK_CREATE_RULESET_ERRATA"),
+];
+const LANDLOCK_RESTRICT_FLAGS: &[(u64, &str)] = &[
+    (0x1, "LANDLOCK_RESTRICT_SELF_LOG_SAME_EXEC_OFF"),
+    (0x2, "LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON"),
+    (0x4, "LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF"),
+];
+
+/// personality(2)'s flags (include/uapi/linux/personality.h). `READ_IMPLIES_EXEC` makes
+/// readable memory executable and `ADDR_NO_RANDOMIZE` turns off ASLR for the caller and what
+/// it execs.
+const PERSONALITY_FLAGS: &[(u64, &str)] = &[
+    (0x0020000, "UNAME26"),
+    (0x0040000, "ADDR_NO_RANDOMIZE"),
+    (0x0080000, "FDPIC_FUNCPTRS"),
+    (0x0100000, "MMAP_PAGE_ZERO"),
+    (0x0200000, "ADDR_COMPAT_LAYOUT"),
+    (0x0400000, "READ_IMPLIES_EXEC"),
+    (0x0800000, "ADDR_LIMIT_32BIT"),
+    (0x1000000, "SHORT_INODE"),
+    (0x2000000, "WHOLE_SECONDS"),
+    (0x4000000, "STICKY_TIMEOUTS"),
+    (0x8000000, "ADDR_LIMIT_3GB"),
+];
 
 /// reboot, kexec, delete_module, swap, host names, I/O ports, acct, quotactl, syslog,
 /// perf_event_open, vhangup: the capability each needs and what it asked. `s1` is the path or

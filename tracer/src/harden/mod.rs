@@ -328,6 +328,17 @@ impl Seen {
                 self.modules.insert(format!("a module (by {})", ev.comm));
                 self.cap("CAP_SYS_MODULE", format!("module load by {}", ev.comm));
             }
+            // chattr +i / +a.
+            EventData::FileAttr { flags, .. }
+                if flags
+                    .iter()
+                    .any(|f| crate::trace::describe::IMMUTABLE_FLAGS.contains(&f.as_str())) =>
+            {
+                self.cap(
+                    "CAP_LINUX_IMMUTABLE",
+                    format!("{} by {}", kind_call(ev), ev.comm),
+                )
+            }
             _ => {}
         }
     }

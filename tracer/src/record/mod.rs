@@ -24,6 +24,8 @@ mod loader;
 pub mod mounts;
 mod output;
 mod sender;
+#[cfg(test)]
+mod stack;
 pub mod target;
 pub mod tpformat;
 

@@ -38,6 +38,7 @@ pub fn paths(ev: &Event) -> Vec<&PathRef> {
         | EventData::Truncate { path, .. }
         | EventData::Xattr { path, .. }
         | EventData::Utime { path, .. }
+        | EventData::FileAttr { path, .. }
         | EventData::Chdir { path, .. } => path.iter().collect(),
         _ => Vec::new(),
     }
@@ -251,6 +252,19 @@ pub fn file_changes(ev: &Event) -> Vec<(&PathRef, String)> {
         EventData::Utime {
             path: Some(path), ..
         } => vec![(path, "utime".to_owned())],
+        EventData::FileAttr {
+            path: Some(path),
+            flags,
+            flags_raw,
+            ..
+        } => vec![(
+            path,
+            match flags_raw {
+                None => "set inode flags (unread)".to_owned(),
+                Some(0) => "clear inode flags".to_owned(),
+                Some(_) => format!("set inode flags {}", flags.join("|")),
+            },
+        )],
         _ => vec![],
     }
 }
@@ -308,6 +322,15 @@ pub fn is_privilege_prctl(option: &str) -> bool {
     .iter()
     .any(|p| prctl_name(option).contains(p))
 }
+
+/// The inode flags only a process with CAP_LINUX_IMMUTABLE may set or clear: immutable and
+/// append-only, in the `FS_IOC_SETFLAGS` and the `fsxattr` spelling.
+pub const IMMUTABLE_FLAGS: &[&str] = &[
+    "FS_IMMUTABLE_FL",
+    "FS_APPEND_FL",
+    "FS_XFLAG_IMMUTABLE",
+    "FS_XFLAG_APPEND",
+];
 
 /// The extended attribute that holds a file's capabilities: setting or removing it is what
 /// setcap(8) does, and the kernel asks CAP_SETFCAP for it.
@@ -426,6 +449,16 @@ pub fn privilege_detail(ev: &Event) -> Option<String> {
             netlink_capability(n)
         ),
         EventData::ModuleLoad { params } => format!("params {}", opt(params)),
+        // chattr +i / +a: the kernel asks CAP_LINUX_IMMUTABLE to set or clear either flag.
+        EventData::FileAttr { path, flags, .. }
+            if flags.iter().any(|f| IMMUTABLE_FLAGS.contains(&f.as_str())) =>
+        {
+            format!(
+                "inode flags {} on {} (CAP_LINUX_IMMUTABLE)",
+                flags.join("|"),
+                path.as_ref().map_or("(fd, path unknown)", |p| p.best())
+            )
+        }
         // A read of the clock's state, or of quotas, asks for no privilege.
         EventData::Clock { query: true, .. } | EventData::PrivilegedCall { query: true, .. } => {
             return None;

@@ -508,6 +508,25 @@ pub enum EventData {
         path: Option<PathRef>,
         flags: u64,
     },
+    /// A file's inode flags set: file_setattr, or the ioctls `FS_IOC_SETFLAGS` (chattr) and
+    /// `FS_IOC_FSSETXATTR`. Immutable and append-only files (`FS_IMMUTABLE_FL`,
+    /// `FS_XFLAG_APPEND`, …) are what an attacker or a careful daemon sets. Added in version 1
+    /// as a new kind (2026-12).
+    FileAttr {
+        /// The file: by path (file_setattr), or the file behind the fd when the fd table knows
+        /// it.
+        path: Option<PathRef>,
+        /// The ioctl's fd.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fd: Option<i32>,
+        /// The ioctl's command (`FS_IOC_SETFLAGS`, `FS_IOC_FSSETXATTR`); null for file_setattr.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        op: Option<String>,
+        /// The flags set, by name (`FS_*_FL` for FS_IOC_SETFLAGS, `FS_XFLAG_*` otherwise).
+        flags: Vec<String>,
+        /// The same as a number; null when the call's struct could not be read.
+        flags_raw: Option<u64>,
+    },
     /// name_to_handle_at: a file's handle, which open_by_handle_at later opens without a path.
     NameToHandle {
         path: PathRef,
@@ -717,6 +736,49 @@ pub enum EventData {
         /// as on Debian, every action needs CAP_SYSLOG.
         query: bool,
     },
+    /// A call that sets the caller's own security policy or execution domain: seccomp,
+    /// landlock_create_ruleset, landlock_add_rule, landlock_restrict_self, personality,
+    /// lsm_set_self_attr. They restrict (or, for personality's `READ_IMPLIES_EXEC` and
+    /// `ADDR_NO_RANDOMIZE`, weaken) the process itself and need no capability, so no claim is
+    /// contradicted by one. Added in version 1 as a new kind (2026-12).
+    SelfPolicy {
+        call: String,
+        /// seccomp's operation (`SECCOMP_SET_MODE_FILTER`, …), landlock_add_rule's rule type
+        /// (`LANDLOCK_RULE_PATH_BENEATH`), personality's execution domain (`PER_LINUX`;
+        /// `query` for 0xffffffff), lsm_set_self_attr's attribute (`LSM_ATTR_CURRENT`, …).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        op: Option<String>,
+        /// Flags by name: seccomp's `SECCOMP_FILTER_FLAG_*`, landlock's, personality's
+        /// (`ADDR_NO_RANDOMIZE`, `READ_IMPLIES_EXEC`, …).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        flags: Vec<String>,
+        /// What it sets, in words: a filter's length, the access rights a ruleset handles or
+        /// a rule allows and beneath which directory (from the fd table) or on which port, the
+        /// ruleset fd restricted to, the persona as a number, the LSM and context set.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
+        /// The call only asks (personality(0xffffffff), seccomp's action and notification
+        /// size queries, landlock's ABI version query): nothing was set.
+        query: bool,
+    },
+    /// A kernel keyring call: add_key, request_key, keyctl. Keys hold secrets (the payload is
+    /// never copied). Added in version 1 as a new kind (2026-12).
+    Keyring {
+        call: String,
+        /// keyctl's operation (`KEYCTL_SEARCH`, …); null for add_key and request_key.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        op: Option<String>,
+        /// The key's type (`user`, `logon`, `keyring`, …) and description (keyctl: those of
+        /// KEYCTL_SEARCH, KEYCTL_RESTRICT_KEYRING's restriction, KEYCTL_JOIN_SESSION_KEYRING's
+        /// keyring name); null where the call names none or they were unreadable.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key_type: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
+        /// The key or keyring acted on or added to: `KEY_SPEC_*` by name, else its serial.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target: Option<String>,
+    },
     // -- environment
     /// Random bytes drawn with getrandom(2). Opens of /dev/random and /dev/urandom are `open`
     /// events.
@@ -862,6 +924,7 @@ impl EventData {
             EventData::Xattr { .. } => EventKind::Xattr,
             EventData::Utime { .. } => EventKind::Utime,
             EventData::NameToHandle { .. } => EventKind::NameToHandle,
+            EventData::FileAttr { .. } => EventKind::FileAttr,
             EventData::Socket { .. } => EventKind::Socket,
             EventData::Bind { .. } => EventKind::Bind,
             EventData::Listen { .. } => EventKind::Listen,
@@ -887,6 +950,8 @@ impl EventData {
             EventData::MountApi { .. } => EventKind::MountApi,
             EventData::Clock { .. } => EventKind::Clock,
             EventData::PrivilegedCall { .. } => EventKind::PrivilegedCall,
+            EventData::SelfPolicy { .. } => EventKind::SelfPolicy,
+            EventData::Keyring { .. } => EventKind::Keyring,
             EventData::Getrandom { .. } => EventKind::Getrandom,
             EventData::Getenv { .. } => EventKind::Getenv,
             EventData::Crypto { .. } => EventKind::Crypto,

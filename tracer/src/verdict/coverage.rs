@@ -35,6 +35,7 @@ pub fn needed_kinds(check: Check) -> &'static [EventKind] {
             K::Mknod,
             K::Xattr,
             K::Utime,
+            K::FileAttr,
             K::FdReceived,
         ],
         Check::TempFiles => &[
@@ -66,6 +67,8 @@ pub fn needed_kinds(check: Check) -> &'static [EventKind] {
             K::MountApi,
             K::Clock,
             K::PrivilegedCall,
+            // chattr +i / +a (CAP_LINUX_IMMUTABLE).
+            K::FileAttr,
             K::Exec,
         ],
         // AF_ALG sockets: the kernel's crypto API.
@@ -155,6 +158,9 @@ const ADDED_LATER: &[EventKind] = &[
     EventKind::Clock,
     EventKind::PrivilegedCall,
     EventKind::FdReceived,
+    EventKind::FileAttr,
+    EventKind::SelfPolicy,
+    EventKind::Keyring,
 ];
 
 /// Why the trace cannot support "held" for this check: each reason is a sentence.

@@ -190,6 +190,10 @@ pub fn attempt(header: &Header, ev: &Event) -> Option<String> {
         }
         | EventData::Utime {
             path: Some(path), ..
+        }
+        // chattr +i or +a on the trace file: the recorder's writes then fail.
+        | EventData::FileAttr {
+            path: Some(path), ..
         } => touched(path).map(|p| format!("{kind} {p}")),
         EventData::MountApi {
             call, path, path2, ..
