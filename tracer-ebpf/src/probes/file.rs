@@ -54,9 +54,12 @@ fn note_real_open(ctx: &LsmContext, cfg: &Config) -> Option<()> {
     // kept for the files the kernel opens on its own behalf (an exec's binary, its loader).
     // SAFETY: a map value read by copy.
     let syscall = SyscallId::from_raw(unsafe { INFLIGHT.get(tid) }?.syscall)?;
-    // mq_open's exit program (`file_exit`) takes no kernel name: none is kept for it, or the
-    // thread's next open would find it.
-    if syscall.kind() != EventKind::Open || syscall == SyscallId::MqOpen {
+    // mq_open's and open_by_handle_at's exit program (`file_exit`) takes no kernel name: none
+    // is kept for them, or the thread's next open would find it and, the insert keeping the
+    // first name, report it as that open's file.
+    if syscall.kind() != EventKind::Open
+        || matches!(syscall, SyscallId::MqOpen | SyscallId::OpenByHandleAt)
+    {
         return None;
     }
     let zero = REAL_ZERO.get_ptr(0)?;
