@@ -119,13 +119,7 @@ pub async fn run(
     // SAFETY: the ring buffer owns its map fd, which stays open and the same until the AsyncFd
     // is dropped.
     let mut ring = unsafe { AsyncFd::register(ring) }.map_err(register_err)?;
-    let lost_map = PerCpuArray::try_from(
-        loaded
-            .ebpf
-            .map("LOST")
-            .ok_or(RecordError::MissingMap("LOST"))?,
-    )
-    .map_err(|e| RecordError::Load(e.to_string()))?;
+    let lost_map = counter_map(&loaded.ebpf, "LOST")?;
     let mut sink = Sink {
         writer,
         lines: Aggregator::new(opts.aggregate),
@@ -432,11 +426,7 @@ impl LossWatch<'_> {
         kinds
             .into_iter()
             .filter(|&kind| {
-                let Ok(total) = self
-                    .map
-                    .get(&kind.index(), 0)
-                    .map(|values| values.iter().sum::<u64>())
-                else {
+                let Ok(total) = kind_total(&self.map, kind) else {
                     return true;
                 };
                 let before = self.settled.get(&kind).copied().unwrap_or(0);
@@ -451,18 +441,31 @@ impl LossWatch<'_> {
 
 /// Sums a per-CPU, per-kind counter map; every kind is listed, zeros included.
 fn per_kind(ebpf: &aya::Ebpf, name: &'static str) -> Result<BTreeMap<String, u64>, RecordError> {
-    let map: PerCpuArray<&MapData, u64> =
-        PerCpuArray::try_from(ebpf.map(name).ok_or(RecordError::MissingMap(name))?)
-            .map_err(|e| RecordError::Load(e.to_string()))?;
+    let map = counter_map(ebpf, name)?;
     let mut out = BTreeMap::new();
     for kind in EventKind::ALL {
-        let total = map
-            .get(&kind.index(), 0)
-            .map(|values| values.iter().sum())
-            .map_err(|e| RecordError::Load(format!("{name}: {e}")))?;
+        let total =
+            kind_total(&map, *kind).map_err(|e| RecordError::Load(format!("{name}: {e}")))?;
         out.insert(kind.name().to_owned(), total);
     }
     Ok(out)
+}
+
+/// One of the kernel side's per-CPU, per-kind counter maps (`LOST`, `TRUNCATED`, …).
+fn counter_map<'a>(
+    ebpf: &'a aya::Ebpf,
+    name: &'static str,
+) -> Result<PerCpuArray<&'a MapData, u64>, RecordError> {
+    PerCpuArray::try_from(ebpf.map(name).ok_or(RecordError::MissingMap(name))?)
+        .map_err(|e| RecordError::Load(e.to_string()))
+}
+
+/// A kind's count in such a map, summed over the CPUs.
+fn kind_total(
+    map: &PerCpuArray<&MapData, u64>,
+    kind: EventKind,
+) -> Result<u64, aya::maps::MapError> {
+    map.get(&kind.index(), 0).map(|values| values.iter().sum())
 }
 
 /// The terminating signals a process can catch: each ends the recording with its footer.
