@@ -223,12 +223,7 @@ fn arguments_rewritten_while_a_call_waits_are_flagged() {
             && e.result.as_ref().is_some_and(|r| r.ret == 0)
     });
     // Nothing else of the program was rewritten: the first connect, the reader's open.
-    let flagged: u64 = t
-        .events
-        .iter()
-        .filter(|e| changed(e))
-        .map(|e| e.occurrences())
-        .sum();
+    let flagged = count_events(&t.events, changed);
     assert_eq!(flagged, 2, "only the two waiting calls are flagged");
     let vs = verdicts(t, &[Check::FileIo, Check::OutgoingDestinations]);
     let (s, why) = status(&vs, Check::OutgoingDestinations);

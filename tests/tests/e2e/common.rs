@@ -138,6 +138,15 @@ pub fn record_actor(family: &str) -> (Recorded, String, TempDir) {
     (rec, work_path, work)
 }
 
+/// How many events match `pred`: events, not lines (a line with `repeat` is that many).
+pub fn count_events(events: &[Event], pred: impl Fn(&Event) -> bool) -> u64 {
+    events
+        .iter()
+        .filter(|e| pred(e))
+        .map(|e| e.occurrences())
+        .sum()
+}
+
 /// The single event matching `pred`, with a readable failure listing what was there.
 pub fn find<'a>(trace: &'a Trace, what: &str, pred: impl Fn(&Event) -> bool) -> &'a Event {
     trace.events.iter().find(|e| pred(e)).unwrap_or_else(|| {

@@ -366,13 +366,7 @@ fn every_syscall_hook_mode_records_the_same_events() {
             exec_argv(e).is_some_and(|a| a.first().is_some_and(|p| p.contains("python")))
         });
         let one = |what: &str, pred: &dyn Fn(&tracer::trace::Event) -> bool| {
-            // Events, not lines: a line with `repeat` is that many.
-            let n: u64 = t
-                .events
-                .iter()
-                .filter(|e| pred(e))
-                .map(|e| e.occurrences())
-                .sum();
+            let n = count_events(&t.events, pred);
             assert_eq!(n, 1, "{mode:?}: {what}");
         };
         one(
@@ -491,11 +485,8 @@ fn a_refused_dispatch_program_makes_the_next_way_used() {
 /// How many open events name `file` (events, not lines: a line with `repeat` is that many):
 /// the syscall-hook tests each open their file twice.
 fn opens_of(events: &[tracer::trace::Event], file: &std::path::Path) -> u64 {
-    events
-        .iter()
-        .filter(|e| {
-            matches!(&e.data, EventData::Open { path, .. } if path.best() == file.to_str().unwrap())
-        })
-        .map(|e| e.occurrences())
-        .sum()
+    count_events(
+        events,
+        |e| matches!(&e.data, EventData::Open { path, .. } if path.best() == file.to_str().unwrap()),
+    )
 }
