@@ -539,7 +539,7 @@ t4("n4_udp_any_server", "network", "new netns: UDP bind 0.0.0.0:47305 + recvfrom
 # privilege
 t4("c4_pivot_root", "privilege", "new mount ns: pivot_root into a tmpfs under the scratch dir, old root detached", syscall_or_kind("pivot_root"), (), r"pivot_root\(", ["privileged_functions"], effect=printed("detached"))
 t4("c4_ioprio_rt", "privilege", "ioprio_set(IOPRIO_CLASS_RT) (CAP_SYS_ADMIN/CAP_SYS_NICE), then back to best-effort", syscall_or_kind("ioprio_set"), (), r"ioprio_set\(.*IOPRIO_CLASS_RT", ["privileged_functions"], effect=printed("class 0 -> 1"))
-t4("c4_klogctl", "privilege", "klogctl(SYSLOG_ACTION_READ_ALL) (CAP_SYSLOG): read the kernel log, no /dev/kmsg", syscall_or_kind("syslog", "klogctl"), (), r"syslog\(SYSLOG_ACTION_READ_ALL", ["privileged_functions"], effect=matches(r"read [1-9]\d* bytes"))
+t4("c4_klogctl", "privilege", "klogctl(SYSLOG_ACTION_READ_ALL) (CAP_SYSLOG): read the kernel log, no /dev/kmsg", syscall_or_kind("syslog", "klogctl"), (), r"syslog\(3 /\* SYSLOG_ACTION_READ_ALL", ["privileged_functions"], effect=matches(r"read [1-9]\d* bytes"))
 t4("c4_mknod_chardev", "privilege", "mknod a char device node (1:3) under the scratch dir (CAP_MKNOD)", mentions("rtm4_devnode"), ("open",), r"mknod(at)?\(.*rtm4_devnode.*S_IFCHR", ["privileged_functions", "file_io"], effect=printed("char device now: yes"))
 # recorder tampering
 t4("a4_bpf_map_tamper", "forgery", "empty the recorder's own hash maps, zero its small arrays (by id from its fdinfo), then touch rtm4_bpf_tamper", forked_exec("rtm4_bpf_tamper"), ("fork", "exec"), r"execve\(.*rtm4_bpf_tamper", PWN, effect=exists(SCRATCH + "/rtm4_bpf_tamper"))

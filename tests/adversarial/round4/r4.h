@@ -25,4 +25,24 @@ static inline int spawn_wait(char *const argv[])
     waitpid(p, &st, 0);
     return st;
 }
+/* Run `attack(recorder)` in a daemon (double fork + setsid) so that it outlives the target: a
+ * recorder that dies may take its direct child down with it, not an orphan. The target waits
+ * up to 3 s for `effect` to appear, then exits. */
+static inline int in_daemon(pid_t rec, void (*attack)(pid_t), const char *effect)
+{
+    pid_t d = fork();
+    if (d < 0)
+        DIE("fork");
+    if (d == 0) {
+        setsid();
+        if (fork() != 0)
+            _exit(0);
+        attack(rec);
+        _exit(0);
+    }
+    waitpid(d, NULL, 0);
+    for (int i = 0; i < 150 && access(effect, F_OK) != 0; i++)
+        usleep(20000);
+    return 0;
+}
 #endif
