@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Adversarial corpus runner: builds each technique (round 1: src/*.c; round 2: round2/*.c,
-*.py, *.sh; round 3: round3/*.c, *.pl), runs it once under `tracer record` and once under
-`strace -f`, and says per technique whether each tool saw it; for rounds 2 and 3 also what
+*.py, *.sh; round 3: round3/*.c, *.pl; round 4: round4/*.c), runs it once under `tracer record`
+and once under `strace -f`, and says per technique whether each tool saw it; for rounds 2-4 also what
 `tracer check` answers the review claims the technique is about (a claim "held" over a
 technique that did the thing is an evasion).
 
@@ -22,7 +22,7 @@ Verdicts, strict on purpose:
           a technique whose action failed proves nothing either way
 
 Usage (root): tests/adversarial/run.py [--tracer PATH] [--out DIR] [--only NAME,...]
-               [--round 1|2|3|all] [--markdown FILE]
+               [--round 1|2|3|4|all] [--markdown FILE]
 Needs gcc, strace, and a built tracer (cargo build --release -p tracer). Scratch files live in
 /tmp/redteam-adv, which is wiped before each run; traces go to --out (default /tmp/redteam-out).
 """
@@ -467,6 +467,92 @@ t3("x3_vdso_getrandom", "crypto", "vDSO getrandom called directly (parsed from A
 t3("x3_dev_hwrng", "crypto", "32 key bytes read from /dev/hwrng (hardware RNG device)", either(any_event(("crypto",)), has(("open",), "/dev/hwrng")), ("crypto", "open"), r"openat\(.*/dev/hwrng", ["crypto"], effect=printed("read 32 bytes"))
 
 
+# ---------------------------------------------------------------------------------------------
+# Round 4 (round4/): written blind to the recorder's code, its docs and its e2e tests; rounds 1-3
+# (sources and results) were read only so as not to repeat a technique. Same conventions as
+# rounds 2 and 3; markers rtm4_/RTM4_, ports 47301-47320 on 127.0.0.x. Options new here:
+# `dir9` (a directory under SCRATCH opened by the harness and passed as fd 9) and `victim` (an
+# unrecorded `sleep` started before the recording, its pid in SCRATCH/victim.pid).
+
+ENV.update({
+    "RTM4_ENVZ_GET": "1",
+    "RTM4_PROC_SELF_ENVIRON": "1",
+})
+LINK.update({
+    "x4_gnutls": ["-lgnutls"],
+})
+
+
+def t4(name, cat, what, rule, kinds, strace_re, claims, **opts):
+    t(name, cat, what, rule, kinds, strace_re, round=4, claims=claims, **opts)
+
+
+def syscall_or_kind(*names):
+    """An event whose syscall or kind is one of `names` (a call with no path or address to
+    carry a marker)."""
+
+    def pred(e, _events):
+        return e.get("syscall") in names or e["kind"] in names
+
+    return pred
+
+
+def open_of(path_part):
+    def pred(e, _events):
+        return e["kind"] == "open" and path_part in fields(e)
+
+    return pred
+
+
+def ip_event(kinds, ip):
+    def pred(e, _events):
+        return e["kind"] in kinds and (e["fields"].get("addr") or {}).get("ip") == ip
+
+    return pred
+
+
+def matches(rx):
+    return lambda out: re.search(rx, out) is not None
+
+
+PWN = ["processes_spawned", "file_io", "privileged_functions"]
+# files
+t4("f4_fchownat_empty", "file", "O_PATH open + fchownat(fd, \"\", 65534, 65534, AT_EMPTY_PATH) (no write-open, no path)", named_not_open("rtm4_fchownat"), ("open", "chown"), r"fchownat\(\d+, \"\", 65534", FT, prepare=True, effect=printed("owner now 65534:65534"))
+t4("f4_setxattrat", "file", "setxattrat(2) (6.13): 1 KiB in user.rtm4_payload through a read-only fd + AT_EMPTY_PATH", either(named_not_open("rtm4_setxattrat"), any_event(("xattr",), "rtm4_payload")), ("open", "xattr"), r"(setxattrat|syscall_0x1cf)\(", ["file_io"], prepare=True, effect=printed("is 1024 bytes"))
+t4("f4_uring_renameat", "file", "IORING_OP_RENAMEAT of a prepared file to the marker name", any_event(("io_uring_op", "rename"), "rtm4_uring_renamed"), ("io_uring_op", "rename"), r"rename(at2?)?\(.*rtm4_uring_renamed", FT, prepare=True, effect=printed("rtm4_uring_renamed: 0"))
+t4("f4_uring_unlinkat", "file", "IORING_OP_UNLINKAT deletes a prepared file", any_event(("io_uring_op", "unlink"), "rtm4_uring_unlink"), ("io_uring_op", "unlink"), r"unlink(at)?\(.*rtm4_uring_unlink", FT, prepare=True, effect=printed("exists now: no"))
+t4("f4_uring_mkdirat", "file", "IORING_OP_MKDIRAT makes a directory under the scratch dir (in /tmp)", any_event(("io_uring_op", "mkdir"), "rtm4_uring_mkdir"), ("io_uring_op", "mkdir"), r"mkdir(at)?\(.*rtm4_uring_mkdir", FT, effect=printed("rtm4_uring_mkdir: 0"))
+t4("f4_uring_setxattr", "file", "IORING_OP_SETXATTR: 2 KiB in user.rtm4_uring of a prepared file, by path", any_event(("io_uring_op", "xattr"), "rtm4_uring"), ("io_uring_op", "xattr"), r"setxattr\(.*rtm4_uring", ["file_io"], prepare=True, effect=printed("is 2048 bytes"))
+t4("f4_inherited_dirfd", "file", "openat(9, \"data.txt\", O_CREAT): fd 9 a directory the harness opened (rtm4_inherited_dir)", write_open("rtm4_inherited_dir"), ("open",), r"openat\(9.*rtm4_inherited_dir", ["file_io"], dir9="rtm4_inherited_dir", effect=exists(SCRATCH + "/rtm4_inherited_dir/data.txt"))
+t4("f4_mkdtemp", "file", "mkdtemp(3): a private temp dir, nothing in it", mentions("rtm4_mkdtemp"), ("open", "mkdir"), r"mkdir\(.*rtm4_mkdtemp", FT, effect=printed("mkdtemp -> "))
+t4("f4_acct_kernel_write", "file", "acct(2) into a prepared file: the kernel opens it and appends a record per exit; acct(NULL)", mentions("rtm4_acct"), ("open",), r"acct\(.*rtm4_acct", ["file_io", "privileged_functions"], prepare=True, effect=matches(r"file now [1-9]\d* bytes"))
+t4("f4_core_dump_file", "file", "a child chdir()s to a prepared dir, raises RLIMIT_CORE, crashes: the kernel writes rtm4_coredir/core", mentions("rtm4_coredir/core"), ("open",), r"open(at)?\(.*rtm4_coredir/core", FT, prepare=True, effect=matches(r"core dumped: yes\); \S+/core: [1-9]\d* bytes"))
+# processes
+t4("p4_clone_into_cgroup", "process", "clone3(CLONE_INTO_CGROUP) into a child cgroup made at install; the child execs grep rtm4_cg", forked_exec("rtm4_cg"), ("fork", "exec"), r"execve\(.*rtm4_cg", ["processes_spawned"], prepare=True, cleanup=True, effect=printed("0::/rtm4_cg"))
+t4("p4_ptrace_hijack", "process", "ptrace an unrecorded process (a sleep started before) into execve(/bin/touch rtm4_hijacked)", either(exec_marker("rtm4_hijacked"), has(("open",), "rtm4_hijacked")), ("exec", "open"), r"execve\(.*rtm4_hijacked", ["processes_spawned", "file_io"], victim=True, effect=exists(SCRATCH + "/rtm4_hijacked"))
+t4("p4_procmem_hijack", "process", "no ptrace: an execve stub written over an unrecorded sleep's syscall insn via /proc/PID/mem, SIGSTOP+SIGCONT restarts into it", either(exec_marker("rtm4_memhijack"), has(("open",), "rtm4_memhijack")), ("exec", "open"), r"execve\(.*rtm4_memhijack", ["processes_spawned", "file_io"], victim=True, effect=exists(SCRATCH + "/rtm4_memhijack"))
+t4("p4_concurrent_flood_exec", "process", "fork+exec rtm4_flood_exec while four threads flood 400,000 failing opens", forked_exec("rtm4_flood_exec"), ("fork", "exec"), r"execve\(.*rtm4_flood_exec", ["processes_spawned"], effect=printed("status 0"))
+t4("p4_setproctitle", "process", "a worker exec'd with rtm4_proctitle_secret in argv overwrites argv and comm at once", forked_exec("rtm4_proctitle_secret"), ("fork", "exec"), r"execve\(.*rtm4_proctitle_secret", ["processes_spawned"], effect=printed("rewrote its argv"))
+# network
+t4("n4_uring_direct_connect", "network", "IORING_OP_SOCKET into a direct (registered) slot + IORING_OP_CONNECT IOSQE_FIXED_FILE 127.0.0.1:47303", lambda e, ev: e["kind"] in ("connect", "io_uring_op", "send") and "47303" in fields(e), ("connect", "io_uring_op"), r"connect\(.*htons\(47303\)", ["outgoing_destinations"], effect=printed(": 0, accepted: yes"))
+t4("n4_tcp_repair", "network", "TCP_REPAIR connect 127.0.0.1:47304 (no SYN), repair off: a segment reaches the peer (reset)", inet_event(("connect", "send"), "127.0.0.1", 47304), ("connect", "send"), r"connect\(.*htons\(47304\)", ["outgoing_destinations"], effect=printed("-> 0, repair off, send -> -1 (Connection reset by peer)"))
+t4("n4_raw_icmp6", "network", "raw ICMPv6 socket: echo request sendto ::1, reply read", ip_event(("send", "connect"), "::1"), ("send", "socket"), r"sendto\(.*::1", ["networking", "outgoing_destinations"], effect=printed("reply: yes"))
+t4("n4_udp_any_server", "network", "new netns: UDP bind 0.0.0.0:47305 + recvfrom (a port open without listen)", any_event(("bind", "listen"), "47305"), ("bind", "listen"), r"bind\(.*htons\(47305\)", ["opens_port", "external_endpoint"], effect=printed("received 4 bytes"))
+# privilege
+t4("c4_pivot_root", "privilege", "new mount ns: pivot_root into a tmpfs under the scratch dir, old root detached", syscall_or_kind("pivot_root"), (), r"pivot_root\(", ["privileged_functions"], effect=printed("detached"))
+t4("c4_ioprio_rt", "privilege", "ioprio_set(IOPRIO_CLASS_RT) (CAP_SYS_ADMIN/CAP_SYS_NICE), then back to best-effort", syscall_or_kind("ioprio_set"), (), r"ioprio_set\(.*IOPRIO_CLASS_RT", ["privileged_functions"], effect=printed("class 0 -> 1"))
+t4("c4_klogctl", "privilege", "klogctl(SYSLOG_ACTION_READ_ALL) (CAP_SYSLOG): read the kernel log, no /dev/kmsg", syscall_or_kind("syslog", "klogctl"), (), r"syslog\(3 /\* SYSLOG_ACTION_READ_ALL", ["privileged_functions"], effect=matches(r"read [1-9]\d* bytes"))
+t4("c4_mknod_chardev", "privilege", "mknod a char device node (1:3) under the scratch dir (CAP_MKNOD)", mentions("rtm4_devnode"), ("open",), r"mknod(at)?\(.*rtm4_devnode.*S_IFCHR", ["privileged_functions", "file_io"], effect=printed("char device now: yes"))
+# recorder tampering
+t4("a4_bpf_map_tamper", "forgery", "empty the recorder's own hash maps, zero its small arrays (by id from its fdinfo), then touch rtm4_bpf_tamper", forked_exec("rtm4_bpf_tamper"), ("fork", "exec"), r"execve\(.*rtm4_bpf_tamper", PWN, effect=exists(SCRATCH + "/rtm4_bpf_tamper"))
+t4("a4_prlimit_recorder", "forgery", "prlimit(recorder, RLIMIT_FSIZE, 1): its trace writes fail (SIGXFSZ); then touch rtm4_after_fsize", forked_exec("rtm4_after_fsize"), ("fork", "exec"), r"execve\(.*rtm4_after_fsize", PWN, effect=exists(SCRATCH + "/rtm4_after_fsize"))
+t4("a4_sigstop_recorder_flood", "forgery", "SIGSTOP the recorder, 400,000-open flood, touch rtm4_after_sigstop, SIGCONT", forked_exec("rtm4_after_sigstop"), ("fork", "exec"), r"execve\(.*rtm4_after_sigstop", PWN, effect=exists(SCRATCH + "/rtm4_after_sigstop"))
+# environment and crypto
+t4("e4_envz_get", "environment", "envz_get(3) on an argz copy of environ (a libc lookup that is not getenv)", has(("getenv",), "RTM4_ENVZ_GET"), ("getenv",), r"RTM4_ENVZ_GET", ["environment"], effect=printed("-> 1"))
+t4("e4_proc_self_environ", "environment", "clearenv(), then read the own /proc/self/environ", either(has(("getenv",), "RTM4_PROC_SELF_ENVIRON"), open_of("/environ")), ("getenv", "open"), r"openat\(.*/proc/self/environ", ["environment"], effect=printed("-> 1"))
+t4("x4_gnutls", "crypto", "GnuTLS: gnutls_rnd(GNUTLS_RND_KEY) + gnutls_hash_fast(SHA-256)", any_event(("crypto",)), ("crypto",), r"gnutls_rnd", ["crypto"], effect=printed("-> 0, gnutls_hash_fast(SHA256) -> 0"))
+
+
 def sh(cmd, **kw):
     return subprocess.run(cmd, **kw)
 
@@ -478,6 +564,7 @@ def build(bindir, names):
     round1 = [n for n in names if T[n].get("round", 1) == 1]
     round2 = [n for n in names if T[n].get("round", 1) == 2]
     round3 = [n for n in names if T[n].get("round", 1) == 3]
+    round4 = [n for n in names if T[n].get("round", 1) == 4]
     jobs = []
     if round1:
         jobs += [(n, os.path.join(src, n + ".c"), []) for n in round1 + ["helper"]]
@@ -508,6 +595,10 @@ def build(bindir, names):
         else:
             # round3/r3.h builds on round 2's common.h and net.h.
             jobs.append((n, os.path.join(r3, n + ".c"), ["-I", r3, "-I", r2]))
+    r4 = os.path.join(HERE, "round4")
+    for n in round4:
+        # round4/r4.h builds on round 3's r3.h and uring3.h, and round 2's headers.
+        jobs.append((n, os.path.join(r4, n + ".c"), ["-I", r4, "-I", r3, "-I", r2]))
     for name, path, extra in jobs:
         cmd = ["gcc", "-O1", "-Wall", "-no-pie", "-pthread", *extra, "-o", os.path.join(bindir, name), path]
         cmd += [a.replace("{bindir}", bindir) for a in LINK.get(name, [])]
@@ -557,6 +648,20 @@ def run_one(name, spec, bindir, cmd_prefix, out_stderr, out_stdout=subprocess.DE
         fd9 = os.open(os.path.join(SCRATCH, "rtm_inherited_fd"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(fd9, 9, inheritable=True)
         pass_fds = (9,)
+    if spec.get("dir9"):
+        # A directory opened by whoever started the recorder, handed over as fd 9.
+        d = os.path.join(SCRATCH, spec["dir9"])
+        os.makedirs(d, exist_ok=True)
+        fd9 = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+        os.dup2(fd9, 9, inheritable=True)
+        pass_fds = (9,)
+    victim = None
+    if spec.get("victim"):
+        # An unrecorded process a technique may take over (round 4's p4_ptrace_hijack).
+        victim = subprocess.Popen(["sleep", "60"])
+        with open(os.path.join(SCRATCH, "victim.pid"), "w") as f:
+            f.write(str(victim.pid))
+        time.sleep(0.1)
     sock9 = None
     if spec.get("sock9"):
         # A TCP socket bound (not listening) before the recording, handed over as fd 9: what a
@@ -592,6 +697,9 @@ def run_one(name, spec, bindir, cmd_prefix, out_stderr, out_stdout=subprocess.DE
                 time.sleep(0.1)
         return status, effect
     finally:
+        if victim is not None:
+            victim.kill()
+            victim.wait()
         if helper:
             helper.stop()
         if spec.get("cleanup"):
@@ -722,7 +830,7 @@ def main():
     ap.add_argument("--tracer", default=os.path.join(HERE, "..", "..", "target", "release", "tracer"))
     ap.add_argument("--out", default="/tmp/redteam-out")
     ap.add_argument("--only", default="")
-    ap.add_argument("--round", default="all", choices=["1", "2", "3", "all"])
+    ap.add_argument("--round", default="all", choices=["1", "2", "3", "4", "all"])
     ap.add_argument("--markdown", default="")
     ap.add_argument("--no-strace", action="store_true")
     ap.add_argument("--rejudge", action="store_true", help="judge the traces and strace logs already in --out, run nothing")
