@@ -391,8 +391,27 @@ fn normalise(s: &str) -> String {
 }
 
 fn sentences(s: &str) -> Vec<String> {
-    s.split(". ")
-        .map(str::trim)
+    // "e.g. via systemd", "i.e. users need to …": an abbreviation's full stop ends no
+    // sentence; split there, the condition before it lost the statement it governs
+    // (heldout17).
+    let mut out: Vec<String> = Vec::new();
+    let mut joined = false;
+    for piece in s.split(". ") {
+        let lower = piece.to_lowercase();
+        let abbreviation = ["e.g", "i.e", " cf", " vs", " etc"]
+            .iter()
+            .any(|a| lower.ends_with(a) || lower == a.trim_start());
+        match out.last_mut() {
+            Some(last) if joined => {
+                last.push_str(". ");
+                last.push_str(piece);
+            }
+            _ => out.push(piece.to_owned()),
+        }
+        joined = abbreviation;
+    }
+    out.iter()
+        .map(|x| x.trim())
         .filter(|x| !x.is_empty())
         .map(normalise)
         .collect()
@@ -516,6 +535,9 @@ fn clause_before(s: &str, pos: usize) -> &str {
         // configuration, although it does require a cron.daily run" does not deny the run.
         " although ",
         " though ",
+        // A basis is its own clause: "allowed for local users without authentication, based
+        // on the Polkit `yes` setting" does not deny the Polkit setting (heldout17).
+        ", based on ",
         // A second clause with its own subject: "no saved root uid survives it, and it runs
         // before the daemonizing fork" does not deny the fork. A list ("doesn't use webkit,
         // v8, and pam") keeps its denial: no subject follows its comma.
@@ -1516,6 +1538,18 @@ fn after_contrast(s: &str, pos: usize) -> bool {
             .any(|w| clause.trim_start().starts_with(w) || clause.contains(&format!(" {w}")))
 }
 
+/// Whether `w` occurs other than inside a longer name: "steamos-polkit-helpers" and
+/// "malcontent-timerd" name programs (heldout17); "foo-clean.timer", "/usr/share/polkit-1/"
+/// and "polkit's" are the word itself.
+fn own_word(s: &str, w: &str) -> bool {
+    s.match_indices(w).any(|(i, _)| {
+        let before = s[..i].chars().next_back();
+        let after = s[i + w.len()..].chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_')
+            && !after.is_some_and(|c| c.is_alphabetic() && c != 's')
+    })
+}
+
 fn any(s: &str, words: &[&str]) -> bool {
     words.iter().any(|w| s.contains(w))
 }
@@ -2182,7 +2216,17 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::Crypto,
-        applies: |s| any(s, CRYPTO) && !s.contains("deprecated"),
+        // "transmission of plaintext passwords is rejected on unencrypted connections": a
+        // refusal of unencrypted traffic is no denial of cryptography (heldout17).
+        applies: |s| {
+            any(s, CRYPTO)
+                && !s.contains("deprecated")
+                && !(any(s, &["unencrypted", "plaintext", "cleartext"])
+                    && any(
+                        s,
+                        &["reject", "refuse", "denied", "disallow", "not allowed"],
+                    ))
+        },
         anchors: CRYPTO,
         absent_phrases: &[],
     },
@@ -2257,7 +2301,7 @@ const RULES: &[Rule] = &[
         applies: |s| {
             (s.contains("as root") && any(s, &["daemon", "service", "run", "process", "start"]))
                 || any(s, &["root daemon", "root system daemon", "daemon as root"])
-                || any(s, PRIVILEGED_PROCESS)
+                || any(&without_callers(s), PRIVILEGED_PROCESS)
                 // "runs with elevated privileges"; "requires elevated privileges" is a need.
                 || any(s, &["with elevated privilege"])
                 || any(s, NOT_ROOT)
@@ -2397,7 +2441,13 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::OwnsDbusName,
-        applies: |s| any(s, BUS_NAME),
+        applies: |s| {
+            BUS_NAME
+                .iter()
+                .filter(|w| !OFFERED_ONLY.contains(w))
+                .any(|w| s.contains(w))
+                || offered_bus_interface(s)
+        },
         anchors: BUS_NAME,
         absent_phrases: &[],
     },
@@ -2476,7 +2526,8 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::InstallsTimers,
-        applies: |s| s.contains("timer") && !s.contains("timeout"),
+        // "/var/lib/malcontent-timerd": a name with "timer" inside is no timer (heldout17).
+        applies: |s| own_word(s, "timer") && !s.contains("timeout"),
         anchors: &["timer"],
         absent_phrases: &[],
     },
@@ -2503,6 +2554,7 @@ const RULES: &[Rule] = &[
                 // a name owned (owns_dbus_name), the daemon called a service, no file named.
                 || (any(s, &["dbus", "d-bus"])
                     && !any(s, BUS_NAME)
+                    && !dbus_only_as_a_way(s)
                     && any(
                         // "The Polkit policy … controlling every aspect of the D-Bus API": a
                         // Polkit policy is no D-Bus policy (heldout16).
@@ -2512,6 +2564,9 @@ const RULES: &[Rule] = &[
                             .replace("polkit", " "),
                         &["service", "polic", "activation", "config"],
                     ))
+                // "can be autostarted via the D-Bus system bus": D-Bus activation, which is a
+                // file the package ships (heldout17).
+                || (any(s, &["dbus", "d-bus"]) && any(s, &["autostarted", "autostart"]))
         },
         anchors: &["dbus", "d-bus"],
         absent_phrases: &[],
@@ -2528,7 +2583,7 @@ const RULES: &[Rule] = &[
     Rule {
         check: Check::InstallsPolkitFiles,
         applies: |s| {
-            any(s, &["polkit", "policykit"])
+            (own_word(s, "polkit") || own_word(s, "policykit"))
                 // "checks the policykit authentication": the name's own "polic" is no file.
                 // "I have filed an ITP …, however policykit-1 needs to get into Debian"
                 // (rtkit's MIR report): a bug filed and an AppArmor profile are no files.
@@ -2720,6 +2775,17 @@ const BUS_NAME: &[&str] = &[
     "there is the dbus interface",
     "has a d-bus interface",
     "has a dbus interface",
+    // "offers a collection of D-Bus interfaces", "providing a D-Bus API for controlling …",
+    // "implements two KAuth actions accessible via D-Bus" (heldout17).
+    "d-bus interfaces",
+    "dbus interfaces",
+    "a d-bus api",
+    "a dbus api",
+    "accessible via d-bus",
+    "accessible via dbus",
+    "accessible over d-bus",
+    "available via d-bus",
+    "available over d-bus",
 ];
 
 /// "create the required user", "creates the foo user", "doesn't create this group": a
@@ -2895,6 +2961,85 @@ const PRIVILEGED_PROCESS: &[&str] = &[
     "privileged system daemon",
 ];
 
+/// The unprivileged callers a daemon serves: "it offers a D-Bus interface to allow
+/// unprivileged processes to enjoy real-time scheduling" speaks of its clients, not of the
+/// daemon's own user (heldout17).
+fn without_callers(s: &str) -> String {
+    let mut out = s.to_owned();
+    for lead in [
+        "allow ",
+        "allows ",
+        "allowing ",
+        "lets ",
+        "let ",
+        "for ",
+        "enables ",
+        "enable ",
+    ] {
+        for who in [
+            "unprivileged process",
+            "unprivileged program",
+            "unprivileged client",
+        ] {
+            out = out.replace(&format!("{lead}{who}"), lead);
+        }
+    }
+    out
+}
+
+/// Whether every D-Bus mention is the way something is reached: "control network settings
+/// via the Network Manager D-Bus interface" uses another program's interface (heldout17).
+fn dbus_only_as_a_way(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let mentions: Vec<usize> = words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.contains("d-bus") || w.contains("dbus"))
+        .map(|(i, _)| i)
+        .collect();
+    !mentions.is_empty()
+        && mentions.iter().all(|&i| {
+            words[i.saturating_sub(4)..i]
+                .iter()
+                .any(|w| matches!(*w, "via" | "through"))
+        })
+}
+
+/// Bus-name words that say a name is owned only after an offering verb: "offers a collection
+/// of D-Bus interfaces" does, "no Polkit authorization at all for the D-Bus interfaces" does
+/// not (heldout17).
+const OFFERED_ONLY: &[&str] = &[
+    "d-bus interfaces",
+    "dbus interfaces",
+    "a d-bus api",
+    "a dbus api",
+];
+
+/// An offering verb with one of [`OFFERED_ONLY`] within its next five words.
+fn offered_bus_interface(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    words.iter().enumerate().any(|(i, w)| {
+        // "some additional daemons not providing D-Bus interfaces": other daemons' denial.
+        !(i > 0 && matches!(words[i - 1], "not" | "no" | "never" | "without"))
+            && matches!(
+                w.trim_end_matches(','),
+                "offers"
+                    | "offer"
+                    | "offering"
+                    | "provides"
+                    | "provide"
+                    | "providing"
+                    | "exposes"
+                    | "registers"
+                    | "implements"
+            )
+            && {
+                let next = words[i + 1..words.len().min(i + 7)].join(" ");
+                OFFERED_ONLY.iter().any(|o| next.contains(o))
+            }
+    })
+}
+
 /// Recommendations and requests ("should drop to a dedicated user", "consider adding
 /// hardening", "this can be achieved using setuid"): what the package ought to do, not what
 /// it does.
@@ -2954,6 +3099,9 @@ const ADVICE: &[&str] = &[
     " could apply ",
     "the fix is to",
     " must be ",
+    // "outlining that it is important to drop privileges to the owner of the home directory"
+    // (a code comment on what ought to happen; the daemon runs as root, heldout17).
+    "important to ",
 ];
 
 /// Doubt and partial statements: no claim either way.
@@ -3135,7 +3283,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     // "PyGTK, Webkit, and all the other dependencies are in main": which archive component
     // packages are in, not what the package does at run time. A relative clause ("depends on
     // libpam, which is in main") keeps the statement before it.
-    if archive_component(sentence) || licensing(sentence) {
+    if archive_component(sentence) || licensing(sentence) || distribution_decision(sentence) {
         return Vec::new();
     }
     // "file io looked careful", "memory management looks fine": the reviewer's opinion of the
@@ -3319,6 +3467,24 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
         out.push((Check::OutgoingDestinations, Expect::Absent, allow));
     }
     implied_port(&plain, &mut out, unclear);
+    // "When relying on its own privilege drop (instead of starting it with lowered privileges
+    // right away), the daemon drops privileges only after …" (heldout17): a sentence that
+    // reads as both "runs as root" and "does not" says neither plainly; either verdict could
+    // be the wrong one, so it is listed as unclear.
+    let both: Vec<Check> = out
+        .iter()
+        .filter(|(c, e, _)| {
+            *e == Expect::Present
+                && out
+                    .iter()
+                    .any(|(c2, e2, _)| c2 == c && *e2 == Expect::Absent)
+        })
+        .map(|(c, _, _)| *c)
+        .collect();
+    if !both.is_empty() {
+        out.retain(|(c, _, _)| !both.contains(c));
+        unclear.extend(both);
+    }
     out
 }
 
@@ -3426,6 +3592,41 @@ fn narrow_to_listed_units(found: &mut Vec<(Check, Expect, Allow)>, all: &[Statem
         return;
     }
     found.retain(|(c, e, _)| !(KINDS.contains(c) && *e == Expect::Present) || named(*c));
+}
+
+/// A review team's or a distribution's decision about the package: "we never allowed the
+/// D-Bus service into openSUSE", "we closed the bug without whitelisting the Polkit policies",
+/// "We thus rejected the request to include this program with a setgid-games bit", "the
+/// installation of D-Bus … files and Polkit policies requires a review by us" (heldout17).
+/// What a distribution admits or refuses says nothing of what the package ships or does:
+/// read as a statement about the package, such a sentence gave the opposite of the package's
+/// own contents (the same review's "contains a D-Bus service").
+const DECISIONS: &[&str] = &[
+    "whitelist",
+    "into opensuse",
+    "into tumbleweed",
+    "into factory",
+    "into debian",
+    "into fedora",
+    "into the distribution",
+    "from opensuse",
+    "we rejected",
+    "we have rejected",
+    "rejected the request",
+    "we accepted",
+    "we have accepted",
+    "accepted the change",
+    "we decided",
+    "we have decided",
+    "closed the bug",
+    "requires a review",
+    "require a review",
+    "requires review",
+    "require review",
+];
+
+fn distribution_decision(s: &str) -> bool {
+    any(s, DECISIONS)
 }
 
 /// Whether the sentence says which archive component packages are in ("… and all the other
@@ -3932,6 +4133,31 @@ mod tests {
             .into_iter()
             .map(|c| (c.check, c.expect))
             .collect()
+    }
+
+    /// An abbreviation's full stop ends no sentence, and a sentence read both ways gives no
+    /// claim but is listed as unclear (heldout17).
+    #[test]
+    fn abbreviations_and_sentences_read_both_ways() {
+        assert_eq!(
+            sentences("Runs as root (e.g. via systemd). No cron jobs, i.e. none."),
+            [
+                "runs as root (e.g. via systemd)",
+                "no cron jobs, i.e. none."
+            ]
+        );
+        let set = extract(
+            "When started by hand (instead of with lowered privileges), the daemon drops \
+             privileges only after binding its socket as root.",
+        );
+        assert!(set.claims.is_empty(), "{:?}", set.claims);
+        assert!(
+            set.not_checkable
+                .iter()
+                .any(|n| n.why.starts_with("unclear: speaks of runs_as_root")),
+            "{:?}",
+            set.not_checkable
+        );
     }
 
     #[test]
