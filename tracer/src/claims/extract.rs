@@ -739,19 +739,28 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
 /// binaries" speak of the reviewers' process, not of what the package ships (heldout14,
 /// heldout16).
 fn reviewed_object(clause: &str) -> bool {
-    any(
-        clause,
-        &[
-            "review of ",
-            "reviews of ",
-            "reviewing ",
-            "audit of ",
-            "audits of ",
-            "audit for ",
-            "audits for ",
-            "auditing ",
-        ],
-    )
+    [
+        "review of ",
+        "reviews of ",
+        "reviewing ",
+        "audit of ",
+        "audits of ",
+        "audit for ",
+        "audits for ",
+        "auditing ",
+    ]
+    .iter()
+    .filter_map(|w| clause.rfind(w).map(|i| &clause[i + w.len()..]))
+    // "During a routine review of the setuid-root binary vmware-user-suid-wrapper" names
+    // the package's own file (heldout17); "reviews of newly introduced D-Bus system
+    // services", "a review of the newly added setuid helpers" are the team's process for a
+    // kind of file.
+    .any(|object| {
+        !["the ", "its ", "this "]
+            .iter()
+            .any(|d| object.starts_with(d))
+            || object.contains("new")
+    })
 }
 
 /// Whether a mention is what something prevents: "thus preventing the helper from using
@@ -904,6 +913,11 @@ fn conditional(s: &str, pos: usize) -> bool {
     {
         return true;
     }
+    // "These features are only available when Screen is installed with the setuid-root bit
+    // set", "This diagnostic is emitted when a package contains a logrotate file …, where it
+    // will operate with full root privileges" (heldout17): a mention inside a "when" clause
+    // in mid-sentence is its condition. An opening "When …" is judged above.
+    let mid_when = padded.rfind(" when ").filter(|&i| i > 0);
     let Some(at) = [
         " if ",
         " unless ",
@@ -913,6 +927,7 @@ fn conditional(s: &str, pos: usize) -> bool {
     ]
     .iter()
     .filter_map(|w| padded.rfind(w))
+    .chain(mid_when)
     .max() else {
         return false;
     };
@@ -1310,6 +1325,20 @@ const FOREIGN_SUBJECT_WORDS: &[&str] = &[
     "distributions",
     "distro",
     "distros",
+    // "only Arch Linux, FreeBSD and NetBSD install Screen with the setuid-root bit set"
+    // (heldout17): what other systems do with the program, not what the package does.
+    "debian",
+    "ubuntu",
+    "fedora",
+    "opensuse",
+    "tumbleweed",
+    "freebsd",
+    "netbsd",
+    "openbsd",
+    "gentoo",
+    "alpine",
+    "rhel",
+    "centos",
     "world",
     "reader",
     "readers",
@@ -2299,7 +2328,9 @@ const RULES: &[Rule] = &[
     Rule {
         check: Check::RunsAsRoot,
         applies: |s| {
-            (s.contains("as root") && any(s, &["daemon", "service", "run", "process", "start"]))
+            // "a script which operates as root" (heldout17)
+            (s.contains("as root")
+                && any(s, &["daemon", "service", "run", "process", "start", "operat"]))
                 || any(s, &["root daemon", "root system daemon", "daemon as root"])
                 || any(&without_callers(s), PRIVILEGED_PROCESS)
                 // "runs with elevated privileges"; "requires elevated privileges" is a need.
@@ -2322,7 +2353,7 @@ const RULES: &[Rule] = &[
                         "require root",
                         "requires root",
                     ],
-                ) && any(s, &["daemon", "service", "run", "process"]))
+                ) && any(s, &["daemon", "service", "run", "process", "operat"]))
         },
         anchors: &[
             "as root",
@@ -2937,6 +2968,10 @@ const NOT_ROOT: &[&str] = &[
     "non-root uid",
     "drops its privileges",
     "drop its privileges",
+    // "permanently drops all privileges to the real (unprivileged) user" (heldout17)
+    "drops all privileges",
+    "drop all privileges",
+    "dropped all privileges",
     "drops its root privileges",
     "drop its root privileges",
     // "delays the dropping of the root privileges", "drop root privileges after bind"
