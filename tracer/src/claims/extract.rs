@@ -1665,6 +1665,10 @@ const FILE_IO: &[&str] = &[
     "creates a log file",
     "create a log file",
     "creates log files",
+    // "It also creates a world-readable logfile in /var/log" (heldout17)
+    "creates a logfile",
+    "creates a world-readable log",
+    "creates a world-writable log",
 ];
 const TEMP: &[&str] = &[
     "temp file",
@@ -1688,6 +1692,10 @@ const TEMP: &[&str] = &[
     "use /tmp",
     "using /tmp",
     "hardcodes /tmp",
+    // "the problematic use of fixed temporary paths", "a chmod() on the /tmp/temp.ps file"
+    // (heldout17)
+    "temporary path",
+    " /tmp/",
 ];
 const ENV: &[&str] = &[
     "environment variable",
@@ -2199,6 +2207,10 @@ const RULES: &[Rule] = &[
         // a move away from /tmp says where they were and no longer are (heldout16).
         applies: |s| {
             any(s, TEMP)
+                // A bare "/tmp/…" path counts as a file used there, not a socket's path
+                // ("listens on /tmp/.foo.sock") or an example's (heldout17's fixes).
+                && (any(s, &TEMP[..TEMP.len() - 1])
+                    || !any(s, &["sock", "example", " would "]))
                 && !s.contains("privatetmp")
                 && !any(
                     s,
