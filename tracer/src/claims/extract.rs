@@ -1632,6 +1632,13 @@ const SPAWN: &[&str] = &[
     // "a shell script, which uses the command \"ip\" without a full path"
     "uses the command",
     "runs the command",
+    // "any user was allowed to run various commands like rfkill … as root" (heldout17)
+    "run commands",
+    "runs commands",
+    "run various commands",
+    "runs various commands",
+    "run arbitrary commands",
+    "runs arbitrary commands",
 ];
 /// Loading kernel modules, a privileged function (docs/claims.md: module load).
 const KERNEL_MODULE_LOAD: &[&str] = &[
@@ -2984,6 +2991,13 @@ const NOT_ROOT: &[&str] = &[
     "drops all privileges",
     "drop all privileges",
     "dropped all privileges",
+    // "running this script only with cyrus:mail credentials, instead of root", "is running
+    // with limited service user credentials" (heldout17)
+    "instead of root",
+    "rather than root",
+    "instead of as root",
+    "rather than as root",
+    "service user credentials",
     "drops its root privileges",
     "drop its root privileges",
     // "delays the dropping of the root privileges", "drop root privileges after bind"
