@@ -212,11 +212,23 @@ fn statements(text: &str) -> Vec<Statement> {
     // lead-in is part of each of them, until a blank or non-bullet line.
     let mut lead_in: Option<String> = None;
     let mut sections = Sections::default();
+    let all_lines: Vec<&str> = text.lines().collect();
     for (i, raw) in text.lines().enumerate() {
         let line_no = i + 1;
         let under = sections.line(raw);
         let trimmed = raw.trim();
         if trimmed.is_empty() {
+            prev_raw = None;
+            lead_in = None;
+            continue;
+        }
+        // A setext heading ("a) Dropping Privileges" over a line of dashes) is a title, not a
+        // statement: read as one, it denied the root the same review states (found after
+        // heldout17, on the dde-api-proxy review's list of possible fixes).
+        if all_lines.get(i + 1).is_some_and(|next| {
+            let next = next.trim();
+            next.len() >= 3 && (next.chars().all(|c| c == '=') || next.chars().all(|c| c == '-'))
+        }) {
             prev_raw = None;
             lead_in = None;
             continue;
@@ -2270,16 +2282,18 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::PrivilegedFunctions,
+        // "drop privileges to the unprivileged caller's credentials" holds "privileged call"
+        // inside other words: an unprivileged caller is no privileged call (found after
+        // heldout17, read as *no* privileged functions).
         applies: |s| {
-            any(
-                s,
-                &[
-                    "privileged function",
-                    "privileged call",
-                    "privileged operation",
-                    "privileged syscall",
-                ],
-            )
+            [
+                "privileged function",
+                "privileged call",
+                "privileged operation",
+                "privileged syscall",
+            ]
+            .iter()
+            .any(|w| own_word(s, w))
                 // "a setuid-root helper … that loads kernel modules": a module load.
                 || any(s, KERNEL_MODULE_LOAD)
                 // "runs as _bgpd, chrooted to /var/empty"; a build chroot is the build's.
@@ -4244,6 +4258,21 @@ mod tests {
                 .any(|n| n.why.starts_with("unclear: speaks of runs_as_root")),
             "{:?}",
             set.not_checkable
+        );
+    }
+
+    /// A setext heading is a title, not a statement (found after heldout17: "a) Dropping
+    /// Privileges" over dashes read as not root).
+    #[test]
+    fn setext_headings_are_titles() {
+        let set =
+            extract("a) Dropping Privileges\n----------------------\n\nThe daemon runs as root.\n");
+        assert_eq!(
+            set.claims
+                .iter()
+                .map(|c| (c.check, c.expect))
+                .collect::<Vec<_>>(),
+            [(Check::RunsAsRoot, Expect::Present)]
         );
     }
 
