@@ -453,6 +453,16 @@ const SCOPED_NEGATIONS: &[&str] = &[
     "not needed",
     "not tested",
     "not reviewed",
+    // "the Qt framework itself isn't aware of the fact that it runs as root", "Even without
+    // exploiting the fixed temporary directory path": what someone knows and what an attacker
+    // does are denied, not the fact named after them (found after heldout17, on unlabelled
+    // SUSE reviews).
+    "isn't aware",
+    "aren't aware",
+    "wasn't aware",
+    "not aware",
+    "without exploiting",
+    "without abusing",
 ];
 
 /// Whether a clause denies what follows it. Typos without the apostrophe ("doesnt") and
