@@ -704,7 +704,9 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         .map(|pos| {
             (
                 pos,
-                (negated(near(clause_before(s, pos))) && !manner_denied(s, pos))
+                (negated(near(clause_before(s, pos)))
+                    && !manner_denied(s, pos)
+                    && !privileged_agent(s, pos))
                     || object_denied(s, pos)
                     || ["un", "non-", "non"].iter().any(|p| s[..pos].ends_with(p)),
             )
@@ -783,6 +785,17 @@ fn reviewed_object(clause: &str) -> bool {
             .any(|d| object.starts_with(d))
             || object.contains("new")
     })
+}
+
+/// A privileged process as the agent of a denied passive: "The username is not verified by
+/// the privileged helper" denies the verifying, not the helper's privileges (found after
+/// heldout17, on an unlabelled SUSE review).
+fn privileged_agent(s: &str, pos: usize) -> bool {
+    let head = &s[..pos];
+    [" by the ", " by a ", " by its "]
+        .iter()
+        .any(|b| head.ends_with(b))
+        && PRIVILEGED_PROCESS.iter().any(|p| s[pos..].starts_with(p))
 }
 
 /// Whether a mention is what something prevents: "thus preventing the helper from using
