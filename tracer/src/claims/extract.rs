@@ -212,11 +212,23 @@ fn statements(text: &str) -> Vec<Statement> {
     // lead-in is part of each of them, until a blank or non-bullet line.
     let mut lead_in: Option<String> = None;
     let mut sections = Sections::default();
+    let all_lines: Vec<&str> = text.lines().collect();
     for (i, raw) in text.lines().enumerate() {
         let line_no = i + 1;
         let under = sections.line(raw);
         let trimmed = raw.trim();
         if trimmed.is_empty() {
+            prev_raw = None;
+            lead_in = None;
+            continue;
+        }
+        // A setext heading ("a) Dropping Privileges" over a line of dashes) is a title, not a
+        // statement: read as one, it denied the root the same review states (found after
+        // heldout17, on the dde-api-proxy review's list of possible fixes).
+        if all_lines.get(i + 1).is_some_and(|next| {
+            let next = next.trim();
+            next.len() >= 3 && (next.chars().all(|c| c == '=') || next.chars().all(|c| c == '-'))
+        }) {
             prev_raw = None;
             lead_in = None;
             continue;
@@ -391,8 +403,27 @@ fn normalise(s: &str) -> String {
 }
 
 fn sentences(s: &str) -> Vec<String> {
-    s.split(". ")
-        .map(str::trim)
+    // "e.g. via systemd", "i.e. users need to …": an abbreviation's full stop ends no
+    // sentence; split there, the condition before it lost the statement it governs
+    // (heldout17).
+    let mut out: Vec<String> = Vec::new();
+    let mut joined = false;
+    for piece in s.split(". ") {
+        let lower = piece.to_lowercase();
+        let abbreviation = ["e.g", "i.e", " cf", " vs", " etc"]
+            .iter()
+            .any(|a| lower.ends_with(a) || lower == a.trim_start());
+        match out.last_mut() {
+            Some(last) if joined => {
+                last.push_str(". ");
+                last.push_str(piece);
+            }
+            _ => out.push(piece.to_owned()),
+        }
+        joined = abbreviation;
+    }
+    out.iter()
+        .map(|x| x.trim())
         .filter(|x| !x.is_empty())
         .map(normalise)
         .collect()
@@ -422,6 +453,16 @@ const SCOPED_NEGATIONS: &[&str] = &[
     "not needed",
     "not tested",
     "not reviewed",
+    // "the Qt framework itself isn't aware of the fact that it runs as root", "Even without
+    // exploiting the fixed temporary directory path": what someone knows and what an attacker
+    // does are denied, not the fact named after them (found after heldout17, on unlabelled
+    // SUSE reviews).
+    "isn't aware",
+    "aren't aware",
+    "wasn't aware",
+    "not aware",
+    "without exploiting",
+    "without abusing",
 ];
 
 /// Whether a clause denies what follows it. Typos without the apostrophe ("doesnt") and
@@ -516,6 +557,9 @@ fn clause_before(s: &str, pos: usize) -> &str {
         // configuration, although it does require a cron.daily run" does not deny the run.
         " although ",
         " though ",
+        // A basis is its own clause: "allowed for local users without authentication, based
+        // on the Polkit `yes` setting" does not deny the Polkit setting (heldout17).
+        ", based on ",
         // A second clause with its own subject: "no saved root uid survives it, and it runs
         // before the daemonizing fork" does not deny the fork. A list ("doesn't use webkit,
         // v8, and pam") keeps its denial: no subject follows its comma.
@@ -660,7 +704,9 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         .map(|pos| {
             (
                 pos,
-                (negated(near(clause_before(s, pos))) && !manner_denied(s, pos))
+                (negated(near(clause_before(s, pos)))
+                    && !manner_denied(s, pos)
+                    && !privileged_agent(s, pos))
                     || object_denied(s, pos)
                     || ["un", "non-", "non"].iter().any(|p| s[..pos].ends_with(p)),
             )
@@ -717,19 +763,39 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
 /// binaries" speak of the reviewers' process, not of what the package ships (heldout14,
 /// heldout16).
 fn reviewed_object(clause: &str) -> bool {
-    any(
-        clause,
-        &[
-            "review of ",
-            "reviews of ",
-            "reviewing ",
-            "audit of ",
-            "audits of ",
-            "audit for ",
-            "audits for ",
-            "auditing ",
-        ],
-    )
+    [
+        "review of ",
+        "reviews of ",
+        "reviewing ",
+        "audit of ",
+        "audits of ",
+        "audit for ",
+        "audits for ",
+        "auditing ",
+    ]
+    .iter()
+    .filter_map(|w| clause.rfind(w).map(|i| &clause[i + w.len()..]))
+    // "During a routine review of the setuid-root binary vmware-user-suid-wrapper" names
+    // the package's own file (heldout17); "reviews of newly introduced D-Bus system
+    // services", "a review of the newly added setuid helpers" are the team's process for a
+    // kind of file.
+    .any(|object| {
+        !["the ", "its ", "this "]
+            .iter()
+            .any(|d| object.starts_with(d))
+            || object.contains("new")
+    })
+}
+
+/// A privileged process as the agent of a denied passive: "The username is not verified by
+/// the privileged helper" denies the verifying, not the helper's privileges (found after
+/// heldout17, on an unlabelled SUSE review).
+fn privileged_agent(s: &str, pos: usize) -> bool {
+    let head = &s[..pos];
+    [" by the ", " by a ", " by its "]
+        .iter()
+        .any(|b| head.ends_with(b))
+        && PRIVILEGED_PROCESS.iter().any(|p| s[pos..].starts_with(p))
 }
 
 /// Whether a mention is what something prevents: "thus preventing the helper from using
@@ -882,6 +948,11 @@ fn conditional(s: &str, pos: usize) -> bool {
     {
         return true;
     }
+    // "These features are only available when Screen is installed with the setuid-root bit
+    // set", "This diagnostic is emitted when a package contains a logrotate file …, where it
+    // will operate with full root privileges" (heldout17): a mention inside a "when" clause
+    // in mid-sentence is its condition. An opening "When …" is judged above.
+    let mid_when = padded.rfind(" when ").filter(|&i| i > 0);
     let Some(at) = [
         " if ",
         " unless ",
@@ -891,6 +962,7 @@ fn conditional(s: &str, pos: usize) -> bool {
     ]
     .iter()
     .filter_map(|w| padded.rfind(w))
+    .chain(mid_when)
     .max() else {
         return false;
     };
@@ -1288,6 +1360,20 @@ const FOREIGN_SUBJECT_WORDS: &[&str] = &[
     "distributions",
     "distro",
     "distros",
+    // "only Arch Linux, FreeBSD and NetBSD install Screen with the setuid-root bit set"
+    // (heldout17): what other systems do with the program, not what the package does.
+    "debian",
+    "ubuntu",
+    "fedora",
+    "opensuse",
+    "tumbleweed",
+    "freebsd",
+    "netbsd",
+    "openbsd",
+    "gentoo",
+    "alpine",
+    "rhel",
+    "centos",
     "world",
     "reader",
     "readers",
@@ -1300,6 +1386,23 @@ const FOREIGN_SUBJECT_WORDS: &[&str] = &[
     // process, not the package.
     "team",
     "teams",
+];
+
+/// Other systems, in a relative clause ("distributions that ship it as setuid-root"). People
+/// are left out: "users that use authbind" sits beside the package's own port (heldout6).
+const DISTRIBUTION_WORDS: &[&str] = &[
+    "distribution",
+    "distributions",
+    "distro",
+    "distros",
+    "debian",
+    "ubuntu",
+    "fedora",
+    "opensuse",
+    "freebsd",
+    "netbsd",
+    "openbsd",
+    "gentoo",
 ];
 
 /// Classes of software: a subject that is one of them as a bare plural ("Daemons need root",
@@ -1399,6 +1502,15 @@ const GENERIC_VERBS: &[&str] = &[
 /// any way (its name, a daemon's, "it", "the service"), so only subjects known to be others
 /// count: an unknown name is taken as the package's.
 fn foreign_subject(s: &str, pos: usize) -> bool {
+    // "affecting distributions that ship it as setuid-root": the relative clause's subject is
+    // the word before "that" (heldout17).
+    let near_words: Vec<&str> = near(clause_before(s, pos)).split_whitespace().collect();
+    if near_words.windows(2).any(|w| {
+        matches!(w[1], "that" | "which" | "who")
+            && DISTRIBUTION_WORDS.contains(&w[0].trim_end_matches(','))
+    }) {
+        return true;
+    }
     let Some((subject, verb)) = subject_of(s, pos) else {
         return false;
     };
@@ -1516,6 +1628,18 @@ fn after_contrast(s: &str, pos: usize) -> bool {
             .any(|w| clause.trim_start().starts_with(w) || clause.contains(&format!(" {w}")))
 }
 
+/// Whether `w` occurs other than inside a longer name: "steamos-polkit-helpers" and
+/// "malcontent-timerd" name programs (heldout17); "foo-clean.timer", "/usr/share/polkit-1/"
+/// and "polkit's" are the word itself.
+fn own_word(s: &str, w: &str) -> bool {
+    s.match_indices(w).any(|(i, _)| {
+        let before = s[..i].chars().next_back();
+        let after = s[i + w.len()..].chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_')
+            && !after.is_some_and(|c| c.is_alphabetic() && c != 's')
+    })
+}
+
 fn any(s: &str, words: &[&str]) -> bool {
     words.iter().any(|w| s.contains(w))
 }
@@ -1569,6 +1693,13 @@ const SPAWN: &[&str] = &[
     // "a shell script, which uses the command \"ip\" without a full path"
     "uses the command",
     "runs the command",
+    // "any user was allowed to run various commands like rfkill … as root" (heldout17)
+    "run commands",
+    "runs commands",
+    "run various commands",
+    "runs various commands",
+    "run arbitrary commands",
+    "runs arbitrary commands",
 ];
 /// Loading kernel modules, a privileged function (docs/claims.md: module load).
 const KERNEL_MODULE_LOAD: &[&str] = &[
@@ -1602,6 +1733,10 @@ const FILE_IO: &[&str] = &[
     "creates a log file",
     "create a log file",
     "creates log files",
+    // "It also creates a world-readable logfile in /var/log" (heldout17)
+    "creates a logfile",
+    "creates a world-readable log",
+    "creates a world-writable log",
 ];
 const TEMP: &[&str] = &[
     "temp file",
@@ -1625,6 +1760,10 @@ const TEMP: &[&str] = &[
     "use /tmp",
     "using /tmp",
     "hardcodes /tmp",
+    // "the problematic use of fixed temporary paths", "a chmod() on the /tmp/temp.ps file"
+    // (heldout17)
+    "temporary path",
+    " /tmp/",
 ];
 const ENV: &[&str] = &[
     "environment variable",
@@ -2136,6 +2275,10 @@ const RULES: &[Rule] = &[
         // a move away from /tmp says where they were and no longer are (heldout16).
         applies: |s| {
             any(s, TEMP)
+                // A bare "/tmp/…" path counts as a file used there, not a socket's path
+                // ("listens on /tmp/.foo.sock") or an example's (heldout17's fixes).
+                && (any(s, &TEMP[..TEMP.len() - 1])
+                    || !any(s, &["sock", "example", " would "]))
                 && !s.contains("privatetmp")
                 && !any(
                     s,
@@ -2162,16 +2305,18 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::PrivilegedFunctions,
+        // "drop privileges to the unprivileged caller's credentials" holds "privileged call"
+        // inside other words: an unprivileged caller is no privileged call (found after
+        // heldout17, read as *no* privileged functions).
         applies: |s| {
-            any(
-                s,
-                &[
-                    "privileged function",
-                    "privileged call",
-                    "privileged operation",
-                    "privileged syscall",
-                ],
-            )
+            [
+                "privileged function",
+                "privileged call",
+                "privileged operation",
+                "privileged syscall",
+            ]
+            .iter()
+            .any(|w| own_word(s, w))
                 // "a setuid-root helper … that loads kernel modules": a module load.
                 || any(s, KERNEL_MODULE_LOAD)
                 // "runs as _bgpd, chrooted to /var/empty"; a build chroot is the build's.
@@ -2182,7 +2327,17 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::Crypto,
-        applies: |s| any(s, CRYPTO) && !s.contains("deprecated"),
+        // "transmission of plaintext passwords is rejected on unencrypted connections": a
+        // refusal of unencrypted traffic is no denial of cryptography (heldout17).
+        applies: |s| {
+            any(s, CRYPTO)
+                && !s.contains("deprecated")
+                && !(any(s, &["unencrypted", "plaintext", "cleartext"])
+                    && any(
+                        s,
+                        &["reject", "refuse", "denied", "disallow", "not allowed"],
+                    ))
+        },
         anchors: CRYPTO,
         absent_phrases: &[],
     },
@@ -2255,9 +2410,11 @@ const RULES: &[Rule] = &[
     Rule {
         check: Check::RunsAsRoot,
         applies: |s| {
-            (s.contains("as root") && any(s, &["daemon", "service", "run", "process", "start"]))
+            // "a script which operates as root" (heldout17)
+            (s.contains("as root")
+                && any(s, &["daemon", "service", "run", "process", "start", "operat"]))
                 || any(s, &["root daemon", "root system daemon", "daemon as root"])
-                || any(s, PRIVILEGED_PROCESS)
+                || any(&without_callers(s), PRIVILEGED_PROCESS)
                 // "runs with elevated privileges"; "requires elevated privileges" is a need.
                 || any(s, &["with elevated privilege"])
                 || any(s, NOT_ROOT)
@@ -2278,7 +2435,7 @@ const RULES: &[Rule] = &[
                         "require root",
                         "requires root",
                     ],
-                ) && any(s, &["daemon", "service", "run", "process"]))
+                ) && any(s, &["daemon", "service", "run", "process", "operat"]))
         },
         anchors: &[
             "as root",
@@ -2397,7 +2554,13 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::OwnsDbusName,
-        applies: |s| any(s, BUS_NAME),
+        applies: |s| {
+            BUS_NAME
+                .iter()
+                .filter(|w| !OFFERED_ONLY.contains(w))
+                .any(|w| s.contains(w))
+                || offered_bus_interface(s)
+        },
         anchors: BUS_NAME,
         absent_phrases: &[],
     },
@@ -2476,7 +2639,8 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::InstallsTimers,
-        applies: |s| s.contains("timer") && !s.contains("timeout"),
+        // "/var/lib/malcontent-timerd": a name with "timer" inside is no timer (heldout17).
+        applies: |s| own_word(s, "timer") && !s.contains("timeout"),
         anchors: &["timer"],
         absent_phrases: &[],
     },
@@ -2503,6 +2667,7 @@ const RULES: &[Rule] = &[
                 // a name owned (owns_dbus_name), the daemon called a service, no file named.
                 || (any(s, &["dbus", "d-bus"])
                     && !any(s, BUS_NAME)
+                    && !dbus_only_as_a_way(s)
                     && any(
                         // "The Polkit policy … controlling every aspect of the D-Bus API": a
                         // Polkit policy is no D-Bus policy (heldout16).
@@ -2512,6 +2677,9 @@ const RULES: &[Rule] = &[
                             .replace("polkit", " "),
                         &["service", "polic", "activation", "config"],
                     ))
+                // "can be autostarted via the D-Bus system bus": D-Bus activation, which is a
+                // file the package ships (heldout17).
+                || (any(s, &["dbus", "d-bus"]) && any(s, &["autostarted", "autostart"]))
         },
         anchors: &["dbus", "d-bus"],
         absent_phrases: &[],
@@ -2528,7 +2696,7 @@ const RULES: &[Rule] = &[
     Rule {
         check: Check::InstallsPolkitFiles,
         applies: |s| {
-            any(s, &["polkit", "policykit"])
+            (own_word(s, "polkit") || own_word(s, "policykit"))
                 // "checks the policykit authentication": the name's own "polic" is no file.
                 // "I have filed an ITP …, however policykit-1 needs to get into Debian"
                 // (rtkit's MIR report): a bug filed and an AppArmor profile are no files.
@@ -2720,6 +2888,17 @@ const BUS_NAME: &[&str] = &[
     "there is the dbus interface",
     "has a d-bus interface",
     "has a dbus interface",
+    // "offers a collection of D-Bus interfaces", "providing a D-Bus API for controlling …",
+    // "implements two KAuth actions accessible via D-Bus" (heldout17).
+    "d-bus interfaces",
+    "dbus interfaces",
+    "a d-bus api",
+    "a dbus api",
+    "accessible via d-bus",
+    "accessible via dbus",
+    "accessible over d-bus",
+    "available via d-bus",
+    "available over d-bus",
 ];
 
 /// "create the required user", "creates the foo user", "doesn't create this group": a
@@ -2871,6 +3050,17 @@ const NOT_ROOT: &[&str] = &[
     "non-root uid",
     "drops its privileges",
     "drop its privileges",
+    // "permanently drops all privileges to the real (unprivileged) user" (heldout17)
+    "drops all privileges",
+    "drop all privileges",
+    "dropped all privileges",
+    // "running this script only with cyrus:mail credentials, instead of root", "is running
+    // with limited service user credentials" (heldout17)
+    "instead of root",
+    "rather than root",
+    "instead of as root",
+    "rather than as root",
+    "service user credentials",
     "drops its root privileges",
     "drop its root privileges",
     // "delays the dropping of the root privileges", "drop root privileges after bind"
@@ -2894,6 +3084,85 @@ const PRIVILEGED_PROCESS: &[&str] = &[
     "privileged helper",
     "privileged system daemon",
 ];
+
+/// The unprivileged callers a daemon serves: "it offers a D-Bus interface to allow
+/// unprivileged processes to enjoy real-time scheduling" speaks of its clients, not of the
+/// daemon's own user (heldout17).
+fn without_callers(s: &str) -> String {
+    let mut out = s.to_owned();
+    for lead in [
+        "allow ",
+        "allows ",
+        "allowing ",
+        "lets ",
+        "let ",
+        "for ",
+        "enables ",
+        "enable ",
+    ] {
+        for who in [
+            "unprivileged process",
+            "unprivileged program",
+            "unprivileged client",
+        ] {
+            out = out.replace(&format!("{lead}{who}"), lead);
+        }
+    }
+    out
+}
+
+/// Whether every D-Bus mention is the way something is reached: "control network settings
+/// via the Network Manager D-Bus interface" uses another program's interface (heldout17).
+fn dbus_only_as_a_way(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let mentions: Vec<usize> = words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.contains("d-bus") || w.contains("dbus"))
+        .map(|(i, _)| i)
+        .collect();
+    !mentions.is_empty()
+        && mentions.iter().all(|&i| {
+            words[i.saturating_sub(4)..i]
+                .iter()
+                .any(|w| matches!(*w, "via" | "through"))
+        })
+}
+
+/// Bus-name words that say a name is owned only after an offering verb: "offers a collection
+/// of D-Bus interfaces" does, "no Polkit authorization at all for the D-Bus interfaces" does
+/// not (heldout17).
+const OFFERED_ONLY: &[&str] = &[
+    "d-bus interfaces",
+    "dbus interfaces",
+    "a d-bus api",
+    "a dbus api",
+];
+
+/// An offering verb with one of [`OFFERED_ONLY`] within its next five words.
+fn offered_bus_interface(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    words.iter().enumerate().any(|(i, w)| {
+        // "some additional daemons not providing D-Bus interfaces": other daemons' denial.
+        !(i > 0 && matches!(words[i - 1], "not" | "no" | "never" | "without"))
+            && matches!(
+                w.trim_end_matches(','),
+                "offers"
+                    | "offer"
+                    | "offering"
+                    | "provides"
+                    | "provide"
+                    | "providing"
+                    | "exposes"
+                    | "registers"
+                    | "implements"
+            )
+            && {
+                let next = words[i + 1..words.len().min(i + 7)].join(" ");
+                OFFERED_ONLY.iter().any(|o| next.contains(o))
+            }
+    })
+}
 
 /// Recommendations and requests ("should drop to a dedicated user", "consider adding
 /// hardening", "this can be achieved using setuid"): what the package ought to do, not what
@@ -2954,6 +3223,9 @@ const ADVICE: &[&str] = &[
     " could apply ",
     "the fix is to",
     " must be ",
+    // "outlining that it is important to drop privileges to the owner of the home directory"
+    // (a code comment on what ought to happen; the daemon runs as root, heldout17).
+    "important to ",
 ];
 
 /// Doubt and partial statements: no claim either way.
@@ -3135,7 +3407,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     // "PyGTK, Webkit, and all the other dependencies are in main": which archive component
     // packages are in, not what the package does at run time. A relative clause ("depends on
     // libpam, which is in main") keeps the statement before it.
-    if archive_component(sentence) || licensing(sentence) {
+    if archive_component(sentence) || licensing(sentence) || distribution_decision(sentence) {
         return Vec::new();
     }
     // "file io looked careful", "memory management looks fine": the reviewer's opinion of the
@@ -3319,6 +3591,24 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
         out.push((Check::OutgoingDestinations, Expect::Absent, allow));
     }
     implied_port(&plain, &mut out, unclear);
+    // "When relying on its own privilege drop (instead of starting it with lowered privileges
+    // right away), the daemon drops privileges only after …" (heldout17): a sentence that
+    // reads as both "runs as root" and "does not" says neither plainly; either verdict could
+    // be the wrong one, so it is listed as unclear.
+    let both: Vec<Check> = out
+        .iter()
+        .filter(|(c, e, _)| {
+            *e == Expect::Present
+                && out
+                    .iter()
+                    .any(|(c2, e2, _)| c2 == c && *e2 == Expect::Absent)
+        })
+        .map(|(c, _, _)| *c)
+        .collect();
+    if !both.is_empty() {
+        out.retain(|(c, _, _)| !both.contains(c));
+        unclear.extend(both);
+    }
     out
 }
 
@@ -3426,6 +3716,41 @@ fn narrow_to_listed_units(found: &mut Vec<(Check, Expect, Allow)>, all: &[Statem
         return;
     }
     found.retain(|(c, e, _)| !(KINDS.contains(c) && *e == Expect::Present) || named(*c));
+}
+
+/// A review team's or a distribution's decision about the package: "we never allowed the
+/// D-Bus service into openSUSE", "we closed the bug without whitelisting the Polkit policies",
+/// "We thus rejected the request to include this program with a setgid-games bit", "the
+/// installation of D-Bus … files and Polkit policies requires a review by us" (heldout17).
+/// What a distribution admits or refuses says nothing of what the package ships or does:
+/// read as a statement about the package, such a sentence gave the opposite of the package's
+/// own contents (the same review's "contains a D-Bus service").
+const DECISIONS: &[&str] = &[
+    "whitelist",
+    "into opensuse",
+    "into tumbleweed",
+    "into factory",
+    "into debian",
+    "into fedora",
+    "into the distribution",
+    "from opensuse",
+    "we rejected",
+    "we have rejected",
+    "rejected the request",
+    "we accepted",
+    "we have accepted",
+    "accepted the change",
+    "we decided",
+    "we have decided",
+    "closed the bug",
+    "requires a review",
+    "require a review",
+    "requires review",
+    "require review",
+];
+
+fn distribution_decision(s: &str) -> bool {
+    any(s, DECISIONS)
 }
 
 /// Whether the sentence says which archive component packages are in ("… and all the other
@@ -3932,6 +4257,46 @@ mod tests {
             .into_iter()
             .map(|c| (c.check, c.expect))
             .collect()
+    }
+
+    /// An abbreviation's full stop ends no sentence, and a sentence read both ways gives no
+    /// claim but is listed as unclear (heldout17).
+    #[test]
+    fn abbreviations_and_sentences_read_both_ways() {
+        assert_eq!(
+            sentences("Runs as root (e.g. via systemd). No cron jobs, i.e. none."),
+            [
+                "runs as root (e.g. via systemd)",
+                "no cron jobs, i.e. none."
+            ]
+        );
+        let set = extract(
+            "When started by hand (instead of with lowered privileges), the daemon drops \
+             privileges only after binding its socket as root.",
+        );
+        assert!(set.claims.is_empty(), "{:?}", set.claims);
+        assert!(
+            set.not_checkable
+                .iter()
+                .any(|n| n.why.starts_with("unclear: speaks of runs_as_root")),
+            "{:?}",
+            set.not_checkable
+        );
+    }
+
+    /// A setext heading is a title, not a statement (found after heldout17: "a) Dropping
+    /// Privileges" over dashes read as not root).
+    #[test]
+    fn setext_headings_are_titles() {
+        let set =
+            extract("a) Dropping Privileges\n----------------------\n\nThe daemon runs as root.\n");
+        assert_eq!(
+            set.claims
+                .iter()
+                .map(|c| (c.check, c.expect))
+                .collect::<Vec<_>>(),
+            [(Check::RunsAsRoot, Expect::Present)]
+        );
     }
 
     #[test]
