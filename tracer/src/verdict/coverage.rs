@@ -70,6 +70,8 @@ pub fn needed_kinds(check: Check) -> &'static [EventKind] {
             // chattr +i / +a (CAP_LINUX_IMMUTABLE).
             K::FileAttr,
             K::Exec,
+            // A device node made (CAP_MKNOD).
+            K::Mknod,
         ],
         // AF_ALG sockets: the kernel's crypto API.
         Check::Crypto => &[K::Open, K::Getrandom, K::Socket],
