@@ -1354,6 +1354,38 @@ mod tests {
         );
     }
 
+    /// Those rules need their kinds recorded: without the ptrace hook, file_io could not see
+    /// a write into another process, so it cannot hold.
+    #[test]
+    fn the_kernels_writes_and_ptrace_are_needed_kinds() {
+        let mut t = trace_of(Some("core"), &[]);
+        t.header.hooks.attached.retain(|h| !h.contains("ptrace"));
+        t.header.hooks.sources.retain(|k, _| k != "ptrace");
+        t.header.hooks.failed.push(crate::trace::FailedHook {
+            hook: "tracepoint:syscalls/sys_enter_ptrace".to_owned(),
+            error: "EPERM (test)".to_owned(),
+            absent: false,
+        });
+        for check in [Check::ProcessesSpawned, Check::FileIo, Check::TempFiles] {
+            let gaps = super::super::coverage::gaps(&t, check);
+            assert!(
+                gaps.iter().any(|g| g.contains("sys_enter_ptrace")),
+                "{check:?}: {gaps:?}"
+            );
+        }
+        for check in [Check::FileIo, Check::TempFiles] {
+            let kinds = super::super::coverage::needed_kinds(check);
+            assert!(
+                kinds.contains(&crate::trace::EventKind::PrivilegedCall),
+                "{check:?}: acct"
+            );
+            assert!(
+                kinds.contains(&crate::trace::EventKind::Exit),
+                "{check:?}: core dumps"
+            );
+        }
+    }
+
     #[test]
     fn under_is_path_aware() {
         assert!(under("/var/lib/pkg/x", "/var/lib/pkg"));
