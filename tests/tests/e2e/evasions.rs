@@ -290,3 +290,65 @@ int main(int argc, char **argv) {
         );
     }
 }
+
+/// The same control through `/proc/N/mem` (round 4's `p4_procmem_hijack` wrote an execve stub
+/// over a `sleep`'s next instruction this way; processes_spawned held): here the first bytes
+/// of its first mapping are written back unchanged.
+#[test]
+fn writing_an_unrecorded_process_memory_holds_no_claim() {
+    let dir = TempDir::new("evasion-procmem");
+    let bin = compile_c(
+        dir.path(),
+        "memwrite",
+        r#"
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+    char path[64], buf[8];
+    unsigned long start;
+    snprintf(path, sizeof path, "/proc/%s/maps", argv[1]);
+    FILE *maps = fopen(path, "r");
+    if (!maps || fscanf(maps, "%lx", &start) != 1) { perror("maps"); return 1; }
+    snprintf(path, sizeof path, "/proc/%s/mem", argv[1]);
+    int fd = open(path, O_RDWR);
+    if (fd < 0) { perror("open mem"); return 1; }
+    if (pread(fd, buf, sizeof buf, start) != sizeof buf) { perror("pread"); return 1; }
+    if (pwrite(fd, buf, sizeof buf, start) != sizeof buf) { perror("pwrite"); return 1; }
+    return 0;
+}
+"#,
+        &[],
+    );
+    let mut victim = Command::new("sleep")
+        .arg("60")
+        .spawn()
+        .expect("start the victim");
+    let pid = victim.id().to_string();
+    let rec = record("evasion-procmem", &["--", &bin, &pid]);
+    let _ = victim.kill();
+    let _ = victim.wait();
+    let checks = [Check::ProcessesSpawned, Check::Networking, Check::FileIo];
+    let vs = judge(&rec.trace, &absent_claims("evasion", &checks)).verdicts;
+    let want = format!("the package opened process {pid}'s memory for writing");
+    for v in &vs {
+        if v.claim.check == Check::FileIo {
+            // The open itself is a write of /proc/N/mem.
+            assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+            continue;
+        }
+        assert_eq!(
+            v.status,
+            Status::Inconclusive,
+            "{}: {}",
+            v.claim.check,
+            v.reason
+        );
+        assert!(
+            v.gaps.iter().any(|g| g.contains(&want)),
+            "{}: {:?}",
+            v.claim.check,
+            v.gaps
+        );
+    }
+}

@@ -254,13 +254,14 @@ fn ptrace_request(name: &str) -> Option<u64> {
     })
 }
 
-/// Successful ptrace requests that can change what another process runs (a write to its
-/// memory, registers or signal state), into a process whose events are not the package's
-/// at that point: one outside the recorded tree (a process started before the recording, a
-/// pid in another namespace) or the harness's. The package then decides what that process
-/// does, and none of it is recorded as the package's: every behaviour claim is inconclusive.
-/// Into a package process, what it then does is recorded as the package's and judged. By the
-/// request's `seq`; the value says why.
+/// Successful calls that can change what another process runs, into a process whose events
+/// are not the package's at that point (one outside the recorded tree: a process started
+/// before the recording, a pid in another namespace; or the harness's): a ptrace request that
+/// writes its memory, registers or signal state, an open of its `/proc/N/mem` for writing, a
+/// process_vm_writev into it. The package then decides what that process does, and none of
+/// it is recorded as the package's: every behaviour claim is inconclusive. Into a package
+/// process, what it then does is recorded as the package's and judged. By the call's `seq`;
+/// the value says why.
 pub fn ptrace_controls(
     trace: &crate::trace::Trace,
     attribution: &Attribution,
@@ -270,6 +271,16 @@ pub fn ptrace_controls(
     for (ev, o) in trace.events.iter().zip(&attribution.per_event) {
         origin.insert(ev.pid, *o);
         origin.insert(ev.tid, *o);
+        // A child is its parent's until its own events say otherwise.
+        if let EventData::Fork {
+            child_pid,
+            child_tid,
+            ..
+        } = &ev.data
+        {
+            origin.insert(*child_pid, *o);
+            origin.insert(*child_tid, *o);
+        }
         match &ev.data {
             EventData::Ptrace {
                 request,
@@ -295,10 +306,54 @@ pub fn ptrace_controls(
                     origin.remove(&ev.pid);
                 }
             }
+            _ if failed(ev.result.as_ref()) || *o != Origin::Package => {}
+            EventData::Open { path, access, .. } if access == "write" || access == "read_write" => {
+                if let Some(target) = proc_mem_pid(path.best())
+                    && target != ev.pid
+                    && origin.get(&target) != Some(&Origin::Package)
+                {
+                    out.insert(
+                        ev.seq,
+                        format!(
+                            "the package opened process {target}'s memory for writing ({}): what {target} did is not recorded as the package's",
+                            path.best()
+                        ),
+                    );
+                }
+            }
+            EventData::PrivilegedCall {
+                call,
+                op: Some(op),
+                query: false,
+                ..
+            } if call == "process_vm_writev" => {
+                if let Some(target) = op.strip_prefix("pid ").and_then(|p| p.parse::<u32>().ok())
+                    && origin.get(&target) != Some(&Origin::Package)
+                {
+                    out.insert(
+                        ev.seq,
+                        format!(
+                            "the package wrote into process {target}'s memory (process_vm_writev): what {target} did is not recorded as the package's"
+                        ),
+                    );
+                }
+            }
             _ => {}
         }
     }
     out
+}
+
+/// The process whose memory `/proc/N/mem` or `/proc/N/task/T/mem` is (N).
+fn proc_mem_pid(path: &str) -> Option<u32> {
+    let rest = path.strip_prefix("/proc/")?;
+    let (pid, rest) = rest.split_once('/')?;
+    let pid = pid.parse().ok()?;
+    match rest.split('/').collect::<Vec<_>>()[..] {
+        ["mem"] => Some(pid),
+        ["task", t, "mem"] if t.parse::<u32>().is_ok() => Some(pid),
+        _ => None,
+    }
 }
 
 /// The claims about what the package's processes do, which a process the package controls
@@ -654,13 +709,21 @@ impl Rules<'_> {
         self.hit_placed(check, ev)
     }
 
+    /// A call that controls another process ([`ptrace_controls`]) is a gap for the
+    /// behaviour claims, unless the call is itself an instance (an open of /proc/N/mem for
+    /// writing is file IO) or already a gap.
     fn hit_placed(&self, check: Check, ev: &Event) -> Hit {
+        let hit = self.hit_event(check, ev);
+        match (self.controlled.get(&ev.seq), hit) {
+            (Some(why), Hit::No | Hit::Allowed) if behaviour(check) => Hit::Unknown(why.clone()),
+            (_, hit) => hit,
+        }
+    }
+
+    fn hit_event(&self, check: Check, ev: &Event) -> Hit {
         let ok = !failed(ev.result.as_ref());
         let allow = self.allow;
         match (check, &ev.data) {
-            (c, EventData::Ptrace { .. }) if behaviour(c) && self.controlled.contains_key(&ev.seq) => {
-                Hit::Unknown(self.controlled[&ev.seq].clone())
-            }
             (Check::ProcessesSpawned, EventData::Exec { path, argv, .. })
                 if ok
                     && (self.attribution.spawned.contains(&ev.pid)
@@ -1350,6 +1413,56 @@ mod tests {
         let h = hits(&t, Check::PrivilegedFunctions, &Allow::default());
         assert!(
             h[3].starts_with("yes: ptrace: PTRACE_POKEDATA pid 999"),
+            "{h:?}"
+        );
+    }
+
+    /// The other doors into another process's memory: /proc/N/mem opened for writing, and
+    /// process_vm_writev. A gap for the behaviour claims, as a ptrace write is; the open stays
+    /// file IO, and a write into the process's own memory or its child's is no gap.
+    #[test]
+    fn writing_an_unrecorded_process_memory_is_a_gap() {
+        use serde_json::json;
+        let open = |path: &str, access: &str| {
+            json!({"path": {"resolved": path}, "flags": ["O_RDWR"], "flags_raw": 2,
+                "mode": null, "access": access})
+        };
+        let pvw = |op: &str| json!({"call": "process_vm_writev", "capability": "CAP_SYS_PTRACE", "op": op, "query": false});
+        let t = trace_of(
+            None,
+            &[
+                ("open", 10, open("/proc/999/mem", "read_write")),
+                ("open", 10, open("/proc/999/task/1000/mem", "write")),
+                ("open", 10, open("/proc/999/mem", "read")),
+                ("open", 10, open("/proc/10/mem", "read_write")),
+                ("privileged_call", 10, pvw("pid 998")),
+                (
+                    "fork",
+                    10,
+                    json!({"child_pid": 11, "child_tid": 11, "thread": false, "clone_flags": 17}),
+                ),
+                ("open", 10, open("/proc/11/mem", "write")),
+                ("privileged_call", 10, pvw("pid 11")),
+            ],
+        );
+        let h = hits(&t, Check::ProcessesSpawned, &Allow::default());
+        assert!(
+            h[0].starts_with("unknown: the package opened process 999's memory"),
+            "{h:?}"
+        );
+        assert!(
+            h[1].starts_with("unknown: the package opened process 999's memory"),
+            "{h:?}"
+        );
+        assert_eq!(h[2..4], ["-", "-"], "a read, its own memory");
+        assert!(
+            h[4].starts_with("unknown: the package wrote into process 998's memory"),
+            "{h:?}"
+        );
+        assert_eq!(h[6..], ["-", "-"], "its own child");
+        let h = hits(&t, Check::FileIo, &Allow::default());
+        assert!(
+            h[0].starts_with("yes: ") && h[0].contains("/proc/999/mem"),
             "{h:?}"
         );
     }
