@@ -11,6 +11,7 @@ mod codescan;
 mod common;
 mod environment;
 mod errors;
+mod evasions;
 mod example;
 mod file;
 mod harden;

@@ -427,6 +427,21 @@ pub fn privilege_detail(ev: &Event) -> Option<String> {
             target_pid,
         } => format!("{request} pid {target_pid}"),
         EventData::Bpf { cmd } => cmd.clone(),
+        // A device node made: the kernel asks CAP_MKNOD (FIFOs and sockets need none).
+        EventData::Mknod { path, mode, dev } if matches!(mode & 0o170000, 0o020000 | 0o060000) => {
+            // glibc's dev_t: major in bits 8-19 and 32-43, minor in bits 0-7 and 20-31.
+            let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+            let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+            format!(
+                "{} device {} {major}:{minor} (CAP_MKNOD)",
+                if mode & 0o170000 == 0o020000 {
+                    "character"
+                } else {
+                    "block"
+                },
+                path.best()
+            )
+        }
         // Capabilities an exec gave: file capabilities, a setuid-root program.
         EventData::Exec {
             path, caps_gained, ..

@@ -20,7 +20,8 @@ use crate::{
 pub fn needed_kinds(check: Check) -> &'static [EventKind] {
     use EventKind as K;
     match check {
-        Check::ProcessesSpawned => &[K::Fork, K::Exec],
+        // ptrace: a write into an unrecorded process is a gap (verdict/rules.rs).
+        Check::ProcessesSpawned => &[K::Fork, K::Exec, K::Ptrace],
         Check::FileIo => &[
             K::Open,
             K::Unlink,
@@ -37,6 +38,11 @@ pub fn needed_kinds(check: Check) -> &'static [EventKind] {
             K::Utime,
             K::FileAttr,
             K::FdReceived,
+            // The kernel's writes for the package: acct's file, a core dump; and a ptrace
+            // write into an unrecorded process (verdict/rules.rs).
+            K::PrivilegedCall,
+            K::Exit,
+            K::Ptrace,
         ],
         Check::TempFiles => &[
             K::Open,
@@ -46,6 +52,10 @@ pub fn needed_kinds(check: Check) -> &'static [EventKind] {
             K::Symlink,
             K::Mknod,
             K::MemfdCreate,
+            // As for file_io.
+            K::PrivilegedCall,
+            K::Exit,
+            K::Ptrace,
         ],
         Check::Environment => &[K::Getenv],
         Check::LdLibraryPath => &[K::Exec],
@@ -70,6 +80,8 @@ pub fn needed_kinds(check: Check) -> &'static [EventKind] {
             // chattr +i / +a (CAP_LINUX_IMMUTABLE).
             K::FileAttr,
             K::Exec,
+            // A device node made (CAP_MKNOD).
+            K::Mknod,
         ],
         // AF_ALG sockets: the kernel's crypto API.
         Check::Crypto => &[K::Open, K::Getrandom, K::Socket],

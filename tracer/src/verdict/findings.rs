@@ -155,6 +155,8 @@ pub(super) fn collect(
         listened,
         daemonized: &no_daemonizing,
         core_helpers: &no_daemonizing,
+        core_files: &std::collections::HashMap::new(),
+        controlled: &no_daemonizing,
     };
     let mut spawned = Acc::default();
     let mut files = Acc::default();

@@ -628,12 +628,20 @@ fn judge_one(
     } else {
         std::collections::HashMap::new()
     };
+    let core_files = if matches!(claim.check, Check::FileIo | Check::TempFiles) {
+        rules::core_files(trace)
+    } else {
+        std::collections::HashMap::new()
+    };
+    let controlled = rules::ptrace_controls(trace, attribution);
     let rules = Rules {
         allow: &allow,
         attribution,
         listened,
         daemonized: &daemonized,
         core_helpers: &core_helpers,
+        core_files: &core_files,
+        controlled: &controlled,
     };
     let mut runtime_groups: Vec<runtime::RuntimeGroup> = Vec::new();
     let mut unplaced: Vec<String> = Vec::new();

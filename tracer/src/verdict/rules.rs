@@ -87,6 +87,12 @@ pub struct Rules<'a> {
     /// Deaths by a core-dumping signal while the kernel may pipe core dumps to a helper, by
     /// the exit's `seq`: see [`core_helper_exits`].
     pub core_helpers: &'a HashMap<u64, String>,
+    /// Core files the kernel wrote for a crashing package process, by the exit's `seq`: the
+    /// file's path, or why it cannot be named. See [`core_files`].
+    pub core_files: &'a HashMap<u64, Result<String, String>>,
+    /// ptrace requests that changed a process whose own events are not the package's, by
+    /// the request's `seq`: see [`ptrace_controls`].
+    pub controlled: &'a HashMap<u64, String>,
 }
 
 /// Signals whose default action dumps core (signal(7)): SIGQUIT, SIGILL, SIGTRAP, SIGABRT,
@@ -141,6 +147,237 @@ pub fn core_helper_exits(trace: &crate::trace::Trace) -> HashMap<u64, String> {
         }
     }
     out
+}
+
+/// Core files the kernel wrote itself, for exits by a signal with `core_dumped` (the kernel
+/// sets it only when the dump was written) while `kernel.core_pattern` names a file (not a
+/// `|` pipe: [`core_helper_exits`] has those). The file is the pattern, relative to the
+/// crashing process's working directory when it is not absolute; that directory is known when
+/// the trace saw the process (or an ancestor it inherited it from) chdir to an absolute path.
+/// `%` specifiers stay as written (the kernel expands them), and with
+/// `kernel.core_uses_pid` the kernel appends `.PID` to a pattern without `%p`: neither moves
+/// the file to another directory. By exit `seq`: the path, or why it cannot be named.
+pub fn core_files(trace: &crate::trace::Trace) -> HashMap<u64, Result<String, String>> {
+    let mut pattern: Result<Option<String>, &str> = match &trace.header.core_pattern {
+        Some(p) if p.starts_with('|') => Ok(None),
+        Some(p) => Ok(Some(p.trim_end_matches('\n').to_owned())),
+        None => Err("kernel.core_pattern is not in this trace (an older recorder)"),
+    };
+    // Working directory per process, where the trace shows it.
+    let mut cwd: HashMap<u32, String> = HashMap::new();
+    let mut out = HashMap::new();
+    for ev in &trace.events {
+        let ok = !failed(ev.result.as_ref());
+        match &ev.data {
+            EventData::Open { path, access, .. }
+                if path.best() == CORE_PATTERN && access != "read" && access != "path" =>
+            {
+                pattern = Err("kernel.core_pattern was opened for writing during the recording");
+            }
+            EventData::Chdir { path, .. } if ok => match path.as_ref().map(|p| p.best()) {
+                Some(p) if p.starts_with('/') => {
+                    cwd.insert(ev.pid, p.to_owned());
+                }
+                _ => {
+                    cwd.remove(&ev.pid);
+                }
+            },
+            EventData::Fork {
+                child_pid,
+                thread: false,
+                ..
+            } => match cwd.get(&ev.pid).cloned() {
+                Some(d) => {
+                    cwd.insert(*child_pid, d);
+                }
+                None => {
+                    cwd.remove(child_pid);
+                }
+            },
+            EventData::Exit {
+                signal: Some(sig),
+                core_dumped: true,
+                ..
+            } => {
+                let name = crate::events::signal_name(*sig as u64);
+                let file = match &pattern {
+                    Ok(None) => continue,
+                    Err(why) => Err(format!(
+                        "process {} killed by {name} dumped core: {why}, so the file the kernel wrote is not known",
+                        ev.pid
+                    )),
+                    Ok(Some(p)) if p.starts_with('/') => Ok(p.clone()),
+                    Ok(Some(p)) => match cwd.get(&ev.pid) {
+                        Some(d) => Ok(format!("{}/{p}", d.trim_end_matches('/'))),
+                        None => Err(format!(
+                            "process {} killed by {name} dumped core to {p:?} (kernel.core_pattern) in its working directory, which this trace does not show",
+                            ev.pid
+                        )),
+                    },
+                };
+                out.insert(ev.seq, file);
+            }
+            EventData::Exit { .. } if ev.pid == ev.tid => {
+                cwd.remove(&ev.pid);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// ptrace requests that only read the tracee, or stop, resume or detach it: PTRACE_TRACEME,
+/// PEEKTEXT, PEEKDATA, PEEKUSR, CONT, KILL, SINGLESTEP, GETREGS, GETFPREGS, ATTACH, DETACH,
+/// GETFPXREGS, SYSCALL, GET_THREAD_AREA, SINGLEBLOCK, SETOPTIONS, GETEVENTMSG, GETSIGINFO,
+/// GETREGSET, SEIZE, INTERRUPT, LISTEN, PEEKSIGINFO, GETSIGMASK, SECCOMP_GET_FILTER,
+/// SECCOMP_GET_METADATA, GET_SYSCALL_INFO, GET_RSEQ_CONFIGURATION,
+/// GET_SYSCALL_USER_DISPATCH_CONFIG. Every other request (POKETEXT/POKEDATA/POKEUSR,
+/// SETREGS, SETFPREGS, SETREGSET, SETSIGINFO, SETSIGMASK, SYSEMU, SET_SYSCALL_INFO, one this
+/// list does not know) can change what the tracee runs.
+const PTRACE_READ_ONLY: &[u64] = &[
+    0, 1, 2, 3, 7, 8, 9, 12, 14, 16, 17, 18, 24, 25, 33, 0x4200, 0x4201, 0x4202, 0x4204, 0x4206,
+    0x4207, 0x4208, 0x4209, 0x420a, 0x420c, 0x420d, 0x420e, 0x420f, 0x4211,
+];
+
+/// A ptrace request's number from its name in the trace (`PTRACE_POKEDATA`, `PTRACE_13`).
+fn ptrace_request(name: &str) -> Option<u64> {
+    Some(match name {
+        "PTRACE_TRACEME" => 0,
+        "PTRACE_PEEKTEXT" => 1,
+        "PTRACE_PEEKDATA" => 2,
+        "PTRACE_POKETEXT" => 4,
+        "PTRACE_POKEDATA" => 5,
+        "PTRACE_ATTACH" => 16,
+        "PTRACE_DETACH" => 17,
+        "PTRACE_SEIZE" => 0x4206,
+        n => n.strip_prefix("PTRACE_")?.parse().ok()?,
+    })
+}
+
+/// Successful calls that can change what another process runs, into a process whose events
+/// are not the package's at that point (one outside the recorded tree: a process started
+/// before the recording, a pid in another namespace; or the harness's): a ptrace request that
+/// writes its memory, registers or signal state, an open of its `/proc/N/mem` for writing, a
+/// process_vm_writev into it. The package then decides what that process does, and none of
+/// it is recorded as the package's: every behaviour claim is inconclusive. Into a package
+/// process, what it then does is recorded as the package's and judged. By the call's `seq`;
+/// the value says why.
+pub fn ptrace_controls(
+    trace: &crate::trace::Trace,
+    attribution: &Attribution,
+) -> HashMap<u64, String> {
+    let mut origin: HashMap<u32, Origin> = HashMap::new();
+    let mut out = HashMap::new();
+    for (ev, o) in trace.events.iter().zip(&attribution.per_event) {
+        origin.insert(ev.pid, *o);
+        origin.insert(ev.tid, *o);
+        // A child is its parent's until its own events say otherwise.
+        if let EventData::Fork {
+            child_pid,
+            child_tid,
+            ..
+        } = &ev.data
+        {
+            origin.insert(*child_pid, *o);
+            origin.insert(*child_tid, *o);
+        }
+        match &ev.data {
+            EventData::Ptrace {
+                request,
+                target_pid,
+            } if !failed(ev.result.as_ref()) && *o == Origin::Package => {
+                let writes = ptrace_request(request).is_none_or(|r| !PTRACE_READ_ONLY.contains(&r));
+                let target = u32::try_from(*target_pid).ok();
+                let recorded = target
+                    .and_then(|t| origin.get(&t))
+                    .is_some_and(|t| *t == Origin::Package);
+                if writes && !recorded {
+                    out.insert(
+                        ev.seq,
+                        format!(
+                            "the package controlled process {target_pid} via ptrace ({request}): what {target_pid} did is not recorded as the package's"
+                        ),
+                    );
+                }
+            }
+            EventData::Exit { .. } => {
+                origin.remove(&ev.tid);
+                if ev.pid == ev.tid {
+                    origin.remove(&ev.pid);
+                }
+            }
+            _ if failed(ev.result.as_ref()) || *o != Origin::Package => {}
+            EventData::Open { path, access, .. } if access == "write" || access == "read_write" => {
+                if let Some(target) = proc_mem_pid(path.best())
+                    && target != ev.pid
+                    && origin.get(&target) != Some(&Origin::Package)
+                {
+                    out.insert(
+                        ev.seq,
+                        format!(
+                            "the package opened process {target}'s memory for writing ({}): what {target} did is not recorded as the package's",
+                            path.best()
+                        ),
+                    );
+                }
+            }
+            EventData::PrivilegedCall {
+                call,
+                op: Some(op),
+                query: false,
+                ..
+            } if call == "process_vm_writev" => {
+                if let Some(target) = op.strip_prefix("pid ").and_then(|p| p.parse::<u32>().ok())
+                    && origin.get(&target) != Some(&Origin::Package)
+                {
+                    out.insert(
+                        ev.seq,
+                        format!(
+                            "the package wrote into process {target}'s memory (process_vm_writev): what {target} did is not recorded as the package's"
+                        ),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The process whose memory `/proc/N/mem` or `/proc/N/task/T/mem` is (N).
+fn proc_mem_pid(path: &str) -> Option<u32> {
+    let rest = path.strip_prefix("/proc/")?;
+    let (pid, rest) = rest.split_once('/')?;
+    let pid = pid.parse().ok()?;
+    match rest.split('/').collect::<Vec<_>>()[..] {
+        ["mem"] => Some(pid),
+        ["task", t, "mem"] if t.parse::<u32>().is_ok() => Some(pid),
+        _ => None,
+    }
+}
+
+/// The claims about what the package's processes do, which a process the package controls
+/// through ptrace could do for it unrecorded. privileged_functions is not among them: the
+/// ptrace itself contradicts it.
+fn behaviour(check: Check) -> bool {
+    matches!(
+        check,
+        Check::ProcessesSpawned
+            | Check::FileIo
+            | Check::TempFiles
+            | Check::Networking
+            | Check::OutgoingDestinations
+            | Check::ExternalEndpoint
+            | Check::OpensPort
+            | Check::PrivilegedPorts
+            | Check::Crypto
+            | Check::Sudo
+            | Check::SetuidCalls
+            | Check::UserNobody
+            | Check::WritesCgroups
+            | Check::OwnsDbusName
+            | Check::Daemonizes
+    )
 }
 
 /// Exits of a process that forked a child (a process, not a thread) which was still running:
@@ -407,7 +644,27 @@ fn with_addr(ev: &Event, a: &SockAddr) -> Event {
 fn placed_changes(rules: &Rules<'_>, ev: &Event) -> (Vec<(String, String)>, Vec<String>) {
     let mut host = Vec::new();
     let mut unknown = Vec::new();
-    for (p, op) in changed_paths(ev) {
+    let mut changes = changed_paths(ev);
+    match (&ev.data, rules.core_files.get(&ev.seq)) {
+        // acct(path): the kernel appends a record to path for every process that exits.
+        (
+            EventData::PrivilegedCall {
+                call,
+                path: Some(p),
+                ..
+            },
+            _,
+        ) if call == "acct" && !failed(ev.result.as_ref()) => changes.push((
+            p.best().to_owned(),
+            "process accounting on (acct): the kernel appends to".to_owned(),
+        )),
+        (EventData::Exit { .. }, Some(Ok(p))) => {
+            changes.push((p.clone(), "core dump written by the kernel to".to_owned()));
+        }
+        (EventData::Exit { .. }, Some(Err(why))) => unknown.push(why.clone()),
+        _ => {}
+    }
+    for (p, op) in changes {
         match rules.attribution.places.place(ev, &p) {
             Placed::Host(h) => host.push((h, op)),
             Placed::Unknown(why) => unknown.push(format!("{op} {why}")),
@@ -452,7 +709,18 @@ impl Rules<'_> {
         self.hit_placed(check, ev)
     }
 
+    /// A call that controls another process ([`ptrace_controls`]) is a gap for the
+    /// behaviour claims, unless the call is itself an instance (an open of /proc/N/mem for
+    /// writing is file IO) or already a gap.
     fn hit_placed(&self, check: Check, ev: &Event) -> Hit {
+        let hit = self.hit_event(check, ev);
+        match (self.controlled.get(&ev.seq), hit) {
+            (Some(why), Hit::No | Hit::Allowed) if behaviour(check) => Hit::Unknown(why.clone()),
+            (_, hit) => hit,
+        }
+    }
+
+    fn hit_event(&self, check: Check, ev: &Event) -> Hit {
         let ok = !failed(ev.result.as_ref());
         let allow = self.allow;
         match (check, &ev.data) {
@@ -929,6 +1197,306 @@ mod tests {
         assert!(!destination_allowed("127.0.0.2", 9, &allow));
         assert!(is_loopback("127.0.0.5") && is_loopback("::1") && is_loopback("::ffff:127.0.0.1"));
         assert!(!is_loopback("0.0.0.0") && !is_loopback("::"));
+    }
+
+    /// A trace: the fixture's header with `core_pattern`, then `events` (kind, pid, fields).
+    fn trace_of(
+        core_pattern: Option<&str>,
+        events: &[(&str, u32, serde_json::Value)],
+    ) -> crate::trace::Trace {
+        let header = include_str!("../../tests/fixtures/fixture-quiet-nofooter.jsonl")
+            .lines()
+            .next()
+            .unwrap();
+        let mut header: serde_json::Value = serde_json::from_str(header).unwrap();
+        header["core_pattern"] = serde_json::json!(core_pattern);
+        let mut text = format!("{header}\n");
+        for (seq, (kind, pid, fields)) in events.iter().enumerate() {
+            let ev = serde_json::json!({
+                "type": "event", "seq": seq, "time": "2026-11-23T12:00:00.000000000Z",
+                "ts_ns": 1_000_000_000_000u64 + seq as u64, "pid": pid, "tid": pid, "ppid": 1,
+                "comm": "x", "ids": {"uid": 0, "gid": 0, "euid": 0, "egid": 0}, "cgroup_id": 1,
+                "syscall": kind, "result": {"ret": 0}, "kind": kind, "fields": fields,
+            });
+            text.push_str(&format!("{ev}\n"));
+        }
+        crate::trace::read_trace_from(text.as_bytes(), std::path::Path::new("t.jsonl")).unwrap()
+    }
+
+    /// What each event is for `check`, in words: `-` (no), `allowed`, `yes: …`, `unknown: …`.
+    fn hits(trace: &crate::trace::Trace, check: Check, allow: &Allow) -> Vec<String> {
+        let attribution = Attribution::compute(trace, &crate::claims::Package::default());
+        let none = HashMap::new();
+        let core_files = core_files(trace);
+        let controlled = ptrace_controls(trace, &attribution);
+        let rules = Rules {
+            allow,
+            attribution: &attribution,
+            listened: &HashSet::new(),
+            daemonized: &none,
+            core_helpers: &none,
+            core_files: &core_files,
+            controlled: &controlled,
+        };
+        trace
+            .events
+            .iter()
+            .map(|ev| match rules.hit(check, ev) {
+                Hit::No => "-".to_owned(),
+                Hit::Allowed => "allowed".to_owned(),
+                Hit::Yes(w) => format!("yes: {w}"),
+                Hit::Unknown(w) => format!("unknown: {w}"),
+            })
+            .collect()
+    }
+
+    /// acct(path) turns process accounting on: the kernel appends a record to path for every
+    /// process that exits, so it is a write of path; acct(NULL) turns it off.
+    #[test]
+    fn acct_is_a_write_of_its_file() {
+        use serde_json::json;
+        let acct = |path: serde_json::Value| json!({"call": "acct", "capability": "CAP_SYS_PACCT", "path": path, "query": false});
+        let t = trace_of(
+            Some("core"),
+            &[
+                (
+                    "privileged_call",
+                    10,
+                    acct(json!({"resolved": "/tmp/acct.log"})),
+                ),
+                ("privileged_call", 10, acct(serde_json::Value::Null)),
+            ],
+        );
+        let file_io = hits(&t, Check::FileIo, &Allow::default());
+        assert!(
+            file_io[0].starts_with("yes: ") && file_io[0].contains("/tmp/acct.log"),
+            "{file_io:?}"
+        );
+        assert_eq!(file_io[1], "-");
+        let temp = hits(&t, Check::TempFiles, &Allow::default());
+        assert!(
+            temp[0].starts_with("yes: ") && temp[0].contains("acct"),
+            "{temp:?}"
+        );
+        let allowed = Allow {
+            paths: vec!["/tmp".to_owned()],
+            ..Allow::default()
+        };
+        assert_eq!(hits(&t, Check::FileIo, &allowed)[0], "allowed");
+    }
+
+    /// A character or block device node needs CAP_MKNOD; a FIFO or a socket needs nothing.
+    #[test]
+    fn a_device_node_is_privileged() {
+        use serde_json::json;
+        let mknod =
+            |mode: u32, dev: u64| json!({"path": {"resolved": "/tmp/n"}, "mode": mode, "dev": dev});
+        let t = trace_of(
+            None,
+            &[
+                ("mknod", 10, mknod(0o020644, 0x103)),
+                ("mknod", 10, mknod(0o060600, (259 << 8) | (256 << 12) | 1)),
+                ("mknod", 10, mknod(0o010644, 0)),
+                ("mknod", 10, mknod(0o140644, 0)),
+            ],
+        );
+        let h = hits(&t, Check::PrivilegedFunctions, &Allow::default());
+        assert!(
+            h[0].contains("character device /tmp/n 1:3 (CAP_MKNOD)"),
+            "{h:?}"
+        );
+        assert!(h[1].contains("block device /tmp/n 259:257"), "{h:?}");
+        assert_eq!(h[2..], ["-", "-"]);
+    }
+
+    /// A crash that dumped core under a file core_pattern: the kernel wrote the file, in the
+    /// process's working directory for a relative pattern. Named when the pattern and the
+    /// directory are known, a gap when either is not; a pipe pattern is no file here.
+    #[test]
+    fn a_core_dump_is_a_file_the_kernel_writes() {
+        use serde_json::json;
+        let crash = json!({"status": 139, "code": null, "signal": 11, "core_dumped": true});
+        let events = [
+            (
+                "chdir",
+                10,
+                json!({"path": {"resolved": "/tmp/dir"}, "fd": null}),
+            ),
+            (
+                "fork",
+                10,
+                json!({"child_pid": 11, "child_tid": 11, "thread": false, "clone_flags": 17}),
+            ),
+            ("exit", 11, crash.clone()),
+            ("exit", 12, crash.clone()),
+            (
+                "exit",
+                10,
+                json!({"status": 11, "code": null, "signal": 11, "core_dumped": false}),
+            ),
+        ];
+        let t = trace_of(Some("core"), &events);
+        let h = hits(&t, Check::FileIo, &Allow::default());
+        assert!(
+            h[2].starts_with("yes: core dump") && h[2].ends_with("/tmp/dir/core"),
+            "{h:?}"
+        );
+        assert!(
+            h[3].starts_with("unknown: ") && h[3].contains("working directory"),
+            "{h:?}"
+        );
+        assert_eq!(h[4], "-", "no core dumped");
+        let temp = hits(&t, Check::TempFiles, &Allow::default());
+        assert!(temp[2].contains("/tmp/dir/core"), "{temp:?}");
+
+        let t = trace_of(Some("/var/crash/core.%e.%p"), &events);
+        let h = hits(&t, Check::FileIo, &Allow::default());
+        assert!(h[3].ends_with("/var/crash/core.%e.%p"), "{h:?}");
+        assert_eq!(hits(&t, Check::TempFiles, &Allow::default())[3], "-");
+
+        let t = trace_of(Some("|/usr/lib/systemd/systemd-coredump %P"), &events);
+        assert!(
+            hits(&t, Check::FileIo, &Allow::default())
+                .iter()
+                .all(|h| h == "-")
+        );
+
+        let t = trace_of(None, &events);
+        let h = hits(&t, Check::FileIo, &Allow::default());
+        assert!(
+            h[2].starts_with("unknown: ") && h[2].contains("older recorder"),
+            "{h:?}"
+        );
+    }
+
+    /// A write into another process by ptrace makes the behaviour claims a gap when that
+    /// process is not recorded as the package's; reads, attaching and a package child are not.
+    #[test]
+    fn ptrace_control_of_an_unrecorded_process_is_a_gap() {
+        use serde_json::json;
+        let pt = |req: &str, pid: i32| json!({"request": req, "target_pid": pid});
+        let t = trace_of(
+            None,
+            &[
+                ("ptrace", 10, pt("PTRACE_SEIZE", 999)),
+                ("ptrace", 10, pt("PTRACE_PEEKTEXT", 999)),
+                ("ptrace", 10, pt("PTRACE_12", 999)),
+                ("ptrace", 10, pt("PTRACE_POKEDATA", 999)),
+                ("ptrace", 10, pt("PTRACE_13", 999)),
+                ("ptrace", 10, pt("PTRACE_99999", 999)),
+                (
+                    "fork",
+                    10,
+                    json!({"child_pid": 11, "child_tid": 11, "thread": false, "clone_flags": 17}),
+                ),
+                ("ptrace", 11, pt("PTRACE_TRACEME", 0)),
+                ("ptrace", 10, pt("PTRACE_POKEDATA", 11)),
+            ],
+        );
+        for check in [
+            Check::ProcessesSpawned,
+            Check::FileIo,
+            Check::Networking,
+            Check::TempFiles,
+        ] {
+            let h = hits(&t, check, &Allow::default());
+            assert_eq!(h[..3], ["-", "-", "-"], "{check:?}");
+            for i in 3..6 {
+                assert!(
+                    h[i].starts_with("unknown: the package controlled process 999 via ptrace"),
+                    "{check:?} {h:?}"
+                );
+            }
+            assert_eq!(h[8], "-", "{check:?}: its own child's acts are recorded");
+        }
+        // The ptrace itself is a privileged function, as before.
+        let h = hits(&t, Check::PrivilegedFunctions, &Allow::default());
+        assert!(
+            h[3].starts_with("yes: ptrace: PTRACE_POKEDATA pid 999"),
+            "{h:?}"
+        );
+    }
+
+    /// The other doors into another process's memory: /proc/N/mem opened for writing, and
+    /// process_vm_writev. A gap for the behaviour claims, as a ptrace write is; the open stays
+    /// file IO, and a write into the process's own memory or its child's is no gap.
+    #[test]
+    fn writing_an_unrecorded_process_memory_is_a_gap() {
+        use serde_json::json;
+        let open = |path: &str, access: &str| {
+            json!({"path": {"resolved": path}, "flags": ["O_RDWR"], "flags_raw": 2,
+                "mode": null, "access": access})
+        };
+        let pvw = |op: &str| json!({"call": "process_vm_writev", "capability": "CAP_SYS_PTRACE", "op": op, "query": false});
+        let t = trace_of(
+            None,
+            &[
+                ("open", 10, open("/proc/999/mem", "read_write")),
+                ("open", 10, open("/proc/999/task/1000/mem", "write")),
+                ("open", 10, open("/proc/999/mem", "read")),
+                ("open", 10, open("/proc/10/mem", "read_write")),
+                ("privileged_call", 10, pvw("pid 998")),
+                (
+                    "fork",
+                    10,
+                    json!({"child_pid": 11, "child_tid": 11, "thread": false, "clone_flags": 17}),
+                ),
+                ("open", 10, open("/proc/11/mem", "write")),
+                ("privileged_call", 10, pvw("pid 11")),
+            ],
+        );
+        let h = hits(&t, Check::ProcessesSpawned, &Allow::default());
+        assert!(
+            h[0].starts_with("unknown: the package opened process 999's memory"),
+            "{h:?}"
+        );
+        assert!(
+            h[1].starts_with("unknown: the package opened process 999's memory"),
+            "{h:?}"
+        );
+        assert_eq!(h[2..4], ["-", "-"], "a read, its own memory");
+        assert!(
+            h[4].starts_with("unknown: the package wrote into process 998's memory"),
+            "{h:?}"
+        );
+        assert_eq!(h[6..], ["-", "-"], "its own child");
+        let h = hits(&t, Check::FileIo, &Allow::default());
+        assert!(
+            h[0].starts_with("yes: ") && h[0].contains("/proc/999/mem"),
+            "{h:?}"
+        );
+    }
+
+    /// Those rules need their kinds recorded: without the ptrace hook, file_io could not see
+    /// a write into another process, so it cannot hold.
+    #[test]
+    fn the_kernels_writes_and_ptrace_are_needed_kinds() {
+        let mut t = trace_of(Some("core"), &[]);
+        t.header.hooks.attached.retain(|h| !h.contains("ptrace"));
+        t.header.hooks.sources.retain(|k, _| k != "ptrace");
+        t.header.hooks.failed.push(crate::trace::FailedHook {
+            hook: "tracepoint:syscalls/sys_enter_ptrace".to_owned(),
+            error: "EPERM (test)".to_owned(),
+            absent: false,
+        });
+        for check in [Check::ProcessesSpawned, Check::FileIo, Check::TempFiles] {
+            let gaps = super::super::coverage::gaps(&t, check);
+            assert!(
+                gaps.iter().any(|g| g.contains("sys_enter_ptrace")),
+                "{check:?}: {gaps:?}"
+            );
+        }
+        for check in [Check::FileIo, Check::TempFiles] {
+            let kinds = super::super::coverage::needed_kinds(check);
+            assert!(
+                kinds.contains(&crate::trace::EventKind::PrivilegedCall),
+                "{check:?}: acct"
+            );
+            assert!(
+                kinds.contains(&crate::trace::EventKind::Exit),
+                "{check:?}: core dumps"
+            );
+        }
     }
 
     #[test]

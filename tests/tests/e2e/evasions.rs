@@ -1,0 +1,354 @@
+//! Round 4's claim evasions (the adversarial round's findings: a claim held although the
+//! program did the thing): a real process does each, and the claim it evaded is no longer
+//! held. Each is a general rule of verdict/rules.rs (docs/claims.md), not a match on these
+//! programs.
+
+use std::process::Command;
+
+use tracer::{
+    claims::Check,
+    verdict::{Status, Verdict, judge},
+};
+
+use crate::common::{TempDir, absent_claims, compile_c, record};
+
+/// Records `args` and judges "No X" for each of `checks`; panics unless the recording finished
+/// without losses.
+fn verdicts(tag: &str, args: &[&str], checks: &[Check]) -> Vec<Verdict> {
+    let rec = record(tag, args);
+    let footer = rec.trace.footer.as_ref().expect("a footer");
+    assert_eq!(footer.total_lost(), 0, "events lost: {:?}", footer.lost);
+    judge(&rec.trace, &absent_claims("evasion", checks)).verdicts
+}
+
+fn evidence(v: &Verdict) -> Vec<&str> {
+    v.evidence.shown.iter().map(|e| e.what.as_str()).collect()
+}
+
+/// acct(PATH): the kernel appends a record to PATH for every process that exits while
+/// accounting is on; the program writes nothing itself. file_io and temp_files were held.
+#[test]
+fn acct_is_a_write_of_its_file() {
+    let dir = TempDir::new("evasion-acct");
+    let log = dir.join("acct.log");
+    // acct(2) opens an existing file: made before the recording, as a package's install would.
+    std::fs::write(&log, b"").expect("create the accounting file");
+    let bin = compile_c(
+        dir.path(),
+        "acct_on",
+        r#"
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+    if (acct(argv[1]) != 0) { perror("acct"); return 1; }
+    pid_t c = fork();
+    if (c == 0) _exit(0);
+    waitpid(c, NULL, 0);
+    acct(NULL);
+    return 0;
+}
+"#,
+        &[],
+    );
+    let log = log.display().to_string();
+    let vs = verdicts(
+        "evasion-acct",
+        &["--", &bin, &log],
+        &[Check::FileIo, Check::TempFiles],
+    );
+    let written = std::fs::metadata(&log).expect("the accounting file").len();
+    assert!(written > 0, "the kernel wrote no accounting record");
+    for v in &vs {
+        assert_eq!(
+            v.status,
+            Status::Contradicted,
+            "{}: {}",
+            v.claim.check,
+            v.reason
+        );
+        assert!(
+            evidence(v)
+                .iter()
+                .any(|w| w.contains("(acct)") && w.contains(&log)),
+            "{}: {:?}",
+            v.claim.check,
+            evidence(v)
+        );
+    }
+}
+
+/// A character device node (CAP_MKNOD) was file IO only: privileged_functions held. A FIFO
+/// made the same way needs no privilege and stays file IO only.
+#[test]
+fn a_device_node_is_a_privileged_function() {
+    let dir = TempDir::new("evasion-mknod");
+    let bin = compile_c(
+        dir.path(),
+        "mknod_dev",
+        r#"
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <fcntl.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+    char p[4096];
+    snprintf(p, sizeof p, "%s/fifo", argv[1]);
+    if (mknodat(AT_FDCWD, p, S_IFIFO | 0600, 0) != 0) { perror("fifo"); return 1; }
+    snprintf(p, sizeof p, "%s/null", argv[1]);
+    if (mknodat(AT_FDCWD, p, S_IFCHR | 0600, makedev(1, 3)) != 0) { perror("mknod"); return 1; }
+    return 0;
+}
+"#,
+        &[],
+    );
+    let work = dir.path().display().to_string();
+    let vs = verdicts(
+        "evasion-mknod",
+        &["--", &bin, &work],
+        &[Check::PrivilegedFunctions],
+    );
+    let v = &vs[0];
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    let want = format!("character device {work}/null 1:3 (CAP_MKNOD)");
+    assert_eq!(
+        v.evidence.total,
+        1,
+        "the FIFO is no privilege: {:?}",
+        evidence(v)
+    );
+    assert!(evidence(v)[0].contains(&want), "{:?}", evidence(v));
+}
+
+/// A child chdir()s, raises RLIMIT_CORE and crashes: the kernel writes the core file named by
+/// `kernel.core_pattern` there. file_io and temp_files were held.
+#[test]
+fn a_core_dump_is_a_file_the_kernel_writes() {
+    let pattern = std::fs::read_to_string("/proc/sys/kernel/core_pattern")
+        .expect("read kernel.core_pattern")
+        .trim_end()
+        .to_owned();
+    let dir = TempDir::new("evasion-core");
+    let bin = compile_c(
+        dir.path(),
+        "crash",
+        r#"
+#include <signal.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+    pid_t c = fork();
+    if (c == 0) {
+        struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
+        if (chdir(argv[1]) != 0 || setrlimit(RLIMIT_CORE, &r) != 0) _exit(1);
+        prctl(PR_SET_DUMPABLE, 1);
+        raise(SIGSEGV);
+        _exit(2);
+    }
+    int st;
+    waitpid(c, &st, 0);
+    printf("core dumped: %d\n", WIFSIGNALED(st) && WCOREDUMP(st));
+    return 0;
+}
+"#,
+        &[],
+    );
+    let work = TempDir::new("evasion-core-dir");
+    let work_path = work.path().display().to_string();
+    let rec = record("evasion-core", &["--", &bin, &work_path]);
+    let dumped = rec.trace.events.iter().any(|e| {
+        matches!(
+            e.data,
+            tracer::trace::EventData::Exit {
+                core_dumped: true,
+                ..
+            }
+        )
+    });
+    assert!(
+        dumped,
+        "the child dumped core (kernel.core_pattern {pattern:?})"
+    );
+    let checks = [Check::FileIo, Check::TempFiles, Check::ProcessesSpawned];
+    let vs = judge(&rec.trace, &absent_claims("evasion", &checks)).verdicts;
+    if pattern.starts_with('|') {
+        // The helper case (verdict/rules.rs core_helper_exits): this host pipes dumps.
+        let v = vs
+            .iter()
+            .find(|v| v.claim.check == Check::ProcessesSpawned)
+            .unwrap();
+        assert_eq!(v.status, Status::Contradicted, "the fork: {}", v.reason);
+        assert!(
+            v.gaps.iter().any(|g| g.contains("core_pattern")),
+            "{:?}",
+            v.gaps
+        );
+        return;
+    }
+    let file = if pattern.starts_with('/') {
+        pattern.clone()
+    } else {
+        format!("{work_path}/{pattern}")
+    };
+    for v in vs
+        .iter()
+        .filter(|v| v.claim.check != Check::ProcessesSpawned)
+    {
+        assert_eq!(
+            v.status,
+            Status::Contradicted,
+            "{}: {}",
+            v.claim.check,
+            v.reason
+        );
+        assert!(
+            evidence(v)
+                .iter()
+                .any(|w| w.starts_with("core dump") && w.ends_with(&file)),
+            "{}: {:?}",
+            v.claim.check,
+            evidence(v)
+        );
+    }
+}
+
+/// A package process seizes a process started before the recording, writes a word into its
+/// memory and sets its registers (the same values back: the requests are what counts), and
+/// detaches. The victim is not recorded, so whatever it would do next is not either: the
+/// behaviour claims are inconclusive, never held. (Round 4's program wrote an execve stub
+/// there and the victim ran /bin/touch; processes_spawned and file_io were held.)
+#[test]
+fn ptrace_control_of_an_unrecorded_process_holds_no_claim() {
+    let dir = TempDir::new("evasion-ptrace");
+    let bin = compile_c(
+        dir.path(),
+        "poke",
+        r#"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+int main(int argc, char **argv) {
+    pid_t v = atoi(argv[1]);
+    struct user_regs_struct regs;
+    if (ptrace(PTRACE_SEIZE, v, 0, 0) != 0) { perror("seize"); return 1; }
+    if (ptrace(PTRACE_INTERRUPT, v, 0, 0) != 0) { perror("interrupt"); return 1; }
+    if (waitpid(v, NULL, __WALL) != v) { perror("wait"); return 1; }
+    if (ptrace(PTRACE_GETREGS, v, 0, &regs) != 0) { perror("getregs"); return 1; }
+    errno = 0;
+    long word = ptrace(PTRACE_PEEKDATA, v, (void *)regs.rsp, 0);
+    if (errno) { perror("peek"); return 1; }
+    if (ptrace(PTRACE_POKEDATA, v, (void *)regs.rsp, (void *)word) != 0) { perror("poke"); return 1; }
+    if (ptrace(PTRACE_SETREGS, v, 0, &regs) != 0) { perror("setregs"); return 1; }
+    if (ptrace(PTRACE_DETACH, v, 0, 0) != 0) { perror("detach"); return 1; }
+    return 0;
+}
+"#,
+        &[],
+    );
+    let mut victim = Command::new("sleep")
+        .arg("60")
+        .spawn()
+        .expect("start the victim");
+    let pid = victim.id().to_string();
+    let checks = [
+        Check::ProcessesSpawned,
+        Check::FileIo,
+        Check::TempFiles,
+        Check::Networking,
+        Check::PrivilegedFunctions,
+    ];
+    let rec = record("evasion-ptrace", &["--", &bin, &pid]);
+    let _ = victim.kill();
+    let _ = victim.wait();
+    let vs = judge(&rec.trace, &absent_claims("evasion", &checks)).verdicts;
+    let want = format!("the package controlled process {pid} via ptrace");
+    for v in &vs {
+        if v.claim.check == Check::PrivilegedFunctions {
+            assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+            continue;
+        }
+        assert_eq!(
+            v.status,
+            Status::Inconclusive,
+            "{}: {}",
+            v.claim.check,
+            v.reason
+        );
+        assert!(
+            v.gaps.iter().any(|g| g.contains(&want)),
+            "{}: {:?}",
+            v.claim.check,
+            v.gaps
+        );
+    }
+}
+
+/// The same control through `/proc/N/mem` (round 4's `p4_procmem_hijack` wrote an execve stub
+/// over a `sleep`'s next instruction this way; processes_spawned held): here the first bytes
+/// of its first mapping are written back unchanged.
+#[test]
+fn writing_an_unrecorded_process_memory_holds_no_claim() {
+    let dir = TempDir::new("evasion-procmem");
+    let bin = compile_c(
+        dir.path(),
+        "memwrite",
+        r#"
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+    char path[64], buf[8];
+    unsigned long start;
+    snprintf(path, sizeof path, "/proc/%s/maps", argv[1]);
+    FILE *maps = fopen(path, "r");
+    if (!maps || fscanf(maps, "%lx", &start) != 1) { perror("maps"); return 1; }
+    snprintf(path, sizeof path, "/proc/%s/mem", argv[1]);
+    int fd = open(path, O_RDWR);
+    if (fd < 0) { perror("open mem"); return 1; }
+    if (pread(fd, buf, sizeof buf, start) != sizeof buf) { perror("pread"); return 1; }
+    if (pwrite(fd, buf, sizeof buf, start) != sizeof buf) { perror("pwrite"); return 1; }
+    return 0;
+}
+"#,
+        &[],
+    );
+    let mut victim = Command::new("sleep")
+        .arg("60")
+        .spawn()
+        .expect("start the victim");
+    let pid = victim.id().to_string();
+    let rec = record("evasion-procmem", &["--", &bin, &pid]);
+    let _ = victim.kill();
+    let _ = victim.wait();
+    let checks = [Check::ProcessesSpawned, Check::Networking, Check::FileIo];
+    let vs = judge(&rec.trace, &absent_claims("evasion", &checks)).verdicts;
+    let want = format!("the package opened process {pid}'s memory for writing");
+    for v in &vs {
+        if v.claim.check == Check::FileIo {
+            // The open itself is a write of /proc/N/mem.
+            assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+            continue;
+        }
+        assert_eq!(
+            v.status,
+            Status::Inconclusive,
+            "{}: {}",
+            v.claim.check,
+            v.reason
+        );
+        assert!(
+            v.gaps.iter().any(|g| g.contains(&want)),
+            "{}: {:?}",
+            v.claim.check,
+            v.gaps
+        );
+    }
+}
