@@ -15,8 +15,8 @@ use crate::{
     claims::{Allow, Check},
     contents::{self, InstalledFile},
     trace::describe::{
-        IoUringNet, addr_label, changed_paths, failed, io_uring_net, netlink_privileged,
-        privilege_detail, secret_in_argv, shown_argv,
+        IoUringNet, addr_label, changed_paths, failed, io_uring_net, keyctl_maybe_privileged,
+        netlink_privileged, privilege_detail, secret_in_argv, shown_argv,
     },
     trace::{Event, EventData, SockAddr},
 };
@@ -584,6 +584,15 @@ impl Rules<'_> {
                     ""
                 }
             )),
+            (Check::PrivilegedFunctions, EventData::Keyring { .. }) => {
+                match keyctl_maybe_privileged(ev) {
+                    Some(op) => Hit::Unknown(format!(
+                        "keyctl {op}, which needs a capability for some arguments the trace \
+                         does not keep (another owner or user)"
+                    )),
+                    None => Hit::No,
+                }
+            }
             (Check::PrivilegedFunctions, _) => match privilege_detail(ev) {
                 Some(d) => Hit::Yes(format!("{}: {d}", ev.data.kind())),
                 None => Hit::No,
