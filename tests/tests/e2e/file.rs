@@ -513,3 +513,74 @@ fn a_file_inherited_open_for_writing_makes_file_claims_inconclusive() {
         );
     }
 }
+
+/// Round 4's `f4_inherited_dirfd`: an open relative to a directory fd the recorder's caller
+/// left open (fd 9). The fd table starts with the command's inherited descriptors, so the
+/// path is named (before, it was unresolved: a write there could not be told from one outside
+/// an allowed directory).
+#[test]
+fn an_open_relative_to_an_inherited_directory_fd_is_named() {
+    use std::os::{fd::AsRawFd, unix::process::CommandExt};
+    use tracer::{
+        claims::Check,
+        verdict::{Status, judge},
+    };
+    require_root();
+    let dir = TempDir::new("inherited-dirfd");
+    let trace_path = dir.join("trace.jsonl");
+    let sub = dir.join("given-dir");
+    std::fs::create_dir(&sub).expect("mkdir");
+    let handle = std::fs::File::open(&sub).expect("open the directory");
+    let raw = handle.as_raw_fd();
+    let script = "import os\n\
+                  os.close(os.open('data.txt', os.O_CREAT | os.O_WRONLY, 0o600, dir_fd=9))\n";
+    let mut cmd = std::process::Command::new(tracer_bin());
+    cmd.arg("record")
+        .arg("-o")
+        .arg(&trace_path)
+        .args(["--", "/usr/bin/python3", "-c", script]);
+    // SAFETY: only dup2 between fork and exec; dup2 leaves fd 9 without close-on-exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::dup2(raw, 9) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output().expect("run tracer");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = format!("{}/data.txt", sub.display());
+    assert!(std::path::Path::new(&file).exists(), "python made {file}");
+    let t = tracer::trace::read_trace(&trace_path).unwrap_or_else(|e| panic!("{e}"));
+    let fd9 = t.header.inherited.iter().find(|f| f.fd == 9).expect("fd 9");
+    assert_eq!(
+        (fd9.kind.as_str(), fd9.access.as_str()),
+        ("directory", "read")
+    );
+    let open = find(
+        &t,
+        "the open under fd 9",
+        |e| matches!(&e.data, EventData::Open { path, .. } if path.given.as_deref() == Some("data.txt") || path_is(path, &file)),
+    );
+    let EventData::Open { path, .. } = &open.data else {
+        unreachable!()
+    };
+    assert_eq!(path.resolved.as_deref(), Some(file.as_str()), "{open:?}");
+    let unresolved: u64 = t
+        .footer
+        .as_ref()
+        .map_or(0, |f| f.unresolved_paths.values().sum());
+    assert_eq!(unresolved, 0, "{:?}", t.footer);
+    let v = &judge(&t, &absent_claims("inherited", &[Check::FileIo])).verdicts[0];
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    assert!(
+        v.evidence.shown.iter().any(|e| e.what.contains(&file)),
+        "{:?}",
+        v.evidence.shown
+    );
+}
