@@ -167,7 +167,14 @@ pub fn io_uring_net(ev: &Event) -> Option<IoUringNet<'_>> {
 /// for openat, the open flags are in the submission entry. Others of the file family
 /// (openat2's flags sit in a struct the entry points to; symlinkat, linkat, xattrs,
 /// ftruncate, fallocate) stay a gap for file claims.
-pub const IO_URING_FILE_OPS_READ: &[&str] = &["openat", "unlinkat", "mkdirat", "renameat"];
+pub const IO_URING_FILE_OPS_READ: &[&str] = &[
+    "openat",
+    "unlinkat",
+    "mkdirat",
+    "renameat",
+    "setxattr",
+    "fsetxattr",
+];
 
 /// What a file event did to its path(s), for the "changed" list; `None` for reads.
 pub fn file_changes(ev: &Event) -> Vec<(&PathRef, String)> {
@@ -178,6 +185,7 @@ pub fn file_changes(ev: &Event) -> Vec<(&PathRef, String)> {
             path2,
             op_flags,
             named: true,
+            name,
             ..
         } => {
             let flags = op_flags.unwrap_or(0);
@@ -193,6 +201,10 @@ pub fn file_changes(ev: &Event) -> Vec<(&PathRef, String)> {
                 "unlinkat" if flags & 0x200 != 0 => vec![(path, via("rmdir"))],
                 "unlinkat" => vec![(path, via("remove"))],
                 "mkdirat" => vec![(path, via("mkdir"))],
+                "setxattr" | "fsetxattr" => vec![(
+                    path,
+                    via(&format!("setxattr {}", name.as_deref().unwrap_or("?"))),
+                )],
                 "renameat" => match path2 {
                     Some(to) => vec![(path, via("rename away")), (to, via("rename into"))],
                     None => vec![(path, via("rename away"))],
@@ -479,6 +491,15 @@ pub fn privilege_detail(ev: &Event) -> Option<String> {
             "{op}xattr {name} on {} (file capabilities: CAP_SETFCAP)",
             path.as_ref().map_or("(fd, path unknown)", |p| p.best())
         ),
+        EventData::IoUringOp {
+            op,
+            path,
+            name: Some(name),
+            ..
+        } if name == CAPABILITY_XATTR && (op == "setxattr" || op == "fsetxattr") => format!(
+            "{op} (io_uring) {name} on {} (file capabilities: CAP_SETFCAP)",
+            path.as_ref().map_or("(fd, path unknown)", |p| p.best())
+        ),
         EventData::Mount {
             source,
             target,
@@ -741,6 +762,36 @@ fn netlink_capability(n: &crate::trace::NetlinkMsg) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A ring's setxattr of `security.capability` is setcap(8) by another door.
+    #[test]
+    fn io_uring_setxattr_of_file_capabilities_is_privileged() {
+        let line = |name: &str| {
+            format!(
+                r#"{{"seq": 1, "time": "t", "ts_ns": 1, "pid": 9, "tid": 9, "ppid": 1, "comm": "x",
+                "ids": {{"uid": 0, "gid": 0, "euid": 0, "egid": 0}}, "cgroup_id": 0,
+                "syscall": null, "result": null, "kind": "io_uring_op", "fields": {{"op": "setxattr",
+                "family": "file", "fd": null, "path": {{"resolved": "/usr/bin/x"}}, "path2": null,
+                "addr": null, "op_flags": 0, "named": true, "sq_thread": false, "name": "{name}"}}}}"#
+            )
+        };
+        let ev: Event = serde_json::from_str(&line(CAPABILITY_XATTR)).expect("an event");
+        assert_eq!(
+            privilege_detail(&ev).as_deref(),
+            Some(
+                "setxattr (io_uring) security.capability on /usr/bin/x (file capabilities: CAP_SETFCAP)"
+            )
+        );
+        assert_eq!(
+            file_changes(&ev)
+                .into_iter()
+                .map(|(_, op)| op)
+                .collect::<Vec<_>>(),
+            ["setxattr security.capability (io_uring)"]
+        );
+        let ev: Event = serde_json::from_str(&line("user.x")).expect("an event");
+        assert_eq!(privilege_detail(&ev), None);
+    }
 
     #[test]
     fn printable_escapes_controls() {

@@ -865,6 +865,10 @@ pub enum EventData {
         named: bool,
         /// Submitted by the ring's SQPOLL kernel thread.
         sq_thread: bool,
+        /// setxattr, fsetxattr: the extended attribute's name (`path` is setxattr's path, or
+        /// fsetxattr's fd's file when the fd table knows it). Added in version 1 (2026-12).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
     },
     /// An environment variable looked up through libc (a uprobe on getenv/secure_getenv).
     Getenv {
