@@ -101,6 +101,8 @@ pub mod op {
     pub const MKDIRAT: u32 = 37;
     pub const SYMLINKAT: u32 = 38;
     pub const LINKAT: u32 = 39;
+    pub const FSETXATTR: u32 = 41;
+    pub const SETXATTR: u32 = 42;
     pub const SOCKET: u32 = 45;
     pub const SEND_ZC: u32 = 47;
     pub const SENDMSG_ZC: u32 = 48;

@@ -1666,3 +1666,144 @@ fn a_package_program_a_maintainer_script_waited_for_is_no_daemon() {
         v.reason
     );
 }
+
+/// The quiet daemon's trace with `data` appended as further calls of its first process.
+fn quiet_with(calls: Vec<(&str, EventData, i64)>) -> Trace {
+    let mut t = trace("fixture-quiet.jsonl");
+    let model = t
+        .events
+        .iter()
+        .find(|e| e.syscall.as_deref() == Some("openat"))
+        .expect("an open of quietd")
+        .clone();
+    let mut seq = t.events.last().expect("events").seq;
+    for (syscall, data, ret) in calls {
+        seq += 1;
+        let mut ev = model.clone();
+        ev.seq = seq;
+        ev.syscall = Some(syscall.to_owned());
+        ev.data = data;
+        if let Some(r) = ev.result.as_mut() {
+            r.ret = ret;
+            r.errno = (ret < 0).then(|| "EPERM".to_owned());
+        }
+        t.events.push(ev);
+    }
+    t
+}
+
+/// seccomp(2) and prctl(PR_SET_SECCOMP) are the same restriction and read alike: neither is
+/// a privileged function, both are listed as restrictions in the summary and the findings;
+/// keyring calls are listed apart, and the one keyctl whose privilege the trace cannot judge
+/// is a gap.
+#[test]
+fn self_policy_and_keyring_calls_are_listed_and_no_privileged_function() {
+    let policy = |call: &str, op: &str, detail: &str| EventData::SelfPolicy {
+        call: call.to_owned(),
+        op: Some(op.to_owned()),
+        flags: Vec::new(),
+        detail: Some(detail.to_owned()),
+        query: false,
+    };
+    let prctl = |option: &str, arg2| EventData::Prctl {
+        option: option.to_owned(),
+        arg2,
+    };
+    let key = |call: &str, op: Option<&str>| EventData::Keyring {
+        call: call.to_owned(),
+        op: op.map(str::to_owned),
+        key_type: Some("user".to_owned()),
+        description: Some("quietd-token".to_owned()),
+        target: Some("KEY_SPEC_SESSION_KEYRING".to_owned()),
+    };
+    let calls = vec![
+        ("prctl", prctl("PR_SET_NO_NEW_PRIVS", 1), 0),
+        (
+            "seccomp",
+            policy(
+                "seccomp",
+                "SECCOMP_SET_MODE_FILTER",
+                "filter of 12 instructions",
+            ),
+            0,
+        ),
+        ("prctl", prctl("PR_SET_SECCOMP", 2), 0),
+        (
+            "seccomp",
+            EventData::SelfPolicy {
+                call: "seccomp".to_owned(),
+                op: Some("SECCOMP_GET_ACTION_AVAIL".to_owned()),
+                flags: Vec::new(),
+                detail: None,
+                query: true,
+            },
+            0,
+        ),
+        ("add_key", key("add_key", None), 123),
+    ];
+    let t = quiet_with(calls.clone());
+    let s = summarize(&t);
+    let details: Vec<&str> = s.self_policy.iter().map(|c| c.detail.as_str()).collect();
+    assert_eq!(
+        details,
+        [
+            "prctl PR_SET_NO_NEW_PRIVS 1",
+            "seccomp SECCOMP_SET_MODE_FILTER filter of 12 instructions",
+            "prctl PR_SET_SECCOMP 2"
+        ],
+        "the query sets nothing"
+    );
+    assert!(s.privilege.is_empty(), "{:?}", s.privilege);
+    assert_eq!(
+        s.keyring
+            .iter()
+            .map(|c| c.detail.as_str())
+            .collect::<Vec<_>>(),
+        ["add_key user \"quietd-token\" on KEY_SPEC_SESSION_KEYRING"]
+    );
+    let text = render_text(&s);
+    assert!(
+        text.contains("restrictions set on themselves\n")
+            && text.contains("seccomp SECCOMP_SET_MODE_FILTER filter of 12 instructions [ok]")
+            && text.contains("keyring calls\n"),
+        "{text}"
+    );
+
+    let claims = set(pkg("quietd"), vec![absent(Check::PrivilegedFunctions)]);
+    let j = judge(&t, &claims);
+    assert_eq!(
+        j.verdicts[0].status,
+        Status::Held,
+        "{}",
+        j.verdicts[0].reason
+    );
+    assert_eq!(j.findings.self_policy.total, 3);
+    assert_eq!(j.findings.keyring_use.total, 1);
+    assert!(j.findings.privilege_changes.is_empty());
+    let report = Report::build(
+        &t,
+        &s,
+        &claims,
+        j,
+        tracer::report::Inputs {
+            review: None,
+            claims_file: None,
+            trace: "t.jsonl".to_owned(),
+            package: Some("quietd".to_owned()),
+            daemons: Vec::new(),
+        },
+    );
+    let md = render_markdown(&report);
+    assert!(
+        md.contains("**Restrictions set on themselves (seccomp, landlock, …)** (3)")
+            && md.contains("**Kernel keyring calls** (1)"),
+        "{md}"
+    );
+
+    // keyctl(KEYCTL_CHOWN): CAP_SYS_ADMIN for another owner, whose id the trace does not keep.
+    let mut calls = calls;
+    calls.push(("keyctl", key("keyctl", Some("KEYCTL_CHOWN")), 0));
+    let v = &judge(&quiet_with(calls), &claims).verdicts[0];
+    assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
+    assert!(v.reason.contains("KEYCTL_CHOWN"), "{}", v.reason);
+}

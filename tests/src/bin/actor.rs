@@ -802,6 +802,50 @@ fn uring_results(ring: &mut Uring, dir: &str) {
     }
 }
 
+/// Extended attributes set through io_uring: IORING_OP_SETXATTR (42) by path and
+/// IORING_OP_FSETXATTR (41) by fd (Linux 5.19), so that no setxattr syscall is made. The
+/// entry: `addr` the name, `addr2` the value, `len` its size, `addr3` (word 48) the path.
+fn uring_xattr(dir: &str) {
+    let mut ring = Uring::new(0);
+    let path = format!("{dir}/uring-xattr");
+    std::fs::write(&path, b"x").expect("create the file");
+    let (cpath, name, value) = (c(&path), c("user.tracer_uring"), b"uring-value");
+    let r = ring.run(1, |s| {
+        sqe_set(
+            s,
+            42,
+            0,
+            value.as_ptr() as u64,
+            name.as_ptr() as u64,
+            value.len() as u32,
+            0,
+        );
+        s[48..56].copy_from_slice(&(cpath.as_ptr() as u64).to_ne_bytes());
+    });
+    if r < 0 {
+        eprintln!("actor: uring setxattr failed: {r}");
+    }
+    let by_fd = c(&format!("{dir}/uring-fxattr"));
+    // SAFETY: plain open(2) of a path in the scratch directory.
+    let fd = unsafe { libc::open(by_fd.as_ptr(), libc::O_CREAT | libc::O_WRONLY, 0o600) };
+    check("open for fsetxattr", i64::from(fd));
+    let fname = c("user.tracer_uring_fd");
+    let r = ring.run(2, |s| {
+        sqe_set(
+            s,
+            41,
+            fd,
+            value.as_ptr() as u64,
+            fname.as_ptr() as u64,
+            value.len() as u32,
+            0,
+        )
+    });
+    if r < 0 {
+        eprintln!("actor: uring fsetxattr failed: {r}");
+    }
+}
+
 /// Opens, unlinks, connects, sends and binds through io_uring, so that no open/connect/send syscall
 /// is made for them.
 fn uring(dir: &str) {
@@ -1987,6 +2031,7 @@ fn main() {
         "fd-table" => fd_table(dir),
         "send-tricks" => send_tricks(),
         "io_uring" => uring(dir),
+        "uring-xattr" => uring_xattr(dir),
         "file" => file(dir),
         "network" => network(dir),
         "privilege" => privilege(dir),

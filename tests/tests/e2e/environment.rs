@@ -95,3 +95,41 @@ fn a_getenv_name_in_an_untouched_page_is_read_at_return() {
         .count();
     assert_eq!(unread, 0, "no lookup of the program lost its name");
 }
+
+/// Round 4's `e4_proc_self_environ`: a program reads its environment whole through
+/// /proc/self/environ, with no getenv call. The open is recorded, and it contradicts "No
+/// environment variable usage" (before, the claim was only inconclusive, for the generic
+/// reason that reads without getenv are not recorded). Another process's environ is no read
+/// of its own.
+#[test]
+fn reading_its_own_proc_environ_contradicts_no_environment_usage() {
+    use tracer::{
+        claims::Check,
+        verdict::{Status, judge},
+    };
+    let rec = record(
+        "proc-environ",
+        &[
+            "--",
+            "/bin/sh",
+            "-c",
+            "cat /proc/self/environ >/dev/null; cat /proc/1/environ >/dev/null 2>&1; true",
+        ],
+    );
+    let t = &rec.trace;
+    find(
+        t,
+        "the open of /proc/self/environ",
+        |e| matches!(&e.data, EventData::Open { path, .. } if path_is(path, "/proc/self/environ")),
+    );
+    let v = &judge(t, &absent_claims("proc-environ", &[Check::Environment])).verdicts[0];
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    let whats: Vec<&str> = v.evidence.shown.iter().map(|e| e.what.as_str()).collect();
+    assert!(
+        whats
+            .iter()
+            .any(|w| w.starts_with("open /proc/self/environ")),
+        "{whats:?}"
+    );
+    assert!(!whats.iter().any(|w| w.contains("/proc/1/")), "{whats:?}");
+}

@@ -209,3 +209,71 @@ fn uring_results_name_their_fds(t: &tracer::trace::Trace, dir: &str, actor: u32)
         "accepted socket unnamed: {addr}"
     );
 }
+
+/// Round 4's `f4_uring_setxattr`: IORING_OP_SETXATTR names its path in the entry's `addr3`
+/// and IORING_OP_FSETXATTR acts on the entry's fd. Both are now named (the path, the fd's
+/// file from the fd table, the attribute's name) and read like setxattr(2): a change of the
+/// file, which contradicts "No notable file IO" instead of leaving it inconclusive.
+#[test]
+fn io_uring_setxattr_is_named_and_judged() {
+    use tracer::{
+        claims::Check,
+        verdict::{Status, judge},
+    };
+    let (rec, dir, _work) = record_actor("uring-xattr");
+    let t = &rec.trace;
+    for (op, file, attr) in [
+        ("setxattr", "uring-xattr", "user.tracer_uring"),
+        ("fsetxattr", "uring-fxattr", "user.tracer_uring_fd"),
+    ] {
+        let mut value = [0u8; 32];
+        let path = std::ffi::CString::new(format!("{dir}/{file}")).expect("path");
+        let cattr = std::ffi::CString::new(attr).expect("name");
+        // SAFETY: a getxattr into a local buffer of its size.
+        let n = unsafe {
+            libc::getxattr(
+                path.as_ptr(),
+                cattr.as_ptr(),
+                value.as_mut_ptr().cast(),
+                value.len(),
+            )
+        };
+        assert_eq!(
+            &value[..n.max(0) as usize],
+            b"uring-value",
+            "{op} set {attr} through the ring"
+        );
+        let e = find(
+            t,
+            &format!("io_uring {op}"),
+            |e| matches!(&e.data, EventData::IoUringOp { op: o, .. } if o == op),
+        );
+        let EventData::IoUringOp {
+            path, name, named, ..
+        } = &e.data
+        else {
+            unreachable!()
+        };
+        assert!(*named, "{e:?}");
+        assert_eq!(name.as_deref(), Some(attr), "{e:?}");
+        assert!(
+            path.as_ref()
+                .is_some_and(|p| path_is(p, &format!("{dir}/{file}"))),
+            "{e:?}"
+        );
+    }
+    let v = &judge(t, &absent_claims("uring-xattr", &[Check::FileIo])).verdicts[0];
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    let whats: Vec<&str> = v.evidence.shown.iter().map(|e| e.what.as_str()).collect();
+    assert!(
+        whats
+            .iter()
+            .any(|w| w.contains("setxattr user.tracer_uring (io_uring)")),
+        "{whats:?}"
+    );
+    assert!(
+        !v.gaps.iter().any(|g| g.contains("io_uring")),
+        "named operations are no gap: {:?}",
+        v.gaps
+    );
+}

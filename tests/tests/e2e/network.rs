@@ -208,3 +208,99 @@ fn listen_names_the_kernels_address_of_an_inherited_socket() {
         |e| matches!(&e.data, EventData::Listen { fd: 10, addr: Some(SockAddr::Inet6 { ip, port }), .. } if ip == "::1" && *port == port6),
     );
 }
+
+/// A connected TCP socket the recorder's caller leaves open as fd 9: the command sends on it
+/// (a write, which names no destination and is not hooked). The header names the socket with
+/// its peer, so "no outgoing connections" and "no networking" are inconclusive with fd 9 as the
+/// reason; an allowlist naming the peer removes the outgoing gap.
+#[test]
+fn a_connected_socket_inherited_makes_network_claims_inconclusive() {
+    use std::io::Read;
+    use std::os::{fd::AsRawFd, unix::process::CommandExt};
+    use tracer::{
+        claims::Check,
+        verdict::{Status, judge},
+    };
+    require_root();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("listen on loopback");
+    let port = listener.local_addr().expect("address").port();
+    let conn = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let dir = TempDir::new("inherited-socket");
+    let trace_path = dir.join("trace.jsonl");
+    let raw = conn.as_raw_fd();
+    let mut cmd = std::process::Command::new(tracer_bin());
+    cmd.arg("record").arg("-o").arg(&trace_path).args([
+        "--",
+        "/bin/sh",
+        "-c",
+        "echo sent-unseen >&9",
+    ]);
+    // SAFETY: only dup2 between fork and exec; dup2 leaves fd 9 without close-on-exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::dup2(raw, 9) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output().expect("run tracer");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(conn);
+    let (mut peer, _) = listener.accept().expect("accept");
+    let mut got = String::new();
+    peer.read_to_string(&mut got).expect("read");
+    assert_eq!(got, "sent-unseen\n", "the child sent through fd 9");
+    let t = tracer::trace::read_trace(&trace_path).unwrap_or_else(|e| panic!("{e}"));
+    let fd9 = t
+        .header
+        .inherited
+        .iter()
+        .find(|f| f.fd == 9)
+        .unwrap_or_else(|| panic!("fd 9 in the header: {:?}", t.header.inherited));
+    let s = fd9.socket.as_ref().expect("the socket's addresses");
+    assert_eq!(
+        (
+            fd9.kind.as_str(),
+            s.proto.as_str(),
+            s.peer.clone(),
+            s.listening
+        ),
+        ("socket", "tcp", Some(format!("127.0.0.1:{port}")), false),
+        "{fd9:?}"
+    );
+    let peer_label = format!("127.0.0.1:{port}");
+    let set = absent_claims(
+        "inherited",
+        &[Check::OutgoingDestinations, Check::Networking],
+    );
+    for v in &judge(&t, &set).verdicts {
+        assert_eq!(
+            v.status,
+            Status::Inconclusive,
+            "{}: {}",
+            v.claim.id,
+            v.reason
+        );
+        assert!(
+            v.gaps
+                .iter()
+                .any(|g| g.starts_with("fd 9 of pid ") && g.contains(&peer_label)),
+            "{:?}",
+            v.gaps
+        );
+    }
+    let mut allowed = set;
+    allowed.claims.truncate(1);
+    allowed.claims[0].allow.destinations = vec![peer_label.clone()];
+    let v = &judge(&t, &allowed).verdicts[0];
+    assert!(
+        !v.gaps.iter().any(|g| g.starts_with("fd 9 ")),
+        "an allowed peer is no gap: {:?}",
+        v.gaps
+    );
+}

@@ -203,6 +203,17 @@ fn try_io_uring_submit_req(ctx: &TracePointContext) -> Option<()> {
         if ops & PATH2_OPS != 0 {
             path2 = s.addr2;
         }
+        // (f)setxattr: `addr` is the attribute's name (read into the second string); setxattr's
+        // path is `addr3`, the entry's word at 48, past what `Sqe` copies.
+        if opcode == op::SETXATTR || opcode == op::FSETXATTR {
+            path2 = s.addr;
+        }
+        if opcode == op::SETXATTR
+            && let Some(at) = sqe_at
+        {
+            // SAFETY: a kernel read checked by the helper.
+            path1 = unsafe { bpf_probe_read_kernel((at + 48) as *const u64) }.unwrap_or(0);
+        }
         if opcode == op::CONNECT || opcode == op::BIND {
             addr = (s.addr, s.addr2);
         } else if opcode == op::SEND || opcode == op::SEND_ZC {

@@ -185,6 +185,8 @@ pub fn behaviour_of_findings(f: &Findings) -> Behaviour {
         set("listeners", &f.listening_sockets),
         set("destinations", &f.outgoing_destinations),
         set("privilege changes", &f.privilege_changes),
+        set("self-set restrictions", &f.self_policy),
+        set("keyring calls", &f.keyring_use),
         set("secrets in argv", &f.secrets_in_argv),
         set("world-writable modes", &f.world_writable),
         set("chmod/chown mix-ups", &f.chmod_chown_mixups),

@@ -139,13 +139,28 @@ pub(super) fn decode(
     let dirfd = fd.unwrap_or(AT_FDCWD);
     let s1 = text(&d.str1, d.str1_len);
     let s2 = text(&d.str2, d.str2_len);
-    let path = (!s1.is_empty()).then(|| cx.path(dirfd, s1));
+    // (f)setxattr: setxattr's path is looked up from the cwd (the kernel passes AT_FDCWD),
+    // fsetxattr's file is the entry's fd.
+    let path = match d.opcode {
+        op::SETXATTR => (!s1.is_empty()).then(|| cx.path(AT_FDCWD, s1)),
+        op::FSETXATTR => fd
+            .and_then(|fd| cx.procs.fd_path(cx.header.pid, fd))
+            .map(|p| PathRef {
+                resolved: Some(p),
+                given: None,
+                real: None,
+            }),
+        _ => (!s1.is_empty()).then(|| cx.path(dirfd, s1)),
+    };
     // linkat and renameat: the second path's dirfd is sqe.len.
     let dirfd2 = match d.opcode {
         op::RENAMEAT | op::LINKAT => sqe.map_or(AT_FDCWD, |s| word(s, 24) as i32),
         _ => dirfd,
     };
-    let path2 = (!s2.is_empty()).then(|| cx.path(dirfd2, s2));
+    let xattr = matches!(d.opcode, op::SETXATTR | op::FSETXATTR);
+    // (f)setxattr: the second string is the attribute's name.
+    let name = (xattr && !s2.is_empty()).then(|| s2.to_owned());
+    let path2 = (!xattr && !s2.is_empty()).then(|| cx.path(dirfd2, s2));
     let addr = sockaddr(&d.addr[..(d.addr_len as usize).min(d.addr.len())]);
     let family = op_family(d.opcode);
     // Named: the operation's path, address or fd's file is in the record. A send on a
@@ -153,6 +168,7 @@ pub(super) fn decode(
     let named = match d.opcode {
         op::OPENAT | op::OPENAT2 | op::UNLINKAT | op::MKDIRAT => path.is_some(),
         op::RENAMEAT | op::SYMLINKAT | op::LINKAT => path.is_some() && path2.is_some(),
+        op::SETXATTR | op::FSETXATTR => path.is_some() && name.is_some(),
         op::CONNECT | op::BIND | op::SEND | op::SEND_ZC | op::SENDMSG | op::SENDMSG_ZC => {
             addr.is_some()
         }
@@ -173,6 +189,7 @@ pub(super) fn decode(
         op_flags,
         named,
         sq_thread: d.sq_thread != 0,
+        name,
     }))
 }
 

@@ -21,7 +21,7 @@ use tracer_common::{ADDR_CAP, EventKind, PATH_CAP, process};
 use crate::vm::stream::PortTee;
 
 use super::{
-    KILL_GRACE, RecordError, RecordOptions, TargetSpec, codescan::Scanner, existing,
+    KILL_GRACE, RecordError, RecordOptions, TargetSpec, codescan::Scanner, existing, inherited,
     loader::Loaded, output::TraceFile, target,
 };
 use crate::{
@@ -86,6 +86,14 @@ pub async fn run(
     let mut header = header(&clock, started.target.clone(), loaded, opts);
     (header.existing, header.existing_left_out) =
         existing::snapshot(&target::in_scope_at_start(&opts.target, &started.target));
+    (header.inherited, header.inherited_left_out) = match &opts.target {
+        TargetSpec::Command(_) => started.inherited.clone(),
+        // The attached tree's descriptors, opened before the recording.
+        TargetSpec::Pid(_) => {
+            inherited::of_processes(&header.existing.iter().map(|p| p.pid).collect::<Vec<_>>())
+        }
+        _ => (Vec::new(), 0),
+    };
     if opts.mask_secrets {
         header.masked = MASKED_FIELDS.iter().map(|f| (*f).to_owned()).collect();
         if let Target::Command { argv, .. } = &mut header.target {
@@ -622,6 +630,8 @@ fn header(
         masked: Vec::new(),
         existing: Vec::new(),
         existing_left_out: 0,
+        inherited: Vec::new(),
+        inherited_left_out: 0,
         recorder: Some(Recorder {
             pid: std::process::id(),
             output: std::path::absolute(&opts.output)

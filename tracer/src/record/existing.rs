@@ -237,6 +237,11 @@ fn hex_endpoint(s: &str) -> Option<String> {
     hex_socket(s).map(|a| a.to_string())
 }
 
+/// [`hex_endpoint`] for the inherited descriptors' sockets.
+pub(super) fn hex_socket_label(s: &str) -> Option<String> {
+    hex_endpoint(s)
+}
+
 fn hex_socket(s: &str) -> Option<SocketAddr> {
     let (addr, port) = s.split_once(':')?;
     let port = u16::from_str_radix(port, 16).ok()?;

@@ -20,6 +20,7 @@ mod collector;
 pub mod existing;
 pub mod handoff;
 pub mod hooks;
+pub mod inherited;
 mod loader;
 pub mod mounts;
 mod output;

@@ -19,7 +19,7 @@ use tracer_common::scope;
 
 use super::{RecordError, TargetSpec};
 use crate::{
-    events::procs::{Proc, Processes},
+    events::procs::{Fd, Proc, Processes},
     trace::Target,
 };
 
@@ -176,6 +176,9 @@ pub struct Started {
     pub child: Option<tokio::process::Child>,
     /// A pidfd of a `--pid` target, readable when it exits.
     pub pidfd: Option<OwnedFd>,
+    /// The descriptors the command's process got from the recorder, and how many were left
+    /// out (see [`super::inherited`]); empty for the other targets.
+    pub inherited: (Vec<crate::trace::InheritedFd>, u64),
 }
 
 pub fn start(
@@ -208,12 +211,14 @@ pub fn start(
                 target: Target::Pid { pid, comm },
                 child: None,
                 pidfd: pidfd_open(pid),
+                inherited: (Vec::new(), 0),
             })
         }
         TargetSpec::Cgroup(_) | TargetSpec::Unit(_) | TargetSpec::System => Ok(Started {
             target: scope.target.clone().expect("resolved with the scope"),
             child: None,
             pidfd: None,
+            inherited: (Vec::new(), 0),
         }),
     }
 }
@@ -296,12 +301,24 @@ fn start_command(
             Ok(())
         });
     }
+    // What the child will hold: our descriptors without close-on-exec, read just before the
+    // fork (nothing of ours opens one in between).
+    let (mut inherited, inherited_cut) = super::inherited::passed_to_child(0);
     let child = cmd.spawn().map_err(|source| RecordError::Spawn {
         command: program.clone(),
         source,
     })?;
     drop(map_fd);
     let pid = child.id().unwrap_or(0);
+    // The fd table knows the inherited files, so that a call through one (fchmod, ftruncate,
+    // a dup) is named.
+    let mut fds = std::collections::HashMap::new();
+    for f in &mut inherited {
+        f.pid = pid;
+        if f.target.starts_with('/') && f.kind != "socket" {
+            fds.insert(f.fd, Fd::Path(f.target.clone()));
+        }
+    }
     procs.seed(
         pid,
         Proc {
@@ -309,6 +326,7 @@ fn start_command(
             cwd: std::env::current_dir()
                 .ok()
                 .map(|p| p.to_string_lossy().into_owned()),
+            fds,
             ..Proc::default()
         },
     );
@@ -320,6 +338,7 @@ fn start_command(
         },
         child: Some(child),
         pidfd: None,
+        inherited: (inherited, inherited_cut),
     })
 }
 

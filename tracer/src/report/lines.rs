@@ -147,7 +147,7 @@ pub fn allow_line(v: &Verdict, esc: Esc) -> Option<String> {
 }
 
 /// The findings sections, titled, in the order the report lists them.
-pub fn finding_sections(f: &Findings) -> [(&'static str, &FindingList); 10] {
+pub fn finding_sections(f: &Findings) -> [(&'static str, &FindingList); 12] {
     [
         ("The package interfered with the recorder", &f.interference),
         ("Processes spawned", &f.processes_spawned),
@@ -158,6 +158,11 @@ pub fn finding_sections(f: &Findings) -> [(&'static str, &FindingList); 10] {
         ("Listening sockets", &f.listening_sockets),
         ("Outgoing destinations", &f.outgoing_destinations),
         ("Privilege changes", &f.privilege_changes),
+        (
+            "Restrictions set on themselves (seccomp, landlock, …)",
+            &f.self_policy,
+        ),
+        ("Kernel keyring calls", &f.keyring_use),
         ("Secrets visible in argv (masked here)", &f.secrets_in_argv),
         ("World-writable modes set", &f.world_writable),
         ("chmod/chown mix-ups", &f.chmod_chown_mixups),

@@ -3,14 +3,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{
-    Connection, DirGroup, EnvironmentUse, ExecInfo, ExitInfo, FileEntry, Files, Listening, Lookup,
-    Loss, PrivilegeChange, ProcessNode, Recording, SUMMARY_VERSION, Sockets, Summary,
+    CallUse, Connection, DirGroup, EnvironmentUse, ExecInfo, ExitInfo, FileEntry, Files, Listening,
+    Lookup, Loss, PrivilegeChange, ProcessNode, Recording, SUMMARY_VERSION, Sockets, Summary,
 };
 use crate::trace::{
     Event, EventData, EventKind, Trace,
     describe::{
-        IoUringNet, addr_label, failed, file_changes, io_uring_net, is_server_bind,
-        privilege_detail, result_label, target_label,
+        IoUringNet, addr_label, failed, file_changes, io_uring_net, is_server_bind, keyring_detail,
+        privilege_detail, result_label, self_policy_detail, target_label,
     },
 };
 
@@ -22,6 +22,8 @@ pub fn summarize(trace: &Trace) -> Summary {
         files: files(&trace.events),
         sockets: sockets(&trace.events),
         privilege: privilege(&trace.events),
+        self_policy: calls(&trace.events, self_policy_detail),
+        keyring: calls(&trace.events, keyring_detail),
         environment: environment(&trace.events),
         loss: loss(trace),
     }
@@ -331,6 +333,31 @@ fn privilege(events: &[Event]) -> Vec<PrivilegeChange> {
                 pid: ev.pid,
                 comm: ev.comm.clone(),
                 kind: ev.data.kind().name().to_owned(),
+                detail,
+                result: if ev.result.is_none() {
+                    "ok".to_owned()
+                } else {
+                    result_label(ev.result.as_ref())
+                },
+            })
+        })
+        .collect()
+}
+
+/// The events `detail` describes, each with its call and result.
+fn calls(events: &[Event], detail: fn(&Event) -> Option<String>) -> Vec<CallUse> {
+    events
+        .iter()
+        .filter_map(|ev| {
+            detail(ev).map(|detail| CallUse {
+                seq: ev.seq,
+                time: ev.time.clone(),
+                pid: ev.pid,
+                comm: ev.comm.clone(),
+                call: ev
+                    .syscall
+                    .clone()
+                    .unwrap_or_else(|| ev.data.kind().name().to_owned()),
                 detail,
                 result: if ev.result.is_none() {
                     "ok".to_owned()

@@ -15,6 +15,16 @@ pub struct Summary {
     pub files: Files,
     pub sockets: Sockets,
     pub privilege: Vec<PrivilegeChange>,
+    /// Restrictions processes set on themselves: seccomp filters (seccomp(2) or
+    /// prctl(PR_SET_SECCOMP)), no_new_privs, landlock, personality, LSM attributes. Not
+    /// privilege changes (none needs a capability), but what a reviewer of a daemon's
+    /// hardening looks for. Added to version 1 (2026-12): absent from older summaries.
+    #[serde(default)]
+    pub self_policy: Vec<CallUse>,
+    /// Kernel keyring calls (add_key, request_key, keyctl): keys hold secrets. Added to
+    /// version 1 (2026-12): absent from older summaries.
+    #[serde(default)]
+    pub keyring: Vec<CallUse>,
     /// getenv lookups and getrandom draws (empty when the recorder had no such hooks: see
     /// `recording`).
     #[serde(default)]
@@ -157,6 +167,21 @@ pub struct PrivilegeChange {
     pub comm: String,
     /// Event kind (`setuid`, `capset`, `mount`, …, or `exec` of a setuid program).
     pub kind: String,
+    pub detail: String,
+    pub result: String,
+}
+
+/// One call of a self-policy or keyring event, in words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CallUse {
+    pub seq: u64,
+    pub time: String,
+    pub pid: u32,
+    pub comm: String,
+    /// The call (`seccomp`, `landlock_add_rule`, `prctl`, `keyctl`, …).
+    pub call: String,
+    /// What it set or did: `seccomp SECCOMP_SET_MODE_FILTER filter of 12 instructions`,
+    /// `keyctl KEYCTL_SEARCH user "name" on KEY_SPEC_SESSION_KEYRING` (never a key's payload).
     pub detail: String,
     pub result: String,
 }

@@ -107,6 +107,26 @@ pub fn render_text(s: &Summary) -> String {
             p.result
         );
     }
+    for (title, list) in [
+        ("restrictions set on themselves", &s.self_policy),
+        ("keyring calls", &s.keyring),
+    ] {
+        let _ = writeln!(out, "\n{title}");
+        if list.is_empty() {
+            let _ = writeln!(out, "  (none)");
+        }
+        for c in list {
+            let _ = writeln!(
+                out,
+                "  #{} {} ({}) {} [{}]",
+                c.seq,
+                c.pid,
+                printable(&c.comm),
+                printable(&c.detail),
+                c.result
+            );
+        }
+    }
     let env = &s.environment;
     let _ = writeln!(out, "\nenvironment and randomness");
     if env.getenv.is_empty() && env.getrandom_calls == 0 {

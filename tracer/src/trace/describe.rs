@@ -167,7 +167,14 @@ pub fn io_uring_net(ev: &Event) -> Option<IoUringNet<'_>> {
 /// for openat, the open flags are in the submission entry. Others of the file family
 /// (openat2's flags sit in a struct the entry points to; symlinkat, linkat, xattrs,
 /// ftruncate, fallocate) stay a gap for file claims.
-pub const IO_URING_FILE_OPS_READ: &[&str] = &["openat", "unlinkat", "mkdirat", "renameat"];
+pub const IO_URING_FILE_OPS_READ: &[&str] = &[
+    "openat",
+    "unlinkat",
+    "mkdirat",
+    "renameat",
+    "setxattr",
+    "fsetxattr",
+];
 
 /// What a file event did to its path(s), for the "changed" list; `None` for reads.
 pub fn file_changes(ev: &Event) -> Vec<(&PathRef, String)> {
@@ -178,6 +185,7 @@ pub fn file_changes(ev: &Event) -> Vec<(&PathRef, String)> {
             path2,
             op_flags,
             named: true,
+            name,
             ..
         } => {
             let flags = op_flags.unwrap_or(0);
@@ -193,6 +201,10 @@ pub fn file_changes(ev: &Event) -> Vec<(&PathRef, String)> {
                 "unlinkat" if flags & 0x200 != 0 => vec![(path, via("rmdir"))],
                 "unlinkat" => vec![(path, via("remove"))],
                 "mkdirat" => vec![(path, via("mkdir"))],
+                "setxattr" | "fsetxattr" => vec![(
+                    path,
+                    via(&format!("setxattr {}", name.as_deref().unwrap_or("?"))),
+                )],
                 "renameat" => match path2 {
                     Some(to) => vec![(path, via("rename away")), (to, via("rename into"))],
                     None => vec![(path, via("rename away"))],
@@ -307,20 +319,104 @@ pub fn prctl_name(option: &str) -> &str {
 
 /// prctl options that change what the process may do (PR_SET_NAME and the like do not).
 /// PR_SET_MM rewrites the process's own memory map fields (its command line and environment
-/// as /proc shows them, its exe link) and needs CAP_SYS_RESOURCE.
+/// as /proc shows them, its exe link) and needs CAP_SYS_RESOURCE. PR_SET_SECCOMP and
+/// PR_SET_NO_NEW_PRIVS are not here: they only take from the caller, like seccomp(2), and are
+/// [`is_self_policy_prctl`].
 pub fn is_privilege_prctl(option: &str) -> bool {
     [
         "KEEPCAPS",
         "SECUREBITS",
-        "NO_NEW_PRIVS",
         "CAPBSET",
         "CAP_AMBIENT",
-        "SECCOMP",
         "DUMPABLE",
         "PR_SET_MM",
     ]
     .iter()
     .any(|p| prctl_name(option).contains(p))
+}
+
+/// prctl options by which a process restricts itself: a seccomp filter or strict mode
+/// (PR_SET_SECCOMP, seccomp(2) by another door) and no_new_privs (which lets an unprivileged
+/// process install a filter, and which systemd's `NoNewPrivileges=` sets). Neither needs a
+/// capability: they belong with the `self_policy` calls, not with the privileged functions.
+pub fn is_self_policy_prctl(option: &str) -> bool {
+    let name = prctl_name(option);
+    name == "PR_SET_SECCOMP" || name == "PR_SET_NO_NEW_PRIVS"
+}
+
+/// What a process set on itself, in words, for the summary's and the report's self-policy
+/// lists: the `self_policy` calls that set something (not their queries) and the prctl forms
+/// of the same restrictions. `None` for every other event.
+pub fn self_policy_detail(ev: &Event) -> Option<String> {
+    match &ev.data {
+        EventData::SelfPolicy { query: true, .. } => None,
+        EventData::SelfPolicy {
+            call,
+            op,
+            flags,
+            detail,
+            ..
+        } => Some(
+            [
+                Some(call.clone()),
+                op.clone(),
+                (!flags.is_empty()).then(|| flags.join("|")),
+                detail.clone(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" "),
+        ),
+        EventData::Prctl { option, arg2 } if is_self_policy_prctl(option) => {
+            Some(format!("prctl {} {arg2}", prctl_name(option)))
+        }
+        _ => None,
+    }
+}
+
+/// A kernel keyring call in words: `keyctl KEYCTL_SEARCH user "name" on
+/// KEY_SPEC_PROCESS_KEYRING`. Keys hold secrets, so a reviewer wants to see them; the payload
+/// is never in the trace, only the key's type and description. `None` for other events.
+pub fn keyring_detail(ev: &Event) -> Option<String> {
+    let EventData::Keyring {
+        call,
+        op,
+        key_type,
+        description,
+        target,
+    } = &ev.data
+    else {
+        return None;
+    };
+    Some(
+        [
+            Some(call.clone()),
+            op.clone(),
+            key_type.clone(),
+            description.as_ref().map(|d| format!("{d:?}")),
+            target.as_ref().map(|t| format!("on {t}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" "),
+    )
+}
+
+/// keyctl operations that may need a capability for arguments the trace does not keep:
+/// KEYCTL_CHOWN to another owner or a group the caller is not in (CAP_SYS_ADMIN), and
+/// KEYCTL_GET_PERSISTENT of another user's keyring (CAP_SETUID). A privilege claim reads them
+/// as a gap, not as a use.
+pub fn keyctl_maybe_privileged(ev: &Event) -> Option<&str> {
+    match &ev.data {
+        EventData::Keyring { op: Some(op), .. }
+            if op == "KEYCTL_CHOWN" || op == "KEYCTL_GET_PERSISTENT" =>
+        {
+            Some(op)
+        }
+        _ => None,
+    }
 }
 
 /// The inode flags only a process with CAP_LINUX_IMMUTABLE may set or clear: immutable and
@@ -393,6 +489,15 @@ pub fn privilege_detail(ev: &Event) -> Option<String> {
         }
         EventData::Xattr { path, name, op, .. } if name == CAPABILITY_XATTR => format!(
             "{op}xattr {name} on {} (file capabilities: CAP_SETFCAP)",
+            path.as_ref().map_or("(fd, path unknown)", |p| p.best())
+        ),
+        EventData::IoUringOp {
+            op,
+            path,
+            name: Some(name),
+            ..
+        } if name == CAPABILITY_XATTR && (op == "setxattr" || op == "fsetxattr") => format!(
+            "{op} (io_uring) {name} on {} (file capabilities: CAP_SETFCAP)",
             path.as_ref().map_or("(fd, path unknown)", |p| p.best())
         ),
         EventData::Mount {
@@ -672,6 +777,36 @@ fn netlink_capability(n: &crate::trace::NetlinkMsg) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A ring's setxattr of `security.capability` is setcap(8) by another door.
+    #[test]
+    fn io_uring_setxattr_of_file_capabilities_is_privileged() {
+        let line = |name: &str| {
+            format!(
+                r#"{{"seq": 1, "time": "t", "ts_ns": 1, "pid": 9, "tid": 9, "ppid": 1, "comm": "x",
+                "ids": {{"uid": 0, "gid": 0, "euid": 0, "egid": 0}}, "cgroup_id": 0,
+                "syscall": null, "result": null, "kind": "io_uring_op", "fields": {{"op": "setxattr",
+                "family": "file", "fd": null, "path": {{"resolved": "/usr/bin/x"}}, "path2": null,
+                "addr": null, "op_flags": 0, "named": true, "sq_thread": false, "name": "{name}"}}}}"#
+            )
+        };
+        let ev: Event = serde_json::from_str(&line(CAPABILITY_XATTR)).expect("an event");
+        assert_eq!(
+            privilege_detail(&ev).as_deref(),
+            Some(
+                "setxattr (io_uring) security.capability on /usr/bin/x (file capabilities: CAP_SETFCAP)"
+            )
+        );
+        assert_eq!(
+            file_changes(&ev)
+                .into_iter()
+                .map(|(_, op)| op)
+                .collect::<Vec<_>>(),
+            ["setxattr security.capability (io_uring)"]
+        );
+        let ev: Event = serde_json::from_str(&line("user.x")).expect("an event");
+        assert_eq!(privilege_detail(&ev), None);
+    }
 
     #[test]
     fn printable_escapes_controls() {

@@ -58,6 +58,55 @@ pub struct Header {
     /// spawned a process the trace cannot show. Absent in older traces, or when unreadable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub core_pattern: Option<String>,
+    /// Open file descriptors the recorded processes held when recording started without
+    /// opening them in the trace: for a command, those the recorder passed to it (its own
+    /// descriptors without close-on-exec: stdin, stdout, stderr and whatever its caller left
+    /// open); for `--pid`, each attached process's, from /proc. Reads and writes are not
+    /// recorded, so a write through one (to a file, or a send on a connected socket) leaves no
+    /// event: the verdicts read them as gaps (docs/claims.md, "Inherited descriptors"). Added
+    /// in version 1 (2026-12): absent in older traces, and when there were none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inherited: Vec<InheritedFd>,
+    /// Descriptors left out of `inherited` (more than its limit per process).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub inherited_left_out: u64,
+}
+
+/// An open descriptor a recorded process held at start (see [`Header::inherited`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct InheritedFd {
+    /// The process holding it (a command's: the command's pid).
+    pub pid: u32,
+    pub fd: i32,
+    /// `file` (regular), `directory`, `char` (a terminal, /dev/null), `block`, `fifo`,
+    /// `pipe`, `socket`, `other` (an anonymous inode: eventfd, epoll, …).
+    pub kind: String,
+    /// What /proc/PID/fd names: a path (` (deleted)` when unlinked), `pipe:[N]`,
+    /// `socket:[N]`, `anon_inode:[eventfd]`.
+    pub target: String,
+    /// From the open flags: `read`, `write`, `read_write` (`path` for O_PATH).
+    pub access: String,
+    /// O_APPEND, O_NONBLOCK, … by name (not the access mode).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
+    /// A socket's protocol and addresses, when /proc/PID/net names its inode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub socket: Option<InheritedSocket>,
+}
+
+/// An inherited socket as /proc/PID/net shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct InheritedSocket {
+    /// `tcp`, `tcp6`, `udp`, `udp6`, `unix`.
+    pub proto: String,
+    /// `127.0.0.1:5000`, `[::1]:53`; a unix socket's path (null when unnamed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<String>,
+    /// The peer of a connected TCP or UDP socket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer: Option<String>,
+    /// A listening TCP or unix stream socket.
+    pub listening: bool,
 }
 
 /// A process that ran before the recording started, as /proc showed it at start.
@@ -816,6 +865,10 @@ pub enum EventData {
         named: bool,
         /// Submitted by the ring's SQPOLL kernel thread.
         sq_thread: bool,
+        /// setxattr, fsetxattr: the extended attribute's name (`path` is setxattr's path, or
+        /// fsetxattr's fd's file when the fd table knows it). Added in version 1 (2026-12).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
     },
     /// An environment variable looked up through libc (a uprobe on getenv/secure_getenv).
     Getenv {

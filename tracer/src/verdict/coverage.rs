@@ -79,6 +79,8 @@ pub fn needed_kinds(check: Check) -> &'static [EventKind] {
             K::PrivilegedCall,
             // chattr +i / +a (CAP_LINUX_IMMUTABLE).
             K::FileAttr,
+            // keyctl's KEYCTL_CHOWN and KEYCTL_GET_PERSISTENT, read as gaps.
+            K::Keyring,
             K::Exec,
             // A device node made (CAP_MKNOD).
             K::Mknod,

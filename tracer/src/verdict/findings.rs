@@ -13,8 +13,8 @@ use super::{
 use crate::{
     claims::{Allow, Check, Package},
     trace::describe::{
-        IoUringNet, addr_label, failed, io_uring_net, privilege_detail, result_label,
-        secret_in_argv, shown_argv,
+        IoUringNet, addr_label, failed, io_uring_net, keyring_detail, privilege_detail,
+        result_label, secret_in_argv, self_policy_detail, shown_argv,
     },
     trace::{Event, EventData, Trace},
 };
@@ -56,6 +56,15 @@ pub struct Findings {
     pub listening_sockets: FindingList,
     pub outgoing_destinations: FindingList,
     pub privilege_changes: FindingList,
+    /// Restrictions the package's processes set on themselves (seccomp, no_new_privs,
+    /// landlock, personality, LSM attributes): no privilege, but its hardening. Absent from
+    /// reports written before it existed: read as empty.
+    #[serde(default)]
+    pub self_policy: FindingList,
+    /// Kernel keyring calls (add_key, request_key, keyctl): where it keeps or looks up
+    /// secrets. Absent from reports written before it existed: read as empty.
+    #[serde(default)]
+    pub keyring_use: FindingList,
     pub secrets_in_argv: FindingList,
     /// chmod to a mode with the world-write bit (directories with the sticky bit excepted).
     pub world_writable: FindingList,
@@ -163,6 +172,8 @@ pub(super) fn collect(
     let mut listening = Acc::default();
     let mut outgoing = Acc::default();
     let mut privilege = Acc::default();
+    let mut self_policy = Acc::default();
+    let mut keyring = Acc::default();
     let mut secrets = Acc::default();
     let mut world = Acc::default();
     let mut mixups = Acc::default();
@@ -239,6 +250,12 @@ pub(super) fn collect(
         if let Some(d) = privilege_detail(ev) {
             privilege.add(ev, origin, format!("{}: {d} [{res}]", ev.data.kind()));
         }
+        if let Some(d) = self_policy_detail(ev) {
+            self_policy.add(ev, origin, format!("{d} [{res}]"));
+        }
+        if let Some(d) = keyring_detail(ev) {
+            keyring.add(ev, origin, format!("{d} [{res}]"));
+        }
     }
     Findings {
         processes_spawned: spawned.finish(listed),
@@ -246,6 +263,8 @@ pub(super) fn collect(
         listening_sockets: listening.finish(listed),
         outgoing_destinations: outgoing.finish(listed),
         privilege_changes: privilege.finish(listed),
+        self_policy: self_policy.finish(listed),
+        keyring_use: keyring.finish(listed),
         secrets_in_argv: secrets.finish(listed),
         world_writable: world.finish(listed),
         chmod_chown_mixups: mixups.finish(listed),

@@ -11,6 +11,7 @@ mod codescan;
 mod coverage;
 mod existing;
 mod findings;
+mod inherited;
 mod mounts;
 mod places;
 mod rules;
@@ -677,6 +678,9 @@ fn judge_one(
             }
             Hit::Unknown(_) => {}
         }
+    }
+    if exercised {
+        gaps.extend(inherited::gaps(trace, &rules, claim.check));
     }
     if let Some(first) = unplaced.first() {
         gaps.push(format!(

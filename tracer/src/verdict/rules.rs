@@ -15,8 +15,8 @@ use crate::{
     claims::{Allow, Check},
     contents::{self, InstalledFile},
     trace::describe::{
-        IoUringNet, addr_label, changed_paths, failed, io_uring_net, netlink_privileged,
-        privilege_detail, secret_in_argv, shown_argv,
+        IoUringNet, addr_label, changed_paths, failed, io_uring_net, keyctl_maybe_privileged,
+        netlink_privileged, privilege_detail, secret_in_argv, shown_argv,
     },
     trace::{Event, EventData, SockAddr},
 };
@@ -619,6 +619,24 @@ pub fn chmod_chown_mixup(argv: &[String]) -> Option<String> {
 }
 
 /// A connect or send to `a` for "only connects to X": allowed, or a hit named `what`.
+/// `/proc/self/environ`, `/proc/thread-self/environ`, `/proc/PID/environ` or
+/// `/proc/PID/task/TID/environ` of the process `pid` itself: its environment as the kernel
+/// keeps it, which a program reads instead of calling getenv.
+fn own_environ(path: &str, pid: u32) -> bool {
+    let Some(rest) = path
+        .strip_prefix("/proc/")
+        .and_then(|r| r.strip_suffix("/environ"))
+    else {
+        return false;
+    };
+    let own = |p: &str| p == "self" || p.parse::<u32>() == Ok(pid);
+    match rest.split('/').collect::<Vec<_>>().as_slice() {
+        [p] => own(p) || *p == "thread-self",
+        [p, "task", tid] => own(p) && tid.parse::<u32>().is_ok(),
+        _ => false,
+    }
+}
+
 fn destination_hit(what: &str, a: &SockAddr, allow: &Allow) -> Hit {
     match inet(a) {
         Some((ip, port)) if destination_allowed(ip, port, &allow.destinations) => Hit::Allowed,
@@ -852,6 +870,15 @@ impl Rules<'_> {
                     ""
                 }
             )),
+            (Check::PrivilegedFunctions, EventData::Keyring { .. }) => {
+                match keyctl_maybe_privileged(ev) {
+                    Some(op) => Hit::Unknown(format!(
+                        "keyctl {op}, which needs a capability for some arguments the trace \
+                         does not keep (another owner or user)"
+                    )),
+                    None => Hit::No,
+                }
+            }
             (Check::PrivilegedFunctions, _) => match privilege_detail(ev) {
                 Some(d) => Hit::Yes(format!("{}: {d}", ev.data.kind())),
                 None => Hit::No,
@@ -859,6 +886,15 @@ impl Rules<'_> {
             // A name the recorder could not read may be libc's own lookup: a gap, not evidence
             // (see `unreadable` in verdict/mod.rs).
             (Check::Environment, EventData::Getenv { name, .. }) if name.is_empty() => Hit::No,
+            // The whole environment read at once through procfs, without getenv.
+            (Check::Environment, EventData::Open { path, .. })
+                if ok && path.names().any(|p| own_environ(p, ev.pid)) =>
+            {
+                Hit::Yes(format!(
+                    "open {} (its own environment, read whole)",
+                    path.best()
+                ))
+            }
             (Check::Environment, EventData::Getenv { name, .. }) => {
                 let allowed = allow.variables.iter().any(|v| match v.strip_suffix('*') {
                     Some(prefix) => name.starts_with(prefix),
@@ -1152,6 +1188,19 @@ fn crypto_device(path: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    use super::own_environ;
+
+    #[test]
+    fn own_environ_is_the_callers() {
+        assert!(own_environ("/proc/self/environ", 7));
+        assert!(own_environ("/proc/thread-self/environ", 7));
+        assert!(own_environ("/proc/7/environ", 7));
+        assert!(own_environ("/proc/7/task/9/environ", 7));
+        assert!(!own_environ("/proc/1/environ", 7));
+        assert!(!own_environ("/proc/self/cmdline", 7));
+        assert!(!own_environ("/proc/self/task/x/environ", 7));
+    }
+
     #[test]
     fn crypto_devices() {
         for (p, want) in [
