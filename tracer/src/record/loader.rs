@@ -295,8 +295,21 @@ pub fn load(
         }
     }
 
+    let lsm_btf = lsm.as_ref().map(|(_, b)| Some(b)).map_err(String::as_str);
+    let load_started = std::time::Instant::now();
+    let mut ahead = load_ahead(
+        &mut ebpf,
+        &ahead_jobs(wanted, btf.as_ref(), thread_status, lsm_btf.is_ok()),
+        lsm_btf.ok().flatten(),
+    );
     let mut choice = SyscallChoice::new(wanted);
-    settle_syscall_hooks(&mut choice, &mut ebpf, btf.as_ref(), thread_status);
+    settle_syscall_hooks(
+        &mut choice,
+        &mut ebpf,
+        btf.as_ref(),
+        thread_status,
+        &mut ahead,
+    );
     let mut hooks = Hooks::default();
     let mut links = Vec::new();
     let mut list = hooks::all_hooks(choice.mode);
@@ -317,7 +330,14 @@ pub fn load(
             !watch
         });
     }
-    let failed = attach_each(&mut ebpf, &list, Ok(None), &mut hooks, &mut links);
+    let failed = attach_each(
+        &mut ebpf,
+        &list,
+        Ok(None),
+        &mut hooks,
+        &mut links,
+        &mut ahead,
+    );
     hooks.failed = failed;
     hooks.failed.extend(unwatched);
     // A dispatched way that did not attach whole is given up for the next one.
@@ -325,13 +345,20 @@ pub fn load(
         tracing::warn!("syscall hooks {}: {why}", choice.mode.name());
         undo_dispatch(choice.mode, &mut ebpf, &mut hooks, &mut links);
         choice.fall_back(why);
-        settle_syscall_hooks(&mut choice, &mut ebpf, btf.as_ref(), thread_status);
+        settle_syscall_hooks(
+            &mut choice,
+            &mut ebpf,
+            btf.as_ref(),
+            thread_status,
+            &mut ahead,
+        );
         let failed = attach_each(
             &mut ebpf,
             &hooks::syscall_hooks(choice.mode),
             Ok(None),
             &mut hooks,
             &mut links,
+            &mut ahead,
         );
         hooks.failed.extend(failed);
     }
@@ -378,15 +405,19 @@ pub fn load(
         }
         Err(e) => tracing::warn!("cannot list the kernel's syscalls: {e}"),
     }
-    let lsm_btf = lsm.as_ref().map(|(_, b)| Some(b)).map_err(String::as_str);
     let unavailable = attach_each(
         &mut ebpf,
         &hooks::lsm_hooks(),
         lsm_btf,
         &mut hooks,
         &mut links,
+        &mut ahead,
     );
     hooks.detail_unavailable = unavailable;
+    tracing::debug!(
+        "programs loaded and hooks attached in {} ms",
+        load_started.elapsed().as_millis()
+    );
     if hooks.attached.is_empty() {
         let first_error = hooks.failed.first().map_or_else(
             || "no hooks".to_owned(),
@@ -450,13 +481,14 @@ fn settle_syscall_hooks(
     ebpf: &mut Ebpf,
     btf: Option<&Btf>,
     thread_status: Option<u32>,
+    ahead: &mut Ahead,
 ) {
     loop {
         let why = if let Some(why) = precheck(choice.mode, btf, thread_status) {
             // What this kernel or architecture lacks: expected, not worth a warning each time.
             tracing::info!("syscall hooks {}: {why}", choice.mode.name());
             why
-        } else if let Err(why) = preload(ebpf, choice.mode) {
+        } else if let Err(why) = preload(ebpf, choice.mode, ahead) {
             tracing::warn!("syscall hooks {}: {why}", choice.mode.name());
             why
         } else {
@@ -470,21 +502,154 @@ fn settle_syscall_hooks(
 
 /// `program` as a `$ty`, loaded into the kernel unless it already is (one program serves
 /// many hooks: it is loaded once, and a failure is noted by `$note`).
+///
+/// A program [`load_ahead`] could not load is not tried again: its error is taken from
+/// `$ahead` (one failed load costs the verifier twice already: aya retries it with a log).
 macro_rules! loaded {
-    ($program:expr, $ty:ty, $note:ident) => {{
+    ($program:expr, $ty:ty, $note:ident, $ahead:expr, $name:expr) => {{
         let p: &mut $ty = $program
             .try_into()
             .map_err(|e: aya::programs::ProgramError| e.to_string())?;
         if p.fd().is_err() {
+            if let Some(e) = $ahead.failed.remove($name) {
+                return Err($note(&e));
+            }
             p.load().map_err(|e| $note(&e))?;
         }
         p
     }};
 }
 
+/// The programs [`load_ahead`] could not load, with why: the attach that needs one reports
+/// this error instead of loading it again.
+#[derive(Default)]
+struct Ahead {
+    failed: std::collections::HashMap<&'static str, aya::programs::ProgramError>,
+}
+
+/// The programs a recording with `wanted` syscall hooks will load, for [`load_ahead`]: with
+/// an LSM program, its hook. The largest first (the dispatch's exit programs, which take the
+/// verifier the longest: file_exit_raw alone 0.7 s here), so that the small ones fill the
+/// other cores' time; then the rest in attach order. A dispatch [`precheck`] rules out, the
+/// 32-bit watch without its offset and LSM programs that cannot run here are left out, as
+/// `load` leaves out their hooks.
+fn ahead_jobs(
+    wanted: SyscallHooks,
+    btf: Option<&Btf>,
+    thread_status: Option<u32>,
+    lsm_usable: bool,
+) -> Vec<(&'static str, Option<&'static str>)> {
+    let dispatch = precheck(wanted, btf, thread_status).is_none();
+    let mut jobs = Vec::new();
+    if dispatch {
+        let (dispatchers, exits): (Vec<_>, Vec<_>) =
+            wanted.dispatch_programs().into_iter().partition(|name| {
+                hooks::RAW_SYSCALL_TRACEPOINTS
+                    .iter()
+                    .any(|&(perf, raw, _)| *name == perf || *name == raw)
+            });
+        jobs.extend(exits.into_iter().chain(dispatchers).map(|n| (n, None)));
+    }
+    for hook in hooks::all_hooks(wanted) {
+        let wanted_here = match hook.point {
+            Point::Syscall { .. } => dispatch,
+            Point::RawTracepoint { .. } => dispatch || thread_status.is_some(),
+            _ => true,
+        };
+        if wanted_here {
+            jobs.push((hook.program, None));
+        }
+    }
+    if lsm_usable {
+        jobs.extend(
+            hooks::lsm_hooks()
+                .into_iter()
+                .filter_map(|h| match h.point {
+                    Point::Lsm { hook } => Some((h.program, Some(hook))),
+                    _ => None,
+                }),
+        );
+    }
+    jobs
+}
+
+/// Loads `jobs`' programs (each once, in order, skipping loaded ones and those a test
+/// refuses) on one thread per core. The verifier is most of a recording's start (issue 16:
+/// 1.9 s of `record -- /bin/true`'s 2.7 s under load, one program after another) and runs in
+/// the loading thread, with no lock between programs; loaded here, the attaches that follow
+/// find them loaded. What did not load is in the result, to be reported by the attach that
+/// needs it (with the error it would have got).
+fn load_ahead(
+    ebpf: &mut Ebpf,
+    jobs: &[(&'static str, Option<&'static str>)],
+    lsm_btf: Option<&aya::Btf>,
+) -> Ahead {
+    let mut programs: std::collections::HashMap<&str, &mut aya::programs::Program> =
+        ebpf.programs_mut().collect();
+    let mut queue = Vec::new();
+    for &(name, lsm_hook) in jobs {
+        if hooks::refused_by_test(name) {
+            continue;
+        }
+        if let Some(program) = programs.remove(name)
+            && program.fd().is_err()
+        {
+            queue.push((name, lsm_hook, program));
+        }
+    }
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(queue.len());
+    let queue = std::sync::Mutex::new(queue.into_iter());
+    let failed = std::sync::Mutex::new(std::collections::HashMap::new());
+    let work = || {
+        loop {
+            let next = queue.lock().map(|mut q| q.next());
+            let Ok(Some((name, lsm_hook, program))) = next else {
+                return;
+            };
+            use aya::programs::Program;
+            let started = std::time::Instant::now();
+            let result = match (&mut *program, lsm_hook, lsm_btf) {
+                (Program::RawTracePoint(p), _, _) => p.load(),
+                (Program::TracePoint(p), _, _) => p.load(),
+                (Program::UProbe(p), _, _) => p.load(),
+                (Program::Lsm(p), Some(hook), Some(btf)) => p.load(hook, btf),
+                // Another type, or an LSM program without its hook: the attach loads it.
+                _ => continue,
+            };
+            // Where a recording's start goes: the verifier's time and work per program.
+            tracing::debug!(
+                "program {name} loaded in {} ms ({} instructions verified){}",
+                started.elapsed().as_millis(),
+                program
+                    .info()
+                    .ok()
+                    .and_then(|i| i.verified_instruction_count())
+                    .map_or_else(|| "?".to_owned(), |n| n.to_string()),
+                if result.is_err() { ", refused" } else { "" },
+            );
+            if let Err(e) = result
+                && let Ok(mut failed) = failed.lock()
+            {
+                failed.insert(name, e);
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..workers {
+            scope.spawn(work);
+        }
+        work();
+    });
+    Ahead {
+        failed: failed.into_inner().unwrap_or_default(),
+    }
+}
+
 /// Loads every program `mode`'s dispatch needs ([`SyscallHooks::dispatch_programs`]), before
 /// any is attached: the first one that does not load is the error.
-fn preload(ebpf: &mut Ebpf, mode: SyscallHooks) -> Result<(), String> {
+fn preload(ebpf: &mut Ebpf, mode: SyscallHooks, ahead: &mut Ahead) -> Result<(), String> {
     let raw = mode == SyscallHooks::Raw;
     for name in mode.dispatch_programs() {
         let refused = |e: &dyn std::error::Error| {
@@ -499,9 +664,9 @@ fn preload(ebpf: &mut Ebpf, mode: SyscallHooks) -> Result<(), String> {
             .program_mut(name)
             .ok_or_else(|| format!("program {name} missing from the object"))?;
         if raw {
-            loaded!(program, RawTracePoint, refused);
+            loaded!(program, RawTracePoint, refused, ahead, name);
         } else {
-            loaded!(program, TracePoint, refused);
+            loaded!(program, TracePoint, refused, ahead, name);
         }
     }
     Ok(())
@@ -587,12 +752,13 @@ fn attach_each(
     usable: Result<Option<&aya::Btf>, &str>,
     hooks: &mut Hooks,
     links: &mut Vec<(&'static str, LinkId)>,
+    ahead: &mut Ahead,
 ) -> Vec<FailedHook> {
     let mut failed = Vec::new();
     let mut load_failed = Default::default();
     for hook in list {
         let outcome = match usable {
-            Ok(btf) => attach_one(ebpf, hook, btf, &mut load_failed),
+            Ok(btf) => attach_one(ebpf, hook, btf, &mut load_failed, ahead),
             Err(why) => Err(why.to_owned()),
         };
         match outcome {
@@ -626,6 +792,7 @@ fn attach_one(
     hook: &Hook,
     kernel_btf: Option<&aya::Btf>,
     load_failed: &mut std::collections::HashMap<&'static str, String>,
+    ahead: &mut Ahead,
 ) -> Result<Option<LinkId>, String> {
     if let Some(err) = load_failed.get(hook.program) {
         return Err(err.clone());
@@ -651,14 +818,20 @@ fn attach_one(
     };
     match &hook.point {
         Point::Tracepoint { category, name } => {
-            let program = loaded!(program, TracePoint, note_load_failure);
+            let program = loaded!(program, TracePoint, note_load_failure, ahead, hook.program);
             program
                 .attach(category, name)
                 .map(|id| Some(LinkId::Tracepoint(id)))
                 .map_err(|e| error_chain(&e))
         }
         Point::RawTracepoint { name } => {
-            let program = loaded!(program, RawTracePoint, note_load_failure);
+            let program = loaded!(
+                program,
+                RawTracePoint,
+                note_load_failure,
+                ahead,
+                hook.program
+            );
             program
                 .attach(name)
                 .map(|id| Some(LinkId::RawTracepoint(id)))
@@ -669,12 +842,18 @@ fn attach_one(
                 return Err("no syscall number on this architecture".to_owned());
             }
             let fd = if *table == "RAW_EXITS" {
-                loaded!(program, RawTracePoint, note_load_failure)
-                    .fd()
-                    .and_then(|fd| fd.try_clone().map_err(Into::into))
-                    .map_err(|e| error_chain(&e))?
+                loaded!(
+                    program,
+                    RawTracePoint,
+                    note_load_failure,
+                    ahead,
+                    hook.program
+                )
+                .fd()
+                .and_then(|fd| fd.try_clone().map_err(Into::into))
+                .map_err(|e| error_chain(&e))?
             } else {
-                loaded!(program, TracePoint, note_load_failure)
+                loaded!(program, TracePoint, note_load_failure, ahead, hook.program)
                     .fd()
                     .and_then(|fd| fd.try_clone().map_err(Into::into))
                     .map_err(|e| error_chain(&e))?
@@ -695,7 +874,7 @@ fn attach_one(
             cookie,
             ..
         } => {
-            let program = loaded!(program, UProbe, note_load_failure);
+            let program = loaded!(program, UProbe, note_load_failure, ahead, hook.program);
             program
                 .attach(
                     UProbeAttachPoint {
@@ -713,6 +892,9 @@ fn attach_one(
                 .try_into()
                 .map_err(|e: aya::programs::ProgramError| e.to_string())?;
             if program.fd().is_err() {
+                if let Some(e) = ahead.failed.remove(hook.program) {
+                    return Err(note_load_failure(&e));
+                }
                 let btf = kernel_btf.ok_or("the kernel's BTF was not parsed")?;
                 program.load(name, btf).map_err(|e| note_load_failure(&e))?;
             }
