@@ -706,7 +706,8 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
                 pos,
                 (negated(near(clause_before(s, pos)))
                     && !manner_denied(s, pos)
-                    && !privileged_agent(s, pos))
+                    && !privileged_agent(s, pos)
+                    && !presupposed(s, pos))
                     || object_denied(s, pos)
                     || ["un", "non-", "non"].iter().any(|p| s[..pos].ends_with(p)),
             )
@@ -796,6 +797,88 @@ fn privileged_agent(s: &str, pos: usize) -> bool {
         .iter()
         .any(|b| head.ends_with(b))
         && PRIVILEGED_PROCESS.iter().any(|p| s[pos..].starts_with(p))
+}
+
+/// Negated verbs of ability, effort and will: "was not able to", "did not manage to", "has
+/// not yet found a way to", "didn't want to". Said of a third party ([`THIRD_PARTIES`]), they
+/// deny what that party did, not that the object named after them exists.
+const ABILITY_NEGATIONS: &[&str] = &[
+    "not able to",
+    "not manage to",
+    "n't manage to",
+    "not managed to",
+    "not yet managed to",
+    "not found a way",
+    "not yet found a way",
+    "not want to",
+    "n't want to",
+    "not wanted to",
+    "not willing to",
+    "n't able to",
+    "refused to",
+    "refuse to",
+    "refuses to",
+];
+
+/// People and organisations around a package, as the subject of an [`ABILITY_NEGATIONS`]
+/// verb: "KDE upstream was not able to come up with a redesign of this D-Bus service".
+const THIRD_PARTIES: &[&str] = &[
+    "upstream",
+    "developers",
+    "developer",
+    "devs",
+    "maintainers",
+    "maintainer",
+    "authors",
+    "author",
+    "we",
+    "vendor",
+    "vendors",
+    "project",
+];
+
+/// Verbs of perception after an ability negation: "we were not able to find the cron job"
+/// is evidence that it is missing, so the denial stands.
+const PERCEPTION_VERBS: &[&str] = &[
+    "find",
+    "see",
+    "locate",
+    "spot",
+    "notice",
+    "detect",
+    "observe",
+    "confirm",
+    "reproduce",
+];
+
+/// A third party's denied ability or will with the mention as a definite object: "KDE upstream
+/// was not able to come up with a redesign of this D-Bus service" presupposes the service
+/// (found after heldout17 on an unlabelled SUSE review: read as no D-Bus files). The package's
+/// own inability ("the helper is unable to drop privileges") is left to the rules, and so is
+/// a denied verb the mention follows without a determiner ("did not manage to make the daemon
+/// drop privileges": it still runs as root).
+fn presupposed(s: &str, pos: usize) -> bool {
+    let clause = clause_before(s, pos);
+    let Some((at, phrase)) = ABILITY_NEGATIONS
+        .iter()
+        .filter_map(|p| clause.rfind(p).map(|i| (i, *p)))
+        .max_by_key(|(i, _)| *i)
+    else {
+        return false;
+    };
+    let party = clause[..at]
+        .split_whitespace()
+        .any(|w| THIRD_PARTIES.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())));
+    let after = &clause[at + phrase.len()..];
+    let perceived = after
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| PERCEPTION_VERBS.contains(&w));
+    let before: Vec<&str> = s[..pos].split_whitespace().rev().take(2).collect();
+    let definite = before
+        .iter()
+        .any(|w| ["this", "the", "its", "these", "those"].contains(w));
+    party && !perceived && !negated(after) && definite
 }
 
 /// Whether a mention is what something prevents: "thus preventing the helper from using
@@ -3228,6 +3311,58 @@ const ADVICE: &[&str] = &[
     "important to ",
 ];
 
+/// Modals that, right after the subject, say what the package might do rather than what it
+/// does: "The proxy could temporarily drop privileges to the caller's credentials" proposes a
+/// fix (the daemon runs as root), "the service would then run as an unprivileged user"
+/// describes a design not built.
+const PROPOSING_MODALS: &[&str] = &["could", "would", "might"];
+
+/// Verbs that, after a modal, state a risk or a consequence of what is, not a change to it:
+/// "which could lead to impersonation of the daemon", "could allow local users to …".
+const CONSEQUENCE_VERBS: &[&str] = &[
+    "lead", "result", "cause", "allow", "enable", "let", "mean", "trigger", "happen", "not",
+    "never", "no", "only",
+];
+
+/// Whether a clause proposes what the package could do: a modal of [`PROPOSING_MODALS`] as
+/// the clause's first verb, right after a subject that is the package's own ("it", or a
+/// determiner and one or two words: "the proxy", "this helper", "its daemon"), and not
+/// followed by a denial or a consequence ([`CONSEQUENCE_VERBS`]). A bare "could" anywhere
+/// was tried and read statements as proposals ("any host that could reach the port",
+/// "Not that I could see"); "could not"/"cannot" state a fact and are left to the rules.
+fn modal_proposal(c: &str) -> bool {
+    let words: Vec<&str> = c.split_whitespace().collect();
+    // Where a clause may start: the sentence's start, after a comma or a linking word.
+    let opens = |j: usize| {
+        j == 0
+            || words[j - 1].ends_with([',', ';', ':'])
+            || matches!(
+                words[j - 1],
+                "and" | "so" | "then" | "instead" | "alternatively" | "also" | "or"
+            )
+    };
+    words.iter().enumerate().any(|(i, w)| {
+        PROPOSING_MODALS.contains(w)
+            && words
+                .get(i + 1)
+                .is_some_and(|n| !CONSEQUENCE_VERBS.contains(&n.trim_end_matches([',', '.'])))
+            && ((i >= 1 && words[i - 1] == "it" && opens(i - 1))
+                || (2..=3).any(|k| {
+                    i >= k
+                        && opens(i - k)
+                        && ["the", "this", "its"].contains(&words[i - k])
+                        && words[i - k + 1..i]
+                            .iter()
+                            .all(|w| w.chars().all(|c| c.is_alphanumeric() || c == '-'))
+                }))
+    })
+}
+
+/// Whether a clause advises or proposes: a phrase of [`ADVICE`] or a [`modal_proposal`].
+fn advises(c: &str) -> bool {
+    any(&format!(" {c}"), ADVICE) || modal_proposal(c)
+}
+
 /// Doubt and partial statements: no claim either way.
 const UNCERTAIN: &[&str] = &[
     "not clear whether",
@@ -3456,7 +3591,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
         return Vec::new();
     }
     // The reader addressed ("…, you could split it") stays in its piece.
-    let pieces: Vec<String> = if any(&format!(" {sentence}"), ADVICE) {
+    let pieces: Vec<String> = if advises(sentence) {
         sentence
             .split(';')
             .flat_map(|c| c.split(", which "))
@@ -3481,10 +3616,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     };
     // Advice runs forward: "before release we need to make this into a daemon that starts as
     // root, …, and drops privileges" plans every item after it; a statement before it stands.
-    let kept: Vec<String> = pieces
-        .into_iter()
-        .take_while(|c| !any(&format!(" {c}"), ADVICE))
-        .collect();
+    let kept: Vec<String> = pieces.into_iter().take_while(|c| !advises(c)).collect();
     if kept.iter().all(|c| c.trim().is_empty()) {
         return Vec::new();
     }
@@ -5032,6 +5164,44 @@ mod tests {
                 &[(C::Crypto, P)],
             ),
             ("It uses openssl for TLS.", &[(C::Crypto, P)]),
+        ]);
+    }
+
+    /// Session 15: a modal right after the package's own subject proposes ("The proxy could
+    /// temporarily drop privileges …": it runs as root), while "could not" states a fact and a
+    /// relative clause's "could lead to" a consequence; a third party's denied ability keeps a
+    /// definite object ("upstream was not able to come up with a redesign of this D-Bus
+    /// service"), the package's own inability and a denied perception deny.
+    #[test]
+    fn modal_proposals_and_third_party_inability() {
+        use Check as C;
+        use Expect::{Absent as A, Present as P};
+        each_gives(&[
+            (
+                "The proxy could temporarily drop privileges to the caller's credentials.",
+                &[],
+            ),
+            ("It would then listen on port 80.", &[]),
+            (
+                "The daemon could not drop privileges, it needs root.",
+                &[(C::RunsAsRoot, P)],
+            ),
+            (
+                "The D-Bus policy allows anybody to own the name, which could lead to spoofing.",
+                &[(C::InstallsDbusFiles, P)],
+            ),
+            (
+                "Upstream was not able to come up with a redesign of this D-Bus service.",
+                &[(C::InstallsDbusFiles, P)],
+            ),
+            (
+                "We were not able to find the D-Bus service file.",
+                &[(C::InstallsDbusFiles, A)],
+            ),
+            (
+                "The daemon is not able to spawn the helper program.",
+                &[(C::ProcessesSpawned, A)],
+            ),
         ]);
     }
 }
