@@ -49,9 +49,31 @@ pub struct Args {
     /// /bin/true`), `--rounds` times each.
     #[arg(long, conflicts_with_all = ["collector_only", "no_collector"])]
     pub start_stop_only: bool,
-    /// Where to write the table (besides stdout).
-    #[arg(long, default_value = "benches/results/latest.md")]
-    pub out: PathBuf,
+    /// Where to write the table (besides stdout). Default: benches/results/latest.md for a
+    /// full run, benches/results/partial.md for a partial one (--quick, --only, a section
+    /// skipped or alone), so that a partial run never replaces the full table.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+impl Args {
+    /// Whether this run measures less than the whole bench.
+    fn partial(&self) -> bool {
+        self.quick
+            || !self.only.is_empty()
+            || self.no_collector
+            || self.collector_only
+            || self.start_stop_only
+    }
+
+    /// The table's file, relative to the workspace unless absolute.
+    fn out_path(&self) -> PathBuf {
+        match &self.out {
+            Some(p) => p.clone(),
+            None if self.partial() => PathBuf::from("benches/results/partial.md"),
+            None => PathBuf::from("benches/results/latest.md"),
+        }
+    }
 }
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
@@ -200,10 +222,11 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         md.push_str(&c.render());
     }
     print!("{md}");
-    let out = if args.out.is_relative() {
-        root.join(&args.out)
+    let out = args.out_path();
+    let out = if out.is_relative() {
+        root.join(&out)
     } else {
-        args.out.clone()
+        out
     };
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir)?;
@@ -471,6 +494,43 @@ fn header(args: &Args, ctx: &Ctx, load_before: &str, load_after: &str) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn out_of(argv: &[&str]) -> PathBuf {
+        let argv = std::iter::once("bench").chain(argv.iter().copied());
+        Cli::parse_from(argv).args.out_path()
+    }
+
+    /// A partial run (one section, fewer workloads, scaled down) must not replace the full
+    /// table in latest.md: the start-and-stop re-run of 2026-12-03 did, and the full table had
+    /// to be restored from git.
+    #[test]
+    fn only_a_full_run_writes_latest_md() {
+        assert_eq!(out_of(&[]), PathBuf::from("benches/results/latest.md"));
+        for partial in [
+            &["--start-stop-only"][..],
+            &["--collector-only"],
+            &["--no-collector"],
+            &["--quick"],
+            &["--only", "open"],
+        ] {
+            assert_eq!(
+                out_of(partial),
+                PathBuf::from("benches/results/partial.md"),
+                "{partial:?}"
+            );
+        }
+        assert_eq!(
+            out_of(&["--quick", "--out", "/tmp/x.md"]),
+            PathBuf::from("/tmp/x.md")
+        );
+    }
 
     /// A spinning thread shows up as about one busy core; the window measures the machine now.
     #[test]
