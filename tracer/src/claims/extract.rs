@@ -504,6 +504,11 @@ fn negated(s: &str) -> bool {
         " refused to ",
         " refusing to ",
         " rather than ",
+        // "The helper is unable to drop privileges" (it stays root), "fails to open the
+        // port": inability denies the act as "not able to" does.
+        " unable to ",
+        " fails to ",
+        " failed to ",
     ]
     .iter()
     .any(|n| s.contains(n))
@@ -815,6 +820,7 @@ const ABILITY_NEGATIONS: &[&str] = &[
     "not wanted to",
     "not willing to",
     "n't able to",
+    "unable to",
     "refused to",
     "refuse to",
     "refuses to",
