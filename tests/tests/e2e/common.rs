@@ -1,6 +1,7 @@
 //! Running the tracer and reading what it wrote.
 
 use std::{
+    os::{fd::RawFd, unix::process::CommandExt},
     path::{Path, PathBuf},
     process::{Command, Output},
     sync::atomic::{AtomicU32, Ordering},
@@ -77,17 +78,41 @@ pub fn record(tag: &str, args: &[&str]) -> Recorded {
 
 /// [`record`] with these environment variables set for the recorder.
 pub fn record_env(tag: &str, args: &[&str], env: &[(&str, &str)]) -> Recorded {
+    record_with(tag, args, env, &[])
+}
+
+/// [`record`] with descriptors the recorder's caller leaves open: each `(fd, as)` is dup2'ed
+/// to `as` (without close-on-exec) in the recorder's process, so the recorded command
+/// inherits it, as a daemon inherits what systemd or its parent passes.
+pub fn record_passing_fds(tag: &str, args: &[&str], fds: &[(RawFd, RawFd)]) -> Recorded {
+    record_with(tag, args, &[], fds)
+}
+
+fn record_with(tag: &str, args: &[&str], env: &[(&str, &str)], fds: &[(RawFd, RawFd)]) -> Recorded {
     require_root();
     let dir = TempDir::new(tag);
     let trace_path = dir.join("trace.jsonl");
-    let output = Command::new(tracer_bin())
-        .arg("record")
+    let mut cmd = Command::new(tracer_bin());
+    cmd.arg("record")
         .arg("-o")
         .arg(&trace_path)
         .args(args)
-        .envs(env.iter().copied())
-        .output()
-        .expect("run tracer");
+        .envs(env.iter().copied());
+    if !fds.is_empty() {
+        let fds = fds.to_vec();
+        // SAFETY: only dup2 (async-signal-safe) between fork and exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                for &(fd, to) in &fds {
+                    if libc::dup2(fd, to) < 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                }
+                Ok(())
+            });
+        }
+    }
+    let output = cmd.output().expect("run tracer");
     assert!(
         output.status.success(),
         "tracer record failed ({}):\n{}",

@@ -408,46 +408,26 @@ fn records_message_queues_and_inode_flags() {
 /// to this test) name no reason.
 #[test]
 fn a_file_inherited_open_for_writing_makes_file_claims_inconclusive() {
-    use std::os::{fd::AsRawFd, unix::process::CommandExt};
+    use std::os::fd::AsRawFd;
     use tracer::{
         claims::Check,
         verdict::{Status, judge},
     };
     require_root();
     let dir = TempDir::new("inherited-fd");
-    let trace_path = dir.join("trace.jsonl");
     let target = dir.join("written-through-fd9");
     let file = std::fs::File::create(&target).expect("create the file");
-    let raw = file.as_raw_fd();
-    let mut cmd = std::process::Command::new(tracer_bin());
-    cmd.arg("record").arg("-o").arg(&trace_path).args([
-        "--",
-        "/bin/sh",
-        "-c",
-        "echo inherited-marker >&9",
-    ]);
-    // SAFETY: only dup2 between fork and exec; dup2 leaves fd 9 without close-on-exec.
-    unsafe {
-        cmd.pre_exec(move || {
-            if libc::dup2(raw, 9) < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let out = cmd.output().expect("run tracer");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let rec = record_passing_fds(
+        "inherited-fd",
+        &["--", "/bin/sh", "-c", "echo inherited-marker >&9"],
+        &[(file.as_raw_fd(), 9)],
     );
-    assert_lines_match_the_schema(&trace_path);
     let written = std::fs::read_to_string(&target).expect("read the file");
     assert_eq!(
         written, "inherited-marker\n",
         "the child wrote through fd 9"
     );
-    let t = tracer::trace::read_trace(&trace_path).unwrap_or_else(|e| panic!("{e}"));
+    let t = &rec.trace;
     let target = target.display().to_string();
     assert!(
         !t.events.iter().any(|e| matches!(&e.data,
@@ -486,7 +466,7 @@ fn a_file_inherited_open_for_writing_makes_file_claims_inconclusive() {
     );
 
     let j = judge(
-        &t,
+        t,
         &absent_claims("inherited", &[Check::FileIo, Check::TempFiles]),
     );
     for v in &j.verdicts {
@@ -520,50 +500,33 @@ fn a_file_inherited_open_for_writing_makes_file_claims_inconclusive() {
 /// an allowed directory).
 #[test]
 fn an_open_relative_to_an_inherited_directory_fd_is_named() {
-    use std::os::{fd::AsRawFd, unix::process::CommandExt};
+    use std::os::fd::AsRawFd;
     use tracer::{
         claims::Check,
         verdict::{Status, judge},
     };
     require_root();
     let dir = TempDir::new("inherited-dirfd");
-    let trace_path = dir.join("trace.jsonl");
     let sub = dir.join("given-dir");
     std::fs::create_dir(&sub).expect("mkdir");
     let handle = std::fs::File::open(&sub).expect("open the directory");
-    let raw = handle.as_raw_fd();
     let script = "import os\n\
                   os.close(os.open('data.txt', os.O_CREAT | os.O_WRONLY, 0o600, dir_fd=9))\n";
-    let mut cmd = std::process::Command::new(tracer_bin());
-    cmd.arg("record")
-        .arg("-o")
-        .arg(&trace_path)
-        .args(["--", "/usr/bin/python3", "-c", script]);
-    // SAFETY: only dup2 between fork and exec; dup2 leaves fd 9 without close-on-exec.
-    unsafe {
-        cmd.pre_exec(move || {
-            if libc::dup2(raw, 9) < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let out = cmd.output().expect("run tracer");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let rec = record_passing_fds(
+        "inherited-dirfd",
+        &["--", "/usr/bin/python3", "-c", script],
+        &[(handle.as_raw_fd(), 9)],
     );
     let file = format!("{}/data.txt", sub.display());
     assert!(std::path::Path::new(&file).exists(), "python made {file}");
-    let t = tracer::trace::read_trace(&trace_path).unwrap_or_else(|e| panic!("{e}"));
+    let t = &rec.trace;
     let fd9 = t.header.inherited.iter().find(|f| f.fd == 9).expect("fd 9");
     assert_eq!(
         (fd9.kind.as_str(), fd9.access.as_str()),
         ("directory", "read")
     );
     let open = find(
-        &t,
+        t,
         "the open under fd 9",
         |e| matches!(&e.data, EventData::Open { path, .. } if path.given.as_deref() == Some("data.txt") || path_is(path, &file)),
     );
@@ -576,7 +539,7 @@ fn an_open_relative_to_an_inherited_directory_fd_is_named() {
         .as_ref()
         .map_or(0, |f| f.unresolved_paths.values().sum());
     assert_eq!(unresolved, 0, "{:?}", t.footer);
-    let v = &judge(&t, &absent_claims("inherited", &[Check::FileIo])).verdicts[0];
+    let v = &judge(t, &absent_claims("inherited", &[Check::FileIo])).verdicts[0];
     assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
     assert!(
         v.evidence.shown.iter().any(|e| e.what.contains(&file)),

@@ -158,37 +158,19 @@ fn bound_socket(v6: bool) -> (std::os::fd::OwnedFd, u16) {
 /// (`sock/inet_sock_set_state`).
 #[test]
 fn listen_names_the_kernels_address_of_an_inherited_socket() {
-    use std::os::{fd::AsRawFd, unix::process::CommandExt};
+    use std::os::fd::AsRawFd;
     require_root();
     let (v4, port4) = bound_socket(false);
     let (v6, port6) = bound_socket(true);
-    let dir = TempDir::new("inherited-listen");
-    let trace_path = dir.join("trace.jsonl");
     let script = "import socket\n\
                   socket.socket(fileno=9).listen(1)\n\
                   socket.socket(fileno=10).listen(1)\n";
-    let (raw4, raw6) = (v4.as_raw_fd(), v6.as_raw_fd());
-    let mut cmd = std::process::Command::new(tracer_bin());
-    cmd.arg("record")
-        .arg("-o")
-        .arg(&trace_path)
-        .args(["--", "/usr/bin/python3", "-c", script]);
-    // SAFETY: only dup2 between fork and exec; fds 9 and 10 exist in the child alone.
-    unsafe {
-        cmd.pre_exec(move || {
-            if libc::dup2(raw4, 9) < 0 || libc::dup2(raw6, 10) < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let out = cmd.output().expect("run tracer");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let rec = record_passing_fds(
+        "inherited-listen",
+        &["--", "/usr/bin/python3", "-c", script],
+        &[(v4.as_raw_fd(), 9), (v6.as_raw_fd(), 10)],
     );
-    let t = tracer::trace::read_trace(&trace_path).unwrap_or_else(|e| panic!("{e}"));
+    let t = &rec.trace;
     assert!(
         t.header
             .hooks
@@ -198,12 +180,12 @@ fn listen_names_the_kernels_address_of_an_inherited_socket() {
         "listen_state attached"
     );
     find(
-        &t,
+        t,
         "listen on the inherited 127.0.0.1 socket, with its port",
         |e| matches!(&e.data, EventData::Listen { fd: 9, addr: Some(a), .. } if *a == inet("127.0.0.1", port4)),
     );
     find(
-        &t,
+        t,
         "listen on the inherited ::1 socket, with its port",
         |e| matches!(&e.data, EventData::Listen { fd: 10, addr: Some(SockAddr::Inet6 { ip, port }), .. } if ip == "::1" && *port == port6),
     );
@@ -216,7 +198,7 @@ fn listen_names_the_kernels_address_of_an_inherited_socket() {
 #[test]
 fn a_connected_socket_inherited_makes_network_claims_inconclusive() {
     use std::io::Read;
-    use std::os::{fd::AsRawFd, unix::process::CommandExt};
+    use std::os::fd::AsRawFd;
     use tracer::{
         claims::Check,
         verdict::{Status, judge},
@@ -225,37 +207,17 @@ fn a_connected_socket_inherited_makes_network_claims_inconclusive() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("listen on loopback");
     let port = listener.local_addr().expect("address").port();
     let conn = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    let dir = TempDir::new("inherited-socket");
-    let trace_path = dir.join("trace.jsonl");
-    let raw = conn.as_raw_fd();
-    let mut cmd = std::process::Command::new(tracer_bin());
-    cmd.arg("record").arg("-o").arg(&trace_path).args([
-        "--",
-        "/bin/sh",
-        "-c",
-        "echo sent-unseen >&9",
-    ]);
-    // SAFETY: only dup2 between fork and exec; dup2 leaves fd 9 without close-on-exec.
-    unsafe {
-        cmd.pre_exec(move || {
-            if libc::dup2(raw, 9) < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let out = cmd.output().expect("run tracer");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let rec = record_passing_fds(
+        "inherited-socket",
+        &["--", "/bin/sh", "-c", "echo sent-unseen >&9"],
+        &[(conn.as_raw_fd(), 9)],
     );
     drop(conn);
     let (mut peer, _) = listener.accept().expect("accept");
     let mut got = String::new();
     peer.read_to_string(&mut got).expect("read");
     assert_eq!(got, "sent-unseen\n", "the child sent through fd 9");
-    let t = tracer::trace::read_trace(&trace_path).unwrap_or_else(|e| panic!("{e}"));
+    let t = &rec.trace;
     let fd9 = t
         .header
         .inherited
@@ -278,7 +240,7 @@ fn a_connected_socket_inherited_makes_network_claims_inconclusive() {
         "inherited",
         &[Check::OutgoingDestinations, Check::Networking],
     );
-    for v in &judge(&t, &set).verdicts {
+    for v in &judge(t, &set).verdicts {
         assert_eq!(
             v.status,
             Status::Inconclusive,
@@ -297,7 +259,7 @@ fn a_connected_socket_inherited_makes_network_claims_inconclusive() {
     let mut allowed = set;
     allowed.claims.truncate(1);
     allowed.claims[0].allow.destinations = vec![peer_label.clone()];
-    let v = &judge(&t, &allowed).verdicts[0];
+    let v = &judge(t, &allowed).verdicts[0];
     assert!(
         !v.gaps.iter().any(|g| g.starts_with("fd 9 ")),
         "an allowed peer is no gap: {:?}",
