@@ -791,6 +791,20 @@ def judge_tracer(name, spec, path):
     compat = (footer.get("lost") or {}).get("compat_syscall", 0)
     if compat and not set(kinds) <= {"exec", "fork", "exit", "getenv", "crypto"}:
         reasons.append(f"footer lost.compat_syscall={compat}")
+    # A descriptor the target inherited (the header's `inherited`, fds above 2): writes and
+    # sends through it are not hooked, so the claims it could break are inconclusive. It
+    # flags a file technique when it is a regular file open for writing, a network technique
+    # when it is a TCP/UDP socket (the rule of docs/claims.md, "Inherited descriptors").
+    for d in header.get("inherited") or []:
+        if d.get("fd", 0) <= 2:
+            continue
+        writable_file = d.get("kind") == "file" and d.get("access") in ("write", "read_write")
+        proto = str((d.get("socket") or {}).get("proto", ""))
+        inet_socket = d.get("kind") == "socket" and proto.startswith(("tcp", "udp"))
+        if (writable_file and {"open", "unlink", "rename"} & set(kinds)) or (
+            inet_socket and {"connect", "send", "listen", "bind"} & set(kinds)
+        ):
+            reasons.append(f"header inherited fd {d['fd']} ({d.get('kind')} {d.get('target')})")
     failed = [h["hook"] for h in header["hooks"].get("failed", []) if not h.get("absent")]
     if failed:
         reasons.append("hooks failed: " + ",".join(failed[:3]))
