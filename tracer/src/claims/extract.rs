@@ -2410,8 +2410,19 @@ const RULES: &[Rule] = &[
                 || any(s, KERNEL_MODULE_LOAD)
                 // "runs as _bgpd, chrooted to /var/empty"; a build chroot is the build's.
                 || (chroot_called(s) && !any(s, &["build", "built"]))
+                // "sets real-time priority for its audio thread": SCHED_FIFO/SCHED_RR need
+                // CAP_SYS_NICE, and the recorder judges them as privileged calls.
+                || any(s, REALTIME_SCHEDULING)
         },
-        anchors: &["privileged", "chroot", "kernel module"],
+        anchors: &[
+            "privileged",
+            "chroot",
+            "kernel module",
+            "real-time",
+            "realtime",
+            "sched_fifo",
+            "sched_rr",
+        ],
         absent_phrases: &[],
     },
     Rule {
@@ -3409,6 +3420,12 @@ const UNCERTAIN: &[&str] = &[
     " optional support",
     " optionally ",
     " use case",
+    // "Via the `--force_fifo` command line switch, stalld can be instructed to boost stalled
+    // tasks": what an option makes it do, not what it does by default.
+    " can be instructed to",
+    " can be told to",
+    " can be configured to",
+    " can optionally ",
 ];
 
 /// Opinions about the code's quality ("looked careful"): they judge, they do not state.
@@ -3449,6 +3466,18 @@ const NOTE_THAT: &[&str] = &[
     "note: ",
     "nb: ",
     "n.b. ",
+];
+
+/// Real-time scheduling, which needs CAP_SYS_NICE (docs/claims.md, `privileged_functions`).
+const REALTIME_SCHEDULING: &[&str] = &[
+    "real-time priority",
+    "realtime priority",
+    "real-time scheduling",
+    "realtime scheduling",
+    "real-time scheduler",
+    "realtime scheduler",
+    "sched_fifo",
+    "sched_rr",
 ];
 
 /// A chroot the sentence says is made ("chroot()s itself", "chrooted to /var/empty", "it calls
