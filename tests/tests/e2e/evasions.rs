@@ -47,6 +47,30 @@ fn assert_contradicted_by<'a>(
     }
 }
 
+/// Each verdict but `contradicted`'s is inconclusive with a gap naming `want`; that one is
+/// contradicted (by the act of control itself).
+fn assert_inconclusive_by_gap(vs: &[Verdict], contradicted: Check, want: &str) {
+    for v in vs {
+        if v.claim.check == contradicted {
+            assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+            continue;
+        }
+        assert_eq!(
+            v.status,
+            Status::Inconclusive,
+            "{}: {}",
+            v.claim.check,
+            v.reason
+        );
+        assert!(
+            v.gaps.iter().any(|g| g.contains(want)),
+            "{}: {:?}",
+            v.claim.check,
+            v.gaps
+        );
+    }
+}
+
 /// acct(PATH): the kernel appends a record to PATH for every process that exits while
 /// accounting is on; the program writes nothing itself. file_io and temp_files were held.
 #[test]
@@ -261,25 +285,8 @@ int main(int argc, char **argv) {
     let _ = victim.wait();
     let vs = judge(&rec.trace, &absent_claims("evasion", &checks)).verdicts;
     let want = format!("the package controlled process {pid} via ptrace");
-    for v in &vs {
-        if v.claim.check == Check::PrivilegedFunctions {
-            assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
-            continue;
-        }
-        assert_eq!(
-            v.status,
-            Status::Inconclusive,
-            "{}: {}",
-            v.claim.check,
-            v.reason
-        );
-        assert!(
-            v.gaps.iter().any(|g| g.contains(&want)),
-            "{}: {:?}",
-            v.claim.check,
-            v.gaps
-        );
-    }
+    // The ptrace itself is a privileged function.
+    assert_inconclusive_by_gap(&vs, Check::PrivilegedFunctions, &want);
 }
 
 /// The same control through `/proc/N/mem` (round 4's `p4_procmem_hijack` wrote an execve stub
@@ -322,24 +329,6 @@ int main(int argc, char **argv) {
     let checks = [Check::ProcessesSpawned, Check::Networking, Check::FileIo];
     let vs = judge(&rec.trace, &absent_claims("evasion", &checks)).verdicts;
     let want = format!("the package opened process {pid}'s memory for writing");
-    for v in &vs {
-        if v.claim.check == Check::FileIo {
-            // The open itself is a write of /proc/N/mem.
-            assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
-            continue;
-        }
-        assert_eq!(
-            v.status,
-            Status::Inconclusive,
-            "{}: {}",
-            v.claim.check,
-            v.reason
-        );
-        assert!(
-            v.gaps.iter().any(|g| g.contains(&want)),
-            "{}: {:?}",
-            v.claim.check,
-            v.gaps
-        );
-    }
+    // The open itself is a write of /proc/N/mem.
+    assert_inconclusive_by_gap(&vs, Check::FileIo, &want);
 }
