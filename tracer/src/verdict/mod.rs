@@ -16,6 +16,8 @@ mod mounts;
 mod places;
 mod rules;
 pub mod runtime;
+#[cfg(test)]
+mod synthetic;
 pub mod tamper;
 pub mod witness;
 

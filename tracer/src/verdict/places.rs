@@ -553,21 +553,10 @@ mod tests {
 
     /// A trace: the fixture's header, then `events` (kind, pid, fields) in order.
     fn trace_of(events: &[(&str, u32, &str, serde_json::Value)]) -> Trace {
-        let header = include_str!("../../tests/fixtures/fixture-quiet-nofooter.jsonl")
-            .lines()
-            .next()
-            .unwrap();
-        let mut text = format!("{header}\n");
-        for (seq, (kind, pid, syscall, fields)) in events.iter().enumerate() {
-            let ev = serde_json::json!({
-                "type": "event", "seq": seq, "time": "2026-11-23T12:00:00.000000000Z",
-                "ts_ns": 1_000_000_000_000u64 + seq as u64, "pid": pid, "tid": pid, "ppid": 1,
-                "comm": "x", "ids": {"uid": 0, "gid": 0, "euid": 0, "egid": 0}, "cgroup_id": 1,
-                "syscall": syscall, "result": {"ret": 0}, "kind": kind, "fields": fields,
-            });
-            text.push_str(&format!("{ev}\n"));
-        }
-        crate::trace::read_trace_from(text.as_bytes(), std::path::Path::new("t.jsonl")).unwrap()
+        let events = events.iter().map(|(kind, pid, syscall, fields)| {
+            (kind.to_string(), *pid, syscall.to_string(), fields.clone())
+        });
+        crate::verdict::synthetic::trace(&crate::verdict::synthetic::fixture_header(), events)
     }
 
     fn open(path: &str) -> serde_json::Value {

@@ -1253,23 +1253,12 @@ mod tests {
         core_pattern: Option<&str>,
         events: &[(&str, u32, serde_json::Value)],
     ) -> crate::trace::Trace {
-        let header = include_str!("../../tests/fixtures/fixture-quiet-nofooter.jsonl")
-            .lines()
-            .next()
-            .unwrap();
-        let mut header: serde_json::Value = serde_json::from_str(header).unwrap();
+        let mut header = crate::verdict::synthetic::fixture_header();
         header["core_pattern"] = serde_json::json!(core_pattern);
-        let mut text = format!("{header}\n");
-        for (seq, (kind, pid, fields)) in events.iter().enumerate() {
-            let ev = serde_json::json!({
-                "type": "event", "seq": seq, "time": "2026-11-23T12:00:00.000000000Z",
-                "ts_ns": 1_000_000_000_000u64 + seq as u64, "pid": pid, "tid": pid, "ppid": 1,
-                "comm": "x", "ids": {"uid": 0, "gid": 0, "euid": 0, "egid": 0}, "cgroup_id": 1,
-                "syscall": kind, "result": {"ret": 0}, "kind": kind, "fields": fields,
-            });
-            text.push_str(&format!("{ev}\n"));
-        }
-        crate::trace::read_trace_from(text.as_bytes(), std::path::Path::new("t.jsonl")).unwrap()
+        let events = events
+            .iter()
+            .map(|(kind, pid, fields)| (kind.to_string(), *pid, kind.to_string(), fields.clone()));
+        crate::verdict::synthetic::trace(&header, events)
     }
 
     /// What each event is for `check`, in words: `-` (no), `allowed`, `yes: …`, `unknown: …`.
