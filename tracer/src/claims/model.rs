@@ -455,6 +455,13 @@ pub struct Package {
     /// package's, although they run in its tree (a helper the reviewer has judged already).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub runtime_programs: Vec<String>,
+    /// The cgroups (directory inode -> unit) of the package's own systemd units in a
+    /// `vm check` run, from its `exercised.json`, never from a claims file: the ids belong to
+    /// one guest boot. What systemd does in them for the unit before the unit's program runs
+    /// (a socket unit's `ListenStream=` bound by `(sd-listen)`) is the package's unit file
+    /// at work, so it is judged as the package's, under the service manager's name.
+    #[serde(skip)]
+    pub unit_cgroups: std::collections::BTreeMap<u64, String>,
 }
 
 /// What kind of runtime behaviour an event of a package process is, when it is not the
@@ -476,6 +483,10 @@ pub enum RuntimeKind {
     /// A library or program the package depends on, doing its own work (a crypto library
     /// being mapped, a program named in `runtime_programs`).
     Dependency,
+    /// systemd applying one of the package's units before the unit's program runs: the
+    /// sandbox, the user, the limits the unit file asks for. Its sockets are not this: a
+    /// port a socket unit listens on is the package's (see verdict/runtime.rs).
+    ServiceManager,
 }
 
 impl RuntimeKind {
@@ -486,6 +497,7 @@ impl RuntimeKind {
             RuntimeKind::Libc => "C library",
             RuntimeKind::SystemdNotification => "systemd notification",
             RuntimeKind::Dependency => "dependency",
+            RuntimeKind::ServiceManager => "service manager setting up the package's unit",
         }
     }
 }

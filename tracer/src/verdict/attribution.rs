@@ -184,6 +184,10 @@ impl Attribution {
         let mut running: HashMap<u32, String> = HashMap::new();
         let mut per_event = Vec::with_capacity(trace.events.len());
         let mut unpacks = Unpacks::default();
+        // Processes working for one of the package's units before running a program of
+        // their own (systemd's children in the unit's cgroup): pid -> unit.
+        let mut managed: HashMap<u32, String> = HashMap::new();
+        let mut started_managed: HashMap<u32, String> = HashMap::new();
         for ev in &trace.events {
             let mut origin = *state.entry(ev.pid).or_insert_with(|| {
                 if Some(ev.pid) == target_pid && ev.comm != "tracer" {
@@ -196,6 +200,21 @@ impl Attribution {
                     outside
                 }
             });
+            // systemd forks a child for a unit and moves it into the unit's cgroup; until it
+            // runs a program, what it does is the unit file at work (a socket unit's ports
+            // bound in `(sd-listen)`, a service's sandbox set up): the package's, under the
+            // service manager's name (verdict/runtime.rs says which of it counts).
+            if origin == Origin::Other
+                && !execed.contains(&ev.pid)
+                && let Some(unit) = package.unit_cgroups.get(&ev.cgroup_id)
+            {
+                origin = Origin::Package;
+                state.insert(ev.pid, origin);
+                managed.insert(ev.pid, unit.clone());
+                started_managed
+                    .entry(ev.pid)
+                    .or_insert_with(|| unit.clone());
+            }
             match &ev.data {
                 EventData::Fork {
                     child_pid,
@@ -267,9 +286,14 @@ impl Attribution {
                     } else if origin == Origin::Harness && Some(ev.pid) == target_pid {
                         // The recorded command, replacing the tracer's forked child.
                         outside
+                    } else if managed.remove(&ev.pid).is_some() {
+                        // A unit's helper command that is not the package's program
+                        // (`ExecStartPre=/bin/mkdir …`): as before, not the package's.
+                        outside
                     } else {
                         origin
                     };
+                    managed.remove(&ev.pid);
                     state.insert(ev.pid, origin);
                     execed.insert(ev.pid);
                     if origin == Origin::Package {
@@ -285,7 +309,7 @@ impl Attribution {
             }
             per_event.push(origin);
         }
-        let programs = super::runtime::Programs::compute(trace, &per_event);
+        let programs = super::runtime::Programs::compute(trace, &per_event, &started_managed);
         Attribution {
             per_event,
             spawned,
@@ -301,6 +325,101 @@ impl Attribution {
 #[cfg(test)]
 mod tests {
     use super::control_unpacked;
+    use crate::verdict::{Status, judge, synthetic};
+    use serde_json::json;
+
+    /// A socket unit's port, bound by systemd's `(sd-listen)` child in the unit's cgroup,
+    /// is the package's endpoint (rpcbind.socket's 0.0.0.0:111 was a silent pass); systemd
+    /// setting up the service before its program runs is not the package's privileged call.
+    #[test]
+    fn systemd_working_in_a_package_units_cgroup() {
+        let inet = json!({"family": "inet", "ip": "0.0.0.0", "port": 111});
+        let fork = |child: u32| json!({"child_pid": child, "child_tid": child, "thread": false, "clone_flags": 17});
+        let events = [
+            ("fork", 1, "clone", fork(20), 1),
+            (
+                "socket",
+                20,
+                "socket",
+                json!({"domain": "AF_INET", "type": "SOCK_STREAM", "protocol": 0}),
+                7,
+            ),
+            ("bind", 20, "bind", json!({"fd": 3, "addr": inet}), 7),
+            (
+                "listen",
+                20,
+                "listen",
+                json!({"fd": 3, "backlog": 4096, "addr": inet}),
+                7,
+            ),
+            ("fork", 1, "clone", fork(21), 1),
+            (
+                "setgroups",
+                21,
+                "setgroups",
+                json!({"groups": [65534], "count": 1}),
+                8,
+            ),
+            (
+                "exec",
+                21,
+                "execve",
+                json!({"path": {"resolved": "/sbin/rpcbind"}, "argv": ["/sbin/rpcbind", "-f"], "argv_truncated": false, "setid": false}),
+                8,
+            ),
+        ];
+        let mut t = synthetic::trace(
+            &synthetic::fixture_header(),
+            events
+                .iter()
+                .map(|(k, pid, sc, f, _)| (k.to_string(), *pid, sc.to_string(), f.clone())),
+        );
+        for (ev, (.., cgroup)) in t.events.iter_mut().zip(&events) {
+            ev.cgroup_id = *cgroup;
+        }
+        let mut claims =
+            crate::claims::extract("- does not open any port\n- No use of privileged functions\n");
+        claims.package.name = Some("rpcbind".into());
+        claims.package.daemons = vec!["/sbin/rpcbind".into()];
+        let status = |claims: &crate::claims::ClaimSet| -> Vec<Status> {
+            judge(&t, claims)
+                .verdicts
+                .iter()
+                .map(|v| v.status)
+                .collect()
+        };
+        // Without the run's unit cgroups, systemd's children are not the package's (the
+        // fixture's header has no footer: nothing can be held, but nothing contradicts).
+        assert_eq!(
+            status(&claims),
+            [Status::Inconclusive, Status::Inconclusive]
+        );
+        claims.package.unit_cgroups = [
+            (7, "rpcbind.socket".to_owned()),
+            (8, "rpcbind.service".to_owned()),
+        ]
+        .into();
+        let j = judge(&t, &claims);
+        assert_eq!(j.verdicts[0].status, Status::Contradicted);
+        let first = &j.verdicts[0].evidence.shown[0];
+        assert_eq!(first.pid, 20);
+        assert!(first.what.contains("rpcbind.socket"), "{}", first.what);
+        // The setgroups before the exec is systemd's (runtime), not the package's call.
+        assert_eq!(
+            j.verdicts[1].status,
+            Status::Inconclusive,
+            "{}",
+            j.verdicts[1].reason
+        );
+        assert_eq!(j.verdicts[1].evidence.total, 0);
+        assert!(
+            j.verdicts[1]
+                .reason
+                .contains("systemd setting up the package's rpcbind.service"),
+            "{}",
+            j.verdicts[1].reason
+        );
+    }
 
     fn argv(a: &[&str]) -> Vec<String> {
         a.iter().map(|s| (*s).to_owned()).collect()

@@ -179,9 +179,20 @@ pub(super) fn collect(
     let mut mixups = Acc::default();
     let mut removals = Acc::default();
     let mut interference = Acc::default();
-    for (ev, origin) in trace.events.iter().zip(&attribution.per_event) {
+    for (i, (ev, origin)) in trace.events.iter().zip(&attribution.per_event).enumerate() {
         let origin = *origin;
         if !matches!(origin, Origin::Package | Origin::MaintainerScript) {
+            continue;
+        }
+        // systemd setting up the package's unit (its keyring, capabilities, limits) is the
+        // service manager's doing; only the sockets it opens for the unit are the package's.
+        if matches!(
+            attribution.programs.at(i),
+            Some((super::runtime::Program::ServiceManager { .. }, _))
+        ) && !matches!(
+            ev.data,
+            EventData::Socket { .. } | EventData::Bind { .. } | EventData::Listen { .. }
+        ) {
             continue;
         }
         if let Hit::Yes(what) = rules.hit(Check::ProcessesSpawned, ev) {

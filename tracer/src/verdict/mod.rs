@@ -664,6 +664,17 @@ fn judge_one(
                     package,
                     &attribution.programs.owned,
                 );
+                let by_manager = matches!(
+                    attribution.programs.at(i),
+                    Some((runtime::Program::ServiceManager { .. }, _))
+                );
+                // "pid 526 ((sd-listen))" alone does not say why systemd's child is the
+                // package: the line carries the reason.
+                let what = if by_manager && a.cause == runtime::Cause::Package {
+                    format!("{what} ({})", a.why)
+                } else {
+                    what
+                };
                 let mut it = item(ev, *origin, what);
                 it.attribution = Some(a.clone());
                 if a.cause == runtime::Cause::Package {
@@ -1136,8 +1147,14 @@ fn run_as<'a>(
         }
     }
     let mut last: Vec<(u32, &Event)> = Vec::new();
-    for (ev, o) in trace.events.iter().zip(&attribution.per_event) {
-        if *o != Origin::Package || helpers.contains(&ev.pid) {
+    for (i, (ev, o)) in trace.events.iter().zip(&attribution.per_event).enumerate() {
+        // systemd's child setting up a unit runs as root before the unit's `User=` applies:
+        // that is the service manager, not a daemon of the package.
+        let manager = matches!(
+            attribution.programs.at(i),
+            Some((runtime::Program::ServiceManager { .. }, _))
+        );
+        if *o != Origin::Package || helpers.contains(&ev.pid) || manager {
             continue;
         }
         match last.iter_mut().find(|(p, _)| *p == ev.pid) {

@@ -102,6 +102,9 @@ pub enum Program {
         /// What the server runs, from argv (`--module`, `--wsgi-file`, an app spec).
         running: Option<String>,
     },
+    /// systemd's child in the cgroup of the package's `unit`, before it runs a program: the
+    /// unit file at work.
+    ServiceManager { unit: String },
 }
 
 impl Program {
@@ -156,11 +159,12 @@ impl Program {
                 running: Some(r),
             } => format!("{server} running {r}"),
             Program::AppServer { server, .. } => server.clone(),
+            Program::ServiceManager { unit } => format!("systemd for the package's {unit}"),
         }
     }
 
     fn embeds_interpreter(&self) -> bool {
-        !matches!(self, Program::Native(_))
+        !matches!(self, Program::Native(_) | Program::ServiceManager { .. })
     }
 
     fn is_python(&self) -> bool {
@@ -168,7 +172,7 @@ impl Program {
             Program::Interpreter { interpreter, .. } => interpreter.starts_with("python"),
             // uwsgi's python plugin, gunicorn (a Python program).
             Program::AppServer { server, .. } => server == "gunicorn" || server == "uwsgi",
-            Program::Native(_) => false,
+            Program::Native(_) | Program::ServiceManager { .. } => false,
         }
     }
 }
@@ -301,7 +305,9 @@ pub struct Programs {
 }
 
 impl Programs {
-    pub fn compute(trace: &Trace, origins: &[Origin]) -> Self {
+    /// `managed`: the processes that became the package's as systemd's children in one of
+    /// its units' cgroups (pid -> unit), which run the service manager until they exec.
+    pub fn compute(trace: &Trace, origins: &[Origin], managed: &HashMap<u32, String>) -> Self {
         let mut table: Vec<Program> = Vec::new();
         let mut modules: Vec<BTreeSet<String>> = Vec::new();
         let mut of_pid: HashMap<u32, (usize, bool)> = HashMap::new();
@@ -310,6 +316,13 @@ impl Programs {
             if *origin != Origin::Package {
                 per_event.push(None);
                 continue;
+            }
+            if !of_pid.contains_key(&ev.pid)
+                && let Some(unit) = managed.get(&ev.pid)
+            {
+                table.push(Program::ServiceManager { unit: unit.clone() });
+                modules.push(BTreeSet::new());
+                of_pid.insert(ev.pid, (table.len() - 1, false));
             }
             match &ev.data {
                 EventData::Exec { path, argv, .. } if ev.result.as_ref().is_none_or(|r| r.ok()) => {
@@ -552,6 +565,22 @@ fn rule(
     worker: bool,
     owned: &BTreeSet<String>,
 ) -> Attributed {
+    if let Some(Program::ServiceManager { unit }) = program {
+        return match data {
+            // A socket unit's addresses: systemd binds them and hands the listening sockets
+            // to the package's daemon, so a port it opens is the package's endpoint.
+            EventData::Socket { .. } | EventData::Bind { .. } | EventData::Listen { .. } => {
+                Attributed::package(format!(
+                    "systemd did it for the package's {unit}, as the unit file asks: the \
+                     daemon is handed the socket"
+                ))
+            }
+            _ => Attributed::runtime(
+                RuntimeKind::ServiceManager,
+                format!("systemd setting up the package's {unit} before its program runs"),
+            ),
+        };
+    }
     let label = program.map_or_else(
         || "a package process (its exec was not recorded)".to_owned(),
         Program::label,

@@ -57,6 +57,11 @@ pub struct Exercised {
     /// exercised after it.
     #[serde(default)]
     pub install_failed: Option<String>,
+    /// The cgroups of the package's units (directory inode -> unit name), from the guest's
+    /// snapshots: what systemd does in them for the unit (binding a socket unit's ports) is
+    /// judged as the package's (see [`crate::claims::Package::unit_cgroups`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unit_cgroups: BTreeMap<u64, String>,
 }
 
 /// A maintainer script of the package that exited non-zero or was killed, as the trace shows

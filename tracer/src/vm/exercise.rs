@@ -175,6 +175,10 @@ pub struct Coverage {
     /// witness judges a claim about a failed script on what it did up to its failure.
     #[serde(default)]
     pub script_failures: Vec<ScriptFailure>,
+    /// The cgroups of the package's units (directory inode -> unit), from the guest's
+    /// snapshots (`cgroups.txt`): passed on to the verdicts in `exercised.json`.
+    #[serde(default)]
+    pub unit_cgroups: BTreeMap<u64, String>,
 }
 
 impl Coverage {
@@ -245,6 +249,7 @@ impl Coverage {
             maintainer_scripts: maintainer_scripts_by_phase(trace, phases, package_owns),
             failed_scripts: failures.iter().map(ToString::to_string).collect(),
             script_failures: failures,
+            unit_cgroups: BTreeMap::new(),
         }
     }
 
@@ -260,7 +265,12 @@ impl Coverage {
         let steps = read_steps(out);
         let states = fs::read_to_string(out.join("units-state.txt")).unwrap_or_default();
         let owns = |script: &str| super::check::owns_script(packages, source, script);
-        Self::build(&steps, &states, phases, trace, &owns)
+        let mut coverage = Self::build(&steps, &states, phases, trace, &owns);
+        coverage.unit_cgroups = super::provenance::Ownership::read(out)
+            .cgroups
+            .into_iter()
+            .collect();
+        coverage
     }
 
     /// The report's coverage table (Markdown).
@@ -456,6 +466,7 @@ pub fn exercised(coverage: &Coverage, phases: &[Phase]) -> Exercised {
         script_failures: coverage.script_failures.clone(),
         install_failed: failed_install(phases)
             .map(|(phase, st)| format!("phase {phase} ended with status {st}")),
+        unit_cgroups: coverage.unit_cgroups.clone(),
     }
 }
 
