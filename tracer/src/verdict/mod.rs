@@ -664,16 +664,15 @@ fn judge_one(
                     package,
                     &attribution.programs.owned,
                 );
-                let by_manager = matches!(
-                    attribution.programs.at(i),
-                    Some((runtime::Program::ServiceManager { .. }, _))
-                );
                 // "pid 526 ((sd-listen))" alone does not say why systemd's child is the
-                // package: the line carries the reason.
-                let what = if by_manager && a.cause == runtime::Cause::Package {
-                    format!("{what} ({})", a.why)
-                } else {
-                    what
+                // package: the line names the unit (the JSON's attribution says the rest).
+                let what = match attribution.programs.at(i) {
+                    Some((runtime::Program::ServiceManager { unit }, _))
+                        if a.cause == runtime::Cause::Package =>
+                    {
+                        format!("{what} (by systemd for the package's {unit})")
+                    }
+                    _ => what,
                 };
                 let mut it = item(ev, *origin, what);
                 it.attribution = Some(a.clone());
