@@ -1913,10 +1913,44 @@ const FILE_IO: &[&str] = &[
     "create directories",
     "modifies files",
     "modify files",
+    // Store verbs, last: a claim only with a directory after them (`stores_in_directory`),
+    // but anchors always, so that "never stores anything in the home directory" is a denial.
+    "stores ",
+    "store ",
+    "saves ",
 ];
+/// How many of [`FILE_IO`]'s last words are store verbs (see [`stores_in_directory`]).
+const FILE_IO_STORES: usize = 3;
 /// How many of [`FILE_IO`]'s words (the last) name writes that a `/tmp` path makes temp files
 /// only: "this plugin creates files in `/tmp/`" is labelled a temp-file claim (heldout10).
-const FILE_IO_WRITES: usize = 22;
+/// Counted with the store verbs after them ([`FILE_IO_STORES`]).
+const FILE_IO_WRITES: usize = 22 + FILE_IO_STORES;
+
+/// "stores profile notes in its own config directory" (heldout18), "uses these special group
+/// privileges to store mail in the directory /var/spool/smtpd/offline" (heldout17): a store
+/// verb whose place, in the same clause, is a directory, a folder or a path. "stores the key in
+/// memory" names no file; a `/tmp` place is a temp file's (the temp rule).
+fn stores_in_directory(s: &str) -> bool {
+    let verbs = &FILE_IO[FILE_IO.len() - FILE_IO_STORES..];
+    !any(s, TEMP)
+        && verbs.iter().any(|v| {
+            s.match_indices(v).any(|(i, _)| {
+                let rest = &s[i + v.len()..];
+                let end = [";", ", ", " but ", ". "]
+                    .iter()
+                    .filter_map(|b| rest.find(b))
+                    .min()
+                    .unwrap_or(rest.len());
+                let clause = &rest[..end];
+                [" in ", " into ", " under "].iter().any(|p| {
+                    clause.find(p).is_some_and(|at| {
+                        let place = &clause[at..];
+                        any(place, &["director", "folder", " /", " ~/"])
+                    })
+                })
+            })
+        })
+}
 const TEMP: &[&str] = &[
     "temp file",
     "temporary file",
@@ -2463,7 +2497,8 @@ const RULES: &[Rule] = &[
         check: Check::FileIo,
         applies: |s| {
             any(s, FILE_IO.split_at(FILE_IO.len() - FILE_IO_WRITES).0)
-                || (any(s, FILE_IO) && !any(s, TEMP))
+                || (any(s, &FILE_IO[..FILE_IO.len() - FILE_IO_STORES]) && !any(s, TEMP))
+                || stores_in_directory(s)
         },
         anchors: FILE_IO,
         // "File IO is limited to the drift file under /var/lib/chrony": the package's own
@@ -4645,6 +4680,10 @@ mod tests {
         assert_eq!(
             FILE_IO[FILE_IO.len() - FILE_IO_WRITES..].first(),
             Some(&"write access to ~")
+        );
+        assert_eq!(
+            FILE_IO[FILE_IO.len() - FILE_IO_STORES..].first(),
+            Some(&"stores ")
         );
     }
 
