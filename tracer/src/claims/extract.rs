@@ -997,6 +997,43 @@ fn absent_phrase_polarity(s: &str, anchors: &[&str], phrases: &[&str]) -> Option
         .then_some(Expect::Absent)
 }
 
+/// "privileges are (not|never) dropped" as "it does not drop privileges"; a denied drop of
+/// "root permissions" as one of "privileges" ("siriproxy does not drop root permissions",
+/// heldout5, was read as *not* root: "root permission" was the mention the denial reached, not
+/// the drop). Only denied drops: a bare "drop root privileges" opening an issue title is a
+/// request (heldout9) and stays unread. Other text unchanged.
+fn passive_drop_made_active(s: &str) -> String {
+    let mut out = s.to_owned();
+    for (passive, active) in [
+        (
+            "root privileges are not dropped",
+            "it does not drop privileges",
+        ),
+        (
+            "root privileges are never dropped",
+            "it never drops privileges",
+        ),
+        ("privileges are not dropped", "it does not drop privileges"),
+        ("privileges are never dropped", "it never drops privileges"),
+        (
+            "privileges are not being dropped",
+            "it does not drop privileges",
+        ),
+        ("privileges are dropped", "it drops privileges"),
+    ] {
+        out = out.replace(passive, active);
+    }
+    for neg in ["not ", "never ", "n't ", "no longer "] {
+        for what in ["root permissions", "root privileges", "its root privileges"] {
+            out = out.replace(
+                &format!("{neg}drop {what}"),
+                &format!("{neg}drop privileges"),
+            );
+        }
+    }
+    out
+}
+
 /// Whether a phrase that denies by itself ("drops privileges", "as non-root") at `pos` is
 /// stated: not inside a condition or purpose, and not the subject of a practice judged in
 /// general ("Dropping privileges of a daemon to non-root is essential for security").
@@ -3719,6 +3756,11 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
         .iter()
         .find_map(|p| sentence.trim_start().strip_prefix(p))
         .unwrap_or(sentence);
+    // "Privileges are not dropped, and the function is not aware of the special privileged PAM
+    // context" (oath-toolkit, session 15's unlabelled check): the passive said actively, so
+    // that the drop's phrase and its denial are read as "does not drop privileges" is.
+    let active = passive_drop_made_active(sentence);
+    let sentence = active.as_str();
     // A question nobody answered ("does it open any port ?") states nothing.
     if sentence
         .rsplit_once('?')
