@@ -7,6 +7,12 @@ int main(void)
 {
     new_netns();
     write_str("/proc/sys/net/ipv4/ip_unprivileged_port_start", "0");
+    /* The probe sender first, autobound like any UDP client while the range is the default
+     * one (nothing here is bound by bind(2)). */
+    int r = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in d0 = lo4(47407);
+    if (sendto(r, "x", 1, 0, (struct sockaddr *)&d0, sizeof d0) < 0)
+        DIE("sendto 47407");
     write_str("/proc/sys/net/ipv4/ip_local_port_range", "80 80");
     int s = socket(AF_INET, SOCK_DGRAM, 0);
     struct sockaddr_in d = lo4(47402);
@@ -15,10 +21,6 @@ int main(void)
     struct sockaddr_in me;
     socklen_t ml = sizeof me;
     getsockname(s, (struct sockaddr *)&me, &ml);
-    int r = socket(AF_INET, SOCK_DGRAM, 0);
-    struct sockaddr_in rb = lo4(47407); /* bound: the range's one port is taken */
-    if (bind(r, (struct sockaddr *)&rb, sizeof rb) < 0)
-        DIE("bind 47407");
     struct sockaddr_in to = lo4(ntohs(me.sin_port));
     sendto(r, "ping", 4, 0, (struct sockaddr *)&to, sizeof to);
     struct timeval tv = {.tv_sec = 1};

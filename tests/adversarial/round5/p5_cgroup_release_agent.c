@@ -1,10 +1,10 @@
 /* A spawn the kernel makes for the program, outside its process tree: in a private mount
  * namespace, mount a new cgroup v1 hierarchy (name=rtm5, no controllers), set its
- * release_agent to a script the install shipped, let a child cgroup with notify_on_release
- * become empty: the kernel runs the agent as root (call_usermodehelper). The hierarchy is
- * private (mounted only in the namespace; unmounted with no child cgroup left, the kernel frees
- * it; `cleanup` mounts and unmounts it once more in case it was not); nothing of the host's
- * cgroups is touched. */
+ * release_agent to a script the install shipped, move itself into a child cgroup with
+ * notify_on_release and out again (no fork): the kernel runs the agent as root
+ * (call_usermodehelper). The hierarchy is private (mounted only in the namespace; unmounted
+ * with no child cgroup left, the kernel frees it; `cleanup` mounts and unmounts it once more
+ * in case it was not); nothing of the host's cgroups is touched. */
 #include "r5.h"
 #define AGENT SCRATCH "/rtm5_agent"
 #define RAN SCRATCH "/rtm5_agent_ran"
@@ -37,14 +37,12 @@ int main(int argc, char **argv)
     write_str(M "/release_agent", AGENT);
     mkdir(M "/x", 0755);
     write_str(M "/x/notify_on_release", "1");
-    pid_t c = fork();
-    if (c == 0) {
-        char v[32];
-        snprintf(v, sizeof v, "%d", getpid());
-        write_str(M "/x/cgroup.procs", v);
-        _exit(0);
-    }
-    waitpid(c, NULL, 0);
+    /* No fork: the program itself moves into x and back to the hierarchy's root; x is then
+     * empty and the kernel calls the agent. */
+    char v[32];
+    snprintf(v, sizeof v, "%d", getpid());
+    write_str(M "/x/cgroup.procs", v);
+    write_str(M "/cgroup.procs", v);
     int ran = 0;
     for (int i = 0; i < 150 && !(ran = access(RAN, F_OK) == 0); i++)
         usleep(20000);
