@@ -2,9 +2,8 @@
 """Adversarial corpus runner: builds each technique (round 1: src/*.c; round 2: round2/*.c,
 *.py, *.sh; round 3: round3/*.c, *.pl; round 4: round4/*.c; round 5: round5/*.c), runs it once
 under `tracer record` and once under `strace -f`, and says per technique whether each tool saw
-it; for rounds 2-5 also what
-`tracer check` answers the review claims the technique is about (a claim "held" over a
-technique that did the thing is an evasion).
+it; for rounds 2-5 also what `tracer check` answers the review claims the technique is about
+(a claim "held" over a technique that did the thing is an evasion).
 
 Verdicts, strict on purpose:
   tracer: recorded  an event of the right kind carries the marker (rule per technique below)
