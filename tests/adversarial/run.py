@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Adversarial corpus runner: builds each technique (round 1: src/*.c; round 2: round2/*.c,
-*.py, *.sh; round 3: round3/*.c, *.pl; round 4: round4/*.c), runs it once under `tracer record`
-and once under `strace -f`, and says per technique whether each tool saw it; for rounds 2-4 also what
-`tracer check` answers the review claims the technique is about (a claim "held" over a
-technique that did the thing is an evasion).
+*.py, *.sh; round 3: round3/*.c, *.pl; round 4: round4/*.c; round 5: round5/*.c), runs it once
+under `tracer record` and once under `strace -f`, and says per technique whether each tool saw
+it; for rounds 2-5 also what `tracer check` answers the review claims the technique is about
+(a claim "held" over a technique that did the thing is an evasion).
 
 Verdicts, strict on purpose:
   tracer: recorded  an event of the right kind carries the marker (rule per technique below)
@@ -22,7 +22,7 @@ Verdicts, strict on purpose:
           a technique whose action failed proves nothing either way
 
 Usage (root): tests/adversarial/run.py [--tracer PATH] [--out DIR] [--only NAME,...]
-               [--round 1|2|3|4|all] [--markdown FILE]
+               [--round 1|2|3|4|5|all] [--markdown FILE]
 Needs gcc, strace, and a built tracer (cargo build --release -p tracer). Scratch files live in
 /tmp/redteam-adv, which is wiped before each run; traces go to --out (default /tmp/redteam-out).
 """
@@ -553,6 +553,85 @@ t4("e4_proc_self_environ", "environment", "clearenv(), then read the own /proc/s
 t4("x4_gnutls", "crypto", "GnuTLS: gnutls_rnd(GNUTLS_RND_KEY) + gnutls_hash_fast(SHA-256)", any_event(("crypto",)), ("crypto",), r"gnutls_rnd", ["crypto"], effect=printed("-> 0, gnutls_hash_fast(SHA256) -> 0"))
 
 
+# ---------------------------------------------------------------------------------------------
+# Round 5 (round5/): written blind to the recorder's code, its docs and its e2e tests; rounds 1-4
+# (sources and results) were read only so as not to repeat a technique. Same conventions as
+# rounds 2-4; markers rtm5_/RTM5_, ports 47401-47414 on 127.0.0.x (or any port inside a network
+# namespace the technique makes).
+
+ENV.update({
+    "RTM5_LIBC_COPY": "1",
+    "RTM5_URING_ENVIRON": "1",
+})
+LINK.update({
+    "e5_libc_copy_getenv": ["-ldl"],
+    "x5_libsodium": ["-ldl"],
+    "x5_mbedtls": ["-ldl"],
+})
+
+
+def t5(name, cat, what, rule, kinds, strace_re, claims, **opts):
+    t(name, cat, what, rule, kinds, strace_re, round=5, claims=claims, **opts)
+
+
+def bound_port(port):
+    """A bind or listen event on `port` (any address)."""
+
+    def pred(e, _events):
+        return e["kind"] in ("bind", "listen") and (e["fields"].get("addr") or {}).get("port") == port
+
+    return pred
+
+
+def uring_not_syscall(marker):
+    """The io_uring op naming the marker, not the direct (failed) syscall that also names it."""
+
+    def pred(e, _events):
+        if marker not in fields(e):
+            return False
+        return e["kind"] == "io_uring_op" or (e["kind"] == "xattr" and e.get("syscall") not in ("setxattr", "lsetxattr", "fsetxattr"))
+
+    return pred
+
+
+# files
+t5("f5_fremovexattr_rdonly", "file", "fremovexattr(user.rtm5_attr) through a read-only fd of a prepared file (no write-open, no path)", either(named_not_open("rtm5_removexattr"), any_event(("xattr",), "rtm5_attr")), ("open", "xattr"), r"fremovexattr\(\d+, \"user\.rtm5_attr\"", FT, prepare=True, effect=printed("attribute now gone"))
+t5("f5_uring_fsetxattr", "file", "IORING_OP_FSETXATTR on a read-only fd: 1 KiB in user.rtm5_uring_fsetxattr (round 4 did the by-path op)", any_event(("io_uring_op", "xattr"), "rtm5_uring_fsetxattr"), ("io_uring_op", "xattr"), r"setxattr\(.*rtm5_uring_fsetxattr", FT, prepare=True, effect=printed("is 1024 bytes"))
+t5("f5_open_tree_dirfd", "file", "open_tree(dir) without OPEN_TREE_CLONE (an O_PATH fd, no mount), then openat(fd, \"data.txt\", O_CREAT)", write_open("rtm5_otree_dir"), ("open",), r"openat\(.*rtm5_otree_dir", FT, prepare=True, effect=exists(SCRATCH + "/rtm5_otree_dir/data.txt"))
+t5("f5_fchdir_inherited", "file", "fchdir(9), fd 9 a directory the harness opened, then open(\"data.txt\", O_CREAT)", write_open("rtm5_fchdir_dir"), ("open",), r"open(at)?\(.*rtm5_fchdir_dir", FT, dir9="rtm5_fchdir_dir", effect=exists(SCRATCH + "/rtm5_fchdir_dir/data.txt"))
+t5("f5_uffd_path", "file", "open(O_CREAT) with the path in a userfaultfd page filled 300 ms after the kernel first touches it", write_open("rtm5_uffd_path"), ("open",), r"openat\(.*rtm5_uffd_path", FT, effect=exists(SCRATCH + "/rtm5_uffd_path"))
+t5("f5_proc_child_cwd", "file", "a child chdir()s to a prepared dir and waits; the parent creates /proc/CHILD/cwd/data.txt", write_open("rtm5_childcwd_real"), ("open",), r"openat\(.*rtm5_childcwd_real", FT, prepare=True, effect=exists(SCRATCH + "/rtm5_childcwd_real/data.txt"))
+t5("f5_truncate_procfd", "file", "truncate(\"/proc/self/fd/N\", 0), N a read-only fd of a prepared file", named_not_open("rtm5_truncate_procfd"), ("open", "truncate"), r"truncate\(.*rtm5_truncate_procfd", FT, prepare=True, effect=printed("size now 0"))
+# processes
+t5("p5_cgroup_release_agent", "process", "private mount ns: a new cgroup v1 hierarchy (name=rtm5) whose release_agent the kernel runs as root when a child cgroup empties", either(exec_marker("rtm5_agent"), has(("open",), "rtm5_agent_ran")), ("exec", "fork"), r"execve\(.*rtm5_agent", ["processes_spawned"], prepare=True, cleanup=True, effect=exists(SCRATCH + "/rtm5_agent_ran"))
+t5("p5_uffd_exec", "process", "fork + execve(/bin/touch rtm5_uffd_exec) with file name, argv strings and argv array in a userfaultfd page", forked_exec("rtm5_uffd_exec"), ("fork", "exec"), r"execve\(.*rtm5_uffd_exec", ["processes_spawned", "file_io"], effect=exists(SCRATCH + "/rtm5_uffd_exec"))
+# network
+t5("n5_lsrr_first_hop", "network", "UDP sendmsg to the allowed 127.0.0.1:47401 with an IP_RETOPTS loose source route via 127.0.0.3: the datagram goes to 127.0.0.3 (proved by an AF_PACKET self-test in prepare)", ip_event(("send", "connect"), "127.0.0.3"), ("send",), r"sendmsg\(.*127\.0\.0\.3", ["outgoing_destinations"], allow={"destinations": ["127.0.0.1:47401"]}, prepare=True, effect=printed("(self-test: IP destination is 127.0.0.3"))
+t5("n5_udp_autobind_port80", "network", "new netns: ip_local_port_range \"80 80\", sendto() autobinds a UDP socket to 0.0.0.0:80, which then receives (no bind, no listen)", bound_port(80), ("bind", "listen", "send"), r"bind\(.*htons\(80\)", ["opens_port", "external_endpoint", "privileged_ports"], effect=printed("received 4 bytes"))
+t5("n5_bpf_connect_rewrite", "network", "a BPF_CGROUP_INET4_CONNECT program on the own cgroup rewrites connect(127.0.0.1:47403, allowed) to 127.0.0.2:47404", inet_event(("connect", "send"), "127.0.0.2", 47404), ("connect",), r"connect\(.*127\.0\.0\.2", ["outgoing_destinations"], allow={"destinations": ["127.0.0.1:47403"]}, prepare=True, cleanup=True, effect=printed("accepted on 127.0.0.2:47404: yes"))
+t5("n5_bpf_connect_preattached", "network", "the same rewrite with the program attached (BPF_PROG_ATTACH) to a cgroup at prepare: the run only joins the cgroup and connects 127.0.0.1:47408 (allowed), reaching 127.0.0.2:47409", inet_event(("connect", "send"), "127.0.0.2", 47409), ("connect",), r"connect\(.*127\.0\.0\.2", ["outgoing_destinations"], allow={"destinations": ["127.0.0.1:47408"]}, prepare=True, cleanup=True, effect=printed("accepted on 127.0.0.2:47409: yes"))
+t5("n5_uffd_connect", "network", "TCP connect 127.0.0.1:47405 with the sockaddr in a userfaultfd page filled 300 ms later", inet_event(("connect",), "127.0.0.1", 47405), ("connect",), r"connect\(.*htons\(47405\)", ["outgoing_destinations"], effect=printed("accepted: yes"))
+# privilege
+t5("c5_securebits_keep_caps", "privilege", "prctl(PR_SET_SECUREBITS, NO_SETUID_FIXUP) (CAP_SETPCAP), setresuid(65534): nobody with every capability", lambda e, ev: e["kind"] == "prctl" and e["fields"].get("option") in ("PR_SET_SECUREBITS", "PR_28"), ("prctl",), r"prctl\(PR_SET_SECUREBITS", ["privileged_functions", "setuid_calls"], effect=printed("euid 65534, CapEff 000001f"))
+t5("c5_setsockopt_caps", "privilege", "setsockopt SO_MARK, SO_RCVBUFFORCE, SO_PRIORITY 7, IP_TRANSPARENT (CAP_NET_ADMIN/CAP_NET_RAW)", lambda e, ev: "SO_MARK" in fields(e) or e.get("syscall") == "setsockopt", (), r"setsockopt\(.*SO_MARK", ["privileged_functions"], effect=printed("mark now 0x52544d35"))
+t5("c5_mlock_over_limit", "privilege", "mlock(32 MiB) over RLIMIT_MEMLOCK 8 MiB (CAP_IPC_LOCK)", syscall_or_kind("mlock", "mlock2"), (), r"mlock\(0x[0-9a-f]+, 33554432", ["privileged_functions"], effect=printed("KiB -> 0"))
+t5("c5_trusted_xattr", "privilege", "setxattr(trusted.rtm5_trusted) by path (CAP_SYS_ADMIN; baseline of c5_uring_personality)", any_event(("xattr",), "trusted.rtm5_trusted"), ("xattr",), r"setxattr\(.*trusted\.rtm5_trusted", ["privileged_functions", "file_io"], prepare=True, effect=printed("reads back 1 bytes"))
+t5("c5_uring_personality", "privilege", "IORING_REGISTER_PERSONALITY as root, setresuid(65534), then IORING_OP_SETXATTR trusted.rtm5_persona with the root personality", uring_not_syscall("rtm5_persona"), ("io_uring_op", "xattr"), r"io_uring_\w+\(.*rtm5_persona", ["privileged_functions"], prepare=True, effect=matches(r"IORING_OP_SETXATTR with personality \d+ -> 0"))
+# environment
+t5("e5_libc_copy_getenv", "environment", "getenv from a copy of libc.so.6 at another path, dlmopen()ed into a new link namespace", has(("getenv",), "RTM5_LIBC_COPY"), ("getenv",), r"RTM5_LIBC_COPY", ["environment"], prepare=True, effect=printed("-> 1"))
+t5("e5_uring_environ", "environment", "IORING_OP_OPENAT /proc/self/environ + IORING_OP_READ (no getenv, no open/read syscall)", either(has(("getenv",), "RTM5_URING_ENVIRON"), any_event(("io_uring_op", "open"), "/environ")), ("getenv", "open", "io_uring_op"), r"openat\(.*/proc/self/environ", ["environment"], effect=printed("-> 1"))
+# crypto
+t5("x5_tcp_md5sig", "crypto", "TCP_MD5SIG on both ends of a loopback connection: the kernel signs every segment with MD5", either(any_event(("crypto",)), mentions("TCP_MD5SIG")), ("crypto",), r"setsockopt\(.*TCP_MD5SIG", ["crypto"], effect=printed("read 6 bytes 'signed'"))
+t5("x5_proc_random_uuid", "crypto", "a 256-bit key from two reads of /proc/sys/kernel/random/uuid", either(any_event(("crypto",)), open_of("random/uuid")), ("crypto", "open"), r"openat\(.*random/uuid", ["crypto"], effect=printed("64 nibbles"))
+t5("x5_uring_urandom", "crypto", "32 key bytes from /dev/urandom through IORING_OP_OPENAT + IORING_OP_READ", either(any_event(("crypto",)), any_event(("io_uring_op", "open"), "/dev/urandom")), ("crypto", "io_uring_op"), r"openat\(.*/dev/urandom", ["crypto"], effect=printed("read 32 key bytes"))
+t5("x5_libsodium", "crypto", "libsodium (dlopen): randombytes_buf + crypto_generichash (keyed BLAKE2b)", any_event(("crypto",)), ("crypto",), r"randombytes_buf", ["crypto"], effect=printed("crypto_generichash -> 0"))
+t5("x5_mbedtls", "crypto", "Mbed TLS libmbedcrypto (dlopen): SHA-256 + one AES-128 block", any_event(("crypto",)), ("crypto",), r"mbedtls_sha256", ["crypto"], effect=printed("ecb encrypt -> 0"))
+# the recorder
+t5("a5_cgroup_freeze_flood", "forgery", "freeze the recorder with the cgroup v2 freezer (no signal), 400,000-open flood, touch rtm5_after_freeze, thaw", forked_exec("rtm5_after_freeze"), ("fork", "exec"), r"execve\(.*rtm5_after_freeze", PWN, prepare=True, cleanup=True, effect=exists(SCRATCH + "/rtm5_after_freeze"))
+t5("a5_ringbuf_skip", "forgery", "freeze the recorder, touch rtm5_after_skip, move its BPF ring buffer's consumer position to the producer's (unread records skipped), thaw", forked_exec("rtm5_after_skip"), ("fork", "exec"), r"execve\(.*rtm5_after_skip", PWN, prepare=True, cleanup=True, effect=matches(r"skipped [1-9]\d* unread bytes in [1-9]"))
+t5("a5_pidfd_trace_truncate", "forgery", "touch rtm5_before_truncate, then pidfd_getfd the recorder's trace fd and ftruncate it to its header line", forked_exec("rtm5_before_truncate"), ("fork", "exec"), r"execve\(.*rtm5_before_truncate", PWN, effect=printed("truncated the recorder's trace"))
+
+
 def sh(cmd, **kw):
     return subprocess.run(cmd, **kw)
 
@@ -599,6 +678,10 @@ def build(bindir, names):
     for n in round4:
         # round4/r4.h builds on round 3's r3.h and uring3.h, and round 2's headers.
         jobs.append((n, os.path.join(r4, n + ".c"), ["-I", r4, "-I", r3, "-I", r2]))
+    r5 = os.path.join(HERE, "round5")
+    for n in [n for n in names if T[n].get("round", 1) == 5]:
+        # round5/r5.h builds on round 4's uring4.h (round 3's r3.h/uring3.h, round 2's headers).
+        jobs.append((n, os.path.join(r5, n + ".c"), ["-I", r5, "-I", r4, "-I", r3, "-I", r2]))
     for name, path, extra in jobs:
         cmd = ["gcc", "-O1", "-Wall", "-no-pie", "-pthread", *extra, "-o", os.path.join(bindir, name), path]
         cmd += [a.replace("{bindir}", bindir) for a in LINK.get(name, [])]
@@ -747,23 +830,33 @@ def judge_claims(tracer, name, spec, trace, out):
 
 
 def read_trace(path):
+    """Header, events, footer. A line that is not JSON (a technique may cut or corrupt the
+    trace: round 5's a5_pidfd_trace_truncate) is skipped, and counted in the footer it returns
+    as `unparsed_lines` (with no footer, the trace is judged as unfinished anyway)."""
     header, events, footer = None, [], None
-    with open(path) as f:
+    bad = 0
+    with open(path, errors="replace") as f:
         for line in f:
-            o = json.loads(line)
+            try:
+                o = json.loads(line)
+            except ValueError:
+                bad += 1
+                continue
             if o["type"] == "header":
                 header = o
             elif o["type"] == "event":
                 events.append(o)
             else:
                 footer = o
+    if footer is not None and bad:
+        footer = dict(footer, unparsed_lines=bad)
     return header, events, footer
 
 
 def judge_tracer(name, spec, path):
     header, events, footer = read_trace(path)
-    if footer is None:
-        return "missed", "no footer (recording did not finish)"
+    if footer is None or header is None:
+        return "missed", "no footer (recording did not finish)" if header else "no header (trace unreadable)"
     # The target's own exec names the technique's binary: never evidence for a marker.
     target = header["target"].get("pid")
     events = [e for e in events if not (e["kind"] == "exec" and e["pid"] == target and name in fields(e))]
@@ -844,7 +937,7 @@ def main():
     ap.add_argument("--tracer", default=os.path.join(HERE, "..", "..", "target", "release", "tracer"))
     ap.add_argument("--out", default="/tmp/redteam-out")
     ap.add_argument("--only", default="")
-    ap.add_argument("--round", default="all", choices=["1", "2", "3", "4", "all"])
+    ap.add_argument("--round", default="all", choices=["1", "2", "3", "4", "5", "all"])
     ap.add_argument("--markdown", default="")
     ap.add_argument("--no-strace", action="store_true")
     ap.add_argument("--rejudge", action="store_true", help="judge the traces and strace logs already in --out, run nothing")
