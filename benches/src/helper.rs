@@ -38,6 +38,16 @@ pub fn failed_socket() {
     }
 }
 
+/// `socket(AF_INET, -1, protocol)`: fails as [`failed_socket`] does, and the record names the
+/// protocol, so calls with different numbers are different events.
+pub fn failed_socket_protocol(protocol: i32) {
+    // SAFETY: no pointers; the call fails and returns no fd.
+    let fd = unsafe { libc::socket(libc::AF_INET, -1, protocol) };
+    if fd >= 0 {
+        die("socket(AF_INET, -1, N) unexpectedly succeeded");
+    }
+}
+
 /// Parsed command-line options of a workload.
 #[derive(Debug, Clone, Default)]
 pub struct Opts {

@@ -8,13 +8,18 @@
 //! `FLOOD_OP=socket` replaces the open with `socket(AF_INET, -1, 0)`, which fails at once with
 //! EINVAL: the cheapest hooked syscall, so the producer outruns the collector's throughput
 //! rather than being the bottleneck itself (the recorder records failed calls too).
+//! `FLOOD_OP=socket-distinct` makes the same failing call with a protocol number of its own
+//! each time, so that no two events are identical and none shares a line with another: the
+//! collector's full cost per event (the pre-filled ring of `xtask bench`).
 
 use std::{
     ffi::CString,
     sync::{Arc, Barrier},
 };
 
-use tracer_bench::helper::{Opts, Run, die, failed_socket, open_close, work_dir};
+use tracer_bench::helper::{
+    Opts, Run, die, failed_socket, failed_socket_protocol, open_close, work_dir,
+};
 
 /// Enough to overflow a small buffer many times over; the throughput search passes its own.
 const FULL: u64 = 200_000;
@@ -27,14 +32,19 @@ fn main() {
     std::fs::write(&file, b"x").expect("creating the file to open");
     let path = CString::new(file.to_str().expect("a UTF-8 temp path")).expect("no NUL");
     // Read before the handshake: `std::env::var` calls libc's getenv, which is recorded.
-    let socket = std::env::var("FLOOD_OP").is_ok_and(|v| v == "socket");
+    let flood_op = std::env::var("FLOOD_OP").unwrap_or_default();
+    let socket = flood_op == "socket";
+    let distinct = flood_op == "socket-distinct";
+    let protocol = Arc::new(std::sync::atomic::AtomicI32::new(0));
     let threads: u64 = std::env::var("FLOOD_THREADS")
         .ok()
         .and_then(|t| t.parse().ok())
         .unwrap_or(1)
         .max(1);
     let op = move || {
-        if socket {
+        if distinct {
+            failed_socket_protocol(protocol.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        } else if socket {
             failed_socket();
         } else {
             open_close(&path, libc::O_RDONLY);
@@ -72,7 +82,7 @@ fn main() {
         w.join().unwrap_or_else(|_| die("a flood thread panicked"));
     }
     // The process exit that follows is one event of kind `exit` too.
-    let kind = if socket { "socket" } else { "open" };
+    let kind = if socket || distinct { "socket" } else { "open" };
     run.finish(&[(kind, n), ("exit", 1)]);
     // Removing the directory would add unlink/rmdir events: leave it when recorded by pid.
     if !opts.wait_go {

@@ -3,7 +3,7 @@
 //! followed to its last process; a stopped recording ends the tree it started (or leaves it
 //! running when asked); every catchable signal writes the footer; a SIGKILLed recorder leaves
 //! readable lines; secrets can be masked; a storm of identical events is a few lines that
-//! count every one of them.
+//! count every one of them; recordings back to back or overlapping each keep their own events.
 
 use std::{
     os::unix::fs::PermissionsExt as _,
@@ -605,4 +605,134 @@ fn a_storm_of_identical_opens_is_a_few_lines_that_count_every_open() {
     assert!(t.events.iter().all(|e| e.repeat.is_none()));
     let (lines, opens) = storm_opens(t, &dir);
     assert_eq!((lines.len() as u64, opens), (STORM_OPENS, STORM_OPENS));
+}
+
+/// Live processes named `tracer-detach` (`tracer_common::DETACHER_COMM`): recordings' hooks
+/// still being detached in the background.
+fn detacher_pids() -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|c| c.trim_end() == "tracer-detach")
+                && alive(pid)
+        })
+        .collect()
+}
+
+/// Every process that made an event in a trace.
+fn trace_pids(t: &tracer::trace::Trace) -> std::collections::BTreeSet<u32> {
+    t.events.iter().map(|e| e.pid).collect()
+}
+
+/// A recording holds the open that created `own` and no event that names `other`, and shares
+/// no process with `other_trace`: the other recording's programs (still attached, or being
+/// detached) never write into this one's ring.
+fn assert_only_own_events(
+    what: &str,
+    t: &tracer::trace::Trace,
+    own: &Path,
+    other: &Path,
+    other_trace: &tracer::trace::Trace,
+) {
+    let footer = t
+        .footer
+        .as_ref()
+        .expect("a finished recording has a footer");
+    assert_eq!(
+        footer.total_lost(),
+        0,
+        "{what}: events lost: {:?}",
+        footer.lost
+    );
+    let own = own.to_str().unwrap();
+    find(
+        t,
+        &format!("{what}: the creation of {own}"),
+        |e| matches!(&e.data, EventData::Open { path, .. } if path_is(path, own)),
+    );
+    let other = other.to_str().unwrap();
+    for e in &t.events {
+        let line = serde_json::to_string(e).unwrap();
+        assert!(
+            !line.contains(other),
+            "{what} holds the other's event: {line}"
+        );
+    }
+    let shared: Vec<u32> = trace_pids(t)
+        .intersection(&trace_pids(other_trace))
+        .copied()
+        .collect();
+    assert!(
+        shared.is_empty(),
+        "{what} shares processes {shared:?} with the other trace"
+    );
+}
+
+#[test]
+fn back_to_back_and_overlapping_recordings_each_keep_their_own_events() {
+    require_root();
+    let work = TempDir::new("b2b-work");
+    let touch = |name: &str| format!("touch {}", work.join(name).display());
+
+    // Back to back: the second starts the moment the first has returned, while the first's
+    // hooks are still being detached in the background (seconds: one grace period per perf
+    // close), and does not wait for that.
+    let first = record("b2b-first", &["--", "sh", "-c", &touch("first")]);
+    let detaching = detacher_pids();
+    assert!(
+        !detaching.is_empty(),
+        "the first recording left its hooks to no background detacher"
+    );
+    let started = Instant::now();
+    let second = record("b2b-second", &["--", "sh", "-c", &touch("second")]);
+    let took = started.elapsed();
+    assert!(
+        detaching.iter().any(|&pid| alive(pid)),
+        "every detacher alive when the second recording started was gone when it ended \
+         ({took:?}): it cannot be told whether the second waited for them"
+    );
+    assert_only_own_events(
+        "the first recording",
+        &first.trace,
+        &work.join("first"),
+        &work.join("second"),
+        &second.trace,
+    );
+    assert_only_own_events(
+        "the second recording",
+        &second.trace,
+        &work.join("second"),
+        &work.join("first"),
+        &first.trace,
+    );
+
+    // Overlapping: a third starts recording and waits for `go`; a fourth starts, records and
+    // ends meanwhile; then the third goes on and ends.
+    let go = work.join("go");
+    let wait_then_touch = format!(
+        "while [ ! -e {} ]; do sleep 0.05; done; {}",
+        go.display(),
+        touch("third")
+    );
+    let third = start_recording("b2b-third", &["--", "sh", "-c", &wait_then_touch]);
+    let fourth = record("b2b-fourth", &["--", "sh", "-c", &touch("fourth")]);
+    std::fs::write(&go, "").unwrap();
+    let third = third.wait_exit();
+    assert_only_own_events(
+        "the overlapped recording",
+        &third.trace,
+        &work.join("third"),
+        &work.join("fourth"),
+        &fourth.trace,
+    );
+    assert_only_own_events(
+        "the overlapping recording",
+        &fourth.trace,
+        &work.join("fourth"),
+        &work.join("third"),
+        &third.trace,
+    );
 }

@@ -161,6 +161,14 @@ pub async fn run(
     let mut target_exit = None;
     let mut child_running = child.is_some();
     let mut last_status = Instant::now();
+    // Bench only: the ring pre-filled by the command, then drained as fast as the collector
+    // goes (see `BENCH_HOLD_RING`).
+    let held = if command && std::env::var_os(BENCH_HOLD_RING).is_some() {
+        hold_ring(&mut child).await;
+        Some((Instant::now(), cpu_secs()))
+    } else {
+        None
+    };
     let (stop_reason, stop_signal) = loop {
         tokio::select! {
             guard = ring.readable_mut() => {
@@ -212,6 +220,9 @@ pub async fn run(
     .map_err(out_err)?
         == Drained::Batch
     {}
+    if let Some((released, cpu)) = held {
+        report_held_drain(released, cpu, &decoder, &loaded.ebpf);
+    }
     let tree_end = if command && stop_reason != StopReason::TargetExited {
         let end = end_tree(&loaded.ebpf, opts.leave_running, &mut || {
             drain(
@@ -295,6 +306,49 @@ pub async fn run(
         target_exit,
         tree_end,
     })
+}
+
+/// Bench only, not a user option (`xtask bench`'s pre-filled ring): set, a command's recording
+/// reads nothing from the ring until the command has exited, then drains it and reports on
+/// stderr how many events it wrote in how long. A producer on this 2-core machine cannot make
+/// 1M syscalls a second while the collector runs beside it; held, the collector's throughput
+/// is measured alone, over a ring the producer filled (`--buffer-size` sets how much it holds).
+pub const BENCH_HOLD_RING: &str = "TRACER_BENCH_HOLD_RING";
+
+/// Waits, reading nothing, until the command has exited (its status stays for `wait_child`).
+async fn hold_ring(child: &mut Option<tokio::process::Child>) {
+    while let Some(c) = child.as_mut()
+        && matches!(c.try_wait(), Ok(None))
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+/// The held ring's drain, for the bench: one line on stderr, with the recorder's CPU time
+/// over the drain (all its threads), which a busy machine does not inflate as it does the
+/// wall time.
+fn report_held_drain(released: Instant, cpu_before: f64, decoder: &Decoder, ebpf: &aya::Ebpf) {
+    let secs = released.elapsed().as_secs_f64();
+    let cpu = cpu_secs() - cpu_before;
+    let events: u64 = decoder.counts.values().sum();
+    let lost: u64 = per_kind(ebpf, "LOST").map_or(0, |m| m.values().sum());
+    eprintln!(
+        "tracer: bench: held ring drained: {events} events in {secs:.3} s ({:.0} events/s), {lost} lost, {cpu:.3} s CPU ({:.0} events per CPU second)",
+        events as f64 / secs.max(1e-9),
+        events as f64 / cpu.max(1e-9)
+    );
+}
+
+/// This process's user and system CPU time so far, all threads.
+fn cpu_secs() -> f64 {
+    // SAFETY: getrusage fills the struct it is given; all-zero is a valid initial value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: RUSAGE_SELF and a valid pointer.
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return 0.0;
+    }
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    tv(usage.ru_utime) + tv(usage.ru_stime)
 }
 
 /// How often the live status line is redrawn.

@@ -15,29 +15,87 @@
 //!
 //! While the detacher lives the programs stay attached; events they produce go to a ring that
 //! nobody reads and only bump the old loss counters. In `--pid`/command scope an unrelated task
-//! still pays one map lookup per hooked syscall for those seconds.
+//! still pays one map lookup per hooked syscall for those seconds. A new recording is not
+//! affected by them: its programs, maps and ring are its own instances (nothing is pinned or
+//! shared), so it neither sees the old programs' records nor counts its processes twice.
+//!
+//! What the two do share is the kernel's tracing mutex: a perf tracepoint or uprobe attach
+//! takes it, and every perf close holds it through RCU grace periods (a uprobe's close, two or
+//! more: ~0.1 s each here). A recorder attaching while a detacher exits would wait behind one
+//! close per attach, seconds in all (a CI run of back-to-back recordings once took over 60 s to
+//! attach), and waiting for the detacher to finish first cost 12-49 s per back-to-back run
+//! (issue 16). So the two take turns through [`ATTACH_LOCK`] (`flock`): a recorder holds it
+//! shared while it attaches ([`AttachTurn`]); the detacher closes its links one at a time, each
+//! under the lock held exclusive and only taken when free, so a recorder waits for at most the
+//! one close in progress and the detacher goes on once the attaches are done.
 
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
-use tracer_common::{DETACHER_COMM, live_detachers};
+use tracer_common::DETACHER_COMM;
 
 use super::loader::Loaded;
 
-/// Waits, up to `limit`, until no earlier recording's detacher is left. The kernel serializes
-/// tracepoint attaches and detaches (each detach holds the tracing mutex through an RCU grace
-/// period), so a recorder started while one is tearing down waits behind every close: a CI
-/// run of back-to-back recordings once took over 60 s to attach. Waiting here first keeps the
-/// old order (one recording's teardown, then the next one's start) without making a single
-/// run wait for its own.
-pub fn wait_for_earlier(limit: std::time::Duration) {
-    let deadline = std::time::Instant::now() + limit;
-    let mut said = false;
-    while live_detachers() > 0 && std::time::Instant::now() < deadline {
-        if !said {
-            tracing::info!("waiting for an earlier recording's hooks to be detached");
-            said = true;
+/// The lock recorders and detachers take turns with (see the module's comment). In /run, a
+/// tmpfs only root writes to; elsewhere (a system without /run), in the temporary directory.
+pub const ATTACH_LOCK: &str = "/run/tracer-attach.lock";
+
+fn open_attach_lock() -> std::io::Result<OwnedFd> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let open = |path: &std::path::Path| {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .custom_flags(libc::O_CLOEXEC)
+            .open(path)
+    };
+    open(std::path::Path::new(ATTACH_LOCK))
+        .or_else(|_| open(&std::env::temp_dir().join("tracer-attach.lock")))
+        .map(OwnedFd::from)
+}
+
+/// A recorder's turn to attach: while it is held, detachers close nothing (one close already
+/// under way is waited for). Released on drop. Without the lock file (an unwritable /run and
+/// temporary directory) there is no turn to take, and attaching goes ahead regardless.
+pub struct AttachTurn(Option<OwnedFd>);
+
+impl AttachTurn {
+    pub fn take() -> Self {
+        let fd = match open_attach_lock() {
+            Ok(fd) => fd,
+            Err(e) => {
+                tracing::debug!("no attach lock ({e}): attaching without taking turns");
+                return Self(None);
+            }
+        };
+        let started = std::time::Instant::now();
+        // SAFETY: flock on a descriptor we own; EINTR is retried.
+        while unsafe { libc::flock(fd.as_raw_fd(), libc::LOCK_SH) } < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() != std::io::ErrorKind::Interrupted {
+                tracing::debug!("attach lock: {e}: attaching without taking turns");
+                return Self(None);
+            }
         }
-        std::thread::sleep(std::time::Duration::from_millis(100));
+        let waited = started.elapsed();
+        if waited > std::time::Duration::from_millis(20) {
+            tracing::debug!(
+                "waited {} ms for an earlier recording's detach step",
+                waited.as_millis()
+            );
+        }
+        Self(Some(fd))
+    }
+}
+
+impl Drop for AttachTurn {
+    fn drop(&mut self) {
+        if let Some(fd) = &self.0 {
+            // SAFETY: unlocking a descriptor we own (closing it would unlock too).
+            unsafe { libc::flock(fd.as_raw_fd(), libc::LOCK_UN) };
+        }
     }
 }
 
@@ -60,6 +118,37 @@ fn keeps_hook(target: &str) -> bool {
     target.starts_with("anon_inode:[perf_event]") || target.starts_with("anon_inode:bpf")
 }
 
+/// Of those, the ones whose last close detaches a hook (and may wait for grace periods): the
+/// detacher closes them one at a time, in turn with recorders. Programs, maps and BTF are
+/// freed by the kernel in the background and go at its exit.
+fn detaches_hook(target: &str) -> bool {
+    target.starts_with("anon_inode:[perf_event]") || target.starts_with("anon_inode:bpf_link")
+}
+
+/// Whether a link descriptor holds a perf event (a tracepoint's or a uprobe's), whose close
+/// waits for grace periods under the tracing mutex: its `link_type` in fdinfo. A perf event's
+/// own descriptor is one too; what cannot be read counts as one.
+fn perf_backed(fd: RawFd) -> bool {
+    std::fs::read_to_string(format!("/proc/self/fdinfo/{fd}")).map_or(true, |info| {
+        info.lines()
+            .find_map(|l| l.strip_prefix("link_type:"))
+            .is_none_or(|t| t.trim() == "perf")
+    })
+}
+
+/// How long the detacher sleeps when a recorder is attaching before it looks again.
+const TURN_POLL: libc::timespec = libc::timespec {
+    tv_sec: 0,
+    tv_nsec: 10_000_000,
+};
+
+/// The detacher's pause after each close: a recorder woken by the unlock gets the lock before
+/// the detacher takes it again.
+const AFTER_CLOSE: libc::timespec = libc::timespec {
+    tv_sec: 0,
+    tv_nsec: 1_000_000,
+};
+
 fn spawn_detacher() -> Result<(), String> {
     // Everything that allocates is done before fork: the child of a multi-threaded process may
     // only make async-signal-safe calls.
@@ -71,7 +160,12 @@ fn spawn_detacher() -> Result<(), String> {
     }
     // SAFETY: the kernel just returned this descriptor to us and nothing else owns it.
     let pidfd = unsafe { OwnedFd::from_raw_fd(pidfd as RawFd) };
+    let lock = open_attach_lock()
+        .map_err(|e| tracing::debug!("no attach lock ({e}): detaching without taking turns"))
+        .ok();
+    let lock_fd = lock.as_ref().map_or(-1, AsRawFd::as_raw_fd);
     let mut close = Vec::new();
+    let mut links = Vec::new();
     let mut kept = 0usize;
     let dir = std::fs::read_dir("/proc/self/fd").map_err(|e| format!("/proc/self/fd: {e}"))?;
     for entry in dir.flatten() {
@@ -82,11 +176,16 @@ fn spawn_detacher() -> Result<(), String> {
         else {
             continue;
         };
-        if fd == pidfd.as_raw_fd() {
+        if fd == pidfd.as_raw_fd() || fd == lock_fd {
             continue;
         }
         match std::fs::read_link(entry.path()) {
-            Ok(target) if keeps_hook(&target.to_string_lossy()) => kept += 1,
+            Ok(target) if keeps_hook(&target.to_string_lossy()) => {
+                kept += 1;
+                if detaches_hook(&target.to_string_lossy()) {
+                    links.push((perf_backed(fd), fd));
+                }
+            }
             // The directory's own descriptor is gone by the time the child runs; closing a
             // closed number is harmless.
             _ => close.push(fd),
@@ -95,9 +194,15 @@ fn spawn_detacher() -> Result<(), String> {
     if kept == 0 {
         return Err("no hook descriptors to hand over".into());
     }
+    // The links that need no tracing mutex first (raw tracepoints, LSM): they go at once, and
+    // the programs that run on every syscall of every process are gone before the seconds of
+    // perf closes begin.
+    links.sort_unstable();
+    let links: Vec<RawFd> = links.into_iter().map(|(_, fd)| fd).collect();
     let comm = DETACHER_COMM;
     // SAFETY: after fork the child calls only async-signal-safe functions (setsid, prctl,
-    // close, poll, _exit) on data prepared above, and never returns into Rust code.
+    // close, poll, flock, nanosleep, _exit) on data prepared above, and never returns into
+    // Rust code.
     match unsafe { libc::fork() } {
         -1 => Err(format!("fork: {}", std::io::Error::last_os_error())),
         0 => unsafe {
@@ -113,10 +218,28 @@ fn spawn_detacher() -> Result<(), String> {
             };
             // Readable once the recorder has exited and its descriptors are closed.
             while libc::poll(&mut poll, 1, -1) < 0 {}
+            for fd in &links {
+                // A recorder holding the lock is attaching: wait until it is done. Any other
+                // error (no lock file) means closing without taking turns.
+                while lock_fd >= 0
+                    && libc::flock(lock_fd, libc::LOCK_EX | libc::LOCK_NB) < 0
+                    && matches!(*libc::__errno_location(), libc::EWOULDBLOCK | libc::EINTR)
+                {
+                    libc::nanosleep(&TURN_POLL, std::ptr::null_mut());
+                }
+                libc::close(*fd);
+                if lock_fd >= 0 {
+                    libc::flock(lock_fd, libc::LOCK_UN);
+                }
+                libc::nanosleep(&AFTER_CLOSE, std::ptr::null_mut());
+            }
             libc::_exit(0)
         },
         child => {
-            tracing::debug!("{kept} hook descriptors handed to detacher {child}");
+            tracing::debug!(
+                "{kept} hook descriptors ({} links) handed to detacher {child}",
+                links.len()
+            );
             Ok(())
         }
     }
@@ -124,17 +247,26 @@ fn spawn_detacher() -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::keeps_hook;
+    use super::{detaches_hook, keeps_hook};
 
     #[test]
     fn only_bpf_and_perf_descriptors_are_kept() {
         assert!(keeps_hook("anon_inode:[perf_event]"));
-        assert!(keeps_hook("anon_inode:bpf-link"));
+        assert!(keeps_hook("anon_inode:bpf_link"));
         assert!(keeps_hook("anon_inode:bpf-prog"));
         assert!(keeps_hook("anon_inode:bpf-map"));
         assert!(!keeps_hook("pipe:[1234]"));
         assert!(!keeps_hook("/dev/pts/0"));
         assert!(!keeps_hook("anon_inode:[eventfd]"));
         assert!(!keeps_hook("/tmp/trace.jsonl"));
+    }
+
+    #[test]
+    fn links_and_perf_events_are_closed_one_at_a_time() {
+        assert!(detaches_hook("anon_inode:[perf_event]"));
+        assert!(detaches_hook("anon_inode:bpf_link"));
+        assert!(!detaches_hook("anon_inode:bpf-prog"));
+        assert!(!detaches_hook("anon_inode:bpf-map"));
+        assert!(!detaches_hook("anon_inode:btf"));
     }
 }

@@ -310,6 +310,8 @@ pub fn load(
         thread_status,
         &mut ahead,
     );
+    // Earlier recordings' detachers close nothing while this one attaches (see `handoff`).
+    let turn = super::handoff::AttachTurn::take();
     let mut hooks = Hooks::default();
     let mut links = Vec::new();
     let mut list = hooks::all_hooks(choice.mode);
@@ -414,6 +416,7 @@ pub fn load(
         &mut ahead,
     );
     hooks.detail_unavailable = unavailable;
+    drop(turn);
     tracing::debug!(
         "programs loaded and hooks attached in {} ms",
         load_started.elapsed().as_millis()

@@ -186,9 +186,6 @@ pub async fn record(opts: RecordOptions) -> Result<RecordOutcome, RecordError> {
     if opts.argv_bytes == 0 || opts.argv_bytes > tracer_common::process::ARGV_MAX as u32 {
         return Err(RecordError::ArgvBytes(opts.argv_bytes));
     }
-    // An earlier recording's hooks first: attaching while they are torn down waits behind
-    // every one of their closes (see `handoff`).
-    handoff::wait_for_earlier(std::time::Duration::from_secs(60));
     let mut loaded = loader::load(
         object,
         &scope,

@@ -41,7 +41,79 @@ struct Step {
 pub struct Collector {
     steps: Vec<Result<Step, String>>,
     flood: Result<RecordedRun, String>,
+    held: Vec<Result<Held, String>>,
     quick: bool,
+}
+
+/// Distinct events in the pre-filled ring: a million, issue 16's rate for one second.
+const HELD_EVENTS: u64 = 1_000_000;
+/// The pre-filled ring: 512 MiB holds the million ~280-byte socket records.
+const HELD_BUFFER: &str = "536870912";
+/// Drains of the pre-filled ring (the median is reported).
+const HELD_ROUNDS: usize = 3;
+
+/// One drain of a ring the producer filled while the collector was held
+/// (`TRACER_BENCH_HOLD_RING`, the recorder's bench-only switch).
+struct Held {
+    events: u64,
+    secs: f64,
+    lost: u64,
+    /// The recorder's CPU time over the drain.
+    cpu_secs: f64,
+    produced: u64,
+}
+
+/// Records `bench-flood` making `HELD_EVENTS` distinct failing socket() calls with the
+/// collector held until it has exited; the recorder's stderr line says how fast it drained.
+fn held_drain(ctx: &Ctx, tracer: &Path, count: u64) -> Result<Held, String> {
+    let trace = ctx.tmp.join("held.jsonl");
+    let out = Command::new(tracer)
+        .env("TRACER_BENCH_HOLD_RING", "1")
+        .env("FLOOD_OP", "socket-distinct")
+        .args([
+            "record",
+            "-q",
+            "--force",
+            "--buffer-size",
+            HELD_BUFFER,
+            "-o",
+        ])
+        .arg(&trace)
+        .arg("--")
+        .arg(ctx.bins.join("bench-flood"))
+        .arg("--count")
+        .arg(count.to_string())
+        .arg("--dir")
+        .arg(&ctx.tmp)
+        .output()
+        .map_err(|e| e.to_string());
+    let _ = std::fs::remove_file(&trace);
+    let out = out?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        return Err(format!("{}: {}", out.status, stderr.trim()));
+    }
+    let line = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("tracer: bench: held ring drained: "))
+        .ok_or_else(|| format!("no drain report: {}", stderr.trim()))?;
+    // `N events in S s (R events/s), L lost, C s CPU (E events per CPU second)`
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let num = |i: usize| -> Result<f64, String> {
+        words
+            .get(i)
+            .and_then(|w| w.trim_matches(|c| c == '(' || c == ',').parse().ok())
+            .ok_or_else(|| format!("unreadable drain report: {line}"))
+    };
+    let report = tracer_bench::report::Report::from_stdout(&String::from_utf8_lossy(&out.stdout))
+        .map_err(|e| e.to_string())?;
+    Ok(Held {
+        events: num(0)? as u64,
+        secs: num(3)?,
+        lost: num(7)? as u64,
+        cpu_secs: num(9)?,
+        produced: report.ops.get("socket").copied().unwrap_or(0),
+    })
 }
 
 fn flood_cmd(ctx: &Ctx, count: u64, rate: Option<u64>, op: &str, threads: usize) -> Command {
@@ -79,6 +151,7 @@ pub fn run(ctx: &Ctx, tracer_help: &str) -> Collector {
             return Collector {
                 steps: vec![Err(format!("not run: {e}"))],
                 flood: Err(format!("not run: {e}")),
+                held: vec![Err(format!("not run: {e}"))],
                 quick: ctx.quick,
             };
         }
@@ -139,9 +212,27 @@ pub fn run(ctx: &Ctx, tracer_help: &str) -> Collector {
     } else {
         Err("not run: `tracer record --help` has no --buffer-size".into())
     };
+    let held = if tracer_help.contains("--buffer-size") {
+        let count = if ctx.quick {
+            HELD_EVENTS / 20
+        } else {
+            HELD_EVENTS
+        };
+        (0..HELD_ROUNDS)
+            .map(|_| {
+                eprintln!("bench: collector drain of a pre-filled ring, {count} distinct events");
+                held_drain(ctx, &tracer, count)
+            })
+            .collect()
+    } else {
+        vec![Err(
+            "not run: `tracer record --help` has no --buffer-size".into()
+        )]
+    };
     Collector {
         steps,
         flood,
+        held,
         quick: ctx.quick,
     }
 }
@@ -182,6 +273,64 @@ fn ramp_step(
 }
 
 impl Collector {
+    fn render_held(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "### Collector drain of a pre-filled ring (ring buffer {HELD_BUFFER} bytes)\n"
+        );
+        let _ = writeln!(
+            out,
+            "The recorder reads nothing until its command has exited (`TRACER_BENCH_HOLD_RING`, a bench-only switch, not a user option): `bench-flood` fills the ring with distinct failing `socket(AF_INET, -1, N)` calls (a protocol number of their own each, so no two share a line), then the collector drains it alone: decode, aggregation, JSON, the trace file written and flushed. Events/s = events written / time from the command's exit to the ring read empty. What it does not show: the collector keeping up beside a producer on the same 2 cores.\n"
+        );
+        let _ = writeln!(
+            out,
+            "| round | produced calls | events written | drain s | events/s | lost | recorder CPU s | events per CPU s |"
+        );
+        let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+        let mut rates = Vec::new();
+        for (i, h) in self.held.iter().enumerate() {
+            match h {
+                Ok(h) => {
+                    let rate = h.events as f64 / h.secs.max(1e-9);
+                    rates.push(rate);
+                    let _ = writeln!(
+                        out,
+                        "| {} | {} | {} | {:.3} | {rate:.0} | {} | {:.3} | {:.0} |",
+                        i + 1,
+                        h.produced,
+                        h.events,
+                        h.secs,
+                        h.lost,
+                        h.cpu_secs,
+                        h.events as f64 / h.cpu_secs.max(1e-9)
+                    );
+                }
+                Err(e) => {
+                    let _ = writeln!(
+                        out,
+                        "| {} | – | – | – | – | {} |",
+                        i + 1,
+                        e.replace('|', "/")
+                    );
+                }
+            }
+        }
+        let _ = writeln!(out);
+        if let Some(s) = super::table::stats(&rates) {
+            let verdict = if s.median >= THROUGHPUT_TARGET {
+                "met"
+            } else {
+                "**MISSED**"
+            };
+            let _ = writeln!(
+                out,
+                "Drain of a pre-filled ring, median of {}: **{:.0} events/s**; target ≥1M events/s: {verdict}.\n",
+                rates.len(),
+                s.median
+            );
+        }
+    }
+
     pub fn render(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
@@ -272,6 +421,7 @@ impl Collector {
                 );
             }
         }
+        self.render_held(&mut out);
         let _ = writeln!(
             out,
             "### Loss under flood (ring buffer {FLOOD_BUFFER} bytes)\n"
