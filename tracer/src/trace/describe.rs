@@ -491,6 +491,20 @@ pub fn privilege_detail(ev: &Event) -> Option<String> {
             "{op}xattr {name} on {} (file capabilities: CAP_SETFCAP)",
             path.as_ref().map_or("(fd, path unknown)", |p| p.best())
         ),
+        // The trusted.* namespace is CAP_SYS_ADMIN's (xattr(7)), to set or remove alike.
+        EventData::Xattr { path, name, op, .. } if name.starts_with("trusted.") => format!(
+            "{op}xattr {name} on {} (trusted.* attributes: CAP_SYS_ADMIN)",
+            path.as_ref().map_or("(fd, path unknown)", |p| p.best())
+        ),
+        EventData::IoUringOp {
+            op,
+            path,
+            name: Some(name),
+            ..
+        } if name.starts_with("trusted.") && (op == "setxattr" || op == "fsetxattr") => format!(
+            "{op} (io_uring) {name} on {} (trusted.* attributes: CAP_SYS_ADMIN)",
+            path.as_ref().map_or("(fd, path unknown)", |p| p.best())
+        ),
         EventData::IoUringOp {
             op,
             path,

@@ -99,6 +99,61 @@ pub fn crypto_code_gaps(
     gaps
 }
 
+/// Crypto libraries a package process mapped that no uprobe watched: the recorder hooks the
+/// libraries it knows (`uprobe:FILE:SYMBOL` in the header), and a call into another one
+/// (mbedTLS, wolfSSL, a copy of libcrypto at another path) leaves no event, so its mapping is
+/// no longer mere context: the claim cannot hold.
+pub fn unhooked_crypto_libraries(
+    trace: &Trace,
+    check: Check,
+    attribution: &Attribution,
+) -> Vec<String> {
+    if check != Check::Crypto {
+        return Vec::new();
+    }
+    let hooked: std::collections::HashSet<&str> = trace
+        .header
+        .hooks
+        .attached
+        .iter()
+        .filter_map(|h| h.strip_prefix("uprobe:")?.rsplit_once(':').map(|(f, _)| f))
+        .map(merged_usr)
+        .collect();
+    // No uprobe at all: coverage.rs's gap ("no crypto uprobes in this trace") says it.
+    if hooked.is_empty() {
+        return Vec::new();
+    }
+    let mut unhooked: Vec<String> = Vec::new();
+    for (ev, origin) in trace.events.iter().zip(&attribution.per_event) {
+        if *origin != Origin::Package || !ev.result.as_ref().is_none_or(|r| r.ok()) {
+            continue;
+        }
+        if let EventData::Open { path, .. } = &ev.data
+            && super::runtime::is_crypto_library(path.best())
+            && !path.names().any(|n| hooked.contains(merged_usr(n)))
+            && !unhooked.iter().any(|u| u == path.best())
+        {
+            unhooked.push(path.best().to_owned());
+        }
+    }
+    if unhooked.is_empty() {
+        return Vec::new();
+    }
+    vec![format!(
+        "crypto librar{} mapped with no uprobe on {}: calls into {} are not recorded",
+        if unhooked.len() == 1 { "y" } else { "ies" },
+        if unhooked.len() == 1 { "it" } else { "them" },
+        named(&unhooked)
+    )]
+}
+
+/// `/usr/lib/x` and `/lib/x` are one file on a merged-/usr system: the name without `/usr`.
+fn merged_usr(p: &str) -> &str {
+    p.strip_prefix("/usr")
+        .filter(|r| r.starts_with('/'))
+        .unwrap_or(p)
+}
+
 /// The files the package's processes ran that are its own code, each with how it ran it.
 fn package_code(
     trace: &Trace,

@@ -708,6 +708,11 @@ fn judge_one(
         package,
         attribution,
     ));
+    gaps.extend(codescan::unhooked_crypto_libraries(
+        trace,
+        claim.check,
+        attribution,
+    ));
     let ran_by_runtime = runtime::summary(&runtime_groups, runtime::Cause::Runtime)
         .map(|s| format!("; the runtime did: {s}"))
         .unwrap_or_default();

@@ -886,6 +886,30 @@ impl Rules<'_> {
             // A name the recorder could not read may be libc's own lookup: a gap, not evidence
             // (see `unreadable` in verdict/mod.rs).
             (Check::Environment, EventData::Getenv { name, .. }) if name.is_empty() => Hit::No,
+            // The same opens submitted through an io_uring: the ring's openat names its path.
+            (
+                Check::Environment,
+                EventData::IoUringOp {
+                    op, path: Some(path), ..
+                },
+            ) if op.starts_with("openat") && path.names().any(|p| own_environ(p, ev.pid)) => {
+                Hit::Yes(format!(
+                    "{op} (io_uring) {} (its own environment, read whole)",
+                    path.best()
+                ))
+            }
+            (
+                Check::Crypto,
+                EventData::IoUringOp {
+                    op, path: Some(path), ..
+                },
+            ) if op.starts_with("openat") && crypto_device(path.best()).is_some() => {
+                Hit::Yes(format!(
+                    "{op} (io_uring) {} ({})",
+                    path.best(),
+                    crypto_device(path.best()).unwrap_or_default()
+                ))
+            }
             // The whole environment read at once through procfs, without getenv.
             (Check::Environment, EventData::Open { path, .. })
                 if ok && path.names().any(|p| own_environ(p, ev.pid)) =>
@@ -1175,6 +1199,8 @@ impl Rules<'_> {
 fn crypto_device(path: &str) -> Option<&'static str> {
     match path {
         "/dev/random" | "/dev/urandom" | "/dev/hwrng" => Some("random source"),
+        // Each read is a fresh random (version 4) UUID from the kernel's generator.
+        "/proc/sys/kernel/random/uuid" => Some("random source: a random UUID per read"),
         "/dev/crypto" => Some("cryptodev device"),
         p if p
             .strip_prefix("/dev/tpm")
@@ -1350,6 +1376,57 @@ mod tests {
     /// A crash that dumped core under a file core_pattern: the kernel wrote the file, in the
     /// process's working directory for a relative pattern. Named when the pattern and the
     /// directory are known, a gap when either is not; a pipe pattern is no file here.
+    /// Round 5's held claims over recorded events (blind red team, 2026-12-03): a trusted.*
+    /// xattr, a kernel random UUID, and the ring's openat of a random device or of the
+    /// process's own environ, judged like the syscalls.
+    #[test]
+    fn round5_recorded_but_held() {
+        use serde_json::json;
+        let uring_open = |path: &str| {
+            json!({"op": "openat", "family": "file", "fd": null, "path": {"resolved": path},
+                   "path2": null, "addr": null, "op_flags": 0, "named": true, "sq_thread": false})
+        };
+        let events = [
+            (
+                "xattr",
+                10,
+                json!({"path": {"resolved": "/tmp/x"}, "fd": null, "name": "trusted.x", "op": "set", "flags": 0}),
+            ),
+            (
+                "open",
+                10,
+                json!({"path": {"resolved": "/proc/sys/kernel/random/uuid"}, "flags": ["O_RDONLY"], "flags_raw": 0, "mode": null, "access": "read"}),
+            ),
+            ("io_uring_op", 10, uring_open("/dev/urandom")),
+            ("io_uring_op", 10, uring_open("/proc/self/environ")),
+            (
+                "xattr",
+                10,
+                json!({"path": {"resolved": "/tmp/x"}, "fd": null, "name": "user.x", "op": "set", "flags": 0}),
+            ),
+        ];
+        let t = trace_of(None, &events);
+        let privileged = hits(&t, Check::PrivilegedFunctions, &Allow::default());
+        assert!(privileged[0].contains("CAP_SYS_ADMIN"), "{privileged:?}");
+        assert_eq!(privileged[4], "-", "a user.* attribute needs no privilege");
+        let crypto = hits(&t, Check::Crypto, &Allow::default());
+        assert!(
+            crypto[1].starts_with("yes: open /proc/sys/kernel/random/uuid"),
+            "{crypto:?}"
+        );
+        assert!(
+            crypto[2].starts_with("yes: openat (io_uring) /dev/urandom"),
+            "{crypto:?}"
+        );
+        assert_eq!(crypto[3], "-");
+        let env = hits(&t, Check::Environment, &Allow::default());
+        assert!(
+            env[3].starts_with("yes: openat (io_uring) /proc/self/environ"),
+            "{env:?}"
+        );
+        assert_eq!(env[2], "-");
+    }
+
     #[test]
     fn a_core_dump_is_a_file_the_kernel_writes() {
         use serde_json::json;
