@@ -195,6 +195,12 @@ pub fn load(
         off_exit_group_dead: sched.exit_group_dead,
         ..Config::default()
     };
+    // Unreadable, the zeroes match no namespace and nothing is adopted.
+    if let Ok(ns) = std::fs::metadata("/proc/self/ns/pid") {
+        use std::os::unix::fs::MetadataExt;
+        config.pidns_dev = ns.dev();
+        config.pidns_ino = ns.ino();
+    }
     if let Some(off) = offsets {
         config.has_offsets = 1;
         config.off_task_cred = off.task_cred;

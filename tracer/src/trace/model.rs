@@ -439,6 +439,23 @@ pub enum EventData {
         thread: bool,
         clone_flags: u64,
     },
+    /// A process outside the recorded tree that this one took control of (a successful
+    /// ptrace request on it, a write-open of its `/proc/N/mem`, a process_vm_writev into it):
+    /// the kernel side added it to the tracked set, so what it does from here on is recorded,
+    /// and is this process's doing. A failed `result` (the tracked set was full) means it was
+    /// not added. Added in version 1 as a new kind (2026-12).
+    Adopt {
+        /// The process taken over, as the call named it (ptrace's tid; the pid otherwise).
+        victim_pid: u32,
+        /// Its name (`/proc/N/comm` when the record was read); null when it could not be read.
+        victim_comm: Option<String>,
+        /// Threads it had when the record was read (`/proc/N/status`); only the named one and
+        /// the children it forks later are followed. Null when it could not be read.
+        victim_threads: Option<u32>,
+        /// The call that took control: `ptrace PTRACE_SEIZE`, `process_vm_writev`,
+        /// `openat /proc/N/mem`.
+        how: String,
+    },
     Exec {
         /// The program as passed to execve, made absolute.
         path: PathRef,
@@ -959,6 +976,7 @@ impl EventData {
     pub fn kind(&self) -> EventKind {
         match self {
             EventData::Fork { .. } => EventKind::Fork,
+            EventData::Adopt { .. } => EventKind::Adopt,
             EventData::Exec { .. } => EventKind::Exec,
             EventData::Exit { .. } => EventKind::Exit,
             EventData::Open { .. } => EventKind::Open,

@@ -268,7 +268,22 @@ pub fn ptrace_controls(
 ) -> HashMap<u64, String> {
     let mut origin: HashMap<u32, Origin> = HashMap::new();
     let mut out = HashMap::new();
+    // Processes the package adopted ([`adopted`]) that have not exited yet: by pid, the
+    // adoption's seq and how it took them.
+    let mut live_adopted: HashMap<u32, (u64, String)> = HashMap::new();
     for (ev, o) in trace.events.iter().zip(&attribution.per_event) {
+        if let Some(victim) = adopted(ev)
+            && *o == Origin::Package
+        {
+            // Recorded from here on, as the package's: control of it is no gap.
+            origin.insert(victim, Origin::Package);
+            if let EventData::Adopt { how, .. } = &ev.data {
+                live_adopted.insert(victim, (ev.seq, how.clone()));
+            }
+        }
+        if let EventData::Exit { .. } = &ev.data {
+            live_adopted.remove(&ev.pid);
+        }
         origin.insert(ev.pid, *o);
         origin.insert(ev.tid, *o);
         // A child is its parent's until its own events say otherwise.
@@ -341,7 +356,31 @@ pub fn ptrace_controls(
             _ => {}
         }
     }
+    // An adopted process still running when the recording stopped may act later, on what the
+    // package wrote into it, unrecorded.
+    for (victim, (seq, how)) in live_adopted {
+        out.entry(seq).or_insert_with(|| {
+            format!(
+                "the package took control of process {victim} ({how}), which was still running when the recording stopped: what it did after is not recorded"
+            )
+        });
+    }
     out
+}
+
+/// The process an `adopt` event says the kernel side now records for `ev`'s process: one
+/// whose adoption succeeded and that had a single thread when it was read (the named thread
+/// is the one tracked: another thread of it would act unrecorded). `None` otherwise: the
+/// control stays a gap ([`ptrace_controls`]).
+pub fn adopted(ev: &Event) -> Option<u32> {
+    match &ev.data {
+        EventData::Adopt {
+            victim_pid,
+            victim_threads: Some(1),
+            ..
+        } if !failed(ev.result.as_ref()) => Some(*victim_pid),
+        _ => None,
+    }
 }
 
 /// The process whose memory `/proc/N/mem` or `/proc/N/task/T/mem` is (N).
