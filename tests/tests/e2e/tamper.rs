@@ -241,3 +241,67 @@ fn a_recorder_whose_stderr_fails_keeps_recording() {
         exec_argv(e).is_some_and(|a| a.first().is_some_and(|p| p == "sh"))
     });
 }
+
+/// Round 4's `a4_prlimit_recorder`: a root package sets the recorder's soft file-size limit
+/// (prlimit64 on its parent, the recorder) below what the trace already holds, then opens
+/// files, so the recorder's next write is past the limit. The recorder used to stop on the
+/// SIGXFSZ and fail its footer with EFBIG, leaving only `trace.jsonl.partial`; it now raises its
+/// limit back, finishes the trace whole, says in the footer which limit it found, and the
+/// prlimit64 is interference: no claim holds, "No use of privileged functions" is
+/// contradicted.
+#[test]
+fn a_file_size_limit_set_on_the_recorder_is_survived_and_is_interference() {
+    let dir = TempDir::new("tamper-fsize");
+    let bin = compile_c(
+        dir.path(),
+        "fsize",
+        r#"
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
+int main(void) {
+    /* The soft limit only, as round 4: raising a hard limit back needs CAP_SYS_RESOURCE,
+       which the containers these tests run in may drop. */
+    struct rlimit small;
+    if (prlimit(getppid(), RLIMIT_FSIZE, NULL, &small) != 0) { perror("prlimit get"); return 1; }
+    small.rlim_cur = 4096;
+    if (prlimit(getppid(), RLIMIT_FSIZE, &small, NULL) != 0) { perror("prlimit"); return 1; }
+    for (int i = 0; i < 200; i++) {
+        int fd = open("/etc/hostname", O_RDONLY);
+        if (fd >= 0) close(fd);
+    }
+    return 0;
+}
+"#,
+        &[],
+    );
+    let rec = record("tamper-fsize", &["--", &bin]);
+    let t = &rec.trace;
+    let footer = t.footer.as_ref().expect("a footer");
+    assert!(t.integrity.is_intact(), "{:?}", t.integrity);
+    assert_eq!(footer.fsize_limits_found, vec![4096]);
+    let opens = count_events(
+        &t.events,
+        |e| matches!(&e.data, EventData::Open { path, .. } if path.best() == "/etc/hostname"),
+    );
+    assert!(opens >= 200, "{opens} opens of /etc/hostname");
+    let checks = [
+        tracer::claims::Check::FileIo,
+        tracer::claims::Check::PrivilegedFunctions,
+    ];
+    let vs = tracer::verdict::judge(t, &absent_claims("fsize", &checks)).verdicts;
+    for v in &vs {
+        let want = if v.claim.check == tracer::claims::Check::PrivilegedFunctions {
+            tracer::verdict::Status::Contradicted
+        } else {
+            tracer::verdict::Status::Inconclusive
+        };
+        assert_eq!(v.status, want, "{}: {}", v.claim.check, v.reason);
+        assert!(
+            v.reason.contains("prlimit64") && v.reason.contains("RLIMIT_FSIZE"),
+            "{}",
+            v.reason
+        );
+    }
+}

@@ -72,6 +72,11 @@ pub async fn run(
         .map(|&(n, name)| Ok((name, signal(SignalKind::from_raw(n))?)))
         .collect::<std::io::Result<Vec<_>>>()
         .map_err(RecordError::Ring)?;
+    // SIGXFSZ comes with a write past a file-size limit someone set on the recorder: it is
+    // not a stop (the write is retried under a raised limit, `output::FsizeGuard`), and its
+    // default action would kill the recorder. Caught (a handler, unlike SIG_IGN, is not
+    // inherited by the recorded command) and never read.
+    let _xfsz = signal(SignalKind::from_raw(libc::SIGXFSZ)).map_err(RecordError::Ring)?;
     let clock = Clock::now();
     let started_at = Instant::now();
     let mut procs = Processes::with_procfs();
@@ -273,6 +278,7 @@ pub async fn run(
         malformed: decoder.malformed,
         cut: None,
         code_scan: Some(scanner.finish(super::codescan::FINISH_WAIT)),
+        fsize_limits_found: super::output::fsize_limits_found(),
     };
     let mut writer = sink.writer;
     writer.footer(&footer).map_err(out_err)?;
@@ -489,7 +495,6 @@ const STOP_SIGNALS: &[(i32, &str)] = &[
     (libc::SIGVTALRM, "SIGVTALRM"),
     (libc::SIGPROF, "SIGPROF"),
     (libc::SIGXCPU, "SIGXCPU"),
-    (libc::SIGXFSZ, "SIGXFSZ"),
     (libc::SIGPWR, "SIGPWR"),
     (libc::SIGSTKFLT, "SIGSTKFLT"),
 ];

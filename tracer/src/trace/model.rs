@@ -1125,6 +1125,13 @@ pub struct Footer {
     /// and in footers the host writes for a cut stream; empty when nothing was run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_scan: Option<Vec<CodeScan>>,
+    /// The recorder's own file-size limit (`RLIMIT_FSIZE`) was found lowered while it wrote
+    /// the trace (someone else set it: prlimit64 on the recorder's pid), and raised back: the
+    /// limits found, in bytes, in order. A write refused at the limit was retried, so the
+    /// trace is whole; that someone changed the recorder's limit is interference. Omitted when
+    /// empty (added to version 1, 2026-12).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fsize_limits_found: Vec<u64>,
 }
 
 /// A static scan of one file a recorded process ran (see `record::codescan`): the crypto
