@@ -88,6 +88,11 @@ pub async fn run(
         opts.leave_running,
         run_as.as_ref(),
     )?;
+    // The target is in TRACKED (a command's child froze it already, before its exec): from
+    // here on only the BPF programs change it.
+    if let Err(why) = super::freeze::freeze(&loaded.ebpf, super::freeze::TRACKED) {
+        tracing::warn!("TRACKED stays writable from userspace: {why}");
+    }
     let mut header = header(&clock, started.target.clone(), loaded, opts);
     (header.existing, header.existing_left_out) =
         existing::snapshot(&target::in_scope_at_start(&opts.target, &started.target));

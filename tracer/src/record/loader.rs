@@ -431,6 +431,11 @@ pub fn load(
         );
         return Err(RecordError::NothingAttached { first_error });
     }
+    // Userspace has written its tables: from here on no process may write them (see
+    // `freeze`). TRACKED follows once the target is in it.
+    for why in super::freeze::freeze_all_but_tracked(&ebpf) {
+        tracing::warn!("a BPF map stays writable from userspace: {why}");
+    }
     Ok(Loaded {
         ebpf,
         hooks,

@@ -284,6 +284,10 @@ fn start_command(
             if rc != 0 {
                 return Err(std::io::Error::last_os_error());
             }
+            // Frozen before the command runs a single instruction of its own: it cannot
+            // delete itself (or anything) from the map (`record::freeze`). A kernel without
+            // BPF_MAP_FREEZE leaves it writable; the recorder says so after the start.
+            let _ = super::freeze::freeze_fd(std::os::fd::BorrowedFd::borrow_raw(raw_fd as i32));
             // Tracked first (bpf() needs root), then the user's groups and ids, as `strace -u`:
             // groups and gid while still root, uid last.
             if let Some((uid, gid, groups)) = &creds
