@@ -1494,6 +1494,57 @@ mod tests {
         );
     }
 
+    /// A process the package adopted (an `adopt` event) is recorded as the package's: control
+    /// of it is no gap, its exec is a process spawned, and it is a gap of its own only while
+    /// it outlives the recording. A victim with more threads than the tracked one stays a gap.
+    #[test]
+    fn an_adopted_process_is_the_package() {
+        use serde_json::json;
+        let pt = |req: &str, pid: i32| json!({"request": req, "target_pid": pid});
+        let adopt = |pid: u32, threads: u32| {
+            json!({"victim_pid": pid, "victim_comm": "sleep", "victim_threads": threads,
+                "how": "ptrace PTRACE_SEIZE"})
+        };
+        let t = trace_of(
+            None,
+            &[
+                ("adopt", 10, adopt(999, 1)),
+                ("ptrace", 10, pt("PTRACE_SEIZE", 999)),
+                ("ptrace", 10, pt("PTRACE_POKEDATA", 999)),
+                (
+                    "exec",
+                    999,
+                    json!({"path": {"resolved": "/bin/touch"}, "argv": ["touch", "/x"],
+                        "argv_truncated": false, "before": null, "after": null, "setid": false}),
+                ),
+                (
+                    "exit",
+                    999,
+                    json!({"status": 0, "code": 0, "signal": null, "core_dumped": false}),
+                ),
+                ("adopt", 10, adopt(888, 3)),
+                ("ptrace", 10, pt("PTRACE_POKEDATA", 888)),
+                ("adopt", 10, adopt(777, 1)),
+                ("ptrace", 10, pt("PTRACE_POKEDATA", 777)),
+            ],
+        );
+        let h = hits(&t, Check::ProcessesSpawned, &Allow::default());
+        assert_eq!(h[..3], ["-", "-", "-"], "{h:?}");
+        assert_eq!(h[3], "yes: exec /bin/touch [touch /x]", "{h:?}");
+        assert_eq!(h[5], "-", "{h:?}");
+        assert!(
+            h[6].starts_with("unknown: the package controlled process 888 via ptrace"),
+            "{h:?}"
+        );
+        assert!(
+            h[7].starts_with(
+                "unknown: the package took control of process 777 (ptrace PTRACE_SEIZE), which was still running"
+            ),
+            "{h:?}"
+        );
+        assert_eq!(h[8], "-", "{h:?}");
+    }
+
     /// The other doors into another process's memory: /proc/N/mem opened for writing, and
     /// process_vm_writev. A gap for the behaviour claims, as a ptrace write is; the open stays
     /// file IO, and a write into the process's own memory or its child's is no gap.
