@@ -95,16 +95,19 @@ pub(super) fn decode(
                 None => "unknown".to_owned(),
             };
             // Read now, while the victim runs: the record says which process the package took.
-            let victim_comm = std::fs::read_to_string(format!("/proc/{victim}/comm"))
-                .ok()
-                .map(|c| c.trim_end_matches('\n').to_owned());
-            let victim_threads = std::fs::read_to_string(format!("/proc/{victim}/status"))
-                .ok()
-                .and_then(|s| {
-                    s.lines()
-                        .find_map(|l| l.strip_prefix("Threads:"))
-                        .and_then(|n| n.trim().parse().ok())
-                });
+            // Not for a failed adoption: its number may be of another pid namespace, where
+            // /proc here would name an unrelated process.
+            let ok = cx.ok();
+            let read = |file: &str| {
+                ok.then(|| std::fs::read_to_string(format!("/proc/{victim}/{file}")).ok())
+                    .flatten()
+            };
+            let victim_comm = read("comm").map(|c| c.trim_end_matches('\n').to_owned());
+            let victim_threads = read("status").and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("Threads:"))
+                    .and_then(|n| n.trim().parse().ok())
+            });
             EventData::Adopt {
                 victim_pid: victim,
                 victim_comm,
