@@ -446,7 +446,9 @@ fn hijack_is_recorded_as_the_package(how: &str, want_how: &str) {
     let bin = compile_c(dir.path(), "hijack", HIJACK_C, &[]);
     let file = dir.join("hijacked").display().to_string();
     let mut victim = Command::new("sleep")
-        .arg("60")
+        // Long enough to outlive a slow load on a busy machine (the hijack needs it alive);
+        // killed after the recording.
+        .arg("600")
         .spawn()
         .expect("start the victim");
     let pid = victim.id();

@@ -37,8 +37,10 @@ struct FreezeAttr {
     _pad: u32,
 }
 
-/// Freezes the map behind `fd`. A map already frozen (`.rodata`, or frozen earlier) is EBUSY:
-/// that is success here.
+/// Freezes the map behind `fd`. A map already frozen (`.rodata`, which aya freezes itself;
+/// `TRACKED`, which a command's child froze) is success here: the kernel says EPERM for it
+/// (a frozen map's fds have lost their write permission, which `map_freeze` checks first) or
+/// EBUSY (frozen meanwhile).
 pub fn freeze_fd(fd: BorrowedFd<'_>) -> std::io::Result<()> {
     let attr = FreezeAttr {
         map_fd: fd.as_raw_fd() as u32,
@@ -57,7 +59,7 @@ pub fn freeze_fd(fd: BorrowedFd<'_>) -> std::io::Result<()> {
         return Ok(());
     }
     let e = std::io::Error::last_os_error();
-    if e.raw_os_error() == Some(libc::EBUSY) {
+    if matches!(e.raw_os_error(), Some(libc::EBUSY | libc::EPERM)) {
         Ok(())
     } else {
         Err(e)
