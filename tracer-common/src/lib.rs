@@ -98,6 +98,11 @@ numbered_enum! {
         Fork = 1 => "fork",
         Exec = 2 => "exec",
         Exit = 3 => "exit",
+        /// A process outside the recorded tree that a recorded process took control of (a
+        /// successful ptrace request on it, a write-open of its `/proc/N/mem`, a
+        /// process_vm_writev into it), added to the tracked set from then on: what it does
+        /// next is recorded, as the controlling package's doing (see [`process::AdoptData`]).
+        Adopt = 4 => "adopt",
         Open = 8 => "open",
         Unlink = 9 => "unlink",
         Rename = 10 => "rename",
@@ -574,6 +579,15 @@ impl Creds {
 }
 
 /// Which tasks the programs record.
+/// Values of the `TRACKED` map: why a task is recorded.
+pub mod tracked {
+    /// The recorded tree: the target and everything it forked.
+    pub const TREE: u8 = 1;
+    /// A process the tree took control of ([`crate::EventKind::Adopt`]) and its children:
+    /// recorded, but not the recorder's to wait for or to end.
+    pub const ADOPTED: u8 = 2;
+}
+
 pub mod scope {
     /// Tasks whose tid is in the `TRACKED` map; children join at fork.
     pub const TRACKED: u32 = 0;
@@ -667,6 +681,13 @@ pub struct Config {
     /// `offsetof(struct cred, cap_permitted)` (a 64-bit set); 0 when not found, and then an
     /// exec's capabilities are unknown.
     pub off_cred_cap_permitted: u32,
+    /// The recorder's pid namespace (`stat /proc/self/ns/pid`: `st_dev`, `st_ino`), the
+    /// one `bpf_get_current_pid_tgid` and the `TRACKED` keys speak of. A process that names
+    /// another by pid (ptrace, process_vm_writev, `/proc/N/mem`) from a different namespace
+    /// names it by a number of that namespace: it is not adopted (`scope::adopt`). 0 and 0:
+    /// unknown, nothing is adopted.
+    pub pidns_dev: u64,
+    pub pidns_ino: u64,
 }
 
 /// x86's `TS_COMPAT`: the thread is in a 32-bit syscall (arch/x86/include/asm/thread_info.h).

@@ -87,3 +87,17 @@ pub struct ExitData {
     pub exit_status: i32,
     pub _pad: u32,
 }
+
+/// An adoption: the recorded task in the header took control of task `victim` (by the header's
+/// syscall: ptrace, process_vm_writev, or an open of `/proc/N/mem` for writing), which was not
+/// recorded. The header's `ret` is 0 when `victim` was added to the tracked set, or the map's
+/// error (a negative errno: full) when it could not be, so its actions stay unrecorded.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct AdoptData {
+    /// The ptrace request; the open flags; 0 for process_vm_writev.
+    pub request: u64,
+    /// The task taken over, as the call named it (a tid for ptrace, a pid otherwise).
+    pub victim: u32,
+    pub _pad: u32,
+}

@@ -138,6 +138,8 @@ static CONFIG: Config = Config {
     off_task_signal: 0,
     off_signal_rlim: 0,
     off_cred_cap_permitted: 0,
+    pidns_dev: 0,
+    pidns_ino: 0,
 };
 
 /// The configuration userspace set, read in place: each field is loaded where it is used.

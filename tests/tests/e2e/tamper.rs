@@ -241,3 +241,167 @@ fn a_recorder_whose_stderr_fails_keeps_recording() {
         exec_argv(e).is_some_and(|a| a.first().is_some_and(|p| p == "sh"))
     });
 }
+
+/// Round 4's `a4_prlimit_recorder`: a root package sets the recorder's soft file-size limit
+/// (prlimit64 on its parent, the recorder) below what the trace already holds, then opens
+/// files, so the recorder's next write is past the limit. The recorder used to stop on the
+/// SIGXFSZ and fail its footer with EFBIG, leaving only `trace.jsonl.partial`; it now raises its
+/// limit back, finishes the trace whole, says in the footer which limit it found, and the
+/// prlimit64 is interference: no claim holds, "No use of privileged functions" is
+/// contradicted.
+#[test]
+fn a_file_size_limit_set_on_the_recorder_is_survived_and_is_interference() {
+    let dir = TempDir::new("tamper-fsize");
+    let bin = compile_c(
+        dir.path(),
+        "fsize",
+        r#"
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
+int main(void) {
+    /* The soft limit only, as round 4: raising a hard limit back needs CAP_SYS_RESOURCE,
+       which the containers these tests run in may drop. */
+    struct rlimit small;
+    if (prlimit(getppid(), RLIMIT_FSIZE, NULL, &small) != 0) { perror("prlimit get"); return 1; }
+    small.rlim_cur = 4096;
+    if (prlimit(getppid(), RLIMIT_FSIZE, &small, NULL) != 0) { perror("prlimit"); return 1; }
+    for (int i = 0; i < 200; i++) {
+        int fd = open("/etc/hostname", O_RDONLY);
+        if (fd >= 0) close(fd);
+    }
+    return 0;
+}
+"#,
+        &[],
+    );
+    let rec = record("tamper-fsize", &["--", &bin]);
+    let t = &rec.trace;
+    let footer = t.footer.as_ref().expect("a footer");
+    assert!(t.integrity.is_intact(), "{:?}", t.integrity);
+    assert_eq!(footer.fsize_limits_found, vec![4096]);
+    let opens = count_events(
+        &t.events,
+        |e| matches!(&e.data, EventData::Open { path, .. } if path.best() == "/etc/hostname"),
+    );
+    assert!(opens >= 200, "{opens} opens of /etc/hostname");
+    let checks = [
+        tracer::claims::Check::FileIo,
+        tracer::claims::Check::PrivilegedFunctions,
+    ];
+    let vs = tracer::verdict::judge(t, &absent_claims("fsize", &checks)).verdicts;
+    for v in &vs {
+        let want = if v.claim.check == tracer::claims::Check::PrivilegedFunctions {
+            tracer::verdict::Status::Contradicted
+        } else {
+            tracer::verdict::Status::Inconclusive
+        };
+        assert_eq!(v.status, want, "{}: {}", v.claim.check, v.reason);
+        assert!(
+            v.reason.contains("prlimit64") && v.reason.contains("RLIMIT_FSIZE"),
+            "{}",
+            v.reason
+        );
+    }
+}
+
+/// Round 4's `a4_bpf_map_tamper`: a root package opens its recorder's BPF maps by id (from
+/// `/proc/RECORDER/fdinfo`) and deletes every key of every hash map (TRACKED among them, so
+/// that what it does next would not be recorded), then creates a file. The maps are frozen
+/// (`record::freeze`): each delete fails with EPERM (the program exits 0 only when none
+/// succeeded and some were refused), and the file's creation is in the trace.
+#[test]
+fn the_recorder_maps_refuse_deletes_from_userspace() {
+    let dir = TempDir::new("tamper-maps");
+    let bin = compile_c(
+        dir.path(),
+        "maptamper",
+        r#"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+static long bpf(int cmd, union bpf_attr *a) { return syscall(SYS_bpf, cmd, a, sizeof *a); }
+int main(int argc, char **argv) {
+    char dir[64], path[400], line[256];
+    snprintf(dir, sizeof dir, "/proc/%d/fdinfo", getppid());
+    DIR *d = opendir(dir);
+    if (!d) { perror("fdinfo"); return 1; }
+    unsigned ids[256];
+    int n = 0, deleted = 0, refused = 0, other = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 256) {
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f) continue;
+        unsigned id;
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, "map_id: %u", &id) == 1) ids[n++] = id;
+        fclose(f);
+    }
+    closedir(d);
+    for (int i = 0; i < n; i++) {
+        union bpf_attr a;
+        memset(&a, 0, sizeof a);
+        a.map_id = ids[i];
+        int fd = bpf(BPF_MAP_GET_FD_BY_ID, &a);
+        if (fd < 0) continue;
+        struct bpf_map_info info;
+        memset(&info, 0, sizeof info);
+        memset(&a, 0, sizeof a);
+        a.info.bpf_fd = fd;
+        a.info.info_len = sizeof info;
+        a.info.info = (unsigned long)&info;
+        if (bpf(BPF_OBJ_GET_INFO_BY_FD, &a) < 0 || info.key_size > 64) { close(fd); continue; }
+        if (info.type != BPF_MAP_TYPE_HASH && info.type != BPF_MAP_TYPE_LRU_HASH) { close(fd); continue; }
+        static char keys[1024][64];
+        int nk = 0;
+        void *prev = NULL;
+        while (nk < 1024) {
+            memset(&a, 0, sizeof a);
+            a.map_fd = fd;
+            a.key = (unsigned long)prev;
+            a.next_key = (unsigned long)keys[nk];
+            if (bpf(BPF_MAP_GET_NEXT_KEY, &a) < 0) break;
+            prev = keys[nk++];
+        }
+        for (int k = 0; k < nk; k++) {
+            memset(&a, 0, sizeof a);
+            a.map_fd = fd;
+            a.key = (unsigned long)keys[k];
+            if (bpf(BPF_MAP_DELETE_ELEM, &a) == 0) deleted++;
+            else if (errno == EPERM) refused++;
+            else other++;
+        }
+        close(fd);
+    }
+    printf("maps %d deleted %d refused %d other %d\n", n, deleted, refused, other);
+    int fd = open(argv[1], O_CREAT | O_WRONLY, 0600);
+    if (fd < 0) { perror("create"); return 1; }
+    close(fd);
+    return deleted == 0 && refused > 0 ? 0 : 3;
+}
+"#,
+        &[],
+    );
+    let after = dir.join("after").display().to_string();
+    let rec = record("tamper-maps", &["--", &bin, &after]);
+    let t = &rec.trace;
+    let footer = t.footer.as_ref().expect("a footer");
+    assert_eq!(
+        footer.target_exit.as_ref().and_then(|e| e.code),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&rec.output.stdout)
+    );
+    find(
+        t,
+        "the create after the attempt",
+        |e| matches!(&e.data, EventData::Open { path, .. } if path.best() == after),
+    );
+}

@@ -14,7 +14,10 @@
 //! syscall's own path only.
 
 use aya_ebpf::{
-    helpers::{bpf_get_current_pid_tgid, bpf_probe_read_user, generated::bpf_probe_read_kernel},
+    helpers::{
+        bpf_get_current_pid_tgid, bpf_probe_read_user,
+        generated::{bpf_probe_read_kernel, bpf_probe_read_user_str},
+    },
     macros::lsm,
     programs::LsmContext,
 };
@@ -29,6 +32,7 @@ use crate::{
     lsm,
     maps::{FILE_ARGS, INFLIGHT, LOST, REAL_PATHS, REAL_ZERO, config, count},
     probes::syscalls::{Completed, SyscallContext, check_entry, complete, zero},
+    scope,
 };
 
 const AT_FDCWD: i64 = -100;
@@ -39,7 +43,84 @@ const O_TRUNC: u64 = 0o1000;
 crate::exit_programs!(open_exit, open_exit_raw, try_open_exit);
 
 fn try_open_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
-    emit_open(&complete(ctx)?, config())
+    let done = complete(ctx)?;
+    let cfg = config();
+    if done.ret >= 0 {
+        adopt_proc_mem(&done, cfg);
+    }
+    emit_open(&done, cfg)
+}
+
+/// `O_ACCMODE`: a write-open has `O_WRONLY` or `O_RDWR` in it.
+const O_ACCMODE: u64 = 0o3;
+/// Bytes read of a path to see whether it is `/proc/N/mem`: `/proc/` and up to 10 digits,
+/// `/mem` and the NUL fit.
+const PROC_MEM_READ: usize = 24;
+
+/// A successful write-open of `/proc/N/mem` (N another process) gives the caller that
+/// process's memory, so it adopts N (`scope::adopt`). Only this absolute form is read here
+/// (`/proc/N/task/T/mem`, a path relative to a dirfd on /proc, `/proc/self/mem` are not:
+/// userspace keeps the claims inconclusive over those, as before). The path is read again
+/// from the caller; a path rewritten since entry is flagged on the open record itself.
+/// Not inlined: its buffer and the adopt record in `open_exit`'s frame would make the chain
+/// `open_exit -> emit_open` exceed the 512 bytes Linux 6.1 allows a call chain.
+#[inline(never)]
+fn adopt_proc_mem(done: &Completed, cfg: &Config) {
+    let a = done.inflight.args;
+    let (path, open_flags) = match done.syscall {
+        SyscallId::Open => (a[0], a[1]),
+        SyscallId::Openat => (a[1], a[2]),
+        SyscallId::Openat2 => {
+            // SAFETY: a user read checked by the helper.
+            match unsafe { bpf_probe_read_user(a[2] as *const u64) } {
+                Ok(flags) => (a[1], flags),
+                Err(_) => return,
+            }
+        }
+        _ => (a[0], O_WRONLY),
+    };
+    if open_flags & O_ACCMODE == 0 {
+        return;
+    }
+    let mut buf = [0u8; PROC_MEM_READ];
+    // SAFETY: a user read into a stack buffer of the size given, checked by the helper.
+    let n = unsafe {
+        bpf_probe_read_user_str(
+            buf.as_mut_ptr().cast(),
+            PROC_MEM_READ as u32,
+            path as *const _,
+        )
+    };
+    if n < 12 || buf[..6] != *b"/proc/" {
+        return;
+    }
+    let mut pid: u32 = 0;
+    let mut i = 6;
+    while i < 16 {
+        let c = buf[i];
+        if !c.is_ascii_digit() {
+            break;
+        }
+        pid = pid.wrapping_mul(10).wrapping_add((c - b'0') as u32);
+        i += 1;
+    }
+    if i == 6 || i >= 16 {
+        return;
+    }
+    if buf[i] == b'/'
+        && buf[i + 1] == b'm'
+        && buf[i + 2] == b'e'
+        && buf[i + 3] == b'm'
+        && buf[i + 4] == 0
+    {
+        scope::adopt(
+            pid,
+            done.syscall as u16,
+            done.inflight.ts_ns,
+            open_flags,
+            cfg,
+        );
+    }
 }
 
 /// `file_open(struct file *file)`, then the decision so far.

@@ -14,7 +14,11 @@ use crate::{
     emit::{note_str, read_user_bytes, read_user_str, syscall_event},
     maps::config,
     probes::syscalls::{SyscallContext, complete},
+    scope,
 };
+
+/// ptrace(PTRACE_TRACEME): the caller offers itself to its parent; it controls no one.
+const PTRACE_TRACEME: u64 = 0;
 
 /// `struct __user_cap_header_struct` + two `struct __user_cap_data_struct`.
 const CAP_HEADER_LEN: u64 = 8;
@@ -90,6 +94,30 @@ fn try_privilege_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
         _ => {}
     }
     let cfg = config();
+    // Control of another process: every successful ptrace request but PTRACE_TRACEME (one
+    // on a pid needs the caller to be its tracer, or is the attach itself), a process_vm_writev
+    // that wrote. The victim is adopted before the call's record is written.
+    match done.syscall {
+        Ptrace if done.ret >= 0 && a[0] != PTRACE_TRACEME => {
+            scope::adopt(
+                a[1] as u32,
+                done.syscall as u16,
+                done.inflight.ts_ns,
+                a[0],
+                cfg,
+            );
+        }
+        ProcessVmWritev if done.ret > 0 => {
+            scope::adopt(
+                a[0] as u32,
+                done.syscall as u16,
+                done.inflight.ts_ns,
+                0,
+                cfg,
+            );
+        }
+        _ => {}
+    }
     // SAFETY: `d` is the reserved record's payload.
     syscall_event::<PrivData>(&done, cfg, |d, hdr_flags| unsafe {
         (*d).args = a;

@@ -35,7 +35,7 @@ use tracer_common::{
         ARG_CHUNK, ARGV_BUF, ARGV_MAX, CAPS_UNKNOWN, ExecData, ExecRecord, ExitData,
         FAILED_MAX_ARGS, ForkData,
     },
-    scope,
+    scope, tracked,
 };
 
 use crate::{
@@ -335,10 +335,13 @@ fn try_sched_process_exec(ctx: &TracePointContext) -> Option<()> {
         return None;
     };
     let old_tid = old_pid as u32;
-    if old_tid != tid && TRACKED.get_ptr(old_tid).is_some() {
+    if old_tid != tid
+        && let Some(why) = TRACKED.get_ptr(old_tid)
+    {
         // A non-leader thread exec'd and took over the leader's tid (de_thread), after the
-        // old leader's exit removed that tid: keep following it.
-        if TRACKED.insert(tid, 1, 0).is_err() {
+        // old leader's exit removed that tid: keep following it, for the same reason.
+        // SAFETY: a map value read by copy.
+        if TRACKED.insert(tid, unsafe { *why }, 0).is_err() {
             count(&LOST, EventKind::Exec);
         }
     }
@@ -452,11 +455,16 @@ fn try_sched_process_fork(ctx: &TracePointContext) -> Option<()> {
     let child_tid = child_tid as u32;
     // A child that cannot be tracked (the map is full) is not followed: its fork is still
     // written, flagged, and counted as lost, so that no claim about the tree can hold.
-    let untracked = cfg.scope != scope::ALL && TRACKED.insert(child_tid, 1, 0).is_err();
+    // The child is tracked for its parent's reason: the tree's, or an adopted process's.
+    let tid = pid_tgid as u32;
+    // SAFETY: a map value read by copy.
+    let why = TRACKED
+        .get_ptr(tid)
+        .map_or(tracked::TREE, |v| unsafe { *v });
+    let untracked = cfg.scope != scope::ALL && TRACKED.insert(child_tid, why, 0).is_err();
     if untracked {
         count(&LOST, EventKind::Fork);
     }
-    let tid = pid_tgid as u32;
     let (syscall, clone_flags) = match unsafe { INFLIGHT.get(tid) } {
         Some(i) => {
             let flags = match SyscallId::from_raw(i.syscall) {

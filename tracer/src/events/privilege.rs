@@ -1141,7 +1141,7 @@ fn prctl_name(option: u64) -> String {
     }
 }
 
-fn ptrace_name(request: u64) -> String {
+pub(crate) fn ptrace_name(request: u64) -> String {
     match request {
         0 => "PTRACE_TRACEME".into(),
         1 => "PTRACE_PEEKTEXT".into(),

@@ -1,8 +1,8 @@
 //! Process family records (see `tracer-ebpf/src/probes/process.rs`).
 
 use tracer_common::{
-    Event as RawEvent, EventKind,
-    process::{CAPS_UNKNOWN, ExecData, ExitData, ForkData},
+    Event as RawEvent, EventKind, SyscallId,
+    process::{AdoptData, CAPS_UNKNOWN, ExecData, ExitData, ForkData},
 };
 
 use super::{Cx, DecodeError, read_record, text};
@@ -83,7 +83,39 @@ pub(super) fn decode(
                 core_dumped,
             }
         }
-        _ => unreachable!("process family kinds are fork, exec and exit"),
+        EventKind::Adopt => {
+            let d = read_record::<RawEvent<AdoptData>>(bytes)?.data;
+            let victim = d.victim;
+            let how = match cx.syscall {
+                Some(SyscallId::Ptrace) => {
+                    format!("ptrace {}", super::privilege::ptrace_name(d.request))
+                }
+                Some(s @ SyscallId::ProcessVmWritev) => s.name().to_owned(),
+                Some(s) => format!("{} /proc/{victim}/mem", s.name()),
+                None => "unknown".to_owned(),
+            };
+            // Read now, while the victim runs: the record says which process the package took.
+            // Not for a failed adoption: its number may be of another pid namespace, where
+            // /proc here would name an unrelated process.
+            let ok = cx.ok();
+            let read = |file: &str| {
+                ok.then(|| std::fs::read_to_string(format!("/proc/{victim}/{file}")).ok())
+                    .flatten()
+            };
+            let victim_comm = read("comm").map(|c| c.trim_end_matches('\n').to_owned());
+            let victim_threads = read("status").and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("Threads:"))
+                    .and_then(|n| n.trim().parse().ok())
+            });
+            EventData::Adopt {
+                victim_pid: victim,
+                victim_comm,
+                victim_threads,
+                how,
+            }
+        }
+        _ => unreachable!("process family kinds are fork, adopt, exec and exit"),
     }))
 }
 

@@ -72,6 +72,11 @@ pub async fn run(
         .map(|&(n, name)| Ok((name, signal(SignalKind::from_raw(n))?)))
         .collect::<std::io::Result<Vec<_>>>()
         .map_err(RecordError::Ring)?;
+    // SIGXFSZ comes with a write past a file-size limit someone set on the recorder: it is
+    // not a stop (the write is retried under a raised limit, `output::FsizeGuard`), and its
+    // default action would kill the recorder. Caught (a handler, unlike SIG_IGN, is not
+    // inherited by the recorded command) and never read.
+    let _xfsz = signal(SignalKind::from_raw(libc::SIGXFSZ)).map_err(RecordError::Ring)?;
     let clock = Clock::now();
     let started_at = Instant::now();
     let mut procs = Processes::with_procfs();
@@ -83,6 +88,11 @@ pub async fn run(
         opts.leave_running,
         run_as.as_ref(),
     )?;
+    // The target is in TRACKED (a command's child froze it already, before its exec): from
+    // here on only the BPF programs change it.
+    if let Err(why) = super::freeze::freeze(&loaded.ebpf, super::freeze::TRACKED) {
+        tracing::warn!("TRACKED stays writable from userspace: {why}");
+    }
     let mut header = header(&clock, started.target.clone(), loaded, opts);
     (header.existing, header.existing_left_out) =
         existing::snapshot(&target::in_scope_at_start(&opts.target, &started.target));
@@ -284,6 +294,7 @@ pub async fn run(
         malformed: decoder.malformed,
         cut: None,
         code_scan: Some(scanner.finish(super::codescan::FINISH_WAIT)),
+        fsize_limits_found: super::output::fsize_limits_found(),
     };
     let mut writer = sink.writer;
     writer.footer(&footer).map_err(out_err)?;
@@ -543,7 +554,6 @@ const STOP_SIGNALS: &[(i32, &str)] = &[
     (libc::SIGVTALRM, "SIGVTALRM"),
     (libc::SIGPROF, "SIGPROF"),
     (libc::SIGXCPU, "SIGXCPU"),
-    (libc::SIGXFSZ, "SIGXFSZ"),
     (libc::SIGPWR, "SIGPWR"),
     (libc::SIGSTKFLT, "SIGSTKFLT"),
 ];

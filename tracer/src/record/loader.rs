@@ -195,6 +195,12 @@ pub fn load(
         off_exit_group_dead: sched.exit_group_dead,
         ..Config::default()
     };
+    // Unreadable, the zeroes match no namespace and nothing is adopted.
+    if let Ok(ns) = std::fs::metadata("/proc/self/ns/pid") {
+        use std::os::unix::fs::MetadataExt;
+        config.pidns_dev = ns.dev();
+        config.pidns_ino = ns.ino();
+    }
     if let Some(off) = offsets {
         config.has_offsets = 1;
         config.off_task_cred = off.task_cred;
@@ -427,6 +433,11 @@ pub fn load(
             |f| format!("{}: {}", f.hook, f.error),
         );
         return Err(RecordError::NothingAttached { first_error });
+    }
+    // Userspace has written its tables: from here on no process may write them (see
+    // `freeze`). TRACKED follows once the target is in it.
+    for why in super::freeze::freeze_all_but_tracked(&ebpf) {
+        tracing::warn!("a BPF map stays writable from userspace: {why}");
     }
     Ok(Loaded {
         ebpf,

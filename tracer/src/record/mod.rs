@@ -18,6 +18,7 @@ pub mod btf;
 pub mod codescan;
 mod collector;
 pub mod existing;
+mod freeze;
 pub mod handoff;
 pub mod hooks;
 pub mod inherited;

@@ -166,17 +166,103 @@ impl Drop for Output {
 /// levels do.
 const ZSTD_LEVEL: i32 = 3;
 
+/// The file-size limits (`RLIMIT_FSIZE`, bytes) this process found set on itself while it
+/// wrote a trace, and raised back: see [`FsizeGuard`]. One recording per process.
+static FSIZE_LIMITS_FOUND: std::sync::Mutex<Vec<u64>> = std::sync::Mutex::new(Vec::new());
+
+/// The limits [`FsizeGuard`] found and raised so far, for the footer.
+pub fn fsize_limits_found() -> Vec<u64> {
+    FSIZE_LIMITS_FOUND
+        .lock()
+        .map(|v| v.clone())
+        .unwrap_or_default()
+}
+
+/// The trace file, proof against a file-size limit set on the recorder from outside.
+///
+/// Why: a root process can lower another's `RLIMIT_FSIZE` (prlimit64 on the recorder's pid,
+/// round 4's `a4_prlimit_recorder`): the recorder's next write past it fails with EFBIG (and
+/// SIGXFSZ, which the recorder does not die of: see `collector`), and the trace ends as a
+/// `.partial` without its footer. The recorder runs as root (CAP_SYS_RESOURCE): on EFBIG under
+/// a finite limit it raises the limit back to unlimited (without CAP_SYS_RESOURCE: the soft
+/// limit up to the hard one), notes the limit it found (the footer's `fsize_limits_found`), and
+/// writes again. A hard limit lowered on a recorder without CAP_SYS_RESOURCE still ends the
+/// trace early (a `.partial`, no footer: no claim holds on it).
+pub struct FsizeGuard(File);
+
+impl FsizeGuard {
+    /// Raises this process's file-size limit to unlimited when it is finite; whether it was.
+    fn raise() -> bool {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit writes one `struct rlimit` into `lim`.
+        if unsafe { libc::getrlimit(libc::RLIMIT_FSIZE, &mut lim) } != 0
+            || lim.rlim_cur == libc::RLIM_INFINITY
+        {
+            // EFBIG for another reason (the file system's largest file).
+            return false;
+        }
+        if let Ok(mut found) = FSIZE_LIMITS_FOUND.lock() {
+            found.push(lim.rlim_cur);
+        }
+        let unlimited = libc::rlimit {
+            rlim_cur: libc::RLIM_INFINITY,
+            rlim_max: libc::RLIM_INFINITY,
+        };
+        // Without CAP_SYS_RESOURCE (a container that drops it) the hard limit cannot be
+        // raised, but the soft one can be, up to it: round 4's attack lowered only that.
+        let to_hard = libc::rlimit {
+            rlim_cur: lim.rlim_max,
+            rlim_max: lim.rlim_max,
+        };
+        // SAFETY: setrlimit reads one `struct rlimit`.
+        let raised = unsafe { libc::setrlimit(libc::RLIMIT_FSIZE, &unlimited) } == 0
+            || (lim.rlim_max > lim.rlim_cur
+                // SAFETY: as above.
+                && unsafe { libc::setrlimit(libc::RLIMIT_FSIZE, &to_hard) } == 0);
+        if raised {
+            tracing::warn!(
+                "the recorder's file-size limit was set to {} bytes from outside; raised it back",
+                lim.rlim_cur
+            );
+        } else {
+            tracing::warn!(
+                "the recorder's file-size limit was set to {} bytes from outside and cannot be raised: {}",
+                lim.rlim_cur,
+                io::Error::last_os_error()
+            );
+        }
+        raised
+    }
+}
+
+impl Write for FsizeGuard {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.0.write(buf) {
+            Err(e) if e.raw_os_error() == Some(libc::EFBIG) && Self::raise() => self.0.write(buf),
+            r => r,
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
 /// What the trace's lines go through on their way to the file.
 pub enum TraceFile {
-    Plain(File),
+    Plain(FsizeGuard),
     /// A zstd stream: each flush (one per drain of the ring) ends a block, so what is on disk
     /// decompresses up to the last drain even before [`TraceFile::finish`].
-    Zstd(zstd::stream::write::Encoder<'static, File>),
+    Zstd(zstd::stream::write::Encoder<'static, FsizeGuard>),
 }
 
 impl TraceFile {
     /// Compressed when the output's name ends in `.zst`.
     pub fn for_output(file: File, output: &Path) -> io::Result<Self> {
+        let file = FsizeGuard(file);
         if output.extension().is_some_and(|e| e == "zst") {
             let mut encoder = zstd::stream::write::Encoder::new(file, ZSTD_LEVEL)?;
             encoder.include_checksum(true)?;

@@ -15,7 +15,7 @@ use aya::{
     Ebpf,
     maps::{HashMap as BpfHashMap, Map, MapData},
 };
-use tracer_common::scope;
+use tracer_common::{scope, tracked};
 
 use super::{RecordError, TargetSpec};
 use crate::{
@@ -199,7 +199,7 @@ pub fn start(
                 procs.seed_from_procfs(p);
                 for tid in threads(p) {
                     // A full map only means more processes than we can follow; say so.
-                    if let Err(e) = tracked.insert(tid, 1u8, 0) {
+                    if let Err(e) = tracked.insert(tid, tracked::TREE, 0) {
                         tracing::warn!("cannot track tid {tid}: {e}");
                     }
                 }
@@ -267,7 +267,7 @@ fn start_command(
     unsafe {
         cmd.pre_exec(move || {
             let pid = libc::getpid() as u32;
-            let value: u8 = 1;
+            let value: u8 = tracked::TREE;
             let attr = MapUpdateAttr {
                 map_fd: raw_fd,
                 _pad: 0,
@@ -284,6 +284,10 @@ fn start_command(
             if rc != 0 {
                 return Err(std::io::Error::last_os_error());
             }
+            // Frozen before the command runs a single instruction of its own: it cannot
+            // delete itself (or anything) from the map (`record::freeze`). A kernel without
+            // BPF_MAP_FREEZE leaves it writable; the recorder says so after the start.
+            let _ = super::freeze::freeze_fd(std::os::fd::BorrowedFd::borrow_raw(raw_fd as i32));
             // Tracked first (bpf() needs root), then the user's groups and ids, as `strace -u`:
             // groups and gid while still root, uid last.
             if let Some((uid, gid, groups)) = &creds
@@ -406,7 +410,7 @@ fn pidfd_open(pid: u32) -> Option<OwnedFd> {
     (fd >= 0).then(|| unsafe { std::os::fd::FromRawFd::from_raw_fd(fd as i32) })
 }
 
-/// The live tasks of a command's tree, as (tid, thread-group id): the `TRACKED` map's keys (the
+/// The live tasks of a command's tree, as (tid, thread-group id): the `TRACKED` map's tree keys (the
 /// kernel side adds every fork of the tree and removes every exit, reparented orphans
 /// included) that still exist. A key left by a missed exit is skipped, not waited for.
 pub fn live_tree(ebpf: &Ebpf) -> Vec<(u32, u32)> {
@@ -416,10 +420,14 @@ pub fn live_tree(ebpf: &Ebpf) -> Vec<(u32, u32)> {
     let Ok(tracked) = BpfHashMap::<&MapData, u32, u8>::try_from(map) else {
         return Vec::new();
     };
+    // Adopted processes (`tracked::ADOPTED`: ones the tree took control of, and their
+    // children) are recorded but are not the tree: the recording does not wait for them, and
+    // never signals them.
     tracked
-        .keys()
+        .iter()
         .filter_map(Result::ok)
-        .filter_map(|tid| Some((tid, tgid_of(tid)?)))
+        .filter(|&(_, why)| why != tracked::ADOPTED)
+        .filter_map(|(tid, _)| Some((tid, tgid_of(tid)?)))
         .collect()
 }
 

@@ -439,6 +439,23 @@ pub enum EventData {
         thread: bool,
         clone_flags: u64,
     },
+    /// A process outside the recorded tree that this one took control of (a successful
+    /// ptrace request on it, a write-open of its `/proc/N/mem`, a process_vm_writev into it):
+    /// the kernel side added it to the tracked set, so what it does from here on is recorded,
+    /// and is this process's doing. A failed `result` (the tracked set was full) means it was
+    /// not added. Added in version 1 as a new kind (2026-12).
+    Adopt {
+        /// The process taken over, as the call named it (ptrace's tid; the pid otherwise).
+        victim_pid: u32,
+        /// Its name (`/proc/N/comm` when the record was read); null when it could not be read.
+        victim_comm: Option<String>,
+        /// Threads it had when the record was read (`/proc/N/status`); only the named one and
+        /// the children it forks later are followed. Null when it could not be read.
+        victim_threads: Option<u32>,
+        /// The call that took control: `ptrace PTRACE_SEIZE`, `process_vm_writev`,
+        /// `openat /proc/N/mem`.
+        how: String,
+    },
     Exec {
         /// The program as passed to execve, made absolute.
         path: PathRef,
@@ -959,6 +976,7 @@ impl EventData {
     pub fn kind(&self) -> EventKind {
         match self {
             EventData::Fork { .. } => EventKind::Fork,
+            EventData::Adopt { .. } => EventKind::Adopt,
             EventData::Exec { .. } => EventKind::Exec,
             EventData::Exit { .. } => EventKind::Exit,
             EventData::Open { .. } => EventKind::Open,
@@ -1107,6 +1125,13 @@ pub struct Footer {
     /// and in footers the host writes for a cut stream; empty when nothing was run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_scan: Option<Vec<CodeScan>>,
+    /// The recorder's own file-size limit (`RLIMIT_FSIZE`) was found lowered while it wrote
+    /// the trace (someone else set it: prlimit64 on the recorder's pid), and raised back: the
+    /// limits found, in bytes, in order. A write refused at the limit was retried, so the
+    /// trace is whole; that someone changed the recorder's limit is interference. Omitted when
+    /// empty (added to version 1, 2026-12).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fsize_limits_found: Vec<u64>,
 }
 
 /// A static scan of one file a recorded process ran (see `record::codescan`): the crypto

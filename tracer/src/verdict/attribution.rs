@@ -215,6 +215,20 @@ impl Attribution {
                     .entry(ev.pid)
                     .or_insert_with(|| unit.clone());
             }
+            if let Some(victim) = super::rules::adopted(ev) {
+                // A process taken over: from here on it does what its new master wrote into
+                // it, as a child would. Another program's process, not one the package ran:
+                // what it already runs is not the package's program.
+                state.insert(victim, origin);
+                running.remove(&victim);
+                if origin == Origin::Package {
+                    spawned.insert(victim);
+                } else {
+                    spawned.remove(&victim);
+                }
+                execed.remove(&victim);
+                failed_execs.remove(&victim);
+            }
             match &ev.data {
                 EventData::Fork {
                     child_pid,

@@ -499,6 +499,20 @@ fn possibly_interfered(
             "{lost} signal event(s) were lost: one may have been sent to the recorder, so the \
              trace may be missing what the package did"
         ),
+        // Someone lowered the recorder's file-size limit (the recorder raised it back and
+        // retried its write: `record::output::FsizeGuard`), by a call the trace does not show
+        // as the package's.
+        None if let Some(found) = trace
+            .footer
+            .as_ref()
+            .and_then(|f| f.fsize_limits_found.first()) =>
+        {
+            format!(
+                "the recorder's file-size limit was set to {found} bytes from outside during the \
+                 recording (by a process the trace does not show as the package's), so the \
+                 package may have interfered with it"
+            )
+        }
         None => return verdicts,
     };
     for v in &mut verdicts {

@@ -268,7 +268,22 @@ pub fn ptrace_controls(
 ) -> HashMap<u64, String> {
     let mut origin: HashMap<u32, Origin> = HashMap::new();
     let mut out = HashMap::new();
+    // Processes the package adopted ([`adopted`]) that have not exited yet: by pid, the
+    // adoption's seq and how it took them.
+    let mut live_adopted: HashMap<u32, (u64, String)> = HashMap::new();
     for (ev, o) in trace.events.iter().zip(&attribution.per_event) {
+        if let Some(victim) = adopted(ev)
+            && *o == Origin::Package
+        {
+            // Recorded from here on, as the package's: control of it is no gap.
+            origin.insert(victim, Origin::Package);
+            if let EventData::Adopt { how, .. } = &ev.data {
+                live_adopted.insert(victim, (ev.seq, how.clone()));
+            }
+        }
+        if let EventData::Exit { .. } = &ev.data {
+            live_adopted.remove(&ev.pid);
+        }
         origin.insert(ev.pid, *o);
         origin.insert(ev.tid, *o);
         // A child is its parent's until its own events say otherwise.
@@ -341,7 +356,31 @@ pub fn ptrace_controls(
             _ => {}
         }
     }
+    // An adopted process still running when the recording stopped may act later, on what the
+    // package wrote into it, unrecorded.
+    for (victim, (seq, how)) in live_adopted {
+        out.entry(seq).or_insert_with(|| {
+            format!(
+                "the package took control of process {victim} ({how}), which was still running when the recording stopped: what it did after is not recorded"
+            )
+        });
+    }
     out
+}
+
+/// The process an `adopt` event says the kernel side now records for `ev`'s process: one
+/// whose adoption succeeded and that had a single thread when it was read (the named thread
+/// is the one tracked: another thread of it would act unrecorded). `None` otherwise: the
+/// control stays a gap ([`ptrace_controls`]).
+pub fn adopted(ev: &Event) -> Option<u32> {
+    match &ev.data {
+        EventData::Adopt {
+            victim_pid,
+            victim_threads: Some(1),
+            ..
+        } if !failed(ev.result.as_ref()) => Some(*victim_pid),
+        _ => None,
+    }
 }
 
 /// The process whose memory `/proc/N/mem` or `/proc/N/task/T/mem` is (N).
@@ -1530,6 +1569,57 @@ mod tests {
             h[3].starts_with("yes: ptrace: PTRACE_POKEDATA pid 999"),
             "{h:?}"
         );
+    }
+
+    /// A process the package adopted (an `adopt` event) is recorded as the package's: control
+    /// of it is no gap, its exec is a process spawned, and it is a gap of its own only while
+    /// it outlives the recording. A victim with more threads than the tracked one stays a gap.
+    #[test]
+    fn an_adopted_process_is_the_package() {
+        use serde_json::json;
+        let pt = |req: &str, pid: i32| json!({"request": req, "target_pid": pid});
+        let adopt = |pid: u32, threads: u32| {
+            json!({"victim_pid": pid, "victim_comm": "sleep", "victim_threads": threads,
+                "how": "ptrace PTRACE_SEIZE"})
+        };
+        let t = trace_of(
+            None,
+            &[
+                ("adopt", 10, adopt(999, 1)),
+                ("ptrace", 10, pt("PTRACE_SEIZE", 999)),
+                ("ptrace", 10, pt("PTRACE_POKEDATA", 999)),
+                (
+                    "exec",
+                    999,
+                    json!({"path": {"resolved": "/bin/touch"}, "argv": ["touch", "/x"],
+                        "argv_truncated": false, "before": null, "after": null, "setid": false}),
+                ),
+                (
+                    "exit",
+                    999,
+                    json!({"status": 0, "code": 0, "signal": null, "core_dumped": false}),
+                ),
+                ("adopt", 10, adopt(888, 3)),
+                ("ptrace", 10, pt("PTRACE_POKEDATA", 888)),
+                ("adopt", 10, adopt(777, 1)),
+                ("ptrace", 10, pt("PTRACE_POKEDATA", 777)),
+            ],
+        );
+        let h = hits(&t, Check::ProcessesSpawned, &Allow::default());
+        assert_eq!(h[..3], ["-", "-", "-"], "{h:?}");
+        assert_eq!(h[3], "yes: exec /bin/touch [touch /x]", "{h:?}");
+        assert_eq!(h[5], "-", "{h:?}");
+        assert!(
+            h[6].starts_with("unknown: the package controlled process 888 via ptrace"),
+            "{h:?}"
+        );
+        assert!(
+            h[7].starts_with(
+                "unknown: the package took control of process 777 (ptrace PTRACE_SEIZE), which was still running"
+            ),
+            "{h:?}"
+        );
+        assert_eq!(h[8], "-", "{h:?}");
     }
 
     /// The other doors into another process's memory: /proc/N/mem opened for writing, and

@@ -153,6 +153,21 @@ pub fn attempt(header: &Header, ev: &Event) -> Option<String> {
         } if recorder.is_some_and(|r| i64::from(r.pid) == i64::from(*target_pid)) => Some(format!(
             "ptrace {request} of the recorder (pid {target_pid})"
         )),
+        // New resource limits for the recorder: a file-size limit makes its writes fail
+        // (round 4's `a4_prlimit_recorder`), others starve it of fds or memory.
+        EventData::PrivilegedCall {
+            call,
+            op: Some(op),
+            ..
+        } if call == "prlimit64"
+            && recorder.is_some_and(|r| {
+                op.strip_prefix("pid ")
+                    .and_then(|rest| rest.split(' ').next())
+                    .is_some_and(|pid| pid == r.pid.to_string())
+            }) =>
+        {
+            Some(format!("prlimit64 {op} on the recorder"))
+        }
         EventData::Open {
             path,
             access,

@@ -768,6 +768,7 @@ impl<W: Write> TraceSink<W> {
             cut: Some(cut.clone()),
             // The host has no scan: the trace is cut, so no claim holds anyway.
             code_scan: None,
+            fsize_limits_found: Vec::new(),
         };
         self.cut = Some(cut);
         self.cut_cause = Some(cause);
