@@ -630,6 +630,13 @@ fn trace_pids(t: &tracer::trace::Trace) -> std::collections::BTreeSet<u32> {
 /// A recording holds the open that created `own` and no event that names `other`, and shares
 /// no process with `other_trace`: the other recording's programs (still attached, or being
 /// detached) never write into this one's ring.
+/// Each of two recordings (name, trace, its marker) holds its own events and none of the
+/// other's.
+fn assert_apart(a: (&str, &tracer::trace::Trace, &Path), b: (&str, &tracer::trace::Trace, &Path)) {
+    assert_only_own_events(a.0, a.1, a.2, b.2, b.1);
+    assert_only_own_events(b.0, b.1, b.2, a.2, a.1);
+}
+
 fn assert_only_own_events(
     what: &str,
     t: &tracer::trace::Trace,
@@ -694,19 +701,9 @@ fn back_to_back_and_overlapping_recordings_each_keep_their_own_events() {
         "every detacher alive when the second recording started was gone when it ended \
          ({took:?}): it cannot be told whether the second waited for them"
     );
-    assert_only_own_events(
-        "the first recording",
-        &first.trace,
-        &work.join("first"),
-        &work.join("second"),
-        &second.trace,
-    );
-    assert_only_own_events(
-        "the second recording",
-        &second.trace,
-        &work.join("second"),
-        &work.join("first"),
-        &first.trace,
+    assert_apart(
+        ("the first recording", &first.trace, &work.join("first")),
+        ("the second recording", &second.trace, &work.join("second")),
     );
 
     // Overlapping: a third starts recording and waits for `go`; a fourth starts, records and
@@ -721,18 +718,16 @@ fn back_to_back_and_overlapping_recordings_each_keep_their_own_events() {
     let fourth = record("b2b-fourth", &["--", "sh", "-c", &touch("fourth")]);
     std::fs::write(&go, "").unwrap();
     let third = third.wait_exit();
-    assert_only_own_events(
-        "the overlapped recording",
-        &third.trace,
-        &work.join("third"),
-        &work.join("fourth"),
-        &fourth.trace,
-    );
-    assert_only_own_events(
-        "the overlapping recording",
-        &fourth.trace,
-        &work.join("fourth"),
-        &work.join("third"),
-        &third.trace,
+    assert_apart(
+        (
+            "the overlapped recording",
+            &third.trace,
+            &work.join("third"),
+        ),
+        (
+            "the overlapping recording",
+            &fourth.trace,
+            &work.join("fourth"),
+        ),
     );
 }
