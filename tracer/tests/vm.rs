@@ -366,7 +366,32 @@ expect = "absent"
             .find(|v| v["claim"]["check"] == check)
             .map(|v| v["status"].as_str().unwrap().to_owned())
     };
-    assert_eq!(verdict("networking").as_deref(), Some("held"), "{report:#}");
+    // The package's socket unit serves TCP on 127.0.0.1:7781: systemd's `(sd-listen)` binds
+    // it in the unit's cgroup and hands it to each answer instance, which never binds
+    // itself. That is the package's networking (it was held before socket units counted),
+    // but loopback only: no external endpoint.
+    assert_eq!(
+        verdict("networking").as_deref(),
+        Some("contradicted"),
+        "{report:#}"
+    );
+    let networking = report["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["claim"]["check"] == "networking")
+        .unwrap();
+    assert!(
+        networking["evidence"]["shown"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["what"]
+                .as_str()
+                .unwrap()
+                .ends_with("(by systemd for the package's tracer-standin-answer.socket)")),
+        "{networking:#}"
+    );
     assert_eq!(
         verdict("external_endpoint").as_deref(),
         Some("held"),
