@@ -807,6 +807,18 @@ impl Rules<'_> {
                     None => Hit::Yes(format!("fork of child {child_pid} (no exec seen)")),
                 }
             }
+            // A file whose content the kernel runs as a program, as root and outside the
+            // recorded tree (its usermode helper's exec is kthreadd's child): a write to it
+            // may spawn what no exec event of the package shows.
+            (Check::ProcessesSpawned, EventData::Open { path, access, .. })
+                if ok && access != "read" && access != "path" && runs_a_helper(path.best()) =>
+            {
+                Hit::Unknown(format!(
+                    "open {} for writing: the kernel runs the program written there itself, \
+                     outside the recorded tree",
+                    path.best()
+                ))
+            }
             (Check::ProcessesSpawned, EventData::Exit { .. }) => {
                 match self.core_helpers.get(&ev.seq) {
                     Some(why) => Hit::Unknown(why.clone()),
@@ -1233,6 +1245,22 @@ impl Rules<'_> {
     }
 }
 
+/// Files naming a program the kernel starts by itself (call_usermodehelper): a cgroup v1
+/// hierarchy's `release_agent`, the module loader, the hotplug and uevent helpers, the
+/// core-dump pipe, the power-off command, binfmt_misc's interpreter registration.
+fn runs_a_helper(path: &str) -> bool {
+    basename(path) == "release_agent"
+        || matches!(
+            path,
+            "/proc/sys/kernel/modprobe"
+                | "/proc/sys/kernel/hotplug"
+                | "/proc/sys/kernel/core_pattern"
+                | "/proc/sys/kernel/poweroff_cmd"
+                | "/sys/kernel/uevent_helper"
+        )
+        || (path.starts_with("/proc/sys/fs/binfmt_misc/") && basename(path) == "register")
+}
+
 /// Devices that hand out random bytes or do cryptography for whoever opens them: the kernel's
 /// random devices, a hardware RNG, a TPM (random numbers, keys, sealing), cryptodev.
 fn crypto_device(path: &str) -> Option<&'static str> {
@@ -1418,6 +1446,34 @@ mod tests {
     /// Round 5's held claims over recorded events (blind red team, 2026-12-03): a trusted.*
     /// xattr, a kernel random UUID, and the ring's openat of a random device or of the
     /// process's own environ, judged like the syscalls.
+    /// p5_cgroup_release_agent (round 5): the package set a cgroup v1 release agent, and the
+    /// kernel ran it; a write-open of such a file makes "No processes spawned" inconclusive.
+    #[test]
+    fn a_file_the_kernel_runs_is_a_spawn_the_trace_cannot_see() {
+        use serde_json::json;
+        let open = |path: &str, access: &str| json!({"path": {"resolved": path}, "flags": ["O_WRONLY"], "flags_raw": 1, "mode": null, "access": access});
+        let events = [
+            ("open", 10, open("/tmp/cg/release_agent", "write")),
+            ("open", 10, open("/proc/sys/kernel/modprobe", "write")),
+            (
+                "open",
+                10,
+                open("/proc/sys/fs/binfmt_misc/register", "write"),
+            ),
+            ("open", 10, open("/tmp/cg/release_agent", "read")),
+            ("open", 10, open("/tmp/cg/notify_on_release", "write")),
+        ];
+        let t = trace_of(None, &events);
+        let h = hits(&t, Check::ProcessesSpawned, &Allow::default());
+        for (i, hit) in h.iter().enumerate().take(3) {
+            assert!(
+                hit.starts_with("unknown: open ") && hit.contains("the kernel runs"),
+                "{i}: {h:?}"
+            );
+        }
+        assert_eq!(&h[3..], ["-", "-"]);
+    }
+
     #[test]
     fn round5_recorded_but_held() {
         use serde_json::json;
@@ -1458,6 +1514,8 @@ mod tests {
             "{crypto:?}"
         );
         assert_eq!(crypto[3], "-");
+        let spawned = hits(&t, Check::ProcessesSpawned, &Allow::default());
+        assert!(spawned.iter().all(|h| h == "-"), "{spawned:?}");
         let env = hits(&t, Check::Environment, &Allow::default());
         assert!(
             env[3].starts_with("yes: openat (io_uring) /proc/self/environ"),
