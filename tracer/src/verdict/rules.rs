@@ -18,7 +18,7 @@ use crate::{
         IoUringNet, addr_label, changed_paths, failed, io_uring_net, keyctl_maybe_privileged,
         netlink_privileged, privilege_detail, secret_in_argv, shown_argv,
     },
-    trace::{Event, EventData, SockAddr},
+    trace::{Event, EventData, PathRef, SockAddr},
 };
 
 pub enum Hit {
@@ -937,36 +937,13 @@ impl Rules<'_> {
             // A name the recorder could not read may be libc's own lookup: a gap, not evidence
             // (see `unreadable` in verdict/mod.rs).
             (Check::Environment, EventData::Getenv { name, .. }) if name.is_empty() => Hit::No,
-            // The same opens submitted through an io_uring: the ring's openat names its path.
-            (
-                Check::Environment,
-                EventData::IoUringOp {
-                    op, path: Some(path), ..
-                },
-            ) if op.starts_with("openat") && path.names().any(|p| own_environ(p, ev.pid)) => {
-                Hit::Yes(format!(
-                    "{op} (io_uring) {} (its own environment, read whole)",
-                    path.best()
-                ))
-            }
-            (
-                Check::Crypto,
-                EventData::IoUringOp {
-                    op, path: Some(path), ..
-                },
-            ) if op.starts_with("openat") && crypto_device(path.best()).is_some() => {
-                Hit::Yes(format!(
-                    "{op} (io_uring) {} ({})",
-                    path.best(),
-                    crypto_device(path.best()).unwrap_or_default()
-                ))
-            }
             // The whole environment read at once through procfs, without getenv.
-            (Check::Environment, EventData::Open { path, .. })
-                if ok && path.names().any(|p| own_environ(p, ev.pid)) =>
+            (Check::Environment, _)
+                if let Some((call, path)) = opening(ev)
+                    && path.names().any(|p| own_environ(p, ev.pid)) =>
             {
                 Hit::Yes(format!(
-                    "open {} (its own environment, read whole)",
+                    "{call} {} (its own environment, read whole)",
                     path.best()
                 ))
             }
@@ -993,16 +970,18 @@ impl Rules<'_> {
                     library, function, ..
                 },
             ) => Hit::Yes(format!("call of {function} in {library} (crypto library)")),
-            (Check::Crypto, EventData::Open { path, .. }) if ok => {
-                let p = path.best();
-                if let Some(what) = crypto_device(p) {
-                    Hit::Yes(format!("open {p} ({what})"))
-                } else if super::runtime::is_crypto_library(p) {
-                    Hit::Yes(format!("open {p} (crypto library mapped)"))
-                } else {
-                    Hit::No
-                }
+            (Check::Crypto, _)
+                if let Some((call, path)) = opening(ev)
+                    && let Some(what) = crypto_device(path.best()) =>
+            {
+                Hit::Yes(format!("{call} {} ({what})", path.best()))
             }
+            (Check::Crypto, EventData::Open { path, .. })
+                if ok && super::runtime::is_crypto_library(path.best()) =>
+            {
+                Hit::Yes(format!("open {} (crypto library mapped)", path.best()))
+            }
+            (Check::Crypto, EventData::Open { .. }) if ok => Hit::No,
             // The kernel's crypto API: hashes and ciphers computed through a socket.
             (Check::Crypto, EventData::Socket { domain, .. })
                 if ok && (domain == "AF_ALG" || domain == "AF_38") =>
@@ -1245,6 +1224,23 @@ impl Rules<'_> {
     }
 }
 
+/// The file an event opens, with the call in words: a successful open(2)-family call
+/// (`open`), or a ring's openat/openat2 (`openat (io_uring)`), whose result the submission
+/// record cannot say, judged like the syscall.
+fn opening(ev: &Event) -> Option<(String, &PathRef)> {
+    match &ev.data {
+        EventData::Open { path, .. } if !failed(ev.result.as_ref()) => {
+            Some(("open".to_owned(), path))
+        }
+        EventData::IoUringOp {
+            op,
+            path: Some(path),
+            ..
+        } if op.starts_with("openat") => Some((format!("{op} (io_uring)"), path)),
+        _ => None,
+    }
+}
+
 /// Files naming a program the kernel starts by itself (call_usermodehelper): a cgroup v1
 /// hierarchy's `release_agent`, the module loader, the hotplug and uevent helpers, the
 /// core-dump pipe, the power-off command, binfmt_misc's interpreter registration.
@@ -1440,12 +1436,6 @@ mod tests {
         assert_eq!(h[2..], ["-", "-"]);
     }
 
-    /// A crash that dumped core under a file core_pattern: the kernel wrote the file, in the
-    /// process's working directory for a relative pattern. Named when the pattern and the
-    /// directory are known, a gap when either is not; a pipe pattern is no file here.
-    /// Round 5's held claims over recorded events (blind red team, 2026-12-03): a trusted.*
-    /// xattr, a kernel random UUID, and the ring's openat of a random device or of the
-    /// process's own environ, judged like the syscalls.
     /// p5_cgroup_release_agent (round 5): the package set a cgroup v1 release agent, and the
     /// kernel ran it; a write-open of such a file makes "No processes spawned" inconclusive.
     #[test]
@@ -1474,6 +1464,9 @@ mod tests {
         assert_eq!(&h[3..], ["-", "-"]);
     }
 
+    /// Round 5's held claims over recorded events (blind red team, 2026-12-03): a trusted.*
+    /// xattr, a kernel random UUID, and the ring's openat of a random device or of the
+    /// process's own environ, judged like the syscalls.
     #[test]
     fn round5_recorded_but_held() {
         use serde_json::json;
@@ -1524,6 +1517,9 @@ mod tests {
         assert_eq!(env[2], "-");
     }
 
+    /// A crash that dumped core under a file core_pattern: the kernel wrote the file, in the
+    /// process's working directory for a relative pattern. Named when the pattern and the
+    /// directory are known, a gap when either is not; a pipe pattern is no file here.
     #[test]
     fn a_core_dump_is_a_file_the_kernel_writes() {
         use serde_json::json;
