@@ -63,16 +63,15 @@ impl Checked {
 /// Judges `claims` against `trace` and builds the report.
 pub fn check(trace: &Trace, claims: &ClaimSet, options: CheckOptions<'_>) -> Checked {
     // A vm run's unit cgroups make systemd's work for the package's units the package's.
-    let with_units;
     let claims = match options.exercised {
         Some(ex) if !ex.unit_cgroups.is_empty() => {
             let mut c = claims.clone();
             c.package.unit_cgroups = ex.unit_cgroups.clone();
-            with_units = c;
-            &with_units
+            std::borrow::Cow::Owned(c)
         }
-        _ => claims,
+        _ => std::borrow::Cow::Borrowed(claims),
     };
+    let claims = claims.as_ref();
     let mut judgement = verdict::judge_with(trace, claims, options.contents);
     if let Some(ex) = options.exercised {
         verdict::witness::apply(&mut judgement, trace, &claims.package, ex);

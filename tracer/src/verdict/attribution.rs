@@ -185,9 +185,10 @@ impl Attribution {
         let mut per_event = Vec::with_capacity(trace.events.len());
         let mut unpacks = Unpacks::default();
         // Processes working for one of the package's units before running a program of
-        // their own (systemd's children in the unit's cgroup): pid -> unit.
-        let mut managed: HashMap<u32, String> = HashMap::new();
-        let mut started_managed: HashMap<u32, String> = HashMap::new();
+        // their own (systemd's children in the unit's cgroup), and the unit each first
+        // worked for (what they run until they exec: `Programs`).
+        let mut managed: HashSet<u32> = HashSet::new();
+        let mut unit_of: HashMap<u32, String> = HashMap::new();
         for ev in &trace.events {
             let mut origin = *state.entry(ev.pid).or_insert_with(|| {
                 if Some(ev.pid) == target_pid && ev.comm != "tracer" {
@@ -210,10 +211,8 @@ impl Attribution {
             {
                 origin = Origin::Package;
                 state.insert(ev.pid, origin);
-                managed.insert(ev.pid, unit.clone());
-                started_managed
-                    .entry(ev.pid)
-                    .or_insert_with(|| unit.clone());
+                managed.insert(ev.pid);
+                unit_of.entry(ev.pid).or_insert_with(|| unit.clone());
             }
             if let Some(victim) = super::rules::adopted(ev) {
                 // A process taken over: from here on it does what its new master wrote into
@@ -265,6 +264,8 @@ impl Attribution {
                 EventData::Exec { path, argv, .. } if ev.result.as_ref().is_none_or(|r| r.ok()) => {
                     let path = path.best();
                     unpacks.see(ev, path, argv);
+                    // Systemd's work for a unit ends with the exec of a program.
+                    let was_managed = managed.remove(&ev.pid);
                     let script = if is_maintainer_script(path) {
                         Some(path)
                     } else {
@@ -300,14 +301,13 @@ impl Attribution {
                     } else if origin == Origin::Harness && Some(ev.pid) == target_pid {
                         // The recorded command, replacing the tracer's forked child.
                         outside
-                    } else if managed.remove(&ev.pid).is_some() {
+                    } else if was_managed {
                         // A unit's helper command that is not the package's program
                         // (`ExecStartPre=/bin/mkdir …`): as before, not the package's.
                         outside
                     } else {
                         origin
                     };
-                    managed.remove(&ev.pid);
                     state.insert(ev.pid, origin);
                     execed.insert(ev.pid);
                     if origin == Origin::Package {
@@ -323,7 +323,7 @@ impl Attribution {
             }
             per_event.push(origin);
         }
-        let programs = super::runtime::Programs::compute(trace, &per_event, &started_managed);
+        let programs = super::runtime::Programs::compute(trace, &per_event, &unit_of);
         Attribution {
             per_event,
             spawned,

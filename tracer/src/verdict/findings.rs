@@ -186,13 +186,9 @@ pub(super) fn collect(
         }
         // systemd setting up the package's unit (its keyring, capabilities, limits) is the
         // service manager's doing; only the sockets it opens for the unit are the package's.
-        if matches!(
-            attribution.programs.at(i),
-            Some((super::runtime::Program::ServiceManager { .. }, _))
-        ) && !matches!(
-            ev.data,
-            EventData::Socket { .. } | EventData::Bind { .. } | EventData::Listen { .. }
-        ) {
+        if attribution.programs.manager_unit(i).is_some()
+            && !super::runtime::opens_a_units_socket(&ev.data)
+        {
             continue;
         }
         if let Hit::Yes(what) = rules.hit(Check::ProcessesSpawned, ev) {

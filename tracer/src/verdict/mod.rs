@@ -680,10 +680,8 @@ fn judge_one(
                 );
                 // "pid 526 ((sd-listen))" alone does not say why systemd's child is the
                 // package: the line names the unit (the JSON's attribution says the rest).
-                let what = match attribution.programs.at(i) {
-                    Some((runtime::Program::ServiceManager { unit }, _))
-                        if a.cause == runtime::Cause::Package =>
-                    {
+                let what = match attribution.programs.manager_unit(i) {
+                    Some(unit) if a.cause == runtime::Cause::Package => {
                         format!("{what} (by systemd for the package's {unit})")
                     }
                     _ => what,
@@ -1168,11 +1166,10 @@ fn run_as<'a>(
     for (i, (ev, o)) in trace.events.iter().zip(&attribution.per_event).enumerate() {
         // systemd's child setting up a unit runs as root before the unit's `User=` applies:
         // that is the service manager, not a daemon of the package.
-        let manager = matches!(
-            attribution.programs.at(i),
-            Some((runtime::Program::ServiceManager { .. }, _))
-        );
-        if *o != Origin::Package || helpers.contains(&ev.pid) || manager {
+        if *o != Origin::Package
+            || helpers.contains(&ev.pid)
+            || attribution.programs.manager_unit(i).is_some()
+        {
             continue;
         }
         match last.iter_mut().find(|(p, _)| *p == ev.pid) {

@@ -383,6 +383,15 @@ impl Programs {
         }
     }
 
+    /// The package's unit whose setup event `index` is, when its process is systemd's child
+    /// working for the unit ([`Program::ServiceManager`]).
+    pub fn manager_unit(&self, index: usize) -> Option<&str> {
+        match self.at(index) {
+            Some((Program::ServiceManager { unit }, _)) => Some(unit),
+            _ => None,
+        }
+    }
+
     /// The program an event's process ran, and whether the process is a forked copy of the
     /// one that exec'd it.
     pub fn at(&self, index: usize) -> Option<(&Program, bool)> {
@@ -557,6 +566,16 @@ pub fn cause(
     a
 }
 
+/// Of what systemd does for a unit ([`Program::ServiceManager`]), the part that is the
+/// package's: a socket unit's addresses, which systemd binds and hands, listening, to the
+/// package's daemon, so a port it opens is the package's endpoint.
+pub fn opens_a_units_socket(data: &EventData) -> bool {
+    matches!(
+        data,
+        EventData::Socket { .. } | EventData::Bind { .. } | EventData::Listen { .. }
+    )
+}
+
 /// The cause by the event and the program alone. `worker`: the process is a forked copy of
 /// the one that exec'd the program.
 fn rule(
@@ -566,19 +585,16 @@ fn rule(
     owned: &BTreeSet<String>,
 ) -> Attributed {
     if let Some(Program::ServiceManager { unit }) = program {
-        return match data {
-            // A socket unit's addresses: systemd binds them and hands the listening sockets
-            // to the package's daemon, so a port it opens is the package's endpoint.
-            EventData::Socket { .. } | EventData::Bind { .. } | EventData::Listen { .. } => {
-                Attributed::package(format!(
-                    "systemd did it for the package's {unit}, as the unit file asks: the \
-                     daemon is handed the socket"
-                ))
-            }
-            _ => Attributed::runtime(
+        return if opens_a_units_socket(data) {
+            Attributed::package(format!(
+                "systemd did it for the package's {unit}, as the unit file asks: the daemon is \
+                 handed the socket"
+            ))
+        } else {
+            Attributed::runtime(
                 RuntimeKind::ServiceManager,
                 format!("systemd setting up the package's {unit} before its program runs"),
-            ),
+            )
         };
     }
     let label = program.map_or_else(
