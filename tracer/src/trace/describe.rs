@@ -432,6 +432,18 @@ pub const IMMUTABLE_FLAGS: &[&str] = &[
 /// setcap(8) does, and the kernel asks CAP_SETFCAP for it.
 pub const CAPABILITY_XATTR: &str = "security.capability";
 
+/// Why changing extended attribute `name` takes a capability: a file's capabilities
+/// (CAP_SETFCAP), or the trusted.* namespace (CAP_SYS_ADMIN, xattr(7), to set or remove alike).
+fn privileged_xattr(name: &str) -> Option<&'static str> {
+    if name == CAPABILITY_XATTR {
+        Some("file capabilities: CAP_SETFCAP")
+    } else if name.starts_with("trusted.") {
+        Some("trusted.* attributes: CAP_SYS_ADMIN")
+    } else {
+        None
+    }
+}
+
 /// unshare(2)'s and setns(2)'s flags by name (include/uapi/linux/sched.h).
 pub const NS_FLAGS: &[(u64, &str)] = &[
     (0x0000_0080, "CLONE_NEWTIME"),
@@ -487,33 +499,25 @@ pub fn privilege_detail(ev: &Event) -> Option<String> {
                 format!("{name} ({option}) {arg2}")
             }
         }
-        EventData::Xattr { path, name, op, .. } if name == CAPABILITY_XATTR => format!(
-            "{op}xattr {name} on {} (file capabilities: CAP_SETFCAP)",
-            path.as_ref().map_or("(fd, path unknown)", |p| p.best())
-        ),
-        // The trusted.* namespace is CAP_SYS_ADMIN's (xattr(7)), to set or remove alike.
-        EventData::Xattr { path, name, op, .. } if name.starts_with("trusted.") => format!(
-            "{op}xattr {name} on {} (trusted.* attributes: CAP_SYS_ADMIN)",
-            path.as_ref().map_or("(fd, path unknown)", |p| p.best())
-        ),
+        EventData::Xattr { path, name, op, .. } if let Some(why) = privileged_xattr(name) => {
+            format!(
+                "{op}xattr {name} on {} ({why})",
+                path.as_ref().map_or("(fd, path unknown)", |p| p.best())
+            )
+        }
         EventData::IoUringOp {
             op,
             path,
             name: Some(name),
             ..
-        } if name.starts_with("trusted.") && (op == "setxattr" || op == "fsetxattr") => format!(
-            "{op} (io_uring) {name} on {} (trusted.* attributes: CAP_SYS_ADMIN)",
-            path.as_ref().map_or("(fd, path unknown)", |p| p.best())
-        ),
-        EventData::IoUringOp {
-            op,
-            path,
-            name: Some(name),
-            ..
-        } if name == CAPABILITY_XATTR && (op == "setxattr" || op == "fsetxattr") => format!(
-            "{op} (io_uring) {name} on {} (file capabilities: CAP_SETFCAP)",
-            path.as_ref().map_or("(fd, path unknown)", |p| p.best())
-        ),
+        } if (op == "setxattr" || op == "fsetxattr")
+            && let Some(why) = privileged_xattr(name) =>
+        {
+            format!(
+                "{op} (io_uring) {name} on {} ({why})",
+                path.as_ref().map_or("(fd, path unknown)", |p| p.best())
+            )
+        }
         EventData::Mount {
             source,
             target,
