@@ -596,11 +596,12 @@ fn a_postrm_removing_a_file_and_a_user_contradicts_no_removals() {
     let pid = std::process::id();
     let victim = format!("/var/lib/{PKG}-state-{pid}");
     std::fs::write(&victim, "x").expect("create the file the postrm removes");
+    // Removed even when the recording fails and panics before the postrm ran.
+    let _victim = RemoveOnDrop(PathBuf::from(&victim));
     let script = postrm(&format!(
         "rm -f {victim}\nuserdel tracer-no-such-user-{pid} 2>/dev/null || true"
     ));
     let t = record("postrm-removes", &format!("{} purge", script.0.display()));
-    let _ = std::fs::remove_file(&victim);
     let v = absent(&t, Check::MaintainerRemoves);
     assert_status(&v, Status::Contradicted);
     let w = whats(&v);
