@@ -273,6 +273,49 @@ fn connecting_outside_the_allowlist_contradicts_it() {
     assert_eq!(v.allowed, 1);
 }
 
+/// glibc's getaddrinfo ranks several answers by connecting a UDP socket to each and undoing
+/// it (RFC 6724 source selection), sending nothing. Python asking for the passive addresses of
+/// a port gets `::` and `0.0.0.0`: the probe's connect to `::` (::1 for the kernel) is a gap
+/// for "only connects to 127.0.0.1", never a contradiction; the one to `0.0.0.0` is
+/// 127.0.0.1 and allowed. The same program connecting over TCP to 127.0.0.2 contradicts it.
+#[test]
+fn getaddrinfo_address_probes_are_no_connections() {
+    let probe = "import socket; socket.getaddrinfo(None, 2121, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)";
+    let t = record("gai-probe", &format!("python3 -c '{probe}'"));
+    let only_lo = || Allow {
+        destinations: vec!["127.0.0.1".to_owned()],
+        ..Allow::default()
+    };
+    let v = verdict(
+        &t,
+        claim(Check::OutgoingDestinations, Expect::Absent, only_lo()),
+    );
+    // Without IPv6 the answer is 0.0.0.0 alone, probed by no one: held, nothing to show.
+    let v6 = std::path::Path::new("/proc/net/if_inet6").exists();
+    if v6 {
+        assert_status(&v, Status::Inconclusive);
+        assert!(
+            v.reason.contains("UDP connect [::]:2121") && v.reason.contains("AF_UNSPEC"),
+            "{}",
+            v.reason
+        );
+    } else {
+        assert_status(&v, Status::Held);
+    }
+    let t = record(
+        "gai-then-tcp",
+        &format!(
+            "python3 -c '{probe}'; /bin/bash -c 'echo > /dev/tcp/127.0.0.2/9' 2>/dev/null; exit 0"
+        ),
+    );
+    let v = verdict(
+        &t,
+        claim(Check::OutgoingDestinations, Expect::Absent, only_lo()),
+    );
+    assert_status(&v, Status::Contradicted);
+    assert_eq!(whats(&v), ["connect 127.0.0.2:9"]);
+}
+
 #[test]
 fn setuid_to_nobody_contradicts_privilege_claims() {
     let t = record(

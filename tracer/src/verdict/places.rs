@@ -51,6 +51,9 @@ pub struct Places {
     unspec: HashMap<u64, Option<SockAddr>>,
     /// Listens on an inet socket created in the trace and never bound: autobound.
     autobound: HashSet<u64>,
+    /// Connects of a datagram inet socket that the same thread undid with its very next
+    /// recorded call, an AF_UNSPEC connect of the same fd: see [`Places::udp_probe`].
+    udp_probes: HashSet<u64>,
     /// Events of a process that shares its fd table or its cwd with another process
     /// (clone(CLONE_FILES or CLONE_FS) without CLONE_THREAD): the other one can change what
     /// a dirfd or the cwd is between the recorded calls, so a relative path is not placed.
@@ -127,12 +130,31 @@ impl Places {
         let mut root: HashMap<u32, Root> = HashMap::new();
         let mut mounts = Namespaces::new(MAX_KEPT_MOUNTS);
         let mut sockets: HashMap<(u32, i32), String> = HashMap::new();
+        // Datagram inet sockets by (pid, fd), and per thread a connect of one not yet
+        // followed by another call of that thread: (connect seq, pid, fd).
+        let mut datagram: HashSet<(u32, i32)> = HashSet::new();
+        let mut udp_connect: HashMap<u32, (u64, u32, i32)> = HashMap::new();
         let mut shared: HashSet<u32> = HashSet::new();
         for ev in &trace.events {
             if shared.contains(&ev.pid) {
                 out.shared_base.insert(ev.seq);
             }
             let ok = ev.result.as_ref().is_none_or(|r| r.ok());
+            if let Some((seq, pid, fd)) = udp_connect.remove(&ev.tid)
+                && ev.pid == pid
+                && matches!(&ev.data, EventData::Connect { fd: f, addr: Some(SockAddr::Other { number: 0, .. }) } if *f == fd)
+            {
+                out.udp_probes.insert(seq);
+            }
+            if let EventData::Connect {
+                fd,
+                addr: Some(SockAddr::Inet { .. } | SockAddr::Inet6 { .. }),
+            } = &ev.data
+                && ok
+                && datagram.contains(&(ev.pid, *fd))
+            {
+                udp_connect.insert(ev.tid, (ev.seq, ev.pid, *fd));
+            }
             if let Some(v) = mounts.view_of(ev.pid) {
                 out.view_of.insert(ev.seq, v);
             }
@@ -235,11 +257,19 @@ impl Places {
                     let target = path2.as_ref().map_or("/", PathRef::best);
                     mounts.change(ev.pid, |v| v.unknown(target, format!("after {call}")));
                 }
-                EventData::Socket { domain, .. } => {
+                EventData::Socket {
+                    domain, sock_type, ..
+                } => {
                     if let Some(fd) = ev.result.as_ref().filter(|r| r.ok()).map(|r| r.ret)
                         && let Ok(fd) = i32::try_from(fd)
                     {
                         sockets.insert((ev.pid, fd), domain.clone());
+                        let inet = domain == "AF_INET" || domain == "AF_INET6";
+                        if inet && sock_type.split('|').any(|t| t == "SOCK_DGRAM") {
+                            datagram.insert((ev.pid, fd));
+                        } else {
+                            datagram.remove(&(ev.pid, fd));
+                        }
                     }
                 }
                 EventData::Bind { fd, addr } | EventData::Send { fd, addr, .. } if ok => {
@@ -323,6 +353,17 @@ impl Places {
     /// the socket's family is not known; `None` when the event has no such address.
     pub fn unspec(&self, seq: u64) -> Option<Option<&SockAddr>> {
         self.unspec.get(&seq).map(Option::as_ref)
+    }
+
+    /// Whether this connect of a datagram socket was undone by the same thread's next
+    /// recorded call, `connect(fd, AF_UNSPEC)`. A UDP connect sends nothing: it sets the
+    /// socket's peer and picks its source address. glibc's getaddrinfo does exactly this to
+    /// rank the addresses it returns (RFC 6724 source address selection: connect, getsockname,
+    /// disconnect, for each candidate), so every name lookup with several answers leaves such
+    /// connects to addresses the program may never contact. Sends on a connected socket are
+    /// not recorded, so whether anything went out in between cannot be told either way.
+    pub fn udp_probe(&self, seq: u64) -> bool {
+        self.udp_probes.contains(&seq)
     }
 
     /// Whether this listen autobound its never-bound socket.

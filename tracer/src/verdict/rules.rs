@@ -598,10 +598,24 @@ fn inet(addr: &SockAddr) -> Option<(&str, u16)> {
     }
 }
 
-/// `IP` or `IP:PORT` / `[IP6]:PORT` allowlist entries.
+/// Where the kernel sends a connect or datagram addressed to `ip`: itself, except for the
+/// unspecified address, which means this host's loopback (net/ipv4/route.c: a flow without a
+/// destination gets INADDR_LOOPBACK; tcp_v6_connect: "connect() to INADDR_ANY means
+/// loopback"), and an IPv4-mapped IPv6 address, which an AF_INET6 socket sends as IPv4.
+pub fn effective_destination(ip: &str) -> Option<IpAddr> {
+    match ip.parse::<IpAddr>().ok()?.to_canonical() {
+        IpAddr::V4(v4) if v4.is_unspecified() => Some(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)),
+        IpAddr::V6(v6) if v6.is_unspecified() => Some(IpAddr::V6(std::net::Ipv6Addr::LOCALHOST)),
+        a => Some(a),
+    }
+}
+
+/// `IP` or `IP:PORT` / `[IP6]:PORT` allowlist entries, matched against where the kernel sends
+/// to `ip` ([`effective_destination`]): `0.0.0.0` is 127.0.0.1, `::ffff:10.0.0.1` is 10.0.0.1.
 pub fn destination_allowed(ip: &str, port: u16, allow: &[String]) -> bool {
-    let same_ip = |a: &str| match (a.parse::<IpAddr>(), ip.parse::<IpAddr>()) {
-        (Ok(x), Ok(y)) => x == y,
+    let dest = effective_destination(ip);
+    let same_ip = |a: &str| match (a.parse::<IpAddr>(), dest) {
+        (Ok(x), Some(y)) => x.to_canonical() == y,
         _ => a == ip,
     };
     allow.iter().any(|entry| {
@@ -679,7 +693,13 @@ fn own_environ(path: &str, pid: u32) -> bool {
 fn destination_hit(what: &str, a: &SockAddr, allow: &Allow) -> Hit {
     match inet(a) {
         Some((ip, port)) if destination_allowed(ip, port, &allow.destinations) => Hit::Allowed,
-        Some(_) => Hit::Yes(format!("{what} {}", addr_label(a))),
+        Some((ip, _)) => match effective_destination(ip) {
+            Some(real) if real.to_string() != ip => Hit::Yes(format!(
+                "{what} {} (the kernel sends it to {real})",
+                addr_label(a)
+            )),
+            _ => Hit::Yes(format!("{what} {}", addr_label(a))),
+        },
         None => Hit::No,
     }
 }
@@ -1052,7 +1072,12 @@ impl Rules<'_> {
             (
                 Check::OutgoingDestinations,
                 EventData::Connect { addr: Some(a), .. } | EventData::Send { addr: Some(a), .. },
-            ) => destination_hit(&ev.data.kind().to_string(), a, allow),
+            ) => match destination_hit(&ev.data.kind().to_string(), a, allow) {
+                Hit::Yes(what) if self.attribution.places.udp_probe(ev.seq) => Hit::Unknown(format!(
+                    "UDP {what}, undone by its next call (connect AF_UNSPEC): a UDP connect sends nothing by itself (glibc's getaddrinfo connects and disconnects this way to rank addresses), and sends on a connected socket are not recorded"
+                )),
+                hit => hit,
+            },
             // A ring's connect or addressed send, read like the syscall it stands for.
             (Check::Networking | Check::OutgoingDestinations, EventData::IoUringOp { .. }) => {
                 match io_uring_net(ev) {
@@ -1335,6 +1360,86 @@ mod tests {
         assert!(!destination_allowed("127.0.0.2", 9, &allow));
         assert!(is_loopback("127.0.0.5") && is_loopback("::1") && is_loopback("::ffff:127.0.0.1"));
         assert!(!is_loopback("0.0.0.0") && !is_loopback("::"));
+        // Where the kernel sends: the unspecified address is this host's loopback, an
+        // IPv4-mapped address is the IPv4 one.
+        let lo4 = v(&["127.0.0.1"]);
+        assert!(destination_allowed("0.0.0.0", 2121, &lo4));
+        assert!(destination_allowed("::ffff:127.0.0.1", 80, &lo4));
+        assert!(!destination_allowed("::", 2121, &lo4));
+        assert!(destination_allowed("::", 2121, &v(&["::1"])));
+        assert!(destination_allowed(
+            "::ffff:10.1.2.3",
+            53,
+            &v(&["10.1.2.3:53"])
+        ));
+        assert!(!destination_allowed("::ffff:10.1.2.3", 53, &lo4));
+    }
+
+    /// glibc's getaddrinfo ranks its answers by connecting a UDP socket to each and
+    /// disconnecting it (connect AF_UNSPEC) right away: no packet leaves, so such a connect
+    /// to an address off the allowlist is a gap (sends on a connected socket are not
+    /// recorded), not a contradiction. A UDP connect the thread does not undo at once (a DNS
+    /// query: connect, then send), and any TCP connect, stay contradictions.
+    #[test]
+    fn a_udp_connect_undone_at_once_is_a_gap_not_a_connection() {
+        use serde_json::json;
+        let sock = |domain: &str, ty: &str| json!({"domain": domain, "type": ty, "protocol": 0});
+        let connect = |addr: serde_json::Value| json!({"fd": 4, "addr": addr});
+        let unspec = json!({"family": "other", "number": 0, "hex": "0000000000000000"});
+        let mut t = trace_of(
+            None,
+            &[
+                ("socket", 10, sock("AF_INET6", "SOCK_DGRAM|SOCK_CLOEXEC")),
+                (
+                    "connect",
+                    10,
+                    connect(json!({"family": "inet6", "ip": "::", "port": 2121})),
+                ),
+                ("connect", 10, connect(unspec.clone())),
+                (
+                    "connect",
+                    10,
+                    connect(json!({"family": "inet", "ip": "0.0.0.0", "port": 2121})),
+                ),
+                ("socket", 10, sock("AF_INET", "SOCK_DGRAM|SOCK_NONBLOCK")),
+                (
+                    "connect",
+                    10,
+                    connect(json!({"family": "inet", "ip": "10.9.9.9", "port": 53})),
+                ),
+                ("socket", 10, sock("AF_INET", "SOCK_STREAM")),
+                (
+                    "connect",
+                    10,
+                    connect(json!({"family": "inet", "ip": "10.9.9.8", "port": 80})),
+                ),
+                ("connect", 10, connect(unspec)),
+            ],
+        );
+        // Every socket is fd 4, the fd glibc's probe reuses.
+        for ev in &mut t.events {
+            if matches!(ev.data, EventData::Socket { .. }) {
+                ev.result = Some(crate::trace::SysResult {
+                    ret: 4,
+                    errno: None,
+                });
+            }
+        }
+        let allow = Allow {
+            destinations: v(&["127.0.0.1"]),
+            ..Allow::default()
+        };
+        let h = hits(&t, Check::OutgoingDestinations, &allow);
+        assert!(
+            h[1].starts_with("unknown: UDP connect [::]:2121 (the kernel sends it to ::1), undone"),
+            "{h:?}"
+        );
+        assert_eq!(h[3], "allowed", "0.0.0.0 is 127.0.0.1: {h:?}");
+        assert_eq!(
+            h[5], "yes: connect 10.9.9.9:53",
+            "a DNS query's connect: {h:?}"
+        );
+        assert_eq!(h[7], "yes: connect 10.9.9.8:80", "a TCP connect: {h:?}");
     }
 
     /// A trace: the fixture's header with `core_pattern`, then `events` (kind, pid, fields).
