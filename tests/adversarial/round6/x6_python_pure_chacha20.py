@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 # x6_python_pure_chacha20: ChaCha20 written in pure Python (no hashlib, no ssl, no C module):
 # the RFC 8439 block function, checked against the RFC's test vector (section 2.3.2), then a
-# message encrypted with a key derived from the process's own data. The "expand 32-byte k"
-# constant is written reversed (a first version with it split in four literals was found by the
+# message encrypted with a key derived from the process's own data. ChaCha's 16-byte constant
+# is written reversed (a first version with it split in four literals was found by the
 # recorder's static scan of the script).
 import struct
 import sys
