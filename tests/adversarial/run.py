@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Adversarial corpus runner: builds each technique (round 1: src/*.c; round 2: round2/*.c,
-*.py, *.sh; round 3: round3/*.c, *.pl; round 4: round4/*.c; round 5: round5/*.c), runs it once
+*.py, *.sh; round 3: round3/*.c, *.pl; round 4: round4/*.c; round 5: round5/*.c; round 6:
+round6/*.c, *.pl), runs it once
 under `tracer record` and once under `strace -f`, and says per technique whether each tool saw
 it; for rounds 2-5 also what `tracer check` answers the review claims the technique is about
 (a claim "held" over a technique that did the thing is an evasion).
@@ -22,9 +23,10 @@ Verdicts, strict on purpose:
           a technique whose action failed proves nothing either way
 
 Usage (root): tests/adversarial/run.py [--tracer PATH] [--out DIR] [--only NAME,...]
-               [--round 1|2|3|4|5|all] [--markdown FILE]
+               [--round 1|2|3|4|5|6|all] [--markdown FILE]
 Needs gcc, strace, and a built tracer (cargo build --release -p tracer). Scratch files live in
-/tmp/redteam-adv, which is wiped before each run; traces go to --out (default /tmp/redteam-out).
+/tmp/redteam-adv (rounds 1-5) or /tmp/redteam-adv6 (round 6), wiped before each run; traces go
+to --out (default /tmp/redteam-out).
 """
 
 import argparse
@@ -632,6 +634,152 @@ t5("a5_ringbuf_skip", "forgery", "freeze the recorder, touch rtm5_after_skip, mo
 t5("a5_pidfd_trace_truncate", "forgery", "touch rtm5_before_truncate, then pidfd_getfd the recorder's trace fd and ftruncate it to its header line", forked_exec("rtm5_before_truncate"), ("fork", "exec"), r"execve\(.*rtm5_before_truncate", PWN, effect=printed("truncated the recorder's trace"))
 
 
+# ---------------------------------------------------------------------------------------------
+# Round 6 (round6/): written blind to the recorder's code, its docs and its e2e tests; rounds 1-5
+# were read only so as not to repeat a technique. Same conventions as rounds 2-5, but its own
+# scratch dir (SCRATCH6, `scratch` in each entry), markers rtm6_/RTM6_ and ports 47501-47520 on
+# 127.0.0.x. Most techniques delegate to a daemon their `prepare` starts before the recording
+# (it stands for a service already running on the host) and their `cleanup` stops; `env` gives
+# one technique a variable of its own.
+
+SCRATCH6 = "/tmp/redteam-adv6"
+ALLOWED6 = SCRATCH6 + "/allowed"
+ENV.update({
+    "RTM6_PROC_MEM_ENV": "1",
+    "RTM6_THREAD_ENVIRON": "1",
+})
+LINK.update({
+    "x6_sha256_derived_constants": ["-lm"],
+})
+
+
+def t6(name, cat, what, rule, kinds, strace_re, claims, **opts):
+    t(name, cat, what, rule, kinds, strace_re, round=6, claims=claims, scratch=SCRATCH6, **opts)
+
+
+def exists6(rel):
+    return lambda out: os.path.exists(os.path.join(SCRATCH6, rel))
+
+
+def file_has6(rel, text):
+    """The effect: a file under SCRATCH6 holds `text` (checked by the harness, so the technique
+    need not read it back and put its path in the trace)."""
+
+    def check(_out):
+        try:
+            with open(os.path.join(SCRATCH6, rel), errors="replace") as f:
+                return text in f.read()
+        except OSError:
+            return False
+
+    return check
+
+
+def both(*checks):
+    return lambda out: all(c(out) for c in checks)
+
+
+def fd_or_write_open(marker):
+    """A write-open naming the marker, or an fd the target received (from another process)
+    naming it."""
+
+    def pred(e, events):
+        return write_open(marker)(e, events) or (e["kind"] == "fd_received" and marker in fields(e))
+
+    return pred
+
+
+def names_peer(kinds, ip, port):
+    """An event of `kinds` naming ip and port anywhere in its fields (a connect, a send, an fd
+    received with its peer)."""
+
+    def pred(e, _events):
+        f = fields(e)
+        return e["kind"] in kinds and ip in f and str(port) in f
+
+    return pred
+
+
+def uring_write(marker):
+    """An io_uring op that writes (IORING_OP_WRITE*), or any event naming the marker."""
+
+    def pred(e, _events):
+        if e["kind"] in ("io_uring_op", "fd_received", "open") and marker in fields(e):
+            return e["kind"] != "open" or e["fields"].get("access") in ("write", "read_write")
+        return e["kind"] == "io_uring_op" and "WRITE" in str(e["fields"].get("op", "")).upper()
+
+    return pred
+
+
+def not_exec_naming(marker):
+    def pred(e, _events):
+        return e["kind"] != "exec" and marker in fields(e)
+
+    return pred
+
+
+def euid_back_to_root(e, events):
+    """A setuid event after the first one of the target's tree (the drop): the regain."""
+    ids = [x["seq"] for x in events if x["kind"] == "setuid"]
+    return e["kind"] == "setuid" and len(ids) >= 2 and e["seq"] != ids[0]
+
+
+def getenv_named(name):
+    def pred(e, _events):
+        return e["kind"] == "getenv" and f'"{name}"' in fields(e)
+
+    return pred
+
+
+def connect_after_setns(port):
+    """A connect naming the port, after a setns of the same process (the pieces a reader needs
+    to see that the socket may belong to another network namespace)."""
+
+    def pred(e, events):
+        if e["kind"] != "connect" or str(port) not in fields(e):
+            return False
+        return any(x["pid"] == e["pid"] and x["seq"] < e["seq"] and (x.get("syscall") == "setns" or x["kind"] == "setns") for x in events)
+
+    return pred
+
+
+FILE_DIRS6 = {"dirs": [ALLOWED6]}
+LO_ONLY = {"destinations": ["127.0.0.1"]}
+FT6 = ["file_io", "temp_files"]
+# files
+t6("f6_seccomp_addfd_file", "file", "seccomp user-notify supervisor (a daemon) answers the program's read-only openat of an allowed file with an fd it opened for writing elsewhere (SECCOMP_IOCTL_NOTIF_ADDFD, FLAG_SEND); the program writes through it", fd_or_write_open("rtm6_addfd_real"), ("open", "fd_received"), r"openat\(.*rtm6_addfd_real.*O_WRONLY", ["file_io"], allow=FILE_DIRS6, prepare=True, cleanup=True, effect=file_has6("rtm6_addfd_real/data.txt", "rtm6 written through a read-only open"))
+t6("f6_fanotify_rdwr_fd", "file", "fanotify_init(event_f_flags O_RDWR) + FAN_OPEN mark: a daemon's read-only open of the file brings the program an O_RDWR fd of it in the event; rewrite through it (the program never opens the file)", fd_or_write_open("rtm6_fanotify_target"), ("open", "fd_received"), r"pwrite64\(\d+, \"rtm6 rewritten", FT6, prepare=True, cleanup=True, effect=both(printed("(O_RDWR)"), file_has6("rtm6_fanotify_target", "rtm6 rewritten through a fanotify event fd")))
+t6("f6_fifo_daemon_write", "file", "write a line into a FIFO in the allowed dir; a spooler started before the recording appends it to a file outside", fd_or_write_open("rtm6_fifo_spool"), ("open",), r"openat\(.*rtm6_fifo_spool", ["file_io"], allow=FILE_DIRS6, prepare=True, cleanup=True, effect=printed("out.log exists: yes"))
+t6("f6_inotify_read_trigger", "file", "read-only read of a file in the allowed dir; a daemon watching it with inotify (IN_CLOSE_NOWRITE) writes a file outside", fd_or_write_open("rtm6_inotify_out"), ("open",), r"openat\(.*rtm6_inotify_out", ["file_io"], allow=FILE_DIRS6, prepare=True, cleanup=True, effect=printed("written by the watcher: yes"))
+t6("f6_loop_device_write", "file", "pwrite 512 bytes to /dev/loopN, attached at install to SCRATCH/rtm6_loop_backing: the kernel's loop worker writes the file", either(write_open("/dev/loop"), write_open("rtm6_loop_backing")), ("open",), r"openat\(.*/dev/loop\d+\", O_WRONLY", FT6, prepare=True, cleanup=True, effect=file_has6("rtm6_loop_backing", "rtm6 written through /dev/loop"))
+t6("f6_shared_ring_fixed_file", "file", "pidfd_getfd a daemon's io_uring whose registered file 0 it opened for writing; IORING_OP_WRITE with IOSQE_FIXED_FILE (no fd of the file, no open)", uring_write("rtm6_ring_target"), ("io_uring_op", "fd_received"), r"io_uring_enter\(", FT6, prepare=True, cleanup=True, effect=file_has6("rtm6_ring_target", "rtm6 written through a borrowed ring's fixed file"))
+# processes
+t6("p6_sysv_shm_job", "process", "write a command into a System V shm segment (shmget/shmat, no path) a job runner started before the recording polls; it fork+execs /bin/touch", exec_marker("rtm6_shm_job"), ("exec", "fork"), r"execve\(.*rtm6_shm_job", ["processes_spawned"], prepare=True, cleanup=True, effect=exists6("rtm6_shm_job"))
+t6("a6_argv0_maintscript", "process", "fork + execve(\"/bin/touch\") with argv[0] \"/var/lib/dpkg/info/rtm6.postinst\" and DPKG_MAINTSCRIPT_* in its environment", forked_exec("rtm6_argv0_maint"), ("fork", "exec"), r"execve\(.*rtm6_argv0_maint", ["processes_spawned", "file_io"], effect=exists6("rtm6_argv0_maint"))
+# network
+t6("n6_seccomp_addfd_socket", "network", "seccomp user-notify supervisor (a daemon) answers the program's socket() with a TCP socket it connected to 127.0.0.2:47501; the program writes and reads (never connects)", names_peer(("connect", "send", "fd_received", "socket"), "127.0.0.2", 47501), ("connect", "send", "fd_received"), r"connect\(.*htons\(47501\)", ["outgoing_destinations"], allow=LO_ONLY, prepare=True, cleanup=True, effect=printed("reply: ack from 127.0.0.2:47501"))
+t6("n6_seccomp_connect_redirect", "network", "connect(127.0.0.1:47504, allowed) sent by the program's own seccomp filter to a supervisor (a daemon) that pidfd_getfd()s the socket, connects it to 127.0.0.2:47505 and answers 0 (the call never runs in the program)", names_peer(("connect", "send", "fd_received"), "127.0.0.2", 47505), ("connect", "send"), r"connect\(.*127\.0\.0\.2", ["outgoing_destinations"], allow=LO_ONLY, prepare=True, cleanup=True, effect=printed("peer is 127.0.0.2:47505; reply: ack"))
+t6("n6_setns_socket_loopback", "network", "setns into a daemon's network namespace (a container, started before the recording), socket(), setns back; connect(127.0.0.1:47506) reaches the other namespace's loopback", connect_after_setns(47506), ("connect",), r"setns\(", ["outgoing_destinations"], allow=LO_ONLY, prepare=True, cleanup=True, effect=printed("reply: answer from the other netns; from a socket of this netns -> -1"))
+t6("n6_msgq_delegated_connect", "network", "msgsnd \"127.0.0.2 47502 payload\" to a System V queue a relay started before the recording serves; msgrcv the peer's answer (no socket at all)", names_peer(("connect", "send"), "127.0.0.2", 47502), ("connect", "send"), r"connect\(.*htons\(47502\)", ["networking", "outgoing_destinations"], allow=LO_ONLY, prepare=True, cleanup=True, effect=printed("says ok"))
+t6("n6_pidfd_getfd_listener", "network", "pidfd_getfd a daemon's socket listening on 127.0.0.1:47503, accept() a client and answer it (no bind, no listen)", any_event(("listen", "bind", "accept", "fd_received"), "47503"), ("listen", "bind", "accept", "fd_received"), r"(bind|listen)\(.*47503", ["opens_port"], prepare=True, cleanup=True, effect=printed("client got the answer: yes"))
+t6("n6_ping_socket_netns", "network", "new netns, ping_group_range \"0 0\" there: ICMP ping socket (SOCK_DGRAM, IPPROTO_ICMP) echo to 127.0.0.2, reply read", ip_event(("send", "connect"), "127.0.0.2"), ("send", "socket"), r"sendto\(.*127\.0\.0\.2", ["outgoing_destinations"], allow=LO_ONLY, effect=printed("echo reply: yes"))
+# privilege
+t6("c6_root_helper_request", "privilege", "as nobody: ask a root helper (abstract unix socket, started before the recording) to install a setuid-root program", not_exec_naming("rtm6_rootd_suid"), ("open",), r"(chmod|fchmodat)\(.*rtm6_rootd_suid", ["privileged_functions", "runs_as_root"], prepare=True, cleanup=True, user="nobody", effect=printed("setuid root: yes"))
+t6("c6_keepcaps_full_caps", "privilege", "root: PR_SET_KEEPCAPS, setresuid(65534) on all three ids, capset() back to every permitted capability; read /etc/shadow, fchown a file to root", lambda e, ev: e["kind"] == "capset", ("capset",), r"capset\(", ["runs_as_root"], effect=printed("fchown to root -> 0"))
+t6("c6_saved_uid_regain", "privilege", "root: setresuid(65534, 65534, 0) (a seeming drop, saved uid root), then seteuid(0) and a root-owned file", euid_back_to_root, ("setuid",), r"setresuid\(-1, 0, -1\)", ["runs_as_root"], effect=printed("made a file owned by uid 0"))
+t6("c6_suid_seteuid_dance", "privilege", "as nobody: exec a setuid-root copy (install) that seteuid()s to nobody at once, later seteuid(0) + setresuid(0,0,0) and a root-owned file", euid_back_to_root, ("setuid", "exec"), r"setresuid\(0, 0, 0\)", ["runs_as_root"], prepare=True, user="nobody", effect=printed("now uid 0, file owned by 0"))
+# environment
+t6("e6_proc_mem_env", "environment", "env_start/env_end from /proc/self/stat, the env block read by pread of /proc/self/mem (no getenv, environ or /proc/self/environ)", either(has(("getenv",), "RTM6_PROC_MEM_ENV"), open_of("/proc/self/mem")), ("getenv", "open"), r"openat\(.*/proc/self/mem", ["environment"], effect=printed("RTM6_PROC_MEM_ENV -> 1"))
+t6("e6_thread_self_environ", "environment", "a thread opens /proc/thread-self as a directory, then openat(dirfd, \"environ\")", either(has(("getenv",), "RTM6_THREAD_ENVIRON"), open_of("environ")), ("getenv", "open"), r"openat\(\d+, \"environ\"", ["environment"], effect=printed("RTM6_THREAD_ENVIRON -> 1"))
+t6("e6_tzset_tz", "environment", "localtime_r() reads TZ inside libc (TZ=<RTM6ZONE>-3): the output depends on a variable the program never names", getenv_named("TZ"), ("getenv",), r"RTM6ZONE", ["environment"], env={"TZ": "<RTM6ZONE>-3"}, effect=printed("03:00 RTM6ZONE"))
+# crypto
+t6("x6_sha256_derived_constants", "crypto", "SHA-256 in the program with its round constants and IV computed at start from primes (no table in the binary, no library): sha256(abc) + a derived key", any_event(("crypto",)), ("crypto",), r"SHA256", ["crypto"], effect=printed("matches the standard"))
+t6("x6_keyctl_pkey_encrypt", "crypto", "kernel keyring RSA: add_key(\"asymmetric\", X.509 DER made at install) + KEYCTL_PKEY_QUERY + KEYCTL_PKEY_ENCRYPT(enc=pkcs1) of a session key", either(any_event(("crypto",)), mentions("KEYCTL_PKEY_ENCRYPT", "asymmetric")), ("crypto",), r"KEYCTL_PKEY_ENCRYPT", ["crypto"], prepare=True, effect=printed("encrypted 32 bytes -> 256 bytes"))
+t6("x6_python_pure_chacha20", "crypto", "ChaCha20 in pure Python (no hashlib/ssl/C module), checked against RFC 8439's test vector; PYTHONHASHSEED=0 so the interpreter draws no hash seed", any_event(("crypto",)), ("crypto",), r"chacha20_block", ["crypto"], env={"PYTHONHASHSEED": "0"}, effect=printed("matches RFC 8439"))
+t6("x6_arc4random_key", "crypto", "a 256-bit key and a nonce from glibc 2.36's arc4random_buf (getrandom inside libc), mixed into a message", either(any_event(("crypto",)), getrandom_of(32)), ("crypto", "getrandom"), r"getrandom\(.*, 32, 0\)", ["crypto"], effect=printed("32-byte key"))
+t6("x6_perl_digest_sha", "crypto", "perl's core Digest::SHA (its own XS code): HMAC-SHA-256 + SHA-512", any_event(("crypto",)), ("crypto",), r"hmac_sha256", ["crypto"], effect=printed("Digest::SHA hmac_sha256 = "))
+
+
 def sh(cmd, **kw):
     return subprocess.run(cmd, **kw)
 
@@ -682,6 +830,15 @@ def build(bindir, names):
     for n in [n for n in names if T[n].get("round", 1) == 5]:
         # round5/r5.h builds on round 4's uring4.h (round 3's r3.h/uring3.h, round 2's headers).
         jobs.append((n, os.path.join(r5, n + ".c"), ["-I", r5, "-I", r4, "-I", r3, "-I", r2]))
+    r6 = os.path.join(HERE, "round6")
+    for n in [n for n in names if T[n].get("round", 1) == 6]:
+        scripts = [os.path.join(r6, n + ext) for ext in (".pl", ".py") if os.path.exists(os.path.join(r6, n + ext))]
+        if scripts:
+            shutil.copy(scripts[0], os.path.join(bindir, n))
+            os.chmod(os.path.join(bindir, n), 0o755)
+        else:
+            # round6/r6.h builds on round 3's r3.h and round 2's common.h/net.h.
+            jobs.append((n, os.path.join(r6, n + ".c"), ["-I", r6, "-I", r3, "-I", r2]))
     for name, path, extra in jobs:
         cmd = ["gcc", "-O1", "-Wall", "-no-pie", "-pthread", *extra, "-o", os.path.join(bindir, name), path]
         cmd += [a.replace("{bindir}", bindir) for a in LINK.get(name, [])]
@@ -690,9 +847,15 @@ def build(bindir, names):
             sys.exit(f"run.py: building {name} failed:\n{r.stderr}")
 
 
-def fresh_scratch():
-    shutil.rmtree(SCRATCH, ignore_errors=True)
-    os.makedirs(SCRATCH)
+def scratch_of(spec):
+    """The technique's scratch dir: /tmp/redteam-adv for rounds 1-5, its round's own for later
+    rounds (round 6: /tmp/redteam-adv6), so that runs of different rounds do not share it."""
+    return spec.get("scratch", SCRATCH)
+
+
+def fresh_scratch(scratch=SCRATCH):
+    shutil.rmtree(scratch, ignore_errors=True)
+    os.makedirs(scratch)
 
 
 class Helper:
@@ -715,11 +878,12 @@ class Helper:
 def run_one(name, spec, bindir, cmd_prefix, out_stderr, out_stdout=subprocess.DEVNULL):
     """Run the technique behind cmd_prefix with its preparation, helper and inherited fd.
     Returns (exit status, whether its effect happened: None when it declares none)."""
-    fresh_scratch()
+    scratch = scratch_of(spec)
+    fresh_scratch(scratch)
     prog = os.path.join(bindir, name)
     if spec.get("user"):
         # Techniques run as another user need to reach the scratch dir (made root's, 0755).
-        os.chmod(SCRATCH, 0o755)
+        os.chmod(scratch, 0o755)
     if spec.get("prepare"):
         sh([prog, "prepare"], check=True)
     helper = Helper(bindir) if spec.get("helper") else None
@@ -728,12 +892,12 @@ def run_one(name, spec, bindir, cmd_prefix, out_stderr, out_stdout=subprocess.DE
     pass_fds = ()
     fd9 = None
     if spec.get("fd9"):
-        fd9 = os.open(os.path.join(SCRATCH, "rtm_inherited_fd"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd9 = os.open(os.path.join(scratch, "rtm_inherited_fd"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(fd9, 9, inheritable=True)
         pass_fds = (9,)
     if spec.get("dir9"):
         # A directory opened by whoever started the recorder, handed over as fd 9.
-        d = os.path.join(SCRATCH, spec["dir9"])
+        d = os.path.join(scratch, spec["dir9"])
         os.makedirs(d, exist_ok=True)
         fd9 = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
         os.dup2(fd9, 9, inheritable=True)
@@ -742,7 +906,7 @@ def run_one(name, spec, bindir, cmd_prefix, out_stderr, out_stdout=subprocess.DE
     if spec.get("victim"):
         # An unrecorded process a technique may take over (round 4's p4_ptrace_hijack).
         victim = subprocess.Popen(["sleep", "60"])
-        with open(os.path.join(SCRATCH, "victim.pid"), "w") as f:
+        with open(os.path.join(scratch, "victim.pid"), "w") as f:
             f.write(str(victim.pid))
         time.sleep(0.1)
     sock9 = None
@@ -755,6 +919,8 @@ def run_one(name, spec, bindir, cmd_prefix, out_stderr, out_stdout=subprocess.DE
         os.dup2(sock9.fileno(), 9, inheritable=True)
         pass_fds = (9,)
     env = dict(os.environ, **ENV)
+    # Variables only one technique should see (round 6's TZ).
+    env.update(spec.get("env") or {})
     status = None
     try:
         p = subprocess.Popen(cmd_prefix + [prog], env=env, pass_fds=pass_fds, stdout=out_stdout, stderr=out_stderr, start_new_session=True)
@@ -937,7 +1103,7 @@ def main():
     ap.add_argument("--tracer", default=os.path.join(HERE, "..", "..", "target", "release", "tracer"))
     ap.add_argument("--out", default="/tmp/redteam-out")
     ap.add_argument("--only", default="")
-    ap.add_argument("--round", default="all", choices=["1", "2", "3", "4", "5", "all"])
+    ap.add_argument("--round", default="all", choices=["1", "2", "3", "4", "5", "6", "all"])
     ap.add_argument("--markdown", default="")
     ap.add_argument("--no-strace", action="store_true")
     ap.add_argument("--rejudge", action="store_true", help="judge the traces and strace logs already in --out, run nothing")
@@ -991,7 +1157,8 @@ def main():
         if effect is not None:
             extra += f" effect={'yes' if effect else 'NO'}"
         print(f"{name:28} tracer {tv:9} strace {sv:7}{extra} | {tdetail[:90]}", flush=True)
-    shutil.rmtree(SCRATCH, ignore_errors=True)
+    for d in sorted({scratch_of(T[n]) for n in names}):
+        shutil.rmtree(d, ignore_errors=True)
     totals = {}
     for r in rows:
         totals[r[2]] = totals.get(r[2], 0) + 1
