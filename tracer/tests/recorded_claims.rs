@@ -316,6 +316,45 @@ fn getaddrinfo_address_probes_are_no_connections() {
     assert_eq!(whats(&v), ["connect 127.0.0.2:9"]);
 }
 
+/// "Does not run a daemon as root" is judged on more than the last uids seen: a process
+/// that keeps root as its saved uid, or takes euid 0 back after dropping it, is root; one that
+/// drops all three ids is not.
+#[test]
+fn root_kept_as_saved_uid_or_taken_back_is_running_as_root() {
+    let py = |code: &str| format!("python3 -c 'import os; {code}'");
+    let cases = [
+        (
+            "drop-all",
+            "os.setresuid(65534, 65534, 65534)",
+            Status::Held,
+            "",
+        ),
+        (
+            "drop-kept",
+            "os.setresuid(65534, 65534, 0)",
+            Status::Contradicted,
+            "saved uid 0",
+        ),
+        (
+            "regain",
+            "os.setresuid(65534, 65534, 0); os.seteuid(0); os.seteuid(65534)",
+            Status::Contradicted,
+            "took euid 0 back after running as uid 65534",
+        ),
+    ];
+    for (name, code, want, why) in cases {
+        // The shell is the recorded command and stays root: judge the python process only.
+        let t = record(name, &format!("exec {}", py(code)));
+        let v = absent(&t, Check::RunsAsRoot);
+        assert_status(&v, want);
+        assert!(
+            why.is_empty() || whats(&v).iter().any(|w| w.contains(why)),
+            "{name}: {:?}",
+            whats(&v)
+        );
+    }
+}
+
 #[test]
 fn setuid_to_nobody_contradicts_privilege_claims() {
     let t = record(

@@ -1116,6 +1116,133 @@ fn with_uid_note(trace: &Trace, reason: String) -> String {
 /// Events, each with what it shows in words.
 type Described<'a> = Vec<(&'a Event, String)>;
 
+/// Capabilities that give root's power back to a process of any uid (each one leads to full
+/// root: load a module, write any file, take any uid, ptrace root's processes, set file
+/// capabilities, raw devices, BPF): include/uapi/linux/capability.h numbers.
+const ROOT_EQUIVALENT_CAPS: &[(u32, &str)] = &[
+    (0, "CAP_CHOWN"),
+    (1, "CAP_DAC_OVERRIDE"),
+    (3, "CAP_FOWNER"),
+    (6, "CAP_SETGID"),
+    (7, "CAP_SETUID"),
+    (16, "CAP_SYS_MODULE"),
+    (17, "CAP_SYS_RAWIO"),
+    (19, "CAP_SYS_PTRACE"),
+    (21, "CAP_SYS_ADMIN"),
+    (27, "CAP_MKNOD"),
+    (31, "CAP_SETFCAP"),
+    (39, "CAP_BPF"),
+];
+
+/// Per process, what its last ids do not show: the saved uid (set-user-ID programs and
+/// setresuid keep root there, to take back at will), whether it ran as root after having
+/// dropped it, and the effective capabilities a capset raised since its last exec or uid
+/// change. Followed through forks; exec resets what the new image's ids say.
+#[derive(Default)]
+struct Privilege {
+    /// pid → (saved uid when known, effective uid seen last).
+    uids: HashMap<u32, (Option<u32>, u32)>,
+    /// pid → root-equivalent capabilities in its effective set, by name.
+    caps: HashMap<u32, Vec<&'static str>>,
+}
+
+impl Privilege {
+    /// Follows `ev` for a process whose events are not the package's (its fork still hands
+    /// the state to a package child).
+    fn forget(&mut self, ev: &Event) {
+        let _ = self.step(ev);
+    }
+
+    /// Follows `ev`; why its process is root in fact though its euid is not, the first time
+    /// this event shows it.
+    fn step(&mut self, ev: &Event) -> Option<String> {
+        let euid = ev.ids.euid.unwrap_or(ev.ids.uid);
+        let ok = ev.result.as_ref().is_none_or(|r| r.ok());
+        let (saved, last_euid) = *self.uids.get(&ev.pid).unwrap_or(&(None, euid));
+        let mut saved = saved;
+        let mut why = None;
+        match &ev.data {
+            EventData::Fork {
+                child_pid,
+                thread: false,
+                ..
+            } => {
+                self.uids.insert(*child_pid, (saved, euid));
+                if let Some(c) = self.caps.get(&ev.pid).cloned() {
+                    self.caps.insert(*child_pid, c);
+                }
+            }
+            EventData::Exec { after, .. } if ok => {
+                saved = after.map(|c| c.suid);
+                self.caps.remove(&ev.pid);
+            }
+            EventData::Setuid { requested } if ok => {
+                self.caps.remove(&ev.pid);
+                saved = match (ev.syscall.as_deref().unwrap_or(""), requested.as_slice()) {
+                    ("setresuid", [_, _, s]) if *s != u32::MAX => Some(*s),
+                    ("setresuid", _) => saved,
+                    // setreuid: the saved uid follows the new euid when the real uid is set or
+                    // the euid set differs from the old real uid (kernel/sys.c).
+                    ("setreuid", [r, e])
+                        if *r != u32::MAX || (*e != u32::MAX && *e != ev.ids.uid) =>
+                    {
+                        Some(euid)
+                    }
+                    ("setreuid", _) => saved,
+                    // setuid by a privileged process sets all three.
+                    ("setuid", [u]) if last_euid == 0 => Some(*u),
+                    _ => saved,
+                };
+            }
+            EventData::Capset { effective, .. } if ok && euid != 0 => {
+                let mask = effective
+                    .as_deref()
+                    .and_then(|h| u64::from_str_radix(h.trim_start_matches("0x"), 16).ok());
+                if let Some(mask) = mask {
+                    let names: Vec<&'static str> = ROOT_EQUIVALENT_CAPS
+                        .iter()
+                        .filter(|(bit, _)| mask & (1u64 << bit) != 0)
+                        .map(|(_, n)| *n)
+                        .collect();
+                    if names.is_empty() {
+                        self.caps.remove(&ev.pid);
+                    } else {
+                        self.caps.insert(ev.pid, names);
+                    }
+                }
+            }
+            _ => {}
+        }
+        if euid == 0 && last_euid != 0 && !matches!(ev.data, EventData::Exec { .. }) {
+            why = Some(format!(
+                "took euid 0 back after running as uid {last_euid} (#{} {})",
+                ev.seq,
+                ev.syscall
+                    .clone()
+                    .unwrap_or_else(|| ev.data.kind().to_string())
+            ));
+        }
+        self.uids.insert(ev.pid, (saved, euid));
+        why
+    }
+
+    /// Why a process whose last euid is not 0 is still root: its saved uid, its capabilities.
+    fn at_end(&self, pid: u32) -> Option<String> {
+        if let Some((Some(0), _)) = self.uids.get(&pid) {
+            return Some(
+                "last seen with a non-root euid but saved uid 0: it can take root back at any time (seteuid(0))"
+                    .to_owned(),
+            );
+        }
+        self.caps.get(&pid).map(|caps| {
+            format!(
+                "last seen with a non-root euid but root-equivalent capabilities in its effective set ({})",
+                caps.join(", ")
+            )
+        })
+    }
+}
+
 /// Package processes by the ids of their last event: root and non-root; and how many were
 /// left out as a maintainer script's helpers.
 ///
@@ -1163,6 +1290,10 @@ fn run_as<'a>(
         }
     }
     let mut last: Vec<(u32, &Event)> = Vec::new();
+    // Root in all but the last ids seen: taken back after a drop, kept as the saved uid, or
+    // held as capabilities. The first such event per process, with why.
+    let mut privilege = Privilege::default();
+    let mut kept: HashMap<u32, (&Event, String)> = HashMap::new();
     for (i, (ev, o)) in trace.events.iter().zip(&attribution.per_event).enumerate() {
         // systemd's child setting up a unit runs as root before the unit's `User=` applies:
         // that is the service manager, not a daemon of the package.
@@ -1170,7 +1301,11 @@ fn run_as<'a>(
             || helpers.contains(&ev.pid)
             || attribution.programs.manager_unit(i).is_some()
         {
+            privilege.forget(ev);
             continue;
+        }
+        if let Some(why) = privilege.step(ev) {
+            kept.entry(ev.pid).or_insert((ev, why));
         }
         match last.iter_mut().find(|(p, _)| *p == ev.pid) {
             Some(slot) => slot.1 = ev,
@@ -1181,6 +1316,13 @@ fn run_as<'a>(
     let mut non_root = Vec::new();
     for (_, ev) in last {
         let euid = ev.ids.euid.unwrap_or(ev.ids.uid);
+        if euid != 0 {
+            let at_end = privilege.at_end(ev.pid);
+            if let Some((first, why)) = kept.remove(&ev.pid).or(at_end.map(|w| (ev, w))) {
+                root.push((first, format!("process {} ({}) {why}", ev.pid, ev.comm)));
+                continue;
+            }
+        }
         let what = format!(
             "process {} ({}) last seen with uid {} euid {}",
             ev.pid,
