@@ -21,6 +21,9 @@ use std::collections::{HashMap, HashSet};
 use super::mounts::{Resolved, View, join};
 use crate::trace::{Event, EventData, PathRef, SockAddr, Trace, procfs};
 
+/// clone(2)'s flag for a new network namespace (include/uapi/linux/sched.h).
+const CLONE_NEWNET: u64 = 0x4000_0000;
+
 /// openat2's RESOLVE_IN_ROOT (include/uapi/linux/openat2.h).
 const RESOLVE_IN_ROOT: u64 = 0x10;
 
@@ -54,6 +57,9 @@ pub struct Places {
     /// Connects of a datagram inet socket that the same thread undid with its very next
     /// recorded call, an AF_UNSPEC connect of the same fd: see [`Places::udp_probe`].
     udp_probes: HashSet<u64>,
+    /// Binds, connects, sends and listens on a socket made after its process (or an
+    /// ancestor) entered another network namespace: see [`Places::other_netns`].
+    other_netns: HashSet<u64>,
     /// Events of a process that shares its fd table or its cwd with another process
     /// (clone(CLONE_FILES or CLONE_FS) without CLONE_THREAD): the other one can change what
     /// a dirfd or the cwd is between the recorded calls, so a relative path is not placed.
@@ -134,6 +140,9 @@ impl Places {
         // followed by another call of that thread: (connect seq, pid, fd).
         let mut datagram: HashSet<(u32, i32)> = HashSet::new();
         let mut udp_connect: HashMap<u32, (u64, u32, i32)> = HashMap::new();
+        // Processes that entered another network namespace, and the sockets they made since.
+        let mut netns_moved: HashSet<u32> = HashSet::new();
+        let mut netns_sockets: HashSet<(u32, i32)> = HashSet::new();
         let mut shared: HashSet<u32> = HashSet::new();
         for ev in &trace.events {
             if shared.contains(&ev.pid) {
@@ -154,6 +163,42 @@ impl Places {
                 && datagram.contains(&(ev.pid, *fd))
             {
                 udp_connect.insert(ev.tid, (ev.seq, ev.pid, *fd));
+            }
+            match &ev.data {
+                EventData::Setns { nstype, .. }
+                    if ok && (nstype.is_empty() || nstype.iter().any(|t| t == "CLONE_NEWNET")) =>
+                {
+                    netns_moved.insert(ev.pid);
+                }
+                EventData::Unshare { flags } if ok && flags.iter().any(|f| f == "CLONE_NEWNET") => {
+                    netns_moved.insert(ev.pid);
+                }
+                // clone(CLONE_NEWNET) makes the child in a new namespace.
+                EventData::Fork {
+                    child_pid,
+                    clone_flags,
+                    ..
+                } if netns_moved.contains(&ev.pid) || clone_flags & CLONE_NEWNET != 0 => {
+                    netns_moved.insert(*child_pid);
+                }
+                EventData::Socket { .. } if ok => {
+                    if let Some(fd) = ev.result.as_ref().and_then(|r| i32::try_from(r.ret).ok()) {
+                        if netns_moved.contains(&ev.pid) {
+                            netns_sockets.insert((ev.pid, fd));
+                        } else {
+                            netns_sockets.remove(&(ev.pid, fd));
+                        }
+                    }
+                }
+                EventData::Bind { fd, .. }
+                | EventData::Connect { fd, .. }
+                | EventData::Send { fd, .. }
+                | EventData::Listen { fd, .. }
+                    if netns_sockets.contains(&(ev.pid, *fd)) =>
+                {
+                    out.other_netns.insert(ev.seq);
+                }
+                _ => {}
             }
             if let Some(v) = mounts.view_of(ev.pid) {
                 out.view_of.insert(ev.seq, v);
@@ -364,6 +409,15 @@ impl Places {
     /// not recorded, so whether anything went out in between cannot be told either way.
     pub fn udp_probe(&self, seq: u64) -> bool {
         self.udp_probes.contains(&seq)
+    }
+
+    /// Whether this bind, connect, send or listen is on a socket made after its process
+    /// entered another network namespace (setns, unshare(CLONE_NEWNET), or an ancestor's):
+    /// 127.0.0.1 there is another machine's loopback (a container's), and 0.0.0.0 another
+    /// machine's addresses. A setns back does not make it local: a socket stays in the
+    /// namespace it was made in, and the trace does not say which namespace an fd named.
+    pub fn other_netns(&self, seq: u64) -> bool {
+        self.other_netns.contains(&seq)
     }
 
     /// Whether this listen autobound its never-bound socket.

@@ -752,6 +752,24 @@ fn placed_changes(rules: &Rules<'_>, ev: &Event) -> (Vec<(String, String)>, Vec<
 
 impl Rules<'_> {
     pub fn hit(&self, check: Check, ev: &Event) -> Hit {
+        let hit = self.hit_in_netns(check, ev);
+        if !self.attribution.places.other_netns(ev.seq) {
+            return hit;
+        }
+        // Another namespace's 127.0.0.1 is another machine's: what the allowlist accepts by
+        // its address may be anywhere. An address off the allowlist stays off it.
+        let there = "on a socket made in another network namespace (after setns or unshare)";
+        match hit {
+            Hit::Allowed => Hit::Unknown(format!(
+                "{} {there}: its addresses are not this host's",
+                ev.data.kind()
+            )),
+            Hit::Yes(what) => Hit::Yes(format!("{what}, {there}")),
+            hit => hit,
+        }
+    }
+
+    fn hit_in_netns(&self, check: Check, ev: &Event) -> Hit {
         let ok = !failed(ev.result.as_ref());
         if ok
             && matches!(
@@ -858,6 +876,17 @@ impl Rules<'_> {
             ) if ok && call == "process_vm_writev" => Hit::Unknown(format!(
                 "process_vm_writev into {}: a shared file mapping there would change its file",
                 op.as_deref().unwrap_or("another process")
+            )),
+            // A successful ftruncate or inode-flags ioctl changed a regular file (or a
+            // directory's flags): sockets and pipes refuse both. Through an fd the trace cannot
+            // name (a fanotify event's fd, one received or inherited) it is any file at all.
+            (
+                Check::FileIo | Check::TempFiles,
+                EventData::Truncate { path: None, fd, .. } | EventData::FileAttr { path: None, fd, .. },
+            ) if ok => Hit::Unknown(format!(
+                "{} through fd {}, whose file the trace cannot name",
+                ev.syscall.as_deref().unwrap_or("change"),
+                fd.map_or_else(|| "?".to_owned(), |f| f.to_string())
             )),
             (Check::FileIo, _) if ok => {
                 let (changes, unknown) = placed_changes(self, ev);
@@ -1002,6 +1031,31 @@ impl Rules<'_> {
                 Hit::Yes(format!("open {} (crypto library mapped)", path.best()))
             }
             (Check::Crypto, EventData::Open { .. }) if ok => Hit::No,
+            // The kernel's own public-key operations on a key in a keyring (security/keys/
+            // keyctl_pkey.c): encrypt, decrypt, sign, verify; and its Diffie-Hellman.
+            (Check::Crypto, EventData::Keyring { op: Some(op), .. })
+                if ok
+                    && matches!(
+                        op.as_str(),
+                        "KEYCTL_PKEY_ENCRYPT"
+                            | "KEYCTL_PKEY_DECRYPT"
+                            | "KEYCTL_PKEY_SIGN"
+                            | "KEYCTL_PKEY_VERIFY"
+                            | "KEYCTL_DH_COMPUTE"
+                    ) =>
+            {
+                Hit::Yes(format!("keyctl {op} (the kernel's public-key crypto)"))
+            }
+            // An asymmetric key loaded into a keyring: the kernel parses its certificate and
+            // holds it for public-key operations.
+            (
+                Check::Crypto,
+                EventData::Keyring {
+                    key_type: Some(t),
+                    op: None,
+                    ..
+                },
+            ) if ok && t == "asymmetric" => Hit::Yes("add_key of an asymmetric (public-key) key".to_owned()),
             // The kernel's crypto API: hashes and ciphers computed through a socket.
             (Check::Crypto, EventData::Socket { domain, .. })
                 if ok && (domain == "AF_ALG" || domain == "AF_38") =>
@@ -1373,6 +1427,119 @@ mod tests {
             &v(&["10.1.2.3:53"])
         ));
         assert!(!destination_allowed("::ffff:10.1.2.3", 53, &lo4));
+    }
+
+    /// Round 6: an ftruncate through an fd the trace cannot name (fanotify handed it over)
+    /// changed some file, which file claims cannot place; the kernel's keyring public-key
+    /// operations are crypto.
+    #[test]
+    fn unnamed_truncates_are_gaps_and_keyring_pkey_is_crypto() {
+        use serde_json::json;
+        let t = trace_of(
+            None,
+            &[
+                ("truncate", 10, json!({"path": null, "fd": 4, "length": 0})),
+                (
+                    "truncate",
+                    10,
+                    json!({"path": {"resolved": "/var/lib/x/f"}, "fd": 5, "length": 0}),
+                ),
+                (
+                    "keyring",
+                    10,
+                    json!({"call": "add_key", "key_type": "asymmetric", "description": "k", "target": "KEY_SPEC_PROCESS_KEYRING"}),
+                ),
+                (
+                    "keyring",
+                    10,
+                    json!({"call": "keyctl", "op": "KEYCTL_PKEY_ENCRYPT", "target": "5"}),
+                ),
+                (
+                    "keyring",
+                    10,
+                    json!({"call": "keyctl", "op": "KEYCTL_SEARCH", "key_type": "user", "description": "k", "target": "5"}),
+                ),
+            ],
+        );
+        let allow = Allow {
+            paths: v(&["/var/lib/x"]),
+            ..Allow::default()
+        };
+        let file = hits(&t, Check::FileIo, &allow);
+        assert!(
+            file[0].starts_with("unknown: ") && file[0].contains("fd 4"),
+            "{file:?}"
+        );
+        assert_eq!(file[1], "allowed", "{file:?}");
+        let crypto = hits(&t, Check::Crypto, &Allow::default());
+        assert!(
+            crypto[2].starts_with("yes: add_key of an asymmetric"),
+            "{crypto:?}"
+        );
+        assert!(
+            crypto[3].starts_with("yes: keyctl KEYCTL_PKEY_ENCRYPT"),
+            "{crypto:?}"
+        );
+        assert_eq!(crypto[4], "-", "{crypto:?}");
+    }
+
+    /// Round 6: 127.0.0.1 in another network namespace is another machine's loopback. A
+    /// socket made after unshare(CLONE_NEWNET) (or in a child of such a process) that connects
+    /// to an allowed address is a gap; one that connects off the allowlist is still off it.
+    #[test]
+    fn sockets_of_another_network_namespace_are_not_this_hosts() {
+        use serde_json::json;
+        let sock = json!({"domain": "AF_INET", "type": "SOCK_STREAM", "protocol": 0});
+        let connect = |ip: &str| json!({"fd": 3, "addr": {"family": "inet", "ip": ip, "port": 80}});
+        let mut t = trace_of(
+            None,
+            &[
+                ("socket", 10, sock.clone()),
+                ("connect", 10, connect("127.0.0.1")),
+                ("unshare", 10, json!({"flags": ["CLONE_NEWNET"]})),
+                ("connect", 10, connect("127.0.0.1")),
+                ("socket", 10, sock.clone()),
+                ("connect", 10, connect("127.0.0.1")),
+                ("connect", 10, connect("127.0.0.2")),
+                (
+                    "fork",
+                    10,
+                    json!({"child_pid": 11, "child_tid": 11, "thread": false, "clone_flags": 17}),
+                ),
+                ("socket", 11, sock),
+                ("connect", 11, connect("127.0.0.1")),
+            ],
+        );
+        for ev in &mut t.events {
+            if matches!(ev.data, EventData::Socket { .. }) {
+                ev.result = Some(crate::trace::SysResult {
+                    ret: 3,
+                    errno: None,
+                });
+            }
+        }
+        let allow = Allow {
+            destinations: v(&["127.0.0.1"]),
+            ..Allow::default()
+        };
+        let h = hits(&t, Check::OutgoingDestinations, &allow);
+        assert_eq!(h[1], "allowed", "made before the unshare: {h:?}");
+        assert_eq!(
+            h[3], "allowed",
+            "the socket made before it stays here: {h:?}"
+        );
+        assert!(
+            h[5].starts_with("unknown: connect on a socket made in another network namespace"),
+            "{h:?}"
+        );
+        assert!(
+            h[6].starts_with("yes: connect 127.0.0.2:80, on a socket made in another"),
+            "{h:?}"
+        );
+        assert!(
+            h[9].starts_with("unknown: "),
+            "the child inherits the namespace: {h:?}"
+        );
     }
 
     /// glibc's getaddrinfo ranks its answers by connecting a UDP socket to each and
