@@ -2175,8 +2175,12 @@ const NETWORKING: &[&str] = &[
     // "RequestHub is a native HTTP client" (heldout18): a client of a network protocol.
     "http client",
     "https client",
-    // "SSH connectivity", "a built-in SSH client", "SFTP file transfers" (heldout19),
-    // "connects to an SSH server": the remote-shell protocols are network protocols.
+];
+
+/// The remote-shell protocols, network protocols: "SSH connectivity", "a built-in SSH
+/// client", "SFTP file transfers" (heldout19), "connects to an SSH server". Affirmed only
+/// ([`affirmed`]): "makes no SSH connections" denies one protocol, not all networking.
+const REMOTE_SHELL: &[&str] = &[
     "ssh client",
     "ssh connectivity",
     "ssh connection",
@@ -2184,6 +2188,16 @@ const NETWORKING: &[&str] = &[
     "connect to an ssh server",
     "sftp",
 ];
+
+/// Whether one of `words` is said without a denial in its own clause: for the words that
+/// name one instance of a claim's kind (a program, a protocol, a mount), whose denial does
+/// not deny the kind.
+fn affirmed(s: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| {
+        s.match_indices(w)
+            .any(|(i, _)| !negated(near(clause_before(s, i))))
+    })
+}
 
 /// Phrases placing network use in the package's build.
 const BUILD_TIME_NETWORK: &[&str] = &[
@@ -2228,7 +2242,9 @@ fn syncs_with_servers(s: &str) -> bool {
                 .filter_map(|b| rest.find(b))
                 .min()
                 .unwrap_or(rest.len());
-            !before.is_some_and(char::is_alphanumeric) && rest[..end].contains(" server")
+            !before.is_some_and(char::is_alphanumeric)
+                && rest[..end].contains(" server")
+                && !negated(near(clause_before(s, i)))
         })
     })
 }
@@ -2778,9 +2794,24 @@ const PROGRAM_VERBS: &[&str] = &[
 
 /// Whether a run verb is followed by a program's name (after "the"), or by a list of them.
 fn runs_program(s: &str) -> bool {
-    let words: Vec<&str> = s.split_whitespace().collect();
+    let words: Vec<&str> = s
+        .trim_start_matches(['-', '*', ' '])
+        .split_whitespace()
+        .collect();
+    // "Run apt-get update before installing", "To install, run make": the reader's command,
+    // a base-form verb opening the sentence or following an opening purpose's comma.
+    let commanded = |i: usize| {
+        matches!(words[i], "run" | "call" | "invoke" | "execute" | "launch")
+            && (i == 0
+                || (words[0] == "to" && words[i - 1].ends_with(','))
+                || matches!(words[i - 1], "then" | "first" | "please"))
+    };
+    // "never invokes dpkg or apt-get" denies two programs, not every spawn: no claim (a
+    // denial of processes spawned would be contradicted by any other program).
     words.iter().enumerate().any(|(i, w)| {
         PROGRAM_VERBS.contains(w)
+            && !commanded(i)
+            && !negated(&words[i.saturating_sub(4)..i].join(" "))
             // "sudo fragments: yes, lets foo run systemctl restart": a permission granted, not
             // a program run.
             && !words[i.saturating_sub(5)..i].iter().any(|p| {
@@ -2856,6 +2887,14 @@ fn writes_named(s: &str) -> bool {
             // "to be able to write in the /run/screen directory" (heldout17): a purpose, so
             // supposed, not stated.
             && (i == 0 || words[i - 1] != "to")
+            // "does not write its state files" denies one kind of write, not file IO; a
+            // denial counts when it covers everything but a place ("never writes outside
+            // /var/lib/foo") or everything ("does not write any files").
+            && (!negated(&words[i.saturating_sub(4)..i].join(" "))
+                || words[i + 1..]
+                    .iter()
+                    .take(2)
+                    .any(|n| matches!(*n, "outside" | "any" | "anything" | "anywhere")))
             && {
                 let after: Vec<&str> = words[i + 1..].iter().take(4).copied().collect();
                 // A pid or lock file is the daemon's run-time state under /run (the tuning
@@ -2967,7 +3006,9 @@ const RULES: &[Rule] = &[
                 || any(s, REALTIME_SCHEDULING)
                 // "the program will mount and umount the FUSE filesystem" (heldout19): mount
                 // and umount are privileged calls (docs/claims.md).
-                || any(s, MOUNTS)
+                // Only affirmed: "never mounts the image" denies one privileged call, not
+                // all of them.
+                || affirmed(s, MOUNTS)
         },
         anchors: &[
             "mount",
@@ -3011,6 +3052,7 @@ const RULES: &[Rule] = &[
                         .replace("accept network connection", "accept connection"),
                     NETWORKING,
                 ) || fetches_from_internet(s)
+                    || affirmed(s, REMOTE_SHELL)
                     || syncs_with_servers(s))
         },
         // Every word of `NETWORKING` holds one of these, so that a denial of it is found
