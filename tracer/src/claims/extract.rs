@@ -2834,7 +2834,8 @@ fn runs_program(s: &str) -> bool {
 }
 
 /// Whether a run verb takes processes or programs as its object, within five words and
-/// with no "as", "in", "on", "under", "inside", "within", "with" before them: "to run a
+/// with no preposition or comparison ("as", "in", "on", "under", "with", "before", "than", …)
+/// before them: "to run a
 /// collection of locally-developed processes", "starts several helper programs" (heldout19),
 /// where "runs as two processes" is how the daemon itself is built.
 fn runs_processes(s: &str) -> bool {
@@ -2849,7 +2850,25 @@ fn runs_processes(s: &str) -> bool {
             .take_while(|n| {
                 !matches!(
                     **n,
-                    "as" | "in" | "on" | "under" | "inside" | "within" | "with" | "at"
+                    "as" | "in"
+                        | "on"
+                        | "under"
+                        | "inside"
+                        | "within"
+                        | "with"
+                        | "at"
+                        // "starts before other programs", "runs faster than most
+                        // programs": a time or a comparison, not an object.
+                        | "before"
+                        | "after"
+                        | "than"
+                        | "like"
+                        | "alongside"
+                        | "among"
+                        | "when"
+                        | "while"
+                        | "if"
+                        | "for"
                 )
             })
             .any(|n| {
