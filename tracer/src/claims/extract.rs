@@ -1758,6 +1758,20 @@ fn foreign_subject(s: &str, pos: usize) -> bool {
     {
         return true;
     }
+    // "The network interface allows all outbound network access from the application",
+    // "the plug grants access to …": a sandbox's interface granting access states a rule of
+    // the sandbox, not what the package does (session 16, an unlabelled check of the Snap
+    // Store's interface pages). Only with a verb of granting: "the web interface listens on
+    // port 8080" is the package's.
+    if matches!(
+        head,
+        "interface" | "interfaces" | "plug" | "plugs" | "slot" | "slots"
+    ) && matches!(
+        verb.as_str(),
+        "allow" | "allows" | "grant" | "grants" | "let" | "lets" | "provide" | "provides"
+    ) {
+        return true;
+    }
     // "the user", "a user", "any user": a person, not the daemon's account.
     if words.len() == 2 && head == "user" && ["the", "a", "any", "every"].contains(&words[0]) {
         return true;
