@@ -3983,6 +3983,17 @@ const ADVICE: &[&str] = &[
     " could apply ",
     "the fix is to",
     " must be ",
+    // "What remains is changing the systemd service to run as non-root user" (session 16, an
+    // unlabelled check of packaging pull requests): the work left, not what the package does;
+    // read before as *not* root while the service still ran as root.
+    "what remains is",
+    "what remains to",
+    "remains to be ",
+    " still needs to ",
+    " still need to ",
+    " still has to ",
+    " still have to ",
+    "left to do",
     // "outlining that it is important to drop privileges to the owner of the home directory"
     // (a code comment on what ought to happen; the daemon runs as root, heldout17).
     "important to ",
