@@ -719,6 +719,7 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         .filter(|pos| !prevented(clause_before(s, *pos)))
         .filter(|pos| !named_code(s, *pos))
         .filter(|pos| !store_noun(s, *pos))
+        .filter(|pos| !coordinated_after_denial(s, *pos, anchors))
         .map(|pos| {
             (
                 pos,
@@ -938,6 +939,36 @@ fn restricted(clause: &str) -> bool {
                 "block" | "blocks" | "blocked" | "forbid" | "forbids" | "deny" | "denies"
             )
     })
+}
+
+/// Whether a mention follows an "and" that joins it to a denied verb of something else:
+/// "Current packaging scripts does not create user and run transport as root" (session 16, an
+/// unlabelled check of packaging issues) means the transport runs as root, though "does not …
+/// and …" can also deny both. Either reading is possible, so the mention says neither: it is
+/// dropped (no claim unless another mention decides). A denied verb that is the claim's own
+/// word ("does not spawn processes and …") keeps its reach, and a second denial after the
+/// "and" ("… and does not run as root") is its own.
+fn coordinated_after_denial(s: &str, pos: usize, anchors: &[&str]) -> bool {
+    let c = near(clause_before(s, pos));
+    let Some((at, len)) = [" not ", "n't ", " never "]
+        .iter()
+        .filter_map(|n| c.rfind(n).map(|i| (i, n.len())))
+        .max_by_key(|(i, _)| *i)
+    else {
+        return false;
+    };
+    let after = &c[at + len..];
+    let Some(and) = after.find(" and ") else {
+        return false;
+    };
+    let denied_verb = after[..and]
+        .split_whitespace()
+        .find(|w| !matches!(*w, "to" | "be" | "been" | "even" | "also" | "directly"))
+        .unwrap_or("");
+    !denied_verb.is_empty()
+        && !anchors
+            .iter()
+            .any(|a| after[..and].contains(a.trim()) || denied_verb.starts_with(a.trim()))
 }
 
 /// Whether a "store" at `pos` is the noun: "the Snap Store", "the store template"
@@ -2987,6 +3018,9 @@ const RULES: &[Rule] = &[
         // "The problematic files in /tmp are now placed into a dedicated directory in /run":
         // a move away from /tmp says where they were and no longer are (heldout16).
         applies: |s| {
+            // "tmpfiles.d will create it owned by speakersafetyd" (session 16, an unlabelled
+            // check): systemd-tmpfiles' configuration, not a temporary file.
+            let s = &s.replace("systemd-tmpfiles", "").replace("tmpfiles.d", "");
             any(s, TEMP)
                 // A bare "/tmp/…" path counts as a file used there, not a socket's path
                 // ("listens on /tmp/.foo.sock") or an example's (heldout17's fixes).
