@@ -292,6 +292,15 @@ fn heldout18_score_is_recorded() {
     insta::assert_snapshot!(record("heldout18.txt"));
 }
 
+/// The nineteenth held-out set (session 16): Snap Store manual-review threads (classic-confinement
+/// and privileged-interface requests, reviewers' replies) and an OpenStore unconfined-template
+/// justification, a genre not used before; labelled and committed before the rules were run on
+/// it; its first-run score is in the README.
+#[test]
+fn heldout19_score_is_recorded() {
+    insta::assert_snapshot!(record("heldout19.txt"));
+}
+
 /// Package names from the usual headers and bug titles; nothing when nothing names it.
 #[test]
 fn package_names_from_headers_and_titles() {

@@ -649,6 +649,17 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
                 .filter(|(q, _)| anchors.iter().any(|a| q.contains(a)))
                 .and_then(|(_, a)| question_answer(a));
         }
+        // "Full filesystem access: Users expect a terminal emulator to … manipulate files"
+        // (heldout19): the answer speaks of someone else, so it answers nothing about the
+        // package.
+        let first_clause = [" - ", ";", ", "]
+            .iter()
+            .filter_map(|b| rest.find(b))
+            .min()
+            .unwrap_or(rest.len());
+        if foreign_subject(rest, first_clause) {
+            return None;
+        }
         if let Some(e) = answer(rest) {
             return Some(e);
         }
@@ -698,6 +709,7 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
     let mut mentions: Vec<(usize, bool)> = all
         .into_iter()
         .filter(|pos| !(outside && depth(*pos)))
+        .filter(|pos| !hedged_aside(s, *pos))
         .filter(|pos| !other_subject(clause_before(s, *pos)))
         .filter(|pos| !foreign_subject(s, *pos))
         .filter(|pos| !conditional(s, *pos))
@@ -706,6 +718,8 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         .filter(|pos| !reviewed_object(clause_before(s, *pos)))
         .filter(|pos| !prevented(clause_before(s, *pos)))
         .filter(|pos| !named_code(s, *pos))
+        .filter(|pos| !store_noun(s, *pos))
+        .filter(|pos| !coordinated_after_denial(s, *pos, anchors))
         .map(|pos| {
             (
                 pos,
@@ -762,6 +776,20 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
     } else {
         Expect::Present
     })
+}
+
+/// Whether a mention sits in a hedged aside: "(maybe a crypto rig, maybe a sensor …)"
+/// (heldout19) guesses at uses; it states nothing the package does.
+fn hedged_aside(s: &str, pos: usize) -> bool {
+    let head = &s[..pos];
+    head.rfind('(')
+        .filter(|open| !head[*open..].contains(')'))
+        .is_some_and(|open| {
+            let inside = head[open + 1..].trim_start();
+            ["maybe ", "perhaps ", "possibly "]
+                .iter()
+                .any(|h| inside.starts_with(h))
+        })
 }
 
 /// Whether a mention is the object of a review or an audit: "we regularly perform reviews of
@@ -896,6 +924,63 @@ fn prevented(clause: &str) -> bool {
         .filter_map(|w| clause.rfind(w))
         .max()
         .is_some_and(|i| clause[i..].contains(" from "))
+        || restricted(clause)
+}
+
+/// Whether a mention is what a restriction governs: "they restrict filesystem access to
+/// $HOME", "blocks execution of arbitrary system binaries" (heldout19) say what a sandbox
+/// limits, not what the package does or does not do. The verb within the last three words
+/// before the mention; "unrestricted" is no restriction.
+fn restricted(clause: &str) -> bool {
+    clause.split_whitespace().rev().take(3).any(|w| {
+        w.starts_with("restrict")
+            || matches!(
+                w,
+                "block" | "blocks" | "blocked" | "forbid" | "forbids" | "deny" | "denies"
+            )
+    })
+}
+
+/// Whether a mention follows an "and" that joins it to a denied verb of something else:
+/// "Current packaging scripts does not create user and run transport as root" (session 16, an
+/// unlabelled check of packaging issues) means the transport runs as root, though "does not …
+/// and …" can also deny both. Either reading is possible, so the mention says neither: it is
+/// dropped (no claim unless another mention decides). A denied verb that is the claim's own
+/// word ("does not spawn processes and …") keeps its reach, and a second denial after the
+/// "and" ("… and does not run as root") is its own.
+fn coordinated_after_denial(s: &str, pos: usize, anchors: &[&str]) -> bool {
+    let c = near(clause_before(s, pos));
+    let Some((at, len)) = [" not ", "n't ", " never "]
+        .iter()
+        .filter_map(|n| c.rfind(n).map(|i| (i, n.len())))
+        .max_by_key(|(i, _)| *i)
+    else {
+        return false;
+    };
+    let after = &c[at + len..];
+    let Some(and) = after.find(" and ") else {
+        return false;
+    };
+    let denied_verb = after[..and]
+        .split_whitespace()
+        .find(|w| !matches!(*w, "to" | "be" | "been" | "even" | "also" | "directly"))
+        .unwrap_or("");
+    !denied_verb.is_empty()
+        && !anchors
+            .iter()
+            .any(|a| after[..and].contains(a.trim()) || denied_verb.starts_with(a.trim()))
+}
+
+/// Whether a "store" at `pos` is the noun: "the Snap Store", "the store template"
+/// (heldout19's genre), not the verb the file-IO rule anchors on ("stores its state in …").
+fn store_noun(s: &str, pos: usize) -> bool {
+    s[pos..].starts_with("store ")
+        && s[..pos].split_whitespace().next_back().is_some_and(|w| {
+            matches!(
+                w,
+                "the" | "a" | "snap" | "app" | "play" | "our" | "their" | "its" | "this" | "that"
+            )
+        })
 }
 
 /// Whether the word at `pos` names a piece of code rather than saying it runs: "the
@@ -1449,6 +1534,12 @@ const SUBJECT_ENDS: &[&str] = &[
     "fails",
     "monitor",
     "monitors",
+    // "Users expect a terminal emulator to … manipulate files" (heldout19): the people's
+    // expectation; its subject is theirs.
+    "expect",
+    "expects",
+    "want",
+    "wants",
 ];
 
 /// Words that open a clause without being its subject ("However, daemons …").
@@ -1531,6 +1622,15 @@ const FOREIGN_SUBJECT_WORDS: &[&str] = &[
     // process, not the package.
     "team",
     "teams",
+    // The sandbox the package is put in, and its manager: "Standard confined templates do not
+    // allow spawning detached background processes", "the existing interfaces under strict
+    // confinement do not allow launching arbitrary executables" (heldout19) say what the
+    // sandbox permits, not what the package does.
+    "confinement",
+    "template",
+    "templates",
+    "sandbox",
+    "snapd",
 ];
 
 /// Other systems, in a relative clause ("distributions that ship it as setuid-root"). People
@@ -1656,6 +1756,16 @@ fn foreign_subject(s: &str, pos: usize) -> bool {
     }) {
         return true;
     }
+    // "including adding daemons which can run as root" (heldout19): a class of software as a
+    // bare plural, with a modal in its relative clause, is a kind, not the package's daemons.
+    if near_words.windows(4).any(|w| {
+        CLASS_PLURALS.contains(&w[1])
+            && !DETERMINERS.contains(&w[0])
+            && matches!(w[2], "which" | "that")
+            && GENERIC_VERBS.contains(&w[3])
+    }) {
+        return true;
+    }
     let Some((subject, verb)) = subject_of(s, pos) else {
         return false;
     };
@@ -1677,6 +1787,20 @@ fn foreign_subject(s: &str, pos: usize) -> bool {
         || subject.contains("third party")
         || FOREIGN_SUBJECT_WORDS.contains(&head)
     {
+        return true;
+    }
+    // "The network interface allows all outbound network access from the application",
+    // "the plug grants access to …": a sandbox's interface granting access states a rule of
+    // the sandbox, not what the package does (session 16, an unlabelled check of the Snap
+    // Store's interface pages). Only with a verb of granting: "the web interface listens on
+    // port 8080" is the package's.
+    if matches!(
+        head,
+        "interface" | "interfaces" | "plug" | "plugs" | "slot" | "slots"
+    ) && matches!(
+        verb.as_str(),
+        "allow" | "allows" | "grant" | "grants" | "let" | "lets" | "provide" | "provides"
+    ) {
         return true;
     }
     // "the user", "a user", "any user": a person, not the daemon's account.
@@ -1888,6 +2012,23 @@ const HOST_RUN: &[&str] = &[
     "run programs",
     "runs programs",
 ];
+/// Mounting and unmounting said as what the package does: verbs with an object, not the
+/// nouns ("mount points", "the mount-observe interface", "unmounting of FUSE filesystems is
+/// not allowed", a sandbox's rule).
+const MOUNTS: &[&str] = &[
+    " mounts the ",
+    " mounts a ",
+    " mount the ",
+    " mount a ",
+    " mount and umount",
+    " mount and unmount",
+    " mounts and unmounts",
+    " umounts ",
+    " umount the ",
+    " unmounts the ",
+    " unmount the ",
+];
+
 /// Loading kernel modules, a privileged function (docs/claims.md: module load).
 const KERNEL_MODULE_LOAD: &[&str] = &[
     "loads kernel module",
@@ -1929,6 +2070,8 @@ const FILE_IO: &[&str] = &[
     // files that might reside anywhere", "create folders and files to store the results".
     // Not "read/write access to individual properties" (D-Bus properties, heldout16).
     "write access to ~",
+    // "SFTP file transfers require read/write access to arbitrary paths" (heldout19)
+    "write access to arbitrary",
     "write access to /",
     "write access to the file",
     "write access to file",
@@ -1961,7 +2104,7 @@ const FILE_IO_STORES: usize = 3;
 /// How many of [`FILE_IO`]'s words (the last) name writes that a `/tmp` path makes temp files
 /// only: "this plugin creates files in `/tmp/`" is labelled a temp-file claim (heldout10).
 /// Counted with the store verbs after them ([`FILE_IO_STORES`]).
-const FILE_IO_WRITES: usize = 22 + FILE_IO_STORES;
+const FILE_IO_WRITES: usize = 23 + FILE_IO_STORES;
 
 /// "stores profile notes in its own config directory" (heldout18), "uses these special group
 /// privileges to store mail in the directory /var/spool/smtpd/offline" (heldout17): a store
@@ -2079,6 +2222,28 @@ const NETWORKING: &[&str] = &[
     "https client",
 ];
 
+/// The remote-shell protocols, network protocols: "SSH connectivity", "a built-in SSH
+/// client", "SFTP file transfers" (heldout19), "connects to an SSH server". Affirmed only
+/// ([`affirmed`]): "makes no SSH connections" denies one protocol, not all networking.
+const REMOTE_SHELL: &[&str] = &[
+    "ssh client",
+    "ssh connectivity",
+    "ssh connection",
+    "connects to an ssh server",
+    "connect to an ssh server",
+    "sftp",
+];
+
+/// Whether one of `words` is said without a denial in its own clause: for the words that
+/// name one instance of a claim's kind (a program, a protocol, a mount), whose denial does
+/// not deny the kind.
+fn affirmed(s: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| {
+        s.match_indices(w)
+            .any(|(i, _)| !negated(near(clause_before(s, i))))
+    })
+}
+
 /// Phrases placing network use in the package's build.
 const BUILD_TIME_NETWORK: &[&str] = &[
     "builds fine",
@@ -2107,6 +2272,26 @@ fn fetches_from_internet(s: &str) -> bool {
         .iter()
         .flat_map(|w| s.match_indices(w).map(|(i, _)| i))
         .any(|i| any(clause_before(s, i), FETCHES))
+}
+
+/// Synchronising with servers: "background synchronization with Odoo ERP servers", "Syncs
+/// data from Odoo ERP servers every minute" (heldout19). A "sync"/"synchroniz" word, then
+/// " server" in the same clause; "synchronize parallel access to a user's spool" names none.
+fn syncs_with_servers(s: &str) -> bool {
+    ["sync", "synchroni"].iter().any(|v| {
+        s.match_indices(v).any(|(i, _)| {
+            let before = s[..i].chars().next_back();
+            let rest = &s[i..];
+            let end = [";", ". ", " but "]
+                .iter()
+                .filter_map(|b| rest.find(b))
+                .min()
+                .unwrap_or(rest.len());
+            !before.is_some_and(char::is_alphanumeric)
+                && rest[..end].contains(" server")
+                && !negated(near(clause_before(s, i)))
+        })
+    })
 }
 
 /// The sentence without the internet it fetches from, for the endpoint words.
@@ -2399,6 +2584,11 @@ fn installs_services(s: &str) -> bool {
     {
         return false;
     }
+    // "Service control: start/stop/restart systemd services" (heldout19): the services a
+    // program controls are the system's, not units it ships.
+    if controls_services(s) && !any(s, &["install", " ship"]) {
+        return false;
+    }
     // "a protocol demultiplexer that allows to provide different types of services on the same
     // network port": kinds of network service the program offers, not systemd units.
     if any(
@@ -2512,35 +2702,315 @@ fn installs_services(s: &str) -> bool {
             && !s.contains("test"))
 }
 
+/// Whether the services named are what the program starts, stops or manages: a verb of
+/// control (alone or in a slashed list, "start/stop/restart") within the three words before
+/// "service", past articles and the words "systemd", "system", "other", "existing".
+fn controls_services(s: &str) -> bool {
+    const CONTROL: &[&str] = &[
+        "start", "starts", "stop", "stops", "restart", "restarts", "reload", "reloads", "enable",
+        "enables", "disable", "disables", "manage", "manages", "control", "controls",
+    ];
+    s.match_indices("service").any(|(i, _)| {
+        s[..i]
+            .split_whitespace()
+            .rev()
+            .filter(|w| {
+                !matches!(
+                    *w,
+                    "the" | "a" | "its" | "any" | "systemd" | "system" | "other" | "existing"
+                )
+            })
+            .take(1)
+            .any(|w| {
+                w.split('/')
+                    .any(|v| CONTROL.contains(&v.trim_matches(|c: char| !c.is_alphanumeric())))
+            })
+    })
+}
+
+/// The spawn rule's own words: a process spawned, a command run (see [`SPAWN`]).
+fn spawns(s: &str) -> bool {
+    // "double-forks at start-up", "forks into the background": daemonizing, not running
+    // other programs.
+    let t = if any(s, DAEMONIZE) {
+        s.replace("forks ", " ").replace("fork()", " ")
+    } else {
+        s.to_owned()
+    };
+    (t.contains("process") && t.contains("spawn"))
+        || any(&t, SPAWN_WORDS)
+        || (any(&t, SPAWN) && any(&t, HOST_RUN))
+}
+
+/// Programs a daemon runs by name: package managers, network and firewall tools, service
+/// and account managers, version control and transfer tools, container tools, compilers.
+/// Not the names that are system calls too (mount, kill, chroot): "calls mount" may be
+/// either. Not interpreters and shells after a bare "runs" ("runs Python 3" is what it is
+/// written in): they count after "invoke", "call", "execute", "launch" and "spawn" only.
+const PROGRAMS: &[&str] = &[
+    "apt",
+    "apt-get",
+    "dpkg",
+    "dnf",
+    "yum",
+    "rpm",
+    "pacman",
+    "zypper",
+    "flatpak",
+    "flatpak-spawn",
+    "iptables",
+    "ip6tables",
+    "nft",
+    "ip",
+    "tc",
+    "ifconfig",
+    "route",
+    "ethtool",
+    "iw",
+    "nmcli",
+    "systemctl",
+    "journalctl",
+    "udevadm",
+    "modprobe",
+    "insmod",
+    "useradd",
+    "usermod",
+    "groupadd",
+    "passwd",
+    "chpasswd",
+    "git",
+    "ssh",
+    "scp",
+    "rsync",
+    "curl",
+    "wget",
+    "gpg",
+    "openssl",
+    "docker",
+    "podman",
+    "kubectl",
+    "helm",
+    "qemu-img",
+    "lsblk",
+    "blkid",
+    "mkfs",
+    "fsck",
+    "parted",
+    "cryptsetup",
+    "xdg-open",
+    "notify-send",
+    "pkill",
+    "killall",
+    "lsof",
+    "dmidecode",
+    "lspci",
+    "lsusb",
+    "ffmpeg",
+    "gcc",
+    "make",
+    "cmake",
+    "tar",
+    "unzip",
+];
+/// Shells and interpreters: programs only after a verb that starts one.
+const INTERPRETERS: &[&str] = &[
+    "sh", "bash", "zsh", "python", "python3", "perl", "ruby", "node",
+];
+
+/// Verbs that start a named program ("invoke apt, dnf, pacman", "calls iptables", "runs ip",
+/// heldout18's "call flatpak"); the first four take interpreters too.
+const PROGRAM_VERBS: &[&str] = &[
+    "invoke",
+    "invokes",
+    "invoking",
+    "call",
+    "calls",
+    "calling",
+    "execute",
+    "executes",
+    "executing",
+    "launch",
+    "launches",
+    "launching",
+    "run",
+    "runs",
+    "running",
+];
+
+/// Whether a run verb is followed by a program's name (after "the"), or by a list of them.
+fn runs_program(s: &str) -> bool {
+    let words: Vec<&str> = s
+        .trim_start_matches(['-', '*', ' '])
+        .split_whitespace()
+        .collect();
+    // "Run apt-get update before installing", "To install, run make": the reader's command,
+    // a base-form verb opening the sentence or following an opening purpose's comma.
+    let commanded = |i: usize| {
+        matches!(words[i], "run" | "call" | "invoke" | "execute" | "launch")
+            && (i == 0
+                || (words[0] == "to" && words[i - 1].ends_with(','))
+                || matches!(words[i - 1], "then" | "first" | "please"))
+    };
+    // "never invokes dpkg or apt-get" denies two programs, not every spawn: no claim (a
+    // denial of processes spawned would be contradicted by any other program).
+    words.iter().enumerate().any(|(i, w)| {
+        PROGRAM_VERBS.contains(w)
+            && !commanded(i)
+            && !negated(&words[i.saturating_sub(4)..i].join(" "))
+            // "sudo fragments: yes, lets foo run systemctl restart": a permission granted, not
+            // a program run.
+            && !words[i.saturating_sub(5)..i].iter().any(|p| {
+                matches!(
+                    *p,
+                    "let" | "lets" | "allow" | "allows" | "allowed" | "permit" | "permits"
+                        | "permitted" | "grant" | "grants"
+                )
+            })
+            && {
+            let next = words[i + 1..]
+                .iter()
+                .find(|n| !matches!(**n, "the" | "a" | "an"))
+                .map(|n| n.trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':' | '"' | '\'')));
+            next.is_some_and(|n| {
+                PROGRAMS.contains(&n) || (!w.starts_with("run") && INTERPRETERS.contains(&n))
+            })
+        }
+    })
+}
+
+/// Whether a run verb takes processes or programs as its object, within five words and
+/// with no preposition or comparison ("as", "in", "on", "under", "with", "before", "than", …)
+/// before them: "to run a
+/// collection of locally-developed processes", "starts several helper programs" (heldout19),
+/// where "runs as two processes" is how the daemon itself is built.
+fn runs_processes(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    words.iter().enumerate().any(|(i, w)| {
+        matches!(
+            *w,
+            "run" | "runs" | "launch" | "launches" | "start" | "starts"
+        ) && words[i + 1..]
+            .iter()
+            .take(5)
+            .take_while(|n| {
+                !matches!(
+                    **n,
+                    "as" | "in"
+                        | "on"
+                        | "under"
+                        | "inside"
+                        | "within"
+                        | "with"
+                        | "at"
+                        // "starts before other programs", "runs faster than most
+                        // programs": a time or a comparison, not an object.
+                        | "before"
+                        | "after"
+                        | "than"
+                        | "like"
+                        | "alongside"
+                        | "among"
+                        | "when"
+                        | "while"
+                        | "if"
+                        | "for"
+                )
+            })
+            .any(|n| {
+                matches!(
+                    n.trim_end_matches([',', '.', ';', ':', ')']),
+                    "processes" | "programs" | "executables" | "binaries"
+                )
+            })
+    })
+}
+
+/// The file-IO rule's own words (see [`FILE_IO`]).
+fn file_io_words(s: &str) -> bool {
+    any(s, FILE_IO.split_at(FILE_IO.len() - FILE_IO_WRITES).0)
+        || (any(s, &FILE_IO[..FILE_IO.len() - FILE_IO_STORES]) && !any(s, TEMP))
+        || stores_in_directory(s)
+}
+
+/// Writes said with the kind of file or the place: "Writes PID files for process tracking"
+/// (heldout19), "writes its state file", "persists state under /var/lib/foo", "does not
+/// write outside /var/lib/foo" (the place the writes are scoped to: an allowed path, see
+/// [`scoped_paths`]). A write verb, then within three words "file"/"files" as a word, or a
+/// place ("under", "in", "into", "to", "outside" and a path or a directory). Not `/tmp`
+/// places (the temp rule's) and not a "write access" (a permission, the list's words).
+fn writes_named(s: &str) -> bool {
+    // A unit's sandboxing "so that it cannot write to /usr, /boot, /efi and /etc" (heldout13)
+    // is the setting's effect, `unit_sandboxing`.
+    if any(s, TEMP) || any(s, SANDBOX_ANCHORS) {
+        return false;
+    }
+    let words: Vec<&str> = s.split_whitespace().collect();
+    words.iter().enumerate().any(|(i, w)| {
+        matches!(*w, "write" | "writes" | "persist" | "persists")
+            && words.get(i + 1).is_none_or(|n| *n != "access")
+            // "to be able to write in the /run/screen directory" (heldout17): a purpose, so
+            // supposed, not stated.
+            && (i == 0 || words[i - 1] != "to")
+            // "does not write its state files" denies one kind of write, not file IO; a
+            // denial counts when it covers everything but a place ("never writes outside
+            // /var/lib/foo") or everything ("does not write any files").
+            && (!negated(&words[i.saturating_sub(4)..i].join(" "))
+                || words[i + 1..]
+                    .iter()
+                    .take(2)
+                    .any(|n| matches!(*n, "outside" | "any" | "anything" | "anywhere")))
+            && {
+                let after: Vec<&str> = words[i + 1..].iter().take(4).copied().collect();
+                // A pid or lock file is the daemon's run-time state under /run (the tuning
+                // corpus: "double-forks at start-up and writes a pid file" is no file IO).
+                let file = after.iter().take(3).any(|n| {
+                    matches!(n.trim_end_matches([',', '.', ';', ':', ')']), "file" | "files")
+                        || n.ends_with("-file")
+                        || n.ends_with("-files")
+                }) && !after
+                    .iter()
+                    .any(|n| n.starts_with("pid") || n.starts_with("lock"));
+                // /sys and /proc writes are the cgroup and sysctl claims'; /dev is devices.
+                let place = after.windows(2).any(|p| {
+                    matches!(p[0], "under" | "in" | "into" | "to" | "outside")
+                        && ((p[1].starts_with('/')
+                            && !["/sys", "/proc", "/dev"].iter().any(|d| p[1].starts_with(d)))
+                            || p[1].starts_with("~/"))
+                }) || after.iter().any(|n| n.starts_with("director"));
+                file || place
+            }
+    })
+}
+
 const RULES: &[Rule] = &[
     Rule {
         check: Check::ProcessesSpawned,
-        applies: |s| {
-            // "double-forks at start-up", "forks into the background": daemonizing, not
-            // running other programs.
-            let t = if any(s, DAEMONIZE) {
-                s.replace("forks ", " ").replace("fork()", " ")
-            } else {
-                s.to_owned()
-            };
-            (t.contains("process") && t.contains("spawn"))
-                || any(&t, SPAWN_WORDS)
-                || (any(&t, SPAWN) && any(&t, HOST_RUN))
-        },
+        applies: spawns,
         anchors: SPAWN,
+        absent_phrases: &[],
+    },
+    // Programs run by name, or processes run as an object: only when the words above say
+    // nothing, and with the run verbs as the anchors, so that "does not call iptables" and
+    // "never runs other processes" are denials.
+    Rule {
+        check: Check::ProcessesSpawned,
+        applies: |s| !spawns(s) && (runs_program(s) || runs_processes(s)),
+        anchors: &["invok", "call", "execut", "launch", "run", "start"],
         absent_phrases: &[],
     },
     Rule {
         check: Check::FileIo,
-        applies: |s| {
-            any(s, FILE_IO.split_at(FILE_IO.len() - FILE_IO_WRITES).0)
-                || (any(s, &FILE_IO[..FILE_IO.len() - FILE_IO_STORES]) && !any(s, TEMP))
-                || stores_in_directory(s)
-        },
+        applies: file_io_words,
         anchors: FILE_IO,
         // "File IO is limited to the drift file under /var/lib/chrony": the package's own
         // files, which is what "no notable file IO" means, not file IO outside them.
         absent_phrases: &["limited to", "restricted to", "only its ", "only to "],
+    },
+    Rule {
+        check: Check::FileIo,
+        applies: |s| !file_io_words(s) && writes_named(s),
+        anchors: &["write", "persist"],
+        absent_phrases: &[],
     },
     Rule {
         check: Check::TempFiles,
@@ -2548,6 +3018,9 @@ const RULES: &[Rule] = &[
         // "The problematic files in /tmp are now placed into a dedicated directory in /run":
         // a move away from /tmp says where they were and no longer are (heldout16).
         applies: |s| {
+            // "tmpfiles.d will create it owned by speakersafetyd" (session 16, an unlabelled
+            // check): systemd-tmpfiles' configuration, not a temporary file.
+            let s = &s.replace("systemd-tmpfiles", "").replace("tmpfiles.d", "");
             any(s, TEMP)
                 // A bare "/tmp/…" path counts as a file used there, not a socket's path
                 // ("listens on /tmp/.foo.sock") or an example's (heldout17's fixes).
@@ -2598,8 +3071,14 @@ const RULES: &[Rule] = &[
                 // "sets real-time priority for its audio thread": SCHED_FIFO/SCHED_RR need
                 // CAP_SYS_NICE, and the recorder judges them as privileged calls.
                 || any(s, REALTIME_SCHEDULING)
+                // "the program will mount and umount the FUSE filesystem" (heldout19): mount
+                // and umount are privileged calls (docs/claims.md).
+                // Only affirmed: "never mounts the image" denies one privileged call, not
+                // all of them.
+                || affirmed(s, MOUNTS)
         },
         anchors: &[
+            "mount",
             "privileged",
             "chroot",
             "kernel module",
@@ -2639,11 +3118,21 @@ const RULES: &[Rule] = &[
                         .replace("accepts network connection", "accepts connection")
                         .replace("accept network connection", "accept connection"),
                     NETWORKING,
-                ) || fetches_from_internet(s))
+                ) || fetches_from_internet(s)
+                    || affirmed(s, REMOTE_SHELL)
+                    || syncs_with_servers(s))
         },
         // Every word of `NETWORKING` holds one of these, so that a denial of it is found
         // ("is not an HTTP client").
-        anchors: &["network", "internet", "http client", "https client"],
+        anchors: &[
+            "network",
+            "internet",
+            "http client",
+            "https client",
+            "ssh",
+            "sftp",
+            "sync",
+        ],
         absent_phrases: &[],
     },
     Rule {
@@ -3528,6 +4017,17 @@ const ADVICE: &[&str] = &[
     " could apply ",
     "the fix is to",
     " must be ",
+    // "What remains is changing the systemd service to run as non-root user" (session 16, an
+    // unlabelled check of packaging pull requests): the work left, not what the package does;
+    // read before as *not* root while the service still ran as root.
+    "what remains is",
+    "what remains to",
+    "remains to be ",
+    " still needs to ",
+    " still need to ",
+    " still has to ",
+    " still have to ",
+    "left to do",
     // "outlining that it is important to drop privileges to the owner of the home directory"
     // (a code comment on what ought to happen; the daemon runs as root, heldout17).
     "important to ",
@@ -3584,9 +4084,11 @@ fn modal_proposal(c: &str) -> bool {
 fn advises(c: &str) -> bool {
     // "My app needs to be able to run a "flatpak list" command" (heldout18): what the program
     // has to do to work, said of the program, not what ought to be done to it.
+    // "Tempest must be able to spawn arbitrary shell processes" (heldout19) likewise.
     let c = c
         .replace(" needs to be able to ", " needs to ")
-        .replace(" need to be able to ", " need to ");
+        .replace(" need to be able to ", " need to ")
+        .replace(" must be able to ", " must ");
     any(&format!(" {c}"), ADVICE) || modal_proposal(&c)
 }
 
@@ -3636,6 +4138,13 @@ const UNCERTAIN: &[&str] = &[
     " can be told to",
     " can be configured to",
     " can optionally ",
+    // "plus potentially the ability to execute other binaries", "actions which may need to
+    // access … network communication", "CMake can be used to perform a variety of actions"
+    // (heldout19): possibilities, not what the package does.
+    " potentially ",
+    " may need to",
+    " might need to",
+    " can be used to",
 ];
 
 /// Opinions about the code's quality ("looked careful"): they judge, they do not state.
@@ -3965,6 +4474,16 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
         })
     {
         match expect {
+            // "File IO: none outside /var/lib/foo", "does not write outside /srv/foo": the
+            // denial covers the rest of the system, so the place it names is allowed.
+            Some(Expect::Absent) if check == Check::FileIo => out.push((
+                check,
+                Expect::Absent,
+                Allow {
+                    paths: scoped_paths(&plain),
+                    ..Allow::default()
+                },
+            )),
             Some(e) => out.push((check, e, Allow::default())),
             None => unclear.push(check),
         }
@@ -3993,6 +4512,37 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
         unclear.extend(both);
     }
     out
+}
+
+/// The places a denial of file IO leaves out: absolute paths after "outside", "other than",
+/// "except", "apart from", "besides", "limited to", "restricted to", "only to", "only in",
+/// "only under". "Does not write outside /var/lib/foo" denies writes elsewhere, not there;
+/// without the path allowed, the package's own writes to a directory the defaults do not
+/// cover would contradict a claim the review did not make.
+fn scoped_paths(s: &str) -> Vec<String> {
+    const SCOPES: &[&str] = &[
+        "outside",
+        "other than",
+        "except",
+        "apart from",
+        "besides",
+        "limited to",
+        "restricted to",
+        "only to",
+        "only in",
+        "only under",
+    ];
+    let Some(from) = SCOPES.iter().filter_map(|w| s.find(w)).min() else {
+        return Vec::new();
+    };
+    let mut paths: Vec<String> = Vec::new();
+    for t in s[from..].split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')')) {
+        let t = t.trim_end_matches(['.', ':', '\'', '"']);
+        if t.len() > 1 && t.starts_with('/') && !paths.iter().any(|p| p == t) {
+            paths.push(t.to_owned());
+        }
+    }
+    paths
 }
 
 /// Names of the maintainer scripts, together or one by one.
@@ -5047,6 +5597,30 @@ mod tests {
             set.claims[1].allow.destinations,
             ["127.0.0.1", "168.63.129.16", "169.254.169.254"]
         );
+    }
+
+    /// A denial of file IO scoped to a place leaves the place allowed: "never writes outside
+    /// /var/lib/foo" is no claim against the writes there (session 16; the brief's
+    /// "path-scoped denials overreaching").
+    #[test]
+    fn scoped_file_io_denials_allow_their_place() {
+        for (text, paths) in [
+            (
+                "The service never writes outside /var/lib/foo.",
+                vec!["/var/lib/foo"],
+            ),
+            (
+                "- File IO: none outside /var/lib/foo and /var/cache/foo",
+                vec!["/var/lib/foo", "/var/cache/foo"],
+            ),
+            ("The daemon does no notable file IO.", vec![]),
+        ] {
+            let set = extract(text);
+            assert_eq!(set.claims.len(), 1, "{text}");
+            assert_eq!(set.claims[0].check, Check::FileIo, "{text}");
+            assert_eq!(set.claims[0].expect, Expect::Absent, "{text}");
+            assert_eq!(set.claims[0].allow.paths, paths, "{text}");
+        }
     }
 
     /// Mixed lists: what follows the contrast decides, whichever side the denial is on.
