@@ -731,3 +731,72 @@ fn back_to_back_and_overlapping_recordings_each_keep_their_own_events() {
         ),
     );
 }
+
+/// Waits up to `limit` for every pid in `pids` to be gone; the ones still alive.
+fn still_alive_after(pids: &[u32], limit: std::time::Duration) -> Vec<u32> {
+    let started = Instant::now();
+    loop {
+        let alive: Vec<u32> = pids.iter().copied().filter(|&p| alive(p)).collect();
+        if alive.is_empty() || started.elapsed() > limit {
+            return alive;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// A detacher takes turns with recorders that are attaching (the attach lock), but it does
+/// not wait for a turn forever: recorders started back to back (a parallel test run) once held
+/// the shared lock for minutes, and 136 detachers kept their hooks attached all that time.
+/// With the lock held shared throughout, the detacher still finishes; and it dies of a plain
+/// SIGTERM (the recorder blocks SIGTERM for itself, and the detacher once inherited that).
+#[test]
+fn a_detacher_does_not_wait_forever_for_its_turn_and_dies_of_sigterm() {
+    use std::os::fd::AsRawFd;
+    require_root();
+    let lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(tracer::record::handoff::ATTACH_LOCK)
+        .expect("open the attach lock");
+    // A recorder's turn held for the whole test. The recording below takes it shared too.
+    // SAFETY: flock on a descriptor this test owns.
+    assert_eq!(unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_SH) }, 0);
+    let before = detacher_pids();
+    let _ = record("turns-1", &["--", "/bin/true"]);
+    let mine: Vec<u32> = detacher_pids()
+        .into_iter()
+        .filter(|p| !before.contains(p))
+        .collect();
+    assert!(
+        !mine.is_empty(),
+        "the recording left no background detacher"
+    );
+    // Liveness, not speed: 1 s without a turn, then its closes (seconds).
+    let left = still_alive_after(&mine, std::time::Duration::from_secs(180));
+    assert!(
+        left.is_empty(),
+        "detachers {left:?} still hold their hooks 180 s after the recording ended, waiting for a turn"
+    );
+
+    // Still holding the lock: the next detacher waits its second for a turn, alive to be
+    // signalled.
+    let before = detacher_pids();
+    let _ = record("turns-2", &["--", "/bin/true"]);
+    let mine: Vec<u32> = detacher_pids()
+        .into_iter()
+        .filter(|p| !before.contains(p))
+        .collect();
+    assert!(
+        !mine.is_empty(),
+        "the recording left no background detacher"
+    );
+    drop(lock);
+    for &pid in &mine {
+        // SAFETY: a signal to a process this test's recording made.
+        unsafe { libc::kill(pid as i32, libc::SIGTERM) };
+    }
+    let left = still_alive_after(&mine, std::time::Duration::from_secs(180));
+    assert!(left.is_empty(), "detachers {left:?} survived SIGTERM");
+}

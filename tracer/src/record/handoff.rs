@@ -27,7 +27,10 @@
 //! (issue 16). So the two take turns through [`ATTACH_LOCK`] (`flock`): a recorder holds it
 //! shared while it attaches ([`AttachTurn`]); the detacher closes its links one at a time, each
 //! under the lock held exclusive and only taken when free, so a recorder waits for at most the
-//! one close in progress and the detacher goes on once the attaches are done.
+//! one close in progress and the detacher goes on once the attaches are done. A detacher that
+//! waited 1 s for a turn stops taking turns (recorders started back to back can hold the shared
+//! lock without a gap for minutes), and the raw tracepoint and LSM links, which take no tracing
+//! mutex, are closed at once.
 
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
@@ -142,6 +145,9 @@ const TURN_POLL: libc::timespec = libc::timespec {
     tv_nsec: 10_000_000,
 };
 
+/// How many [`TURN_POLL`]s the detacher waits for a turn before it stops taking turns: 1 s.
+const MAX_TURN_POLLS: u32 = 100;
+
 /// The detacher's pause after each close: a recorder woken by the unlock gets the lock before
 /// the detacher takes it again.
 const AFTER_CLOSE: libc::timespec = libc::timespec {
@@ -198,15 +204,26 @@ fn spawn_detacher() -> Result<(), String> {
     // the programs that run on every syscall of every process are gone before the seconds of
     // perf closes begin.
     links.sort_unstable();
-    let links: Vec<RawFd> = links.into_iter().map(|(_, fd)| fd).collect();
+    let (quick, perf): (Vec<_>, Vec<_>) = links.into_iter().partition(|(perf, _)| !perf);
+    let quick: Vec<RawFd> = quick.into_iter().map(|(_, fd)| fd).collect();
+    let links: Vec<RawFd> = perf.into_iter().map(|(_, fd)| fd).collect();
     let comm = DETACHER_COMM;
-    // SAFETY: after fork the child calls only async-signal-safe functions (setsid, prctl,
-    // close, poll, flock, nanosleep, _exit) on data prepared above, and never returns into
+    // The recorder blocks SIGINT and SIGTERM to read them itself; the detacher must die of a
+    // plain `kill` like any process.
+    // SAFETY: sigemptyset only writes the set it is given.
+    let unblocked = unsafe {
+        let mut set = std::mem::zeroed::<libc::sigset_t>();
+        libc::sigemptyset(&mut set);
+        set
+    };
+    // SAFETY: after fork the child calls only async-signal-safe functions (setsid, sigprocmask,
+    // prctl, close, poll, flock, nanosleep, _exit) on data prepared above, and never returns into
     // Rust code.
     match unsafe { libc::fork() } {
         -1 => Err(format!("fork: {}", std::io::Error::last_os_error())),
         0 => unsafe {
             libc::setsid();
+            libc::sigprocmask(libc::SIG_SETMASK, &unblocked, std::ptr::null_mut());
             libc::prctl(libc::PR_SET_NAME, comm.as_ptr() as libc::c_ulong, 0, 0, 0);
             for fd in &close {
                 libc::close(*fd);
@@ -218,17 +235,36 @@ fn spawn_detacher() -> Result<(), String> {
             };
             // Readable once the recorder has exited and its descriptors are closed.
             while libc::poll(&mut poll, 1, -1) < 0 {}
+            // Raw tracepoints and LSM links take no tracing mutex: close them at once, so the
+            // programs that run on every syscall of every task are gone first, whatever the
+            // recorders do.
+            for fd in &quick {
+                libc::close(*fd);
+            }
+            // A recorder holding the lock is attaching: wait until it is done, but not
+            // forever. Recorders starting back to back (a parallel test run) can keep the
+            // shared lock held without a gap for minutes; detachers waiting for a gap kept
+            // their hooks attached all that time (136 of them once, each still costing every
+            // process a uprobe hit on getenv). After MAX_TURN_POLLS without a turn the
+            // detacher stops taking turns and closes the rest: recorders attaching then wait
+            // behind its closes. Any other error (no lock file) means not taking turns either.
+            let mut take_turns = lock_fd >= 0;
             for fd in &links {
-                // A recorder holding the lock is attaching: wait until it is done. Any other
-                // error (no lock file) means closing without taking turns.
-                while lock_fd >= 0
-                    && libc::flock(lock_fd, libc::LOCK_EX | libc::LOCK_NB) < 0
-                    && matches!(*libc::__errno_location(), libc::EWOULDBLOCK | libc::EINTR)
-                {
+                let mut polls = 0;
+                let mut locked = take_turns;
+                while locked && libc::flock(lock_fd, libc::LOCK_EX | libc::LOCK_NB) < 0 {
+                    if !matches!(*libc::__errno_location(), libc::EWOULDBLOCK | libc::EINTR)
+                        || polls >= MAX_TURN_POLLS
+                    {
+                        locked = false;
+                        take_turns = false;
+                        break;
+                    }
+                    polls += 1;
                     libc::nanosleep(&TURN_POLL, std::ptr::null_mut());
                 }
                 libc::close(*fd);
-                if lock_fd >= 0 {
+                if locked {
                     libc::flock(lock_fd, libc::LOCK_UN);
                 }
                 libc::nanosleep(&AFTER_CLOSE, std::ptr::null_mut());

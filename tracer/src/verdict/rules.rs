@@ -877,6 +877,26 @@ impl Rules<'_> {
                 "process_vm_writev into {}: a shared file mapping there would change its file",
                 op.as_deref().unwrap_or("another process")
             )),
+            // A seccomp filter with a user-notification listener hands the process's calls it
+            // traps to whoever holds the listener: a supervisor can open a file, connect a
+            // socket or run anything for it and install the result in it
+            // (SECCOMP_IOCTL_NOTIF_ADDFD), or answer in its place, and neither the call nor what
+            // the supervisor did is an event of this process (round 6).
+            (
+                c,
+                EventData::SelfPolicy {
+                    call, flags, ..
+                },
+            ) if ok
+                && (behaviour(c) || c == Check::PrivilegedFunctions)
+                && call == "seccomp"
+                && flags.iter().any(|f| f == "SECCOMP_FILTER_FLAG_NEW_LISTENER") =>
+            {
+                Hit::Unknown(
+                    "seccomp filter with a user-notification listener: another process may carry out or answer this process's calls, and what it does is not in this trace"
+                        .to_owned(),
+                )
+            }
             // A successful ftruncate or inode-flags ioctl changed a regular file (or a
             // directory's flags): sockets and pipes refuse both. Through an fd the trace cannot
             // name (a fanotify event's fd, one received or inherited) it is any file at all.
@@ -1481,6 +1501,41 @@ mod tests {
             "{crypto:?}"
         );
         assert_eq!(crypto[4], "-", "{crypto:?}");
+    }
+
+    /// Round 6: a seccomp filter with a user-notification listener lets another process do
+    /// the calls it traps for this one; a plain filter does not.
+    #[test]
+    fn a_seccomp_listener_is_a_gap_for_behaviour_claims() {
+        use serde_json::json;
+        let filter = |flags: serde_json::Value| json!({"call": "seccomp", "op": "SECCOMP_SET_MODE_FILTER", "flags": flags, "detail": "filter of 4 instructions", "query": false});
+        let t = trace_of(
+            None,
+            &[
+                (
+                    "self_policy",
+                    10,
+                    filter(json!(["SECCOMP_FILTER_FLAG_NEW_LISTENER"])),
+                ),
+                (
+                    "self_policy",
+                    10,
+                    filter(json!(["SECCOMP_FILTER_FLAG_TSYNC"])),
+                ),
+            ],
+        );
+        for check in [
+            Check::FileIo,
+            Check::OutgoingDestinations,
+            Check::ProcessesSpawned,
+        ] {
+            let h = hits(&t, check, &Allow::default());
+            assert!(
+                h[0].starts_with("unknown: seccomp filter with a user-notification listener"),
+                "{check}: {h:?}"
+            );
+            assert!(!h[1].starts_with("unknown: seccomp"), "{check}: {h:?}");
+        }
     }
 
     /// Round 6: 127.0.0.1 in another network namespace is another machine's loopback. A
