@@ -610,6 +610,12 @@ pub fn effective_destination(ip: &str) -> Option<IpAddr> {
     }
 }
 
+/// `/dev/loopN`: a block device backed by a file.
+fn is_loop_device(path: &str) -> bool {
+    path.strip_prefix("/dev/loop")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// `IP` or `IP:PORT` / `[IP6]:PORT` allowlist entries, matched against where the kernel sends
 /// to `ip` ([`effective_destination`]): `0.0.0.0` is 127.0.0.1, `::ffff:10.0.0.1` is 10.0.0.1.
 pub fn destination_allowed(ip: &str, port: u16, allow: &[String]) -> bool {
@@ -953,6 +959,16 @@ impl Rules<'_> {
                 if ok && flags.iter().any(|f| f == "O_TMPFILE") =>
             {
                 Hit::Yes(format!("open O_TMPFILE in {}", path.best()))
+            }
+            // A loop device's writes land in its backing file, which the trace does not name
+            // (it was attached before, or by LOOP_CONFIGURE on an fd): it may be a temp file.
+            (Check::TempFiles, EventData::Open { path, access, .. })
+                if ok && access != "read" && access != "path" && is_loop_device(path.best()) =>
+            {
+                Hit::Unknown(format!(
+                    "open {} for writing: a loop device writes its backing file, which may be a temp file",
+                    path.best()
+                ))
             }
             (Check::TempFiles, _) if ok => {
                 let (changes, unknown) = placed_changes(self, ev);
@@ -1501,6 +1517,13 @@ mod tests {
             "{crypto:?}"
         );
         assert_eq!(crypto[4], "-", "{crypto:?}");
+    }
+
+    /// Round 6: a write to a loop device lands in its backing file, wherever that is.
+    #[test]
+    fn loop_devices_are_numbered_block_devices() {
+        assert!(is_loop_device("/dev/loop0") && is_loop_device("/dev/loop12"));
+        assert!(!is_loop_device("/dev/loop-control") && !is_loop_device("/dev/loop"));
     }
 
     /// Round 6: a seccomp filter with a user-notification listener lets another process do
