@@ -732,6 +732,23 @@ fn back_to_back_and_overlapping_recordings_each_keep_their_own_events() {
     );
 }
 
+/// The detachers of this test's tracer binary that were not in `before`: at least one (the
+/// recording that just returned left its hooks to one). Other binaries' detachers (another
+/// worktree's test run) are not this test's.
+fn new_detachers(before: &[u32]) -> Vec<u32> {
+    let bin = std::fs::canonicalize(tracer_bin()).expect("the tracer binary");
+    let mine: Vec<u32> = detacher_pids()
+        .into_iter()
+        .filter(|p| !before.contains(p))
+        .filter(|p| std::fs::read_link(format!("/proc/{p}/exe")).is_ok_and(|e| e == bin))
+        .collect();
+    assert!(
+        !mine.is_empty(),
+        "the recording left no background detacher"
+    );
+    mine
+}
+
 /// Waits up to `limit` for every pid in `pids` to be gone; the ones still alive.
 fn still_alive_after(pids: &[u32], limit: std::time::Duration) -> Vec<u32> {
     let started = Instant::now();
@@ -765,14 +782,7 @@ fn a_detacher_does_not_wait_forever_for_its_turn_and_dies_of_sigterm() {
     assert_eq!(unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_SH) }, 0);
     let before = detacher_pids();
     let _ = record("turns-1", &["--", "/bin/true"]);
-    let mine: Vec<u32> = detacher_pids()
-        .into_iter()
-        .filter(|p| !before.contains(p))
-        .collect();
-    assert!(
-        !mine.is_empty(),
-        "the recording left no background detacher"
-    );
+    let mine = new_detachers(&before);
     // Liveness, not speed: 1 s without a turn, then its closes (seconds).
     let left = still_alive_after(&mine, std::time::Duration::from_secs(180));
     assert!(
@@ -784,14 +794,7 @@ fn a_detacher_does_not_wait_forever_for_its_turn_and_dies_of_sigterm() {
     // signalled.
     let before = detacher_pids();
     let _ = record("turns-2", &["--", "/bin/true"]);
-    let mine: Vec<u32> = detacher_pids()
-        .into_iter()
-        .filter(|p| !before.contains(p))
-        .collect();
-    assert!(
-        !mine.is_empty(),
-        "the recording left no background detacher"
-    );
+    let mine = new_detachers(&before);
     drop(lock);
     for &pid in &mine {
         // SAFETY: a signal to a process this test's recording made.
