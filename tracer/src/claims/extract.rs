@@ -2982,6 +2982,21 @@ fn writes_named(s: &str) -> bool {
     })
 }
 
+/// File IO scoped to a place: "File IO is limited to the drift file under /var/lib/chrony",
+/// "writes only to /var/lib/unbound": the package's own files, which is what "no notable file
+/// IO" means, not file IO outside them (the place is allowed, see [`scoped_paths`]).
+const SCOPED_WRITES: &[&str] = &[
+    "limited to",
+    "restricted to",
+    "only its ",
+    "only to ",
+    "only in ",
+    "only under ",
+    "only into ",
+    "only writes ",
+    "only write ",
+];
+
 const RULES: &[Rule] = &[
     Rule {
         check: Check::ProcessesSpawned,
@@ -3002,15 +3017,13 @@ const RULES: &[Rule] = &[
         check: Check::FileIo,
         applies: file_io_words,
         anchors: FILE_IO,
-        // "File IO is limited to the drift file under /var/lib/chrony": the package's own
-        // files, which is what "no notable file IO" means, not file IO outside them.
-        absent_phrases: &["limited to", "restricted to", "only its ", "only to "],
+        absent_phrases: SCOPED_WRITES,
     },
     Rule {
         check: Check::FileIo,
         applies: |s| !file_io_words(s) && writes_named(s),
         anchors: &["write", "persist"],
-        absent_phrases: &[],
+        absent_phrases: SCOPED_WRITES,
     },
     Rule {
         check: Check::TempFiles,
@@ -4531,6 +4544,7 @@ fn scoped_paths(s: &str) -> Vec<String> {
         "only to",
         "only in",
         "only under",
+        "only into",
     ];
     let Some(from) = SCOPES.iter().filter_map(|w| s.find(w)).min() else {
         return Vec::new();
