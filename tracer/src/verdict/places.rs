@@ -60,6 +60,9 @@ pub struct Places {
     /// Binds, connects, sends and listens on a socket made after its process (or an
     /// ancestor) entered another network namespace: see [`Places::other_netns`].
     other_netns: HashSet<u64>,
+    /// Binds whose socket was then connected and stayed connected: see
+    /// [`Places::connected_bind`].
+    connected_binds: HashSet<u64>,
     /// Events of a process that shares its fd table or its cwd with another process
     /// (clone(CLONE_FILES or CLONE_FS) without CLONE_THREAD): the other one can change what
     /// a dirfd or the cwd is between the recorded calls, so a relative path is not placed.
@@ -143,6 +146,8 @@ impl Places {
         // Processes that entered another network namespace, and the sockets they made since.
         let mut netns_moved: HashSet<u32> = HashSet::new();
         let mut netns_sockets: HashSet<(u32, i32)> = HashSet::new();
+        // Per (pid, fd), the last inet bind and whether the socket is connected since.
+        let mut bound: HashMap<(u32, i32), (u64, bool)> = HashMap::new();
         let mut shared: HashSet<u32> = HashSet::new();
         for ev in &trace.events {
             if shared.contains(&ev.pid) {
@@ -163,6 +168,34 @@ impl Places {
                 && datagram.contains(&(ev.pid, *fd))
             {
                 udp_connect.insert(ev.tid, (ev.seq, ev.pid, *fd));
+            }
+            match &ev.data {
+                EventData::Bind {
+                    fd,
+                    addr: Some(SockAddr::Inet { .. } | SockAddr::Inet6 { .. }),
+                } if ok => {
+                    if let Some((seq, true)) = bound.insert((ev.pid, *fd), (ev.seq, false)) {
+                        out.connected_binds.insert(seq);
+                    }
+                }
+                EventData::Connect { fd, addr: Some(a) } if ok => {
+                    if let Some(b) = bound.get_mut(&(ev.pid, *fd)) {
+                        // connect(AF_UNSPEC) dissolves the association: from then on the socket
+                        // takes datagrams from anyone again.
+                        b.1 = !matches!(a, SockAddr::Other { number: 0, .. });
+                    }
+                }
+                _ => {}
+            }
+            if let EventData::Socket { .. } = &ev.data
+                && let Some(fd) = ev
+                    .result
+                    .as_ref()
+                    .filter(|r| r.ok())
+                    .and_then(|r| i32::try_from(r.ret).ok())
+                && let Some((seq, true)) = bound.remove(&(ev.pid, fd))
+            {
+                out.connected_binds.insert(seq);
             }
             match &ev.data {
                 EventData::Setns { nstype, .. }
@@ -340,6 +373,8 @@ impl Places {
             }
         }
         out.views = mounts.views;
+        out.connected_binds
+            .extend(bound.into_values().filter(|b| b.1).map(|b| b.0));
         out
     }
 
@@ -418,6 +453,17 @@ impl Places {
     /// namespace it was made in, and the trace does not say which namespace an fd named.
     pub fn other_netns(&self, seq: u64) -> bool {
         self.other_netns.contains(&seq)
+    }
+
+    /// Whether this bind's socket was connected afterwards (before its fd was reused or the
+    /// trace ended) and not disconnected again: a connected UDP socket takes datagrams from its
+    /// peer only (the kernel drops the rest: `__udp4_lib_lookup` scores a connected socket's
+    /// remote address), so a wildcard bind for outgoing queries (unbound binds [::]:PORT for
+    /// each upstream query, then connects) is no endpoint others can reach. A TCP socket
+    /// bound then connected is a client's. Such a bind is one only while unconnected, for the
+    /// instants between the two calls.
+    pub fn connected_bind(&self, seq: u64) -> bool {
+        self.connected_binds.contains(&seq)
     }
 
     /// Whether this listen autobound its never-bound socket.

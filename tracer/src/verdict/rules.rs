@@ -1134,7 +1134,9 @@ impl Rules<'_> {
                 }
             }
             (Check::ExternalEndpoint, EventData::Bind { addr: Some(a), fd })
-                if ok && !self.listened(ev.pid, *fd) =>
+                if ok
+                    && !self.listened(ev.pid, *fd)
+                    && !self.attribution.places.connected_bind(ev.seq) =>
             {
                 match inet(a) {
                     Some((ip, port)) if port != 0 && !is_loopback(ip) => {
@@ -1284,7 +1286,9 @@ impl Rules<'_> {
                 None => Hit::No,
             },
             (Check::OpensPort, EventData::Bind { addr: Some(a), fd })
-                if ok && !self.listened(ev.pid, *fd) =>
+                if ok
+                    && !self.listened(ev.pid, *fd)
+                    && !self.attribution.places.connected_bind(ev.seq) =>
             {
                 match inet(a) {
                     Some((_, port)) if port != 0 && allow.ports.contains(&port) => Hit::Allowed,
@@ -1517,6 +1521,52 @@ mod tests {
             "{crypto:?}"
         );
         assert_eq!(crypto[4], "-", "{crypto:?}");
+    }
+
+    /// A UDP socket bound to a wildcard address and then connected (unbound's outgoing
+    /// queries, found on a vm check) takes datagrams from its peer only: no endpoint. One that
+    /// stays unconnected, or is disconnected again, is one.
+    #[test]
+    fn a_bind_then_connect_is_no_endpoint_unless_disconnected() {
+        use serde_json::json;
+        let sock = json!({"domain": "AF_INET6", "type": "SOCK_DGRAM", "protocol": 0});
+        let bind = |fd: i32, port: u16| json!({"fd": fd, "addr": {"family": "inet6", "ip": "::", "port": port}});
+        let connect = |fd: i32| json!({"fd": fd, "addr": {"family": "inet6", "ip": "2001:db8::1", "port": 53}});
+        let unspec = json!({"fd": 5, "addr": {"family": "other", "number": 0, "hex": "0000"}});
+        let mut t = trace_of(
+            None,
+            &[
+                ("socket", 10, sock.clone()),
+                ("bind", 10, bind(3, 43119)),
+                ("connect", 10, connect(3)),
+                ("socket", 10, sock.clone()),
+                ("bind", 10, bind(4, 5000)),
+                ("socket", 10, sock),
+                ("bind", 10, bind(5, 5001)),
+                ("connect", 10, connect(5)),
+                ("connect", 10, unspec),
+            ],
+        );
+        let fds = [3, 4, 5];
+        let mut n = 0;
+        for ev in &mut t.events {
+            if matches!(ev.data, EventData::Socket { .. }) {
+                ev.result = Some(crate::trace::SysResult {
+                    ret: fds[n],
+                    errno: None,
+                });
+                n += 1;
+            }
+        }
+        for check in [Check::ExternalEndpoint, Check::OpensPort] {
+            let h = hits(&t, check, &Allow::default());
+            assert_eq!(h[1], "-", "{check}: connected after the bind: {h:?}");
+            assert!(h[4].starts_with("yes: bind to [::]:5000"), "{check}: {h:?}");
+            assert!(
+                h[6].starts_with("yes: bind to [::]:5001"),
+                "{check}: disconnected again: {h:?}"
+            );
+        }
     }
 
     /// Round 6: a write to a loop device lands in its backing file, wherever that is.
