@@ -1004,6 +1004,16 @@ impl Rules<'_> {
                     None => Hit::No,
                 }
             }
+            // An io_uring command: on a socket, SOCKET_URING_OP_SETSOCKOPT (6.7+) sets an option
+            // without the setsockopt syscall, and its option is not read.
+            (
+                Check::PrivilegedFunctions | Check::Crypto | Check::OutgoingDestinations,
+                EventData::IoUringOp { op, .. },
+            ) if op == "uring_cmd" => Hit::Unknown(
+                "an io_uring command (IORING_OP_URING_CMD): on a socket it may set a socket option \
+                 (SOCKET_URING_OP_SETSOCKOPT), which the trace does not read"
+                    .to_owned(),
+            ),
             // A lock the record cannot size against RLIMIT_MEMLOCK (MCL_FUTURE, an unread
             // limit): it may have needed CAP_IPC_LOCK.
             (
