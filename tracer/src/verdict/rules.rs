@@ -692,10 +692,16 @@ fn hop_allowed(ip: &str, allow: &[String]) -> Option<bool> {
     if destination_allowed(ip, 0, allow) {
         return Some(true);
     }
-    if (1..=u16::MAX).any(|p| destination_allowed(ip, p, allow)) {
-        return None;
-    }
-    Some(false)
+    let same = |host: &str| match (host.parse::<IpAddr>(), ip.parse::<IpAddr>()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => host == ip,
+    };
+    let with_port = allow.iter().any(|entry| {
+        entry.trim().rsplit_once(':').is_some_and(|(host, port)| {
+            port.parse::<u16>().is_ok() && same(host.trim_start_matches('[').trim_end_matches(']'))
+        })
+    });
+    if with_port { None } else { Some(false) }
 }
 
 /// A `sockopt` event's source route against the allowed destinations. A sendmsg's route
@@ -1433,6 +1439,21 @@ mod tests {
         assert!(chmod_chown_mixup(&v(&["chmod", "-x", "/etc/init.d/masakari-api"])).is_none());
         assert!(chmod_chown_mixup(&v(&["chmod", "--reference=/a", "/f"])).is_none());
         assert!(chmod_chown_mixup(&v(&["chmod", "-R", "masakari:masakari", "/f"])).is_some());
+    }
+
+    #[test]
+    fn source_route_hops_against_the_allowlist() {
+        let allow = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(hop_allowed("127.0.0.3", &allow(&["127.0.0.3"])), Some(true));
+        assert_eq!(
+            hop_allowed("127.0.0.3", &allow(&["127.0.0.1"])),
+            Some(false)
+        );
+        // Named only with a port: the route's record has none to compare.
+        assert_eq!(hop_allowed("127.0.0.3", &allow(&["127.0.0.3:53"])), None);
+        assert_eq!(hop_allowed("::1", &allow(&["[::1]:53"])), None);
+        assert_eq!(hop_allowed("::1", &allow(&["::1"])), Some(true));
+        assert_eq!(hop_allowed("::2", &allow(&["::1"])), Some(false));
     }
 
     #[test]
