@@ -318,7 +318,12 @@ fn io_uring_gaps(trace: &Trace, kinds: &[EventKind]) -> Vec<String> {
         .iter()
         .any(|f| !f.absent && hook_kind(&f.hook) == Some(EventKind::IoUringOp));
     for (family, name) in [(Family::File, "file"), (Family::Network, "network")] {
-        if !kinds.iter().any(|k| k.family() == family) {
+        // A socket option set through a ring is a `uring_cmd` (family "other"), which the
+        // rules read themselves: `sockopt` alone does not make network operations a gap.
+        if !kinds
+            .iter()
+            .any(|k| k.family() == family && *k != EventKind::Sockopt)
+        {
             continue;
         }
         if unhooked {
