@@ -13,9 +13,11 @@ pub mod crypto;
 pub mod environment;
 pub mod file;
 pub mod io_uring;
+pub mod memlock;
 pub mod network;
 pub mod privilege;
 pub mod process;
+pub mod sockopt;
 
 /// Bytes kept of one path or string argument, including its NUL. Longer values are cut, flagged
 /// with [`flags::PATH_TRUNCATED`] / [`flags::PATH2_TRUNCATED`] and counted per kind.
@@ -141,6 +143,10 @@ numbered_enum! {
         /// fds a process got from outside its own opens: over `SCM_RIGHTS` (recvmsg,
         /// recvmmsg) or taken from another process (pidfd_getfd).
         FdReceived = 38 => "fd_received",
+        /// A socket option that needs a capability, makes the kernel do crypto for the socket
+        /// or reroutes its datagrams (setsockopt; see [`sockopt`]), or a sendmsg's per-datagram
+        /// source route (its control data).
+        Sockopt = 44 => "sockopt",
         SetUid = 48 => "setuid",
         SetGid = 49 => "setgid",
         SetGroups = 50 => "setgroups",
@@ -190,6 +196,9 @@ numbered_enum! {
         SelfPolicy = 99 => "self_policy",
         /// A kernel keyring call: add_key, request_key, keyctl.
         Keyring = 100 => "keyring",
+        /// mlock, mlock2, mlockall: with the caller's `RLIMIT_MEMLOCK` and locked pages, which
+        /// tell whether the call went past the limit on CAP_IPC_LOCK (see [`memlock`]).
+        Mlock = 104 => "mlock",
     }
 }
 
@@ -379,6 +388,12 @@ numbered_enum! {
         MqUnlink = 180 => "mq_unlink",
         /// Linux 6.17.
         FileSetattr = 181 => "file_setattr",
+        /// Only the options [`sockopt::recorded`] names reach userspace: the kernel side drops
+        /// every other setsockopt at entry.
+        Setsockopt = 190 => "setsockopt",
+        Mlock = 191 => "mlock",
+        Mlock2 = 192 => "mlock2",
+        Mlockall = 193 => "mlockall",
     }
 }
 
@@ -451,6 +466,8 @@ impl SyscallId {
             | Personality
             | LsmSetSelfAttr => EventKind::SelfPolicy,
             Keyctl | AddKey | RequestKey => EventKind::Keyring,
+            Setsockopt => EventKind::Sockopt,
+            Mlock | Mlock2 | Mlockall => EventKind::Mlock,
         }
     }
 }
@@ -688,6 +705,13 @@ pub struct Config {
     /// unknown, nothing is adopted.
     pub pidns_dev: u64,
     pub pidns_ino: u64,
+    /// 1 when the two offsets below were found (with `has_mm_offsets`): mlock records carry
+    /// the address space's locked and total pages.
+    pub has_vm_offsets: u32,
+    /// `offsetof(struct mm_struct, locked_vm)`, `offsetof(struct mm_struct, total_vm)`.
+    pub off_mm_locked_vm: u32,
+    pub off_mm_total_vm: u32,
+    pub _pad_vm: u32,
 }
 
 /// x86's `TS_COMPAT`: the thread is in a 32-bit syscall (arch/x86/include/asm/thread_info.h).

@@ -140,6 +140,10 @@ static CONFIG: Config = Config {
     off_cred_cap_permitted: 0,
     pidns_dev: 0,
     pidns_ino: 0,
+    has_vm_offsets: 0,
+    off_mm_locked_vm: 0,
+    off_mm_total_vm: 0,
+    _pad_vm: 0,
 };
 
 /// The configuration userspace set, read in place: each field is loaded where it is used.

@@ -106,3 +106,41 @@ pub fn hard_limit(cfg: &Config, resource: u64) -> Option<u64> {
         bpf_probe_read_kernel(signal.add(at).cast()).ok()
     }
 }
+
+/// The current process's soft limit of `resource` (`current->signal->rlim[resource].rlim_cur`).
+#[inline(always)]
+pub fn soft_limit(cfg: &Config, resource: u64) -> Option<u64> {
+    if cfg.has_rlim_offsets == 0 || resource >= tracer_common::privilege::RLIM_NLIMITS {
+        return None;
+    }
+    // SAFETY: as above; `resource` is below RLIM_NLIMITS, inside the array.
+    unsafe {
+        let signal: *const u8 =
+            bpf_probe_read_kernel(current_task().add(cfg.off_task_signal as usize).cast()).ok()?;
+        if signal.is_null() {
+            return None;
+        }
+        let at = cfg.off_signal_rlim as usize + resource as usize * 16;
+        bpf_probe_read_kernel(signal.add(at).cast()).ok()
+    }
+}
+
+/// The current address space's locked and total pages (`mm->locked_vm`, `mm->total_vm`).
+#[inline(always)]
+pub fn vm_pages(cfg: &Config) -> Option<(u64, u64)> {
+    if cfg.has_mm_offsets == 0 || cfg.has_vm_offsets == 0 {
+        return None;
+    }
+    // SAFETY: as above.
+    unsafe {
+        let mm: *const u8 =
+            bpf_probe_read_kernel(current_task().add(cfg.off_task_mm as usize).cast()).ok()?;
+        if mm.is_null() {
+            return None;
+        }
+        let locked: u64 =
+            bpf_probe_read_kernel(mm.add(cfg.off_mm_locked_vm as usize).cast()).ok()?;
+        let total: u64 = bpf_probe_read_kernel(mm.add(cfg.off_mm_total_vm as usize).cast()).ok()?;
+        Some((locked, total))
+    }
+}

@@ -3,8 +3,10 @@
 //! claims files. Before the rules below, `tracer check` said "held" on each of them although
 //! the program did what the claim denies; a held verdict here is an evasion come back.
 //!
-//! The traces are real recordings (`fixtures/round2/NAME.jsonl.gz` and `fixtures/round3/…`,
-//! made by `tests/adversarial/run.py --round 2` or `--round 3`), not hand-made events.
+//! The traces are real recordings (`fixtures/round2/NAME.jsonl.gz`, `fixtures/round3/…` and
+//! `fixtures/round5/…`, made by `tests/adversarial/run.py --round 2`, `3` or `5`), not
+//! hand-made events. Round 5's are of techniques the recorder missed until setsockopt, a
+//! sendmsg's source route and the mlock calls were hooked (the `sockopt` and `mlock` kinds).
 
 use std::path::{Path, PathBuf};
 
@@ -16,10 +18,10 @@ use tracer::{
 
 /// A technique's round is the digit after its category letter (`f3_…` is round 3's).
 fn fixture(name: &str) -> PathBuf {
-    let round = if name.get(1..2) == Some("3") {
-        "round3"
-    } else {
-        "round2"
+    let round = match name.get(1..2) {
+        Some("3") => "round3",
+        Some("5") => "round5",
+        _ => "round2",
     };
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
@@ -280,4 +282,32 @@ fn round3_overlay_decoy_and_hwrng_are_not_held() {
 fn round3_unplaced_paths_stay_inconclusive() {
     assert_status("f3_open_tree_decoy", "file_io", Status::Inconclusive);
     assert_status("f3_map_files_reopen", "file_io", Status::Inconclusive);
+}
+
+/// Round 5's misses, recorded since the `sockopt` and `mlock` kinds: capability-gated socket
+/// options, TCP-MD5 (kernel crypto), an LSRR source route whose first hop is not allowed, an
+/// mlock of 32 MiB under an 8 MiB RLIMIT_MEMLOCK. Each held before.
+#[test]
+fn round5_socket_options_routes_and_memory_locks_contradict() {
+    assert_status(
+        "c5_setsockopt_caps",
+        "privileged_functions",
+        Status::Contradicted,
+    );
+    assert_status("x5_tcp_md5sig", "crypto", Status::Contradicted);
+    assert_status(
+        "c5_mlock_over_limit",
+        "privileged_functions",
+        Status::Contradicted,
+    );
+    let v = status("n5_lsrr_first_hop", "outgoing_destinations");
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    assert!(
+        v.evidence
+            .shown
+            .iter()
+            .any(|i| i.what.contains("goes to 127.0.0.3 first")),
+        "{:?}",
+        v.evidence
+    );
 }

@@ -2042,9 +2042,269 @@ fn main() {
         "tamper" => tamper(),
         "busy" => busy(),
         "storm" => storm(dir),
+        "sockopt-caps" => sockopt_caps(),
+        "sockopt-crypto" => sockopt_crypto(),
+        "sockopt-route" => sockopt_route(),
+        "memlock" => memlock(dir == "over"),
         other => {
             eprintln!("actor: unknown family {other}");
             exit(2);
+        }
+    }
+}
+
+/// `setsockopt(fd, level, name, &int, 4)`.
+fn set_int(fd: i32, level: i32, name: i32, v: i32) -> i64 {
+    // SAFETY: a valid int buffer of the length given.
+    unsafe {
+        libc::setsockopt(
+            fd,
+            level,
+            name,
+            (&raw const v).cast(),
+            size_of::<i32>() as libc::socklen_t,
+        ) as i64
+    }
+}
+
+/// Socket options a capability gates (as root, so they succeed): SO_MARK, SO_RCVBUFFORCE,
+/// SO_PRIORITY 7, IP_TRANSPARENT; the same SO_MARK refused in a child that became nobody;
+/// and the unprivileged forms of the gated ones (SO_PRIORITY 3, IP_TRANSPARENT 0), a device
+/// bind and IP_FREEBIND (recorded, no capability), SO_REUSEADDR and TCP_NODELAY (not
+/// recorded at all).
+fn sockopt_caps() {
+    // SAFETY: plain socket calls on sockets this function owns.
+    let s = unsafe { libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0) };
+    check(
+        "SO_MARK",
+        set_int(s, libc::SOL_SOCKET, libc::SO_MARK, 0x7472_6373),
+    );
+    check(
+        "SO_RCVBUFFORCE",
+        set_int(s, libc::SOL_SOCKET, libc::SO_RCVBUFFORCE, 1 << 20),
+    );
+    check(
+        "SO_PRIORITY 7",
+        set_int(s, libc::SOL_SOCKET, libc::SO_PRIORITY, 7),
+    );
+    check(
+        "IP_TRANSPARENT",
+        set_int(s, libc::SOL_IP, libc::IP_TRANSPARENT, 1),
+    );
+    check(
+        "SO_PRIORITY 3",
+        set_int(s, libc::SOL_SOCKET, libc::SO_PRIORITY, 3),
+    );
+    check(
+        "IP_TRANSPARENT 0",
+        set_int(s, libc::SOL_IP, libc::IP_TRANSPARENT, 0),
+    );
+    check(
+        "IP_FREEBIND",
+        set_int(s, libc::SOL_IP, libc::IP_FREEBIND, 1),
+    );
+    check(
+        "SO_REUSEADDR",
+        set_int(s, libc::SOL_SOCKET, libc::SO_REUSEADDR, 1),
+    );
+    // SAFETY: a valid name buffer of the length given.
+    let bound = unsafe {
+        libc::setsockopt(
+            s,
+            libc::SOL_SOCKET,
+            libc::SO_BINDTODEVICE,
+            c"lo".as_ptr().cast(),
+            3,
+        )
+    };
+    check("SO_BINDTODEVICE lo", bound as i64);
+    // SAFETY: as above.
+    let t = unsafe { libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0) };
+    check(
+        "TCP_NODELAY",
+        set_int(t, libc::IPPROTO_TCP, libc::TCP_NODELAY, 1),
+    );
+    let (_, st) = in_child(|| {
+        // SAFETY: setuid in a throwaway child, then a socket option it may no longer set.
+        unsafe {
+            if libc::setuid(65534) != 0 {
+                return 1;
+            }
+            let u = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
+            // Refused with EPERM: the attempt is what is recorded.
+            if set_int(u, libc::SOL_SOCKET, libc::SO_MARK, 1) == 0 {
+                return 2;
+            }
+        }
+        0
+    });
+    if st != 0 {
+        eprintln!("actor: SO_MARK as nobody was not refused ({st:#x})");
+        exit(1);
+    }
+}
+
+/// A loopback TCP connection signed with TCP-MD5 on both ends (the kernel signs and checks
+/// every segment with the key), and kernel TLS asked for on it (TCP_ULP "tls": whether this
+/// kernel has the tls module or not, the call asks for it).
+fn sockopt_crypto() {
+    use std::io::{Read, Write};
+    use std::os::fd::AsRawFd;
+    // struct tcp_md5sig: sockaddr_storage (128), flags, prefixlen, keylen (u16), ifindex (i32),
+    // key[80].
+    let md5 = |fd: i32| {
+        let mut k = [0u8; 216];
+        k[..2].copy_from_slice(&(libc::AF_INET as u16).to_ne_bytes());
+        k[4..8].copy_from_slice(&[127, 0, 0, 1]);
+        k[130..132].copy_from_slice(&16u16.to_ne_bytes());
+        k[136..152].copy_from_slice(b"tracer-md5-key!!");
+        // SAFETY: a valid buffer of the length given.
+        let r = unsafe {
+            libc::setsockopt(fd, libc::IPPROTO_TCP, 14, k.as_ptr().cast(), k.len() as u32)
+        };
+        check("TCP_MD5SIG", r as i64);
+    };
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    md5(listener.as_raw_fd());
+    let addr = listener.local_addr().expect("local address");
+    // SAFETY: a socket this function owns, connected to the listener above.
+    let s = unsafe { libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0) };
+    md5(s);
+    let mut sin: libc::sockaddr_in = unsafe { std::mem::zeroed() };
+    sin.sin_family = libc::AF_INET as u16;
+    sin.sin_port = addr.port().to_be();
+    sin.sin_addr.s_addr = u32::from_ne_bytes([127, 0, 0, 1]);
+    // SAFETY: a valid sockaddr_in of the length given.
+    let rc = unsafe {
+        libc::connect(
+            s,
+            (&raw const sin).cast(),
+            size_of::<libc::sockaddr_in>() as u32,
+        )
+    };
+    check("connect (TCP-MD5)", rc as i64);
+    let (mut peer, _) = listener.accept().expect("accept");
+    // SAFETY: `s` is a connected socket this function owns; from here on a std stream.
+    let mut stream = unsafe { <std::net::TcpStream as std::os::fd::FromRawFd>::from_raw_fd(s) };
+    stream.write_all(b"signed").expect("write");
+    let mut got = [0u8; 6];
+    peer.read_exact(&mut got).expect("read the signed bytes");
+    // SAFETY: a valid name buffer of the length given.
+    unsafe {
+        libc::setsockopt(s, libc::IPPROTO_TCP, 31, c"tls".as_ptr().cast(), 3);
+    }
+}
+
+/// A UDP datagram to 127.0.0.1:47951 with a loose source route via 127.0.0.3 in its control
+/// data (IP_RETOPTS): the kernel sends it to 127.0.0.3 first. And a socket whose IP_OPTIONS
+/// carry a route via 127.0.0.4, then a sendto 127.0.0.1:47952 on it.
+fn sockopt_route() {
+    let dest = |port: u16| {
+        let mut sin: libc::sockaddr_in = unsafe { std::mem::zeroed() };
+        sin.sin_family = libc::AF_INET as u16;
+        sin.sin_port = port.to_be();
+        sin.sin_addr.s_addr = u32::from_ne_bytes([127, 0, 0, 1]);
+        sin
+    };
+    // SAFETY: sockets this function owns; every buffer is valid for the length given.
+    unsafe {
+        let s = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
+        let d = dest(47951);
+        // NOP, LSRR, length 7, pointer 4, 127.0.0.3.
+        let opt = [1u8, 0x83, 7, 4, 127, 0, 0, 3];
+        let mut cbuf = [0u64; 4];
+        let cmsg = cbuf.as_mut_ptr().cast::<libc::cmsghdr>();
+        (*cmsg).cmsg_len = libc::CMSG_LEN(opt.len() as u32) as usize;
+        (*cmsg).cmsg_level = libc::IPPROTO_IP;
+        (*cmsg).cmsg_type = libc::IP_RETOPTS;
+        std::ptr::copy_nonoverlapping(opt.as_ptr(), libc::CMSG_DATA(cmsg), opt.len());
+        let mut iov = libc::iovec {
+            iov_base: c"trcr".as_ptr() as *mut _,
+            iov_len: 4,
+        };
+        let mut m: libc::msghdr = std::mem::zeroed();
+        m.msg_name = (&raw const d) as *mut _;
+        m.msg_namelen = size_of::<libc::sockaddr_in>() as u32;
+        m.msg_iov = &raw mut iov;
+        m.msg_iovlen = 1;
+        m.msg_control = cbuf.as_mut_ptr().cast();
+        m.msg_controllen = libc::CMSG_SPACE(opt.len() as u32) as usize;
+        check(
+            "sendmsg with IP_RETOPTS",
+            libc::sendmsg(s, &raw const m, 0) as i64,
+        );
+        let t = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
+        let route = [1u8, 0x83, 7, 4, 127, 0, 0, 4];
+        check(
+            "IP_OPTIONS",
+            libc::setsockopt(
+                t,
+                libc::IPPROTO_IP,
+                libc::IP_OPTIONS,
+                route.as_ptr().cast(),
+                route.len() as u32,
+            ) as i64,
+        );
+        let d2 = dest(47952);
+        check(
+            "sendto on the routed socket",
+            libc::sendto(
+                t,
+                c"trcr".as_ptr().cast(),
+                4,
+                0,
+                (&raw const d2).cast(),
+                size_of::<libc::sockaddr_in>() as u32,
+            ) as i64,
+        );
+    }
+}
+
+/// mlock under an RLIMIT_MEMLOCK of 8 MiB (or the hard limit, if lower): `over` locks four
+/// times the limit and then the whole address space (mlockall MCL_CURRENT), which only
+/// CAP_IPC_LOCK allows (the actor runs as root); otherwise one eighth of the limit, which
+/// needs nothing.
+fn memlock(over: bool) {
+    // SAFETY: resource-limit calls on this process; an anonymous mapping this function owns.
+    unsafe {
+        let mut rl: libc::rlimit = std::mem::zeroed();
+        libc::getrlimit(libc::RLIMIT_MEMLOCK, &raw mut rl);
+        let limit = if rl.rlim_max == libc::RLIM_INFINITY {
+            8 << 20
+        } else {
+            rl.rlim_max.min(8 << 20)
+        };
+        // Only the soft limit moves, down or to the hard one: nothing privileged.
+        let set = libc::rlimit {
+            rlim_cur: limit,
+            rlim_max: rl.rlim_max,
+        };
+        check(
+            "setrlimit RLIMIT_MEMLOCK",
+            libc::setrlimit(libc::RLIMIT_MEMLOCK, &raw const set) as i64,
+        );
+        let len = if over {
+            limit as usize * 4
+        } else {
+            limit as usize / 8
+        };
+        let p = libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        if p == libc::MAP_FAILED {
+            eprintln!("actor: mmap failed");
+            exit(1);
+        }
+        check("mlock", libc::mlock(p, len) as i64);
+        check("munlock", libc::munlock(p, len) as i64);
+        if over {
+            check("mlockall", libc::mlockall(libc::MCL_CURRENT) as i64);
+            check("munlockall", libc::munlockall() as i64);
         }
     }
 }

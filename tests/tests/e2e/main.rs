@@ -21,4 +21,5 @@ mod network;
 mod privilege;
 mod process;
 mod snapshot;
+mod sockopt;
 mod tamper;

@@ -202,6 +202,8 @@ fn try_network_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
             (fd, sflags) = (a[0] as i64, a[3]);
         }
         SyscallId::Sendmsg => {
+            // A source route in its control data: a `sockopt` record of its own.
+            crate::probes::sockopt::send_control(&done, a[0], a[1]);
             // SAFETY: a user read checked by the helper. An unreadable msghdr may name a
             // destination: the send is written, flagged `read_failed`, without an address.
             match unsafe { bpf_probe_read_user(a[1] as *const MsgName) } {

@@ -191,6 +191,13 @@ fn try_sys_enter<C: SyscallContext>(ctx: &C) -> Option<()> {
     if syscall == SyscallId::Ioctl as u16 && !privilege::ioctl_recorded(args[1]) {
         return None;
     }
+    // setsockopt is hot too: only the options that need a capability, start crypto or
+    // reroute datagrams are kept (`tracer_common::sockopt`).
+    if syscall == SyscallId::Setsockopt as u16
+        && !tracer_common::sockopt::recorded(args[1], args[2])
+    {
+        return None;
+    }
     // prlimit64 without new limits only reads (glibc's start-up asks every process's stack
     // limit): no entry.
     if syscall == SyscallId::Prlimit64 as u16 && args[2] == 0 {

@@ -10,10 +10,12 @@
 mod environment;
 mod file;
 pub mod io_uring;
+mod memlock;
 mod network;
 mod privilege;
 mod process;
 pub mod procs;
+mod sockopt;
 
 pub use file::arg_layout as file_arg_layout;
 pub(crate) use privilege::signal_name;
@@ -157,6 +159,9 @@ impl Decoder {
                 max_args: self.max_args,
             };
             match kind.family() {
+                // Their own decoders (events/sockopt.rs, events/memlock.rs).
+                _ if kind == EventKind::Sockopt => sockopt::decode(bytes, &mut cx)?,
+                _ if kind == EventKind::Mlock => memlock::decode(bytes, &mut cx)?,
                 Family::Process => process::decode(kind, bytes, &mut cx)?,
                 Family::File => file::decode(kind, bytes, &mut cx)?,
                 Family::Network => network::decode(kind, bytes, &mut cx)?,

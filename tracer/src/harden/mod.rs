@@ -324,6 +324,24 @@ impl Seen {
                     self.cap(cap, format!("{} by {}", kind_call(ev), ev.comm))
                 }
             }
+            // A capability-gated socket option: CAP_NET_ADMIN satisfies each one asking for
+            // "CAP_NET_RAW or CAP_NET_ADMIN".
+            EventData::Sockopt {
+                capability: Some(capability),
+                ..
+            } => {
+                let cap = if capability.ends_with("CAP_NET_ADMIN") {
+                    "CAP_NET_ADMIN"
+                } else {
+                    "CAP_NET_RAW"
+                };
+                self.cap(cap, format!("{} by {}", kind_call(ev), ev.comm))
+            }
+            // A lock past RLIMIT_MEMLOCK, or one (MCL_FUTURE) that may go past it later.
+            EventData::Mlock {
+                over_limit: Some(true) | None,
+                ..
+            } => self.cap("CAP_IPC_LOCK", format!("{} by {}", kind_call(ev), ev.comm)),
             EventData::ModuleLoad { .. } => {
                 self.modules.insert(format!("a module (by {})", ev.comm));
                 self.cap("CAP_SYS_MODULE", format!("module load by {}", ev.comm));

@@ -148,6 +148,10 @@ pub fn exit_program(id: SyscallId, raw: bool) -> &'static str {
             ("open_exit", "open_exit_raw")
         }
         Family::File => ("file_exit", "file_exit_raw"),
+        // setsockopt and the mlock calls have exit programs of their own
+        // (tracer-ebpf/src/probes/sockopt.rs, memlock.rs).
+        _ if id.kind() == tracer_common::EventKind::Sockopt => ("sockopt_exit", "sockopt_exit_raw"),
+        _ if id.kind() == tracer_common::EventKind::Mlock => ("memlock_exit", "memlock_exit_raw"),
         Family::Network => ("network_exit", "network_exit_raw"),
         Family::Privilege => ("privilege_exit", "privilege_exit_raw"),
         Family::Environment => ("environment_exit", "environment_exit_raw"),
@@ -611,11 +615,14 @@ pub const FAMILY_WORDS: &[&str] = &[
     "fanotify",
     "ioctl",
     "ioprio",
+    "sockopt",
+    "mlock",
 ];
 
 /// Syscalls of a covered family that are not hooked, and why. docs/trace-format.md lists them
 /// and docs/blind-spots.md the ones that are blind spots.
 pub const LEFT_OUT: &[(&str, &str)] = &[
+    ("getsockopt", "reads"),
     ("readlink", "reads a link, changes nothing"),
     ("readlinkat", "reads a link, changes nothing"),
     ("getxattr", "reads"),
@@ -868,6 +875,10 @@ pub fn kernel_nr(id: SyscallId) -> Option<i64> {
         Keyctl => libc::SYS_keyctl,
         AddKey => libc::SYS_add_key,
         RequestKey => libc::SYS_request_key,
+        Setsockopt => libc::SYS_setsockopt,
+        Mlock => libc::SYS_mlock,
+        Mlock2 => libc::SYS_mlock2,
+        Mlockall => libc::SYS_mlockall,
         MqOpen => libc::SYS_mq_open,
         MqUnlink => libc::SYS_mq_unlink,
         #[cfg(target_arch = "x86_64")]

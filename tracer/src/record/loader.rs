@@ -229,6 +229,25 @@ pub fn load(
         }
         None => {}
     }
+    // mlock records: the address space's locked and total pages, which tell a lock past
+    // RLIMIT_MEMLOCK (CAP_IPC_LOCK) from one within it.
+    if config.has_mm_offsets == 1
+        && let Some(btf) = btf.as_ref()
+    {
+        match (
+            btf.member_offset("mm_struct", "locked_vm"),
+            btf.member_offset("mm_struct", "total_vm"),
+        ) {
+            (Ok(locked), Ok(total)) => {
+                config.has_vm_offsets = 1;
+                config.off_mm_locked_vm = locked;
+                config.off_mm_total_vm = total;
+            }
+            (Err(err), _) | (_, Err(err)) => tracing::warn!(
+                "no mm_struct locked_vm/total_vm offsets ({err}): mlock records without locked pages"
+            ),
+        }
+    }
     match btf.as_ref().map(RlimOffsets::from_btf) {
         Some(Ok(rlim)) => {
             config.has_rlim_offsets = 1;

@@ -404,6 +404,62 @@ pub fn keyring_detail(ev: &Event) -> Option<String> {
     )
 }
 
+/// A `sockopt` event in words: `setsockopt fd 3 SOL_SOCKET SO_MARK 1381256501`, with what the
+/// value says (never a key). `None` for other events.
+pub fn sockopt_label(ev: &Event) -> Option<String> {
+    let EventData::Sockopt {
+        fd,
+        level,
+        option,
+        value,
+        detail,
+        route,
+        ..
+    } = &ev.data
+    else {
+        return None;
+    };
+    let mut s = format!(
+        "{} fd {fd} {level} {option}",
+        ev.syscall.as_deref().unwrap_or("setsockopt")
+    );
+    if let Some(v) = value {
+        s.push_str(&format!(" {v}"));
+    }
+    if let Some(d) = detail {
+        s.push_str(&format!(": {d}"));
+    }
+    if let Some(r) = route {
+        s.push_str(&format!(
+            ": source route {} via {}",
+            r.kind,
+            r.hops.join(", ")
+        ));
+    }
+    Some(s)
+}
+
+/// An `mlock` event in words: `mlock of 32 MiB (RLIMIT_MEMLOCK 8 MiB: …)`. `None` for other
+/// events.
+pub fn mlock_label(ev: &Event) -> Option<String> {
+    let EventData::Mlock {
+        len, flags, why, ..
+    } = &ev.data
+    else {
+        return None;
+    };
+    let call = ev.syscall.as_deref().unwrap_or("mlock");
+    let mut s = match len {
+        Some(l) => format!("{call} of {l} bytes"),
+        None => call.to_owned(),
+    };
+    if !flags.is_empty() {
+        s.push_str(&format!(" {}", flags.join("|")));
+    }
+    s.push_str(&format!(" ({why})"));
+    Some(s)
+}
+
 /// keyctl operations that may need a capability for arguments the trace does not keep:
 /// KEYCTL_CHOWN to another owner or a group the caller is not in (CAP_SYS_ADMIN), and
 /// KEYCTL_GET_PERSISTENT of another user's keyring (CAP_SETUID). A privilege claim reads them
@@ -597,6 +653,16 @@ pub fn privilege_detail(ev: &Event) -> Option<String> {
                 path.as_ref().map_or("(fd, path unknown)", |p| p.best())
             )
         }
+        // A socket option the kernel checks a capability for (asked, whatever the result).
+        EventData::Sockopt {
+            capability: Some(capability),
+            ..
+        } => format!("{} ({capability})", sockopt_label(ev)?),
+        // A lock past RLIMIT_MEMLOCK, which only CAP_IPC_LOCK allows.
+        EventData::Mlock {
+            over_limit: Some(true),
+            ..
+        } => format!("{} (CAP_IPC_LOCK)", mlock_label(ev)?),
         // A read of the clock's state, or of quotas, asks for no privilege.
         EventData::Clock { query: true, .. } | EventData::PrivilegedCall { query: true, .. } => {
             return None;

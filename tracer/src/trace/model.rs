@@ -414,6 +414,16 @@ pub enum SockAddr {
     },
 }
 
+/// A source route (an IPv4 `LSRR`/`SSRR` option, an IPv6 routing header): the addresses a
+/// datagram goes through, in order, before the one its call names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SourceRoute {
+    /// `LSRR`, `SSRR` (IPv4), `RH0`, `RH2` (Mobile IPv6), `SRH` (segment routing).
+    pub kind: String,
+    /// The hops; the first is the datagram's IP destination.
+    pub hops: Vec<String>,
+}
+
 /// The eight ids of a credential set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Creds {
@@ -845,6 +855,74 @@ pub enum EventData {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         target: Option<String>,
     },
+    /// A socket option set with setsockopt(2) that needs a capability, makes the kernel do
+    /// crypto for the socket, or reroutes its datagrams; or (`syscall` `sendmsg`) a datagram's
+    /// own source route in sendmsg's control data (`IP_RETOPTS`, `IPV6_RTHDR`). Other options
+    /// are not recorded (the kernel side drops them; see `tracer_common::sockopt`). Added in
+    /// version 1 as a new kind (2026-12).
+    Sockopt {
+        /// The socket.
+        fd: i32,
+        /// `SOL_SOCKET`, `SOL_IP`, `SOL_IPV6`, `SOL_TCP`, `SOL_TLS`; `control` for a sendmsg
+        /// whose control data was not all read.
+        level: String,
+        /// `SO_MARK`, `TCP_MD5SIG`, …; a sendmsg's control message type.
+        option: String,
+        /// setsockopt's `optlen`; a control message's data length.
+        optlen: u32,
+        /// An int option's value; null for the others or when unread.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<i64>,
+        /// What else the value says, in words: the device bound to, the upper layer protocol,
+        /// the peer of a TCP-MD5 or TCP-AO key (never the key), kTLS's version and cipher, a
+        /// socket filter's length.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
+        /// The capability the kernel checks for what was asked (`CAP_NET_ADMIN`, `CAP_NET_RAW
+        /// or CAP_NET_ADMIN`); null when it checks none. Whether the call succeeded is in
+        /// `result`: an attempt the kernel refused still asked for it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        capability: Option<String>,
+        /// The crypto the kernel does for the socket from then on (TCP-MD5 or TCP-AO segment
+        /// signatures, kernel TLS, an IPsec policy).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        crypto: Option<String>,
+        /// A source route: the datagrams (a sendmsg's one, or every one of the socket after a
+        /// setsockopt) go to its hops first, whatever address the connect or send names.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        route: Option<SourceRoute>,
+        /// The option may reroute datagrams in a way the record does not tell: a route value
+        /// unread or cut, `IPV6_2292PKTOPTIONS` (not decoded), a sendmsg's control data not all
+        /// read.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        route_unknown: bool,
+    },
+    /// mlock, mlock2 or mlockall, with what tells whether the kernel let it past the caller's
+    /// `RLIMIT_MEMLOCK` on CAP_IPC_LOCK: the limit and the address space's locked and total
+    /// bytes, read at the call's exit. Added in version 1 as a new kind (2026-12).
+    Mlock {
+        /// mlock and mlock2: the range (`addr`, `len` bytes); null for mlockall.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        addr: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        len: Option<u64>,
+        /// `MLOCK_ONFAULT`; mlockall's `MCL_CURRENT`, `MCL_FUTURE`, `MCL_ONFAULT`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        flags: Vec<String>,
+        /// `RLIMIT_MEMLOCK`'s soft limit (bytes); null when `unlimited` or unread.
+        limit: Option<u64>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        unlimited: bool,
+        /// Bytes locked (`mm->locked_vm`) and mapped (`mm->total_vm`) in the caller's address
+        /// space after the call; null when unread.
+        locked: Option<u64>,
+        total: Option<u64>,
+        /// The call asked to lock past the limit, which only CAP_IPC_LOCK allows: true, false,
+        /// or null when the record cannot tell (see `why`).
+        over_limit: Option<bool>,
+        /// How `over_limit` was decided, in words.
+        why: String,
+    },
     // -- environment
     /// Random bytes drawn with getrandom(2). Opens of /dev/random and /dev/urandom are `open`
     /// events.
@@ -1023,6 +1101,8 @@ impl EventData {
             EventData::PrivilegedCall { .. } => EventKind::PrivilegedCall,
             EventData::SelfPolicy { .. } => EventKind::SelfPolicy,
             EventData::Keyring { .. } => EventKind::Keyring,
+            EventData::Sockopt { .. } => EventKind::Sockopt,
+            EventData::Mlock { .. } => EventKind::Mlock,
             EventData::Getrandom { .. } => EventKind::Getrandom,
             EventData::Getenv { .. } => EventKind::Getenv,
             EventData::Crypto { .. } => EventKind::Crypto,

@@ -84,9 +84,13 @@ pub fn needed_kinds(check: Check) -> &'static [EventKind] {
             K::Exec,
             // A device node made (CAP_MKNOD).
             K::Mknod,
+            // Capability-gated socket options; locks past RLIMIT_MEMLOCK (CAP_IPC_LOCK).
+            K::Sockopt,
+            K::Mlock,
         ],
         // AF_ALG sockets: the kernel's crypto API.
-        Check::Crypto => &[K::Open, K::Getrandom, K::Socket],
+        // Socket options: TCP-MD5/TCP-AO signatures, kernel TLS, IPsec policies.
+        Check::Crypto => &[K::Open, K::Getrandom, K::Socket, K::Sockopt],
         Check::Networking => &[
             K::Socket,
             K::Bind,
@@ -98,7 +102,8 @@ pub fn needed_kinds(check: Check) -> &'static [EventKind] {
         ],
         Check::ExternalEndpoint => &[K::Bind, K::Listen],
         Check::PrivilegedPorts => &[K::Bind],
-        Check::OutgoingDestinations => &[K::Socket, K::Connect, K::Send, K::FdReceived],
+        // Sockopt: source routes (the first hop is the datagram's IP destination).
+        Check::OutgoingDestinations => &[K::Socket, K::Connect, K::Send, K::FdReceived, K::Sockopt],
         Check::RunsAsRoot => &[K::Fork, K::Exec, K::SetUid],
         Check::Sudo | Check::SecretInArgv | Check::MaintainerAddsGroups => &[K::Fork, K::Exec],
         Check::MaintainerRemoves => &[K::Exec, K::Unlink, K::Rmdir],
@@ -175,6 +180,8 @@ const ADDED_LATER: &[EventKind] = &[
     EventKind::FileAttr,
     EventKind::SelfPolicy,
     EventKind::Keyring,
+    EventKind::Sockopt,
+    EventKind::Mlock,
 ];
 
 /// Why the trace cannot support "held" for this check: each reason is a sentence.
@@ -311,7 +318,12 @@ fn io_uring_gaps(trace: &Trace, kinds: &[EventKind]) -> Vec<String> {
         .iter()
         .any(|f| !f.absent && hook_kind(&f.hook) == Some(EventKind::IoUringOp));
     for (family, name) in [(Family::File, "file"), (Family::Network, "network")] {
-        if !kinds.iter().any(|k| k.family() == family) {
+        // A socket option set through a ring is a `uring_cmd` (family "other"), which the
+        // rules read themselves: `sockopt` alone does not make network operations a gap.
+        if !kinds
+            .iter()
+            .any(|k| k.family() == family && *k != EventKind::Sockopt)
+        {
             continue;
         }
         if unhooked {

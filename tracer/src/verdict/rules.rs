@@ -16,7 +16,8 @@ use crate::{
     contents::{self, InstalledFile},
     trace::describe::{
         IoUringNet, addr_label, changed_paths, failed, io_uring_net, keyctl_maybe_privileged,
-        netlink_privileged, privilege_detail, secret_in_argv, shown_argv,
+        mlock_label, netlink_privileged, privilege_detail, secret_in_argv, shown_argv,
+        sockopt_label,
     },
     trace::{Event, EventData, PathRef, SockAddr},
 };
@@ -710,6 +711,85 @@ fn destination_hit(what: &str, a: &SockAddr, allow: &Allow) -> Hit {
     }
 }
 
+/// Whether a source route's hop is an allowed destination: `Some(true)` when an `IP` entry
+/// allows it, `None` when only `IP:PORT` entries name it (the route's record has no port),
+/// `Some(false)` otherwise.
+fn hop_allowed(ip: &str, allow: &[String]) -> Option<bool> {
+    if destination_allowed(ip, 0, allow) {
+        return Some(true);
+    }
+    let same = |host: &str| match (host.parse::<IpAddr>(), ip.parse::<IpAddr>()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => host == ip,
+    };
+    let with_port = allow.iter().any(|entry| {
+        entry.trim().rsplit_once(':').is_some_and(|(host, port)| {
+            port.parse::<u16>().is_ok() && same(host.trim_start_matches('[').trim_end_matches(']'))
+        })
+    });
+    if with_port { None } else { Some(false) }
+}
+
+/// A `sockopt` event's source route against the allowed destinations. A sendmsg's route
+/// carried its datagram to the hops (the first hop is its IP destination): a hop not allowed
+/// contradicts. A setsockopt's route (`IP_OPTIONS`, `IPV6_RTHDR`) is the socket's from then
+/// on: its hops are where the socket's later datagrams go, which no connect or send event
+/// names, so a hop not allowed makes the claim inconclusive rather than contradicted (the
+/// socket may never have sent). A route the record cannot tell is a gap.
+fn source_route_hit(ev: &Event, allow: &Allow) -> Hit {
+    let EventData::Sockopt {
+        route,
+        route_unknown,
+        ..
+    } = &ev.data
+    else {
+        return Hit::No;
+    };
+    let label = sockopt_label(ev).unwrap_or_default();
+    let per_datagram = ev.syscall.as_deref() == Some("sendmsg");
+    if *route_unknown {
+        return Hit::Unknown(format!(
+            "{label}: a source route the record does not name may send datagrams to an address the connect or send does not name"
+        ));
+    }
+    let Some(route) = route else {
+        return Hit::No;
+    };
+    let judged: Vec<(&String, Option<bool>)> = route
+        .hops
+        .iter()
+        .map(|h| (h, hop_allowed(h, &allow.destinations)))
+        .collect();
+    let denied: Vec<&str> = judged
+        .iter()
+        .filter(|(_, a)| *a == Some(false))
+        .map(|(h, _)| h.as_str())
+        .collect();
+    let unsure: Vec<&str> = judged
+        .iter()
+        .filter(|(_, a)| a.is_none())
+        .map(|(h, _)| h.as_str())
+        .collect();
+    if !denied.is_empty() && per_datagram {
+        Hit::Yes(format!(
+            "{label} (the datagram goes to {} first, whatever address the call names)",
+            denied.join(", ")
+        ))
+    } else if !denied.is_empty() {
+        Hit::Unknown(format!(
+            "{label}: source route: the socket's datagrams may go to {}, an address no connect or send names",
+            denied.join(", ")
+        ))
+    } else if !unsure.is_empty() {
+        Hit::Unknown(format!(
+            "{label}: source route via {}, allowed only on some ports, and the route's record has no port",
+            unsure.join(", ")
+        ))
+    } else {
+        Hit::Allowed
+    }
+}
+
 /// The event with `addr` as its bind, send or listen address.
 fn with_addr(ev: &Event, a: &SockAddr) -> Event {
     let mut ev = ev.clone();
@@ -1015,6 +1095,27 @@ impl Rules<'_> {
                     None => Hit::No,
                 }
             }
+            // An io_uring command: on a socket, SOCKET_URING_OP_SETSOCKOPT (6.7+) sets an option
+            // without the setsockopt syscall, and its option is not read.
+            (
+                Check::PrivilegedFunctions | Check::Crypto | Check::OutgoingDestinations,
+                EventData::IoUringOp { op, .. },
+            ) if op == "uring_cmd" => Hit::Unknown(
+                "an io_uring command (IORING_OP_URING_CMD): on a socket it may set a socket option \
+                 (SOCKET_URING_OP_SETSOCKOPT), which the trace does not read"
+                    .to_owned(),
+            ),
+            // A lock the record cannot size against RLIMIT_MEMLOCK (MCL_FUTURE, an unread
+            // limit): it may have needed CAP_IPC_LOCK.
+            (
+                Check::PrivilegedFunctions,
+                EventData::Mlock {
+                    over_limit: None, ..
+                },
+            ) => Hit::Unknown(format!(
+                "{}: past RLIMIT_MEMLOCK only with CAP_IPC_LOCK, which the record cannot tell",
+                mlock_label(ev).unwrap_or_default()
+            )),
             (Check::PrivilegedFunctions, _) => match privilege_detail(ev) {
                 Some(d) => Hit::Yes(format!("{}: {d}", ev.data.kind())),
                 None => Hit::No,
@@ -1055,6 +1156,17 @@ impl Rules<'_> {
                     library, function, ..
                 },
             ) => Hit::Yes(format!("call of {function} in {library} (crypto library)")),
+            // Crypto the kernel does for a socket: TCP-MD5 and TCP-AO signatures, kernel TLS,
+            // an IPsec policy. Asked for is used, as for a library call.
+            (
+                Check::Crypto,
+                EventData::Sockopt {
+                    crypto: Some(what), ..
+                },
+            ) => Hit::Yes(format!(
+                "{} ({what})",
+                sockopt_label(ev).unwrap_or_default()
+            )),
             (Check::Crypto, _)
                 if let Some((call, path)) = opening(ev)
                     && let Some(what) = crypto_device(path.best()) =>
@@ -1170,6 +1282,10 @@ impl Rules<'_> {
                 )),
                 hit => hit,
             },
+            // A source route: the datagram goes to its hops before the address its call names.
+            (Check::OutgoingDestinations, EventData::Sockopt { .. }) => {
+                source_route_hit(ev, allow)
+            }
             // A ring's connect or addressed send, read like the syscall it stands for.
             (Check::Networking | Check::OutgoingDestinations, EventData::IoUringOp { .. }) => {
                 match io_uring_net(ev) {
@@ -1442,6 +1558,21 @@ mod tests {
         assert!(chmod_chown_mixup(&v(&["chmod", "-x", "/etc/init.d/masakari-api"])).is_none());
         assert!(chmod_chown_mixup(&v(&["chmod", "--reference=/a", "/f"])).is_none());
         assert!(chmod_chown_mixup(&v(&["chmod", "-R", "masakari:masakari", "/f"])).is_some());
+    }
+
+    #[test]
+    fn source_route_hops_against_the_allowlist() {
+        let allow = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(hop_allowed("127.0.0.3", &allow(&["127.0.0.3"])), Some(true));
+        assert_eq!(
+            hop_allowed("127.0.0.3", &allow(&["127.0.0.1"])),
+            Some(false)
+        );
+        // Named only with a port: the route's record has none to compare.
+        assert_eq!(hop_allowed("127.0.0.3", &allow(&["127.0.0.3:53"])), None);
+        assert_eq!(hop_allowed("::1", &allow(&["[::1]:53"])), None);
+        assert_eq!(hop_allowed("::1", &allow(&["::1"])), Some(true));
+        assert_eq!(hop_allowed("::2", &allow(&["::1"])), Some(false));
     }
 
     #[test]
