@@ -4,7 +4,7 @@
 use std::{
     collections::{BTreeMap, BTreeSet, HashMap},
     fs::File,
-    io::{BufWriter, Write},
+    io::Write,
     os::fd::OwnedFd,
     os::unix::process::ExitStatusExt,
     path::PathBuf,
@@ -22,7 +22,7 @@ use crate::vm::stream::PortTee;
 
 use super::{
     KILL_GRACE, RecordError, RecordOptions, TargetSpec, codescan::Scanner, existing, inherited,
-    loader::Loaded, output::TraceFile, target,
+    loader::Loaded, output::TraceFile, target, writer::Background,
 };
 use crate::{
     events::{Clock, Decoder, procs::Processes},
@@ -45,7 +45,7 @@ pub struct RecordOutcome {
     pub tree_end: Option<TreeEnd>,
 }
 
-type Writer = TraceWriter<BufWriter<PortTee<TraceFile>>>;
+type Out = PortTee<TraceFile>;
 
 /// How often records queued below the wake-up mark are drained: the trace lags the kernel by
 /// at most this much.
@@ -122,7 +122,7 @@ pub async fn run(
         })?,
         None => PortTee::plain(output),
     };
-    let mut writer = TraceWriter::new(BufWriter::with_capacity(1 << 20, output));
+    let mut writer = TraceWriter::new(output);
     writer.header(&header).map_err(out_err)?;
     // On disk at once: a header means "recording", for whoever waits on the file.
     writer.flush().map_err(out_err)?;
@@ -139,7 +139,7 @@ pub async fn run(
     let mut ring = unsafe { AsyncFd::register(ring) }.map_err(register_err)?;
     let lost_map = counter_map(&loaded.ebpf, "LOST")?;
     let mut sink = Sink {
-        writer,
+        writer: Background::start(writer).map_err(out_err)?,
         lines: Aggregator::new(opts.aggregate),
         lost: LossWatch {
             map: lost_map,
@@ -231,6 +231,8 @@ pub async fn run(
         == Drained::Batch
     {}
     if let Some((released, cpu)) = held {
+        // Written, not only read: the writer thread has caught up.
+        sink.writer.sync().map_err(out_err)?;
         report_held_drain(released, cpu, &decoder, &loaded.ebpf);
     }
     let tree_end = if command && stop_reason != StopReason::TargetExited {
@@ -296,18 +298,19 @@ pub async fn run(
         code_scan: Some(scanner.finish(super::codescan::FINISH_WAIT)),
         fsize_limits_found: super::output::fsize_limits_found(),
     };
-    let mut writer = sink.writer;
+    // Every line queued is written before the footer.
+    let mut writer = sink.writer.finish().map_err(out_err)?;
     writer.footer(&footer).map_err(out_err)?;
-    let mut file = writer.into_inner();
+    let mut file = writer.into_inner().map_err(out_err)?;
     file.flush().map_err(out_err)?;
-    if let Err(e) = file.get_mut().file_mut().finish() {
+    if let Err(e) = file.file_mut().finish() {
         // With a stream, the stream is the evidence (as for any write to the file).
         if opts.stream.is_none() {
             return Err(out_err(e));
         }
         tracing::warn!("the trace file failed ({e}); the stream has the whole trace");
     }
-    file.get_mut().end();
+    file.end();
     Ok(RecordOutcome {
         output: opts.output.clone(),
         events: decoder.counts.values().sum(),
@@ -453,7 +456,7 @@ const HELD_MAX: usize = 4_096;
 /// Where decoded events go: into lines (repeats aggregated, see [`Aggregator`]), then the
 /// trace file.
 struct Sink<'a> {
-    writer: Writer,
+    writer: Background<Out>,
     lines: Aggregator,
     lost: LossWatch<'a>,
 }
@@ -472,8 +475,8 @@ impl Sink<'_> {
     /// this drain read the ring empty.
     fn write_out(&mut self, emptied: bool) -> std::io::Result<()> {
         let lost = self.lost.risen(self.lines.repeated_kinds(), emptied);
-        self.lines
-            .write_to(&mut self.writer, |kind| lost.contains(&kind))
+        self.writer
+            .lines(self.lines.take(|kind| lost.contains(&kind)))
     }
 }
 

@@ -30,6 +30,7 @@ mod sender;
 mod stack;
 pub mod target;
 pub mod tpformat;
+mod writer;
 
 use std::path::PathBuf;
 use std::time::Duration;

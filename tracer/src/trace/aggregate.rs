@@ -99,15 +99,24 @@ impl Aggregator {
             .collect()
     }
 
-    /// Writes every held line in order and numbers it (`seq`). The repeats of a kind for which
-    /// `lost_meanwhile` is true (events of it were lost while these were read: the loss may lie
-    /// between them) are written as lines of their own, right after their first.
+    /// Writes every held line in order and numbers it (`seq`); see [`Self::take`].
     pub fn write_to<W: Write>(
         &mut self,
         writer: &mut TraceWriter<W>,
         lost_meanwhile: impl Fn(EventKind) -> bool,
     ) -> io::Result<()> {
+        self.take(lost_meanwhile)
+            .iter()
+            .try_for_each(|event| writer.event(event))
+    }
+
+    /// Every held line in order, numbered (`seq`), for a writer elsewhere (the collector's
+    /// writer thread). The repeats of a kind for which `lost_meanwhile` is true (events of it
+    /// were lost while these were read: the loss may lie between them) are lines of their
+    /// own, right after their first.
+    pub fn take(&mut self, lost_meanwhile: impl Fn(EventKind) -> bool) -> Vec<Event> {
         self.latest.clear();
+        let mut out = Vec::with_capacity(self.lines.len());
         for Held {
             mut event,
             mut repeats,
@@ -116,15 +125,19 @@ impl Aggregator {
             event.seq = self.next_seq;
             self.next_seq += 1;
             if repeats.is_empty() {
-                writer.event(&event)?;
+                out.push(event);
             } else if lost_meanwhile(event.data.kind()) {
-                writer.event(&event)?;
+                out.reserve(repeats.len() + 1);
+                let first = event.clone();
+                out.push(event);
                 for (ts_ns, time) in repeats {
-                    event.seq = self.next_seq;
+                    out.push(Event {
+                        seq: self.next_seq,
+                        ts_ns,
+                        time,
+                        ..first.clone()
+                    });
                     self.next_seq += 1;
-                    event.ts_ns = ts_ns;
-                    event.time = time;
-                    writer.event(&event)?;
                 }
             } else {
                 let count = 1 + repeats.len() as u64;
@@ -134,10 +147,10 @@ impl Aggregator {
                     last_ts_ns,
                     last_time,
                 });
-                writer.event(&event)?;
+                out.push(event);
             }
         }
-        Ok(())
+        out
     }
 }
 
@@ -236,7 +249,7 @@ mod tests {
     fn written(agg: &mut Aggregator, lost: &[EventKind]) -> Vec<Event> {
         let mut w = TraceWriter::new(Vec::new());
         agg.write_to(&mut w, |k| lost.contains(&k)).unwrap();
-        String::from_utf8(w.into_inner())
+        String::from_utf8(w.into_inner().unwrap())
             .unwrap()
             .lines()
             .map(|l| match serde_json::from_str(l).unwrap() {

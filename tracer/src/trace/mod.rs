@@ -7,11 +7,13 @@
 
 mod aggregate;
 pub mod describe;
+mod encode;
 pub mod hooks;
 mod mask;
 mod model;
 pub mod procfs;
 mod read;
+mod timestamp;
 mod write;
 
 pub use aggregate::Aggregator;
@@ -19,6 +21,7 @@ pub use hooks::hook_kind;
 pub use mask::{MASKED_FIELDS, mask_argv};
 pub use model::*;
 pub use read::{Integrity, Trace, TraceError, read_trace, read_trace_from};
+pub use timestamp::rfc3339_nanos;
 /// The event vocabulary: one numbered enum, shared with the kernel side (which counts losses
 /// by it) and owned here for every later stage. Each stage matches on it, never on the `kind`
 /// strings, so a new kind fails to compile until the stages handle it.

@@ -1,12 +1,17 @@
-//! Writing a trace file. Each line is flushed as a whole so that a reader (or a crash) never
-//! sees half an event.
+//! Writing a trace file. Lines are gathered in one reused buffer and handed on whole, so that
+//! a reader (or a crash) never sees half an event.
 
 use std::io::{self, Write};
 
-use super::{Event, Footer, Header, Line};
+use super::{Event, Footer, Header, Line, encode};
+
+/// Bytes of whole lines gathered before they are handed to the output: large writes, few
+/// system calls (the collector flushes at the end of every drain of the ring anyway).
+const BATCH_BYTES: usize = 1 << 20;
 
 pub struct TraceWriter<W: Write> {
     out: W,
+    /// Whole lines not yet handed to `out`.
     buf: Vec<u8>,
 }
 
@@ -14,7 +19,7 @@ impl<W: Write> TraceWriter<W> {
     pub fn new(out: W) -> Self {
         Self {
             out,
-            buf: Vec::with_capacity(4096),
+            buf: Vec::with_capacity(BATCH_BYTES + 64 * 1024),
         }
     }
 
@@ -23,38 +28,60 @@ impl<W: Write> TraceWriter<W> {
     }
 
     pub fn event(&mut self, event: &Event) -> io::Result<()> {
-        // Serialised in place: a Box per event would cost an allocation on the hot path.
-        self.buf.clear();
-        serde_json::to_writer(&mut self.buf, &EventLine { event })?;
+        // Written in place by hand (`encode`): the bytes serde writes, without its cost.
+        encode::event_line(&mut self.buf, event);
         self.buf.push(b'\n');
-        self.out.write_all(&self.buf)
+        self.spill()
     }
 
     pub fn footer(&mut self, footer: &Footer) -> io::Result<()> {
         self.line(&Line::Footer(Box::new(footer.clone())))?;
-        self.out.flush()
+        self.flush()
     }
 
+    /// Hands every gathered line to the output and flushes it.
     pub fn flush(&mut self) -> io::Result<()> {
+        self.write_buf()?;
         self.out.flush()
     }
 
-    pub fn into_inner(self) -> W {
-        self.out
+    /// The output, every gathered line handed to it first.
+    pub fn into_inner(mut self) -> io::Result<W> {
+        self.write_buf()?;
+        Ok(self.out)
     }
 
     fn line(&mut self, line: &Line) -> io::Result<()> {
-        self.buf.clear();
         serde_json::to_writer(&mut self.buf, line)?;
         self.buf.push(b'\n');
-        self.out.write_all(&self.buf)
+        self.spill()
+    }
+
+    /// Writes the gathered lines once there are enough of them.
+    fn spill(&mut self) -> io::Result<()> {
+        if self.buf.len() >= BATCH_BYTES {
+            self.write_buf()?;
+        }
+        Ok(())
+    }
+
+    fn write_buf(&mut self) -> io::Result<()> {
+        if !self.buf.is_empty() {
+            // Cleared even when the write fails: a failed write's lines are not retried later
+            // behind newer ones (the caller reports the error).
+            let r = self.out.write_all(&self.buf);
+            self.buf.clear();
+            r?;
+        }
+        Ok(())
     }
 }
 
-/// Serialises like `Line::Event` without boxing.
+/// Serialises like `Line::Event` without boxing: what [`encode::event_line`] must match.
+#[cfg(test)]
 #[derive(serde::Serialize)]
 #[serde(tag = "type", rename = "event")]
-struct EventLine<'a> {
+pub(super) struct EventLine<'a> {
     #[serde(flatten)]
-    event: &'a Event,
+    pub event: &'a Event,
 }
