@@ -138,101 +138,14 @@ impl Places {
         let mut out = Places::default();
         let mut root: HashMap<u32, Root> = HashMap::new();
         let mut mounts = Namespaces::new(MAX_KEPT_MOUNTS);
-        let mut sockets: HashMap<(u32, i32), String> = HashMap::new();
-        // Datagram inet sockets by (pid, fd), and per thread a connect of one not yet
-        // followed by another call of that thread: (connect seq, pid, fd).
-        let mut datagram: HashSet<(u32, i32)> = HashSet::new();
-        let mut udp_connect: HashMap<u32, (u64, u32, i32)> = HashMap::new();
-        // Processes that entered another network namespace, and the sockets they made since.
-        let mut netns_moved: HashSet<u32> = HashSet::new();
-        let mut netns_sockets: HashSet<(u32, i32)> = HashSet::new();
-        // Per (pid, fd), the last inet bind and whether the socket is connected since.
-        let mut bound: HashMap<(u32, i32), (u64, bool)> = HashMap::new();
+        let mut sockets = Sockets::default();
         let mut shared: HashSet<u32> = HashSet::new();
         for ev in &trace.events {
             if shared.contains(&ev.pid) {
                 out.shared_base.insert(ev.seq);
             }
             let ok = ev.result.as_ref().is_none_or(|r| r.ok());
-            if let Some((seq, pid, fd)) = udp_connect.remove(&ev.tid)
-                && ev.pid == pid
-                && matches!(&ev.data, EventData::Connect { fd: f, addr: Some(SockAddr::Other { number: 0, .. }) } if *f == fd)
-            {
-                out.udp_probes.insert(seq);
-            }
-            if let EventData::Connect {
-                fd,
-                addr: Some(SockAddr::Inet { .. } | SockAddr::Inet6 { .. }),
-            } = &ev.data
-                && ok
-                && datagram.contains(&(ev.pid, *fd))
-            {
-                udp_connect.insert(ev.tid, (ev.seq, ev.pid, *fd));
-            }
-            match &ev.data {
-                EventData::Bind {
-                    fd,
-                    addr: Some(SockAddr::Inet { .. } | SockAddr::Inet6 { .. }),
-                } if ok => {
-                    if let Some((seq, true)) = bound.insert((ev.pid, *fd), (ev.seq, false)) {
-                        out.connected_binds.insert(seq);
-                    }
-                }
-                EventData::Connect { fd, addr: Some(a) } if ok => {
-                    if let Some(b) = bound.get_mut(&(ev.pid, *fd)) {
-                        // connect(AF_UNSPEC) dissolves the association: from then on the socket
-                        // takes datagrams from anyone again.
-                        b.1 = !matches!(a, SockAddr::Other { number: 0, .. });
-                    }
-                }
-                _ => {}
-            }
-            if let EventData::Socket { .. } = &ev.data
-                && let Some(fd) = ev
-                    .result
-                    .as_ref()
-                    .filter(|r| r.ok())
-                    .and_then(|r| i32::try_from(r.ret).ok())
-                && let Some((seq, true)) = bound.remove(&(ev.pid, fd))
-            {
-                out.connected_binds.insert(seq);
-            }
-            match &ev.data {
-                EventData::Setns { nstype, .. }
-                    if ok && (nstype.is_empty() || nstype.iter().any(|t| t == "CLONE_NEWNET")) =>
-                {
-                    netns_moved.insert(ev.pid);
-                }
-                EventData::Unshare { flags } if ok && flags.iter().any(|f| f == "CLONE_NEWNET") => {
-                    netns_moved.insert(ev.pid);
-                }
-                // clone(CLONE_NEWNET) makes the child in a new namespace.
-                EventData::Fork {
-                    child_pid,
-                    clone_flags,
-                    ..
-                } if netns_moved.contains(&ev.pid) || clone_flags & CLONE_NEWNET != 0 => {
-                    netns_moved.insert(*child_pid);
-                }
-                EventData::Socket { .. } if ok => {
-                    if let Some(fd) = ev.result.as_ref().and_then(|r| i32::try_from(r.ret).ok()) {
-                        if netns_moved.contains(&ev.pid) {
-                            netns_sockets.insert((ev.pid, fd));
-                        } else {
-                            netns_sockets.remove(&(ev.pid, fd));
-                        }
-                    }
-                }
-                EventData::Bind { fd, .. }
-                | EventData::Connect { fd, .. }
-                | EventData::Send { fd, .. }
-                | EventData::Listen { fd, .. }
-                    if netns_sockets.contains(&(ev.pid, *fd)) =>
-                {
-                    out.other_netns.insert(ev.seq);
-                }
-                _ => {}
-            }
+            sockets.step(ev, ok, &mut out);
             if let Some(v) = mounts.view_of(ev.pid) {
                 out.view_of.insert(ev.seq, v);
             }
@@ -335,46 +248,11 @@ impl Places {
                     let target = path2.as_ref().map_or("/", PathRef::best);
                     mounts.change(ev.pid, |v| v.unknown(target, format!("after {call}")));
                 }
-                EventData::Socket {
-                    domain, sock_type, ..
-                } => {
-                    if let Some(fd) = ev.result.as_ref().filter(|r| r.ok()).map(|r| r.ret)
-                        && let Ok(fd) = i32::try_from(fd)
-                    {
-                        sockets.insert((ev.pid, fd), domain.clone());
-                        let inet = domain == "AF_INET" || domain == "AF_INET6";
-                        if inet && sock_type.split('|').any(|t| t == "SOCK_DGRAM") {
-                            datagram.insert((ev.pid, fd));
-                        } else {
-                            datagram.remove(&(ev.pid, fd));
-                        }
-                    }
-                }
-                EventData::Bind { fd, addr } | EventData::Send { fd, addr, .. } if ok => {
-                    if let Some(a @ SockAddr::Other { number: 0, .. }) = addr {
-                        let family = sockets.get(&(ev.pid, *fd)).map(String::as_str);
-                        out.unspec.insert(ev.seq, unspec_as(family, a));
-                    }
-                }
-                EventData::Listen { fd, addr, .. } if ok => match addr {
-                    Some(a @ SockAddr::Other { number: 0, .. }) => {
-                        let family = sockets.get(&(ev.pid, *fd)).map(String::as_str);
-                        out.unspec.insert(ev.seq, unspec_as(family, a));
-                    }
-                    None if sockets
-                        .get(&(ev.pid, *fd))
-                        .is_some_and(|d| d == "AF_INET" || d == "AF_INET6") =>
-                    {
-                        out.autobound.insert(ev.seq);
-                    }
-                    _ => {}
-                },
                 _ => {}
             }
         }
         out.views = mounts.views;
-        out.connected_binds
-            .extend(bound.into_values().filter(|b| b.1).map(|b| b.0));
+        sockets.finish(&mut out);
         out
     }
 
@@ -469,6 +347,149 @@ impl Places {
     /// Whether this listen autobound its never-bound socket.
     pub fn autobound(&self, seq: u64) -> bool {
         self.autobound.contains(&seq)
+    }
+}
+
+/// What the walk knows of a socket, by the (pid, fd) it was made at.
+#[derive(Default)]
+struct Sock {
+    /// Its domain (`AF_INET`, …); unknown for an fd the trace did not see made.
+    domain: Option<String>,
+    /// An AF_INET/AF_INET6 SOCK_DGRAM socket.
+    datagram: bool,
+    /// Made after its process entered another network namespace.
+    other_netns: bool,
+    /// Its last inet bind, and whether the socket was connected since.
+    bind: Option<(u64, bool)>,
+}
+
+/// The sockets part of [`Places::compute`]: one entry per (pid, fd), replaced when a new
+/// socket takes the fd number.
+#[derive(Default)]
+struct Sockets {
+    by_fd: HashMap<(u32, i32), Sock>,
+    /// Processes that entered another network namespace (and their children).
+    netns_moved: HashSet<u32>,
+    /// Per thread, a connect of a datagram socket not yet followed by another call of that
+    /// thread: (connect seq, pid, fd).
+    udp_connect: HashMap<u32, (u64, u32, i32)>,
+}
+
+impl Sockets {
+    fn step(&mut self, ev: &Event, ok: bool, out: &mut Places) {
+        if let Some((seq, pid, fd)) = self.udp_connect.remove(&ev.tid)
+            && ev.pid == pid
+            && matches!(&ev.data, EventData::Connect { fd: f, addr: Some(SockAddr::Other { number: 0, .. }) } if *f == fd)
+        {
+            out.udp_probes.insert(seq);
+        }
+        let fd = match &ev.data {
+            EventData::Setns { nstype, .. }
+                if ok && (nstype.is_empty() || nstype.iter().any(|t| t == "CLONE_NEWNET")) =>
+            {
+                self.netns_moved.insert(ev.pid);
+                return;
+            }
+            EventData::Unshare { flags } if ok && flags.iter().any(|f| f == "CLONE_NEWNET") => {
+                self.netns_moved.insert(ev.pid);
+                return;
+            }
+            // clone(CLONE_NEWNET) makes the child in a new namespace.
+            EventData::Fork {
+                child_pid,
+                clone_flags,
+                ..
+            } => {
+                if self.netns_moved.contains(&ev.pid) || clone_flags & CLONE_NEWNET != 0 {
+                    self.netns_moved.insert(*child_pid);
+                }
+                return;
+            }
+            EventData::Socket {
+                domain, sock_type, ..
+            } => {
+                if let Some(fd) = ev.result.as_ref().filter(|r| r.ok()).map(|r| r.ret)
+                    && let Ok(fd) = i32::try_from(fd)
+                {
+                    let inet = domain == "AF_INET" || domain == "AF_INET6";
+                    let sock = Sock {
+                        domain: Some(domain.clone()),
+                        datagram: inet && sock_type.split('|').any(|t| t == "SOCK_DGRAM"),
+                        other_netns: self.netns_moved.contains(&ev.pid),
+                        bind: None,
+                    };
+                    if let Some(Sock {
+                        bind: Some((seq, true)),
+                        ..
+                    }) = self.by_fd.insert((ev.pid, fd), sock)
+                    {
+                        out.connected_binds.insert(seq);
+                    }
+                }
+                return;
+            }
+            EventData::Bind { fd, .. }
+            | EventData::Connect { fd, .. }
+            | EventData::Send { fd, .. }
+            | EventData::Listen { fd, .. } => *fd,
+            _ => return,
+        };
+        let known = self.by_fd.get(&(ev.pid, fd));
+        if known.is_some_and(|s| s.other_netns) {
+            out.other_netns.insert(ev.seq);
+        }
+        let family = known.and_then(|s| s.domain.as_deref());
+        match &ev.data {
+            EventData::Bind { addr, .. } | EventData::Send { addr, .. } if ok => match addr {
+                Some(a @ SockAddr::Other { number: 0, .. }) => {
+                    out.unspec.insert(ev.seq, unspec_as(family, a));
+                }
+                Some(SockAddr::Inet { .. } | SockAddr::Inet6 { .. })
+                    if matches!(ev.data, EventData::Bind { .. }) =>
+                {
+                    let sock = self.by_fd.entry((ev.pid, fd)).or_default();
+                    if let Some((seq, true)) = sock.bind.replace((ev.seq, false)) {
+                        out.connected_binds.insert(seq);
+                    }
+                }
+                _ => {}
+            },
+            EventData::Listen { addr, .. } if ok => match addr {
+                Some(a @ SockAddr::Other { number: 0, .. }) => {
+                    out.unspec.insert(ev.seq, unspec_as(family, a));
+                }
+                None if family.is_some_and(|d| d == "AF_INET" || d == "AF_INET6") => {
+                    out.autobound.insert(ev.seq);
+                }
+                _ => {}
+            },
+            EventData::Connect { addr: Some(a), .. } if ok => {
+                if matches!(a, SockAddr::Inet { .. } | SockAddr::Inet6 { .. })
+                    && known.is_some_and(|s| s.datagram)
+                {
+                    self.udp_connect.insert(ev.tid, (ev.seq, ev.pid, fd));
+                }
+                if let Some((_, connected)) = self
+                    .by_fd
+                    .get_mut(&(ev.pid, fd))
+                    .and_then(|s| s.bind.as_mut())
+                {
+                    // connect(AF_UNSPEC) dissolves the association: from then on the socket
+                    // takes datagrams from anyone again.
+                    *connected = !matches!(a, SockAddr::Other { number: 0, .. });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The binds still connected when the trace ends.
+    fn finish(self, out: &mut Places) {
+        out.connected_binds.extend(
+            self.by_fd
+                .into_values()
+                .filter_map(|s| s.bind.filter(|b| b.1).map(|b| b.0)),
+        );
     }
 }
 
