@@ -92,24 +92,19 @@ pub fn cap_permitted(cfg: &Config) -> Option<u64> {
 /// The current process's hard limit of `resource` (`current->signal->rlim[resource].rlim_max`).
 #[inline(always)]
 pub fn hard_limit(cfg: &Config, resource: u64) -> Option<u64> {
-    if cfg.has_rlim_offsets == 0 || resource >= tracer_common::privilege::RLIM_NLIMITS {
-        return None;
-    }
-    // SAFETY: as above; `resource` is below RLIM_NLIMITS, inside the array.
-    unsafe {
-        let signal: *const u8 =
-            bpf_probe_read_kernel(current_task().add(cfg.off_task_signal as usize).cast()).ok()?;
-        if signal.is_null() {
-            return None;
-        }
-        let at = cfg.off_signal_rlim as usize + resource as usize * 16 + 8;
-        bpf_probe_read_kernel(signal.add(at).cast()).ok()
-    }
+    limit(cfg, resource, 8)
 }
 
 /// The current process's soft limit of `resource` (`current->signal->rlim[resource].rlim_cur`).
 #[inline(always)]
 pub fn soft_limit(cfg: &Config, resource: u64) -> Option<u64> {
+    limit(cfg, resource, 0)
+}
+
+/// One field of `current->signal->rlim[resource]` (a `struct rlimit`: rlim_cur at 0, rlim_max
+/// at 8).
+#[inline(always)]
+fn limit(cfg: &Config, resource: u64, field: usize) -> Option<u64> {
     if cfg.has_rlim_offsets == 0 || resource >= tracer_common::privilege::RLIM_NLIMITS {
         return None;
     }
@@ -120,7 +115,7 @@ pub fn soft_limit(cfg: &Config, resource: u64) -> Option<u64> {
         if signal.is_null() {
             return None;
         }
-        let at = cfg.off_signal_rlim as usize + resource as usize * 16;
+        let at = cfg.off_signal_rlim as usize + resource as usize * 16 + field;
         bpf_probe_read_kernel(signal.add(at).cast()).ok()
     }
 }
