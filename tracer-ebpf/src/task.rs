@@ -58,6 +58,14 @@ pub fn exit_code(cfg: &Config) -> Option<i32> {
 /// `sched_process_exec`, when the kernel has written those pages itself, so they are present.
 #[inline(always)]
 pub fn arg_area(cfg: &Config) -> Option<(u64, u64)> {
+    mm_pair(cfg, cfg.off_mm_arg_start, cfg.off_mm_arg_end)
+}
+
+/// Two `u64` fields of the current task's `mm_struct`, at offsets `a` and `b`. None without the
+/// mm offsets, for a task with no address space (a kernel thread, an exiting task) and when a
+/// read fails.
+#[inline(always)]
+fn mm_pair(cfg: &Config, a: u32, b: u32) -> Option<(u64, u64)> {
     if cfg.has_mm_offsets == 0 {
         return None;
     }
@@ -68,10 +76,9 @@ pub fn arg_area(cfg: &Config) -> Option<(u64, u64)> {
         if mm.is_null() {
             return None;
         }
-        let start: u64 =
-            bpf_probe_read_kernel(mm.add(cfg.off_mm_arg_start as usize).cast()).ok()?;
-        let end: u64 = bpf_probe_read_kernel(mm.add(cfg.off_mm_arg_end as usize).cast()).ok()?;
-        Some((start, end))
+        let first: u64 = bpf_probe_read_kernel(mm.add(a as usize).cast()).ok()?;
+        let second: u64 = bpf_probe_read_kernel(mm.add(b as usize).cast()).ok()?;
+        Some((first, second))
     }
 }
 
@@ -123,19 +130,8 @@ fn limit(cfg: &Config, resource: u64, field: usize) -> Option<u64> {
 /// The current address space's locked and total pages (`mm->locked_vm`, `mm->total_vm`).
 #[inline(always)]
 pub fn vm_pages(cfg: &Config) -> Option<(u64, u64)> {
-    if cfg.has_mm_offsets == 0 || cfg.has_vm_offsets == 0 {
+    if cfg.has_vm_offsets == 0 {
         return None;
     }
-    // SAFETY: as above.
-    unsafe {
-        let mm: *const u8 =
-            bpf_probe_read_kernel(current_task().add(cfg.off_task_mm as usize).cast()).ok()?;
-        if mm.is_null() {
-            return None;
-        }
-        let locked: u64 =
-            bpf_probe_read_kernel(mm.add(cfg.off_mm_locked_vm as usize).cast()).ok()?;
-        let total: u64 = bpf_probe_read_kernel(mm.add(cfg.off_mm_total_vm as usize).cast()).ok()?;
-        Some((locked, total))
-    }
+    mm_pair(cfg, cfg.off_mm_locked_vm, cfg.off_mm_total_vm)
 }
