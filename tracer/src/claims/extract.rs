@@ -2307,7 +2307,20 @@ fn fetches_from_internet(s: &str) -> bool {
 /// data from Odoo ERP servers every minute" (heldout19). A "sync"/"synchroniz" word, then
 /// " server" in the same clause; "synchronize parallel access to a user's spool" names none.
 fn syncs_with_servers(s: &str) -> bool {
-    ["sync", "synchroni"].iter().any(|v| {
+    // "It also talks to public intel.com servers to fetch … certificates" (heldout20)
+    [
+        "sync",
+        "synchroni",
+        "talks to",
+        "talk to",
+        "communicates with",
+        // "The client connects to nginx, a web server" (session 17); not a local IPC server
+        // ("connects to the X server", "the D-Bus server", a unix socket's).
+        "connects to",
+        "connect to",
+    ]
+    .iter()
+    .any(|v| {
         s.match_indices(v).any(|(i, _)| {
             let before = s[..i].chars().next_back();
             let rest = &s[i..];
@@ -2318,6 +2331,17 @@ fn syncs_with_servers(s: &str) -> bool {
                 .unwrap_or(rest.len());
             !before.is_some_and(char::is_alphanumeric)
                 && rest[..end].contains(" server")
+                && !any(
+                    &rest[..end],
+                    &[
+                        " x server",
+                        "display server",
+                        "bus",
+                        "unix",
+                        "socket",
+                        "x11",
+                    ],
+                )
                 && !negated(near(clause_before(s, i)))
         })
     })
@@ -4891,6 +4915,11 @@ const SERVERS: &[&str] = &[
     "https server",
     "ftp server",
     "local server",
+    // "haproxy, a TCP/HTTP reverse proxy", "tcpd … is a network services superserver"
+    // (heldout20)
+    "reverse proxy",
+    "superserver",
+    "super-server",
 ];
 
 /// What makes a server in [`SERVERS`] the package's own: "it's a ssh server for security
@@ -4934,9 +4963,26 @@ fn own_server(s: &str, out: &mut Vec<(Check, Expect, Allow)>, unclear: &[Check])
                 .or_else(|| before.strip_suffix(" tiny"))
                 .or_else(|| before.strip_suffix(" embedded"))
                 .unwrap_or(before);
-            OWN_SERVER_VERBS
-                .iter()
-                .any(|v| before == *v || before.ends_with(&format!(" {v}")))
+            // Up to three words may stand between the verb and the server ("is a network
+            // services superserver", "is a TCP/HTTP reverse proxy"), none a clause's end; a
+            // name's apposition (", a …") makes the name the server.
+            let words: Vec<&str> = before.split_whitespace().collect();
+            (0..=3.min(words.len())).any(|gap| {
+                let head = words[..words.len() - gap].join(" ");
+                let between = &words[words.len() - gap..];
+                !between
+                    .iter()
+                    .any(|w| w.ends_with([',', '.', ';', ':']) || matches!(*w, "to" | "with"))
+                    && (OWN_SERVER_VERBS
+                        .iter()
+                        .any(|v| head == *v || head.ends_with(&format!(" {v}")))
+                        || ((head.ends_with(", a") || head.ends_with(", an"))
+                            // "connects to nginx, a web server": a client's server.
+                            && !any(
+                                clause_before(s, i),
+                                &["connect", "talk", " to ", "behind", " via ", "through"],
+                            )))
+            })
         })
     });
     if own && let Some(e) = polarity(s, SERVERS, unix_socket_clause) {
@@ -6209,9 +6255,11 @@ mod tests {
                 "normal network access (port 5353, UDP)",
                 &[(C::Networking, P), (C::OpensPort, P)],
             ),
+            // A connect opens no port; since session 17 a connection to a (non-IPC) server is
+            // networking.
             (
                 "The client connects to port 443/tcp of the update server.",
-                &[],
+                &[(C::Networking, P)],
             ),
             (
                 "thirdly there is the DBUS interface",
