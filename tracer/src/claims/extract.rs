@@ -2218,6 +2218,24 @@ const CRYPTO: &[&str] = &[
     "tls certificate",
     "private key",
 ];
+/// Signatures the package makes: a creation verb with "signed" or "signature" among the next
+/// three words ("an API for creating signed quotes", "to create a signed attestation report",
+/// heldout20; "generates signatures"). Affirmed only: "does not create signed packages" denies
+/// one use of crypto, not all.
+fn makes_signatures(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    words.iter().enumerate().any(|(i, w)| {
+        ["creat", "generat", "produc"]
+            .iter()
+            .any(|v| w.starts_with(v))
+            && words[i + 1..]
+                .iter()
+                .take(3)
+                .any(|n| n.starts_with("signed") || n.starts_with("signature"))
+            && !negated(&words[i.saturating_sub(4)..i].join(" "))
+    })
+}
+
 const NETWORKING: &[&str] = &[
     "use of networking",
     "no networking",
@@ -3221,6 +3239,13 @@ const RULES: &[Rule] = &[
                     ))
         },
         anchors: CRYPTO,
+        absent_phrases: &[],
+    },
+    // Signatures made: present only, since one kind of crypto denied is no denial of all.
+    Rule {
+        check: Check::Crypto,
+        applies: |s| !any(s, CRYPTO) && makes_signatures(s),
+        anchors: &["sign"],
         absent_phrases: &[],
     },
     Rule {
