@@ -539,6 +539,9 @@ fn near(clause: &str) -> &str {
 /// The clause before `pos`: back to the last `;`, ` - `, ` but `, parenthesis or colon.
 fn clause_before(s: &str, pos: usize) -> &str {
     let head = &s[..pos];
+    // A function's empty brackets cut nothing: "never calls setuid() or setgid()" denies both
+    // (session 17). Same length, so the positions found below hold in `head`.
+    let bare = head.replace("()", "  ");
     let cut = [
         ";",
         " - ",
@@ -574,7 +577,7 @@ fn clause_before(s: &str, pos: usize) -> &str {
         ", and we ",
     ]
     .iter()
-    .filter_map(|b| head.rfind(b).map(|i| i + b.len()))
+    .filter_map(|b| bare.rfind(b).map(|i| i + b.len()))
     .max()
     .unwrap_or(0);
     &head[cut..]
@@ -1009,6 +1012,12 @@ fn earlier_version(s: &str) -> bool {
             "in previous versions",
             "in versions before",
             "in versions prior",
+            // "Originally back in the early xmodmap days of Kinto I did not use sudo at all"
+            // (heldout20): how it was, not how it is.
+            "originally ",
+            "in the first release",
+            "in the early days",
+            "back in the early",
         ],
     )
 }
@@ -1631,6 +1640,13 @@ const FOREIGN_SUBJECT_WORDS: &[&str] = &[
     "templates",
     "sandbox",
     "snapd",
+    // A mandatory-access-control policy and its switches: "There are booleans provided to
+    // at choice allow sslh to bind to or connect to any port" (heldout20) says what the
+    // policy permits, like a sandbox's template.
+    "boolean",
+    "booleans",
+    "tunable",
+    "tunables",
 ];
 
 /// Other systems, in a relative clause ("distributions that ship it as setuid-root"). People
@@ -2153,6 +2169,11 @@ const TEMP: &[&str] = &[
     "use /tmp",
     "using /tmp",
     "hardcodes /tmp",
+    // "systemu was triggering AVC denials for its usage of /tmp", "creates a new directory
+    // /var/tmp" (heldout20)
+    "usage of /tmp",
+    "use of /tmp",
+    " /var/tmp",
     // "the problematic use of fixed temporary paths", "a chmod() on the /tmp/temp.ps file"
     // (heldout17)
     "temporary path",
@@ -2197,6 +2218,24 @@ const CRYPTO: &[&str] = &[
     "tls certificate",
     "private key",
 ];
+/// Signatures the package makes: a creation verb with "signed" or "signature" among the next
+/// three words ("an API for creating signed quotes", "to create a signed attestation report",
+/// heldout20; "generates signatures"). Affirmed only: "does not create signed packages" denies
+/// one use of crypto, not all.
+fn makes_signatures(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    words.iter().enumerate().any(|(i, w)| {
+        ["creat", "generat", "produc"]
+            .iter()
+            .any(|v| w.starts_with(v))
+            && words[i + 1..]
+                .iter()
+                .take(3)
+                .any(|n| n.starts_with("signed") || n.starts_with("signature"))
+            && !negated(&words[i.saturating_sub(4)..i].join(" "))
+    })
+}
+
 const NETWORKING: &[&str] = &[
     "use of networking",
     "no networking",
@@ -2220,6 +2259,14 @@ const NETWORKING: &[&str] = &[
     // "RequestHub is a native HTTP client" (heldout18): a client of a network protocol.
     "http client",
     "https client",
+    // "ships over the network", "a daemon receiving untrusted input from the network"
+    // (heldout20). Not a bare "from the network": "it is not reachable from the network"
+    // speaks of an endpoint, not of whether the package uses the network.
+    "over the network",
+    "input from the network",
+    "data from the network",
+    "requests from the network",
+    "packets from the network",
 ];
 
 /// The remote-shell protocols, network protocols: "SSH connectivity", "a built-in SSH
@@ -2278,7 +2325,20 @@ fn fetches_from_internet(s: &str) -> bool {
 /// data from Odoo ERP servers every minute" (heldout19). A "sync"/"synchroniz" word, then
 /// " server" in the same clause; "synchronize parallel access to a user's spool" names none.
 fn syncs_with_servers(s: &str) -> bool {
-    ["sync", "synchroni"].iter().any(|v| {
+    // "It also talks to public intel.com servers to fetch … certificates" (heldout20)
+    [
+        "sync",
+        "synchroni",
+        "talks to",
+        "talk to",
+        "communicates with",
+        // "The client connects to nginx, a web server" (session 17); not a local IPC server
+        // ("connects to the X server", "the D-Bus server", a unix socket's).
+        "connects to",
+        "connect to",
+    ]
+    .iter()
+    .any(|v| {
         s.match_indices(v).any(|(i, _)| {
             let before = s[..i].chars().next_back();
             let rest = &s[i..];
@@ -2289,6 +2349,17 @@ fn syncs_with_servers(s: &str) -> bool {
                 .unwrap_or(rest.len());
             !before.is_some_and(char::is_alphanumeric)
                 && rest[..end].contains(" server")
+                && !any(
+                    &rest[..end],
+                    &[
+                        " x server",
+                        "display server",
+                        "bus",
+                        "unix",
+                        "socket",
+                        "x11",
+                    ],
+                )
                 && !negated(near(clause_before(s, i)))
         })
     })
@@ -2349,6 +2420,11 @@ const LISTEN: &[&str] = &[
     "binds every",
     "binds all",
     "binds it to",
+    // "the server binds its port and writes its own state" (heldout20)
+    "binds its port",
+    "bind its port",
+    "binds a port",
+    "binds the port",
     "default port",
     // "jackd does not listen for network connections itself": a listener, whatever it is
     // listening on. Connections only: "listens for D-Bus signals" is no port.
@@ -2527,7 +2603,9 @@ fn bare_setid(s: &str) -> bool {
 /// Setuid *files* ("No setuid binaries", "no `suid` or `sgid` binaries"), as opposed to
 /// setuid *calls* ("no use of setuid / setgid"): a file word in the same clause.
 fn setid_files(s: &str) -> bool {
-    !explains_no_new_privs(s) && (clauses(s).iter().any(|c| setid_file_clause(c)) || bare_setid(s))
+    !explains_no_new_privs(s)
+        && !setid_call_syntax(s)
+        && (clauses(s).iter().any(|c| setid_file_clause(c)) || bare_setid(s))
 }
 
 /// "NoNewPrivileges (cannot gain new privileges via setuid/setgid binaries)": the setting's
@@ -2547,10 +2625,25 @@ fn explains_no_new_privs(s: &str) -> bool {
 /// Setuid *calls*: a setuid clause without a file word, or the bare word.
 fn setid_calls(s: &str) -> bool {
     !explains_no_new_privs(s)
-        && clauses(s)
-            .iter()
-            .any(|c| any_word_start(c, SETID) && !setid_file_clause(c))
+        && (setid_call_syntax(s)
+            || clauses(s)
+                .iter()
+                .any(|c| any_word_start(c, SETID) && !setid_file_clause(c)))
         || bare_setid(s)
+}
+
+/// A setuid word written as a function, "setuid()", "setresuid(…)": a call, whatever file word
+/// the clause holds ("Add some new permission needed for new code dropping root privileges
+/// using setuid()", heldout20, was read as setuid files from "permission").
+fn setid_call_syntax(s: &str) -> bool {
+    SETID.iter().any(|w| {
+        s.match_indices(&format!("{w}(")).any(|(i, _)| {
+            !s[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        })
+    })
 }
 
 /// A checklist item that is only the thing's name, with at most a "no" or an answer: "No dbus",
@@ -2982,6 +3075,30 @@ fn writes_named(s: &str) -> bool {
     })
 }
 
+/// A file opened for writing: "usbguard opens usbguard-daemon.conf in read/write mode", "can't
+/// open usbguard-daemon.conf read/write" (heldout20). An open verb, then "read/write",
+/// "read-write" or "for writing" in the same clause; not "read/write access" (heldout16's
+/// D-Bus properties), which is no open.
+fn opens_for_writing(s: &str) -> bool {
+    ["open"].iter().any(|v| {
+        s.match_indices(v).any(|(i, _)| {
+            let before = s[..i].chars().next_back();
+            let rest = &s[i..];
+            let end = [";", ". ", " but ", " - "]
+                .iter()
+                .filter_map(|b| rest.find(b))
+                .min()
+                .unwrap_or(rest.len());
+            let clause = &rest[..end];
+            !before.is_some_and(char::is_alphanumeric)
+                && ["read/write", "read-write", "for writing"]
+                    .iter()
+                    .any(|m| clause.contains(m))
+                && !clause.contains("write access")
+        })
+    })
+}
+
 /// File IO scoped to a place: "File IO is limited to the drift file under /var/lib/chrony",
 /// "writes only to /var/lib/unbound": the package's own files, which is what "no notable file
 /// IO" means, not file IO outside them (the place is allowed, see [`scoped_paths`]).
@@ -3023,6 +3140,12 @@ const RULES: &[Rule] = &[
         check: Check::FileIo,
         applies: |s| !file_io_words(s) && writes_named(s),
         anchors: &["write", "persist"],
+        absent_phrases: SCOPED_WRITES,
+    },
+    Rule {
+        check: Check::FileIo,
+        applies: |s| !file_io_words(s) && !writes_named(s) && opens_for_writing(s),
+        anchors: &["open"],
         absent_phrases: SCOPED_WRITES,
     },
     Rule {
@@ -3116,6 +3239,13 @@ const RULES: &[Rule] = &[
                     ))
         },
         anchors: CRYPTO,
+        absent_phrases: &[],
+    },
+    // Signatures made: present only, since one kind of crypto denied is no denial of all.
+    Rule {
+        check: Check::Crypto,
+        applies: |s| !any(s, CRYPTO) && makes_signatures(s),
+        anchors: &["sign"],
         absent_phrases: &[],
     },
     Rule {
@@ -3881,6 +4011,11 @@ const NOT_ROOT: &[&str] = &[
     "with lowered privileges",
     "with lower privileges",
     "with reduced privileges",
+    // "the three de-rooted sigil daemons" (heldout20); "new code dropping root privileges
+    // using setuid()"
+    "de-rooted",
+    "derooted",
+    "dropping root privileges",
 ];
 
 /// A process called privileged ("a privileged process that handles operations requiring
@@ -4009,6 +4144,11 @@ const ADVICE: &[&str] = &[
     "plan is to",
     " plan to ",
     "planning to",
+    // "the next release will introduce /var/run/usbguard.pid and a double fork daemonization"
+    // (heldout20): what a later version is to do.
+    "next release will",
+    "next version will",
+    "upcoming release will",
     "better to ",
     "'d like",
     // "I would prefer not to package udev rules", "The fix is to use python's tempfile
@@ -4158,6 +4298,12 @@ const UNCERTAIN: &[&str] = &[
     " may need to",
     " might need to",
     " can be used to",
+    // "It is likely that your server has been hardened so that scripts cannot be executed
+    // …", "seems there might be issues with running fapolicyd as non-root" (heldout20): a
+    // guess at the cause, not a statement of what the package does.
+    "it is likely",
+    "is likely that",
+    "there might be",
 ];
 
 /// Opinions about the code's quality ("looked careful"): they judge, they do not state.
@@ -4794,6 +4940,11 @@ const SERVERS: &[&str] = &[
     "https server",
     "ftp server",
     "local server",
+    // "haproxy, a TCP/HTTP reverse proxy", "tcpd … is a network services superserver"
+    // (heldout20)
+    "reverse proxy",
+    "superserver",
+    "super-server",
 ];
 
 /// What makes a server in [`SERVERS`] the package's own: "it's a ssh server for security
@@ -4837,9 +4988,26 @@ fn own_server(s: &str, out: &mut Vec<(Check, Expect, Allow)>, unclear: &[Check])
                 .or_else(|| before.strip_suffix(" tiny"))
                 .or_else(|| before.strip_suffix(" embedded"))
                 .unwrap_or(before);
-            OWN_SERVER_VERBS
-                .iter()
-                .any(|v| before == *v || before.ends_with(&format!(" {v}")))
+            // Up to three words may stand between the verb and the server ("is a network
+            // services superserver", "is a TCP/HTTP reverse proxy"), none a clause's end; a
+            // name's apposition (", a …") makes the name the server.
+            let words: Vec<&str> = before.split_whitespace().collect();
+            (0..=3.min(words.len())).any(|gap| {
+                let head = words[..words.len() - gap].join(" ");
+                let between = &words[words.len() - gap..];
+                !between
+                    .iter()
+                    .any(|w| w.ends_with([',', '.', ';', ':']) || matches!(*w, "to" | "with"))
+                    && (OWN_SERVER_VERBS
+                        .iter()
+                        .any(|v| head == *v || head.ends_with(&format!(" {v}")))
+                        || ((head.ends_with(", a") || head.ends_with(", an"))
+                            // "connects to nginx, a web server": a client's server.
+                            && !any(
+                                clause_before(s, i),
+                                &["connect", "talk", " to ", "behind", " via ", "through"],
+                            )))
+            })
         })
     });
     if own && let Some(e) = polarity(s, SERVERS, unix_socket_clause) {
@@ -6112,9 +6280,11 @@ mod tests {
                 "normal network access (port 5353, UDP)",
                 &[(C::Networking, P), (C::OpensPort, P)],
             ),
+            // A connect opens no port; since session 17 a connection to a (non-IPC) server is
+            // networking.
             (
                 "The client connects to port 443/tcp of the update server.",
-                &[],
+                &[(C::Networking, P)],
             ),
             (
                 "thirdly there is the DBUS interface",
@@ -6164,6 +6334,47 @@ mod tests {
             (
                 "The daemon is not able to spawn the helper program.",
                 &[(C::ProcessesSpawned, A)],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn selinux_request_wording() {
+        use Check as C;
+        use Expect::{Absent as A, Present as P};
+        each_gives(&[
+            // A function's brackets: a call, and "()" cuts no clause.
+            (
+                "Add some new permission needed for new code dropping root privileges using setuid()",
+                &[(C::RunsAsRoot, A), (C::SetuidCalls, P)],
+            ),
+            (
+                "It never calls setuid() or setgid().",
+                &[(C::SetuidCalls, A)],
+            ),
+            // A file opened for writing, and its denial.
+            (
+                "usbguard opens usbguard-daemon.conf in read/write mode.",
+                &[(C::FileIo, P)],
+            ),
+            (
+                "The daemon never opens its configuration for writing.",
+                &[(C::FileIo, A)],
+            ),
+            // History and guesses say nothing of the package now.
+            ("Originally I did not use sudo at all.", &[]),
+            (
+                "It is likely that your server has been hardened so that scripts cannot be executed in /tmp.",
+                &[],
+            ),
+            // A policy's switches are the policy's, not the package's.
+            (
+                "A tunable lets the daemon bind to any unreserved port.",
+                &[],
+            ),
+            (
+                "The next release will introduce a double fork daemonization.",
+                &[],
             ),
         ]);
     }
