@@ -435,6 +435,63 @@ mod tests {
         );
     }
 
+    /// A unit's control command (`ExecReload=/usr/sbin/avahi-daemon -r`: systemd runs it as
+    /// root beside the daemon, it signals the daemon and exits) is no daemon running as root;
+    /// the same root program with no older process of its unit beside it (`ExecStartPre=`,
+    /// or a daemon that never drops root) is. avahi's reload contradicted "does not run a
+    /// daemon as root" for a daemon that had dropped to its own user.
+    #[test]
+    fn a_units_control_command_is_no_daemon() {
+        let fork = |child: u32| json!({"child_pid": child, "child_tid": child, "thread": false, "clone_flags": 17});
+        let exec = |argv: &[&str]| json!({"path": {"resolved": argv[0]}, "argv": argv, "argv_truncated": false, "setid": false});
+        let exit = json!({"status": 0, "code": 0, "signal": null, "core_dumped": false});
+        let judged = |early_helper: bool| {
+            let mut events = vec![
+                ("fork", 1, "clone", fork(30), 1u64, 0u32),
+                ("exec", 30, "execve", exec(&["/usr/sbin/food", "-s"]), 8, 0),
+                (
+                    "setuid",
+                    30,
+                    "setuid",
+                    json!({"requested": [101, 101, 101]}),
+                    8,
+                    101,
+                ),
+                ("fork", 1, "clone", fork(31), 1, 0),
+                ("exec", 31, "execve", exec(&["/usr/sbin/food", "-r"]), 8, 0),
+                ("exit", 31, "exit_group", exit.clone(), 8, 0),
+                ("exit", 30, "exit_group", exit.clone(), 8, 101),
+            ];
+            if early_helper {
+                // The same command before the daemon started: nothing older beside it.
+                let helper: Vec<_> = events.drain(3..6).collect();
+                events.splice(0..0, helper);
+            }
+            let mut t = synthetic::trace(
+                &synthetic::fixture_header(),
+                events
+                    .iter()
+                    .map(|(k, pid, sc, f, ..)| (k.to_string(), *pid, sc.to_string(), f.clone())),
+            );
+            for (ev, (.., cgroup, uid)) in t.events.iter_mut().zip(&events) {
+                ev.cgroup_id = *cgroup;
+                ev.ids.uid = *uid;
+                ev.ids.euid = Some(*uid);
+            }
+            let mut claims = crate::claims::extract("- does not run a daemon as root\n");
+            claims.package.name = Some("food".into());
+            claims.package.daemons = vec!["/usr/sbin/food".into()];
+            claims.package.unit_cgroups = [(8, "food.service".to_owned())].into();
+            let v = judge(&t, &claims).verdicts.remove(0);
+            (v.status, v.reason)
+        };
+        let (status, reason) = judged(false);
+        assert_ne!(status, Status::Contradicted, "{reason}");
+        assert!(reason.contains("pid 31 (/usr/sbin/food -r)"), "{reason}");
+        let (status, reason) = judged(true);
+        assert_eq!(status, Status::Contradicted, "{reason}");
+    }
+
     fn argv(a: &[&str]) -> Vec<String> {
         a.iter().map(|s| (*s).to_owned()).collect()
     }

@@ -564,7 +564,12 @@ fn judge_one(
     let mut allowed = 0;
 
     if claim.check == Check::RunsAsRoot {
-        let (root, non_root, helpers) = run_as(trace, attribution);
+        let RunAs {
+            root,
+            non_root,
+            helpers,
+            control,
+        } = run_as(trace, attribution);
         for (ev, what) in &root {
             evidence.push(item(ev, Origin::Package, what.clone()));
         }
@@ -618,6 +623,17 @@ fn judge_one(
                 "{reason}; {n} package program run(s) that a maintainer script ran and waited \
                  for left out (root because dpkg is, not daemons)"
             ),
+        };
+        let reason = if control.is_empty() {
+            reason
+        } else {
+            format!(
+                "{reason}; {} command(s) that systemd ran for a unit while its daemon ran and \
+                 that ended before it (ExecReload=, ExecStop=, ExecStartPost=: not daemons) \
+                 left out: {}",
+                control.len(),
+                control.join(", ")
+            )
         };
         return Verdict {
             claim: claim.clone(),
@@ -1243,22 +1259,60 @@ impl Privilege {
     }
 }
 
-/// Package processes by the ids of their last event: root and non-root; and how many were
-/// left out as a maintainer script's helpers.
+/// Package processes by the ids of their last event, and those left out as no daemon.
+struct RunAs<'a> {
+    root: Described<'a>,
+    non_root: Described<'a>,
+    /// How many programs a maintainer script ran and waited for.
+    helpers: usize,
+    /// The unit control commands, each as "pid N (argv)".
+    control: Vec<String>,
+}
+
+/// Package processes by the ids of their last event: root and non-root; and which were left
+/// out as no daemon.
 ///
 /// A package program that a maintainer script ran and that ended while that script still ran
 /// (`rtkitctl --reload` in a prerm, `foo --migrate` in a postinst) ran as root because dpkg
 /// does, and is no daemon: it is left out. One the script started and that outlived it (a
 /// postinst's `start-stop-daemon --background`, a `foo &`) is a daemon like any other.
-fn run_as<'a>(
-    trace: &'a Trace,
-    attribution: &Attribution,
-) -> (Described<'a>, Described<'a>, usize) {
+///
+/// Likewise a unit's control command: a process systemd started for a unit (its child in the
+/// unit's cgroup) while an older process of that cgroup, the daemon, was running, and that
+/// ended while the daemon still ran (`ExecReload=/usr/sbin/avahi-daemon -r`, which signals the
+/// daemon and exits; `ExecStop=`, `ExecStartPost=`). The unit file asks for it and the
+/// reviewer can read it there; its calls stay evidence for every other claim. A unit's first
+/// process (`ExecStartPre=`, `ExecStart=` of a forking daemon) has no older process beside it
+/// and counts as any other.
+fn run_as<'a>(trace: &'a Trace, attribution: &Attribution) -> RunAs<'a> {
     // Each process's nearest maintainer-script ancestor, and who has exited so far.
     let mut script_of: HashMap<u32, u32> = HashMap::new();
     let mut exited: HashSet<u32> = HashSet::new();
     let mut helpers: HashSet<u32> = HashSet::new();
-    for (ev, o) in trace.events.iter().zip(&attribution.per_event) {
+    // Package processes alive per cgroup, with the seq of each one's first event; systemd's
+    // children for a unit, by the seq of their first event; the argv each last exec'd.
+    let mut alive: HashMap<u64, HashMap<u32, u64>> = HashMap::new();
+    let mut cgroup_of: HashMap<u32, u64> = HashMap::new();
+    let mut managed: HashMap<u32, u64> = HashMap::new();
+    let mut argv_of: HashMap<u32, String> = HashMap::new();
+    // (pid, seq of its exit, label): a pid used again later is another process.
+    let mut control: Vec<(u32, u64, String)> = Vec::new();
+    for (i, (ev, o)) in trace.events.iter().zip(&attribution.per_event).enumerate() {
+        if *o == Origin::Package && !cgroup_of.contains_key(&ev.pid) {
+            cgroup_of.insert(ev.pid, ev.cgroup_id);
+            alive
+                .entry(ev.cgroup_id)
+                .or_default()
+                .insert(ev.pid, ev.seq);
+            if attribution.programs.manager_unit(i).is_some() {
+                managed.insert(ev.pid, ev.seq);
+            }
+        }
+        if let EventData::Exec { argv, .. } = &ev.data
+            && ev.result.as_ref().is_none_or(|r| r.ok())
+        {
+            argv_of.insert(ev.pid, argv.join(" "));
+        }
         match &ev.data {
             EventData::Fork {
                 child_pid,
@@ -1276,6 +1330,12 @@ fn run_as<'a>(
                 };
                 exited.remove(child_pid);
                 helpers.remove(child_pid);
+                if let Some(cgroup) = cgroup_of.remove(child_pid)
+                    && let Some(peers) = alive.get_mut(&cgroup)
+                {
+                    peers.remove(child_pid);
+                }
+                managed.remove(child_pid);
             }
             // The process's exit (its leader's): a thread ending is not the process ending.
             EventData::Exit { .. } if ev.pid == ev.tid => {
@@ -1285,6 +1345,16 @@ fn run_as<'a>(
                     helpers.insert(ev.pid);
                 }
                 exited.insert(ev.pid);
+                if let Some(cgroup) = cgroup_of.remove(&ev.pid) {
+                    let peers = alive.entry(cgroup).or_default();
+                    peers.remove(&ev.pid);
+                    if let Some(&first) = managed.get(&ev.pid)
+                        && peers.values().any(|&since| since < first)
+                    {
+                        let argv = argv_of.get(&ev.pid).map_or("", String::as_str);
+                        control.push((ev.pid, ev.seq, format!("pid {} ({argv})", ev.pid)));
+                    }
+                }
             }
             _ => {}
         }
@@ -1299,6 +1369,9 @@ fn run_as<'a>(
         // that is the service manager, not a daemon of the package.
         if *o != Origin::Package
             || helpers.contains(&ev.pid)
+            || control
+                .iter()
+                .any(|(pid, exit, _)| *pid == ev.pid && ev.seq <= *exit)
             || attribution.programs.manager_unit(i).is_some()
         {
             privilege.forget(ev);
@@ -1338,5 +1411,10 @@ fn run_as<'a>(
             non_root.push((ev, what));
         }
     }
-    (root, non_root, helpers.len())
+    RunAs {
+        root,
+        non_root,
+        helpers: helpers.len(),
+        control: control.into_iter().map(|(_, _, label)| label).collect(),
+    }
 }
