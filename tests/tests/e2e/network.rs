@@ -266,3 +266,103 @@ fn a_connected_socket_inherited_makes_network_claims_inconclusive() {
         v.gaps
     );
 }
+
+/// The local address bind records flagged `autobind` name, by the socket's fd.
+fn autobinds(t: &tracer::trace::Trace) -> Vec<(i32, Option<SockAddr>)> {
+    t.events
+        .iter()
+        .filter_map(|e| match &e.data {
+            EventData::Bind {
+                fd,
+                addr,
+                autobind: true,
+            } => Some((*fd, addr.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn port_verdict(
+    t: &tracer::trace::Trace,
+    check: tracer::claims::Check,
+) -> tracer::verdict::Verdict {
+    let set = absent_claims("actor", &[check]);
+    tracer::verdict::judge(t, &set).verdicts.remove(0)
+}
+
+/// A UDP socket that sends without bind(2) gets a port the kernel picks (`sock/sock_send_length`
+/// after the send, program `udp_autobind`): one `bind` record flagged `autobind` with the port
+/// getsockname gives, by the sending fd, for two sends; none for a socket connected before its
+/// first send (it takes datagrams from its peer only). "Opens no port" is contradicted by it.
+#[test]
+fn udp_autobind_port_is_recorded_once() {
+    use tracer::{claims::Check, verdict::Status};
+    let (rec, _dir, _work) = record_actor("udp-autobind");
+    let t = &rec.trace;
+    let port = printed(&rec.output.stdout, "autobind_port");
+    let connected = printed(&rec.output.stdout, "connected_port");
+    assert_ne!(port, 0);
+    let send = find(t, "the unbound socket's sendto", |e| {
+        syscall_is(e, "sendto")
+            && matches!(&e.data, EventData::Send { addr: Some(a), .. } if *a == inet("127.0.0.31", 9031))
+    });
+    let EventData::Send { fd, .. } = send.data else {
+        unreachable!()
+    };
+    let found = autobinds(t);
+    assert_eq!(
+        found,
+        vec![(fd, Some(inet("0.0.0.0", port)))],
+        "one autobind of the unbound socket, none of the connected one (port {connected})"
+    );
+    let v = port_verdict(t, Check::OpensPort);
+    assert_eq!(v.status, Status::Contradicted, "{v:?}");
+    assert!(
+        v.evidence
+            .shown
+            .iter()
+            .any(|i| i.what.contains(&format!("autobind to 0.0.0.0:{port}"))),
+        "{v:?}"
+    );
+}
+
+/// Round 5's `n5_udp_autobind_port80`: in a network namespace whose `ip_local_port_range` is
+/// "80 81" (the test makes it with unshare), a UDP socket that only sends gets port 80 or 81 and
+/// receives there, with no bind(2) at all. The autobind record names the port, and "opens no
+/// port" and "no privileged port" are contradicted.
+#[test]
+fn udp_autobind_in_a_namespace_with_a_privileged_port_range() {
+    use tracer::{claims::Check, verdict::Status};
+    let work = TempDir::new("udp-autobind-netns-work");
+    let script = format!(
+        "ip link set lo up && echo 80 > /proc/sys/net/ipv4/ip_unprivileged_port_start \
+         && echo '80 81' > /proc/sys/net/ipv4/ip_local_port_range && exec {} udp-autobind {}",
+        actor_bin(),
+        work.path().display()
+    );
+    let rec = record(
+        "udp-autobind-netns",
+        &["--", "unshare", "--net", "sh", "-c", &script],
+    );
+    let t = &rec.trace;
+    let port = printed(&rec.output.stdout, "autobind_port");
+    assert!((80..=81).contains(&port), "port {port}");
+    let found = autobinds(t);
+    assert!(
+        found
+            .iter()
+            .any(|(fd, a)| *fd >= 0 && *a == Some(inet("0.0.0.0", port))),
+        "{found:?}"
+    );
+    for check in [Check::OpensPort, Check::PrivilegedPorts] {
+        let v = port_verdict(t, check);
+        assert_eq!(v.status, Status::Contradicted, "{check:?}: {v:?}");
+        assert!(
+            v.evidence
+                .shown
+                .iter()
+                .any(|i| i.what.contains(&format!("autobind to 0.0.0.0:{port}"))),
+            "{check:?}: {v:?}"
+        );
+    }
+}

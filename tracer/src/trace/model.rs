@@ -620,6 +620,12 @@ pub enum EventData {
     Bind {
         fd: i32,
         addr: Option<SockAddr>,
+        /// Not a bind(2): the local address a UDP socket had after a send, where no bind(2)
+        /// named its port (the kernel autobound it at its first send, from
+        /// `ip_local_port_range`; or a bind to port 0 let the kernel pick). `fd` is the
+        /// send's, -1 when the send was not a recorded send call (write, io_uring).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        autobind: bool,
     },
     Listen {
         fd: i32,
