@@ -94,6 +94,10 @@ pub async fn run(
         tracing::warn!("TRACKED stays writable from userspace: {why}");
     }
     let mut header = header(&clock, started.target.clone(), loaded, opts);
+    // The recorder's own programs are tracepoints, uprobes and LSM programs, never cgroup
+    // programs: whatever is listed was attached by someone else.
+    header.cgroup_bpf =
+        super::cgroup_bpf::target_cgroup(&header.target).map(|c| super::cgroup_bpf::query(&c));
     (header.existing, header.existing_left_out) =
         existing::snapshot(&target::in_scope_at_start(&opts.target, &started.target));
     (header.inherited, header.inherited_left_out) = match &opts.target {
@@ -709,6 +713,7 @@ fn header(
         core_pattern: std::fs::read_to_string("/proc/sys/kernel/core_pattern")
             .ok()
             .map(|p| p.trim_end_matches('\n').to_owned()),
+        cgroup_bpf: None,
     }
 }
 
