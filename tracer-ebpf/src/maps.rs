@@ -103,6 +103,13 @@ pub static AUTOBOUND: LruHashMap<u64, u64> = LruHashMap::with_max_entries(1 << 1
 #[map]
 pub static LOST: PerCpuArray<u64> = PerCpuArray::with_max_entries(MAX_KINDS, 0);
 
+/// Records submitted to the ring, per `EventKind`: the collector compares what it read with
+/// it at the end, so records someone skipped by moving the ring's consumer position (its
+/// consumer page is writable by whoever holds the ring's fd) are counted, not silently gone.
+/// Frozen after load like the other counters: only the programs write it.
+#[map]
+pub static SUBMITTED: PerCpuArray<u64> = PerCpuArray::with_max_entries(MAX_KINDS, 0);
+
 /// Records with a cut path, argv or address, per `EventKind`.
 #[map]
 pub static TRUNCATED: PerCpuArray<u64> = PerCpuArray::with_max_entries(MAX_KINDS, 0);

@@ -1273,6 +1273,16 @@ pub struct Footer {
     /// empty (added to version 1, 2026-12).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fsize_limits_found: Vec<u64>,
+    /// Per kind, records the kernel side submitted to the ring buffer that the collector never
+    /// read: someone holding the ring's fd moved its consumer position past them. They are
+    /// also counted in `lost`, so the claims resting on their kinds are inconclusive. Added in
+    /// version 1 (2026-12): absent when none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ring_skipped: BTreeMap<String, u64>,
+    /// Set when `ring_skipped` is not empty: the ring's consumer position was moved by
+    /// someone other than the collector.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub consumer_moved: bool,
 }
 
 /// A static scan of one file a recorded process ran (see `record::codescan`): the crypto
