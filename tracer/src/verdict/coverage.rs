@@ -271,9 +271,9 @@ pub fn gaps(trace: &Trace, check: Check) -> Vec<String> {
 /// Cgroup BPF programs that can rewrite a socket's addresses run inside connect, bind and
 /// sendmsg after the syscall's arguments were read: the trace names the address asked for,
 /// not the one used. The header lists those attached to the target's cgroup at start
-/// (`cgroup_bpf`); a query that failed, or a recorded process moving itself into another
-/// cgroup (a write-open of a `cgroup.procs` or `cgroup.threads` file), whose programs were
-/// never listed, leaves the same doubt. The address claims cannot hold over either.
+/// (`cgroup_bpf`); a query that failed leaves the same doubt. The address claims cannot hold
+/// over either. (A package's process moving into another cgroup, whose programs were never
+/// listed, is judged per event: `Rules::hit`.)
 fn cgroup_bpf_gaps(trace: &Trace, check: Check) -> Vec<String> {
     if !matches!(
         check,
@@ -312,22 +312,6 @@ fn cgroup_bpf_gaps(trace: &Trace, check: Check) -> Vec<String> {
             out.push(format!(
                 "{} BPF programs of the cgroup {} were not listed",
                 c.left_out, c.cgroup
-            ));
-        }
-    }
-    for ev in &trace.events {
-        if let crate::trace::EventData::Open { path, access, .. } = &ev.data
-            && access != "read"
-            && access != "path"
-            && ev.result.as_ref().is_none_or(|r| r.ok())
-            && matches!(
-                path.best().rsplit('/').next(),
-                Some("cgroup.procs" | "cgroup.threads")
-            )
-        {
-            out.push(format!(
-                "open {} for writing: a process moved into a cgroup whose BPF programs were not listed",
-                path.best()
             ));
         }
     }
@@ -458,8 +442,7 @@ mod tests {
     }
 
     /// A sockaddr hook listed in the header is a gap for the address claims only; a program
-    /// that can only refuse (systemd's IPAddressDeny= egress filter) is none; a write-open of
-    /// a cgroup.procs file (a move into a cgroup whose programs were not listed) is one.
+    /// that can only refuse (systemd's IPAddressDeny= egress filter) is none.
     #[test]
     fn cgroup_programs_that_rewrite_addresses_are_gaps() {
         let prog = |t: &str| json!({"attach_type": t, "id": 7, "name": "p", "tag": "00"});
@@ -472,14 +455,5 @@ mod tests {
 
         let t = synthetic::trace(&header_with(json!([prog("cgroup_inet_egress")])), []);
         assert!(cgroup_bpf_gaps(&t, Check::OutgoingDestinations).is_empty());
-
-        let open = json!({"path": {"resolved": "/sys/fs/cgroup/y/cgroup.procs"},
-            "flags": ["O_WRONLY"], "flags_raw": 1, "mode": null, "access": "write"});
-        let t = synthetic::trace(
-            &synthetic::fixture_header(),
-            [("open".to_owned(), 1, "openat".to_owned(), open)],
-        );
-        let gaps = cgroup_bpf_gaps(&t, Check::OutgoingDestinations);
-        assert!(gaps[0].contains("cgroup.procs for writing"), "{gaps:?}");
     }
 }

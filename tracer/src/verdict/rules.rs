@@ -886,6 +886,23 @@ impl Rules<'_> {
                         .to_owned(),
                 );
             }
+            // A move into another cgroup: its BPF programs were never listed (the header's
+            // `cgroup_bpf` is the target's cgroup at start), and a connect or bind hook there
+            // rewrites addresses after the calls' arguments were read.
+            if let EventData::Open { path, access, .. } = &ev.data
+                && access != "read"
+                && access != "path"
+                && matches!(
+                    path.best().rsplit('/').next(),
+                    Some("cgroup.procs" | "cgroup.threads")
+                )
+                && check != Check::Networking
+            {
+                return Hit::Unknown(format!(
+                    "open {} for writing: a move into a cgroup whose BPF programs were not listed",
+                    path.best()
+                ));
+            }
             if places.unbound_send(ev.seq)
                 && matches!(
                     check,
