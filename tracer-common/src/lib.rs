@@ -505,6 +505,11 @@ pub mod flags {
     /// The argument could not be read at the entry of a call that then blocked (longer than
     /// [`crate::BLOCKED_NS`]): the exit's copy cannot be checked against it.
     pub const ARGS_UNVERIFIED: u32 = 1 << 10;
+    /// A `bind` record the kernel side made itself, not from bind(2): the local address a UDP
+    /// socket had after a send from a recorded process, when no bind(2) named a port for it
+    /// (the kernel autobound it, or a bind to port 0 let it pick). See
+    /// [`crate::network::UDP_PROTOCOLS`].
+    pub const AUTOBIND: u32 = 1 << 11;
 }
 
 /// A call that took longer than this (entry to exit) waited for something; a rewrite of its
@@ -711,7 +716,15 @@ pub struct Config {
     /// `offsetof(struct mm_struct, locked_vm)`, `offsetof(struct mm_struct, total_vm)`.
     pub off_mm_locked_vm: u32,
     pub off_mm_total_vm: u32,
-    pub _pad_vm: u32,
+    /// 1 when the `struct sock_common` offsets below were found: the `udp_autobind` program
+    /// reads a UDP socket's local address after a send.
+    pub has_sock_offsets: u32,
+    /// `offsetof(struct sock_common, skc_num)` (the local port, host order),
+    /// `skc_rcv_saddr` (IPv4 local address), `skc_v6_rcv_saddr`, `skc_state`.
+    pub off_skc_num: u32,
+    pub off_skc_rcv_saddr: u32,
+    pub off_skc_v6_rcv_saddr: u32,
+    pub off_skc_state: u32,
 }
 
 /// x86's `TS_COMPAT`: the thread is in a 32-bit syscall (arch/x86/include/asm/thread_info.h).

@@ -18,6 +18,11 @@ pub const LISTEN_ADDR_ARG: usize = 2;
 pub const LISTEN_ADDR_KNOWN: u64 = 1;
 /// `TCP_LISTEN` in include/net/tcp_states.h.
 pub const TCP_LISTEN: i32 = 10;
+/// `TCP_ESTABLISHED`: also a connected UDP socket's state.
+pub const TCP_ESTABLISHED: i32 = 1;
+/// `IPPROTO_UDP`, `IPPROTO_UDPLITE`: the protocols whose first send autobinds a socket to a
+/// port it then receives on (the `udp_autobind` program).
+pub const UDP_PROTOCOLS: [u16; 2] = [17, 136];
 
 #[repr(C)]
 #[derive(Clone, Copy)]

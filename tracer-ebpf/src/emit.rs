@@ -13,7 +13,7 @@ use aya_ebpf::{
 use tracer_common::{Config, Event, EventKind, Header, flags};
 
 use crate::{
-    maps::{EVENTS, LOST, TRUNCATED, count},
+    maps::{EVENTS, LOST, SUBMITTED, TRUNCATED, count},
     task,
 };
 
@@ -201,6 +201,7 @@ pub fn event<T: 'static>(
     }
     count_truncation(kind, hdr_flags);
     entry.submit(wakeup_flag(cfg));
+    count(&SUBMITTED, kind);
     Some(())
 }
 

@@ -91,9 +91,24 @@ pub static EXITS: ProgramArray = ProgramArray::with_max_entries(256, 0);
 #[map]
 pub static FILE_ARGS: Array<ArgLayout> = Array::with_max_entries(256, 0);
 
+/// UDP sockets whose local address a `bind` record (`AUTOBIND`) already gave (key: the
+/// kernel's `struct sock *`; value: tgid << 32 | local port): one record per socket, not one
+/// per send. A socket freed and another made at the same address with another port or in
+/// another process gets its own record. LRU: a package with more live sockets than this
+/// evicts old ones, which at worst get a second record.
+#[map]
+pub static AUTOBOUND: LruHashMap<u64, u64> = LruHashMap::with_max_entries(1 << 14, 0);
+
 /// Records the ring buffer had no room for, per `EventKind`.
 #[map]
 pub static LOST: PerCpuArray<u64> = PerCpuArray::with_max_entries(MAX_KINDS, 0);
+
+/// Records submitted to the ring, per `EventKind`: the collector compares what it read with
+/// it at the end, so records someone skipped by moving the ring's consumer position (its
+/// consumer page is writable by whoever holds the ring's fd) are counted, not silently gone.
+/// Frozen after load like the other counters: only the programs write it.
+#[map]
+pub static SUBMITTED: PerCpuArray<u64> = PerCpuArray::with_max_entries(MAX_KINDS, 0);
 
 /// Records with a cut path, argv or address, per `EventKind`.
 #[map]
@@ -143,7 +158,11 @@ static CONFIG: Config = Config {
     has_vm_offsets: 0,
     off_mm_locked_vm: 0,
     off_mm_total_vm: 0,
-    _pad_vm: 0,
+    has_sock_offsets: 0,
+    off_skc_num: 0,
+    off_skc_rcv_saddr: 0,
+    off_skc_v6_rcv_saddr: 0,
+    off_skc_state: 0,
 };
 
 /// The configuration userspace set, read in place: each field is loaded where it is used.

@@ -311,3 +311,36 @@ fn round5_socket_options_routes_and_memory_locks_contradict() {
         v.evidence
     );
 }
+
+/// Round 5's network misses closed in 2026-12 (recorded then with `run.py --round 5 --only`): a
+/// UDP socket autobound to port 80 by its first sendto in a namespace whose
+/// `ip_local_port_range` is "80 80" (the `autobind` bind record), and a run that joins a cgroup
+/// with a connect hook attached before the recording (its write to the cgroup's `cgroup.procs`:
+/// that cgroup's programs were never listed). Each held before.
+#[test]
+fn round5_udp_autobind_and_a_move_into_a_hooked_cgroup() {
+    for check in ["opens_port", "external_endpoint", "privileged_ports"] {
+        let v = status("n5_udp_autobind_port80", check);
+        assert_eq!(v.status, Status::Contradicted, "{check}: {}", v.reason);
+        assert!(
+            v.evidence
+                .shown
+                .iter()
+                .any(|i| i.what.contains("autobind to 0.0.0.0:80")),
+            "{check}: {:?}",
+            v.evidence
+        );
+    }
+    let v = status("n5_bpf_connect_preattached", "outgoing_destinations");
+    assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
+    assert!(
+        v.reason.contains("cgroup.procs for writing")
+            || v.evidence
+                .shown
+                .iter()
+                .any(|i| i.what.contains("cgroup.procs for writing")),
+        "{} {:?}",
+        v.reason,
+        v.evidence
+    );
+}

@@ -2008,6 +2008,68 @@ fn storm(dir: &str) {
     }
 }
 
+/// UDP sockets that never call bind(2): the kernel autobinds each at its first send, to a port
+/// from `ip_local_port_range`, and it receives there. Prints the port the unbound socket got
+/// (`getsockname`) as `{"autobind_port":N}`, after two sends from it (one autobind record, not
+/// one per send); then a socket that connects before its first send (its autobind is no
+/// endpoint) and sends on the connection, printed as `{"connected_port":N}`.
+fn udp_autobind() {
+    fn sin(ip: [u8; 4], port: u16) -> libc::sockaddr_in {
+        // SAFETY: all-zero is a valid sockaddr_in.
+        let mut a: libc::sockaddr_in = unsafe { std::mem::zeroed() };
+        a.sin_family = libc::AF_INET as u16;
+        a.sin_port = port.to_be();
+        a.sin_addr.s_addr = u32::from_ne_bytes(ip);
+        a
+    }
+    fn local_port(s: i32) -> u16 {
+        // SAFETY: getsockname into a live sockaddr_in of the length given.
+        unsafe {
+            let mut a: libc::sockaddr_in = std::mem::zeroed();
+            let mut len = size_of::<libc::sockaddr_in>() as u32;
+            check(
+                "getsockname",
+                libc::getsockname(s, (&raw mut a).cast(), &mut len) as i64,
+            );
+            u16::from_be(a.sin_port)
+        }
+    }
+    let len = size_of::<libc::sockaddr_in>() as u32;
+    let data = b"tracer";
+    // SAFETY: plain socket calls with valid, live buffers.
+    unsafe {
+        let s = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
+        let to = sin([127, 0, 0, 31], 9031);
+        for _ in 0..2 {
+            check(
+                "sendto",
+                libc::sendto(
+                    s,
+                    data.as_ptr().cast(),
+                    data.len(),
+                    0,
+                    (&raw const to).cast(),
+                    len,
+                ) as i64,
+            );
+        }
+        println!("{{\"autobind_port\":{}}}", local_port(s));
+        let c = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
+        let peer = sin([127, 0, 0, 32], 9032);
+        check(
+            "connect",
+            libc::connect(c, (&raw const peer).cast(), len) as i64,
+        );
+        check(
+            "send",
+            libc::send(c, data.as_ptr().cast(), data.len(), 0) as i64,
+        );
+        println!("{{\"connected_port\":{}}}", local_port(c));
+        libc::close(s);
+        libc::close(c);
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (family, dir) = match args.as_slice() {
@@ -2030,6 +2092,7 @@ fn main() {
         "file-tricks" => file_tricks(dir),
         "fd-table" => fd_table(dir),
         "send-tricks" => send_tricks(),
+        "udp-autobind" => udp_autobind(),
         "io_uring" => uring(dir),
         "uring-xattr" => uring_xattr(dir),
         "file" => file(dir),

@@ -266,3 +266,261 @@ fn a_connected_socket_inherited_makes_network_claims_inconclusive() {
         v.gaps
     );
 }
+
+/// The local address bind records flagged `autobind` name, by the socket's fd.
+fn autobinds(t: &tracer::trace::Trace) -> Vec<(i32, Option<SockAddr>)> {
+    t.events
+        .iter()
+        .filter_map(|e| match &e.data {
+            EventData::Bind {
+                fd,
+                addr,
+                autobind: true,
+            } => Some((*fd, addr.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn port_verdict(
+    t: &tracer::trace::Trace,
+    check: tracer::claims::Check,
+) -> tracer::verdict::Verdict {
+    let set = absent_claims("actor", &[check]);
+    tracer::verdict::judge(t, &set).verdicts.remove(0)
+}
+
+/// A UDP socket that sends without bind(2) gets a port the kernel picks (`sock/sock_send_length`
+/// after the send, program `udp_autobind`): one `bind` record flagged `autobind` with the port
+/// getsockname gives, by the sending fd, for two sends; none for a socket connected before its
+/// first send (it takes datagrams from its peer only). "Opens no port" is contradicted by it.
+#[test]
+fn udp_autobind_port_is_recorded_once() {
+    use tracer::{claims::Check, verdict::Status};
+    let (rec, _dir, _work) = record_actor("udp-autobind");
+    let t = &rec.trace;
+    let port = printed(&rec.output.stdout, "autobind_port");
+    let connected = printed(&rec.output.stdout, "connected_port");
+    assert_ne!(port, 0);
+    let send = find(t, "the unbound socket's sendto", |e| {
+        syscall_is(e, "sendto")
+            && matches!(&e.data, EventData::Send { addr: Some(a), .. } if *a == inet("127.0.0.31", 9031))
+    });
+    let EventData::Send { fd, .. } = send.data else {
+        unreachable!()
+    };
+    let found = autobinds(t);
+    assert_eq!(
+        found,
+        vec![(fd, Some(inet("0.0.0.0", port)))],
+        "one autobind of the unbound socket, none of the connected one (port {connected})"
+    );
+    let v = port_verdict(t, Check::OpensPort);
+    assert_eq!(v.status, Status::Contradicted, "{v:?}");
+    assert!(
+        v.evidence
+            .shown
+            .iter()
+            .any(|i| i.what.contains(&format!("autobind to 0.0.0.0:{port}"))),
+        "{v:?}"
+    );
+}
+
+/// Round 5's `n5_udp_autobind_port80`: in a network namespace whose `ip_local_port_range` is
+/// "80 81" (the test makes it with unshare), a UDP socket that only sends gets port 80 or 81 and
+/// receives there, with no bind(2) at all. The autobind record names the port, and "opens no
+/// port" and "no privileged port" are contradicted.
+#[test]
+fn udp_autobind_in_a_namespace_with_a_privileged_port_range() {
+    use tracer::{claims::Check, verdict::Status};
+    let work = TempDir::new("udp-autobind-netns-work");
+    let script = format!(
+        "ip link set lo up && echo 80 > /proc/sys/net/ipv4/ip_unprivileged_port_start \
+         && echo '80 81' > /proc/sys/net/ipv4/ip_local_port_range && exec {} udp-autobind {}",
+        actor_bin(),
+        work.path().display()
+    );
+    let rec = record(
+        "udp-autobind-netns",
+        &["--", "unshare", "--net", "sh", "-c", &script],
+    );
+    let t = &rec.trace;
+    let port = printed(&rec.output.stdout, "autobind_port");
+    assert!((80..=81).contains(&port), "port {port}");
+    let found = autobinds(t);
+    assert!(
+        found
+            .iter()
+            .any(|(fd, a)| *fd >= 0 && *a == Some(inet("0.0.0.0", port))),
+        "{found:?}"
+    );
+    for check in [Check::OpensPort, Check::PrivilegedPorts] {
+        let v = port_verdict(t, check);
+        assert_eq!(v.status, Status::Contradicted, "{check:?}: {v:?}");
+        assert!(
+            v.evidence
+                .shown
+                .iter()
+                .any(|i| i.what.contains(&format!("autobind to 0.0.0.0:{port}"))),
+            "{check:?}: {v:?}"
+        );
+    }
+}
+
+/// A cgroup (v2) the test makes, with a `BPF_CGROUP_INET4_CONNECT` program attached that lets
+/// every connect through unchanged (`r0 = 1; exit`): a stand-in for one that rewrites the
+/// destination. Dropped: the processes left in it are moved to the root and it is removed
+/// (which detaches the program).
+struct ConnectHookCgroup {
+    dir: std::path::PathBuf,
+    prog_fd: i32,
+}
+
+const PROG_NAME: &str = "tracer_e2e_c4";
+
+impl ConnectHookCgroup {
+    fn new() -> Self {
+        let root = tracer::record::target::cgroup2_root();
+        let dir = root.join(format!("tracer-e2e-cgbpf-{}", std::process::id()));
+        std::fs::create_dir(&dir).expect("make a cgroup");
+        // mov r0, 1; exit
+        let insns: [u64; 2] = [
+            u64::from_le_bytes([0xb7, 0, 0, 0, 1, 0, 0, 0]),
+            u64::from_le_bytes([0x95, 0, 0, 0, 0, 0, 0, 0]),
+        ];
+        let license = c"GPL";
+        // `union bpf_attr` for BPF_PROG_LOAD, up to expected_attach_type.
+        let mut load = [0u8; 72];
+        load[0..4].copy_from_slice(&18u32.to_ne_bytes()); // BPF_PROG_TYPE_CGROUP_SOCK_ADDR
+        load[4..8].copy_from_slice(&2u32.to_ne_bytes());
+        load[8..16].copy_from_slice(&(insns.as_ptr() as u64).to_ne_bytes());
+        load[16..24].copy_from_slice(&(license.as_ptr() as u64).to_ne_bytes());
+        load[48..48 + PROG_NAME.len()].copy_from_slice(PROG_NAME.as_bytes());
+        load[68..72].copy_from_slice(&10u32.to_ne_bytes()); // BPF_CGROUP_INET4_CONNECT
+        // SAFETY: bpf(BPF_PROG_LOAD) with a live attr whose pointers outlive the call.
+        let prog_fd =
+            unsafe { libc::syscall(libc::SYS_bpf, 5, load.as_ptr(), load.len() as u32) } as i32;
+        assert!(
+            prog_fd >= 0,
+            "BPF_PROG_LOAD: {}",
+            std::io::Error::last_os_error()
+        );
+        let cg = std::fs::File::open(&dir).expect("open the cgroup");
+        let mut attach = [0u8; 20];
+        attach[0..4].copy_from_slice(&(std::os::fd::AsRawFd::as_raw_fd(&cg) as u32).to_ne_bytes());
+        attach[4..8].copy_from_slice(&(prog_fd as u32).to_ne_bytes());
+        attach[8..12].copy_from_slice(&10u32.to_ne_bytes());
+        attach[12..16].copy_from_slice(&2u32.to_ne_bytes()); // BPF_F_ALLOW_MULTI
+        // SAFETY: bpf(BPF_PROG_ATTACH) with a live attr.
+        let r = unsafe { libc::syscall(libc::SYS_bpf, 8, attach.as_ptr(), attach.len() as u32) };
+        assert_eq!(r, 0, "BPF_PROG_ATTACH: {}", std::io::Error::last_os_error());
+        ConnectHookCgroup { dir, prog_fd }
+    }
+}
+
+impl Drop for ConnectHookCgroup {
+    fn drop(&mut self) {
+        let root = tracer::record::target::cgroup2_root().join("cgroup.procs");
+        for _ in 0..50 {
+            let procs = std::fs::read_to_string(self.dir.join("cgroup.procs")).unwrap_or_default();
+            for pid in procs.lines() {
+                let _ = std::fs::write(&root, pid);
+            }
+            if std::fs::remove_dir(&self.dir).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        // SAFETY: our own fd.
+        unsafe { libc::close(self.prog_fd) };
+    }
+}
+
+/// Records `actor udp-autobind` (a UDP connect to 127.0.0.32 and sends to 127.0.0.31) with
+/// the recorder, and so the command, in `cgroup` when given.
+fn record_in_cgroup(tag: &str, cgroup: Option<&std::path::Path>) -> tracer::trace::Trace {
+    use std::os::unix::process::CommandExt;
+    require_root();
+    let dir = TempDir::new(tag);
+    let trace_path = dir.join("trace.jsonl");
+    let mut cmd = std::process::Command::new(tracer_bin());
+    cmd.arg("record").arg("-o").arg(&trace_path).args([
+        "--",
+        actor_bin(),
+        "udp-autobind",
+        &dir.path().display().to_string(),
+    ]);
+    if let Some(cg) = cgroup {
+        let procs = std::ffi::CString::new(cg.join("cgroup.procs").display().to_string()).unwrap();
+        // SAFETY: open, write and close (async-signal-safe) between fork and exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                let fd = libc::open(procs.as_ptr(), libc::O_WRONLY);
+                if fd < 0 || libc::write(fd, b"0".as_ptr().cast(), 1) != 1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                libc::close(fd);
+                Ok(())
+            });
+        }
+    }
+    let out = cmd.output().expect("run tracer");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    tracer::trace::read_trace(&trace_path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Round 5's `n5_bpf_connect_preattached`: a connect hook attached to the target's cgroup
+/// before the recording can send a connect elsewhere than the address the trace shows. The
+/// header lists it (`cgroup_bpf`: the cgroup, the attach type, the program's id, name and
+/// tag), and "only connects to 127.0.0.31 and 127.0.0.32" is inconclusive naming it, where the
+/// same run outside that cgroup holds.
+#[test]
+fn connect_hook_attached_before_the_recording_is_listed_and_judged() {
+    use tracer::{claims::Check, verdict::Status};
+    let verdict = |t: &tracer::trace::Trace| {
+        let mut set = absent_claims("actor", &[Check::OutgoingDestinations]);
+        set.claims[0].allow.destinations = vec!["127.0.0.31".into(), "127.0.0.32".into()];
+        tracer::verdict::judge(t, &set).verdicts.remove(0)
+    };
+    let plain = record_in_cgroup("cgbpf-control", None);
+    let v = verdict(&plain);
+    assert_eq!(v.status, Status::Held, "{v:?}");
+    assert!(
+        plain
+            .header
+            .cgroup_bpf
+            .as_ref()
+            .is_some_and(|c| c.programs.iter().all(|p| !p.rewrites_addresses())),
+        "{:?}",
+        plain.header.cgroup_bpf
+    );
+
+    let cg = ConnectHookCgroup::new();
+    let t = record_in_cgroup("cgbpf", Some(&cg.dir));
+    let listed = t
+        .header
+        .cgroup_bpf
+        .as_ref()
+        .expect("cgroup_bpf in the header");
+    assert_eq!(listed.cgroup, cg.dir.display().to_string());
+    let prog = listed
+        .programs
+        .iter()
+        .find(|p| p.name == PROG_NAME)
+        .unwrap_or_else(|| panic!("{listed:?}"));
+    assert_eq!(prog.attach_type, "cgroup_inet4_connect");
+    assert!(prog.id > 0 && prog.tag.len() == 16, "{prog:?}");
+    let v = verdict(&t);
+    assert_eq!(v.status, Status::Inconclusive, "{v:?}");
+    assert!(
+        v.reason.contains(&format!(
+            "cgroup_inet4_connect program {PROG_NAME} (id {})",
+            prog.id
+        )),
+        "{v:?}"
+    );
+}

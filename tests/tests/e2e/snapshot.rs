@@ -53,6 +53,10 @@ fn normalize(lines: &[Value], work: &str) -> Vec<Value> {
                 if l.get("inherited").is_some() {
                     l["inherited"] = Value::from("<inherited>");
                 }
+                // The host's cgroup and the BPF programs its manager attached there.
+                if l.get("cgroup_bpf").is_some() {
+                    l["cgroup_bpf"] = Value::from("<cgroup_bpf>");
+                }
             }
             Some("event") => {
                 if is_runtime_noise(&l) || l["kind"] == "exec" {

@@ -3,23 +3,143 @@
 //! the connect's). Addresses are copied raw and decoded in userspace.
 
 use aya_ebpf::{
-    helpers::{bpf_get_current_pid_tgid, bpf_probe_read_user},
+    helpers::{bpf_get_current_pid_tgid, bpf_probe_read_kernel, bpf_probe_read_user},
     macros::tracepoint,
     programs::TracePointContext,
 };
 use tracer_common::{
-    SyscallId, flags,
+    EventKind, SyscallId, flags,
     network::{
         AF_NETLINK, LISTEN_ADDR_ARG, LISTEN_ADDR_KNOWN, NL_HEAD, NetData, SCM_RIGHTS, SOL_SOCKET,
-        TCP_LISTEN,
+        TCP_ESTABLISHED, TCP_LISTEN, UDP_PROTOCOLS,
     },
 };
 
 use crate::{
-    emit::{read_user_bytes, syscall_event},
-    maps::{INFLIGHT, config},
+    emit::{event, now, read_user_bytes, syscall_event},
+    maps::{AUTOBOUND, INFLIGHT, config},
     probes::syscalls::{SyscallContext, check_entry, complete, zero},
+    scope::in_scope,
 };
+
+/// `sock/sock_send_length`'s record (its `format` file, Linux 6.3 and later): the socket, its
+/// family and protocol.
+const SL_SK: usize = 8;
+const SL_FAMILY: usize = 16;
+const SL_PROTOCOL: usize = 18;
+
+/// A send on a UDP socket of a recorded process (any send: sendto, sendmsg, sendmmsg, write,
+/// an io_uring send; the tracepoint fires in `sock_sendmsg` after the protocol's sendmsg).
+/// The kernel autobinds a socket with no local port at its first send (`inet_send_prepare`,
+/// even if the send then fails), to a port from `ip_local_port_range`, and the socket then
+/// receives datagrams there as if bound by bind(2): the first time a socket is seen here with
+/// a port and no peer, a `bind` record flagged [`flags::AUTOBIND`] gives its local address.
+/// Once per socket ([`AUTOBOUND`]): later sends cost a hash lookup. Userspace drops the record
+/// of a socket whose bind(2) named the port itself.
+#[tracepoint]
+pub fn udp_autobind(ctx: TracePointContext) -> u32 {
+    let _ = try_udp_autobind(&ctx);
+    0
+}
+
+fn try_udp_autobind(ctx: &TracePointContext) -> Option<()> {
+    let cfg = config();
+    if cfg.has_sock_offsets == 0 {
+        return None;
+    }
+    // SAFETY: reads inside the tracepoint record, checked by the helper.
+    let protocol: u16 = unsafe { ctx.read_at(SL_PROTOCOL) }.ok()?;
+    if !UDP_PROTOCOLS.contains(&protocol) {
+        return None;
+    }
+    let pid_tgid = bpf_get_current_pid_tgid();
+    if !in_scope(pid_tgid, cfg) {
+        return None;
+    }
+    // SAFETY: as above.
+    let family: u16 = unsafe { ctx.read_at(SL_FAMILY) }.ok()?;
+    if family != AF_INET && family != AF_INET6 {
+        return None;
+    }
+    // SAFETY: as above.
+    let sk: u64 = unsafe { ctx.read_at(SL_SK) }.ok()?;
+    // SAFETY: kernel reads checked by the helper.
+    let port: u16 =
+        unsafe { bpf_probe_read_kernel((sk + u64::from(cfg.off_skc_num)) as *const u16) }.ok()?;
+    if port == 0 {
+        return None;
+    }
+    let seen = (pid_tgid & 0xffff_ffff_0000_0000) | u64::from(port);
+    // SAFETY: a map value read by value.
+    if unsafe { AUTOBOUND.get(sk) }.is_some_and(|v| *v == seen) {
+        return None;
+    }
+    // A connected socket takes datagrams from its peer only: no endpoint, and not marked, so
+    // that a send after a disconnect (connect(AF_UNSPEC)) is looked at again.
+    // SAFETY: as above.
+    let state: u8 =
+        unsafe { bpf_probe_read_kernel((sk + u64::from(cfg.off_skc_state)) as *const u8) }.ok()?;
+    if i32::from(state) == TCP_ESTABLISHED {
+        return None;
+    }
+    let _ = AUTOBOUND.insert(sk, seen, 0);
+    let mut addr = [0u8; 16];
+    if family == AF_INET {
+        // SAFETY: as above.
+        let a: [u8; 4] = unsafe {
+            bpf_probe_read_kernel((sk + u64::from(cfg.off_skc_rcv_saddr)) as *const [u8; 4])
+        }
+        .unwrap_or([0; 4]);
+        addr[..4].copy_from_slice(&a);
+    } else {
+        // SAFETY: as above.
+        addr = unsafe {
+            bpf_probe_read_kernel((sk + u64::from(cfg.off_skc_v6_rcv_saddr)) as *const [u8; 16])
+        }
+        .unwrap_or([0; 16]);
+    }
+    // The fd, when the send is one of the recorded send syscalls (its entry saved the args).
+    let tid = pid_tgid as u32;
+    // SAFETY: a map value read by value.
+    let fd = match unsafe { INFLIGHT.get(tid) } {
+        Some(i)
+            if i.syscall == SyscallId::Sendto as u16
+                || i.syscall == SyscallId::Sendmsg as u16
+                || i.syscall == SyscallId::Sendmmsg as u16 =>
+        {
+            i.args[0] as i32
+        }
+        _ => -1,
+    };
+    // SAFETY: `d` is the reserved record's payload.
+    event::<NetData>(cfg, EventKind::Bind, 0, now(), 0, |d, hdr_flags| unsafe {
+        *hdr_flags |= flags::AUTOBIND;
+        (*d).fd = fd;
+        (*d).domain = i32::from(family);
+        (*d).sock_type = 0;
+        (*d).protocol = i32::from(protocol);
+        (*d).backlog = 0;
+        (*d).flags = 0;
+        (*d)._pad = 0;
+        (*d).head_len = 0;
+        (*d)._pad2 = 0;
+        zero(&raw mut (*d).addr);
+        let p = port.to_be_bytes();
+        let f = family.to_ne_bytes();
+        let a = &mut (*d).addr;
+        a[0] = f[0];
+        a[1] = f[1];
+        a[2] = p[0];
+        a[3] = p[1];
+        if family == AF_INET {
+            a[4..8].copy_from_slice(&addr[..4]);
+            (*d).addr_len = 16;
+        } else {
+            a[8..24].copy_from_slice(&addr);
+            (*d).addr_len = 28;
+        }
+    })
+}
 
 /// `sock/inet_sock_set_state`'s record (its `format` file): new state, local port (host
 /// order), family, and the IPv4 and IPv6 local addresses.

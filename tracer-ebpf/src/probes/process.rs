@@ -45,7 +45,8 @@ use crate::{
     },
     lsm,
     maps::{
-        EVENTS, EXEC_SCRATCH, EXEC_ZERO, EXECS, INFLIGHT, LOST, REAL_PATHS, TRACKED, config, count,
+        EVENTS, EXEC_SCRATCH, EXEC_ZERO, EXECS, INFLIGHT, LOST, REAL_PATHS, SUBMITTED, TRACKED,
+        config, count,
     },
     probes::syscalls::{SyscallContext, complete},
     scope::in_scope,
@@ -158,6 +159,7 @@ fn send_exec(r: *mut ExecRecord, cfg: &Config, after: Creds) -> Option<()> {
             count(&LOST, EventKind::Exec);
             return None;
         }
+        count(&SUBMITTED, EventKind::Exec);
     }
     Some(())
 }

@@ -104,6 +104,10 @@ pub struct Decoder {
     pub procs: procs::Processes,
     /// Events produced, per kind name.
     pub counts: BTreeMap<&'static str, u64>,
+    /// Records read from the ring, per the kind in their header, whether or not they made an
+    /// event (a record that only updates state, a setup child's): compared with the kernel's
+    /// count of records submitted (`SUBMITTED`) at the end of a recording.
+    pub read: BTreeMap<&'static str, u64>,
     /// Relative paths left unresolved, per kind name.
     pub unresolved: BTreeMap<&'static str, u64>,
     pub malformed: u64,
@@ -125,6 +129,7 @@ impl Decoder {
             seq: 0,
             procs,
             counts: BTreeMap::new(),
+            read: BTreeMap::new(),
             unresolved: BTreeMap::new(),
             malformed: 0,
             truncated: BTreeMap::new(),
@@ -145,6 +150,7 @@ impl Decoder {
     fn decode_inner(&mut self, bytes: &[u8]) -> Result<Option<Event>, DecodeError> {
         let header: Header = read_record(bytes)?;
         let kind = EventKind::from_raw(header.kind).ok_or(DecodeError::Kind(header.kind))?;
+        *self.read.entry(kind.name()).or_default() += 1;
         let syscall = match header.syscall {
             0 => None,
             raw => Some(SyscallId::from_raw(raw).ok_or(DecodeError::Syscall(raw))?),

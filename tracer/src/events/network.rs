@@ -44,6 +44,37 @@ pub(super) fn decode(
                 protocol: d.protocol,
             }
         }
+        EventKind::Bind if cx.header.flags & tracer_common::flags::AUTOBIND != 0 => {
+            // The kernel side's record of a UDP socket's local address after a send: dropped
+            // when a bind(2) seen on the fd named the port itself (the port is the one asked).
+            let asked = (d.fd >= 0)
+                .then(|| cx.procs.bound_addr(pid, d.fd))
+                .flatten();
+            if asked.is_some_and(|a| {
+                !matches!(
+                    a,
+                    SockAddr::Inet { port: 0, .. } | SockAddr::Inet6 { port: 0, .. }
+                )
+            }) {
+                return Ok(None);
+            }
+            if d.fd >= 0 && cx.procs.fd_of(pid, d.fd).is_some() {
+                let netlink = cx.procs.netlink_protocol(pid, d.fd);
+                cx.procs.set_fd(
+                    pid,
+                    d.fd,
+                    Fd::Socket {
+                        bound: addr.clone(),
+                        netlink,
+                    },
+                );
+            }
+            EventData::Bind {
+                fd: d.fd,
+                addr,
+                autobind: true,
+            }
+        }
         EventKind::Bind => {
             if ok {
                 let netlink = cx.procs.netlink_protocol(pid, d.fd);
@@ -56,7 +87,11 @@ pub(super) fn decode(
                     },
                 );
             }
-            EventData::Bind { fd: d.fd, addr }
+            EventData::Bind {
+                fd: d.fd,
+                addr,
+                autobind: false,
+            }
         }
         EventKind::Listen => EventData::Listen {
             fd: d.fd,

@@ -259,7 +259,10 @@ impl Seen {
                 addr: Some(addr), ..
             } => {
                 if let Some((ip, port)) = ip_of(addr) {
-                    if port != 0 && port < 1024 {
+                    // The kernel's autobind takes any port of ip_local_port_range without a
+                    // capability check.
+                    let autobind = matches!(ev.data, EventData::Bind { autobind: true, .. });
+                    if port != 0 && port < 1024 && !autobind {
                         self.cap("CAP_NET_BIND_SERVICE", format!("bind to {ip} port {port}"));
                     }
                     if matches!(ev.data, EventData::Listen { .. }) || port != 0 {

@@ -94,6 +94,10 @@ pub async fn run(
         tracing::warn!("TRACKED stays writable from userspace: {why}");
     }
     let mut header = header(&clock, started.target.clone(), loaded, opts);
+    // The recorder's own programs are tracepoints, uprobes and LSM programs, never cgroup
+    // programs: whatever is listed was attached by someone else.
+    header.cgroup_bpf =
+        super::cgroup_bpf::target_cgroup(&header.target).map(|c| super::cgroup_bpf::query(&c));
     (header.existing, header.existing_left_out) =
         existing::snapshot(&target::in_scope_at_start(&opts.target, &started.target));
     (header.inherited, header.inherited_left_out) = match &opts.target {
@@ -218,6 +222,10 @@ pub async fn run(
     // Everything the target did was queued before its exit was reported: take it all, up to
     // the moment of the stop. On a busy system (`--system`, a debug build) the kernel may queue
     // faster than this drains: what comes after the stop is not part of the recording.
+    // Records submitted so far, per kind: each was reserved before this instant, so before any
+    // record stamped after the cut-off below, and the drains to come read past it. One the
+    // collector never read was skipped by someone moving the ring's consumer position.
+    let submitted = per_kind(&loaded.ebpf, "SUBMITTED")?;
     let cutoff = Clock::now().start_mono_ns;
     while drain(
         ring.get_mut(),
@@ -267,7 +275,20 @@ pub async fn run(
         // Clear the status line: the CLI's closing line takes its place.
         eprint!("\r\x1b[K");
     }
-    let lost = per_kind(&loaded.ebpf, "LOST")?;
+    let mut lost = per_kind(&loaded.ebpf, "LOST")?;
+    let ring_skipped = skipped(&submitted, &decoder.read);
+    tracing::debug!(
+        "ring records submitted before the last drain: {:?}; read: {:?}",
+        submitted
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .collect::<BTreeMap<_, _>>(),
+        decoder.read
+    );
+    for (kind, n) in &ring_skipped {
+        tracing::warn!("{n} {kind} records were submitted to the ring and never read");
+        *lost.entry(kind.clone()).or_default() += n;
+    }
     let mut truncated = per_kind(&loaded.ebpf, "TRUNCATED")?;
     for (kind, n) in &decoder.truncated {
         *truncated.entry((*kind).to_owned()).or_default() += n;
@@ -297,6 +318,8 @@ pub async fn run(
         cut: None,
         code_scan: Some(scanner.finish(super::codescan::FINISH_WAIT)),
         fsize_limits_found: super::output::fsize_limits_found(),
+        consumer_moved: !ring_skipped.is_empty(),
+        ring_skipped,
     };
     // Every line queued is written before the footer.
     let mut writer = sink.writer.finish().map_err(out_err)?;
@@ -516,6 +539,21 @@ impl LossWatch<'_> {
 }
 
 /// Sums a per-CPU, per-kind counter map; every kind is listed, zeros included.
+/// Per kind, the records the kernel side submitted that the collector did not read: skipped
+/// by a move of the ring's consumer position (the collector reads every record up to it).
+fn skipped(
+    submitted: &BTreeMap<String, u64>,
+    read: &BTreeMap<&'static str, u64>,
+) -> BTreeMap<String, u64> {
+    submitted
+        .iter()
+        .filter_map(|(kind, &s)| {
+            let r = read.get(kind.as_str()).copied().unwrap_or(0);
+            (s > r).then(|| (kind.clone(), s - r))
+        })
+        .collect()
+}
+
 fn per_kind(ebpf: &aya::Ebpf, name: &'static str) -> Result<BTreeMap<String, u64>, RecordError> {
     let map = counter_map(ebpf, name)?;
     let mut out = BTreeMap::new();
@@ -709,9 +747,31 @@ fn header(
         core_pattern: std::fs::read_to_string("/proc/sys/kernel/core_pattern")
             .ok()
             .map(|p| p.trim_end_matches('\n').to_owned()),
+        cgroup_bpf: None,
     }
 }
 
 fn register_err<T>(e: tokio::io::unix::AsyncFdRegisterError<T>) -> RecordError {
     RecordError::Ring(std::io::Error::other(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only a kind read less often than it was submitted counts, by the difference; a kind read
+    /// more often (submitted after the count was taken) counts nothing.
+    #[test]
+    fn skipped_records_are_the_submitted_ones_never_read() {
+        let submitted: BTreeMap<String, u64> = [("open", 10), ("exec", 2), ("exit", 0)]
+            .into_iter()
+            .map(|(k, n)| (k.to_owned(), n))
+            .collect();
+        let read: BTreeMap<&'static str, u64> = [("open", 7), ("exec", 3)].into_iter().collect();
+        let s = skipped(&submitted, &read);
+        assert_eq!(
+            s.into_iter().collect::<Vec<_>>(),
+            vec![("open".to_owned(), 3)]
+        );
+    }
 }

@@ -442,6 +442,15 @@ pub fn all_hooks(syscalls: SyscallHooks) -> Vec<Hook> {
         "inet_sock_set_state".to_owned(),
         None,
     ));
+    // The local port a UDP socket of a recorded process has after a send (autobound: no
+    // bind(2) named it). Linux 6.3 and later; where absent, the port rules leave a claim
+    // inconclusive over a send from a socket never bound (verdict::places).
+    hooks.push(Hook::tracepoint(
+        crate::trace::hooks::UDP_AUTOBIND.0,
+        "sock",
+        crate::trace::hooks::UDP_AUTOBIND.1.to_owned(),
+        Some(EventKind::Bind),
+    ));
     let libc = libc_path().unwrap_or_else(|| "libc.so.6".to_owned());
     for &(program, symbol, ret) in UPROBES {
         hooks.push(Hook {

@@ -248,6 +248,27 @@ pub fn load(
             ),
         }
     }
+    // A UDP socket's local address after a send (`udp_autobind`).
+    if let Some(btf) = btf.as_ref() {
+        let m = |f: &str| btf.member_offset("sock_common", f);
+        match (
+            m("skc_num"),
+            m("skc_rcv_saddr"),
+            m("skc_v6_rcv_saddr"),
+            m("skc_state"),
+        ) {
+            (Ok(num), Ok(v4), Ok(v6), Ok(state)) => {
+                config.has_sock_offsets = 1;
+                config.off_skc_num = num;
+                config.off_skc_rcv_saddr = v4;
+                config.off_skc_v6_rcv_saddr = v6;
+                config.off_skc_state = state;
+            }
+            (Err(err), ..) | (_, Err(err), ..) | (.., Err(err), _) | (.., Err(err)) => {
+                tracing::warn!("no sock_common offsets ({err}): UDP autobound ports not recorded")
+            }
+        }
+    }
     match btf.as_ref().map(RlimOffsets::from_btf) {
         Some(Ok(rlim)) => {
             config.has_rlim_offsets = 1;

@@ -15,6 +15,7 @@
 //! failed to attach are named in the header.
 
 pub mod btf;
+pub mod cgroup_bpf;
 pub mod codescan;
 mod collector;
 pub mod existing;

@@ -272,13 +272,18 @@ fn sockets(events: &[Event]) -> Sockets {
             EventData::Bind {
                 fd,
                 addr: Some(addr),
+                autobind,
             } if is_server_bind(addr) => binds.push((
                 ev.pid,
                 *fd,
                 Listening {
                     pid: ev.pid,
                     comm: ev.comm.clone(),
-                    addr: Some(addr_label(addr)),
+                    addr: Some(if *autobind {
+                        format!("{} (autobind at a send)", addr_label(addr))
+                    } else {
+                        addr_label(addr)
+                    }),
                     result: result_label(ev.result.as_ref()),
                 },
             )),

@@ -141,11 +141,14 @@ fn fields(out: &mut Vec<u8>, data: &EventData) -> bool {
             out.extend_from_slice(br#","addr":"#);
             opt_sock_addr(out, addr.as_ref());
         }
-        EventData::Bind { fd, addr } => {
+        EventData::Bind { fd, addr, autobind } => {
             out.extend_from_slice(br#""kind":"bind","fields":{"fd":"#);
             int(out, i64::from(*fd));
             out.extend_from_slice(br#","addr":"#);
             opt_sock_addr(out, addr.as_ref());
+            if *autobind {
+                out.extend_from_slice(br#","autobind":true"#);
+            }
         }
         EventData::Listen { fd, backlog, addr } => {
             out.extend_from_slice(br#""kind":"listen","fields":{"fd":"#);
@@ -857,10 +860,13 @@ mod tests {
                 fd: -1,
                 addr: a.clone(),
             });
-            data.push(EventData::Bind {
-                fd: 3,
-                addr: a.clone(),
-            });
+            for autobind in [false, true] {
+                data.push(EventData::Bind {
+                    fd: 3,
+                    addr: a.clone(),
+                    autobind,
+                });
+            }
             data.push(EventData::Listen {
                 fd: 3,
                 backlog: i32::MIN,

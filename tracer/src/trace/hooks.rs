@@ -29,6 +29,12 @@ pub const IO_URING_TRACEPOINTS: &[(&str, EventKind)] = &[
 pub const COMPAT_WATCH: (&str, &str, EventKind) =
     ("compat_enter", "sys_enter", EventKind::CompatSyscall);
 
+/// The program recording a UDP socket's autobound port and its `sock/…` tracepoint (Linux 6.3
+/// and later). It writes `bind` records: failed, bind claims are inconclusive; absent (an
+/// older kernel), the port rules leave a claim inconclusive over a send from a socket the
+/// trace never saw bound (`verdict::places`).
+pub const UDP_AUTOBIND: (&str, &str) = ("udp_autobind", "sock_send_length");
+
 /// The name `io_uring_submit_req` had before Linux 6.2; the recorder attaches to it there.
 pub const IO_URING_SUBMIT_OLD: &str = "io_uring_submit_sqe";
 
@@ -99,6 +105,8 @@ pub fn hook_kind(label: &str) -> Option<EventKind> {
             "syscalls" => syscall_of_tracepoint(name).map(SyscallId::kind),
             // The perf dispatch's entry program counts 32-bit syscalls, as the raw one does.
             "raw_syscalls" if name == COMPAT_WATCH.1 => Some(COMPAT_WATCH.2),
+            // `udp_autobind`: the `bind` records of UDP sockets the kernel bound at a send.
+            "sock" if name == UDP_AUTOBIND.1 => Some(EventKind::Bind),
             _ => None,
         };
     }

@@ -70,6 +70,61 @@ pub struct Header {
     /// Descriptors left out of `inherited` (more than its limit per process).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub inherited_left_out: u64,
+    /// The BPF programs attached to the target's cgroup or inherited from its ancestors when
+    /// the recording started (their effective set per cgroup attach type). A connect, sendmsg,
+    /// bind or sockaddr hook among them can rewrite an address after the syscall's arguments
+    /// were read: the destination, port and endpoint claims are inconclusive over such a
+    /// trace (docs/claims.md). Added in version 1 (2026-12): absent in older traces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cgroup_bpf: Option<CgroupBpf>,
+}
+
+/// The header's `cgroup_bpf`: what `BPF_PROG_QUERY` (`BPF_F_QUERY_EFFECTIVE`) listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CgroupBpf {
+    /// The cgroup directory queried (the target's).
+    pub cgroup: String,
+    pub programs: Vec<CgroupBpfProg>,
+    /// Programs past the per-type limit, not listed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub left_out: u64,
+    /// Why a query failed (then programs may be missing from the list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// One program of [`CgroupBpf`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CgroupBpfProg {
+    /// The attach type, `cgroup_inet4_connect` for `BPF_CGROUP_INET4_CONNECT`.
+    pub attach_type: String,
+    /// The kernel's program id (`bpftool prog show id N`).
+    pub id: u32,
+    /// Its name and tag (hex), empty when it could not be read.
+    pub name: String,
+    pub tag: String,
+}
+
+impl CgroupBpfProg {
+    /// Whether a program of this attach type can change where a socket connects, sends or
+    /// binds, or the address it reports: the sockaddr hooks (connect, bind, sendmsg, recvmsg,
+    /// getpeername, getsockname, of inet and unix sockets, which may write the address), and
+    /// sock_ops and setsockopt programs (which set socket options: a setsockopt program can
+    /// rewrite an `IP_OPTIONS` source route). Programs that can only let a packet or a call
+    /// through or refuse it are not: cgroup skb (ingress and egress: their packet is read-only
+    /// and they cannot redirect it; systemd's `IPAddressDeny=` attaches them), post_bind,
+    /// sock_create (a mark or a device, no address), sysctl, device, getsockopt, release and
+    /// LSM programs.
+    pub fn rewrites_addresses(&self) -> bool {
+        let t = self.attach_type.as_str();
+        t.ends_with("_connect")
+            || t.ends_with("_bind") && !t.ends_with("_post_bind")
+            || t.ends_with("_sendmsg")
+            || t.ends_with("_recvmsg")
+            || t.ends_with("_getpeername")
+            || t.ends_with("_getsockname")
+            || matches!(t, "cgroup_sock_ops" | "cgroup_setsockopt")
+    }
 }
 
 /// An open descriptor a recorded process held at start (see [`Header::inherited`]).
@@ -620,6 +675,12 @@ pub enum EventData {
     Bind {
         fd: i32,
         addr: Option<SockAddr>,
+        /// Not a bind(2): the local address a UDP socket had after a send, where no bind(2)
+        /// named its port (the kernel autobound it at its first send, from
+        /// `ip_local_port_range`; or a bind to port 0 let the kernel pick). `fd` is the
+        /// send's, -1 when the send was not a recorded send call (write, io_uring).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        autobind: bool,
     },
     Listen {
         fd: i32,
@@ -1212,6 +1273,16 @@ pub struct Footer {
     /// empty (added to version 1, 2026-12).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fsize_limits_found: Vec<u64>,
+    /// Per kind, records the kernel side submitted to the ring buffer that the collector never
+    /// read: someone holding the ring's fd moved its consumer position past them. They are
+    /// also counted in `lost`, so the claims resting on their kinds are inconclusive. Added in
+    /// version 1 (2026-12): absent when none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ring_skipped: BTreeMap<String, u64>,
+    /// Set when `ring_skipped` is not empty: the ring's consumer position was moved by
+    /// someone other than the collector.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub consumer_moved: bool,
 }
 
 /// A static scan of one file a recorded process ran (see `record::codescan`): the crypto

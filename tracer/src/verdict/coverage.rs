@@ -263,7 +263,58 @@ pub fn gaps(trace: &Trace, check: Check) -> Vec<String> {
     }
     out.extend(io_uring_gaps(trace, kinds));
     out.extend(compat_gaps(trace, kinds));
+    out.extend(cgroup_bpf_gaps(trace, check));
     out.dedup();
+    out
+}
+
+/// Cgroup BPF programs that can rewrite a socket's addresses run inside connect, bind and
+/// sendmsg after the syscall's arguments were read: the trace names the address asked for,
+/// not the one used. The header lists those attached to the target's cgroup at start
+/// (`cgroup_bpf`); a query that failed leaves the same doubt. The address claims cannot hold
+/// over either. (A package's process moving into another cgroup, whose programs were never
+/// listed, is judged per event: `Rules::hit`.)
+fn cgroup_bpf_gaps(trace: &Trace, check: Check) -> Vec<String> {
+    if !matches!(
+        check,
+        Check::OutgoingDestinations
+            | Check::ExternalEndpoint
+            | Check::OpensPort
+            | Check::PrivilegedPorts
+    ) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if let Some(c) = &trace.header.cgroup_bpf {
+        let rewriting: Vec<String> = c
+            .programs
+            .iter()
+            .filter(|p| p.rewrites_addresses())
+            .map(|p| {
+                let name = if p.name.is_empty() { "?" } else { &p.name };
+                format!("{} program {name} (id {})", p.attach_type, p.id)
+            })
+            .collect();
+        if !rewriting.is_empty() {
+            out.push(format!(
+                "BPF programs attached to the cgroup {} before the recording can rewrite socket addresses: {}",
+                c.cgroup,
+                rewriting.join(", ")
+            ));
+        }
+        if let Some(e) = &c.error {
+            out.push(format!(
+                "the BPF programs of the cgroup {} could not all be listed ({e})",
+                c.cgroup
+            ));
+        }
+        if c.left_out > 0 {
+            out.push(format!(
+                "{} BPF programs of the cgroup {} were not listed",
+                c.left_out, c.cgroup
+            ));
+        }
+    }
     out
 }
 
@@ -375,4 +426,34 @@ fn io_uring_gaps(trace: &Trace, kinds: &[EventKind]) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::verdict::synthetic;
+
+    fn header_with(programs: serde_json::Value) -> serde_json::Value {
+        let mut h = synthetic::fixture_header();
+        h["cgroup_bpf"] = json!({"cgroup": "/sys/fs/cgroup/x", "programs": programs});
+        h
+    }
+
+    /// A sockaddr hook listed in the header is a gap for the address claims only; a program
+    /// that can only refuse (systemd's IPAddressDeny= egress filter) is none.
+    #[test]
+    fn cgroup_programs_that_rewrite_addresses_are_gaps() {
+        let prog = |t: &str| json!({"attach_type": t, "id": 7, "name": "p", "tag": "00"});
+        let t = synthetic::trace(&header_with(json!([prog("cgroup_inet4_connect")])), []);
+        let gaps = cgroup_bpf_gaps(&t, Check::OutgoingDestinations);
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        assert!(gaps[0].contains("cgroup_inet4_connect program p (id 7)"));
+        assert!(cgroup_bpf_gaps(&t, Check::OpensPort).len() == 1);
+        assert!(cgroup_bpf_gaps(&t, Check::FileIo).is_empty());
+
+        let t = synthetic::trace(&header_with(json!([prog("cgroup_inet_egress")])), []);
+        assert!(cgroup_bpf_gaps(&t, Check::OutgoingDestinations).is_empty());
+    }
 }

@@ -165,6 +165,7 @@ fn calls(f: &InheritedFd, check: Check) -> Vec<EventData> {
             out.push(EventData::Bind {
                 fd: f.fd,
                 addr: Some(local),
+                autobind: false,
             });
         }
     }

@@ -63,6 +63,9 @@ pub struct Places {
     /// Binds whose socket was then connected and stayed connected: see
     /// [`Places::connected_bind`].
     connected_binds: HashSet<u64>,
+    /// Sends to an inet address from a datagram socket made in the trace that no bind, no
+    /// autobind record and no connect gave a local port: see [`Places::unbound_send`].
+    unbound_sends: HashSet<u64>,
     /// Events of a process that shares its fd table or its cwd with another process
     /// (clone(CLONE_FILES or CLONE_FS) without CLONE_THREAD): the other one can change what
     /// a dirfd or the cwd is between the recorded calls, so a relative path is not placed.
@@ -344,6 +347,15 @@ impl Places {
         self.connected_binds.contains(&seq)
     }
 
+    /// Whether this send came from a UDP socket that had no local port the trace names: the
+    /// kernel autobound it to a port (from `ip_local_port_range`, which may be 80 in a
+    /// namespace) that then receives like a bind's, and the `bind` record flagged `autobind`
+    /// that names it is missing (the `udp_autobind` hook is absent before Linux 6.3, or
+    /// failed; or a freed socket's entry hid it). A port claim cannot hold over it.
+    pub fn unbound_send(&self, seq: u64) -> bool {
+        self.unbound_sends.contains(&seq)
+    }
+
     /// Whether this listen autobound its never-bound socket.
     pub fn autobound(&self, seq: u64) -> bool {
         self.autobound.contains(&seq)
@@ -361,6 +373,8 @@ struct Sock {
     other_netns: bool,
     /// Its last inet bind, and whether the socket was connected since.
     bind: Option<(u64, bool)>,
+    /// Connected now (an inet connect not undone by an AF_UNSPEC one).
+    connected: bool,
 }
 
 /// The sockets part of [`Places::compute`]: one entry per (pid, fd), replaced when a new
@@ -417,6 +431,7 @@ impl Sockets {
                         datagram: inet && sock_type.split('|').any(|t| t == "SOCK_DGRAM"),
                         other_netns: self.netns_moved.contains(&ev.pid),
                         bind: None,
+                        connected: false,
                     };
                     if let Some(Sock {
                         bind: Some((seq, true)),
@@ -448,9 +463,18 @@ impl Sockets {
                     if matches!(ev.data, EventData::Bind { .. }) =>
                 {
                     let sock = self.by_fd.entry((ev.pid, fd)).or_default();
-                    if let Some((seq, true)) = sock.bind.replace((ev.seq, false)) {
+                    // An autobind record can come after the connect (a socket connected
+                    // before the recording's first send): it is connected already.
+                    let connected =
+                        sock.connected && matches!(ev.data, EventData::Bind { autobind: true, .. });
+                    if let Some((seq, true)) = sock.bind.replace((ev.seq, connected)) {
                         out.connected_binds.insert(seq);
                     }
+                }
+                Some(SockAddr::Inet { .. } | SockAddr::Inet6 { .. })
+                    if known.is_some_and(|s| s.datagram && s.bind.is_none() && !s.connected) =>
+                {
+                    out.unbound_sends.insert(ev.seq);
                 }
                 _ => {}
             },
@@ -469,14 +493,14 @@ impl Sockets {
                 {
                     self.udp_connect.insert(ev.tid, (ev.seq, ev.pid, fd));
                 }
-                if let Some((_, connected)) = self
-                    .by_fd
-                    .get_mut(&(ev.pid, fd))
-                    .and_then(|s| s.bind.as_mut())
-                {
-                    // connect(AF_UNSPEC) dissolves the association: from then on the socket
-                    // takes datagrams from anyone again.
-                    *connected = !matches!(a, SockAddr::Other { number: 0, .. });
+                // connect(AF_UNSPEC) dissolves the association: from then on the socket
+                // takes datagrams from anyone again.
+                let now = !matches!(a, SockAddr::Other { number: 0, .. });
+                if let Some(sock) = self.by_fd.get_mut(&(ev.pid, fd)) {
+                    sock.connected = now;
+                    if let Some((_, connected)) = sock.bind.as_mut() {
+                        *connected = now;
+                    }
                 }
             }
             _ => {}
@@ -724,6 +748,49 @@ mod tests {
     fn open(path: &str) -> serde_json::Value {
         serde_json::json!({"path": {"resolved": path}, "flags": ["O_WRONLY"], "flags_raw": 1,
             "mode": null, "access": "write"})
+    }
+
+    /// A UDP socket's send with no bind is an unbound send (a port the trace does not name)
+    /// unless an autobind record named its port first; an autobind record of a socket already
+    /// connected is a connected bind (no endpoint).
+    #[test]
+    fn udp_sends_without_a_port_and_autobinds_after_a_connect() {
+        use serde_json::json;
+        let socket = (
+            "socket",
+            1,
+            "socket",
+            json!({"domain": "AF_INET", "type": "SOCK_DGRAM", "protocol": 0}),
+        );
+        let inet = |ip: &str, port: u16| json!({"family": "inet", "ip": ip, "port": port});
+        let send = (
+            "send",
+            1,
+            "sendto",
+            json!({"fd": 0, "addr": inet("127.0.0.1", 9)}),
+        );
+        let autobind = (
+            "bind",
+            1,
+            "",
+            json!({"fd": 0, "addr": inet("0.0.0.0", 80), "autobind": true}),
+        );
+        let connect = (
+            "connect",
+            1,
+            "connect",
+            json!({"fd": 0, "addr": inet("127.0.0.1", 53)}),
+        );
+
+        let p = Places::compute(&trace_of(&[socket.clone(), send.clone()]));
+        assert!(p.unbound_send(1));
+
+        let p = Places::compute(&trace_of(&[socket.clone(), autobind.clone(), send.clone()]));
+        assert!(!p.unbound_send(2));
+        assert!(!p.connected_bind(1));
+
+        let p = Places::compute(&trace_of(&[socket, connect, autobind]));
+        assert!(p.connected_bind(2));
     }
 
     /// systemd's sandbox for a unit (recorded in a Debian guest): the mounts its exec child

@@ -886,6 +886,34 @@ impl Rules<'_> {
                         .to_owned(),
                 );
             }
+            // A move into another cgroup: its BPF programs were never listed (the header's
+            // `cgroup_bpf` is the target's cgroup at start), and a connect or bind hook there
+            // rewrites addresses after the calls' arguments were read.
+            if let EventData::Open { path, access, .. } = &ev.data
+                && access != "read"
+                && access != "path"
+                && matches!(
+                    path.best().rsplit('/').next(),
+                    Some("cgroup.procs" | "cgroup.threads")
+                )
+                && check != Check::Networking
+            {
+                return Hit::Unknown(format!(
+                    "open {} for writing: a move into a cgroup whose BPF programs were not listed",
+                    path.best()
+                ));
+            }
+            if places.unbound_send(ev.seq)
+                && matches!(
+                    check,
+                    Check::OpensPort | Check::ExternalEndpoint | Check::PrivilegedPorts
+                )
+            {
+                return Hit::Unknown(format!(
+                    "{} from a UDP socket never bound: the kernel bound it to a port the trace does not name (no autobind record)",
+                    ev.data.kind()
+                ));
+            }
         }
         self.hit_placed(check, ev)
     }
@@ -1245,7 +1273,7 @@ impl Rules<'_> {
                     _ => Hit::No,
                 }
             }
-            (Check::ExternalEndpoint, EventData::Bind { addr: Some(a), fd })
+            (Check::ExternalEndpoint, EventData::Bind { addr: Some(a), fd, .. })
                 if ok
                     && !self.listened(ev.pid, *fd)
                     && !self.attribution.places.connected_bind(ev.seq) =>
@@ -1255,7 +1283,7 @@ impl Rules<'_> {
                         if allow.ports.contains(&port) {
                             Hit::Allowed
                         } else {
-                            Hit::Yes(format!("bind to {} (no listen: UDP?)", addr_label(a)))
+                            Hit::Yes(bind_label(&ev.data, a, " (no listen: UDP?)"))
                         }
                     }
                     _ => Hit::No,
@@ -1267,7 +1295,7 @@ impl Rules<'_> {
                         if allow.ports.contains(&port) {
                             Hit::Allowed
                         } else {
-                            Hit::Yes(format!("bind to {}", addr_label(a)))
+                            Hit::Yes(bind_label(&ev.data, a, ""))
                         }
                     }
                     _ => Hit::No,
@@ -1401,16 +1429,14 @@ impl Rules<'_> {
                 Some(_) => Hit::Yes(format!("listen on {}", addr_label(a))),
                 None => Hit::No,
             },
-            (Check::OpensPort, EventData::Bind { addr: Some(a), fd })
+            (Check::OpensPort, EventData::Bind { addr: Some(a), fd, .. })
                 if ok
                     && !self.listened(ev.pid, *fd)
                     && !self.attribution.places.connected_bind(ev.seq) =>
             {
                 match inet(a) {
                     Some((_, port)) if port != 0 && allow.ports.contains(&port) => Hit::Allowed,
-                    Some((_, port)) if port != 0 => {
-                        Hit::Yes(format!("bind to {} (no listen: UDP?)", addr_label(a)))
-                    }
+                    Some((_, port)) if port != 0 => Hit::Yes(bind_label(&ev.data, a, " (no listen: UDP?)")),
                     _ => Hit::No,
                 }
             }
@@ -1507,6 +1533,18 @@ fn crypto_device(path: &str) -> Option<&'static str> {
             Some("TPM device")
         }
         _ => None,
+    }
+}
+
+/// A bind's evidence: `bind to ADDR` and `suffix`, or for the kernel's autobind of a UDP
+/// socket at its first send, what made the port.
+fn bind_label(data: &EventData, a: &SockAddr, suffix: &str) -> String {
+    match data {
+        EventData::Bind { autobind: true, .. } => format!(
+            "autobind to {} (a UDP socket's send with no bind: the kernel picked the port from ip_local_port_range)",
+            addr_label(a)
+        ),
+        _ => format!("bind to {}{suffix}", addr_label(a)),
     }
 }
 

@@ -769,6 +769,8 @@ impl<W: Write> TraceSink<W> {
             // The host has no scan: the trace is cut, so no claim holds anyway.
             code_scan: None,
             fsize_limits_found: Vec::new(),
+            ring_skipped: BTreeMap::new(),
+            consumer_moved: false,
         };
         self.cut = Some(cut);
         self.cut_cause = Some(cause);
