@@ -275,6 +275,17 @@ fn a_timer_claim_needs_the_timer_service_to_have_run() {
         "The daily timer writes nothing outside its own directory",
     );
     assert_eq!(witness::family(&c), Family::Timer);
+    // Claims about what the install put on disk are read from the contents manifest: "installs
+    // no timers" (lighttpd's review) was "not exercised" because no timer's service ran,
+    // which a package without timers can never have.
+    for check in [Check::InstallsTimers, Check::InstallsCronJobs] {
+        let c = review_claim(
+            check,
+            Expect::Absent,
+            "Installs one systemd service and no timers or cron jobs",
+        );
+        assert_eq!(witness::family(&c), Family::Other, "{check:?}");
+    }
     let none = Exercised {
         phases: quiet_phases(),
         ran_past_startup: vec!["quietd.service".into()],

@@ -1087,9 +1087,18 @@ fn absent_phrase_polarity(s: &str, anchors: &[&str], phrases: &[&str]) -> Option
         .map(|(a, _)| *a)
         .max()
         .unwrap_or(phrase_at);
-    (last_phrase > *last && CONTRASTS.iter().any(|c| s[*last..last_phrase].contains(c)))
+    if last_phrase <= *last {
+        return None;
+    }
+    let between = &s[*last..last_phrase];
+    (CONTRASTS.iter().any(|c| between.contains(c)) || SEQUENCE.iter().any(|q| between.contains(q)))
         .then_some(Expect::Absent)
 }
+
+/// Words that put what follows after what came before: "starts as root to bind port 80, then
+/// drops privileges to www-data" says where the daemon ends up, as a contrast does (a written
+/// lighttpd review, session 17: read as both affirmed and denied).
+const SEQUENCE: &[&str] = &[", then ", " and then ", " before dropping", "after which "];
 
 /// "privileges are (not|never) dropped" as "it does not drop privileges"; a denied drop of
 /// "root permissions" as one of "privileges" ("siriproxy does not drop root permissions",

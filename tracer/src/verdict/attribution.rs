@@ -435,6 +435,46 @@ mod tests {
         );
     }
 
+    /// systemd's child moving itself into the package unit's cgroup (`cgroup.procs` opened
+    /// for writing, before the unit's program runs) is the service manager at work: no gap in
+    /// the package's destination claims. The same open by the daemon's own program is one (a
+    /// move into a cgroup whose BPF programs were not listed). Every `vm check` was
+    /// inconclusive on "no outgoing connections" over systemd's move (lighttpd, session 17).
+    #[test]
+    fn systemds_move_into_the_units_cgroup_is_no_gap() {
+        let fork = |child: u32| json!({"child_pid": child, "child_tid": child, "thread": false, "clone_flags": 17});
+        let procs = json!({"path": {"resolved": "/sys/fs/cgroup/system.slice/food.service/cgroup.procs"}, "flags": ["O_WRONLY"], "flags_raw": 1, "mode": null, "access": "write"});
+        let exec = json!({"path": {"resolved": "/usr/sbin/food"}, "argv": ["/usr/sbin/food"], "argv_truncated": false, "setid": false});
+        let reason = |daemon_moves: bool| {
+            let mut events = vec![
+                ("fork", 1, "clone", fork(21), 1u64),
+                ("open", 21, "openat", procs.clone(), 8),
+                ("exec", 21, "execve", exec.clone(), 8),
+            ];
+            if daemon_moves {
+                events.push(("open", 21, "openat", procs.clone(), 8));
+            }
+            let mut t = synthetic::trace(
+                &synthetic::fixture_header(),
+                events
+                    .iter()
+                    .map(|(k, pid, sc, f, _)| (k.to_string(), *pid, sc.to_string(), f.clone())),
+            );
+            for (ev, (.., cgroup)) in t.events.iter_mut().zip(&events) {
+                ev.cgroup_id = *cgroup;
+            }
+            let mut claims = crate::claims::extract("- Does not make outgoing connections.\n");
+            claims.package.name = Some("food".into());
+            claims.package.daemons = vec!["/usr/sbin/food".into()];
+            claims.package.unit_cgroups = [(8, "food.service".to_owned())].into();
+            judge(&t, &claims).verdicts.remove(0).reason
+        };
+        let systemd_only = reason(false);
+        assert!(!systemd_only.contains("cgroup.procs"), "{systemd_only}");
+        let daemon_too = reason(true);
+        assert!(daemon_too.contains("cgroup.procs for writing"), "{daemon_too}");
+    }
+
     /// A unit's control command (`ExecReload=/usr/sbin/avahi-daemon -r`: systemd runs it as
     /// root beside the daemon, it signals the daemon and exits) is no daemon running as root;
     /// the same root program with no older process of its unit beside it (`ExecStartPre=`,

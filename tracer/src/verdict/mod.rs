@@ -712,6 +712,12 @@ fn judge_one(
             }
             Hit::Yes(what) if counts => evidence.push(item(ev, *origin, what)),
             Hit::Yes(what) => maintainer_scripts.push(item(ev, *origin, what)),
+            // systemd's child setting up a unit (its move into the unit's cgroup, the
+            // sandbox's mounts) is the service manager at work, as its hits are: no gap in the
+            // package's evidence. What it does for a socket unit stays the package's.
+            Hit::Unknown(_)
+                if attribution.programs.manager_unit(i).is_some()
+                    && !runtime::opens_a_units_socket(&ev.data) => {}
             Hit::Unknown(what) if counts => {
                 unplaced_events += ev.occurrences();
                 unplaced.push(format!("seq {} {what}", ev.seq));

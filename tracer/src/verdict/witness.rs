@@ -209,7 +209,10 @@ pub fn family(claim: &Claim) -> Family {
         Check::MaintainerAddsGroups | Check::ChmodChownMixup => {
             Family::MaintainerScript(named_script)
         }
-        Check::InstallsTimers => Family::Timer,
+        // What the install put on disk is read from the contents manifest, whatever ran:
+        // "installs no timers" cannot wait for a timer's service, and neither can a cron or
+        // service claim written on the same line as a timer.
+        c if c.is_contents() => Family::Other,
         _ if text.contains("timer") => Family::Timer,
         _ if named_script.is_some() || text.contains("maintainer script") => {
             Family::MaintainerScript(named_script)
