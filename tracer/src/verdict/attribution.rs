@@ -472,7 +472,10 @@ mod tests {
         let systemd_only = reason(false);
         assert!(!systemd_only.contains("cgroup.procs"), "{systemd_only}");
         let daemon_too = reason(true);
-        assert!(daemon_too.contains("cgroup.procs for writing"), "{daemon_too}");
+        assert!(
+            daemon_too.contains("cgroup.procs for writing"),
+            "{daemon_too}"
+        );
     }
 
     /// A unit's control command (`ExecReload=/usr/sbin/avahi-daemon -r`: systemd runs it as
