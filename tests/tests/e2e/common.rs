@@ -100,11 +100,20 @@ fn record_with(tag: &str, args: &[&str], env: &[(&str, &str)], fds: &[(RawFd, Ra
         .envs(env.iter().copied());
     if !fds.is_empty() {
         let fds = fds.to_vec();
-        // SAFETY: only dup2 (async-signal-safe) between fork and exec.
+        // SAFETY: only dup2 and fcntl (async-signal-safe) between fork and exec.
         unsafe {
             cmd.pre_exec(move || {
                 for &(fd, to) in &fds {
-                    if libc::dup2(fd, to) < 0 {
+                    // dup2 of an fd onto its own number does nothing, so its close-on-exec
+                    // flag (Rust sets it on every socket) would close it at exec: a test
+                    // whose socket happened to get the number it passes it as (fd 9 with
+                    // other tests' fds open) saw the child write to nothing.
+                    let ok = if fd == to {
+                        libc::fcntl(fd, libc::F_SETFD, 0) >= 0
+                    } else {
+                        libc::dup2(fd, to) >= 0
+                    };
+                    if !ok {
                         return Err(std::io::Error::last_os_error());
                     }
                 }
