@@ -59,15 +59,7 @@ pub(super) fn decode(
                 return Ok(None);
             }
             if d.fd >= 0 && cx.procs.fd_of(pid, d.fd).is_some() {
-                let netlink = cx.procs.netlink_protocol(pid, d.fd);
-                cx.procs.set_fd(
-                    pid,
-                    d.fd,
-                    Fd::Socket {
-                        bound: addr.clone(),
-                        netlink,
-                    },
-                );
+                bound(cx, pid, d.fd, &addr);
             }
             EventData::Bind {
                 fd: d.fd,
@@ -77,15 +69,7 @@ pub(super) fn decode(
         }
         EventKind::Bind => {
             if ok {
-                let netlink = cx.procs.netlink_protocol(pid, d.fd);
-                cx.procs.set_fd(
-                    pid,
-                    d.fd,
-                    Fd::Socket {
-                        bound: addr.clone(),
-                        netlink,
-                    },
-                );
+                bound(cx, pid, d.fd, &addr);
             }
             EventData::Bind {
                 fd: d.fd,
@@ -150,6 +134,20 @@ pub(super) fn decode(
 /// the fd table named only when a recorded process's table names the fd taken; every other one
 /// is forgotten, so that no later call through it is named after a stale entry. A message the
 /// kernel side kept whose control data turns out to carry no `SCM_RIGHTS` is no event.
+/// `fd` of `pid` is a socket bound to `addr` (keeping what the table knows of its netlink
+/// protocol): later calls on it are named after the address.
+fn bound(cx: &mut Cx<'_>, pid: u32, fd: i32, addr: &Option<SockAddr>) {
+    let netlink = cx.procs.netlink_protocol(pid, fd);
+    cx.procs.set_fd(
+        pid,
+        fd,
+        Fd::Socket {
+            bound: addr.clone(),
+            netlink,
+        },
+    );
+}
+
 fn fd_received(d: &NetData, cx: &mut Cx<'_>) -> Option<EventData> {
     let pid = cx.header.pid;
     let call = cx.syscall.map_or("", |s| s.name()).to_owned();

@@ -342,6 +342,20 @@ mod tests {
     use crate::verdict::{Status, judge, synthetic};
     use serde_json::json;
 
+    /// A synthetic trace of (kind, pid, syscall, fields, cgroup id) events.
+    fn in_cgroups(events: &[(&str, u32, &str, serde_json::Value, u64)]) -> crate::trace::Trace {
+        let mut t = synthetic::trace(
+            &synthetic::fixture_header(),
+            events
+                .iter()
+                .map(|(k, pid, sc, f, _)| (k.to_string(), *pid, sc.to_string(), f.clone())),
+        );
+        for (ev, (.., cgroup)) in t.events.iter_mut().zip(events) {
+            ev.cgroup_id = *cgroup;
+        }
+        t
+    }
+
     /// A socket unit's port, bound by systemd's `(sd-listen)` child in the unit's cgroup,
     /// is the package's endpoint (rpcbind.socket's 0.0.0.0:111 was a silent pass); systemd
     /// setting up the service before its program runs is not the package's privileged call.
@@ -382,15 +396,7 @@ mod tests {
                 8,
             ),
         ];
-        let mut t = synthetic::trace(
-            &synthetic::fixture_header(),
-            events
-                .iter()
-                .map(|(k, pid, sc, f, _)| (k.to_string(), *pid, sc.to_string(), f.clone())),
-        );
-        for (ev, (.., cgroup)) in t.events.iter_mut().zip(&events) {
-            ev.cgroup_id = *cgroup;
-        }
+        let t = in_cgroups(&events);
         let mut claims =
             crate::claims::extract("- does not open any port\n- No use of privileged functions\n");
         claims.package.name = Some("rpcbind".into());
@@ -454,15 +460,7 @@ mod tests {
             if daemon_moves {
                 events.push(("open", 21, "openat", procs.clone(), 8));
             }
-            let mut t = synthetic::trace(
-                &synthetic::fixture_header(),
-                events
-                    .iter()
-                    .map(|(k, pid, sc, f, _)| (k.to_string(), *pid, sc.to_string(), f.clone())),
-            );
-            for (ev, (.., cgroup)) in t.events.iter_mut().zip(&events) {
-                ev.cgroup_id = *cgroup;
-            }
+            let t = in_cgroups(&events);
             let mut claims = crate::claims::extract("- Does not make outgoing connections.\n");
             claims.package.name = Some("food".into());
             claims.package.daemons = vec!["/usr/sbin/food".into()];
