@@ -1296,10 +1296,10 @@ fn run_as<'a>(trace: &'a Trace, attribution: &Attribution) -> RunAs<'a> {
     let mut exited: HashSet<u32> = HashSet::new();
     let mut helpers: HashSet<u32> = HashSet::new();
     // Package processes alive per cgroup, with the seq of each one's first event; systemd's
-    // children for a unit, by the seq of their first event; the argv each last exec'd.
+    // children for a unit; the argv each last exec'd.
     let mut alive: HashMap<u64, HashMap<u32, u64>> = HashMap::new();
     let mut cgroup_of: HashMap<u32, u64> = HashMap::new();
-    let mut managed: HashMap<u32, u64> = HashMap::new();
+    let mut managed: HashSet<u32> = HashSet::new();
     let mut argv_of: HashMap<u32, String> = HashMap::new();
     // (pid, seq of its exit, label): a pid used again later is another process.
     let mut control: Vec<(u32, u64, String)> = Vec::new();
@@ -1311,7 +1311,7 @@ fn run_as<'a>(trace: &'a Trace, attribution: &Attribution) -> RunAs<'a> {
                 .or_default()
                 .insert(ev.pid, ev.seq);
             if attribution.programs.manager_unit(i).is_some() {
-                managed.insert(ev.pid, ev.seq);
+                managed.insert(ev.pid);
             }
         }
         if let EventData::Exec { argv, .. } = &ev.data
@@ -1353,8 +1353,8 @@ fn run_as<'a>(trace: &'a Trace, attribution: &Attribution) -> RunAs<'a> {
                 exited.insert(ev.pid);
                 if let Some(cgroup) = cgroup_of.remove(&ev.pid) {
                     let peers = alive.entry(cgroup).or_default();
-                    peers.remove(&ev.pid);
-                    if let Some(&first) = managed.get(&ev.pid)
+                    if let Some(first) = peers.remove(&ev.pid)
+                        && managed.contains(&ev.pid)
                         && peers.values().any(|&since| since < first)
                     {
                         let argv = argv_of.get(&ev.pid).map_or("", String::as_str);
