@@ -442,34 +442,42 @@ fn file_tricks(dir: &str) {
     }
 }
 
+/// An IPv4 socket address.
+fn sin(ip: [u8; 4], port: u16) -> libc::sockaddr_in {
+    // SAFETY: all-zero is a valid sockaddr_in.
+    let mut a: libc::sockaddr_in = unsafe { std::mem::zeroed() };
+    a.sin_family = libc::AF_INET as u16;
+    a.sin_port = port.to_be();
+    a.sin_addr.s_addr = u32::from_ne_bytes(ip);
+    a
+}
+
+/// `sendto(s, data, 0, to)`, checked.
+fn sendto_in(s: i32, data: &[u8], to: &libc::sockaddr_in) {
+    // SAFETY: live buffers of the lengths given.
+    let ret = unsafe {
+        libc::sendto(
+            s,
+            data.as_ptr().cast(),
+            data.len(),
+            0,
+            (to as *const libc::sockaddr_in).cast(),
+            size_of::<libc::sockaddr_in>() as u32,
+        )
+    };
+    check("sendto", ret as i64);
+}
+
 /// Every way to send to a named destination, to loopback addresses with nothing listening
 /// (UDP sends succeed whether or not anyone reads).
 fn send_tricks() {
-    fn sin(ip: [u8; 4], port: u16) -> libc::sockaddr_in {
-        // SAFETY: all-zero is a valid sockaddr_in.
-        let mut a: libc::sockaddr_in = unsafe { std::mem::zeroed() };
-        a.sin_family = libc::AF_INET as u16;
-        a.sin_port = port.to_be();
-        a.sin_addr.s_addr = u32::from_ne_bytes(ip);
-        a
-    }
     let len = size_of::<libc::sockaddr_in>() as u32;
     // SAFETY: plain socket calls with valid, live buffers.
     unsafe {
         let s = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
         let data = b"tracer";
         let to = sin([127, 0, 0, 21], 9021);
-        check(
-            "sendto",
-            libc::sendto(
-                s,
-                data.as_ptr().cast(),
-                data.len(),
-                0,
-                (&raw const to).cast(),
-                len,
-            ) as i64,
-        );
+        sendto_in(s, data, &to);
         let mut iov = libc::iovec {
             iov_base: data.as_ptr() as *mut _,
             iov_len: data.len(),
@@ -2014,14 +2022,6 @@ fn storm(dir: &str) {
 /// one per send); then a socket that connects before its first send (its autobind is no
 /// endpoint) and sends on the connection, printed as `{"connected_port":N}`.
 fn udp_autobind() {
-    fn sin(ip: [u8; 4], port: u16) -> libc::sockaddr_in {
-        // SAFETY: all-zero is a valid sockaddr_in.
-        let mut a: libc::sockaddr_in = unsafe { std::mem::zeroed() };
-        a.sin_family = libc::AF_INET as u16;
-        a.sin_port = port.to_be();
-        a.sin_addr.s_addr = u32::from_ne_bytes(ip);
-        a
-    }
     fn local_port(s: i32) -> u16 {
         // SAFETY: getsockname into a live sockaddr_in of the length given.
         unsafe {
@@ -2041,17 +2041,7 @@ fn udp_autobind() {
         let s = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
         let to = sin([127, 0, 0, 31], 9031);
         for _ in 0..2 {
-            check(
-                "sendto",
-                libc::sendto(
-                    s,
-                    data.as_ptr().cast(),
-                    data.len(),
-                    0,
-                    (&raw const to).cast(),
-                    len,
-                ) as i64,
-            );
+            sendto_in(s, data, &to);
         }
         println!("{{\"autobind_port\":{}}}", local_port(s));
         let c = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
