@@ -50,6 +50,30 @@ pub struct NetData {
     pub head_len: u32,
     pub _pad2: u32,
     pub head: [u8; NL_HEAD],
+    /// recvmsg, recvmmsg: where the first [`FD_SOURCES`] fds of the `SCM_RIGHTS` message
+    /// came from, when a recorded process sent them (its sendmsg saw the same open file in its
+    /// fd table: [`FdSource`]); a zero `tgid` where nothing recorded sent that file.
+    pub sources: [FdSource; FD_SOURCES],
+}
+
+/// How many received fds of one message are looked up among the files recorded processes
+/// sent: the first of an `SCM_RIGHTS` message (one fd per message is the common case:
+/// privilege-separated helpers, socket activation); the others stay unnamed.
+pub const FD_SOURCES: usize = 4;
+/// How many fds of one sendmsg's `SCM_RIGHTS` message are remembered as sent.
+pub const FD_SENT: usize = 8;
+
+/// A file a recorded process sent over `SCM_RIGHTS`: the sender, its fd number for the file
+/// and when it called sendmsg. Keyed in the kernel by the open file itself (`struct file *`,
+/// which the receiver's new fd points to), so the receiver cannot make a file it got from
+/// elsewhere look sent by a recorded process; userspace names it after what the sender's fd
+/// table held at `ts_ns`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FdSource {
+    pub tgid: u32,
+    pub fd: i32,
+    pub ts_ns: u64,
 }
 
 /// `AF_NETLINK`.

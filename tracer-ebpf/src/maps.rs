@@ -99,6 +99,22 @@ pub static FILE_ARGS: Array<ArgLayout> = Array::with_max_entries(256, 0);
 #[map]
 pub static AUTOBOUND: LruHashMap<u64, u64> = LruHashMap::with_max_entries(1 << 14, 0);
 
+/// Files recorded processes sent over `SCM_RIGHTS` (key: the kernel's `struct file *`, which
+/// the receiver's new fd points to), written by the sendmsg entry and taken (deleted) by the
+/// recvmsg exit that receives the file. The value keeps the file's inode so that a `struct
+/// file` freed and reused at the same address for another inode (a message never received)
+/// is not taken for the sent one. LRU: at worst an old sent file is forgotten, and received
+/// unnamed.
+#[map]
+pub static SENT_FILES: LruHashMap<u64, SentFile> = LruHashMap::with_max_entries(1 << 12, 0);
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct SentFile {
+    pub source: tracer_common::network::FdSource,
+    pub inode: u64,
+}
+
 /// Records the ring buffer had no room for, per `EventKind`.
 #[map]
 pub static LOST: PerCpuArray<u64> = PerCpuArray::with_max_entries(MAX_KINDS, 0);
@@ -163,6 +179,12 @@ static CONFIG: Config = Config {
     off_skc_rcv_saddr: 0,
     off_skc_v6_rcv_saddr: 0,
     off_skc_state: 0,
+    has_fd_offsets: 0,
+    off_task_files: 0,
+    off_files_fdt: 0,
+    off_fdt_max_fds: 0,
+    off_fdt_fd: 0,
+    off_file_inode: 0,
 };
 
 /// The configuration userspace set, read in place: each field is loaded where it is used.

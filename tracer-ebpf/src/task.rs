@@ -135,3 +135,40 @@ pub fn vm_pages(cfg: &Config) -> Option<(u64, u64)> {
     }
     mm_pair(cfg, cfg.off_mm_locked_vm, cfg.off_mm_total_vm)
 }
+
+/// The open file behind fd `fd` of the current process (`current->files->fdt->fd[fd]`), as
+/// an address: the identity the kernel itself gives an fd passed over `SCM_RIGHTS` (the
+/// receiver's new fd points to the sender's `struct file`). None without the fd-table
+/// offsets, for an fd out of the table and for a closed one. Read without the RCU lock the
+/// kernel takes: a racing close or table resize makes the read fail or give a file that is
+/// not in the table of [`crate::maps::SENT_FILES`], never a wrong sender. With the file, its
+/// inode (`file->f_inode`).
+#[inline(always)]
+pub fn file_of(cfg: &Config, fd: i32) -> Option<(u64, u64)> {
+    if cfg.has_fd_offsets == 0 || fd < 0 {
+        return None;
+    }
+    // SAFETY: as above.
+    unsafe {
+        let files: *const u8 =
+            bpf_probe_read_kernel(current_task().add(cfg.off_task_files as usize).cast()).ok()?;
+        if files.is_null() {
+            return None;
+        }
+        let fdt: *const u8 =
+            bpf_probe_read_kernel(files.add(cfg.off_files_fdt as usize).cast()).ok()?;
+        let max: u32 = bpf_probe_read_kernel(fdt.add(cfg.off_fdt_max_fds as usize).cast()).ok()?;
+        if fd as u32 >= max {
+            return None;
+        }
+        let array: *const u64 =
+            bpf_probe_read_kernel(fdt.add(cfg.off_fdt_fd as usize).cast()).ok()?;
+        let file: u64 = bpf_probe_read_kernel(array.add(fd as usize)).ok()?;
+        if file == 0 {
+            return None;
+        }
+        let inode: u64 =
+            bpf_probe_read_kernel((file + u64::from(cfg.off_file_inode)) as *const u64).ok()?;
+        Some((file, inode))
+    }
+}

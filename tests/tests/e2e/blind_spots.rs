@@ -231,21 +231,89 @@ fn arguments_rewritten_while_a_call_waits_are_flagged() {
     assert!(why.contains("args_changed"), "{why}");
 }
 
-/// An fd received over SCM_RIGHTS is flagged as coming from outside (`fd_received`, not
-/// named) and a later open of it through `/proc/self/fd/N` is unresolved; an fd taken with
-/// pidfd_getfd from a process the trace follows is named after the file.
+/// An fd a recorded process sent over SCM_RIGHTS is named after the sender's file when
+/// received, even though the sender closed it and exited before the receipt was read; writes
+/// through `/proc/self/fd/N` of it are resolved; an fd taken with pidfd_getfd from a process
+/// the trace follows is named after the file too. File claims stay judged on named evidence:
+/// nothing came from outside.
 #[test]
-fn fds_from_outside_are_recorded() {
+fn fds_sent_between_recorded_processes_are_named() {
     let work = TempDir::new("fd-passing-file");
     let file = work.join("passed").display().to_string();
     let (rec, _w) = record_c(
         "fd-passing",
         include_str!("blind_spots/fd_passing.c"),
-        &[&file],
+        &[&file, "fork"],
     );
     let t = &rec.trace;
-    let received = find(t, "recvmsg with SCM_RIGHTS", |e| {
-        matches!(&e.data, EventData::FdReceived { call, fds, named: false, .. }
+    let received = find(
+        t,
+        "recvmsg with SCM_RIGHTS, named after the sender's fd",
+        |e| {
+            matches!(&e.data, EventData::FdReceived { call, fds, named: true, what: Some(w), source_pid: Some(_), source_fd: Some(_), .. }
+            if call == "recvmsg" && fds.len() == 1 && *w == file)
+        },
+    );
+    let EventData::FdReceived {
+        fds,
+        source_pid: Some(sender),
+        ..
+    } = &received.data
+    else {
+        unreachable!()
+    };
+    let got = fds[0];
+    find(t, "the sender: a child that opened the file", |e| {
+        e.pid == *sender
+            && e.pid != received.pid
+            && matches!(&e.data, EventData::Open { path, .. } if path_is(path, &file))
+    });
+    find(t, "the received fd reopened, resolved to the file", |e| {
+        matches!(&e.data, EventData::Open { path, .. }
+            if path.given.as_deref() == Some(format!("/proc/self/fd/{got}").as_str())
+                && path.resolved.as_deref() == Some(file.as_str()))
+    });
+    find(t, "pidfd_getfd of its own received fd", |e| {
+        matches!(&e.data, EventData::FdReceived { call, source_pid: Some(p), named: true, what: Some(w), .. }
+            if call == "pidfd_getfd" && *p == e.pid && *w == file)
+    });
+    assert!(
+        !t.events
+            .iter()
+            .any(|e| matches!(e.data, EventData::FdReceived { named: false, .. })),
+        "no fd came from outside"
+    );
+    let vs = verdicts(t, &[Check::OutgoingDestinations]);
+    let (_, why) = status(&vs, Check::OutgoingDestinations);
+    assert!(!why.contains("came from outside the recording"), "{why}");
+}
+
+/// An fd a process outside the recording queued on a socket the command inherited (fd 9) is
+/// received unnamed (`fd_received`, `named: false`), a write through `/proc/self/fd/N` of it is
+/// unresolved, and claims resting on file or network evidence are inconclusive, not held.
+#[test]
+fn fds_from_outside_the_recording_are_flagged() {
+    use std::os::{fd::AsRawFd, unix::net::UnixDatagram};
+    require_root();
+    let work = TempDir::new("fd-outside-file");
+    let outside = work.join("outside");
+    let file = std::fs::File::create(&outside).expect("create the file");
+    let (ours, theirs) = UnixDatagram::pair().expect("socketpair");
+    send_fd(&ours, file.as_raw_fd());
+    let bin = compile_c(
+        work.path(),
+        "fd-outside",
+        include_str!("blind_spots/fd_passing.c"),
+        &[],
+    );
+    let rec = record_passing_fds(
+        "fd-outside",
+        &["--", bin.as_str(), "unused", "inherited"],
+        &[(theirs.as_raw_fd(), 9)],
+    );
+    let t = &rec.trace;
+    let received = find(t, "recvmsg with SCM_RIGHTS from outside", |e| {
+        matches!(&e.data, EventData::FdReceived { call, fds, named: false, source_pid: None, what: None, .. }
             if call == "recvmsg" && fds.len() == 1)
     });
     let EventData::FdReceived { fds, .. } = &received.data else {
@@ -256,12 +324,37 @@ fn fds_from_outside_are_recorded() {
         matches!(&e.data, EventData::Open { path, .. }
             if path.resolved.is_none() && path.given.as_deref() == Some(format!("/proc/self/fd/{got}").as_str()))
     });
-    find(t, "pidfd_getfd of its own file", |e| {
-        matches!(&e.data, EventData::FdReceived { call, source_pid: Some(p), named: true, what: Some(w), .. }
-            if call == "pidfd_getfd" && *p == e.pid && *w == file)
-    });
     let vs = verdicts(t, &[Check::OutgoingDestinations]);
     let (s, why) = status(&vs, Check::OutgoingDestinations);
     assert_eq!(s, Status::Inconclusive, "{why}");
     assert!(why.contains("came from outside the recording"), "{why}");
+}
+
+/// Sends `fd` over `sock` with `SCM_RIGHTS` (one byte of data), from this test process, which
+/// no recording follows.
+fn send_fd(sock: &std::os::unix::net::UnixDatagram, fd: std::os::fd::RawFd) {
+    use std::os::fd::AsRawFd;
+    let space = unsafe { libc::CMSG_SPACE(std::mem::size_of::<i32>() as u32) } as usize;
+    let mut control = vec![0u64; space.div_ceil(8)];
+    let mut byte = [b'x'];
+    let mut iov = libc::iovec {
+        iov_base: byte.as_mut_ptr().cast(),
+        iov_len: 1,
+    };
+    // SAFETY: a zeroed msghdr is valid; every pointer set below outlives the sendmsg.
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.as_mut_ptr().cast();
+    msg.msg_controllen = space;
+    // SAFETY: the control buffer holds one cmsghdr with room for one int.
+    let sent = unsafe {
+        let c = libc::CMSG_FIRSTHDR(&msg);
+        (*c).cmsg_level = libc::SOL_SOCKET;
+        (*c).cmsg_type = libc::SCM_RIGHTS;
+        (*c).cmsg_len = libc::CMSG_LEN(std::mem::size_of::<i32>() as u32) as usize;
+        std::ptr::copy_nonoverlapping(&fd, libc::CMSG_DATA(c).cast::<i32>(), 1);
+        libc::sendmsg(sock.as_raw_fd(), &msg, 0)
+    };
+    assert_eq!(sent, 1, "sendmsg: {}", std::io::Error::last_os_error());
 }

@@ -8,16 +8,16 @@ use aya_ebpf::{
     programs::TracePointContext,
 };
 use tracer_common::{
-    EventKind, SyscallId, flags,
+    Config, EventKind, SyscallId, flags,
     network::{
-        AF_NETLINK, LISTEN_ADDR_ARG, LISTEN_ADDR_KNOWN, NL_HEAD, NetData, SCM_RIGHTS, SOL_SOCKET,
-        TCP_ESTABLISHED, TCP_LISTEN, UDP_PROTOCOLS,
+        AF_NETLINK, FD_SENT, FD_SOURCES, FdSource, LISTEN_ADDR_ARG, LISTEN_ADDR_KNOWN, NL_HEAD,
+        NetData, SCM_RIGHTS, SOL_SOCKET, TCP_ESTABLISHED, TCP_LISTEN, UDP_PROTOCOLS,
     },
 };
 
 use crate::{
     emit::{event, now, read_user_bytes, syscall_event},
-    maps::{AUTOBOUND, INFLIGHT, config},
+    maps::{AUTOBOUND, INFLIGHT, SENT_FILES, SentFile, config},
     probes::syscalls::{SyscallContext, check_entry, complete, zero},
     scope::in_scope,
 };
@@ -254,6 +254,127 @@ struct CmsgHead {
     kind: i32,
 }
 
+/// Control messages looked at for `SCM_RIGHTS` in one message: glibc and the common daemons
+/// send it first, or second after `SCM_CREDENTIALS`.
+const RIGHTS_SCAN: u64 = 2;
+/// Bytes of a `struct cmsghdr` before its data.
+const CMSG_DATA: u64 = 16;
+
+/// sendmsg, sendmmsg (its first message) of a recorded process, at its entry: the open files
+/// of its `SCM_RIGHTS` message are remembered as sent ([`SENT_FILES`]) before the kernel
+/// queues them, so that a receiver whose recvmsg ends before this call does still finds them.
+/// Keyed by the file the sender's fd points to, not by the numbers the message names: another
+/// thread rewriting the message after this read makes the kernel send files not remembered
+/// (received unnamed), never a remembered file that was not sent.
+#[inline(always)]
+pub fn note_sent_files(cfg: &Config, msghdr: u64, tgid: u32, ts_ns: u64) {
+    if cfg.has_fd_offsets == 0 {
+        return;
+    }
+    // SAFETY: user reads checked by the helper.
+    let Ok(m) =
+        (unsafe { bpf_probe_read_user::<MsgControl>((msghdr + MSG_CONTROL_OFFSET) as *const _) })
+    else {
+        return;
+    };
+    if m.control == 0 {
+        return;
+    }
+    let mut off = 0u64;
+    let mut i = 0;
+    while i < RIGHTS_SCAN {
+        if off + CMSG_DATA > m.controllen {
+            return;
+        }
+        // SAFETY: as above.
+        let Ok(head) = (unsafe { bpf_probe_read_user::<CmsgHead>((m.control + off) as *const _) })
+        else {
+            return;
+        };
+        if head.len < CMSG_DATA {
+            return;
+        }
+        if head.level == SOL_SOCKET && head.kind == SCM_RIGHTS {
+            let n = (head.len.min(m.controllen - off) - CMSG_DATA) / 4;
+            let mut k = 0u64;
+            while k < FD_SENT as u64 && k < n {
+                let at = m.control + off + CMSG_DATA + 4 * k;
+                // SAFETY: as above.
+                if let Ok(fd) = unsafe { bpf_probe_read_user::<i32>(at as *const _) }
+                    && let Some((file, inode)) = crate::task::file_of(cfg, fd)
+                {
+                    let sent = SentFile {
+                        source: FdSource { tgid, fd, ts_ns },
+                        inode,
+                    };
+                    let _ = SENT_FILES.insert(file, sent, 0);
+                }
+                k += 1;
+            }
+            return;
+        }
+        off += (head.len + 7) & !7;
+        i += 1;
+    }
+}
+
+/// recvmsg, recvmmsg: where the fds of the `SCM_RIGHTS` message in `control` (the record's
+/// copy of the control data the kernel wrote, `len` bytes) came from. Each new fd's file is
+/// looked up in [`SENT_FILES`] and taken from it: one send names one receipt. A file whose
+/// inode differs from the one remembered is a reused `struct file`, not the one sent.
+///
+/// # Safety
+/// `control` must point to [`tracer_common::ADDR_CAP`] readable bytes and `sources` to
+/// [`FD_SOURCES`] writable entries.
+#[inline(always)]
+unsafe fn received_sources(
+    cfg: &Config,
+    control: *const u8,
+    len: u32,
+    sources: *mut [FdSource; FD_SOURCES],
+) {
+    let len = u64::from(len).min(tracer_common::ADDR_CAP as u64);
+    let mut off = 0u64;
+    let mut i = 0;
+    while i < RIGHTS_SCAN {
+        if off + CMSG_DATA > len {
+            return;
+        }
+        // SAFETY: `off + 16` is within the record's control bytes.
+        let Ok(head) =
+            (unsafe { bpf_probe_read_kernel::<CmsgHead>(control.add(off as usize).cast()) })
+        else {
+            return;
+        };
+        if head.len < CMSG_DATA {
+            return;
+        }
+        if head.level == SOL_SOCKET && head.kind == SCM_RIGHTS {
+            let n = (head.len.min(len - off) - CMSG_DATA) / 4;
+            let mut k = 0usize;
+            while k < FD_SOURCES && (k as u64) < n {
+                let at = off as usize + CMSG_DATA as usize + 4 * k;
+                // SAFETY: `at + 4` is within the control bytes (`n` counts whole fds in them).
+                if let Ok(fd) = unsafe { bpf_probe_read_kernel::<i32>(control.add(at).cast()) }
+                    && let Some((file, inode)) = crate::task::file_of(cfg, fd)
+                    // SAFETY: a map value read by value.
+                    && let Some(sent) = unsafe { SENT_FILES.get(&file) }.copied()
+                {
+                    let _ = SENT_FILES.remove(&file);
+                    if sent.inode == inode {
+                        // SAFETY: `k` is below FD_SOURCES.
+                        unsafe { (*sources)[k] = sent.source };
+                    }
+                }
+                k += 1;
+            }
+            return;
+        }
+        off += (head.len + 7) & !7;
+        i += 1;
+    }
+}
+
 /// Where a received message's control data is, when it may carry fds: its first control
 /// message is `SCM_RIGHTS`, or there is more than one. `Err(())`: the msghdr or the control
 /// data could not be read (the message may have carried fds). `Ok(None)`: no fds.
@@ -388,6 +509,15 @@ fn try_network_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
         }
         (*d).head_len = 0;
         (*d)._pad2 = 0;
+        (*d).sources = [FdSource::default(); FD_SOURCES];
+        if matches!(done.syscall, SyscallId::Recvmsg | SyscallId::Recvmmsg) && !unreadable {
+            received_sources(
+                cfg,
+                (&raw const (*d).addr).cast(),
+                (*d).addr_len,
+                &raw mut (*d).sources,
+            );
+        }
         let family = u16::from_ne_bytes([(*d).addr[0], (*d).addr[1]]);
         if (*d).addr_len >= 2 && family == AF_NETLINK {
             (*d).head_len = netlink_head(done.syscall, &a, &raw mut (*d).head);

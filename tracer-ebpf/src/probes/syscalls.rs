@@ -228,6 +228,9 @@ fn try_sys_enter<C: SyscallContext>(ctx: &C) -> Option<()> {
         let _ = process::begin_exec(tid, &inflight, cfg);
     }
     entry_copy(tid, syscall, &inflight);
+    if syscall == SyscallId::Sendmsg as u16 || syscall == SyscallId::Sendmmsg as u16 {
+        super::network::note_sent_files(cfg, args[1], (pid_tgid >> 32) as u32, inflight.ts_ns);
+    }
     Some(())
 }
 

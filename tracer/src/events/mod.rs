@@ -150,6 +150,7 @@ impl Decoder {
     fn decode_inner(&mut self, bytes: &[u8]) -> Result<Option<Event>, DecodeError> {
         let header: Header = read_record(bytes)?;
         let kind = EventKind::from_raw(header.kind).ok_or(DecodeError::Kind(header.kind))?;
+        self.procs.now = header.ts_ns;
         *self.read.entry(kind.name()).or_default() += 1;
         let syscall = match header.syscall {
             0 => None,

@@ -183,17 +183,47 @@ fn fd_received(d: &NetData, cx: &mut Cx<'_>) -> Option<EventData> {
     if fds.is_empty() && !cut {
         return None;
     }
-    for &fd in &fds {
-        cx.procs.close_fds(pid, fd, fd);
+    // Each fd is named after what its sender's table held when it sent it (a recorded
+    // process: the kernel side matched the open file itself); every other one is forgotten.
+    let cloexec = d.flags & libc::MSG_CMSG_CLOEXEC != 0;
+    let mut whats = Vec::new();
+    let mut senders = Vec::new();
+    for (i, &fd) in fds.iter().enumerate() {
+        let source = d.sources.get(i).filter(|s| s.tgid != 0);
+        let what = source.and_then(|s| cx.procs.fd_at(s.tgid, s.fd, s.ts_ns));
+        match &what {
+            Some(w) => cx.procs.new_fd(pid, fd, w.clone(), cloexec),
+            None => cx.procs.close_fds(pid, fd, fd),
+        }
+        whats.push(what);
+        senders.push(source.map(|s| (s.tgid, s.fd)));
     }
+    let named = !cut && !whats.is_empty() && whats.iter().all(Option::is_some);
+    // One sender for every fd (the usual single-fd message) is named as pidfd_getfd's is.
+    let source_pid = match senders.first() {
+        Some(Some((p, _))) if senders.iter().all(|s| s.map(|s| s.0) == Some(*p)) => Some(*p),
+        _ => None,
+    };
+    let source_fd = match senders.as_slice() {
+        [Some((_, f))] => Some(*f),
+        _ => None,
+    };
+    let what = named.then(|| {
+        whats
+            .iter()
+            .flatten()
+            .map(super::procs::describe_fd)
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
     Some(EventData::FdReceived {
         call,
         fd: d.fd,
-        source_pid: None,
-        source_fd: None,
+        source_pid,
+        source_fd,
         fds,
-        what: None,
-        named: false,
+        what,
+        named,
     })
 }
 

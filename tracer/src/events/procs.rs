@@ -9,7 +9,7 @@
 //! read from /proc once. What cannot be known stays unresolved and is counted, never guessed.
 //! Paths are normalised lexically; symlinks are not followed (the kernel side cannot).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::trace::{
     PathRef, SockAddr,
@@ -40,6 +40,58 @@ pub struct Proc {
     /// The fds of `fds` that a successful exec closes: without this, a later call through
     /// the same number in the new program would be named after the file the old one opened.
     pub cloexec: HashSet<i32>,
+    /// When the process was forked (the fork record's time; 0 for one read from /proc or
+    /// seeded): before it, its pid was another process's.
+    pub born: u64,
+    /// The last entries that left `fds` (closed, replaced, closed at exec), so that an fd the
+    /// process sent over `SCM_RIGHTS` and closed before the receipt was read is still named
+    /// after what it was when sent ([`Processes::fd_at`]).
+    pub(crate) retired: VecDeque<Retired>,
+    /// The latest `until` of entries dropped from `retired` to bound it: a question about an
+    /// earlier time is not answered.
+    pub(crate) forgotten_until: u64,
+}
+
+/// An fd table entry that left the table at `until` (a record's time).
+#[derive(Debug, Clone)]
+pub(crate) struct Retired {
+    fd: i32,
+    what: Fd,
+    until: u64,
+}
+
+/// Entries kept per process in [`Proc::retired`].
+const RETIRED_KEPT: usize = 64;
+/// Exited processes kept (with their fd tables) in [`Processes::gone`].
+const GONE_KEPT: usize = 64;
+
+impl Proc {
+    /// `what` leaves the table at `now`.
+    fn retire(&mut self, fd: i32, what: Fd, now: u64) {
+        if self.retired.len() == RETIRED_KEPT
+            && let Some(old) = self.retired.pop_front()
+        {
+            self.forgotten_until = self.forgotten_until.max(old.until);
+        }
+        self.retired.push_back(Retired {
+            fd,
+            what,
+            until: now,
+        });
+    }
+
+    /// What fd `fd` was at `at`: the first entry for it that left the table after `at`, or
+    /// else the one in the table. (The kernel saw the fd open at `at`, so the entry live then
+    /// is the first to leave after it.)
+    fn fd_at(&self, fd: i32, at: u64) -> Option<Fd> {
+        if self.forgotten_until > at {
+            return None;
+        }
+        match self.retired.iter().find(|r| r.fd == fd && r.until > at) {
+            Some(r) => Some(r.what.clone()),
+            None => self.fds.get(&fd).cloned(),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -53,6 +105,11 @@ pub struct Processes {
     /// io_uring requests whose completion gives a new fd (key: the kernel's request address),
     /// from the submission record to the completion record.
     uring_pending: HashMap<u64, UringPending>,
+    /// The time of the record being decoded: when table entries leave ([`Proc::retired`]).
+    pub now: u64,
+    /// The last processes that exited, with when (their fds left at their exit), for
+    /// [`Processes::fd_at`]: a helper that sends an fd and exits before the receipt is read.
+    gone: VecDeque<(u32, Proc, u64)>,
 }
 
 /// What an io_uring openat, openat2, accept or socket will give its process's fd table.
@@ -113,11 +170,34 @@ impl Processes {
     pub fn fork(&mut self, parent: u32, child: u32) {
         let mut state = self.get(parent).clone();
         state.ppid = Some(parent);
+        state.born = self.now;
+        state.retired.clear();
+        state.forgotten_until = 0;
         self.map.insert(child, state);
     }
 
     pub fn remove(&mut self, pid: u32) {
-        self.map.remove(&pid);
+        if let Some(p) = self.map.remove(&pid) {
+            if self.gone.len() == GONE_KEPT {
+                self.gone.pop_front();
+            }
+            self.gone.push_back((pid, p, self.now));
+        }
+    }
+
+    /// What fd `fd` of `pid` was at `at` (a record's time), when the table knew it then: the
+    /// process may have closed or replaced it, or exited, since. A pid reused by a later
+    /// process is not taken for the earlier one.
+    pub fn fd_at(&self, pid: u32, fd: i32, at: u64) -> Option<Fd> {
+        if let Some(p) = self.map.get(&pid).filter(|p| p.born <= at) {
+            return p.fd_at(fd, at);
+        }
+        let (_, p, _) = self
+            .gone
+            .iter()
+            .rev()
+            .find(|(g, p, died)| *g == pid && p.born <= at && at < *died)?;
+        p.fd_at(fd, at)
     }
 
     pub fn set_cwd(&mut self, pid: u32, cwd: Option<String>) {
@@ -126,8 +206,11 @@ impl Processes {
 
     /// A new fd (an open, a socket, an accept): it replaces whatever the number held.
     pub fn new_fd(&mut self, pid: u32, fd: i32, what: Fd, cloexec: bool) {
+        let now = self.now;
         let p = self.get(pid);
-        p.fds.insert(fd, what);
+        if let Some(old) = p.fds.insert(fd, what) {
+            p.retire(fd, old, now);
+        }
         set_flag(&mut p.cloexec, fd, cloexec);
     }
 
@@ -140,14 +223,14 @@ impl Processes {
     /// does not know leaves `new` unknown too, never a stale name. The close-on-exec flag is
     /// the new fd's own (dup and dup2 clear it, dup3 and `F_DUPFD_CLOEXEC` may set it).
     pub fn dup_fd(&mut self, pid: u32, old: i32, new: i32, cloexec: bool) {
+        let now = self.now;
         let p = self.get(pid);
-        match p.fds.get(&old).cloned() {
-            Some(what) => {
-                p.fds.insert(new, what);
-            }
-            None => {
-                p.fds.remove(&new);
-            }
+        let replaced = match p.fds.get(&old).cloned() {
+            Some(what) => p.fds.insert(new, what),
+            None => p.fds.remove(&new),
+        };
+        if let Some(r) = replaced {
+            p.retire(new, r, now);
         }
         set_flag(&mut p.cloexec, new, cloexec);
     }
@@ -159,8 +242,26 @@ impl Processes {
 
     /// Forgets fds `first..=last` (`last` may be `u32::MAX as i32`, i.e. -1: to the end).
     pub fn close_fds(&mut self, pid: u32, first: i32, last: i32) {
+        let now = self.now;
         if let Some(p) = self.map.get_mut(&pid) {
-            p.fds.retain(|&fd, _| !in_range(fd, first, last));
+            if first == last {
+                if let Some(what) = p.fds.remove(&first) {
+                    p.retire(first, what, now);
+                }
+                p.cloexec.remove(&first);
+                return;
+            }
+            let closed: Vec<i32> = p
+                .fds
+                .keys()
+                .copied()
+                .filter(|&fd| in_range(fd, first, last))
+                .collect();
+            for fd in closed {
+                if let Some(what) = p.fds.remove(&fd) {
+                    p.retire(fd, what, now);
+                }
+            }
             p.cloexec.retain(|&fd| !in_range(fd, first, last));
         }
     }
@@ -208,9 +309,14 @@ impl Processes {
 
     /// A successful exec: the kernel closed the close-on-exec fds.
     pub fn exec(&mut self, pid: u32) {
+        let now = self.now;
         let p = self.get(pid);
         let closed = std::mem::take(&mut p.cloexec);
-        p.fds.retain(|fd, _| !closed.contains(fd));
+        for fd in closed {
+            if let Some(what) = p.fds.remove(&fd) {
+                p.retire(fd, what, now);
+            }
+        }
     }
 
     pub fn fd_path(&mut self, pid: u32, fd: i32) -> Option<String> {
@@ -434,6 +540,7 @@ fn read_procfs(pid: u32) -> Proc {
         cwd,
         fds,
         cloexec,
+        ..Proc::default()
     }
 }
 
@@ -452,6 +559,58 @@ fn fd_cloexec(fdinfo: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An fd sent at time 10 and closed at 20, its number reused at 30, its process gone at
+    /// 40 and the pid reused by a process forked at 50: asked about time 10 each time, the
+    /// table names the file sent.
+    #[test]
+    fn an_fd_is_named_as_it_was_when_sent() {
+        let mut p = Processes::default();
+        p.seed(1, Proc::default());
+        p.now = 5;
+        p.new_fd(1, 3, Fd::Path("/etc/sent".into()), false);
+        assert_eq!(path_at(&p, 1, 3, 10).as_deref(), Some("/etc/sent"));
+        p.now = 20;
+        p.close_fds(1, 3, 3);
+        assert_eq!(path_at(&p, 1, 3, 10).as_deref(), Some("/etc/sent"));
+        p.now = 30;
+        p.new_fd(1, 3, Fd::Path("/etc/later".into()), false);
+        assert_eq!(path_at(&p, 1, 3, 10).as_deref(), Some("/etc/sent"));
+        assert_eq!(path_at(&p, 1, 3, 35).as_deref(), Some("/etc/later"));
+        p.now = 40;
+        p.remove(1);
+        assert_eq!(path_at(&p, 1, 3, 10).as_deref(), Some("/etc/sent"));
+        p.seed(7, Proc::default());
+        p.now = 50;
+        p.fork(7, 1);
+        assert_eq!(path_at(&p, 1, 3, 10).as_deref(), Some("/etc/sent"));
+        assert_eq!(
+            path_at(&p, 1, 3, 45),
+            None,
+            "between the two processes of pid 1"
+        );
+    }
+
+    /// Past the entries kept, an earlier time is not answered rather than answered wrong.
+    #[test]
+    fn a_time_older_than_the_kept_entries_is_not_answered() {
+        let mut p = Processes::default();
+        p.seed(1, Proc::default());
+        p.now = 1;
+        p.new_fd(1, 3, Fd::Path("/etc/sent".into()), false);
+        for i in 0..RETIRED_KEPT as u64 + 2 {
+            p.now = 10 + i;
+            p.new_fd(1, 4, Fd::Path(format!("/tmp/{i}")), false);
+        }
+        assert_eq!(path_at(&p, 1, 3, 5), None);
+    }
+
+    fn path_at(p: &Processes, pid: u32, fd: i32, at: u64) -> Option<String> {
+        match p.fd_at(pid, fd, at)? {
+            Fd::Path(path) => Some(path),
+            other => panic!("not a path: {other:?}"),
+        }
+    }
 
     #[test]
     fn normalizes_lexically() {

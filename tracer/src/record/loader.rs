@@ -269,6 +269,32 @@ pub fn load(
             }
         }
     }
+    // Files passed over `SCM_RIGHTS` between recorded processes (`note_sent_files`).
+    if let Some(btf) = btf.as_ref() {
+        match (
+            btf.member_offset("task_struct", "files"),
+            btf.member_offset("files_struct", "fdt"),
+            btf.member_offset("fdtable", "max_fds"),
+            btf.member_offset("fdtable", "fd"),
+            btf.member_offset("file", "f_inode"),
+        ) {
+            (Ok(files), Ok(fdt), Ok(max), Ok(fd), Ok(inode)) => {
+                config.has_fd_offsets = 1;
+                config.off_task_files = files;
+                config.off_files_fdt = fdt;
+                config.off_fdt_max_fds = max;
+                config.off_fdt_fd = fd;
+                config.off_file_inode = inode;
+            }
+            (Err(err), ..)
+            | (_, Err(err), ..)
+            | (_, _, Err(err), ..)
+            | (.., Err(err), _)
+            | (.., Err(err)) => tracing::warn!(
+                "no fd-table offsets ({err}): fds passed between recorded processes are received unnamed"
+            ),
+        }
+    }
     match btf.as_ref().map(RlimOffsets::from_btf) {
         Some(Ok(rlim)) => {
             config.has_rlim_offsets = 1;

@@ -712,25 +712,29 @@ pub enum EventData {
     /// fds a process got from outside its own opens: over `SCM_RIGHTS` (recvmsg, recvmmsg)
     /// or taken from another process with pidfd_getfd. Unless `named`, the trace does not know
     /// what they are, so what the process does through them (reads, writes, sends) is not
-    /// known to be a file or address the trace names. Added in version 1 (2026-12).
+    /// known to be a file or address the trace names. An fd a recorded process sent is named
+    /// after its sender's fd (the kernel side matched the open file itself, not the numbers
+    /// in the message). Added in version 1 (2026-12).
     FdReceived {
         call: String,
         /// The socket received on, or pidfd_getfd's pidfd.
         fd: i32,
-        /// pidfd_getfd: the process behind the pidfd (from the fd table), when known.
+        /// pidfd_getfd: the process behind the pidfd (from the fd table), when known;
+        /// recvmsg: the recorded process that sent every fd of the message, when one did.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         source_pid: Option<u32>,
-        /// pidfd_getfd: the fd taken from it.
+        /// pidfd_getfd: the fd taken from it; recvmsg of one fd: the sender's fd.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         source_fd: Option<i32>,
         /// The new fds in this process (pidfd_getfd: its result; `SCM_RIGHTS`: those in the
         /// control data read).
         fds: Vec<i32>,
-        /// What the new fd is, when the fd table knows it from the source process (a file's
-        /// path, `socket`): only for a pidfd_getfd from a recorded process.
+        /// What the new fds are, when the fd table knows them from the source process (a
+        /// file's path, `socket`; several joined by `, `): a pidfd_getfd from a recorded
+        /// process, fds a recorded process sent.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         what: Option<String>,
-        /// The fd table knows what the new fds are; false for every fd from outside the
+        /// The fd table knows what every new fd is; false when any came from outside the
         /// recording.
         named: bool,
     },
