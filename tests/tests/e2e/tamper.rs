@@ -405,3 +405,104 @@ int main(int argc, char **argv) {
         |e| matches!(&e.data, EventData::Open { path, .. } if path.best() == after),
     );
 }
+
+/// A root package that gets its recorder's ring buffer (by id, from `/proc/RECORDER/fdinfo`),
+/// maps the ring's consumer page (writable by whoever holds the fd) and moves the consumer
+/// position up to the producer's, again and again while it opens files: the records it skipped
+/// were submitted and never read. The footer counts them per kind (`ring_skipped`, also in
+/// `lost`) and says `consumer_moved`, and "No notable file IO" is not held over it.
+#[test]
+fn a_moved_ring_consumer_is_counted_not_silent() {
+    use tracer::{
+        claims::Check,
+        verdict::{Status, judge},
+    };
+    let dir = TempDir::new("tamper-ring");
+    let bin = compile_c(
+        dir.path(),
+        "ringskip",
+        r#"
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+static long bpf(int cmd, union bpf_attr *a) { return syscall(SYS_bpf, cmd, a, sizeof *a); }
+int main(int argc, char **argv) {
+    char dir[64], path[400], line[256];
+    snprintf(dir, sizeof dir, "/proc/%d/fdinfo", getppid());
+    DIR *d = opendir(dir);
+    if (!d) { perror("fdinfo"); return 1; }
+    int ring = -1;
+    struct dirent *e;
+    while ((e = readdir(d)) && ring < 0) {
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f) continue;
+        unsigned type = 0, id = 0;
+        while (fgets(line, sizeof line, f)) {
+            sscanf(line, "map_type: %u", &type);
+            sscanf(line, "map_id: %u", &id);
+        }
+        fclose(f);
+        if (type == BPF_MAP_TYPE_RINGBUF && id) {
+            union bpf_attr a;
+            memset(&a, 0, sizeof a);
+            a.map_id = id;
+            ring = bpf(BPF_MAP_GET_FD_BY_ID, &a);
+        }
+    }
+    closedir(d);
+    if (ring < 0) { fprintf(stderr, "no ring\n"); return 1; }
+    long page = sysconf(_SC_PAGESIZE);
+    volatile unsigned long *consumer = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, ring, 0);
+    volatile unsigned long *producer = mmap(NULL, page, PROT_READ, MAP_SHARED, ring, page);
+    if (consumer == MAP_FAILED || producer == MAP_FAILED) { perror("mmap"); return 1; }
+    int moved = 0;
+    for (int round = 0; round < 300; round++) {
+        for (int i = 0; i < 20; i++) {
+            int fd = open(argv[1], O_RDONLY);
+            if (fd >= 0) close(fd);
+        }
+        unsigned long p = *producer;
+        if (*consumer != p) { *consumer = p; moved++; }
+    }
+    int fd = open(argv[2], O_CREAT | O_WRONLY, 0600);
+    if (fd >= 0) close(fd);
+    printf("moved %d\n", moved);
+    return moved > 0 ? 0 : 3;
+}
+"#,
+        &[],
+    );
+    let after = dir.join("after").display().to_string();
+    let rec = record("tamper-ring", &["--", &bin, "/etc/hostname", &after]);
+    let out = String::from_utf8_lossy(&rec.output.stdout).into_owned();
+    let t = &rec.trace;
+    let footer = t.footer.as_ref().expect("a footer");
+    assert_eq!(
+        footer.target_exit.as_ref().and_then(|e| e.code),
+        Some(0),
+        "the program moved the consumer: {out}"
+    );
+    assert!(footer.consumer_moved, "{out}: {footer:?}");
+    let skipped = footer.ring_skipped.values().sum::<u64>();
+    assert!(skipped > 0, "{:?}", footer.ring_skipped);
+    for (kind, n) in &footer.ring_skipped {
+        assert!(
+            footer.lost.get(kind).copied().unwrap_or(0) >= *n,
+            "skipped {kind} records are counted as lost: {:?}",
+            footer.lost
+        );
+    }
+    let claims = absent_claims("tamper-ring", &[Check::FileIo]);
+    let v = judge(t, &claims)
+        .verdicts
+        .into_iter()
+        .find(|v| v.claim.check == Check::FileIo)
+        .expect("judged");
+    assert_ne!(v.status, Status::Held, "{}", v.reason);
+}
