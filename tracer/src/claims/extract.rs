@@ -605,6 +605,37 @@ fn answer(s: &str) -> Option<Expect> {
     }
 }
 
+/// An answer that starts by contradicting the denial it answers: "it does", "yes, it does",
+/// "false", "not true", "actually it does, …".
+fn contradicts(answer: &str) -> bool {
+    let a = answer
+        .trim()
+        .trim_start_matches(['-', ':', ' ', '*'])
+        .trim_start_matches("actually")
+        .trim_start_matches(['-', ':', ' ', ',']);
+    let a = a
+        .strip_prefix("yes")
+        .map_or(a, |r| r.trim_start_matches([',', ' ', '-']));
+    let first_words: Vec<&str> = a
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .collect();
+    match first_words.as_slice() {
+        ["false" | "incorrect" | "wrong" | "untrue", ..] => true,
+        ["not", "true" | "correct", ..] => true,
+        [
+            "it" | "he" | "she" | "they",
+            "does" | "do" | "did" | "is" | "can" | "will",
+            rest @ ..,
+        ]
+        | ["does" | "do" | "did", rest @ ..] => {
+            !matches!(rest.first(), Some(&("not" | "n't" | "never" | "no")))
+        }
+        _ => false,
+    }
+}
+
 /// The label/answer split of a checklist line: the first `:`, ` - `, ` -- ` or `? ` that has
 /// text on both sides.
 fn label_answer(s: &str) -> Option<(&str, &str)> {
@@ -631,6 +662,16 @@ fn label_answer_sep(s: &str) -> Option<(&str, &str, &'static str)> {
 /// about another subject (the installer, the tests). A wrong polarity puts a wrong verdict in a
 /// report; no claim only leaves a line for the reviewer.
 fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Expect> {
+    // "does not open a port: it does, UDP 5353": a denying checklist line answered by its
+    // contradiction. The answer after a denial usually details it ("No notable File IO:
+    // reads /etc/foo"), so only an answer that starts by saying the opposite turns it.
+    if let Some((label, rest, _)) = label_answer_sep(s)
+        && anchors.iter().any(|a| label.contains(a))
+        && negated(label)
+        && contradicts(rest)
+    {
+        return Some(Expect::Present);
+    }
     if let Some((label, rest, sep)) = label_answer_sep(s)
         && anchors.iter().any(|a| label.contains(a))
         && !negated(label)
