@@ -725,18 +725,27 @@ pub struct Config {
     pub off_skc_rcv_saddr: u32,
     pub off_skc_v6_rcv_saddr: u32,
     pub off_skc_state: u32,
+    /// `offsetof(struct sock_common, skc_family)`, `offsetof(struct sock, sk_protocol)`:
+    /// the send-exit fallback of `udp_autobind` finds a socket from an fd, not from a
+    /// tracepoint that names its family and protocol.
+    pub off_skc_family: u32,
+    pub off_sk_protocol: u32,
     /// 1 when the fd-table offsets below were found: an fd sent over `SCM_RIGHTS` by a
     /// recorded process and received by one is named after the sender's file
     /// (`network::SENT_FILES`).
     pub has_fd_offsets: u32,
     /// `offsetof(struct task_struct, files)`, `offsetof(struct files_struct, fdt)`,
     /// `offsetof(struct fdtable, max_fds)`, `offsetof(struct fdtable, fd)`,
-    /// `offsetof(struct file, f_inode)`.
+    /// `offsetof(struct file, f_inode)`, `offsetof(struct file, private_data)` (a socket
+    /// file's `struct socket`), `offsetof(struct socket, sk)`.
     pub off_task_files: u32,
     pub off_files_fdt: u32,
     pub off_fdt_max_fds: u32,
     pub off_fdt_fd: u32,
     pub off_file_inode: u32,
+    pub off_file_private: u32,
+    pub off_socket_sk: u32,
+    pub _pad_fd: u32,
 }
 
 /// x86's `TS_COMPAT`: the thread is in a 32-bit syscall (arch/x86/include/asm/thread_info.h).

@@ -179,12 +179,17 @@ static CONFIG: Config = Config {
     off_skc_rcv_saddr: 0,
     off_skc_v6_rcv_saddr: 0,
     off_skc_state: 0,
+    off_skc_family: 0,
+    off_sk_protocol: 0,
     has_fd_offsets: 0,
     off_task_files: 0,
     off_files_fdt: 0,
     off_fdt_max_fds: 0,
     off_fdt_fd: 0,
     off_file_inode: 0,
+    off_file_private: 0,
+    off_socket_sk: 0,
+    _pad_fd: 0,
 };
 
 /// The configuration userspace set, read in place: each field is loaded where it is used.

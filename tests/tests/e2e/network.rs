@@ -296,8 +296,36 @@ fn port_verdict(
 /// first send (it takes datagrams from its peer only). "Opens no port" is contradicted by it.
 #[test]
 fn udp_autobind_port_is_recorded_once() {
-    use tracer::{claims::Check, verdict::Status};
     let (rec, _dir, _work) = record_actor("udp-autobind");
+    assert_one_autobind(&rec);
+}
+
+/// The same without `sock/sock_send_length` (kernels before 6.3, Debian 12's guest kernel;
+/// here the program is refused with the hidden `TRACER_TEST_REFUSE_PROGRAMS`): the send's
+/// exit finds the socket through the fd table and gives the same single record.
+#[test]
+fn udp_autobind_without_the_tracepoint_comes_from_the_send_exit() {
+    let work = TempDir::new("udp-autobind-fallback-work");
+    let work_path = work.path().display().to_string();
+    let rec = record_env(
+        "udp-autobind-fallback",
+        &["--", actor_bin(), "udp-autobind", &work_path],
+        &[("TRACER_TEST_REFUSE_PROGRAMS", "udp_autobind")],
+    );
+    let hooks = &rec.trace.header.hooks;
+    assert!(
+        !hooks
+            .attached
+            .iter()
+            .any(|a| a.contains("sock_send_length")),
+        "the tracepoint was refused: {:?}",
+        hooks.attached
+    );
+    assert_one_autobind(&rec);
+}
+
+fn assert_one_autobind(rec: &Recorded) {
+    use tracer::{claims::Check, verdict::Status};
     let t = &rec.trace;
     let port = printed(&rec.output.stdout, "autobind_port");
     let connected = printed(&rec.output.stdout, "connected_port");

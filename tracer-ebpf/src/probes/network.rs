@@ -58,11 +58,69 @@ fn try_udp_autobind(ctx: &TracePointContext) -> Option<()> {
     }
     // SAFETY: as above.
     let family: u16 = unsafe { ctx.read_at(SL_FAMILY) }.ok()?;
+    // SAFETY: as above.
+    let sk: u64 = unsafe { ctx.read_at(SL_SK) }.ok()?;
+    // The fd, when the send is one of the recorded send syscalls (its entry saved the args).
+    let tid = pid_tgid as u32;
+    // SAFETY: a map value read by value.
+    let fd = match unsafe { INFLIGHT.get(tid) } {
+        Some(i)
+            if i.syscall == SyscallId::Sendto as u16
+                || i.syscall == SyscallId::Sendmsg as u16
+                || i.syscall == SyscallId::Sendmmsg as u16 =>
+        {
+            i.args[0] as i32
+        }
+        _ => -1,
+    };
+    autobound(cfg, pid_tgid, sk, family, protocol, fd)
+}
+
+/// The send-exit fallback of [`udp_autobind`] for kernels without `sock/sock_send_length`
+/// (before 6.3: Debian 12's guest kernel): a sendto, sendmsg or sendmmsg of a recorded
+/// process that named a destination and succeeded went through socket `fd`; its `struct
+/// sock` is found through the fd table. An unconnected UDP socket must name a destination to
+/// send, so these are the sends that autobind one. On newer kernels the tracepoint, which
+/// fires inside the send, has already marked the socket in [`AUTOBOUND`] and this adds
+/// nothing.
+#[inline(always)]
+fn send_autobind(cfg: &Config, pid_tgid: u64, fd: i32) -> Option<()> {
+    if cfg.has_sock_offsets == 0 {
+        return None;
+    }
+    let (file, _) = crate::task::file_of(cfg, fd)?;
+    // SAFETY: kernel reads checked by the helper; a send that succeeded went through a socket
+    // file, whose private data is its `struct socket`.
+    unsafe {
+        let socket: u64 =
+            bpf_probe_read_kernel((file + u64::from(cfg.off_file_private)) as *const u64).ok()?;
+        let sk: u64 =
+            bpf_probe_read_kernel((socket + u64::from(cfg.off_socket_sk)) as *const u64).ok()?;
+        let family: u16 =
+            bpf_probe_read_kernel((sk + u64::from(cfg.off_skc_family)) as *const u16).ok()?;
+        let protocol: u16 =
+            bpf_probe_read_kernel((sk + u64::from(cfg.off_sk_protocol)) as *const u16).ok()?;
+        if !UDP_PROTOCOLS.contains(&protocol) {
+            return None;
+        }
+        autobound(cfg, pid_tgid, sk, family, protocol, fd)
+    }
+}
+
+/// A `bind` record flagged [`flags::AUTOBIND`] for UDP socket `sk` of a recorded process,
+/// the first time it is seen with a local port and no peer (see [`udp_autobind`]).
+#[inline(always)]
+fn autobound(
+    cfg: &Config,
+    pid_tgid: u64,
+    sk: u64,
+    family: u16,
+    protocol: u16,
+    fd: i32,
+) -> Option<()> {
     if family != AF_INET && family != AF_INET6 {
         return None;
     }
-    // SAFETY: as above.
-    let sk: u64 = unsafe { ctx.read_at(SL_SK) }.ok()?;
     // SAFETY: kernel reads checked by the helper.
     let port: u16 =
         unsafe { bpf_probe_read_kernel((sk + u64::from(cfg.off_skc_num)) as *const u16) }.ok()?;
@@ -98,22 +156,10 @@ fn try_udp_autobind(ctx: &TracePointContext) -> Option<()> {
         }
         .unwrap_or([0; 16]);
     }
-    // The fd, when the send is one of the recorded send syscalls (its entry saved the args).
-    let tid = pid_tgid as u32;
-    // SAFETY: a map value read by value.
-    let fd = match unsafe { INFLIGHT.get(tid) } {
-        Some(i)
-            if i.syscall == SyscallId::Sendto as u16
-                || i.syscall == SyscallId::Sendmsg as u16
-                || i.syscall == SyscallId::Sendmmsg as u16 =>
-        {
-            i.args[0] as i32
-        }
-        _ => -1,
-    };
     // SAFETY: `d` is the reserved record's payload.
     event::<NetData>(cfg, EventKind::Bind, 0, now(), 0, |d, hdr_flags| unsafe {
         *hdr_flags |= flags::AUTOBIND;
+        (*d).sources = [FdSource::default(); FD_SOURCES];
         (*d).fd = fd;
         (*d).domain = i32::from(family);
         (*d).sock_type = 0;
@@ -480,6 +526,14 @@ fn try_network_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
         _ => return None,
     }
     let cfg = config();
+    // An unconnected UDP socket's autobound port, before the send's own record.
+    if matches!(
+        done.syscall,
+        SyscallId::Sendto | SyscallId::Sendmsg | SyscallId::Sendmmsg
+    ) && done.ret >= 0
+    {
+        let _ = send_autobind(cfg, bpf_get_current_pid_tgid(), fd as i32);
+    }
     // SAFETY: `d` is the reserved record's payload.
     syscall_event::<NetData>(&done, cfg, |d, hdr_flags| unsafe {
         if unreadable {

@@ -318,8 +318,9 @@ impl SyscallChoice {
 
 /// Programs a test makes fail to load, from the hidden `TRACER_TEST_REFUSE_PROGRAMS`
 /// (comma-separated program names): how the e2e tests check that a refused dispatch program
-/// makes the recorder take the next way of hooking syscalls, on a kernel whose verifier
-/// accepts them all. Not a user option; docs/trace-format.md (`hooks.syscalls`) mentions it.
+/// makes the recorder take the next way of hooking syscalls, and that a hook an older kernel
+/// lacks (`udp_autobind` before 6.3) has its fallback, on a kernel whose verifier accepts them
+/// all. Not a user option; docs/trace-format.md (`hooks.syscalls`) mentions it.
 pub fn refused_by_test(program: &str) -> bool {
     static REFUSED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     REFUSED
@@ -443,8 +444,10 @@ pub fn all_hooks(syscalls: SyscallHooks) -> Vec<Hook> {
         None,
     ));
     // The local port a UDP socket of a recorded process has after a send (autobound: no
-    // bind(2) named it). Linux 6.3 and later; where absent, the port rules leave a claim
-    // inconclusive over a send from a socket never bound (verdict::places).
+    // bind(2) named it). Linux 6.3 and later; where absent, the send syscalls' exit finds the
+    // socket through the fd table (`send_autobind`), and the port rules leave a claim
+    // inconclusive over a send from a socket never bound that no record named
+    // (verdict::places).
     hooks.push(Hook::tracepoint(
         crate::trace::hooks::UDP_AUTOBIND.0,
         "sock",

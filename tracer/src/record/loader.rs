@@ -251,20 +251,31 @@ pub fn load(
     // A UDP socket's local address after a send (`udp_autobind`).
     if let Some(btf) = btf.as_ref() {
         let m = |f: &str| btf.member_offset("sock_common", f);
+        let family_protocol = m("skc_family").and_then(|family| {
+            btf.member_offset("sock", "sk_protocol")
+                .map(|protocol| (family, protocol))
+        });
         match (
             m("skc_num"),
             m("skc_rcv_saddr"),
             m("skc_v6_rcv_saddr"),
             m("skc_state"),
+            family_protocol,
         ) {
-            (Ok(num), Ok(v4), Ok(v6), Ok(state)) => {
+            (Ok(num), Ok(v4), Ok(v6), Ok(state), Ok((family, protocol))) => {
                 config.has_sock_offsets = 1;
                 config.off_skc_num = num;
                 config.off_skc_rcv_saddr = v4;
                 config.off_skc_v6_rcv_saddr = v6;
                 config.off_skc_state = state;
+                config.off_skc_family = family;
+                config.off_sk_protocol = protocol;
             }
-            (Err(err), ..) | (_, Err(err), ..) | (.., Err(err), _) | (.., Err(err)) => {
+            (Err(err), ..)
+            | (_, Err(err), ..)
+            | (_, _, Err(err), ..)
+            | (.., Err(err), _)
+            | (.., Err(err)) => {
                 tracing::warn!("no sock_common offsets ({err}): UDP autobound ports not recorded")
             }
         }
@@ -277,18 +288,23 @@ pub fn load(
             btf.member_offset("fdtable", "max_fds"),
             btf.member_offset("fdtable", "fd"),
             btf.member_offset("file", "f_inode"),
+            btf.member_offset("file", "private_data")
+                .and_then(|private| btf.member_offset("socket", "sk").map(|sk| (private, sk))),
         ) {
-            (Ok(files), Ok(fdt), Ok(max), Ok(fd), Ok(inode)) => {
+            (Ok(files), Ok(fdt), Ok(max), Ok(fd), Ok(inode), Ok((private, sk))) => {
                 config.has_fd_offsets = 1;
                 config.off_task_files = files;
                 config.off_files_fdt = fdt;
                 config.off_fdt_max_fds = max;
                 config.off_fdt_fd = fd;
                 config.off_file_inode = inode;
+                config.off_file_private = private;
+                config.off_socket_sk = sk;
             }
             (Err(err), ..)
             | (_, Err(err), ..)
             | (_, _, Err(err), ..)
+            | (_, _, _, Err(err), ..)
             | (.., Err(err), _)
             | (.., Err(err)) => tracing::warn!(
                 "no fd-table offsets ({err}): fds passed between recorded processes are received unnamed"
@@ -876,6 +892,12 @@ fn attach_one(
 ) -> Result<Option<LinkId>, String> {
     if let Some(err) = load_failed.get(hook.program) {
         return Err(err.clone());
+    }
+    if hooks::refused_by_test(hook.program) {
+        return Err(format!(
+            "program {} did not load: refused by TRACER_TEST_REFUSE_PROGRAMS",
+            hook.program
+        ));
     }
     let program = ebpf
         .program_mut(hook.program)

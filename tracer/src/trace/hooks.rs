@@ -31,8 +31,9 @@ pub const COMPAT_WATCH: (&str, &str, EventKind) =
 
 /// The program recording a UDP socket's autobound port and its `sock/…` tracepoint (Linux 6.3
 /// and later). It writes `bind` records: failed, bind claims are inconclusive; absent (an
-/// older kernel), the port rules leave a claim inconclusive over a send from a socket the
-/// trace never saw bound (`verdict::places`).
+/// older kernel), the exit of a send that names a destination writes them instead, and the
+/// port rules leave a claim inconclusive over a send from a socket the trace never saw bound
+/// and no record named (`verdict::places`).
 pub const UDP_AUTOBIND: (&str, &str) = ("udp_autobind", "sock_send_length");
 
 /// The name `io_uring_submit_req` had before Linux 6.2; the recorder attaches to it there.
