@@ -2466,6 +2466,11 @@ const NETWORKING: &[&str] = &[
     // (heldout20). Not a bare "from the network": "it is not reachable from the network"
     // speaks of an endpoint, not of whether the package uses the network.
     "over the network",
+    // "The daemon is responsible for retrieving the monero blockchain and communicating with
+    // the network" (session 18, an unlabelled check of a packaging review)
+    "communicating with the network",
+    "communicates with the network",
+    "communicate with the network",
     "input from the network",
     "data from the network",
     "requests from the network",
