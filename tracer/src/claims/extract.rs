@@ -374,7 +374,8 @@ fn normalise(s: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("`");
-    s.to_lowercase()
+    let s: String = s
+        .to_lowercase()
         .replace("privilleg", "privileg")
         .replace("priviledg", "privileg")
         // "Avahi properly drops priviliges" (heldout15)
@@ -399,7 +400,29 @@ fn normalise(s: &str) -> String {
             }
         })
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    // "fork(2)", "exec(3)", "ifconfig(8)": a manual section names the call as "()" does, so
+    // "that would exec(3) another program" is read as "exec()" is (heldout21's written cases).
+    let mut out = s.clone();
+    for (i, _) in s.match_indices('(').collect::<Vec<_>>().into_iter().rev() {
+        let inner = &s[i + 1..];
+        let Some(close) = inner.find(')') else {
+            continue;
+        };
+        let section = &inner[..close];
+        let glued = s[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        if glued
+            && (1..=2).contains(&section.len())
+            && section.starts_with(|c: char| c.is_ascii_digit())
+            && section.chars().skip(1).all(|c| c.is_ascii_lowercase())
+        {
+            out.replace_range(i + 1..i + 1 + close, "");
+        }
+    }
+    out
 }
 
 fn sentences(s: &str) -> Vec<String> {
@@ -520,7 +543,9 @@ fn negated(s: &str) -> bool {
 /// longest denial ("no use of sudo, gksu, pkexec, or LD_LIBRARY_PATH") spans six.
 const NEGATION_REACH: usize = 10;
 
-/// The last [`NEGATION_REACH`] words of a clause.
+/// The last [`NEGATION_REACH`] words of a clause. The words of a closed aside do not count:
+/// "No part of the daemon (not even the updater) that would spawn a shell" denies the
+/// spawning across it (heldout21's written cases).
 fn near(clause: &str) -> &str {
     let starts: Vec<usize> = clause
         .char_indices()
@@ -528,6 +553,13 @@ fn near(clause: &str) -> &str {
             !c.is_whitespace() && (*i == 0 || clause[..*i].ends_with(char::is_whitespace))
         })
         .map(|(i, _)| i)
+        .filter(|i| {
+            let head = &clause[..*i];
+            let rest = &clause[*i..];
+            let inside =
+                head.matches('(').count() > head.matches(')').count() || rest.starts_with('(');
+            !(inside && rest.contains(')'))
+        })
         .collect();
     if starts.len() <= NEGATION_REACH {
         clause
@@ -540,8 +572,26 @@ fn near(clause: &str) -> &str {
 fn clause_before(s: &str, pos: usize) -> &str {
     let head = &s[..pos];
     // A function's empty brackets cut nothing: "never calls setuid() or setgid()" denies both
-    // (session 17). Same length, so the positions found below hold in `head`.
-    let bare = head.replace("()", "  ");
+    // (session 17), and neither does a manual section, which [`normalise`] made "()":
+    // "no code left that would fork(2) or execve(2)" (heldout21). Same length, so the
+    // positions found below hold in `head`.
+    let mut bare = head.replace("()", "  ");
+    // An aside closed before a relative clause belongs to the noun it follows: "there is no
+    // code left (compiled on OpenBSD) that would fork(2)" denies the forking (heldout21's
+    // wrong polarity: the ")" cut the denial off).
+    while let Some(close) = bare.rfind(')') {
+        let rest = bare[close + 1..].trim_start();
+        let relative = ["that ", "which ", "who "]
+            .iter()
+            .any(|r| rest.starts_with(r));
+        let Some(open) = bare[..close].rfind('(') else {
+            break;
+        };
+        if !relative || bare[close + 1..].contains([';', ',', ':']) {
+            break;
+        }
+        bare.replace_range(open..=close, &" ".repeat(close + 1 - open));
+    }
     let cut = [
         ";",
         " - ",
@@ -761,6 +811,8 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         .filter(|pos| !off_topic(clause_around(s, *pos)))
         .filter(|pos| !reviewed_object(clause_before(s, *pos)))
         .filter(|pos| !prevented(clause_before(s, *pos)))
+        .filter(|pos| !removed_object(clause_before(s, *pos)))
+        .filter(|pos| !prevented_act(s, *pos))
         .filter(|pos| !named_code(s, *pos))
         .filter(|pos| !store_noun(s, *pos))
         .filter(|pos| !coordinated_after_denial(s, *pos, anchors))
@@ -969,6 +1021,70 @@ fn prevented(clause: &str) -> bool {
         .max()
         .is_some_and(|i| clause[i..].contains(" from "))
         || restricted(clause)
+        || permitted(clause)
+}
+
+/// Whether a mention is what a sandbox leaves a process allowed or able to do: "the
+/// `pledge(2)` calls result in `check_icmp` to only being allowed to interact with the
+/// network", "the process will not be able to write files, connect to the network"
+/// (heldout21) say what the promises permit, not what the program does or does not do. The
+/// program's own inability in the present ("the helper is unable to drop privileges") is left
+/// to the rules, and so is a bare "allowed to": "It is allowed to read and write to the host
+/// file system because it is a file manager" (heldout18's genre) says what it does, and "any
+/// user … was allowed to run various commands … as root" (heldout17) what users could make it
+/// do; only a limit ("only … allowed to") is the sandbox's.
+fn permitted(clause: &str) -> bool {
+    let padded = format!(" {clause}");
+    padded
+        .find(" only ")
+        .is_some_and(|o| padded[o..].contains(" allowed to "))
+        || any(
+            clause,
+            &[
+                // "* permission to listen on a port (upsd)" (heldout20): a permission a
+                // policy would grant, listed.
+                "permission to ",
+                "permissions to ",
+                "will not be able to",
+                "won't be able to",
+                "will be unable to",
+                "no longer be able to",
+                "would not be able to",
+                "wouldn't be able to",
+            ],
+        )
+}
+
+/// Whether a mention is the act a restriction stops: "prevent fork(2) and execve(2) if no
+/// hooks have been defined" (heldout21) says what the promises forbid, with the act as the
+/// verb's object. Not the agent of "prevent X from Y": "to prevent subprocesses (gpg) from
+/// being already locked" names subprocesses the program does start. The verb within the last
+/// three words before the mention.
+fn prevented_act(s: &str, pos: usize) -> bool {
+    let verb = clause_before(s, pos)
+        .split_whitespace()
+        .rev()
+        .take(3)
+        .any(|w| {
+            matches!(
+                w,
+                "prevent" | "prevents" | "preventing" | "prohibit" | "prohibits"
+            )
+        });
+    let agent = s[pos..].split_whitespace().take(6).any(|w| w == "from");
+    verb && !agent
+}
+
+/// Whether a mention is what a change took away: "After #1175 removed ioctl(2) fallback code
+/// shelling out to ifconfig(8), there is no code left … that would fork(2)" (heldout21) speaks
+/// of code that is gone, not of what the program does now. The verb within the last five
+/// words before the mention.
+fn removed_object(clause: &str) -> bool {
+    clause
+        .split_whitespace()
+        .rev()
+        .take(5)
+        .any(|w| matches!(w, "removed" | "removing"))
 }
 
 /// Whether a mention is what a restriction governs: "they restrict filesystem access to
@@ -976,13 +1092,24 @@ fn prevented(clause: &str) -> bool {
 /// limits, not what the package does or does not do. The verb within the last three words
 /// before the mention; "unrestricted" is no restriction.
 fn restricted(clause: &str) -> bool {
-    clause.split_whitespace().rev().take(3).any(|w| {
+    let last: Vec<&str> = clause.split_whitespace().rev().take(3).collect();
+    last.iter().any(|w| {
         w.starts_with("restrict")
             || matches!(
-                w,
-                "block" | "blocks" | "blocked" | "forbid" | "forbids" | "deny" | "denies"
+                *w,
+                "block"
+                    | "blocks"
+                    | "blocked"
+                    | "forbid"
+                    | "forbids"
+                    | "deny"
+                    | "denies"
             )
     })
+        // "give up file access" (heldout21): a permission handed back.
+        || last
+            .windows(2)
+            .any(|p| p[0] == "up" && matches!(p[1], "give" | "gives" | "giving"))
 }
 
 /// Whether a mention follows an "and" that joins it to a denied verb of something else:
@@ -1173,6 +1300,33 @@ fn passive_drop_made_active(s: &str) -> String {
                 &format!("{neg}drop {what}"),
                 &format!("{neg}drop privileges"),
             );
+        }
+    }
+    out
+}
+
+/// "switches to the proxy user", "switched to its own user account" as "drops privileges to
+/// …": a daemon that starts as root and then switches to another user no longer runs as root
+/// (session 18's written cases: "starts as root only to bind port 443 and then switches to the
+/// proxy user" was read as root). Only with a user or account named within four words, and not
+/// the root user.
+fn user_switch_as_drop(s: &str) -> String {
+    let mut out = s.to_owned();
+    for verb in [
+        "switches to ",
+        "switch to ",
+        "switched to ",
+        "switching to ",
+    ] {
+        let Some(i) = out.find(verb) else {
+            continue;
+        };
+        let rest: Vec<&str> = out[i + verb.len()..].split_whitespace().take(4).collect();
+        let user = rest
+            .iter()
+            .position(|w| matches!(w.trim_end_matches(['.', ',', ';', ':']), "user" | "account"));
+        if user.is_some_and(|u| !rest[..u].contains(&"root")) {
+            out.replace_range(i..i + verb.len(), "drops privileges to ");
         }
     }
     out
@@ -2286,6 +2440,46 @@ fn makes_signatures(s: &str) -> bool {
     })
 }
 
+/// The words of a random draw: the syscall, and a random number generator named by its
+/// abbreviation.
+const RANDOM_DRAWS: &[&str] = &["getrandom", "rng"];
+
+/// [`CRYPTO`] and [`RANDOM_DRAWS`], the crypto rule's anchors.
+const CRYPTO_AND_DRAWS: &[&str] = &[
+    "cryptograph",
+    "random number",
+    "random source",
+    "encrypt",
+    "decrypt",
+    "crypto ",
+    "crypto:",
+    "crypto,",
+    "crypto.",
+    "crypto/",
+    "openssl",
+    "gnutls",
+    "libgcrypt",
+    "libsodium",
+    "rsa key",
+    "key pair",
+    "keypair",
+    "/dev/urandom",
+    "/dev/random",
+    "tls key",
+    "tls certificate",
+    "private key",
+    "getrandom",
+    // A leading space: not the "rng" of "strong" or "wrong".
+    " rng",
+];
+
+/// Whether a random draw is named as its own word, without a denial in its clause.
+fn draws_random(s: &str) -> bool {
+    RANDOM_DRAWS
+        .iter()
+        .any(|w| own_word(s, w) && affirmed(s, &[w]))
+}
+
 const NETWORKING: &[&str] = &[
     "use of networking",
     "no networking",
@@ -2313,6 +2507,11 @@ const NETWORKING: &[&str] = &[
     // (heldout20). Not a bare "from the network": "it is not reachable from the network"
     // speaks of an endpoint, not of whether the package uses the network.
     "over the network",
+    // "The daemon is responsible for retrieving the monero blockchain and communicating with
+    // the network" (session 18, an unlabelled check of a packaging review)
+    "communicating with the network",
+    "communicates with the network",
+    "communicate with the network",
     "input from the network",
     "data from the network",
     "requests from the network",
@@ -2386,6 +2585,7 @@ fn syncs_with_servers(s: &str) -> bool {
         // ("connects to the X server", "the D-Bus server", a unix socket's).
         "connects to",
         "connect to",
+        "connecting to",
     ]
     .iter()
     .any(|v| {
@@ -2397,8 +2597,14 @@ fn syncs_with_servers(s: &str) -> bool {
                 .filter_map(|b| rest.find(b))
                 .min()
                 .unwrap_or(rest.len());
+            // "it is connecting to specific ports because of `TCPServerTunnel`" (heldout21):
+            // a port is an IP endpoint's, so the connection is networking.
+            // "There are booleans provided to allow the proxy to connect to any port"
+            // (session 17's written cases): what a policy may allow, not a connection made.
             !before.is_some_and(char::is_alphanumeric)
-                && rest[..end].contains(" server")
+                && (rest[..end].contains(" server")
+                    || (own_word(&rest[..end], "port")
+                        && !any(clause_before(s, i), &["allow", "permit", " let"])))
                 && !any(
                     &rest[..end],
                     &[
@@ -2452,6 +2658,10 @@ const LISTEN: &[&str] = &[
     "bind to port",
     "binds to port",
     "binds port",
+    // "lighttpd starts as root to bind port 80, then drops privileges" (session 17's lighttpd
+    // review): the base form in a purpose clause says what the root start is for.
+    "bind port",
+    "binding port",
     "tcp port",
     "udp port",
     // "provides different types of services on the same network port": an IP port, whatever
@@ -2674,12 +2884,34 @@ fn explains_no_new_privs(s: &str) -> bool {
 
 /// Setuid *calls*: a setuid clause without a file word, or the bare word.
 fn setid_calls(s: &str) -> bool {
+    let s = &capabilities_blanked(s);
     !explains_no_new_privs(s)
         && (setid_call_syntax(s)
             || clauses(s)
                 .iter()
                 .any(|c| any_word_start(c, SETID) && !setid_file_clause(c)))
         || bare_setid(s)
+}
+
+/// `s` without the setuid words that name a capability: "- System: setuid/setgid
+/// capabilities, nsswitch, DNS resolution" (heldout20) lists what a policy permits
+/// (CAP_SETUID, CAP_SETGID), not a call made.
+fn capabilities_blanked(s: &str) -> String {
+    let words: Vec<&str> = s.split(' ').collect();
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let named = words.get(i + 1).is_some_and(|n| n.starts_with("capabilit"))
+                && SETID.iter().any(|x| w.contains(x));
+            if named {
+                " ".repeat(w.len())
+            } else {
+                (*w).to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A setuid word written as a function, "setuid()", "setresuid(…)": a call, whatever file word
@@ -2880,9 +3112,33 @@ fn spawns(s: &str) -> bool {
     } else {
         s.to_owned()
     };
+    // "`SpawnRoutine` for `TCPClientTunnelConfig` then calls a plain `net.ListenTCP`"
+    // (heldout21): a function's name glued to "spawn" runs nothing.
+    let t = spawn_identifiers_blanked(&t);
     (t.contains("process") && t.contains("spawn"))
         || any(&t, SPAWN_WORDS)
         || (any(&t, SPAWN) && any(&t, HOST_RUN))
+}
+
+/// `s` with the words that hold "spawn" glued to another word ("spawnroutine", a code
+/// identifier) blanked; "spawns", "spawned", "spawning", "spawner" stay.
+fn spawn_identifiers_blanked(s: &str) -> String {
+    s.split(' ')
+        .map(|w| {
+            let glued = w.match_indices("spawn").any(|(i, _)| {
+                let rest = &w[i + 5..];
+                let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+                !word.is_empty()
+                    && !["s", "ed", "ing", "er", "ers", "able"].contains(&word.as_str())
+            });
+            if glued {
+                " ".repeat(w.len())
+            } else {
+                w.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Programs a daemon runs by name: package managers, network and firewall tools, service
@@ -3288,7 +3544,10 @@ const RULES: &[Rule] = &[
                         &["reject", "refuse", "denied", "disallow", "not allowed"],
                     ))
         },
-        anchors: CRYPTO,
+        // A random draw named beside other crypto words decides with them: "that sole rng
+        // use somewhere in `dumbo` (which doesn't even require crypto grade random numbers)"
+        // (heldout21) uses random numbers; the aside denies only their grade.
+        anchors: CRYPTO_AND_DRAWS,
         absent_phrases: &[],
     },
     // Signatures made: present only, since one kind of crypto denied is no denial of all.
@@ -3296,6 +3555,15 @@ const RULES: &[Rule] = &[
         check: Check::Crypto,
         applies: |s| !any(s, CRYPTO) && makes_signatures(s),
         anchors: &["sign"],
+        absent_phrases: &[],
+    },
+    // Random numbers drawn from the kernel: "add getrandom … These syscalls are used when
+    // Ricochet starts up", "that sole rng use somewhere in `dumbo`" (heldout21). Present only,
+    // like signatures: "never calls getrandom" denies one source, not /dev/urandom or libssl.
+    Rule {
+        check: Check::Crypto,
+        applies: |s| !any(s, CRYPTO) && !makes_signatures(s) && draws_random(s),
+        anchors: &["getrandom", " rng"],
         absent_phrases: &[],
     },
     Rule {
@@ -3745,6 +4013,9 @@ const RULES: &[Rule] = &[
             (any(s, SANDBOX_WORDS)
                 || (s.contains("hardening") && any(s, &["systemd", "service", " unit"])))
                 && !any(s, &["appropriate", "risk mitigation"])
+                // "This implementation use Landlock for filesystem and IPC sandboxing"
+                // (heldout21): the program's own sandbox, which no unit file holds.
+                && (!any(s, SELF_SANDBOXES) || any(s, &["systemd", " unit", "service", "="]))
         },
         anchors: SANDBOX_ANCHORS,
         absent_phrases: &[],
@@ -3786,6 +4057,17 @@ const RULES: &[Rule] = &[
         anchors: &["binar", "executable", "program", "command"],
         absent_phrases: &[],
     },
+];
+
+/// Sandboxes a program puts itself in (OpenBSD's pledge and unveil, Capsicum, Landlock,
+/// seccomp filters it loads): its own code, not a unit's directives.
+const SELF_SANDBOXES: &[&str] = &[
+    "pledge",
+    "unveil",
+    "landlock",
+    "seccomp",
+    "capsicum",
+    "capability mode",
 ];
 
 /// The words of a unit's sandboxing: its directives, and "systemd hardening". The bare
@@ -4066,6 +4348,13 @@ const NOT_ROOT: &[&str] = &[
     "de-rooted",
     "derooted",
     "dropping root privileges",
+    // "Privilege.c file is added to drop privilege for parodus process", "Right now
+    // dnscrypt-proxy does not have a privsep/privdrop/chroot mechanism" (heldout21; the
+    // denied phrase affirms root, as "does not drop root permissions" does)
+    "drop privilege ",
+    "drops privilege ",
+    "dropping privilege ",
+    "privdrop",
 ];
 
 /// A process called privileged ("a privileged process that handles operations requiring
@@ -4354,6 +4643,19 @@ const UNCERTAIN: &[&str] = &[
     "it is likely",
     "is likely that",
     "there might be",
+    // "At this point, if at all: … privileges are dropped to non-root user" (heldout21): maybe
+    // not at all.
+    " if at all",
+    // "This allows me to run it on the default port (53) with dropped permissions (not as
+    // root)" (heldout21): the writer's own patch or setup, not the package as shipped.
+    " allows me to",
+    " allowed me to",
+    " lets me ",
+    " enables me to",
+    // "getrandom would've failed when running under seccomp, and we would use other sources
+    // of entropy" (heldout21): what would have happened, not what happens.
+    " would've ",
+    " would have ",
 ];
 
 /// Opinions about the code's quality ("looked careful"): they judge, they do not state.
@@ -4414,12 +4716,25 @@ const REALTIME_SCHEDULING: &[&str] = &[
 /// RootDirectory= or a container runtime may have).
 fn chroot_called(s: &str) -> bool {
     s.match_indices("chroot").any(|(i, _)| {
-        let word = s[..i]
+        let before: Vec<&str> = s[..i]
             .split_whitespace()
-            .last()
-            .unwrap_or("")
-            .trim_matches(|c: char| !c.is_alphanumeric());
+            .rev()
+            .take(3)
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .collect();
+        let word = before.first().copied().unwrap_or("");
+        let after: Vec<&str> = s[i..].split_whitespace().skip(1).take(2).collect();
         !["the", "a", "an", "its", "their", "this", "that"].contains(&word)
+            // "unveil is like a mini chroot" (heldout21): a comparison names no call.
+            && !before.iter().any(|w| matches!(*w, "like" | "similar"))
+            // One privileged call, affirmed only ([`affirmed`]): "does not have a
+            // privsep/privdrop/chroot mechanism", "chroot cannot be done in sec_init()"
+            // (heldout21) deny one instance, not every privileged function.
+            && !negated(near(clause_before(s, i)))
+            && !after
+                .first()
+                .is_some_and(|w| matches!(*w, "cannot" | "can't" | "isn't" | "wasn't"))
+            && after != ["is", "not"]
     })
 }
 
@@ -4477,7 +4792,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     // "Privileges are not dropped, and the function is not aware of the special privileged PAM
     // context" (oath-toolkit, session 15's unlabelled check): the passive said actively, so
     // that the drop's phrase and its denial are read as "does not drop privileges" is.
-    let active = passive_drop_made_active(sentence);
+    let active = user_switch_as_drop(&passive_drop_made_active(sentence));
     let sentence = active.as_str();
     // A question nobody answered ("does it open any port ?") states nothing.
     if sentence
@@ -5496,6 +5811,11 @@ mod tests {
     /// change which sentences give a claim without any test noticing.
     #[test]
     fn split_word_lists_end_where_they_say() {
+        assert_eq!(
+            CRYPTO_AND_DRAWS[..CRYPTO.len()],
+            *CRYPTO,
+            "the crypto rule's anchors start with CRYPTO"
+        );
         assert_eq!(SPAWN_WORDS.last(), Some(&"launches other programs"));
         assert_eq!(
             SPAWN[SPAWN_WORDS.len()..].first(),
@@ -5542,6 +5862,87 @@ mod tests {
             ),
             ("It builds fine without network access.", &[]),
             ("Using sudo is the only way to make it work.", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(one(text), *want, "{text}");
+        }
+    }
+
+    /// Self-sandboxing change requests (heldout21): a manual section is a call's brackets, a
+    /// closed aside before a relative clause does not cut a denial off, what a sandbox stops or
+    /// permits is no claim, and a random draw is crypto present only.
+    #[test]
+    fn self_sandboxing_change_requests() {
+        let p = Expect::Present;
+        let a = Expect::Absent;
+        let cases: &[(&str, &[(Check, Expect)])] = &[
+            (
+                "There is no code left (compiled on OpenBSD) that would fork(2) or execve(2).",
+                &[(Check::ProcessesSpawned, a)],
+            ),
+            (
+                "The worker runs its hooks with execve(2).",
+                &[(Check::ProcessesSpawned, p)],
+            ),
+            (
+                "The promises prevent fork(2) and execve(2) once the sockets are open.",
+                &[],
+            ),
+            (
+                "It forks workers to prevent child processes from sharing a cache.",
+                &[(Check::ProcessesSpawned, p)],
+            ),
+            (
+                "The process will not be able to write files once pledged.",
+                &[],
+            ),
+            ("The daemon never writes files.", &[(Check::FileIo, a)]),
+            (
+                "Landlock is used for filesystem sandboxing in the agent.",
+                &[],
+            ),
+            (
+                "The daemon reads entropy with getrandom at start-up.",
+                &[(Check::Crypto, p)],
+            ),
+            ("The daemon never calls getrandom.", &[]),
+            ("Unveil works like a small chroot.", &[]),
+            ("The server does not chroot.", &[]),
+            (
+                "The daemon chroots itself into /var/empty.",
+                &[(Check::PrivilegedFunctions, p)],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(one(text), *want, "{text}");
+        }
+    }
+
+    /// The known heldout20 misses: a port in a purpose clause, a user switch after a root
+    /// start, and permissions or capabilities listed for a policy.
+    #[test]
+    fn purpose_ports_user_switches_and_listed_permissions() {
+        let p = Expect::Present;
+        let a = Expect::Absent;
+        let cases: &[(&str, &[(Check, Expect)])] = &[
+            (
+                "It starts as root to bind port 80, then drops privileges.",
+                &[
+                    (Check::OpensPort, p),
+                    (Check::PrivilegedPorts, p),
+                    (Check::RunsAsRoot, a),
+                ],
+            ),
+            (
+                "The daemon starts as root and then switches to the www user.",
+                &[(Check::RunsAsRoot, a)],
+            ),
+            (
+                "The daemon starts as root and then switches to the root user.",
+                &[(Check::RunsAsRoot, p)],
+            ),
+            ("- System: setuid/setgid capabilities, DNS resolution", &[]),
+            ("* permission to listen on a port (upsd)", &[]),
         ];
         for (text, want) in cases {
             assert_eq!(one(text), *want, "{text}");
