@@ -274,7 +274,31 @@ unsafe fn listen_sockaddr(a: &[u64; 6], dst: *mut [u8; tracer_common::ADDR_CAP])
     }
 }
 
+/// The family's syscalls are split over three exit programs, so that each is verified alone:
+/// Linux 6.1's verifier gave up ("Argument list too long", its million instructions) on one
+/// program holding the sends' autobind fallback and the receipts' fd sources as well.
+/// `network_exit`: socket, bind, listen, accept, accept4, connect.
+const PART_CORE: u8 = 0;
+/// `send_exit`: sendto, sendmsg, sendmmsg.
+const PART_SEND: u8 = 1;
+/// `receive_exit`: pidfd_getfd, recvmsg, recvmmsg.
+const PART_RECEIVE: u8 = 2;
+
 crate::exit_programs!(network_exit, network_exit_raw, try_network_exit);
+crate::exit_programs!(send_exit, send_exit_raw, try_send_exit);
+crate::exit_programs!(receive_exit, receive_exit_raw, try_receive_exit);
+
+fn try_network_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
+    network_part_exit::<C, PART_CORE>(ctx)
+}
+
+fn try_send_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
+    network_part_exit::<C, PART_SEND>(ctx)
+}
+
+fn try_receive_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
+    network_part_exit::<C, PART_RECEIVE>(ctx)
+}
 
 /// The head of `struct msghdr`: `void *msg_name; int msg_namelen;`.
 #[repr(C)]
@@ -364,31 +388,31 @@ pub fn note_sent_files(cfg: &Config, msghdr: u64, tgid: u32, ts_ns: u64) {
     }
 }
 
-/// recvmsg, recvmmsg: where the fds of the `SCM_RIGHTS` message in `control` (the record's
-/// copy of the control data the kernel wrote, `len` bytes) came from. Each new fd's file is
-/// looked up in [`SENT_FILES`] and taken from it: one send names one receipt. A file whose
-/// inode differs from the one remembered is a reused `struct file`, not the one sent.
+/// recvmsg, recvmmsg: where the fds of the `SCM_RIGHTS` message in the control data the
+/// kernel wrote at `control` (`len` bytes, the program's memory) came from. Each new fd's file
+/// is looked up in [`SENT_FILES`] and taken from it: one send names one receipt. A file whose
+/// inode differs from the one remembered is a reused `struct file`, not the one sent. Read
+/// from the program's memory, as the record's copy was (Linux 6.1's verifier refuses a
+/// variable offset into a ring buffer record).
 ///
 /// # Safety
-/// `control` must point to [`tracer_common::ADDR_CAP`] readable bytes and `sources` to
-/// [`FD_SOURCES`] writable entries.
+/// `sources` must point to [`FD_SOURCES`] writable entries.
 #[inline(always)]
 unsafe fn received_sources(
     cfg: &Config,
-    control: *const u8,
-    len: u32,
+    control: u64,
+    len: u64,
     sources: *mut [FdSource; FD_SOURCES],
 ) {
-    let len = u64::from(len).min(tracer_common::ADDR_CAP as u64);
+    let len = len.min(tracer_common::ADDR_CAP as u64);
     let mut off = 0u64;
     let mut i = 0;
     while i < RIGHTS_SCAN {
         if off + CMSG_DATA > len {
             return;
         }
-        // SAFETY: `off + 16` is within the record's control bytes.
-        let Ok(head) =
-            (unsafe { bpf_probe_read_kernel::<CmsgHead>(control.add(off as usize).cast()) })
+        // SAFETY: a user read checked by the helper.
+        let Ok(head) = (unsafe { bpf_probe_read_user::<CmsgHead>((control + off) as *const _) })
         else {
             return;
         };
@@ -399,9 +423,9 @@ unsafe fn received_sources(
             let n = (head.len.min(len - off) - CMSG_DATA) / 4;
             let mut k = 0usize;
             while k < FD_SOURCES && (k as u64) < n {
-                let at = off as usize + CMSG_DATA as usize + 4 * k;
-                // SAFETY: `at + 4` is within the control bytes (`n` counts whole fds in them).
-                if let Ok(fd) = unsafe { bpf_probe_read_kernel::<i32>(control.add(at).cast()) }
+                let at = control + off + CMSG_DATA + 4 * k as u64;
+                // SAFETY: as above.
+                if let Ok(fd) = unsafe { bpf_probe_read_user::<i32>(at as *const _) }
                     && let Some((file, inode)) = crate::task::file_of(cfg, fd)
                     // SAFETY: a map value read by value.
                     && let Some(sent) = unsafe { SENT_FILES.get(&file) }.copied()
@@ -442,7 +466,10 @@ fn rights(msghdr: u64) -> Result<Option<(u64, u64)>, ()> {
     }
 }
 
-fn try_network_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
+/// The exit of the syscalls of part `P` (a syscall of another part is not this program's:
+/// userspace routes each to its own, `record::hooks::exit_program`).
+#[inline(always)]
+fn network_part_exit<C: SyscallContext, const P: u8>(ctx: &C) -> Option<()> {
     let done = complete(ctx)?;
     let a = done.inflight.args;
     let (mut fd, mut domain, mut sock_type, mut protocol, mut backlog, mut sflags) =
@@ -452,13 +479,13 @@ fn try_network_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
     let mut unreadable = false;
     let mut batch = false;
     match done.syscall {
-        SyscallId::Socket => (domain, sock_type, protocol) = (a[0], a[1], a[2]),
-        SyscallId::Bind | SyscallId::Connect => {
+        SyscallId::Socket if P == PART_CORE => (domain, sock_type, protocol) = (a[0], a[1], a[2]),
+        SyscallId::Bind | SyscallId::Connect if P == PART_CORE => {
             fd = a[0] as i64;
             addr = (a[1], a[2]);
         }
-        SyscallId::Listen => (fd, backlog) = (a[0] as i64, a[1]),
-        SyscallId::Accept | SyscallId::Accept4 => {
+        SyscallId::Listen if P == PART_CORE => (fd, backlog) = (a[0] as i64, a[1]),
+        SyscallId::Accept | SyscallId::Accept4 if P == PART_CORE => {
             fd = a[0] as i64;
             if done.syscall == SyscallId::Accept4 {
                 sflags = a[3];
@@ -469,14 +496,14 @@ fn try_network_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
                 addr = (a[1], len as u64);
             }
         }
-        SyscallId::Sendto => {
+        SyscallId::Sendto if P == PART_SEND => {
             if a[4] == 0 {
                 return None;
             }
             (fd, sflags) = (a[0] as i64, a[3]);
             addr = (a[4], a[5]);
         }
-        SyscallId::Sendmmsg => {
+        SyscallId::Sendmmsg if P == PART_SEND => {
             // `struct mmsghdr { struct msghdr msg_hdr; unsigned int msg_len; }`: the first
             // message's destination. Messages after it may name others: a batch of more than
             // one is flagged `path_truncated` (counted), so no destination claim can hold on it.
@@ -488,7 +515,7 @@ fn try_network_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
             batch = done.ret > 1;
             (fd, sflags) = (a[0] as i64, a[3]);
         }
-        SyscallId::Sendmsg => {
+        SyscallId::Sendmsg if P == PART_SEND => {
             // A source route in its control data: a `sockopt` record of its own.
             crate::probes::sockopt::send_control(&done, a[0], a[1]);
             // SAFETY: a user read checked by the helper. An unreadable msghdr may name a
@@ -501,12 +528,12 @@ fn try_network_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
             (fd, sflags) = (a[0] as i64, a[2]);
         }
         // pidfd_getfd(pidfd, targetfd, flags): the fd is the result.
-        SyscallId::PidfdGetfd => (fd, backlog) = (a[0] as i64, a[1]),
+        SyscallId::PidfdGetfd if P == PART_RECEIVE => (fd, backlog) = (a[0] as i64, a[1]),
         // recvmsg(fd, msghdr, flags), recvmmsg(fd, mmsghdr, vlen, flags, timeout): only
         // messages whose control data may carry fds (`SCM_RIGHTS`) are recorded; recvmmsg's
         // first message is read, and a batch of more than one whose first message had control
         // data is flagged `path_truncated` (the others were not read).
-        SyscallId::Recvmsg | SyscallId::Recvmmsg => {
+        SyscallId::Recvmsg | SyscallId::Recvmmsg if P == PART_RECEIVE => {
             let mmsg = done.syscall == SyscallId::Recvmmsg;
             // recvmsg returns the bytes received (a datagram of 0 may carry fds), recvmmsg
             // the messages.
@@ -527,11 +554,7 @@ fn try_network_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
     }
     let cfg = config();
     // An unconnected UDP socket's autobound port, before the send's own record.
-    if matches!(
-        done.syscall,
-        SyscallId::Sendto | SyscallId::Sendmsg | SyscallId::Sendmmsg
-    ) && done.ret >= 0
-    {
+    if P == PART_SEND && done.ret >= 0 {
         let _ = send_autobind(cfg, bpf_get_current_pid_tgid(), fd as i32);
     }
     // SAFETY: `d` is the reserved record's payload.
@@ -553,7 +576,7 @@ fn try_network_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
         if checked {
             zero(&raw mut (*d).addr);
         }
-        (*d).addr_len = if done.syscall == SyscallId::Listen {
+        (*d).addr_len = if P == PART_CORE && done.syscall == SyscallId::Listen {
             listen_sockaddr(&a, &raw mut (*d).addr)
         } else {
             read_user_bytes(addr.0, addr.1, &raw mut (*d).addr)
@@ -564,16 +587,11 @@ fn try_network_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
         (*d).head_len = 0;
         (*d)._pad2 = 0;
         (*d).sources = [FdSource::default(); FD_SOURCES];
-        if matches!(done.syscall, SyscallId::Recvmsg | SyscallId::Recvmmsg) && !unreadable {
-            received_sources(
-                cfg,
-                (&raw const (*d).addr).cast(),
-                (*d).addr_len,
-                &raw mut (*d).sources,
-            );
+        if P == PART_RECEIVE && done.syscall != SyscallId::PidfdGetfd && !unreadable {
+            received_sources(cfg, addr.0, addr.1, &raw mut (*d).sources);
         }
         let family = u16::from_ne_bytes([(*d).addr[0], (*d).addr[1]]);
-        if (*d).addr_len >= 2 && family == AF_NETLINK {
+        if P == PART_SEND && (*d).addr_len >= 2 && family == AF_NETLINK {
             (*d).head_len = netlink_head(done.syscall, &a, &raw mut (*d).head);
         }
     })

@@ -152,6 +152,23 @@ pub fn exit_program(id: SyscallId, raw: bool) -> &'static str {
         // (tracer-ebpf/src/probes/sockopt.rs, memlock.rs).
         _ if id.kind() == tracer_common::EventKind::Sockopt => ("sockopt_exit", "sockopt_exit_raw"),
         _ if id.kind() == tracer_common::EventKind::Mlock => ("memlock_exit", "memlock_exit_raw"),
+        // The family's three exit programs (tracer-ebpf/src/probes/network.rs, `PART_*`).
+        Family::Network
+            if matches!(
+                id,
+                SyscallId::Sendto | SyscallId::Sendmsg | SyscallId::Sendmmsg
+            ) =>
+        {
+            ("send_exit", "send_exit_raw")
+        }
+        Family::Network
+            if matches!(
+                id,
+                SyscallId::PidfdGetfd | SyscallId::Recvmsg | SyscallId::Recvmmsg
+            ) =>
+        {
+            ("receive_exit", "receive_exit_raw")
+        }
         Family::Network => ("network_exit", "network_exit_raw"),
         Family::Privilege => ("privilege_exit", "privilege_exit_raw"),
         Family::Environment => ("environment_exit", "environment_exit_raw"),
