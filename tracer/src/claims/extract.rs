@@ -5632,6 +5632,23 @@ fn package_token(s: &str) -> Option<String> {
 
 /// The package name, from the house styles' headers and the bug's title or address, in that
 /// order of trust. `None` when nothing names it: the caller says so rather than guessing.
+/// The packages that are the tools of [`Check::Sudo`] ("uses sudo, gksu or pkexec").
+fn is_escalation_tool(package: Option<&str>) -> bool {
+    package.is_some_and(|p| {
+        let p = p.to_ascii_lowercase();
+        [
+            "sudo",
+            "sudo-ldap",
+            "sudo-rs",
+            "gksu",
+            "pkexec",
+            "policykit-1",
+            "polkitd",
+        ]
+        .contains(&p.as_str())
+    })
+}
+
 fn package_name(text: &str) -> Option<String> {
     let after = |l: &str, prefix: &str| -> Option<String> {
         let i = l.find(prefix)?;
@@ -5682,6 +5699,7 @@ fn package_name(text: &str) -> Option<String> {
 
 /// Reads a review. Never fails: what is not understood is listed, not dropped.
 pub fn extract(text: &str) -> ClaimSet {
+    let package = package_name(text);
     let mut claims: Vec<Claim> = Vec::new();
     let mut not_checkable = Vec::new();
     let mut unrecognised = Vec::new();
@@ -5757,6 +5775,18 @@ pub fn extract(text: &str) -> ClaimSet {
             });
         }
         for (check, expect, allow) in found {
+            if check == Check::Sudo && is_escalation_tool(package.as_deref()) {
+                // A review of sudo names sudo (and `/usr/bin/sudo`) as its subject: the
+                // package does not use itself.
+                not_checkable.push(NotCheckable {
+                    line: st.line,
+                    text: st.text.clone(),
+                    why: "names the privilege-escalation tool under review itself, not a use \
+                          of it"
+                        .to_owned(),
+                });
+                continue;
+            }
             if let Some(same) = claims
                 .iter_mut()
                 .find(|c| c.check == check && c.expect == expect && c.allow == allow)
