@@ -152,6 +152,11 @@ pub struct InstalledFile {
     pub mode: String,
     pub owner: String,
     pub group: String,
+    /// A symlink among the systemd unit directories: where it points. One to `/dev/null`
+    /// masks the unit of that name: it installs no service. Absent for every other file, and
+    /// in manifests from before 2026-12-04.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,6 +188,7 @@ impl InstalledFile {
             mode: "0644".to_owned(),
             owner: "?".to_owned(),
             group: "?".to_owned(),
+            target: None,
         }
     }
 
@@ -286,7 +292,17 @@ pub fn parse_listing(text: &str, source: &Path) -> Result<Manifest, ContentsErro
                         mode: format!("{:04o}", raw & 0o7777),
                         owner: (*owner).to_owned(),
                         group: (*group).to_owned(),
+                        target: None,
                     });
+                }
+            }
+            ["L", pkg, path, target] => {
+                current(&mut packages, pkg)?;
+                if let Some(f) = packages
+                    .last_mut()
+                    .and_then(|p| p.files.iter_mut().find(|f| f.path == *path))
+                {
+                    f.target = Some((*target).to_owned());
                 }
             }
             ["M", pkg, path] => {
@@ -298,6 +314,7 @@ pub fn parse_listing(text: &str, source: &Path) -> Result<Manifest, ContentsErro
                         mode: "0000".to_owned(),
                         owner: String::new(),
                         group: String::new(),
+                        target: None,
                     });
                 }
             }
@@ -444,13 +461,13 @@ pub fn instance(check: Check, f: &InstalledFile) -> Option<String> {
     let p = f.path.as_str();
     let is_entry = matches!(f.kind, FileKind::File | FileKind::Symlink);
     let name = p.rsplit('/').next().unwrap_or(p);
+    // `foo.service -> /dev/null`: the unit masked, not installed.
+    let unit = is_entry && below(p, SERVICE_DIRS) && f.target.as_deref() != Some("/dev/null");
     let hit = match check {
         Check::InstallsServices => {
-            is_entry
-                && below(p, SERVICE_DIRS)
-                && (name.ends_with(".service") || name.ends_with(".socket"))
+            unit && (name.ends_with(".service") || name.ends_with(".socket"))
         }
-        Check::InstallsTimers => is_entry && below(p, SERVICE_DIRS) && name.ends_with(".timer"),
+        Check::InstallsTimers => unit && name.ends_with(".timer"),
         Check::InstallsCronJobs => {
             is_entry && below(p, CRON_DIRS) && !name.starts_with('.') && name != "placeholder"
         }
@@ -522,7 +539,27 @@ mod tests {
             mode: mode.into(),
             owner: "root".into(),
             group: "root".into(),
+            target: None,
         }
+    }
+
+    /// sudo's `sudo.service -> /dev/null` (the listing's `L` record) masks the unit: no
+    /// service installed. A link to a real unit file (an alias) still is one.
+    #[test]
+    fn a_unit_masked_with_dev_null_is_not_installed() {
+        let listing = "P\tsudo\t1.9\tsudo\tlibc6\n\
+                       F\tsudo\ta1ff\troot\troot\t/lib/systemd/system/sudo.service\n\
+                       F\tsudo\ta1ff\troot\troot\t/lib/systemd/system/sudo-alias.service\n\
+                       L\tsudo\t/lib/systemd/system/sudo.service\t/dev/null\n\
+                       L\tsudo\t/lib/systemd/system/sudo-alias.service\tsudo-real.service\n";
+        let m = parse_listing(listing, Path::new("contents.txt")).expect("a valid listing");
+        let found = instances(&m, Check::InstallsServices);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0]
+                .1
+                .starts_with("/lib/systemd/system/sudo-alias.service")
+        );
     }
 
     #[test]

@@ -5,6 +5,8 @@
 #   P <pkg> <version> <source package> <Depends field>
 #   F <pkg> <st_mode in hex> <owner> <group> <path>   (lstat: a symlink is described, not followed)
 #   M <pkg> <path>                                  (listed by dpkg, absent from disk)
+#   L <pkg> <path> <target>                         (a unit dir's symlink and where it points:
+#                                                    one to /dev/null masks the unit)
 #   S <pkg> <script name>                           (a maintainer script; its lines follow)
 #   U <pkg> <path>                                  (a systemd service unit, or a drop-in
 #                                                    for one; its lines follow)
@@ -54,6 +56,11 @@ for pkg in "$@"; do
         fi
     done | { xargs -0 -r stat --printf "F\t$pkg\t%f\t%U\t%G\t%n\n" -- 2>/dev/null || true; } \
         | sed 's/\.dpkg-new$//'
+    # Symlinks among the units: `foo.service -> /dev/null` masks a unit (sudo masks its init
+    # script's unit so), it installs none. One readlink per such link, not per file.
+    dpkg-query -L "$pkg" | grep -E '/systemd/(system|user)/' | while IFS= read -r path; do
+        [ -L "$path" ] && printf 'L\t%s\t%s\t%s\n' "$pkg" "$path" "$(readlink -- "$path")"
+    done || true
     # The service units' text, and their drop-ins' (foo.service.d/*.conf, shipped under /lib or
     # /etc): their sandboxing directives are claims too.
     dpkg-query -L "$pkg" \
