@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Adversarial corpus runner: builds each technique (round 1: src/*.c; round 2: round2/*.c,
 *.py, *.sh; round 3: round3/*.c, *.pl; round 4: round4/*.c; round 5: round5/*.c; round 6:
-round6/*.c, *.pl), runs it once
+round6/*.c, *.pl; round 7: round7/*.c), runs it once
 under `tracer record` and once under `strace -f`, and says per technique whether each tool saw
 it; for rounds 2-5 also what `tracer check` answers the review claims the technique is about
 (a claim "held" over a technique that did the thing is an evasion).
@@ -23,9 +23,9 @@ Verdicts, strict on purpose:
           a technique whose action failed proves nothing either way
 
 Usage (root): tests/adversarial/run.py [--tracer PATH] [--out DIR] [--only NAME,...]
-               [--round 1|2|3|4|5|6|all] [--markdown FILE]
+               [--round 1|2|3|4|5|6|7|all] [--markdown FILE]
 Needs gcc, strace, and a built tracer (cargo build --release -p tracer). Scratch files live in
-/tmp/redteam-adv (rounds 1-5) or /tmp/redteam-adv6 (round 6), wiped before each run; traces go
+/tmp/redteam-adv (rounds 1-5) or /tmp/redteam-adv6 (round 6) or /tmp/redteam-adv7 (round 7), wiped before each run; traces go
 to --out (default /tmp/redteam-out).
 """
 
@@ -791,6 +791,60 @@ t6("x6_arc4random_key", "crypto", "a 256-bit key and a nonce from glibc 2.36's a
 t6("x6_perl_digest_sha", "crypto", "perl's core Digest::SHA (its own XS code): HMAC-SHA-256 + SHA-512", any_event(("crypto",)), ("crypto",), r"hmac_sha256", ["crypto"], effect=printed("Digest::SHA hmac_sha256 = "))
 
 
+
+# ---------------------------------------------------------------------------------------------
+# Round 7 (round7/): written blind to the recorder's code, its docs and its e2e tests; rounds 1-6
+# were read only so as not to repeat a technique. Same conventions as round 6 with its own scratch
+# dir (SCRATCH7), markers rtm7_/RTM7_ and ports 47601-47620 on 127.0.0.x. Theme: fds that arrive
+# by roads other than recvmsg (recvmmsg, MSG_PEEK, IORING_OP_RECVMSG), a forged SCM_RIGHTS
+# control buffer, a destination deep in a sendmmsg batch, capability-gated calls by their less
+# common names, a detached procfs, and the vDSO's getrandom.
+
+SCRATCH7 = "/tmp/redteam-adv7"
+ALLOWED7 = SCRATCH7 + "/allowed"
+ENV.update({
+    "RTM7_FSMOUNT_ENV": "1",
+})
+
+
+def t7(name, cat, what, rule, kinds, strace_re, claims, **opts):
+    t(name, cat, what, rule, kinds, strace_re, round=7, claims=claims, scratch=SCRATCH7, **opts)
+
+
+def file_has7(rel, text):
+    def check(_out):
+        try:
+            with open(os.path.join(SCRATCH7, rel), errors="replace") as f:
+                return text in f.read()
+        except OSError:
+            return False
+
+    return check
+
+
+FILE_DIRS7 = {"dirs": [ALLOWED7]}
+# files
+t7("f7_recvmmsg_scm_file", "file", "a writable fd of a file outside the allowed dir arrives over SCM_RIGHTS through recvmmsg(2) from a daemon started before the recording; write through it", fd_or_write_open("rtm7_recvmmsg_target"), ("open", "fd_received"), r"recvmmsg\(.*SCM_RIGHTS", ["file_io"], allow=FILE_DIRS7, prepare=True, cleanup=True, effect=file_has7("rtm7_outside/rtm7_recvmmsg_target", "rtm7 written through an fd from recvmmsg"))
+t7("f7_recvmsg_peek_scm_file", "file", "recvmsg(MSG_PEEK) of an SCM_RIGHTS message installs the fd (the message stays queued); write through the peeked fd", fd_or_write_open("rtm7_peek_target"), ("open", "fd_received"), r"recvmsg\(.*MSG_PEEK", ["file_io"], allow=FILE_DIRS7, prepare=True, cleanup=True, effect=file_has7("rtm7_outside/rtm7_peek_target", "rtm7 written through a peeked fd"))
+t7("f7_uring_recvmsg_scm_file", "file", "the SCM_RIGHTS fd arrives through IORING_OP_RECVMSG (no recvmsg syscall); write through it with IORING_OP_WRITE", uring_write("rtm7_uring_recv_target"), ("io_uring_op", "fd_received", "open"), r"io_uring_enter\(", ["file_io"], allow=FILE_DIRS7, prepare=True, cleanup=True, effect=file_has7("rtm7_outside/rtm7_uring_recv_target", "rtm7 written through an fd from IORING_OP_RECVMSG"))
+# forgery
+t7("a7_cmsg_fd_rewrite", "forgery", "400 recvmsg SCM_RIGHTS of a writable fd outside the allowed dir while a thread keeps writing the fd number of an allowed file into the control buffer's fd slot; writes through the real (predicted) fds", fd_or_write_open("rtm7_forge_target"), ("open", "fd_received"), r"recvmsg\(.*SCM_RIGHTS", ["file_io"], allow=FILE_DIRS7, prepare=True, cleanup=True, effect=file_has7("rtm7_outside/rtm7_forge_target", "rtm7 forged round"))
+# processes
+t7("p7_binfmt_misc_userns", "process", "a private binfmt_misc instance (new user + mount ns) maps files starting with RTM7BFMAGIC to /usr/bin/touch; fork + execv of a data file runs touch (rule: an exec naming /usr/bin/touch, the program that really ran)", lambda e, ev: e["kind"] == "exec" and "/usr/bin/touch" in fields(e), ("exec",), r"execve\(\"/usr/bin/touch", ["processes_spawned"], effect=printed("rtm7_binfmt_made exists"))
+# network
+t7("n7_sendmmsg_deep", "network", "one sendmmsg of 64 UDP datagrams, 63 to the allowed 127.0.0.1:47601, the 50th to 127.0.0.2:47602", inet_event(("send", "connect"), "127.0.0.2", 47602), ("send",), r"sendmmsg\(.*47602", ["outgoing_destinations"], allow=LO_ONLY, effect=printed("-> 64 sent"))
+t7("n7_recvmmsg_socket", "network", "a daemon hands a TCP socket it connected to 127.0.0.2:47603 over SCM_RIGHTS; the program takes it with recvmmsg, writes a request, reads the answer", names_peer(("connect", "send", "fd_received", "socket"), "127.0.0.2", 47603), ("connect", "send", "fd_received"), r"connect\(.*htons\(47603\)", ["outgoing_destinations"], allow=LO_ONLY, prepare=True, cleanup=True, effect=printed("reply: answer from 127.0.0.2:47603"))
+# privilege
+t7("c7_sched_setattr_deadline", "privilege", "sched_setattr(2) (not sched_setscheduler) to SCHED_DEADLINE (CAP_SYS_NICE), back to SCHED_OTHER", either(syscall_is("sched_setattr"), mentions("sched_setattr", "SCHED_DEADLINE")), (), r"sched_setattr\(.*SCHED_DEADLINE", ["privileged_functions"], effect=printed("-> 0 (ok)"))
+t7("c7_nice_negative", "privilege", "setpriority(PRIO_PROCESS, 0, -10) alone (CAP_SYS_NICE)", either(syscall_is("setpriority"), mentions("setpriority")), (), r"setpriority\(PRIO_PROCESS, 0, -10\)", ["privileged_functions"], effect=printed("nice now -10"))
+t7("c7_fsopen_fsmount", "privilege", "tmpfs mounted with the new mount API (fsopen, fsconfig, fsmount, move_mount; no mount(2)) in a private mount namespace (CAP_SYS_ADMIN)", any_event(("mount_api",)), ("mount_api",), r"(fsmount|move_mount)\(", ["privileged_functions"], effect=printed("by fsmount+move_mount: yes"))
+t7("c7_process_madvise", "privilege", "process_madvise(MADV_PAGEOUT) on a child's memory through a pidfd (PTRACE_MODE_READ + CAP_SYS_NICE)", either(syscall_is("process_madvise"), mentions("process_madvise")), (), r"process_madvise\(", ["privileged_functions"], effect=matches(r"MADV_PAGEOUT\) -> \d+"))
+# environment
+t7("e7_fsmount_proc_environ", "environment", "a detached procfs made with fsopen(\"proc\") + fsmount in a private mount ns; read openat(mntfd, \"self/environ\") (no path under /proc)", either(has(("getenv",), "RTM7_FSMOUNT_ENV"), open_of("environ")), ("getenv", "open"), r"openat\(\d+, \"self/environ\"", ["environment"], effect=printed("RTM7_FSMOUNT_ENV -> 1"))
+# crypto
+t7("x7_vdso_getrandom", "crypto", "a 256-bit key from the vDSO's __vdso_getrandom (found in the vDSO's own symbol table): after one seeding getrandom, the bytes come from a user-space ChaCha20, no library", any_event(("crypto",)), ("crypto",), r"__vdso_getrandom", ["crypto"], effect=printed("32-byte key"))
+
+
 def sh(cmd, **kw):
     return subprocess.run(cmd, **kw)
 
@@ -850,6 +904,10 @@ def build(bindir, names):
         else:
             # round6/r6.h builds on round 3's r3.h and round 2's common.h/net.h.
             jobs.append((n, os.path.join(r6, n + ".c"), ["-I", r6, "-I", r3, "-I", r2]))
+    r7 = os.path.join(HERE, "round7")
+    for n in [n for n in names if T[n].get("round", 1) == 7]:
+        # round7/r7.h is round 6's r6.h with round 7's scratch dir (round 3's r3.h, round 2's headers).
+        jobs.append((n, os.path.join(r7, n + ".c"), ["-I", r7, "-I", r3, "-I", r2]))
     for name, path, extra in jobs:
         cmd = ["gcc", "-O1", "-Wall", "-no-pie", "-pthread", *extra, "-o", os.path.join(bindir, name), path]
         cmd += [a.replace("{bindir}", bindir) for a in LINK.get(name, [])]
@@ -1114,7 +1172,7 @@ def main():
     ap.add_argument("--tracer", default=os.path.join(HERE, "..", "..", "target", "release", "tracer"))
     ap.add_argument("--out", default="/tmp/redteam-out")
     ap.add_argument("--only", default="")
-    ap.add_argument("--round", default="all", choices=["1", "2", "3", "4", "5", "6", "all"])
+    ap.add_argument("--round", default="all", choices=["1", "2", "3", "4", "5", "6", "7", "all"])
     ap.add_argument("--markdown", default="")
     ap.add_argument("--no-strace", action="store_true")
     ap.add_argument("--rejudge", action="store_true", help="judge the traces and strace logs already in --out, run nothing")
