@@ -4,7 +4,8 @@
 //! the program did what the claim denies; a held verdict here is an evasion come back.
 //!
 //! The traces are real recordings (`fixtures/round2/NAME.jsonl.gz`, `fixtures/round3/…` and
-//! `fixtures/round5/…`, made by `tests/adversarial/run.py --round 2`, `3` or `5`), not
+//! `fixtures/round5/…`, `fixtures/round7/…`, made by `tests/adversarial/run.py --round 2`, `3`,
+//! `5` or `7`), not
 //! hand-made events. Round 5's are of techniques the recorder missed until setsockopt, a
 //! sendmsg's source route and the mlock calls were hooked (the `sockopt` and `mlock` kinds).
 
@@ -21,6 +22,7 @@ fn fixture(name: &str) -> PathBuf {
     let round = match name.get(1..2) {
         Some("3") => "round3",
         Some("5") => "round5",
+        Some("7") => "round7",
         _ => "round2",
     };
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -342,5 +344,27 @@ fn round5_udp_autobind_and_a_move_into_a_hooked_cgroup() {
         "{} {:?}",
         v.reason,
         v.evidence
+    );
+}
+
+/// Round 7's two wrong holds the recorder had the facts for (tests/adversarial/round7): a
+/// sendmmsg of 64 datagrams whose 50th went to another address (the record names the first
+/// destination and is flagged `path_truncated`), and a file fd received with an io_uring
+/// recvmsg and written through with io_uring (no `fd_received` for it). Both held before.
+#[test]
+fn round7_cut_batches_and_ring_receipts_are_gaps() {
+    let v = status("n7_sendmmsg_deep", "outgoing_destinations");
+    assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
+    assert!(
+        v.gaps.iter().any(|g| g.contains("path_truncated")),
+        "{:?}",
+        v.gaps
+    );
+    let v = status("f7_uring_recvmsg_scm_file", "file_io");
+    assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
+    assert!(
+        v.gaps.iter().any(|g| g.contains("io_uring recvmsg")),
+        "{:?}",
+        v.gaps
     );
 }
