@@ -906,8 +906,9 @@ def build(bindir, names):
             jobs.append((n, os.path.join(r6, n + ".c"), ["-I", r6, "-I", r3, "-I", r2]))
     r7 = os.path.join(HERE, "round7")
     for n in [n for n in names if T[n].get("round", 1) == 7]:
-        # round7/r7.h is round 6's r6.h with round 7's scratch dir (round 3's r3.h, round 2's headers).
-        jobs.append((n, os.path.join(r7, n + ".c"), ["-I", r7, "-I", r3, "-I", r2]))
+        # round7/r7.h includes round 6's r6.h with round 7's scratch dir (round 3's r3.h, round
+        # 2's headers).
+        jobs.append((n, os.path.join(r7, n + ".c"), ["-I", r7, "-I", r6, "-I", r3, "-I", r2]))
     for name, path, extra in jobs:
         cmd = ["gcc", "-O1", "-Wall", "-no-pie", "-pthread", *extra, "-o", os.path.join(bindir, name), path]
         cmd += [a.replace("{bindir}", bindir) for a in LINK.get(name, [])]

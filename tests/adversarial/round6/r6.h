@@ -10,8 +10,14 @@
  * itself after 60 s whatever happens. */
 #ifndef R6_H
 #define R6_H
+/* A later round that builds on this header sets its own scratch dir first (round7/r7.h). */
+#ifndef SCRATCH
 #define SCRATCH "/tmp/redteam-adv6"
+#endif
+/* uring3.h includes r3.h itself (no guard): a technique using it includes uring3.h first. */
+#ifndef URING_H
 #include "r3.h"
+#endif
 #include <poll.h>
 #include <stddef.h>
 #include <pthread.h>
