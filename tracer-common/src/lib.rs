@@ -745,7 +745,10 @@ pub struct Config {
     pub off_file_inode: u32,
     pub off_file_private: u32,
     pub off_socket_sk: u32,
-    pub _pad_fd: u32,
+    /// 1 when the kernel has no `sock/sock_send_length` for `udp_autobind` (before 6.3): the
+    /// sends' exit finds an autobound UDP socket's port itself. 0 where the tracepoint does
+    /// it, so that no send pays for the fd-table walk twice.
+    pub send_autobind: u32,
 }
 
 /// x86's `TS_COMPAT`: the thread is in a 32-bit syscall (arch/x86/include/asm/thread_info.h).

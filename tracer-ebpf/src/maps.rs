@@ -189,7 +189,7 @@ static CONFIG: Config = Config {
     off_file_inode: 0,
     off_file_private: 0,
     off_socket_sk: 0,
-    _pad_fd: 0,
+    send_autobind: 0,
 };
 
 /// The configuration userspace set, read in place: each field is loaded where it is used.

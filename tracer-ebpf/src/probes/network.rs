@@ -330,6 +330,32 @@ const RIGHTS_SCAN: u64 = 2;
 /// Bytes of a `struct cmsghdr` before its data.
 const CMSG_DATA: u64 = 16;
 
+/// The `SCM_RIGHTS` message among the first [`RIGHTS_SCAN`] control messages of the control
+/// data at `control` (`len` bytes, the program's memory): where its fds start, and how many
+/// whole fds it holds within `len`. The walk both ends of a pairing use.
+#[inline(always)]
+fn rights_fds(control: u64, len: u64) -> Option<(u64, u64)> {
+    let mut off = 0u64;
+    let mut i = 0;
+    while i < RIGHTS_SCAN {
+        if off + CMSG_DATA > len {
+            return None;
+        }
+        // SAFETY: a user read checked by the helper.
+        let head: CmsgHead = unsafe { bpf_probe_read_user((control + off) as *const _) }.ok()?;
+        if head.len < CMSG_DATA {
+            return None;
+        }
+        if head.level == SOL_SOCKET && head.kind == SCM_RIGHTS {
+            let n = (head.len.min(len - off) - CMSG_DATA) / 4;
+            return Some((control + off + CMSG_DATA, n));
+        }
+        off += (head.len + 7) & !7;
+        i += 1;
+    }
+    None
+}
+
 /// sendmsg, sendmmsg (its first message) of a recorded process, at its entry: the open files
 /// of its `SCM_RIGHTS` message are remembered as sent ([`SENT_FILES`]) before the kernel
 /// queues them, so that a receiver whose recvmsg ends before this call does still finds them.
@@ -350,41 +376,22 @@ pub fn note_sent_files(cfg: &Config, msghdr: u64, tgid: u32, ts_ns: u64) {
     if m.control == 0 {
         return;
     }
-    let mut off = 0u64;
-    let mut i = 0;
-    while i < RIGHTS_SCAN {
-        if off + CMSG_DATA > m.controllen {
-            return;
-        }
+    let Some((fds, n)) = rights_fds(m.control, m.controllen) else {
+        return;
+    };
+    let mut k = 0u64;
+    while k < FD_SENT as u64 && k < n {
         // SAFETY: as above.
-        let Ok(head) = (unsafe { bpf_probe_read_user::<CmsgHead>((m.control + off) as *const _) })
-        else {
-            return;
-        };
-        if head.len < CMSG_DATA {
-            return;
+        if let Ok(fd) = unsafe { bpf_probe_read_user::<i32>((fds + 4 * k) as *const _) }
+            && let Some((file, inode)) = crate::task::file_of(cfg, fd)
+        {
+            let sent = SentFile {
+                source: FdSource { tgid, fd, ts_ns },
+                inode,
+            };
+            let _ = SENT_FILES.insert(file, sent, 0);
         }
-        if head.level == SOL_SOCKET && head.kind == SCM_RIGHTS {
-            let n = (head.len.min(m.controllen - off) - CMSG_DATA) / 4;
-            let mut k = 0u64;
-            while k < FD_SENT as u64 && k < n {
-                let at = m.control + off + CMSG_DATA + 4 * k;
-                // SAFETY: as above.
-                if let Ok(fd) = unsafe { bpf_probe_read_user::<i32>(at as *const _) }
-                    && let Some((file, inode)) = crate::task::file_of(cfg, fd)
-                {
-                    let sent = SentFile {
-                        source: FdSource { tgid, fd, ts_ns },
-                        inode,
-                    };
-                    let _ = SENT_FILES.insert(file, sent, 0);
-                }
-                k += 1;
-            }
-            return;
-        }
-        off += (head.len + 7) & !7;
-        i += 1;
+        k += 1;
     }
 }
 
@@ -404,44 +411,24 @@ unsafe fn received_sources(
     len: u64,
     sources: *mut [FdSource; FD_SOURCES],
 ) {
-    let len = len.min(tracer_common::ADDR_CAP as u64);
-    let mut off = 0u64;
-    let mut i = 0;
-    while i < RIGHTS_SCAN {
-        if off + CMSG_DATA > len {
-            return;
-        }
+    let Some((fds, n)) = rights_fds(control, len.min(tracer_common::ADDR_CAP as u64)) else {
+        return;
+    };
+    let mut k = 0usize;
+    while k < FD_SOURCES && (k as u64) < n {
         // SAFETY: a user read checked by the helper.
-        let Ok(head) = (unsafe { bpf_probe_read_user::<CmsgHead>((control + off) as *const _) })
-        else {
-            return;
-        };
-        if head.len < CMSG_DATA {
-            return;
-        }
-        if head.level == SOL_SOCKET && head.kind == SCM_RIGHTS {
-            let n = (head.len.min(len - off) - CMSG_DATA) / 4;
-            let mut k = 0usize;
-            while k < FD_SOURCES && (k as u64) < n {
-                let at = control + off + CMSG_DATA + 4 * k as u64;
-                // SAFETY: as above.
-                if let Ok(fd) = unsafe { bpf_probe_read_user::<i32>(at as *const _) }
-                    && let Some((file, inode)) = crate::task::file_of(cfg, fd)
-                    // SAFETY: a map value read by value.
-                    && let Some(sent) = unsafe { SENT_FILES.get(&file) }.copied()
-                {
-                    let _ = SENT_FILES.remove(&file);
-                    if sent.inode == inode {
-                        // SAFETY: `k` is below FD_SOURCES.
-                        unsafe { (*sources)[k] = sent.source };
-                    }
-                }
-                k += 1;
+        if let Ok(fd) = unsafe { bpf_probe_read_user::<i32>((fds + 4 * k as u64) as *const _) }
+            && let Some((file, inode)) = crate::task::file_of(cfg, fd)
+            // SAFETY: a map value read by value.
+            && let Some(sent) = unsafe { SENT_FILES.get(&file) }.copied()
+        {
+            let _ = SENT_FILES.remove(&file);
+            if sent.inode == inode {
+                // SAFETY: `k` is below FD_SOURCES.
+                unsafe { (*sources)[k] = sent.source };
             }
-            return;
         }
-        off += (head.len + 7) & !7;
-        i += 1;
+        k += 1;
     }
 }
 
@@ -554,7 +541,7 @@ fn network_part_exit<C: SyscallContext, const P: u8>(ctx: &C) -> Option<()> {
     }
     let cfg = config();
     // An unconnected UDP socket's autobound port, before the send's own record.
-    if P == PART_SEND && done.ret >= 0 {
+    if P == PART_SEND && cfg.send_autobind != 0 && done.ret >= 0 {
         let _ = send_autobind(cfg, bpf_get_current_pid_tgid(), fd as i32);
     }
     // SAFETY: `d` is the reserved record's payload.

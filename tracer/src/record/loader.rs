@@ -280,6 +280,16 @@ pub fn load(
             }
         }
     }
+    // Where `udp_autobind`'s tracepoint is missing (before 6.3) or refused by a test, the
+    // sends' exit does its work (`send_autobind`); elsewhere no send pays for it.
+    let (program, name) = crate::trace::hooks::UDP_AUTOBIND;
+    config.send_autobind = u32::from(
+        hooks::refused_by_test(program)
+            || point_absent(&Point::Tracepoint {
+                category: "sock",
+                name: name.to_owned(),
+            }),
+    );
     // Files passed over `SCM_RIGHTS` between recorded processes (`note_sent_files`).
     if let Some(btf) = btf.as_ref() {
         match (
