@@ -80,6 +80,13 @@ impl Proc {
         });
     }
 
+    /// Closes `fd` at `now`: its entry, if the table had one, is retired.
+    fn close(&mut self, fd: i32, now: u64) {
+        if let Some(what) = self.fds.remove(&fd) {
+            self.retire(fd, what, now);
+        }
+    }
+
     /// What fd `fd` was at `at`: the first entry for it that left the table after `at`, or
     /// else the one in the table. (The kernel saw the fd open at `at`, so the entry live then
     /// is the first to leave after it.)
@@ -244,10 +251,9 @@ impl Processes {
     pub fn close_fds(&mut self, pid: u32, first: i32, last: i32) {
         let now = self.now;
         if let Some(p) = self.map.get_mut(&pid) {
+            // A single close (the common case) looks up its fd, not the whole table.
             if first == last {
-                if let Some(what) = p.fds.remove(&first) {
-                    p.retire(first, what, now);
-                }
+                p.close(first, now);
                 p.cloexec.remove(&first);
                 return;
             }
@@ -258,9 +264,7 @@ impl Processes {
                 .filter(|&fd| in_range(fd, first, last))
                 .collect();
             for fd in closed {
-                if let Some(what) = p.fds.remove(&fd) {
-                    p.retire(fd, what, now);
-                }
+                p.close(fd, now);
             }
             p.cloexec.retain(|&fd| !in_range(fd, first, last));
         }
@@ -313,9 +317,7 @@ impl Processes {
         let p = self.get(pid);
         let closed = std::mem::take(&mut p.cloexec);
         for fd in closed {
-            if let Some(what) = p.fds.remove(&fd) {
-                p.retire(fd, what, now);
-            }
+            p.close(fd, now);
         }
     }
 
