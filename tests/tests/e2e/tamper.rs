@@ -306,6 +306,42 @@ int main(void) {
     }
 }
 
+/// C source for a program the recorder runs: the recorder's BPF maps, from its fdinfo
+/// (`/proc/PARENT/fdinfo`, the recorder being the parent of the command), by id and type:
+/// `recorder_maps(ids, types, max)` gives how many, or -1 when the fdinfo cannot be read.
+const RECORDER_MAPS_C: &str = r#"
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+static long bpf(int cmd, union bpf_attr *a) { return syscall(SYS_bpf, cmd, a, sizeof *a); }
+static int recorder_maps(unsigned *ids, unsigned *types, int max) {
+    char dir[64], path[400], line[256];
+    snprintf(dir, sizeof dir, "/proc/%d/fdinfo", getppid());
+    DIR *d = opendir(dir);
+    if (!d) return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < max) {
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f) continue;
+        unsigned type = 0, id = 0;
+        while (fgets(line, sizeof line, f)) {
+            sscanf(line, "map_type: %u", &type);
+            sscanf(line, "map_id: %u", &id);
+        }
+        fclose(f);
+        if (id) { ids[n] = id; types[n] = type; n++; }
+    }
+    closedir(d);
+    return n;
+}
+"#;
+
 /// Round 4's `a4_bpf_map_tamper`: a root package opens its recorder's BPF maps by id (from
 /// `/proc/RECORDER/fdinfo`) and deletes every key of every hash map (TRACKED among them, so
 /// that what it does next would not be recorded), then creates a file. The maps are frozen
@@ -317,34 +353,14 @@ fn the_recorder_maps_refuse_deletes_from_userspace() {
     let bin = compile_c(
         dir.path(),
         "maptamper",
-        r#"
-#include <dirent.h>
+        &format!(
+            "{RECORDER_MAPS_C}{}",
+            r#"
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/bpf.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-static long bpf(int cmd, union bpf_attr *a) { return syscall(SYS_bpf, cmd, a, sizeof *a); }
 int main(int argc, char **argv) {
-    char dir[64], path[400], line[256];
-    snprintf(dir, sizeof dir, "/proc/%d/fdinfo", getppid());
-    DIR *d = opendir(dir);
-    if (!d) { perror("fdinfo"); return 1; }
-    unsigned ids[256];
-    int n = 0, deleted = 0, refused = 0, other = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < 256) {
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        FILE *f = fopen(path, "r");
-        if (!f) continue;
-        unsigned id;
-        while (fgets(line, sizeof line, f))
-            if (sscanf(line, "map_id: %u", &id) == 1) ids[n++] = id;
-        fclose(f);
-    }
-    closedir(d);
+    unsigned ids[256], types[256];
+    int n = recorder_maps(ids, types, 256), deleted = 0, refused = 0, other = 0;
+    if (n < 0) { perror("fdinfo"); return 1; }
     for (int i = 0; i < n; i++) {
         union bpf_attr a;
         memset(&a, 0, sizeof a);
@@ -386,7 +402,8 @@ int main(int argc, char **argv) {
     close(fd);
     return deleted == 0 && refused > 0 ? 0 : 3;
 }
-"#,
+"#
+        ),
         &[],
     );
     let after = dir.join("after").display().to_string();
@@ -421,41 +438,21 @@ fn a_moved_ring_consumer_is_counted_not_silent() {
     let bin = compile_c(
         dir.path(),
         "ringskip",
-        r#"
-#include <dirent.h>
-#include <fcntl.h>
-#include <linux/bpf.h>
-#include <stdio.h>
-#include <string.h>
+        &format!(
+            "{RECORDER_MAPS_C}{}",
+            r#"
 #include <sys/mman.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-static long bpf(int cmd, union bpf_attr *a) { return syscall(SYS_bpf, cmd, a, sizeof *a); }
 int main(int argc, char **argv) {
-    char dir[64], path[400], line[256];
-    snprintf(dir, sizeof dir, "/proc/%d/fdinfo", getppid());
-    DIR *d = opendir(dir);
-    if (!d) { perror("fdinfo"); return 1; }
-    int ring = -1;
-    struct dirent *e;
-    while ((e = readdir(d)) && ring < 0) {
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        FILE *f = fopen(path, "r");
-        if (!f) continue;
-        unsigned type = 0, id = 0;
-        while (fgets(line, sizeof line, f)) {
-            sscanf(line, "map_type: %u", &type);
-            sscanf(line, "map_id: %u", &id);
-        }
-        fclose(f);
-        if (type == BPF_MAP_TYPE_RINGBUF && id) {
-            union bpf_attr a;
-            memset(&a, 0, sizeof a);
-            a.map_id = id;
-            ring = bpf(BPF_MAP_GET_FD_BY_ID, &a);
-        }
+    unsigned ids[256], types[256];
+    int n = recorder_maps(ids, types, 256), ring = -1;
+    if (n < 0) { perror("fdinfo"); return 1; }
+    for (int i = 0; i < n && ring < 0; i++) {
+        if (types[i] != BPF_MAP_TYPE_RINGBUF) continue;
+        union bpf_attr a;
+        memset(&a, 0, sizeof a);
+        a.map_id = ids[i];
+        ring = bpf(BPF_MAP_GET_FD_BY_ID, &a);
     }
-    closedir(d);
     if (ring < 0) { fprintf(stderr, "no ring\n"); return 1; }
     long page = sysconf(_SC_PAGESIZE);
     volatile unsigned long *consumer = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, ring, 0);
@@ -475,7 +472,8 @@ int main(int argc, char **argv) {
     printf("moved %d\n", moved);
     return moved > 0 ? 0 : 3;
 }
-"#,
+"#
+        ),
         &[],
     );
     let after = dir.join("after").display().to_string();
