@@ -120,6 +120,14 @@ pub struct Decoder {
     /// recorder's own child setting itself up (the `-u` credential change, the parent-death
     /// signal), not the command, and its records other than exec attempts are left out.
     pub setup_pid: Option<u32>,
+    /// A monotonic time by which that exec had happened (the spawn had returned). A record of
+    /// the setup pid stamped later, with no successful exec read, means the exec's record was
+    /// lost or skipped: the setup ends there, and the records left out are counted in
+    /// `setup_lost` rather than gone silently (they may have been the command's).
+    pub setup_until: u64,
+    /// Per kind, records left out as setup whose exec record never came.
+    pub setup_lost: BTreeMap<&'static str, u64>,
+    setup_dropped: BTreeMap<&'static str, u64>,
 }
 
 impl Decoder {
@@ -135,6 +143,18 @@ impl Decoder {
             truncated: BTreeMap::new(),
             max_args: tracer_common::process::MAX_ARGS_DEFAULT,
             setup_pid: None,
+            setup_until: u64::MAX,
+            setup_lost: BTreeMap::new(),
+            setup_dropped: BTreeMap::new(),
+        }
+    }
+
+    /// The setup ended without its exec record: what was left out as setup is lost.
+    pub fn end_setup_unseen(&mut self) {
+        if self.setup_pid.take().is_some() {
+            for (kind, n) in std::mem::take(&mut self.setup_dropped) {
+                *self.setup_lost.entry(kind).or_default() += n;
+            }
         }
     }
 
@@ -182,9 +202,16 @@ impl Decoder {
         let Some(data) = data else { return Ok(None) };
         if self.setup_pid == Some(header.pid) {
             match &data {
-                EventData::Exec { .. } if header.ret >= 0 => self.setup_pid = None,
+                EventData::Exec { .. } if header.ret >= 0 => {
+                    self.setup_pid = None;
+                    self.setup_dropped.clear();
+                }
                 EventData::Exec { .. } => {}
-                _ => return Ok(None),
+                _ if header.ts_ns > self.setup_until => self.end_setup_unseen(),
+                _ => {
+                    *self.setup_dropped.entry(data.kind().name()).or_default() += 1;
+                    return Ok(None);
+                }
             }
         }
         let name = data.kind().name();
@@ -368,6 +395,37 @@ mod tests {
         };
         // SAFETY: reading the first `len` bytes of a plain-old-data value.
         unsafe { std::slice::from_raw_parts((&raw const ev).cast::<u8>(), len) }.to_vec()
+    }
+
+    /// An open record of pid 42 stamped `ts_ns`.
+    fn open_at(ts_ns: u64) -> Vec<u8> {
+        let mut bytes = open_record("/etc/hostname", None, 3);
+        let off = std::mem::offset_of!(Header, ts_ns);
+        bytes[off..off + 8].copy_from_slice(&ts_ns.to_ne_bytes());
+        bytes
+    }
+
+    #[test]
+    fn setup_records_whose_exec_never_came_are_lost_not_gone() {
+        let mut d = Decoder::new(Clock::now(), procs::Processes::default());
+        d.setup_pid = Some(42);
+        d.setup_until = 1_000;
+        // Before the spawn returned, with no exec read: left out, as set-up.
+        assert_eq!(d.decode(&open_at(500)), Ok(None));
+        assert_eq!(d.decode(&open_at(900)), Ok(None));
+        assert!(d.setup_lost.is_empty());
+        // After it, still no exec: the exec's record was lost or skipped. This record is the
+        // command's, and the two left out are counted lost.
+        assert!(d.decode(&open_at(1_500)).unwrap().is_some());
+        assert_eq!(d.setup_pid, None);
+        assert_eq!(d.setup_lost.get("open"), Some(&2));
+        // A setup the recording ended in counts the same way.
+        let mut d = Decoder::new(Clock::now(), procs::Processes::default());
+        d.setup_pid = Some(42);
+        d.setup_until = 1_000;
+        assert_eq!(d.decode(&open_at(500)), Ok(None));
+        d.end_setup_unseen();
+        assert_eq!(d.setup_lost.get("open"), Some(&1));
     }
 
     fn open_path(d: &mut Decoder, bytes: &[u8]) -> crate::trace::PathRef {

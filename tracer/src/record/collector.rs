@@ -11,7 +11,7 @@ use std::{
     time::Instant,
 };
 
-use aya::maps::{MapData, PerCpuArray, RingBuf};
+use aya::maps::{Map, MapData, PerCpuArray};
 use tokio::{
     io::unix::AsyncFd,
     signal::unix::{Signal, SignalKind, signal},
@@ -22,7 +22,7 @@ use crate::vm::stream::PortTee;
 
 use super::{
     KILL_GRACE, RecordError, RecordOptions, TargetSpec, codescan::Scanner, existing, inherited,
-    loader::Loaded, output::TraceFile, target, writer::Background,
+    loader::Loaded, output::TraceFile, ring::Ring, target, writer::Background,
 };
 use crate::{
     events::{Clock, Decoder, procs::Processes},
@@ -131,13 +131,12 @@ pub async fn run(
     // On disk at once: a header means "recording", for whoever waits on the file.
     writer.flush().map_err(out_err)?;
 
-    let ring = RingBuf::try_from(
-        loaded
-            .ebpf
-            .take_map("EVENTS")
-            .ok_or(RecordError::MissingMap("EVENTS"))?,
-    )
-    .map_err(|e| RecordError::Load(e.to_string()))?;
+    let ring = match loaded.ebpf.take_map("EVENTS") {
+        Some(Map::RingBuf(data)) => {
+            Ring::new(data).map_err(|e| RecordError::Load(e.to_string()))?
+        }
+        _ => return Err(RecordError::MissingMap("EVENTS")),
+    };
     // SAFETY: the ring buffer owns its map fd, which stays open and the same until the AsyncFd
     // is dropped.
     let mut ring = unsafe { AsyncFd::register(ring) }.map_err(register_err)?;
@@ -154,6 +153,8 @@ pub async fn run(
     decoder.max_args = opts.max_args;
     if let Target::Command { pid, .. } = &started.target {
         decoder.setup_pid = Some(*pid);
+        // The spawn returned once the exec had happened (std waits for it).
+        decoder.setup_until = Clock::now().start_mono_ns;
     }
     let mut child = started.child;
     let pidfd = match started.pidfd {
@@ -276,6 +277,13 @@ pub async fn run(
         eprint!("\r\x1b[K");
     }
     let mut lost = per_kind(&loaded.ebpf, "LOST")?;
+    decoder.end_setup_unseen();
+    for (kind, n) in &decoder.setup_lost {
+        tracing::warn!(
+            "{n} {kind} records of the command's process were left out as its set-up, and its exec was never read"
+        );
+        *lost.entry((*kind).to_owned()).or_default() += n;
+    }
     let ring_skipped = skipped(&submitted, &decoder.read);
     tracing::debug!(
         "ring records submitted before the last drain: {:?}; read: {:?}",
@@ -288,6 +296,12 @@ pub async fn run(
     for (kind, n) in &ring_skipped {
         tracing::warn!("{n} {kind} records were submitted to the ring and never read");
         *lost.entry(kind.clone()).or_default() += n;
+    }
+    let (moves, moved_bytes) = ring.get_ref().moves();
+    if moves > 0 {
+        tracing::warn!(
+            "someone else moved the ring buffer's consumer position {moves} time(s), past {moved_bytes} bytes of records"
+        );
     }
     let mut truncated = per_kind(&loaded.ebpf, "TRUNCATED")?;
     for (kind, n) in &decoder.truncated {
@@ -318,7 +332,7 @@ pub async fn run(
         cut: None,
         code_scan: Some(scanner.finish(super::codescan::FINISH_WAIT)),
         fsize_limits_found: super::output::fsize_limits_found(),
-        consumer_moved: !ring_skipped.is_empty(),
+        consumer_moved: moves > 0 || !ring_skipped.is_empty(),
         ring_skipped,
     };
     // Every line queued is written before the footer.
@@ -429,7 +443,7 @@ enum Drained {
 /// it), then flushes: what a drain read is on disk, so a killed recorder leaves a trace that
 /// ends with whole events.
 fn drain(
-    ring: &mut RingBuf<MapData>,
+    ring: &mut Ring,
     decoder: &mut Decoder,
     sink: &mut Sink<'_>,
     scanner: &mut Scanner,
@@ -443,7 +457,7 @@ fn drain(
             outcome = Drained::Empty;
             break;
         };
-        match decoder.decode(&item) {
+        match decoder.decode(item) {
             Ok(Some(mut event)) => {
                 past = if cutoff.is_some_and(|c| event.ts_ns > c) {
                     past + 1

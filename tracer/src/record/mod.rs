@@ -26,6 +26,7 @@ pub mod inherited;
 mod loader;
 pub mod mounts;
 mod output;
+mod ring;
 mod sender;
 #[cfg(test)]
 mod stack;

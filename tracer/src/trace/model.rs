@@ -1283,8 +1283,9 @@ pub struct Footer {
     /// version 1 (2026-12): absent when none.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub ring_skipped: BTreeMap<String, u64>,
-    /// Set when `ring_skipped` is not empty: the ring's consumer position was moved by
-    /// someone other than the collector.
+    /// Set when the ring's consumer position was moved by someone other than the collector:
+    /// the collector found a position it did not write (it swaps its own in with a
+    /// compare-and-exchange and checks before each record), or `ring_skipped` is not empty.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub consumer_moved: bool,
 }
