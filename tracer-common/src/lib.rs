@@ -388,6 +388,9 @@ numbered_enum! {
         MqUnlink = 180 => "mq_unlink",
         /// Linux 6.17.
         FileSetattr = 181 => "file_setattr",
+        /// Advice on another process's memory through a pidfd (Linux 5.10): CAP_SYS_NICE
+        /// unless the pidfd is the caller's own.
+        ProcessMadvise = 182 => "process_madvise",
         /// Only the options [`sockopt::recorded`] names reach userspace: the kernel side drops
         /// every other setsockopt at entry.
         Setsockopt = 190 => "setsockopt",
@@ -458,7 +461,7 @@ impl SyscallId {
             | Setdomainname | Ioperm | Iopl | Acct | Quotactl | QuotactlFd | Syslog
             | PerfEventOpen | Vhangup | SchedSetscheduler | SchedSetparam | SchedSetattr
             | Setpriority | Prlimit64 | Setrlimit | FanotifyInit | Ioctl | IoprioSet
-            | ProcessVmWritev => EventKind::PrivilegedCall,
+            | ProcessVmWritev | ProcessMadvise => EventKind::PrivilegedCall,
             Seccomp
             | LandlockCreateRuleset
             | LandlockAddRule

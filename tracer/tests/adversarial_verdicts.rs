@@ -368,3 +368,16 @@ fn round7_cut_batches_and_ring_receipts_are_gaps() {
         v.gaps
     );
 }
+
+/// Round 7's `c7_process_madvise`, held until process_madvise was hooked: MADV_PAGEOUT on a
+/// child's memory through a pidfd (another process: CAP_SYS_NICE). The child is named from the
+/// `pidfd_open` that made the fd.
+#[test]
+fn round7_process_madvise_on_another_process_is_privileged() {
+    let v = status("c7_process_madvise", "privileged_functions");
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    assert!(
+        format!("{v:?}").contains("process_madvise"),
+        "the evidence names the call: {v:?}"
+    );
+}

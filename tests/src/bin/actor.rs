@@ -1733,6 +1733,32 @@ fn gated() {
                 1,
                 0,
             );
+            // process_madvise through a pidfd: MADV_COLD on the parent's memory (another
+            // process: CAP_SYS_NICE, refused), then on a page of its own (needs nothing).
+            let page = libc::mmap(
+                std::ptr::null_mut(),
+                4096,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
+            let iov = libc::iovec {
+                iov_base: page,
+                iov_len: 4096,
+            };
+            const MADV_COLD: libc::c_long = 20;
+            for pid in [libc::getppid(), libc::getpid()] {
+                let pidfd = libc::syscall(libc::SYS_pidfd_open, pid, 0);
+                libc::syscall(
+                    libc::SYS_process_madvise,
+                    pidfd,
+                    &raw const iov,
+                    1usize,
+                    MADV_COLD,
+                    0,
+                );
+            }
         }
         0
     });

@@ -375,6 +375,27 @@ fn gated_calls_in(t: &Trace, mode: &[&str]) {
     );
     assert!(clone3.result.as_ref().is_some_and(|r| !r.ok()), "refused");
     privileged(call("process_vm_writev", "pid "), "CAP_SYS_PTRACE", "EPERM");
+    // process_madvise on the recorder's memory (another process, named from the pidfd) is
+    // refused; on the caller's own page it is a query.
+    let madvise = |query: bool| {
+        find(
+            t,
+            &format!("process_madvise query {query} ({mode:?})"),
+            |e| {
+                matches!(&e.data, EventData::PrivilegedCall { call, op: Some(o), query: q, .. }
+                if call == "process_madvise" && o.starts_with("pid ") && o.contains("MADV_COLD") && *q == query)
+            },
+        )
+    };
+    let other = madvise(false);
+    assert!(
+        privilege_detail(other).is_some_and(|d| d.contains("CAP_SYS_NICE")),
+        "{other:?}"
+    );
+    assert!(errno(other).is_some(), "refused: {other:?}");
+    let own = madvise(true);
+    assert_eq!(privilege_detail(own), None, "its own memory: {own:?}");
+    assert!(own.result.as_ref().is_some_and(|r| r.ok()), "{own:?}");
     let netlink = |what: &str| {
         find(t, what, |e| {
             matches!(&e.data, EventData::Send { netlink: Some(n), .. }

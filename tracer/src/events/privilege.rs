@@ -202,8 +202,44 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
         | FanotifyInit | Ioctl | IoprioSet | Clone3 | ProcessVmWritev => {
             gated_call(syscall, &a, &d, cx.header.pid, cx.header.ret)
         }
+        ProcessMadvise => process_madvise(&a, cx),
         _ => return Ok(None),
     }))
+}
+
+/// process_madvise(pidfd, iovec, vlen, advice, flags): advice on the memory of the process the
+/// pidfd names. On another process it needs CAP_SYS_NICE (and PTRACE_MODE_READ; mm/madvise.c),
+/// on the caller itself nothing. The target is named from the fd table, as for
+/// pidfd_send_signal; one it does not know is counted as another process.
+fn process_madvise(a: &[u64; 6], cx: &mut Cx<'_>) -> EventData {
+    let pidfd = a[0] as i32;
+    let target = match pidfd {
+        PIDFD_SELF_THREAD | PIDFD_SELF_THREAD_GROUP => Some(cx.header.pid),
+        fd => cx.procs.pidfd_target(cx.header.pid, fd),
+    };
+    // include/uapi/asm-generic/mman-common.h: the advice process_madvise takes.
+    let advice = match a[3] {
+        3 => "MADV_WILLNEED".to_owned(),
+        4 => "MADV_DONTNEED".to_owned(),
+        20 => "MADV_COLD".to_owned(),
+        21 => "MADV_PAGEOUT".to_owned(),
+        25 => "MADV_COLLAPSE".to_owned(),
+        n => format!("advice {n}"),
+    };
+    let op = match target {
+        Some(pid) => format!("pid {pid} {advice}"),
+        None => format!("pidfd {pidfd} (process unknown) {advice}"),
+    };
+    let privileged = target != Some(cx.header.pid);
+    let refused = refused(cx.header.ret);
+    EventData::PrivilegedCall {
+        call: SyscallId::ProcessMadvise.name().to_owned(),
+        capability: "CAP_SYS_NICE".to_owned(),
+        op: Some(op),
+        path: None,
+        name: None,
+        query: !privileged && !refused,
+    }
 }
 
 /// seccomp(op, flags, args), landlock_create_ruleset(attr, size, flags),

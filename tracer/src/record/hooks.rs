@@ -646,11 +646,21 @@ pub const FAMILY_WORDS: &[&str] = &[
     "ioprio",
     "sockopt",
     "mlock",
+    "madvise",
+    "mrelease",
 ];
 
 /// Syscalls of a covered family that are not hooked, and why. docs/trace-format.md lists them
 /// and docs/blind-spots.md the ones that are blind spots.
 pub const LEFT_OUT: &[(&str, &str)] = &[
+    (
+        "madvise",
+        "advice on the caller's own memory, needs no capability",
+    ),
+    (
+        "process_mrelease",
+        "frees the memory of a process already killed (its pidfd), which the kill decided",
+    ),
     ("getsockopt", "reads"),
     ("readlink", "reads a link, changes nothing"),
     ("readlinkat", "reads a link, changes nothing"),
@@ -893,6 +903,7 @@ pub fn kernel_nr(id: SyscallId) -> Option<i64> {
         Ioctl => libc::SYS_ioctl,
         IoprioSet => libc::SYS_ioprio_set,
         ProcessVmWritev => libc::SYS_process_vm_writev,
+        ProcessMadvise => libc::SYS_process_madvise,
         Seccomp => libc::SYS_seccomp,
         LandlockCreateRuleset => libc::SYS_landlock_create_ruleset,
         LandlockAddRule => libc::SYS_landlock_add_rule,
