@@ -50,9 +50,18 @@ pub struct NetData {
     pub head_len: u32,
     pub _pad2: u32,
     pub head: [u8; NL_HEAD],
-    /// recvmsg, recvmmsg: where the first [`FD_SOURCES`] fds of the `SCM_RIGHTS` message
-    /// came from, when a recorded process sent them (its sendmsg saw the same open file in its
-    /// fd table: [`FdSource`]); a zero `tgid` where nothing recorded sent that file.
+}
+
+/// The record of an `fd_received` (recvmsg, recvmmsg, pidfd_getfd): the network record, then
+/// where the first [`FD_SOURCES`] fds of an `SCM_RIGHTS` message came from, when a recorded
+/// process sent them (its sendmsg saw the same open file in its fd table: [`FdSource`]); a zero
+/// `tgid` where nothing recorded sent that file (always, for pidfd_getfd). Apart from
+/// [`NetData`] so that the other network records (every connect, send, socket) do not carry
+/// its 64 bytes through the ring.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct ReceivedData {
+    pub net: NetData,
     pub sources: [FdSource; FD_SOURCES],
 }
 

@@ -11,7 +11,7 @@ use tracer_common::{
     Config, EventKind, SyscallId, flags,
     network::{
         AF_NETLINK, FD_SENT, FD_SOURCES, FdSource, LISTEN_ADDR_ARG, LISTEN_ADDR_KNOWN, NL_HEAD,
-        NetData, SCM_RIGHTS, SOL_SOCKET, TCP_ESTABLISHED, TCP_LISTEN, UDP_PROTOCOLS,
+        NetData, ReceivedData, SCM_RIGHTS, SOL_SOCKET, TCP_ESTABLISHED, TCP_LISTEN, UDP_PROTOCOLS,
     },
 };
 
@@ -159,7 +159,6 @@ fn autobound(
     // SAFETY: `d` is the reserved record's payload.
     event::<NetData>(cfg, EventKind::Bind, 0, now(), 0, |d, hdr_flags| unsafe {
         *hdr_flags |= flags::AUTOBIND;
-        (*d).sources = [FdSource::default(); FD_SOURCES];
         (*d).fd = fd;
         (*d).domain = i32::from(family);
         (*d).sock_type = 0;
@@ -545,7 +544,7 @@ fn network_part_exit<C: SyscallContext, const P: u8>(ctx: &C) -> Option<()> {
         let _ = send_autobind(cfg, bpf_get_current_pid_tgid(), fd as i32);
     }
     // SAFETY: `d` is the reserved record's payload.
-    syscall_event::<NetData>(&done, cfg, |d, hdr_flags| unsafe {
+    let fill = |d: *mut NetData, hdr_flags: &mut u32| unsafe {
         if unreadable {
             *hdr_flags |= flags::READ_FAILED;
         }
@@ -573,15 +572,23 @@ fn network_part_exit<C: SyscallContext, const P: u8>(ctx: &C) -> Option<()> {
         }
         (*d).head_len = 0;
         (*d)._pad2 = 0;
-        (*d).sources = [FdSource::default(); FD_SOURCES];
-        if P == PART_RECEIVE && done.syscall != SyscallId::PidfdGetfd && !unreadable {
-            received_sources(cfg, addr.0, addr.1, &raw mut (*d).sources);
-        }
         let family = u16::from_ne_bytes([(*d).addr[0], (*d).addr[1]]);
         if P == PART_SEND && (*d).addr_len >= 2 && family == AF_NETLINK {
             (*d).head_len = netlink_head(done.syscall, &a, &raw mut (*d).head);
         }
-    })
+    };
+    if P == PART_RECEIVE {
+        // SAFETY: `r` is the reserved record's payload.
+        syscall_event::<ReceivedData>(&done, cfg, |r, hdr_flags| unsafe {
+            fill(&raw mut (*r).net, hdr_flags);
+            (*r).sources = [FdSource::default(); FD_SOURCES];
+            if done.syscall != SyscallId::PidfdGetfd && !unreadable {
+                received_sources(cfg, addr.0, addr.1, &raw mut (*r).sources);
+            }
+        })
+    } else {
+        syscall_event::<NetData>(&done, cfg, fill)
+    }
 }
 
 /// A netlink message's first header (see [`NetData::head`]): sendto's buffer, or the first

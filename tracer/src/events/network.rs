@@ -4,7 +4,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use tracer_common::{
     Event as RawEvent, EventKind,
-    network::{AF_NETLINK, NetData},
+    network::{AF_NETLINK, NetData, ReceivedData},
 };
 
 use super::{Cx, DecodeError, procs::Fd, read_record};
@@ -17,11 +17,12 @@ pub(super) fn decode(
     bytes: &[u8],
     cx: &mut Cx<'_>,
 ) -> Result<Option<EventData>, DecodeError> {
+    if kind == EventKind::FdReceived {
+        let r = Box::new(read_record::<RawEvent<ReceivedData>>(bytes)?.data);
+        return Ok(fd_received(&r, cx));
+    }
     let d = Box::new(read_record::<RawEvent<NetData>>(bytes)?.data);
     let pid = cx.header.pid;
-    if kind == EventKind::FdReceived {
-        return Ok(fd_received(&d, cx));
-    }
     let addr = sockaddr(&d.addr[..(d.addr_len as usize).min(d.addr.len())]);
     let ret = cx.header.ret;
     let ok = cx.ok();
@@ -148,7 +149,8 @@ fn bound(cx: &mut Cx<'_>, pid: u32, fd: i32, addr: &Option<SockAddr>) {
     );
 }
 
-fn fd_received(d: &NetData, cx: &mut Cx<'_>) -> Option<EventData> {
+fn fd_received(r: &ReceivedData, cx: &mut Cx<'_>) -> Option<EventData> {
+    let d = &r.net;
     let pid = cx.header.pid;
     let call = cx.syscall.map_or("", |s| s.name()).to_owned();
     if cx.syscall == Some(tracer_common::SyscallId::PidfdGetfd) {
@@ -189,7 +191,7 @@ fn fd_received(d: &NetData, cx: &mut Cx<'_>) -> Option<EventData> {
     let mut whats = Vec::new();
     let mut senders = Vec::new();
     for (i, &fd) in fds.iter().enumerate() {
-        let source = d.sources.get(i).filter(|s| s.tgid != 0);
+        let source = r.sources.get(i).filter(|s| s.tgid != 0);
         let what = source.and_then(|s| cx.procs.fd_at(s.tgid, s.fd, s.ts_ns));
         match &what {
             Some(w) => cx.procs.new_fd(pid, fd, w.clone(), cloexec),
