@@ -486,6 +486,11 @@ const SCOPED_NEGATIONS: &[&str] = &[
     "not aware",
     "without exploiting",
     "without abusing",
+    // "we have no control over the libraries we use, helpers they spawn" (heldout22, read as
+    // no spawn): a denied control presupposes what it governs.
+    "no control over",
+    "no control of",
+    "not in control of",
 ];
 
 /// Whether a clause denies what follows it. Typos without the apostrophe ("doesnt") and
@@ -535,6 +540,15 @@ fn negated(s: &str) -> bool {
     ]
     .iter()
     .any(|n| s.contains(n))
+        // "The units appear to lack common systemd hardening options such as …" (heldout22,
+        // read as sandboxing present): lacking denies its object like "have no" — but not past
+        // an "and", which may start another predicate ("lacks a privilege drop and keeps
+        // running as root").
+        || [" lack ", " lacks ", " lacking ", " lacked "]
+            .iter()
+            .filter_map(|n| s.rfind(n).map(|i| i + n.len()))
+            .max()
+            .is_some_and(|i| !s[i..].contains(" and "))
 }
 
 /// How far back a denial reaches within its clause, in words: "did not carry an explicit
@@ -795,9 +809,18 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
     }
     // A parenthesis gives examples or asides ("does not deal with system authentication (eg,
     // pam)"): mentions inside one count only when there are none outside.
+    // So does a list of examples after "such as" or "e.g." up to the end of its clause: "The
+    // units appear to lack common systemd hardening options such as NoNewPrivileges=,
+    // ProtectSystem=, …" (heldout22) is said of the options, and the list's far items lie
+    // beyond a denial's reach.
     let depth = |pos: usize| {
         let head = &s[..pos];
         head.matches('(').count() > head.matches(')').count()
+            || [" such as ", " e.g. ", " e.g., ", " for example "]
+                .iter()
+                .filter_map(|m| head.rfind(m))
+                .max()
+                .is_some_and(|i| !head[i..].contains([';', ':', '(', ')']))
     };
     let outside = all.iter().any(|p| !depth(*p));
     let mut mentions: Vec<(usize, bool)> = all
