@@ -1244,6 +1244,34 @@ fn absent_phrase_polarity(s: &str, anchors: &[&str], phrases: &[&str]) -> Option
     };
     // "siriproxy does not drop root permissions": the phrase denied affirms what it denies.
     let denied = |i: usize| negated(clause_before(s, i));
+    // "Runs as root: no, drops privileges to nobody", "Does it run as root? No, it drops
+    // privileges after start": a checklist label answered "no" and detailed by a denying
+    // phrase. The label's mention is the question, not an affirmation; the answer and the
+    // phrase agree. A mention the answer affirms ("no, but the helper runs as root") leaves
+    // the sentence to the reading below.
+    if let Some((label, rest, sep)) = label_answer_sep(s)
+        && anchors.iter().any(|a| label.contains(a))
+        && !negated(label)
+        && (if sep == "? " {
+            question_answer(rest)
+        } else {
+            answer(rest)
+        }) == Some(Expect::Absent)
+    {
+        let answer_at = s.len() - rest.len();
+        let detail_affirms = anchors
+            .iter()
+            .flat_map(|a| s[answer_at..].match_indices(a).map(|(i, _)| answer_at + i))
+            .filter(|i| !phrase_spans.iter().any(|(a, b)| a <= i && i < b))
+            .any(|i| !negated(clause_before(s, i)) && !object_denied(s, i));
+        if phrase_spans
+            .iter()
+            .all(|(a, _)| *a >= answer_at && !denied(*a))
+            && !detail_affirms
+        {
+            return Some(Expect::Absent);
+        }
+    }
     if phrase_spans.iter().all(|(a, _)| denied(*a)) {
         return Some(Expect::Present);
     }
