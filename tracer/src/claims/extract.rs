@@ -737,7 +737,9 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         return Some(Expect::Present);
     }
     if let Some((label, rest, sep)) = label_answer_sep(s)
-        && anchors.iter().any(|a| label.contains(a))
+        && anchors
+            .iter()
+            .any(|a| label.match_indices(a).any(|(i, _)| !switched_off(label, i)))
         && !negated(label)
     {
         // "Does it spawn processes? Yes, via popen": a question needs a plain yes or no;
@@ -835,6 +837,10 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         .filter(|pos| !reviewed_object(clause_before(s, *pos)))
         .filter(|pos| !prevented(clause_before(s, *pos)))
         .filter(|pos| !removed_object(clause_before(s, *pos)))
+        .filter(|pos| !removed_after(s, *pos))
+        .filter(|pos| !switched_off(s, *pos))
+        // "CAP_NET_BIND_SERVICE allows it to …": a word inside an identifier names no act.
+        .filter(|pos| !s[..*pos].ends_with('_'))
         .filter(|pos| !prevented_act(s, *pos))
         .filter(|pos| !named_code(s, *pos))
         .filter(|pos| !store_noun(s, *pos))
@@ -1076,6 +1082,14 @@ fn permitted(clause: &str) -> bool {
                 "wouldn't be able to",
             ],
         )
+        // "an intro of AmbientCapabilities, which allow to bind to privileged ports (1-1024)
+        // without super-user privileges" (heldout22): what a capability lets a process do, a
+        // permission like an allow rule, not what the package does.
+        || ["capabilit", "cap_"]
+            .iter()
+            .filter_map(|c| clause.find(c))
+            .min()
+            .is_some_and(|i| clause[i..].contains(" allow"))
 }
 
 /// Whether a mention is the act a restriction stops: "prevent fork(2) and execve(2) if no
@@ -1096,6 +1110,31 @@ fn prevented_act(s: &str, pos: usize) -> bool {
         });
     let agent = s[pos..].split_whitespace().take(6).any(|w| w == "from");
     verb && !agent
+}
+
+/// Whether a mention is what was taken away, said in the passive: "the hardenings were removed
+/// because they prevented certain system configs/changes during setup" (heldout22) says they
+/// are gone from those units, nothing of the others. "removed" within the next four words.
+fn removed_after(s: &str, pos: usize) -> bool {
+    let words: Vec<&str> = s[pos..].split_whitespace().skip(1).take(4).collect();
+    words.windows(2).any(|p| {
+        matches!(p[0], "were" | "was" | "are" | "is" | "been" | "got" | "get")
+            && p[1].trim_end_matches([',', '.', ';']) == "removed"
+    })
+}
+
+/// Whether a mention is a directive switched off: "`NoNewPrivileges=false` and
+/// `PrivateDevices=false` also remain intentional" (heldout22) names directives the unit does
+/// not use, which says nothing of the ones it does.
+fn switched_off(s: &str, pos: usize) -> bool {
+    let word_end = s[pos..]
+        .find(|c: char| !c.is_alphanumeric())
+        .map_or(s.len(), |i| pos + i);
+    let rest = &s[word_end..];
+    ["=false", "=no", "=off", "=0"].iter().any(|v| {
+        rest.strip_prefix(v)
+            .is_some_and(|r| !r.starts_with(|c: char| c.is_alphanumeric()))
+    })
 }
 
 /// Whether a mention is what a change took away: "After #1175 removed ioctl(2) fallback code
@@ -3692,7 +3731,18 @@ const RULES: &[Rule] = &[
         check: Check::PrivilegedPorts,
         applies: |s| {
             s.contains("privileged port")
-                || any(s, &["ports < 1024", "ports below 1024", "port < 1024"])
+                || any(
+                    s,
+                    &[
+                        "ports < 1024",
+                        "ports below 1024",
+                        "port < 1024",
+                        // "to bind to ports lower than 1024" (heldout22)
+                        "ports lower than 1024",
+                        "port lower than 1024",
+                        "ports under 1024",
+                    ],
+                )
                 || (any(s, LISTEN) && low_port(s))
         },
         anchors: &["privileged port", "port", "listen", "bind"],
