@@ -1905,6 +1905,9 @@ const FOREIGN_SUBJECT_WORDS: &[&str] = &[
     "ubuntu",
     "fedora",
     "opensuse",
+    // "SUSE is launching a system wide effort to harden systemd service files" (heldout22)
+    "suse",
+    "nixos",
     "tumbleweed",
     "freebsd",
     "netbsd",
@@ -3045,7 +3048,9 @@ fn installs_services(s: &str) -> bool {
     // D-Bus services are installs_dbus_files (unless the sentence names systemd as well: "a
     // systemd service and a D-Bus service" is both); a unit's sandboxing is unit_sandboxing.
     if (any(s, &["dbus", "d-bus"]) && !s.contains("systemd"))
-        || (any(s, SANDBOX_WORDS) && !s.contains(".service"))
+        || (any(s, SANDBOX_WORDS)
+            // "Harden the systemd service file for pihole-FTL" (heldout22) names the file.
+            && !any(s, &[".service", "service file", "unit file"]))
     {
         return false;
     }
@@ -4186,6 +4191,18 @@ const SANDBOX_ANCHORS: &[&str] = &[
     "service sandboxing",
     // "the systemd security enhancements that were added in #6953"
     "systemd security",
+    // "a set of permissions to sandbox the systemd unit", "Harden the systemd service file for
+    // pihole-FTL" (heldout22): the verbs, with the unit as their object.
+    "sandbox the systemd",
+    "sandbox the unit",
+    "sandbox the service",
+    "sandboxes the service",
+    "harden the systemd",
+    "harden the unit",
+    "harden the service",
+    "hardens the systemd",
+    "hardens the unit",
+    "hardens the service",
     "protectsystem",
     "protecthome",
     "privatetmp",
