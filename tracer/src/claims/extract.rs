@@ -644,6 +644,16 @@ fn clause_before(s: &str, pos: usize) -> &str {
     .filter_map(|b| bare.rfind(b).map(|i| i + b.len()))
     .max()
     .unwrap_or(0);
+    // An opening cause or concession ends at its first comma: "Because there is no privilege
+    // drop, the daemon keeps running as root" denies the drop, not the root (found while
+    // writing session 19's cases; read before as *not* root).
+    let opening = ["because ", "since ", "although ", "though ", "whereas "]
+        .iter()
+        .any(|o| bare.trim_start_matches(['-', '*', ' ']).starts_with(o));
+    let cut = match bare.find(',') {
+        Some(comma) if opening => cut.max(comma + 1),
+        _ => cut,
+    };
     &head[cut..]
 }
 
