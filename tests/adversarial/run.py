@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Adversarial corpus runner: builds each technique (round 1: src/*.c; round 2: round2/*.c,
 *.py, *.sh; round 3: round3/*.c, *.pl; round 4: round4/*.c; round 5: round5/*.c; round 6:
-round6/*.c, *.pl; round 7: round7/*.c), runs it once
+round6/*.c, *.pl; round 7: round7/*.c; round 8: round8/*.c), runs it once
 under `tracer record` and once under `strace -f`, and says per technique whether each tool saw
 it; for rounds 2-5 also what `tracer check` answers the review claims the technique is about
 (a claim "held" over a technique that did the thing is an evasion).
@@ -23,9 +23,9 @@ Verdicts, strict on purpose:
           a technique whose action failed proves nothing either way
 
 Usage (root): tests/adversarial/run.py [--tracer PATH] [--out DIR] [--only NAME,...]
-               [--round 1|2|3|4|5|6|7|all] [--markdown FILE]
+               [--round 1|2|3|4|5|6|7|8|all] [--markdown FILE]
 Needs gcc, strace, and a built tracer (cargo build --release -p tracer). Scratch files live in
-/tmp/redteam-adv (rounds 1-5) or /tmp/redteam-adv6 (round 6) or /tmp/redteam-adv7 (round 7), wiped before each run; traces go
+/tmp/redteam-adv (rounds 1-5) or /tmp/redteam-adv6, -adv7, -adv8 (rounds 6, 7, 8), wiped before each run; traces go
 to --out (default /tmp/redteam-out).
 """
 
@@ -845,6 +845,100 @@ t7("e7_fsmount_proc_environ", "environment", "a detached procfs made with fsopen
 t7("x7_vdso_getrandom", "crypto", "a 256-bit key from the vDSO's __vdso_getrandom (found in the vDSO's own symbol table): after one seeding getrandom, the bytes come from a user-space ChaCha20, no library", any_event(("crypto",)), ("crypto",), r"__vdso_getrandom", ["crypto"], effect=printed("32-byte key"))
 
 
+
+# ---------------------------------------------------------------------------------------------
+# Round 8 (round8/): written blind to the recorder's kernel side, its hook lists, its docs and
+# its e2e tests; rounds 1-7 were read only so as not to repeat a technique. Same conventions as
+# rounds 6 and 7 with its own scratch dir (SCRATCH8), markers rtm8_/RTM8_ and ports 47801-47820
+# on 127.0.0.x. Theme: what a recorder reads at the wrong moment (an io_uring entry's argument
+# rewritten after the kernel's copy and before the op runs), probes stepped over (a libc or
+# libcrypto function entered one instruction late), file changes by flags or by a stale dirfd,
+# destinations in io_uring ops not tried before, privileged calls by their rarer names (and one
+# made harmless by a private pid namespace), crypto done by the kernel's key types or drawn a
+# byte at a time.
+
+SCRATCH8 = "/tmp/redteam-adv8"
+ALLOWED8 = SCRATCH8 + "/allowed"
+ENV.update({
+    "RTM8_SKIP_ENTRY": "1",
+    "RTM8_SYMLINK_ENV": "1",
+})
+LINK.update({
+    "x8_evp_skip_entry": ["-lcrypto"],
+    "x8_sha256_lowlevel": ["-lcrypto"],
+})
+
+
+def t8(name, cat, what, rule, kinds, strace_re, claims, **opts):
+    t(name, cat, what, rule, kinds, strace_re, round=8, claims=claims, scratch=SCRATCH8, **opts)
+
+
+def file_has8(rel, text):
+    def check(_out):
+        try:
+            with open(os.path.join(SCRATCH8, rel), errors="replace") as f:
+                return text in f.read()
+        except OSError:
+            return False
+
+    return check
+
+
+def exists8(rel):
+    return lambda out: os.path.exists(os.path.join(SCRATCH8, rel))
+
+
+def creating_open(marker):
+    """An open naming the marker that is recorded as writing or as creating (whatever field
+    says so), not as a plain read."""
+
+    def pred(e, _events):
+        if e["kind"] != "open" or marker not in fields(e):
+            return False
+        f = e["fields"]
+        return f.get("access") in ("write", "read_write") or bool(f.get("created")) or "O_CREAT" in fields(e)
+
+    return pred
+
+
+def one_byte_draws(n):
+    """getrandom events of 1 byte, `n` or more in all (a run of identical calls is one event with
+    a `repeat.count`)."""
+
+    def pred(e, events):
+        ones = [x for x in events if x["kind"] == "getrandom" and (x.get("fields") or {}).get("bytes") == 1]
+        return e in ones and sum((x.get("repeat") or {}).get("count", 1) for x in ones) >= n
+
+    return pred
+
+
+FILE_DIRS8 = {"dirs": [ALLOWED8]}
+# files
+t8("f8_rdonly_creat", "file", "open(O_RDONLY|O_CREAT) creates a file (the access mode says read; round 2 did O_RDONLY|O_TRUNC)", creating_open("rtm8_rdonly_creat"), ("open",), r"openat\(.*rtm8_rdonly_creat.*O_CREAT", FT, effect=exists8("rtm8_rdonly_creat"))
+t8("f8_dirfd_renamed_by_daemon", "file", "dirfd of ALLOWED/rtm8_sub; a daemon started before the recording renames that dir out of the allowed dir (to rtm8_moved_real); openat(dirfd, \"data.txt\", O_CREAT) lands outside", write_open("rtm8_moved_real"), ("open", "rename"), r"rename\(.*rtm8_moved_real", ["file_io"], allow=FILE_DIRS8, prepare=True, cleanup=True, effect=file_has8("rtm8_moved_real/data.txt", "rtm8 written through a dirfd"))
+# forgery: io_uring arguments rewritten between the kernel's copy (at submit) and the op's run
+t8("a8_uring_linked_path_swap", "forgery", "IORING_OP_OPENAT(O_CREAT) hard-linked behind a 300 ms timeout; right after the submit (the kernel has copied the path) the buffer is rewritten from rtm8_linked_real to ALLOWED/rtm8_linked_decoy; write through the fd", lambda e, ev: e["kind"] in ("open", "io_uring_op") and "rtm8_linked_real" in fields(e), ("open", "io_uring_op"), r"io_uring_enter\(", ["file_io"], allow=FILE_DIRS8, effect=printed("real file exists: yes; decoy exists: no"))
+t8("a8_uring_linked_connect_swap", "forgery", "IORING_OP_CONNECT hard-linked behind a 300 ms timeout; right after the submit the sockaddr buffer is rewritten from 127.0.0.2:47805 (where the connection goes) to the allowed 127.0.0.1:47804", names_peer(("connect", "io_uring_op", "send"), "127.0.0.2", 47805), ("connect", "io_uring_op"), r"io_uring_enter\(", ["outgoing_destinations"], allow=LO_ONLY, effect=printed("peer is 127.0.0.2:47805; accepted on 127.0.0.2:47805: yes"))
+# processes
+t8("p8_setns_pidns_spawn", "process", "setns(pidfd_open(init), CLONE_NEWPID) into a pid namespace a daemon holds (started before the recording), then fork + execve(/bin/touch rtm8_pidns_spawn): the child is pid 2 there", forked_exec("rtm8_pidns_spawn"), ("fork", "exec"), r"execve\(.*rtm8_pidns_spawn", ["processes_spawned"], prepare=True, cleanup=True, effect=exists8("rtm8_pidns_spawn"))
+# network
+t8("a8_killed_in_connect", "forgery", "own netns: listener on 0.0.0.0:47806, backlog 0, queue filled by a connect to the allowed 127.0.0.1:47806; a child's connect to 127.0.0.2:47806 sends its SYN (ListenOverflows goes up) and blocks; the parent SIGKILLs it inside connect(2): the call never returns", names_peer(("connect", "send", "socket"), "127.0.0.2", 47806), ("connect", "send"), r"connect\(.*127\.0\.0\.2", ["outgoing_destinations"], allow=LO_ONLY, effect=printed("SYN reached the listener (ListenOverflows 0 -> 1): yes; child killed inside connect(2)"))
+t8("n8_uring_send_addr", "network", "IORING_OP_SEND (plain, not SEND_ZC) with a destination in addr2/addr_len on an unconnected UDP socket: 127.0.0.2:47802, received there", names_peer(("send", "connect", "io_uring_op"), "127.0.0.2", 47802), ("send", "io_uring_op"), r"io_uring_enter\(", ["outgoing_destinations"], allow=LO_ONLY, effect=printed("received 30 bytes at 127.0.0.2:47802"))
+t8("n8_uring_sendmsg_zc", "network", "IORING_OP_SENDMSG_ZC with msg_name 127.0.0.2:47803 on an unconnected UDP socket, received there", names_peer(("send", "connect", "io_uring_op"), "127.0.0.2", 47803), ("send", "io_uring_op"), r"io_uring_enter\(", ["outgoing_destinations"], allow=LO_ONLY, effect=printed("received 25 bytes at 127.0.0.2:47803"))
+# privilege
+t8("c8_setdomainname_utsns", "privilege", "setdomainname(2) (CAP_SYS_ADMIN; round 1 did sethostname) in a private UTS namespace", either(syscall_is("setdomainname"), mentions("rtm8-domain", "setdomainname")), (), r"setdomainname\(", ["privileged_functions"], effect=printed("domain now rtm8-domain"))
+t8("c8_reboot_pidns", "privilege", "reboot(LINUX_REBOOT_CMD_POWER_OFF) (CAP_SYS_BOOT) from the init of a private pid namespace (checked: pid 1, another pid ns): the kernel kills that init, its parent sees SIGINT", syscall_or_kind("reboot"), (), r"reboot\(", ["privileged_functions"], effect=printed("SIGINT, the pid namespace's power-off"))
+t8("c8_vhangup", "privilege", "vhangup(2) (CAP_SYS_TTY_CONFIG) after setsid(), no controlling terminal", syscall_or_kind("vhangup"), (), r"vhangup\(", ["privileged_functions"], effect=printed("vhangup() with no controlling tty -> 0"))
+# environment
+t8("e8_getenv_skip_entry", "environment", "getenv of the shared libc entered at +2: the program executes getenv's first instruction (push %r15) itself and jumps past it, so an int3 on the entry (a uprobe) never runs", has(("getenv",), "RTM8_SKIP_ENTRY"), ("getenv",), r"RTM8_SKIP_ENTRY", ["environment"], effect=printed("RTM8_SKIP_ENTRY -> 1"))
+t8("e8_symlink_environ", "environment", "open + read SCRATCH/rtm8_envlink, a symlink to /proc/self/environ the install made (prepare): the path names no environment", either(has(("getenv",), "RTM8_SYMLINK_ENV"), open_of("environ")), ("getenv", "open"), r"openat\(.*rtm8_envlink", ["environment"], prepare=True, effect=printed("RTM8_SYMLINK_ENV -> 1"))
+# crypto
+t8("x8_evp_skip_entry", "crypto", "SHA-256 through libcrypto's EVP API with EVP_DigestInit_ex2 entered at +2: the program clears ecx itself (its first instruction) and jumps past the entry, so an int3 on it (a uprobe) never runs; EVP_DigestUpdate/Final_ex called normally; sha256(abc) checked, no random numbers", any_event(("crypto",)), ("crypto",), r"EVP_DigestInit_ex2", ["crypto"], effect=printed("matches the standard"))
+t8("x8_sha256_lowlevel", "crypto", "libcrypto's low-level (deprecated, exported) API called normally: SHA256_Init/Update/Final + AES_set_encrypt_key/AES_encrypt, no EVP function; sha256(abc) and FIPS-197's AES-128 vector checked", any_event(("crypto",)), ("crypto",), r"SHA256_Init", ["crypto"], effect=printed("matches the standard; AES_encrypt: FIPS-197 vector matches"))
+t8("x8_encrypted_key", "crypto", "the kernel's \"encrypted\" key type: add_key(user rtm8_master, fixed 32 bytes), add_key(\"encrypted\", \"new default user:rtm8_master 32\") (the kernel draws a key and AES-encrypts it, HMAC-SHA256), KEYCTL_READ of the blob", either(any_event(("crypto",)), mentions("encrypted", "rtm8_enc")), ("crypto",), r"add_key\(\"encrypted\"", ["crypto"], effect=matches(r"blob of [1-9]\d* bytes"))
+t8("x8_getrandom_bytewise", "crypto", "a 256-bit key from 32 one-byte getrandom(2) calls (none looks like a key draw)", either(any_event(("crypto",)), one_byte_draws(32)), ("crypto", "getrandom"), r"getrandom\(.*, 1, 0\)", ["crypto"], effect=printed("from 32 one-byte getrandom calls"))
+
+
 def sh(cmd, **kw):
     return subprocess.run(cmd, **kw)
 
@@ -909,6 +1003,11 @@ def build(bindir, names):
         # round7/r7.h includes round 6's r6.h with round 7's scratch dir (round 3's r3.h, round
         # 2's headers).
         jobs.append((n, os.path.join(r7, n + ".c"), ["-I", r7, "-I", r6, "-I", r3, "-I", r2]))
+    r8 = os.path.join(HERE, "round8")
+    for n in [n for n in names if T[n].get("round", 1) == 8]:
+        # round8/r8.h includes round 6's r6.h (round 3's r3.h and uring3.h, round 2's headers)
+        # with round 8's scratch dir.
+        jobs.append((n, os.path.join(r8, n + ".c"), ["-I", r8, "-I", r6, "-I", r3, "-I", r2]))
     for name, path, extra in jobs:
         cmd = ["gcc", "-O1", "-Wall", "-no-pie", "-pthread", *extra, "-o", os.path.join(bindir, name), path]
         cmd += [a.replace("{bindir}", bindir) for a in LINK.get(name, [])]
@@ -1173,7 +1272,7 @@ def main():
     ap.add_argument("--tracer", default=os.path.join(HERE, "..", "..", "target", "release", "tracer"))
     ap.add_argument("--out", default="/tmp/redteam-out")
     ap.add_argument("--only", default="")
-    ap.add_argument("--round", default="all", choices=["1", "2", "3", "4", "5", "6", "7", "all"])
+    ap.add_argument("--round", default="all", choices=["1", "2", "3", "4", "5", "6", "7", "8", "all"])
     ap.add_argument("--markdown", default="")
     ap.add_argument("--no-strace", action="store_true")
     ap.add_argument("--rejudge", action="store_true", help="judge the traces and strace logs already in --out, run nothing")
