@@ -4,8 +4,8 @@
 //! the program did what the claim denies; a held verdict here is an evasion come back.
 //!
 //! The traces are real recordings (`fixtures/round2/NAME.jsonl.gz`, `fixtures/round3/…` and
-//! `fixtures/round5/…`, `fixtures/round7/…`, made by `tests/adversarial/run.py --round 2`, `3`,
-//! `5` or `7`), not
+//! `fixtures/round5/…`, `fixtures/round7/…`, `fixtures/round8/…`, made by
+//! `tests/adversarial/run.py --round 2`, `3`, `5`, `7` or `8`), not
 //! hand-made events. Round 5's are of techniques the recorder missed until setsockopt, a
 //! sendmsg's source route and the mlock calls were hooked (the `sockopt` and `mlock` kinds).
 
@@ -23,6 +23,7 @@ fn fixture(name: &str) -> PathBuf {
         Some("3") => "round3",
         Some("5") => "round5",
         Some("7") => "round7",
+        Some("8") => "round8",
         _ => "round2",
     };
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -380,4 +381,24 @@ fn round7_process_madvise_on_another_process_is_privileged() {
         format!("{v:?}").contains("process_madvise"),
         "the evidence names the call: {v:?}"
     );
+}
+
+/// Round 8's crypto holds. `x8_sha256_lowlevel` hashes and encrypts with OpenSSL's low-level
+/// `SHA256_Init`/`AES_set_encrypt_key`, which no uprobe watches: the code scan lists the
+/// program's crypto imports, and the unwatched ones make the claim inconclusive, named.
+/// `x8_encrypted_key` has the kernel make and AES-encrypt a key (`add_key` of type
+/// `encrypted`): crypto asked for, as for a library call.
+#[test]
+fn round8_unwatched_crypto_imports_and_kernel_encrypted_keys() {
+    let v = status("x8_sha256_lowlevel", "crypto");
+    assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
+    assert!(
+        v.gaps
+            .iter()
+            .any(|g| g.contains("imports") && g.contains("SHA256_Init")),
+        "{:?}",
+        v.gaps
+    );
+    let v = status("x8_encrypted_key", "crypto");
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
 }

@@ -318,6 +318,162 @@ fn executable_code(data: &[u8]) -> Option<(Vec<&[u8]>, Option<String>)> {
     Some((code, interp(data)))
 }
 
+/// The crypto library functions an ELF file imports (its undefined dynamic symbols): a call to
+/// one the recorder has no uprobe on (OpenSSL's low-level `SHA256_Init` or `AES_encrypt`, or
+/// any of libgcrypt, GnuTLS, Nettle, libsodium, mbedTLS, wolfSSL, NSS, libmd, libcrypt) makes
+/// no event, so the verdict names the file's imports that no uprobe watched. Sorted, each once.
+fn elf_crypto_imports(data: &[u8]) -> Vec<String> {
+    use object::{Object, ObjectSymbol};
+    let Ok(file) = object::File::parse(data) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = file
+        .dynamic_symbols()
+        .filter(|s| s.is_undefined())
+        .filter_map(|s| s.name().ok())
+        // `SHA256_Init@OPENSSL_3.0.0`: the version is not part of the name.
+        .map(|n| n.split('@').next().unwrap_or(n))
+        .filter(|n| is_crypto_function(n))
+        .map(str::to_owned)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// A function that starts crypto by itself: one that hashes, encrypts, signs, derives or draws
+/// key material, or sets up the key or context every later call of its family needs (a call
+/// that only works on such a context adds nothing). OpenSSL's low-level digests and ciphers
+/// (`SHA256_Init`, `SHA256`, `AES_set_encrypt_key`, …), its one-shots and non-`_ex` EVP
+/// initialisers, HMAC and PBKDF2, RSA/ECDSA/DH key operations; libcrypt's `crypt`, libmd's
+/// `SHA256Init`; and every function of the libraries whose names mark them (libgcrypt, GnuTLS,
+/// Nettle, libsodium, mbedTLS, wolfSSL, NSS) that initialises, keys, hashes, encrypts, signs
+/// or draws random bytes. The verdict leaves out those a uprobe watched.
+pub fn is_crypto_function(name: &str) -> bool {
+    const DIGESTS: &[&str] = &[
+        "SHA1",
+        "SHA224",
+        "SHA256",
+        "SHA384",
+        "SHA512",
+        "MD4",
+        "MD5",
+        "RIPEMD160",
+    ];
+    const CIPHERS: &[&str] = &["AES", "DES", "BF", "CAST", "RC2", "RC4", "Camellia"];
+    const OPENSSL: &[&str] = &[
+        "EVP_DigestInit",
+        "EVP_DigestInit_ex",
+        "EVP_DigestInit_ex2",
+        "EVP_Digest",
+        "EVP_Q_digest",
+        "EVP_EncryptInit",
+        "EVP_EncryptInit_ex",
+        "EVP_EncryptInit_ex2",
+        "EVP_DecryptInit",
+        "EVP_DecryptInit_ex",
+        "EVP_DecryptInit_ex2",
+        "EVP_CipherInit",
+        "EVP_CipherInit_ex",
+        "EVP_CipherInit_ex2",
+        "EVP_BytesToKey",
+        "EVP_DigestSignInit",
+        "EVP_DigestVerifyInit",
+        "EVP_PKEY_sign",
+        "EVP_PKEY_verify",
+        "EVP_PKEY_encrypt",
+        "EVP_PKEY_decrypt",
+        "EVP_PKEY_derive",
+        "EVP_PKEY_keygen",
+        "EVP_MAC_init",
+        "HMAC",
+        "HMAC_Init",
+        "HMAC_Init_ex",
+        "PKCS5_PBKDF2_HMAC",
+        "PKCS5_PBKDF2_HMAC_SHA1",
+        "RAND_bytes",
+        "RAND_bytes_ex",
+        "RAND_priv_bytes",
+        "RAND_priv_bytes_ex",
+        "RAND_pseudo_bytes",
+        "RSA_public_encrypt",
+        "RSA_private_encrypt",
+        "RSA_public_decrypt",
+        "RSA_private_decrypt",
+        "RSA_sign",
+        "RSA_verify",
+        "RSA_generate_key_ex",
+        "ECDSA_sign",
+        "ECDSA_do_sign",
+        "ECDSA_verify",
+        "ECDSA_do_verify",
+        "EC_KEY_generate_key",
+        "DH_generate_key",
+        "DH_compute_key",
+        "SSL_connect",
+        "SSL_accept",
+        "SSL_do_handshake",
+        "crypt",
+        "crypt_r",
+        "crypt_rn",
+        "crypt_ra",
+    ];
+    if OPENSSL.contains(&name) {
+        return true;
+    }
+    // SHA256, SHA256_Init (OpenSSL); SHA256Init (libmd, libbsd).
+    if DIGESTS.iter().any(|d| {
+        name.strip_prefix(d)
+            .is_some_and(|rest| matches!(rest, "" | "_Init" | "Init"))
+    }) {
+        return true;
+    }
+    // AES_set_encrypt_key, DES_set_key, BF_set_key, RC4_set_key, Camellia_set_key.
+    if CIPHERS.iter().any(|c| {
+        name.strip_prefix(c)
+            .and_then(|rest| rest.strip_prefix('_'))
+            .is_some_and(|rest| rest.starts_with("set_") && rest.contains("key"))
+    }) {
+        return true;
+    }
+    const LIBRARIES: &[&str] = &[
+        "gcry_",
+        "gnutls_",
+        "nettle_",
+        "crypto_",
+        "randombytes",
+        "mbedtls_",
+        "wc_",
+        "wolfSSL_",
+        "PK11_",
+    ];
+    const STARTS: &[&str] = &[
+        "init",
+        "open",
+        "setkey",
+        "set_key",
+        "setup",
+        "hash",
+        "digest",
+        "encrypt",
+        "decrypt",
+        "sign",
+        "keygen",
+        "keypair",
+        "derive",
+        "random",
+        "handshake",
+        "seal",
+        "box",
+        "kdf",
+        "starts",
+    ];
+    LIBRARIES.iter().any(|l| name.starts_with(l)) && {
+        let lower = name.to_ascii_lowercase();
+        STARTS.iter().any(|w| lower.contains(w))
+    }
+}
+
 /// An ELF file's `PT_INTERP` (the dynamic loader the kernel maps with it).
 fn interp(data: &[u8]) -> Option<String> {
     use object::read::elf::{FileHeader, ProgramHeader};
@@ -351,6 +507,7 @@ pub fn scan_bytes(data: &[u8]) -> (bool, Findings, Option<String>) {
             }
         }
         interpreter = interp;
+        findings.imports = elf_crypto_imports(data);
     } else if let Some(line) = data.strip_prefix(b"#!") {
         // `#!/usr/bin/python3 -u`: the interpreter is the first word.
         let line = line.split(|&b| b == b'\n').next().unwrap_or_default();
@@ -971,6 +1128,43 @@ mod tests {
         for other in ["/etc/ld.so.cache", "/etc/ld.so.conf", "/usr/lib/x.so.1.bak"] {
             assert!(!is_shared_object(other), "{other}");
         }
+    }
+
+    #[test]
+    fn crypto_functions_are_those_that_start_crypto() {
+        for f in [
+            "SHA256_Init",
+            "SHA256",
+            "MD5Init",
+            "AES_set_encrypt_key",
+            "DES_set_key_checked",
+            "EVP_DigestInit",
+            "HMAC",
+            "crypt_r",
+            "gcry_md_open",
+            "crypto_secretbox_easy",
+            "mbedtls_sha256_starts",
+            "wc_InitSha256",
+            "nettle_sha256_init",
+        ] {
+            assert!(is_crypto_function(f), "{f}");
+        }
+        for f in [
+            "EVP_MD_CTX_new",
+            "EVP_sha256",
+            "SHA256_Update",
+            "AES_encrypt",
+            "gcry_free",
+            "gnutls_strerror",
+            "printf",
+            "cryptic_helper",
+            "SHA256_Final",
+        ] {
+            assert!(!is_crypto_function(f), "{f}");
+        }
+        // The imports of a real program: this test binary imports none.
+        let me = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+        assert!(elf_crypto_imports(&me).is_empty());
     }
 
     #[test]

@@ -1315,7 +1315,9 @@ pub struct CodeScan {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub instructions: Vec<String>,
     /// For a Python `#!` script: the crypto modules it imports (`hashlib`, `hmac`,
-    /// `secrets`, `ssl`, `_blake2`, `_sha256`, `cryptography`, …), by top-level name.
+    /// `secrets`, `ssl`, `_blake2`, `_sha256`, `cryptography`, …), by top-level name. For an
+    /// ELF file (2026-12-04): the crypto library functions it imports that start crypto by
+    /// themselves (`SHA256_Init`, `AES_set_encrypt_key`, `crypt`, `gcry_md_open`, …).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub imports: Vec<String>,
     /// Why it could not be scanned, or scanned only in part (`deleted`, `unreadable: …`,
@@ -1341,10 +1343,22 @@ impl CodeScan {
 
     /// What was found, in words: `SHA-256/BLAKE2 constants, RDRAND instructions`.
     pub fn found(&self) -> Option<String> {
+        self.found_where(|_| true)
+    }
+
+    /// [`Self::found`] with only the imports `keep` keeps (the verdict leaves out the library
+    /// functions a uprobe watched: a call to one is an event of its own).
+    pub fn found_where(&self, keep: impl Fn(&str) -> bool) -> Option<String> {
+        let imports: Vec<String> = self
+            .imports
+            .iter()
+            .filter(|i| keep(i.as_str()))
+            .cloned()
+            .collect();
         let parts: Vec<String> = [
             (&self.constants, "constants", ""),
             (&self.instructions, "instructions", ""),
-            (&self.imports, "", "imports "),
+            (&imports, "", "imports "),
         ]
         .into_iter()
         .filter(|(v, _, _)| !v.is_empty())

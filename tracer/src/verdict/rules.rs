@@ -1232,6 +1232,19 @@ impl Rules<'_> {
                     ..
                 },
             ) if ok && t == "asymmetric" => Hit::Yes("add_key of an asymmetric (public-key) key".to_owned()),
+            // Key types whose payload the kernel makes and encrypts itself
+            // (security/keys/encrypted-keys, trusted-keys: a random key sealed with AES or by
+            // the TPM; big_key: stored AES-encrypted), added or asked for by type.
+            (
+                Check::Crypto,
+                EventData::Keyring {
+                    key_type: Some(t),
+                    call,
+                    ..
+                },
+            ) if ok && matches!(t.as_str(), "encrypted" | "trusted" | "big_key") => Hit::Yes(format!(
+                "{call} of a {t} key (the kernel encrypts its payload)"
+            )),
             // The kernel's crypto API: hashes and ciphers computed through a socket.
             (Check::Crypto, EventData::Socket { domain, .. })
                 if ok && (domain == "AF_ALG" || domain == "AF_38") =>
