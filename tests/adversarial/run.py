@@ -672,18 +672,22 @@ def exists6(rel):
     return lambda out: os.path.exists(os.path.join(SCRATCH6, rel))
 
 
-def file_has6(rel, text):
-    """The effect: a file under SCRATCH6 holds `text` (checked by the harness, so the technique
+def file_has_in(scratch, rel, text):
+    """The effect: a file under `scratch` holds `text` (checked by the harness, so the technique
     need not read it back and put its path in the trace)."""
 
     def check(_out):
         try:
-            with open(os.path.join(SCRATCH6, rel), errors="replace") as f:
+            with open(os.path.join(scratch, rel), errors="replace") as f:
                 return text in f.read()
         except OSError:
             return False
 
     return check
+
+
+def file_has6(rel, text):
+    return file_has_in(SCRATCH6, rel, text)
 
 
 def both(*checks):
@@ -812,14 +816,7 @@ def t7(name, cat, what, rule, kinds, strace_re, claims, **opts):
 
 
 def file_has7(rel, text):
-    def check(_out):
-        try:
-            with open(os.path.join(SCRATCH7, rel), errors="replace") as f:
-                return text in f.read()
-        except OSError:
-            return False
-
-    return check
+    return file_has_in(SCRATCH7, rel, text)
 
 
 FILE_DIRS7 = {"dirs": [ALLOWED7]}
@@ -874,14 +871,7 @@ def t8(name, cat, what, rule, kinds, strace_re, claims, **opts):
 
 
 def file_has8(rel, text):
-    def check(_out):
-        try:
-            with open(os.path.join(SCRATCH8, rel), errors="replace") as f:
-                return text in f.read()
-        except OSError:
-            return False
-
-    return check
+    return file_has_in(SCRATCH8, rel, text)
 
 
 def exists8(rel):

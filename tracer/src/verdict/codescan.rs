@@ -69,13 +69,7 @@ pub fn crypto_code_gaps(
     // The library functions a uprobe watched. Importing one is still a gap: the probe sits on
     // the function's first instruction, which a caller can run itself and jump past (round 8's
     // x8_evp_skip_entry); the reason says which were watched.
-    let watched: std::collections::HashSet<&str> = trace
-        .header
-        .hooks
-        .attached
-        .iter()
-        .filter_map(|h| h.strip_prefix("uprobe:")?.rsplit_once(':').map(|(_, f)| f))
-        .collect();
+    let watched: std::collections::HashSet<&str> = uprobes(trace).map(|(_, f)| f).collect();
     let mut found: Vec<String> = Vec::new();
     let mut unscanned: Vec<String> = Vec::new();
     for (path, role) in &package_files {
@@ -120,6 +114,16 @@ pub fn crypto_code_gaps(
     gaps
 }
 
+/// The uprobes the header lists as attached (`uprobe:FILE:SYMBOL`), as (file, symbol).
+fn uprobes(trace: &Trace) -> impl Iterator<Item = (&str, &str)> {
+    trace
+        .header
+        .hooks
+        .attached
+        .iter()
+        .filter_map(|h| h.strip_prefix("uprobe:")?.rsplit_once(':'))
+}
+
 /// Crypto libraries a package process mapped that no uprobe watched: the recorder hooks the
 /// libraries it knows (`uprobe:FILE:SYMBOL` in the header), and a call into another one
 /// (mbedTLS, wolfSSL, a copy of libcrypto at another path) leaves no event, so its mapping is
@@ -132,14 +136,8 @@ pub fn unhooked_crypto_libraries(
     if check != Check::Crypto {
         return Vec::new();
     }
-    let hooked: std::collections::HashSet<&str> = trace
-        .header
-        .hooks
-        .attached
-        .iter()
-        .filter_map(|h| h.strip_prefix("uprobe:")?.rsplit_once(':').map(|(f, _)| f))
-        .map(merged_usr)
-        .collect();
+    let hooked: std::collections::HashSet<&str> =
+        uprobes(trace).map(|(file, _)| merged_usr(file)).collect();
     // No uprobe at all: coverage.rs's gap ("no crypto uprobes in this trace") says it.
     if hooked.is_empty() {
         return Vec::new();
