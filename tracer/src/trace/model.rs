@@ -1343,10 +1343,22 @@ impl CodeScan {
 
     /// What was found, in words: `SHA-256/BLAKE2 constants, RDRAND instructions`.
     pub fn found(&self) -> Option<String> {
+        self.found_where(|_| true)
+    }
+
+    /// [`Self::found`] with only the imports `keep` keeps (the verdict leaves out the library
+    /// functions a uprobe watched: a call to one is an event of its own).
+    pub fn found_where(&self, keep: impl Fn(&str) -> bool) -> Option<String> {
+        let imports: Vec<String> = self
+            .imports
+            .iter()
+            .filter(|i| keep(i.as_str()))
+            .cloned()
+            .collect();
         let parts: Vec<String> = [
             (&self.constants, "constants", ""),
             (&self.instructions, "instructions", ""),
-            (&self.imports, "", "imports "),
+            (&imports, "", "imports "),
         ]
         .into_iter()
         .filter(|(v, _, _)| !v.is_empty())

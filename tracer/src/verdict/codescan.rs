@@ -66,9 +66,10 @@ pub fn crypto_code_gaps(
             std::iter::once((s.path.as_str(), s)).chain(s.real_path.as_deref().map(|r| (r, s)))
         })
         .collect();
-    // The library functions a uprobe watched. Importing one is still a gap: the probe sits on
-    // the function's first instruction, which a caller can run itself and jump past (round 8's
-    // x8_evp_skip_entry); the reason says which were watched.
+    // The library functions a uprobe watched: a call to one is a `crypto` event, and a library
+    // mapped with them is context (e2e attribution: a daemon that links libcrypto for a key it
+    // draws only when asked holds "No cryptography" until it draws). A caller that enters one
+    // past its probed first instruction is round 8's x8_evp_skip_entry, left open.
     let watched: std::collections::HashSet<&str> = uprobes(trace).map(|(_, f)| f).collect();
     let mut found: Vec<String> = Vec::new();
     let mut unscanned: Vec<String> = Vec::new();
@@ -76,19 +77,8 @@ pub fn crypto_code_gaps(
         match by_name.get(path.as_str()) {
             None => unscanned.push(format!("{path} (not in the scan)")),
             Some(s) => {
-                if let Some(what) = s.found() {
-                    let seen: Vec<&str> = s
-                        .imports
-                        .iter()
-                        .map(String::as_str)
-                        .filter(|f| watched.contains(f))
-                        .collect();
-                    let note = if seen.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({} watched by a uprobe, no call seen)", seen.join("/"))
-                    };
-                    found.push(format!("{path} ({role}) contains {what}{note}"));
+                if let Some(what) = s.found_where(|f| !watched.contains(f)) {
+                    found.push(format!("{path} ({role}) contains {what}"));
                 }
                 if let Some(why) = &s.unscanned {
                     unscanned.push(format!("{path} ({why})"));
