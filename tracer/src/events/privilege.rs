@@ -107,14 +107,8 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
         // knows the pidfd for.
         PidfdSendSignal => {
             let pidfd = a[0] as i32;
-            let (pid, tid) = match pidfd {
-                PIDFD_SELF_THREAD => (cx.header.pid, Some(cx.header.tid as i32)),
-                PIDFD_SELF_THREAD_GROUP => (cx.header.pid, None),
-                fd => match cx.procs.pidfd_target(cx.header.pid, fd) {
-                    Some(target) => (target, None),
-                    None => (0, None),
-                },
-            };
+            let pid = pidfd_process(cx, pidfd).unwrap_or(0);
+            let tid = (pidfd == PIDFD_SELF_THREAD).then_some(cx.header.tid as i32);
             EventData::Signal {
                 call: syscall.name().to_owned(),
                 target_pid: pid as i32,
@@ -213,10 +207,7 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
 /// pidfd_send_signal; one it does not know is counted as another process.
 fn process_madvise(a: &[u64; 6], cx: &mut Cx<'_>) -> EventData {
     let pidfd = a[0] as i32;
-    let target = match pidfd {
-        PIDFD_SELF_THREAD | PIDFD_SELF_THREAD_GROUP => Some(cx.header.pid),
-        fd => cx.procs.pidfd_target(cx.header.pid, fd),
-    };
+    let target = pidfd_process(cx, pidfd);
     // include/uapi/asm-generic/mman-common.h: the advice process_madvise takes.
     let advice = match a[3] {
         3 => "MADV_WILLNEED".to_owned(),
@@ -231,14 +222,22 @@ fn process_madvise(a: &[u64; 6], cx: &mut Cx<'_>) -> EventData {
         None => format!("pidfd {pidfd} (process unknown) {advice}"),
     };
     let privileged = target != Some(cx.header.pid);
-    let refused = refused(cx.header.ret);
-    EventData::PrivilegedCall {
-        call: SyscallId::ProcessMadvise.name().to_owned(),
-        capability: "CAP_SYS_NICE".to_owned(),
-        op: Some(op),
-        path: None,
-        name: None,
-        query: !privileged && !refused,
+    argument_gated(
+        SyscallId::ProcessMadvise,
+        "CAP_SYS_NICE",
+        op,
+        None,
+        privileged,
+        cx.header.ret,
+    )
+}
+
+/// The process a pidfd names: the caller for the `PIDFD_SELF_*` values, else the one the fd
+/// table knows the fd for (`pidfd_open`, or a `/proc/PID` directory opened).
+fn pidfd_process(cx: &mut Cx<'_>, pidfd: i32) -> Option<u32> {
+    match pidfd {
+        PIDFD_SELF_THREAD | PIDFD_SELF_THREAD_GROUP => Some(cx.header.pid),
+        fd => cx.procs.pidfd_target(cx.header.pid, fd),
     }
 }
 
@@ -827,6 +826,20 @@ fn gated_call(syscall: SyscallId, a: &[u64; 6], d: &PrivData, pid: u32, ret: i64
             )
         }
     };
+    argument_gated(syscall, capability, op, name, privileged, ret)
+}
+
+/// The event of a call a capability gates only for some arguments: a query when the arguments
+/// need none and the kernel did not refuse it; a refusal of one that needed none says so in
+/// `op`.
+fn argument_gated(
+    syscall: SyscallId,
+    capability: &str,
+    op: String,
+    name: Option<String>,
+    privileged: bool,
+    ret: i64,
+) -> EventData {
     let refused = refused(ret);
     EventData::PrivilegedCall {
         call: syscall.name().to_owned(),

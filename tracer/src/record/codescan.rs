@@ -295,11 +295,10 @@ fn checks_carry(after: &[u8]) -> bool {
         .any(|w| w[0] == 0x0f && matches!(w[1], 0x42 | 0x43 | 0x82 | 0x83 | 0x92 | 0x93))
 }
 
-/// The executable sections' bytes of an ELF file (its `PF_X` segments when it has no section
-/// headers); None when it is not an ELF file `object` can parse.
-fn executable_code(data: &[u8]) -> Option<(Vec<&[u8]>, Option<String>)> {
+/// The executable sections' bytes of a parsed ELF file (its `PF_X` segments when it has no
+/// section headers).
+fn executable_code<'data>(file: &object::File<'data>) -> Vec<&'data [u8]> {
     use object::{Object, ObjectSection, ObjectSegment, SectionFlags};
-    let file = object::File::parse(data).ok()?;
     let mut code: Vec<&[u8]> = file
         .sections()
         .filter(|s| match s.flags() {
@@ -315,18 +314,16 @@ fn executable_code(data: &[u8]) -> Option<(Vec<&[u8]>, Option<String>)> {
             .filter_map(|s| s.data().ok())
             .collect();
     }
-    Some((code, interp(data)))
+    code
 }
 
-/// The crypto library functions an ELF file imports (its undefined dynamic symbols): a call to
-/// one the recorder has no uprobe on (OpenSSL's low-level `SHA256_Init` or `AES_encrypt`, or
-/// any of libgcrypt, GnuTLS, Nettle, libsodium, mbedTLS, wolfSSL, NSS, libmd, libcrypt) makes
-/// no event, so the verdict names the file's imports that no uprobe watched. Sorted, each once.
-fn elf_crypto_imports(data: &[u8]) -> Vec<String> {
+/// The crypto library functions a parsed ELF file imports (its undefined dynamic symbols): a
+/// call to one the recorder has no uprobe on (OpenSSL's low-level `SHA256_Init` or
+/// `AES_set_encrypt_key`, or any of libgcrypt, GnuTLS, Nettle, libsodium, mbedTLS, wolfSSL,
+/// NSS, libmd, libcrypt) makes no event, so the verdict names the file's imports that no uprobe
+/// watched. Sorted, each once.
+fn elf_crypto_imports(file: &object::File<'_>) -> Vec<String> {
     use object::{Object, ObjectSymbol};
-    let Ok(file) = object::File::parse(data) else {
-        return Vec::new();
-    };
     let mut names: Vec<String> = file
         .dynamic_symbols()
         .filter(|s| s.is_undefined())
@@ -498,16 +495,18 @@ pub fn scan_bytes(data: &[u8]) -> (bool, Findings, Option<String>) {
         imports: Vec::new(),
     };
     let mut interpreter = None;
-    if elf && let Some((code, interp)) = executable_code(data) {
-        for section in code {
+    // One parse for the code and the imports; a file `object` cannot parse is scanned for
+    // constants only.
+    if elf && let Ok(file) = object::File::parse(data) {
+        for section in executable_code(&file) {
             for i in instructions(section) {
                 if !findings.instructions.contains(&i) {
                     findings.instructions.push(i);
                 }
             }
         }
-        interpreter = interp;
-        findings.imports = elf_crypto_imports(data);
+        interpreter = interp(data);
+        findings.imports = elf_crypto_imports(&file);
     } else if let Some(line) = data.strip_prefix(b"#!") {
         // `#!/usr/bin/python3 -u`: the interpreter is the first word.
         let line = line.split(|&b| b == b'\n').next().unwrap_or_default();
@@ -1164,7 +1163,7 @@ mod tests {
         }
         // The imports of a real program: this test binary imports none.
         let me = std::fs::read(std::env::current_exe().unwrap()).unwrap();
-        assert!(elf_crypto_imports(&me).is_empty());
+        assert!(elf_crypto_imports(&object::File::parse(&*me).unwrap()).is_empty());
     }
 
     #[test]
