@@ -1681,7 +1681,7 @@ fn quiet_with(calls: Vec<(&str, EventData, i64)>) -> Trace {
         seq += 1;
         let mut ev = model.clone();
         ev.seq = seq;
-        ev.syscall = Some(syscall.to_owned());
+        ev.syscall = Some(syscall.to_owned().into());
         ev.data = data;
         if let Some(r) = ev.result.as_mut() {
             r.ret = ret;

@@ -8,7 +8,7 @@ use tracer_common::{
     flags::REAL_PATH,
 };
 
-use super::{Cx, DecodeError, bit_names, procs::Fd, read_record, real_name, text};
+use super::{Cx, DecodeError, bit_names, procs::Fd, real_name, text, view_record};
 use crate::trace::{EventData, PathRef};
 
 const AT_FDCWD: i32 = -100;
@@ -269,7 +269,8 @@ pub(super) fn decode(
     {
         return decode_open(bytes, cx).map(Some);
     }
-    let mut d = Box::new(read_record::<RawEvent<FileData>>(bytes)?.data);
+    let rec = view_record::<RawEvent<FileData>>(bytes)?;
+    let d = &rec.data;
     let pid = cx.header.pid;
     if kind == EventKind::Dup {
         if cx.ok() {
@@ -311,15 +312,21 @@ pub(super) fn decode(
     }
     // The kernel copied 0 for arguments the syscall lacks: give them their meaning.
     let layout = cx.syscall.and_then(arg_layout).unwrap_or(ArgLayout::NONE);
-    if layout.dirfd == NO_ARG {
-        d.dirfd = AT_FDCWD;
-    }
-    if layout.dirfd2 == NO_ARG {
-        d.dirfd2 = AT_FDCWD;
-    }
-    if cx.syscall == Some(SyscallId::Lchown) {
-        d.flags |= AT_SYMLINK_NOFOLLOW;
-    }
+    let dirfd = if layout.dirfd == NO_ARG {
+        AT_FDCWD
+    } else {
+        d.dirfd
+    };
+    let dirfd2 = if layout.dirfd2 == NO_ARG {
+        AT_FDCWD
+    } else {
+        d.dirfd2
+    };
+    let flags = if cx.syscall == Some(SyscallId::Lchown) {
+        d.flags | AT_SYMLINK_NOFOLLOW
+    } else {
+        d.flags
+    };
     let p1 = text(&d.path, d.path_len);
     let handle = handle_text(&d.path2, d.path2_len);
     // file_setattr's `fa_xflags`, when the struct was read.
@@ -352,7 +359,7 @@ pub(super) fn decode(
                 real: None,
             })
         } else {
-            Some(cx.path(d.dirfd, given))
+            Some(cx.path(dirfd, given))
         }
     };
     Ok(Some(match kind {
@@ -367,7 +374,7 @@ pub(super) fn decode(
                 cx.procs
                     .new_fd(pid, cx.header.ret as i32, Fd::Path(name.clone()), true);
             }
-            open_event(path, d.flags, d.mode, 0)
+            open_event(path, flags, d.mode, 0)
         }
         EventKind::Unlink if syscall == Some(SyscallId::MqUnlink) => EventData::Unlink {
             path: mq_path(&p1),
@@ -376,13 +383,13 @@ pub(super) fn decode(
         EventKind::FileAttr => EventData::FileAttr {
             // AT_EMPTY_PATH with an empty name: the dirfd's own file.
             path: if p1.is_empty() {
-                cx.procs.fd_path(pid, d.dirfd).map(|p| PathRef {
+                cx.procs.fd_path(pid, dirfd).map(|p| PathRef {
                     resolved: Some(p),
                     given: None,
                     real: None,
                 })
             } else {
-                Some(cx.path(d.dirfd, p1))
+                Some(cx.path(dirfd, p1))
             },
             fd: None,
             op: None,
@@ -390,20 +397,20 @@ pub(super) fn decode(
             flags_raw: xflags,
         },
         EventKind::Unlink => EventData::Unlink {
-            path: cx.path(d.dirfd, p1),
-            dir: d.flags & AT_REMOVEDIR != 0,
+            path: cx.path(dirfd, p1),
+            dir: flags & AT_REMOVEDIR != 0,
         },
         EventKind::Rename => EventData::Rename {
-            from: cx.path(d.dirfd, p1),
-            to: cx.path(d.dirfd2, p2),
-            flags: d.flags,
+            from: cx.path(dirfd, p1),
+            to: cx.path(dirfd2, p2),
+            flags,
         },
         EventKind::Mkdir => EventData::Mkdir {
-            path: cx.path(d.dirfd, p1),
+            path: cx.path(dirfd, p1),
             mode: d.mode,
         },
         EventKind::Rmdir => EventData::Rmdir {
-            path: cx.path(d.dirfd, p1),
+            path: cx.path(dirfd, p1),
         },
         EventKind::Chmod => EventData::Chmod {
             path: target(cx, p1),
@@ -415,15 +422,15 @@ pub(super) fn decode(
             fd,
             uid: d.uid,
             gid: d.gid,
-            nofollow: d.flags & AT_SYMLINK_NOFOLLOW != 0,
+            nofollow: flags & AT_SYMLINK_NOFOLLOW != 0,
         },
         EventKind::Link => EventData::Link {
-            target: cx.path(d.dirfd, p1),
-            path: cx.path(d.dirfd2, p2),
+            target: cx.path(dirfd, p1),
+            path: cx.path(dirfd2, p2),
         },
         EventKind::Symlink => EventData::Symlink {
             target: p1,
-            path: cx.path(d.dirfd2, p2),
+            path: cx.path(dirfd2, p2),
         },
         EventKind::Truncate => EventData::Truncate {
             path: target(cx, p1),
@@ -431,7 +438,7 @@ pub(super) fn decode(
             length: d.length,
         },
         EventKind::Mknod => EventData::Mknod {
-            path: cx.path(d.dirfd, p1),
+            path: cx.path(dirfd, p1),
             mode: d.mode,
             dev: d.dev,
         },
@@ -443,13 +450,10 @@ pub(super) fn decode(
                     pid,
                     cx.header.ret as i32,
                     Fd::Path(format!("/memfd:{p1} (deleted)")),
-                    d.flags & MFD_CLOEXEC != 0,
+                    flags & MFD_CLOEXEC != 0,
                 );
             }
-            EventData::MemfdCreate {
-                name: p1,
-                flags: d.flags,
-            }
+            EventData::MemfdCreate { name: p1, flags }
         }
         EventKind::Chdir => {
             let path = target(cx, p1);
@@ -477,15 +481,15 @@ pub(super) fn decode(
                 "set"
             }
             .to_owned(),
-            flags: d.flags,
+            flags,
         },
         EventKind::Utime => EventData::Utime {
             // utimensat(fd, NULL, …) sets the times of the fd's file.
-            path: Some(cx.path(d.dirfd, p1)),
-            flags: d.flags,
+            path: Some(cx.path(dirfd, p1)),
+            flags,
         },
         EventKind::NameToHandle => {
-            let path = cx.path(d.dirfd, p1);
+            let path = cx.path(dirfd, p1);
             let handle = cx.ok().then_some(handle).flatten();
             if let (Some(h), Some(p)) = (&handle, &path.resolved) {
                 cx.procs.note_handle(h.clone(), p.clone());
@@ -493,7 +497,7 @@ pub(super) fn decode(
             EventData::NameToHandle {
                 path,
                 handle,
-                flags: d.flags,
+                flags,
             }
         }
         EventKind::Open => {
@@ -523,10 +527,10 @@ pub(super) fn decode(
                     pid,
                     cx.header.ret as i32,
                     Fd::Path(name.clone()),
-                    d.flags & O_CLOEXEC != 0,
+                    flags & O_CLOEXEC != 0,
                 );
             }
-            open_event(path, d.flags, 0, 0)
+            open_event(path, flags, 0, 0)
         }
         _ => unreachable!("file family kinds"),
     }))
@@ -601,15 +605,17 @@ pub(super) fn opened_name(name: &str, flags: u64) -> String {
 }
 
 fn decode_open(bytes: &[u8], cx: &mut Cx<'_>) -> Result<EventData, DecodeError> {
-    let (d, real) = if cx.header.flags & REAL_PATH != 0 {
-        let r = Box::new(read_record::<RawEvent<OpenRealData>>(bytes)?.data);
-        (Box::new(r.open), real_name(&r.real))
+    if cx.header.flags & REAL_PATH != 0 {
+        let r = view_record::<RawEvent<OpenRealData>>(bytes)?;
+        Ok(opened(&r.data.open, real_name(&r.data.real), cx))
     } else {
-        (
-            Box::new(read_record::<RawEvent<OpenData>>(bytes)?.data),
-            None,
-        )
-    };
+        let r = view_record::<RawEvent<OpenData>>(bytes)?;
+        Ok(opened(&r.data, None, cx))
+    }
+}
+
+/// An open's event, and its fd in the process's table; `real`: the kernel's name of the file.
+fn opened(d: &OpenData, real: Option<String>, cx: &mut Cx<'_>) -> EventData {
     let mut path = cx.path(d.dirfd, text(&d.path, d.path_len));
     *cx.kernel_named = real.is_some();
     path.real = real.filter(|r| path.resolved.as_ref() != Some(r));
@@ -627,7 +633,7 @@ fn decode_open(bytes: &[u8], cx: &mut Cx<'_>) -> Result<EventData, DecodeError> 
             d.flags & O_CLOEXEC != 0,
         );
     }
-    Ok(open_event(path, d.flags, d.mode, d.resolve))
+    open_event(path, d.flags, d.mode, d.resolve)
 }
 
 /// `TYPE:HEX` of a raw `struct file_handle` (`handle_bytes`, `handle_type`, the handle).

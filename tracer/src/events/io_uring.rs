@@ -11,7 +11,7 @@ use super::{
     file::opened_name,
     network::sockaddr,
     procs::{Fd, UringPending},
-    read_record, text,
+    read_record, text, view_record,
 };
 use crate::trace::{EventData, PathRef};
 
@@ -121,7 +121,8 @@ pub(super) fn decode(
             .uring_completed(d.tgid, d.req, d.user_data, d.res, more);
         return Ok(None);
     }
-    let d = Box::new(read_record::<RawEvent<OpData>>(bytes)?.data);
+    let d_rec = view_record::<RawEvent<OpData>>(bytes)?;
+    let d = &d_rec.data;
     let sqe = (d.sqe_read != 0).then_some(&d.sqe);
     let word = |s: &[u8; 64], at: usize| u32::from_ne_bytes(s[at..at + 4].try_into().expect("4"));
     // sqe.fd: the file operated on, or the dirfd of the *at operations.
@@ -175,7 +176,7 @@ pub(super) fn decode(
         _ => false,
     };
     if let Some(s) = sqe {
-        remember_new_fd(&d, s, path.as_ref(), cx);
+        remember_new_fd(d, s, path.as_ref(), cx);
     }
     Ok(Some(EventData::IoUringOp {
         op: OPS

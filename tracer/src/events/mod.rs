@@ -20,7 +20,7 @@ mod sockopt;
 pub use file::arg_layout as file_arg_layout;
 pub(crate) use privilege::signal_name;
 
-use std::{collections::BTreeMap, time::SystemTime};
+use std::{borrow::Cow, collections::BTreeMap, time::SystemTime};
 
 use tracer_common::{EventKind, Family, Header, SyscallId, flags};
 
@@ -49,6 +49,46 @@ pub(crate) fn read_record<T: Copy>(bytes: &[u8]) -> Result<T, DecodeError> {
     // SAFETY: the length was checked; T is a plain-old-data record (integers and arrays only,
     // every bit pattern valid), read unaligned because ring-buffer data is only 8-byte aligned.
     Ok(unsafe { std::ptr::read_unaligned(bytes.as_ptr().cast::<T>()) })
+}
+
+/// A `#[repr(C)]` record at the front of a ring-buffer record's bytes: read in place when the
+/// bytes are aligned for it, as ring-buffer records are (8 bytes), else copied to the heap.
+///
+/// Why not [`read_record`] everywhere: the path records are kilobytes (a `PATH_MAX` buffer or
+/// two), and a copy of each (with an allocation to keep it off the stack) was the collector's
+/// largest single cost per open after the JSON (issue 16's drain profiles).
+pub(crate) enum Rec<'a, T> {
+    InPlace(&'a T),
+    Copied(Box<T>),
+}
+
+impl<T> std::ops::Deref for Rec<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        match self {
+            Rec::InPlace(r) => r,
+            Rec::Copied(b) => b,
+        }
+    }
+}
+
+/// See [`Rec`]; `T` must be plain old data, as for [`read_record`].
+pub(crate) fn view_record<T: Copy>(bytes: &[u8]) -> Result<Rec<'_, T>, DecodeError> {
+    let need = size_of::<T>();
+    if bytes.len() < need {
+        return Err(DecodeError::Short {
+            len: bytes.len(),
+            need,
+        });
+    }
+    let ptr = bytes.as_ptr();
+    if ptr.align_offset(align_of::<T>()) == 0 {
+        // SAFETY: the length and the alignment were checked; T is a plain-old-data record
+        // (integers and arrays only, every bit pattern valid); the reference borrows `bytes`.
+        Ok(Rec::InPlace(unsafe { &*ptr.cast::<T>() }))
+    } else {
+        read_record(bytes).map(|r| Rec::Copied(Box::new(r)))
+    }
 }
 
 /// The kernel's name of a file from an LSM hook, if one named it.
@@ -249,7 +289,7 @@ impl Decoder {
             comm: text(&header.comm, 16),
             ids: ids(&header),
             cgroup_id: header.cgroup_id,
-            syscall: syscall.map(|s| s.name().to_owned()),
+            syscall: syscall.map(|s| Cow::Borrowed(s.name())),
             result: syscall.map(|_| sys_result(header.ret)),
             flags: flag_names(hdr_flags),
             data,

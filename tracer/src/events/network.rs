@@ -7,7 +7,7 @@ use tracer_common::{
     network::{AF_NETLINK, NetData, ReceivedData},
 };
 
-use super::{Cx, DecodeError, procs::Fd, read_record};
+use super::{Cx, DecodeError, procs::Fd, view_record};
 use crate::trace::{EventData, NetlinkMsg, SockAddr};
 
 const SOCK_CLOEXEC: i32 = libc::SOCK_CLOEXEC;
@@ -18,10 +18,12 @@ pub(super) fn decode(
     cx: &mut Cx<'_>,
 ) -> Result<Option<EventData>, DecodeError> {
     if kind == EventKind::FdReceived {
-        let r = Box::new(read_record::<RawEvent<ReceivedData>>(bytes)?.data);
-        return Ok(fd_received(&r, cx));
+        let r_rec = view_record::<RawEvent<ReceivedData>>(bytes)?;
+        let r = &r_rec.data;
+        return Ok(fd_received(r, cx));
     }
-    let d = Box::new(read_record::<RawEvent<NetData>>(bytes)?.data);
+    let d_rec = view_record::<RawEvent<NetData>>(bytes)?;
+    let d = &d_rec.data;
     let pid = cx.header.pid;
     let addr = sockaddr(&d.addr[..(d.addr_len as usize).min(d.addr.len())]);
     let ret = cx.header.ret;
@@ -119,7 +121,7 @@ pub(super) fn decode(
         EventKind::Send => {
             let netlink = (d.head_len > 0).then(|| {
                 let protocol = cx.procs.netlink_protocol(pid, d.fd);
-                netlink_msg(&d, protocol, ret)
+                netlink_msg(d, protocol, ret)
             });
             EventData::Send {
                 fd: d.fd,

@@ -8,13 +8,14 @@ use tracer_common::{
     },
 };
 
-use super::{Cx, DecodeError, bit_names, read_record, text};
+use super::{Cx, DecodeError, bit_names, text, view_record};
 use crate::trace::{ClockTime, EventData, PathRef, TimeZone};
 
 const AT_FDCWD: i32 = -100;
 
 pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>, DecodeError> {
-    let d = Box::new(read_record::<RawEvent<PrivData>>(bytes)?.data);
+    let d_rec = view_record::<RawEvent<PrivData>>(bytes)?;
+    let d = &d_rec.data;
     let a = d.args;
     let s1 = text(&d.str1, d.str1_len);
     let s2 = text(&d.str2, d.str2_len);
@@ -149,10 +150,10 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
             name: None,
             flags: a[1],
         },
-        Adjtimex | ClockAdjtime | ClockSettime | Settimeofday => clock(syscall, &a, &d),
+        Adjtimex | ClockAdjtime | ClockSettime | Settimeofday => clock(syscall, &a, d),
         Reboot | KexecLoad | KexecFileLoad | DeleteModule | Swapon | Swapoff | Sethostname
         | Setdomainname | Ioperm | Iopl | Acct | Quotactl | QuotactlFd | Syslog | PerfEventOpen
-        | Vhangup => privileged_call(syscall, &a, &d, s1, cx),
+        | Vhangup => privileged_call(syscall, &a, d, s1, cx),
         // The inode flags ioctls change a file, not the system: `file_attr` events.
         Ioctl if matches!(a[1] as u32, FS_IOC_SETFLAGS | FS_IOC_FSSETXATTR) => {
             let fd = a[0] as i32;
@@ -190,11 +191,11 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
         | LandlockAddRule
         | LandlockRestrictSelf
         | Personality
-        | LsmSetSelfAttr => self_policy(syscall, &a, &d, cx),
+        | LsmSetSelfAttr => self_policy(syscall, &a, d, cx),
         Keyctl | AddKey | RequestKey => keyring(syscall, &a, opt(s3), opt(s1)),
         SchedSetscheduler | SchedSetparam | SchedSetattr | Setpriority | Prlimit64 | Setrlimit
         | FanotifyInit | Ioctl | IoprioSet | Clone3 | ProcessVmWritev => {
-            gated_call(syscall, &a, &d, cx.header.pid, cx.header.ret)
+            gated_call(syscall, &a, d, cx.header.pid, cx.header.ret)
         }
         ProcessMadvise => process_madvise(&a, cx),
         _ => return Ok(None),

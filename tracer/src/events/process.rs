@@ -5,7 +5,7 @@ use tracer_common::{
     process::{AdoptData, CAPS_UNKNOWN, ExecData, ExitData, ForkData},
 };
 
-use super::{Cx, DecodeError, read_record, text};
+use super::{Cx, DecodeError, read_record, text, view_record};
 use crate::trace::{Creds, EventData};
 
 const CLONE_THREAD: u64 = 0x10000;
@@ -31,7 +31,8 @@ pub(super) fn decode(
             }
         }
         EventKind::Exec => {
-            let d = Box::new(read_record::<RawEvent<ExecData>>(bytes)?.data);
+            let d_rec = view_record::<RawEvent<ExecData>>(bytes)?;
+            let d = &d_rec.data;
             let fixed = size_of::<RawEvent<ExecData>>();
             let argv_bytes =
                 bytes

@@ -8,14 +8,15 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use tracer_common::{Event as RawEvent, flags, sockopt::*};
 
-use super::{Cx, DecodeError, read_record};
+use super::{Cx, DecodeError, view_record};
 use crate::trace::{EventData, SourceRoute};
 
 /// `CAP_NET_RAW or CAP_NET_ADMIN`: the kernel accepts either (`sockopt_ns_capable` of each).
 const RAW_OR_ADMIN: &str = "CAP_NET_RAW or CAP_NET_ADMIN";
 
 pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>, DecodeError> {
-    let d = Box::new(read_record::<RawEvent<SockoptData>>(bytes)?.data);
+    let d_rec = view_record::<RawEvent<SockoptData>>(bytes)?;
+    let d = &d_rec.data;
     let val = &d.val[..(d.val_len as usize).min(d.val.len())];
     let unread = cx.header.flags & (flags::READ_FAILED | flags::PATH_TRUNCATED) != 0;
     Ok(Some(judge(

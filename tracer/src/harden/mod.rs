@@ -389,9 +389,7 @@ impl Directive {
 }
 
 fn kind_call(ev: &crate::trace::Event) -> String {
-    ev.syscall
-        .clone()
-        .unwrap_or_else(|| ev.data.kind().name().to_owned())
+    ev.call().to_owned()
 }
 
 /// The capabilities a `privileged_call` event names, as the drop-in spells them.

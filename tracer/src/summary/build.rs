@@ -359,10 +359,7 @@ fn calls(events: &[Event], detail: fn(&Event) -> Option<String>) -> Vec<CallUse>
                 time: ev.time.clone(),
                 pid: ev.pid,
                 comm: ev.comm.clone(),
-                call: ev
-                    .syscall
-                    .clone()
-                    .unwrap_or_else(|| ev.data.kind().name().to_owned()),
+                call: ev.call().to_owned(),
                 detail,
                 result: if ev.result.is_none() {
                     "ok".to_owned()

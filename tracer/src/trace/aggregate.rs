@@ -212,7 +212,7 @@ mod tests {
                 egid: Some(0),
             },
             cgroup_id: 7,
-            syscall: Some("openat".to_owned()),
+            syscall: Some("openat".into()),
             result: Some(SysResult { ret, errno: None }),
             flags: Vec::new(),
             data: EventData::Open {

@@ -1,7 +1,7 @@
 //! The lines of a trace file, as Rust types. Field names here are the format: see
 //! docs/trace-format.md, which documents each one.
 
-use std::collections::BTreeMap;
+use std::{borrow::Cow, collections::BTreeMap};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -330,7 +330,9 @@ pub struct Event {
     pub ids: Ids,
     pub cgroup_id: u64,
     /// The syscall that produced it; null for scheduler events (fork, exit, some execs).
-    pub syscall: Option<String>,
+    // Borrowed when the recorder names it (a static name, no allocation per event), owned
+    // when read from a file.
+    pub syscall: Option<Cow<'static, str>>,
     /// The syscall's return; null for scheduler events.
     pub result: Option<SysResult>,
     /// Set when a path, argv or address was cut or could not be read.
@@ -347,6 +349,12 @@ pub struct Event {
 }
 
 impl Event {
+    /// The syscall that produced it, or for a scheduler event its kind: what a line of
+    /// evidence names as the call.
+    pub fn call(&self) -> &str {
+        self.syscall.as_deref().unwrap_or(self.data.kind().name())
+    }
+
     /// How many events this line stands for: `repeat.count`, else 1. Everything that counts
     /// events (the footer check, the summary, verdict evidence, the bench's balance) counts
     /// this, so that `performed = in trace + lost` stays exact with aggregated lines.

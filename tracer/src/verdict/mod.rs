@@ -1263,9 +1263,7 @@ impl Privilege {
             why = Some(format!(
                 "took euid 0 back after running as uid {last_euid} (#{} {})",
                 ev.seq,
-                ev.syscall
-                    .clone()
-                    .unwrap_or_else(|| ev.data.kind().to_string())
+                ev.call()
             ));
         }
         self.uids.insert(ev.pid, (saved, euid));
