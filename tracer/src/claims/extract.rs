@@ -491,6 +491,22 @@ const SCOPED_NEGATIONS: &[&str] = &[
     "no control over",
     "no control of",
     "not in control of",
+    // "While this is no problem for the daemon itself as every request will spawn a new
+    // git-daemon instance" (heldout23, read as no spawn): a denied problem is a judgement of
+    // what follows, not its denial.
+    "no problem",
+    "not a problem",
+    "not an issue",
+    // "does not check whether a setuid() call has been successful" (heldout23, read as no
+    // setuid call): a denied check presupposes what is checked.
+    "not check ",
+    "n't check ",
+    "not checking ",
+    "without checking ",
+    "never checks ",
+    "not verify ",
+    "n't verify ",
+    "without verifying ",
 ];
 
 /// Whether a clause denies what follows it. Typos without the apostrophe ("doesnt") and
@@ -861,7 +877,8 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
                 (negated(near(clause_before(s, pos)))
                     && !manner_denied(s, pos)
                     && !privileged_agent(s, pos)
-                    && !presupposed(s, pos))
+                    && !presupposed(s, pos)
+                    && !named_origin(s, pos))
                     || object_denied(s, pos)
                     || ["un", "non-", "non"].iter().any(|p| s[..pos].ends_with(p)),
             )
@@ -965,6 +982,31 @@ fn privileged_agent(s: &str, pos: usize) -> bool {
         .iter()
         .any(|b| head.ends_with(b))
         && PRIVILEGED_PROCESS.iter().any(|p| s[pos..].starts_with(p))
+}
+
+/// A mention named as the origin of the denied verb's object: "tmux is not dropping
+/// permissions obtained through its setgid installation" (heldout23, read as no setgid file)
+/// denies the drop; the installation that gave the permissions is presupposed.
+fn named_origin(s: &str, pos: usize) -> bool {
+    let head = clause_before(s, pos);
+    [
+        "obtained through ",
+        "obtained from ",
+        "obtained by ",
+        "gained through ",
+        "gained from ",
+        "granted by ",
+        "acquired through ",
+        "inherited from ",
+    ]
+    .iter()
+    .filter_map(|w| head.rfind(w).map(|i| &head[i + w.len()..]))
+    .any(|between| {
+        ["its ", "the ", "their ", "this "]
+            .iter()
+            .any(|d| between.starts_with(d))
+            && between.split_whitespace().count() <= 3
+    })
 }
 
 /// Negated verbs of ability, effort and will: "was not able to", "did not manage to", "has
@@ -1465,6 +1507,12 @@ fn phrase_stated(s: &str, pos: usize) -> bool {
 /// The condition runs from "if"/"unless" to the next comma, and "even if" concedes instead.
 fn conditional(s: &str, pos: usize) -> bool {
     let padded = format!(" {}", &s[..pos]);
+    // "However, if initialization fails …, root privileges are not dropped" (heldout23): a
+    // connective before the opening condition leaves it the sentence's condition.
+    let padded = [" however, ", " but ", " and ", " also, ", " so "]
+        .iter()
+        .find_map(|c| padded.strip_prefix(c).map(|r| format!(" {r}")))
+        .unwrap_or(padded);
     // "If setcap is not available, we still fall back to SUID on plugins that need it": a
     // sentence that opens with a condition states its consequence only under it, and the
     // condition's own negation ("not available") must not deny the consequence.
@@ -1503,6 +1551,18 @@ fn conditional(s: &str, pos: usize) -> bool {
         " only when ",
         " in order to ",
         " so as to ",
+        // "Since this only affects systems with the faxrm and faxalter programs installed
+        // setuid, Debian is not vulnerable" (heldout23, read as setuid files): the systems an
+        // issue affects are a condition, not the package's build.
+        " only affects ",
+        " affects systems ",
+        " affects installations ",
+        // "This program was not designed to run setuid" (heldout23, of a program installed
+        // setuid root: read as no setuid file): a design not met is a purpose. ("are designed
+        // to drop privileges once …" states what the daemons do: heldout4.)
+        " not designed to ",
+        " never designed to ",
+        "n't designed to ",
     ]
     .iter()
     .filter_map(|w| padded.rfind(w))
