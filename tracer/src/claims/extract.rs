@@ -655,6 +655,9 @@ fn clause_before(s: &str, pos: usize) -> &str {
         ", and the ",
         ", and they ",
         ", and we ",
+        // What comes after "before" happens in any case: "failed to properly drop privileges
+        // before creating a temporary file" (heldout23) does not deny the file.
+        " before ",
     ]
     .iter()
     .filter_map(|b| bare.rfind(b).map(|i| i + b.len()))
@@ -1489,6 +1492,32 @@ fn user_switch_as_drop(s: &str) -> String {
         });
         if user.is_some_and(|u| !rest[..u].contains(&"root")) && !per_client {
             out.replace_range(i..i + verb.len(), "drops privileges to ");
+        }
+    }
+    out
+}
+
+/// "runs as user 'log2mail'", "the server runs as user 'nobody'" (heldout23): a user named
+/// after "as user", other than root, is the daemon's own, so it is said as "runs as a
+/// dedicated user", which [`NOT_ROOT`] knows.
+fn named_user(s: &str) -> String {
+    let mut out = s.to_owned();
+    for verb in [
+        "runs as user ",
+        "run as user ",
+        "running as user ",
+        "runs as the user ",
+    ] {
+        let Some(i) = out.find(verb) else {
+            continue;
+        };
+        let name = out[i + verb.len()..]
+            .split_whitespace()
+            .next()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '_'))
+            .unwrap_or("");
+        if !name.is_empty() && !matches!(name, "root" | "0" | "id" | "that" | "which") {
+            out.replace_range(i..i + verb.len(), "runs as a dedicated user ");
         }
     }
     out
@@ -2718,8 +2747,13 @@ const REMOTE_SHELL: &[&str] = &[
 /// not deny the kind.
 fn affirmed(s: &str, words: &[&str]) -> bool {
     words.iter().any(|w| {
-        s.match_indices(w)
-            .any(|(i, _)| !negated(near(clause_before(s, i))))
+        s.match_indices(w).any(|(i, _)| {
+            // "hsftp is installed setuid root" (heldout23, read as networking): a protocol
+            // inside a program's name is no use of it.
+            let glued =
+                w.starts_with(char::is_alphanumeric) && s[..i].ends_with(char::is_alphanumeric);
+            !glued && !negated(near(clause_before(s, i)))
+        })
     })
 }
 
@@ -3987,7 +4021,7 @@ const RULES: &[Rule] = &[
                 // "postins" also finds the common typo ("has a postins script to create
                 // openfire user").
                 &["postins", "maintainer script", "preinst", "inst script"],
-            ) && (any(s, ADDS)
+            ) && ((any(s, ADDS) && !adds_setting(s))
                 || creates_account(s)
                 || (any(s, ADDS_ANCHORS) && any(s, &["user", "group"]))))
                 || (any(
@@ -4381,6 +4415,19 @@ const BUS_NAME: &[&str] = &[
 
 /// "create the required user", "creates the foo user", "doesn't create this group": a
 /// create verb with a user or group among the next three words.
+/// "The postinst script … adds a 'run as uid/gid nobody' option that has no effect"
+/// (heldout23, read as a group added): what is added is a setting, not an account.
+fn adds_setting(s: &str) -> bool {
+    s.match_indices("adds ").all(|(i, _)| {
+        s[i..].split_whitespace().skip(1).take(7).any(|w| {
+            matches!(
+                w.trim_matches(|c: char| !c.is_alphanumeric()),
+                "option" | "options" | "setting" | "settings" | "directive" | "line" | "entry"
+            )
+        })
+    })
+}
+
 fn creates_account(s: &str) -> bool {
     let words: Vec<&str> = s
         .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '_')
@@ -5041,7 +5088,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     // "Privileges are not dropped, and the function is not aware of the special privileged PAM
     // context" (oath-toolkit, session 15's unlabelled check): the passive said actively, so
     // that the drop's phrase and its denial are read as "does not drop privileges" is.
-    let active = user_switch_as_drop(&passive_drop_made_active(sentence));
+    let active = named_user(&user_switch_as_drop(&passive_drop_made_active(sentence)));
     let sentence = active.as_str();
     // A question nobody answered ("does it open any port ?") states nothing.
     if sentence
