@@ -1315,6 +1315,18 @@ fn privileged_after_contrast(s: &str) -> bool {
     CONTRASTS.iter().any(|c| {
         s.match_indices(c).any(|(i, _)| {
             let after = &s[i + c.len()..];
+            // "traceroute-nanog is setuid root, but drops root privileges immediately after
+            // …" (heldout23): root privileges dropped after the contrast are the drop itself.
+            let kept = ["drops", "drop", "dropping", "dropped"]
+                .iter()
+                .flat_map(|d| {
+                    [
+                        format!("{d} root privilege"),
+                        format!("{d} its root privilege"),
+                    ]
+                })
+                .fold(after.to_owned(), |a, p| a.replace(&p, " "));
+            let after = kept.as_str();
             after
                 .match_indices("privileged")
                 .any(|(j, _)| !after[..j].ends_with("un") && !after[..j].ends_with("non-"))
@@ -2787,6 +2799,17 @@ const NETWORKING: &[&str] = &[
     "data from the network",
     "requests from the network",
     "packets from the network",
+    // "uses a weak random number generator to create DNS transaction IDs and UDP source port
+    // numbers", "encounters a UDP packet with source port 0", "after obtaining raw ICMP and
+    // raw IP sockets" (heldout23): datagrams and raw sockets are IP networking. Not a bare
+    // "UDP port", which a listener has (the port's claim).
+    "udp packet",
+    "udp datagram",
+    "udp source port",
+    "udp query source port",
+    "raw icmp",
+    "raw ip socket",
+    "raw socket",
 ];
 
 /// The remote-shell protocols, network protocols: "SSH connectivity", "a built-in SSH
@@ -3891,6 +3914,10 @@ const RULES: &[Rule] = &[
             "ssh",
             "sftp",
             "sync",
+            "udp",
+            "raw icmp",
+            "raw ip",
+            "raw socket",
         ],
         absent_phrases: &[],
     },
@@ -4607,6 +4634,8 @@ const CRON: &[&str] = &[
     "scheduled job",
     "anacron",
     "crontab to ",
+    // "a Debian-provided CRON script in dspam" (heldout23)
+    "cron script",
 ];
 const INIT: &[&str] = &[
     "init script",
@@ -5059,6 +5088,25 @@ const JUDGEMENTS: &[&str] = &[
     "room for improvement",
 ];
 
+/// A grade given to a cryptographic primitive the package uses: "uses a weak random number
+/// generator to create DNS transaction IDs" (heldout23) judges the generator and states its
+/// use, unlike "The app has weak systemd service hardening", a grade alone.
+fn graded_crypto(s: &str) -> bool {
+    [" weak ", " poor "].iter().any(|g| {
+        s.match_indices(g).any(|(i, _)| {
+            let next: String = s[i + g.len()..]
+                .split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ");
+            any(&next, CRYPTO)
+                || ["random", "cipher", "hash", "key"]
+                    .iter()
+                    .any(|w| next.starts_with(w))
+        })
+    })
+}
+
 /// Openings that point the reader at a statement ("Please note that the daemon forks off a
 /// helper"): an instruction in form only, so they are no request (the imperative check below)
 /// and what follows them is judged as said.
@@ -5206,6 +5254,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     // "file io looked careful", "memory management looks fine": the reviewer's opinion of the
     // code, not a statement that the behaviour happens or not.
     if any(&format!(" {sentence} "), JUDGEMENTS)
+        && !graded_crypto(sentence)
         && !negated(sentence)
         && label_answer(sentence).is_none()
     {
