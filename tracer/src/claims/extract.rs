@@ -2664,6 +2664,10 @@ const TEMP: &[&str] = &[
     // "the problematic use of fixed temporary paths", "a chmod() on the /tmp/temp.ps file"
     // (heldout17)
     "temporary path",
+    // "used a fixed socket name in the world-writable /tmp directory" (heldout23)
+    "world-writable /tmp",
+    "in the /tmp directory",
+    // Last: a bare path, which the rule reads apart (a socket's or an example's path).
     " /tmp/",
 ];
 const ENV: &[&str] = &[
@@ -4389,6 +4393,20 @@ const RULES: &[Rule] = &[
                     "/usr/local/bin",
                 ],
             ) && any(s, &["binar", "executable", "program", "command"])
+                // "the program /usr/bin/KATAXWR was inadvertently installed setuid root"
+                // (heldout23): a program named by its path in PATH. Affirmed only: the
+                // subject comes before a denial ("The program /usr/bin/foo is not shipped
+                // any more"), which the rules read backwards.
+                || (any(
+                    s,
+                    &[
+                        "program /usr/bin/",
+                        "program /bin/",
+                        "binary /usr/bin/",
+                        "binary /bin/",
+                        "executable /usr/bin/",
+                    ],
+                ) && !negated(s))
         },
         anchors: &["binar", "executable", "program", "command"],
         absent_phrases: &[],
