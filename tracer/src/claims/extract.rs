@@ -491,6 +491,22 @@ const SCOPED_NEGATIONS: &[&str] = &[
     "no control over",
     "no control of",
     "not in control of",
+    // "While this is no problem for the daemon itself as every request will spawn a new
+    // git-daemon instance" (heldout23, read as no spawn): a denied problem is a judgement of
+    // what follows, not its denial.
+    "no problem",
+    "not a problem",
+    "not an issue",
+    // "does not check whether a setuid() call has been successful" (heldout23, read as no
+    // setuid call): a denied check presupposes what is checked.
+    "not check ",
+    "n't check ",
+    "not checking ",
+    "without checking ",
+    "never checks ",
+    "not verify ",
+    "n't verify ",
+    "without verifying ",
 ];
 
 /// Whether a clause denies what follows it. Typos without the apostrophe ("doesnt") and
@@ -639,6 +655,9 @@ fn clause_before(s: &str, pos: usize) -> &str {
         ", and the ",
         ", and they ",
         ", and we ",
+        // What comes after "before" happens in any case: "failed to properly drop privileges
+        // before creating a temporary file" (heldout23) does not deny the file.
+        " before ",
     ]
     .iter()
     .filter_map(|b| bare.rfind(b).map(|i| i + b.len()))
@@ -861,7 +880,8 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
                 (negated(near(clause_before(s, pos)))
                     && !manner_denied(s, pos)
                     && !privileged_agent(s, pos)
-                    && !presupposed(s, pos))
+                    && !presupposed(s, pos)
+                    && !named_origin(s, pos))
                     || object_denied(s, pos)
                     || ["un", "non-", "non"].iter().any(|p| s[..pos].ends_with(p)),
             )
@@ -965,6 +985,31 @@ fn privileged_agent(s: &str, pos: usize) -> bool {
         .iter()
         .any(|b| head.ends_with(b))
         && PRIVILEGED_PROCESS.iter().any(|p| s[pos..].starts_with(p))
+}
+
+/// A mention named as the origin of the denied verb's object: "tmux is not dropping
+/// permissions obtained through its setgid installation" (heldout23, read as no setgid file)
+/// denies the drop; the installation that gave the permissions is presupposed.
+fn named_origin(s: &str, pos: usize) -> bool {
+    let head = clause_before(s, pos);
+    [
+        "obtained through ",
+        "obtained from ",
+        "obtained by ",
+        "gained through ",
+        "gained from ",
+        "granted by ",
+        "acquired through ",
+        "inherited from ",
+    ]
+    .iter()
+    .filter_map(|w| head.rfind(w).map(|i| &head[i + w.len()..]))
+    .any(|between| {
+        ["its ", "the ", "their ", "this "]
+            .iter()
+            .any(|d| between.starts_with(d))
+            && between.split_whitespace().count() <= 3
+    })
 }
 
 /// Negated verbs of ability, effort and will: "was not able to", "did not manage to", "has
@@ -1270,6 +1315,18 @@ fn privileged_after_contrast(s: &str) -> bool {
     CONTRASTS.iter().any(|c| {
         s.match_indices(c).any(|(i, _)| {
             let after = &s[i + c.len()..];
+            // "traceroute-nanog is setuid root, but drops root privileges immediately after
+            // …" (heldout23): root privileges dropped after the contrast are the drop itself.
+            let kept = ["drops", "drop", "dropping", "dropped"]
+                .iter()
+                .flat_map(|d| {
+                    [
+                        format!("{d} root privilege"),
+                        format!("{d} its root privilege"),
+                    ]
+                })
+                .fold(after.to_owned(), |a, p| a.replace(&p, " "));
+            let after = kept.as_str();
             after
                 .match_indices("privileged")
                 .any(|(j, _)| !after[..j].ends_with("un") && !after[..j].ends_with("non-"))
@@ -1452,6 +1509,110 @@ fn user_switch_as_drop(s: &str) -> String {
     out
 }
 
+/// The cause of a sentence that opens with "Since …," or "Because …," when what follows its
+/// first comma is advice, a hedge or an imagined attack and the cause is none of these.
+fn opening_cause(s: &str) -> Option<&str> {
+    let t = s.trim_start_matches(['-', '*', ' ']);
+    if !["since ", "because "].iter().any(|o| t.starts_with(o)) {
+        return None;
+    }
+    let (cause, rest) = t.split_once(", ")?;
+    let unsure = |c: &str| advises(c) || any(&format!(" {c}"), UNCERTAIN);
+    // A modal in the cause hedges it: "Since it might run as root in some setups, …".
+    let modal = any(
+        &format!(" {cause} "),
+        &[
+            " might ", " may ", " could ", " would ", " should ", " can ",
+        ],
+    );
+    (unsure(rest) && !unsure(cause) && !modal).then_some(cause)
+}
+
+/// Where a pull request says what it changes in a unit: its own service file, or hardening
+/// options and settings.
+const UNIT_CHANGE_OBJECTS: &[&str] = &[
+    "systemd unit",
+    "systemd service",
+    "service file",
+    "unit file",
+    "hardening option",
+    "hardening setting",
+    "hardening directive",
+    "sandboxing option",
+    "sandboxing directive",
+];
+
+/// A change title in the imperative ("Drop root privileges in systemd unit", "Add few extra
+/// hardening options: …", heldout22's known misses) describes what the pull request makes
+/// true of the unit, as "Add some basic service hardening options" is read: the verb is said
+/// as a statement ("drops", "adds"), a unit it changes is the package's own (shipped), and a
+/// title before a colon stands alone (what follows details or hedges it). Only titles whose
+/// object is a unit or its hardening: "Drop root privileges" alone opens an issue and asks
+/// (heldout9), "Add the ability for the main server to fork" (heldout21) is a plan.
+fn change_title(s: &str) -> Option<String> {
+    let t = s.trim_start_matches(['-', '*', ' ']);
+    let (verb, rest) = t.split_once(' ')?;
+    let said = match verb {
+        "add" => "adds",
+        "apply" => "applies",
+        "drop" => "drops",
+        "use" => "uses",
+        "harden" => "hardens",
+        "enable" => "enables",
+        "sandbox" => "sandboxes",
+        "set" => "sets",
+        _ => return None,
+    };
+    let title = rest.split_once(": ").map_or(rest, |(head, _)| head);
+    if !any(title, UNIT_CHANGE_OBJECTS) {
+        return None;
+    }
+    let mut title = title.to_owned();
+    for unit in [
+        "in the systemd unit",
+        "in systemd unit",
+        "in the systemd service",
+        "in systemd service",
+    ] {
+        if let Some(i) = title.find(unit) {
+            let noun = &unit[unit.find("systemd").unwrap_or(0)..];
+            title.replace_range(i..i + unit.len(), &format!("in its shipped {noun}"));
+            break;
+        }
+    }
+    // Hardening options added or applied by a change to the service are the unit's.
+    if !any(&title, &["systemd", " unit", "service"]) {
+        title.push_str(" of the unit");
+    }
+    Some(format!("it {said} {title}"))
+}
+
+/// "runs as user 'log2mail'", "the server runs as user 'nobody'" (heldout23): a user named
+/// after "as user", other than root, is the daemon's own, so it is said as "runs as a
+/// dedicated user", which [`NOT_ROOT`] knows.
+fn named_user(s: &str) -> String {
+    let mut out = s.to_owned();
+    for verb in [
+        "runs as user ",
+        "run as user ",
+        "running as user ",
+        "runs as the user ",
+    ] {
+        let Some(i) = out.find(verb) else {
+            continue;
+        };
+        let name = out[i + verb.len()..]
+            .split_whitespace()
+            .next()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '_'))
+            .unwrap_or("");
+        if !name.is_empty() && !matches!(name, "root" | "0" | "id" | "that" | "which") {
+            out.replace_range(i..i + verb.len(), "runs as a dedicated user ");
+        }
+    }
+    out
+}
+
 /// Whether a phrase that denies by itself ("drops privileges", "as non-root") at `pos` is
 /// stated: not inside a condition or purpose, and not the subject of a practice judged in
 /// general ("Dropping privileges of a daemon to non-root is essential for security").
@@ -1465,6 +1626,12 @@ fn phrase_stated(s: &str, pos: usize) -> bool {
 /// The condition runs from "if"/"unless" to the next comma, and "even if" concedes instead.
 fn conditional(s: &str, pos: usize) -> bool {
     let padded = format!(" {}", &s[..pos]);
+    // "However, if initialization fails …, root privileges are not dropped" (heldout23): a
+    // connective before the opening condition leaves it the sentence's condition.
+    let padded = [" however, ", " but ", " and ", " also, ", " so "]
+        .iter()
+        .find_map(|c| padded.strip_prefix(c).map(|r| format!(" {r}")))
+        .unwrap_or(padded);
     // "If setcap is not available, we still fall back to SUID on plugins that need it": a
     // sentence that opens with a condition states its consequence only under it, and the
     // condition's own negation ("not available") must not deny the consequence.
@@ -1503,6 +1670,18 @@ fn conditional(s: &str, pos: usize) -> bool {
         " only when ",
         " in order to ",
         " so as to ",
+        // "Since this only affects systems with the faxrm and faxalter programs installed
+        // setuid, Debian is not vulnerable" (heldout23, read as setuid files): the systems an
+        // issue affects are a condition, not the package's build.
+        " only affects ",
+        " affects systems ",
+        " affects installations ",
+        // "This program was not designed to run setuid" (heldout23, of a program installed
+        // setuid root: read as no setuid file): a design not met is a purpose. ("are designed
+        // to drop privileges once …" states what the daemons do: heldout4.)
+        " not designed to ",
+        " never designed to ",
+        "n't designed to ",
     ]
     .iter()
     .filter_map(|w| padded.rfind(w))
@@ -2504,6 +2683,10 @@ const TEMP: &[&str] = &[
     // "the problematic use of fixed temporary paths", "a chmod() on the /tmp/temp.ps file"
     // (heldout17)
     "temporary path",
+    // "used a fixed socket name in the world-writable /tmp directory" (heldout23)
+    "world-writable /tmp",
+    "in the /tmp directory",
+    // Last: a bare path, which the rule reads apart (a socket's or an example's path).
     " /tmp/",
 ];
 const ENV: &[&str] = &[
@@ -2639,6 +2822,17 @@ const NETWORKING: &[&str] = &[
     "data from the network",
     "requests from the network",
     "packets from the network",
+    // "uses a weak random number generator to create DNS transaction IDs and UDP source port
+    // numbers", "encounters a UDP packet with source port 0", "after obtaining raw ICMP and
+    // raw IP sockets" (heldout23): datagrams and raw sockets are IP networking. Not a bare
+    // "UDP port", which a listener has (the port's claim).
+    "udp packet",
+    "udp datagram",
+    "udp source port",
+    "udp query source port",
+    "raw icmp",
+    "raw ip socket",
+    "raw socket",
 ];
 
 /// The remote-shell protocols, network protocols: "SSH connectivity", "a built-in SSH
@@ -2658,8 +2852,13 @@ const REMOTE_SHELL: &[&str] = &[
 /// not deny the kind.
 fn affirmed(s: &str, words: &[&str]) -> bool {
     words.iter().any(|w| {
-        s.match_indices(w)
-            .any(|(i, _)| !negated(near(clause_before(s, i))))
+        s.match_indices(w).any(|(i, _)| {
+            // "hsftp is installed setuid root" (heldout23, read as networking): a protocol
+            // inside a program's name is no use of it.
+            let glued =
+                w.starts_with(char::is_alphanumeric) && s[..i].ends_with(char::is_alphanumeric);
+            !glued && !negated(near(clause_before(s, i)))
+        })
     })
 }
 
@@ -3201,6 +3400,25 @@ fn installs_services(s: &str) -> bool {
             .iter()
             .any(|w| w.len() > 8 && (w.ends_with(".service") || w.ends_with(".socket")))
             && !s.contains("test"))
+        || named_unit(&words)
+}
+
+/// "SystemD Analyze command marks the system76-power service as an "UNSAFE" service"
+/// (heldout22's known miss): a service called by a hyphenated program name, as package names
+/// are, is that program's unit, shipped with it. Not systemd's own ("the systemd-resolved
+/// service"); a name with a digit alone is not enough ("The dhcp4 service additionally needs
+/// `CAP_NET_RAW`", heldout16, speaks of a need).
+fn named_unit(words: &[&str]) -> bool {
+    words.windows(3).any(|w| {
+        let name = w[1];
+        w[0] == "the"
+            && w[2] == "service"
+            && name.len() > 3
+            && name.contains('-')
+            && name.starts_with(char::is_alphabetic)
+            && !name.starts_with("systemd")
+            && !name.contains('.')
+    })
 }
 
 /// Whether the services named are what the program starts, stops or manages: a verb of
@@ -3719,6 +3937,10 @@ const RULES: &[Rule] = &[
             "ssh",
             "sftp",
             "sync",
+            "udp",
+            "raw icmp",
+            "raw ip",
+            "raw socket",
         ],
         absent_phrases: &[],
     },
@@ -3927,7 +4149,7 @@ const RULES: &[Rule] = &[
                 // "postins" also finds the common typo ("has a postins script to create
                 // openfire user").
                 &["postins", "maintainer script", "preinst", "inst script"],
-            ) && (any(s, ADDS)
+            ) && ((any(s, ADDS) && !adds_setting(s))
                 || creates_account(s)
                 || (any(s, ADDS_ANCHORS) && any(s, &["user", "group"]))))
                 || (any(
@@ -4190,6 +4412,20 @@ const RULES: &[Rule] = &[
                     "/usr/local/bin",
                 ],
             ) && any(s, &["binar", "executable", "program", "command"])
+                // "the program /usr/bin/KATAXWR was inadvertently installed setuid root"
+                // (heldout23): a program named by its path in PATH. Affirmed only: the
+                // subject comes before a denial ("The program /usr/bin/foo is not shipped
+                // any more"), which the rules read backwards.
+                || (any(
+                    s,
+                    &[
+                        "program /usr/bin/",
+                        "program /bin/",
+                        "binary /usr/bin/",
+                        "binary /bin/",
+                        "executable /usr/bin/",
+                    ],
+                ) && !negated(s))
         },
         anchors: &["binar", "executable", "program", "command"],
         absent_phrases: &[],
@@ -4321,6 +4557,19 @@ const BUS_NAME: &[&str] = &[
 
 /// "create the required user", "creates the foo user", "doesn't create this group": a
 /// create verb with a user or group among the next three words.
+/// "The postinst script … adds a 'run as uid/gid nobody' option that has no effect"
+/// (heldout23, read as a group added): what is added is a setting, not an account.
+fn adds_setting(s: &str) -> bool {
+    s.match_indices("adds ").all(|(i, _)| {
+        s[i..].split_whitespace().skip(1).take(7).any(|w| {
+            matches!(
+                w.trim_matches(|c: char| !c.is_alphanumeric()),
+                "option" | "options" | "setting" | "settings" | "directive" | "line" | "entry"
+            )
+        })
+    })
+}
+
 fn creates_account(s: &str) -> bool {
     let words: Vec<&str> = s
         .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '_')
@@ -4422,6 +4671,8 @@ const CRON: &[&str] = &[
     "scheduled job",
     "anacron",
     "crontab to ",
+    // "a Debian-provided CRON script in dspam" (heldout23)
+    "cron script",
 ];
 const INIT: &[&str] = &[
     "init script",
@@ -4874,6 +5125,25 @@ const JUDGEMENTS: &[&str] = &[
     "room for improvement",
 ];
 
+/// A grade given to a cryptographic primitive the package uses: "uses a weak random number
+/// generator to create DNS transaction IDs" (heldout23) judges the generator and states its
+/// use, unlike "The app has weak systemd service hardening", a grade alone.
+fn graded_crypto(s: &str) -> bool {
+    [" weak ", " poor "].iter().any(|g| {
+        s.match_indices(g).any(|(i, _)| {
+            let next: String = s[i + g.len()..]
+                .split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ");
+            any(&next, CRYPTO)
+                || ["random", "cipher", "hash", "key"]
+                    .iter()
+                    .any(|w| next.starts_with(w))
+        })
+    })
+}
+
 /// Openings that point the reader at a statement ("Please note that the daemon forks off a
 /// helper"): an instruction in form only, so they are no request (the imperative check below)
 /// and what follows them is judged as said.
@@ -4981,8 +5251,14 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     // "Privileges are not dropped, and the function is not aware of the special privileged PAM
     // context" (oath-toolkit, session 15's unlabelled check): the passive said actively, so
     // that the drop's phrase and its denial are read as "does not drop privileges" is.
-    let active = user_switch_as_drop(&passive_drop_made_active(sentence));
-    let sentence = active.as_str();
+    let active = named_user(&user_switch_as_drop(&passive_drop_made_active(sentence)));
+    let titled = change_title(&active);
+    let sentence = titled.as_deref().unwrap_or(active.as_str());
+    // "Since the daemon runs as user nobody, both bugs could be used to gain access as the
+    // nobody user" (heldout23's libgtop line, worded with its comma): an opening cause is a
+    // statement of its own, so advice, a hedge or an imagined attack after its comma leaves
+    // it standing, as a statement before a clause of advice stands.
+    let sentence = opening_cause(sentence).unwrap_or(sentence);
     // A question nobody answered ("does it open any port ?") states nothing.
     if sentence
         .rsplit_once('?')
@@ -5020,6 +5296,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     // "file io looked careful", "memory management looks fine": the reviewer's opinion of the
     // code, not a statement that the behaviour happens or not.
     if any(&format!(" {sentence} "), JUDGEMENTS)
+        && !graded_crypto(sentence)
         && !negated(sentence)
         && label_answer(sentence).is_none()
     {
@@ -5605,14 +5882,22 @@ fn destinations(s: &str) -> Option<Allow> {
         })
         .map(str::to_owned)
         .collect();
-    if ips.is_empty() && !negated(s) {
+    // "Outgoing connections: none." answers its label as "No outgoing connections" says it
+    // (a known miss since session 19: the bare answer is no negation word in the text).
+    let denied = negated(s)
+        || label_answer(s).is_some_and(|(label, rest)| {
+            label.contains("outgoing connection")
+                && !negated(label)
+                && answer(rest) == Some(Expect::Absent)
+        });
+    if ips.is_empty() && !denied {
         return None;
     }
     // "only", or an exception to a denial ("no outgoing connections other than to X",
     // "except to X"), restricts; destinations named otherwise describe, and there is
     // nothing to hold against.
     let restricts = s.contains("only")
-        || (negated(s)
+        || (denied
             && any(
                 s,
                 &[
