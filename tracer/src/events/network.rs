@@ -321,21 +321,25 @@ fn domain_name(domain: i32) -> String {
 }
 
 fn type_name(sock_type: i32) -> String {
-    let base = match sock_type & 0xf {
-        libc::SOCK_STREAM => "SOCK_STREAM".to_owned(),
-        libc::SOCK_DGRAM => "SOCK_DGRAM".to_owned(),
-        libc::SOCK_RAW => "SOCK_RAW".to_owned(),
-        libc::SOCK_SEQPACKET => "SOCK_SEQPACKET".to_owned(),
-        other => format!("SOCK_{other}"),
-    };
-    let mut parts = vec![base];
+    // One string, with room for the flags: a type is named on every socket record.
+    let mut name = String::with_capacity(48);
+    match sock_type & 0xf {
+        libc::SOCK_STREAM => name.push_str("SOCK_STREAM"),
+        libc::SOCK_DGRAM => name.push_str("SOCK_DGRAM"),
+        libc::SOCK_RAW => name.push_str("SOCK_RAW"),
+        libc::SOCK_SEQPACKET => name.push_str("SOCK_SEQPACKET"),
+        other => {
+            use std::fmt::Write as _;
+            let _ = write!(name, "SOCK_{other}");
+        }
+    }
     if sock_type & libc::SOCK_NONBLOCK != 0 {
-        parts.push("SOCK_NONBLOCK".into());
+        name.push_str("|SOCK_NONBLOCK");
     }
     if sock_type & libc::SOCK_CLOEXEC != 0 {
-        parts.push("SOCK_CLOEXEC".into());
+        name.push_str("|SOCK_CLOEXEC");
     }
-    parts.join("|")
+    name
 }
 
 /// The first message of a send to a netlink address, from its `struct nlmsghdr`.
@@ -413,6 +417,16 @@ fn netlink_type_name(protocol: Option<i32>, t: u16) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn socket_types_are_named_with_their_flags() {
+        assert_eq!(type_name(libc::SOCK_STREAM), "SOCK_STREAM");
+        assert_eq!(
+            type_name(libc::SOCK_DGRAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC),
+            "SOCK_DGRAM|SOCK_NONBLOCK|SOCK_CLOEXEC"
+        );
+        assert_eq!(type_name(15 | libc::SOCK_CLOEXEC), "SOCK_15|SOCK_CLOEXEC");
+    }
 
     #[test]
     fn scm_rights_fds_are_found_among_control_messages() {
