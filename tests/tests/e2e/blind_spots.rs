@@ -358,3 +358,54 @@ fn send_fd(sock: &std::os::unix::net::UnixDatagram, fd: std::os::fd::RawFd) {
     };
     assert_eq!(sent, 1, "sendmsg: {}", std::io::Error::last_os_error());
 }
+
+/// The `{"NAME":N}` value the program printed on its one line of JSON.
+fn printed(rec: &Recorded, name: &str) -> serde_json::Value {
+    let out = String::from_utf8_lossy(&rec.output.stdout);
+    out.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find_map(|v| v.get(name).cloned())
+        .unwrap_or_else(|| panic!("the program did not print {name}: {out}"))
+}
+
+/// A connect cut short by SIGKILL in its handshake (round 8's `a8_killed_in_connect`, on
+/// 127.0.0.2): its exit returns -ERESTARTSYS, which the trace names instead of leaving it
+/// unknown. It was attempted: "No outgoing connections" is contradicted with it among the
+/// evidence, shown with its errno, not as a success.
+#[test]
+fn a_connect_killed_in_its_handshake_names_its_errno() {
+    let (rec, _work) = record_c(
+        "killed_in_connect",
+        include_str!("blind_spots/killed_in_connect.c"),
+        &[],
+    );
+    assert_eq!(
+        printed(&rec, "in_connect"),
+        true,
+        "the child waited in connect"
+    );
+    assert_eq!(printed(&rec, "killed"), true, "the child was killed there");
+    let port = printed(&rec, "port").as_u64().expect("a port") as u16;
+    let t = &rec.trace;
+    let killed = find(t, "the connect killed in its handshake", |e| {
+        matches!(&e.data, EventData::Connect { addr: Some(tracer::trace::SockAddr::Inet { ip, port: p }), .. }
+            if ip == "127.0.0.2" && *p == port)
+            && e.result.as_ref().is_some_and(|r| r.ret == -512)
+    });
+    let r = killed.result.as_ref().expect("a result");
+    assert_eq!(r.errno.as_deref(), Some("ERESTARTSYS"), "{killed:?}");
+    assert!(!r.ok());
+    let vs = verdicts(t, &[Check::OutgoingDestinations]);
+    let v = vs
+        .iter()
+        .find(|v| v.claim.check == Check::OutgoingDestinations)
+        .expect("judged");
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    let item = v
+        .evidence
+        .shown
+        .iter()
+        .find(|i| i.seq == killed.seq)
+        .unwrap_or_else(|| panic!("the killed connect is evidence: {:?}", v.evidence));
+    assert_eq!(item.result, "ERESTARTSYS");
+}
