@@ -409,3 +409,43 @@ fn a_connect_killed_in_its_handshake_names_its_errno() {
         .unwrap_or_else(|| panic!("the killed connect is evidence: {:?}", v.evidence));
     assert_eq!(item.result, "ERESTARTSYS");
 }
+
+/// reboot(LINUX_REBOOT_CMD_RESTART) from the init of a private pid namespace (round 8's
+/// `c8_reboot_pidns`): the kernel kills the caller inside the call, so no syscall exit ever
+/// comes. The call is recorded at its entry, with its command, once, without a result and
+/// flagged `no_return`, and it contradicts "No use of privileged functions" by itself.
+#[test]
+fn a_reboot_that_never_returns_is_recorded_at_its_entry() {
+    let (rec, _work) = record_c(
+        "reboot_pidns",
+        include_str!("blind_spots/reboot_pidns.c"),
+        &[],
+    );
+    assert_eq!(
+        printed(&rec, "child_signal"),
+        libc::SIGHUP,
+        "the namespace was restarted"
+    );
+    let t = &rec.trace;
+    let is_reboot = |e: &tracer::trace::Event| {
+        matches!(&e.data, EventData::PrivilegedCall { call, op: Some(op), .. }
+            if call == "reboot" && op == "RESTART")
+    };
+    let reboot = find(t, "reboot RESTART", is_reboot);
+    assert_eq!(count_events(&t.events, is_reboot), 1, "one event per call");
+    assert_eq!(reboot.result, None, "{reboot:?}");
+    assert_eq!(reboot.flags, ["no_return"], "{reboot:?}");
+    let vs = verdicts(t, &[Check::PrivilegedFunctions]);
+    let v = vs
+        .iter()
+        .find(|v| v.claim.check == Check::PrivilegedFunctions)
+        .expect("judged");
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    let item = v
+        .evidence
+        .shown
+        .iter()
+        .find(|i| i.seq == reboot.seq)
+        .unwrap_or_else(|| panic!("the reboot is evidence: {:?}", v.evidence));
+    assert!(item.result.starts_with("no return"), "{item:?}");
+}

@@ -276,6 +276,13 @@ pub async fn run(
         // Clear the status line: the CLI's closing line takes its place.
         eprint!("\r\x1b[K");
     }
+    // Calls recorded at their entry whose return never came (a reboot still running): each
+    // is written, without a result, before the footer that counts it.
+    for event in decoder.unfinished() {
+        scanner.note(&event);
+        sink.push(event).map_err(out_err)?;
+    }
+    sink.write_out(false).map_err(out_err)?;
     let mut lost = per_kind(&loaded.ebpf, "LOST")?;
     decoder.end_setup_unseen();
     for (kind, n) in &decoder.setup_lost {

@@ -331,7 +331,9 @@ pub struct Event {
     pub cgroup_id: u64,
     /// The syscall that produced it; null for scheduler events (fork, exit, some execs).
     pub syscall: Option<String>,
-    /// The syscall's return; null for scheduler events.
+    /// The syscall's return; null for scheduler events, and for a call whose return was never
+    /// seen (flagged `no_return`: its thread ended inside it; `unfinished`: the recording
+    /// stopped first).
     pub result: Option<SysResult>,
     /// Set when a path, argv or address was cut or could not be read.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -1949,6 +1949,31 @@ mod tests {
         assert_eq!(h, ["yes: connect 127.0.0.2:47806"]);
     }
 
+    /// Round 8: reboot in a pid namespace of its own kills its caller inside the call. The
+    /// event recorded at its entry has no result and is flagged `no_return`; it is a use of a
+    /// privileged function all the same (an attempt is a use).
+    #[test]
+    fn a_call_that_never_returned_is_still_a_use() {
+        use serde_json::json;
+        let mut t = trace_of(
+            None,
+            &[(
+                "privileged_call",
+                10,
+                json!({"call": "reboot", "capability": "CAP_SYS_BOOT", "op": "RESTART", "query": false}),
+            )],
+        );
+        t.events[0].result = None;
+        t.events[0].flags = vec!["no_return".to_owned()];
+        let h = hits(&t, Check::PrivilegedFunctions, &Allow::default());
+        assert!(h[0].starts_with("yes: privileged_call: reboot"), "{h:?}");
+        assert!(
+            crate::trace::describe::outcome(&t.events[0]).starts_with("no return"),
+            "{:?}",
+            t.events[0]
+        );
+    }
+
     /// A trace: the fixture's header with `core_pattern`, then `events` (kind, pid, fields).
     fn trace_of(
         core_pattern: Option<&str>,
