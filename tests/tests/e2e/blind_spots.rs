@@ -449,3 +449,45 @@ fn a_reboot_that_never_returns_is_recorded_at_its_entry() {
         .unwrap_or_else(|| panic!("the reboot is evidence: {:?}", v.evidence));
     assert!(item.result.starts_with("no return"), "{item:?}");
 }
+
+/// A connect still waiting for its handshake when the recording stops (`--leave-running` and a
+/// duration: the program lives on): it has sent its SYN, but its event is written at its exit,
+/// after the recording. It is counted lost (the recorder finds its entry still in flight), so
+/// "No outgoing connections", which no recorded connect contradicts, is not held.
+#[test]
+fn a_connect_still_running_at_the_stop_is_counted_lost() {
+    use std::os::fd::AsRawFd;
+    require_root();
+    // The listener and the connection that fills its accept queue are this test's, not
+    // recorded: the program's connect is its only one.
+    let listener = std::net::TcpListener::bind("127.0.0.3:0").expect("listen on 127.0.0.3");
+    // SAFETY: listen(2) again on a listening socket sets its backlog: 0, one connection.
+    assert_eq!(unsafe { libc::listen(listener.as_raw_fd(), 0) }, 0);
+    let addr = listener.local_addr().expect("its address");
+    let _filler = std::net::TcpStream::connect(addr).expect("fill the accept queue");
+    let work = TempDir::new("connect-at-stop-work");
+    let bin = compile_c(
+        work.path(),
+        "connect_at_stop",
+        include_str!("blind_spots/connect_at_stop.c"),
+        &[],
+    );
+    let port = addr.port().to_string();
+    let rec = record(
+        "connect-at-stop",
+        &["--leave-running", "-d", "3s", "--", bin.as_str(), &port],
+    );
+    let pid = printed(&rec, "pid").as_i64().expect("a pid") as i32;
+    // SAFETY: kill(2) of the program this test started, which the recorder left running.
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    let t = &rec.trace;
+    let connects = count_events(&t.events, |e| matches!(e.data, EventData::Connect { .. }));
+    assert_eq!(connects, 0, "the connect never returned while recorded");
+    let footer = t.footer.as_ref().expect("a footer");
+    assert_eq!(footer.lost.get("connect"), Some(&1), "{:?}", footer.lost);
+    let (s, why) = status(
+        &verdicts(t, &[Check::OutgoingDestinations]),
+        Check::OutgoingDestinations,
+    );
+    assert_eq!(s, Status::Inconclusive, "{why}");
+}

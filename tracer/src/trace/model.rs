@@ -1255,6 +1255,8 @@ pub struct Footer {
     /// Events written, per kind (kinds with none are left out).
     pub events: BTreeMap<String, u64>,
     /// Events the kernel could not deliver (ring buffer full), per kind; every kind is listed.
+    /// Also the connects and sends still running when the recording stopped: they had acted,
+    /// and their event, written at their exit, never comes.
     pub lost: BTreeMap<String, u64>,
     /// Events with a cut path, argv or address, per kind.
     pub truncated: BTreeMap<String, u64>,
