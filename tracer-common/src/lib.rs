@@ -401,6 +401,16 @@ numbered_enum! {
 }
 
 impl SyscallId {
+    /// Calls whose `sys_exit` may never fire, recorded at their entry as well
+    /// ([`flags::AT_ENTRY`]): reboot(2), which in a pid namespace other than the initial one
+    /// ends its caller with `do_exit` inside the call, and in the initial one restarts, halts
+    /// or kexecs the machine. kexec_load and kexec_file_load are not among them: they only
+    /// load an image and return (the jump is `reboot(LINUX_REBOOT_CMD_KEXEC)`). exit and
+    /// exit_group are not hooked: the process's `exit` event is their record.
+    pub const fn may_not_return(self) -> bool {
+        matches!(self, SyscallId::Reboot)
+    }
+
     /// The event kind a completed call of this syscall produces. Process-creating calls produce
     /// their event from `sched_process_fork`/`sched_process_exec`; their syscall entry is kept
     /// only for the arguments (clone flags, argv).
@@ -513,6 +523,16 @@ pub mod flags {
     /// (the kernel autobound it, or a bind to port 0 let it pick). See
     /// [`crate::network::UDP_PROTOCOLS`].
     pub const AUTOBIND: u32 = 1 << 11;
+    /// A record written at the syscall's entry, before the call acts, for a call whose exit
+    /// may never come ([`crate::SyscallId::may_not_return`]): its `ret` means nothing. The
+    /// exit writes the call's record again with its result, or the thread's exit one with
+    /// [`NO_RETURN`]; userspace keeps the entry's until then and writes one event.
+    pub const AT_ENTRY: u32 = 1 << 12;
+    /// The thread ended inside the call (`sched_process_exit` found its entry unanswered): the
+    /// call never returned, so the record has no result. reboot(2) in a pid namespace other
+    /// than the initial one kills the caller inside the call (`reboot_pid_ns` ends in
+    /// `do_exit`), so no `sys_exit` ever fires for it.
+    pub const NO_RETURN: u32 = 1 << 13;
 }
 
 /// A call that took longer than this (entry to exit) waited for something; a rewrite of its

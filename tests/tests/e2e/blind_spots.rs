@@ -358,3 +358,136 @@ fn send_fd(sock: &std::os::unix::net::UnixDatagram, fd: std::os::fd::RawFd) {
     };
     assert_eq!(sent, 1, "sendmsg: {}", std::io::Error::last_os_error());
 }
+
+/// The `{"NAME":N}` value the program printed on its one line of JSON.
+fn printed(rec: &Recorded, name: &str) -> serde_json::Value {
+    let out = String::from_utf8_lossy(&rec.output.stdout);
+    out.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find_map(|v| v.get(name).cloned())
+        .unwrap_or_else(|| panic!("the program did not print {name}: {out}"))
+}
+
+/// A connect cut short by SIGKILL in its handshake (round 8's `a8_killed_in_connect`, on
+/// 127.0.0.2): its exit returns -ERESTARTSYS, which the trace names instead of leaving it
+/// unknown. It was attempted: "No outgoing connections" is contradicted with it among the
+/// evidence, shown with its errno, not as a success.
+#[test]
+fn a_connect_killed_in_its_handshake_names_its_errno() {
+    let (rec, _work) = record_c(
+        "killed_in_connect",
+        include_str!("blind_spots/killed_in_connect.c"),
+        &[],
+    );
+    assert_eq!(
+        printed(&rec, "in_connect"),
+        true,
+        "the child waited in connect"
+    );
+    assert_eq!(printed(&rec, "killed"), true, "the child was killed there");
+    let port = printed(&rec, "port").as_u64().expect("a port") as u16;
+    let t = &rec.trace;
+    let killed = find(t, "the connect killed in its handshake", |e| {
+        matches!(&e.data, EventData::Connect { addr: Some(tracer::trace::SockAddr::Inet { ip, port: p }), .. }
+            if ip == "127.0.0.2" && *p == port)
+            && e.result.as_ref().is_some_and(|r| r.ret == -512)
+    });
+    let r = killed.result.as_ref().expect("a result");
+    assert_eq!(r.errno.as_deref(), Some("ERESTARTSYS"), "{killed:?}");
+    assert!(!r.ok());
+    let vs = verdicts(t, &[Check::OutgoingDestinations]);
+    let v = vs
+        .iter()
+        .find(|v| v.claim.check == Check::OutgoingDestinations)
+        .expect("judged");
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    let item = v
+        .evidence
+        .shown
+        .iter()
+        .find(|i| i.seq == killed.seq)
+        .unwrap_or_else(|| panic!("the killed connect is evidence: {:?}", v.evidence));
+    assert_eq!(item.result, "ERESTARTSYS");
+}
+
+/// reboot(LINUX_REBOOT_CMD_RESTART) from the init of a private pid namespace (round 8's
+/// `c8_reboot_pidns`): the kernel kills the caller inside the call, so no syscall exit ever
+/// comes. The call is recorded at its entry, with its command, once, without a result and
+/// flagged `no_return`, and it contradicts "No use of privileged functions" by itself.
+#[test]
+fn a_reboot_that_never_returns_is_recorded_at_its_entry() {
+    let (rec, _work) = record_c(
+        "reboot_pidns",
+        include_str!("blind_spots/reboot_pidns.c"),
+        &[],
+    );
+    assert_eq!(
+        printed(&rec, "child_signal"),
+        libc::SIGHUP,
+        "the namespace was restarted"
+    );
+    let t = &rec.trace;
+    let is_reboot = |e: &tracer::trace::Event| {
+        matches!(&e.data, EventData::PrivilegedCall { call, op: Some(op), .. }
+            if call == "reboot" && op == "RESTART")
+    };
+    let reboot = find(t, "reboot RESTART", is_reboot);
+    assert_eq!(count_events(&t.events, is_reboot), 1, "one event per call");
+    assert_eq!(reboot.result, None, "{reboot:?}");
+    assert_eq!(reboot.flags, ["no_return"], "{reboot:?}");
+    let vs = verdicts(t, &[Check::PrivilegedFunctions]);
+    let v = vs
+        .iter()
+        .find(|v| v.claim.check == Check::PrivilegedFunctions)
+        .expect("judged");
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    let item = v
+        .evidence
+        .shown
+        .iter()
+        .find(|i| i.seq == reboot.seq)
+        .unwrap_or_else(|| panic!("the reboot is evidence: {:?}", v.evidence));
+    assert!(item.result.starts_with("no return"), "{item:?}");
+}
+
+/// A connect still waiting for its handshake when the recording stops (`--leave-running` and a
+/// duration: the program lives on): it has sent its SYN, but its event is written at its exit,
+/// after the recording. It is counted lost (the recorder finds its entry still in flight), so
+/// "No outgoing connections", which no recorded connect contradicts, is not held.
+#[test]
+fn a_connect_still_running_at_the_stop_is_counted_lost() {
+    use std::os::fd::AsRawFd;
+    require_root();
+    // The listener and the connection that fills its accept queue are this test's, not
+    // recorded: the program's connect is its only one.
+    let listener = std::net::TcpListener::bind("127.0.0.3:0").expect("listen on 127.0.0.3");
+    // SAFETY: listen(2) again on a listening socket sets its backlog: 0, one connection.
+    assert_eq!(unsafe { libc::listen(listener.as_raw_fd(), 0) }, 0);
+    let addr = listener.local_addr().expect("its address");
+    let _filler = std::net::TcpStream::connect(addr).expect("fill the accept queue");
+    let work = TempDir::new("connect-at-stop-work");
+    let bin = compile_c(
+        work.path(),
+        "connect_at_stop",
+        include_str!("blind_spots/connect_at_stop.c"),
+        &[],
+    );
+    let port = addr.port().to_string();
+    let rec = record(
+        "connect-at-stop",
+        &["--leave-running", "-d", "3s", "--", bin.as_str(), &port],
+    );
+    let pid = printed(&rec, "pid").as_i64().expect("a pid") as i32;
+    // SAFETY: kill(2) of the program this test started, which the recorder left running.
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    let t = &rec.trace;
+    let connects = count_events(&t.events, |e| matches!(e.data, EventData::Connect { .. }));
+    assert_eq!(connects, 0, "the connect never returned while recorded");
+    let footer = t.footer.as_ref().expect("a footer");
+    assert_eq!(footer.lost.get("connect"), Some(&1), "{:?}", footer.lost);
+    let (s, why) = status(
+        &verdicts(t, &[Check::OutgoingDestinations]),
+        Check::OutgoingDestinations,
+    );
+    assert_eq!(s, Status::Inconclusive, "{why}");
+}

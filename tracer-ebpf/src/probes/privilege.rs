@@ -6,12 +6,12 @@
 //! are copied as well (never a key's payload).
 
 use tracer_common::{
-    SyscallId, flags,
+    Config, Inflight, SyscallId, flags,
     privilege::{PRIV_DATA_CAP, PrivData, TIOCSTI},
 };
 
 use crate::{
-    emit::{note_str, read_user_bytes, read_user_str, syscall_event},
+    emit::{event, note_str, read_user_bytes, read_user_str, syscall_event},
     maps::config,
     probes::syscalls::{SyscallContext, complete},
     scope,
@@ -170,4 +170,30 @@ fn try_privilege_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
         let r3 = read_user_str(s3, &raw mut (*d).str3);
         (*d).str3_len = r3.len;
     })
+}
+
+/// The record of a call whose exit may never fire ([`SyscallId::may_not_return`]: reboot),
+/// from its saved entry alone: at the call's entry ([`flags::AT_ENTRY`], from the shared entry
+/// program) and, when its thread ends inside it, at the thread's exit ([`flags::NO_RETURN`],
+/// from `sched_process_exit`, where the task's memory is already gone). Its arguments are all
+/// numbers (reboot's magic words and command), so the saved ones are the whole record; its
+/// stamp is the entry's, which pairs it with the exit's record of the same call.
+#[inline(always)]
+pub fn unanswered(inflight: &Inflight, syscall: SyscallId, bit: u32, cfg: &Config) -> Option<()> {
+    // SAFETY: `d` is the reserved record's payload.
+    event::<PrivData>(
+        cfg,
+        syscall.kind(),
+        syscall as u16,
+        inflight.ts_ns,
+        0,
+        |d, hdr_flags| unsafe {
+            *hdr_flags |= bit;
+            (*d).args = inflight.args;
+            (*d).data_len = 0;
+            (*d).str1_len = 0;
+            (*d).str2_len = 0;
+            (*d).str3_len = 0;
+        },
+    )
 }

@@ -519,7 +519,17 @@ fn try_sched_process_exit(ctx: &TracePointContext) -> Option<()> {
     }
     let tid = pid_tgid as u32;
     let _ = TRACKED.remove(tid);
-    let _ = INFLIGHT.remove(tid);
+    // A call left unanswered by a thread that ends: it never returned. One that may not
+    // return (reboot) is written, flagged, from its saved entry.
+    // SAFETY: a map value read by copy.
+    if let Some(inflight) = unsafe { INFLIGHT.get(tid) }.copied() {
+        let _ = INFLIGHT.remove(tid);
+        if let Some(id) = SyscallId::from_raw(inflight.syscall)
+            && id.may_not_return()
+        {
+            let _ = super::privilege::unanswered(&inflight, id, flags::NO_RETURN, cfg);
+        }
+    }
     let _ = EXECS.remove(tid);
     if cfg.lsm_paths != 0 {
         let _ = REAL_PATHS.remove(tid);

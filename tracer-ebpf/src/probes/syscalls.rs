@@ -174,7 +174,8 @@ fn try_sys_enter<C: SyscallContext>(ctx: &C) -> Option<()> {
     if syscall == 0 {
         return None;
     }
-    let kind = SyscallId::from_raw(syscall)?.kind();
+    let id = SyscallId::from_raw(syscall)?;
+    let kind = id.kind();
     let Some(args) = ctx.args() else {
         count(&LOST, kind);
         return None;
@@ -226,6 +227,11 @@ fn try_sys_enter<C: SyscallContext>(ctx: &C) -> Option<()> {
     }
     if syscall == SyscallId::Execve as u16 || syscall == SyscallId::Execveat as u16 {
         let _ = process::begin_exec(tid, &inflight, cfg);
+    }
+    // A call whose exit may never fire is written now, before it acts; its exit (or its
+    // thread's) completes it. A failed write is counted lost by `event`.
+    if id.may_not_return() {
+        let _ = super::privilege::unanswered(&inflight, id, flags::AT_ENTRY, cfg);
     }
     entry_copy(tid, syscall, &inflight);
     if syscall == SyscallId::Sendmsg as u16 || syscall == SyscallId::Sendmmsg as u16 {

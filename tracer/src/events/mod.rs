@@ -8,6 +8,7 @@
 //! kernel could not read it.
 
 mod environment;
+mod errno;
 mod file;
 pub mod io_uring;
 mod memlock;
@@ -168,6 +169,13 @@ pub struct Decoder {
     /// Per kind, records left out as setup whose exec record never came.
     pub setup_lost: BTreeMap<&'static str, u64>,
     setup_dropped: BTreeMap<&'static str, u64>,
+    /// The events of calls recorded at their entry ([`flags::AT_ENTRY`]: calls whose exit
+    /// may never fire, see [`SyscallId::may_not_return`]), by thread and entry stamp, until
+    /// their exit's record brings the result or their thread's brings [`flags::NO_RETURN`].
+    /// One event per call: the entry's record is held, not written, so that the trace does
+    /// not show the call twice; what is still held when the recording stops is written by
+    /// [`Decoder::unfinished`].
+    entered: BTreeMap<(u32, u64), Event>,
 }
 
 impl Decoder {
@@ -186,7 +194,31 @@ impl Decoder {
             setup_until: u64::MAX,
             setup_lost: BTreeMap::new(),
             setup_dropped: BTreeMap::new(),
+            entered: BTreeMap::new(),
         }
+    }
+
+    /// The calls recorded at their entry whose return never came before the recording
+    /// stopped, as events without a result, flagged `unfinished`: still inside the call at the
+    /// stop (a reboot that hangs in device shutdown), or their exit's record was lost
+    /// (counted in the footer). In entry order, after every event decoded so far.
+    pub fn unfinished(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.entered)
+            .into_values()
+            .map(|mut event| {
+                event.result = None;
+                event.flags.push("unfinished".to_owned());
+                self.number(event)
+            })
+            .collect()
+    }
+
+    /// Gives `event` the next position in the trace and counts it.
+    fn number(&mut self, mut event: Event) -> Event {
+        *self.counts.entry(event.data.kind().name()).or_default() += 1;
+        event.seq = self.seq;
+        self.seq += 1;
+        event
     }
 
     /// The setup ended without its exec record: what was left out as setup is lost.
@@ -255,7 +287,6 @@ impl Decoder {
             }
         }
         let name = data.kind().name();
-        *self.counts.entry(name).or_default() += 1;
         let mut hdr_flags = header.flags;
         if let EventData::Exec {
             argv_truncated: true,
@@ -275,8 +306,8 @@ impl Decoder {
             // when it differs from the path read), whatever another thread did to the path.
             hdr_flags &= !(flags::ARGS_CHANGED | flags::ARGS_UNVERIFIED);
         }
-        let event = Event {
-            seq: self.seq,
+        let mut event = Event {
+            seq: 0,
             time: self.clock.rfc3339(header.ts_ns),
             ts_ns: header.ts_ns,
             pid: header.pid,
@@ -295,7 +326,25 @@ impl Decoder {
             data,
             repeat: None,
         };
-        self.seq += 1;
+        if syscall.is_some_and(SyscallId::may_not_return) {
+            let key = (header.tid, header.ts_ns);
+            if header.flags & flags::AT_ENTRY != 0 {
+                self.entered.insert(key, event);
+                return Ok(None);
+            }
+            let entered = self.entered.remove(&key);
+            if header.flags & flags::NO_RETURN != 0 {
+                // The thread ended inside the call. The entry's record was read while the
+                // caller's memory was still there: it is the event, without a result.
+                if let Some(mut at_entry) = entered {
+                    at_entry.flags.extend(event.flags);
+                    event = at_entry;
+                }
+                event.result = None;
+            }
+            // Otherwise the exit's record is the call's, with its result.
+        }
+        let event = self.number(event);
         // The process is gone after its exit record: forget its state.
         if let EventData::Exit { .. } = event.data {
             self.procs.remove(header.pid);
@@ -344,7 +393,8 @@ fn ids(h: &Header) -> Ids {
 pub(crate) fn sys_result(ret: i64) -> SysResult {
     let errno = (-4095..0)
         .contains(&ret)
-        .then(|| format!("{:?}", nix::errno::Errno::from_raw((-ret) as i32)));
+        .then(|| errno::errno_name((-ret) as i32))
+        .flatten();
     SysResult { ret, errno }
 }
 
@@ -358,6 +408,7 @@ fn flag_names(bits: u32) -> Vec<String> {
         (flags::CHILD_UNTRACKED, "child_untracked"),
         (flags::ARGS_CHANGED, "args_changed"),
         (flags::ARGS_UNVERIFIED, "args_unverified"),
+        (flags::NO_RETURN, "no_return"),
     ]
     .iter()
     .filter(|(bit, _)| bits & bit != 0)
@@ -389,6 +440,10 @@ mod tests {
     fn errno_names() {
         assert_eq!(sys_result(-111).errno.as_deref(), Some("ECONNREFUSED"));
         assert_eq!(sys_result(3).errno, None);
+        // A connect cut short by a signal (round 8's `a8_killed_in_connect`).
+        assert_eq!(sys_result(-512).errno.as_deref(), Some("ERESTARTSYS"));
+        // Neither libc's nor the kernel's: the number alone.
+        assert_eq!(sys_result(-600).errno, None);
     }
 
     #[test]
@@ -494,6 +549,76 @@ mod tests {
         let bare = open_path(&mut d, &open_record("/etc/group", None, 5));
         assert_eq!(bare.real, None);
         assert_eq!(bare.best(), "/etc/group");
+    }
+
+    /// A reboot record of thread 43 entered at `ts_ns`, with header flags `bits`.
+    fn reboot_record(bits: u32, ret: i64, ts_ns: u64) -> Vec<u8> {
+        use tracer_common::privilege::PrivData;
+        // SAFETY: integers and byte arrays only: all-zero is a valid value.
+        let mut ev: tracer_common::Event<PrivData> = unsafe { std::mem::zeroed() };
+        ev.header.kind = EventKind::PrivilegedCall as u16;
+        ev.header.syscall = SyscallId::Reboot as u16;
+        ev.header.pid = 43;
+        ev.header.tid = 43;
+        ev.header.ts_ns = ts_ns;
+        ev.header.ret = ret;
+        ev.header.flags = bits;
+        // LINUX_REBOOT_MAGIC1, MAGIC2, LINUX_REBOOT_CMD_RESTART.
+        ev.data.args = [0xfee1_dead, 0x2812_1969, 0x0123_4567, 0, 0, 0];
+        // SAFETY: reading a plain-old-data value's bytes.
+        unsafe { std::slice::from_raw_parts((&raw const ev).cast::<u8>(), size_of_val(&ev)) }
+            .to_vec()
+    }
+
+    #[test]
+    fn a_call_recorded_at_entry_is_one_event_whatever_its_end() {
+        let op = |e: &Event| match &e.data {
+            EventData::PrivilegedCall { call, op, .. } => format!("{call} {op:?}"),
+            other => panic!("not a privileged call: {other:?}"),
+        };
+        let mut d = Decoder::new(Clock::now(), procs::Processes::default());
+        // Entry, then its exit: the exit's record, with the result.
+        assert_eq!(d.decode(&reboot_record(flags::AT_ENTRY, 0, 100)), Ok(None));
+        let returned = d.decode(&reboot_record(0, -1, 100)).unwrap().unwrap();
+        assert_eq!(returned.result.as_ref().map(|r| r.ret), Some(-1));
+        assert_eq!(returned.seq, 0);
+        assert!(returned.flags.is_empty(), "{returned:?}");
+        assert_eq!(op(&returned), r#"reboot Some("RESTART")"#);
+        // Entry, then the thread's end inside the call: the entry's event, without a result.
+        assert_eq!(d.decode(&reboot_record(flags::AT_ENTRY, 0, 200)), Ok(None));
+        let died = d
+            .decode(&reboot_record(flags::NO_RETURN, 0, 200))
+            .unwrap()
+            .unwrap();
+        assert_eq!((died.seq, died.result.as_ref()), (1, None));
+        assert_eq!(died.flags, ["no_return"]);
+        assert_eq!(op(&died), r#"reboot Some("RESTART")"#);
+        assert_eq!(
+            crate::trace::describe::outcome(&died),
+            "no return (its thread ended inside the call)"
+        );
+        // A thread's end whose entry record was lost: still the call, from the saved arguments.
+        let alone = d
+            .decode(&reboot_record(flags::NO_RETURN, 0, 250))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (alone.result.as_ref(), alone.flags.as_slice()),
+            (None, &["no_return".to_owned()][..])
+        );
+        // Entry, and nothing more before the stop: written by `unfinished`, after the rest.
+        assert_eq!(d.decode(&reboot_record(flags::AT_ENTRY, 0, 300)), Ok(None));
+        let open = d.decode(&open_at(400)).unwrap().unwrap();
+        assert_eq!(open.seq, 3);
+        let left = d.unfinished();
+        assert_eq!(left.len(), 1);
+        assert_eq!(
+            (left[0].seq, left[0].ts_ns, left[0].result.as_ref()),
+            (4, 300, None)
+        );
+        assert_eq!(left[0].flags, ["unfinished"]);
+        assert!(d.unfinished().is_empty());
+        assert_eq!(d.counts.get("privileged_call"), Some(&4));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use tokio::{
     io::unix::AsyncFd,
     signal::unix::{Signal, SignalKind, signal},
 };
-use tracer_common::{ADDR_CAP, EventKind, PATH_CAP, process};
+use tracer_common::{ADDR_CAP, EventKind, PATH_CAP, SyscallId, process};
 
 use crate::vm::stream::PortTee;
 
@@ -276,7 +276,20 @@ pub async fn run(
         // Clear the status line: the CLI's closing line takes its place.
         eprint!("\r\x1b[K");
     }
+    // Calls recorded at their entry whose return never came (a reboot still running): each
+    // is written, without a result, before the footer that counts it.
+    for event in decoder.unfinished() {
+        scanner.note(&event);
+        sink.push(event).map_err(out_err)?;
+    }
+    sink.write_out(false).map_err(out_err)?;
     let mut lost = per_kind(&loaded.ebpf, "LOST")?;
+    for (kind, n) in running_at_stop(&loaded.ebpf)? {
+        tracing::warn!(
+            "{n} {kind} call(s) of recorded threads were still running when the recording stopped: they had acted (a SYN, data) and have no event"
+        );
+        *lost.entry(kind.to_owned()).or_default() += n;
+    }
     decoder.end_setup_unseen();
     for (kind, n) in &decoder.setup_lost {
         tracing::warn!(
@@ -575,6 +588,41 @@ fn per_kind(ebpf: &aya::Ebpf, name: &'static str) -> Result<BTreeMap<String, u64
         let total =
             kind_total(&map, *kind).map_err(|e| RecordError::Load(format!("{name}: {e}")))?;
         out.insert(kind.name().to_owned(), total);
+    }
+    Ok(out)
+}
+
+/// The calls that act before they return: a connect has sent its SYN while it waits for the
+/// handshake, a send blocked on a full buffer has sent part of its data. One still running
+/// when the recording stops (a connect to an address that drops SYNs waits two minutes; a
+/// `--leave-running`, `--pid`, `--unit` or `--system` recording stops with its processes
+/// alive) never reaches its exit, where its event is written. Blocking calls that have done
+/// nothing yet (an accept, a receive, an open of a FIFO) are not among them.
+const ACT_BEFORE_RETURN: &[SyscallId] = &[
+    SyscallId::Connect,
+    SyscallId::Sendto,
+    SyscallId::Sendmsg,
+    SyscallId::Sendmmsg,
+];
+
+/// Per kind, the calls of [`ACT_BEFORE_RETURN`] that recorded threads were still inside when
+/// the recording stopped (their entries in `INFLIGHT`, which a thread's exit or the call's
+/// own clears): events that will never be written, counted lost so that no claim about their
+/// kind is held over them.
+fn running_at_stop(ebpf: &aya::Ebpf) -> Result<BTreeMap<&'static str, u64>, RecordError> {
+    let map = ebpf
+        .map("INFLIGHT")
+        .ok_or(RecordError::MissingMap("INFLIGHT"))?;
+    let inflight = aya::maps::HashMap::<_, u32, tracer_common::Inflight>::try_from(map)
+        .map_err(|e| RecordError::Load(format!("INFLIGHT: {e}")))?;
+    let mut out = BTreeMap::new();
+    for entry in inflight.iter() {
+        let (_, call) = entry.map_err(|e| RecordError::Load(format!("INFLIGHT: {e}")))?;
+        if let Some(id) = SyscallId::from_raw(call.syscall)
+            && ACT_BEFORE_RETURN.contains(&id)
+        {
+            *out.entry(id.kind().name()).or_default() += 1;
+        }
     }
     Ok(out)
 }

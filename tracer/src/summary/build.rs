@@ -10,7 +10,7 @@ use crate::trace::{
     Event, EventData, EventKind, Trace,
     describe::{
         IoUringNet, addr_label, failed, file_changes, io_uring_net, is_server_bind, keyring_detail,
-        privilege_detail, result_label, self_policy_detail, target_label,
+        outcome, privilege_detail, result_label, self_policy_detail, target_label,
     },
 };
 
@@ -127,11 +127,7 @@ fn process_tree(events: &[Event]) -> Vec<ProcessNode> {
                 argv: argv.clone(),
                 argv_truncated: *argv_truncated,
                 setid: *setid,
-                result: if ev.result.is_none() {
-                    "ok".to_owned()
-                } else {
-                    result_label(ev.result.as_ref())
-                },
+                result: outcome(ev),
             }),
             EventData::Exit {
                 code,
@@ -339,11 +335,7 @@ fn privilege(events: &[Event]) -> Vec<PrivilegeChange> {
                 comm: ev.comm.clone(),
                 kind: ev.data.kind().name().to_owned(),
                 detail,
-                result: if ev.result.is_none() {
-                    "ok".to_owned()
-                } else {
-                    result_label(ev.result.as_ref())
-                },
+                result: outcome(ev),
             })
         })
         .collect()
@@ -361,11 +353,7 @@ fn calls(events: &[Event], detail: fn(&Event) -> Option<String>) -> Vec<CallUse>
                 comm: ev.comm.clone(),
                 call: ev.call().to_owned(),
                 detail,
-                result: if ev.result.is_none() {
-                    "ok".to_owned()
-                } else {
-                    result_label(ev.result.as_ref())
-                },
+                result: outcome(ev),
             })
         })
         .collect()

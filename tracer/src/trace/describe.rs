@@ -52,6 +52,23 @@ pub fn result_label(result: Option<&SysResult>) -> String {
     }
 }
 
+/// What came of `ev`, in words: `ok`, the errno of a failed call, or, for a call whose return
+/// was never seen (no result: flagged `no_return` or `unfinished`), that. A scheduler event
+/// (no result, no flag) fired for what happened: `ok`.
+pub fn outcome(ev: &Event) -> String {
+    if ev.result.is_some() {
+        return result_label(ev.result.as_ref());
+    }
+    let flagged = |name: &str| ev.flags.iter().any(|f| f == name);
+    if flagged("no_return") {
+        "no return (its thread ended inside the call)".to_owned()
+    } else if flagged("unfinished") {
+        "unfinished (no return seen before the recording stopped)".to_owned()
+    } else {
+        "ok".to_owned()
+    }
+}
+
 /// Whether a syscall failed. Scheduler events (no result) count as succeeded: they only fire for
 /// what happened.
 pub fn failed(result: Option<&SysResult>) -> bool {

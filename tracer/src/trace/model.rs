@@ -333,7 +333,9 @@ pub struct Event {
     // Borrowed when the recorder names it (a static name, no allocation per event), owned
     // when read from a file.
     pub syscall: Option<Cow<'static, str>>,
-    /// The syscall's return; null for scheduler events.
+    /// The syscall's return; null for scheduler events, and for a call whose return was never
+    /// seen (flagged `no_return`: its thread ended inside it; `unfinished`: the recording
+    /// stopped first).
     pub result: Option<SysResult>,
     /// Set when a path, argv or address was cut or could not be read.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -1261,6 +1263,8 @@ pub struct Footer {
     /// Events written, per kind (kinds with none are left out).
     pub events: BTreeMap<String, u64>,
     /// Events the kernel could not deliver (ring buffer full), per kind; every kind is listed.
+    /// Also the connects and sends still running when the recording stopped: they had acted,
+    /// and their event, written at their exit, never comes.
     pub lost: BTreeMap<String, u64>,
     /// Events with a cut path, argv or address, per kind.
     pub truncated: BTreeMap<String, u64>,

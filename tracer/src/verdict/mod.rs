@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     claims::{Allow, Check, Claim, ClaimSet, Expect, Package},
     contents::Manifest,
-    trace::describe::{failed, result_label},
+    trace::describe::{failed, outcome},
     trace::{Event, EventData, Family, Trace},
 };
 use rules::{Hit, Rules, scope};
@@ -267,11 +267,7 @@ fn item(ev: &Event, origin: Origin, what: String) -> EvidenceItem {
         comm: ev.comm.clone(),
         origin,
         what,
-        result: if ev.result.is_none() {
-            "ok".to_owned()
-        } else {
-            result_label(ev.result.as_ref())
-        },
+        result: outcome(ev),
         attribution: None,
         count: ev.occurrences(),
     }

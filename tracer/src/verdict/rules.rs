@@ -1919,6 +1919,61 @@ mod tests {
         assert_eq!(h[7], "yes: connect 10.9.9.8:80", "a TCP connect: {h:?}");
     }
 
+    /// Round 8: a connect cut short by a signal (SIGKILL in the handshake) returns
+    /// -ERESTARTSYS at the exit the recorder sees. It was attempted (its SYN had left): it
+    /// counts against "No outgoing connections" like any failed connect, named by its errno,
+    /// and it is no success.
+    #[test]
+    fn an_interrupted_connect_is_an_attempt_not_a_success() {
+        use serde_json::json;
+        let mut t = trace_of(
+            None,
+            &[(
+                "connect",
+                10,
+                json!({"fd": 3, "addr": {"family": "inet", "ip": "127.0.0.2", "port": 47806}}),
+            )],
+        );
+        t.events[0].result = Some(crate::events::sys_result(-512));
+        let r = t.events[0].result.clone().expect("a result");
+        assert_eq!((r.ok(), r.errno.as_deref()), (false, Some("ERESTARTSYS")));
+        assert_eq!(
+            crate::trace::describe::result_label(t.events[0].result.as_ref()),
+            "ERESTARTSYS"
+        );
+        let allow = Allow {
+            destinations: v(&["127.0.0.1"]),
+            ..Allow::default()
+        };
+        let h = hits(&t, Check::OutgoingDestinations, &allow);
+        assert_eq!(h, ["yes: connect 127.0.0.2:47806"]);
+    }
+
+    /// Round 8: reboot in a pid namespace of its own kills its caller inside the call. The
+    /// event recorded at its entry has no result and is flagged `no_return`; it is a use of a
+    /// privileged function all the same (an attempt is a use).
+    #[test]
+    fn a_call_that_never_returned_is_still_a_use() {
+        use serde_json::json;
+        let mut t = trace_of(
+            None,
+            &[(
+                "privileged_call",
+                10,
+                json!({"call": "reboot", "capability": "CAP_SYS_BOOT", "op": "RESTART", "query": false}),
+            )],
+        );
+        t.events[0].result = None;
+        t.events[0].flags = vec!["no_return".to_owned()];
+        let h = hits(&t, Check::PrivilegedFunctions, &Allow::default());
+        assert!(h[0].starts_with("yes: privileged_call: reboot"), "{h:?}");
+        assert!(
+            crate::trace::describe::outcome(&t.events[0]).starts_with("no return"),
+            "{:?}",
+            t.events[0]
+        );
+    }
+
     /// A trace: the fixture's header with `core_pattern`, then `events` (kind, pid, fields).
     fn trace_of(
         core_pattern: Option<&str>,
