@@ -1685,7 +1685,7 @@ fn quiet_with(calls: Vec<(&str, EventData, i64)>) -> Trace {
         ev.data = data;
         if let Some(r) = ev.result.as_mut() {
             r.ret = ret;
-            r.errno = (ret < 0).then(|| "EPERM".to_owned());
+            r.errno = (ret < 0).then(|| "EPERM".into());
         }
         t.events.push(ev);
     }

@@ -41,16 +41,28 @@ const KERNEL_INTERNAL: &[(i32, &str)] = &[
 ];
 
 /// The name of errno `n` (positive), or `None` for a value neither libc nor the kernel names
-/// (the record keeps the number).
-pub(crate) fn errno_name(n: i32) -> Option<String> {
+/// (the record keeps the number). Static: every failed call is named, and a formatted name
+/// per event was an allocation the collector did not need (issue 16).
+pub(crate) fn errno_name(n: i32) -> Option<&'static str> {
     if let Some((_, name)) = KERNEL_INTERNAL.iter().find(|(v, _)| *v == n) {
-        return Some((*name).to_owned());
+        return Some(name);
     }
-    match nix::errno::Errno::from_raw(n) {
-        nix::errno::Errno::UnknownErrno => None,
-        e => Some(format!("{e:?}")),
-    }
+    let libc = LIBC_NAMES.get_or_init(|| {
+        (0..LIBC_MAX)
+            .map(|n| match nix::errno::Errno::from_raw(n) {
+                nix::errno::Errno::UnknownErrno => None,
+                // Made once per value for the life of the process: at most LIBC_MAX names.
+                e => Some(&*Box::leak(format!("{e:?}").into_boxed_str())),
+            })
+            .collect()
+    });
+    libc.get(usize::try_from(n).ok()?).copied().flatten()
 }
+
+/// libc's errnos lie below this (`EHWPOISON`, 133, is the last of asm-generic's).
+const LIBC_MAX: i32 = 512;
+
+static LIBC_NAMES: std::sync::OnceLock<Vec<Option<&'static str>>> = std::sync::OnceLock::new();
 
 #[cfg(test)]
 mod tests {
@@ -58,15 +70,15 @@ mod tests {
 
     #[test]
     fn kernel_internal_values_are_named() {
-        assert_eq!(errno_name(512).as_deref(), Some("ERESTARTSYS"));
-        assert_eq!(errno_name(516).as_deref(), Some("ERESTART_RESTARTBLOCK"));
-        assert_eq!(errno_name(524).as_deref(), Some("ENOTSUPP"));
-        assert_eq!(errno_name(531).as_deref(), Some("ENOGRACE"));
+        assert_eq!(errno_name(512), Some("ERESTARTSYS"));
+        assert_eq!(errno_name(516), Some("ERESTART_RESTARTBLOCK"));
+        assert_eq!(errno_name(524), Some("ENOTSUPP"));
+        assert_eq!(errno_name(531), Some("ENOGRACE"));
         // 520 is unused in the kernel's list; nothing else near it is named by libc.
         assert_eq!(errno_name(520), None);
         assert_eq!(errno_name(4000), None);
         // libc's own are still libc's.
-        assert_eq!(errno_name(111).as_deref(), Some("ECONNREFUSED"));
-        assert_eq!(errno_name(4).as_deref(), Some("EINTR"));
+        assert_eq!(errno_name(111), Some("ECONNREFUSED"));
+        assert_eq!(errno_name(4), Some("EINTR"));
     }
 }

@@ -393,7 +393,7 @@ fn ids(h: &Header) -> Ids {
 pub(crate) fn sys_result(ret: i64) -> SysResult {
     let errno = (-4095..0)
         .contains(&ret)
-        .then(|| errno::errno_name((-ret) as i32))
+        .then(|| errno::errno_name((-ret) as i32).map(Cow::Borrowed))
         .flatten();
     SysResult { ret, errno }
 }

@@ -48,7 +48,10 @@ pub fn result_label(result: Option<&SysResult>) -> String {
     match result {
         None => "-".to_owned(),
         Some(r) if r.ok() => "ok".to_owned(),
-        Some(r) => r.errno.clone().unwrap_or_else(|| format!("ret {}", r.ret)),
+        Some(r) => r
+            .errno
+            .as_deref()
+            .map_or_else(|| format!("ret {}", r.ret), str::to_owned),
     }
 }
 

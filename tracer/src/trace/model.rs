@@ -408,7 +408,7 @@ pub struct Ids {
 pub struct SysResult {
     pub ret: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errno: Option<String>,
+    pub errno: Option<Cow<'static, str>>,
 }
 
 impl SysResult {
