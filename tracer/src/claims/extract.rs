@@ -5858,18 +5858,46 @@ fn own_server(s: &str, out: &mut Vec<(Check, Expect, Allow)>, unclear: &[Check])
 /// "only makes outgoing connections to 127.0.0.1, 168.63.129.16 and 169.254.169.254": the
 /// addresses become the claim's allowlist. "No outgoing connections" gives an empty one.
 fn destinations(s: &str) -> Option<Allow> {
-    let outgoing = any(
-        s,
-        &[
-            "outgoing connection",
-            "connects only to",
-            "only connects to",
-            "connections only to",
-        ],
-    );
-    if !outgoing {
+    let mentions: Vec<usize> = [
+        "outgoing connection",
+        "connects only to",
+        "only connects to",
+        "connections only to",
+    ]
+    .iter()
+    .flat_map(|a| s.match_indices(a).map(|(pos, _)| pos))
+    .collect();
+    if mentions.is_empty() {
         return None;
     }
+    // "In non-default configurations where … Tor was configured to use another SOCKS server
+    // for all of its outgoing connections, Tor is vulnerable …" (DSA-2363, found after
+    // heldout23; read as no outgoing connections from the "not only" far before): a mention
+    // that a condition supposes states nothing, and a denial must reach the mention in its
+    // own clause. The connections a route or proxy is used "for" are taken for granted: a
+    // denial there ("does not use a proxy for its outgoing connections") is the route's.
+    let stated: Vec<usize> = mentions
+        .into_iter()
+        .filter(|pos| !conditional(s, *pos) && !foreign_subject(s, *pos))
+        .collect();
+    if stated.is_empty() {
+        return None;
+    }
+    let routed = |pos: usize| {
+        let head = s[..pos].trim_end();
+        let head = ["its", "their", "the", "all", "any"]
+            .iter()
+            .fold(head, |h, w| {
+                h.strip_suffix(w)
+                    .filter(|r| r.ends_with(' '))
+                    .map_or(h, str::trim_end)
+            });
+        let head = head
+            .strip_suffix("all of")
+            .map_or(head, str::trim_end)
+            .trim_end();
+        head.ends_with(" for") || head.ends_with(" through") || head.ends_with(" via")
+    };
     let ips: Vec<String> = s
         .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')' || c == ';')
         .map(|t| t.trim_end_matches(['.', ':']))
@@ -5884,7 +5912,9 @@ fn destinations(s: &str) -> Option<Allow> {
         .collect();
     // "Outgoing connections: none." answers its label as "No outgoing connections" says it
     // (a known miss since session 19: the bare answer is no negation word in the text).
-    let denied = negated(s)
+    let denied = stated
+        .iter()
+        .any(|pos| negated(near(clause_before(s, *pos))) && !routed(*pos))
         || label_answer(s).is_some_and(|(label, rest)| {
             label.contains("outgoing connection")
                 && !negated(label)
