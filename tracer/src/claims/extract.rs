@@ -1587,6 +1587,38 @@ fn change_title(s: &str) -> Option<String> {
     Some(format!("it {said} {title}"))
 }
 
+/// "adds a 'run as uid/gid nobody' option that has no effect" (heldout23, read as user
+/// nobody): a quoted phrase named as an option, setting or directive is the setting's name,
+/// not what the package does. Its words are blanked.
+fn named_settings_blanked(s: &str) -> String {
+    let mut out = s.to_owned();
+    let mut from = 0;
+    while let Some(open) = out[from..].find(" '").map(|i| from + i + 1) {
+        let Some(close) = out[open + 1..].find('\'').map(|i| open + 1 + i) else {
+            break;
+        };
+        let after = out[close + 1..].trim_start();
+        let setting = [
+            "option",
+            "configuration option",
+            "config option",
+            "setting",
+            "directive",
+        ]
+        .iter()
+        .any(|w| {
+            after
+                .strip_prefix(w)
+                .is_some_and(|r| r.is_empty() || r.starts_with(|c: char| !c.is_alphanumeric()))
+        });
+        if setting && close - open < 60 {
+            out.replace_range(open..=close, &" ".repeat(close + 1 - open));
+        }
+        from = close + 1;
+    }
+    out
+}
+
 /// "runs as user 'log2mail'", "the server runs as user 'nobody'" (heldout23): a user named
 /// after "as user", other than root, is the daemon's own, so it is said as "runs as a
 /// dedicated user", which [`NOT_ROOT`] knows.
@@ -2269,6 +2301,25 @@ const GENERIC_VERBS: &[&str] = &[
 /// any way (its name, a daemon's, "it", "the service"), so only subjects known to be others
 /// count: an unknown name is taken as the package's.
 fn foreign_subject(s: &str, pos: usize) -> bool {
+    // "Tenshi creates a tenshi.pid file …, which might allow local users to kill arbitrary
+    // processes by … before a root script executes a 'kill …' command" (heldout23, read as a
+    // spawn): a time clause whose subject is some other actor, named with an indefinite
+    // article right before the mention, speaks of that actor, not of the package.
+    let head = &s[..pos];
+    if let Some(i) = [" before ", " after ", " until ", " once "]
+        .iter()
+        .filter_map(|w| head.rfind(w).map(|i| i + w.len()))
+        .max()
+    {
+        let words: Vec<&str> = head[i..].split_whitespace().collect();
+        if words.len() >= 2
+            && words.len() <= 4
+            && matches!(words[0], "a" | "an" | "another" | "some")
+            && !head[i..].contains([',', ';', '('])
+        {
+            return true;
+        }
+    }
     // "affecting distributions that ship it as setuid-root": the relative clause's subject is
     // the word before "that" (heldout17).
     let near_words: Vec<&str> = near(clause_before(s, pos)).split_whitespace().collect();
@@ -4259,7 +4310,12 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::InstallsCronJobs,
-        applies: |s| any(s, CRON) || bare_item(s, &["cron", "crontab", "crontabs", "cronjobs"]),
+        applies: |s| {
+            // "Fix group crontab to root escalation via the … postinst script" (heldout23, read
+            // as a cron job): a path "from X to root" names an escalation, not a job shipped.
+            let s = &s.replace("crontab to root", "");
+            any(s, CRON) || bare_item(s, &["cron", "crontab", "crontabs", "cronjobs"])
+        },
         // "cron" covers every cron wording, the bare "No cron" included.
         anchors: &["cron", "recurring job", "periodic job", "scheduled job"],
         absent_phrases: &[],
@@ -5251,7 +5307,9 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     // "Privileges are not dropped, and the function is not aware of the special privileged PAM
     // context" (oath-toolkit, session 15's unlabelled check): the passive said actively, so
     // that the drop's phrase and its denial are read as "does not drop privileges" is.
-    let active = named_user(&user_switch_as_drop(&passive_drop_made_active(sentence)));
+    let active = named_user(&user_switch_as_drop(&passive_drop_made_active(
+        &named_settings_blanked(sentence),
+    )));
     let titled = change_title(&active);
     let sentence = titled.as_deref().unwrap_or(active.as_str());
     // "Since the daemon runs as user nobody, both bugs could be used to gain access as the
