@@ -1668,7 +1668,7 @@ fn conditional(s: &str, pos: usize) -> bool {
     // sentence that opens with a condition states its consequence only under it, and the
     // condition's own negation ("not available") must not deny the consequence.
     if [" if ", " unless "].iter().any(|w| padded.starts_with(w)) {
-        return true;
+        return !drop_after_root_start(s, pos);
     }
     // "When the daemon runs with full root privileges, as suggested by …, then arbitrary new
     // files can be created": "when …, then …" is a condition too. A plain "When started, it
@@ -1724,6 +1724,30 @@ fn conditional(s: &str, pos: usize) -> bool {
     !padded[..at].ends_with(" even")
         && !padded[..at].ends_with(" as")
         && !padded[at..].contains([',', ';'])
+}
+
+/// "If started as root, the daemon process drops root privileges, assuming uid and gid 99"
+/// (heldout23, missed): an opening condition that the program is started or run as root is
+/// the premise every privilege drop has, so a drop after its comma is stated.
+fn drop_after_root_start(s: &str, pos: usize) -> bool {
+    let t = s.trim_start_matches(['-', '*', ' ']);
+    let offset = s.len() - t.len();
+    let Some(comma) = t.find(", ").map(|c| offset + c) else {
+        return false;
+    };
+    let condition = &s[..comma];
+    let premise = condition.contains("as root")
+        && any(condition, &["start", "run", "launch", "invoke", "execute"])
+        && !negated(condition);
+    let after = &s[comma + 2..pos.max(comma + 2)];
+    premise
+        && pos > comma
+        && !after.contains([',', ';'])
+        && any(&s[pos..], &["drop", "relinquish", "give up", "gives up"])
+        && any(
+            &s[pos..s.len().min(pos + 24)],
+            &["drop", "relinquish", "give", "privilege", "root"],
+        )
 }
 
 /// The clause around `pos`: from [`clause_before`]'s start to the next `;`, ` but ` or the end.
