@@ -5121,6 +5121,21 @@ fn advises(c: &str) -> bool {
         .replace(" needs to be able to ", " needs to ")
         .replace(" need to be able to ", " need to ")
         .replace(" must be able to ", " must ");
+    // "Neither artsd nor artswrapper need to be setuid root anymore since …" (heldout23,
+    // missed): a need denied for good ("not … anymore", "no longer needs to be") reports a
+    // change made, not one asked for.
+    let padded = format!(" {} ", c.trim_end_matches(['.', '!', ' ']));
+    let denied_for_good = (negated(&c)
+        && [" anymore ", " any more ", " any longer "]
+            .iter()
+            .any(|w| padded.contains(w)))
+        || any(&c, &["no longer need"]);
+    let c = if denied_for_good {
+        c.replace(" needs to be ", " is ")
+            .replace(" need to be ", " are ")
+    } else {
+        c
+    };
     any(&format!(" {c}"), ADVICE) || modal_proposal(&c)
 }
 
