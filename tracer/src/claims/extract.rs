@@ -1535,6 +1535,37 @@ fn user_switch_as_drop(s: &str) -> String {
     out
 }
 
+/// "it only uses these privileges to acquire locked memory, and then relinquishes them"
+/// (heldout23, missed): a drop whose object is a pronoun for privileges named before it in
+/// the sentence is said as "drops privileges".
+fn pronoun_drop_resolved(s: &str) -> String {
+    let mut out = s.to_owned();
+    for verb in [
+        "relinquishes them",
+        "relinquish them",
+        "relinquished them",
+        "drops them",
+        "drop them",
+        "dropped them",
+        "gives them up",
+        "give them up",
+        "gave them up",
+    ] {
+        let Some(i) = out.find(verb) else {
+            continue;
+        };
+        let end = i + verb.len();
+        let whole = out[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if out[..i].contains("privilege") && whole {
+            out.replace_range(i..end, "drops privileges");
+        }
+    }
+    out
+}
+
 /// The cause of a sentence that opens with "Since …," or "Because …," when what follows its
 /// first comma is advice, a hedge or an imagined attack and the cause is none of these.
 fn opening_cause(s: &str) -> Option<&str> {
@@ -5373,7 +5404,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     // context" (oath-toolkit, session 15's unlabelled check): the passive said actively, so
     // that the drop's phrase and its denial are read as "does not drop privileges" is.
     let active = named_user(&user_switch_as_drop(&passive_drop_made_active(
-        &named_settings_blanked(sentence),
+        &pronoun_drop_resolved(&named_settings_blanked(sentence)),
     )));
     let titled = change_title(&active);
     let sentence = titled.as_deref().unwrap_or(active.as_str());
