@@ -864,7 +864,7 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         .filter(|pos| !generic_risk(s, clause_before(s, *pos)))
         .filter(|pos| !off_topic(clause_around(s, *pos)))
         .filter(|pos| !reviewed_object(clause_before(s, *pos)))
-        .filter(|pos| !prevented(clause_before(s, *pos)))
+        .filter(|pos| !prevented(clause_before(s, *pos)) || fix_prevents(s, *pos))
         .filter(|pos| !removed_object(clause_before(s, *pos)))
         .filter(|pos| !removed_after(s, *pos))
         .filter(|pos| !switched_off(s, *pos))
@@ -883,6 +883,7 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
                     && !presupposed(s, pos)
                     && !named_origin(s, pos))
                     || object_denied(s, pos)
+                    || fix_prevents(s, pos)
                     || ["un", "non-", "non"].iter().any(|p| s[..pos].ends_with(p)),
             )
         })
@@ -1106,6 +1107,31 @@ fn prevented(clause: &str) -> bool {
         .is_some_and(|i| clause[i..].contains(" from "))
         || restricted(clause)
         || permitted(clause)
+}
+
+/// Whether a mention is what a fix prevents: "This has been fixed in upstream version 1.11.11
+/// by preventing pserver from running as root" (heldout23, missed) says what the fixed
+/// package no longer does, so the act is denied. A prevention that is no fix ("thus
+/// preventing the helper from using setuid binaries", heldout16) is a setting's effect and
+/// stays [`prevented`].
+fn fix_prevents(s: &str, pos: usize) -> bool {
+    let clause = clause_before(s, pos);
+    let Some(i) = clause.rfind("by preventing ") else {
+        return false;
+    };
+    let start = pos - clause.len();
+    clause[i..].contains(" from ")
+        && any(
+            &s[..start + i],
+            &[
+                "fixed",
+                "fixes ",
+                "fix ",
+                "corrected",
+                "addressed",
+                "resolved",
+            ],
+        )
 }
 
 /// Whether a mention is what a sandbox leaves a process allowed or able to do: "the
@@ -1509,6 +1535,37 @@ fn user_switch_as_drop(s: &str) -> String {
     out
 }
 
+/// "it only uses these privileges to acquire locked memory, and then relinquishes them"
+/// (heldout23, missed): a drop whose object is a pronoun for privileges named before it in
+/// the sentence is said as "drops privileges".
+fn pronoun_drop_resolved(s: &str) -> String {
+    let mut out = s.to_owned();
+    for verb in [
+        "relinquishes them",
+        "relinquish them",
+        "relinquished them",
+        "drops them",
+        "drop them",
+        "dropped them",
+        "gives them up",
+        "give them up",
+        "gave them up",
+    ] {
+        let Some(i) = out.find(verb) else {
+            continue;
+        };
+        let end = i + verb.len();
+        let whole = out[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if out[..i].contains("privilege") && whole {
+            out.replace_range(i..end, "drops privileges");
+        }
+    }
+    out
+}
+
 /// The cause of a sentence that opens with "Since …," or "Because …," when what follows its
 /// first comma is advice, a hedge or an imagined attack and the cause is none of these.
 fn opening_cause(s: &str) -> Option<&str> {
@@ -1587,6 +1644,38 @@ fn change_title(s: &str) -> Option<String> {
     Some(format!("it {said} {title}"))
 }
 
+/// "adds a 'run as uid/gid nobody' option that has no effect" (heldout23, read as user
+/// nobody): a quoted phrase named as an option, setting or directive is the setting's name,
+/// not what the package does. Its words are blanked.
+fn named_settings_blanked(s: &str) -> String {
+    let mut out = s.to_owned();
+    let mut from = 0;
+    while let Some(open) = out[from..].find(" '").map(|i| from + i + 1) {
+        let Some(close) = out[open + 1..].find('\'').map(|i| open + 1 + i) else {
+            break;
+        };
+        let after = out[close + 1..].trim_start();
+        let setting = [
+            "option",
+            "configuration option",
+            "config option",
+            "setting",
+            "directive",
+        ]
+        .iter()
+        .any(|w| {
+            after
+                .strip_prefix(w)
+                .is_some_and(|r| r.is_empty() || r.starts_with(|c: char| !c.is_alphanumeric()))
+        });
+        if setting && close - open < 60 {
+            out.replace_range(open..=close, &" ".repeat(close + 1 - open));
+        }
+        from = close + 1;
+    }
+    out
+}
+
 /// "runs as user 'log2mail'", "the server runs as user 'nobody'" (heldout23): a user named
 /// after "as user", other than root, is the daemon's own, so it is said as "runs as a
 /// dedicated user", which [`NOT_ROOT`] knows.
@@ -1636,7 +1725,7 @@ fn conditional(s: &str, pos: usize) -> bool {
     // sentence that opens with a condition states its consequence only under it, and the
     // condition's own negation ("not available") must not deny the consequence.
     if [" if ", " unless "].iter().any(|w| padded.starts_with(w)) {
-        return true;
+        return !drop_after_root_start(s, pos);
     }
     // "When the daemon runs with full root privileges, as suggested by …, then arbitrary new
     // files can be created": "when …, then …" is a condition too. A plain "When started, it
@@ -1692,6 +1781,30 @@ fn conditional(s: &str, pos: usize) -> bool {
     !padded[..at].ends_with(" even")
         && !padded[..at].ends_with(" as")
         && !padded[at..].contains([',', ';'])
+}
+
+/// "If started as root, the daemon process drops root privileges, assuming uid and gid 99"
+/// (heldout23, missed): an opening condition that the program is started or run as root is
+/// the premise every privilege drop has, so a drop after its comma is stated.
+fn drop_after_root_start(s: &str, pos: usize) -> bool {
+    let t = s.trim_start_matches(['-', '*', ' ']);
+    let offset = s.len() - t.len();
+    let Some(comma) = t.find(", ").map(|c| offset + c) else {
+        return false;
+    };
+    let condition = &s[..comma];
+    let premise = condition.contains("as root")
+        && any(condition, &["start", "run", "launch", "invoke", "execute"])
+        && !negated(condition);
+    let after = &s[comma + 2..pos.max(comma + 2)];
+    premise
+        && pos > comma
+        && !after.contains([',', ';'])
+        && any(&s[pos..], &["drop", "relinquish", "give up", "gives up"])
+        && any(
+            &s[pos..s.len().min(pos + 24)],
+            &["drop", "relinquish", "give", "privilege", "root"],
+        )
 }
 
 /// The clause around `pos`: from [`clause_before`]'s start to the next `;`, ` but ` or the end.
@@ -2269,6 +2382,25 @@ const GENERIC_VERBS: &[&str] = &[
 /// any way (its name, a daemon's, "it", "the service"), so only subjects known to be others
 /// count: an unknown name is taken as the package's.
 fn foreign_subject(s: &str, pos: usize) -> bool {
+    // "Tenshi creates a tenshi.pid file …, which might allow local users to kill arbitrary
+    // processes by … before a root script executes a 'kill …' command" (heldout23, read as a
+    // spawn): a time clause whose subject is some other actor, named with an indefinite
+    // article right before the mention, speaks of that actor, not of the package.
+    let head = &s[..pos];
+    if let Some(i) = [" before ", " after ", " until ", " once "]
+        .iter()
+        .filter_map(|w| head.rfind(w).map(|i| i + w.len()))
+        .max()
+    {
+        let words: Vec<&str> = head[i..].split_whitespace().collect();
+        if words.len() >= 2
+            && words.len() <= 4
+            && matches!(words[0], "a" | "an" | "another" | "some")
+            && !head[i..].contains([',', ';', '('])
+        {
+            return true;
+        }
+    }
     // "affecting distributions that ship it as setuid-root": the relative clause's subject is
     // the word before "that" (heldout17).
     let near_words: Vec<&str> = near(clause_before(s, pos)).split_whitespace().collect();
@@ -4013,6 +4145,9 @@ const RULES: &[Rule] = &[
             (s.contains("as root")
                 && any(s, &["daemon", "service", "run", "process", "start", "operat"]))
                 || any(s, &["root daemon", "root system daemon", "daemon as root"])
+                // "pserver is no longer allowed to use root to access repositories" (heldout23,
+                // missed): root used to do the work is running as root.
+                || any(s, &["use root to ", "uses root to ", "using root to "])
                 || any(&without_callers(s), PRIVILEGED_PROCESS)
                 // "runs with elevated privileges"; "requires elevated privileges" is a need.
                 || any(s, &["with elevated privilege"])
@@ -4049,6 +4184,9 @@ const RULES: &[Rule] = &[
             "requires root",
             "root daemon",
             "root system daemon",
+            "use root to ",
+            "uses root to ",
+            "using root to ",
             "root privilege",
             "superuser",
             "with elevated privilege",
@@ -4259,7 +4397,12 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::InstallsCronJobs,
-        applies: |s| any(s, CRON) || bare_item(s, &["cron", "crontab", "crontabs", "cronjobs"]),
+        applies: |s| {
+            // "Fix group crontab to root escalation via the … postinst script" (heldout23, read
+            // as a cron job): a path "from X to root" names an escalation, not a job shipped.
+            let s = &s.replace("crontab to root", "");
+            any(s, CRON) || bare_item(s, &["cron", "crontab", "crontabs", "cronjobs"])
+        },
         // "cron" covers every cron wording, the bare "No cron" included.
         anchors: &["cron", "recurring job", "periodic job", "scheduled job"],
         absent_phrases: &[],
@@ -5015,6 +5158,21 @@ fn advises(c: &str) -> bool {
         .replace(" needs to be able to ", " needs to ")
         .replace(" need to be able to ", " need to ")
         .replace(" must be able to ", " must ");
+    // "Neither artsd nor artswrapper need to be setuid root anymore since …" (heldout23,
+    // missed): a need denied for good ("not … anymore", "no longer needs to be") reports a
+    // change made, not one asked for.
+    let padded = format!(" {} ", c.trim_end_matches(['.', '!', ' ']));
+    let denied_for_good = (negated(&c)
+        && [" anymore ", " any more ", " any longer "]
+            .iter()
+            .any(|w| padded.contains(w)))
+        || any(&c, &["no longer need"]);
+    let c = if denied_for_good {
+        c.replace(" needs to be ", " is ")
+            .replace(" need to be ", " are ")
+    } else {
+        c
+    };
     any(&format!(" {c}"), ADVICE) || modal_proposal(&c)
 }
 
@@ -5251,7 +5409,9 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     // "Privileges are not dropped, and the function is not aware of the special privileged PAM
     // context" (oath-toolkit, session 15's unlabelled check): the passive said actively, so
     // that the drop's phrase and its denial are read as "does not drop privileges" is.
-    let active = named_user(&user_switch_as_drop(&passive_drop_made_active(sentence)));
+    let active = named_user(&user_switch_as_drop(&passive_drop_made_active(
+        &pronoun_drop_resolved(&named_settings_blanked(sentence)),
+    )));
     let titled = change_title(&active);
     let sentence = titled.as_deref().unwrap_or(active.as_str());
     // "Since the daemon runs as user nobody, both bugs could be used to gain access as the
@@ -5385,6 +5545,25 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     if any(&format!(" {sentence}"), UNCERTAIN) {
         return Vec::new();
     }
+    // "… does not check whether a setuid() call has been successful when trying to drop
+    // privileges, which may fail with some PAM configurations" (heldout23, read as system
+    // authentication): a relative clause that only supposes ("which may/might/could …") says
+    // what could happen, not what the package does; the statement before it stands, and so
+    // does a cause after it ("…, which could lead to … since it is installed setuid root").
+    let supposed = [", which may ", ", which might ", ", which could "]
+        .iter()
+        .filter_map(|w| sentence.find(w))
+        .min();
+    let without_supposition = supposed.map(|i| {
+        let tail = &sentence[i..];
+        let cause = [" since ", " because "]
+            .iter()
+            .filter_map(|c| tail.find(c))
+            .min()
+            .map_or("", |j| &tail[j..]);
+        format!("{}{cause}", &sentence[..i])
+    });
+    let sentence = without_supposition.as_deref().unwrap_or(sentence);
     let plain = unquoted(sentence);
     // "No pre/post inst/rm scripts", "Maintainer scripts: none": no script, so none adds a
     // user or group and none removes anything.
@@ -5858,18 +6037,46 @@ fn own_server(s: &str, out: &mut Vec<(Check, Expect, Allow)>, unclear: &[Check])
 /// "only makes outgoing connections to 127.0.0.1, 168.63.129.16 and 169.254.169.254": the
 /// addresses become the claim's allowlist. "No outgoing connections" gives an empty one.
 fn destinations(s: &str) -> Option<Allow> {
-    let outgoing = any(
-        s,
-        &[
-            "outgoing connection",
-            "connects only to",
-            "only connects to",
-            "connections only to",
-        ],
-    );
-    if !outgoing {
+    let mentions: Vec<usize> = [
+        "outgoing connection",
+        "connects only to",
+        "only connects to",
+        "connections only to",
+    ]
+    .iter()
+    .flat_map(|a| s.match_indices(a).map(|(pos, _)| pos))
+    .collect();
+    if mentions.is_empty() {
         return None;
     }
+    // "In non-default configurations where … Tor was configured to use another SOCKS server
+    // for all of its outgoing connections, Tor is vulnerable …" (DSA-2363, found after
+    // heldout23; read as no outgoing connections from the "not only" far before): a mention
+    // that a condition supposes states nothing, and a denial must reach the mention in its
+    // own clause. The connections a route or proxy is used "for" are taken for granted: a
+    // denial there ("does not use a proxy for its outgoing connections") is the route's.
+    let stated: Vec<usize> = mentions
+        .into_iter()
+        .filter(|pos| !conditional(s, *pos) && !foreign_subject(s, *pos))
+        .collect();
+    if stated.is_empty() {
+        return None;
+    }
+    let routed = |pos: usize| {
+        let head = s[..pos].trim_end();
+        let head = ["its", "their", "the", "all", "any"]
+            .iter()
+            .fold(head, |h, w| {
+                h.strip_suffix(w)
+                    .filter(|r| r.ends_with(' '))
+                    .map_or(h, str::trim_end)
+            });
+        let head = head
+            .strip_suffix("all of")
+            .map_or(head, str::trim_end)
+            .trim_end();
+        head.ends_with(" for") || head.ends_with(" through") || head.ends_with(" via")
+    };
     let ips: Vec<String> = s
         .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')' || c == ';')
         .map(|t| t.trim_end_matches(['.', ':']))
@@ -5884,7 +6091,9 @@ fn destinations(s: &str) -> Option<Allow> {
         .collect();
     // "Outgoing connections: none." answers its label as "No outgoing connections" says it
     // (a known miss since session 19: the bare answer is no negation word in the text).
-    let denied = negated(s)
+    let denied = stated
+        .iter()
+        .any(|pos| negated(near(clause_before(s, *pos))) && !routed(*pos))
         || label_answer(s).is_some_and(|(label, rest)| {
             label.contains("outgoing connection")
                 && !negated(label)
