@@ -1494,10 +1494,14 @@ fn passive_drop_made_active(s: &str) -> String {
     }
     for neg in ["not ", "never ", "n't ", "no longer "] {
         for what in ["root permissions", "root privileges", "its root privileges"] {
-            out = out.replace(
-                &format!("{neg}drop {what}"),
-                &format!("{neg}drop privileges"),
-            );
+            // "never dropped its root privileges" (the past of "gave up", session 20's second
+            // pass, read as dropped) is denied as "never drop …" is.
+            for verb in ["drop", "drops", "dropped"] {
+                out = out.replace(
+                    &format!("{neg}{verb} {what}"),
+                    &format!("{neg}drop privileges"),
+                );
+            }
         }
     }
     out
@@ -1530,6 +1534,120 @@ fn user_switch_as_drop(s: &str) -> String {
         });
         if user.is_some_and(|u| !rest[..u].contains(&"root")) && !per_client {
             out.replace_range(i..i + verb.len(), "drops privileges to ");
+        }
+    }
+    out
+}
+
+/// "gives up its root privileges", "gave up root", "relinquishes its root privileges" (session
+/// 20's second pass: the first was unread, the last read as root) said as "drops …": handing
+/// back root or privileges is a privilege drop, and a denied one ("does not give up its root
+/// privileges") is then read as a denied drop is. Only with root or privileges as the object,
+/// so "gives up on the connection" is left alone.
+fn give_up_as_drop(s: &str) -> String {
+    let mut out = s.to_owned();
+    for (verb, drop) in [
+        ("gives up ", "drops "),
+        ("give up ", "drop "),
+        ("gave up ", "dropped "),
+        ("given up ", "dropped "),
+        ("giving up ", "dropping "),
+        ("relinquishes ", "drops "),
+        ("relinquish ", "drop "),
+        ("relinquished ", "dropped "),
+        ("relinquishing ", "dropping "),
+    ] {
+        let mut from = 0;
+        while let Some(i) = out[from..].find(verb).map(|i| from + i) {
+            let word_start = out[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            let whole_object = &out[i + verb.len()..];
+            let object = ["all of its ", "its ", "their ", "all ", "the ", "any "]
+                .iter()
+                .fold(whole_object, |o, d| o.strip_prefix(d).unwrap_or(o));
+            let privileges = object.starts_with("root")
+                || object.starts_with("privilege")
+                || object.starts_with("privs");
+            // "However, it did not fully relinquish all privileges, and … root privileges could
+            // be regained" (heldout23's DSA-330): a drop denied in degree or in part ("not
+            // fully", "not … all") was made; what was kept is not said to be root.
+            let partial = ["fully ", "completely ", "entirely ", "totally "]
+                .iter()
+                .any(|a| out[..i].ends_with(a))
+                || (whole_object.starts_with("all ") && negated(clause_before(&out, i)));
+            if word_start && privileges && !partial {
+                out.replace_range(i..i + verb.len(), drop);
+                from = i + drop.len();
+            } else {
+                from = i + verb.len();
+            }
+        }
+    }
+    out
+}
+
+/// "listens not only on localhost", "binds not only to 127.0.0.1", "is reachable not only from
+/// localhost" (session 20's second pass: read as denials of a port and of an external endpoint,
+/// DSA-2363's Tor line): "not only X" affirms X and more, and more than loopback is an external
+/// endpoint. The marker is dropped and the loopback mention said to reach off the machine, so
+/// the port and the endpoint are read as affirmed; a condition around it still supposes.
+fn not_only_loopback_affirmed(s: &str) -> String {
+    let mut out = s.to_owned();
+    for marker in [
+        "not only ",
+        "not just ",
+        "not merely ",
+        "not solely ",
+        "not exclusively ",
+    ] {
+        let mut from = 0;
+        while let Some(i) = out[from..].find(marker).map(|i| from + i) {
+            let rest = &out[i + marker.len()..];
+            // The loopback mention within four words, in the same clause.
+            let words: Vec<&str> = rest.split_whitespace().take(4).collect();
+            let reach = words.iter().position(|w| {
+                let core = w.trim_end_matches(['.', ',', ';', ':', ')']);
+                LOOPBACK.iter().any(|l| {
+                    core == *l
+                        || core == format!("'{l}'")
+                        || core.strip_prefix(l).is_some_and(|p| p.starts_with(':'))
+                }) || *w == "local"
+            });
+            let clause_break = reach.is_some_and(|r| {
+                words[..r]
+                    .iter()
+                    .any(|w| w.ends_with([',', ';']) || *w == "but")
+            });
+            match reach {
+                Some(r) if !clause_break => {
+                    let word = words[r];
+                    let core_len = word.trim_end_matches(['.', ',', ';', ':', ')']).len();
+                    // "local host" is two words.
+                    let core_len = if word == "local"
+                        && words.get(r + 1).is_some_and(|w| w.starts_with("host"))
+                    {
+                        core_len
+                            + 1
+                            + words[r + 1]
+                                .trim_end_matches(['.', ',', ';', ':', ')'])
+                                .len()
+                    } else {
+                        core_len
+                    };
+                    let word_at = i + marker.len() + rest.find(word).unwrap_or(0);
+                    let end = word_at + core_len;
+                    if word == "local" && core_len == word.len() {
+                        from = i + marker.len();
+                        continue;
+                    }
+                    out.insert_str(end, " and off-machine");
+                    out.replace_range(i..i + marker.len(), "");
+                    from = end - marker.len();
+                }
+                _ => from = i + marker.len(),
+            }
         }
     }
     out
@@ -1771,6 +1889,17 @@ fn conditional(s: &str, pos: usize) -> bool {
         " not designed to ",
         " never designed to ",
         "n't designed to ",
+        // "In non-default configurations where Tor's SocksPort listens not only on localhost
+        // …, Tor is vulnerable" (DSA-2363, session 20's second pass): the setups a statement
+        // holds in are a condition, as "if" is.
+        " configurations where ",
+        " configuration where ",
+        " setups where ",
+        " setup where ",
+        " installations where ",
+        " deployments where ",
+        " environments where ",
+        " systems where ",
     ]
     .iter()
     .filter_map(|w| padded.rfind(w))
@@ -4855,6 +4984,8 @@ const NOT_ROOT: &[&str] = &[
     "dropped to dedicated",
     "as the unprivileged",
     "drops root",
+    // "gave up root after binding port 80" (said as "dropped root", session 20's second pass)
+    "dropped root",
     "as unprivileged",
     "as an unprivileged",
     "as a non-root",
@@ -5410,7 +5541,9 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     // context" (oath-toolkit, session 15's unlabelled check): the passive said actively, so
     // that the drop's phrase and its denial are read as "does not drop privileges" is.
     let active = named_user(&user_switch_as_drop(&passive_drop_made_active(
-        &pronoun_drop_resolved(&named_settings_blanked(sentence)),
+        &pronoun_drop_resolved(&give_up_as_drop(&not_only_loopback_affirmed(
+            &named_settings_blanked(sentence),
+        ))),
     )));
     let titled = change_title(&active);
     let sentence = titled.as_deref().unwrap_or(active.as_str());
