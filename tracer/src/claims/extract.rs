@@ -3253,6 +3253,10 @@ const LISTEN: &[&str] = &[
     "on port ",
     "network listener",
     "binds to",
+    // "binds only to 127.0.0.1" (session 20's second pass)
+    "binds only to",
+    "bind only to",
+    "bound only to",
     "bind to",
     "bound to",
     "bind address",
@@ -4212,6 +4216,9 @@ const RULES: &[Rule] = &[
                 || (s.contains("expose") && any(s, &[" port", "socket", "endpoint", " api"]))
                 || (any(s, LISTEN) && any(s, LOOPBACK))
                 || (any(s, LISTEN) && any(s, WILDCARD))
+                // "is reachable only from localhost": a denial of exposure by itself.
+                || (any(s, &["reachable only from", "accessible only from"])
+                    && any(s, LOOPBACK))
         },
         anchors: &[
             "expose",
@@ -4233,6 +4240,17 @@ const RULES: &[Rule] = &[
             "localhost only",
             "loopback only",
             "127.0.0.1 only",
+            // "binds only to 127.0.0.1", "is only reachable from localhost" (the second was
+            // read as an external endpoint from "reachable from"; session 20's second pass,
+            // the denials beside "not only on localhost").
+            "only to 127.0.0.1",
+            "only to loopback",
+            "only from localhost",
+            "only from 127.0.0.1",
+            "only reachable from localhost",
+            "only reachable from 127.0.0.1",
+            "only accessible from localhost",
+            "only accessible from 127.0.0.1",
         ],
     },
     Rule {
