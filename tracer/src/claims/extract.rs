@@ -1594,7 +1594,26 @@ fn give_up_as_drop(s: &str) -> String {
 /// endpoint. The marker is dropped and the loopback mention said to reach off the machine, so
 /// the port and the endpoint are read as affirmed; a condition around it still supposes.
 fn not_only_loopback_affirmed(s: &str) -> String {
+    // "does not listen only on localhost", "isn't reachable only from localhost": the denied
+    // "only" is "not only".
     let mut out = s.to_owned();
+    for verb in [
+        "listen",
+        "bind",
+        "bound",
+        "reachable",
+        "accessible",
+        "available",
+        "exposed",
+    ] {
+        for neg in ["not ", "n't "] {
+            let lead = if neg == "n't " { " " } else { "" };
+            out = out.replace(
+                &format!("{neg}{verb} only "),
+                &format!("{lead}{verb} not only "),
+            );
+        }
+    }
     for marker in [
         "not only ",
         "not just ",
@@ -1642,7 +1661,18 @@ fn not_only_loopback_affirmed(s: &str) -> String {
                         from = i + marker.len();
                         continue;
                     }
-                    out.insert_str(end, " and off-machine");
+                    // "not only on localhost, but also on ::1": more loopback is no exposure.
+                    let more_loopback = out[end..].split_whitespace().any(|w| {
+                        LOOPBACK
+                            .iter()
+                            .any(|l| w.trim_end_matches(['.', ',', ';', ':', ')']) == *l)
+                    });
+                    let mut end = end;
+                    if !more_loopback {
+                        out.insert_str(end, " and off-machine");
+                    } else {
+                        end = i + marker.len();
+                    }
                     out.replace_range(i..i + marker.len(), "");
                     from = end - marker.len();
                 }
@@ -5015,6 +5045,16 @@ const NOT_ROOT: &[&str] = &[
     "drops all privileges",
     "drop all privileges",
     "dropped all privileges",
+    // "drops all root privileges", "gives up all its root privileges" (said as "drops …";
+    // session 20's second pass, read as root from "root privileges")
+    "drops all root",
+    "drop all root",
+    "dropped all root",
+    "dropping all root",
+    "drops all its root",
+    "drop all its root",
+    "dropped all its root",
+    "dropping all its root",
     // "running this script only with cyrus:mail credentials, instead of root", "is running
     // with limited service user credentials" (heldout17)
     "instead of root",
