@@ -4812,7 +4812,18 @@ fn low_port(s: &str) -> bool {
         .match_indices("port ")
         .chain(s.match_indices("port is "))
         .map(|(i, m)| i + m.len())
-        .chain(s.match_indices(':').map(|(i, _)| i + 1))
+        // "host:53", "[::]:53", "*:53"; not the IPv6 loopback "::1" (read as port 1 in "also
+        // on ::1", session 20's second pass), whose ':' follows another.
+        .chain(
+            s.match_indices(':')
+                .filter(|(i, _)| {
+                    s[..*i]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_alphanumeric() || c == ']' || c == '*')
+                })
+                .map(|(i, _)| i + 1),
+        )
         .filter_map(|start| {
             let digits: String = s[start..]
                 .chars()
