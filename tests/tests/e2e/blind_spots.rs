@@ -7,7 +7,7 @@
 use tracer::{
     claims::Check,
     trace::{EventData, Trace},
-    verdict::{Status, Verdict, judge},
+    verdict::{EvidenceItem, Status, Verdict, judge},
 };
 
 use crate::common::*;
@@ -27,6 +27,19 @@ fn record_c(name: &str, source: &str, args: &[&str]) -> (Recorded, TempDir) {
 
 fn verdicts(t: &Trace, checks: &[Check]) -> Vec<Verdict> {
     judge(t, &absent_claims("blind-spots", checks)).verdicts
+}
+
+/// The verdict on "no `check`" contradicted, and its evidence line for event `seq`.
+fn contradicting(t: &Trace, check: Check, seq: u64) -> EvidenceItem {
+    let vs = verdicts(t, &[check]);
+    let v = vs.iter().find(|v| v.claim.check == check).expect("judged");
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    v.evidence
+        .shown
+        .iter()
+        .find(|i| i.seq == seq)
+        .cloned()
+        .unwrap_or_else(|| panic!("#{seq} is evidence: {:?}", v.evidence))
 }
 
 fn status(vs: &[Verdict], check: Check) -> (Status, String) {
@@ -395,18 +408,7 @@ fn a_connect_killed_in_its_handshake_names_its_errno() {
     let r = killed.result.as_ref().expect("a result");
     assert_eq!(r.errno.as_deref(), Some("ERESTARTSYS"), "{killed:?}");
     assert!(!r.ok());
-    let vs = verdicts(t, &[Check::OutgoingDestinations]);
-    let v = vs
-        .iter()
-        .find(|v| v.claim.check == Check::OutgoingDestinations)
-        .expect("judged");
-    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
-    let item = v
-        .evidence
-        .shown
-        .iter()
-        .find(|i| i.seq == killed.seq)
-        .unwrap_or_else(|| panic!("the killed connect is evidence: {:?}", v.evidence));
+    let item = contradicting(t, Check::OutgoingDestinations, killed.seq);
     assert_eq!(item.result, "ERESTARTSYS");
 }
 
@@ -435,18 +437,7 @@ fn a_reboot_that_never_returns_is_recorded_at_its_entry() {
     assert_eq!(count_events(&t.events, is_reboot), 1, "one event per call");
     assert_eq!(reboot.result, None, "{reboot:?}");
     assert_eq!(reboot.flags, ["no_return"], "{reboot:?}");
-    let vs = verdicts(t, &[Check::PrivilegedFunctions]);
-    let v = vs
-        .iter()
-        .find(|v| v.claim.check == Check::PrivilegedFunctions)
-        .expect("judged");
-    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
-    let item = v
-        .evidence
-        .shown
-        .iter()
-        .find(|i| i.seq == reboot.seq)
-        .unwrap_or_else(|| panic!("the reboot is evidence: {:?}", v.evidence));
+    let item = contradicting(t, Check::PrivilegedFunctions, reboot.seq);
     assert!(item.result.starts_with("no return"), "{item:?}");
 }
 

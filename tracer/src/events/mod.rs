@@ -465,16 +465,28 @@ mod tests {
         assert_eq!(d.decode(&bytes), Err(DecodeError::Kind(999)));
     }
 
+    /// A record of `T` as the kernel side writes it: all zero but the header's kind, call,
+    /// return and thread `tid` (its process's only one). `T`: integers and byte arrays only.
+    fn record_of<T: Copy>(
+        kind: EventKind,
+        syscall: SyscallId,
+        tid: u32,
+        ret: i64,
+    ) -> tracer_common::Event<T> {
+        // SAFETY: every record payload is integers and byte arrays: all-zero is a valid value.
+        let mut ev: tracer_common::Event<T> = unsafe { std::mem::zeroed() };
+        ev.header.kind = kind as u16;
+        ev.header.syscall = syscall as u16;
+        ev.header.pid = tid;
+        ev.header.tid = tid;
+        ev.header.ret = ret;
+        ev
+    }
+
     /// An open record as the kernel side writes it, with the LSM's name of the file or not.
     fn open_record(given: &str, real: Option<&str>, ret: i64) -> Vec<u8> {
         use tracer_common::file::{OpenData, OpenRealData};
-        // SAFETY: integers and byte arrays only: all-zero is a valid value.
-        let mut ev: tracer_common::Event<OpenRealData> = unsafe { std::mem::zeroed() };
-        ev.header.kind = EventKind::Open as u16;
-        ev.header.syscall = SyscallId::Openat as u16;
-        ev.header.pid = 42;
-        ev.header.tid = 42;
-        ev.header.ret = ret;
+        let mut ev = record_of::<OpenRealData>(EventKind::Open, SyscallId::Openat, 42, ret);
         ev.data.open.dirfd = -100;
         ev.data.open.path[..given.len()].copy_from_slice(given.as_bytes());
         ev.data.open.path_len = given.len() as u32;
@@ -554,14 +566,8 @@ mod tests {
     /// A reboot record of thread 43 entered at `ts_ns`, with header flags `bits`.
     fn reboot_record(bits: u32, ret: i64, ts_ns: u64) -> Vec<u8> {
         use tracer_common::privilege::PrivData;
-        // SAFETY: integers and byte arrays only: all-zero is a valid value.
-        let mut ev: tracer_common::Event<PrivData> = unsafe { std::mem::zeroed() };
-        ev.header.kind = EventKind::PrivilegedCall as u16;
-        ev.header.syscall = SyscallId::Reboot as u16;
-        ev.header.pid = 43;
-        ev.header.tid = 43;
+        let mut ev = record_of::<PrivData>(EventKind::PrivilegedCall, SyscallId::Reboot, 43, ret);
         ev.header.ts_ns = ts_ns;
-        ev.header.ret = ret;
         ev.header.flags = bits;
         // LINUX_REBOOT_MAGIC1, MAGIC2, LINUX_REBOOT_CMD_RESTART.
         ev.data.args = [0xfee1_dead, 0x2812_1969, 0x0123_4567, 0, 0, 0];
