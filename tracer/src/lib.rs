@@ -6,6 +6,7 @@
 //! install put on disk) beside the trace; `vm` runs the whole thing around a package inside a
 //! throwaway VM. [`check()`] runs summary, verdict and report in one call.
 
+pub mod alloc;
 pub mod check;
 pub mod claims;
 pub mod contents;

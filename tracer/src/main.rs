@@ -12,10 +12,6 @@ use clap::{CommandFactory as _, Parser, Subcommand};
 /// judged, and a version number alone does not name it between releases.
 const VERSION: &str = env!("TRACER_VERSION");
 
-/// mimalloc instead of glibc's malloc: the collector decodes a record into an event on its
-/// thread and the trace writer frees it on another, and glibc's cross-thread frees
-/// (`_int_free`, `malloc_consolidate` under the arena lock) were a third of the writer's time
-/// and the allocations a quarter of the reader's in a drain of a held ring (issue 16).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -53,6 +49,7 @@ enum Command {
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    tracer::alloc::tune();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

@@ -172,12 +172,17 @@ pub fn load(
             })
             .ok()
     });
-    // aya's parse of the kernel BTF, which loading an LSM program needs: made once, and only
-    // where those programs can run.
+    // aya's parse of the kernel BTF, made once: the object's relocations need it and so does
+    // loading an LSM program. Left to itself `EbpfLoader::new` parses it again, and two live
+    // parses (some 15 MiB each while they grow) were most of the recorder's peak heap.
+    let kernel_btf = aya::Btf::from_sys_fs()
+        .map_err(|e| tracing::warn!("aya cannot parse the kernel BTF: {}", error_chain(&e)))
+        .ok();
     let lsm = lsm_readiness(btf.as_ref()).and_then(|files| {
-        aya::Btf::from_sys_fs()
+        kernel_btf
+            .as_ref()
             .map(|kernel_btf| (files, kernel_btf))
-            .map_err(|e| error_chain(&e))
+            .ok_or_else(|| "aya cannot parse the kernel BTF".to_owned())
     });
     let sched = super::tpformat::sched_offsets()?;
     // The 32-bit syscall watch (`compat_enter`) reads the same flag as the dispatchers.
@@ -360,6 +365,7 @@ pub fn load(
     }
     let callers = caller_offsets(btf.as_ref());
     let mut ebpf = EbpfLoader::new()
+        .btf(kernel_btf.as_ref())
         .override_global("CONFIG", &config, true)
         .override_global("CALLER_OFFSETS", &callers, true)
         .map_max_entries("EVENTS", buffer_bytes)
@@ -393,7 +399,7 @@ pub fn load(
         }
     }
 
-    let lsm_btf = lsm.as_ref().map(|(_, b)| Some(b)).map_err(String::as_str);
+    let lsm_btf = lsm.as_ref().map(|(_, b)| Some(*b)).map_err(String::as_str);
     let load_started = std::time::Instant::now();
     let mut ahead = load_ahead(
         &mut ebpf,

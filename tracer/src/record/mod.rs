@@ -197,6 +197,8 @@ pub async fn record(opts: RecordOptions) -> Result<RecordOutcome, RecordError> {
         opts.argv_bytes,
         opts.syscall_hooks,
     )?;
+    // The load's parses are freed; give them back before the ring's pages are mapped.
+    crate::alloc::release_freed();
     let outcome = collector::run(&mut loaded, &opts, scope, run_as, output.file()?).await;
     if let Err(e) = &outcome {
         // In a VM the host learns why the trace ends without a footer.
