@@ -13,15 +13,23 @@
 //! argument and the thread's ids read from /proc (it is alive: a thread's exit clears its
 //! entry), and goes through the decoder like any other, as an event without a result flagged
 //! `unfinished`, and `args_unverified`: its argument was read at the entry only, before the
-//! kernel's own copy, with no exit to compare it with. A call that cannot be made an event is
-//! counted lost for its kind:
+//! kernel's own copy, with no exit to compare it with. Those are the connects, the sendtos with
+//! an address, and the opens, openats and creats. The other calls that may have acted, or
+//! opened, are counted lost for their kind, as is one of those that cannot be made an event:
 //! - sendmsg and sendmmsg, whose destinations are in a `msghdr` the entry did not copy;
-//! - openat2, whose flags are in an `open_how` the entry did not copy;
+//! - openat2 and open_by_handle_at (of a FIFO, say), whose `open_how` or handle the entry did
+//!   not copy;
 //! - a call whose entry copy failed (its page not yet faulted in) or was evicted, or whose
-//!   thread could no longer be read in /proc.
+//!   thread /proc no longer shows inside it (it returned after the last drain: its record, if
+//!   any, came after the stop).
 //!
 //! Blocking calls that have done nothing yet leave nothing out: an accept, a receive (their
 //! records say what they got), a sendto without an address (recorded by no exit program).
+//! Fork, clone and exec have their events from the scheduler's tracepoints, reboot from its
+//! entry's record. Other hooked calls are left alone too: on a busy system (`--system`) some
+//! call is always straddling the stop (a `perf_event_open` waiting for an RCU grace period, a
+//! close), and one that blocks for long before it acts on something a claim rests on (an
+//! unlink on a hung NFS server, a close lingering on a socket) was not found.
 //! The ring's io_uring operations are recorded at their submission, not at the exit of
 //! `io_uring_enter`, so a ring waiting for completions hides none.
 
@@ -77,14 +85,19 @@ pub fn calls_at_stop(ebpf: &aya::Ebpf) -> Result<AtStop, RecordError> {
                 .filter(|e| e.ts_ns == call.ts_ns && e.failed == 0)
         };
         let record = match id {
-            SyscallId::Connect => copied().and_then(|e| net_record(tid, &call, &e)),
             // Without an address no exit program writes a sendto: nothing is left out.
             SyscallId::Sendto if call.args[4] == 0 => continue,
-            SyscallId::Sendto => copied().and_then(|e| net_record(tid, &call, &e)),
-            SyscallId::Open | SyscallId::Openat | SyscallId::Creat => {
-                copied().and_then(|e| open_record(tid, id, &call, &e))
-            }
-            SyscallId::Sendmsg | SyscallId::Sendmmsg | SyscallId::Openat2 => None,
+            SyscallId::Connect | SyscallId::Sendto => copied()
+                .filter(|_| still_in(tid, &call))
+                .and_then(|e| net_record(tid, &call, &e)),
+            SyscallId::Open | SyscallId::Openat | SyscallId::Creat => copied()
+                .filter(|_| still_in(tid, &call))
+                .and_then(|e| open_record(tid, id, &call, &e)),
+            SyscallId::Sendmsg
+            | SyscallId::Sendmmsg
+            | SyscallId::Openat2
+            | SyscallId::OpenByHandleAt => None,
+            // See the module's doc: nothing done yet, or an event from elsewhere.
             _ => continue,
         };
         match record {
@@ -99,6 +112,23 @@ pub fn calls_at_stop(ebpf: &aya::Ebpf) -> Result<AtStop, RecordError> {
         }
     }
     Ok(out)
+}
+
+/// Whether thread `tid` is still inside `call` (its first two arguments, as
+/// `/proc/TID/syscall` shows the call it is blocked in): not a call that returned since the
+/// last drain, nor a thread id reused by another process since an exit the kernel side missed.
+fn still_in(tid: u32, call: &Inflight) -> bool {
+    let Ok(text) = std::fs::read_to_string(format!("/proc/{tid}/syscall")) else {
+        return false;
+    };
+    // `NR ARG0 … ARG5 SP PC` in hex; `running` or `-1 SP PC` when not in a call.
+    let args: Vec<Option<u64>> = text
+        .split_whitespace()
+        .skip(1)
+        .take(2)
+        .map(|a| u64::from_str_radix(a.trim_start_matches("0x"), 16).ok())
+        .collect();
+    args.len() == 2 && args[0] == Some(call.args[0]) && args[1] == Some(call.args[1])
 }
 
 /// A connect's or sendto's record, as `network_part_exit` writes it, from the entry's copy.
