@@ -575,3 +575,53 @@ fn an_open_of_a_fifo_still_waiting_at_the_stop_is_an_unfinished_event() {
         footer.lost
     );
 }
+
+/// A sendmsg to a unix datagram socket whose queue is full, still waiting when the recording
+/// stops: its destination is in a `msghdr` the kernel side's entry does not copy, so the
+/// recorder reads it from the thread's memory at the stop and writes the send like the connect
+/// above (address, no result, `unfinished`), not lost.
+#[test]
+fn a_sendmsg_still_waiting_at_the_stop_is_an_unfinished_event() {
+    require_root();
+    let work = TempDir::new("sendmsg-at-stop-work");
+    let sock = work.path().join("rx.sock");
+    let bin = compile_c(
+        work.path(),
+        "sendmsg_at_stop",
+        include_str!("blind_spots/sendmsg_at_stop.c"),
+        &[],
+    );
+    let want = sock.to_str().expect("a UTF-8 path");
+    let rec = record(
+        "sendmsg-at-stop",
+        &["--leave-running", "-d", "3s", "--", bin.as_str(), want],
+    );
+    let pid = printed(&rec, "pid").as_i64().expect("a pid") as u32;
+    // SAFETY: kill(2) of the program this test started, which the recorder left running.
+    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    let t = &rec.trace;
+    let sends: Vec<_> = t
+        .events
+        .iter()
+        .filter(|e| e.syscall.as_deref() == Some("sendmsg"))
+        .collect();
+    assert_eq!(sends.len(), 1, "{sends:?}");
+    let s = sends[0];
+    let EventData::Send {
+        addr: Some(tracer::trace::SockAddr::Unix { path: Some(p), .. }),
+        ..
+    } = &s.data
+    else {
+        panic!("the send names its destination: {s:?}");
+    };
+    assert_eq!(p, want, "{s:?}");
+    assert_eq!((s.pid, s.result.as_ref()), (pid, None), "{s:?}");
+    assert_eq!(s.flags, ["args_unverified", "unfinished"], "{s:?}");
+    let footer = t.footer.as_ref().expect("a footer");
+    assert_eq!(
+        footer.total_lost(),
+        0,
+        "in the trace, not lost: {:?}",
+        footer.lost
+    );
+}

@@ -14,9 +14,13 @@
 //! entry), and goes through the decoder like any other, as an event without a result flagged
 //! `unfinished`, and `args_unverified`: its argument was read at the entry only, before the
 //! kernel's own copy, with no exit to compare it with. Those are the connects, the sendtos with
-//! an address, and the opens, openats and creats. The other calls that may have acted, or
-//! opened, are counted lost for their kind, as is one of those that cannot be made an event:
-//! - sendmsg and sendmmsg, whose destinations are in a `msghdr` the entry did not copy;
+//! an address, the opens, openats and creats, and the sendmsgs and sendmmsgs with a
+//! destination: the entry does not copy their `msghdr`, so its `msg_name` is read now from the
+//! thread's memory (`/proc/TID/mem`; the thread is blocked in the call). The other calls that
+//! may have acted, or opened, are counted lost for their kind, as is one of those that cannot
+//! be made an event:
+//! - a sendmsg with control data (its exit reads a source route there, which is not done here),
+//!   or whose `msghdr` cannot be read;
 //! - openat2 and open_by_handle_at (of a FIFO, say), whose `open_how` or handle the entry did
 //!   not copy;
 //! - a call whose entry copy failed (its page not yet faulted in) or was evicted, or whose
@@ -24,12 +28,16 @@
 //!   any, came after the stop).
 //!
 //! Blocking calls that have done nothing yet leave nothing out: an accept, a receive (their
-//! records say what they got), a sendto without an address (recorded by no exit program).
+//! records say what they got), a send without a destination (a sendto without an address, a
+//! sendmsg without `msg_name` or control data: recorded by no exit program).
 //! Fork, clone and exec have their events from the scheduler's tracepoints, reboot from its
-//! entry's record. Other hooked calls are left alone too: on a busy system (`--system`) some
-//! call is always straddling the stop (a `perf_event_open` waiting for an RCU grace period, a
-//! close), and one that blocks for long before it acts on something a claim rests on (an
-//! unlink on a hung NFS server, a close lingering on a socket) was not found.
+//! entry's record. Other hooked calls are left alone too: they act at their return, and on a
+//! busy system (`--system`) some are always straddling the stop (a `perf_event_open` waiting
+//! for an RCU grace period, a close), which, counted lost, would make claims inconclusive by
+//! chance. Rare ones may act before they return and are not counted: an unlink or rename on
+//! a hung NFS server (the server may have done it), a close lingering on a socket (the fd is
+//! already gone).
+//!
 //! The ring's io_uring operations are recorded at their submission, not at the exit of
 //! `io_uring_enter`, so a ring waiting for completions hides none.
 
@@ -87,16 +95,23 @@ pub fn calls_at_stop(ebpf: &aya::Ebpf) -> Result<AtStop, RecordError> {
         let record = match id {
             // Without an address no exit program writes a sendto: nothing is left out.
             SyscallId::Sendto if call.args[4] == 0 => continue,
-            SyscallId::Connect | SyscallId::Sendto => copied()
-                .filter(|_| still_in(tid, &call))
-                .and_then(|e| net_record(tid, &call, &e)),
+            SyscallId::Connect | SyscallId::Sendto => {
+                copied().filter(|_| still_in(tid, &call)).and_then(|e| {
+                    net_record(tid, &call, &e.bytes[..(e.len as usize).min(ADDR_CAP)], 0)
+                })
+            }
+            SyscallId::Sendmsg | SyscallId::Sendmmsg => match msg_destination(tid, id, &call) {
+                // Neither a destination nor control data: no exit program writes it.
+                Some(Dest::None) => continue,
+                Some(Dest::Addr(addr, hdr_flags)) if still_in(tid, &call) => {
+                    net_record(tid, &call, &addr, hdr_flags)
+                }
+                _ => None,
+            },
             SyscallId::Open | SyscallId::Openat | SyscallId::Creat => copied()
                 .filter(|_| still_in(tid, &call))
                 .and_then(|e| open_record(tid, id, &call, &e)),
-            SyscallId::Sendmsg
-            | SyscallId::Sendmmsg
-            | SyscallId::Openat2
-            | SyscallId::OpenByHandleAt => None,
+            SyscallId::Openat2 | SyscallId::OpenByHandleAt => None,
             // See the module's doc: nothing done yet, or an event from elsewhere.
             _ => continue,
         };
@@ -131,17 +146,62 @@ fn still_in(tid: u32, call: &Inflight) -> bool {
     args.len() == 2 && args[0] == Some(call.args[0]) && args[1] == Some(call.args[1])
 }
 
-/// A connect's or sendto's record, as `network_part_exit` writes it, from the entry's copy.
-fn net_record(tid: u32, call: &Inflight, e: &EntryArg) -> Option<Vec<u8>> {
+/// Where a sendmsg or sendmmsg still running sends to, read now from its caller's memory
+/// (the kernel side's entry does not copy it).
+enum Dest {
+    /// No `msg_name`, and no control data the exit would have read (a source route).
+    None,
+    /// The first message's `msg_name`, and the header flags its record gets.
+    Addr(Vec<u8>, u32),
+}
+
+/// `struct msghdr`: `msg_name` at 0, `msg_namelen` at 8, `msg_control` at 32,
+/// `msg_controllen` at 40; 56 bytes (`struct mmsghdr` adds `msg_len` and padding: 64).
+const MSGHDR_BYTES: usize = 56;
+
+/// The destination of a sendmsg or sendmmsg still running, as its exit program would have read
+/// it (`network_part_exit`: the first message's `msg_name`), from `/proc/TID/mem`; `None` when
+/// it cannot be read, or when a sendmsg has control data (the exit reads a source route in it,
+/// `sockopt::send_control`, which is not done here).
+fn msg_destination(tid: u32, id: SyscallId, call: &Inflight) -> Option<Dest> {
+    use std::os::unix::fs::FileExt;
+    let mem = std::fs::File::open(format!("/proc/{tid}/mem")).ok()?;
+    let mut hdr = [0u8; MSGHDR_BYTES];
+    mem.read_exact_at(&mut hdr, call.args[1]).ok()?;
+    let word = |at: usize| u64::from_ne_bytes(hdr[at..at + 8].try_into().expect("8 bytes"));
+    let (name, namelen) = (word(0), word(8) as u32);
+    let control = word(32) != 0 && word(40) > 0;
+    if id == SyscallId::Sendmsg && control {
+        return None;
+    }
+    if name == 0 {
+        return Some(Dest::None);
+    }
+    let mut addr = vec![0u8; (namelen as usize).min(ADDR_CAP)];
+    mem.read_exact_at(&mut addr, name).ok()?;
+    // sendmmsg(fd, msgvec, vlen, flags): later messages may name other destinations, which
+    // are not read; the exit flags a batch of more than one message (it knows how many were
+    // sent; here, how many were asked).
+    let batch = id == SyscallId::Sendmmsg && call.args[2] > 1;
+    Some(Dest::Addr(
+        addr,
+        if batch { flags::PATH_TRUNCATED } else { 0 },
+    ))
+}
+
+/// A connect's or send's record, as `network_part_exit` writes it, with `raw` for its address
+/// (the entry's copy, or a `msg_name` read at the stop).
+fn net_record(tid: u32, call: &Inflight, raw: &[u8], hdr_flags: u32) -> Option<Vec<u8>> {
     let a = &call.args;
-    let (fd, sflags) = if call.syscall == SyscallId::Connect as u16 {
-        (a[0], 0)
-    } else {
-        (a[0], a[3])
+    let sflags = match SyscallId::from_raw(call.syscall)? {
+        SyscallId::Connect => 0,
+        SyscallId::Sendmsg => a[2],
+        _ => a[3],
     };
+    let fd = a[0];
     let mut addr = [0; ADDR_CAP];
-    let len = (e.len as usize).min(ADDR_CAP);
-    addr[..len].copy_from_slice(&e.bytes[..len]);
+    let len = raw.len().min(ADDR_CAP);
+    addr[..len].copy_from_slice(&raw[..len]);
     let data = NetData {
         fd: fd as i32,
         domain: 0,
@@ -156,7 +216,7 @@ fn net_record(tid: u32, call: &Inflight, e: &EntryArg) -> Option<Vec<u8>> {
         _pad2: 0,
         head: [0; NL_HEAD],
     };
-    let header = header_of(tid, call, 0)?;
+    let header = header_of(tid, call, hdr_flags)?;
     Some(bytes_of(&RawEvent { header, data }))
 }
 
@@ -304,7 +364,7 @@ mod tests {
             _pad: [0; 3],
         };
         let sin = [2, 0, 0x1f, 0x90, 10, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0];
-        let record = net_record(tid, &call, &entry_of(9, &sin)).expect("alive");
+        let record = net_record(tid, &call, &sin, 0).expect("alive");
         let ev = d.decode_at_stop(&record).unwrap().expect("an event");
         assert_eq!(
             crate::trace::describe::paths(&ev).len(),
@@ -330,6 +390,6 @@ mod tests {
             syscall: SyscallId::Connect as u16,
             _pad: [0; 3],
         };
-        assert!(net_record(u32::MAX - 1, &call, &entry_of(1, &[2, 0])).is_none());
+        assert!(net_record(u32::MAX - 1, &call, &[2, 0], 0).is_none());
     }
 }
