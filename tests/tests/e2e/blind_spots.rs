@@ -442,11 +442,15 @@ fn a_reboot_that_never_returns_is_recorded_at_its_entry() {
 }
 
 /// A connect still waiting for its handshake when the recording stops (`--leave-running` and a
-/// duration: the program lives on): it has sent its SYN, but its event is written at its exit,
-/// after the recording. It is counted lost (the recorder finds its entry still in flight), so
-/// "No outgoing connections", which no recorded connect contradicts, is not held.
+/// duration: the program lives on): it has sent its SYN, but its record is written at its exit,
+/// after the recording. The recorder finds it still in flight and writes it from its entry:
+/// the connect with its address, no result, flagged `unfinished` (and `args_unverified`: the
+/// address was read at the entry only). Not lost: it is in the trace. An attempt counts like
+/// any failed connect: "No outgoing connections" and "only connects to 127.0.0.1" are
+/// contradicted by it; "only connects to 127.0.0.3" is not held over an address that was read
+/// at the entry only (another thread may have rewritten it before the kernel read it).
 #[test]
-fn a_connect_still_running_at_the_stop_is_counted_lost() {
+fn a_connect_still_running_at_the_stop_is_an_unfinished_event() {
     use std::os::fd::AsRawFd;
     require_root();
     // The listener and the connection that fills its accept queue are this test's, not
@@ -468,17 +472,156 @@ fn a_connect_still_running_at_the_stop_is_counted_lost() {
         "connect-at-stop",
         &["--leave-running", "-d", "3s", "--", bin.as_str(), &port],
     );
-    let pid = printed(&rec, "pid").as_i64().expect("a pid") as i32;
+    let pid = printed(&rec, "pid").as_i64().expect("a pid") as u32;
     // SAFETY: kill(2) of the program this test started, which the recorder left running.
-    unsafe { libc::kill(pid, libc::SIGKILL) };
+    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
     let t = &rec.trace;
-    let connects = count_events(&t.events, |e| matches!(e.data, EventData::Connect { .. }));
-    assert_eq!(connects, 0, "the connect never returned while recorded");
+    let connects: Vec<_> = t
+        .events
+        .iter()
+        .filter(|e| matches!(e.data, EventData::Connect { .. }))
+        .collect();
+    assert_eq!(connects.len(), 1, "{connects:?}");
+    let c = connects[0];
+    let EventData::Connect {
+        addr: Some(tracer::trace::SockAddr::Inet { ip, port: p }),
+        ..
+    } = &c.data
+    else {
+        panic!("the connect names its address: {c:?}");
+    };
+    assert_eq!((ip.as_str(), *p), ("127.0.0.3", addr.port()), "{c:?}");
+    assert_eq!((c.pid, c.tid), (pid, pid), "{c:?}");
+    assert!(c.result.is_none(), "{c:?}");
+    assert_eq!(c.flags, ["args_unverified", "unfinished"], "{c:?}");
+    assert_eq!(c.comm, "connect_at_stop", "{c:?}");
     let footer = t.footer.as_ref().expect("a footer");
-    assert_eq!(footer.lost.get("connect"), Some(&1), "{:?}", footer.lost);
-    let (s, why) = status(
-        &verdicts(t, &[Check::OutgoingDestinations]),
-        Check::OutgoingDestinations,
+    assert_eq!(
+        footer.total_lost(),
+        0,
+        "in the trace, not lost: {:?}",
+        footer.lost
     );
-    assert_eq!(s, Status::Inconclusive, "{why}");
+    assert_eq!(
+        footer.events.get("connect"),
+        Some(&1),
+        "{:?}",
+        footer.events
+    );
+    for (allowed, expected) in [
+        (None, Status::Contradicted),
+        (Some("127.0.0.1"), Status::Contradicted),
+        (Some("127.0.0.3"), Status::Inconclusive),
+    ] {
+        let mut claims = absent_claims("blind-spots", &[Check::OutgoingDestinations]);
+        claims.claims[0].allow.destinations = allowed.into_iter().map(str::to_owned).collect();
+        let (s, why) = status(&judge(t, &claims).verdicts, Check::OutgoingDestinations);
+        assert_eq!(s, expected, "allowed {allowed:?}: {why}");
+    }
+}
+
+/// An open of a FIFO with no writer, still waiting when the recording stops: written from its
+/// entry like the connect above (path, flags, no result, `unfinished`), not lost, and no
+/// success: the claims that count opened files do not count it.
+#[test]
+fn an_open_of_a_fifo_still_waiting_at_the_stop_is_an_unfinished_event() {
+    require_root();
+    let work = TempDir::new("fifo-open-at-stop-work");
+    let fifo = work.path().join("no-writer.fifo");
+    let c_fifo = std::ffi::CString::new(fifo.to_str().expect("a UTF-8 path")).expect("no NUL");
+    // SAFETY: mkfifo(3) with a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_fifo.as_ptr(), 0o600) }, 0);
+    let bin = compile_c(
+        work.path(),
+        "fifo_open_at_stop",
+        include_str!("blind_spots/fifo_open_at_stop.c"),
+        &[],
+    );
+    let rec = record(
+        "fifo-open-at-stop",
+        &[
+            "--leave-running",
+            "-d",
+            "3s",
+            "--",
+            bin.as_str(),
+            fifo.to_str().expect("a UTF-8 path"),
+        ],
+    );
+    let pid = printed(&rec, "pid").as_i64().expect("a pid") as u32;
+    // SAFETY: kill(2) of the program this test started, which the recorder left running.
+    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    let t = &rec.trace;
+    let want = fifo.to_str().expect("a UTF-8 path");
+    let opens: Vec<_> = t
+        .events
+        .iter()
+        .filter(|e| matches!(&e.data, EventData::Open { path, .. } if path.best() == want))
+        .collect();
+    assert_eq!(opens.len(), 1, "{opens:?}");
+    let o = opens[0];
+    let EventData::Open { access, .. } = &o.data else {
+        unreachable!()
+    };
+    assert_eq!(access, "read", "{o:?}");
+    assert_eq!((o.pid, o.result.as_ref()), (pid, None), "{o:?}");
+    assert_eq!(o.flags, ["args_unverified", "unfinished"], "{o:?}");
+    assert_eq!(o.syscall.as_deref(), Some("openat"), "{o:?}");
+    let footer = t.footer.as_ref().expect("a footer");
+    assert_eq!(
+        footer.total_lost(),
+        0,
+        "in the trace, not lost: {:?}",
+        footer.lost
+    );
+}
+
+/// A sendmsg to a unix datagram socket whose queue is full, still waiting when the recording
+/// stops: its destination is in a `msghdr` the kernel side's entry does not copy, so the
+/// recorder reads it from the thread's memory at the stop and writes the send like the connect
+/// above (address, no result, `unfinished`), not lost.
+#[test]
+fn a_sendmsg_still_waiting_at_the_stop_is_an_unfinished_event() {
+    require_root();
+    let work = TempDir::new("sendmsg-at-stop-work");
+    let sock = work.path().join("rx.sock");
+    let bin = compile_c(
+        work.path(),
+        "sendmsg_at_stop",
+        include_str!("blind_spots/sendmsg_at_stop.c"),
+        &[],
+    );
+    let want = sock.to_str().expect("a UTF-8 path");
+    let rec = record(
+        "sendmsg-at-stop",
+        &["--leave-running", "-d", "3s", "--", bin.as_str(), want],
+    );
+    let pid = printed(&rec, "pid").as_i64().expect("a pid") as u32;
+    // SAFETY: kill(2) of the program this test started, which the recorder left running.
+    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    let t = &rec.trace;
+    let sends: Vec<_> = t
+        .events
+        .iter()
+        .filter(|e| e.syscall.as_deref() == Some("sendmsg"))
+        .collect();
+    assert_eq!(sends.len(), 1, "{sends:?}");
+    let s = sends[0];
+    let EventData::Send {
+        addr: Some(tracer::trace::SockAddr::Unix { path: Some(p), .. }),
+        ..
+    } = &s.data
+    else {
+        panic!("the send names its destination: {s:?}");
+    };
+    assert_eq!(p, want, "{s:?}");
+    assert_eq!((s.pid, s.result.as_ref()), (pid, None), "{s:?}");
+    assert_eq!(s.flags, ["args_unverified", "unfinished"], "{s:?}");
+    let footer = t.footer.as_ref().expect("a footer");
+    assert_eq!(
+        footer.total_lost(),
+        0,
+        "in the trace, not lost: {:?}",
+        footer.lost
+    );
 }

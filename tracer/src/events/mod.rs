@@ -232,18 +232,39 @@ impl Decoder {
 
     /// One ring-buffer record → one event (`Ok(None)`: a record that only updates state).
     pub fn decode(&mut self, bytes: &[u8]) -> Result<Option<Event>, DecodeError> {
-        let result = self.decode_inner(bytes);
+        let result = self.decode_inner(bytes, true);
         if result.is_err() {
             self.malformed += 1;
         }
         result
     }
 
-    fn decode_inner(&mut self, bytes: &[u8]) -> Result<Option<Event>, DecodeError> {
+    /// A record made by the recorder at the stop for a call still running then
+    /// (`record::at_stop`), not read from the ring (so not counted in [`Decoder::read`]): its
+    /// event, without a result and flagged `unfinished`.
+    pub fn decode_at_stop(&mut self, bytes: &[u8]) -> Result<Option<Event>, DecodeError> {
+        let mut event = self.decode_inner(bytes, false);
+        match &mut event {
+            Ok(Some(e)) => {
+                e.result = None;
+                e.flags.push("unfinished".to_owned());
+                if e.flags.iter().any(|f| f == "path_truncated") {
+                    *self.truncated.entry(e.data.kind().name()).or_default() += 1;
+                }
+            }
+            Ok(None) => {}
+            Err(_) => self.malformed += 1,
+        }
+        event
+    }
+
+    fn decode_inner(&mut self, bytes: &[u8], ring: bool) -> Result<Option<Event>, DecodeError> {
         let header: Header = read_record(bytes)?;
         let kind = EventKind::from_raw(header.kind).ok_or(DecodeError::Kind(header.kind))?;
         self.procs.now = header.ts_ns;
-        *self.read.entry(kind.name()).or_default() += 1;
+        if ring {
+            *self.read.entry(kind.name()).or_default() += 1;
+        }
         let syscall = match header.syscall {
             0 => None,
             raw => Some(SyscallId::from_raw(raw).ok_or(DecodeError::Syscall(raw))?),

@@ -16,7 +16,7 @@ use tokio::{
     io::unix::AsyncFd,
     signal::unix::{Signal, SignalKind, signal},
 };
-use tracer_common::{ADDR_CAP, EventKind, PATH_CAP, SyscallId, process};
+use tracer_common::{ADDR_CAP, EventKind, PATH_CAP, process};
 
 use crate::vm::stream::PortTee;
 
@@ -282,12 +282,23 @@ pub async fn run(
         scanner.note(&event);
         sink.push(event).map_err(out_err)?;
     }
+    // Calls still running at the stop (a connect waiting for its handshake, an open of a
+    // FIFO): written the same way, or counted lost when they cannot be.
+    let mut at_stop = super::at_stop::calls_at_stop(&loaded.ebpf)?;
+    for (kind, record) in &at_stop.records {
+        match decoder.decode_at_stop(record) {
+            Ok(Some(event)) => {
+                scanner.note(&event);
+                sink.push(event).map_err(out_err)?;
+            }
+            // Left out as the command's set-up, and counted there if it was not.
+            Ok(None) => {}
+            Err(_) => *at_stop.lost.entry(kind).or_default() += 1,
+        }
+    }
     sink.write_out(false).map_err(out_err)?;
     let mut lost = per_kind(&loaded.ebpf, "LOST")?;
-    for (kind, n) in running_at_stop(&loaded.ebpf)? {
-        tracing::warn!(
-            "{n} {kind} call(s) of recorded threads were still running when the recording stopped: they had acted (a SYN, data) and have no event"
-        );
+    for (kind, n) in at_stop.lost {
         *lost.entry(kind.to_owned()).or_default() += n;
     }
     decoder.end_setup_unseen();
@@ -588,41 +599,6 @@ fn per_kind(ebpf: &aya::Ebpf, name: &'static str) -> Result<BTreeMap<String, u64
         let total =
             kind_total(&map, *kind).map_err(|e| RecordError::Load(format!("{name}: {e}")))?;
         out.insert(kind.name().to_owned(), total);
-    }
-    Ok(out)
-}
-
-/// The calls that act before they return: a connect has sent its SYN while it waits for the
-/// handshake, a send blocked on a full buffer has sent part of its data. One still running
-/// when the recording stops (a connect to an address that drops SYNs waits two minutes; a
-/// `--leave-running`, `--pid`, `--unit` or `--system` recording stops with its processes
-/// alive) never reaches its exit, where its event is written. Blocking calls that have done
-/// nothing yet (an accept, a receive, an open of a FIFO) are not among them.
-const ACT_BEFORE_RETURN: &[SyscallId] = &[
-    SyscallId::Connect,
-    SyscallId::Sendto,
-    SyscallId::Sendmsg,
-    SyscallId::Sendmmsg,
-];
-
-/// Per kind, the calls of [`ACT_BEFORE_RETURN`] that recorded threads were still inside when
-/// the recording stopped (their entries in `INFLIGHT`, which a thread's exit or the call's
-/// own clears): events that will never be written, counted lost so that no claim about their
-/// kind is held over them.
-fn running_at_stop(ebpf: &aya::Ebpf) -> Result<BTreeMap<&'static str, u64>, RecordError> {
-    let map = ebpf
-        .map("INFLIGHT")
-        .ok_or(RecordError::MissingMap("INFLIGHT"))?;
-    let inflight = aya::maps::HashMap::<_, u32, tracer_common::Inflight>::try_from(map)
-        .map_err(|e| RecordError::Load(format!("INFLIGHT: {e}")))?;
-    let mut out = BTreeMap::new();
-    for entry in inflight.iter() {
-        let (_, call) = entry.map_err(|e| RecordError::Load(format!("INFLIGHT: {e}")))?;
-        if let Some(id) = SyscallId::from_raw(call.syscall)
-            && ACT_BEFORE_RETURN.contains(&id)
-        {
-            *out.entry(id.kind().name()).or_default() += 1;
-        }
     }
     Ok(out)
 }

@@ -14,6 +14,7 @@
 //! `LOST` map and written to the footer, as are truncations and unresolved paths; hooks that
 //! failed to attach are named in the header.
 
+mod at_stop;
 pub mod btf;
 pub mod cgroup_bpf;
 pub mod codescan;

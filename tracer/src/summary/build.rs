@@ -10,7 +10,8 @@ use crate::trace::{
     Event, EventData, EventKind, Trace,
     describe::{
         IoUringNet, addr_label, failed, file_changes, io_uring_net, is_server_bind, keyring_detail,
-        outcome, privilege_detail, result_label, self_policy_detail, target_label,
+        outcome, outcome_label, privilege_detail, result_label, self_policy_detail, succeeded,
+        target_label,
     },
 };
 
@@ -202,15 +203,20 @@ fn files(events: &[Event]) -> Files {
                 } else {
                     let (dir, name) = split_path(path.best());
                     let entry = read.entry(dir).or_default().entry(name).or_default();
-                    entry.0.insert("read".to_owned());
+                    // An open still waiting at the stop (a FIFO's) has read nothing yet.
+                    entry.0.insert(if succeeded(ev) {
+                        "read".to_owned()
+                    } else {
+                        format!("read ({})", outcome_label(ev))
+                    });
                     entry.1.insert(ev.pid);
                 }
             }
             continue;
         }
         for (path, op) in changes {
-            let op = if failed(ev.result.as_ref()) {
-                format!("{op} ({})", result_label(ev.result.as_ref()))
+            let op = if !succeeded(ev) {
+                format!("{op} ({})", outcome_label(ev))
             } else {
                 op
             };
@@ -248,9 +254,7 @@ fn sockets(events: &[Event]) -> Sockets {
     let mut sent_to = BTreeMap::new();
     let mut accepted = BTreeMap::new();
     let bump = |map: &mut BTreeMap<ConnKey, (u64, BTreeSet<u32>)>, addr: String, ev: &Event| {
-        let e = map
-            .entry((addr, result_label(ev.result.as_ref())))
-            .or_default();
+        let e = map.entry((addr, outcome_label(ev))).or_default();
         e.0 += ev.occurrences();
         e.1.insert(ev.pid);
     };
@@ -419,4 +423,48 @@ fn environment(events: &[Event]) -> EnvironmentUse {
         })
         .collect();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Calls still running when the recording stopped (no result, flagged `unfinished`) are
+    /// shown as such: not as a success, not as a failure.
+    #[test]
+    fn calls_still_running_at_the_stop_are_shown_unfinished() {
+        use serde_json::json;
+        let events = [
+            (
+                "connect",
+                json!({"fd": 3, "addr": {"family": "inet", "ip": "10.1.2.3", "port": 443}}),
+            ),
+            (
+                "open",
+                json!({"path": {"resolved": "/run/x.fifo"}, "flags": ["O_RDONLY"], "flags_raw": 0, "mode": null, "access": "read"}),
+            ),
+            (
+                "open",
+                json!({"path": {"resolved": "/run/y.fifo"}, "flags": ["O_WRONLY"], "flags_raw": 1, "mode": null, "access": "write"}),
+            ),
+        ];
+        let mut t = crate::verdict::synthetic::trace(
+            &crate::verdict::synthetic::fixture_header(),
+            events
+                .iter()
+                .map(|(kind, fields)| (kind.to_string(), 10, kind.to_string(), fields.clone())),
+        );
+        for ev in &mut t.events {
+            ev.result = None;
+            ev.flags = vec!["args_unverified".to_owned(), "unfinished".to_owned()];
+        }
+        let s = summarize(&t);
+        let text = serde_json::to_string(&s).expect("JSON");
+        assert!(
+            text.contains(r#""addr":"10.1.2.3:443","result":"unfinished""#),
+            "{text}"
+        );
+        assert!(text.contains(r#""ops":["read (unfinished)"]"#), "{text}");
+        assert!(text.contains(r#""ops":["write (unfinished)"]"#), "{text}");
+    }
 }

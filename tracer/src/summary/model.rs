@@ -106,7 +106,8 @@ pub struct ExitInfo {
 pub struct Files {
     /// Files changed in any way (written, created, removed, renamed, re-moded, re-owned).
     pub changed: Vec<DirGroup>,
-    /// Files opened for reading only, successfully.
+    /// Files opened for reading only, successfully; an open still waiting when the recording
+    /// stopped (a FIFO's) is listed with the op `read (unfinished)`.
     pub read: Vec<DirGroup>,
     /// Read-only opens that failed (library and config searches, mostly): counted, not listed.
     pub read_failed: u64,
@@ -123,7 +124,8 @@ pub struct FileEntry {
     /// The name inside `dir`.
     pub name: String,
     /// What was done, e.g. `write`, `create`, `remove`, `chmod 0644`; a failed attempt carries
-    /// its errno: `create (EACCES)`.
+    /// its errno: `create (EACCES)`; a call still running when the recording stopped,
+    /// `(unfinished)`.
     pub ops: Vec<String>,
     pub pids: Vec<u32>,
 }

@@ -72,6 +72,29 @@ pub fn outcome(ev: &Event) -> String {
     }
 }
 
+/// [`result_label`], or for a call whose return was never seen (no result), `no return` or
+/// `unfinished` after its flag: a short [`outcome`].
+pub fn outcome_label(ev: &Event) -> String {
+    if ev.result.is_some() || ev.syscall.is_none() {
+        return result_label(ev.result.as_ref());
+    }
+    if ev.flags.iter().any(|f| f == "no_return") {
+        "no return".to_owned()
+    } else {
+        "unfinished".to_owned()
+    }
+}
+
+/// Whether `ev` is known to have done what it asked: a call that returned success, or a
+/// scheduler event (it fires for what happened). A call whose return was never seen (no result:
+/// flagged `no_return` or `unfinished`) is not: a connect still waiting for its handshake, an
+/// open still waiting for a FIFO's writer. Such an event is an attempt all the same.
+pub fn succeeded(ev: &Event) -> bool {
+    ev.result
+        .as_ref()
+        .map_or(ev.syscall.is_none(), SysResult::ok)
+}
+
 /// Whether a syscall failed. Scheduler events (no result) count as succeeded: they only fire for
 /// what happened.
 pub fn failed(result: Option<&SysResult>) -> bool {

@@ -1263,8 +1263,9 @@ pub struct Footer {
     /// Events written, per kind (kinds with none are left out).
     pub events: BTreeMap<String, u64>,
     /// Events the kernel could not deliver (ring buffer full), per kind; every kind is listed.
-    /// Also the connects and sends still running when the recording stopped: they had acted,
-    /// and their event, written at their exit, never comes.
+    /// Also the calls still running when the recording stopped that had acted (or may have)
+    /// and could not be written as `unfinished` events (a sendmsg's destinations were never
+    /// read).
     pub lost: BTreeMap<String, u64>,
     /// Events with a cut path, argv or address, per kind.
     pub truncated: BTreeMap<String, u64>,

@@ -17,7 +17,7 @@ mod places;
 mod rules;
 pub mod runtime;
 #[cfg(test)]
-mod synthetic;
+pub(crate) mod synthetic;
 pub mod tamper;
 pub mod witness;
 

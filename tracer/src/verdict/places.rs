@@ -147,7 +147,8 @@ impl Places {
             if shared.contains(&ev.pid) {
                 out.shared_base.insert(ev.seq);
             }
-            let ok = ev.result.as_ref().is_none_or(|r| r.ok());
+            // A connect still running at the stop connected nothing.
+            let ok = crate::trace::describe::succeeded(ev);
             sockets.step(ev, ok, &mut out);
             if let Some(v) = mounts.view_of(ev.pid) {
                 out.view_of.insert(ev.seq, v);

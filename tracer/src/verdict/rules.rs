@@ -168,7 +168,7 @@ pub fn core_files(trace: &crate::trace::Trace) -> HashMap<u64, Result<String, St
     let mut cwd: HashMap<u32, String> = HashMap::new();
     let mut out = HashMap::new();
     for ev in &trace.events {
-        let ok = !failed(ev.result.as_ref());
+        let ok = crate::trace::describe::succeeded(ev);
         match &ev.data {
             EventData::Open { path, access, .. }
                 if path.best() == CORE_PATTERN && access != "read" && access != "path" =>
@@ -856,7 +856,7 @@ impl Rules<'_> {
     }
 
     fn hit_in_netns(&self, check: Check, ev: &Event) -> Hit {
-        let ok = !failed(ev.result.as_ref());
+        let ok = crate::trace::describe::succeeded(ev);
         if ok
             && matches!(
                 check,
@@ -930,7 +930,7 @@ impl Rules<'_> {
     }
 
     fn hit_event(&self, check: Check, ev: &Event) -> Hit {
-        let ok = !failed(ev.result.as_ref());
+        let ok = crate::trace::describe::succeeded(ev);
         let allow = self.allow;
         match (check, &ev.data) {
             (Check::ProcessesSpawned, EventData::Exec { path, argv, .. })
@@ -1947,6 +1947,43 @@ mod tests {
         };
         let h = hits(&t, Check::OutgoingDestinations, &allow);
         assert_eq!(h, ["yes: connect 127.0.0.2:47806"]);
+    }
+
+    /// A connect still waiting for its handshake when the recording stopped: written from its
+    /// entry, without a result, flagged `unfinished`. An attempt like the interrupted one
+    /// above, and no success: its socket is not connected, and a bus connect still waiting
+    /// owns no name.
+    #[test]
+    fn a_connect_still_running_at_the_stop_is_an_attempt_not_a_success() {
+        use serde_json::json;
+        let mut t = trace_of(
+            None,
+            &[
+                (
+                    "connect",
+                    10,
+                    json!({"fd": 3, "addr": {"family": "inet", "ip": "10.1.2.3", "port": 443}}),
+                ),
+                (
+                    "connect",
+                    10,
+                    json!({"fd": 4, "addr": {"family": "unix", "path": "/run/dbus/system_bus_socket"}}),
+                ),
+            ],
+        );
+        for ev in &mut t.events {
+            ev.result = None;
+            ev.flags = vec!["args_unverified".to_owned(), "unfinished".to_owned()];
+        }
+        assert!(!crate::trace::describe::succeeded(&t.events[0]));
+        let allow = Allow {
+            destinations: v(&["127.0.0.1"]),
+            ..Allow::default()
+        };
+        let h = hits(&t, Check::OutgoingDestinations, &allow);
+        assert_eq!(h[0], "yes: connect 10.1.2.3:443", "{h:?}");
+        let h = hits(&t, Check::OwnsDbusName, &Allow::default());
+        assert_eq!(h[1], "-", "{h:?}");
     }
 
     /// Round 8: reboot in a pid namespace of its own kills its caller inside the call. The
