@@ -5333,6 +5333,12 @@ const ADVICE: &[&str] = &[
     "ideally",
     " should ",
     "should be ",
+    // "The daemon shouldn't run as root" (written while measuring heldout24, read as no root):
+    // the contracted form of " should not " with a verb of running. Not "shouldn't need",
+    // which infers ("doesn't use any network features and thus shouldn't need that
+    // permission", heldout18; "otherwise shouldn't need root capabilities", heldout22).
+    " shouldn't run",
+    " shouldn't be ",
     "consider ",
     "can be achieved",
     "could be achieved",
@@ -5534,6 +5540,10 @@ const UNCERTAIN: &[&str] = &[
     // interface is also registered". "A typical use case is to serve … on port 443": what
     // users may set it up to do.
     " optional support",
+    // "entertain an option to run with portacl instead of starting as root" (heldout24, read
+    // as no root): what an option would do, not what the daemon does.
+    " an option to ",
+    " the option to ",
     " optionally ",
     " use case",
     // "Via the `--force_fifo` command line switch, stalld can be instructed to boost stalled
