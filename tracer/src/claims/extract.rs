@@ -1943,6 +1943,34 @@ fn conditional(s: &str, pos: usize) -> bool {
     if padded.starts_with(" when ") && s.contains(", then ") {
         return true;
     }
+    // "When the -u … option were given the program runs as root and creates a temporary
+    // file" (heldout23's man-db line, the brief's leftover): an opening "when" without a comma
+    // that names an option or a setting is a condition; "When started the daemon listens on
+    // port 8080" states what always happens.
+    if padded.starts_with(" when ") && !s.contains([',', ';']) {
+        let opening: String = padded
+            .split_whitespace()
+            .take(8)
+            .collect::<Vec<_>>()
+            .join(" ");
+        if any(
+            &format!(" {opening} "),
+            &[
+                " option",
+                " flag",
+                " configured",
+                " enabled",
+                " is set ",
+                " are set ",
+                " given ",
+                " specified ",
+                " passed ",
+                " requested ",
+            ],
+        ) {
+            return true;
+        }
+    }
     // "Whereas dnsmasq is running as root, we designed pihole-FTL to run unprivileged": an
     // opening contrast is background (another program, the usual case); the fact follows.
     if [
@@ -2010,14 +2038,25 @@ fn conditional(s: &str, pos: usize) -> bool {
 fn drop_after_root_start(s: &str, pos: usize) -> bool {
     let t = s.trim_start_matches(['-', '*', ' ']);
     let offset = s.len() - t.len();
-    let Some(comma) = t.find(", ").map(|c| offset + c) else {
+    // The condition ends at its comma, or, without one, right after its "as root": "If
+    // started as root the daemon drops privileges to nobody" (the brief's leftover: a
+    // condition without a comma).
+    let bounds = t
+        .find(", ")
+        .map(|c| (offset + c, offset + c + 2))
+        .or_else(|| {
+            let i = t.find("as root ")?;
+            (i < 48 && ["if ", "when ", "once "].iter().any(|o| t.starts_with(o)))
+                .then(|| (offset + i + "as root".len(), offset + i + "as root ".len()))
+        });
+    let Some((comma, next)) = bounds else {
         return false;
     };
     let condition = &s[..comma];
     let premise = condition.contains("as root")
         && any(condition, &["start", "run", "launch", "invoke", "execute"])
         && !negated(condition);
-    let after = &s[comma + 2..pos.max(comma + 2)];
+    let after = &s[next..pos.max(next)];
     premise
         && pos > comma
         && !after.contains([',', ';'])
@@ -3326,6 +3365,9 @@ fn syncs_with_servers(s: &str) -> bool {
                     ],
                 )
                 && !negated(near(clause_before(s, i)))
+                // "If the cache is empty the daemon connects to the update server" (the brief's
+                // leftover: a condition without a comma): what happens only under it.
+                && !conditional(s, i)
         })
     })
 }
