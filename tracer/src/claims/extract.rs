@@ -4158,6 +4158,60 @@ fn writes_named(s: &str) -> bool {
     })
 }
 
+/// A link or a file said to be made or removed (the brief's leftovers, heldout23's proftpd
+/// lines "the /var symlink is removed", "a file named /var is created"; heldout24's "the log
+/// file was created by root"): "creates/removes a symlink", "the symlink is removed", "a file
+/// … is/was created". Affirmed only: "does not create symlinks" denies one kind of change, not
+/// file IO. Not a pid or lock file (the daemon's run-time state, as in [`writes_named`]) and
+/// not a `/tmp` place (the temp rule's).
+fn files_changed(s: &str) -> bool {
+    if any(s, TEMP) || any(s, SANDBOX_ANCHORS) {
+        return false;
+    }
+    // Each word with its offset, so that a mention's condition and denial can be judged.
+    let mut offsets = Vec::new();
+    let mut words = Vec::new();
+    let mut from = 0;
+    for w in s.split_whitespace() {
+        let at = from + s[from..].find(w).unwrap_or(0);
+        from = at + w.len();
+        offsets.push(at);
+        words.push(w.trim_end_matches([',', '.', ';', ':', ')']));
+    }
+    // Removals are left out: "unless this file is removed by the administrator", a removal
+    // by a change, are too often not the daemon's act.
+    let made = |w: &str| matches!(w, "created" | "replaced" | "overwritten");
+    let state = |i: usize| {
+        words[i.saturating_sub(2)..(i + 1).min(words.len())]
+            .iter()
+            .any(|w| w.starts_with("pid") || w.starts_with("lock"))
+    };
+    words.iter().enumerate().any(|(i, w)| {
+        let link = matches!(*w, "symlink" | "symlinks")
+            || (*w == "link" && i > 0 && words[i - 1] == "symbolic");
+        let file = matches!(*w, "file" | "files" | "logfile" | "logfiles");
+        let at = offsets[i];
+        if !(link || file) || state(i) || negated(clause_before(s, at)) || conditional(s, at) {
+            return false;
+        }
+        // "creates/removes a symlink": a verb of change within three words before a link.
+        let verb_before = link
+            && words[i.saturating_sub(3)..i].iter().any(|v| {
+                matches!(
+                    *v,
+                    "create" | "creates" | "creating" | "replace" | "replaces"
+                )
+            });
+        // "the /var symlink is removed", "a file named /var is created", "the log file was
+        // created by root": the passive within five words after.
+        let after: Vec<&str> = words[i + 1..].iter().take(5).copied().collect();
+        let passive = after
+            .windows(2)
+            .any(|p| matches!(p[0], "is" | "are" | "was" | "were" | "gets" | "get") && made(p[1]));
+        verb_before || passive
+    })
+}
+
 /// A file opened for writing: "usbguard opens usbguard-daemon.conf in read/write mode", "can't
 /// open usbguard-daemon.conf read/write" (heldout20). An open verb, then "read/write",
 /// "read-write" or "for writing" in the same clause; not "read/write access" (heldout16's
@@ -4230,6 +4284,22 @@ const RULES: &[Rule] = &[
         applies: |s| !file_io_words(s) && !writes_named(s) && opens_for_writing(s),
         anchors: &["open"],
         absent_phrases: SCOPED_WRITES,
+    },
+    Rule {
+        check: Check::FileIo,
+        applies: |s| {
+            !file_io_words(s) && !writes_named(s) && !opens_for_writing(s) && files_changed(s)
+        },
+        anchors: &[
+            "symlink",
+            "symbolic link",
+            "created",
+            "creates",
+            "create",
+            "replaced",
+            "overwritten",
+        ],
+        absent_phrases: &[],
     },
     Rule {
         check: Check::TempFiles,
@@ -5572,6 +5642,10 @@ const UNCERTAIN: &[&str] = &[
     // DNS as an unprivileged user" (heldout22): as far as the writer knows.
     " afaik",
     "as far as i know",
+    // "As far as I understand, this file is created by the … daemon" (heldout17, read as file
+    // IO once created files were read, session 21).
+    "as far as i understand",
+    "as far as i can tell",
     "my impression",
     " i think",
     " i thought",
