@@ -883,6 +883,15 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         .filter(|pos| !prevented_act(s, *pos))
         .filter(|pos| !named_code(s, *pos))
         .filter(|pos| !store_noun(s, *pos))
+        // "The daemons run as whatever user executes them" (heldout24, read as a spawn): a
+        // person's act, the user right before the verb.
+        .filter(|pos| {
+            !["the", "a", "any", "every", "whatever", "whichever"]
+                .iter()
+                .any(|d| {
+                    s[..*pos].ends_with(&format!(" {d} user ")) || s[..*pos] == format!("{d} user ")
+                })
+        })
         .filter(|pos| !coordinated_after_denial(s, *pos, anchors))
         .map(|pos| {
             (
