@@ -886,11 +886,14 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         // "The daemons run as whatever user executes them" (heldout24, read as a spawn): a
         // person's act, the user right before the verb.
         .filter(|pos| {
-            !["the", "a", "any", "every", "whatever", "whichever"]
-                .iter()
-                .any(|d| {
-                    s[..*pos].ends_with(&format!(" {d} user ")) || s[..*pos] == format!("{d} user ")
-                })
+            // "runs as the user root" names the account: not a person's act.
+            ["root", "nobody"].iter().any(|a| s[*pos..].starts_with(a))
+                || !["the", "a", "any", "every", "whatever", "whichever"]
+                    .iter()
+                    .any(|d| {
+                        s[..*pos].ends_with(&format!(" {d} user "))
+                            || s[..*pos] == format!("{d} user ")
+                    })
         })
         .filter(|pos| !coordinated_after_denial(s, *pos, anchors))
         .map(|pos| {
