@@ -665,10 +665,20 @@ fn clause_before(s: &str, pos: usize) -> &str {
     .unwrap_or(0);
     // An opening cause or concession ends at its first comma: "Because there is no privilege
     // drop, the daemon keeps running as root" denies the drop, not the root (found while
-    // writing session 19's cases; read before as *not* root).
-    let opening = ["because ", "since ", "although ", "though ", "whereas "]
-        .iter()
-        .any(|o| bare.trim_start_matches(['-', '*', ' ']).starts_with(o));
+    // writing session 19's cases; read before as *not* root). "While launchd accepted this
+    // because it's not a security risk, other system daemons run as non-root" (heldout24):
+    // "while" opens a concession too, and its denial read "non-root" as root.
+    let opening = [
+        "because ",
+        "since ",
+        "although ",
+        "though ",
+        "even though ",
+        "whereas ",
+        "while ",
+    ]
+    .iter()
+    .any(|o| bare.trim_start_matches(['-', '*', ' ']).starts_with(o));
     let cut = match bare.find(',') {
         Some(comma) if opening => cut.max(comma + 1),
         _ => cut,
@@ -873,6 +883,18 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         .filter(|pos| !prevented_act(s, *pos))
         .filter(|pos| !named_code(s, *pos))
         .filter(|pos| !store_noun(s, *pos))
+        // "The daemons run as whatever user executes them" (heldout24, read as a spawn): a
+        // person's act, the user right before the verb.
+        .filter(|pos| {
+            // "runs as the user root" names the account: not a person's act.
+            ["root", "nobody"].iter().any(|a| s[*pos..].starts_with(a))
+                || !["the", "a", "any", "every", "whatever", "whichever"]
+                    .iter()
+                    .any(|d| {
+                        s[..*pos].ends_with(&format!(" {d} user "))
+                            || s[..*pos] == format!("{d} user ")
+                    })
+        })
         .filter(|pos| !coordinated_after_denial(s, *pos, anchors))
         .map(|pos| {
             (
@@ -1329,6 +1351,17 @@ fn earlier_version(s: &str) -> bool {
             "in the first release",
             "in the early days",
             "back in the early",
+            // "Prior to this commit, turnserver is started as root by default" (heldout24): the
+            // state a pull request changes, not the one it makes.
+            "prior to this commit",
+            "prior to this change",
+            "prior to this patch",
+            "prior to this pr ",
+            "prior to this pull request",
+            "before this commit",
+            "before this change",
+            "before this patch",
+            "before this pull request",
         ],
     )
 }
@@ -1524,9 +1557,13 @@ fn user_switch_as_drop(s: &str) -> String {
             continue;
         };
         let rest: Vec<&str> = out[i + verb.len()..].split_whitespace().take(4).collect();
-        let user = rest
-            .iter()
-            .position(|w| matches!(w.trim_end_matches(['.', ',', ';', ':']), "user" | "account"));
+        // "then switch to $USER by "-a" parameter" (heldout24's wrong polarity): a shell
+        // variable naming the user is a user named.
+        let user = rest.iter().position(|w| {
+            let w = w.trim_end_matches(['.', ',', ';', ':']);
+            matches!(w, "user" | "account")
+                || (w.starts_with('$') && w.contains("user") && !w.contains("root"))
+        });
         // "calls setuid to switch to each client's user" (session 19): a switch per client or
         // caller keeps the root it switches from.
         let per_client = rest.iter().any(|w| {
@@ -1824,6 +1861,37 @@ fn named_settings_blanked(s: &str) -> String {
     out
 }
 
+/// Whether "nobody" names the user somewhere in `s`, not the pronoun: "Nobody wants a
+/// boot-surviving root daemon", "nobody else uses it" (heldout24, read as user nobody) open a
+/// clause with "nobody" and a verb or "else" after it; "runs as nobody", "the user nobody",
+/// "nobody:nogroup" name the account.
+fn nobody_named(s: &str) -> bool {
+    const PRONOUN_NEXT: &[&str] = &[
+        "wants", "want", "needs", "uses", "will", "would", "should", "can", "could", "cares",
+        "knows", "expects", "else", "really", "actually", "ever", "likes", "has", "does", "seems",
+        "sane",
+    ];
+    s.match_indices("nobody").any(|(i, _)| {
+        let before = s[..i].trim_end_matches([' ', '*', '_', '"']);
+        let opens = before.is_empty()
+            || before.ends_with(['.', ',', ';', ':', '!', '?', '(', '-'])
+            || ["and", "but", "so", "that", "because", "since", "as"]
+                .iter()
+                .any(|w| before.ends_with(&format!(" {w}")) && *w != "as");
+        let next = s[i + "nobody".len()..]
+            .split_whitespace()
+            .next()
+            .map(|w| w.trim_end_matches(['.', ',', ';', ':', '!', '?']))
+            .unwrap_or("");
+        let glued = s[i + "nobody".len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let pronoun = opens && PRONOUN_NEXT.contains(&next);
+        !(glued || pronoun)
+    })
+}
+
 /// "runs as user 'log2mail'", "the server runs as user 'nobody'" (heldout23): a user named
 /// after "as user", other than root, is the daemon's own, so it is said as "runs as a
 /// dedicated user", which [`NOT_ROOT`] knows.
@@ -1834,6 +1902,12 @@ fn named_user(s: &str) -> String {
         "run as user ",
         "running as user ",
         "runs as the user ",
+        // "i packaged gvm to run under user 'gvm'" (heldout24).
+        "runs under user ",
+        "run under user ",
+        "running under user ",
+        "runs under the user ",
+        "run under the user ",
     ] {
         let Some(i) = out.find(verb) else {
             continue;
@@ -1880,6 +1954,34 @@ fn conditional(s: &str, pos: usize) -> bool {
     // listens on port 80" states what happens.
     if padded.starts_with(" when ") && s.contains(", then ") {
         return true;
+    }
+    // "When the -u … option were given the program runs as root and creates a temporary
+    // file" (heldout23's man-db line, the brief's leftover): an opening "when" without a comma
+    // that names an option or a setting is a condition; "When started the daemon listens on
+    // port 8080" states what always happens.
+    if padded.starts_with(" when ") && !s.contains([',', ';']) {
+        let opening: String = padded
+            .split_whitespace()
+            .take(8)
+            .collect::<Vec<_>>()
+            .join(" ");
+        if any(
+            &format!(" {opening} "),
+            &[
+                " option",
+                " flag",
+                " configured",
+                " enabled",
+                " is set ",
+                " are set ",
+                " given ",
+                " specified ",
+                " passed ",
+                " requested ",
+            ],
+        ) {
+            return true;
+        }
     }
     // "Whereas dnsmasq is running as root, we designed pihole-FTL to run unprivileged": an
     // opening contrast is background (another program, the usual case); the fact follows.
@@ -1948,14 +2050,25 @@ fn conditional(s: &str, pos: usize) -> bool {
 fn drop_after_root_start(s: &str, pos: usize) -> bool {
     let t = s.trim_start_matches(['-', '*', ' ']);
     let offset = s.len() - t.len();
-    let Some(comma) = t.find(", ").map(|c| offset + c) else {
+    // The condition ends at its comma, or, without one, right after its "as root": "If
+    // started as root the daemon drops privileges to nobody" (the brief's leftover: a
+    // condition without a comma).
+    let bounds = t
+        .find(", ")
+        .map(|c| (offset + c, offset + c + 2))
+        .or_else(|| {
+            let i = t.find("as root ")?;
+            (i < 48 && ["if ", "when ", "once "].iter().any(|o| t.starts_with(o)))
+                .then(|| (offset + i + "as root".len(), offset + i + "as root ".len()))
+        });
+    let Some((comma, next)) = bounds else {
         return false;
     };
     let condition = &s[..comma];
     let premise = condition.contains("as root")
         && any(condition, &["start", "run", "launch", "invoke", "execute"])
         && !negated(condition);
-    let after = &s[comma + 2..pos.max(comma + 2)];
+    let after = &s[next..pos.max(next)];
     premise
         && pos > comma
         && !after.contains([',', ';'])
@@ -2117,6 +2230,11 @@ fn required_of_the_system(s: &str) -> bool {
 /// the package's own after it ("unlike the installer, the daemon runs as root" is the
 /// daemon's).
 fn other_subject(clause: &str) -> bool {
+    // "The pre-install script creates a system user" (heldout24's written cases): a package's
+    // pre- or post-install script is its maintainer script, not an installer.
+    let clause = &["pre-install", "post-install", "pre_install", "post_install"]
+        .iter()
+        .fold(clause.to_owned(), |c, p| c.replace(p, "maintainer"));
     let Some(at) = OTHER_SUBJECTS
         .iter()
         .filter_map(|o| clause.rfind(o).map(|i| i + o.len()))
@@ -2511,6 +2629,25 @@ fn subject_of(s: &str, pos: usize) -> Option<(String, String)> {
     if opening && let Some(comma) = s[start..pos].find(", ") {
         start += comma + 2;
     }
+    // "While launchd accepted this because it's not a security risk, other system daemons run
+    // as non-root" (heldout24): an opening concession or cause ends at its first comma, even
+    // with a "because" inside it.
+    let t = s.trim_start_matches(['-', '*', ' ']);
+    if [
+        "while ",
+        "whereas ",
+        "although ",
+        "though ",
+        "because ",
+        "since ",
+    ]
+    .iter()
+    .any(|o| t.starts_with(o))
+        && let Some(comma) = s[..pos].find(", ")
+        && comma + 2 > start
+    {
+        start = comma + 2;
+    }
     let words: Vec<&str> = s[start..]
         .split_whitespace()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-'))
@@ -2614,6 +2751,16 @@ fn foreign_subject(s: &str, pos: usize) -> bool {
         verb.as_str(),
         "allow" | "allows" | "grant" | "grants" | "let" | "lets" | "provide" | "provides"
     ) {
+        return true;
+    }
+    // "other system daemons run as non-root and need world-read on those files" (heldout24,
+    // read as root): other software, not the package's ("the other daemon" may be the
+    // package's second one, so only a bare or quantified "other").
+    if words.first() == Some(&"other")
+        || (words.len() >= 2
+            && matches!(words[0], "some" | "many" | "most" | "all" | "any")
+            && words[1] == "other")
+    {
         return true;
     }
     // "the user", "a user", "any user": a person, not the daemon's account.
@@ -3230,6 +3377,9 @@ fn syncs_with_servers(s: &str) -> bool {
                     ],
                 )
                 && !negated(near(clause_before(s, i)))
+                // "If the cache is empty the daemon connects to the update server" (the brief's
+                // leftover: a condition without a comma): what happens only under it.
+                && !conditional(s, i)
         })
     })
 }
@@ -3569,13 +3719,36 @@ fn bare_item(s: &str, nouns: &[&str]) -> bool {
 /// ("no restriction on the systemd service itself"), so it needs an install verb, a checklist
 /// form ("No systemd services", "systemd units: …") or a heading; a unit file name
 /// (`foo.service`) names an installed unit by itself, outside test descriptions.
+/// A unit said to be had or shipped, right before it: "we have a systemd unit with …", "the
+/// package ships a systemd service with ProtectSystem=strict".
+fn has_a_unit(s: &str) -> bool {
+    [
+        "has", "have", "ships", "ship", "provides", "provide", "includes", "include", "installs",
+        "install",
+    ]
+    .iter()
+    .any(|v| {
+        [
+            "a systemd unit",
+            "a systemd service",
+            "a service unit",
+            "its own systemd unit",
+        ]
+        .iter()
+        .any(|u| s.contains(&format!(" {v} {u}")))
+    })
+}
+
 fn installs_services(s: &str) -> bool {
     // D-Bus services are installs_dbus_files (unless the sentence names systemd as well: "a
     // systemd service and a D-Bus service" is both); a unit's sandboxing is unit_sandboxing.
     if (any(s, &["dbus", "d-bus"]) && !s.contains("systemd"))
         || (any(s, SANDBOX_WORDS)
             // "Harden the systemd service file for pihole-FTL" (heldout22) names the file.
-            && !any(s, &[".service", "service file", "unit file"]))
+            && !any(s, &[".service", "service file", "unit file"])
+            // "In the Debian package we have a systemd unit with quite some sandboxing"
+            // (heldout24): a unit the package has or ships, with its sandboxing.
+            && !has_a_unit(s))
     {
         return false;
     }
@@ -4020,6 +4193,60 @@ fn writes_named(s: &str) -> bool {
     })
 }
 
+/// A link or a file said to be made or removed (the brief's leftovers, heldout23's proftpd
+/// lines "the /var symlink is removed", "a file named /var is created"; heldout24's "the log
+/// file was created by root"): "creates/removes a symlink", "the symlink is removed", "a file
+/// … is/was created". Affirmed only: "does not create symlinks" denies one kind of change, not
+/// file IO. Not a pid or lock file (the daemon's run-time state, as in [`writes_named`]) and
+/// not a `/tmp` place (the temp rule's).
+fn files_changed(s: &str) -> bool {
+    if any(s, TEMP) || any(s, SANDBOX_ANCHORS) {
+        return false;
+    }
+    // Each word with its offset, so that a mention's condition and denial can be judged.
+    let mut offsets = Vec::new();
+    let mut words = Vec::new();
+    let mut from = 0;
+    for w in s.split_whitespace() {
+        let at = from + s[from..].find(w).unwrap_or(0);
+        from = at + w.len();
+        offsets.push(at);
+        words.push(w.trim_end_matches([',', '.', ';', ':', ')']));
+    }
+    // Removals are left out: "unless this file is removed by the administrator", a removal
+    // by a change, are too often not the daemon's act.
+    let made = |w: &str| matches!(w, "created" | "replaced" | "overwritten");
+    let state = |i: usize| {
+        words[i.saturating_sub(2)..(i + 1).min(words.len())]
+            .iter()
+            .any(|w| w.starts_with("pid") || w.starts_with("lock"))
+    };
+    words.iter().enumerate().any(|(i, w)| {
+        let link = matches!(*w, "symlink" | "symlinks")
+            || (*w == "link" && i > 0 && words[i - 1] == "symbolic");
+        let file = matches!(*w, "file" | "files" | "logfile" | "logfiles");
+        let at = offsets[i];
+        if !(link || file) || state(i) || negated(clause_before(s, at)) || conditional(s, at) {
+            return false;
+        }
+        // "creates/removes a symlink": a verb of change within three words before a link.
+        let verb_before = link
+            && words[i.saturating_sub(3)..i].iter().any(|v| {
+                matches!(
+                    *v,
+                    "create" | "creates" | "creating" | "replace" | "replaces"
+                )
+            });
+        // "the /var symlink is removed", "a file named /var is created", "the log file was
+        // created by root": the passive within five words after.
+        let after: Vec<&str> = words[i + 1..].iter().take(5).copied().collect();
+        let passive = after
+            .windows(2)
+            .any(|p| matches!(p[0], "is" | "are" | "was" | "were" | "gets" | "get") && made(p[1]));
+        verb_before || passive
+    })
+}
+
 /// A file opened for writing: "usbguard opens usbguard-daemon.conf in read/write mode", "can't
 /// open usbguard-daemon.conf read/write" (heldout20). An open verb, then "read/write",
 /// "read-write" or "for writing" in the same clause; not "read/write access" (heldout16's
@@ -4092,6 +4319,22 @@ const RULES: &[Rule] = &[
         applies: |s| !file_io_words(s) && !writes_named(s) && opens_for_writing(s),
         anchors: &["open"],
         absent_phrases: SCOPED_WRITES,
+    },
+    Rule {
+        check: Check::FileIo,
+        applies: |s| {
+            !file_io_words(s) && !writes_named(s) && !opens_for_writing(s) && files_changed(s)
+        },
+        anchors: &[
+            "symlink",
+            "symbolic link",
+            "created",
+            "creates",
+            "create",
+            "replaced",
+            "overwritten",
+        ],
+        absent_phrases: &[],
     },
     Rule {
         check: Check::TempFiles,
@@ -4412,7 +4655,7 @@ const RULES: &[Rule] = &[
     },
     Rule {
         check: Check::UserNobody,
-        applies: |s| s.contains("nobody"),
+        applies: nobody_named,
         anchors: &["nobody"],
         absent_phrases: &[],
     },
@@ -4463,7 +4706,18 @@ const RULES: &[Rule] = &[
                 s,
                 // "postins" also finds the common typo ("has a postins script to create
                 // openfire user").
-                &["postins", "maintainer script", "preinst", "inst script"],
+                // "In the pre_install for caddy it creates a user named caddy" (heldout24, an
+                // Alpine package's script).
+                &[
+                    "postins",
+                    "maintainer script",
+                    "preinst",
+                    "inst script",
+                    "pre_install",
+                    "pre-install",
+                    "post_install",
+                    "post-install",
+                ],
             ) && ((any(s, ADDS) && !adds_setting(s))
                 || creates_account(s)
                 || (any(s, ADDS_ANCHORS) && any(s, &["user", "group"]))))
@@ -5011,6 +5265,12 @@ const INIT: &[&str] = &[
     "init.d",
     "sysv script",
     "sysvinit",
+    // "* Add rc.d script", "This adds the rc script that is now running on …" (heldout24): a
+    // BSD-style or OpenRC service script is the same claim.
+    "rc.d script",
+    "rc script",
+    "openrc script",
+    "openrc init",
 ];
 const DBUS: &[&str] = &[
     "dbus service",
@@ -5220,6 +5480,12 @@ const ADVICE: &[&str] = &[
     "ideally",
     " should ",
     "should be ",
+    // "The daemon shouldn't run as root" (written while measuring heldout24, read as no root):
+    // the contracted form of " should not " with a verb of running. Not "shouldn't need",
+    // which infers ("doesn't use any network features and thus shouldn't need that
+    // permission", heldout18; "otherwise shouldn't need root capabilities", heldout22).
+    " shouldn't run",
+    " shouldn't be ",
     "consider ",
     "can be achieved",
     "could be achieved",
@@ -5237,6 +5503,9 @@ const ADVICE: &[&str] = &[
     " you can ",
     " want to ",
     " wants to ",
+    // "Nobody wants a boot-surviving root daemon on :80" (heldout24): a wish denied.
+    "nobody wants",
+    "no one wants",
     "would like to",
     "my expectation",
     " i expect",
@@ -5408,6 +5677,10 @@ const UNCERTAIN: &[&str] = &[
     // DNS as an unprivileged user" (heldout22): as far as the writer knows.
     " afaik",
     "as far as i know",
+    // "As far as I understand, this file is created by the … daemon" (heldout17, read as file
+    // IO once created files were read, session 21).
+    "as far as i understand",
+    "as far as i can tell",
     "my impression",
     " i think",
     " i thought",
@@ -5418,6 +5691,10 @@ const UNCERTAIN: &[&str] = &[
     // interface is also registered". "A typical use case is to serve … on port 443": what
     // users may set it up to do.
     " optional support",
+    // "entertain an option to run with portacl instead of starting as root" (heldout24, read
+    // as no root): what an option would do, not what the daemon does.
+    " an option to ",
+    " the option to ",
     " optionally ",
     " use case",
     // "Via the `--force_fifo` command line switch, stalld can be instructed to boost stalled
@@ -5450,6 +5727,12 @@ const UNCERTAIN: &[&str] = &[
     " allowed me to",
     " lets me ",
     " enables me to",
+    // "When I use my own openrc init script …", "In this script I wasn't able to drop
+    // privileges" (heldout24): the writer's own script and attempt, not the package.
+    " my own ",
+    " i wasn't able to",
+    " i was not able to",
+    " i was unable to",
     // "getrandom would've failed when running under seccomp, and we would use other sources
     // of entropy" (heldout21): what would have happened, not what happens.
     " would've ",
@@ -5597,6 +5880,103 @@ fn port_with_transport(s: &str) -> bool {
     })
 }
 
+/// Every address of 127.0.0.0/8 written as 127.0.0.1: "listens on 127.0.0.2" is loopback as
+/// "127.0.0.1" is (the loopback words list the one address; the kernel routes the whole /8 to
+/// `lo`).
+fn loopback_addresses(s: &str) -> String {
+    // "does not listen on anything but localhost" (found while writing heldout24's cases,
+    // read as no port at all): listening on nothing else is listening only there.
+    let mut s = s.to_owned();
+    for neg in ["does not ", "doesn't ", "do not ", "don't ", "never "] {
+        for verb in ["listen on ", "listen to ", "bind to ", "bind "] {
+            for other in ["anything but ", "anything except ", "anything other than "] {
+                let from = format!("{neg}{verb}{other}");
+                if s.contains(&from) {
+                    s = s.replace(&from, "only listens on ");
+                }
+            }
+        }
+    }
+    let s = s.as_str();
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        let starts = s[i..].starts_with("127.")
+            && (i == 0 || !(b[i - 1].is_ascii_digit() || b[i - 1] == b'.'));
+        if starts {
+            // Three more octets after "127.": digits, dot, digits, dot, digits.
+            let mut j = i + 4;
+            let mut octets = 0;
+            while octets < 3 {
+                let d = s[j..].bytes().take_while(u8::is_ascii_digit).count();
+                if d == 0 || d > 3 {
+                    break;
+                }
+                j += d;
+                octets += 1;
+                if octets < 3 {
+                    if s[j..].starts_with('.') {
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                }
+            }
+            let ends = s[j..].chars().next().is_none_or(|c| {
+                !(c.is_ascii_digit()
+                    || (c == '.' && s[j + 1..].starts_with(|d: char| d.is_ascii_digit())))
+            });
+            if octets == 3 && ends {
+                out.push_str("127.0.0.1");
+                i = j;
+                continue;
+            }
+        }
+        let c = s[i..].chars().next().unwrap_or(' ');
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// Whether a listen or bind is denied for a loopback address only: "does not listen on
+/// localhost", "doesn't bind to 127.0.0.1" deny one address, not every port (the daemon may
+/// listen elsewhere), and say nothing of exposure either; "listens on nothing but localhost",
+/// "does not listen anywhere except loopback" and the "only" forms are left to the rules.
+fn denied_loopback_listen(s: &str) -> bool {
+    // Only a sentence whose one listen or bind is that denial: "does not bind to 127.0.0.1;
+    // it listens on all interfaces" says where it does listen.
+    let verbs = ["listen", "bind", "bound"];
+    if verbs.iter().map(|v| s.matches(v).count()).sum::<usize>() != 1 || any(s, WILDCARD) {
+        return false;
+    }
+    verbs.iter().any(|v| {
+        s.match_indices(v).any(|(i, _)| {
+            let after = &s[i..];
+            let Some(l) = LOOPBACK.iter().filter_map(|l| after.find(l)).min() else {
+                return false;
+            };
+            let between = &after[..l];
+            between.split_whitespace().count() <= 4
+                && !any(
+                    &format!(" {} ", &s[..i + l]),
+                    &[
+                        " only",
+                        " but ",
+                        "except",
+                        "other than",
+                        "anything",
+                        "nothing",
+                        "any ",
+                    ],
+                )
+                && !between.contains([',', ';'])
+                && negated(clause_before(s, i))
+        })
+    })
+}
+
 /// Runtime rules: a sentence may yield several claims (the MIR "sudo … or LD_LIBRARY_PATH" line).
 /// A check the sentence speaks of without saying which way goes to `unclear`.
 fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expect, Allow)> {
@@ -5611,7 +5991,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     // that the drop's phrase and its denial are read as "does not drop privileges" is.
     let active = named_user(&user_switch_as_drop(&passive_drop_made_active(
         &pronoun_drop_resolved(&give_up_as_drop(&not_only_loopback_affirmed(
-            &named_settings_blanked(sentence),
+            &named_settings_blanked(&loopback_addresses(sentence)),
         ))),
     )));
     let titled = change_title(&active);
@@ -5792,10 +6172,12 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
                 sentence
             };
             let judge = |text: &str| {
-                if r.check == Check::SetuidFiles
-                    && clauses(text)
-                        .iter()
-                        .any(|c| setid_file_clause(c) && any(c, REMOVAL))
+                if (matches!(r.check, Check::OpensPort | Check::ExternalEndpoint)
+                    && denied_loopback_listen(text))
+                    || (r.check == Check::SetuidFiles
+                        && clauses(text)
+                            .iter()
+                            .any(|c| setid_file_clause(c) && any(c, REMOVAL)))
                 {
                     None
                 } else if r
@@ -5815,6 +6197,9 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
                     && any(text, LISTEN)
                     && any(text, LOOPBACK)
                     && !any(text, EXTERNAL)
+                    // "does not bind to 127.0.0.1; it listens on all interfaces" (found while
+                    // writing heldout24's cases, read as *no* endpoint): a wildcard named too.
+                    && !any(text, WILDCARD)
                 {
                     // "listens on localhost only": a port, not an external endpoint.
                     Some(Expect::Absent)
@@ -7752,5 +8137,42 @@ mod tests {
                 &[],
             ),
         ]);
+    }
+
+    /// Any 127.x.y.z address is loopback; a version number or a longer address is left alone.
+    #[test]
+    fn loopback_addresses_are_one_address() {
+        assert_eq!(
+            loopback_addresses("listens on 127.0.0.2:8053 and 127.0.1.1"),
+            "listens on 127.0.0.1:8053 and 127.0.0.1"
+        );
+        assert_eq!(
+            loopback_addresses("version 1127.0.0.2"),
+            "version 1127.0.0.2"
+        );
+        assert_eq!(loopback_addresses("127.0.0.2.5"), "127.0.0.2.5");
+        assert_eq!(loopback_addresses("127.0.0.1."), "127.0.0.1.");
+        assert_eq!(
+            loopback_addresses("does not listen on anything but localhost"),
+            "only listens on localhost"
+        );
+    }
+
+    /// A listen denied for loopback only says nothing of ports or exposure; one with another
+    /// listen beside it, or "only", is left to the rules.
+    #[test]
+    fn a_loopback_listen_denied_denies_no_port() {
+        assert!(denied_loopback_listen(
+            "the daemon does not listen on localhost."
+        ));
+        assert!(denied_loopback_listen("it doesn't bind to 127.0.0.1."));
+        assert!(!denied_loopback_listen(
+            "it does not listen only on localhost."
+        ));
+        assert!(!denied_loopback_listen(
+            "it does not bind to 127.0.0.1; it listens on all interfaces."
+        ));
+        assert!(!denied_loopback_listen("it listens on localhost."));
+        assert!(one("The daemon does not listen on localhost.").is_empty());
     }
 }
