@@ -153,8 +153,8 @@ mod tests {
         let text = collect_with_dpkg_query(
             &dir,
             &format!(
-                "#!/bin/sh\ncase \"$*\" in *'${{Status}}'*) printf 'install ok half-configured' ;; *) exec {} \"$@\" ;; esac\n",
-                real.trim()
+                "#!/bin/sh\ncase \"$*\" in *'${{Status}}'*) {real} \"$@\" | sed 's/\tinstall ok installed\t/\tinstall ok half-configured\t/' ;; *) exec {real} \"$@\" ;; esac\n",
+                real = real.trim()
             ),
             "passwd",
         );
@@ -184,7 +184,7 @@ mod tests {
             &dir,
             &format!(
                 "#!/bin/sh\ncase \"$*\" in\n\
-                 *'${{Status}}'*) printf 'install ok half-configured' ;;\n\
+                 *'${{Status}}'*) printf 'pkgx\\tpkgx\\tamd64\\tinstall ok half-configured\\tx\\tx\\tx\\n' ;;\n\
                  -L*) printf '/.\\n{r}/etc\\n{r}/etc/pkgx.conf\\n{r}/etc/init.d/pkgx\\n{r}/etc/gone\\n' ;;\n\
                  *) printf 'x' ;;\nesac\n"
             ),
