@@ -4620,6 +4620,22 @@ const RULES: &[Rule] = &[
                 // "runs with elevated privileges"; "requires elevated privileges" is a need.
                 || any(s, &["with elevated privilege"])
                 || any(s, NOT_ROOT)
+                // "it is a userland software and does not require root privileges !"
+                // (heldout24): a need for root denied is no root, whatever the subject's noun.
+                // Not "shouldn't need root capabilities" (heldout22), an inference.
+                || any(
+                    s,
+                    &[
+                        "does not require root",
+                        "doesn't require root",
+                        "do not require root",
+                        "don't require root",
+                        "does not need root",
+                        "doesn't need root",
+                        "do not need root",
+                        "don't need root",
+                    ],
+                )
                 || (any(
                     s,
                     &[
@@ -5427,6 +5443,17 @@ const NOT_ROOT: &[&str] = &[
     "back to an unprivileged",
     "switches to an unprivileged",
     "switching to an unprivileged",
+    // "This does not yet support dedicated user yet" (heldout24, a port that runs the daemon
+    // as root): the denied phrase affirms root, as "does not drop privileges" does.
+    "support dedicated user",
+    "support a dedicated user",
+    "supports dedicated user",
+    "supports a dedicated user",
+    // "This is a **user-level LaunchAgent**" (heldout24): launchd runs such an agent as the
+    // logged-in user. Only when the writer says so: a bare "as a LaunchAgent" (heldout6) is
+    // labelled no claim.
+    "user-level launchagent",
+    "per-user launchagent",
 ];
 
 /// A process called privileged ("a privileged process that handles operations requiring
@@ -5691,6 +5718,32 @@ fn advises(c: &str) -> bool {
         c
     };
     any(&format!(" {c}"), ADVICE) || modal_proposal(&c)
+}
+
+/// A sentence without the clause, joined by ", and", in which people could do something:
+/// "we don't require the daemon to run as root or with any special permissions, and each user
+/// could in theory run their own daemon" (heldout24) states its first clause; the people's
+/// act ("user could", an [`UNCERTAIN`] phrase) is what they could do, not the package.
+fn imagined_act_cut(s: &str) -> &str {
+    const PEOPLE: &[&str] = &["user", "users", "attacker", "attackers", "admin", "admins"];
+    s.match_indices(", and ")
+        .find(|(i, m)| {
+            let words: Vec<&str> = s[i + m.len()..].split_whitespace().take(4).collect();
+            let skip = words
+                .iter()
+                .take_while(|w| {
+                    matches!(
+                        **w,
+                        "each" | "every" | "any" | "a" | "the" | "local" | "remote" | "other"
+                    )
+                })
+                .count();
+            words.get(skip).is_some_and(|w| PEOPLE.contains(w))
+                && words
+                    .get(skip + 1)
+                    .is_some_and(|w| matches!(*w, "could" | "can" | "may" | "might"))
+        })
+        .map_or(s, |(i, _)| &s[..i])
 }
 
 /// Doubt and partial statements: no claim either way.
@@ -6169,10 +6222,15 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
         return Vec::new();
     }
     let sentence = kept.join(";");
-    let sentence = sentence.as_str();
+    let sentence = imagined_act_cut(&sentence);
     // Hedges in what is left ("Today the service spins up on 0.0.0.0:8080 and it should
     // probably default to 127.0.0.1" keeps its statement: the hedge was the advice's).
-    if any(&format!(" {sentence}"), UNCERTAIN) {
+    // "This is a user-level LaunchAgent (correct for this use case — …)" (heldout24): the
+    // writer's "this use case" is the situation at hand, not a use the package may be put to.
+    if any(
+        &format!(" {sentence}").replace(" this use case", " this case"),
+        UNCERTAIN,
+    ) {
         return Vec::new();
     }
     // "… does not check whether a setuid() call has been successful when trying to drop
