@@ -6401,14 +6401,23 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
             // check and each alone says the same ("only listens on 127.0.0.1 port 323; does
             // not expose any external endpoint": two denials of exposure), that is the claim,
             // though the words together look mixed. Otherwise the sentence is judged whole.
+            // A clause that only denies a listen on loopback says nothing of ports, so it is
+            // no disagreement: "The proxy does not bind to 127.0.0.1; it listens on all
+            // interfaces" opens a port (found while writing heldout24's cases, missed). Ports
+            // only: exposure is judged on the whole sentence, as before ("…; it does not listen
+            // on any port" denies a port, not an endpoint, as the checklists label it).
+            let loopback_only = |c: &&str| {
+                r.check == Check::OpensPort && text.contains(';') && denied_loopback_listen(c)
+            };
             let clauses: Vec<Option<Expect>> = text
                 .split(';')
-                .filter(|c| (r.applies)(c))
+                .filter(|c| (r.applies)(c) && !loopback_only(c))
                 .map(judge)
                 .collect();
+            let dropped = text.split(';').any(|c| (r.applies)(c) && loopback_only(&c));
             let expect = match clauses.first() {
                 Some(first @ Some(_))
-                    if clauses.len() >= 2 && clauses.iter().all(|e| e == first) =>
+                    if (clauses.len() >= 2 || dropped) && clauses.iter().all(|e| e == first) =>
                 {
                     *first
                 }
