@@ -1235,6 +1235,20 @@ fn prevented_act(s: &str, pos: usize) -> bool {
 /// are gone from those units, nothing of the others. "removed" within the next four words.
 fn removed_after(s: &str, pos: usize) -> bool {
     let words: Vec<&str> = s[pos..].split_whitespace().skip(1).take(4).collect();
+    // "the /var symlink is removed" (heldout23): a file named by its path, removed in the
+    // present by no one named, is the daemon's act ([`files_changed`]), not a change's.
+    let path_named = s[..pos]
+        .split_whitespace()
+        .next_back()
+        .is_some_and(|w| w.starts_with('/'));
+    if path_named
+        && words
+            .first()
+            .is_some_and(|w| matches!(*w, "is" | "are" | "gets"))
+        && !words.contains(&"by")
+    {
+        return false;
+    }
     words.windows(2).any(|p| {
         matches!(p[0], "were" | "was" | "are" | "is" | "been" | "got" | "get")
             && p[1].trim_end_matches([',', '.', ';']) == "removed"
@@ -4393,7 +4407,18 @@ fn files_changed(s: &str) -> bool {
         let passive = after
             .windows(2)
             .any(|p| matches!(p[0], "is" | "are" | "was" | "were" | "gets" | "get") && made(p[1]));
-        verb_before || passive
+        // "When stopping proftpd, the /var symlink is removed" (heldout23): a removal is the
+        // daemon's act when the link or file is named by its path right before the noun and
+        // the removal is in the present ("is removed", not a change's "was removed") and by
+        // no one named ("… is removed by the administrator").
+        let removed = i > 0
+            && words[i - 1].starts_with('/')
+            && after.windows(2).any(|p| {
+                matches!(p[0], "is" | "are" | "gets" | "get")
+                    && matches!(p[1], "removed" | "deleted" | "unlinked")
+            })
+            && !after.contains(&"by");
+        verb_before || passive || removed
     })
 }
 
