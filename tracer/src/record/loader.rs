@@ -358,6 +358,21 @@ pub fn load(
         ),
         None => {}
     }
+    // Opens by a relative path named from the kernel's `struct file` (`tracer-ebpf/src/walk.rs`).
+    let walk = match btf.as_ref() {
+        _ if config.has_fd_offsets == 0 => {
+            Err("no fd-table offsets in the kernel's BTF".to_owned())
+        }
+        None => Err("the kernel's BTF is unreadable".to_owned()),
+        Some(btf) => super::btf::walk_offsets(btf, &mut config).map_err(|e| e.to_string()),
+    };
+    if let Err(why) = &walk {
+        tracing::warn!(
+            "no kernel names for relative opens ({why}): a dirfd or cwd renamed after it was \
+             opened gives a stale name"
+        );
+    }
+    config.walk_paths = u32::from(walk.is_ok() && !hooks::refused_by_test(WALK_PROGRAM));
     if let Ok((files, _)) = &lsm {
         config.lsm_paths = 1;
         config.off_file_path = files.file_path;
@@ -520,6 +535,17 @@ pub fn load(
         &mut ahead,
     );
     hooks.detail_unavailable = unavailable;
+    hooks.kernel_walked_names = Some(config.walk_paths != 0);
+    if config.walk_paths == 0 {
+        hooks.detail_unavailable.push(FailedHook {
+            hook: WALK_PROGRAM.to_owned(),
+            error: match walk {
+                Err(why) => why,
+                Ok(()) => "turned off by TRACER_TEST_REFUSE_PROGRAMS".to_owned(),
+            },
+            absent: false,
+        });
+    }
     drop(turn);
     tracing::debug!(
         "programs loaded and hooks attached in {} ms",
@@ -544,6 +570,10 @@ pub fn load(
         links,
     })
 }
+
+/// The kernel walk that names relative opens, as the trace header lists it where it is off
+/// (`Hooks::detail_unavailable`); `TRACER_TEST_REFUSE_PROGRAMS` takes this name to turn it off.
+const WALK_PROGRAM: &str = "walk:open_exit";
 
 /// Where x86_64's `struct pt_regs` keeps the six syscall arguments, as `sys_enter_raw` reads
 /// them (`PT_REGS_ARGS` in `tracer-ebpf/src/probes/syscalls.rs`): the BPF raw tracepoints are
