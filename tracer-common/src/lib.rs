@@ -772,6 +772,28 @@ pub struct Config {
     /// sends' exit finds an autobound UDP socket's port itself. 0 where the tracepoint does
     /// it, so that no send pays for the fd-table walk twice.
     pub send_autobind: u32,
+    /// 1 when `open_exit` names a file opened by a relative path (to a dirfd or the cwd) by
+    /// walking the new fd's `f_path` up to the process's root (`tracer-ebpf/src/walk.rs`):
+    /// the kernel's own name now, not the directory's name when its fd was opened or the cwd
+    /// entered. Needs `has_fd_offsets`, `off_file_path` and the offsets below.
+    pub walk_paths: u32,
+    /// `offsetof(struct path, mnt)`, `offsetof(struct path, dentry)`.
+    pub off_path_mnt: u32,
+    pub off_path_dentry: u32,
+    /// `offsetof(struct dentry, d_parent)`; `d_name.len`, `d_name.name` (a `struct qstr`).
+    pub off_dentry_parent: u32,
+    pub off_dentry_name_len: u32,
+    pub off_dentry_name: u32,
+    /// `offsetof(struct vfsmount, mnt_root)`.
+    pub off_vfsmount_root: u32,
+    /// `offsetof(struct mount, mnt)` (the `vfsmount` a `struct path` points to),
+    /// `mnt_parent`, `mnt_mountpoint`.
+    pub off_mount_mnt: u32,
+    pub off_mount_parent: u32,
+    pub off_mount_mountpoint: u32,
+    /// `offsetof(struct task_struct, fs)`, `offsetof(struct fs_struct, root)` (a `struct path`).
+    pub off_task_fs: u32,
+    pub off_fs_root: u32,
 }
 
 /// x86's `TS_COMPAT`: the thread is in a 32-bit syscall (arch/x86/include/asm/thread_info.h).

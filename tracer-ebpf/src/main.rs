@@ -22,6 +22,7 @@ mod maps;
 mod probes;
 mod scope;
 mod task;
+mod walk;
 
 #[cfg(not(test))]
 #[panic_handler]

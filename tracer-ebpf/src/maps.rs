@@ -190,6 +190,18 @@ static CONFIG: Config = Config {
     off_file_private: 0,
     off_socket_sk: 0,
     send_autobind: 0,
+    walk_paths: 0,
+    off_path_mnt: 0,
+    off_path_dentry: 0,
+    off_dentry_parent: 0,
+    off_dentry_name_len: 0,
+    off_dentry_name: 0,
+    off_vfsmount_root: 0,
+    off_mount_mnt: 0,
+    off_mount_parent: 0,
+    off_mount_mountpoint: 0,
+    off_task_fs: 0,
+    off_fs_root: 0,
 };
 
 /// The configuration userspace set, read in place: each field is loaded where it is used.

@@ -547,3 +547,120 @@ fn an_open_relative_to_an_inherited_directory_fd_is_named() {
         v.evidence.shown
     );
 }
+
+/// Issue 11, round 8's `f8_dirfd_renamed_by_daemon`: a directory the recorded process holds
+/// as a dirfd, and its cwd, are renamed by a process outside the recording (this test); the
+/// files it then creates relative to them are named where they really are (`real`, from the
+/// kernel's walk of the new fd's path), not under the names the directories had when opened.
+#[test]
+fn a_create_relative_to_a_renamed_directory_is_named_where_it_lands() {
+    require_root();
+    let dir = TempDir::new("renamed-dirfd");
+    let (sub, cwd) = (dir.join("sub"), dir.join("cwd"));
+    let (moved_sub, moved_cwd) = (dir.join("moved-sub"), dir.join("moved-cwd"));
+    let (ready, go) = (dir.join("ready"), dir.join("go"));
+    for d in [&sub, &cwd] {
+        std::fs::create_dir(d).expect("mkdir");
+    }
+    for fifo in [&ready, &go] {
+        let made = std::process::Command::new("mkfifo")
+            .arg(fifo)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success(), "mkfifo {}", fifo.display());
+    }
+    let script = format!(
+        "import os\n\
+         d = os.open('{sub}', os.O_RDONLY | os.O_DIRECTORY)\n\
+         os.chdir('{cwd}')\n\
+         open('{ready}', 'w').close()\n\
+         open('{go}').read()\n\
+         os.close(os.open('data.txt', os.O_CREAT | os.O_WRONLY, 0o600, dir_fd=d))\n\
+         os.close(os.open('cwd.txt', os.O_CREAT | os.O_WRONLY, 0o600))\n",
+        sub = sub.display(),
+        cwd = cwd.display(),
+        ready = ready.display(),
+        go = go.display(),
+    );
+    let renamer = {
+        let (sub, cwd, moved_sub, moved_cwd) = (
+            sub.clone(),
+            cwd.clone(),
+            moved_sub.clone(),
+            moved_cwd.clone(),
+        );
+        std::thread::spawn(move || {
+            // Until the recorded script holds both directories.
+            std::fs::read(&ready).expect("wait for the script");
+            std::fs::rename(&sub, &moved_sub).expect("rename the dirfd's directory");
+            std::fs::rename(&cwd, &moved_cwd).expect("rename the cwd");
+            std::fs::write(&go, b"go").expect("let the script go on");
+        })
+    };
+    let rec = record("renamed-dirfd", &["--", "/usr/bin/python3", "-c", &script]);
+    renamer.join().expect("the renamer");
+    let t = &rec.trace;
+    assert_eq!(
+        t.header.hooks.kernel_walked_names,
+        Some(true),
+        "{:?}",
+        t.header.hooks
+    );
+    for (given, landed) in [
+        ("data.txt", moved_sub.join("data.txt")),
+        ("cwd.txt", moved_cwd.join("cwd.txt")),
+    ] {
+        let landed = landed.display().to_string();
+        assert!(
+            std::path::Path::new(&landed).exists(),
+            "python made {landed}"
+        );
+        let open = find(
+            t,
+            given,
+            |e| matches!(&e.data, EventData::Open { path, .. } if path.given.as_deref() == Some(given)),
+        );
+        let EventData::Open { path, .. } = &open.data else {
+            unreachable!()
+        };
+        assert_eq!(path.real.as_deref(), Some(landed.as_str()), "{open:?}");
+    }
+}
+
+/// Issue 11: with the kernel walk off (as where its offsets are missing), the trace says so
+/// (`kernel_walked_names: false`, and why in `detail_unavailable`), and opens are recorded as
+/// before.
+#[test]
+fn the_header_says_when_relative_opens_are_not_named_by_the_kernel() {
+    require_root();
+    let dir = TempDir::new("walk-off");
+    let script = format!(
+        "import os\nos.chdir('{}')\nos.close(os.open('rel.txt', os.O_CREAT | os.O_WRONLY, 0o600))\n",
+        dir.path().display()
+    );
+    let rec = record_env(
+        "walk-off",
+        &["--", "/usr/bin/python3", "-c", &script],
+        &[("TRACER_TEST_REFUSE_PROGRAMS", "walk:open_exit")],
+    );
+    let hooks = &rec.trace.header.hooks;
+    assert_eq!(hooks.kernel_walked_names, Some(false), "{hooks:?}");
+    assert!(
+        hooks
+            .detail_unavailable
+            .iter()
+            .any(|f| f.hook == "walk:open_exit"),
+        "{hooks:?}"
+    );
+    let landed = dir.join("rel.txt").display().to_string();
+    let open = find(
+        &rec.trace,
+        "the relative open",
+        |e| matches!(&e.data, EventData::Open { path, .. } if path.given.as_deref() == Some("rel.txt")),
+    );
+    let EventData::Open { path, .. } = &open.data else {
+        unreachable!()
+    };
+    assert_eq!(path.resolved.as_deref(), Some(landed.as_str()), "{open:?}");
+    assert_eq!(path.real, None, "{open:?}");
+}

@@ -11,7 +11,8 @@
 //! host), `lsm_file_open` on the `file_open` hook names the file an open syscall in progress
 //! actually opened (symlinks followed, dirfd and cwd applied by the kernel), and `open_exit`
 //! adds that name to the record. Opens the hook did not see (failed ones, `O_PATH`) keep the
-//! syscall's own path only.
+//! syscall's own path only. Elsewhere, a successful open by a relative path is named by
+//! walking the new fd's path in the kernel (`crate::walk`), and that name is added the same way.
 
 use aya_ebpf::{
     helpers::{
@@ -47,6 +48,7 @@ fn try_open_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
     let cfg = config();
     if done.ret >= 0 {
         adopt_proc_mem(&done, cfg);
+        let _ = crate::walk::name_opened(&done, cfg);
     }
     emit_open(&done, cfg)
 }
@@ -176,7 +178,7 @@ struct OpenHow {
 }
 
 fn emit_open(done: &Completed, cfg: &Config) -> Option<()> {
-    if cfg.lsm_paths != 0 {
+    if cfg.lsm_paths != 0 || cfg.walk_paths != 0 {
         let tid = bpf_get_current_pid_tgid() as u32;
         if let Some(real) = REAL_PATHS.get_ptr(tid) {
             let result = emit_open_as::<OpenRealData>(done, cfg, |d, hdr_flags| {

@@ -296,6 +296,44 @@ impl FileOffsets {
     }
 }
 
+/// Where `tracer-ebpf/src/walk.rs` finds an open file's name: its `f_path`, the dentry tree
+/// above it, the mounts it crosses and the process's root. Set into `config` whole or not at
+/// all; `walk_paths` is the caller's to set.
+pub fn walk_offsets(btf: &Btf, config: &mut tracer_common::Config) -> Result<(), BtfError> {
+    let m = |s: &str, f: &str| btf.member_offset(s, f);
+    let d_name = m("dentry", "d_name")?;
+    let (file_path, path_mnt, path_dentry) = (
+        m("file", "f_path")?,
+        m("path", "mnt")?,
+        m("path", "dentry")?,
+    );
+    let (dentry_parent, name_len, name) = (
+        m("dentry", "d_parent")?,
+        m("qstr", "len")?,
+        m("qstr", "name")?,
+    );
+    let vfsmount_root = m("vfsmount", "mnt_root")?;
+    let (mount_mnt, mount_parent, mount_mountpoint) = (
+        m("mount", "mnt")?,
+        m("mount", "mnt_parent")?,
+        m("mount", "mnt_mountpoint")?,
+    );
+    let (task_fs, fs_root) = (m("task_struct", "fs")?, m("fs_struct", "root")?);
+    config.off_file_path = file_path;
+    config.off_path_mnt = path_mnt;
+    config.off_path_dentry = path_dentry;
+    config.off_dentry_parent = dentry_parent;
+    config.off_dentry_name_len = d_name + name_len;
+    config.off_dentry_name = d_name + name;
+    config.off_vfsmount_root = vfsmount_root;
+    config.off_mount_mnt = mount_mnt;
+    config.off_mount_parent = mount_parent;
+    config.off_mount_mountpoint = mount_mountpoint;
+    config.off_task_fs = task_fs;
+    config.off_fs_root = fs_root;
+    Ok(())
+}
+
 /// Where `tracer-ebpf/src/caller.rs` finds, from a vma, the file a return address lies in
 /// (its name, inode and device), and from the task, its executable.
 pub fn caller_offsets(btf: &Btf) -> Result<tracer_common::caller::CallerOffsets, BtfError> {

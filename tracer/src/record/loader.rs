@@ -162,6 +162,30 @@ pub fn load(
     argv_bytes: u32,
     wanted: SyscallHooks,
 ) -> Result<Loaded, RecordError> {
+    match load_once(object, scope, buffer_bytes, argv_bytes, wanted, None)? {
+        Ok(loaded) => Ok(loaded),
+        // The open exit program with the kernel walk did not pass this kernel's verifier:
+        // everything is loaded again without the walk (the verifier prunes it), so that opens
+        // are recorded as before, and the header says why their names are not walked.
+        Err(why) => {
+            tracing::warn!("{why}: loading again without it");
+            load_once(object, scope, buffer_bytes, argv_bytes, wanted, Some(&why))?
+                .map_err(RecordError::Load)
+        }
+    }
+}
+
+/// [`load`], with the kernel walk of relative opens off where `walk_refused` says why; an
+/// inner `Err` (only without `walk_refused`) when the open exit program was refused with the
+/// walk on, before anything was attached.
+fn load_once(
+    object: &[u8],
+    scope: &Scope,
+    buffer_bytes: u32,
+    argv_bytes: u32,
+    wanted: SyscallHooks,
+    walk_refused: Option<&str>,
+) -> Result<Result<Loaded, String>, RecordError> {
     let btf = Btf::from_sys_fs()
         .map_err(|err| tracing::warn!("kernel BTF unreadable: {err}"))
         .ok();
@@ -358,6 +382,22 @@ pub fn load(
         ),
         None => {}
     }
+    // Opens by a relative path named from the kernel's `struct file` (`tracer-ebpf/src/walk.rs`).
+    let walk = match btf.as_ref() {
+        _ if let Some(why) = walk_refused => Err(why.to_owned()),
+        _ if config.has_fd_offsets == 0 => {
+            Err("no fd-table offsets in the kernel's BTF".to_owned())
+        }
+        None => Err("the kernel's BTF is unreadable".to_owned()),
+        Some(btf) => super::btf::walk_offsets(btf, &mut config).map_err(|e| e.to_string()),
+    };
+    if let Err(why) = &walk {
+        tracing::warn!(
+            "no kernel names for relative opens ({why}): a dirfd or cwd renamed after it was \
+             opened gives a stale name"
+        );
+    }
+    config.walk_paths = u32::from(walk.is_ok() && !hooks::refused_by_test(WALK_PROGRAM));
     if let Ok((files, _)) = &lsm {
         config.lsm_paths = 1;
         config.off_file_path = files.file_path;
@@ -406,6 +446,18 @@ pub fn load(
         &ahead_jobs(wanted, btf.as_ref(), thread_status, lsm_btf.is_ok()),
         lsm_btf.ok().flatten(),
     );
+    if walk_refused.is_none()
+        && config.walk_paths != 0
+        && let Some((name, e)) = ahead
+            .failed
+            .iter()
+            .find(|(name, _)| matches!(**name, "open_exit" | "open_exit_raw"))
+    {
+        return Ok(Err(format!(
+            "{name} with the kernel walk of relative opens was refused: {}",
+            error_chain(e)
+        )));
+    }
     let mut choice = SyscallChoice::new(wanted);
     settle_syscall_hooks(
         &mut choice,
@@ -520,6 +572,17 @@ pub fn load(
         &mut ahead,
     );
     hooks.detail_unavailable = unavailable;
+    hooks.kernel_walked_names = Some(config.walk_paths != 0);
+    if config.walk_paths == 0 {
+        hooks.detail_unavailable.push(FailedHook {
+            hook: WALK_PROGRAM.to_owned(),
+            error: match walk {
+                Err(why) => why,
+                Ok(()) => "turned off by TRACER_TEST_REFUSE_PROGRAMS".to_owned(),
+            },
+            absent: false,
+        });
+    }
     drop(turn);
     tracing::debug!(
         "programs loaded and hooks attached in {} ms",
@@ -537,13 +600,17 @@ pub fn load(
     for why in super::freeze::freeze_all_but_tracked(&ebpf) {
         tracing::warn!("a BPF map stays writable from userspace: {why}");
     }
-    Ok(Loaded {
+    Ok(Ok(Loaded {
         ebpf,
         hooks,
         task_fields: offsets.is_some(),
         links,
-    })
+    }))
 }
+
+/// The kernel walk that names relative opens, as the trace header lists it where it is off
+/// (`Hooks::detail_unavailable`); `TRACER_TEST_REFUSE_PROGRAMS` takes this name to turn it off.
+const WALK_PROGRAM: &str = "walk:open_exit";
 
 /// Where x86_64's `struct pt_regs` keeps the six syscall arguments, as `sys_enter_raw` reads
 /// them (`PT_REGS_ARGS` in `tracer-ebpf/src/probes/syscalls.rs`): the BPF raw tracepoints are

@@ -260,6 +260,12 @@ pub struct Hooks {
     /// shows the way).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syscalls: Option<SyscallHooking>,
+    /// Whether opens by a relative path (to a directory fd or the cwd) are named by the kernel
+    /// walking the opened file's path (`real`), so that a directory renamed after its fd was
+    /// opened does not leave a stale name. `false`: off, with why in `detail_unavailable`
+    /// (`walk:open_exit`). Added 2026-12 (issue 11); absent in traces of older recorders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kernel_walked_names: Option<bool>,
 }
 
 /// The way syscalls were hooked (`record --syscall-hooks`: `raw`, `perf-raw`,

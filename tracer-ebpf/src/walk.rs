@@ -1,0 +1,242 @@
+//! Naming a file opened by a relative path (to a dirfd or to the cwd) from the kernel's own
+//! `struct file`, where no LSM hook names it (issue 11).
+//!
+//! Userspace names such an open by the directory's name when its fd was opened or the cwd
+//! entered; a process outside the recording that renames that directory afterwards makes that
+//! name stale, and a file created "inside" an allowed directory really lands outside it. Here
+//! `open_exit` takes the new fd's `f_path` (dentry and vfsmount) and walks `d_parent` up to
+//! the process's root (`current->fs->root`), crossing mounts through the `struct mount` around
+//! each vfsmount (`mnt_parent`, `mnt_mountpoint`), as the kernel's `d_path` and Tracee's
+//! `get_path_str` do. The name is built backwards in a per-CPU buffer with masked offsets and
+//! put in `REAL_PATHS`, where the LSM `file_open` program puts its name: `emit_open` writes it
+//! the same way, as the record's `real` path.
+//!
+//! The steps run in a `bpf_loop` callback (Linux 5.17+), which the verifier checks once, not
+//! once per step. Reads are not under `rename_lock`: a rename racing with the walk can give a
+//! name that mixes before and after. A name longer than [`PATH_CAP`] - 1 bytes or deeper than
+//! [`WALK_DEPTH`] components, and an unreadable step, leave the record `real_path_unnamed`
+//! (flagged and counted as truncated), never a partial name.
+
+use core::ffi::c_void;
+
+use aya_ebpf::{
+    helpers::{
+        bpf_get_current_pid_tgid, bpf_probe_read_kernel, bpf_probe_read_user,
+        generated::{bpf_get_current_task, bpf_loop},
+    },
+    macros::map,
+    maps::PerCpuArray,
+};
+use tracer_common::{Config, PATH_CAP, SyscallId};
+
+use crate::{
+    maps::{REAL_PATHS, REAL_ZERO, config},
+    probes::syscalls::Completed,
+};
+
+/// Components walked at most (mount crossings count as one each).
+const WALK_DEPTH: u32 = 64;
+/// `PATH_CAP - 1`: offsets into the buffer are masked with it to prove them in bounds.
+const MASK: u32 = PATH_CAP as u32 - 1;
+const WALKING: u32 = 0;
+const DONE: u32 = 1;
+const TOO_LONG: u32 = 2;
+const UNREADABLE: u32 = 3;
+const ENAMETOOLONG: i32 = 36;
+const EFAULT: i32 = 14;
+
+/// One walk in progress per CPU: the programs that walk run with migration disabled and do
+/// not nest on one CPU.
+#[repr(C)]
+pub struct Walk {
+    dentry: u64,
+    vfsmnt: u64,
+    root_dentry: u64,
+    root_mnt: u64,
+    /// Where the name built so far starts in `buf` (`PATH_CAP`: nothing yet).
+    off: u32,
+    status: u32,
+    /// Two `PATH_CAP` halves: the name is built in the first, backwards from its end; a
+    /// masked write that starts in the first may run into the second.
+    buf: [u8; 2 * PATH_CAP],
+}
+
+#[map]
+static WALKS: PerCpuArray<Walk> = PerCpuArray::with_max_entries(1, 0);
+
+#[inline(always)]
+fn kread<T>(addr: u64) -> Option<T> {
+    // SAFETY: bpf_probe_read_kernel checks the address; a bad read returns an error.
+    unsafe { bpf_probe_read_kernel(addr as *const T) }.ok()
+}
+
+/// Puts the kernel's name of the file a successful open by a relative path just gave the
+/// calling thread (fd `done.ret`) in `REAL_PATHS`, unless an LSM hook named it already.
+/// Not inlined: its frame is not `open_exit`'s.
+#[inline(never)]
+pub fn name_opened(done: &Completed, cfg: &Config) -> Option<()> {
+    if cfg.walk_paths == 0 || done.ret < 0 {
+        return None;
+    }
+    let a = &done.inflight.args;
+    let path = match done.syscall {
+        SyscallId::Openat | SyscallId::Openat2 => a[1],
+        SyscallId::Open | SyscallId::Creat => a[0],
+        _ => return None,
+    };
+    // An absolute path is resolved by the name read (a symlink in it is the LSM's business).
+    // SAFETY: a user read checked by the helper.
+    let first: u8 = unsafe { bpf_probe_read_user(path as *const u8) }.ok()?;
+    if first == b'/' {
+        return None;
+    }
+    let tid = bpf_get_current_pid_tgid() as u32;
+    let zero = REAL_ZERO.get_ptr(0)?;
+    // NOEXIST: a name the LSM hook gave is kept.
+    // SAFETY: a per-CPU map value, copied into the hash map.
+    REAL_PATHS
+        .insert(
+            tid,
+            unsafe { &*zero },
+            aya_ebpf::bindings::BPF_NOEXIST as u64,
+        )
+        .ok()?;
+    let real = REAL_PATHS.get_ptr_mut(tid)?;
+    let status = walk(done.ret as i32, cfg);
+    let w = WALKS.get_ptr_mut(0)?;
+    // SAFETY: `real` is this thread's map value, `w` this CPU's; the copy is bounded by MASK
+    // on both sides (`off` ≥ 1, so at most PATH_CAP - 1 bytes, leaving the NUL).
+    unsafe {
+        match status {
+            DONE if (*w).off >= PATH_CAP as u32 => {
+                (*real).path[0] = b'/';
+                (*real).len = 1;
+                (*real).error = 0;
+            }
+            DONE => {
+                let off = (*w).off & MASK;
+                let len = (PATH_CAP as u32 - off) & MASK;
+                aya_ebpf::helpers::generated::bpf_probe_read_kernel(
+                    (&raw mut (*real).path).cast(),
+                    len,
+                    (&raw const (*w).buf).cast::<u8>().add(off as usize).cast(),
+                );
+                (*real).len = len;
+                (*real).error = 0;
+            }
+            TOO_LONG | WALKING => (*real).error = -ENAMETOOLONG,
+            _ => (*real).error = -EFAULT,
+        }
+    }
+    Some(())
+}
+
+/// Walks fd `fd`'s path into this CPU's [`Walk`]; returns its status.
+#[inline(always)]
+fn walk(fd: i32, cfg: &Config) -> u32 {
+    start(fd, cfg).unwrap_or(UNREADABLE)
+}
+
+#[inline(always)]
+fn start(fd: i32, cfg: &Config) -> Option<u32> {
+    let (file, _) = crate::task::file_of(cfg, fd)?;
+    let f_path = file + u64::from(cfg.off_file_path);
+    // SAFETY: a helper without pointer arguments.
+    let task = unsafe { bpf_get_current_task() };
+    let fs: u64 = kread(task + u64::from(cfg.off_task_fs))?;
+    if fs == 0 {
+        return None;
+    }
+    let root = fs + u64::from(cfg.off_fs_root);
+    let w = WALKS.get_ptr_mut(0)?;
+    // SAFETY: this CPU's slot.
+    unsafe {
+        (*w).dentry = kread(f_path + u64::from(cfg.off_path_dentry))?;
+        (*w).vfsmnt = kread(f_path + u64::from(cfg.off_path_mnt))?;
+        (*w).root_dentry = kread(root + u64::from(cfg.off_path_dentry))?;
+        (*w).root_mnt = kread(root + u64::from(cfg.off_path_mnt))?;
+        (*w).off = PATH_CAP as u32;
+        (*w).status = WALKING;
+        bpf_loop(
+            WALK_DEPTH,
+            step as *const () as *mut c_void,
+            core::ptr::null_mut(),
+            0,
+        );
+        Some((*w).status)
+    }
+}
+
+/// `bpf_loop`'s callback, `long (*)(u64 index, void *ctx)`: 0 to go on, 1 to stop.
+extern "C" fn step(_index: u64, _ctx: *mut c_void) -> i64 {
+    let Some(w) = WALKS.get_ptr_mut(0) else {
+        return 1;
+    };
+    if step_once(w).is_none() {
+        // SAFETY: this CPU's slot.
+        unsafe { (*w).status = UNREADABLE };
+    }
+    // SAFETY: as above.
+    if unsafe { (*w).status } == WALKING {
+        0
+    } else {
+        1
+    }
+}
+
+/// One component: prepends `/NAME` of the current dentry and moves to its parent, or crosses
+/// to the mount below, or ends the walk (`status`). `None`: a read failed.
+#[inline(always)]
+fn step_once(w: *mut Walk) -> Option<()> {
+    let cfg = config();
+    // SAFETY: `w` is this CPU's slot; every kernel read is checked by the helper.
+    unsafe {
+        let dentry = (*w).dentry;
+        let vfsmnt = (*w).vfsmnt;
+        if dentry == (*w).root_dentry && vfsmnt == (*w).root_mnt {
+            (*w).status = DONE;
+            return Some(());
+        }
+        let mnt_root: u64 = kread(vfsmnt + u64::from(cfg.off_vfsmount_root))?;
+        let parent: u64 = kread(dentry + u64::from(cfg.off_dentry_parent))?;
+        if dentry == mnt_root || dentry == parent {
+            // The top of a mount (or a dentry cut from its tree): go on from where the mount
+            // is mounted, or stop at the namespace's root mount, as d_path does.
+            let mnt = vfsmnt.wrapping_sub(u64::from(cfg.off_mount_mnt));
+            let mnt_parent: u64 = kread(mnt + u64::from(cfg.off_mount_parent))?;
+            if dentry != mnt_root || mnt_parent == mnt || mnt_parent == 0 {
+                (*w).status = DONE;
+                return Some(());
+            }
+            (*w).dentry = kread(mnt + u64::from(cfg.off_mount_mountpoint))?;
+            (*w).vfsmnt = mnt_parent + u64::from(cfg.off_mount_mnt);
+            return Some(());
+        }
+        let len: u32 = kread(dentry + u64::from(cfg.off_dentry_name_len))?;
+        let name: u64 = kread(dentry + u64::from(cfg.off_dentry_name))?;
+        let off = (*w).off;
+        // Room for `/NAME` with the name kept at most PATH_CAP - 1 bytes (`off` stays ≥ 1).
+        if len == 0 || len + 1 >= off {
+            (*w).status = TOO_LONG;
+            return Some(());
+        }
+        let new = (off - len - 1) & MASK;
+        let buf = (&raw mut (*w).buf).cast::<u8>();
+        let at = (new + 1) & MASK;
+        if aya_ebpf::helpers::generated::bpf_probe_read_kernel(
+            buf.add(at as usize).cast(),
+            len & MASK,
+            name as *const c_void,
+        ) != 0
+        {
+            return None;
+        }
+        // An O_TMPFILE file's dentry is named "/" under its directory: the directory is its name.
+        if !(len == 1 && *buf.add(at as usize) == b'/') {
+            *buf.add(new as usize) = b'/';
+            (*w).off = new;
+        }
+        (*w).dentry = parent;
+    }
+    Some(())
+}
