@@ -345,6 +345,14 @@ fn heldout24_score_is_recorded() {
     insta::assert_snapshot!(record("heldout24.txt"));
 }
 
+/// The twenty-fifth: container images and their deployment manifests (Dockerfile `USER`
+/// requests, gosu/su-exec entrypoints, Helm charts' securityContext), a genre no set used before;
+/// labelled and committed before the rules were run on it; its first-run score is in the README.
+#[test]
+fn heldout25_score_is_recorded() {
+    insta::assert_snapshot!(record("heldout25.txt"));
+}
+
 /// Package names from the usual headers and bug titles; nothing when nothing names it.
 #[test]
 fn package_names_from_headers_and_titles() {

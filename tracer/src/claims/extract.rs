@@ -1575,23 +1575,40 @@ fn passive_drop_made_active(s: &str) -> String {
 /// proxy user" was read as root). Only with a user or account named within four words, and not
 /// the root user.
 fn user_switch_as_drop(s: &str) -> String {
-    let mut out = s.to_owned();
+    let mut out = run_as_after_root_as_drop(&drop_tool_as_drop(s));
+    // "then immediately drop to `appuser` (uid 1000) via `gosu`" (heldout25's wrong polarity):
+    // "drop to" a user is the switch said shorter.
     for verb in [
         "switches to ",
         "switch to ",
         "switched to ",
         "switching to ",
+        "drops to ",
+        "drop to ",
+        "dropped to ",
+        "dropping to ",
     ] {
         let Some(i) = out.find(verb) else {
             continue;
         };
+        // "drop to" only after a start "as root" earlier in the sentence: bare, "privilege drop
+        // to a dedicated user" (heldout21) and "drops to user nobody" (the tuning corpus's user
+        // nobody line) are read by the rules for a drop and for nobody.
+        if verb.starts_with("drop") && !out[..i].contains("as root") {
+            continue;
+        }
         let rest: Vec<&str> = out[i + verb.len()..].split_whitespace().take(4).collect();
         // "then switch to $USER by "-a" parameter" (heldout24's wrong polarity): a shell
         // variable naming the user is a user named.
         let user = rest.iter().position(|w| {
             let w = w.trim_end_matches(['.', ',', ';', ':']);
-            matches!(w, "user" | "account")
+            matches!(w, "user" | "account" | "uid")
                 || (w.starts_with('$') && w.contains("user") && !w.contains("root"))
+                // "drop to appuser": a name that ends in "user" names one (not the superuser).
+                || (w.len() > 4
+                    && w.ends_with("user")
+                    && !w.contains("root")
+                    && !w.ends_with("superuser"))
         });
         // "calls setuid to switch to each client's user" (session 19): a switch per client or
         // caller keeps the root it switches from.
@@ -1600,6 +1617,101 @@ fn user_switch_as_drop(s: &str) -> String {
         });
         if user.is_some_and(|u| !rest[..u].contains(&"root")) && !per_client {
             out.replace_range(i..i + verb.len(), "drops privileges to ");
+        }
+    }
+    out
+}
+
+/// Programs whose one job is to run a command as another user (gosu, su-exec, setpriv,
+/// runuser, chpst, setuidgid): "execs the service through su-exec" is a privilege drop.
+const DROP_TOOLS: &[&str] = &[
+    "gosu",
+    "su-exec",
+    "setpriv",
+    "runuser",
+    "chpst",
+    "setuidgid",
+    "s6-setuidgid",
+];
+
+/// "re-owns those paths as root, then execs the service through su-exec" (heldout25's wrong
+/// polarity) as "… and drops privileges through su-exec": a container entrypoint that hands
+/// the daemon to gosu or su-exec starts it as another user. Only after "via", "through",
+/// "with" or "using" and after an act "as root" earlier in the sentence, so a sentence about
+/// the tool itself ("gosu can not be executed") and "By using gosu, the entrypoint runs as
+/// root" (heldout25: the entrypoint before the drop) are left alone.
+fn drop_tool_as_drop(s: &str) -> String {
+    let mut out = s.to_owned();
+    for prep in ["via ", "through ", "with ", "using "] {
+        let mut from = 0;
+        while let Some(i) = out[from..].find(prep).map(|i| from + i) {
+            let word_start = out[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            let tool = out[i + prep.len()..]
+                .split_whitespace()
+                .next()
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'))
+                .unwrap_or_default();
+            if word_start && DROP_TOOLS.contains(&tool) && out[..i].contains("as root") {
+                out.insert_str(i, "and drops privileges ");
+                from = i + "and drops privileges ".len() + prep.len();
+            } else {
+                from = i + prep.len();
+            }
+        }
+    }
+    out
+}
+
+/// "Without this, pods are run as root, have a read/write filesystem" (heldout25's wrong
+/// polarity): an opening "without" and a pronoun for the missing setting is the present
+/// without it, so the clause after the comma is a statement, not a denial. Only with a pronoun,
+/// so "Without root, it cannot bind port 80" keeps its "without".
+fn without_this_dropped(s: &str) -> &str {
+    let t = s.trim_start();
+    for opening in [
+        "without this, ",
+        "without that, ",
+        "without it, ",
+        "without these, ",
+        "without those, ",
+        "without them, ",
+    ] {
+        if t.is_char_boundary(opening.len())
+            && t.len() >= opening.len()
+            && t[..opening.len()].eq_ignore_ascii_case(opening)
+        {
+            return &t[opening.len()..];
+        }
+    }
+    s
+}
+
+/// "nginx starts as root but runs as nginx!" (heldout25's wrong polarity) as "… but drops
+/// privileges to nginx": a start as root followed by a run as another named account is the
+/// switch. Only after "but" or "then", with "as root" earlier in the sentence and a name that
+/// is not root.
+fn run_as_after_root_as_drop(s: &str) -> String {
+    let mut out = s.to_owned();
+    for conj in ["but ", "then "] {
+        for verb in ["runs as ", "run as ", "running as "] {
+            let pattern = format!("{conj}{verb}");
+            let Some(i) = out.find(&pattern) else {
+                continue;
+            };
+            let name = out[i + pattern.len()..]
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .trim_matches(|c: char| !c.is_alphanumeric());
+            let named = !name.is_empty()
+                && !name.contains("root")
+                && !matches!(name, "a" | "an" | "the" | "it" | "well" | "expected");
+            if named && out[..i].contains("as root") {
+                out.replace_range(i + conj.len()..i + pattern.len(), "drops privileges to ");
+            }
         }
     }
     out
@@ -6219,7 +6331,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     // that the drop's phrase and its denial are read as "does not drop privileges" is.
     let active = named_user(&user_switch_as_drop(&passive_drop_made_active(
         &pronoun_drop_resolved(&give_up_as_drop(&not_only_loopback_affirmed(
-            &named_settings_blanked(&loopback_addresses(sentence)),
+            &named_settings_blanked(&loopback_addresses(without_this_dropped(sentence))),
         ))),
     )));
     let titled = change_title(&active);
