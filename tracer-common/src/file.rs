@@ -55,6 +55,17 @@ pub struct FileData {
     pub path2: [u8; PATH_CAP],
 }
 
+/// What `file_exit` writes for every non-open file call: the syscall's fields, then, when the
+/// header has [`crate::flags::REAL_PATH`], the kernel's name of the directory the first path
+/// is relative to (the dirfd's or the cwd's, walked at the call's exit); userspace joins the
+/// path to it. Without the flag `real` is not written.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct FileRealData {
+    pub file: FileData,
+    pub real: RealPath,
+}
+
 /// fcntl commands (include/uapi/asm-generic/fcntl.h, linux/fcntl.h) that change the fd table:
 /// `F_DUPFD`, `F_SETFD` and `F_DUPFD_CLOEXEC`. fcntl is hot (every stdio `fdopen`, every lock),
 /// so the kernel side keeps an entry only for these.

@@ -502,7 +502,9 @@ pub mod flags {
     pub const PPID_KNOWN: u32 = 1 << 5;
     /// An open record carries the kernel's name of the opened file after the syscall's own
     /// fields ([`crate::file::OpenRealData`] instead of [`crate::file::OpenData`]): an LSM
-    /// `file_open` program saw the open.
+    /// `file_open` program saw the open, or the kernel walk named it. On a file record
+    /// ([`crate::file::FileRealData`]), the kernel walk named the directory its first path is
+    /// relative to (the dirfd's or the cwd's), at the call's exit.
     pub const REAL_PATH: u32 = 1 << 6;
     /// An LSM hook saw the file but could not name it (`bpf_d_path` failed: a name longer than
     /// [`crate::PATH_CAP`]), so the record has no kernel name although the path used may not be
@@ -775,7 +777,9 @@ pub struct Config {
     /// 1 when `open_exit` names a file opened by a relative path (to a dirfd or the cwd) by
     /// walking the new fd's `f_path` up to the process's root (`tracer-ebpf/src/walk.rs`):
     /// the kernel's own name now, not the directory's name when its fd was opened or the cwd
-    /// entered. Needs `has_fd_offsets`, `off_file_path` and the offsets below.
+    /// entered; and `file_exit` names the directory (dirfd or cwd) a mkdir(at), unlink(at),
+    /// rmdir, rename(at)(2), chmod or chown family call's relative path started from.
+    /// Needs `has_fd_offsets`, `off_file_path` and the offsets below.
     pub walk_paths: u32,
     /// `offsetof(struct path, mnt)`, `offsetof(struct path, dentry)`.
     pub off_path_mnt: u32,
@@ -794,6 +798,9 @@ pub struct Config {
     /// `offsetof(struct task_struct, fs)`, `offsetof(struct fs_struct, root)` (a `struct path`).
     pub off_task_fs: u32,
     pub off_fs_root: u32,
+    /// `offsetof(struct fs_struct, pwd)`: the cwd a call relative to `AT_FDCWD` starts from
+    /// (`file_exit` names such a call's directory from it, like a dirfd's).
+    pub off_fs_pwd: u32,
 }
 
 /// x86's `TS_COMPAT`: the thread is in a 32-bit syscall (arch/x86/include/asm/thread_info.h).

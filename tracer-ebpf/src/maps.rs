@@ -202,6 +202,7 @@ static CONFIG: Config = Config {
     off_mount_mountpoint: 0,
     off_task_fs: 0,
     off_fs_root: 0,
+    off_fs_pwd: 0,
 };
 
 /// The configuration userspace set, read in place: each field is loaded where it is used.

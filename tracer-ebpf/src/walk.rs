@@ -9,7 +9,10 @@
 //! each vfsmount (`mnt_parent`, `mnt_mountpoint`), as the kernel's `d_path` and Tracee's
 //! `get_path_str` do. The name is built backwards in a per-CPU buffer with masked offsets and
 //! put in `REAL_PATHS`, where the LSM `file_open` program puts its name: `emit_open` writes it
-//! the same way, as the record's `real` path.
+//! the same way, as the record's `real` path. `file_exit` walks, the same way, the directory a
+//! mkdir(at), unlink(at), rmdir, rename(at)(2), chmod or chown family call's relative path
+//! started from (the dirfd's `f_path`, or `current->fs->pwd`), and writes it for userspace to
+//! join with the path given ([`name_dir`]).
 //!
 //! The steps run in a `bpf_loop` callback (Linux 5.17+), which the verifier checks once, not
 //! once per step. Reads are not under `rename_lock`: a rename racing with the walk can give a
@@ -27,7 +30,7 @@ use aya_ebpf::{
     macros::map,
     maps::PerCpuArray,
 };
-use tracer_common::{Config, PATH_CAP, SyscallId};
+use tracer_common::{Config, PATH_CAP, RealPath, SyscallId, file::NO_ARG};
 
 use crate::{
     maps::{REAL_PATHS, REAL_ZERO, config},
@@ -44,6 +47,7 @@ const TOO_LONG: u32 = 2;
 const UNREADABLE: u32 = 3;
 const ENAMETOOLONG: i32 = 36;
 const EFAULT: i32 = 14;
+const AT_FDCWD: i32 = -100;
 
 /// One walk in progress per CPU: the programs that walk run with migration disabled and do
 /// not nest on one CPU.
@@ -103,6 +107,72 @@ pub fn name_opened(done: &Completed, cfg: &Config) -> Option<()> {
         .ok()?;
     let real = REAL_PATHS.get_ptr_mut(tid)?;
     let status = walk(done.ret as i32, cfg);
+    put_name(status, real)
+}
+
+/// Puts the kernel's name of the directory a successful call by a relative path started
+/// from (`dirfd`'s, or the cwd's for `AT_FDCWD`) in `REAL_PATHS`, walked at the call's exit,
+/// for `file_exit` to write as the record's `real` directory; userspace joins the path to it.
+/// Only the first path of the calls that create, remove, rename or change a file by name:
+/// a rename's destination (its own dirfd) is not walked. `dirfd_arg`: where the dirfd is in
+/// the arguments (`FILE_ARGS`), [`NO_ARG`] for a call relative to the cwd. Any other entry
+/// of the thread is removed, so that `file_exit` never takes one an open left. Not inlined:
+/// its frame and its branches are not `file_exit`'s.
+#[inline(never)]
+pub fn name_dir(done: &Completed, dirfd_arg: u8, path: u64, cfg: &Config) {
+    if cfg.walk_paths != 0 && walk_dir(done, dirfd_arg, path, cfg).is_none() {
+        let _ = REAL_PATHS.remove(bpf_get_current_pid_tgid() as u32);
+    }
+}
+
+#[inline(always)]
+fn walk_dir(done: &Completed, dirfd_arg: u8, path: u64, cfg: &Config) -> Option<()> {
+    use SyscallId::*;
+    if done.ret != 0
+        || !matches!(
+            done.syscall,
+            Mkdir
+                | Mkdirat
+                | Unlink
+                | Unlinkat
+                | Rmdir
+                | Rename
+                | Renameat
+                | Renameat2
+                | Chmod
+                | Fchmodat
+                | Fchmodat2
+                | Chown
+                | Lchown
+                | Fchownat
+        )
+    {
+        return None;
+    }
+    // An absolute path needs no directory; an empty one (AT_EMPTY_PATH) names the dirfd's own
+    // file, which userspace names from its fd table.
+    // SAFETY: a user read checked by the helper.
+    let first: u8 = unsafe { bpf_probe_read_user(path as *const u8) }.ok()?;
+    if first == b'/' || first == 0 {
+        return None;
+    }
+    let dirfd = match done.inflight.args.get(usize::from(dirfd_arg)) {
+        Some(&fd) if dirfd_arg != NO_ARG => fd as i32,
+        _ => AT_FDCWD,
+    };
+    let tid = bpf_get_current_pid_tgid() as u32;
+    let zero = REAL_ZERO.get_ptr(0)?;
+    // No LSM hook names these calls: whatever a lost exit left for this thread is replaced.
+    // SAFETY: a per-CPU map value, copied into the hash map.
+    REAL_PATHS.insert(tid, unsafe { &*zero }, 0).ok()?;
+    let real = REAL_PATHS.get_ptr_mut(tid)?;
+    let status = walk(dirfd, cfg);
+    put_name(status, real)
+}
+
+/// Copies this CPU's finished walk (`status`) into `real`, or its error.
+#[inline(always)]
+fn put_name(status: u32, real: *mut RealPath) -> Option<()> {
     let w = WALKS.get_ptr_mut(0)?;
     // SAFETY: `real` is this thread's map value, `w` this CPU's; the copy is bounded by MASK
     // on both sides (`off` ≥ 1, so at most PATH_CAP - 1 bytes, leaving the NUL).
@@ -131,7 +201,8 @@ pub fn name_opened(done: &Completed, cfg: &Config) -> Option<()> {
     Some(())
 }
 
-/// Walks fd `fd`'s path into this CPU's [`Walk`]; returns its status.
+/// Walks fd `fd`'s path (the cwd's for `AT_FDCWD`) into this CPU's [`Walk`]; returns its
+/// status.
 #[inline(always)]
 fn walk(fd: i32, cfg: &Config) -> u32 {
     start(fd, cfg).unwrap_or(UNREADABLE)
@@ -139,8 +210,6 @@ fn walk(fd: i32, cfg: &Config) -> u32 {
 
 #[inline(always)]
 fn start(fd: i32, cfg: &Config) -> Option<u32> {
-    let (file, _) = crate::task::file_of(cfg, fd)?;
-    let f_path = file + u64::from(cfg.off_file_path);
     // SAFETY: a helper without pointer arguments.
     let task = unsafe { bpf_get_current_task() };
     let fs: u64 = kread(task + u64::from(cfg.off_task_fs))?;
@@ -148,6 +217,12 @@ fn start(fd: i32, cfg: &Config) -> Option<u32> {
         return None;
     }
     let root = fs + u64::from(cfg.off_fs_root);
+    let f_path = if fd == AT_FDCWD {
+        fs + u64::from(cfg.off_fs_pwd)
+    } else {
+        let (file, _) = crate::task::file_of(cfg, fd)?;
+        file + u64::from(cfg.off_file_path)
+    };
     let w = WALKS.get_ptr_mut(0)?;
     // SAFETY: this CPU's slot.
     unsafe {

@@ -552,6 +552,9 @@ fn an_open_relative_to_an_inherited_directory_fd_is_named() {
 /// as a dirfd, and its cwd, are renamed by a process outside the recording (this test); the
 /// files it then creates relative to them are named where they really are (`real`, from the
 /// kernel's walk of the new fd's path), not under the names the directories had when opened.
+/// So are the directory it makes, the file it removes and the file it renames relative to the
+/// dirfd, and the file it chmods relative to the cwd (the walk of the dirfd's or cwd's own
+/// path at the call's exit).
 #[test]
 fn a_create_relative_to_a_renamed_directory_is_named_where_it_lands() {
     require_root();
@@ -561,6 +564,9 @@ fn a_create_relative_to_a_renamed_directory_is_named_where_it_lands() {
     let (ready, go) = (dir.join("ready"), dir.join("go"));
     for d in [&sub, &cwd] {
         std::fs::create_dir(d).expect("mkdir");
+    }
+    for f in ["old.txt", "r.txt"] {
+        std::fs::write(sub.join(f), b"").expect("a file to remove or rename");
     }
     for fifo in [&ready, &go] {
         let made = std::process::Command::new("mkfifo")
@@ -576,7 +582,11 @@ fn a_create_relative_to_a_renamed_directory_is_named_where_it_lands() {
          open('{ready}', 'w').close()\n\
          open('{go}').read()\n\
          os.close(os.open('data.txt', os.O_CREAT | os.O_WRONLY, 0o600, dir_fd=d))\n\
-         os.close(os.open('cwd.txt', os.O_CREAT | os.O_WRONLY, 0o600))\n",
+         os.close(os.open('cwd.txt', os.O_CREAT | os.O_WRONLY, 0o600))\n\
+         os.mkdir('newdir', dir_fd=d)\n\
+         os.unlink('old.txt', dir_fd=d)\n\
+         os.rename('r.txt', 'r2.txt', src_dir_fd=d, dst_dir_fd=d)\n\
+         os.chmod('cwd.txt', 0o640)\n",
         sub = sub.display(),
         cwd = cwd.display(),
         ready = ready.display(),
@@ -624,6 +634,34 @@ fn a_create_relative_to_a_renamed_directory_is_named_where_it_lands() {
             unreachable!()
         };
         assert_eq!(path.real.as_deref(), Some(landed.as_str()), "{open:?}");
+    }
+    assert!(moved_sub.join("newdir").is_dir(), "python made newdir");
+    type PathOf = fn(&EventData) -> Option<&PathRef>;
+    let checks: [(&str, std::path::PathBuf, PathOf); 4] = [
+        ("newdir", moved_sub.join("newdir"), |d| match d {
+            EventData::Mkdir { path, .. } => Some(path),
+            _ => None,
+        }),
+        ("old.txt", moved_sub.join("old.txt"), |d| match d {
+            EventData::Unlink { path, .. } => Some(path),
+            _ => None,
+        }),
+        ("r.txt", moved_sub.join("r.txt"), |d| match d {
+            EventData::Rename { from, .. } => Some(from),
+            _ => None,
+        }),
+        ("cwd.txt", moved_cwd.join("cwd.txt"), |d| match d {
+            EventData::Chmod { path, .. } => path.as_ref(),
+            _ => None,
+        }),
+    ];
+    for (given, landed, path_of) in checks {
+        let landed = landed.display().to_string();
+        let e = find(t, given, |e| {
+            path_of(&e.data).is_some_and(|p| p.given.as_deref() == Some(given))
+        });
+        let path = path_of(&e.data).expect("found by it");
+        assert_eq!(path.real.as_deref(), Some(landed.as_str()), "{e:?}");
     }
 }
 

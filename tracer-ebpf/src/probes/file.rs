@@ -13,6 +13,8 @@
 //! adds that name to the record. Opens the hook did not see (failed ones, `O_PATH`) keep the
 //! syscall's own path only. Elsewhere, a successful open by a relative path is named by
 //! walking the new fd's path in the kernel (`crate::walk`), and that name is added the same way.
+//! `file_exit` walks the directory a successful call by a relative path started from (its
+//! dirfd or the cwd) and adds that directory's name (`crate::walk::name_dir`).
 
 use aya_ebpf::{
     helpers::{
@@ -24,7 +26,7 @@ use aya_ebpf::{
 };
 use tracer_common::{
     Config, EventKind, RealPath, SyscallId,
-    file::{FileData, HANDLE_BYTES, OpenData, OpenRealData},
+    file::{FileRealData, HANDLE_BYTES, OpenData, OpenRealData},
     flags,
 };
 
@@ -258,8 +260,13 @@ fn emit_file(done: &Completed, cfg: &Config) -> Option<()> {
     };
     let a = &done.inflight.args;
     let (path, path2) = (arg(a, l.path), arg(a, l.path2));
-    // SAFETY: `d` is the reserved record's payload.
-    syscall_event::<FileData>(done, cfg, |d, hdr_flags| unsafe {
+    let tid = bpf_get_current_pid_tgid() as u32;
+    crate::walk::name_dir(done, l.dirfd, path, cfg);
+    // Every file record has room for the walked directory (one code path for the verifier);
+    // `real` is written, and flagged, only when the walk named it.
+    // SAFETY: `r` is the reserved record's payload.
+    let result = syscall_event::<FileRealData>(done, cfg, |r, hdr_flags| unsafe {
+        let d = &raw mut (*r).file;
         (*d).flags = arg(a, l.flags);
         (*d).length = arg(a, l.length) as i64;
         (*d).dev = arg(a, l.dev);
@@ -283,5 +290,26 @@ fn emit_file(done: &Completed, cfg: &Config) -> Option<()> {
             (*d).path2_len = read2.len;
             note_str(hdr_flags, &read2, flags::PATH2_TRUNCATED);
         }
-    })
+        // Last: the verifier carries the flags' three outcomes through the rest of the
+        // program, and little is left of it here.
+        (*r).real.len = 0;
+        (*r).real.error = 0;
+        if cfg.walk_paths != 0
+            && let Some(real) = REAL_PATHS.get_ptr(tid)
+        {
+            bpf_probe_read_kernel(
+                (&raw mut (*r).real).cast(),
+                size_of::<RealPath>() as u32,
+                real.cast(),
+            );
+            *hdr_flags |= flags::REAL_PATH;
+            if (*real).error != 0 {
+                *hdr_flags |= flags::REAL_PATH_UNNAMED;
+            }
+        }
+    });
+    if cfg.walk_paths != 0 {
+        let _ = REAL_PATHS.remove(tid);
+    }
+    result
 }

@@ -3,7 +3,8 @@
 use tracer_common::{
     Event as RawEvent, EventKind, SyscallId,
     file::{
-        ArgLayout, F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD, FileData, NO_ARG, OpenData, OpenRealData,
+        ArgLayout, F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD, FileData, FileRealData, NO_ARG, OpenData,
+        OpenRealData,
     },
     flags::REAL_PATH,
 };
@@ -269,6 +270,13 @@ pub(super) fn decode(
     {
         return decode_open(bytes, cx).map(Some);
     }
+    // The kernel's name of the directory the first path is relative to, walked at the exit.
+    let kernel_dir = if cx.header.flags & REAL_PATH != 0 {
+        real_name(&view_record::<RawEvent<FileRealData>>(bytes)?.data.real)
+    } else {
+        None
+    };
+    let kernel_dir = kernel_dir.as_deref();
     let rec = view_record::<RawEvent<FileData>>(bytes)?;
     let d = &rec.data;
     let pid = cx.header.pid;
@@ -359,7 +367,7 @@ pub(super) fn decode(
                 real: None,
             })
         } else {
-            Some(cx.path(dirfd, given))
+            Some(under_real(cx.path(dirfd, given), kernel_dir))
         }
     };
     Ok(Some(match kind {
@@ -397,20 +405,20 @@ pub(super) fn decode(
             flags_raw: xflags,
         },
         EventKind::Unlink => EventData::Unlink {
-            path: cx.path(dirfd, p1),
+            path: under_real(cx.path(dirfd, p1), kernel_dir),
             dir: flags & AT_REMOVEDIR != 0,
         },
         EventKind::Rename => EventData::Rename {
-            from: cx.path(dirfd, p1),
+            from: under_real(cx.path(dirfd, p1), kernel_dir),
             to: cx.path(dirfd2, p2),
             flags,
         },
         EventKind::Mkdir => EventData::Mkdir {
-            path: cx.path(dirfd, p1),
+            path: under_real(cx.path(dirfd, p1), kernel_dir),
             mode: d.mode,
         },
         EventKind::Rmdir => EventData::Rmdir {
-            path: cx.path(dirfd, p1),
+            path: under_real(cx.path(dirfd, p1), kernel_dir),
         },
         EventKind::Chmod => EventData::Chmod {
             path: target(cx, p1),
@@ -612,6 +620,20 @@ fn decode_open(bytes: &[u8], cx: &mut Cx<'_>) -> Result<EventData, DecodeError> 
         let r = view_record::<RawEvent<OpenData>>(bytes)?;
         Ok(opened(&r.data, None, cx))
     }
+}
+
+/// `path` with `real` set to its relative name under `dir`, the kernel's name of the directory
+/// the call started from (`file_exit`'s walk), where that differs from the name the fd table
+/// or cwd gave: the directory was renamed since its fd was opened or the cwd entered.
+fn under_real(mut path: PathRef, dir: Option<&str>) -> PathRef {
+    if let (Some(dir), Some(given)) = (dir, path.given.as_deref())
+        && !given.is_empty()
+        && !given.starts_with('/')
+    {
+        let real = super::procs::normalize(&format!("{dir}/{given}"));
+        path.real = (path.resolved.as_ref() != Some(&real)).then_some(real);
+    }
+    path
 }
 
 /// An open's event, and its fd in the process's table; `real`: the kernel's name of the file.

@@ -297,7 +297,7 @@ impl FileOffsets {
 }
 
 /// Where `tracer-ebpf/src/walk.rs` finds an open file's name: its `f_path`, the dentry tree
-/// above it, the mounts it crosses and the process's root. Set into `config` whole or not at
+/// above it, the mounts it crosses, the process's root and its cwd. Set into `config` whole or not at
 /// all; `walk_paths` is the caller's to set.
 pub fn walk_offsets(btf: &Btf, config: &mut tracer_common::Config) -> Result<(), BtfError> {
     let m = |s: &str, f: &str| btf.member_offset(s, f);
@@ -318,7 +318,11 @@ pub fn walk_offsets(btf: &Btf, config: &mut tracer_common::Config) -> Result<(),
         m("mount", "mnt_parent")?,
         m("mount", "mnt_mountpoint")?,
     );
-    let (task_fs, fs_root) = (m("task_struct", "fs")?, m("fs_struct", "root")?);
+    let (task_fs, fs_root, fs_pwd) = (
+        m("task_struct", "fs")?,
+        m("fs_struct", "root")?,
+        m("fs_struct", "pwd")?,
+    );
     config.off_file_path = file_path;
     config.off_path_mnt = path_mnt;
     config.off_path_dentry = path_dentry;
@@ -331,6 +335,7 @@ pub fn walk_offsets(btf: &Btf, config: &mut tracer_common::Config) -> Result<(),
     config.off_mount_mountpoint = mount_mountpoint;
     config.off_task_fs = task_fs;
     config.off_fs_root = fs_root;
+    config.off_fs_pwd = fs_pwd;
     Ok(())
 }
 

@@ -175,9 +175,9 @@ pub fn load(
     }
 }
 
-/// [`load`], with the kernel walk of relative opens off where `walk_refused` says why; an
-/// inner `Err` (only without `walk_refused`) when the open exit program was refused with the
-/// walk on, before anything was attached.
+/// [`load`], with the kernel walk of relative paths off where `walk_refused` says why; an
+/// inner `Err` (only without `walk_refused`) when the open or file exit program was refused
+/// with the walk on, before anything was attached.
 fn load_once(
     object: &[u8],
     scope: &Scope,
@@ -448,13 +448,15 @@ fn load_once(
     );
     if walk_refused.is_none()
         && config.walk_paths != 0
-        && let Some((name, e)) = ahead
-            .failed
-            .iter()
-            .find(|(name, _)| matches!(**name, "open_exit" | "open_exit_raw"))
+        && let Some((name, e)) = ahead.failed.iter().find(|(name, _)| {
+            matches!(
+                **name,
+                "open_exit" | "open_exit_raw" | "file_exit" | "file_exit_raw"
+            )
+        })
     {
         return Ok(Err(format!(
-            "{name} with the kernel walk of relative opens was refused: {}",
+            "{name} with the kernel walk of relative paths was refused: {}",
             error_chain(e)
         )));
     }
