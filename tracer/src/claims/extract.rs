@@ -6326,6 +6326,9 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
         .iter()
         .find_map(|p| sentence.trim_start().strip_prefix(p))
         .unwrap_or(sentence);
+    // As written, before the rewrites below: an allowlist names the addresses the review
+    // names ("only connects to 127.0.0.31", not the 127.0.0.1 the loopback rewrite makes).
+    let written = sentence;
     // "Privileges are not dropped, and the function is not aware of the special privileged PAM
     // context" (oath-toolkit, session 15's unlabelled check): the passive said actively, so
     // that the drop's phrase and its denial are read as "does not drop privileges" is.
@@ -6607,7 +6610,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
             None => unclear.push(check),
         }
     }
-    if let Some(allow) = destinations(&plain) {
+    if let Some(allow) = destinations(&unquoted(written)).or_else(|| destinations(&plain)) {
         out.push((Check::OutgoingDestinations, Expect::Absent, allow));
     }
     implied_port(&plain, &mut out, unclear);
@@ -8491,6 +8494,26 @@ mod tests {
                 &[],
             ),
         ]);
+    }
+
+    /// The loopback rewrite is for the rules' words only: an allowlist keeps the addresses the
+    /// review names (the io_uring e2e's "only connects to 127.0.0.31 and 127.0.0.32" became
+    /// "127.0.0.1, 127.0.0.1" and held nothing).
+    #[test]
+    fn an_allowlist_keeps_the_loopback_addresses_written() {
+        let mut unclear = Vec::new();
+        let claims = runtime_claims(
+            "It only connects to 127.0.0.31 and 127.0.0.32.",
+            &mut unclear,
+        );
+        let allow = claims
+            .iter()
+            .find(|(c, ..)| *c == Check::OutgoingDestinations)
+            .map(|(_, _, a)| a.destinations.clone());
+        assert_eq!(
+            allow,
+            Some(vec!["127.0.0.31".to_owned(), "127.0.0.32".to_owned()])
+        );
     }
 
     /// Any 127.x.y.z address is loopback; a version number or a longer address is left alone.
