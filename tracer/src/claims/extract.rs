@@ -6610,6 +6610,14 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     if let Some(allow) = destinations(&plain) {
         out.push((Check::OutgoingDestinations, Expect::Absent, allow));
     }
+    if let Some(privileged) = port_instead(&plain)
+        && !unclear.contains(&Check::PrivilegedPorts)
+        && !unclear.contains(&Check::OpensPort)
+    {
+        out.retain(|(c, _, _)| !matches!(c, Check::PrivilegedPorts | Check::OpensPort));
+        out.push((Check::OpensPort, Expect::Present, Allow::default()));
+        out.push((Check::PrivilegedPorts, privileged, Allow::default()));
+    }
     implied_port(&plain, &mut out, unclear);
     own_server(&plain, &mut out, unclear);
     // "When relying on its own privilege drop (instead of starting it with lowered privileges
@@ -6855,6 +6863,77 @@ fn licensing(s: &str) -> bool {
             s,
             &[" issue", " problem", " concern", "incompatib", "conflict"],
         )
+}
+
+/// A port chosen in place of another, one above 1023 and one below: "bind on port 8080
+/// (instead of 80)", "expose port 8080, not 80", "binds 8443/8080 (both >1024)" (heldout25)
+/// open a port and no privileged port; "listens on port 80 instead of 8080" opens a privileged
+/// one. The contrast denies the port after it, not the listening (both were read as *no*
+/// port). A bare high port ("listens on port 8080") says nothing of privileged ports
+/// (claims.txt labels none), so the contrast with a low port, or the bound, must be said.
+fn port_instead(s: &str) -> Option<Expect> {
+    if !any(s, &["bind", "listen", "expose", "port"]) {
+        return None;
+    }
+    let starts_word = |i: usize| {
+        s[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|p| !p.is_alphanumeric() && p != '.' && p != '-')
+    };
+    // Every number standing alone ("8080", ":8000", "8443/8080", "80."), with where it starts.
+    let numbers: Vec<(usize, u32)> = s
+        .char_indices()
+        .filter(|(i, c)| c.is_ascii_digit() && starts_word(*i))
+        .filter_map(|(i, _)| {
+            let digits: String = s[i..].chars().take_while(char::is_ascii_digit).collect();
+            let rest = &s[i + digits.len()..];
+            // Not a version, an address or a time ("1.2", "10:30").
+            let alone = match rest.chars().next() {
+                None => true,
+                Some('.' | ':') => rest[1..].chars().next().is_none_or(char::is_whitespace),
+                Some(c) => !c.is_alphanumeric(),
+            };
+            alone
+                .then(|| digits.parse::<u32>().ok().map(|n| (i, n)))
+                .flatten()
+        })
+        .collect();
+    let high = |n: u32| (1024..65536).contains(&n);
+    let low = |n: u32| (1..1024).contains(&n);
+    let before = |at: usize| numbers.iter().rev().find(|(i, _)| *i < at).map(|(_, n)| *n);
+    let bound = [
+        ">1024",
+        "> 1024",
+        ">=1024",
+        ">= 1024",
+        "above 1024",
+        "over 1024",
+    ]
+    .iter()
+    .filter_map(|b| s.find(b))
+    .min();
+    if bound.is_some_and(|b| before(b).is_some_and(high)) {
+        return Some(Expect::Absent);
+    }
+    ["instead of ", "not ", "rather than "]
+        .iter()
+        .flat_map(|alt| s.match_indices(alt))
+        .filter(|(i, _)| starts_word(*i))
+        .find_map(|(i, m)| {
+            let rest = &s[i + m.len()..];
+            let rest = rest.strip_prefix("port ").unwrap_or(rest);
+            let start = s.len() - rest.len();
+            let after = numbers.iter().find(|(j, _)| *j == start).map(|(_, n)| *n)?;
+            let chosen = before(i)?;
+            if high(chosen) && low(after) {
+                Some(Expect::Absent)
+            } else if low(chosen) && high(after) {
+                Some(Expect::Present)
+            } else {
+                None
+            }
+        })
 }
 
 /// A privileged port opened, or an external endpoint on the network, is a port opened
