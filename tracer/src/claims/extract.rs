@@ -5693,6 +5693,20 @@ const NOT_ROOT: &[&str] = &[
     // labelled no claim.
     "user-level launchagent",
     "per-user launchagent",
+    // "bind on port 8080 (instead of 80) to allow container to run unprivileged", "The
+    // Dockerfile already contains an instruction to use a non-root user", "The Container
+    // already uses a non root user" (heldout25): the same said without "as".
+    "runs unprivileged",
+    "run unprivileged",
+    "running unprivileged",
+    "uses a non-root user",
+    "use a non-root user",
+    "using a non-root user",
+    "uses a non root user",
+    "use a non root user",
+    "using a non root user",
+    "as a non root",
+    "as non root",
 ];
 
 /// A process called privileged ("a privileged process that handles operations requiring
