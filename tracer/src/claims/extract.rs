@@ -5831,6 +5831,12 @@ const ADVICE: &[&str] = &[
     " you can ",
     " want to ",
     " wants to ",
+    // "Because we want the cf.gov Apache image to run as a non-root user, it can't bind to
+    // local port 80" (heldout25): a want with its object, and what follows from it.
+    " we want the ",
+    " we want our ",
+    " we want it ",
+    " we want this ",
     // "Nobody wants a boot-surviving root daemon on :80" (heldout24): a wish denied.
     "nobody wants",
     "no one wants",
