@@ -4226,6 +4226,29 @@ fn spawns(s: &str) -> bool {
     // "`SpawnRoutine` for `TCPClientTunnelConfig` then calls a plain `net.ListenTCP`"
     // (heldout21): a function's name glued to "spawn" runs nothing.
     let t = spawn_identifiers_blanked(&t);
+    // "These child processes are not run as root" (heldout25): the account of children
+    // already spoken of, the subject of the sentence; what starts them is said elsewhere
+    // ("The master process then spawns child processes").
+    let t = ["child process ", "child processes "]
+        .iter()
+        .fold(t, |t, child| {
+            [
+                "are run as ",
+                "are not run as ",
+                "is run as ",
+                "is not run as ",
+                "run as ",
+                "runs as ",
+                "do not run as ",
+                "don't run as ",
+                "are running as ",
+                "are not running as ",
+            ]
+            .iter()
+            .fold(t, |t, pred| {
+                t.replace(&format!("{child}{pred}"), &format!("workers {pred}"))
+            })
+        });
     (t.contains("process") && t.contains("spawn"))
         || any(&t, SPAWN_WORDS)
         || (any(&t, SPAWN) && any(&t, HOST_RUN))
