@@ -2062,6 +2062,52 @@ fn named_user(s: &str) -> String {
             out.replace_range(i..i + verb.len(), "runs as a dedicated user ");
         }
     }
+    // "the api, worker, and worker-io processes still run as uid 1000" (heldout25): a user
+    // named by a uid other than 0 is an ordinary account; "as uid 0" is root.
+    for verb in [
+        "runs as uid ",
+        "run as uid ",
+        "running as uid ",
+        "ran as uid ",
+    ] {
+        let Some(i) = out.find(verb) else {
+            continue;
+        };
+        let uid: String = out[i + verb.len()..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        match uid.parse::<u32>() {
+            Ok(0) => out.replace_range(i..i + verb.len() + 1, "runs as root"),
+            Ok(_) => out.replace_range(i..i + verb.len(), "runs as a dedicated user "),
+            Err(_) => {}
+        }
+    }
+    // "use www-data user for all services" (heldout25, a change's title; the name code-quoted
+    // in its body): an account named and used to run the services. Only a name before "user"
+    // and nothing after it but "for …", so that "uses systemd user services" stays a unit.
+    let words: Vec<String> = out.split_whitespace().map(str::to_owned).collect();
+    if let Some(i) = words.iter().enumerate().position(|(i, w)| {
+        matches!(w.as_str(), "use" | "uses" | "using")
+            && words
+                .get(i + 2)
+                .is_some_and(|u| u.trim_end_matches(['.', ',', ';']) == "user")
+            && words.get(i + 3).is_none_or(|n| n == "for")
+            && words[i + 1]
+                .trim_matches(['\'', '`'])
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-' || c == '_')
+            && !matches!(
+                words[i + 1].trim_matches(['\'', '`']),
+                "root" | "a" | "an" | "the" | "this" | "that" | "systemd" | "any" | "no" | "same"
+            )
+    }) {
+        let mut w = words;
+        w.splice(i..i + 3, ["runs as a dedicated user".to_owned()]);
+        out = w.join(" ");
+    }
+    // "supervisord … now itself runs as 'root'" (heldout25): the account quoted.
+    out = out.replace(" as 'root'", " as root");
     // "the command is run as `${webauthn_demo_user}`" (heldout24, an rc.d script's variable):
     // a shell variable naming a user, as after "switch to", is a user named.
     for verb in ["runs as $", "run as $", "running as $", "started as $"] {
@@ -4203,6 +4249,29 @@ fn spawns(s: &str) -> bool {
     // "`SpawnRoutine` for `TCPClientTunnelConfig` then calls a plain `net.ListenTCP`"
     // (heldout21): a function's name glued to "spawn" runs nothing.
     let t = spawn_identifiers_blanked(&t);
+    // "These child processes are not run as root" (heldout25): the account of children
+    // already spoken of, the subject of the sentence; what starts them is said elsewhere
+    // ("The master process then spawns child processes").
+    let t = ["child process ", "child processes "]
+        .iter()
+        .fold(t, |t, child| {
+            [
+                "are run as ",
+                "are not run as ",
+                "is run as ",
+                "is not run as ",
+                "run as ",
+                "runs as ",
+                "do not run as ",
+                "don't run as ",
+                "are running as ",
+                "are not running as ",
+            ]
+            .iter()
+            .fold(t, |t, pred| {
+                t.replace(&format!("{child}{pred}"), &format!("workers {pred}"))
+            })
+        });
     (t.contains("process") && t.contains("spawn"))
         || any(&t, SPAWN_WORDS)
         || (any(&t, SPAWN) && any(&t, HOST_RUN))
@@ -4414,6 +4483,20 @@ fn runs_processes(s: &str) -> bool {
 
 /// The file-IO rule's own words (see [`FILE_IO`]).
 fn file_io_words(s: &str) -> bool {
+    // "pods are run as root, have a read/write filesystem" (heldout25): how a filesystem is
+    // mounted, not a file the daemon writes.
+    let s = &[
+        "read/write filesystem",
+        "read/write file system",
+        "read-write filesystem",
+        "read-write file system",
+        "writable filesystem",
+        "writable file system",
+        "writeable filesystem",
+        "writeable file system",
+    ]
+    .iter()
+    .fold(s.to_owned(), |t, m| t.replace(m, "filesystem"));
     any(s, FILE_IO.split_at(FILE_IO.len() - FILE_IO_WRITES).0)
         || (any(s, &FILE_IO[..FILE_IO.len() - FILE_IO_STORES]) && !any(s, TEMP))
         || stores_in_directory(s)
@@ -4773,7 +4856,9 @@ const RULES: &[Rule] = &[
         check: Check::ExternalEndpoint,
         applies: |s| {
             any(&endpoint_text(s), EXTERNAL)
-                || (s.contains("expose") && any(s, &[" port", "socket", "endpoint", " api"]))
+                || (s.contains("expose")
+                    && any(s, &[" port", "socket", "endpoint", " api"])
+                    && !container_port_exposed(s))
                 || (any(s, LISTEN) && any(s, LOOPBACK))
                 || (any(s, LISTEN) && any(s, WILDCARD))
                 // "is reachable only from localhost": a denial of exposure by itself.
@@ -5693,6 +5778,20 @@ const NOT_ROOT: &[&str] = &[
     // labelled no claim.
     "user-level launchagent",
     "per-user launchagent",
+    // "bind on port 8080 (instead of 80) to allow container to run unprivileged", "The
+    // Dockerfile already contains an instruction to use a non-root user", "The Container
+    // already uses a non root user" (heldout25): the same said without "as".
+    "runs unprivileged",
+    "run unprivileged",
+    "running unprivileged",
+    "uses a non-root user",
+    "use a non-root user",
+    "using a non-root user",
+    "uses a non root user",
+    "use a non root user",
+    "using a non root user",
+    "as a non root",
+    "as non root",
 ];
 
 /// A process called privileged ("a privileged process that handles operations requiring
@@ -5817,6 +5916,12 @@ const ADVICE: &[&str] = &[
     " you can ",
     " want to ",
     " wants to ",
+    // "Because we want the cf.gov Apache image to run as a non-root user, it can't bind to
+    // local port 80" (heldout25): a want with its object, and what follows from it.
+    " we want the ",
+    " we want our ",
+    " we want it ",
+    " we want this ",
     // "Nobody wants a boot-surviving root daemon on :80" (heldout24): a wish denied.
     "nobody wants",
     "no one wants",
@@ -6613,6 +6718,14 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
     if let Some(allow) = destinations(&unquoted(written)).or_else(|| destinations(&plain)) {
         out.push((Check::OutgoingDestinations, Expect::Absent, allow));
     }
+    if let Some(privileged) = port_instead(&plain)
+        && !unclear.contains(&Check::PrivilegedPorts)
+        && !unclear.contains(&Check::OpensPort)
+    {
+        out.retain(|(c, _, _)| !matches!(c, Check::PrivilegedPorts | Check::OpensPort));
+        out.push((Check::OpensPort, Expect::Present, Allow::default()));
+        out.push((Check::PrivilegedPorts, privileged, Allow::default()));
+    }
     implied_port(&plain, &mut out, unclear);
     own_server(&plain, &mut out, unclear);
     // "When relying on its own privilege drop (instead of starting it with lowered privileges
@@ -6858,6 +6971,100 @@ fn licensing(s: &str) -> bool {
             s,
             &[" issue", " problem", " concern", "incompatib", "conflict"],
         )
+}
+
+/// A port number exposed with no place named: "Fix Apache image to expose port 8080, not 80"
+/// (heldout25) is a container image's `EXPOSE`, a port opened, not an endpoint said to be
+/// reachable from elsewhere. claims.txt's exposed endpoints name the place ("exposes port
+/// 8774 to the network"), and those stay external.
+fn container_port_exposed(s: &str) -> bool {
+    [
+        "expose port ",
+        "exposes port ",
+        "exposing port ",
+        "exposed port ",
+    ]
+    .iter()
+    .any(|e| {
+        s.match_indices(e)
+            .any(|(i, m)| s[i + m.len()..].starts_with(|c: char| c.is_ascii_digit()))
+    }) && !any(
+        s,
+        &[
+            "network", "internet", "extern", "public", "remote", "outside", "world",
+        ],
+    ) && !any(s, WILDCARD)
+}
+
+/// A port chosen in place of another, one above 1023 and one below: "bind on port 8080
+/// (instead of 80)", "expose port 8080, not 80", "binds 8443/8080 (both >1024)" (heldout25)
+/// open a port and no privileged port; "listens on port 80 instead of 8080" opens a privileged
+/// one. The contrast denies the port after it, not the listening (both were read as *no*
+/// port). A bare high port ("listens on port 8080") says nothing of privileged ports
+/// (claims.txt labels none), so the contrast with a low port, or the bound, must be said.
+fn port_instead(s: &str) -> Option<Expect> {
+    if !any(s, &["bind", "listen", "expose", "port"]) {
+        return None;
+    }
+    let starts_word = |i: usize| {
+        s[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|p| !p.is_alphanumeric() && p != '.' && p != '-')
+    };
+    // Every number standing alone ("8080", ":8000", "8443/8080", "80."), with where it starts.
+    let numbers: Vec<(usize, u32)> = s
+        .char_indices()
+        .filter(|(i, c)| c.is_ascii_digit() && starts_word(*i))
+        .filter_map(|(i, _)| {
+            let digits: String = s[i..].chars().take_while(char::is_ascii_digit).collect();
+            let rest = &s[i + digits.len()..];
+            // Not a version, an address or a time ("1.2", "10:30").
+            let alone = match rest.chars().next() {
+                None => true,
+                Some('.' | ':') => rest[1..].chars().next().is_none_or(char::is_whitespace),
+                Some(c) => !c.is_alphanumeric(),
+            };
+            alone
+                .then(|| digits.parse::<u32>().ok().map(|n| (i, n)))
+                .flatten()
+        })
+        .collect();
+    let high = |n: u32| (1024..65536).contains(&n);
+    let low = |n: u32| (1..1024).contains(&n);
+    let before = |at: usize| numbers.iter().rev().find(|(i, _)| *i < at).map(|(_, n)| *n);
+    let bound = [
+        ">1024",
+        "> 1024",
+        ">=1024",
+        ">= 1024",
+        "above 1024",
+        "over 1024",
+    ]
+    .iter()
+    .filter_map(|b| s.find(b))
+    .min();
+    if bound.is_some_and(|b| before(b).is_some_and(high)) {
+        return Some(Expect::Absent);
+    }
+    ["instead of ", "not ", "rather than "]
+        .iter()
+        .flat_map(|alt| s.match_indices(alt))
+        .filter(|(i, _)| starts_word(*i))
+        .find_map(|(i, m)| {
+            let rest = &s[i + m.len()..];
+            let rest = rest.strip_prefix("port ").unwrap_or(rest);
+            let start = s.len() - rest.len();
+            let after = numbers.iter().find(|(j, _)| *j == start).map(|(_, n)| *n)?;
+            let chosen = before(i)?;
+            if high(chosen) && low(after) {
+                Some(Expect::Absent)
+            } else if low(chosen) && high(after) {
+                Some(Expect::Present)
+            } else {
+                None
+            }
+        })
 }
 
 /// A privileged port opened, or an external endpoint on the network, is a port opened
