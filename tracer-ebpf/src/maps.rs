@@ -60,6 +60,17 @@ pub static REAL_PATHS: LruHashMap<u32, RealPath> = LruHashMap::with_max_entries(
 #[map]
 pub static REAL_ZERO: PerCpuArray<RealPath> = PerCpuArray::with_max_entries(1, 0);
 
+/// A zeroed `REAL_PATHS` entry for `tid`, to be filled in place (a `RealPath` is half the
+/// stack, so it is copied from [`REAL_ZERO`], never built on it). `flags`: `BPF_NOEXIST`
+/// keeps a name already there (the first one wins), 0 replaces it.
+#[inline(always)]
+pub fn real_slot(tid: u32, flags: u64) -> Option<*mut RealPath> {
+    let zero = REAL_ZERO.get_ptr(0)?;
+    // SAFETY: a per-CPU map value, copied into the hash map.
+    REAL_PATHS.insert(tid, unsafe { &*zero }, flags).ok()?;
+    REAL_PATHS.get_ptr_mut(tid)
+}
+
 /// The name pointer and return address of a getenv/secure_getenv call in progress (key: `tid << 1 | secure`),
 /// saved at entry and read at return: a literal name in a page the program has not touched yet
 /// cannot be read at entry (a BPF read never faults a page in), and by the return getenv has

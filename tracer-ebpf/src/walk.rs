@@ -33,7 +33,7 @@ use aya_ebpf::{
 use tracer_common::{Config, PATH_CAP, RealPath, SyscallId, file::NO_ARG};
 
 use crate::{
-    maps::{REAL_PATHS, REAL_ZERO, config},
+    maps::{REAL_PATHS, config, real_slot},
     probes::syscalls::Completed,
 };
 
@@ -95,17 +95,8 @@ pub fn name_opened(done: &Completed, cfg: &Config) -> Option<()> {
         return None;
     }
     let tid = bpf_get_current_pid_tgid() as u32;
-    let zero = REAL_ZERO.get_ptr(0)?;
     // NOEXIST: a name the LSM hook gave is kept.
-    // SAFETY: a per-CPU map value, copied into the hash map.
-    REAL_PATHS
-        .insert(
-            tid,
-            unsafe { &*zero },
-            aya_ebpf::bindings::BPF_NOEXIST as u64,
-        )
-        .ok()?;
-    let real = REAL_PATHS.get_ptr_mut(tid)?;
+    let real = real_slot(tid, aya_ebpf::bindings::BPF_NOEXIST as u64)?;
     let status = walk(done.ret as i32, cfg);
     put_name(status, real)
 }
@@ -161,11 +152,8 @@ fn walk_dir(done: &Completed, dirfd_arg: u8, path: u64, cfg: &Config) -> Option<
         _ => AT_FDCWD,
     };
     let tid = bpf_get_current_pid_tgid() as u32;
-    let zero = REAL_ZERO.get_ptr(0)?;
     // No LSM hook names these calls: whatever a lost exit left for this thread is replaced.
-    // SAFETY: a per-CPU map value, copied into the hash map.
-    REAL_PATHS.insert(tid, unsafe { &*zero }, 0).ok()?;
-    let real = REAL_PATHS.get_ptr_mut(tid)?;
+    let real = real_slot(tid, 0)?;
     let status = walk(dirfd, cfg);
     put_name(status, real)
 }

@@ -33,7 +33,7 @@ use tracer_common::{
 use crate::{
     emit::{note_str, read_user_bytes, read_user_str, syscall_event},
     lsm,
-    maps::{FILE_ARGS, INFLIGHT, LOST, REAL_PATHS, REAL_ZERO, config, count},
+    maps::{FILE_ARGS, INFLIGHT, LOST, REAL_PATHS, config, count, real_slot},
     probes::syscalls::{Completed, SyscallContext, check_entry, complete, zero},
     scope,
 };
@@ -147,18 +147,9 @@ fn note_real_open(ctx: &LsmContext, cfg: &Config) -> Option<()> {
     {
         return None;
     }
-    let zero = REAL_ZERO.get_ptr(0)?;
     // NOEXIST keeps the first name: an overlayfs open opens its backing file again inside
     // the same syscall, and the name the process sees is the first one.
-    // SAFETY: a per-CPU map value, copied into the hash map.
-    REAL_PATHS
-        .insert(
-            tid,
-            unsafe { &*zero },
-            aya_ebpf::bindings::BPF_NOEXIST as u64,
-        )
-        .ok()?;
-    let real = REAL_PATHS.get_ptr_mut(tid)?;
+    let real = real_slot(tid, aya_ebpf::bindings::BPF_NOEXIST as u64)?;
     let file: *const u8 = ctx.arg(0);
     // SAFETY: `file` is the hook's `struct file *`; `off_file_path` is its `f_path` member.
     unsafe { lsm::name_into(file.add(cfg.off_file_path as usize), real) };
