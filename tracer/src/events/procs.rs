@@ -499,6 +499,15 @@ pub fn normalize(path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
+/// A field of a `/proc/PID/status` text: what follows `NAME:` on its line, trimmed
+/// (`status_field(s, "Uid")` is "0\t0\t0\t0"); `None` when the kernel shows no such field.
+pub fn status_field<'a>(status: &'a str, name: &str) -> Option<&'a str> {
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
+        .map(str::trim)
+}
+
 fn read_procfs(pid: u32) -> Proc {
     let base = format!("/proc/{pid}");
     let cwd = std::fs::read_link(format!("{base}/cwd"))
@@ -506,11 +515,7 @@ fn read_procfs(pid: u32) -> Proc {
         .map(|p| p.to_string_lossy().into_owned());
     let ppid = std::fs::read_to_string(format!("{base}/status"))
         .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("PPid:"))
-                .and_then(|v| v.trim().parse().ok())
-        });
+        .and_then(|s| status_field(&s, "PPid")?.parse().ok());
     let mut fds = HashMap::new();
     let mut cloexec = HashSet::new();
     if let Ok(entries) = std::fs::read_dir(format!("{base}/fd")) {
@@ -561,6 +566,16 @@ fn fd_cloexec(fdinfo: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A field is its whole name before the colon; the value is trimmed.
+    #[test]
+    fn a_status_field_is_found_by_its_whole_name() {
+        let status = "Name:\tcron\nUmask:\t0022\nUid:\t0\t1\t2\t3\n";
+        assert_eq!(status_field(status, "Uid"), Some("0\t1\t2\t3"));
+        assert_eq!(status_field(status, "Name"), Some("cron"));
+        assert_eq!(status_field(status, "U"), None);
+        assert_eq!(status_field(status, "Gid"), None);
+    }
 
     /// An fd sent at time 10 and closed at 20, its number reused at 30, its process gone at
     /// 40 and the pid reused by a process forked at 50: asked about time 10 each time, the

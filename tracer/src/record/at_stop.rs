@@ -51,6 +51,7 @@ use tracer_common::{
 };
 
 use super::RecordError;
+use crate::events::procs::status_field;
 
 /// What the calls in progress at the stop came to.
 #[derive(Debug, Default)]
@@ -256,14 +257,9 @@ fn open_record(tid: u32, id: SyscallId, call: &Inflight, e: &EntryArg) -> Option
 /// call, so they are the ones it has in it); `None` when the thread is gone.
 fn header_of(tid: u32, call: &Inflight, hdr_flags: u32) -> Option<Header> {
     let status = std::fs::read_to_string(format!("/proc/{tid}/status")).ok()?;
-    let field = |name: &str| {
-        status.lines().find_map(|l| {
-            l.strip_prefix(name)?
-                .strip_prefix(':')
-                .map(|v| v.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
-        })
-    };
-    let num = |v: &Vec<String>, i: usize| v.get(i)?.parse::<u32>().ok();
+    let field =
+        |name: &str| status_field(&status, name).map(|v| v.split_whitespace().collect::<Vec<_>>());
+    let num = |v: &Vec<&str>, i: usize| v.get(i)?.parse::<u32>().ok();
     let (tgid, ppid) = (field("Tgid")?, field("PPid")?);
     let (uids, gids) = (field("Uid")?, field("Gid")?);
     let comm = std::fs::read_to_string(format!("/proc/{tid}/comm")).ok()?;

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::Path;
 
+use crate::events::procs::status_field;
 use crate::trace::{ExistingProcess, SockAddr};
 
 /// More is a whole machine (`--system`): the snapshot says how many it left out.
@@ -78,12 +79,7 @@ fn read(pid: u32, sockets: &mut Sockets, boot_secs: Option<f64>) -> Option<Exist
     let base = format!("/proc/{pid}");
     // Gone since it was listed, or a kernel thread (no status to speak of): nothing to keep.
     let status = std::fs::read_to_string(format!("{base}/status")).ok()?;
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(|v| v.trim().to_owned())
-    };
+    let field = |name: &str| status_field(&status, name).map(str::to_owned);
     let ids = |name: &str| -> Vec<u32> {
         field(name)
             .map(|v| {
@@ -93,9 +89,9 @@ fn read(pid: u32, sockets: &mut Sockets, boot_secs: Option<f64>) -> Option<Exist
             })
             .unwrap_or_default()
     };
-    let (uid, gid) = (ids("Uid:"), ids("Gid:"));
+    let (uid, gid) = (ids("Uid"), ids("Gid"));
     let cmdline = std::fs::read(format!("{base}/cmdline")).unwrap_or_default();
-    if cmdline.is_empty() && field("Kthread:").as_deref() == Some("1") {
+    if cmdline.is_empty() && field("Kthread").as_deref() == Some("1") {
         return None;
     }
     let argv_cut = cmdline.len() > MAX_ARGV_BYTES;
@@ -120,8 +116,8 @@ fn read(pid: u32, sockets: &mut Sockets, boot_secs: Option<f64>) -> Option<Exist
     };
     Some(ExistingProcess {
         pid,
-        ppid: field("PPid:").and_then(|v| v.parse().ok()).unwrap_or(0),
-        comm: field("Name:").unwrap_or_default(),
+        ppid: field("PPid").and_then(|v| v.parse().ok()).unwrap_or(0),
+        comm: field("Name").unwrap_or_default(),
         exe: std::fs::read_link(format!("{base}/exe"))
             .ok()
             .map(|p| p.to_string_lossy().into_owned()),
@@ -130,7 +126,7 @@ fn read(pid: u32, sockets: &mut Sockets, boot_secs: Option<f64>) -> Option<Exist
         uid: uid.first().copied().unwrap_or(u32::MAX),
         euid: uid.get(1).copied().unwrap_or(u32::MAX),
         gid: gid.first().copied().unwrap_or(u32::MAX),
-        cap_eff: field("CapEff:").unwrap_or_default(),
+        cap_eff: field("CapEff").unwrap_or_default(),
         cgroup: std::fs::read_to_string(format!("{base}/cgroup"))
             .ok()
             .and_then(|c| {

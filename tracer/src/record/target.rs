@@ -19,7 +19,7 @@ use tracer_common::{scope, tracked};
 
 use super::{RecordError, TargetSpec};
 use crate::{
-    events::procs::{Fd, Proc, Processes},
+    events::procs::{Fd, Proc, Processes, status_field},
     trace::Target,
 };
 
@@ -434,14 +434,9 @@ pub fn live_tree(ebpf: &Ebpf) -> Vec<(u32, u32)> {
 /// A running (not zombie) task's thread-group id, from /proc.
 fn tgid_of(tid: u32) -> Option<u32> {
     let status = std::fs::read_to_string(format!("/proc/{tid}/status")).ok()?;
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(str::trim)
-    };
-    if field("State:").is_some_and(|s| s.starts_with('Z') || s.starts_with('X')) {
+    let field = |name: &str| status_field(&status, name);
+    if field("State").is_some_and(|s| s.starts_with('Z') || s.starts_with('X')) {
         return None;
     }
-    field("Tgid:")?.parse().ok()
+    field("Tgid")?.parse().ok()
 }
