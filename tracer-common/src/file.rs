@@ -56,14 +56,17 @@ pub struct FileData {
 }
 
 /// What `file_exit` writes for every non-open file call: the syscall's fields, then, when the
-/// header has [`crate::flags::REAL_PATH`], the kernel's name of the directory the first path
-/// is relative to (the dirfd's or the cwd's, walked at the call's exit); userspace joins the
-/// path to it. Without the flag `real` is not written.
+/// header has [`crate::flags::REAL_PATH`], the kernel's names of the directories the paths
+/// are relative to (the dirfd's or the cwd's, walked at the call's exit): `real` for `path`
+/// (`dirfd`), `real2` for `path2` (`dirfd2`); userspace joins each path to its directory.
+/// A side that was not walked has `len` 0; one whose walk failed has its `error`. Without
+/// the flag neither is written.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct FileRealData {
     pub file: FileData,
     pub real: RealPath,
+    pub real2: RealPath,
 }
 
 /// fcntl commands (include/uapi/asm-generic/fcntl.h, linux/fcntl.h) that change the fd table:
@@ -101,7 +104,12 @@ pub struct ArgLayout {
     /// 1 when `path2` points to bytes, not a string: a `struct file_handle` (its two-word
     /// header, then the handle), [`HANDLE_BYTES`] copied raw.
     pub path2_raw: u8,
-    pub _pad: [u8; 4],
+    /// 1 when `path` names a file relative to `dirfd` (or the cwd, without one) that the
+    /// exit names by walking that directory in the kernel (`FileRealData::real`).
+    pub walk: u8,
+    /// The same for `path2` and `dirfd2` (`FileRealData::real2`).
+    pub walk2: u8,
+    pub _pad: [u8; 2],
 }
 
 /// Bytes of a `struct file_handle` kept: its header (`handle_bytes`, `handle_type`) and the
@@ -122,6 +130,8 @@ impl ArgLayout {
         length: NO_ARG,
         dev: NO_ARG,
         path2_raw: 0,
-        _pad: [0; 4],
+        walk: 0,
+        walk2: 0,
+        _pad: [0; 2],
     };
 }

@@ -502,13 +502,15 @@ pub mod flags {
     pub const PPID_KNOWN: u32 = 1 << 5;
     /// An open record carries the kernel's name of the opened file after the syscall's own
     /// fields ([`crate::file::OpenRealData`] instead of [`crate::file::OpenData`]): an LSM
-    /// `file_open` program saw the open, or the kernel walk named it. On a file record
-    /// ([`crate::file::FileRealData`]), the kernel walk named the directory its first path is
+    /// `file_open` program saw the open, or the kernel walk named it (a failed open by a
+    /// relative path: its directory's name and the path given). On a file record
+    /// ([`crate::file::FileRealData`]), the kernel walk named a directory one of its paths is
     /// relative to (the dirfd's or the cwd's), at the call's exit.
     pub const REAL_PATH: u32 = 1 << 6;
-    /// An LSM hook saw the file but could not name it (`bpf_d_path` failed: a name longer than
-    /// [`crate::PATH_CAP`]), so the record has no kernel name although the path used may not be
-    /// the file's. Counted with the truncations of its kind.
+    /// An LSM hook or the kernel walk saw the file (a file record: either directory) but could
+    /// not name it (a name longer than [`crate::PATH_CAP`], a walk too deep or a step it could
+    /// not read), so the record has no kernel name although the path used may not be the
+    /// file's. Counted with the truncations of its kind.
     pub const REAL_PATH_UNNAMED: u32 = 1 << 7;
     /// A fork whose child could not be added to the tracked set (the map was full): the child
     /// and its descendants are not recorded. The fork is also counted as lost.

@@ -9,10 +9,15 @@
 //! each vfsmount (`mnt_parent`, `mnt_mountpoint`), as the kernel's `d_path` and Tracee's
 //! `get_path_str` do. The name is built backwards in a per-CPU buffer with masked offsets and
 //! put in `REAL_PATHS`, where the LSM `file_open` program puts its name: `emit_open` writes it
-//! the same way, as the record's `real` path. `file_exit` walks, the same way, the directory a
-//! mkdir(at), unlink(at), rmdir, rename(at)(2), chmod or chown family call's relative path
-//! started from (the dirfd's `f_path`, or `current->fs->pwd`), and writes it for userspace to
-//! join with the path given ([`name_dir`]).
+//! the same way, as the record's `real` path; a failed open by a relative path is named by
+//! the directory it was relative to, walked the same way, and the path given after it: the
+//! file it tried. `file_exit` walks, the same way, the directories the relative paths of a
+//! call that names files started from (the dirfd's `f_path`, or `current->fs->pwd`): both
+//! sides of rename(at)(2) and link(at), a symlink's new name, and the one path of mkdir(at),
+//! mknod(at), unlink(at), rmdir, the chmod and chown families, truncate, the utime calls, the
+//! path xattr calls and file_setattr (userspace's `FILE_ARGS` table says which), whether or
+//! not the call succeeded, and writes them for userspace to join with the paths given
+//! ([`name_dir`]).
 //!
 //! The steps run in a `bpf_loop` callback (Linux 5.17+), which the verifier checks once, not
 //! once per step. Reads are not under `rename_lock`: a rename racing with the walk can give a
@@ -47,6 +52,7 @@ const TOO_LONG: u32 = 2;
 const UNREADABLE: u32 = 3;
 const ENAMETOOLONG: i32 = 36;
 const EFAULT: i32 = 14;
+const EBADF: i64 = 9;
 const AT_FDCWD: i32 = -100;
 
 /// One walk in progress per CPU: the programs that walk run with migration disabled and do
@@ -74,18 +80,21 @@ fn kread<T>(addr: u64) -> Option<T> {
     unsafe { bpf_probe_read_kernel(addr as *const T) }.ok()
 }
 
-/// Puts the kernel's name of the file a successful open by a relative path just gave the
-/// calling thread (fd `done.ret`) in `REAL_PATHS`, unless an LSM hook named it already.
+/// Puts the kernel's name of the file an open by a relative path named in `REAL_PATHS`,
+/// unless an LSM hook named it already: of a successful open, the new fd's (`done.ret`) own
+/// path; of a failed one, the path of the directory it was relative to (the dirfd's, or the
+/// cwd's) joined with the path given, read again ([`put_joined`]): the file it tried to open.
 /// Not inlined: its frame is not `open_exit`'s.
 #[inline(never)]
 pub fn name_opened(done: &Completed, cfg: &Config) -> Option<()> {
-    if cfg.walk_paths == 0 || done.ret < 0 {
+    // EBADF: no directory to walk (a dirfd not open).
+    if cfg.walk_paths == 0 || done.ret == -EBADF {
         return None;
     }
     let a = &done.inflight.args;
-    let path = match done.syscall {
-        SyscallId::Openat | SyscallId::Openat2 => a[1],
-        SyscallId::Open | SyscallId::Creat => a[0],
+    let (dirfd, path) = match done.syscall {
+        SyscallId::Openat | SyscallId::Openat2 => (a[0] as i32, a[1]),
+        SyscallId::Open | SyscallId::Creat => (AT_FDCWD, a[0]),
         _ => return None,
     };
     // An absolute path is resolved by the name read (a symlink in it is the LSM's business).
@@ -97,51 +106,47 @@ pub fn name_opened(done: &Completed, cfg: &Config) -> Option<()> {
     let tid = bpf_get_current_pid_tgid() as u32;
     // NOEXIST: a name the LSM hook gave is kept.
     let real = real_slot(tid, aya_ebpf::bindings::BPF_NOEXIST as u64)?;
-    let status = walk(done.ret as i32, cfg);
-    put_name(status, real)
+    let opened = done.ret >= 0;
+    let status = walk(if opened { done.ret as i32 } else { dirfd }, cfg);
+    if opened {
+        put_name(status, real)
+    } else {
+        put_joined(status, real, path)
+    }
 }
 
-/// Puts the kernel's name of the directory a successful call by a relative path started
-/// from (`dirfd`'s, or the cwd's for `AT_FDCWD`) in `REAL_PATHS`, walked at the call's exit,
-/// for `file_exit` to write as the record's `real` directory; userspace joins the path to it.
-/// Only the first path of the calls that create, remove, rename or change a file by name:
-/// a rename's destination (its own dirfd) is not walked. `dirfd_arg`: where the dirfd is in
-/// the arguments (`FILE_ARGS`), [`NO_ARG`] for a call relative to the cwd. Any other entry
-/// of the thread is removed, so that `file_exit` never takes one an open left. Not inlined:
-/// its frame and its branches are not `file_exit`'s.
+/// The `REAL_PATHS` key of a call's second path (`path2`, relative to `dirfd2`): the thread's
+/// id with the top bit set, which no tid has (`PID_MAX_LIMIT` is 2^22).
+pub const SECOND: u32 = 1 << 31;
+
+/// Puts the kernel's name of the directory a call's relative path started from (its dirfd's,
+/// or the cwd's) in `REAL_PATHS` under `key` (the thread's id, `| SECOND` for the second
+/// path), walked at the call's exit, for `file_exit` to write as the record's `real`
+/// (`real2`) directory; userspace joins the path to it. `walk`, `dirfd_arg` and `path_arg`
+/// are the path's side of the call's `FILE_ARGS` entry: whether that path names a file
+/// relative to a directory, where the dirfd is in the arguments ([`NO_ARG`] for a call
+/// relative to the cwd), and where the path is. A failed call is walked too: it names the
+/// file the call tried to create, remove or change. Any other entry of `key` is removed, so
+/// that `file_exit` never takes one an open left. Not inlined: its frame and its branches are
+/// not `file_exit`'s.
 #[inline(never)]
-pub fn name_dir(done: &Completed, dirfd_arg: u8, path: u64, cfg: &Config) {
-    if cfg.walk_paths != 0 && walk_dir(done, dirfd_arg, path, cfg).is_none() {
-        let _ = REAL_PATHS.remove(bpf_get_current_pid_tgid() as u32);
+pub fn name_dir(done: &Completed, walk: u8, dirfd_arg: u8, path_arg: u8, key: u32) {
+    let cfg = config();
+    if cfg.walk_paths != 0 && (walk == 0 || walk_dir(done, dirfd_arg, path_arg, key, cfg).is_none())
+    {
+        let _ = REAL_PATHS.remove(key);
     }
 }
 
 #[inline(always)]
-fn walk_dir(done: &Completed, dirfd_arg: u8, path: u64, cfg: &Config) -> Option<()> {
-    use SyscallId::*;
-    if done.ret != 0
-        || !matches!(
-            done.syscall,
-            Mkdir
-                | Mkdirat
-                | Unlink
-                | Unlinkat
-                | Rmdir
-                | Rename
-                | Renameat
-                | Renameat2
-                | Chmod
-                | Fchmodat
-                | Fchmodat2
-                | Chown
-                | Lchown
-                | Fchownat
-        )
-    {
+fn walk_dir(done: &Completed, dirfd_arg: u8, path_arg: u8, key: u32, cfg: &Config) -> Option<()> {
+    // EBADF: no directory to walk (a dirfd not open).
+    if done.ret == -EBADF {
         return None;
     }
+    let path = *done.inflight.args.get(usize::from(path_arg))?;
     // An absolute path needs no directory; an empty one (AT_EMPTY_PATH) names the dirfd's own
-    // file, which userspace names from its fd table.
+    // file, which userspace names from its fd table; a NULL one (utimensat's) names the fd's.
     // SAFETY: a user read checked by the helper.
     let first: u8 = unsafe { bpf_probe_read_user(path as *const u8) }.ok()?;
     if first == b'/' || first == 0 {
@@ -151,9 +156,8 @@ fn walk_dir(done: &Completed, dirfd_arg: u8, path: u64, cfg: &Config) -> Option<
         Some(&fd) if dirfd_arg != NO_ARG => fd as i32,
         _ => AT_FDCWD,
     };
-    let tid = bpf_get_current_pid_tgid() as u32;
-    // No LSM hook names these calls: whatever a lost exit left for this thread is replaced.
-    let real = real_slot(tid, 0)?;
+    // No LSM hook names these calls: whatever a lost exit left under this key is replaced.
+    let real = real_slot(key, 0)?;
     let status = walk(dirfd, cfg);
     put_name(status, real)
 }
@@ -185,6 +189,58 @@ fn put_name(status: u32, real: *mut RealPath) -> Option<()> {
             TOO_LONG | WALKING => (*real).error = -ENAMETOOLONG,
             _ => (*real).error = -EFAULT,
         }
+    }
+    Some(())
+}
+
+/// Copies this CPU's finished walk of a directory (`status`) into `real` with `/` and the
+/// path `path` (relative to it) after it: the name of the file a failed open tried. The path
+/// is read into the second half of the buffer, just after the directory's name, and the
+/// whole copied at once. Too long for `PATH_CAP` - 1 bytes: `-ENAMETOOLONG`, no name.
+#[inline(always)]
+fn put_joined(status: u32, real: *mut RealPath, path: u64) -> Option<()> {
+    if status != DONE {
+        return put_name(status, real);
+    }
+    let w = WALKS.get_ptr_mut(0)?;
+    // SAFETY: `w` is this CPU's slot: the read writes `PATH_CAP` - 1 bytes from `PATH_CAP` + 1,
+    // the end of `buf`; the copy into `real` is bounded by MASK (at most PATH_CAP - 1 bytes,
+    // leaving the NUL), and its source, `off` + that, stays in `buf`.
+    unsafe {
+        let buf = (&raw mut (*w).buf).cast::<u8>();
+        // Counts the NUL.
+        let n = aya_ebpf::helpers::generated::bpf_probe_read_user_str(
+            buf.add(PATH_CAP + 1).cast(),
+            PATH_CAP as u32 - 1,
+            path as *const c_void,
+        );
+        if n <= 0 {
+            (*real).error = -EFAULT;
+            return Some(());
+        }
+        *buf.add(PATH_CAP) = b'/';
+        // The root directory's name is empty here: `/` and the path are the whole name.
+        let off = if (*w).off >= PATH_CAP as u32 {
+            PATH_CAP as u32
+        } else {
+            (*w).off
+        };
+        // The directory's bytes, `/`, and the path's without its NUL.
+        let len = PATH_CAP as u32 - off + n as u32;
+        if len >= PATH_CAP as u32 {
+            (*real).error = -ENAMETOOLONG;
+            return Some(());
+        }
+        // Read back through memory: the compiler, knowing `len` < PATH_CAP here, would drop
+        // the mask, and the verifier cannot follow the subtraction to that bound.
+        let len = core::ptr::read_volatile(&len) & MASK;
+        aya_ebpf::helpers::generated::bpf_probe_read_kernel(
+            (&raw mut (*real).path).cast(),
+            len,
+            buf.add(off as usize).cast(),
+        );
+        (*real).len = len;
+        (*real).error = 0;
     }
     Some(())
 }

@@ -548,25 +548,32 @@ fn an_open_relative_to_an_inherited_directory_fd_is_named() {
     );
 }
 
-/// Issue 11, round 8's `f8_dirfd_renamed_by_daemon`: a directory the recorded process holds
-/// as a dirfd, and its cwd, are renamed by a process outside the recording (this test); the
-/// files it then creates relative to them are named where they really are (`real`, from the
-/// kernel's walk of the new fd's path), not under the names the directories had when opened.
-/// So are the directory it makes, the file it removes and the file it renames relative to the
-/// dirfd, and the file it chmods relative to the cwd (the walk of the dirfd's or cwd's own
-/// path at the call's exit).
-#[test]
-fn a_create_relative_to_a_renamed_directory_is_named_where_it_lands() {
+/// A recording of Python `body` run with `d`, a dirfd on `sub`, and its cwd in `cwd`, after
+/// this test, a process outside the recording, renamed both (to `moved-sub`, `moved-cwd`):
+/// a name the recorded process gives relative to either is only right where the kernel walk
+/// named the directory.
+struct Renamed {
+    rec: Recorded,
+    moved_sub: std::path::PathBuf,
+    moved_cwd: std::path::PathBuf,
+    _dir: TempDir,
+}
+
+/// Makes `sub` with the files `in_sub` and `cwd` with `in_cwd` (empty, mode 0644), and
+/// records `body` after the renames.
+fn record_renamed(tag: &str, in_sub: &[&str], in_cwd: &[&str], body: &str) -> Renamed {
     require_root();
-    let dir = TempDir::new("renamed-dirfd");
+    let dir = TempDir::new(tag);
     let (sub, cwd) = (dir.join("sub"), dir.join("cwd"));
     let (moved_sub, moved_cwd) = (dir.join("moved-sub"), dir.join("moved-cwd"));
     let (ready, go) = (dir.join("ready"), dir.join("go"));
     for d in [&sub, &cwd] {
         std::fs::create_dir(d).expect("mkdir");
     }
-    for f in ["old.txt", "r.txt"] {
-        std::fs::write(sub.join(f), b"").expect("a file to remove or rename");
+    for (d, files) in [(&sub, in_sub), (&cwd, in_cwd)] {
+        for f in files {
+            std::fs::write(d.join(f), b"").expect("a file for the script");
+        }
     }
     for fifo in [&ready, &go] {
         let made = std::process::Command::new("mkfifo")
@@ -581,12 +588,7 @@ fn a_create_relative_to_a_renamed_directory_is_named_where_it_lands() {
          os.chdir('{cwd}')\n\
          open('{ready}', 'w').close()\n\
          open('{go}').read()\n\
-         os.close(os.open('data.txt', os.O_CREAT | os.O_WRONLY, 0o600, dir_fd=d))\n\
-         os.close(os.open('cwd.txt', os.O_CREAT | os.O_WRONLY, 0o600))\n\
-         os.mkdir('newdir', dir_fd=d)\n\
-         os.unlink('old.txt', dir_fd=d)\n\
-         os.rename('r.txt', 'r2.txt', src_dir_fd=d, dst_dir_fd=d)\n\
-         os.chmod('cwd.txt', 0o640)\n",
+         {body}",
         sub = sub.display(),
         cwd = cwd.display(),
         ready = ready.display(),
@@ -607,62 +609,295 @@ fn a_create_relative_to_a_renamed_directory_is_named_where_it_lands() {
             std::fs::write(&go, b"go").expect("let the script go on");
         })
     };
-    let rec = record("renamed-dirfd", &["--", "/usr/bin/python3", "-c", &script]);
+    let rec = record(tag, &["--", "/usr/bin/python3", "-c", &script]);
     renamer.join().expect("the renamer");
-    let t = &rec.trace;
     assert_eq!(
-        t.header.hooks.kernel_walked_names,
+        rec.trace.header.hooks.kernel_walked_names,
         Some(true),
         "{:?}",
-        t.header.hooks
+        rec.trace.header.hooks
     );
-    for (given, landed) in [
-        ("data.txt", moved_sub.join("data.txt")),
-        ("cwd.txt", moved_cwd.join("cwd.txt")),
-    ] {
-        let landed = landed.display().to_string();
-        assert!(
-            std::path::Path::new(&landed).exists(),
-            "python made {landed}"
-        );
-        let open = find(
-            t,
-            given,
-            |e| matches!(&e.data, EventData::Open { path, .. } if path.given.as_deref() == Some(given)),
-        );
-        let EventData::Open { path, .. } = &open.data else {
-            unreachable!()
-        };
-        assert_eq!(path.real.as_deref(), Some(landed.as_str()), "{open:?}");
+    Renamed {
+        rec,
+        moved_sub,
+        moved_cwd,
+        _dir: dir,
     }
-    assert!(moved_sub.join("newdir").is_dir(), "python made newdir");
-    type PathOf = fn(&EventData) -> Option<&PathRef>;
-    let checks: [(&str, std::path::PathBuf, PathOf); 4] = [
-        ("newdir", moved_sub.join("newdir"), |d| match d {
+}
+
+/// Which of an event's paths a check reads.
+type PathOf = fn(&EventData) -> Option<&PathRef>;
+
+/// The event of syscall `call` (any, for "": libc picks open or openat, chmod or fchmodat)
+/// whose path (`path_of`) was given as `given`; asserts that its `real` is `landed`, and
+/// returns it.
+fn assert_lands<'a>(
+    t: &'a tracer::trace::Trace,
+    call: &str,
+    given: &str,
+    landed: &std::path::Path,
+    path_of: PathOf,
+) -> &'a tracer::trace::Event {
+    let landed = landed.display().to_string();
+    let e = find(t, &format!("{call} {given}"), |e| {
+        (call.is_empty() || syscall_is(e, call))
+            && path_of(&e.data).is_some_and(|p| p.given.as_deref() == Some(given))
+    });
+    let path = path_of(&e.data).expect("found by it");
+    assert_eq!(path.real.as_deref(), Some(landed.as_str()), "{e:?}");
+    e
+}
+
+/// The errno name of a failed call's event.
+fn errno_of(e: &tracer::trace::Event) -> Option<&str> {
+    e.result.as_ref().and_then(|r| r.errno.as_deref())
+}
+
+/// Issue 11, round 8's `f8_dirfd_renamed_by_daemon`: a directory the recorded process holds
+/// as a dirfd, and its cwd, are renamed by a process outside the recording (this test); the
+/// files it then creates relative to them are named where they really are (`real`, from the
+/// kernel's walk of the new fd's path), not under the names the directories had when opened.
+/// So are the directory it makes, the file it removes and the file it renames relative to the
+/// dirfd, and the file it chmods relative to the cwd (the walk of the dirfd's or cwd's own
+/// path at the call's exit).
+#[test]
+fn a_create_relative_to_a_renamed_directory_is_named_where_it_lands() {
+    let r = record_renamed(
+        "renamed-dirfd",
+        &["old.txt", "r.txt"],
+        &[],
+        "os.close(os.open('data.txt', os.O_CREAT | os.O_WRONLY, 0o600, dir_fd=d))\n\
+         os.close(os.open('cwd.txt', os.O_CREAT | os.O_WRONLY, 0o600))\n\
+         os.mkdir('newdir', dir_fd=d)\n\
+         os.unlink('old.txt', dir_fd=d)\n\
+         os.rename('r.txt', 'r2.txt', src_dir_fd=d, dst_dir_fd=d)\n\
+         os.chmod('cwd.txt', 0o640)\n",
+    );
+    let (t, sub, cwd) = (&r.rec.trace, &r.moved_sub, &r.moved_cwd);
+    for (given, landed) in [
+        ("data.txt", sub.join("data.txt")),
+        ("cwd.txt", cwd.join("cwd.txt")),
+    ] {
+        assert!(landed.exists(), "python made {}", landed.display());
+        assert_lands(t, "", given, &landed, |d| match d {
+            EventData::Open { path, .. } => Some(path),
+            _ => None,
+        });
+    }
+    assert!(sub.join("newdir").is_dir(), "python made newdir");
+    let checks: [(&str, &str, std::path::PathBuf, PathOf); 4] = [
+        ("mkdirat", "newdir", sub.join("newdir"), |d| match d {
             EventData::Mkdir { path, .. } => Some(path),
             _ => None,
         }),
-        ("old.txt", moved_sub.join("old.txt"), |d| match d {
+        ("unlinkat", "old.txt", sub.join("old.txt"), |d| match d {
             EventData::Unlink { path, .. } => Some(path),
             _ => None,
         }),
-        ("r.txt", moved_sub.join("r.txt"), |d| match d {
+        ("renameat", "r.txt", sub.join("r.txt"), |d| match d {
             EventData::Rename { from, .. } => Some(from),
             _ => None,
         }),
-        ("cwd.txt", moved_cwd.join("cwd.txt"), |d| match d {
+        ("", "cwd.txt", cwd.join("cwd.txt"), |d| match d {
             EventData::Chmod { path, .. } => path.as_ref(),
             _ => None,
         }),
     ];
-    for (given, landed, path_of) in checks {
-        let landed = landed.display().to_string();
-        let e = find(t, given, |e| {
-            path_of(&e.data).is_some_and(|p| p.given.as_deref() == Some(given))
-        });
-        let path = path_of(&e.data).expect("found by it");
-        assert_eq!(path.real.as_deref(), Some(landed.as_str()), "{e:?}");
+    for (call, given, landed, path_of) in checks {
+        assert_lands(t, call, given, &landed, path_of);
     }
+}
+
+/// Issue 11 (session 22): both sides of a rename are named by the kernel walk: a file renamed
+/// from the (renamed) cwd into the (renamed) dirfd's directory, and back with renameat2, has
+/// `real` on its `from` and on its `to`.
+#[test]
+fn a_rename_into_a_renamed_directory_is_named_on_both_sides() {
+    let r = record_renamed(
+        "renamed-rename",
+        &["q.txt"],
+        &["r.txt"],
+        "os.rename('r.txt', 'r2.txt', dst_dir_fd=d)\n\
+         import ctypes\n\
+         libc = ctypes.CDLL(None, use_errno=True)\n\
+         assert libc.renameat2(d, b'q.txt', -100, b'q2.txt', 1) == 0, ctypes.get_errno()\n",
+    );
+    let (t, sub, cwd) = (&r.rec.trace, &r.moved_sub, &r.moved_cwd);
+    assert!(sub.join("r2.txt").exists() && cwd.join("q2.txt").exists());
+    let from: PathOf = |d| match d {
+        EventData::Rename { from, .. } => Some(from),
+        _ => None,
+    };
+    let to: PathOf = |d| match d {
+        EventData::Rename { to, .. } => Some(to),
+        _ => None,
+    };
+    assert_lands(t, "renameat", "r.txt", &cwd.join("r.txt"), from);
+    assert_lands(t, "renameat", "r2.txt", &sub.join("r2.txt"), to);
+    assert_lands(t, "renameat2", "q.txt", &sub.join("q.txt"), from);
+    assert_lands(t, "renameat2", "q2.txt", &cwd.join("q2.txt"), to);
+}
+
+/// Issue 11 (session 22): a hard link's both names, a symlink's new name (its target is data,
+/// kept as written) and a node made by mknodat, relative to renamed directories, are named by
+/// the kernel walk.
+#[test]
+fn links_and_nodes_made_in_a_renamed_directory_are_named_where_they_land() {
+    let r = record_renamed(
+        "renamed-link",
+        &[],
+        &["l.txt"],
+        "import stat\n\
+         os.link('l.txt', 'hard', dst_dir_fd=d)\n\
+         os.symlink('anything', 'sym', dir_fd=d)\n\
+         os.symlink('anything', 'cwdsym')\n\
+         os.mknod('fifo', 0o600 | stat.S_IFIFO, dir_fd=d)\n",
+    );
+    let (t, sub, cwd) = (&r.rec.trace, &r.moved_sub, &r.moved_cwd);
+    assert!(sub.join("hard").exists() && sub.join("fifo").exists());
+    let target: PathOf = |d| match d {
+        EventData::Link { target, .. } => Some(target),
+        _ => None,
+    };
+    let link: PathOf = |d| match d {
+        EventData::Link { path, .. } => Some(path),
+        _ => None,
+    };
+    let symlink: PathOf = |d| match d {
+        EventData::Symlink { path, .. } => Some(path),
+        _ => None,
+    };
+    assert_lands(t, "linkat", "l.txt", &cwd.join("l.txt"), target);
+    assert_lands(t, "linkat", "hard", &sub.join("hard"), link);
+    let e = assert_lands(t, "symlinkat", "sym", &sub.join("sym"), symlink);
+    assert!(
+        matches!(&e.data, EventData::Symlink { target, .. } if target == "anything"),
+        "{e:?}"
+    );
+    // glibc's symlink() is the symlink syscall here, or symlinkat(AT_FDCWD) elsewhere.
+    let e = find(t, "symlink cwdsym", |e| {
+        symlink(&e.data).is_some_and(|p| p.given.as_deref() == Some("cwdsym"))
+    });
+    let landed = cwd.join("cwdsym").display().to_string();
+    assert_eq!(
+        symlink(&e.data).and_then(|p| p.real.as_deref()),
+        Some(landed.as_str()),
+        "{e:?}"
+    );
+    assert_lands(t, "mknodat", "fifo", &sub.join("fifo"), |d| match d {
+        EventData::Mknod { path, .. } => Some(path),
+        _ => None,
+    });
+}
+
+/// Issue 11 (session 22): timestamps, a truncate and extended attributes changed by a path
+/// relative to renamed directories are named by the kernel walk.
+#[test]
+fn times_sizes_and_xattrs_changed_in_a_renamed_directory_are_named_where_they_are() {
+    let r = record_renamed(
+        "renamed-attr",
+        &["u.txt"],
+        &["t.txt", "x.txt"],
+        "os.utime('u.txt', dir_fd=d)\n\
+         os.truncate('t.txt', 3)\n\
+         os.setxattr('x.txt', 'user.k', b'v')\n\
+         os.setxattr('x.txt', 'user.l', b'v', follow_symlinks=False)\n\
+         os.removexattr('x.txt', 'user.k')\n\
+         os.removexattr('x.txt', 'user.l', follow_symlinks=False)\n",
+    );
+    let (t, sub, cwd) = (&r.rec.trace, &r.moved_sub, &r.moved_cwd);
+    assert_lands(t, "utimensat", "u.txt", &sub.join("u.txt"), |d| match d {
+        EventData::Utime { path, .. } => path.as_ref(),
+        _ => None,
+    });
+    assert_lands(t, "truncate", "t.txt", &cwd.join("t.txt"), |d| match d {
+        EventData::Truncate { path, .. } => path.as_ref(),
+        _ => None,
+    });
+    for call in ["setxattr", "lsetxattr", "removexattr", "lremovexattr"] {
+        assert_lands(t, call, "x.txt", &cwd.join("x.txt"), |d| match d {
+            EventData::Xattr { path, .. } => path.as_ref(),
+            _ => None,
+        });
+    }
+}
+
+/// Issue 11 (session 22): a call that fails still had a target. A relative open that fails
+/// (ENOENT; EACCES once the script has dropped root), a mkdir that finds its name taken, an
+/// unlink and a rename of a file that is not there, relative to renamed directories, name the
+/// file they tried (`real`: the walked directory joined with the path given).
+#[test]
+fn a_failed_call_relative_to_a_renamed_directory_names_what_it_tried() {
+    let r = record_renamed(
+        "renamed-failed",
+        &["secret"],
+        &[],
+        "os.mkdir('exists', dir_fd=d)\n\
+         os.chmod('secret', 0o600, dir_fd=d)\n\
+         def fails(f, *a, **k):\n\
+         \x20   try:\n\
+         \x20       f(*a, **k)\n\
+         \x20   except OSError:\n\
+         \x20       return\n\
+         \x20   raise AssertionError(a)\n\
+         fails(os.open, 'missing.txt', os.O_RDONLY, dir_fd=d)\n\
+         fails(os.open, 'cwd-missing.txt', os.O_RDONLY)\n\
+         fails(os.mkdir, 'exists', dir_fd=d)\n\
+         fails(os.unlink, 'gone.txt', dir_fd=d)\n\
+         fails(os.rename, 'nope.txt', 'nope2.txt', src_dir_fd=d, dst_dir_fd=d)\n\
+         os.setuid(65534)\n\
+         fails(os.open, 'secret', os.O_RDONLY, dir_fd=d)\n",
+    );
+    let (t, sub, cwd) = (&r.rec.trace, &r.moved_sub, &r.moved_cwd);
+    let open: PathOf = |d| match d {
+        EventData::Open { path, .. } => Some(path),
+        _ => None,
+    };
+    let e = assert_lands(t, "", "missing.txt", &sub.join("missing.txt"), open);
+    assert_eq!(errno_of(e), Some("ENOENT"), "{e:?}");
+    let e = assert_lands(t, "", "cwd-missing.txt", &cwd.join("cwd-missing.txt"), open);
+    assert_eq!(errno_of(e), Some("ENOENT"), "{e:?}");
+    let e = find(t, "the refused open of secret", |e| {
+        open(&e.data).is_some_and(|p| p.given.as_deref() == Some("secret"))
+            && errno_of(e) == Some("EACCES")
+    });
+    let landed = sub.join("secret").display().to_string();
+    assert_eq!(
+        open(&e.data).and_then(|p| p.real.as_deref()),
+        Some(landed.as_str()),
+        "{e:?}"
+    );
+    let mkdir = find(t, "the mkdir that found exists", |e| {
+        matches!(&e.data, EventData::Mkdir { path, .. } if path.given.as_deref() == Some("exists"))
+            && errno_of(e) == Some("EEXIST")
+    });
+    let landed = sub.join("exists").display().to_string();
+    assert!(
+        matches!(&mkdir.data, EventData::Mkdir { path, .. } if path.real.as_deref() == Some(landed.as_str())),
+        "{mkdir:?}"
+    );
+    let e = assert_lands(
+        t,
+        "unlinkat",
+        "gone.txt",
+        &sub.join("gone.txt"),
+        |d| match d {
+            EventData::Unlink { path, .. } => Some(path),
+            _ => None,
+        },
+    );
+    assert_eq!(errno_of(e), Some("ENOENT"), "{e:?}");
+    let e = assert_lands(
+        t,
+        "renameat",
+        "nope2.txt",
+        &sub.join("nope2.txt"),
+        |d| match d {
+            EventData::Rename { to, .. } => Some(to),
+            _ => None,
+        },
+    );
+    assert_eq!(errno_of(e), Some("ENOENT"), "{e:?}");
 }
 
 /// Issue 11: with the kernel walk off (as where its offsets are missing), the trace says so

@@ -12,9 +12,10 @@
 //! actually opened (symlinks followed, dirfd and cwd applied by the kernel), and `open_exit`
 //! adds that name to the record. Opens the hook did not see (failed ones, `O_PATH`) keep the
 //! syscall's own path only. Elsewhere, a successful open by a relative path is named by
-//! walking the new fd's path in the kernel (`crate::walk`), and that name is added the same way.
-//! `file_exit` walks the directory a successful call by a relative path started from (its
-//! dirfd or the cwd) and adds that directory's name (`crate::walk::name_dir`).
+//! walking the new fd's path in the kernel (`crate::walk`), a failed one by walking its dirfd
+//! (or the cwd) and adding the path given, and that name is added the same way. `file_exit`
+//! walks the directories a call's relative paths started from (its dirfds or the cwd) and
+//! adds those directories' names (`crate::walk::name_dir`).
 
 use aya_ebpf::{
     helpers::{
@@ -50,8 +51,8 @@ fn try_open_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
     let cfg = config();
     if done.ret >= 0 {
         adopt_proc_mem(&done, cfg);
-        let _ = crate::walk::name_opened(&done, cfg);
     }
+    let _ = crate::walk::name_opened(&done, cfg);
     emit_open(&done, cfg)
 }
 
@@ -252,9 +253,11 @@ fn emit_file(done: &Completed, cfg: &Config) -> Option<()> {
     let a = &done.inflight.args;
     let (path, path2) = (arg(a, l.path), arg(a, l.path2));
     let tid = bpf_get_current_pid_tgid() as u32;
-    crate::walk::name_dir(done, l.dirfd, path, cfg);
-    // Every file record has room for the walked directory (one code path for the verifier);
-    // `real` is written, and flagged, only when the walk named it.
+    let tid2 = tid | crate::walk::SECOND;
+    crate::walk::name_dir(done, l.walk, l.dirfd, l.path, tid);
+    crate::walk::name_dir(done, l.walk2, l.dirfd2, l.path2, tid2);
+    // Every file record has room for the walked directories (one code path for the
+    // verifier); `real` and `real2` are written, and flagged, only when a walk named them.
     // SAFETY: `r` is the reserved record's payload.
     let result = syscall_event::<FileRealData>(done, cfg, |r, hdr_flags| unsafe {
         let d = &raw mut (*r).file;
@@ -283,24 +286,40 @@ fn emit_file(done: &Completed, cfg: &Config) -> Option<()> {
         }
         // Last: the verifier carries the flags' three outcomes through the rest of the
         // program, and little is left of it here.
-        (*r).real.len = 0;
-        (*r).real.error = 0;
-        if cfg.walk_paths != 0
-            && let Some(real) = REAL_PATHS.get_ptr(tid)
-        {
-            bpf_probe_read_kernel(
-                (&raw mut (*r).real).cast(),
-                size_of::<RealPath>() as u32,
-                real.cast(),
-            );
+        if cfg.walk_paths != 0 {
+            take_real(tid, &raw mut (*r).real, hdr_flags);
+            take_real(tid2, &raw mut (*r).real2, hdr_flags);
+        } else {
+            (*r).real.len = 0;
+            (*r).real.error = 0;
+            (*r).real2.len = 0;
+            (*r).real2.error = 0;
+        }
+    });
+    if cfg.walk_paths != 0 {
+        let _ = REAL_PATHS.remove(tid);
+        let _ = REAL_PATHS.remove(tid2);
+    }
+    result
+}
+
+/// Copies the walked name under `key` into a record's `dst`, and flags the record: `REAL_PATH`,
+/// and `REAL_PATH_UNNAMED` when the walk failed. Without one, `dst` is empty (`len` 0).
+///
+/// # Safety
+/// `dst` is in the reserved record.
+#[inline(always)]
+unsafe fn take_real(key: u32, dst: *mut RealPath, hdr_flags: &mut u32) {
+    // SAFETY: the caller's `dst`; `real` is a map value.
+    unsafe {
+        (*dst).len = 0;
+        (*dst).error = 0;
+        if let Some(real) = REAL_PATHS.get_ptr(key) {
+            bpf_probe_read_kernel(dst.cast(), size_of::<RealPath>() as u32, real.cast());
             *hdr_flags |= flags::REAL_PATH;
             if (*real).error != 0 {
                 *hdr_flags |= flags::REAL_PATH_UNNAMED;
             }
         }
-    });
-    if cfg.walk_paths != 0 {
-        let _ = REAL_PATHS.remove(tid);
     }
-    result
 }

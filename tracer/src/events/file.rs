@@ -42,29 +42,45 @@ const OPEN_FLAGS: &[(u64, &str)] = &[
 
 /// Argument positions of the non-open file syscalls (`include/linux/syscalls.h`). The kernel side
 /// copies `args[position]` by this table (the `FILE_ARGS` map); the decoder reads it back to know
-/// which fields are real.
+/// which fields are real. `walk`/`walk2`: the path is a file's name relative to the dirfd (or
+/// the cwd) that the exit names by walking that directory in the kernel (`real`/`real2`); not
+/// a symlink's target (data), a queue's or memfd's name, or chdir's (the cwd userspace keeps).
 pub fn arg_layout(id: SyscallId) -> Option<ArgLayout> {
     use SyscallId::*;
     let n = ArgLayout::NONE;
+    let w = ArgLayout { walk: 1, ..n };
+    let w2 = ArgLayout { walk2: 1, ..n };
+    let both = ArgLayout {
+        walk: 1,
+        walk2: 1,
+        ..n
+    };
     Some(match id {
-        Unlink | Rmdir | Chdir => ArgLayout { path: 0, ..n },
+        Unlink | Rmdir => ArgLayout { path: 0, ..w },
+        Chdir => ArgLayout { path: 0, ..n },
         Unlinkat => ArgLayout {
             dirfd: 0,
             path: 1,
             flags: 2,
-            ..n
+            ..w
         },
-        Rename | Link | Symlink => ArgLayout {
+        Rename | Link => ArgLayout {
             path: 0,
             path2: 1,
-            ..n
+            ..both
+        },
+        // The target is the link's contents, not a file this call names.
+        Symlink => ArgLayout {
+            path: 0,
+            path2: 1,
+            ..w2
         },
         Renameat => ArgLayout {
             dirfd: 0,
             path: 1,
             dirfd2: 2,
             path2: 3,
-            ..n
+            ..both
         },
         Renameat2 | Linkat => ArgLayout {
             dirfd: 0,
@@ -72,31 +88,31 @@ pub fn arg_layout(id: SyscallId) -> Option<ArgLayout> {
             dirfd2: 2,
             path2: 3,
             flags: 4,
-            ..n
+            ..both
         },
         Symlinkat => ArgLayout {
             path: 0,
             dirfd2: 1,
             path2: 2,
-            ..n
+            ..w2
         },
         Mkdir | Chmod => ArgLayout {
             path: 0,
             mode: 1,
-            ..n
+            ..w
         },
         Mkdirat | Fchmodat => ArgLayout {
             dirfd: 0,
             path: 1,
             mode: 2,
-            ..n
+            ..w
         },
         Fchmodat2 => ArgLayout {
             dirfd: 0,
             path: 1,
             mode: 2,
             flags: 3,
-            ..n
+            ..w
         },
         Fchmod => ArgLayout {
             fd: 0,
@@ -107,7 +123,7 @@ pub fn arg_layout(id: SyscallId) -> Option<ArgLayout> {
             path: 0,
             uid: 1,
             gid: 2,
-            ..n
+            ..w
         },
         Fchown => ArgLayout {
             fd: 0,
@@ -121,12 +137,12 @@ pub fn arg_layout(id: SyscallId) -> Option<ArgLayout> {
             uid: 2,
             gid: 3,
             flags: 4,
-            ..n
+            ..w
         },
         Truncate => ArgLayout {
             path: 0,
             length: 1,
-            ..n
+            ..w
         },
         Ftruncate => ArgLayout {
             fd: 0,
@@ -137,14 +153,14 @@ pub fn arg_layout(id: SyscallId) -> Option<ArgLayout> {
             path: 0,
             mode: 1,
             dev: 2,
-            ..n
+            ..w
         },
         Mknodat => ArgLayout {
             dirfd: 0,
             path: 1,
             mode: 2,
             dev: 3,
-            ..n
+            ..w
         },
         MemfdCreate => ArgLayout {
             path: 0,
@@ -181,7 +197,7 @@ pub fn arg_layout(id: SyscallId) -> Option<ArgLayout> {
             path2: 1,
             length: 3,
             flags: 4,
-            ..n
+            ..w
         },
         Fsetxattr => ArgLayout {
             fd: 0,
@@ -195,29 +211,29 @@ pub fn arg_layout(id: SyscallId) -> Option<ArgLayout> {
             path: 1,
             flags: 2,
             path2: 3,
-            ..n
+            ..w
         },
         Removexattr | Lremovexattr => ArgLayout {
             path: 0,
             path2: 1,
-            ..n
+            ..w
         },
         Fremovexattr => ArgLayout {
             fd: 0,
             path2: 1,
             ..n
         },
-        Utime | Utimes => ArgLayout { path: 0, ..n },
+        Utime | Utimes => ArgLayout { path: 0, ..w },
         Utimensat => ArgLayout {
             dirfd: 0,
             path: 1,
             flags: 3,
-            ..n
+            ..w
         },
         Futimesat => ArgLayout {
             dirfd: 0,
             path: 1,
-            ..n
+            ..w
         },
         NameToHandleAt => ArgLayout {
             dirfd: 0,
@@ -251,7 +267,7 @@ pub fn arg_layout(id: SyscallId) -> Option<ArgLayout> {
             path2_raw: 1,
             length: 3,
             flags: 4,
-            ..n
+            ..w
         },
         _ => return None,
     })
@@ -270,13 +286,14 @@ pub(super) fn decode(
     {
         return decode_open(bytes, cx).map(Some);
     }
-    // The kernel's name of the directory the first path is relative to, walked at the exit.
-    let kernel_dir = if cx.header.flags & REAL_PATH != 0 {
-        real_name(&view_record::<RawEvent<FileRealData>>(bytes)?.data.real)
+    // The kernel's names of the directories the paths are relative to, walked at the exit.
+    let (kernel_dir, kernel_dir2) = if cx.header.flags & REAL_PATH != 0 {
+        let r = &view_record::<RawEvent<FileRealData>>(bytes)?.data;
+        (real_name(&r.real), real_name(&r.real2))
     } else {
-        None
+        (None, None)
     };
-    let kernel_dir = kernel_dir.as_deref();
+    let (kernel_dir, kernel_dir2) = (kernel_dir.as_deref(), kernel_dir2.as_deref());
     let rec = view_record::<RawEvent<FileData>>(bytes)?;
     let d = &rec.data;
     let pid = cx.header.pid;
@@ -397,7 +414,7 @@ pub(super) fn decode(
                     real: None,
                 })
             } else {
-                Some(cx.path(dirfd, p1))
+                Some(under_real(cx.path(dirfd, p1), kernel_dir))
             },
             fd: None,
             op: None,
@@ -410,7 +427,7 @@ pub(super) fn decode(
         },
         EventKind::Rename => EventData::Rename {
             from: under_real(cx.path(dirfd, p1), kernel_dir),
-            to: cx.path(dirfd2, p2),
+            to: under_real(cx.path(dirfd2, p2), kernel_dir2),
             flags,
         },
         EventKind::Mkdir => EventData::Mkdir {
@@ -433,12 +450,12 @@ pub(super) fn decode(
             nofollow: flags & AT_SYMLINK_NOFOLLOW != 0,
         },
         EventKind::Link => EventData::Link {
-            target: cx.path(dirfd, p1),
-            path: cx.path(dirfd2, p2),
+            target: under_real(cx.path(dirfd, p1), kernel_dir),
+            path: under_real(cx.path(dirfd2, p2), kernel_dir2),
         },
         EventKind::Symlink => EventData::Symlink {
             target: p1,
-            path: cx.path(dirfd2, p2),
+            path: under_real(cx.path(dirfd2, p2), kernel_dir2),
         },
         EventKind::Truncate => EventData::Truncate {
             path: target(cx, p1),
@@ -446,7 +463,7 @@ pub(super) fn decode(
             length: d.length,
         },
         EventKind::Mknod => EventData::Mknod {
-            path: cx.path(dirfd, p1),
+            path: under_real(cx.path(dirfd, p1), kernel_dir),
             mode: d.mode,
             dev: d.dev,
         },
@@ -493,7 +510,7 @@ pub(super) fn decode(
         },
         EventKind::Utime => EventData::Utime {
             // utimensat(fd, NULL, …) sets the times of the fd's file.
-            path: Some(cx.path(dirfd, p1)),
+            path: Some(under_real(cx.path(dirfd, p1), kernel_dir)),
             flags,
         },
         EventKind::NameToHandle => {
@@ -636,10 +653,19 @@ fn under_real(mut path: PathRef, dir: Option<&str>) -> PathRef {
     path
 }
 
-/// An open's event, and its fd in the process's table; `real`: the kernel's name of the file.
+/// An open's event, and its fd in the process's table; `real`: the kernel's name of the file
+/// (of a failed open by a relative path, the walked directory's name joined with the path
+/// given, made normal here like every path).
 fn opened(d: &OpenData, real: Option<String>, cx: &mut Cx<'_>) -> EventData {
     let mut path = cx.path(d.dirfd, text(&d.path, d.path_len));
-    *cx.kernel_named = real.is_some();
+    let real = if cx.ok() {
+        real
+    } else {
+        real.map(|r| super::procs::normalize(&r))
+    };
+    // A failed open's name joins a path read again at the exit: it does not vouch for
+    // what the kernel read, and the open's `args_changed`/`args_unverified` stay.
+    *cx.kernel_named = real.is_some() && cx.ok();
     path.real = real.filter(|r| path.resolved.as_ref() != Some(r));
     // The fd table keeps the kernel's name when there is one: later fchmod/fchown by fd then
     // name the file itself, not the link it was opened through. An O_TMPFILE fd is an
