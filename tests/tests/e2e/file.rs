@@ -900,6 +900,82 @@ fn a_failed_call_relative_to_a_renamed_directory_names_what_it_tried() {
     assert_eq!(errno_of(e), Some("ENOENT"), "{e:?}");
 }
 
+/// Issue 11 (session 22): where the walk cannot name a directory (deeper than its 64 steps,
+/// or a name longer than 255 bytes, the directory's own or joined with the path given), the
+/// event is written and flagged `real_path_unnamed`, with no `real`: a failed open, a mkdir,
+/// a rename's destination; never a wrong name, never a dropped event.
+#[test]
+fn a_directory_the_walk_cannot_name_leaves_the_event_flagged() {
+    require_root();
+    let dir = TempDir::new("walk-fails");
+    // 70 components below the temp dir: more than the walk's 64 steps, in 140 bytes.
+    let deep = (0..70).fold(dir.path().to_path_buf(), |p, _| p.join("a"));
+    // A name of about 200 bytes: it fits, but not with an 80-byte path after it.
+    let wide = (0..2).fold(dir.path().to_path_buf(), |p, i| {
+        p.join(format!("{i}{}", "w".repeat(79)))
+    });
+    for d in [&deep, &wide] {
+        std::fs::create_dir_all(d).expect("mkdir -p");
+    }
+    let from = dir.join("from.txt");
+    std::fs::write(&from, b"").expect("a file to rename");
+    let long = "l".repeat(80);
+    let script = format!(
+        "import os\n\
+         os.chdir('{deep}')\n\
+         try:\n\
+         \x20   os.open('missing.txt', os.O_RDONLY)\n\
+         except FileNotFoundError:\n\
+         \x20   pass\n\
+         os.mkdir('newdir')\n\
+         os.rename('{from}', 'moved.txt')\n\
+         os.chdir('{wide}')\n\
+         try:\n\
+         \x20   os.open('{long}', os.O_RDONLY)\n\
+         except FileNotFoundError:\n\
+         \x20   pass\n\
+         os.close(os.open('short.txt', os.O_CREAT | os.O_WRONLY, 0o600))\n",
+        deep = deep.display(),
+        from = from.display(),
+        wide = wide.display(),
+    );
+    let rec = record("walk-fails", &["--", "/usr/bin/python3", "-c", &script]);
+    let t = &rec.trace;
+    assert_eq!(t.header.hooks.kernel_walked_names, Some(true));
+    let given_as = |e: &tracer::trace::Event, given: &str| -> Option<PathRef> {
+        let p = match &e.data {
+            EventData::Open { path, .. } | EventData::Mkdir { path, .. } => path,
+            EventData::Rename { to, .. } => to,
+            _ => return None,
+        };
+        (p.given.as_deref() == Some(given)).then(|| p.clone())
+    };
+    for (what, given) in [
+        ("the failed open too deep", "missing.txt"),
+        ("the mkdir too deep", "newdir"),
+        ("the rename into a directory too deep", "moved.txt"),
+        ("the failed open whose name is too long", long.as_str()),
+    ] {
+        let e = find(t, what, |e| given_as(e, given).is_some());
+        let path = given_as(e, given).expect("found by it");
+        assert!(
+            e.flags.iter().any(|f| f == "real_path_unnamed"),
+            "{what}: {e:?}"
+        );
+        assert_eq!(path.real, None, "{what}: {e:?}");
+    }
+    // The open that fits is named, and not flagged.
+    let e = find(t, "the open that fits", |e| {
+        given_as(e, "short.txt").is_some()
+    });
+    assert!(!e.flags.iter().any(|f| f == "real_path_unnamed"), "{e:?}");
+    let cut = t
+        .footer
+        .as_ref()
+        .map_or(0, |f| f.truncated.values().sum::<u64>());
+    assert!(cut >= 4, "{:?}", t.footer);
+}
+
 /// Issue 11: with the kernel walk off (as where its offsets are missing), the trace says so
 /// (`kernel_walked_names: false`, and why in `detail_unavailable`), and opens are recorded as
 /// before.
