@@ -17,7 +17,7 @@
 //! mknod(at), unlink(at), rmdir, the chmod and chown families, truncate, the utime calls, the
 //! path xattr calls and file_setattr (userspace's `FILE_ARGS` table says which), whether or
 //! not the call succeeded, and writes them for userspace to join with the paths given
-//! ([`name_dir`]).
+//! ([`name_dir`]). A chdir's walk, at its exit, is of the new cwd itself.
 //!
 //! The steps run in a `bpf_loop` callback (Linux 5.17+), which the verifier checks once, not
 //! once per step. Reads are not under `rename_lock`: a rename racing with the walk can give a

@@ -822,6 +822,40 @@ fn times_sizes_and_xattrs_changed_in_a_renamed_directory_are_named_where_they_ar
     }
 }
 
+/// Issue 11 (session 22): a chdir by a relative path in a renamed cwd is named by the kernel
+/// walk of the new cwd, and the cwd the recorder keeps follows that name: a file made there
+/// afterwards is resolved where it lands, not under the stale name.
+#[test]
+fn a_chdir_in_a_renamed_directory_moves_the_recorded_cwd_there() {
+    let r = record_renamed(
+        "renamed-chdir",
+        &[],
+        &[],
+        "os.mkdir('deeper')\n\
+         os.chdir('deeper')\n\
+         os.close(os.open('after.txt', os.O_CREAT | os.O_WRONLY, 0o600))\n",
+    );
+    let (t, cwd) = (&r.rec.trace, &r.moved_cwd);
+    let deeper = cwd.join("deeper");
+    assert_lands(t, "chdir", "deeper", &deeper, |d| match d {
+        EventData::Chdir { path, .. } => path.as_ref(),
+        _ => None,
+    });
+    let landed = deeper.join("after.txt");
+    assert!(landed.exists(), "python made {}", landed.display());
+    let landed = landed.display().to_string();
+    let e = find(
+        t,
+        "the open after the chdir",
+        |e| matches!(&e.data, EventData::Open { path, .. } if path.given.as_deref() == Some("after.txt")),
+    );
+    let EventData::Open { path, .. } = &e.data else {
+        unreachable!()
+    };
+    assert_eq!(path.resolved.as_deref(), Some(landed.as_str()), "{e:?}");
+    assert_eq!(path.real, None, "{e:?}");
+}
+
 /// Issue 11 (session 22): a call that fails still had a target. A relative open that fails
 /// (ENOENT; EACCES once the script has dropped root), a mkdir that finds its name taken, an
 /// unlink and a rename of a file that is not there, relative to renamed directories, name the

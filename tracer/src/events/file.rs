@@ -44,7 +44,7 @@ const OPEN_FLAGS: &[(u64, &str)] = &[
 /// copies `args[position]` by this table (the `FILE_ARGS` map); the decoder reads it back to know
 /// which fields are real. `walk`/`walk2`: the path is a file's name relative to the dirfd (or
 /// the cwd) that the exit names by walking that directory in the kernel (`real`/`real2`); not
-/// a symlink's target (data), a queue's or memfd's name, or chdir's (the cwd userspace keeps).
+/// a symlink's target (data), a queue's or a memfd's name.
 pub fn arg_layout(id: SyscallId) -> Option<ArgLayout> {
     use SyscallId::*;
     let n = ArgLayout::NONE;
@@ -56,8 +56,8 @@ pub fn arg_layout(id: SyscallId) -> Option<ArgLayout> {
         ..n
     };
     Some(match id {
-        Unlink | Rmdir => ArgLayout { path: 0, ..w },
-        Chdir => ArgLayout { path: 0, ..n },
+        // chdir: the walk at its exit is of the new cwd (userspace does not join).
+        Unlink | Rmdir | Chdir => ArgLayout { path: 0, ..w },
         Unlinkat => ArgLayout {
             dirfd: 0,
             path: 1,
@@ -481,10 +481,23 @@ pub(super) fn decode(
             EventData::MemfdCreate { name: p1, flags }
         }
         EventKind::Chdir => {
-            let path = target(cx, p1);
+            let mut path = target(cx, p1);
+            // The walk at a successful chdir's exit is of the new cwd itself: it is the
+            // directory's name, not one to join the path to. The cwd kept follows it, so that
+            // later relative paths are resolved under the directory's name now, not under one
+            // a rename outside the recording made stale.
+            if cx.ok()
+                && !fd_call
+                && let (Some(p), Some(dir)) = (path.as_mut(), kernel_dir)
+                && p.given.as_deref().is_some_and(|g| !g.starts_with('/'))
+            {
+                p.real = (p.resolved.as_deref() != Some(dir)).then(|| dir.to_owned());
+            }
             if cx.ok() {
-                cx.procs
-                    .set_cwd(pid, path.as_ref().and_then(|p| p.resolved.clone()));
+                let cwd = path
+                    .as_ref()
+                    .and_then(|p| p.real.clone().or(p.resolved.clone()));
+                cx.procs.set_cwd(pid, cwd);
             }
             EventData::Chdir { path, fd }
         }

@@ -260,10 +260,11 @@ pub struct Hooks {
     /// shows the way).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syscalls: Option<SyscallHooking>,
-    /// Whether opens by a relative path (to a directory fd or the cwd) are named by the kernel
-    /// walking the opened file's path (`real`), so that a directory renamed after its fd was
-    /// opened does not leave a stale name. `false`: off, with why in `detail_unavailable`
-    /// (`walk:open_exit`). Added 2026-12 (issue 11); absent in traces of older recorders.
+    /// Whether opens and other file calls by a relative path (to a directory fd or the cwd),
+    /// failed ones included, are named by the kernel walking the opened file's or the
+    /// directory's path (`real`), so that a directory renamed after its fd was opened does not
+    /// leave a stale name. `false`: off, with why in `detail_unavailable` (`walk:open_exit`).
+    /// Added 2026-12 (issue 11); absent in traces of older recorders.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kernel_walked_names: Option<bool>,
 }
