@@ -97,16 +97,18 @@ pub fn name_opened(done: &Completed, cfg: &Config) -> Option<()> {
         SyscallId::Open | SyscallId::Creat => (AT_FDCWD, a[0]),
         _ => return None,
     };
-    // An absolute path is resolved by the name read (a symlink in it is the LSM's business).
+    let opened = done.ret >= 0;
+    // An absolute path is resolved by the name read (a symlink in it is the LSM's business),
+    // except a successful openat2's: with RESOLVE_IN_ROOT it is relative to the dirfd, and
+    // only the new fd's walk names what it opened. An empty one (a failed open) names nothing.
     // SAFETY: a user read checked by the helper.
     let first: u8 = unsafe { bpf_probe_read_user(path as *const u8) }.ok()?;
-    if first == b'/' {
+    if first == 0 || (first == b'/' && !(opened && done.syscall == SyscallId::Openat2)) {
         return None;
     }
     let tid = bpf_get_current_pid_tgid() as u32;
     // NOEXIST: a name the LSM hook gave is kept.
     let real = real_slot(tid, aya_ebpf::bindings::BPF_NOEXIST as u64)?;
-    let opened = done.ret >= 0;
     let status = walk(if opened { done.ret as i32 } else { dirfd }, cfg);
     if opened {
         put_name(status, real)

@@ -934,6 +934,37 @@ fn a_failed_call_relative_to_a_renamed_directory_names_what_it_tried() {
     assert_eq!(errno_of(e), Some("ENOENT"), "{e:?}");
 }
 
+/// Session 22: openat2 with `RESOLVE_IN_ROOT` takes an absolute path relative to its dirfd;
+/// "/inner.txt" there is a file in the dirfd's directory, not at the root. The walk of the
+/// new fd names it (`real`), where the path read alone names another file.
+#[test]
+fn an_openat2_in_root_is_named_where_it_lands() {
+    require_root();
+    let dir = TempDir::new("in-root");
+    let script = format!(
+        "import ctypes, os\n\
+         libc = ctypes.CDLL(None, use_errno=True)\n\
+         d = os.open('{}', os.O_RDONLY | os.O_DIRECTORY)\n\
+         how = (ctypes.c_uint64 * 3)(os.O_CREAT | os.O_WRONLY, 0o600, 0x10)\n\
+         fd = libc.syscall(437, d, b'/inner.txt', how, 24)\n\
+         assert fd >= 0, ctypes.get_errno()\n\
+         os.close(fd)\n",
+        dir.path().display()
+    );
+    let rec = record("in-root", &["--", "/usr/bin/python3", "-c", &script]);
+    let landed = dir.join("inner.txt");
+    assert!(landed.exists(), "openat2 made {}", landed.display());
+    let landed = landed.display().to_string();
+    let e = find(&rec.trace, "the openat2", |e| {
+        syscall_is(e, "openat2")
+            && matches!(&e.data, EventData::Open { path, .. } if path_is(path, "/inner.txt"))
+    });
+    let EventData::Open { path, .. } = &e.data else {
+        unreachable!()
+    };
+    assert_eq!(path.real.as_deref(), Some(landed.as_str()), "{e:?}");
+}
+
 /// Issue 11 (session 22): where the walk cannot name a directory (deeper than its 64 steps,
 /// or a name longer than 255 bytes, the directory's own or joined with the path given), the
 /// event is written and flagged `real_path_unnamed`, with no `real`: a failed open, a mkdir,
