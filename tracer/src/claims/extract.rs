@@ -381,6 +381,8 @@ fn normalise(s: &str) -> String {
         .replace("priviledg", "privileg")
         // "Avahi properly drops priviliges" (heldout15)
         .replace("privilig", "privileg")
+        // "Root permissions are unneccessary" (heldout26)
+        .replace("neccessar", "necessar")
         .replace(['‘', '’', '“', '”'], "'")
         .replace(['–', '—'], "-")
         .replace(['`'], "")
@@ -505,6 +507,14 @@ const SCOPED_NEGATIONS: &[&str] = &[
     // no spawn): a denied control presupposes what it governs.
     "no control over",
     "no control of",
+    // "This PR fixes the lack of setuid bit for: …" (heldout26, read as no setuid file): a
+    // lack fixed is the thing now there.
+    "fixes the lack of",
+    "fixed the lack of",
+    "fix the lack of",
+    "fixes the missing",
+    "fixed the missing",
+    "fix the missing",
     "not in control of",
     // "While this is no problem for the daemon itself as every request will spawn a new
     // git-daemon instance" (heldout23, read as no spawn): a denied problem is a judgement of
@@ -921,6 +931,7 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
                     && !named_origin(s, pos))
                     || object_denied(s, pos)
                     || fix_prevents(s, pos)
+                    || denied_by_anaphor(s, pos)
                     || ["un", "non-", "non"].iter().any(|p| s[..pos].ends_with(p)),
             )
         })
@@ -969,6 +980,28 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
     } else {
         Expect::Present
     })
+}
+
+/// Whether a mention is denied after a contrast through a pronoun that refers back to it: "The
+/// README mentions a systemd timer and service, but the AUR package doesn't actually install
+/// either of them" (heldout26, read as a timer installed) denies the timer and the service.
+fn denied_by_anaphor(s: &str, pos: usize) -> bool {
+    let Some(but) = s[pos..].find(" but ").map(|i| pos + i + " but ".len()) else {
+        return false;
+    };
+    let tail = &s[but..];
+    let tail = &tail[..tail.find([';', '.']).unwrap_or(tail.len())];
+    [
+        " either of them",
+        " any of them",
+        " either of these",
+        " any of these",
+        " either one",
+    ]
+    .iter()
+    .filter_map(|a| tail.find(a))
+    .min()
+    .is_some_and(|j| negated(&tail[..j]))
 }
 
 /// Whether a mention sits in a hedged aside: "(maybe a crypto rig, maybe a sensor …)"
@@ -4714,7 +4747,13 @@ const RULES: &[Rule] = &[
         applies: |s| {
             // "tmpfiles.d will create it owned by speakersafetyd" (session 16, an unlabelled
             // check): systemd-tmpfiles' configuration, not a temporary file.
-            let s = &s.replace("systemd-tmpfiles", "").replace("tmpfiles.d", "");
+            // Nor is any other word naming it: "In `tmpfiles.conf`, the directory /var/lib/kodi
+            // will be created", "a tmpfiles snippet … creates /run/gluster" (heldout26).
+            let s = &s
+                .split(' ')
+                .filter(|w| !w.contains("tmpfiles"))
+                .collect::<Vec<_>>()
+                .join(" ");
             any(s, TEMP)
                 // A bare "/tmp/…" path counts as a file used there, not a socket's path
                 // ("listens on /tmp/.foo.sock") or an example's (heldout17's fixes).
@@ -5680,6 +5719,12 @@ const DBUS: &[&str] = &[
 /// Phrases that say by themselves that the daemon's final user is not root: "run as
 /// unprivileged numa user", "runs as a non-root user", "drops privileges to a dedicated user".
 const NOT_ROOT: &[&str] = &[
+    // "Root permissions are unneccessary" (heldout26): root is not needed, as "does not
+    // require root privileges".
+    "root permissions are unnecessary",
+    "root privileges are unnecessary",
+    "root permissions are not needed",
+    "root privileges are not needed",
     "runs as an unprivileged",
     "runs as a dedicated",
     "runs as its own user",
@@ -6092,6 +6137,27 @@ fn imagined_act_cut(s: &str) -> &str {
 
 /// Doubt and partial statements: no claim either way.
 const UNCERTAIN: &[&str] = &[
+    // "I also don't see a valid reason for a setuid() using service to need a world-writable
+    // directory" (heldout26, read as no setuid call): a reason sought or denied is the
+    // writer's judgement, not a statement of what the package does.
+    "see a valid reason",
+    "see any reason",
+    "see a reason",
+    "see no reason",
+    // "Will be implemented to run under user `nobody`", "SSSD is moving to running as its own
+    // system user", "- figuring out a way to modify the package to run systemd service as
+    // non-root user" (heldout26): plans and work to be done, not the package as it is.
+    "will be implemented",
+    " is moving to ",
+    " are moving to ",
+    "figuring out a way",
+    "figure out a way",
+    // "It's fairly easy to have timers or services run in non root" (heldout26): what can be
+    // done in general.
+    "it's easy to",
+    "it's fairly easy to",
+    "it is easy to",
+    "it is fairly easy to",
     "not clear whether",
     "not clear if",
     "unclear whether",
