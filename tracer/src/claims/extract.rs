@@ -764,6 +764,52 @@ fn contradicts(answer: &str) -> bool {
     }
 }
 
+/// The detail after a bare "yes" or "no" that answers a label denying by itself ("does not run
+/// a daemon as root: no, it drops …" gives "it drops …"; "No processes spawned: yes" gives "").
+/// `None` when the line is not such an answer: the label does not deny, or the answer does not
+/// start with a yes or no standing alone ("does not open a port - no issues found" is a
+/// denial detailed, not an answer).
+fn yes_no_after_denying_label<'a>(s: &'a str, anchors: &[&str]) -> Option<&'a str> {
+    let (label, rest, _) = label_answer_sep(s)?;
+    if !anchors.iter().any(|a| label.contains(a)) || !negated(label) {
+        return None;
+    }
+    let a = rest.trim_start_matches(['-', ':', ' ', '*']);
+    let word = ["yes", "yeah", "yep", "nope", "no"]
+        .into_iter()
+        .find(|w| a.starts_with(w))?;
+    let after = &a[word.len()..];
+    let stands_alone = after.is_empty()
+        || after.starts_with([',', '.', ';', '!', ':', ')'])
+        || [" -", " \u{2014}", " ("]
+            .iter()
+            .any(|p| after.starts_with(p));
+    stands_alone.then(|| after.trim_matches(|c: char| ",.;!:-() \u{2014}".contains(c)))
+}
+
+/// A detail that repeats the denial it agrees with: "it does not", "doesn't", "never", "none".
+fn echoes_denial(detail: &str) -> bool {
+    let words: Vec<&str> = detail
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .collect();
+    matches!(
+        words.as_slice(),
+        [
+            "it" | "he" | "she" | "they",
+            "does" | "do" | "did" | "is",
+            "not",
+            ..
+        ] | [
+            "it" | "he" | "she" | "they",
+            "doesn't" | "don't" | "didn't" | "isn't" | "never",
+            ..
+        ] | ["does" | "do", "not", ..]
+            | ["doesn't" | "don't" | "never" | "none" | "not", ..]
+    )
+}
+
 /// The label/answer split of a checklist line: the first `:`, ` - `, ` -- ` or `? ` that has
 /// text on both sides.
 fn label_answer(s: &str) -> Option<(&str, &str)> {
@@ -6690,7 +6736,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
             } else {
                 sentence
             };
-            let judge = |text: &str| {
+            let judge_whole = |text: &str| {
                 if (matches!(r.check, Check::OpensPort | Check::ExternalEndpoint)
                     && denied_loopback_listen(text))
                     || (r.check == Check::SetuidFiles
@@ -6736,6 +6782,24 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
                         },
                     )
                 }
+            };
+            // "does not run a daemon as root: no", "No processes spawned: yes": a label that
+            // denies by itself, answered by a bare yes or no. The answer is the reviewer's, but
+            // which way it goes is not: "no" may agree with the denial ("no, it does not") or
+            // reject the statement ("no, that is wrong"), "yes" may confirm it or say the
+            // behaviour is there. The real reviews in the corpus never answer a denying label
+            // so; they write the polarity into the label itself ("Does use centralized online
+            // account", "does run a daemon as root") and put details after it. So a detail
+            // after the yes or no decides, read alone ("no, it starts as root and drops to the
+            // avahi user" is no root, "yes, it runs /usr/sbin/foo-helper" spawns); a bare answer,
+            // or a detail that says nothing of the check, is unclear.
+            let judge = |text: &str| match yes_no_after_denying_label(text, r.anchors) {
+                None => judge_whole(text),
+                Some("") => None,
+                Some(detail) if contradicts(detail) => Some(Expect::Present),
+                Some(detail) if echoes_denial(detail) => Some(Expect::Absent),
+                Some(detail) if (r.applies)(detail) => judge_whole(detail),
+                Some(_) => None,
             };
             // Clauses joined by ';' are statements of their own: when several speak of the
             // check and each alone says the same ("only listens on 127.0.0.1 port 323; does
@@ -8142,6 +8206,44 @@ mod tests {
             listed_not_claimed(text, |why| why.starts_with("unclear:"));
             assert!(extract(text).unrecognised.is_empty(), "{text:?}");
         }
+    }
+
+    /// A label that denies by itself, answered by a bare yes or no, reads both ways: it is listed
+    /// as unclear, never guessed (docs/claims.md, session 22). A detail after the answer decides.
+    #[test]
+    fn bare_yes_or_no_after_a_denying_label_is_unclear() {
+        for text in [
+            "- does not run a daemon as root: no\n",
+            "- does not run a daemon as root: yes\n",
+            "- No processes spawned: no.\n",
+            "- Does not open a port? No.\n",
+            "- does not run a daemon as root: no, see below\n",
+        ] {
+            listed_not_claimed(text, |why| why.starts_with("unclear:"));
+        }
+        assert_eq!(
+            one(
+                "- does not run a daemon as root: no, it starts as root and drops to the avahi user"
+            ),
+            [(Check::RunsAsRoot, Expect::Absent)]
+        );
+        assert_eq!(
+            one("- does not run a daemon as root: yes, it runs as root"),
+            [(Check::RunsAsRoot, Expect::Present)]
+        );
+        assert_eq!(
+            one("- does not open a port: no, it does not"),
+            [(Check::OpensPort, Expect::Absent)]
+        );
+        // Not an answer: a denial detailed ("no issues"), and "none".
+        assert_eq!(
+            one("- does not run a daemon as root - no issues found"),
+            [(Check::RunsAsRoot, Expect::Absent)]
+        );
+        assert_eq!(
+            one("- does not open a port: none"),
+            [(Check::OpensPort, Expect::Absent)]
+        );
     }
 
     #[test]
