@@ -949,6 +949,7 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         .filter(|pos| !removed_object(clause_before(s, *pos)))
         .filter(|pos| !removed_after(s, *pos))
         .filter(|pos| !switched_off(s, *pos))
+        .filter(|pos| !left_state(s, *pos))
         // "CAP_NET_BIND_SERVICE allows it to …": a word inside an identifier names no act.
         .filter(|pos| !s[..*pos].ends_with('_'))
         .filter(|pos| !prevented_act(s, *pos))
@@ -1026,6 +1027,24 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
     } else {
         Expect::Present
     })
+}
+
+/// Whether a mention is the state a change leaves: "I've switched uptimed from running as root
+/// to running as daemon" (heldout26, read as root) says where it no longer is; what follows
+/// " to " is where it is now.
+fn left_state(s: &str, pos: usize) -> bool {
+    let head = &s[..pos];
+    let Some(from) = head.rfind(" from ") else {
+        return false;
+    };
+    let clause = head[..from].rsplit([',', ';']).next().unwrap_or("");
+    !head[from..].contains(" to ")
+        && s[pos..].contains(" to ")
+        && [
+            "switch", "moved ", "move ", "changed ", "change ", "migrat", "convert",
+        ]
+        .iter()
+        .any(|v| clause.contains(v))
 }
 
 /// Whether a mention is denied after a contrast through a pronoun that refers back to it: "The
@@ -4032,6 +4051,11 @@ fn setid_call_syntax(s: &str) -> bool {
                 .next_back()
                 .is_some_and(|c| c.is_alphanumeric() || c == '_')
         })
+            // "This executable is calling setuid and setgid without setgroups" (rpmlint, quoted
+            // in heldout26, read as a setuid file): the word after a call verb is the call.
+            || ["calling ", "calls ", "call to ", "calls to "]
+                .iter()
+                .any(|v| s.contains(&format!("{v}{w}")))
     })
 }
 
@@ -6194,6 +6218,10 @@ const UNCERTAIN: &[&str] = &[
     // system user", "- figuring out a way to modify the package to run systemd service as
     // non-root user" (heldout26): plans and work to be done, not the package as it is.
     "will be implemented",
+    // "Propose a change … to make sure that no new SetUID/SetGID binaries are added", "We have
+    // tests … to make sure that no new SetUID/SetGID binaries get added" (heldout26, read as no
+    // setuid files): what someone sees to, a purpose or a request, not the package's state.
+    "make sure ",
     " is moving to ",
     " are moving to ",
     "figuring out a way",
