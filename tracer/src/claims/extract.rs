@@ -1029,6 +1029,28 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
     })
 }
 
+/// An RPM spec's maintainer scriptlet named: `%pre`, `%post`, `%preun`, `%postun`,
+/// `%pretrans`, `%posttrans` (heldout26's spec reviews), not the build's `%prep`.
+fn rpm_scriptlet(s: &str) -> bool {
+    [
+        "%pre",
+        "%post",
+        "%preun",
+        "%postun",
+        "%pretrans",
+        "%posttrans",
+    ]
+    .iter()
+    .any(|w| {
+        s.match_indices(w).any(|(i, _)| {
+            !s[i + w.len()..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+        })
+    })
+}
+
 /// Whether a mention is the state a change leaves: "I've switched uptimed from running as root
 /// to running as daemon" (heldout26, read as root) says where it no longer is; what follows
 /// " to " is where it is now.
@@ -5199,7 +5221,7 @@ const RULES: &[Rule] = &[
         applies: |s| {
             // "the package doesn't create this user", "does not create the required user during
             // installation": the install is the maintainer scripts' work.
-            (any(
+            ((any(
                 s,
                 // "postins" also finds the common typo ("has a postins script to create
                 // openfire user").
@@ -5215,7 +5237,13 @@ const RULES: &[Rule] = &[
                     "post_install",
                     "post-install",
                 ],
-            ) && ((any(s, ADDS) && !adds_setting(s))
+            ) || rpm_scriptlet(s))
+                // "The lavinmq user is created by systemd-sysusers on boot or during package
+                // post-install" (heldout26): a sysusers.d declaration, which rpm or a hook
+                // applies; no maintainer script runs an account tool (one that does is named:
+                // "%sysusers_create_compat …; groupadd -r sysrepo").
+                && (!s.contains("sysusers") || any(s, ADDS))
+                && ((any(s, ADDS) && !adds_setting(s))
                 || creates_account(s)
                 || (any(s, ADDS_ANCHORS) && any(s, &["user", "group"]))))
                 || (any(
@@ -5252,7 +5280,7 @@ const RULES: &[Rule] = &[
     Rule {
         check: Check::MaintainerRemoves,
         applies: |s| {
-            any(
+            (any(
                 s,
                 &[
                     "postinst",
@@ -5262,7 +5290,8 @@ const RULES: &[Rule] = &[
                     "prerm",
                     "inst script",
                 ],
-            ) && any(s, REMOVES)
+            ) || rpm_scriptlet(s))
+                && any(s, REMOVES)
         },
         anchors: REMOVES,
         absent_phrases: &[],
