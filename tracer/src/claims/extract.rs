@@ -7657,7 +7657,8 @@ fn static_reason(s: &str) -> Option<&'static str> {
 /// English words that follow a header in prose ("Security review of the whole stack"): a
 /// package could be called so, but a reviewer naming one would not write it this way.
 const NOT_NAMES: &[&str] = &[
-    "the", "a", "an", "this", "that", "these", "those", "our", "its",
+    "the", "a", "an", "this", "that", "these", "those", "our", "its", "it", "them", "all", "both",
+    "each", "every", "any", "some", "me", "you", "us", "now", "main", "universe",
 ];
 
 /// Template placeholders that name no package.
@@ -7673,7 +7674,23 @@ const PLACEHOLDERS: &[&str] = &[
 /// A Debian package name: lower-case letters, digits, `+ - .`, two or more, starting with a
 /// letter or digit. Anything else is not taken as a name (no guessing from a typo).
 fn package_token(s: &str) -> Option<String> {
-    let t = s.trim_matches(|c: char| matches!(c, '`' | '\'' | '"' | ',' | ':' | ';' | '(' | ')'));
+    // Launchpad's page titles quote the bug title typographically: “[MIR] fwupd-efi”.
+    let t = s.trim_matches(|c: char| {
+        matches!(
+            c,
+            '`' | '\''
+                | '"'
+                | ','
+                | ':'
+                | ';'
+                | '('
+                | ')'
+                | '\u{201c}'
+                | '\u{201d}'
+                | '\u{2018}'
+                | '\u{2019}'
+        )
+    });
     let t = t.trim_end_matches('.');
     let ok = t.len() >= 2
         && t.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
@@ -7705,26 +7722,34 @@ fn is_escalation_tool(package: Option<&str>) -> bool {
 
 fn package_name(text: &str) -> Option<String> {
     let after = |l: &str, prefix: &str| -> Option<String> {
-        let i = l.find(prefix)?;
+        // Headers are matched without regard to case ("Review for package: cargo").
+        let i = l.to_ascii_lowercase().find(&prefix.to_ascii_lowercase())?;
         // "for: foo" — a separator alone is not the name.
         let name = l[i + prefix.len()..]
             .split_whitespace()
             .find(|w| w.chars().any(|c| c.is_alphanumeric()))?;
         package_token(name)
     };
-    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let all: Vec<&str> = text.lines().map(str::trim).collect();
+    // A pasted bug mail's change notice ("** Summary changed:") shows the old title on a line
+    // starting "- " and the new one on a line starting "+ ": the old title names nothing now.
+    let lines: Vec<&str> = all
+        .iter()
+        .copied()
+        .filter(|l| !l.starts_with("- [") || !l.contains("[MIR]"))
+        .collect();
     for prefix in [
         "Review for Source Package:",
         "Review for Package:",
         "Main Inclusion Report for",
+        // The MIR team's summaries: "[Summary] MIR review for libisoburn".
+        "MIR review for",
+        "MIR review of",
         "[MIR]",
-        "[MIR] ",
         // The security team's own headers: "Security review of chrony", "Security review
         // for: foo".
         "Security review of",
         "Security review for",
-        "security review of",
-        "security review for",
     ] {
         if let Some(n) = lines.iter().find_map(|l| after(l, prefix)) {
             return Some(n);
@@ -7743,12 +7768,15 @@ fn package_name(text: &str) -> Option<String> {
             }
         }
     }
-    // A pasted bug mail's footer: https://bugs.launchpad.net/ubuntu/+source/NAME/+bug/N
-    lines.iter().find_map(|l| {
+    // A pasted bug mail's footer: https://bugs.launchpad.net/ubuntu/+source/NAME/+bug/N. A
+    // request that links two source packages (rustc and cargo) names no single one.
+    let mut linked = lines.iter().filter_map(|l| {
         let i = l.find("/+source/")?;
         let rest = &l[i + "/+source/".len()..];
         package_token(rest.split('/').next()?)
-    })
+    });
+    let first = linked.next()?;
+    linked.all(|n| n == first).then_some(first)
 }
 
 /// Reads a review. Never fails: what is not understood is listed, not dropped.
@@ -8627,6 +8655,36 @@ mod tests {
             package_name("I reviewed masakari 9.0.0 as checked").as_deref(),
             Some("masakari")
         );
+        // Launchpad's page title quotes the bug title typographically.
+        assert_eq!(
+            package_name(
+                "Bug #1956768 \u{201c}[MIR] fwupd-efi\u{201d} : Bugs : fwupd-efi package\n"
+            )
+            .as_deref(),
+            Some("fwupd-efi")
+        );
+        assert_eq!(
+            package_name("Review for package: cargo\n").as_deref(),
+            Some("cargo")
+        );
+        assert_eq!(
+            package_name("[Summary]\nMIR review for libisoburn\n").as_deref(),
+            Some("libisoburn")
+        );
+        // A bug mail's change notice: the old title ("- ") is not the name, the new one is.
+        assert_eq!(
+            package_name("** Summary changed:\n\n- [MIR] liblastlog2-2\n+ [MIR] util-linux\n")
+                .as_deref(),
+            Some("util-linux")
+        );
+        // Two linked source packages name no single one; a pronoun names nothing.
+        assert_eq!(
+            package_name(
+                "https://launchpad.net/ubuntu/+source/rustc\nhttps://launchpad.net/ubuntu/+source/cargo\n"
+            ),
+            None
+        );
+        assert_eq!(package_name("I will do a security review for it.\n"), None);
     }
 
     #[test]
