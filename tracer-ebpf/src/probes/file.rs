@@ -34,7 +34,7 @@ use tracer_common::{
 use crate::{
     emit::{note_str, read_user_bytes, read_user_str, syscall_event},
     lsm,
-    maps::{FILE_ARGS, INFLIGHT, LOST, REAL_PATHS, config, count, real_slot},
+    maps::{FILE_ARGS, INFLIGHT, LOST, REAL_PATHS, config, count, real_of, real_slot},
     probes::syscalls::{Completed, SyscallContext, check_entry, complete, zero},
     scope,
 };
@@ -139,7 +139,8 @@ fn note_real_open(ctx: &LsmContext, cfg: &Config) -> Option<()> {
     // An open syscall of a recorded thread is in progress: the scope check, and no name is
     // kept for the files the kernel opens on its own behalf (an exec's binary, its loader).
     // SAFETY: a map value read by copy.
-    let syscall = SyscallId::from_raw(unsafe { INFLIGHT.get(tid) }?.syscall)?;
+    let inflight = unsafe { INFLIGHT.get(tid) }?;
+    let syscall = SyscallId::from_raw(inflight.syscall)?;
     // mq_open's and open_by_handle_at's exit program (`file_exit`) takes no kernel name: none
     // is kept for them, or the thread's next open would find it and, the insert keeping the
     // first name, report it as that open's file.
@@ -148,9 +149,10 @@ fn note_real_open(ctx: &LsmContext, cfg: &Config) -> Option<()> {
     {
         return None;
     }
-    // NOEXIST keeps the first name: an overlayfs open opens its backing file again inside
-    // the same syscall, and the name the process sees is the first one.
-    let real = real_slot(tid, aya_ebpf::bindings::BPF_NOEXIST as u64)?;
+    // The first name of this call is kept: an overlayfs open opens its backing file again
+    // inside the same syscall, and the name the process sees is the first one. One another
+    // call left (its exit never took it) is replaced.
+    let real = real_slot(tid, inflight.ts_ns, true)?;
     let file: *const u8 = ctx.arg(0);
     // SAFETY: `file` is the hook's `struct file *`; `off_file_path` is its `f_path` member.
     unsafe { lsm::name_into(file.add(cfg.off_file_path as usize), real) };
@@ -174,7 +176,8 @@ struct OpenHow {
 fn emit_open(done: &Completed, cfg: &Config) -> Option<()> {
     if cfg.lsm_paths != 0 || cfg.walk_paths != 0 {
         let tid = bpf_get_current_pid_tgid() as u32;
-        if let Some(real) = REAL_PATHS.get_ptr(tid) {
+        // Only a name this very call put (see `REAL_PATHS`).
+        if let Some(real) = real_of(tid, done.inflight.ts_ns) {
             let result = emit_open_as::<OpenRealData>(done, cfg, |d, hdr_flags| {
                 // SAFETY: `d` is the reserved record's payload, `real` a map value.
                 unsafe {
@@ -287,8 +290,8 @@ fn emit_file(done: &Completed, cfg: &Config) -> Option<()> {
         // Last: the verifier carries the flags' three outcomes through the rest of the
         // program, and little is left of it here.
         if cfg.walk_paths != 0 {
-            take_real(tid, &raw mut (*r).real, hdr_flags);
-            take_real(tid2, &raw mut (*r).real2, hdr_flags);
+            take_real(tid, done.inflight.ts_ns, &raw mut (*r).real, hdr_flags);
+            take_real(tid2, done.inflight.ts_ns, &raw mut (*r).real2, hdr_flags);
         } else {
             (*r).real.len = 0;
             (*r).real.error = 0;
@@ -303,18 +306,19 @@ fn emit_file(done: &Completed, cfg: &Config) -> Option<()> {
     result
 }
 
-/// Copies the walked name under `key` into a record's `dst`, and flags the record: `REAL_PATH`,
-/// and `REAL_PATH_UNNAMED` when the walk failed. Without one, `dst` is empty (`len` 0).
+/// Copies the name this call's walk (the call that entered at `ts_ns`) put under `key` into
+/// a record's `dst`, and flags the record: `REAL_PATH`, and `REAL_PATH_UNNAMED` when the walk
+/// failed. Without one, `dst` is empty (`len` 0).
 ///
 /// # Safety
-/// `dst` is in the reserved record.
+/// `dst` is in the record being written.
 #[inline(always)]
-unsafe fn take_real(key: u32, dst: *mut RealPath, hdr_flags: &mut u32) {
+unsafe fn take_real(key: u32, ts_ns: u64, dst: *mut RealPath, hdr_flags: &mut u32) {
     // SAFETY: the caller's `dst`; `real` is a map value.
     unsafe {
         (*dst).len = 0;
         (*dst).error = 0;
-        if let Some(real) = REAL_PATHS.get_ptr(key) {
+        if let Some(real) = real_of(key, ts_ns) {
             bpf_probe_read_kernel(dst.cast(), size_of::<RealPath>() as u32, real.cast());
             *hdr_flags |= flags::REAL_PATH;
             if (*real).error != 0 {
