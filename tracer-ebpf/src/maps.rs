@@ -5,9 +5,9 @@ use aya_ebpf::{
     maps::{Array, HashMap, LruHashMap, PerCpuArray, ProgramArray, RingBuf},
 };
 use tracer_common::{
-    Config, EntryArg, Inflight, MAX_KINDS, MAX_SYSCALL_NR, RealPath,
+    Config, EntryArg, Event, Inflight, MAX_KINDS, MAX_SYSCALL_NR, RealPath,
     environment::GetenvPending,
-    file::ArgLayout,
+    file::{ArgLayout, FileRealData},
     io_uring::Pending,
     process::{ExecData, ExecRecord},
 };
@@ -108,6 +108,11 @@ pub fn real_of(key: u32, ts_ns: u64) -> Option<*const RealPath> {
     // SAFETY: a map value, read in place.
     unsafe { ((*slot).ts_ns == ts_ns).then_some(&raw const (*slot).real) }
 }
+
+/// One file record being built per CPU (`probes::file::emit_file`), copied to the ring
+/// without its kernel names when no walk named anything (`emit::syscall_event_sized`).
+#[map]
+pub static FILE_SCRATCH: PerCpuArray<Event<FileRealData>> = PerCpuArray::with_max_entries(1, 0);
 
 /// The name pointer and return address of a getenv/secure_getenv call in progress (key: `tid << 1 | secure`),
 /// saved at entry and read at return: a literal name in a page the program has not touched yet
