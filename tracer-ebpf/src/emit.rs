@@ -205,6 +205,46 @@ pub fn event<T: 'static>(
     Some(())
 }
 
+/// `syscall_event` for a record whose tail is sent only when it holds something: it is built in
+/// `scratch` (this CPU's map value, as long as the longest layout; the programs that use one
+/// run with preemption disabled and never nest on one CPU), and `len(flags)` of it, chosen by
+/// its header flags once filled, is copied to the ring. One code path fills every layout.
+#[inline(always)]
+pub fn syscall_event_sized<T: 'static>(
+    done: &crate::probes::syscalls::Completed,
+    cfg: &Config,
+    scratch: *mut Event<T>,
+    fill: impl FnOnce(*mut T, &mut u32),
+    len: impl FnOnce(u32) -> usize,
+) -> Option<()> {
+    let kind = done.syscall.kind();
+    let mut hdr_flags;
+    // SAFETY: `scratch` is this CPU's map value, an `Event<T>`.
+    unsafe {
+        fill_header(
+            &raw mut (*scratch).header,
+            cfg,
+            kind,
+            done.syscall as u16,
+            done.inflight.ts_ns,
+            done.ret,
+        );
+        hdr_flags = (*scratch).header.flags;
+        fill(&raw mut (*scratch).data, &mut hdr_flags);
+        (*scratch).header.flags = hdr_flags;
+    }
+    count_truncation(kind, hdr_flags);
+    let n = len(hdr_flags).min(size_of::<Event<T>>());
+    // SAFETY: `n` bytes of the scratch value, written above.
+    let bytes = unsafe { core::slice::from_raw_parts(scratch.cast::<u8>(), n) };
+    if EVENTS.output::<[u8]>(bytes, wakeup_flag(cfg)).is_err() {
+        count(&LOST, kind);
+        return None;
+    }
+    count(&SUBMITTED, kind);
+    Some(())
+}
+
 /// Wake the collector only once the ring holds `wakeup_bytes` of unread records.
 #[inline(always)]
 pub fn wakeup_flag(cfg: &Config) -> u64 {

@@ -5,9 +5,9 @@ use aya_ebpf::{
     maps::{Array, HashMap, LruHashMap, PerCpuArray, ProgramArray, RingBuf},
 };
 use tracer_common::{
-    Config, EntryArg, Inflight, MAX_KINDS, MAX_SYSCALL_NR, RealPath,
+    Config, EntryArg, Event, Inflight, MAX_KINDS, MAX_SYSCALL_NR, RealPath,
     environment::GetenvPending,
-    file::ArgLayout,
+    file::{ArgLayout, FileRealData},
     io_uring::Pending,
     process::{ExecData, ExecRecord},
 };
@@ -51,25 +51,68 @@ pub static ENTRY_ARGS: LruHashMap<u32, EntryArg> = LruHashMap::with_max_entries(
 #[map]
 pub static ENTRY_ZERO: PerCpuArray<EntryArg> = PerCpuArray::with_max_entries(1, 0);
 
-/// The kernel's name of the file an open syscall in progress opened (key: tid), written by the
-/// LSM `file_open` program and taken by `open_exit`. LRU for the same reason as `INFLIGHT`.
+/// Kernel names of files for the exit programs, keyed by tid (the thread's second path:
+/// `tid | walk::SECOND`): the LSM `file_open` program's name of the file an open syscall in
+/// progress opened, taken by `open_exit`; the walks' names (`crate::walk`), put and taken by
+/// the exit program itself. LRU for the same reason as `INFLIGHT`.
+///
+/// Each entry carries the entry time (`Inflight::ts_ns`) of the call that put it there, and a
+/// name is only taken by the exit of that same call ([`real_of`]): an entry left by a call
+/// whose exit program never took it cannot name a later call of the same thread, or of a new
+/// thread that got the same tid. Whether or not anything can leave one (the LSM hook runs
+/// inside the syscall, and its exit runs even for a thread killed in the call, and a thread's
+/// end removes its entry; but an exit dispatched to no program, an `INFLIGHT` entry evicted
+/// mid-call, leave the name), the first name of a call (overlayfs opens its backing file
+/// again inside the same open) is told from a leftover by the tag, not by being there first.
 #[map]
-pub static REAL_PATHS: LruHashMap<u32, RealPath> = LruHashMap::with_max_entries(1 << 12, 0);
+pub static REAL_PATHS: LruHashMap<u32, RealSlot> = LruHashMap::with_max_entries(1 << 12, 0);
+
+/// A `REAL_PATHS` value: the name and the call it is for.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct RealSlot {
+    /// The entry time (`Inflight::ts_ns`) of the call that put the name: a thread's calls
+    /// have distinct ones.
+    pub ts_ns: u64,
+    pub real: RealPath,
+}
 
 /// Zeroed template for a new `REAL_PATHS` entry (a `RealPath` is half the stack).
 #[map]
-pub static REAL_ZERO: PerCpuArray<RealPath> = PerCpuArray::with_max_entries(1, 0);
+pub static REAL_ZERO: PerCpuArray<RealSlot> = PerCpuArray::with_max_entries(1, 0);
 
-/// A zeroed `REAL_PATHS` entry for `tid`, to be filled in place (a `RealPath` is half the
-/// stack, so it is copied from [`REAL_ZERO`], never built on it). `flags`: `BPF_NOEXIST`
-/// keeps a name already there (the first one wins), 0 replaces it.
+/// A zeroed `REAL_PATHS` entry under `key` for the call that entered at `ts_ns`, to be filled
+/// in place (a `RealPath` is half the stack, so it is copied from [`REAL_ZERO`], never built
+/// on it). With `keep_first`, `None` when that call put a name there already (the first one
+/// wins); an entry of any other call is replaced.
 #[inline(always)]
-pub fn real_slot(tid: u32, flags: u64) -> Option<*mut RealPath> {
+pub fn real_slot(key: u32, ts_ns: u64, keep_first: bool) -> Option<*mut RealPath> {
+    if keep_first && real_of(key, ts_ns).is_some() {
+        return None;
+    }
     let zero = REAL_ZERO.get_ptr(0)?;
     // SAFETY: a per-CPU map value, copied into the hash map.
-    REAL_PATHS.insert(tid, unsafe { &*zero }, flags).ok()?;
-    REAL_PATHS.get_ptr_mut(tid)
+    REAL_PATHS.insert(key, unsafe { &*zero }, 0).ok()?;
+    let slot = REAL_PATHS.get_ptr_mut(key)?;
+    // SAFETY: this key's map value, just inserted.
+    unsafe {
+        (*slot).ts_ns = ts_ns;
+        Some(&raw mut (*slot).real)
+    }
 }
+
+/// The name under `key` that the call that entered at `ts_ns` put there, if it put one.
+#[inline(always)]
+pub fn real_of(key: u32, ts_ns: u64) -> Option<*const RealPath> {
+    let slot = REAL_PATHS.get_ptr(key)?;
+    // SAFETY: a map value, read in place.
+    unsafe { ((*slot).ts_ns == ts_ns).then_some(&raw const (*slot).real) }
+}
+
+/// One file record being built per CPU (`probes::file::emit_file`), copied to the ring
+/// without its kernel names when no walk named anything (`emit::syscall_event_sized`).
+#[map]
+pub static FILE_SCRATCH: PerCpuArray<Event<FileRealData>> = PerCpuArray::with_max_entries(1, 0);
 
 /// The name pointer and return address of a getenv/secure_getenv call in progress (key: `tid << 1 | secure`),
 /// saved at entry and read at return: a literal name in a page the program has not touched yet

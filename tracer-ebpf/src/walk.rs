@@ -107,8 +107,8 @@ pub fn name_opened(done: &Completed, cfg: &Config) -> Option<()> {
         return None;
     }
     let tid = bpf_get_current_pid_tgid() as u32;
-    // NOEXIST: a name the LSM hook gave is kept.
-    let real = real_slot(tid, aya_ebpf::bindings::BPF_NOEXIST as u64)?;
+    // A name the LSM hook gave this call is kept.
+    let real = real_slot(tid, done.inflight.ts_ns, true)?;
     let status = walk(if opened { done.ret as i32 } else { dirfd }, cfg);
     if opened {
         put_name(status, real)
@@ -159,7 +159,7 @@ fn walk_dir(done: &Completed, dirfd_arg: u8, path_arg: u8, key: u32, cfg: &Confi
         _ => AT_FDCWD,
     };
     // No LSM hook names these calls: whatever a lost exit left under this key is replaced.
-    let real = real_slot(key, 0)?;
+    let real = real_slot(key, done.inflight.ts_ns, false)?;
     let status = walk(dirfd, cfg);
     put_name(status, real)
 }

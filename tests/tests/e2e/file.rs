@@ -790,6 +790,91 @@ fn links_and_nodes_made_in_a_renamed_directory_are_named_where_they_land() {
     });
 }
 
+/// Issue 11 (session 22): the old single-directory calls, which libc no longer makes (it
+/// calls their `at` forms), made as raw syscalls relative to the renamed cwd: rename, link
+/// and mknod, and utimes; and futimesat relative to the renamed dirfd. Each is named by the
+/// kernel walk where it lands. x86_64 only: the generic syscall table (aarch64) has none of
+/// them.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn the_old_path_calls_in_a_renamed_directory_are_named_where_they_land() {
+    let r = record_renamed(
+        "renamed-old",
+        &["f.txt"],
+        &["r.txt", "l.txt", "u.txt"],
+        "import ctypes, stat\n\
+         libc = ctypes.CDLL(None, use_errno=True)\n\
+         def call(nr, *a):\n\
+         \x20   a = [ctypes.c_long(x) if isinstance(x, int) else x for x in a]\n\
+         \x20   assert libc.syscall(ctypes.c_long(nr), *a) == 0, (nr, ctypes.get_errno())\n\
+         call(82, b'r.txt', b'r2.txt')\n\
+         call(86, b'l.txt', b'hard')\n\
+         call(133, b'node', 0o600 | stat.S_IFIFO, 0)\n\
+         call(235, b'u.txt', None)\n\
+         call(261, d, b'f.txt', None)\n",
+    );
+    let (t, sub, cwd) = (&r.rec.trace, &r.moved_sub, &r.moved_cwd);
+    assert!(cwd.join("r2.txt").exists() && cwd.join("hard").exists() && cwd.join("node").exists());
+    assert_lands(t, "rename", "r.txt", &cwd.join("r.txt"), |d| match d {
+        EventData::Rename { from, .. } => Some(from),
+        _ => None,
+    });
+    assert_lands(t, "rename", "r2.txt", &cwd.join("r2.txt"), |d| match d {
+        EventData::Rename { to, .. } => Some(to),
+        _ => None,
+    });
+    assert_lands(t, "link", "l.txt", &cwd.join("l.txt"), |d| match d {
+        EventData::Link { target, .. } => Some(target),
+        _ => None,
+    });
+    assert_lands(t, "link", "hard", &cwd.join("hard"), |d| match d {
+        EventData::Link { path, .. } => Some(path),
+        _ => None,
+    });
+    assert_lands(t, "mknod", "node", &cwd.join("node"), |d| match d {
+        EventData::Mknod { path, .. } => Some(path),
+        _ => None,
+    });
+    let utime: PathOf = |d| match d {
+        EventData::Utime { path, .. } => path.as_ref(),
+        _ => None,
+    };
+    assert_lands(t, "utimes", "u.txt", &cwd.join("u.txt"), utime);
+    assert_lands(t, "futimesat", "f.txt", &sub.join("f.txt"), utime);
+}
+
+/// Session 22: a process killed while it waits inside an open (of a FIFO no one writes to,
+/// relative to the renamed dirfd) still has its open's exit run: the failed open is written,
+/// named by the walk where it tried. So the kernel name an open's own exit would have left
+/// behind is taken by that exit, not by a later call of the same tid (`REAL_PATHS` keeps each
+/// name for the call that put it in any case).
+#[test]
+fn an_open_killed_while_it_waits_is_named_by_its_own_exit() {
+    let r = record_renamed(
+        "renamed-killed",
+        &[],
+        &[],
+        "import signal, time\n\
+         os.mkfifo('p', dir_fd=d)\n\
+         child = os.fork()\n\
+         if child == 0:\n\
+         \x20   os.open('p', os.O_RDONLY, dir_fd=d)\n\
+         \x20   os._exit(0)\n\
+         time.sleep(0.5)\n\
+         os.kill(child, signal.SIGKILL)\n\
+         os.waitpid(child, 0)\n",
+    );
+    let (t, sub) = (&r.rec.trace, &r.moved_sub);
+    let e = assert_lands(t, "openat", "p", &sub.join("p"), |d| match d {
+        EventData::Open { path, .. } => Some(path),
+        _ => None,
+    });
+    assert!(
+        e.result.as_ref().is_some_and(|r| r.ret < 0),
+        "the open never returned a fd: {e:?}"
+    );
+}
+
 /// Issue 11 (session 22): timestamps, a truncate and extended attributes changed by a path
 /// relative to renamed directories are named by the kernel walk.
 #[test]

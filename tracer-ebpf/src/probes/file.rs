@@ -26,15 +26,17 @@ use aya_ebpf::{
     programs::LsmContext,
 };
 use tracer_common::{
-    Config, EventKind, RealPath, SyscallId,
-    file::{FileRealData, HANDLE_BYTES, OpenData, OpenRealData},
+    Config, Event, EventKind, RealPath, SyscallId,
+    file::{FileData, FileRealData, HANDLE_BYTES, OpenData, OpenRealData},
     flags,
 };
 
 use crate::{
-    emit::{note_str, read_user_bytes, read_user_str, syscall_event},
+    emit::{note_str, read_user_bytes, read_user_str, syscall_event, syscall_event_sized},
     lsm,
-    maps::{FILE_ARGS, INFLIGHT, LOST, REAL_PATHS, config, count, real_slot},
+    maps::{
+        FILE_ARGS, FILE_SCRATCH, INFLIGHT, LOST, REAL_PATHS, config, count, real_of, real_slot,
+    },
     probes::syscalls::{Completed, SyscallContext, check_entry, complete, zero},
     scope,
 };
@@ -139,7 +141,8 @@ fn note_real_open(ctx: &LsmContext, cfg: &Config) -> Option<()> {
     // An open syscall of a recorded thread is in progress: the scope check, and no name is
     // kept for the files the kernel opens on its own behalf (an exec's binary, its loader).
     // SAFETY: a map value read by copy.
-    let syscall = SyscallId::from_raw(unsafe { INFLIGHT.get(tid) }?.syscall)?;
+    let inflight = unsafe { INFLIGHT.get(tid) }?;
+    let syscall = SyscallId::from_raw(inflight.syscall)?;
     // mq_open's and open_by_handle_at's exit program (`file_exit`) takes no kernel name: none
     // is kept for them, or the thread's next open would find it and, the insert keeping the
     // first name, report it as that open's file.
@@ -148,9 +151,10 @@ fn note_real_open(ctx: &LsmContext, cfg: &Config) -> Option<()> {
     {
         return None;
     }
-    // NOEXIST keeps the first name: an overlayfs open opens its backing file again inside
-    // the same syscall, and the name the process sees is the first one.
-    let real = real_slot(tid, aya_ebpf::bindings::BPF_NOEXIST as u64)?;
+    // The first name of this call is kept: an overlayfs open opens its backing file again
+    // inside the same syscall, and the name the process sees is the first one. One another
+    // call left (its exit never took it) is replaced.
+    let real = real_slot(tid, inflight.ts_ns, true)?;
     let file: *const u8 = ctx.arg(0);
     // SAFETY: `file` is the hook's `struct file *`; `off_file_path` is its `f_path` member.
     unsafe { lsm::name_into(file.add(cfg.off_file_path as usize), real) };
@@ -174,7 +178,8 @@ struct OpenHow {
 fn emit_open(done: &Completed, cfg: &Config) -> Option<()> {
     if cfg.lsm_paths != 0 || cfg.walk_paths != 0 {
         let tid = bpf_get_current_pid_tgid() as u32;
-        if let Some(real) = REAL_PATHS.get_ptr(tid) {
+        // Only a name this very call put (see `REAL_PATHS`).
+        if let Some(real) = real_of(tid, done.inflight.ts_ns) {
             let result = emit_open_as::<OpenRealData>(done, cfg, |d, hdr_flags| {
                 // SAFETY: `d` is the reserved record's payload, `real` a map value.
                 unsafe {
@@ -256,46 +261,58 @@ fn emit_file(done: &Completed, cfg: &Config) -> Option<()> {
     let tid2 = tid | crate::walk::SECOND;
     crate::walk::name_dir(done, l.walk, l.dirfd, l.path, tid);
     crate::walk::name_dir(done, l.walk2, l.dirfd2, l.path2, tid2);
-    // Every file record has room for the walked directories (one code path for the
-    // verifier); `real` and `real2` are written, and flagged, only when a walk named them.
-    // SAFETY: `r` is the reserved record's payload.
-    let result = syscall_event::<FileRealData>(done, cfg, |r, hdr_flags| unsafe {
-        let d = &raw mut (*r).file;
-        (*d).flags = arg(a, l.flags);
-        (*d).length = arg(a, l.length) as i64;
-        (*d).dev = arg(a, l.dev);
-        (*d).dirfd = arg(a, l.dirfd) as i32;
-        (*d).dirfd2 = arg(a, l.dirfd2) as i32;
-        (*d).fd = arg(a, l.fd) as i32;
-        (*d).mode = arg(a, l.mode) as u32;
-        (*d).uid = arg(a, l.uid) as u32;
-        (*d).gid = arg(a, l.gid) as u32;
-        let read = read_user_str(path, &raw mut (*d).path);
-        (*d).path_len = read.len;
-        note_str(hdr_flags, &read, flags::PATH_TRUNCATED);
-        if l.path2_raw != 0 {
-            let n = read_user_bytes(path2, HANDLE_BYTES as u64, &raw mut (*d).path2);
-            if n == 0 && path2 != 0 {
-                *hdr_flags |= flags::READ_FAILED;
+    let Some(scratch) = FILE_SCRATCH.get_ptr_mut(0) else {
+        count(&LOST, done.syscall.kind());
+        return None;
+    };
+    // Every file record is built with room for the walked directories (one code path for the
+    // verifier); `real` and `real2` are written, flagged, and sent, only when a walk named
+    // them: a record without `REAL_PATH` is the `FileData` alone.
+    // SAFETY: `r` is the record's payload in this CPU's scratch.
+    let result = syscall_event_sized::<FileRealData>(
+        done,
+        cfg,
+        scratch,
+        |r, hdr_flags| unsafe {
+            let d = &raw mut (*r).file;
+            (*d).flags = arg(a, l.flags);
+            (*d).length = arg(a, l.length) as i64;
+            (*d).dev = arg(a, l.dev);
+            (*d).dirfd = arg(a, l.dirfd) as i32;
+            (*d).dirfd2 = arg(a, l.dirfd2) as i32;
+            (*d).fd = arg(a, l.fd) as i32;
+            (*d).mode = arg(a, l.mode) as u32;
+            (*d).uid = arg(a, l.uid) as u32;
+            (*d).gid = arg(a, l.gid) as u32;
+            let read = read_user_str(path, &raw mut (*d).path);
+            (*d).path_len = read.len;
+            note_str(hdr_flags, &read, flags::PATH_TRUNCATED);
+            if l.path2_raw != 0 {
+                let n = read_user_bytes(path2, HANDLE_BYTES as u64, &raw mut (*d).path2);
+                if n == 0 && path2 != 0 {
+                    *hdr_flags |= flags::READ_FAILED;
+                }
+                (*d).path2_len = n;
+            } else {
+                let read2 = read_user_str(path2, &raw mut (*d).path2);
+                (*d).path2_len = read2.len;
+                note_str(hdr_flags, &read2, flags::PATH2_TRUNCATED);
             }
-            (*d).path2_len = n;
-        } else {
-            let read2 = read_user_str(path2, &raw mut (*d).path2);
-            (*d).path2_len = read2.len;
-            note_str(hdr_flags, &read2, flags::PATH2_TRUNCATED);
-        }
-        // Last: the verifier carries the flags' three outcomes through the rest of the
-        // program, and little is left of it here.
-        if cfg.walk_paths != 0 {
-            take_real(tid, &raw mut (*r).real, hdr_flags);
-            take_real(tid2, &raw mut (*r).real2, hdr_flags);
-        } else {
-            (*r).real.len = 0;
-            (*r).real.error = 0;
-            (*r).real2.len = 0;
-            (*r).real2.error = 0;
-        }
-    });
+            // Last: the verifier carries the flags' three outcomes through the rest of the
+            // program, and little is left of it here.
+            if cfg.walk_paths != 0 {
+                take_real(tid, done.inflight.ts_ns, &raw mut (*r).real, hdr_flags);
+                take_real(tid2, done.inflight.ts_ns, &raw mut (*r).real2, hdr_flags);
+            }
+        },
+        |hdr_flags| {
+            if hdr_flags & flags::REAL_PATH != 0 {
+                size_of::<Event<FileRealData>>()
+            } else {
+                size_of::<Event<FileData>>()
+            }
+        },
+    );
     if cfg.walk_paths != 0 {
         let _ = REAL_PATHS.remove(tid);
         let _ = REAL_PATHS.remove(tid2);
@@ -303,18 +320,19 @@ fn emit_file(done: &Completed, cfg: &Config) -> Option<()> {
     result
 }
 
-/// Copies the walked name under `key` into a record's `dst`, and flags the record: `REAL_PATH`,
-/// and `REAL_PATH_UNNAMED` when the walk failed. Without one, `dst` is empty (`len` 0).
+/// Copies the name this call's walk (the call that entered at `ts_ns`) put under `key` into
+/// a record's `dst`, and flags the record: `REAL_PATH`, and `REAL_PATH_UNNAMED` when the walk
+/// failed. Without one, `dst` is empty (`len` 0).
 ///
 /// # Safety
-/// `dst` is in the reserved record.
+/// `dst` is in the record being written.
 #[inline(always)]
-unsafe fn take_real(key: u32, dst: *mut RealPath, hdr_flags: &mut u32) {
+unsafe fn take_real(key: u32, ts_ns: u64, dst: *mut RealPath, hdr_flags: &mut u32) {
     // SAFETY: the caller's `dst`; `real` is a map value.
     unsafe {
         (*dst).len = 0;
         (*dst).error = 0;
-        if let Some(real) = REAL_PATHS.get_ptr(key) {
+        if let Some(real) = real_of(key, ts_ns) {
             bpf_probe_read_kernel(dst.cast(), size_of::<RealPath>() as u32, real.cast());
             *hdr_flags |= flags::REAL_PATH;
             if (*real).error != 0 {

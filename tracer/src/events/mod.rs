@@ -149,6 +149,9 @@ pub struct Decoder {
     /// event (a record that only updates state, a setup child's): compared with the kernel's
     /// count of records submitted (`SUBMITTED`) at the end of a recording.
     pub read: BTreeMap<&'static str, u64>,
+    /// Bytes of the records in [`Decoder::read`], per kind name (the ring's own 8-byte
+    /// record headers not counted): what each kind costs the ring, for `record -vv`.
+    pub read_bytes: BTreeMap<&'static str, u64>,
     /// Relative paths left unresolved, per kind name.
     pub unresolved: BTreeMap<&'static str, u64>,
     pub malformed: u64,
@@ -186,6 +189,7 @@ impl Decoder {
             procs,
             counts: BTreeMap::new(),
             read: BTreeMap::new(),
+            read_bytes: BTreeMap::new(),
             unresolved: BTreeMap::new(),
             malformed: 0,
             truncated: BTreeMap::new(),
@@ -264,6 +268,7 @@ impl Decoder {
         self.procs.now = header.ts_ns;
         if ring {
             *self.read.entry(kind.name()).or_default() += 1;
+            *self.read_bytes.entry(kind.name()).or_default() += bytes.len() as u64;
         }
         let syscall = match header.syscall {
             0 => None,

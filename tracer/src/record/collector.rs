@@ -317,6 +317,7 @@ pub async fn run(
             .collect::<BTreeMap<_, _>>(),
         decoder.read
     );
+    tracing::debug!("ring bytes read per kind: {:?}", decoder.read_bytes);
     for (kind, n) in &ring_skipped {
         tracing::warn!("{n} {kind} records were submitted to the ring and never read");
         *lost.entry(kind.clone()).or_default() += n;
