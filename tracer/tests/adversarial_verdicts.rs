@@ -407,8 +407,9 @@ fn round8_unwatched_crypto_imports_and_kernel_encrypted_keys() {
 /// Round 9: a file written by a relative path whose base the recorder named across a chroot
 /// (a cwd left outside the new root, a dirfd opened before it), under a bind unmounted since
 /// (the dirfd names the bind's files, the kernel walk names them from the detached mount's
-/// top), or that the kernel walk could not name (a dirfd opened through a symlink to a
-/// directory 70 levels deep). Each file lands outside the allowed dir while every name in the
+/// top), that the kernel walk could not name (a dirfd opened through a symlink to a
+/// directory 70 levels deep), or that went through `/proc/self/fd/N/` of a dirfd a daemon
+/// moved (an absolute path, not walked, named by the fd's old name). Each file lands outside the allowed dir while every name in the
 /// trace is, or is placed, inside it: these claims were held. The bind left mounted is placed
 /// by the checker's mount view, and is no evasion either way.
 #[test]
@@ -418,6 +419,7 @@ fn relative_paths_across_chroots_mounts_and_unnamed_walks_are_not_held() {
         "f9_chroot_dirfd_outside",
         "f9_umount_detached_dirfd",
         "f9_deep_symlinked_dir",
+        "f9_procfd_stale_dirfd",
     ] {
         assert_status(name, "file_io", Status::Inconclusive);
     }

@@ -273,6 +273,22 @@ impl Places {
         let relative = changed_refs(ev).iter().any(|r| {
             r.names().any(|n| n == path) && r.given.as_deref().is_some_and(|g| !g.starts_with('/'))
         });
+        // A path below a directory fd's magic link (`/proc/self/fd/N/NAME`) is absolute, so the
+        // kernel walk does not name it; its name is the fd's when the fd was opened, which a
+        // rename by a process outside the recording makes another directory's (round 9's
+        // f9_procfd_stale_dirfd). Without a `real`, it is not placed.
+        if changed_refs(ev).iter().any(|r| {
+            r.real.is_none()
+                && r.names().any(|n| n == path)
+                && r.given
+                    .as_deref()
+                    .is_some_and(|g| below_fd_link(g, &[ev.pid, ev.tid]))
+        }) {
+            return Placed::Unknown(format!(
+                "{path} (below a /proc/…/fd/N link: named by what the fd's directory was called \
+                 when it was opened; a rename since by another process is not seen)"
+            ));
+        }
         let in_view = |p: String| match self.view_of.get(&ev.seq) {
             None => Placed::Host(p),
             Some(Seen::View(_)) if relative => Placed::Unknown(format!(
@@ -679,6 +695,23 @@ fn unspec_as(family: Option<&str>, a: &SockAddr) -> Option<SockAddr> {
     })
 }
 
+/// Whether `given` is a path below one of the process's own fd magic links
+/// (`/proc/self/fd/N/REST`, `/dev/fd/N/REST`, `PID` being one of `own`).
+fn below_fd_link(given: &str, own: &[u32]) -> bool {
+    let parts: Vec<&str> = given
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    procfs::magic_link(&parts).is_some_and(|m| {
+        matches!(m.link, procfs::Link::Fd(Some(_)))
+            && m.len < parts.len()
+            && match m.owner {
+                procfs::Owner::Caller => true,
+                procfs::Owner::Pid(p) => own.contains(&p),
+            }
+    })
+}
+
 enum Magic {
     /// Not a magic link.
     Plain,
@@ -1018,6 +1051,50 @@ mod tests {
         assert_eq!(
             at(7, "/srv/allowed/w"),
             Placed::Host("/srv/out/w".to_owned())
+        );
+    }
+
+    /// A path below a dirfd's /proc link, with no kernel name, is not placed; the link itself
+    /// (a file's fd reopened) and a path the kernel named are.
+    #[test]
+    fn paths_below_a_dirfd_link_are_not_placed_without_a_kernel_name() {
+        use serde_json::json;
+        let via = |resolved: &str, given: &str, real: Option<&str>| {
+            json!({"path": {"resolved": resolved, "given": given, "real": real},
+            "flags": ["O_WRONLY"], "flags_raw": 1, "mode": null, "access": "write"})
+        };
+        let t = trace_of(&[
+            (
+                "open",
+                527,
+                "openat",
+                via("/srv/allowed/sub/x", "/proc/self/fd/3/x", None),
+            ),
+            (
+                "open",
+                527,
+                "openat",
+                via("/srv/allowed/sub/x", "/dev/fd/3/x", Some("/srv/out/x")),
+            ),
+            (
+                "open",
+                527,
+                "openat",
+                via("/srv/allowed/f", "/proc/self/fd/4", None),
+            ),
+        ]);
+        let places = Places::compute(&t);
+        match places.place(&t.events[0], "/srv/allowed/sub/x") {
+            Placed::Unknown(w) => assert!(w.contains("fd/N"), "{w}"),
+            other => panic!("placed: {other:?}"),
+        }
+        assert_eq!(
+            places.place(&t.events[1], "/srv/out/x"),
+            Placed::Host("/srv/out/x".to_owned())
+        );
+        assert_eq!(
+            places.place(&t.events[2], "/srv/allowed/f"),
+            Placed::Host("/srv/allowed/f".to_owned())
         );
     }
 
