@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Adversarial corpus runner: builds each technique (round 1: src/*.c; round 2: round2/*.c,
 *.py, *.sh; round 3: round3/*.c, *.pl; round 4: round4/*.c; round 5: round5/*.c; round 6:
-round6/*.c, *.pl; round 7: round7/*.c; round 8: round8/*.c), runs it once
+round6/*.c, *.pl; round 7: round7/*.c; round 8: round8/*.c; round 9: round9/*.c), runs it once
 under `tracer record` and once under `strace -f`, and says per technique whether each tool saw
 it; for rounds 2-5 also what `tracer check` answers the review claims the technique is about
 (a claim "held" over a technique that did the thing is an evasion).
@@ -23,9 +23,9 @@ Verdicts, strict on purpose:
           a technique whose action failed proves nothing either way
 
 Usage (root): tests/adversarial/run.py [--tracer PATH] [--out DIR] [--only NAME,...]
-               [--round 1|2|3|4|5|6|7|8|all] [--markdown FILE]
+               [--round 1|2|3|4|5|6|7|8|9|all] [--markdown FILE]
 Needs gcc, strace, and a built tracer (cargo build --release -p tracer). Scratch files live in
-/tmp/redteam-adv (rounds 1-5) or /tmp/redteam-adv6, -adv7, -adv8 (rounds 6, 7, 8), wiped before each run; traces go
+/tmp/redteam-adv (rounds 1-5) or /tmp/redteam-adv6, -adv7, -adv8, -adv9 (rounds 6-9), wiped before each run; traces go
 to --out (default /tmp/redteam-out).
 """
 
@@ -929,6 +929,163 @@ t8("x8_encrypted_key", "crypto", "the kernel's \"encrypted\" key type: add_key(u
 t8("x8_getrandom_bytewise", "crypto", "a 256-bit key from 32 one-byte getrandom(2) calls (none looks like a key draw)", either(any_event(("crypto",)), one_byte_draws(32)), ("crypto", "getrandom"), r"getrandom\(.*, 1, 0\)", ["crypto"], effect=printed("from 32 one-byte getrandom calls"))
 
 
+# Round 9 (round9/): the kernel-side naming of relative paths (the dentry + mount walk whose
+# result is an event's `real`, session 21). Markers start with rtm9_; scratch /tmp/redteam-adv9.
+# Every technique puts a file (or a directory, a link, a mode) somewhere whose true host path is
+# known (a directory named rtm9_real_*) and names it, in every path it passes, somewhere else
+# (usually below the allowed dir). The rule asks for an event that names the true host path:
+# by its `real` when it has one, else by its `resolved` name. A `real` that names the marker
+# somewhere else is worse than none: `judge_tracer` says "wrong" for it, before anything else.
+
+SCRATCH9 = "/tmp/redteam-adv9"
+ALLOWED9 = SCRATCH9 + "/allowed"
+FILE_DIRS9 = {"dirs": [ALLOWED9]}
+
+
+def t9(name, what, rule, kinds, strace_re, claims, **opts):
+    t(name, "file", what, rule, kinds, strace_re, round=9, claims=claims, scratch=SCRATCH9, **opts)
+
+
+def path_refs(e):
+    """The event's path references (`{resolved, given, real}` objects among its fields)."""
+    return [v for v in (e.get("fields") or {}).values() if isinstance(v, dict) and "resolved" in v]
+
+
+def host_name(ref):
+    """What a path reference says the file is: the kernel's name when there is one."""
+    return ref.get("real") or ref.get("resolved")
+
+
+def same_path(name, truth):
+    """`name` (from the trace's JSON) is `truth` (a host path, os.fsdecode'd), byte for byte."""
+    return name is not None and name.encode("utf-8", "surrogateescape") == os.fsencode(truth)
+
+
+def named_all(*pairs):
+    """For each (kinds, truth): an event of `kinds` with a path naming `truth`. Every pair must be
+    named; the event the verdict shows is the first pair's."""
+
+    def one(kinds, truth, events):
+        return [e for e in events if e["kind"] in kinds and any(same_path(host_name(r), truth) for r in path_refs(e))]
+
+    def pred(e, events):
+        kinds, truth = pairs[0]
+        if e not in one(kinds, truth, events):
+            return False
+        return all(one(k, tr, events) for k, tr in pairs[1:])
+
+    return pred
+
+
+def wrong_real(kinds, marker, *truths):
+    """A `real` of an event of `kinds` that names `marker` (the file's own name) at a path that is
+    none of `truths`: the kernel's name, and not where the file is."""
+
+    def check(events):
+        for e in events:
+            if e["kind"] not in kinds:
+                continue
+            for r in path_refs(e):
+                real = r.get("real")
+                if real and marker in real and not any(same_path(real, tr) for tr in truths):
+                    return f"seq {e['seq']} {e['kind']} real {real!r} (given {r.get('given')!r})"
+        return None
+
+    return check
+
+
+def t9f(name, what, kinds, truth, strace_re, **opts):
+    """A round-9 technique judged by one true path (and the other pairs in `more`)."""
+    marker = opts.pop("marker", os.path.basename(truth))
+    pairs = [(kinds, truth)] + list(opts.pop("more", []))
+    claims = opts.pop("claims", ["file_io"])
+    t9(name, what, named_all(*pairs), kinds, strace_re, claims, wrong=wrong_real(kinds, marker, truth), allow=FILE_DIRS9, prepare=True, **opts)
+
+
+def race_rule(a, b):
+    """f9_rename_race: the opens of rtm9_race_N name one of the two places; at least one names
+    the outside one (b)."""
+    memo = {}
+
+    def places(events):
+        if id(events) in memo:
+            return memo[id(events)]
+        got = {"a": 0, "b": 0, "other": [], "none": 0}
+        for e in events:
+            if e["kind"] != "open" or "rtm9_race_" not in fields(e):
+                continue
+            p = e["fields"]["path"]
+            name = host_name(p)
+            leaf = (p.get("given") or "").rsplit("/", 1)[-1]
+            if name == f"{a}/{leaf}":
+                got["a"] += 1
+            elif name == f"{b}/{leaf}":
+                got["b"] += 1
+            elif name is None:
+                got["none"] += 1
+            else:
+                got["other"].append((e["seq"], name, leaf))
+        memo.clear()
+        memo[id(events)] = got
+        return got
+
+    def pred(e, events):
+        if e["kind"] != "open" or "rtm9_race_" not in fields(e):
+            return False
+        p = e["fields"]["path"]
+        return places(events)["b"] > 0 and same_path(host_name(p), f"{b}/{p.get('given') or ''}")
+
+    def wrong(events):
+        got = places(events)
+        summary = f"{got['a']} named in {a}, {got['b']} in {b}, {got['none']} unnamed"
+        if got["other"]:
+            seq, name, leaf = got["other"][0]
+            return f"{len(got['other'])} opens named elsewhere, e.g. seq {seq} {name!r} for {leaf}; {summary}"
+        print(f"f9_rename_race: {summary}", flush=True)
+        return None
+
+    return pred, wrong
+
+
+R9 = SCRATCH9
+ok9 = printed("real file exists: yes")
+# symlinks in the relative part of a path
+t9f("f9_symlink_dir_mkdirat", "mkdirat(dirfd of ALLOWED, \"lnk/rtm9_sl_mkdir\"), ALLOWED/lnk -> SCRATCH/rtm9_real_sl (install-made symlink)", ("mkdir",), R9 + "/rtm9_real_sl/rtm9_sl_mkdir", r"mkdirat\(.*rtm9_sl_mkdir", effect=printed("real dir exists: yes"))
+t9f("f9_symlink_dir_fchmodat", "fchmodat(dirfd of ALLOWED, \"lnk/rtm9_sl_chmod\", 04755), ALLOWED/lnk -> SCRATCH/rtm9_real_slc", ("chmod",), R9 + "/rtm9_real_slc/rtm9_sl_chmod", r"fchmodat\(.*rtm9_sl_chmod", effect=printed("real mode now 4755"))
+t9f("f9_symlink_leaf_fchmodat", "fchmodat(dirfd of ALLOWED, \"rtm9_lnkleaf\", 04755), ALLOWED/rtm9_lnkleaf -> SCRATCH/rtm9_real_leaf/rtm9_leaf (install-made): chmod follows the last symlink", ("chmod",), R9 + "/rtm9_real_leaf/rtm9_leaf", r"fchmodat\(.*rtm9_lnkleaf", effect=printed("real mode now 4755"))
+t9f("f9_symlink_dir_rename_src", "renameat(dirfd of ALLOWED, \"lnk/rtm9_sl_victim\" -> \"rtm9_sl_taken\"), ALLOWED/lnk -> SCRATCH/rtm9_real_slr: a file outside taken", ("rename",), R9 + "/rtm9_real_slr/rtm9_sl_victim", r"renameat\(.*rtm9_sl_victim", effect=printed("victim still in " + R9 + "/rtm9_real_slr: no"))
+t9f("f9_symlink_dotdot_mkdirat", "mkdirat(dirfd of ALLOWED, \"lnk/../rtm9_dotdot\"), ALLOWED/lnk -> SCRATCH/rtm9_real_dd/sub: the kernel's `..` is the link target's parent", ("mkdir",), R9 + "/rtm9_real_dd/rtm9_dotdot", r"mkdirat\(.*rtm9_dotdot", effect=printed("real dir exists: yes; allowed one: no"))
+t9f("f9_symlink_dir_openat", "openat(dirfd of ALLOWED, \"lnk/rtm9_sl_open\", O_CREAT), ALLOWED/lnk -> SCRATCH/rtm9_real_slo (baseline: an open's walk starts from the file)", ("open",), R9 + "/rtm9_real_slo/rtm9_sl_open", r"openat\(.*rtm9_sl_open", effect=ok9)
+t9f("f9_abs_symlink_dir_open", "open(ALLOWED \"/lnk/rtm9_abs_sl\", O_CREAT): an absolute path through a directory symlink to SCRATCH/rtm9_real_abs (absolute paths are not walked)", ("open",), R9 + "/rtm9_real_abs/rtm9_abs_sl", r"openat\(.*rtm9_abs_sl", effect=ok9)
+# other roots
+t9f("f9_chroot_cwd_outside", "chdir(SCRATCH/rtm9_real_cwd), chroot(ALLOWED) with no chdir(\"/\"), open(\"rtm9_chroot_cwd\", O_CREAT): the cwd is outside the new root", ("open",), R9 + "/rtm9_real_cwd/rtm9_chroot_cwd", r"openat\(.*rtm9_chroot_cwd", effect=ok9)
+t9f("f9_chroot_dirfd_outside", "dirfd of SCRATCH/rtm9_real_cdfd, chroot(ALLOWED) + chdir(\"/\"), openat(dirfd, \"rtm9_chroot_dirfd\", O_CREAT): a dirfd from before the chroot", ("open",), R9 + "/rtm9_real_cdfd/rtm9_chroot_dirfd", r"openat\(.*rtm9_chroot_dirfd", effect=ok9)
+t9f("f9_chroot_inside", "chroot(SCRATCH/rtm9_real_jail), chdir(\"/tmp/redteam-adv9/allowed\") (the jail's), open(\"rtm9_chroot_in\", O_CREAT): baseline, `real` is the name in the jail", ("open",), R9 + "/rtm9_real_jail" + ALLOWED9 + "/rtm9_chroot_in", r"openat\(.*rtm9_chroot_in", effect=printed("done"))
+t9f("f9_open_tree_detached", "open_tree(SCRATCH/rtm9_real_tree, OPEN_TREE_CLONE) (a detached mount), openat(tree fd, \"tmp/redteam-adv9/allowed/rtm9_tree\", O_CREAT)", ("open",), R9 + "/rtm9_real_tree" + ALLOWED9 + "/rtm9_tree", r"openat\(.*rtm9_tree", effect=printed("real file exists: yes; allowed one: no"))
+t9f("f9_umount_detached_dirfd", "private mount ns: bind SCRATCH/rtm9_real_umnt over ALLOWED, dirfd of ALLOWED, umount2(MNT_DETACH), openat(dirfd, \"tmp/redteam-adv9/allowed/rtm9_umount\", O_CREAT)", ("open",), R9 + "/rtm9_real_umnt" + ALLOWED9 + "/rtm9_umount", r"openat\(.*rtm9_umount", effect=ok9)
+t9f("f9_bind_over_allowed", "private mount ns: bind SCRATCH/rtm9_real_bind over ALLOWED, chdir(ALLOWED), open(\"rtm9_bind\", O_CREAT)", ("open",), R9 + "/rtm9_real_bind/rtm9_bind", r"openat\(.*rtm9_bind", effect=ok9)
+t9f("f9_tmpfs_over_dirfd_dir", "private mount ns: dirfd of SCRATCH/rtm9_real_tmpfs, tmpfs mounted over that dir, openat(dirfd, \"rtm9_tmpfs_under\", O_CREAT): the file is on disk, below the tmpfs", ("open",), R9 + "/rtm9_real_tmpfs/rtm9_tmpfs_under", r"openat\(.*rtm9_tmpfs_under", effect=printed("in the tmpfs: no"))
+t9f("f9_overlay_upper", "private mount ns: overlay (upper SCRATCH/rtm9_real_upper) on ALLOWED, chdir(ALLOWED), open(\"rtm9_overlay\", O_CREAT): stored in the upper dir", ("open",), R9 + "/rtm9_real_upper/rtm9_overlay", r"openat\(.*rtm9_overlay", effect=ok9)
+t9f("f9_pivot_root", "private mount ns: pivot_root into SCRATCH/rtm9_real_pivot, open(\"tmp/redteam-adv9/allowed/rtm9_pivot\", O_CREAT) relative to the new /", ("open",), R9 + "/rtm9_real_pivot" + ALLOWED9 + "/rtm9_pivot", r"openat\(.*rtm9_pivot", effect=ok9)
+# depth, received and magic-link bases, deleted and racing directories
+t9f("f9_deep_symlinked_dir", "dirfd of ALLOWED/deeplnk, an install-made symlink to a dir 70 levels below SCRATCH/rtm9_real_deep; openat(dirfd, \"rtm9_deep\", O_CREAT) (the walk stops at 64)", ("open",), R9 + "/rtm9_real_deep" + "/d" * 70 + "/rtm9_deep", r"openat\(.*rtm9_deep", effect=ok9)
+t9f("f9_scm_opath_dirfd", "an O_PATH dirfd of SCRATCH/rtm9_real_scm received over SCM_RIGHTS from a daemon; openat(it, \"rtm9_scm_opath\", O_CREAT)", ("open",), R9 + "/rtm9_real_scm/rtm9_scm_opath", r"openat\(.*rtm9_scm_opath", effect=ok9, cleanup=True)
+t9("f9_deleted_cwd", "chdir(SCRATCH/rtm9_gone), rmdir it, mkdir(\"rtm9_deleted_cwd\") (ENOENT), open(\".\"): the cwd is a deleted directory", lambda e, ev: e["kind"] == "open" and "rtm9_gone" in fields(e) and "deleted" in fields(e), ("open", "mkdir"), r"openat\(AT_FDCWD, \"\.\"", [], prepare=True, effect=printed("open(.) -> 3"))
+_race_pred, _race_wrong = race_rule(ALLOWED9 + "/rtm9_ra", R9 + "/rtm9_real_race/rtm9_rbbbb")
+t9("f9_rename_race", "3000 openat(dirfd, \"rtm9_race_N\", O_CREAT) while another thread renames the dirfd's dir between ALLOWED/rtm9_ra and SCRATCH/rtm9_real_race/rtm9_rbbbb", _race_pred, ("open",), r"rename\(", ["file_io"], wrong=_race_wrong, allow=FILE_DIRS9, prepare=True, effect=printed("created 3000 files"))
+t9f("f9_procfd_stale_dirfd", "dirfd of ALLOWED/rtm9_pfsub moved by a daemon to SCRATCH/rtm9_real_pf; open(\"/proc/self/fd/N/rtm9_procfd\", O_CREAT) (absolute, through a magic link)", ("open",), R9 + "/rtm9_real_pf/rtm9_procfd", r"openat\(.*rtm9_procfd", effect=ok9, cleanup=True)
+t9f("f9_proc_pid_root", "a child binds SCRATCH/rtm9_real_pidroot over ALLOWED in its own mount ns; the parent opens \"/proc/CHILD/root\" ALLOWED \"/rtm9_pidroot\" (O_CREAT)", ("open",), R9 + "/rtm9_real_pidroot/rtm9_pidroot", r"openat\(.*rtm9_pidroot", effect=ok9)
+t9f("f9_odd_names", "openat(dirfd of SCRATCH/rtm9_real_odd, \"rtm9_odd_\\n_\\xff\", O_CREAT): a newline and a byte that is not UTF-8", ("open",), os.fsdecode(os.fsencode(R9 + "/rtm9_real_odd/rtm9_odd_\n_") + b"\xff"), r"openat\(.*rtm9_odd_", marker="rtm9_odd_", effect=ok9)
+# calls relative to a directory a daemon moved (round 8's f8_dirfd_renamed_by_daemon, other calls)
+t9f("f9_fchdir_stale", "fchdir(dirfd of ALLOWED/rtm9_fcsub, moved by a daemon to SCRATCH/rtm9_real_fc), mkdir(\"rtm9_fchdir_dir\"), open(\"rtm9_fchdir\", O_CREAT)", ("open",), R9 + "/rtm9_real_fc/rtm9_fchdir", r"openat\(.*rtm9_fchdir", more=[(("mkdir",), R9 + "/rtm9_real_fc/rtm9_fchdir_dir")], effect=ok9, cleanup=True)
+t9f("f9_rename_dest_stale", "renameat(ALLOWED/rtm9_src -> dirfd of ALLOWED/rtm9_rdsub (moved by a daemon to SCRATCH/rtm9_real_rd), \"rtm9_rename_dest\")", ("rename",), R9 + "/rtm9_real_rd/rtm9_rename_dest", r"renameat\(.*rtm9_rename_dest", effect=ok9, cleanup=True)
+t9f("f9_linkat_stale", "linkat(ALLOWED/rtm9_src, dirfd of ALLOWED/rtm9_lnsub (moved by a daemon to SCRATCH/rtm9_real_ln), \"rtm9_linkat\")", ("link",), R9 + "/rtm9_real_ln/rtm9_linkat", r"linkat\(.*rtm9_linkat", effect=printed("real link exists: yes"), cleanup=True)
+t9f("f9_symlinkat_stale", "symlinkat(\"/etc/passwd\", dirfd of ALLOWED/rtm9_sysub (moved by a daemon to SCRATCH/rtm9_real_sy), \"rtm9_symlinkat\")", ("symlink",), R9 + "/rtm9_real_sy/rtm9_symlinkat", r"symlinkat\(.*rtm9_symlinkat", effect=printed("real link exists: yes"), cleanup=True)
+t9f("f9_mknodat_stale", "mknodat(dirfd of ALLOWED/rtm9_mksub (moved by a daemon to SCRATCH/rtm9_real_mk), \"rtm9_mknodat\", S_IFIFO)", ("mknod",), R9 + "/rtm9_real_mk/rtm9_mknodat", r"mknodat\(.*rtm9_mknodat", effect=printed("real fifo exists: yes"), cleanup=True)
+t9f("f9_uring_openat_stale", "IORING_OP_OPENAT(dirfd of ALLOWED/rtm9_ursub (moved by a daemon to SCRATCH/rtm9_real_ur), \"rtm9_uring\", O_CREAT)", ("open", "io_uring_op"), R9 + "/rtm9_real_ur/rtm9_uring", r"io_uring_enter\(", effect=ok9, cleanup=True)
+t9f("f9_failed_shadow_fchdir", "fchdir(O_PATH fd of /etc received from a daemon), drop to uid 65534, open(\"shadow\") -> EACCES: a failed read of /etc/shadow by a relative name", ("open",), "/etc/shadow", r"openat\(AT_FDCWD, \"shadow\"", claims=[], effect=printed("(Permission denied)"), cleanup=True)
+
+
 def sh(cmd, **kw):
     return subprocess.run(cmd, **kw)
 
@@ -998,6 +1155,11 @@ def build(bindir, names):
         # round8/r8.h includes round 6's r6.h (round 3's r3.h and uring3.h, round 2's headers)
         # with round 8's scratch dir.
         jobs.append((n, os.path.join(r8, n + ".c"), ["-I", r8, "-I", r6, "-I", r3, "-I", r2]))
+    r9 = os.path.join(HERE, "round9")
+    for n in [n for n in names if T[n].get("round", 1) == 9]:
+        # round9/r9.h includes round 6's r6.h (round 3's r3.h and uring3.h, round 2's headers)
+        # with round 9's scratch dir.
+        jobs.append((n, os.path.join(r9, n + ".c"), ["-I", r9, "-I", r6, "-I", r3, "-I", r2]))
     for name, path, extra in jobs:
         cmd = ["gcc", "-O1", "-Wall", "-no-pie", "-pthread", *extra, "-o", os.path.join(bindir, name), path]
         cmd += [a.replace("{bindir}", bindir) for a in LINK.get(name, [])]
@@ -1185,6 +1347,11 @@ def judge_tracer(name, spec, path):
     # The target's own exec names the technique's binary: never evidence for a marker.
     target = header["target"].get("pid")
     events = [e for e in events if not (e["kind"] == "exec" and e["pid"] == target and name in fields(e))]
+    # Round 9: a `real` (the kernel's name) that names the file where it is not.
+    if spec.get("wrong"):
+        why = spec["wrong"](events)
+        if why:
+            return "wrong", why
     for e in events:
         if spec["rule"](e, events):
             return "recorded", f"seq {e['seq']} {e['kind']} ({e.get('syscall')})"
@@ -1262,7 +1429,7 @@ def main():
     ap.add_argument("--tracer", default=os.path.join(HERE, "..", "..", "target", "release", "tracer"))
     ap.add_argument("--out", default="/tmp/redteam-out")
     ap.add_argument("--only", default="")
-    ap.add_argument("--round", default="all", choices=["1", "2", "3", "4", "5", "6", "7", "8", "all"])
+    ap.add_argument("--round", default="all", choices=["1", "2", "3", "4", "5", "6", "7", "8", "9", "all"])
     ap.add_argument("--markdown", default="")
     ap.add_argument("--no-strace", action="store_true")
     ap.add_argument("--rejudge", action="store_true", help="judge the traces and strace logs already in --out, run nothing")

@@ -4,8 +4,8 @@
 //! the program did what the claim denies; a held verdict here is an evasion come back.
 //!
 //! The traces are real recordings (`fixtures/round2/NAME.jsonl.gz`, `fixtures/round3/…` and
-//! `fixtures/round5/…`, `fixtures/round7/…`, `fixtures/round8/…`, made by
-//! `tests/adversarial/run.py --round 2`, `3`, `5`, `7` or `8`), not
+//! `fixtures/round5/…`, `fixtures/round7/…`, `fixtures/round8/…`, `fixtures/round9/…`, made by
+//! `tests/adversarial/run.py --round 2`, `3`, `5`, `7`, `8` or `9`), not
 //! hand-made events. Round 5's are of techniques the recorder missed until setsockopt, a
 //! sendmsg's source route and the mlock calls were hooked (the `sockopt` and `mlock` kinds).
 
@@ -24,6 +24,7 @@ fn fixture(name: &str) -> PathBuf {
         Some("5") => "round5",
         Some("7") => "round7",
         Some("8") => "round8",
+        Some("9") => "round9",
         _ => "round2",
     };
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -401,4 +402,29 @@ fn round8_unwatched_crypto_imports_and_kernel_encrypted_keys() {
     );
     let v = status("x8_encrypted_key", "crypto");
     assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+}
+
+/// Round 9: a file written by a relative path whose base the recorder named across a chroot
+/// (a cwd left outside the new root, a dirfd opened before it), under a bind unmounted since
+/// (the dirfd names the bind's files, the kernel walk names them from the detached mount's
+/// top), that the kernel walk could not name (a dirfd opened through a symlink to a
+/// directory 70 levels deep), or that went through `/proc/self/fd/N/` of a dirfd a daemon
+/// moved (an absolute path, not walked, named by the fd's old name). Each file lands outside the allowed dir while every name in the
+/// trace is, or is placed, inside it: these claims were held. The bind left mounted is placed
+/// by the checker's mount view, and is no evasion either way.
+#[test]
+fn relative_paths_across_chroots_mounts_and_unnamed_walks_are_not_held() {
+    for name in [
+        "f9_chroot_cwd_outside",
+        "f9_chroot_dirfd_outside",
+        "f9_umount_detached_dirfd",
+        "f9_deep_symlinked_dir",
+        "f9_procfd_stale_dirfd",
+    ] {
+        assert_status(name, "file_io", Status::Inconclusive);
+    }
+    assert_ne!(
+        status("f9_bind_over_allowed", "file_io").status,
+        Status::Held
+    );
 }

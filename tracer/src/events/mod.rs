@@ -589,6 +589,46 @@ mod tests {
         assert_eq!(bare.best(), "/etc/group");
     }
 
+    /// An open_tree record of thread 42: `open_tree(AT_FDCWD, path, flags)` returned fd 5.
+    fn open_tree_record(path: &str, flags: u64) -> Vec<u8> {
+        use tracer_common::privilege::PrivData;
+        let mut ev = record_of::<PrivData>(EventKind::MountApi, SyscallId::OpenTree, 42, 5);
+        ev.data.args = [(-100i64) as u64, 0, flags, 0, 0, 0];
+        ev.data.str1[..path.len()].copy_from_slice(path.as_bytes());
+        ev.data.str1_len = path.len() as u32;
+        // SAFETY: reading a plain-old-data value's bytes.
+        unsafe { std::slice::from_raw_parts((&raw const ev).cast::<u8>(), size_of_val(&ev)) }
+            .to_vec()
+    }
+
+    /// A file created relative to open_tree's fd is named below the tree's path (round 9's
+    /// f9_open_tree_detached), unless the fd is a clone without its submounts.
+    #[test]
+    fn open_tree_fds_name_their_tree() {
+        let dirfd_open = |d: &mut Decoder| {
+            let mut bytes = open_record("a/b", None, 6);
+            let off =
+                std::mem::offset_of!(tracer_common::Event<tracer_common::file::OpenData>, data)
+                    + std::mem::offset_of!(tracer_common::file::OpenData, dirfd);
+            bytes[off..off + 4].copy_from_slice(&5i32.to_ne_bytes());
+            open_path(d, &bytes)
+        };
+        for (flags, want) in [
+            (0, Some("/srv/tree/a/b")),
+            (1 | 0x8000, Some("/srv/tree/a/b")),
+            (1, None),
+        ] {
+            let mut d = Decoder::new(Clock::now(), procs::Processes::default());
+            assert!(
+                d.decode(&open_tree_record("/srv/tree", flags))
+                    .unwrap()
+                    .is_some()
+            );
+            let p = dirfd_open(&mut d);
+            assert_eq!(p.resolved.as_deref(), want, "flags {flags:#x}");
+        }
+    }
+
     /// A reboot record of thread 43 entered at `ts_ns`, with header flags `bits`.
     fn reboot_record(bits: u32, ret: i64, ts_ns: u64) -> Vec<u8> {
         use tracer_common::privilege::PrivData;

@@ -122,13 +122,19 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
         InitModule | FinitModule => EventData::ModuleLoad { params: opt(s1) },
         // The new mount API (open_tree, move_mount, fsopen, fsconfig, fsmount, fspick,
         // mount_setattr): paths relative to the call's dirfd (a[0], move_mount's second a[2]).
-        OpenTree | OpenTreeAttr | Fspick | MountSetattr => EventData::MountApi {
-            call: syscall.name().to_owned(),
-            path: Some(cx.path(a[0] as i32, s1)),
-            path2: None,
-            name: None,
-            flags: a[2],
-        },
+        OpenTree | OpenTreeAttr | Fspick | MountSetattr => {
+            let path = cx.path(a[0] as i32, s1);
+            if matches!(syscall, OpenTree | OpenTreeAttr) && cx.ok() {
+                note_tree_fd(cx, &path, a[2]);
+            }
+            EventData::MountApi {
+                call: syscall.name().to_owned(),
+                path: Some(path),
+                path2: None,
+                name: None,
+                flags: a[2],
+            }
+        }
         MoveMount => EventData::MountApi {
             call: syscall.name().to_owned(),
             path: Some(cx.path(a[0] as i32, s1)),
@@ -1286,6 +1292,31 @@ fn bpf_cmd_name(cmd: u64) -> String {
         31 => "BPF_LINK_GET_NEXT_ID".into(),
         34 => "BPF_LINK_DETACH".into(),
         other => format!("BPF_CMD_{other}"),
+    }
+}
+
+/// open_tree's `OPEN_TREE_CLONE`, `AT_RECURSIVE` and `OPEN_TREE_CLOEXEC` (= `O_CLOEXEC`)
+/// (include/uapi/linux/mount.h, fcntl.h).
+const OPEN_TREE_CLONE: u64 = 1;
+const AT_RECURSIVE: u64 = 0x8000;
+
+/// The fd open_tree(2) returned, in the fd table under its path: files created relative to it
+/// are then named where they are (round 9's f9_open_tree_detached: the kernel walk names a
+/// file below a detached clone from the clone's top, as if from `/`). Without the clone the fd
+/// is an O_PATH fd of the path; a recursive clone shows the same files. A clone without
+/// AT_RECURSIVE leaves out the mounts below the path, so a name below one of them is another
+/// file: that fd stays unknown (paths relative to it are unresolved, a gap).
+fn note_tree_fd(cx: &mut Cx<'_>, path: &PathRef, flags: u64) {
+    if flags & OPEN_TREE_CLONE != 0 && flags & AT_RECURSIVE == 0 {
+        return;
+    }
+    if let Some(name) = &path.resolved {
+        cx.procs.new_fd(
+            cx.header.pid,
+            cx.header.ret as i32,
+            super::procs::Fd::Path(name.clone()),
+            flags & libc::O_CLOEXEC as u64 != 0,
+        );
     }
 }
 

@@ -1009,6 +1009,7 @@ fn doubtful_evidence(trace: &Trace, attribution: &Attribution, check: Check) -> 
         .iter()
         .any(|k| matches!(k.family(), Family::File | Family::Network));
     let (mut changed, mut unresolved, mut received, mut cut, mut ring_recv) = (0, 0, 0, 0, 0);
+    let mut unnamed = 0;
     for (ev, o) in trace.events.iter().zip(&attribution.per_event) {
         if !in_scope.contains(o) {
             continue;
@@ -1034,6 +1035,18 @@ fn doubtful_evidence(trace: &Trace, attribution: &Attribution, check: Check) -> 
             // datagrams went elsewhere): the rest is not named.
             if ev.flags.iter().any(|f| f == "path_truncated") && !opened_nothing(ev) {
                 cut += ev.occurrences();
+            }
+            // A relative path the kernel walk could not name (deeper than it walks, longer
+            // than a record's path): its name rests on the name its dirfd or cwd had when
+            // the recorder last saw it, which a rename by another process, or a symlink the
+            // dirfd was opened through, makes another file's (round 9's f9_deep_symlinked_dir).
+            if ev.flags.iter().any(|f| f == "real_path_unnamed")
+                && !opened_nothing(ev)
+                && crate::trace::describe::paths(ev)
+                    .iter()
+                    .any(|p| p.given.as_deref().is_some_and(|g| !g.starts_with('/')))
+            {
+                unnamed += ev.occurrences();
             }
         }
         if io && matches!(ev.data, EventData::FdReceived { named: false, .. }) {
@@ -1063,6 +1076,13 @@ fn doubtful_evidence(trace: &Trace, attribution: &Attribution, check: Check) -> 
             "{cut} call(s) whose path or address the record holds only in part (flagged \
              path_truncated: a path cut at its size, or a sendmmsg batch whose later messages' \
              destinations were not read)"
+        ));
+    }
+    if unnamed > 0 {
+        out.push(format!(
+            "{unnamed} call(s) on a relative path the kernel could not name (flagged \
+             real_path_unnamed): the name rests on what its directory was called when the \
+             recorder saw it opened"
         ));
     }
     if ring_recv > 0 {

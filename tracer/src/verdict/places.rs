@@ -263,8 +263,38 @@ impl Places {
     /// A path of `ev` placed on the host: through a magic link, a chroot, the mounts of its
     /// namespace, RESOLVE_IN_ROOT.
     pub fn place(&self, ev: &Event, path: &str) -> Placed {
+        // A relative path is named from its base (the cwd, a dirfd) as the recorder named that
+        // base, or by the kernel walk, which stops at the process's root when it meets it and
+        // at the top of a mount tree otherwise. Across a chroot or a mount that name is not
+        // known to be the host's nor the new root's: a cwd left outside a chroot (no
+        // chdir("/")) or a dirfd opened before it names a host directory, a dirfd opened under
+        // a bind that was unmounted since names the bind's files (round 9's
+        // f9_chroot_cwd_outside, f9_chroot_dirfd_outside, f9_umount_detached_dirfd).
+        let relative = changed_refs(ev).iter().any(|r| {
+            r.names().any(|n| n == path) && r.given.as_deref().is_some_and(|g| !g.starts_with('/'))
+        });
+        // A path below a directory fd's magic link (`/proc/self/fd/N/NAME`) is absolute, so the
+        // kernel walk does not name it; its name is the fd's when the fd was opened, which a
+        // rename by a process outside the recording makes another directory's (round 9's
+        // f9_procfd_stale_dirfd). Without a `real`, it is not placed.
+        if changed_refs(ev).iter().any(|r| {
+            r.real.is_none()
+                && r.names().any(|n| n == path)
+                && r.given
+                    .as_deref()
+                    .is_some_and(|g| below_fd_link(g, &[ev.pid, ev.tid]))
+        }) {
+            return Placed::Unknown(format!(
+                "{path} (below a /proc/…/fd/N link: named by what the fd's directory was called \
+                 when it was opened; a rename since by another process is not seen)"
+            ));
+        }
         let in_view = |p: String| match self.view_of.get(&ev.seq) {
             None => Placed::Host(p),
+            Some(Seen::View(_)) if relative => Placed::Unknown(format!(
+                "{p} (relative, in a mount namespace whose mounts the trace changed: its cwd \
+                 or dirfd may have been named under other mounts)"
+            )),
             Some(Seen::View(i)) => match self.views[*i].resolve(&p) {
                 Resolved::Host(h) => Placed::Host(h),
                 Resolved::Unknown(why) => Placed::Unknown(why),
@@ -276,6 +306,10 @@ impl Places {
         if let Some(root) = self.roots.get(&ev.seq) {
             return match root {
                 Root::Unknown(why) => Placed::Unknown(format!("{path} ({why})")),
+                Root::Chroot(_) if relative => Placed::Unknown(format!(
+                    "{path} (relative, under a chroot: its cwd or dirfd may be outside the new \
+                     root, and its name the host's or the new root's)"
+                )),
                 Root::Chroot(base) if path.starts_with('/') => match magic(path, &[ev.pid, ev.tid])
                 {
                     Magic::Plain => in_view(join(base, path)),
@@ -661,6 +695,23 @@ fn unspec_as(family: Option<&str>, a: &SockAddr) -> Option<SockAddr> {
     })
 }
 
+/// Whether `given` is a path below one of the process's own fd magic links
+/// (`/proc/self/fd/N/REST`, `/dev/fd/N/REST`, `PID` being one of `own`).
+fn below_fd_link(given: &str, own: &[u32]) -> bool {
+    let parts: Vec<&str> = given
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    procfs::magic_link(&parts).is_some_and(|m| {
+        matches!(m.link, procfs::Link::Fd(Some(_)))
+            && m.len < parts.len()
+            && match m.owner {
+                procfs::Owner::Caller => true,
+                procfs::Owner::Pid(p) => own.contains(&p),
+            }
+    })
+}
+
 enum Magic {
     /// Not a magic link.
     Plain,
@@ -947,6 +998,104 @@ mod tests {
         assert_eq!(ns.view_of(20), Some(Seen::TooMany));
         assert_eq!(ns.view_of(999), None);
         assert!(ns.views.iter().map(View::len).sum::<usize>() <= 10);
+    }
+
+    /// Under a chroot or in a namespace with mounts of the trace, a relative path is not
+    /// placed: its base may be outside the new root (a cwd left there, a dirfd from before) or
+    /// named under mounts since changed. An absolute one still is.
+    #[test]
+    fn relative_paths_across_a_chroot_or_mounts_are_not_placed() {
+        use serde_json::json;
+        let rel = |resolved: &str, given: &str| {
+            json!({"path": {"resolved": resolved, "given": given}, "flags": ["O_WRONLY"],
+            "flags_raw": 1, "mode": null, "access": "write"})
+        };
+        let t = trace_of(&[
+            (
+                "chdir",
+                527,
+                "chdir",
+                json!({"path": {"resolved": "/srv/out"}, "fd": null}),
+            ),
+            (
+                "chroot",
+                527,
+                "chroot",
+                json!({"path": {"resolved": "/srv/allowed"}}),
+            ),
+            ("open", 527, "openat", rel("/srv/out/x", "x")),
+            ("open", 527, "openat", open("/etc/y")),
+            ("unshare", 600, "unshare", json!({"flags": ["CLONE_NEWNS"]})),
+            (
+                "mount",
+                600,
+                "mount",
+                json!({"source": "/srv/out", "target": {"resolved": "/srv/allowed"},
+                "fstype": null, "flags": 4096}),
+            ),
+            ("open", 600, "openat", rel("/srv/allowed/z", "z")),
+            ("open", 600, "openat", open("/srv/allowed/w")),
+        ]);
+        let places = Places::compute(&t);
+        let at = |seq: usize, path: &str| places.place(&t.events[seq], path);
+        for (seq, path, why) in [(2, "/srv/out/x", "chroot"), (6, "/srv/allowed/z", "mount")] {
+            match at(seq, path) {
+                Placed::Unknown(w) => assert!(w.contains("relative") && w.contains(why), "{w}"),
+                other => panic!("{path} placed: {other:?}"),
+            }
+        }
+        assert_eq!(
+            at(3, "/etc/y"),
+            Placed::Host("/srv/allowed/etc/y".to_owned())
+        );
+        assert_eq!(
+            at(7, "/srv/allowed/w"),
+            Placed::Host("/srv/out/w".to_owned())
+        );
+    }
+
+    /// A path below a dirfd's /proc link, with no kernel name, is not placed; the link itself
+    /// (a file's fd reopened) and a path the kernel named are.
+    #[test]
+    fn paths_below_a_dirfd_link_are_not_placed_without_a_kernel_name() {
+        use serde_json::json;
+        let via = |resolved: &str, given: &str, real: Option<&str>| {
+            json!({"path": {"resolved": resolved, "given": given, "real": real},
+            "flags": ["O_WRONLY"], "flags_raw": 1, "mode": null, "access": "write"})
+        };
+        let t = trace_of(&[
+            (
+                "open",
+                527,
+                "openat",
+                via("/srv/allowed/sub/x", "/proc/self/fd/3/x", None),
+            ),
+            (
+                "open",
+                527,
+                "openat",
+                via("/srv/allowed/sub/x", "/dev/fd/3/x", Some("/srv/out/x")),
+            ),
+            (
+                "open",
+                527,
+                "openat",
+                via("/srv/allowed/f", "/proc/self/fd/4", None),
+            ),
+        ]);
+        let places = Places::compute(&t);
+        match places.place(&t.events[0], "/srv/allowed/sub/x") {
+            Placed::Unknown(w) => assert!(w.contains("fd/N"), "{w}"),
+            other => panic!("placed: {other:?}"),
+        }
+        assert_eq!(
+            places.place(&t.events[1], "/srv/out/x"),
+            Placed::Host("/srv/out/x".to_owned())
+        );
+        assert_eq!(
+            places.place(&t.events[2], "/srv/allowed/f"),
+            Placed::Host("/srv/allowed/f".to_owned())
+        );
     }
 
     #[test]
