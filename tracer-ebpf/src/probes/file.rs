@@ -164,7 +164,24 @@ fn note_real_open(ctx: &LsmContext, cfg: &Config) -> Option<()> {
 crate::exit_programs!(file_exit, file_exit_raw, try_file_exit);
 
 fn try_file_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
-    emit_file(&complete(ctx)?, config())
+    let done = complete(ctx)?;
+    name_dirs(&done);
+    emit_file(&done, config())
+}
+
+/// Walks the directories the call's relative paths started from, before its record is built.
+/// Called beside `emit_file`, not from it: Linux 6.1's verifier caps a call chain's stack at
+/// 512 bytes, each frame rounded up to 32, and `emit_file` → `name_dir` → the `bpf_loop`
+/// callback came to 544 there (kernels since 6.13 give tracing programs a private stack and
+/// accept it, so only a 6.1 guest showed it). Not inlined, to keep its frame off both chains.
+#[inline(never)]
+fn name_dirs(done: &Completed) {
+    let Some(l) = FILE_ARGS.get(done.syscall as u32) else {
+        return;
+    };
+    let tid = bpf_get_current_pid_tgid() as u32;
+    crate::walk::name_dir(done, l.walk, l.dirfd, l.path, tid);
+    crate::walk::name_dir(done, l.walk2, l.dirfd2, l.path2, tid | crate::walk::SECOND);
 }
 
 /// `struct open_how` of openat2 (include/uapi/linux/openat2.h).
@@ -259,8 +276,6 @@ fn emit_file(done: &Completed, cfg: &Config) -> Option<()> {
     let (path, path2) = (arg(a, l.path), arg(a, l.path2));
     let tid = bpf_get_current_pid_tgid() as u32;
     let tid2 = tid | crate::walk::SECOND;
-    crate::walk::name_dir(done, l.walk, l.dirfd, l.path, tid);
-    crate::walk::name_dir(done, l.walk2, l.dirfd2, l.path2, tid2);
     let Some(scratch) = FILE_SCRATCH.get_ptr_mut(0) else {
         count(&LOST, done.syscall.kind());
         return None;
