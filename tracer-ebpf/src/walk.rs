@@ -22,8 +22,12 @@
 //! The steps run in a `bpf_loop` callback (Linux 5.17+), which the verifier checks once, not
 //! once per step. Reads are not under `rename_lock`: a rename racing with the walk can give a
 //! name that mixes before and after. A name longer than [`PATH_CAP`] - 1 bytes or deeper than
-//! [`WALK_DEPTH`] components, and an unreadable step, leave the record `real_path_unnamed`
-//! (flagged and counted as truncated), never a partial name.
+//! [`WALK_DEPTH`] components, an unreadable step, and a walk that reaches a mount that is its
+//! own parent without passing the process's root (a detached `open_tree` clone or lazily
+//! unmounted tree, which would read as if from `/`; a dirfd or cwd outside a chroot) leave
+//! the record `real_path_unnamed` (flagged and counted as truncated), never a partial or
+//! misplaced name. Successful opens by an absolute path through `/proc/` or `/dev/fd/` are
+//! walked too: a magic link there (`/proc/self/fd/N/x`) is relative to an fd.
 
 use core::ffi::c_void;
 
@@ -50,7 +54,11 @@ const WALKING: u32 = 0;
 const DONE: u32 = 1;
 const TOO_LONG: u32 = 2;
 const UNREADABLE: u32 = 3;
+/// The walk met a mount that is its own parent without passing the process's root.
+const UNREACHABLE: u32 = 4;
 const ENAMETOOLONG: i32 = 36;
+/// The error of an unreachable name (the kernel's d_path says "(unreachable)").
+const EXDEV: i32 = 18;
 const EFAULT: i32 = 14;
 const EBADF: i64 = 9;
 const AT_FDCWD: i32 = -100;
@@ -99,11 +107,17 @@ pub fn name_opened(done: &Completed, cfg: &Config) -> Option<()> {
     };
     let opened = done.ret >= 0;
     // An absolute path is resolved by the name read (a symlink in it is the LSM's business),
-    // except a successful openat2's: with RESOLVE_IN_ROOT it is relative to the dirfd, and
-    // only the new fd's walk names what it opened. An empty one (a failed open) names nothing.
+    // except a successful openat2's (with RESOLVE_IN_ROOT it is relative to the dirfd) and a
+    // successful open through /proc or /dev/fd (`/proc/self/fd/N/x` is relative to fd N,
+    // whose name in the fd table a rename makes stale; `/proc/PID/root/x`, `/proc/PID/cwd/x`
+    // go through another process's root or cwd): only the new fd's walk names what they
+    // opened. An empty one (a failed open) names nothing.
     // SAFETY: a user read checked by the helper.
     let first: u8 = unsafe { bpf_probe_read_user(path as *const u8) }.ok()?;
-    if first == 0 || (first == b'/' && !(opened && done.syscall == SyscallId::Openat2)) {
+    if first == 0
+        || (first == b'/'
+            && !(opened && (done.syscall == SyscallId::Openat2 || through_proc(path))))
+    {
         return None;
     }
     let tid = bpf_get_current_pid_tgid() as u32;
@@ -115,6 +129,25 @@ pub fn name_opened(done: &Completed, cfg: &Config) -> Option<()> {
     } else {
         put_joined(status, real, path)
     }
+}
+
+/// Whether the path at `path` starts with `/proc/` or `/dev/fd/`: it may go through a magic
+/// link (an fd, a process's root or cwd), which its name does not show.
+#[inline(always)]
+fn through_proc(path: u64) -> bool {
+    let mut b = [0u8; 16];
+    // SAFETY: a user read checked by the helper, into 9 of `b`'s bytes (8 and the NUL).
+    let n = unsafe {
+        aya_ebpf::helpers::generated::bpf_probe_read_user_str(
+            b.as_mut_ptr().cast(),
+            9,
+            path as *const c_void,
+        )
+    };
+    let word = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+    n > 0
+        && (word & 0xffff_ffff_ffff == u64::from_le_bytes(*b"/proc/\0\0")
+            || word == u64::from_le_bytes(*b"/dev/fd/"))
 }
 
 /// The `REAL_PATHS` key of a call's second path (`path2`, relative to `dirfd2`): the thread's
@@ -189,6 +222,7 @@ fn put_name(status: u32, real: *mut RealPath) -> Option<()> {
                 (*real).error = 0;
             }
             TOO_LONG | WALKING => (*real).error = -ENAMETOOLONG,
+            UNREACHABLE => (*real).error = -EXDEV,
             _ => (*real).error = -EFAULT,
         }
     }
@@ -322,11 +356,16 @@ fn step_once(w: *mut Walk) -> Option<()> {
         let parent: u64 = kread(dentry + u64::from(cfg.off_dentry_parent))?;
         if dentry == mnt_root || dentry == parent {
             // The top of a mount (or a dentry cut from its tree): go on from where the mount
-            // is mounted, or stop at the namespace's root mount, as d_path does.
+            // is mounted. A mount that is its own parent is the namespace's root mount, a
+            // detached one (an `open_tree` clone, a tree unmounted with MNT_DETACH) or one
+            // not attached yet, and a dentry cut from its tree has escaped: reached without
+            // passing the process's root (checked above), the name would read as if from a
+            // `/` the file is not below (d_path's "unreachable" and its names outside a
+            // chroot). None is given.
             let mnt = vfsmnt.wrapping_sub(u64::from(cfg.off_mount_mnt));
             let mnt_parent: u64 = kread(mnt + u64::from(cfg.off_mount_parent))?;
             if dentry != mnt_root || mnt_parent == mnt || mnt_parent == 0 {
-                (*w).status = DONE;
+                (*w).status = UNREACHABLE;
                 return Some(());
             }
             (*w).dentry = kread(mnt + u64::from(cfg.off_mount_mountpoint))?;

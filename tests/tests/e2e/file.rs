@@ -738,6 +738,119 @@ fn a_rename_into_a_renamed_directory_is_named_on_both_sides() {
     assert_lands(t, "renameat2", "q2.txt", &cwd.join("q2.txt"), to);
 }
 
+/// Round 9's `f9_procfd_stale_dirfd`: an open by an absolute path through a dirfd's magic
+/// link (`/proc/self/fd/N/...`, `/dev/fd/N/...`), after a process outside the recording
+/// renamed the dirfd's directory, is named by the kernel walk of the new fd where the file
+/// landed; the fd table's name of the dirfd is the stale one.
+#[test]
+fn an_open_through_a_renamed_dirfds_proc_link_is_named_where_it_lands() {
+    let r = record_renamed(
+        "renamed-procfd",
+        &[],
+        &[],
+        "os.close(os.open('/proc/self/fd/%d/proc.txt' % d, os.O_CREAT | os.O_WRONLY, 0o600))\n\
+         os.close(os.open('/dev/fd/%d/devfd.txt' % d, os.O_CREAT | os.O_WRONLY, 0o600))\n",
+    );
+    let (t, sub) = (&r.rec.trace, &r.moved_sub);
+    for (prefix, file) in [("/proc/self/fd/", "proc.txt"), ("/dev/fd/", "devfd.txt")] {
+        let landed = sub.join(file);
+        assert!(landed.exists(), "python made {}", landed.display());
+        let given_as = |e: &tracer::trace::Event| match &e.data {
+            EventData::Open { path, .. } => path
+                .given
+                .as_deref()
+                .is_some_and(|g| g.starts_with(prefix) && g.ends_with(&format!("/{file}"))),
+            _ => false,
+        };
+        let e = find(t, file, given_as);
+        let EventData::Open { path, .. } = &e.data else {
+            unreachable!()
+        };
+        let landed = landed.display().to_string();
+        assert_eq!(path.real.as_deref(), Some(landed.as_str()), "{e:?}");
+    }
+}
+
+/// Round 9's `f9_open_tree_detached` and `f9_umount_detached_dirfd`: a file made relative to
+/// a detached mount (an `open_tree(OPEN_TREE_CLONE)` fd, or a dirfd on a bind mount unmounted
+/// with `MNT_DETACH`) is below no directory the process can name. The kernel walk ends at
+/// that mount's top, which is its own parent like the namespace's root; the name it would
+/// build from there reads as if from `/` (`/inner/tree.txt`), where nothing is. The event is
+/// written and flagged `real_path_unnamed`, with no `real`.
+#[test]
+fn a_file_made_in_a_detached_mount_gets_no_wrong_name() {
+    require_root();
+    // SAFETY: a syscall with a valid NUL-terminated path; the fd it may return is closed.
+    let fd = unsafe {
+        libc::syscall(
+            libc::SYS_open_tree,
+            libc::AT_FDCWD,
+            c"/".as_ptr(),
+            libc::O_CLOEXEC as libc::c_uint,
+        )
+    };
+    if fd < 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ENOSYS) {
+        eprintln!("SKIPPED: open_tree is ENOSYS on this kernel (Linux 5.2+ has it)");
+        return;
+    }
+    assert!(fd >= 0, "open_tree: {}", std::io::Error::last_os_error());
+    // SAFETY: the fd just opened.
+    unsafe { libc::close(fd as i32) };
+    let dir = TempDir::new("detached");
+    let (tree, umnt, over) = (dir.join("tree"), dir.join("umnt"), dir.join("over"));
+    for d in [tree.join("inner"), umnt.join("inner"), over.clone()] {
+        std::fs::create_dir_all(d).expect("mkdir -p");
+    }
+    let script = format!(
+        "import os, ctypes\n\
+         libc = ctypes.CDLL(None, use_errno=True)\n\
+         libc.syscall.restype = ctypes.c_long\n\
+         t = libc.syscall({nr}, -100, b'{tree}', 1 | os.O_CLOEXEC)\n\
+         assert t >= 0, ctypes.get_errno()\n\
+         os.close(os.open('inner/tree.txt', os.O_CREAT | os.O_WRONLY, 0o600, dir_fd=t))\n\
+         assert libc.unshare(0x20000) == 0, ctypes.get_errno()\n\
+         assert libc.mount(None, b'/', None, 0x4000 | 0x40000, None) == 0, ctypes.get_errno()\n\
+         assert libc.mount(b'{umnt}', b'{over}', None, 0x1000, None) == 0, ctypes.get_errno()\n\
+         u = os.open('{over}', os.O_RDONLY | os.O_DIRECTORY)\n\
+         assert libc.umount2(b'{over}', 2) == 0, ctypes.get_errno()\n\
+         os.close(os.open('inner/umount.txt', os.O_CREAT | os.O_WRONLY, 0o600, dir_fd=u))\n\
+         os.mkdir('inner/made', dir_fd=u)\n",
+        nr = libc::SYS_open_tree,
+        tree = tree.display(),
+        umnt = umnt.display(),
+        over = over.display(),
+    );
+    let rec = record("detached", &["--", "/usr/bin/python3", "-c", &script]);
+    let t = &rec.trace;
+    assert_eq!(t.header.hooks.kernel_walked_names, Some(true));
+    for landed in [
+        tree.join("inner/tree.txt"),
+        umnt.join("inner/umount.txt"),
+        umnt.join("inner/made"),
+    ] {
+        assert!(landed.exists(), "python made {}", landed.display());
+    }
+    for given in ["inner/tree.txt", "inner/umount.txt", "inner/made"] {
+        let e = find(t, given, |e| match &e.data {
+            EventData::Open { path, .. } | EventData::Mkdir { path, .. } => {
+                path.given.as_deref() == Some(given)
+            }
+            _ => false,
+        });
+        let (EventData::Open { path, .. } | EventData::Mkdir { path, .. }) = &e.data else {
+            unreachable!()
+        };
+        assert_eq!(
+            path.real, None,
+            "{given}: a name for a detached mount: {e:?}"
+        );
+        assert!(
+            e.flags.iter().any(|f| f == "real_path_unnamed"),
+            "{given}: {e:?}"
+        );
+    }
+}
+
 /// Issue 11 (session 22): a hard link's both names, a symlink's new name (its target is data,
 /// kept as written) and a node made by mknodat, relative to renamed directories, are named by
 /// the kernel walk.

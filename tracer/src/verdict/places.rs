@@ -264,8 +264,9 @@ impl Places {
     /// namespace, RESOLVE_IN_ROOT.
     pub fn place(&self, ev: &Event, path: &str) -> Placed {
         // A relative path is named from its base (the cwd, a dirfd) as the recorder named that
-        // base, or by the kernel walk, which stops at the process's root when it meets it and
-        // at the top of a mount tree otherwise. Across a chroot or a mount that name is not
+        // base, or by the kernel walk, which names it only from the process's root (a walk
+        // that meets a mount tree's top first gives no name and flags `real_path_unnamed`;
+        // recorders before session 22's third pass named it from that top). Across a chroot or a mount that name is not
         // known to be the host's nor the new root's: a cwd left outside a chroot (no
         // chdir("/")) or a dirfd opened before it names a host directory, a dirfd opened under
         // a bind that was unmounted since names the bind's files (round 9's
@@ -273,9 +274,10 @@ impl Places {
         let relative = changed_refs(ev).iter().any(|r| {
             r.names().any(|n| n == path) && r.given.as_deref().is_some_and(|g| !g.starts_with('/'))
         });
-        // A path below a directory fd's magic link (`/proc/self/fd/N/NAME`) is absolute, so the
-        // kernel walk does not name it; its name is the fd's when the fd was opened, which a
-        // rename by a process outside the recording makes another directory's (round 9's
+        // A path below a directory fd's magic link (`/proc/self/fd/N/NAME`) is absolute: only
+        // a successful open of one is walked (recorders since session 22's third pass), and
+        // otherwise its name is the fd's when the fd was opened, which a rename by a process
+        // outside the recording makes another directory's (round 9's
         // f9_procfd_stale_dirfd). Without a `real`, it is not placed.
         if changed_refs(ev).iter().any(|r| {
             r.real.is_none()
