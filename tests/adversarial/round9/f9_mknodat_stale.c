@@ -6,15 +6,8 @@
 #define GO ALLOWED "/rtm9_go"
 int main(int argc, char **argv)
 {
-    if (is_prepare(argc, argv)) {
-        mover_prepare(SUB, REAL, GO);
-        touch_p(ALLOWED "/rtm9_src");
+    if (mover_phases(argc, argv, SUB, REAL, GO, 1))
         return 0;
-    }
-    if (is_cleanup(argc, argv)) {
-        stop_daemon("rtm9_mover");
-        return 0;
-    }
     int dfd = mover_dirfd(SUB, GO, 0);
     if (mknodat(dfd, "rtm9_mknodat", S_IFIFO | 0600, 0) < 0)
         DIE("mknodat");

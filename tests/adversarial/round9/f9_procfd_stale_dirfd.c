@@ -8,14 +8,8 @@
 #define GO ALLOWED "/rtm9_go"
 int main(int argc, char **argv)
 {
-    if (is_prepare(argc, argv)) {
-        mover_prepare(SUB, REAL, GO);
+    if (mover_phases(argc, argv, SUB, REAL, GO, 0))
         return 0;
-    }
-    if (is_cleanup(argc, argv)) {
-        stop_daemon("rtm9_mover");
-        return 0;
-    }
     int dfd = mover_dirfd(SUB, GO, 0);
     char p[128];
     snprintf(p, sizeof p, "/proc/self/fd/%d/rtm9_procfd", dfd);

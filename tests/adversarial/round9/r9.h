@@ -73,4 +73,23 @@ static inline const char *yes_no(const char *path)
     struct stat st;
     return lstat(path, &st) == 0 ? "yes" : "no";
 }
+
+/* The prepare and cleanup runs of a technique whose directory the mover daemon moves: before
+ * the recording the daemon is started (and, with `src`, ALLOWED/rtm9_src made); after it, the
+ * daemon is stopped. 1 when this run was one of them. */
+static inline int mover_phases(int argc, char **argv, const char *sub, const char *real,
+                               const char *go, int src)
+{
+    if (is_prepare(argc, argv)) {
+        mover_prepare(sub, real, go);
+        if (src)
+            touch_p(ALLOWED "/rtm9_src");
+        return 1;
+    }
+    if (is_cleanup(argc, argv)) {
+        stop_daemon("rtm9_mover");
+        return 1;
+    }
+    return 0;
+}
 #endif
