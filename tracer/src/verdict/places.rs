@@ -263,23 +263,24 @@ impl Places {
     /// A path of `ev` placed on the host: through a magic link, a chroot, the mounts of its
     /// namespace, RESOLVE_IN_ROOT.
     pub fn place(&self, ev: &Event, path: &str) -> Placed {
+        let refs = changed_refs(ev);
         // A relative path is named from its base (the cwd, a dirfd) as the recorder named that
         // base, or by the kernel walk, which names it only from the process's root (a walk
         // that meets a mount tree's top first gives no name and flags `real_path_unnamed`;
-        // recorders before session 22's third pass named it from that top). Across a chroot or a mount that name is not
-        // known to be the host's nor the new root's: a cwd left outside a chroot (no
+        // earlier recorders named it from that top). Across a chroot or a mount that name is
+        // not known to be the host's nor the new root's: a cwd left outside a chroot (no
         // chdir("/")) or a dirfd opened before it names a host directory, a dirfd opened under
         // a bind that was unmounted since names the bind's files (round 9's
         // f9_chroot_cwd_outside, f9_chroot_dirfd_outside, f9_umount_detached_dirfd).
-        let relative = changed_refs(ev).iter().any(|r| {
+        let relative = refs.iter().any(|r| {
             r.names().any(|n| n == path) && r.given.as_deref().is_some_and(|g| !g.starts_with('/'))
         });
         // A path below a directory fd's magic link (`/proc/self/fd/N/NAME`) is absolute: only
-        // a successful open of one is walked (recorders since session 22's third pass), and
-        // otherwise its name is the fd's when the fd was opened, which a rename by a process
-        // outside the recording makes another directory's (round 9's
+        // a successful open of one is walked (recorders since 2026-12-05, with the kernel
+        // walk on), and otherwise its name is the fd's when the fd was opened, which a rename
+        // by a process outside the recording makes another directory's (round 9's
         // f9_procfd_stale_dirfd). Without a `real`, it is not placed.
-        if changed_refs(ev).iter().any(|r| {
+        if refs.iter().any(|r| {
             r.real.is_none()
                 && r.names().any(|n| n == path)
                 && r.given
