@@ -177,6 +177,33 @@ pub fn now() -> u64 {
     unsafe { aya_ebpf::helpers::bpf_ktime_get_ns() }
 }
 
+/// Fills a record in place: the header about the current task, then `fill`'s payload (which
+/// may add header flag bits); counts a truncation; returns the header's flags.
+///
+/// # Safety
+/// `ev` must point to writable memory of an `Event<T>`.
+#[inline(always)]
+unsafe fn fill_record<T>(
+    ev: *mut Event<T>,
+    cfg: &Config,
+    kind: EventKind,
+    syscall: u16,
+    ts_ns: u64,
+    ret: i64,
+    fill: impl FnOnce(*mut T, &mut u32),
+) -> u32 {
+    // SAFETY: the caller's `ev`; every header field is written by `fill_header`.
+    let hdr_flags = unsafe {
+        fill_header(&raw mut (*ev).header, cfg, kind, syscall, ts_ns, ret);
+        let mut hdr_flags = (*ev).header.flags;
+        fill(&raw mut (*ev).data, &mut hdr_flags);
+        (*ev).header.flags = hdr_flags;
+        hdr_flags
+    };
+    count_truncation(kind, hdr_flags);
+    hdr_flags
+}
+
 /// Writes one record: reserves it (counting a failure as lost), fills the header about the
 /// current task, lets `fill` write the payload (and add header flag bits), counts a truncation,
 /// and submits. Every probe emits through here.
@@ -190,16 +217,8 @@ pub fn event<T: 'static>(
     fill: impl FnOnce(*mut T, &mut u32),
 ) -> Option<()> {
     let mut entry = reserve::<T>(kind)?;
-    let ev = entry.as_mut_ptr();
-    let mut hdr_flags;
-    // SAFETY: `ev` is reserved record memory of the right size for `Event<T>`.
-    unsafe {
-        fill_header(&raw mut (*ev).header, cfg, kind, syscall, ts_ns, ret);
-        hdr_flags = (*ev).header.flags;
-        fill(&raw mut (*ev).data, &mut hdr_flags);
-        (*ev).header.flags = hdr_flags;
-    }
-    count_truncation(kind, hdr_flags);
+    // SAFETY: reserved record memory of the right size for `Event<T>`.
+    unsafe { fill_record(entry.as_mut_ptr(), cfg, kind, syscall, ts_ns, ret, fill) };
     entry.submit(wakeup_flag(cfg));
     count(&SUBMITTED, kind);
     Some(())
@@ -218,22 +237,18 @@ pub fn syscall_event_sized<T: 'static>(
     len: impl FnOnce(u32) -> usize,
 ) -> Option<()> {
     let kind = done.syscall.kind();
-    let mut hdr_flags;
     // SAFETY: `scratch` is this CPU's map value, an `Event<T>`.
-    unsafe {
-        fill_header(
-            &raw mut (*scratch).header,
+    let hdr_flags = unsafe {
+        fill_record(
+            scratch,
             cfg,
             kind,
             done.syscall as u16,
             done.inflight.ts_ns,
             done.ret,
-        );
-        hdr_flags = (*scratch).header.flags;
-        fill(&raw mut (*scratch).data, &mut hdr_flags);
-        (*scratch).header.flags = hdr_flags;
-    }
-    count_truncation(kind, hdr_flags);
+            fill,
+        )
+    };
     let n = len(hdr_flags).min(size_of::<Event<T>>());
     // SAFETY: `n` bytes of the scratch value, written above.
     let bytes = unsafe { core::slice::from_raw_parts(scratch.cast::<u8>(), n) };
