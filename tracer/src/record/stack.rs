@@ -18,7 +18,7 @@
 
 use std::collections::BTreeMap;
 
-use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget, SymbolKind};
+use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget, SectionKind, SymbolKind};
 
 /// The verifier's limit on a chain's combined stack (`MAX_BPF_STACK`).
 pub const MAX_STACK: u32 = 512;
@@ -137,12 +137,26 @@ fn insn(bytes: &[u8]) -> Insn {
     }
 }
 
-/// A call a function makes: at which slot, and whether by `call` or by a callback's address
-/// (`ld_imm64`, whose `imm` is a byte offset rather than a slot count).
+/// A call a function makes: at which slot, and how.
 pub struct CallSite {
     pub slot: usize,
     pub imm: i32,
-    pub by_address: bool,
+    pub how: Site,
+}
+
+/// How a function reaches another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Site {
+    /// A `call` with `src_reg` 1 (`BPF_PSEUDO_CALL`); `imm` counts slots.
+    Call,
+    /// A callback's address (`ld_imm64`, `imm` a byte offset) marked `BPF_PSEUDO_FUNC`.
+    Callback,
+    /// An `ld_imm64` with `src_reg` 0: in an object file this is how a callback's address
+    /// is written (the loader sets `BPF_PSEUDO_FUNC` when it relocates it against code), and
+    /// also how a map or a constant is. Only a relocation against a code section makes it a
+    /// callback. Missing it once hid `bpf_loop`'s callback frame, and a chain 6.1 refused at
+    /// 544 bytes was counted at 512.
+    MaybeCallback,
 }
 
 /// Deepens `depth` to a slot `offset` bytes from r10.
@@ -169,11 +183,16 @@ pub fn scan(code: &[u8]) -> (u32, bool, Vec<CallSite>) {
         match class {
             // LD: only ld_imm64 (two slots) is left in eBPF.
             0x00 if i.code == 0x18 => {
-                if i.src == BPF_PSEUDO_FUNC {
+                let how = match i.src {
+                    BPF_PSEUDO_FUNC => Some(Site::Callback),
+                    0 => Some(Site::MaybeCallback),
+                    _ => None,
+                };
+                if let Some(how) = how {
                     calls.push(CallSite {
                         slot,
                         imm: i.imm,
-                        by_address: true,
+                        how,
                     });
                 }
                 if dst != 10 {
@@ -225,7 +244,7 @@ pub fn scan(code: &[u8]) -> (u32, bool, Vec<CallSite>) {
                     calls.push(CallSite {
                         slot,
                         imm: i.imm,
-                        by_address: false,
+                        how: Site::Call,
                     });
                 } else if i.src == 0 && i.imm == BPF_FUNC_TAIL_CALL {
                     tail_call = true;
@@ -367,8 +386,9 @@ pub fn functions(object: &[u8]) -> Result<Vec<Function>, StackError> {
             calls: Vec::new(),
         });
     }
-    // Each section's relocations by offset: (symbol's section, its address, section symbol?).
-    let mut relocs: BTreeMap<(usize, u64), (usize, u64, bool)> = BTreeMap::new();
+    // Each section's relocations by offset: (symbol's section, its address, section symbol?,
+    // a code section?).
+    let mut relocs: BTreeMap<(usize, u64), (usize, u64, bool, bool)> = BTreeMap::new();
     for section in file.sections() {
         for (offset, reloc) in section.relocations() {
             let RelocationTarget::Symbol(index) = reloc.target() else {
@@ -380,12 +400,16 @@ pub fn functions(object: &[u8]) -> Result<Vec<Function>, StackError> {
             let Some(target_section) = sym.section_index() else {
                 continue;
             };
+            let code = file
+                .section_by_index(target_section)
+                .is_ok_and(|s| s.kind() == SectionKind::Text);
             relocs.insert(
                 (section.index().0, offset),
                 (
                     target_section.0,
                     sym.address(),
                     sym.kind() == SymbolKind::Section,
+                    code,
                 ),
             );
         }
@@ -395,13 +419,21 @@ pub fn functions(object: &[u8]) -> Result<Vec<Function>, StackError> {
         let mut callees = Vec::new();
         for call in calls {
             let offset = base + (call.slot * INSN) as u64;
-            let target = match relocs.get(&(section, offset)) {
+            let reloc = relocs.get(&(section, offset));
+            let by_address = match call.how {
+                Site::Call => false,
+                Site::Callback => true,
+                // A map, a constant or a global's address: no call.
+                Site::MaybeCallback if !reloc.is_some_and(|r| r.3) => continue,
+                Site::MaybeCallback => true,
+            };
+            let target = match reloc {
                 // A call to the section's symbol: `imm` counts slots from the section's start,
                 // minus one (aya-obj's relocation reads it so); a callback's address is a byte
                 // offset.
-                Some(&(s, address, true)) if call.by_address => (s, address + call.imm as u64),
-                Some(&(s, address, true)) => (s, address + (i64::from(call.imm) + 1) as u64 * 8),
-                Some(&(s, address, false)) => (s, address),
+                Some(&(s, address, true, _)) if by_address => (s, address + call.imm as u64),
+                Some(&(s, address, true, _)) => (s, address + (i64::from(call.imm) + 1) as u64 * 8),
+                Some(&(s, address, false, _)) => (s, address),
                 // No relocation: pc-relative in the same section.
                 None => (
                     section,
@@ -484,8 +516,9 @@ mod tests {
         let (depth, tail_call, calls) = scan(&code);
         assert_eq!(depth, 200);
         assert!(tail_call);
-        assert_eq!(calls.len(), 1);
-        assert_eq!((calls[0].slot, calls[0].imm), (7, 1));
+        let sites: Vec<_> = calls.iter().map(|c| (c.slot, c.imm, c.how)).collect();
+        // The ld_imm64 is a callback only if a relocation against code says so.
+        assert_eq!(sites, [(5, 0, Site::MaybeCallback), (7, 1, Site::Call)]);
     }
 
     /// Linux 6.1 refused the open exit chain at 768 bytes (a 256-byte program calling a
