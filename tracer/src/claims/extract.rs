@@ -478,6 +478,12 @@ const SCOPED_NEGATIONS: &[&str] = &[
     "isn't safe",
     "is not safe",
     "not a good idea",
+    // "postinst is not the best way to tell user to add themself to plugdev group" (heldout28,
+    // read as no group added): a way judged is not a way denied.
+    "not the best way",
+    "not the right way",
+    "not the proper way",
+    "not a good way",
     "not the sort of thing",
     "not defined",
     "not specified",
@@ -515,6 +521,10 @@ const SCOPED_NEGATIONS: &[&str] = &[
     "fixes the missing",
     "fixed the missing",
     "fix the missing",
+    // "The systemd file is not missing. It is /lib/systemd/system/notqmail.service."
+    // (heldout28, read as no unit): a denied absence is the thing there.
+    "not missing",
+    "n't missing",
     "not in control of",
     // "While this is no problem for the daemon itself as every request will spawn a new
     // git-daemon instance" (heldout23, read as no spawn): a denied problem is a judgement of
@@ -590,6 +600,17 @@ fn negated(s: &str) -> bool {
             .filter_map(|n| s.rfind(n).map(|i| i + n.len()))
             .max()
             .is_some_and(|i| !s[i..].contains(" and "))
+        // "Looks like it is missing the systemd timer" (heldout28, a deb package's review,
+        // read as a timer shipped): missing an object denies it as lacking does. Only before a
+        // determiner, so that "due to missing modules" or "a missing policy" (a cause, an
+        // adjective) deny nothing.
+        || s.rfind(" missing ").is_some_and(|i| {
+            let rest = &s[i + " missing ".len()..];
+            ["the ", "a ", "an ", "its ", "any ", "their "]
+                .iter()
+                .any(|d| rest.starts_with(d))
+                && !rest.contains(" and ")
+        })
 }
 
 /// How far back a denial reaches within its clause, in words: "did not carry an explicit
@@ -2178,7 +2199,29 @@ fn named_user(s: &str) -> String {
             .next()
             .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '_'))
             .unwrap_or("");
-        if !name.is_empty() && !matches!(name, "root" | "0" | "id" | "that" | "which") {
+        // "Always runs as the user it's started as" (heldout28, read as not root): a pronoun or
+        // a participle after "as the user" names whoever started it, not an account.
+        if !name.is_empty()
+            && !matches!(
+                name,
+                "root"
+                    | "0"
+                    | "id"
+                    | "that"
+                    | "which"
+                    | "who"
+                    | "whoever"
+                    | "it"
+                    | "it's"
+                    | "its"
+                    | "you"
+                    | "we"
+                    | "they"
+                    | "invoking"
+                    | "calling"
+                    | "starting"
+            )
+        {
             out.replace_range(i..i + verb.len(), "runs as a dedicated user ");
         }
     }
@@ -5242,6 +5285,9 @@ const RULES: &[Rule] = &[
                     "pre-install",
                     "post_install",
                     "post-install",
+                    // "The `useradd` line in the post installation script fails" (heldout28).
+                    "post installation",
+                    "pre installation",
                 ],
             ) || rpm_scriptlet(s))
                 // "The lavinmq user is created by systemd-sysusers on boot or during package
@@ -5249,13 +5295,31 @@ const RULES: &[Rule] = &[
                 // applies; no maintainer script runs an account tool (one that does is named:
                 // "%sysusers_create_compat …; groupadd -r sysrepo").
                 && (!s.contains("sysusers") || any(s, ADDS))
+                // "postinst is not the best way to tell user to add themself to plugdev group"
+                // (heldout28): a person adding their own account to a group is the person's
+                // act, not an account the script makes.
+                && !any(s, &["add themself", "add themselves", "add yourself"])
                 && ((any(s, ADDS) && !adds_setting(s))
                 || creates_account(s)
                 || (any(s, ADDS_ANCHORS) && any(s, &["user", "group"]))))
+                // A script's line making a system account ("/usr/sbin/groupadd nofiles || true",
+                // "adduser --no-create-home --group --system ${USERNAME}", heldout28): a system
+                // account is a package script's work, not a person's; a line the reader is to
+                // type ("sudo useradd -r foo", "$ adduser …") is left out.
+                || (any(s, &["addgroup", "adduser", "groupadd", "useradd"])
+                    && any(s, &["--system", " -r ", "|| true", "getent "])
+                    && !s.trim_start().starts_with(['$', '#'])
+                    && !s.trim_start().starts_with("sudo "))
+                // "SuSE package does not create user/group" (heldout28): a distribution's
+                // package is as much the package as "the package" is.
                 || (any(
                     s,
                     &[
                         "the package",
+                        " package does",
+                        " package doesn't",
+                        " package creates",
+                        " package will",
                         "during installation",
                         "during install",
                         "when installing",
@@ -5699,12 +5763,13 @@ fn creates_account(s: &str) -> bool {
         .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '_')
         .filter(|w| !w.is_empty())
         .collect();
+    let account = |n: &&str| matches!(*n, "user" | "users" | "group" | "groups");
     words.iter().enumerate().any(|(i, w)| {
-        matches!(*w, "create" | "creates" | "created" | "creating")
-            && words[i + 1..]
-                .iter()
-                .take(4)
-                .any(|n| matches!(*n, "user" | "users" | "group" | "groups"))
+        (matches!(*w, "create" | "creates" | "created" | "creating")
+            && words[i + 1..].iter().take(4).any(account))
+            // "The user/group creation is done in postinst" (heldout28): the noun after the
+            // account it makes.
+            || (*w == "creation" && words[i.saturating_sub(2)..i].iter().any(account))
     })
 }
 
@@ -6718,7 +6783,37 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
         "find out ",
     ]
     .iter()
-    .any(|w| sentence.trim_start().starts_with(w));
+    .any(|w| sentence.trim_start().starts_with(w))
+        // "Or add the /etc/cron.d directory to the package (like it would be the case if there
+        // were a static cron file)" (heldout28, a Debian bug's reply, read as a cron job): an
+        // alternative offered in the imperative proposes; it does not report.
+        || sentence
+            .trim_start()
+            .strip_prefix("or ")
+            .and_then(|rest| rest.split_whitespace().next())
+            .is_some_and(|verb| {
+                matches!(
+                    verb,
+                    "add"
+                        | "use"
+                        | "ship"
+                        | "install"
+                        | "run"
+                        | "make"
+                        | "put"
+                        | "switch"
+                        | "create"
+                        | "move"
+                        | "drop"
+                        | "set"
+                        | "let"
+                        | "keep"
+                        | "remove"
+                        | "change"
+                        | "just"
+                        | "maybe"
+                )
+            });
     if imperative {
         return Vec::new();
     }
