@@ -478,6 +478,10 @@ const SCOPED_NEGATIONS: &[&str] = &[
     "isn't safe",
     "is not safe",
     "not a good idea",
+    // "adds /usr/bin/openfortigui for members of sudo group without password in sudoers"
+    // (heldout28, read as unclear): passwordless is how the entry grants, not a denial of it.
+    "without password",
+    "without a password",
     // "postinst is not the best way to tell user to add themself to plugdev group" (heldout28,
     // read as no group added): a way judged is not a way denied.
     "not the best way",
@@ -5915,6 +5919,11 @@ const NOT_ROOT: &[&str] = &[
     "runs as an unprivileged",
     "runs as a dedicated",
     "runs as its own user",
+    // "The vtl daemons run as their own 'uid/gid'" (heldout28): plural daemons, each its own.
+    "run as their own user",
+    "run as their own uid",
+    "run as their own 'uid",
+    "runs as its own uid",
     "drops privileges",
     "drop privileges",
     "dropping privileges",
