@@ -478,6 +478,16 @@ const SCOPED_NEGATIONS: &[&str] = &[
     "isn't safe",
     "is not safe",
     "not a good idea",
+    // "adds /usr/bin/openfortigui for members of sudo group without password in sudoers"
+    // (heldout28, read as unclear): passwordless is how the entry grants, not a denial of it.
+    "without password",
+    "without a password",
+    // "postinst is not the best way to tell user to add themself to plugdev group" (heldout28,
+    // read as no group added): a way judged is not a way denied.
+    "not the best way",
+    "not the right way",
+    "not the proper way",
+    "not a good way",
     "not the sort of thing",
     "not defined",
     "not specified",
@@ -515,6 +525,10 @@ const SCOPED_NEGATIONS: &[&str] = &[
     "fixes the missing",
     "fixed the missing",
     "fix the missing",
+    // "The systemd file is not missing. It is /lib/systemd/system/notqmail.service."
+    // (heldout28, read as no unit): a denied absence is the thing there.
+    "not missing",
+    "n't missing",
     "not in control of",
     // "While this is no problem for the daemon itself as every request will spawn a new
     // git-daemon instance" (heldout23, read as no spawn): a denied problem is a judgement of
@@ -590,6 +604,17 @@ fn negated(s: &str) -> bool {
             .filter_map(|n| s.rfind(n).map(|i| i + n.len()))
             .max()
             .is_some_and(|i| !s[i..].contains(" and "))
+        // "Looks like it is missing the systemd timer" (heldout28, a deb package's review,
+        // read as a timer shipped): missing an object denies it as lacking does. Only before a
+        // determiner, so that "due to missing modules" or "a missing policy" (a cause, an
+        // adjective) deny nothing.
+        || s.rfind(" missing ").is_some_and(|i| {
+            let rest = &s[i + " missing ".len()..];
+            ["the ", "a ", "an ", "its ", "any ", "their "]
+                .iter()
+                .any(|d| rest.starts_with(d))
+                && !rest.contains(" and ")
+        })
 }
 
 /// How far back a denial reaches within its clause, in words: "did not carry an explicit
@@ -1739,6 +1764,23 @@ fn user_switch_as_drop(s: &str) -> String {
             out.replace_range(i..i + verb.len(), "drops privileges to ");
         }
     }
+    // "Start it as root and let it switch on its own" (heldout28, a Debian init script's
+    // change, read as root), "is started as root and switches user itself": a switch with no
+    // target named, after a start as root, is the daemon's own drop.
+    for verb in [
+        "switch on its own",
+        "switches on its own",
+        "switch user",
+        "switches user",
+        "switch its user",
+        "switches its user",
+    ] {
+        if let Some(i) = out.find(verb)
+            && out[..i].contains("as root")
+        {
+            out.replace_range(i..i + verb.len(), "drops privileges");
+        }
+    }
     out
 }
 
@@ -2178,7 +2220,29 @@ fn named_user(s: &str) -> String {
             .next()
             .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '_'))
             .unwrap_or("");
-        if !name.is_empty() && !matches!(name, "root" | "0" | "id" | "that" | "which") {
+        // "Always runs as the user it's started as" (heldout28, read as not root): a pronoun or
+        // a participle after "as the user" names whoever started it, not an account.
+        if !name.is_empty()
+            && !matches!(
+                name,
+                "root"
+                    | "0"
+                    | "id"
+                    | "that"
+                    | "which"
+                    | "who"
+                    | "whoever"
+                    | "it"
+                    | "it's"
+                    | "its"
+                    | "you"
+                    | "we"
+                    | "they"
+                    | "invoking"
+                    | "calling"
+                    | "starting"
+            )
+        {
             out.replace_range(i..i + verb.len(), "runs as a dedicated user ");
         }
     }
@@ -4249,6 +4313,16 @@ fn installs_services(s: &str) -> bool {
         ],
     );
     (systemd && (verb || checklist))
+        // "It is /lib/systemd/system/notqmail.service." (heldout28), "Service path:
+        // /usr/lib/systemd/system/hardinfo2.service" (heldout16): a unit file in the
+        // distribution's unit directory is a file a package put there; /etc/systemd/system is
+        // the administrator's.
+        || s.match_indices("lib/systemd/system/").any(|(i, m)| {
+            s[i + m.len()..]
+                .split(|c: char| c.is_whitespace() || matches!(c, '`' | '\'' | '"' | ',' | ')'))
+                .next()
+                .is_some_and(|f| f.trim_end_matches('.').ends_with(".service"))
+        })
         || (service_word && verb_before)
         || s.contains("services, timers")
         // "On Linux, it runs as a systemd service": the unit is the package's.
@@ -5242,6 +5316,9 @@ const RULES: &[Rule] = &[
                     "pre-install",
                     "post_install",
                     "post-install",
+                    // "The `useradd` line in the post installation script fails" (heldout28).
+                    "post installation",
+                    "pre installation",
                 ],
             ) || rpm_scriptlet(s))
                 // "The lavinmq user is created by systemd-sysusers on boot or during package
@@ -5249,13 +5326,31 @@ const RULES: &[Rule] = &[
                 // applies; no maintainer script runs an account tool (one that does is named:
                 // "%sysusers_create_compat …; groupadd -r sysrepo").
                 && (!s.contains("sysusers") || any(s, ADDS))
+                // "postinst is not the best way to tell user to add themself to plugdev group"
+                // (heldout28): a person adding their own account to a group is the person's
+                // act, not an account the script makes.
+                && !any(s, &["add themself", "add themselves", "add yourself"])
                 && ((any(s, ADDS) && !adds_setting(s))
                 || creates_account(s)
                 || (any(s, ADDS_ANCHORS) && any(s, &["user", "group"]))))
+                // A script's line making a system account ("/usr/sbin/groupadd nofiles || true",
+                // "adduser --no-create-home --group --system ${USERNAME}", heldout28): a system
+                // account is a package script's work, not a person's; a line the reader is to
+                // type ("sudo useradd -r foo", "$ adduser …") is left out.
+                || (any(s, &["addgroup", "adduser", "groupadd", "useradd"])
+                    && any(s, &["--system", " -r ", "|| true", "getent "])
+                    && !s.trim_start().starts_with(['$', '#'])
+                    && !s.trim_start().starts_with("sudo "))
+                // "SuSE package does not create user/group" (heldout28): a distribution's
+                // package is as much the package as "the package" is.
                 || (any(
                     s,
                     &[
                         "the package",
+                        " package does",
+                        " package doesn't",
+                        " package creates",
+                        " package will",
                         "during installation",
                         "during install",
                         "when installing",
@@ -5699,12 +5794,13 @@ fn creates_account(s: &str) -> bool {
         .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '_')
         .filter(|w| !w.is_empty())
         .collect();
+    let account = |n: &&str| matches!(*n, "user" | "users" | "group" | "groups");
     words.iter().enumerate().any(|(i, w)| {
-        matches!(*w, "create" | "creates" | "created" | "creating")
-            && words[i + 1..]
-                .iter()
-                .take(4)
-                .any(|n| matches!(*n, "user" | "users" | "group" | "groups"))
+        (matches!(*w, "create" | "creates" | "created" | "creating")
+            && words[i + 1..].iter().take(4).any(account))
+            // "The user/group creation is done in postinst" (heldout28): the noun after the
+            // account it makes.
+            || (*w == "creation" && words[i.saturating_sub(2)..i].iter().any(account))
     })
 }
 
@@ -5840,6 +5936,11 @@ const NOT_ROOT: &[&str] = &[
     "runs as an unprivileged",
     "runs as a dedicated",
     "runs as its own user",
+    // "The vtl daemons run as their own 'uid/gid'" (heldout28): plural daemons, each its own.
+    "run as their own user",
+    "run as their own uid",
+    "run as their own 'uid",
+    "runs as its own uid",
     "drops privileges",
     "drop privileges",
     "dropping privileges",
@@ -6197,6 +6298,48 @@ fn modal_proposal(c: &str) -> bool {
                             .all(|w| w.chars().all(|c| c.is_alphanumeric() || c == '-'))
                 }))
     })
+}
+
+/// Whether a sentence defines a kind of thing by likening it to another: "Systemd timer is
+/// basically the same as a cronjob" (heldout28, read as a timer and a cron job shipped) says
+/// what timers are, not what the package installs. Only with a bare or indefinite subject of
+/// at most three words, so "The package's timer is the same as the old cron job" still speaks
+/// of the package.
+fn defines_a_kind(sentence: &str) -> bool {
+    let t = sentence.trim_start_matches(['-', '*', ' ']);
+    let t = t
+        .strip_prefix("a ")
+        .or_else(|| t.strip_prefix("an "))
+        .unwrap_or(t);
+    let Some((subject, rest)) = t.split_once(" is ") else {
+        return false;
+    };
+    let subject_words: Vec<&str> = subject.split_whitespace().collect();
+    let rest = [
+        "basically ",
+        "essentially ",
+        "just ",
+        "simply ",
+        "more or less ",
+    ]
+    .iter()
+    .fold(rest.trim_start(), |r, w| r.strip_prefix(w).unwrap_or(r));
+    (1..=3).contains(&subject_words.len())
+        && !subject_words.iter().any(|w| {
+            matches!(
+                *w,
+                "the" | "this" | "that" | "it" | "its" | "their" | "our" | "my" | "your" | "there"
+            ) || w.ends_with("'s")
+        })
+        && [
+            "the same as ",
+            "similar to ",
+            "equivalent to ",
+            "like a ",
+            "like an ",
+        ]
+        .iter()
+        .any(|p| rest.starts_with(p))
 }
 
 /// Whether a clause advises or proposes: a phrase of [`ADVICE`] or a [`modal_proposal`].
@@ -6718,8 +6861,38 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
         "find out ",
     ]
     .iter()
-    .any(|w| sentence.trim_start().starts_with(w));
-    if imperative {
+    .any(|w| sentence.trim_start().starts_with(w))
+        // "Or add the /etc/cron.d directory to the package (like it would be the case if there
+        // were a static cron file)" (heldout28, a Debian bug's reply, read as a cron job): an
+        // alternative offered in the imperative proposes; it does not report.
+        || sentence
+            .trim_start()
+            .strip_prefix("or ")
+            .and_then(|rest| rest.split_whitespace().next())
+            .is_some_and(|verb| {
+                matches!(
+                    verb,
+                    "add"
+                        | "use"
+                        | "ship"
+                        | "install"
+                        | "run"
+                        | "make"
+                        | "put"
+                        | "switch"
+                        | "create"
+                        | "move"
+                        | "drop"
+                        | "set"
+                        | "let"
+                        | "keep"
+                        | "remove"
+                        | "change"
+                        | "just"
+                        | "maybe"
+                )
+            });
+    if imperative || defines_a_kind(sentence) {
         return Vec::new();
     }
     // The reader addressed ("…, you could split it") stays in its piece.
