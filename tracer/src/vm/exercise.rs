@@ -337,12 +337,14 @@ impl Coverage {
 }
 
 /// The journal's messages from systemd for a unit's job done: `SD_MESSAGE_UNIT_STARTED`
-/// ("Started X.", "Finished X." for a oneshot), `SD_MESSAGE_UNIT_RELOADED` and
-/// `SD_MESSAGE_UNIT_STOPPED`.
-pub const JOB_DONE_MESSAGE_IDS: [&str; 3] = [
+/// ("Started X.", "Finished X." for a oneshot), `SD_MESSAGE_UNIT_RELOADED`,
+/// `SD_MESSAGE_UNIT_STOPPED` and `SD_MESSAGE_UNIT_FAILED` ("Failed to start X.": a start job
+/// that failed ended too; ras-mc-ctl.service's on a machine without EDAC).
+pub const JOB_DONE_MESSAGE_IDS: [&str; 4] = [
     super::provenance::UNIT_STARTED_MESSAGE_ID,
     "7b05ebc668384222baa8881179cfda54",
     "9d1aaa27d60140bd96365438aad20286",
+    "be02cf6855d2428ba40df7e9d022f03d",
 ];
 
 /// Each unit's job that finished, with the time (RFC 3339, the trace's clock), from
@@ -841,6 +843,7 @@ mod tests {
     #[test]
     fn unit_runs_from_systemctl_show_and_the_journal() {
         let show = "Id=tlp.service\nType=oneshot\nTriggeredBy=\nBusName=\n\n\
+                    Id=ras-mc-ctl.service\nType=oneshot\nTriggeredBy=\nBusName=\n\n\
                     Id=food.service\nType=notify\nTriggeredBy=food.socket\nBusName=\n\n\
                     Id=food.socket\nType=\nTriggeredBy=\nBusName=\n\n\
                     Id=busd.service\nType=simple\nTriggeredBy=\nBusName=\n";
@@ -849,9 +852,10 @@ mod tests {
                 "{{\"__REALTIME_TIMESTAMP\":\"{micros}\",\"UNIT\":\"{unit}\",\"MESSAGE_ID\":\"{id}\",\"_PID\":\"{pid}\"}}\n"
             )
         };
-        let [started, _, stopped] = JOB_DONE_MESSAGE_IDS;
+        let [started, _, stopped, failed] = JOB_DONE_MESSAGE_IDS;
         let starts = [
             line("tlp.service", 1_795_000_002_000_000, 1, stopped),
+            line("ras-mc-ctl.service", 1_795_000_001_000_000, 1, failed),
             line("tlp.service", 1_795_000_001_000_000, 1, started),
             // Not systemd's; "Starting X." is no job done.
             line("tlp.service", 1_795_000_003_000_000, 4242, started),
@@ -868,8 +872,15 @@ mod tests {
         let runs = unit_runs(show, &starts, &dbus, &[], &[]);
         assert_eq!(
             runs.keys().collect::<Vec<_>>(),
-            ["busd.service", "food.service", "food.socket", "tlp.service"]
+            [
+                "busd.service",
+                "food.service",
+                "food.socket",
+                "ras-mc-ctl.service",
+                "tlp.service"
+            ]
         );
+        assert_eq!(runs["ras-mc-ctl.service"].jobs_done.len(), 1);
         let tlp = &runs["tlp.service"];
         assert_eq!(tlp.service_type.as_deref(), Some("oneshot"));
         assert!(tlp.oneshot_job());
