@@ -1333,8 +1333,8 @@ struct RunAs<'a> {
     helpers: usize,
     /// The unit control commands, each as "pid N (argv)".
     control: Vec<String>,
-    /// Per oneshot unit, how many of its processes last seen as root ended within its start
-    /// job (left out).
+    /// Per oneshot unit, how many of its processes last seen as root ended within its job
+    /// (left out).
     oneshot: BTreeMap<String, usize>,
     /// How many processes of oneshot jobs were left out, root or not.
     job_processes: usize,
@@ -1358,10 +1358,10 @@ struct RunAs<'a> {
 ///
 /// With `jobs` (a "no daemon as root" claim) and a `vm check` run's record of the units
 /// ([`Package::unit_runs`]): a process of a oneshot unit's job (in one of its cgroups) that
-/// ended before the job it began in (start, reload, stop) finished is the job, not a daemon, and is left out
-/// (tlp.service's script run at boot). One that outlived its job counts, as does every process
-/// of a unit a socket or D-Bus name starts on demand, whatever its type. Without the record
-/// nothing is left out this way.
+/// ended before the job it began in (start, reload, stop) finished or failed is the job, not a
+/// daemon, and is left out (tlp.service's script run at boot). One that outlived its job
+/// counts, as does every process of a unit a socket or D-Bus name starts on demand, whatever
+/// its type. Without the record nothing is left out this way.
 fn run_as<'a>(
     trace: &'a Trace,
     attribution: &Attribution,
