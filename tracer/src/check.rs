@@ -62,11 +62,13 @@ impl Checked {
 
 /// Judges `claims` against `trace` and builds the report.
 pub fn check(trace: &Trace, claims: &ClaimSet, options: CheckOptions<'_>) -> Checked {
-    // A vm run's unit cgroups make systemd's work for the package's units the package's.
+    // A vm run's unit cgroups make systemd's work for the package's units the package's; how
+    // each unit ran (a oneshot's job) tells a job from a daemon.
     let claims = match options.exercised {
-        Some(ex) if !ex.unit_cgroups.is_empty() => {
+        Some(ex) if !ex.unit_cgroups.is_empty() || !ex.units.is_empty() => {
             let mut c = claims.clone();
             c.package.unit_cgroups = ex.unit_cgroups.clone();
+            c.package.unit_runs = ex.units.clone();
             std::borrow::Cow::Owned(c)
         }
         _ => std::borrow::Cow::Borrowed(claims),

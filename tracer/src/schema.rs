@@ -1,6 +1,7 @@
 //! JSON Schemas of the public output formats, generated from the very types that write them, so
 //! a schema cannot drift from the output: the trace (one schema for every line), the summary
-//! (`tracer summarize --json`) and the report (`report.json`).
+//! (`tracer summarize --json`), the report (`report.json`) and a `vm check` run's exercise
+//! record (`exercised.json`).
 //!
 //! They describe what this version's reader accepts (schemars' deserialize contract), which is
 //! what a file of this format version may hold: a field added later with a default, such as the
@@ -19,10 +20,17 @@ pub enum Format {
     Summary,
     /// `report.json` of `tracer check` and `tracer vm check`.
     Report,
+    /// `exercised.json` of `tracer vm check` (what `tracer check --exercised` reads).
+    Exercised,
 }
 
 impl Format {
-    pub const ALL: [Format; 3] = [Format::Trace, Format::Summary, Format::Report];
+    pub const ALL: [Format; 4] = [
+        Format::Trace,
+        Format::Summary,
+        Format::Report,
+        Format::Exercised,
+    ];
 
     /// The file name of the committed copy in docs/schemas/.
     pub fn file_name(self) -> &'static str {
@@ -30,6 +38,7 @@ impl Format {
             Format::Trace => "trace.schema.json",
             Format::Summary => "summary.schema.json",
             Format::Report => "report.schema.json",
+            Format::Exercised => "exercised.schema.json",
         }
     }
 
@@ -38,6 +47,10 @@ impl Format {
             Format::Trace => ("tracer trace line", crate::trace::FORMAT_VERSION),
             Format::Summary => ("tracer summary", crate::summary::SUMMARY_VERSION),
             Format::Report => ("tracer report", crate::report::REPORT_VERSION),
+            Format::Exercised => (
+                "tracer vm check exercise record",
+                crate::verdict::witness::EXERCISED_VERSION,
+            ),
         }
     }
 }
@@ -49,6 +62,7 @@ pub fn schema(format: Format) -> Schema {
         Format::Trace => generator.into_root_schema_for::<crate::trace::Line>(),
         Format::Summary => generator.into_root_schema_for::<crate::summary::Summary>(),
         Format::Report => generator.into_root_schema_for::<crate::report::Report>(),
+        Format::Exercised => generator.into_root_schema_for::<crate::verdict::witness::Exercised>(),
     };
     let (title, version) = format.title_and_version();
     schema.insert("title".into(), format!("{title}, version {version}").into());

@@ -174,3 +174,28 @@ fn broken_output_fails_the_schemas() {
     report["verdicts"][0]["status"] = "probably".into();
     assert!(!r.is_valid(&report), "an unknown verdict status passed");
 }
+
+/// `exercised.json` as `vm check` wrote it (an example's, from before `version` and `units`)
+/// and as it writes it now (the oneshot fixture's) validates; a unit with a numeric type
+/// does not.
+#[test]
+fn exercise_records_validate() {
+    let v = validator(Format::Exercised);
+    let mut files: Vec<PathBuf> = recorded_examples()
+        .into_iter()
+        .map(|d| d.join("exercised.json"))
+        .filter(|p| p.exists())
+        .collect();
+    assert!(!files.is_empty(), "no example has an exercised.json");
+    files.push(root().join("tracer/tests/fixtures/exercised-oneshot.json"));
+    for path in &files {
+        let text =
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let record: Value = serde_json::from_str(&text).unwrap();
+        assert_valid(&v, &path.display().to_string(), &record);
+    }
+    let mut bad: Value =
+        serde_json::from_str(&std::fs::read_to_string(files.last().unwrap()).unwrap()).unwrap();
+    bad["units"]["powerjob.service"]["service_type"] = 1.into();
+    assert!(!v.is_valid(&bad), "a numeric unit type passed");
+}

@@ -995,3 +995,145 @@ fn a_tmp_ci_preinst_is_the_package_dpkg_just_unpacked() {
         cov.maintainer_scripts
     );
 }
+
+/// "Does not run a daemon as root" on a whole-guest trace of a oneshot unit's job (after
+/// tlp.service), judged through the whole pipeline as `tracer check TRACE --exercised E` does,
+/// with `ex` (None: the trace on its own).
+fn daemon_as_root(trace_name: &str, ex: Option<&Exercised>) -> Verdict {
+    let t = trace(trace_name);
+    let claims = ClaimSet {
+        package: Package {
+            name: Some("powerjob".into()),
+            daemons: vec!["/usr/sbin/powerjob".into()],
+            ..Package::default()
+        },
+        claims: vec![review_claim(
+            Check::RunsAsRoot,
+            Expect::Absent,
+            "powerjob does not run a daemon as root.",
+        )],
+        not_checkable: Vec::new(),
+        unrecognised: Vec::new(),
+    };
+    let mut options = tracer::check::CheckOptions::trace_only(&claims, None, trace_name);
+    options.exercised = ex;
+    let mut checked = tracer::check::check(&t, &claims, options);
+    checked.report.verdicts.remove(0)
+}
+
+fn oneshot_record() -> Exercised {
+    let text = std::fs::read_to_string(fixture("exercised-oneshot.json")).unwrap();
+    let ex: Exercised = serde_json::from_str(&text).unwrap();
+    assert_eq!(ex.version, witness::EXERCISED_VERSION);
+    assert_eq!(
+        ex.units["powerjob.service"].service_type.as_deref(),
+        Some("oneshot")
+    );
+    ex
+}
+
+#[test]
+fn a_oneshot_jobs_root_processes_that_ended_within_it_are_no_daemon() {
+    let ex = oneshot_record();
+    let v = daemon_as_root("fixture-oneshot.jsonl", Some(&ex));
+    assert_eq!(v.status, Status::Held, "{}", v.reason);
+    // The script, its cat and its grep: root, ended before systemd finished the job.
+    assert!(
+        v.reason.contains(
+            "3 root process(es) of oneshot powerjob.service, ended within its job (start, reload or stop)"
+        ),
+        "{}",
+        v.reason
+    );
+    assert!(v.evidence.total == 0, "{:?}", v.evidence.shown);
+}
+
+#[test]
+fn a_oneshot_jobs_process_that_outlives_the_job_is_a_daemon() {
+    let ex = oneshot_record();
+    let v = daemon_as_root("fixture-oneshot-lingers.jsonl", Some(&ex));
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    // `powerjob monitor`, still running after the job: the one root process counted.
+    assert!(
+        v.reason.starts_with("1 package process(es) ran as root"),
+        "{}",
+        v.reason
+    );
+    assert!(
+        v.reason.contains("3 root process(es) of oneshot"),
+        "{}",
+        v.reason
+    );
+    assert!(
+        v.evidence
+            .shown
+            .iter()
+            .any(|e| e.what.contains("process 603")),
+        "{:?}",
+        v.evidence.shown
+    );
+}
+
+#[test]
+fn root_daemons_of_other_types_or_activated_on_demand_still_contradict() {
+    let base = oneshot_record();
+    let with = |f: &dyn Fn(&mut tracer::claims::UnitRun)| {
+        let mut ex = base.clone();
+        f(ex.units.get_mut("powerjob.service").unwrap());
+        ex
+    };
+    let cases = [
+        ("simple", with(&|r| r.service_type = Some("simple".into()))),
+        (
+            "forking",
+            with(&|r| r.service_type = Some("forking".into())),
+        ),
+        (
+            "socket-activated oneshot",
+            with(&|r| r.triggered_by = vec!["powerjob.socket".into()]),
+        ),
+        (
+            "D-Bus-activated oneshot",
+            with(&|r| r.bus_name = Some("org.example.PowerJob".into())),
+        ),
+        // A job systemd never finished (it failed, or was still running).
+        (
+            "oneshot with no finished job",
+            with(&|r| r.jobs_done.clear()),
+        ),
+    ];
+    for (what, ex) in cases {
+        let v = daemon_as_root("fixture-oneshot.jsonl", Some(&ex));
+        assert_eq!(v.status, Status::Contradicted, "{what}: {}", v.reason);
+        assert!(
+            v.reason.starts_with("3 package process(es) ran as root"),
+            "{what}: {}",
+            v.reason
+        );
+        assert!(!v.reason.contains("oneshot"), "{what}: {}", v.reason);
+    }
+}
+
+#[test]
+fn without_a_record_of_the_units_root_processes_count_as_before() {
+    for ex in [None, Some(Exercised::default())] {
+        let v = daemon_as_root("fixture-oneshot.jsonl", ex.as_ref());
+        assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+        assert!(
+            v.reason.starts_with("3 package process(es) ran as root"),
+            "{}",
+            v.reason
+        );
+    }
+    // A record written before `units` (version 1) reads back with none.
+    let mut old: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("exercised-oneshot.json")).unwrap())
+            .unwrap();
+    let o = old.as_object_mut().unwrap();
+    o.remove("units");
+    o.remove("version");
+    let ex: Exercised = serde_json::from_value(old).unwrap();
+    assert_eq!(ex.version, 1);
+    let v = daemon_as_root("fixture-oneshot.jsonl", Some(&ex));
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+}

@@ -462,6 +462,58 @@ pub struct Package {
     /// at work, so it is judged as the package's, under the service manager's name.
     #[serde(skip)]
     pub unit_cgroups: std::collections::BTreeMap<u64, String>,
+    /// How each of the package's units ran in a `vm check` run (its type, what activates it,
+    /// its cgroups, when its jobs finished), from its `exercised.json`, never from a
+    /// claims file: a oneshot job's processes that ended within the job are no daemon.
+    #[serde(skip)]
+    pub unit_runs: std::collections::BTreeMap<String, UnitRun>,
+}
+
+/// How one unit of the package ran in a `vm check` run, as the guest's systemd and journal
+/// said and the trace showed (`exercised.json`'s `units`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct UnitRun {
+    /// systemd's `Type=` of a service (`simple`, `forking`, `oneshot`, `notify`, `dbus`,
+    /// `exec`, `idle`); `None` when the guest did not say (a socket or timer unit, or a run
+    /// before this was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_type: Option<String>,
+    /// The units that start it on demand (systemd's `TriggeredBy=`: sockets, timers, paths).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggered_by: Vec<String>,
+    /// The D-Bus name it is activated by or owns (`BusName=`, or a D-Bus activation file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bus_name: Option<String>,
+    /// The cgroups (directory inodes) the trace shows its processes in. systemd removes a
+    /// oneshot's cgroup when its job is done, so the phase snapshots rarely see it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cgroups: Vec<u64>,
+    /// When each of its jobs finished, in order (systemd's "Started" or "Finished",
+    /// "Reloaded" and "Stopped" messages in the journal; RFC 3339, the trace's clock).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub jobs_done: Vec<String>,
+}
+
+impl UnitRun {
+    /// A oneshot that no socket or D-Bus name starts on demand: a job that runs and ends (at
+    /// boot, on a timer), not a daemon waiting for requests. One activated on demand is judged
+    /// as a daemon however it is typed.
+    pub fn oneshot_job(&self) -> bool {
+        self.service_type.as_deref() == Some("oneshot")
+            && self.bus_name.is_none()
+            && !self.triggered_by.iter().any(|u| u.ends_with(".socket"))
+    }
+
+    /// The end of the job a process that began at `first` ran in: the first job finished at
+    /// or after it. (A process of the unit that began between its jobs descends from one that
+    /// outlived a job, and that one is no job's.)
+    pub fn job_done_after(&self, first: &str) -> Option<&str> {
+        self.jobs_done
+            .iter()
+            .map(String::as_str)
+            .filter(|t| *t >= first)
+            .min()
+    }
 }
 
 /// What kind of runtime behaviour an event of a package process is, when it is not the

@@ -22,7 +22,7 @@ pub mod tamper;
 pub mod witness;
 
 use schemars::JsonSchema;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub use attribution::{Attribution, Origin};
 pub use coverage::{gaps, missing_hook, needed_kinds};
@@ -565,11 +565,27 @@ fn judge_one(
             non_root,
             helpers,
             control,
-        } = run_as(trace, attribution);
+            oneshot,
+            job_processes,
+        } = run_as(trace, attribution, package, claim.expect == Expect::Absent);
         for (ev, what) in &root {
             evidence.push(item(ev, Origin::Package, what.clone()));
         }
+        // Only a oneshot's job ran: no daemon of the package did, as root or not.
+        let jobs_only = job_processes > 0;
         let (status, reason) = match (claim.expect, root.is_empty(), non_root.is_empty()) {
+            (Expect::Absent, true, true) if jobs_only && gaps.is_empty() => (
+                Status::Held,
+                "no daemon of the package ran: every process seen was a oneshot unit's job"
+                    .to_owned(),
+            ),
+            (Expect::Absent, true, true) if jobs_only => (
+                Status::Inconclusive,
+                format!(
+                    "only a oneshot unit's job was seen, but a daemon may be missing: {}",
+                    gaps.join("; ")
+                ),
+            ),
             (_, true, true) => (
                 Status::NotExercised,
                 "no process of the package ran in this trace".to_owned(),
@@ -631,6 +647,12 @@ fn judge_one(
                 control.join(", ")
             )
         };
+        let reason = oneshot.iter().fold(reason, |r, (unit, n)| {
+            format!(
+                "{r}; {n} root process(es) of oneshot {unit}, ended within its job (start, \
+                 reload or stop), left out (a job that runs and ends, not a daemon)"
+            )
+        });
         return Verdict {
             claim: claim.clone(),
             status,
@@ -1311,6 +1333,11 @@ struct RunAs<'a> {
     helpers: usize,
     /// The unit control commands, each as "pid N (argv)".
     control: Vec<String>,
+    /// Per oneshot unit, how many of its processes last seen as root ended within its job
+    /// (left out).
+    oneshot: BTreeMap<String, usize>,
+    /// How many processes of oneshot jobs were left out, root or not.
+    job_processes: usize,
 }
 
 /// Package processes by the ids of their last event: root and non-root; and which were left
@@ -1328,7 +1355,37 @@ struct RunAs<'a> {
 /// reviewer can read it there; its calls stay evidence for every other claim. A unit's first
 /// process (`ExecStartPre=`, `ExecStart=` of a forking daemon) has no older process beside it
 /// and counts as any other.
-fn run_as<'a>(trace: &'a Trace, attribution: &Attribution) -> RunAs<'a> {
+///
+/// With `jobs` (a "no daemon as root" claim) and a `vm check` run's record of the units
+/// ([`Package::unit_runs`]): a process of a oneshot unit's job (in one of its cgroups) that
+/// ended before the job it began in (start, reload, stop) finished or failed is the job, not a
+/// daemon, and is left out (tlp.service's script run at boot). One that outlived its job
+/// counts, as does every process of a unit a socket or D-Bus name starts on demand, whatever
+/// its type. Without the record nothing is left out this way.
+fn run_as<'a>(
+    trace: &'a Trace,
+    attribution: &Attribution,
+    package: &Package,
+    jobs: bool,
+) -> RunAs<'a> {
+    // The oneshot units' cgroups (a vm run's snapshots and the trace's unit-started roots).
+    let mut oneshot_cgroups: HashMap<u64, (&str, &crate::claims::UnitRun)> = HashMap::new();
+    if jobs {
+        for (unit, run) in package.unit_runs.iter().filter(|(_, r)| r.oneshot_job()) {
+            let snapshot = package
+                .unit_cgroups
+                .iter()
+                .filter(|(_, u)| *u == unit)
+                .map(|(c, _)| *c);
+            for c in run.cgroups.iter().copied().chain(snapshot) {
+                oneshot_cgroups.insert(c, (unit.as_str(), run));
+            }
+        }
+    }
+    // Each package process's first event's time; those of a oneshot's job that ended within
+    // it: pid -> (seq of its exit, unit).
+    let mut first_time: HashMap<u32, &str> = HashMap::new();
+    let mut in_job: HashMap<u32, Vec<(u64, &str)>> = HashMap::new();
     // Each process's nearest maintainer-script ancestor, and who has exited so far.
     let mut script_of: HashMap<u32, u32> = HashMap::new();
     let mut exited: HashSet<u32> = HashSet::new();
@@ -1344,6 +1401,7 @@ fn run_as<'a>(trace: &'a Trace, attribution: &Attribution) -> RunAs<'a> {
     for (i, (ev, o)) in trace.events.iter().zip(&attribution.per_event).enumerate() {
         if *o == Origin::Package && !cgroup_of.contains_key(&ev.pid) {
             cgroup_of.insert(ev.pid, ev.cgroup_id);
+            first_time.insert(ev.pid, ev.time.as_str());
             alive
                 .entry(ev.cgroup_id)
                 .or_default()
@@ -1374,6 +1432,7 @@ fn run_as<'a>(trace: &'a Trace, attribution: &Attribution) -> RunAs<'a> {
                 };
                 exited.remove(child_pid);
                 helpers.remove(child_pid);
+                first_time.remove(child_pid);
                 if let Some(cgroup) = cgroup_of.remove(child_pid)
                     && let Some(peers) = alive.get_mut(&cgroup)
                 {
@@ -1389,6 +1448,16 @@ fn run_as<'a>(trace: &'a Trace, attribution: &Attribution) -> RunAs<'a> {
                     helpers.insert(ev.pid);
                 }
                 exited.insert(ev.pid);
+                if let Some(cgroup) = cgroup_of.get(&ev.pid)
+                    && let Some((unit, run)) = oneshot_cgroups.get(cgroup)
+                    && let Some(first) = first_time.get(&ev.pid)
+                    && run
+                        .job_done_after(first)
+                        .is_some_and(|done| ev.time.as_str() <= done)
+                {
+                    in_job.entry(ev.pid).or_default().push((ev.seq, unit));
+                }
+                first_time.remove(&ev.pid);
                 if let Some(cgroup) = cgroup_of.remove(&ev.pid) {
                     let peers = alive.entry(cgroup).or_default();
                     if let Some(first) = peers.remove(&ev.pid)
@@ -1408,7 +1477,19 @@ fn run_as<'a>(trace: &'a Trace, attribution: &Attribution) -> RunAs<'a> {
     // held as capabilities. The first such event per process, with why.
     let mut privilege = Privilege::default();
     let mut kept: HashMap<u32, (&Event, String)> = HashMap::new();
+    // A oneshot job's process left out: (pid, seq of its exit) -> (unit, last seen as root).
+    let mut job_root: HashMap<(u32, u64), (&str, bool)> = HashMap::new();
     for (i, (ev, o)) in trace.events.iter().zip(&attribution.per_event).enumerate() {
+        if *o == Origin::Package
+            && let Some((exit, unit)) = in_job
+                .get(&ev.pid)
+                .and_then(|v| v.iter().find(|(exit, _)| ev.seq <= *exit))
+        {
+            let euid = ev.ids.euid.unwrap_or(ev.ids.uid);
+            job_root.insert((ev.pid, *exit), (unit, euid == 0));
+            privilege.forget(ev);
+            continue;
+        }
         // systemd's child setting up a unit runs as root before the unit's `User=` applies:
         // that is the service manager, not a daemon of the package.
         if *o != Origin::Package
@@ -1460,5 +1541,13 @@ fn run_as<'a>(trace: &'a Trace, attribution: &Attribution) -> RunAs<'a> {
         non_root,
         helpers: helpers.len(),
         control: control.into_iter().map(|(_, _, label)| label).collect(),
+        job_processes: job_root.len(),
+        oneshot: job_root.into_values().filter(|(_, root)| *root).fold(
+            BTreeMap::new(),
+            |mut m, (unit, _)| {
+                *m.entry(unit.to_owned()).or_insert(0) += 1;
+                m
+            },
+        ),
     }
 }

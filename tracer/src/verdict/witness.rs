@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{Attribution, Judgement, Status, Verdict, rules::scope};
@@ -20,16 +21,27 @@ use crate::{
 };
 
 /// One phase of the run, as in `phases.jsonl` (guest wall clock, the trace's `time`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PhaseWindow {
     pub phase: String,
     pub start: String,
     pub end: Option<String>,
 }
 
+/// The version of `exercised.json` this tracer writes. 2: `units` (each unit's type, what
+/// activates it, its cgroups and start jobs). A record without `version` is 1.
+pub const EXERCISED_VERSION: u32 = 2;
+
+fn version_one() -> u32 {
+    1
+}
+
 /// What a run exercised, as `vm check` saw it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Exercised {
+    /// [`EXERCISED_VERSION`] when written; 1 for a record from before versions.
+    #[serde(default = "version_one")]
+    pub version: u32,
     pub phases: Vec<PhaseWindow>,
     /// Services still active after the exercise or the trigger phase: the daemon ran past
     /// start-up.
@@ -62,11 +74,15 @@ pub struct Exercised {
     /// judged as the package's (see [`crate::claims::Package::unit_cgroups`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unit_cgroups: BTreeMap<u64, String>,
+    /// How each of the package's units ran (see [`crate::claims::Package::unit_runs`]): a
+    /// record without it leaves every process judged as before.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub units: BTreeMap<String, crate::claims::UnitRun>,
 }
 
 /// A maintainer script of the package that exited non-zero or was killed, as the trace shows
 /// it: its process from its exec to its exit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ScriptFailure {
     /// The script and dpkg's first argument: `masakari-common.postinst configure`.
     pub script: String,

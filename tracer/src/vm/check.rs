@@ -894,6 +894,10 @@ else
 fi
 UNITS=$(cat "$O/units.txt")
 echo "units: $UNITS"
+# Each unit's type and what starts it on demand, for the verdicts: a oneshot's job that ends is
+# no daemon, a socket- or D-Bus-activated service is one. One systemctl for all (slow under TCG).
+# shellcheck disable=SC2086
+[ -z "$UNITS" ] || systemctl show -p Id,Type,TriggeredBy,BusName $UNITS > "$O/units-show.txt" 2>/dev/null
 snapshot install
 
 # --- daemons: started (a no-op for those the install started), exercised, stopped ---
@@ -979,6 +983,13 @@ journalctl -b --no-pager > "$O/journal.txt" 2>&1
 # Every unit the journal says was started, for the host's cross-check against the trace.
 journalctl -b -o json --output-fields=UNIT,MESSAGE_ID,_PID \
     MESSAGE_ID=39f53479d3a045ac8e11786248231fbf > "$O/unit-starts.jsonl" 2>/dev/null
+# Every job systemd finished for a unit (started or finished, reloaded, stopped, failed to
+# start), for the verdicts: a oneshot's processes that ended within its job are the job, not a
+# daemon.
+journalctl -b -o json --output-fields=UNIT,MESSAGE_ID,_PID \
+    MESSAGE_ID=39f53479d3a045ac8e11786248231fbf MESSAGE_ID=7b05ebc668384222baa8881179cfda54 \
+    MESSAGE_ID=9d1aaa27d60140bd96365438aad20286 MESSAGE_ID=be02cf6855d2428ba40df7e9d022f03d \
+    > "$O/unit-jobs.jsonl" 2>/dev/null
 [ -z "$INSTALL_FAILED" ] || exit 10
 exit 0
 "#;

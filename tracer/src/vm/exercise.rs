@@ -17,6 +17,7 @@
 use std::{collections::BTreeMap, fmt::Write as _, fs, path::Path, time::Duration};
 
 use crate::{
+    claims::UnitRun,
     trace::{EventData, Trace},
     verdict::witness::{Exercised, PhaseWindow, ScriptFailure},
 };
@@ -179,6 +180,10 @@ pub struct Coverage {
     /// snapshots (`cgroups.txt`): passed on to the verdicts in `exercised.json`.
     #[serde(default)]
     pub unit_cgroups: BTreeMap<u64, String>,
+    /// How each unit ran: its type, what activates it, the cgroups the trace shows its
+    /// processes in and when its jobs finished (`units-show.txt`, `unit-jobs.jsonl`).
+    #[serde(default)]
+    pub units: BTreeMap<String, UnitRun>,
 }
 
 impl Coverage {
@@ -250,6 +255,7 @@ impl Coverage {
             failed_scripts: failures.iter().map(ToString::to_string).collect(),
             script_failures: failures,
             unit_cgroups: BTreeMap::new(),
+            units: BTreeMap::new(),
         }
     }
 
@@ -266,10 +272,16 @@ impl Coverage {
         let states = fs::read_to_string(out.join("units-state.txt")).unwrap_or_default();
         let owns = |script: &str| super::check::owns_script(packages, source, script);
         let mut coverage = Self::build(&steps, &states, phases, trace, &owns);
-        coverage.unit_cgroups = super::provenance::Ownership::read(out)
-            .cgroups
-            .into_iter()
-            .collect();
+        let own = super::provenance::Ownership::read(out);
+        let procs = super::provenance::package_processes(trace, &own, phases);
+        coverage.units = unit_runs(
+            &fs::read_to_string(out.join("units-show.txt")).unwrap_or_default(),
+            &fs::read_to_string(out.join("unit-jobs.jsonl")).unwrap_or_default(),
+            &own.dbus,
+            &trace.events,
+            &procs,
+        );
+        coverage.unit_cgroups = own.cgroups.into_iter().collect();
         coverage
     }
 
@@ -322,6 +334,112 @@ impl Coverage {
         }
         s
     }
+}
+
+/// The journal's messages from systemd for a unit's job done: `SD_MESSAGE_UNIT_STARTED`
+/// ("Started X.", "Finished X." for a oneshot), `SD_MESSAGE_UNIT_RELOADED`,
+/// `SD_MESSAGE_UNIT_STOPPED` and `SD_MESSAGE_UNIT_FAILED` ("Failed to start X.": a start job
+/// that failed ended too; ras-mc-ctl.service's on a machine without EDAC).
+pub const JOB_DONE_MESSAGE_IDS: [&str; 4] = [
+    super::provenance::UNIT_STARTED_MESSAGE_ID,
+    "7b05ebc668384222baa8881179cfda54",
+    "9d1aaa27d60140bd96365438aad20286",
+    "be02cf6855d2428ba40df7e9d022f03d",
+];
+
+/// Each unit's job that finished, with the time (RFC 3339, the trace's clock), from
+/// `journalctl -o json` lines of [`JOB_DONE_MESSAGE_IDS`]. As for
+/// [`super::provenance::journal_unit_starts`], a line not from systemd (`_PID` 1, journald's
+/// own field) is dropped, and so is one of another message.
+pub fn jobs_done(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|j| {
+            j["MESSAGE_ID"]
+                .as_str()
+                .is_some_and(|m| JOB_DONE_MESSAGE_IDS.contains(&m))
+                && j["_PID"].as_str() == Some("1")
+        })
+        .filter_map(|j| {
+            let unit = j["UNIT"].as_str()?.to_owned();
+            let micros: u64 = j["__REALTIME_TIMESTAMP"].as_str()?.parse().ok()?;
+            let t = std::time::UNIX_EPOCH.checked_add(Duration::from_micros(micros))?;
+            Some((unit, humantime::format_rfc3339_nanos(t).to_string()))
+        })
+        .collect()
+}
+
+/// How each unit ran, from the guest's `systemctl show -p Id,Type,TriggeredBy,BusName`
+/// (`units-show.txt`: blocks of `Key=Value` lines, one per unit), the journal's job-done
+/// messages (`unit-jobs.jsonl`, see [`jobs_done`]), the packages' D-Bus services (unit -> name) and the trace:
+/// the cgroup each process a unit started (per `procs`) ran its first program in. A unit the
+/// guest did not describe (a run before `units-show.txt`) has no type, and nothing is judged
+/// differently for it.
+pub fn unit_runs(
+    show: &str,
+    jobs: &str,
+    dbus: &std::collections::HashMap<String, String>,
+    events: &[crate::trace::Event],
+    procs: &[super::provenance::PackageProcess],
+) -> BTreeMap<String, UnitRun> {
+    use super::provenance::StartedBy;
+    let mut runs: BTreeMap<String, UnitRun> = BTreeMap::new();
+    for block in show.split("\n\n") {
+        let mut id = None;
+        let mut run = UnitRun::default();
+        for (k, v) in block.lines().filter_map(|l| l.split_once('=')) {
+            let v = v.trim();
+            match k.trim() {
+                "Id" if !v.is_empty() => id = Some(v.to_owned()),
+                "Type" if !v.is_empty() => run.service_type = Some(v.to_owned()),
+                "TriggeredBy" => {
+                    run.triggered_by = v.split_whitespace().map(str::to_owned).collect()
+                }
+                "BusName" if !v.is_empty() => run.bus_name = Some(v.to_owned()),
+                _ => {}
+            }
+        }
+        if let Some(id) = id {
+            if run.bus_name.is_none() {
+                run.bus_name = dbus.get(&id).cloned();
+            }
+            runs.insert(id, run);
+        }
+    }
+    for (unit, time) in jobs_done(jobs) {
+        if let Some(run) = runs.get_mut(&unit) {
+            run.jobs_done.push(time);
+        }
+    }
+    // Each unit-started process tree's root: the cgroup of its event at its start.
+    let mut roots: BTreeMap<(u32, &str), &str> = BTreeMap::new();
+    for p in procs {
+        if let StartedBy::Unit { unit, .. }
+        | StartedBy::Activation { unit, .. }
+        | StartedBy::Timer { unit, .. } = &p.started_by
+            && runs.contains_key(unit)
+        {
+            roots.insert((p.pid, p.time.as_str()), unit.as_str());
+        }
+    }
+    let mut cgroups: Vec<(String, u64)> = Vec::new();
+    for ev in events {
+        if let Some(unit) = roots.remove(&(ev.pid, ev.time.as_str())) {
+            cgroups.push((unit.to_owned(), ev.cgroup_id));
+        }
+    }
+    for (unit, cgroup) in cgroups {
+        if let Some(run) = runs.get_mut(&unit)
+            && !run.cgroups.contains(&cgroup)
+        {
+            run.cgroups.push(cgroup);
+        }
+    }
+    for run in runs.values_mut() {
+        run.jobs_done.sort();
+        run.cgroups.sort_unstable();
+    }
+    runs
 }
 
 /// The install phases, in the order the guest runs them.
@@ -450,6 +568,7 @@ pub fn script_failures_section(coverage: &Coverage, install: Option<&InstallFail
 /// What the verdicts' witness needs of this run (`exercised.json`, `tracer check --exercised`).
 pub fn exercised(coverage: &Coverage, phases: &[Phase]) -> Exercised {
     Exercised {
+        version: crate::verdict::witness::EXERCISED_VERSION,
         phases: phases
             .iter()
             .map(|p| PhaseWindow {
@@ -467,6 +586,7 @@ pub fn exercised(coverage: &Coverage, phases: &[Phase]) -> Exercised {
         install_failed: failed_install(phases)
             .map(|(phase, st)| format!("phase {phase} ended with status {st}")),
         unit_cgroups: coverage.unit_cgroups.clone(),
+        units: coverage.units.clone(),
     }
 }
 
@@ -716,6 +836,66 @@ mod tests {
         assert!(left_running_by_upgrade(&dir).is_empty());
         assert_eq!(left_running_section(&[]), "");
         let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// The guest's `systemctl show` blocks and journal lines read back as each unit's run; the
+    /// journal lines of another unit, or not from systemd, are not its jobs.
+    #[test]
+    fn unit_runs_from_systemctl_show_and_the_journal() {
+        let show = "Id=tlp.service\nType=oneshot\nTriggeredBy=\nBusName=\n\n\
+                    Id=ras-mc-ctl.service\nType=oneshot\nTriggeredBy=\nBusName=\n\n\
+                    Id=food.service\nType=notify\nTriggeredBy=food.socket\nBusName=\n\n\
+                    Id=food.socket\nType=\nTriggeredBy=\nBusName=\n\n\
+                    Id=busd.service\nType=simple\nTriggeredBy=\nBusName=\n";
+        let line = |unit: &str, micros: u64, pid: u32, id: &str| {
+            format!(
+                "{{\"__REALTIME_TIMESTAMP\":\"{micros}\",\"UNIT\":\"{unit}\",\"MESSAGE_ID\":\"{id}\",\"_PID\":\"{pid}\"}}\n"
+            )
+        };
+        let [started, _, stopped, failed] = JOB_DONE_MESSAGE_IDS;
+        let starts = [
+            line("tlp.service", 1_795_000_002_000_000, 1, stopped),
+            line("ras-mc-ctl.service", 1_795_000_001_000_000, 1, failed),
+            line("tlp.service", 1_795_000_001_000_000, 1, started),
+            // Not systemd's; "Starting X." is no job done.
+            line("tlp.service", 1_795_000_003_000_000, 4242, started),
+            line(
+                "tlp.service",
+                1_795_000_004_000_000,
+                1,
+                "7d4958e842da4a758f6c1cdc7b36dcc5",
+            ),
+            line("other.service", 1_795_000_001_000_000, 1, started),
+        ]
+        .concat();
+        let dbus = [("busd.service".to_owned(), "org.example.Busd".to_owned())].into();
+        let runs = unit_runs(show, &starts, &dbus, &[], &[]);
+        assert_eq!(
+            runs.keys().collect::<Vec<_>>(),
+            [
+                "busd.service",
+                "food.service",
+                "food.socket",
+                "ras-mc-ctl.service",
+                "tlp.service"
+            ]
+        );
+        assert_eq!(runs["ras-mc-ctl.service"].jobs_done.len(), 1);
+        let tlp = &runs["tlp.service"];
+        assert_eq!(tlp.service_type.as_deref(), Some("oneshot"));
+        assert!(tlp.oneshot_job());
+        assert_eq!(tlp.jobs_done.len(), 2, "{:?}", tlp.jobs_done);
+        assert!(tlp.jobs_done[0] < tlp.jobs_done[1]);
+        assert_eq!(
+            tlp.job_done_after("2026-11-01T00:00:00.000000000Z"),
+            Some(tlp.jobs_done[0].as_str())
+        );
+        assert_eq!(runs["food.service"].triggered_by, ["food.socket"]);
+        assert_eq!(runs["food.socket"].service_type, None);
+        assert_eq!(
+            runs["busd.service"].bus_name.as_deref(),
+            Some("org.example.Busd")
+        );
     }
 
     #[test]
