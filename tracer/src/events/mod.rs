@@ -11,6 +11,7 @@ mod environment;
 mod errno;
 mod file;
 pub mod io_uring;
+mod lookup;
 mod memlock;
 mod network;
 mod privilege;
@@ -179,6 +180,9 @@ pub struct Decoder {
     /// not show the call twice; what is still held when the recording stops is written by
     /// [`Decoder::unfinished`].
     entered: BTreeMap<(u32, u64), Event>,
+    /// Look paths up on the host as their records arrive ([`lookup`]): a recording sets it;
+    /// decoding saved records (tests) leaves it off, the host being another then.
+    pub host_lookup: bool,
 }
 
 impl Decoder {
@@ -199,6 +203,7 @@ impl Decoder {
             setup_lost: BTreeMap::new(),
             setup_dropped: BTreeMap::new(),
             entered: BTreeMap::new(),
+            host_lookup: false,
         }
     }
 
@@ -284,6 +289,7 @@ impl Decoder {
                 unresolved: &mut unresolved,
                 kernel_named: &mut kernel_named,
                 max_args: self.max_args,
+                host_lookup: self.host_lookup,
             };
             match kind.family() {
                 // Their own decoders (events/sockopt.rs, events/memlock.rs).
@@ -389,6 +395,8 @@ pub(crate) struct Cx<'a> {
     /// An LSM hook named the file this call opened (the kernel's own name for it).
     pub kernel_named: &'a mut bool,
     pub max_args: u32,
+    /// See [`Decoder::host_lookup`].
+    pub host_lookup: bool,
 }
 
 impl Cx<'_> {
