@@ -2,7 +2,8 @@
 //! symlink (`lnk/x`, `lnk/../x`), or whose last link the call follows (chmod), lands where the
 //! link leads; the kernel walk names only the directory the call started from. The recorder
 //! looks such paths up on the host as their events arrive (`tracer/src/events/lookup.rs`), and
-//! the trace names the true place in `looked_up`.
+//! the trace names the true place in `looked_up`; not for a process in a mount namespace of
+//! its own, whose paths the recorder's lookup does not see.
 
 use std::path::Path;
 
@@ -67,7 +68,11 @@ fn calls_through_a_symlink_in_the_relative_part_are_named_where_they_land() {
          os.mkdir('{a}/lnkabs/absmade')\n\
          os.mkdir('lnkgone/x', dir_fd=d)\n\
          os.unlink('{a}/lnkgone')\n\
-         shutil.rmtree('{o}/gone')\n",
+         shutil.rmtree('{o}/gone')\n\
+         import ctypes\n\
+         libc = ctypes.CDLL(None, use_errno=True)\n\
+         assert libc.unshare(0x20000) == 0, ctypes.get_errno()\n\
+         os.mkdir('lnk/in_ns', dir_fd=d)\n",
         a = allowed.display(),
         o = out.display(),
     );
@@ -133,6 +138,9 @@ fn calls_through_a_symlink_in_the_relative_part_are_named_where_they_land() {
         Some(LookedUp::Failed(e)) => assert_eq!(e, "ENOENT"),
         None => panic!("no lookup: {gone:?}"),
     }
+    // In a mount namespace of its own the process's paths are not the recorder's: no lookup.
+    let in_ns = by_given(t, "mkdirat", "lnk/in_ns", mkdir);
+    assert_eq!(in_ns.looked_up, None, "{in_ns:?}");
     // A plain name below the walked dirfd needs none.
     let plain = by_given(t, "renameat", "taken", |d| match d {
         EventData::Rename { to, .. } => Some(to),

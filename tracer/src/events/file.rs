@@ -723,8 +723,9 @@ fn named(
 /// name past its start: a relative one with a `/` or a `..` (`lnk/x`, `lnk/../x`), an
 /// absolute one below `/`, or one whose last link the call follows (`follow_last`). The name
 /// looked up keeps the path's `..` (the kernel goes up from a link's target, not from the
-/// link), joined to the walked directory's name when there is one. A path through a magic link
-/// (`/proc/self/fd/N/…`) is not looked up: the recorder's own would answer.
+/// link), joined to the walked directory's name when there is one. A path below /proc or
+/// /dev/fd (`/proc/self/fd/N/…`, `/proc/self/root/…`) is not looked up: the recorder's own
+/// links would answer.
 fn looked_up(
     cx: &mut Cx<'_>,
     mut path: PathRef,
@@ -757,8 +758,13 @@ fn looked_up(
             _ => return path,
         }
     };
+    // The /proc and /dev/fd links are the process's own (`verdict::places` reads them); the
+    // recorder's lookup would follow its own, or refuse them (ELOOP) and leave them unplaced.
+    let lexical_raw = super::procs::normalize(&raw);
     if !cx.procs.host_view(pid)
-        || cx.procs.normalize_for(pid, &raw) != Some(super::procs::normalize(&raw))
+        || lexical_raw.starts_with("/proc/")
+        || lexical_raw.starts_with("/dev/fd/")
+        || cx.procs.normalize_for(pid, &raw) != Some(lexical_raw)
     {
         return path;
     }
