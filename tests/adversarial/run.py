@@ -934,7 +934,8 @@ t8("x8_getrandom_bytewise", "crypto", "a 256-bit key from 32 one-byte getrandom(
 # Every technique puts a file (or a directory, a link, a mode) somewhere whose true host path is
 # known (a directory named rtm9_real_*) and names it, in every path it passes, somewhere else
 # (usually below the allowed dir). The rule asks for an event that names the true host path:
-# by its `real` when it has one, else by its `resolved` name. A `real` that names the marker
+# by the name the recorder's host lookup found (`looked_up`, issue 11) or its `real` when it
+# has one, else by its `resolved` name. A `real` that names the marker
 # somewhere else is worse than none: `judge_tracer` says "wrong" for it, before anything else.
 
 SCRATCH9 = "/tmp/redteam-adv9"
@@ -951,9 +952,16 @@ def path_refs(e):
     return [v for v in (e.get("fields") or {}).values() if isinstance(v, dict) and "resolved" in v]
 
 
+def looked_up_name(ref):
+    """The name the recorder's host lookup found (issue 11, `looked_up: {"name": …}`)."""
+    return (ref.get("looked_up") or {}).get("name")
+
+
 def host_name(ref):
-    """What a path reference says the file is: the kernel's name when there is one."""
-    return ref.get("real") or ref.get("resolved")
+    """What a path reference says the file is: the recorder's host lookup when it found another
+    name (calls the kernel walk names only at their start), else the kernel's name when there is
+    one."""
+    return looked_up_name(ref) or ref.get("real") or ref.get("resolved")
 
 
 def same_path(name, truth):
@@ -986,7 +994,8 @@ def wrong_real(kinds, marker, *truths):
             if e["kind"] not in kinds:
                 continue
             for r in path_refs(e):
-                real = r.get("real")
+                # A host lookup's name is judged like a `real` (and stands for it when both are).
+                real = looked_up_name(r) or r.get("real")
                 if real and marker in real and not any(same_path(real, tr) for tr in truths):
                     return f"seq {e['seq']} {e['kind']} real {real!r} (given {r.get('given')!r})"
         return None

@@ -428,3 +428,30 @@ fn relative_paths_across_chroots_mounts_and_unnamed_walks_are_not_held() {
         Status::Held
     );
 }
+
+/// Issue 11: round 9's symlink techniques (a mkdirat, fchmodat or renameat through `lnk/x`,
+/// `lnk/../x`, or a chmod's followed last link, from a dirfd of the allowed dir to a
+/// directory outside), recorded with the recorder's host lookup: each is placed where it
+/// landed (`looked_up`), outside the allowed dir. Held before it, the name being the
+/// directory walked joined by letters.
+#[test]
+fn calls_through_a_symlink_past_the_walked_dir_land_outside() {
+    for name in [
+        "f9_symlink_dir_mkdirat",
+        "f9_symlink_dir_fchmodat",
+        "f9_symlink_leaf_fchmodat",
+        "f9_symlink_dir_rename_src",
+        "f9_symlink_dotdot_mkdirat",
+    ] {
+        assert_status(name, "file_io", Status::Contradicted);
+        let v = status(name, "file_io");
+        assert!(
+            v.evidence
+                .shown
+                .iter()
+                .any(|e| e.what.contains("/tmp/redteam-adv9/rtm9_real_")),
+            "{name}: the evidence names the place outside: {:?}",
+            v.evidence
+        );
+    }
+}

@@ -22,4 +22,5 @@ mod privilege;
 mod process;
 mod snapshot;
 mod sockopt;
+mod symlinks;
 mod tamper;

@@ -15,6 +15,7 @@ use crate::trace::{EventData, PathRef};
 const AT_FDCWD: i32 = -100;
 const AT_REMOVEDIR: u64 = 0x200;
 const AT_SYMLINK_NOFOLLOW: u64 = 0x100;
+const AT_SYMLINK_FOLLOW: u64 = 0x400;
 const O_CLOEXEC: u64 = libc::O_CLOEXEC as u64;
 const MFD_CLOEXEC: u64 = libc::MFD_CLOEXEC as u64;
 
@@ -376,12 +377,25 @@ pub(super) fn decode(
         )
     );
     let fd = fd_call.then_some(d.fd);
+    // A path's host lookup (see `looked_up`); `follow`: the call follows a last-component
+    // link. Not for a call by fd: the fd table names its file.
+    let look = |cx: &mut Cx<'_>, path: Option<PathRef>, follow: bool| {
+        path.map(|p| {
+            if fd_call {
+                p
+            } else {
+                looked_up(cx, p, dirfd, kernel_dir, follow)
+            }
+        })
+    };
+    let nofollow = flags & AT_SYMLINK_NOFOLLOW != 0;
     let target = |cx: &mut Cx<'_>, given: String| -> Option<PathRef> {
         if fd_call {
             cx.procs.fd_path(pid, d.fd).map(|p| PathRef {
                 resolved: Some(p),
                 given: None,
                 real: None,
+                looked_up: None,
             })
         } else {
             Some(under_real(cx.path(dirfd, given), kernel_dir))
@@ -412,9 +426,11 @@ pub(super) fn decode(
                     resolved: Some(p),
                     given: None,
                     real: None,
+                    looked_up: None,
                 })
             } else {
-                Some(under_real(cx.path(dirfd, p1), kernel_dir))
+                let path = under_real(cx.path(dirfd, p1), kernel_dir);
+                Some(looked_up(cx, path, dirfd, kernel_dir, !nofollow))
             },
             fd: None,
             op: None,
@@ -422,48 +438,59 @@ pub(super) fn decode(
             flags_raw: xflags,
         },
         EventKind::Unlink => EventData::Unlink {
-            path: under_real(cx.path(dirfd, p1), kernel_dir),
+            path: named(cx, dirfd, p1, kernel_dir, false),
             dir: flags & AT_REMOVEDIR != 0,
         },
         EventKind::Rename => EventData::Rename {
-            from: under_real(cx.path(dirfd, p1), kernel_dir),
-            to: under_real(cx.path(dirfd2, p2), kernel_dir2),
+            from: named(cx, dirfd, p1, kernel_dir, false),
+            to: named(cx, dirfd2, p2, kernel_dir2, false),
             flags,
         },
         EventKind::Mkdir => EventData::Mkdir {
-            path: under_real(cx.path(dirfd, p1), kernel_dir),
+            path: named(cx, dirfd, p1, kernel_dir, false),
             mode: d.mode,
         },
         EventKind::Rmdir => EventData::Rmdir {
-            path: under_real(cx.path(dirfd, p1), kernel_dir),
+            path: named(cx, dirfd, p1, kernel_dir, false),
         },
+        // A chmod follows its last link: fchmodat2's AT_SYMLINK_NOFOLLOW on a link fails
+        // (EOPNOTSUPP, Linux 6.6+), so a successful one named no link.
         EventKind::Chmod => EventData::Chmod {
-            path: target(cx, p1),
+            path: {
+                let p = target(cx, p1);
+                look(cx, p, true)
+            },
             fd,
             mode: d.mode,
         },
         EventKind::Chown => EventData::Chown {
-            path: target(cx, p1),
+            path: {
+                let p = target(cx, p1);
+                look(cx, p, !nofollow)
+            },
             fd,
             uid: d.uid,
             gid: d.gid,
             nofollow: flags & AT_SYMLINK_NOFOLLOW != 0,
         },
         EventKind::Link => EventData::Link {
-            target: under_real(cx.path(dirfd, p1), kernel_dir),
-            path: under_real(cx.path(dirfd2, p2), kernel_dir2),
+            target: named(cx, dirfd, p1, kernel_dir, flags & AT_SYMLINK_FOLLOW != 0),
+            path: named(cx, dirfd2, p2, kernel_dir2, false),
         },
         EventKind::Symlink => EventData::Symlink {
             target: p1,
-            path: under_real(cx.path(dirfd2, p2), kernel_dir2),
+            path: named(cx, dirfd2, p2, kernel_dir2, false),
         },
         EventKind::Truncate => EventData::Truncate {
-            path: target(cx, p1),
+            path: {
+                let p = target(cx, p1);
+                look(cx, p, true)
+            },
             fd,
             length: d.length,
         },
         EventKind::Mknod => EventData::Mknod {
-            path: under_real(cx.path(dirfd, p1), kernel_dir),
+            path: named(cx, dirfd, p1, kernel_dir, false),
             mode: d.mode,
             dev: d.dev,
         },
@@ -502,7 +529,15 @@ pub(super) fn decode(
             EventData::Chdir { path, fd }
         }
         EventKind::Xattr => EventData::Xattr {
-            path: target(cx, p1),
+            path: {
+                let p = target(cx, p1);
+                let follow = !nofollow
+                    && !matches!(
+                        syscall,
+                        Some(SyscallId::Lsetxattr | SyscallId::Lremovexattr)
+                    );
+                look(cx, p, follow)
+            },
             fd,
             name: p2,
             op: if matches!(
@@ -523,7 +558,7 @@ pub(super) fn decode(
         },
         EventKind::Utime => EventData::Utime {
             // utimensat(fd, NULL, …) sets the times of the fd's file.
-            path: Some(under_real(cx.path(dirfd, p1), kernel_dir)),
+            path: Some(named(cx, dirfd, p1, kernel_dir, !nofollow)),
             flags,
         },
         EventKind::NameToHandle => {
@@ -548,6 +583,7 @@ pub(super) fn decode(
                     resolved: Some(p),
                     given: Some(format!("handle:{given}")),
                     real: None,
+                    looked_up: None,
                 },
                 None => {
                     *cx.unresolved += 1;
@@ -555,6 +591,7 @@ pub(super) fn decode(
                         resolved: None,
                         given: Some(format!("handle:{given}")),
                         real: None,
+                        looked_up: None,
                     }
                 }
             };
@@ -582,6 +619,7 @@ fn mq_path(name: &str) -> PathRef {
         resolved: Some(format!("/dev/mqueue/{}", name.trim_start_matches('/'))),
         given: None,
         real: None,
+        looked_up: None,
     }
 }
 
@@ -663,6 +701,75 @@ fn under_real(mut path: PathRef, dir: Option<&str>) -> PathRef {
         let real = super::procs::normalize(&format!("{dir}/{given}"));
         path.real = (path.resolved.as_ref() != Some(&real)).then_some(real);
     }
+    path
+}
+
+/// A path of a call by name: made absolute, with the kernel walk's name of its directory
+/// ([`under_real`]) and what a host lookup found ([`looked_up`]).
+fn named(
+    cx: &mut Cx<'_>,
+    dirfd: i32,
+    given: String,
+    kernel_dir: Option<&str>,
+    follow_last: bool,
+) -> PathRef {
+    let path = under_real(cx.path(dirfd, given), kernel_dir);
+    looked_up(cx, path, dirfd, kernel_dir, follow_last)
+}
+
+/// `path` with [`PathRef::looked_up`] set when the recorder looks paths up
+/// ([`super::Decoder::host_lookup`]) and this one needs it: a successful call of a process
+/// that sees the host's file system as the recorder does, by a path the kernel walk does not
+/// name past its start: a relative one with a `/` or a `..` (`lnk/x`, `lnk/../x`), an
+/// absolute one below `/`, or one whose last link the call follows (`follow_last`). The name
+/// looked up keeps the path's `..` (the kernel goes up from a link's target, not from the
+/// link), joined to the walked directory's name when there is one. A path below /proc or
+/// /dev/fd (`/proc/self/fd/N/…`, `/proc/self/root/…`) is not looked up: the recorder's own
+/// links would answer.
+fn looked_up(
+    cx: &mut Cx<'_>,
+    mut path: PathRef,
+    dirfd: i32,
+    kernel_dir: Option<&str>,
+    follow_last: bool,
+) -> PathRef {
+    if !cx.host_lookup || !cx.ok() {
+        return path;
+    }
+    let Some(given) = path.given.as_deref().or(path.resolved.as_deref()) else {
+        return path;
+    };
+    let parts: Vec<&str> = given
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .collect();
+    if parts.is_empty() || !(follow_last || parts.len() > 1 || parts.contains(&"..")) {
+        return path;
+    }
+    let pid = cx.header.pid;
+    let raw = if given.starts_with('/') {
+        given.to_owned()
+    } else {
+        match kernel_dir
+            .map(str::to_owned)
+            .or_else(|| cx.procs.base(pid, dirfd))
+        {
+            Some(base) if base.starts_with('/') => format!("{base}/{given}"),
+            _ => return path,
+        }
+    };
+    // The /proc and /dev/fd links are the process's own (`verdict::places` reads them); the
+    // recorder's lookup would follow its own, or refuse them (ELOOP) and leave them unplaced.
+    let lexical_raw = super::procs::normalize(&raw);
+    if !cx.procs.host_view(pid)
+        || lexical_raw.starts_with("/proc/")
+        || lexical_raw.starts_with("/dev/fd/")
+        || cx.procs.normalize_for(pid, &raw) != Some(lexical_raw)
+    {
+        return path;
+    }
+    let lexical = path.real.as_deref().or(path.resolved.as_deref());
+    path.looked_up = super::lookup::look_up(&raw, follow_last, lexical);
     path
 }
 

@@ -150,6 +150,7 @@ pub(super) fn decode(
                 resolved: Some(p),
                 given: None,
                 real: None,
+                looked_up: None,
             }),
         _ => (!s1.is_empty()).then(|| cx.path(dirfd, s1)),
     };

@@ -11,6 +11,7 @@ mod environment;
 mod errno;
 mod file;
 pub mod io_uring;
+mod lookup;
 mod memlock;
 mod network;
 mod privilege;
@@ -179,6 +180,9 @@ pub struct Decoder {
     /// not show the call twice; what is still held when the recording stops is written by
     /// [`Decoder::unfinished`].
     entered: BTreeMap<(u32, u64), Event>,
+    /// Look paths up on the host as their records arrive ([`lookup`]): a recording sets it;
+    /// decoding saved records (tests) leaves it off, the host being another then.
+    pub host_lookup: bool,
 }
 
 impl Decoder {
@@ -199,6 +203,7 @@ impl Decoder {
             setup_lost: BTreeMap::new(),
             setup_dropped: BTreeMap::new(),
             entered: BTreeMap::new(),
+            host_lookup: false,
         }
     }
 
@@ -284,6 +289,7 @@ impl Decoder {
                 unresolved: &mut unresolved,
                 kernel_named: &mut kernel_named,
                 max_args: self.max_args,
+                host_lookup: self.host_lookup,
             };
             match kind.family() {
                 // Their own decoders (events/sockopt.rs, events/memlock.rs).
@@ -389,6 +395,8 @@ pub(crate) struct Cx<'a> {
     /// An LSM hook named the file this call opened (the kernel's own name for it).
     pub kernel_named: &'a mut bool,
     pub max_args: u32,
+    /// See [`Decoder::host_lookup`].
+    pub host_lookup: bool,
 }
 
 impl Cx<'_> {
@@ -691,6 +699,68 @@ mod tests {
         assert_eq!(left[0].flags, ["unfinished"]);
         assert!(d.unfinished().is_empty());
         assert_eq!(d.counts.get("privileged_call"), Some(&4));
+    }
+
+    /// A mkdirat record of thread 42 by `given` relative to its cwd, returning 0.
+    fn mkdir_record(given: &str) -> Vec<u8> {
+        use tracer_common::file::FileData;
+        let mut ev = record_of::<FileData>(EventKind::Mkdir, SyscallId::Mkdirat, 42, 0);
+        ev.data.dirfd = -100;
+        ev.data.path[..given.len()].copy_from_slice(given.as_bytes());
+        ev.data.path_len = given.len() as u32;
+        // SAFETY: reading a plain-old-data value's bytes.
+        unsafe { std::slice::from_raw_parts((&raw const ev).cast::<u8>(), size_of_val(&ev)) }
+            .to_vec()
+    }
+
+    /// The decoder of a recording looks `lnk/x` up on the host for a process that sees the
+    /// host as the recorder does, and stops after the process unshares its mount namespace.
+    #[test]
+    fn paths_are_looked_up_until_the_process_leaves_the_recorders_view() {
+        let base = std::env::temp_dir().join(format!("tracer-view-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(base.join("out")).unwrap();
+        std::fs::create_dir_all(base.join("cwd")).unwrap();
+        std::os::unix::fs::symlink(base.join("out"), base.join("cwd/lnk")).unwrap();
+        let mut d = Decoder::new(Clock::now(), procs::Processes::default());
+        d.host_lookup = true;
+        d.procs.seed(
+            42,
+            procs::Proc {
+                cwd: Some(base.join("cwd").display().to_string()),
+                host_view: Some(true),
+                ..procs::Proc::default()
+            },
+        );
+        let mkdir_path = |d: &mut Decoder| match d.decode(&mkdir_record("lnk/x")).unwrap() {
+            Some(Event {
+                data: EventData::Mkdir { path, .. },
+                ..
+            }) => path,
+            other => panic!("not a mkdir: {other:?}"),
+        };
+        let want = format!(
+            "{}/x",
+            std::fs::canonicalize(base.join("out")).unwrap().display()
+        );
+        assert_eq!(
+            mkdir_path(&mut d).looked_up,
+            Some(crate::trace::LookedUp::Name(want))
+        );
+        let mut unshare = record_of::<tracer_common::privilege::PrivData>(
+            EventKind::Unshare,
+            SyscallId::Unshare,
+            42,
+            0,
+        );
+        unshare.data.args[0] = 0x0002_0000;
+        // SAFETY: reading a plain-old-data value's bytes.
+        let bytes = unsafe {
+            std::slice::from_raw_parts((&raw const unshare).cast::<u8>(), size_of_val(&unshare))
+        };
+        assert!(d.decode(bytes).unwrap().is_some());
+        assert_eq!(mkdir_path(&mut d).looked_up, None);
+        std::fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]

@@ -12,6 +12,8 @@ use super::{Cx, DecodeError, bit_names, text, view_record};
 use crate::trace::{ClockTime, EventData, PathRef, TimeZone};
 
 const AT_FDCWD: i32 = -100;
+/// clone(2)'s and unshare(2)'s flag for a new mount namespace.
+const CLONE_NEWNS: u64 = 0x0002_0000;
 
 pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>, DecodeError> {
     let d_rec = view_record::<RawEvent<PrivData>>(bytes)?;
@@ -25,6 +27,16 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
     let Some(syscall) = cx.syscall else {
         return Ok(None);
     };
+    // From here on the process's paths are not the recorder's: no host lookup names them.
+    let own_view_left = match syscall {
+        Unshare => a[0] & CLONE_NEWNS != 0,
+        Setns => a[1] == 0 || a[1] & CLONE_NEWNS != 0,
+        Chroot | PivotRoot => true,
+        _ => false,
+    };
+    if own_view_left && cx.ok() {
+        cx.procs.leave_host_view(cx.header.pid);
+    }
     Ok(Some(match syscall {
         Setuid | Setfsuid => EventData::Setuid {
             requested: vec![a[0] as u32],
@@ -178,6 +190,7 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
                     resolved: Some(p),
                     given: None,
                     real: None,
+                    looked_up: None,
                 }),
                 fd: Some(fd),
                 op: Some(

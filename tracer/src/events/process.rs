@@ -9,6 +9,7 @@ use super::{Cx, DecodeError, read_record, text, view_record};
 use crate::trace::{Creds, EventData};
 
 const CLONE_THREAD: u64 = 0x10000;
+const CLONE_NEWNS: u64 = 0x0002_0000;
 
 pub(super) fn decode(
     kind: EventKind,
@@ -22,6 +23,9 @@ pub(super) fn decode(
             let thread = d.clone_flags & CLONE_THREAD != 0;
             if !thread {
                 cx.procs.fork(pid, d.child_pid);
+                if d.clone_flags & CLONE_NEWNS != 0 {
+                    cx.procs.leave_host_view(d.child_pid);
+                }
             }
             EventData::Fork {
                 child_pid: d.child_pid,

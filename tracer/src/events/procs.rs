@@ -50,6 +50,13 @@ pub struct Proc {
     /// The latest `until` of entries dropped from `retired` to bound it: a question about an
     /// earlier time is not answered.
     pub(crate) forgotten_until: u64,
+    /// Whether the process sees the file system as the recorder does (the same mount
+    /// namespace and root): `Some(true)` for the command the recorder started and a process
+    /// /proc showed so, inherited at fork; `Some(false)` from an unshare or clone of the mount
+    /// namespace, a setns into one, a chroot or a pivot_root on; `None` when not known (a
+    /// process gone before /proc was read). Only then is a path looked up on the host
+    /// ([`super::lookup`]) a name of the file the process meant.
+    pub host_view: Option<bool>,
 }
 
 /// An fd table entry that left the table at `until` (a record's time).
@@ -170,6 +177,17 @@ impl Processes {
 
     pub fn ppid(&mut self, pid: u32) -> Option<u32> {
         self.get(pid).ppid
+    }
+
+    /// See [`Proc::host_view`].
+    pub fn host_view(&mut self, pid: u32) -> bool {
+        self.get(pid).host_view == Some(true)
+    }
+
+    /// The process no longer sees the file system as the recorder does (a new mount
+    /// namespace, a chroot, …); nor will its children.
+    pub fn leave_host_view(&mut self, pid: u32) {
+        self.get(pid).host_view = Some(false);
     }
 
     /// A new process: a copy of its parent's cwd and fds (fork semantics; a thread shares its
@@ -375,14 +393,10 @@ impl Processes {
                 resolved,
                 given,
                 real: None,
+                looked_up: None,
             };
         }
-        let base = if dirfd == AT_FDCWD {
-            self.get(pid).cwd.clone()
-        } else {
-            self.fd_path(pid, dirfd)
-        };
-        match base {
+        match self.base(pid, dirfd) {
             Some(base) => {
                 let joined = if given.is_empty() {
                     base
@@ -393,13 +407,25 @@ impl Processes {
                     resolved: self.normalize_for(pid, &joined),
                     given: Some(given),
                     real: None,
+                    looked_up: None,
                 }
             }
             None => PathRef {
                 resolved: None,
                 given: Some(given),
                 real: None,
+                looked_up: None,
             },
+        }
+    }
+
+    /// The name of the directory a relative path of `pid` starts from: `dirfd`'s, or the
+    /// cwd's for `AT_FDCWD`.
+    pub fn base(&mut self, pid: u32, dirfd: i32) -> Option<String> {
+        if dirfd == AT_FDCWD {
+            self.get(pid).cwd.clone()
+        } else {
+            self.fd_path(pid, dirfd)
         }
     }
 
@@ -547,8 +573,20 @@ fn read_procfs(pid: u32) -> Proc {
         cwd,
         fds,
         cloexec,
+        host_view: same_view(&base),
         ..Proc::default()
     }
+}
+
+/// Whether the process at `/proc/PID` (`base`) has the recorder's mount namespace and root;
+/// `None` when /proc no longer shows it.
+fn same_view(base: &str) -> Option<bool> {
+    use std::os::unix::fs::MetadataExt;
+    let ns = std::fs::read_link(format!("{base}/ns/mnt")).ok()?;
+    let root = std::fs::metadata(format!("{base}/root")).ok()?;
+    let own_ns = std::fs::read_link("/proc/self/ns/mnt").ok()?;
+    let own_root = std::fs::metadata("/").ok()?;
+    Some(ns == own_ns && (root.dev(), root.ino()) == (own_root.dev(), own_root.ino()))
 }
 
 /// The fd's close-on-exec flag from its `fdinfo` (`flags:` in octal, `O_CLOEXEC` included).

@@ -151,6 +151,9 @@ pub async fn run(
     };
     let mut decoder = Decoder::new(clock, procs);
     decoder.max_args = opts.max_args;
+    // Paths the kernel walk names only at their start are looked up on this host as they
+    // arrive (`events::lookup`).
+    decoder.host_lookup = true;
     if let Target::Command { pid, .. } = &started.target {
         decoder.setup_pid = Some(*pid);
         // The spawn returned once the exec had happened (std waits for it).

@@ -331,6 +331,8 @@ fn start_command(
                 .ok()
                 .map(|p| p.to_string_lossy().into_owned()),
             fds,
+            // Started by the recorder, in its own mount namespace and root.
+            host_view: Some(true),
             ..Proc::default()
         },
     );

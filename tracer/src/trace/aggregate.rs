@@ -220,6 +220,7 @@ mod tests {
                     resolved: Some(path.to_owned()),
                     given: None,
                     real: None,
+                    looked_up: None,
                 },
                 flags: vec!["O_RDONLY".to_owned()],
                 flags_raw: 0,

@@ -12,7 +12,7 @@
 //! serde for their `kind` and `fields`, so a new kind or field is never written wrong, only
 //! more slowly.
 
-use super::{CallSite, Creds, Event, EventData, PathRef, SockAddr};
+use super::{CallSite, Creds, Event, EventData, LookedUp, PathRef, SockAddr};
 
 /// Appends `event`'s line (without its newline) to `out`.
 pub fn event_line(out: &mut Vec<u8>, event: &Event) {
@@ -344,6 +344,19 @@ fn path_ref(out: &mut Vec<u8>, p: &PathRef) {
     if let Some(real) = &p.real {
         out.extend_from_slice(br#","real":"#);
         string(out, real);
+    }
+    match &p.looked_up {
+        Some(LookedUp::Name(name)) => {
+            out.extend_from_slice(br#","looked_up":{"name":"#);
+            string(out, name);
+            out.push(b'}');
+        }
+        Some(LookedUp::Failed(why)) => {
+            out.extend_from_slice(br#","looked_up":{"failed":"#);
+            string(out, why);
+            out.push(b'}');
+        }
+        None => {}
     }
     out.push(b'}');
 }
@@ -731,6 +744,7 @@ mod tests {
             resolved: Some("/etc/a b\"c".into()),
             given: given.map(Into::into),
             real: real.map(Into::into),
+            looked_up: None,
         };
         let paths = [
             path(None, None),
@@ -741,6 +755,15 @@ mod tests {
                 resolved: None,
                 given: Some("rel".into()),
                 real: None,
+                looked_up: None,
+            },
+            PathRef {
+                looked_up: Some(LookedUp::Name("/srv/\"x".into())),
+                ..path(Some("lnk/x"), None)
+            },
+            PathRef {
+                looked_up: Some(LookedUp::Failed("ENOENT".into())),
+                ..path(Some("a/../b"), Some("/y"))
             },
         ];
         let addrs = [

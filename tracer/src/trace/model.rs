@@ -440,13 +440,48 @@ pub struct PathRef {
     /// the same as `resolved`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub real: Option<String>,
+    /// (2026-12, issue 11) What the recorder found when it looked this path up on the host as
+    /// the event arrived, following symlinks and `..` physically: the calls that name a file
+    /// by a path the kernel walk does not cover past its start (a relative path with a `/` or
+    /// a `..`, an absolute path) or whose last link the call follows (chmod, chown without
+    /// `AT_SYMLINK_NOFOLLOW`, truncate, utime, setxattr). Absent when no lookup was made (old
+    /// recorders, failed calls, opens, a process in another mount namespace or root, a path
+    /// through a magic link) and when the lookup found the name the event already has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub looked_up: Option<LookedUp>,
+}
+
+/// A recorder's lookup of a path on the host (see [`PathRef::looked_up`]). Not the kernel's
+/// name: it was taken after the call, so a symlink swapped and swapped back in between is
+/// not seen (docs/blind-spots.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LookedUp {
+    /// The file's name on the host, its directory's symlinks and `..` followed (and its last
+    /// link, for a call that follows it), where it differs from `real` or `resolved`.
+    Name(String),
+    /// The lookup failed, with the error (`ENOENT`: the directory is gone, removed since the
+    /// call; `ELOOP`: a magic link on the way). Where the path had a `/` or a `..` past the
+    /// directory the kernel named, the file cannot be placed.
+    Failed(String),
 }
 
 impl PathRef {
     /// Every distinct name the event has for the file: the absolute (or given) path, then
-    /// the kernel's name when it differs (a symlink, a bind mount).
+    /// the kernel's name when it differs (a symlink, a bind mount), then the name the
+    /// recorder looked up on the host when that differs.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.best()).chain(self.real.as_deref())
+        std::iter::once(self.best())
+            .chain(self.real.as_deref())
+            .chain(self.looked_up_name())
+    }
+
+    /// The name a host lookup found ([`LookedUp::Name`]).
+    pub fn looked_up_name(&self) -> Option<&str> {
+        match &self.looked_up {
+            Some(LookedUp::Name(n)) => Some(n),
+            _ => None,
+        }
     }
 
     /// The absolute path if known, else the path as given. The name the process used: a

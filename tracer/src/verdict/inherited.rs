@@ -99,6 +99,7 @@ fn calls(f: &InheritedFd, check: Check) -> Vec<EventData> {
                 resolved: Some(path.to_owned()),
                 given: None,
                 real: None,
+                looked_up: None,
             },
             flags: vec!["O_WRONLY".to_owned()],
             flags_raw: libc::O_WRONLY as u64,

@@ -19,7 +19,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::mounts::{Resolved, View, join};
-use crate::trace::{Event, EventData, PathRef, SockAddr, Trace, procfs};
+use crate::trace::{Event, EventData, LookedUp, PathRef, SockAddr, Trace, procfs};
 
 /// clone(2)'s flag for a new network namespace (include/uapi/linux/sched.h).
 const CLONE_NEWNET: u64 = 0x4000_0000;
@@ -290,6 +290,34 @@ impl Places {
             return Placed::Unknown(format!(
                 "{path} (below a /proc/…/fd/N link: named by what the fd's directory was called \
                  when it was opened; a rename since by another process is not seen)"
+            ));
+        }
+        // A path whose host lookup failed (`looked_up: {"failed": …}`: its directory was gone
+        // when the recorder looked, a magic link was on the way) is not placed when the part
+        // of it no kernel walk named holds more than one component or a `..`: a symlink
+        // there (`lnk/x`, `/srv/allowed/lnk/x`) or a `..` after one (`lnk/../x`) leads
+        // anywhere, and its name by letters is only a guess, which would hold a claim on a
+        // file that may be outside (round 9's symlink techniques, their link removed before
+        // the lookup). A single name (`chmod("x")` relative to a walked dirfd) is placed by
+        // it: its directory is the kernel's, and only a last link removed within the lookup
+        // delay is unseen (docs/blind-spots.md) — where the usual `chmod x; mv x y` would
+        // otherwise leave every such claim open. Traces without lookups (older recorders,
+        // another mount namespace) are placed as before.
+        if refs.iter().any(|r| {
+            matches!(r.looked_up, Some(LookedUp::Failed(_)))
+                && r.names().any(|n| n == path)
+                && unchecked_beyond_one_name(r)
+        }) {
+            let why = refs
+                .iter()
+                .find_map(|r| match &r.looked_up {
+                    Some(LookedUp::Failed(e)) => Some(e.as_str()),
+                    _ => None,
+                })
+                .unwrap_or("failed");
+            return Placed::Unknown(format!(
+                "{path} (its directory could not be looked up when recorded: {why}; a symlink \
+                 or `..` in it may have led elsewhere)"
             ));
         }
         let in_view = |p: String| match self.view_of.get(&ev.seq) {
@@ -669,6 +697,17 @@ fn changed_refs(ev: &Event) -> Vec<&PathRef> {
         | EventData::Utime { path, .. } => path.iter().collect(),
         _ => vec![],
     }
+}
+
+/// Whether a path's name past the directory a kernel walk named has more than one component
+/// or a `..` (an absolute path: past `/`).
+fn unchecked_beyond_one_name(p: &PathRef) -> bool {
+    let given = p.given.as_deref().or(p.resolved.as_deref()).unwrap_or("");
+    let parts: Vec<&str> = given
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .collect();
+    parts.len() > 1 || parts.contains(&"..")
 }
 
 /// The path as given when it was absolute (then a chroot prefixes it as it is).
@@ -1098,6 +1137,67 @@ mod tests {
         assert_eq!(
             places.place(&t.events[2], "/srv/allowed/f"),
             Placed::Host("/srv/allowed/f".to_owned())
+        );
+    }
+
+    /// Round 9's symlink techniques (issue 11): a call through a symlink in the path's
+    /// relative part, named by the recorder's host lookup, is placed where the lookup found
+    /// it; one whose lookup failed is not placed when its unwalked part holds a `/` or a
+    /// `..`, and is by its single name otherwise.
+    #[test]
+    fn paths_are_placed_by_their_host_lookup_and_not_by_letters_when_it_failed() {
+        use serde_json::json;
+        let mkdir = |given: &str, resolved: &str, looked_up: serde_json::Value| {
+            json!({"path": {"resolved": resolved, "given": given, "looked_up": looked_up},
+            "mode": 0o755})
+        };
+        let t = trace_of(&[
+            (
+                "mkdir",
+                527,
+                "mkdirat",
+                mkdir("lnk/x", "/srv/allowed/lnk/x", json!({"name": "/srv/out/x"})),
+            ),
+            (
+                "mkdir",
+                527,
+                "mkdirat",
+                mkdir("lnk/../y", "/srv/allowed/y", json!({"failed": "ENOENT"})),
+            ),
+            (
+                "mkdir",
+                527,
+                "mkdir",
+                mkdir(
+                    "/srv/allowed/lnk/z",
+                    "/srv/allowed/lnk/z",
+                    json!({"failed": "ENOENT"}),
+                ),
+            ),
+            (
+                "chmod",
+                527,
+                "fchmodat",
+                json!({"path": {"resolved": "/srv/allowed/w", "given": "w",
+                "looked_up": {"failed": "ENOENT"}}, "fd": null, "mode": 0o4755}),
+            ),
+        ]);
+        let places = Places::compute(&t);
+        let names: Vec<&str> = changed_refs(&t.events[0])[0].names().collect();
+        assert_eq!(names, ["/srv/allowed/lnk/x", "/srv/out/x"]);
+        assert_eq!(
+            places.place(&t.events[0], "/srv/out/x"),
+            Placed::Host("/srv/out/x".to_owned())
+        );
+        for (seq, path) in [(1, "/srv/allowed/y"), (2, "/srv/allowed/lnk/z")] {
+            match places.place(&t.events[seq], path) {
+                Placed::Unknown(why) => assert!(why.contains("ENOENT"), "{why}"),
+                other => panic!("{path} placed: {other:?}"),
+            }
+        }
+        assert_eq!(
+            places.place(&t.events[3], "/srv/allowed/w"),
+            Placed::Host("/srv/allowed/w".to_owned())
         );
     }
 
