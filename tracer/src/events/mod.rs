@@ -92,6 +92,32 @@ pub(crate) fn view_record<T: Copy>(bytes: &[u8]) -> Result<Rec<'_, T>, DecodeErr
     }
 }
 
+/// [`view_record`] of a record the kernel side may send cut after its first `min` bytes (a
+/// file record without its unused path bytes): a shorter one is copied over zeroes, which is
+/// what the bytes left out held. Shorter than `min` is [`DecodeError::Short`].
+pub(crate) fn view_record_prefix<T: Copy>(
+    bytes: &[u8],
+    min: usize,
+) -> Result<Rec<'_, T>, DecodeError> {
+    if bytes.len() >= size_of::<T>() {
+        return view_record(bytes);
+    }
+    if bytes.len() < min {
+        return Err(DecodeError::Short {
+            len: bytes.len(),
+            need: min,
+        });
+    }
+    // SAFETY: T is plain old data (integers and arrays only): all zeroes is a valid value, and
+    // so is any byte pattern copied over its front (`bytes` is shorter than a T).
+    let record = unsafe {
+        let mut record = Box::new(std::mem::zeroed::<T>());
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), (&raw mut *record).cast::<u8>(), bytes.len());
+        record
+    };
+    Ok(Rec::Copied(record))
+}
+
 /// The kernel's name of a file from an LSM hook, if one named it.
 pub(crate) fn real_name(real: &tracer_common::RealPath) -> Option<String> {
     (real.len > 0).then(|| text(&real.path, real.len))
