@@ -508,6 +508,31 @@ mod tests {
         assert_eq!(d.malformed, 1);
     }
 
+    /// A file record the kernel side cut after its path's NUL reads as the whole record with
+    /// zeroes after it; one cut before the fixed fields end is short.
+    #[test]
+    fn a_file_record_cut_after_its_path_reads_as_zero_padded() {
+        use tracer_common::file::{FILE_SENT_MIN, FileData};
+        type Rec = tracer_common::Event<FileData>;
+        let mut bytes = vec![0xaau8; size_of::<Rec>()];
+        let data = std::mem::offset_of!(Rec, data);
+        let at = |field: usize| data + field;
+        bytes[at(std::mem::offset_of!(FileData, fd))..][..4].copy_from_slice(&7i32.to_ne_bytes());
+        bytes[at(std::mem::offset_of!(FileData, path_len))..][..4]
+            .copy_from_slice(&3u32.to_ne_bytes());
+        bytes[at(std::mem::offset_of!(FileData, path))..][..4].copy_from_slice(b"abc\0");
+        let cut = &bytes[..FILE_SENT_MIN + 3];
+        let r = view_record_prefix::<Rec>(cut, FILE_SENT_MIN).expect("long enough");
+        assert_eq!(r.data.fd, 7);
+        assert_eq!(&r.data.path[..4], b"abc\0");
+        assert!(r.data.path[4..].iter().all(|&b| b == 0));
+        assert!(r.data.path2.iter().all(|&b| b == 0));
+        assert!(matches!(
+            view_record_prefix::<Rec>(&bytes[..FILE_SENT_MIN - 1], FILE_SENT_MIN),
+            Err(DecodeError::Short { .. })
+        ));
+    }
+
     #[test]
     fn unknown_kind_is_rejected() {
         let mut bytes = vec![0u8; size_of::<Header>()];
