@@ -55,6 +55,15 @@ pub struct FileData {
     pub path2: [u8; PATH_CAP],
 }
 
+/// The shortest [`FileData`] record `file_exit` sends: the header, the fixed fields and the
+/// path's NUL. A record without [`crate::flags::REAL_PATH`] whose `path2` is empty is sent
+/// only up to its path's NUL (this and `path_len` bytes: a close sends 137 of the 648
+/// bytes); userspace reads the bytes left out as zeroes. With a `path2`, or the kernel's
+/// names, the whole record is sent.
+pub const FILE_SENT_MIN: usize =
+    core::mem::offset_of!(crate::Event<FileData>, data) + core::mem::offset_of!(FileData, path) + 1;
+const _: () = assert!(FILE_SENT_MIN == 137 && size_of::<crate::Event<FileData>>() == 648);
+
 /// What `file_exit` writes for every non-open file call: the syscall's fields, then, when the
 /// header has [`crate::flags::REAL_PATH`], the kernel's names of the directories the paths
 /// are relative to (the dirfd's or the cwd's, walked at the call's exit): `real` for `path`

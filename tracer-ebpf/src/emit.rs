@@ -4,9 +4,8 @@
 use aya_ebpf::{
     bindings::{BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
     helpers::{
-        bpf_get_current_comm, bpf_get_current_pid_tgid, bpf_get_current_uid_gid,
-        bpf_probe_read_user,
-        generated::{bpf_get_current_cgroup_id, bpf_probe_read_user_str},
+        bpf_get_current_pid_tgid, bpf_get_current_uid_gid, bpf_probe_read_user,
+        generated::{self, bpf_get_current_cgroup_id, bpf_probe_read_user_str},
     },
     maps::ring_buf::RingBufEntry,
 };
@@ -73,7 +72,9 @@ pub unsafe fn fill_header(
         (*h).syscall = syscall;
         (*h).flags = hdr_flags;
         (*h)._pad = 0;
-        (*h).comm = bpf_get_current_comm().unwrap_or([0; 16]);
+        // Straight into the record: the helper zeroes the buffer when it fails. (aya's wrapper
+        // returns a copy, built in a zeroed stack array by a byte-at-a-time `memset` call.)
+        generated::bpf_get_current_comm((&raw mut (*h).comm).cast(), 16);
     }
 }
 
@@ -219,7 +220,7 @@ pub fn event<T: 'static>(
     let mut entry = reserve::<T>(kind)?;
     // SAFETY: reserved record memory of the right size for `Event<T>`.
     unsafe { fill_record(entry.as_mut_ptr(), cfg, kind, syscall, ts_ns, ret, fill) };
-    entry.submit(wakeup_flag(cfg));
+    entry.submit(wakeup_flag(cfg, ring_bytes(size_of::<Event<T>>()), true));
     count(&SUBMITTED, kind);
     Some(())
 }
@@ -252,7 +253,10 @@ pub fn syscall_event_sized<T: 'static>(
     let n = len(hdr_flags).min(size_of::<Event<T>>());
     // SAFETY: `n` bytes of the scratch value, written above.
     let bytes = unsafe { core::slice::from_raw_parts(scratch.cast::<u8>(), n) };
-    if EVENTS.output::<[u8]>(bytes, wakeup_flag(cfg)).is_err() {
+    if EVENTS
+        .output::<[u8]>(bytes, wakeup_flag(cfg, ring_bytes(n), false))
+        .is_err()
+    {
         count(&LOST, kind);
         return None;
     }
@@ -260,10 +264,38 @@ pub fn syscall_event_sized<T: 'static>(
     Some(())
 }
 
-/// Wake the collector only once the ring holds `wakeup_bytes` of unread records.
+/// Bytes a record of `len` takes in the ring: the kernel's 8-byte header, rounded up to 8.
 #[inline(always)]
-pub fn wakeup_flag(cfg: &Config) -> u64 {
-    if EVENTS.query(BPF_RB_AVAIL_DATA as u64) >= cfg.wakeup_bytes as u64 {
+pub const fn ring_bytes(len: usize) -> u64 {
+    ((len + 8 + 7) & !7) as u64
+}
+
+/// The wakeup flag for a record of `ring_len` bytes ([`ring_bytes`]): the collector is woken
+/// when the unread records reach a multiple of `wakeup_bytes` with this one, and not again
+/// until they reach the next. `reserved`: the record is already counted in the ring's unread
+/// bytes (reserved, not yet submitted), not about to be (`bpf_ringbuf_output`).
+///
+/// Waking at every record once the ring holds `wakeup_bytes` (as before) sent one wakeup per
+/// record whenever the collector fell behind: each queues an irq_work whose self-IPI is an
+/// APIC register write, a VM exit under a hypervisor. In the open storm that was the largest
+/// single cost of recording (issue 16's profile: `native_write_msr` under `irq_work_queue`,
+/// 16% of the workload's samples). A multiple crossed by two CPUs at once may wake nobody:
+/// the next multiple does, and the collector's timer drains the ring meanwhile.
+#[inline(always)]
+pub fn wakeup_flag(cfg: &Config, ring_len: u64, reserved: bool) -> u64 {
+    let step = cfg.wakeup_bytes as u64;
+    let avail = EVENTS.query(BPF_RB_AVAIL_DATA as u64);
+    let (before, after) = if reserved {
+        (avail.saturating_sub(ring_len), avail)
+    } else {
+        (avail, avail + ring_len)
+    };
+    let crossed = match (before.checked_div(step), after.checked_div(step)) {
+        (Some(b), Some(a)) => a != b,
+        // No step set: every record wakes.
+        _ => true,
+    };
+    if crossed {
         BPF_RB_FORCE_WAKEUP as u64
     } else {
         BPF_RB_NO_WAKEUP as u64

@@ -26,8 +26,8 @@ use aya_ebpf::{
     programs::LsmContext,
 };
 use tracer_common::{
-    Config, Event, EventKind, RealPath, SyscallId,
-    file::{FileData, FileRealData, HANDLE_BYTES, OpenData, OpenRealData},
+    Config, Event, EventKind, PATH_CAP, RealPath, SyscallId,
+    file::{FILE_SENT_MIN, FileData, FileRealData, HANDLE_BYTES, OpenData, OpenRealData},
     flags,
 };
 
@@ -174,11 +174,16 @@ fn try_file_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
 /// 512 bytes, each frame rounded up to 32, and `emit_file` → `name_dir` → the `bpf_loop`
 /// callback came to 544 there (kernels since 6.13 give tracing programs a private stack and
 /// accept it, so only a 6.1 guest showed it). Not inlined, to keep its frame off both chains.
+/// A call that names no file by a relative path (close, dup, fcntl: the hottest of the family)
+/// touches no `REAL_PATHS` entry at all (see [`walks`]).
 #[inline(never)]
 fn name_dirs(done: &Completed) {
     let Some(l) = FILE_ARGS.get(done.syscall as u32) else {
         return;
     };
+    if !walks(l) {
+        return;
+    }
     let tid = bpf_get_current_pid_tgid() as u32;
     crate::walk::name_dir(done, l.walk, l.dirfd, l.path, tid);
     crate::walk::name_dir(done, l.walk2, l.dirfd2, l.path2, tid | crate::walk::SECOND);
@@ -260,6 +265,16 @@ fn emit_open_as<T: 'static>(
     })
 }
 
+/// Whether a call of this layout walks a directory for either of its paths. One that walks
+/// none neither puts nor takes a `REAL_PATHS` entry: a name left there by another call (an
+/// open's) is tagged with that call's entry time, so it could never be taken for this one,
+/// and the thread's end removes it. Without this, every close paid four hash deletes and two
+/// lookups for names it never has (issue 16's open-storm profile).
+#[inline(always)]
+fn walks(l: &tracer_common::file::ArgLayout) -> bool {
+    l.walk != 0 || l.walk2 != 0
+}
+
 /// `args[position]`, or 0 for an argument the syscall does not have: one bounds check and an
 /// indexed read, not a branch per position (the verifier walks each branch).
 #[inline(always)]
@@ -276,6 +291,7 @@ fn emit_file(done: &Completed, cfg: &Config) -> Option<()> {
     let (path, path2) = (arg(a, l.path), arg(a, l.path2));
     let tid = bpf_get_current_pid_tgid() as u32;
     let tid2 = tid | crate::walk::SECOND;
+    let named = cfg.walk_paths != 0 && walks(&l);
     let Some(scratch) = FILE_SCRATCH.get_ptr_mut(0) else {
         count(&LOST, done.syscall.kind());
         return None;
@@ -315,24 +331,39 @@ fn emit_file(done: &Completed, cfg: &Config) -> Option<()> {
             }
             // Last: the verifier carries the flags' three outcomes through the rest of the
             // program, and little is left of it here.
-            if cfg.walk_paths != 0 {
+            if named {
                 take_real(tid, done.inflight.ts_ns, &raw mut (*r).real, hdr_flags);
                 take_real(tid2, done.inflight.ts_ns, &raw mut (*r).real2, hdr_flags);
             }
         },
-        |hdr_flags| {
-            if hdr_flags & flags::REAL_PATH != 0 {
-                size_of::<Event<FileRealData>>()
-            } else {
-                size_of::<Event<FileData>>()
-            }
-        },
+        // SAFETY: the record just filled in `scratch`.
+        |hdr_flags| unsafe { sent_len(&raw const (*scratch).data.file, hdr_flags) },
     );
-    if cfg.walk_paths != 0 {
+    if named {
         let _ = REAL_PATHS.remove(tid);
         let _ = REAL_PATHS.remove(tid2);
     }
     result
+}
+
+/// Bytes of a file record to send (see [`FILE_SENT_MIN`]): all of it with the kernel's names;
+/// without them, the `FileData` alone, or only up to the path's NUL when `path2` is empty
+/// (every close, dup and fcntl: 137 bytes of 648).
+///
+/// # Safety
+/// `d` is the filled record's payload.
+#[inline(always)]
+unsafe fn sent_len(d: *const FileData, hdr_flags: u32) -> usize {
+    if hdr_flags & flags::REAL_PATH != 0 {
+        return size_of::<Event<FileRealData>>();
+    }
+    // SAFETY: the caller's `d`.
+    let (path_len, path2_len) = unsafe { ((*d).path_len, (*d).path2_len) };
+    if path2_len != 0 {
+        return size_of::<Event<FileData>>();
+    }
+    // `path_len` is below PATH_CAP (a power of two): the mask only shows the verifier so.
+    FILE_SENT_MIN + (path_len as usize & (PATH_CAP - 1))
 }
 
 /// Copies the name this call's walk (the call that entered at `ts_ns`) put under `key` into

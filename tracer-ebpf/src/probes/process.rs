@@ -41,7 +41,7 @@ use tracer_common::{
 use crate::{
     emit::{
         count_truncation, event, fill_header, note_str, now, read_user_bytes, read_user_str,
-        wakeup_flag,
+        ring_bytes, wakeup_flag,
     },
     lsm,
     maps::{
@@ -155,7 +155,10 @@ fn send_exec(r: *mut ExecRecord, cfg: &Config, after: Creds) -> Option<()> {
             n = ARGV_BUF;
         }
         let bytes = core::slice::from_raw_parts(r.cast::<u8>(), size_of::<Event<ExecData>>() + n);
-        if EVENTS.output::<[u8]>(bytes, wakeup_flag(cfg)).is_err() {
+        if EVENTS
+            .output::<[u8]>(bytes, wakeup_flag(cfg, ring_bytes(bytes.len()), false))
+            .is_err()
+        {
             count(&LOST, EventKind::Exec);
             return None;
         }

@@ -50,6 +50,20 @@ const RET_OFFSET: usize = 16;
 /// tracepoints (`tracer::record::loader::PT_REGS_ARGS`), and hooks each syscall's tracepoints
 /// instead where they differ.
 const PT_REGS_ARGS: [usize; 6] = [112, 104, 96, 56, 72, 64];
+/// The first of the words of `struct pt_regs` that hold [`PT_REGS_ARGS`] (`r10`), and how many
+/// words from it cover them all (up to `di`): the six are read with one helper call, not six
+/// (each call is tens of nanoseconds, on every recorded syscall: issue 16's profile).
+const PT_REGS_FIRST: usize = 56;
+const PT_REGS_WORDS: usize = 8;
+const _: () = {
+    let mut i = 0;
+    while i < 6 {
+        assert!(PT_REGS_ARGS[i] >= PT_REGS_FIRST);
+        assert!(PT_REGS_ARGS[i] < PT_REGS_FIRST + 8 * PT_REGS_WORDS);
+        assert!((PT_REGS_ARGS[i] - PT_REGS_FIRST) % 8 == 0);
+        i += 1;
+    }
+};
 
 /// `RAW_EXITS`: `SyscallId` → the raw-tracepoint version of its family's exit program, which
 /// `sys_exit_raw` tail-calls (a tail call only reaches a program of its own type, so the perf
@@ -101,13 +115,14 @@ impl SyscallContext for RawTracePointContext {
     #[inline(always)]
     fn args(&self) -> Option<[u64; 6]> {
         let regs: *const u8 = self.arg(0);
+        // SAFETY: `regs` is the kernel's `struct pt_regs *` of this syscall; the read is
+        // checked by the helper.
+        let words: [u64; PT_REGS_WORDS] =
+            unsafe { bpf_probe_read_kernel(regs.add(PT_REGS_FIRST).cast()) }.ok()?;
         let mut args = [0u64; 6];
         let mut i = 0;
         while i < 6 {
-            // SAFETY: `regs` is the kernel's `struct pt_regs *` of this syscall; the read is
-            // checked by the helper.
-            args[i] =
-                unsafe { bpf_probe_read_kernel(regs.add(PT_REGS_ARGS[i]).cast::<u64>()) }.ok()?;
+            args[i] = words[(PT_REGS_ARGS[i] - PT_REGS_FIRST) / 8];
             i += 1;
         }
         Some(args)

@@ -3,13 +3,15 @@
 use tracer_common::{
     Event as RawEvent, EventKind, SyscallId,
     file::{
-        ArgLayout, F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD, FileData, FileRealData, NO_ARG, OpenData,
-        OpenRealData,
+        ArgLayout, F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD, FILE_SENT_MIN, FileData, FileRealData,
+        NO_ARG, OpenData, OpenRealData,
     },
     flags::REAL_PATH,
 };
 
-use super::{Cx, DecodeError, bit_names, procs::Fd, real_name, text, view_record};
+use super::{
+    Cx, DecodeError, bit_names, procs::Fd, real_name, text, view_record, view_record_prefix,
+};
 use crate::trace::{EventData, PathRef};
 
 const AT_FDCWD: i32 = -100;
@@ -295,7 +297,8 @@ pub(super) fn decode(
         (None, None)
     };
     let (kernel_dir, kernel_dir2) = (kernel_dir.as_deref(), kernel_dir2.as_deref());
-    let rec = view_record::<RawEvent<FileData>>(bytes)?;
+    // Sent without the unused path bytes (`tracer-ebpf/src/probes/file.rs`, `sent_len`).
+    let rec = view_record_prefix::<RawEvent<FileData>>(bytes, FILE_SENT_MIN)?;
     let d = &rec.data;
     let pid = cx.header.pid;
     if kind == EventKind::Dup {

@@ -93,6 +93,32 @@ pub(crate) fn view_record<T: Copy>(bytes: &[u8]) -> Result<Rec<'_, T>, DecodeErr
     }
 }
 
+/// [`view_record`] of a record the kernel side may send cut after its first `min` bytes (a
+/// file record without its unused path bytes): a shorter one is copied over zeroes, which is
+/// what the bytes left out held. Shorter than `min` is [`DecodeError::Short`].
+pub(crate) fn view_record_prefix<T: Copy>(
+    bytes: &[u8],
+    min: usize,
+) -> Result<Rec<'_, T>, DecodeError> {
+    if bytes.len() >= size_of::<T>() {
+        return view_record(bytes);
+    }
+    if bytes.len() < min {
+        return Err(DecodeError::Short {
+            len: bytes.len(),
+            need: min,
+        });
+    }
+    // SAFETY: T is plain old data (integers and arrays only): all zeroes is a valid value, and
+    // so is any byte pattern copied over its front (`bytes` is shorter than a T).
+    let record = unsafe {
+        let mut record = Box::new(std::mem::zeroed::<T>());
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), (&raw mut *record).cast::<u8>(), bytes.len());
+        record
+    };
+    Ok(Rec::Copied(record))
+}
+
 /// The kernel's name of a file from an LSM hook, if one named it.
 pub(crate) fn real_name(real: &tracer_common::RealPath) -> Option<String> {
     (real.len > 0).then(|| text(&real.path, real.len))
@@ -488,6 +514,31 @@ mod tests {
             Err(DecodeError::Short { .. })
         ));
         assert_eq!(d.malformed, 1);
+    }
+
+    /// A file record the kernel side cut after its path's NUL reads as the whole record with
+    /// zeroes after it; one cut before the fixed fields end is short.
+    #[test]
+    fn a_file_record_cut_after_its_path_reads_as_zero_padded() {
+        use tracer_common::file::{FILE_SENT_MIN, FileData};
+        type Rec = tracer_common::Event<FileData>;
+        let mut bytes = vec![0xaau8; size_of::<Rec>()];
+        let data = std::mem::offset_of!(Rec, data);
+        let at = |field: usize| data + field;
+        bytes[at(std::mem::offset_of!(FileData, fd))..][..4].copy_from_slice(&7i32.to_ne_bytes());
+        bytes[at(std::mem::offset_of!(FileData, path_len))..][..4]
+            .copy_from_slice(&3u32.to_ne_bytes());
+        bytes[at(std::mem::offset_of!(FileData, path))..][..4].copy_from_slice(b"abc\0");
+        let cut = &bytes[..FILE_SENT_MIN + 3];
+        let r = view_record_prefix::<Rec>(cut, FILE_SENT_MIN).expect("long enough");
+        assert_eq!(r.data.fd, 7);
+        assert_eq!(&r.data.path[..4], b"abc\0");
+        assert!(r.data.path[4..].iter().all(|&b| b == 0));
+        assert!(r.data.path2.iter().all(|&b| b == 0));
+        assert!(matches!(
+            view_record_prefix::<Rec>(&bytes[..FILE_SENT_MIN - 1], FILE_SENT_MIN),
+            Err(DecodeError::Short { .. })
+        ));
     }
 
     #[test]

@@ -191,8 +191,14 @@ pub async fn run(
         tokio::select! {
             guard = ring.readable_mut() => {
                 let mut guard = guard.map_err(RecordError::Ring)?;
-                drain(guard.get_inner_mut(), &mut decoder, &mut sink, &mut scanner, mask, None).map_err(out_err)?;
-                guard.clear_ready();
+                let drained = drain(guard.get_inner_mut(), &mut decoder, &mut sink, &mut scanner, mask, None).map_err(out_err)?;
+                // A drain cut at its batch left records: the ring stays ready, so the next turn
+                // of the loop drains on (after the other branches had their chance). The kernel
+                // side wakes the collector only when the unread bytes reach another multiple
+                // of `wakeup_bytes` (`tracer-ebpf/src/emit.rs`, `wakeup_flag`), not per record.
+                if matches!(drained, Drained::Empty) {
+                    guard.clear_ready();
+                }
             }
             _ = tick.tick() => {
                 drain(ring.get_mut(), &mut decoder, &mut sink, &mut scanner, mask, None).map_err(out_err)?;
