@@ -28,7 +28,8 @@
 //! the record `real_path_unnamed` (flagged and counted as truncated), never a partial or
 //! misplaced name. Every successful open is walked, absolute paths too: a symlink in one
 //! (`/allowed/lnk/x`, lnk → a directory elsewhere) or a magic link (`/proc/self/fd/N/x`,
-//! relative to fd N) puts the file somewhere its path does not say.
+//! relative to fd N) puts the file somewhere its path does not say. An io_uring
+//! `IORING_OP_OPENAT`/`OPENAT2` is walked at its completion ([`walk_fd`]).
 
 use core::ffi::c_void;
 
@@ -179,9 +180,21 @@ fn walk_dir(done: &Completed, dirfd_arg: u8, path_arg: u8, key: u32, cfg: &Confi
     put_name(status, real)
 }
 
+/// The status of a walk not done: the fd is in another task's table (`-ESRCH`).
+pub const ELSEWHERE: u32 = 5;
+const ESRCH: i32 = 3;
+
+/// Walks fd `fd` of the current task's table into this CPU's [`Walk`] (an io_uring open's
+/// completion, `crate::probes::io_uring`); [`put_name`] copies the result. Not inlined: its
+/// frame is not the caller's.
+#[inline(never)]
+pub fn walk_fd(fd: i32, cfg: &Config) -> u32 {
+    walk(fd, cfg)
+}
+
 /// Copies this CPU's finished walk (`status`) into `real`, or its error.
 #[inline(always)]
-fn put_name(status: u32, real: *mut RealPath) -> Option<()> {
+pub fn put_name(status: u32, real: *mut RealPath) -> Option<()> {
     let w = WALKS.get_ptr_mut(0)?;
     // SAFETY: `real` is this thread's map value, `w` this CPU's; the copy is bounded by MASK
     // on both sides (`off` ≥ 1, so at most PATH_CAP - 1 bytes, leaving the NUL).
@@ -205,6 +218,7 @@ fn put_name(status: u32, real: *mut RealPath) -> Option<()> {
             }
             TOO_LONG | WALKING => (*real).error = -ENAMETOOLONG,
             UNREACHABLE => (*real).error = -EXDEV,
+            ELSEWHERE => (*real).error = -ESRCH,
             _ => (*real).error = -EFAULT,
         }
     }
