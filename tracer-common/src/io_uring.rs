@@ -2,7 +2,7 @@
 //! operation submitted to it (`io_uring/io_uring_submit_req`), with the submission queue entry
 //! itself and the path, second path or socket address it points to.
 
-use crate::{ADDR_CAP, PATH_CAP};
+use crate::{ADDR_CAP, PATH_CAP, RealPath};
 
 /// Bytes of a submission queue entry (`struct io_uring_sqe`; the second half of a 128-byte
 /// entry carries command data only).
@@ -56,7 +56,7 @@ pub struct OpData {
 }
 
 /// The completion of an operation that returns a new fd (`io_uring/io_uring_complete`), for
-/// the fd table only: never written as an event. Only requests the submit program put in
+/// the fd table (and an open's kernel name, [`ResultRealData`]): never written as an event. Only requests the submit program put in
 /// `URING_PENDING` (an openat, openat2, accept or socket of a recorded process, not into a
 /// fixed-file slot) have one.
 #[repr(C)]
@@ -74,13 +74,27 @@ pub struct ResultData {
     pub _pad: u32,
 }
 
+/// The completion of an `IORING_OP_OPENAT`/`OPENAT2` that the kernel walk saw (header flag
+/// [`crate::flags::REAL_PATH`]): the kernel's name of the file the new fd opened, walked in
+/// the completing task's fd table (the submitter's, or one of its io-wq threads', which
+/// share it). Flagged [`crate::flags::REAL_PATH_UNNAMED`] when it could not be named (the
+/// completion ran in another process, the walk failed); userspace gives the name to the
+/// operation's record.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct ResultRealData {
+    pub result: ResultData,
+    pub real: RealPath,
+}
+
 /// What the submit program remembers of a request whose completion names a new fd.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct Pending {
     pub user_data: u64,
     pub tgid: u32,
-    pub _pad: u32,
+    /// The request's `IORING_OP_*`: an open's completion walks its fd.
+    pub opcode: u32,
 }
 
 /// `IORING_CQE_F_MORE`: a multishot request (accept) goes on completing.

@@ -1,5 +1,5 @@
-//! Naming a file opened by a relative path (to a dirfd or to the cwd) from the kernel's own
-//! `struct file`, where no LSM hook names it (issue 11).
+//! Naming a file an open opened from the kernel's own `struct file`, where no LSM hook names
+//! it, and the directories relative paths start from (issue 11).
 //!
 //! Userspace names such an open by the directory's name when its fd was opened or the cwd
 //! entered; a process outside the recording that renames that directory afterwards makes that
@@ -26,8 +26,10 @@
 //! own parent without passing the process's root (a detached `open_tree` clone or lazily
 //! unmounted tree, which would read as if from `/`; a dirfd or cwd outside a chroot) leave
 //! the record `real_path_unnamed` (flagged and counted as truncated), never a partial or
-//! misplaced name. Successful opens by an absolute path through `/proc/` or `/dev/fd/` are
-//! walked too: a magic link there (`/proc/self/fd/N/x`) is relative to an fd.
+//! misplaced name. Every successful open is walked, absolute paths too: a symlink in one
+//! (`/allowed/lnk/x`, lnk → a directory elsewhere) or a magic link (`/proc/self/fd/N/x`,
+//! relative to fd N) puts the file somewhere its path does not say. An io_uring
+//! `IORING_OP_OPENAT`/`OPENAT2` is walked at its completion ([`walk_fd`]).
 
 use core::ffi::c_void;
 
@@ -88,10 +90,11 @@ fn kread<T>(addr: u64) -> Option<T> {
     unsafe { bpf_probe_read_kernel(addr as *const T) }.ok()
 }
 
-/// Puts the kernel's name of the file an open by a relative path named in `REAL_PATHS`,
-/// unless an LSM hook named it already: of a successful open, the new fd's (`done.ret`) own
-/// path; of a failed one, the path of the directory it was relative to (the dirfd's, or the
-/// cwd's) joined with the path given, read again ([`put_joined`]): the file it tried to open.
+/// Puts the kernel's name of the file an open named in `REAL_PATHS`, unless an LSM hook named
+/// it already: of a successful open (any path), the new fd's (`done.ret`) own path; of a
+/// failed one by a relative path, the path of the directory it was relative to (the dirfd's,
+/// or the cwd's) joined with the path given, read again ([`put_joined`]): the file it tried
+/// to open.
 /// Not inlined: its frame is not `open_exit`'s.
 #[inline(never)]
 pub fn name_opened(done: &Completed, cfg: &Config) -> Option<()> {
@@ -106,19 +109,18 @@ pub fn name_opened(done: &Completed, cfg: &Config) -> Option<()> {
         _ => return None,
     };
     let opened = done.ret >= 0;
-    // An absolute path is resolved by the name read (a symlink in it is the LSM's business),
-    // except a successful openat2's (with RESOLVE_IN_ROOT it is relative to the dirfd) and a
-    // successful open through /proc or /dev/fd (`/proc/self/fd/N/x` is relative to fd N,
-    // whose name in the fd table a rename makes stale; `/proc/PID/root/x`, `/proc/PID/cwd/x`
-    // go through another process's root or cwd): only the new fd's walk names what they
-    // opened. An empty one (a failed open) names nothing.
-    // SAFETY: a user read checked by the helper.
-    let first: u8 = unsafe { bpf_probe_read_user(path as *const u8) }.ok()?;
-    if first == 0
-        || (first == b'/'
-            && !(opened && (done.syscall == SyscallId::Openat2 || through_proc(path))))
-    {
-        return None;
+    // Every successful open is walked from its new fd, whatever its path: an absolute one
+    // may go through a symlink to a directory elsewhere (`/allowed/lnk/x`, lnk → /outside),
+    // a magic link (`/proc/self/fd/N/x` is relative to fd N, whose name in the fd table a
+    // rename makes stale; `/proc/PID/root/x`), or, with openat2's RESOLVE_IN_ROOT, start at
+    // the dirfd. A failed one is named only by a relative path (its directory's walk and the
+    // path given); an absolute or empty one names nothing more than the path read.
+    if !opened {
+        // SAFETY: a user read checked by the helper.
+        let first: u8 = unsafe { bpf_probe_read_user(path as *const u8) }.ok()?;
+        if first == 0 || first == b'/' {
+            return None;
+        }
     }
     let tid = bpf_get_current_pid_tgid() as u32;
     // A name the LSM hook gave this call is kept.
@@ -129,25 +131,6 @@ pub fn name_opened(done: &Completed, cfg: &Config) -> Option<()> {
     } else {
         put_joined(status, real, path)
     }
-}
-
-/// Whether the path at `path` starts with `/proc/` or `/dev/fd/`: it may go through a magic
-/// link (an fd, a process's root or cwd), which its name does not show.
-#[inline(always)]
-fn through_proc(path: u64) -> bool {
-    let mut b = [0u8; 16];
-    // SAFETY: a user read checked by the helper, into 9 of `b`'s bytes (8 and the NUL).
-    let n = unsafe {
-        aya_ebpf::helpers::generated::bpf_probe_read_user_str(
-            b.as_mut_ptr().cast(),
-            9,
-            path as *const c_void,
-        )
-    };
-    let word = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
-    n > 0
-        && (word & 0xffff_ffff_ffff == u64::from_le_bytes(*b"/proc/\0\0")
-            || word == u64::from_le_bytes(*b"/dev/fd/"))
 }
 
 /// The `REAL_PATHS` key of a call's second path (`path2`, relative to `dirfd2`): the thread's
@@ -197,9 +180,21 @@ fn walk_dir(done: &Completed, dirfd_arg: u8, path_arg: u8, key: u32, cfg: &Confi
     put_name(status, real)
 }
 
+/// The status of a walk not done: the fd is in another task's table (`-ESRCH`).
+pub const ELSEWHERE: u32 = 5;
+const ESRCH: i32 = 3;
+
+/// Walks fd `fd` of the current task's table into this CPU's [`Walk`] (an io_uring open's
+/// completion, `crate::probes::io_uring`); [`put_name`] copies the result. Not inlined: its
+/// frame is not the caller's.
+#[inline(never)]
+pub fn walk_fd(fd: i32, cfg: &Config) -> u32 {
+    walk(fd, cfg)
+}
+
 /// Copies this CPU's finished walk (`status`) into `real`, or its error.
 #[inline(always)]
-fn put_name(status: u32, real: *mut RealPath) -> Option<()> {
+pub fn put_name(status: u32, real: *mut RealPath) -> Option<()> {
     let w = WALKS.get_ptr_mut(0)?;
     // SAFETY: `real` is this thread's map value, `w` this CPU's; the copy is bounded by MASK
     // on both sides (`off` ≥ 1, so at most PATH_CAP - 1 bytes, leaving the NUL).
@@ -223,6 +218,7 @@ fn put_name(status: u32, real: *mut RealPath) -> Option<()> {
             }
             TOO_LONG | WALKING => (*real).error = -ENAMETOOLONG,
             UNREACHABLE => (*real).error = -EXDEV,
+            ELSEWHERE => (*real).error = -ESRCH,
             _ => (*real).error = -EFAULT,
         }
     }

@@ -810,6 +810,43 @@ fn uring_results(ring: &mut Uring, dir: &str) {
     }
 }
 
+/// Round 9's `f9_uring_openat_stale`: a dirfd of `DIR/sub`; the fifo `DIR/ready` is opened
+/// (the test then moves `sub` away) and `DIR/go` read (the test has moved it); then
+/// IORING_OP_OPENAT(dirfd, "uring-stale.txt", O_CREAT) and IORING_OP_OPENAT2 of
+/// "uring-stale2.txt": opens relative to a directory whose name, in the fd table, is stale.
+fn uring_stale(dir: &str) {
+    let sub = c(&format!("{dir}/sub"));
+    // SAFETY: open of a NUL-terminated path.
+    let dfd = unsafe { libc::open(sub.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY) };
+    check("open sub", i64::from(dfd));
+    std::fs::write(format!("{dir}/ready"), b"").expect("the ready fifo");
+    std::fs::read(format!("{dir}/go")).expect("the go fifo");
+    let mut ring = Uring::new(0);
+    let flags = (libc::O_CREAT | libc::O_WRONLY | libc::O_CLOEXEC) as u32;
+    let name = c("uring-stale.txt");
+    let fd = ring.run(30, |s| {
+        sqe_set(s, 18, dfd, 0, name.as_ptr() as u64, 0o600, flags);
+    });
+    check("uring openat by the moved dirfd", i64::from(fd));
+    let name2 = c("uring-stale2.txt");
+    let how: [u64; 3] = [u64::from(flags), 0o600, 0];
+    let fd2 = ring.run(31, |s| {
+        sqe_set(
+            s,
+            28,
+            dfd,
+            how.as_ptr() as u64,
+            name2.as_ptr() as u64,
+            24,
+            0,
+        );
+    });
+    check("uring openat2 by the moved dirfd", i64::from(fd2));
+    if fd < 0 || fd2 < 0 {
+        exit(1);
+    }
+}
+
 /// Extended attributes set through io_uring: IORING_OP_SETXATTR (42) by path and
 /// IORING_OP_FSETXATTR (41) by fd (Linux 5.19), so that no setxattr syscall is made. The
 /// entry: `addr` the name, `addr2` the value, `len` its size, `addr3` (word 48) the path.
@@ -2111,6 +2148,7 @@ fn main() {
         "udp-autobind" => udp_autobind(),
         "io_uring" => uring(dir),
         "uring-xattr" => uring_xattr(dir),
+        "uring-stale" => uring_stale(dir),
         "file" => file(dir),
         "network" => network(dir),
         "privilege" => privilege(dir),

@@ -771,6 +771,49 @@ fn an_open_through_a_renamed_dirfds_proc_link_is_named_where_it_lands() {
     }
 }
 
+/// Round 9's `f9_abs_symlink_dir_open`: an open by an ABSOLUTE path through a symlink to a
+/// directory elsewhere (`allowed/lnk` → `outside`) creates the file outside; the kernel walk
+/// of every successful open's new fd names it there, as `real`. The path read names a place
+/// below `allowed` where nothing is.
+#[test]
+fn an_absolute_open_through_a_directory_symlink_is_named_where_it_lands() {
+    require_root();
+    let dir = TempDir::new("abs-symlink");
+    let (allowed, outside) = (dir.join("allowed"), dir.join("outside"));
+    for d in [&allowed, &outside] {
+        std::fs::create_dir(d).expect("mkdir");
+    }
+    std::os::unix::fs::symlink(&outside, allowed.join("lnk")).expect("the directory link");
+    let given = allowed.join("lnk/abs.txt").display().to_string();
+    let script = format!(
+        "import os\n\
+         os.close(os.open('{given}', os.O_CREAT | os.O_WRONLY, 0o600))\n"
+    );
+    let rec = record("abs-symlink", &["--", "/usr/bin/python3", "-c", &script]);
+    let t = &rec.trace;
+    assert_eq!(
+        t.header.hooks.kernel_walked_names,
+        Some(true),
+        "{:?}",
+        t.header.hooks
+    );
+    let landed = outside.join("abs.txt");
+    assert!(landed.exists(), "python made {}", landed.display());
+    let e = find(
+        t,
+        "the open through the link",
+        |e| matches!(&e.data, EventData::Open { path, .. } if path.resolved.as_deref() == Some(given.as_str())),
+    );
+    let EventData::Open { path, .. } = &e.data else {
+        unreachable!()
+    };
+    assert_eq!(
+        path.real.as_deref(),
+        Some(landed.display().to_string().as_str()),
+        "{e:?}"
+    );
+}
+
 /// Round 9's `f9_open_tree_detached` and `f9_umount_detached_dirfd`: a file made relative to
 /// a detached mount (an `open_tree(OPEN_TREE_CLONE)` fd, or a dirfd on a bind mount unmounted
 /// with `MNT_DETACH`) is below no directory the process can name. The kernel walk ends at

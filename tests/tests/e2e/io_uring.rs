@@ -277,3 +277,67 @@ fn io_uring_setxattr_is_named_and_judged() {
         v.gaps
     );
 }
+
+/// Round 9's `f9_uring_openat_stale`: an IORING_OP_OPENAT and an OPENAT2 relative to a dirfd
+/// whose directory another process moved after it was opened. The fd table names the dirfd
+/// by its old name, under which nothing is; the kernel walks each returned fd at the
+/// completion (in the submitter or its io-wq worker, which share its fd table) and the
+/// operation's record names the file where it landed, as `real`.
+#[test]
+fn a_ring_open_by_a_moved_dirfd_is_named_where_it_lands() {
+    require_root();
+    let work = TempDir::new("uring-stale-work");
+    let (sub, moved) = (work.join("sub"), work.join("moved"));
+    std::fs::create_dir(&sub).expect("mkdir sub");
+    let (ready, go) = (work.join("ready"), work.join("go"));
+    for fifo in [&ready, &go] {
+        let made = std::process::Command::new("mkfifo")
+            .arg(fifo)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success(), "mkfifo {}", fifo.display());
+    }
+    let mover = {
+        let (sub, moved) = (sub.clone(), moved.clone());
+        std::thread::spawn(move || {
+            // Until the actor holds the dirfd.
+            std::fs::read(&ready).expect("wait for the actor");
+            std::fs::rename(&sub, &moved).expect("move the dirfd's directory");
+            std::fs::write(&go, b"go").expect("let the actor go on");
+        })
+    };
+    let work_path = work.path().display().to_string();
+    let rec = record(
+        "uring-stale",
+        &["--", actor_bin(), "uring-stale", &work_path],
+    );
+    mover.join().expect("the mover");
+    let t = &rec.trace;
+    assert_eq!(
+        t.header.hooks.kernel_walked_names,
+        Some(true),
+        "{:?}",
+        t.header.hooks
+    );
+    for (op_name, file) in [
+        ("openat", "uring-stale.txt"),
+        ("openat2", "uring-stale2.txt"),
+    ] {
+        let landed = moved.join(file);
+        assert!(landed.exists(), "the actor made {}", landed.display());
+        let stale = sub.join(file).display().to_string();
+        let e = find(t, &format!("the ring's {op_name} of {file}"), |e| {
+            matches!(&e.data, EventData::IoUringOp { op, path: Some(p), .. }
+                if op == op_name && path_is(p, &stale))
+        });
+        let EventData::IoUringOp { path: Some(p), .. } = &e.data else {
+            unreachable!()
+        };
+        assert_eq!(
+            p.real.as_deref(),
+            Some(landed.display().to_string().as_str()),
+            "{e:?}"
+        );
+        assert!(!e.flags.iter().any(|f| f == "real_path_unnamed"), "{e:?}");
+    }
+}

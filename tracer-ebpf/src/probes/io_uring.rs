@@ -18,7 +18,12 @@
 //!   result of a request. Only the openat, openat2, accept and socket requests the submit
 //!   program remembered in `URING_PENDING` (not into a fixed-file slot: `file_index` 0) make a
 //!   record, so that userspace's fd table learns the fd they returned; every other completion
-//!   costs one map lookup.
+//!   costs one map lookup. The fd an openat or openat2 returned is walked there
+//!   (`crate::walk::walk_fd`) and its name sent with the result, for userspace to give the
+//!   operation's record as `real`: a path relative to a dirfd whose directory was renamed,
+//!   or through a symlink, names another place than the file. The tracepoint runs in the
+//!   task that posts the completion: the submitter, or one of its io-wq threads (a blocking
+//!   open is punted there), which share its fd table.
 
 use aya_ebpf::{
     helpers::{bpf_get_current_pid_tgid, bpf_probe_read_kernel, bpf_probe_read_user},
@@ -27,7 +32,7 @@ use aya_ebpf::{
 };
 use tracer_common::{
     Config, EventKind, flags,
-    io_uring::{CQE_F_MORE, OpData, Pending, ResultData, RingData, SQE_BYTES, op},
+    io_uring::{CQE_F_MORE, OpData, Pending, ResultData, ResultRealData, RingData, SQE_BYTES, op},
 };
 
 use crate::{
@@ -52,6 +57,8 @@ const PATH_OPS: u64 = bit(op::OPENAT)
     | bit(op::LINKAT);
 /// Entries whose `addr2` is a second path.
 const PATH2_OPS: u64 = bit(op::RENAMEAT) | bit(op::SYMLINKAT) | bit(op::LINKAT);
+/// Opens: their completion's fd is walked (`crate::walk`).
+const OPEN_OPS: u64 = bit(op::OPENAT) | bit(op::OPENAT2);
 /// Requests whose result is a new fd (unless `file_index` puts it in a fixed-file slot).
 const FD_OPS: u64 = bit(op::OPENAT) | bit(op::OPENAT2) | bit(op::ACCEPT) | bit(op::SOCKET);
 
@@ -178,6 +185,10 @@ fn try_io_uring_submit_req(ctx: &TracePointContext) -> Option<()> {
     let (mut path1, mut path2, mut addr) = (0u64, 0u64, (0u64, 0u64));
     let mut msghdr_unreadable = false;
     let mut how_flags: Option<u64> = None;
+    // An open into a fixed-file slot: its fd is in the ring's table, not the process's, and
+    // its completion is not walked. Flagged `real_path_unnamed` (where the walk runs) so that
+    // its path, a name read, is not taken for the file's.
+    let mut unnamed = false;
     if let Some(s) = &sqe {
         if opcode == op::OPENAT2 {
             // SAFETY: a user read checked by the helper; `open_how` starts with its flags.
@@ -187,11 +198,12 @@ fn try_io_uring_submit_req(ctx: &TracePointContext) -> Option<()> {
         // A new fd in the process's table: its completion is matched to this request. A
         // fixed-file slot (`file_index` non-zero, `IORING_FILE_INDEX_ALLOC` included) is not
         // in that table. An unread entry leaves the fd unknown.
+        unnamed = ops & OPEN_OPS != 0 && s.addr_len != 0 && cfg.walk_paths != 0;
         if ops & FD_OPS != 0 && s.addr_len == 0 && req != 0 {
             let pending = Pending {
                 user_data,
                 tgid: (pid_tgid >> 32) as u32,
-                _pad: 0,
+                opcode,
             };
             if URING_PENDING.insert(&req, &pending, 0).is_err() {
                 count(&LOST, EventKind::IoUringResult);
@@ -246,6 +258,9 @@ fn try_io_uring_submit_req(ctx: &TracePointContext) -> Option<()> {
             (*d).user_data = user_data;
             (*d).req_flags = req_flags;
             (*d).sqe_read = 0;
+            if unnamed {
+                *hdr_flags |= flags::REAL_PATH_UNNAMED;
+            }
             if sqe.is_some()
                 && let Some(at) = sqe_at
                 && aya_ebpf::helpers::generated::bpf_probe_read_kernel(
@@ -309,13 +324,49 @@ fn try_io_uring_complete(ctx: &TracePointContext) -> Option<()> {
     if user_data != pending.user_data {
         return None;
     }
-    // SAFETY: `d` is the reserved record's payload.
-    event::<ResultData>(cfg, EventKind::IoUringResult, 0, now(), 0, |d, _| unsafe {
-        (*d).req = req;
-        (*d).user_data = user_data;
-        (*d).res = res;
-        (*d).cflags = cflags;
-        (*d).tgid = pending.tgid;
-        (*d)._pad = 0;
-    })
+    let fill = |d: *mut ResultData| {
+        // SAFETY: `d` is the reserved record's payload.
+        unsafe {
+            (*d).req = req;
+            (*d).user_data = user_data;
+            (*d).res = res;
+            (*d).cflags = cflags;
+            (*d).tgid = pending.tgid;
+            (*d)._pad = 0;
+        }
+    };
+    let opened = res >= 0 && pending.opcode < 64 && (1u64 << pending.opcode) & OPEN_OPS != 0;
+    if !opened || cfg.walk_paths == 0 {
+        return event::<ResultData>(cfg, EventKind::IoUringResult, 0, now(), 0, |d, _| fill(d));
+    }
+    // The new fd is in the submitter's table, which the completing task shares when it is
+    // one of the submitter's threads (io-wq workers and the SQPOLL thread are, made with
+    // CLONE_FILES | CLONE_THREAD); any other (a kworker running a dead task's fallback work)
+    // has another table, where the fd is not this file: no walk.
+    let status = if (bpf_get_current_pid_tgid() >> 32) as u32 == pending.tgid {
+        crate::walk::walk_fd(res, cfg)
+    } else {
+        crate::walk::ELSEWHERE
+    };
+    // SAFETY: `d` is the reserved record's payload; `put_name` copies this CPU's walk.
+    event::<ResultRealData>(
+        cfg,
+        EventKind::IoUringResult,
+        0,
+        now(),
+        0,
+        |d, hdr_flags| unsafe {
+            fill(&raw mut (*d).result);
+            let real = &raw mut (*d).real;
+            (*real).len = 0;
+            (*real).error = 0;
+            if crate::walk::put_name(status, real).is_none() {
+                (*real).error = -14;
+            }
+            *hdr_flags |= flags::REAL_PATH;
+            if (*real).error != 0 {
+                *hdr_flags |= flags::REAL_PATH_UNNAMED;
+            }
+        },
+    )
 }

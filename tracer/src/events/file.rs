@@ -683,6 +683,23 @@ pub(super) fn opened_name(name: &str, flags: u64) -> String {
     }
 }
 
+/// The directory an O_TMPFILE open made its file in, from the kernel walk's name of the new
+/// fd: the kernel names an unnamed file `#INODE` in that directory (`d_tmpfile`), a name no
+/// path reaches. Any other open's name is kept.
+fn tmpfile_dir(real: String, flags: u64) -> String {
+    let tmpfile = flags & libc::O_TMPFILE as u64 == libc::O_TMPFILE as u64;
+    match real.rsplit_once('/') {
+        Some((dir, last)) if tmpfile && last.starts_with('#') => {
+            if dir.is_empty() {
+                "/".to_owned()
+            } else {
+                dir.to_owned()
+            }
+        }
+        _ => real,
+    }
+}
+
 fn decode_open(bytes: &[u8], cx: &mut Cx<'_>) -> Result<EventData, DecodeError> {
     if cx.header.flags & REAL_PATH != 0 {
         let r = view_record::<RawEvent<OpenRealData>>(bytes)?;
@@ -782,7 +799,7 @@ fn looked_up(
 fn opened(d: &OpenData, real: Option<String>, cx: &mut Cx<'_>) -> EventData {
     let mut path = cx.path(d.dirfd, text(&d.path, d.path_len));
     let real = if cx.ok() {
-        real
+        real.map(|r| tmpfile_dir(r, d.flags))
     } else {
         real.map(|r| super::procs::normalize(&r))
     };

@@ -2,8 +2,8 @@
 //! submitted operation with the path or address its entry points to.
 
 use tracer_common::{
-    Event as RawEvent, EventKind,
-    io_uring::{CQE_F_MORE, OpData, ResultData, RingData, op},
+    Event as RawEvent, EventKind, flags,
+    io_uring::{CQE_F_MORE, OpData, ResultData, ResultRealData, RingData, op},
 };
 
 use super::{
@@ -11,7 +11,7 @@ use super::{
     file::opened_name,
     network::sockaddr,
     procs::{Fd, UringPending},
-    read_record, text, view_record,
+    read_record, real_name, text, view_record,
 };
 use crate::trace::{EventData, PathRef};
 
@@ -115,10 +115,24 @@ pub(super) fn decode(
         }));
     }
     if kind == EventKind::IoUringResult {
-        let d = read_record::<RawEvent<ResultData>>(bytes)?.data;
+        // An open's completion carries the kernel's name of the file (`walk_fd`).
+        let (d, real) = if cx.header.flags & flags::REAL_PATH != 0 {
+            let r = &view_record::<RawEvent<ResultRealData>>(bytes)?.data;
+            (r.result, Some(real_name(&r.real)))
+        } else {
+            (read_record::<RawEvent<ResultData>>(bytes)?.data, None)
+        };
         let more = d.cflags & CQE_F_MORE != 0;
         cx.procs
             .uring_completed(d.tgid, d.req, d.user_data, d.res, more);
+        if !more {
+            *cx.uring = Note::Named {
+                req: d.req,
+                user_data: d.user_data,
+                real: real.flatten(),
+                unnamed: cx.header.flags & flags::REAL_PATH_UNNAMED != 0,
+            };
+        }
         return Ok(None);
     }
     let d_rec = view_record::<RawEvent<OpData>>(bytes)?;
@@ -176,8 +190,14 @@ pub(super) fn decode(
         }
         _ => false,
     };
-    if let Some(s) = sqe {
-        remember_new_fd(d, s, path.as_ref(), cx);
+    if let Some(s) = sqe
+        && remember_new_fd(d, s, path.as_ref(), cx)
+        && matches!(d.opcode, op::OPENAT | op::OPENAT2)
+    {
+        *cx.uring = Note::Hold {
+            req: d.req,
+            user_data: d.user_data,
+        };
     }
     Ok(Some(EventData::IoUringOp {
         op: OPS
@@ -195,15 +215,32 @@ pub(super) fn decode(
     }))
 }
 
+/// What an io_uring record asks of the decoder beyond its event.
+#[derive(Debug, Default)]
+pub(crate) enum Note {
+    #[default]
+    None,
+    /// An openat or openat2 into the process's fd table: its event waits for its completion.
+    Hold { req: u64, user_data: u64 },
+    /// That completion: the kernel's name of the file opened, or `unnamed` (the walk could
+    /// not name it). Without either, the operation is written as submitted.
+    Named {
+        req: u64,
+        user_data: u64,
+        real: Option<String>,
+        unnamed: bool,
+    },
+}
+
 /// An openat, openat2, accept or socket whose result is a new fd of the process (not a
 /// fixed-file slot: `file_index`, the entry's word at 44, is 0): what that fd will name, kept
 /// until its completion (`Processes::uring_completed`). The kernel side sends completions
-/// for exactly these requests.
-fn remember_new_fd(d: &OpData, sqe: &[u8; 64], path: Option<&PathRef>, cx: &mut Cx<'_>) {
+/// for exactly these requests. Whether it was one.
+fn remember_new_fd(d: &OpData, sqe: &[u8; 64], path: Option<&PathRef>, cx: &mut Cx<'_>) -> bool {
     let word = |at: usize| u32::from_ne_bytes(sqe[at..at + 4].try_into().expect("4"));
     let dword = |at: usize| u64::from_ne_bytes(sqe[at..at + 8].try_into().expect("8"));
     if word(44) != 0 {
-        return;
+        return false;
     }
     let pid = cx.header.pid;
     let op_flags = u64::from(word(28));
@@ -236,7 +273,7 @@ fn remember_new_fd(d: &OpData, sqe: &[u8; 64], path: Option<&PathRef>, cx: &mut 
             }),
             dword(8) & SOCK_CLOEXEC != 0,
         ),
-        _ => return,
+        _ => return false,
     };
     cx.procs.uring_submitted(
         d.req,
@@ -247,4 +284,5 @@ fn remember_new_fd(d: &OpData, sqe: &[u8; 64], path: Option<&PathRef>, cx: &mut 
             cloexec,
         },
     );
+    true
 }

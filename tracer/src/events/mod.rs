@@ -209,6 +209,11 @@ pub struct Decoder {
     /// Look paths up on the host as their records arrive ([`lookup`]): a recording sets it;
     /// decoding saved records (tests) leaves it off, the host being another then.
     pub host_lookup: bool,
+    /// io_uring openat/openat2 operations (into the process's fd table) by request, held
+    /// until their completion brings the kernel's name of the file opened (`real`, or
+    /// `real_path_unnamed`); what is still held when the recording stops is written by
+    /// [`Decoder::unfinished`], as submitted.
+    uring_held: BTreeMap<u64, (u64, Event)>,
 }
 
 impl Decoder {
@@ -230,22 +235,58 @@ impl Decoder {
             setup_dropped: BTreeMap::new(),
             entered: BTreeMap::new(),
             host_lookup: false,
+            uring_held: BTreeMap::new(),
         }
     }
 
     /// The calls recorded at their entry whose return never came before the recording
     /// stopped, as events without a result, flagged `unfinished`: still inside the call at the
     /// stop (a reboot that hangs in device shutdown), or their exit's record was lost
-    /// (counted in the footer). In entry order, after every event decoded so far.
+    /// (counted in the footer). In entry order, after every event decoded so far; before
+    /// them, the io_uring opens whose completion never came, as submitted.
     pub fn unfinished(&mut self) -> Vec<Event> {
-        std::mem::take(&mut self.entered)
+        let mut uring: Vec<Event> = std::mem::take(&mut self.uring_held)
+            .into_values()
+            .map(|(_, event)| event)
+            .collect();
+        uring.sort_by_key(|e| e.ts_ns);
+        let uring: Vec<Event> = uring.into_iter().map(|e| self.number(e)).collect();
+        let entered: Vec<Event> = std::mem::take(&mut self.entered)
             .into_values()
             .map(|mut event| {
                 event.result = None;
                 event.flags.push("unfinished".to_owned());
                 self.number(event)
             })
-            .collect()
+            .collect();
+        uring.into_iter().chain(entered).collect()
+    }
+
+    /// An io_uring open's completion, with the kernel's name of the file it opened (`real`,
+    /// `None`: none), or flagged `unnamed`: its held operation, with that name as its path's
+    /// `real` where it differs from the name resolved, or flagged `real_path_unnamed`.
+    fn uring_named(
+        &mut self,
+        req: u64,
+        user_data: u64,
+        real: Option<String>,
+        unnamed: bool,
+    ) -> Option<Event> {
+        let (held_data, mut event) = self.uring_held.remove(&req)?;
+        if held_data != user_data {
+            // Not this completion's request: written as submitted.
+            return Some(self.number(event));
+        }
+        if unnamed {
+            if !event.flags.iter().any(|f| f == "real_path_unnamed") {
+                event.flags.push("real_path_unnamed".to_owned());
+            }
+        } else if let (EventData::IoUringOp { path: Some(p), .. }, Some(real)) =
+            (&mut event.data, real)
+        {
+            p.real = (p.resolved.as_ref() != Some(&real)).then_some(real);
+        }
+        Some(self.number(event))
     }
 
     /// Gives `event` the next position in the trace and counts it.
@@ -307,6 +348,7 @@ impl Decoder {
         };
         let mut unresolved = 0;
         let mut kernel_named = false;
+        let mut uring = io_uring::Note::None;
         let data = {
             let mut cx = Cx {
                 header: &header,
@@ -314,6 +356,7 @@ impl Decoder {
                 procs: &mut self.procs,
                 unresolved: &mut unresolved,
                 kernel_named: &mut kernel_named,
+                uring: &mut uring,
                 max_args: self.max_args,
                 host_lookup: self.host_lookup,
             };
@@ -329,6 +372,15 @@ impl Decoder {
                 Family::IoUring => io_uring::decode(kind, bytes, &mut cx)?,
             }
         };
+        if let io_uring::Note::Named {
+            req,
+            user_data,
+            real,
+            unnamed,
+        } = uring
+        {
+            return Ok(self.uring_named(req, user_data, real, unnamed));
+        }
         let Some(data) = data else { return Ok(None) };
         if self.setup_pid == Some(header.pid) {
             match &data {
@@ -402,6 +454,11 @@ impl Decoder {
             }
             // Otherwise the exit's record is the call's, with its result.
         }
+        if let io_uring::Note::Hold { req, user_data } = uring {
+            // A request at the same address whose completion never came is written now.
+            let earlier = self.uring_held.insert(req, (user_data, event));
+            return Ok(earlier.map(|(_, e)| self.number(e)));
+        }
         let event = self.number(event);
         // The process is gone after its exit record: forget its state.
         if let EventData::Exit { .. } = event.data {
@@ -420,6 +477,8 @@ pub(crate) struct Cx<'a> {
     pub unresolved: &'a mut u64,
     /// An LSM hook named the file this call opened (the kernel's own name for it).
     pub kernel_named: &'a mut bool,
+    /// An io_uring open to hold until its completion, or the completion naming it.
+    pub uring: &'a mut io_uring::Note,
     pub max_args: u32,
     /// See [`Decoder::host_lookup`].
     pub host_lookup: bool,
@@ -817,5 +876,74 @@ mod tests {
     #[test]
     fn bit_names_keep_unknown_bits() {
         assert_eq!(bit_names(0b101, &[(1, "A"), (2, "B")]), vec!["A", "0x4"]);
+    }
+
+    /// The bytes of a record.
+    fn bytes_of<T>(ev: &tracer_common::Event<T>) -> Vec<u8> {
+        // SAFETY: reading a plain-old-data value's own bytes.
+        unsafe {
+            std::slice::from_raw_parts((&raw const *ev).cast::<u8>(), size_of_val(ev)).to_vec()
+        }
+    }
+
+    /// An io_uring openat of pid 42's request `req` of the absolute `path`, as submitted.
+    fn uring_open(req: u64, user_data: u64, path: &str) -> Vec<u8> {
+        use tracer_common::io_uring::OpData;
+        // SAFETY: integers and byte arrays only: all-zero is a valid value.
+        let mut ev: tracer_common::Event<OpData> = unsafe { std::mem::zeroed() };
+        ev.header.kind = EventKind::IoUringOp as u16;
+        (ev.header.pid, ev.header.tid) = (42, 42);
+        let d = &mut ev.data;
+        (d.opcode, d.req, d.user_data, d.sqe_read) = (18, req, user_data, 1);
+        d.sqe[0] = 18;
+        d.sqe[4..8].copy_from_slice(&(-100i32).to_ne_bytes());
+        d.sqe[32..40].copy_from_slice(&user_data.to_ne_bytes());
+        d.str1[..path.len()].copy_from_slice(path.as_bytes());
+        d.str1_len = path.len() as u32;
+        bytes_of(&ev)
+    }
+
+    /// Its completion (fd 5) with the kernel walk's name of the file.
+    fn uring_opened(req: u64, user_data: u64, real: &str) -> Vec<u8> {
+        use tracer_common::io_uring::ResultRealData;
+        // SAFETY: as above.
+        let mut ev: tracer_common::Event<ResultRealData> = unsafe { std::mem::zeroed() };
+        ev.header.kind = EventKind::IoUringResult as u16;
+        ev.header.flags = flags::REAL_PATH;
+        (ev.header.pid, ev.header.tid) = (42, 42);
+        let r = &mut ev.data.result;
+        (r.req, r.user_data, r.res, r.tgid) = (req, user_data, 5, 42);
+        ev.data.real.path[..real.len()].copy_from_slice(real.as_bytes());
+        ev.data.real.len = real.len() as u32;
+        bytes_of(&ev)
+    }
+
+    #[test]
+    fn a_ring_open_is_written_at_its_completion_with_the_kernels_name() {
+        let mut d = Decoder::new(Clock::now(), procs::Processes::default());
+        // Held until its completion, which names the file elsewhere (a symlink, a moved dir).
+        assert_eq!(d.decode(&uring_open(7, 1, "/srv/a/x")), Ok(None));
+        let e = d
+            .decode(&uring_opened(7, 1, "/elsewhere/x"))
+            .expect("decodes")
+            .expect("the operation, at its completion");
+        let EventData::IoUringOp { path: Some(p), .. } = &e.data else {
+            panic!("{e:?}")
+        };
+        assert_eq!(
+            (p.resolved.as_deref(), p.real.as_deref()),
+            (Some("/srv/a/x"), Some("/elsewhere/x"))
+        );
+        // The fd table names its fd by the submission's path.
+        assert_eq!(d.procs.fd_path(42, 5).as_deref(), Some("/srv/a/x"));
+        // One whose completion never came is written when the recording stops, as submitted.
+        assert_eq!(d.decode(&uring_open(8, 2, "/srv/b")), Ok(None));
+        let left = d.unfinished();
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert!(
+            matches!(&left[0].data, EventData::IoUringOp { path: Some(p), .. }
+                if p.resolved.as_deref() == Some("/srv/b") && p.real.is_none()),
+            "{left:?}"
+        );
     }
 }
