@@ -2394,6 +2394,14 @@ fn conditional(s: &str, pos: usize) -> bool {
         " only when ",
         " in order to ",
         " so as to ",
+        // "run as root firstly, then switch to $USER …, so that we can bind to port lower
+        // than 1024 when running as normal user" (heldout24, read as a privileged port): what
+        // a "so that … can" clause enables is its purpose, as "in order to" is.
+        " so that we can ",
+        " so that it can ",
+        " so that they can ",
+        " so that you can ",
+        " so that i can ",
         // "Since this only affects systems with the faxrm and faxalter programs installed
         // setuid, Debian is not vulnerable" (heldout23, read as setuid files): the systems an
         // issue affects are a condition, not the package's build.
@@ -2553,6 +2561,14 @@ fn generic_risk(s: &str, clause: &str) -> bool {
                 "best practice",
                 // "I think installing udev rules for the user is sensible"
                 "sensible",
+                // "binding to privileged ports as a non-root user sometimes works in plain
+                // Docker, but won't work in Kubernetes" (heldout25): where a practice works,
+                // not what the package does.
+                " works ",
+                " won't work",
+                " doesn't work",
+                " does not work",
+                " will not work",
             ],
         )
 }
@@ -6289,6 +6305,19 @@ fn modal_proposal(c: &str) -> bool {
                 .get(i + 1)
                 .is_some_and(|n| !CONSEQUENCE_VERBS.contains(&n.trim_end_matches([',', '.'])))
             && ((i >= 1 && words[i - 1] == "it" && opens(i - 1))
+                // "I could do it by running init.sh as root and then using sudo or su to drop
+                // permissions" (heldout25): what the writer could do, unless the modal is one
+                // of looking ("Not that I could see", "we could confirm that it runs as root").
+                || (i >= 1
+                    && ["i", "we", "you"].contains(&words[i - 1])
+                    && opens(i - 1)
+                    && words.get(i + 1).is_some_and(|n| {
+                        !matches!(
+                            n.trim_end_matches([',', '.']),
+                            "see" | "find" | "tell" | "confirm" | "verify" | "observe"
+                                | "reproduce" | "notice"
+                        )
+                    }))
                 || (2..=3).any(|k| {
                     i >= k
                         && opens(i - k)
@@ -6366,7 +6395,37 @@ fn advises(c: &str) -> bool {
     } else {
         c
     };
-    any(&format!(" {c}"), ADVICE) || modal_proposal(&c)
+    any(&format!(" {c}"), ADVICE) || modal_proposal(&c) || proposed_fix(&c)
+}
+
+/// "The fix — and this applies to any Docker image — is to start as root and to drop
+/// privileges in a script invoked by `ENTRYPOINT`" (heldout25, read as no root): a fix, a
+/// solution or a workaround that "is to" do something proposes it, however long its aside
+/// ("the fix is to" alone missed the dash).
+fn proposed_fix(c: &str) -> bool {
+    let t = c.trim_start_matches(['-', '*', ' ']);
+    let t = ["however, ", "but ", "so ", "and "]
+        .iter()
+        .fold(t, |t, w| t.strip_prefix(w).unwrap_or(t));
+    [
+        "the fix",
+        "a fix",
+        "one fix",
+        "the solution",
+        "a solution",
+        "one solution",
+        "the workaround",
+        "a workaround",
+        "the remedy",
+        "the proper fix",
+        "the right fix",
+        "the correct fix",
+        "the best fix",
+        "the real fix",
+    ]
+    .iter()
+    .any(|o| t.starts_with(&format!("{o} ")) || t.starts_with(&format!("{o},")))
+        && t.contains(" is to ")
 }
 
 /// A sentence without the clause, joined by ", and", in which people could do something:
