@@ -2569,6 +2569,13 @@ fn generic_risk(s: &str, clause: &str) -> bool {
                 " doesn't work",
                 " does not work",
                 " will not work",
+                // "Restarting of service needs a sudo" (heldout11, read as the package using
+                // sudo): what a person's act needs, not what the package runs.
+                " needs sudo",
+                " needs a sudo",
+                " need sudo",
+                " requires sudo",
+                " require sudo",
             ],
         )
 }
@@ -4017,6 +4024,15 @@ const SETID_FILE: &[&str] = &[
     "4755",
     "6755",
     "2755",
+    // "fix(packaging): add setuid for cgroup-network and ebpf.plugin in RPM" (heldout26, read
+    // as a call): a setuid word beside a package format or its mode setting is the file's bit.
+    " rpm",
+    " deb ",
+    " debs",
+    "pkgbuild",
+    "%attr",
+    "statoverride",
+    "spec file",
 ];
 
 /// The sentence without the phrases that use "sudo" as a name for root's privileges ("runs
