@@ -2502,6 +2502,55 @@ fn others_cron_clause(c: &str) -> bool {
     )
 }
 
+/// A clause in which root is the privilege of a script or command someone runs, not of the
+/// package: "I'm using pkexec to run a shell script as root" (heldout18), "any user … was
+/// allowed to run various commands like rfkill with arbitrary parameters as root"
+/// (heldout17), "a shell script is executed via ExecStartPre with root privileges, while the
+/// actual service runs with the lowered privileges of a dedicated service user" (heldout16).
+/// The script or command must be what the run verb runs (right after it, or the passive's
+/// subject): "the init script runs the daemon as root" still speaks of the daemon.
+fn child_as_root_clause(c: &str) -> bool {
+    let Some(at) = ["as root", "root privilege"]
+        .iter()
+        .filter_map(|p| c.find(p))
+        .min()
+    else {
+        return false;
+    };
+    let words: Vec<&str> = c[..at]
+        .split_whitespace()
+        .map(|w| w.trim_matches(|ch: char| !ch.is_alphanumeric()))
+        .collect();
+    let run = |w: &str| {
+        matches!(
+            w,
+            "run"
+                | "runs"
+                | "running"
+                | "execute"
+                | "executes"
+                | "executing"
+                | "launch"
+                | "launches"
+                | "launching"
+                | "invoke"
+                | "invokes"
+                | "invoking"
+        )
+    };
+    let child = |w: &str| matches!(w, "script" | "scripts" | "command" | "commands");
+    words.iter().enumerate().any(|(i, w)| {
+        // "run a shell script as root", "run various commands like rfkill … as root"
+        (run(w) && words[i + 1..].iter().take(4).any(|n| child(n)))
+            // "a shell script is executed via ExecStartPre with root privileges"
+            || (child(w)
+                && matches!(words.get(i + 1).copied(), Some("is" | "are" | "gets" | "get"))
+                && words
+                    .get(i + 2)
+                    .is_some_and(|n| matches!(*n, "executed" | "run" | "launched" | "invoked")))
+    })
+}
+
 /// For rules whose mentions are all on topic.
 fn on_topic(_: &str) -> bool {
     false
@@ -3404,6 +3453,12 @@ const SPAWN: &[&str] = &[
     "runs a command",
     "to run a shell command",
     "runs a shell command",
+    // "I'm using `pkexec` to run a shell script as root" (heldout18, missed): a script run is
+    // a process started, as a command run is.
+    "to run a shell script",
+    "runs a shell script",
+    "runs a script",
+    "to run a script",
     // "But the app by default does not launch any command" (heldout18)
     "launch any command",
     "launch a command",
@@ -7107,6 +7162,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
                             // /run/lactd.sock" says nothing of either.
                             Check::OpensPort | Check::ExternalEndpoint => unix_socket_clause,
                             Check::InstallsCronJobs => others_cron_clause,
+                            Check::RunsAsRoot => child_as_root_clause,
                             _ => on_topic,
                         },
                     )
