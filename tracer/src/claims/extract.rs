@@ -2551,6 +2551,22 @@ fn child_as_root_clause(c: &str) -> bool {
     })
 }
 
+/// Words that say one thing goes without encryption: beside a crypto word they deny it only
+/// there ("stored unencrypted", "HTTP without TLS encryption").
+const UNENCRYPTED: &[&str] = &[
+    "unencrypted",
+    "plaintext",
+    "plain text",
+    "cleartext",
+    "clear text",
+    "not encrypted",
+    "without tls",
+    "without ssl",
+    "without encryption",
+    "no https",
+    "no tls",
+];
+
 /// For rules whose mentions are all on topic.
 fn on_topic(_: &str) -> bool {
     false
@@ -7152,6 +7168,20 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
                 {
                     // "listens on localhost only": a port, not an external endpoint.
                     Some(Expect::Absent)
+                } else if r.check == Check::Crypto && any(text, UNENCRYPTED) {
+                    // "OAuth tokens are stored unencrypted in SQLite", "Communication is over
+                    // HTTP without TLS encryption" (heldout2): one use without encryption is
+                    // no denial of all cryptography, as one kind denied is not (signatures);
+                    // what it affirms still stands.
+                    // A clause of its own that names crypto and no such word affirms it ("uses
+                    // libssl for the upstream connection, but keeps its cache unencrypted").
+                    clauses(text)
+                        .iter()
+                        .filter(|c| !any(c, UNENCRYPTED) && any(c, r.anchors))
+                        .chain([&text])
+                        .find_map(|c| {
+                            polarity(c, r.anchors, on_topic).filter(|e| *e == Expect::Present)
+                        })
                 } else {
                     polarity(
                         text,
@@ -8737,7 +8767,6 @@ mod tests {
                 Check::ProcessesSpawned,
                 A,
             ),
-            ("tokens are stored unencrypted", Check::Crypto, A),
         ];
         for (text, check, expect) in cases {
             let got = one(text);
@@ -8747,6 +8776,10 @@ mod tests {
                 "{text:?}: both polarities in {got:?}"
             );
         }
+        // One thing kept without encryption denies no cryptography (heldout2's labels; read
+        // as no crypto from session 5 to session 23).
+        let got = one("tokens are stored unencrypted");
+        assert!(!got.iter().any(|(c, _)| *c == Check::Crypto), "{got:?}");
     }
 
     /// The template's "does install services, timers or recurring jobs" is narrowed by the
