@@ -2394,6 +2394,14 @@ fn conditional(s: &str, pos: usize) -> bool {
         " only when ",
         " in order to ",
         " so as to ",
+        // "run as root firstly, then switch to $USER …, so that we can bind to port lower
+        // than 1024 when running as normal user" (heldout24, read as a privileged port): what
+        // a "so that … can" clause enables is its purpose, as "in order to" is.
+        " so that we can ",
+        " so that it can ",
+        " so that they can ",
+        " so that you can ",
+        " so that i can ",
         // "Since this only affects systems with the faxrm and faxalter programs installed
         // setuid, Debian is not vulnerable" (heldout23, read as setuid files): the systems an
         // issue affects are a condition, not the package's build.
@@ -2494,6 +2502,71 @@ fn others_cron_clause(c: &str) -> bool {
     )
 }
 
+/// A clause in which root is the privilege of a script or command someone runs, not of the
+/// package: "I'm using pkexec to run a shell script as root" (heldout18), "any user … was
+/// allowed to run various commands like rfkill with arbitrary parameters as root"
+/// (heldout17), "a shell script is executed via ExecStartPre with root privileges, while the
+/// actual service runs with the lowered privileges of a dedicated service user" (heldout16).
+/// The script or command must be what the run verb runs (right after it, or the passive's
+/// subject): "the init script runs the daemon as root" still speaks of the daemon.
+fn child_as_root_clause(c: &str) -> bool {
+    let Some(at) = ["as root", "root privilege"]
+        .iter()
+        .filter_map(|p| c.find(p))
+        .min()
+    else {
+        return false;
+    };
+    let words: Vec<&str> = c[..at]
+        .split_whitespace()
+        .map(|w| w.trim_matches(|ch: char| !ch.is_alphanumeric()))
+        .collect();
+    let run = |w: &str| {
+        matches!(
+            w,
+            "run"
+                | "runs"
+                | "running"
+                | "execute"
+                | "executes"
+                | "executing"
+                | "launch"
+                | "launches"
+                | "launching"
+                | "invoke"
+                | "invokes"
+                | "invoking"
+        )
+    };
+    let child = |w: &str| matches!(w, "script" | "scripts" | "command" | "commands");
+    words.iter().enumerate().any(|(i, w)| {
+        // "run a shell script as root", "run various commands like rfkill … as root"
+        (run(w) && words[i + 1..].iter().take(4).any(|n| child(n)))
+            // "a shell script is executed via ExecStartPre with root privileges"
+            || (child(w)
+                && matches!(words.get(i + 1).copied(), Some("is" | "are" | "gets" | "get"))
+                && words
+                    .get(i + 2)
+                    .is_some_and(|n| matches!(*n, "executed" | "run" | "launched" | "invoked")))
+    })
+}
+
+/// Words that say one thing goes without encryption: beside a crypto word they deny it only
+/// there ("stored unencrypted", "HTTP without TLS encryption").
+const UNENCRYPTED: &[&str] = &[
+    "unencrypted",
+    "plaintext",
+    "plain text",
+    "cleartext",
+    "clear text",
+    "not encrypted",
+    "without tls",
+    "without ssl",
+    "without encryption",
+    "no https",
+    "no tls",
+];
+
 /// For rules whose mentions are all on topic.
 fn on_topic(_: &str) -> bool {
     false
@@ -2553,6 +2626,21 @@ fn generic_risk(s: &str, clause: &str) -> bool {
                 "best practice",
                 // "I think installing udev rules for the user is sensible"
                 "sensible",
+                // "binding to privileged ports as a non-root user sometimes works in plain
+                // Docker, but won't work in Kubernetes" (heldout25): where a practice works,
+                // not what the package does.
+                " works ",
+                " won't work",
+                " doesn't work",
+                " does not work",
+                " will not work",
+                // "Restarting of service needs a sudo" (heldout11, read as the package using
+                // sudo): what a person's act needs, not what the package runs.
+                " needs sudo",
+                " needs a sudo",
+                " need sudo",
+                " requires sudo",
+                " require sudo",
             ],
         )
 }
@@ -3381,6 +3469,12 @@ const SPAWN: &[&str] = &[
     "runs a command",
     "to run a shell command",
     "runs a shell command",
+    // "I'm using `pkexec` to run a shell script as root" (heldout18, missed): a script run is
+    // a process started, as a command run is.
+    "to run a shell script",
+    "runs a shell script",
+    "runs a script",
+    "to run a script",
     // "But the app by default does not launch any command" (heldout18)
     "launch any command",
     "launch a command",
@@ -4001,6 +4095,15 @@ const SETID_FILE: &[&str] = &[
     "4755",
     "6755",
     "2755",
+    // "fix(packaging): add setuid for cgroup-network and ebpf.plugin in RPM" (heldout26, read
+    // as a call): a setuid word beside a package format or its mode setting is the file's bit.
+    " rpm",
+    " deb ",
+    " debs",
+    "pkgbuild",
+    "%attr",
+    "statoverride",
+    "spec file",
 ];
 
 /// The sentence without the phrases that use "sudo" as a name for root's privileges ("runs
@@ -6289,6 +6392,19 @@ fn modal_proposal(c: &str) -> bool {
                 .get(i + 1)
                 .is_some_and(|n| !CONSEQUENCE_VERBS.contains(&n.trim_end_matches([',', '.'])))
             && ((i >= 1 && words[i - 1] == "it" && opens(i - 1))
+                // "I could do it by running init.sh as root and then using sudo or su to drop
+                // permissions" (heldout25): what the writer could do, unless the modal is one
+                // of looking ("Not that I could see", "we could confirm that it runs as root").
+                || (i >= 1
+                    && ["i", "we", "you"].contains(&words[i - 1])
+                    && opens(i - 1)
+                    && words.get(i + 1).is_some_and(|n| {
+                        !matches!(
+                            n.trim_end_matches([',', '.']),
+                            "see" | "find" | "tell" | "confirm" | "verify" | "observe"
+                                | "reproduce" | "notice"
+                        )
+                    }))
                 || (2..=3).any(|k| {
                     i >= k
                         && opens(i - k)
@@ -6366,7 +6482,37 @@ fn advises(c: &str) -> bool {
     } else {
         c
     };
-    any(&format!(" {c}"), ADVICE) || modal_proposal(&c)
+    any(&format!(" {c}"), ADVICE) || modal_proposal(&c) || proposed_fix(&c)
+}
+
+/// "The fix — and this applies to any Docker image — is to start as root and to drop
+/// privileges in a script invoked by `ENTRYPOINT`" (heldout25, read as no root): a fix, a
+/// solution or a workaround that "is to" do something proposes it, however long its aside
+/// ("the fix is to" alone missed the dash).
+fn proposed_fix(c: &str) -> bool {
+    let t = c.trim_start_matches(['-', '*', ' ']);
+    let t = ["however, ", "but ", "so ", "and "]
+        .iter()
+        .fold(t, |t, w| t.strip_prefix(w).unwrap_or(t));
+    [
+        "the fix",
+        "a fix",
+        "one fix",
+        "the solution",
+        "a solution",
+        "one solution",
+        "the workaround",
+        "a workaround",
+        "the remedy",
+        "the proper fix",
+        "the right fix",
+        "the correct fix",
+        "the best fix",
+        "the real fix",
+    ]
+    .iter()
+    .any(|o| t.starts_with(&format!("{o} ")) || t.starts_with(&format!("{o},")))
+        && t.contains(" is to ")
 }
 
 /// A sentence without the clause, joined by ", and", in which people could do something:
@@ -7022,6 +7168,20 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
                 {
                     // "listens on localhost only": a port, not an external endpoint.
                     Some(Expect::Absent)
+                } else if r.check == Check::Crypto && any(text, UNENCRYPTED) {
+                    // "OAuth tokens are stored unencrypted in SQLite", "Communication is over
+                    // HTTP without TLS encryption" (heldout2): one use without encryption is
+                    // no denial of all cryptography, as one kind denied is not (signatures);
+                    // what it affirms still stands.
+                    // A clause of its own that names crypto and no such word affirms it ("uses
+                    // libssl for the upstream connection, but keeps its cache unencrypted").
+                    clauses(text)
+                        .iter()
+                        .filter(|c| !any(c, UNENCRYPTED) && any(c, r.anchors))
+                        .chain([&text])
+                        .find_map(|c| {
+                            polarity(c, r.anchors, on_topic).filter(|e| *e == Expect::Present)
+                        })
                 } else {
                     polarity(
                         text,
@@ -7032,6 +7192,7 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
                             // /run/lactd.sock" says nothing of either.
                             Check::OpensPort | Check::ExternalEndpoint => unix_socket_clause,
                             Check::InstallsCronJobs => others_cron_clause,
+                            Check::RunsAsRoot => child_as_root_clause,
                             _ => on_topic,
                         },
                     )
@@ -8606,7 +8767,6 @@ mod tests {
                 Check::ProcessesSpawned,
                 A,
             ),
-            ("tokens are stored unencrypted", Check::Crypto, A),
         ];
         for (text, check, expect) in cases {
             let got = one(text);
@@ -8616,6 +8776,10 @@ mod tests {
                 "{text:?}: both polarities in {got:?}"
             );
         }
+        // One thing kept without encryption denies no cryptography (heldout2's labels; read
+        // as no crypto from session 5 to session 23).
+        let got = one("tokens are stored unencrypted");
+        assert!(!got.iter().any(|(c, _)| *c == Check::Crypto), "{got:?}");
     }
 
     /// The template's "does install services, timers or recurring jobs" is narrowed by the
