@@ -199,6 +199,22 @@ pub fn find<'a>(trace: &'a Trace, what: &str, pred: impl Fn(&Event) -> bool) -> 
     })
 }
 
+/// The recorder named files by the kernel walk: a test of a walked name means nothing
+/// without it, so it fails rather than passing on the fallback.
+pub fn assert_kernel_walked(trace: &Trace) {
+    let hooks = &trace.header.hooks;
+    assert_eq!(hooks.kernel_walked_names, Some(true), "{hooks:?}");
+}
+
+/// FIFOs a test and its actor meet at (`ready`, `go`): each blocks until the other side
+/// opens, so a step happens exactly between two of the actor's calls.
+pub fn make_fifos<P: AsRef<Path>>(fifos: &[P]) {
+    for fifo in fifos.iter().map(AsRef::as_ref) {
+        let made = Command::new("mkfifo").arg(fifo).status().expect("mkfifo");
+        assert!(made.success(), "mkfifo {}", fifo.display());
+    }
+}
+
 pub fn syscall_is(e: &Event, name: &str) -> bool {
     e.syscall.as_deref() == Some(name)
 }

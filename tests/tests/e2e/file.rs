@@ -575,13 +575,7 @@ fn record_renamed(tag: &str, in_sub: &[&str], in_cwd: &[&str], body: &str) -> Re
             std::fs::write(d.join(f), b"").expect("a file for the script");
         }
     }
-    for fifo in [&ready, &go] {
-        let made = std::process::Command::new("mkfifo")
-            .arg(fifo)
-            .status()
-            .expect("mkfifo");
-        assert!(made.success(), "mkfifo {}", fifo.display());
-    }
+    make_fifos(&[&ready, &go]);
     let script = format!(
         "import os\n\
          d = os.open('{sub}', os.O_RDONLY | os.O_DIRECTORY)\n\
@@ -611,12 +605,7 @@ fn record_renamed(tag: &str, in_sub: &[&str], in_cwd: &[&str], body: &str) -> Re
     };
     let rec = record(tag, &["--", "/usr/bin/python3", "-c", &script]);
     renamer.join().expect("the renamer");
-    assert_eq!(
-        rec.trace.header.hooks.kernel_walked_names,
-        Some(true),
-        "{:?}",
-        rec.trace.header.hooks
-    );
+    assert_kernel_walked(&rec.trace);
     Renamed {
         rec,
         moved_sub,
@@ -791,12 +780,7 @@ fn an_absolute_open_through_a_directory_symlink_is_named_where_it_lands() {
     );
     let rec = record("abs-symlink", &["--", "/usr/bin/python3", "-c", &script]);
     let t = &rec.trace;
-    assert_eq!(
-        t.header.hooks.kernel_walked_names,
-        Some(true),
-        "{:?}",
-        t.header.hooks
-    );
+    assert_kernel_walked(t);
     let landed = outside.join("abs.txt");
     assert!(landed.exists(), "python made {}", landed.display());
     let e = find(
@@ -866,7 +850,7 @@ fn a_file_made_in_a_detached_mount_gets_no_wrong_name() {
     );
     let rec = record("detached", &["--", "/usr/bin/python3", "-c", &script]);
     let t = &rec.trace;
-    assert_eq!(t.header.hooks.kernel_walked_names, Some(true));
+    assert_kernel_walked(t);
     for landed in [
         tree.join("inner/tree.txt"),
         umnt.join("inner/umount.txt"),
@@ -1248,7 +1232,7 @@ fn a_directory_the_walk_cannot_name_leaves_the_event_flagged() {
     );
     let rec = record("walk-fails", &["--", "/usr/bin/python3", "-c", &script]);
     let t = &rec.trace;
-    assert_eq!(t.header.hooks.kernel_walked_names, Some(true));
+    assert_kernel_walked(t);
     let given_as = |e: &tracer::trace::Event, given: &str| -> Option<PathRef> {
         let p = match &e.data {
             EventData::Open { path, .. } | EventData::Mkdir { path, .. } => path,

@@ -290,13 +290,7 @@ fn a_ring_open_by_a_moved_dirfd_is_named_where_it_lands() {
     let (sub, moved) = (work.join("sub"), work.join("moved"));
     std::fs::create_dir(&sub).expect("mkdir sub");
     let (ready, go) = (work.join("ready"), work.join("go"));
-    for fifo in [&ready, &go] {
-        let made = std::process::Command::new("mkfifo")
-            .arg(fifo)
-            .status()
-            .expect("mkfifo");
-        assert!(made.success(), "mkfifo {}", fifo.display());
-    }
+    make_fifos(&[&ready, &go]);
     let mover = {
         let (sub, moved) = (sub.clone(), moved.clone());
         std::thread::spawn(move || {
@@ -313,12 +307,7 @@ fn a_ring_open_by_a_moved_dirfd_is_named_where_it_lands() {
     );
     mover.join().expect("the mover");
     let t = &rec.trace;
-    assert_eq!(
-        t.header.hooks.kernel_walked_names,
-        Some(true),
-        "{:?}",
-        t.header.hooks
-    );
+    assert_kernel_walked(t);
     for (op_name, file) in [
         ("openat", "uring-stale.txt"),
         ("openat2", "uring-stale2.txt"),
