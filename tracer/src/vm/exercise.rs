@@ -360,12 +360,7 @@ pub fn jobs_done(text: &str) -> Vec<(String, String)> {
                 .is_some_and(|m| JOB_DONE_MESSAGE_IDS.contains(&m))
                 && j["_PID"].as_str() == Some("1")
         })
-        .filter_map(|j| {
-            let unit = j["UNIT"].as_str()?.to_owned();
-            let micros: u64 = j["__REALTIME_TIMESTAMP"].as_str()?.parse().ok()?;
-            let t = std::time::UNIX_EPOCH.checked_add(Duration::from_micros(micros))?;
-            Some((unit, humantime::format_rfc3339_nanos(t).to_string()))
-        })
+        .filter_map(|j| super::provenance::journal_unit_time(&j))
         .collect()
 }
 

@@ -720,13 +720,17 @@ pub fn journal_unit_starts(text: &str) -> Vec<(String, String)> {
                 .is_none_or(|m| m == UNIT_STARTED_MESSAGE_ID)
         })
         .filter(|j| j["_PID"].as_str().is_none_or(|p| p == "1"))
-        .filter_map(|j| {
-            let unit = j["UNIT"].as_str()?.to_owned();
-            let micros: u64 = j["__REALTIME_TIMESTAMP"].as_str()?.parse().ok()?;
-            let t = std::time::UNIX_EPOCH.checked_add(std::time::Duration::from_micros(micros))?;
-            Some((unit, humantime::format_rfc3339_nanos(t).to_string()))
-        })
+        .filter_map(|j| journal_unit_time(&j))
         .collect()
+}
+
+/// A systemd journal message's unit and time (RFC 3339, the trace's clock), from its `UNIT`
+/// and journald's `__REALTIME_TIMESTAMP` (microseconds).
+pub fn journal_unit_time(j: &serde_json::Value) -> Option<(String, String)> {
+    let unit = j["UNIT"].as_str()?.to_owned();
+    let micros: u64 = j["__REALTIME_TIMESTAMP"].as_str()?.parse().ok()?;
+    let t = std::time::UNIX_EPOCH.checked_add(std::time::Duration::from_micros(micros))?;
+    Some((unit, humantime::format_rfc3339_nanos(t).to_string()))
 }
 
 /// Whether the trace shows a process of the package's service `unit`.
