@@ -5451,6 +5451,9 @@ const RULES: &[Rule] = &[
                     && any(s, &["--system", " -r ", "|| true", "getent "])
                     && !s.trim_start().starts_with(['$', '#'])
                     && !s.trim_start().starts_with("sudo "))
+                // "The patch also changes the spec file to create setroubleshoot user"
+                // (heldout29): an RPM spec makes accounts in its scriptlets.
+                || (any(s, &["spec file", "specfile"]) && creates_account(s))
                 // "SuSE package does not create user/group" (heldout28): a distribution's
                 // package is as much the package as "the package" is.
                 || (any(
@@ -5893,7 +5896,17 @@ fn adds_setting(s: &str) -> bool {
         s[i..].split_whitespace().skip(1).take(7).any(|w| {
             matches!(
                 w.trim_matches(|c: char| !c.is_alphanumeric()),
-                "option" | "options" | "setting" | "settings" | "directive" | "line" | "entry"
+                "option"
+                    | "options"
+                    | "setting"
+                    | "settings"
+                    | "directive"
+                    | "line"
+                    | "entry"
+                    // "it adds the start & enable commands to the postinst" (heldout29):
+                    // commands added to a script, not an account.
+                    | "command"
+                    | "commands"
             )
         })
     })
@@ -6620,6 +6633,21 @@ const UNCERTAIN: &[&str] = &[
     " i thought",
     "sounds like",
     "it seems",
+    // "The question is whether its really needed to run as root" (heldout29, the SUSE
+    // security team's comment, read as root): a question put as a statement.
+    " question is whether",
+    " question is if",
+    // "using systemd socket activation is a really nice way to let a process use a port <
+    // 1024" (heldout29, read as a privileged port opened): a practice judged as a means, not
+    // what the package does.
+    " a nice way to",
+    " a really nice way to",
+    " a good way to",
+    " a better way to",
+    " the best way to",
+    " the preferred way to",
+    " the recommended way to",
+    " a common way to",
     // "Foomuuri contains optional support to daemonize itself. Normally this is done by
     // systemd": a feature that may be switched on, not what the daemon does; "Optionally an
     // interface is also registered". "A typical use case is to serve … on port 443": what
