@@ -339,7 +339,7 @@ fn root_kept_as_saved_uid_or_taken_back_is_running_as_root() {
             "regain",
             "os.setresuid(65534, 65534, 0); os.seteuid(0); os.seteuid(65534)",
             Status::Contradicted,
-            "took euid 0 back after running as uid 65534",
+            "took euid 0 back after running with euid 65534",
         ),
     ];
     for (name, code, want, why) in cases {

@@ -360,12 +360,26 @@ pub fn prctl_name(option: &str) -> &str {
         .map_or(option, |(_, name)| name)
 }
 
+/// `PR_CAP_AMBIENT`'s read-only sub-command (include/uapi/linux/prctl.h): is this capability
+/// in the ambient set.
+const PR_CAP_AMBIENT_IS_SET: u64 = 1;
+
 /// prctl options that change what the process may do (PR_SET_NAME and the like do not).
 /// PR_SET_MM rewrites the process's own memory map fields (its command line and environment
 /// as /proc shows them, its exe link) and needs CAP_SYS_RESOURCE. PR_SET_SECCOMP and
 /// PR_SET_NO_NEW_PRIVS are not here: they only take from the caller, like seccomp(2), and are
-/// [`is_self_policy_prctl`].
-pub fn is_privilege_prctl(option: &str) -> bool {
+/// [`is_self_policy_prctl`]. Queries change nothing and are not here either:
+/// `PR_CAP_AMBIENT` with `PR_CAP_AMBIENT_IS_SET` (`arg2` 1) is one option number shared with
+/// the raise, lower and clear sub-commands, and libcap-ng runs it as it loads, to learn
+/// whether the kernel has ambient capabilities (atd, through libpam and libaudit,
+/// 2026-12-05); the other reads
+/// (PR_CAPBSET_READ, PR_GET_KEEPCAPS, PR_GET_SECUREBITS, PR_GET_DUMPABLE) have numbers of
+/// their own that the recorder leaves unnamed (`PR_23`, …) and no name here matches.
+pub fn is_privilege_prctl(option: &str, arg2: u64) -> bool {
+    let name = prctl_name(option);
+    if name == "PR_CAP_AMBIENT" && arg2 == PR_CAP_AMBIENT_IS_SET {
+        return false;
+    }
     [
         "KEEPCAPS",
         "SECUREBITS",
@@ -375,7 +389,7 @@ pub fn is_privilege_prctl(option: &str) -> bool {
         "PR_SET_MM",
     ]
     .iter()
-    .any(|p| prctl_name(option).contains(p))
+    .any(|p| name.contains(p))
 }
 
 /// prctl options by which a process restricts itself: a seccomp filter or strict mode
@@ -590,7 +604,7 @@ pub fn privilege_detail(ev: &Event) -> Option<String> {
             opt(permitted),
             opt(inheritable)
         ),
-        EventData::Prctl { option, arg2 } if is_privilege_prctl(option) => {
+        EventData::Prctl { option, arg2 } if is_privilege_prctl(option, *arg2) => {
             let name = prctl_name(option);
             if name == option {
                 format!("{option} {arg2}")
@@ -933,6 +947,42 @@ mod tests {
         );
         let ev: Event = serde_json::from_str(&line("user.x")).expect("an event");
         assert_eq!(privilege_detail(&ev), None);
+    }
+
+    /// A prctl's privilege depends on its sub-command: `PR_CAP_AMBIENT_IS_SET` is a read
+    /// (libcap-ng's probe in atd at load, seen on the guest), raising an ambient capability
+    /// is not. Events as the recorder wrote them.
+    #[test]
+    fn an_ambient_capability_query_is_not_privileged() {
+        let line = |option: &str, arg2: u64| {
+            format!(
+                r#"{{"seq": 11078, "time": "t", "ts_ns": 1, "pid": 432, "tid": 432, "ppid": 1,
+                "comm": "atd", "ids": {{"uid": 0, "gid": 0, "euid": 0, "egid": 0}},
+                "cgroup_id": 1756, "syscall": "prctl", "result": {{"ret": 0}}, "kind": "prctl",
+                "fields": {{"option": "{option}", "arg2": {arg2}}}}}"#
+            )
+        };
+        let detail = |option: &str, arg2: u64| {
+            let ev: Event = serde_json::from_str(&line(option, arg2)).expect("an event");
+            privilege_detail(&ev)
+        };
+        assert_eq!(detail("PR_CAP_AMBIENT", 1), None);
+        // PR_CAP_AMBIENT_RAISE, _LOWER, _CLEAR_ALL change the ambient set.
+        for sub in [2, 3, 4] {
+            assert_eq!(
+                detail("PR_CAP_AMBIENT", sub),
+                Some(format!("PR_CAP_AMBIENT {sub}"))
+            );
+        }
+        // The unnamed reads stay unmatched; the named setters still count.
+        for read in ["PR_23", "PR_27", "PR_39", "PR_3", "PR_7"] {
+            assert_eq!(detail(read, 0), None, "{read}");
+        }
+        assert_eq!(
+            detail("PR_SET_KEEPCAPS", 1).as_deref(),
+            Some("PR_SET_KEEPCAPS 1")
+        );
+        assert_eq!(detail("PR_35", 8).as_deref(), Some("PR_SET_MM (PR_35) 8"));
     }
 
     #[test]

@@ -1299,7 +1299,7 @@ impl Privilege {
         }
         if euid == 0 && last_euid != 0 && !matches!(ev.data, EventData::Exec { .. }) {
             why = Some(format!(
-                "took euid 0 back after running as uid {last_euid} (#{} {})",
+                "took euid 0 back after running with euid {last_euid} (#{} {})",
                 ev.seq,
                 ev.call()
             ));
