@@ -686,7 +686,7 @@ pub(super) fn opened_name(name: &str, flags: u64) -> String {
 /// The directory an O_TMPFILE open made its file in, from the kernel walk's name of the new
 /// fd: the kernel names an unnamed file `#INODE` in that directory (`d_tmpfile`), a name no
 /// path reaches. Any other open's name is kept.
-fn tmpfile_dir(real: String, flags: u64) -> String {
+pub(super) fn tmpfile_dir(real: String, flags: u64) -> String {
     let tmpfile = flags & libc::O_TMPFILE as u64 == libc::O_TMPFILE as u64;
     match real.rsplit_once('/') {
         Some((dir, last)) if tmpfile && last.starts_with('#') => {
