@@ -798,6 +798,69 @@ fn an_absolute_open_through_a_directory_symlink_is_named_where_it_lands() {
     );
 }
 
+/// An open by an absolute path through a symlink (`allowed/lnk`) to a directory whose own
+/// name is longer than the kernel walk keeps (255 bytes): the walk cannot name the file,
+/// which is outside, and the path read is inside `allowed`. The open is flagged
+/// `real_path_unnamed`, and a file-IO claim allowing `allowed` is inconclusive over it, not
+/// held; without that open (the same trace, a plain open in `allowed` left) it holds.
+#[test]
+fn an_absolute_open_the_walk_cannot_name_is_not_placed_by_its_letters() {
+    use tracer::{
+        claims::Check,
+        verdict::{Status, judge},
+    };
+    require_root();
+    let dir = TempDir::new("abs-unnamed");
+    let allowed = dir.join("allowed");
+    let long = dir
+        .join("out")
+        .join("a".repeat(100))
+        .join("b".repeat(100))
+        .join("c".repeat(100));
+    std::fs::create_dir_all(&long).expect("mkdir -p the long directory");
+    std::fs::create_dir(&allowed).expect("mkdir allowed");
+    std::os::unix::fs::symlink(&long, allowed.join("lnk")).expect("the directory link");
+    let (given, plain) = (
+        allowed.join("lnk/f").display().to_string(),
+        allowed.join("plain").display().to_string(),
+    );
+    let script = format!(
+        "import os\n\
+         for p in ('{plain}', '{given}'):\n\
+         \x20   os.close(os.open(p, os.O_CREAT | os.O_WRONLY, 0o600))\n"
+    );
+    let rec = record("abs-unnamed", &["--", "/usr/bin/python3", "-c", &script]);
+    let t = &rec.trace;
+    assert_kernel_walked(t);
+    assert!(long.join("f").exists(), "python made the file");
+    let by = |p: &str| {
+        let p = p.to_owned();
+        move |e: &tracer::trace::Event| matches!(&e.data, EventData::Open { path, .. } if path_is(path, &p))
+    };
+    let e = find(t, "the open through the link", by(&given));
+    assert!(e.flags.iter().any(|f| f == "real_path_unnamed"), "{e:?}");
+    let p = find(t, "the plain open", by(&plain));
+    assert!(!p.flags.iter().any(|f| f == "real_path_unnamed"), "{p:?}");
+    let mut claims = absent_claims("abs-unnamed", &[Check::FileIo]);
+    claims.claims[0].allow.paths = vec![allowed.display().to_string()];
+    let v = &judge(t, &claims).verdicts[0];
+    assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
+    assert!(
+        v.gaps
+            .iter()
+            .chain([&v.reason])
+            .any(|g| g.contains(&given) && g.contains("real_path_unnamed")),
+        "{}: {:?}",
+        v.reason,
+        v.gaps
+    );
+    let mut without = t.clone();
+    let seq = e.seq;
+    without.events.retain(|e| e.seq != seq);
+    let v = &judge(&without, &claims).verdicts[0];
+    assert_eq!(v.status, Status::Held, "{}: {:?}", v.reason, v.gaps);
+}
+
 /// Round 9's `f9_open_tree_detached` and `f9_umount_detached_dirfd`: a file made relative to
 /// a detached mount (an `open_tree(OPEN_TREE_CLONE)` fd, or a dirfd on a bind mount unmounted
 /// with `MNT_DETACH`) is below no directory the process can name. The kernel walk ends at
