@@ -941,6 +941,58 @@ fn uring_fd_real(dir: &str) {
     }
 }
 
+/// Opens by file handle (issue 11): DIR/allowed/lnk is a symlink to DIR/out (the test makes
+/// it, and DIR/out/f, and writes DIR/handle: a `struct file_handle` of DIR/out/f it made
+/// before the recording). name_to_handle_at of `allowed/lnk/g`, then open_by_handle_at of
+/// that handle; open_by_handle_at of the handle in DIR/handle, then fchmod(2) of its fd.
+fn by_handle(dir: &str) {
+    let must = |what: &str, r: i64| {
+        if r < 0 {
+            eprintln!("actor: {what} failed: {}", std::io::Error::last_os_error());
+            exit(1);
+        }
+        r as i32
+    };
+    let cdir = c(dir);
+    // SAFETY: open(2) of a NUL-terminated directory path.
+    let mfd = must(
+        "open the mount fd",
+        i64::from(unsafe { libc::open(cdir.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY) }),
+    );
+    let g = c(&format!("{dir}/allowed/lnk/g"));
+    let mut handle = [0u8; 8 + 128];
+    handle[0..4].copy_from_slice(&128u32.to_ne_bytes());
+    let mut mount_id = 0i32;
+    // SAFETY: name_to_handle_at with a NUL-terminated path, a handle buffer of the size its
+    // header says, and an int for the mount id.
+    must("name_to_handle_at", unsafe {
+        libc::syscall(
+            libc::SYS_name_to_handle_at,
+            libc::AT_FDCWD,
+            g.as_ptr(),
+            handle.as_mut_ptr(),
+            &mut mount_id,
+            0,
+        )
+    });
+    let open_by = |what: &str, handle: &[u8]| {
+        // SAFETY: open_by_handle_at of a `struct file_handle` buffer this process owns.
+        must(what, unsafe {
+            libc::syscall(
+                libc::SYS_open_by_handle_at,
+                mfd,
+                handle.as_ptr(),
+                libc::O_WRONLY,
+            )
+        })
+    };
+    open_by("open_by_handle_at of lnk/g's handle", &handle);
+    let outside = std::fs::read(format!("{dir}/handle")).expect("the handle the test made");
+    let fd = open_by("open_by_handle_at of a handle made before", &outside);
+    // SAFETY: fchmod of an fd this process owns.
+    must("fchmod", i64::from(unsafe { libc::fchmod(fd, 0o640) }));
+}
+
 /// Extended attributes set through io_uring: IORING_OP_SETXATTR (42) by path and
 /// IORING_OP_FSETXATTR (41) by fd (Linux 5.19), so that no setxattr syscall is made. The
 /// entry: `addr` the name, `addr2` the value, `len` its size, `addr3` (word 48) the path.
@@ -2244,6 +2296,7 @@ fn main() {
         "uring-xattr" => uring_xattr(dir),
         "uring-stale" => uring_stale(dir),
         "uring-fd-real" => uring_fd_real(dir),
+        "by-handle" => by_handle(dir),
         "file" => file(dir),
         "network" => network(dir),
         "privilege" => privilege(dir),
