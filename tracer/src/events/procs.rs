@@ -119,6 +119,9 @@ pub struct Processes {
     /// io_uring requests whose completion gives a new fd (key: the kernel's request address),
     /// from the submission record to the completion record.
     uring_pending: HashMap<u64, UringPending>,
+    /// The recorder's own mount namespace and root, read once ([`Processes::with_procfs`]):
+    /// what each process read from /proc is compared with ([`Proc::host_view`]).
+    own_view: Option<View>,
     /// The time of the record being decoded: when table entries leave ([`Proc::retired`]).
     pub now: u64,
     /// The last processes that exited, with when (their fds left at their exit), for
@@ -144,6 +147,7 @@ impl Processes {
     pub fn with_procfs() -> Self {
         Self {
             use_procfs: true,
+            own_view: View::of("/proc/self"),
             ..Self::default()
         }
     }
@@ -163,15 +167,15 @@ impl Processes {
 
     /// Registers a running process from /proc (a `--pid` target and its descendants).
     pub fn seed_from_procfs(&mut self, pid: u32) {
-        let proc = read_procfs(pid);
+        let proc = read_procfs(pid, self.own_view.as_ref());
         self.map.insert(pid, proc);
     }
 
     fn get(&mut self, pid: u32) -> &mut Proc {
-        let use_procfs = self.use_procfs;
+        let (use_procfs, own_view) = (self.use_procfs, self.own_view.as_ref());
         self.map.entry(pid).or_insert_with(|| {
             if use_procfs {
-                read_procfs(pid)
+                read_procfs(pid, own_view)
             } else {
                 Proc::default()
             }
@@ -553,7 +557,8 @@ pub fn status_field<'a>(status: &'a str, name: &str) -> Option<&'a str> {
         .map(str::trim)
 }
 
-fn read_procfs(pid: u32) -> Proc {
+/// What /proc shows of process `pid`; `own_view`: the recorder's (see [`View`]).
+fn read_procfs(pid: u32, own_view: Option<&View>) -> Proc {
     let base = format!("/proc/{pid}");
     let cwd = std::fs::read_link(format!("{base}/cwd"))
         .ok()
@@ -592,20 +597,33 @@ fn read_procfs(pid: u32) -> Proc {
         cwd,
         fds,
         cloexec,
-        host_view: same_view(&base),
+        host_view: View::of(&base)
+            .zip(own_view)
+            .map(|(view, own)| view == *own),
         ..Proc::default()
     }
 }
 
-/// Whether the process at `/proc/PID` (`base`) has the recorder's mount namespace and root;
-/// `None` when /proc no longer shows it.
-fn same_view(base: &str) -> Option<bool> {
-    use std::os::unix::fs::MetadataExt;
-    let ns = std::fs::read_link(format!("{base}/ns/mnt")).ok()?;
-    let root = std::fs::metadata(format!("{base}/root")).ok()?;
-    let own_ns = std::fs::read_link("/proc/self/ns/mnt").ok()?;
-    let own_root = std::fs::metadata("/").ok()?;
-    Some(ns == own_ns && (root.dev(), root.ino()) == (own_root.dev(), own_root.ino()))
+/// A process's mount namespace and root directory (device and inode): two processes with the
+/// same see the file system alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct View {
+    ns: std::path::PathBuf,
+    root: (u64, u64),
+}
+
+impl View {
+    /// The view of the process at `base` (`/proc/PID`, `/proc/self`); `None` when /proc no
+    /// longer shows it.
+    fn of(base: &str) -> Option<Self> {
+        use std::os::unix::fs::MetadataExt;
+        let ns = std::fs::read_link(format!("{base}/ns/mnt")).ok()?;
+        let root = std::fs::metadata(format!("{base}/root")).ok()?;
+        Some(Self {
+            ns,
+            root: (root.dev(), root.ino()),
+        })
+    }
 }
 
 /// The fd's close-on-exec flag from its `fdinfo` (`flags:` in octal, `O_CLOEXEC` included).
@@ -623,6 +641,19 @@ fn fd_cloexec(fdinfo: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The recorder's own view, read once, is its processes' unless they left it; a process
+    /// /proc no longer shows has no known view.
+    #[test]
+    fn processes_in_the_recorders_view_are_told_by_their_namespace_and_root() {
+        let mut p = Processes::with_procfs();
+        assert!(p.own_view.is_some());
+        let me = std::process::id();
+        assert!(p.host_view(me));
+        p.leave_host_view(me);
+        assert!(!p.host_view(me));
+        assert_eq!(read_procfs(u32::MAX, p.own_view.as_ref()).host_view, None);
+    }
 
     /// A field is its whole name before the colon; the value is trimmed.
     #[test]
