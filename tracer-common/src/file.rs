@@ -115,12 +115,18 @@ pub struct ArgLayout {
     /// header, then the handle), [`HANDLE_BYTES`] copied raw.
     pub path2_raw: u8,
     /// 1 when `path` names a file relative to `dirfd` (or the cwd, without one) that the
-    /// exit names by walking that directory in the kernel (`FileRealData::real`).
+    /// exit names by walking that directory in the kernel (`FileRealData::real`);
+    /// [`WALK_RESULT`] when the call returns a new fd whose file the exit names by walking
+    /// that fd (`real` is then the file's own name, not a directory's).
     pub walk: u8,
     /// The same for `path2` and `dirfd2` (`FileRealData::real2`).
     pub walk2: u8,
     pub _pad: [u8; 2],
 }
+
+/// [`ArgLayout::walk`] of open_by_handle_at, whose file no path names: a successful call's
+/// new fd is walked at its exit, as an open's is.
+pub const WALK_RESULT: u8 = 2;
 
 /// Bytes of a `struct file_handle` kept: its header (`handle_bytes`, `handle_type`) and the
 /// handle itself, which is at most `MAX_HANDLE_SZ` (128) bytes.

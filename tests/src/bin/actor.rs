@@ -847,6 +847,152 @@ fn uring_stale(dir: &str) {
     }
 }
 
+/// The fds a ring's openat returns, used afterwards (issue 11): DIR/allowed/lnk is a symlink
+/// to DIR/out (the test makes it). IORING_OP_OPENAT of `allowed/lnk/f` (O_CREAT), then
+/// fchmod(2) and IORING_OP_FSETXATTR on its fd; of the directory `allowed/lnk`, then
+/// IORING_OP_MKDIRAT and mkdirat(2) relative to it; an O_TMPFILE in `allowed/lnk` made by the
+/// ring and one by openat(2), each fchmod-ed and linked into DIR/allowed with
+/// linkat(AT_EMPTY_PATH).
+fn uring_fd_real(dir: &str) {
+    // Every step must succeed: the test reads what each named. A ring's result is -errno;
+    // a syscall's is -1 with errno set.
+    let must = |what: &str, r: i32| {
+        if r < 0 {
+            let err = if r == -1 {
+                std::io::Error::last_os_error()
+            } else {
+                std::io::Error::from_raw_os_error(-r)
+            };
+            eprintln!("actor: {what} failed: {err}");
+            exit(1);
+        }
+        r
+    };
+    let mut ring = Uring::new(0);
+    let open = |ring: &mut Uring, user_data: u64, path: &str, flags: i32| {
+        let cpath = c(path);
+        must(
+            &format!("uring openat {path}"),
+            ring.run(user_data, |s| sqe_openat(s, &cpath, flags as u32)),
+        )
+    };
+    let fd = open(
+        &mut ring,
+        1,
+        &format!("{dir}/allowed/lnk/f"),
+        libc::O_CREAT | libc::O_WRONLY,
+    );
+    // SAFETY: fchmod of an fd this process owns.
+    must("fchmod", unsafe { libc::fchmod(fd, 0o640) });
+    let (name, value) = (c("user.tracer_fd_real"), b"v");
+    let r = ring.run(2, |s| {
+        sqe_set(
+            s,
+            41,
+            fd,
+            value.as_ptr() as u64,
+            name.as_ptr() as u64,
+            value.len() as u32,
+            0,
+        )
+    });
+    must("uring fsetxattr", r);
+    let dfd = open(
+        &mut ring,
+        3,
+        &format!("{dir}/allowed/lnk"),
+        libc::O_RDONLY | libc::O_DIRECTORY,
+    );
+    let made = c("ring-made");
+    // IORING_OP_MKDIRAT (37): fd = dirfd, addr = path, len = mode.
+    let r = ring.run(4, |s| {
+        sqe_set(s, 37, dfd, 0, made.as_ptr() as u64, 0o755, 0)
+    });
+    must("uring mkdirat", r);
+    let made2 = c("sys-made");
+    // SAFETY: mkdirat of a NUL-terminated name relative to a directory fd this process owns.
+    must("mkdirat", unsafe {
+        libc::mkdirat(dfd, made2.as_ptr(), 0o755)
+    });
+    let tmp_dir = format!("{dir}/allowed/lnk");
+    let ring_tmp = open(&mut ring, 5, &tmp_dir, libc::O_TMPFILE | libc::O_WRONLY);
+    let ctmp = c(&tmp_dir);
+    // SAFETY: open(2) of a NUL-terminated directory path.
+    let sys_tmp = must("open O_TMPFILE", unsafe {
+        libc::open(ctmp.as_ptr(), libc::O_TMPFILE | libc::O_WRONLY, 0o600)
+    });
+    for (tfd, linked) in [(ring_tmp, "ring-tmp"), (sys_tmp, "sys-tmp")] {
+        // SAFETY: fchmod of an fd this process owns.
+        must("fchmod tmpfile", unsafe { libc::fchmod(tfd, 0o600) });
+        let to = c(&format!("{dir}/allowed/{linked}"));
+        let empty = c("");
+        // SAFETY: linkat of an fd this process owns to a NUL-terminated path (as root:
+        // AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH).
+        let r = unsafe {
+            libc::linkat(
+                tfd,
+                empty.as_ptr(),
+                libc::AT_FDCWD,
+                to.as_ptr(),
+                libc::AT_EMPTY_PATH,
+            )
+        };
+        must("linkat tmpfile", r);
+    }
+}
+
+/// Opens by file handle (issue 11): DIR/allowed/lnk is a symlink to DIR/out (the test makes
+/// it, and DIR/out/f, and writes DIR/handle: a `struct file_handle` of DIR/out/f it made
+/// before the recording). name_to_handle_at of `allowed/lnk/g`, then open_by_handle_at of
+/// that handle; open_by_handle_at of the handle in DIR/handle, then fchmod(2) of its fd.
+fn by_handle(dir: &str) {
+    let must = |what: &str, r: i64| {
+        if r < 0 {
+            eprintln!("actor: {what} failed: {}", std::io::Error::last_os_error());
+            exit(1);
+        }
+        r as i32
+    };
+    let cdir = c(dir);
+    // SAFETY: open(2) of a NUL-terminated directory path.
+    let mfd = must(
+        "open the mount fd",
+        i64::from(unsafe { libc::open(cdir.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY) }),
+    );
+    let g = c(&format!("{dir}/allowed/lnk/g"));
+    let mut handle = [0u8; 8 + 128];
+    handle[0..4].copy_from_slice(&128u32.to_ne_bytes());
+    let mut mount_id = 0i32;
+    // SAFETY: name_to_handle_at with a NUL-terminated path, a handle buffer of the size its
+    // header says, and an int for the mount id.
+    must("name_to_handle_at", unsafe {
+        libc::syscall(
+            libc::SYS_name_to_handle_at,
+            libc::AT_FDCWD,
+            g.as_ptr(),
+            handle.as_mut_ptr(),
+            &mut mount_id,
+            0,
+        )
+    });
+    let open_by = |what: &str, handle: &[u8]| {
+        // SAFETY: open_by_handle_at of a `struct file_handle` buffer this process owns.
+        must(what, unsafe {
+            libc::syscall(
+                libc::SYS_open_by_handle_at,
+                mfd,
+                handle.as_ptr(),
+                libc::O_WRONLY,
+            )
+        })
+    };
+    open_by("open_by_handle_at of lnk/g's handle", &handle);
+    let outside = std::fs::read(format!("{dir}/handle")).expect("the handle the test made");
+    let fd = open_by("open_by_handle_at of a handle made before", &outside);
+    // SAFETY: fchmod of an fd this process owns.
+    must("fchmod", i64::from(unsafe { libc::fchmod(fd, 0o640) }));
+}
+
 /// Extended attributes set through io_uring: IORING_OP_SETXATTR (42) by path and
 /// IORING_OP_FSETXATTR (41) by fd (Linux 5.19), so that no setxattr syscall is made. The
 /// entry: `addr` the name, `addr2` the value, `len` its size, `addr3` (word 48) the path.
@@ -2149,6 +2295,8 @@ fn main() {
         "io_uring" => uring(dir),
         "uring-xattr" => uring_xattr(dir),
         "uring-stale" => uring_stale(dir),
+        "uring-fd-real" => uring_fd_real(dir),
+        "by-handle" => by_handle(dir),
         "file" => file(dir),
         "network" => network(dir),
         "privilege" => privilege(dir),

@@ -798,6 +798,166 @@ fn an_absolute_open_through_a_directory_symlink_is_named_where_it_lands() {
     );
 }
 
+/// An open by an absolute path through a symlink (`allowed/lnk`) to a directory whose own
+/// name is longer than the kernel walk keeps (255 bytes): the walk cannot name the file,
+/// which is outside, and the path read is inside `allowed`. The open is flagged
+/// `real_path_unnamed`, and a file-IO claim allowing `allowed` is inconclusive over it, not
+/// held; without that open (the same trace, a plain open in `allowed` left) it holds.
+#[test]
+fn an_absolute_open_the_walk_cannot_name_is_not_placed_by_its_letters() {
+    use tracer::{
+        claims::Check,
+        verdict::{Status, judge},
+    };
+    require_root();
+    let dir = TempDir::new("abs-unnamed");
+    let allowed = dir.join("allowed");
+    let long = dir
+        .join("out")
+        .join("a".repeat(100))
+        .join("b".repeat(100))
+        .join("c".repeat(100));
+    std::fs::create_dir_all(&long).expect("mkdir -p the long directory");
+    std::fs::create_dir(&allowed).expect("mkdir allowed");
+    std::os::unix::fs::symlink(&long, allowed.join("lnk")).expect("the directory link");
+    let (given, plain) = (
+        allowed.join("lnk/f").display().to_string(),
+        allowed.join("plain").display().to_string(),
+    );
+    let script = format!(
+        "import os\n\
+         for p in ('{plain}', '{given}'):\n\
+         \x20   os.close(os.open(p, os.O_CREAT | os.O_WRONLY, 0o600))\n"
+    );
+    let rec = record("abs-unnamed", &["--", "/usr/bin/python3", "-c", &script]);
+    let t = &rec.trace;
+    assert_kernel_walked(t);
+    assert!(long.join("f").exists(), "python made the file");
+    let by = |p: &str| {
+        let p = p.to_owned();
+        move |e: &tracer::trace::Event| matches!(&e.data, EventData::Open { path, .. } if path_is(path, &p))
+    };
+    let e = find(t, "the open through the link", by(&given));
+    assert!(e.flags.iter().any(|f| f == "real_path_unnamed"), "{e:?}");
+    let p = find(t, "the plain open", by(&plain));
+    assert!(!p.flags.iter().any(|f| f == "real_path_unnamed"), "{p:?}");
+    let mut claims = absent_claims("abs-unnamed", &[Check::FileIo]);
+    claims.claims[0].allow.paths = vec![allowed.display().to_string()];
+    let v = &judge(t, &claims).verdicts[0];
+    assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
+    assert!(
+        v.gaps
+            .iter()
+            .chain([&v.reason])
+            .any(|g| g.contains(&given) && g.contains("real_path_unnamed")),
+        "{}: {:?}",
+        v.reason,
+        v.gaps
+    );
+    let mut without = t.clone();
+    let seq = e.seq;
+    without.events.retain(|e| e.seq != seq);
+    let v = &judge(&without, &claims).verdicts[0];
+    assert_eq!(v.status, Status::Held, "{}: {:?}", v.reason, v.gaps);
+}
+
+/// open_by_handle_at is walked like an open (issue 11): its new fd's file is named by the
+/// kernel. A handle made in the trace through a symlink (`allowed/lnk/g`, lnk → out) names
+/// the path it was made by, and `real` the file (`out/g`); a handle made before the
+/// recording, which no path in the trace names, is named by the walk alone (not unresolved),
+/// and so is its fd in the table (a later fchmod names the file).
+#[test]
+fn opens_by_handle_are_named_by_the_kernel_walk() {
+    require_root();
+    let work = TempDir::new("by-handle-work");
+    let (allowed, out) = (work.join("allowed"), work.join("out"));
+    std::fs::create_dir(&allowed).expect("mkdir allowed");
+    std::fs::create_dir(&out).expect("mkdir out");
+    std::os::unix::fs::symlink(&out, allowed.join("lnk")).expect("symlink");
+    for f in ["f", "g"] {
+        std::fs::write(out.join(f), b"").expect("a file to open by handle");
+    }
+    let mut handle = [0u8; 8 + 128];
+    handle[0..4].copy_from_slice(&128u32.to_ne_bytes());
+    let mut mount_id = 0i32;
+    let f = std::ffi::CString::new(out.join("f").display().to_string()).expect("no NUL");
+    // SAFETY: name_to_handle_at with a NUL-terminated path, a handle buffer of the size its
+    // header says, and an int for the mount id.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_name_to_handle_at,
+            libc::AT_FDCWD,
+            f.as_ptr(),
+            handle.as_mut_ptr(),
+            &mut mount_id,
+            0,
+        )
+    };
+    assert_eq!(
+        r,
+        0,
+        "name_to_handle_at: {}",
+        std::io::Error::last_os_error()
+    );
+    std::fs::write(work.join("handle"), handle).expect("the handle for the actor");
+    let work_path = work.path().display().to_string();
+    let rec = record("by-handle", &["--", actor_bin(), "by-handle", &work_path]);
+    let t = &rec.trace;
+    assert_kernel_walked(t);
+    let canon = |p: std::path::PathBuf| {
+        std::fs::canonicalize(p)
+            .expect("a file the test made")
+            .display()
+            .to_string()
+    };
+    let (a, out_f, out_g) = (
+        canon(allowed.clone()),
+        canon(out.join("f")),
+        canon(out.join("g")),
+    );
+    let opens: Vec<&PathRef> = t
+        .events
+        .iter()
+        .filter(|e| syscall_is(e, "open_by_handle_at"))
+        .map(|e| match &e.data {
+            EventData::Open { path, .. } => path,
+            _ => panic!("open_by_handle_at is an open: {e:?}"),
+        })
+        .collect();
+    assert_eq!(opens.len(), 2, "{opens:?}");
+    assert_eq!(
+        (opens[0].resolved.as_deref(), opens[0].real.as_deref()),
+        (Some(format!("{a}/lnk/g").as_str()), Some(out_g.as_str())),
+        "{:?}",
+        opens[0]
+    );
+    assert_eq!(
+        (opens[1].resolved.as_deref(), opens[1].real.as_deref()),
+        (Some(out_f.as_str()), None),
+        "{:?}",
+        opens[1]
+    );
+    assert!(
+        opens[1]
+            .given
+            .as_deref()
+            .is_some_and(|g| g.starts_with("handle:")),
+        "{:?}",
+        opens[1]
+    );
+    let fchmod = find(t, "fchmod of the handle's fd", |e| syscall_is(e, "fchmod"));
+    let EventData::Chmod { path, .. } = &fchmod.data else {
+        unreachable!()
+    };
+    assert_eq!(
+        path.as_ref().and_then(|p| p.resolved.as_deref()),
+        Some(out_f.as_str()),
+        "{fchmod:?}"
+    );
+    let footer = t.footer.as_ref().expect("a footer");
+    assert_eq!(footer.unresolved_paths.get("open"), None, "{footer:?}");
+}
+
 /// Round 9's `f9_open_tree_detached` and `f9_umount_detached_dirfd`: a file made relative to
 /// a detached mount (an `open_tree(OPEN_TREE_CLONE)` fd, or a dirfd on a bind mount unmounted
 /// with `MNT_DETACH`) is below no directory the process can name. The kernel walk ends at

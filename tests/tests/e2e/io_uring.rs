@@ -330,3 +330,139 @@ fn a_ring_open_by_a_moved_dirfd_is_named_where_it_lands() {
         assert!(!e.flags.iter().any(|f| f == "real_path_unnamed"), "{e:?}");
     }
 }
+
+/// Issue 11: the fd a ring's openat returns is named, in the fd table, by the kernel walk's
+/// name of the file at the open's completion, as an openat(2)'s fd is: a later fchmod(2), a
+/// ring's fsetxattr on it, a ring's or a syscall's mkdirat relative to it, a linkat of it
+/// name the file where it is, not the symlink it was opened through. An O_TMPFILE made by the
+/// ring is named as one made by open(2) is: by its directory, `#unnamed-tmpfile` in it.
+#[test]
+fn the_fds_a_ring_opens_are_named_where_the_kernel_walk_found_them() {
+    require_root();
+    let work = TempDir::new("uring-fd-real-work");
+    let (allowed, out) = (work.join("allowed"), work.join("out"));
+    std::fs::create_dir(&allowed).expect("mkdir allowed");
+    std::fs::create_dir(&out).expect("mkdir out");
+    std::os::unix::fs::symlink(&out, allowed.join("lnk")).expect("symlink");
+    let work_path = work.path().display().to_string();
+    let rec = record(
+        "uring-fd-real",
+        &["--", actor_bin(), "uring-fd-real", &work_path],
+    );
+    let t = &rec.trace;
+    assert_kernel_walked(t);
+    let canon = |p: std::path::PathBuf| {
+        std::fs::canonicalize(p)
+            .expect("made by the actor")
+            .display()
+            .to_string()
+    };
+    let (a, o) = (canon(allowed.clone()), canon(out.clone()));
+    let resolved = |p: Option<&tracer::trace::PathRef>| p.and_then(|p| p.resolved.clone());
+    // The ring's open went through the link: its `real` is the file.
+    let f = format!("{o}/f");
+    let open = find(t, "the ring's openat of lnk/f", |e| {
+        matches!(&e.data, EventData::IoUringOp { op, path: Some(p), .. }
+            if op == "openat" && path_is(p, &format!("{a}/lnk/f")))
+    });
+    let EventData::IoUringOp { path: Some(p), .. } = &open.data else {
+        unreachable!()
+    };
+    assert_eq!(p.real.as_deref(), Some(f.as_str()), "{open:?}");
+    // Its fd, used by a syscall and by the ring.
+    let fchmod = find(t, "fchmod of the ring's fd", |e| {
+        syscall_is(e, "fchmod") && matches!(e.data, EventData::Chmod { mode: 0o640, .. })
+    });
+    let EventData::Chmod { path, .. } = &fchmod.data else {
+        unreachable!()
+    };
+    assert_eq!(resolved(path.as_ref()), Some(f.clone()), "{fchmod:?}");
+    let fsetxattr = find(
+        t,
+        "the ring's fsetxattr",
+        |e| matches!(&e.data, EventData::IoUringOp { op, .. } if op == "fsetxattr"),
+    );
+    let EventData::IoUringOp { path, .. } = &fsetxattr.data else {
+        unreachable!()
+    };
+    assert_eq!(resolved(path.as_ref()), Some(f), "{fsetxattr:?}");
+    // A directory opened by the ring through the link, then made in by the ring and by
+    // mkdirat(2).
+    let ring_mkdir = find(
+        t,
+        "the ring's mkdirat",
+        |e| matches!(&e.data, EventData::IoUringOp { op, .. } if op == "mkdirat"),
+    );
+    let EventData::IoUringOp { path, .. } = &ring_mkdir.data else {
+        unreachable!()
+    };
+    assert_eq!(
+        resolved(path.as_ref()),
+        Some(canon(out.join("ring-made"))),
+        "{ring_mkdir:?}"
+    );
+    let sys_mkdir = find(t, "mkdirat(2) of sys-made", |e| {
+        syscall_is(e, "mkdirat")
+            && matches!(&e.data, EventData::Mkdir { path, .. }
+                if path.given.as_deref() == Some("sys-made"))
+    });
+    let EventData::Mkdir { path, .. } = &sys_mkdir.data else {
+        unreachable!()
+    };
+    assert_eq!(
+        path.resolved,
+        Some(canon(out.join("sys-made"))),
+        "{sys_mkdir:?}"
+    );
+    // O_TMPFILE in lnk: the ring's and open(2)'s name the same directory, and their fds the
+    // same unnamed file in it.
+    let lnk = format!("{a}/lnk");
+    let ring_tmp = find(t, "the ring's O_TMPFILE", |e| {
+        matches!(&e.data, EventData::IoUringOp { op, path: Some(p), op_flags: Some(fl), .. }
+            if op == "openat" && path_is(p, &lnk) && fl & libc::O_TMPFILE as u32 != 0)
+    });
+    let sys_tmp = find(t, "open(2)'s O_TMPFILE", |e| {
+        matches!(&e.data, EventData::Open { path, flags_raw, .. }
+            if path_is(path, &lnk) && flags_raw & libc::O_TMPFILE as u64 != 0)
+    });
+    let (
+        EventData::IoUringOp {
+            path: Some(ring_p), ..
+        },
+        EventData::Open { path: sys_p, .. },
+    ) = (&ring_tmp.data, &sys_tmp.data)
+    else {
+        unreachable!()
+    };
+    assert_eq!(ring_p.real.as_deref(), Some(o.as_str()), "{ring_tmp:?}");
+    assert_eq!(ring_p.real, sys_p.real, "{ring_tmp:?}\n{sys_tmp:?}");
+    let unnamed = format!("{o}/#unnamed-tmpfile");
+    let tmp_chmods: Vec<_> = t
+        .events
+        .iter()
+        .filter(|e| syscall_is(e, "fchmod"))
+        .filter_map(|e| match &e.data {
+            EventData::Chmod {
+                mode: 0o600, path, ..
+            } => Some(resolved(path.as_ref())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(tmp_chmods, [Some(unnamed.clone()), Some(unnamed.clone())]);
+    for linked in ["ring-tmp", "sys-tmp"] {
+        let to = format!("{a}/{linked}");
+        let link = find(
+            t,
+            &format!("linkat to {linked}"),
+            |e| matches!(&e.data, EventData::Link { path, .. } if path_is(path, &to)),
+        );
+        let EventData::Link { target, .. } = &link.data else {
+            unreachable!()
+        };
+        assert_eq!(
+            target.resolved.as_deref(),
+            Some(unnamed.as_str()),
+            "{link:?}"
+        );
+    }
+}

@@ -15,7 +15,8 @@
 //! walking the new fd's path in the kernel (`crate::walk`), a failed one by walking its dirfd
 //! (or the cwd) and adding the path given, and that name is added the same way. `file_exit`
 //! walks the directories a call's relative paths started from (its dirfds or the cwd) and
-//! adds those directories' names (`crate::walk::name_dir`).
+//! adds those directories' names (`crate::walk::name_dir`), and names the file a successful
+//! open_by_handle_at opened by walking its new fd (`WALK_RESULT` in its `FILE_ARGS` entry).
 
 use aya_ebpf::{
     helpers::{
@@ -27,7 +28,9 @@ use aya_ebpf::{
 };
 use tracer_common::{
     Config, Event, EventKind, PATH_CAP, RealPath, SyscallId,
-    file::{FILE_SENT_MIN, FileData, FileRealData, HANDLE_BYTES, OpenData, OpenRealData},
+    file::{
+        FILE_SENT_MIN, FileData, FileRealData, HANDLE_BYTES, OpenData, OpenRealData, WALK_RESULT,
+    },
     flags,
 };
 
@@ -185,8 +188,32 @@ fn name_dirs(done: &Completed) {
         return;
     }
     let tid = bpf_get_current_pid_tgid() as u32;
+    if l.walk == WALK_RESULT {
+        name_result(done, tid);
+        return;
+    }
     crate::walk::name_dir(done, l.walk, l.dirfd, l.path, tid);
     crate::walk::name_dir(done, l.walk2, l.dirfd2, l.path2, tid | crate::walk::SECOND);
+}
+
+/// open_by_handle_at (`WALK_RESULT`): its file, named by no path, is named by walking the
+/// new fd, as `name_opened` names an open's, for `emit_file` to write as `real`. A failed
+/// call names nothing; whatever a lost exit left under `tid` is removed.
+#[inline(always)]
+fn name_result(done: &Completed, tid: u32) {
+    let cfg = config();
+    if cfg.walk_paths == 0 {
+        return;
+    }
+    let named = done.ret >= 0
+        && real_slot(tid, done.inflight.ts_ns, false)
+            .and_then(|real| {
+                crate::walk::put_name(crate::walk::walk_fd(done.ret as i32, cfg), real)
+            })
+            .is_some();
+    if !named {
+        let _ = REAL_PATHS.remove(tid);
+    }
 }
 
 /// `struct open_how` of openat2 (include/uapi/linux/openat2.h).

@@ -4,7 +4,7 @@ use tracer_common::{
     Event as RawEvent, EventKind, SyscallId,
     file::{
         ArgLayout, F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD, FILE_SENT_MIN, FileData, FileRealData,
-        NO_ARG, OpenData, OpenRealData,
+        NO_ARG, OpenData, OpenRealData, WALK_RESULT,
     },
     flags::REAL_PATH,
 };
@@ -246,11 +246,13 @@ pub fn arg_layout(id: SyscallId) -> Option<ArgLayout> {
             flags: 4,
             ..n
         },
+        // The new fd is walked at the exit: `real` is the file's own name.
         OpenByHandleAt => ArgLayout {
             fd: 0,
             path2: 1,
             path2_raw: 1,
             flags: 2,
+            walk: WALK_RESULT,
             ..n
         },
         // mq_open(name, oflag, mode, attr), mq_unlink(name): a queue's name, not a path.
@@ -578,28 +580,27 @@ pub(super) fn decode(
         }
         EventKind::Open => {
             // open_by_handle_at: named by the handle's name_to_handle_at earlier in the
-            // trace; otherwise the path is unknown (counted unresolved) and the handle is
-            // shown in its place.
+            // trace, and by the kernel walk of its new fd (`kernel_dir`, the file's own name
+            // here: `WALK_RESULT`), `real` where the two differ (a symlink in the path the
+            // handle was made by, a rename since). A handle made outside the trace is named by
+            // the walk alone; with neither, the path is unknown (counted unresolved) and the
+            // handle is shown in its place.
             let given = handle.unwrap_or_default();
-            let path = match cx.procs.handle_path(&given) {
-                Some(p) => PathRef {
-                    resolved: Some(p),
-                    given: Some(format!("handle:{given}")),
-                    real: None,
-                    looked_up: None,
-                },
-                None => {
-                    *cx.unresolved += 1;
-                    PathRef {
-                        resolved: None,
-                        given: Some(format!("handle:{given}")),
-                        real: None,
-                        looked_up: None,
-                    }
-                }
+            let walked = kernel_dir.filter(|_| cx.ok()).map(str::to_owned);
+            let mut path = PathRef {
+                resolved: cx.procs.handle_path(&given),
+                given: Some(format!("handle:{given}")),
+                real: None,
+                looked_up: None,
             };
+            match (&path.resolved, walked) {
+                (None, None) => *cx.unresolved += 1,
+                (None, Some(w)) => path.resolved = Some(w),
+                (Some(r), Some(w)) => path.real = (*r != w).then_some(w),
+                (Some(_), None) => {}
+            }
             if cx.ok()
-                && let Some(name) = &path.resolved
+                && let Some(name) = path.real.as_ref().or(path.resolved.as_ref())
             {
                 cx.procs.new_fd(
                     pid,
@@ -686,7 +687,7 @@ pub(super) fn opened_name(name: &str, flags: u64) -> String {
 /// The directory an O_TMPFILE open made its file in, from the kernel walk's name of the new
 /// fd: the kernel names an unnamed file `#INODE` in that directory (`d_tmpfile`), a name no
 /// path reaches. Any other open's name is kept.
-fn tmpfile_dir(real: String, flags: u64) -> String {
+pub(super) fn tmpfile_dir(real: String, flags: u64) -> String {
     let tmpfile = flags & libc::O_TMPFILE as u64 == libc::O_TMPFILE as u64;
     match real.rsplit_once('/') {
         Some((dir, last)) if tmpfile && last.starts_with('#') => {

@@ -8,7 +8,7 @@ use tracer_common::{
 
 use super::{
     Cx, DecodeError,
-    file::opened_name,
+    file::{opened_name, tmpfile_dir},
     network::sockaddr,
     procs::{Fd, UringPending},
     read_record, real_name, text, view_record,
@@ -123,13 +123,25 @@ pub(super) fn decode(
             (read_record::<RawEvent<ResultData>>(bytes)?.data, None)
         };
         let more = d.cflags & CQE_F_MORE != 0;
+        // The fd is named by the walk, as an openat(2)'s is (`file::opened`): a later call on
+        // it names the file, not the link or moved directory it was opened through. An
+        // O_TMPFILE's walk names `DIR/#INODE`, a name no path reaches: it is named by its
+        // directory, and its fd `DIR/#unnamed-tmpfile`, as open(2)'s.
+        let open_flags = cx.procs.uring_open_flags(d.tgid, d.req, d.user_data);
+        let real = real.flatten().map(|r| match open_flags {
+            Some(f) => tmpfile_dir(r, f),
+            None => r,
+        });
+        let walked = open_flags
+            .zip(real.as_deref())
+            .map(|(f, r)| Fd::Path(opened_name(r, f)));
         cx.procs
-            .uring_completed(d.tgid, d.req, d.user_data, d.res, more);
+            .uring_completed(d.tgid, d.req, d.user_data, d.res, more, walked);
         if !more {
             *cx.uring = Note::Named {
                 req: d.req,
                 user_data: d.user_data,
-                real: real.flatten(),
+                real,
                 unnamed: cx.header.flags & flags::REAL_PATH_UNNAMED != 0,
             };
         }
@@ -249,14 +261,15 @@ fn remember_new_fd(d: &OpData, sqe: &[u8; 64], path: Option<&PathRef>, cx: &mut 
             path.and_then(|p| p.resolved.as_deref())
                 .map(|n| Fd::Path(opened_name(n, flags))),
             flags & O_CLOEXEC != 0,
+            Some(flags),
         )
     };
-    let (what, cloexec) = match d.opcode {
+    let (what, cloexec, open_flags) = match d.opcode {
         op::OPENAT => named(path, op_flags),
         // openat2's flags are in its `open_how`, which the kernel side read; without them the
         // fd is not named.
         op::OPENAT2 if d.how_read != 0 => named(path, d.how_flags),
-        op::OPENAT2 => (None, true),
+        op::OPENAT2 => (None, true, None),
         // accept: the listener's address, as accept(2) does; `accept_flags` at 28.
         op::ACCEPT => (
             Some(Fd::Socket {
@@ -264,6 +277,7 @@ fn remember_new_fd(d: &OpData, sqe: &[u8; 64], path: Option<&PathRef>, cx: &mut 
                 netlink: None,
             }),
             op_flags & SOCK_CLOEXEC != 0,
+            None,
         ),
         // socket: its type (`SOCK_CLOEXEC` included) is the entry's `off`, at 8.
         op::SOCKET => (
@@ -272,6 +286,7 @@ fn remember_new_fd(d: &OpData, sqe: &[u8; 64], path: Option<&PathRef>, cx: &mut 
                 netlink: None,
             }),
             dword(8) & SOCK_CLOEXEC != 0,
+            None,
         ),
         _ => return false,
     };
@@ -282,6 +297,7 @@ fn remember_new_fd(d: &OpData, sqe: &[u8; 64], path: Option<&PathRef>, cx: &mut 
             user_data: d.user_data,
             what,
             cloexec,
+            open_flags,
         },
     );
     true

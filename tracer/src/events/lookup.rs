@@ -112,12 +112,12 @@ fn resolved(path: &str, directory: bool) -> Result<String, Errno> {
         Err(Errno::ENOSYS) => {
             return std::fs::canonicalize(path)
                 .map(|p| p.to_string_lossy().into_owned())
-                .map_err(|e| Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO)));
+                .map_err(errno_of);
         }
         Err(e) => return Err(e),
     };
     let name = std::fs::read_link(format!("/proc/self/fd/{}", fd.as_raw_fd()))
-        .map_err(|e| Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO)))?
+        .map_err(errno_of)?
         .to_string_lossy()
         .into_owned();
     // Removed between the open and the read: as gone as a failed open.
@@ -125,6 +125,11 @@ fn resolved(path: &str, directory: bool) -> Result<String, Errno> {
         return Err(Errno::ENOENT);
     }
     Ok(name)
+}
+
+/// An I/O error's errno (`EIO` for one that carries none).
+fn errno_of(e: std::io::Error) -> Errno {
+    Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO))
 }
 
 #[cfg(test)]

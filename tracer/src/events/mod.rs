@@ -888,6 +888,11 @@ mod tests {
 
     /// An io_uring openat of pid 42's request `req` of the absolute `path`, as submitted.
     fn uring_open(req: u64, user_data: u64, path: &str) -> Vec<u8> {
+        uring_open_flags(req, user_data, path, 0)
+    }
+
+    /// The same with open `flags`.
+    fn uring_open_flags(req: u64, user_data: u64, path: &str, flags: u32) -> Vec<u8> {
         use tracer_common::io_uring::OpData;
         // SAFETY: integers and byte arrays only: all-zero is a valid value.
         let mut ev: tracer_common::Event<OpData> = unsafe { std::mem::zeroed() };
@@ -897,6 +902,7 @@ mod tests {
         (d.opcode, d.req, d.user_data, d.sqe_read) = (18, req, user_data, 1);
         d.sqe[0] = 18;
         d.sqe[4..8].copy_from_slice(&(-100i32).to_ne_bytes());
+        d.sqe[28..32].copy_from_slice(&flags.to_ne_bytes());
         d.sqe[32..40].copy_from_slice(&user_data.to_ne_bytes());
         d.str1[..path.len()].copy_from_slice(path.as_bytes());
         d.str1_len = path.len() as u32;
@@ -934,8 +940,27 @@ mod tests {
             (p.resolved.as_deref(), p.real.as_deref()),
             (Some("/srv/a/x"), Some("/elsewhere/x"))
         );
-        // The fd table names its fd by the submission's path.
-        assert_eq!(d.procs.fd_path(42, 5).as_deref(), Some("/srv/a/x"));
+        // The fd table names its fd by the kernel's name, as an openat(2)'s.
+        assert_eq!(d.procs.fd_path(42, 5).as_deref(), Some("/elsewhere/x"));
+        // An O_TMPFILE: the walk's `DIR/#INODE` is its directory, as open(2)'s is, and its fd
+        // an unnamed file there.
+        let tmpfile = (libc::O_TMPFILE | libc::O_WRONLY) as u32;
+        assert_eq!(
+            d.decode(&uring_open_flags(9, 3, "/srv/lnk", tmpfile)),
+            Ok(None)
+        );
+        let e = d
+            .decode(&uring_opened(9, 3, "/elsewhere/#1234"))
+            .expect("decodes")
+            .expect("the O_TMPFILE, at its completion");
+        let EventData::IoUringOp { path: Some(p), .. } = &e.data else {
+            panic!("{e:?}")
+        };
+        assert_eq!(p.real.as_deref(), Some("/elsewhere"), "{e:?}");
+        assert_eq!(
+            d.procs.fd_path(42, 5).as_deref(),
+            Some("/elsewhere/#unnamed-tmpfile")
+        );
         // One whose completion never came is written when the recording stops, as submitted.
         assert_eq!(d.decode(&uring_open(8, 2, "/srv/b")), Ok(None));
         let left = d.unfinished();

@@ -119,6 +119,9 @@ pub struct Processes {
     /// io_uring requests whose completion gives a new fd (key: the kernel's request address),
     /// from the submission record to the completion record.
     uring_pending: HashMap<u64, UringPending>,
+    /// The recorder's own mount namespace and root, read once ([`Processes::with_procfs`]):
+    /// what each process read from /proc is compared with ([`Proc::host_view`]).
+    own_view: Option<View>,
     /// The time of the record being decoded: when table entries leave ([`Proc::retired`]).
     pub now: u64,
     /// The last processes that exited, with when (their fds left at their exit), for
@@ -132,15 +135,19 @@ pub struct UringPending {
     pub pid: u32,
     pub user_data: u64,
     /// What the new fd names; `None` when the submission named nothing the table can keep (an
-    /// unresolved path): the fd is forgotten instead.
+    /// unresolved path): the fd is forgotten instead, unless its completion names it.
     pub what: Option<Fd>,
     pub cloexec: bool,
+    /// An openat's or openat2's open flags, when known: its completion's kernel walk names
+    /// the fd then ([`Processes::uring_completed`]).
+    pub open_flags: Option<u64>,
 }
 
 impl Processes {
     pub fn with_procfs() -> Self {
         Self {
             use_procfs: true,
+            own_view: View::of("/proc/self"),
             ..Self::default()
         }
     }
@@ -160,15 +167,15 @@ impl Processes {
 
     /// Registers a running process from /proc (a `--pid` target and its descendants).
     pub fn seed_from_procfs(&mut self, pid: u32) {
-        let proc = read_procfs(pid);
+        let proc = read_procfs(pid, self.own_view.as_ref());
         self.map.insert(pid, proc);
     }
 
     fn get(&mut self, pid: u32) -> &mut Proc {
-        let use_procfs = self.use_procfs;
+        let (use_procfs, own_view) = (self.use_procfs, self.own_view.as_ref());
         self.map.entry(pid).or_insert_with(|| {
             if use_procfs {
-                read_procfs(pid)
+                read_procfs(pid, own_view)
             } else {
                 Proc::default()
             }
@@ -305,11 +312,29 @@ impl Processes {
         self.uring_pending.insert(req, pending);
     }
 
+    /// The open flags of `tgid`'s openat or openat2 request `req` (`user_data`) waiting for
+    /// its completion, when known.
+    pub fn uring_open_flags(&self, tgid: u32, req: u64, user_data: u64) -> Option<u64> {
+        self.uring_pending
+            .get(&req)
+            .filter(|p| p.user_data == user_data && p.pid == tgid)
+            .and_then(|p| p.open_flags)
+    }
+
     /// The completion of a request of `tgid` (`more`: a multishot accept goes on). A result
-    /// matched to its submission names the fd as the submission did; an fd the table cannot
-    /// name (the submission record was lost, its path unresolved) is forgotten, never left
-    /// with a stale name.
-    pub fn uring_completed(&mut self, tgid: u32, req: u64, user_data: u64, res: i32, more: bool) {
+    /// matched to its submission names the fd as the kernel walk at the completion did
+    /// (`walked`: an open's file, where the walk named it), else as the submission did; an fd
+    /// the table cannot name (the submission record was lost, its path unresolved and not
+    /// walked) is forgotten, never left with a stale name.
+    pub fn uring_completed(
+        &mut self,
+        tgid: u32,
+        req: u64,
+        user_data: u64,
+        res: i32,
+        more: bool,
+        walked: Option<Fd>,
+    ) {
         let pending = if more {
             self.uring_pending.get(&req).cloned()
         } else {
@@ -318,14 +343,12 @@ impl Processes {
         if res < 0 {
             return;
         }
-        match pending.filter(|p| p.user_data == user_data && p.pid == tgid) {
-            Some(UringPending {
-                pid,
-                what: Some(what),
-                cloexec,
-                ..
-            }) => self.new_fd(pid, res, what, cloexec),
-            _ => self.close_fds(tgid, res, res),
+        let named = pending
+            .filter(|p| p.user_data == user_data && p.pid == tgid)
+            .and_then(|p| Some((p.pid, walked.or(p.what)?, p.cloexec)));
+        match named {
+            Some((pid, what, cloexec)) => self.new_fd(pid, res, what, cloexec),
+            None => self.close_fds(tgid, res, res),
         }
     }
 
@@ -534,7 +557,8 @@ pub fn status_field<'a>(status: &'a str, name: &str) -> Option<&'a str> {
         .map(str::trim)
 }
 
-fn read_procfs(pid: u32) -> Proc {
+/// What /proc shows of process `pid`; `own_view`: the recorder's (see [`View`]).
+fn read_procfs(pid: u32, own_view: Option<&View>) -> Proc {
     let base = format!("/proc/{pid}");
     let cwd = std::fs::read_link(format!("{base}/cwd"))
         .ok()
@@ -573,20 +597,33 @@ fn read_procfs(pid: u32) -> Proc {
         cwd,
         fds,
         cloexec,
-        host_view: same_view(&base),
+        host_view: View::of(&base)
+            .zip(own_view)
+            .map(|(view, own)| view == *own),
         ..Proc::default()
     }
 }
 
-/// Whether the process at `/proc/PID` (`base`) has the recorder's mount namespace and root;
-/// `None` when /proc no longer shows it.
-fn same_view(base: &str) -> Option<bool> {
-    use std::os::unix::fs::MetadataExt;
-    let ns = std::fs::read_link(format!("{base}/ns/mnt")).ok()?;
-    let root = std::fs::metadata(format!("{base}/root")).ok()?;
-    let own_ns = std::fs::read_link("/proc/self/ns/mnt").ok()?;
-    let own_root = std::fs::metadata("/").ok()?;
-    Some(ns == own_ns && (root.dev(), root.ino()) == (own_root.dev(), own_root.ino()))
+/// A process's mount namespace and root directory (device and inode): two processes with the
+/// same see the file system alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct View {
+    ns: std::path::PathBuf,
+    root: (u64, u64),
+}
+
+impl View {
+    /// The view of the process at `base` (`/proc/PID`, `/proc/self`); `None` when /proc no
+    /// longer shows it.
+    fn of(base: &str) -> Option<Self> {
+        use std::os::unix::fs::MetadataExt;
+        let ns = std::fs::read_link(format!("{base}/ns/mnt")).ok()?;
+        let root = std::fs::metadata(format!("{base}/root")).ok()?;
+        Some(Self {
+            ns,
+            root: (root.dev(), root.ino()),
+        })
+    }
 }
 
 /// The fd's close-on-exec flag from its `fdinfo` (`flags:` in octal, `O_CLOEXEC` included).
@@ -604,6 +641,19 @@ fn fd_cloexec(fdinfo: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The recorder's own view, read once, is its processes' unless they left it; a process
+    /// /proc no longer shows has no known view.
+    #[test]
+    fn processes_in_the_recorders_view_are_told_by_their_namespace_and_root() {
+        let mut p = Processes::with_procfs();
+        assert!(p.own_view.is_some());
+        let me = std::process::id();
+        assert!(p.host_view(me));
+        p.leave_host_view(me);
+        assert!(!p.host_view(me));
+        assert_eq!(read_procfs(u32::MAX, p.own_view.as_ref()).host_view, None);
+    }
 
     /// A field is its whole name before the colon; the value is trimmed.
     #[test]
@@ -838,7 +888,7 @@ mod tests {
         assert_eq!(p.fd_path(2, 3).as_deref(), Some("/etc/f"));
     }
 
-    /// A ring's result names its fd as the submission did; a multishot accept's entry stays
+    /// A ring's result names its fd as the kernel walk or else the submission did; a multishot accept's entry stays
     /// for its next result; a result without its submission (or of another request at the
     /// same address) forgets the number instead of keeping a stale name; a failure changes
     /// nothing.
@@ -850,30 +900,46 @@ mod tests {
             user_data,
             what: Some(Fd::Path(what.into())),
             cloexec: false,
+            open_flags: None,
         };
         p.uring_submitted(0xa0, pending(7, "/srv/a"));
-        p.uring_completed(1, 0xa0, 7, 5, false);
+        p.uring_completed(1, 0xa0, 7, 5, false, None);
         assert_eq!(p.fd_path(1, 5).as_deref(), Some("/srv/a"));
         // Gone after its completion: a second result at that address names nothing.
         p.set_fd(1, 6, Fd::Path("/stale".into()));
-        p.uring_completed(1, 0xa0, 7, 6, false);
+        p.uring_completed(1, 0xa0, 7, 6, false, None);
         assert_eq!(p.fd_path(1, 6), None);
         // Another request's user_data, or another process's: not named.
         p.uring_submitted(0xb0, pending(8, "/srv/b"));
-        p.uring_completed(1, 0xb0, 9, 7, false);
+        p.uring_completed(1, 0xb0, 9, 7, false, None);
         assert_eq!(p.fd_path(1, 7), None);
         p.uring_submitted(0xb0, pending(8, "/srv/b"));
-        p.uring_completed(2, 0xb0, 8, 7, false);
+        p.uring_completed(2, 0xb0, 8, 7, false, None);
         assert_eq!(p.fd_path(1, 7), None);
         // A multishot request goes on (CQE_F_MORE); a failure names nothing.
         p.uring_submitted(0xc0, pending(10, "/srv/c"));
-        p.uring_completed(1, 0xc0, 10, -11, true);
-        p.uring_completed(1, 0xc0, 10, 8, true);
-        p.uring_completed(1, 0xc0, 10, 9, false);
+        p.uring_completed(1, 0xc0, 10, -11, true, None);
+        p.uring_completed(1, 0xc0, 10, 8, true, None);
+        p.uring_completed(1, 0xc0, 10, 9, false, None);
         assert_eq!(p.fd_path(1, 8).as_deref(), Some("/srv/c"));
         assert_eq!(p.fd_path(1, 9).as_deref(), Some("/srv/c"));
         p.set_fd(1, 10, Fd::Path("/stale".into()));
-        p.uring_completed(1, 0xc0, 10, -9, false);
+        p.uring_completed(1, 0xc0, 10, -9, false, None);
         assert_eq!(p.fd_path(1, 10).as_deref(), Some("/stale"));
+        // An open's completion walked: the kernel's name wins over the submission's, and
+        // names an fd whose submitted path was unresolved.
+        p.uring_submitted(0xd0, pending(11, "/srv/lnk/d"));
+        let walked = || Some(Fd::Path("/elsewhere/d".into()));
+        p.uring_completed(1, 0xd0, 11, 11, false, walked());
+        assert_eq!(p.fd_path(1, 11).as_deref(), Some("/elsewhere/d"));
+        p.uring_submitted(
+            0xe0,
+            UringPending {
+                what: None,
+                ..pending(12, "")
+            },
+        );
+        p.uring_completed(1, 0xe0, 12, 12, false, walked());
+        assert_eq!(p.fd_path(1, 12).as_deref(), Some("/elsewhere/d"));
     }
 }

@@ -320,6 +320,32 @@ impl Places {
                  or `..` in it may have led elsewhere)"
             ));
         }
+        // An open by an absolute path whose kernel walk gave no name (`real_path_unnamed`: the
+        // name was longer than the walk keeps, a step unreadable, the file below no mount the
+        // process's root reaches; an io_uring open into a fixed-file slot is never walked) is
+        // named only by its letters, and an open is the one call the host lookup leaves to
+        // the walk. Each directory on the way may be a symlink to anywhere: a link
+        // (`/srv/allowed/lnk`) to a directory whose own name is longer than the walk keeps
+        // gives exactly this, the file outside and its path inside. Not placed, then, unless
+        // its only directory is `/`, which is no link. Every successful open is walked
+        // (recorders since session 23), and the walk names an ordinary program's every open
+        // (a python http.server serving /usr/share/doc, ldconfig, dpkg -L, apt-get check,
+        // systemd-tmpfiles --cat-config, sysctl -a: 0 unnamed of 3285), so this leaves only
+        // such opens unplaced.
+        if opened_unnamed(ev)
+            && refs.iter().any(|r| {
+                r.real.is_none()
+                    && !matches!(r.looked_up, Some(LookedUp::Name(_)))
+                    && r.names().any(|n| n == path)
+                    && absolute_given(r).is_some()
+                    && unchecked_beyond_one_name(r)
+            })
+        {
+            return Placed::Unknown(format!(
+                "{path} (opened by an absolute path the kernel walk could not name, flagged \
+                 real_path_unnamed: a symlink on the way may have led elsewhere)"
+            ));
+        }
         let in_view = |p: String| match self.view_of.get(&ev.seq) {
             None => Placed::Host(p),
             Some(Seen::View(_)) if relative => Placed::Unknown(format!(
@@ -695,8 +721,20 @@ fn changed_refs(ev: &Event) -> Vec<&PathRef> {
         | EventData::Chown { path, .. }
         | EventData::Xattr { path, .. }
         | EventData::Utime { path, .. } => path.iter().collect(),
+        EventData::IoUringOp { path, path2, .. } => path.iter().chain(path2).collect(),
         _ => vec![],
     }
+}
+
+/// Whether `ev` is a successful open (open(2) and its kin, an io_uring `openat`/`openat2`)
+/// that the kernel walk could not name (`real_path_unnamed`).
+fn opened_unnamed(ev: &Event) -> bool {
+    let open = match &ev.data {
+        EventData::Open { .. } => true,
+        EventData::IoUringOp { op, .. } => op == "openat" || op == "openat2",
+        _ => false,
+    };
+    open && ev.flags.iter().any(|f| f == "real_path_unnamed")
 }
 
 /// Whether a path's name past the directory a kernel walk named has more than one component
@@ -1199,6 +1237,48 @@ mod tests {
             places.place(&t.events[3], "/srv/allowed/w"),
             Placed::Host("/srv/allowed/w".to_owned())
         );
+    }
+
+    /// An open by an absolute path the kernel walk could not name is not placed by its
+    /// letters when a directory on the way could be a symlink; one in `/`, one the walk
+    /// named, and one it was never asked to name (an older recorder's) are.
+    #[test]
+    fn absolute_opens_the_walk_could_not_name_are_not_placed_by_letters() {
+        use serde_json::json;
+        let ring_open = |path: &str| {
+            json!({"op": "openat", "family": "file", "path": {"resolved": path}, "path2": null,
+            "addr": null, "op_flags": 65, "named": true, "sq_thread": false})
+        };
+        let mut t = trace_of(&[
+            ("open", 527, "openat", open("/srv/allowed/lnk/f")),
+            ("open", 527, "openat", open("/f")),
+            ("open", 527, "openat", open("/srv/allowed/g")),
+            ("io_uring_op", 527, "", ring_open("/srv/allowed/lnk/r")),
+            (
+                "open",
+                527,
+                "openat",
+                json!({"path": {"resolved": "/srv/allowed/lnk/h", "real": "/srv/out/h"},
+                "flags": ["O_WRONLY"], "flags_raw": 1, "mode": null, "access": "write"}),
+            ),
+        ]);
+        for seq in [0, 1, 3] {
+            t.events[seq].flags.push("real_path_unnamed".to_owned());
+        }
+        t.events[3].syscall = None;
+        let places = Places::compute(&t);
+        for (seq, path) in [(0, "/srv/allowed/lnk/f"), (3, "/srv/allowed/lnk/r")] {
+            match places.place(&t.events[seq], path) {
+                Placed::Unknown(why) => assert!(why.contains("real_path_unnamed"), "{why}"),
+                other => panic!("{path} placed: {other:?}"),
+            }
+        }
+        for (seq, path) in [(1, "/f"), (2, "/srv/allowed/g"), (4, "/srv/out/h")] {
+            assert_eq!(
+                places.place(&t.events[seq], path),
+                Placed::Host(path.to_owned())
+            );
+        }
     }
 
     #[test]
