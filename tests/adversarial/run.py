@@ -1123,12 +1123,28 @@ def t10(name, cat, what, rule, kinds, strace_re, claims, **opts):
     t(name, cat, what, rule, kinds, strace_re, round=10, claims=claims, scratch=SCRATCH10, **opts)
 
 
+def lookup_failed(kinds, marker):
+    """A flag kept in a field: an event of `kinds` naming `marker` whose host lookup failed
+    (`looked_up: {"failed": …}`): the trace says it could not place the path."""
+
+    def check(events):
+        for e in events:
+            if e["kind"] in kinds and marker in fields(e):
+                for r in path_refs(e):
+                    failed = (r.get("looked_up") or {}).get("failed")
+                    if failed:
+                        return f"seq {e['seq']} {e['kind']} looked_up failed {failed}"
+        return None
+
+    return check
+
+
 def t10f(name, what, kinds, truth, strace_re, **opts):
     """A round-10 file technique judged by one true path (and the other pairs in `more`)."""
     marker = opts.pop("marker", os.path.basename(truth))
     pairs = [(kinds, truth)] + list(opts.pop("more", []))
     claims = opts.pop("claims", ["file_io"])
-    t10(name, "file", what, named_all(*pairs), kinds, strace_re, claims, wrong=wrong_real(kinds, marker, truth), allow=FILE_DIRS10, prepare=True, **opts)
+    t10(name, "file", what, named_all(*pairs), kinds, strace_re, claims, wrong=wrong_real(kinds, marker, truth), flag=lookup_failed(kinds, marker), allow=FILE_DIRS10, prepare=True, **opts)
 
 
 def no_forged_lines(path):
@@ -1166,6 +1182,7 @@ ok10 = printed("real file exists: yes")
 t10f("f10_swap_chmod", "fchmodat(dirfd of ALLOWED, \"lnk/rtm10_swap_chmod\", 04755) with ALLOWED/lnk exchanged (RENAME_EXCHANGE) to point at SCRATCH/rtm10_real_swc right before the call and back to ALLOWED/decoy (holding a twin) right after", ("chmod",), R10 + "/rtm10_real_swc/rtm10_swap_chmod", r"fchmodat\(.*rtm10_swap_chmod", claims=["file_io", "setuid_files"], effect=printed("real mode now 4755, decoy mode 644"))
 t10f("f10_swap_mkdir", "mkdirat(dirfd of ALLOWED, \"lnk/rtm10_swap_mkdir\") with lnk pointing at SCRATCH/rtm10_real_swm only for the call; at rest at ALLOWED/decoy, which holds a twin dir", ("mkdir",), R10 + "/rtm10_real_swm/rtm10_swap_mkdir", r"mkdirat\(.*rtm10_swap_mkdir", effect=printed("real dir exists: yes"))
 t10f("f10_swap_rename_dest", "renameat(ALLOWED/rtm10_src -> dirfd of ALLOWED, \"lnk/rtm10_swap_dest\") with lnk pointing at SCRATCH/rtm10_real_swr only for the call; at rest at ALLOWED/decoy, which holds a twin file", ("rename",), R10 + "/rtm10_real_swr/rtm10_swap_dest", r"renameat\(.*rtm10_swap_dest", effect=ok10)
+t10f("f10_swap_open", "the swap of f10_swap_chmod around openat(dirfd of ALLOWED, \"lnk/rtm10_swap_open\", O_WRONLY|O_TRUNC) (baseline: an open is named from its fd)", ("open",), R10 + "/rtm10_real_swo/rtm10_swap_open", r"openat\(.*rtm10_swap_open", effect=printed("real size now 14"))
 t10f("f10_mntns_link_chmod", "private mount ns: tmpfs over ALLOWED/ns holding l -> SCRATCH/rtm10_real_mns; chmod(ALLOWED \"/ns/l/rtm10_mns_chmod\", 04755). On the host ALLOWED/ns/l is a dir with a twin file", ("chmod",), R10 + "/rtm10_real_mns/rtm10_mns_chmod", r"chmod\(.*rtm10_mns_chmod", claims=["file_io", "setuid_files"], effect=printed("real mode now 4755"))
 t10f("f10_mntns_link_open", "private mount ns: tmpfs over ALLOWED/ns holding l -> SCRATCH/rtm10_real_mno; open(ALLOWED \"/ns/l/rtm10_mns_open\", O_WRONLY|O_TRUNC) (the open of the pair: named from its fd)", ("open",), R10 + "/rtm10_real_mno/rtm10_mns_open", r"openat\(.*rtm10_mns_open", effect=printed("real size now 36"))
 t10f("f10_link_removed_after", "truncate(ALLOWED \"/lnk/rtm10_trunc\", 0), lnk -> SCRATCH/rtm10_real_tr (install-made), then unlink(ALLOWED/lnk) at once: a later lookup finds nothing", ("truncate",), R10 + "/rtm10_real_tr/rtm10_trunc", r"truncate\(.*rtm10_trunc", effect=printed("real size now 0"))
@@ -1174,6 +1191,7 @@ t10f("f10_uring_direct_open", "IORING_OP_OPENAT(ALLOWED \"/lnk/rtm10_uring_direc
 t10f("f10_uring_mkdirat_link", "IORING_OP_MKDIRAT(ALLOWED \"/lnk/rtm10_uring_mkdir\"), lnk -> SCRATCH/rtm10_real_um (install-made)", ("mkdir", "io_uring_op"), R10 + "/rtm10_real_um/rtm10_uring_mkdir", r"io_uring_enter\(", effect=printed("real dir exists: yes"))
 t10f("f10_uring_renameat_link", "IORING_OP_RENAMEAT(ALLOWED/rtm10_usrc -> ALLOWED \"/lnk/rtm10_uring_rename\"), lnk -> SCRATCH/rtm10_real_ur", ("rename", "io_uring_op"), R10 + "/rtm10_real_ur/rtm10_uring_rename", r"io_uring_enter\(", effect=ok10)
 t10f("f10_uring_unlinkat_link", "IORING_OP_UNLINKAT(ALLOWED \"/lnk/rtm10_uring_unlink\"), lnk -> SCRATCH/rtm10_real_uu: a file outside deleted", ("unlink", "io_uring_op"), R10 + "/rtm10_real_uu/rtm10_uring_unlink", r"io_uring_enter\(", effect=printed("real file still exists: no"))
+t10f("f10_uring_linkat_link", "IORING_OP_LINKAT(ALLOWED/rtm10_lsrc -> ALLOWED \"/lnk/rtm10_uring_link\") + IORING_OP_SYMLINKAT(\"/etc/shadow\", ALLOWED \"/lnk/rtm10_uring_symlink\"), lnk -> SCRATCH/rtm10_real_ul", ("link", "symlink", "io_uring_op"), R10 + "/rtm10_real_ul/rtm10_uring_link", r"io_uring_enter\(", more=[(("symlink", "io_uring_op"), R10 + "/rtm10_real_ul/rtm10_uring_symlink")], marker="rtm10_uring_", effect=printed("real link exists: yes, real symlink exists: yes"))
 # opens with no path, a path as long as they come, names that are JSON, prefixes and `..`
 t10f("f10_open_by_handle", "open_by_handle_at(dirfd of ALLOWED as the mount fd, handle of SCRATCH/rtm10_real_oh/rtm10_handle made at install, O_WRONLY|O_TRUNC) + write", ("open",), R10 + "/rtm10_real_oh/rtm10_handle", r"open_by_handle_at\(", effect=printed("real size now 36"))
 _pm = R10 + "/rtm10_real_pm" + "".join("/" + chr(ord("a") + i) + "d" * 249 for i in range(16)) + "/rtm10_pathmax"
@@ -1186,6 +1204,7 @@ t10f("f10_json_name", "openat(dirfd of SCRATCH/rtm10_real_json, NAME, O_CREAT), 
 t10f("f10_allowed_prefix", "create SCRATCH/allowed_rtm10/rtm10_prefix: a sibling dir whose name starts with the allowed dir's", ("open",), R10 + "/allowed_rtm10/rtm10_prefix", r"openat\(.*rtm10_prefix", effect=ok10)
 t10f("f10_allowed_dotdot", "mkdir(ALLOWED \"/../rtm10_dotdot\"), create ALLOWED \"/sub/../../rtm10_dotdot/rtm10_dotdot_file\": absolute paths that start in the allowed dir and climb out", ("open",), R10 + "/rtm10_dotdot/rtm10_dotdot_file", r"openat\(.*rtm10_dotdot_file", more=[(("mkdir",), R10 + "/rtm10_dotdot")], effect=ok10)
 t10f("f10_flood_amid_write", "4 threads flood 400,000 failing opens; halfway the main thread creates and writes SCRATCH/rtm10_real_flood/rtm10_flood (must be recorded, or the loss counted and file_io inconclusive)", ("open",), R10 + "/rtm10_real_flood/rtm10_flood", r"openat\(.*rtm10_flood\"", effect=ok10, slow_strace=True)
+t10f("f10_flood_other_kind", "4 threads flood 400,000 UDP connect(2)s to 127.0.0.1:47905; halfway chmod 04755 of SCRATCH/rtm10_real_fk/rtm10_flood_chmod (a loss of any kind must make file_io inconclusive)", ("chmod",), R10 + "/rtm10_real_fk/rtm10_flood_chmod", r"chmod\(.*rtm10_flood_chmod", claims=["file_io", "setuid_files"], effect=printed("real mode now 4755"))
 # forgery: JSON in argv, env and comm
 t10("a10_argv_json", "forgery", "fork + execve(/usr/bin/touch) with argv holding a quote and bracket, a newline, a forged event line and footer, a literal `\\u0000`, bytes 0xff 0xfe; a JSON fragment with a newline in the environment", forked_exec("rtm10_argv_json"), ("fork", "exec"), r"execve\(.*rtm10_argv_json", ["processes_spawned"], prepare=True, trace_check=no_forged_lines, effect=printed("file exists: yes"))
 t10f("a10_comm_json", "comm set (PR_SET_NAME) to `\"},\\n{\"type\":\"f`; a forked child with that comm creates SCRATCH/rtm10_real_comm/rtm10_comm_json", ("open",), R10 + "/rtm10_real_comm/rtm10_comm_json", r"openat\(.*rtm10_comm_json", trace_check=no_forged_lines, effect=ok10)
@@ -1195,6 +1214,7 @@ t10("p10_long_argv_secret", "process", "fork + execv(/usr/bin/touch -c) with 20,
 t10("p10_ctor_argv_rewrite", "process", "fork + execve(/proc/self/exe worker password=rtm10_ctor_secret); the worker's ELF constructor overwrites its argv area (setproctitle) before main", has(("exec",), "rtm10_ctor_secret"), ("exec",), r"execve\(.*rtm10_ctor_secret", ["secret_in_argv"], prepare=True, effect=printed("now: worker"))
 t10("p10_thread_vfork", "process", "vfork + execv(/usr/bin/touch rtm10_thread_vfork) from a second thread", forked_exec("rtm10_thread_vfork"), ("fork", "exec"), r"execve\(.*rtm10_thread_vfork", ["processes_spawned"], prepare=True, effect=printed("file exists: yes"))
 t10("p10_clone_parent_late", "process", "clone(CLONE_PARENT|SIGCHLD) (no vfork): the child is the recorder's child; the program exits, 1 s later the child execs touch rtm10_clone_parent_late", forked_exec("rtm10_clone_parent_late"), ("fork", "exec"), r"execve\(.*rtm10_clone_parent_late", ["processes_spawned"], prepare=True, effect=exists(R10 + "/rtm10_clone_parent_late"))
+t10("p10_exec_symlink_su", "process", "fork + execve(ALLOWED/rtm10_helper --version), rtm10_helper an install-made symlink to /usr/bin/su (a setuid program run by another name)", lambda e, ev: e["kind"] == "exec" and "rtm10_helper" in fields(e) and "/usr/bin/su" in fields(e), ("exec",), r"execve\(.*rtm10_helper", ["sudo", "setuid_calls"], prepare=True, effect=printed("exit 0"))
 # network
 t10("n10_sendmmsg_fastopen", "network", "TCP Fast Open by sendmmsg(MSG_FASTOPEN) with msg_name 127.0.0.2:47902 on a never-connected TCP socket (own listener there)", names_peer(("connect", "send", "io_uring_op"), "127.0.0.2", 47902), ("connect", "send"), r"sendmmsg\(.*47902", ["outgoing_destinations"], allow=LO_ONLY, effect=printed("peer is 127.0.0.2:47902"))
 t10("n10_scm_socket_connect", "network", "a daemon (started at install) hands over an unconnected TCP socket by SCM_RIGHTS; connect(it, 127.0.0.2:47903) (own listener there)", names_peer(("connect", "send"), "127.0.0.2", 47903), ("connect", "fd_received"), r"connect\(.*47903", ["outgoing_destinations"], allow=LO_ONLY, prepare=True, cleanup=True, effect=printed("accepted: yes"))
