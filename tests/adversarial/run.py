@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Adversarial corpus runner: builds each technique (round 1: src/*.c; round 2: round2/*.c,
 *.py, *.sh; round 3: round3/*.c, *.pl; round 4: round4/*.c; round 5: round5/*.c; round 6:
-round6/*.c, *.pl; round 7: round7/*.c; round 8: round8/*.c; round 9: round9/*.c), runs it once
+round6/*.c, *.pl; round 7: round7/*.c; round 8: round8/*.c; round 9: round9/*.c; round 10: round10/*.c), runs it once
 under `tracer record` and once under `strace -f`, and says per technique whether each tool saw
 it; for rounds 2-5 also what `tracer check` answers the review claims the technique is about
 (a claim "held" over a technique that did the thing is an evasion).
@@ -23,9 +23,9 @@ Verdicts, strict on purpose:
           a technique whose action failed proves nothing either way
 
 Usage (root): tests/adversarial/run.py [--tracer PATH] [--out DIR] [--only NAME,...]
-               [--round 1|2|3|4|5|6|7|8|9|all] [--markdown FILE]
+               [--round 1|2|...|10|all] [--markdown FILE]
 Needs gcc, strace, and a built tracer (cargo build --release -p tracer). Scratch files live in
-/tmp/redteam-adv (rounds 1-5) or /tmp/redteam-adv6, -adv7, -adv8, -adv9 (rounds 6-9), wiped before each run; traces go
+/tmp/redteam-adv (rounds 1-5) or /tmp/redteam-adv6 ... -adv10 (rounds 6-10), wiped before each run; traces go
 to --out (default /tmp/redteam-out).
 """
 
@@ -973,12 +973,19 @@ def named_all(*pairs):
     """For each (kinds, truth): an event of `kinds` with a path naming `truth`. Every pair must be
     named; the event the verdict shows is the first pair's."""
 
+    memo = {}
+
     def one(kinds, truth, events):
-        return [e for e in events if e["kind"] in kinds and any(same_path(host_name(r), truth) for r in path_refs(e))]
+        # Computed once per trace (a flood's trace has 400,000 events: once per event is too slow).
+        key = (id(events), kinds, truth)
+        if key not in memo:
+            memo.clear() if len(memo) > 16 else None
+            memo[key] = [e for e in events if e["kind"] in kinds and any(same_path(host_name(r), truth) for r in path_refs(e))]
+        return memo[key]
 
     def pred(e, events):
         kinds, truth = pairs[0]
-        if e not in one(kinds, truth, events):
+        if not any(x is e for x in one(kinds, truth, events)):
             return False
         return all(one(k, tr, events) for k, tr in pairs[1:])
 
@@ -1095,6 +1102,128 @@ t9f("f9_uring_openat_stale", "IORING_OP_OPENAT(dirfd of ALLOWED/rtm9_ursub (move
 t9f("f9_failed_shadow_fchdir", "fchdir(O_PATH fd of /etc received from a daemon), drop to uid 65534, open(\"shadow\") -> EACCES: a failed read of /etc/shadow by a relative name", ("open",), "/etc/shadow", r"openat\(AT_FDCWD, \"shadow\"", claims=[], effect=printed("(Permission denied)"), cleanup=True)
 
 
+# ---------------------------------------------------------------------------------------------
+# Round 10 (round10/): written blind to the recorder's code, its trace-format and blind-spot
+# docs and its e2e tests (rounds 1-9 read only so as not to repeat a technique). It attacks what
+# the project says is new since round 9: opens named by the kernel from their new fd (also at an
+# io_uring open's completion), symlinked paths of other calls looked up by the recorder in its
+# own mount namespace tens of ms after the call, argv captured to 16 KiB, daemon trees followed,
+# lost events counted. Markers rtm10_/RTM10_, ports 47901-47920 on 127.0.0.x, scratch
+# /tmp/redteam-adv10. File techniques are judged like round 9's: an event must name the true
+# host path (`looked_up`, else `real`, else `resolved`), and one naming the marker elsewhere is
+# "wrong". `trace_check` (new here) reads the trace file itself: a forged line that parsed as
+# an event or a footer, or a line that is not JSON, makes the technique "wrong".
+
+SCRATCH10 = "/tmp/redteam-adv10"
+ALLOWED10 = SCRATCH10 + "/allowed"
+FILE_DIRS10 = {"dirs": [ALLOWED10]}
+
+
+def t10(name, cat, what, rule, kinds, strace_re, claims, **opts):
+    t(name, cat, what, rule, kinds, strace_re, round=10, claims=claims, scratch=SCRATCH10, **opts)
+
+
+def lookup_failed(kinds, marker):
+    """A flag kept in a field: an event of `kinds` naming `marker` whose host lookup failed
+    (`looked_up: {"failed": …}`): the trace says it could not place the path."""
+
+    def check(events):
+        for e in events:
+            if e["kind"] in kinds and marker in fields(e):
+                for r in path_refs(e):
+                    failed = (r.get("looked_up") or {}).get("failed")
+                    if failed:
+                        return f"seq {e['seq']} {e['kind']} looked_up failed {failed}"
+        return None
+
+    return check
+
+
+def t10f(name, what, kinds, truth, strace_re, **opts):
+    """A round-10 file technique judged by one true path (and the other pairs in `more`)."""
+    marker = opts.pop("marker", os.path.basename(truth))
+    pairs = [(kinds, truth)] + list(opts.pop("more", []))
+    claims = opts.pop("claims", ["file_io"])
+    t10(name, "file", what, named_all(*pairs), kinds, strace_re, claims, wrong=wrong_real(kinds, marker, truth), flag=lookup_failed(kinds, marker), allow=FILE_DIRS10, prepare=True, **opts)
+
+
+def no_forged_lines(path):
+    """The trace file holds one header, one footer, and only lines that are JSON; no event of the
+    forged kind `rtm10_forged`, no footer with the forged stop_reason."""
+    counts = {"header": 0, "footer": 0, "bad": 0}
+    with open(path, errors="replace") as f:
+        for line in f:
+            try:
+                o = json.loads(line)
+            except ValueError:
+                counts["bad"] += 1
+                continue
+            ty = o.get("type")
+            if ty in counts:
+                counts[ty] += 1
+            if o.get("kind") == "rtm10_forged" or o.get("stop_reason") == "rtm10_forged":
+                return f"a forged line parsed as a {ty}: {line[:80]!r}"
+    if counts["bad"] or counts["header"] != 1 or counts["footer"] != 1:
+        return f"trace lines: {counts['header']} header(s), {counts['footer']} footer(s), {counts['bad']} not JSON"
+    return None
+
+
+def argv_truncated(events):
+    """A flag for the exec techniques: an exec whose argv the recorder cut."""
+    for e in events:
+        if e["kind"] == "exec" and (e.get("fields") or {}).get("argv_truncated"):
+            return f"seq {e['seq']} exec argv_truncated"
+    return None
+
+
+R10 = SCRATCH10
+ok10 = printed("real file exists: yes")
+# a symlink swapped for the call only (the recorder's later lookup finds the decoy)
+t10f("f10_swap_chmod", "fchmodat(dirfd of ALLOWED, \"lnk/rtm10_swap_chmod\", 04755) with ALLOWED/lnk exchanged (RENAME_EXCHANGE) to point at SCRATCH/rtm10_real_swc right before the call and back to ALLOWED/decoy (holding a twin) right after", ("chmod",), R10 + "/rtm10_real_swc/rtm10_swap_chmod", r"fchmodat\(.*rtm10_swap_chmod", claims=["file_io", "setuid_files"], effect=printed("real mode now 4755, decoy mode 644"))
+t10f("f10_swap_mkdir", "mkdirat(dirfd of ALLOWED, \"lnk/rtm10_swap_mkdir\") with lnk pointing at SCRATCH/rtm10_real_swm only for the call; at rest at ALLOWED/decoy, which holds a twin dir", ("mkdir",), R10 + "/rtm10_real_swm/rtm10_swap_mkdir", r"mkdirat\(.*rtm10_swap_mkdir", effect=printed("real dir exists: yes"))
+t10f("f10_swap_rename_dest", "renameat(ALLOWED/rtm10_src -> dirfd of ALLOWED, \"lnk/rtm10_swap_dest\") with lnk pointing at SCRATCH/rtm10_real_swr only for the call; at rest at ALLOWED/decoy, which holds a twin file", ("rename",), R10 + "/rtm10_real_swr/rtm10_swap_dest", r"renameat\(.*rtm10_swap_dest", effect=ok10)
+t10f("f10_swap_open", "the swap of f10_swap_chmod around openat(dirfd of ALLOWED, \"lnk/rtm10_swap_open\", O_WRONLY|O_TRUNC) (baseline: an open is named from its fd)", ("open",), R10 + "/rtm10_real_swo/rtm10_swap_open", r"openat\(.*rtm10_swap_open", effect=printed("real size now 14"))
+t10f("f10_swap_dir_for_link", "chmod(ALLOWED \"/d/rtm10_swd_chmod\", 04755), ALLOWED/d a real dir (with a twin) exchanged with a symlink to SCRATCH/rtm10_real_swd for the call only: at rest the path has no link", ("chmod",), R10 + "/rtm10_real_swd/rtm10_swd_chmod", r"chmod\(.*rtm10_swd_chmod", claims=["file_io", "setuid_files"], effect=printed("real mode now 4755, twin mode 644; d is a directory"))
+t10f("f10_mntns_bind_chmod", "private mount ns: bind SCRATCH/rtm10_real_mb over ALLOWED/b; chmod(ALLOWED \"/b/rtm10_bind_chmod\", 04755); on the host ALLOWED/b is a dir with a twin (no symlink anywhere)", ("chmod",), R10 + "/rtm10_real_mb/rtm10_bind_chmod", r"chmod\(.*rtm10_bind_chmod", claims=["file_io", "setuid_files"], effect=printed("real mode now 4755"))
+t10f("f10_mntns_link_chmod", "private mount ns: tmpfs over ALLOWED/ns holding l -> SCRATCH/rtm10_real_mns; chmod(ALLOWED \"/ns/l/rtm10_mns_chmod\", 04755). On the host ALLOWED/ns/l is a dir with a twin file", ("chmod",), R10 + "/rtm10_real_mns/rtm10_mns_chmod", r"chmod\(.*rtm10_mns_chmod", claims=["file_io", "setuid_files"], effect=printed("real mode now 4755"))
+t10f("f10_mntns_link_open", "private mount ns: tmpfs over ALLOWED/ns holding l -> SCRATCH/rtm10_real_mno; open(ALLOWED \"/ns/l/rtm10_mns_open\", O_WRONLY|O_TRUNC) (the open of the pair: named from its fd)", ("open",), R10 + "/rtm10_real_mno/rtm10_mns_open", r"openat\(.*rtm10_mns_open", effect=printed("real size now 36"))
+t10f("f10_link_removed_after", "truncate(ALLOWED \"/lnk/rtm10_trunc\", 0), lnk -> SCRATCH/rtm10_real_tr (install-made), then unlink(ALLOWED/lnk) at once: a later lookup finds nothing", ("truncate",), R10 + "/rtm10_real_tr/rtm10_trunc", r"truncate\(.*rtm10_trunc", effect=printed("real size now 0"))
+# io_uring: a direct descriptor (no fd to name the file by) and path ops through a symlink
+t10f("f10_uring_direct_open", "IORING_OP_OPENAT(ALLOWED \"/lnk/rtm10_uring_direct\", O_CREAT) into a direct descriptor (file_index IORING_FILE_INDEX_ALLOC, no fd), IORING_OP_WRITE with IOSQE_FIXED_FILE; lnk -> SCRATCH/rtm10_real_ud", ("open", "io_uring_op"), R10 + "/rtm10_real_ud/rtm10_uring_direct", r"io_uring_enter\(", effect=ok10)
+t10f("f10_uring_mkdirat_link", "IORING_OP_MKDIRAT(ALLOWED \"/lnk/rtm10_uring_mkdir\"), lnk -> SCRATCH/rtm10_real_um (install-made)", ("mkdir", "io_uring_op"), R10 + "/rtm10_real_um/rtm10_uring_mkdir", r"io_uring_enter\(", effect=printed("real dir exists: yes"))
+t10f("f10_uring_renameat_link", "IORING_OP_RENAMEAT(ALLOWED/rtm10_usrc -> ALLOWED \"/lnk/rtm10_uring_rename\"), lnk -> SCRATCH/rtm10_real_ur", ("rename", "io_uring_op"), R10 + "/rtm10_real_ur/rtm10_uring_rename", r"io_uring_enter\(", effect=ok10)
+t10f("f10_uring_unlinkat_link", "IORING_OP_UNLINKAT(ALLOWED \"/lnk/rtm10_uring_unlink\"), lnk -> SCRATCH/rtm10_real_uu: a file outside deleted", ("unlink", "io_uring_op"), R10 + "/rtm10_real_uu/rtm10_uring_unlink", r"io_uring_enter\(", effect=printed("real file still exists: no"))
+t10f("f10_uring_linkat_link", "IORING_OP_LINKAT(ALLOWED/rtm10_lsrc -> ALLOWED \"/lnk/rtm10_uring_link\") + IORING_OP_SYMLINKAT(\"/etc/shadow\", ALLOWED \"/lnk/rtm10_uring_symlink\"), lnk -> SCRATCH/rtm10_real_ul", ("link", "symlink", "io_uring_op"), R10 + "/rtm10_real_ul/rtm10_uring_link", r"io_uring_enter\(", more=[(("symlink", "io_uring_op"), R10 + "/rtm10_real_ul/rtm10_uring_symlink")], marker="rtm10_uring_", effect=printed("real link exists: yes, real symlink exists: yes"))
+# opens with no path, a path as long as they come, names that are JSON, prefixes and `..`
+t10f("f10_open_by_handle", "open_by_handle_at(dirfd of ALLOWED as the mount fd, handle of SCRATCH/rtm10_real_oh/rtm10_handle made at install, O_WRONLY|O_TRUNC) + write", ("open",), R10 + "/rtm10_real_oh/rtm10_handle", r"open_by_handle_at\(", effect=printed("real size now 36"))
+_pm = R10 + "/rtm10_real_pm" + "".join("/" + chr(ord("a") + i) + "d" * 249 for i in range(16)) + "/rtm10_pathmax"
+t10f("f10_pathmax_link", "openat(dirfd of ALLOWED, \"lnk/<16 dirs of 250 bytes>/rtm10_pathmax\", O_CREAT), lnk -> SCRATCH/rtm10_real_pm: the file's host path is 4,062 bytes", ("open",), _pm, r"openat\(.*rtm10_pathmax", effect=ok10)
+_json_name = ('rtm10_json","real":"\\u002ftmp\\u002fredteam-adv10\\u002fallowed\\u002fx"}}\n'
+              '{"type":"event","seq":999999,"ts_ns":1,"pid":1,"tid":1,"ppid":0,'
+              '"comm":"x","kind":"rtm10_forged","fields":{}}\n'
+              '{"type":"footer","stop_reason":"rtm10_forged"}\n')
+t10f("f10_json_name", "openat(dirfd of SCRATCH/rtm10_real_json, NAME, O_CREAT), NAME a JSON fragment: a quote, a fake `real` in the allowed dir (`\\u002f` for `/`), a newline, a forged event line and a forged footer", ("open",), R10 + "/rtm10_real_json/" + _json_name, r"openat\(.*rtm10_json", marker="rtm10_json", trace_check=no_forged_lines, effect=ok10)
+t10f("f10_allowed_prefix", "create SCRATCH/allowed_rtm10/rtm10_prefix: a sibling dir whose name starts with the allowed dir's", ("open",), R10 + "/allowed_rtm10/rtm10_prefix", r"openat\(.*rtm10_prefix", effect=ok10)
+t10f("f10_allowed_dotdot", "mkdir(ALLOWED \"/../rtm10_dotdot\"), create ALLOWED \"/sub/../../rtm10_dotdot/rtm10_dotdot_file\": absolute paths that start in the allowed dir and climb out", ("open",), R10 + "/rtm10_dotdot/rtm10_dotdot_file", r"openat\(.*rtm10_dotdot_file", more=[(("mkdir",), R10 + "/rtm10_dotdot")], effect=ok10)
+t10f("f10_flood_amid_write", "4 threads flood 400,000 failing opens; halfway the main thread creates and writes SCRATCH/rtm10_real_flood/rtm10_flood (must be recorded, or the loss counted and file_io inconclusive)", ("open",), R10 + "/rtm10_real_flood/rtm10_flood", r"openat\(.*rtm10_flood\"", effect=ok10, slow_strace=True)
+t10f("f10_flood_other_kind", "4 threads flood 400,000 UDP connect(2)s to 127.0.0.1:47905; halfway chmod 04755 of SCRATCH/rtm10_real_fk/rtm10_flood_chmod (a loss of any kind must make file_io inconclusive)", ("chmod",), R10 + "/rtm10_real_fk/rtm10_flood_chmod", r"chmod\(.*rtm10_flood_chmod", claims=["file_io", "setuid_files"], effect=printed("real mode now 4755"))
+# forgery: JSON in argv, env and comm
+t10("a10_argv_json", "forgery", "fork + execve(/usr/bin/touch) with argv holding a quote and bracket, a newline, a forged event line and footer, a literal `\\u0000`, bytes 0xff 0xfe; a JSON fragment with a newline in the environment", forked_exec("rtm10_argv_json"), ("fork", "exec"), r"execve\(.*rtm10_argv_json", ["processes_spawned"], prepare=True, trace_check=no_forged_lines, effect=printed("file exists: yes"))
+t10f("a10_comm_json", "comm set (PR_SET_NAME) to `\"},\\n{\"type\":\"f`; a forked child with that comm creates SCRATCH/rtm10_real_comm/rtm10_comm_json", ("open",), R10 + "/rtm10_real_comm/rtm10_comm_json", r"openat\(.*rtm10_comm_json", trace_check=no_forged_lines, effect=ok10)
+T["a10_comm_json"]["cat"] = "forgery"
+# processes
+t10("p10_long_argv_secret", "process", "fork + execv(/usr/bin/touch -c) with 20,200 bytes of pads, then password=rtm10_argv_secret (past a 16 KiB capture)", has(("exec",), "rtm10_argv_secret"), ("exec",), r"execve\(.*rtm10_argv_secret", ["secret_in_argv"], prepare=True, flag=argv_truncated, strace_s="65536", effect=printed("before password=rtm10_argv_secret"))
+t10("p10_huge_argv_secret", "process", "fork + execv(/usr/bin/touch -c) with 404,000 bytes of pads, then password=rtm10_huge_secret (far past a 16 KiB capture: cut, the claim must not hold)", has(("exec",), "rtm10_huge_secret"), ("exec",), r"execve\(.*rtm10_huge_secret", ["secret_in_argv"], prepare=True, flag=argv_truncated, strace_s="65536", strace_v=True, effect=printed("before password=rtm10_huge_secret"))
+t10("p10_ctor_argv_rewrite", "process", "fork + execve(/proc/self/exe worker password=rtm10_ctor_secret); the worker's ELF constructor overwrites its argv area (setproctitle) before main", has(("exec",), "rtm10_ctor_secret"), ("exec",), r"execve\(.*rtm10_ctor_secret", ["secret_in_argv"], prepare=True, effect=printed("now: worker"))
+t10("p10_thread_vfork", "process", "vfork + execv(/usr/bin/touch rtm10_thread_vfork) from a second thread", forked_exec("rtm10_thread_vfork"), ("fork", "exec"), r"execve\(.*rtm10_thread_vfork", ["processes_spawned"], prepare=True, effect=printed("file exists: yes"))
+t10("p10_clone_parent_late", "process", "clone(CLONE_PARENT|SIGCHLD) (no vfork): the child is the recorder's child; the program exits, 1 s later the child execs touch rtm10_clone_parent_late", forked_exec("rtm10_clone_parent_late"), ("fork", "exec"), r"execve\(.*rtm10_clone_parent_late", ["processes_spawned"], prepare=True, effect=exists(R10 + "/rtm10_clone_parent_late"))
+t10("p10_exec_symlink_su", "process", "fork + execve(ALLOWED/rtm10_helper --version), rtm10_helper an install-made symlink to /usr/bin/su (a setuid program run by another name)", lambda e, ev: e["kind"] == "exec" and "rtm10_helper" in fields(e) and "/usr/bin/su" in fields(e), ("exec",), r"execve\(.*rtm10_helper", ["sudo", "setuid_calls"], prepare=True, effect=printed("exit 0"))
+# network
+t10("n10_sendmmsg_fastopen", "network", "TCP Fast Open by sendmmsg(MSG_FASTOPEN) with msg_name 127.0.0.2:47902 on a never-connected TCP socket (own listener there)", names_peer(("connect", "send", "io_uring_op"), "127.0.0.2", 47902), ("connect", "send"), r"sendmmsg\(.*47902", ["outgoing_destinations"], allow=LO_ONLY, effect=printed("peer is 127.0.0.2:47902"))
+t10("n10_scm_socket_connect", "network", "a daemon (started at install) hands over an unconnected TCP socket by SCM_RIGHTS; connect(it, 127.0.0.2:47903) (own listener there)", names_peer(("connect", "send"), "127.0.0.2", 47903), ("connect", "fd_received"), r"connect\(.*47903", ["outgoing_destinations"], allow=LO_ONLY, prepare=True, cleanup=True, effect=printed("accepted: yes"))
+t10("n10_sqpoll_connect", "network", "SQPOLL ring (the kernel's iou-sqp thread submits): IORING_OP_SOCKET + IORING_OP_CONNECT 127.0.0.2:47904 (own listener there)", names_peer(("connect", "send", "io_uring_op"), "127.0.0.2", 47904), ("connect", "io_uring_op"), r"io_uring_(enter|setup)\(", ["outgoing_destinations"], allow=LO_ONLY, effect=printed("accepted: yes"))
+
+
 def sh(cmd, **kw):
     return subprocess.run(cmd, **kw)
 
@@ -1169,6 +1298,11 @@ def build(bindir, names):
         # round9/r9.h includes round 6's r6.h (round 3's r3.h and uring3.h, round 2's headers)
         # with round 9's scratch dir.
         jobs.append((n, os.path.join(r9, n + ".c"), ["-I", r9, "-I", r6, "-I", r3, "-I", r2]))
+    r10 = os.path.join(HERE, "round10")
+    for n in [n for n in names if T[n].get("round", 1) == 10]:
+        # round10/r10.h includes round 6's r6.h (round 3's r3.h and uring3.h, round 2's headers)
+        # with round 10's scratch dir.
+        jobs.append((n, os.path.join(r10, n + ".c"), ["-I", r10, "-I", r6, "-I", r3, "-I", r2]))
     for name, path, extra in jobs:
         cmd = ["gcc", "-O1", "-Wall", "-no-pie", "-pthread", *extra, "-o", os.path.join(bindir, name), path]
         cmd += [a.replace("{bindir}", bindir) for a in LINK.get(name, [])]
@@ -1356,6 +1490,11 @@ def judge_tracer(name, spec, path):
     # The target's own exec names the technique's binary: never evidence for a marker.
     target = header["target"].get("pid")
     events = [e for e in events if not (e["kind"] == "exec" and e["pid"] == target and name in fields(e))]
+    # Round 10: forged lines in the trace file itself (a name, an argv, a comm that is JSON).
+    if spec.get("trace_check"):
+        why = spec["trace_check"](path)
+        if why:
+            return "wrong", why
     # Round 9: a `real` (the kernel's name) that names the file where it is not.
     if spec.get("wrong"):
         why = spec["wrong"](events)
@@ -1366,6 +1505,11 @@ def judge_tracer(name, spec, path):
             return "recorded", f"seq {e['seq']} {e['kind']} ({e.get('syscall')})"
     kinds = spec["kinds"]
     reasons = []
+    # Round 10: a technique's own test of a flag kept in a field (an exec's argv_truncated).
+    if spec.get("flag"):
+        why = spec["flag"](events)
+        if why:
+            reasons.append(why)
     for e in events:
         if e["kind"] not in kinds:
             continue
@@ -1438,7 +1582,7 @@ def main():
     ap.add_argument("--tracer", default=os.path.join(HERE, "..", "..", "target", "release", "tracer"))
     ap.add_argument("--out", default="/tmp/redteam-out")
     ap.add_argument("--only", default="")
-    ap.add_argument("--round", default="all", choices=["1", "2", "3", "4", "5", "6", "7", "8", "9", "all"])
+    ap.add_argument("--round", default="all", choices=["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "all"])
     ap.add_argument("--markdown", default="")
     ap.add_argument("--no-strace", action="store_true")
     ap.add_argument("--rejudge", action="store_true", help="judge the traces and strace logs already in --out, run nothing")
