@@ -19,7 +19,9 @@ use super::{
     image::Image,
     qemu::{self, Accel, Disk, Vm},
     qmp::PortWatch,
-    stream::{HostLimits, HostTrace, RESULTS_PORT, StreamReport, TRACE_PORT, read_results},
+    stream::{
+        HostLimits, HostTrace, RESULTS_PORT, StreamReport, TRACE_PORT, read_results, results_ended,
+    },
     util::{RemoveOnDrop, io_err, unique_path},
 };
 
@@ -65,6 +67,11 @@ pub struct JobOutcome {
 }
 
 const STARTED_MARK: &str = "tracer-job: started";
+/// The guest's last console line before its power-off (the image's `tracer-job`).
+const POWER_OFF_MARK: &str = "tracer-job: powering off";
+/// How long a streamed job's guest may take, once its trace and results are in, to print
+/// [`POWER_OFF_MARK`] (its last words on the console) before the host stops it.
+const DONE_GRACE: Duration = Duration::from_secs(2);
 
 /// Boots `image` with `payload` (a directory holding `job.sh`), and copies what the job wrote
 /// to `$TRACER_OUT` into `out_dir`, with the console log as `out_dir/console.log`.
@@ -139,6 +146,10 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
     });
     let mut boot_seconds = None;
     let mut relayed = 0;
+    // A streamed job is done when the recorder's footer and the results' End frame are in;
+    // the guest's own power-off (systemd stopping every unit: 5 s under TCG) adds nothing.
+    let mut results_seen = 0;
+    let mut done_at: Option<Instant> = None;
     let status = loop {
         if let Some(s) = vm.wait(Duration::from_millis(500))? {
             break Some(s);
@@ -173,6 +184,29 @@ pub fn run(image: &Image, payload: &Path, out_dir: &Path, opts: &JobOptions) -> 
             tracing::warn!(
                 "vm: nothing on the trace stream for {} s (the recorder was killed or stopped): stopping the guest",
                 silent.as_secs()
+            );
+            vm.kill();
+            break None;
+        }
+        if done_at.is_none()
+            && let Some(h) = host_trace.as_ref()
+            && h.whole()
+        {
+            // Read again only when it grew: the guest decides how much it sends.
+            let len = fs::metadata(&results_raw).map_or(0, |m| m.len());
+            if len != results_seen {
+                results_seen = len;
+                if results_ended(&results_raw, &opts.stream.unwrap_or_default()) {
+                    done_at = Some(Instant::now());
+                }
+            }
+        }
+        if let Some(at) = done_at
+            && (text.contains(POWER_OFF_MARK) || at.elapsed() >= DONE_GRACE)
+        {
+            tracing::info!(
+                target: super::PROGRESS,
+                "vm: the trace and the job's results are in: stopping the guest (its power-off adds nothing)"
             );
             vm.kill();
             break None;

@@ -1102,6 +1102,28 @@ impl HostTrace {
     pub fn started(&self) -> bool {
         self.sink.started()
     }
+
+    /// The recorder's own footer came and nothing cut the trace: it is whole, and nothing the
+    /// guest does from now on is written to it (a reopened port is still found afterwards:
+    /// [`Self::port_events`]).
+    pub fn whole(&self) -> bool {
+        self.sink.footer && self.sink.cut.is_none()
+    }
+}
+
+/// True when the results port's host file `raw` holds a results stream up to its End frame
+/// (the guest's job sent everything): the guest has nothing more to give the host. A stream
+/// past a limit or malformed is not ended here; [`read_results`] says why afterwards.
+pub fn results_ended(raw: &Path, limits: &HostLimits) -> bool {
+    let Ok(bytes) = std::fs::read(raw) else {
+        return false;
+    };
+    let mut decoder = Decoder::new(Limits {
+        max_frame: Limits::default().max_frame,
+        max_total: limits.max_results_bytes,
+    });
+    let (frames, err) = decoder.feed(&bytes);
+    err.is_none() && frames.iter().any(|f| matches!(f, Frame::End(_)))
 }
 
 /// Writes the result files of the results port's host file `raw` into `dest`, within the
@@ -1568,6 +1590,16 @@ mod tests {
             "{\"a\":1}\n"
         );
         assert!(!back.join("trace.jsonl").exists());
+        // Whole, the host may stop the guest; a stream still coming (no End yet) or none, not.
+        let limits = HostLimits::default();
+        assert!(results_ended(&port, &limits));
+        let sent = std::fs::read(&port).unwrap();
+        let partial = dir.join("partial");
+        std::fs::write(&partial, &sent[..sent.len() - 10]).unwrap();
+        assert!(!results_ended(&partial, &limits));
+        std::fs::write(&partial, &sent[..sent.len() / 2]).unwrap();
+        assert!(!results_ended(&partial, &limits));
+        assert!(!results_ended(&dir.join("none"), &limits));
         // Over the per-file limit: the file is cut there, and the rest still comes.
         let small = dir.join("small");
         std::fs::create_dir_all(&small).unwrap();
