@@ -859,13 +859,31 @@ pub struct RealPath {
 }
 
 /// What the enter program saves per thread for the exit program.
+///
+/// One entry per recorded thread, kept from call to call and overwritten in place (an LRU
+/// insert and a delete per syscall cost more than the program's own work: issue 16): the
+/// exit marks it finished ([`Inflight::active`] 0) instead of deleting it, and every reader
+/// tells a call in progress from the thread's last finished one by that field.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct Inflight {
     pub ts_ns: u64,
     pub args: [u64; 6],
     pub syscall: u16,
-    pub _pad: [u16; 3],
+    /// [`INFLIGHT_ACTIVE`] from the entry to the exit of the call, 0 after.
+    pub active: u16,
+    pub _pad: [u16; 2],
+}
+
+/// [`Inflight::active`] of a call in progress.
+pub const INFLIGHT_ACTIVE: u16 = 1;
+
+impl Inflight {
+    /// Whether the thread is inside this call (its exit has not run).
+    #[inline(always)]
+    pub fn in_call(&self) -> bool {
+        self.active == INFLIGHT_ACTIVE
+    }
 }
 
 #[cfg(feature = "user")]

@@ -1,11 +1,13 @@
 //! Every map the programs share with userspace, and the load-time configuration.
 
+use core::sync::atomic::{Ordering, compiler_fence};
+
 use aya_ebpf::{
     macros::map,
     maps::{Array, HashMap, LruHashMap, PerCpuArray, ProgramArray, RingBuf},
 };
 use tracer_common::{
-    Config, EntryArg, Event, Inflight, MAX_KINDS, MAX_SYSCALL_NR, RealPath,
+    Config, EntryArg, Event, INFLIGHT_ACTIVE, Inflight, MAX_KINDS, MAX_SYSCALL_NR, RealPath,
     environment::GetenvPending,
     file::{ArgLayout, FileRealData},
     io_uring::Pending,
@@ -21,10 +23,57 @@ pub static EVENTS: RingBuf = RingBuf::with_byte_size(1 << 24, 0);
 #[map]
 pub static TRACKED: HashMap<u32, u8> = HashMap::with_max_entries(1 << 16, 0);
 
-/// Arguments of the syscall each recorded thread is in (key: tid). LRU so that threads that die
-/// inside a syscall cannot fill it.
+/// Arguments of the syscall each recorded thread is in (key: tid). One slot per thread, made
+/// by its first recorded call and overwritten in place by each next one ([`begin_call`]); the
+/// exit marks it finished ([`end_call`]) and the thread's end removes it. An insert and a
+/// delete per call were a third of the map work of an open+close storm (issue 16): an LRU
+/// insert takes a node from the free list and a delete gives it back, each under the LRU's
+/// locks. Every reader goes through [`inflight`], which gives only a call in progress. LRU so
+/// that threads whose end was missed cannot fill it.
 #[map]
 pub static INFLIGHT: LruHashMap<u32, Inflight> = LruHashMap::with_max_entries(1 << 16, 0);
+
+/// The call thread `tid` is inside, if it entered a recorded one whose exit has not run: a
+/// pointer to its `INFLIGHT` slot, valid for the program's run.
+#[inline(always)]
+pub fn inflight(tid: u32) -> Option<*mut Inflight> {
+    let slot = INFLIGHT.get_ptr_mut(tid)?;
+    // SAFETY: a map value read in place.
+    unsafe { (*slot).in_call() }.then_some(slot)
+}
+
+/// Saves `call` (its `active` is ignored) as the call thread `tid` is entering: into the
+/// thread's slot in place, or a new one on its first call. `Err` when there is no room.
+///
+/// The slot is marked finished first and in progress last, so that userspace reading it while
+/// the thread writes it (the at-stop reader, which reads each entry twice) never takes a half
+/// written one for a call.
+#[inline(always)]
+pub fn begin_call(tid: u32, call: &Inflight) -> Result<(), ()> {
+    let Some(slot) = INFLIGHT.get_ptr_mut(tid) else {
+        let mut call = *call;
+        call.active = INFLIGHT_ACTIVE;
+        return INFLIGHT.insert(tid, &call, 0).map_err(|_| ());
+    };
+    // SAFETY: this thread's map value, written in place; only this thread's programs write it.
+    unsafe {
+        core::ptr::write_volatile(&raw mut (*slot).active, 0);
+        compiler_fence(Ordering::SeqCst);
+        (*slot).ts_ns = call.ts_ns;
+        (*slot).args = call.args;
+        (*slot).syscall = call.syscall;
+        compiler_fence(Ordering::SeqCst);
+        core::ptr::write_volatile(&raw mut (*slot).active, INFLIGHT_ACTIVE);
+    }
+    Ok(())
+}
+
+/// Marks the call in `slot` (from [`inflight`]) finished: its exit ran, or none can.
+#[inline(always)]
+pub fn end_call(slot: *mut Inflight) {
+    // SAFETY: a map value pointer from `inflight`, valid for this program's run.
+    unsafe { core::ptr::write_volatile(&raw mut (*slot).active, 0) };
+}
 
 /// What an exec's entry knows (credentials before, dirfd, flags, the LSM's name of the file)
 /// until `sched_process_exec` or the failed exec's exit emits the record (key: tid).
@@ -43,9 +92,15 @@ pub static EXEC_ZERO: PerCpuArray<ExecData> = PerCpuArray::with_max_entries(1, 0
 pub static EXEC_SCRATCH: Array<ExecRecord> = Array::with_max_entries(1, 0);
 
 /// The path or address of a call that may block, as its entry read it (key: tid), for its
-/// exit to compare (`probes::syscalls::entry_copy`). LRU for the same reason as `INFLIGHT`.
+/// exit to compare (`probes::syscalls::entry_copy`). Like `INFLIGHT`, one slot per thread
+/// overwritten in place by each call that copies (its `ts_ns` names the call; the exit leaves
+/// it), removed at the thread's end. LRU for the same reason as `INFLIGHT`; since it holds a
+/// slot for every live thread that opened or connected, not only for those inside such a
+/// call, it is sized for 16Ki threads (4.6 MiB). Past that the least recently used slots go:
+/// a call blocked that long whose copy went is flagged `args_unverified` at its exit (counted
+/// lost at the stop), never compared with another call's copy.
 #[map]
-pub static ENTRY_ARGS: LruHashMap<u32, EntryArg> = LruHashMap::with_max_entries(1 << 12, 0);
+pub static ENTRY_ARGS: LruHashMap<u32, EntryArg> = LruHashMap::with_max_entries(1 << 14, 0);
 
 /// Zeroed template for a new `ENTRY_ARGS` entry (half the stack).
 #[map]

@@ -38,7 +38,7 @@ use crate::{
     emit::{note_str, read_user_bytes, read_user_str, syscall_event, syscall_event_sized},
     lsm,
     maps::{
-        FILE_ARGS, FILE_SCRATCH, INFLIGHT, LOST, REAL_PATHS, config, count, real_of, real_slot,
+        FILE_ARGS, FILE_SCRATCH, LOST, REAL_PATHS, config, count, inflight, real_of, real_slot,
     },
     probes::syscalls::{Completed, SyscallContext, check_entry, complete, zero},
     scope,
@@ -143,8 +143,8 @@ fn note_real_open(ctx: &LsmContext, cfg: &Config) -> Option<()> {
     let tid = bpf_get_current_pid_tgid() as u32;
     // An open syscall of a recorded thread is in progress: the scope check, and no name is
     // kept for the files the kernel opens on its own behalf (an exec's binary, its loader).
-    // SAFETY: a map value read by copy.
-    let inflight = unsafe { INFLIGHT.get(tid) }?;
+    // SAFETY: a map value read in place.
+    let inflight = unsafe { &*inflight(tid)? };
     let syscall = SyscallId::from_raw(inflight.syscall)?;
     // mq_open's and open_by_handle_at's exit program (`file_exit`) takes no kernel name: none
     // is kept for them, or the thread's next open would find it and, the insert keeping the

@@ -17,7 +17,7 @@ use tracer_common::{
 
 use crate::{
     emit::{event, now, read_user_bytes, syscall_event},
-    maps::{AUTOBOUND, INFLIGHT, SENT_FILES, SentFile, config},
+    maps::{AUTOBOUND, SENT_FILES, SentFile, config, inflight},
     probes::syscalls::{SyscallContext, check_entry, complete, zero},
     scope::in_scope,
 };
@@ -62,8 +62,8 @@ fn try_udp_autobind(ctx: &TracePointContext) -> Option<()> {
     let sk: u64 = unsafe { ctx.read_at(SL_SK) }.ok()?;
     // The fd, when the send is one of the recorded send syscalls (its entry saved the args).
     let tid = pid_tgid as u32;
-    // SAFETY: a map value read by value.
-    let fd = match unsafe { INFLIGHT.get(tid) } {
+    // SAFETY: a map value read in place.
+    let fd = match inflight(tid).map(|i| unsafe { &*i }) {
         Some(i)
             if i.syscall == SyscallId::Sendto as u16
                 || i.syscall == SyscallId::Sendmsg as u16
@@ -212,7 +212,7 @@ fn try_listen_state(ctx: &TracePointContext) -> Option<()> {
         return None;
     }
     let tid = bpf_get_current_pid_tgid() as u32;
-    let inflight = INFLIGHT.get_ptr_mut(tid)?;
+    let inflight = inflight(tid)?;
     // SAFETY: a map value pointer, valid for this program's run.
     unsafe {
         if (*inflight).syscall != SyscallId::Listen as u16 {

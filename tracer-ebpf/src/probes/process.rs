@@ -45,8 +45,8 @@ use crate::{
     },
     lsm,
     maps::{
-        EVENTS, EXEC_SCRATCH, EXEC_ZERO, EXECS, INFLIGHT, LOST, REAL_PATHS, SUBMITTED, TRACKED,
-        config, count,
+        ENTRY_ARGS, EVENTS, EXEC_SCRATCH, EXEC_ZERO, EXECS, INFLIGHT, LOST, REAL_PATHS, SUBMITTED,
+        TRACKED, config, count, inflight,
     },
     probes::syscalls::{SyscallContext, complete},
     scope::in_scope,
@@ -355,8 +355,8 @@ fn try_sched_process_exec(ctx: &TracePointContext) -> Option<()> {
         return None;
     }
     let syscall = if seen {
-        // SAFETY: a map value read by copy.
-        unsafe { INFLIGHT.get(old_tid) }.map_or(SyscallId::Execve as u16, |i| i.syscall)
+        // SAFETY: a map value read in place.
+        inflight(old_tid).map_or(SyscallId::Execve as u16, |i| unsafe { (*i).syscall })
     } else {
         0
     };
@@ -470,7 +470,8 @@ fn try_sched_process_fork(ctx: &TracePointContext) -> Option<()> {
     if untracked {
         count(&LOST, EventKind::Fork);
     }
-    let (syscall, clone_flags) = match unsafe { INFLIGHT.get(tid) } {
+    // SAFETY: a map value read in place.
+    let (syscall, clone_flags) = match inflight(tid).map(|i| unsafe { &*i }) {
         Some(i) => {
             let flags = match SyscallId::from_raw(i.syscall) {
                 Some(SyscallId::Clone) => i.args[0],
@@ -525,13 +526,15 @@ fn try_sched_process_exit(ctx: &TracePointContext) -> Option<()> {
     // A call left unanswered by a thread that ends: it never returned. One that may not
     // return (reboot) is written, flagged, from its saved entry.
     // SAFETY: a map value read by copy.
-    if let Some(inflight) = unsafe { INFLIGHT.get(tid) }.copied() {
-        let _ = INFLIGHT.remove(tid);
-        if let Some(id) = SyscallId::from_raw(inflight.syscall)
-            && id.may_not_return()
-        {
-            let _ = super::privilege::unanswered(&inflight, id, flags::NO_RETURN, cfg);
-        }
+    let call = inflight(tid).map(|i| unsafe { *i });
+    // The thread's slots go with it, whether or not it was in a call.
+    let _ = INFLIGHT.remove(tid);
+    let _ = ENTRY_ARGS.remove(tid);
+    if let Some(inflight) = call
+        && let Some(id) = SyscallId::from_raw(inflight.syscall)
+        && id.may_not_return()
+    {
+        let _ = super::privilege::unanswered(&inflight, id, flags::NO_RETURN, cfg);
     }
     let _ = EXECS.remove(tid);
     if cfg.lsm_paths != 0 {

@@ -21,6 +21,8 @@
 //! family's exit code is written once and compiled for both ([`exit_programs!`]): a tail call
 //! only reaches a program of its caller's type.
 
+use core::sync::atomic::{Ordering, compiler_fence};
+
 use aya_ebpf::{
     EbpfContext,
     helpers::{bpf_get_current_pid_tgid, bpf_probe_read_kernel, generated::bpf_get_current_task},
@@ -36,7 +38,10 @@ use tracer_common::{
 
 use crate::{
     emit::{read_user_bytes, read_user_str},
-    maps::{ENTRY_ARGS, ENTRY_ZERO, EXITS, INFLIGHT, LOST, SYSCALLS, config, count},
+    maps::{
+        ENTRY_ARGS, ENTRY_ZERO, EXITS, LOST, SYSCALLS, begin_call, config, count, end_call,
+        inflight,
+    },
     probes::process,
     scope::in_scope,
 };
@@ -232,10 +237,11 @@ fn try_sys_enter<C: SyscallContext>(ctx: &C) -> Option<()> {
         ts_ns: crate::emit::now(),
         args,
         syscall,
-        _pad: [0; 3],
+        active: tracer_common::INFLIGHT_ACTIVE,
+        _pad: [0; 2],
     };
     let tid = pid_tgid as u32;
-    if INFLIGHT.insert(tid, inflight, 0).is_err() {
+    if begin_call(tid, &inflight).is_err() {
         // Without its entry the exit program cannot pair the call: it is lost.
         count(&LOST, kind);
         return None;
@@ -282,6 +288,11 @@ fn hard_limit_before(syscall: u16, args: &mut [u64; 6], cfg: &Config, pid_tgid: 
 /// (an open of a FIFO or a device, a connect waiting for its handshake, a send on a full
 /// socket): their argument is copied here too, so that the exit can tell whether another
 /// thread rewrote it while the call waited ([`check_entry`]). Nothing else pays for it.
+///
+/// The thread's `ENTRY_ARGS` slot is overwritten in place (its bytes zeroed, then read): an
+/// insert of the 272-byte zero template and the exit's delete were an LRU node taken and given
+/// back per open. The copy's `ts_ns` is cleared first and set last, so that the at-stop reader
+/// (which reads it twice) never pairs a half-written copy with its call.
 #[inline(always)]
 fn entry_copy(tid: u32, syscall: u16, inflight: &Inflight) {
     let a = &inflight.args;
@@ -295,20 +306,34 @@ fn entry_copy(tid: u32, syscall: u16, inflight: &Inflight) {
     if src == 0 {
         return;
     }
-    let Some(zero) = ENTRY_ZERO.get_ptr(0) else {
-        return;
-    };
-    // SAFETY: a per-CPU map value, copied into the hash map. A failed insert leaves no entry,
-    // which the exit treats as an unread one.
-    if ENTRY_ARGS.insert(tid, unsafe { &*zero }, 0).is_err() {
-        return;
-    }
-    let Some(e) = ENTRY_ARGS.get_ptr_mut(tid) else {
-        return;
+    let e = match ENTRY_ARGS.get_ptr_mut(tid) {
+        Some(e) => {
+            // SAFETY: this thread's map value; its `bytes` has PATH_CAP bytes. Only this
+            // thread's programs write it.
+            unsafe {
+                core::ptr::write_volatile(&raw mut (*e).ts_ns, 0);
+                compiler_fence(Ordering::SeqCst);
+                zero::<{ tracer_common::PATH_CAP }>(&raw mut (*e).bytes);
+            }
+            e
+        }
+        None => {
+            let Some(zero) = ENTRY_ZERO.get_ptr(0) else {
+                return;
+            };
+            // SAFETY: a per-CPU map value (`ts_ns` 0), copied into the hash map. A failed
+            // insert leaves no copy of this call, which the exit treats as an unread one.
+            if ENTRY_ARGS.insert(tid, unsafe { &*zero }, 0).is_err() {
+                return;
+            }
+            let Some(e) = ENTRY_ARGS.get_ptr_mut(tid) else {
+                return;
+            };
+            e
+        }
     };
     // SAFETY: `e` is this thread's map value; the helpers check the user address.
     unsafe {
-        (*e).ts_ns = inflight.ts_ns;
         if len == 0 {
             let r = read_user_str(src, &raw mut (*e).bytes);
             (*e).len = r.len;
@@ -318,6 +343,8 @@ fn entry_copy(tid: u32, syscall: u16, inflight: &Inflight) {
             (*e).len = n;
             (*e).failed = u32::from(n == 0);
         }
+        compiler_fence(Ordering::SeqCst);
+        core::ptr::write_volatile(&raw mut (*e).ts_ns, inflight.ts_ns);
     }
 }
 
@@ -341,7 +368,7 @@ pub unsafe fn zero<const N: usize>(dst: *mut [u8; N]) {
 }
 
 /// Compares an argument read at the exit (`len` bytes at `exit`, zero after them: see
-/// [`zero`]) with the entry's copy of the same call, and forgets that copy:
+/// [`zero`]) with the entry's copy of the same call (left in place for the thread's next):
 /// [`flags::ARGS_CHANGED`] when they differ, [`flags::ARGS_UNVERIFIED`] when the entry could
 /// not read it and the call blocked (see [`BLOCKED_NS`]); 0 otherwise.
 ///
@@ -375,7 +402,6 @@ pub unsafe fn check_entry<const N: usize>(done: &Completed, exit: *const [u8; N]
             if diff != 0 { flags::ARGS_CHANGED } else { 0 }
         }
     };
-    let _ = ENTRY_ARGS.remove(tid);
     result
 }
 
@@ -428,14 +454,15 @@ pub fn sys_exit_raw(ctx: RawTracePointContext) -> i32 {
 #[inline(always)]
 fn dispatch_exit<C: EbpfContext>(ctx: &C, exits: &ProgramArray) {
     let tid = bpf_get_current_pid_tgid() as u32;
-    // SAFETY: a map value read by copy.
-    let Some(syscall) = (unsafe { INFLIGHT.get(tid) }).map(|i| i.syscall) else {
+    let Some(slot) = inflight(tid) else {
         return;
     };
+    // SAFETY: a map value read in place.
+    let syscall = unsafe { (*slot).syscall };
     // SAFETY: the context is this program's own; on success the call does not return.
     unsafe { exits.tail_call(ctx, u32::from(syscall)) };
     // No exit program for a hooked syscall: its entry cannot be completed.
-    let _ = INFLIGHT.remove(tid);
+    end_call(slot);
     if let Some(id) = SyscallId::from_raw(syscall) {
         count(&LOST, id.kind());
     }
@@ -448,14 +475,16 @@ pub struct Completed {
     pub ret: i64,
 }
 
-/// Pairs a `sys_exit_*` hit with the saved entry of the same thread and forgets the entry.
-/// `None` for threads outside the scope (they have no entry): the only cost they pay here.
+/// Pairs a `sys_exit_*` hit with the saved entry of the same thread and marks the entry
+/// finished. `None` for threads outside the scope (they have no entry) and for a thread in no
+/// recorded call: the only cost they pay here.
 #[inline(always)]
 pub fn complete<C: SyscallContext>(ctx: &C) -> Option<Completed> {
     let tid = bpf_get_current_pid_tgid() as u32;
-    // SAFETY: the entry is copied out before it is removed.
-    let inflight = *unsafe { INFLIGHT.get(tid) }?;
-    let _ = INFLIGHT.remove(tid);
+    let slot = inflight(tid)?;
+    // SAFETY: the entry is copied out before it is marked finished.
+    let inflight = unsafe { *slot };
+    end_call(slot);
     let syscall = SyscallId::from_raw(inflight.syscall)?;
     let Some(ret) = ctx.ret() else {
         count(&LOST, syscall.kind());

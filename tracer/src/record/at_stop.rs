@@ -8,7 +8,11 @@
 //!
 //! After the last drain, the entries the kernel side keeps for each call in progress
 //! (`INFLIGHT`: the call and its arguments; `ENTRY_ARGS`: the path or address the entry program
-//! copied, see `tracer-ebpf/src/probes/syscalls.rs`) say which calls those are. Each is made
+//! copied, see `tracer-ebpf/src/probes/syscalls.rs`) say which calls those are. Both keep one
+//! slot per thread, overwritten in place by each call: an `INFLIGHT` slot whose call is
+//! finished says so (`Inflight::in_call`), an `ENTRY_ARGS` copy names its call by its entry
+//! time, and a slot is read until two reads agree ([`settled`]), since a thread still running
+//! may be rewriting it; one that never settles is no call made an event. Each is made
 //! a record of the layout the exit program would have written, from the entry's copy of its
 //! argument and the thread's ids read from /proc (it is alive: a thread's exit clears its
 //! entry), and goes through the decoder like any other, as an event without a result flagged
@@ -76,22 +80,25 @@ pub fn calls_at_stop(ebpf: &aya::Ebpf) -> Result<AtStop, RecordError> {
     let entry_args = aya::maps::HashMap::<_, u32, EntryArg>::try_from(map("ENTRY_ARGS")?)
         .map_err(|e| load("ENTRY_ARGS", &e))?;
     let mut calls = Vec::new();
-    for entry in inflight.iter() {
-        let (tid, call) = entry.map_err(|e| load("INFLIGHT", &e))?;
-        calls.push((call.ts_ns, tid, call));
+    for key in inflight.keys() {
+        let tid = key.map_err(|e| load("INFLIGHT", &e))?;
+        match settled(|| inflight.get(&tid, 0).ok(), same_call) {
+            Read::Settled(call) if call.in_call() => calls.push((call.ts_ns, tid, call, true)),
+            // The thread's last call is finished, or the thread just ended.
+            Read::Settled(_) | Read::Gone => {}
+            Read::Unsettled(call) => calls.push((call.ts_ns, tid, call, false)),
+        }
     }
-    calls.sort_by_key(|&(ts, tid, _)| (ts, tid));
+    calls.sort_by_key(|&(ts, tid, _, _)| (ts, tid));
     let mut out = AtStop::default();
-    for (_, tid, call) in calls {
+    for (_, tid, call, call_settled) in calls {
         let Some(id) = SyscallId::from_raw(call.syscall) else {
             continue;
         };
         let kind = id.kind().name();
-        let copied = || {
-            entry_args
-                .get(&tid, 0)
-                .ok()
-                .filter(|e| e.ts_ns == call.ts_ns && e.failed == 0)
+        let copied = || match settled(|| entry_args.get(&tid, 0).ok(), same_entry) {
+            Read::Settled(e) => Some(e).filter(|e| e.ts_ns == call.ts_ns && e.failed == 0),
+            Read::Gone | Read::Unsettled(_) => None,
         };
         let record = match id {
             // Without an address no exit program writes a sendto: nothing is left out.
@@ -116,6 +123,8 @@ pub fn calls_at_stop(ebpf: &aya::Ebpf) -> Result<AtStop, RecordError> {
             // See the module's doc: nothing done yet, or an event from elsewhere.
             _ => continue,
         };
+        // Half of one call and half of the next cannot be written as either.
+        let record = record.filter(|_| call_settled);
         match record {
             Some(r) => out.records.push((kind, r)),
             None => {
@@ -128,6 +137,48 @@ pub fn calls_at_stop(ebpf: &aya::Ebpf) -> Result<AtStop, RecordError> {
         }
     }
     Ok(out)
+}
+
+/// A map slot as [`settled`] read it.
+#[derive(Debug, PartialEq)]
+enum Read<T> {
+    /// Two reads in a row agreed.
+    Settled(T),
+    /// No reads in a row agreed (the last one is kept): its thread was writing it each time.
+    Unsettled(T),
+    /// The key is gone (its thread ended).
+    Gone,
+}
+
+/// How many times a slot is read, at most, for two reads in a row to agree.
+const READS: usize = 4;
+
+/// Reads a slot the programs overwrite in place until two reads in a row agree (`same`): a
+/// thread still running may be writing it while it is read, and a read then holds parts of
+/// two calls. Writing a slot takes the program nanoseconds, and a read here is a syscall: two
+/// equal reads are one state the thread left it in.
+fn settled<T>(mut read: impl FnMut() -> Option<T>, same: impl Fn(&T, &T) -> bool) -> Read<T> {
+    let Some(mut last) = read() else {
+        return Read::Gone;
+    };
+    for _ in 1..READS {
+        let Some(next) = read() else {
+            return Read::Gone;
+        };
+        if same(&last, &next) {
+            return Read::Settled(next);
+        }
+        last = next;
+    }
+    Read::Unsettled(last)
+}
+
+fn same_call(a: &Inflight, b: &Inflight) -> bool {
+    (a.ts_ns, a.args, a.syscall, a.active) == (b.ts_ns, b.args, b.syscall, b.active)
+}
+
+fn same_entry(a: &EntryArg, b: &EntryArg) -> bool {
+    (a.ts_ns, a.len, a.failed, a.bytes) == (b.ts_ns, b.len, b.failed, b.bytes)
 }
 
 /// Whether thread `tid` is still inside `call` (its first two arguments, as
@@ -299,6 +350,8 @@ fn bytes_of<T: Copy>(record: &T) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+    use tracer_common::INFLIGHT_ACTIVE;
+
     use super::*;
     use crate::{
         events::{Clock, Decoder, procs::Processes},
@@ -334,7 +387,8 @@ mod tests {
                 0,
             ],
             syscall: SyscallId::Openat as u16,
-            _pad: [0; 3],
+            active: INFLIGHT_ACTIVE,
+            _pad: [0; 2],
         };
         let record = open_record(tid, SyscallId::Openat, &call, &entry_of(7, b"/run/x.fifo"))
             .expect("this thread is alive");
@@ -357,7 +411,8 @@ mod tests {
             ts_ns: 9,
             args: [3, 0x2000, 16, 0, 0, 0],
             syscall: SyscallId::Connect as u16,
-            _pad: [0; 3],
+            active: INFLIGHT_ACTIVE,
+            _pad: [0; 2],
         };
         let sin = [2, 0, 0x1f, 0x90, 10, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0];
         let record = net_record(tid, &call, &sin, 0).expect("alive");
@@ -377,6 +432,48 @@ mod tests {
         assert_eq!(ev.flags, ["args_unverified", "unfinished"]);
     }
 
+    /// A slot read while its thread rewrites it is taken only when two reads in a row agree;
+    /// one that keeps changing is kept as unsettled (its call is counted lost, not written),
+    /// and one whose key went away between reads is gone.
+    #[test]
+    fn a_slot_is_read_until_two_reads_agree() {
+        let mut reads = [Some(1), Some(2), Some(2), Some(3)].into_iter();
+        assert_eq!(
+            settled(|| reads.next().flatten(), |a, b| a == b),
+            Read::Settled(2)
+        );
+        let mut n = 0;
+        let busy = settled(
+            || {
+                n += 1;
+                Some(n)
+            },
+            |a, b| a == b,
+        );
+        assert_eq!(busy, Read::Unsettled(READS));
+        let mut reads = [Some(1), None].into_iter();
+        assert_eq!(
+            settled(|| reads.next().flatten(), |a, b| a == b),
+            Read::Gone
+        );
+        let mut none = std::iter::empty::<Option<u8>>();
+        assert_eq!(settled(|| none.next().flatten(), |a, b| a == b), Read::Gone);
+
+        let call = |ts_ns, active| Inflight {
+            ts_ns,
+            args: [3, 0x2000, 16, 0, 0, 0],
+            syscall: SyscallId::Connect as u16,
+            active,
+            _pad: [0; 2],
+        };
+        assert!(same_call(&call(1, 1), &call(1, 1)));
+        assert!(!same_call(&call(1, 1), &call(2, 1)));
+        assert!(!same_call(&call(1, 1), &call(1, 0)));
+        assert!(call(1, INFLIGHT_ACTIVE).in_call() && !call(1, 0).in_call());
+        assert!(same_entry(&entry_of(1, b"/a"), &entry_of(1, b"/a")));
+        assert!(!same_entry(&entry_of(1, b"/a"), &entry_of(1, b"/b")));
+    }
+
     /// A thread that is gone cannot be described: no record (the call is counted lost).
     #[test]
     fn a_thread_gone_makes_no_record() {
@@ -384,7 +481,8 @@ mod tests {
             ts_ns: 1,
             args: [3, 0, 0, 0, 0, 0],
             syscall: SyscallId::Connect as u16,
-            _pad: [0; 3],
+            active: INFLIGHT_ACTIVE,
+            _pad: [0; 2],
         };
         assert!(net_record(u32::MAX - 1, &call, &[2, 0], 0).is_none());
     }
