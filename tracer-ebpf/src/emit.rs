@@ -164,6 +164,15 @@ pub unsafe fn read_user_bytes<const N: usize>(src: u64, len: u64, dst: *mut [u8;
         return 0;
     }
     let n = if len > N as u64 { N as u32 } else { len as u32 };
+    // The bound is checked again on a value the compiler cannot see through: otherwise it
+    // drops the check as proven, and 6.1's verifier, which does not always carry the bound of
+    // the `min` above to the helper's size register (send_exit's netlink head after the
+    // INFLIGHT slot change), rejects the program ("R2 min value is negative").
+    // SAFETY: a read of a local.
+    let n = unsafe { core::ptr::read_volatile(&n) };
+    if n > N as u32 {
+        return 0;
+    }
     // SAFETY: `n` ≤ N bytes into `dst`; the helper checks the user address.
     let r = unsafe {
         aya_ebpf::helpers::generated::bpf_probe_read_user(dst.cast(), n, src as *const _)
