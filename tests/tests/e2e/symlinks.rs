@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use tracer::trace::{Event, EventData, LookedUp, PathRef};
+use tracer::trace::{Event, EventData, Found, PathRef};
 
 use crate::common::*;
 
@@ -123,9 +123,13 @@ fn calls_through_a_symlink_in_the_relative_part_are_named_where_they_land() {
     for (syscall, given, path_of, want) in landed {
         let p = by_given(t, syscall, given, path_of);
         assert_eq!(
-            p.looked_up,
-            Some(LookedUp::Name(want.clone())),
+            p.looked_up.as_ref().map(|l| &l.found),
+            Some(&Found::Name(want.clone())),
             "{syscall} {given}: {p:?}"
+        );
+        assert!(
+            p.looked_up.as_ref().is_some_and(|l| l.time.is_some()),
+            "{p:?}"
         );
         assert!(p.names().any(|n| n == want), "{p:?}");
     }
@@ -133,9 +137,9 @@ fn calls_through_a_symlink_in_the_relative_part_are_named_where_they_land() {
     // came first, else says it failed; never absent, never the name by letters.
     let gone = by_given(t, "mkdirat", "lnkgone/x", mkdir);
     let want = format!("{}/gone/x", canon(&out));
-    match &gone.looked_up {
-        Some(LookedUp::Name(n)) => assert_eq!(n, &want),
-        Some(LookedUp::Failed(e)) => assert_eq!(e, "ENOENT"),
+    match gone.looked_up.as_ref().map(|l| &l.found) {
+        Some(Found::Name(n)) => assert_eq!(n, &want),
+        Some(Found::Failed(e)) => assert_eq!(e, "ENOENT"),
         None => panic!("no lookup: {gone:?}"),
     }
     // In a mount namespace of its own the process's paths are not the recorder's: no lookup.

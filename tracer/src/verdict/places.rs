@@ -304,16 +304,13 @@ impl Places {
         // otherwise leave every such claim open. Traces without lookups (older recorders,
         // another mount namespace) are placed as before.
         if refs.iter().any(|r| {
-            matches!(r.looked_up, Some(LookedUp::Failed(_)))
+            r.looked_up.as_ref().is_some_and(|l| l.failed().is_some())
                 && r.names().any(|n| n == path)
                 && unchecked_beyond_one_name(r)
         }) {
             let why = refs
                 .iter()
-                .find_map(|r| match &r.looked_up {
-                    Some(LookedUp::Failed(e)) => Some(e.as_str()),
-                    _ => None,
-                })
+                .find_map(|r| r.looked_up.as_ref().and_then(LookedUp::failed))
                 .unwrap_or("failed");
             return Placed::Unknown(format!(
                 "{path} (its directory could not be looked up when recorded: {why}; a symlink \
@@ -335,7 +332,7 @@ impl Places {
         if opened_unnamed(ev)
             && refs.iter().any(|r| {
                 r.real.is_none()
-                    && !matches!(r.looked_up, Some(LookedUp::Name(_)))
+                    && r.looked_up_name().is_none()
                     && r.names().any(|n| n == path)
                     && absolute_given(r).is_some()
                     && unchecked_beyond_one_name(r)
