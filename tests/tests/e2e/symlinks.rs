@@ -347,3 +347,32 @@ fn a_write_through_a_direct_descriptor_opened_through_a_link_is_not_placed() {
         "{verdict:#}"
     );
 }
+
+/// f10_swap_dir_for_link: a real directory in the allowed one exchanged with a link to
+/// outside for the call only; the lookup, after the exchange back, finds the path as written
+/// (no `looked_up`, no time). The recorded exchange after the call leaves it unplaced.
+#[test]
+fn a_directory_exchanged_with_a_link_for_the_call_only_leaves_it_unplaced() {
+    let (_rec, work, verdict) = relink("swapdir", |allowed, out| {
+        for d in [out.join("sd"), allowed.join("d")] {
+            std::fs::create_dir_all(&d).expect("mkdir");
+            std::fs::write(d.join("x"), b"").expect("a file to chmod");
+        }
+        std::os::unix::fs::symlink(out.join("sd"), allowed.join("d.alt")).expect("symlink");
+    });
+    let mode = std::fs::metadata(work.join("out/sd/x"))
+        .expect("stat")
+        .permissions();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&mode) & 0o7777,
+        0o4755,
+        "the chmod landed outside"
+    );
+    assert_eq!(verdict["status"], "inconclusive", "{verdict:#}");
+    assert!(
+        verdict
+            .to_string()
+            .contains("allowed/d was replaced by a rename"),
+        "{verdict:#}"
+    );
+}

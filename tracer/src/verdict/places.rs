@@ -493,6 +493,28 @@ impl Places {
                      a symlink or replaced: the link the lookup followed may not be the call's"
                 ));
             }
+            // Found as written, or not looked up: no lookup time. A link or file put at one of
+            // its directories by a later recorded event (a real directory exchanged with a
+            // link for the call only, round 10's f10_swap_dir_for_link) may have been the
+            // swap back. Mounts are left to the mount views.
+            if r.looked_up.is_none()
+                && let Some(called) = called
+                && let Some((a, c)) = ancestors().find_map(|a| {
+                    self.changes.get(a).into_iter().flatten().find_map(|c| {
+                        (c.seq > ev.seq
+                            && c.puts
+                            && !c.what.ends_with("mount")
+                            && c.at.is_some_and(|at| at >= called))
+                        .then_some((a, c))
+                    })
+                })
+            {
+                return Some(format!(
+                    "{a} was replaced by a {} (event {}) after the call, which was not looked up \
+                     with another name: the call may have gone through what was there before",
+                    c.what, c.seq
+                ));
+            }
             if r.looked_up.is_none()
                 && let Some((a, seq)) =
                     ancestors().find_map(|a| self.symlinks.get(a).map(|s| (a, s)))
@@ -1575,6 +1597,7 @@ mod tests {
                 chmod("/srv/allowed/z", "/srv/allowed/z", None),
             ),
             // 8: moved elsewhere, the link is still one: below it is not placed by letters.
+            // 10: a real directory's name, exchanged after the call (11).
             (
                 "rename",
                 527,
@@ -1586,6 +1609,18 @@ mod tests {
                 527,
                 "chmod",
                 chmod("/srv/allowed/moved/w", "/srv/allowed/moved/w", None),
+            ),
+            (
+                "chmod",
+                527,
+                "chmod",
+                chmod("/srv/allowed/d/v", "/srv/allowed/d/v", None),
+            ),
+            (
+                "rename",
+                527,
+                "renameat2",
+                rename("/srv/allowed/d", "/srv/allowed/d.alt", 2),
             ),
         ]);
         for (seq, ms) in [(0, 10), (1, 20), (2, 50), (3, 60), (4, 70), (5, 80)] {
@@ -1621,6 +1656,11 @@ mod tests {
             9,
             "/srv/allowed/moved/w",
             "below /srv/allowed/moved, a symlink",
+        );
+        unknown(
+            10,
+            "/srv/allowed/d/v",
+            "/srv/allowed/d was replaced by a rename (event 11)",
         );
         assert_eq!(
             places.place(&t.events[7], "/srv/allowed/z"),

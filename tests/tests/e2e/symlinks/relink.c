@@ -2,6 +2,8 @@
  * the allowed directory (ALLOWED), argv[3] a directory outside it (OUT).
  *   swap:  ALLOWED/lnk -> decoy at rest, lnk.alt -> OUT/sw; exchanged (RENAME_EXCHANGE) for
  *          fchmodat(dirfd of ALLOWED, "lnk/x", 04755) and mkdirat(.., "lnk/made") only.
+ *   swapdir: ALLOWED/d a real directory, d.alt -> OUT/sd; exchanged for chmod(ALLOWED/d/x)
+ *          only: at rest the path has no link.
  *   uring: IORING_OP_MKDIRAT, RENAMEAT, UNLINKAT by ALLOWED/ulnk/… with ulnk -> OUT/u.
  *   mntns: a private mount namespace, a tmpfs over ALLOWED/ns holding l -> OUT/m; chmod
  *          ALLOWED/ns/l/y 04755 by its absolute path.
@@ -121,6 +123,13 @@ int main(int argc, char **argv)
         exchange(lnk, alt);
         if (r < 0)
             DIE("mkdirat");
+    } else if (!strcmp(mode, "swapdir")) {
+        char *d = at(allowed, "d"), *alt = at(allowed, "d.alt");
+        exchange(d, alt);
+        int r = chmod(at(d, "x"), 04755);
+        exchange(d, alt);
+        if (r < 0)
+            DIE("chmod");
     } else if (!strcmp(mode, "uring")) {
         struct ring r;
         ring_init(&r);
