@@ -12,7 +12,7 @@ use tracer_common::{
 use super::{
     Cx, DecodeError, bit_names, procs::Fd, real_name, text, view_record, view_record_prefix,
 };
-use crate::trace::{EventData, PathRef};
+use crate::trace::{EventData, LookedUp, PathRef};
 
 const AT_FDCWD: i32 = -100;
 const AT_REMOVEDIR: u64 = 0x200;
@@ -747,7 +747,7 @@ fn named(
 /// link), joined to the walked directory's name when there is one. A path below /proc or
 /// /dev/fd (`/proc/self/fd/N/…`, `/proc/self/root/…`) is not looked up: the recorder's own
 /// links would answer.
-fn looked_up(
+pub(super) fn looked_up(
     cx: &mut Cx<'_>,
     mut path: PathRef,
     dirfd: i32,
@@ -790,7 +790,10 @@ fn looked_up(
         return path;
     }
     let lexical = path.real.as_deref().or(path.resolved.as_deref());
-    path.looked_up = super::lookup::look_up(&raw, follow_last, lexical);
+    path.looked_up = super::lookup::look_up(&raw, follow_last, lexical).map(|found| LookedUp {
+        found,
+        time: Some(cx.now()),
+    });
     path
 }
 

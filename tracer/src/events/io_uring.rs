@@ -168,7 +168,7 @@ pub(super) fn decode(
     let s2 = text(&d.str2, d.str2_len);
     // (f)setxattr: setxattr's path is looked up from the cwd (the kernel passes AT_FDCWD),
     // fsetxattr's file is the entry's fd.
-    let path = match d.opcode {
+    let mut path = match d.opcode {
         op::SETXATTR => (!s1.is_empty()).then(|| cx.path(AT_FDCWD, s1)),
         op::FSETXATTR => fd
             .and_then(|fd| cx.procs.fd_path(cx.header.pid, fd))
@@ -188,7 +188,27 @@ pub(super) fn decode(
     let xattr = matches!(d.opcode, op::SETXATTR | op::FSETXATTR);
     // (f)setxattr: the second string is the attribute's name.
     let name = (xattr && !s2.is_empty()).then(|| s2.to_owned());
-    let path2 = (!xattr && !s2.is_empty()).then(|| cx.path(dirfd2, s2));
+    let mut path2 = (!xattr && !s2.is_empty()).then(|| cx.path(dirfd2, s2));
+    // The path operations are looked up on the host as their syscalls are
+    // (`file::looked_up`): no tracepoint walks the path an io-wq worker resolves either.
+    // Looked up as the submission is decoded: these operations send no completion (only a
+    // new fd's does), and a drain runs behind the rings by up to its interval, by when the
+    // worker, which starts at once, has long done the operation — the same delay after the
+    // call as a syscall's lookup has, so the same swap window, which `verdict::places`
+    // closes with the lookup's `time`. A symlinkat's first string is the link's text, not
+    // a path it reaches.
+    let (look1, look2) = match d.opcode {
+        op::UNLINKAT | op::MKDIRAT => (true, false),
+        op::RENAMEAT | op::LINKAT => (true, true),
+        op::SYMLINKAT => (false, true),
+        _ => (false, false),
+    };
+    if look1 && let Some(p) = path.take() {
+        path = Some(super::file::looked_up(cx, p, dirfd, None, false));
+    }
+    if look2 && let Some(p) = path2.take() {
+        path2 = Some(super::file::looked_up(cx, p, dirfd2, None, false));
+    }
     let addr = sockaddr(&d.addr[..(d.addr_len as usize).min(d.addr.len())]);
     let family = op_family(d.opcode);
     // Named: the operation's path, address or fd's file is in the record. A send on a

@@ -15,7 +15,8 @@
 //! (`/proc/self/fd/N`), which follows every symlink and `..` as the call did. For a call that
 //! follows its last link (chmod, chown without `AT_SYMLINK_NOFOLLOW`, truncate, utime,
 //! setxattr) the last component is followed too when it is a symlink. The name found is
-//! recorded beside the event's own ([`crate::trace::LookedUp`]) and judged like it.
+//! recorded beside the event's own, with the time it was made ([`crate::trace::LookedUp`]), and
+//! judged like it.
 //!
 //! Only for a process that sees the file system as the recorder does (the same mount
 //! namespace and root, [`super::procs::Proc::host_view`]), only for successful calls (a failed
@@ -37,18 +38,18 @@ use nix::{
     fcntl::{OFlag, OpenHow, ResolveFlag},
 };
 
-use crate::trace::LookedUp;
+use crate::trace::Found;
 
 /// The host's name of `raw` (an absolute path, `.` and `..` kept as the process wrote
 /// them): its directory part resolved physically, and the last component too when
 /// `follow_last` and it is a symlink. `lexical` is the name the event has already: `None`
 /// when the lookup found that same name.
-pub fn look_up(raw: &str, follow_last: bool, lexical: Option<&str>) -> Option<LookedUp> {
+pub fn look_up(raw: &str, follow_last: bool, lexical: Option<&str>) -> Option<Found> {
     let found = match host_name(raw, follow_last) {
         Ok(name) => name,
-        Err(e) => return Some(LookedUp::Failed(errno_text(e))),
+        Err(e) => return Some(Found::Failed(errno_text(e))),
     };
-    (lexical != Some(found.as_str())).then_some(LookedUp::Name(found))
+    (lexical != Some(found.as_str())).then_some(Found::Name(found))
 }
 
 /// `ENOENT`, not "No such file or directory": what the trace's `errno` fields say.
@@ -164,7 +165,7 @@ mod tests {
         assert_eq!(look_up(&format!("{a}/x"), false, Some(&lexical)), None);
         assert_eq!(
             look_up(&format!("{a}/gone/x"), false, None),
-            Some(LookedUp::Failed("ENOENT".to_owned()))
+            Some(Found::Failed("ENOENT".to_owned()))
         );
         std::fs::remove_dir_all(&base).unwrap();
     }

@@ -359,6 +359,7 @@ impl Decoder {
                 uring: &mut uring,
                 max_args: self.max_args,
                 host_lookup: self.host_lookup,
+                clock: self.clock,
             };
             match kind.family() {
                 // Their own decoders (events/sockopt.rs, events/memlock.rs).
@@ -482,11 +483,22 @@ pub(crate) struct Cx<'a> {
     pub max_args: u32,
     /// See [`Decoder::host_lookup`].
     pub host_lookup: bool,
+    /// The events' clock: a host lookup's `time` is on it.
+    pub clock: Clock,
 }
 
 impl Cx<'_> {
     pub fn ok(&self) -> bool {
         self.header.ret >= 0
+    }
+
+    /// The time now, as an event's `time` says it (CLOCK_MONOTONIC is what the kernel
+    /// side's `bpf_ktime_get_ns` reads).
+    pub fn now(&self) -> String {
+        let mono = nix::time::clock_gettime(nix::time::ClockId::CLOCK_MONOTONIC)
+            .map(|t| t.tv_sec() as u64 * 1_000_000_000 + t.tv_nsec() as u64)
+            .unwrap_or(self.header.ts_ns);
+        self.clock.rfc3339(mono)
     }
 
     /// Makes `given` absolute against `dirfd` (or the cwd) of the current process.
@@ -853,10 +865,12 @@ mod tests {
             "{}/x",
             std::fs::canonicalize(base.join("out")).unwrap().display()
         );
-        assert_eq!(
-            mkdir_path(&mut d).looked_up,
-            Some(crate::trace::LookedUp::Name(want))
-        );
+        let found = mkdir_path(&mut d).looked_up.expect("looked up");
+        assert_eq!(found.name(), Some(want.as_str()));
+        // Its time is on the events' clock, after the record's own.
+        let time = found.time.expect("the lookup's time");
+        let at = humantime::parse_rfc3339(&time).expect("RFC 3339");
+        assert!(at >= d.clock.wall(0), "{time}");
         let mut unshare = record_of::<tracer_common::privilege::PrivData>(
             EventKind::Unshare,
             SyscallId::Unshare,

@@ -12,7 +12,7 @@
 //! serde for their `kind` and `fields`, so a new kind or field is never written wrong, only
 //! more slowly.
 
-use super::{CallSite, Creds, Event, EventData, LookedUp, PathRef, SockAddr};
+use super::{CallSite, Creds, Event, EventData, Found, PathRef, SockAddr};
 
 /// Appends `event`'s line (without its newline) to `out`.
 pub fn event_line(out: &mut Vec<u8>, event: &Event) {
@@ -345,18 +345,22 @@ fn path_ref(out: &mut Vec<u8>, p: &PathRef) {
         out.extend_from_slice(br#","real":"#);
         string(out, real);
     }
-    match &p.looked_up {
-        Some(LookedUp::Name(name)) => {
-            out.extend_from_slice(br#","looked_up":{"name":"#);
-            string(out, name);
-            out.push(b'}');
+    if let Some(l) = &p.looked_up {
+        match &l.found {
+            Found::Name(name) => {
+                out.extend_from_slice(br#","looked_up":{"name":"#);
+                string(out, name);
+            }
+            Found::Failed(why) => {
+                out.extend_from_slice(br#","looked_up":{"failed":"#);
+                string(out, why);
+            }
         }
-        Some(LookedUp::Failed(why)) => {
-            out.extend_from_slice(br#","looked_up":{"failed":"#);
-            string(out, why);
-            out.push(b'}');
+        if let Some(time) = &l.time {
+            out.extend_from_slice(br#","time":"#);
+            string(out, time);
         }
-        None => {}
+        out.push(b'}');
     }
     out.push(b'}');
 }
@@ -758,11 +762,17 @@ mod tests {
                 looked_up: None,
             },
             PathRef {
-                looked_up: Some(LookedUp::Name("/srv/\"x".into())),
+                looked_up: Some(super::super::LookedUp {
+                    found: Found::Name("/srv/\"x".into()),
+                    time: Some("2026-12-05T07:00:00.000000001Z".into()),
+                }),
                 ..path(Some("lnk/x"), None)
             },
             PathRef {
-                looked_up: Some(LookedUp::Failed("ENOENT".into())),
+                looked_up: Some(super::super::LookedUp {
+                    found: Found::Failed("ENOENT".into()),
+                    time: None,
+                }),
                 ..path(Some("a/../b"), Some("/y"))
             },
         ];

@@ -453,10 +453,23 @@ pub struct PathRef {
 
 /// A recorder's lookup of a path on the host (see [`PathRef::looked_up`]). Not the kernel's
 /// name: it was taken after the call, so a symlink swapped and swapped back in between is
-/// not seen (docs/blind-spots.md).
+/// not seen by it; `time` says when it was taken, so that the checker can see a recorded
+/// change of the path's directories in between (docs/blind-spots.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct LookedUp {
+    #[serde(flatten)]
+    pub found: Found,
+    /// (2026-12, session 24) When the lookup was made, on the clock of the events' `time`
+    /// (RFC 3339, nanoseconds): the checker does not trust a name looked up after a recorded
+    /// event changed one of the path's directories. Absent from older recorders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+}
+
+/// What a host lookup found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum LookedUp {
+pub enum Found {
     /// The file's name on the host, its directory's symlinks and `..` followed (and its last
     /// link, for a call that follows it), where it differs from `real` or `resolved`.
     Name(String),
@@ -464,6 +477,24 @@ pub enum LookedUp {
     /// call; `ELOOP`: a magic link on the way). Where the path had a `/` or a `..` past the
     /// directory the kernel named, the file cannot be placed.
     Failed(String),
+}
+
+impl LookedUp {
+    /// The error of a failed lookup.
+    pub fn failed(&self) -> Option<&str> {
+        match &self.found {
+            Found::Failed(e) => Some(e),
+            Found::Name(_) => None,
+        }
+    }
+
+    /// The name a successful lookup found.
+    pub fn name(&self) -> Option<&str> {
+        match &self.found {
+            Found::Name(n) => Some(n),
+            Found::Failed(_) => None,
+        }
+    }
 }
 
 impl PathRef {
@@ -476,12 +507,9 @@ impl PathRef {
             .chain(self.looked_up_name())
     }
 
-    /// The name a host lookup found ([`LookedUp::Name`]).
+    /// The name a host lookup found ([`Found::Name`]).
     pub fn looked_up_name(&self) -> Option<&str> {
-        match &self.looked_up {
-            Some(LookedUp::Name(n)) => Some(n),
-            _ => None,
-        }
+        self.looked_up.as_ref().and_then(LookedUp::name)
     }
 
     /// The absolute path if known, else the path as given. The name the process used: a

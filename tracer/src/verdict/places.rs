@@ -16,7 +16,10 @@
 //! to read such a path or address as the kernel did, or to say that it cannot be read: a path
 //! that cannot be placed makes a file claim inconclusive, never "allowed".
 
-use std::collections::{HashMap, HashSet};
+use std::{
+    collections::{HashMap, HashSet},
+    time::SystemTime,
+};
 
 use super::mounts::{Resolved, View, join};
 use crate::trace::{Event, EventData, LookedUp, PathRef, SockAddr, Trace, procfs};
@@ -75,6 +78,28 @@ pub struct Places {
     /// of the trace: absent).
     views: Vec<View>,
     view_of: HashMap<u64, Seen>,
+    /// Recorded changes of a name in a directory (a symlink made, a rename's either side, an
+    /// unlink, rmdir, link, mount, umount, and their io_uring operations), by the name
+    /// changed: see [`Places::relinked_on_the_way`].
+    changes: HashMap<String, Vec<Change>>,
+    /// Names a recorded event made a symlink or put another file at (symlink, a rename's
+    /// new name or an exchange's both, link; their io_uring operations), at any time.
+    relinked: HashMap<String, u64>,
+    /// Names a recorded event made a symlink (symlink, symlinkat), and where a recorded
+    /// rename moved one: a path below one is not placed by its letters.
+    symlinks: HashMap<String, u64>,
+}
+
+/// A recorded change of a name (see [`Places::changes`]).
+#[derive(Debug, Clone)]
+struct Change {
+    /// The event's `time`, when it reads as RFC 3339.
+    at: Option<SystemTime>,
+    seq: u64,
+    /// The call, for a reason: `rename`, `symlink`, `io_uring renameat`, ….
+    what: String,
+    /// It put a file (a link) at the name, rather than only took one away.
+    puts: bool,
 }
 
 /// The view an event's process saw.
@@ -130,6 +155,9 @@ const IN_MEMORY_FS: &[&str] = &[
     "nfsd",
 ];
 
+/// renameat2(2)'s RENAME_EXCHANGE (include/uapi/linux/fs.h).
+const RENAME_EXCHANGE: u64 = 0x2;
+
 /// clone(2)'s CLONE_NEWNS.
 const CLONE_NEWNS: u64 = 0x0002_0000;
 
@@ -155,6 +183,9 @@ impl Places {
             }
             if let Some(r) = root.get(&ev.pid) {
                 out.roots.insert(ev.seq, r.clone());
+            }
+            if ok {
+                out.note_changes(ev);
             }
             match &ev.data {
                 EventData::Fork {
@@ -304,21 +335,21 @@ impl Places {
         // otherwise leave every such claim open. Traces without lookups (older recorders,
         // another mount namespace) are placed as before.
         if refs.iter().any(|r| {
-            matches!(r.looked_up, Some(LookedUp::Failed(_)))
+            r.looked_up.as_ref().is_some_and(|l| l.failed().is_some())
                 && r.names().any(|n| n == path)
                 && unchecked_beyond_one_name(r)
         }) {
             let why = refs
                 .iter()
-                .find_map(|r| match &r.looked_up {
-                    Some(LookedUp::Failed(e)) => Some(e.as_str()),
-                    _ => None,
-                })
+                .find_map(|r| r.looked_up.as_ref().and_then(LookedUp::failed))
                 .unwrap_or("failed");
             return Placed::Unknown(format!(
                 "{path} (its directory could not be looked up when recorded: {why}; a symlink \
                  or `..` in it may have led elsewhere)"
             ));
+        }
+        if let Some(why) = self.relinked_on_the_way(ev, &refs, path) {
+            return Placed::Unknown(format!("{path} ({why})"));
         }
         // An open by an absolute path whose kernel walk gave no name (`real_path_unnamed`: the
         // name was longer than the walk keeps, a step unreadable, the file below no mount the
@@ -335,7 +366,7 @@ impl Places {
         if opened_unnamed(ev)
             && refs.iter().any(|r| {
                 r.real.is_none()
-                    && !matches!(r.looked_up, Some(LookedUp::Name(_)))
+                    && r.looked_up_name().is_none()
                     && r.names().any(|n| n == path)
                     && absolute_given(r).is_some()
                     && unchecked_beyond_one_name(r)
@@ -399,6 +430,181 @@ impl Places {
             Magic::Plain => in_view(path.to_owned()),
             Magic::Root(rest) => in_view(rest),
             Magic::Link => Placed::Unknown(format!("{path} (through a magic link)")),
+        }
+    }
+
+    /// Why a path of a call by name (not an open: the kernel walk names what an open
+    /// reached) is not placed by its host lookup nor by its letters, because a recorded event
+    /// changed a directory on its way (round 10's f10_swap_* and f10_mntns_link_chmod):
+    ///
+    /// - a change of one of its directories (or a link put at its own name) between the call
+    ///   and the recorder's lookup (`looked_up.time`): the link the call went through may
+    ///   have been swapped back before the lookup, which then names a decoy;
+    /// - a lookup that went through a symlink (it found another name) where a directory on
+    ///   the way was made a symlink or replaced by a recorded event, at any time: a lookup is
+    ///   only as good as the link it followed being the one the call did;
+    /// - a path that was not looked up (another mount namespace, an older recorder; or found
+    ///   as it is written) below a symlink a recorded event made: its letters name the link's
+    ///   directory, not where the link leads.
+    ///
+    /// An ordinary program rarely renames or links over a directory it then works below; a
+    /// package's symlinks are made at names no later call goes through (checked on apt-get
+    /// check, dpkg -i and a python http.server: docs/blind-spots.md).
+    fn relinked_on_the_way(&self, ev: &Event, refs: &[&PathRef], path: &str) -> Option<String> {
+        if self.changes.is_empty() || is_open(ev) {
+            return None;
+        }
+        let called = parse_time(&ev.time);
+        for r in refs.iter().filter(|r| r.names().any(|n| n == path)) {
+            let names: Vec<&str> = r.names().collect();
+            let lexical: Vec<&str> = std::iter::once(r.best()).chain(r.real.as_deref()).collect();
+            if let Some(l) = &r.looked_up
+                && let (Some(from), Some(until)) = (called, l.time.as_deref().and_then(parse_time))
+            {
+                for (name, own) in names.iter().flat_map(|n| with_ancestors(n)) {
+                    let changed = self.changes.get(name).into_iter().flatten().find(|c| {
+                        c.seq != ev.seq
+                            && (!own || c.puts)
+                            && c.at.is_some_and(|at| from <= at && at <= until)
+                    });
+                    if let Some(c) = changed {
+                        return Some(format!(
+                            "{name} was changed by a {} (event {}) between the call and the \
+                             recorder's lookup of its path: the lookup may have named a file the \
+                             call did not reach",
+                            c.what, c.seq
+                        ));
+                    }
+                }
+            }
+            let ancestors = || {
+                lexical
+                    .iter()
+                    .flat_map(|n| with_ancestors(n))
+                    .filter(|(_, own)| !own)
+                    .map(|(a, _)| a)
+            };
+            if r.looked_up_name().is_some()
+                && let Some((a, seq)) =
+                    ancestors().find_map(|a| self.relinked.get(a).map(|s| (a, s)))
+            {
+                return Some(format!(
+                    "its host lookup went through {a}, which a recorded event (event {seq}) made \
+                     a symlink or replaced: the link the lookup followed may not be the call's"
+                ));
+            }
+            // Found as written, or not looked up: no lookup time. A link or file put at one of
+            // its directories by a later recorded event (a real directory exchanged with a
+            // link for the call only, round 10's f10_swap_dir_for_link) may have been the
+            // swap back. Mounts are left to the mount views.
+            if r.looked_up.is_none()
+                && let Some(called) = called
+                && let Some((a, c)) = ancestors().find_map(|a| {
+                    self.changes.get(a).into_iter().flatten().find_map(|c| {
+                        (c.seq > ev.seq
+                            && c.puts
+                            && !c.what.ends_with("mount")
+                            && c.at.is_some_and(|at| at >= called))
+                        .then_some((a, c))
+                    })
+                })
+            {
+                return Some(format!(
+                    "{a} was replaced by a {} (event {}) after the call, which was not looked up \
+                     with another name: the call may have gone through what was there before",
+                    c.what, c.seq
+                ));
+            }
+            if r.looked_up.is_none()
+                && let Some((a, seq)) =
+                    ancestors().find_map(|a| self.symlinks.get(a).map(|s| (a, s)))
+            {
+                return Some(format!(
+                    "below {a}, a symlink made by a recorded event (event {seq}), and not looked \
+                     up on the host: its letters do not say where the link led"
+                ));
+            }
+        }
+        None
+    }
+
+    /// Notes the names a successful `ev` changed (see [`Places::changes`]).
+    fn note_changes(&mut self, ev: &Event) {
+        // (path, what, puts a file there, makes a symlink there)
+        let mut changed: Vec<(&PathRef, String, bool, bool)> = Vec::new();
+        let mut moved: Option<(&PathRef, &PathRef, bool)> = None;
+        match &ev.data {
+            EventData::Symlink { path, .. } => changed.push((path, "symlink".into(), true, true)),
+            EventData::Rename { from, to, flags } => {
+                let exchange = flags & RENAME_EXCHANGE != 0;
+                changed.push((from, "rename".into(), exchange, false));
+                changed.push((to, "rename".into(), true, false));
+                moved = Some((from, to, exchange));
+            }
+            EventData::Link { path, .. } => changed.push((path, "link".into(), true, false)),
+            EventData::Unlink { path, .. } => changed.push((path, "unlink".into(), false, false)),
+            EventData::Rmdir { path } => changed.push((path, "rmdir".into(), false, false)),
+            EventData::Mount { target, .. } => changed.push((target, "mount".into(), true, false)),
+            EventData::Umount { target, .. } => {
+                changed.push((target, "umount".into(), true, false));
+            }
+            EventData::IoUringOp {
+                op,
+                path,
+                path2,
+                op_flags,
+                ..
+            } => {
+                let what = format!("io_uring {op}");
+                match (op.as_str(), path, path2) {
+                    ("renameat", Some(from), Some(to)) => {
+                        let exchange = u64::from(op_flags.unwrap_or(0)) & RENAME_EXCHANGE != 0;
+                        changed.push((from, what.clone(), exchange, false));
+                        changed.push((to, what, true, false));
+                        moved = Some((from, to, exchange));
+                    }
+                    ("unlinkat", Some(p), _) => changed.push((p, what, false, false)),
+                    ("symlinkat", _, Some(p)) => changed.push((p, what, true, true)),
+                    ("linkat", _, Some(p)) => changed.push((p, what, true, false)),
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        if changed.is_empty() {
+            return;
+        }
+        let at = parse_time(&ev.time);
+        for (p, what, puts, symlink) in changed {
+            for name in p.names() {
+                self.changes
+                    .entry(name.to_owned())
+                    .or_default()
+                    .push(Change {
+                        at,
+                        seq: ev.seq,
+                        what: what.clone(),
+                        puts,
+                    });
+                if puts {
+                    self.relinked.entry(name.to_owned()).or_insert(ev.seq);
+                }
+                if symlink {
+                    self.symlinks.entry(name.to_owned()).or_insert(ev.seq);
+                }
+            }
+        }
+        // A symlink made in the trace stays one under its new name; an exchange swaps both.
+        if let Some((from, to, exchange)) = moved {
+            let was = |p: &PathRef| p.names().find_map(|n| self.symlinks.get(n).copied());
+            let (a, b) = (was(from), was(to));
+            for (p, made) in [(to, a), (from, if exchange { b } else { None })] {
+                if let Some(seq) = made {
+                    for n in p.names() {
+                        self.symlinks.entry(n.to_owned()).or_insert(seq);
+                    }
+                }
+            }
         }
     }
 
@@ -724,6 +930,33 @@ fn changed_refs(ev: &Event) -> Vec<&PathRef> {
         EventData::IoUringOp { path, path2, .. } => path.iter().chain(path2).collect(),
         _ => vec![],
     }
+}
+
+/// Whether `ev` is an open (open(2) and its kin, an io_uring `openat`/`openat2`).
+fn is_open(ev: &Event) -> bool {
+    match &ev.data {
+        EventData::Open { .. } => true,
+        EventData::IoUringOp { op, .. } => op == "openat" || op == "openat2",
+        _ => false,
+    }
+}
+
+/// An event's or a lookup's `time`.
+fn parse_time(t: &str) -> Option<SystemTime> {
+    humantime::parse_rfc3339_weak(t).ok()
+}
+
+/// `path` (`true`: itself) and each of its directories but `/` (`false`), for an absolute
+/// path; nothing for a relative one.
+fn with_ancestors(path: &str) -> impl Iterator<Item = (&str, bool)> {
+    let absolute = path.starts_with('/');
+    let trimmed = path.trim_end_matches('/');
+    let own = absolute.then_some((trimmed, true));
+    let up = trimmed
+        .match_indices('/')
+        .filter(move |(i, _)| absolute && *i > 0)
+        .map(move |(i, _)| (&trimmed[..i], false));
+    own.into_iter().chain(up)
 }
 
 /// Whether `ev` is a successful open (open(2) and its kin, an io_uring `openat`/`openat2`)
@@ -1279,6 +1512,160 @@ mod tests {
                 Placed::Host(path.to_owned())
             );
         }
+    }
+
+    /// Round 10's swaps: a name looked up after a recorded change of a directory on the way
+    /// (the link swapped back before the lookup) is not placed, nor one looked up through a
+    /// link a recorded event made, nor one not looked up below such a link; a call whose link
+    /// was removed only after its lookup, and a plain file beside a made link, are placed.
+    #[test]
+    fn names_looked_up_across_a_recorded_change_of_their_directories_are_not_placed() {
+        use serde_json::json;
+        let at = |ms: u32| format!("2026-11-23T12:00:00.{ms:03}000000Z");
+        let chmod = |given: &str, resolved: &str, looked_up: Option<(&str, u32)>| {
+            let mut path = json!({"resolved": resolved, "given": given});
+            if let Some((name, ms)) = looked_up {
+                path["looked_up"] = json!({"name": name, "time": at(ms)});
+            }
+            json!({"path": path, "fd": null, "mode": 0o4755})
+        };
+        let rename = |from: &str, to: &str, flags: u64| json!({"from": {"resolved": from}, "to": {"resolved": to}, "flags": flags});
+        let mut t = trace_of(&[
+            // 0: the call through lnk (then -> /srv/out), 1: lnk exchanged back before the
+            // lookup at 40 ms, which found the decoy.
+            (
+                "chmod",
+                527,
+                "fchmodat",
+                chmod(
+                    "lnk/x",
+                    "/srv/allowed/lnk/x",
+                    Some(("/srv/allowed/decoy/x", 40)),
+                ),
+            ),
+            (
+                "rename",
+                527,
+                "renameat2",
+                rename("/srv/allowed/lnk.alt", "/srv/allowed/lnk", 2),
+            ),
+            // 2: the same call, its link removed at 60 ms, after its lookup.
+            (
+                "chmod",
+                527,
+                "fchmodat",
+                chmod(
+                    "keep/x",
+                    "/srv/allowed/keep/x",
+                    Some(("/srv/allowed/kept/x", 55)),
+                ),
+            ),
+            (
+                "unlink",
+                527,
+                "unlinkat",
+                json!({"path": {"resolved": "/srv/allowed/keep"}, "dir": false}),
+            ),
+            // 4: a link made in the trace, 5: a lookup through it found another name, 6: no
+            // lookup below it (another mount namespace), 7: a plain file next to it.
+            (
+                "symlink",
+                527,
+                "symlinkat",
+                json!({"target": "/srv/out", "path": {"resolved": "/srv/allowed/made"}}),
+            ),
+            (
+                "chmod",
+                527,
+                "fchmodat",
+                chmod(
+                    "made/y",
+                    "/srv/allowed/made/y",
+                    Some(("/srv/allowed/else/y", 90)),
+                ),
+            ),
+            (
+                "chmod",
+                527,
+                "chmod",
+                chmod("/srv/allowed/made/z", "/srv/allowed/made/z", None),
+            ),
+            (
+                "chmod",
+                527,
+                "chmod",
+                chmod("/srv/allowed/z", "/srv/allowed/z", None),
+            ),
+            // 8: moved elsewhere, the link is still one: below it is not placed by letters.
+            // 10: a real directory's name, exchanged after the call (11).
+            (
+                "rename",
+                527,
+                "renameat",
+                rename("/srv/allowed/made", "/srv/allowed/moved", 0),
+            ),
+            (
+                "chmod",
+                527,
+                "chmod",
+                chmod("/srv/allowed/moved/w", "/srv/allowed/moved/w", None),
+            ),
+            (
+                "chmod",
+                527,
+                "chmod",
+                chmod("/srv/allowed/d/v", "/srv/allowed/d/v", None),
+            ),
+            (
+                "rename",
+                527,
+                "renameat2",
+                rename("/srv/allowed/d", "/srv/allowed/d.alt", 2),
+            ),
+        ]);
+        for (seq, ms) in [(0, 10), (1, 20), (2, 50), (3, 60), (4, 70), (5, 80)] {
+            t.events[seq].time = at(ms);
+        }
+        for seq in 6..t.events.len() {
+            t.events[seq].time = at(100 + seq as u32);
+        }
+        let places = Places::compute(&t);
+        let unknown = |seq: usize, path: &str, want: &str| match places.place(&t.events[seq], path)
+        {
+            Placed::Unknown(why) => assert!(why.contains(want), "{why}"),
+            other => panic!("{path} placed: {other:?}"),
+        };
+        for path in ["/srv/allowed/lnk/x", "/srv/allowed/decoy/x"] {
+            unknown(
+                0,
+                path,
+                "/srv/allowed/lnk was changed by a rename (event 1)",
+            );
+        }
+        assert_eq!(
+            places.place(&t.events[2], "/srv/allowed/kept/x"),
+            Placed::Host("/srv/allowed/kept/x".to_owned())
+        );
+        unknown(5, "/srv/allowed/else/y", "went through /srv/allowed/made");
+        unknown(
+            6,
+            "/srv/allowed/made/z",
+            "below /srv/allowed/made, a symlink",
+        );
+        unknown(
+            9,
+            "/srv/allowed/moved/w",
+            "below /srv/allowed/moved, a symlink",
+        );
+        unknown(
+            10,
+            "/srv/allowed/d/v",
+            "/srv/allowed/d was replaced by a rename (event 11)",
+        );
+        assert_eq!(
+            places.place(&t.events[7], "/srv/allowed/z"),
+            Placed::Host("/srv/allowed/z".to_owned())
+        );
     }
 
     #[test]
