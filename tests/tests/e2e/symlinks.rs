@@ -153,6 +153,22 @@ fn calls_through_a_symlink_in_the_relative_part_are_named_where_they_land() {
     assert_eq!(plain.looked_up, None, "{plain:?}");
 }
 
+/// The chmod to 04755 landed on the file at `path` (outside the allowed dir).
+fn assert_setuid_mode(path: &Path) {
+    let mode = std::fs::metadata(path).expect("stat").permissions();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&mode) & 0o7777,
+        0o4755,
+        "the chmod landed outside"
+    );
+}
+
+/// The file_io verdict is inconclusive and its text names `why`.
+fn assert_inconclusive_because(verdict: &serde_json::Value, why: &str) {
+    assert_eq!(verdict["status"], "inconclusive", "{verdict:#}");
+    assert!(verdict.to_string().contains(why), "{verdict:#}");
+}
+
 /// Round 10's relink techniques (`symlinks/relink.c`), compiled and recorded in `mode` with a
 /// fresh allowed directory and one outside it, made by `prepare`; then `tracer check` of
 /// "No notable file IO" allowing only the allowed directory: the trace, the directories, and
@@ -213,14 +229,7 @@ fn a_link_swapped_back_before_the_lookup_leaves_the_call_unplaced() {
         std::os::unix::fs::symlink(out.join("sw"), allowed.join("lnk.alt")).expect("symlink");
     });
     let out = work.join("out");
-    let mode = std::fs::metadata(out.join("sw/x"))
-        .expect("stat")
-        .permissions();
-    assert_eq!(
-        std::os::unix::fs::PermissionsExt::mode(&mode) & 0o7777,
-        0o4755,
-        "the chmod landed outside"
-    );
+    assert_setuid_mode(&out.join("sw/x"));
     assert!(out.join("sw/made").is_dir(), "the mkdir landed outside");
     // The recorder looked both up, after the swap back: the decoy's names, with times.
     for (syscall, given) in [("fchmodat", "lnk/x"), ("mkdirat", "lnk/made")] {
@@ -296,14 +305,7 @@ fn a_path_below_a_link_made_in_another_mount_namespace_is_not_placed() {
         std::fs::create_dir_all(allowed.join("ns/l")).expect("mkdir");
         std::fs::write(allowed.join("ns/l/y"), b"").expect("the host's twin");
     });
-    let mode = std::fs::metadata(work.join("out/m/y"))
-        .expect("stat")
-        .permissions();
-    assert_eq!(
-        std::os::unix::fs::PermissionsExt::mode(&mode) & 0o7777,
-        0o4755,
-        "the chmod landed outside"
-    );
+    assert_setuid_mode(&work.join("out/m/y"));
     let ev = find(&rec.trace, "the chmod", |e| syscall_is(e, "chmod"));
     let EventData::Chmod { path: Some(p), .. } = &ev.data else {
         panic!("{ev:?}")
@@ -312,13 +314,7 @@ fn a_path_below_a_link_made_in_another_mount_namespace_is_not_placed() {
         p.looked_up, None,
         "another namespace is not looked up: {p:?}"
     );
-    assert_eq!(verdict["status"], "inconclusive", "{verdict:#}");
-    assert!(
-        verdict
-            .to_string()
-            .contains("a symlink made by a recorded event"),
-        "{verdict:#}"
-    );
+    assert_inconclusive_because(&verdict, "a symlink made by a recorded event");
 }
 
 /// f10_uring_direct_open: a ring's open through a link to outside into a direct descriptor
@@ -341,11 +337,7 @@ fn a_write_through_a_direct_descriptor_opened_through_a_link_is_not_placed() {
         open.flags.iter().any(|f| f == "real_path_unnamed"),
         "{open:?}"
     );
-    assert_eq!(verdict["status"], "inconclusive", "{verdict:#}");
-    assert!(
-        verdict.to_string().contains("real_path_unnamed"),
-        "{verdict:#}"
-    );
+    assert_inconclusive_because(&verdict, "real_path_unnamed");
 }
 
 /// f10_swap_dir_for_link: a real directory in the allowed one exchanged with a link to
@@ -360,19 +352,6 @@ fn a_directory_exchanged_with_a_link_for_the_call_only_leaves_it_unplaced() {
         }
         std::os::unix::fs::symlink(out.join("sd"), allowed.join("d.alt")).expect("symlink");
     });
-    let mode = std::fs::metadata(work.join("out/sd/x"))
-        .expect("stat")
-        .permissions();
-    assert_eq!(
-        std::os::unix::fs::PermissionsExt::mode(&mode) & 0o7777,
-        0o4755,
-        "the chmod landed outside"
-    );
-    assert_eq!(verdict["status"], "inconclusive", "{verdict:#}");
-    assert!(
-        verdict
-            .to_string()
-            .contains("allowed/d was replaced by a rename"),
-        "{verdict:#}"
-    );
+    assert_setuid_mode(&work.join("out/sd/x"));
+    assert_inconclusive_because(&verdict, "allowed/d was replaced by a rename");
 }
