@@ -100,6 +100,38 @@ fn records_fork_exec_exit() {
         footer.truncated
     );
 
+    // "No secret in argv" cannot hold over that cut command line: the verdict on the
+    // recorded exec alone is inconclusive, and says why (issue 11).
+    {
+        use tracer::{
+            claims::{Allow, Check, Claim, ClaimSet, Expect, Package, Source},
+            verdict::{Status, judge},
+        };
+        let claims = ClaimSet {
+            package: Package::default(),
+            claims: vec![Claim {
+                id: "C1".to_owned(),
+                check: Check::SecretInArgv,
+                expect: Expect::Absent,
+                source: Source::ClaimsFile { note: None },
+                allow: Allow::default(),
+            }],
+            not_checkable: Vec::new(),
+            unrecognised: Vec::new(),
+        };
+        let mut cut = t.clone();
+        cut.events.retain(|e| e.seq == long.seq);
+        let v = judge(&cut, &claims).verdicts.remove(0);
+        assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
+        assert!(
+            v.gaps
+                .iter()
+                .any(|g| g.contains("cut after 1024 arguments")),
+            "{:?}",
+            v.gaps
+        );
+    }
+
     // A setuid-root program run by nobody: euid 65534 before, 0 after.
     let suid = find(
         t,

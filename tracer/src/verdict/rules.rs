@@ -1382,8 +1382,23 @@ impl Rules<'_> {
                     setid: true, path, ..
                 },
             ) if ok => Hit::Yes(format!("exec of setuid/setgid program {}", path.best())),
-            (Check::SecretInArgv, EventData::Exec { argv, .. }) => match secret_in_argv(argv) {
+            // A command line cut at the capture limit may hold a secret past the cut: the
+            // claim cannot hold over that exec (issue 11: a gap is never silently held).
+            (
+                Check::SecretInArgv,
+                EventData::Exec {
+                    path,
+                    argv,
+                    argv_truncated,
+                    ..
+                },
+            ) => match secret_in_argv(argv) {
                 Some(masked) => Hit::Yes(format!("command line: {masked}")),
+                None if *argv_truncated => Hit::Unknown(format!(
+                    "exec {}: its command line was cut after {} arguments (argv_truncated); a secret past the cut is not seen",
+                    path.best(),
+                    argv.len()
+                )),
                 None => Hit::No,
             },
             (
@@ -2022,6 +2037,33 @@ mod tests {
             .iter()
             .map(|(kind, pid, fields)| (kind.to_string(), *pid, kind.to_string(), fields.clone()));
         crate::verdict::synthetic::trace(&header, events)
+    }
+
+    /// A command line cut at the capture limit without a secret in what was kept leaves
+    /// "no secret in argv" unknown for that exec; a secret in what was kept is still a hit,
+    /// and a whole command line without one is no instance.
+    #[test]
+    fn a_cut_command_line_is_unknown_for_secrets() {
+        use serde_json::json;
+        let exec = |argv: &[&str], cut: bool| {
+            json!({"path": {"resolved": "/usr/bin/touch"}, "argv": argv, "argv_truncated": cut,
+                "before": null, "after": null, "setid": false})
+        };
+        let t = trace_of(
+            None,
+            &[
+                ("exec", 10, exec(&["touch", "-c", "pad"], true)),
+                ("exec", 11, exec(&["touch", "--password=x1"], true)),
+                ("exec", 12, exec(&["touch", "-c", "pad"], false)),
+            ],
+        );
+        let h = hits(&t, Check::SecretInArgv, &Allow::default());
+        assert_eq!(
+            h[0],
+            "unknown: exec /usr/bin/touch: its command line was cut after 3 arguments (argv_truncated); a secret past the cut is not seen"
+        );
+        assert!(h[1].starts_with("yes: command line: "), "{h:?}");
+        assert_eq!(h[2], "-");
     }
 
     /// What each event is for `check`, in words: `-` (no), `allowed`, `yes: …`, `unknown: …`.
