@@ -803,6 +803,9 @@ pub struct Config {
     /// `offsetof(struct fs_struct, pwd)`: the cwd a call relative to `AT_FDCWD` starts from
     /// (`file_exit` names such a call's directory from it, like a dirfd's).
     pub off_fs_pwd: u32,
+    /// `offsetof(struct mm_struct, exe_file)`: the file a successful exec's new image runs,
+    /// walked at `sched_process_exec` into the record's `real` (0: not found, not walked).
+    pub off_mm_exe_file: u32,
 }
 
 /// x86's `TS_COMPAT`: the thread is in a 32-bit syscall (arch/x86/include/asm/thread_info.h).

@@ -61,6 +61,18 @@ pub fn arg_area(cfg: &Config) -> Option<(u64, u64)> {
     mm_pair(cfg, cfg.off_mm_arg_start, cfg.off_mm_arg_end)
 }
 
+/// The file the current task's image runs (`current->mm->exe_file`, a `struct file *`): at
+/// `sched_process_exec`, the new image's; for a `#!` script, its interpreter's. None without
+/// the offset, or when it is null or unreadable.
+#[inline(always)]
+pub fn exe_file(cfg: &Config) -> Option<u64> {
+    if cfg.off_mm_exe_file == 0 {
+        return None;
+    }
+    let (file, _) = mm_pair(cfg, cfg.off_mm_exe_file, cfg.off_mm_exe_file)?;
+    (file != 0).then_some(file)
+}
+
 /// Two `u64` fields of the current task's `mm_struct`, at offsets `a` and `b`. None without the
 /// mm offsets, for a task with no address space (a kernel thread, an exiting task) and when a
 /// read fails.

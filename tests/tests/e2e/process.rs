@@ -219,6 +219,29 @@ fn exec_tricks_are_recorded() {
     ok(by_dirfd);
     assert!(path_is(exec_path(by_dirfd), true_file), "{by_dirfd:?}");
 
+    // Through a symlink named otherwise, and through /proc/self/exe: `real` is the file the
+    // kernel ran, walked from the new image's exe_file (issue 11, round 10's
+    // p10_exec_symlink_su).
+    let by_link = exec_with(t, "via-symlink");
+    ok(by_link);
+    assert!(
+        path_is(exec_path(by_link), &format!("{dir}/innocent-helper")),
+        "{by_link:?}"
+    );
+    assert_eq!(
+        exec_path(by_link).real.as_deref(),
+        Some(true_file),
+        "{by_link:?}"
+    );
+    let self_exe = exec_with(t, "via-proc-self-exe");
+    ok(self_exe);
+    let actor_file = std::fs::canonicalize(actor_bin()).expect("the actor");
+    assert_eq!(
+        exec_path(self_exe).real.as_deref(),
+        actor_file.to_str(),
+        "{self_exe:?}"
+    );
+
     // A memfd program: its name says memfd, and the memfd_create is there.
     let memfd = exec_with(t, "via-memfd");
     ok(memfd);

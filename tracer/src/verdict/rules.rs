@@ -558,12 +558,37 @@ pub fn bus_socket(path: Option<&str>, abstract_name: Option<&str>) -> Option<Str
 }
 
 /// An exec of one of `programs` (by basename), shown with its command line.
-fn exec_of(path: &str, argv: &[String], programs: &[&str]) -> Hit {
-    if programs.contains(&basename(path)) {
-        Hit::Yes(format!("exec {path} [{}]", shown_argv(argv)))
-    } else {
-        Hit::No
+/// An exec of one of `programs` (by basename): of the path given, or of the file the kernel
+/// named as the one the new image runs (`real`: a symlink's target, /proc/self/exe's file; a
+/// `#!` script's interpreter), so a link named otherwise does not hide the program (issue 11).
+fn exec_of(path: &PathRef, argv: &[String], programs: &[&str]) -> Hit {
+    let best = path.best();
+    match path.real.as_deref() {
+        _ if programs.contains(&basename(best)) => {
+            Hit::Yes(format!("exec {} [{}]", exec_label(path), shown_argv(argv)))
+        }
+        Some(real) if programs.contains(&basename(real)) => {
+            Hit::Yes(format!("exec {} [{}]", exec_label(path), shown_argv(argv)))
+        }
+        _ => Hit::No,
     }
+}
+
+/// An exec's program in words: the path, and the file the kernel ran when it differs.
+fn exec_label(path: &PathRef) -> String {
+    match path.real.as_deref() {
+        Some(real) => format!("{} (runs {real})", path.best()),
+        None => path.best().to_owned(),
+    }
+}
+
+/// Whether a successful exec's argv is the one the kernel builds for a `#!` script
+/// (`INTERPRETER [ARG] SCRIPT ARGS…`, SCRIPT the path given): then the file the new image runs
+/// is the script's interpreter, not a link to another program.
+fn script_argv(path: &PathRef, argv: &[String]) -> bool {
+    path.given
+        .as_deref()
+        .is_some_and(|g| argv.iter().skip(1).take(2).any(|a| a == g))
 }
 
 const DEL_GROUPS: &[&str] = &["delgroup", "groupdel", "deluser", "userdel"];
@@ -938,11 +963,17 @@ impl Rules<'_> {
                     && (self.attribution.spawned.contains(&ev.pid)
                         || self.attribution.replaced.contains(&ev.seq)) =>
             {
-                let p = path.best();
-                if allow.programs.iter().any(|a| a == p || a == basename(p)) {
+                let allowed = |p: &str| allow.programs.iter().any(|a| a == p || a == basename(p));
+                // A link named like an allowed program that runs another (round 10's
+                // p10_exec_symlink_su) is not allowed; a script's interpreter needs no entry.
+                let runs_allowed = match path.real.as_deref() {
+                    Some(real) => allowed(real) || script_argv(path, argv),
+                    None => true,
+                };
+                if allowed(path.best()) && runs_allowed {
                     Hit::Allowed
                 } else {
-                    Hit::Yes(format!("exec {p} [{}]", shown_argv(argv)))
+                    Hit::Yes(format!("exec {} [{}]", exec_label(path), shown_argv(argv)))
                 }
             }
             (
@@ -1345,7 +1376,7 @@ impl Rules<'_> {
                 }
             }
             (Check::Sudo, EventData::Exec { path, argv, .. }) if ok => {
-                exec_of(path.best(), argv, SUDO_LIKE)
+                exec_of(path, argv, SUDO_LIKE)
             }
             (Check::LdLibraryPath, EventData::Exec { path, argv, .. }) => {
                 if argv.iter().any(|a| a.starts_with("LD_LIBRARY_PATH=")) {
@@ -1420,7 +1451,7 @@ impl Rules<'_> {
                 }
             }
             (Check::MaintainerAddsGroups, EventData::Exec { path, argv, .. }) if ok => {
-                exec_of(path.best(), argv, ADD_GROUPS)
+                exec_of(path, argv, ADD_GROUPS)
             }
             (
                 Check::OwnsDbusName,
@@ -1441,7 +1472,7 @@ impl Rules<'_> {
                 None => Hit::No,
             },
             (Check::MaintainerRemoves, EventData::Exec { path, argv, .. }) if ok => {
-                exec_of(path.best(), argv, DEL_GROUPS)
+                exec_of(path, argv, DEL_GROUPS)
             }
             (Check::MaintainerRemoves, _) if ok => changes_hit(ev, |p, op| {
                 matches!(op, "remove" | "rmdir") && !SCRIPT_STATE.iter().any(|d| under(p, d))
@@ -1477,9 +1508,11 @@ impl Rules<'_> {
                 Hit::Yes(format!("open {} (PAM configuration)", path.best()))
             }
             (Check::SystemAuthentication, EventData::Exec { path, .. })
-                if ok && basename(path.best()) == "unix_chkpwd" =>
+                if ok
+                    && (basename(path.best()) == "unix_chkpwd"
+                        || path.real.as_deref().map(basename) == Some("unix_chkpwd")) =>
             {
-                Hit::Yes(format!("exec {} (PAM password check)", path.best()))
+                Hit::Yes(format!("exec {} (PAM password check)", exec_label(path)))
             }
             (Check::SystemAuthentication, _) => library_hit(ev, PAM_LIBS),
             (Check::SetuidFiles, EventData::Chmod { path, mode, .. })
@@ -2064,6 +2097,39 @@ mod tests {
         );
         assert!(h[1].starts_with("yes: command line: "), "{h:?}");
         assert_eq!(h[2], "-");
+    }
+
+    /// A program matched by name is matched by the file the kernel ran (`real`) too: a link
+    /// named otherwise to su is an exec of su (round 10's p10_exec_symlink_su).
+    #[test]
+    fn a_link_to_su_is_su() {
+        use serde_json::json;
+        let exec = |given: &str, real: Option<&str>| {
+            json!({"path": {"given": given, "resolved": given, "real": real},
+                "argv": [given], "argv_truncated": false,
+                "before": null, "after": null, "setid": false})
+        };
+        let t = trace_of(
+            None,
+            &[
+                (
+                    "exec",
+                    10,
+                    exec("/tmp/ALLOWED/rtm10_helper", Some("/usr/bin/su")),
+                ),
+                ("exec", 11, exec("/tmp/ALLOWED/rtm10_helper", None)),
+                ("exec", 12, exec("/usr/bin/sudo", None)),
+            ],
+        );
+        let h = hits(&t, Check::Sudo, &Allow::default());
+        assert_eq!(
+            h,
+            [
+                "yes: exec /tmp/ALLOWED/rtm10_helper (runs /usr/bin/su) [/tmp/ALLOWED/rtm10_helper]",
+                "-",
+                "yes: exec /usr/bin/sudo [/usr/bin/sudo]",
+            ]
+        );
     }
 
     /// What each event is for `check`, in words: `-` (no), `allowed`, `yes: …`, `unknown: …`.
