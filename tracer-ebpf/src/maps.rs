@@ -258,6 +258,8 @@ static CONFIG: Config = Config {
     off_fs_root: 0,
     off_fs_pwd: 0,
     off_mm_exe_file: 0,
+    has_inode_mode: 0,
+    off_inode_mode: 0,
 };
 
 /// The configuration userspace set, read in place: each field is loaded where it is used.

@@ -97,6 +97,8 @@ fn process(dir: &str) {
         }
         127
     });
+    // The same program run by root: no id changes, still a setuid program (`setid_file`).
+    in_child(|| exec(&suid, &[&suid, "suid-by-root"]));
 }
 
 /// A NULL-terminated pointer array for `args`.

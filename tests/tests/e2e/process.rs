@@ -151,6 +151,62 @@ fn records_fork_exec_exit() {
     assert_eq!(before.map(|c| (c.uid, c.euid)), Some((65534, 65534)));
     assert_eq!(after.map(|c| (c.uid, c.euid)), Some((65534, 0)));
     assert_eq!(suid.ids.euid, Some(0));
+    assert!(
+        matches!(
+            suid.data,
+            EventData::Exec {
+                setid_file: true,
+                ..
+            }
+        ),
+        "{suid:?}"
+    );
+    assert!(matches!(
+        child_exec.data,
+        EventData::Exec {
+            setid_file: false,
+            ..
+        }
+    ));
+
+    // Run by root: the ids do not change, and the kernel still saw the setuid bit; the
+    // setuid_calls claim counts it (docs/claims.md: an exec of a setuid program).
+    let by_root = find(t, "setuid exec by root", |e| {
+        exec_argv(e).is_some_and(|a| a.get(1).map(String::as_str) == Some("suid-by-root"))
+    });
+    assert!(
+        matches!(
+            by_root.data,
+            EventData::Exec {
+                setid: false,
+                setid_file: true,
+                ..
+            }
+        ),
+        "{by_root:?}"
+    );
+    {
+        use tracer::{
+            claims::{Allow, Check, Claim, ClaimSet, Expect, Package, Source},
+            verdict::{Status, judge},
+        };
+        let claims = ClaimSet {
+            package: Package::default(),
+            claims: vec![Claim {
+                id: "C1".to_owned(),
+                check: Check::SetuidCalls,
+                expect: Expect::Absent,
+                source: Source::ClaimsFile { note: None },
+                allow: Allow::default(),
+            }],
+            not_checkable: Vec::new(),
+            unrecognised: Vec::new(),
+        };
+        let mut only = t.clone();
+        only.events.retain(|e| e.seq == by_root.seq);
+        let v = judge(&only, &claims).verdicts.remove(0);
+        assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    }
 
     // The actor's own exit closes the tree.
     find(t, "actor exit 0", |e| {

@@ -263,6 +263,16 @@ fn load_once(
                 ),
                 None => {}
             }
+            match btf.as_ref().map(|b| b.member_offset("inode", "i_mode")) {
+                Some(Ok(o)) => {
+                    config.has_inode_mode = 1;
+                    config.off_inode_mode = o;
+                }
+                Some(Err(err)) => tracing::warn!(
+                    "no inode.i_mode offset ({err}): an exec of a setuid program by root is not flagged"
+                ),
+                None => {}
+            }
         }
         Some(Err(err)) => {
             tracing::warn!("no mm offsets ({err}): successful execs will have no argv")

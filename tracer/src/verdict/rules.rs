@@ -1407,12 +1407,22 @@ impl Rules<'_> {
                     None => Hit::No,
                 }
             }
+            (Check::SetuidCalls, EventData::Exec { setid: true, path, .. }) if ok => {
+                Hit::Yes(format!("exec of setuid/setgid program {}", exec_label(path)))
+            }
+            // The kernel saw the setuid/setgid bit on the file even though the ids did not
+            // change (root running a setuid-root program): still an exec of one.
             (
                 Check::SetuidCalls,
                 EventData::Exec {
-                    setid: true, path, ..
+                    setid_file: true,
+                    path,
+                    ..
                 },
-            ) if ok => Hit::Yes(format!("exec of setuid/setgid program {}", path.best())),
+            ) if ok => Hit::Yes(format!(
+                "exec of setuid/setgid program {} (the ids did not change)",
+                exec_label(path)
+            )),
             // A command line cut at the capture limit may hold a secret past the cut: the
             // claim cannot hold over that exec (issue 11: a gap is never silently held).
             (
