@@ -537,6 +537,10 @@ pub mod flags {
     /// than the initial one kills the caller inside the call (`reboot_pid_ns` ends in
     /// `do_exit`), so no `sys_exit` ever fires for it.
     pub const NO_RETURN: u32 = 1 << 13;
+    /// exec: the file the new image runs has its set-user-ID bit, or its set-group-ID bit
+    /// with group execute (`inode->i_mode`, read at `sched_process_exec`): a setuid/setgid
+    /// program, whether or not the ids changed (root running a setuid-root program). Not a cut.
+    pub const SETID_FILE: u32 = 1 << 14;
 }
 
 /// A call that took longer than this (entry to exit) waited for something; a rewrite of its
@@ -803,6 +807,13 @@ pub struct Config {
     /// `offsetof(struct fs_struct, pwd)`: the cwd a call relative to `AT_FDCWD` starts from
     /// (`file_exit` names such a call's directory from it, like a dirfd's).
     pub off_fs_pwd: u32,
+    /// `offsetof(struct mm_struct, exe_file)`: the file a successful exec's new image runs,
+    /// walked at `sched_process_exec` into the record's `real` (0: not found, not walked).
+    pub off_mm_exe_file: u32,
+    /// 1 when `off_inode_mode` was found (it is 0 on current kernels: `i_mode` comes first).
+    pub has_inode_mode: u32,
+    /// `offsetof(struct inode, i_mode)`: the exec'd file's setuid/setgid bits.
+    pub off_inode_mode: u32,
 }
 
 /// x86's `TS_COMPAT`: the thread is in a 32-bit syscall (arch/x86/include/asm/thread_info.h).

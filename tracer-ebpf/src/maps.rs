@@ -312,6 +312,9 @@ static CONFIG: Config = Config {
     off_task_fs: 0,
     off_fs_root: 0,
     off_fs_pwd: 0,
+    off_mm_exe_file: 0,
+    has_inode_mode: 0,
+    off_inode_mode: 0,
 };
 
 /// The configuration userspace set, read in place: each field is loaded where it is used.

@@ -61,6 +61,44 @@ pub fn arg_area(cfg: &Config) -> Option<(u64, u64)> {
     mm_pair(cfg, cfg.off_mm_arg_start, cfg.off_mm_arg_end)
 }
 
+/// The file the current task's image runs (`current->mm->exe_file`, a `struct file *`): at
+/// `sched_process_exec`, the new image's; for a `#!` script, its interpreter's. None without
+/// the offset, or when it is null or unreadable.
+#[inline(always)]
+pub fn exe_file(cfg: &Config) -> Option<u64> {
+    if cfg.off_mm_exe_file == 0 {
+        return None;
+    }
+    let (file, _) = mm_pair(cfg, cfg.off_mm_exe_file, cfg.off_mm_exe_file)?;
+    (file != 0).then_some(file)
+}
+
+/// Whether the `struct file` at `file` has its set-user-ID bit, or set-group-ID with group
+/// execute (the bits the kernel's `bprm_fill_uid` acts on). False when unread.
+#[inline(always)]
+pub fn setid_file(file: u64, cfg: &Config) -> bool {
+    if cfg.has_inode_mode == 0 || cfg.off_file_inode == 0 {
+        return false;
+    }
+    // SAFETY: probe reads of kernel memory, checked by the helper.
+    unsafe {
+        let Ok(inode) =
+            bpf_probe_read_kernel::<u64>((file + u64::from(cfg.off_file_inode)) as *const u64)
+        else {
+            return false;
+        };
+        if inode == 0 {
+            return false;
+        }
+        let Ok(mode) =
+            bpf_probe_read_kernel::<u16>((inode + u64::from(cfg.off_inode_mode)) as *const u16)
+        else {
+            return false;
+        };
+        mode & 0o4000 != 0 || mode & 0o2010 == 0o2010
+    }
+}
+
 /// Two `u64` fields of the current task's `mm_struct`, at offsets `a` and `b`. None without the
 /// mm offsets, for a task with no address space (a kernel thread, an exiting task) and when a
 /// read fails.

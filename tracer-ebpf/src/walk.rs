@@ -192,6 +192,24 @@ pub fn walk_fd(fd: i32, cfg: &Config) -> u32 {
     walk(fd, cfg)
 }
 
+/// Walks the `struct file` at `file` (the new image's, `crate::probes::process`) into this
+/// CPU's [`Walk`]; [`put_name`] copies the result. Not inlined: its frame is not the caller's.
+#[inline(never)]
+pub fn walk_file(file: u64, cfg: &Config) -> u32 {
+    start_file(file, cfg).unwrap_or(UNREADABLE)
+}
+
+#[inline(always)]
+fn start_file(file: u64, cfg: &Config) -> Option<u32> {
+    // SAFETY: a helper without pointer arguments.
+    let task = unsafe { bpf_get_current_task() };
+    let fs: u64 = kread(task + u64::from(cfg.off_task_fs))?;
+    if fs == 0 {
+        return None;
+    }
+    run(fs, file + u64::from(cfg.off_file_path), cfg)
+}
+
 /// Copies this CPU's finished walk (`status`) into `real`, or its error.
 #[inline(always)]
 pub fn put_name(status: u32, real: *mut RealPath) -> Option<()> {
@@ -292,13 +310,20 @@ fn start(fd: i32, cfg: &Config) -> Option<u32> {
     if fs == 0 {
         return None;
     }
-    let root = fs + u64::from(cfg.off_fs_root);
     let f_path = if fd == AT_FDCWD {
         fs + u64::from(cfg.off_fs_pwd)
     } else {
         let (file, _) = crate::task::file_of(cfg, fd)?;
         file + u64::from(cfg.off_file_path)
     };
+    run(fs, f_path, cfg)
+}
+
+/// Walks the `struct path` at `f_path` up to the root of the task's `fs` (`fs`) into this
+/// CPU's [`Walk`]; returns its status.
+#[inline(always)]
+fn run(fs: u64, f_path: u64, cfg: &Config) -> Option<u32> {
+    let root = fs + u64::from(cfg.off_fs_root);
     let w = WALKS.get_ptr_mut(0)?;
     // SAFETY: this CPU's slot.
     unsafe {

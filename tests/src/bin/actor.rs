@@ -97,6 +97,8 @@ fn process(dir: &str) {
         }
         127
     });
+    // The same program run by root: no id changes, still a setuid program (`setid_file`).
+    in_child(|| exec(&suid, &[&suid, "suid-by-root"]));
 }
 
 /// A NULL-terminated pointer array for `args`.
@@ -230,6 +232,12 @@ fn exec_tricks(dir: &str) {
     std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
         .expect("chmod script");
     in_child(|| exec(&script, &[&script, "script-marker"]));
+    // A program run through a symlink named otherwise, and through /proc/self/exe: the record
+    // names the file the kernel ran (issue 11).
+    let link = format!("{dir}/innocent-helper");
+    std::os::unix::fs::symlink("/bin/true", &link).expect("symlink");
+    in_child(|| exec(&link, &[&link, "via-symlink"]));
+    in_child(|| exec("/proc/self/exe", &["actor", "via-proc-self-exe"]));
     // An empty argv (argc 0): the kernel hands the program one empty argument instead.
     in_child(|| {
         // SAFETY: an argv holding only its NULL terminator.

@@ -100,6 +100,38 @@ fn records_fork_exec_exit() {
         footer.truncated
     );
 
+    // "No secret in argv" cannot hold over that cut command line: the verdict on the
+    // recorded exec alone is inconclusive, and says why (issue 11).
+    {
+        use tracer::{
+            claims::{Allow, Check, Claim, ClaimSet, Expect, Package, Source},
+            verdict::{Status, judge},
+        };
+        let claims = ClaimSet {
+            package: Package::default(),
+            claims: vec![Claim {
+                id: "C1".to_owned(),
+                check: Check::SecretInArgv,
+                expect: Expect::Absent,
+                source: Source::ClaimsFile { note: None },
+                allow: Allow::default(),
+            }],
+            not_checkable: Vec::new(),
+            unrecognised: Vec::new(),
+        };
+        let mut cut = t.clone();
+        cut.events.retain(|e| e.seq == long.seq);
+        let v = judge(&cut, &claims).verdicts.remove(0);
+        assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
+        assert!(
+            v.gaps
+                .iter()
+                .any(|g| g.contains("cut after 1024 arguments")),
+            "{:?}",
+            v.gaps
+        );
+    }
+
     // A setuid-root program run by nobody: euid 65534 before, 0 after.
     let suid = find(
         t,
@@ -119,6 +151,62 @@ fn records_fork_exec_exit() {
     assert_eq!(before.map(|c| (c.uid, c.euid)), Some((65534, 65534)));
     assert_eq!(after.map(|c| (c.uid, c.euid)), Some((65534, 0)));
     assert_eq!(suid.ids.euid, Some(0));
+    assert!(
+        matches!(
+            suid.data,
+            EventData::Exec {
+                setid_file: true,
+                ..
+            }
+        ),
+        "{suid:?}"
+    );
+    assert!(matches!(
+        child_exec.data,
+        EventData::Exec {
+            setid_file: false,
+            ..
+        }
+    ));
+
+    // Run by root: the ids do not change, and the kernel still saw the setuid bit; the
+    // setuid_calls claim counts it (docs/claims.md: an exec of a setuid program).
+    let by_root = find(t, "setuid exec by root", |e| {
+        exec_argv(e).is_some_and(|a| a.get(1).map(String::as_str) == Some("suid-by-root"))
+    });
+    assert!(
+        matches!(
+            by_root.data,
+            EventData::Exec {
+                setid: false,
+                setid_file: true,
+                ..
+            }
+        ),
+        "{by_root:?}"
+    );
+    {
+        use tracer::{
+            claims::{Allow, Check, Claim, ClaimSet, Expect, Package, Source},
+            verdict::{Status, judge},
+        };
+        let claims = ClaimSet {
+            package: Package::default(),
+            claims: vec![Claim {
+                id: "C1".to_owned(),
+                check: Check::SetuidCalls,
+                expect: Expect::Absent,
+                source: Source::ClaimsFile { note: None },
+                allow: Allow::default(),
+            }],
+            not_checkable: Vec::new(),
+            unrecognised: Vec::new(),
+        };
+        let mut only = t.clone();
+        only.events.retain(|e| e.seq == by_root.seq);
+        let v = judge(&only, &claims).verdicts.remove(0);
+        assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    }
 
     // The actor's own exit closes the tree.
     find(t, "actor exit 0", |e| {
@@ -186,6 +274,29 @@ fn exec_tricks_are_recorded() {
     let by_dirfd = exec_with(t, "via-execveat-dirfd");
     ok(by_dirfd);
     assert!(path_is(exec_path(by_dirfd), true_file), "{by_dirfd:?}");
+
+    // Through a symlink named otherwise, and through /proc/self/exe: `real` is the file the
+    // kernel ran, walked from the new image's exe_file (issue 11, round 10's
+    // p10_exec_symlink_su).
+    let by_link = exec_with(t, "via-symlink");
+    ok(by_link);
+    assert!(
+        path_is(exec_path(by_link), &format!("{dir}/innocent-helper")),
+        "{by_link:?}"
+    );
+    assert_eq!(
+        exec_path(by_link).real.as_deref(),
+        Some(true_file),
+        "{by_link:?}"
+    );
+    let self_exe = exec_with(t, "via-proc-self-exe");
+    ok(self_exe);
+    let actor_file = std::fs::canonicalize(actor_bin()).expect("the actor");
+    assert_eq!(
+        exec_path(self_exe).real.as_deref(),
+        actor_file.to_str(),
+        "{self_exe:?}"
+    );
 
     // A memfd program: its name says memfd, and the memfd_create is there.
     let memfd = exec_with(t, "via-memfd");

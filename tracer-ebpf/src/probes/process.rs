@@ -221,6 +221,25 @@ fn emit_exec_image(ctx: &TracePointContext, key: u32, cfg: &Config, syscall: u16
             }
             _ => rflags |= flags::READ_FAILED,
         }
+        // The file the new image runs, by the kernel walk, unless an LSM hook named the file
+        // execve named already: a symlink's target, /proc/self/exe's file, the file behind an
+        // fd (issue 11). For a `#!` script it is the interpreter.
+        let exe = task::exe_file(cfg);
+        if let Some(file) = exe
+            && (*d).real.len == 0
+            && (*d).real.error == 0
+        {
+            let _ = crate::walk::put_name(crate::walk::walk_file(file, cfg), &raw mut (*d).real);
+            if (*d).real.error != 0 {
+                rflags |= flags::REAL_PATH_UNNAMED;
+            }
+        }
+        // A setuid/setgid program, whatever the ids did (docs/claims.md: setuid_calls).
+        if let Some(file) = exe
+            && task::setid_file(file, cfg)
+        {
+            rflags |= flags::SETID_FILE;
+        }
         (*d).flags = rflags;
     }
     send_exec(r, cfg, creds_now(cfg))

@@ -70,6 +70,7 @@ pub(super) fn decode(
                 before,
                 after,
                 setid,
+                setid_file: cx.ok() && cx.header.flags & tracer_common::flags::SETID_FILE != 0,
                 caps_gained: cap_names(gained),
             }
         }

@@ -252,6 +252,27 @@ fn load_once(
             config.off_task_mm = mm.task_mm;
             config.off_mm_arg_start = mm.mm_arg_start;
             config.off_mm_arg_end = mm.mm_arg_end;
+            // The new image's file, named by the kernel walk at sched_process_exec.
+            match btf
+                .as_ref()
+                .map(|b| b.member_offset("mm_struct", "exe_file"))
+            {
+                Some(Ok(o)) => config.off_mm_exe_file = o,
+                Some(Err(err)) => tracing::warn!(
+                    "no mm_struct.exe_file offset ({err}): execs are named by the path given only"
+                ),
+                None => {}
+            }
+            match btf.as_ref().map(|b| b.member_offset("inode", "i_mode")) {
+                Some(Ok(o)) => {
+                    config.has_inode_mode = 1;
+                    config.off_inode_mode = o;
+                }
+                Some(Err(err)) => tracing::warn!(
+                    "no inode.i_mode offset ({err}): an exec of a setuid program by root is not flagged"
+                ),
+                None => {}
+            }
         }
         Some(Err(err)) => {
             tracing::warn!("no mm offsets ({err}): successful execs will have no argv")

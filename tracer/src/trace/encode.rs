@@ -294,6 +294,7 @@ fn fields(out: &mut Vec<u8>, data: &EventData) -> bool {
             before,
             after,
             setid,
+            setid_file,
             caps_gained,
         } => {
             out.extend_from_slice(br#""kind":"exec","fields":{"path":"#);
@@ -308,6 +309,9 @@ fn fields(out: &mut Vec<u8>, data: &EventData) -> bool {
             opt_creds(out, after.as_ref());
             out.extend_from_slice(br#","setid":"#);
             boolean(out, *setid);
+            if *setid_file {
+                out.extend_from_slice(br#","setid_file":true"#);
+            }
             if !caps_gained.is_empty() {
                 out.extend_from_slice(br#","caps_gained":"#);
                 strings(out, caps_gained);
@@ -848,9 +852,9 @@ mod tests {
                     });
                 }
             }
-            for (before, after, caps) in [
-                (None, None, vec![]),
-                (Some(creds), Some(creds), vec!["CAP_NET_RAW".into()]),
+            for (before, after, caps, setid_file) in [
+                (None, None, vec![], false),
+                (Some(creds), Some(creds), vec!["CAP_NET_RAW".into()], true),
             ] {
                 data.push(EventData::Exec {
                     path: p.clone(),
@@ -859,6 +863,7 @@ mod tests {
                     before,
                     after,
                     setid: true,
+                    setid_file,
                     caps_gained: caps,
                 });
             }

@@ -611,6 +611,11 @@ pub enum EventData {
         after: Option<Creds>,
         /// The effective uid or gid changed (a setuid/setgid program).
         setid: bool,
+        /// The file the new image runs has its setuid bit (or setgid with group execute), as
+        /// the kernel saw its mode at the exec: a setuid/setgid program even when the ids did
+        /// not change (root running a setuid-root program). Omitted when false. Added 2026-12.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        setid_file: bool,
         /// Capabilities the exec added to the permitted set (`CAP_NET_RAW`, …): a program
         /// with file capabilities, a setuid-root program, or root's exec after dropping some.
         /// Empty when none, or when the sets were not read. Added 2026-12.

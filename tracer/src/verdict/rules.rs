@@ -558,12 +558,37 @@ pub fn bus_socket(path: Option<&str>, abstract_name: Option<&str>) -> Option<Str
 }
 
 /// An exec of one of `programs` (by basename), shown with its command line.
-fn exec_of(path: &str, argv: &[String], programs: &[&str]) -> Hit {
-    if programs.contains(&basename(path)) {
-        Hit::Yes(format!("exec {path} [{}]", shown_argv(argv)))
-    } else {
-        Hit::No
+/// An exec of one of `programs` (by basename): of the path given, or of the file the kernel
+/// named as the one the new image runs (`real`: a symlink's target, /proc/self/exe's file; a
+/// `#!` script's interpreter), so a link named otherwise does not hide the program (issue 11).
+fn exec_of(path: &PathRef, argv: &[String], programs: &[&str]) -> Hit {
+    let best = path.best();
+    match path.real.as_deref() {
+        _ if programs.contains(&basename(best)) => {
+            Hit::Yes(format!("exec {} [{}]", exec_label(path), shown_argv(argv)))
+        }
+        Some(real) if programs.contains(&basename(real)) => {
+            Hit::Yes(format!("exec {} [{}]", exec_label(path), shown_argv(argv)))
+        }
+        _ => Hit::No,
     }
+}
+
+/// An exec's program in words: the path, and the file the kernel ran when it differs.
+fn exec_label(path: &PathRef) -> String {
+    match path.real.as_deref() {
+        Some(real) => format!("{} (runs {real})", path.best()),
+        None => path.best().to_owned(),
+    }
+}
+
+/// Whether a successful exec's argv is the one the kernel builds for a `#!` script
+/// (`INTERPRETER [ARG] SCRIPT ARGS…`, SCRIPT the path given): then the file the new image runs
+/// is the script's interpreter, not a link to another program.
+fn script_argv(path: &PathRef, argv: &[String]) -> bool {
+    path.given
+        .as_deref()
+        .is_some_and(|g| argv.iter().skip(1).take(2).any(|a| a == g))
 }
 
 const DEL_GROUPS: &[&str] = &["delgroup", "groupdel", "deluser", "userdel"];
@@ -938,11 +963,17 @@ impl Rules<'_> {
                     && (self.attribution.spawned.contains(&ev.pid)
                         || self.attribution.replaced.contains(&ev.seq)) =>
             {
-                let p = path.best();
-                if allow.programs.iter().any(|a| a == p || a == basename(p)) {
+                let allowed = |p: &str| allow.programs.iter().any(|a| a == p || a == basename(p));
+                // A link named like an allowed program that runs another (round 10's
+                // p10_exec_symlink_su) is not allowed; a script's interpreter needs no entry.
+                let runs_allowed = match path.real.as_deref() {
+                    Some(real) => allowed(real) || script_argv(path, argv),
+                    None => true,
+                };
+                if allowed(path.best()) && runs_allowed {
                     Hit::Allowed
                 } else {
-                    Hit::Yes(format!("exec {p} [{}]", shown_argv(argv)))
+                    Hit::Yes(format!("exec {} [{}]", exec_label(path), shown_argv(argv)))
                 }
             }
             (
@@ -1345,7 +1376,7 @@ impl Rules<'_> {
                 }
             }
             (Check::Sudo, EventData::Exec { path, argv, .. }) if ok => {
-                exec_of(path.best(), argv, SUDO_LIKE)
+                exec_of(path, argv, SUDO_LIKE)
             }
             (Check::LdLibraryPath, EventData::Exec { path, argv, .. }) => {
                 if argv.iter().any(|a| a.starts_with("LD_LIBRARY_PATH=")) {
@@ -1376,14 +1407,39 @@ impl Rules<'_> {
                     None => Hit::No,
                 }
             }
+            (Check::SetuidCalls, EventData::Exec { setid: true, path, .. }) if ok => {
+                Hit::Yes(format!("exec of setuid/setgid program {}", exec_label(path)))
+            }
+            // The kernel saw the setuid/setgid bit on the file even though the ids did not
+            // change (root running a setuid-root program): still an exec of one.
             (
                 Check::SetuidCalls,
                 EventData::Exec {
-                    setid: true, path, ..
+                    setid_file: true,
+                    path,
+                    ..
                 },
-            ) if ok => Hit::Yes(format!("exec of setuid/setgid program {}", path.best())),
-            (Check::SecretInArgv, EventData::Exec { argv, .. }) => match secret_in_argv(argv) {
+            ) if ok => Hit::Yes(format!(
+                "exec of setuid/setgid program {} (the ids did not change)",
+                exec_label(path)
+            )),
+            // A command line cut at the capture limit may hold a secret past the cut: the
+            // claim cannot hold over that exec (issue 11: a gap is never silently held).
+            (
+                Check::SecretInArgv,
+                EventData::Exec {
+                    path,
+                    argv,
+                    argv_truncated,
+                    ..
+                },
+            ) => match secret_in_argv(argv) {
                 Some(masked) => Hit::Yes(format!("command line: {masked}")),
+                None if *argv_truncated => Hit::Unknown(format!(
+                    "exec {}: its command line was cut after {} arguments (argv_truncated); a secret past the cut is not seen",
+                    path.best(),
+                    argv.len()
+                )),
                 None => Hit::No,
             },
             (
@@ -1405,7 +1461,7 @@ impl Rules<'_> {
                 }
             }
             (Check::MaintainerAddsGroups, EventData::Exec { path, argv, .. }) if ok => {
-                exec_of(path.best(), argv, ADD_GROUPS)
+                exec_of(path, argv, ADD_GROUPS)
             }
             (
                 Check::OwnsDbusName,
@@ -1426,7 +1482,7 @@ impl Rules<'_> {
                 None => Hit::No,
             },
             (Check::MaintainerRemoves, EventData::Exec { path, argv, .. }) if ok => {
-                exec_of(path.best(), argv, DEL_GROUPS)
+                exec_of(path, argv, DEL_GROUPS)
             }
             (Check::MaintainerRemoves, _) if ok => changes_hit(ev, |p, op| {
                 matches!(op, "remove" | "rmdir") && !SCRIPT_STATE.iter().any(|d| under(p, d))
@@ -1462,9 +1518,11 @@ impl Rules<'_> {
                 Hit::Yes(format!("open {} (PAM configuration)", path.best()))
             }
             (Check::SystemAuthentication, EventData::Exec { path, .. })
-                if ok && basename(path.best()) == "unix_chkpwd" =>
+                if ok
+                    && (basename(path.best()) == "unix_chkpwd"
+                        || path.real.as_deref().map(basename) == Some("unix_chkpwd")) =>
             {
-                Hit::Yes(format!("exec {} (PAM password check)", path.best()))
+                Hit::Yes(format!("exec {} (PAM password check)", exec_label(path)))
             }
             (Check::SystemAuthentication, _) => library_hit(ev, PAM_LIBS),
             (Check::SetuidFiles, EventData::Chmod { path, mode, .. })
@@ -2022,6 +2080,66 @@ mod tests {
             .iter()
             .map(|(kind, pid, fields)| (kind.to_string(), *pid, kind.to_string(), fields.clone()));
         crate::verdict::synthetic::trace(&header, events)
+    }
+
+    /// A command line cut at the capture limit without a secret in what was kept leaves
+    /// "no secret in argv" unknown for that exec; a secret in what was kept is still a hit,
+    /// and a whole command line without one is no instance.
+    #[test]
+    fn a_cut_command_line_is_unknown_for_secrets() {
+        use serde_json::json;
+        let exec = |argv: &[&str], cut: bool| {
+            json!({"path": {"resolved": "/usr/bin/touch"}, "argv": argv, "argv_truncated": cut,
+                "before": null, "after": null, "setid": false})
+        };
+        let t = trace_of(
+            None,
+            &[
+                ("exec", 10, exec(&["touch", "-c", "pad"], true)),
+                ("exec", 11, exec(&["touch", "--password=x1"], true)),
+                ("exec", 12, exec(&["touch", "-c", "pad"], false)),
+            ],
+        );
+        let h = hits(&t, Check::SecretInArgv, &Allow::default());
+        assert_eq!(
+            h[0],
+            "unknown: exec /usr/bin/touch: its command line was cut after 3 arguments (argv_truncated); a secret past the cut is not seen"
+        );
+        assert!(h[1].starts_with("yes: command line: "), "{h:?}");
+        assert_eq!(h[2], "-");
+    }
+
+    /// A program matched by name is matched by the file the kernel ran (`real`) too: a link
+    /// named otherwise to su is an exec of su (round 10's p10_exec_symlink_su).
+    #[test]
+    fn a_link_to_su_is_su() {
+        use serde_json::json;
+        let exec = |given: &str, real: Option<&str>| {
+            json!({"path": {"given": given, "resolved": given, "real": real},
+                "argv": [given], "argv_truncated": false,
+                "before": null, "after": null, "setid": false})
+        };
+        let t = trace_of(
+            None,
+            &[
+                (
+                    "exec",
+                    10,
+                    exec("/tmp/ALLOWED/rtm10_helper", Some("/usr/bin/su")),
+                ),
+                ("exec", 11, exec("/tmp/ALLOWED/rtm10_helper", None)),
+                ("exec", 12, exec("/usr/bin/sudo", None)),
+            ],
+        );
+        let h = hits(&t, Check::Sudo, &Allow::default());
+        assert_eq!(
+            h,
+            [
+                "yes: exec /tmp/ALLOWED/rtm10_helper (runs /usr/bin/su) [/tmp/ALLOWED/rtm10_helper]",
+                "-",
+                "yes: exec /usr/bin/sudo [/usr/bin/sudo]",
+            ]
+        );
     }
 
     /// What each event is for `check`, in words: `-` (no), `allowed`, `yes: …`, `unknown: …`.
