@@ -268,11 +268,14 @@ fn recorded_or_flagged(e: &Event, t: &Technique, bin: &Path) -> bool {
     if !t.kinds.contains(&e.data.kind().name()) {
         return false;
     }
-    let fields = serde_json::to_string(&e.data).unwrap_or_default();
-    // The technique's own exec names the program, never the marker's evidence.
-    if fields.contains(&bin.display().to_string()) {
+    // The technique's own exec (the shell starting it by its absolute path) is never the
+    // marker's evidence. Only that one: a later exec may name the program too, by the kernel's
+    // `real` (p3_exec_proc_self_exe re-executes it through /proc/self/exe), and is a spawn.
+    let bin = bin.display().to_string();
+    if matches!(&e.data, EventData::Exec { argv, .. } if argv.first() == Some(&bin)) {
         return false;
     }
+    let fields = serde_json::to_string(&e.data).unwrap_or_default();
     let recorded = fields.contains(t.marker);
     let unnamed_uring = matches!(&e.data, EventData::IoUringOp { named: false, .. });
     let unresolved = fields.contains("\"resolved\":null");
