@@ -103,25 +103,8 @@ fn records_fork_exec_exit() {
     // "No secret in argv" cannot hold over that cut command line: the verdict on the
     // recorded exec alone is inconclusive, and says why (issue 11).
     {
-        use tracer::{
-            claims::{Allow, Check, Claim, ClaimSet, Expect, Package, Source},
-            verdict::{Status, judge},
-        };
-        let claims = ClaimSet {
-            package: Package::default(),
-            claims: vec![Claim {
-                id: "C1".to_owned(),
-                check: Check::SecretInArgv,
-                expect: Expect::Absent,
-                source: Source::ClaimsFile { note: None },
-                allow: Allow::default(),
-            }],
-            not_checkable: Vec::new(),
-            unrecognised: Vec::new(),
-        };
-        let mut cut = t.clone();
-        cut.events.retain(|e| e.seq == long.seq);
-        let v = judge(&cut, &claims).verdicts.remove(0);
+        use tracer::{claims::Check, verdict::Status};
+        let v = judge_one_event(t, long.seq, Check::SecretInArgv);
         assert_eq!(v.status, Status::Inconclusive, "{}", v.reason);
         assert!(
             v.gaps
@@ -186,25 +169,8 @@ fn records_fork_exec_exit() {
         "{by_root:?}"
     );
     {
-        use tracer::{
-            claims::{Allow, Check, Claim, ClaimSet, Expect, Package, Source},
-            verdict::{Status, judge},
-        };
-        let claims = ClaimSet {
-            package: Package::default(),
-            claims: vec![Claim {
-                id: "C1".to_owned(),
-                check: Check::SetuidCalls,
-                expect: Expect::Absent,
-                source: Source::ClaimsFile { note: None },
-                allow: Allow::default(),
-            }],
-            not_checkable: Vec::new(),
-            unrecognised: Vec::new(),
-        };
-        let mut only = t.clone();
-        only.events.retain(|e| e.seq == by_root.seq);
-        let v = judge(&only, &claims).verdicts.remove(0);
+        use tracer::{claims::Check, verdict::Status};
+        let v = judge_one_event(t, by_root.seq, Check::SetuidCalls);
         assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
     }
 
@@ -475,4 +441,28 @@ fn a_crash_is_judged_with_the_core_pattern_it_ran_under() {
     } else {
         assert_eq!(v.status, Status::Held, "{}", v.reason);
     }
+}
+
+/// The verdict on "no `check`" (a claims-file claim) judged on the trace's event `seq` alone.
+fn judge_one_event(
+    t: &tracer::trace::Trace,
+    seq: u64,
+    check: tracer::claims::Check,
+) -> tracer::verdict::Verdict {
+    use tracer::claims::{Allow, Claim, ClaimSet, Expect, Package, Source};
+    let claims = ClaimSet {
+        package: Package::default(),
+        claims: vec![Claim {
+            id: "C1".to_owned(),
+            check,
+            expect: Expect::Absent,
+            source: Source::ClaimsFile { note: None },
+            allow: Allow::default(),
+        }],
+        not_checkable: Vec::new(),
+        unrecognised: Vec::new(),
+    };
+    let mut only = t.clone();
+    only.events.retain(|e| e.seq == seq);
+    tracer::verdict::judge(&only, &claims).verdicts.remove(0)
 }
