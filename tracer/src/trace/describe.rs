@@ -19,6 +19,22 @@ pub fn changed_paths(ev: &Event) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The places an event changes, for judging where a file is: like [`changed_paths`], except
+/// that a file the kernel named from the object itself (`real`: the walk of the opened file,
+/// LSM's name) is at that name only. The path as written is then one way there, not a place:
+/// `/var/run/foo/foo.pid`, opened through the `/var/run` → `/run` link, is the file
+/// `/run/foo/foo.pid`, and a write through a link into /tmp is a write in /tmp, not where the
+/// link lies. Without a kernel name every name counts, as in [`changed_paths`].
+pub fn changed_places(ev: &Event) -> Vec<(String, String)> {
+    file_changes(ev)
+        .into_iter()
+        .flat_map(|(p, op)| match p.real.as_deref() {
+            Some(real) => vec![(real.to_owned(), op)],
+            None => p.names().map(|n| (n.to_owned(), op.clone())).collect(),
+        })
+        .collect()
+}
+
 /// A syscall result as a reviewer reads it: `ok`, the errno name, or the raw value.
 /// Every path an event names (the f* calls' path when the fd table knew it).
 pub fn paths(ev: &Event) -> Vec<&PathRef> {

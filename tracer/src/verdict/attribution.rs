@@ -182,6 +182,9 @@ impl Attribution {
         // The program each package process runs, from its last exec as the package (kept
         // over fork: a child runs its parent's program until it execs).
         let mut running: HashMap<u32, String> = HashMap::new();
+        // Daemon roots whose first program is a `#!` script (a unit's wrapper that reads a
+        // config and `exec`s the daemon): their next exec of a package program is the start.
+        let mut wrappers: HashSet<u32> = HashSet::new();
         let mut per_event = Vec::with_capacity(trace.events.len());
         let mut unpacks = Unpacks::default();
         // Processes working for one of the package's units before running a program of
@@ -310,10 +313,18 @@ impl Attribution {
                     };
                     state.insert(ev.pid, origin);
                     execed.insert(ev.pid);
+                    let wrapped = wrappers.remove(&ev.pid);
                     if origin == Origin::Package {
                         let previous = running.insert(ev.pid, path.to_owned());
-                        if previous.is_some_and(|p| p != path) && !spawned.contains(&ev.pid) {
+                        let root = !spawned.contains(&ev.pid);
+                        // A wrapper script handing over to the package's daemon is how the
+                        // daemon starts, not a program the package runs besides it.
+                        let start = wrapped && is_daemon(package, path, &ev.comm);
+                        if previous.as_ref().is_some_and(|p| p != path) && root && !start {
                             replaced.insert(ev.seq);
+                        }
+                        if previous.is_none() && root && runs_a_script(path, argv) {
+                            wrappers.insert(ev.pid);
                         }
                     } else {
                         running.remove(&ev.pid);
@@ -334,6 +345,16 @@ impl Attribution {
             places: super::places::Places::compute(trace),
         }
     }
+}
+
+/// Whether an exec of `path` with `argv` is the kernel running a `#!` script: argv[0] is then
+/// the interpreter and the script follows it, as argv[1] or after the one option a `#!` line
+/// may give.
+fn runs_a_script(path: &str, argv: &[String]) -> bool {
+    argv.first().is_some_and(|a| a != path)
+        && (argv.get(1).is_some_and(|a| a == path)
+            || (argv.get(1).is_some_and(|o| o.starts_with('-'))
+                && argv.get(2).is_some_and(|a| a == path)))
 }
 
 #[cfg(test)]

@@ -706,12 +706,7 @@ fn judge_one(
             Hit::No => {}
             Hit::Allowed => allowed += u64::from(counts) * ev.occurrences(),
             Hit::Yes(what) if counts && *origin == Origin::Package => {
-                let a = runtime::cause(
-                    &ev.data,
-                    attribution.programs.at(i),
-                    package,
-                    &attribution.programs.owned,
-                );
+                let a = attribution.programs.cause(i, &ev.data, package);
                 // "pid 526 ((sd-listen))" alone does not say why systemd's child is the
                 // package: the line names the unit (the JSON's attribution says the rest).
                 let what = match attribution.programs.manager_unit(i) {

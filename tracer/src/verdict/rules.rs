@@ -15,9 +15,9 @@ use crate::{
     claims::{Allow, Check},
     contents::{self, InstalledFile},
     trace::describe::{
-        IoUringNet, addr_label, changed_paths, failed, io_uring_net, keyctl_maybe_privileged,
-        mlock_label, netlink_privileged, privilege_detail, secret_in_argv, shown_argv,
-        sockopt_label,
+        IoUringNet, addr_label, changed_paths, changed_places, failed, io_uring_net,
+        keyctl_maybe_privileged, mlock_label, netlink_privileged, privilege_detail, secret_in_argv,
+        shown_argv, sockopt_label,
     },
     trace::{Event, EventData, PathRef, SockAddr},
 };
@@ -62,6 +62,19 @@ const BENIGN: &[&str] = &[
 ];
 
 const TEMP_DIRS: &[&str] = &["/tmp", "/var/tmp", "/dev/shm"];
+
+/// Whether `path` is a [`BENIGN`] path of process `pid`: the kernel names a process's own
+/// `/proc/self/…` file by its number (`pthread_setname_np` opens `/proc/self/task/T/comm`, and
+/// the walk of the fd says `/proc/562/task/T/comm`), so `/proc/PID/…` of the event's own
+/// process is `/proc/self/…`. Another process's `/proc/N/…` is not benign.
+fn benign(path: &str, pid: u32) -> bool {
+    if BENIGN.iter().any(|b| under(path, b)) {
+        return true;
+    }
+    path.strip_prefix("/proc/")
+        .and_then(|r| r.split_once('/'))
+        .is_some_and(|(n, rest)| n.parse::<u32>() == Ok(pid) && !rest.is_empty())
+}
 
 /// Whether `path` is `prefix` or below it.
 pub fn under(path: &str, prefix: &str) -> bool {
@@ -832,7 +845,7 @@ fn with_addr(ev: &Event, a: &SockAddr) -> Event {
 fn placed_changes(rules: &Rules<'_>, ev: &Event) -> (Vec<(String, String)>, Vec<String>) {
     let mut host = Vec::new();
     let mut unknown = Vec::new();
-    let mut changes = changed_paths(ev);
+    let mut changes = changed_places(ev);
     match (&ev.data, rules.core_files.get(&ev.seq)) {
         // acct(path): the kernel appends a record to path for every process that exits.
         (
@@ -1061,7 +1074,7 @@ impl Rules<'_> {
                 let mut notable: Vec<&(String, String)> = changes
                     .iter()
                     .filter(|(p, _)| {
-                        !(BENIGN.iter().any(|b| under(p, b)) || allowed_path(p, &allow.paths))
+                        !(benign(p, ev.pid) || allowed_path(p, &allow.paths))
                     })
                     .collect();
                 // A hard link gives an outside file a name inside an allowed directory: writes
@@ -1072,7 +1085,7 @@ impl Rules<'_> {
                     && let EventData::Link { target, .. } = &ev.data
                 {
                     let t = target.best();
-                    if !(BENIGN.iter().any(|b| under(t, b)) || allowed_path(t, &allow.paths)) {
+                    if !(benign(t, ev.pid) || allowed_path(t, &allow.paths)) {
                         outside_link = (t.to_owned(), "hard link to".to_owned());
                         notable.push(&outside_link);
                     }
@@ -1625,6 +1638,11 @@ mod tests {
 
     #[test]
     fn own_environ_is_the_callers() {
+        assert!(benign("/proc/7/task/9/comm", 7));
+        assert!(benign("/proc/self/task/9/comm", 7));
+        assert!(!benign("/proc/8/task/9/comm", 7));
+        assert!(!benign("/proc/7", 7));
+        assert!(!benign("/proc/sys/kernel/core_pattern", 7));
         assert!(own_environ("/proc/self/environ", 7));
         assert!(own_environ("/proc/thread-self/environ", 7));
         assert!(own_environ("/proc/7/environ", 7));

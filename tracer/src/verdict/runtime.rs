@@ -111,13 +111,15 @@ impl Program {
     /// The program from an exec's path and argv.
     pub fn of(path: &str, argv: &[String]) -> Self {
         // A `#!` script execs as itself: the kernel names the script, argv[0] the interpreter
-        // and argv[1] the script again.
+        // and argv[1] the script again, or argv[2] after the one argument a `#!` line may
+        // give (`#!/usr/bin/perl -w`, `#!/bin/sh -e`).
         let arg0 = argv.first().map_or("", |a| basename(a));
+        let is_script = |a: &String| a == path || basename(a) == basename(path);
         let shebang = interpreter(arg0).is_some()
             && interpreter(basename(path)).is_none()
-            && argv
-                .get(1)
-                .is_some_and(|a| a == path || basename(a) == basename(path));
+            && (argv.get(1).is_some_and(is_script)
+                || (argv.get(1).is_some_and(|o| o.starts_with('-'))
+                    && argv.get(2).is_some_and(is_script)));
         let name = if shebang { arg0 } else { basename(path) };
         if let Some(server) = app_server(name) {
             return Program::AppServer {
@@ -160,6 +162,17 @@ impl Program {
             } => format!("{server} running {r}"),
             Program::AppServer { server, .. } => server.clone(),
             Program::ServiceManager { unit } => format!("systemd for the package's {unit}"),
+        }
+    }
+
+    /// The script file an interpreter was started to run (not `-c`/`-e` code or a `-m`
+    /// module, which it finds by other names).
+    fn script(&self) -> Option<&str> {
+        match self {
+            Program::Interpreter {
+                running: Some(r), ..
+            } if !r.starts_with('-') => Some(r),
+            _ => None,
         }
     }
 
@@ -294,6 +307,11 @@ pub struct Programs {
     /// processes only), and whether the process is a forked copy of the one that exec'd it (a
     /// server's worker, not its master).
     per_event: Vec<Option<(usize, bool)>>,
+    /// Parallel to `trace.events`: the event came from an interpreter process that had not yet
+    /// opened the script it was started to run. Its code cannot have run yet: whatever the
+    /// process did is the interpreter's start-up (perl seeds its hashes from /dev/urandom
+    /// before it reads the script).
+    before_script: Vec<bool>,
     table: Vec<Program>,
     /// Top-level modules (dist-packages/site-packages directories) each program table entry
     /// opened: how an interpreter shows which package's code it runs.
@@ -312,7 +330,11 @@ impl Programs {
         let mut modules: Vec<BTreeSet<String>> = Vec::new();
         let mut of_pid: HashMap<u32, (usize, bool)> = HashMap::new();
         let mut per_event = Vec::with_capacity(trace.events.len());
+        let mut before_script = Vec::with_capacity(trace.events.len());
+        // pid -> the file name of the script its interpreter has not opened yet.
+        let mut pending: HashMap<u32, String> = HashMap::new();
         for (ev, origin) in trace.events.iter().zip(origins) {
+            before_script.push(pending.contains_key(&ev.pid));
             if *origin != Origin::Package {
                 per_event.push(None);
                 continue;
@@ -329,7 +351,12 @@ impl Programs {
                     // The exec itself is the doing of the program that ran it (inherited
                     // over fork); what follows is the new program's.
                     per_event.push(of_pid.get(&ev.pid).copied());
-                    table.push(Program::of(path.best(), argv));
+                    let program = Program::of(path.best(), argv);
+                    match program.script() {
+                        Some(script) => pending.insert(ev.pid, basename(script).to_owned()),
+                        None => pending.remove(&ev.pid),
+                    };
+                    table.push(program);
                     modules.push(BTreeSet::new());
                     of_pid.insert(ev.pid, (table.len() - 1, false));
                     continue;
@@ -344,6 +371,12 @@ impl Programs {
                     }
                 }
                 EventData::Open { path, .. } => {
+                    if pending
+                        .get(&ev.pid)
+                        .is_some_and(|script| basename(path.best()) == script)
+                    {
+                        pending.remove(&ev.pid);
+                    }
                     if let (Some(&(p, _)), Some(m)) =
                         (of_pid.get(&ev.pid), python_module(path.best()))
                     {
@@ -356,6 +389,7 @@ impl Programs {
         }
         Programs {
             per_event,
+            before_script,
             table,
             modules,
             owned: BTreeSet::new(),
@@ -390,6 +424,12 @@ impl Programs {
             Some((Program::ServiceManager { unit }, _)) => Some(unit),
             _ => None,
         }
+    }
+
+    /// Whether event `index` came from an interpreter process before it opened its script
+    /// (see [`Programs::before_script`]).
+    pub fn before_script(&self, index: usize) -> bool {
+        self.before_script.get(index).copied().unwrap_or(false)
     }
 
     /// The program an event's process ran, and whether the process is a forked copy of the
@@ -532,6 +572,31 @@ pub fn cause(
     package: &Package,
     owned: &BTreeSet<String>,
 ) -> Attributed {
+    cause_with(data, running, false, package, owned)
+}
+
+impl Programs {
+    /// The cause of event `index` (see [`cause`]), knowing where its process stood.
+    pub fn cause(&self, index: usize, data: &EventData, package: &Package) -> Attributed {
+        cause_with(
+            data,
+            self.at(index),
+            self.before_script(index),
+            package,
+            &self.owned,
+        )
+    }
+}
+
+/// [`cause`], with `before_script`: the event came from an interpreter process before it
+/// opened its script ([`Programs::before_script`]).
+fn cause_with(
+    data: &EventData,
+    running: Option<(&Program, bool)>,
+    before_script: bool,
+    package: &Package,
+    owned: &BTreeSet<String>,
+) -> Attributed {
     let program = running.map(|(p, _)| p);
     let worker = running.is_some_and(|(_, forked)| forked);
     let moved = |a: Attributed| match a.runtime {
@@ -560,10 +625,34 @@ pub fn cause(
             RuntimeKind::Dependency,
             format!("the claims file names {} as runtime", basename(p)),
         ),
+        None if before_script
+            && !program.is_some_and(Program::is_python)
+            && draws_randomness(data) =>
+        {
+            moved(Attributed::runtime(
+                RuntimeKind::InterpreterStartup,
+                "the interpreter seeds itself at start-up, before it has read the script (perl's \
+             hash seed from /dev/urandom)",
+            ))
+        }
         None => moved(rule(data, program, worker, owned)),
     };
     a.caller = call_site(data).map(CallSite::label);
     a
+}
+
+/// A read of randomness: getrandom, or an open of the kernel's random devices. Only these are
+/// left to an interpreter before its script is read, and never to Python's: Python runs a
+/// site's `.pth` lines, which a package may install, before it opens the main script (its own
+/// start-up draws are told by their sizes in [`rule`]).
+fn draws_randomness(data: &EventData) -> bool {
+    match data {
+        EventData::Getrandom { .. } => true,
+        EventData::Open { path, .. } => {
+            matches!(path.best(), "/dev/urandom" | "/dev/random")
+        }
+        _ => false,
+    }
 }
 
 /// Of what systemd does for a unit ([`Program::ServiceManager`]), the part that is the
@@ -1022,6 +1111,20 @@ mod tests {
             Program::of("/usr/bin/python3", &v(&["python3", "-m", "http.server"])).label(),
             "python3 running -m http.server"
         );
+        // A `#!/usr/bin/perl -w` script: the kernel's argv puts the line's option first.
+        assert_eq!(
+            Program::of(
+                "/usr/share/foo/wrapper",
+                &v(&[
+                    "/usr/bin/perl",
+                    "-w",
+                    "/usr/share/foo/wrapper",
+                    "/etc/foo.conf"
+                ])
+            )
+            .label(),
+            "perl running /usr/share/foo/wrapper"
+        );
         assert_eq!(
             Program::of("/usr/bin/perl", &v(&["perl", "-I", "lib", "x.pl"])).label(),
             "perl running x.pl"
@@ -1143,6 +1246,49 @@ mod tests {
         assert_eq!(
             cause(&getenv("FOOD_CONFIG"), Some((&native, false)), &out, &none).cause,
             Cause::Runtime
+        );
+    }
+
+    #[test]
+    fn an_interpreters_draw_before_its_script_is_its_start_up() {
+        let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let perl = Program::of(
+            "/usr/share/foo/wrapper",
+            &v(&["/usr/bin/perl", "/usr/share/foo/wrapper", "/etc/foo.conf"]),
+        );
+        let python = Program::of("/usr/bin/foo", &v(&["python3", "/usr/bin/foo"]));
+        let urandom = EventData::Open {
+            path: crate::trace::PathRef {
+                resolved: Some("/dev/urandom".to_owned()),
+                given: None,
+                real: None,
+                looked_up: None,
+            },
+            flags: vec!["O_RDONLY".to_owned()],
+            flags_raw: 0,
+            mode: None,
+            access: "read".to_owned(),
+            resolve: 0,
+        };
+        let (pkg, none) = (Package::default(), BTreeSet::new());
+        let of =
+            |p: &Program, before: bool| cause_with(&urandom, Some((p, false)), before, &pkg, &none);
+        let seed = of(&perl, true);
+        assert_eq!(
+            (seed.cause, seed.runtime),
+            (Cause::Runtime, Some(RuntimeKind::InterpreterStartup)),
+            "{seed:?}"
+        );
+        // Once the script is read, a draw is the script's; Python's site hooks run first.
+        assert_eq!(of(&perl, false).cause, Cause::Package);
+        assert_eq!(of(&python, true).cause, Cause::Package);
+        let moved = Package {
+            runtime_is_package: vec![RuntimeKind::InterpreterStartup],
+            ..Package::default()
+        };
+        assert_eq!(
+            cause_with(&urandom, Some((&perl, false)), true, &moved, &none).cause,
+            Cause::Package
         );
     }
 
