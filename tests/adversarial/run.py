@@ -1010,12 +1010,19 @@ def wrong_real(kinds, marker, *truths):
     return check
 
 
+def pair_truths(pairs):
+    """Every true path of a technique's (kinds, truth) pairs: a `real` naming any of them is
+    right. (f10_uring_linkat_link's symlink, rightly named at its own true path, was judged
+    "wrong" when only the first pair's truth counted.)"""
+    return [truth for _, truth in pairs]
+
+
 def t9f(name, what, kinds, truth, strace_re, **opts):
     """A round-9 technique judged by one true path (and the other pairs in `more`)."""
     marker = opts.pop("marker", os.path.basename(truth))
     pairs = [(kinds, truth)] + list(opts.pop("more", []))
     claims = opts.pop("claims", ["file_io"])
-    t9(name, what, named_all(*pairs), kinds, strace_re, claims, wrong=wrong_real(kinds, marker, truth), allow=FILE_DIRS9, prepare=True, **opts)
+    t9(name, what, named_all(*pairs), kinds, strace_re, claims, wrong=wrong_real(kinds, marker, *pair_truths(pairs)), allow=FILE_DIRS9, prepare=True, **opts)
 
 
 def race_rule(a, b):
@@ -1144,7 +1151,7 @@ def t10f(name, what, kinds, truth, strace_re, **opts):
     marker = opts.pop("marker", os.path.basename(truth))
     pairs = [(kinds, truth)] + list(opts.pop("more", []))
     claims = opts.pop("claims", ["file_io"])
-    t10(name, "file", what, named_all(*pairs), kinds, strace_re, claims, wrong=wrong_real(kinds, marker, truth), flag=lookup_failed(kinds, marker), allow=FILE_DIRS10, prepare=True, **opts)
+    t10(name, "file", what, named_all(*pairs), kinds, strace_re, claims, wrong=wrong_real(kinds, marker, *pair_truths(pairs)), flag=lookup_failed(kinds, marker), allow=FILE_DIRS10, prepare=True, **opts)
 
 
 def no_forged_lines(path):

@@ -541,6 +541,10 @@ pub mod flags {
     /// with group execute (`inode->i_mode`, read at `sched_process_exec`): a setuid/setgid
     /// program, whether or not the ids changed (root running a setuid-root program). Not a cut.
     pub const SETID_FILE: u32 = 1 << 14;
+    /// A file call (not an open): `real` and `real2` are the files' own names, walked in an
+    /// LSM path hook (`path_chmod`, `path_rename`, …) at the moment the kernel did the call on
+    /// them, not the directories the paths started from. With it, no host lookup is made.
+    pub const KERNEL_NAMED: u32 = 1 << 15;
 }
 
 /// A call that took longer than this (entry to exit) waited for something; a rewrite of its

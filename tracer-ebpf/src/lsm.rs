@@ -1,4 +1,6 @@
 //! What the LSM programs share: naming a file from its `struct path` with `bpf_d_path`.
+//! (The `path_*` hooks are not sleepable: `crate::probes::file_lsm` names their files with the
+//! kernel walk instead, and shares only [`watch`].)
 //!
 //! LSM hooks run after the kernel has resolved the path and every earlier security module has
 //! let the operation go ahead, on the very `struct file` the process gets. `bpf_d_path` is

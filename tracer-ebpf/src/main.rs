@@ -11,7 +11,8 @@
 //! host refuses kprobes, fentry and LSM programs); `task` reads the few `task_struct` fields we
 //! need through offsets userspace found in the kernel's BTF. Where the kernel runs BPF LSM
 //! programs (a Debian guest), two of them (`lsm_file_open`, `lsm_bprm_check_security`, see
-//! `lsm`) add the kernel's name of opened and executed files to the records.
+//! `lsm`) add the kernel's name of opened and executed files to the records, and ten more on
+//! the `path_*` hooks (`probes::file_lsm`) the names of the files the other path calls act on.
 #![no_std]
 #![no_main]
 

@@ -129,6 +129,9 @@ pub struct RealSlot {
     /// The entry time (`Inflight::ts_ns`) of the call that put the name: a thread's calls
     /// have distinct ones.
     pub ts_ns: u64,
+    /// 1: an LSM path hook put the name (`crate::probes::file_lsm`): the file's own name at
+    /// the moment of the call, not a directory to join a path to.
+    pub by_hook: u64,
     pub real: RealPath,
 }
 
@@ -154,6 +157,25 @@ pub fn real_slot(key: u32, ts_ns: u64, keep_first: bool) -> Option<*mut RealPath
         (*slot).ts_ns = ts_ns;
         Some(&raw mut (*slot).real)
     }
+}
+
+/// [`real_slot`] for an LSM path hook's name (replacing any other), marked `by_hook`.
+#[inline(always)]
+pub fn hook_slot(key: u32, ts_ns: u64) -> Option<*mut RealPath> {
+    let real = real_slot(key, ts_ns, false)?;
+    let slot = REAL_PATHS.get_ptr_mut(key)?;
+    // SAFETY: this key's map value, just inserted.
+    unsafe { (*slot).by_hook = 1 };
+    Some(real)
+}
+
+/// Whether an LSM path hook named a path of the call that entered at `ts_ns` under `key`.
+#[inline(always)]
+pub fn by_hook(key: u32, ts_ns: u64) -> bool {
+    // SAFETY: a map value, read in place.
+    REAL_PATHS
+        .get_ptr(key)
+        .is_some_and(|slot| unsafe { (*slot).ts_ns == ts_ns && (*slot).by_hook != 0 })
 }
 
 /// The name under `key` that the call that entered at `ts_ns` put there, if it put one.

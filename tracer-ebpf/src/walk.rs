@@ -210,6 +210,29 @@ fn start_file(file: u64, cfg: &Config) -> Option<u32> {
     run(fs, file + u64::from(cfg.off_file_path), cfg)
 }
 
+/// Walks the dentry at `dentry` on the vfsmount at `vfsmnt` (an LSM path hook's file: the
+/// hook's `struct path`'s, or its directory's mount with the new or old dentry in it,
+/// `crate::probes::file_lsm`) into this CPU's [`Walk`]; [`put_name`] copies the result, which
+/// [`DONE`] says is whole. Not inlined: its frame is not the caller's.
+#[inline(never)]
+pub fn walk_dentry(dentry: u64, vfsmnt: u64, cfg: &Config) -> u32 {
+    start_dentry(dentry, vfsmnt, cfg).unwrap_or(UNREADABLE)
+}
+
+/// The status of a finished walk that named its file ([`walk_dentry`]).
+pub const NAMED: u32 = DONE;
+
+#[inline(always)]
+fn start_dentry(dentry: u64, vfsmnt: u64, cfg: &Config) -> Option<u32> {
+    // SAFETY: a helper without pointer arguments.
+    let task = unsafe { bpf_get_current_task() };
+    let fs: u64 = kread(task + u64::from(cfg.off_task_fs))?;
+    if fs == 0 || dentry == 0 || vfsmnt == 0 {
+        return None;
+    }
+    run_at(fs, dentry, vfsmnt, cfg)
+}
+
 /// Copies this CPU's finished walk (`status`) into `real`, or its error.
 #[inline(always)]
 pub fn put_name(status: u32, real: *mut RealPath) -> Option<()> {
@@ -323,12 +346,21 @@ fn start(fd: i32, cfg: &Config) -> Option<u32> {
 /// CPU's [`Walk`]; returns its status.
 #[inline(always)]
 fn run(fs: u64, f_path: u64, cfg: &Config) -> Option<u32> {
+    let dentry = kread(f_path + u64::from(cfg.off_path_dentry))?;
+    let vfsmnt = kread(f_path + u64::from(cfg.off_path_mnt))?;
+    run_at(fs, dentry, vfsmnt, cfg)
+}
+
+/// Walks `dentry` on `vfsmnt` up to the root of the task's `fs` (`fs`) into this CPU's
+/// [`Walk`]; returns its status.
+#[inline(always)]
+fn run_at(fs: u64, dentry: u64, vfsmnt: u64, cfg: &Config) -> Option<u32> {
     let root = fs + u64::from(cfg.off_fs_root);
     let w = WALKS.get_ptr_mut(0)?;
     // SAFETY: this CPU's slot.
     unsafe {
-        (*w).dentry = kread(f_path + u64::from(cfg.off_path_dentry))?;
-        (*w).vfsmnt = kread(f_path + u64::from(cfg.off_path_mnt))?;
+        (*w).dentry = dentry;
+        (*w).vfsmnt = vfsmnt;
         (*w).root_dentry = kread(root + u64::from(cfg.off_path_dentry))?;
         (*w).root_mnt = kread(root + u64::from(cfg.off_path_mnt))?;
         (*w).off = PATH_CAP as u32;

@@ -151,3 +151,129 @@ fn guest_lsm_hooks_name_the_files_behind_symlinks() {
     let _ = std::fs::remove_dir_all(&payload);
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// Round 10's `f10_swap_chmod`/`f10_swap_mkdir` in the guest (`relink swap`, the e2e tests'
+/// program, built static on the host): `lnk` leads outside the allowed directory only for the
+/// call, exchanged back microseconds later, before any lookup. The LSM path hooks name the
+/// files the kernel acted on, in the call: the trace names the real place, flagged
+/// `kernel_named`, with no host lookup, and the file claim is contradicted by it (on this
+/// host's recorder the same trace leaves the call unplaced, inconclusive).
+const SWAP_JOB: &str = r#"set -ex
+w=/root/swap; a=$w/allowed; o=$w/out
+mkdir -p $a/decoy $o/sw
+touch $a/decoy/x $o/sw/x
+ln -s decoy $a/lnk
+ln -s $o/sw $a/lnk.alt
+"$TRACER_PAYLOAD/tracer" record -o "$TRACER_OUT/trace.jsonl" -- "$TRACER_PAYLOAD/relink" swap $a $o \
+  > "$TRACER_OUT/record.log" 2>&1
+stat -c %a $o/sw/x > "$TRACER_OUT/mode.txt"
+test -d $o/sw/made
+"#;
+
+#[test]
+fn guest_lsm_path_hooks_name_a_swapped_link_s_real_place() {
+    guest::require_root();
+    let tracer = PathBuf::from(env!("CARGO_BIN_EXE_tracer"));
+    let image = guest::image();
+    let payload = scratch("lsm-swap-payload");
+    std::fs::copy(&tracer, payload.join("tracer")).expect("tracer copied to the payload");
+    let src = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/tests/e2e/symlinks/relink.c"
+    );
+    let cc = std::process::Command::new("cc")
+        .args(["-static", "-O2", "-o"])
+        .arg(payload.join("relink"))
+        .arg(src)
+        .output()
+        .expect("cc runs");
+    assert!(
+        cc.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cc.stderr)
+    );
+    std::fs::write(payload.join("job.sh"), SWAP_JOB).unwrap();
+    let out = scratch("lsm-swap-out");
+    guest::run_job(&image, &payload, &out, &["record.log"]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("mode.txt"))
+            .unwrap()
+            .trim(),
+        "4755",
+        "the chmod landed outside"
+    );
+
+    let trace = std::fs::read_to_string(out.join("trace.jsonl")).unwrap();
+    let events: Vec<serde_json::Value> = trace
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let hooks = &events[0]["hooks"];
+    for hook in ["lsm:path_chmod", "lsm:path_mkdir", "lsm:path_rename"] {
+        assert!(
+            hooks["attached"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h == hook),
+            "{hook} not attached: {hooks:#}"
+        );
+    }
+    for (syscall, real) in [
+        ("fchmodat", "/root/swap/out/sw/x"),
+        ("mkdirat", "/root/swap/out/sw/made"),
+    ] {
+        let ev = events
+            .iter()
+            .find(|e| e["syscall"] == syscall)
+            .unwrap_or_else(|| panic!("no {syscall} in the trace"));
+        let path = &ev["fields"]["path"];
+        assert_eq!(path["real"], real, "{ev}");
+        assert!(path.get("looked_up").is_none(), "no host lookup: {ev}");
+        assert!(
+            ev["flags"]
+                .as_array()
+                .is_some_and(|f| f.iter().any(|f| f == "kernel_named")),
+            "{ev}"
+        );
+    }
+    // The exchanges themselves are named by the hook too: both sides, in the allowed dir.
+    let swap = events
+        .iter()
+        .find(|e| e["syscall"] == "renameat2")
+        .expect("the exchange");
+    assert_eq!(swap["fields"]["from"]["resolved"], "/root/swap/allowed/lnk");
+    assert!(
+        swap["flags"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|f| f == "kernel_named")),
+        "{swap}"
+    );
+    let footer = events.last().unwrap();
+    assert_eq!(footer["type"], "footer", "the recorder finished its trace");
+
+    // On the host, from the trace alone: contradicted by the real places, not inconclusive.
+    let claims = out.join("claims.toml");
+    std::fs::write(
+        &claims,
+        "[package]\nname = \"relink\"\ndirs = [\"/root/swap/allowed\"]\n\n[[claim]]\ncheck = \"file_io\"\nexpect = \"absent\"\n",
+    )
+    .unwrap();
+    let check = std::process::Command::new(&tracer)
+        .args(["check", "--format", "json", "--claims"])
+        .arg(&claims)
+        .arg("--trace")
+        .arg(out.join("trace.jsonl"))
+        .output()
+        .expect("tracer check runs");
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let verdict = &report["verdicts"][0];
+    assert_eq!(verdict["status"], "contradicted", "{verdict:#}");
+    let text = verdict.to_string();
+    for real in ["/root/swap/out/sw/x", "/root/swap/out/sw/made"] {
+        assert!(text.contains(real), "{real}: {verdict:#}");
+    }
+
+    let _ = std::fs::remove_dir_all(&payload);
+    let _ = std::fs::remove_dir_all(&out);
+}

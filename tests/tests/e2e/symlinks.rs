@@ -294,6 +294,51 @@ fn ring_path_operations_through_a_link_are_looked_up() {
     }
 }
 
+/// f10_uring_linkat_link: a ring's LINKAT and SYMLINKAT whose new names go through a link to
+/// outside. Both new names (the entries' second paths) are looked up where they landed, and
+/// the claim is contradicted by them, not left inconclusive as ring operations it cannot read.
+#[test]
+fn ring_links_made_through_a_link_are_looked_up_and_judged() {
+    let (rec, work, verdict) = relink("uringlink", |allowed, out| {
+        std::fs::create_dir_all(out.join("u")).expect("mkdir");
+        std::fs::write(allowed.join("src"), b"").expect("a file to link");
+        std::os::unix::fs::symlink(out.join("u"), allowed.join("ulnk")).expect("symlink");
+    });
+    let u = canon(&work.join("out/u"));
+    assert!(
+        Path::new(&u).join("hard").exists(),
+        "the link landed outside"
+    );
+    assert!(
+        Path::new(&u).join("sym").symlink_metadata().is_ok(),
+        "the symlink landed outside"
+    );
+    for (op, leaf) in [("linkat", "hard"), ("symlinkat", "sym")] {
+        let ev = find(
+            &rec.trace,
+            op,
+            |e| matches!(&e.data, EventData::IoUringOp { op: o, .. } if o == op),
+        );
+        let EventData::IoUringOp { path2, .. } = &ev.data else {
+            unreachable!()
+        };
+        let found = path2.as_ref().and_then(PathRef::looked_up_name);
+        assert_eq!(found, Some(format!("{u}/{leaf}").as_str()), "{ev:?}");
+    }
+    assert_eq!(verdict["status"], "contradicted", "{verdict:#}");
+    let text = verdict.to_string();
+    for (what, leaf) in [("link (io_uring)", "hard"), ("symlink (io_uring)", "sym")] {
+        assert!(
+            text.contains(&format!("{u}/{leaf}")) && text.contains(what),
+            "{leaf}: {verdict:#}"
+        );
+    }
+    assert!(
+        !text.contains("cannot read"),
+        "no ring gap left: {verdict:#}"
+    );
+}
+
 /// f10_mntns_link_chmod: in a mount namespace of its own (not looked up: the host's view is
 /// not the process's), a chmod below a symlink the process made is not placed by its
 /// letters, which on the host name a plain directory in the allowed one.

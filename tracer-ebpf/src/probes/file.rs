@@ -38,7 +38,8 @@ use crate::{
     emit::{note_str, read_user_bytes, read_user_str, syscall_event, syscall_event_sized},
     lsm,
     maps::{
-        FILE_ARGS, FILE_SCRATCH, LOST, REAL_PATHS, config, count, inflight, real_of, real_slot,
+        FILE_ARGS, FILE_SCRATCH, LOST, REAL_PATHS, by_hook, config, count, inflight, real_of,
+        real_slot,
     },
     probes::syscalls::{Completed, SyscallContext, check_entry, complete, zero},
     scope,
@@ -168,8 +169,15 @@ crate::exit_programs!(file_exit, file_exit_raw, try_file_exit);
 
 fn try_file_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
     let done = complete(ctx)?;
-    name_dirs(&done);
-    emit_file(&done, config())
+    // An LSM path hook named the call's files themselves (`probes::file_lsm`): no directory
+    // is walked, and the names are written as they are.
+    let tid = bpf_get_current_pid_tgid() as u32;
+    let ts = done.inflight.ts_ns;
+    let hooked = by_hook(tid, ts) || by_hook(tid | crate::walk::SECOND, ts);
+    if !hooked {
+        name_dirs(&done);
+    }
+    emit_file(&done, config(), hooked)
 }
 
 /// Walks the directories the call's relative paths started from, before its record is built.
@@ -309,7 +317,7 @@ fn arg(a: &[u64; 6], position: u8) -> u64 {
     a.get(usize::from(position)).copied().unwrap_or(0)
 }
 
-fn emit_file(done: &Completed, cfg: &Config) -> Option<()> {
+fn emit_file(done: &Completed, cfg: &Config, hooked: bool) -> Option<()> {
     let Some(l) = FILE_ARGS.get(done.syscall as u32).copied() else {
         count(&LOST, done.syscall.kind());
         return None;
@@ -318,7 +326,7 @@ fn emit_file(done: &Completed, cfg: &Config) -> Option<()> {
     let (path, path2) = (arg(a, l.path), arg(a, l.path2));
     let tid = bpf_get_current_pid_tgid() as u32;
     let tid2 = tid | crate::walk::SECOND;
-    let named = cfg.walk_paths != 0 && walks(&l);
+    let named = hooked || (cfg.walk_paths != 0 && walks(&l));
     let Some(scratch) = FILE_SCRATCH.get_ptr_mut(0) else {
         count(&LOST, done.syscall.kind());
         return None;
@@ -361,6 +369,9 @@ fn emit_file(done: &Completed, cfg: &Config) -> Option<()> {
             if named {
                 take_real(tid, done.inflight.ts_ns, &raw mut (*r).real, hdr_flags);
                 take_real(tid2, done.inflight.ts_ns, &raw mut (*r).real2, hdr_flags);
+                if hooked {
+                    *hdr_flags |= flags::KERNEL_NAMED;
+                }
             }
         },
         // SAFETY: the record just filled in `scratch`.

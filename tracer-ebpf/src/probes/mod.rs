@@ -2,6 +2,7 @@
 pub mod crypto;
 pub mod environment;
 pub mod file;
+pub mod file_lsm;
 pub mod io_uring;
 pub mod memlock;
 pub mod network;

@@ -6,7 +6,7 @@ use tracer_common::{
         ArgLayout, F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD, FILE_SENT_MIN, FileData, FileRealData,
         NO_ARG, OpenData, OpenRealData, WALK_RESULT,
     },
-    flags::REAL_PATH,
+    flags::{KERNEL_NAMED, REAL_PATH},
 };
 
 use super::{
@@ -291,12 +291,21 @@ pub(super) fn decode(
     {
         return decode_open(bytes, cx).map(Some);
     }
-    // The kernel's names of the directories the paths are relative to, walked at the exit.
+    // The kernel's names of the directories the paths are relative to, walked at the exit;
+    // or, `KERNEL_NAMED`, of the files themselves, walked in an LSM path hook at the moment
+    // of the call: then nothing is joined nor looked up, and they are the paths' `real`.
     let (kernel_dir, kernel_dir2) = if cx.header.flags & REAL_PATH != 0 {
         let r = &view_record::<RawEvent<FileRealData>>(bytes)?.data;
         (real_name(&r.real), real_name(&r.real2))
     } else {
         (None, None)
+    };
+    let hooked = cx.header.flags & KERNEL_NAMED != 0;
+    let ((kernel_file, kernel_file2), (kernel_dir, kernel_dir2)) = if hooked {
+        cx.host_lookup = false;
+        ((kernel_dir, kernel_dir2), (None, None))
+    } else {
+        ((None, None), (kernel_dir, kernel_dir2))
     };
     let (kernel_dir, kernel_dir2) = (kernel_dir.as_deref(), kernel_dir2.as_deref());
     // Sent without the unused path bytes (`tracer-ebpf/src/probes/file.rs`, `sent_len`).
@@ -406,7 +415,7 @@ pub(super) fn decode(
             Some(under_real(cx.path(dirfd, given), kernel_dir))
         }
     };
-    Ok(Some(match kind {
+    let mut data = match kind {
         // A POSIX message queue lives in the mqueue file system, which is mounted (where it
         // is) on /dev/mqueue: the queue is named there whatever the cwd.
         EventKind::Open if syscall == Some(SyscallId::MqOpen) => {
@@ -612,7 +621,54 @@ pub(super) fn decode(
             open_event(path, flags, 0, 0)
         }
         _ => unreachable!("file family kinds"),
-    }))
+    };
+    if hooked {
+        kernel_named(&mut data, kernel_file, kernel_file2);
+    }
+    Ok(Some(data))
+}
+
+/// Sets the paths of a call an LSM path hook named (`KERNEL_NAMED`) to the kernel's names:
+/// `first` for the call's first path, `second` for its second (rename's and link's new name,
+/// symlink's only one), as `real` where it differs from the path as resolved. A path the hook
+/// did not name keeps what it has.
+fn kernel_named(data: &mut EventData, first: Option<String>, second: Option<String>) {
+    let set = |p: &mut PathRef, name: Option<String>| {
+        if let Some(name) = name.map(|n| super::procs::normalize(&n)) {
+            p.real = (p.resolved.as_ref() != Some(&name)).then_some(name);
+            p.looked_up = None;
+        }
+    };
+    match data {
+        EventData::Unlink { path, .. }
+        | EventData::Mkdir { path, .. }
+        | EventData::Rmdir { path }
+        | EventData::Mknod { path, .. } => set(path, first),
+        // A call by fd whose fd the table did not know is named by the kernel alone.
+        EventData::Chmod { path, .. }
+        | EventData::Chown { path, .. }
+        | EventData::Truncate { path, .. } => match path {
+            Some(p) => set(p, first),
+            None => {
+                *path = first.map(|n| PathRef {
+                    resolved: Some(super::procs::normalize(&n)),
+                    given: None,
+                    real: None,
+                    looked_up: None,
+                });
+            }
+        },
+        EventData::Rename { from, to, .. } => {
+            set(from, first);
+            set(to, second);
+        }
+        EventData::Link { target, path } => {
+            set(target, first);
+            set(path, second);
+        }
+        EventData::Symlink { path, .. } => set(path, second),
+        _ => {}
+    }
 }
 
 /// `/dev/mqueue/NAME` for a queue's name as the syscall got it (glibc's mq_open and

@@ -540,6 +540,7 @@ fn flag_names(bits: u32) -> Vec<String> {
         (flags::ARGS_CHANGED, "args_changed"),
         (flags::ARGS_UNVERIFIED, "args_unverified"),
         (flags::NO_RETURN, "no_return"),
+        (flags::KERNEL_NAMED, "kernel_named"),
     ]
     .iter()
     .filter(|(bit, _)| bits & bit != 0)

@@ -223,14 +223,16 @@ pub fn io_uring_net(ev: &Event) -> Option<IoUringNet<'_>> {
 }
 
 /// io_uring operations whose change [`file_changes`] reads from the record: the path and,
-/// for openat, the open flags are in the submission entry. Others of the file family
-/// (openat2's flags sit in a struct the entry points to; symlinkat, linkat, xattrs,
-/// ftruncate, fallocate) stay a gap for file claims.
+/// for openat, the open flags are in the submission entry; linkat's and symlinkat's new name is
+/// the entry's second path (`path2`). Others of the file family (openat2's flags sit in a
+/// struct the entry points to; removexattr, ftruncate, fallocate) stay a gap for file claims.
 pub const IO_URING_FILE_OPS_READ: &[&str] = &[
     "openat",
     "unlinkat",
     "mkdirat",
     "renameat",
+    "linkat",
+    "symlinkat",
     "setxattr",
     "fsetxattr",
 ];
@@ -268,6 +270,10 @@ pub fn file_changes(ev: &Event) -> Vec<(&PathRef, String)> {
                     Some(to) => vec![(path, via("rename away")), (to, via("rename into"))],
                     None => vec![(path, via("rename away"))],
                 },
+                // The first path is the old name (linkat) or the link's text (symlinkat): only
+                // the new name, `path2`, is a change. Without it the op stays a gap (not read).
+                "linkat" => path2.iter().map(|to| (to, via("link"))).collect(),
+                "symlinkat" => path2.iter().map(|to| (to, via("symlink"))).collect(),
                 _ => vec![],
             }
         }
@@ -963,6 +969,35 @@ mod tests {
         );
         let ev: Event = serde_json::from_str(&line("user.x")).expect("an event");
         assert_eq!(privilege_detail(&ev), None);
+    }
+
+    /// A ring's linkat and symlinkat change their new name (the entry's second path), not
+    /// their first (the old name, the link's text): round 10's f10_uring_linkat_link.
+    #[test]
+    fn io_uring_links_change_their_new_name() {
+        let line = |op: &str, path: &str, path2: &str| {
+            format!(
+                r#"{{"seq": 1, "time": "t", "ts_ns": 1, "pid": 9, "tid": 9, "ppid": 1, "comm": "x",
+                "ids": {{"uid": 0, "gid": 0, "euid": 0, "egid": 0}}, "cgroup_id": 0,
+                "syscall": null, "result": null, "kind": "io_uring_op", "fields": {{"op": "{op}",
+                "family": "file", "fd": null, "path": {{"resolved": "{path}"}},
+                "path2": {{"resolved": "{path2}"}}, "addr": null, "op_flags": 0, "named": true,
+                "sq_thread": false}}}}"#
+            )
+        };
+        for (op, what) in [
+            ("linkat", "link (io_uring)"),
+            ("symlinkat", "symlink (io_uring)"),
+        ] {
+            let ev: Event =
+                serde_json::from_str(&line(op, "/etc/shadow", "/out/l")).expect("an event");
+            let changes: Vec<_> = file_changes(&ev)
+                .into_iter()
+                .map(|(p, w)| (p.best().to_owned(), w))
+                .collect();
+            assert_eq!(changes, [("/out/l".to_owned(), what.to_owned())], "{op}");
+            assert!(IO_URING_FILE_OPS_READ.contains(&op));
+        }
     }
 
     /// A prctl's privilege depends on its sub-command: `PR_CAP_AMBIENT_IS_SET` is a read

@@ -50,7 +50,8 @@ pub const UPROBES: &[(&str, &str, bool)] = &[
 ];
 
 /// LSM programs (program, `security_<hook>` name) and the kind of record each adds the kernel's
-/// file name to.
+/// file name to. The `path_*` hooks (CONFIG_SECURITY_PATH) name a path call's files at the
+/// moment of the call (`tracer-ebpf/src/probes/file_lsm.rs`; records flagged `kernel_named`).
 pub const LSM_PROGRAMS: &[(&str, &str, EventKind)] = &[
     ("lsm_file_open", "file_open", EventKind::Open),
     (
@@ -58,6 +59,16 @@ pub const LSM_PROGRAMS: &[(&str, &str, EventKind)] = &[
         "bprm_check_security",
         EventKind::Exec,
     ),
+    ("lsm_path_chmod", "path_chmod", EventKind::Chmod),
+    ("lsm_path_chown", "path_chown", EventKind::Chown),
+    ("lsm_path_truncate", "path_truncate", EventKind::Truncate),
+    ("lsm_path_mkdir", "path_mkdir", EventKind::Mkdir),
+    ("lsm_path_mknod", "path_mknod", EventKind::Mknod),
+    ("lsm_path_rmdir", "path_rmdir", EventKind::Rmdir),
+    ("lsm_path_unlink", "path_unlink", EventKind::Unlink),
+    ("lsm_path_symlink", "path_symlink", EventKind::Symlink),
+    ("lsm_path_link", "path_link", EventKind::Link),
+    ("lsm_path_rename", "path_rename", EventKind::Rename),
 ];
 
 /// The syscall part of the tracepoint name: the kernel's `SYSCALL_DEFINE` name, which is

@@ -437,7 +437,8 @@ pub struct PathRef {
     /// The file the kernel actually opened or executed, named from the open file (LSM
     /// `file_open` / `bprm_check_security` with `bpf_d_path`): symlinks followed. Absent when no
     /// such hook fed the event (the header's `hooks.sources` says which did), and when it is
-    /// the same as `resolved`.
+    /// the same as `resolved`. (Session 25) In an event flagged `kernel_named`, the file a
+    /// path call (chmod, mkdir, rename, …) acted on, walked in an LSM path hook at the call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub real: Option<String>,
     /// (2026-12, issue 11) What the recorder found when it looked this path up on the host as

@@ -356,7 +356,7 @@ fn compat_gaps(trace: &Trace, kinds: &[EventKind]) -> Vec<String> {
 }
 
 /// io_uring operations bypass the syscalls the other kinds come from. The file rules read
-/// named openat, unlinkat, mkdirat and renameat operations like the syscalls
+/// named openat, unlinkat, mkdirat, renameat, linkat and symlinkat operations like the syscalls
 /// (`describe::file_changes`), the network rules named connects and sends
 /// (`describe::io_uring_net`); every other operation of a claim's family is a gap: a claim
 /// about files or the network cannot hold where such operations ran through a ring.
@@ -389,15 +389,18 @@ fn io_uring_gaps(trace: &Trace, kinds: &[EventKind]) -> Vec<String> {
                 family: f,
                 named,
                 op,
+                path2,
                 ..
             } = &ev.data
                 && f == name
             {
                 // A named file operation the rules read (its path, its open flags) is judged
-                // like the syscall it stands for: evidence, not a gap.
+                // like the syscall it stands for: evidence, not a gap. A link's new name is
+                // its second path.
                 if family == Family::File
                     && *named
                     && crate::trace::describe::IO_URING_FILE_OPS_READ.contains(&op.as_str())
+                    && (path2.is_some() || !matches!(op.as_str(), "linkat" | "symlinkat"))
                 {
                     continue;
                 }

@@ -311,13 +311,15 @@ impl Places {
         // walk on), and otherwise its name is the fd's when the fd was opened, which a rename
         // by a process outside the recording makes another directory's (round 9's
         // f9_procfd_stale_dirfd). Without a `real`, it is not placed.
-        if refs.iter().any(|r| {
-            r.real.is_none()
-                && r.names().any(|n| n == path)
-                && r.given
-                    .as_deref()
-                    .is_some_and(|g| below_fd_link(g, &[ev.pid, ev.tid]))
-        }) {
+        if !kernel_named(ev)
+            && refs.iter().any(|r| {
+                r.real.is_none()
+                    && r.names().any(|n| n == path)
+                    && r.given
+                        .as_deref()
+                        .is_some_and(|g| below_fd_link(g, &[ev.pid, ev.tid]))
+            })
+        {
             return Placed::Unknown(format!(
                 "{path} (below a /proc/…/fd/N link: named by what the fd's directory was called \
                  when it was opened; a rename since by another process is not seen)"
@@ -450,8 +452,12 @@ impl Places {
     /// An ordinary program rarely renames or links over a directory it then works below; a
     /// package's symlinks are made at names no later call goes through (checked on apt-get
     /// check, dpkg -i and a python http.server: docs/blind-spots.md).
+    ///
+    /// A call an LSM path hook named (`kernel_named`: its `real` is the kernel's name of the
+    /// file at the moment of the call, after every link) is placed by that name: no swap
+    /// before or after it changes what the kernel acted on.
     fn relinked_on_the_way(&self, ev: &Event, refs: &[&PathRef], path: &str) -> Option<String> {
-        if self.changes.is_empty() || is_open(ev) {
+        if self.changes.is_empty() || is_open(ev) || kernel_named(ev) {
             return None;
         }
         let called = parse_time(&ev.time);
@@ -930,6 +936,11 @@ fn changed_refs(ev: &Event) -> Vec<&PathRef> {
         EventData::IoUringOp { path, path2, .. } => path.iter().chain(path2).collect(),
         _ => vec![],
     }
+}
+
+/// Whether an LSM path hook named `ev`'s files at the moment of the call (`kernel_named`).
+pub fn kernel_named(ev: &Event) -> bool {
+    ev.flags.iter().any(|f| f == "kernel_named")
 }
 
 /// Whether `ev` is an open (open(2) and its kin, an io_uring `openat`/`openat2`).
@@ -1518,6 +1529,41 @@ mod tests {
     /// (the link swapped back before the lookup) is not placed, nor one looked up through a
     /// link a recorded event made, nor one not looked up below such a link; a call whose link
     /// was removed only after its lookup, and a plain file beside a made link, are placed.
+    /// A call an LSM path hook named (`kernel_named`, a guest's recorder) is placed by the
+    /// kernel's name, whatever exchange came before or after it: round 10's f10_swap_chmod,
+    /// whose `lnk` was swapped back right after the call, is placed outside, where it landed.
+    #[test]
+    fn a_kernel_named_call_is_placed_by_its_name_across_a_swap() {
+        use serde_json::json;
+        let at = |ms: u32| format!("2026-11-23T12:00:00.{ms:03}000000Z");
+        let rename = json!({"from": {"resolved": "/srv/allowed/lnk.alt"},
+            "to": {"resolved": "/srv/allowed/lnk"}, "flags": 2});
+        let chmod = json!({"path": {"resolved": "/srv/allowed/lnk/x", "given": "lnk/x",
+            "real": "/srv/out/sw/x"}, "fd": null, "mode": 0o4755});
+        let mut t = trace_of(&[
+            ("rename", 527, "renameat2", rename.clone()),
+            ("chmod", 527, "fchmodat", chmod.clone()),
+            // The same call without the hook: unplaced, as before.
+            ("chmod", 527, "fchmodat", chmod),
+            ("rename", 527, "renameat2", rename),
+        ]);
+        for (seq, ms) in [(0, 10), (1, 11), (2, 12), (3, 13)] {
+            t.events[seq].time = at(ms);
+        }
+        t.events[1].flags.push("kernel_named".to_owned());
+        let places = Places::compute(&t);
+        for path in ["/srv/allowed/lnk/x", "/srv/out/sw/x"] {
+            assert_eq!(
+                places.place(&t.events[1], path),
+                Placed::Host(path.to_owned())
+            );
+        }
+        assert!(matches!(
+            places.place(&t.events[2], "/srv/allowed/lnk/x"),
+            Placed::Unknown(_)
+        ));
+    }
+
     #[test]
     fn names_looked_up_across_a_recorded_change_of_their_directories_are_not_placed() {
         use serde_json::json;

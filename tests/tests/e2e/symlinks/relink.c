@@ -5,6 +5,8 @@
  *   swapdir: ALLOWED/d a real directory, d.alt -> OUT/sd; exchanged for chmod(ALLOWED/d/x)
  *          only: at rest the path has no link.
  *   uring: IORING_OP_MKDIRAT, RENAMEAT, UNLINKAT by ALLOWED/ulnk/… with ulnk -> OUT/u.
+ *   uringlink: IORING_OP_LINKAT(ALLOWED/src -> ALLOWED/ulnk/hard) and
+ *          IORING_OP_SYMLINKAT("/etc/shadow", ALLOWED/ulnk/sym) with ulnk -> OUT/u.
  *   mntns: a private mount namespace, a tmpfs over ALLOWED/ns holding l -> OUT/m; chmod
  *          ALLOWED/ns/l/y 04755 by its absolute path.
  *   direct: IORING_OP_OPENAT of ALLOWED/dlnk/f (O_CREAT) into a direct descriptor
@@ -92,10 +94,12 @@ static void ring_op(struct ring *r, unsigned char opcode, const char *path, cons
     e.addr = (unsigned long)path;
     if (opcode == IORING_OP_MKDIRAT)
         e.len = 0755;
-    if (opcode == IORING_OP_RENAMEAT) {
-        e.len = AT_FDCWD;
+    if (opcode == IORING_OP_RENAMEAT || opcode == IORING_OP_LINKAT) {
+        e.len = AT_FDCWD; /* the new name's dirfd */
         e.addr2 = (unsigned long)path2;
     }
+    if (opcode == IORING_OP_SYMLINKAT) /* addr: the link's text; fd: the new name's dirfd */
+        e.addr2 = (unsigned long)path2;
     int res = ring_run(r, &e);
     if (res < 0) {
         errno = -res;
@@ -136,6 +140,11 @@ int main(int argc, char **argv)
         ring_op(&r, IORING_OP_MKDIRAT, at(allowed, "ulnk/made"), NULL, "IORING_OP_MKDIRAT");
         ring_op(&r, IORING_OP_RENAMEAT, at(allowed, "src"), at(allowed, "ulnk/moved"), "IORING_OP_RENAMEAT");
         ring_op(&r, IORING_OP_UNLINKAT, at(allowed, "ulnk/victim"), NULL, "IORING_OP_UNLINKAT");
+    } else if (!strcmp(mode, "uringlink")) {
+        struct ring r;
+        ring_init(&r);
+        ring_op(&r, IORING_OP_LINKAT, at(allowed, "src"), at(allowed, "ulnk/hard"), "IORING_OP_LINKAT");
+        ring_op(&r, IORING_OP_SYMLINKAT, "/etc/shadow", at(allowed, "ulnk/sym"), "IORING_OP_SYMLINKAT");
     } else if (!strcmp(mode, "mntns")) {
         if (unshare(CLONE_NEWNS) < 0)
             DIE("unshare");
