@@ -1007,7 +1007,9 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
                     && !manner_denied(s, pos)
                     && !privileged_agent(s, pos)
                     && !presupposed(s, pos)
-                    && !named_origin(s, pos))
+                    && !named_origin(s, pos)
+                    && !denied_destination(s, pos)
+                    && !ellipsis_affirms(s, pos))
                     || object_denied(s, pos)
                     || fix_prevents(s, pos)
                     || denied_by_anaphor(s, pos)
@@ -1200,6 +1202,82 @@ fn named_origin(s: &str, pos: usize) -> bool {
             .any(|d| between.starts_with(d))
             && between.split_whitespace().count() <= 3
     })
+}
+
+/// Whether the sentence says the user must install the file: "you'd have to install it
+/// yourself from the source", "has to be installed manually". A contents claim is then
+/// denied: the package does not put the file on disk.
+fn installed_by_hand(s: &str) -> bool {
+    any(
+        s,
+        &[
+            "install it yourself",
+            "install them yourself",
+            "install it manually",
+            "install them manually",
+            "be installed manually",
+            "be installed by hand",
+            "install it by hand",
+            "install them by hand",
+        ],
+    )
+}
+
+/// A mention named as the file a denied thing was to go into: "the setgid capability wasn't
+/// added to the AppArmor profile" (heldout30's wrong polarity, read as no profile) denies the
+/// adding; the profile it was not added to exists. Only a file-like noun ("profile",
+/// "policy", "file", "unit", "rules") right after the mention: "no binaries are added to the
+/// PATH" still denies the binaries in PATH.
+fn denied_destination(s: &str, pos: usize) -> bool {
+    let head = clause_before(s, pos);
+    let container = s[pos..].split_whitespace().take(3).any(|w| {
+        let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+        [
+            "profile", "profiles", "policy", "policies", "file", "files", "unit", "units", "rules",
+        ]
+        .contains(&w)
+    });
+    container
+        && [
+            "added to ",
+            "included in ",
+            "listed in ",
+            "allowed by ",
+            "allowed in ",
+            "permitted by ",
+            "whitelisted in ",
+            "covered by ",
+        ]
+        .iter()
+        .filter_map(|w| head.rfind(w).map(|i| &head[i + w.len()..]))
+        .any(|between| {
+            ["its ", "the ", "their ", "this ", "our "]
+                .iter()
+                .any(|d| between.starts_with(d))
+                && between.split_whitespace().count() <= 3
+        })
+}
+
+/// A denial answered by an elliptical contrast that affirms the act of another part: "S6
+/// doesn't need network access, only Promtail does" (heldout30's wrong polarity, read as no
+/// networking) says the networking is there, done by Promtail. Only a short subject and a
+/// bare auxiliary closing the sentence: "no sudo, only pkexec" names another thing, no act.
+fn ellipsis_affirms(s: &str, pos: usize) -> bool {
+    let rest = &s[pos..];
+    let end = rest.find(['.', ';', '?', '!']).unwrap_or(rest.len());
+    let rest = &rest[..end];
+    [", only ", ", but ", " but "]
+        .iter()
+        .filter_map(|c| rest.rfind(c).map(|i| &rest[i + c.len()..]))
+        .any(|tail| {
+            let words: Vec<&str> = tail.split_whitespace().collect();
+            (2..=4).contains(&words.len())
+                && ["does", "do", "did", "can", "will", "is", "are"]
+                    .contains(&words[words.len() - 1].trim_end_matches([')', ',']))
+                && !words[..words.len() - 1]
+                    .iter()
+                    .any(|w| ["not", "never", "no"].contains(w) || w.ends_with("n't"))
+        })
 }
 
 /// Negated verbs of ability, effort and will: "was not able to", "did not manage to", "has
@@ -7255,7 +7333,12 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
                 sentence
             };
             let judge_whole = |text: &str| {
-                if (matches!(r.check, Check::OpensPort | Check::ExternalEndpoint)
+                if r.check.is_contents() && installed_by_hand(text) {
+                    // "There is a generic apparmor profile in ricochet's `contrib/` folder, but
+                    // you'd have to install it yourself" (heldout30's wrong polarity, read as
+                    // a profile installed): a file the user must install is not installed.
+                    Some(Expect::Absent)
+                } else if (matches!(r.check, Check::OpensPort | Check::ExternalEndpoint)
                     && denied_loopback_listen(text))
                     || (r.check == Check::SetuidFiles
                         && clauses(text)
