@@ -4299,6 +4299,9 @@ fn bare_setid(s: &str) -> bool {
 /// Setuid *files* ("No setuid binaries", "no `suid` or `sgid` binaries"), as opposed to
 /// setuid *calls* ("no use of setuid / setgid"): a file word in the same clause.
 fn setid_files(s: &str) -> bool {
+    // "the setgid capability wasn't added to the AppArmor profile" (heldout30, read as a
+    // setgid file from "profile"'s "file"): a capability named is CAP_SETGID, no file's bit.
+    let s = &capabilities_blanked(s);
     !explains_no_new_privs(s)
         && !setid_call_syntax(s)
         && (clauses(s).iter().any(|c| setid_file_clause(c)) || bare_setid(s))
@@ -6785,6 +6788,11 @@ const UNCERTAIN: &[&str] = &[
     " the preferred way to",
     " the recommended way to",
     " a common way to",
+    // "It is a common design pattern for *nix applications to drop privileges which are not
+    // needed" (heldout30, read as no root): applications in general, not the package.
+    " a common design pattern",
+    " a common pattern for",
+    " common practice for",
     // "Foomuuri contains optional support to daemonize itself. Normally this is done by
     // systemd": a feature that may be switched on, not what the daemon does; "Optionally an
     // interface is also registered". "A typical use case is to serve … on port 443": what
