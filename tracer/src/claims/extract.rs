@@ -2331,6 +2331,74 @@ fn named_user(s: &str) -> String {
             out.replace_range(i..i + verb.len(), "runs as a dedicated user ");
         }
     }
+    // "decided to run as `bind` user", "runs as the foo user" (heldout30, missed): an account
+    // named before "user" after a run verb is an ordinary account, as "runs as user foo" is.
+    // Not root, and not the words that name whoever started it ("the same user", "the calling
+    // user").
+    let words: Vec<String> = out.split_whitespace().map(str::to_owned).collect();
+    let mut named: Option<(usize, usize)> = None;
+    for (i, w) in words.iter().enumerate() {
+        if !matches!(w.as_str(), "run" | "runs" | "running" | "ran")
+            || words.get(i + 1).is_none_or(|a| a != "as")
+        {
+            continue;
+        }
+        let j = if words.get(i + 2).is_some_and(|d| d == "the") {
+            i + 3
+        } else {
+            i + 2
+        };
+        let Some(name) = words.get(j) else { continue };
+        let bare = name.trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '_');
+        let is_user = words.get(j + 1).is_some_and(|u| {
+            matches!(
+                u.trim_end_matches(['.', ',', ';', ':', ')']),
+                "user" | "account"
+            )
+        });
+        if is_user
+            && !bare.is_empty()
+            && !matches!(
+                bare,
+                "root"
+                    | "same"
+                    | "current"
+                    | "calling"
+                    | "invoking"
+                    | "requesting"
+                    | "starting"
+                    | "superuser"
+                    | "admin"
+                    | "administrator"
+                    | "privileged"
+                    | "a"
+                    | "an"
+                    | "any"
+                    | "whatever"
+                    | "whichever"
+                    | "every"
+                    | "each"
+                    | "some"
+                    | "another"
+                    | "other"
+                    | "that"
+                    | "this"
+                    | "your"
+                    | "my"
+                    | "our"
+                    | "their"
+                    | "its"
+            )
+        {
+            named = Some((i, j + 2));
+            break;
+        }
+    }
+    if let Some((from, to)) = named {
+        let mut w = words.clone();
+        w.splice(from..to, ["runs as a dedicated user".to_owned()]);
+        out = w.join(" ");
+    }
     // "the api, worker, and worker-io processes still run as uid 1000" (heldout25): a user
     // named by a uid other than 0 is an ordinary account; "as uid 0" is root.
     for verb in [
@@ -7265,6 +7333,10 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
             // listen on 0.0.0.0": the statement before the advice stands.
             .flat_map(|c| c.split(" and it ").map(str::to_owned).collect::<Vec<_>>())
             .flat_map(|c| c.split(", it ").map(str::to_owned).collect::<Vec<_>>())
+            // "acme-dns needs to open a privileged port (53, domain), so it needs to be run
+            // with elevated privileges" (heldout30, missed whole): the consequence's need is
+            // advice of its own; the statement before it stands.
+            .flat_map(|c| c.split(", so it ").map(str::to_owned).collect::<Vec<_>>())
             // "… only then falling back to an unprivileged user works, so I don't want to
             // destroy support for those platforms" (heldout22): the consequence drawn by the
             // writer is a clause of its own.
