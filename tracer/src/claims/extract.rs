@@ -1007,7 +1007,9 @@ fn polarity(s: &str, anchors: &[&str], off_topic: fn(&str) -> bool) -> Option<Ex
                     && !manner_denied(s, pos)
                     && !privileged_agent(s, pos)
                     && !presupposed(s, pos)
-                    && !named_origin(s, pos))
+                    && !named_origin(s, pos)
+                    && !denied_destination(s, pos)
+                    && !ellipsis_affirms(s, pos))
                     || object_denied(s, pos)
                     || fix_prevents(s, pos)
                     || denied_by_anaphor(s, pos)
@@ -1200,6 +1202,82 @@ fn named_origin(s: &str, pos: usize) -> bool {
             .any(|d| between.starts_with(d))
             && between.split_whitespace().count() <= 3
     })
+}
+
+/// Whether the sentence says the user must install the file: "you'd have to install it
+/// yourself from the source", "has to be installed manually". A contents claim is then
+/// denied: the package does not put the file on disk.
+fn installed_by_hand(s: &str) -> bool {
+    any(
+        s,
+        &[
+            "install it yourself",
+            "install them yourself",
+            "install it manually",
+            "install them manually",
+            "be installed manually",
+            "be installed by hand",
+            "install it by hand",
+            "install them by hand",
+        ],
+    )
+}
+
+/// A mention named as the file a denied thing was to go into: "the setgid capability wasn't
+/// added to the AppArmor profile" (heldout30's wrong polarity, read as no profile) denies the
+/// adding; the profile it was not added to exists. Only a file-like noun ("profile",
+/// "policy", "file", "unit", "rules") right after the mention: "no binaries are added to the
+/// PATH" still denies the binaries in PATH.
+fn denied_destination(s: &str, pos: usize) -> bool {
+    let head = clause_before(s, pos);
+    let container = s[pos..].split_whitespace().take(3).any(|w| {
+        let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+        [
+            "profile", "profiles", "policy", "policies", "file", "files", "unit", "units", "rules",
+        ]
+        .contains(&w)
+    });
+    container
+        && [
+            "added to ",
+            "included in ",
+            "listed in ",
+            "allowed by ",
+            "allowed in ",
+            "permitted by ",
+            "whitelisted in ",
+            "covered by ",
+        ]
+        .iter()
+        .filter_map(|w| head.rfind(w).map(|i| &head[i + w.len()..]))
+        .any(|between| {
+            ["its ", "the ", "their ", "this ", "our "]
+                .iter()
+                .any(|d| between.starts_with(d))
+                && between.split_whitespace().count() <= 3
+        })
+}
+
+/// A denial answered by an elliptical contrast that affirms the act of another part: "S6
+/// doesn't need network access, only Promtail does" (heldout30's wrong polarity, read as no
+/// networking) says the networking is there, done by Promtail. Only a short subject and a
+/// bare auxiliary closing the sentence: "no sudo, only pkexec" names another thing, no act.
+fn ellipsis_affirms(s: &str, pos: usize) -> bool {
+    let rest = &s[pos..];
+    let end = rest.find(['.', ';', '?', '!']).unwrap_or(rest.len());
+    let rest = &rest[..end];
+    [", only ", ", but ", " but "]
+        .iter()
+        .filter_map(|c| rest.rfind(c).map(|i| &rest[i + c.len()..]))
+        .any(|tail| {
+            let words: Vec<&str> = tail.split_whitespace().collect();
+            (2..=4).contains(&words.len())
+                && ["does", "do", "did", "can", "will", "is", "are"]
+                    .contains(&words[words.len() - 1].trim_end_matches([')', ',']))
+                && !words[..words.len() - 1]
+                    .iter()
+                    .any(|w| ["not", "never", "no"].contains(w) || w.ends_with("n't"))
+        })
 }
 
 /// Negated verbs of ability, effort and will: "was not able to", "did not manage to", "has
@@ -2252,6 +2330,74 @@ fn named_user(s: &str) -> String {
         {
             out.replace_range(i..i + verb.len(), "runs as a dedicated user ");
         }
+    }
+    // "decided to run as `bind` user", "runs as the foo user" (heldout30, missed): an account
+    // named before "user" after a run verb is an ordinary account, as "runs as user foo" is.
+    // Not root, and not the words that name whoever started it ("the same user", "the calling
+    // user").
+    let words: Vec<String> = out.split_whitespace().map(str::to_owned).collect();
+    let mut named: Option<(usize, usize)> = None;
+    for (i, w) in words.iter().enumerate() {
+        if !matches!(w.as_str(), "run" | "runs" | "running" | "ran")
+            || words.get(i + 1).is_none_or(|a| a != "as")
+        {
+            continue;
+        }
+        let j = if words.get(i + 2).is_some_and(|d| d == "the") {
+            i + 3
+        } else {
+            i + 2
+        };
+        let Some(name) = words.get(j) else { continue };
+        let bare = name.trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '_');
+        let is_user = words.get(j + 1).is_some_and(|u| {
+            matches!(
+                u.trim_end_matches(['.', ',', ';', ':', ')']),
+                "user" | "account"
+            )
+        });
+        if is_user
+            && !bare.is_empty()
+            && !matches!(
+                bare,
+                "root"
+                    | "same"
+                    | "current"
+                    | "calling"
+                    | "invoking"
+                    | "requesting"
+                    | "starting"
+                    | "superuser"
+                    | "admin"
+                    | "administrator"
+                    | "privileged"
+                    | "a"
+                    | "an"
+                    | "any"
+                    | "whatever"
+                    | "whichever"
+                    | "every"
+                    | "each"
+                    | "some"
+                    | "another"
+                    | "other"
+                    | "that"
+                    | "this"
+                    | "your"
+                    | "my"
+                    | "our"
+                    | "their"
+                    | "its"
+            )
+        {
+            named = Some((i, j + 2));
+            break;
+        }
+    }
+    if let Some((from, to)) = named {
+        let mut w = words.clone();
+        w.splice(from..to, ["runs as a dedicated user".to_owned()]);
+        out = w.join(" ");
     }
     // "the api, worker, and worker-io processes still run as uid 1000" (heldout25): a user
     // named by a uid other than 0 is an ordinary account; "as uid 0" is root.
@@ -4221,6 +4367,9 @@ fn bare_setid(s: &str) -> bool {
 /// Setuid *files* ("No setuid binaries", "no `suid` or `sgid` binaries"), as opposed to
 /// setuid *calls* ("no use of setuid / setgid"): a file word in the same clause.
 fn setid_files(s: &str) -> bool {
+    // "the setgid capability wasn't added to the AppArmor profile" (heldout30, read as a
+    // setgid file from "profile"'s "file"): a capability named is CAP_SETGID, no file's bit.
+    let s = &capabilities_blanked(s);
     !explains_no_new_privs(s)
         && !setid_call_syntax(s)
         && (clauses(s).iter().any(|c| setid_file_clause(c)) || bare_setid(s))
@@ -5874,7 +6023,36 @@ fn low_port(s: &str) -> bool {
                 .then(|| digits.parse::<u32>().ok())
                 .flatten()
         });
-    let low = numbers.into_iter().any(|n| (1..1024).contains(&n));
+    // "can bind to 53 port", "listens on 53/udp" (heldout30, missed): the number before the
+    // word or the protocol. Before " port" only after "to", "on" or "at", so that a count
+    // ("opens 2 ports", "uses 1 port") is no port number.
+    let before = [" port", "/udp", "/tcp"]
+        .iter()
+        .flat_map(|m| s.match_indices(m).map(move |(i, _)| (i, *m)))
+        .filter(|(i, m)| *m != " port" || !s[i + m.len()..].starts_with('s'))
+        .filter_map(|(i, m)| {
+            let head = &s[..i];
+            let digits_at = head
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| c.is_ascii_digit())
+                .last()
+                .map(|(j, _)| j)?;
+            let lead = &head[..digits_at];
+            let bounded = lead
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            let placed = m != " port" || [" to ", " on ", " at "].iter().any(|p| lead.ends_with(p));
+            (bounded && placed)
+                .then(|| head[digits_at..].parse::<u32>().ok())
+                .flatten()
+        })
+        .collect::<Vec<_>>();
+    let low = numbers
+        .into_iter()
+        .chain(before)
+        .any(|n| (1..1024).contains(&n));
     low && !s.contains(" minute") && !s.contains(" hour")
 }
 
@@ -5893,6 +6071,17 @@ const BUS_NAME: &[&str] = &[
     // "The daemon provides a D-Bus interface for network management"
     "provides a d-bus interface",
     "provides a dbus interface",
+    // "The daemon provides the D-Bus interface \"com.presire.qsnapper.Operations\" on the
+    // system bus" (the qSnapper review, session 25, missed): the interface named after a
+    // definite article is offered as much as "a D-Bus interface" is.
+    "provides the d-bus interface",
+    "provides the dbus interface",
+    "exposes the d-bus interface",
+    "exposes the dbus interface",
+    "offers the d-bus interface",
+    "offers the dbus interface",
+    "registers the d-bus interface",
+    "registers the dbus interface",
     "exposes a d-bus interface",
     "exposes a dbus interface",
     // "The daemon offers a local D-Bus interface", "registers a D-Bus interface under the
@@ -6707,6 +6896,11 @@ const UNCERTAIN: &[&str] = &[
     " the preferred way to",
     " the recommended way to",
     " a common way to",
+    // "It is a common design pattern for *nix applications to drop privileges which are not
+    // needed" (heldout30, read as no root): applications in general, not the package.
+    " a common design pattern",
+    " a common pattern for",
+    " common practice for",
     // "Foomuuri contains optional support to daemonize itself. Normally this is done by
     // systemd": a feature that may be switched on, not what the daemon does; "Optionally an
     // interface is also registered". "A typical use case is to serve … on port 443": what
@@ -7179,6 +7373,10 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
             // listen on 0.0.0.0": the statement before the advice stands.
             .flat_map(|c| c.split(" and it ").map(str::to_owned).collect::<Vec<_>>())
             .flat_map(|c| c.split(", it ").map(str::to_owned).collect::<Vec<_>>())
+            // "acme-dns needs to open a privileged port (53, domain), so it needs to be run
+            // with elevated privileges" (heldout30, missed whole): the consequence's need is
+            // advice of its own; the statement before it stands.
+            .flat_map(|c| c.split(", so it ").map(str::to_owned).collect::<Vec<_>>())
             // "… only then falling back to an unprivileged user works, so I don't want to
             // destroy support for those platforms" (heldout22): the consequence drawn by the
             // writer is a clause of its own.
@@ -7255,7 +7453,12 @@ fn runtime_claims(sentence: &str, unclear: &mut Vec<Check>) -> Vec<(Check, Expec
                 sentence
             };
             let judge_whole = |text: &str| {
-                if (matches!(r.check, Check::OpensPort | Check::ExternalEndpoint)
+                if r.check.is_contents() && installed_by_hand(text) {
+                    // "There is a generic apparmor profile in ricochet's `contrib/` folder, but
+                    // you'd have to install it yourself" (heldout30's wrong polarity, read as
+                    // a profile installed): a file the user must install is not installed.
+                    Some(Expect::Absent)
+                } else if (matches!(r.check, Check::OpensPort | Check::ExternalEndpoint)
                     && denied_loopback_listen(text))
                     || (r.check == Check::SetuidFiles
                         && clauses(text)
