@@ -4,6 +4,9 @@
 #include "r11.h"
 static void filed(void)
 {
+    /* start_daemon() arms alarm(60); a loaded host may take longer than that to start the
+     * recorder, so this daemon lives up to 300 s (cleanup stops it). */
+    alarm(300);
     int f = open(OUT "/rtm11_scm_target", O_RDWR);
     if (f < 0)
         DIE("open target");

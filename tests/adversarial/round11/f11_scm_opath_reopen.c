@@ -3,6 +3,9 @@
 #include "r11.h"
 static void opathd(void)
 {
+    /* start_daemon() arms alarm(60); a loaded host may take longer than that to start the
+     * recorder, so this daemon lives up to 300 s (cleanup stops it). */
+    alarm(300);
     int f = open(OUT "/rtm11_opath_target", O_PATH);
     if (f < 0)
         DIE("open target");

@@ -3,6 +3,9 @@
 #include "r11.h"
 static void tcpd(void)
 {
+    /* start_daemon() arms alarm(60); a loaded host may take longer than that to start the
+     * recorder, so this daemon lives up to 300 s (cleanup stops it). */
+    alarm(300);
     int t = socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
     setsockopt(t, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);

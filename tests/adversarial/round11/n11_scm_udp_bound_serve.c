@@ -5,6 +5,9 @@
 #include "r11.h"
 static void udpd(void)
 {
+    /* start_daemon() arms alarm(60); a loaded host may take longer than that to start the
+     * recorder, so this daemon lives up to 300 s (cleanup stops it). */
+    alarm(300);
     int u = socket(AF_INET, SOCK_DGRAM, 0);
     struct sockaddr_in a = ip4("127.0.0.1", 47923);
     if (bind(u, (struct sockaddr *)&a, sizeof a) < 0)
