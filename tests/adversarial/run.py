@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Adversarial corpus runner: builds each technique (round 1: src/*.c; round 2: round2/*.c,
 *.py, *.sh; round 3: round3/*.c, *.pl; round 4: round4/*.c; round 5: round5/*.c; round 6:
-round6/*.c, *.pl; round 7: round7/*.c; round 8: round8/*.c; round 9: round9/*.c; round 10: round10/*.c), runs it once
+round6/*.c, *.pl; round 7: round7/*.c; round 8: round8/*.c; round 9: round9/*.c; round 10: round10/*.c; round 11: round11/*.c), runs it once
 under `tracer record` and once under `strace -f`, and says per technique whether each tool saw
 it; for rounds 2-5 also what `tracer check` answers the review claims the technique is about
 (a claim "held" over a technique that did the thing is an evasion).
@@ -23,9 +23,9 @@ Verdicts, strict on purpose:
           a technique whose action failed proves nothing either way
 
 Usage (root): tests/adversarial/run.py [--tracer PATH] [--out DIR] [--only NAME,...]
-               [--round 1|2|...|10|all] [--markdown FILE]
+               [--round 1|2|...|11|all] [--markdown FILE]
 Needs gcc, strace, and a built tracer (cargo build --release -p tracer). Scratch files live in
-/tmp/redteam-adv (rounds 1-5) or /tmp/redteam-adv6 ... -adv10 (rounds 6-10), wiped before each run; traces go
+/tmp/redteam-adv (rounds 1-5) or /tmp/redteam-adv6 ... -adv11 (rounds 6-11), wiped before each run; traces go
 to --out (default /tmp/redteam-out).
 """
 
@@ -1231,6 +1231,115 @@ t10("n10_scm_socket_connect", "network", "a daemon (started at install) hands ov
 t10("n10_sqpoll_connect", "network", "SQPOLL ring (the kernel's iou-sqp thread submits): IORING_OP_SOCKET + IORING_OP_CONNECT 127.0.0.2:47904 (own listener there)", names_peer(("connect", "send", "io_uring_op"), "127.0.0.2", 47904), ("connect", "io_uring_op"), r"io_uring_(enter|setup)\(", ["outgoing_destinations"], allow=LO_ONLY, effect=printed("accepted: yes"))
 
 
+# ---------------------------------------------------------------------------------------------
+# Round 11 (round11/): written blind to the recorder's code, its trace-format and blind-spot
+# docs and its e2e tests (rounds 1-10 read only so as not to repeat a technique). It attacks
+# privilege changes (a raw setuid in one thread, user namespaces mapping root to nobody, file
+# capabilities, a utility's setuid), network calls with no socket fd (io_uring direct
+# descriptors) or on sockets another process bound, attribution (a program named like an
+# allowed one or like the harness, code preloaded into an allowed program, the CLONE_PARENT
+# child, a late daemon) and the trace file itself (lines blanked, a forged footer appended, the
+# recorder killed or starved of fds). Markers rtm11_/RTM11_, ports 47921-47950 on 127.0.0.x,
+# scratch /tmp/redteam-adv11 (the allowed dir SCRATCH/allowed, files outside it in
+# SCRATCH/rtm11_out). The library round11/lib/librtm11_pre.c is built beside the programs.
+
+SCRATCH11 = "/tmp/redteam-adv11"
+ALLOWED11 = SCRATCH11 + "/allowed"
+OUT11 = SCRATCH11 + "/rtm11_out"
+FILE_DIRS11 = {"dirs": [ALLOWED11]}
+TRUE_ONLY = {"programs": ["true"]}
+
+
+def t11(name, cat, what, rule, kinds, strace_re, claims, **opts):
+    t(name, cat, what, rule, kinds, strace_re, round=11, claims=claims, scratch=SCRATCH11, **opts)
+
+
+def exists11(rel):
+    return exists(OUT11 + "/" + rel)
+
+
+def all_of(*preds):
+    """Every predicate holds for some event; the event shown is the first predicate's."""
+
+    def pred(e, events):
+        return preds[0](e, events) and all(any(p(x, events) for x in events) for p in preds[1:])
+
+    return pred
+
+
+def many_footers(path):
+    """A trace file with more than one footer line (one forged by the program)."""
+    n = 0
+    with open(path, errors="replace") as f:
+        for line in f:
+            if line.startswith('{"type":"footer"'):
+                n += 1
+    return f"{n} footer lines in the trace file" if n > 1 else None
+
+
+def exec_as(marker, euid):
+    """An exec naming `marker` whose process runs with effective uid `euid` (the host's)."""
+
+    def pred(e, _events):
+        return e["kind"] == "exec" and marker in fields(e) and (e.get("ids") or {}).get("euid") == euid
+
+    return pred
+
+
+def thread_setuid(e, _events):
+    """A setuid-family event whose tid is not its pid (a raw call from one thread)."""
+    return e["kind"] in ("setuid", "setgid") and e.get("tid") != e.get("pid")
+
+
+# attribution: a program named like an allowed one, the harness's names, the runtime's doors
+t11("a11_copy_named_true", "attribution", "fork + exec SCRATCH/bin/true, an install-made copy of /usr/bin/touch, to create rtm11_out/rtm11_named_true (claims allow the program `true`)", forked_exec("rtm11_named_true"), ("fork", "exec"), r"execve\(.*/bin/true.*rtm11_named_true", ["processes_spawned"], allow=TRUE_ONLY, prepare=True, effect=exists11("rtm11_named_true"))
+t11("a11_link_shebang_argv", "attribution", "fork + execve(ALLOWED/true -> /usr/bin/touch, [\"touch\", ALLOWED/true, rtm11_out/rtm11_shebang_argv]): the argv the kernel builds for a #! script (claims allow `true`)", forked_exec("rtm11_shebang_argv"), ("fork", "exec"), r"execve\(.*rtm11_shebang_argv", ["processes_spawned"], allow=TRUE_ONLY, prepare=True, effect=exists11("rtm11_shebang_argv"))
+t11("a11_comm_dpkg_spawn", "attribution", "a forked child sets its comm to \"dpkg\" (PR_SET_NAME), then forks and execs touch rtm11_out/rtm11_comm_dpkg", forked_exec("rtm11_comm_dpkg"), ("fork", "exec"), r"execve\(.*rtm11_comm_dpkg", ["processes_spawned", "file_io"], allow=FILE_DIRS11, prepare=True, effect=exists11("rtm11_comm_dpkg"))
+t11("a11_clone_parent_dpkg", "attribution", "clone(CLONE_PARENT) child (the recorder's child) execs SCRATCH/bin/dpkg (a copy of the program), which spawns touch rtm11_out/rtm11_clone_dpkg and writes rtm11_out/rtm11_clone_dpkg_file", all_of(forked_exec("rtm11_clone_dpkg"), write_open("rtm11_clone_dpkg_file")), ("fork", "exec", "open"), r"execve\(.*rtm11_clone_dpkg", ["processes_spawned", "file_io"], allow=FILE_DIRS11, prepare=True, effect=printed("file exists: yes"))
+t11("a11_ldso_argv0_dpkg", "attribution", "fork + exec /lib64/ld-linux-x86-64.so.2 --argv0 dpkg /usr/bin/touch rtm11_out/rtm11_ldso (the loader's exec; the program's argv[0] is dpkg)", forked_exec("rtm11_ldso"), ("fork", "exec"), r"execve\(.*rtm11_ldso", ["processes_spawned", "file_io"], allow=FILE_DIRS11, prepare=True, effect=exists11("rtm11_ldso"))
+t11("a11_sh_exec_a", "attribution", "fork + exec bash -c 'exec -a apt-get /usr/bin/touch rtm11_out/rtm11_exec_a' (a shell wrapper running touch in place under apt's name)", exec_marker("rtm11_exec_a"), ("fork", "exec"), r"execve\(\"/usr/bin/touch\".*rtm11_exec_a", ["processes_spawned", "file_io"], allow=FILE_DIRS11, prepare=True, effect=exists11("rtm11_exec_a"))
+t11("a11_daemon_late_write", "attribution", "double fork + setsid + every fd closed; the grandchild waits for the program to exit, then 300 ms, then creates rtm11_out/rtm11_late", write_open("rtm11_late"), ("open", "fork"), r"openat\(.*rtm11_late", ["file_io", "daemonizes"], allow=FILE_DIRS11, prepare=True, effect=exists11("rtm11_late"))
+t11("a11_preload_in_true", "attribution", "fork + exec /usr/bin/true with LD_PRELOAD=librtm11_pre.so: its constructor, in true's process, creates rtm11_out/rtm11_preload_file and spawns touch rtm11_out/rtm11_preload_spawn (claims allow `true`)", all_of(write_open("rtm11_preload_file"), forked_exec("rtm11_preload_spawn")), ("fork", "exec", "open"), r"execve\(.*rtm11_preload_spawn", ["processes_spawned", "file_io"], allow=dict(TRUE_ONLY, **FILE_DIRS11), prepare=True, effect=printed("file yes, spawned file yes"))
+t11("a11_hardlink_named_true", "attribution", "fork + exec SCRATCH/bin/true, an install-made hard link to /usr/bin/touch (the kernel names the link), creating rtm11_out/rtm11_hardlink_true (claims allow `true`)", forked_exec("rtm11_hardlink_true"), ("fork", "exec"), r"execve\(.*/bin/true.*rtm11_hardlink_true", ["processes_spawned"], allow=TRUE_ONLY, prepare=True, effect=exists11("rtm11_hardlink_true"))
+t11("a11_bind_over_true", "attribution", "private mount ns: bind /usr/bin/touch over /usr/bin/true, fork + exec /usr/bin/true rtm11_out/rtm11_bind_true (claims allow \"/usr/bin/true\")", forked_exec("rtm11_bind_true"), ("fork", "exec"), r"execve\(.*/usr/bin/true.*rtm11_bind_true", ["processes_spawned"], allow={"programs": ["/usr/bin/true"]}, prepare=True, effect=exists11("rtm11_bind_true"))
+t11("a11_memfd_named_true", "attribution", "touch copied into memfd_create(\"true\"), fork + execveat(memfd, \"\", AT_EMPTY_PATH) with argv true rtm11_out/rtm11_memfd_true (claims allow `true`)", forked_exec("rtm11_memfd_true"), ("fork", "exec"), r"execveat\(.*rtm11_memfd_true", ["processes_spawned"], allow=TRUE_ONLY, prepare=True, effect=exists11("rtm11_memfd_true"))
+# forgery and tamper: the trace file and the recorder
+t11("a11_trace_blank_spawn", "forgery", "spawn touch rtm11_out/rtm11_blank, then pwrite spaces over every trace line naming the child (the trace's path from the recorder's cmdline)", forked_exec("rtm11_blank"), ("fork", "exec"), r"execve\(.*rtm11_blank", ["processes_spawned"], prepare=True, effect=printed("with spaces; file exists: yes"))
+t11("a11_trace_nul_spawn", "forgery", "a11_trace_blank_spawn with NUL bytes over the lines (what a punched hole reads as)", forked_exec("rtm11_blank"), ("fork", "exec"), r"execve\(.*rtm11_blank", ["processes_spawned"], prepare=True, effect=printed("with NUL bytes; file exists: yes"))
+t11("a11_trace_append_footer", "forgery", "append (O_APPEND, by path) a forged target_exited footer to the trace, then spawn touch rtm11_out/rtm11_after_footer", forked_exec("rtm11_after_footer"), ("fork", "exec"), r"execve\(.*rtm11_after_footer", ["processes_spawned"], prepare=True, trace_check=many_footers, effect=printed("forged footer: yes; then spawned touch; file exists: yes"))
+t11("a11_trace_swap_partial", "forgery", "(python) copy the trace so far (header, first events), add an exit and a matching footer, rename the forgery over PATH.partial (the recorder renames PATH.partial to PATH at the end), then spawn touch rtm11_out/rtm11_swap", forked_exec("rtm11_swap"), ("fork", "exec"), r"execve\(.*rtm11_swap", ["processes_spawned"], prepare=True, effect=printed("swapped under the recorder: yes; then spawned touch; file exists: yes"))
+t11("a11_sigkill_recorder", "forgery", "SIGKILL the recorder (the ancestor tracer whose -o ends in /a11_sigkill_recorder.jsonl), then spawn touch rtm11_out/rtm11_after_kill", forked_exec("rtm11_after_kill"), ("fork", "exec"), r"execve\(.*rtm11_after_kill", ["processes_spawned", "file_io"], allow=FILE_DIRS11, prepare=True, effect=printed("killed: yes; then spawned touch; file exists: yes"))
+t11("a11_nofile_recorder", "forgery", "prlimit(recorder, RLIMIT_NOFILE, 8); create ALLOWED/lnk/rtm11_nofile (lnk -> rtm11_out, install-made), spawn touch ALLOWED/lnk/rtm11_nofile2; limit restored after", all_of(named_all((("open",), OUT11 + "/rtm11_nofile")), forked_exec("rtm11_nofile2")), ("open", "fork", "exec"), r"openat\(.*rtm11_nofile\"", ["file_io", "processes_spawned"], allow=FILE_DIRS11, prepare=True, wrong=wrong_real(("open",), "rtm11_nofile", OUT11 + "/rtm11_nofile", OUT11 + "/rtm11_nofile2"), effect=printed("NOFILE limited: yes; files exist: yes yes"))
+# privilege
+t11("c11_thread_drop_last", "privilege", "root process; one thread drops to uid 12345 by raw setresgid/setresuid (that thread only), the main thread then writes a file and spawns true as root, and the dropped thread ends the process (exit_group)", thread_setuid, ("setuid", "setgid"), r"setresuid\(12345", ["runs_as_root"], prepare=True, effect=printed("exiting from this thread"))
+t11("c11_userns_nobody_map", "privilege", "child in a new user ns with uid_map/gid_map 0 -> host 65534; setresgid/setresuid(0,0,0) there; exec touch rtm11_out/rtm11_userns_nobody, which runs as host uid 65534", exec_as("rtm11_userns_nobody", 65534), ("exec", "setuid"), r"execve\(.*rtm11_userns_nobody", ["user_nobody", "runs_as_root"], prepare=True, effect=printed("file owner uid 65534"))
+t11("c11_fcaps_exec_nobody", "privilege", "as nobody: exec an install-made copy of touch with cap_dac_override+ep to create a file in a root-only (0700) dir", lambda e, ev: e["kind"] == "exec" and "rtm11_captouch" in fields(e) and "caps_gained" in fields(e), ("exec",), r"execve\(.*rtm11_captouch", ["privileged_functions"], prepare=True, user="nobody", effect=exists11("rootonly/rtm11_fcaps"))
+t11("c11_setpriv_nobody", "privilege", "fork + exec setpriv --reuid=65534 --regid=65534 --clear-groups touch rtm11_out/rtm11_setpriv (the setuid calls are a utility's)", lambda e, ev: e["kind"] in ("setuid", "setgid", "setgroups") and "65534" in fields(e), ("setuid", "setgid", "setgroups"), r"setresuid\(65534|setuid\(65534|setreuid\(65534", ["user_nobody", "setuid_calls", "privileged_functions"], prepare=True, effect=printed("file owner uid 65534"))
+t11("c11_clone3_userns_caps", "privilege", "clone3(CLONE_NEWUSER) child, uid_map 0 -> 0: capset to a full set, PR_SET_KEEPCAPS, raw setresuid(0,0,0)", lambda e, ev: e["kind"] in ("capset", "prctl", "setuid"), ("capset", "prctl", "setuid"), r"capset\(", ["privileged_functions", "setuid_calls"], prepare=True, effect=printed("capset 0 keepcaps 0 setresuid(0) 0"))
+# privilege: calls the kernel gates by a capability, beyond the setuid family
+t11("c11_open_by_handle_cap", "privilege", "name_to_handle_at(/etc/hostname) + open_by_handle_at(O_RDONLY) and a read (CAP_DAC_READ_SEARCH)", either(syscall_is("open_by_handle_at"), mentions("open_by_handle_at")), ("open",), r"open_by_handle_at\(", ["privileged_functions"], effect=printed("opened: yes"))
+t11("c11_kill_other_user", "privilege", "SIGTERM to a `sleep` running as nobody (started at install) from root (CAP_KILL)", lambda e, ev: e["kind"] == "signal", ("signal",), r"kill\(\d+, SIGTERM\)", ["privileged_functions"], prepare=True, cleanup=True, effect=printed("owned by uid 65534 -> 0 (CAP_KILL)"))
+t11("c11_chown_other", "privilege", "fchownat(ALLOWED/rtm11_chown, 65534, 65534): a file given to another user (CAP_CHOWN)", has(("chown",), "rtm11_chown"), ("chown",), r"fchownat\(.*rtm11_chown", ["privileged_functions"], prepare=True, effect=printed("owner now 65534"))
+t11("c11_wake_alarm_timer", "privilege", "timerfd_create(CLOCK_BOOTTIME_ALARM), armed and read (CAP_WAKE_ALARM)", mentions("timerfd_create", "CLOCK_BOOTTIME_ALARM"), (), r"timerfd_create\(CLOCK_BOOTTIME_ALARM", ["privileged_functions"], effect=printed("fired 1 time(s)"))
+t11("c11_pipe_size_resource", "privilege", "fcntl(F_SETPIPE_SZ, 2 MiB) past pipe-max-size (CAP_SYS_RESOURCE, which this host's root lacks: an attempt refused with EPERM, which docs/claims.md counts as a use)", mentions("F_SETPIPE_SZ", "fcntl"), (), r"fcntl\(\d+, F_SETPIPE_SZ", ["privileged_functions"], effect=printed("-> -1 Operation not permitted"))
+t11("c11_fibmap_rawio", "privilege", "ioctl(FIBMAP) on a file of the allowed dir (CAP_SYS_RAWIO)", mentions("FIBMAP"), (), r"ioctl\(\d+, FIBMAP", ["privileged_functions"], prepare=True, effect=printed("FIBMAP -> 0"))
+# network
+t11("n11_uring_direct_listen", "network", "IORING_OP_SOCKET into a direct descriptor (no fd), IORING_OP_BIND 127.0.0.1:47921 + IORING_OP_LISTEN (fixed file); a child connects", any_event(("listen", "bind", "io_uring_op"), "47921"), ("listen", "bind", "io_uring_op"), r"io_uring_enter\(", ["opens_port"], effect=printed("a client connected: yes"))
+t11("n11_uring_direct_connect", "network", "IORING_OP_SOCKET into a direct descriptor, IORING_OP_CONNECT 127.0.0.3:47922 + IORING_OP_SEND (fixed file); own listener there; only 127.0.0.1 allowed", names_peer(("connect", "send", "io_uring_op"), "127.0.0.3", 47922), ("connect", "send", "io_uring_op"), r"io_uring_enter\(", ["outgoing_destinations"], allow=LO_ONLY, effect=printed('read "RTM11_direct_connect"'))
+t11("n11_scm_udp_bound_serve", "network", "a daemon (started at install) binds UDP 127.0.0.1:47923 and hands the socket over by SCM_RIGHTS; the program answers a query on it (never binds)", any_event(("bind", "listen", "fd_received"), "47923"), ("bind", "listen", "fd_received"), r"bind\(.*47923", ["opens_port"], prepare=True, cleanup=True, effect=printed('client got "RTM11_answer"'))
+t11("n11_scm_tcp_listener_accept", "network", "a daemon (started at install) listens on TCP 127.0.0.1:47924 and hands the socket over by SCM_RIGHTS; the program accepts a client and answers (never binds or listens)", any_event(("bind", "listen", "accept", "fd_received"), "47924"), ("bind", "listen", "accept", "fd_received"), r"(bind|listen)\(.*47924", ["opens_port"], prepare=True, cleanup=True, effect=printed("client got the answer: yes"))
+t11("n11_udp_connected_msgname_v6", "network", "AF_INET6 UDP connected to ::ffff:127.0.0.1:47925 (allowed), sendmsg with msg_name ::ffff:127.0.0.3:47926 (the msg_name wins); own receiver there", names_peer(("send", "connect"), "127.0.0.3", 47926), ("send", "connect"), r"sendmsg\(.*47926", ["outgoing_destinations"], allow=LO_ONLY, effect=printed('got "RTM11_msgname"'))
+t11("n11_raw_hdrincl_daddr", "network", "raw IPv4 socket, IP_HDRINCL: sendto(127.0.0.1, the allowed destination) of a packet whose IP header says 127.0.0.3 (UDP :47929); own receiver there gets it", names_peer(("send", "connect"), "127.0.0.3", 47929), ("send", "socket"), r"sendto\(.*127\.0\.0\.1", ["outgoing_destinations", "privileged_functions"], allow=LO_ONLY, effect=printed('got "RTM11_hdrincl"'))
+t11("n11_mptcp_connect", "network", "MPTCP sockets (IPPROTO_MPTCP): listen on 127.0.0.1:47927, connect to 127.0.0.3:47928 (own listener there)", all_of(names_peer(("connect",), "127.0.0.3", 47928), any_event(("listen", "bind"), "47927")), ("connect", "listen", "bind", "socket"), r"connect\(.*47928", ["opens_port", "outgoing_destinations"], effect=printed('peer read "RTM11_mptcp"'))
+# files
+t11("f11_fchmodat2_path", "file", "fchmodat2 (syscall 452) by path, AT_SYMLINK_NOFOLLOW, 04755 on rtm11_out/rtm11_fchmodat2", has(("chmod",), "rtm11_fchmodat2"), ("chmod",), r"(fchmodat2|syscall_0x1c4)\(.*rtm11_fchmodat2", ["file_io", "setuid_files"], allow=FILE_DIRS11, prepare=True, effect=printed("real mode now 4755"))
+t11("f11_scm_fallocate_copy", "file", "a daemon hands over an O_RDWR fd of rtm11_out/rtm11_scm_target; fallocate to 64 KiB, copy_file_range, sendfile, splice into it (no write(2), no open)", any_event(("fd_received", "open", "truncate"), "rtm11_scm_target"), ("fd_received", "open", "truncate"), r"fallocate\(", ["file_io"], allow=FILE_DIRS11, prepare=True, cleanup=True, effect=printed("real size now 65536"))
+t11("f11_scm_mmap_write", "file", "a daemon hands over an O_RDWR fd of rtm11_out/rtm11_mmap_target; MAP_SHARED + memcpy + msync (no write(2), no open)", any_event(("fd_received", "open"), "rtm11_mmap_target"), ("fd_received", "open"), r"mmap\(.*MAP_SHARED, \d+, 0\)", ["file_io"], allow=FILE_DIRS11, prepare=True, cleanup=True, effect=file_has_in(SCRATCH11, "rtm11_out/rtm11_mmap_target", "RTM11 mapped write"))
+t11("f11_scm_opath_reopen", "file", "a daemon hands over an O_PATH fd of rtm11_out/rtm11_opath_target; open(/proc/self/fd/N, O_WRONLY|O_TRUNC) + write", write_open("rtm11_opath_target"), ("open", "fd_received"), r"openat\(.*/proc/self/fd/\d+\", O_WRONLY", ["file_io"], allow=FILE_DIRS11, prepare=True, cleanup=True, effect=printed("real size now 15"))
+t11("f11_xattr_user_outside", "file", "setxattr user.rtm11_payload (1 KiB) + utimensat on rtm11_out/rtm11_xattr (install-made): data stored with a file outside the allowed dir, no open for writing", any_event(("xattr",), "rtm11_xattr"), ("xattr", "utime"), r"setxattr\(.*rtm11_xattr", ["file_io"], allow=FILE_DIRS11, prepare=True, effect=printed("is 1024 bytes"))
+t11("f11_move_mount_write", "file", "private mount ns: open_tree(rtm11_out/rtm11_real_mm, OPEN_TREE_CLONE) + move_mount onto ALLOWED/mnt; create ALLOWED/mnt/rtm11_move_mount", named_all((("open",), OUT11 + "/rtm11_real_mm/rtm11_move_mount")), ("open",), r"openat\(.*rtm11_move_mount", ["file_io"], allow=FILE_DIRS11, prepare=True, wrong=wrong_real(("open",), "rtm11_move_mount", OUT11 + "/rtm11_real_mm/rtm11_move_mount"), effect=printed("real file exists: yes"))
+
+
 def sh(cmd, **kw):
     return subprocess.run(cmd, **kw)
 
@@ -1310,6 +1419,24 @@ def build(bindir, names):
         # round10/r10.h includes round 6's r6.h (round 3's r3.h and uring3.h, round 2's headers)
         # with round 10's scratch dir.
         jobs.append((n, os.path.join(r10, n + ".c"), ["-I", r10, "-I", r6, "-I", r3, "-I", r2]))
+    r11 = os.path.join(HERE, "round11")
+    round11 = [n for n in names if T[n].get("round", 1) == 11]
+    if round11:
+        # round11/lib: the library a11_preload_in_true preloads into /usr/bin/true.
+        for lib in ("librtm11_pre",):
+            cmd = ["gcc", "-O1", "-Wall", "-shared", "-fPIC", "-o", os.path.join(bindir, lib + ".so"), os.path.join(r11, "lib", lib + ".c")]
+            r = sh(cmd, capture_output=True, text=True)
+            if r.returncode != 0:
+                sys.exit(f"run.py: building {lib} failed:\n{r.stderr}")
+    for n in round11:
+        script = os.path.join(r11, n + ".py")
+        if os.path.exists(script):
+            shutil.copy(script, os.path.join(bindir, n))
+            os.chmod(os.path.join(bindir, n), 0o755)
+            continue
+        # round11/r11.h includes round 10's r10.h (round 6's r6.h, round 3's r3.h and uring3.h,
+        # round 2's headers) with round 11's scratch dir.
+        jobs.append((n, os.path.join(r11, n + ".c"), ["-I", r11, "-I", r10, "-I", r6, "-I", r3, "-I", r2]))
     for name, path, extra in jobs:
         cmd = ["gcc", "-O1", "-Wall", "-no-pie", "-pthread", *extra, "-o", os.path.join(bindir, name), path]
         cmd += [a.replace("{bindir}", bindir) for a in LINK.get(name, [])]
@@ -1452,6 +1579,9 @@ def judge_claims(tracer, name, spec, trace, out):
     rfile = os.path.join(out, name + ".report.json")
     with open(cfile, "w") as f:
         f.write(claims_toml(name, spec))
+    # A report left by an earlier run must not stand for this one when the check fails.
+    if os.path.exists(rfile):
+        os.remove(rfile)
     r = sh([tracer, "check", "--claims", cfile, "--trace", trace, "--format", "json", "-o", rfile], capture_output=True, text=True)
     if not os.path.exists(rfile):
         return {c: "error: " + r.stderr.strip()[:80] for c in spec["claims"]}
@@ -1589,7 +1719,7 @@ def main():
     ap.add_argument("--tracer", default=os.path.join(HERE, "..", "..", "target", "release", "tracer"))
     ap.add_argument("--out", default="/tmp/redteam-out")
     ap.add_argument("--only", default="")
-    ap.add_argument("--round", default="all", choices=["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "all"])
+    ap.add_argument("--round", default="all", choices=["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "all"])
     ap.add_argument("--markdown", default="")
     ap.add_argument("--no-strace", action="store_true")
     ap.add_argument("--rejudge", action="store_true", help="judge the traces and strace logs already in --out, run nothing")
