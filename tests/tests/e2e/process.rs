@@ -282,6 +282,23 @@ fn exec_tricks_are_recorded() {
         p.best().contains("memfd:tracer-memfd-exec"),
         "memfd exec path: {p:?}"
     );
+    // The kernel walk cannot name a memfd (its mount is not below the process's root): the
+    // exec is flagged, with neither a `real` nor an `interpreter`.
+    assert!(
+        memfd.flags.iter().any(|f| f == "real_path_unnamed"),
+        "{memfd:?}"
+    );
+    assert_eq!(p.real, None, "{memfd:?}");
+    assert!(
+        matches!(
+            &memfd.data,
+            EventData::Exec {
+                interpreter: None,
+                ..
+            }
+        ),
+        "{memfd:?}"
+    );
     find(
         t,
         "memfd_create",
