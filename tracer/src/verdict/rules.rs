@@ -594,7 +594,7 @@ fn exec_label(path: &PathRef, interpreter: Option<&str>) -> String {
 /// exec'd (`real_path_unnamed`), a memfd's or a deleted file's name. `None` for a named one.
 fn anonymous_program(ev: &Event, path: &PathRef) -> Option<&'static str> {
     let best = path.best();
-    if best.starts_with("/memfd:") || best.contains("/memfd:") {
+    if best.contains("/memfd:") {
         Some("ran an anonymous in-memory program (a memfd), which no one can review")
     } else if best.ends_with(" (deleted)") {
         Some("ran a program from a deleted file, which no one can review")
