@@ -545,6 +545,10 @@ pub mod flags {
     /// LSM path hook (`path_chmod`, `path_rename`, …) at the moment the kernel did the call on
     /// them, not the directories the paths started from. With it, no host lookup is made.
     pub const KERNEL_NAMED: u32 = 1 << 15;
+    /// exec: the kernel walk saw the file the new image runs as an interpreter (a `#!`
+    /// script's, a binfmt_misc handler's) but could not name it: [`REAL_PATH_UNNAMED`] for
+    /// the record's `interp`. Counted with the truncations of its kind.
+    pub const INTERP_UNNAMED: u32 = 1 << 16;
 }
 
 /// A call that took longer than this (entry to exit) waited for something; a rewrite of its
@@ -696,6 +700,12 @@ pub struct Config {
     pub off_file_path: u32,
     /// `offsetof(struct linux_binprm, file)`.
     pub off_bprm_file: u32,
+    /// `offsetof(struct linux_binprm, filename)` and `interp` (0: not found): at
+    /// `sched_process_exec` the exec record's path is read from `filename`, and `interp`
+    /// pointing elsewhere than `filename` tells a `#!` script or a binfmt_misc program (its
+    /// handler changed the interpreter), whose new image is its interpreter.
+    pub off_bprm_filename: u32,
+    pub off_bprm_interp: u32,
     /// 1 when the three offsets below were found: argv is read from the new image.
     pub has_mm_offsets: u32,
     /// `offsetof(struct task_struct, mm)`.
@@ -812,7 +822,8 @@ pub struct Config {
     /// (`file_exit` names such a call's directory from it, like a dirfd's).
     pub off_fs_pwd: u32,
     /// `offsetof(struct mm_struct, exe_file)`: the file a successful exec's new image runs,
-    /// walked at `sched_process_exec` into the record's `real` (0: not found, not walked).
+    /// walked at `sched_process_exec` into the record's `real`, or its `interp` for a script
+    /// (0: not found, not walked).
     pub off_mm_exe_file: u32,
     /// 1 when `off_inode_mode` was found (it is 0 on current kernels: `i_mode` comes first).
     pub has_inode_mode: u32,

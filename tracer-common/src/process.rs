@@ -64,9 +64,16 @@ pub struct ExecData {
     /// A successful exec: the kernel's `bprm->filename` (the path as passed; `/dev/fd/N` or
     /// `/dev/fd/N/PATH` for an execveat relative to a dirfd). A failed one: the path as passed.
     pub filename: [u8; PATH_CAP],
-    /// The executed file as the kernel named it (LSM `bprm_check_security`, the first check:
-    /// the program or script execve was given, not its interpreter); `len` 0 without the hook.
+    /// The file exec'd as the kernel named it: the program or script execve was given, not
+    /// its interpreter (a symlink's target, /proc/self/exe's file, the file behind an fd).
+    /// Named by LSM `bprm_check_security` (its first check) where BPF LSM programs run, else
+    /// by the kernel walk of the new image's file (`mm->exe_file`) when that is the file
+    /// exec'd; `len` 0 for a script there (its file is closed by `sched_process_exec`).
     pub real: RealPath,
+    /// The interpreter the new image runs, by the kernel walk of `mm->exe_file`, when the
+    /// exec'd file was a `#!` script or a binfmt_misc program, or when the LSM hook named
+    /// `real` (userspace drops it when it is the same file); `len` 0 otherwise.
+    pub interp: RealPath,
 }
 
 /// An exec record as the kernel side builds it, in a per-CPU scratch buffer (too large for the

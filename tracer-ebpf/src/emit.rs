@@ -148,7 +148,8 @@ pub fn count_truncation(kind: EventKind, hdr_flags: u32) {
     const CUT: u32 = flags::PATH_TRUNCATED
         | flags::PATH2_TRUNCATED
         | flags::ARGV_TRUNCATED
-        | flags::REAL_PATH_UNNAMED;
+        | flags::REAL_PATH_UNNAMED
+        | flags::INTERP_UNNAMED;
     if hdr_flags & CUT != 0 {
         count(&TRUNCATED, kind);
     }

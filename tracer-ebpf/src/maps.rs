@@ -280,6 +280,8 @@ static CONFIG: Config = Config {
     lsm_paths: 0,
     off_file_path: 0,
     off_bprm_file: 0,
+    off_bprm_filename: 0,
+    off_bprm_interp: 0,
     has_mm_offsets: 0,
     off_task_mm: 0,
     off_mm_arg_start: 0,

@@ -152,6 +152,46 @@ fn builtins_only_keep_no_processes_spawned() {
     assert_status(&v, Status::Held);
 }
 
+/// A package's own `#!` script is allowed by its own name (its interpreter, dash, is the
+/// runtime); a program run from a memfd is never allowed, whatever it is called, and the
+/// evidence says nobody can review it.
+#[test]
+fn a_script_is_allowed_by_its_name_and_a_memfd_program_never() {
+    let dir = workdir().join("script-memfd");
+    std::fs::create_dir_all(&dir).expect("create the script dir");
+    let script = dir.join("foo-helper");
+    std::fs::write(&script, "#!/bin/sh\nexit 0\n").expect("write the script");
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod the script");
+    let python = std::fs::canonicalize("/usr/bin/python3").expect("/usr/bin/python3");
+    let python = python.to_str().expect("a UTF-8 path");
+    let memfd = "import os; fd = os.memfd_create('true', 0); \
+                 os.write(fd, open('/bin/true', 'rb').read()); \
+                 os.execv(f'/proc/self/fd/{fd}', ['true'])";
+    let t = record(
+        "script-memfd",
+        &format!("{}; {python} -c \"{memfd}\"; exit 0", script.display()),
+    );
+    let allow = Allow {
+        programs: vec![
+            "foo-helper".to_owned(),
+            python.to_owned(),
+            "true".to_owned(),
+            "memfd:true (deleted)".to_owned(),
+        ],
+        ..Allow::default()
+    };
+    let v = verdict(&t, claim(Check::ProcessesSpawned, Expect::Absent, allow));
+    assert_status(&v, Status::Contradicted);
+    let w = whats(&v);
+    assert_eq!(w.len(), 1, "only the memfd program: {w:?}");
+    assert!(w[0].contains("which no one can review"), "{w:?}");
+    assert!(
+        !w.iter().any(|x| x.contains("foo-helper")),
+        "the script is allowed: {w:?}"
+    );
+}
+
 #[test]
 fn a_temp_file_contradicts_no_temp_files_and_no_file_io() {
     let path = format!("/tmp/tracer-claims-{}.tmp", std::process::id());

@@ -79,7 +79,7 @@ fn guest_lsm_hooks_name_the_files_behind_symlinks() {
     assert_eq!(hooks["syscalls"]["mode"], "raw", "{hooks:#}");
     assert!(sources("open").contains(&"syscall:openat".to_owned()));
     assert!(sources("exec").contains(&"lsm:bprm_check_security".to_owned()));
-    assert!(sources("exec").contains(&"tracepoint:sched/sched_process_exec".to_owned()));
+    assert!(sources("exec").contains(&"raw_tracepoint:sched_process_exec".to_owned()));
 
     let first = |kind: &str, resolved: &str| {
         events
@@ -97,6 +97,9 @@ fn guest_lsm_hooks_name_the_files_behind_symlinks() {
     // repeated.
     let script = first("exec", "/root/script.sh");
     assert!(script["fields"]["path"].get("real").is_none(), "{script}");
+    // Its interpreter, walked from the new image, is a field of its own.
+    assert_eq!(script["fields"]["interpreter"], "/usr/bin/dash", "{script}");
+    assert!(exec["fields"].get("interpreter").is_none(), "{exec}");
     // A failed open never reached the hook.
     let missing = first("open", "/root/missing");
     assert_eq!(missing["result"]["errno"], "ENOENT", "{missing}");

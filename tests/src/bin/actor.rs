@@ -232,6 +232,12 @@ fn exec_tricks(dir: &str) {
     std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
         .expect("chmod script");
     in_child(|| exec(&script, &[&script, "script-marker"]));
+    // A package's Python script: its program is the script, python its interpreter.
+    let py = format!("{dir}/tool.py");
+    std::fs::write(&py, "#!/usr/bin/python3\nimport sys\n").expect("write python script");
+    std::fs::set_permissions(&py, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod python script");
+    in_child(|| exec(&py, &[&py, "python-script-marker"]));
     // A program run through a symlink named otherwise, and through /proc/self/exe: the record
     // names the file the kernel ran (issue 11).
     let link = format!("{dir}/innocent-helper");

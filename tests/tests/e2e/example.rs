@@ -110,7 +110,7 @@ fn shell_example_is_recorded_and_neighbours_are_not() {
         h.hooks
             .attached
             .iter()
-            .any(|a| a == "tracepoint:sched/sched_process_exec"),
+            .any(|a| a == "raw_tracepoint:sched_process_exec"),
         "sched_process_exec not attached"
     );
     // Syscalls are hooked through the raw syscall tracepoints' dispatch table, or (where that

@@ -255,6 +255,16 @@ fn exec_tricks_are_recorded() {
         Some(true_file),
         "{by_link:?}"
     );
+    assert!(
+        matches!(
+            &by_link.data,
+            EventData::Exec {
+                interpreter: None,
+                ..
+            }
+        ),
+        "a binary has no interpreter: {by_link:?}"
+    );
     let self_exe = exec_with(t, "via-proc-self-exe");
     ok(self_exe);
     let actor_file = std::fs::canonicalize(actor_bin()).expect("the actor");
@@ -272,13 +282,33 @@ fn exec_tricks_are_recorded() {
         p.best().contains("memfd:tracer-memfd-exec"),
         "memfd exec path: {p:?}"
     );
+    // The kernel walk cannot name a memfd (its mount is not below the process's root): the
+    // exec is flagged, with neither a `real` nor an `interpreter`.
+    assert!(
+        memfd.flags.iter().any(|f| f == "real_path_unnamed"),
+        "{memfd:?}"
+    );
+    assert_eq!(p.real, None, "{memfd:?}");
+    assert!(
+        matches!(
+            &memfd.data,
+            EventData::Exec {
+                interpreter: None,
+                ..
+            }
+        ),
+        "{memfd:?}"
+    );
     find(
         t,
         "memfd_create",
         |e| matches!(&e.data, EventData::MemfdCreate { name, .. } if name == "tracer-memfd-exec"),
     );
 
-    // A `#!` script: the script's path, and the interpreter's argv the kernel built.
+    // A `#!` script: the script's path, and the interpreter's argv the kernel built. The file
+    // exec'd is the script (`real`, where the LSM hook names it; without it the script's file
+    // is closed by the time the image runs and `real` is left out), never its interpreter,
+    // which is `interpreter`, walked from the new image.
     let script = exec_with(t, "script-marker");
     ok(script);
     assert!(path_is(exec_path(script), &format!("{dir}/script.sh")));
@@ -286,6 +316,23 @@ fn exec_tricks_are_recorded() {
         exec_argv(script).unwrap(),
         ["/bin/sh", &format!("{dir}/script.sh"), "script-marker"]
     );
+    let sh_file = std::fs::canonicalize("/bin/sh").expect("/bin/sh");
+    let interpreter_of = |e: &tracer::trace::Event| match &e.data {
+        EventData::Exec { interpreter, .. } => interpreter.clone(),
+        _ => unreachable!("an exec"),
+    };
+    assert_eq!(
+        interpreter_of(script).as_deref(),
+        sh_file.to_str(),
+        "{script:?}"
+    );
+    assert_eq!(exec_path(script).real, None, "{script:?}");
+    let py = exec_with(t, "python-script-marker");
+    ok(py);
+    assert!(path_is(exec_path(py), &format!("{dir}/tool.py")), "{py:?}");
+    assert_eq!(exec_path(py).real, None, "{py:?}");
+    let python = std::fs::canonicalize("/usr/bin/python3").expect("/usr/bin/python3");
+    assert_eq!(interpreter_of(py).as_deref(), python.to_str(), "{py:?}");
 
     // An empty argv: the one empty argument the kernel gives the program.
     find(t, "exec with an empty argv", |e| {

@@ -5,8 +5,9 @@
 //!   come from the parent's saved syscall entry (clone: arg0; clone3: `clone_args.flags`, the
 //!   first field of the user struct; fork: none; vfork: `CLONE_VM|CLONE_VFORK`).
 //! - exec: `sys_enter_execve(at)` keeps the credentials before, the dirfd and the flags in
-//!   `EXECS`; `sched/sched_process_exec` (filename @8 as __data_loc, pid @12, old_pid @16) emits
-//!   the record from the new image: the kernel's filename and the argument area
+//!   `EXECS`; the raw tracepoint `sched_process_exec(p, old_pid, bprm)` emits the record from
+//!   the new image: the kernel's filename (`bprm->filename`), the names of the file exec'd and
+//!   of the interpreter the image runs (see [`emit_exec_image`]) and the argument area
 //!   `mm->arg_start..arg_end`, which the kernel has just written, so it is in memory (a copy at
 //!   entry fails in a forked child that has not touched the page of a string literal yet: BPF
 //!   cannot fault pages in). A failed exec has no new image: it is emitted at
@@ -25,8 +26,8 @@ use aya_ebpf::{
             self as raw, bpf_get_smp_processor_id, bpf_probe_read_kernel, bpf_probe_read_kernel_str,
         },
     },
-    macros::{lsm, tracepoint},
-    programs::{LsmContext, TracePointContext},
+    macros::{lsm, raw_tracepoint, tracepoint},
+    programs::{LsmContext, RawTracePointContext, TracePointContext},
 };
 use tracer_common::{
     Config, Creds, Event, EventKind, Inflight, PATH_CAP, SyscallId, flags,
@@ -57,6 +58,13 @@ const AT_FDCWD: i32 = -100;
 const CLONE_VM: u64 = 0x100;
 const CLONE_VFORK: u64 = 0x4000;
 const CLONE_THREAD: u64 = 0x10000;
+
+/// The pointer-sized field at `off` in the kernel struct at `base`.
+#[inline(always)]
+fn kread(base: *const u8, off: u32) -> Option<u64> {
+    // SAFETY: a read checked by the helper.
+    unsafe { aya_ebpf::helpers::bpf_probe_read_kernel(base.add(off as usize).cast::<u64>()) }.ok()
+}
 
 fn creds_now(cfg: &Config) -> Creds {
     task::creds(cfg).unwrap_or_else(|| {
@@ -131,6 +139,8 @@ fn start_exec(key: u32, cfg: &Config, syscall: u16, ret: i64) -> Option<*mut Exe
                 (*d).real.error = 0;
             }
         }
+        (*d).interp.len = 0;
+        (*d).interp.error = 0;
         (*d).argv_len = 0;
         (*d).argv_total = 0;
         (*d).filename_len = 0;
@@ -167,26 +177,41 @@ fn send_exec(r: *mut ExecRecord, cfg: &Config, after: Creds) -> Option<()> {
     Some(())
 }
 
-/// A successful exec, from the new image: the kernel's filename (the tracepoint's `filename`,
-/// a `__data_loc` string: offset in the low 16 bits, length with its NUL in the high 16) and the
-/// argument area the kernel itself just wrote.
+/// A successful exec, from the new image: the kernel's filename (`bprm->filename`, the string
+/// the `sched_process_exec` tracepoint format copies) and the argument area the kernel itself
+/// just wrote.
 #[inline(always)]
-fn emit_exec_image(ctx: &TracePointContext, key: u32, cfg: &Config, syscall: u16) -> Option<()> {
+fn emit_exec_image(bprm: *const u8, key: u32, cfg: &Config, syscall: u16) -> Option<()> {
     let r = start_exec(key, cfg, syscall, 0)?;
     // SAFETY: `r` is this CPU's scratch value; reads are checked by the helpers.
     unsafe {
         let d = &raw mut (*r).event.data;
         let mut rflags = (*d).flags;
-        let loc: u32 = ctx.read_at(8).unwrap_or(0);
-        let base: *const u8 = aya_ebpf::EbpfContext::as_ptr(ctx).cast();
-        let n = bpf_probe_read_kernel_str(
-            (&raw mut (*d).filename).cast(),
-            PATH_CAP as u32,
-            base.add((loc & 0xffff) as usize).cast(),
-        );
-        (*d).filename_len = if n > 0 { (n - 1) as u32 } else { 0 };
-        if (loc >> 16) as usize > PATH_CAP {
-            rflags |= flags::PATH_TRUNCATED;
+        let mut interpreted = false;
+        if cfg.off_bprm_filename == 0 {
+            rflags |= flags::READ_FAILED;
+        } else {
+            let name: u64 = kread(bprm, cfg.off_bprm_filename).unwrap_or(0);
+            let n = bpf_probe_read_kernel_str(
+                (&raw mut (*d).filename).cast(),
+                PATH_CAP as u32,
+                name as *const _,
+            );
+            (*d).filename_len = if n > 0 { (n - 1) as u32 } else { 0 };
+            if n <= 0 {
+                rflags |= flags::READ_FAILED;
+            } else if n as usize >= PATH_CAP {
+                // The string filled the buffer: it may go on (a name of exactly PATH_CAP - 1
+                // bytes is flagged too).
+                rflags |= flags::PATH_TRUNCATED;
+            }
+            // `bprm->interp` starts as `bprm->filename`; binfmt_script and binfmt_misc point
+            // it at their interpreter's name. Then the new image is that interpreter and the
+            // file exec'd is already closed.
+            if cfg.off_bprm_interp != 0 {
+                let interp: u64 = kread(bprm, cfg.off_bprm_interp).unwrap_or(0);
+                interpreted = interp != 0 && interp != name;
+            }
         }
         match task::arg_area(cfg) {
             Some((start, end)) if end >= start => {
@@ -221,17 +246,21 @@ fn emit_exec_image(ctx: &TracePointContext, key: u32, cfg: &Config, syscall: u16
             }
             _ => rflags |= flags::READ_FAILED,
         }
-        // The file the new image runs, by the kernel walk, unless an LSM hook named the file
-        // execve named already: a symlink's target, /proc/self/exe's file, the file behind an
-        // fd (issue 11). For a `#!` script it is the interpreter.
+        // The file the new image runs, by the kernel walk: the file exec'd itself (`real`: a
+        // symlink's target, /proc/self/exe's file, the file behind an fd; issue 11), unless an
+        // LSM hook named that already or the new image is an interpreter (`interp`). A
+        // script's own file is not reachable here: without the LSM hook it has no `real`.
         let exe = task::exe_file(cfg);
-        if let Some(file) = exe
-            && (*d).real.len == 0
-            && (*d).real.error == 0
-        {
-            let _ = crate::walk::put_name(crate::walk::walk_file(file, cfg), &raw mut (*d).real);
-            if (*d).real.error != 0 {
-                rflags |= flags::REAL_PATH_UNNAMED;
+        if let Some(file) = exe {
+            let named = (*d).real.len != 0 || (*d).real.error != 0;
+            let (slot, unnamed) = if named || interpreted {
+                (&raw mut (*d).interp, flags::INTERP_UNNAMED)
+            } else {
+                (&raw mut (*d).real, flags::REAL_PATH_UNNAMED)
+            };
+            let _ = crate::walk::put_name(crate::walk::walk_file(file, cfg), slot);
+            if (*slot).error != 0 {
+                rflags |= unnamed;
             }
         }
         // A setuid/setgid program, whatever the ids did (docs/claims.md: setuid_calls).
@@ -341,24 +370,21 @@ fn note_real_exec(ctx: &LsmContext, cfg: &Config) -> Option<()> {
     Some(())
 }
 
-#[tracepoint]
-pub fn sched_process_exec(ctx: TracePointContext) -> u32 {
+/// `sched_process_exec(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)`, as
+/// a raw tracepoint: the classic format has the filename but not `bprm`, whose `interp` tells a
+/// script from a binary.
+#[raw_tracepoint(tracepoint = "sched_process_exec")]
+pub fn sched_process_exec(ctx: RawTracePointContext) -> i32 {
     let _ = try_sched_process_exec(&ctx);
     0
 }
 
-fn try_sched_process_exec(ctx: &TracePointContext) -> Option<()> {
+fn try_sched_process_exec(ctx: &RawTracePointContext) -> Option<()> {
     let cfg = config();
     let pid_tgid = bpf_get_current_pid_tgid();
     let tid = pid_tgid as u32;
-    // SAFETY: reads inside the tracepoint record.
-    let Ok(old_pid) = (unsafe { ctx.read_at::<i32>(16) }) else {
-        if in_scope(pid_tgid, cfg) {
-            count(&LOST, EventKind::Exec);
-        }
-        return None;
-    };
-    let old_tid = old_pid as u32;
+    let old_tid = ctx.arg::<u64>(1) as u32;
+    let bprm: *const u8 = ctx.arg(2);
     if old_tid != tid
         && let Some(why) = TRACKED.get_ptr(old_tid)
     {
@@ -379,7 +405,7 @@ fn try_sched_process_exec(ctx: &TracePointContext) -> Option<()> {
     } else {
         0
     };
-    let result = emit_exec_image(ctx, old_tid, cfg, syscall);
+    let result = emit_exec_image(bprm, old_tid, cfg, syscall);
     let _ = EXECS.remove(old_tid);
     result
 }

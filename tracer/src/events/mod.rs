@@ -536,6 +536,7 @@ fn flag_names(bits: u32) -> Vec<String> {
         (flags::ARGV_TRUNCATED, "argv_truncated"),
         (flags::READ_FAILED, "read_failed"),
         (flags::REAL_PATH_UNNAMED, "real_path_unnamed"),
+        (flags::INTERP_UNNAMED, "interp_unnamed"),
         (flags::CHILD_UNTRACKED, "child_untracked"),
         (flags::ARGS_CHANGED, "args_changed"),
         (flags::ARGS_UNVERIFIED, "args_unverified"),

@@ -48,7 +48,11 @@ pub(super) fn decode(
             let given = text(&d.filename, d.filename_len);
             let (dirfd, given) = exec_path(d.dirfd, given);
             let mut path = cx.path(dirfd, given);
-            path.real = super::real_name(&d.real).filter(|r| path.resolved.as_ref() != Some(r));
+            // The file exec'd, where its kernel name differs from the path given; the
+            // interpreter its image runs, where that is another file (a script's).
+            let real = super::real_name(&d.real);
+            let interpreter = super::real_name(&d.interp).filter(|i| real.as_ref() != Some(i));
+            path.real = real.filter(|r| path.resolved.as_ref() != Some(r));
             let (argv, cut) = split_argv(argv_bytes, cx.max_args);
             let before = creds(&d.before);
             let after = creds(&d.after);
@@ -65,6 +69,7 @@ pub(super) fn decode(
             };
             EventData::Exec {
                 path,
+                interpreter,
                 argv,
                 argv_truncated: cut || cx.header.flags & tracer_common::flags::ARGV_TRUNCATED != 0,
                 before,

@@ -27,8 +27,8 @@ use tracer_common::{EventKind, Family, SyscallId, crypto};
 use crate::trace::{
     FailedHook, SyscallFallback, SyscallHooking,
     hooks::{
-        IO_URING_SUBMIT_OLD, IO_URING_TRACEPOINTS, LSM_PROGRAMS, SCHED_TRACEPOINTS, UPROBES,
-        tracepoint_name,
+        IO_URING_SUBMIT_OLD, IO_URING_TRACEPOINTS, LSM_PROGRAMS, SCHED_RAW_TRACEPOINTS,
+        SCHED_TRACEPOINTS, UPROBES, tracepoint_name,
     },
 };
 
@@ -444,6 +444,11 @@ pub fn all_hooks(syscalls: SyscallHooks) -> Vec<Hook> {
         .iter()
         .map(|&(p, kind)| Hook::tracepoint(p, "sched", p.to_owned(), Some(kind)))
         .collect();
+    hooks.extend(SCHED_RAW_TRACEPOINTS.iter().map(|&(name, kind)| Hook {
+        program: name,
+        point: Point::RawTracepoint { name },
+        feeds: Some(kind),
+    }));
     hooks.extend(syscall_hooks(syscalls));
     for &(program, kind) in IO_URING_TRACEPOINTS {
         hooks.push(Hook::tracepoint(

@@ -246,6 +246,22 @@ fn load_once(
             }
         }
     }
+    // The exec record's filename and the script test (`bprm->interp`) at sched_process_exec.
+    match btf.as_ref().map(|b| {
+        Ok::<_, super::btf::BtfError>((
+            b.member_offset("linux_binprm", "filename")?,
+            b.member_offset("linux_binprm", "interp")?,
+        ))
+    }) {
+        Some(Ok((filename, interp))) => {
+            config.off_bprm_filename = filename;
+            config.off_bprm_interp = interp;
+        }
+        Some(Err(err)) => tracing::warn!(
+            "no linux_binprm filename/interp offsets ({err}): successful execs have no filename"
+        ),
+        None => tracing::warn!("no kernel BTF: successful execs have no filename"),
+    }
     match btf.as_ref().map(MmOffsets::from_btf) {
         Some(Ok(mm)) => {
             config.has_mm_offsets = 1;

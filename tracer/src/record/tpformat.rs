@@ -87,7 +87,6 @@ pub struct SchedOffsets {
 pub fn sched_offsets() -> Result<SchedOffsets, RecordError> {
     let fork = Format::read("sched", "sched_process_fork")?;
     let exit = Format::read("sched", "sched_process_exit")?;
-    let exec = Format::read("sched", "sched_process_exec")?;
     let enter = Format::read("syscalls", "sys_enter_openat")?;
     let exit_sc = Format::read("syscalls", "sys_exit_openat")?;
     // Layouts the programs assume (tracer-ebpf/src/probes/{syscalls,process}.rs).
@@ -95,8 +94,6 @@ pub fn sched_offsets() -> Result<SchedOffsets, RecordError> {
         (&enter, "sys_enter_openat", "__syscall_nr", 8),
         (&enter, "sys_enter_openat", "dfd", 16),
         (&exit_sc, "sys_exit_openat", "ret", 16),
-        (&exec, "sched_process_exec", "filename", 8),
-        (&exec, "sched_process_exec", "old_pid", 16),
     ];
     for (format, event, field, want) in assumed {
         if format.offset(field) != Some(want) {

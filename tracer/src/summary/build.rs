@@ -118,6 +118,7 @@ fn process_tree(events: &[Event]) -> Vec<ProcessNode> {
             }
             EventData::Exec {
                 path,
+                interpreter,
                 argv,
                 argv_truncated,
                 setid,
@@ -125,6 +126,7 @@ fn process_tree(events: &[Event]) -> Vec<ProcessNode> {
             } => flat[idx].node.execs.push(ExecInfo {
                 seq: ev.seq,
                 path: path.best().to_owned(),
+                interpreter: interpreter.clone(),
                 argv: argv.clone(),
                 argv_truncated: *argv_truncated,
                 setid: *setid,

@@ -86,7 +86,12 @@ pub struct ProcessNode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ExecInfo {
     pub seq: u64,
+    /// The program the process asked to run (a script's own path, not its interpreter's).
     pub path: String,
+    /// The interpreter its image runs, where that is another file (a `#!` script's). Added
+    /// 2026-12 (session 25).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interpreter: Option<String>,
     pub argv: Vec<String>,
     pub argv_truncated: bool,
     /// A setuid/setgid program changed the effective ids.

@@ -227,8 +227,12 @@ fn process(out: &mut String, p: &ProcessNode, depth: usize) {
         let argv = printable(&shown_argv(&e.argv));
         let _ = writeln!(
             out,
-            "{indent}  exec {} [{}]{}{}",
+            "{indent}  exec {}{} [{}]{}{}",
             printable(&e.path),
+            e.interpreter
+                .as_deref()
+                .map(|i| format!(" (interpreter {})", printable(i)))
+                .unwrap_or_default(),
             argv,
             if e.argv_truncated { " (argv cut)" } else { "" },
             if e.setid { " SETID" } else { "" },

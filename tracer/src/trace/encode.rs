@@ -289,6 +289,7 @@ fn fields(out: &mut Vec<u8>, data: &EventData) -> bool {
         }
         EventData::Exec {
             path,
+            interpreter,
             argv,
             argv_truncated,
             before,
@@ -299,6 +300,10 @@ fn fields(out: &mut Vec<u8>, data: &EventData) -> bool {
         } => {
             out.extend_from_slice(br#""kind":"exec","fields":{"path":"#);
             path_ref(out, path);
+            if let Some(interpreter) = interpreter {
+                out.extend_from_slice(br#","interpreter":"#);
+                string(out, interpreter);
+            }
             out.extend_from_slice(br#","argv":"#);
             strings(out, argv);
             out.extend_from_slice(br#","argv_truncated":"#);
@@ -858,6 +863,7 @@ mod tests {
             ] {
                 data.push(EventData::Exec {
                     path: p.clone(),
+                    interpreter: setid_file.then(|| "/usr/bin/python3.12".into()),
                     argv: vec![],
                     argv_truncated: true,
                     before,

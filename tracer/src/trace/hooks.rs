@@ -12,9 +12,14 @@ use super::EventKind;
 /// kind of record it writes.
 pub const SCHED_TRACEPOINTS: &[(&str, EventKind)] = &[
     ("sched_process_fork", EventKind::Fork),
-    ("sched_process_exec", EventKind::Exec),
     ("sched_process_exit", EventKind::Exit),
 ];
+
+/// The scheduler tracepoints attached as BPF raw tracepoints (`raw_tracepoint:NAME`), each
+/// with its own program of the same name: `sched_process_exec` needs the tracepoint's
+/// `bprm`, which its classic format leaves out (traces before 2026-12 name it
+/// `tracepoint:sched/sched_process_exec`; [`hook_kind`] reads both).
+pub const SCHED_RAW_TRACEPOINTS: &[(&str, EventKind)] = &[("sched_process_exec", EventKind::Exec)];
 
 /// The io_uring tracepoints (`io_uring/…`), each with its own program of the same name, and the
 /// kind it feeds.
@@ -104,14 +109,20 @@ pub fn hook_kind(label: &str) -> Option<EventKind> {
             .map(SyscallId::kind);
     }
     if let Some(name) = label.strip_prefix("raw_tracepoint:") {
-        return (name == COMPAT_WATCH.1).then_some(COMPAT_WATCH.2);
+        if name == COMPAT_WATCH.1 {
+            return Some(COMPAT_WATCH.2);
+        }
+        return SCHED_RAW_TRACEPOINTS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, k)| k);
     }
     if let Some(rest) = label.strip_prefix("tracepoint:") {
         let (category, name) = rest.split_once('/')?;
         let find =
             |table: &[(&str, EventKind)]| table.iter().find(|(n, _)| *n == name).map(|&(_, k)| k);
         return match category {
-            "sched" => find(SCHED_TRACEPOINTS),
+            "sched" => find(SCHED_TRACEPOINTS).or_else(|| find(SCHED_RAW_TRACEPOINTS)),
             "io_uring" if name == IO_URING_SUBMIT_OLD => Some(EventKind::IoUringOp),
             "io_uring" => find(IO_URING_TRACEPOINTS),
             "syscalls" => syscall_of_tracepoint(name).map(SyscallId::kind),
@@ -188,6 +199,10 @@ mod tests {
         }
         assert_eq!(
             hook_kind("tracepoint:sched/sched_process_exec"),
+            Some(EventKind::Exec)
+        );
+        assert_eq!(
+            hook_kind("raw_tracepoint:sched_process_exec"),
             Some(EventKind::Exec)
         );
         assert_eq!(

@@ -603,8 +603,16 @@ pub enum EventData {
         how: String,
     },
     Exec {
-        /// The program as passed to execve, made absolute.
+        /// The program as passed to execve, made absolute; its `real` is the kernel's name of
+        /// the file exec'd (a symlink's target, the script itself for a `#!` script), where it
+        /// differs. The program the process asked to run: rules that name programs read this.
         path: PathRef,
+        /// The kernel's name of the interpreter the new image runs, where that is not the file
+        /// exec'd: a `#!` script's interpreter (`/usr/bin/python3.12`), a binfmt_misc
+        /// handler. Omitted for a binary. Added 2026-12 (before, a script's `real` named its
+        /// interpreter).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        interpreter: Option<String>,
         argv: Vec<String>,
         argv_truncated: bool,
         /// Null when the entry was not seen (the task joined the scope mid-exec).

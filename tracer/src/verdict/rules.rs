@@ -570,34 +570,57 @@ pub fn bus_socket(path: Option<&str>, abstract_name: Option<&str>) -> Option<Str
     }
 }
 
-/// An exec of one of `programs` (by basename), shown with its command line.
-/// An exec of one of `programs` (by basename): of the path given, or of the file the kernel
-/// named as the one the new image runs (`real`: a symlink's target, /proc/self/exe's file; a
-/// `#!` script's interpreter), so a link named otherwise does not hide the program (issue 11).
-fn exec_of(path: &PathRef, argv: &[String], programs: &[&str]) -> Hit {
-    let best = path.best();
-    match path.real.as_deref() {
-        _ if programs.contains(&basename(best)) => {
-            Hit::Yes(format!("exec {} [{}]", exec_label(path), shown_argv(argv)))
-        }
-        Some(real) if programs.contains(&basename(real)) => {
-            Hit::Yes(format!("exec {} [{}]", exec_label(path), shown_argv(argv)))
-        }
-        _ => Hit::No,
+/// An exec of one of `programs` (by basename), shown with its command line: of the path
+/// given, of the file the kernel named as the one exec'd (`real`: a symlink's target,
+/// /proc/self/exe's file), so a link named otherwise does not hide the program (issue 11), or
+/// of the interpreter its image runs (`interpreter`: a `#!/usr/bin/sudo` script runs sudo,
+/// with sudo's setuid bit: the kernel honours an interpreter's, never a script's).
+fn exec_of(path: &PathRef, interpreter: Option<&str>, argv: &[String], programs: &[&str]) -> Hit {
+    let names = std::iter::once(path.best())
+        .chain(path.real.as_deref())
+        .chain(interpreter);
+    if names.map(basename).any(|n| programs.contains(&n)) {
+        Hit::Yes(format!(
+            "exec {} [{}]",
+            exec_label(path, interpreter),
+            shown_argv(argv)
+        ))
+    } else {
+        Hit::No
     }
 }
 
-/// An exec's program in words: the path, and the file the kernel ran when it differs.
-fn exec_label(path: &PathRef) -> String {
-    match path.real.as_deref() {
+/// An exec's program in words: the path, the file exec'd when the kernel named it otherwise,
+/// and the interpreter its image runs (a script's).
+fn exec_label(path: &PathRef, interpreter: Option<&str>) -> String {
+    let mut label = match path.real.as_deref() {
         Some(real) => format!("{} (runs {real})", path.best()),
         None => path.best().to_owned(),
+    };
+    if let Some(interpreter) = interpreter {
+        label.push_str(&format!(" (interpreter {interpreter})"));
+    }
+    label
+}
+
+/// Why a successful exec's program cannot be reviewed: the kernel could not name the file
+/// exec'd (`real_path_unnamed`), a memfd's or a deleted file's name. `None` for a named one.
+fn anonymous_program(ev: &Event, path: &PathRef) -> Option<&'static str> {
+    let best = path.best();
+    if best.contains("/memfd:") {
+        Some("ran an anonymous in-memory program (a memfd), which no one can review")
+    } else if best.ends_with(" (deleted)") {
+        Some("ran a program from a deleted file, which no one can review")
+    } else if ev.flags.iter().any(|f| f == "real_path_unnamed") {
+        Some("ran a program the kernel could not name, which no one can review")
+    } else {
+        None
     }
 }
 
 /// Whether a successful exec's argv is the one the kernel builds for a `#!` script
-/// (`INTERPRETER [ARG] SCRIPT ARGS…`, SCRIPT the path given): then the file the new image runs
-/// is the script's interpreter, not a link to another program.
+/// (`INTERPRETER [ARG] SCRIPT ARGS…`, SCRIPT the path given). In a trace before `interpreter`
+/// (2026-12, session 25), such an exec's `real` on a host without LSM named the interpreter.
 fn script_argv(path: &PathRef, argv: &[String]) -> bool {
     path.given
         .as_deref()
@@ -971,22 +994,50 @@ impl Rules<'_> {
         let ok = crate::trace::describe::succeeded(ev);
         let allow = self.allow;
         match (check, &ev.data) {
-            (Check::ProcessesSpawned, EventData::Exec { path, argv, .. })
-                if ok
-                    && (self.attribution.spawned.contains(&ev.pid)
-                        || self.attribution.replaced.contains(&ev.seq)) =>
+            (
+                Check::ProcessesSpawned,
+                EventData::Exec {
+                    path,
+                    interpreter,
+                    argv,
+                    setid,
+                    setid_file,
+                    ..
+                },
+            ) if ok
+                && (self.attribution.spawned.contains(&ev.pid)
+                    || self.attribution.replaced.contains(&ev.seq)) =>
             {
+                let interpreter = interpreter.as_deref();
+                let shown = format!(
+                    "exec {} [{}]",
+                    exec_label(path, interpreter),
+                    shown_argv(argv)
+                );
+                // A program nobody can read is never one the claim allows, whatever its name.
+                if let Some(why) = anonymous_program(ev, path) {
+                    return Hit::Yes(format!("{shown}: {why}"));
+                }
                 let allowed = |p: &str| allow.programs.iter().any(|a| a == p || a == basename(p));
+                let privileged = *setid || *setid_file;
+                // A trace before `interpreter`: a script's `real` was its interpreter.
+                let old_script = interpreter.is_none() && script_argv(path, argv);
                 // A link named like an allowed program that runs another (round 10's
-                // p10_exec_symlink_su) is not allowed; a script's interpreter needs no entry.
+                // p10_exec_symlink_su) is not allowed. A script's interpreter needs no entry,
+                // unless the image gained privileges through it (`#!/usr/bin/su`).
                 let runs_allowed = match path.real.as_deref() {
-                    Some(real) => allowed(real) || script_argv(path, argv),
+                    Some(real) if old_script => !privileged || allowed(real),
+                    Some(real) => allowed(real),
                     None => true,
                 };
-                if allowed(path.best()) && runs_allowed {
+                let interpreter_allowed = match interpreter {
+                    Some(i) if privileged => allowed(i),
+                    _ => true,
+                };
+                if allowed(path.best()) && runs_allowed && interpreter_allowed {
                     Hit::Allowed
                 } else {
-                    Hit::Yes(format!("exec {} [{}]", exec_label(path), shown_argv(argv)))
+                    Hit::Yes(shown)
                 }
             }
             (
@@ -1388,9 +1439,15 @@ impl Rules<'_> {
                     _ => Hit::No,
                 }
             }
-            (Check::Sudo, EventData::Exec { path, argv, .. }) if ok => {
-                exec_of(path, argv, SUDO_LIKE)
-            }
+            (
+                Check::Sudo,
+                EventData::Exec {
+                    path,
+                    interpreter,
+                    argv,
+                    ..
+                },
+            ) if ok => exec_of(path, interpreter.as_deref(), argv, SUDO_LIKE),
             (Check::LdLibraryPath, EventData::Exec { path, argv, .. }) => {
                 if argv.iter().any(|a| a.starts_with("LD_LIBRARY_PATH=")) {
                     Hit::Yes(format!("exec {} [{}]", path.best(), shown_argv(argv)))
@@ -1420,9 +1477,18 @@ impl Rules<'_> {
                     None => Hit::No,
                 }
             }
-            (Check::SetuidCalls, EventData::Exec { setid: true, path, .. }) if ok => {
-                Hit::Yes(format!("exec of setuid/setgid program {}", exec_label(path)))
-            }
+            (
+                Check::SetuidCalls,
+                EventData::Exec {
+                    setid: true,
+                    path,
+                    interpreter,
+                    ..
+                },
+            ) if ok => Hit::Yes(format!(
+                "exec of setuid/setgid program {}",
+                exec_label(path, interpreter.as_deref())
+            )),
             // The kernel saw the setuid/setgid bit on the file even though the ids did not
             // change (root running a setuid-root program): still an exec of one.
             (
@@ -1430,11 +1496,12 @@ impl Rules<'_> {
                 EventData::Exec {
                     setid_file: true,
                     path,
+                    interpreter,
                     ..
                 },
             ) if ok => Hit::Yes(format!(
                 "exec of setuid/setgid program {} (the ids did not change)",
-                exec_label(path)
+                exec_label(path, interpreter.as_deref())
             )),
             // A command line cut at the capture limit may hold a secret past the cut: the
             // claim cannot hold over that exec (issue 11: a gap is never silently held).
@@ -1473,9 +1540,15 @@ impl Rules<'_> {
                     ))
                 }
             }
-            (Check::MaintainerAddsGroups, EventData::Exec { path, argv, .. }) if ok => {
-                exec_of(path, argv, ADD_GROUPS)
-            }
+            (
+                Check::MaintainerAddsGroups,
+                EventData::Exec {
+                    path,
+                    interpreter,
+                    argv,
+                    ..
+                },
+            ) if ok => exec_of(path, interpreter.as_deref(), argv, ADD_GROUPS),
             (
                 Check::OwnsDbusName,
                 EventData::Connect {
@@ -1494,9 +1567,15 @@ impl Rules<'_> {
                 Some(what) => Hit::Yes(what.clone()),
                 None => Hit::No,
             },
-            (Check::MaintainerRemoves, EventData::Exec { path, argv, .. }) if ok => {
-                exec_of(path, argv, DEL_GROUPS)
-            }
+            (
+                Check::MaintainerRemoves,
+                EventData::Exec {
+                    path,
+                    interpreter,
+                    argv,
+                    ..
+                },
+            ) if ok => exec_of(path, interpreter.as_deref(), argv, DEL_GROUPS),
             (Check::MaintainerRemoves, _) if ok => changes_hit(ev, |p, op| {
                 matches!(op, "remove" | "rmdir") && !SCRIPT_STATE.iter().any(|d| under(p, d))
             }),
@@ -1530,12 +1609,21 @@ impl Rules<'_> {
             {
                 Hit::Yes(format!("open {} (PAM configuration)", path.best()))
             }
-            (Check::SystemAuthentication, EventData::Exec { path, .. })
-                if ok
-                    && (basename(path.best()) == "unix_chkpwd"
-                        || path.real.as_deref().map(basename) == Some("unix_chkpwd")) =>
+            (
+                Check::SystemAuthentication,
+                EventData::Exec {
+                    path, interpreter, ..
+                },
+            ) if ok
+                && std::iter::once(path.best())
+                    .chain(path.real.as_deref())
+                    .chain(interpreter.as_deref())
+                    .any(|n| basename(n) == "unix_chkpwd") =>
             {
-                Hit::Yes(format!("exec {} (PAM password check)", exec_label(path)))
+                Hit::Yes(format!(
+                    "exec {} (PAM password check)",
+                    exec_label(path, interpreter.as_deref())
+                ))
             }
             (Check::SystemAuthentication, _) => library_hit(ev, PAM_LIBS),
             (Check::SetuidFiles, EventData::Chmod { path, mode, .. })
@@ -2158,6 +2246,68 @@ mod tests {
                 "yes: exec /usr/bin/sudo [/usr/bin/sudo]",
             ]
         );
+    }
+
+    /// A package script run by its interpreter is the package's program: allowed by the
+    /// script's name, its interpreter needing no entry, unless the image gained privileges
+    /// through it (`#!/usr/bin/su`, which the sudo rule sees too); a program run from a memfd
+    /// is never allowed, whatever it is called.
+    #[test]
+    fn a_script_is_its_own_program_and_a_memfd_one_is_nobodys() {
+        use serde_json::json;
+        let fork = |child: u32| json!({"child_pid": child, "child_tid": child, "thread": false, "clone_flags": 17});
+        let exec = |resolved: &str, interpreter: Option<&str>, setid: bool| {
+            json!({"path": {"given": resolved, "resolved": resolved},
+                "interpreter": interpreter, "argv": ["/bin/sh", resolved],
+                "argv_truncated": false, "before": null, "after": null, "setid": setid})
+        };
+        let mut t = trace_of(
+            None,
+            &[
+                ("fork", 10, fork(11)),
+                (
+                    "exec",
+                    11,
+                    exec("/usr/sbin/foo-helper", Some("/usr/bin/python3.12"), false),
+                ),
+                ("fork", 10, fork(12)),
+                (
+                    "exec",
+                    12,
+                    exec("/usr/sbin/foo-helper", Some("/usr/bin/su"), true),
+                ),
+                ("fork", 10, fork(13)),
+                ("exec", 13, exec("/memfd:foo-helper (deleted)", None, false)),
+                ("fork", 10, fork(14)),
+                ("exec", 14, exec("/usr/sbin/foo-helper", None, false)),
+            ],
+        );
+        t.events[7].flags = vec!["real_path_unnamed".to_owned()];
+        let allow = Allow {
+            programs: vec![
+                "foo-helper".to_owned(),
+                "memfd:foo-helper (deleted)".to_owned(),
+            ],
+            ..Allow::default()
+        };
+        let h = hits(&t, Check::ProcessesSpawned, &allow);
+        assert_eq!(h[1], "allowed", "{h:?}");
+        assert_eq!(
+            h[3],
+            "yes: exec /usr/sbin/foo-helper (interpreter /usr/bin/su) [/bin/sh /usr/sbin/foo-helper]"
+        );
+        assert!(
+            h[5].ends_with("ran an anonymous in-memory program (a memfd), which no one can review"),
+            "{h:?}"
+        );
+        // A named program whose file the kernel could not name is not allowed either.
+        assert!(
+            h[7].ends_with("ran a program the kernel could not name, which no one can review"),
+            "{h:?}"
+        );
+        let sudo = hits(&t, Check::Sudo, &Allow::default());
+        assert_eq!(sudo[1], "-", "python is not su");
+        assert!(sudo[3].starts_with("yes: exec /usr/sbin/foo-helper (interpreter /usr/bin/su)"));
     }
 
     /// What each event is for `check`, in words: `-` (no), `allowed`, `yes: …`, `unknown: …`.
