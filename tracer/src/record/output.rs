@@ -123,6 +123,7 @@ impl Output {
         let file = self.file.try_clone().map_err(err)?;
         let held = file.metadata().map_err(err)?;
         let mut names = Vec::new();
+        let mut dirs = Vec::new();
         for p in [&self.path, &self.partial] {
             names.extend(std::path::absolute(p).ok());
             // The name through the directory's real path: the kernel resolves symlinks.
@@ -132,13 +133,21 @@ impl Output {
                 } else {
                     dir
                 };
-                names.extend(std::fs::canonicalize(dir).ok().map(|d| d.join(name)));
+                dirs.extend(std::path::absolute(dir).ok());
+                if let Ok(real) = std::fs::canonicalize(dir) {
+                    names.push(real.join(name));
+                    dirs.push(real);
+                }
             }
         }
-        let mut names: Vec<String> = names
-            .iter()
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect();
+        let strings = |v: Vec<PathBuf>| {
+            let mut v: Vec<String> = v.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let mut names = strings(names);
+        let dirs = strings(dirs);
         // The recorder's own fd link, another name of the file.
         names.push(format!(
             "/proc/{}/fd/{}",
@@ -149,6 +158,7 @@ impl Output {
         names.dedup();
         Ok(Watch {
             names,
+            dirs,
             partial: self.partial.clone(),
             file,
             dev: held.dev(),
@@ -322,6 +332,10 @@ fn c_path(p: &Path) -> io::Result<CString> {
 /// something happened, and no claim holds on such a recording.
 pub struct Watch {
     names: Vec<String>,
+    /// The output's directory: renamed or made immutable (chattr +i), the trace cannot be
+    /// published there (the end fails, loudly) or lands elsewhere. (A mount over it is not
+    /// watched: a package's private /tmp would count; the end's link then fails, EXDEV.)
+    dirs: Vec<String>,
     partial: PathBuf,
     file: File,
     dev: u64,
@@ -337,8 +351,25 @@ impl Watch {
                 .map(str::to_owned)
         };
         let either = |a: &Option<PathRef>, b: &Option<PathRef>| a.iter().chain(b).find_map(hit);
+        let dir = |p: &PathRef| {
+            p.names()
+                .find(|n| self.dirs.iter().any(|d| d == n))
+                .map(str::to_owned)
+        };
         let kind = ev.data.kind();
         match &ev.data {
+            EventData::Rename { from, to, .. } if dir(from).or_else(|| dir(to)).is_some() => {
+                Some(format!(
+                    "rename {} -> {} (the output's directory)",
+                    from.best(),
+                    to.best()
+                ))
+            }
+            EventData::FileAttr {
+                path: Some(path), ..
+            } if dir(path).is_some() => {
+                Some(format!("{kind} {} (the output's directory)", path.best()))
+            }
             EventData::Open {
                 path,
                 access,
@@ -706,6 +737,13 @@ mod tests {
         let unlink = event(serde_json::json!({"kind": "unlink", "fields": {
             "path": p(&path.display().to_string()), "dir": false}}));
         assert!(watch.event(&unlink).is_some());
+        let moved = event(serde_json::json!({"kind": "rename", "fields": {
+            "from": p(&dir.display().to_string()), "to": p("/tmp/elsewhere"), "flags": 0}}));
+        assert!(
+            watch
+                .event(&moved)
+                .is_some_and(|w| w.ends_with("(the output's directory)"))
+        );
         let elsewhere = event(serde_json::json!({"kind": "unlink", "fields": {
             "path": p("/tmp/other"), "dir": false}}));
         assert!(watch.event(&elsewhere).is_none());
