@@ -204,6 +204,22 @@ impl Output {
                     partial: self.partial.clone(),
                 });
             }
+            // A file system without hard links (vfat, some FUSE file systems): the old rename
+            // of the name, when it still leads to the recorder's file, and a check after.
+            Err(e)
+                if matches!(e.raw_os_error(), Some(libc::EPERM | libc::EOPNOTSUPP))
+                    && copy.is_none()
+                    && self.partial_is_own() =>
+            {
+                tracing::warn!(
+                    "{} takes no hard link ({e}); renaming {} into place instead",
+                    self.path.display(),
+                    self.partial.display()
+                );
+                self.rename_partial()?;
+                self.committed = true;
+                return Ok(());
+            }
             Err(e) => return Err(err(e)),
         }
         // The `.partial` name goes only when it is still the recorder's file: another one
@@ -213,6 +229,51 @@ impl Output {
         }
         self.committed = true;
         Ok(())
+    }
+
+    /// Renames `.partial` to the output (without replacing it unless `--force`), then checks
+    /// that the output is the recorder's file: the name may have been swapped in between.
+    fn rename_partial(&self) -> Result<(), RecordError> {
+        let err = |source| RecordError::Output {
+            path: self.path.clone(),
+            source,
+        };
+        let (from, to) = (
+            c_path(&self.partial).map_err(err)?,
+            c_path(&self.path).map_err(err)?,
+        );
+        let flags = if self.force {
+            0
+        } else {
+            libc::RENAME_NOREPLACE
+        };
+        // SAFETY: two NUL-terminated paths that live across the call.
+        let rc = unsafe {
+            libc::renameat2(
+                libc::AT_FDCWD,
+                from.as_ptr(),
+                libc::AT_FDCWD,
+                to.as_ptr(),
+                flags,
+            )
+        };
+        if rc != 0 {
+            let e = io::Error::last_os_error();
+            if e.raw_os_error() == Some(libc::EEXIST) {
+                return Err(RecordError::OutputAppeared {
+                    path: self.path.clone(),
+                    partial: self.partial.clone(),
+                });
+            }
+            return Err(err(e));
+        }
+        let held = self.file.metadata().map_err(err)?;
+        match std::fs::symlink_metadata(&self.path) {
+            Ok(now) if now.dev() == held.dev() && now.ino() == held.ino() => Ok(()),
+            _ => Err(err(io::Error::other(
+                "another file took the trace's place while it was renamed: it is not the recorder's trace",
+            ))),
+        }
     }
 
     /// Whether the `.partial` name leads to the file this recorder writes.
