@@ -469,6 +469,37 @@ fn a_trace_without_footer_holds_nothing() {
     }
 }
 
+/// The footer's `tampered` (the recorder found its output touched, round 11's
+/// `a11_trace_swap_partial`): the quiet daemon's trace, which holds every claim it keeps,
+/// holds none of them.
+#[test]
+fn a_trace_whose_output_was_tampered_with_holds_nothing() {
+    let mut t = trace("fixture-quiet.jsonl");
+    t.footer
+        .as_mut()
+        .expect("a footer")
+        .tampered
+        .push(tracer::trace::OutputTouch {
+            seq: Some(3),
+            what: "rename /tmp/forged -> /tmp/trace.jsonl.partial".into(),
+        });
+    for check in KEPT_BY_QUIET {
+        let j = judge(&t, &set(pkg("quietd"), vec![absent(check)]));
+        let v = &j.verdicts[0];
+        assert_eq!(v.status, Status::Inconclusive, "{check}: {}", v.reason);
+        assert!(
+            v.reason.starts_with("the recording's output was touched")
+                && v.reason.contains("rename /tmp/forged")
+                && v.reason.contains("(event 3)"),
+            "{check}: {}",
+            v.reason
+        );
+    }
+    // What is seen against a claim still stands.
+    let j = judge(&t, &set(Package::default(), vec![absent(Check::FileIo)]));
+    assert_eq!(j.verdicts[0].status, Status::Contradicted);
+}
+
 #[test]
 fn a_failed_hook_makes_its_claims_inconclusive() {
     let v = judge_one(

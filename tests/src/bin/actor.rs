@@ -2050,6 +2050,63 @@ fn tamper() {
     }
 }
 
+/// Round 11's `a11_trace_swap_partial`, for real: the trace so far (the header and every
+/// whole event line) and a footer whose counts match it are written to a file that is renamed
+/// over the recorder's `.partial` (its `-o`, from its command line); then `touch DIR/swapped`
+/// is run. A recorder that published whatever its `.partial` name led to would publish this
+/// forgery, without the touch.
+fn swap_partial(dir: &str) {
+    // SAFETY: getppid has no preconditions.
+    let recorder = unsafe { libc::getppid() };
+    let cmdline = std::fs::read(format!("/proc/{recorder}/cmdline")).expect("recorder cmdline");
+    let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+    let at = args
+        .iter()
+        .position(|a| *a == b"-o")
+        .expect("the recorder's -o");
+    let output = String::from_utf8(args[at + 1].to_vec()).expect("a UTF-8 -o");
+    let partial = format!("{output}.partial");
+    // Some events written first (the recorder drains its ring every 50 ms).
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let so_far = std::fs::read_to_string(&partial).expect("read the .partial");
+    let mut kept = Vec::new();
+    let mut counts = serde_json::Map::new();
+    for line in so_far.split_inclusive('\n') {
+        if !line.ends_with('\n') {
+            break;
+        }
+        let v: serde_json::Value = serde_json::from_str(line).expect("a trace line");
+        if v["type"] == "event" {
+            let kind = v["kind"].as_str().expect("a kind").to_owned();
+            let n = v["repeat"]["count"].as_u64().unwrap_or(1);
+            let was = counts.get(&kind).and_then(|c| c.as_u64()).unwrap_or(0);
+            counts.insert(kind, (was + n).into());
+        }
+        kept.push(line.to_owned());
+    }
+    let lost: serde_json::Map<String, serde_json::Value> = tracer::trace::EventKind::ALL
+        .iter()
+        .map(|k| (k.name().to_owned(), 0.into()))
+        .collect();
+    let footer = serde_json::json!({
+        "type": "footer", "end_time": "2026-12-05T00:00:00Z", "duration_ms": 40,
+        "stop_reason": "target_exited", "target_exit": {"code": 0, "signal": null},
+        "events": counts, "lost": lost, "truncated": {}, "unresolved_paths": {},
+        "malformed": 0, "code_scan": [],
+    });
+    let forged = format!("{dir}/forged");
+    let mut text = kept.concat();
+    text.push_str(&footer.to_string());
+    text.push('\n');
+    std::fs::write(&forged, text).expect("write the forgery");
+    std::fs::rename(&forged, &partial).expect("rename it over the .partial");
+    let status = std::process::Command::new("/usr/bin/touch")
+        .arg(format!("{dir}/swapped"))
+        .status()
+        .expect("run touch");
+    assert!(status.success(), "touch failed");
+}
+
 unsafe extern "C" {
     fn secure_getenv(name: *const libc::c_char) -> *mut libc::c_char;
 }
@@ -2319,6 +2376,7 @@ fn main() {
         "file-attrs" => file_attrs(dir),
         "environment" => environment(),
         "tamper" => tamper(),
+        "swap-partial" => swap_partial(dir),
         "busy" => busy(),
         "storm" => storm(dir),
         "sockopt-caps" => sockopt_caps(),

@@ -94,6 +94,107 @@ fn attempts_on_the_recorder_are_recorded_and_void_every_claim() {
     }
 }
 
+/// Round 11's `a11_trace_swap_partial`, for real against the running recorder: the command
+/// renames a forgery (the trace so far and a footer whose counts match it) over the
+/// recorder's `.partial`, then runs touch. The published trace is the recorder's own (the
+/// rename and the touch are in it), the forgery is left at the `.partial` name, the footer says
+/// the output was tampered with, and no claim holds.
+#[test]
+fn a_trace_renamed_over_the_partial_is_not_published() {
+    let work = TempDir::new("tamper-swap-work");
+    let work_path = work.path().display().to_string();
+    let rec = record(
+        "tamper-swap",
+        &["--", actor_bin(), "swap-partial", &work_path],
+    );
+    assert!(
+        work.path().join("swapped").exists(),
+        "the swap and the touch ran"
+    );
+    let t = &rec.trace;
+    let me = t
+        .header
+        .recorder
+        .as_ref()
+        .expect("the header names the recorder");
+    let partial = format!("{}.partial", me.output);
+    let rename = find(
+        t,
+        "the rename over the .partial",
+        |e| matches!(&e.data, EventData::Rename { to, .. } if to.names().any(|n| n == partial)),
+    );
+    let touch = find(
+        t,
+        "the touch after the swap",
+        |e| matches!(&e.data, EventData::Exec { path, .. } if path_is(path, "/usr/bin/touch")),
+    );
+    assert!(touch.seq > rename.seq);
+    let footer = t.footer.as_ref().expect("the recorder's own footer");
+    assert!(
+        footer
+            .tampered
+            .iter()
+            .any(|x| x.seq == Some(rename.seq) && x.what.starts_with("rename ")),
+        "{:#?}",
+        footer.tampered
+    );
+    assert!(
+        footer
+            .tampered
+            .iter()
+            .any(|x| x.seq.is_none() && x.what.contains("another file was put in its place")),
+        "{:#?}",
+        footer.tampered
+    );
+    let forged = std::fs::read_to_string(&partial).expect("the forgery is left at .partial");
+    assert!(
+        forged.contains("\"end_time\":\"2026-12-05T00:00:00Z\"") && !forged.contains("touch"),
+        "{forged}"
+    );
+
+    let claims = rec.dir.join("claims.toml");
+    std::fs::write(
+        &claims,
+        format!(
+            "[package]\nname = \"actor\"\ndaemons = [\"{}\"]\n\n\
+             [[claim]]\ncheck = \"processes_spawned\"\nexpect = \"absent\"\n\n\
+             [[claim]]\ncheck = \"networking\"\nexpect = \"absent\"\n",
+            actor_bin()
+        ),
+    )
+    .expect("write claims");
+    // The forgery is a trace that would hold, had it been published: the attack is real.
+    let forged_copy = rec.dir.join("forged.jsonl");
+    std::fs::write(&forged_copy, &forged).expect("copy the forgery");
+    let (_, forged_report) = check_json(&claims, &forged_copy);
+    assert_eq!(
+        forged_report["verdicts"][0]["status"], "held",
+        "{forged_report:#}"
+    );
+    let (code, report) = check_json(&claims, &rec.dir.join("trace.jsonl"));
+    assert_eq!(code, Some(1), "{report:#}");
+    let verdict = |check: &str| {
+        report["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["claim"]["check"] == check)
+            .cloned()
+            .unwrap()
+    };
+    // The touch is in the recorder's own trace.
+    assert_eq!(verdict("processes_spawned")["status"], "contradicted");
+    let networking = verdict("networking");
+    assert_eq!(networking["status"], "inconclusive", "{networking:#}");
+    assert!(
+        networking["gaps"].as_array().unwrap().iter().any(|g| g
+            .as_str()
+            .unwrap()
+            .starts_with("the recording's output was touched")),
+        "{networking:#}"
+    );
+}
+
 /// `tracer record --stream PORT ARGS…` (PORT a plain file standing in for the VM's port),
 /// stopped with SIGINT by this test (its parent) when `parent_stops`; then the host's reader
 /// of the stream writes its trace, as `tracer vm check` does. The host's trace and report.

@@ -21,15 +21,21 @@ use tracer_common::{ADDR_CAP, EventKind, PATH_CAP, process};
 use crate::vm::stream::PortTee;
 
 use super::{
-    KILL_GRACE, RecordError, RecordOptions, TargetSpec, codescan::Scanner, existing, inherited,
-    loader::Loaded, output::TraceFile, ring::Ring, target, writer::Background,
+    KILL_GRACE, RecordError, RecordOptions, TargetSpec,
+    codescan::Scanner,
+    existing, inherited,
+    loader::Loaded,
+    output::{TraceFile, Watch},
+    ring::Ring,
+    target,
+    writer::Background,
 };
 use crate::{
     events::{Clock, Decoder, procs::Processes},
     trace::{
         Aggregator, Capabilities, Event, EventData, FORMAT_NAME, FORMAT_VERSION, Footer, Header,
-        Kernel, Limits, MASKED_FIELDS, Recorder, StopReason, Target, TargetExit, Tool, TraceWriter,
-        TreeEnd, mask_argv,
+        Kernel, Limits, MASKED_FIELDS, OutputTouch, Recorder, StopReason, Target, TargetExit, Tool,
+        TraceWriter, TreeEnd, mask_argv,
     },
 };
 
@@ -57,6 +63,7 @@ pub async fn run(
     scope: target::Scope,
     run_as: Option<target::RunAs>,
     output: File,
+    watch: Watch,
 ) -> Result<RecordOutcome, RecordError> {
     let out_err = |source| RecordError::Output {
         path: opts.output.clone(),
@@ -148,6 +155,8 @@ pub async fn run(
             map: lost_map,
             settled: HashMap::new(),
         },
+        watch,
+        tampered: Tampered::default(),
     };
     let mut decoder = Decoder::new(clock, procs);
     decoder.max_args = opts.max_args;
@@ -346,6 +355,13 @@ pub async fn run(
         .iter()
         .map(|(k, v)| ((*k).to_owned(), *v))
         .collect();
+    // Every line queued is written before the footer.
+    let mut writer = sink.writer.finish().map_err(out_err)?;
+    // Checked once the last line is written: only the publishing is left after.
+    for what in sink.watch.at_end() {
+        sink.tampered.push(None, what);
+    }
+    let tampered = sink.tampered.into_list();
     let footer = Footer {
         end_time: humantime::format_rfc3339_nanos(std::time::SystemTime::now()).to_string(),
         duration_ms: started_at.elapsed().as_millis() as u64,
@@ -368,9 +384,8 @@ pub async fn run(
         fsize_limits_found: super::output::fsize_limits_found(),
         consumer_moved: moves > 0 || !ring_skipped.is_empty(),
         ring_skipped,
+        tampered,
     };
-    // Every line queued is written before the footer.
-    let mut writer = sink.writer.finish().map_err(out_err)?;
     writer.footer(&footer).map_err(out_err)?;
     let mut file = writer.into_inner().map_err(out_err)?;
     file.flush().map_err(out_err)?;
@@ -530,6 +545,41 @@ struct Sink<'a> {
     writer: Background<Out>,
     lines: Aggregator,
     lost: LossWatch<'a>,
+    /// What traced processes do to the trace file, seen in the lines as they are written.
+    watch: Watch,
+    tampered: Tampered,
+}
+
+/// Entries of the footer's `tampered` kept at most: a package that opens the trace a million
+/// times is named by its first ones and counted.
+const TAMPERED_MAX: usize = 64;
+
+/// The footer's `tampered`, bounded.
+#[derive(Default)]
+struct Tampered {
+    list: Vec<OutputTouch>,
+    more: u64,
+}
+
+impl Tampered {
+    fn push(&mut self, seq: Option<u64>, what: String) {
+        if self.list.len() < TAMPERED_MAX {
+            tracing::warn!("the trace file was tampered with: {what}");
+            self.list.push(OutputTouch { seq, what });
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn into_list(mut self) -> Vec<OutputTouch> {
+        if self.more > 0 {
+            self.list.push(OutputTouch {
+                seq: None,
+                what: format!("{} more event(s) touched the trace file", self.more),
+            });
+        }
+        self.list
+    }
 }
 
 impl Sink<'_> {
@@ -546,8 +596,13 @@ impl Sink<'_> {
     /// this drain read the ring empty.
     fn write_out(&mut self, emptied: bool) -> std::io::Result<()> {
         let lost = self.lost.risen(self.lines.repeated_kinds(), emptied);
-        self.writer
-            .lines(self.lines.take(|kind| lost.contains(&kind)))
+        let lines = self.lines.take(|kind| lost.contains(&kind));
+        for ev in &lines {
+            if let Some(what) = self.watch.event(ev) {
+                self.tampered.push(Some(ev.seq), what);
+            }
+        }
+        self.writer.lines(lines)
     }
 }
 

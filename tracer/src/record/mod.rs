@@ -200,7 +200,15 @@ pub async fn record(opts: RecordOptions) -> Result<RecordOutcome, RecordError> {
     )?;
     // The load's parses are freed; give them back before the ring's pages are mapped.
     crate::alloc::release_freed();
-    let outcome = collector::run(&mut loaded, &opts, scope, run_as, output.file()?).await;
+    let outcome = collector::run(
+        &mut loaded,
+        &opts,
+        scope,
+        run_as,
+        output.file()?,
+        output.watch()?,
+    )
+    .await;
     if let Err(e) = &outcome {
         // In a VM the host learns why the trace ends without a footer.
         crate::vm::stream::report_failure(&e.to_string());

@@ -1385,6 +1385,25 @@ pub struct Footer {
     /// compare-and-exchange and checks before each record), or `ring_skipped` is not empty.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub consumer_moved: bool,
+    /// What was done to the recorder's own output while it recorded: a traced process opened
+    /// it (or its `.partial`) for writing, renamed, linked, unlinked or truncated it, or the
+    /// recorder found at the end that the `.partial` name no longer led to the file it wrote
+    /// (replaced or removed) or that its file had gained another name. Whatever is at the
+    /// output's name may then not be the recorder's whole record: no claim holds. The
+    /// recorder publishes its own file whatever the name leads to (`record::output`). Added
+    /// in version 1 (2026-12): absent when nothing was found.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tampered: Vec<OutputTouch>,
+}
+
+/// One thing done to the recorder's output (see [`Footer::tampered`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OutputTouch {
+    /// The event that did it; absent for what the recorder found itself at the end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u64>,
+    /// What was done, in words.
+    pub what: String,
 }
 
 /// A static scan of one file a recorded process ran (see `record::codescan`): the crypto

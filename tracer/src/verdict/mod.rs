@@ -355,7 +355,7 @@ pub fn judge_with(trace: &Trace, claims: &ClaimSet, contents: Option<&Manifest>)
         })
         .collect();
     Judgement {
-        verdicts: interfered(verdicts, trace, &attribution),
+        verdicts: output_tampered(interfered(verdicts, trace, &attribution), trace),
         findings: findings::collect(
             trace,
             &claims.package,
@@ -398,6 +398,34 @@ pub fn after_cut(judgement: &mut Judgement, trace: &Trace) {
             v.gaps.push(cut.to_owned());
         }
     }
+}
+
+/// The recorder found its own output touched while it recorded (the footer's `tampered`: a
+/// traced process wrote, renamed or removed the trace, or its name led elsewhere at the end).
+/// The recorder published its own file, but what a traced process could do to the trace is
+/// not bounded by what it did: no claim holds; what is seen against a claim still stands.
+fn output_tampered(mut verdicts: Vec<Verdict>, trace: &Trace) -> Vec<Verdict> {
+    let Some(first) = trace.footer.as_ref().and_then(|f| f.tampered.first()) else {
+        return verdicts;
+    };
+    let n = trace.footer.as_ref().map_or(0, |f| f.tampered.len());
+    let at = first
+        .seq
+        .map(|s| format!(" (event {s})"))
+        .unwrap_or_default();
+    let why = format!(
+        "the recording's output was touched during the recording ({n} finding(s); first: {}{at}), \
+         so the trace may not be the recorder's whole record",
+        first.what
+    );
+    for v in &mut verdicts {
+        v.gaps.push(why.clone());
+        if v.status != Status::Contradicted {
+            v.status = Status::Inconclusive;
+            v.reason = why.clone();
+        }
+    }
+    verdicts
 }
 
 /// When the package or its maintainer scripts interfered with the recorder (see [`tamper`]),

@@ -771,6 +771,8 @@ impl<W: Write> TraceSink<W> {
             fsize_limits_found: Vec::new(),
             ring_skipped: BTreeMap::new(),
             consumer_moved: false,
+            // The guest's trace file is not the evidence here: the stream is.
+            tampered: Vec::new(),
         };
         self.cut = Some(cut);
         self.cut_cause = Some(cause);
