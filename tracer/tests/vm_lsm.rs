@@ -29,6 +29,43 @@ cat /sys/kernel/security/lsm > "$TRACER_OUT/lsm.txt"
   > "$TRACER_OUT/record.log" 2>&1
 "#;
 
+/// The recorder's trace from `out`, one JSON value per line.
+fn trace_events(out: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(out.join("trace.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Asserts the trace header lists each of `hooks` as attached.
+fn assert_attached(events: &[serde_json::Value], hooks: &[&str]) {
+    let header = &events[0]["hooks"];
+    for hook in hooks {
+        assert!(
+            header["attached"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h == hook),
+            "{hook} not attached: {header:#}"
+        );
+    }
+}
+
+/// `tracer check --format json` of `out`'s trace against a claims file holding `claims`.
+fn judge(tracer: &std::path::Path, out: &std::path::Path, claims: &str) -> std::process::Output {
+    let file = out.join("claims.toml");
+    std::fs::write(&file, claims).unwrap();
+    std::process::Command::new(tracer)
+        .args(["check", "--format", "json", "--claims"])
+        .arg(&file)
+        .arg("--trace")
+        .arg(out.join("trace.jsonl"))
+        .output()
+        .expect("tracer check runs")
+}
+
 #[test]
 fn guest_lsm_hooks_name_the_files_behind_symlinks() {
     guest::require_root();
@@ -45,22 +82,9 @@ fn guest_lsm_hooks_name_the_files_behind_symlinks() {
         "the guest kernel runs BPF LSM programs: {lsms}"
     );
 
-    let trace = std::fs::read_to_string(out.join("trace.jsonl")).unwrap();
-    let events: Vec<serde_json::Value> = trace
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let events = trace_events(&out);
+    assert_attached(&events, &["lsm:file_open", "lsm:bprm_check_security"]);
     let hooks = &events[0]["hooks"];
-    for hook in ["lsm:file_open", "lsm:bprm_check_security"] {
-        assert!(
-            hooks["attached"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|h| h == hook),
-            "{hook} not attached: {hooks:#}"
-        );
-    }
     assert!(
         hooks.get("detail_unavailable").is_none(),
         "every detail hook was usable: {hooks:#}"
@@ -126,19 +150,11 @@ fn guest_lsm_hooks_name_the_files_behind_symlinks() {
     );
 
     // On the host, from the trace alone: the write through the link is a temp file.
-    let claims = out.join("claims.toml");
-    std::fs::write(
-        &claims,
+    let check = judge(
+        &tracer,
+        &out,
         "[package]\nname = \"linkwriter\"\n\n[[claim]]\ncheck = \"temp_files\"\nexpect = \"absent\"\n",
-    )
-    .unwrap();
-    let check = std::process::Command::new(&tracer)
-        .args(["check", "--format", "json", "--claims"])
-        .arg(&claims)
-        .arg("--trace")
-        .arg(out.join("trace.jsonl"))
-        .output()
-        .expect("tracer check runs");
+    );
     assert_eq!(
         check.status.code(),
         Some(1),
@@ -206,22 +222,11 @@ fn guest_lsm_path_hooks_name_a_swapped_link_s_real_place() {
         "the chmod landed outside"
     );
 
-    let trace = std::fs::read_to_string(out.join("trace.jsonl")).unwrap();
-    let events: Vec<serde_json::Value> = trace
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let hooks = &events[0]["hooks"];
-    for hook in ["lsm:path_chmod", "lsm:path_mkdir", "lsm:path_rename"] {
-        assert!(
-            hooks["attached"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|h| h == hook),
-            "{hook} not attached: {hooks:#}"
-        );
-    }
+    let events = trace_events(&out);
+    assert_attached(
+        &events,
+        &["lsm:path_chmod", "lsm:path_mkdir", "lsm:path_rename"],
+    );
     for (syscall, real) in [
         ("fchmodat", "/root/swap/out/sw/x"),
         ("mkdirat", "/root/swap/out/sw/made"),
@@ -256,19 +261,11 @@ fn guest_lsm_path_hooks_name_a_swapped_link_s_real_place() {
     assert_eq!(footer["type"], "footer", "the recorder finished its trace");
 
     // On the host, from the trace alone: contradicted by the real places, not inconclusive.
-    let claims = out.join("claims.toml");
-    std::fs::write(
-        &claims,
+    let check = judge(
+        &tracer,
+        &out,
         "[package]\nname = \"relink\"\ndirs = [\"/root/swap/allowed\"]\n\n[[claim]]\ncheck = \"file_io\"\nexpect = \"absent\"\n",
-    )
-    .unwrap();
-    let check = std::process::Command::new(&tracer)
-        .args(["check", "--format", "json", "--claims"])
-        .arg(&claims)
-        .arg("--trace")
-        .arg(out.join("trace.jsonl"))
-        .output()
-        .expect("tracer check runs");
+    );
     let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
     let verdict = &report["verdicts"][0];
     assert_eq!(verdict["status"], "contradicted", "{verdict:#}");

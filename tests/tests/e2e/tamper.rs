@@ -48,17 +48,7 @@ fn attempts_on_the_recorder_are_recorded_and_void_every_claim() {
         |e| matches!(&e.data, EventData::Open { path, access, .. } if path.names().any(|n| n == partial) && access == "write"),
     );
 
-    let claims = rec.dir.join("claims.toml");
-    std::fs::write(
-        &claims,
-        format!(
-            "[package]\nname = \"actor\"\ndaemons = [\"{}\"]\n\n\
-             [[claim]]\ncheck = \"privileged_functions\"\nexpect = \"absent\"\n\n\
-             [[claim]]\ncheck = \"networking\"\nexpect = \"absent\"\n",
-            actor_bin()
-        ),
-    )
-    .expect("write claims");
+    let claims = actor_claims(rec.dir.path(), &["privileged_functions", "networking"]);
     let (code, report) = check_json(&claims, &rec.dir.join("trace.jsonl"));
     assert_eq!(code, Some(1), "{report:#}");
     let status = |check: &str| {
@@ -152,17 +142,7 @@ fn a_trace_renamed_over_the_partial_is_not_published() {
         "{forged}"
     );
 
-    let claims = rec.dir.join("claims.toml");
-    std::fs::write(
-        &claims,
-        format!(
-            "[package]\nname = \"actor\"\ndaemons = [\"{}\"]\n\n\
-             [[claim]]\ncheck = \"processes_spawned\"\nexpect = \"absent\"\n\n\
-             [[claim]]\ncheck = \"networking\"\nexpect = \"absent\"\n",
-            actor_bin()
-        ),
-    )
-    .expect("write claims");
+    let claims = actor_claims(rec.dir.path(), &["processes_spawned", "networking"]);
     // The forgery is a trace that would hold, had it been published: the attack is real.
     let forged_copy = rec.dir.join("forged.jsonl");
     std::fs::write(&forged_copy, &forged).expect("copy the forgery");
@@ -225,6 +205,22 @@ fn streamed(
 }
 
 /// `tracer check --format json --claims CLAIMS --trace TRACE`: its exit code and report.
+/// A claims file in `dir` saying the actor's daemon does none of `checks`.
+fn actor_claims(dir: &std::path::Path, checks: &[&str]) -> std::path::PathBuf {
+    let mut text = format!(
+        "[package]\nname = \"actor\"\ndaemons = [\"{}\"]\n",
+        actor_bin()
+    );
+    for check in checks {
+        text.push_str(&format!(
+            "\n[[claim]]\ncheck = \"{check}\"\nexpect = \"absent\"\n"
+        ));
+    }
+    let claims = dir.join("claims.toml");
+    std::fs::write(&claims, text).expect("write claims");
+    claims
+}
+
 fn check_json(
     claims: &std::path::Path,
     trace: &std::path::Path,

@@ -404,7 +404,7 @@ pub fn after_cut(judgement: &mut Judgement, trace: &Trace) {
 /// traced process wrote, renamed or removed the trace, or its name led elsewhere at the end).
 /// The recorder published its own file, but what a traced process could do to the trace is
 /// not bounded by what it did: no claim holds; what is seen against a claim still stands.
-fn output_tampered(mut verdicts: Vec<Verdict>, trace: &Trace) -> Vec<Verdict> {
+fn output_tampered(verdicts: Vec<Verdict>, trace: &Trace) -> Vec<Verdict> {
     let Some(first) = trace.footer.as_ref().and_then(|f| f.tampered.first()) else {
         return verdicts;
     };
@@ -418,14 +418,7 @@ fn output_tampered(mut verdicts: Vec<Verdict>, trace: &Trace) -> Vec<Verdict> {
          so the trace may not be the recorder's whole record",
         first.what
     );
-    for v in &mut verdicts {
-        v.gaps.push(why.clone());
-        if v.status != Status::Contradicted {
-            v.status = Status::Inconclusive;
-            v.reason = why.clone();
-        }
-    }
-    verdicts
+    void_all(verdicts, &why)
 }
 
 /// When the package or its maintainer scripts interfered with the recorder (see [`tamper`]),
@@ -493,7 +486,7 @@ fn interfered(
 /// [`tamper::possible_attempt`]) may still have hit the recorder: no claim holds, but nothing
 /// is contradicted.
 fn possibly_interfered(
-    mut verdicts: Vec<Verdict>,
+    verdicts: Vec<Verdict>,
     trace: &Trace,
     attribution: &Attribution,
 ) -> Vec<Verdict> {
@@ -539,11 +532,17 @@ fn possibly_interfered(
         }
         None => return verdicts,
     };
+    void_all(verdicts, &why)
+}
+
+/// Every verdict not already contradicted becomes inconclusive for `why`, which each lists
+/// as a gap: what the trace holds can no longer be taken as the whole record.
+fn void_all(mut verdicts: Vec<Verdict>, why: &str) -> Vec<Verdict> {
     for v in &mut verdicts {
-        v.gaps.push(why.clone());
+        v.gaps.push(why.to_owned());
         if v.status != Status::Contradicted {
             v.status = Status::Inconclusive;
-            v.reason = why.clone();
+            v.reason = why.to_owned();
         }
     }
     verdicts
