@@ -35,7 +35,7 @@ use core::ffi::c_void;
 
 use aya_ebpf::{
     helpers::{
-        bpf_get_current_pid_tgid, bpf_probe_read_kernel, bpf_probe_read_user,
+        bpf_probe_read_kernel, bpf_probe_read_user,
         generated::{bpf_get_current_task, bpf_loop},
     },
     macros::map,
@@ -71,6 +71,9 @@ const AT_FDCWD: i32 = -100;
 pub struct Walk {
     dentry: u64,
     vfsmnt: u64,
+    /// `vfsmnt`'s `mnt_root`: read when the walk starts and when it crosses a mount, not at
+    /// every step.
+    mnt_root: u64,
     root_dentry: u64,
     root_mnt: u64,
     /// Where the name built so far starts in `buf` (`PATH_CAP`: nothing yet).
@@ -90,46 +93,57 @@ fn kread<T>(addr: u64) -> Option<T> {
     unsafe { bpf_probe_read_kernel(addr as *const T) }.ok()
 }
 
-/// Puts the kernel's name of the file an open named in `REAL_PATHS`, unless an LSM hook named
-/// it already: of a successful open (any path), the new fd's (`done.ret`) own path; of a
-/// failed one by a relative path, the path of the directory it was relative to (the dirfd's,
-/// or the cwd's) joined with the path given, read again ([`put_joined`]): the file it tried
-/// to open.
+/// What [`walk_opened`] did: nothing to name ([`NOT_WALKED`]), or a walk's status, with
+/// [`JOINED`] when it walked the directory of a failed open's relative path.
+pub const NOT_WALKED: u32 = u32::MAX;
+pub const JOINED: u32 = 1 << 16;
+
+/// Walks, into this CPU's [`Walk`], what names the file an open opened: of a successful open
+/// (any path), the new fd's (`done.ret`) own path; of a failed one by a relative path, the
+/// directory it was relative to (the dirfd's, or the cwd's), to be joined with the path given
+/// ([`put_opened`]): the file it tried to open. Called only where no LSM hook named the call.
+/// `open_exit` writes the result straight into its record with [`put_opened`], in the same
+/// program run: the walk is this CPU's until the program ends. (It used to go through a
+/// `REAL_PATHS` entry, an LRU insert of a 272-byte template, a lookup, a 264-byte copy and a
+/// delete per open: issue 16's open-storm profile.)
 /// Not inlined: its frame is not `open_exit`'s.
 #[inline(never)]
-pub fn name_opened(done: &Completed, cfg: &Config) -> Option<()> {
+pub fn walk_opened(done: &Completed, cfg: &Config) -> u32 {
     // EBADF: no directory to walk (a dirfd not open).
     if cfg.walk_paths == 0 || done.ret == -EBADF {
-        return None;
+        return NOT_WALKED;
     }
     let a = &done.inflight.args;
     let (dirfd, path) = match done.syscall {
         SyscallId::Openat | SyscallId::Openat2 => (a[0] as i32, a[1]),
         SyscallId::Open | SyscallId::Creat => (AT_FDCWD, a[0]),
-        _ => return None,
+        _ => return NOT_WALKED,
     };
-    let opened = done.ret >= 0;
     // Every successful open is walked from its new fd, whatever its path: an absolute one
     // may go through a symlink to a directory elsewhere (`/allowed/lnk/x`, lnk → /outside),
     // a magic link (`/proc/self/fd/N/x` is relative to fd N, whose name in the fd table a
     // rename makes stale; `/proc/PID/root/x`), or, with openat2's RESOLVE_IN_ROOT, start at
     // the dirfd. A failed one is named only by a relative path (its directory's walk and the
     // path given); an absolute or empty one names nothing more than the path read.
-    if !opened {
-        // SAFETY: a user read checked by the helper.
-        let first: u8 = unsafe { bpf_probe_read_user(path as *const u8) }.ok()?;
-        if first == 0 || first == b'/' {
-            return None;
-        }
+    if done.ret >= 0 {
+        return walk(done.ret as i32, cfg);
     }
-    let tid = bpf_get_current_pid_tgid() as u32;
-    // A name the LSM hook gave this call is kept.
-    let real = real_slot(tid, done.inflight.ts_ns, true)?;
-    let status = walk(if opened { done.ret as i32 } else { dirfd }, cfg);
-    if opened {
-        put_name(status, real)
+    // SAFETY: a user read checked by the helper.
+    match unsafe { bpf_probe_read_user(path as *const u8) } {
+        Ok(first) if first != 0 && first != b'/' => walk(dirfd, cfg) | JOINED,
+        _ => NOT_WALKED,
+    }
+}
+
+/// Writes [`walk_opened`]'s result (`walked`, not [`NOT_WALKED`]) into `real`, a record's:
+/// the name walked, or, with [`JOINED`], the directory walked joined with `path`, the path the
+/// failed open was given (read again).
+#[inline(always)]
+pub fn put_opened(walked: u32, real: *mut RealPath, path: u64) -> Option<()> {
+    if walked & JOINED != 0 {
+        put_joined(walked & !JOINED, real, path)
     } else {
-        put_joined(status, real, path)
+        put_name(walked, real)
     }
 }
 
@@ -361,6 +375,7 @@ fn run_at(fs: u64, dentry: u64, vfsmnt: u64, cfg: &Config) -> Option<u32> {
     unsafe {
         (*w).dentry = dentry;
         (*w).vfsmnt = vfsmnt;
+        (*w).mnt_root = kread(vfsmnt + u64::from(cfg.off_vfsmount_root))?;
         (*w).root_dentry = kread(root + u64::from(cfg.off_path_dentry))?;
         (*w).root_mnt = kread(root + u64::from(cfg.off_path_mnt))?;
         (*w).off = PATH_CAP as u32;
@@ -405,8 +420,8 @@ fn step_once(w: *mut Walk) -> Option<()> {
             (*w).status = DONE;
             return Some(());
         }
-        let mnt_root: u64 = kread(vfsmnt + u64::from(cfg.off_vfsmount_root))?;
-        let parent: u64 = kread(dentry + u64::from(cfg.off_dentry_parent))?;
+        let mnt_root = (*w).mnt_root;
+        let (parent, len, name) = dentry_head(dentry, cfg)?;
         if dentry == mnt_root || dentry == parent {
             // The top of a mount (or a dentry cut from its tree): go on from where the mount
             // is mounted. A mount that is its own parent is the namespace's root mount, a
@@ -421,12 +436,12 @@ fn step_once(w: *mut Walk) -> Option<()> {
                 (*w).status = UNREACHABLE;
                 return Some(());
             }
+            let vfsmnt = mnt_parent + u64::from(cfg.off_mount_mnt);
             (*w).dentry = kread(mnt + u64::from(cfg.off_mount_mountpoint))?;
-            (*w).vfsmnt = mnt_parent + u64::from(cfg.off_mount_mnt);
+            (*w).mnt_root = kread(vfsmnt + u64::from(cfg.off_vfsmount_root))?;
+            (*w).vfsmnt = vfsmnt;
             return Some(());
         }
-        let len: u32 = kread(dentry + u64::from(cfg.off_dentry_name_len))?;
-        let name: u64 = kread(dentry + u64::from(cfg.off_dentry_name))?;
         let off = (*w).off;
         // Room for `/NAME` with the name kept at most PATH_CAP - 1 bytes (`off` stays ≥ 1).
         if len == 0 || len + 1 >= off {
@@ -452,4 +467,33 @@ fn step_once(w: *mut Walk) -> Option<()> {
         (*w).dentry = parent;
     }
     Some(())
+}
+
+/// `d_parent` and `d_name` (`struct qstr`: `hash`, `len`, `name`) as they lie in `struct
+/// dentry`, one after the other (6.1 and 6.18 among others); [`dentry_head`] checks the
+/// offsets userspace took from the kernel's BTF before it reads them as one.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct DentryHead {
+    parent: u64,
+    hash: u32,
+    len: u32,
+    name: u64,
+}
+
+/// A dentry's parent, name length and name pointer: one read of [`DentryHead`] where the
+/// kernel's offsets are laid out so (the walk's hottest step took three reads), three reads
+/// elsewhere.
+#[inline(always)]
+fn dentry_head(dentry: u64, cfg: &Config) -> Option<(u64, u32, u64)> {
+    let parent = cfg.off_dentry_parent;
+    if cfg.off_dentry_name_len == parent + 12 && cfg.off_dentry_name == parent + 16 {
+        let h: DentryHead = kread(dentry + u64::from(parent))?;
+        return Some((h.parent, h.len, h.name));
+    }
+    Some((
+        kread(dentry + u64::from(parent))?,
+        kread(dentry + u64::from(cfg.off_dentry_name_len))?,
+        kread(dentry + u64::from(cfg.off_dentry_name))?,
+    ))
 }

@@ -46,6 +46,7 @@ use crate::{
 };
 
 const AT_FDCWD: i64 = -100;
+const EFAULT: i32 = 14;
 const O_WRONLY: u64 = 0o1;
 const O_CREAT: u64 = 0o100;
 const O_TRUNC: u64 = 0o1000;
@@ -58,8 +59,16 @@ fn try_open_exit<C: SyscallContext>(ctx: &C) -> Option<()> {
     if done.ret >= 0 {
         adopt_proc_mem(&done, cfg);
     }
-    let _ = crate::walk::name_opened(&done, cfg);
-    emit_open(&done, cfg)
+    let tid = bpf_get_current_pid_tgid() as u32;
+    // Only a name this very call put (see `REAL_PATHS`); none is looked for where no LSM
+    // program runs.
+    let lsm_named = cfg.lsm_paths != 0 && real_of(tid, done.inflight.ts_ns).is_some();
+    let walked = if lsm_named {
+        crate::walk::NOT_WALKED
+    } else {
+        crate::walk::walk_opened(&done, cfg)
+    };
+    emit_open(&done, cfg, tid, lsm_named, walked)
 }
 
 /// `O_ACCMODE`: a write-open has `O_WRONLY` or `O_RDWR` in it.
@@ -232,10 +241,11 @@ struct OpenHow {
     resolve: u64,
 }
 
-fn emit_open(done: &Completed, cfg: &Config) -> Option<()> {
-    if cfg.lsm_paths != 0 || cfg.walk_paths != 0 {
-        let tid = bpf_get_current_pid_tgid() as u32;
-        // Only a name this very call put (see `REAL_PATHS`).
+/// Writes the open's record: with the name the LSM hook put in `REAL_PATHS` (`lsm_named`), or
+/// the one `walk_opened` walked (`walked`, this CPU's walk, written straight into the record),
+/// or with the syscall's path only.
+fn emit_open(done: &Completed, cfg: &Config, tid: u32, lsm_named: bool, walked: u32) -> Option<()> {
+    if lsm_named {
         if let Some(real) = real_of(tid, done.inflight.ts_ns) {
             let result = emit_open_as::<OpenRealData>(done, cfg, |d, hdr_flags| {
                 // SAFETY: `d` is the reserved record's payload, `real` a map value.
@@ -256,7 +266,36 @@ fn emit_open(done: &Completed, cfg: &Config) -> Option<()> {
             return result;
         }
     }
+    if walked != crate::walk::NOT_WALKED {
+        let (_, path) = open_dirfd_path(done);
+        return emit_open_as::<OpenRealData>(done, cfg, |d, hdr_flags| {
+            // SAFETY: `d` is the reserved record's payload.
+            unsafe {
+                let real = &raw mut (*d).real;
+                (*real).len = 0;
+                (*real).error = 0;
+                if crate::walk::put_opened(walked, real, path).is_none() {
+                    (*real).error = -EFAULT;
+                }
+                *hdr_flags |= flags::REAL_PATH;
+                if (*real).error != 0 {
+                    *hdr_flags |= flags::REAL_PATH_UNNAMED;
+                }
+                &raw mut (*d).open
+            }
+        });
+    }
     emit_open_as::<OpenData>(done, cfg, |d, _| d)
+}
+
+/// The dirfd and path of an open family call, from its saved arguments.
+#[inline(always)]
+fn open_dirfd_path(done: &Completed) -> (i64, u64) {
+    let a = &done.inflight.args;
+    match done.syscall {
+        SyscallId::Openat | SyscallId::Openat2 => (a[0] as i64, a[1]),
+        _ => (AT_FDCWD, a[0]),
+    }
 }
 
 /// Writes an open record whose payload `T` holds an `OpenData` that `open_part` points to
