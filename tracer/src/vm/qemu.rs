@@ -141,7 +141,10 @@ pub fn command(
         .arg(format!(
             // bpf in lsm= so the tracer's LSM programs fire, not just attach. BOOT_MASK: units
             // the job never needs, whose boot work competes with udev for the guest's CPUs.
-            "root=LABEL={ROOT_LABEL} rw console=ttyS0 panic=-1 \
+            // no_timer_check: under TCG on a loaded host the emulated timer's first interrupts
+            // come late, and the kernel's IO-APIC timer check panics the boot ("IO-APIC +
+            // timer doesn't work!", seen 2026-12-05 at load 13); a guest needs no such check.
+            "root=LABEL={ROOT_LABEL} rw console=ttyS0 panic=-1 no_timer_check \
              lsm=landlock,lockdown,yama,integrity,apparmor,bpf systemd.show_status=error \
              {BOOT_MASK}"
         ));
