@@ -172,9 +172,11 @@ fn a_script_is_allowed_by_its_name_and_a_memfd_program_never() {
         "script-memfd",
         &format!("{}; {python} -c \"{memfd}\"; exit 0", script.display()),
     );
+    // A bare name stands for a system program only: the package's own script (outside the
+    // system's directories) is allowed by its path.
     let allow = Allow {
         programs: vec![
-            "foo-helper".to_owned(),
+            script.display().to_string(),
             python.to_owned(),
             "true".to_owned(),
             "memfd:true (deleted)".to_owned(),

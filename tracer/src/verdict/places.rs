@@ -88,6 +88,10 @@ pub struct Places {
     /// Names a recorded event made a symlink (symlink, symlinkat), and where a recorded
     /// rename moved one: a path below one is not placed by its letters.
     symlinks: HashMap<String, u64>,
+    /// Names a successful recorded event wrote or made a file at (an open for writing or
+    /// with O_CREAT/O_TMPFILE, a truncate by name, a mknod), by name: see
+    /// [`Places::exec_file_changed`].
+    written: HashMap<String, Vec<(u64, &'static str)>>,
 }
 
 /// A recorded change of a name (see [`Places::changes`]).
@@ -534,11 +538,102 @@ impl Places {
         None
     }
 
+    /// Why the file an exec (event `seq`) ran by the name `path` may not be the file that
+    /// name stood for when the trace began: a recorded event before the exec wrote or made a
+    /// file at that name, or put a file or a link there (a rename onto it, a link, a
+    /// symlink), or removed it (what the exec found was then put there by no recorded event),
+    /// or put a directory or a link at a directory on its way. `Some((true, why))` when the
+    /// file itself was written or replaced (the exec ran the trace's file, not the system's),
+    /// `Some((false, why))` when what it ran cannot be told. Mounts are left to the mount
+    /// views ([`Places::place`]). Events of processes outside the recording are not seen.
+    pub fn exec_file_changed(&self, seq: u64, path: &str) -> Option<(bool, String)> {
+        for (name, own) in with_ancestors(path) {
+            if own
+                && let Some((s, what)) = self
+                    .written
+                    .get(name)
+                    .into_iter()
+                    .flatten()
+                    .find(|(s, _)| *s < seq)
+            {
+                return Some((
+                    true,
+                    format!("{name} was written by an {what} (event {s}) before the exec"),
+                ));
+            }
+            let change = self
+                .changes
+                .get(name)
+                .into_iter()
+                .flatten()
+                .find(|c| c.seq < seq && !c.what.ends_with("mount"));
+            match change {
+                Some(c) if own && c.puts => {
+                    return Some((
+                        true,
+                        format!(
+                            "a {} (event {}) put another file at {name} before the exec",
+                            c.what, c.seq
+                        ),
+                    ));
+                }
+                Some(c) if own => {
+                    return Some((
+                        false,
+                        format!(
+                            "{name} was removed by a {} (event {}) before the exec: what was \
+                             there then was put by no recorded event",
+                            c.what, c.seq
+                        ),
+                    ));
+                }
+                Some(c) if c.puts => {
+                    return Some((
+                        false,
+                        format!(
+                            "its directory {name} was replaced by a {} (event {}) before the \
+                             exec: which file is below it cannot be told",
+                            c.what, c.seq
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
     /// Notes the names a successful `ev` changed (see [`Places::changes`]).
     fn note_changes(&mut self, ev: &Event) {
         // (path, what, puts a file there, makes a symlink there)
         let mut changed: Vec<(&PathRef, String, bool, bool)> = Vec::new();
         let mut moved: Option<(&PathRef, &PathRef, bool)> = None;
+        let wrote: Option<(&PathRef, &'static str)> = match &ev.data {
+            EventData::Open {
+                path,
+                access,
+                flags,
+                ..
+            } if access == "write"
+                || access == "read_write"
+                || flags.iter().any(|f| f == "O_CREAT" || f == "O_TMPFILE") =>
+            {
+                Some((path, "open for writing"))
+            }
+            EventData::Truncate {
+                path: Some(path), ..
+            } => Some((path, "truncate")),
+            EventData::Mknod { path, .. } => Some((path, "mknod")),
+            _ => None,
+        };
+        if let Some((p, what)) = wrote {
+            for name in p.names() {
+                self.written
+                    .entry(name.to_owned())
+                    .or_default()
+                    .push((ev.seq, what));
+            }
+        }
         match &ev.data {
             EventData::Symlink { path, .. } => changed.push((path, "symlink".into(), true, true)),
             EventData::Rename { from, to, flags } => {
