@@ -1344,6 +1344,45 @@ mod tests {
         );
     }
 
+    /// An exec's file that a recorded event wrote or put there is the trace's file; one
+    /// removed, or below a replaced directory, cannot be told; only events before the exec
+    /// count, and mounts are left to the views.
+    #[test]
+    fn an_exec_file_written_or_replaced_before_the_exec_is_not_its_names() {
+        use serde_json::json;
+        let rename = |from: &str, to: &str| json!({"from": {"resolved": from}, "to": {"resolved": to}, "flags": 0});
+        let t = trace_of(&[
+            ("open", 1, "openat", open("/usr/bin/true")),
+            (
+                "unlink",
+                1,
+                "unlinkat",
+                json!({"path": {"resolved": "/usr/bin/false"}, "dir": false}),
+            ),
+            ("rename", 1, "rename", rename("/tmp/d", "/usr/lib/pkg")),
+            ("rename", 1, "rename", rename("/tmp/x", "/usr/bin/cp")),
+            (
+                "mount",
+                1,
+                "mount",
+                json!({"source": "/usr/bin/touch",
+                "target": {"resolved": "/usr/bin/ls"}, "fstype": null, "flags": 4096}),
+            ),
+            ("open", 1, "openat", open("/usr/bin/env")),
+        ]);
+        let places = Places::compute(&t);
+        let changed = |seq: u64, path: &str| places.exec_file_changed(seq, path);
+        assert!(matches!(changed(5, "/usr/bin/true"), Some((true, w)) if w.contains("event 0")));
+        assert!(matches!(changed(5, "/usr/bin/false"), Some((false, w)) if w.contains("unlink")));
+        assert!(
+            matches!(changed(5, "/usr/lib/pkg/helper"), Some((false, w)) if w.contains("/usr/lib/pkg"))
+        );
+        assert!(matches!(changed(5, "/usr/bin/cp"), Some((true, w)) if w.contains("rename")));
+        assert_eq!(changed(5, "/usr/bin/ls"), None, "mounts: the views'");
+        assert_eq!(changed(5, "/usr/bin/env"), None, "written after the exec");
+        assert_eq!(changed(0, "/usr/bin/true"), None, "before the write");
+    }
+
     /// The same bind made in the host's namespace changes what the path names for everyone.
     #[test]
     fn a_bind_in_the_hosts_namespace_applies_to_every_process() {
