@@ -541,8 +541,9 @@ impl Places {
     /// Why the file an exec (event `seq`) ran by the name `path` may not be the file that
     /// name stood for when the trace began: a recorded event before the exec wrote or made a
     /// file at that name, or put a file or a link there (a rename onto it, a link, a
-    /// symlink), or removed it (what the exec found was then put there by no recorded event),
-    /// or put a directory or a link at a directory on its way. `Some((true, why))` when the
+    /// symlink), or removed it (what the exec found was then put there by no recorded event;
+    /// the latest of these counts), or put a directory or a link at a directory on its way.
+    /// `Some((true, why))` when the
     /// file itself was written or replaced (the exec ran the trace's file, not the system's),
     /// `Some((false, why))` when what it ran cannot be told. Mounts are left to the mount
     /// views ([`Places::place`]). Events of processes outside the recording are not seen.
@@ -561,12 +562,12 @@ impl Places {
                     format!("{name} was written by an {what} (event {s}) before the exec"),
                 ));
             }
-            let change = self
-                .changes
-                .get(name)
-                .into_iter()
-                .flatten()
-                .find(|c| c.seq < seq && !c.what.ends_with("mount"));
+            // The latest: a removal after a rename onto it leaves a file put there unseen.
+            let change = self.changes.get(name).and_then(|cs| {
+                cs.iter()
+                    .rev()
+                    .find(|c| c.seq < seq && !c.what.ends_with("mount"))
+            });
             match change {
                 Some(c) if own && c.puts => {
                     return Some((
@@ -1369,6 +1370,12 @@ mod tests {
                 "target": {"resolved": "/usr/bin/ls"}, "fstype": null, "flags": 4096}),
             ),
             ("open", 1, "openat", open("/usr/bin/env")),
+            (
+                "unlink",
+                1,
+                "unlinkat",
+                json!({"path": {"resolved": "/usr/bin/cp"}, "dir": false}),
+            ),
         ]);
         let places = Places::compute(&t);
         let changed = |seq: u64, path: &str| places.exec_file_changed(seq, path);
@@ -1381,6 +1388,10 @@ mod tests {
         assert_eq!(changed(5, "/usr/bin/ls"), None, "mounts: the views'");
         assert_eq!(changed(5, "/usr/bin/env"), None, "written after the exec");
         assert_eq!(changed(0, "/usr/bin/true"), None, "before the write");
+        assert!(
+            matches!(changed(7, "/usr/bin/cp"), Some((false, w)) if w.contains("unlink")),
+            "the latest change"
+        );
     }
 
     /// The same bind made in the host's namespace changes what the path names for everyone.
