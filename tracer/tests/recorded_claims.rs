@@ -172,9 +172,11 @@ fn a_script_is_allowed_by_its_name_and_a_memfd_program_never() {
         "script-memfd",
         &format!("{}; {python} -c \"{memfd}\"; exit 0", script.display()),
     );
+    // A bare name stands for a system program only: the package's own script (outside the
+    // system's directories) is allowed by its path.
     let allow = Allow {
         programs: vec![
-            "foo-helper".to_owned(),
+            script.display().to_string(),
             python.to_owned(),
             "true".to_owned(),
             "memfd:true (deleted)".to_owned(),
@@ -189,6 +191,91 @@ fn a_script_is_allowed_by_its_name_and_a_memfd_program_never() {
     assert!(
         !w.iter().any(|x| x.contains("foo-helper")),
         "the script is allowed: {w:?}"
+    );
+}
+
+/// A program named like an allowed one is not it (round 11's a11_copy_named_true,
+/// a11_hardlink_named_true, a11_bind_over_true): a copy of touch called `true` outside the
+/// system's directories, a hard link made in the trace, and touch bind-mounted over
+/// /usr/bin/true in a private mount namespace are each a spawn; /usr/bin/true itself is
+/// allowed.
+#[test]
+fn a_copy_a_link_or_a_bind_mount_named_like_an_allowed_program_is_a_spawn() {
+    let dir = workdir().join("named-true");
+    for d in ["copy", "link"] {
+        std::fs::create_dir_all(dir.join(d)).expect("create the test dirs");
+    }
+    let copy = dir.join("copy/true");
+    std::fs::copy("/usr/bin/touch", &copy).expect("copy touch");
+    let link = dir.join("link/true");
+    let _ = std::fs::remove_file(&link);
+    let d = dir.display();
+    let t = record(
+        "named-true",
+        &format!(
+            "/usr/bin/true; {copy} {d}/out-copy; /usr/bin/ln /usr/bin/touch {link} && \
+             {link} {d}/out-link; /usr/bin/unshare -m /bin/sh -c \
+             '/usr/bin/mount --bind /usr/bin/touch /usr/bin/true && /usr/bin/true {d}/out-bind'; \
+             /usr/bin/unshare -m /bin/sh -c '/usr/bin/mount -t tmpfs none /usr/games && \
+             /usr/bin/cp /usr/bin/touch /usr/games/true && /usr/games/true {d}/out-written'; \
+             exit 0",
+            copy = copy.display(),
+            link = link.display(),
+        ),
+    );
+    for out in ["out-copy", "out-link", "out-bind", "out-written"] {
+        assert!(dir.join(out).exists(), "touch ran as {out}");
+    }
+    let allow = Allow {
+        programs: ["true", "ln", "unshare", "sh", "dash", "mount", "cp"]
+            .map(str::to_owned)
+            .to_vec(),
+        ..Allow::default()
+    };
+    let v = verdict(&t, claim(Check::ProcessesSpawned, Expect::Absent, allow));
+    assert_status(&v, Status::Contradicted);
+    let w = whats(&v);
+    assert_eq!(
+        w.len(),
+        4,
+        "the copy, the link, the bind, the written: {w:?}"
+    );
+    assert!(w[0].contains("copy/true"), "{w:?}");
+    assert!(w[1].contains("link/true"), "{w:?}");
+    assert!(
+        w[2].contains("/usr/bin/true") && w[2].contains("is /usr/bin/touch in its mount namespace"),
+        "{w:?}"
+    );
+    // A system path, on a tmpfs of the namespace's own: placed as it is, but the trace's cp
+    // wrote the file there.
+    assert!(
+        w[3].contains("exec /usr/games/true")
+            && w[3].contains("was written by an open for writing (event"),
+        "{w:?}"
+    );
+    // The same with the allowed program named by its path: the bind alone.
+    let allow = Allow {
+        programs: [
+            "/usr/bin/true",
+            "/usr/bin/ln",
+            "/usr/bin/unshare",
+            "/usr/bin/sh",
+            "/usr/bin/dash",
+            "/usr/bin/mount",
+            copy.to_str().expect("a UTF-8 path"),
+            link.to_str().expect("a UTF-8 path"),
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        ..Allow::default()
+    };
+    let v = verdict(&t, claim(Check::ProcessesSpawned, Expect::Absent, allow));
+    assert_status(&v, Status::Contradicted);
+    let w = whats(&v);
+    assert!(
+        w.iter()
+            .any(|x| x.contains("is /usr/bin/touch in its mount namespace")),
+        "{w:?}"
     );
 }
 

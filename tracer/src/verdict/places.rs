@@ -88,6 +88,10 @@ pub struct Places {
     /// Names a recorded event made a symlink (symlink, symlinkat), and where a recorded
     /// rename moved one: a path below one is not placed by its letters.
     symlinks: HashMap<String, u64>,
+    /// Names a successful recorded event wrote or made a file at (an open for writing or
+    /// with O_CREAT/O_TMPFILE, a truncate by name, a mknod), by name: see
+    /// [`Places::exec_file_changed`].
+    written: HashMap<String, Vec<(u64, &'static str)>>,
 }
 
 /// A recorded change of a name (see [`Places::changes`]).
@@ -534,11 +538,103 @@ impl Places {
         None
     }
 
+    /// Why the file an exec (event `seq`) ran by the name `path` may not be the file that
+    /// name stood for when the trace began: a recorded event before the exec wrote or made a
+    /// file at that name, or put a file or a link there (a rename onto it, a link, a
+    /// symlink), or removed it (what the exec found was then put there by no recorded event;
+    /// the latest of these counts), or put a directory or a link at a directory on its way.
+    /// `Some((true, why))` when the
+    /// file itself was written or replaced (the exec ran the trace's file, not the system's),
+    /// `Some((false, why))` when what it ran cannot be told. Mounts are left to the mount
+    /// views ([`Places::place`]). Events of processes outside the recording are not seen.
+    pub fn exec_file_changed(&self, seq: u64, path: &str) -> Option<(bool, String)> {
+        for (name, own) in with_ancestors(path) {
+            if own
+                && let Some((s, what)) = self
+                    .written
+                    .get(name)
+                    .into_iter()
+                    .flatten()
+                    .find(|(s, _)| *s < seq)
+            {
+                return Some((
+                    true,
+                    format!("{name} was written by an {what} (event {s}) before the exec"),
+                ));
+            }
+            // The latest: a removal after a rename onto it leaves a file put there unseen.
+            let change = self.changes.get(name).and_then(|cs| {
+                cs.iter()
+                    .rev()
+                    .find(|c| c.seq < seq && !c.what.ends_with("mount"))
+            });
+            match change {
+                Some(c) if own && c.puts => {
+                    return Some((
+                        true,
+                        format!(
+                            "a {} (event {}) put another file at {name} before the exec",
+                            c.what, c.seq
+                        ),
+                    ));
+                }
+                Some(c) if own => {
+                    return Some((
+                        false,
+                        format!(
+                            "{name} was removed by a {} (event {}) before the exec: what was \
+                             there then was put by no recorded event",
+                            c.what, c.seq
+                        ),
+                    ));
+                }
+                Some(c) if c.puts => {
+                    return Some((
+                        false,
+                        format!(
+                            "its directory {name} was replaced by a {} (event {}) before the \
+                             exec: which file is below it cannot be told",
+                            c.what, c.seq
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
     /// Notes the names a successful `ev` changed (see [`Places::changes`]).
     fn note_changes(&mut self, ev: &Event) {
         // (path, what, puts a file there, makes a symlink there)
         let mut changed: Vec<(&PathRef, String, bool, bool)> = Vec::new();
         let mut moved: Option<(&PathRef, &PathRef, bool)> = None;
+        let wrote: Option<(&PathRef, &'static str)> = match &ev.data {
+            EventData::Open {
+                path,
+                access,
+                flags,
+                ..
+            } if access == "write"
+                || access == "read_write"
+                || flags.iter().any(|f| f == "O_CREAT" || f == "O_TMPFILE") =>
+            {
+                Some((path, "open for writing"))
+            }
+            EventData::Truncate {
+                path: Some(path), ..
+            } => Some((path, "truncate")),
+            EventData::Mknod { path, .. } => Some((path, "mknod")),
+            _ => None,
+        };
+        if let Some((p, what)) = wrote {
+            for name in p.names() {
+                self.written
+                    .entry(name.to_owned())
+                    .or_default()
+                    .push((ev.seq, what));
+            }
+        }
         match &ev.data {
             EventData::Symlink { path, .. } => changed.push((path, "symlink".into(), true, true)),
             EventData::Rename { from, to, flags } => {
@@ -1246,6 +1342,55 @@ mod tests {
         assert_eq!(
             at(10, "/etc/rc2.d/S01cron"),
             Placed::Host("/etc/rc2.d/S01cron".to_owned())
+        );
+    }
+
+    /// An exec's file that a recorded event wrote or put there is the trace's file; one
+    /// removed, or below a replaced directory, cannot be told; only events before the exec
+    /// count, and mounts are left to the views.
+    #[test]
+    fn an_exec_file_written_or_replaced_before_the_exec_is_not_its_names() {
+        use serde_json::json;
+        let rename = |from: &str, to: &str| json!({"from": {"resolved": from}, "to": {"resolved": to}, "flags": 0});
+        let t = trace_of(&[
+            ("open", 1, "openat", open("/usr/bin/true")),
+            (
+                "unlink",
+                1,
+                "unlinkat",
+                json!({"path": {"resolved": "/usr/bin/false"}, "dir": false}),
+            ),
+            ("rename", 1, "rename", rename("/tmp/d", "/usr/lib/pkg")),
+            ("rename", 1, "rename", rename("/tmp/x", "/usr/bin/cp")),
+            (
+                "mount",
+                1,
+                "mount",
+                json!({"source": "/usr/bin/touch",
+                "target": {"resolved": "/usr/bin/ls"}, "fstype": null, "flags": 4096}),
+            ),
+            ("open", 1, "openat", open("/usr/bin/env")),
+            (
+                "unlink",
+                1,
+                "unlinkat",
+                json!({"path": {"resolved": "/usr/bin/cp"}, "dir": false}),
+            ),
+        ]);
+        let places = Places::compute(&t);
+        let changed = |seq: u64, path: &str| places.exec_file_changed(seq, path);
+        assert!(matches!(changed(5, "/usr/bin/true"), Some((true, w)) if w.contains("event 0")));
+        assert!(matches!(changed(5, "/usr/bin/false"), Some((false, w)) if w.contains("unlink")));
+        assert!(
+            matches!(changed(5, "/usr/lib/pkg/helper"), Some((false, w)) if w.contains("/usr/lib/pkg"))
+        );
+        assert!(matches!(changed(5, "/usr/bin/cp"), Some((true, w)) if w.contains("rename")));
+        assert_eq!(changed(5, "/usr/bin/ls"), None, "mounts: the views'");
+        assert_eq!(changed(5, "/usr/bin/env"), None, "written after the exec");
+        assert_eq!(changed(0, "/usr/bin/true"), None, "before the write");
+        assert!(
+            matches!(changed(7, "/usr/bin/cp"), Some((false, w)) if w.contains("unlink")),
+            "the latest change"
         );
     }
 

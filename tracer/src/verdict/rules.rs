@@ -85,6 +85,37 @@ pub fn under(path: &str, prefix: &str) -> bool {
     path == p || path.strip_prefix(p).is_some_and(|r| r.starts_with('/'))
 }
 
+/// Directories whose programs a bare name in `allow.programs` (`"true"`) stands for: the
+/// distribution's bin and sbin directories, and its library directories at any depth (a
+/// package's helpers: /usr/lib/apt/methods/http, /usr/libexec/…). Not /usr/local (no package
+/// installs there) nor any other place: a file called `true` anywhere else is whatever its
+/// maker put there (round 11's a11_copy_named_true, a copy of touch in a scratch dir).
+const SYSTEM_BIN_DIRS: &[&str] = &["/usr/bin", "/usr/sbin", "/bin", "/sbin", "/usr/games"];
+const SYSTEM_LIB_DIRS: &[&str] = &["/usr/lib", "/usr/lib64", "/usr/libexec", "/lib", "/lib64"];
+
+/// Whether `path` is a program at a system path ([`SYSTEM_BIN_DIRS`], [`SYSTEM_LIB_DIRS`]).
+fn system_program(path: &str) -> bool {
+    if path.split('/').any(|c| c == ".." || c == ".") {
+        return false;
+    }
+    let Some((dir, _)) = path.rsplit_once('/') else {
+        return false;
+    };
+    SYSTEM_BIN_DIRS.contains(&dir) || SYSTEM_LIB_DIRS.iter().any(|l| under(dir, l))
+}
+
+/// Whether an `allow.programs` entry allows the program at `path`: an absolute entry that
+/// path, a bare name a program of that name at a system path ([`system_program`]).
+fn program_allowed(path: &str, programs: &[String]) -> bool {
+    programs.iter().any(|a| {
+        if a.starts_with('/') {
+            a == path
+        } else {
+            !a.contains('/') && a == basename(path) && system_program(path)
+        }
+    })
+}
+
 fn allowed_path(path: &str, allow_paths: &[String]) -> bool {
     allow_paths.iter().any(|a| under(path, a))
 }
@@ -1018,7 +1049,7 @@ impl Rules<'_> {
                 if let Some(why) = anonymous_program(ev, path) {
                     return Hit::Yes(format!("{shown}: {why}"));
                 }
-                let allowed = |p: &str| allow.programs.iter().any(|a| a == p || a == basename(p));
+                let allowed = |p: &str| program_allowed(p, &allow.programs);
                 let privileged = *setid || *setid_file;
                 // A trace before `interpreter`: a script's `real` was its interpreter.
                 let old_script = interpreter.is_none() && script_argv(path, argv);
@@ -1034,10 +1065,25 @@ impl Rules<'_> {
                     Some(i) if privileged => allowed(i),
                     _ => true,
                 };
-                if allowed(path.best()) && runs_allowed && interpreter_allowed {
-                    Hit::Allowed
-                } else {
-                    Hit::Yes(shown)
+                if !(allowed(path.best()) && runs_allowed && interpreter_allowed) {
+                    return Hit::Yes(shown);
+                }
+                // The name is allowed: the file must be the one the name stands for (round
+                // 11's a11_bind_over_true, a bind mount of touch over /usr/bin/true).
+                let ran = path.real.as_deref().unwrap_or(path.best());
+                match self.attribution.places.place(ev, ran) {
+                    Placed::Host(h) if h != ran && !allowed(&h) => {
+                        return Hit::Yes(format!("{shown}: {ran} is {h} in its mount namespace"));
+                    }
+                    Placed::Host(_) => {}
+                    Placed::Unknown(why) => {
+                        return Hit::Unknown(format!("{shown}: which file it ran: {why}"));
+                    }
+                }
+                match self.attribution.places.exec_file_changed(ev.seq, ran) {
+                    Some((true, why)) => Hit::Yes(format!("{shown}: {why}")),
+                    Some((false, why)) => Hit::Unknown(format!("{shown}: {why}")),
+                    None => Hit::Allowed,
                 }
             }
             (
@@ -1722,7 +1768,27 @@ fn bind_label(data: &EventData, a: &SockAddr, suffix: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::own_environ;
+    use super::{own_environ, program_allowed};
+
+    #[test]
+    fn a_bare_program_name_stands_for_a_system_program_only() {
+        let allow = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let names = allow(&["true", "http"]);
+        assert!(program_allowed("/usr/bin/true", &names));
+        assert!(program_allowed("/bin/true", &names));
+        assert!(program_allowed("/usr/sbin/true", &names));
+        assert!(program_allowed("/usr/lib/apt/methods/http", &names));
+        assert!(!program_allowed("/tmp/redteam/bin/true", &names));
+        assert!(!program_allowed("/usr/local/bin/true", &names));
+        assert!(!program_allowed("/usr/bin/../../tmp/true", &names));
+        assert!(!program_allowed("/usr/bin/false", &names));
+        assert!(!program_allowed("true", &names));
+        // An absolute entry is that path, wherever it is.
+        let paths = allow(&["/usr/bin/true", "/opt/pkg/true"]);
+        assert!(program_allowed("/usr/bin/true", &paths));
+        assert!(program_allowed("/opt/pkg/true", &paths));
+        assert!(!program_allowed("/bin/true", &paths));
+    }
 
     #[test]
     fn own_environ_is_the_callers() {
