@@ -335,6 +335,16 @@ impl Attribution {
             per_event.push(origin);
         }
         let programs = super::runtime::Programs::compute(trace, &per_event, &unit_of);
+        let mut places = super::places::Places::compute(trace);
+        places.set_foreign(
+            trace
+                .events
+                .iter()
+                .zip(&per_event)
+                .filter(|(_, o)| !matches!(o, Origin::Package | Origin::MaintainerScript))
+                .map(|(ev, _)| ev.seq)
+                .collect(),
+        );
         Attribution {
             per_event,
             spawned,
@@ -342,7 +352,7 @@ impl Attribution {
             failed_execs,
             replaced,
             programs,
-            places: super::places::Places::compute(trace),
+            places,
         }
     }
 }

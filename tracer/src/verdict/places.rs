@@ -92,6 +92,12 @@ pub struct Places {
     /// with O_CREAT/O_TMPFILE, a truncate by name, a mknod), by name: see
     /// [`Places::exec_file_changed`].
     written: HashMap<String, Vec<(u64, &'static str)>>,
+    /// Events (by `seq`) of neither the package nor its maintainer scripts: the installer
+    /// (dpkg unpacking the package renames `foo.dpkg-new` onto `/usr/bin/foo`), systemd,
+    /// other processes. A program file they put in place is the system's, as installed, not
+    /// one the package made: [`Places::exec_file_changed`] leaves their changes out. Set by
+    /// [`Places::set_foreign`]; empty, every change counts.
+    foreign: HashSet<u64>,
 }
 
 /// A recorded change of a name (see [`Places::changes`]).
@@ -555,7 +561,7 @@ impl Places {
                     .get(name)
                     .into_iter()
                     .flatten()
-                    .find(|(s, _)| *s < seq)
+                    .find(|(s, _)| *s < seq && !self.foreign.contains(s))
             {
                 return Some((
                     true,
@@ -564,9 +570,9 @@ impl Places {
             }
             // The latest: a removal after a rename onto it leaves a file put there unseen.
             let change = self.changes.get(name).and_then(|cs| {
-                cs.iter()
-                    .rev()
-                    .find(|c| c.seq < seq && !c.what.ends_with("mount"))
+                cs.iter().rev().find(|c| {
+                    c.seq < seq && !c.what.ends_with("mount") && !self.foreign.contains(&c.seq)
+                })
             });
             match change {
                 Some(c) if own && c.puts => {
@@ -602,6 +608,12 @@ impl Places {
             }
         }
         None
+    }
+
+    /// Names the events that are neither the package's nor its maintainer scripts' (see
+    /// [`Places::foreign`]).
+    pub fn set_foreign(&mut self, seqs: HashSet<u64>) {
+        self.foreign = seqs;
     }
 
     /// Notes the names a successful `ev` changed (see [`Places::changes`]).
@@ -1392,6 +1404,13 @@ mod tests {
             matches!(changed(7, "/usr/bin/cp"), Some((false, w)) if w.contains("unlink")),
             "the latest change"
         );
+        // The installer's changes (dpkg renaming foo.dpkg-new onto the program) put the
+        // system's file in place, not one the package made.
+        let mut installed = Places::compute(&t);
+        installed.set_foreign([0, 3].into_iter().collect());
+        assert_eq!(installed.exec_file_changed(5, "/usr/bin/true"), None);
+        assert_eq!(installed.exec_file_changed(5, "/usr/bin/cp"), None);
+        assert!(installed.exec_file_changed(5, "/usr/bin/false").is_some());
     }
 
     /// The same bind made in the host's namespace changes what the path names for everyone.
