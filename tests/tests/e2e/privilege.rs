@@ -565,3 +565,88 @@ fn records_self_policy_and_keyring_calls() {
     let text = std::fs::read_to_string(rec.dir.join("trace.jsonl")).expect("trace");
     assert!(!text.contains("not-a-secret"));
 }
+
+/// Round 11's capability-gated calls, done for real by root: a raw IP socket (CAP_NET_RAW),
+/// open_by_handle_at (CAP_DAC_READ_SEARCH), a chown to nobody (CAP_CHOWN) and a SIGTERM to a
+/// child running as nobody (CAP_KILL: the sender's ids match neither the target's real nor its
+/// saved uid). Each is evidence against "No use of privileged functions".
+#[test]
+fn capability_gated_calls_are_privileged() {
+    use tracer::{
+        claims::Check,
+        verdict::{Status, judge},
+    };
+    require_root();
+    let work = TempDir::new("capgated");
+    let bin = compile_c(work.path(), "capgated", CAP_GATED_C, &[]);
+    let file = work.join("f");
+    std::fs::write(&file, "x").expect("write f");
+    let file = file.to_str().expect("utf-8");
+    let rec = record("capgated", &["--", &bin, file]);
+    let t = &rec.trace;
+    let child = find(t, "the child's exec of sleep as nobody", |e| {
+        matches!(&e.data, EventData::Exec { after: Some(c), path, .. }
+            if c.uid == 65534 && path.best().ends_with("/sleep"))
+    })
+    .pid;
+    // Judged without the child's own setresuid/setresgid (privileged too, but not the point).
+    let mut acts = t.clone();
+    acts.events.retain(|e| {
+        !matches!(
+            e.data,
+            EventData::Setuid { .. } | EventData::Setgid { .. } | EventData::Setgroups { .. }
+        )
+    });
+    let set = absent_claims("capgated", &[Check::PrivilegedFunctions]);
+    let v = &judge(&acts, &set).verdicts[0];
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    let shown: Vec<&str> = v.evidence.shown.iter().map(|i| i.what.as_str()).collect();
+    for needle in [
+        "socket AF_INET SOCK_RAW (CAP_NET_RAW)",
+        "open_by_handle_at",
+        "to owner 65534 (CAP_CHOWN)",
+        &format!("kill SIGTERM to pid {child}, a process of uid 65534 (CAP_KILL)"),
+    ] {
+        assert!(
+            shown.iter().any(|w| w.contains(needle)),
+            "{needle} not in {shown:?}"
+        );
+    }
+}
+
+const CAP_GATED_C: &str = r#"
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+    int s = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+    if (s < 0) { perror("socket"); return 1; }
+    close(s);
+    struct { struct file_handle h; unsigned char b[128]; } fh;
+    fh.h.handle_bytes = sizeof fh.b;
+    int mount_id;
+    if (name_to_handle_at(AT_FDCWD, argv[1], &fh.h, &mount_id, 0) < 0) { perror("name_to_handle_at"); return 1; }
+    int mnt = open("/", O_RDONLY | O_DIRECTORY);
+    int fd = open_by_handle_at(mnt, &fh.h, O_RDONLY);
+    if (fd >= 0) close(fd);
+    if (fchownat(AT_FDCWD, argv[1], 65534, 65534, 0) < 0) { perror("fchownat"); return 1; }
+    pid_t c = fork();
+    if (c == 0) {
+        if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534)) _exit(2);
+        execl("/bin/sleep", "sleep", "30", (char *)0);
+        _exit(3);
+    }
+    usleep(300000);
+    if (kill(c, SIGTERM) < 0) { perror("kill"); return 1; }
+    waitpid(c, 0, 0);
+    return 0;
+}
+"#;
+
