@@ -650,3 +650,102 @@ int main(int argc, char **argv) {
 }
 "#;
 
+/// Round 11's calls that had no record: ioctl(FIBMAP) (CAP_SYS_RAWIO), a timer on an alarm
+/// clock (CAP_WAKE_ALARM) by timerfd_create and timer_create, and a pipe grown past
+/// `fs.pipe-max-size` (CAP_SYS_RESOURCE). Each is recorded, allowed or refused, and each is
+/// evidence against "No use of privileged functions"; a timer on CLOCK_MONOTONIC and a pipe
+/// within the limit are not recorded as uses.
+#[test]
+fn rawio_alarm_and_pipe_size_calls_are_privileged() {
+    use tracer::{
+        claims::Check,
+        verdict::{Status, judge},
+    };
+    require_root();
+    let work = TempDir::new("capcalls");
+    let bin = compile_c(work.path(), "capcalls", CAP_CALLS_C, &[]);
+    let file = work.join("f");
+    std::fs::write(&file, vec![b'x'; 8192]).expect("write f");
+    let file = file.to_str().expect("utf-8");
+    let rec = record("capcalls", &["--", &bin, file]);
+    let t = &rec.trace;
+    let max = t
+        .header
+        .pipe_max_size
+        .expect("the header keeps fs.pipe-max-size");
+    let call = |name: &'static str, op: &'static str| {
+        find(t, name, move |e| {
+            matches!(&e.data, EventData::PrivilegedCall { call, op: Some(o), .. }
+                if call == name && o.contains(op))
+        })
+    };
+    call("ioctl", "FIBMAP");
+    call("timerfd_create", "CLOCK_BOOTTIME_ALARM");
+    call("timer_create", "CLOCK_REALTIME_ALARM");
+    let small = call("fcntl", "F_SETPIPE_SZ 65536");
+    assert!(
+        matches!(small.data, EventData::PrivilegedCall { query: true, .. }) || max < 65536,
+        "{small:?}"
+    );
+    assert_eq!(
+        count_events(&t.events, |e| syscall_is(e, "timerfd_create")),
+        1,
+        "the CLOCK_MONOTONIC timer is not recorded"
+    );
+    let set = absent_claims("capcalls", &[Check::PrivilegedFunctions]);
+    let v = &judge(t, &set).verdicts[0];
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    let shown: Vec<&str> = v.evidence.shown.iter().map(|i| i.what.as_str()).collect();
+    let big = format!("F_SETPIPE_SZ {}", 2 * max);
+    for needle in [
+        "FIBMAP",
+        "CLOCK_BOOTTIME_ALARM",
+        "CLOCK_REALTIME_ALARM",
+        big.as_str(),
+    ] {
+        assert!(
+            shown.iter().any(|w| w.contains(needle)),
+            "{needle} not in {shown:?}"
+        );
+    }
+    assert!(
+        !shown.iter().any(|w| w.contains("F_SETPIPE_SZ 65536")),
+        "{shown:?}"
+    );
+}
+
+const CAP_CALLS_C: &str = r#"
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+    int f = open(argv[1], O_RDONLY);
+    if (f < 0) { perror("open"); return 1; }
+    int block = 0;
+    ioctl(f, FIBMAP, &block);
+    close(f);
+    int t = timerfd_create(CLOCK_BOOTTIME_ALARM, 0);
+    if (t >= 0) close(t);
+    t = timerfd_create(CLOCK_MONOTONIC, 0);
+    if (t >= 0) close(t);
+    struct sigevent sev = { .sigev_notify = SIGEV_NONE };
+    timer_t id;
+    if (timer_create(CLOCK_REALTIME_ALARM, &sev, &id) == 0) timer_delete(id);
+    FILE *m = fopen("/proc/sys/fs/pipe-max-size", "r");
+    long max = 1048576;
+    if (m) { if (fscanf(m, "%ld", &max) != 1) max = 1048576; fclose(m); }
+    int p[2];
+    if (pipe(p) < 0) { perror("pipe"); return 1; }
+    fcntl(p[1], F_SETPIPE_SZ, 65536);
+    fcntl(p[1], F_SETPIPE_SZ, (int)(2 * max));
+    return 0;
+}
+"#;

@@ -32,7 +32,7 @@ use aya_ebpf::{
 };
 use tracer_common::{
     ADDR_CAP, BLOCKED_NS, COMPAT_STATUS, Config, EventKind, Inflight, SyscallId,
-    file::{F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD},
+    file::{F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD, F_SETPIPE_SZ},
     flags, privilege,
 };
 
@@ -204,7 +204,7 @@ fn try_sys_enter<C: SyscallContext>(ctx: &C) -> Option<()> {
     // table get an entry, so no other fcntl costs a record.
     if syscall == SyscallId::Fcntl as u16 {
         let cmd = args[1] as u32 as u64;
-        if cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC && cmd != F_SETFD {
+        if cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC && cmd != F_SETFD && cmd != F_SETPIPE_SZ {
             return None;
         }
     }
@@ -216,6 +216,12 @@ fn try_sys_enter<C: SyscallContext>(ctx: &C) -> Option<()> {
     // reroute datagrams are kept (`tracer_common::sockopt`).
     if syscall == SyscallId::Setsockopt as u16
         && !tracer_common::sockopt::recorded(args[1], args[2])
+    {
+        return None;
+    }
+    // A timer on an alarm clock needs CAP_WAKE_ALARM; one on any other clock is nothing.
+    if (syscall == SyscallId::TimerfdCreate as u16 || syscall == SyscallId::TimerCreate as u16)
+        && !tracer_common::privilege::alarm_clock(args[0])
     {
         return None;
     }

@@ -904,6 +904,8 @@ pub fn kernel_nr(id: SyscallId) -> Option<i64> {
         IoprioSet => libc::SYS_ioprio_set,
         ProcessVmWritev => libc::SYS_process_vm_writev,
         ProcessMadvise => libc::SYS_process_madvise,
+        TimerfdCreate => libc::SYS_timerfd_create,
+        TimerCreate => libc::SYS_timer_create,
         Seccomp => libc::SYS_seccomp,
         LandlockCreateRuleset => libc::SYS_landlock_create_ruleset,
         LandlockAddRule => libc::SYS_landlock_add_rule,

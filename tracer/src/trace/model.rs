@@ -58,6 +58,11 @@ pub struct Header {
     /// spawned a process the trace cannot show. Absent in older traces, or when unreadable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub core_pattern: Option<String>,
+    /// `fs.pipe-max-size` when the recording started: a pipe made larger (fcntl
+    /// `F_SETPIPE_SZ`) needs CAP_SYS_RESOURCE. Absent in older traces, or when unreadable.
+    /// Added 2026-12.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipe_max_size: Option<u64>,
     /// Open file descriptors the recorded processes held when recording started without
     /// opening them in the trace: for a command, those the recorder passed to it (its own
     /// descriptors without close-on-exec: stdin, stdout, stderr and whatever its caller left
