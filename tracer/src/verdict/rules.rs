@@ -287,9 +287,10 @@ struct KnownIds {
 ///   its events in the trace (its saved uid from its exec); a target the trace never saw is a
 ///   gap when the sender is root (an unprivileged sender whose signal was delivered matched the
 ///   ids, unless its exec gave it CAP_KILL, which `caps_gained` records). A signal refused with
-///   EPERM asked for CAP_KILL. SIGCONT within the sender's session needs no capability, and
-///   the session is not recorded: a SIGCONT that fails the ids is a gap. A signal to a
-///   process group or to every process (pid 0 or below) is not judged.
+///   EPERM asked for CAP_KILL; one that found no process (ESRCH) checked nothing. SIGCONT
+///   within the sender's session needs no capability, and the session is not recorded: a
+///   SIGCONT that fails the ids is a gap. A signal to a process group or to every process
+///   (pid 0 or below) is not judged.
 /// - A chown to a group (fs/attr.c, `chgrp_ok`): without CAP_CHOWN the group must be the
 ///   caller's fsgid (its egid) or one of its supplementary groups, which the trace knows only
 ///   after a setgroups of the process (or of the parent it forked from).
@@ -311,7 +312,12 @@ pub fn cred_gated(trace: &crate::trace::Trace) -> HashMap<u64, Result<String, St
                 let refused = ev.result.as_ref().is_some_and(|r| r.ret == -1);
                 let matched = |id: Option<u32>| id.map(|id| sender.contains(&id));
                 let what = format!("{} {signal} to pid {target_pid}", ev.call());
-                let verdict = if refused {
+                // ESRCH: no such process, so no permission was checked (a daemon probing a
+                // stale pid file with signal 0).
+                let gone = ev.result.as_ref().is_some_and(|r| r.ret == -3);
+                let verdict = if gone {
+                    None
+                } else if refused {
                     Some(Ok(format!("{what}, refused with EPERM (CAP_KILL)")))
                 } else if matched(target.uid) == Some(true) || matched(target.suid) == Some(true) {
                     None
@@ -2422,6 +2428,7 @@ mod tests {
             ("signal", 10, "kill", kill(20, "SIGTERM")),
             ("signal", 10, "kill", kill(21, "SIGTERM")),
             ("signal", 10, "kill", kill(4242, "SIGTERM")),
+            ("signal", 10, "kill", kill(4243, "0")),
             ("chown", 10, "fchownat", chown(65534, 65534)),
             ("chown", 10, "fchownat", chown(0, u32::MAX)),
             ("chown", 10, "fchownat", chown(u32::MAX, 4)),
@@ -2438,14 +2445,20 @@ mod tests {
                     "value": 1}),
             ),
         ];
-        let t = crate::verdict::synthetic::trace(
+        let mut t = crate::verdict::synthetic::trace(
             &crate::verdict::synthetic::fixture_header(),
             events
                 .iter()
                 .map(|(k, p, c, f)| (k.to_string(), *p, c.to_string(), f.clone())),
         );
+        // kill(4243, 0) found no such process: no permission was checked.
+        t.events[5].result = Some(crate::trace::SysResult {
+            ret: -3,
+            errno: Some("ESRCH".into()),
+        });
         let h = hits(&t, Check::PrivilegedFunctions, &Allow::default());
         assert_eq!(h[..2], ["-", "-"]);
+        assert_eq!(h[5], "-", "ESRCH: no process, no check");
         assert!(
             h[2].starts_with(
                 "yes: signal: kill SIGTERM to pid 20, a process of uid 65534 (CAP_KILL)"
@@ -2460,28 +2473,28 @@ mod tests {
             "{h:?}"
         );
         assert!(
-            h[5].contains("chown of /tmp/f to owner 65534") && h[5].contains("CAP_CHOWN"),
+            h[6].contains("chown of /tmp/f to owner 65534") && h[6].contains("CAP_CHOWN"),
             "{h:?}"
         );
-        assert_eq!(h[6], "-", "a chown to oneself");
-        assert!(h[7].starts_with("unknown: chown to group 4"), "{h:?}");
-        assert!(h[8].contains("CAP_DAC_READ_SEARCH"), "{h:?}");
-        assert_eq!(h[9], "-");
+        assert_eq!(h[7], "-", "a chown to oneself");
+        assert!(h[8].starts_with("unknown: chown to group 4"), "{h:?}");
+        assert!(h[9].contains("CAP_DAC_READ_SEARCH"), "{h:?}");
+        assert_eq!(h[10], "-");
         assert!(
-            h[10].contains("socket AF_INET SOCK_RAW (CAP_NET_RAW)"),
+            h[11].contains("socket AF_INET SOCK_RAW (CAP_NET_RAW)"),
             "{h:?}"
         );
-        assert!(h[11].contains("CAP_NET_RAW"), "{h:?}");
-        assert_eq!(h[12], "-", "netlink needs no capability");
+        assert!(h[12].contains("CAP_NET_RAW"), "{h:?}");
+        assert_eq!(h[13], "-", "netlink needs no capability");
         // IP_HDRINCL, or IPPROTO_RAW which implies it: the packet's own header names where
         // it goes (round 11's n11_raw_hdrincl_daddr).
         let d = hits(&t, Check::OutgoingDestinations, &Allow::default());
         assert!(
-            d[10].starts_with("unknown: a AF_INET SOCK_RAW socket of protocol IPPROTO_RAW"),
+            d[11].starts_with("unknown: a AF_INET SOCK_RAW socket of protocol IPPROTO_RAW"),
             "{d:?}"
         );
         assert!(
-            d[13].starts_with("unknown: IP_HDRINCL set on fd 3"),
+            d[14].starts_with("unknown: IP_HDRINCL set on fd 3"),
             "{d:?}"
         );
     }
