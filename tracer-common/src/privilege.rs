@@ -78,3 +78,13 @@ pub const fn ioctl_recorded(cmd: u64) -> bool {
 pub const fn alarm_clock(clockid: u64) -> bool {
     matches!(clockid as i32, 8 | 9)
 }
+
+/// A signal syscall's target ids, as kernel/signal.c's `kill_ok_by_cred` compares them: the
+/// `signal_generate` program writes the target task's real uid (low half) and saved uid (high
+/// half) into the sender's saved arguments at `args[TARGET_IDS_ARG]`, with
+/// `args[TARGET_KNOWN_ARG] == TARGET_KNOWN` (no signal syscall has a fifth or sixth
+/// argument; the entry clears both). Otherwise `args[TARGET_KNOWN_ARG]` is 0: no signal was
+/// generated (refused, no such process, signal 0), or the hook is absent.
+pub const TARGET_KNOWN_ARG: usize = 4;
+pub const TARGET_IDS_ARG: usize = 5;
+pub const TARGET_KNOWN: u64 = 0x7467_7473_0000_0001;

@@ -589,6 +589,11 @@ fn capability_gated_calls_are_privileged() {
             if c.uid == 65534 && path.best().ends_with("/sleep"))
     })
     .pid;
+    // The kernel side read the target's real and saved uid as the signal was generated.
+    find(t, "the SIGTERM with its target's ids", |e| {
+        matches!(&e.data, EventData::Signal { target_pid, target_ids: Some([65534, 65534]), .. }
+            if *target_pid as u32 == child)
+    });
     // Judged without the child's own setresuid/setresgid (privileged too, but not the point).
     let mut acts = t.clone();
     acts.events.retain(|e| {

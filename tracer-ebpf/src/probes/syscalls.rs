@@ -236,6 +236,12 @@ fn try_sys_enter<C: SyscallContext>(ctx: &C) -> Option<()> {
     if syscall == SyscallId::Listen as u16 {
         args[tracer_common::network::LISTEN_ADDR_ARG] = 0;
     }
+    // A signal call's fifth and sixth words carry the target's ids, if `signal_target` sees
+    // the signal generated: cleared of whatever the registers held.
+    if kind == tracer_common::EventKind::Signal {
+        args[tracer_common::privilege::TARGET_KNOWN_ARG] = 0;
+        args[tracer_common::privilege::TARGET_IDS_ARG] = 0;
+    }
     if syscall == SyscallId::Prlimit64 as u16 || syscall == SyscallId::Setrlimit as u16 {
         hard_limit_before(syscall, &mut args, cfg, pid_tgid);
     }

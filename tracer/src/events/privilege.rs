@@ -113,9 +113,9 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
         },
         // kill(pid, sig), tkill(tid, sig), tgkill(tgid, tid, sig),
         // rt_sigqueueinfo(tgid, sig, info), rt_tgsigqueueinfo(tgid, tid, sig, info).
-        Kill | RtSigqueueinfo => signal(syscall, a[0] as i32, None, a[1]),
-        Tkill => signal(syscall, a[0] as i32, Some(a[0] as i32), a[1]),
-        Tgkill | RtTgsigqueueinfo => signal(syscall, a[0] as i32, Some(a[1] as i32), a[2]),
+        Kill | RtSigqueueinfo => signal(syscall, a[0] as i32, None, a[1], &a),
+        Tkill => signal(syscall, a[0] as i32, Some(a[0] as i32), a[1], &a),
+        Tgkill | RtTgsigqueueinfo => signal(syscall, a[0] as i32, Some(a[1] as i32), a[2], &a),
         // pidfd_send_signal(pidfd, sig, info, flags): the target is the process the fd table
         // knows the pidfd for.
         PidfdSendSignal => {
@@ -129,6 +129,7 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
                 signal: signal_name(a[1]),
                 pidfd: Some(pidfd),
                 target_unknown: pid == 0,
+                target_ids: target_ids(&a),
             }
         }
         InitModule | FinitModule => EventData::ModuleLoad { params: opt(s1) },
@@ -1284,7 +1285,13 @@ const PIDFD_SELF_THREAD: i32 = -10000;
 const PIDFD_SELF_THREAD_GROUP: i32 = -20000;
 
 /// A signal event of a call whose target the arguments name.
-fn signal(call: SyscallId, target_pid: i32, target_tid: Option<i32>, sig: u64) -> EventData {
+fn signal(
+    call: SyscallId,
+    target_pid: i32,
+    target_tid: Option<i32>,
+    sig: u64,
+    a: &[u64; 6],
+) -> EventData {
     EventData::Signal {
         call: call.name().to_owned(),
         target_pid,
@@ -1292,7 +1299,15 @@ fn signal(call: SyscallId, target_pid: i32, target_tid: Option<i32>, sig: u64) -
         signal: signal_name(sig),
         pidfd: None,
         target_unknown: false,
+        target_ids: target_ids(a),
     }
+}
+
+/// The target's real and saved uid the `signal_target` program left in the saved arguments.
+fn target_ids(a: &[u64; 6]) -> Option<[u32; 2]> {
+    use tracer_common::privilege::{TARGET_IDS_ARG, TARGET_KNOWN, TARGET_KNOWN_ARG};
+    let ids = a[TARGET_IDS_ARG];
+    (a[TARGET_KNOWN_ARG] == TARGET_KNOWN).then_some([ids as u32, (ids >> 32) as u32])
 }
 
 /// `SIGTERM` for 15; `0` is the existence probe, not a signal.

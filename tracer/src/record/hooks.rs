@@ -453,6 +453,16 @@ pub fn all_hooks(syscalls: SyscallHooks) -> Vec<Hook> {
             Some(kind),
         ));
     }
+    // The target's real and saved uid of a recorded signal call, as the kernel generates the
+    // signal (kill_ok_by_cred's ids). Feeds no kind of its own: without it the verdict judges
+    // the target by the ids the trace saw it with.
+    hooks.push(Hook {
+        program: "signal_target",
+        point: Point::RawTracepoint {
+            name: "signal_generate",
+        },
+        feeds: None,
+    });
     // The kernel's local address of a socket a recorded listen(2) puts in LISTEN.
     hooks.push(Hook::tracepoint(
         "listen_state",

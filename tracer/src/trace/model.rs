@@ -904,6 +904,12 @@ pub enum EventData {
         /// gone to the recorder, so no claim holds over it. Added in version 1 (2026-12).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         target_unknown: bool,
+        /// The target's real and saved uid as the kernel generated the signal (read from its
+        /// task at `signal_generate`): the ids kernel/signal.c's `kill_ok_by_cred` compares
+        /// with the sender's real and effective uid. Absent when no signal was generated
+        /// (refused, no such process, signal 0) or by older recorders. Added 2026-12-05.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target_ids: Option<[u32; 2]>,
     },
     ModuleLoad {
         params: Option<String>,

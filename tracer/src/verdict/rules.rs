@@ -283,8 +283,9 @@ struct KnownIds {
 /// whole trace can judge, by `seq`: `Ok` names the use, `Err` says why the trace cannot tell.
 ///
 /// - A signal (kernel/signal.c, `kill_ok_by_cred`): without CAP_KILL the sender's real or
-///   effective uid must equal the target's real or saved uid. The target's ids are those of
-///   its events in the trace (its saved uid from its exec); a target the trace never saw is a
+///   effective uid must equal the target's real or saved uid. The target's ids are the ones
+///   the kernel side read from its task as the signal was generated (`target_ids`), else
+///   those of its events in the trace (its saved uid from its exec); a target the trace never saw is a
 ///   gap when the sender is root (an unprivileged sender whose signal was delivered matched the
 ///   ids, unless its exec gave it CAP_KILL, which `caps_gained` records). A signal refused with
 ///   EPERM asked for CAP_KILL; one that found no process (ESRCH) checked nothing. SIGCONT
@@ -305,10 +306,19 @@ pub fn cred_gated(trace: &crate::trace::Trace) -> HashMap<u64, Result<String, St
                 target_pid,
                 signal,
                 target_unknown: false,
+                target_ids,
                 ..
             } if *target_pid > 0 && *target_pid as u32 != ev.pid => {
                 let sender = [ev.ids.uid, ev.ids.euid.unwrap_or(ev.ids.uid)];
-                let target = ids.get(&(*target_pid as u32)).copied().unwrap_or_default();
+                // The kernel's own reading of the target at the signal, else what the trace
+                // saw of it.
+                let target = match target_ids {
+                    Some([uid, suid]) => KnownIds {
+                        uid: Some(*uid),
+                        suid: Some(*suid),
+                    },
+                    None => ids.get(&(*target_pid as u32)).copied().unwrap_or_default(),
+                };
                 let refused = ev.result.as_ref().is_some_and(|r| r.ret == -1);
                 let matched = |id: Option<u32>| id.map(|id| sender.contains(&id));
                 let what = format!("{} {signal} to pid {target_pid}", ev.call());
