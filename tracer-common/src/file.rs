@@ -85,6 +85,10 @@ pub struct FileRealData {
 pub const F_DUPFD: u64 = 0;
 pub const F_SETFD: u64 = 2;
 pub const F_DUPFD_CLOEXEC: u64 = 1030;
+/// fcntl(fd, F_SETPIPE_SZ, size): a pipe's capacity. Above `fs.pipe-max-size`, or past the
+/// user's pipe quota, the kernel asks CAP_SYS_RESOURCE (fs/pipe.c, pipe_set_size); the
+/// kernel side keeps an entry for it too.
+pub const F_SETPIPE_SZ: u64 = 1031;
 
 /// Marks an argument a syscall does not have in [`ArgLayout`].
 pub const NO_ARG: u8 = 0xff;

@@ -391,6 +391,10 @@ numbered_enum! {
         /// Advice on another process's memory through a pidfd (Linux 5.10): CAP_SYS_NICE
         /// unless the pidfd is the caller's own.
         ProcessMadvise = 182 => "process_madvise",
+        /// Only an alarm clock's timer reaches userspace ([`privilege::alarm_clock`]): it
+        /// needs CAP_WAKE_ALARM.
+        TimerfdCreate = 183 => "timerfd_create",
+        TimerCreate = 184 => "timer_create",
         /// Only the options [`sockopt::recorded`] names reach userspace: the kernel side drops
         /// every other setsockopt at entry.
         Setsockopt = 190 => "setsockopt",
@@ -471,7 +475,9 @@ impl SyscallId {
             | Setdomainname | Ioperm | Iopl | Acct | Quotactl | QuotactlFd | Syslog
             | PerfEventOpen | Vhangup | SchedSetscheduler | SchedSetparam | SchedSetattr
             | Setpriority | Prlimit64 | Setrlimit | FanotifyInit | Ioctl | IoprioSet
-            | ProcessVmWritev | ProcessMadvise => EventKind::PrivilegedCall,
+            | ProcessVmWritev | ProcessMadvise | TimerfdCreate | TimerCreate => {
+                EventKind::PrivilegedCall
+            }
             Seccomp
             | LandlockCreateRuleset
             | LandlockAddRule

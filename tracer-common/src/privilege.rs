@@ -53,15 +53,38 @@ pub const TIOCCONS: u32 = 0x541d;
 pub const FS_IOC_SETFLAGS: u32 = 0x4008_6602;
 pub const FS_IOC_FSSETXATTR: u32 = 0x401c_5820;
 
+/// `FIBMAP` (`_IO(0x00, 1)`: a file's block on disk): fs/ioctl.c's `ioctl_fibmap` asks
+/// CAP_SYS_RAWIO first, on any fd (do_vfs_ioctl handles it before the file's own ioctls).
+pub const FIBMAP: u32 = 1;
+
 /// The ioctls that are recorded: the socket ioctls (`0x89xx`: interface, route and ARP
 /// configuration, most of which need CAP_NET_ADMIN, and their reads), `TIOCSTI`, `TIOCCONS`,
-/// and the two that set a file's inode flags. Every other ioctl is dropped at entry: ioctl is
+/// `FIBMAP`, and the two that set a file's inode flags. Every other ioctl is dropped at entry: ioctl is
 /// hot (terminals, devices).
 pub const fn ioctl_recorded(cmd: u64) -> bool {
     let cmd = cmd as u32;
     cmd >> 8 == 0x89
         || cmd == TIOCSTI
         || cmd == TIOCCONS
+        || cmd == FIBMAP
         || cmd == FS_IOC_SETFLAGS
         || cmd == FS_IOC_FSSETXATTR
 }
+
+/// `CLOCK_REALTIME_ALARM` and `CLOCK_BOOTTIME_ALARM`: a timer on either (timerfd_create,
+/// timer_create) can wake the system from suspend, and the kernel asks CAP_WAKE_ALARM for it
+/// (fs/timerfd.c, kernel/time/alarmtimer.c). Timers on other clocks are not recorded: daemons
+/// make them all the time.
+pub const fn alarm_clock(clockid: u64) -> bool {
+    matches!(clockid as i32, 8 | 9)
+}
+
+/// A signal syscall's target ids, as kernel/signal.c's `kill_ok_by_cred` compares them: the
+/// `signal_generate` program writes the target task's real uid (low half) and saved uid (high
+/// half) into the sender's saved arguments at `args[TARGET_IDS_ARG]`, with
+/// `args[TARGET_KNOWN_ARG] == TARGET_KNOWN` (no signal syscall has a fifth or sixth
+/// argument; the entry clears both). Otherwise `args[TARGET_KNOWN_ARG]` is 0: no signal was
+/// generated (refused, no such process, signal 0), or the hook is absent.
+pub const TARGET_KNOWN_ARG: usize = 4;
+pub const TARGET_IDS_ARG: usize = 5;
+pub const TARGET_KNOWN: u64 = 0x7467_7473_0000_0001;

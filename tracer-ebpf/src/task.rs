@@ -26,6 +26,20 @@ pub fn creds(cfg: &Config) -> Option<Creds> {
     }
 }
 
+/// The eight credential ids of `task` (a `struct task_struct *` the hook was given).
+#[inline(always)]
+pub fn creds_of(task: *const u8, cfg: &Config) -> Option<Creds> {
+    if cfg.has_offsets == 0 || task.is_null() {
+        return None;
+    }
+    // SAFETY: bpf_probe_read_kernel checks the address; a bad read returns an error.
+    unsafe {
+        let cred: *const u8 =
+            bpf_probe_read_kernel(task.add(cfg.off_task_cred as usize).cast()).ok()?;
+        bpf_probe_read_kernel(cred.add(cfg.off_cred_uid as usize).cast()).ok()
+    }
+}
+
 /// The thread-group id of the current task's real parent.
 #[inline(always)]
 pub fn ppid(cfg: &Config) -> Option<u32> {

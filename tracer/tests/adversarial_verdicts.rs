@@ -4,8 +4,9 @@
 //! the program did what the claim denies; a held verdict here is an evasion come back.
 //!
 //! The traces are real recordings (`fixtures/round2/NAME.jsonl.gz`, `fixtures/round3/…` and
-//! `fixtures/round5/…`, `fixtures/round7/…`, `fixtures/round8/…`, `fixtures/round9/…`, made by
-//! `tests/adversarial/run.py --round 2`, `3`, `5`, `7`, `8` or `9`), not
+//! `fixtures/round5/…`, `fixtures/round7/…`, `fixtures/round8/…`, `fixtures/round9/…`,
+//! `fixtures/round11/…`, made by `tests/adversarial/run.py --round 2`, `3`, `5`, `7`, `8`, `9`
+//! or `11`), not
 //! hand-made events. Round 5's are of techniques the recorder missed until setsockopt, a
 //! sendmsg's source route and the mlock calls were hooked (the `sockopt` and `mlock` kinds).
 
@@ -20,6 +21,7 @@ use tracer::{
 /// A technique's round is the digit after its category letter (`f3_…` is round 3's).
 fn fixture(name: &str) -> PathBuf {
     let round = match name.get(1..2) {
+        Some("1") if name.get(2..3) == Some("1") => "round11",
         Some("3") => "round3",
         Some("5") => "round5",
         Some("7") => "round7",
@@ -454,4 +456,37 @@ fn calls_through_a_symlink_past_the_walked_dir_land_outside() {
             v.evidence
         );
     }
+}
+
+/// Round 11's capability-gated calls: open_by_handle_at (CAP_DAC_READ_SEARCH), a SIGTERM to a
+/// process of nobody started outside the trace (CAP_KILL, judged by the ids the kernel side
+/// read from the target), a chown to nobody (CAP_CHOWN), a timerfd on CLOCK_BOOTTIME_ALARM
+/// (CAP_WAKE_ALARM), FIBMAP (CAP_SYS_RAWIO), F_SETPIPE_SZ past pipe-max-size refused with
+/// EPERM (CAP_SYS_RESOURCE) and a raw IPPROTO_RAW socket (CAP_NET_RAW). All held "No use of
+/// privileged functions" before. The raw socket's IP_HDRINCL send went where its own header
+/// said: "only to 127.0.0.1" is inconclusive, not held.
+#[test]
+fn capability_gated_calls_are_privileged() {
+    for (name, needle) in [
+        ("c11_open_by_handle_cap", "CAP_DAC_READ_SEARCH"),
+        ("c11_kill_other_user", "(CAP_KILL)"),
+        ("c11_chown_other", "to owner 65534 (CAP_CHOWN)"),
+        ("c11_wake_alarm_timer", "CLOCK_BOOTTIME_ALARM"),
+        ("c11_fibmap_rawio", "FIBMAP"),
+        ("c11_pipe_size_resource", "F_SETPIPE_SZ"),
+        ("n11_raw_hdrincl_daddr", "SOCK_RAW (CAP_NET_RAW)"),
+    ] {
+        let v = status(name, "privileged_functions");
+        assert_eq!(v.status, Status::Contradicted, "{name}: {}", v.reason);
+        assert!(
+            v.evidence.shown.iter().any(|e| e.what.contains(needle)),
+            "{name}: {needle} not in {:?}",
+            v.evidence
+        );
+    }
+    assert_status(
+        "n11_raw_hdrincl_daddr",
+        "outgoing_destinations",
+        Status::Inconclusive,
+    );
 }

@@ -565,3 +565,192 @@ fn records_self_policy_and_keyring_calls() {
     let text = std::fs::read_to_string(rec.dir.join("trace.jsonl")).expect("trace");
     assert!(!text.contains("not-a-secret"));
 }
+
+/// Round 11's capability-gated calls, done for real by root: a raw IP socket (CAP_NET_RAW),
+/// open_by_handle_at (CAP_DAC_READ_SEARCH), a chown to nobody (CAP_CHOWN) and a SIGTERM to a
+/// child running as nobody (CAP_KILL: the sender's ids match neither the target's real nor its
+/// saved uid). Each is evidence against "No use of privileged functions".
+#[test]
+fn capability_gated_calls_are_privileged() {
+    use tracer::{
+        claims::Check,
+        verdict::{Status, judge},
+    };
+    require_root();
+    let work = TempDir::new("capgated");
+    let bin = compile_c(work.path(), "capgated", CAP_GATED_C, &[]);
+    let file = work.join("f");
+    std::fs::write(&file, "x").expect("write f");
+    let file = file.to_str().expect("utf-8");
+    let rec = record("capgated", &["--", &bin, file]);
+    let t = &rec.trace;
+    let child = find(t, "the child's exec of sleep as nobody", |e| {
+        matches!(&e.data, EventData::Exec { after: Some(c), path, .. }
+            if c.uid == 65534 && path.best().ends_with("/sleep"))
+    })
+    .pid;
+    // The kernel side read the target's real and saved uid as the signal was generated.
+    find(t, "the SIGTERM with its target's ids", |e| {
+        matches!(&e.data, EventData::Signal { target_pid, target_ids: Some([65534, 65534]), .. }
+            if *target_pid as u32 == child)
+    });
+    // Judged without the child's own setresuid/setresgid (privileged too, but not the point).
+    let mut acts = t.clone();
+    acts.events.retain(|e| {
+        !matches!(
+            e.data,
+            EventData::Setuid { .. } | EventData::Setgid { .. } | EventData::Setgroups { .. }
+        )
+    });
+    let set = absent_claims("capgated", &[Check::PrivilegedFunctions]);
+    let v = &judge(&acts, &set).verdicts[0];
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    let shown: Vec<&str> = v.evidence.shown.iter().map(|i| i.what.as_str()).collect();
+    for needle in [
+        "socket AF_INET SOCK_RAW (CAP_NET_RAW)",
+        "open_by_handle_at",
+        "to owner 65534 (CAP_CHOWN)",
+        &format!("kill SIGTERM to pid {child}, a process of uid 65534 (CAP_KILL)"),
+    ] {
+        assert!(
+            shown.iter().any(|w| w.contains(needle)),
+            "{needle} not in {shown:?}"
+        );
+    }
+}
+
+const CAP_GATED_C: &str = r#"
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+    int s = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+    if (s < 0) { perror("socket"); return 1; }
+    close(s);
+    struct { struct file_handle h; unsigned char b[128]; } fh;
+    fh.h.handle_bytes = sizeof fh.b;
+    int mount_id;
+    if (name_to_handle_at(AT_FDCWD, argv[1], &fh.h, &mount_id, 0) < 0) { perror("name_to_handle_at"); return 1; }
+    int mnt = open("/", O_RDONLY | O_DIRECTORY);
+    int fd = open_by_handle_at(mnt, &fh.h, O_RDONLY);
+    if (fd >= 0) close(fd);
+    if (fchownat(AT_FDCWD, argv[1], 65534, 65534, 0) < 0) { perror("fchownat"); return 1; }
+    pid_t c = fork();
+    if (c == 0) {
+        if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534)) _exit(2);
+        execl("/bin/sleep", "sleep", "30", (char *)0);
+        _exit(3);
+    }
+    usleep(300000);
+    if (kill(c, SIGTERM) < 0) { perror("kill"); return 1; }
+    waitpid(c, 0, 0);
+    return 0;
+}
+"#;
+
+/// Round 11's calls that had no record: ioctl(FIBMAP) (CAP_SYS_RAWIO), a timer on an alarm
+/// clock (CAP_WAKE_ALARM) by timerfd_create and timer_create, and a pipe grown past
+/// `fs.pipe-max-size` (CAP_SYS_RESOURCE). Each is recorded, allowed or refused, and each is
+/// evidence against "No use of privileged functions"; a timer on CLOCK_MONOTONIC and a pipe
+/// within the limit are not recorded as uses.
+#[test]
+fn rawio_alarm_and_pipe_size_calls_are_privileged() {
+    use tracer::{
+        claims::Check,
+        verdict::{Status, judge},
+    };
+    require_root();
+    let work = TempDir::new("capcalls");
+    let bin = compile_c(work.path(), "capcalls", CAP_CALLS_C, &[]);
+    let file = work.join("f");
+    std::fs::write(&file, vec![b'x'; 8192]).expect("write f");
+    let file = file.to_str().expect("utf-8");
+    let rec = record("capcalls", &["--", &bin, file]);
+    let t = &rec.trace;
+    let max = t
+        .header
+        .pipe_max_size
+        .expect("the header keeps fs.pipe-max-size");
+    let call = |name: &'static str, op: &'static str| {
+        find(t, name, move |e| {
+            matches!(&e.data, EventData::PrivilegedCall { call, op: Some(o), .. }
+                if call == name && o.contains(op))
+        })
+    };
+    call("ioctl", "FIBMAP");
+    call("timerfd_create", "CLOCK_BOOTTIME_ALARM");
+    call("timer_create", "CLOCK_REALTIME_ALARM");
+    let small = call("fcntl", "F_SETPIPE_SZ 65536");
+    assert!(
+        matches!(small.data, EventData::PrivilegedCall { query: true, .. }) || max < 65536,
+        "{small:?}"
+    );
+    assert_eq!(
+        count_events(&t.events, |e| syscall_is(e, "timerfd_create")),
+        1,
+        "the CLOCK_MONOTONIC timer is not recorded"
+    );
+    let set = absent_claims("capcalls", &[Check::PrivilegedFunctions]);
+    let v = &judge(t, &set).verdicts[0];
+    assert_eq!(v.status, Status::Contradicted, "{}", v.reason);
+    let shown: Vec<&str> = v.evidence.shown.iter().map(|i| i.what.as_str()).collect();
+    let big = format!("F_SETPIPE_SZ {}", 2 * max);
+    for needle in [
+        "FIBMAP",
+        "CLOCK_BOOTTIME_ALARM",
+        "CLOCK_REALTIME_ALARM",
+        big.as_str(),
+    ] {
+        assert!(
+            shown.iter().any(|w| w.contains(needle)),
+            "{needle} not in {shown:?}"
+        );
+    }
+    assert!(
+        !shown.iter().any(|w| w.contains("F_SETPIPE_SZ 65536")),
+        "{shown:?}"
+    );
+}
+
+const CAP_CALLS_C: &str = r#"
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+    int f = open(argv[1], O_RDONLY);
+    if (f < 0) { perror("open"); return 1; }
+    int block = 0;
+    ioctl(f, FIBMAP, &block);
+    close(f);
+    int t = timerfd_create(CLOCK_BOOTTIME_ALARM, 0);
+    if (t >= 0) close(t);
+    t = timerfd_create(CLOCK_MONOTONIC, 0);
+    if (t >= 0) close(t);
+    struct sigevent sev = { .sigev_notify = SIGEV_NONE };
+    timer_t id;
+    if (timer_create(CLOCK_REALTIME_ALARM, &sev, &id) == 0) timer_delete(id);
+    FILE *m = fopen("/proc/sys/fs/pipe-max-size", "r");
+    long max = 1048576;
+    if (m) { if (fscanf(m, "%ld", &max) != 1) max = 1048576; fclose(m); }
+    int p[2];
+    if (pipe(p) < 0) { perror("pipe"); return 1; }
+    fcntl(p[1], F_SETPIPE_SZ, 65536);
+    fcntl(p[1], F_SETPIPE_SZ, (int)(2 * max));
+    return 0;
+}
+"#;

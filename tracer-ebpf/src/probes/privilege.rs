@@ -197,3 +197,36 @@ pub fn unanswered(inflight: &Inflight, syscall: SyscallId, bit: u32, cfg: &Confi
         },
     )
 }
+
+/// `signal/signal_generate` (raw: `int sig, struct kernel_siginfo *info, struct task_struct
+/// *task, int group, int result`), which fires in the sender's context as the kernel queues a
+/// signal, after its permission check passed: the target's real and saved uid, the ids
+/// kernel/signal.c's `kill_ok_by_cred` compared with the sender's, go into the sender's saved
+/// arguments (`privilege::TARGET_IDS_ARG`). Only for a recorded thread inside a signal
+/// syscall; a signal the kernel raises itself is not one.
+#[aya_ebpf::macros::raw_tracepoint(tracepoint = "signal_generate")]
+pub fn signal_target(ctx: aya_ebpf::programs::RawTracePointContext) -> i32 {
+    let _ = try_signal_target(&ctx);
+    0
+}
+
+#[inline(always)]
+fn try_signal_target(ctx: &aya_ebpf::programs::RawTracePointContext) -> Option<()> {
+    use tracer_common::privilege::{TARGET_IDS_ARG, TARGET_KNOWN, TARGET_KNOWN_ARG};
+    let cfg = config();
+    let tid = aya_ebpf::helpers::bpf_get_current_pid_tgid() as u32;
+    let slot = crate::maps::inflight(tid)?;
+    // SAFETY: a map value read in place.
+    let syscall = unsafe { (*slot).syscall };
+    if SyscallId::from_raw(syscall)?.kind() != tracer_common::EventKind::Signal {
+        return None;
+    }
+    let task: *const u8 = ctx.arg(2);
+    let c = crate::task::creds_of(task, cfg)?;
+    // SAFETY: the slot is this thread's, written only by its own programs.
+    unsafe {
+        (*slot).args[TARGET_IDS_ARG] = u64::from(c.uid) | (u64::from(c.suid) << 32);
+        (*slot).args[TARGET_KNOWN_ARG] = TARGET_KNOWN;
+    }
+    Some(())
+}

@@ -32,7 +32,7 @@ use aya_ebpf::{
 };
 use tracer_common::{
     ADDR_CAP, BLOCKED_NS, COMPAT_STATUS, Config, EventKind, Inflight, SyscallId,
-    file::{F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD},
+    file::{F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD, F_SETPIPE_SZ},
     flags, privilege,
 };
 
@@ -204,7 +204,7 @@ fn try_sys_enter<C: SyscallContext>(ctx: &C) -> Option<()> {
     // table get an entry, so no other fcntl costs a record.
     if syscall == SyscallId::Fcntl as u16 {
         let cmd = args[1] as u32 as u64;
-        if cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC && cmd != F_SETFD {
+        if cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC && cmd != F_SETFD && cmd != F_SETPIPE_SZ {
             return None;
         }
     }
@@ -219,6 +219,12 @@ fn try_sys_enter<C: SyscallContext>(ctx: &C) -> Option<()> {
     {
         return None;
     }
+    // A timer on an alarm clock needs CAP_WAKE_ALARM; one on any other clock is nothing.
+    if (syscall == SyscallId::TimerfdCreate as u16 || syscall == SyscallId::TimerCreate as u16)
+        && !tracer_common::privilege::alarm_clock(args[0])
+    {
+        return None;
+    }
     // prlimit64 without new limits only reads (glibc's start-up asks every process's stack
     // limit): no entry.
     if syscall == SyscallId::Prlimit64 as u16 && args[2] == 0 {
@@ -229,6 +235,12 @@ fn try_sys_enter<C: SyscallContext>(ctx: &C) -> Option<()> {
     // address, so whatever the record held there is cleared.
     if syscall == SyscallId::Listen as u16 {
         args[tracer_common::network::LISTEN_ADDR_ARG] = 0;
+    }
+    // A signal call's fifth and sixth words carry the target's ids, if `signal_target` sees
+    // the signal generated: cleared of whatever the registers held.
+    if kind == tracer_common::EventKind::Signal {
+        args[tracer_common::privilege::TARGET_KNOWN_ARG] = 0;
+        args[tracer_common::privilege::TARGET_IDS_ARG] = 0;
     }
     if syscall == SyscallId::Prlimit64 as u16 || syscall == SyscallId::Setrlimit as u16 {
         hard_limit_before(syscall, &mut args, cfg, pid_tgid);

@@ -3,8 +3,8 @@
 use tracer_common::{
     Event as RawEvent, EventKind, SyscallId,
     file::{
-        ArgLayout, F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD, FILE_SENT_MIN, FileData, FileRealData,
-        NO_ARG, OpenData, OpenRealData, WALK_RESULT,
+        ArgLayout, F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD, F_SETPIPE_SZ, FILE_SENT_MIN, FileData,
+        FileRealData, NO_ARG, OpenData, OpenRealData, WALK_RESULT,
     },
     flags::{KERNEL_NAMED, REAL_PATH},
 };
@@ -312,6 +312,14 @@ pub(super) fn decode(
     let rec = view_record_prefix::<RawEvent<FileData>>(bytes, FILE_SENT_MIN)?;
     let d = &rec.data;
     let pid = cx.header.pid;
+    // fcntl(F_SETPIPE_SZ): a privileged call above `fs.pipe-max-size`, or when refused.
+    if cx.syscall == Some(SyscallId::Fcntl) && d.flags == F_SETPIPE_SZ {
+        return Ok(Some(super::privilege::pipe_size(
+            d.fd,
+            d.length,
+            cx.header.ret,
+        )));
+    }
     if kind == EventKind::Dup {
         if cx.ok() {
             let new = cx.header.ret as i32;

@@ -20,6 +20,7 @@ pub mod procs;
 mod sockopt;
 
 pub use file::arg_layout as file_arg_layout;
+pub use privilege::pipe_max_size;
 pub(crate) use privilege::signal_name;
 
 use std::{borrow::Cow, collections::BTreeMap, time::SystemTime};

@@ -113,9 +113,9 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
         },
         // kill(pid, sig), tkill(tid, sig), tgkill(tgid, tid, sig),
         // rt_sigqueueinfo(tgid, sig, info), rt_tgsigqueueinfo(tgid, tid, sig, info).
-        Kill | RtSigqueueinfo => signal(syscall, a[0] as i32, None, a[1]),
-        Tkill => signal(syscall, a[0] as i32, Some(a[0] as i32), a[1]),
-        Tgkill | RtTgsigqueueinfo => signal(syscall, a[0] as i32, Some(a[1] as i32), a[2]),
+        Kill | RtSigqueueinfo => signal(syscall, a[0] as i32, None, a[1], &a),
+        Tkill => signal(syscall, a[0] as i32, Some(a[0] as i32), a[1], &a),
+        Tgkill | RtTgsigqueueinfo => signal(syscall, a[0] as i32, Some(a[1] as i32), a[2], &a),
         // pidfd_send_signal(pidfd, sig, info, flags): the target is the process the fd table
         // knows the pidfd for.
         PidfdSendSignal => {
@@ -129,6 +129,7 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
                 signal: signal_name(a[1]),
                 pidfd: Some(pidfd),
                 target_unknown: pid == 0,
+                target_ids: target_ids(&a),
             }
         }
         InitModule | FinitModule => EventData::ModuleLoad { params: opt(s1) },
@@ -171,7 +172,7 @@ pub(super) fn decode(bytes: &[u8], cx: &mut Cx<'_>) -> Result<Option<EventData>,
         Adjtimex | ClockAdjtime | ClockSettime | Settimeofday => clock(syscall, &a, d),
         Reboot | KexecLoad | KexecFileLoad | DeleteModule | Swapon | Swapoff | Sethostname
         | Setdomainname | Ioperm | Iopl | Acct | Quotactl | QuotactlFd | Syslog | PerfEventOpen
-        | Vhangup => privileged_call(syscall, &a, d, s1, cx),
+        | Vhangup | TimerfdCreate | TimerCreate => privileged_call(syscall, &a, d, s1, cx),
         // The inode flags ioctls change a file, not the system: `file_attr` events.
         Ioctl if matches!(a[1] as u32, FS_IOC_SETFLAGS | FS_IOC_FSSETXATTR) => {
             let fd = a[0] as i32;
@@ -619,6 +620,19 @@ fn privileged_call(
             false,
         ),
         Vhangup => ("CAP_SYS_TTY_CONFIG", None, false),
+        // Only timers on an alarm clock are recorded (`privilege::alarm_clock`).
+        TimerfdCreate | TimerCreate => (
+            "CAP_WAKE_ALARM",
+            Some(
+                if a[0] == 8 {
+                    "CLOCK_REALTIME_ALARM"
+                } else {
+                    "CLOCK_BOOTTIME_ALARM"
+                }
+                .to_owned(),
+            ),
+            false,
+        ),
         // swapon, swapoff, sethostname, setdomainname.
         _ => ("CAP_SYS_ADMIN", None, false),
     };
@@ -638,6 +652,44 @@ fn privileged_call(
         path,
         name,
         query,
+    }
+}
+
+/// `fs.pipe-max-size` on this host, read once: the largest pipe an unprivileged process may
+/// ask for. The trace's header keeps it (`pipe_max_size`).
+pub fn pipe_max_size() -> Option<u64> {
+    static MAX: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+    *MAX.get_or_init(|| {
+        std::fs::read_to_string("/proc/sys/fs/pipe-max-size")
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+    })
+}
+
+/// fcntl(fd, F_SETPIPE_SZ, size): past `fs.pipe-max-size` (or the user's pipe quota, which
+/// the kernel refuses with EPERM) it needs CAP_SYS_RESOURCE (fs/pipe.c, pipe_set_size). A
+/// size within the limit is a query; a refusal with EPERM an attempt. With the limit unread,
+/// the size is judged against the kernel's default, 1 MiB.
+pub(crate) fn pipe_size(fd: i32, size: i64, ret: i64) -> EventData {
+    let max = pipe_max_size();
+    let size = size as u32;
+    let op = format!(
+        "fd {fd} F_SETPIPE_SZ {size} (pipe-max-size {})",
+        max.map_or("unread, default 1048576".to_owned(), |m| m.to_string())
+    );
+    let over = u64::from(size) > max.unwrap_or(1 << 20);
+    let refused = ret == -1;
+    EventData::PrivilegedCall {
+        call: "fcntl".to_owned(),
+        capability: "CAP_SYS_RESOURCE".to_owned(),
+        op: Some(if refused && !over {
+            format!("{op} (refused: EPERM, the user's pipe quota)")
+        } else {
+            op
+        }),
+        path: None,
+        name: None,
+        query: !over && !refused,
     }
 }
 
@@ -782,6 +834,8 @@ fn gated_call(syscall: SyscallId, a: &[u64; 6], d: &PrivData, pid: u32, ret: i64
             });
             let capability = if cmd >> 8 == 0x89 {
                 "CAP_NET_ADMIN"
+            } else if cmd == tracer_common::privilege::FIBMAP {
+                "CAP_SYS_RAWIO"
             } else {
                 "CAP_SYS_ADMIN"
             };
@@ -942,6 +996,7 @@ const FAN_ENABLE_AUDIT: u64 = 0x40;
 /// the device- and protocol-private ranges) count as privileged.
 fn ioctl_cmd(cmd: u32) -> (String, bool) {
     let (name, read) = match cmd {
+        0x1 => ("FIBMAP", false),
         0x5412 => ("TIOCSTI", false),
         0x541d => ("TIOCCONS", false),
         0x8901 => ("FIOSETOWN", true),
@@ -1230,7 +1285,13 @@ const PIDFD_SELF_THREAD: i32 = -10000;
 const PIDFD_SELF_THREAD_GROUP: i32 = -20000;
 
 /// A signal event of a call whose target the arguments name.
-fn signal(call: SyscallId, target_pid: i32, target_tid: Option<i32>, sig: u64) -> EventData {
+fn signal(
+    call: SyscallId,
+    target_pid: i32,
+    target_tid: Option<i32>,
+    sig: u64,
+    a: &[u64; 6],
+) -> EventData {
     EventData::Signal {
         call: call.name().to_owned(),
         target_pid,
@@ -1238,7 +1299,15 @@ fn signal(call: SyscallId, target_pid: i32, target_tid: Option<i32>, sig: u64) -
         signal: signal_name(sig),
         pidfd: None,
         target_unknown: false,
+        target_ids: target_ids(a),
     }
+}
+
+/// The target's real and saved uid the `signal_target` program left in the saved arguments.
+fn target_ids(a: &[u64; 6]) -> Option<[u32; 2]> {
+    use tracer_common::privilege::{TARGET_IDS_ARG, TARGET_KNOWN, TARGET_KNOWN_ARG};
+    let ids = a[TARGET_IDS_ARG];
+    (a[TARGET_KNOWN_ARG] == TARGET_KNOWN).then_some([ids as u32, (ids >> 32) as u32])
 }
 
 /// `SIGTERM` for 15; `0` is the existence probe, not a signal.

@@ -850,6 +850,7 @@ fn header(
         core_pattern: std::fs::read_to_string("/proc/sys/kernel/core_pattern")
             .ok()
             .map(|p| p.trim_end_matches('\n').to_owned()),
+        pipe_max_size: crate::events::pipe_max_size(),
         cgroup_bpf: None,
     }
 }

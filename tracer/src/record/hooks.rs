@@ -458,6 +458,16 @@ pub fn all_hooks(syscalls: SyscallHooks) -> Vec<Hook> {
             Some(kind),
         ));
     }
+    // The target's real and saved uid of a recorded signal call, as the kernel generates the
+    // signal (kill_ok_by_cred's ids). Feeds no kind of its own: without it the verdict judges
+    // the target by the ids the trace saw it with.
+    hooks.push(Hook {
+        program: "signal_target",
+        point: Point::RawTracepoint {
+            name: "signal_generate",
+        },
+        feeds: None,
+    });
     // The kernel's local address of a socket a recorded listen(2) puts in LISTEN.
     hooks.push(Hook::tracepoint(
         "listen_state",
@@ -909,6 +919,8 @@ pub fn kernel_nr(id: SyscallId) -> Option<i64> {
         IoprioSet => libc::SYS_ioprio_set,
         ProcessVmWritev => libc::SYS_process_vm_writev,
         ProcessMadvise => libc::SYS_process_madvise,
+        TimerfdCreate => libc::SYS_timerfd_create,
+        TimerCreate => libc::SYS_timer_create,
         Seccomp => libc::SYS_seccomp,
         LandlockCreateRuleset => libc::SYS_landlock_create_ruleset,
         LandlockAddRule => libc::SYS_landlock_add_rule,

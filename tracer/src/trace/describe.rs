@@ -608,6 +608,29 @@ pub fn clone_namespaces(clone_flags: u64, syscall: Option<&str>) -> Vec<&'static
         .collect()
 }
 
+/// A socket only CAP_NET_RAW may make: `AF_INET`/`AF_INET6` `SOCK_RAW`, any `AF_PACKET` one.
+pub fn raw_socket(domain: &str, sock_type: &str) -> bool {
+    let raw = sock_type.split('|').any(|t| t == "SOCK_RAW");
+    domain == "AF_PACKET" || (raw && (domain == "AF_INET" || domain == "AF_INET6"))
+}
+
+/// A chown naming an owner other than the caller's fsuid (its euid, the real uid when the
+/// euid was not read): the kernel asks CAP_CHOWN (fs/attr.c, chown_ok). -1 keeps the owner.
+pub fn chown_to_another(ev: &Event, uid: u32) -> bool {
+    uid != u32::MAX && uid != ev.ids.euid.unwrap_or(ev.ids.uid)
+}
+
+/// The file a chown names: its path, or its fd.
+fn describe_target(ev: &Event) -> String {
+    match &ev.data {
+        EventData::Chown {
+            path: Some(path), ..
+        } => path.best().to_owned(),
+        EventData::Chown { fd: Some(fd), .. } => format!("fd {fd}"),
+        _ => "?".to_owned(),
+    }
+}
+
 /// The privilege-relevant part of an event, as `(kind, detail)`; `None` for other events.
 pub fn privilege_detail(ev: &Event) -> Option<String> {
     let ids = |v: &[u32]| v.iter().map(|i| id_label(*i)).collect::<Vec<_>>().join(",");
@@ -706,6 +729,27 @@ pub fn privilege_detail(ev: &Event) -> Option<String> {
         } if !caps_gained.is_empty() && ev.result.as_ref().is_none_or(|r| r.ok()) => {
             format!("exec of {} gained {}", path.best(), caps_gained.join(","))
         }
+        // A file opened by its handle: fs/fhandle.c's may_decode_fh asks CAP_DAC_READ_SEARCH
+        // (or CAP_SYS_ADMIN over the mount's namespace) before it decodes anything, so every
+        // call, refused or not, asked for a capability.
+        EventData::Open { path, .. } if ev.syscall.as_deref() == Some("open_by_handle_at") => {
+            format!("open_by_handle_at {} (CAP_DAC_READ_SEARCH)", path.best())
+        }
+        // A raw IP socket or a packet socket: CAP_NET_RAW (net/ipv4/af_inet.c's inet_create,
+        // net/packet/af_packet.c's packet_create). A netlink "raw" socket needs none.
+        EventData::Socket {
+            domain, sock_type, ..
+        } if raw_socket(domain, sock_type) => {
+            format!("socket {domain} {sock_type} (CAP_NET_RAW)")
+        }
+        // A file given to another owner: fs/attr.c's chown_ok passes without CAP_CHOWN only
+        // when the caller owns the file and the owner stays its fsuid. The caller's fsuid is
+        // its euid (setfsuid aside).
+        EventData::Chown { uid, .. } if chown_to_another(ev, *uid) => format!(
+            "chown of {} to owner {} (CAP_CHOWN)",
+            describe_target(ev),
+            id_label(*uid)
+        ),
         // A sysctl written (kernel.core_pattern, …): the kernel's own configuration, root's.
         EventData::Open { path, access, .. }
             if path.best().starts_with("/proc/sys/") && access != "read" && access != "path" =>

@@ -58,6 +58,11 @@ pub struct Header {
     /// spawned a process the trace cannot show. Absent in older traces, or when unreadable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub core_pattern: Option<String>,
+    /// `fs.pipe-max-size` when the recording started: a pipe made larger (fcntl
+    /// `F_SETPIPE_SZ`) needs CAP_SYS_RESOURCE. Absent in older traces, or when unreadable.
+    /// Added 2026-12.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipe_max_size: Option<u64>,
     /// Open file descriptors the recorded processes held when recording started without
     /// opening them in the trace: for a command, those the recorder passed to it (its own
     /// descriptors without close-on-exec: stdin, stdout, stderr and whatever its caller left
@@ -907,6 +912,12 @@ pub enum EventData {
         /// gone to the recorder, so no claim holds over it. Added in version 1 (2026-12).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         target_unknown: bool,
+        /// The target's real and saved uid as the kernel generated the signal (read from its
+        /// task at `signal_generate`): the ids kernel/signal.c's `kill_ok_by_cred` compares
+        /// with the sender's real and effective uid. Absent when no signal was generated
+        /// (refused, no such process, signal 0) or by older recorders. Added 2026-12-05.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target_ids: Option<[u32; 2]>,
     },
     ModuleLoad {
         params: Option<String>,

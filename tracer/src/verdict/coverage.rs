@@ -87,6 +87,13 @@ pub fn needed_kinds(check: Check) -> &'static [EventKind] {
             // Capability-gated socket options; locks past RLIMIT_MEMLOCK (CAP_IPC_LOCK).
             K::Sockopt,
             K::Mlock,
+            // open_by_handle_at (CAP_DAC_READ_SEARCH), raw sockets (CAP_NET_RAW), a chown to
+            // another owner (CAP_CHOWN). A signal to another user's process (CAP_KILL) counts
+            // too, but signal hooks are not asked for: recorders before 2026-12 had none, and
+            // the claim over such a trace misses only CAP_KILL (docs/claims.md).
+            K::Open,
+            K::Socket,
+            K::Chown,
         ],
         // AF_ALG sockets: the kernel's crypto API.
         // Socket options: TCP-MD5/TCP-AO signatures, kernel TLS, IPsec policies.

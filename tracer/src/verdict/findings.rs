@@ -166,6 +166,7 @@ pub(super) fn collect(
         core_helpers: &no_daemonizing,
         core_files: &std::collections::HashMap::new(),
         controlled: &no_daemonizing,
+        cred_gated: &super::rules::cred_gated(trace),
     };
     let mut spawned = Acc::default();
     let mut files = Acc::default();

@@ -712,6 +712,11 @@ fn judge_one(
         std::collections::HashMap::new()
     };
     let controlled = rules::ptrace_controls(trace, attribution);
+    let cred_gated = if claim.check == Check::PrivilegedFunctions {
+        rules::cred_gated(trace)
+    } else {
+        std::collections::HashMap::new()
+    };
     let rules = Rules {
         allow: &allow,
         attribution,
@@ -720,6 +725,7 @@ fn judge_one(
         core_helpers: &core_helpers,
         core_files: &core_files,
         controlled: &controlled,
+        cred_gated: &cred_gated,
     };
     let mut runtime_groups: Vec<runtime::RuntimeGroup> = Vec::new();
     let mut unplaced: Vec<String> = Vec::new();

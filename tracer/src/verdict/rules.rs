@@ -138,6 +138,8 @@ pub struct Rules<'a> {
     /// ptrace requests that changed a process whose own events are not the package's, by
     /// the request's `seq`: see [`ptrace_controls`].
     pub controlled: &'a HashMap<u64, String>,
+    /// Signals and chowns that a capability gates by ids, by `seq`: see [`cred_gated`].
+    pub cred_gated: &'a HashMap<u64, Result<String, String>>,
 }
 
 /// Signals whose default action dumps core (signal(7)): SIGQUIT, SIGILL, SIGTRAP, SIGABRT,
@@ -297,6 +299,159 @@ fn ptrace_request(name: &str) -> Option<u64> {
         "PTRACE_SEIZE" => 0x4206,
         n => n.strip_prefix("PTRACE_")?.parse().ok()?,
     })
+}
+
+/// The ids of a recorded process, as far as the trace knows them: the real uid from its
+/// latest event, the saved uid from its latest exec (`after`), kept through a setresuid that
+/// names it and lost at any other setuid call.
+#[derive(Clone, Copy, Default)]
+struct KnownIds {
+    uid: Option<u32>,
+    suid: Option<u32>,
+}
+
+/// Calls a capability gates by the ids of the caller and of what it acts on, which only the
+/// whole trace can judge, by `seq`: `Ok` names the use, `Err` says why the trace cannot tell.
+///
+/// - A signal (kernel/signal.c, `kill_ok_by_cred`): without CAP_KILL the sender's real or
+///   effective uid must equal the target's real or saved uid. The target's ids are the ones
+///   the kernel side read from its task as the signal was generated (`target_ids`), else
+///   those of its events in the trace (its saved uid from its exec); a target the trace never saw is a
+///   gap when the sender is root (an unprivileged sender whose signal was delivered matched the
+///   ids, unless its exec gave it CAP_KILL, which `caps_gained` records). A signal refused with
+///   EPERM asked for CAP_KILL; one that found no process (ESRCH) checked nothing. SIGCONT
+///   within the sender's session needs no capability, and the session is not recorded: a
+///   SIGCONT that fails the ids is a gap. A signal to a process group or to every process
+///   (pid 0 or below) is not judged.
+/// - A chown to a group (fs/attr.c, `chgrp_ok`): without CAP_CHOWN the group must be the
+///   caller's fsgid (its egid) or one of its supplementary groups, which the trace knows only
+///   after a setgroups of the process (or of the parent it forked from).
+pub fn cred_gated(trace: &crate::trace::Trace) -> HashMap<u64, Result<String, String>> {
+    let mut ids: HashMap<u32, KnownIds> = HashMap::new();
+    let mut groups: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut out = HashMap::new();
+    for ev in &trace.events {
+        let ok = ev.result.as_ref().is_none_or(|r| r.ok());
+        match &ev.data {
+            EventData::Signal {
+                target_pid,
+                signal,
+                target_unknown: false,
+                target_ids,
+                ..
+            } if *target_pid > 0 && *target_pid as u32 != ev.pid => {
+                let sender = [ev.ids.uid, ev.ids.euid.unwrap_or(ev.ids.uid)];
+                // The kernel's own reading of the target at the signal, else what the trace
+                // saw of it.
+                let target = match target_ids {
+                    Some([uid, suid]) => KnownIds {
+                        uid: Some(*uid),
+                        suid: Some(*suid),
+                    },
+                    None => ids.get(&(*target_pid as u32)).copied().unwrap_or_default(),
+                };
+                let refused = ev.result.as_ref().is_some_and(|r| r.ret == -1);
+                let matched = |id: Option<u32>| id.map(|id| sender.contains(&id));
+                let what = format!("{} {signal} to pid {target_pid}", ev.call());
+                // ESRCH: no such process, so no permission was checked (a daemon probing a
+                // stale pid file with signal 0).
+                let gone = ev.result.as_ref().is_some_and(|r| r.ret == -3);
+                let verdict = if gone {
+                    None
+                } else if refused {
+                    Some(Ok(format!("{what}, refused with EPERM (CAP_KILL)")))
+                } else if matched(target.uid) == Some(true) || matched(target.suid) == Some(true) {
+                    None
+                } else if target.uid.is_none() {
+                    sender.contains(&0).then(|| {
+                        Err(format!(
+                            "{what}: a process this trace did not record, whose ids are unknown; \
+                             root signals another user's process with CAP_KILL"
+                        ))
+                    })
+                } else if target.suid.is_none() {
+                    Some(Err(format!(
+                        "{what}: its real uid {} is not the sender's, and its saved uid, \
+                         which would let the signal through without CAP_KILL, is unknown",
+                        target.uid.unwrap_or_default()
+                    )))
+                } else if signal == "SIGCONT" {
+                    Some(Err(format!(
+                        "{what}, another user's process: SIGCONT needs no CAP_KILL within the \
+                         sender's session, which the trace does not record"
+                    )))
+                } else {
+                    Some(Ok(format!(
+                        "{what}, a process of uid {} (CAP_KILL)",
+                        target.uid.unwrap_or_default()
+                    )))
+                };
+                if let Some(v) = verdict {
+                    out.insert(ev.seq, v);
+                }
+            }
+            EventData::Chown { uid, gid, .. }
+                if *gid != u32::MAX
+                    && *gid != ev.ids.egid.unwrap_or(ev.ids.gid)
+                    && !crate::trace::describe::chown_to_another(ev, *uid) =>
+            {
+                let what = format!("chown to group {gid}");
+                let v = match groups.get(&ev.pid) {
+                    Some(g) if g.contains(gid) => None,
+                    Some(_) => Some(Ok(format!(
+                        "{what}, not one of the caller's groups (CAP_CHOWN)"
+                    ))),
+                    None => Some(Err(format!(
+                        "{what}: without CAP_CHOWN only a group the caller is in, and the \
+                         trace does not know its supplementary groups"
+                    ))),
+                };
+                if let Some(v) = v {
+                    out.insert(ev.seq, v);
+                }
+            }
+            EventData::Setgroups { groups: g, count } if ok && g.len() == *count as usize => {
+                groups.insert(ev.pid, g.clone());
+            }
+            EventData::Setgroups { .. } if ok => {
+                groups.remove(&ev.pid);
+            }
+            EventData::Fork {
+                child_pid,
+                thread: false,
+                ..
+            } => {
+                if let Some(g) = groups.get(&ev.pid).cloned() {
+                    groups.insert(*child_pid, g);
+                }
+                if let Some(i) = ids.get(&ev.pid).copied() {
+                    ids.insert(*child_pid, i);
+                }
+            }
+            _ => {}
+        }
+        let known = ids.entry(ev.pid).or_default();
+        match &ev.data {
+            EventData::Exec { after: Some(c), .. } if ok => {
+                *known = KnownIds {
+                    uid: Some(c.uid),
+                    suid: Some(c.suid),
+                };
+                continue;
+            }
+            EventData::Setuid { requested } if ok => {
+                known.suid = match (ev.syscall.as_deref(), requested.as_slice()) {
+                    (Some("setresuid"), [_, _, u32::MAX]) => known.suid,
+                    (Some("setresuid"), [_, _, s]) => Some(*s),
+                    (Some("setfsuid"), _) => known.suid,
+                    _ => None,
+                };
+            }
+            _ => {}
+        }
+        known.uid = Some(ev.ids.uid);
+    }
+    out
 }
 
 /// Successful calls that can change what another process runs, into a process whose events
@@ -1285,6 +1440,14 @@ impl Rules<'_> {
                 "{}: past RLIMIT_MEMLOCK only with CAP_IPC_LOCK, which the record cannot tell",
                 mlock_label(ev).unwrap_or_default()
             )),
+            (Check::PrivilegedFunctions, EventData::Signal { .. } | EventData::Chown { .. })
+                if let Some(v) = self.cred_gated.get(&ev.seq) =>
+            {
+                match v {
+                    Ok(what) => Hit::Yes(format!("{}: {what}", ev.data.kind())),
+                    Err(why) => Hit::Unknown(why.clone()),
+                }
+            }
             (Check::PrivilegedFunctions, _) => match privilege_detail(ev) {
                 Some(d) => Hit::Yes(format!("{}: {d}", ev.data.kind())),
                 None => Hit::No,
@@ -1402,6 +1565,30 @@ impl Rules<'_> {
                         .to_owned(),
                 )
             }
+            // A raw IP socket that writes its own IP header (IPPROTO_RAW implies IP_HDRINCL,
+            // for IPv6 too): each packet goes where its header says, and the address of its
+            // sendto is not where it goes (net/ipv4/raw.c, raw_send_hdrinc). The header is not
+            // read: a gap.
+            (
+                Check::OutgoingDestinations,
+                EventData::Socket {
+                    domain,
+                    sock_type,
+                    protocol: 255,
+                },
+            ) if ok && crate::trace::describe::raw_socket(domain, sock_type) => Hit::Unknown(format!(
+                "a {domain} SOCK_RAW socket of protocol IPPROTO_RAW (IP_HDRINCL): its packets go \
+                 where their own IP header says, which no event names"
+            )),
+            (
+                Check::OutgoingDestinations,
+                EventData::Sockopt {
+                    option, value, fd, ..
+                },
+            ) if ok && option == "IP_HDRINCL" && *value != Some(0) => Hit::Unknown(format!(
+                "IP_HDRINCL set on fd {fd}: the raw socket's packets go where their own IP \
+                 header says, which no event names"
+            )),
             (Check::Networking, EventData::Socket { domain, .. }) if ok => {
                 if domain.contains("INET") || domain == "AF_PACKET" {
                     Hit::Yes(format!("socket {domain}"))
@@ -2390,6 +2577,7 @@ mod tests {
             core_helpers: &none,
             core_files: &core_files,
             controlled: &controlled,
+            cred_gated: &cred_gated(trace),
         };
         trace
             .events
@@ -2436,6 +2624,105 @@ mod tests {
             ..Allow::default()
         };
         assert_eq!(hits(&t, Check::FileIo, &allowed)[0], "allowed");
+    }
+
+    /// Round 11's capability-gated calls: open_by_handle_at (CAP_DAC_READ_SEARCH), a raw
+    /// socket (CAP_NET_RAW), a chown to another owner (CAP_CHOWN), a signal to another
+    /// user's process (CAP_KILL, kill_ok_by_cred); and what needs none.
+    #[test]
+    fn round11_capability_gated_calls() {
+        use serde_json::json;
+        let creds = |u: u32| {
+            json!({"uid": u, "gid": u, "suid": u, "sgid": u, "euid": u, "egid": u,
+                "fsuid": u, "fsgid": u})
+        };
+        let exec = |u: u32| {
+            json!({"path": {"resolved": "/usr/bin/sleep"}, "argv": ["sleep"],
+                "argv_truncated": false, "before": creds(0), "after": creds(u), "setid": false})
+        };
+        let kill = |pid: i32, sig: &str| json!({"call": "kill", "target_pid": pid, "signal": sig});
+        let chown = |uid: u32, gid: u32| {
+            json!({"path": {"resolved": "/tmp/f"}, "fd": null, "uid": uid, "gid": gid,
+                "nofollow": false})
+        };
+        let open = json!({"path": {"resolved": "/etc/hostname"}, "flags": [], "flags_raw": 0,
+            "mode": null, "access": "read"});
+        let socket = |d: &str, t: &str| json!({"domain": d, "type": t, "protocol": 255});
+        let events = [
+            ("exec", 20, "execve", exec(65534)),
+            ("exec", 21, "execve", exec(0)),
+            ("signal", 10, "kill", kill(20, "SIGTERM")),
+            ("signal", 10, "kill", kill(21, "SIGTERM")),
+            ("signal", 10, "kill", kill(4242, "SIGTERM")),
+            ("signal", 10, "kill", kill(4243, "0")),
+            ("chown", 10, "fchownat", chown(65534, 65534)),
+            ("chown", 10, "fchownat", chown(0, u32::MAX)),
+            ("chown", 10, "fchownat", chown(u32::MAX, 4)),
+            ("open", 10, "open_by_handle_at", open.clone()),
+            ("open", 10, "openat", open),
+            ("socket", 10, "socket", socket("AF_INET", "SOCK_RAW")),
+            ("socket", 10, "socket", socket("AF_PACKET", "SOCK_DGRAM")),
+            ("socket", 10, "socket", socket("AF_NETLINK", "SOCK_RAW")),
+            (
+                "sockopt",
+                10,
+                "setsockopt",
+                json!({"fd": 3, "level": "SOL_IP", "option": "IP_HDRINCL", "optlen": 4,
+                    "value": 1}),
+            ),
+        ];
+        let mut t = crate::verdict::synthetic::trace(
+            &crate::verdict::synthetic::fixture_header(),
+            events
+                .iter()
+                .map(|(k, p, c, f)| (k.to_string(), *p, c.to_string(), f.clone())),
+        );
+        // kill(4243, 0) found no such process: no permission was checked.
+        t.events[5].result = Some(crate::trace::SysResult {
+            ret: -3,
+            errno: Some("ESRCH".into()),
+        });
+        let h = hits(&t, Check::PrivilegedFunctions, &Allow::default());
+        assert_eq!(h[..2], ["-", "-"]);
+        assert_eq!(h[5], "-", "ESRCH: no process, no check");
+        assert!(
+            h[2].starts_with(
+                "yes: signal: kill SIGTERM to pid 20, a process of uid 65534 (CAP_KILL)"
+            ),
+            "{h:?}"
+        );
+        assert_eq!(h[3], "-", "same uid: no capability");
+        assert!(
+            h[4].starts_with(
+                "unknown: kill SIGTERM to pid 4242: a process this trace did not record"
+            ),
+            "{h:?}"
+        );
+        assert!(
+            h[6].contains("chown of /tmp/f to owner 65534") && h[6].contains("CAP_CHOWN"),
+            "{h:?}"
+        );
+        assert_eq!(h[7], "-", "a chown to oneself");
+        assert!(h[8].starts_with("unknown: chown to group 4"), "{h:?}");
+        assert!(h[9].contains("CAP_DAC_READ_SEARCH"), "{h:?}");
+        assert_eq!(h[10], "-");
+        assert!(
+            h[11].contains("socket AF_INET SOCK_RAW (CAP_NET_RAW)"),
+            "{h:?}"
+        );
+        assert!(h[12].contains("CAP_NET_RAW"), "{h:?}");
+        assert_eq!(h[13], "-", "netlink needs no capability");
+        // IP_HDRINCL, or IPPROTO_RAW which implies it: the packet's own header names where
+        // it goes (round 11's n11_raw_hdrincl_daddr).
+        let d = hits(&t, Check::OutgoingDestinations, &Allow::default());
+        assert!(
+            d[11].starts_with("unknown: a AF_INET SOCK_RAW socket of protocol IPPROTO_RAW"),
+            "{d:?}"
+        );
+        assert!(
+            d[14].starts_with("unknown: IP_HDRINCL set on fd 3"),
+            "{d:?}"
+        );
     }
 
     /// A character or block device node needs CAP_MKNOD; a FIFO or a socket needs nothing.
