@@ -52,13 +52,10 @@ fn attempts_on_the_recorder_are_recorded_and_void_every_claim() {
     let (code, report) = check_json(&claims, &rec.dir.join("trace.jsonl"));
     assert_eq!(code, Some(1), "{report:#}");
     let status = |check: &str| {
-        report["verdicts"]
-            .as_array()
+        verdict_of(&report, check)["status"]
+            .as_str()
             .unwrap()
-            .iter()
-            .find(|v| v["claim"]["check"] == check)
-            .map(|v| v["status"].as_str().unwrap().to_owned())
-            .unwrap()
+            .to_owned()
     };
     assert_eq!(status("privileged_functions"), "contradicted");
     // Nothing networked happened, yet it cannot hold: the package interfered.
@@ -153,15 +150,7 @@ fn a_trace_renamed_over_the_partial_is_not_published() {
     );
     let (code, report) = check_json(&claims, &rec.dir.join("trace.jsonl"));
     assert_eq!(code, Some(1), "{report:#}");
-    let verdict = |check: &str| {
-        report["verdicts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|v| v["claim"]["check"] == check)
-            .cloned()
-            .unwrap()
-    };
+    let verdict = |check: &str| verdict_of(&report, check);
     // The touch is in the recorder's own trace.
     assert_eq!(verdict("processes_spawned")["status"], "contradicted");
     let networking = verdict("networking");
@@ -205,6 +194,17 @@ fn streamed(
 }
 
 /// `tracer check --format json --claims CLAIMS --trace TRACE`: its exit code and report.
+/// The verdict on `check` in a JSON report.
+fn verdict_of(report: &serde_json::Value, check: &str) -> serde_json::Value {
+    report["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["claim"]["check"] == check)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {check} verdict: {report:#}"))
+}
+
 /// A claims file in `dir` saying the actor's daemon does none of `checks`.
 fn actor_claims(dir: &std::path::Path, checks: &[&str]) -> std::path::PathBuf {
     let mut text = format!(
